@@ -1,0 +1,17 @@
+/** Errors the CLI prints as one readable message (no stack): bad input, bad config, missing data. */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+/** Prints an error for people and returns the exit code. Unexpected errors keep their stack. */
+export function reportCliError(error: unknown): number {
+  if (error instanceof UserError) {
+    process.stderr.write(`sadakat: ${error.message}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`sadakat: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
+  return 70;
+}

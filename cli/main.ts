@@ -1,0 +1,20 @@
+/**
+ * `sadakat` — the command line. Each command lives in cli/commands/<name>.ts and registers
+ * itself on the program; errors meant for people are printed without a stack trace.
+ */
+import { Command } from 'commander';
+import { registerCommands } from './commands/index.js';
+import { reportCliError } from './errors.js';
+
+const program = new Command()
+  .name('sadakat')
+  .description('Config-as-code campaign automation on your own AWS account')
+  .showHelpAfterError();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = reportCliError(error);
+}

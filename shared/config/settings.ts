@@ -1,0 +1,37 @@
+/**
+ * campaign/settings.yaml (DESIGN "Campaign folder", a contract): campaign behaviour only —
+ * deployment values (account, region, ARNs) come from CDK context, never from here.
+ */
+import { z } from 'zod';
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
+
+export const settingsSchema = z.strictObject({
+  /** Share of customers kept out of all marketing sends, in percent. */
+  holdoutPercent: z.number().min(0).max(50).default(5),
+  defaultTimezone: z.string().default('UTC'),
+  currency: z.string().length(3).default('USD'),
+  quietHours: z.strictObject({ start: clockTime, end: clockTime }).optional(),
+  frequencyCaps: z
+    .strictObject({
+      email: z.strictObject({ perDay: z.number().int().positive().optional(), perWeek: z.number().int().positive().optional() }).optional(),
+      sms: z.strictObject({ perDay: z.number().int().positive().optional(), perWeek: z.number().int().positive().optional() }).optional(),
+      push: z.strictObject({ perDay: z.number().int().positive().optional(), perWeek: z.number().int().positive().optional() }).optional(),
+      all: z.strictObject({ perDay: z.number().int().positive().optional(), perWeek: z.number().int().positive().optional() }).optional(),
+    })
+    .default({}),
+  sender: z
+    .strictObject({
+      fromAddress: z.string().optional(),
+      fromName: z.string().optional(),
+      smsSenderId: z.string().max(11).optional(),
+    })
+    .default({}),
+  /** Event properties segment rules may filter on, per event name (e.g. Product Viewed: [category]). */
+  trackedProperties: z.record(z.string(), z.array(z.string())).default({}),
+  /** Minimum detectable effect for the A/B report's power figure (absolute, e.g. 0.02 = 2 points). */
+  minimumDetectableEffect: z.number().positive().max(1).default(0.02),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings: Settings = settingsSchema.parse({});

@@ -1,0 +1,82 @@
+/**
+ * The events-queue envelope (DESIGN "One writer per customer"). process-events is the only
+ * writer of a customer's profile, segment memberships and journey runs; every other handler
+ * that wants to change that state enqueues one of these into the customer's FIFO group.
+ */
+import { z } from 'zod';
+import { normalizedEventSchema } from './event.js';
+import { clvSchema, rfmSchema } from '../profiles/schema.js';
+
+const base = { customerId: z.string().min(1) };
+
+export const customerMessageSchema = z.discriminatedUnion('kind', [
+  /** A storefront event; customerId is the id resolved at ingest (user, or anonymous). */
+  z.object({ kind: z.literal('event'), ...base, event: normalizedEventSchema }),
+  /** journey-tick: a wait or a deferred send of this run is due. */
+  z.object({
+    kind: z.literal('wake'),
+    ...base,
+    journeyId: z.string(),
+    runId: z.string(),
+    dueAt: z.string(),
+  }),
+  /** Expiry pass or nightly refresh: re-evaluate time-window segments. */
+  z.object({ kind: z.literal('recheck'), ...base, reason: z.enum(['expiry', 'scores']), at: z.string() }),
+  /** ses-feedback: what happened to a message sent by a journey step. */
+  z.object({
+    kind: z.literal('engagement'),
+    ...base,
+    type: z.enum(['delivered', 'opened', 'clicked', 'bounced', 'complained']),
+    messageId: z.string(),
+    journeyId: z.string(),
+    runId: z.string(),
+    stepId: z.string(),
+    at: z.string(),
+  }),
+  /** unsubscribe, complaint, SMS opt-out (the atomic consent update already happened). */
+  z.object({
+    kind: z.literal('consent'),
+    ...base,
+    channel: z.enum(['email', 'sms', 'push']),
+    granted: z.boolean(),
+    source: z.enum(['unsubscribe', 'complaint', 'sms_opt_out', 'bounce', 'admin']),
+    at: z.string(),
+  }),
+  /** A push endpoint SNS reported disabled. */
+  z.object({ kind: z.literal('device'), ...base, endpoint: z.string(), enabled: z.boolean(), at: z.string() }),
+  /** Nightly refresh results for this customer. */
+  z.object({
+    kind: z.literal('scores'),
+    ...base,
+    rfm: rfmSchema.optional(),
+    clv: clvSchema.optional(),
+    recommendations: z.array(z.string()).optional(),
+    at: z.string(),
+  }),
+]);
+export type CustomerMessage = z.infer<typeof customerMessageSchema>;
+export type CustomerMessageKind = CustomerMessage['kind'];
+
+/** The id used for FIFO deduplication of a message (the event's messageId for events). */
+export function deduplicationKey(message: CustomerMessage): string {
+  switch (message.kind) {
+    case 'event':
+      return `event:${message.event.messageId}`;
+    case 'wake':
+      return `wake:${message.journeyId}:${message.runId}:${message.dueAt}`;
+    case 'recheck':
+      return `recheck:${message.customerId}:${message.at}`;
+    case 'engagement':
+      return `engagement:${message.messageId}:${message.type}`;
+    case 'consent':
+      return `consent:${message.customerId}:${message.channel}:${message.source}:${message.at}`;
+    case 'device':
+      return `device:${message.endpoint}:${message.at}`;
+    case 'scores':
+      return `scores:${message.customerId}:${message.at}`;
+    default: {
+      const unreachable: never = message;
+      throw new Error(`unknown message kind ${JSON.stringify(unreachable)}`);
+    }
+  }
+}

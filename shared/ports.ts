@@ -1,0 +1,82 @@
+/**
+ * What the domain needs from the outside world (DESIGN "Layout"). shared/aws/ implements these
+ * with the AWS SDK, shared/local/ with the embedded engine and in-process queues; unit tests pass
+ * plain fakes. Nothing in shared/ outside those two folders imports an SDK.
+ */
+import type { CustomerMessage } from './events/messages.js';
+import type { Profile } from './profiles/schema.js';
+
+/** Capacity a write consumed, from DynamoDB's ReturnConsumedCapacity (0 where unknown). */
+export interface WriteReceipt {
+  capacityUnits: number;
+}
+
+/** Raised by a conditional profile write that lost the optimistic-concurrency race. */
+export class VersionConflictError extends Error {
+  override readonly name = 'VersionConflictError';
+  constructor(readonly customerId: string, readonly expectedVersion: number | undefined) {
+    super(`profile ${customerId} changed since version ${expectedVersion ?? 'none'} was read`);
+  }
+}
+
+export interface ProfileStore {
+  getProfile(customerId: string): Promise<Profile | undefined>;
+  /**
+   * Writes `profile` with `version = expectedVersion + 1` (or 0 for a new one), conditional on
+   * the stored version still being `expectedVersion` (or on no profile existing when undefined).
+   * Throws VersionConflictError when the condition fails. Returns the profile as written.
+   */
+  putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }>;
+}
+
+export interface OrderLine {
+  productId: string;
+  category?: string;
+  quantity: number;
+  price: number;
+}
+
+/** `O#<orderId>` items: permanent, the nightly fit's input and the exactly-once ledger for orders. */
+export interface OrderRecord {
+  customerId: string;
+  orderId: string;
+  at: string;
+  amount: number;
+  currency?: string;
+  products: OrderLine[];
+  /** The event that carried it (for audit). */
+  messageId: string;
+  status: 'pending' | 'applied';
+}
+
+export interface OrderLedger {
+  /**
+   * Puts the order `pending` unless an item for the id exists. Returns `new` when this call
+   * created it, otherwise the stored status (`pending`: a previous attempt crashed mid-way and
+   * must be re-applied; `applied`: skip).
+   */
+  claimOrder(order: OrderRecord): Promise<{ status: 'new' | 'pending' | 'applied'; receipt: WriteReceipt }>;
+  markOrderApplied(customerId: string, orderId: string): Promise<WriteReceipt>;
+  /** Bulk import of historical orders, already reflected in the profile: written `applied`. */
+  putAppliedOrders(orders: OrderRecord[]): Promise<WriteReceipt>;
+  listOrders(customerId: string): Promise<OrderRecord[]>;
+}
+
+/** `PK=ID#<anonymousId>`: which known customer an anonymous id belongs to. */
+export interface IdentityMap {
+  /** Resolves many anonymous ids at once; ids without a link are absent from the result. */
+  resolve(anonymousIds: readonly string[]): Promise<Map<string, string>>;
+  /** Links the anonymous id to the user unless it is already linked; returns the user it is linked to (first link wins). */
+  link(anonymousId: string, userId: string): Promise<{ userId: string; receipt: WriteReceipt }>;
+}
+
+/** The events FIFO queue: messages are grouped by customer (sha256 of the customer id). */
+export interface EventQueue {
+  enqueue(messages: readonly CustomerMessage[]): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

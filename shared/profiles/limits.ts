@@ -1,0 +1,12 @@
+/** Caps that keep a typical profile ≤ 1 KB and every profile ≤ 8 KB (DESIGN "Profile"). */
+export const PROFILE_LIMITS = {
+  dailyWindowDays: 90,
+  hourlyWindowHours: 48,
+  recentProducts: 10,
+  cartItems: 50,
+  recentIds: 50,
+  /** Distinct values kept per tracked property of one event (the most recent win). */
+  trackedValuesPerProperty: 20,
+  orderDayNumbers: 400,
+  maxProfileBytes: 8 * 1024,
+} as const;

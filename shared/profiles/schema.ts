@@ -1,0 +1,187 @@
+/**
+ * The customer profile (DESIGN "Profile", a contract): the single source of the TypeScript type
+ * and of the attribute paths that segment rules may name.
+ *
+ * Size discipline: a typical profile stays ≤ 1 KB (1 WCU per write), so counters are sparse maps
+ * keyed by compact numbers and lists are capped (see `limits.ts`). Timestamps are ISO-8601 UTC
+ * strings (they sort as text and read well in `sadakat profile`).
+ */
+import { z } from 'zod';
+
+export const isoTimestamp = z.string().describe('ISO-8601 UTC timestamp');
+
+export const consentSchema = z.object({
+  granted: z.boolean(),
+  at: isoTimestamp,
+});
+export type Consent = z.infer<typeof consentSchema>;
+
+export const pushDeviceSchema = z.object({
+  /** The device token as sent by the app; replaced by the SNS endpoint ARN once sending registers it. */
+  token: z.string(),
+  platform: z.enum(['ios', 'android']),
+  endpoint: z.string().optional(),
+  enabled: z.boolean(),
+  at: isoTimestamp,
+});
+export type PushDevice = z.infer<typeof pushDeviceSchema>;
+
+/**
+ * Event history for one event name (or one tracked property value of it).
+ * `daily` keys are UTC day numbers since 1970-01-01, `hourly` keys UTC hour numbers since the
+ * epoch: short keys keep the item small. Only the last 90 days / 48 hours are kept.
+ */
+export const eventHistorySchema = z.object({
+  lastAt: isoTimestamp,
+  count: z.number().int().nonnegative(),
+  daily: z.record(z.string(), z.number().int().positive()),
+  hourly: z.record(z.string(), z.number().int().positive()),
+});
+export type EventHistory = z.infer<typeof eventHistorySchema>;
+
+export const eventSummarySchema = eventHistorySchema.extend({
+  /** Per tracked property value (declared in campaign/settings.yaml), keyed `<property>=<value>`. */
+  props: z.record(z.string(), eventHistorySchema).optional(),
+});
+export type EventSummary = z.infer<typeof eventSummarySchema>;
+
+export const recentProductSchema = z.object({
+  productId: z.string(),
+  category: z.string().optional(),
+  at: isoTimestamp,
+});
+export type RecentProduct = z.infer<typeof recentProductSchema>;
+
+export const cartItemSchema = z.object({
+  productId: z.string(),
+  quantity: z.number().positive(),
+  price: z.number().nonnegative(),
+  at: isoTimestamp,
+});
+export type CartItem = z.infer<typeof cartItemSchema>;
+
+export const ordersSchema = z.object({
+  count: z.number().int().nonnegative(),
+  revenue: z.number(),
+  firstAt: isoTimestamp.optional(),
+  lastAt: isoTimestamp.optional(),
+  /** Distinct UTC order days (BG/NBD's x = days − 1). */
+  days: z.number().int().nonnegative(),
+  /** Amount summed over the first order day (same-day orders merge, as the papers do). */
+  firstAmount: z.number(),
+  /** Revenue of the repeat order days: revenue − firstAmount (Gamma-Gamma's m_x = repeatRevenue / (days − 1)). */
+  repeatRevenue: z.number(),
+  /** Distinct order days as UTC day numbers, ascending, so late or replayed orders count days exactly. */
+  dayNumbers: z.array(z.number().int()),
+});
+export type Orders = z.infer<typeof ordersSchema>;
+
+export const rfmSchema = z.object({
+  r: z.number().int().min(1).max(5),
+  f: z.number().int().min(1).max(5),
+  m: z.number().int().min(1).max(5),
+  segment: z.enum([
+    'hibernating',
+    'at_risk',
+    'cant_lose',
+    'about_to_sleep',
+    'need_attention',
+    'loyal_customers',
+    'promising',
+    'new_customers',
+    'potential_loyalists',
+    'champions',
+  ]),
+});
+export type Rfm = z.infer<typeof rfmSchema>;
+
+export const clvSchema = z.object({
+  pAlive: z.number().min(0).max(1),
+  expectedPurchases30d: z.number().nonnegative(),
+  value12m: z.number(),
+  tier: z.enum(['high', 'medium', 'low']),
+});
+export type Clv = z.infer<typeof clvSchema>;
+
+export const traitValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type TraitValue = z.infer<typeof traitValueSchema>;
+
+export const profileSchema = z.object({
+  id: z.string().min(1),
+  /** Anonymous ids merged into this profile (identity merge is applied once per id). */
+  anonymousIds: z.array(z.string()),
+  /** Set on an anonymous profile once it has been merged into a known customer: it is frozen. */
+  mergedInto: z.string().optional(),
+  name: z.object({ first: z.string().optional(), last: z.string().optional() }),
+  locale: z.string().optional(),
+  timezone: z.string().optional(),
+  traits: z.record(z.string(), traitValueSchema),
+  channels: z.object({
+    email: z.string().optional(),
+    /** E.164 */
+    phone: z.string().optional(),
+    push: z.array(pushDeviceSchema),
+  }),
+  consent: z.object({
+    email: consentSchema.optional(),
+    sms: consentSchema.optional(),
+    push: consentSchema.optional(),
+  }),
+  suppressed: z.object({ email: z.boolean().optional(), sms: z.boolean().optional() }),
+  orders: ordersSchema,
+  refunds: z.object({ count: z.number().int().nonnegative(), amount: z.number() }),
+  events: z.record(z.string(), eventSummarySchema),
+  recent: z.object({ viewed: z.array(recentProductSchema), carted: z.array(recentProductSchema) }),
+  cart: z.object({
+    items: z.array(cartItemSchema),
+    value: z.number(),
+    updatedAt: isoTimestamp.optional(),
+    /** Cart changes at or before this time were emptied by an order. */
+    clearedAt: isoTimestamp.optional(),
+  }),
+  rfm: rfmSchema.optional(),
+  clv: clvSchema.optional(),
+  recommendations: z.array(z.string()),
+  segments: z.record(z.string(), z.object({ enteredAt: isoTimestamp })),
+  nextExpiryAt: isoTimestamp.optional(),
+  experiments: z.record(z.string(), z.object({ variant: z.string(), assignedAt: isoTimestamp })),
+  holdout: z.boolean(),
+  /**
+   * When each identify-set field last changed (epoch seconds by path, e.g. `channels.email`,
+   * `traits.plan`): a late, older identify never overwrites a newer value.
+   */
+  fieldTimes: z.record(z.string(), z.number()),
+  /** Ring of recently applied event ids (`e:<messageId>`, `o:<orderId>`): redelivery changes nothing. */
+  recentIds: z.array(z.string()),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+  /** Optimistic-concurrency counter: every write is conditional on the version it read. */
+  version: z.number().int().nonnegative(),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+export function emptyProfile(id: string, at: string): Profile {
+  return {
+    id,
+    anonymousIds: [],
+    name: {},
+    traits: {},
+    channels: { push: [] },
+    consent: {},
+    suppressed: {},
+    orders: { count: 0, revenue: 0, days: 0, firstAmount: 0, repeatRevenue: 0, dayNumbers: [] },
+    refunds: { count: 0, amount: 0 },
+    events: {},
+    recent: { viewed: [], carted: [] },
+    cart: { items: [], value: 0 },
+    recommendations: [],
+    segments: {},
+    experiments: {},
+    holdout: false,
+    fieldTimes: {},
+    recentIds: [],
+    createdAt: at,
+    updatedAt: at,
+    version: 0,
+  };
+}
