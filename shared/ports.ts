@@ -80,3 +80,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** Uniform random numbers in [0, 1): seeded locally (demo, simulation) so runs are reproducible. */
+export interface Random {
+  next(): number;
+}

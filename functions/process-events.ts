@@ -1,0 +1,67 @@
+/**
+ * process-events: the events FIFO queue's consumer and the only writer of customer state.
+ * Partial batch failures: a failed message is retried with the rest of its customer's group
+ * (skipGroupOnError), other customers in the batch are not held back.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { customerMessageSchema } from '../shared/events/messages.js';
+import { processCustomerMessage, type ProcessDeps, type ProcessOutcome } from '../shared/profiles/process-customer-message.js';
+import { awsProcessDeps } from '../shared/aws/process-deps.js';
+
+export interface ProcessEventsDeps extends ProcessDeps {
+  logger?: Logger;
+  /** Observes each message's outcome (metrics; the local demo's WCU summary). */
+  onOutcome?: (outcome: ProcessOutcome & { kind: string; eventName?: string }) => void;
+}
+
+/** A message that can never be processed; it reaches the DLQ after maxReceiveCount with this reason. */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+}
+
+export function buildHandler(deps: ProcessEventsDeps) {
+  const logger = deps.logger ?? new Logger({ serviceName: 'process-events' });
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    const parsed = customerMessageSchema.safeParse(safeJson(record.body));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new PoisonMessageError(`message ${record.messageId}: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'not JSON'}`);
+    }
+    const message = parsed.data;
+    const outcome = await processCustomerMessage(deps, message);
+    deps.onOutcome?.({
+      ...outcome,
+      kind: message.kind,
+      ...(message.kind === 'event' ? { eventName: message.event.event ?? message.event.type } : {}),
+    });
+  };
+
+  return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const processor = new SqsFifoPartialProcessorAsync();
+    const response = await processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true });
+    if (response.batchItemFailures.length > 0) {
+      logger.warn('messages will be retried', { failed: response.batchItemFailures.length, of: event.Records.length });
+    }
+    return response;
+  });
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
+
+/** Lambda entry point: deps are built once per cold start from the environment. */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  coldStartHandler ??= buildHandler(await awsProcessDeps(process.env));
+  return coldStartHandler(event, context);
+};

@@ -1,0 +1,266 @@
+/**
+ * A synthetic shop for the demo: a customer base with 18 months of order history drawn from the
+ * BG/NBD and Gamma-Gamma generative processes (so RFM and CLV have real spread), and a live
+ * week of storefront traffic as Segment calls: anonymous browsing, logins that merge it, carts,
+ * orders, refunds, consent, devices, client retries and a few malformed events.
+ *
+ * Everything is drawn from one seeded generator: the same seed gives the same shop.
+ */
+import type { HistoricalOrder } from '../../profiles/import-orders.js';
+import { SeededRandom } from '../seeded-random.js';
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+export interface ShopOptions {
+  customers: number;
+  days: number;
+  seed: number;
+  /** Start of the live traffic; the history ends here. */
+  liveStart: Date;
+  historyMonths?: number;
+}
+
+export interface Product {
+  id: string;
+  category: string;
+  price: number;
+}
+
+export interface SyntheticCustomer {
+  userId: string;
+  firstName: string;
+  email: string;
+  phone: string;
+  timezone: string;
+  locale: string;
+  consent: { email: boolean; sms: boolean; push: boolean };
+  device?: { token: string; type: 'ios' | 'android' };
+  /** Purchase rate per week and dropout probability after each purchase (BG/NBD). */
+  lambda: number;
+  dropout: number;
+  alive: boolean;
+  /** Mean spend per order (Gamma-Gamma). */
+  meanSpend: number;
+}
+
+/** A request the storefront makes: a Segment call posted at `at`. */
+export interface StorefrontPost {
+  at: Date;
+  path: '/v1/batch' | '/v1/identify' | '/v1/track';
+  body: Record<string, unknown>;
+}
+
+const CATEGORIES = ['shoes', 'bags', 'dresses', 'jackets', 'accessories', 'beauty'] as const;
+const FIRST_NAMES = ['Ayşe', 'Mehmet', 'Zeynep', 'Mustafa', 'Elif', 'Ahmet', 'Emma', 'Lukas', 'Olivia', 'Noah', 'Şule', 'Çağrı'];
+const ZONES = [
+  { timezone: 'Europe/Istanbul', locale: 'tr-TR', weight: 0.6 },
+  { timezone: 'Europe/Berlin', locale: 'de-DE', weight: 0.25 },
+  { timezone: 'America/New_York', locale: 'en-US', weight: 0.15 },
+] as const;
+
+export class SyntheticShop {
+  readonly random: SeededRandom;
+  readonly products: Product[];
+  readonly customers: SyntheticCustomer[];
+  private anonymousCounter = 0;
+  private messageCounter = 0;
+  private orderCounter = 0;
+
+  constructor(private readonly options: ShopOptions) {
+    this.random = new SeededRandom(options.seed);
+    this.products = Array.from({ length: 60 }, (_, index) => ({
+      id: `sku-${String(index + 1).padStart(3, '0')}`,
+      category: CATEGORIES[index % CATEGORIES.length] ?? 'shoes',
+      price: Math.round(this.random.gamma(3, 1 / 120) * 100) / 100 + 50,
+    }));
+    this.customers = Array.from({ length: options.customers }, (_, index) => this.drawCustomer(index));
+  }
+
+  private drawCustomer(index: number): SyntheticCustomer {
+    const number = String(index + 1).padStart(6, '0');
+    const zoneDraw = this.random.next();
+    const zone = zoneDraw < 0.6 ? ZONES[0] : zoneDraw < 0.85 ? ZONES[1] : ZONES[2];
+    const hasApp = this.random.chance(0.35);
+    return {
+      userId: `cust-${number}`,
+      firstName: this.random.pick(FIRST_NAMES),
+      email: `customer${number}@example.test`,
+      phone: zone.locale === 'tr-TR' ? `+90 532 ${number.slice(0, 3)} ${number.slice(3)}` : `+49 151 ${number}0`,
+      timezone: zone.timezone,
+      locale: zone.locale,
+      consent: { email: this.random.chance(0.8), sms: this.random.chance(0.45), push: hasApp && this.random.chance(0.7) },
+      ...(hasApp ? { device: { token: `device-${number}`, type: this.random.chance(0.5) ? ('ios' as const) : ('android' as const) } } : {}),
+      // BG/NBD heterogeneity: λ ~ Gamma(r = 0.9, α = 10 weeks), p ~ Beta(a = 1, b = 3).
+      lambda: this.random.gamma(0.9, 10),
+      dropout: this.random.beta(1, 3),
+      alive: true,
+      // Gamma-Gamma: spend ~ Gamma(p = 6, ν), ν ~ Gamma(q = 4, γ = 200): mean ≈ 400.
+      meanSpend: 6 / this.random.gamma(4, 1 / 200),
+    };
+  }
+
+  /** Order history before `liveStart`: 75% of customers bought at least once. */
+  history(): HistoricalOrder[] {
+    const end = this.options.liveStart.getTime();
+    const start = end - (this.options.historyMonths ?? 18) * 30.44 * DAY_MS;
+    const orders: HistoricalOrder[] = [];
+    for (const customer of this.customers) {
+      if (!this.random.chance(0.75)) continue;
+      // First purchases spread over the first 17 months, so everyone has a calibration span.
+      let at = start + this.random.next() * (end - start - 30 * DAY_MS);
+      while (at < end && customer.alive) {
+        orders.push(this.historicalOrder(customer, at));
+        if (this.random.chance(customer.dropout)) customer.alive = false;
+        at += this.random.exponential(customer.lambda) * WEEK_MS;
+      }
+    }
+    return orders;
+  }
+
+  private historicalOrder(customer: SyntheticCustomer, at: number): HistoricalOrder {
+    const lines = this.orderLines(customer);
+    return {
+      customerId: customer.userId,
+      timestamp: new Date(at).toISOString(),
+      amount: round2(lines.reduce((sum, line) => sum + line.price * line.quantity, 0)),
+      orderId: `ord-${++this.orderCounter}`,
+      products: lines,
+    };
+  }
+
+  private orderLines(customer: SyntheticCustomer): { productId: string; category: string; quantity: number; price: number }[] {
+    const spend = this.random.gamma(6, 6 / customer.meanSpend);
+    const count = this.random.int(1, 3);
+    return Array.from({ length: count }, () => {
+      const product = this.random.pick(this.products);
+      return { productId: product.id, category: product.category, quantity: 1, price: round2(Math.max(1, spend / count)) };
+    });
+  }
+
+  /**
+   * The live traffic, in posting order: day 0 starts with the shop's CRM sync (identify for every
+   * customer with history), then sessions day by day.
+   */
+  *traffic(): Generator<StorefrontPost> {
+    const start = this.options.liveStart.getTime();
+    const sync = this.customers.filter((customer) => customer.alive || this.random.chance(0.5));
+    for (let offset = 0; offset < sync.length; offset += 100) {
+      yield {
+        at: new Date(start + offset),
+        path: '/v1/batch',
+        body: { batch: sync.slice(offset, offset + 100).map((customer) => this.identify(customer, new Date(start))) },
+      };
+    }
+    for (let day = 0; day < this.options.days; day++) {
+      const sessions: StorefrontPost[] = [];
+      // A snapshot: customers who sign up today start visiting tomorrow.
+      for (const customer of [...this.customers]) {
+        const visitProbability = customer.alive ? Math.min(0.5, 0.04 + customer.lambda * 0.6) : 0.02;
+        if (this.random.chance(visitProbability)) sessions.push(...this.session(customer, start + day * DAY_MS));
+      }
+      const newVisitors = Math.round(this.options.customers * 0.02);
+      for (let visitor = 0; visitor < newVisitors; visitor++) sessions.push(...this.session(undefined, start + day * DAY_MS));
+      sessions.sort((a, b) => a.at.getTime() - b.at.getTime());
+      yield* sessions;
+    }
+  }
+
+  private identify(customer: SyntheticCustomer, at: Date, anonymousId?: string): Record<string, unknown> {
+    return {
+      type: 'identify',
+      messageId: this.messageId(),
+      userId: customer.userId,
+      ...(anonymousId ? { anonymousId } : {}),
+      timestamp: at.toISOString(),
+      traits: {
+        email: customer.email,
+        phone: customer.phone,
+        firstName: customer.firstName,
+        consent: { ...customer.consent, timestamp: at.toISOString() },
+      },
+      context: {
+        timezone: customer.timezone,
+        locale: customer.locale,
+        ...(customer.device ? { device: customer.device } : {}),
+      },
+    };
+  }
+
+  /** One visit: browse (often anonymous first), maybe cart, checkout, order; sent as one batch. */
+  private session(known: SyntheticCustomer | undefined, dayStart: number): StorefrontPost[] {
+    const random = this.random;
+    let at = dayStart + (8 + random.next() * 14) * 3_600_000;
+    const anonymousId = `anon-${++this.anonymousCounter}`;
+    const signsUp = !known && random.chance(0.3);
+    const customer = known ?? (signsUp ? this.newCustomer() : undefined);
+    const loginAfter = customer ? (random.chance(0.4) ? random.int(1, 3) : 0) : Number.POSITIVE_INFINITY;
+    const calls: Record<string, unknown>[] = [];
+    const identity = (step: number): Record<string, unknown> =>
+      customer && step >= loginAfter ? { userId: customer.userId, anonymousId } : { anonymousId };
+    const tick = (): string => {
+      at += random.int(20, 300) * 1000;
+      return new Date(at).toISOString();
+    };
+
+    const views = random.int(1, 6);
+    const viewed: Product[] = [];
+    for (let step = 0; step < views; step++) {
+      if (customer && step === loginAfter) calls.push(this.identify(customer, new Date(at), anonymousId));
+      const product = random.pick(this.products);
+      viewed.push(product);
+      calls.push(this.track('Product Viewed', identity(step), tick(), productProperties(product)));
+      if (random.chance(0.3)) calls.push({ type: 'page', messageId: this.messageId(), ...identity(step), name: product.category, timestamp: tick(), properties: {} });
+    }
+    if (customer && loginAfter >= views && loginAfter !== Number.POSITIVE_INFINITY) {
+      calls.push(this.identify(customer, new Date(at), anonymousId));
+    }
+    const buyer = identity(views);
+    if (viewed.length > 0 && random.chance(0.35)) {
+      const carted = viewed.slice(0, random.int(1, Math.min(2, viewed.length)));
+      for (const product of carted) calls.push(this.track('Product Added', buyer, tick(), { ...productProperties(product), quantity: 1 }));
+      const cartProducts = carted.map((product) => ({ ...productProperties(product), quantity: 1 }));
+      if (random.chance(0.5)) calls.push(this.track('Cart Viewed', buyer, tick(), { products: cartProducts }));
+      if (customer && random.chance(0.55)) {
+        calls.push(this.track('Checkout Started', buyer, tick(), { products: cartProducts }));
+        if (random.chance(0.7)) {
+          const revenue = round2(carted.reduce((sum, product) => sum + product.price, 0));
+          const orderId = `web-${++this.orderCounter}`;
+          calls.push(this.track('Order Completed', buyer, tick(), { order_id: orderId, revenue, currency: 'TRY', products: cartProducts }));
+          if (random.chance(0.04)) calls.push(this.track('Order Refunded', buyer, tick(), { order_id: orderId, revenue }));
+        }
+      }
+    }
+    if (random.chance(0.01)) {
+      // A broken client: the field names are what the report shows.
+      calls.push(this.track('Order Completed', buyer, tick(), { order_id: `bad-${this.orderCounter}`, revenue: 'forty two' }));
+    }
+    const posts: StorefrontPost[] = [{ at: new Date(at + 1000), path: '/v1/batch', body: { batch: calls } }];
+    // Client retries after a timeout: the same batch again, which must change nothing.
+    if (random.chance(0.02)) posts.push({ at: new Date(at + 31_000), path: '/v1/batch', body: { batch: calls } });
+    return posts;
+  }
+
+  private newCustomer(): SyntheticCustomer {
+    const customer = this.drawCustomer(this.customers.length);
+    customer.userId = `new-${customer.userId}`;
+    this.customers.push(customer);
+    return customer;
+  }
+
+  private track(event: string, identity: Record<string, unknown>, timestamp: string, properties: Record<string, unknown>) {
+    return { type: 'track', messageId: this.messageId(), ...identity, event, timestamp, properties };
+  }
+
+  private messageId(): string {
+    return `msg-${this.options.seed}-${++this.messageCounter}`;
+  }
+}
+
+function productProperties(product: Product): Record<string, unknown> {
+  return { product_id: product.id, category: product.category, price: product.price };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

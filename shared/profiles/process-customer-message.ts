@@ -1,0 +1,169 @@
+/**
+ * The one writer of customer state (DESIGN "One writer per customer"): applies one events-queue
+ * message to the customer's profile with an optimistic read-modify-write, and orders with the
+ * exactly-once protocol of DESIGN "Events":
+ *
+ *   O#<orderId> put `pending` (attribute_not_exists) → profile write (skipped when the order id is
+ *   already in the recent-id ring) → O# marked `applied`.
+ *
+ * A crash after the claim leaves `pending`, and the redelivered message re-applies it; an
+ * `applied` order is skipped, so a re-posted order never counts twice.
+ */
+import type { CustomerMessage } from '../events/messages.js';
+import type { NormalizedEvent } from '../events/event.js';
+import { ECOMMERCE_EVENTS } from '../events/event.js';
+import { anonymousCustomerId, isAnonymousCustomerId } from '../identity/customer-id.js';
+import { mergeAnonymousIntoUser, type MergeDeps } from '../identity/merge-anonymous.js';
+import type { Clock, OrderRecord } from '../ports.js';
+import { applyConsentChange, applyDeviceChange, applyScores } from './apply-internal.js';
+import { orderFromEvent } from './order-from-event.js';
+import { applyEvent, type ReducerSettings } from './reduce.js';
+import { emptyProfile, type Profile } from './schema.js';
+import { withVersionRetry } from './version-retry.js';
+
+/**
+ * Runs after every profile change, before the write: derived state that must be written with
+ * the change (segment memberships, nextExpiryAt) and the changes to announce (to journeys).
+ */
+export type ProfileChangeHook = (before: Profile | undefined, after: Profile, now: Date) => Profile;
+
+export interface ProcessDeps extends MergeDeps {
+  settings: ReducerSettings;
+  clock: Clock;
+  onProfileChange?: ProfileChangeHook;
+}
+
+export type ProcessStatus =
+  /** The profile changed. */
+  | 'applied'
+  /** Redelivered or re-posted: nothing changed. */
+  | 'duplicate'
+  /** A kind whose handling belongs to a later capability (journeys): acknowledged, no change. */
+  | 'ignored';
+
+export interface ProcessOutcome {
+  status: ProcessStatus;
+  /** The customer whose profile the message landed on (after identity resolution). */
+  customerId: string;
+  /** Write capacity units consumed, from ReturnConsumedCapacity. */
+  capacityUnits: number;
+  /** Identity merge performed along the way, if any. */
+  merge?: Awaited<ReturnType<typeof mergeAnonymousIntoUser>>['status'];
+}
+
+export async function processCustomerMessage(deps: ProcessDeps, message: CustomerMessage): Promise<ProcessOutcome> {
+  switch (message.kind) {
+    case 'event':
+      return processEvent(deps, message.customerId, message.event);
+    case 'consent':
+      return updateProfile(deps, message.customerId, (profile) => applyConsentChange(profile, message));
+    case 'device':
+      return updateProfile(deps, message.customerId, (profile) => applyDeviceChange(profile, message));
+    case 'scores':
+      return updateProfile(deps, message.customerId, (profile) => applyScores(profile, message));
+    case 'recheck':
+      // Nothing in the profile changed; re-running the change hook re-evaluates time windows.
+      return updateProfile(deps, message.customerId, (profile) => profile, { rewriteUnchanged: false });
+    case 'wake':
+    case 'engagement':
+      return { status: 'ignored', customerId: message.customerId, capacityUnits: 0 };
+    default: {
+      const unreachable: never = message;
+      throw new Error(`unknown message kind ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+async function processEvent(deps: ProcessDeps, queuedCustomerId: string, event: NormalizedEvent): Promise<ProcessOutcome> {
+  let capacityUnits = 0;
+  let merge: ProcessOutcome['merge'];
+  const linkFrom = event.type === 'alias' ? event.previousId : event.type === 'identify' ? event.anonymousId : undefined;
+  if (event.userId && linkFrom && linkFrom !== event.userId) {
+    const merged = await mergeAnonymousIntoUser(deps, linkFrom, event.userId);
+    capacityUnits += merged.capacityUnits;
+    merge = merged.status;
+  }
+  // An alias only links identities; it carries nothing for the profile beyond the merge.
+  if (event.type === 'alias') {
+    return { status: merge === 'merged' ? 'applied' : 'duplicate', customerId: event.userId ?? queuedCustomerId, capacityUnits, merge };
+  }
+
+  const customerId = await resolveCustomerId(deps, queuedCustomerId, event);
+  const order = event.type === 'track' && event.event === ECOMMERCE_EVENTS.orderCompleted ? orderFromEvent(event) : undefined;
+  const orderRecord: OrderRecord | undefined =
+    order?.orderId !== undefined && order.amount > 0
+      ? {
+          customerId,
+          orderId: order.orderId,
+          at: event.timestamp,
+          amount: order.amount,
+          products: order.products,
+          messageId: event.messageId,
+          status: 'pending',
+          ...(order.currency !== undefined ? { currency: order.currency } : {}),
+        }
+      : undefined;
+
+  if (orderRecord) {
+    const claim = await deps.orders.claimOrder(orderRecord);
+    capacityUnits += claim.receipt.capacityUnits;
+    if (claim.status === 'applied') return { status: 'duplicate', customerId, capacityUnits, merge };
+  }
+
+  const result = await updateProfile(deps, customerId, (profile) => {
+    const applied = applyEvent(profile, event, deps.settings);
+    return applied.applied ? applied.profile : undefined;
+  });
+  capacityUnits += result.capacityUnits;
+
+  if (orderRecord) capacityUnits += (await deps.orders.markOrderApplied(orderRecord.customerId, orderRecord.orderId)).capacityUnits;
+  return { ...result, customerId: result.customerId, capacityUnits, merge };
+}
+
+/**
+ * Anonymous events are routed at ingest, but a login may land between ingest and processing:
+ * resolve again here so nothing is written to a profile that has been merged away.
+ */
+async function resolveCustomerId(deps: ProcessDeps, queuedCustomerId: string, event: NormalizedEvent): Promise<string> {
+  if (event.userId) return event.userId;
+  if (!isAnonymousCustomerId(queuedCustomerId) || !event.anonymousId) return queuedCustomerId;
+  const linked = await deps.identity.resolve([event.anonymousId]);
+  return linked.get(event.anonymousId) ?? anonymousCustomerId(event.anonymousId);
+}
+
+/**
+ * Read-modify-write of one profile, retried on version conflicts. `change` returns the new
+ * profile, or undefined when the message changes nothing (a duplicate). A frozen (merged)
+ * anonymous profile forwards the change to the customer it was merged into.
+ */
+async function updateProfile(
+  deps: ProcessDeps,
+  customerId: string,
+  change: (profile: Profile) => Profile | undefined,
+  options: { rewriteUnchanged: boolean } = { rewriteUnchanged: true },
+): Promise<ProcessOutcome> {
+  let targetId = customerId;
+  return withVersionRetry(async () => {
+    for (let hops = 0; ; hops++) {
+      const stored = await deps.profiles.getProfile(targetId);
+      if (stored?.mergedInto && hops < 3) {
+        targetId = stored.mergedInto;
+        continue;
+      }
+      const now = deps.clock.now();
+      const before = stored ?? emptyProfile(targetId, now.toISOString());
+      const changed = change(before);
+      if (!changed) return { status: 'duplicate' as const, customerId: targetId, capacityUnits: 0 };
+      const after = deps.onProfileChange ? deps.onProfileChange(stored, changed, now) : changed;
+      if (!options.rewriteUnchanged && stored && sameContent(stored, after)) {
+        return { status: 'duplicate' as const, customerId: targetId, capacityUnits: 0 };
+      }
+      const written = await deps.profiles.putProfile(after, stored?.version);
+      return { status: 'applied' as const, customerId: targetId, capacityUnits: written.receipt.capacityUnits };
+    }
+  });
+}
+
+function sameContent(a: Profile, b: Profile): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
