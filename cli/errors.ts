@@ -1,3 +1,5 @@
+import { CampaignConfigError } from '../shared/config/campaign-settings.js';
+
 /** Errors the CLI prints as one readable message (no stack): bad input, bad config, missing data. */
 export class UserError extends Error {
   override readonly name = 'UserError';
@@ -8,7 +10,7 @@ export class UserError extends Error {
 
 /** Prints an error for people and returns the exit code. Unexpected errors keep their stack. */
 export function reportCliError(error: unknown): number {
-  if (error instanceof UserError) {
+  if (error instanceof UserError || error instanceof CampaignConfigError) {
     process.stderr.write(`sadakat: ${error.message}\n`);
     return error.exitCode;
   }

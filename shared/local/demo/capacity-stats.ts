@@ -1,0 +1,39 @@
+/**
+ * Write capacity per processed message, by event type: the demo's and the bench's view of what a
+ * profile costs (DESIGN budget: 1 WCU for a ≤ 1 KB profile write; orders 2 more for O#).
+ */
+export interface CapacityFigure {
+  messages: number;
+  mean: number;
+  p99: number;
+  max: number;
+}
+
+export class CapacityStats {
+  private readonly samples = new Map<string, number[]>();
+
+  record(type: string, capacityUnits: number): void {
+    const list = this.samples.get(type);
+    if (list) list.push(capacityUnits);
+    else this.samples.set(type, [capacityUnits]);
+  }
+
+  summary(): Record<string, CapacityFigure> {
+    const result: Record<string, CapacityFigure> = {};
+    for (const type of [...this.samples.keys()].sort()) {
+      const values = [...(this.samples.get(type) ?? [])].sort((a, b) => a - b);
+      const total = values.reduce((sum, value) => sum + value, 0);
+      result[type] = {
+        messages: values.length,
+        mean: round3(total / values.length),
+        p99: values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)] ?? 0,
+        max: values[values.length - 1] ?? 0,
+      };
+    }
+    return result;
+  }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

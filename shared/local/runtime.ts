@@ -1,0 +1,80 @@
+/**
+ * The embedded runtime (DESIGN "Local embedded default"): the same handlers and AWS adapters as
+ * in the cloud, against an embedded DynamoDB engine and in-process queues with SQS semantics.
+ * Local commands share one data folder: the engine's files live in `<dataDir>/dynamodb`, and
+ * `<dataDir>/runtime.json` remembers which engine wrote them (their formats differ).
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../aws/dynamo-client.js';
+import { DynamoIdentityMap } from '../aws/dynamo-identity-map.js';
+import { DynamoOrderLedger } from '../aws/dynamo-order-ledger.js';
+import { DynamoProfileStore } from '../aws/dynamo-profile-store.js';
+import type { Clock } from '../ports.js';
+import { startDynamoEngine, ensureTable, type DynamoEngine } from './dynamo-engine.js';
+import { LocalFifoQueue } from './fifo-queue.js';
+
+export type EngineChoice = 'dynamodb-local' | 'dynalite' | 'auto';
+
+export const LOCAL_TABLE_NAME = 'sadakat';
+export const DEFAULT_DATA_DIR = '.sadakat';
+
+export interface LocalRuntimeOptions {
+  dataDir: string;
+  engine: EngineChoice;
+  clock: Clock;
+  /** Start from an empty data folder (the demo does). */
+  fresh?: boolean;
+}
+
+export interface LocalRuntime {
+  engine: DynamoEngine;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  profiles: DynamoProfileStore;
+  orders: DynamoOrderLedger;
+  identity: DynamoIdentityMap;
+  eventsQueue: LocalFifoQueue;
+  eventsDlq: LocalFifoQueue;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+interface RuntimeManifest {
+  engine: Exclude<EngineChoice, 'auto'>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const manifestPath = join(options.dataDir, 'runtime.json');
+  if (options.fresh) await rm(options.dataDir, { recursive: true, force: true });
+  await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
+
+  // An existing data folder must be reopened by the engine that wrote it.
+  const manifest = existsSync(manifestPath) ? (JSON.parse(await readFile(manifestPath, 'utf8')) as RuntimeManifest) : undefined;
+  const engineChoice = options.engine === 'auto' && manifest ? manifest.engine : options.engine;
+  const engine = await startDynamoEngine({ engine: engineChoice, dataDir: join(options.dataDir, 'dynamodb') });
+  await writeFile(manifestPath, JSON.stringify({ engine: engine.engine } satisfies RuntimeManifest, null, 2));
+
+  const doc = createDocumentClient({ endpoint: engine.endpoint });
+  await ensureTable(doc, LOCAL_TABLE_NAME);
+  const eventsDlq = new LocalFifoQueue({ name: 'events-dlq.fifo', clock: options.clock });
+  const eventsQueue = new LocalFifoQueue({ name: 'events.fifo', clock: options.clock, dlq: eventsDlq });
+
+  return {
+    engine,
+    doc,
+    tableName: LOCAL_TABLE_NAME,
+    profiles: new DynamoProfileStore(doc, LOCAL_TABLE_NAME),
+    orders: new DynamoOrderLedger(doc, LOCAL_TABLE_NAME),
+    identity: new DynamoIdentityMap(doc, LOCAL_TABLE_NAME),
+    eventsQueue,
+    eventsDlq,
+    dataDir: options.dataDir,
+    async stop() {
+      doc.destroy();
+      await engine.stop();
+    },
+  };
+}
