@@ -1,0 +1,41 @@
+/**
+ * Reads campaign/settings.yaml and validates it against settingsSchema, reporting every problem
+ * at its file:line:column. A campaign without settings.yaml runs on the defaults.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defaultSettings, settingsSchema, type Settings } from './settings.js';
+import { YamlSource, type LocatedError } from './yaml-source.js';
+
+export type SettingsResult = { ok: true; settings: Settings; file: string; found: boolean } | { ok: false; errors: LocatedError[]; file: string };
+
+export function settingsFile(campaignDir: string): string {
+  return join(campaignDir, 'settings.yaml');
+}
+
+export async function loadSettings(campaignDir: string): Promise<SettingsResult> {
+  const file = settingsFile(campaignDir);
+  const text = await readOptional(file);
+  if (text === undefined) return { ok: true, settings: defaultSettings, file, found: false };
+  return parseSettings(file, text);
+}
+
+/** Validates settings text; `file` names it in errors. */
+export function parseSettings(file: string, text: string): SettingsResult {
+  const source = YamlSource.parse(file, text);
+  const syntax = source.syntaxErrors();
+  if (syntax.length > 0) return { ok: false, errors: syntax, file };
+  // An empty file is valid YAML (null): treat it as "no overrides".
+  const parsed = settingsSchema.safeParse(source.toJS() ?? {});
+  if (!parsed.success) return { ok: false, errors: source.zodErrors(parsed.error.issues), file };
+  return { ok: true, settings: parsed.data, file, found: true };
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
