@@ -73,9 +73,12 @@ export interface AttrRule {
   test: AttrTest;
 }
 
+export const attrPathSchema = z.string().min(1).describe('Profile path, e.g. orders.count, rfm.segment, clv.pAlive, traits.<key>');
+export const eventNameSchema = z.string().min(1).describe('Event name as tracked, e.g. Product Viewed, Order Completed');
+
 export const attrInputSchema = z
   .strictObject({
-    attr: z.string().min(1).describe('Profile path, e.g. orders.count, rfm.segment, clv.pAlive, traits.<key>'),
+    attr: attrPathSchema,
     eq: scalarSchema.optional(),
     ne: scalarSchema.optional(),
     lt: z.number().optional(),
@@ -125,7 +128,7 @@ const EVENT_KEYS = ['event', 'within', 'count'];
 
 export const eventInputSchema = z
   .object({
-    event: z.string().min(1).describe('Event name as tracked, e.g. Product Viewed, Order Completed'),
+    event: eventNameSchema,
     within: windowSchema.optional().describe('Only events in this window; ≤ 48h uses hourly counts, else daily (≤ 90d)'),
     count: countInputSchema.optional(),
   })
