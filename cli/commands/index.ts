@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo.js';
+import { registerImport } from './import.js';
+import { registerProfile } from './profile.js';
+import { registerServe } from './serve.js';
 import { registerSchema } from './schema.js';
 import { registerSegment } from './segment.js';
 import { registerValidate } from './validate.js';
 
 /** One line per command module; each module adds its subcommand to the program. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerDemo(program);
+  registerServe(program);
+  registerProfile(program);
+  registerImport(program);
   registerValidate(program);
   registerSchema(program);
   registerSegment(program);
