@@ -1,6 +1,6 @@
 /** Option parsers shared by commands: they reject bad values with the option's name. */
 import { InvalidArgumentError } from 'commander';
-import type { EngineChoice } from '../shared/local/runtime.js';
+import type { EngineChoice } from '../shared/local/data-dir.js';
 
 export function positiveInteger(value: string): number {
   const parsed = Number(value);

@@ -1,7 +1,7 @@
 /** `sadakat demo`: the pipeline end to end on the embedded runtime, then a summary. */
 import type { Command } from 'commander';
-import { runDemo, type DemoSummary } from '../../shared/local/demo/run-demo.js';
-import { DEFAULT_DATA_DIR } from '../../shared/local/runtime.js';
+import type { DemoSummary } from '../../shared/local/demo/run-demo.js';
+import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { engineChoice, nonNegativeInteger, outputFormat, positiveInteger } from '../options.js';
 import { progressBar, type Progress } from '../progress.js';
 
@@ -17,6 +17,8 @@ export function registerDemo(program: Command): void {
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
     .action(async (options: { customers: number; days: number; seed: number; dataDir: string; engine: 'auto'; campaign: string; format: 'table' | 'json' }) => {
+      // Loaded on use: the runtime pulls in the AWS SDK and the engines, which `validate` never needs.
+      const { runDemo } = await import('../../shared/local/demo/run-demo.js');
       const started = performance.now();
       const bars: Record<string, Progress> = {};
       const summary = await runDemo({

@@ -1,10 +1,8 @@
 /** `sadakat import orders`: bulk-load historical orders into profiles and O# items. */
 import type { Command } from 'commander';
 import { requireSettings } from '../../shared/config/campaign-settings.js';
-import { localProcessDeps } from '../../shared/local/local-handlers.js';
-import { DEFAULT_DATA_DIR, startLocalRuntime } from '../../shared/local/runtime.js';
+import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { systemClock } from '../../shared/ports.js';
-import { importOrders } from '../../shared/profiles/import-orders.js';
 import { engineChoice, outputFormat } from '../options.js';
 import { progressBar } from '../progress.js';
 import { loadTransactions } from '../transactions-input.js';
@@ -24,6 +22,9 @@ export function registerImport(program: Command): void {
       const transactions = await loadTransactions(options.transactions);
       // Orders with amount ≤ 0 are not orders (DESIGN "RFM and CLV"); they are counted, not imported.
       const orders = transactions.filter((row) => row.amount > 0);
+      const { startLocalRuntime } = await import('../../shared/local/runtime.js');
+      const { localProcessDeps } = await import('../../shared/local/local-handlers.js');
+      const { importOrders } = await import('../../shared/profiles/import-orders.js');
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
       const bar = progressBar('customers');
       try {

@@ -1,7 +1,7 @@
 /** `sadakat profile <customerId>`: a profile from the local data folder, as JSON. */
 import type { Command } from 'commander';
 import { systemClock } from '../../shared/ports.js';
-import { DEFAULT_DATA_DIR, startLocalRuntime } from '../../shared/local/runtime.js';
+import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { UserError } from '../errors.js';
 import { engineChoice } from '../options.js';
 
@@ -13,6 +13,7 @@ export function registerProfile(program: Command): void {
     .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .action(async (customerId: string, options: { dataDir: string; engine: 'auto' }) => {
+      const { startLocalRuntime } = await import('../../shared/local/runtime.js');
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
       try {
         const profile = await runtime.profiles.getProfile(customerId);

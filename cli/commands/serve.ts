@@ -2,9 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { requireSettings } from '../../shared/config/campaign-settings.js';
-import { startIngestServer } from '../../shared/local/ingest-server.js';
-import { buildLocalHandlers } from '../../shared/local/local-handlers.js';
-import { DEFAULT_DATA_DIR, startLocalRuntime } from '../../shared/local/runtime.js';
+import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { systemClock } from '../../shared/ports.js';
 import { engineChoice, positiveInteger } from '../options.js';
 
@@ -19,6 +17,9 @@ export function registerServe(program: Command): void {
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .action(async (options: { port: number; dataDir: string; writeKey?: string; engine: 'auto'; campaign: string }) => {
       const settings = await requireSettings(options.campaign);
+      const { startLocalRuntime } = await import('../../shared/local/runtime.js');
+      const { buildLocalHandlers } = await import('../../shared/local/local-handlers.js');
+      const { startIngestServer } = await import('../../shared/local/ingest-server.js');
       const writeKey = options.writeKey ?? process.env.SADAKAT_WRITE_KEY ?? `wk_${randomBytes(18).toString('base64url')}`;
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
       const { ingest, processEvents } = buildLocalHandlers(runtime, { settings, clock: systemClock, writeKeys: [writeKey] });

@@ -15,11 +15,9 @@ import { DynamoProfileStore } from '../aws/dynamo-profile-store.js';
 import type { Clock } from '../ports.js';
 import { startDynamoEngine, ensureTable, type DynamoEngine } from './dynamo-engine.js';
 import { LocalFifoQueue } from './fifo-queue.js';
-
-export type EngineChoice = 'dynamodb-local' | 'dynalite' | 'auto';
+import type { EngineChoice } from './data-dir.js';
 
 export const LOCAL_TABLE_NAME = 'sadakat';
-export const DEFAULT_DATA_DIR = '.sadakat';
 
 export interface LocalRuntimeOptions {
   dataDir: string;
