@@ -1,0 +1,185 @@
+/**
+ * `sadakat clv fit` and `sadakat clv predict`: BG/NBD + Gamma-Gamma on a transactions CSV
+ * (DESIGN "RFM and CLV"). Below the minimum history the model says so instead of printing numbers.
+ */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { expectedPurchases, probabilityAlive } from '../../shared/analytics/bgnbd.js';
+import { formatDay } from '../../shared/analytics/calendar-day.js';
+import { fitClvModel, type ClvModel } from '../../shared/analytics/clv-model.js';
+import { summarizeCustomers, type CustomerSummaries, type Period } from '../../shared/analytics/customer-summary.js';
+import { conditionalExpectedAverageValue, customerLifetimeValue } from '../../shared/analytics/gamma-gamma.js';
+import { holdoutCheck, type HoldoutCheck } from '../../shared/analytics/holdout-check.js';
+import { compareCustomerIds } from '../../shared/analytics/rfm.js';
+import { UserError } from '../errors.js';
+import { outputFormat, positiveInteger } from '../options.js';
+import { formatTable } from '../text-table.js';
+import { calendarDate, loadTransactions } from '../transactions-input.js';
+
+interface CommonOptions {
+  transactions: string;
+  calibrationEnd: number;
+  period: Period;
+}
+
+type Fitted = Extract<ClvModel, { status: 'fitted' }>;
+
+export function registerClv(program: Command): void {
+  const clv = program.command('clv').description('customer lifetime value: BG/NBD purchases × Gamma-Gamma order value');
+  withCommonOptions(clv.command('fit').description('fit the models and print their parameters'))
+    .option('--holdout-end <date>', 'YYYY-MM-DD: compare predicted and actual repeat purchases after the calibration end up to this date', calendarDate)
+    .option('--format <format>', 'table or json', outputFormat<'table' | 'json'>('table', 'json'), 'table')
+    .action(async (options: CommonOptions & { holdoutEnd?: number; format: 'table' | 'json' }) => {
+      if (options.holdoutEnd !== undefined && options.holdoutEnd <= options.calibrationEnd) {
+        throw new UserError(`--holdout-end ${formatDay(options.holdoutEnd)} must be after --calibration-end ${formatDay(options.calibrationEnd)}`);
+      }
+      const summaries = await summarize(options, options.holdoutEnd);
+      const model = fitClvModel(summaries);
+      if (model.status === 'not_enough_data') {
+        process.stdout.write(notEnoughData(model.reason, options.format));
+        return;
+      }
+      const holdout = options.holdoutEnd === undefined ? undefined : holdoutCheck(model.bgnbd.params, summaries);
+      process.stdout.write(options.format === 'json' ? fitJson(model, summaries, holdout) : fitTable(model, summaries, holdout));
+    });
+  withCommonOptions(clv.command('predict').description('per customer: P(alive), expected purchases, expected order value, CLV'))
+    .requiredOption('--weeks <n>', 'horizon for the expected purchases, in weeks', positiveInteger)
+    .option('--months <n>', 'CLV horizon in months (lifetimes: 12)', positiveInteger, 12)
+    .option('--discount <rate>', 'monthly discount rate for CLV, e.g. 0.01', discountRate, 0.01)
+    .option('--format <format>', 'csv or json', outputFormat<'csv' | 'json'>('csv', 'json'), 'csv')
+    .action(async (options: CommonOptions & { weeks: number; months: number; discount: number; format: 'csv' | 'json' }) => {
+      const summaries = await summarize(options, undefined);
+      const model = fitClvModel(summaries);
+      if (model.status === 'not_enough_data') {
+        if (options.format === 'json') {
+          process.stdout.write(notEnoughData(model.reason, 'json'));
+          return;
+        }
+        throw new UserError(`not enough data to predict: ${model.reason}`);
+      }
+      process.stdout.write(predict(model, summaries, options));
+    });
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .requiredOption('--transactions <file>', 'transactions CSV (customer_id,timestamp,amount[,order_id])')
+    .requiredOption('--calibration-end <date>', 'YYYY-MM-DD, last day of the calibration period (inclusive)', calendarDate)
+    .option('--period <unit>', 'time unit of the model: week or day', outputFormat<Period>('week', 'day'), 'week');
+}
+
+function discountRate(value: string): number {
+  const rate = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(rate >= 0 && rate < 1)) throw new InvalidArgumentError('expected a rate ≥ 0 and < 1, e.g. 0.01');
+  return rate;
+}
+
+async function summarize(options: CommonOptions, holdoutEnd: number | undefined): Promise<CustomerSummaries> {
+  const transactions = await loadTransactions(options.transactions);
+  const summaries = summarizeCustomers(transactions, {
+    calibrationEnd: options.calibrationEnd,
+    period: options.period,
+    ...(holdoutEnd === undefined ? {} : { holdoutEnd }),
+  });
+  if (summaries.customers.length === 0) {
+    throw new UserError(`no customer bought on or before --calibration-end ${formatDay(options.calibrationEnd)}`);
+  }
+  return summaries;
+}
+
+function notEnoughData(reason: string, format: 'table' | 'json' | 'csv'): string {
+  return format === 'json' ? `${JSON.stringify({ status: 'not_enough_data', reason })}\n` : `not enough data: ${reason}\n`;
+}
+
+function fitJson(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutCheck | undefined): string {
+  const { r, alpha, a, b } = model.bgnbd.params;
+  const { p, q, gamma } = model.gammaGamma.params;
+  return `${JSON.stringify({
+    status: 'fitted',
+    bgnbd: { r, alpha, a, b, logLik: model.bgnbd.logLik },
+    gammaGamma: { p, q, gamma, logLik: model.gammaGamma.logLik, customers: model.gammaGamma.customers },
+    customers: model.customers,
+    repeatCustomers: model.repeatCustomers,
+    repeatTransactions: model.repeatTransactions,
+    period: summaries.period,
+    calibrationEnd: formatDay(summaries.calibrationEnd),
+    ...(holdout === undefined || summaries.holdoutEnd === undefined
+      ? {}
+      : { holdout: { end: formatDay(summaries.holdoutEnd), ...holdout } }),
+  })}\n`;
+}
+
+function fitTable(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutCheck | undefined): string {
+  const { r, alpha, a, b } = model.bgnbd.params;
+  const { p, q, gamma } = model.gammaGamma.params;
+  const lines = [
+    `${model.customers} customers, ${model.repeatCustomers} bought again, ${model.repeatTransactions} repeat transactions`,
+    `calibration to ${formatDay(summaries.calibrationEnd)}, time in ${summaries.period}s`,
+    '',
+    formatTable(
+      ['model', 'parameters', 'log-likelihood'],
+      [
+        ['BG/NBD', `r=${r.toFixed(4)} alpha=${alpha.toFixed(4)} a=${a.toFixed(4)} b=${b.toFixed(4)}`, round(model.bgnbd.logLik, 2)],
+        ['Gamma-Gamma', `p=${p.toFixed(4)} q=${q.toFixed(4)} gamma=${gamma.toFixed(4)}`, round(model.gammaGamma.logLik, 2)],
+      ],
+    ),
+  ];
+  if (holdout !== undefined && summaries.holdoutEnd !== undefined) {
+    lines.push(
+      `holdout to ${formatDay(summaries.holdoutEnd)} (${round(holdout.length, 2)} ${summaries.period}s): ` +
+        `actual ${holdout.actual}, predicted ${round(holdout.predicted, 1)} (unconditional ${round(holdout.predictedUnconditional, 1)})`,
+      formatTable(
+        ['x (calibration)', 'customers', 'actual', 'predicted', 'actual/customer', 'predicted/customer'],
+        holdout.byX.map((row) => [
+          row.x,
+          row.customers,
+          row.actual,
+          round(row.predicted, 1),
+          row.customers === 0 ? 0 : round(row.actual / row.customers, 3),
+          row.customers === 0 ? 0 : round(row.predicted / row.customers, 3),
+        ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+function predict(model: Fitted, summaries: CustomerSummaries, options: { weeks: number; months: number; discount: number; format: 'csv' | 'json' }): string {
+  const bg = model.bgnbd.params;
+  const gg = model.gammaGamma.params;
+  const horizon = summaries.period === 'week' ? options.weeks : options.weeks * 7;
+  const rows = [...summaries.customers]
+    .sort((left, right) => compareCustomerIds(left.customerId, right.customerId))
+    .map((customer) => ({
+      customerId: customer.customerId,
+      x: customer.x,
+      tx: customer.tx,
+      T: customer.T,
+      pAlive: probabilityAlive(bg, customer.x, customer.tx, customer.T),
+      expectedPurchases: expectedPurchases(bg, horizon, customer.x, customer.tx, customer.T),
+      expectedAverageValue: conditionalExpectedAverageValue(gg, customer.x, customer.monetary),
+      clv: customerLifetimeValue(bg, gg, customer, { months: options.months, discountRate: options.discount, period: summaries.period }),
+    }));
+  if (options.format === 'json') {
+    return `${JSON.stringify({ status: 'fitted', weeks: options.weeks, months: options.months, discount: options.discount, customers: rows })}\n`;
+  }
+  const header = `customer_id,x,t_x,T,p_alive,expected_purchases_${options.weeks}w,expected_average_value,clv_${options.months}m`;
+  const lines = rows.map((row) =>
+    [
+      /[",\n\r]/.test(row.customerId) ? `"${row.customerId.replaceAll('"', '""')}"` : row.customerId,
+      row.x,
+      round(row.tx, 4),
+      round(row.T, 4),
+      round(row.pAlive, 6),
+      round(row.expectedPurchases, 6),
+      round(row.expectedAverageValue, 4),
+      round(row.clv, 4),
+    ].join(','),
+  );
+  return [header, ...lines].join('\n') + '\n';
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,38 @@
+/**
+ * The `--transactions <file>` input shared by `sadakat rfm` and `sadakat clv`: reads the CSV,
+ * turns file-level problems into UserErrors and reports skipped rows on stderr.
+ */
+import { InvalidArgumentError } from 'commander';
+import { dayOfDate } from '../shared/analytics/calendar-day.js';
+import { readTransactionsCsv, TransactionsFileError, type Transaction } from '../shared/analytics/transactions-csv.js';
+import { UserError } from './errors.js';
+
+const ROW_ERRORS_SHOWN = 10;
+
+export async function loadTransactions(file: string): Promise<Transaction[]> {
+  let parsed;
+  try {
+    parsed = await readTransactionsCsv(file);
+  } catch (error) {
+    if (error instanceof TransactionsFileError) throw new UserError(`--transactions ${file}: ${error.message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`--transactions ${file}: file not found`);
+    if (code === 'EISDIR' || code === 'EACCES') throw new UserError(`--transactions ${file}: cannot read (${code})`);
+    throw error;
+  }
+  const { transactions, errors } = parsed;
+  if (errors.length > 0) {
+    const shown = errors.slice(0, ROW_ERRORS_SHOWN).map((error) => `  ${file}:${error.line}: ${error.reason}`);
+    const more = errors.length > ROW_ERRORS_SHOWN ? [`  … and ${errors.length - ROW_ERRORS_SHOWN} more`] : [];
+    process.stderr.write(`sadakat: skipped ${errors.length} bad row(s):\n${[...shown, ...more].join('\n')}\n`);
+  }
+  if (transactions.length === 0) throw new UserError(`--transactions ${file}: no valid rows`);
+  return transactions;
+}
+
+/** A commander parser for YYYY-MM-DD options, returning the day number. */
+export function calendarDate(value: string): number {
+  const parsed = dayOfDate(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.reason);
+  return parsed.day;
+}

@@ -1,0 +1,42 @@
+/**
+ * The nightly CLV model: BG/NBD on the distinct (x, t_x, T) triplets and Gamma-Gamma on the
+ * repeat customers' spend, both behind the history gate, so callers get either both parameter
+ * sets or the reason there are none.
+ */
+import * as bgnbd from './bgnbd.js';
+import type { BgNbdParams, FitGate } from './bgnbd.js';
+import * as gammaGamma from './gamma-gamma.js';
+import type { GammaGammaParams } from './gamma-gamma.js';
+import { repeatSpendOf, tripletsOf, type CustomerSummaries } from './customer-summary.js';
+
+export type ClvModel =
+  | {
+      status: 'fitted';
+      bgnbd: { params: BgNbdParams; logLik: number; triplets: number; converged: boolean };
+      gammaGamma: { params: GammaGammaParams; logLik: number; customers: number; converged: boolean };
+      customers: number;
+      repeatCustomers: number;
+      repeatTransactions: number;
+    }
+  | { status: 'not_enough_data'; reason: string };
+
+export function fitClvModel(summaries: CustomerSummaries, gate: FitGate = {}): ClvModel {
+  const triplets = tripletsOf(summaries);
+  const transactions = bgnbd.fit(triplets, gate);
+  if (transactions.status === 'not_enough_data') return transactions;
+  const spend = gammaGamma.fit(repeatSpendOf(summaries), { minRepeatCustomers: gate.minRepeatCustomers });
+  if (spend.status === 'not_enough_data') return spend;
+  return {
+    status: 'fitted',
+    bgnbd: {
+      params: transactions.params,
+      logLik: transactions.logLik,
+      triplets: transactions.triplets,
+      converged: transactions.converged,
+    },
+    gammaGamma: { params: spend.params, logLik: spend.logLik, customers: spend.customers, converged: spend.converged },
+    customers: triplets.customers,
+    repeatCustomers: triplets.repeatCustomers,
+    repeatTransactions: triplets.repeatTransactions,
+  };
+}
