@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerClv } from './clv.js';
+import { registerRfm } from './rfm.js';
 import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerProfile } from './profile.js';
@@ -16,4 +18,6 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerSchema(program);
   registerSegment(program);
+  registerRfm(program);
+  registerClv(program);
 }
