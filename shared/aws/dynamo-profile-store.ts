@@ -1,0 +1,98 @@
+/**
+ * ProfileStore on the single table: `PK=C#<id>, SK=PROFILE`. Every write is one conditional
+ * UpdateItem on `version` (optimistic concurrency; DESIGN "One writer per customer"), which also
+ * keeps the sparse `expiry` index in step with `nextExpiryAt`.
+ */
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { VersionConflictError, type ProfileStore, type WriteReceipt } from '../ports.js';
+import { profileSchema, type Profile } from '../profiles/schema.js';
+import { capacityUnits } from './capacity.js';
+import { isConditionalCheckFailed } from './conditional-check.js';
+import { expiryShardKey, profileKey, withoutStorageAttributes } from './table.js';
+
+/** A stored profile that no longer matches the schema: a bug or a hand edit, never retried. */
+export class CorruptProfileError extends Error {
+  override readonly name = 'CorruptProfileError';
+  constructor(readonly customerId: string, detail: string) {
+    super(`stored profile of customer ${customerId} does not match the profile schema: ${detail}`);
+  }
+}
+
+const PROFILE_ATTRIBUTES = Object.keys(profileSchema.shape) as (keyof Profile)[];
+
+export class DynamoProfileStore implements ProfileStore {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async getProfile(customerId: string): Promise<Profile | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: profileKey(customerId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const parsed = profileSchema.safeParse(withoutStorageAttributes(Item));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CorruptProfileError(customerId, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    }
+    return parsed.data;
+  }
+
+  async putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
+    const written: Profile = { ...profile, version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
+    const update = profileUpdate(written);
+    try {
+      const response = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: profileKey(profile.id),
+          UpdateExpression: update.expression,
+          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#version = :expected',
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: expectedVersion === undefined ? update.values : { ...update.values, ':expected': expectedVersion },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      return { profile: written, receipt: { capacityUnits: capacityUnits(response.ConsumedCapacity) } };
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new VersionConflictError(profile.id, expectedVersion);
+      throw error;
+    }
+  }
+}
+
+interface UpdateParts {
+  expression: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/**
+ * SET every defined top-level attribute and REMOVE the optional ones that are undefined, so the
+ * stored item is exactly `profile`. Attribute names go through placeholders because several
+ * (`name`, `events`, `version`…) are DynamoDB reserved words. The `expiry` index partition
+ * (`expiryPK`) exists exactly when `nextExpiryAt` does: the index stays sparse.
+ */
+function profileUpdate(profile: Profile): UpdateParts {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const set: string[] = [];
+  const remove: string[] = [];
+  for (const attribute of PROFILE_ATTRIBUTES) {
+    names[`#${attribute}`] = attribute;
+    const value = profile[attribute];
+    if (value === undefined) {
+      remove.push(`#${attribute}`);
+    } else {
+      set.push(`#${attribute} = :${attribute}`);
+      values[`:${attribute}`] = value;
+    }
+  }
+  names['#expiryPK'] = 'expiryPK';
+  if (profile.nextExpiryAt === undefined) {
+    remove.push('#expiryPK');
+  } else {
+    set.push('#expiryPK = :expiryPK');
+    values[':expiryPK'] = expiryShardKey(profile.id);
+  }
+  const expression = `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`;
+  return { expression, names, values };
+}

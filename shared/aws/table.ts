@@ -1,0 +1,124 @@
+/**
+ * The single DynamoDB table (DESIGN "Data model"): key formats, index shards and the table
+ * definition. The local runtime creates the table from `createTableInput`; the CDK data stack
+ * mirrors it, so both must change together.
+ */
+import { createHash } from 'node:crypto';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+export const PROFILE_SK = 'PROFILE';
+export const ORDER_SK_PREFIX = 'O#';
+
+export function customerPartition(customerId: string): string {
+  return `C#${customerId}`;
+}
+
+export function profileKey(customerId: string): ItemKey {
+  return { PK: customerPartition(customerId), SK: PROFILE_SK };
+}
+
+export function orderKey(customerId: string, orderId: string): ItemKey {
+  return { PK: customerPartition(customerId), SK: `${ORDER_SK_PREFIX}${orderId}` };
+}
+
+export function journeyKey(customerId: string, journeyId: string, runId: string): ItemKey {
+  return { PK: customerPartition(customerId), SK: `J#${journeyId}#${runId}` };
+}
+
+export function identityKey(anonymousId: string): ItemKey {
+  return { PK: `ID#${anonymousId}`, SK: 'ID' };
+}
+
+/**
+ * Attributes that exist only for the table's sake (keys, index keys, TTL); adapters strip them
+ * before handing an item to the domain. `nextExpiryAt` is absent on purpose: it is a profile
+ * field that doubles as the `expiry` index's sort key.
+ */
+export const STORAGE_ATTRIBUTES = ['PK', 'SK', 'duePK', 'wakeAt', 'expiryPK', 'ttl'] as const;
+
+export function withoutStorageAttributes(item: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...item };
+  for (const name of STORAGE_ATTRIBUTES) delete rest[name];
+  return rest;
+}
+
+/**
+ * Index partitions are sharded so that a busy minute of due items or expiries spreads over
+ * several partitions; readers query every shard (in parallel). Changing the count strands the
+ * items written under the old count, so it is fixed.
+ */
+export const SHARD_COUNT = 16;
+
+export function shardOf(customerId: string): number {
+  return createHash('sha256').update(customerId).digest().readUInt32BE(0) % SHARD_COUNT;
+}
+
+export function dueShardKey(customerId: string): string {
+  return `DUE#${shardOf(customerId)}`;
+}
+
+export function expiryShardKey(customerId: string): string {
+  return `EXP#${shardOf(customerId)}`;
+}
+
+/** Every partition value of a sharded index (`DUE#0` … `DUE#15`), for readers that query them all. */
+export function allShardKeys(index: 'due' | 'expiry'): string[] {
+  const prefix = index === 'due' ? 'DUE#' : 'EXP#';
+  return Array.from({ length: SHARD_COUNT }, (_, shard) => `${prefix}${shard}`);
+}
+
+export const DUE_INDEX = 'due';
+export const EXPIRY_INDEX = 'expiry';
+export const TTL_ATTRIBUTE = 'ttl';
+
+/**
+ * On-demand billing; both indexes are sparse (only items carrying the index key appear).
+ *
+ * Projections: `expiry` is KEYS_ONLY because the expiry pass needs only the customer id (from PK)
+ * to enqueue a `recheck`, and profiles are rewritten on nearly every event: with ALL each of those
+ * writes would be copied to the index and double the write units, while with KEYS_ONLY the index
+ * is written only when `nextExpiryAt` itself changes. `due` is ALL because journey-tick needs the
+ * whole waiting state (and a deferred send's request) to act without one extra read per item,
+ * and journey states are small and written rarely.
+ */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'PK', AttributeType: 'S' },
+      { AttributeName: 'SK', AttributeType: 'S' },
+      { AttributeName: 'duePK', AttributeType: 'S' },
+      { AttributeName: 'wakeAt', AttributeType: 'S' },
+      { AttributeName: 'expiryPK', AttributeType: 'S' },
+      { AttributeName: 'nextExpiryAt', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: DUE_INDEX,
+        KeySchema: [
+          { AttributeName: 'duePK', KeyType: 'HASH' },
+          { AttributeName: 'wakeAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: EXPIRY_INDEX,
+        KeySchema: [
+          { AttributeName: 'expiryPK', KeyType: 'HASH' },
+          { AttributeName: 'nextExpiryAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
+  };
+}

