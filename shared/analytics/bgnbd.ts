@@ -7,8 +7,8 @@
  * depend only on x and the parameters are computed once per distinct x.
  */
 import type { Period, RepeatTriplets } from './customer-summary.js';
-import { minimize } from './optimize.js';
-import { logAddExp, logGamma } from './special-functions.js';
+import { bfgs, minimize, type Minimum } from './optimize.js';
+import { logGamma } from './special-functions.js';
 
 export interface BgNbdParams {
   r: number;
@@ -40,34 +40,53 @@ export type BgNbdFit =
 
 export const DEFAULT_GATE: Required<FitGate> = { minRepeatCustomers: 500, minSpanDays: 90 };
 
-interface XGroups {
-  /** Distinct x values, ascending. */
-  values: Float64Array;
-  /** Per triplet, the index of its x in `values`. */
-  index: Uint32Array;
+/** Lookup structure over the triplets: distinct x, t_x and T values and each triplet's index into them. */
+interface Prepared {
+  xValues: Float64Array;
+  xIndex: Uint32Array;
+  /** Total weight per distinct x. */
+  xWeight: Float64Array;
+  txValues: Float64Array;
+  txIndex: Uint32Array;
+  TValues: Float64Array;
+  TIndex: Uint32Array;
 }
 
-const groupsCache = new WeakMap<RepeatTriplets, XGroups>();
+const preparedCache = new WeakMap<RepeatTriplets, Prepared>();
 
-function xGroupsOf(data: RepeatTriplets): XGroups {
-  const cached = groupsCache.get(data);
+function prepare(data: RepeatTriplets): Prepared {
+  const cached = preparedCache.get(data);
   if (cached) return cached;
-  const values: number[] = [];
-  const index = new Uint32Array(data.length);
-  const positionOf = new Map<number, number>();
-  for (let i = 0; i < data.length; i++) {
-    const x = data.x[i] as number;
-    let position = positionOf.get(x);
-    if (position === undefined) {
-      position = values.length;
-      positionOf.set(x, position);
-      values.push(x);
+  const distinct = (values: Float64Array): { values: Float64Array; index: Uint32Array } => {
+    const positionOf = new Map<number, number>();
+    const index = new Uint32Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      const value = values[i] as number;
+      let position = positionOf.get(value);
+      if (position === undefined) {
+        position = positionOf.size;
+        positionOf.set(value, position);
+      }
+      index[i] = position;
     }
-    index[i] = position;
-  }
-  const groups = { values: Float64Array.from(values), index };
-  groupsCache.set(data, groups);
-  return groups;
+    return { values: Float64Array.from(positionOf.keys()), index };
+  };
+  const x = distinct(data.x);
+  const tx = distinct(data.tx);
+  const T = distinct(data.T);
+  const xWeight = new Float64Array(x.values.length);
+  for (let i = 0; i < data.length; i++) xWeight[x.index[i] as number] = (xWeight[x.index[i] as number] as number) + (data.weight[i] as number);
+  const prepared = {
+    xValues: x.values,
+    xIndex: x.index,
+    xWeight,
+    txValues: tx.values,
+    txIndex: tx.index,
+    TValues: T.values,
+    TIndex: T.index,
+  };
+  preparedCache.set(data, prepared);
+  return prepared;
 }
 
 /**
@@ -77,35 +96,99 @@ function xGroupsOf(data: RepeatTriplets): XGroups {
  * A3 = −(r+x) ln(α+T), A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x).
  */
 export function logLikelihood(params: BgNbdParams, data: RepeatTriplets): number {
+  return evaluate(params, data, undefined);
+}
+
+/** The log-likelihood and its gradient with respect to (r, α, a, b), written into `gradient`. */
+export function logLikelihoodWithGradient(params: BgNbdParams, data: RepeatTriplets, gradient: Float64Array): number {
+  return evaluate(params, data, gradient);
+}
+
+function evaluate(params: BgNbdParams, data: RepeatTriplets, gradient: Float64Array | undefined): number {
   const { r, alpha, a, b } = params;
   if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return -Infinity;
-  const groups = xGroupsOf(data);
-  const distinct = groups.values.length;
-  const base = new Float64Array(distinct);
-  const logA4 = new Float64Array(distinct);
+  const prepared = prepare(data);
+  const { xValues, xIndex, xWeight, txValues, txIndex, TValues, TIndex } = prepared;
+
+  // Terms of x alone: A1 + A2, ln a − ln(b+x−1), and their derivatives. For integer x,
+  // ψ(r+x) − ψ(r) = Σ_{k<x} 1/(r+k), so no digamma is needed.
+  const groups = xValues.length;
+  const base = new Float64Array(groups);
+  const logA4 = new Float64Array(groups);
+  const inverseBx = new Float64Array(groups);
   const common = -logGamma(r) + r * Math.log(alpha) + logGamma(a + b) - logGamma(b);
   const logA = Math.log(a);
-  for (let k = 0; k < distinct; k++) {
-    const x = groups.values[k] as number;
+  let baseR = 0;
+  let baseA = 0;
+  let baseB = 0;
+  for (let k = 0; k < groups; k++) {
+    const x = xValues[k] as number;
     base[k] = common + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x);
     logA4[k] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
+    inverseBx[k] = x > 0 ? 1 / (b + x - 1) : 0;
+    if (gradient) {
+      let sumR = 0;
+      let sumB = 0;
+      let sumAB = 0;
+      for (let j = 0; j < x; j++) {
+        sumR += 1 / (r + j);
+        sumB += 1 / (b + j);
+        sumAB += 1 / (a + b + j);
+      }
+      const w = xWeight[k] as number;
+      baseR += w * (sumR + Math.log(alpha));
+      baseA -= w * sumAB;
+      baseB += w * (sumB - sumAB);
+    }
   }
-  const { x: xs, tx, T, weight, length } = data;
-  const index = groups.index;
+  const logAlphaT = TValues.map((T) => Math.log(alpha + T));
+  const logAlphaTx = txValues.map((tx) => Math.log(alpha + tx));
+  const inverseAlphaT = TValues.map((T) => 1 / (alpha + T));
+  const inverseAlphaTx = txValues.map((tx) => 1 / (alpha + tx));
+
+  const { x: xs, weight, length } = data;
   let sum = 0;
+  let gradR = 0;
+  let gradAlpha = 0;
+  let gradA4 = 0;
+  let gradB4 = 0;
   for (let i = 0; i < length; i++) {
     const x = xs[i] as number;
-    const k = index[i] as number;
+    const k = xIndex[i] as number;
+    const w = weight[i] as number;
     const shape = r + x;
-    const a3 = -shape * Math.log(alpha + (T[i] as number));
-    let term: number;
-    if (x > 0) {
-      const a4 = (logA4[k] as number) - shape * Math.log(alpha + (tx[i] as number));
-      term = (base[k] as number) + (a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4)));
-    } else {
-      term = (base[k] as number) + a3;
+    const Ti = TIndex[i] as number;
+    const a3 = -shape * (logAlphaT[Ti] as number);
+    if (x === 0) {
+      sum += w * ((base[k] as number) + a3);
+      if (gradient) {
+        gradR -= w * (logAlphaT[Ti] as number);
+        gradAlpha -= w * shape * (inverseAlphaT[Ti] as number);
+      }
+      continue;
     }
-    sum += (weight[i] as number) * term;
+    const ti = txIndex[i] as number;
+    const a4 = (logA4[k] as number) - shape * (logAlphaTx[ti] as number);
+    // ln(e^A3 + e^A4) and the shares e^A3 / (e^A3 + e^A4), e^A4 / (…) for the gradient.
+    const high = a3 > a4 ? a3 : a4;
+    const ratio = Math.exp(-Math.abs(a3 - a4));
+    sum += w * ((base[k] as number) + high + Math.log1p(ratio));
+    if (gradient) {
+      const highShare = 1 / (1 + ratio);
+      const share3 = a3 > a4 ? highShare : 1 - highShare;
+      const share4 = 1 - share3;
+      gradR -= w * (share3 * (logAlphaT[Ti] as number) + share4 * (logAlphaTx[ti] as number));
+      gradAlpha -= w * shape * (share3 * (inverseAlphaT[Ti] as number) + share4 * (inverseAlphaTx[ti] as number));
+      gradA4 += w * share4;
+      gradB4 += w * share4 * (inverseBx[k] as number);
+    }
+  }
+  if (gradient) {
+    const customers = data.customers;
+    gradient[0] = baseR + gradR;
+    gradient[1] = (customers * r) / alpha + gradAlpha;
+    gradient[2] = baseA + gradA4 / a;
+    gradient[3] = baseB - gradB4;
   }
   return sum;
 }
@@ -130,16 +213,7 @@ export function fit(data: RepeatTriplets, options: BgNbdFitOptions = {}): BgNbdF
       reason: `the calibration period spans ${data.spanDays} days from the first purchase; the model needs at least ${gate.minSpanDays}`,
     };
   }
-  const scale = data.customers;
-  const objective = (theta: Float64Array): number =>
-    -logLikelihood(
-      { r: Math.exp(theta[0] as number), alpha: Math.exp(theta[1] as number), a: Math.exp(theta[2] as number), b: Math.exp(theta[3] as number) },
-      data,
-    ) / scale;
-  const starts = (options.starts ?? defaultStarts(data.period)).map((start) =>
-    [start.r, start.alpha, start.a, start.b].map(Math.log),
-  );
-  const best = minimize(objective, starts);
+  const best = minimizeNegativeLogLikelihood(data, options.starts ?? defaultStarts(data.period));
   const [logR, logAlpha, logAParam, logB] = best.point as unknown as [number, number, number, number];
   const params = { r: Math.exp(logR), alpha: Math.exp(logAlpha), a: Math.exp(logAParam), b: Math.exp(logB) };
   return {
@@ -152,6 +226,46 @@ export function fit(data: RepeatTriplets, options: BgNbdFitOptions = {}): BgNbdF
     evaluations: best.evaluations,
     converged: best.converged,
   };
+}
+
+/**
+ * BFGS on log-parameters with the analytic gradient from each start; the best optimum wins. If
+ * BFGS stalls short of its tolerance there, Nelder–Mead with restarts finishes from that point.
+ * The objective is per customer, so tolerances mean the same for 2,000 or 10 million.
+ */
+function minimizeNegativeLogLikelihood(data: RepeatTriplets, starts: BgNbdParams[]): Minimum {
+  const scale = data.customers;
+  const paramsAt = (theta: Float64Array): BgNbdParams => ({
+    r: Math.exp(theta[0] as number),
+    alpha: Math.exp(theta[1] as number),
+    a: Math.exp(theta[2] as number),
+    b: Math.exp(theta[3] as number),
+  });
+  const gradient = new Float64Array(4);
+  const withGradient = (theta: Float64Array, out: Float64Array): number => {
+    const params = paramsAt(theta);
+    const value = -logLikelihoodWithGradient(params, data, gradient) / scale;
+    // Chain rule for θ = ln(parameter): ∂/∂θ = parameter · ∂/∂parameter.
+    out[0] = (-(gradient[0] as number) * params.r) / scale;
+    out[1] = (-(gradient[1] as number) * params.alpha) / scale;
+    out[2] = (-(gradient[2] as number) * params.a) / scale;
+    out[3] = (-(gradient[3] as number) * params.b) / scale;
+    return value;
+  };
+  let best: Minimum | undefined;
+  let evaluations = 0;
+  for (const start of starts) {
+    const result = bfgs(withGradient, [start.r, start.alpha, start.a, start.b].map(Math.log));
+    evaluations += result.evaluations;
+    if (best === undefined || result.value < best.value) best = result;
+  }
+  if (best === undefined) throw new RangeError('fit needs at least one start');
+  if (!best.converged) {
+    const polished = minimize((theta) => -logLikelihood(paramsAt(theta), data) / scale, [best.point]);
+    evaluations += polished.evaluations;
+    if (polished.value <= best.value) best = polished;
+  }
+  return { ...best, evaluations };
 }
 
 function defaultStarts(period: Period): BgNbdParams[] {

@@ -155,3 +155,124 @@ export function minimize(objective: Objective, starts: readonly ArrayLike<number
   if (best === undefined) throw new RangeError('minimize needs at least one start');
   return { ...best, evaluations };
 }
+
+/** Objective value and gradient at a point; the gradient is written into `gradient`. */
+export type ObjectiveWithGradient = (point: Float64Array, gradient: Float64Array) => number;
+
+export interface BfgsOptions {
+  /** Stop when every gradient component is at most this. */
+  gradientTolerance?: number;
+  maxIterations?: number;
+  /** Largest move per iteration in any coordinate (on log-parameters, e^5 ≈ 150×). */
+  maxStep?: number;
+}
+
+/**
+ * BFGS with the inverse-Hessian update (Nocedal & Wright, Algorithm 6.1) and a backtracking
+ * Armijo line search; the update is skipped when the curvature s·y is not positive, and the
+ * direction falls back to steepest descent when it is not a descent direction.
+ */
+export function bfgs(objective: ObjectiveWithGradient, start: ArrayLike<number>, options: BfgsOptions = {}): Minimum {
+  const { gradientTolerance = 1e-9, maxIterations = 500, maxStep = 5 } = options;
+  const n = start.length;
+  let point = Float64Array.from(start);
+  let gradient = new Float64Array(n);
+  let value = objective(point, gradient);
+  let evaluations = 1;
+  if (!Number.isFinite(value)) return { point, value: Infinity, evaluations, converged: false };
+  let inverseHessian = identity(n);
+  const direction = new Float64Array(n);
+  const candidate = new Float64Array(n);
+  let candidateGradient = new Float64Array(n);
+
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    if (maxAbs(gradient) <= gradientTolerance) return { point, value, evaluations, converged: true };
+    multiply(inverseHessian, gradient, direction, -1);
+    let slope = dot(gradient, direction);
+    if (!(slope < 0)) {
+      inverseHessian = identity(n);
+      for (let j = 0; j < n; j++) direction[j] = -(gradient[j] as number);
+      slope = dot(gradient, direction);
+    }
+    let step = Math.min(1, maxStep / maxAbs(direction));
+    let candidateValue = Infinity;
+    for (let halvings = 0; halvings < 60; halvings++) {
+      for (let j = 0; j < n; j++) candidate[j] = (point[j] as number) + step * (direction[j] as number);
+      candidateValue = objective(candidate, candidateGradient);
+      evaluations++;
+      if (Number.isFinite(candidateValue) && candidateValue <= value + 1e-4 * step * slope) break;
+      step /= 2;
+    }
+    if (!(candidateValue <= value)) return { point, value, evaluations, converged: maxAbs(gradient) <= gradientTolerance * 1e3 };
+
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      s[j] = (candidate[j] as number) - (point[j] as number);
+      y[j] = (candidateGradient[j] as number) - (gradient[j] as number);
+    }
+    const sy = dot(s, y);
+    if (sy > 1e-16) {
+      if (iteration === 0) inverseHessian = scaledIdentity(n, sy / dot(y, y));
+      inverseHessian = bfgsUpdate(inverseHessian, s, y, sy);
+    }
+    const improvement = value - candidateValue;
+    point = Float64Array.from(candidate);
+    [gradient, candidateGradient] = [candidateGradient, gradient];
+    value = candidateValue;
+    // A step that changes nothing at double precision ends the search where it stands.
+    if (improvement <= 1e-16 * Math.max(1, Math.abs(value)) && maxAbs(s) < 1e-12) {
+      return { point, value, evaluations, converged: maxAbs(gradient) <= gradientTolerance * 1e3 };
+    }
+  }
+  return { point, value, evaluations, converged: maxAbs(gradient) <= gradientTolerance };
+}
+
+function identity(n: number): Float64Array[] {
+  return scaledIdentity(n, 1);
+}
+
+function scaledIdentity(n: number, scale: number): Float64Array[] {
+  return Array.from({ length: n }, (_, i) => {
+    const row = new Float64Array(n);
+    row[i] = scale;
+    return row;
+  });
+}
+
+/** H⁺ = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, ρ = 1/(yᵀs). */
+function bfgsUpdate(h: Float64Array[], s: Float64Array, y: Float64Array, sy: number): Float64Array[] {
+  const n = s.length;
+  const rho = 1 / sy;
+  const hy = new Float64Array(n);
+  multiply(h, y, hy, 1);
+  const yhy = dot(y, hy);
+  return h.map((row, i) => {
+    const next = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      next[j] =
+        (row[j] as number) -
+        rho * ((hy[i] as number) * (s[j] as number) + (s[i] as number) * (hy[j] as number)) +
+        (rho * rho * yhy + rho) * (s[i] as number) * (s[j] as number);
+    }
+    return next;
+  });
+}
+
+function multiply(matrix: Float64Array[], vector: Float64Array, out: Float64Array, sign: number): void {
+  matrix.forEach((row, i) => {
+    out[i] = sign * dot(row, vector);
+  });
+}
+
+function dot(left: Float64Array, right: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < left.length; i++) sum += (left[i] as number) * (right[i] as number);
+  return sum;
+}
+
+function maxAbs(vector: Float64Array): number {
+  let max = 0;
+  for (const value of vector) max = Math.max(max, Math.abs(value));
+  return max;
+}

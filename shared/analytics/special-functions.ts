@@ -7,13 +7,6 @@ import gammaln from '@stdlib/math-base-special-gammaln';
 
 export const logGamma: (value: number) => number = gammaln;
 
-/** log(exp(a) + exp(b)) without overflow. */
-export function logAddExp(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  if (b === -Infinity) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
-}
-
 const MAX_SERIES_TERMS = 1_000_000;
 
 /**
