@@ -138,6 +138,13 @@ export const profileSchema = z.object({
     updatedAt: isoTimestamp.optional(),
     /** Cart changes at or before this time were emptied by an order. */
     clearedAt: isoTimestamp.optional(),
+    /**
+     * Time of the latest cart snapshot (Cart Viewed / Checkout Started with `products`): changes at
+     * or before it are superseded; items stamped exactly this time are the snapshot's own.
+     */
+    replacedAt: isoTimestamp.optional(),
+    /** Latest removal per product id (only those newer than clearedAt/replacedAt): an older add arriving late stays removed. */
+    removedAt: z.record(z.string(), isoTimestamp).optional(),
   }),
   rfm: rfmSchema.optional(),
   clv: clvSchema.optional(),

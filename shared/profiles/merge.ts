@@ -1,0 +1,64 @@
+/**
+ * Identity merge of two profiles (DESIGN "Identity"): folds an anonymous profile (`source`) into
+ * the known customer's (`target`) as if the source's events had been applied to the target —
+ * counters summed, windows and caps re-applied, newer identify fields and consent win.
+ *
+ * Not idempotent: merging the same source twice counts its events twice. The caller guards
+ * with `anonymousIds` (identity/merge-anonymous.ts applies a merge only while the anonymous id is
+ * not yet listed, and adds the raw anonymous id to it). Ids in both rings are not de-duplicated
+ * across the two profiles either: an event can only have landed on one of them.
+ */
+import { mergeCarts } from './cart.js';
+import { CONSENT_CHANNELS, laterConsent } from './consent.js';
+import { mergeSummaries } from './event-summary.js';
+import { mergeFields } from './last-write-wins.js';
+import { PROFILE_LIMITS } from './limits.js';
+import { addMoney } from './money.js';
+import { mergeOrders } from './order-stats.js';
+import { mergeDevices } from './push-devices.js';
+import { mergeRecentProducts } from './recent-products.js';
+import type { EventSummary, Profile } from './schema.js';
+import { earlierIso, laterIso } from './timestamps.js';
+import { trimToBudget } from './trim.js';
+
+export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile): Profile {
+  // Private copies: the result shares nothing with either input, so it may be edited freely.
+  const target = structuredClone(targetProfile);
+  const source = structuredClone(sourceProfile);
+  const merged: Profile = { ...target };
+  merged.anonymousIds = [...new Set([...target.anonymousIds, ...source.anonymousIds])];
+
+  const events: Record<string, EventSummary> = {};
+  for (const name of new Set([...Object.keys(target.events), ...Object.keys(source.events)])) {
+    const summary = mergeSummaries(target.events[name], source.events[name]);
+    if (summary !== undefined) events[name] = summary;
+  }
+  merged.events = events;
+  merged.orders = mergeOrders(target.orders, source.orders);
+  merged.refunds = { count: target.refunds.count + source.refunds.count, amount: addMoney(target.refunds.amount, source.refunds.amount) };
+  merged.recent = {
+    viewed: mergeRecentProducts(target.recent.viewed, source.recent.viewed),
+    carted: mergeRecentProducts(target.recent.carted, source.recent.carted),
+  };
+  merged.cart = mergeCarts(target.cart, source.cart);
+
+  mergeFields(merged, source);
+  for (const channel of CONSENT_CHANNELS) {
+    const decided = laterConsent(target.consent[channel], source.consent[channel]);
+    if (decided !== undefined) merged.consent[channel] = decided;
+  }
+  merged.channels.push = mergeDevices(target.channels.push, source.channels.push);
+  // A suppression is a safety fact about an address: either side's holds.
+  for (const channel of ['email', 'sms'] as const) {
+    const either = [target.suppressed[channel], source.suppressed[channel]].filter((flag) => flag !== undefined);
+    if (either.length > 0) merged.suppressed[channel] = either.some(Boolean);
+  }
+  // The source's assignments keep their exposure history; the target's win on the same key.
+  merged.experiments = { ...source.experiments, ...merged.experiments };
+
+  const targetIds = new Set(target.recentIds);
+  merged.recentIds = [...target.recentIds, ...source.recentIds.filter((id) => !targetIds.has(id))].slice(-PROFILE_LIMITS.recentIds);
+  merged.createdAt = earlierIso(target.createdAt, source.createdAt);
+  merged.updatedAt = laterIso(target.updatedAt, source.updatedAt);
+  return trimToBudget(merged);
+}

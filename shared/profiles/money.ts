@@ -1,0 +1,33 @@
+/**
+ * Money in the profile is stored as decimal numbers but summed in integer micro-units (1e-6 of
+ * the currency unit): every amount is rounded to 6 decimals once, and sums of integers are exact
+ * below 2^53 micro-units (≈ 9 billion units), so totals never drift and the same amounts summed
+ * in any order give the very same number. 6 decimals cover every ISO-4217 minor unit (at most 4).
+ */
+const MICROS = 1_000_000;
+
+export function toMicros(amount: number): number {
+  return Math.round(amount * MICROS);
+}
+
+export function fromMicros(micros: number): number {
+  return micros / MICROS;
+}
+
+export function roundMoney(amount: number): number {
+  return fromMicros(toMicros(amount));
+}
+
+export function addMoney(...amounts: readonly number[]): number {
+  let micros = 0;
+  for (const amount of amounts) micros += toMicros(amount);
+  return fromMicros(micros);
+}
+
+export function subtractMoney(a: number, b: number): number {
+  return fromMicros(toMicros(a) - toMicros(b));
+}
+
+export function multiplyMoney(price: number, quantity: number): number {
+  return roundMoney(price * quantity);
+}

@@ -1,0 +1,62 @@
+/**
+ * `channels.push[]`: one record per device token, last write wins by `at` (an app that sends its
+ * token again after SNS disabled the endpoint is enabled again; at the same instant disabled
+ * wins). The newest `MAX_PUSH_DEVICES` are kept.
+ */
+import type { PushDevice } from './schema.js';
+import { compareIso } from './timestamps.js';
+
+export const MAX_PUSH_DEVICES = 5;
+/** APNs tokens are 64 hex characters, FCM tokens about 150–170 characters. */
+const MAX_TOKEN_LENGTH = 512;
+
+export function readPushPlatform(value: unknown): PushDevice['platform'] | undefined {
+  const type = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  return type === 'ios' || type === 'android' ? type : undefined;
+}
+
+export function isUsableToken(token: string): boolean {
+  return token.length > 0 && token.length <= MAX_TOKEN_LENGTH;
+}
+
+export function upsertDevice(devices: readonly PushDevice[], device: PushDevice): PushDevice[] {
+  return mergeDevices(devices, [device]);
+}
+
+/** SNS reported the endpoint (dis)abled at `at`; unknown endpoints change nothing. */
+export function setEndpointEnabled(devices: readonly PushDevice[], endpoint: string, enabled: boolean, at: string): PushDevice[] {
+  return devices.map((device) =>
+    device.endpoint === endpoint || device.token === endpoint ? later(device, { ...device, enabled, at }) : device,
+  );
+}
+
+export function mergeDevices(a: readonly PushDevice[], b: readonly PushDevice[]): PushDevice[] {
+  const byToken = new Map<string, PushDevice>();
+  for (const device of [...a, ...b]) {
+    const current = byToken.get(device.token);
+    byToken.set(device.token, current === undefined ? device : later(current, device));
+  }
+  return [...byToken.values()]
+    .sort((x, y) => compareIso(y.at, x.at) || (x.token < y.token ? -1 : x.token > y.token ? 1 : 0))
+    .slice(0, MAX_PUSH_DEVICES);
+}
+
+/** The later record; the SNS endpoint, once known, is kept (events from the app never carry it). */
+function later(a: PushDevice, b: PushDevice): PushDevice {
+  const order = compareIso(a.at, b.at);
+  const endpoint = order > 0 ? (a.endpoint ?? b.endpoint) : order < 0 ? (b.endpoint ?? a.endpoint) : maxOf(a.endpoint, b.endpoint);
+  const winner: PushDevice =
+    order > 0
+      ? a
+      : order < 0
+        ? b
+        : { ...a, platform: a.platform >= b.platform ? a.platform : b.platform, enabled: a.enabled && b.enabled };
+  const { endpoint: _dropped, ...rest } = winner;
+  return endpoint !== undefined ? { ...rest, endpoint } : rest;
+}
+
+function maxOf(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a >= b ? a : b;
+}
