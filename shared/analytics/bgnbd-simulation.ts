@@ -48,8 +48,9 @@ export function simulateBgNbd(params: BgNbdParams, options: SimulationOptions, r
     let elapsed = 0;
     for (;;) {
       elapsed += -Math.log(1 - random.next()) / lambda;
+      // The window is T itself (continuous time); the purchase is then seen on its day.
+      if (!(elapsed * daysPerPeriod <= TDays)) break;
       const purchaseDay = Math.floor(elapsed * daysPerPeriod);
-      if (!(purchaseDay <= TDays)) break;
       if (purchaseDay > lastDay) {
         x++;
         lastDay = purchaseDay;

@@ -32,6 +32,9 @@ interface Prepared {
   logM: Float64Array;
   /** Customers left out because their repeat purchases sum to zero (ln 0 has no likelihood). */
   usable: Uint8Array;
+  /** Distinct x values and the usable weight of each: the ln Γ terms depend on x alone. */
+  xValues: Float64Array;
+  xWeight: Float64Array;
 }
 
 const preparedCache = new WeakMap<RepeatSpend, Prepared>();
@@ -39,10 +42,19 @@ const preparedCache = new WeakMap<RepeatSpend, Prepared>();
 function prepare(data: RepeatSpend): Prepared {
   const cached = preparedCache.get(data);
   if (cached) return cached;
+  const usable = Uint8Array.from(data.monetary, (m) => (m > 0 ? 1 : 0));
+  const weightByX = new Map<number, number>();
+  for (let i = 0; i < data.length; i++) {
+    if (usable[i] === 0) continue;
+    const x = data.x[i] as number;
+    weightByX.set(x, (weightByX.get(x) ?? 0) + (data.weight[i] as number));
+  }
   const prepared: Prepared = {
     logX: data.x.map(Math.log),
     logM: data.monetary.map((m) => (m > 0 ? Math.log(m) : -Infinity)),
-    usable: Uint8Array.from(data.monetary, (m) => (m > 0 ? 1 : 0)),
+    usable,
+    xValues: Float64Array.from(weightByX.keys()),
+    xWeight: Float64Array.from(weightByX.values()),
   };
   preparedCache.set(data, prepared);
   return prepared;
@@ -56,21 +68,17 @@ function prepare(data: RepeatSpend): Prepared {
 export function logLikelihood(params: GammaGammaParams, data: RepeatSpend): number {
   const { p, q, gamma } = params;
   if (!(p > 0 && q > 0 && gamma > 0)) return -Infinity;
-  const { logX, logM, usable } = prepare(data);
-  const common = -logGamma(q) + q * Math.log(gamma);
+  const { logX, logM, usable, xValues, xWeight } = prepare(data);
   let sum = 0;
+  for (let k = 0; k < xValues.length; k++) {
+    const px = p * (xValues[k] as number);
+    sum += (xWeight[k] as number) * (logGamma(px + q) - logGamma(px) - logGamma(q) + q * Math.log(gamma));
+  }
   for (let i = 0; i < data.length; i++) {
     if (usable[i] === 0) continue;
     const x = data.x[i] as number;
-    const m = data.monetary[i] as number;
     const px = p * x;
-    const term =
-      common +
-      logGamma(px + q) -
-      logGamma(px) +
-      (px - 1) * (logM[i] as number) +
-      px * (logX[i] as number) -
-      (px + q) * Math.log(gamma + x * m);
+    const term = (px - 1) * (logM[i] as number) + px * (logX[i] as number) - (px + q) * Math.log(gamma + x * (data.monetary[i] as number));
     sum += (data.weight[i] as number) * term;
   }
   return sum;
