@@ -41,8 +41,8 @@ export interface IngestResponse {
 
 /** What ingest logs through: a subset of the Powertools Logger. Attributes never hold ids or keys. */
 export interface IngestLog {
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
 }
 
 export interface IngestDeps {
