@@ -1,0 +1,111 @@
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoIdentityMap } from '../../shared/aws/dynamo-identity-map.js';
+import { NO_WAIT, TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
+
+describe('DynamoIdentityMap', () => {
+  let context: ReturnType<typeof mockedDocumentClient>;
+  let identity: DynamoIdentityMap;
+
+  beforeEach(() => {
+    context = mockedDocumentClient();
+    identity = new DynamoIdentityMap(context.doc, TABLE, NO_WAIT);
+  });
+
+  describe('resolve', () => {
+    it('reads links in strongly consistent batches of at most 100 distinct ids', async () => {
+      // Prepare
+      context.mock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
+      const ids = Array.from({ length: 250 }, (_, index) => `anon-${index}`);
+
+      // Act
+      await identity.resolve([...ids, 'anon-0']);
+
+      // Assess
+      const requests = context.mock.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]);
+      expect(requests.map((request) => request?.Keys?.length)).toEqual([100, 100, 50]);
+      expect(requests[0]?.ConsistentRead).toBe(true);
+      expect(requests[0]?.Keys?.[0]).toEqual({ PK: 'ID#anon-0', SK: 'ID' });
+    });
+
+    it('maps each linked anonymous id to its user and leaves unlinked ids out', async () => {
+      // Prepare
+      context.mock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ anonymousId: 'anon-1', userId: 'user-1' }] } });
+
+      // Act
+      const links = await identity.resolve(['anon-1', 'anon-2']);
+
+      // Assess
+      expect(links).toEqual(new Map([['anon-1', 'user-1']]));
+    });
+
+    it('resends the unprocessed keys and merges both answers', async () => {
+      // Prepare
+      const leftOver = { [TABLE]: { Keys: [{ PK: 'ID#anon-2', SK: 'ID' }], ConsistentRead: true } };
+      context.mock
+        .on(BatchGetCommand)
+        .resolvesOnce({ Responses: { [TABLE]: [{ anonymousId: 'anon-1', userId: 'user-1' }] }, UnprocessedKeys: leftOver })
+        .resolves({ Responses: { [TABLE]: [{ anonymousId: 'anon-2', userId: 'user-2' }] } });
+
+      // Act
+      const links = await identity.resolve(['anon-1', 'anon-2']);
+
+      // Assess
+      expect(context.mock).toHaveReceivedNthCommandWith(BatchGetCommand, 2, { RequestItems: leftOver });
+      expect(links).toEqual(new Map([['anon-1', 'user-1'], ['anon-2', 'user-2']]));
+    });
+
+    it('sends nothing for no ids', async () => {
+      // Act
+      const links = await identity.resolve([]);
+
+      // Assess
+      expect(links.size).toBe(0);
+      expect(context.mock).not.toHaveReceivedAnyCommand();
+    });
+  });
+
+  describe('link', () => {
+    it('puts the link only if the anonymous id has none yet', async () => {
+      // Prepare
+      context.mock.on(PutCommand).resolves({ ConsumedCapacity: { TableName: TABLE, CapacityUnits: 1 } });
+
+      // Act
+      const linked = await identity.link('anon-1', 'user-1');
+
+      // Assess
+      expect(context.mock).toHaveReceivedCommandWith(PutCommand, {
+        TableName: TABLE,
+        Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1' },
+        ConditionExpression: 'attribute_not_exists(PK)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ReturnConsumedCapacity: 'TOTAL',
+      });
+      expect(linked).toEqual({ userId: 'user-1', receipt: { capacityUnits: 1 } });
+    });
+
+    it('answers with the user of the first link when the id is already linked', async () => {
+      // Prepare
+      context.mock.on(PutCommand).rejects(conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'first-user' }));
+
+      // Act
+      const linked = await identity.link('anon-1', 'second-user');
+
+      // Assess
+      expect(linked.userId).toBe('first-user');
+    });
+
+    it('reads the first link when the engine does not return it with the failed condition', async () => {
+      // Prepare
+      context.mock.on(PutCommand).rejects(conditionFailed());
+      context.mock.on(GetCommand).resolves({ Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'first-user' } });
+
+      // Act
+      const linked = await identity.link('anon-1', 'second-user');
+
+      // Assess
+      expect(linked.userId).toBe('first-user');
+      expect(context.mock).toHaveReceivedCommandWith(GetCommand, { Key: { PK: 'ID#anon-1', SK: 'ID' }, ConsistentRead: true });
+    });
+  });
+});

@@ -1,0 +1,24 @@
+/** A document client whose calls are recorded and answered by aws-sdk-client-mock (adapter tests only). */
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+
+export const TABLE = 'sadakat-test';
+
+/** Resends without waiting, and few of them, so retry tests stay fast. */
+export const NO_WAIT = { baseDelayMs: 0, maxDelayMs: 0, maxRetries: 3 };
+
+export function mockedDocumentClient() {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+  return { doc, mock: mockClient(doc) };
+}
+
+/** The exception DynamoDB raises for a failed condition, with the stored item when ALL_OLD was asked for. */
+export function conditionFailed(storedItem?: Record<string, unknown>): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: { httpStatusCode: 400 },
+    ...(storedItem ? { Item: marshall(storedItem) } : {}),
+  });
+}
