@@ -15,6 +15,7 @@ import { checkDefinitions } from './check.js';
 import { bucketLeavesWindowAt, DAY_MS, firstBucketInWindow, HOUR_MS, usesHourlyBuckets } from './event-window.js';
 import { parseSegmentDefinitions } from './parse.js';
 import { resolveProfilePath } from './profile-paths.js';
+import { epochMs } from './timestamp.js';
 
 export type RuleTest = (profile: Profile, nowMs: number) => boolean;
 /** The earliest instant after `nowMs` at which the answer may differ with no new data; Infinity: never. */
@@ -274,7 +275,7 @@ function compileAttr(rule: AttrRule): CompiledRule {
       const older = test.op === 'olderThan';
       const at = (p: Profile): number => {
         const v = get(p);
-        return typeof v === 'string' ? Date.parse(v) : Number.NaN;
+        return typeof v === 'string' ? epochMs(v) : Number.NaN;
       };
       return {
         test: (p, now) => {
@@ -372,13 +373,18 @@ function compileEvent(rule: EventRule): CompiledRule {
   const hourly = usesHourlyBuckets(windowMs);
   const bucketMs = hourly ? HOUR_MS : DAY_MS;
   const bucketsOf = hourly ? (h: History) => h.hourly : (h: History) => h.daily;
+  // "At least n" (the default, n = 1) is settled as soon as n events are found.
+  const only = rule.count.length === 1 ? rule.count[0] : undefined;
+  const enough = only?.op === 'gte' ? only.value : only?.op === 'gt' ? only.value + 1 : Infinity;
   const countInWindow = (p: Profile, now: number): number => {
     const h = history(p);
     if (!h) return 0;
     const buckets = bucketsOf(h);
     const first = firstBucketInWindow(now, windowMs, bucketMs);
     let total = 0;
-    for (const key in buckets) if (+key >= first) total += buckets[key] as number;
+    for (const key in buckets) {
+      if (+key >= first && (total += buckets[key] as number) >= enough) return total;
+    }
     return total;
   };
   return {
