@@ -29,8 +29,8 @@ export interface ClvBenchOptions {
 export async function run(options: ClvBenchOptions = {}): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const [name, file] of [
-    ['CDNOW sample (2,357 customers)', '../shared/data/cdnow_sample.transactions.csv'],
-    ['CDNOW master (23,570 customers)', '../shared/data/cdnow_master.transactions.csv'],
+    ['CDNOW sample, 2,357 customers', '../shared/data/cdnow_sample.transactions.csv'],
+    ['CDNOW master, 23,570 customers', '../shared/data/cdnow_master.transactions.csv'],
   ] as const) {
     const { transactions } = await readTransactionsCsv(file);
     const end = dayOfDate('1997-09-30');
@@ -39,7 +39,7 @@ export async function run(options: ClvBenchOptions = {}): Promise<BenchRow[]> {
       const model = fitClvModel(summarizeCustomers(transactions, { calibrationEnd: end.day, period: 'week' }));
       if (model.status !== 'fitted') throw new Error(`${name}: ${model.reason}`);
     });
-    rows.push({ name: `${name}: summary + BG/NBD + Gamma-Gamma fit`, value: ms, unit: 'ms' });
+    rows.push({ name: `${name}: summary + both fits, ms`, value: ms, unit: 'ms' });
   }
 
   const customers = options.syntheticCustomers ?? 1_000_000;
@@ -56,7 +56,7 @@ export async function run(options: ClvBenchOptions = {}): Promise<BenchRow[]> {
     recovered = result.params;
   });
   if (recovered) options.onRecovered?.(recovered);
-  rows.push({ name: `synthetic ${label} customers: dedupe + BG/NBD fit`, value: fitMs, unit: 'ms' });
+  rows.push({ name: `${label} synthetic customers: dedupe + BG/NBD fit, ms`, value: fitMs, unit: 'ms' });
 
   // One likelihood evaluation each way, at the same parameters, on the same customers.
   const triplets = distinctTriplets(simulated.x, simulated.txDays, simulated.TDays, 'week');
@@ -65,7 +65,7 @@ export async function run(options: ClvBenchOptions = {}): Promise<BenchRow[]> {
   const check = Math.abs(logLikelihood(TRUTH, triplets) - naiveLogLikelihood(TRUTH, simulated));
   if (check > 1e-6 * customers) throw new Error(`the two likelihoods disagree by ${check}`);
   rows.push({
-    name: `BG/NBD log-likelihood, ${label} customers (${triplets.length.toLocaleString('en-US')} triplets)`,
+    name: `log-likelihood, ${label} customers as ${triplets.length.toLocaleString('en-US')} triplets, evals/s`,
     value: ours,
     unit: 'evaluations/s',
     peerName: 'per-customer likelihood, ln Γ per row',
@@ -123,5 +123,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (recovered) {
     const show = (p: BgNbdParams): string => `r=${p.r.toFixed(3)} alpha=${p.alpha.toFixed(3)} a=${p.a.toFixed(3)} b=${p.b.toFixed(3)}`;
     process.stdout.write(`  synthetic truth:     ${show(TRUTH)}\n  synthetic recovered: ${show(recovered)}\n`);
+    // Seen on a daily grid, repeat purchases on the first purchase's day (or on one day) merge:
+    // the process is a little slower than drawn, so α comes back a few percent high.
+    process.stdout.write('  (purchases on the same day merge, as the summary does: α comes back a few % high)\n');
   }
 }

@@ -4,7 +4,8 @@
  * x = distinct purchase days − 1 in the calibration period; t_x = time from the first to the
  * last purchase; T = calibration end − first purchase (the end date itself not +1); both in
  * weeks (days / 7, exactly) or days. m_x = mean of the repeat purchases' daily sums, the first
- * purchase excluded, for x > 0 only.
+ * purchase excluded, for x > 0 only. A $0 transaction is still a purchase here, as in lifetimes
+ * (the CDNOW reference values count them); RFM, which counts revenue orders, does not.
  *
  * The likelihoods are then evaluated on the distinct (x, t_x, T) triplets with weights: a daily
  * grid gives few distinct triplets, so millions of customers cost what thousands do.
