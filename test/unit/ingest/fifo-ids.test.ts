@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { messageDeduplicationId, messageGroupId } from '../../../shared/events/fifo-ids.js';
+import type { CustomerMessage } from '../../../shared/events/messages.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const event = (messageId: string, customerId = 'u1'): CustomerMessage => ({
+  kind: 'event',
+  customerId,
+  event: { type: 'track', messageId, event: 'Cart Viewed', properties: {}, traits: {}, context: {}, timestamp: '2026-11-02T10:00:00.000Z', receivedAt: '2026-11-02T10:00:00.000Z' },
+});
+
+describe('FIFO ids', () => {
+  it('groups by the sha256 hex of the customer id', () => {
+    // Act
+    const group = messageGroupId('anon:ünïcode visitor/1');
+
+    // Assess
+    expect(group).toBe(sha256('anon:ünïcode visitor/1'));
+    expect(group).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('deduplicates by the sha256 hex of the deduplication key', () => {
+    // Act
+    const id = messageDeduplicationId(event('m-1'));
+
+    // Assess
+    expect(id).toBe(sha256('event:m-1'));
+  });
+
+  it('gives the same event the same deduplication id whichever customer it was routed to', () => {
+    // Act + Assess
+    expect(messageDeduplicationId(event('m-1', 'anon:a1'))).toBe(messageDeduplicationId(event('m-1', 'u1')));
+  });
+});
