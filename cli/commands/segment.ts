@@ -1,6 +1,7 @@
 /**
- * `sadakat segment test <id> --profile p.json`: does this profile match, and which clause decided.
- * Evaluated by the reference interpreter (it can explain itself), cross-checked with the compiled rule.
+ * `sadakat segment test <id> --profile p.json`: does this profile match, and which clause decided
+ * (the reference interpreter explains itself; the compiled rule must agree).
+ * `sadakat segment size <id>`: how many profiles of the local data folder match now.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
@@ -10,7 +11,12 @@ import { formatLocatedError } from '../../shared/config/yaml-source.js';
 import { emptyProfile, profileSchema, type Profile } from '../../shared/profiles/schema.js';
 import { loadSegments, type SegmentsResult } from '../../shared/segments/compile.js';
 import { explainRule, type Explanation } from '../../shared/segments/interpret.js';
+import { scanProfiles } from '../../shared/aws/dynamo-profile-scan.js';
+import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
+import { startLocalRuntime } from '../../shared/local/runtime.js';
+import { systemClock } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
+import { engineChoice } from '../options.js';
 
 export function registerSegment(program: Command): void {
   const segment = program.command('segment').description('try segment rules on profiles');
@@ -31,6 +37,36 @@ export function registerSegment(program: Command): void {
       const fast = compiled.byId.get(id)?.test(profile, nowMs);
       if (fast !== explanation.result) throw new Error(`compiled rule and interpreter disagree on "${id}" (please report this)`);
       process.stdout.write(formatExplanation(id, explanation, new Date(nowMs).toISOString()));
+    });
+  segment
+    .command('size')
+    .description('count the profiles in the local data folder that match a segment now')
+    .argument('<segment>', 'segment id')
+    .option('--dir <dir>', 'campaign folder', 'campaign')
+    .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
+    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
+    .option('--now <iso>', 'evaluate at this time (ISO-8601) instead of now')
+    .action(async (id: string, options: { dir: string; dataDir: string; engine: 'auto'; now?: string }) => {
+      const nowMs = parseNow(options.now);
+      const { compiled } = await loadCampaignSegments(options.dir);
+      const rule = compiled.byId.get(id);
+      if (!rule) throw new UserError(`no segment "${id}" in ${options.dir}/segments.yaml (segments: ${[...compiled.byId.keys()].join(', ')})`);
+      const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
+      try {
+        const scan = scanProfiles(runtime.doc, runtime.tableName);
+        let total = 0;
+        let members = 0;
+        for await (const profile of scan.profiles) {
+          total++;
+          if (rule.test(profile, nowMs)) members++;
+        }
+        if (total === 0) throw new UserError(`no profiles in ${options.dataDir} (run \`sadakat demo\` or \`sadakat serve\` first)`);
+        const share = ((100 * members) / total).toFixed(1);
+        const skipped = scan.invalid() > 0 ? ` (${scan.invalid()} unreadable profiles skipped)` : '';
+        process.stdout.write(`${id}: ${members.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} profiles (${share}%) at ${new Date(nowMs).toISOString()}${skipped}\n`);
+      } finally {
+        await runtime.stop();
+      }
     });
 }
 

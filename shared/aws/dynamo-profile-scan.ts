@@ -1,0 +1,35 @@
+/** Reads every profile with a paginated scan (local data sets and operator commands such as `segment size`; never on a hot path). */
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { profileSchema, type Profile } from '../profiles/schema.js';
+import { PROFILE_SK, withoutStorageAttributes } from './table.js';
+
+export interface ScannedProfiles {
+  profiles: AsyncIterable<Profile>;
+  /** Items that did not match the profile schema (skipped, counted). */
+  invalid(): number;
+}
+
+/** Current profiles: anonymous profiles merged into a customer (frozen copies) are left out. */
+export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string): ScannedProfiles {
+  let invalid = 0;
+  async function* pages(): AsyncGenerator<Profile> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: 'SK = :profile AND attribute_not_exists(mergedInto)',
+          ExpressionAttributeValues: { ':profile': PROFILE_SK },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const parsed = profileSchema.safeParse(withoutStorageAttributes(item));
+        if (parsed.success) yield parsed.data;
+        else invalid++;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return { profiles: pages(), invalid: () => invalid };
+}
