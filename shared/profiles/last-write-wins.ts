@@ -20,14 +20,18 @@ export type FieldPath =
 
 export type FieldValue = TraitValue | Rfm | Clv | string[];
 
-/** Custom traits kept per profile; a new key beyond this is ignored (the earlier keys stay). */
+/**
+ * Custom traits kept per profile, by count and by JSON size: a new key beyond either is ignored
+ * (the earlier keys stay), so traits can never crowd event history out of the 8 KB budget.
+ */
 export const MAX_TRAITS = 40;
+export const MAX_TRAITS_BYTES = 2048;
 
 /** Writes `value` at `path` unless a newer (or same-instant, greater) value is there. Mutates `profile`. */
 export function writeIfNewer(profile: Profile, path: FieldPath, value: FieldValue, time: number): void {
   const currentTime = profile.fieldTimes[path];
   if (currentTime !== undefined && (time < currentTime || (time === currentTime && !greater(value, readField(profile, path))))) return;
-  if (currentTime === undefined && isNewTrait(profile, path) && Object.keys(profile.traits).length >= MAX_TRAITS) return;
+  if (isTrait(path) && !traitFits(profile, path, value)) return;
   writeField(profile, path, value);
   profile.fieldTimes[path] = time;
 }
@@ -43,7 +47,7 @@ export function mergeFields(merged: Profile, source: Profile): void {
   for (const path of [...FIXED_PATHS, ...Object.keys(source.traits).map((key) => `traits.${key}` as const)]) {
     const value = readField(source, path);
     if (value !== undefined && source.fieldTimes[path] === undefined && readField(merged, path) === undefined) {
-      if (isNewTrait(merged, path) && Object.keys(merged.traits).length >= MAX_TRAITS) continue;
+      if (isTrait(path) && !traitFits(merged, path, value)) continue;
       writeField(merged, path, value);
     }
   }
@@ -112,8 +116,18 @@ function traitKey(path: `traits.${string}`): string {
   return path.slice('traits.'.length);
 }
 
-function isNewTrait(profile: Profile, path: FieldPath): boolean {
-  return path.startsWith('traits.') && !Object.hasOwn(profile.traits, traitKey(path as `traits.${string}`));
+function isTrait(path: FieldPath): path is `traits.${string}` {
+  return path.startsWith('traits.');
+}
+
+/** Whether writing the trait keeps the traits within their count and size caps. */
+function traitFits(profile: Profile, path: `traits.${string}`, value: FieldValue): boolean {
+  const key = traitKey(path);
+  const isNew = !Object.hasOwn(profile.traits, key);
+  if (isNew && Object.keys(profile.traits).length >= MAX_TRAITS) return false;
+  const before = isNew ? 0 : Buffer.byteLength(JSON.stringify({ [key]: profile.traits[key] }));
+  const after = Buffer.byteLength(JSON.stringify({ [key]: value }));
+  return Buffer.byteLength(JSON.stringify(profile.traits)) - before + after <= MAX_TRAITS_BYTES;
 }
 
 function greater(value: FieldValue, current: FieldValue | undefined): boolean {

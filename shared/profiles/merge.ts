@@ -4,10 +4,12 @@
  * counters summed, windows and caps re-applied, newer identify fields and consent win.
  *
  * Not idempotent: merging the same source twice counts its events twice. The caller guards
- * with `anonymousIds` (identity/merge-anonymous.ts applies a merge only while the anonymous id is
- * not yet listed, and adds the raw anonymous id to it). Ids in both rings are not de-duplicated
+ * with `anonymousIds`, which gains the source's own anonymous id (from its `anon:` profile id) and
+ * the ids merged into it before (identity/merge-anonymous.ts applies a merge only while the
+ * anonymous id is not yet listed). Ids in both rings are not de-duplicated
  * across the two profiles either: an event can only have landed on one of them.
  */
+import { ANONYMOUS_CUSTOMER_PREFIX, isAnonymousCustomerId } from '../identity/customer-id.js';
 import { mergeCarts } from './cart.js';
 import { CONSENT_CHANNELS, laterConsent } from './consent.js';
 import { mergeSummaries } from './event-summary.js';
@@ -26,7 +28,8 @@ export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile): P
   const target = structuredClone(targetProfile);
   const source = structuredClone(sourceProfile);
   const merged: Profile = { ...target };
-  merged.anonymousIds = [...new Set([...target.anonymousIds, ...source.anonymousIds])];
+  const sourceAnonymousId = isAnonymousCustomerId(source.id) ? source.id.slice(ANONYMOUS_CUSTOMER_PREFIX.length) : undefined;
+  merged.anonymousIds = [...new Set([...target.anonymousIds, ...source.anonymousIds, ...(sourceAnonymousId !== undefined ? [sourceAnonymousId] : [])])];
 
   const events: Record<string, EventSummary> = {};
   for (const name of new Set([...Object.keys(target.events), ...Object.keys(source.events)])) {

@@ -1,9 +1,10 @@
 /**
  * The size budget (DESIGN "Profile": trimmed to stay ≤ 8 KB, so a write never exceeds 8 WCU and
  * an item never nears DynamoDB's 400 KB). Past the budget, history goes first, least useful and
- * oldest first: hourly buckets, property histories, daily buckets, recent products, the oldest
- * applied ids (down to a floor, they guard exactly-once), counters of non-e-commerce events,
- * cart lines, custom traits, and last the e-commerce counters. Size is the JSON's UTF-8 length.
+ * oldest first: hourly buckets, property histories, counters of custom (non-e-commerce) events
+ * least recently seen, daily buckets, recent products, the oldest applied ids (down to a floor:
+ * they guard exactly-once), cart lines, custom traits, and last the e-commerce counters.
+ * Size is the JSON's UTF-8 length.
  */
 import { ECOMMERCE_EVENTS } from '../events/event.js';
 import { byRecency } from './event-history.js';
@@ -24,23 +25,24 @@ export function profileBytes(profile: Profile): number {
 export function trimToBudget(profile: Profile, maxBytes: number = PROFILE_LIMITS.maxProfileBytes): Profile {
   if (profileBytes(profile) <= maxBytes) return profile;
   const trimmed = structuredClone(profile);
-  for (const dropOne of TRIM_STEPS) {
-    while (profileBytes(trimmed) > maxBytes) {
-      if (!dropOne(trimmed)) break;
-    }
-    if (profileBytes(trimmed) <= maxBytes) break;
+  let bytes = profileBytes(trimmed);
+  for (let step = 0; bytes > maxBytes && step < TRIM_STEPS.length; ) {
+    if ((TRIM_STEPS[step] as TrimStep)(trimmed)) bytes = profileBytes(trimmed);
+    else step++;
   }
   return trimmed;
 }
 
-/** Each step drops one batch of its kind (the oldest) and says whether there was anything to drop. */
-const TRIM_STEPS: ReadonlyArray<(profile: Profile) => boolean> = [
+/** Drops one batch of its kind (the oldest) and says whether there was anything to drop. */
+type TrimStep = (profile: Profile) => boolean;
+
+const TRIM_STEPS: readonly TrimStep[] = [
   (profile) => dropOldestBucket(profile, 'hourly'),
   dropOldestPropertyValue,
+  (profile) => dropOldestEvent(profile, (name) => !ECOMMERCE_NAMES.has(name)),
   (profile) => dropOldestBucket(profile, 'daily'),
   dropOldestRecentProduct,
   (profile) => profile.recentIds.length > MIN_RECENT_IDS && profile.recentIds.shift() !== undefined,
-  (profile) => dropOldestEvent(profile, (name) => !ECOMMERCE_NAMES.has(name)),
   dropOldestCartLine,
   dropOldestTrait,
   (profile) => dropOldestEvent(profile, () => true),
