@@ -67,8 +67,14 @@ export class YamlSource {
 
   /** zod issues, each located at the path it names (below `basePath` when the parsed value was a part). */
   zodErrors(issues: readonly z.core.$ZodIssue[], basePath: SourcePath = []): LocatedError[] {
-    return issues.map((issue) => this.error([...basePath, ...(issue.path as SourcePath)], describeZodIssue(issue)));
+    return issues.map((issue) => this.error([...basePath, ...zodIssuePath(issue)], describeZodIssue(issue)));
   }
+}
+
+/** Where a zod issue is best shown: at the first unknown key itself, else at the value. */
+export function zodIssuePath(issue: z.core.$ZodIssue): SourcePath {
+  const path = issue.path as SourcePath;
+  return issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
 }
 
 /** One line naming the field and what was wrong with it. */

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { SourcePath } from '../config/yaml-source.js';
-import { describeZodIssue } from '../config/yaml-source.js';
+import { describeZodIssue, zodIssuePath } from '../config/yaml-source.js';
 import { PREDICATE_SCHEMAS, RULE_KEYS, segmentIdSchema, type Rule, type SegmentDefinition } from './ast.js';
 import type { PathIssue } from './errors.js';
 
@@ -110,7 +110,7 @@ function parsePredicate(kind: keyof typeof PREDICATE_SCHEMAS, value: Record<stri
   const schema: z.ZodType<Rule> = PREDICATE_SCHEMAS[kind];
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) issues.push({ path: [...path, ...(issue.path as SourcePath)], reason: describeZodIssue(issue) });
+  for (const issue of parsed.error.issues) issues.push({ path: [...path, ...zodIssuePath(issue)], reason: describeZodIssue(issue) });
   return undefined;
 }
 

@@ -34,7 +34,7 @@ describe('loadSettings', () => {
     expect(lines).toEqual([
       `${join(dir, 'settings.yaml')}:1:1: holdoutPercent: Too big: expected number to be <=50`,
       `${join(dir, 'settings.yaml')}:2:15: quietHours.start: expected HH:MM (24-hour)`,
-      `${join(dir, 'settings.yaml')}:1:1: unknown key "colour"`,
+      `${join(dir, 'settings.yaml')}:3:1: unknown key "colour"`,
     ]);
   });
 

@@ -106,6 +106,13 @@ describe('located error messages', () => {
     expect(errors).toEqual(['segments.yaml:1:3: attr takes exactly one operator, found lt and gt (use between for a range)']);
   });
 
+  it('points at an unknown key of a predicate', () => {
+    // Act
+    const errors = errorsOf(lines('- id: a', '  all:', '    - { attr: orders.count, gte: 1, foo: 2 }'));
+    // Assess
+    expect(errors).toEqual(['segments.yaml:3:37: unknown key "foo"']);
+  });
+
   it('reports YAML syntax errors before anything else', () => {
     // Act
     const errors = errorsOf('- id: a\n  attr: [orders.count\n');
