@@ -41,7 +41,7 @@ export const SEGMENT_LIMITS = {
   idLength: 256,
 } as const;
 
-/** Fields a single call or batch item may not omit in a batch (single calls take it from the route). */
+/** The types a batch item's `type` may name (single calls take theirs from the route). */
 export const SEGMENT_TYPES: readonly EventType[] = ['track', 'identify', 'page', 'screen', 'alias', 'group'];
 
 const absentToUndefined = (value: unknown): unknown => (value === null || value === '' ? undefined : value);
@@ -148,4 +148,3 @@ export const segmentBatchSchema = z.looseObject(
   },
   { error: 'must be a JSON object' },
 );
-export type SegmentBatch = z.infer<typeof segmentBatchSchema>;
