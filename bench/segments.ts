@@ -285,6 +285,7 @@ function measureSync(profiles: readonly Profile[], tests: readonly Hand[], round
 
 async function measureRulesEngine(profiles: readonly Profile[], ids: readonly string[]): Promise<Measure> {
   const engine = rulesEngine();
+  for (const profile of profiles.slice(0, 200)) await engine.run({ profile, now: NOW }); // warm-up, unmeasured
   const counts = ids.map(() => 0);
   const started = performance.now();
   for (const profile of profiles) {
@@ -314,8 +315,15 @@ export async function run(options: { profiles?: number } = {}): Promise<BenchRow
   });
 
   // The peers are slower by orders of magnitude: they see a prefix of the same profiles.
-  const handResult = measureSync(profiles, hand, 5);
-  const oursResult = measureSync(profiles, ours, 5);
+  // Rounds alternate so that a burst of load on a shared machine hits both sides alike.
+  let handResult = measureSync(profiles, hand, 1);
+  let oursResult = measureSync(profiles, ours, 1);
+  for (let round = 0; round < 4; round++) {
+    const handRound = measureSync(profiles, hand, 1);
+    const oursRound = measureSync(profiles, ours, 1);
+    if (handRound.perSecond > handResult.perSecond) handResult = handRound;
+    if (oursRound.perSecond > oursResult.perSecond) oursResult = oursRound;
+  }
   assertSameMembers('compiled rules', ids, handResult.members, oursResult.members);
   const logicProfiles = profiles.slice(0, Math.min(total, 10_000));
   const logicResult = measureSync(logicProfiles, logic, 2);

@@ -204,7 +204,6 @@ export interface NotRule {
 
 export type PredicateRule = AttrRule | EventRule | ConsentRule | ReachableRule | SegmentRefRule;
 export type Rule = AllRule | AnyRule | NotRule | PredicateRule;
-export type RuleKind = Rule['kind'];
 
 /** The key that names each kind of rule in YAML, and the leaf schema that validates it. */
 export const PREDICATE_SCHEMAS = {

@@ -51,7 +51,7 @@ export function checkDefinitions(definitions: readonly SegmentDefinition[], sett
 }
 
 /** Visits every rule with the YAML path it came from. */
-export function walk(rule: Rule, path: SourcePath, visit: (rule: Rule, path: SourcePath) => void): void {
+function walk(rule: Rule, path: SourcePath, visit: (rule: Rule, path: SourcePath) => void): void {
   visit(rule, path);
   if (rule.kind === 'all' || rule.kind === 'any') rule.rules.forEach((child, index) => walk(child, [...path, rule.kind, index], visit));
   else if (rule.kind === 'not') walk(rule.rule, [...path, 'not'], visit);

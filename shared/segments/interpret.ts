@@ -80,7 +80,7 @@ export function explainRule(rule: Rule, profile: Profile, nowMs: number, segment
 }
 
 /** The value at an attribute path, or undefined when any step is missing. */
-export function valueAt(profile: Profile, path: string): unknown {
+function valueAt(profile: Profile, path: string): unknown {
   const resolved = resolveProfilePath(path);
   if (!resolved.ok) throw new Error(resolved.reason);
   let current: unknown = profile;
@@ -153,7 +153,7 @@ function countHolds(test: CountTest, n: number): boolean {
   }
 }
 
-export function eventCount(rule: EventRule, profile: Profile, nowMs: number): number {
+function eventCount(rule: EventRule, profile: Profile, nowMs: number): number {
   const summary = profile.events[rule.event];
   const history = rule.where ? summary?.props?.[`${rule.where.property}=${rule.where.value}`] : summary;
   if (!history) return 0;
