@@ -32,7 +32,8 @@ interface CartState {
   snapshot: CartItem[];
   clearedAt: string | undefined;
   replacedAt: string | undefined;
-  removedAt: Record<string, string>;
+  /** A Map, not a record: product ids are client text (`constructor` must not find Object's). */
+  removedAt: Map<string, string>;
   updatedAt: string | undefined;
 }
 
@@ -44,7 +45,7 @@ export function addToCart(cart: Cart, line: Line, at: string): Cart {
 
 export function removeFromCart(cart: Cart, productId: string, at: string): Cart {
   const state = stateOf(cart, at);
-  if (!superseded(state, at)) state.removedAt[productId] = laterIso(state.removedAt[productId], at);
+  if (!superseded(state, at)) state.removedAt.set(productId, laterIso(state.removedAt.get(productId), at));
   return cartOf(state);
 }
 
@@ -67,8 +68,8 @@ export function clearCart(cart: Cart, at: string): Cart {
 export function mergeCarts(a: Cart, b: Cart): Cart {
   const x = stateOf(a, undefined);
   const y = stateOf(b, undefined);
-  const removedAt = { ...x.removedAt };
-  for (const [productId, at] of Object.entries(y.removedAt)) removedAt[productId] = laterIso(removedAt[productId], at);
+  const removedAt = new Map(x.removedAt);
+  for (const [productId, at] of y.removedAt) removedAt.set(productId, laterIso(removedAt.get(productId), at));
   const replacedAt = laterIso(x.replacedAt, y.replacedAt);
   const snapshots = [x, y].filter((side) => side.replacedAt !== undefined && side.replacedAt === replacedAt).map((side) => side.snapshot);
   return cartOf({
@@ -88,7 +89,7 @@ function stateOf(cart: Cart, at: string | undefined): CartState {
     snapshot: cart.items.filter(isSnapshotLine),
     clearedAt: cart.clearedAt,
     replacedAt: cart.replacedAt,
-    removedAt: { ...cart.removedAt },
+    removedAt: new Map(Object.entries(cart.removedAt ?? {})),
     // Every cart event moves updatedAt, also one that turns out superseded: the result stays order-free.
     updatedAt: laterIso(cart.updatedAt, at),
   };
@@ -99,7 +100,7 @@ function superseded(state: CartState, at: string, productId?: string): boolean {
   return (
     isAtOrBefore(at, state.clearedAt) ||
     isAtOrBefore(at, state.replacedAt) ||
-    (productId !== undefined && isAtOrBefore(at, state.removedAt[productId]))
+    (productId !== undefined && isAtOrBefore(at, state.removedAt.get(productId)))
   );
 }
 
@@ -111,12 +112,12 @@ function isAtOrBefore(at: string, mark: string | undefined): boolean {
 function cartOf(state: CartState): Cart {
   const replacedAt = state.replacedAt !== undefined && !isAtOrBefore(state.replacedAt, state.clearedAt) ? state.replacedAt : undefined;
   const reset = laterIso(state.clearedAt, replacedAt);
-  const removedAt = Object.entries(state.removedAt)
+  const removedAt = [...state.removedAt]
     .filter(([, at]) => !isAtOrBefore(at, reset))
     .sort(([p, x], [q, y]) => compareIso(y, x) || (p < q ? -1 : p > q ? 1 : 0))
     .slice(0, PROFILE_LIMITS.cartItems);
-  const removed = Object.fromEntries(removedAt);
-  const live = (line: CartItem): boolean => !isAtOrBefore(line.at, removed[line.productId]);
+  const removed = new Map(removedAt);
+  const live = (line: CartItem): boolean => !isAtOrBefore(line.at, removed.get(line.productId));
   const adds = state.adds.filter((line) => !isAtOrBefore(line.at, reset) && live(line));
   const snapshot = replacedAt === undefined ? [] : state.snapshot.filter(live);
   const items = [...combine(adds, 'sum'), ...snapshot].sort(byTimeThenProduct).slice(0, PROFILE_LIMITS.cartItems);
@@ -126,7 +127,7 @@ function cartOf(state: CartState): Cart {
     ...(state.updatedAt !== undefined ? { updatedAt: state.updatedAt } : {}),
     ...(state.clearedAt !== undefined ? { clearedAt: state.clearedAt } : {}),
     ...(replacedAt !== undefined ? { replacedAt } : {}),
-    ...(removedAt.length > 0 ? { removedAt: removed } : {}),
+    ...(removedAt.length > 0 ? { removedAt: Object.fromEntries(removedAt) } : {}),
   };
 }
 

@@ -33,7 +33,8 @@ export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile): P
 
   const events: Record<string, EventSummary> = {};
   for (const name of new Set([...Object.keys(target.events), ...Object.keys(source.events)])) {
-    const summary = mergeSummaries(target.events[name], source.events[name]);
+    const own = (events: Profile['events']) => (Object.hasOwn(events, name) ? events[name] : undefined);
+    const summary = mergeSummaries(own(target.events), own(source.events));
     if (summary !== undefined) events[name] = summary;
   }
   merged.events = events;

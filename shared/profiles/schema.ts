@@ -154,8 +154,8 @@ export const profileSchema = z.object({
   experiments: z.record(z.string(), z.object({ variant: z.string(), assignedAt: isoTimestamp })),
   holdout: z.boolean(),
   /**
-   * When each identify-set field last changed (epoch seconds by path, e.g. `channels.email`,
-   * `traits.plan`): a late, older identify never overwrites a newer value.
+   * When each identify-set field last changed (epoch seconds by path, milliseconds as the fraction,
+   * e.g. `channels.email`, `traits.plan`, `rfm`): a late, older identify never overwrites a newer value.
    */
   fieldTimes: z.record(z.string(), z.number()),
   /** Ring of recently applied event ids (`e:<messageId>`, `o:<orderId>`): redelivery changes nothing. */

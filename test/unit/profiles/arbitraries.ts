@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries for storefront event sequences over a few customers, products and days.
- * Times fall on a 20-minute grid over ~4 months so the 48 h / 90 d windows and same-instant ties
- * both occur. Ids are unique per sequence (`withUniqueIds`), as they are in real traffic.
+ * Times fall on a 20-minute grid over ~4 months, a third of them on a few shared instants, so the
+ * 48 h / 90 d windows and same-instant ties both occur. Ids are unique per sequence (`withUniqueIds`), as they are in real traffic.
  */
 import fc from 'fast-check';
 import type { NormalizedEvent } from '../../../shared/events/event.js';
@@ -15,9 +15,13 @@ export const settings: ReducerSettings = {
   trackedProperties: { 'Product Viewed': ['category'], 'Page Viewed': ['name'], 'Order Completed': ['currency'] },
 };
 
-export const timestamp = fc.integer({ min: 0, max: SPAN_STEPS }).map((step) => new Date(T0 + step * GRID_MS).toISOString());
+const gridTime = fc.integer({ min: 0, max: SPAN_STEPS }).map((step) => new Date(T0 + step * GRID_MS).toISOString());
+/** A few shared instants make same-time ties (two identifies, an add and an order…) common. */
+const sharedInstant = fc.constantFrom(0, 1, 2, 100).map((step) => new Date(T0 + step * GRID_MS).toISOString());
+export const timestamp = fc.oneof({ weight: 2, arbitrary: gridTime }, { weight: 1, arbitrary: sharedInstant });
 
-const productId = fc.constantFrom('p1', 'p2', 'p3', 'p4');
+// `constructor` and `toString` are client text that must not find Object.prototype's members.
+const productId = fc.constantFrom('p1', 'p2', 'p3', 'constructor');
 const category = fc.option(fc.constantFrom('shoes', 'bags', 'hats'), { nil: undefined });
 const price = fc.constantFrom(0, 9.99, 19.9, 0.1, 120);
 const quantity = fc.option(fc.constantFrom(1, 2, 3), { nil: undefined });
@@ -40,7 +44,7 @@ const track = fc.oneof(
     properties: fc.tuple(amount, fc.array(product, { maxLength: 2 }), fc.constantFrom('TRY', 'USD')).map(([money, products, currency]) => ({ ...money, products, currency })),
   }),
   fc.record({ event: fc.constant('Order Refunded'), properties: amount }),
-  fc.record({ event: fc.constantFrom('Newsletter Opened', 'Wishlist Shared'), properties: fc.constant({}) }),
+  fc.record({ event: fc.constantFrom('Newsletter Opened', 'Wishlist Shared', 'toString'), properties: fc.constant({}) }),
 ).map((call) => ({ type: 'track' as const, ...call }));
 
 const page = fc.record({
