@@ -40,6 +40,15 @@ function order(orderId: string, customerId: string): OrderRecord {
   return { customerId, orderId, at: AT, amount: 42.5, products: [{ productId: 'p-1', quantity: 1, price: 42.5 }], messageId: `m-${orderId}`, status: 'pending' };
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function describeEngineContract(engineName: EngineName): void {
   describe(`adapters on ${engineName}`, () => {
     let dataDir: string;
@@ -205,10 +214,12 @@ export function describeEngineContract(engineName: EngineName): void {
     });
 
     // Last: it restarts the engine, which the other tests share.
-    it('keeps the data in its data folder across a restart', async () => {
+    it('leaves no engine process behind when stopped, and keeps the data in its data folder across a restart', async () => {
       // Prepare
       await profiles.putProfile(richProfile('durable'), undefined);
+      const previousPid = engine.pid;
       await disconnect();
+      if (previousPid !== undefined) expect(isRunning(previousPid)).toBe(false);
 
       // Act
       await connect();
