@@ -6,11 +6,11 @@
  */
 const MICROS = 1_000_000;
 
-export function toMicros(amount: number): number {
+function toMicros(amount: number): number {
   return Math.round(amount * MICROS);
 }
 
-export function fromMicros(micros: number): number {
+function fromMicros(micros: number): number {
   return micros / MICROS;
 }
 

@@ -73,7 +73,7 @@ export function applyEvent(profile: Profile, event: NormalizedEvent, settings: R
  * Ids that mark the event as applied: its messageId, and for an order its order id too, so an
  * order re-posted with a new messageId is still a duplicate.
  */
-export function appliedIds(event: NormalizedEvent): string[] {
+function appliedIds(event: NormalizedEvent): string[] {
   const orderId = orderFromEvent(event)?.orderId;
   return orderId !== undefined ? [`e:${event.messageId}`, `o:${orderId}`] : [`e:${event.messageId}`];
 }

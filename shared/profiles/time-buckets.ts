@@ -5,8 +5,8 @@
  */
 import { epochMs } from './timestamps.js';
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /** UTC day number of an ISO timestamp (1970-01-01 is day 0). */
 export function dayNumber(iso: string): number {
