@@ -65,9 +65,12 @@ export function defaultEngine(): EngineName {
 /** The major version of `java` on the PATH, or undefined when there is none. */
 export function javaMajorVersion(): number | undefined {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (result.error) return undefined;
-  // `openjdk version "17.0.15"`, or `"1.8.0_392"` for Java 8 and older.
-  const match = /version "(?:1\.)?(\d+)/.exec(`${result.stderr ?? ''}${result.stdout ?? ''}`);
+  return result.error ? undefined : parseJavaVersion(`${result.stderr ?? ''}${result.stdout ?? ''}`);
+}
+
+/** `openjdk version "17.0.15" 2025-04-15` → 17; `java version "1.8.0_392"` (Java 8 and older) → 8. */
+export function parseJavaVersion(versionOutput: string): number | undefined {
+  const match = /version "(?:1\.)?(\d+)/.exec(versionOutput);
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
@@ -244,8 +247,9 @@ export async function ensureTable(client: DynamoDBClient | DynamoDBDocumentClien
     await waitUntilActive(send, tableName);
     try {
       await send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
-    } catch {
+    } catch (error) {
       // dynalite has no UpdateTimeToLive; local data sets are small enough to live without expiry.
+      if (!(error instanceof Error && error.name === 'UnknownOperationException')) throw error;
     }
     return;
   }

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/aws/dynamo-client.js';
@@ -89,6 +89,15 @@ export function describeEngineContract(engineName: EngineName): void {
       // Assess
       expect(Table?.TableStatus).toBe('ACTIVE');
       expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(['due', 'expiry']);
+    });
+
+    // dynalite has no UpdateTimeToLive (STACK "Local engines").
+    it.runIf(engineName === 'dynamodb-local')('switches on expiry by the ttl attribute', async () => {
+      // Act
+      const { TimeToLiveDescription } = await doc.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
+
+      // Assess
+      expect(TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' });
     });
 
     it('reads back exactly the profile it wrote, at version 0, reporting consumed capacity', async () => {
