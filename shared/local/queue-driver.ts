@@ -75,10 +75,11 @@ export async function drainQueue(queue: LocalFifoQueue, handler: SqsHandler, opt
 }
 
 function redeliver(queue: LocalFifoQueue, clock: Clock | undefined): void {
+  const waiting = queue.inFlight;
   const visibleAt = queue.nextVisibleAt();
   if (clock instanceof VirtualClock && visibleAt && visibleAt > clock.now()) clock.set(visibleAt);
-  // The queue may read another clock than the one advanced; never spin.
-  if (queue.inFlight > 0) queue.expireVisibility();
+  // Nothing came back (no virtual clock, or the queue reads another one): release all, never spin.
+  if (queue.inFlight === waiting) queue.expireVisibility();
 }
 
 async function invoke(

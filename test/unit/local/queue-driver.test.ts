@@ -91,6 +91,29 @@ describe('drainQueue', () => {
     expect(stats).toMatchObject({ delivered: 2, failed: 1, movedToDlq: 0 });
   });
 
+  it('redelivers each failed message at its own visibility timeout', async () => {
+    // Prepare: a1 fails at 0 s; b1 takes 10 s; c1 is received at 10 s and fails
+    const { queue, clock, send } = setup();
+    send('a', 'a1');
+    send('b', 'b1');
+    send('c', 'c1');
+    const deliveredAt: string[] = [];
+    const seconds = (): number => (clock.now().getTime() - START.getTime()) / 1000;
+    const handler: SqsHandler = async (event) => {
+      const record = event.Records[0]!;
+      deliveredAt.push(`${record.body}@${seconds()}`);
+      if (record.body === 'b1') clock.advance(10_000);
+      const firstAttempt = record.attributes.ApproximateReceiveCount === '1';
+      return { batchItemFailures: record.body !== 'b1' && firstAttempt ? [{ itemIdentifier: record.messageId }] : [] };
+    };
+
+    // Act
+    await drainQueue(queue, handler, { clock, batchSize: 1, concurrency: 1 });
+
+    // Assess
+    expect(deliveredAt).toEqual(['a1@0', 'b1@0', 'c1@10', 'a1@30', 'c1@40']);
+  });
+
   it('redelivers failed messages at once when the driver has no virtual clock', async () => {
     // Prepare
     const { queue, clock, send } = setup();
