@@ -12,7 +12,7 @@ export class UserError extends Error {
 export function reportCliError(error: unknown): number {
   if (error instanceof UserError || error instanceof CampaignConfigError) {
     process.stderr.write(`sadakat: ${error.message}\n`);
-    return error.exitCode;
+    return error instanceof UserError ? error.exitCode : 1;
   }
   process.stderr.write(`sadakat: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
   return 70;

@@ -36,7 +36,7 @@ export function buildHandler(deps: ProcessEventsDeps) {
     deps.onOutcome?.({
       ...outcome,
       kind: message.kind,
-      ...(message.kind === 'event' ? { eventName: message.event.event ?? message.event.type } : {}),
+      ...(message.kind === 'event' ? { eventName: message.event.type === 'track' ? (message.event.event ?? 'track') : message.event.type } : {}),
     });
   };
 

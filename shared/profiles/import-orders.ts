@@ -17,6 +17,7 @@ import { applyEvent, type ReducerSettings } from './reduce.js';
 import { emptyProfile, type Profile } from './schema.js';
 import { PROFILE_LIMITS } from './limits.js';
 import { withVersionRetry } from './version-retry.js';
+import { recentId } from './recent-ids.js';
 import type { ProfileChangeHook } from './process-customer-message.js';
 
 export interface HistoricalOrder {
@@ -110,7 +111,7 @@ async function importCustomer(
 
   const toApply = [...interrupted, ...fresh];
   if (toApply.length === 0) return { imported: 0, skipped: incoming.length, capacityUnits };
-  const marker = `i:${createHash('sha256').update(toApply.map((o) => o.orderId).sort().join('\n')).digest('hex').slice(0, 16)}`;
+  const marker = recentId('i', toApply.map((o) => o.orderId).sort().join('\n'));
 
   await withVersionRetry(async () => {
     const stored = await deps.profiles.getProfile(customerId);

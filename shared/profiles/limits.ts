@@ -4,7 +4,8 @@ export const PROFILE_LIMITS = {
   hourlyWindowHours: 48,
   recentProducts: 10,
   cartItems: 50,
-  recentIds: 50,
+  /** Redelivery of a message blocks its FIFO group, so a short ring covers it; hashed ids (recent-ids.ts). */
+  recentIds: 24,
   /** Distinct values kept per tracked property of one event (the most recent win). */
   trackedValuesPerProperty: 20,
   orderDayNumbers: 400,

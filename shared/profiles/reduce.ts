@@ -11,6 +11,7 @@ import { ECOMMERCE_EVENTS, type NormalizedEvent } from '../events/event.js';
 import { addToCart, clearCart, removeFromCart, replaceCart } from './cart.js';
 import { readProductId, readProductLine, readProductLines, readText } from './event-properties.js';
 import { recordEvent, trackedPropertyKeys } from './event-summary.js';
+import { recentId } from './recent-ids.js';
 import { applyContext, applyIdentifyTraits } from './identify.js';
 import { PROFILE_LIMITS } from './limits.js';
 import { addMoney } from './money.js';
@@ -75,7 +76,8 @@ export function applyEvent(profile: Profile, event: NormalizedEvent, settings: R
  */
 function appliedIds(event: NormalizedEvent): string[] {
   const orderId = orderFromEvent(event)?.orderId;
-  return orderId !== undefined ? [`e:${event.messageId}`, `o:${orderId}`] : [`e:${event.messageId}`];
+  const eventId = recentId('e', event.messageId);
+  return orderId !== undefined ? [eventId, recentId('o', orderId)] : [eventId];
 }
 
 function applyTrack(profile: Profile, rawName: string, properties: Record<string, unknown>, at: string, settings: ReducerSettings): void {

@@ -158,7 +158,7 @@ export const profileSchema = z.object({
    * e.g. `channels.email`, `traits.plan`, `rfm`): a late, older identify never overwrites a newer value.
    */
   fieldTimes: z.record(z.string(), z.number()),
-  /** Ring of recently applied event ids (`e:<messageId>`, `o:<orderId>`): redelivery changes nothing. */
+  /** Ring of recently applied ids (hashed: see recent-ids.ts): redelivery changes nothing. */
   recentIds: z.array(z.string()),
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,

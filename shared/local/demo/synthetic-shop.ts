@@ -86,7 +86,8 @@ export class SyntheticShop {
       userId: `cust-${number}`,
       firstName: this.random.pick(FIRST_NAMES),
       email: `customer${number}@example.test`,
-      phone: zone.locale === 'tr-TR' ? `+90 532 ${number.slice(0, 3)} ${number.slice(3)}` : `+49 151 ${number}0`,
+      // Valid numbering plans (a Turkish mobile has 10 national digits, a German 0151 one 11).
+      phone: zone.locale === 'tr-TR' ? `+90 532 1${number.slice(0, 2)} ${number.slice(2, 4)} ${number.slice(4)}` : `+49 151 ${number}00`,
       timezone: zone.timezone,
       locale: zone.locale,
       consent: { email: this.random.chance(0.8), sms: this.random.chance(0.45), push: hasApp && this.random.chance(0.7) },
@@ -96,7 +97,7 @@ export class SyntheticShop {
       dropout: this.random.beta(1, 3),
       alive: true,
       // Gamma-Gamma: spend ~ Gamma(p = 6, ν), ν ~ Gamma(q = 4, γ = 200): mean ≈ 400.
-      meanSpend: 6 / this.random.gamma(4, 1 / 200),
+      meanSpend: 6 / this.random.gamma(4, 200),
     };
   }
 
