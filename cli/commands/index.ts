@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerClv } from './clv.js';
 import { registerRfm } from './rfm.js';
+import { registerRefresh } from './refresh.js';
 import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerProfile } from './profile.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerSegment(program);
   registerRfm(program);
   registerClv(program);
+  registerRefresh(program);
 }

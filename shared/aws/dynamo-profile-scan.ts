@@ -1,4 +1,8 @@
-/** Reads every profile with a paginated scan (local data sets and operator commands such as `segment size`; never on a hot path). */
+/**
+ * Reads profiles with a paginated Scan: local data sets and operator commands such as
+ * `segment size`, and, one parallel-scan segment per invocation, the nightly refresh (and later
+ * scheduled journeys' audiences). Never on a hot path.
+ */
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { profileSchema, type Profile } from '../profiles/schema.js';
 import { PROFILE_SK, withoutStorageAttributes } from './table.js';
@@ -9,8 +13,14 @@ export interface ScannedProfiles {
   invalid(): number;
 }
 
+/** One segment of a parallel scan (DynamoDB's Segment / TotalSegments); a customer's items share a segment. */
+export interface ScanSegment {
+  segment: number;
+  totalSegments: number;
+}
+
 /** Current profiles: anonymous profiles merged into a customer (frozen copies) are left out. */
-export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string): ScannedProfiles {
+export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string, slice?: ScanSegment): ScannedProfiles {
   let invalid = 0;
   async function* pages(): AsyncGenerator<Profile> {
     let startKey: Record<string, unknown> | undefined;
@@ -21,6 +31,7 @@ export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string): Sc
           FilterExpression: 'SK = :profile AND attribute_not_exists(mergedInto)',
           ExpressionAttributeValues: { ':profile': PROFILE_SK },
           ExclusiveStartKey: startKey,
+          ...(slice ? { Segment: slice.segment, TotalSegments: slice.totalSegments } : {}),
         }),
       );
       for (const item of page.Items ?? []) {

@@ -1,0 +1,68 @@
+/**
+ * A profile's `clv` from the fitted BG/NBD + Gamma-Gamma parameters (time in weeks):
+ * P(alive), expected purchases in the next 30 days, 12-month CLV at 1%/month discount (as
+ * lifetimes' customer_lifetime_value), and a tier by the population's CLV tertiles.
+ */
+import { expectedPurchases, probabilityAlive, type BgNbdParams } from '../bgnbd.js';
+import { customerLifetimeValue, type GammaGammaParams } from '../gamma-gamma.js';
+import type { Clv } from '../../profiles/schema.js';
+import type { PurchaseHistory } from './purchase-history.js';
+
+export interface ClvParams {
+  bgnbd: BgNbdParams;
+  gammaGamma: GammaGammaParams;
+}
+
+/** CLV at or below `low` is tier low, above `high` tier high, medium between. */
+export interface TierCuts {
+  low: number;
+  high: number;
+}
+
+const DAYS_PER_WEEK = 7;
+const CLV_MONTHS = 12;
+const MONTHLY_DISCOUNT = 0.01;
+
+/** 12-month CLV of one customer, unrounded. */
+export function valueOf(params: ClvParams, history: PurchaseHistory): number {
+  return customerLifetimeValue(
+    params.bgnbd,
+    params.gammaGamma,
+    { x: history.x, tx: history.txDays / DAYS_PER_WEEK, T: history.TDays / DAYS_PER_WEEK, monetary: history.repeatMean },
+    { months: CLV_MONTHS, discountRate: MONTHLY_DISCOUNT, period: 'week' },
+  );
+}
+
+/**
+ * Figures are rounded (P(alive) and purchases to 1/1000, money to cents) so that a night in
+ * which nothing happened to a customer changes little, and the written profile stays small.
+ */
+export function clvOf(params: ClvParams, tiers: TierCuts, history: PurchaseHistory): Clv {
+  const tx = history.txDays / DAYS_PER_WEEK;
+  const T = history.TDays / DAYS_PER_WEEK;
+  const value = valueOf(params, history);
+  return {
+    pAlive: round(probabilityAlive(params.bgnbd, history.x, tx, T), 3),
+    expectedPurchases30d: round(expectedPurchases(params.bgnbd, 30 / DAYS_PER_WEEK, history.x, tx, T), 3),
+    value12m: round(value, 2),
+    tier: value > tiers.high ? 'high' : value > tiers.low ? 'medium' : 'low',
+  };
+}
+
+/** Tertiles (1/3, 2/3) with linear interpolation between order statistics, as numpy's default. */
+export function tierCuts(values: Float64Array): TierCuts {
+  const sorted = Float64Array.from(values).sort();
+  const at = (probability: number): number => {
+    const position = probability * (sorted.length - 1);
+    const below = Math.floor(position);
+    const low = sorted[below] ?? 0;
+    const high = sorted[Math.min(below + 1, sorted.length - 1)] ?? low;
+    return low + (high - low) * (position - below);
+  };
+  return { low: at(1 / 3), high: at(2 / 3) };
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,137 @@
+/**
+ * Fit phase: reads every segment's summary and fits, on all customers at once, the RFM cut points
+ * (rfm.ts's rules, see rfm-cuts.ts), BG/NBD + Gamma-Gamma through clv-model's history gate, the
+ * CLV tertiles, and the co-purchase recommender. The model goes to one artifact; the phase returns
+ * its key and what the run report shows.
+ */
+import type { FitGate } from '../bgnbd.js';
+import { fitClvModel } from '../clv-model.js';
+import type { CustomerSummaries, CustomerSummary } from '../customer-summary.js';
+import { buildRecommender, coPurchasesFromJson, mergeCoPurchases, type CoPurchaseCounts } from '../recommendations.js';
+import type { RfmSegment } from '../rfm.js';
+import { modelKey, readArtifact, sliceSummarySchema, type RefreshModel } from './artifacts.js';
+import { tierCuts, valueOf } from './clv-scores.js';
+import { asOfDay, type RefreshRun } from './plan.js';
+import type { RefreshArtifacts } from './ports.js';
+import type { PurchaseHistory } from './purchase-history.js';
+import { fitRfmCuts, type RfmInputs } from './rfm-cuts.js';
+
+export interface FitInput extends RefreshRun {
+  /** The summarize results (only their keys are read). */
+  summaries: readonly { key: string }[];
+}
+
+export type ClvOutcome =
+  | { status: 'fitted'; params: { r: number; alpha: number; a: number; b: number; p: number; q: number; gamma: number } }
+  | { status: 'not_enough_data'; reason: string };
+
+export interface FitResult extends RefreshRun {
+  modelKey: string;
+  customers: number;
+  rfmSegments: Record<RfmSegment, number> | null;
+  clv: ClvOutcome;
+  /** Products with co-purchases or buyers. */
+  products: number;
+}
+
+export interface FitOptions {
+  gate?: FitGate;
+  /** CLV tertiles are taken on at most this many customers (an even stride through them). */
+  tierSample?: number;
+}
+
+const DEFAULT_TIER_SAMPLE = 200_000;
+
+export async function fitRefresh(artifacts: RefreshArtifacts, input: FitInput, options: FitOptions = {}): Promise<FitResult> {
+  const calibrationEnd = asOfDay(input);
+  const rfmInputs: RfmInputs[] = [];
+  const histories: PurchaseHistory[] = [];
+  const ids: string[] = [];
+  const coPurchases: CoPurchaseCounts = { buyers: new Map(), pairs: new Map() };
+  for (const { key } of input.summaries) {
+    const summary = await readArtifact(artifacts, key, sliceSummarySchema);
+    const c = summary.customers;
+    c.id.forEach((id, i) => {
+      const at = <T>(column: T[]): T => column[i] as T;
+      rfmInputs.push({ id, recency: at(c.recency), frequency: at(c.frequency), monetary: at(c.monetary) });
+      histories.push({
+        recency: at(c.recency),
+        frequency: at(c.frequency),
+        monetary: at(c.monetary),
+        firstDay: at(c.firstDay),
+        x: at(c.x),
+        txDays: at(c.txDays),
+        TDays: at(c.TDays),
+        repeatMean: at(c.repeatMean),
+      });
+      ids.push(id);
+    });
+    mergeCoPurchases(coPurchases, coPurchasesFromJson(summary.coPurchases));
+  }
+
+  const rfm = rfmInputs.length === 0 ? null : fitRfmCuts(rfmInputs);
+  const clv = fitClv(ids, histories, calibrationEnd, options);
+  const recommender = buildRecommender(coPurchases);
+  const model: RefreshModel = {
+    runId: input.runId,
+    asOf: input.asOf,
+    at: input.at,
+    customers: ids.length,
+    rfm,
+    clv,
+    recommender,
+  };
+  const key = modelKey(input.runId);
+  await artifacts.put(key, model);
+  return {
+    runId: input.runId,
+    asOf: input.asOf,
+    at: input.at,
+    modelKey: key,
+    customers: ids.length,
+    rfmSegments: rfm?.segments ?? null,
+    clv:
+      clv.status === 'fitted'
+        ? { status: 'fitted', params: { ...clv.bgnbd, ...clv.gammaGamma } }
+        : { status: 'not_enough_data', reason: clv.reason },
+    products: coPurchases.buyers.size,
+  };
+}
+
+function fitClv(ids: readonly string[], histories: readonly PurchaseHistory[], calibrationEnd: number, options: FitOptions): RefreshModel['clv'] {
+  if (histories.length === 0) return { status: 'not_enough_data', reason: 'no customer has an order on or before the as-of date' };
+  const customers = histories.map(
+    (history, i): CustomerSummary => ({
+      customerId: ids[i] as string,
+      firstDay: history.firstDay,
+      x: history.x,
+      txDays: history.txDays,
+      TDays: history.TDays,
+      tx: history.txDays / 7,
+      T: history.TDays / 7,
+      monetary: history.repeatMean,
+      holdoutPurchases: 0,
+    }),
+  );
+  const summaries: CustomerSummaries = {
+    period: 'week',
+    calibrationEnd,
+    holdoutEnd: undefined,
+    customers,
+    spanDays: histories.reduce((longest, history) => Math.max(longest, history.TDays), 0),
+  };
+  const model = fitClvModel(summaries, options.gate);
+  if (model.status === 'not_enough_data') return model;
+
+  const params = { bgnbd: model.bgnbd.params, gammaGamma: model.gammaGamma.params };
+  const stride = Math.max(1, Math.ceil(histories.length / (options.tierSample ?? DEFAULT_TIER_SAMPLE)));
+  const sampled: number[] = [];
+  for (let i = 0; i < histories.length; i += stride) sampled.push(valueOf(params, histories[i] as PurchaseHistory));
+  return {
+    status: 'fitted',
+    ...params,
+    tiers: tierCuts(Float64Array.from(sampled)),
+    logLik: { bgnbd: model.bgnbd.logLik, gammaGamma: model.gammaGamma.logLik },
+    repeatCustomers: model.repeatCustomers,
+  };
+}

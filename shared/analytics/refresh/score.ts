@@ -1,0 +1,141 @@
+/**
+ * Score phase, one scan segment: each profile's `rfm`, `clv` and `recommendations` from the fitted
+ * model, sent as a `scores` message into the customer's FIFO group for profiles whose scores
+ * changed. process-events applies it (applyScores) and re-evaluates the customer's segments in
+ * the same write, so no separate `recheck` is needed.
+ *
+ * Why messages and not DESIGN's other option (an atomic UpdateItem of only the refresh's own
+ * attributes, without bumping `version`): process-events writes a profile with
+ * DynamoProfileStore.putProfile, which SETs every top-level attribute of the profile it read,
+ * `rfm`, `clv` and `recommendations` included, conditional only on `version`. A refresh update
+ * landing between its read and its write would not change `version`, so the write would succeed
+ * and put back the old scores. Bumping `version` instead would make the refresh a second writer
+ * racing process-events. The `scores` message keeps process-events the only writer.
+ */
+import type { CustomerMessage } from '../../events/messages.js';
+import { isAnonymousCustomerId } from '../../identity/customer-id.js';
+import type { EventQueue } from '../../ports.js';
+import type { Clv, Profile, Rfm } from '../../profiles/schema.js';
+import { customerBaskets, DEFAULT_RECOMMENDATIONS, recommendFor } from '../recommendations.js';
+import { dayNumber } from '../../profiles/time-buckets.js';
+import { readArtifact, refreshModelSchema, type RefreshModel } from './artifacts.js';
+import { clvOf } from './clv-scores.js';
+import { asOfDay, type SliceRun } from './plan.js';
+import type { CustomerScan, RefreshArtifacts } from './ports.js';
+import { purchaseHistory } from './purchase-history.js';
+import { scoreRfm, type RfmCuts } from './rfm-cuts.js';
+
+export interface ScoreInput extends SliceRun {
+  modelKey: string;
+}
+
+export interface ScoreResult {
+  segment: number;
+  profiles: number;
+  /** Profiles given scores (customers with orders, and known customers without, who get recommendations). */
+  scored: number;
+  /** Profiles given a non-empty recommendation list. */
+  recommended: number;
+  /** `scores` messages sent: profiles whose scores changed. */
+  changed: number;
+  /** Whether CLV was scored, or why not (the model gate). */
+  clv: { status: 'scored' } | { status: 'skipped'; reason: string };
+}
+
+export interface ScoreOptions {
+  recommendations?: number;
+  /** Messages per enqueue call. */
+  batchSize?: number;
+  onProgress?: (profiles: number) => void;
+}
+
+type ScoresMessage = Extract<CustomerMessage, { kind: 'scores' }>;
+
+export async function scoreSlice(
+  deps: { scan: CustomerScan; artifacts: RefreshArtifacts; queue: EventQueue },
+  input: ScoreInput,
+  options: ScoreOptions = {},
+): Promise<ScoreResult> {
+  const model = await readArtifact(deps.artifacts, input.modelKey, refreshModelSchema);
+  const day = asOfDay(input);
+  const orders = [];
+  for await (const order of deps.scan.orders(input)) if (dayNumber(order.at) <= day) orders.push(order);
+  const bought = customerBaskets(orders, Infinity);
+
+  const result: ScoreResult = {
+    segment: input.segment,
+    profiles: 0,
+    scored: 0,
+    recommended: 0,
+    changed: 0,
+    clv: model.clv.status === 'fitted' ? { status: 'scored' } : { status: 'skipped', reason: model.clv.reason },
+  };
+  const batchSize = options.batchSize ?? 100;
+  let pending: ScoresMessage[] = [];
+  for await (const profile of deps.scan.profiles(input)) {
+    result.profiles++;
+    options.onProgress?.(result.profiles);
+    const scores = scoresOf(model, profile, day, bought.get(profile.id) ?? [], options.recommendations ?? DEFAULT_RECOMMENDATIONS);
+    if (scores === undefined) continue;
+    result.scored++;
+    if (scores.recommendations.length > 0) result.recommended++;
+    const message = changedScores(profile, scores, input.at);
+    if (message === undefined) continue;
+    pending.push(message);
+    if (pending.length >= batchSize) {
+      await deps.queue.enqueue(pending);
+      result.changed += pending.length;
+      pending = [];
+    }
+  }
+  if (pending.length > 0) {
+    await deps.queue.enqueue(pending);
+    result.changed += pending.length;
+  }
+  return result;
+}
+
+interface Scores {
+  rfm?: Rfm;
+  clv?: Clv;
+  recommendations: string[];
+}
+
+/**
+ * Undefined for anonymous visitors who never bought: popular products would be all they get,
+ * and there are many of them, so they are left out until they buy or log in.
+ */
+function scoresOf(model: RefreshModel, profile: Profile, day: number, bought: readonly string[], n: number): Scores | undefined {
+  const history = purchaseHistory(profile.orders, day);
+  if (history === undefined && isAnonymousCustomerId(profile.id)) return undefined;
+  const scores: Scores = { recommendations: recommendFor(model.recommender, bought, n) };
+  if (history === undefined) return scores;
+  if (model.rfm) scores.rfm = scoreRfm(model.rfm as RfmCuts, { id: profile.id, ...history });
+  if (model.clv.status === 'fitted') scores.clv = clvOf(model.clv, model.clv.tiers, history);
+  return scores;
+}
+
+/** A `scores` message with the fields that differ from the profile's, or undefined when none do. */
+function changedScores(profile: Profile, scores: Scores, at: string): ScoresMessage | undefined {
+  const message: ScoresMessage = { kind: 'scores', customerId: profile.id, at };
+  let changed = false;
+  if (scores.rfm && !sameFields(scores.rfm, profile.rfm)) {
+    message.rfm = scores.rfm;
+    changed = true;
+  }
+  if (scores.clv && !sameFields(scores.clv, profile.clv)) {
+    message.clv = scores.clv;
+    changed = true;
+  }
+  const current = profile.recommendations;
+  if (scores.recommendations.length !== current.length || scores.recommendations.some((product, i) => product !== current[i])) {
+    message.recommendations = scores.recommendations;
+    changed = true;
+  }
+  return changed ? message : undefined;
+}
+
+/** Field by field: a stored map's key order is not the order it was written in. */
+function sameFields<T extends Rfm | Clv>(next: T, stored: T | undefined): boolean {
+  return stored !== undefined && (Object.keys(next) as (keyof T)[]).every((key) => next[key] === stored[key]);
+}

@@ -1,0 +1,73 @@
+/**
+ * Summarize phase, one scan segment: every customer's RFM and CLV inputs (from the profile's
+ * order fields) and the segment's co-purchase counts (from the `O#` items). The exact values go
+ * to an artifact — the global quantile cuts need all of them, and thousands of customers already
+ * exceed a Step Functions payload — and the phase returns its key with a few counts.
+ */
+import { dayNumber } from '../../profiles/time-buckets.js';
+import { coPurchasesToJson, countCoPurchases, customerBaskets } from '../recommendations.js';
+import { summaryKey, type SliceSummary } from './artifacts.js';
+import { asOfDay, type SliceRun } from './plan.js';
+import type { CustomerScan, RefreshArtifacts } from './ports.js';
+import { purchaseHistory } from './purchase-history.js';
+
+export interface SummarizeResult {
+  segment: number;
+  key: string;
+  profiles: number;
+  /** Profiles with at least one order on or before the as-of date. */
+  customers: number;
+  orders: number;
+}
+
+export async function summarizeSlice(
+  deps: { scan: CustomerScan; artifacts: RefreshArtifacts },
+  run: SliceRun,
+  onProgress?: (profiles: number) => void,
+): Promise<SummarizeResult> {
+  const day = asOfDay(run);
+  const columns: SliceSummary['customers'] = {
+    id: [],
+    recency: [],
+    frequency: [],
+    monetary: [],
+    firstDay: [],
+    x: [],
+    txDays: [],
+    TDays: [],
+    repeatMean: [],
+  };
+  let profiles = 0;
+  for await (const profile of deps.scan.profiles(run)) {
+    profiles++;
+    onProgress?.(profiles);
+    const history = purchaseHistory(profile.orders, day);
+    if (history === undefined) continue;
+    columns.id.push(profile.id);
+    columns.recency.push(history.recency);
+    columns.frequency.push(history.frequency);
+    columns.monetary.push(history.monetary);
+    columns.firstDay.push(history.firstDay);
+    columns.x.push(history.x);
+    columns.txDays.push(history.txDays);
+    columns.TDays.push(history.TDays);
+    columns.repeatMean.push(history.repeatMean);
+  }
+
+  const orders = [];
+  for await (const order of deps.scan.orders(run)) if (dayNumber(order.at) <= day) orders.push(order);
+  const coPurchases = coPurchasesToJson(countCoPurchases(customerBaskets(orders).values()));
+
+  const key = summaryKey(run.runId, run.segment);
+  const summary: SliceSummary = {
+    runId: run.runId,
+    asOf: run.asOf,
+    segment: run.segment,
+    totalSegments: run.totalSegments,
+    profiles,
+    customers: columns,
+    coPurchases,
+  };
+  await deps.artifacts.put(key, summary);
+  return { segment: run.segment, key, profiles, customers: columns.id.length, orders: orders.length };
+}

@@ -1,0 +1,111 @@
+/**
+ * The nightly refresh on the embedded runtime (`sadakat refresh`, and the demo's last act): the
+ * same phases the Step Functions state machine runs — plan → summarize per segment → fit → score
+ * per segment — in process, with artifacts in `<dataDir>/refresh/`, then the `scores` messages
+ * drained from the events queue through the real process-events handler.
+ */
+import type { Settings } from '../config/settings.js';
+import type { Clock } from '../ports.js';
+import { fitRefresh, type FitResult } from '../analytics/refresh/fit.js';
+import { planRefresh } from '../analytics/refresh/plan.js';
+import type { CustomerScan } from '../analytics/refresh/ports.js';
+import { scoreSlice } from '../analytics/refresh/score.js';
+import { summarizeSlice } from '../analytics/refresh/summarize.js';
+import type { FitGate } from '../analytics/bgnbd.js';
+import { scanOrderProducts } from '../aws/dynamo-order-scan.js';
+import { scanProfiles } from '../aws/dynamo-profile-scan.js';
+import { FileRefreshArtifacts } from './file-artifacts.js';
+import { buildHandler as buildProcessEventsHandler } from '../../functions/process-events.js';
+import { localProcessDeps } from './local-handlers.js';
+import { drainQueue } from './queue-driver.js';
+import type { LocalRuntime } from './runtime.js';
+
+export type RefreshPhase = 'summarize' | 'score' | 'apply';
+
+export interface LocalRefreshOptions {
+  clock: Clock;
+  settings: Settings;
+  /** YYYY-MM-DD; defaults to the clock's UTC date. */
+  asOf?: string;
+  /** Parallel scan segments (default 4). */
+  segments?: number;
+  /** The CLV model's history gate (tests lower it for small data sets). */
+  gate?: FitGate;
+  /** summarize: segments done; score: profiles scored; apply: `scores` messages applied. */
+  onProgress?: (phase: RefreshPhase, done: number, total: number) => void;
+}
+
+export interface LocalRefreshSummary {
+  runId: string;
+  asOf: string;
+  /** Profiles scanned. */
+  profiles: number;
+  /** Customers with orders on or before the as-of date (the RFM and CLV population). */
+  customers: number;
+  /** Profiles given scores. */
+  scored: number;
+  /** Profiles whose scores changed (one `scores` message each). */
+  changed: number;
+  rfmSegments: FitResult['rfmSegments'];
+  clv: FitResult['clv'];
+  /** Profiles given a non-empty recommendation list. */
+  recommendations: number;
+  /** Messages that reached the events DLQ while applying (0 unless something is broken). */
+  deadLettered: number;
+  modelKey: string;
+}
+
+export async function runLocalRefresh(runtime: LocalRuntime, options: LocalRefreshOptions): Promise<LocalRefreshSummary> {
+  const plan = planRefresh({ now: options.clock.now(), ...(options.asOf ? { asOf: options.asOf } : {}), itemCount: 0, segments: options.segments ?? 4 });
+  const scan: CustomerScan = {
+    profiles: (slice) => scanProfiles(runtime.doc, runtime.tableName, slice).profiles,
+    orders: (slice) => scanOrderProducts(runtime.doc, runtime.tableName, slice),
+  };
+  const artifacts = new FileRefreshArtifacts(runtime.dataDir);
+  const progress = options.onProgress ?? (() => undefined);
+
+  let summarized = 0;
+  const summaries = await Promise.all(
+    plan.slices.map(async (slice) => {
+      const result = await summarizeSlice({ scan, artifacts }, slice);
+      progress('summarize', ++summarized, plan.slices.length);
+      return result;
+    }),
+  );
+  const profiles = summaries.reduce((sum, summary) => sum + summary.profiles, 0);
+
+  const fitted = await fitRefresh(artifacts, { ...plan, summaries }, options.gate ? { gate: options.gate } : {});
+
+  let scoredProfiles = 0;
+  const scored = await Promise.all(
+    plan.slices.map((slice) =>
+      scoreSlice({ scan, artifacts, queue: runtime.eventsQueue }, { ...slice, modelKey: fitted.modelKey }, {
+        onProgress: () => progress('score', ++scoredProfiles, profiles),
+      }),
+    ),
+  );
+  const changed = scored.reduce((sum, result) => sum + result.changed, 0);
+
+  let applied = 0;
+  const processEvents = buildProcessEventsHandler({
+    ...localProcessDeps(runtime, options.settings, options.clock),
+    onOutcome: (outcome) => {
+      if (outcome.kind === 'scores') progress('apply', ++applied, changed);
+    },
+  });
+  const drained = await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 8, clock: options.clock });
+
+  return {
+    runId: plan.runId,
+    asOf: plan.asOf,
+    profiles,
+    customers: fitted.customers,
+    scored: scored.reduce((sum, result) => sum + result.scored, 0),
+    changed,
+    rfmSegments: fitted.rfmSegments,
+    clv: fitted.clv,
+    recommendations: scored.reduce((sum, result) => sum + result.recommended, 0),
+    deadLettered: drained.movedToDlq,
+    modelKey: fitted.modelKey,
+  };
+}
