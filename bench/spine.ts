@@ -10,7 +10,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultSettings } from '../shared/config/settings.js';
+import { loadCampaign } from '../shared/config/campaign.js';
 import { apiGatewayEvent } from '../shared/local/api-gateway-event.js';
 import { CapacityStats } from '../shared/local/demo/capacity-stats.js';
 import { SyntheticShop } from '../shared/local/demo/synthetic-shop.js';
@@ -32,7 +32,7 @@ export async function run(options: { engine: 'dynamodb-local' | 'dynalite'; cust
   try {
     const capacity = new CapacityStats();
     const { ingest, processEvents } = buildLocalHandlers(runtime, {
-      settings: { ...defaultSettings, trackedProperties: { 'Product Viewed': ['category'] } },
+      campaign: await loadCampaign('campaign'),
       clock,
       writeKeys: [WRITE_KEY],
       onOutcome: (outcome) => capacity.record(outcome.eventName ?? outcome.kind, outcome.capacityUnits),

@@ -54,6 +54,7 @@ function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): 
     `events           ${summary.events.posted} posted, ${summary.events.accepted} accepted, ${summary.events.rejected} rejected, ${summary.events.duplicates} duplicates changed nothing`,
     ...Object.entries(summary.events.rejectedByReason).map(([reason, count]) => `                   rejected ${count}× — ${reason}`),
     `profiles         ${summary.profilesWritten} profile writes, ${summary.identityMerges} identity merges`,
+    `segments         ${Object.entries(summary.segments).map(([id, size]) => `${id} ${size.members}`).join(' · ')}`,
     `queue            ${summary.queue.deliveries} deliveries, ${summary.queue.retried} retried, ${summary.queue.deadLettered} dead-lettered`,
     '',
     'write capacity per message (WCU, from ConsumedCapacity)',

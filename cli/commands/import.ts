@@ -1,6 +1,6 @@
 /** `sadakat import orders`: bulk-load historical orders into profiles and O# items. */
 import type { Command } from 'commander';
-import { requireSettings } from '../../shared/config/campaign-settings.js';
+import { loadCampaign } from '../../shared/config/campaign.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { systemClock } from '../../shared/ports.js';
 import { engineChoice, outputFormat } from '../options.js';
@@ -18,7 +18,7 @@ export function registerImport(program: Command): void {
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
     .action(async (options: { transactions: string; dataDir: string; engine: 'auto'; campaign: string; format: 'table' | 'json' }) => {
-      const settings = await requireSettings(options.campaign);
+      const campaign = await loadCampaign(options.campaign);
       const transactions = await loadTransactions(options.transactions);
       // Orders with amount ≤ 0 are not orders (DESIGN "RFM and CLV"); they are counted, not imported.
       const orders = transactions.filter((row) => row.amount > 0);
@@ -30,7 +30,7 @@ export function registerImport(program: Command): void {
       try {
         const started = performance.now();
         const summary = await importOrders(
-          localProcessDeps(runtime, settings, systemClock),
+          localProcessDeps(runtime, campaign, systemClock),
           orders.map((row) => ({ customerId: row.customerId, timestamp: row.timestamp, amount: row.amount, line: row.line, ...(row.orderId ? { orderId: row.orderId } : {}) })),
           { concurrency: 16, onProgress: (done, total) => bar.update(done, total) },
         );

@@ -1,7 +1,7 @@
 /** `sadakat serve`: a local ingest endpoint with processing, on the embedded runtime. */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { requireSettings } from '../../shared/config/campaign-settings.js';
+import { loadCampaign } from '../../shared/config/campaign.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { systemClock } from '../../shared/ports.js';
 import { engineChoice, positiveInteger } from '../options.js';
@@ -16,13 +16,13 @@ export function registerServe(program: Command): void {
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .action(async (options: { port: number; dataDir: string; writeKey?: string; engine: 'auto'; campaign: string }) => {
-      const settings = await requireSettings(options.campaign);
+      const campaign = await loadCampaign(options.campaign);
       const { startLocalRuntime } = await import('../../shared/local/runtime.js');
       const { buildLocalHandlers } = await import('../../shared/local/local-handlers.js');
       const { startIngestServer } = await import('../../shared/local/ingest-server.js');
       const writeKey = options.writeKey ?? process.env.SADAKAT_WRITE_KEY ?? `wk_${randomBytes(18).toString('base64url')}`;
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
-      const { ingest, processEvents } = buildLocalHandlers(runtime, { settings, clock: systemClock, writeKeys: [writeKey] });
+      const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock: systemClock, writeKeys: [writeKey] });
       const server = await startIngestServer({ ingest, processEvents, queue: runtime.eventsQueue, clock: systemClock }, options.port);
 
       process.stdout.write(`sadakat serve: http://127.0.0.1:${server.port}/v1/batch (engine ${runtime.engine.engine}, data ${options.dataDir})\n`);

@@ -8,25 +8,31 @@ export interface ProfileCounts {
   anonymous: number;
   /** Anonymous profiles folded into a customer's (kept frozen). */
   merged: number;
+  /** Members per segment id, over live (not merged) profiles. */
+  segments: Record<string, number>;
 }
 
 export async function countProfiles(doc: DynamoDBDocumentClient, tableName: string): Promise<ProfileCounts> {
-  const counts: ProfileCounts = { known: 0, anonymous: 0, merged: 0 };
+  const counts: ProfileCounts = { known: 0, anonymous: 0, merged: 0, segments: {} };
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
       new ScanCommand({
         TableName: tableName,
         FilterExpression: 'SK = :profile',
-        ProjectionExpression: 'PK, mergedInto',
+        ProjectionExpression: 'PK, mergedInto, segments',
         ExpressionAttributeValues: { ':profile': 'PROFILE' },
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of page.Items ?? []) {
-      if (item.mergedInto) counts.merged++;
-      else if (String(item.PK).startsWith('C#anon:')) counts.anonymous++;
+      if (item.mergedInto) {
+        counts.merged++;
+        continue;
+      }
+      if (String(item.PK).startsWith('C#anon:')) counts.anonymous++;
       else counts.known++;
+      for (const segment of Object.keys((item.segments ?? {}) as object)) counts.segments[segment] = (counts.segments[segment] ?? 0) + 1;
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);

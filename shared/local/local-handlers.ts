@@ -1,27 +1,38 @@
 /** The real Lambda handlers, wired to the embedded runtime's adapters (demo and serve share this). */
 import { buildHandler as buildIngestHandler } from '../../functions/ingest.js';
 import { buildHandler as buildProcessEventsHandler, type ProcessEventsDeps } from '../../functions/process-events.js';
-import type { Settings } from '../config/settings.js';
+import type { Campaign } from '../config/campaign.js';
 import { StaticWriteKeys } from '../events/write-key.js';
 import type { Clock } from '../ports.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
+import type { SegmentChangeSink } from '../segments/membership-hook.js';
 import type { LocalRuntime } from './runtime.js';
 
-export function localProcessDeps(runtime: LocalRuntime, settings: Settings, clock: Clock): ProcessDeps {
+export function localProcessDeps(runtime: LocalRuntime, campaign: Campaign, clock: Clock): ProcessDeps {
   return {
     profiles: runtime.profiles,
     orders: runtime.orders,
     identity: runtime.identity,
-    settings: { trackedProperties: settings.trackedProperties },
+    settings: { trackedProperties: campaign.settings.trackedProperties },
+    segments: campaign.segments,
     clock,
   };
 }
 
 export function buildLocalHandlers(
   runtime: LocalRuntime,
-  options: { settings: Settings; clock: Clock; writeKeys: readonly string[]; onOutcome?: ProcessEventsDeps['onOutcome'] },
+  options: {
+    campaign: Campaign;
+    clock: Clock;
+    writeKeys: readonly string[];
+    onOutcome?: ProcessEventsDeps['onOutcome'];
+    segmentChanges?: SegmentChangeSink;
+  },
 ) {
-  const core = localProcessDeps(runtime, options.settings, options.clock);
+  const core: ProcessDeps = {
+    ...localProcessDeps(runtime, options.campaign, options.clock),
+    ...(options.segmentChanges ? { segmentChanges: options.segmentChanges } : {}),
+  };
   return {
     core,
     ingest: buildIngestHandler({

@@ -18,7 +18,8 @@ import { emptyProfile, type Profile } from './schema.js';
 import { PROFILE_LIMITS } from './limits.js';
 import { withVersionRetry } from './version-retry.js';
 import { recentId } from './recent-ids.js';
-import type { ProfileChangeHook } from './process-customer-message.js';
+import type { CompiledSegments } from '../segments/evaluate.js';
+import { applySegmentMemberships } from '../segments/membership-hook.js';
 
 export interface HistoricalOrder {
   customerId: string;
@@ -37,7 +38,7 @@ export interface ImportDeps {
   orders: OrderLedger;
   settings: ReducerSettings;
   clock: Clock;
-  onProfileChange?: ProfileChangeHook;
+  segments?: CompiledSegments;
 }
 
 export interface ImportSummary {
@@ -125,7 +126,7 @@ async function importCustomer(
     }
     // The order ids themselves would flood the ring; one marker stands for the whole import.
     profile = { ...profile, recentIds: [...start.recentIds, marker].slice(-PROFILE_LIMITS.recentIds) };
-    const after = deps.onProfileChange ? deps.onProfileChange(stored, profile, deps.clock.now()) : profile;
+    const after = deps.segments ? applySegmentMemberships(deps.segments, stored, profile, deps.clock.now()).profile : profile;
     capacityUnits += (await deps.profiles.putProfile(after, stored?.version)).receipt.capacityUnits;
   });
 

@@ -20,17 +20,16 @@ import { orderFromEvent } from './order-from-event.js';
 import { applyEvent, type ReducerSettings } from './reduce.js';
 import { emptyProfile, type Profile } from './schema.js';
 import { withVersionRetry } from './version-retry.js';
-
-/**
- * Runs after every profile change, before the write: derived state that must be written with
- * the change (segment memberships, nextExpiryAt) and the changes to announce (to journeys).
- */
-export type ProfileChangeHook = (before: Profile | undefined, after: Profile, now: Date) => Profile;
+import type { CompiledSegments } from '../segments/evaluate.js';
+import { applySegmentMemberships, type SegmentChangeSink, type SegmentChanges } from '../segments/membership-hook.js';
 
 export interface ProcessDeps extends MergeDeps {
   settings: ReducerSettings;
   clock: Clock;
-  onProfileChange?: ProfileChangeHook;
+  /** Segment rules evaluated on every change (memberships and nextExpiryAt are written with it). */
+  segments?: CompiledSegments;
+  /** Receives entered/exited segments after the write that changed them succeeded. */
+  segmentChanges?: SegmentChangeSink;
 }
 
 export type ProcessStatus =
@@ -62,8 +61,9 @@ export async function processCustomerMessage(deps: ProcessDeps, message: Custome
     case 'scores':
       return updateProfile(deps, message.customerId, (profile) => applyScores(profile, message));
     case 'recheck':
-      // Nothing in the profile changed; re-running the change hook re-evaluates time windows.
-      return updateProfile(deps, message.customerId, (profile) => profile, { rewriteUnchanged: false });
+      // Nothing in the profile changed but time: every segment is evaluated again, and the
+      // profile is written only if a membership or the next expiry moved.
+      return updateProfile(deps, message.customerId, (profile) => profile, { recheck: true });
     case 'wake':
     case 'engagement':
       return { status: 'ignored', customerId: message.customerId, capacityUnits: 0 };
@@ -140,30 +140,36 @@ async function updateProfile(
   deps: ProcessDeps,
   customerId: string,
   change: (profile: Profile) => Profile | undefined,
-  options: { rewriteUnchanged: boolean } = { rewriteUnchanged: true },
+  options: { recheck: boolean } = { recheck: false },
 ): Promise<ProcessOutcome> {
   let targetId = customerId;
-  return withVersionRetry(async () => {
+  const { outcome, changes } = await withVersionRetry(async (): Promise<{ outcome: ProcessOutcome; changes?: SegmentChanges }> => {
     for (let hops = 0; ; hops++) {
       const stored = await deps.profiles.getProfile(targetId);
       if (stored?.mergedInto && hops < 3) {
         targetId = stored.mergedInto;
         continue;
       }
+      const unchanged = (status: ProcessStatus) => ({ outcome: { status, customerId: targetId, capacityUnits: 0 } });
+      if (options.recheck && !stored) return unchanged('ignored');
       const now = deps.clock.now();
-      const before = stored ?? emptyProfile(targetId, now.toISOString());
-      const changed = change(before);
-      if (!changed) return { status: 'duplicate' as const, customerId: targetId, capacityUnits: 0 };
-      const after = deps.onProfileChange ? deps.onProfileChange(stored, changed, now) : changed;
-      if (!options.rewriteUnchanged && stored && sameContent(stored, after)) {
-        return { status: 'duplicate' as const, customerId: targetId, capacityUnits: 0 };
-      }
-      const written = await deps.profiles.putProfile(after, stored?.version);
-      return { status: 'applied' as const, customerId: targetId, capacityUnits: written.receipt.capacityUnits };
+      const changed = change(stored ?? emptyProfile(targetId, now.toISOString()));
+      if (!changed) return unchanged('duplicate');
+      const evaluated = deps.segments
+        ? applySegmentMemberships(deps.segments, options.recheck ? undefined : stored, changed, now)
+        : { profile: changed, changes: undefined };
+      if (options.recheck && stored && sameSegments(stored, evaluated.profile)) return unchanged('duplicate');
+      const written = await deps.profiles.putProfile(evaluated.profile, stored?.version);
+      return {
+        outcome: { status: 'applied', customerId: targetId, capacityUnits: written.receipt.capacityUnits },
+        ...(evaluated.changes ? { changes: evaluated.changes } : {}),
+      };
     }
   });
+  if (changes) await deps.segmentChanges?.publish(changes);
+  return outcome;
 }
 
-function sameContent(a: Profile, b: Profile): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+function sameSegments(a: Profile, b: Profile): boolean {
+  return a.nextExpiryAt === b.nextExpiryAt && JSON.stringify(a.segments) === JSON.stringify(b.segments);
 }

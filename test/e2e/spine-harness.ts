@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultSettings, type Settings } from '../../shared/config/settings.js';
+import { loadCampaign, type Campaign } from '../../shared/config/campaign.js';
 import { apiGatewayEvent, structuredResult } from '../../shared/local/api-gateway-event.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { buildLocalHandlers } from '../../shared/local/local-handlers.js';
@@ -21,11 +21,12 @@ export interface Spine {
   stop(): Promise<void>;
 }
 
-export async function startSpine(engine: 'dynamodb-local' | 'dynalite', settings: Settings = { ...defaultSettings, trackedProperties: { 'Product Viewed': ['category'] } }): Promise<Spine> {
+/** The spine with the example campaign (campaign/): its settings and segment rules. */
+export async function startSpine(engine: 'dynamodb-local' | 'dynalite', campaign?: Campaign): Promise<Spine> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-e2e-'));
   const clock = new VirtualClock(new Date('2026-11-02T10:00:00Z'));
   const runtime = await startLocalRuntime({ dataDir, engine, clock, fresh: true });
-  const { ingest, processEvents } = buildLocalHandlers(runtime, { settings, clock, writeKeys: [WRITE_KEY] });
+  const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign: campaign ?? (await loadCampaign('campaign')), clock, writeKeys: [WRITE_KEY] });
   return {
     runtime,
     clock,

@@ -3,8 +3,7 @@
  * then a live week of storefront traffic through the real ingest handler, the in-process FIFO
  * queue and the real process-events handler, on a virtual clock.
  */
-import { requireSettings } from '../../config/campaign-settings.js';
-import type { Settings } from '../../config/settings.js';
+import { loadCampaign, type Campaign } from '../../config/campaign.js';
 import { importOrders } from '../../profiles/import-orders.js';
 import { apiGatewayEvent, structuredResult } from '../api-gateway-event.js';
 import { drainQueue } from '../queue-driver.js';
@@ -35,7 +34,9 @@ export interface DemoOptions {
 export interface DemoSummary {
   seed: number;
   engine: string;
-  customers: ProfileCounts;
+  customers: Omit<ProfileCounts, 'segments'>;
+  /** Members per segment at the end, and how many entered / exited during the live traffic. */
+  segments: Record<string, { members: number; entered: number; exited: number }>;
   history: { orders: number; customers: number; capacityUnits: number };
   events: {
     posted: number;
@@ -54,10 +55,10 @@ export interface DemoSummary {
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = new VirtualClock(DEMO_LIVE_START);
-  const settings = await requireSettings(options.campaignDir);
+  const campaign = await loadCampaign(options.campaignDir);
   const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true });
   try {
-    return await playDemo(runtime, clock, options, settings);
+    return await playDemo(runtime, clock, options, campaign);
   } finally {
     await runtime.stop();
   }
@@ -67,7 +68,7 @@ async function playDemo(
   runtime: LocalRuntime,
   clock: VirtualClock,
   options: DemoOptions,
-  settings: Settings,
+  campaign: Campaign,
 ): Promise<DemoSummary> {
   const shop = new SyntheticShop({ customers: options.customers, days: options.days, seed: options.seed, liveStart: DEMO_LIVE_START });
 
@@ -75,8 +76,10 @@ async function playDemo(
   let profilesWritten = 0;
   let duplicates = 0;
   let identityMerges = 0;
+  const segmentFlows: Record<string, { entered: number; exited: number }> = {};
+  const flow = (id: string) => (segmentFlows[id] ??= { entered: 0, exited: 0 });
   const { core, ingest, processEvents } = buildLocalHandlers(runtime, {
-    settings,
+    campaign,
     clock,
     writeKeys: [DEMO_WRITE_KEY],
     onOutcome: (outcome) => {
@@ -84,6 +87,12 @@ async function playDemo(
       if (outcome.status === 'applied') profilesWritten++;
       if (outcome.status === 'duplicate') duplicates++;
       if (outcome.merge === 'merged') identityMerges++;
+    },
+    segmentChanges: {
+      publish: (changes) => {
+        for (const id of changes.entered) flow(id).entered++;
+        for (const id of changes.exited) flow(id).exited++;
+      },
     },
   });
 
@@ -136,10 +145,15 @@ async function playDemo(
   await drain();
   events.duplicates = duplicates;
 
+  const { segments: members, ...customers } = await countProfiles(runtime.doc, runtime.tableName);
+  const segments = Object.fromEntries(
+    campaign.segments.segments.map((segment) => [segment.id, { members: members[segment.id] ?? 0, ...(segmentFlows[segment.id] ?? { entered: 0, exited: 0 }) }]),
+  );
   return {
     seed: options.seed,
     engine: runtime.engine.engine,
-    customers: await countProfiles(runtime.doc, runtime.tableName),
+    customers,
+    segments,
     history: { orders: imported.ordersImported, customers: imported.customers, capacityUnits: round3(imported.capacityUnits) },
     events,
     profilesWritten,
