@@ -20,7 +20,8 @@ export async function countProfiles(doc: DynamoDBDocumentClient, tableName: stri
       new ScanCommand({
         TableName: tableName,
         FilterExpression: 'SK = :profile',
-        ProjectionExpression: 'PK, mergedInto, segments',
+        ProjectionExpression: 'PK, mergedInto, #segments',
+        ExpressionAttributeNames: { '#segments': 'segments' },
         ExpressionAttributeValues: { ':profile': 'PROFILE' },
         ExclusiveStartKey: startKey,
       }),

@@ -30,14 +30,27 @@ export function applySegmentMemberships(
 ): { profile: Profile; changes: SegmentChanges | undefined } {
   const evaluation = evaluateChanged(compiled, before, after, now.getTime());
   const { nextExpiryAt: _previousExpiry, ...rest } = after;
+  const nextExpiryAt = keptExpiry(before?.nextExpiryAt, evaluation.nextExpiryAt, now);
   const profile: Profile = {
     ...rest,
     segments: evaluation.memberships,
-    ...(evaluation.nextExpiryAt !== undefined ? { nextExpiryAt: evaluation.nextExpiryAt } : {}),
+    ...(nextExpiryAt !== undefined ? { nextExpiryAt } : {}),
   };
   const changed = evaluation.entered.length > 0 || evaluation.exited.length > 0;
   return {
     profile,
     changes: changed ? { customerId: after.id, entered: evaluation.entered, exited: evaluation.exited, at: now.toISOString() } : undefined,
   };
+}
+
+/**
+ * The expiry to store. Every "viewed within 7d" event pushes the computed lapse later, and each
+ * move of `nextExpiryAt` rewrites the `expiry` index entry (2 more write units). An earlier,
+ * still-future expiry is kept instead: the recheck it triggers finds nothing to change and stores
+ * the then-current lapse — one index write per lapse instead of one per event. A recheck passes
+ * no `before`, so it always stores the freshly computed value.
+ */
+function keptExpiry(stored: string | undefined, computed: string | undefined, now: Date): string | undefined {
+  if (stored === undefined || computed === undefined) return computed;
+  return stored > now.toISOString() && stored < computed ? stored : computed;
 }

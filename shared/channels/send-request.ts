@@ -1,0 +1,44 @@
+/**
+ * The send contract (DESIGN "Send"): what process-events enqueues into `sends.fifo`, grouped by
+ * customer, and the send handler consumes. `messageId = sha256(journeyId, runId, stepId, visit)`:
+ * the same visit of the same step always has the same id, which is what makes the ledger
+ * (`M#<messageId>`) turn a redelivery into `duplicate` instead of a second message.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+export const channelSchema = z.enum(['email', 'sms', 'push']);
+export type Channel = z.infer<typeof channelSchema>;
+
+export const sendRequestSchema = z.object({
+  messageId: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 hex'),
+  customerId: z.string().min(1),
+  journeyId: z.string().min(1),
+  runId: z.string().min(1),
+  stepId: z.string().min(1),
+  /** How many times this run has reached this step (loops revisit steps). */
+  visit: z.number().int().nonnegative(),
+  /** The experiment variant of the run, or `holdout` for the global holdout; absent outside experiments. */
+  variant: z.string().optional(),
+  /** Holdout runs walk the journey; their sends are recorded as `holdout` and skipped. */
+  holdout: z.boolean().default(false),
+  channel: channelSchema,
+  /** Channels tried in order when `channel` has no consent or no address. */
+  fallback: z.array(channelSchema).default([]),
+  template: z.string().min(1),
+  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  /** Transactional messages are exempt from frequency caps (never from consent or suppression). */
+  transactional: z.boolean().default(false),
+  /** When the step asked for the send (ISO); deferrals keep it. */
+  requestedAt: z.string(),
+});
+export type SendRequest = z.infer<typeof sendRequestSchema>;
+
+export function sendMessageId(journeyId: string, runId: string, stepId: string, visit: number): string {
+  return createHash('sha256').update(JSON.stringify([journeyId, runId, stepId, visit])).digest('hex');
+}
+
+/** Where journeys put send requests: the sends FIFO queue in AWS, a recorded outbox locally. */
+export interface SendQueue {
+  enqueue(requests: readonly SendRequest[]): Promise<void>;
+}
