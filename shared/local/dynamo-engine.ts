@@ -6,8 +6,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { resolve } from 'node:path';
 import {
   CreateTableCommand,
@@ -47,7 +46,7 @@ export async function startDynamoEngine(options: DynamoEngineOptions): Promise<D
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   switch (engine) {
     case 'dynamodb-local':
-      return startDynamoDbLocal(dataDir, options.port ?? (await freePort()));
+      return options.port === undefined ? startDynamoDbLocalOnFreePort(dataDir) : startDynamoDbLocal(dataDir, options.port);
     case 'dynalite':
       return startDynalite(dataDir, options.port ?? 0);
     default: {
@@ -72,6 +71,25 @@ export function javaMajorVersion(): number | undefined {
 export function parseJavaVersion(versionOutput: string): number | undefined {
   const match = /version "(?:1\.)?(\d+)/.exec(versionOutput);
   return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** Raised when the Java process ends before answering (port taken, bad data folder, broken JVM). */
+class EngineExitedError extends Error {
+  override readonly name = 'EngineExitedError';
+}
+
+/**
+ * The probed port is free when probed, but another process may take it before Java binds it;
+ * then DynamoDB Local exits at once and another port is tried.
+ */
+async function startDynamoDbLocalOnFreePort(dataDir: string | undefined): Promise<DynamoEngine> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDynamoDbLocal(dataDir, await freePort());
+    } catch (error) {
+      if (!(error instanceof EngineExitedError) || attempt === 3) throw error;
+    }
+  }
 }
 
 async function startDynamoDbLocal(dataDir: string | undefined, port: number): Promise<DynamoEngine> {
@@ -127,15 +145,27 @@ function withJvmFlags<T>(spawn: () => T): T {
   }
 }
 
-/** The last lines the engine printed, for an error message that says why it did not start. */
+/** What the engine printed last, for an error message that says why it did not start. */
 function tailOf(child: ChildProcess): () => string {
+  const limit = 4_000;
   let text = '';
+  let cut = false;
   const keep = (chunk: Buffer): void => {
-    text = (text + chunk.toString('utf8')).slice(-2_000);
+    text += chunk.toString('utf8');
+    if (text.length > limit) {
+      text = text.slice(-limit);
+      cut = true;
+    }
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  return () => text.trim();
+  // Stack frames say little to the user; the exception lines say why (e.g. "Failed to bind").
+  return () =>
+    text
+      .split('\n')
+      .slice(cut ? 1 : 0)
+      .filter((line) => line.trim() !== '' && !/^\s+(at |\.\.\. \d+ more)/.test(line))
+      .join('\n');
 }
 
 async function waitUntilServing(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -144,12 +174,14 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
+    // Whatever answers on the port must answer quickly, or the loop could hang on one probe.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   });
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   try {
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`DynamoDB Local exited while starting (${child.exitCode ?? child.signalCode}): ${output() || 'no output'}`);
+        throw new EngineExitedError(`DynamoDB Local exited while starting (${child.exitCode ?? child.signalCode}): ${output() || 'no output'}`);
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
