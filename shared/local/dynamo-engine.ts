@@ -6,7 +6,8 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import {
   CreateTableCommand,
@@ -232,7 +233,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** The part of dynalite's API we use (the package ships no types). */
-type Dynalite = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+type Dynalite = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => HttpServer;
 
 async function startDynalite(dataDir: string | undefined, port: number): Promise<DynamoEngine> {
   // dynalite is CommonJS without types; createRequire keeps the untyped import in one place.
@@ -247,7 +248,12 @@ async function startDynalite(dataDir: string | undefined, port: number): Promise
   return {
     engine: 'dynalite',
     endpoint: `http://127.0.0.1:${bound}`,
-    stop: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
+    stop: () =>
+      new Promise<void>((done, fail) => {
+        server.close((error) => (error ? fail(error) : done()));
+        // Clients keep connections alive; close() alone would wait for them to go idle.
+        server.closeAllConnections();
+      }),
   };
 }
 
