@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { dayOfDate } from '../../shared/analytics/calendar-day.js';
 import { RFM_SEGMENTS } from '../../shared/analytics/rfm.js';
-import { requireSettings } from '../../shared/config/campaign-settings.js';
+import { loadCampaign } from '../../shared/config/campaign.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import type { LocalRefreshSummary, RefreshPhase } from '../../shared/local/local-refresh.js';
 import { systemClock } from '../../shared/ports.js';
@@ -41,7 +41,7 @@ export function registerRefresh(program: Command): void {
       if (!existsSync(join(options.dataDir, 'runtime.json'))) {
         throw new UserError(`no data in ${options.dataDir} (run \`sadakat demo\` or \`sadakat import orders\` first)`);
       }
-      const settings = await requireSettings(options.campaign);
+      const campaign = await loadCampaign(options.campaign);
       const { startLocalRuntime } = await import('../../shared/local/runtime.js');
       const { runLocalRefresh } = await import('../../shared/local/local-refresh.js');
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
@@ -49,7 +49,7 @@ export function registerRefresh(program: Command): void {
       try {
         const summary = await runLocalRefresh(runtime, {
           clock: systemClock,
-          settings,
+          campaign,
           segments: options.segments,
           ...(options.asOf ? { asOf: options.asOf } : {}),
           onProgress: bars.update,

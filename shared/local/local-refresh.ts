@@ -4,7 +4,7 @@
  * per segment — in process, with artifacts in `<dataDir>/refresh/`, then the `scores` messages
  * drained from the events queue through the real process-events handler.
  */
-import type { Settings } from '../config/settings.js';
+import type { Campaign } from '../config/campaign.js';
 import type { Clock } from '../ports.js';
 import { fitRefresh, type FitResult } from '../analytics/refresh/fit.js';
 import { planRefresh } from '../analytics/refresh/plan.js';
@@ -24,7 +24,8 @@ export type RefreshPhase = 'summarize' | 'score' | 'apply';
 
 export interface LocalRefreshOptions {
   clock: Clock;
-  settings: Settings;
+  /** Settings and segment rules: process-events re-evaluates segments as it applies the scores. */
+  campaign: Campaign;
   /** YYYY-MM-DD; defaults to the clock's UTC date. */
   asOf?: string;
   /** Parallel scan segments (default 4). */
@@ -88,7 +89,7 @@ export async function runLocalRefresh(runtime: LocalRuntime, options: LocalRefre
 
   let applied = 0;
   const processEvents = buildProcessEventsHandler({
-    ...localProcessDeps(runtime, options.settings, options.clock),
+    ...localProcessDeps(runtime, options.campaign, options.clock),
     onOutcome: (outcome) => {
       if (outcome.kind === 'scores') progress('apply', ++applied, changed);
     },
