@@ -6,6 +6,10 @@ import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { reportCliError } from './errors.js';
 
+// Local development runs on Node 20 by design (STACK.md) and the lockfile pins the SDK; the SDK's
+// "Node 22 from 2027" notice would only clutter every command's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const program = new Command()
   .name('sadakat')
   .description('Config-as-code campaign automation on your own AWS account')

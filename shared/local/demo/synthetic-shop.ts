@@ -157,7 +157,8 @@ export class SyntheticShop {
       const sessions: StorefrontPost[] = [];
       // A snapshot: customers who sign up today start visiting tomorrow.
       for (const customer of [...this.customers]) {
-        const visitProbability = customer.alive ? Math.min(0.5, 0.04 + customer.lambda * 0.6) : 0.02;
+        // Sized so the default demo (5,000 customers, a week) stays near 12k events: under two minutes.
+        const visitProbability = customer.alive ? Math.min(0.35, 0.025 + customer.lambda * 0.35) : 0.01;
         if (this.random.chance(visitProbability)) sessions.push(...this.session(customer, start + day * DAY_MS));
       }
       const newVisitors = Math.round(this.options.customers * 0.02);
@@ -204,14 +205,14 @@ export class SyntheticShop {
       return new Date(at).toISOString();
     };
 
-    const views = random.int(1, 6);
+    const views = random.int(1, 5);
     const viewed: Product[] = [];
     for (let step = 0; step < views; step++) {
       if (customer && step === loginAfter) calls.push(this.identify(customer, new Date(at), anonymousId));
       const product = random.pick(this.products);
       viewed.push(product);
       calls.push(this.track('Product Viewed', identity(step), tick(), productProperties(product)));
-      if (random.chance(0.3)) calls.push({ type: 'page', messageId: this.messageId(), ...identity(step), name: product.category, timestamp: tick(), properties: {} });
+      if (random.chance(0.15)) calls.push({ type: 'page', messageId: this.messageId(), ...identity(step), name: product.category, timestamp: tick(), properties: {} });
     }
     if (customer && loginAfter >= views && loginAfter !== Number.POSITIVE_INFINITY) {
       calls.push(this.identify(customer, new Date(at), anonymousId));
