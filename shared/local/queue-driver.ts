@@ -114,7 +114,7 @@ function failedMessageIds(response: SQSBatchResponse | void, messages: ReceivedM
   return new Set(failures.map((failure) => failure.itemIdentifier));
 }
 
-export function sqsRecord(queue: LocalFifoQueue, message: ReceivedMessage): SQSRecord {
+function sqsRecord(queue: LocalFifoQueue, message: ReceivedMessage): SQSRecord {
   return {
     messageId: message.messageId,
     receiptHandle: message.receiptHandle,
