@@ -75,6 +75,21 @@ export interface EventQueue {
   enqueue(messages: readonly CustomerMessage[]): Promise<void>;
 }
 
+/** A profile whose earliest time-window membership change (`nextExpiryAt`) has come. */
+export interface DueExpiry {
+  customerId: string;
+  nextExpiryAt: string;
+}
+
+/**
+ * The sparse `expiry` index (DESIGN "Data model"): profiles by `nextExpiryAt`, spread over
+ * shards `0 … shards-1`. `due` lists one shard's profiles with `nextExpiryAt <= until` (ISO),
+ * earliest first, reading `pageSize` index entries per request.
+ */
+export interface ExpiryIndex {
+  due(shard: number, until: string, pageSize: number): AsyncIterable<DueExpiry>;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -1,0 +1,42 @@
+/**
+ * segment-expiry: invoked by EventBridge Scheduler every few minutes. Runs the expiry pass
+ * (shared/segments/expiry-pass.ts) over every shard of the `expiry` index: a `recheck` for each
+ * profile whose time-window memberships may have lapsed. The schedule's input is ignored.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { awsExpiryDeps, type AwsExpiryDeps } from '../shared/aws/expiry-deps.js';
+import { expiryPass, type ExpiryPassResult } from '../shared/segments/expiry-pass.js';
+
+export interface SegmentExpiryDeps extends AwsExpiryDeps {
+  logger?: Logger;
+  /** Shards read at once. */
+  concurrency?: number;
+}
+
+/** Time kept back to finish the chunk in hand and answer before the Lambda timeout. */
+export const STOP_MARGIN_MS = 20_000;
+
+export function buildHandler(deps: SegmentExpiryDeps) {
+  const logger = deps.logger ?? new Logger({ serviceName: 'segment-expiry' });
+  return middy(async (_event: unknown, context: Context): Promise<ExpiryPassResult> => {
+    const result = await expiryPass(deps, {
+      shards: deps.shards,
+      ...(deps.concurrency !== undefined ? { concurrency: deps.concurrency } : {}),
+      stopWhen: () => context.getRemainingTimeInMillis() < STOP_MARGIN_MS,
+    });
+    if (result.complete) logger.info('expiry pass done', { ...result });
+    else logger.warn('expiry pass stopped before the timeout; the rest stays due for the next run', { ...result });
+    return result;
+  }).use(injectLambdaContext(logger));
+}
+
+let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
+
+/** Lambda entry point: deps are built once per cold start from the environment. */
+export const handler = async (event: unknown, context: Context): Promise<ExpiryPassResult> => {
+  coldStartHandler ??= buildHandler(awsExpiryDeps(process.env));
+  return coldStartHandler(event, context);
+};
