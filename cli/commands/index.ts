@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAssign } from './assign.js';
 import { registerClv } from './clv.js';
 import { registerRfm } from './rfm.js';
 import { registerRefresh } from './refresh.js';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerRfm(program);
   registerClv(program);
   registerRefresh(program);
+  registerAssign(program);
 }
