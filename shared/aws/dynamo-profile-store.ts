@@ -5,7 +5,8 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError, type ProfileStore, type WriteReceipt } from '../ports.js';
-import { profileSchema, type Profile } from '../profiles/schema.js';
+import { isDeepStrictEqual } from 'node:util';
+import { emptyProfile, profileSchema, type Profile } from '../profiles/schema.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { expiryShardKey, profileKey, withoutStorageAttributes } from './table.js';
@@ -20,6 +21,20 @@ export class CorruptProfileError extends Error {
 
 const PROFILE_ATTRIBUTES = Object.keys(profileSchema.shape) as (keyof Profile)[];
 
+/**
+ * Attributes still at their empty value (no traits, no refunds, an empty cart…) are not stored
+ * and come back as these defaults on read: a new customer's profile then costs a few hundred
+ * bytes, and a typical one stays under the 1 KB of one write unit (DESIGN "Profile" budget).
+ */
+const STORAGE_DEFAULTS: Partial<Profile> = (() => {
+  const { id: _id, createdAt: _created, updatedAt: _updated, version: _version, ...defaults } = emptyProfile('', '');
+  return defaults;
+})();
+
+function isStorageDefault(attribute: keyof Profile, value: unknown): boolean {
+  return attribute in STORAGE_DEFAULTS && isDeepStrictEqual(STORAGE_DEFAULTS[attribute], value);
+}
+
 export class DynamoProfileStore implements ProfileStore {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
 
@@ -28,7 +43,7 @@ export class DynamoProfileStore implements ProfileStore {
       new GetCommand({ TableName: this.tableName, Key: profileKey(customerId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    const parsed = profileSchema.safeParse(withoutStorageAttributes(Item));
+    const parsed = profileSchema.safeParse({ ...STORAGE_DEFAULTS, ...withoutStorageAttributes(Item) });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new CorruptProfileError(customerId, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
@@ -66,8 +81,8 @@ interface UpdateParts {
 }
 
 /**
- * SET every defined top-level attribute and REMOVE the optional ones that are undefined, so the
- * stored item is exactly `profile`. Attribute names go through placeholders because several
+ * SET every top-level attribute that differs from its empty default and REMOVE the others, so
+ * the stored item read back with the defaults is exactly `profile`. Attribute names go through placeholders because several
  * (`name`, `events`, `version`…) are DynamoDB reserved words. The `expiry` index partition
  * (`expiryPK`) exists exactly when `nextExpiryAt` does: the index stays sparse.
  */
@@ -79,7 +94,7 @@ function profileUpdate(profile: Profile): UpdateParts {
   for (const attribute of PROFILE_ATTRIBUTES) {
     names[`#${attribute}`] = attribute;
     const value = profile[attribute];
-    if (value === undefined) {
+    if (value === undefined || isStorageDefault(attribute, value)) {
       remove.push(`#${attribute}`);
     } else {
       set.push(`#${attribute} = :${attribute}`);

@@ -61,7 +61,8 @@ describe('DynamoProfileStore', () => {
     it('writes the whole profile as one UpdateItem that sets every defined attribute and removes the undefined optional ones', async () => {
       // Prepare
       context.mock.on(UpdateCommand).resolves({});
-      const withTimezone = profile({ timezone: 'Europe/Istanbul' });
+      const base = profile();
+      const withTimezone = profile({ timezone: 'Europe/Istanbul', orders: { ...base.orders, count: 1, revenue: 10, days: 1, firstAmount: 10, dayNumbers: [20000] } });
 
       // Act
       await store.putProfile(withTimezone, undefined);
@@ -75,6 +76,25 @@ describe('DynamoProfileStore', () => {
       expect(input.ExpressionAttributeValues?.[':orders']).toEqual(withTimezone.orders);
       expect(input.ExpressionAttributeValues).not.toHaveProperty(':locale');
       expect(context.mock.commandCalls(UpdateCommand)).toHaveLength(1);
+    });
+
+    it('does not store attributes that are still at their empty default, and reads them back as that default', async () => {
+      // Prepare
+      context.mock.on(UpdateCommand).resolves({});
+      const fresh = profile();
+
+      // Act
+      await store.putProfile(fresh, undefined);
+
+      // Assess
+      const input = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input;
+      const [setPart, removePart] = input.UpdateExpression!.split(' REMOVE ');
+      expect(setPart).not.toContain('#traits');
+      expect(setPart).not.toContain('#refunds');
+      expect(removePart?.split(', ')).toEqual(expect.arrayContaining(['#traits', '#refunds', '#cart', '#events', '#recent']));
+      const stored = { PK: 'C#c-1', SK: 'PROFILE', ...Object.fromEntries(Object.entries(input.ExpressionAttributeValues ?? {}).map(([k, v]) => [k.slice(1), v])) };
+      context.mock.on(GetCommand).resolves({ Item: stored });
+      expect(await store.getProfile('c-1')).toEqual({ ...fresh, version: 0 });
     });
 
     it('puts a profile with a next expiry into its shard of the sparse expiry index', async () => {
