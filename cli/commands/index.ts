@@ -9,6 +9,7 @@ import { registerProfile } from './profile.js';
 import { registerServe } from './serve.js';
 import { registerSchema } from './schema.js';
 import { registerSegment } from './segment.js';
+import { registerStats } from './stats.js';
 import { registerValidate } from './validate.js';
 
 /** One line per command module; each module adds its subcommand to the program. */
@@ -23,5 +24,6 @@ export function registerCommands(program: Command): void {
   registerRfm(program);
   registerClv(program);
   registerRefresh(program);
+  registerStats(program);
   registerAssign(program);
 }
