@@ -1,0 +1,154 @@
+/**
+ * What the send decision needs from the outside world (DESIGN "Send"): the ledger, counters,
+ * suppression list, the three providers and the deferral queue. shared/aws/ implements them on
+ * DynamoDB, SES and SNS; shared/local/ on the embedded engine, a local SES endpoint and an outbox;
+ * unit tests pass the in-memory fakes in test/fakes/in-memory-channels.ts.
+ */
+import type { PushDevice } from '../profiles/schema.js';
+import type { SendReason } from './send-outcome.js';
+import type { Channel, SendRequest } from './send-request.js';
+
+/** `claimed` until the provider answers (DESIGN: at most once — a claim is never re-sent). */
+export type LedgerStatus = 'claimed' | 'sent' | 'failed' | 'unknown';
+
+/** `SK=M#<messageId>` under the customer. */
+export interface LedgerEntry {
+  customerId: string;
+  messageId: string;
+  status: LedgerStatus;
+  channel: Channel;
+  journeyId: string;
+  runId: string;
+  stepId: string;
+  variant?: string;
+  claimedAt: string;
+  updatedAt: string;
+  providerMessageId?: string;
+  /** The provider's error code for `failed` / `unknown`. */
+  detail?: string;
+}
+
+export type LedgerClaim = Omit<LedgerEntry, 'status' | 'updatedAt' | 'providerMessageId' | 'detail'>;
+
+export interface SendLedger {
+  find(customerId: string, messageId: string): Promise<LedgerEntry | undefined>;
+  /** Conditional put: true when this call created the `claimed` entry, false when any entry exists. */
+  claim(claim: LedgerClaim): Promise<boolean>;
+  /** Moves a claim to its final status. */
+  settle(
+    customerId: string,
+    messageId: string,
+    status: 'sent' | 'failed' | 'unknown',
+    at: string,
+    details?: { providerMessageId?: string; detail?: string },
+  ): Promise<void>;
+  /** Deletes a claim whose provider call was throttled (nothing went out), so the retry may claim again. */
+  release(customerId: string, messageId: string): Promise<void>;
+  /** Entries still `claimed` that were claimed at or before `claimedBefore` (ISO): crashes between claim and answer. */
+  staleClaims(claimedBefore: string): AsyncIterable<LedgerEntry>;
+}
+
+/** A cap counter's scope: one channel, all channels, or one journey (its `limits`). */
+export type CapScope = Channel | 'all' | `journey:${string}`;
+
+/** `SK=CAP#<scope>#<day>` counters (UTC day numbers), added to when a send is marked sent. */
+export interface CapCounters {
+  /** Counts keyed `<scope>#<day>`; missing counters are absent (zero). */
+  counts(customerId: string, scopes: readonly CapScope[], days: readonly number[]): Promise<Map<string, number>>;
+  add(customerId: string, scopes: readonly CapScope[], day: number): Promise<void>;
+}
+
+export type SuppressionReason = 'bounce' | 'complaint' | 'sms_opt_out' | 'unsubscribe';
+
+/** `PK=SUPPRESS#<sha256(normalized address)>`: addresses that must never be sent to again. */
+export interface SuppressionList {
+  isSuppressed(address: string): Promise<boolean>;
+  suppress(address: string, reason: SuppressionReason, at: string): Promise<void>;
+}
+
+/** Ids carried with a message so feedback can find the journey, run, step and customer again. */
+export interface MessageTags {
+  customerId: string;
+  messageId: string;
+  journeyId: string;
+  runId: string;
+  stepId: string;
+  variant?: string;
+}
+
+export interface RawEmail {
+  from: string;
+  to: string;
+  /** The whole MIME message (mime.ts). */
+  raw: Buffer;
+  tags: MessageTags;
+}
+
+export interface EmailSender {
+  /** Throws ProviderError on failure. */
+  sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }>;
+}
+
+export interface Sms {
+  /** E.164 */
+  to: string;
+  body: string;
+  transactional: boolean;
+  senderId?: string;
+  tags: MessageTags;
+}
+
+export interface SmsSender {
+  /** Throws ProviderError on failure. */
+  sendSms(sms: Sms): Promise<{ providerMessageId: string }>;
+}
+
+export interface PushNotification {
+  devices: readonly PushDevice[];
+  title: string;
+  body: string;
+  tags: MessageTags;
+}
+
+export interface PushResult {
+  /** Devices the provider accepted the notification for. */
+  delivered: number;
+  providerMessageId?: string;
+  /** Endpoints (or tokens without one) the provider reported disabled: pruned through a `device` message. */
+  disabled: string[];
+}
+
+export interface PushSender {
+  /** Throws ProviderError when no device could be tried (throttling, outage). */
+  sendPush(push: PushNotification): Promise<PushResult>;
+}
+
+/** A deferred send waiting for its `wakeAt` (quiet hours). */
+export interface DeferredSend {
+  request: SendRequest;
+  wakeAt: string;
+}
+
+export interface DueQueue {
+  defer(request: SendRequest, wakeAt: string): Promise<void>;
+  /** Deferred sends with `wakeAt <= until`, earliest first per shard. */
+  due(until: string): AsyncIterable<DeferredSend>;
+  remove(customerId: string, messageId: string): Promise<void>;
+}
+
+export type EngagementMetric = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained' | 'unsubscribed';
+export type MessageMetric = SendReason | EngagementMetric;
+
+export interface MessageStatsKey {
+  journeyId: string;
+  stepId: string;
+  variant?: string;
+  channel: Channel;
+  metric: MessageMetric;
+}
+
+/** Sharded counters (`PK=STATS#…`) the report sums: every send outcome and every engagement. */
+export interface MessageStats {
+  /** `seed` picks the shard (the message id), so one hot step spreads its writes. */
+  increment(key: MessageStatsKey, seed: string): Promise<void>;
+}

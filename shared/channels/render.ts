@@ -1,0 +1,168 @@
+/**
+ * Message templates (DESIGN "Campaign folder"): campaign/templates/<id>/ holds subject.liquid,
+ * html.liquid, text.liquid (email), sms.liquid, push.title.liquid and push.body.liquid. They are
+ * parsed once into an in-memory map, so rendering never touches the file system and a template
+ * can include only other files of the campaign's templates (`{% render 'shared/footer.liquid' %}`).
+ *
+ * Strict variables: a variable the customer lacks stops the send as `missing_variable` (never
+ * "Hello ,"); `| default:` and `{% if %}` may still test for absence (lenientIf). HTML output is
+ * escaped, so a name like `<script>` reaches the inbox as text.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Liquid, type Template } from 'liquidjs';
+import type { Profile } from '../profiles/schema.js';
+import type { Channel, SendRequest } from './send-request.js';
+
+export const TEMPLATE_FILES = {
+  email: ['subject.liquid', 'html.liquid', 'text.liquid'],
+  sms: ['sms.liquid'],
+  push: ['push.title.liquid', 'push.body.liquid'],
+} as const satisfies Record<Channel, readonly string[]>;
+
+export type RenderedContent =
+  | { channel: 'email'; subject: string; html: string; text: string }
+  | { channel: 'sms'; body: string }
+  | { channel: 'push'; title: string; body: string };
+
+export type RenderResult =
+  | { ok: true; content: RenderedContent }
+  | { ok: false; reason: 'missing_variable'; variable: string }
+  | { ok: false; reason: 'missing_template'; detail: string };
+
+/** What templates may name: the customer (profile paths), the step's vars and the unsubscribe link. */
+export interface RenderContext {
+  customer: Record<string, unknown>;
+  vars: Record<string, string | number | boolean>;
+  unsubscribe_url?: string;
+}
+
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+}
+
+/** Template sources keyed `<templateId>/<file>`. */
+export type TemplateSources = Record<string, string>;
+
+export class TemplateSet {
+  private readonly plain: Liquid;
+  private readonly html: Liquid;
+  private readonly parsed = new Map<string, { plain: Template[]; html: Template[] }>();
+
+  constructor(readonly sources: TemplateSources) {
+    const options = { templates: sources, strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true, cache: true };
+    this.plain = new Liquid(options);
+    this.html = new Liquid({ ...options, outputEscape: 'escape' });
+    for (const [name, source] of Object.entries(sources)) {
+      try {
+        this.parsed.set(name, { plain: this.plain.parse(source, name), html: this.html.parse(source, name) });
+      } catch (error) {
+        throw new TemplateError(`template ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /** Which channels a template serves (all of that channel's files present). */
+  channelsOf(templateId: string): Channel[] {
+    return (Object.keys(TEMPLATE_FILES) as Channel[]).filter((channel) => TEMPLATE_FILES[channel].every((file) => this.parsed.has(`${templateId}/${file}`)));
+  }
+
+  async render(templateId: string, channel: Channel, context: RenderContext): Promise<RenderResult> {
+    const missing = TEMPLATE_FILES[channel].filter((file) => !this.parsed.has(`${templateId}/${file}`));
+    if (missing.length > 0) return { ok: false, reason: 'missing_template', detail: `template ${templateId} has no ${missing.join(', ')} for ${channel}` };
+    try {
+      switch (channel) {
+        case 'email': {
+          const [subject, html, text] = await Promise.all([
+            this.renderFile(templateId, 'subject.liquid', context),
+            this.renderFile(templateId, 'html.liquid', context, true),
+            this.renderFile(templateId, 'text.liquid', context),
+          ]);
+          return { ok: true, content: { channel, subject: oneLine(subject), html, text } };
+        }
+        case 'sms':
+          return { ok: true, content: { channel, body: (await this.renderFile(templateId, 'sms.liquid', context)).trim() } };
+        case 'push': {
+          const [title, body] = await Promise.all([
+            this.renderFile(templateId, 'push.title.liquid', context),
+            this.renderFile(templateId, 'push.body.liquid', context),
+          ]);
+          return { ok: true, content: { channel, title: oneLine(title), body: body.trim() } };
+        }
+        default: {
+          const unreachable: never = channel;
+          throw new Error(`unknown channel ${String(unreachable)}`);
+        }
+      }
+    } catch (error) {
+      const variable = undefinedVariable(error);
+      if (variable !== undefined) return { ok: false, reason: 'missing_variable', variable };
+      throw new TemplateError(`template ${templateId} (${channel}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private renderFile(templateId: string, file: string, context: RenderContext, html = false): Promise<string> {
+    const parsed = this.parsed.get(`${templateId}/${file}`);
+    if (!parsed) throw new TemplateError(`template ${templateId} has no ${file}`);
+    return html ? this.html.render(parsed.html, context) : this.plain.render(parsed.plain, context);
+  }
+}
+
+/** Reads every `*.liquid` file under campaign/templates/<id>/ (one level of template folders). */
+export async function loadTemplateSources(templatesDir: string): Promise<TemplateSources> {
+  const sources: TemplateSources = {};
+  let folders: string[];
+  try {
+    folders = (await readdir(templatesDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return sources;
+    throw error;
+  }
+  for (const folder of folders.sort()) {
+    const files = (await readdir(join(templatesDir, folder), { withFileTypes: true })).filter((entry) => entry.isFile() && entry.name.endsWith('.liquid'));
+    for (const file of files) sources[`${folder}/${file.name}`] = await readFile(join(templatesDir, folder, file.name), 'utf8');
+  }
+  return sources;
+}
+
+export async function loadTemplates(templatesDir: string): Promise<TemplateSet> {
+  return new TemplateSet(await loadTemplateSources(templatesDir));
+}
+
+/** The render context of a customer: profile paths a template may name, only those the profile has. */
+export function renderContext(profile: Profile, request: Pick<SendRequest, 'vars'>, unsubscribeUrl?: string): RenderContext {
+  const customer: Record<string, unknown> = {
+    id: profile.id,
+    name: withoutUndefined({ first: profile.name.first, last: profile.name.last }),
+    traits: profile.traits,
+    recommendations: profile.recommendations,
+  };
+  if (profile.locale) customer.locale = profile.locale;
+  if (profile.timezone) customer.timezone = profile.timezone;
+  if (profile.clv) customer.clv = { tier: profile.clv.tier };
+  if (profile.rfm) customer.rfm = { segment: profile.rfm.segment };
+  if (profile.cart.items.length > 0) customer.cart = { value: profile.cart.value, items: profile.cart.items.map((item) => ({ productId: item.productId, quantity: item.quantity, price: item.price })) };
+  return { customer, vars: request.vars, ...(unsubscribeUrl ? { unsubscribe_url: unsubscribeUrl } : {}) };
+}
+
+function withoutUndefined(record: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** Subjects and push titles are header-like: one line, trimmed. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** liquidjs raises UndefinedVariableError ("undefined variable: customer.name.first, line:1, col:7"). */
+function undefinedVariable(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const chain: unknown[] = [error, (error as { originalError?: unknown }).originalError];
+  for (const candidate of chain) {
+    if (candidate instanceof Error && candidate.name === 'UndefinedVariableError') {
+      const match = /undefined variable: ([^,\s]+)/.exec(candidate.message);
+      return match?.[1] ?? 'unknown';
+    }
+  }
+  return undefined;
+}

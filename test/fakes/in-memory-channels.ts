@@ -1,0 +1,182 @@
+/**
+ * In-memory implementations of the channel ports (shared/channels/ports.ts) for domain tests,
+ * with recorders for what was sent and switches for the provider faults the decision must survive.
+ */
+import { createHash } from 'node:crypto';
+import type { CustomerMessage } from '../../shared/events/messages.js';
+import type { EventQueue } from '../../shared/ports.js';
+import type {
+  CapCounters,
+  CapScope,
+  DeferredSend,
+  DueQueue,
+  EmailSender,
+  LedgerClaim,
+  LedgerEntry,
+  MessageStats,
+  MessageStatsKey,
+  PushNotification,
+  PushResult,
+  PushSender,
+  RawEmail,
+  SendLedger,
+  Sms,
+  SmsSender,
+  SuppressionList,
+  SuppressionReason,
+} from '../../shared/channels/ports.js';
+import type { SendRequest } from '../../shared/channels/send-request.js';
+
+export class InMemorySendLedger implements SendLedger {
+  readonly entries = new Map<string, LedgerEntry>();
+
+  private key(customerId: string, messageId: string): string {
+    return `${customerId}\u0000${messageId}`;
+  }
+
+  async find(customerId: string, messageId: string): Promise<LedgerEntry | undefined> {
+    const entry = this.entries.get(this.key(customerId, messageId));
+    return entry ? { ...entry } : undefined;
+  }
+
+  async claim(claim: LedgerClaim): Promise<boolean> {
+    const key = this.key(claim.customerId, claim.messageId);
+    if (this.entries.has(key)) return false;
+    this.entries.set(key, { ...claim, status: 'claimed', updatedAt: claim.claimedAt });
+    return true;
+  }
+
+  async settle(customerId: string, messageId: string, status: 'sent' | 'failed' | 'unknown', at: string, details: { providerMessageId?: string; detail?: string } = {}): Promise<void> {
+    const key = this.key(customerId, messageId);
+    const entry = this.entries.get(key);
+    if (!entry) throw new Error(`no claim for ${messageId}`);
+    this.entries.set(key, { ...entry, ...details, status, updatedAt: at });
+  }
+
+  async release(customerId: string, messageId: string): Promise<void> {
+    this.entries.delete(this.key(customerId, messageId));
+  }
+
+  async *staleClaims(claimedBefore: string): AsyncIterable<LedgerEntry> {
+    for (const entry of [...this.entries.values()]) if (entry.status === 'claimed' && entry.claimedAt <= claimedBefore) yield { ...entry };
+  }
+}
+
+export class InMemoryCapCounters implements CapCounters {
+  readonly counters = new Map<string, number>();
+
+  async counts(customerId: string, scopes: readonly CapScope[], days: readonly number[]): Promise<Map<string, number>> {
+    const result = new Map<string, number>();
+    for (const scope of scopes) {
+      for (const day of days) {
+        const count = this.counters.get(`${customerId}\u0000${scope}#${day}`);
+        if (count !== undefined) result.set(`${scope}#${day}`, count);
+      }
+    }
+    return result;
+  }
+
+  async add(customerId: string, scopes: readonly CapScope[], day: number): Promise<void> {
+    for (const scope of scopes) {
+      const key = `${customerId}\u0000${scope}#${day}`;
+      this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+    }
+  }
+
+  set(customerId: string, scope: CapScope, day: number, count: number): void {
+    this.counters.set(`${customerId}\u0000${scope}#${day}`, count);
+  }
+}
+
+export class InMemorySuppressionList implements SuppressionList {
+  readonly entries = new Map<string, SuppressionReason>();
+
+  async isSuppressed(address: string): Promise<boolean> {
+    return this.entries.has(address.trim().toLowerCase());
+  }
+
+  async suppress(address: string, reason: SuppressionReason): Promise<void> {
+    this.entries.set(address.trim().toLowerCase(), reason);
+  }
+}
+
+export class InMemoryDueQueue implements DueQueue {
+  readonly items = new Map<string, DeferredSend>();
+
+  async defer(request: SendRequest, wakeAt: string): Promise<void> {
+    this.items.set(`${request.customerId}\u0000${request.messageId}`, { request, wakeAt });
+  }
+
+  async *due(until: string): AsyncIterable<DeferredSend> {
+    const due = [...this.items.values()].filter((item) => item.wakeAt <= until).sort((a, b) => a.wakeAt.localeCompare(b.wakeAt));
+    for (const item of due) yield item;
+  }
+
+  async remove(customerId: string, messageId: string): Promise<void> {
+    this.items.delete(`${customerId}\u0000${messageId}`);
+  }
+}
+
+export class InMemoryMessageStats implements MessageStats {
+  readonly increments: MessageStatsKey[] = [];
+
+  async increment(key: MessageStatsKey): Promise<void> {
+    this.increments.push(key);
+  }
+
+  metrics(): string[] {
+    return this.increments.map((key) => key.metric);
+  }
+}
+
+/** A provider fault for the next call(s): throw this from the fake. */
+export type FakeFault = () => Error;
+
+export class RecordingEmailSender implements EmailSender {
+  readonly sent: RawEmail[] = [];
+  fault?: FakeFault;
+
+  async sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }> {
+    if (this.fault) throw this.fault();
+    this.sent.push(email);
+    return { providerMessageId: `ses-${this.sent.length}` };
+  }
+}
+
+export class RecordingSmsSender implements SmsSender {
+  readonly sent: Sms[] = [];
+  fault?: FakeFault;
+
+  async sendSms(sms: Sms): Promise<{ providerMessageId: string }> {
+    if (this.fault) throw this.fault();
+    this.sent.push(sms);
+    return { providerMessageId: `sns-${this.sent.length}` };
+  }
+}
+
+export class RecordingPushSender implements PushSender {
+  readonly sent: PushNotification[] = [];
+  /** Endpoints the fake reports disabled. */
+  disabled = new Set<string>();
+  fault?: FakeFault;
+
+  async sendPush(push: PushNotification): Promise<PushResult> {
+    if (this.fault) throw this.fault();
+    const disabled = push.devices.map((device) => device.endpoint ?? device.token).filter((endpoint) => this.disabled.has(endpoint));
+    const delivered = push.devices.length - disabled.length;
+    if (delivered > 0) this.sent.push(push);
+    return { delivered, disabled, ...(delivered > 0 ? { providerMessageId: `push-${this.sent.length}` } : {}) };
+  }
+}
+
+export class RecordingEventQueue implements EventQueue {
+  readonly messages: CustomerMessage[] = [];
+
+  async enqueue(messages: readonly CustomerMessage[]): Promise<void> {
+    this.messages.push(...messages);
+  }
+}
+
+export function fakeMessageId(label: string): string {
+  return createHash('sha256').update(label).digest('hex');
+}

@@ -1,0 +1,295 @@
+import { describe, expect, it } from 'vitest';
+import { decideSend } from '../../../shared/channels/decide-send.js';
+import { utcDayNumber } from '../../../shared/channels/guards/frequency-cap.js';
+import { ProviderError } from '../../../shared/channels/provider-error.js';
+import { consentingProfile, NOON, sendHarness, sendRequest } from './send-harness.js';
+
+const NIGHT = new Date('2026-11-02T20:00:00Z'); // 23:00 in Istanbul
+
+describe('decideSend: the happy path', () => {
+  it('sends an email, marks the ledger sent and adds to the channel and all-channel counters', async () => {
+    // Prepare
+    const h = sendHarness();
+    const request = sendRequest();
+    // Act
+    const result = await decideSend(h.deps, request);
+    // Assess
+    expect(result).toEqual({ kind: 'done', reason: 'sent', channel: 'email' });
+    expect(h.email.sent).toHaveLength(1);
+    expect((await h.ledger.find('c1', request.messageId))?.status).toBe('sent');
+    const counts = await h.caps.counts('c1', ['email', 'all'], [utcDayNumber(NOON)]);
+    expect([...counts.values()]).toEqual([1, 1]);
+    expect(h.stats.metrics()).toEqual(['sent']);
+  });
+
+  it('records the outcome with journey, step, variant and channel for the report', async () => {
+    const h = sendHarness();
+    await decideSend(h.deps, sendRequest({ variant: 'discount10' }));
+    expect(h.stats.increments).toEqual([{ journeyId: 'welcome-journey', stepId: 's1', variant: 'discount10', channel: 'email', metric: 'sent' }]);
+  });
+});
+
+describe('decideSend: 1 duplicate', () => {
+  it.each(['claimed', 'sent', 'failed', 'unknown'] as const)('skips a message whose ledger entry is %s', async (status) => {
+    // Prepare
+    const h = sendHarness();
+    const request = sendRequest();
+    await h.ledger.claim({ customerId: 'c1', messageId: request.messageId, channel: 'email', journeyId: 'j', runId: 'r1', stepId: 's1', claimedAt: NOON.toISOString() });
+    if (status !== 'claimed') await h.ledger.settle('c1', request.messageId, status, NOON.toISOString());
+    // Act
+    const result = await decideSend(h.deps, request);
+    // Assess
+    expect(result).toMatchObject({ reason: 'duplicate' });
+    expect(h.email.sent).toHaveLength(0);
+    expect(h.stats.metrics()).toEqual(['duplicate']);
+  });
+
+  it('does not send twice when the same message is delivered twice', async () => {
+    const h = sendHarness();
+    const request = sendRequest();
+    const first = await decideSend(h.deps, request);
+    const second = await decideSend(h.deps, request);
+    expect([first, second].map((r) => r.kind === 'done' && r.reason)).toEqual(['sent', 'duplicate']);
+    expect(h.email.sent).toHaveLength(1);
+  });
+
+  it('is checked before holdout', async () => {
+    const h = sendHarness();
+    const request = sendRequest({ holdout: true });
+    await h.ledger.claim({ customerId: 'c1', messageId: request.messageId, channel: 'email', journeyId: 'j', runId: 'r1', stepId: 's1', claimedAt: NOON.toISOString() });
+    expect(await decideSend(h.deps, request)).toMatchObject({ reason: 'duplicate' });
+  });
+});
+
+describe('decideSend: 2 holdout', () => {
+  it('skips a holdout run even for a customer without consent, and claims nothing', async () => {
+    const profile = consentingProfile();
+    profile.consent = {};
+    const h = sendHarness({ profile });
+    const request = sendRequest({ holdout: true });
+    expect(await decideSend(h.deps, request)).toMatchObject({ reason: 'holdout' });
+    expect(await h.ledger.find('c1', request.messageId)).toBeUndefined();
+  });
+});
+
+describe('decideSend: 3 consent and reachability', () => {
+  it('refuses without consent for the channel', async () => {
+    const profile = consentingProfile();
+    delete profile.consent.email;
+    const h = sendHarness({ profile });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'no_consent', channel: 'email' });
+    expect(h.email.sent).toHaveLength(0);
+  });
+
+  it('refuses when consent was revoked', async () => {
+    const profile = consentingProfile();
+    profile.consent.email = { granted: false, at: '2026-10-05T00:00:00Z' };
+    const h = sendHarness({ profile });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'no_consent' });
+  });
+
+  it('refuses a customer without a profile as no_consent', async () => {
+    const h = sendHarness({ profile: null });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'no_consent' });
+  });
+
+  it('refuses as unreachable with consent but no address', async () => {
+    const profile = consentingProfile();
+    delete profile.channels.phone;
+    const h = sendHarness({ profile });
+    expect(await decideSend(h.deps, sendRequest({ channel: 'sms' }))).toMatchObject({ reason: 'unreachable', channel: 'sms' });
+  });
+
+  it('falls back to the next channel when the first has no consent', async () => {
+    const profile = consentingProfile();
+    delete profile.consent.email;
+    const h = sendHarness({ profile });
+    const result = await decideSend(h.deps, sendRequest({ fallback: ['sms'] }));
+    expect(result).toMatchObject({ reason: 'sent', channel: 'sms' });
+    expect(h.sms.sent.map((sms) => sms.body)).toEqual(['Merhaba Ayşe! Kod: YOK']);
+    expect(h.email.sent).toHaveLength(0);
+  });
+
+  it('reports the requested channel’s reason when no fallback works either', async () => {
+    const profile = consentingProfile();
+    delete profile.consent.email;
+    delete profile.channels.phone;
+    const h = sendHarness({ profile });
+    expect(await decideSend(h.deps, sendRequest({ fallback: ['sms'] }))).toMatchObject({ reason: 'no_consent', channel: 'email' });
+  });
+});
+
+describe('decideSend: 4 suppression', () => {
+  it('refuses a customer whose email bounced (profile flag)', async () => {
+    const profile = consentingProfile();
+    profile.suppressed.email = true;
+    const h = sendHarness({ profile });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'suppressed' });
+    expect(h.email.sent).toHaveLength(0);
+  });
+
+  it('refuses an address on the suppression list, whatever its case', async () => {
+    const h = sendHarness();
+    await h.suppression.suppress('AYSE@example.com', 'complaint', NOON.toISOString());
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'suppressed' });
+  });
+
+  it('refuses push when every endpoint is disabled', async () => {
+    const profile = consentingProfile();
+    profile.channels.push = profile.channels.push.map((device) => ({ ...device, enabled: false }));
+    const h = sendHarness({ profile });
+    expect(await decideSend(h.deps, sendRequest({ channel: 'push' }))).toMatchObject({ reason: 'suppressed', channel: 'push' });
+  });
+
+  it('does not fall back to another channel when the first is suppressed', async () => {
+    const profile = consentingProfile();
+    profile.suppressed.email = true;
+    const h = sendHarness({ profile });
+    expect(await decideSend(h.deps, sendRequest({ fallback: ['sms'] }))).toMatchObject({ reason: 'suppressed', channel: 'email' });
+    expect(h.sms.sent).toHaveLength(0);
+  });
+
+  it('is checked before rendering', async () => {
+    const profile = consentingProfile();
+    profile.suppressed.email = true;
+    delete profile.name.first;
+    const h = sendHarness({ profile });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'suppressed' });
+  });
+});
+
+describe('decideSend: 5 render', () => {
+  it('refuses as missing_variable instead of sending "Hello ,"', async () => {
+    const profile = consentingProfile();
+    delete profile.name.first;
+    const h = sendHarness({ profile });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'missing_variable', detail: 'customer.name.first' });
+    expect(h.email.sent).toHaveLength(0);
+  });
+
+  it('is checked before quiet hours (nothing is deferred that could never render)', async () => {
+    const profile = consentingProfile();
+    delete profile.name.first;
+    const h = sendHarness({ profile, at: NIGHT });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'missing_variable' });
+    expect(h.due.items.size).toBe(0);
+  });
+
+  it('counts a template without the channel’s files as failed without calling the provider', async () => {
+    const h = sendHarness();
+    expect(await decideSend(h.deps, sendRequest({ template: 'nope' }))).toMatchObject({ reason: 'failed' });
+    expect(await h.ledger.find('c1', sendRequest().messageId)).toBeUndefined();
+  });
+});
+
+describe('decideSend: 6 quiet hours', () => {
+  it('defers to 09:00 in the customer’s timezone', async () => {
+    const h = sendHarness({ at: NIGHT });
+    const request = sendRequest();
+    const result = await decideSend(h.deps, request);
+    expect(result).toMatchObject({ reason: 'deferred', wakeAt: '2026-11-03T06:00:00.000Z' });
+    expect([...h.due.items.values()]).toEqual([{ request, wakeAt: '2026-11-03T06:00:00.000Z' }]);
+    expect(await h.ledger.find('c1', request.messageId)).toBeUndefined();
+  });
+
+  it('uses the journey’s quiet hours over the settings', async () => {
+    const h = sendHarness({ at: NIGHT });
+    h.deps.journeyPolicy = () => ({ quietHours: { start: '02:00', end: '05:00' } });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'sent' });
+  });
+
+  it('is checked before frequency caps', async () => {
+    const h = sendHarness({ at: NIGHT });
+    h.caps.set('c1', 'email', utcDayNumber(NIGHT), 5);
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'deferred' });
+  });
+});
+
+describe('decideSend: 7 frequency caps', () => {
+  it('refuses a second marketing email the same day', async () => {
+    const h = sendHarness();
+    await decideSend(h.deps, sendRequest());
+    const second = sendRequest({ stepId: 's2', messageId: 'a'.repeat(64) });
+    expect(await decideSend(h.deps, second)).toMatchObject({ reason: 'frequency_cap', detail: 'email perDay 1' });
+    expect(h.email.sent).toHaveLength(1);
+  });
+
+  it('lets transactional messages through and does not count them', async () => {
+    const h = sendHarness();
+    h.caps.set('c1', 'email', utcDayNumber(NOON), 1);
+    expect(await decideSend(h.deps, sendRequest({ transactional: true }))).toMatchObject({ reason: 'sent' });
+    expect(await h.caps.counts('c1', ['email'], [utcDayNumber(NOON)])).toEqual(new Map([[`email#${utcDayNumber(NOON)}`, 1]]));
+  });
+
+  it('applies a journey’s own limit and counts its sends', async () => {
+    const h = sendHarness();
+    h.deps.journeyPolicy = () => ({ limits: { perWeek: 1 } });
+    h.caps.set('c1', 'journey:welcome-journey', utcDayNumber(NOON) - 3, 1);
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'frequency_cap', detail: 'journey:welcome-journey perWeek 1' });
+  });
+});
+
+describe('decideSend: 8 claim and provider', () => {
+  it('releases the claim on throttling and sends on the retry', async () => {
+    const h = sendHarness();
+    const request = sendRequest();
+    h.email.fault = () => new ProviderError('throttled', 'Throttling');
+    const first = await decideSend(h.deps, request);
+    h.email.fault = undefined;
+    const second = await decideSend(h.deps, request);
+    expect(first).toEqual({ kind: 'retry', channel: 'email', detail: 'Throttling' });
+    expect(second).toMatchObject({ reason: 'sent' });
+    expect(h.stats.metrics()).toEqual(['sent']);
+  });
+
+  it('marks a permanent refusal failed and never tries again', async () => {
+    const h = sendHarness();
+    const request = sendRequest();
+    h.email.fault = () => new ProviderError('permanent', 'MessageRejected');
+    expect(await decideSend(h.deps, request)).toMatchObject({ reason: 'failed', detail: 'MessageRejected' });
+    expect((await h.ledger.find('c1', request.messageId))?.status).toBe('failed');
+  });
+
+  it('marks a 5xx unknown, adds nothing to the caps, and never resends it', async () => {
+    const h = sendHarness();
+    const request = sendRequest();
+    h.email.fault = () => new ProviderError('unknown', 'InternalFailure');
+    const first = await decideSend(h.deps, request);
+    h.email.fault = undefined;
+    const second = await decideSend(h.deps, request);
+    expect(first).toMatchObject({ reason: 'unknown' });
+    expect(second).toMatchObject({ reason: 'duplicate' });
+    expect(h.email.sent).toHaveLength(0);
+    expect(h.caps.counters.size).toBe(0);
+  });
+
+  it('treats an unclassified error as unknown (it may have gone out)', async () => {
+    const h = sendHarness();
+    h.email.fault = () => new TypeError('socket hang up');
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'unknown', detail: 'TypeError' });
+  });
+
+  it('reports disabled push endpoints as device messages and sends to the rest', async () => {
+    const profile = consentingProfile();
+    const at = '2026-10-01T00:00:00Z';
+    profile.channels.push.push({ token: 'tok-2', platform: 'android', endpoint: 'arn:dead', enabled: true, at });
+    const h = sendHarness({ profile });
+    h.push.disabled.add('arn:dead');
+    expect(await decideSend(h.deps, sendRequest({ channel: 'push' }))).toMatchObject({ reason: 'sent', channel: 'push' });
+    expect(h.events.messages).toEqual([{ kind: 'device', customerId: 'c1', endpoint: 'arn:dead', enabled: false, at: NOON.toISOString() }]);
+  });
+
+  it('marks push failed when every endpoint turns out disabled', async () => {
+    const h = sendHarness();
+    h.push.disabled.add('arn:aws:sns:eu-west-1:1:endpoint/APNS/app/1');
+    expect(await decideSend(h.deps, sendRequest({ channel: 'push' }))).toMatchObject({ reason: 'failed', detail: 'EndpointDisabled' });
+    expect(h.events.messages).toHaveLength(1);
+  });
+
+  it('tags the email with the ids feedback needs', async () => {
+    const h = sendHarness();
+    const request = sendRequest({ variant: 'a' });
+    await decideSend(h.deps, request);
+    expect(h.email.sent[0]?.tags).toEqual({ customerId: 'c1', messageId: request.messageId, journeyId: 'welcome-journey', runId: 'r1', stepId: 's1', variant: 'a' });
+  });
+});
