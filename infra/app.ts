@@ -1,0 +1,80 @@
+/**
+ * The CDK app (cdk.json runs it with tsx). Deployment values come only from CDK context
+ * (infra/deployment-context.ts); campaign behaviour only from the campaign folder, which must
+ * pass `sadakat validate` before anything is synthesized. cdk-nag's AWS Solutions checks run on
+ * every synth; an unacknowledged finding fails it.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { validateCampaign } from '../cli/commands/validate.js';
+import { requireSettings } from '../shared/config/campaign-settings.js';
+import { formatLocatedError } from '../shared/config/yaml-source.js';
+import { REPO_ROOT } from './constructs/sadakat-function.js';
+import { DataStack } from './data-stack.js';
+import { InvalidContextError, readDeploymentContext } from './deployment-context.js';
+import { PipelineStack } from './pipeline-stack.js';
+
+export const DEFAULT_CAMPAIGN_DIR = join(REPO_ROOT, 'campaign');
+
+export class InvalidCampaignError extends Error {
+  override readonly name = 'InvalidCampaignError';
+}
+
+export interface SadakatStacks {
+  data: DataStack;
+  pipeline: PipelineStack;
+}
+
+/** Adds sadakat's stacks to `app`; throws before adding anything when context or campaign are invalid. */
+export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_DIR): Promise<SadakatStacks> {
+  const context = readDeploymentContext((key) => app.node.tryGetContext(key));
+
+  // The same checks as `sadakat validate`, so a broken campaign never reaches a deployment.
+  const { errors } = await validateCampaign(campaignDir);
+  if (errors.length > 0) {
+    throw new InvalidCampaignError(`${errors.map(formatLocatedError).join('\n')}\n${errors.length} problem${errors.length === 1 ? '' : 's'} in ${campaignDir}; nothing was synthesized`);
+  }
+  const settings = await requireSettings(campaignDir);
+
+  // Without account and region the stacks stay environment-agnostic (`cdk deploy` uses the profile's).
+  const env = context.account !== undefined || context.region !== undefined ? { account: context.account, region: context.region } : undefined;
+  const prefix = `Sadakat-${context.stage}`;
+  const data = new DataStack(app, `${prefix}-Data`, {
+    ...(env ? { env } : {}),
+    description: `sadakat (${context.stage}): customer data — table, key, artifacts, write keys`,
+    terminationProtection: true,
+  });
+  const pipeline = new PipelineStack(app, `${prefix}-Pipeline`, {
+    ...(env ? { env } : {}),
+    description: `sadakat (${context.stage}): ingest, processing, nightly refresh, alarms`,
+    data: data.references,
+    campaignDir,
+    timeZone: settings.defaultTimezone,
+    ...(context.alarmEmail === undefined ? {} : { alarmEmail: context.alarmEmail }),
+  });
+
+  // The references are named exports, not construct references, so the order is stated here.
+  pipeline.addStackDependency(data);
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { data, pipeline };
+}
+
+async function main(): Promise<void> {
+  const app = new App();
+  try {
+    await addSadakatStacks(app);
+  } catch (error) {
+    if (error instanceof InvalidCampaignError || error instanceof InvalidContextError) {
+      // People fix these from the message; a stack trace would only hide it.
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  app.synth();
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

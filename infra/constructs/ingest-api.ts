@@ -1,0 +1,95 @@
+/**
+ * The storefront-facing endpoint: an API Gateway HTTP API whose Segment Tracking API routes all
+ * go to the ingest function, which checks the write key, resolves anonymous ids and enqueues
+ * into events.fifo. The stage is throttled and access-logged (without client IPs).
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { OperatorAlerts } from './operator-alerts.js';
+import { SadakatFunction } from './sadakat-function.js';
+import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
+
+/** Segment's calls and the one-letter aliases its browser and mobile libraries use. */
+export const INGEST_PATHS = ['batch', 'track', 'identify', 'page', 'screen', 'group', 'alias', 'b', 't', 'i', 'p'].map((call) => `/v1/${call}`);
+
+export interface IngestApiProps {
+  table: ITable;
+  eventsQueue: IQueue;
+  writeKeys: ISecret;
+  alerts: OperatorAlerts;
+  /** Steady requests per second over the whole stage (each request may carry a batch). */
+  rateLimit?: number;
+  burstLimit?: number;
+}
+
+export class IngestApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly handler: SadakatFunction;
+
+  constructor(scope: Construct, id: string, props: IngestApiProps) {
+    super(scope, id);
+
+    const handler = new SadakatFunction(this, 'Ingest', {
+      name: 'ingest',
+      description: 'sadakat ingest: Segment Tracking API → events.fifo',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        EVENTS_QUEUE_URL: props.eventsQueue.queueUrl,
+        WRITE_KEYS_SECRET_ARN: props.writeKeys.secretArn,
+      },
+    });
+    // Ingest only looks up identity links; process-events writes them.
+    props.table.grantReadData(handler.function);
+    props.eventsQueue.grantSendMessages(handler.function);
+    props.writeKeys.grantRead(handler.function);
+    handler.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+    props.alerts.watchFunction(handler, handler.function);
+
+    const api = new HttpApi(this, 'Api', {
+      description: 'sadakat: Segment-compatible event ingest',
+      createDefaultStage: false,
+    });
+    const integration = new HttpLambdaIntegration('Ingest', handler.function);
+    for (const path of INGEST_PATHS) api.addRoutes({ path, methods: [HttpMethod.POST], integration });
+    // The write key is the Segment protocol's credential (Basic auth or body); the function checks it.
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Storefronts authenticate with a Segment write key (Basic auth or writeKey in the body, which no API Gateway authorizer can read); ingest verifies it in constant time and answers 401.',
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.stage = new HttpStage(this, 'Stage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit ?? 200, burstLimit: props.burstLimit ?? 400 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            route: '$context.routeKey',
+            status: '$context.status',
+            length: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    this.api = api;
+    this.handler = handler;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The nightly refresh (DESIGN "RFM and CLV"): a Step Functions state machine
+ * plan → Map summarize → fit → Map score, started by an EventBridge Scheduler schedule at night
+ * in the campaign's default timezone. Summaries and the model travel through the artifacts
+ * bucket by key (a state's payload is capped at 256 KB); scores go to events.fifo as `scores`
+ * messages so process-events stays the only writer of profiles.
+ */
+import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, JsonPath, LogLevel, Map as MapState, StateMachine, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { OperatorAlerts } from './operator-alerts.js';
+import { SadakatFunction, type SadakatFunctionProps } from './sadakat-function.js';
+import { acknowledgeWildcards, KMS_ENCRYPT_DECRYPT, resourceFinding, S3_PUT, S3_READ, type WildcardFinding } from './wildcard-acknowledgements.js';
+
+/** Artifacts live under this prefix (shared/aws/refresh-artifacts.ts); grants stop there. */
+const ARTIFACT_KEYS = 'refresh/*';
+/** Concurrent scan segments; the plan makes at most 40, and DynamoDB read capacity is the limit. */
+const MAP_CONCURRENCY = 10;
+
+export interface NightlyRefreshProps {
+  table: ITable;
+  artifacts: IBucket;
+  eventsQueue: IQueue;
+  alerts: OperatorAlerts;
+  /** IANA zone of the schedule (the campaign's defaultTimezone). */
+  timeZone: string;
+  /** Local hour the refresh starts at; default 3 (quiet traffic, before morning journeys). */
+  hour?: number;
+}
+
+export class NightlyRefresh extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: NightlyRefreshProps) {
+    super(scope, id);
+    const environment = {
+      TABLE_NAME: props.table.tableName,
+      ARTIFACTS_BUCKET: props.artifacts.bucketName,
+      EVENTS_QUEUE_URL: props.eventsQueue.queueUrl,
+    };
+    const phase = (constructId: string, options: Omit<SadakatFunctionProps, 'environment'>): SadakatFunction => {
+      const fn = new SadakatFunction(this, constructId, { ...options, environment });
+      props.alerts.watchFunction(fn, fn.function);
+      return fn;
+    };
+
+    const plan = phase('Plan', { name: 'refresh-plan', description: 'sadakat refresh: run id and scan segments' });
+    props.table.grant(plan.function, 'dynamodb:DescribeTable');
+
+    const artifactKeys = (scope: Construct): WildcardFinding =>
+      resourceFinding(scope, props.artifacts.arnForObjects(ARTIFACT_KEYS), 'Refresh artifacts are objects named by run under one prefix; the grant stops at that prefix.');
+
+    const long = { timeout: Duration.minutes(15), memorySize: 1769 } as const; // 1769 MB = one full vCPU
+    const summarize = phase('Summarize', { name: 'refresh-summarize', description: 'sadakat refresh: summarize one scan segment', ...long });
+    props.table.grantReadData(summarize.function);
+    props.artifacts.grantPut(summarize.function, ARTIFACT_KEYS);
+    summarize.acknowledgeWildcards([...S3_PUT, artifactKeys(summarize), ...KMS_ENCRYPT_DECRYPT]);
+
+    const fit = phase('Fit', { name: 'refresh-fit', description: 'sadakat refresh: fit RFM cuts, CLV and recommendations', timeout: Duration.minutes(15), memorySize: 3008 });
+    props.artifacts.grantRead(fit.function, ARTIFACT_KEYS);
+    props.artifacts.grantPut(fit.function, ARTIFACT_KEYS);
+    fit.acknowledgeWildcards([...S3_READ, ...S3_PUT, artifactKeys(fit), ...KMS_ENCRYPT_DECRYPT]);
+
+    const score = phase('Score', { name: 'refresh-score', description: 'sadakat refresh: score one scan segment', ...long });
+    props.table.grantReadData(score.function);
+    props.artifacts.grantRead(score.function, ARTIFACT_KEYS);
+    props.eventsQueue.grantSendMessages(score.function);
+    score.acknowledgeWildcards([...S3_READ, artifactKeys(score), ...KMS_ENCRYPT_DECRYPT]);
+
+    const item = (field: string) => `$$.Map.Item.Value.${field}`;
+    const definition = new LambdaInvoke(this, 'PlanRun', { lambdaFunction: plan.function, payloadResponseOnly: true })
+      .next(
+        new MapState(this, 'SummarizeSegments', { itemsPath: '$.slices', maxConcurrency: MAP_CONCURRENCY, resultPath: '$.summaries' }).itemProcessor(
+          new LambdaInvoke(this, 'SummarizeSegment', { lambdaFunction: summarize.function, payloadResponseOnly: true }),
+        ),
+      )
+      .next(
+        new LambdaInvoke(this, 'FitModels', {
+          lambdaFunction: fit.function,
+          payloadResponseOnly: true,
+          payload: TaskInput.fromObject({
+            runId: JsonPath.stringAt('$.runId'),
+            asOf: JsonPath.stringAt('$.asOf'),
+            at: JsonPath.stringAt('$.at'),
+            summaries: JsonPath.listAt('$.summaries'),
+          }),
+          resultSelector: { modelKey: JsonPath.stringAt('$.modelKey') },
+          resultPath: '$.fit',
+        }),
+      )
+      .next(
+        new MapState(this, 'ScoreSegments', {
+          itemsPath: '$.slices',
+          maxConcurrency: MAP_CONCURRENCY,
+          itemSelector: {
+            runId: JsonPath.stringAt(item('runId')),
+            asOf: JsonPath.stringAt(item('asOf')),
+            at: JsonPath.stringAt(item('at')),
+            segment: JsonPath.numberAt(item('segment')),
+            totalSegments: JsonPath.numberAt(item('totalSegments')),
+            modelKey: JsonPath.stringAt('$.fit.modelKey'),
+          },
+          resultPath: '$.scores',
+        }).itemProcessor(new LambdaInvoke(this, 'ScoreSegment', { lambdaFunction: score.function, payloadResponseOnly: true })),
+      );
+
+    const logs = new LogGroup(this, 'RunLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      definitionBody: DefinitionBody.fromChainable(definition),
+      timeout: Duration.hours(6),
+      tracingEnabled: true,
+      // Payloads are run ids, keys and counts: no customer data reaches these logs.
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
+    });
+    acknowledgeWildcards(this.stateMachine, [
+      ...[plan, summarize, fit, score].map((phase) =>
+        resourceFinding(this, `${phase.function.functionArn}:*`, 'CDK LambdaInvoke grant: the state machine may invoke any version of its own phase function (retries after a deploy).'),
+      ),
+      {
+        finding: 'Resource::*',
+        reason: 'CloudWatch Logs delivery (logs:*LogDelivery, PutResourcePolicy, Describe*) and X-Ray (PutTraceSegments, PutTelemetryRecords) accept no resource ARN.',
+      },
+    ]);
+    props.alerts.alarm(this, 'FailedRuns', this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), {
+      description: 'A nightly refresh run failed: scores are a day old until the next run.',
+    });
+
+    this.schedule = new Schedule(this, 'Nightly', {
+      description: 'sadakat: nightly RFM/CLV refresh',
+      schedule: ScheduleExpression.cron({ minute: '0', hour: String(props.hour ?? 3), timeZone: TimeZone.of(props.timeZone) }),
+      target: new StepFunctionsStartExecution(this.stateMachine, { input: ScheduleTargetInput.fromObject({}) }),
+    });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * One sadakat Lambda: functions/<name>.ts bundled with the local esbuild (never Docker) as an
+ * ES module, Node 22 on arm64, its own log group and role (so permissions are exactly the
+ * grants its owner adds, with no managed policy), Powertools logger settings, and optionally
+ * the campaign folder copied beside the bundle.
+ *
+ * `@aws-sdk/*` is bundled, not taken from the runtime: the runtime's SDK version changes under
+ * us, and lib-dynamodb/client classes must come from the same version the tests ran against
+ * (the lockfile's). The price is about 1 MB per bundle, which costs a few ms of cold start.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards, type WildcardFinding } from './wildcard-acknowledgements.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where the bundled campaign folder sits inside the function (`/var/task` is the bundle root). */
+export const CAMPAIGN_DIR_IN_LAMBDA = '/var/task/campaign';
+
+export interface SadakatFunctionProps {
+  /** The file functions/<name>.ts; also the Powertools service name. */
+  name: string;
+  description: string;
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+  /** Copy this campaign folder into the bundle and point CAMPAIGN_DIR at it. */
+  campaignDir?: string;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export class SadakatFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: SadakatFunctionProps) {
+    super(scope, id);
+
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `sadakat ${props.name}`,
+    });
+    logGroup.grantWrite(role);
+
+    const campaignDir = props.campaignDir;
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, 'functions', `${props.name}.ts`),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role,
+      logGroup,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.name,
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces point at the TypeScript source through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...(campaignDir === undefined ? {} : { CAMPAIGN_DIR: CAMPAIGN_DIR_IN_LAMBDA }),
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        tsconfig: join(REPO_ROOT, 'tsconfig.json'),
+        // ESM packages first; CommonJS dependencies still `require` Node built-ins, which an ES
+        // module bundle can only do through createRequire.
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire as sadakatCreateRequire } from 'node:module'; const require = sadakatCreateRequire(import.meta.url);",
+        externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) =>
+            campaignDir === undefined ? [] : [`cp -R ${shellQuote(campaignDir)} ${shellQuote(join(outputDir, 'campaign'))}`],
+        },
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'nodejs22.x on purpose: a supported runtime that is closest to the Node 20 toolchain the code is developed and tested on; move to nodejs24.x after the suite has run on Node 24.',
+    });
+  }
+
+  /** Acknowledges IAM5 findings of this function's role, each with its reason. */
+  acknowledgeWildcards(findings: readonly WildcardFinding[]): void {
+    acknowledgeWildcards(this, findings);
+  }
+}
+
+function shellQuote(path: string): string {
+  return `'${path.replaceAll("'", "'\\''")}'`;
+}

@@ -1,0 +1,112 @@
+/**
+ * The stateful stack: the single table, the key that encrypts it (and the queues and the bucket), the refresh artifacts bucket and the storefront write keys. Everything
+ * here is retained when the stack goes away, keeps a fixed logical id (renaming a construct
+ * must not replace a table full of customers) and has a generated physical name.
+ */
+import { CfnResource, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct, IConstruct } from 'constructs';
+import { createTableInput, TTL_ATTRIBUTE } from '../shared/aws/table.js';
+import { tableSchemaFrom } from './constructs/table-schema.js';
+
+/** Artifacts of refresh runs older than this are deleted (a run reads only its own). */
+export const ARTIFACT_RETENTION = Duration.days(90);
+
+/**
+ * What the pipeline stack imports, as named exports (`<stack>:TableArn` …): names an operator can
+ * read, and ARNs that stay the same string in every stage's IAM findings.
+ */
+export interface DataReferences {
+  tableArn: string;
+  keyArn: string;
+  artifactsArn: string;
+  writeKeysArn: string;
+}
+
+export class DataStack extends Stack {
+  readonly references: DataReferences;
+  readonly key: IKey;
+  readonly table: ITable;
+  readonly artifacts: IBucket;
+  /** Comma-separated storefront write keys; see docs/deploy.md. */
+  readonly writeKeys: ISecret;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+
+    const key = new Key(this, 'DataKey', {
+      description: 'sadakat: customer data at rest (table, queues, artifacts)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableId(key, 'DataKey');
+
+    // The table name is only a placeholder here: CloudFormation generates the deployed one.
+    const { globalSecondaryIndexes, ...keys } = tableSchemaFrom(createTableInput('generated'));
+    const table = new Table(this, 'Table', {
+      ...keys,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of globalSecondaryIndexes) table.addGlobalSecondaryIndex(index);
+    stableId(table, 'Table');
+
+    const artifacts = new Bucket(this, 'Artifacts', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      lifecycleRules: [
+        { id: 'expire-old-refresh-runs', prefix: 'refresh/', expiration: ARTIFACT_RETENTION },
+        { id: 'drop-overwritten-versions', noncurrentVersionExpiration: Duration.days(7) },
+        { id: 'abort-stale-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableId(artifacts, 'Artifacts');
+    Validations.of(artifacts).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Only the refresh functions of this app read and write the bucket (through their roles); server access logs would add a second bucket with nothing to audit beyond CloudTrail.',
+    });
+
+    // Stateful on purpose: storefronts embed the key, so a replaced secret would break every shop.
+    const writeKeys = new Secret(this, 'WriteKeys', {
+      description: 'sadakat: storefront write keys (comma-separated); see docs/deploy.md',
+      // The Secrets Manager key, not the data key: granting ingest the data key through
+      // Secrets Manager would put the pipeline's role into this stack's key policy (a cycle).
+      generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableId(writeKeys, 'WriteKeys');
+    Validations.of(writeKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Write keys are public client identifiers embedded in storefront code (Segment protocol); rotation is a coordinated change (add a key, redeploy storefronts, remove the old one) described in docs/deploy.md, not a Lambda rotation.',
+    });
+
+    const exported = (value: string, name: string): string => this.exportValue(value, { name: `${this.stackName}:${name}` });
+    this.references = {
+      tableArn: exported(table.tableArn, 'TableArn'),
+      keyArn: exported(key.keyArn, 'DataKeyArn'),
+      artifactsArn: exported(artifacts.bucketArn, 'ArtifactsArn'),
+      writeKeysArn: exported(writeKeys.secretArn, 'WriteKeysArn'),
+    };
+    this.key = key;
+    this.table = table;
+    this.artifacts = artifacts;
+    this.writeKeys = writeKeys;
+  }
+}
+
+/** Pins the CloudFormation logical id so refactoring the construct tree never replaces the resource. */
+function stableId(construct: IConstruct, logicalId: string): void {
+  (construct.node.defaultChild as CfnResource).overrideLogicalId(logicalId);
+}

@@ -1,0 +1,51 @@
+/**
+ * Deployment-only values, read from CDK context (`cdk.json` or `-c key=value`) and nowhere else:
+ * campaign behaviour lives in campaign/settings.yaml. A wrong value stops synth with the key and
+ * the reason.
+ */
+import { z } from 'zod';
+
+/** `-c key=a,b` arrives as a string, cdk.json may hold a real list; both mean the same. */
+const stringList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item.length > 0) : value),
+  z.array(z.string()),
+);
+
+const arn = (service: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), `expected an ARN of ${service}`);
+
+export const deploymentContextSchema = z.object({
+  /** Names the stacks (`Sadakat-<stage>-Data`), so several stages can share an account. */
+  stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, 'expected lower-case letters, digits and dashes, starting with a letter (at most 20)')
+    .default('dev'),
+  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-central-1').optional(),
+  /** The verified SES identity mail is sent from (the send pipeline's permission scope). */
+  sesIdentityArn: arn('ses').optional(),
+  /** The domain whose DKIM records docs/deploy.md asks you to publish. */
+  sesDomain: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/i, 'expected a domain name such as shop.example.com').optional(),
+  pushPlatformApplicationArns: stringList.pipe(z.array(arn('sns'))).default([]),
+  /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
+  alarmEmail: z.email('expected an email address').optional(),
+});
+
+export type DeploymentContext = z.infer<typeof deploymentContextSchema>;
+
+export const CONTEXT_KEYS = Object.keys(deploymentContextSchema.shape) as (keyof DeploymentContext)[];
+
+export class InvalidContextError extends Error {
+  override readonly name = 'InvalidContextError';
+}
+
+/** `lookup` is `app.node.tryGetContext`; an empty string counts as not given. */
+export function readDeploymentContext(lookup: (key: string) => unknown): DeploymentContext {
+  const raw = Object.fromEntries(
+    CONTEXT_KEYS.map((key) => [key, lookup(key)]).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = deploymentContextSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `context ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new InvalidContextError(problems.join('\n'));
+}

@@ -1,0 +1,53 @@
+/**
+ * The stateless stack: queues with their dead-letter queues, functions, the refresh state
+ * machine and its schedule, alarms. It can be destroyed and redeployed at will; everything it
+ * must not lose is in the DataStack and arrives as props.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { EventPipeline } from './constructs/event-pipeline.js';
+import { IngestApi } from './constructs/ingest-api.js';
+import { NightlyRefresh } from './constructs/nightly-refresh.js';
+import { OperatorAlerts } from './constructs/operator-alerts.js';
+import type { DataReferences } from './data-stack.js';
+
+export interface PipelineStackProps extends StackProps {
+  data: DataReferences;
+  /** The validated campaign folder, bundled with the functions that read it. */
+  campaignDir: string;
+  /** The campaign's default timezone (settings.yaml): schedules run in it. */
+  timeZone: string;
+  alarmEmail?: string;
+}
+
+export class PipelineStack extends Stack {
+  readonly alerts: OperatorAlerts;
+  readonly events: EventPipeline;
+  readonly ingest: IngestApi;
+  readonly refresh: NightlyRefresh;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { campaignDir } = props;
+    // Imported from the data stack's named exports. The table is imported without its indexes on
+    // purpose: grants then cover the table only, and a function that queries an index gets a
+    // grant naming that index.
+    const key = Key.fromKeyArn(this, 'DataKey', props.data.keyArn);
+    const table = Table.fromTableAttributes(this, 'Table', { tableArn: props.data.tableArn, encryptionKey: key });
+    const artifacts = Bucket.fromBucketAttributes(this, 'Artifacts', { bucketArn: props.data.artifactsArn, encryptionKey: key });
+    const writeKeys = Secret.fromSecretCompleteArn(this, 'WriteKeys', props.data.writeKeysArn);
+
+    this.alerts = new OperatorAlerts(this, 'Alerts', props.alarmEmail === undefined ? {} : { email: props.alarmEmail });
+    const alerts = this.alerts;
+
+    this.events = new EventPipeline(this, 'Events', { table, key, alerts, campaignDir });
+    const eventsQueue = this.events.queue;
+
+    this.ingest = new IngestApi(this, 'Ingest', { table, eventsQueue, writeKeys, alerts });
+    this.refresh = new NightlyRefresh(this, 'Refresh', { table, artifacts, eventsQueue, alerts, timeZone: props.timeZone });
+  }
+}
