@@ -1,11 +1,13 @@
 /** `sadakat schema segments`: JSON Schema of a campaign file, for editor completion. */
 import type { Command } from 'commander';
+import { journeysJsonSchema } from '../../shared/journeys/json-schema.js';
 import { segmentsJsonSchema } from '../../shared/segments/json-schema.js';
 import { UserError } from '../errors.js';
 
 /** One generator per campaign file kind; journeys and settings can join this list. */
 const SCHEMAS: Record<string, () => Record<string, unknown>> = {
   segments: segmentsJsonSchema,
+  journeys: journeysJsonSchema,
 };
 
 export function registerSchema(program: Command): void {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { loadSettings } from '../../shared/config/load-settings.js';
 import { defaultSettings, type Settings } from '../../shared/config/settings.js';
 import { formatLocatedError, type LocatedError } from '../../shared/config/yaml-source.js';
+import { loadJourneys } from '../../shared/journeys/load.js';
 import { loadSegments } from '../../shared/segments/compile.js';
 
 export interface ValidationContext {
@@ -33,6 +34,16 @@ export const validators: CampaignValidator[] = [
       if (!result.ok) return { summary: 'segments', errors: result.errors };
       const count = result.definitions.length;
       return { summary: `segments.yaml: ${count} segment${count === 1 ? '' : 's'}`, errors: [] };
+    },
+  },
+  {
+    name: 'journeys',
+    async validate({ dir, settings }) {
+      const segments = await loadSegments(dir, settings);
+      const result = await loadJourneys(dir, settings, segments.ok ? new Set(segments.definitions.map((d) => d.id)) : undefined);
+      if (!result.ok) return { summary: 'journeys', errors: result.errors };
+      const count = result.journeys.length;
+      return { summary: `journeys/: ${count} journey${count === 1 ? '' : 's'}`, errors: [] };
     },
   },
 ];

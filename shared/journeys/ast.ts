@@ -1,0 +1,194 @@
+/**
+ * A journey file (DESIGN "Campaign folder", a contract): zod schemas for each part, the single
+ * source of the TypeScript types and of the JSON Schema editors complete from
+ * (`sadakat schema journeys`). A step is a mapping with one kind key — wait, split, branch, send,
+ * update or end — plus an optional `id` (stable ids keep message ids and reports stable when
+ * steps are inserted) and `next` (jump instead of falling through to the following step).
+ */
+import { z } from 'zod';
+import { channelSchema } from '../channels/send-request.js';
+import { durationSchema } from '../config/duration.js';
+
+export const journeyIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, - and _, starting with a letter or digit (at most 63)')
+  .describe('Journey id, e.g. viewed-not-bought');
+
+export const stepIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, - and _ (at most 63)')
+  .describe('Step id, referenced by next, then, else and engagement branches');
+
+const segmentRef = z.string().min(1).describe('Segment id from segments.yaml');
+const eventName = z.string().min(1).describe('Event name as tracked, e.g. Order Completed');
+const propertyFilter = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .describe('Event properties that must equal these values (declared in settings trackedProperties)');
+
+export const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
+const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO timestamp such as 2026-12-01T09:00:00Z' });
+
+export const eventMatchSchema = z.strictObject({ event: eventName, where: propertyFilter.optional() });
+export type EventMatch = z.infer<typeof eventMatchSchema>;
+
+export const triggerSchema = z.union([
+  z.strictObject({ event: eventName, where: propertyFilter.optional() }).describe('Start when the customer sends this event'),
+  z.strictObject({ segment: segmentRef, on: z.enum(['enter', 'exit']).default('enter') }).describe('Start when the customer enters or leaves a segment'),
+  z
+    .strictObject({
+      schedule: z.string().min(9).describe('Cron (5 fields) in each customer\'s timezone, e.g. "0 9 * * MON"'),
+      audience: segmentRef,
+    })
+    .describe('Start on a schedule for every member of the audience segment'),
+]);
+export type TriggerInput = z.infer<typeof triggerSchema>;
+
+export const reentrySchema = z
+  .union([z.literal('never'), z.literal('always'), z.strictObject({ after: durationSchema })])
+  .describe('never (default): once per customer; always: whenever no run is active; after: a duration since the last entry');
+
+export const entrySchema = z.strictObject({
+  segment: segmentRef.optional().describe('Only members of this segment enter'),
+  reentry: reentrySchema.default('never'),
+});
+
+export const exitCriterionSchema = z.union([
+  eventMatchSchema.describe('Leave the journey when this event arrives'),
+  z.strictObject({ segment: segmentRef, on: z.literal('exit').default('exit') }).describe('Leave the journey when the customer leaves this segment'),
+]);
+export type ExitCriterion = z.infer<typeof exitCriterionSchema>;
+
+export const goalSchema = z.strictObject({ event: eventName, where: propertyFilter.optional(), within: durationSchema });
+
+const waitInput = z.union([
+  durationSchema,
+  z.strictObject({ until: z.union([clockTimeSchema, isoInstant]).describe('HH:MM in the customer\'s timezone, or an ISO timestamp') }),
+]);
+
+export const variantSchema = z.strictObject({
+  id: stepIdSchema.describe('Variant id as reported'),
+  weight: z.number().min(0),
+  next: stepIdSchema.optional().describe('Step this variant continues with (default: the step after the split)'),
+  holdout: z.boolean().optional().describe('Walks on with every send skipped (a control group)'),
+});
+
+const splitInput = z.strictObject({
+  experiment: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'experiment keys: lowercase letters, digits, - and _'),
+  seed: z.string().min(1).optional().describe('Hash seed (default: the experiment key)'),
+  variants: z.array(variantSchema).min(2, 'a split needs at least two variants'),
+});
+
+const target = stepIdSchema.optional();
+const branchInput = z.union([
+  z.strictObject({ segment: segmentRef, then: target, else: target }).describe('Member of the segment → then, otherwise → else'),
+  z.strictObject({ opened: stepIdSchema, within: durationSchema, then: target, else: target }).describe('Opened (or clicked) the message of that send step within the duration'),
+  z.strictObject({ clicked: stepIdSchema, within: durationSchema, then: target, else: target }).describe('Clicked the message of that send step within the duration'),
+]);
+
+const varsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const sendInput = z.strictObject({
+  channel: channelSchema,
+  template: z.string().min(1).describe('Folder under campaign/templates/'),
+  vars: varsSchema.optional(),
+  fallback: z.array(channelSchema).optional().describe('Channels tried in order when the first has no consent or address'),
+  transactional: z.boolean().optional(),
+});
+
+const traitKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'trait keys: letters, digits and _');
+const updateInput = z.union([
+  z.strictObject({ trait: traitKey, value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).describe('Set traits.<trait>'),
+  z.strictObject({ tag: traitKey }).describe('Set traits.<tag> = true'),
+]);
+
+const stepBase = { id: stepIdSchema.optional(), next: stepIdSchema.optional() };
+
+/** One schema per step kind, chosen by the kind key (so errors name the right one). */
+export const STEP_SCHEMAS = {
+  wait: z.strictObject({ ...stepBase, wait: waitInput }),
+  split: z.strictObject({ id: stepIdSchema.optional(), split: splitInput }),
+  branch: z.strictObject({ id: stepIdSchema.optional(), branch: branchInput }),
+  send: z.strictObject({ ...stepBase, send: sendInput }),
+  update: z.strictObject({ ...stepBase, update: updateInput }),
+  end: z.strictObject({ id: stepIdSchema.optional(), end: z.literal(true) }),
+} as const;
+export type StepKind = keyof typeof STEP_SCHEMAS;
+export const STEP_KINDS = Object.keys(STEP_SCHEMAS) as StepKind[];
+
+const limitsSchema = z.strictObject({
+  perDay: z.number().int().positive().optional(),
+  perWeek: z.number().int().positive().optional(),
+  messagesPerSecond: z.number().positive().optional(),
+});
+
+export const journeyFileSchema = z
+  .strictObject({
+    id: journeyIdSchema,
+    description: z.string().optional(),
+    trigger: triggerSchema,
+    entry: entrySchema.default({ reentry: 'never' }),
+    exit: z.array(exitCriterionSchema).default([]),
+    goal: goalSchema.optional(),
+    limits: limitsSchema.optional(),
+    quietHours: z.strictObject({ start: clockTimeSchema, end: clockTimeSchema }).optional(),
+    steps: z.array(z.union(Object.values(STEP_SCHEMAS))).min(1, 'a journey needs at least one step'),
+  })
+  .describe('sadakat journey: campaign/journeys/<id>.yaml');
+export type JourneyFile = z.infer<typeof journeyFileSchema>;
+
+// ── the checked journey the engine runs ──────────────────────────────────────────────────────
+
+export type WaitSpec =
+  | { kind: 'duration'; ms: number; text: string }
+  | { kind: 'time-of-day'; hour: number; minute: number; text: string }
+  | { kind: 'timestamp'; at: string };
+
+export type BranchCondition =
+  | { kind: 'segment'; segment: string }
+  | { kind: 'engagement'; type: 'opened' | 'clicked'; step: string; withinMs: number };
+
+export interface Variant {
+  id: string;
+  weight: number;
+  next: string;
+  holdout: boolean;
+}
+
+export type Step =
+  | { kind: 'wait'; id: string; wait: WaitSpec; next: string | undefined }
+  | { kind: 'split'; id: string; experiment: string; seed: string | undefined; variants: Variant[] }
+  | { kind: 'branch'; id: string; condition: BranchCondition; then: string | undefined; else: string | undefined }
+  | {
+      kind: 'send';
+      id: string;
+      channel: z.infer<typeof channelSchema>;
+      template: string;
+      vars: Record<string, string | number | boolean>;
+      fallback: z.infer<typeof channelSchema>[];
+      transactional: boolean;
+      next: string | undefined;
+    }
+  | { kind: 'update'; id: string; traits: Record<string, string | number | boolean | null>; next: string | undefined }
+  | { kind: 'end'; id: string };
+
+export type Trigger =
+  | { kind: 'event'; event: string; where: Record<string, string | number | boolean> }
+  | { kind: 'segment'; segment: string; on: 'enter' | 'exit' }
+  | { kind: 'schedule'; cron: string; audience: string };
+
+export type Reentry = { kind: 'never' } | { kind: 'always' } | { kind: 'after'; ms: number };
+
+export type Exit = { kind: 'event'; event: string; where: Record<string, string | number | boolean> } | { kind: 'segment'; segment: string };
+
+export interface Journey {
+  id: string;
+  description?: string;
+  trigger: Trigger;
+  entry: { segment: string | undefined; reentry: Reentry };
+  exit: Exit[];
+  goal: { event: string; where: Record<string, string | number | boolean>; withinMs: number } | undefined;
+  /** In file order; `steps[0]` is where runs start. */
+  steps: Step[];
+  byId: ReadonlyMap<string, Step>;
+  /** Where each step falls through to (undefined: the journey ends after it). */
+  following: ReadonlyMap<string, string | undefined>;
+}

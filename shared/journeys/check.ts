@@ -1,0 +1,219 @@
+/**
+ * Semantic checks of a parsed journey: references (segments, templates and the files their
+ * channels need, step ids, send steps named by engagement branches, tracked event properties),
+ * reachability, loops that never wait (they would spin inside one Lambda invocation), split
+ * weights and schedules. Every problem is returned with its path, none thrown.
+ */
+import { CronExpressionParser } from 'cron-parser';
+import type { Channel } from '../channels/send-request.js';
+import type { SourcePath } from '../config/yaml-source.js';
+import type { PathIssue } from '../segments/errors.js';
+import type { Journey, Step } from './ast.js';
+
+/** Files a template folder must hold for each channel it serves. */
+export const TEMPLATE_FILES: Record<Channel, readonly string[]> = {
+  email: ['subject.liquid', 'html.liquid', 'text.liquid'],
+  sms: ['sms.liquid'],
+  push: ['push.title.liquid', 'push.body.liquid'],
+};
+
+export interface JourneyCheckContext {
+  /** Undefined when segments.yaml itself is broken (its own errors are reported; refs are not checked). */
+  segmentIds: ReadonlySet<string> | undefined;
+  /** settings.trackedProperties: the event properties filters may name. */
+  trackedProperties: Readonly<Record<string, readonly string[]>>;
+  /** The files in campaign/templates/<id>/, or undefined when the folder does not exist. */
+  templateFiles: (templateId: string) => ReadonlySet<string> | undefined;
+}
+
+/** Where each part of the journey is written (the parser keeps step positions). */
+export function checkJourney(journey: Journey, context: JourneyCheckContext): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const segment = (id: string | undefined, path: SourcePath): void => {
+    if (id !== undefined && context.segmentIds && !context.segmentIds.has(id)) issues.push({ path, reason: `unknown segment "${id}" (not in segments.yaml)` });
+  };
+  const filter = (event: string, where: Record<string, unknown>, path: SourcePath): void => {
+    const tracked = context.trackedProperties[event] ?? [];
+    for (const property of Object.keys(where)) {
+      if (!tracked.includes(property)) {
+        issues.push({ path: [...path, 'where', property], reason: `"${property}" of ${event} is not a tracked property; declare it in settings.yaml trackedProperties` });
+      }
+    }
+  };
+
+  const trigger = journey.trigger;
+  if (trigger.kind === 'segment') segment(trigger.segment, ['trigger', 'segment']);
+  if (trigger.kind === 'event') filter(trigger.event, trigger.where, ['trigger']);
+  if (trigger.kind === 'schedule') {
+    segment(trigger.audience, ['trigger', 'audience']);
+    try {
+      CronExpressionParser.parse(trigger.cron, { tz: 'UTC', strict: false });
+      if (trigger.cron.trim().split(/\s+/).length !== 5) throw new Error('expected 5 fields: minute hour day-of-month month day-of-week');
+    } catch (error) {
+      issues.push({ path: ['trigger', 'schedule'], reason: `not a cron schedule: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  segment(journey.entry.segment, ['entry', 'segment']);
+  journey.exit.forEach((exit, index) => {
+    if (exit.kind === 'segment') segment(exit.segment, ['exit', index, 'segment']);
+    else filter(exit.event, exit.where, ['exit', index]);
+  });
+  if (journey.goal) filter(journey.goal.event, journey.goal.where, ['goal']);
+
+  journey.steps.forEach((step, index) => checkStep(journey, step, ['steps', index], context, issues, segment));
+  issues.push(...unreachableSteps(journey), ...loopsWithoutWait(journey));
+  return issues;
+}
+
+/** Experiment keys must be unique across journeys: two journeys sharing one would mix their exposures. */
+export function checkExperimentKeys(journeys: readonly { journey: Journey; file: string }[]): { file: string; issue: PathIssue }[] {
+  const seen = new Map<string, string>();
+  const problems: { file: string; issue: PathIssue }[] = [];
+  for (const { journey, file } of journeys) {
+    journey.steps.forEach((step, index) => {
+      if (step.kind !== 'split') return;
+      const first = seen.get(step.experiment);
+      if (first !== undefined) {
+        problems.push({ file, issue: { path: ['steps', index, 'split', 'experiment'], reason: `experiment "${step.experiment}" is already used in ${first}; each experiment belongs to one split` } });
+      } else {
+        seen.set(step.experiment, `${journey.id} (${file})`);
+      }
+    });
+  }
+  return problems;
+}
+
+function checkStep(
+  journey: Journey,
+  step: Step,
+  path: SourcePath,
+  context: JourneyCheckContext,
+  issues: PathIssue[],
+  segment: (id: string | undefined, path: SourcePath) => void,
+): void {
+  const target = (id: string | undefined, where: SourcePath): void => {
+    if (id !== undefined && id !== '' && !journey.byId.has(id)) issues.push({ path: where, reason: `no step with id "${id}" in this journey` });
+  };
+  switch (step.kind) {
+    case 'wait':
+    case 'update':
+      target(step.next, [...path, 'next']);
+      return;
+    case 'send': {
+      target(step.next, [...path, 'next']);
+      const files = context.templateFiles(step.template);
+      if (!files) {
+        issues.push({ path: [...path, 'send', 'template'], reason: `no template folder templates/${step.template}/` });
+        return;
+      }
+      const channels = [step.channel, ...step.fallback];
+      step.fallback.forEach((channel, index) => {
+        if (channel === step.channel || step.fallback.indexOf(channel) !== index) {
+          issues.push({ path: [...path, 'send', 'fallback', index], reason: `fallback channel ${channel} is already tried before` });
+        }
+      });
+      for (const channel of new Set(channels)) {
+        const missing = TEMPLATE_FILES[channel].filter((name) => !files.has(name));
+        if (missing.length > 0) {
+          issues.push({
+            path: [...path, 'send', step.fallback.includes(channel) && channel !== step.channel ? 'fallback' : 'channel'],
+            reason: `template ${step.template} cannot send ${channel}: missing ${missing.join(', ')}`,
+          });
+        }
+      }
+      return;
+    }
+    case 'split': {
+      const ids = new Set<string>();
+      step.variants.forEach((variant, index) => {
+        const where = [...path, 'split', 'variants', index];
+        if (ids.has(variant.id)) issues.push({ path: [...where, 'id'], reason: `duplicate variant id "${variant.id}"` });
+        ids.add(variant.id);
+        if (variant.next === '') issues.push({ path: where, reason: 'the split is the last step: give this variant a next step' });
+        target(variant.next, [...where, 'next']);
+      });
+      if (step.variants.every((variant) => variant.weight === 0)) issues.push({ path: [...path, 'split', 'variants'], reason: 'at least one variant needs a weight above 0' });
+      return;
+    }
+    case 'branch': {
+      target(step.then, [...path, 'branch', 'then']);
+      target(step.else, [...path, 'branch', 'else']);
+      if (step.condition.kind === 'segment') segment(step.condition.segment, [...path, 'branch', 'segment']);
+      else {
+        const sent = journey.byId.get(step.condition.step);
+        if (!sent || sent.kind !== 'send') {
+          issues.push({ path: [...path, 'branch', step.condition.type], reason: `"${step.condition.step}" is not a send step of this journey` });
+        }
+      }
+      return;
+    }
+    case 'end':
+      return;
+    default: {
+      const unreachable: never = step;
+      throw new Error(`unknown step ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** The steps a step can continue with. */
+export function successors(step: Step): string[] {
+  const targets: (string | undefined)[] = (() => {
+    switch (step.kind) {
+      case 'wait':
+      case 'send':
+      case 'update':
+        return [step.next];
+      case 'split':
+        return step.variants.map((variant) => variant.next);
+      case 'branch':
+        return [step.then, step.else];
+      case 'end':
+        return [];
+      default: {
+        const unreachable: never = step;
+        throw new Error(`unknown step ${JSON.stringify(unreachable)}`);
+      }
+    }
+  })();
+  return targets.filter((id): id is string => id !== undefined && id !== '');
+}
+
+/** Steps that pause the run until time passes (so a loop through one cannot spin). */
+export function waits(step: Step): boolean {
+  return step.kind === 'wait' || (step.kind === 'branch' && step.condition.kind === 'engagement');
+}
+
+function unreachableSteps(journey: Journey): PathIssue[] {
+  const reached = new Set<string>();
+  const stack = journey.steps[0] ? [journey.steps[0].id] : [];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (reached.has(id)) continue;
+    reached.add(id);
+    const step = journey.byId.get(id);
+    if (step) stack.push(...successors(step));
+  }
+  return journey.steps.flatMap((step, index) =>
+    reached.has(step.id) ? [] : [{ path: ['steps', index], reason: `step "${step.id}" can never be reached (no step leads to it)` }],
+  );
+}
+
+/** A cycle through steps none of which waits would run forever inside one message. */
+function loopsWithoutWait(journey: Journey): PathIssue[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const issues: PathIssue[] = [];
+  const visit = (id: string): void => {
+    const step = journey.byId.get(id);
+    if (!step || waits(step) || state.get(id) === 'done') return;
+    if (state.get(id) === 'open') {
+      issues.push({ path: ['steps', journey.steps.indexOf(step)], reason: `the loop through step "${id}" has no wait; add a wait step to it` });
+      return;
+    }
+    state.set(id, 'open');
+    for (const next of successors(step)) visit(next);
+    state.set(id, 'done');
+  };
+  for (const step of journey.steps) visit(step.id);
+  return issues;
+}

@@ -1,0 +1,7 @@
+/** JSON Schema of a journey file for editor completion, from the same zod schemas that parse it. */
+import { z } from 'zod';
+import { journeyFileSchema } from './ast.js';
+
+export function journeysJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(journeyFileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
