@@ -4,7 +4,7 @@
  * scheduled journeys' audiences). Never on a hot path.
  */
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { profileSchema, type Profile } from '../profiles/schema.js';
+import { emptyProfile, profileSchema, type Profile } from '../profiles/schema.js';
 import { PROFILE_SK, withoutStorageAttributes } from './table.js';
 
 export interface ScannedProfiles {
@@ -35,7 +35,9 @@ export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string, sli
         }),
       );
       for (const item of page.Items ?? []) {
-        const parsed = profileSchema.safeParse(withoutStorageAttributes(item));
+        // The store leaves attributes at their empty value out of the item (DynamoProfileStore):
+        // they read back as the empty profile's, which the item's own attributes then override.
+        const parsed = profileSchema.safeParse({ ...emptyProfile('', ''), ...withoutStorageAttributes(item) });
         if (parsed.success) yield parsed.data;
         else invalid++;
       }
