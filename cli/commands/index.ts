@@ -6,6 +6,7 @@ import { registerRefresh } from './refresh.js';
 import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerProfile } from './profile.js';
+import { registerPreview } from './preview.js';
 import { registerServe } from './serve.js';
 import { registerSchema } from './schema.js';
 import { registerSegment } from './segment.js';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerRfm(program);
   registerClv(program);
   registerRefresh(program);
+  registerPreview(program);
   registerStats(program);
   registerAssign(program);
 }

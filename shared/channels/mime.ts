@@ -25,14 +25,18 @@ export async function composeMime(email: MimeEmail): Promise<Buffer> {
     text: email.text,
     html: email.html,
     date: email.date,
-    list: { unsubscribe: email.unsubscribe.mailto ? [email.unsubscribe.url, mailtoUri(email.unsubscribe.mailto)] : email.unsubscribe.url },
-    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: {
+      // Prepared: ASCII already, and each URI must stay whole inside its <> (no encoding, no folding mid-URI).
+      'List-Unsubscribe': { prepared: true, value: listUnsubscribe(email.unsubscribe) },
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
     textEncoding: 'quoted-printable',
   });
   return composer.compile().build();
 }
 
-/** nodemailer wraps each list URL in <>; a bare address needs its scheme. */
-function mailtoUri(mailto: string): string {
-  return mailto.startsWith('mailto:') ? mailto : `mailto:${mailto}`;
+function listUnsubscribe(unsubscribe: MimeEmail['unsubscribe']): string {
+  const uris = [unsubscribe.url];
+  if (unsubscribe.mailto) uris.push(unsubscribe.mailto.startsWith('mailto:') ? unsubscribe.mailto : `mailto:${unsubscribe.mailto}`);
+  return uris.map((uri) => `<${uri}>`).join(', ');
 }

@@ -30,9 +30,9 @@ export type RenderResult =
   | { ok: false; reason: 'missing_variable'; variable: string }
   | { ok: false; reason: 'missing_template'; detail: string };
 
-/** What templates may name: the customer (profile paths), the step's vars and the unsubscribe link. */
+/** What templates may name: the customer's profile (its paths), the step's vars and the unsubscribe link. */
 export interface RenderContext {
-  customer: Record<string, unknown>;
+  profile: Record<string, unknown>;
   vars: Record<string, string | number | boolean>;
   unsubscribe_url?: string;
 }
@@ -131,18 +131,20 @@ export async function loadTemplates(templatesDir: string): Promise<TemplateSet> 
 
 /** The render context of a customer: profile paths a template may name, only those the profile has. */
 export function renderContext(profile: Profile, request: Pick<SendRequest, 'vars'>, unsubscribeUrl?: string): RenderContext {
-  const customer: Record<string, unknown> = {
+  // Addresses and consent stay out: a template has no business printing them.
+  const view: Record<string, unknown> = {
     id: profile.id,
     name: withoutUndefined({ first: profile.name.first, last: profile.name.last }),
     traits: profile.traits,
     recommendations: profile.recommendations,
+    cart: { value: profile.cart.value, items: profile.cart.items.map((item) => ({ productId: item.productId, quantity: item.quantity, price: item.price })) },
+    orders: { count: profile.orders.count },
   };
-  if (profile.locale) customer.locale = profile.locale;
-  if (profile.timezone) customer.timezone = profile.timezone;
-  if (profile.clv) customer.clv = { tier: profile.clv.tier };
-  if (profile.rfm) customer.rfm = { segment: profile.rfm.segment };
-  if (profile.cart.items.length > 0) customer.cart = { value: profile.cart.value, items: profile.cart.items.map((item) => ({ productId: item.productId, quantity: item.quantity, price: item.price })) };
-  return { customer, vars: request.vars, ...(unsubscribeUrl ? { unsubscribe_url: unsubscribeUrl } : {}) };
+  if (profile.locale) view.locale = profile.locale;
+  if (profile.timezone) view.timezone = profile.timezone;
+  if (profile.clv) view.clv = { tier: profile.clv.tier };
+  if (profile.rfm) view.rfm = { segment: profile.rfm.segment };
+  return { profile: view, vars: request.vars, ...(unsubscribeUrl ? { unsubscribe_url: unsubscribeUrl } : {}) };
 }
 
 function withoutUndefined(record: Record<string, string | undefined>): Record<string, string> {
@@ -154,7 +156,7 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** liquidjs raises UndefinedVariableError ("undefined variable: customer.name.first, line:1, col:7"). */
+/** liquidjs raises UndefinedVariableError ("undefined variable: profile.name.first, line:1, col:7"). */
 function undefinedVariable(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
   const chain: unknown[] = [error, (error as { originalError?: unknown }).originalError];

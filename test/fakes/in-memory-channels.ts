@@ -95,7 +95,7 @@ export class InMemorySuppressionList implements SuppressionList {
     return this.entries.has(address.trim().toLowerCase());
   }
 
-  async suppress(address: string, reason: SuppressionReason): Promise<void> {
+  async suppress(address: string, reason: SuppressionReason, _at?: string): Promise<void> {
     this.entries.set(address.trim().toLowerCase(), reason);
   }
 }

@@ -163,7 +163,7 @@ describe('decideSend: 5 render', () => {
     const profile = consentingProfile();
     delete profile.name.first;
     const h = sendHarness({ profile });
-    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'missing_variable', detail: 'customer.name.first' });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'missing_variable', detail: 'profile.name.first' });
     expect(h.email.sent).toHaveLength(0);
   });
 

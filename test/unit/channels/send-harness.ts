@@ -19,11 +19,11 @@ import {
 } from '../../fakes/in-memory-channels.js';
 
 export const TEMPLATES = {
-  'welcome/subject.liquid': 'Hello {{ customer.name.first }}',
-  'welcome/html.liquid': '<p>Hi {{ customer.name.first }}, use {{ vars.code | default: "no code" }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>',
-  'welcome/text.liquid': 'Hi {{ customer.name.first }}, use {{ vars.code | default: "no code" }}\nUnsubscribe: {{ unsubscribe_url }}',
-  'welcome/sms.liquid': 'Merhaba {{ customer.name.first }}! Kod: {{ vars.code | default: "YOK" }}',
-  'welcome/push.title.liquid': 'Hi {{ customer.name.first }}',
+  'welcome/subject.liquid': 'Hello {{ profile.name.first }}',
+  'welcome/html.liquid': '<p>Hi {{ profile.name.first }}, use {{ vars.code | default: "no code" }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>',
+  'welcome/text.liquid': 'Hi {{ profile.name.first }}, use {{ vars.code | default: "no code" }}\nUnsubscribe: {{ unsubscribe_url }}',
+  'welcome/sms.liquid': 'Merhaba {{ profile.name.first }}! Kod: {{ vars.code | default: "YOK" }}',
+  'welcome/push.title.liquid': 'Hi {{ profile.name.first }}',
   'welcome/push.body.liquid': 'Your code: {{ vars.code | default: "none" }}',
 };
 
