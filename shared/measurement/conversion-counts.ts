@@ -21,9 +21,3 @@ export function checkConversionCounts(counts: ConversionCounts, label: string): 
     throw new RangeError(`${label}: conversions (${conversions}) exceed assigned customers (${assigned})`);
   }
 }
-
-/** Observed conversion rate; requires assigned ≥ 1. */
-export function conversionRate(counts: ConversionCounts): number {
-  if (counts.assigned < 1) throw new RangeError('conversion rate needs at least one assigned customer');
-  return counts.conversions / counts.assigned;
-}

@@ -30,17 +30,17 @@ export interface VerdictInput {
   alpha?: number;
 }
 
-export function hasMinimumSample(control: ConversionCounts, variant: ConversionCounts): boolean {
-  return (
-    control.assigned >= MINIMUM_SAMPLE.assignedPerArm &&
-    variant.assigned >= MINIMUM_SAMPLE.assignedPerArm &&
-    control.conversions + variant.conversions >= MINIMUM_SAMPLE.conversionsInBothArms
-  );
-}
-
 export function verdictFor(input: VerdictInput): Verdict {
   const { control, variant, z, adjustedPValue, alpha = 0.05 } = input;
   if (!hasMinimumSample(control, variant)) return 'not_enough_data';
   if (!(adjustedPValue < alpha)) return 'inconclusive';
   return z < 0 ? 'winner' : 'loser';
+}
+
+function hasMinimumSample(control: ConversionCounts, variant: ConversionCounts): boolean {
+  return (
+    control.assigned >= MINIMUM_SAMPLE.assignedPerArm &&
+    variant.assigned >= MINIMUM_SAMPLE.assignedPerArm &&
+    control.conversions + variant.conversions >= MINIMUM_SAMPLE.conversionsInBothArms
+  );
 }
