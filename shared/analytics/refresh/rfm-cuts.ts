@@ -61,7 +61,7 @@ export function fitRfmCuts(customers: readonly RfmInputs[]): RfmCuts {
   };
 }
 
-export function scoreRfm(cuts: RfmCuts, customer: RfmInputs): Rfm {
+export function scoreRfm(cuts: Pick<RfmCuts, 'recency' | 'frequency' | 'monetary'>, customer: RfmInputs): Rfm {
   // Recency is reversed as in rfm.ts: the most recent fifth scores 5.
   const r = (6 - scoreOf(cuts.recency, customer.recency, customer.id)) as Score;
   const f = scoreOf(cuts.frequency, customer.frequency, customer.id);

@@ -16,14 +16,14 @@ import type { CustomerMessage } from '../../events/messages.js';
 import { isAnonymousCustomerId } from '../../identity/customer-id.js';
 import type { EventQueue } from '../../ports.js';
 import type { Clv, Profile, Rfm } from '../../profiles/schema.js';
-import { customerBaskets, DEFAULT_RECOMMENDATIONS, recommendFor } from '../recommendations.js';
+import { customerBaskets, DEFAULT_RECOMMENDATIONS, recommendFor, type PurchasedOrder } from '../recommendations.js';
 import { dayNumber } from '../../profiles/time-buckets.js';
 import { readArtifact, refreshModelSchema, type RefreshModel } from './artifacts.js';
 import { clvOf } from './clv-scores.js';
 import { asOfDay, type SliceRun } from './plan.js';
 import type { CustomerScan, RefreshArtifacts } from './ports.js';
 import { purchaseHistory } from './purchase-history.js';
-import { scoreRfm, type RfmCuts } from './rfm-cuts.js';
+import { scoreRfm } from './rfm-cuts.js';
 
 export interface ScoreInput extends SliceRun {
   modelKey: string;
@@ -58,7 +58,7 @@ export async function scoreSlice(
 ): Promise<ScoreResult> {
   const model = await readArtifact(deps.artifacts, input.modelKey, refreshModelSchema);
   const day = asOfDay(input);
-  const orders = [];
+  const orders: PurchasedOrder[] = [];
   for await (const order of deps.scan.orders(input)) if (dayNumber(order.at) <= day) orders.push(order);
   const bought = customerBaskets(orders, Infinity);
 
@@ -110,7 +110,7 @@ function scoresOf(model: RefreshModel, profile: Profile, day: number, bought: re
   if (history === undefined && isAnonymousCustomerId(profile.id)) return undefined;
   const scores: Scores = { recommendations: recommendFor(model.recommender, bought, n) };
   if (history === undefined) return scores;
-  if (model.rfm) scores.rfm = scoreRfm(model.rfm as RfmCuts, { id: profile.id, ...history });
+  if (model.rfm) scores.rfm = scoreRfm(model.rfm, { id: profile.id, ...history });
   if (model.clv.status === 'fitted') scores.clv = clvOf(model.clv, model.clv.tiers, history);
   return scores;
 }

@@ -5,7 +5,7 @@
  * exceed a Step Functions payload — and the phase returns its key with a few counts.
  */
 import { dayNumber } from '../../profiles/time-buckets.js';
-import { coPurchasesToJson, countCoPurchases, customerBaskets } from '../recommendations.js';
+import { coPurchasesToJson, countCoPurchases, customerBaskets, type PurchasedOrder } from '../recommendations.js';
 import { summaryKey, type SliceSummary } from './artifacts.js';
 import { asOfDay, type SliceRun } from './plan.js';
 import type { CustomerScan, RefreshArtifacts } from './ports.js';
@@ -54,7 +54,7 @@ export async function summarizeSlice(
     columns.repeatMean.push(history.repeatMean);
   }
 
-  const orders = [];
+  const orders: PurchasedOrder[] = [];
   for await (const order of deps.scan.orders(run)) if (dayNumber(order.at) <= day) orders.push(order);
   const coPurchases = coPurchasesToJson(countCoPurchases(customerBaskets(orders).values()));
 

@@ -1,0 +1,86 @@
+/** `sadakat refresh` in-process: bad input named, a small data folder refreshed. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerRefresh } from '../../../cli/commands/refresh.js';
+import { UserError } from '../../../cli/errors.js';
+import { loadCampaign } from '../../../shared/config/campaign.js';
+import { localProcessDeps } from '../../../shared/local/local-handlers.js';
+import { startLocalRuntime } from '../../../shared/local/runtime.js';
+import { systemClock } from '../../../shared/ports.js';
+import { importOrders } from '../../../shared/profiles/import-orders.js';
+
+async function sadakat(...args: string[]): Promise<{ stdout: string; error?: unknown }> {
+  let stdout = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
+  registerRefresh(program);
+  try {
+    await program.parseAsync(['node', 'sadakat', ...args]);
+    return { stdout };
+  } catch (error) {
+    return { stdout, error };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+describe('sadakat refresh', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'sadakat-refresh-cli-'));
+    const runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock: systemClock });
+    try {
+      const orders = ['u1', 'u2', 'u3'].map((customerId, i) => ({
+        customerId,
+        timestamp: `2026-0${i + 1}-10T10:00:00Z`,
+        amount: 10 * (i + 1),
+        orderId: `o${i}`,
+        products: [{ productId: i === 0 ? 'a' : 'b', quantity: 1, price: 10 }],
+      }));
+      await importOrders(localProcessDeps(runtime, await loadCampaign('campaign'), systemClock), orders);
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('refreshes the data folder and reports why CLV was skipped', async () => {
+    // Act
+    const { stdout, error } = await sadakat('refresh', '--data-dir', dataDir, '--as-of', '2026-10-01', '--format', 'json');
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(JSON.parse(stdout)).toMatchObject({ asOf: '2026-10-01', profiles: 3, customers: 3, changed: 3, clv: { status: 'not_enough_data' } });
+  });
+
+  it('says there is nothing to refresh in a folder without data', async () => {
+    // Prepare
+    const empty = await mkdtemp(join(tmpdir(), 'sadakat-refresh-empty-'));
+
+    // Act
+    const { error } = await sadakat('refresh', '--data-dir', empty);
+
+    // Assess
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/no data in/);
+    await rm(empty, { recursive: true, force: true });
+  });
+
+  it('refuses an --as-of that is not a calendar date', async () => {
+    // Act
+    const { error } = await sadakat('refresh', '--data-dir', dataDir, '--as-of', '2026-02-30');
+
+    // Assess
+    expect((error as { code?: string }).code).toBe('commander.invalidArgument');
+  });
+});
