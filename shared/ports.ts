@@ -21,6 +21,8 @@ export class VersionConflictError extends Error {
 
 export interface ProfileStore {
   getProfile(customerId: string): Promise<Profile | undefined>;
+  /** Many profiles at once (strongly consistent), keyed by customer id; missing ones are absent. */
+  getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>>;
   /**
    * Writes `profile` with `version = expectedVersion + 1` (or 0 for a new one), conditional on
    * the stored version still being `expectedVersion` (or on no profile existing when undefined).
@@ -57,8 +59,10 @@ export interface OrderLedger {
    */
   claimOrder(order: OrderRecord): Promise<{ status: 'new' | 'pending' | 'applied'; receipt: WriteReceipt }>;
   markOrderApplied(customerId: string, orderId: string): Promise<WriteReceipt>;
-  /** Bulk import of historical orders, already reflected in the profile: written `applied`. */
-  putAppliedOrders(orders: OrderRecord[]): Promise<WriteReceipt>;
+  /** Batched unconditional puts with each order's own status (bulk import; copies at a merge). */
+  putOrders(orders: OrderRecord[]): Promise<WriteReceipt>;
+  /** Many orders by key at once (strongly consistent); those that do not exist are absent. */
+  getOrders(keys: readonly { customerId: string; orderId: string }[]): Promise<OrderRecord[]>;
   listOrders(customerId: string): Promise<OrderRecord[]>;
 }
 

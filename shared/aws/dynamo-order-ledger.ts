@@ -16,6 +16,7 @@ import type { OrderLedger, OrderRecord, WriteReceipt } from '../ports.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed, itemOfFailedCheck } from './conditional-check.js';
 import { ORDER_SK_PREFIX, customerPartition, orderKey, withoutStorageAttributes } from './table.js';
+import { batchGetItems } from './batch-get.js';
 import { defaultBackoff, retryUnprocessed, type BackoffOptions } from './unprocessed-retry.js';
 
 /** BatchWriteItem's limit per request. */
@@ -78,14 +79,14 @@ export class DynamoOrderLedger implements OrderLedger {
   }
 
   /** Orders repeated in `orders` are written once (the last one wins): a batch may not name a key twice. */
-  async putAppliedOrders(orders: OrderRecord[]): Promise<WriteReceipt> {
+  async putOrders(orders: OrderRecord[]): Promise<WriteReceipt> {
     const unique = [...new Map(orders.map((order) => [`${order.customerId}\u0000${order.orderId}`, order])).values()];
     let units = 0;
     for (let start = 0; start < unique.length; start += BATCH_WRITE_LIMIT) {
       const chunk = unique.slice(start, start + BATCH_WRITE_LIMIT);
       const requests: BatchRequests = {
         [this.tableName]: chunk.map((order) => ({
-          PutRequest: { Item: { ...orderKey(order.customerId, order.orderId), ...order, status: 'applied' } },
+          PutRequest: { Item: { ...orderKey(order.customerId, order.orderId), ...order } },
         })),
       };
       await retryUnprocessed(
@@ -103,6 +104,16 @@ export class DynamoOrderLedger implements OrderLedger {
       );
     }
     return { capacityUnits: units };
+  }
+
+  async getOrders(keys: readonly { customerId: string; orderId: string }[]): Promise<OrderRecord[]> {
+    const items = await batchGetItems(
+      this.doc,
+      this.tableName,
+      keys.map((key) => orderKey(key.customerId, key.orderId)),
+      { operation: 'BatchGetItem of orders', backoff: this.backoff },
+    );
+    return items.map((item) => withoutStorageAttributes(item) as unknown as OrderRecord);
   }
 
   async listOrders(customerId: string): Promise<OrderRecord[]> {

@@ -7,6 +7,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { VersionConflictError, type ProfileStore, type WriteReceipt } from '../ports.js';
 import { isDeepStrictEqual } from 'node:util';
 import { emptyProfile, profileSchema, type Profile } from '../profiles/schema.js';
+import { batchGetItems } from './batch-get.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { expiryShardKey, profileKey, withoutStorageAttributes } from './table.js';
@@ -42,13 +43,17 @@ export class DynamoProfileStore implements ProfileStore {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: profileKey(customerId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const parsed = profileSchema.safeParse({ ...STORAGE_DEFAULTS, ...withoutStorageAttributes(Item) });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new CorruptProfileError(customerId, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    return Item ? profileFromItem(customerId, Item) : undefined;
+  }
+
+  async getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>> {
+    const items = await batchGetItems(this.doc, this.tableName, customerIds.map(profileKey), { operation: 'BatchGetItem of profiles' });
+    const profiles = new Map<string, Profile>();
+    for (const item of items) {
+      const customerId = String(item.id);
+      profiles.set(customerId, profileFromItem(customerId, item));
     }
-    return parsed.data;
+    return profiles;
   }
 
   async putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
@@ -72,6 +77,15 @@ export class DynamoProfileStore implements ProfileStore {
       throw error;
     }
   }
+}
+
+function profileFromItem(customerId: string, item: Record<string, unknown>): Profile {
+  const parsed = profileSchema.safeParse({ ...STORAGE_DEFAULTS, ...withoutStorageAttributes(item) });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CorruptProfileError(customerId, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
 }
 
 interface UpdateParts {

@@ -46,7 +46,7 @@ export async function mergeAnonymousIntoUser(deps: MergeDeps, anonymousId: strin
 
   const orders = await deps.orders.listOrders(anonymousProfileId);
   if (orders.length > 0) {
-    const copied = await deps.orders.putAppliedOrders(
+    const copied = await deps.orders.putOrders(
       orders.map((order) => ({ ...order, customerId: userId, status: 'applied' as const })),
     );
     capacityUnits += copied.capacityUnits;

@@ -56,68 +56,108 @@ export function derivedOrderId(order: HistoricalOrder): string {
   return `imp-${digest.slice(0, 24)}`;
 }
 
-/** Imports orders grouped by customer, `concurrency` customers at a time. */
+/** Customers per round trip: their orders and profiles are read and written in batches. */
+const CUSTOMERS_PER_CHUNK = 100;
+
+/**
+ * Imports orders grouped by customer, a chunk of customers at a time: one batched read of the
+ * chunk's order ids and profiles, one batched `pending` write, one conditional profile write per
+ * customer (`concurrency` at a time), one batched `applied` write — about 1.3 requests per
+ * customer instead of 5.
+ */
 export async function importOrders(
   deps: ImportDeps,
   orders: Iterable<HistoricalOrder>,
   options: { concurrency?: number; onProgress?: (customersDone: number, customersTotal: number) => void } = {},
 ): Promise<ImportSummary> {
-  const byCustomer = new Map<string, OrderRecord[]>();
+  const byCustomer = new Map<string, Map<string, OrderRecord>>();
+  let duplicatesInInput = 0;
   for (const order of orders) {
+    const orderId = order.orderId ?? derivedOrderId(order);
     const record: OrderRecord = {
       customerId: order.customerId,
-      orderId: order.orderId ?? derivedOrderId(order),
+      orderId,
       at: new Date(order.timestamp).toISOString(),
       amount: order.amount,
       products: order.products ?? [],
-      messageId: `import:${order.orderId ?? derivedOrderId(order)}`,
+      messageId: `import:${orderId}`,
       status: 'pending',
     };
-    const list = byCustomer.get(order.customerId);
-    if (list) list.push(record);
-    else byCustomer.set(order.customerId, [record]);
+    const customerOrders = byCustomer.get(order.customerId) ?? new Map<string, OrderRecord>();
+    if (customerOrders.has(orderId)) duplicatesInInput++;
+    else customerOrders.set(orderId, record);
+    byCustomer.set(order.customerId, customerOrders);
   }
 
-  const summary: ImportSummary = { customers: byCustomer.size, ordersImported: 0, ordersSkipped: 0, capacityUnits: 0 };
-  const queue = [...byCustomer.entries()];
+  const summary: ImportSummary = { customers: byCustomer.size, ordersImported: 0, ordersSkipped: duplicatesInInput, capacityUnits: 0 };
+  const customers = [...byCustomer.entries()].map(([customerId, list]) => ({ customerId, orders: [...list.values()] }));
   let done = 0;
-  const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const result = await importCustomer(deps, next[0], next[1]);
-      summary.ordersImported += result.imported;
-      summary.ordersSkipped += result.skipped;
-      summary.capacityUnits += result.capacityUnits;
-      options.onProgress?.(++done, summary.customers);
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  for (let start = 0; start < customers.length; start += CUSTOMERS_PER_CHUNK) {
+    const chunk = customers.slice(start, start + CUSTOMERS_PER_CHUNK);
+    const result = await importChunk(deps, chunk, options.concurrency ?? 16);
+    summary.ordersImported += result.imported;
+    summary.ordersSkipped += result.skipped;
+    summary.capacityUnits += result.capacityUnits;
+    done += chunk.length;
+    options.onProgress?.(done, summary.customers);
+  }
   return summary;
 }
 
-async function importCustomer(
+interface CustomerOrders {
+  customerId: string;
+  orders: OrderRecord[];
+}
+
+async function importChunk(
   deps: ImportDeps,
-  customerId: string,
-  incoming: OrderRecord[],
+  chunk: readonly CustomerOrders[],
+  concurrency: number,
 ): Promise<{ imported: number; skipped: number; capacityUnits: number }> {
-  const existing = new Map((await deps.orders.listOrders(customerId)).map((order) => [order.orderId, order]));
-  const seen = new Set<string>();
-  const fresh = incoming.filter((order) => {
-    if (existing.has(order.orderId) || seen.has(order.orderId)) return false;
-    seen.add(order.orderId);
-    return true;
+  const stored = await deps.orders.getOrders(chunk.flatMap(({ orders }) => orders));
+  const storedStatus = new Map(stored.map((order) => [`${order.customerId}\u0000${order.orderId}`, order.status]));
+  const statusOf = (order: OrderRecord) => storedStatus.get(`${order.customerId}\u0000${order.orderId}`);
+
+  const plans = chunk.map(({ customerId, orders }) => {
+    const fresh = orders.filter((order) => statusOf(order) === undefined);
+    // `pending` from an interrupted earlier import of the same orders: applied below unless
+    // the profile's ring says that import got as far as the profile write.
+    const interrupted = orders.filter((order) => statusOf(order) === 'pending');
+    return { customerId, fresh, toApply: [...interrupted, ...fresh], skipped: orders.length - fresh.length - interrupted.length };
   });
-  const interrupted = [...existing.values()].filter((order) => order.status === 'pending');
+  let capacityUnits = (await deps.orders.putOrders(plans.flatMap((plan) => plan.fresh))).capacityUnits;
+
+  const work = plans.filter((plan) => plan.toApply.length > 0);
+  const profiles = await deps.profiles.getProfiles(work.map((plan) => plan.customerId));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, work.length) }, async () => {
+      for (let index = next++; index < work.length; index = next++) {
+        const plan = work[index];
+        if (plan) capacityUnits += await writeProfile(deps, plan.customerId, plan.toApply, profiles.get(plan.customerId));
+      }
+    }),
+  );
+
+  capacityUnits += (await deps.orders.putOrders(work.flatMap((plan) => plan.toApply.map((order) => ({ ...order, status: 'applied' as const }))))).capacityUnits;
+  return {
+    imported: work.reduce((sum, plan) => sum + plan.toApply.length, 0),
+    skipped: plans.reduce((sum, plan) => sum + plan.skipped, 0),
+    capacityUnits,
+  };
+}
+
+/** Folds the orders into the customer's profile once; `known` is the profile read in the chunk's batch. */
+async function writeProfile(deps: ImportDeps, customerId: string, toApply: readonly OrderRecord[], known: Profile | undefined): Promise<number> {
+  const marker = recentId('i', toApply.map((order) => order.orderId).sort().join('\n'));
+  const ordered = [...toApply].sort((a, b) => a.at.localeCompare(b.at));
   let capacityUnits = 0;
-  if (fresh.length > 0) capacityUnits += (await deps.orders.putAppliedOrders(fresh.map((o) => ({ ...o, status: 'pending' })))).capacityUnits;
-
-  const toApply = [...interrupted, ...fresh];
-  if (toApply.length === 0) return { imported: 0, skipped: incoming.length, capacityUnits };
-  const marker = recentId('i', toApply.map((o) => o.orderId).sort().join('\n'));
-
+  let first = true;
   await withVersionRetry(async () => {
-    const stored = await deps.profiles.getProfile(customerId);
+    // The batched read serves the first attempt; a lost race re-reads this one profile.
+    const stored = first ? known : await deps.profiles.getProfile(customerId);
+    first = false;
     if (stored?.recentIds.includes(marker)) return;
-    const ordered = [...toApply].sort((a, b) => a.at.localeCompare(b.at));
     const start: Profile = stored ?? emptyProfile(customerId, ordered[0]?.at ?? deps.clock.now().toISOString());
     let profile = start;
     for (const order of ordered) {
@@ -129,9 +169,7 @@ async function importCustomer(
     const after = deps.segments ? applySegmentMemberships(deps.segments, stored, profile, deps.clock.now()).profile : profile;
     capacityUnits += (await deps.profiles.putProfile(after, stored?.version)).receipt.capacityUnits;
   });
-
-  capacityUnits += (await deps.orders.putAppliedOrders(toApply.map((o) => ({ ...o, status: 'applied' })))).capacityUnits;
-  return { imported: toApply.length, skipped: incoming.length - fresh.length, capacityUnits };
+  return capacityUnits;
 }
 
 function orderEvent(order: OrderRecord): NormalizedEvent {

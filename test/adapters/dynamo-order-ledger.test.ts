@@ -105,35 +105,35 @@ describe('DynamoOrderLedger', () => {
     });
   });
 
-  describe('putAppliedOrders', () => {
-    it('writes orders applied in batches of at most 25', async () => {
+  describe('putOrders', () => {
+    it('writes orders with their own status in batches of at most 25', async () => {
       // Prepare
       context.mock.on(BatchWriteCommand).resolves({ ConsumedCapacity: [{ TableName: TABLE, CapacityUnits: 25 }] });
       const orders = Array.from({ length: 60 }, (_, index) => order(`o-${index}`));
 
       // Act
-      const receipt = await ledger.putAppliedOrders(orders);
+      const receipt = await ledger.putOrders(orders);
 
       // Assess
       const sizes = context.mock.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]?.length);
       expect(sizes).toEqual([25, 25, 10]);
       const first = context.mock.commandCalls(BatchWriteCommand)[0]!.args[0].input;
       expect(first.ReturnConsumedCapacity).toBe('TOTAL');
-      expect(first.RequestItems?.[TABLE]?.[0]).toEqual({ PutRequest: { Item: { PK: 'C#c-1', SK: 'O#o-0', ...order('o-0'), status: 'applied' } } });
+      expect(first.RequestItems?.[TABLE]?.[0]).toEqual({ PutRequest: { Item: { PK: 'C#c-1', SK: 'O#o-0', ...order('o-0') } } });
       expect(receipt.capacityUnits).toBe(75);
     });
 
     it('resends exactly the unprocessed items until none is left', async () => {
       // Prepare
       const orders = [order('o-1'), order('o-2'), order('o-3')];
-      const leftOver = [{ PutRequest: { Item: { PK: 'C#c-1', SK: 'O#o-3', ...order('o-3'), status: 'applied' } } }];
+      const leftOver = [{ PutRequest: { Item: { PK: 'C#c-1', SK: 'O#o-3', ...order('o-3') } } }];
       context.mock
         .on(BatchWriteCommand)
         .resolvesOnce({ UnprocessedItems: { [TABLE]: leftOver }, ConsumedCapacity: [{ TableName: TABLE, CapacityUnits: 2 }] })
         .resolves({ ConsumedCapacity: [{ TableName: TABLE, CapacityUnits: 1 }] });
 
       // Act
-      const receipt = await ledger.putAppliedOrders(orders);
+      const receipt = await ledger.putOrders(orders);
 
       // Assess
       expect(context.mock).toHaveReceivedCommandTimes(BatchWriteCommand, 2);
@@ -147,7 +147,7 @@ describe('DynamoOrderLedger', () => {
       context.mock.on(BatchWriteCommand).resolves({ UnprocessedItems: { [TABLE]: leftOver } });
 
       // Act
-      const write = ledger.putAppliedOrders([order('o-1')]);
+      const write = ledger.putOrders([order('o-1')]);
 
       // Assess
       await expect(write).rejects.toBeInstanceOf(UnprocessedItemsError);
@@ -159,7 +159,7 @@ describe('DynamoOrderLedger', () => {
       context.mock.on(BatchWriteCommand).resolves({});
 
       // Act
-      await ledger.putAppliedOrders([order('o-1'), { ...order('o-1'), amount: 99 }]);
+      await ledger.putOrders([order('o-1'), { ...order('o-1'), amount: 99 }]);
 
       // Assess
       const items = context.mock.commandCalls(BatchWriteCommand)[0]!.args[0].input.RequestItems?.[TABLE];

@@ -26,6 +26,15 @@ export class InMemoryProfileStore implements ProfileStore {
     return stored ? structuredClone(stored) : undefined;
   }
 
+  async getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>> {
+    const found = new Map<string, Profile>();
+    for (const id of customerIds) {
+      const stored = this.items.get(id);
+      if (stored) found.set(id, structuredClone(stored));
+    }
+    return found;
+  }
+
   async putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
     this.beforePut?.(profile, expectedVersion);
     const stored = this.items.get(profile.id);
@@ -62,7 +71,14 @@ export class InMemoryOrderLedger implements OrderLedger {
     return ONE_UNIT;
   }
 
-  async putAppliedOrders(orders: OrderRecord[]): Promise<WriteReceipt> {
+  async getOrders(keys: readonly { customerId: string; orderId: string }[]): Promise<OrderRecord[]> {
+    return keys.flatMap((key) => {
+      const order = this.items.get(this.key(key.customerId, key.orderId));
+      return order ? [{ ...order }] : [];
+    });
+  }
+
+  async putOrders(orders: OrderRecord[]): Promise<WriteReceipt> {
     for (const order of orders) this.items.set(this.key(order.customerId, order.orderId), { ...order });
     return { capacityUnits: orders.length };
   }
