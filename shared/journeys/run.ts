@@ -1,0 +1,48 @@
+/**
+ * One customer's walk through one journey: the `J#<journeyId>#<runId>` item (DESIGN "Data
+ * model"). Only process-events writes it, always conditional on `version`.
+ */
+import { z } from 'zod';
+
+export const runStatusSchema = z.enum(['active', 'waiting', 'completed', 'exited']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const journeyRunSchema = z.object({
+  journeyId: z.string(),
+  runId: z.string(),
+  customerId: z.string(),
+  status: runStatusSchema,
+  /** The step the run waits at (or last ran); undefined before the first step. */
+  stepId: z.string().optional(),
+  /** When a waiting run is due (ISO); the `due` index sorts by it. */
+  wakeAt: z.string().optional(),
+  /** How many times the run reached each step (loops revisit; part of the send message id). */
+  visits: z.record(z.string(), z.number().int().nonnegative()),
+  experiment: z.string().optional(),
+  variant: z.string().optional(),
+  /** Global holdout: walks the steps, every send skipped and recorded as `holdout`. */
+  holdout: z.boolean(),
+  /** The variant is a control (`holdout: true` in the split): sends skipped from the split on. */
+  controlVariant: z.boolean().optional(),
+  enteredAt: z.string(),
+  /** First send (or skipped holdout send) of the run. */
+  exposedAt: z.string().optional(),
+  /** Message of each send step's latest visit, for engagement branches. */
+  sent: z.record(z.string(), z.object({ messageId: z.string(), at: z.string() })),
+  /** Engagement per send step (clicked implies opened). */
+  engaged: z.record(z.string(), z.object({ opened: z.string().optional(), clicked: z.string().optional() })),
+  convertedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  exitReason: z.string().optional(),
+  updatedAt: z.string(),
+  version: z.number().int().nonnegative(),
+});
+export type JourneyRun = z.infer<typeof journeyRunSchema>;
+
+export function isLive(run: JourneyRun): boolean {
+  return run.status === 'active' || run.status === 'waiting';
+}
+
+export function newRun(journeyId: string, runId: string, customerId: string, holdout: boolean, at: string): JourneyRun {
+  return { journeyId, runId, customerId, status: 'active', visits: {}, holdout, enteredAt: at, sent: {}, engaged: {}, updatedAt: at, version: 0 };
+}
