@@ -1,6 +1,6 @@
 /**
  * The stateless stack: queues with their dead-letter queues, functions, the refresh state
- * machine and its schedule, alarms. It can be destroyed and redeployed at will; everything it
+ * machine, the schedules, alarms. It can be destroyed and redeployed at will; everything it
  * must not lose is in the DataStack and arrives as props.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
@@ -10,6 +10,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { EventPipeline } from './constructs/event-pipeline.js';
+import { ExpiryPass } from './constructs/expiry-pass.js';
 import { IngestApi } from './constructs/ingest-api.js';
 import { NightlyRefresh } from './constructs/nightly-refresh.js';
 import { OperatorAlerts } from './constructs/operator-alerts.js';
@@ -29,6 +30,7 @@ export class PipelineStack extends Stack {
   readonly events: EventPipeline;
   readonly ingest: IngestApi;
   readonly refresh: NightlyRefresh;
+  readonly expiry: ExpiryPass;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -49,5 +51,6 @@ export class PipelineStack extends Stack {
 
     this.ingest = new IngestApi(this, 'Ingest', { table, eventsQueue, writeKeys, alerts });
     this.refresh = new NightlyRefresh(this, 'Refresh', { table, artifacts, eventsQueue, alerts, timeZone: props.timeZone });
+    this.expiry = new ExpiryPass(this, 'Expiry', { table, key, eventsQueue, alerts });
   }
 }

@@ -122,7 +122,7 @@ export class NightlyRefresh extends Construct {
     });
     acknowledgeWildcards(this.stateMachine, [
       ...[plan, summarize, fit, score].map((phase) =>
-        resourceFinding(this, `${phase.function.functionArn}:*`, 'CDK LambdaInvoke grant: the state machine may invoke any version of its own phase function (retries after a deploy).'),
+        resourceFinding(this, `${phase.function.functionArn}:*`, 'CDK LambdaInvoke grant: the state machine may invoke any version or alias of its own phase function, and no other function.'),
       ),
       {
         finding: 'Resource::*',

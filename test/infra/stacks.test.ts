@@ -168,7 +168,7 @@ describe('PipelineStack: functions', () => {
     const functions = resources(pipeline, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties);
 
     // Assess
-    expect(functions.length).toBeGreaterThanOrEqual(6);
+    expect(functions.length).toBeGreaterThanOrEqual(7);
     for (const fn of functions) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -253,6 +253,32 @@ describe('PipelineStack: nightly refresh', () => {
     // Assess
     for (const state of ['PlanRun', 'SummarizeSegments', 'FitModels', 'ScoreSegments']) expect(definition).toContain(state);
     expect(machine).toMatchObject({ TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL' } });
+  });
+});
+
+describe('PipelineStack: segment expiry pass', () => {
+  it('invokes segment-expiry every five minutes, with a timeout shorter than that', () => {
+    // Act
+    const expiry = resources(pipeline, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ExpirySegmentExpiry'));
+
+    // Assess
+    pipeline.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [expiry?.[0], 'Arn'] } }),
+    });
+    expect(expiry?.[1].Properties.Timeout).toBeLessThan(300);
+  });
+
+  it('may query the expiry index by name and nothing else of the table', () => {
+    // Act
+    const policy = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('ExpirySegmentExpiryRole'));
+    const statements = (policy?.[1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement;
+
+    // Assess
+    const dynamo = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
+    expect(dynamo).toEqual([
+      expect.objectContaining({ Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [importOf('TableArn'), '/index/expiry']] } }),
+    ]);
   });
 });
 
