@@ -12,7 +12,7 @@ import { YamlSource, type LocatedError } from '../config/yaml-source.js';
 import type { Profile } from '../profiles/schema.js';
 import type { AttrRule, Channel, CountTest, EventRule, Rule, Scalar, SegmentDefinition } from './ast.js';
 import { checkDefinitions } from './check.js';
-import { bucketLeavesWindowAt, DAY_MS, firstBucketInWindow, HOUR_MS, usesHourlyBuckets } from './event-window.js';
+import { bucketLeavesWindowAt, bucketsInWindow, DAY_MS, firstBucketInWindow, HOUR_MS, usesHourlyBuckets } from './event-window.js';
 import { parseSegmentDefinitions } from './parse.js';
 import { resolveProfilePath } from './profile-paths.js';
 import { epochMs } from './timestamp.js';
@@ -192,28 +192,16 @@ function anyOf(tests: readonly RuleTest[]): RuleTest {
   }
 }
 
-/** A getter chain for fixed keys: `p => p.orders?.count`, specialized by depth. */
+/**
+ * A getter for fixed keys: `p => p["orders"]?.["count"]`, generated as source. Closures made from
+ * one function literal share V8's type feedback, so a shared `(p) => p[a]?.[b]` sees every path
+ * of every rule and its property loads go megamorphic; a generated function has feedback of its
+ * own, and its constant keys compile to named loads. Keys are embedded with JSON.stringify (string
+ * literals only, never code), and every path was checked against the profile schema before.
+ */
 export function compileGetter(keys: readonly string[]): Getter {
-  const [a, b, c, d] = keys as [string, string, string, string];
-  switch (keys.length) {
-    case 1:
-      return (p: Json) => p[a];
-    case 2:
-      return (p: Json) => p[a]?.[b];
-    case 3:
-      return (p: Json) => p[a]?.[b]?.[c];
-    case 4:
-      return (p: Json) => p[a]?.[b]?.[c]?.[d];
-    default:
-      return (p: Json) => {
-        let current: Json = p;
-        for (const key of keys) {
-          if (current === null || current === undefined) return undefined;
-          current = current[key];
-        }
-        return current;
-      };
-  }
+  const chain = keys.map((key, depth) => `${depth === 0 ? '' : '?.'}[${JSON.stringify(key)}]`).join('');
+  return new Function('p', `return p${chain};`) as Getter;
 }
 
 function compileAttr(rule: AttrRule): CompiledRule {
@@ -362,7 +350,7 @@ function compileEvent(rule: EventRule): CompiledRule {
   const name = rule.event;
   const propKey = rule.where ? `${rule.where.property}=${rule.where.value}` : undefined;
   const history: (p: Profile) => History | undefined =
-    propKey === undefined ? (p) => p.events[name] : (p) => p.events[name]?.props?.[propKey];
+    (propKey === undefined ? compileGetter(['events', name]) : compileGetter(['events', name, 'props', propKey])) as (p: Profile) => History | undefined;
   const holds = compileCounts(rule.count);
   const inputs = new Map([[`events.${name}`, ['events', name]]]);
   const within = rule.within;
@@ -376,27 +364,34 @@ function compileEvent(rule: EventRule): CompiledRule {
   // "At least n" (the default, n = 1) is settled as soon as n events are found.
   const only = rule.count.length === 1 ? rule.count[0] : undefined;
   const enough = only?.op === 'gte' ? only.value : only?.op === 'gt' ? only.value + 1 : Infinity;
+  // The count of event-window.ts (`bucketsInWindow`), read without building the list: lastAt
+  // alone settles most histories, and the bucket maps — sparse integer keys, which V8 keeps as
+  // slow dictionary elements — are enumerated only when it does not.
   const countInWindow = (p: Profile, now: number): number => {
     const h = history(p);
     if (!h) return 0;
-    const buckets = bucketsOf(h);
     const first = firstBucketInWindow(now, windowMs, bucketMs);
+    const lastMs = epochMs(h.lastAt);
+    const last = lastMs === lastMs ? Math.floor(lastMs / bucketMs) : Infinity;
+    if (last < first) return 0;
+    if (enough <= 1 && last !== Infinity) return 1;
+    const buckets = bucketsOf(h);
     let total = 0;
+    let sawLast = false;
     for (const key in buckets) {
-      if (+key >= first && (total += buckets[key] as number) >= enough) return total;
+      const bucket = +key;
+      if (bucket < first || bucket > last) continue;
+      if (bucket === last) sawLast = true;
+      if ((total += buckets[key] as number) >= enough) return total;
     }
-    return total;
+    return sawLast || last === Infinity ? total : total + 1;
   };
   return {
     test: (p, now) => holds(countInWindow(p, now)),
     nextChange: (p, now) => {
       const h = history(p);
       if (!h) return Infinity;
-      const first = firstBucketInWindow(now, windowMs, bucketMs);
-      const inWindow = Object.entries(bucketsOf(h))
-        .map(([key, count]) => [Number(key), count] as const)
-        .filter(([bucket]) => bucket >= first)
-        .sort((x, y) => x[0] - y[0]);
+      const inWindow = bucketsInWindow(bucketsOf(h), h.lastAt, now, windowMs, bucketMs);
       let total = inWindow.reduce((sum, [, count]) => sum + count, 0);
       const current = holds(total);
       // Buckets leave the window oldest first; the answer changes at the first drop that flips it.

@@ -2,8 +2,16 @@
  * How `within` reads the profile's sparse counters (DESIGN "Profile"): windows up to 48h sum the
  * hourly buckets, longer ones the daily buckets. A bucket counts when any part of it lies in the
  * window, so a window is exact to one bucket — the price of keeping a profile under 1 KB.
+ *
+ * `lastAt` is the newest event, and the reducer keeps its bucket in both maps (the window follows
+ * it, event-history.ts). So a window that starts after lastAt's bucket holds nothing — answered
+ * without reading a bucket, which most histories allow for short windows — and one that reaches it
+ * holds at least one event. Buckets past lastAt's, or lastAt's bucket missing (trimmed under the
+ * 8 KB cap), cannot come from the reducer; the count is defined so that both shortcuts stay exact
+ * even then: buckets after lastAt's are ignored and lastAt's bucket counts at least once.
  */
 import { PROFILE_LIMITS } from '../profiles/limits.js';
+import { epochMs } from './timestamp.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -22,4 +30,35 @@ export function firstBucketInWindow(nowMs: number, windowMs: number, bucketMs: n
 /** When bucket `bucket` leaves a window of `windowMs` (the first instant it no longer counts). */
 export function bucketLeavesWindowAt(bucket: number, windowMs: number, bucketMs: number): number {
   return (bucket + 1) * bucketMs + windowMs;
+}
+
+/** The bucket of `lastAt`, or undefined when it is not a time (then every bucket from `first` on counts). */
+export function lastBucket(lastAt: string, bucketMs: number): number | undefined {
+  const ms = epochMs(lastAt);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / bucketMs);
+}
+
+/**
+ * The buckets counting towards a window ending at `nowMs`, oldest first, as [bucket, count]:
+ * those from the window's first bucket up to lastAt's, with lastAt's counted at least once.
+ */
+export function bucketsInWindow(
+  buckets: Readonly<Record<string, number>>,
+  lastAt: string,
+  nowMs: number,
+  windowMs: number,
+  bucketMs: number,
+): [bucket: number, count: number][] {
+  const first = firstBucketInWindow(nowMs, windowMs, bucketMs);
+  const last = lastBucket(lastAt, bucketMs) ?? Infinity;
+  const counted: [number, number][] = [];
+  let sawLast = false;
+  for (const [key, count] of Object.entries(buckets)) {
+    const bucket = Number(key);
+    if (bucket < first || bucket > last) continue;
+    if (bucket === last) sawLast = true;
+    counted.push([bucket, count]);
+  }
+  if (!sawLast && Number.isFinite(last) && last >= first) counted.push([last, 1]);
+  return counted.sort((a, b) => a[0] - b[0]);
 }

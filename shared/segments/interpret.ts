@@ -5,7 +5,7 @@
  */
 import type { Profile } from '../profiles/schema.js';
 import type { AttrTest, Channel, CountTest, EventRule, Rule, Scalar, SegmentDefinition } from './ast.js';
-import { DAY_MS, HOUR_MS, usesHourlyBuckets } from './event-window.js';
+import { bucketsInWindow, DAY_MS, HOUR_MS, usesHourlyBuckets } from './event-window.js';
 import { resolveProfilePath } from './profile-paths.js';
 
 export type SegmentLookup = ReadonlyMap<string, SegmentDefinition>;
@@ -160,11 +160,8 @@ function eventCount(rule: EventRule, profile: Profile, nowMs: number): number {
   if (!rule.within) return history.count;
   const hourly = usesHourlyBuckets(rule.within.ms);
   const bucketMs = hourly ? HOUR_MS : DAY_MS;
-  const first = Math.floor((nowMs - rule.within.ms) / bucketMs);
   let total = 0;
-  for (const [bucket, count] of Object.entries(hourly ? history.hourly : history.daily)) {
-    if (Number(bucket) >= first) total += count;
-  }
+  for (const [, count] of bucketsInWindow(hourly ? history.hourly : history.daily, history.lastAt, nowMs, rule.within.ms, bucketMs)) total += count;
   return total;
 }
 

@@ -147,6 +147,40 @@ describe('event history', () => {
     // Assess
     expect(result).toBe(true);
   });
+
+  it('does not count a newest event in the hour bucket just before the window starts', () => {
+    // Prepare: the only event 1 ms before the hour bucket where a 2h window starts
+    const hourStart = Math.floor(NOW / HOUR) * HOUR;
+    const profile = profileWith((p) => {
+      p.events['Cart Viewed'] = eventsAt(hourStart - 2 * HOUR - 1);
+    });
+    // Act
+    const result = matches('{ event: Cart Viewed, within: 2h }', profile, hourStart + 30 * 60_000);
+    // Assess
+    expect(result).toBe(false);
+  });
+
+  it('counts the newest event once even when trimming dropped its bucket', () => {
+    // Prepare: lastAt 3h ago, but the hourly buckets are gone (the 8 KB cap trims them first)
+    const profile = profileWith((p) => {
+      p.events['Cart Viewed'] = { ...eventsAt(NOW - 3 * HOUR, NOW - 5 * HOUR), hourly: {} };
+    });
+    // Act
+    const exactlyOnce = matches('{ event: Cart Viewed, within: 4h, count: { eq: 1 } }', profile);
+    // Assess
+    expect(exactlyOnce).toBe(true);
+  });
+
+  it('ignores buckets newer than the newest event', () => {
+    // Prepare: an inconsistent history (lastAt 10 days ago, a bucket of today)
+    const profile = profileWith((p) => {
+      p.events['Cart Viewed'] = { ...eventsAt(NOW - HOUR), lastAt: iso(NOW - 10 * DAY) };
+    });
+    // Act
+    const result = matches('{ event: Cart Viewed, within: 7d }', profile);
+    // Assess
+    expect(result).toBe(false);
+  });
 });
 
 describe('consent and reachability', () => {
