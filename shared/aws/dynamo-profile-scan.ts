@@ -4,8 +4,9 @@
  * scheduled journeys' audiences). Never on a hot path.
  */
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { emptyProfile, profileSchema, type Profile } from '../profiles/schema.js';
-import { PROFILE_SK, withoutStorageAttributes } from './table.js';
+import type { Profile } from '../profiles/schema.js';
+import { CorruptProfileError, profileFromItem } from './dynamo-profile-store.js';
+import { PROFILE_SK } from './table.js';
 
 export interface ScannedProfiles {
   profiles: AsyncIterable<Profile>;
@@ -35,11 +36,13 @@ export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string, sli
         }),
       );
       for (const item of page.Items ?? []) {
-        // The store leaves attributes at their empty value out of the item (DynamoProfileStore):
-        // they read back as the empty profile's, which the item's own attributes then override.
-        const parsed = profileSchema.safeParse({ ...emptyProfile('', ''), ...withoutStorageAttributes(item) });
-        if (parsed.success) yield parsed.data;
-        else invalid++;
+        // The same reader as the store: it fills in the attributes stored only when not empty.
+        try {
+          yield profileFromItem(String(item.id), item);
+        } catch (error) {
+          if (!(error instanceof CorruptProfileError)) throw error;
+          invalid++;
+        }
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -79,7 +79,8 @@ export class DynamoProfileStore implements ProfileStore {
   }
 }
 
-function profileFromItem(customerId: string, item: Record<string, unknown>): Profile {
+/** A stored profile item → the profile (empty-default attributes filled back in, schema-checked). */
+export function profileFromItem(customerId: string, item: Record<string, unknown>): Profile {
   const parsed = profileSchema.safeParse({ ...STORAGE_DEFAULTS, ...withoutStorageAttributes(item) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
