@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { formatRows } from './bench-row.js';
+import { run as runSegments, TITLE as SEGMENTS_TITLE } from './segments.js';
 import { run as runSpine } from './spine.js';
 
 const only = process.argv[2];
@@ -15,4 +16,8 @@ if (!only || only === 'spine') {
   for (const engine of javaPresent ? (['dynamodb-local', 'dynalite'] as const) : (['dynalite'] as const)) {
     process.stdout.write(`${formatRows(`spine on ${engine} (2,000 customers, 2 live days)`, await runSpine({ engine }))}\n`);
   }
+}
+
+if (!only || only === 'segments') {
+  process.stdout.write(`${formatRows(SEGMENTS_TITLE, await runSegments())}\n`);
 }

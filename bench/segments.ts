@@ -340,6 +340,8 @@ function assertSameMembers(name: string, ids: readonly string[], expected: reado
   if (wrong.length > 0) throw new Error(`${name} count different members: ${wrong.join(', ')}`);
 }
 
+export const TITLE = 'segment evaluation: 20 rules (targets: ≥ 0.5× hand-written, ≥ 20× json-logic-js, ≥ 500× json-rules-engine)';
+
 export async function run(options: { profiles?: number } = {}): Promise<BenchRow[]> {
   const total = options.profiles ?? 100_000;
   const profiles = syntheticProfiles(total);
@@ -384,5 +386,5 @@ export async function run(options: { profiles?: number } = {}): Promise<BenchRow
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const profiles = process.argv[2] ? Number(process.argv[2]) : undefined;
   const rows = await run(profiles === undefined ? {} : { profiles });
-  process.stdout.write(`${formatRows('segment evaluation: 20 rules (targets: ≥ 0.5× hand-written, ≥ 20× json-logic-js, ≥ 500× json-rules-engine)', rows)}\n`);
+  process.stdout.write(`${formatRows(TITLE, rows)}\n`);
 }
