@@ -1,0 +1,90 @@
+/**
+ * The real thing, once: `cdk synth` through cdk.json, offline, bundling every function with the
+ * local esbuild. Then the bundled process-events is started the way Lambda would (its own
+ * folder, the copied campaign) to prove the bundle and the campaign copy work together.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../infra/constructs/sadakat-function.js';
+
+const run = promisify(execFile);
+const SYNTH_TIMEOUT_MS = 240_000;
+
+let outDir: string;
+let pipeline: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'sadakat-cdk-out-'));
+  await run(join(REPO_ROOT, 'node_modules/.bin/cdk'), ['synth', '--no-notices', '-q', '-o', outDir, '-c', 'stage=ci'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    timeout: SYNTH_TIMEOUT_MS,
+  });
+  pipeline = JSON.parse(await readFile(join(outDir, 'Sadakat-ci-Pipeline.template.json'), 'utf8'));
+}, SYNTH_TIMEOUT_MS);
+
+/** The asset folder of the function whose Powertools service name is `service`. */
+function assetDir(service: string): string {
+  const fn = Object.values(pipeline.Resources).find(
+    (resource) => resource.Type === 'AWS::Lambda::Function' && JSON.stringify(resource.Properties.Environment).includes(`"POWERTOOLS_SERVICE_NAME":"${service}"`),
+  );
+  const key = (fn?.Properties.Code as { S3Key?: string } | undefined)?.S3Key;
+  expect(key, service).toMatch(/^[0-9a-f]{64}\.zip$/);
+  return join(outDir, `asset.${key!.replace(/\.zip$/, '')}`);
+}
+
+describe('cdk synth', () => {
+  it('writes both stacks', async () => {
+    // Act
+    const files = await readdir(outDir);
+
+    // Assess
+    expect(files).toEqual(expect.arrayContaining(['Sadakat-ci-Data.template.json', 'Sadakat-ci-Pipeline.template.json']));
+  });
+
+  it('bundles process-events as an ES module with its source map and the campaign folder', async () => {
+    // Act
+    const files = await readdir(assetDir('process-events'), { recursive: true });
+
+    // Assess
+    expect(files).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map', join('campaign', 'settings.yaml'), join('campaign', 'segments.yaml')]));
+  });
+
+  it('leaves the campaign out of functions that do not read it', () => {
+    // Assess
+    expect(existsSync(join(assetDir('ingest'), 'index.mjs'))).toBe(true);
+    expect(existsSync(join(assetDir('ingest'), 'campaign'))).toBe(false);
+  });
+
+  it('produces a process-events bundle that loads the bundled campaign and answers an empty batch', async () => {
+    // Prepare
+    const dir = assetDir('process-events');
+    const script = [
+      `const { handler } = await import(${JSON.stringify(join(dir, 'index.mjs'))});`,
+      `const context = { functionName: 'process-events', awsRequestId: 'r1', getRemainingTimeInMillis: () => 30000 };`,
+      `process.stdout.write(JSON.stringify(await handler({ Records: [] }, context)));`,
+    ].join('\n');
+
+    // Act
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        CAMPAIGN_DIR: join(dir, 'campaign'),
+        TABLE_NAME: 'sadakat-ci',
+        AWS_REGION: 'eu-central-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_SERVICE_NAME: 'process-events',
+        LOG_LEVEL: 'ERROR',
+      },
+    });
+
+    // Assess
+    expect(JSON.parse(stdout)).toEqual({ batchItemFailures: [] });
+  });
+});

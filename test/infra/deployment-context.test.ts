@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidContextError, readDeploymentContext } from '../../infra/deployment-context.js';
+
+const lookup = (values: Record<string, unknown>) => (key: string) => values[key];
+const PUSH_IOS = 'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-ios';
+const PUSH_ANDROID = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-android';
+
+describe('readDeploymentContext', () => {
+  it('defaults to the dev stage with no push applications', () => {
+    // Act
+    const context = readDeploymentContext(lookup({}));
+
+    // Assess
+    expect(context).toEqual({ stage: 'dev', pushPlatformApplicationArns: [] });
+  });
+
+  it('reads push application ARNs from a comma-separated -c value', () => {
+    // Act
+    const context = readDeploymentContext(lookup({ pushPlatformApplicationArns: `${PUSH_IOS}, ${PUSH_ANDROID}` }));
+
+    // Assess
+    expect(context.pushPlatformApplicationArns).toEqual([PUSH_IOS, PUSH_ANDROID]);
+  });
+
+  it('reads push application ARNs from a list in cdk.json', () => {
+    // Act
+    const context = readDeploymentContext(lookup({ pushPlatformApplicationArns: [PUSH_IOS] }));
+
+    // Assess
+    expect(context.pushPlatformApplicationArns).toEqual([PUSH_IOS]);
+  });
+
+  it('treats an empty value as not given', () => {
+    // Act
+    const context = readDeploymentContext(lookup({ alarmEmail: '', stage: '' }));
+
+    // Assess
+    expect(context).toEqual({ stage: 'dev', pushPlatformApplicationArns: [] });
+  });
+
+  it('lists every wrong value with its key and reason', () => {
+    // Act
+    const read = () =>
+      readDeploymentContext(lookup({ stage: 'Prod', sesIdentityArn: 'arn:aws:sns:eu-central-1:123456789012:x', alarmEmail: 'ops' }));
+
+    // Assess
+    expect(read).toThrow(InvalidContextError);
+    expect(read).toThrow(
+      [
+        'context stage: expected lower-case letters, digits and dashes, starting with a letter (at most 20)',
+        'context sesIdentityArn: expected an ARN of ses',
+        'context alarmEmail: expected an email address',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a push ARN of another service, naming its position', () => {
+    // Act
+    const read = () => readDeploymentContext(lookup({ pushPlatformApplicationArns: `${PUSH_IOS},arn:aws:ses:eu-central-1:123456789012:identity/x` }));
+
+    // Assess
+    expect(read).toThrow('context pushPlatformApplicationArns.1: expected an ARN of sns');
+  });
+});
