@@ -122,3 +122,44 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
     ],
   };
 }
+
+/** `SK=M#<messageId>`: the send ledger (DESIGN "Send"). */
+export function ledgerKey(customerId: string, messageId: string): ItemKey {
+  return { PK: customerPartition(customerId), SK: `M#${messageId}` };
+}
+
+/** `SK=CAP#<scope>#<day>`: a frequency-cap counter (scope: a channel, `all`, or `journey:<id>`; UTC day number). */
+export function capKey(customerId: string, scope: string, day: number): ItemKey {
+  return { PK: customerPartition(customerId), SK: `CAP#${scope}#${day}` };
+}
+
+/** `PK=SUPPRESS#<sha256 hex of the normalized address>`: no raw address in a key. */
+export function suppressionKey(addressHash: string): ItemKey {
+  return { PK: `SUPPRESS#${addressHash}`, SK: 'SUPPRESS' };
+}
+
+/** `SK=DEFER#<messageId>`: a send deferred by quiet hours, listed by the `due` index under `DEFER#<shard>`. */
+export function deferredSendKey(customerId: string, messageId: string): ItemKey {
+  return { PK: customerPartition(customerId), SK: `DEFER#${messageId}` };
+}
+
+/**
+ * The sends' own partitions of the `due` index: `DEFER#<shard>` (deferred sends, by wakeAt) and
+ * `CLAIM#<shard>` (ledger claims, by claim time, for the reconciler). journey-tick reads only
+ * `DUE#…`, so it never sees them, and no index is added to the table.
+ */
+export function sendIndexShardKeys(kind: 'defer' | 'claim'): string[] {
+  const prefix = kind === 'defer' ? 'DEFER#' : 'CLAIM#';
+  return Array.from({ length: SHARD_COUNT }, (_, shard) => `${prefix}${shard}`);
+}
+
+export function sendIndexShardKey(kind: 'defer' | 'claim', customerId: string): string {
+  return `${kind === 'defer' ? 'DEFER#' : 'CLAIM#'}${shardOf(customerId)}`;
+}
+
+/** Message-stats counters: one partition per journey and variant, one item per step, channel, metric and shard. */
+export const STATS_SHARDS = 8;
+
+export function messageStatsKey(journeyId: string, variant: string | undefined, stepId: string, channel: string, metric: string, shard: number): ItemKey {
+  return { PK: `STATS#MSG#${journeyId}#${variant ?? '-'}`, SK: `${stepId}#${channel}#${metric}#${shard}` };
+}

@@ -1,0 +1,48 @@
+/**
+ * DueQueue on the single table: a deferred send is `SK=DEFER#<messageId>` under the customer,
+ * holding the request, in the `due` index under `DEFER#<shard>` sorted by `wakeAt`. Deferring the
+ * same message again overwrites it (one wake per message).
+ */
+import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeferredSend, DueQueue } from '../channels/ports.js';
+import { sendRequestSchema, type SendRequest } from '../channels/send-request.js';
+import { deferredSendKey, DUE_INDEX, sendIndexShardKey, sendIndexShardKeys } from './table.js';
+
+export class DynamoDueSends implements DueQueue {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async defer(request: SendRequest, wakeAt: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...deferredSendKey(request.customerId, request.messageId), request, duePK: sendIndexShardKey('defer', request.customerId), wakeAt },
+      }),
+    );
+  }
+
+  async *due(until: string): AsyncIterable<DeferredSend> {
+    for (const shardKey of sendIndexShardKeys('defer')) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: 'duePK = :shard AND wakeAt <= :until',
+            ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const request = sendRequestSchema.safeParse(item.request);
+          if (request.success && typeof item.wakeAt === 'string') yield { request: request.data, wakeAt: item.wakeAt };
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+  }
+
+  async remove(customerId: string, messageId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: deferredSendKey(customerId, messageId) }));
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * SendLedger on the single table: `PK=C#<customerId>, SK=M#<messageId>`. The claim is a
+ * conditional put (`attribute_not_exists`), which is what makes a redelivered request a
+ * `duplicate` instead of a second message. A claimed item also sits in the `due` index under
+ * `CLAIM#<shard>` (sorted by claim time) until it is settled, so the reconciler finds claims a
+ * crash left behind with a Query instead of a table scan.
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LedgerClaim, LedgerEntry, SendLedger } from '../channels/ports.js';
+import { isConditionalCheckFailed } from './conditional-check.js';
+import { DUE_INDEX, ledgerKey, sendIndexShardKey, sendIndexShardKeys, withoutStorageAttributes } from './table.js';
+
+export class DynamoSendLedger implements SendLedger {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async find(customerId: string, messageId: string): Promise<LedgerEntry | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(customerId, messageId), ConsistentRead: true }));
+    return Item ? (withoutStorageAttributes(Item) as unknown as LedgerEntry) : undefined;
+  }
+
+  async claim(claim: LedgerClaim): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...ledgerKey(claim.customerId, claim.messageId),
+            ...claim,
+            status: 'claimed',
+            updatedAt: claim.claimedAt,
+            duePK: sendIndexShardKey('claim', claim.customerId),
+            wakeAt: claim.claimedAt,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async settle(customerId: string, messageId: string, status: 'sent' | 'failed' | 'unknown', at: string, details: { providerMessageId?: string; detail?: string } = {}): Promise<void> {
+    const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':status': status, ':at': at, ':claimed': 'claimed' };
+    const sets = ['#status = :status', '#updatedAt = :at'];
+    for (const [name, value] of Object.entries(details)) {
+      if (value === undefined) continue;
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      sets.push(`#${name} = :${name}`);
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: ledgerKey(customerId, messageId),
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE duePK, wakeAt`,
+        // Only a claim settles: a final status never changes again (the reconciler and a late answer cannot both win).
+        ConditionExpression: '#status = :claimed',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async release(customerId: string, messageId: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: ledgerKey(customerId, messageId),
+        ConditionExpression: '#status = :claimed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':claimed': 'claimed' },
+      }),
+    );
+  }
+
+  async *staleClaims(claimedBefore: string): AsyncIterable<LedgerEntry> {
+    for (const shardKey of sendIndexShardKeys('claim')) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: 'duePK = :shard AND wakeAt <= :before',
+            ExpressionAttributeValues: { ':shard': shardKey, ':before': claimedBefore },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          // The index is eventually consistent: an item settled a moment ago may still be listed.
+          if (item.status === 'claimed') yield withoutStorageAttributes(item) as unknown as LedgerEntry;
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoCapCounters } from '../../shared/aws/dynamo-cap-counters.js';
+import { DynamoSendLedger } from '../../shared/aws/dynamo-send-ledger.js';
+import { DynamoSuppressionList } from '../../shared/aws/dynamo-suppression.js';
+import { suppressionHash } from '../../shared/channels/suppression-address.js';
+import { TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
+
+const CLAIM = { customerId: 'c1', messageId: 'm1', channel: 'email' as const, journeyId: 'j', runId: 'r', stepId: 's', claimedAt: '2026-11-02T09:00:00.000Z' };
+
+describe('DynamoSendLedger', () => {
+  let context: ReturnType<typeof mockedDocumentClient>;
+  let ledger: DynamoSendLedger;
+  beforeEach(() => {
+    context = mockedDocumentClient();
+    ledger = new DynamoSendLedger(context.doc, TABLE);
+  });
+
+  it('claims with a conditional put under M#<messageId>, listed under a CLAIM# shard of the due index', async () => {
+    context.mock.on(PutCommand).resolves({});
+    expect(await ledger.claim(CLAIM)).toBe(true);
+    const input = context.mock.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({ ConditionExpression: 'attribute_not_exists(PK)', Item: { PK: 'C#c1', SK: 'M#m1', status: 'claimed', wakeAt: CLAIM.claimedAt } });
+    expect(String(input?.Item?.duePK)).toMatch(/^CLAIM#\d+$/);
+  });
+
+  it('answers false when any entry exists', async () => {
+    context.mock.on(PutCommand).rejects(conditionFailed());
+    expect(await ledger.claim(CLAIM)).toBe(false);
+  });
+
+  it('settles only a claim, and takes it out of the due index', async () => {
+    context.mock.on(UpdateCommand).resolves({});
+    await ledger.settle('c1', 'm1', 'unknown', '2026-11-02T09:00:01.000Z', { detail: 'InternalFailure' });
+    const input = context.mock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression).toContain('REMOVE duePK, wakeAt');
+    expect(input?.ConditionExpression).toBe('#status = :claimed');
+    expect(input?.ExpressionAttributeValues).toMatchObject({ ':status': 'unknown', ':detail': 'InternalFailure' });
+  });
+
+  it('releases only a claim', async () => {
+    context.mock.on(DeleteCommand).resolves({});
+    await ledger.release('c1', 'm1');
+    expect(context.mock).toHaveReceivedCommandWith(DeleteCommand, { Key: { PK: 'C#c1', SK: 'M#m1' }, ConditionExpression: '#status = :claimed' });
+  });
+
+  it('finds stale claims in every CLAIM# shard, skipping entries already settled', async () => {
+    context.mock.on(QueryCommand).resolves({ Items: [] });
+    context.mock.on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'CLAIM#3', ':before': '2026-11-02T08:00:00Z' } }).resolves({
+      Items: [
+        { PK: 'C#c1', SK: 'M#m1', duePK: 'CLAIM#3', wakeAt: 'x', ...CLAIM, status: 'claimed' },
+        { PK: 'C#c2', SK: 'M#m2', ...CLAIM, customerId: 'c2', messageId: 'm2', status: 'sent' },
+      ],
+    });
+    const stale = [];
+    for await (const entry of ledger.staleClaims('2026-11-02T08:00:00Z')) stale.push(entry);
+    expect(stale.map((entry) => entry.messageId)).toEqual(['m1']);
+    expect(stale[0]).not.toHaveProperty('duePK');
+    expect(context.mock.commandCalls(QueryCommand)).toHaveLength(16);
+  });
+
+  it('reads an entry with a consistent read', async () => {
+    context.mock.on(GetCommand).resolves({ Item: { PK: 'C#c1', SK: 'M#m1', ...CLAIM, status: 'sent' } });
+    expect(await ledger.find('c1', 'm1')).toMatchObject({ status: 'sent', messageId: 'm1' });
+    expect(context.mock).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
+  });
+});
+
+describe('DynamoCapCounters', () => {
+  it('reads scopes × days in one BatchGet and keys counts by scope#day', async () => {
+    const { doc, mock } = mockedDocumentClient();
+    mock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ PK: 'C#c1', SK: 'CAP#email#20394', count: 2 }] } });
+    const counts = await new DynamoCapCounters(doc, TABLE).counts('c1', ['email', 'all'], [20394, 20393]);
+    expect(counts).toEqual(new Map([['email#20394', 2]]));
+    expect(mock.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE]?.Keys).toHaveLength(4);
+  });
+
+  it('adds atomically to each scope with a TTL past the week', async () => {
+    const { doc, mock } = mockedDocumentClient();
+    mock.on(UpdateCommand).resolves({});
+    await new DynamoCapCounters(doc, TABLE).add('c1', ['sms', 'all'], 20394);
+    expect(mock.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key)).toEqual([{ PK: 'C#c1', SK: 'CAP#sms#20394' }, { PK: 'C#c1', SK: 'CAP#all#20394' }]);
+    expect(mock.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({ UpdateExpression: 'ADD #count :one SET #ttl = :ttl', ExpressionAttributeValues: { ':ttl': (20394 + 9) * 86400 } });
+  });
+});
+
+describe('DynamoSuppressionList', () => {
+  it('keys by the hash of the normalized address and never stores the address', async () => {
+    const { doc, mock } = mockedDocumentClient();
+    mock.on(PutCommand).resolves({});
+    await new DynamoSuppressionList(doc, TABLE).suppress(' Ayse@Example.com ', 'complaint', '2026-11-02T09:00:00Z');
+    const item = mock.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toEqual({ PK: `SUPPRESS#${suppressionHash('ayse@example.com')}`, SK: 'SUPPRESS', reason: 'complaint', at: '2026-11-02T09:00:00Z' });
+    expect(JSON.stringify(item)).not.toMatch(/ayse/i);
+  });
+
+  it('keeps the first reason when the address is suppressed again', async () => {
+    const { doc, mock } = mockedDocumentClient();
+    mock.on(PutCommand).rejects(conditionFailed());
+    await expect(new DynamoSuppressionList(doc, TABLE).suppress('a@b.c', 'bounce', 'x')).resolves.toBeUndefined();
+  });
+});
