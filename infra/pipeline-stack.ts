@@ -3,7 +3,7 @@
  * machine, the schedules, alarms. It can be destroyed and redeployed at will; everything it
  * must not lose is in the DataStack and arrives as props.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -52,5 +52,9 @@ export class PipelineStack extends Stack {
     this.ingest = new IngestApi(this, 'Ingest', { table, eventsQueue, writeKeys, alerts });
     this.refresh = new NightlyRefresh(this, 'Refresh', { table, artifacts, eventsQueue, alerts, timeZone: props.timeZone });
     this.expiry = new ExpiryPass(this, 'Expiry', { table, key, eventsQueue, alerts });
+
+    // What docs/deploy.md tells storefront developers and operators to look up.
+    new CfnOutput(this, 'IngestUrl', { value: this.ingest.api.apiEndpoint, description: 'Segment apiHost: POST <IngestUrl>/v1/batch' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alerts.topic.topicArn, description: 'Operator alarms; subscribe more endpoints here' });
   }
 }

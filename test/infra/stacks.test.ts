@@ -226,6 +226,11 @@ describe('PipelineStack: ingest API', () => {
     });
   });
 
+  it('publishes its URL as a stack output for storefront developers', () => {
+    // Assess
+    pipeline.hasOutput('IngestUrl', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestApi'), 'ApiEndpoint'] } });
+  });
+
   it('leaves client IP addresses out of the access log', () => {
     // Act
     const stage = onlyResource(pipeline, 'AWS::ApiGatewayV2::Stage').Properties as { AccessLogSettings: { Format: string } };
