@@ -22,6 +22,9 @@ import { emptyProfile, type Profile } from './schema.js';
 import { withVersionRetry } from './version-retry.js';
 import type { CompiledSegments } from '../segments/evaluate.js';
 import { applySegmentMemberships, type SegmentChangeSink, type SegmentChanges } from '../segments/membership-hook.js';
+import type { SendQueue } from '../channels/send-request.js';
+import type { JourneySignal, RunChange } from '../journeys/engine.js';
+import { journeyPhase, type JourneyDeps } from '../journeys/journey-phase.js';
 
 export interface ProcessDeps extends MergeDeps {
   settings: ReducerSettings;
@@ -30,6 +33,12 @@ export interface ProcessDeps extends MergeDeps {
   segments?: CompiledSegments;
   /** Receives entered/exited segments after the write that changed them succeeded. */
   segmentChanges?: SegmentChangeSink;
+  /** Journey definitions and run storage: runs start, move and end after each profile write. */
+  journeys?: JourneyDeps;
+  /** Where journey steps put their SendRequests. */
+  sends?: SendQueue;
+  /** Observes each journey run change (local trace, simulate). */
+  onRunChange?: (change: RunChange) => void;
 }
 
 export type ProcessStatus =
@@ -37,7 +46,7 @@ export type ProcessStatus =
   | 'applied'
   /** Redelivered or re-posted: nothing changed. */
   | 'duplicate'
-  /** A kind whose handling belongs to a later capability (journeys): acknowledged, no change. */
+  /** Nothing to act on (a wake or engagement without journeys configured, or for no profile): acknowledged, no change. */
   | 'ignored';
 
 export interface ProcessOutcome {
@@ -65,8 +74,16 @@ export async function processCustomerMessage(deps: ProcessDeps, message: Custome
       // profile is written only if a membership or the next expiry moved.
       return updateProfile(deps, message.customerId, (profile) => profile, { recheck: true });
     case 'wake':
+      return processJourneyMessage(deps, message.customerId, { kind: 'wake', journeyId: message.journeyId, runId: message.runId, dueAt: message.dueAt });
     case 'engagement':
-      return { status: 'ignored', customerId: message.customerId, capacityUnits: 0 };
+      return processJourneyMessage(deps, message.customerId, {
+        kind: 'engagement',
+        journeyId: message.journeyId,
+        runId: message.runId,
+        stepId: message.stepId,
+        type: message.type,
+        at: message.at,
+      });
     default: {
       const unreachable: never = message;
       throw new Error(`unknown message kind ${JSON.stringify(unreachable)}`);
@@ -110,10 +127,18 @@ async function processEvent(deps: ProcessDeps, queuedCustomerId: string, event: 
     if (claim.status === 'applied') return { status: 'duplicate', customerId, capacityUnits, merge };
   }
 
-  const result = await updateProfile(deps, customerId, (profile) => {
-    const applied = applyEvent(profile, event, deps.settings);
-    return applied.applied ? applied.profile : undefined;
-  });
+  const result = await updateProfile(
+    deps,
+    customerId,
+    (profile) => {
+      const applied = applyEvent(profile, event, deps.settings);
+      return applied.applied ? applied.profile : undefined;
+    },
+    { recheck: false },
+    // Also on a duplicate: a crash after the profile write must not lose the journey step, and
+    // run ids derived from the event make the repeat harmless.
+    [{ kind: 'event', event }],
+  );
   capacityUnits += result.capacityUnits;
 
   if (orderRecord) capacityUnits += (await deps.orders.markOrderApplied(orderRecord.customerId, orderRecord.orderId)).capacityUnits;
@@ -141,16 +166,76 @@ async function updateProfile(
   customerId: string,
   change: (profile: Profile) => Profile | undefined,
   options: { recheck: boolean } = { recheck: false },
+  signals: readonly JourneySignal[] = [],
 ): Promise<ProcessOutcome> {
+  const written = await writeProfile(deps, customerId, change, options);
+  if (!deps.journeys) return written.outcome;
+  const all = written.changes ? [...signals, segmentSignal(written.changes)] : signals;
+  if (all.length === 0) return written.outcome;
+  const profile = written.profile ?? (await deps.profiles.getProfile(written.outcome.customerId));
+  if (!profile || profile.mergedInto !== undefined) return written.outcome;
+  const phase = await runJourneyPhase(deps, deps.journeys, profile, all);
+  return {
+    ...written.outcome,
+    status: phase.runsWritten > 0 ? 'applied' : written.outcome.status,
+    capacityUnits: written.outcome.capacityUnits + phase.capacityUnits,
+  };
+}
+
+/** wake (journey-tick) and engagement (ses-feedback): move one run; the profile is only read. */
+async function processJourneyMessage(deps: ProcessDeps, customerId: string, signal: JourneySignal): Promise<ProcessOutcome> {
+  const ignored: ProcessOutcome = { status: 'ignored', customerId, capacityUnits: 0 };
+  if (!deps.journeys) return ignored;
+  const profile = await deps.profiles.getProfile(customerId);
+  if (!profile) return ignored;
+  const phase = await runJourneyPhase(deps, deps.journeys, profile, [signal]);
+  return { status: phase.runsWritten > 0 ? 'applied' : 'duplicate', customerId, capacityUnits: phase.capacityUnits };
+}
+
+function runJourneyPhase(deps: ProcessDeps, journeys: JourneyDeps, profile: Profile, signals: readonly JourneySignal[]) {
+  return journeyPhase(
+    {
+      journeys,
+      now: deps.clock.now(),
+      writeProfile: async (change) => {
+        const written = await writeProfile(deps, profile.id, change);
+        return { profile: written.profile, changes: written.changes };
+      },
+      ...(deps.sends ? { sends: deps.sends } : {}),
+      ...(deps.segments ? { segments: deps.segments } : {}),
+      ...(deps.onRunChange ? { onRunChange: deps.onRunChange } : {}),
+    },
+    profile,
+    signals,
+  );
+}
+
+function segmentSignal(changes: SegmentChanges): JourneySignal {
+  return { kind: 'segments', entered: changes.entered, exited: changes.exited, at: changes.at };
+}
+
+interface Written {
+  outcome: ProcessOutcome;
+  /** The profile as written, or as stored when nothing changed (undefined: none exists). */
+  profile?: Profile;
+  changes?: SegmentChanges;
+}
+
+async function writeProfile(
+  deps: ProcessDeps,
+  customerId: string,
+  change: (profile: Profile) => Profile | undefined,
+  options: { recheck: boolean } = { recheck: false },
+): Promise<Written> {
   let targetId = customerId;
-  const { outcome, changes } = await withVersionRetry(async (): Promise<{ outcome: ProcessOutcome; changes?: SegmentChanges }> => {
+  const { outcome, changes, profile } = await withVersionRetry(async (): Promise<Written> => {
     for (let hops = 0; ; hops++) {
       const stored = await deps.profiles.getProfile(targetId);
       if (stored?.mergedInto && hops < 3) {
         targetId = stored.mergedInto;
         continue;
       }
-      const unchanged = (status: ProcessStatus) => ({ outcome: { status, customerId: targetId, capacityUnits: 0 } });
+      const unchanged = (status: ProcessStatus): Written => ({ outcome: { status, customerId: targetId, capacityUnits: 0 }, ...(stored ? { profile: stored } : {}) });
       if (options.recheck && !stored) return unchanged('ignored');
       const now = deps.clock.now();
       const changed = change(stored ?? emptyProfile(targetId, now.toISOString()));
@@ -162,12 +247,13 @@ async function updateProfile(
       const written = await deps.profiles.putProfile(evaluated.profile, stored?.version);
       return {
         outcome: { status: 'applied', customerId: targetId, capacityUnits: written.receipt.capacityUnits },
+        profile: written.profile,
         ...(evaluated.changes ? { changes: evaluated.changes } : {}),
       };
     }
   });
   if (changes) await deps.segmentChanges?.publish(changes);
-  return outcome;
+  return { outcome, ...(profile ? { profile } : {}), ...(changes ? { changes } : {}) };
 }
 
 function sameSegments(a: Profile, b: Profile): boolean {

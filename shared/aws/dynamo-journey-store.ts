@@ -1,0 +1,121 @@
+/**
+ * JourneyStore and DueRunIndex on the single table (DESIGN "Data model"): runs are
+ * `PK=C#<customerId>, SK=J#<journeyId>#<runId>`; a waiting run also carries `duePK = DUE#<shard>`
+ * and its `wakeAt`, which puts it in the sparse `due` index — a finished or moving run drops
+ * `duePK` and leaves the index. Writes are conditional on `version`, so a redelivered message
+ * cannot write a run twice.
+ */
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DueRun, DueRunIndex, JourneyStore } from '../journeys/journey-store.js';
+import { journeyRunSchema, type JourneyRun } from '../journeys/run.js';
+import { capacityUnits } from './capacity.js';
+import { isConditionalCheckFailed } from './conditional-check.js';
+import { allShardKeys, customerPartition, DUE_INDEX, dueShardKey, journeyKey } from './table.js';
+
+const JOURNEY_SK_PREFIX = 'J#';
+const CUSTOMER_PREFIX = 'C#';
+
+/** A stored run that no longer matches the schema: a bug or a hand edit, never retried. */
+export class CorruptJourneyRunError extends Error {
+  override readonly name = 'CorruptJourneyRunError';
+}
+
+export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
+  private readonly shardKeys = allShardKeys('due');
+
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  get shards(): number {
+    return this.shardKeys.length;
+  }
+
+  async listRuns(customerId: string): Promise<JourneyRun[]> {
+    const runs: JourneyRun[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': customerPartition(customerId), ':prefix': JOURNEY_SK_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) runs.push(runFromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return runs;
+  }
+
+  async putRun(run: JourneyRun, expectedVersion: number | undefined) {
+    const written: JourneyRun = { ...run, version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
+    try {
+      const response = await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: runItem(written),
+          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#version = :expected',
+          ...(expectedVersion === undefined
+            ? {}
+            : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      return { written: true, run: written, receipt: { capacityUnits: capacityUnits(response.ConsumedCapacity) } };
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return { written: false, run: written, receipt: { capacityUnits: 0 } };
+      throw error;
+    }
+  }
+
+  async *due(shard: number, until: string, pageSize: number): AsyncIterable<DueRun> {
+    const shardKey = this.shardKeys[shard];
+    if (shardKey === undefined) throw new RangeError(`due index: shard must be 0…${this.shardKeys.length - 1}, got ${shard}`);
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'duePK = :shard AND wakeAt <= :until',
+          ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
+          Limit: pageSize,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const due = dueRun(item);
+        if (due) yield due;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+}
+
+/** The item for a run: in the `due` index exactly while it waits. */
+export function runItem(run: JourneyRun): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...journeyKey(run.customerId, run.journeyId, run.runId), ...run };
+  if (run.status === 'waiting' && run.wakeAt !== undefined) item.duePK = dueShardKey(run.customerId);
+  else delete item.wakeAt;
+  return item;
+}
+
+function runFromItem(item: Record<string, unknown>): JourneyRun {
+  // wakeAt is both a run field and the index sort key, so only the keys are dropped here.
+  const { PK: _pk, SK: _sk, duePK: _due, ...rest } = item;
+  const parsed = journeyRunSchema.safeParse(rest);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CorruptJourneyRunError(`stored journey run ${String(item.SK)} does not match the run schema: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Only journey runs are ours; deferred sends share the index and belong to the send handler. */
+function dueRun(item: Record<string, unknown>): DueRun | undefined {
+  const { PK, SK, journeyId, runId, wakeAt } = item;
+  if (typeof PK !== 'string' || !PK.startsWith(CUSTOMER_PREFIX) || typeof SK !== 'string' || !SK.startsWith(JOURNEY_SK_PREFIX)) return undefined;
+  if (typeof journeyId !== 'string' || typeof runId !== 'string' || typeof wakeAt !== 'string') return undefined;
+  return { customerId: PK.slice(CUSTOMER_PREFIX.length), journeyId, runId, wakeAt };
+}

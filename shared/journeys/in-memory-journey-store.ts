@@ -1,0 +1,33 @@
+/**
+ * JourneyStore and DueRunIndex in memory, with the table's semantics (conditional writes on
+ * version, sharded due index): what `sadakat simulate` and unit tests run on.
+ */
+import type { DueRun, DueRunIndex, JourneyStore } from './journey-store.js';
+import type { JourneyRun } from './run.js';
+
+export class InMemoryJourneyStore implements JourneyStore, DueRunIndex {
+  readonly runs = new Map<string, JourneyRun>();
+
+  constructor(readonly shards = 1, private readonly shardOf: (customerId: string) => number = () => 0) {}
+
+  async listRuns(customerId: string): Promise<JourneyRun[]> {
+    return [...this.runs.values()].filter((run) => run.customerId === customerId).map((run) => structuredClone(run));
+  }
+
+  async putRun(run: JourneyRun, expectedVersion: number | undefined) {
+    const key = `${run.customerId}\n${run.journeyId}\n${run.runId}`;
+    const stored = this.runs.get(key);
+    const matches = expectedVersion === undefined ? stored === undefined : stored?.version === expectedVersion;
+    const written = { ...structuredClone(run), version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
+    if (!matches) return { written: false, run: written, receipt: { capacityUnits: 0 } };
+    this.runs.set(key, written);
+    return { written: true, run: written, receipt: { capacityUnits: 1 } };
+  }
+
+  async *due(shard: number, until: string, _pageSize: number): AsyncIterable<DueRun> {
+    const due = [...this.runs.values()]
+      .filter((run) => run.status === 'waiting' && run.wakeAt !== undefined && run.wakeAt <= until && this.shardOf(run.customerId) === shard)
+      .sort((a, b) => (a.wakeAt as string).localeCompare(b.wakeAt as string));
+    for (const run of due) yield { customerId: run.customerId, journeyId: run.journeyId, runId: run.runId, wakeAt: run.wakeAt as string };
+  }
+}

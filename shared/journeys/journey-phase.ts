@@ -1,0 +1,121 @@
+/**
+ * The journey half of process-events (DESIGN "One writer per customer"), run after the profile
+ * write, inside the customer's FIFO group:
+ *
+ *   read runs → applySignal for each signal → profile write for assignments, holdout and trait
+ *   updates (if any) → enqueue sends → conditional run writes.
+ *
+ * Sends go out before the runs are written: if the run write is lost, the redelivered message
+ * computes the same steps with the same message ids, and the send ledger turns the repeat into
+ * `duplicate`. Run ids come from what started the run and writes are conditional on `version`,
+ * so a redelivered message cannot start a run twice or move one twice.
+ */
+import type { SendQueue, SendRequest } from '../channels/send-request.js';
+import type { Profile } from '../profiles/schema.js';
+import type { CompiledSegments } from '../segments/evaluate.js';
+import type { SegmentChanges } from '../segments/membership-hook.js';
+import type { Journey } from './ast.js';
+import { applySignal, type JourneySignal, type RunChange } from './engine.js';
+import type { JourneyStore } from './journey-store.js';
+
+export interface JourneyDeps {
+  definitions: readonly Journey[];
+  store: JourneyStore;
+  holdoutPercent: number;
+  defaultTimezone: string;
+}
+
+export interface JourneyPhaseDeps {
+  journeys: JourneyDeps;
+  sends?: SendQueue;
+  segments?: CompiledSegments;
+  now: Date;
+  /** process-events' own read-modify-write: returns the written profile and its segment changes. */
+  writeProfile: (change: (profile: Profile) => Profile | undefined) => Promise<{ profile: Profile | undefined; changes: SegmentChanges | undefined }>;
+  /** Observes each run change (the local runtime's trace; metrics). */
+  onRunChange?: (change: RunChange) => void;
+}
+
+export interface JourneyPhaseResult {
+  runsWritten: number;
+  sends: SendRequest[];
+  capacityUnits: number;
+}
+
+/** A trait update may move segments, which may start or end runs; one more round, no more. */
+const MAX_ROUNDS = 2;
+
+export async function journeyPhase(deps: JourneyPhaseDeps, profile: Profile, signals: readonly JourneySignal[]): Promise<JourneyPhaseResult> {
+  const result: JourneyPhaseResult = { runsWritten: 0, sends: [], capacityUnits: 0 };
+  if (signals.length === 0 || deps.journeys.definitions.length === 0) return result;
+  let runs = await deps.journeys.store.listRuns(profile.id);
+  let current = profile;
+  let pending = signals;
+  for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
+    const changes: RunChange[] = [];
+    for (const signal of pending) {
+      const changed = applySignal(
+        {
+          journeys: deps.journeys.definitions,
+          profile: current,
+          runs,
+          now: deps.now,
+          defaultTimezone: deps.journeys.defaultTimezone,
+          holdoutPercent: deps.journeys.holdoutPercent,
+          ...(deps.segments ? { segments: deps.segments } : {}),
+        },
+        signal,
+      );
+      for (const change of changed) {
+        const index = changes.findIndex((c) => c.run.journeyId === change.run.journeyId && c.run.runId === change.run.runId);
+        if (index >= 0) changes[index] = { before: (changes[index] as RunChange).before, run: change.run, effects: [...(changes[index] as RunChange).effects, ...change.effects] };
+        else changes.push(change);
+      }
+      runs = mergeRuns(runs, changed);
+    }
+    pending = [];
+
+    const profileChange = profileEffects(changes);
+    if (profileChange) {
+      const written = await deps.writeProfile(profileChange);
+      if (written.profile) current = written.profile;
+      if (written.changes) pending = [{ kind: 'segments', entered: written.changes.entered, exited: written.changes.exited, at: written.changes.at }];
+    }
+
+    const sends = changes.flatMap((change) => change.effects.flatMap((effect) => (effect.kind === 'send' ? [effect.request] : [])));
+    if (sends.length > 0) await deps.sends?.enqueue(sends);
+    result.sends.push(...sends);
+
+    for (const change of changes) {
+      const put = await deps.journeys.store.putRun(change.run, change.before?.version);
+      result.capacityUnits += put.receipt.capacityUnits;
+      if (put.written) {
+        result.runsWritten++;
+        runs = mergeRuns(runs, [{ ...change, run: put.run }]);
+      }
+      deps.onRunChange?.(change);
+    }
+  }
+  return result;
+}
+
+/** Assignments (first one per experiment wins), the global holdout flag and trait updates. */
+function profileEffects(changes: readonly RunChange[]): ((profile: Profile) => Profile | undefined) | undefined {
+  const assigns = changes.flatMap((change) => change.effects.flatMap((effect) => (effect.kind === 'assign' ? [effect] : [])));
+  const traits = Object.assign({}, ...changes.flatMap((change) => change.effects.flatMap((effect) => (effect.kind === 'update' ? [effect.traits] : [])))) as Profile['traits'];
+  const holdout = changes.some((change) => change.before === undefined && change.run.holdout);
+  if (assigns.length === 0 && Object.keys(traits).length === 0 && !holdout) return undefined;
+  return (profile) => {
+    const experiments = { ...profile.experiments };
+    for (const assign of assigns) experiments[assign.experiment] ??= { variant: assign.variant, assignedAt: assign.at };
+    const next: Profile = { ...profile, experiments, traits: { ...profile.traits, ...traits }, holdout: profile.holdout || holdout };
+    const same = JSON.stringify(next.experiments) === JSON.stringify(profile.experiments) && JSON.stringify(next.traits) === JSON.stringify(profile.traits) && next.holdout === profile.holdout;
+    return same ? undefined : next;
+  };
+}
+
+function mergeRuns<T extends { run: { journeyId: string; runId: string } }>(runs: Parameters<typeof applySignal>[0]['runs'], changed: readonly (T & { run: (typeof runs)[number] })[]) {
+  const byKey = new Map(runs.map((run) => [`${run.journeyId}#${run.runId}`, run]));
+  for (const change of changed) byKey.set(`${change.run.journeyId}#${change.run.runId}`, change.run);
+  return [...byKey.values()];
+}

@@ -1,0 +1,33 @@
+/**
+ * Where journey runs live (the `J#<journeyId>#<runId>` items) and how journey-tick finds the
+ * waiting ones (the sparse `due` index). Ports for the domain; shared/aws/dynamo-journey-store.ts
+ * implements them on the table, shared/journeys/in-memory-journey-store.ts in memory.
+ */
+import type { WriteReceipt } from '../ports.js';
+import type { JourneyRun } from './run.js';
+
+export interface JourneyStore {
+  /** Every run of the customer, live and finished (re-entry needs the finished ones). */
+  listRuns(customerId: string): Promise<JourneyRun[]>;
+  /**
+   * Writes `run` with `version = expectedVersion + 1` (0 for a new run), conditional on the
+   * stored version still being `expectedVersion` (on no item existing when undefined). Returns
+   * `written: false` when the condition failed: a redelivered message already wrote it.
+   */
+  putRun(run: JourneyRun, expectedVersion: number | undefined): Promise<{ written: boolean; run: JourneyRun; receipt: WriteReceipt }>;
+}
+
+/** A waiting run whose `wakeAt` has come. */
+export interface DueRun {
+  customerId: string;
+  journeyId: string;
+  runId: string;
+  wakeAt: string;
+}
+
+export interface DueRunIndex {
+  /** Shards of the index (`0 … shards-1`). */
+  readonly shards: number;
+  /** One shard's waiting runs with `wakeAt <= until` (ISO), earliest first. */
+  due(shard: number, until: string, pageSize: number): AsyncIterable<DueRun>;
+}

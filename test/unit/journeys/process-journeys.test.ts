@@ -1,0 +1,168 @@
+/**
+ * Journeys inside process-events: runs start, wait, wake, send, exit and convert through the
+ * real one-writer path on in-memory ports; redelivery changes nothing.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../../shared/config/settings.js';
+import type { NormalizedEvent } from '../../../shared/events/event.js';
+import type { CustomerMessage } from '../../../shared/events/messages.js';
+import { isInGlobalHoldout } from '../../../shared/experiments/global-holdout.js';
+import { InMemoryJourneyStore } from '../../../shared/journeys/in-memory-journey-store.js';
+import { journeyTick } from '../../../shared/journeys/journey-tick.js';
+import { LocalSendOutbox } from '../../../shared/local/local-send-outbox.js';
+import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
+import { compileSegmentsSource } from '../../../shared/segments/compile.js';
+import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
+import { DAY, HOUR, journeyFrom, T0 } from './journey-builders.js';
+
+const segments = (() => {
+  const result = compileSegmentsSource('segments.yaml', '- id: viewers\n  event: Product Viewed\n  within: 7d\n- id: carted\n  event: Product Added\n  within: 1d\n', defaultSettings);
+  if (!result.ok) throw new Error('bad test segments');
+  return result.compiled;
+})();
+
+const vnb = journeyFrom(`id: vnb
+trigger: { event: Product Viewed }
+entry: { segment: viewers, reentry: never }
+exit: [{ event: Order Completed }]
+goal: { event: Order Completed, within: 7d }
+steps:
+  - wait: 2h
+  - split: { experiment: vnb-offer, variants: [{ id: a, weight: 1 }, { id: b, weight: 1 }] }
+  - id: mail
+    send: { channel: email, template: t }
+  - update: { tag: nudged }
+`);
+const cart = journeyFrom(`id: cart
+trigger: { segment: carted, on: enter }
+steps:
+  - id: mail
+    send: { channel: email, template: c }
+  - branch: { opened: mail, within: 1d, then: done, else: sms }
+  - id: sms
+    send: { channel: sms, template: s }
+  - id: done
+    end: true
+`);
+
+function track(messageId: string, name: string, at: Date, properties: Record<string, unknown> = {}): CustomerMessage {
+  const timestamp = at.toISOString();
+  const event: NormalizedEvent = { type: 'track', messageId, userId: 'u1', event: name, properties, traits: {}, context: {}, timestamp, receivedAt: timestamp };
+  return { kind: 'event', customerId: 'u1', event };
+}
+
+describe('journeys in process-events', () => {
+  let now: Date;
+  let store: InMemoryJourneyStore;
+  let outbox: LocalSendOutbox;
+  let profiles: InMemoryProfileStore;
+  let deps: ProcessDeps;
+  const queued: CustomerMessage[] = [];
+
+  /** journey-tick at the current time, then every wake it queued through process-events. */
+  async function tick(): Promise<void> {
+    queued.length = 0;
+    await journeyTick({ index: store, clock: { now: () => now }, queue: { enqueue: async (messages) => void queued.push(...messages) } });
+    for (const message of [...queued]) await processCustomerMessage(deps, message);
+  }
+
+  beforeEach(() => {
+    now = T0;
+    store = new InMemoryJourneyStore();
+    outbox = new LocalSendOutbox();
+    profiles = new InMemoryProfileStore();
+    deps = {
+      profiles,
+      orders: new InMemoryOrderLedger(),
+      identity: new InMemoryIdentityMap(),
+      clock: { now: () => now },
+      settings: { trackedProperties: {} },
+      segments,
+      journeys: { definitions: [vnb, cart], store, holdoutPercent: 0, defaultTimezone: 'UTC' },
+      sends: outbox,
+    };
+  });
+
+  it('starts a waiting run on the trigger event and sends nothing yet', async () => {
+    await processCustomerMessage(deps, track('m1', 'Product Viewed', now));
+    const runs = await store.listRuns('u1');
+    expect(runs).toMatchObject([{ journeyId: 'vnb', status: 'waiting', wakeAt: new Date(T0.getTime() + 2 * HOUR).toISOString() }]);
+    expect(outbox.requests).toEqual([]);
+  });
+
+  it('wakes the run through journey-tick, assigns a variant once, sends and applies the trait update', async () => {
+    // Prepare
+    await processCustomerMessage(deps, track('m1', 'Product Viewed', now));
+    // Act
+    now = new Date(T0.getTime() + 2 * HOUR);
+    await tick();
+    // Assess
+    const profile = await profiles.getProfile('u1');
+    expect(outbox.requests).toHaveLength(1);
+    expect(outbox.requests[0]).toMatchObject({ journeyId: 'vnb', stepId: 'mail', variant: profile?.experiments['vnb-offer']?.variant });
+    expect(profile?.experiments['vnb-offer']?.assignedAt).toBe(now.toISOString());
+    expect(profile?.traits.nudged).toBe(true);
+    expect((await store.listRuns('u1'))[0]?.status).toBe('completed');
+  });
+
+  it('does not start a second run when the trigger event is redelivered', async () => {
+    await processCustomerMessage(deps, track('m1', 'Product Viewed', now));
+    await processCustomerMessage(deps, track('m1', 'Product Viewed', now));
+    expect(await store.listRuns('u1')).toHaveLength(1);
+  });
+
+  it('does not send twice when the same wake is delivered twice', async () => {
+    await processCustomerMessage(deps, track('m1', 'Product Viewed', now));
+    now = new Date(T0.getTime() + 2 * HOUR);
+    const [run] = await store.listRuns('u1');
+    const wake: CustomerMessage = { kind: 'wake', customerId: 'u1', journeyId: 'vnb', runId: run!.runId, dueAt: run!.wakeAt! };
+    await processCustomerMessage(deps, wake);
+    const again = await processCustomerMessage(deps, wake);
+    expect(again.status).toBe('duplicate');
+    expect(outbox.enqueued).toHaveLength(1);
+  });
+
+  it('exits on an order, records the goal, and a later tick sends nothing', async () => {
+    await processCustomerMessage(deps, track('m1', 'Product Viewed', now));
+    now = new Date(T0.getTime() + HOUR);
+    await processCustomerMessage(deps, track('m2', 'Order Completed', now, { order_id: 'o1', revenue: 10 }));
+    now = new Date(T0.getTime() + 3 * HOUR);
+    await tick();
+    expect(await store.listRuns('u1')).toMatchObject([{ status: 'exited', convertedAt: new Date(T0.getTime() + HOUR).toISOString() }]);
+    expect(outbox.requests).toEqual([]);
+  });
+
+  it('starts segment-triggered runs and moves on when the email is opened', async () => {
+    // Prepare
+    await processCustomerMessage(deps, track('m1', 'Product Added', now, { product_id: 'p1', price: 5, quantity: 1 }));
+    const run = (await store.listRuns('u1')).find((r) => r.journeyId === 'cart');
+    // Act
+    now = new Date(T0.getTime() + 2 * HOUR);
+    await processCustomerMessage(deps, { kind: 'engagement', customerId: 'u1', type: 'opened', messageId: 'x', journeyId: 'cart', runId: run!.runId, stepId: 'mail', at: now.toISOString() });
+    now = new Date(T0.getTime() + 2 * DAY);
+    await tick();
+    // Assess
+    expect(outbox.requests.map((request) => request.channel)).toEqual(['email']);
+    expect((await store.listRuns('u1')).find((r) => r.journeyId === 'cart')?.status).toBe('completed');
+  });
+
+  it('sends the SMS when the email is not opened within a day', async () => {
+    await processCustomerMessage(deps, track('m1', 'Product Added', now, { product_id: 'p1', price: 5, quantity: 1 }));
+    now = new Date(T0.getTime() + DAY);
+    await tick();
+    expect(outbox.requests.map((request) => request.channel)).toEqual(['email', 'sms']);
+  });
+
+  it('flags global holdout customers on the profile and marks their sends holdout', async () => {
+    // Prepare
+    const held = Array.from({ length: 500 }, (_, i) => `h${i}`).find((id) => isInGlobalHoldout(id, 50)) as string;
+    deps.journeys = { ...deps.journeys!, holdoutPercent: 50 };
+    const message = track('m1', 'Product Added', now, { product_id: 'p1', price: 5, quantity: 1 });
+    if (message.kind !== 'event') throw new Error('unreachable');
+    // Act
+    await processCustomerMessage(deps, { ...message, customerId: held, event: { ...message.event, userId: held } });
+    // Assess
+    expect((await profiles.getProfile(held))?.holdout).toBe(true);
+    expect(outbox.requests[0]).toMatchObject({ holdout: true, variant: 'holdout' });
+  });
+});
