@@ -1,0 +1,139 @@
+/**
+ * Journeys end to end on the embedded engine with the example campaign: Segment calls → ingest →
+ * process-events (run starts) → journey-tick on the due index → wake → process-events (send to the
+ * local outbox). Real handlers, real table, virtual clock.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHandler as buildIngestHandler } from '../../functions/ingest.js';
+import { buildHandler as buildJourneyTickHandler } from '../../functions/journey-tick.js';
+import { buildHandler as buildProcessEventsHandler } from '../../functions/process-events.js';
+import { DynamoJourneyStore } from '../../shared/aws/dynamo-journey-store.js';
+import { loadCampaign } from '../../shared/config/campaign.js';
+import { StaticWriteKeys } from '../../shared/events/write-key.js';
+import { assignVariant } from '../../shared/experiments/assign.js';
+import { isInGlobalHoldout } from '../../shared/experiments/global-holdout.js';
+import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
+import { apiGatewayEvent } from '../../shared/local/api-gateway-event.js';
+import { localLambdaContext } from '../../shared/local/lambda-context.js';
+import { localProcessDeps } from '../../shared/local/local-handlers.js';
+import { LocalSendOutbox } from '../../shared/local/local-send-outbox.js';
+import { drainQueue } from '../../shared/local/queue-driver.js';
+import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
+import { VirtualClock } from '../../shared/local/virtual-clock.js';
+
+const WRITE_KEY = 'journeys-key';
+const HOUR = 3_600_000;
+
+describe('journeys on the embedded engine (dynalite)', () => {
+  let runtime: LocalRuntime;
+  let dataDir: string;
+  const clock = new VirtualClock(new Date('2026-11-02T10:00:00Z'));
+  const outbox = new LocalSendOutbox();
+  let store: DynamoJourneyStore;
+  let post: (batch: unknown[]) => Promise<void>;
+  let drain: () => Promise<void>;
+  let tick: () => Promise<void>;
+  // Two customers outside the 5% global holdout of campaign/settings.yaml.
+  const [buyer, browser] = Array.from({ length: 50 }, (_, i) => `cust-${i}`).filter((id) => !isInGlobalHoldout(id, 5)) as [string, string];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'sadakat-journeys-'));
+    runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock, fresh: true });
+    const campaign = await loadCampaign('campaign');
+    const definitions = await requireJourneys('campaign', campaign.settings, campaign.segments);
+    store = new DynamoJourneyStore(runtime.doc, runtime.tableName);
+    const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+    const ingest = buildIngestHandler({ logger, writeKeys: new StaticWriteKeys([WRITE_KEY]), identity: runtime.identity, queue: runtime.eventsQueue, clock });
+    const processEvents = buildProcessEventsHandler({
+      ...localProcessDeps(runtime, campaign, clock),
+      logger,
+      journeys: { definitions, store, holdoutPercent: campaign.settings.holdoutPercent, defaultTimezone: campaign.settings.defaultTimezone },
+      sends: outbox,
+    });
+    const journeyTick = buildJourneyTickHandler({ index: store, queue: runtime.eventsQueue, clock, logger });
+    post = async (batch) => {
+      const response = await ingest(
+        apiGatewayEvent({
+          method: 'POST',
+          path: '/v1/batch',
+          headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
+          body: JSON.stringify({ batch }),
+          at: clock.now(),
+        }),
+        localLambdaContext('ingest'),
+      );
+      expect(typeof response === 'object' && response.statusCode).toBe(200);
+    };
+    drain = () => drainQueue(runtime.eventsQueue, processEvents, { concurrency: 4, clock });
+    tick = async () => {
+      await journeyTick({}, localLambdaContext('journey-tick'));
+    };
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('waits two hours after a product view, then sends the variant the hash assigns; an order in between exits', async () => {
+    // Prepare: both can be emailed and view a product; the buyer orders an hour later.
+    const now = () => clock.now().toISOString();
+    await post(
+      [buyer, browser].flatMap((id) => [
+        { type: 'identify', messageId: `${id}-id`, userId: id, timestamp: now(), traits: { email: `${id}@example.com`, firstName: 'Ayşe', consent: { email: true } } },
+        { type: 'track', messageId: `${id}-view`, userId: id, event: 'Product Viewed', timestamp: now(), properties: { product_id: 'p1', category: 'shoes' } },
+      ]),
+    );
+    await drain();
+    expect((await store.listRuns(browser)).map((run) => [run.journeyId, run.status])).toEqual([['viewed-not-bought', 'waiting']]);
+    clock.advance(HOUR);
+    await post([{ type: 'track', messageId: `${buyer}-order`, userId: buyer, event: 'Order Completed', timestamp: now(), properties: { order_id: 'o1', revenue: 50 } }]);
+    await drain();
+
+    // Act
+    clock.advance(HOUR);
+    await tick();
+    await drain();
+
+    // Assess
+    const variant = ['reminder', 'discount10'][assignVariant({ key: 'vnb-offer', weights: [50, 50] }, browser)];
+    const vnbSends = outbox.requests.filter((request) => request.journeyId === 'viewed-not-bought');
+    expect(vnbSends.map((request) => [request.customerId, request.variant, request.template])).toEqual([
+      [browser, variant, variant === 'reminder' ? 'vnb-reminder' : 'vnb-discount'],
+    ]);
+    expect((await runtime.profiles.getProfile(browser))?.experiments['vnb-offer']?.variant).toBe(variant);
+    const buyerRun = (await store.listRuns(buyer)).find((run) => run.journeyId === 'viewed-not-bought');
+    expect(buyerRun).toMatchObject({ status: 'exited', convertedAt: expect.any(String) });
+  });
+
+  it('leaves nothing due once the runs have moved on, so another tick sends nothing', async () => {
+    const before = outbox.enqueued.length;
+    await tick();
+    await drain();
+    expect(outbox.enqueued.length).toBe(before);
+    const due: unknown[] = [];
+    for (let shard = 0; shard < store.shards; shard++) for await (const run of store.due(shard, clock.now().toISOString(), 100)) due.push(run);
+    expect(due.filter((run) => (run as { journeyId: string }).journeyId === 'viewed-not-bought')).toEqual([]);
+  });
+
+  it('starts post-purchase NPS on the order and sends the survey after a week at 11:00 local time', async () => {
+    const runTo = async (iso: string) => {
+      clock.advance(Date.parse(iso) - clock.now().getTime());
+      await tick();
+      await drain();
+    };
+    // The order was at 2026-11-02T11:00Z; seven days later the run waits for 11:00 in
+    // Europe/Istanbul (the default timezone, UTC+3), which is 08:00 UTC the next morning.
+    await runTo('2026-11-09T12:00:00.000Z');
+    await runTo('2026-11-10T07:59:00.000Z');
+    expect(outbox.requests.some((request) => request.journeyId === 'post-purchase-nps')).toBe(false);
+    await runTo('2026-11-10T08:00:00.000Z');
+    const survey = outbox.requests.find((request) => request.journeyId === 'post-purchase-nps');
+    expect(survey).toMatchObject({ customerId: buyer, template: 'nps-survey' });
+    expect(survey?.requestedAt).toBe('2026-11-10T08:00:00.000Z');
+  });
+});
