@@ -1,7 +1,8 @@
 /**
- * The stateful stack: the single table, the key that encrypts it (and the queues and the bucket), the refresh artifacts bucket and the storefront write keys. Everything
- * here is retained when the stack goes away, keeps a fixed logical id (renaming a construct
- * must not replace a table full of customers) and has a generated physical name.
+ * The stateful stack: the single table, the key that encrypts it (and the queues and the
+ * bucket), the refresh artifacts bucket and the storefront write keys. Everything here is
+ * retained when the stack goes away, keeps a fixed logical id (renaming a construct must not
+ * replace a table full of customers) and has a generated physical name.
  */
 import { CfnResource, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';

@@ -3,17 +3,20 @@
  * machine, the schedules, alarms. It can be destroyed and redeployed at will; everything it
  * must not lose is in the DataStack and arrives as props.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { EventPipeline } from './constructs/event-pipeline.js';
-import { ExpiryPass } from './constructs/expiry-pass.js';
+import { grantIndexQuery } from './constructs/index-grant.js';
 import { IngestApi } from './constructs/ingest-api.js';
 import { NightlyRefresh } from './constructs/nightly-refresh.js';
 import { OperatorAlerts } from './constructs/operator-alerts.js';
+import { ScheduledFunction } from './constructs/scheduled-function.js';
+import { KMS_ENCRYPT_DECRYPT } from './constructs/wildcard-acknowledgements.js';
+import { DUE_INDEX, EXPIRY_INDEX } from '../shared/aws/table.js';
 import type { DataReferences } from './data-stack.js';
 
 export interface PipelineStackProps extends StackProps {
@@ -30,7 +33,9 @@ export class PipelineStack extends Stack {
   readonly events: EventPipeline;
   readonly ingest: IngestApi;
   readonly refresh: NightlyRefresh;
-  readonly expiry: ExpiryPass;
+  readonly expiry: ScheduledFunction;
+  readonly journeyTick: ScheduledFunction;
+  readonly sendReconciler: ScheduledFunction;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -51,7 +56,43 @@ export class PipelineStack extends Stack {
 
     this.ingest = new IngestApi(this, 'Ingest', { table, eventsQueue, writeKeys, alerts });
     this.refresh = new NightlyRefresh(this, 'Refresh', { table, artifacts, eventsQueue, alerts, timeZone: props.timeZone });
-    this.expiry = new ExpiryPass(this, 'Expiry', { table, key, eventsQueue, alerts });
+
+    // Scheduled tasks find due work through an index and hand it to the customer's FIFO group
+    // (or settle it), so process-events stays the one writer of customer state.
+    const tableAndQueue = { TABLE_NAME: table.tableName, EVENTS_QUEUE_URL: eventsQueue.queueUrl };
+    this.expiry = new ScheduledFunction(this, 'Expiry', {
+      name: 'segment-expiry',
+      description: 'sadakat segment-expiry: recheck profiles whose time-window memberships lapsed',
+      every: Duration.minutes(5),
+      environment: tableAndQueue,
+      alerts,
+    });
+    grantIndexQuery(this.expiry.function, table, EXPIRY_INDEX);
+    eventsQueue.grantSendMessages(this.expiry.function);
+    this.expiry.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+
+    this.journeyTick = new ScheduledFunction(this, 'JourneyTick', {
+      name: 'journey-tick',
+      description: 'sadakat journey-tick: wake journey runs whose wait is over',
+      every: Duration.minutes(1),
+      environment: tableAndQueue,
+      alerts,
+    });
+    grantIndexQuery(this.journeyTick.function, table, DUE_INDEX);
+    eventsQueue.grantSendMessages(this.journeyTick.function);
+    this.journeyTick.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+
+    this.sendReconciler = new ScheduledFunction(this, 'SendReconciler', {
+      name: 'send-reconciler',
+      description: 'sadakat send-reconciler: mark send claims that never got an answer unknown',
+      every: Duration.minutes(15),
+      environment: { TABLE_NAME: table.tableName },
+      alerts,
+    });
+    grantIndexQuery(this.sendReconciler.function, table, DUE_INDEX);
+    // Settles ledger items and counts them in the message stats.
+    table.grantReadWriteData(this.sendReconciler.function);
+    this.sendReconciler.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
 
     // What docs/deploy.md tells storefront developers and operators to look up.
     new CfnOutput(this, 'IngestUrl', { value: this.ingest.api.apiEndpoint, description: 'Segment apiHost: POST <IngestUrl>/v1/batch' });

@@ -261,29 +261,39 @@ describe('PipelineStack: nightly refresh', () => {
   });
 });
 
-describe('PipelineStack: segment expiry pass', () => {
-  it('invokes segment-expiry every five minutes, with a timeout shorter than that', () => {
+describe('PipelineStack: scheduled tasks', () => {
+  const scheduled = [
+    { id: 'Expiry', service: 'segment-expiry', rate: 'rate(5 minutes)', index: 'expiry' },
+    { id: 'JourneyTick', service: 'journey-tick', rate: 'rate(1 minute)', index: 'due' },
+    { id: 'SendReconciler', service: 'send-reconciler', rate: 'rate(15 minutes)', index: 'due' },
+  ];
+  const dynamoStatements = (roleId: string) => {
+    const policy = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith(`${roleId}TaskRole`));
+    const statements = (policy?.[1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement;
+    return statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
+  };
+
+  it.each(scheduled)('invokes $service at $rate, with a timeout shorter than the interval', ({ id, service, rate }) => {
     // Act
-    const expiry = resources(pipeline, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ExpirySegmentExpiry'));
+    const task = resources(pipeline, 'AWS::Lambda::Function').find(([logicalId]) => logicalId.startsWith(`${id}Task`));
 
     // Assess
-    pipeline.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'rate(5 minutes)',
-      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [expiry?.[0], 'Arn'] } }),
-    });
-    expect(expiry?.[1].Properties.Timeout).toBeLessThan(300);
+    expect(task?.[1].Properties.Environment).toMatchObject({ Variables: { POWERTOOLS_SERVICE_NAME: service } });
+    pipeline.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: rate, Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [task?.[0], 'Arn'] } }) });
+    const seconds = Number(/\d+/.exec(rate)![0]) * 60;
+    expect(task?.[1].Properties.Timeout).toBeLessThan(seconds);
   });
 
-  it('may query the expiry index by name and nothing else of the table', () => {
-    // Act
-    const policy = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('ExpirySegmentExpiryRole'));
-    const statements = (policy?.[1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement;
-
+  it.each(scheduled)('lets $service query the $index index by name', ({ id, index }) => {
     // Assess
-    const dynamo = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
-    expect(dynamo).toEqual([
-      expect.objectContaining({ Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [importOf('TableArn'), '/index/expiry']] } }),
-    ]);
+    expect(dynamoStatements(id)).toContainEqual(
+      expect.objectContaining({ Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [importOf('TableArn'), `/index/${index}`]] } }),
+    );
+  });
+
+  it('gives the expiry pass nothing of the table but its index', () => {
+    // Assess
+    expect(dynamoStatements('Expiry')).toHaveLength(1);
   });
 });
 
