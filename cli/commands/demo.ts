@@ -30,7 +30,7 @@ export function registerDemo(program: Command): void {
         campaignDir: options.campaign,
         onProgress: (phase, done, total) => {
           for (const [name, bar] of Object.entries(bars)) if (name !== phase) bar.stop();
-          (bars[phase] ??= progressBar(phase === 'history' ? 'history' : 'live week')).update(done, total);
+          (bars[phase] ??= progressBar({ history: 'history', refresh: 'refresh', traffic: 'live week' }[phase])).update(done, total);
         },
       });
       for (const bar of Object.values(bars)) bar.stop();
@@ -44,6 +44,12 @@ export function registerDemo(program: Command): void {
     });
 }
 
+function formatClv(clv: DemoSummary['refresh']['clv']): string {
+  if (clv.status !== 'fitted') return `not fitted (${clv.reason})`;
+  const p = clv.params;
+  return `BG/NBD r=${p.r.toFixed(3)} α=${p.alpha.toFixed(3)} a=${p.a.toFixed(3)} b=${p.b.toFixed(3)}, Gamma-Gamma p=${p.p.toFixed(2)} q=${p.q.toFixed(2)} γ=${p.gamma.toFixed(2)}`;
+}
+
 function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): string {
   const lines = [
     '',
@@ -51,10 +57,13 @@ function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): 
     '',
     `customers        ${summary.customers.known} known, ${summary.customers.anonymous} anonymous visitors, ${summary.customers.merged} anonymous profiles merged at login`,
     `history          ${summary.history.orders} orders of ${summary.history.customers} customers imported (${summary.history.capacityUnits} WCU)`,
+    `refresh          as of ${summary.refresh.asOf}: ${summary.refresh.scored} customers scored, ${summary.refresh.recommendations} with recommendations; CLV ${formatClv(summary.refresh.clv)}`,
+    `                 RFM ${Object.entries(summary.refresh.rfmSegments ?? {}).map(([segment, count]) => `${segment} ${count}`).join(' · ')}`,
     `events           ${summary.events.posted} posted, ${summary.events.accepted} accepted, ${summary.events.rejected} rejected, ${summary.events.duplicates} duplicates changed nothing`,
     ...Object.entries(summary.events.rejectedByReason).map(([reason, count]) => `                   rejected ${count}× — ${reason}`),
     `profiles         ${summary.profilesWritten} profile writes, ${summary.identityMerges} identity merges`,
     `segments         ${Object.entries(summary.segments).map(([id, size]) => `${id} ${size.members}`).join(' · ')}`,
+    `                 ${summary.expiry.passes} expiry passes on the virtual clock enqueued ${summary.expiry.rechecks} rechecks`,
     `queue            ${summary.queue.deliveries} deliveries, ${summary.queue.retried} retried, ${summary.queue.deadLettered} dead-lettered`,
     '',
     'write capacity per message (WCU, from ConsumedCapacity)',

@@ -22,7 +22,7 @@ export function registerServe(program: Command): void {
       const { startIngestServer } = await import('../../shared/local/ingest-server.js');
       const writeKey = options.writeKey ?? process.env.SADAKAT_WRITE_KEY ?? `wk_${randomBytes(18).toString('base64url')}`;
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
-      const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock: systemClock, writeKeys: [writeKey] });
+      const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock: systemClock, writeKeys: [writeKey], logLevel: 'WARN' });
       const server = await startIngestServer({ ingest, processEvents, queue: runtime.eventsQueue, clock: systemClock }, options.port);
 
       process.stdout.write(`sadakat serve: http://127.0.0.1:${server.port}/v1/batch (engine ${runtime.engine.engine}, data ${options.dataDir})\n`);

@@ -11,7 +11,9 @@
  */
 import { mergeProfiles } from '../profiles/merge.js';
 import { emptyProfile, type Profile } from '../profiles/schema.js';
-import type { IdentityMap, OrderLedger, ProfileStore } from '../ports.js';
+import type { Clock, IdentityMap, OrderLedger, ProfileStore } from '../ports.js';
+import type { CompiledSegments } from '../segments/evaluate.js';
+import { applySegmentMemberships, type SegmentChanges } from '../segments/membership-hook.js';
 import { withVersionRetry } from '../profiles/version-retry.js';
 import { anonymousCustomerId } from './customer-id.js';
 
@@ -19,10 +21,13 @@ export interface MergeDeps {
   profiles: ProfileStore;
   orders: OrderLedger;
   identity: IdentityMap;
+  clock: Clock;
+  /** Segment rules: the merged history may put the customer into segments at once. */
+  segments?: CompiledSegments;
 }
 
 export type MergeOutcome =
-  | { status: 'merged'; capacityUnits: number }
+  | { status: 'merged'; capacityUnits: number; segmentChanges?: SegmentChanges }
   | { status: 'already_merged'; capacityUnits: number }
   | { status: 'nothing_to_merge'; capacityUnits: number }
   /** The anonymous id already belongs to another customer: first link wins, nothing moves. */
@@ -37,7 +42,9 @@ export async function mergeAnonymousIntoUser(deps: MergeDeps, anonymousId: strin
   const frozen = await withVersionRetry(async () => {
     const anonymous = await deps.profiles.getProfile(anonymousProfileId);
     if (!anonymous || anonymous.mergedInto !== undefined) return anonymous;
-    const written = await deps.profiles.putProfile({ ...anonymous, mergedInto: userId }, anonymous.version);
+    // Frozen: no memberships or expiry of its own any more (it would stay in the expiry index).
+    const { nextExpiryAt: _expiry, ...rest } = anonymous;
+    const written = await deps.profiles.putProfile({ ...rest, segments: {}, mergedInto: userId }, anonymous.version);
     capacityUnits += written.receipt.capacityUnits;
     return written.profile;
   });
@@ -52,16 +59,19 @@ export async function mergeAnonymousIntoUser(deps: MergeDeps, anonymousId: strin
     capacityUnits += copied.capacityUnits;
   }
 
-  const merged = await withVersionRetry(async () => {
+  const merged = await withVersionRetry(async (): Promise<{ segmentChanges?: SegmentChanges } | undefined> => {
     const user = await deps.profiles.getProfile(userId);
-    if (user?.anonymousIds.includes(anonymousId)) return false;
+    if (user?.anonymousIds.includes(anonymousId)) return undefined;
     const base: Profile = user ?? emptyProfile(userId, frozen.createdAt);
-    const combined = mergeProfiles(base, frozen);
     // `anonymousIds` holds raw anonymous ids; it is also the "merged once" guard checked above.
     const anonymousIds = [...new Set([...base.anonymousIds, ...frozen.anonymousIds, anonymousId])];
-    const written = await deps.profiles.putProfile({ ...combined, anonymousIds }, user?.version);
+    const combined: Profile = { ...mergeProfiles(base, frozen), anonymousIds, segments: base.segments };
+    const evaluated = deps.segments
+      ? applySegmentMemberships(deps.segments, user, combined, deps.clock.now())
+      : { profile: combined, changes: undefined };
+    const written = await deps.profiles.putProfile(evaluated.profile, user?.version);
     capacityUnits += written.receipt.capacityUnits;
-    return true;
+    return evaluated.changes ? { segmentChanges: evaluated.changes } : {};
   });
-  return { status: merged ? 'merged' : 'already_merged', capacityUnits };
+  return merged ? { status: 'merged', capacityUnits, ...merged } : { status: 'already_merged', capacityUnits };
 }

@@ -1,4 +1,5 @@
 /** The real Lambda handlers, wired to the embedded runtime's adapters (demo and serve share this). */
+import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildIngestHandler } from '../../functions/ingest.js';
 import { buildHandler as buildProcessEventsHandler, type ProcessEventsDeps } from '../../functions/process-events.js';
 import type { Campaign } from '../config/campaign.js';
@@ -27,8 +28,14 @@ export function buildLocalHandlers(
     writeKeys: readonly string[];
     onOutcome?: ProcessEventsDeps['onOutcome'];
     segmentChanges?: SegmentChangeSink;
+    /**
+     * The handlers' Powertools log level. Lambda logs go to stdout; locally stdout is the
+     * command's own output (`--format json`), so the demo keeps them SILENT and serve shows WARN.
+     */
+    logLevel?: 'SILENT' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
   },
 ) {
+  const logLevel = options.logLevel ?? 'SILENT';
   const core: ProcessDeps = {
     ...localProcessDeps(runtime, options.campaign, options.clock),
     ...(options.segmentChanges ? { segmentChanges: options.segmentChanges } : {}),
@@ -36,11 +43,16 @@ export function buildLocalHandlers(
   return {
     core,
     ingest: buildIngestHandler({
+      logger: new Logger({ serviceName: 'ingest', logLevel }),
       writeKeys: new StaticWriteKeys(options.writeKeys),
       identity: runtime.identity,
       queue: runtime.eventsQueue,
       clock: options.clock,
     }),
-    processEvents: buildProcessEventsHandler({ ...core, ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}) }),
+    processEvents: buildProcessEventsHandler({
+      ...core,
+      logger: new Logger({ serviceName: 'process-events', logLevel }),
+      ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+    }),
   };
 }

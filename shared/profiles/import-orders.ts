@@ -134,7 +134,10 @@ async function importChunk(
     Array.from({ length: Math.min(concurrency, work.length) }, async () => {
       for (let index = next++; index < work.length; index = next++) {
         const plan = work[index];
-        if (plan) capacityUnits += await writeProfile(deps, plan.customerId, plan.toApply, profiles.get(plan.customerId));
+        if (!plan) continue;
+        // Read-then-await would lose concurrent additions: add only after the write returned.
+        const units = await writeProfile(deps, plan.customerId, plan.toApply, profiles.get(plan.customerId));
+        capacityUnits += units;
       }
     }),
   );

@@ -14,13 +14,12 @@ import type { NormalizedEvent } from '../events/event.js';
 import { ECOMMERCE_EVENTS } from '../events/event.js';
 import { anonymousCustomerId, isAnonymousCustomerId } from '../identity/customer-id.js';
 import { mergeAnonymousIntoUser, type MergeDeps } from '../identity/merge-anonymous.js';
-import type { Clock, OrderRecord } from '../ports.js';
+import type { OrderRecord } from '../ports.js';
 import { applyConsentChange, applyDeviceChange, applyScores } from './apply-internal.js';
 import { orderFromEvent } from './order-from-event.js';
 import { applyEvent, type ReducerSettings } from './reduce.js';
 import { emptyProfile, type Profile } from './schema.js';
 import { withVersionRetry } from './version-retry.js';
-import type { CompiledSegments } from '../segments/evaluate.js';
 import { applySegmentMemberships, type SegmentChangeSink, type SegmentChanges } from '../segments/membership-hook.js';
 import type { SendQueue } from '../channels/send-request.js';
 import type { JourneySignal, RunChange } from '../journeys/engine.js';
@@ -28,9 +27,6 @@ import { journeyPhase, type JourneyDeps } from '../journeys/journey-phase.js';
 
 export interface ProcessDeps extends MergeDeps {
   settings: ReducerSettings;
-  clock: Clock;
-  /** Segment rules evaluated on every change (memberships and nextExpiryAt are written with it). */
-  segments?: CompiledSegments;
   /** Receives entered/exited segments after the write that changed them succeeded. */
   segmentChanges?: SegmentChangeSink;
   /** Journey definitions and run storage: runs start, move and end after each profile write. */
@@ -99,6 +95,7 @@ async function processEvent(deps: ProcessDeps, queuedCustomerId: string, event: 
     const merged = await mergeAnonymousIntoUser(deps, linkFrom, event.userId);
     capacityUnits += merged.capacityUnits;
     merge = merged.status;
+    if (merged.status === 'merged' && merged.segmentChanges) await deps.segmentChanges?.publish(merged.segmentChanges);
   }
   // An alias only links identities; it carries nothing for the profile beyond the merge.
   if (event.type === 'alias') {

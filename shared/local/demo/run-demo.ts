@@ -15,11 +15,15 @@ import { countProfiles, type ProfileCounts } from '../../aws/dynamo-profile-cens
 import { SyntheticShop } from './synthetic-shop.js';
 import { localLambdaContext } from '../lambda-context.js';
 import { buildLocalHandlers } from '../local-handlers.js';
+import { runLocalRefresh, type LocalRefreshSummary } from '../local-refresh.js';
+import { runExpiryPass } from '../expiry-scheduler.js';
 
 /** The live traffic starts on a fixed Monday, so the same seed gives the same summary any day. */
 export const DEMO_LIVE_START = new Date('2026-11-02T00:00:00Z');
 const DEMO_WRITE_KEY = 'demo-write-key';
 const HOUR_MS = 3_600_000;
+/** Every four simulated hours (AWS runs it every few minutes; a coarser local cadence saves requests). */
+const EXPIRY_PASS_EVERY_MS = 4 * HOUR_MS;
 
 export interface DemoOptions {
   customers: number;
@@ -28,7 +32,7 @@ export interface DemoOptions {
   dataDir: string;
   engine: EngineChoice;
   campaignDir: string;
-  onProgress?: (phase: 'history' | 'traffic', done: number, total: number) => void;
+  onProgress?: (phase: 'history' | 'refresh' | 'traffic', done: number, total: number) => void;
 }
 
 export interface DemoSummary {
@@ -38,6 +42,8 @@ export interface DemoSummary {
   /** Members per segment at the end, and how many entered / exited during the live traffic. */
   segments: Record<string, { members: number; entered: number; exited: number }>;
   history: { orders: number; customers: number; capacityUnits: number };
+  /** The nightly refresh run on the night before the live week. */
+  refresh: Pick<LocalRefreshSummary, 'asOf' | 'customers' | 'scored' | 'rfmSegments' | 'clv' | 'recommendations'>;
   events: {
     posted: number;
     accepted: number;
@@ -51,6 +57,8 @@ export interface DemoSummary {
   /** Write capacity units per processed message, by event name. */
   writeCapacity: Record<string, CapacityFigure>;
   queue: { deliveries: number; retried: number; deadLettered: number };
+  /** Expiry passes run on the virtual clock and the rechecks they enqueued. */
+  expiry: { passes: number; rechecks: number };
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
@@ -101,6 +109,18 @@ async function playDemo(
     onProgress: (done, total) => options.onProgress?.('history', done, total),
   });
 
+  // The night before the live week: RFM, CLV and recommendations for everyone with history, so
+  // segments such as `best` and `churn_risk` have members when traffic starts.
+  const refreshed = await runLocalRefresh(runtime, {
+    clock,
+    campaign,
+    asOf: new Date(DEMO_LIVE_START.getTime() - 86_400_000).toISOString().slice(0, 10),
+    onProgress: (phase, done, total) => {
+      if (phase !== 'summarize') options.onProgress?.('refresh', done, total);
+    },
+  });
+  const { asOf, customers: refreshCustomers, scored, rfmSegments, clv, recommendations } = refreshed;
+
   const events = { posted: 0, accepted: 0, rejected: 0, rejectedByReason: {} as Record<string, number>, duplicates: 0 };
   const queueStats = { deliveries: 0, retried: 0, deadLettered: 0 };
   const drain = async (): Promise<void> => {
@@ -110,12 +130,27 @@ async function playDemo(
     queueStats.deadLettered += stats.movedToDlq;
   };
 
+  // What EventBridge Scheduler does every few minutes in AWS: find lapsed time windows.
+  const expiry = { passes: 0, rechecks: 0 };
+  const expiryPass = async (): Promise<void> => {
+    const result = await runExpiryPass(runtime, clock);
+    expiry.passes++;
+    expiry.rechecks += result.enqueued;
+    await drain();
+  };
+
   const posts = [...shop.traffic()];
   let lastDrain = DEMO_LIVE_START.getTime();
+  let lastExpiryPass = lastDrain;
   for (const [index, post] of posts.entries()) {
     if (post.at.getTime() - lastDrain >= HOUR_MS) {
       await drain();
       lastDrain = post.at.getTime();
+    }
+    if (post.at.getTime() - lastExpiryPass >= EXPIRY_PASS_EVERY_MS) {
+      clock.set(post.at);
+      await expiryPass();
+      lastExpiryPass = post.at.getTime();
     }
     clock.set(post.at);
     const body = JSON.stringify(post.body);
@@ -143,6 +178,7 @@ async function playDemo(
   }
   clock.advance(HOUR_MS);
   await drain();
+  await expiryPass();
   events.duplicates = duplicates;
 
   const { segments: members, ...customers } = await countProfiles(runtime.doc, runtime.tableName);
@@ -155,11 +191,13 @@ async function playDemo(
     customers,
     segments,
     history: { orders: imported.ordersImported, customers: imported.customers, capacityUnits: round3(imported.capacityUnits) },
+    refresh: { asOf, customers: refreshCustomers, scored, rfmSegments, clv, recommendations },
     events,
     profilesWritten,
     identityMerges,
     writeCapacity: capacity.summary(),
     queue: queueStats,
+    expiry,
   };
 }
 

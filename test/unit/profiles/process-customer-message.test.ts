@@ -7,6 +7,9 @@ import type { NormalizedEvent } from '../../../shared/events/event.js';
 import type { CustomerMessage } from '../../../shared/events/messages.js';
 import { VersionConflictError } from '../../../shared/ports.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
+import { defaultSettings } from '../../../shared/config/settings.js';
+import { compileSegments } from '../../../shared/segments/evaluate.js';
+import { parseSegmentDefinitions } from '../../../shared/segments/parse.js';
 import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
 
 const clock = { now: () => new Date('2026-11-02T12:00:00Z') };
@@ -185,5 +188,34 @@ describe('processCustomerMessage', () => {
     // Assess
     expect(outcome.status).toBe('ignored');
     expect(profiles.writes).toBe(0);
+  });
+});
+
+describe('processCustomerMessage with segment rules', () => {
+  it('puts a customer into the segments their merged anonymous history qualifies for, at login', async () => {
+    // Prepare: a rule on browsing, and browsing done anonymously
+    const segments = compileSegments(parseSegmentDefinitions([{ id: 'browsers', event: 'Product Viewed' }]).definitions, defaultSettings);
+    const published: string[][] = [];
+    const deps: ProcessDeps = {
+      profiles: new InMemoryProfileStore(),
+      orders: new InMemoryOrderLedger(),
+      identity: new InMemoryIdentityMap(),
+      clock,
+      settings: { trackedProperties: {} },
+      segments,
+      segmentChanges: { publish: (changes) => void published.push(changes.entered) },
+    };
+    await processCustomerMessage(deps, message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p1' })));
+
+    // Act
+    await processCustomerMessage(deps, message('u1', { ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2), type: 'identify' }));
+
+    // Assess
+    const user = await deps.profiles.getProfile('u1');
+    expect(Object.keys(user?.segments ?? {})).toEqual(['browsers']);
+    expect(published).toContainEqual(['browsers']);
+    const anonymous = await deps.profiles.getProfile('anon:a1');
+    expect(anonymous?.segments).toEqual({});
+    expect(anonymous?.nextExpiryAt).toBeUndefined();
   });
 });
