@@ -68,7 +68,9 @@ describe('journeys on the embedded engine (dynalite)', () => {
       );
       expect(typeof response === 'object' && response.statusCode).toBe(200);
     };
-    drain = () => drainQueue(runtime.eventsQueue, processEvents, { concurrency: 4, clock });
+    drain = async () => {
+      await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 4, clock });
+    };
     tick = async () => {
       await journeyTick({}, localLambdaContext('journey-tick'));
     };
