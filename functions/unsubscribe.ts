@@ -1,0 +1,47 @@
+/**
+ * unsubscribe: API Gateway HTTP API (payload v2), `GET|POST /u/{token}` — the link and the
+ * one-click target of every marketing email. Decisions in shared/channels/unsubscribe.ts.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { handleUnsubscribe, type UnsubscribeDeps } from '../shared/channels/unsubscribe.js';
+import { createDocumentClient } from '../shared/aws/dynamo-client.js';
+import { DynamoProfileStore } from '../shared/aws/dynamo-profile-store.js';
+import { requireEnv } from '../shared/aws/require-env.js';
+import { unsubscribeKeyring } from '../shared/aws/send-deps.js';
+import { SqsEventQueue } from '../shared/aws/sqs-event-queue.js';
+import { systemClock } from '../shared/ports.js';
+
+export function buildHandler(deps: UnsubscribeDeps & { logger?: Logger }) {
+  const logger = deps.logger ?? new Logger({ serviceName: 'unsubscribe' });
+  return middy(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const token = event.pathParameters?.token ?? decodeURIComponent(event.rawPath.split('/').pop() ?? '');
+    try {
+      const result = await handleUnsubscribe(deps, { method: event.requestContext.http.method, token });
+      // Never the token in the log: it is a capability.
+      logger.info('unsubscribe', { method: event.requestContext.http.method, statusCode: result.statusCode });
+      return { statusCode: result.statusCode, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: result.html };
+    } catch (error) {
+      logger.error('unsubscribe failed', { error: error instanceof Error ? error.message : String(error) });
+      return { statusCode: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Something went wrong; please try the link again.' };
+    }
+  });
+}
+
+let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
+
+export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  if (!coldStartHandler) {
+    const tableName = requireEnv(process.env, 'TABLE_NAME');
+    coldStartHandler = buildHandler({
+      profiles: new DynamoProfileStore(createDocumentClient({}), tableName),
+      events: new SqsEventQueue(new SQSClient({}), requireEnv(process.env, 'EVENTS_QUEUE_URL')),
+      keyring: await unsubscribeKeyring(process.env),
+      clock: systemClock,
+      ...(process.env.SENDER_NAME ? { senderName: process.env.SENDER_NAME } : {}),
+    });
+  }
+  return coldStartHandler(event, context);
+};
