@@ -1,0 +1,47 @@
+/** `sadakat demo`: the whole spine on the embedded runtime, reproducible from its seed. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDemo, type DemoOptions } from '../../shared/local/demo/run-demo.js';
+import { availableEngines } from './spine-harness.js';
+
+const folders: string[] = [];
+async function demoOptions(engine: DemoOptions['engine']): Promise<DemoOptions> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-demo-'));
+  folders.push(dataDir);
+  return { customers: 200, days: 2, seed: 7, dataDir, engine, campaignDir: 'campaign' };
+}
+
+afterAll(async () => {
+  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
+describe('demo', () => {
+  it('gives the same summary twice for the same seed', async () => {
+    // Act
+    const first = await runDemo(await demoOptions('dynalite'));
+    const second = await runDemo(await demoOptions('dynalite'));
+
+    // Assess
+    expect(second).toEqual(first);
+    expect(first.events.accepted).toBeGreaterThan(100);
+    expect(first.history.orders).toBeGreaterThan(100);
+    expect(first.queue.deadLettered).toBe(0);
+    expect(first.identityMerges).toBeGreaterThan(0);
+    expect(first.customers.merged).toBe(first.identityMerges);
+    expect(first.segments.email_reachable?.members).toBeGreaterThan(0);
+    expect(first.refresh.scored).toBe(first.history.customers);
+  });
+
+  it.runIf(availableEngines().includes('dynamodb-local'))('runs on DynamoDB Local, where write capacity includes index writes', async () => {
+    // Act
+    const summary = await runDemo(await demoOptions('dynamodb-local'));
+
+    // Assess
+    expect(summary.engine).toBe('dynamodb-local');
+    expect(summary.queue.deadLettered).toBe(0);
+    expect(summary.writeCapacity['Product Viewed']?.mean).toBeGreaterThanOrEqual(1);
+    expect(summary.writeCapacity['Order Completed']?.mean).toBeGreaterThanOrEqual(3);
+  });
+});
