@@ -3,7 +3,7 @@
  * a dead-letter queue that is not empty, a function that errs or is throttled. The alarms are
  * created in the owner's scope, so each construct still owns its alarms.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -27,7 +27,8 @@ export class OperatorAlerts extends Construct {
     super(scope, id);
     // Its own key: CloudWatch must be allowed to use the key of an encrypted topic, and the
     // customer-data key should not trust another service for this.
-    const key = new Key(this, 'Key', { description: 'sadakat: operator alarm topic', enableKeyRotation: true });
+    // Nothing to keep in it once the stack is gone: deleting the stack schedules the key's deletion.
+    const key = new Key(this, 'Key', { description: 'sadakat: operator alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
     key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',
