@@ -10,6 +10,7 @@ import { registerPreview } from './preview.js';
 import { registerServe } from './serve.js';
 import { registerSchema } from './schema.js';
 import { registerSegment } from './segment.js';
+import { registerSimulate } from './simulate.js';
 import { registerStats } from './stats.js';
 import { registerValidate } from './validate.js';
 
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerPreview(program);
   registerStats(program);
   registerAssign(program);
+  registerSimulate(program);
 }

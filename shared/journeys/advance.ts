@@ -127,9 +127,9 @@ function walk(start: JourneyRun, firstStep: string | undefined, context: Advance
         const chosen = chooseVariant(step, run, profile);
         if (!run.holdout) {
           run = { ...run, experiment: step.experiment, variant: chosen.variant.id, ...(chosen.variant.holdout ? { controlVariant: true } : {}) };
-          if (chosen.fresh) effects.push({ kind: 'assign', experiment: step.experiment, variant: chosen.variant.id, at });
         }
         effects.push(trace(step, at, `${step.experiment}: ${chosen.variant.id}${run.holdout ? ' (global holdout: not assigned)' : ''}`));
+        if (!run.holdout && chosen.fresh) effects.push({ kind: 'assign', experiment: step.experiment, variant: chosen.variant.id, at });
         stepId = chosen.variant.next;
         continue;
       }

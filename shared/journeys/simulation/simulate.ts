@@ -1,0 +1,140 @@
+/**
+ * `sadakat simulate`: the real process-events code (profile reducer, segments, journey engine) on
+ * in-memory ports and a virtual clock. Events are played in time order; between them, the
+ * waits that come due are woken as journey-tick would, and time-window segments lapse as the
+ * expiry pass would. Sends are recorded, never made.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SendRequest } from '../../channels/send-request.js';
+import type { NormalizedEvent } from '../../events/event.js';
+import type { CustomerMessage } from '../../events/messages.js';
+import { normalizeCall } from '../../events/normalize.js';
+import { anonymousCustomerId } from '../../identity/customer-id.js';
+import { processCustomerMessage, type ProcessDeps } from '../../profiles/process-customer-message.js';
+import type { Settings } from '../../config/settings.js';
+import type { CompiledSegments } from '../../segments/evaluate.js';
+import type { Journey } from '../ast.js';
+import type { RunChange } from '../engine.js';
+import type { RunEffect } from '../advance.js';
+import { InMemoryJourneyStore } from '../in-memory-journey-store.js';
+import { journeyTick } from '../journey-tick.js';
+import { InMemoryIdentities, InMemoryOrders, InMemoryProfiles } from './in-memory-customer-stores.js';
+
+export interface SimulationInput {
+  journey: Journey;
+  settings: Settings;
+  segments: CompiledSegments;
+  /** Segment calls as the storefront would post them (one JSON object per line in the file). */
+  calls: readonly unknown[];
+  /** Start of the virtual clock (default: the first event). */
+  from?: Date;
+  /** How long after the last event waits keep being woken (default 60 days). */
+  horizonMs?: number;
+}
+
+export type PathEntry =
+  | { at: string; runId: string; kind: 'entered'; holdout: boolean }
+  | { at: string; runId: string; kind: 'effect'; effect: RunEffect };
+
+export interface SimulationResult {
+  /** Each customer's path through the journey, in time order. */
+  paths: Map<string, PathEntry[]>;
+  /** Every request the journey would have sent (holdout ones included, marked). */
+  sends: SendRequest[];
+  /** Calls that did not parse, with the reason (line numbers are 1-based). */
+  rejected: { line: number; field: string; reason: string }[];
+  /** When the simulation stopped. */
+  endedAt: string;
+}
+
+const DEFAULT_HORIZON_MS = 60 * 86_400_000;
+
+export async function simulateJourney(input: SimulationInput): Promise<SimulationResult> {
+  const events = normalizeCalls(input.calls);
+  const first = events.accepted[0];
+  let now = input.from ?? (first ? new Date(first.event.timestamp) : new Date());
+  const horizon = (events.accepted.at(-1) ? Date.parse((events.accepted.at(-1) as { event: NormalizedEvent }).event.timestamp) : now.getTime()) + (input.horizonMs ?? DEFAULT_HORIZON_MS);
+
+  const profiles = new InMemoryProfiles();
+  const runs = new InMemoryJourneyStore();
+  const sends: SendRequest[] = [];
+  const paths = new Map<string, PathEntry[]>();
+  const record = (change: RunChange): void => {
+    const path = paths.get(change.run.customerId) ?? [];
+    const at = now.toISOString();
+    if (change.before === undefined) path.push({ at, runId: change.run.runId, kind: 'entered', holdout: change.run.holdout });
+    for (const effect of change.effects) path.push({ at, runId: change.run.runId, kind: 'effect', effect });
+    paths.set(change.run.customerId, path);
+  };
+  const deps: ProcessDeps = {
+    profiles,
+    orders: new InMemoryOrders(),
+    identity: new InMemoryIdentities(),
+    settings: { trackedProperties: input.settings.trackedProperties },
+    segments: input.segments,
+    clock: { now: () => now },
+    journeys: { definitions: [input.journey], store: runs, holdoutPercent: input.settings.holdoutPercent, defaultTimezone: input.settings.defaultTimezone },
+    sends: { enqueue: async (requests) => void sends.push(...requests) },
+    onRunChange: record,
+  };
+
+  const queue: CustomerMessage[] = [];
+  const tickQueue = { enqueue: async (messages: readonly CustomerMessage[]) => void queue.push(...messages) };
+  let next = 0;
+  for (;;) {
+    const eventAt = events.accepted[next] ? Date.parse((events.accepted[next] as { event: NormalizedEvent }).event.timestamp) : Infinity;
+    const wakeAt = earliestWake(runs);
+    // Lapsing segments matter only while events remain or runs wait; then the simulation is over.
+    if (eventAt === Infinity && wakeAt === Infinity) break;
+    const dueAt = Math.min(wakeAt, earliestExpiry(profiles));
+    const at = Math.min(eventAt, dueAt);
+    if (!Number.isFinite(at) || at > horizon) break;
+    now = new Date(Math.max(at, now.getTime()));
+    if (dueAt <= eventAt) {
+      // What journey-tick and the expiry pass would find at this minute.
+      await journeyTick({ index: runs, queue: tickQueue, clock: { now: () => now } });
+      for (const profile of profiles.items.values()) {
+        if (profile.nextExpiryAt !== undefined && Date.parse(profile.nextExpiryAt) <= now.getTime()) {
+          queue.push({ kind: 'recheck', customerId: profile.id, reason: 'expiry', at: profile.nextExpiryAt });
+        }
+      }
+      for (const message of queue.splice(0)) await processCustomerMessage(deps, message);
+      continue;
+    }
+    const { customerId, event } = events.accepted[next++] as { customerId: string; event: NormalizedEvent };
+    await processCustomerMessage(deps, { kind: 'event', customerId, event });
+  }
+  return { paths, sends, rejected: events.rejected, endedAt: now.toISOString() };
+}
+
+function normalizeCalls(calls: readonly unknown[]) {
+  const accepted: { customerId: string; event: NormalizedEvent }[] = [];
+  const rejected: SimulationResult['rejected'] = [];
+  calls.forEach((call, index) => {
+    const stamped = typeof call === 'object' && call !== null && 'timestamp' in call ? Date.parse(String((call as { timestamp: unknown }).timestamp)) : NaN;
+    // Historical events are played as if received when they happened.
+    const result = normalizeCall(call, { receivedAt: Number.isNaN(stamped) ? new Date() : new Date(stamped), newMessageId: randomUUID });
+    if (!result.ok) {
+      rejected.push({ line: index + 1, field: result.field, reason: result.reason });
+      return;
+    }
+    const event = result.event;
+    const customerId = event.userId ?? (event.anonymousId !== undefined ? anonymousCustomerId(event.anonymousId) : undefined);
+    if (customerId !== undefined) accepted.push({ customerId, event });
+  });
+  // Stable: events at the same instant keep their file order.
+  accepted.sort((a, b) => Date.parse(a.event.timestamp) - Date.parse(b.event.timestamp));
+  return { accepted, rejected };
+}
+
+function earliestWake(store: InMemoryJourneyStore): number {
+  let earliest = Infinity;
+  for (const run of store.runs.values()) if (run.status === 'waiting' && run.wakeAt) earliest = Math.min(earliest, Date.parse(run.wakeAt));
+  return earliest;
+}
+
+function earliestExpiry(profiles: InMemoryProfiles): number {
+  let earliest = Infinity;
+  for (const profile of profiles.items.values()) if (profile.nextExpiryAt) earliest = Math.min(earliest, Date.parse(profile.nextExpiryAt));
+  return earliest;
+}

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerSimulate } from '../../../cli/commands/simulate.js';
+import { UserError } from '../../../cli/errors.js';
+import { loadCampaign, type Campaign } from '../../../shared/config/campaign.js';
+import type { Journey } from '../../../shared/journeys/ast.js';
+import { requireJourneys } from '../../../shared/journeys/campaign-journeys.js';
+import { simulateJourney } from '../../../shared/journeys/simulation/simulate.js';
+import { journeyFrom } from './journey-builders.js';
+
+const EVENTS = 'test/fixtures/journeys/viewed-not-bought.jsonl';
+
+async function sadakat(...args: string[]): Promise<{ stdout: string; error?: unknown }> {
+  let stdout = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const program = new Command().exitOverride();
+  registerSimulate(program);
+  try {
+    await program.parseAsync(['node', 'sadakat', ...args]);
+    return { stdout };
+  } catch (error) {
+    return { stdout, error };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('simulateJourney', () => {
+  let campaign: Campaign;
+  let journeys: Journey[];
+  let calls: unknown[];
+
+  beforeAll(async () => {
+    campaign = await loadCampaign('campaign');
+    journeys = await requireJourneys('campaign', campaign.settings, campaign.segments);
+    calls = (await readFile(EVENTS, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  });
+
+  const vnb = () => journeys.find((journey) => journey.id === 'viewed-not-bought') as Journey;
+
+  it('sends after the two-hour wait on the virtual clock, in the hashed variant', async () => {
+    const result = await simulateJourney({ journey: vnb(), settings: campaign.settings, segments: campaign.segments, calls });
+    expect(result.sends.map((request) => [request.customerId, request.requestedAt])).toEqual([['ayse', '2026-11-02T11:05:00.000Z']]);
+  });
+
+  it('shows a customer who ordered leaving the journey with the goal reached', async () => {
+    const result = await simulateJourney({ journey: vnb(), settings: campaign.settings, segments: campaign.segments, calls });
+    const ends = (result.paths.get('mehmet') ?? []).flatMap((entry) => (entry.kind === 'effect' ? [entry.effect.kind] : []));
+    expect(ends).toEqual(['step', 'schedule-wake', 'goal', 'end']);
+  });
+
+  it('does not let customers outside the entry segment in', async () => {
+    const result = await simulateJourney({ journey: vnb(), settings: campaign.settings, segments: campaign.segments, calls });
+    expect(result.paths.has('nobody-consented')).toBe(false);
+  });
+
+  it('walks a loop with waits until the horizon and no further', async () => {
+    const loop = journeyFrom('id: loop\ntrigger: { event: Product Viewed }\nentry: { reentry: always }\nsteps:\n  - id: ping\n    send: { channel: email, template: t }\n  - wait: 7d\n    next: ping\n');
+    const result = await simulateJourney({ journey: loop, settings: campaign.settings, segments: campaign.segments, calls: calls.slice(0, 2), horizonMs: 21 * 86_400_000 });
+    expect(result.sends.map((request) => request.visit)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('sadakat simulate', () => {
+  it('prints each customer\'s path with times and what would be sent', async () => {
+    const { stdout, error } = await sadakat('simulate', '--journey', 'viewed-not-bought', '--events', EVENTS);
+    expect(error).toBeUndefined();
+    expect(stdout).toMatch(/customer ayse\n  2026-11-02 09:05  entered/);
+    expect(stdout).toMatch(/2026-11-02 11:05 .*would send email template vnb-(reminder|discount)/);
+    expect(stdout).toContain('2 customers entered, 1 message would be sent');
+  });
+
+  it('names the journeys that exist when the id is unknown', async () => {
+    const { error } = await sadakat('simulate', '--journey', 'nope', '--events', EVENTS);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/no journey "nope".*viewed-not-bought/);
+  });
+});
