@@ -31,6 +31,11 @@ export const sendRequestSchema = z.object({
   transactional: z.boolean().default(false),
   /** When the step asked for the send (ISO); deferrals keep it. */
   requestedAt: z.string(),
+  /**
+   * Set when a quiet-hours deferral releases the request (its wakeAt, ISO): part of the FIFO
+   * deduplication id, so a release within minutes of the first enqueue is not dropped as a copy.
+   */
+  deferredUntil: z.string().optional(),
 });
 export type SendRequest = z.infer<typeof sendRequestSchema>;
 

@@ -1,0 +1,104 @@
+/**
+ * Sending on the embedded runtime: the real send, ses-feedback and unsubscribe handlers and the
+ * same DynamoDB adapters as in AWS, a local `sends.fifo` (+ DLQ), the local SES endpoint reached
+ * through the real SES client, and the SNS outbox for SMS and push. The lead's runtime/demo wires
+ * this beside the events pipeline; `stop` ends only what this started.
+ */
+import { join } from 'node:path';
+import { buildHandler as buildSendHandler, type SendHandlerDeps } from '../../functions/send.js';
+import { buildHandler as buildFeedbackHandler } from '../../functions/ses-feedback.js';
+import { buildHandler as buildUnsubscribeHandler } from '../../functions/unsubscribe.js';
+import { DynamoCapCounters } from '../aws/dynamo-cap-counters.js';
+import { DynamoDueSends } from '../aws/dynamo-due-sends.js';
+import { DynamoMessageStats } from '../aws/dynamo-message-stats.js';
+import { DynamoSendLedger } from '../aws/dynamo-send-ledger.js';
+import { DynamoSuppressionList } from '../aws/dynamo-suppression.js';
+import { createSesClient, SesEmailSender } from '../aws/ses-email-sender.js';
+import type { SendDeps } from '../channels/decide-send.js';
+import { releaseDeferredSends } from '../channels/release-deferred.js';
+import type { TemplateSet } from '../channels/render.js';
+import type { UnsubscribeKeyring } from '../channels/unsubscribe-token.js';
+import type { Settings } from '../config/settings.js';
+import type { Clock } from '../ports.js';
+import { LocalFifoQueue } from './fifo-queue.js';
+import { startLocalSes, type LocalSes } from './local-ses-server.js';
+import { LocalSendQueue } from './local-send-queue.js';
+import { LocalSnsOutbox } from './local-sns-outbox.js';
+import { drainQueue, type DrainStats } from './queue-driver.js';
+import type { LocalRuntime } from './runtime.js';
+
+/** A fixed local key: local tokens are for the demo's own links only. */
+export const LOCAL_UNSUBSCRIBE_KEYRING: UnsubscribeKeyring = { current: 'local', keys: { local: 'sadakat-local-unsubscribe-key-not-for-production' } };
+
+export interface LocalSendingOptions {
+  clock: Clock;
+  settings: Settings;
+  templates: TemplateSet;
+  journeyPolicy?: SendDeps['journeyPolicy'];
+  keyring?: UnsubscribeKeyring;
+  unsubscribeBaseUrl?: string;
+  onResult?: SendHandlerDeps['onResult'];
+  /** Replaces the SES adapter (tests inject a failing provider). */
+  email?: SendDeps['email'];
+}
+
+export interface LocalSending {
+  sendsQueue: LocalFifoQueue;
+  sendsDlq: LocalFifoQueue;
+  sends: LocalSendQueue;
+  ses: LocalSes;
+  outbox: LocalSnsOutbox;
+  deps: SendDeps;
+  send: ReturnType<typeof buildSendHandler>;
+  sesFeedback: ReturnType<typeof buildFeedbackHandler>;
+  unsubscribe: ReturnType<typeof buildUnsubscribeHandler>;
+  /** Decides every queued send (retries included, on the queue's clock). */
+  drain(): Promise<DrainStats>;
+  /** Re-enqueues deferred sends whose wake time has come (journey-tick's part, locally). */
+  releaseDeferred(): Promise<{ released: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalSending(runtime: LocalRuntime, options: LocalSendingOptions): Promise<LocalSending> {
+  const { doc, tableName } = runtime;
+  const ses = await startLocalSes();
+  const sendsDlq = new LocalFifoQueue({ name: 'sends-dlq.fifo', clock: options.clock });
+  const sendsQueue = new LocalFifoQueue({ name: 'sends.fifo', clock: options.clock, dlq: sendsDlq });
+  const sends = new LocalSendQueue(sendsQueue);
+  const outbox = new LocalSnsOutbox(join(runtime.dataDir, 'sns-outbox.jsonl'), options.clock);
+  const keyring = options.keyring ?? LOCAL_UNSUBSCRIBE_KEYRING;
+  const stats = new DynamoMessageStats(doc, tableName);
+  const suppression = new DynamoSuppressionList(doc, tableName);
+  const deps: SendDeps = {
+    profiles: runtime.profiles,
+    ledger: new DynamoSendLedger(doc, tableName),
+    suppression,
+    caps: new DynamoCapCounters(doc, tableName),
+    due: new DynamoDueSends(doc, tableName),
+    stats,
+    email: options.email ?? new SesEmailSender(createSesClient({ endpoint: ses.endpoint }), 'sadakat-local'),
+    sms: outbox,
+    push: outbox,
+    events: runtime.eventsQueue,
+    templates: options.templates,
+    settings: options.settings,
+    ...(options.journeyPolicy ? { journeyPolicy: options.journeyPolicy } : {}),
+    unsubscribe: { keyring, baseUrl: options.unsubscribeBaseUrl ?? 'http://localhost:8787' },
+    clock: options.clock,
+  };
+  const send = buildSendHandler({ ...deps, ...(options.onResult ? { onResult: options.onResult } : {}) });
+  return {
+    sendsQueue,
+    sendsDlq,
+    sends,
+    ses,
+    outbox,
+    deps,
+    send,
+    sesFeedback: buildFeedbackHandler({ profiles: runtime.profiles, suppression, stats, events: runtime.eventsQueue, clock: options.clock }),
+    unsubscribe: buildUnsubscribeHandler({ profiles: runtime.profiles, events: runtime.eventsQueue, keyring, clock: options.clock, ...(options.settings.sender.fromName ? { senderName: options.settings.sender.fromName } : {}) }),
+    drain: () => drainQueue(sendsQueue, send, { concurrency: 4, clock: options.clock, functionName: 'send' }),
+    releaseDeferred: () => releaseDeferredSends({ due: deps.due, sends }, options.clock.now()),
+    stop: () => ses.stop(),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * SMS and push locally (STACK: no SNS emulator works with the v3 SDK): every message the SNS
+ * adapters would publish is appended as one JSON line to `<dataDir>/sns-outbox.jsonl`, with the
+ * payload the adapters would send (SMS attributes, per-platform push JSON). Endpoints listed in
+ * `disabledEndpoints` answer like a disabled SNS endpoint, so pruning can be exercised.
+ */
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { PushNotification, PushResult, PushSender, Sms, SmsSender } from '../channels/ports.js';
+import { smsSegments } from '../channels/sms-segments.js';
+import type { Clock } from '../ports.js';
+import { payload } from '../aws/sns-push-sender.js';
+
+export type OutboxEntry =
+  | { kind: 'sms'; id: string; at: string; to: string; body: string; type: 'Promotional' | 'Transactional'; senderId?: string; encoding: string; segments: number; tags: Sms['tags'] }
+  | { kind: 'push'; id: string; at: string; endpoint: string; message: string; tags: PushNotification['tags'] };
+
+export class LocalSnsOutbox implements SmsSender, PushSender {
+  readonly disabledEndpoints = new Set<string>();
+
+  constructor(private readonly file: string, private readonly clock: Clock) {}
+
+  async sendSms(sms: Sms): Promise<{ providerMessageId: string }> {
+    const parts = smsSegments(sms.body);
+    const entry: OutboxEntry = {
+      kind: 'sms',
+      id: randomUUID(),
+      at: this.clock.now().toISOString(),
+      to: sms.to,
+      body: sms.body,
+      type: sms.transactional ? 'Transactional' : 'Promotional',
+      ...(sms.senderId ? { senderId: sms.senderId } : {}),
+      encoding: parts.encoding,
+      segments: parts.segments,
+      tags: sms.tags,
+    };
+    await this.append([entry]);
+    return { providerMessageId: entry.id };
+  }
+
+  async sendPush(push: PushNotification): Promise<PushResult> {
+    const result: PushResult = { delivered: 0, disabled: [] };
+    const entries: OutboxEntry[] = [];
+    for (const device of push.devices) {
+      const endpoint = device.endpoint ?? `local:${device.platform}:${device.token}`;
+      if (this.disabledEndpoints.has(endpoint)) {
+        result.disabled.push(device.endpoint ?? device.token);
+        continue;
+      }
+      const entry: OutboxEntry = { kind: 'push', id: randomUUID(), at: this.clock.now().toISOString(), endpoint, message: payload(push), tags: push.tags };
+      entries.push(entry);
+      result.delivered++;
+      result.providerMessageId ??= entry.id;
+    }
+    await this.append(entries);
+    return result;
+  }
+
+  async entries(): Promise<OutboxEntry[]> {
+    try {
+      return (await readFile(this.file, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxEntry);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  private async append(entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  }
+}
