@@ -136,7 +136,7 @@ export interface DueQueue {
   remove(customerId: string, messageId: string): Promise<void>;
 }
 
-export type EngagementMetric = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained' | 'unsubscribed';
+export type EngagementMetric = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained';
 export type MessageMetric = SendReason | EngagementMetric;
 
 export interface MessageStatsKey {

@@ -78,7 +78,7 @@ export async function handleSesEvent(deps: FeedbackDeps, event: SesEvent, receiv
   }
 }
 
-async function engagement(deps: FeedbackDeps, tags: MessageTags | undefined, metric: Exclude<EngagementMetric, 'unsubscribed'>, at: string, eventType: string): Promise<FeedbackOutcome> {
+async function engagement(deps: FeedbackDeps, tags: MessageTags | undefined, metric: EngagementMetric, at: string, eventType: string): Promise<FeedbackOutcome> {
   if (!tags) return { kind: 'applied', eventType, metric, ours: false };
   await deps.stats.increment({ journeyId: tags.journeyId, stepId: tags.stepId, ...(tags.variant ? { variant: tags.variant } : {}), channel: 'email', metric }, tags.messageId);
   const message: CustomerMessage = { kind: 'engagement', customerId: tags.customerId, type: metric, messageId: tags.messageId, journeyId: tags.journeyId, runId: tags.runId, stepId: tags.stepId, at };

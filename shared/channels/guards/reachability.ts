@@ -28,7 +28,7 @@ export function chooseTarget(profile: Profile | undefined, request: SendRequest)
 
 function reach(profile: Profile | undefined, channel: Channel): ReachabilityResult {
   // Missing consent is "no": permission must have been given, never assumed.
-  if (profile?.consent[consentKey(channel)]?.granted !== true) return { ok: false, reason: 'no_consent', channel };
+  if (profile?.consent[channel]?.granted !== true) return { ok: false, reason: 'no_consent', channel };
   switch (channel) {
     case 'email':
       return profile.channels.email ? { ok: true, target: { channel, email: profile.channels.email } } : { ok: false, reason: 'unreachable', channel };
@@ -44,7 +44,3 @@ function reach(profile: Profile | undefined, channel: Channel): ReachabilityResu
   }
 }
 
-/** The profile's consent map names SMS consent `sms` like the channel; kept as a function should they diverge. */
-function consentKey(channel: Channel): 'email' | 'sms' | 'push' {
-  return channel;
-}
