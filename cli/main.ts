@@ -10,6 +10,12 @@ import { reportCliError } from './errors.js';
 // "Node 22 from 2027" notice would only clutter every command's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `sadakat rfm … | head`: a reader that stops early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command()
   .name('sadakat')
   .description('Config-as-code campaign automation on your own AWS account')
