@@ -5,6 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { formatRows } from './bench-row.js';
 import { run as runSegments, TITLE as SEGMENTS_TITLE } from './segments.js';
+import { run as runClvFit } from './clv-fit.js';
+import { run as runRefresh } from './refresh.js';
 import { run as runSpine } from './spine.js';
 
 const only = process.argv[2];
@@ -20,4 +22,12 @@ if (!only || only === 'spine') {
 
 if (!only || only === 'segments') {
   process.stdout.write(`${formatRows(SEGMENTS_TITLE, await runSegments())}\n`);
+}
+
+if (!only || only === 'clv') {
+  process.stdout.write(`${formatRows('CLV fit (BG/NBD + Gamma-Gamma; distinct triplets vs per-customer likelihood)', await runClvFit({ syntheticCustomers: 1_000_000 }))}\n`);
+}
+
+if (!only || only === 'refresh') {
+  process.stdout.write(`${formatRows('nightly refresh scoring on dynalite (2,000 customers)', await runRefresh({ engine: 'dynalite', customers: 2000 }))}\n`);
 }
