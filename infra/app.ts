@@ -53,6 +53,9 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     campaignDir,
     timeZone: settings.defaultTimezone,
     ...(context.alarmEmail === undefined ? {} : { alarmEmail: context.alarmEmail }),
+    ...(context.sesIdentityArn === undefined ? {} : { sesIdentityArn: context.sesIdentityArn }),
+    pushPlatformApplicationArns: context.pushPlatformApplicationArns,
+    ...(settings.sender.fromName === undefined ? {} : { senderName: settings.sender.fromName }),
   });
 
   // The references are named exports, not construct references, so the order is stated here.

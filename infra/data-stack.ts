@@ -1,6 +1,6 @@
 /**
  * The stateful stack: the single table, the key that encrypts it (and the queues and the
- * bucket), the refresh artifacts bucket and the storefront write keys. Everything here is
+ * bucket), the refresh artifacts bucket, the storefront write keys and the unsubscribe keys. Everything here is
  * retained when the stack goes away, keeps a fixed logical id (renaming a construct must not
  * replace a table full of customers) and has a generated physical name.
  */
@@ -25,6 +25,7 @@ export interface DataReferences {
   keyArn: string;
   artifactsArn: string;
   writeKeysArn: string;
+  unsubscribeKeysArn: string;
 }
 
 export class DataStack extends Stack {
@@ -34,6 +35,8 @@ export class DataStack extends Stack {
   readonly artifacts: IBucket;
   /** Comma-separated storefront write keys; see docs/deploy.md. */
   readonly writeKeys: ISecret;
+  /** HMAC keys of unsubscribe tokens, as `{"current":"k1","keys":{"k1":"…"}}`; see docs/deploy.md. */
+  readonly unsubscribeKeys: ISecret;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -93,17 +96,31 @@ export class DataStack extends Stack {
       reason: 'Write keys are public client identifiers embedded in storefront code (Segment protocol); rotation is a coordinated change (add a key, redeploy storefronts, remove the old one) described in docs/deploy.md, not a Lambda rotation.',
     });
 
+    // Stateful too: tokens never expire (opt-out must keep working), so their keys must outlive any deploy.
+    // CloudFormation cannot generate the nested JSON; the operator writes the first keyring (docs/deploy.md).
+    const unsubscribeKeys = new Secret(this, 'UnsubscribeKeys', {
+      description: 'sadakat: unsubscribe token keys {"current":"k1","keys":{"k1":"<secret>"}}; see docs/deploy.md',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableId(unsubscribeKeys, 'UnsubscribeKeys');
+    Validations.of(unsubscribeKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Unsubscribe links never expire, so keys are added, never replaced: a new key becomes current and old ones stay to verify old links (docs/deploy.md); automatic rotation would break them.',
+    });
+
     const exported = (value: string, name: string): string => this.exportValue(value, { name: `${this.stackName}:${name}` });
     this.references = {
       tableArn: exported(table.tableArn, 'TableArn'),
       keyArn: exported(key.keyArn, 'DataKeyArn'),
       artifactsArn: exported(artifacts.bucketArn, 'ArtifactsArn'),
       writeKeysArn: exported(writeKeys.secretArn, 'WriteKeysArn'),
+      unsubscribeKeysArn: exported(unsubscribeKeys.secretArn, 'UnsubscribeKeysArn'),
     };
     this.key = key;
     this.table = table;
     this.artifacts = artifacts;
     this.writeKeys = writeKeys;
+    this.unsubscribeKeys = unsubscribeKeys;
   }
 }
 

@@ -26,7 +26,10 @@ export const deploymentContextSchema = z.object({
   sesIdentityArn: arn('ses').optional(),
   /** The domain whose DKIM records docs/deploy.md asks you to publish. */
   sesDomain: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/i, 'expected a domain name such as shop.example.com').optional(),
-  pushPlatformApplicationArns: stringList.pipe(z.array(arn('sns'))).default([]),
+  /** At most one iOS (APNS or APNS_SANDBOX) and one Android (GCM, i.e. FCM) application. */
+  pushPlatformApplicationArns: stringList
+    .pipe(z.array(arn('sns').regex(/:app\/(APNS|APNS_SANDBOX|GCM)\//, 'expected an APNS, APNS_SANDBOX or GCM platform application')))
+    .default([]),
   /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
   alarmEmail: z.email('expected an email address').optional(),
 });

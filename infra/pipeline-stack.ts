@@ -1,6 +1,6 @@
 /**
- * The stateless stack: queues with their dead-letter queues, functions, the refresh state
- * machine, the schedules, alarms. It can be destroyed and redeployed at will; everything it
+ * The stateless stack: queues with their dead-letter queues, functions, the ingest and
+ * unsubscribe API, the refresh state machine, the schedules, alarms. It can be destroyed and redeployed at will; everything it
  * must not lose is in the DataStack and arrives as props.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
@@ -15,6 +15,7 @@ import { IngestApi } from './constructs/ingest-api.js';
 import { NightlyRefresh } from './constructs/nightly-refresh.js';
 import { OperatorAlerts } from './constructs/operator-alerts.js';
 import { ScheduledFunction } from './constructs/scheduled-function.js';
+import { SendPipeline } from './constructs/send-pipeline.js';
 import { KMS_ENCRYPT_DECRYPT } from './constructs/wildcard-acknowledgements.js';
 import { DUE_INDEX, EXPIRY_INDEX } from '../shared/aws/table.js';
 import type { DataReferences } from './data-stack.js';
@@ -26,6 +27,10 @@ export interface PipelineStackProps extends StackProps {
   /** The campaign's default timezone (settings.yaml): schedules run in it. */
   timeZone: string;
   alarmEmail?: string;
+  sesIdentityArn?: string;
+  pushPlatformApplicationArns?: readonly string[];
+  /** The campaign's sender name, shown on the unsubscribe page. */
+  senderName?: string;
 }
 
 export class PipelineStack extends Stack {
@@ -33,6 +38,7 @@ export class PipelineStack extends Stack {
   readonly events: EventPipeline;
   readonly ingest: IngestApi;
   readonly refresh: NightlyRefresh;
+  readonly sends: SendPipeline;
   readonly expiry: ScheduledFunction;
   readonly journeyTick: ScheduledFunction;
   readonly sendReconciler: ScheduledFunction;
@@ -55,6 +61,22 @@ export class PipelineStack extends Stack {
     const eventsQueue = this.events.queue;
 
     this.ingest = new IngestApi(this, 'Ingest', { table, eventsQueue, writeKeys, alerts });
+    this.sends = new SendPipeline(this, 'Sends', {
+      table,
+      key,
+      alerts,
+      campaignDir,
+      eventsQueue,
+      api: this.ingest.api,
+      unsubscribeKeys: Secret.fromSecretCompleteArn(this, 'UnsubscribeKeys', props.data.unsubscribeKeysArn),
+      pushPlatformApplicationArns: props.pushPlatformApplicationArns ?? [],
+      ...(props.sesIdentityArn === undefined ? {} : { sesIdentityArn: props.sesIdentityArn }),
+      ...(props.senderName === undefined ? {} : { senderName: props.senderName }),
+    });
+    // process-events decides sends; it enqueues them into sends.fifo.
+    this.sends.queue.grantSendMessages(this.events.processor.function);
+    this.events.processor.function.addEnvironment('SENDS_QUEUE_URL', this.sends.queue.queueUrl);
+
     this.refresh = new NightlyRefresh(this, 'Refresh', { table, artifacts, eventsQueue, alerts, timeZone: props.timeZone });
 
     // Scheduled tasks find due work through an index and hand it to the customer's FIFO group

@@ -60,12 +60,15 @@ export class IngestApi extends Construct {
       createDefaultStage: false,
     });
     const integration = new HttpLambdaIntegration('Ingest', handler.function);
-    for (const path of INGEST_PATHS) api.addRoutes({ path, methods: [HttpMethod.POST], integration });
-    // The write key is the Segment protocol's credential (Basic auth or body); the function checks it.
-    Validations.of(api).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason: 'Storefronts authenticate with a Segment write key (Basic auth or writeKey in the body, which no API Gateway authorizer can read); ingest verifies it in constant time and answers 401.',
-    });
+    for (const path of INGEST_PATHS) {
+      for (const route of api.addRoutes({ path, methods: [HttpMethod.POST], integration })) {
+        // The write key is the Segment protocol's credential (Basic auth or body); the function checks it.
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: 'Storefronts authenticate with a Segment write key (Basic auth or writeKey in the body, which no API Gateway authorizer can read); ingest verifies it in constant time and answers 401.',
+        });
+      }
+    }
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.stage = new HttpStage(this, 'Stage', {

@@ -6,6 +6,14 @@ const PUSH_IOS = 'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-ios';
 const PUSH_ANDROID = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-android';
 
 describe('readDeploymentContext', () => {
+  it('refuses a push application of a platform sadakat does not send to', () => {
+    // Act
+    const read = () => readDeploymentContext(lookup({ pushPlatformApplicationArns: 'arn:aws:sns:eu-central-1:123456789012:app/ADM/shop-kindle' }));
+
+    // Assess
+    expect(read).toThrow('context pushPlatformApplicationArns.0: expected an APNS, APNS_SANDBOX or GCM platform application');
+  });
+
   it('defaults to the dev stage with no push applications', () => {
     // Act
     const context = readDeploymentContext(lookup({}));

@@ -4,12 +4,21 @@ import { INGEST_PATHS } from '../../infra/constructs/ingest-api.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../shared/aws/table.js';
 import { sadakatStacks } from './sadakat-app.js';
 
+const SES_IDENTITY = 'arn:aws:ses:eu-central-1:123456789012:identity/shop.example.com';
+const PUSH_IOS = 'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-ios';
+const PUSH_ANDROID = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-android';
+
 /** Both stacks, synthesized once with cdk-nag on: Template.fromStack throws on any unacknowledged finding. */
 let data: Template;
 let pipeline: Template;
 
 beforeAll(async () => {
-  const stacks = await sadakatStacks({ stage: 'test', alarmEmail: 'ops@example.com' });
+  const stacks = await sadakatStacks({
+    stage: 'test',
+    alarmEmail: 'ops@example.com',
+    sesIdentityArn: SES_IDENTITY,
+    pushPlatformApplicationArns: [PUSH_IOS, PUSH_ANDROID],
+  });
   data = Template.fromStack(stacks.data);
   pipeline = Template.fromStack(stacks.pipeline);
 });
@@ -118,46 +127,131 @@ describe('DataStack: the artifacts bucket and the write keys', () => {
       DeletionPolicy: 'Retain',
     });
   });
+
+  it('keeps the unsubscribe keys in a retained secret of their own', () => {
+    // Assess
+    data.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({ Description: Match.stringLikeRegexp('unsubscribe') }),
+      DeletionPolicy: 'Retain',
+    });
+    expect(Object.keys(data.toJSON().Resources as object)).toContain('UnsubscribeKeys');
+  });
 });
 
-describe('PipelineStack: events.fifo', () => {
-  it('is a high-throughput FIFO queue encrypted with the data key, redriving after five receives', () => {
-    // Prepare
-    const dlq = resources(pipeline, 'AWS::SQS::Queue').find(([id]) => id.startsWith('EventsDeadLetterQueue'));
-    expect(dlq).toBeDefined();
+describe('PipelineStack: events.fifo and sends.fifo', () => {
+  const customerQueues = [
+    { queue: 'EventsQueue', dlq: 'EventsDeadLetterQueue', consumer: 'EventsProcessEventsFunction' },
+    { queue: 'SendsQueue', dlq: 'SendsDeadLetterQueue', consumer: 'SendsSendFunction' },
+  ];
+  const queue = (prefix: string) => resources(pipeline, 'AWS::SQS::Queue').find(([id]) => id.startsWith(prefix));
+
+  it.each(customerQueues)('$queue is a high-throughput FIFO queue encrypted with the data key, redriving after five receives', ({ queue: name, dlq }) => {
+    // Act
+    const [deadLetterId] = queue(dlq) ?? [];
 
     // Assess
-    pipeline.hasResourceProperties('AWS::SQS::Queue', {
+    expect(queue(name)?.[1].Properties).toMatchObject({
       FifoQueue: true,
       DeduplicationScope: 'messageGroup',
       FifoThroughputLimit: 'perMessageGroupId',
+      ContentBasedDeduplication: false,
       KmsMasterKeyId: importOf('DataKeyArn'),
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq![0], 'Arn'] }, maxReceiveCount: 5 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, maxReceiveCount: 5 },
     });
   });
 
-  it('has a FIFO dead-letter queue, encrypted too', () => {
+  it.each(customerQueues)('$dlq is FIFO and encrypted too', ({ dlq }) => {
     // Assess
-    expect(resources(pipeline, 'AWS::SQS::Queue').find(([id]) => id.startsWith('EventsDeadLetterQueue'))?.[1].Properties).toMatchObject({
-      FifoQueue: true,
-      KmsMasterKeyId: importOf('DataKeyArn'),
+    expect(queue(dlq)?.[1].Properties).toMatchObject({ FifoQueue: true, KmsMasterKeyId: importOf('DataKeyArn') });
+  });
+
+  it.each(customerQueues)('$queue feeds its consumer in batches of ten with partial batch responses', ({ queue: name, consumer }) => {
+    // Assess
+    pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${name}`), 'Arn'] },
+      FunctionName: { Ref: Match.stringLikeRegexp(`^${consumer}`) },
     });
   });
 
-  it('refuses requests without TLS on both queues', () => {
+  it('refuses requests without TLS on every queue', () => {
     // Assess
-    pipeline.resourceCountIs('AWS::SQS::QueuePolicy', 2);
+    pipeline.resourceCountIs('AWS::SQS::QueuePolicy', resources(pipeline, 'AWS::SQS::Queue').length);
     pipeline.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
 
-  it('feeds process-events in batches of ten with partial batch responses', () => {
+  it('lets process-events enqueue sends, and tells it where', () => {
+    // Act
+    const processEvents = resources(pipeline, 'AWS::Lambda::Function').find(([id]) => id.startsWith('EventsProcessEventsFunction'));
+    const policy = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('EventsProcessEventsRole'));
+
     // Assess
-    pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsQueue'), 'Arn'] },
+    expect(processEvents?.[1].Properties.Environment).toMatchObject({ Variables: { SENDS_QUEUE_URL: { Ref: expect.stringMatching(/^SendsQueue/) } } });
+    expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toMatch(/"sqs:SendMessage".*"Fn::GetAtt":\["SendsQueue/);
+  });
+});
+
+describe('PipelineStack: send side', () => {
+  const sendFunction = () => resources(pipeline, 'AWS::Lambda::Function').find(([id]) => id.startsWith('SendsSendFunction'))?.[1].Properties;
+  const sendStatements = () =>
+    (resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('SendsSendRole'))?.[1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement;
+
+  it('sends raw email only from the context identity, through the configuration set', () => {
+    // Act
+    const ses = sendStatements().filter((statement) => JSON.stringify(statement.Action).includes('ses:'));
+
+    // Assess
+    expect(ses).toEqual([expect.objectContaining({ Action: 'ses:SendRawEmail', Resource: expect.arrayContaining([SES_IDENTITY]) })]);
+    expect(JSON.stringify(ses[0]?.Resource)).toContain(':configuration-set/');
+  });
+
+  it('creates push endpoints only in the context platform applications', () => {
+    // Assess
+    expect(sendStatements()).toContainEqual(expect.objectContaining({ Action: 'sns:CreatePlatformEndpoint', Resource: [PUSH_IOS, PUSH_ANDROID] }));
+  });
+
+  it('gives send the configuration set, the unsubscribe base URL and the push applications by platform', () => {
+    // Assess
+    expect(sendFunction()?.Environment).toMatchObject({
+      Variables: {
+        SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^SendsConfigurationSet/) },
+        UNSUBSCRIBE_BASE_URL: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^IngestApi/), 'ApiEndpoint'] }, '/u']] },
+        UNSUBSCRIBE_KEYS_SECRET_ARN: importOf('UnsubscribeKeysArn'),
+        APNS_PLATFORM_APPLICATION_ARN: PUSH_IOS,
+        FCM_PLATFORM_APPLICATION_ARN: PUSH_ANDROID,
+        CAMPAIGN_DIR: '/var/task/campaign',
+      },
+    });
+  });
+
+  it('publishes delivery, open, click, bounce and complaint events to the feedback topic', () => {
+    // Assess
+    pipeline.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ['delivery', 'open', 'click', 'bounce', 'complaint'],
+        SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^SendsFeedbackTopic') } },
+      }),
+    });
+    pipeline.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: Match.stringLikeRegexp('^SendsFeedbackTopic') },
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SendsSesFeedbackFunction'), 'Arn'] },
+    });
+  });
+
+  it('keeps feedback that still fails after retries in a queue with an alarm', () => {
+    // Assess
+    pipeline.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^SendsSesFeedbackFunction') },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SendsFeedbackFailures'), 'Arn'] } } },
+    });
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SendsFeedbackFailures'), 'QueueName'] } }],
     });
   });
 });
@@ -168,7 +262,9 @@ describe('PipelineStack: functions', () => {
     const functions = resources(pipeline, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties);
 
     // Assess
-    expect(functions.length).toBeGreaterThanOrEqual(7);
+    expect(functions.map((fn) => (fn.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(
+      ['ingest', 'journey-tick', 'process-events', 'refresh-fit', 'refresh-plan', 'refresh-score', 'refresh-summarize', 'segment-expiry', 'send', 'send-reconciler', 'ses-feedback', 'unsubscribe'],
+    );
     for (const fn of functions) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -207,12 +303,12 @@ describe('PipelineStack: functions', () => {
 });
 
 describe('PipelineStack: ingest API', () => {
-  it('routes every Segment call and alias to ingest with POST', () => {
+  it('routes every Segment call and alias to ingest with POST, and unsubscribe links to unsubscribe', () => {
     // Act
     const routeKeys = resources(pipeline, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
 
     // Assess
-    expect(routeKeys.sort()).toEqual(INGEST_PATHS.map((path) => `POST ${path}`).sort());
+    expect(routeKeys.sort()).toEqual([...INGEST_PATHS.map((path) => `POST ${path}`), 'GET /u/{token}', 'POST /u/{token}'].sort());
     expect(INGEST_PATHS).toEqual(expect.arrayContaining(['/v1/batch', '/v1/screen', '/v1/group', '/v1/b', '/v1/p']));
   });
 

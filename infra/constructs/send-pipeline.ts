@@ -1,0 +1,174 @@
+/**
+ * The send side (DESIGN "Send"): sends.fifo and its consumer `send` (SES raw email, SNS SMS and
+ * push), the SES configuration set whose delivery/open/click/bounce/complaint events reach
+ * `ses-feedback` through an SNS topic, and `unsubscribe` behind `GET|POST /u/{token}` on the
+ * ingest API (the link and the RFC 8058 one-click target of every email).
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CustomerQueue } from './customer-queue.js';
+import type { OperatorAlerts } from './operator-alerts.js';
+import { SadakatFunction } from './sadakat-function.js';
+import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
+
+const SEND_TIMEOUT = Duration.seconds(30);
+
+export interface SendPipelineProps {
+  table: ITable;
+  key: IKey;
+  alerts: OperatorAlerts;
+  campaignDir: string;
+  eventsQueue: IQueue;
+  /** The ingest API; the unsubscribe routes are added to it. */
+  api: HttpApi;
+  unsubscribeKeys: ISecret;
+  /** Verified SES identity to send from; without it the send function may not send email. */
+  sesIdentityArn?: string;
+  pushPlatformApplicationArns: readonly string[];
+  /** Shown on the unsubscribe page (campaign settings `sender.fromName`). */
+  senderName?: string;
+}
+
+export class SendPipeline extends Construct {
+  readonly queue: IQueue;
+  readonly sender: SadakatFunction;
+  readonly feedback: SadakatFunction;
+  readonly unsubscribe: SadakatFunction;
+  readonly configurationSet: ConfigurationSet;
+
+  constructor(scope: Construct, id: string, props: SendPipelineProps) {
+    super(scope, id);
+    const { table, key, alerts, eventsQueue } = props;
+    const stack = Stack.of(this);
+
+    const sends = new CustomerQueue(this, 'Sends', { key, alerts, consumerTimeout: SEND_TIMEOUT });
+    this.queue = sends.queue;
+
+    // SES feedback: configuration set → encrypted SNS topic → ses-feedback.
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet');
+    const topicKey = new Key(this, 'FeedbackKey', { description: 'sadakat: SES feedback topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+    topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SesPublishesFeedback',
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // In a key policy `*` is this key; the condition keeps other accounts' SES out.
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    const feedbackTopic = new Topic(this, 'FeedbackTopic', { displayName: 'sadakat SES events', masterKey: topicKey, enforceSSL: true });
+    this.configurationSet.addEventDestination('Feedback', {
+      destination: EventDestination.snsTopic(feedbackTopic),
+      events: [EmailSendingEvent.DELIVERY, EmailSendingEvent.OPEN, EmailSendingEvent.CLICK, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+
+    const common = { TABLE_NAME: table.tableName, EVENTS_QUEUE_URL: eventsQueue.queueUrl };
+    this.feedback = new SadakatFunction(this, 'SesFeedback', {
+      name: 'ses-feedback',
+      description: 'sadakat ses-feedback: suppression, consent and message stats from SES events',
+      environment: common,
+    });
+    // SNS invokes asynchronously: what still fails after Lambda's retries is kept, not dropped.
+    const feedbackFailures = new Queue(this, 'FeedbackFailures', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(feedbackFailures).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is the failure destination of ses-feedback; an alarm fires on its first message.' });
+    this.feedback.function.configureAsyncInvoke({ onFailure: new SqsDestination(feedbackFailures), retryAttempts: 2 });
+    feedbackTopic.addSubscription(new LambdaSubscription(this.feedback.function));
+    table.grantReadWriteData(this.feedback.function);
+    eventsQueue.grantSendMessages(this.feedback.function);
+    this.feedback.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+    alerts.watchFunction(this.feedback, this.feedback.function);
+    alerts.watchDeadLetterQueue(this.feedback, feedbackFailures);
+
+    // Unsubscribe: the token is the credential (HMAC-signed, never expiring: opt-out must keep working).
+    this.unsubscribe = new SadakatFunction(this, 'Unsubscribe', {
+      name: 'unsubscribe',
+      description: 'sadakat unsubscribe: one-click and link opt-out',
+      environment: {
+        ...common,
+        UNSUBSCRIBE_KEYS_SECRET_ARN: props.unsubscribeKeys.secretArn,
+        ...(props.senderName === undefined ? {} : { SENDER_NAME: props.senderName }),
+      },
+    });
+    table.grantReadWriteData(this.unsubscribe.function);
+    eventsQueue.grantSendMessages(this.unsubscribe.function);
+    props.unsubscribeKeys.grantRead(this.unsubscribe.function);
+    this.unsubscribe.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+    alerts.watchFunction(this.unsubscribe, this.unsubscribe.function);
+    const routes = props.api.addRoutes({
+      path: '/u/{token}',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Unsubscribe', this.unsubscribe.function),
+    });
+    for (const route of routes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'Mail recipients follow the link without credentials; the HMAC-signed token in the path is the authorization, checked by the function.',
+      });
+    }
+
+    this.sender = new SadakatFunction(this, 'Send', {
+      name: 'send',
+      description: 'sadakat send: consent, suppression, quiet hours, caps, ledger, then SES/SNS',
+      timeout: SEND_TIMEOUT,
+      campaignDir: props.campaignDir,
+      environment: {
+        ...common,
+        SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+        UNSUBSCRIBE_BASE_URL: `${props.api.apiEndpoint}/u`,
+        UNSUBSCRIBE_KEYS_SECRET_ARN: props.unsubscribeKeys.secretArn,
+        ...pushApplications(props.pushPlatformApplicationArns),
+      },
+    });
+    const send = this.sender.function;
+    table.grantReadWriteData(send);
+    eventsQueue.grantSendMessages(send);
+    props.unsubscribeKeys.grantRead(send);
+    if (props.sesIdentityArn !== undefined) {
+      const configurationSetArn = stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName });
+      Grant.addToPrincipal({ grantee: send, actions: ['ses:SendRawEmail'], resourceArns: [props.sesIdentityArn, configurationSetArn] });
+    }
+    // SMS goes to phone numbers and push to endpoints created at send time: neither has an ARN to name.
+    Grant.addToPrincipal({ grantee: send, actions: ['sns:Publish'], resourceArns: ['*'] });
+    if (props.pushPlatformApplicationArns.length > 0) {
+      Grant.addToPrincipal({ grantee: send, actions: ['sns:CreatePlatformEndpoint'], resourceArns: [...props.pushPlatformApplicationArns] });
+    }
+    this.sender.acknowledgeWildcards([
+      ...KMS_ENCRYPT_DECRYPT,
+      { finding: 'Resource::*', reason: 'sns:Publish only: SMS is published to phone numbers and push to platform endpoints created per device, neither of which has an ARN known at deploy time.' },
+    ]);
+    send.addEventSource(new SqsEventSource(sends.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    alerts.watchFunction(this.sender, send);
+  }
+}
+
+/** APNS_PLATFORM_APPLICATION_ARN / FCM_PLATFORM_APPLICATION_ARN from the platform in each ARN (`app/APNS/…`, `app/GCM/…`). */
+export function pushApplications(arns: readonly string[]): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const arn of arns) {
+    const platform = /:app\/([A-Z_]+)\//.exec(arn)?.[1];
+    const variable = platform === 'APNS' || platform === 'APNS_SANDBOX' ? 'APNS_PLATFORM_APPLICATION_ARN' : platform === 'GCM' ? 'FCM_PLATFORM_APPLICATION_ARN' : undefined;
+    if (variable === undefined) throw new Error(`pushPlatformApplicationArns: ${arn}: expected an APNS, APNS_SANDBOX or GCM platform application`);
+    if (variables[variable] !== undefined) throw new Error(`pushPlatformApplicationArns: two applications for ${variable === 'APNS_PLATFORM_APPLICATION_ARN' ? 'iOS' : 'Android'}; give one`);
+    variables[variable] = arn;
+  }
+  return variables;
+}
