@@ -2,17 +2,13 @@
  * IdentityMap on the single table: `PK=ID#<anonymousId>, SK=ID` holds the user the anonymous id
  * was first linked to. The link is a conditional put, so concurrent identifies agree on one user.
  */
-import { BatchGetCommand, GetCommand, PutCommand, type BatchGetCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IdentityMap, WriteReceipt } from '../ports.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed, itemOfFailedCheck } from './conditional-check.js';
 import { identityKey } from './table.js';
-import { defaultBackoff, retryUnprocessed, type BackoffOptions } from './unprocessed-retry.js';
-
-/** BatchGetItem's limit per request. */
-const BATCH_GET_LIMIT = 100;
-
-type BatchGetRequests = NonNullable<BatchGetCommandInput['RequestItems']>;
+import { batchGetItems } from './batch-get.js';
+import { defaultBackoff, type BackoffOptions } from './unprocessed-retry.js';
 
 export class DynamoIdentityMap implements IdentityMap {
   constructor(
@@ -23,31 +19,12 @@ export class DynamoIdentityMap implements IdentityMap {
 
   /** Strongly consistent: an event right after the identify that linked its id must be routed to the user. */
   async resolve(anonymousIds: readonly string[]): Promise<Map<string, string>> {
-    const links = new Map<string, string>();
-    const unique = [...new Set(anonymousIds)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      const requests: BatchGetRequests = {
-        [this.tableName]: {
-          Keys: unique.slice(start, start + BATCH_GET_LIMIT).map(identityKey),
-          ConsistentRead: true,
-          ProjectionExpression: 'anonymousId, userId',
-        },
-      };
-      await retryUnprocessed(
-        'BatchGetItem of identity links',
-        requests,
-        async (pending) => {
-          const response = await this.doc.send(new BatchGetCommand({ RequestItems: pending }));
-          for (const item of response.Responses?.[this.tableName] ?? []) {
-            links.set(String(item.anonymousId), String(item.userId));
-          }
-          const remaining = response.UnprocessedKeys;
-          return { remaining, remainingCount: remaining?.[this.tableName]?.Keys?.length ?? 0 };
-        },
-        this.backoff,
-      );
-    }
-    return links;
+    const items = await batchGetItems(this.doc, this.tableName, anonymousIds.map(identityKey), {
+      operation: 'BatchGetItem of identity links',
+      projection: 'anonymousId, userId',
+      backoff: this.backoff,
+    });
+    return new Map(items.map((item) => [String(item.anonymousId), String(item.userId)]));
   }
 
   async link(anonymousId: string, userId: string): Promise<{ userId: string; receipt: WriteReceipt }> {
