@@ -20,6 +20,8 @@ export const customerMessageSchema = z.discriminatedUnion('kind', [
     runId: z.string(),
     dueAt: z.string(),
   }),
+  /** journey-schedule: a scheduled journey's slot (the cron instant in the customer's timezone) came for this audience member. */
+  z.object({ kind: z.literal('schedule'), ...base, journeyId: z.string(), slot: z.string() }),
   /** Expiry pass or nightly refresh: re-evaluate time-window segments. */
   z.object({ kind: z.literal('recheck'), ...base, reason: z.enum(['expiry', 'scores']), at: z.string() }),
   /** ses-feedback: what happened to a message sent by a journey step. */
@@ -64,6 +66,8 @@ export function deduplicationKey(message: CustomerMessage): string {
       return `event:${message.event.messageId}`;
     case 'wake':
       return `wake:${message.journeyId}:${message.runId}:${message.dueAt}`;
+    case 'schedule':
+      return `schedule:${message.journeyId}:${message.customerId}:${message.slot}`;
     case 'recheck':
       return `recheck:${message.customerId}:${message.at}`;
     case 'engagement':

@@ -71,6 +71,8 @@ export async function processCustomerMessage(deps: ProcessDeps, message: Custome
       return updateProfile(deps, message.customerId, (profile) => profile, { recheck: true });
     case 'wake':
       return processJourneyMessage(deps, message.customerId, { kind: 'wake', journeyId: message.journeyId, runId: message.runId, dueAt: message.dueAt });
+    case 'schedule':
+      return processJourneyMessage(deps, message.customerId, { kind: 'schedule', journeyId: message.journeyId, slot: message.slot });
     case 'engagement':
       return processJourneyMessage(deps, message.customerId, {
         kind: 'engagement',

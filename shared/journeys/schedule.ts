@@ -1,0 +1,18 @@
+/**
+ * Scheduled journeys (`trigger: { schedule: "0 10 * * MON", audience: churn_risk }`): the cron
+ * runs in each customer's own timezone, so "Monday 10:00" reaches Istanbul and New York at their
+ * own 10:00. `dueSlot` answers whether an occurrence fell inside the window a schedule pass covers.
+ */
+import { CronExpressionParser } from 'cron-parser';
+
+/**
+ * The latest occurrence of `cron` in `timezone` at or before `now`, if it is later than
+ * `now - windowMs`; undefined otherwise. A pass every `windowMs` thus sees each slot once (and a
+ * repeated pass sees it again, which the slot-derived run id makes harmless).
+ */
+export function dueSlot(cron: string, timezone: string, now: Date, windowMs: number): string | undefined {
+  // cron-parser's prev() is strictly before currentDate; one millisecond later makes `now` itself count.
+  const expression = CronExpressionParser.parse(cron, { currentDate: new Date(now.getTime() + 1), tz: timezone });
+  const previous = expression.prev().toDate();
+  return previous.getTime() > now.getTime() - windowMs ? previous.toISOString() : undefined;
+}
