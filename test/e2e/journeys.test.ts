@@ -24,11 +24,12 @@ import { LocalSendOutbox } from '../../shared/local/local-send-outbox.js';
 import { drainQueue } from '../../shared/local/queue-driver.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
+import { availableEngines } from './spine-harness.js';
 
 const WRITE_KEY = 'journeys-key';
 const HOUR = 3_600_000;
 
-describe('journeys on the embedded engine (dynalite)', () => {
+describe.each(availableEngines())('journeys on %s', (engine) => {
   let runtime: LocalRuntime;
   let dataDir: string;
   const clock = new VirtualClock(new Date('2026-11-02T10:00:00Z'));
@@ -42,7 +43,7 @@ describe('journeys on the embedded engine (dynalite)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-journeys-'));
-    runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock, fresh: true });
+    runtime = await startLocalRuntime({ dataDir, engine, clock, fresh: true });
     const campaign = await loadCampaign('campaign');
     const definitions = await requireJourneys('campaign', campaign.settings, campaign.segments);
     store = new DynamoJourneyStore(runtime.doc, runtime.tableName);
