@@ -18,6 +18,7 @@ import type { RunChange } from '../engine.js';
 import type { RunEffect } from '../advance.js';
 import { InMemoryJourneyStore } from '../in-memory-journey-store.js';
 import { journeyTick } from '../journey-tick.js';
+import { SCHEDULE_WINDOW_MS, schedulePass } from '../schedule-pass.js';
 import { InMemoryIdentities, InMemoryOrders, InMemoryProfiles } from './in-memory-customer-stores.js';
 
 export interface SimulationInput {
@@ -80,19 +81,32 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
 
   const queue: CustomerMessage[] = [];
   const tickQueue = { enqueue: async (messages: readonly CustomerMessage[]) => void queue.push(...messages) };
+  // Scheduled journeys: the hourly schedule pass runs on the virtual clock too, until the horizon.
+  const scheduled = input.journey.trigger.kind === 'schedule';
+  let nextPass = scheduled ? Math.ceil(now.getTime() / SCHEDULE_WINDOW_MS) * SCHEDULE_WINDOW_MS : Infinity;
   let next = 0;
   for (;;) {
     const eventAt = events.accepted[next] ? Date.parse((events.accepted[next] as { event: NormalizedEvent }).event.timestamp) : Infinity;
     const wakeAt = earliestWake(runs);
     // Lapsing segments matter only while events remain or runs wait; then the simulation is over.
-    if (eventAt === Infinity && wakeAt === Infinity) break;
-    const dueAt = Math.min(wakeAt, earliestExpiry(profiles));
+    if (eventAt === Infinity && wakeAt === Infinity && !scheduled) break;
+    const dueAt = Math.min(wakeAt, earliestExpiry(profiles), nextPass);
     const at = Math.min(eventAt, dueAt);
     if (!Number.isFinite(at) || at > horizon) break;
     now = new Date(Math.max(at, now.getTime()));
     if (dueAt <= eventAt) {
-      // What journey-tick and the expiry pass would find at this minute.
+      // What journey-tick, the expiry pass and the schedule pass would find at this minute.
       await journeyTick({ index: runs, queue: tickQueue, clock: { now: () => now } });
+      if (now.getTime() >= nextPass) {
+        nextPass += SCHEDULE_WINDOW_MS;
+        await schedulePass({
+          journeys: [input.journey],
+          profiles: currentProfiles(profiles),
+          queue: tickQueue,
+          clock: { now: () => now },
+          defaultTimezone: input.settings.defaultTimezone,
+        });
+      }
       for (const profile of profiles.items.values()) {
         if (profile.nextExpiryAt !== undefined && Date.parse(profile.nextExpiryAt) <= now.getTime()) {
           queue.push({ kind: 'recheck', customerId: profile.id, reason: 'expiry', at: profile.nextExpiryAt });
@@ -125,6 +139,10 @@ function normalizeCalls(calls: readonly unknown[]) {
   // Stable: events at the same instant keep their file order.
   accepted.sort((a, b) => Date.parse(a.event.timestamp) - Date.parse(b.event.timestamp));
   return { accepted, rejected };
+}
+
+async function* currentProfiles(profiles: InMemoryProfiles) {
+  for (const profile of [...profiles.items.values()]) if (profile.mergedInto === undefined) yield structuredClone(profile);
 }
 
 function earliestWake(store: InMemoryJourneyStore): number {

@@ -82,3 +82,19 @@ describe('sadakat simulate', () => {
     expect((error as Error).message).toMatch(/no journey "nope".*viewed-not-bought/);
   });
 });
+
+describe('simulateJourney with a schedule trigger', () => {
+  it('starts each audience member at the cron time in their own timezone', async () => {
+    // Prepare
+    const campaign = await loadCampaign('campaign');
+    const weekly = journeyFrom('id: weekly\ntrigger: { schedule: "0 10 * * MON", audience: email_reachable }\nentry: { reentry: never }\nsteps:\n  - send: { channel: email, template: t }\n');
+    const calls = (await readFile('test/fixtures/journeys/win-back.jsonl', 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown);
+    // Act
+    const result = await simulateJourney({ journey: weekly, settings: campaign.settings, segments: campaign.segments, calls, horizonMs: 2 * 86_400_000 });
+    // Assess: Monday 10:00 is 07:00 UTC in Istanbul and 15:00 UTC in New York (EST).
+    expect(result.sends.map((request) => [request.customerId, request.requestedAt])).toEqual([
+      ['zeynep', '2026-03-02T07:00:00.000Z'],
+      ['john', '2026-03-02T15:00:00.000Z'],
+    ]);
+  });
+});
