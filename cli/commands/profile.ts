@@ -1,4 +1,6 @@
 /** `sadakat profile <customerId>`: a profile from the local data folder, as JSON. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../shared/ports.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
@@ -13,6 +15,9 @@ export function registerProfile(program: Command): void {
     .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .action(async (customerId: string, options: { dataDir: string; engine: 'auto' }) => {
+      if (!existsSync(join(options.dataDir, 'runtime.json'))) {
+        throw new UserError(`no local data in ${options.dataDir}: run \`sadakat demo\` or \`sadakat serve\` first, or pass --data-dir`);
+      }
       const { startLocalRuntime } = await import('../../shared/local/runtime.js');
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
       try {
