@@ -73,6 +73,8 @@ export class SadakatFunction extends Construct {
         forceDockerBundling: false,
         minify: true,
         sourceMap: true,
+        // Mappings only: `--enable-source-maps` needs no embedded sources, and the bundle stays small.
+        sourcesContent: false,
         format: OutputFormat.ESM,
         target: 'node22',
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),

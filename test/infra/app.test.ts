@@ -56,7 +56,10 @@ describe('addSadakatStacks', () => {
 
   it('fails synthesis on a cdk-nag finding nobody acknowledged', async () => {
     // Prepare
-    const { data } = await addSadakatStacks(unbundledApp());
+    const app = unbundledApp();
+    const { data, pipeline } = await addSadakatStacks(app);
+    // Only the small data stack is synthesized; the checks registered on the app still run on it.
+    app.node.tryRemoveChild(pipeline.node.id);
     const role = new Role(data, 'Careless', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
 
