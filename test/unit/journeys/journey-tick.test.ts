@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { CustomerMessage } from '../../../shared/events/messages.js';
+import type { DueRun, DueRunIndex } from '../../../shared/journeys/journey-store.js';
+import { JourneyTickError, journeyTick } from '../../../shared/journeys/journey-tick.js';
+
+const NOW = new Date('2026-11-02T12:00:00Z');
+
+function index(byShard: Record<number, DueRun[] | Error>): DueRunIndex & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    shards: 4,
+    asked,
+    async *due(shard, until) {
+      asked.push(`${shard}<=${until}`);
+      const entry = byShard[shard] ?? [];
+      if (entry instanceof Error) throw entry;
+      yield* entry;
+    },
+  };
+}
+
+function due(customerId: string): DueRun {
+  return { customerId, journeyId: 'vnb', runId: `r-${customerId}`, wakeAt: '2026-11-02T11:00:00.000Z' };
+}
+
+describe('journeyTick', () => {
+  it('asks every shard for what is due now and enqueues one wake per run, dueAt = wakeAt', async () => {
+    // Prepare
+    const queued: CustomerMessage[] = [];
+    const runs = index({ 0: [due('a')], 3: [due('b'), due('c')] });
+    // Act
+    const result = await journeyTick({ index: runs, clock: { now: () => NOW }, queue: { enqueue: async (messages) => void queued.push(...messages) } });
+    // Assess
+    expect(runs.asked.sort()).toEqual([0, 1, 2, 3].map((shard) => `${shard}<=${NOW.toISOString()}`));
+    expect(queued).toContainEqual({ kind: 'wake', customerId: 'b', journeyId: 'vnb', runId: 'r-b', dueAt: '2026-11-02T11:00:00.000Z' });
+    expect(result).toEqual({ shards: 4, found: 3, enqueued: 3, complete: true });
+  });
+
+  it('finishes the other shards when one fails, then reports the failed one', async () => {
+    const queued: CustomerMessage[] = [];
+    const tick = journeyTick({ index: index({ 1: new Error('throttled'), 2: [due('a')] }), clock: { now: () => NOW }, queue: { enqueue: async (m) => void queued.push(...m) } });
+    await expect(tick).rejects.toThrowError(JourneyTickError);
+    await expect(tick).rejects.toMatchObject({ failedShards: [1] });
+    expect(queued).toHaveLength(1);
+  });
+
+  it('stops after the chunk in hand when asked to', async () => {
+    const many = Array.from({ length: 10 }, (_, i) => due(`c${i}`));
+    let sent = 0;
+    const result = await journeyTick(
+      { index: index({ 0: many, 1: many }), clock: { now: () => NOW }, queue: { enqueue: async (messages) => void (sent += messages.length) } },
+      { concurrency: 1, chunkSize: 5, stopWhen: () => sent >= 5 },
+    );
+    expect(result).toMatchObject({ enqueued: 5, complete: false });
+  });
+});
