@@ -43,12 +43,12 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
   const prefix = `Sadakat-${context.stage}`;
   const data = new DataStack(app, `${prefix}-Data`, {
     ...(env ? { env } : {}),
-    description: `sadakat (${context.stage}): customer data — table, key, artifacts, write keys`,
+    description: `sadakat (${context.stage}): customer data — table, key, artifacts, write and unsubscribe keys`,
     terminationProtection: true,
   });
   const pipeline = new PipelineStack(app, `${prefix}-Pipeline`, {
     ...(env ? { env } : {}),
-    description: `sadakat (${context.stage}): ingest, processing, nightly refresh, alarms`,
+    description: `sadakat (${context.stage}): ingest, processing, sends, schedules, nightly refresh, alarms`,
     data: data.references,
     campaignDir,
     timeZone: settings.defaultTimezone,

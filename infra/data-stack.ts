@@ -1,8 +1,8 @@
 /**
  * The stateful stack: the single table, the key that encrypts it (and the queues and the
- * bucket), the refresh artifacts bucket, the storefront write keys and the unsubscribe keys. Everything here is
- * retained when the stack goes away, keeps a fixed logical id (renaming a construct must not
- * replace a table full of customers) and has a generated physical name.
+ * bucket), the refresh artifacts bucket, the storefront write keys and the unsubscribe keys.
+ * Everything here is retained when the stack goes away, keeps a fixed logical id (renaming a
+ * construct must not replace a table full of customers) and has a generated physical name.
  */
 import { CfnResource, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -18,7 +18,8 @@ export const ARTIFACT_RETENTION = Duration.days(90);
 
 /**
  * What the pipeline stack imports, as named exports (`<stack>:TableArn` …): names an operator can
- * read, and ARNs that stay the same string in every stage's IAM findings.
+ * read, and references that resolve to `Fn::ImportValue` of a known name while the pipeline
+ * stack is built, so its cdk-nag finding ids can be computed there.
  */
 export interface DataReferences {
   tableArn: string;

@@ -5,11 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/constructs/sadakat-function.js';
 
 const run = promisify(execFile);
@@ -27,6 +27,10 @@ beforeAll(async () => {
   });
   pipeline = JSON.parse(await readFile(join(outDir, 'Sadakat-ci-Pipeline.template.json'), 'utf8'));
 }, SYNTH_TIMEOUT_MS);
+
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
 
 /** The asset folder of the function whose Powertools service name is `service`. */
 function assetDir(service: string): string {
