@@ -10,6 +10,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { customerMessageSchema } from '../shared/events/messages.js';
 import { processCustomerMessage, type ProcessDeps, type ProcessOutcome } from '../shared/profiles/process-customer-message.js';
 import { awsProcessDeps } from '../shared/aws/process-deps.js';
+import { BatchProfileCache } from '../shared/profiles/batch-profile-cache.js';
 
 export interface ProcessEventsDeps extends ProcessDeps {
   logger?: Logger;
@@ -25,14 +26,14 @@ export class PoisonMessageError extends Error {
 export function buildHandler(deps: ProcessEventsDeps) {
   const logger = deps.logger ?? new Logger({ serviceName: 'process-events' });
 
-  const recordHandler = async (record: SQSRecord): Promise<void> => {
+  const handleRecord = async (batchDeps: ProcessDeps, record: SQSRecord): Promise<void> => {
     const parsed = customerMessageSchema.safeParse(safeJson(record.body));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new PoisonMessageError(`message ${record.messageId}: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'not JSON'}`);
     }
     const message = parsed.data;
-    const outcome = await processCustomerMessage(deps, message);
+    const outcome = await processCustomerMessage(batchDeps, message);
     deps.onOutcome?.({
       ...outcome,
       kind: message.kind,
@@ -42,7 +43,12 @@ export function buildHandler(deps: ProcessEventsDeps) {
 
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const processor = new SqsFifoPartialProcessorAsync();
-    const response = await processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true });
+    // One cache per invocation: a customer's messages come together (see BatchProfileCache).
+    const batchDeps: ProcessDeps = { ...deps, profiles: new BatchProfileCache(deps.profiles) };
+    const response = await processPartialResponse(event, (record: SQSRecord) => handleRecord(batchDeps, record), processor, {
+      context,
+      skipGroupOnError: true,
+    });
     if (response.batchItemFailures.length > 0) {
       logger.warn('messages will be retried', { failed: response.batchItemFailures.length, of: event.Records.length });
     }

@@ -1,0 +1,60 @@
+/** The per-batch profile cache saves reads without ever letting a stale profile be written. */
+import { describe, expect, it } from 'vitest';
+import { VersionConflictError } from '../../../shared/ports.js';
+import { BatchProfileCache } from '../../../shared/profiles/batch-profile-cache.js';
+import { emptyProfile } from '../../../shared/profiles/schema.js';
+import { InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
+
+const at = '2026-11-02T10:00:00.000Z';
+
+describe('BatchProfileCache', () => {
+  it('serves the profile it just wrote without reading the store again', async () => {
+    // Prepare
+    const store = new InMemoryProfileStore();
+    let reads = 0;
+    const getProfile = store.getProfile.bind(store);
+    store.getProfile = (id) => {
+      reads++;
+      return getProfile(id);
+    };
+    const cache = new BatchProfileCache(store);
+    await cache.putProfile(emptyProfile('c1', at), undefined);
+
+    // Act
+    const served = await cache.getProfile('c1');
+
+    // Assess
+    expect(served?.version).toBe(0);
+    expect(reads).toBe(0);
+  });
+
+  it('drops its copy when a write loses the version race, so the retry reads the winner', async () => {
+    // Prepare: another writer moves the stored profile on after this cache wrote it
+    const store = new InMemoryProfileStore();
+    const cache = new BatchProfileCache(store);
+    await cache.putProfile(emptyProfile('c1', at), undefined);
+    const stored = store.items.get('c1')!;
+    store.items.set('c1', { ...stored, traits: { vip: true }, version: 1 });
+    const stale = (await cache.getProfile('c1'))!;
+
+    // Act
+    const write = cache.putProfile({ ...stale, traits: { vip: false } }, stale.version);
+
+    // Assess
+    await expect(write).rejects.toBeInstanceOf(VersionConflictError);
+    expect((await cache.getProfile('c1'))?.traits).toEqual({ vip: true });
+  });
+
+  it('hands out copies, so a caller changing one cannot change the cache', async () => {
+    // Prepare
+    const cache = new BatchProfileCache(new InMemoryProfileStore());
+    await cache.putProfile(emptyProfile('c1', at), undefined);
+
+    // Act
+    const first = (await cache.getProfile('c1'))!;
+    first.traits.changed = true;
+
+    // Assess
+    expect((await cache.getProfile('c1'))?.traits).toEqual({});
+  });
+});
