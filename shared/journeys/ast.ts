@@ -28,8 +28,7 @@ const propertyFilter = z
 export const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO timestamp such as 2026-12-01T09:00:00Z' });
 
-export const eventMatchSchema = z.strictObject({ event: eventName, where: propertyFilter.optional() });
-export type EventMatch = z.infer<typeof eventMatchSchema>;
+const eventMatchSchema = z.strictObject({ event: eventName, where: propertyFilter.optional() });
 
 export const triggerSchema = z.union([
   z.strictObject({ event: eventName, where: propertyFilter.optional() }).describe('Start when the customer sends this event'),
@@ -41,7 +40,6 @@ export const triggerSchema = z.union([
     })
     .describe('Start on a schedule for every member of the audience segment'),
 ]);
-export type TriggerInput = z.infer<typeof triggerSchema>;
 
 export const reentrySchema = z
   .union([z.literal('never'), z.literal('always'), z.strictObject({ after: durationSchema })])
@@ -56,7 +54,6 @@ export const exitCriterionSchema = z.union([
   eventMatchSchema.describe('Leave the journey when this event arrives'),
   z.strictObject({ segment: segmentRef, on: z.literal('exit').default('exit') }).describe('Leave the journey when the customer leaves this segment'),
 ]);
-export type ExitCriterion = z.infer<typeof exitCriterionSchema>;
 
 export const goalSchema = z.strictObject({ event: eventName, where: propertyFilter.optional(), within: durationSchema });
 

@@ -10,7 +10,6 @@ import type { PathIssue } from '../segments/errors.js';
 import {
   entrySchema,
   exitCriterionSchema,
-
   journeyFileSchema,
   STEP_KINDS,
   STEP_SCHEMAS,

@@ -8,6 +8,10 @@
  *
  * A crash after the claim leaves `pending`, and the redelivered message re-applies it; an
  * `applied` order is skipped, so a re-posted order never counts twice.
+ *
+ * With `journeys` configured, every write is followed by the journey phase
+ * (shared/journeys/journey-phase.ts): the event and the entered/exited segments start, exit and
+ * convert runs; `wake`, `engagement` and `schedule` messages move or start runs.
  */
 import type { CustomerMessage } from '../events/messages.js';
 import type { NormalizedEvent } from '../events/event.js';

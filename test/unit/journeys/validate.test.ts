@@ -105,3 +105,11 @@ describe('journey validation', () => {
     expect(summaries).toContain('journeys/: 5 journeys');
   });
 });
+
+describe('journey JSON Schema', () => {
+  it('describes every step kind and the trigger forms for editors', async () => {
+    const { journeysJsonSchema } = await import('../../../shared/journeys/json-schema.js');
+    const text = JSON.stringify(journeysJsonSchema());
+    for (const key of ['"wait"', '"split"', '"branch"', '"send"', '"update"', '"end"', '"schedule"', '"reentry"']) expect(text).toContain(key);
+  });
+});
