@@ -16,7 +16,9 @@ import type { CompiledSegments } from '../segments/evaluate.js';
 import type { SegmentChanges } from '../segments/membership-hook.js';
 import type { Journey } from './ast.js';
 import { applySignal, type JourneySignal, type RunChange } from './engine.js';
+import { eventName } from './event-match.js';
 import type { JourneyStore } from './journey-store.js';
+import type { JourneyRun } from './run.js';
 
 export interface JourneyDeps {
   definitions: readonly Journey[];
@@ -47,10 +49,12 @@ const MAX_ROUNDS = 2;
 
 export async function journeyPhase(deps: JourneyPhaseDeps, profile: Profile, signals: readonly JourneySignal[]): Promise<JourneyPhaseResult> {
   const result: JourneyPhaseResult = { runsWritten: 0, sends: [], capacityUnits: 0 };
-  if (signals.length === 0 || deps.journeys.definitions.length === 0) return result;
+  // Most events concern no journey: skip the runs query (a read per event) for them.
+  const relevant = signals.filter((signal) => mayConcern(signal, deps.journeys.definitions));
+  if (relevant.length === 0) return result;
   let runs = await deps.journeys.store.listRuns(profile.id);
   let current = profile;
-  let pending = signals;
+  let pending: readonly JourneySignal[] = relevant;
   for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
     const changes: RunChange[] = [];
     for (const signal of pending) {
@@ -67,11 +71,13 @@ export async function journeyPhase(deps: JourneyPhaseDeps, profile: Profile, sig
         signal,
       );
       for (const change of changed) {
-        const index = changes.findIndex((c) => c.run.journeyId === change.run.journeyId && c.run.runId === change.run.runId);
-        if (index >= 0) changes[index] = { before: (changes[index] as RunChange).before, run: change.run, effects: [...(changes[index] as RunChange).effects, ...change.effects] };
+        const earlier = changes.findIndex((c) => c.run.journeyId === change.run.journeyId && c.run.runId === change.run.runId);
+        const previous = changes[earlier];
+        // Two signals moved the same run: one write, from the first stored version, all effects.
+        if (previous) changes[earlier] = { before: previous.before, run: change.run, effects: [...previous.effects, ...change.effects] };
         else changes.push(change);
       }
-      runs = mergeRuns(runs, changed);
+      runs = mergeRuns(runs, changed.map((change) => change.run));
     }
     pending = [];
 
@@ -91,12 +97,39 @@ export async function journeyPhase(deps: JourneyPhaseDeps, profile: Profile, sig
       result.capacityUnits += put.receipt.capacityUnits;
       if (put.written) {
         result.runsWritten++;
-        runs = mergeRuns(runs, [{ ...change, run: put.run }]);
+        runs = mergeRuns(runs, [put.run]);
       }
       deps.onRunChange?.(change);
     }
   }
   return result;
+}
+
+/** False when no journey triggers, exits or converts on this signal. */
+export function mayConcern(signal: JourneySignal, journeys: readonly Journey[]): boolean {
+  switch (signal.kind) {
+    case 'event': {
+      const name = eventName(signal.event);
+      return name !== undefined && journeys.some((journey) =>
+        (journey.trigger.kind === 'event' && journey.trigger.event === name) ||
+        journey.goal?.event === name ||
+        journey.exit.some((exit) => exit.kind === 'event' && exit.event === name));
+    }
+    case 'segments': {
+      const moved = new Set([...signal.entered, ...signal.exited]);
+      return journeys.some((journey) =>
+        (journey.trigger.kind === 'segment' && moved.has(journey.trigger.segment)) ||
+        journey.exit.some((exit) => exit.kind === 'segment' && moved.has(exit.segment)));
+    }
+    case 'schedule':
+    case 'wake':
+    case 'engagement':
+      return true;
+    default: {
+      const unreachable: never = signal;
+      throw new Error(`unknown signal ${JSON.stringify(unreachable)}`);
+    }
+  }
 }
 
 /** Assignments (first one per experiment wins), the global holdout flag and trait updates. */
@@ -114,8 +147,9 @@ function profileEffects(changes: readonly RunChange[]): ((profile: Profile) => P
   };
 }
 
-function mergeRuns<T extends { run: { journeyId: string; runId: string } }>(runs: Parameters<typeof applySignal>[0]['runs'], changed: readonly (T & { run: (typeof runs)[number] })[]) {
+/** The runs with the changed ones replaced (or added). */
+function mergeRuns(runs: readonly JourneyRun[], changed: readonly JourneyRun[]): JourneyRun[] {
   const byKey = new Map(runs.map((run) => [`${run.journeyId}#${run.runId}`, run]));
-  for (const change of changed) byKey.set(`${change.run.journeyId}#${change.run.runId}`, change.run);
+  for (const run of changed) byKey.set(`${run.journeyId}#${run.runId}`, run);
   return [...byKey.values()];
 }

@@ -166,3 +166,31 @@ describe('journeys in process-events', () => {
     expect(outbox.requests[0]).toMatchObject({ holdout: true, variant: 'holdout' });
   });
 });
+
+describe('journey phase cost', () => {
+  it('does not read journey runs for an event no journey triggers, exits or converts on', async () => {
+    // Prepare
+    const store = new InMemoryJourneyStore();
+    let listed = 0;
+    const counting = Object.assign(Object.create(store) as InMemoryJourneyStore, {
+      listRuns: async (customerId: string) => {
+        listed++;
+        return store.listRuns(customerId);
+      },
+    });
+    const deps: ProcessDeps = {
+      profiles: new InMemoryProfileStore(),
+      orders: new InMemoryOrderLedger(),
+      identity: new InMemoryIdentityMap(),
+      clock: { now: () => T0 },
+      settings: { trackedProperties: {} },
+      segments,
+      journeys: { definitions: [vnb, cart], store: counting, holdoutPercent: 0, defaultTimezone: 'UTC' },
+    };
+    // Act
+    await processCustomerMessage(deps, track('p1', 'Cart Viewed', T0));
+    await processCustomerMessage(deps, track('p2', 'Product Viewed', T0));
+    // Assess
+    expect(listed).toBe(1);
+  });
+});
