@@ -98,3 +98,13 @@ describe('simulateJourney with a schedule trigger', () => {
     ]);
   });
 });
+
+describe('sadakat simulate --format json', () => {
+  it('prints the paths and the requests as JSON', async () => {
+    const { stdout } = await sadakat('simulate', '--journey', 'viewed-not-bought', '--events', EVENTS, '--format', 'json');
+    const parsed = JSON.parse(stdout) as { customers: Record<string, { kind: string }[]>; sends: { customerId: string }[] };
+    expect(Object.keys(parsed.customers).sort()).toEqual(['ayse', 'mehmet']);
+    expect(parsed.customers.ayse?.[0]?.kind).toBe('entered');
+    expect(parsed.sends.map((request) => request.customerId)).toEqual(['ayse']);
+  });
+});
