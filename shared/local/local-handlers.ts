@@ -2,7 +2,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildIngestHandler } from '../../functions/ingest.js';
 import { buildHandler as buildProcessEventsHandler, type ProcessEventsDeps } from '../../functions/process-events.js';
+import { DynamoJourneyStore } from '../aws/dynamo-journey-store.js';
+import type { SendQueue } from '../channels/send-request.js';
 import type { Campaign } from '../config/campaign.js';
+import type { Journey } from '../journeys/ast.js';
 import { StaticWriteKeys } from '../events/write-key.js';
 import type { Clock } from '../ports.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
@@ -33,12 +36,26 @@ export function buildLocalHandlers(
      * command's own output (`--format json`), so the demo keeps them SILENT and serve shows WARN.
      */
     logLevel?: 'SILENT' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
+    /** Journeys to run (runs stored in the local table); their sends go to `sends`. */
+    journeys?: readonly Journey[];
+    sends?: SendQueue;
   },
 ) {
   const logLevel = options.logLevel ?? 'SILENT';
   const core: ProcessDeps = {
     ...localProcessDeps(runtime, options.campaign, options.clock),
     ...(options.segmentChanges ? { segmentChanges: options.segmentChanges } : {}),
+    ...(options.journeys
+      ? {
+          journeys: {
+            definitions: options.journeys,
+            store: new DynamoJourneyStore(runtime.doc, runtime.tableName),
+            holdoutPercent: options.campaign.settings.holdoutPercent,
+            defaultTimezone: options.campaign.settings.defaultTimezone,
+          },
+        }
+      : {}),
+    ...(options.sends ? { sends: options.sends } : {}),
   };
   return {
     core,

@@ -8,18 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHandler as buildIngestHandler } from '../../functions/ingest.js';
 import { buildHandler as buildJourneyTickHandler } from '../../functions/journey-tick.js';
-import { buildHandler as buildProcessEventsHandler } from '../../functions/process-events.js';
 import { DynamoJourneyStore } from '../../shared/aws/dynamo-journey-store.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
-import { StaticWriteKeys } from '../../shared/events/write-key.js';
 import { assignVariant } from '../../shared/experiments/assign.js';
 import { isInGlobalHoldout } from '../../shared/experiments/global-holdout.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
 import { apiGatewayEvent } from '../../shared/local/api-gateway-event.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
-import { localProcessDeps } from '../../shared/local/local-handlers.js';
+import { buildLocalHandlers } from '../../shared/local/local-handlers.js';
 import { LocalSendOutbox } from '../../shared/local/local-send-outbox.js';
 import { drainQueue } from '../../shared/local/queue-driver.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
@@ -48,13 +45,7 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
     const definitions = await requireJourneys('campaign', campaign.settings, campaign.segments);
     store = new DynamoJourneyStore(runtime.doc, runtime.tableName);
     const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-    const ingest = buildIngestHandler({ logger, writeKeys: new StaticWriteKeys([WRITE_KEY]), identity: runtime.identity, queue: runtime.eventsQueue, clock });
-    const processEvents = buildProcessEventsHandler({
-      ...localProcessDeps(runtime, campaign, clock),
-      logger,
-      journeys: { definitions, store, holdoutPercent: campaign.settings.holdoutPercent, defaultTimezone: campaign.settings.defaultTimezone },
-      sends: outbox,
-    });
+    const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock, writeKeys: [WRITE_KEY], journeys: definitions, sends: outbox });
     const journeyTick = buildJourneyTickHandler({ index: store, queue: runtime.eventsQueue, clock, logger });
     post = async (batch) => {
       const response = await ingest(
