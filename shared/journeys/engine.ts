@@ -12,7 +12,7 @@ import type { CompiledSegments } from '../segments/evaluate.js';
 import { advance, type Advanced, type RunTrigger } from './advance.js';
 import type { Journey } from './ast.js';
 import { matchesEvent } from './event-match.js';
-import { isLive, newRun, type JourneyRun } from './run.js';
+import { abandonRun, isLive, newRun, type JourneyRun } from './run.js';
 
 export type JourneySignal =
   | { kind: 'event'; event: NormalizedEvent }
@@ -66,7 +66,12 @@ export function applySignal(context: JourneyEngineContext, signal: JourneySignal
     case 'engagement': {
       const journey = byId.get(signal.journeyId);
       const run = current.get(`${signal.journeyId}#${signal.runId}`);
-      if (!journey || !run) return [];
+      if (!run) return [];
+      if (!journey) {
+        if (!isLive(run)) return [];
+        const at = context.now.toISOString();
+        return [{ before: run, run: abandonRun(run, 'journey no longer in the campaign', at), effects: [{ kind: 'end', status: 'exited', reason: 'journey no longer in the campaign', at }] }];
+      }
       const trigger: RunTrigger =
         signal.kind === 'wake' ? { kind: 'wake', dueAt: signal.dueAt } : { kind: 'engagement', type: signal.type, stepId: signal.stepId, at: signal.at };
       step(run, run, trigger, journey);

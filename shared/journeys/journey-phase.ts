@@ -18,7 +18,7 @@ import type { Journey } from './ast.js';
 import { applySignal, type JourneySignal, type RunChange } from './engine.js';
 import { eventName } from './event-match.js';
 import type { JourneyStore } from './journey-store.js';
-import type { JourneyRun } from './run.js';
+import { abandonRun, isLive, type JourneyRun } from './run.js';
 
 export interface JourneyDeps {
   definitions: readonly Journey[];
@@ -152,4 +152,14 @@ function mergeRuns(runs: readonly JourneyRun[], changed: readonly JourneyRun[]):
   const byKey = new Map(runs.map((run) => [`${run.journeyId}#${run.runId}`, run]));
   for (const run of changed) byKey.set(`${run.journeyId}#${run.runId}`, run);
   return [...byKey.values()];
+}
+
+/**
+ * A wake or engagement for a customer with no current profile (merged into another, or deleted):
+ * the run is ended so its wake does not come back every tick. Returns whether a run was written.
+ */
+export async function abandonRunOf(store: JourneyStore, customerId: string, journeyId: string, runId: string, reason: string, now: Date): Promise<boolean> {
+  const run = (await store.listRuns(customerId)).find((candidate) => candidate.journeyId === journeyId && candidate.runId === runId);
+  if (!run || !isLive(run)) return false;
+  return (await store.putRun(abandonRun(run, reason, now.toISOString()), run.version)).written;
 }

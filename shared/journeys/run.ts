@@ -46,3 +46,12 @@ export function isLive(run: JourneyRun): boolean {
 export function newRun(journeyId: string, runId: string, customerId: string, holdout: boolean, at: string): JourneyRun {
   return { journeyId, runId, customerId, status: 'active', visits: {}, holdout, enteredAt: at, sent: {}, engaged: {}, updatedAt: at, version: 0 };
 }
+
+/**
+ * Ends a run from outside its journey (the journey was removed from the campaign, the customer
+ * was merged away or deleted): without this its wake would stay due and come back every tick.
+ */
+export function abandonRun(run: JourneyRun, reason: string, at: string): JourneyRun {
+  const { wakeAt: _wakeAt, ...rest } = run;
+  return { ...rest, status: 'exited', exitReason: reason, endedAt: at, updatedAt: at };
+}

@@ -27,7 +27,7 @@ import { withVersionRetry } from './version-retry.js';
 import { applySegmentMemberships, type SegmentChangeSink, type SegmentChanges } from '../segments/membership-hook.js';
 import type { SendQueue } from '../channels/send-request.js';
 import type { JourneySignal, RunChange } from '../journeys/engine.js';
-import { journeyPhase, type JourneyDeps } from '../journeys/journey-phase.js';
+import { abandonRunOf, journeyPhase, type JourneyDeps } from '../journeys/journey-phase.js';
 
 export interface ProcessDeps extends MergeDeps {
   settings: ReducerSettings;
@@ -190,7 +190,12 @@ async function processJourneyMessage(deps: ProcessDeps, customerId: string, sign
   const ignored: ProcessOutcome = { status: 'ignored', customerId, capacityUnits: 0 };
   if (!deps.journeys) return ignored;
   const profile = await deps.profiles.getProfile(customerId);
-  if (!profile) return ignored;
+  if (!profile || profile.mergedInto !== undefined) {
+    if (signal.kind !== 'wake' && signal.kind !== 'engagement') return ignored;
+    const reason = profile ? `customer merged into another profile` : 'customer profile not found';
+    const ended = await abandonRunOf(deps.journeys.store, customerId, signal.journeyId, signal.runId, reason, deps.clock.now());
+    return { ...ignored, status: ended ? 'applied' : 'ignored' };
+  }
   const phase = await runJourneyPhase(deps, deps.journeys, profile, [signal]);
   return { status: phase.runsWritten > 0 ? 'applied' : 'duplicate', customerId, capacityUnits: phase.capacityUnits };
 }

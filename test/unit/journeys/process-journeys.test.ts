@@ -194,3 +194,46 @@ describe('journey phase cost', () => {
     expect(listed).toBe(1);
   });
 });
+
+describe('runs that can no longer move', () => {
+  it('ends a waiting run whose journey was removed, so its wake stops coming back', async () => {
+    // Prepare
+    const store = new InMemoryJourneyStore();
+    const base: ProcessDeps = {
+      profiles: new InMemoryProfileStore(),
+      orders: new InMemoryOrderLedger(),
+      identity: new InMemoryIdentityMap(),
+      clock: { now: () => T0 },
+      settings: { trackedProperties: {} },
+      segments,
+      journeys: { definitions: [vnb], store, holdoutPercent: 0, defaultTimezone: 'UTC' },
+    };
+    await processCustomerMessage(base, track('m1', 'Product Viewed', T0));
+    const [run] = await store.listRuns('u1');
+    // Act: the campaign no longer has the journey.
+    await processCustomerMessage({ ...base, journeys: { ...base.journeys!, definitions: [cart] } }, { kind: 'wake', customerId: 'u1', journeyId: 'vnb', runId: run!.runId, dueAt: run!.wakeAt! });
+    // Assess
+    expect(await store.listRuns('u1')).toMatchObject([{ status: 'exited', exitReason: 'journey no longer in the campaign' }]);
+    expect((await store.listRuns('u1'))[0]?.wakeAt).toBeUndefined();
+  });
+
+  it('ends the run of a customer whose profile is gone', async () => {
+    const store = new InMemoryJourneyStore();
+    const profiles = new InMemoryProfileStore();
+    const deps: ProcessDeps = {
+      profiles,
+      orders: new InMemoryOrderLedger(),
+      identity: new InMemoryIdentityMap(),
+      clock: { now: () => T0 },
+      settings: { trackedProperties: {} },
+      segments,
+      journeys: { definitions: [vnb], store, holdoutPercent: 0, defaultTimezone: 'UTC' },
+    };
+    await processCustomerMessage(deps, track('m1', 'Product Viewed', T0));
+    const [run] = await store.listRuns('u1');
+    profiles.items.delete('u1');
+    const outcome = await processCustomerMessage(deps, { kind: 'wake', customerId: 'u1', journeyId: 'vnb', runId: run!.runId, dueAt: run!.wakeAt! });
+    expect(outcome.status).toBe('applied');
+    expect((await store.listRuns('u1'))[0]).toMatchObject({ status: 'exited', exitReason: 'customer profile not found' });
+  });
+});
