@@ -12,6 +12,7 @@ import { registerSchema } from './schema.js';
 import { registerSegment } from './segment.js';
 import { registerSimulate } from './simulate.js';
 import { registerStats } from './stats.js';
+import { registerReport } from './report.js';
 import { registerValidate } from './validate.js';
 
 /** One line per command module; each module adds its subcommand to the program. */
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
   registerRefresh(program);
   registerPreview(program);
   registerStats(program);
+  registerReport(program);
   registerAssign(program);
   registerSimulate(program);
 }

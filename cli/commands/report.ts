@@ -1,0 +1,83 @@
+/**
+ * `sadakat report [--data-dir D] [--journey id] [--format table|json|html] [--out file]`: the A/B
+ * report (DESIGN "Measurement") from the local data folder that `demo` or `serve` wrote.
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadCampaign } from '../../shared/config/campaign.js';
+import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
+import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
+import { buildReport, type Report } from '../../shared/measurement/report.js';
+import { systemClock } from '../../shared/ports.js';
+import { UserError } from '../errors.js';
+import { engineChoice, outputFormat } from '../options.js';
+import { formatReportTable } from '../report-table.js';
+
+type ReportFormat = 'table' | 'json' | 'html';
+
+interface ReportCommandOptions {
+  dataDir: string;
+  engine: 'auto';
+  campaign: string;
+  journey?: string;
+  format: ReportFormat;
+  out?: string;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('the A/B report from the local data folder: per journey and variant, sends, engagement, conversions and statistics')
+    .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
+    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
+    .option('--campaign <dir>', 'campaign folder', 'campaign')
+    .option('--journey <id>', 'only this journey')
+    .option('--format <format>', 'table | json | html', outputFormat<ReportFormat>('table', 'json', 'html'), 'table')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (options: ReportCommandOptions) => {
+      if (!existsSync(join(options.dataDir, 'runtime.json'))) {
+        throw new UserError(`no local data in ${options.dataDir}: run \`sadakat demo\` or \`sadakat serve\` first, or pass --data-dir`);
+      }
+      const campaign = await loadCampaign(options.campaign);
+      const journeys = await requireJourneys(options.campaign, campaign.settings, campaign.segments);
+      if (options.journey !== undefined && !journeys.some((journey) => journey.id === options.journey)) {
+        throw new UserError(`--journey: no journey "${options.journey}" in ${options.campaign}/journeys (there are: ${journeys.map((journey) => journey.id).join(', ')})`);
+      }
+      const { startLocalRuntime } = await import('../../shared/local/runtime.js');
+      const { readReportData } = await import('../../shared/aws/dynamo-report-source.js');
+      const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
+      let report: Report;
+      try {
+        const data = await readReportData(runtime.doc, runtime.tableName);
+        report = buildReport(journeys, data, { minimumDetectableEffect: campaign.settings.minimumDetectableEffect, ...(options.journey ? { journeyId: options.journey } : {}) });
+      } finally {
+        await runtime.stop();
+      }
+      const text = await renderReport(report, options.format);
+      if (options.out) {
+        await writeFile(options.out, text);
+        process.stderr.write(`report written to ${options.out}\n`);
+      } else {
+        process.stdout.write(text);
+      }
+    });
+}
+
+export async function renderReport(report: Report, format: ReportFormat): Promise<string> {
+  switch (format) {
+    case 'table':
+      return formatReportTable(report);
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'html': {
+      const { reportHtml } = await import('../../shared/measurement/report-html.js');
+      return reportHtml(report);
+    }
+    default: {
+      const never: never = format;
+      throw new UserError(`--format: unknown format ${String(never)}`);
+    }
+  }
+}

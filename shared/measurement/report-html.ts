@@ -1,0 +1,149 @@
+/**
+ * The A/B report as ONE self-contained HTML file: tables plus charts rendered to SVG in Node
+ * with Vega-Lite → Vega (`View.toSVG()` needs no browser), inlined — no script, no network,
+ * readable offline and attachable to an email. Charts per comparison: conversion rate with its
+ * Wilson 95 % interval per arm, the message funnel, and conversions per day.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { ArmReport, ComparisonReport, Report } from './report.js';
+
+export async function reportHtml(report: Report): Promise<string> {
+  const sections: string[] = [];
+  for (const journey of report.journeys) {
+    const parts = [`<h2>${escape(journey.journeyId)}</h2>`, `<p>${journey.entered} customers entered · goal: ${escape(journey.goal ?? 'none')}</p>`];
+    for (const comparison of journey.comparisons) {
+      parts.push(`<section class="comparison"><h3>${escape(comparisonTitle(comparison))}</h3>`);
+      if (comparison.sampleRatio?.mismatch) {
+        parts.push(`<p class="warning">Sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): the split is not what was configured; do not trust this comparison.</p>`);
+      }
+      parts.push(armTable(comparison.arms));
+      parts.push('<div class="charts">');
+      parts.push(await chart(rateChart(comparison)), await chart(funnelChart(comparison)), await chart(dailyChart(comparison)));
+      parts.push('</div></section>');
+    }
+    sections.push(`<article>${parts.join('\n')}</article>`);
+  }
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>sadakat A/B report</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #222; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+th, td { padding: .25rem .5rem; border-bottom: 1px solid #ddd; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.charts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
+.warning { color: #a00; font-weight: 600; }
+.winner { color: #070; font-weight: 600; } .loser { color: #a00; font-weight: 600; }
+</style>
+</head>
+<body>
+<h1>sadakat A/B report</h1>
+<p>Customers count from their first assignment (intent to treat); a conversion is the journey's goal within its window after it. Power is for an absolute difference of ${percent(report.minimumDetectableEffect)} (settings <code>minimumDetectableEffect</code>) at α = 0.05; p-values are Holm-adjusted when an experiment has several variants.</p>
+${sections.join('\n')}
+</body>
+</html>
+`;
+}
+
+function comparisonTitle(comparison: ComparisonReport): string {
+  return comparison.kind === 'holdout' ? 'Global holdout vs all entrants (from entry)' : `Experiment ${comparison.name} (from the split; control: ${comparison.control})`;
+}
+
+function armTable(arms: readonly ArmReport[]): string {
+  const header = ['arm', 'assigned', 'sent', 'refused', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed', 'converted', 'rate [95% CI]', 'revenue', 'lift', 'p', 'P(beat control)', 'power', 'verdict'];
+  const rows = arms.map((arm) => {
+    const refused = Object.entries(arm.refused).map(([reason, count]) => `${reason} ${count}`).join(', ') || '0';
+    const p = arm.pValueHolm ?? arm.pValue;
+    const cells = [
+      arm.arm,
+      arm.assigned,
+      arm.sent,
+      refused,
+      arm.delivered,
+      arm.opened,
+      arm.clicked,
+      arm.bounced,
+      arm.unsubscribed,
+      arm.converted,
+      arm.rate ? `${percent(arm.rate.rate)} [${percent(arm.rate.lower)}, ${percent(arm.rate.upper)}]` : '—',
+      arm.revenue.toFixed(2),
+      arm.lift === null ? '—' : `${arm.lift >= 0 ? '+' : ''}${(arm.lift * 100).toFixed(0)}%`,
+      p === null ? '—' : p < 0.001 ? '&lt;0.001' : p.toFixed(3),
+      arm.probabilityToBeatControl === null ? '—' : percent(arm.probabilityToBeatControl),
+      arm.power === null ? '—' : percent(arm.power),
+      arm.verdict === null ? 'control' : `<span class="${arm.verdict}">${arm.verdict.replaceAll('_', ' ')}</span>`,
+    ];
+    return `<tr>${cells.map((cell, index) => `<td>${index === 0 ? escape(String(cell)) : cell}</td>`).join('')}</tr>`;
+  });
+  return `<table><thead><tr>${header.map((name) => `<th>${name}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function rateChart(comparison: ComparisonReport): TopLevelSpec {
+  const values = comparison.arms.flatMap((arm) => (arm.rate ? [{ arm: arm.arm, rate: arm.rate.rate, lower: arm.rate.lower, upper: arm.rate.upper }] : []));
+  return {
+    title: 'Conversion rate (95% Wilson interval)',
+    width: 260,
+    height: 40 * Math.max(values.length, 1),
+    data: { values },
+    encoding: { y: { field: 'arm', type: 'nominal', title: null, sort: null } },
+    layer: [
+      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lower', type: 'quantitative', axis: { format: '.1%' }, title: 'rate' }, x2: { field: 'upper' } } },
+      { mark: { type: 'point', filled: true, size: 80 }, encoding: { x: { field: 'rate', type: 'quantitative' } } },
+    ],
+  };
+}
+
+function funnelChart(comparison: ComparisonReport): TopLevelSpec {
+  const stages = ['assigned', 'sent', 'delivered', 'opened', 'clicked', 'converted'] as const;
+  const values = comparison.arms.flatMap((arm) => stages.map((stage, order) => ({ arm: arm.arm, stage, order, count: arm[stage] })));
+  return {
+    title: 'Funnel',
+    width: 260,
+    height: 180,
+    data: { values },
+    mark: 'bar',
+    encoding: {
+      x: { field: 'stage', type: 'ordinal', sort: [...stages], title: null },
+      xOffset: { field: 'arm', type: 'nominal', sort: null },
+      y: { field: 'count', type: 'quantitative', title: 'customers / messages' },
+      color: { field: 'arm', type: 'nominal', sort: null },
+    },
+  };
+}
+
+function dailyChart(comparison: ComparisonReport): TopLevelSpec {
+  const values = comparison.arms.flatMap((arm) => Object.entries(arm.dailyConversions).map(([day, count]) => ({ arm: arm.arm, day, count })));
+  values.sort((a, b) => a.day.localeCompare(b.day) || a.arm.localeCompare(b.arm));
+  return {
+    title: 'Conversions per day',
+    width: 260,
+    height: 180,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'day', type: 'ordinal', title: null },
+      y: { field: 'count', type: 'quantitative', title: 'conversions' },
+      color: { field: 'arm', type: 'nominal', sort: null },
+    },
+  };
+}
+
+async function chart(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return `<figure>${await view.toSVG()}</figure>`;
+  } finally {
+    view.finalize();
+  }
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+function escape(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}
