@@ -81,6 +81,7 @@ describe('cdk synth', () => {
         PATH: process.env.PATH,
         CAMPAIGN_DIR: join(dir, 'campaign'),
         TABLE_NAME: 'sadakat-ci',
+        SENDS_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/000000000000/sends.fifo',
         AWS_REGION: 'eu-central-1',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_SERVICE_NAME: 'process-events',
