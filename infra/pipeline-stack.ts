@@ -42,6 +42,7 @@ export class PipelineStack extends Stack {
   readonly expiry: ScheduledFunction;
   readonly journeyTick: ScheduledFunction;
   readonly sendReconciler: ScheduledFunction;
+  readonly journeySchedule: ScheduledFunction;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -103,6 +104,21 @@ export class PipelineStack extends Stack {
     grantIndexQuery(this.journeyTick.function, table, DUE_INDEX);
     eventsQueue.grantSendMessages(this.journeyTick.function);
     this.journeyTick.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+
+    // Scheduled journeys (`trigger: { schedule, audience }`): an hourly pass over the profiles
+    // enqueues a `schedule` message per audience member whose cron slot came. One scan slice for
+    // now; the refresh's Map fan-out is the way to split it when a table outgrows 15 minutes.
+    this.journeySchedule = new ScheduledFunction(this, 'JourneySchedule', {
+      name: 'journey-schedule',
+      description: 'sadakat journey-schedule: start scheduled journeys for their audience',
+      every: Duration.hours(1),
+      environment: tableAndQueue,
+      campaignDir,
+      alerts,
+    });
+    table.grantReadData(this.journeySchedule.function);
+    eventsQueue.grantSendMessages(this.journeySchedule.function);
+    this.journeySchedule.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
 
     this.sendReconciler = new ScheduledFunction(this, 'SendReconciler', {
       name: 'send-reconciler',
