@@ -11,6 +11,13 @@
  */
 import type { CustomerMessage } from '../events/messages.js';
 import type { Clock, DueExpiry, EventQueue, ExpiryIndex } from '../ports.js';
+import {
+  SHARDED_DUE_PASS_DEFAULTS,
+  ShardedDuePassError,
+  shardedDuePass,
+  type ShardedDuePassOptions,
+  type ShardedDuePassResult,
+} from '../events/sharded-due-pass.js';
 
 export interface ExpiryPassDeps {
   index: ExpiryIndex;
@@ -18,45 +25,22 @@ export interface ExpiryPassDeps {
   clock: Clock;
 }
 
-export interface ExpiryPassOptions {
+export interface ExpiryPassOptions extends ShardedDuePassOptions {
   /** Shards of the index (`0 … shards-1`); every one is read. */
   shards: number;
-  /** Shards read at once. */
-  concurrency?: number;
-  /** Index entries per query page. */
-  pageSize?: number;
-  /** Messages per enqueue call (the queue adapter splits them into its own batches). */
-  chunkSize?: number;
-  /**
-   * Asked after each chunk and each shard: true stops the pass (a Lambda running out of time). What is left is
-   * still due, and the next pass finds it, earliest first.
-   */
-  stopWhen?: () => boolean;
 }
 
-export interface ExpiryPassResult {
-  /** Shards read. */
-  shards: number;
-  /** Due profiles found. */
-  found: number;
-  /** Rechecks handed to the queue. */
-  enqueued: number;
-  /** False when `stopWhen` cut the pass short. */
-  complete: boolean;
-}
+export type ExpiryPassResult = ShardedDuePassResult;
 
 /** Some shards could not be read or their rechecks not queued; the others were done. */
-export class ExpiryPassError extends Error {
+export class ExpiryPassError extends ShardedDuePassError {
   override readonly name = 'ExpiryPassError';
-  constructor(readonly failedShards: readonly number[], readonly result: ExpiryPassResult, readonly firstCause: unknown) {
-    super(
-      `expiry pass: shard(s) ${failedShards.join(', ')} failed (${firstCause instanceof Error ? firstCause.message : String(firstCause)}); ` +
-        `${result.enqueued} rechecks were queued, the rest stays due for the next pass`,
-    );
+  constructor(failedShards: readonly number[], result: ExpiryPassResult, firstCause: unknown) {
+    super('expiry pass', 'rechecks', failedShards, result, firstCause);
   }
 }
 
-export const EXPIRY_PASS_DEFAULTS = { concurrency: 4, pageSize: 500, chunkSize: 100 } as const;
+export const EXPIRY_PASS_DEFAULTS = SHARDED_DUE_PASS_DEFAULTS;
 
 export function expiryRecheck(due: DueExpiry): CustomerMessage {
   return { kind: 'recheck', customerId: due.customerId, reason: 'expiry', at: due.nextExpiryAt };
@@ -64,62 +48,14 @@ export function expiryRecheck(due: DueExpiry): CustomerMessage {
 
 export async function expiryPass(deps: ExpiryPassDeps, options: ExpiryPassOptions): Promise<ExpiryPassResult> {
   const shards = positiveInteger('shards', options.shards);
-  const concurrency = positiveInteger('concurrency', options.concurrency ?? EXPIRY_PASS_DEFAULTS.concurrency);
-  const pageSize = positiveInteger('pageSize', options.pageSize ?? EXPIRY_PASS_DEFAULTS.pageSize);
-  const chunkSize = positiveInteger('chunkSize', options.chunkSize ?? EXPIRY_PASS_DEFAULTS.chunkSize);
-  const until = deps.clock.now().toISOString();
-  const result: ExpiryPassResult = { shards: 0, found: 0, enqueued: 0, complete: true };
-  const failures: { shard: number; error: unknown }[] = [];
-  const stopped = (): boolean => {
-    if (result.complete && options.stopWhen?.()) result.complete = false;
-    return !result.complete;
+  const checked: ShardedDuePassOptions = {
+    concurrency: positiveInteger('concurrency', options.concurrency ?? EXPIRY_PASS_DEFAULTS.concurrency),
+    pageSize: positiveInteger('pageSize', options.pageSize ?? EXPIRY_PASS_DEFAULTS.pageSize),
+    chunkSize: positiveInteger('chunkSize', options.chunkSize ?? EXPIRY_PASS_DEFAULTS.chunkSize),
+    ...(options.stopWhen ? { stopWhen: options.stopWhen } : {}),
   };
-
-  const passShard = async (shard: number): Promise<void> => {
-    let chunk: CustomerMessage[] = [];
-    const flush = async (): Promise<void> => {
-      if (chunk.length === 0) return;
-      const sending = chunk;
-      chunk = [];
-      await deps.queue.enqueue(sending);
-      result.enqueued += sending.length;
-    };
-    for await (const due of deps.index.due(shard, until, pageSize)) {
-      result.found++;
-      chunk.push(expiryRecheck(due));
-      if (chunk.length >= chunkSize) {
-        await flush();
-        if (stopped()) return;
-      }
-    }
-    await flush();
-  };
-
-  // A small pool: each worker takes the next unread shard until none is left (or time is up).
-  let nextShard = 0;
-  const worker = async (): Promise<void> => {
-    while (nextShard < shards && result.complete) {
-      const shard = nextShard++;
-      result.shards++;
-      try {
-        await passShard(shard);
-      } catch (error) {
-        // One shard's failure does not hold back the others; the pass fails at the end.
-        failures.push({ shard, error });
-      }
-      stopped();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, shards) }, worker));
-
-  if (failures.length > 0) {
-    throw new ExpiryPassError(
-      failures.map((failure) => failure.shard).sort((a, b) => a - b),
-      result,
-      failures[0]?.error,
-    );
-  }
-  return result;
+  const index = { shards, due: (shard: number, until: string, pageSize: number) => deps.index.due(shard, until, pageSize) };
+  return shardedDuePass({ ...deps, index }, expiryRecheck, checked, (failed, result, cause) => new ExpiryPassError(failed, result, cause));
 }
 
 function positiveInteger(name: string, value: number): number {
