@@ -8,6 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { customerMessageSchema } from '../shared/events/messages.js';
+import { parseJsonBody } from '../shared/events/parse-json-body.js';
 import { processCustomerMessage, type ProcessDeps, type ProcessOutcome } from '../shared/profiles/process-customer-message.js';
 import { awsProcessDeps } from '../shared/aws/process-deps.js';
 import { BatchProfileCache } from '../shared/profiles/batch-profile-cache.js';
@@ -27,12 +28,9 @@ export function buildHandler(deps: ProcessEventsDeps) {
   const logger = deps.logger ?? new Logger({ serviceName: 'process-events' });
 
   const handleRecord = async (batchDeps: ProcessDeps, record: SQSRecord): Promise<void> => {
-    const parsed = customerMessageSchema.safeParse(safeJson(record.body));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new PoisonMessageError(`message ${record.messageId}: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'not JSON'}`);
-    }
-    const message = parsed.data;
+    const parsed = parseJsonBody(customerMessageSchema, record.body);
+    if (!parsed.ok) throw new PoisonMessageError(`message ${record.messageId}: ${parsed.problem}`);
+    const message = parsed.value;
     const outcome = await processCustomerMessage(batchDeps, message);
     deps.onOutcome?.({
       ...outcome,
@@ -56,13 +54,6 @@ export function buildHandler(deps: ProcessEventsDeps) {
   });
 }
 
-function safeJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
 
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 

@@ -11,6 +11,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { decideSend, type SendDeps } from '../shared/channels/decide-send.js';
 import type { SendResult } from '../shared/channels/send-outcome.js';
 import { sendRequestSchema, type SendRequest } from '../shared/channels/send-request.js';
+import { parseJsonBody } from '../shared/events/parse-json-body.js';
 import { awsSendDeps } from '../shared/aws/send-deps.js';
 
 export interface SendHandlerDeps extends SendDeps {
@@ -33,12 +34,9 @@ export function buildHandler(deps: SendHandlerDeps) {
   const logger = deps.logger ?? new Logger({ serviceName: 'send' });
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
-    const parsed = sendRequestSchema.safeParse(safeJson(record.body));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new PoisonSendError(`record ${record.messageId}: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'not JSON'}`);
-    }
-    const request = parsed.data;
+    const parsed = parseJsonBody(sendRequestSchema, record.body);
+    if (!parsed.ok) throw new PoisonSendError(`record ${record.messageId}: ${parsed.problem}`);
+    const request = parsed.value;
     const result = await decideSend(deps, request);
     deps.onResult?.(request, result);
     // Ids only: never an address or a rendered message in the log.
@@ -56,13 +54,6 @@ export function buildHandler(deps: SendHandlerDeps) {
   });
 }
 
-function safeJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
 
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 

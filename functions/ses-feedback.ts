@@ -5,6 +5,7 @@
  * invocation so SNS/Lambda retry it and, in the end, its DLQ keeps it.
  */
 import middy from '@middy/core';
+import { parseJsonBody } from '../shared/events/parse-json-body.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent } from 'aws-lambda';
@@ -26,24 +27,17 @@ export function buildHandler(deps: FeedbackHandlerDeps) {
   const logger = deps.logger ?? new Logger({ serviceName: 'ses-feedback' });
   return middy(async (event: SNSEvent, _context: Context): Promise<void> => {
     for (const record of event.Records) {
-      const parsed = sesEventSchema.safeParse(safeJson(record.Sns.Message));
-      if (!parsed.success) {
-        logger.error('not an SES event; skipped', { snsMessageId: record.Sns.MessageId, issue: parsed.error.issues[0]?.message });
+      const parsed = parseJsonBody(sesEventSchema, record.Sns.Message);
+      if (!parsed.ok) {
+        logger.error('not an SES event; skipped', { snsMessageId: record.Sns.MessageId, issue: parsed.problem });
         continue;
       }
-      const outcome = await handleSesEvent(deps, parsed.data, deps.clock.now());
+      const outcome = await handleSesEvent(deps, parsed.value, deps.clock.now());
       logger.info('ses event', { snsMessageId: record.Sns.MessageId, ...outcome });
     }
   });
 }
 
-function safeJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
 
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 
