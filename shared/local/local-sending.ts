@@ -5,6 +5,7 @@
  * this beside the events pipeline; `stop` ends only what this started.
  */
 import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildSendHandler, type SendHandlerDeps } from '../../functions/send.js';
 import { buildHandler as buildFeedbackHandler } from '../../functions/ses-feedback.js';
 import { buildHandler as buildUnsubscribeHandler } from '../../functions/unsubscribe.js';
@@ -40,6 +41,8 @@ export interface LocalSendingOptions {
   onResult?: SendHandlerDeps['onResult'];
   /** Replaces the SES adapter (tests inject a failing provider). */
   email?: SendDeps['email'];
+  /** The handlers' Powertools log level: locally stdout is the command's output, so SILENT unless asked. */
+  logLevel?: 'SILENT' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
 }
 
 export interface LocalSending {
@@ -86,7 +89,8 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     unsubscribe: { keyring, baseUrl: options.unsubscribeBaseUrl ?? 'http://localhost:8787' },
     clock: options.clock,
   };
-  const send = buildSendHandler({ ...deps, ...(options.onResult ? { onResult: options.onResult } : {}) });
+  const logLevel = options.logLevel ?? 'SILENT';
+  const send = buildSendHandler({ ...deps, logger: new Logger({ serviceName: 'send', logLevel }), ...(options.onResult ? { onResult: options.onResult } : {}) });
   return {
     sendsQueue,
     sendsDlq,
@@ -95,8 +99,8 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     outbox,
     deps,
     send,
-    sesFeedback: buildFeedbackHandler({ profiles: runtime.profiles, suppression, stats, events: runtime.eventsQueue, clock: options.clock }),
-    unsubscribe: buildUnsubscribeHandler({ profiles: runtime.profiles, events: runtime.eventsQueue, keyring, clock: options.clock, ...(options.settings.sender.fromName ? { senderName: options.settings.sender.fromName } : {}) }),
+    sesFeedback: buildFeedbackHandler({ profiles: runtime.profiles, suppression, stats, events: runtime.eventsQueue, clock: options.clock, logger: new Logger({ serviceName: 'ses-feedback', logLevel }) }),
+    unsubscribe: buildUnsubscribeHandler({ profiles: runtime.profiles, events: runtime.eventsQueue, keyring, clock: options.clock, logger: new Logger({ serviceName: 'unsubscribe', logLevel }), ...(options.settings.sender.fromName ? { senderName: options.settings.sender.fromName } : {}) }),
     drain: () => drainQueue(sendsQueue, send, { concurrency: 4, clock: options.clock, functionName: 'send' }),
     releaseDeferred: () => releaseDeferredSends({ due: deps.due, sends }, options.clock.now()),
     stop: () => ses.stop(),

@@ -17,6 +17,22 @@ import { localLambdaContext } from '../lambda-context.js';
 import { buildLocalHandlers } from '../local-handlers.js';
 import { runLocalRefresh, type LocalRefreshSummary } from '../local-refresh.js';
 import { runExpiryPass } from '../expiry-scheduler.js';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { join, relative } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { buildHandler as buildJourneyTickHandler } from '../../../functions/journey-tick.js';
+import { DynamoJourneyStore } from '../../aws/dynamo-journey-store.js';
+import { countJourneyRuns, type JourneyCensus } from '../../aws/dynamo-journey-census.js';
+import { readReportData } from '../../aws/dynamo-report-source.js';
+import { encodeMessageTags } from '../../channels/message-tags.js';
+import { loadTemplates } from '../../channels/render.js';
+import type { SendRequest, SendQueue } from '../../channels/send-request.js';
+import { requireJourneys } from '../../journeys/campaign-journeys.js';
+import { buildReport, type Report } from '../../measurement/report.js';
+import { reportHtml } from '../../measurement/report-html.js';
+import { startLocalSending, type LocalSending } from '../local-sending.js';
+import { emailFate, type FeedbackKind } from './offer-response.js';
+import { writeMailFolder } from './mail-folder.js';
 
 /** The live traffic starts on a fixed Monday, so the same seed gives the same summary any day. */
 export const DEMO_LIVE_START = new Date('2026-11-02T00:00:00Z');
@@ -59,21 +75,80 @@ export interface DemoSummary {
   queue: { deliveries: number; retried: number; deadLettered: number };
   /** Expiry passes run on the virtual clock and the rechecks they enqueued. */
   expiry: { passes: number; rechecks: number };
+  /** Journey runs at the end, with the sends each journey queued. */
+  journeys: Record<string, JourneyCensus & { queuedSends: number }>;
+  /** Messages that went out, by channel. */
+  sends: { email: number; sms: number; push: number };
+  /** Send decisions other than `sent`, by reason. */
+  refusals: Record<string, number>;
+  /** SES feedback played through the real ses-feedback handler, by SES event type. */
+  feedback: Record<string, number>;
+  /** Orders the synthetic customers placed because of an email (the built-in true effect). */
+  responseOrders: number;
+  /** The main experiment's power to detect settings' minimumDetectableEffect (null before any data). */
+  power: { journeyId: string; experiment: string; variant: string; power: number | null; minimumDetectableEffect: number } | null;
+  report: Report;
+  /** Where the sent mail, the SNS outbox and the HTML report were written, relative to the data folder. */
+  files: { mail: string; emails: number; snsOutbox: string; reportHtml: string };
 }
+
+/** The experiment whose power the demo prints. */
+const MAIN_EXPERIMENT = { journeyId: 'viewed-not-bought', experiment: 'vnb-offer' } as const;
+/** After the live traffic the clock runs on this long, so responses to the last sends land. */
+const TAIL_MS = 24 * HOUR_MS;
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = new VirtualClock(DEMO_LIVE_START);
   const campaign = await loadCampaign(options.campaignDir);
   const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true });
+  let sending: LocalSending | undefined;
   try {
-    return await playDemo(runtime, clock, options, campaign);
+    const sendTally = new SendTally();
+    sending = await startLocalSending(runtime, {
+      clock,
+      settings: campaign.settings,
+      templates: await loadTemplates(join(options.campaignDir, 'templates')),
+      onResult: (request, result) => sendTally.record(request, result.kind === 'done' ? result.reason : 'retry', result.channel),
+    });
+    return await playDemo(runtime, sending, sendTally, clock, options, campaign);
   } finally {
+    await sending?.stop();
     await runtime.stop();
+  }
+}
+
+/** What the send handler decided, and the emails that went out (their SES feedback is still to come). */
+class SendTally {
+  readonly sends = { email: 0, sms: 0, push: 0 };
+  readonly refusals: Record<string, number> = {};
+  readonly sentEmails: { request: SendRequest; at: number }[] = [];
+  /** Set once the demo's clock exists (the tally is built before it). */
+  clock?: { now(): Date };
+
+  record(request: SendRequest, reason: string, channel: 'email' | 'sms' | 'push'): void {
+    if (reason === 'sent') {
+      this.sends[channel]++;
+      if (channel === 'email') this.sentEmails.push({ request, at: this.clock?.now().getTime() ?? 0 });
+    } else {
+      this.refusals[reason] = (this.refusals[reason] ?? 0) + 1;
+    }
+  }
+}
+
+/** Counts the SendRequests each journey queued, passing them on to the sends queue. */
+class CountingSendQueue implements SendQueue {
+  readonly queued: Record<string, number> = {};
+  constructor(private readonly inner: SendQueue) {}
+  async enqueue(requests: readonly SendRequest[]): Promise<void> {
+    for (const request of requests) this.queued[request.journeyId] = (this.queued[request.journeyId] ?? 0) + 1;
+    await this.inner.enqueue(requests);
   }
 }
 
 async function playDemo(
   runtime: LocalRuntime,
+  sending: LocalSending,
+  sendTally: SendTally,
   clock: VirtualClock,
   options: DemoOptions,
   campaign: Campaign,
@@ -86,9 +161,14 @@ async function playDemo(
   let identityMerges = 0;
   const segmentFlows: Record<string, { entered: number; exited: number }> = {};
   const flow = (id: string) => (segmentFlows[id] ??= { entered: 0, exited: 0 });
+  sendTally.clock = clock;
+  const journeys = await requireJourneys(options.campaignDir, campaign.settings, campaign.segments);
+  const queuedSends = new CountingSendQueue(sending.sends);
   const { core, ingest, processEvents } = buildLocalHandlers(runtime, {
     campaign,
     clock,
+    journeys,
+    sends: queuedSends,
     writeKeys: [DEMO_WRITE_KEY],
     onOutcome: (outcome) => {
       capacity.record(outcome.eventName ?? outcome.kind, outcome.capacityUnits);
@@ -104,7 +184,9 @@ async function playDemo(
     },
   });
 
-  const imported = await importOrders(core, shop.history(), {
+  // History is imported, not lived: no journey starts for an order of last year.
+  const { journeys: _liveJourneys, sends: _liveSends, ...historyCore } = core;
+  const imported = await importOrders(historyCore, shop.history(), {
     concurrency: 16,
     onProgress: (done, total) => options.onProgress?.('history', done, total),
   });
@@ -130,6 +212,62 @@ async function playDemo(
     queueStats.deadLettered += stats.movedToDlq;
   };
 
+  const post = async (path: string, body: Record<string, unknown>, at: Date): Promise<{ accepted?: number; rejected?: { field: string; reason: string }[] }> => {
+    const response = structuredResult(
+      await ingest(
+        apiGatewayEvent({
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${DEMO_WRITE_KEY}:`).toString('base64')}` },
+          body: JSON.stringify(body),
+          at,
+        }),
+        localLambdaContext('ingest'),
+      ),
+    );
+    return JSON.parse(String(response.body ?? '{}')) as { accepted?: number; rejected?: { field: string; reason: string }[] };
+  };
+
+  // Journeys, sends and what comes back, on the virtual clock: what journey-tick (every minute in
+  // AWS), the send function and SES feedback do, here once per simulated hour.
+  const journeyTick = buildJourneyTickHandler({ index: new DynamoJourneyStore(runtime.doc, runtime.tableName), queue: runtime.eventsQueue, clock, logger: new Logger({ serviceName: 'journey-tick', logLevel: 'SILENT' }) });
+  const pending: PendingResponse[] = [];
+  const feedback: Record<string, number> = {};
+  let responseOrders = 0;
+  const pumpJourneys = async (): Promise<void> => {
+    await sending.releaseDeferred();
+    await journeyTick({}, localLambdaContext('journey-tick'));
+    await drain();
+    await sending.drain();
+    for (const { request, at } of sendTally.sentEmails.splice(0)) {
+      const fate = emailFate(options.seed, request.messageId, request.template, at);
+      for (const event of fate.feedback) pending.push({ at: event.at, key: `${request.messageId}:${event.kind}`, kind: 'feedback', event: event.kind, request });
+      if (fate.order) pending.push({ at: fate.order.at, key: `${request.messageId}:order`, kind: 'order', amount: fate.order.amount, request });
+    }
+    pending.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+    const now = clock.now().getTime();
+    const due = pending.splice(0, pending.findIndex((item) => item.at > now) === -1 ? pending.length : pending.findIndex((item) => item.at > now));
+    for (const item of due) {
+      if (item.kind === 'feedback') {
+        feedback[item.event] = (feedback[item.event] ?? 0) + 1;
+        const address = shop.customers.find((customer) => customer.userId === item.request.customerId)?.email ?? `${item.request.customerId}@example.com`;
+        await sending.sesFeedback(snsFeedbackEvent(item.event, item.request, item.at, address), localLambdaContext('ses-feedback'));
+      } else {
+        responseOrders++;
+        const at = new Date(item.at);
+        await post('/v1/track', {
+          type: 'track',
+          messageId: `response-${item.request.messageId.slice(0, 24)}`,
+          userId: item.request.customerId,
+          event: 'Order Completed',
+          timestamp: at.toISOString(),
+          properties: { order_id: `resp-${item.request.messageId.slice(0, 16)}`, revenue: item.amount, currency: campaign.settings.currency },
+        }, clock.now());
+      }
+    }
+    await drain();
+  };
+
   // What EventBridge Scheduler does every few minutes in AWS: find lapsed time windows.
   const expiry = { passes: 0, rechecks: 0 };
   const expiryPass = async (): Promise<void> => {
@@ -139,12 +277,15 @@ async function playDemo(
     await drain();
   };
 
+  const post_ = post;
   const posts = [...shop.traffic()];
   let lastDrain = DEMO_LIVE_START.getTime();
   let lastExpiryPass = lastDrain;
   for (const [index, post] of posts.entries()) {
     if (post.at.getTime() - lastDrain >= HOUR_MS) {
+      clock.set(new Date(Math.max(clock.now().getTime(), post.at.getTime())));
       await drain();
+      await pumpJourneys();
       lastDrain = post.at.getTime();
     }
     if (post.at.getTime() - lastExpiryPass >= EXPIRY_PASS_EVERY_MS) {
@@ -152,22 +293,9 @@ async function playDemo(
       await expiryPass();
       lastExpiryPass = post.at.getTime();
     }
-    clock.set(post.at);
-    const body = JSON.stringify(post.body);
-    const response = structuredResult(
-      await ingest(
-        apiGatewayEvent({
-          method: 'POST',
-          path: post.path,
-          headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${DEMO_WRITE_KEY}:`).toString('base64')}` },
-          body,
-          at: post.at,
-        }),
-        localLambdaContext('ingest'),
-      ),
-    );
+    if (post.at.getTime() > clock.now().getTime()) clock.set(post.at);
+    const result = await post_(post.path, post.body, clock.now());
     events.posted += Array.isArray(post.body.batch) ? post.body.batch.length : 1;
-    const result = JSON.parse(String(response.body ?? '{}')) as { accepted?: number; rejected?: { field: string; reason: string }[] };
     events.accepted += result.accepted ?? 0;
     for (const rejection of result.rejected ?? []) {
       events.rejected++;
@@ -179,7 +307,21 @@ async function playDemo(
   clock.advance(HOUR_MS);
   await drain();
   await expiryPass();
+  const tailEnd = clock.now().getTime() + TAIL_MS;
+  while (clock.now().getTime() < tailEnd) {
+    clock.advance(HOUR_MS);
+    await pumpJourneys();
+  }
   events.duplicates = duplicates;
+
+  const census = await countJourneyRuns(runtime.doc, runtime.tableName);
+  const journeySummary = Object.fromEntries(
+    journeys.map((journey) => [journey.id, { ...(census[journey.id] ?? { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 }), queuedSends: queuedSends.queued[journey.id] ?? 0 }]),
+  );
+  const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName), { minimumDetectableEffect: campaign.settings.minimumDetectableEffect });
+  const mail = await writeMailFolder(options.dataDir, await sending.ses.emails());
+  const reportHtmlPath = join(options.dataDir, 'report.html');
+  await writeFile(reportHtmlPath, await reportHtml(report));
 
   const { segments: members, ...customers } = await countProfiles(runtime.doc, runtime.tableName);
   const segments = Object.fromEntries(
@@ -198,7 +340,56 @@ async function playDemo(
     writeCapacity: capacity.summary(),
     queue: queueStats,
     expiry,
+    journeys: journeySummary,
+    sends: { ...sendTally.sends },
+    refusals: sortedRecord(sendTally.refusals),
+    feedback: sortedRecord(feedback),
+    responseOrders,
+    power: mainExperimentPower(report, campaign.settings.minimumDetectableEffect),
+    report,
+    files: { mail: relative(options.dataDir, mail.folder), emails: mail.files, snsOutbox: 'sns-outbox.jsonl', reportHtml: relative(options.dataDir, reportHtmlPath) },
   };
+}
+
+type PendingResponse =
+  | { kind: 'feedback'; at: number; key: string; event: FeedbackKind; request: SendRequest }
+  | { kind: 'order'; at: number; key: string; amount: number; request: SendRequest };
+
+/** The SNS notification SES event publishing would deliver to ses-feedback for this email. */
+function snsFeedbackEvent(kind: FeedbackKind, request: SendRequest, at: number, address: string) {
+  const timestamp = new Date(at).toISOString();
+  const tags = Object.fromEntries(
+    encodeMessageTags({ customerId: request.customerId, messageId: request.messageId, journeyId: request.journeyId, runId: request.runId, stepId: request.stepId, ...(request.variant ? { variant: request.variant } : {}) }).map((tag) => [tag.Name, [tag.Value]]),
+  );
+  const detail =
+    kind === 'Bounce'
+      ? { bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: address }], timestamp } }
+      : kind === 'Complaint'
+        ? { complaint: { complainedRecipients: [{ emailAddress: address }], timestamp } }
+        : { [kind.toLowerCase()]: { timestamp } };
+  const message = { eventType: kind, mail: { messageId: request.messageId, timestamp, destination: [address], tags }, ...detail };
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'arn:aws:sns:local:000000000000:ses-events:local',
+        Sns: { Type: 'Notification', MessageId: `${request.messageId}-${kind}`, TopicArn: 'arn:aws:sns:local:000000000000:ses-events', Subject: '', Message: JSON.stringify(message), Timestamp: timestamp, SignatureVersion: '1', Signature: '', SigningCertUrl: '', UnsubscribeUrl: '', MessageAttributes: {} },
+      },
+    ],
+  };
+}
+
+function mainExperimentPower(report: Report, minimumDetectableEffect: number): DemoSummary['power'] {
+  const journey = report.journeys.find((entry) => entry.journeyId === MAIN_EXPERIMENT.journeyId);
+  const comparison = journey?.comparisons.find((entry) => entry.name === MAIN_EXPERIMENT.experiment);
+  const variant = comparison?.arms[1];
+  if (!variant) return null;
+  return { ...MAIN_EXPERIMENT, variant: variant.arm, power: variant.power, minimumDetectableEffect };
+}
+
+function sortedRecord(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function round3(value: number): number {

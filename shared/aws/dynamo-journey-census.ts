@@ -1,0 +1,42 @@
+/** Counts journey runs (`J#` items) per journey with a scan: the demo's summary, not a hot path. */
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface JourneyCensus {
+  /** Runs started. */
+  entered: number;
+  /** Runs that left on an exit criterion. */
+  exited: number;
+  /** Runs that walked to the end. */
+  completed: number;
+  /** Runs per experiment variant (runs past a split). */
+  variants: Record<string, number>;
+  /** Runs of global-holdout customers. */
+  holdout: number;
+}
+
+export async function countJourneyRuns(doc: DynamoDBDocumentClient, tableName: string): Promise<Record<string, JourneyCensus>> {
+  const byJourney: Record<string, JourneyCensus> = {};
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'begins_with(SK, :run)',
+        ProjectionExpression: 'journeyId, #status, variant, holdout',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':run': 'J#' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const census = (byJourney[String(item.journeyId)] ??= { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 });
+      census.entered++;
+      if (item.status === 'exited') census.exited++;
+      if (item.status === 'completed') census.completed++;
+      if (item.holdout === true) census.holdout++;
+      if (typeof item.variant === 'string') census.variants[item.variant] = (census.variants[item.variant] ?? 0) + 1;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return byJourney;
+}
