@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { validateCampaign } from '../cli/commands/validate.js';
+import { validateCampaign } from '../shared/config/validate-campaign.js';
 import { requireSettings } from '../shared/config/campaign-settings.js';
 import { formatLocatedError } from '../shared/config/yaml-source.js';
 import { REPO_ROOT } from './constructs/sadakat-function.js';

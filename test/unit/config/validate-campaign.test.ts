@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateCampaign } from '../../../cli/commands/validate.js';
+import { validateCampaign } from '../../../shared/config/validate-campaign.js';
 import { formatLocatedError } from '../../../shared/config/yaml-source.js';
 
 async function campaign(files: Record<string, string>): Promise<string> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatLocatedError } from '../../../shared/config/yaml-source.js';
 import { checkJourneySources } from '../../../shared/journeys/load.js';
-import { validateCampaign } from '../../../cli/commands/validate.js';
+import { validateCampaign } from '../../../shared/config/validate-campaign.js';
 
 const EMAIL = new Set(['subject.liquid', 'html.liquid', 'text.liquid']);
 const context = {
