@@ -9,6 +9,8 @@ import { run as runClvFit } from './clv-fit.js';
 import { run as runRefresh } from './refresh.js';
 import { run as runSpine } from './spine.js';
 
+// Benches run on Node 20 like the CLI; the SDK's Node 22 notice is noise here (see cli/main.ts).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const only = process.argv[2];
 const javaPresent = /version "(1[7-9]|[2-9]\d)/.test(spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr ?? '');
 
