@@ -4,11 +4,13 @@ import type { DemoSummary } from '../../shared/local/demo/run-demo.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { engineChoice, nonNegativeInteger, outputFormat, positiveInteger } from '../options.js';
 import { progressBar, type Progress } from '../progress.js';
+import { join } from 'node:path';
+import { formatReportTable } from '../report-table.js';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run the pipeline on the embedded runtime: 18 months of history, then a live week of traffic')
+    .description('run the pipeline on the embedded runtime: 18 months of history, then a live week of traffic with journeys, sends and SES feedback, then the A/B report')
     .option('--customers <n>', 'synthetic customers', positiveInteger, 5000)
     .option('--days <n>', 'days of live traffic', positiveInteger, 7)
     .option('--seed <n>', 'random seed (same seed, same summary)', nonNegativeInteger, 1)
@@ -50,6 +52,11 @@ function formatClv(clv: DemoSummary['refresh']['clv']): string {
   return `BG/NBD r=${p.r.toFixed(3)} α=${p.alpha.toFixed(3)} a=${p.a.toFixed(3)} b=${p.b.toFixed(3)}, Gamma-Gamma p=${p.p.toFixed(2)} q=${p.q.toFixed(2)} γ=${p.gamma.toFixed(2)}`;
 }
 
+function formatPower(power: DemoSummary['power']): string {
+  if (!power || power.power === null) return 'no data for the main experiment yet';
+  return `${(power.power * 100).toFixed(0)}% for ${power.experiment} (${power.journeyId}) to detect ${(power.minimumDetectableEffect * 100).toFixed(1)} points at this size${power.power < 0.8 ? ' — below 80%: run more customers or days' : ''}`;
+}
+
 function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): string {
   const lines = [
     '',
@@ -65,6 +72,10 @@ function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): 
     `segments         ${Object.entries(summary.segments).map(([id, size]) => `${id} ${size.members}`).join(' · ')}`,
     `                 ${summary.expiry.passes} expiry passes on the virtual clock enqueued ${summary.expiry.rechecks} rechecks`,
     `queue            ${summary.queue.deliveries} deliveries, ${summary.queue.retried} retried, ${summary.queue.deadLettered} dead-lettered`,
+    `journeys         ${Object.entries(summary.journeys).map(([id, j]) => `${id} ${j.entered} entered (${j.completed} completed, ${j.exited} exited, ${j.holdout} holdout, ${j.queuedSends} sends queued)`).join('\n                 ')}`,
+    `sends            email ${summary.sends.email} · sms ${summary.sends.sms} · push ${summary.sends.push} sent; refused: ${Object.entries(summary.refusals).map(([reason, count]) => `${reason} ${count}`).join(' · ') || 'none'}`,
+    `SES feedback     ${Object.entries(summary.feedback).map(([kind, count]) => `${kind} ${count}`).join(' · ') || 'none'}; ${summary.responseOrders} orders placed in response to an email`,
+    `power            ${formatPower(summary.power)}`,
     '',
     'write capacity per message (WCU, from ConsumedCapacity)',
     `  ${'message'.padEnd(20)} ${'count'.padStart(7)} ${'mean'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}`,
@@ -73,7 +84,13 @@ function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): 
         `  ${name.padEnd(20)} ${String(figure.messages).padStart(7)} ${figure.mean.toFixed(2).padStart(7)} ${figure.p99.toFixed(2).padStart(7)} ${figure.max.toFixed(2).padStart(7)}`,
     ),
     '',
-    `data folder: ${dataDir}  —  try: npx sadakat profile cust-000001`,
+    'A/B report',
+    '',
+    formatReportTable(summary.report),
+    `sent email       ${join(dataDir, summary.files.mail)}/*.eml (${summary.files.emails} messages; the local SES viewer closed with the demo)`,
+    `SMS and push     ${join(dataDir, summary.files.snsOutbox)}`,
+    `HTML report      ${join(dataDir, summary.files.reportHtml)}`,
+    `data folder      ${dataDir}  —  try: npx sadakat report --format html --out report.html · npx sadakat profile cust-000001`,
     '',
   ];
   return lines.join('\n');
