@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { formatRows } from './bench-row.js';
 import { run as runSegments, TITLE as SEGMENTS_TITLE } from './segments.js';
+import { run as runAssignment } from './assignment.js';
 import { run as runClvFit } from './clv-fit.js';
 import { run as runRefresh } from './refresh.js';
 import { run as runSpine } from './spine.js';
@@ -32,4 +33,8 @@ if (!only || only === 'clv') {
 
 if (!only || only === 'refresh') {
   process.stdout.write(`${formatRows('nightly refresh scoring on dynalite (2,000 customers)', await runRefresh({ engine: 'dynalite', customers: 2000 }))}\n`);
+}
+
+if (!only || only === 'assignment') {
+  process.stdout.write(`${formatRows('experiment assignment (agrees with GrowthBook on every id)', await runAssignment())}\n`);
 }
