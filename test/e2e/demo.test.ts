@@ -1,4 +1,5 @@
 /** `sadakat demo`: the whole spine on the embedded runtime, reproducible from its seed. */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,27 @@ describe('demo', () => {
     expect(first.customers.merged).toBe(first.identityMerges);
     expect(first.segments.email_reachable?.members).toBeGreaterThan(0);
     expect(first.refresh.scored).toBe(first.history.customers);
+  });
+
+  it('runs journeys that send through the real send handler, plays SES feedback back, and reports on them', async () => {
+    // Act
+    const options = await demoOptions('dynalite');
+    const summary = await runDemo(options);
+
+    // Assess: the browse journey split its entrants and its emails went out and came back.
+    const vnb = summary.journeys['viewed-not-bought'];
+    expect(vnb?.entered).toBeGreaterThan(0);
+    expect(Object.keys(vnb?.variants ?? {}).sort()).toEqual(['discount10', 'reminder']);
+    expect(vnb?.queuedSends).toBeGreaterThan(0);
+    expect(summary.sends.email).toBeGreaterThan(0);
+    expect(summary.feedback.Delivery).toBeGreaterThan(0);
+    expect(summary.files.emails).toBe(summary.sends.email);
+    const experiment = summary.report.journeys.find((journey) => journey.journeyId === 'viewed-not-bought')?.comparisons.find((comparison) => comparison.name === 'vnb-offer');
+    const assigned = (experiment?.arms ?? []).reduce((sum, arm) => sum + arm.assigned, 0);
+    expect(assigned).toBe((vnb?.variants.reminder ?? 0) + (vnb?.variants.discount10 ?? 0));
+    expect((experiment?.arms ?? []).reduce((sum, arm) => sum + arm.delivered, 0)).toBeGreaterThan(0);
+    expect(summary.power?.experiment).toBe('vnb-offer');
+    expect(existsSync(join(options.dataDir, summary.files.reportHtml))).toBe(true);
   });
 
   it.runIf(availableEngines().includes('dynamodb-local'))('runs on DynamoDB Local, where write capacity includes index writes', async () => {

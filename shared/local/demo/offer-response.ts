@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 /** Extra chance to order within a few days of receiving the email, by template. */
 export const ORDER_RATE_AFTER_EMAIL: Readonly<Record<string, number>> = {
   'vnb-discount': 0.12,
-  'vnb-reminder': 0.03,
+  'vnb-reminder': 0.01,
 };
 const DEFAULT_ORDER_RATE = 0.02;
 export const FEEDBACK_RATES = { bounce: 0.015, complaint: 0.003, open: 0.4, clickOfOpen: 0.3 } as const;
