@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { registerReport } from '../../cli/commands/report.js';
 import { runDemo, type DemoOptions } from '../../shared/local/demo/run-demo.js';
 import { availableEngines } from './spine-harness.js';
 
@@ -54,6 +56,21 @@ describe('demo', () => {
     expect((experiment?.arms ?? []).reduce((sum, arm) => sum + arm.delivered, 0)).toBeGreaterThan(0);
     expect(summary.power?.experiment).toBe('vnb-offer');
     expect(existsSync(join(options.dataDir, summary.files.reportHtml))).toBe(true);
+
+    // Assess: `sadakat report` reads the same report back from the data folder the demo left.
+    let stdout = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    try {
+      const program = new Command().exitOverride();
+      registerReport(program);
+      await program.parseAsync(['node', 'sadakat', 'report', '--data-dir', options.dataDir, '--journey', 'viewed-not-bought', '--format', 'json']);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(JSON.parse(stdout)).toEqual({ ...summary.report, journeys: summary.report.journeys.filter((journey) => journey.journeyId === 'viewed-not-bought') });
   });
 
   it.runIf(availableEngines().includes('dynamodb-local'))('runs on DynamoDB Local, where write capacity includes index writes', async () => {
