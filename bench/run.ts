@@ -7,6 +7,7 @@ import { formatRows } from './bench-row.js';
 import { run as runSegments, TITLE as SEGMENTS_TITLE } from './segments.js';
 import { run as runAssignment } from './assignment.js';
 import { run as runClvFit } from './clv-fit.js';
+import { run as runJourneyTick } from './journey-tick.js';
 import { run as runRefresh } from './refresh.js';
 import { run as runSpine } from './spine.js';
 
@@ -37,4 +38,8 @@ if (!only || only === 'refresh') {
 
 if (!only || only === 'assignment') {
   process.stdout.write(`${formatRows('experiment assignment (agrees with GrowthBook on every id)', await runAssignment())}\n`);
+}
+
+if (!only || only === 'journey-tick') {
+  process.stdout.write(`${formatRows('journey-tick + wake on dynalite (1,000 waiting runs)', await runJourneyTick({ engine: 'dynalite', customers: 1000 }))}\n`);
 }

@@ -1,0 +1,104 @@
+/**
+ * Journey wake throughput on the embedded engine: N customers wait in viewed-not-bought's 2-hour
+ * wait; the clock moves past it; journey-tick reads the `due` index and enqueues wakes, and
+ * process-events advances every run (split, send request). Figure: due runs advanced per second.
+ * Peer, same engine, same run: the bare minimum per due run — the due-index Query pages plus one
+ * GetItem and one conditional PutItem of a run-sized item — with no parsing or journey logic.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildHandler as buildJourneyTickHandler } from '../functions/journey-tick.js';
+import { DynamoJourneyStore } from '../shared/aws/dynamo-journey-store.js';
+import { DUE_INDEX } from '../shared/aws/table.js';
+import { loadCampaign } from '../shared/config/campaign.js';
+import { requireJourneys } from '../shared/journeys/campaign-journeys.js';
+import { apiGatewayEvent } from '../shared/local/api-gateway-event.js';
+import { localLambdaContext } from '../shared/local/lambda-context.js';
+import { buildLocalHandlers } from '../shared/local/local-handlers.js';
+import { LocalSendOutbox } from '../shared/local/local-send-outbox.js';
+import { drainQueue } from '../shared/local/queue-driver.js';
+import { startLocalRuntime } from '../shared/local/runtime.js';
+import { VirtualClock } from '../shared/local/virtual-clock.js';
+import type { BenchRow } from './bench-row.js';
+
+const KEY = 'bench-key';
+
+export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; customers?: number } = {}): Promise<BenchRow[]> {
+  const engine = options.engine ?? 'dynalite';
+  const customers = options.customers ?? 1000;
+  const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-tick-'));
+  const clock = new VirtualClock(new Date('2026-11-02T10:00:00Z'));
+  const runtime = await startLocalRuntime({ dataDir, engine, clock, fresh: true });
+  try {
+    const campaign = await loadCampaign('campaign');
+    const journeys = await requireJourneys('campaign', campaign.settings, campaign.segments);
+    const store = new DynamoJourneyStore(runtime.doc, runtime.tableName);
+    const outbox = new LocalSendOutbox();
+    const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock, writeKeys: [KEY], journeys, sends: outbox });
+    const tick = buildJourneyTickHandler({ index: store, queue: runtime.eventsQueue, clock, logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }) });
+    const authorization = `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`;
+
+    // Setup (not timed): every customer can be emailed and views a product, starting a run that waits 2 h.
+    for (let start = 0; start < customers; start += 100) {
+      const batch = Array.from({ length: Math.min(100, customers - start) }, (_, offset) => `tick-${start + offset}`).flatMap((id) => [
+        { type: 'identify', userId: id, traits: { email: `${id}@example.test`, consent: { email: true } }, timestamp: clock.now().toISOString() },
+        { type: 'track', userId: id, event: 'Product Viewed', properties: { product_id: 'p1', category: 'shoes' }, timestamp: clock.now().toISOString() },
+      ]);
+      await ingest(apiGatewayEvent({ method: 'POST', path: '/v1/batch', headers: { authorization }, body: JSON.stringify({ batch }), at: clock.now() }), localLambdaContext('ingest'));
+    }
+    await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
+    clock.advance(3 * 3_600_000);
+
+    const began = performance.now();
+    const result = await tick({}, localLambdaContext('journey-tick'));
+    await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
+    const seconds = (performance.now() - began) / 1000;
+    const advanced = result.found;
+
+    // Peer: query the same due pages again, then one read + one conditional write per run.
+    const peerBegan = performance.now();
+    const keys: Record<string, unknown>[] = [];
+    for (let shard = 0; shard < store.shards; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await runtime.doc.send(
+          new QueryCommand({ TableName: runtime.tableName, IndexName: DUE_INDEX, KeyConditionExpression: 'duePK = :p', ExpressionAttributeValues: { ':p': `DUE#${shard}` }, ExclusiveStartKey: startKey }),
+        );
+        keys.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    const work = Array.from({ length: advanced }, (_, index) => ({ PK: `C#peer-${index}`, SK: 'J#peer#run' }));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let index = next++; index < work.length; index = next++) {
+          const key = work[index]!;
+          await runtime.doc.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }));
+          await runtime.doc.send(
+            new PutCommand({ TableName: runtime.tableName, Item: { ...key, step: 'split', status: 'waiting', version: 1, body: 'x'.repeat(300) }, ConditionExpression: 'attribute_not_exists(PK)' }),
+          );
+        }
+      }),
+    );
+    const peerSeconds = (performance.now() - peerBegan) / 1000;
+    const ours = advanced / seconds;
+    const peer = advanced / peerSeconds;
+    return [
+      {
+        name: `due runs advanced/s (${engine}, ${advanced} runs, ${outbox.requests.length} sends)`,
+        value: ours,
+        unit: 'runs/s',
+        peerName: 'bare due Query + Get + conditional Put per run',
+        peer,
+        ratio: ours / peer,
+      },
+    ];
+  } finally {
+    await runtime.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
