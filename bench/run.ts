@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { formatRows } from './bench-row.js';
 import { run as runSegments, TITLE as SEGMENTS_TITLE } from './segments.js';
 import { run as runAssignment } from './assignment.js';
+import { run as runBundles } from './bundles.js';
 import { run as runClvFit } from './clv-fit.js';
 import { run as runJourneyTick } from './journey-tick.js';
 import { run as runRefresh } from './refresh.js';
@@ -42,4 +43,8 @@ if (!only || only === 'assignment') {
 
 if (!only || only === 'journey-tick') {
   process.stdout.write(`${formatRows('journey-tick + wake on dynalite (1,000 waiting runs)', await runJourneyTick({ engine: 'dynalite', customers: 1000 }))}\n`);
+}
+
+if (!only || only === 'bundles') {
+  process.stdout.write(`${formatRows('Lambda bundles as the stack builds them (esbuild, ESM, minified, SDK bundled)', await runBundles())}\n`);
 }
