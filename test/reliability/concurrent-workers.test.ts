@@ -1,0 +1,98 @@
+/**
+ * Concurrency (issue 10): FIFO order broken on purpose — two process-events workers apply the
+ * same customers' messages at the same time, one front to back and one back to front, so every
+ * message is applied twice, concurrently and out of order. Optimistic concurrency (version-
+ * conditional writes, re-read and retry) must leave what one in-order pass leaves.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoOrderLedger } from '../../shared/aws/dynamo-order-ledger.js';
+import { DynamoProfileStore } from '../../shared/aws/dynamo-profile-store.js';
+import { DynamoIdentityMap } from '../../shared/aws/dynamo-identity-map.js';
+import type { CustomerMessage } from '../../shared/events/messages.js';
+import { normalizeCall } from '../../shared/events/normalize.js';
+import { ensureTable } from '../../shared/local/dynamo-engine.js';
+import { VersionConflictError, type ProfileStore } from '../../shared/ports.js';
+import { processCustomerMessage, type ProcessDeps } from '../../shared/profiles/process-customer-message.js';
+import type { Profile } from '../../shared/profiles/schema.js';
+import { PROCESSING_AT, startEngine, type Engine } from './pipeline-harness.js';
+import { shopEvents } from './shop-events.js';
+
+/** Counts the conditional writes that lost, to prove the workers really raced. */
+class CountingProfileStore implements ProfileStore {
+  conflicts = 0;
+  constructor(private readonly inner: ProfileStore) {}
+  getProfile(id: string) {
+    return this.inner.getProfile(id);
+  }
+  getProfiles(ids: readonly string[]) {
+    return this.inner.getProfiles(ids);
+  }
+  async putProfile(profile: Profile, expectedVersion: number | undefined) {
+    try {
+      return await this.inner.putProfile(profile, expectedVersion);
+    } catch (error) {
+      if (error instanceof VersionConflictError) this.conflicts++;
+      throw error;
+    }
+  }
+}
+
+/** What the events made of the profile; the ring of applied ids and the write counter depend on arrival order. */
+function content(profile: Profile | undefined) {
+  if (!profile) return undefined;
+  const { version: _version, recentIds, ...rest } = profile;
+  return { ...rest, recentIds: [...recentIds].sort() };
+}
+
+describe('two process-events workers on the same customers (dynalite)', { timeout: 120_000 }, () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await startEngine();
+  }, 120_000);
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  function depsFor(table: string, profiles: ProfileStore): ProcessDeps {
+    const { doc } = engine.runtime;
+    return {
+      profiles,
+      orders: new DynamoOrderLedger(doc, table),
+      identity: new DynamoIdentityMap(doc, table),
+      settings: { trackedProperties: engine.campaign.settings.trackedProperties },
+      segments: engine.campaign.segments,
+      clock: { now: () => new Date(PROCESSING_AT) },
+    };
+  }
+
+  it('keeps every profile equal to an in-order pass when two workers apply all messages concurrently in opposite orders', async () => {
+    // Prepare
+    const events = shopEvents({ customers: 4, seed: 99, idPrefix: 'race' });
+    const messages: CustomerMessage[] = events.calls.map((call) => {
+      const result = normalizeCall(call, { receivedAt: PROCESSING_AT, newMessageId: () => 'unused' });
+      if (!result.ok) throw new Error(`fixture call rejected: ${result.field} ${result.reason}`);
+      return { kind: 'event', customerId: String(call.userId), event: result.event };
+    });
+    await ensureTable(engine.runtime.doc, 'in-order');
+    await ensureTable(engine.runtime.doc, 'raced');
+    const inOrder = depsFor('in-order', new DynamoProfileStore(engine.runtime.doc, 'in-order'));
+    for (const message of messages) await processCustomerMessage(inOrder, message);
+    const raced = new CountingProfileStore(new DynamoProfileStore(engine.runtime.doc, 'raced'));
+    const racedDeps = depsFor('raced', raced);
+
+    // Act
+    const worker = async (order: readonly CustomerMessage[]) => {
+      for (const message of order) await processCustomerMessage(racedDeps, message);
+    };
+    await Promise.all([worker(messages), worker([...messages].reverse())]);
+
+    // Assess
+    const expected = await inOrder.profiles.getProfiles(events.customerIds);
+    const actual = await racedDeps.profiles.getProfiles(events.customerIds);
+    for (const id of events.customerIds) {
+      expect(content(actual.get(id))).toEqual(content(expected.get(id)));
+      expect(actual.get(id)?.orders.count).toBe(events.ordersPerCustomer.get(id));
+    }
+    expect(raced.conflicts).toBeGreaterThan(0);
+  });
+});
