@@ -6,9 +6,11 @@ import { systemClock } from '../../shared/ports.js';
 import { engineChoice, outputFormat } from '../options.js';
 import { progressBar } from '../progress.js';
 import { loadTransactions } from '../transactions-input.js';
+import { registerImportPinpoint } from './import-pinpoint.js';
 
 export function registerImport(program: Command): void {
   const importCommand = program.command('import').description('bulk-load data into the local data folder');
+  registerImportPinpoint(importCommand);
   importCommand
     .command('orders')
     .description('import historical orders (CSV customer_id,timestamp,amount[,order_id]) through the profile reducer')

@@ -1,0 +1,118 @@
+/**
+ * Pinpoint message templates (Handlebars placeholders) → sadakat Liquid files. Endpoint and user
+ * attributes become profile paths (imported endpoints keep them as traits, see
+ * endpoints-to-profiles.ts); DefaultSubstitutions become `| default:`; {{#if}}/{{#unless}} become
+ * Liquid blocks. Any other helper is left out of the output and reported by file and line.
+ */
+import type { EmailTemplateResponse, PushNotificationTemplateResponse, SMSTemplateResponse } from '@aws-sdk/client-pinpoint';
+import type { MigrationReport } from './migration-report.js';
+
+export type PinpointTemplate =
+  | { kind: 'email'; template: EmailTemplateResponse }
+  | { kind: 'sms'; template: SMSTemplateResponse }
+  | { kind: 'push'; template: PushNotificationTemplateResponse };
+
+/** Pinpoint placeholder path → sadakat profile path, or undefined when there is none. */
+export function profilePath(path: string): string | undefined {
+  const fixed: Record<string, string> = {
+    'User.UserAttributes.FirstName': 'profile.name.first',
+    'User.UserAttributes.LastName': 'profile.name.last',
+    'User.UserId': 'profile.id',
+    'Demographic.Timezone': 'profile.timezone',
+    'Demographic.Locale': 'profile.locale',
+    'Location.City': 'profile.traits.city',
+    'Location.Country': 'profile.traits.country',
+    'Location.PostalCode': 'profile.traits.postalCode',
+    'Location.Region': 'profile.traits.region',
+  };
+  if (path in fixed) return fixed[path];
+  const attribute = /^(?:User\.UserAttributes|Attributes)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(path);
+  if (attribute) return `profile.traits.${attribute[1]}`;
+  const metric = /^Metrics\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(path);
+  if (metric) return `profile.traits.${metric[1]}`;
+  return undefined;
+}
+
+const TAG = /\{\{(\{?)\s*([^{}]*?)\s*\}?\}\}/g;
+
+/**
+ * One Handlebars source → Liquid. `file` names the output file in findings (`templates/x/html.liquid`).
+ * `html` marks HTML output: triple-stash `{{{x}}}` then keeps its markup unescaped (`| raw`).
+ */
+export function handlebarsToLiquid(source: string, file: string, defaults: Readonly<Record<string, string>>, report: MigrationReport, html = false): string {
+  const blocks: string[] = [];
+  return source.replace(TAG, (whole, triple: string, body: string, offset: number) => {
+    const line = source.slice(0, offset).split('\n').length;
+    const unconverted = (why: string): string => {
+      report.add('template', `${file}:${line}`, `${why}: ${whole}`, 'rewrite it with Liquid tags and filters (https://liquidjs.com/filters/overview.html)');
+      return '{% comment %}unconverted Pinpoint helper, see migration-report.md{% endcomment %}';
+    };
+    const open = /^#(if|unless)\s+([\w.]+)$/.exec(body);
+    if (open) {
+      const path = profilePath(open[2] as string);
+      if (!path) return unconverted(`no profile path for ${open[2]}`);
+      blocks.push(open[1] as string);
+      return `{% ${open[1]} ${path} %}`;
+    }
+    if (body === 'else') return blocks.length > 0 ? '{% else %}' : unconverted('else outside a block');
+    const close = /^\/(if|unless)$/.exec(body);
+    if (close) {
+      if (blocks.pop() !== close[1]) return unconverted('unbalanced block');
+      return `{% end${close[1]} %}`;
+    }
+    if (/^[\w.]+$/.test(body)) {
+      const path = profilePath(body);
+      if (!path) return unconverted(`no profile path for ${body}`);
+      const fallback = defaults[body];
+      const filters = `${fallback !== undefined ? ` | default: ${JSON.stringify(fallback)}` : ''}${triple && html ? ' | raw' : ''}`;
+      return `{{ ${path}${filters} }}`;
+    }
+    return unconverted(body.startsWith('#') ? `block helper ${body.split(/\s/)[0]}` : `helper ${body.split(/\s/)[0]}`);
+  });
+}
+
+export interface ConvertedTemplate {
+  /** Folder under campaign/templates/. */
+  folder: string;
+  /** File name → Liquid source. */
+  files: Record<string, string>;
+}
+
+export function convertTemplate(input: PinpointTemplate, folder: string, report: MigrationReport): ConvertedTemplate {
+  const defaults = parseDefaults(input.template.DefaultSubstitutions, folder, report);
+  const convert = (text: string | undefined, name: string, html = false): string =>
+    handlebarsToLiquid(text ?? '', `templates/${folder}/${name}`, defaults, report, html);
+  switch (input.kind) {
+    case 'email': {
+      const { Subject, HtmlPart, TextPart } = input.template;
+      if (!TextPart) report.add('template', `templates/${folder}/text.liquid`, 'no TextPart: text.liquid was made from the HTML with tags removed', 'review the plain-text version');
+      const text = TextPart ?? (HtmlPart ?? '').replace(/<[^>]*>/g, '').replace(/\n{3,}/g, '\n\n').trim();
+      return { folder, files: { 'subject.liquid': convert(Subject, 'subject.liquid'), 'html.liquid': convert(HtmlPart, 'html.liquid', true), 'text.liquid': convert(text, 'text.liquid') } };
+    }
+    case 'sms':
+      return { folder, files: { 'sms.liquid': convert(input.template.Body, 'sms.liquid') } };
+    case 'push': {
+      const message = input.template.Default ?? input.template.GCM ?? input.template.APNS;
+      for (const platform of ['APNS', 'GCM', 'Baidu', 'ADM'] as const) {
+        if (input.template[platform] && input.template.Default) report.add('template', `templates/${folder}`, `platform-specific ${platform} push content`, 'sadakat sends one title and body to every platform: the Default content was used');
+      }
+      return { folder, files: { 'push.title.liquid': convert(message?.Title, 'push.title.liquid'), 'push.body.liquid': convert(message?.Body, 'push.body.liquid') } };
+    }
+    default: {
+      const unknown: never = input;
+      throw new Error(`unknown template kind ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function parseDefaults(json: string | undefined, folder: string, report: MigrationReport): Record<string, string> {
+  if (!json) return {};
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
+    return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+  } catch {
+    report.add('template', `templates/${folder}`, 'DefaultSubstitutions is not a JSON object; defaults dropped', 'add | default: "…" filters by hand');
+    return {};
+  }
+}
