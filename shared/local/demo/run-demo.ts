@@ -21,6 +21,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { join, relative } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { buildHandler as buildJourneyTickHandler } from '../../../functions/journey-tick.js';
+import { buildHandler as buildJourneyScheduleHandler } from '../../../functions/journey-schedule.js';
+import { dueSlot } from '../../journeys/schedule.js';
+import { SCHEDULE_WINDOW_MS } from '../../journeys/schedule-pass.js';
 import { DynamoJourneyStore } from '../../aws/dynamo-journey-store.js';
 import { countJourneyRuns, type JourneyCensus } from '../../aws/dynamo-journey-census.js';
 import { readReportData } from '../../aws/dynamo-report-source.js';
@@ -231,11 +234,30 @@ async function playDemo(
   // Journeys, sends and what comes back, on the virtual clock: what journey-tick (every minute in
   // AWS), the send function and SES feedback do, here once per simulated hour.
   const journeyTick = buildJourneyTickHandler({ index: new DynamoJourneyStore(runtime.doc, runtime.tableName), queue: runtime.eventsQueue, clock, logger: new Logger({ serviceName: 'journey-tick', logLevel: 'SILENT' }) });
+  // journey-schedule (hourly in AWS) scans every profile, so locally it runs only in the hours
+  // where some scheduled journey's cron slot falls in one of the shop's timezones.
+  const journeySchedule = buildJourneyScheduleHandler({
+    doc: runtime.doc,
+    tableName: runtime.tableName,
+    journeys,
+    queue: runtime.eventsQueue,
+    clock,
+    defaultTimezone: campaign.settings.defaultTimezone,
+    logger: new Logger({ serviceName: 'journey-schedule', logLevel: 'SILENT' }),
+  });
+  const timezones = [...new Set([campaign.settings.defaultTimezone, ...shop.customers.map((customer) => customer.timezone)])];
+  const crons = journeys.flatMap((journey) => (journey.trigger.kind === 'schedule' ? [journey.trigger.cron] : []));
+  // Called on whole simulated hours, so each pass's one-hour window meets the previous one.
+  const schedulePass = async (): Promise<void> => {
+    if (!crons.some((cron) => timezones.some((zone) => dueSlot(cron, zone, clock.now(), SCHEDULE_WINDOW_MS) !== undefined))) return;
+    await journeySchedule({}, localLambdaContext('journey-schedule'));
+  };
   const pending: PendingResponse[] = [];
   const feedback: Record<string, number> = {};
   let responseOrders = 0;
   const pumpJourneys = async (): Promise<void> => {
     await sending.releaseDeferred();
+    await schedulePass();
     await journeyTick({}, localLambdaContext('journey-tick'));
     await drain();
     await sending.drain();
@@ -279,14 +301,15 @@ async function playDemo(
 
   const post_ = post;
   const posts = [...shop.traffic()];
-  let lastDrain = DEMO_LIVE_START.getTime();
-  let lastExpiryPass = lastDrain;
+  // The schedulers' ticks fall on whole simulated hours between the posts.
+  let nextHour = DEMO_LIVE_START.getTime() + HOUR_MS;
+  let lastExpiryPass = DEMO_LIVE_START.getTime();
   for (const [index, post] of posts.entries()) {
-    if (post.at.getTime() - lastDrain >= HOUR_MS) {
-      clock.set(new Date(Math.max(clock.now().getTime(), post.at.getTime())));
+    while (post.at.getTime() >= nextHour) {
+      clock.set(new Date(nextHour));
       await drain();
       await pumpJourneys();
-      lastDrain = post.at.getTime();
+      nextHour += HOUR_MS;
     }
     if (post.at.getTime() - lastExpiryPass >= EXPIRY_PASS_EVERY_MS) {
       clock.set(post.at);
@@ -308,8 +331,8 @@ async function playDemo(
   await drain();
   await expiryPass();
   const tailEnd = clock.now().getTime() + TAIL_MS;
-  while (clock.now().getTime() < tailEnd) {
-    clock.advance(HOUR_MS);
+  for (; nextHour <= tailEnd; nextHour += HOUR_MS) {
+    if (nextHour > clock.now().getTime()) clock.set(new Date(nextHour));
     await pumpJourneys();
   }
   events.duplicates = duplicates;
