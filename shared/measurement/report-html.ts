@@ -19,7 +19,8 @@ export async function reportHtml(report: Report): Promise<string> {
       }
       parts.push(armTable(comparison.arms));
       parts.push('<div class="charts">');
-      parts.push(await chart(rateChart(comparison)), await chart(funnelChart(comparison)), await chart(dailyChart(comparison)));
+      const converted = comparison.arms.some((arm) => arm.converted > 0);
+      parts.push(await chart(rateChart(comparison)), await chart(funnelChart(comparison)), converted ? await chart(dailyChart(comparison)) : '<p>No conversions yet: nothing to draw per day.</p>');
       parts.push('</div></section>');
     }
     sections.push(`<article>${parts.join('\n')}</article>`);
