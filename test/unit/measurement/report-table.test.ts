@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { formatReportTable } from '../../../cli/report-table.js';
+import { buildReport, type ReportProfile } from '../../../shared/measurement/report.js';
+import { journeyFrom } from '../journeys/journey-builders.js';
+
+const journey = journeyFrom(`
+id: vnb
+trigger: { event: Product Viewed }
+goal: { event: Order Completed, within: 7d }
+steps:
+  - id: offer
+    split: { experiment: offer, variants: [{ id: reminder, weight: 50 }, { id: discount, weight: 50 }] }
+`);
+
+function customers(reminder: number, discount: number): ReportProfile[] {
+  return Array.from({ length: reminder + discount }, (_, i) => ({
+    id: `c${i}`,
+    experiments: { offer: { variant: i < reminder ? 'reminder' : 'discount', assignedAt: '2026-11-02T10:00:00.000Z' } },
+    consent: {},
+  }));
+}
+
+describe('formatReportTable', () => {
+  it('warns about a sample ratio mismatch when a 50/50 split came out 300/100', () => {
+    // Act
+    const text = formatReportTable(buildReport([journey], { profiles: customers(300, 100), runs: [], orders: [], messageStats: [] }, { minimumDetectableEffect: 0.02 }));
+
+    // Assess
+    expect(text).toContain('sample ratio mismatch');
+  });
+
+  it('prints no mismatch warning for a balanced split, and one row per arm with the control marked', () => {
+    // Act
+    const text = formatReportTable(buildReport([journey], { profiles: customers(200, 205), runs: [], orders: [], messageStats: [] }, { minimumDetectableEffect: 0.02 }));
+
+    // Assess
+    expect(text).not.toContain('sample ratio mismatch');
+    expect(text).toMatch(/reminder\s+200 .*control/);
+    expect(text).toMatch(/discount\s+205 .*not_enough_data/);
+  });
+});
