@@ -7,7 +7,18 @@
  * happen and then throws, exactly what a Lambda timeout after the call would look like.
  */
 import { ProviderError } from '../channels/provider-error.js';
-import type { EmailSender, PushNotification, PushResult, PushSender, RawEmail, Sms, SmsSender } from '../channels/ports.js';
+import type {
+  EmailSender,
+  LedgerClaim,
+  LedgerEntry,
+  PushNotification,
+  PushResult,
+  PushSender,
+  RawEmail,
+  SendLedger,
+  Sms,
+  SmsSender,
+} from '../channels/ports.js';
 import type { CustomerMessage } from '../events/messages.js';
 import type { SqsHandler } from './queue-driver.js';
 import type { Profile } from '../profiles/schema.js';
@@ -32,6 +43,7 @@ export type FaultKind =
   | 'provider-throttle'
   | 'provider-5xx'
   | 'crash-after-provider-call'
+  | 'crash-before-settle'
   | 'redelivery'
   | 'crash-mid-batch';
 
@@ -64,6 +76,7 @@ export class FaultInjector {
     'provider-throttle': 0,
     'provider-5xx': 0,
     'crash-after-provider-call': 0,
+    'crash-before-settle': 0,
     redelivery: 0,
     'crash-mid-batch': 0,
   };
@@ -219,6 +232,39 @@ export class FaultyPushSender implements PushSender {
 
   sendPush(push: PushNotification): Promise<PushResult> {
     return providerCall(this.faults, () => this.inner.sendPush(push));
+  }
+}
+
+/**
+ * The send ledger with `crash-before-settle`: the process dies after the provider answered and
+ * before the ledger heard of it, so the entry stays `claimed` — the reconciler's case.
+ */
+export class FaultySendLedger implements SendLedger {
+  constructor(
+    private readonly inner: SendLedger,
+    private readonly faults: FaultInjector,
+  ) {}
+
+  find(customerId: string, messageId: string): Promise<LedgerEntry | undefined> {
+    return this.inner.find(customerId, messageId);
+  }
+
+  async claim(claim: LedgerClaim): Promise<boolean> {
+    if (this.faults.strikes('dynamo-throttle')) throw new InjectedThrottlingError('PutItem M#');
+    return this.inner.claim(claim);
+  }
+
+  async settle(...args: Parameters<SendLedger['settle']>): Promise<void> {
+    if (this.faults.strikes('crash-before-settle')) throw new InjectedCrashError('crashed between the provider call and settling the claim');
+    return this.inner.settle(...args);
+  }
+
+  release(customerId: string, messageId: string): Promise<void> {
+    return this.inner.release(customerId, messageId);
+  }
+
+  staleClaims(claimedBefore: string): AsyncIterable<LedgerEntry> {
+    return this.inner.staleClaims(claimedBefore);
   }
 }
 
