@@ -35,7 +35,13 @@ export async function convertExport(inputs: ExportInputs): Promise<ExportSummary
   const report = new MigrationReport();
   const segmentDocs = (await readJsonInputs(inputs.segments, '--segments', 'segment')).map(({ file, json }) => unwrap<SegmentResponse>(file, json, 'SegmentResponse'));
   const segmentIds = new Map(segmentDocs.filter((segment) => segment.Id).map((segment) => [segment.Id as string, segmentSlug(segment.Name ?? (segment.Id as string))]));
-  const segmentId = (pinpointId: string): string => segmentIds.get(pinpointId) ?? segmentSlug(`pinpoint_${pinpointId}`);
+  const missingSegments = new Set<string>();
+  const segmentId = (pinpointId: string): string => {
+    const known = segmentIds.get(pinpointId);
+    if (known !== undefined) return known;
+    missingSegments.add(pinpointId);
+    return segmentSlug(`pinpoint_${pinpointId}`);
+  };
 
   const templates = (await readJsonInputs(inputs.templates, '--templates', 'template')).map(({ file, json }) => templateOf(file, json));
   const templateIds = new Map(templates.map((template) => [template.template.TemplateName ?? '', slug(template.template.TemplateName ?? 'template')]));
@@ -64,6 +70,8 @@ export async function convertExport(inputs: ExportInputs): Promise<ExportSummary
     for (const [name, text] of Object.entries(converted.files)) await writeFile(join(inputs.out, 'templates', converted.folder, name), text);
   }
 
+  for (const missing of missingSegments)
+    report.add('segment', missing, `Pinpoint segment ${missing} is referenced but was not among --segments`, `export it with aws pinpoint get-segment and import again, or write segment ${segmentSlug(`pinpoint_${missing}`)} in segments.yaml`);
   await appendSegments(join(inputs.out, 'segments.yaml'), segmentItems);
   if (Object.keys(tracked).length > 0) await mergeTrackedProperties(join(inputs.out, 'settings.yaml'), tracked);
   await writeFile(join(inputs.out, 'migration-report.md'), report.toMarkdown());

@@ -67,7 +67,15 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
   const { report } = context;
   const where = (activityId: string): string => `${journeyId}/${activityId}`;
   const activities = source.Activities ?? {};
-  const stepId = (activityId: string): string => slug(activityId);
+  // Step ids are slugs of activity ids, made unique (Pinpoint ids differ in case, slugs may not).
+  const stepIds = new Map<string, string>();
+  for (const activityId of Object.keys(activities)) {
+    const base = slug(activityId);
+    let candidate = base;
+    for (let n = 2; [...stepIds.values()].includes(candidate) || candidate === 'end'; n++) candidate = `${base}-${n}`;
+    stepIds.set(activityId, candidate);
+  }
+  const stepId = (activityId: string): string => stepIds.get(activityId) ?? slug(activityId);
   const segments: Record<string, unknown>[] = [];
   const trackedProperties: Record<string, string[]> = {};
 
