@@ -4,7 +4,12 @@
  * message is applied twice, concurrently and out of order. Optimistic concurrency (version-
  * conditional writes, re-read and retry) must leave what one in-order pass leaves.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHandler as buildProcessEventsHandler } from '../../functions/process-events.js';
+import { messageGroupId } from '../../shared/events/fifo-ids.js';
+import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { DynamoOrderLedger } from '../../shared/aws/dynamo-order-ledger.js';
 import { DynamoProfileStore } from '../../shared/aws/dynamo-profile-store.js';
 import { DynamoIdentityMap } from '../../shared/aws/dynamo-identity-map.js';
@@ -95,4 +100,65 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
     }
     expect(raced.conflicts).toBeGreaterThan(0);
   });
+
+  it('keeps them equal too when two process-events handlers (batch profile cache included) take the batches concurrently in opposite orders', async () => {
+    // Prepare
+    const events = shopEvents({ customers: 4, seed: 314, idPrefix: 'handler-race' });
+    const messages = events.calls.map((call): CustomerMessage => {
+      const result = normalizeCall(call, { receivedAt: PROCESSING_AT, newMessageId: () => 'unused' });
+      if (!result.ok) throw new Error(`fixture call rejected: ${result.field} ${result.reason}`);
+      return { kind: 'event', customerId: String(call.userId), event: result.event };
+    });
+    await ensureTable(engine.runtime.doc, 'handler-in-order');
+    await ensureTable(engine.runtime.doc, 'handler-raced');
+    const inOrder = depsFor('handler-in-order', new DynamoProfileStore(engine.runtime.doc, 'handler-in-order'));
+    for (const message of messages) await processCustomerMessage(inOrder, message);
+    const raced = new CountingProfileStore(new DynamoProfileStore(engine.runtime.doc, 'handler-raced'));
+    const handler = buildProcessEventsHandler({ ...depsFor('handler-raced', raced), logger: new Logger({ serviceName: 'process-events', logLevel: 'SILENT' }) });
+    const records = messages.map((message, index) => sqsRecord(message, index));
+
+    // Act: each worker retries its failed records until none is left, as redelivery would
+    const worker = async (order: readonly SQSRecord[]) => {
+      let pending = [...order];
+      for (let round = 0; pending.length > 0 && round < 20; round++) {
+        const failed = new Set<string>();
+        for (let start = 0; start < pending.length; start += 10) {
+          const response = await handler({ Records: pending.slice(start, start + 10) }, localLambdaContext('process-events'));
+          for (const failure of response.batchItemFailures) failed.add(failure.itemIdentifier);
+        }
+        pending = pending.filter((record) => failed.has(record.messageId));
+      }
+      return pending.length;
+    };
+    const left = await Promise.all([worker(records), worker([...records].reverse())]);
+
+    // Assess
+    const expected = await inOrder.profiles.getProfiles(events.customerIds);
+    const actual = await raced.getProfiles(events.customerIds);
+    expect(left).toEqual([0, 0]);
+    for (const id of events.customerIds) expect(content(actual.get(id))).toEqual(content(expected.get(id)));
+    expect(raced.conflicts).toBeGreaterThan(0);
+  });
 });
+
+function sqsRecord(message: CustomerMessage, index: number): SQSRecord {
+  return {
+    messageId: `record-${index}`,
+    receiptHandle: `handle-${index}`,
+    body: JSON.stringify(message),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(PROCESSING_AT.getTime()),
+      SenderId: 'AIDALOCALSADAKAT',
+      ApproximateFirstReceiveTimestamp: String(PROCESSING_AT.getTime()),
+      SequenceNumber: String(18_000_000_000_000_000_000n + BigInt(index)),
+      MessageGroupId: messageGroupId(message.customerId),
+      MessageDeduplicationId: `dedup-${index}`,
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:events.fifo',
+    awsRegion: 'us-east-1',
+  };
+}
