@@ -7,6 +7,7 @@
 import type { Activity, JourneyResponse, SimpleCondition, WaitTime, WriteJourneyRequest } from '@aws-sdk/client-pinpoint';
 import { Duration } from 'luxon';
 import type { MigrationReport } from './migration-report.js';
+import { dimensionsToRules } from './segment-to-rules.js';
 
 export type PinpointJourney = Partial<JourneyResponse> & Partial<WriteJourneyRequest>;
 
@@ -188,10 +189,11 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
     // Several conditions, or a custom event condition: one generated segment holds the test.
     const rules = conditions.flatMap((condition): Record<string, unknown>[] => {
       if (condition.SegmentCondition?.SegmentId) return [{ segment: context.segmentId(condition.SegmentCondition.SegmentId) }];
+      if (condition.SegmentDimensions) return dimensionsToRules(condition.SegmentDimensions, (problem, suggestion) => report.add('journey', where(activityId), problem, suggestion));
       const events = condition.EventCondition?.Dimensions?.EventType?.Values ?? [];
       if (condition.EventCondition && events.length > 0 && condition.EventCondition.MessageActivity === undefined)
         return events.map((event) => ({ event, within: within ?? '1d' }));
-      report.add('journey', where(activityId), 'condition with no sadakat equivalent (message event among several, or inline segment dimensions)', 'split it into one opened/clicked branch per message, or write a segment');
+      report.add('journey', where(activityId), 'condition with no sadakat equivalent (a message event among several conditions)', 'split it into one opened/clicked branch per message');
       return [];
     });
     const segmentId = slug(`${journeyId}-${activityId}`).replace(/^[^a-z]+/, 's');

@@ -62,6 +62,21 @@ describe('Pinpoint journey → YAML', () => {
     expect(conversion.journey.steps[1]).toEqual({ id: 'e', send: { channel: 'sms', template: 't', transactional: true }, next: 'end' });
   });
 
+  it('turns inline SegmentDimensions of a condition into a generated segment rule', () => {
+    const conversion = convertJourney(
+      journey({
+        StartActivity: 's',
+        Activities: {
+          s: { ConditionalSplit: { Condition: { Conditions: [{ SegmentDimensions: { Attributes: { Plan: { AttributeType: 'INCLUSIVE', Values: ['gold'] } } } }] }, TrueActivity: 'e' } },
+          e: { EMAIL: { TemplateName: 'A' } },
+        },
+      }),
+      context(),
+    );
+    expect(conversion.segments).toEqual([{ id: 'test-journey-s', description: 'conditions of Pinpoint activity s', all: [{ attr: 'traits.Plan', eq: 'gold' }] }]);
+    expect(conversion.journey.steps[0]).toEqual({ id: 's', branch: { segment: 'test-journey-s', then: 'e', else: 'end' } });
+  });
+
   it('reports limits and schedule fields sadakat has no place for, and keeps the ones it has', () => {
     const report = new MigrationReport();
     const { journey: out } = convertJourney(
