@@ -53,10 +53,10 @@ describe('sending under injected faults (dynalite)', { timeout: 120_000 }, () =>
       'provider-throttle': 0.2,
       'provider-5xx': 0.08,
       'crash-after-provider-call': 0.05,
-      'crash-before-settle': 0.08,
+      'crash-before-settle': 0.12,
       'dynamo-throttle': 0.03,
       'crash-mid-batch': 0.1,
-      redelivery: 0.5,
+      redelivery: 0.9,
     });
     const provider = new RecordingEmailSender();
     const results: SendResult[] = [];
