@@ -53,7 +53,11 @@ export async function convertExport(inputs: ExportInputs): Promise<ExportSummary
   const tracked: Record<string, string[]> = {};
   const journeyIds: string[] = [];
   await mkdir(join(inputs.out, 'journeys'), { recursive: true });
-  for (const { journey } of journeys) {
+  for (const { journey: exported } of journeys) {
+    // Two names with the same slug would overwrite one file (and share experiment keys): number the later one.
+    const taken = journeyIds.includes(slug(exported.Name ?? exported.Id ?? 'pinpoint-journey'));
+    const journey = taken ? { ...exported, Name: `${exported.Name ?? exported.Id ?? 'pinpoint-journey'} ${journeyIds.length + 1}` } : exported;
+    if (taken) report.add('journey', slug(journey.Name ?? ''), `another journey has the same id; this one (Pinpoint ${exported.Id ?? exported.Name}) was renamed`, 'rename it in the YAML if you like (the file name must match the id)');
     const converted = convertJourney(journey, { segmentId, templateId, report });
     segmentItems.push(...converted.segments);
     for (const [event, properties] of Object.entries(converted.trackedProperties)) tracked[event] = [...new Set([...(tracked[event] ?? []), ...properties])];

@@ -73,3 +73,13 @@ describe('import pinpoint: abandoned cart export', () => {
     expect(await readFile(join(dir, 'campaign/migration-report.md'), 'utf8')).toContain('abandoned-cart/Webhook');
   });
 });
+
+describe('import pinpoint: two journeys with the same name', () => {
+  it('numbers the second so both files exist and the folder still validates', async () => {
+    await writeFile(join(dir, 'export/journeys/copy.json'), JSON.stringify({ JourneyResponse: { ...abandonedCartJourney, Id: 'other' } }));
+    const { journeys } = await importExport();
+    const { errors } = await validateCampaign(join(dir, 'campaign'));
+    expect(journeys).toEqual(['abandoned-cart', 'abandoned-cart-2']);
+    expect(errors).toEqual([]);
+  });
+});
