@@ -183,6 +183,7 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
     const engagement = only?.EventCondition?.MessageActivity !== undefined ? engagementType(only.EventCondition.Dimensions?.EventType?.Values ?? []) : undefined;
     if (only?.EventCondition?.MessageActivity !== undefined && engagement !== undefined) {
       // sadakat's opened/clicked branch decides as soon as the open arrives, or at the end of `within`.
+      if (within === undefined) report.add('journey', where(activityId), `${engagement} condition without EvaluationWaitTime.WaitFor`, 'the branch waits 1d for the engagement; change within: if another window is meant');
       return { test: { [engagement]: resolve(only.EventCondition.MessageActivity), within: within ?? '1d' }, waitFirst: undefined };
     }
     if (only?.SegmentCondition?.SegmentId) return { test: { segment: context.segmentId(only.SegmentCondition.SegmentId) }, waitFirst: within };
