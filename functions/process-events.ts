@@ -39,11 +39,30 @@ export function buildHandler(deps: ProcessEventsDeps) {
     });
   };
 
+  /**
+   * Why a record failed, for the operator reading the DLQ: its SQS message id, receive count and
+   * the error's class — a poison message's parse problem too, which names a field, never a value.
+   * Other errors can carry customer ids, so only their name is logged.
+   */
+  const logFailure = async (record: SQSRecord, handle: () => Promise<void>): Promise<void> => {
+    try {
+      await handle();
+    } catch (error) {
+      logger.warn('message failed', {
+        sqsMessageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        error: error instanceof Error ? error.name : 'unknown',
+        ...(error instanceof PoisonMessageError ? { reason: error.message } : {}),
+      });
+      throw error;
+    }
+  };
+
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const processor = new SqsFifoPartialProcessorAsync();
     // One cache per invocation: a customer's messages come together (see BatchProfileCache).
     const batchDeps: ProcessDeps = { ...deps, profiles: new BatchProfileCache(deps.profiles) };
-    const response = await processPartialResponse(event, (record: SQSRecord) => handleRecord(batchDeps, record), processor, {
+    const response = await processPartialResponse(event, (record: SQSRecord) => logFailure(record, () => handleRecord(batchDeps, record)), processor, {
       context,
       skipGroupOnError: true,
     });

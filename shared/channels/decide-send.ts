@@ -98,6 +98,10 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
     return rendered.reason === 'missing_variable' ? refuse('missing_variable', channel, rendered.variable) : refuse('failed', channel, rendered.detail);
   }
 
+  // A campaign without a from address cannot send email: a configuration error, decided before
+  // the claim so it is `failed` (nothing went out), never `unknown`.
+  if (channel === 'email' && !deps.settings.sender.fromAddress) return refuse('failed', channel, 'settings.sender.fromAddress is not set');
+
   const now = deps.clock.now();
   const policy = deps.journeyPolicy?.(request.journeyId);
   const wakeAt = nextAllowedTime(now, policy?.quietHours ?? deps.settings.quietHours, customer.timezone, deps.settings.defaultTimezone);

@@ -293,3 +293,20 @@ describe('decideSend: 8 claim and provider', () => {
     expect(h.email.sent[0]?.tags).toEqual({ customerId: 'c1', messageId: request.messageId, journeyId: 'welcome-journey', runId: 'r1', stepId: 's1', variant: 'a' });
   });
 });
+
+describe('decideSend: configuration', () => {
+  it('counts an email as failed, unclaimed and never sent, when settings have no from address', async () => {
+    // Prepare
+    const h = sendHarness();
+    const request = sendRequest();
+    const deps = { ...h.deps, settings: { ...h.deps.settings, sender: { ...h.deps.settings.sender, fromAddress: undefined } } };
+
+    // Act
+    const result = await decideSend(deps, request);
+
+    // Assess
+    expect(result).toMatchObject({ reason: 'failed', channel: 'email' });
+    expect(h.email.sent).toHaveLength(0);
+    expect(await h.ledger.find('c1', request.messageId)).toBeUndefined();
+  });
+});
