@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { DemoSummary } from '../../shared/local/demo/run-demo.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
+import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { engineChoice, nonNegativeInteger, outputFormat, positiveInteger } from '../options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { join } from 'node:path';
@@ -15,10 +16,12 @@ export function registerDemo(program: Command): void {
     .option('--days <n>', 'days of live traffic', positiveInteger, 7)
     .option('--seed <n>', 'random seed (same seed, same summary)', nonNegativeInteger, 1)
     .option('--data-dir <dir>', 'data folder (cleared first)', DEFAULT_DATA_DIR)
-    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
+    // dynalite by default: the demo writes ~100k items, and DynamoDB Local's SQLite store commits
+    // each write to disk (≈ 80 writes/s measured here), 5× slower (docs/decisions.md).
+    .option('--engine <engine>', 'dynalite | dynamodb-local | auto (auto: DynamoDB Local when Java ≥ 17)', engineChoice, 'dynalite')
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
-    .action(async (options: { customers: number; days: number; seed: number; dataDir: string; engine: 'auto'; campaign: string; format: 'table' | 'json' }) => {
+    .action(async (options: { customers: number; days: number; seed: number; dataDir: string; engine: EngineChoice; campaign: string; format: 'table' | 'json' }) => {
       // Loaded on use: the runtime pulls in the AWS SDK and the engines, which `validate` never needs.
       const { runDemo } = await import('../../shared/local/demo/run-demo.js');
       const started = performance.now();
@@ -54,7 +57,9 @@ function formatClv(clv: DemoSummary['refresh']['clv']): string {
 
 function formatPower(power: DemoSummary['power']): string {
   if (!power || power.power === null) return 'no data for the main experiment yet';
-  return `${(power.power * 100).toFixed(0)}% for ${power.experiment} (${power.journeyId}) to detect ${(power.minimumDetectableEffect * 100).toFixed(1)} points at this size${power.power < 0.8 ? ' — below 80%: run more customers or days' : ''}`;
+  const builtIn = `${(power.powerForBuiltInEffect * 100).toFixed(0)}% for ${power.experiment} (${power.journeyId}) to detect its built-in effect of ${(power.builtInEffect * 100).toFixed(1)} points`;
+  const settings = `${(power.power * 100).toFixed(0)}% for the ${(power.minimumDetectableEffect * 100).toFixed(1)}-point minimum detectable effect in settings`;
+  return `${builtIn}${power.powerForBuiltInEffect < 0.8 ? ' — below 80%: run more customers or days' : ''}; ${settings}`;
 }
 
 function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): string {

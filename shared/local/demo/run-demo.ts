@@ -18,6 +18,8 @@ import { buildLocalHandlers } from '../local-handlers.js';
 import { runLocalRefresh, type LocalRefreshSummary } from '../local-refresh.js';
 import { runExpiryPass } from '../expiry-scheduler.js';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { ORDER_RATE_AFTER_EMAIL } from './offer-response.js';
+import { powerToDetect } from '../../measurement/power.js';
 import { join, relative } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { buildHandler as buildJourneyTickHandler } from '../../../functions/journey-tick.js';
@@ -88,8 +90,20 @@ export interface DemoSummary {
   feedback: Record<string, number>;
   /** Orders the synthetic customers placed because of an email (the built-in true effect). */
   responseOrders: number;
-  /** The main experiment's power to detect settings' minimumDetectableEffect (null before any data). */
-  power: { journeyId: string; experiment: string; variant: string; power: number | null; minimumDetectableEffect: number } | null;
+  /**
+   * The main experiment's power at the size it reached: for the effect the demo builds in (the
+   * difference in order rates after the two emails, diluted by the share of assigned customers the
+   * control actually emailed) and for settings' minimumDetectableEffect. Null before any data.
+   */
+  power: {
+    journeyId: string;
+    experiment: string;
+    variant: string;
+    builtInEffect: number;
+    powerForBuiltInEffect: number;
+    power: number | null;
+    minimumDetectableEffect: number;
+  } | null;
   report: Report;
   /** Where the sent mail, the SNS outbox and the HTML report were written, relative to the data folder. */
   files: { mail: string; emails: number; snsOutbox: string; reportHtml: string };
@@ -406,9 +420,17 @@ function snsFeedbackEvent(kind: FeedbackKind, request: SendRequest, at: number, 
 function mainExperimentPower(report: Report, minimumDetectableEffect: number): DemoSummary['power'] {
   const journey = report.journeys.find((entry) => entry.journeyId === MAIN_EXPERIMENT.journeyId);
   const comparison = journey?.comparisons.find((entry) => entry.name === MAIN_EXPERIMENT.experiment);
-  const variant = comparison?.arms[1];
-  if (!variant) return null;
-  return { ...MAIN_EXPERIMENT, variant: variant.arm, power: variant.power, minimumDetectableEffect };
+  const [control, variant] = comparison?.arms ?? [];
+  if (!control || !variant || control.assigned === 0 || variant.assigned === 0) return null;
+  const emailedShare = Math.min(1, control.sent / control.assigned);
+  const builtInEffect = round3(((ORDER_RATE_AFTER_EMAIL['vnb-discount'] ?? 0) - (ORDER_RATE_AFTER_EMAIL['vnb-reminder'] ?? 0)) * emailedShare);
+  const powerForBuiltInEffect = powerToDetect({
+    baseline: control.converted / control.assigned,
+    minimumDetectableEffect: builtInEffect,
+    controlAssigned: control.assigned,
+    variantAssigned: variant.assigned,
+  });
+  return { ...MAIN_EXPERIMENT, variant: variant.arm, builtInEffect, powerForBuiltInEffect: round3(powerForBuiltInEffect), power: variant.power, minimumDetectableEffect };
 }
 
 function sortedRecord(record: Record<string, number>): Record<string, number> {
