@@ -7,6 +7,7 @@ import { loadTemplates } from '../channels/render.js';
 import { parseKeyring } from '../channels/unsubscribe-keyring.js';
 import { requireSettings } from '../config/campaign-settings.js';
 import { systemClock } from '../ports.js';
+import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
 import { DynamoCapCounters } from './dynamo-cap-counters.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { DynamoDueSends } from './dynamo-due-sends.js';
@@ -33,6 +34,7 @@ export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps> {
     ledger: new DynamoSendLedger(doc, tableName),
     suppression: new DynamoSuppressionList(doc, tableName),
     caps: new DynamoCapCounters(doc, tableName),
+    rate: new DynamoSendRateLimiter(doc, tableName),
     due: new DynamoDueSends(doc, tableName),
     stats: new DynamoMessageStats(doc, tableName),
     email: new SesEmailSender(createSesClient(), env.SES_CONFIGURATION_SET),

@@ -20,7 +20,7 @@ import { nextAllowedTime, type QuietHours } from './guards/quiet-hours.js';
 import { chooseTarget, type SendTarget } from './guards/reachability.js';
 import { checkSuppression } from './guards/suppression.js';
 import { composeMime } from './mime.js';
-import type { CapCounters, DueQueue, EmailSender, MessageStats, MessageTags, PushSender, SendLedger, SmsSender, SuppressionList } from './ports.js';
+import type { CapCounters, DueQueue, EmailSender, MessageStats, MessageTags, PushSender, SendLedger, SendRateLimiter, SmsSender, SuppressionList } from './ports.js';
 import { ProviderError } from './provider-error.js';
 import { renderContext, type RenderedContent, type TemplateSet } from './render.js';
 import type { SendOutcome, SendReason, SendResult } from './send-outcome.js';
@@ -31,6 +31,8 @@ import { signUnsubscribeToken, type UnsubscribeKeyring } from './unsubscribe-tok
 export interface JourneySendPolicy {
   limits?: CapLimit;
   quietHours?: QuietHours;
+  /** The journey's `limits.messagesPerSecond`, across all its customers. */
+  messagesPerSecond?: number;
 }
 
 export interface UnsubscribeLinks {
@@ -56,6 +58,8 @@ export interface SendDeps {
   templates: TemplateSet;
   settings: Pick<Settings, 'quietHours' | 'frequencyCaps' | 'sender' | 'defaultTimezone'>;
   journeyPolicy?: (journeyId: string) => JourneySendPolicy | undefined;
+  /** Enforces journeys' messagesPerSecond; without it the limit is not applied. */
+  rate?: SendRateLimiter;
   unsubscribe: UnsubscribeLinks;
   clock: Clock;
 }
@@ -121,6 +125,11 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
   };
   const capped = await checkFrequencyCaps(deps.caps, capCheck);
   if (!capped.ok) return refuse(capped.reason, channel, capped.detail);
+
+  // Over the journey's rate: nothing is claimed, and the queue retries the request shortly.
+  if (policy?.messagesPerSecond !== undefined && deps.rate && !(await deps.rate.take(request.journeyId, policy.messagesPerSecond, now))) {
+    return { kind: 'retry', channel, detail: `journey ${request.journeyId} is at its ${policy.messagesPerSecond} messages per second` };
+  }
 
   const claimed = await deps.ledger.claim({
     customerId: request.customerId,

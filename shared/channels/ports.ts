@@ -152,3 +152,11 @@ export interface MessageStats {
   /** `seed` picks the shard (the message id), so one hot step spreads its writes. */
   increment(key: MessageStatsKey, seed: string): Promise<void>;
 }
+
+/**
+ * A journey's `limits.messagesPerSecond`, shared by every send worker: `take` answers whether one
+ * more message of the journey fits in the current second (fixed one-second windows).
+ */
+export interface SendRateLimiter {
+  take(journeyId: string, perSecond: number, now: Date): Promise<boolean>;
+}

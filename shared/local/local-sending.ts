@@ -22,6 +22,7 @@ import type { UnsubscribeKeyring } from '../channels/unsubscribe-token.js';
 import type { Settings } from '../config/settings.js';
 import type { Clock } from '../ports.js';
 import { LocalFifoQueue } from './fifo-queue.js';
+import { InProcessSendRateLimiter } from './local-send-rate.js';
 import { startLocalSes, type LocalSes } from './local-ses-server.js';
 import { LocalSendQueue } from './local-send-queue.js';
 import { LocalSnsOutbox } from './local-sns-outbox.js';
@@ -77,6 +78,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     ledger: new DynamoSendLedger(doc, tableName),
     suppression,
     caps: new DynamoCapCounters(doc, tableName),
+    rate: new InProcessSendRateLimiter(),
     due: new DynamoDueSends(doc, tableName),
     stats,
     email: options.email ?? new SesEmailSender(createSesClient({ endpoint: ses.endpoint }), 'sadakat-local'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideSend } from '../../../shared/channels/decide-send.js';
 import { utcDayNumber } from '../../../shared/channels/guards/frequency-cap.js';
 import { ProviderError } from '../../../shared/channels/provider-error.js';
+import { InProcessSendRateLimiter } from '../../../shared/local/local-send-rate.js';
 import { consentingProfile, NOON, sendHarness, sendRequest } from './send-harness.js';
 
 const NIGHT = new Date('2026-11-02T20:00:00Z'); // 23:00 in Istanbul
@@ -308,5 +309,26 @@ describe('decideSend: configuration', () => {
     expect(result).toMatchObject({ reason: 'failed', channel: 'email' });
     expect(h.email.sent).toHaveLength(0);
     expect(await h.ledger.find('c1', request.messageId)).toBeUndefined();
+  });
+});
+
+describe('decideSend: a journey’s messagesPerSecond', () => {
+  it('sends while the journey has budget in this second, then asks for a retry without claiming', async () => {
+    // Prepare: a journey limited to one message per second
+    const h = sendHarness();
+    const limiter = new InProcessSendRateLimiter();
+    const deps = { ...h.deps, rate: limiter, journeyPolicy: () => ({ messagesPerSecond: 1 }) };
+    // Transactional, so frequency caps (checked before the rate) stay out of the way.
+    const first = sendRequest({ transactional: true });
+    const second = sendRequest({ transactional: true, stepId: 's2', messageId: 'b'.repeat(64) });
+
+    // Act
+    const results = [await decideSend(deps, first), await decideSend(deps, second)];
+
+    // Assess
+    expect(results[0]).toMatchObject({ kind: 'done', reason: 'sent' });
+    expect(results[1]).toMatchObject({ kind: 'retry' });
+    expect(h.email.sent).toHaveLength(1);
+    expect(await h.ledger.find('c1', second.messageId)).toBeUndefined();
   });
 });
