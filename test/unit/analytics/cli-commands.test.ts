@@ -1,38 +1,15 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerClv } from '../../../cli/commands/clv.js';
 import { registerRfm } from '../../../cli/commands/rfm.js';
 import { UserError } from '../../../cli/errors.js';
+import { runCli } from '../../cli-harness.js';
 
 const CDNOW = '../shared/data/cdnow_sample.transactions.csv';
 
-/** Runs `sadakat <args>` in-process and returns what it printed, or what it threw. */
-async function sadakat(...args: string[]): Promise<{ stdout: string; stderr: string; error?: unknown }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const program = new Command().exitOverride().configureOutput({ writeErr: (text) => (stderr += text) });
-  registerRfm(program);
-  registerClv(program);
-  try {
-    await program.parseAsync(['node', 'sadakat', ...args]);
-    return { stdout, stderr };
-  } catch (error) {
-    return { stdout, stderr, error };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const sadakat = (...args: string[]) => runCli([registerRfm, registerClv], args);
 
 async function tempCsv(text: string): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'sadakat-clv-')), 'transactions.csv');
@@ -40,9 +17,6 @@ async function tempCsv(text: string): Promise<string> {
   return path;
 }
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('sadakat rfm', () => {
   it('prints {customers, segments} with all ten segments as JSON', async () => {

@@ -2,8 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRefresh } from '../../../cli/commands/refresh.js';
 import { UserError } from '../../../cli/errors.js';
 import { loadCampaign } from '../../../shared/config/campaign.js';
@@ -11,24 +10,9 @@ import { localProcessDeps } from '../../../shared/local/local-handlers.js';
 import { startLocalRuntime } from '../../../shared/local/runtime.js';
 import { systemClock } from '../../../shared/ports.js';
 import { importOrders } from '../../../shared/profiles/import-orders.js';
+import { runCli } from '../../cli-harness.js';
 
-async function sadakat(...args: string[]): Promise<{ stdout: string; error?: unknown }> {
-  let stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
-  registerRefresh(program);
-  try {
-    await program.parseAsync(['node', 'sadakat', ...args]);
-    return { stdout };
-  } catch (error) {
-    return { stdout, error };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const sadakat = (...args: string[]) => runCli([registerRefresh], args);
 
 describe('sadakat refresh', () => {
   let dataDir: string;

@@ -1,30 +1,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerAssign } from '../../../cli/commands/assign.js';
 import { UserError } from '../../../cli/errors.js';
 import { assignVariant } from '../../../shared/experiments/assign.js';
+import { runCli } from '../../cli-harness.js';
 
-async function sadakat(...args: string[]): Promise<{ stdout: string; stderr: string; error?: unknown }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const program = new Command().exitOverride().configureOutput({ writeErr: (text) => (stderr += text) });
-  registerAssign(program);
-  try {
-    await program.parseAsync(['node', 'sadakat', ...args]);
-    return { stdout, stderr };
-  } catch (error) {
-    return { stdout, stderr, error };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const sadakat = (...args: string[]) => runCli([registerAssign], args);
 
 async function idsFile(text: string): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'sadakat-assign-')), 'ids.txt');
@@ -32,7 +15,6 @@ async function idsFile(text: string): Promise<string> {
   return path;
 }
 
-afterEach(() => vi.restoreAllMocks());
 
 describe('sadakat assign', () => {
   it('prints id,variantIndex for each non-empty line, as journeys assign', async () => {

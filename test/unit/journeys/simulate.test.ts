@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Command } from 'commander';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerSimulate } from '../../../cli/commands/simulate.js';
 import { UserError } from '../../../cli/errors.js';
 import { loadCampaign, type Campaign } from '../../../shared/config/campaign.js';
@@ -8,28 +7,12 @@ import type { Journey } from '../../../shared/journeys/ast.js';
 import { requireJourneys } from '../../../shared/journeys/campaign-journeys.js';
 import { simulateJourney } from '../../../shared/journeys/simulation/simulate.js';
 import { journeyFrom } from './journey-builders.js';
+import { runCli } from '../../cli-harness.js';
 
 const EVENTS = 'test/fixtures/journeys/viewed-not-bought.jsonl';
 
-async function sadakat(...args: string[]): Promise<{ stdout: string; error?: unknown }> {
-  let stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const program = new Command().exitOverride();
-  registerSimulate(program);
-  try {
-    await program.parseAsync(['node', 'sadakat', ...args]);
-    return { stdout };
-  } catch (error) {
-    return { stdout, error };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const sadakat = (...args: string[]) => runCli([registerSimulate], args);
 
-afterEach(() => vi.restoreAllMocks());
 
 describe('simulateJourney', () => {
   let campaign: Campaign;

@@ -1,35 +1,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerStats } from '../../../cli/commands/stats.js';
 import { UserError } from '../../../cli/errors.js';
+import { runCli } from '../../cli-harness.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Runs `sadakat <args>` in-process and returns what it printed, or what it threw. */
-async function sadakat(...args: string[]): Promise<{ stdout: string; stderr: string; error?: unknown }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const program = new Command().exitOverride().configureOutput({ writeErr: (text) => (stderr += text) });
-  registerStats(program);
-  try {
-    await program.parseAsync(['node', 'sadakat', ...args]);
-    return { stdout, stderr };
-  } catch (error) {
-    return { stdout, stderr, error };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const sadakat = (...args: string[]) => runCli([registerStats], args);
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('sadakat stats compare', () => {
   it('prints one variant as a flat JSON object with exactly the report fields', async () => {

@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerImport } from '../../../cli/commands/import.js';
 import { UserError } from '../../../cli/errors.js';
 import { abandonedCartJourney, cartEmailTemplate, cartSmsTemplate } from '../../fixtures/pinpoint/abandoned-cart.js';
+import { runCli } from '../../cli-harness.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -16,24 +16,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function sadakat(...args: string[]): Promise<{ stdout: string; error?: unknown }> {
-  let stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const program = new Command().exitOverride();
-  registerImport(program);
-  try {
-    await program.parseAsync(['node', 'sadakat', ...args]);
-    return { stdout };
-  } catch (error) {
-    return { stdout, error };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const sadakat = (...args: string[]) => runCli([registerImport], args);
 
 describe('sadakat import pinpoint', () => {
   it('converts an export folder and names the report', async () => {
