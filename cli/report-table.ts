@@ -1,5 +1,6 @@
 /** The A/B report as terminal text: one table per comparison (experiment variants, holdout vs entrants). */
 import type { ArmReport, Report } from '../shared/measurement/report.js';
+import { liftText, percent, percentOrDash, pValueText, rateText } from '../shared/measurement/report-cells.js';
 import { formatTable } from './text-table.js';
 
 export function formatReportTable(report: Report): string {
@@ -34,8 +35,6 @@ export function formatReportTable(report: Report): string {
 
 function armRow(arm: ArmReport): (string | number)[] {
   const refused = Object.values(arm.refused).reduce((sum, count) => sum + count, 0);
-  const rate = arm.rate ? `${percent(arm.rate.rate)} [${percent(arm.rate.lower)}, ${percent(arm.rate.upper)}]` : '—';
-  const p = arm.pValueHolm ?? arm.pValue;
   return [
     arm.arm,
     arm.assigned,
@@ -47,18 +46,14 @@ function armRow(arm: ArmReport): (string | number)[] {
     arm.bounced,
     arm.unsubscribed,
     arm.converted,
-    rate,
+    rateText(arm),
     arm.revenue.toFixed(2),
-    arm.lift === null ? '—' : `${arm.lift >= 0 ? '+' : ''}${(arm.lift * 100).toFixed(0)}%`,
-    p === null ? '—' : p < 0.001 ? '<0.001' : p.toFixed(3),
-    arm.probabilityToBeatControl === null ? '—' : percent(arm.probabilityToBeatControl),
-    arm.power === null ? '—' : percent(arm.power),
+    liftText(arm),
+    pValueText(arm),
+    percentOrDash(arm.probabilityToBeatControl),
+    percentOrDash(arm.power),
     arm.verdict ?? 'control',
   ];
-}
-
-function percent(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
 }
 
 function indent(text: string): string {

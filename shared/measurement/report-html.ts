@@ -7,6 +7,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ArmReport, ComparisonReport, Report } from './report.js';
+import { liftText, percent, percentOrDash, pValueText, rateText } from './report-cells.js';
 
 export async function reportHtml(report: Report): Promise<string> {
   const sections: string[] = [];
@@ -57,7 +58,6 @@ function armTable(arms: readonly ArmReport[]): string {
   const header = ['arm', 'assigned', 'sent', 'refused', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed', 'converted', 'rate [95% CI]', 'revenue', 'lift', 'p', 'P(beat control)', 'power', 'verdict'];
   const rows = arms.map((arm) => {
     const refused = Object.entries(arm.refused).map(([reason, count]) => `${reason} ${count}`).join(', ') || '0';
-    const p = arm.pValueHolm ?? arm.pValue;
     const cells = [
       arm.arm,
       arm.assigned,
@@ -69,12 +69,12 @@ function armTable(arms: readonly ArmReport[]): string {
       arm.bounced,
       arm.unsubscribed,
       arm.converted,
-      arm.rate ? `${percent(arm.rate.rate)} [${percent(arm.rate.lower)}, ${percent(arm.rate.upper)}]` : '—',
+      rateText(arm),
       arm.revenue.toFixed(2),
-      arm.lift === null ? '—' : `${arm.lift >= 0 ? '+' : ''}${(arm.lift * 100).toFixed(0)}%`,
-      p === null ? '—' : p < 0.001 ? '&lt;0.001' : p.toFixed(3),
-      arm.probabilityToBeatControl === null ? '—' : percent(arm.probabilityToBeatControl),
-      arm.power === null ? '—' : percent(arm.power),
+      liftText(arm),
+      escape(pValueText(arm)),
+      percentOrDash(arm.probabilityToBeatControl),
+      percentOrDash(arm.power),
       arm.verdict === null ? 'control' : `<span class="${arm.verdict}">${arm.verdict.replaceAll('_', ' ')}</span>`,
     ];
     return `<tr>${cells.map((cell, index) => `<td>${index === 0 ? escape(String(cell)) : cell}</td>`).join('')}</tr>`;
@@ -139,10 +139,6 @@ async function chart(spec: TopLevelSpec): Promise<string> {
   } finally {
     view.finalize();
   }
-}
-
-function percent(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
 }
 
 function escape(text: string): string {
