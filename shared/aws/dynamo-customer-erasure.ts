@@ -1,0 +1,187 @@
+/**
+ * CustomerErasureStore and OrderTombstones on the single table (docs/decisions.md "Privacy" 24).
+ *
+ * - A customer's items: one paginated Query of `PK=C#<id>` (keys, `orderId` and `version` only);
+ *   they go with BatchWriteItem deletes (unprocessed items resent), the profile with a DeleteItem
+ *   conditional on its version. Index entries (`due`, `expiry`, `CLAIM#`/`DEFER#`) are attributes
+ *   of those items and go with them.
+ * - Identity links: `PK=ID#<anonymousId>` is keyed by the anonymous id, and no index finds the
+ *   links of one user, so a filtered parallel Scan reads the table once per erasure — a rare
+ *   operator request; the links are deleted on the condition that they still name the user.
+ * - Tombstones: `PK=FORGOTTEN#<sha256(customerId)>` with `SK=ERASED#<at>` (the erasure) and
+ *   `SK=O#<orderHash>` (one per erased order), so process-events checks one order with a GetItem.
+ */
+import { DeleteCommand, GetCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CustomerErasureStore, CustomerItem, CustomerItemKind, ErasureTombstone, OrderTombstones } from '../privacy/ports.js';
+import { batchWriteItems } from './batch-write.js';
+import { isConditionalCheckFailed } from './conditional-check.js';
+import { ORDER_SK_PREFIX, PROFILE_SK, customerPartition, identityKey } from './table.js';
+import { defaultBackoff, type BackoffOptions } from './unprocessed-retry.js';
+
+const TOMBSTONE_PREFIX = 'FORGOTTEN#';
+const ERASED_SK_PREFIX = 'ERASED#';
+/** Parallel scan segments for the identity-link search: a few, so one Lambda finishes large tables sooner. */
+const LINK_SCAN_SEGMENTS = 4;
+
+/** Sort-key prefixes of DESIGN "Data model" and decision 15, by the kind erasure reports. */
+const KIND_BY_PREFIX: readonly [string, CustomerItemKind][] = [
+  [ORDER_SK_PREFIX, 'order'],
+  ['J#', 'journey_run'],
+  ['M#', 'send_ledger'],
+  ['CAP#', 'cap_counter'],
+  ['DEFER#', 'deferred_send'],
+];
+
+export function tombstonePartition(customerHash: string): string {
+  return `${TOMBSTONE_PREFIX}${customerHash}`;
+}
+
+export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombstones {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly backoff: BackoffOptions = defaultBackoff,
+  ) {}
+
+  async listCustomerItems(customerId: string): Promise<CustomerItem[]> {
+    const items: CustomerItem[] = [];
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': customerPartition(customerId) },
+        ProjectionExpression: 'SK, orderId, #version',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ConsistentRead: true,
+      },
+    )) {
+      for (const item of page.Items ?? []) items.push(customerItem(item));
+    }
+    return items;
+  }
+
+  async deleteProfile(customerId: string, expectedVersion: number | undefined): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { PK: customerPartition(customerId), SK: PROFILE_SK },
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#version)' }
+            : { ConditionExpression: '#version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          ExpressionAttributeNames: { '#version': 'version' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async deleteCustomerItems(customerId: string, sortKeys: readonly string[]): Promise<void> {
+    const partition = customerPartition(customerId);
+    await batchWriteItems(
+      this.doc,
+      this.tableName,
+      [...new Set(sortKeys)].map((SK) => ({ DeleteRequest: { Key: { PK: partition, SK } } })),
+      { operation: 'BatchWriteItem of erased customer items', backoff: this.backoff },
+    );
+  }
+
+  async linkedAnonymousIds(userId: string): Promise<string[]> {
+    const segments = await Promise.all(
+      Array.from({ length: LINK_SCAN_SEGMENTS }, async (_, segment) => {
+        const ids: string[] = [];
+        for await (const page of paginateScan(
+          { client: this.doc },
+          {
+            TableName: this.tableName,
+            Segment: segment,
+            TotalSegments: LINK_SCAN_SEGMENTS,
+            FilterExpression: 'SK = :link AND userId = :user',
+            ExpressionAttributeValues: { ':link': identityKey('').SK, ':user': userId },
+            ProjectionExpression: 'anonymousId',
+          },
+        )) {
+          for (const item of page.Items ?? []) if (typeof item.anonymousId === 'string') ids.push(item.anonymousId);
+        }
+        return ids;
+      }),
+    );
+    return segments.flat().sort();
+  }
+
+  async unlinkAnonymousIds(userId: string, anonymousIds: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const anonymousId of new Set(anonymousIds)) {
+      try {
+        await this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: identityKey(anonymousId),
+            // Never another customer's link: first link wins, and it may not be this user's.
+            ConditionExpression: 'userId = :user',
+            ExpressionAttributeValues: { ':user': userId },
+          }),
+        );
+        removed++;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    return removed;
+  }
+
+  async putTombstone(tombstone: ErasureTombstone): Promise<void> {
+    const PK = tombstonePartition(tombstone.customerHash);
+    const { erasedAt } = tombstone;
+    await batchWriteItems(
+      this.doc,
+      this.tableName,
+      [
+        { PutRequest: { Item: { PK, SK: `${ERASED_SK_PREFIX}${erasedAt}`, erasedAt } } },
+        ...[...new Set(tombstone.orderHashes)].map((hash) => ({ PutRequest: { Item: { PK, SK: `${ORDER_SK_PREFIX}${hash}`, erasedAt } } })),
+      ],
+      { operation: 'BatchWriteItem of erasure tombstones', backoff: this.backoff },
+    );
+  }
+
+  async erasedAt(customerHash: string): Promise<string[]> {
+    const times: string[] = [];
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :erased)',
+        ExpressionAttributeValues: { ':pk': tombstonePartition(customerHash), ':erased': ERASED_SK_PREFIX },
+        ProjectionExpression: 'erasedAt',
+      },
+    )) {
+      for (const item of page.Items ?? []) if (typeof item.erasedAt === 'string') times.push(item.erasedAt);
+    }
+    return times.sort();
+  }
+
+  /** Eventually consistent: a tombstone is written long before the replay it guards against. */
+  async hasOrderTombstone(customerHash: string, orderHash: string): Promise<boolean> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: tombstonePartition(customerHash), SK: `${ORDER_SK_PREFIX}${orderHash}` },
+        ProjectionExpression: 'PK',
+      }),
+    );
+    return Item !== undefined;
+  }
+}
+
+function customerItem(item: Record<string, unknown>): CustomerItem {
+  const sortKey = String(item.SK);
+  if (sortKey === PROFILE_SK) return { kind: 'profile', sortKey, ...(typeof item.version === 'number' ? { version: item.version } : {}) };
+  const kind = KIND_BY_PREFIX.find(([prefix]) => sortKey.startsWith(prefix))?.[1] ?? 'other';
+  if (kind !== 'order') return { kind, sortKey };
+  // The order id is the sort key's rest; the `orderId` attribute is the same when present.
+  return { kind, sortKey, orderId: typeof item.orderId === 'string' ? item.orderId : sortKey.slice(ORDER_SK_PREFIX.length) };
+}

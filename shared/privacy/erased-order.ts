@@ -1,0 +1,12 @@
+/**
+ * Exactly once for orders, after an erasure: the `O#` items are gone, so a replayed old order
+ * would be claimed as new. process-events asks this before claiming an order; a hit is a
+ * duplicate. One eventually consistent GetItem of a small key per order (docs/decisions.md
+ * "Privacy" weighs it against a marker on re-created profiles).
+ */
+import { customerHash, orderHash } from './erasure-hashes.js';
+import type { OrderTombstones } from './ports.js';
+
+export function isErasedOrder(tombstones: OrderTombstones, customerId: string, orderId: string): Promise<boolean> {
+  return tombstones.hasOrderTombstone(customerHash(customerId), orderHash(customerId, orderId));
+}
