@@ -5,6 +5,7 @@ import { requireJourneys } from '../journeys/campaign-journeys.js';
 import { systemClock } from '../ports.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
 import { createDocumentClient } from './dynamo-client.js';
+import { DynamoCustomerErasure } from './dynamo-customer-erasure.js';
 import { DynamoIdentityMap } from './dynamo-identity-map.js';
 import { DynamoJourneyStore } from './dynamo-journey-store.js';
 import { DynamoOrderLedger } from './dynamo-order-ledger.js';
@@ -21,6 +22,7 @@ export async function awsProcessDeps(env: NodeJS.ProcessEnv): Promise<ProcessDep
     profiles: new DynamoProfileStore(doc, tableName),
     orders: new DynamoOrderLedger(doc, tableName),
     identity: new DynamoIdentityMap(doc, tableName),
+    tombstones: new DynamoCustomerErasure(doc, tableName),
     settings: { trackedProperties: campaign.settings.trackedProperties },
     segments: campaign.segments,
     clock: systemClock,

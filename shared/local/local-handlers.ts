@@ -2,6 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildIngestHandler } from '../../functions/ingest.js';
 import { buildHandler as buildProcessEventsHandler, type ProcessEventsDeps } from '../../functions/process-events.js';
+import { DynamoCustomerErasure } from '../aws/dynamo-customer-erasure.js';
 import { DynamoJourneyStore } from '../aws/dynamo-journey-store.js';
 import type { SendQueue } from '../channels/send-request.js';
 import type { Campaign } from '../config/campaign.js';
@@ -17,6 +18,7 @@ export function localProcessDeps(runtime: LocalRuntime, campaign: Campaign, cloc
     profiles: runtime.profiles,
     orders: runtime.orders,
     identity: runtime.identity,
+    tombstones: new DynamoCustomerErasure(runtime.doc, runtime.tableName),
     settings: { trackedProperties: campaign.settings.trackedProperties },
     segments: campaign.segments,
     clock,
