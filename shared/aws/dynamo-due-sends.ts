@@ -3,7 +3,7 @@
  * holding the request, in the `due` index under `DEFER#<shard>` sorted by `wakeAt`. Deferring the
  * same message again overwrites it (one wake per message).
  */
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { DeferredSend, DueQueue } from '../channels/ports.js';
 import { sendRequestSchema, type SendRequest } from '../channels/send-request.js';
 import { deferredSendKey, DUE_INDEX, sendIndexShardKey, sendIndexShardKeys } from './table.js';
@@ -22,23 +22,20 @@ export class DynamoDueSends implements DueQueue {
 
   async *due(until: string): AsyncIterable<DeferredSend> {
     for (const shardKey of sendIndexShardKeys('defer')) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: 'duePK = :shard AND wakeAt <= :until',
-            ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      for await (const page of paginateQuery(
+        { client: this.doc },
+        {
+          TableName: this.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'duePK = :shard AND wakeAt <= :until',
+          ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
+        },
+      )) {
         for (const item of page.Items ?? []) {
           const request = sendRequestSchema.safeParse(item.request);
           if (request.success && typeof item.wakeAt === 'string') yield { request: request.data, wakeAt: item.wakeAt };
         }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     }
   }
 

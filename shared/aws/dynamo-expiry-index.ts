@@ -5,7 +5,7 @@
  * needs. GSI reads are eventually consistent: a profile rechecked a moment ago may be listed once
  * more, and its second recheck changes nothing.
  */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { DueExpiry, ExpiryIndex } from '../ports.js';
 import { allShardKeys, EXPIRY_INDEX, PROFILE_SK } from './table.js';
 
@@ -24,24 +24,20 @@ export class DynamoExpiryIndex implements ExpiryIndex {
   async *due(shard: number, until: string, pageSize: number): AsyncIterable<DueExpiry> {
     const shardKey = this.shardKeys[shard];
     if (shardKey === undefined) throw new RangeError(`expiry index: shard must be 0…${this.shardKeys.length - 1}, got ${shard}`);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: EXPIRY_INDEX,
-          KeyConditionExpression: 'expiryPK = :shard AND nextExpiryAt <= :until',
-          ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
-          Limit: pageSize,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of paginateQuery(
+      { client: this.doc, pageSize },
+      {
+        TableName: this.tableName,
+        IndexName: EXPIRY_INDEX,
+        KeyConditionExpression: 'expiryPK = :shard AND nextExpiryAt <= :until',
+        ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
+      },
+    )) {
       for (const item of page.Items ?? []) {
         const due = dueExpiry(item);
         if (due) yield due;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 }
 

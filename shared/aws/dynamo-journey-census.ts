@@ -1,5 +1,5 @@
 /** Counts journey runs (`J#` items) per journey with a scan: the demo's summary, not a hot path. */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 
 export interface JourneyCensus {
   /** Runs started. */
@@ -16,18 +16,16 @@ export interface JourneyCensus {
 
 export async function countJourneyRuns(doc: DynamoDBDocumentClient, tableName: string): Promise<Record<string, JourneyCensus>> {
   const byJourney: Record<string, JourneyCensus> = {};
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(SK, :run)',
-        ProjectionExpression: 'journeyId, #status, variant, holdout',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':run': 'J#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  for await (const page of paginateScan(
+    { client: doc },
+    {
+      TableName: tableName,
+      FilterExpression: 'begins_with(SK, :run)',
+      ProjectionExpression: 'journeyId, #status, variant, holdout',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':run': 'J#' },
+    },
+  )) {
     for (const item of page.Items ?? []) {
       const census = (byJourney[String(item.journeyId)] ??= { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 });
       census.entered++;
@@ -36,7 +34,6 @@ export async function countJourneyRuns(doc: DynamoDBDocumentClient, tableName: s
       if (item.holdout === true) census.holdout++;
       if (typeof item.variant === 'string') census.variants[item.variant] = (census.variants[item.variant] ?? 0) + 1;
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return byJourney;
 }

@@ -5,7 +5,7 @@
  * `duePK` and leaves the index. Writes are conditional on `version`, so a redelivered message
  * cannot write a run twice.
  */
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { DueRun, DueRunIndex, JourneyStore } from '../journeys/journey-store.js';
 import { journeyRunSchema, type JourneyRun } from '../journeys/run.js';
 import { capacityUnits } from './capacity.js';
@@ -31,20 +31,17 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
 
   async listRuns(customerId: string): Promise<JourneyRun[]> {
     const runs: JourneyRun[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': customerPartition(customerId), ':prefix': JOURNEY_SK_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': customerPartition(customerId), ':prefix': JOURNEY_SK_PREFIX },
+        ConsistentRead: true,
+      },
+    )) {
       for (const item of page.Items ?? []) runs.push(runFromItem(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return runs;
   }
 
@@ -72,24 +69,20 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
   async *due(shard: number, until: string, pageSize: number): AsyncIterable<DueRun> {
     const shardKey = this.shardKeys[shard];
     if (shardKey === undefined) throw new RangeError(`due index: shard must be 0…${this.shardKeys.length - 1}, got ${shard}`);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: DUE_INDEX,
-          KeyConditionExpression: 'duePK = :shard AND wakeAt <= :until',
-          ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
-          Limit: pageSize,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of paginateQuery(
+      { client: this.doc, pageSize },
+      {
+        TableName: this.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'duePK = :shard AND wakeAt <= :until',
+        ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
+      },
+    )) {
       for (const item of page.Items ?? []) {
         const due = dueRun(item);
         if (due) yield due;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 }
 

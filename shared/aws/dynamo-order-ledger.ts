@@ -7,10 +7,10 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
+  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import type { OrderLedger, OrderRecord, WriteReceipt } from '../ports.js';
 import { capacityUnits } from './capacity.js';
@@ -118,20 +118,17 @@ export class DynamoOrderLedger implements OrderLedger {
 
   async listOrders(customerId: string): Promise<OrderRecord[]> {
     const orders: OrderRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': customerPartition(customerId), ':prefix': ORDER_SK_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': customerPartition(customerId), ':prefix': ORDER_SK_PREFIX },
+        ConsistentRead: true,
+      },
+    )) {
       for (const item of page.Items ?? []) orders.push(withoutStorageAttributes(item) as unknown as OrderRecord);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return orders;
   }
 

@@ -2,31 +2,28 @@
  * Reads the products of every `O#` order item of one parallel-scan segment (the nightly
  * refresh's co-purchase counts). Only the attributes the recommender needs are projected.
  */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { PurchasedOrder } from '../analytics/recommendations.js';
 import type { ScanSegment } from './dynamo-profile-scan.js';
 import { ORDER_SK_PREFIX } from './table.js';
 
 export async function* scanOrderProducts(doc: DynamoDBDocumentClient, tableName: string, slice?: ScanSegment): AsyncGenerator<PurchasedOrder> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(SK, :order)',
-        ProjectionExpression: 'customerId, #at, products',
-        ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':order': ORDER_SK_PREFIX },
-        ExclusiveStartKey: startKey,
-        ...(slice ? { Segment: slice.segment, TotalSegments: slice.totalSegments } : {}),
-      }),
-    );
+  for await (const page of paginateScan(
+    { client: doc },
+    {
+      TableName: tableName,
+      FilterExpression: 'begins_with(SK, :order)',
+      ProjectionExpression: 'customerId, #at, products',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':order': ORDER_SK_PREFIX },
+      ...(slice ? { Segment: slice.segment, TotalSegments: slice.totalSegments } : {}),
+    },
+  )) {
     for (const item of page.Items ?? []) {
       const order = purchasedOrder(item);
       if (order) yield order;
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
 }
 
 /** Items written by the order ledger always have these; anything else is skipped, not fatal. */

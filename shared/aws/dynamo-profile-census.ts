@@ -1,5 +1,5 @@
 /** Counts profiles by kind with a scan (local data sets and operator reports; not on a hot path). */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 
 export interface ProfileCounts {
   /** Known customers (a userId). */
@@ -14,18 +14,16 @@ export interface ProfileCounts {
 
 export async function countProfiles(doc: DynamoDBDocumentClient, tableName: string): Promise<ProfileCounts> {
   const counts: ProfileCounts = { known: 0, anonymous: 0, merged: 0, segments: {} };
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'SK = :profile',
-        ProjectionExpression: 'PK, mergedInto, #segments',
-        ExpressionAttributeNames: { '#segments': 'segments' },
-        ExpressionAttributeValues: { ':profile': 'PROFILE' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  for await (const page of paginateScan(
+    { client: doc },
+    {
+      TableName: tableName,
+      FilterExpression: 'SK = :profile',
+      ProjectionExpression: 'PK, mergedInto, #segments',
+      ExpressionAttributeNames: { '#segments': 'segments' },
+      ExpressionAttributeValues: { ':profile': 'PROFILE' },
+    },
+  )) {
     for (const item of page.Items ?? []) {
       if (item.mergedInto) {
         counts.merged++;
@@ -35,7 +33,6 @@ export async function countProfiles(doc: DynamoDBDocumentClient, tableName: stri
       else counts.known++;
       for (const segment of Object.keys((item.segments ?? {}) as object)) counts.segments[segment] = (counts.segments[segment] ?? 0) + 1;
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return counts;
 }

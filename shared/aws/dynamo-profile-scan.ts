@@ -3,7 +3,7 @@
  * `segment size`, and, one parallel-scan segment per invocation, the nightly refresh (and later
  * scheduled journeys' audiences). Never on a hot path.
  */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Profile } from '../profiles/schema.js';
 import { CorruptProfileError, profileFromItem } from './dynamo-profile-store.js';
 import { PROFILE_SK } from './table.js';
@@ -24,17 +24,15 @@ export interface ScanSegment {
 export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string, slice?: ScanSegment): ScannedProfiles {
   let invalid = 0;
   async function* pages(): AsyncGenerator<Profile> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new ScanCommand({
-          TableName: tableName,
-          FilterExpression: 'SK = :profile AND attribute_not_exists(mergedInto)',
-          ExpressionAttributeValues: { ':profile': PROFILE_SK },
-          ExclusiveStartKey: startKey,
-          ...(slice ? { Segment: slice.segment, TotalSegments: slice.totalSegments } : {}),
-        }),
-      );
+    for await (const page of paginateScan(
+      { client: doc },
+      {
+        TableName: tableName,
+        FilterExpression: 'SK = :profile AND attribute_not_exists(mergedInto)',
+        ExpressionAttributeValues: { ':profile': PROFILE_SK },
+        ...(slice ? { Segment: slice.segment, TotalSegments: slice.totalSegments } : {}),
+      },
+    )) {
       for (const item of page.Items ?? []) {
         // The same reader as the store: it fills in the attributes stored only when not empty.
         try {
@@ -44,8 +42,7 @@ export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string, sli
           invalid++;
         }
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
   return { profiles: pages(), invalid: () => invalid };
 }

@@ -5,7 +5,7 @@
  * `CLAIM#<shard>` (sorted by claim time) until it is settled, so the reconciler finds claims a
  * crash left behind with a Query instead of a table scan.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { LedgerClaim, LedgerEntry, SendLedger } from '../channels/ports.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { DUE_INDEX, ledgerKey, sendIndexShardKey, sendIndexShardKeys, withoutStorageAttributes } from './table.js';
@@ -78,23 +78,20 @@ export class DynamoSendLedger implements SendLedger {
 
   async *staleClaims(claimedBefore: string): AsyncIterable<LedgerEntry> {
     for (const shardKey of sendIndexShardKeys('claim')) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: 'duePK = :shard AND wakeAt <= :before',
-            ExpressionAttributeValues: { ':shard': shardKey, ':before': claimedBefore },
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      for await (const page of paginateQuery(
+        { client: this.doc },
+        {
+          TableName: this.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'duePK = :shard AND wakeAt <= :before',
+          ExpressionAttributeValues: { ':shard': shardKey, ':before': claimedBefore },
+        },
+      )) {
         for (const item of page.Items ?? []) {
           // The index is eventually consistent: an item settled a moment ago may still be listed.
           if (item.status === 'claimed') yield withoutStorageAttributes(item) as unknown as LedgerEntry;
         }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     }
   }
 }
