@@ -1,16 +1,16 @@
 /**
  * `sadakat import pinpoint`: converts an Amazon Pinpoint export (journeys, segments, templates)
  * into a campaign folder with migration-report.md, and endpoints into profiles: counted on a dry
- * run, written to the local profile store with --load.
+ * run, written with --load to the local data folder or, with --table, to the deployed table.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { convertExport, PinpointInputError } from '../../shared/migration/pinpoint/convert-export.js';
 import { endpointsToProfiles, parseEndpoints } from '../../shared/migration/pinpoint/endpoints-to-profiles.js';
-import { systemClock } from '../../shared/ports.js';
+import { systemClock, type ProfileStore } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
-import { engineChoice } from '../options.js';
+import { engineChoice, positiveInteger } from '../options.js';
 import { progressBar } from '../progress.js';
 
 interface PinpointOptions {
@@ -20,6 +20,9 @@ interface PinpointOptions {
   endpoints?: string;
   out: string;
   load?: boolean;
+  table?: string;
+  region?: string;
+  concurrency: number;
   dataDir: string;
   engine: 'auto';
 }
@@ -34,11 +37,15 @@ export function registerImportPinpoint(importCommand: Command): void {
     .option('--endpoints <file>', 'endpoint export job output (newline-delimited JSON)')
     .option('--out <dir>', 'campaign folder to write', 'campaign')
     .option('--load', 'write the endpoints as profiles (default: count them only)')
+    .option('--table <name>', 'with --load: the deployed DynamoDB table (AWS credentials from the environment) instead of the data folder')
+    .option('--region <region>', 'AWS region of --table (default: from the environment)')
+    .option('--concurrency <n>', 'profiles written at the same time', positiveInteger, 16)
     .option('--data-dir <dir>', 'data folder for --load', DEFAULT_DATA_DIR)
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .action(async (options: PinpointOptions) => {
       if (!options.journeys && !options.segments && !options.templates && !options.endpoints)
         throw new UserError('import pinpoint: give at least one of --journeys, --segments, --templates, --endpoints');
+      if ((options.load || options.table) && !options.endpoints) throw new UserError('--load and --table write endpoints as profiles: give --endpoints too');
       if (options.journeys || options.segments || options.templates) {
         const summary = await convertExport({ ...options }).catch((error: unknown) => {
           throw error instanceof PinpointInputError ? new UserError(error.message) : error;
@@ -62,20 +69,50 @@ async function importEndpoints(file: string, options: PinpointOptions): Promise<
   for (const line of rejected) process.stderr.write(`${file}:${line.line}: skipped: ${line.reason}\n`);
   const channels = Object.entries(counts.byChannel).map(([channel, count]) => `${channel} ${count}`).join(', ');
   process.stdout.write(`${counts.endpoints} endpoints (${channels}) → ${counts.profiles} profiles; ${counts.optedOut} opted out, ${counts.inactive} inactive, ${rejected.length} lines skipped\n`);
+  const target = options.table ? `table ${options.table}${options.region ? ` (${options.region})` : ''}` : options.dataDir;
   if (!options.load) {
-    process.stdout.write('dry run: add --load to write the profiles\n');
+    process.stdout.write(`dry run: add --load to write ${counts.profiles} profiles to ${target}\n`);
     return;
   }
-  const { startLocalRuntime } = await import('../../shared/local/runtime.js');
   const { loadProfiles } = await import('../../shared/migration/pinpoint/load-profiles.js');
-  const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
+  const store = await openProfileStore(options);
   const bar = progressBar('profiles');
   try {
-    const summary = await loadProfiles(runtime.profiles, profiles, { concurrency: 16, onProgress: (done, total) => bar.update(done, total) });
+    const summary = await loadProfiles(store.profiles, profiles, { concurrency: options.concurrency, onProgress: (done, total) => bar.update(done, total) });
     bar.stop();
-    process.stdout.write(`loaded into ${options.dataDir}: ${summary.created} new profiles, ${summary.updated} existing profiles filled in\n`);
+    process.stdout.write(`loaded into ${target}: ${summary.created} new profiles, ${summary.updated} existing profiles filled in, ${summary.unchanged} unchanged\n`);
+  } catch (error) {
+    throw awsAccessError(error, options) ?? error;
   } finally {
     bar.stop();
-    await runtime.stop();
+    await store.close();
   }
 }
+
+/** The deployed table's profile store with --table, else the local data folder's. */
+async function openProfileStore(options: PinpointOptions): Promise<{ profiles: ProfileStore; close(): Promise<void> }> {
+  if (options.table) {
+    const { createDocumentClient } = await import('../../shared/aws/dynamo-client.js');
+    const { DynamoProfileStore } = await import('../../shared/aws/dynamo-profile-store.js');
+    const doc = createDocumentClient(options.region ? { region: options.region } : {});
+    return { profiles: new DynamoProfileStore(doc, options.table), close: async () => doc.destroy() };
+  }
+  const { startLocalRuntime } = await import('../../shared/local/runtime.js');
+  const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
+  return { profiles: runtime.profiles, close: () => runtime.stop() };
+}
+
+/** Missing credentials, region, table or permission: say which and what to do, not a stack trace. */
+function awsAccessError(error: unknown, options: PinpointOptions): UserError | undefined {
+  if (!options.table || !(error instanceof Error)) return undefined;
+  const hint: Record<string, string> = {
+    ResourceNotFoundException: `--table: no table ${options.table} in this account and region (check --region)`,
+    AccessDeniedException: `--table: access denied; the import needs dynamodb:BatchGetItem, GetItem and UpdateItem on ${options.table} (docs/pinpoint.md)`,
+    CredentialsProviderError: '--table: no AWS credentials found (set AWS_PROFILE or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables)',
+    UnrecognizedClientException: '--table: the AWS credentials were rejected (expired or wrong account)',
+  };
+  if (hint[error.name]) return new UserError(hint[error.name] as string);
+  if (/region is missing/i.test(error.message)) return new UserError('--region: no AWS region configured (pass --region or set AWS_REGION)');
+  return undefined;
+}
+

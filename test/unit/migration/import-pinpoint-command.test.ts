@@ -40,6 +40,20 @@ describe('sadakat import pinpoint', () => {
     expect(stdout).toContain('dry run');
   });
 
+  it('names the AWS table on a dry run with --table, without calling AWS', async () => {
+    const file = join(dir, 'endpoints.ndjson');
+    await writeFile(file, '{"Id":"e1","ChannelType":"EMAIL","Address":"a@example.com","User":{"UserId":"u1"}}\n');
+    const { stdout, error } = await sadakat('import', 'pinpoint', '--endpoints', file, '--table', 'sadakat-prod', '--region', 'eu-west-1');
+    expect(error).toBeUndefined();
+    expect(stdout).toContain('dry run: add --load to write 1 profiles to table sadakat-prod (eu-west-1)');
+  });
+
+  it('refuses --load without --endpoints', async () => {
+    const { error } = await sadakat('import', 'pinpoint', '--journeys', dir, '--load');
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe('--load and --table write endpoints as profiles: give --endpoints too');
+  });
+
   it('names the file when a template document is not a template', async () => {
     const file = join(dir, 'odd.json');
     await writeFile(file, JSON.stringify({ TemplateName: 'x', TemplateType: 'VOICE' }));
