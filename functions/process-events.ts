@@ -16,7 +16,7 @@ import { BatchProfileCache } from '../shared/profiles/batch-profile-cache.js';
 export interface ProcessEventsDeps extends ProcessDeps {
   logger?: Logger;
   /** Observes each message's outcome (metrics; the local demo's WCU summary). */
-  onOutcome?: (outcome: ProcessOutcome & { kind: string; eventName?: string }) => void;
+  onOutcome?: (outcome: ProcessOutcome & { kind: string; eventName?: string; eventMessageId?: string }) => void;
 }
 
 /** A message that can never be processed; it reaches the DLQ after maxReceiveCount with this reason. */
@@ -35,7 +35,7 @@ export function buildHandler(deps: ProcessEventsDeps) {
     deps.onOutcome?.({
       ...outcome,
       kind: message.kind,
-      ...(message.kind === 'event' ? { eventName: message.event.type === 'track' ? (message.event.event ?? 'track') : message.event.type } : {}),
+      ...(message.kind === 'event' ? { eventName: message.event.type === 'track' ? (message.event.event ?? 'track') : message.event.type, eventMessageId: message.event.messageId } : {}),
     });
   };
 

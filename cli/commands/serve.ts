@@ -1,31 +1,49 @@
-/** `sadakat serve`: a local ingest endpoint with processing, on the embedded runtime. */
+/** `sadakat serve`: a local ingest endpoint with processing, journeys and sends, on the embedded runtime. */
 import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { loadCampaign } from '../../shared/config/campaign.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
-import { systemClock } from '../../shared/ports.js';
-import { engineChoice, positiveInteger } from '../options.js';
+import type { EngineChoice } from '../../shared/local/data-dir.js';
+import { UserError } from '../errors.js';
+import { engineChoice, nonNegativeInteger } from '../options.js';
+
+interface ServeCommandOptions {
+  port: number;
+  dataDir: string;
+  writeKey?: string;
+  engine: EngineChoice;
+  campaign: string;
+  journeys: boolean;
+  trace?: string;
+}
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('accept Segment-compatible events on a local HTTP port and process them into profiles')
-    .option('--port <port>', 'port to listen on (loopback only)', positiveInteger, 8787)
+    .description('accept Segment-compatible events on a local HTTP port; process them into profiles, run journeys and decide sends')
+    .option('--port <port>', 'port to listen on (loopback only; 0 picks a free one)', nonNegativeInteger, 8787)
     .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
     .option('--write-key <key>', 'accepted write key (default: $SADAKAT_WRITE_KEY, else a generated one)')
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .option('--campaign <dir>', 'campaign folder', 'campaign')
-    .action(async (options: { port: number; dataDir: string; writeKey?: string; engine: 'auto'; campaign: string }) => {
-      const campaign = await loadCampaign(options.campaign);
-      const { startLocalRuntime } = await import('../../shared/local/runtime.js');
-      const { buildLocalHandlers } = await import('../../shared/local/local-handlers.js');
-      const { startIngestServer } = await import('../../shared/local/ingest-server.js');
+    .option('--no-journeys', 'keep profiles only: no journeys, no sends')
+    .option('--trace <file>', 'append one JSON line per processed event: messageId and when it arrived, reached its profile and got its send decision')
+    .action(async (options: ServeCommandOptions) => {
+      const { startServe } = await import('../../shared/local/serve-runtime.js');
       const writeKey = options.writeKey ?? process.env.SADAKAT_WRITE_KEY ?? `wk_${randomBytes(18).toString('base64url')}`;
-      const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
-      const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock: systemClock, writeKeys: [writeKey], logLevel: 'WARN' });
-      const server = await startIngestServer({ ingest, processEvents, queue: runtime.eventsQueue, clock: systemClock }, options.port);
+      const trace = options.trace ? await openTrace(options.trace) : undefined;
+      const serve = await startServe({
+        dataDir: options.dataDir,
+        engine: options.engine,
+        campaignDir: options.campaign,
+        writeKey,
+        port: options.port,
+        journeys: options.journeys,
+        ...(trace ? { trace: (line: object) => trace.write(`${JSON.stringify(line)}\n`) } : {}),
+      });
 
-      process.stdout.write(`sadakat serve: http://127.0.0.1:${server.port}/v1/batch (engine ${runtime.engine.engine}, data ${options.dataDir})\n`);
+      const pipeline = serve.journeys > 0 ? `, ${serve.journeys} journeys` : ', journeys off';
+      process.stdout.write(`sadakat serve: http://127.0.0.1:${serve.port}/v1/batch (engine ${serve.engine}, data ${options.dataDir}${pipeline})\n`);
       if (!options.writeKey && !process.env.SADAKAT_WRITE_KEY) {
         // Shown once, to the operator who started the server; it is never logged afterwards.
         process.stdout.write(`write key for this session: ${writeKey}\n`);
@@ -36,9 +54,9 @@ export function registerServe(program: Command): void {
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
           process.stdout.write('sadakat serve: draining…\n');
-          void server
+          void serve
             .close()
-            .then(() => runtime.stop())
+            .then(() => (trace ? new Promise<void>((done) => trace.end(() => done())) : undefined))
             .then(() => {
               process.stdout.write('sadakat serve: stopped cleanly\n');
               resolve();
@@ -48,4 +66,13 @@ export function registerServe(program: Command): void {
         process.on('SIGINT', stop);
       });
     });
+}
+
+/** The trace file is appended to, so several runs can share it; it must be writable before serve starts. */
+function openTrace(path: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createWriteStream(path, { flags: 'a' });
+    stream.once('open', () => resolve(stream));
+    stream.once('error', (error) => reject(new UserError(`--trace ${path}: ${error.message}`)));
+  });
 }

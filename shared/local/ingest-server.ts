@@ -1,27 +1,36 @@
 /**
  * `sadakat serve`: the real ingest and process-events handlers behind a local HTTP server, so a
  * storefront or an unchanged Segment/RudderStack library can post events here. Processing runs
- * continuously in the background; `close()` stops accepting, drains the queue and returns.
+ * continuously in the background — a drain starts as soon as a request is accepted — and
+ * `close()` stops accepting, drains every queue and returns.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { Clock } from '../ports.js';
 import { apiGatewayEvent, structuredResult } from './api-gateway-event.js';
+import { preciseNow } from './event-trace.js';
 import { localLambdaContext } from './lambda-context.js';
-import { drainQueue } from './queue-driver.js';
 import type { LocalFifoQueue } from './fifo-queue.js';
+import type { SqsHandler } from './queue-driver.js';
+import { QueuePump, settleAll } from './queue-pump.js';
 
 /** Bodies past this are refused without reading further (ingest's own limit is 500 KB). */
 const MAX_BODY_BYTES = 512 * 1024 + 1;
 
 export interface IngestServerDeps {
   ingest: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
-  processEvents: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  processEvents: SqsHandler;
   queue: LocalFifoQueue;
   clock: Clock;
-  /** How often the background loop looks for queued messages. */
+  /** How often the background loop looks for queued messages nobody kicked about. */
   pollMs?: number;
+  /** Invocations of process-events in flight at once. */
+  concurrency?: number;
+  /** Other queues consumed beside events (sends); close settles them together. */
+  consumers?: readonly QueuePump[];
+  /** The messageIds in each request that was read, with its arrival time (`serve --trace`). */
+  onReceived?: (messageIds: readonly string[], at: number) => void;
 }
 
 export interface RunningIngestServer {
@@ -30,43 +39,70 @@ export interface RunningIngestServer {
 }
 
 export async function startIngestServer(deps: IngestServerDeps, port: number, host = '127.0.0.1'): Promise<RunningIngestServer> {
-  let draining: Promise<unknown> = Promise.resolve();
-  const drain = (): Promise<unknown> => {
-    draining = draining.then(() => drainQueue(deps.queue, deps.processEvents, { concurrency: 8, clock: deps.clock }));
-    return draining;
-  };
-  const poll = setInterval(() => void drain(), deps.pollMs ?? 200);
+  const events = new QueuePump(deps.queue, deps.processEvents, { concurrency: deps.concurrency ?? 8, clock: deps.clock, ...(deps.pollMs ? { pollMs: deps.pollMs } : {}) });
+  const pumps = [events, ...(deps.consumers ?? [])];
 
   const server = createServer((request, response) => {
-    void handle(deps, request, response).catch((error: unknown) => {
-      // Never echo internals to the client; the stack stays in the operator's terminal.
-      process.stderr.write(`serve: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (!response.headersSent) respond(response, 500, { error: 'internal error' });
-    });
+    void handle(deps, request, response)
+      .then((accepted) => {
+        if (accepted) events.kick();
+      })
+      .catch((error: unknown) => {
+        // Never echo internals to the client; the stack stays in the operator's terminal.
+        process.stderr.write(`serve: ${error instanceof Error ? error.message : String(error)}\n`);
+        if (!response.headersSent) respond(response, 500, { error: 'internal error' });
+      });
   });
   await listen(server, port, host);
 
   return {
     port: (server.address() as AddressInfo).port,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      clearInterval(poll);
-      await drain();
+      // Keep-alive clients would hold close() open; idle sockets go now, busy ones after their answer.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      for (const pump of pumps) pump.stopPolling();
+      await settleAll(pumps);
     },
   };
 }
 
-async function handle(deps: IngestServerDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** Answers one request; true when events were accepted (so processing should start). */
+async function handle(deps: IngestServerDeps, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+  const arrivedAt = preciseNow();
   const body = await readBody(request);
-  if (body === undefined) return respond(response, 413, { error: 'body larger than 500 KB' });
+  if (body === undefined) {
+    respond(response, 413, { error: 'body larger than 500 KB' });
+    return false;
+  }
+  if (deps.onReceived) deps.onReceived(messageIdsIn(body), arrivedAt);
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
   const result = structuredResult(
     await deps.ingest(apiGatewayEvent({ method: request.method ?? 'GET', path, headers, body, sourceIp: request.socket.remoteAddress, at: deps.clock.now() }), localLambdaContext('ingest')),
   );
-  response.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...stringHeaders(result.headers) });
+  const status = result.statusCode ?? 200;
+  response.writeHead(status, { 'content-type': 'application/json', ...stringHeaders(result.headers) });
   response.end(result.body ?? '');
+  return status === 200;
+}
+
+/** The client's messageIds in a Segment body (a batch or a single call); none if it does not parse. */
+function messageIdsIn(body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const calls: unknown[] = isRecord(parsed) && Array.isArray(parsed.batch) ? parsed.batch : [parsed];
+  return calls.flatMap((call) => (isRecord(call) && typeof call.messageId === 'string' ? [call.messageId] : []));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 function readBody(request: IncomingMessage): Promise<string | undefined> {

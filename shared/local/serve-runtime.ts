@@ -1,0 +1,145 @@
+/**
+ * What `sadakat serve` runs on the embedded runtime, on the real clock: the ingest server and
+ * process-events, and — unless journeys are off — journeys and sends as in AWS: process-events
+ * starts and advances journey runs, the send handler decides every queued send (to the local SES
+ * endpoint and the SNS outbox), and once a minute journey-tick, deferred-send release and the
+ * segment expiry pass run as EventBridge Scheduler runs them. `close()` stops accepting and drains
+ * every queue before the engine stops.
+ */
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { buildHandler as buildJourneyTickHandler } from '../../functions/journey-tick.js';
+import { DynamoJourneyStore } from '../aws/dynamo-journey-store.js';
+import { loadTemplates } from '../channels/render.js';
+import type { SendQueue, SendRequest } from '../channels/send-request.js';
+import { loadCampaign } from '../config/campaign.js';
+import { requireJourneys } from '../journeys/campaign-journeys.js';
+import { systemClock } from '../ports.js';
+import type { EngineChoice } from './data-dir.js';
+import { EventTrace, type TraceLine } from './event-trace.js';
+import { runExpiryPass } from './expiry-scheduler.js';
+import { startIngestServer } from './ingest-server.js';
+import { localLambdaContext } from './lambda-context.js';
+import { buildLocalHandlers } from './local-handlers.js';
+import { startLocalSending, type LocalSending } from './local-sending.js';
+import { QueuePump } from './queue-pump.js';
+import { startLocalRuntime } from './runtime.js';
+
+/** EventBridge Scheduler runs journey-tick every minute in AWS. */
+const SCHEDULER_EVERY_MS = 60_000;
+
+export interface ServeOptions {
+  dataDir: string;
+  engine: EngineChoice;
+  campaignDir: string;
+  writeKey: string;
+  port: number;
+  /** Run journeys and sends (default true); without them serve only keeps profiles. */
+  journeys?: boolean;
+  /** Receives one line per processed event (`serve --trace`). */
+  trace?: (line: TraceLine) => void;
+}
+
+export interface RunningServe {
+  port: number;
+  engine: string;
+  journeys: number;
+  close(): Promise<void>;
+}
+
+export async function startServe(options: ServeOptions): Promise<RunningServe> {
+  const clock = systemClock;
+  const campaign = await loadCampaign(options.campaignDir);
+  const journeys = options.journeys === false ? undefined : await requireJourneys(options.campaignDir, campaign.settings, campaign.segments);
+  const trace = options.trace ? new EventTrace(options.trace) : undefined;
+  const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock });
+  let sending: LocalSending | undefined;
+  try {
+    let sendsPump: QueuePump | undefined;
+    let sends: SendQueue | undefined;
+    if (journeys) {
+      sending = await startLocalSending(runtime, {
+        clock,
+        settings: campaign.settings,
+        templates: await loadTemplates(join(options.campaignDir, 'templates')),
+        unsubscribeBaseUrl: `http://127.0.0.1:${options.port}`,
+        logLevel: 'WARN',
+        ...(trace ? { onResult: (request: SendRequest, result: Parameters<EventTrace['decided']>[1]) => trace.decided(request, result) } : {}),
+      });
+      const pump = new QueuePump(sending.sendsQueue, sending.send, { concurrency: 4, clock, functionName: 'send' });
+      const queue = trace ? trace.sendQueue(sending.sends) : sending.sends;
+      sends = {
+        async enqueue(requests) {
+          await queue.enqueue(requests);
+          pump.kick();
+        },
+      };
+      sendsPump = pump;
+    }
+    const { ingest, processEvents } = buildLocalHandlers(runtime, {
+      campaign,
+      clock,
+      writeKeys: [options.writeKey],
+      logLevel: 'WARN',
+      ...(journeys && sends ? { journeys, sends } : {}),
+      ...(trace ? { onOutcome: (outcome: { customerId: string; eventMessageId?: string }) => trace.processed(outcome) } : {}),
+    });
+    const server = await startIngestServer(
+      {
+        ingest,
+        processEvents,
+        queue: runtime.eventsQueue,
+        clock,
+        ...(sendsPump ? { consumers: [sendsPump] } : {}),
+        ...(trace ? { onReceived: (messageIds: readonly string[], at: number) => trace.received(messageIds, at) } : {}),
+      },
+      options.port,
+    );
+    const scheduler = sending ? startScheduler(runtime, sending) : undefined;
+
+    const started = sending;
+    return {
+      port: server.port,
+      engine: runtime.engine.engine,
+      journeys: journeys?.length ?? 0,
+      async close() {
+        await scheduler?.stop();
+        await server.close();
+        await started?.stop();
+        await runtime.stop();
+      },
+    };
+  } catch (error) {
+    await sending?.stop();
+    await runtime.stop();
+    throw error;
+  }
+}
+
+/** journey-tick, deferred releases and the expiry pass once a minute; their messages are polled up by the pumps. */
+function startScheduler(runtime: Awaited<ReturnType<typeof startLocalRuntime>>, sending: LocalSending): { stop(): Promise<void> } {
+  const journeyTick = buildJourneyTickHandler({
+    index: new DynamoJourneyStore(runtime.doc, runtime.tableName),
+    queue: runtime.eventsQueue,
+    clock: systemClock,
+    logger: new Logger({ serviceName: 'journey-tick', logLevel: 'WARN' }),
+  });
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running
+      .then(async () => {
+        await sending.releaseDeferred();
+        await journeyTick({}, localLambdaContext('journey-tick'));
+        await runExpiryPass(runtime, systemClock);
+      })
+      .catch((error: unknown) => {
+        process.stderr.write(`serve: scheduled pass failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
+  }, SCHEDULER_EVERY_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
