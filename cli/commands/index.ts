@@ -4,6 +4,7 @@ import { registerClv } from './clv.js';
 import { registerRfm } from './rfm.js';
 import { registerRefresh } from './refresh.js';
 import { registerDemo } from './demo.js';
+import { registerForget } from './forget.js';
 import { registerImport } from './import.js';
 import { registerProfile } from './profile.js';
 import { registerPreview } from './preview.js';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerServe(program);
   registerProfile(program);
+  registerForget(program);
   registerImport(program);
   registerValidate(program);
   registerSchema(program);
