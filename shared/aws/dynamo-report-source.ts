@@ -1,26 +1,34 @@
 /**
  * What `sadakat report` needs from the single table, read with one parallel-free Scan (local
  * data folders and operator reports; not a hot path): profiles' experiment assignments and
- * consent, journey runs (`J#`), orders (`O#`) and the message-stats counters (`STATS#MSG#`).
+ * consent, journey runs (`J#`), orders (`O#`), refunds (`R#`), the send ledger (`M#`, with the
+ * engagement times ses-feedback marks on it) and the message-stats counters (`STATS#MSG#`).
  * Only the attributes the report uses are projected.
  */
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ReportData, ReportProfile, ReportRun } from '../measurement/report.js';
+import type { LedgerStatus } from '../channels/ports.js';
+import type { Channel } from '../channels/send-request.js';
+import { FUNNEL_ENGAGEMENTS } from '../measurement/customer-funnel.js';
+import type { ReportData, ReportMessage, ReportOrder, ReportProfile, ReportRefund, ReportRun } from '../measurement/report.js';
+import { engagementAttribute } from './dynamo-engagement-marks.js';
+import { REFUND_SK_PREFIX } from './dynamo-refund-ledger.js';
 
 const STATS_PREFIX = 'STATS#MSG#';
 
 export async function readReportData(doc: DynamoDBDocumentClient, tableName: string): Promise<ReportData> {
   const profiles: ReportProfile[] = [];
   const runs: ReportRun[] = [];
-  const orders: { customerId: string; at: string; amount: number }[] = [];
+  const orders: ReportOrder[] = [];
+  const refunds: ReportRefund[] = [];
+  const messages: ReportMessage[] = [];
   const messageStats: { journeyId: string; variant: string | undefined; metric: string; count: number }[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
       new ScanCommand({
         TableName: tableName,
-        ProjectionExpression: 'PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, #at, amount, #count',
-        ExpressionAttributeNames: { '#at': 'at', '#count': 'count' },
+        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
+        ExpressionAttributeNames: { '#at': 'at', '#count': 'count', '#status': 'status', '#channel': 'channel', '#variant': 'variant' },
         ExclusiveStartKey: startKey,
       }),
     );
@@ -50,7 +58,11 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           ...(typeof item.convertedAt === 'string' ? { convertedAt: item.convertedAt } : {}),
         });
       } else if (sk.startsWith('O#') && typeof item.at === 'string') {
-        orders.push({ customerId: String(item.customerId), at: item.at, amount: Number(item.amount ?? 0) });
+        orders.push({ customerId: String(item.customerId), orderId: typeof item.orderId === 'string' ? item.orderId : sk.slice(2), at: item.at, amount: Number(item.amount ?? 0) });
+      } else if (sk.startsWith(REFUND_SK_PREFIX) && typeof item.orderId === 'string' && typeof item.at === 'string') {
+        refunds.push({ orderId: item.orderId, at: item.at, ...(item.amount === undefined ? {} : { amount: Number(item.amount) }) });
+      } else if (sk.startsWith('M#') && typeof item.journeyId === 'string' && typeof item.claimedAt === 'string') {
+        messages.push(messageOf(pk.slice(2), item));
       }
     }
     startKey = page.LastEvaluatedKey;
@@ -58,5 +70,25 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
   // Scan order depends on the engine's hashing; sorted, the same data gives the same report.
   runs.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt) || a.customerId.localeCompare(b.customerId));
   profiles.sort((a, b) => a.id.localeCompare(b.id));
-  return { profiles, runs, orders, messageStats };
+  messages.sort((a, b) => a.claimedAt.localeCompare(b.claimedAt) || a.customerId.localeCompare(b.customerId));
+  return { profiles, runs, orders, refunds, messages, messageStats };
+}
+
+const ENGAGEMENT_ATTRIBUTES = FUNNEL_ENGAGEMENTS.map(engagementAttribute);
+
+function messageOf(customerId: string, item: Record<string, unknown>): ReportMessage {
+  const engaged: ReportMessage['engaged'] = {};
+  for (const engagement of FUNNEL_ENGAGEMENTS) {
+    const at = item[engagementAttribute(engagement)];
+    if (typeof at === 'string') engaged[engagement] = at;
+  }
+  return {
+    customerId,
+    journeyId: String(item.journeyId),
+    ...(typeof item.variant === 'string' ? { variant: item.variant } : {}),
+    channel: String(item.channel) as Channel,
+    status: String(item.status) as LedgerStatus,
+    claimedAt: String(item.claimedAt),
+    engaged,
+  };
 }

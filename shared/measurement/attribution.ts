@@ -12,8 +12,10 @@
  *   sum of ALL of the customer's goal events in the window (two orders within 7 days: one
  *   conversion, both orders' revenue), because revenue per assigned customer is what a
  *   discount moves.
- * - Revenue is gross: refunds are not subtracted. The table keeps no per-order refund record,
- *   and a refund arriving weeks later would silently rewrite a report already acted on.
+ * - Revenue is net of refunds: a goal event carries what has been refunded of its order so far
+ *   (report.ts joins `Order Refunded` by order id, whenever the refund came — decision 24), capped
+ *   at the order's amount. The conversion stands (the goal event happened); gross and refunded
+ *   amounts are kept beside the net so the subtraction is visible.
  */
 
 export interface Assignment {
@@ -29,15 +31,21 @@ export interface GoalEvent {
   at: string;
   /** Revenue carried by the event (0 when the goal has none). */
   revenue: number;
+  /** How much of that revenue was refunded (an order's `Order Refunded` events); 0 when absent. */
+  refunded?: number;
 }
 
 export interface ArmAttribution {
   arm: string;
   assigned: number;
   conversions: number;
-  /** Sum over converted customers, rounded to cents. */
+  /** Net revenue (gross minus refunded) summed over converted customers, rounded to cents. */
   revenue: number;
-  /** Revenue in the window per converted customer (for revenue per assigned customer). */
+  /** Revenue of the attributed goal events before refunds. */
+  grossRevenue: number;
+  /** Refunded of those goal events (each capped at its event's revenue). */
+  refundedRevenue: number;
+  /** Net revenue in the window per converted customer (for revenue per assigned customer). */
   buyerRevenue: number[];
   /** Conversions by UTC day of the (first) goal event, `YYYY-MM-DD`. */
   dailyConversions: Record<string, number>;
@@ -71,7 +79,7 @@ export function attribute(
   const armFor = (arm: string): ArmAttribution => {
     let found = byArm.get(arm);
     if (!found) {
-      found = { arm, assigned: 0, conversions: 0, revenue: 0, buyerRevenue: [], dailyConversions: {}, customers: new Map() };
+      found = { arm, assigned: 0, conversions: 0, revenue: 0, grossRevenue: 0, refundedRevenue: 0, buyerRevenue: [], dailyConversions: {}, customers: new Map() };
       byArm.set(arm, found);
     }
     return found;
@@ -92,9 +100,13 @@ export function attribute(
     const firstGoal = inWindow[0];
     if (!firstGoal) continue;
     arm.conversions++;
-    const revenue = inWindow.reduce((sum, goal) => sum + Math.round(goal.revenue * 100), 0) / 100;
-    arm.buyerRevenue.push(revenue);
-    arm.revenue = Math.round((arm.revenue + revenue) * 100) / 100;
+    // In whole cents, so sums of many orders stay exact.
+    const grossCents = inWindow.reduce((sum, goal) => sum + Math.round(goal.revenue * 100), 0);
+    const refundedCents = inWindow.reduce((sum, goal) => sum + Math.min(Math.round((goal.refunded ?? 0) * 100), Math.round(goal.revenue * 100)), 0);
+    arm.buyerRevenue.push((grossCents - refundedCents) / 100);
+    arm.grossRevenue = (Math.round(arm.grossRevenue * 100) + grossCents) / 100;
+    arm.refundedRevenue = (Math.round(arm.refundedRevenue * 100) + refundedCents) / 100;
+    arm.revenue = (Math.round(arm.revenue * 100) + grossCents - refundedCents) / 100;
     const day = new Date(firstGoal.at).toISOString().slice(0, 10);
     arm.dailyConversions[day] = (arm.dailyConversions[day] ?? 0) + 1;
   }

@@ -59,6 +59,23 @@ describe('attribute', () => {
     ]);
   });
 
+  it('nets refunds out of the revenue but keeps the conversion, with gross and refunded beside it', () => {
+    // Prepare: a 100.00 order in the window, 30.00 of it refunded.
+    const refunded: GoalEvent = { ...order('c1', '2026-11-03T10:00Z', 100), refunded: 30 };
+
+    // Act
+    const [arm] = attribute([assigned('c1', 'A', '2026-11-02T10:00Z')], [refunded], WEEK);
+
+    // Assess
+    expect(arm).toMatchObject({ conversions: 1, grossRevenue: 100, refundedRevenue: 30, revenue: 70, buyerRevenue: [70] });
+  });
+
+  it('never nets an order below zero, whatever the refunds say', () => {
+    const [arm] = attribute([assigned('c1', 'A', '2026-11-02T10:00Z')], [{ ...order('c1', '2026-11-03T10:00Z', 40), refunded: 55 }], WEEK);
+
+    expect(arm).toMatchObject({ grossRevenue: 40, refundedRevenue: 40, revenue: 0, buyerRevenue: [0] });
+  });
+
   it("ignores goal events of customers who were never assigned", () => {
     const [arm] = attribute([assigned('c1', 'A', '2026-11-02T10:00Z')], [order('stranger', '2026-11-03T10:00Z', 80)], WEEK);
 

@@ -23,7 +23,7 @@ function customers(reminder: number, discount: number): ReportProfile[] {
 describe('formatReportTable', () => {
   it('warns about a sample ratio mismatch when a 50/50 split came out 300/100', () => {
     // Act
-    const text = formatReportTable(buildReport([journey], { profiles: customers(300, 100), runs: [], orders: [], messageStats: [] }, { minimumDetectableEffect: 0.02 }));
+    const text = formatReportTable(buildReport([journey], { profiles: customers(300, 100), runs: [], orders: [], refunds: [], messages: [], messageStats: [] }, { minimumDetectableEffect: 0.02 }));
 
     // Assess
     expect(text).toContain('sample ratio mismatch');
@@ -31,7 +31,7 @@ describe('formatReportTable', () => {
 
   it('prints no mismatch warning for a balanced split, and one row per arm with the control marked', () => {
     // Act
-    const text = formatReportTable(buildReport([journey], { profiles: customers(200, 205), runs: [], orders: [], messageStats: [] }, { minimumDetectableEffect: 0.02 }));
+    const text = formatReportTable(buildReport([journey], { profiles: customers(200, 205), runs: [], orders: [], refunds: [], messages: [], messageStats: [] }, { minimumDetectableEffect: 0.02 }));
 
     // Assess
     expect(text).not.toContain('sample ratio mismatch');

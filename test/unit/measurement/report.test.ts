@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, type ReportData, type ReportProfile } from '../../../shared/measurement/report.js';
+import { buildReport, type ReportData, type ReportMessage, type ReportProfile } from '../../../shared/measurement/report.js';
 import { journeyFrom } from '../journeys/journey-builders.js';
 
 const journey = journeyFrom(`
@@ -16,6 +16,12 @@ steps:
 
 const ENTERED = '2026-11-02T10:00:00.000Z';
 const SPLIT = '2026-11-02T12:00:00.000Z';
+const AFTER_SPLIT = '2026-11-02T13:00:00.000Z';
+
+/** A ledger entry: an email of the journey sent at `at`, with its first engagement times. */
+function message(customerId: string, variant: string | undefined, at: string, overrides: Partial<ReportMessage> = {}): ReportMessage {
+  return { customerId, journeyId: 'vnb', ...(variant ? { variant } : {}), channel: 'email', status: 'sent', claimedAt: at, engaged: {}, ...overrides };
+}
 
 function customer(id: string, variant: string | undefined, consent: ReportProfile['consent'] = {}): ReportProfile {
   return { id, experiments: variant ? { offer: { variant, assignedAt: SPLIT } } : {}, consent };
@@ -31,6 +37,8 @@ function data(overrides: Partial<ReportData> = {}): ReportData {
       { journeyId: 'vnb', customerId: 'h', holdout: true, enteredAt: ENTERED },
     ],
     orders: [],
+    refunds: [],
+    messages: [],
     messageStats: [],
     ...overrides,
   };
@@ -67,7 +75,7 @@ describe('buildReport', () => {
     ]);
   });
 
-  it('sums message counters per arm and lists refusals by reason; the holdout arm gets the holdout-variant counters', () => {
+  it('keeps message counters per arm under messages and lists refusals by reason; the holdout arm gets the holdout-variant counters', () => {
     // Prepare
     const messageStats = [
       { journeyId: 'vnb', variant: 'discount', metric: 'sent', count: 2 },
@@ -82,29 +90,129 @@ describe('buildReport', () => {
     const [experiment, holdout] = buildReport([journey], data({ messageStats }), options).journeys[0]?.comparisons ?? [];
 
     // Assess
-    expect(experiment?.arms[1]).toMatchObject({ arm: 'discount', sent: 2, opened: 1, refused: { no_consent: 3 } });
-    expect(holdout?.arms.map((arm) => [arm.arm, arm.sent, arm.refused])).toEqual([
+    expect(experiment?.arms[1]).toMatchObject({ arm: 'discount', messages: { sent: 2, opened: 1, delivered: 0 }, refused: { no_consent: 3 } });
+    expect(holdout?.arms.map((arm) => [arm.arm, arm.messages.sent, arm.refused])).toEqual([
       ['holdout', 0, { holdout: 1 }],
       ['journey', 3, { no_consent: 3 }],
     ]);
   });
 
-  it('counts as unsubscribed only consent revoked after the assignment', () => {
+  it('counts the funnel in customers: two emails to one customer, both opened, are one sent and one opened customer', () => {
     // Prepare
+    const messages = [
+      message('b', 'discount', AFTER_SPLIT, { engaged: { delivered: AFTER_SPLIT, opened: AFTER_SPLIT } }),
+      message('b', 'discount', '2026-11-03T13:00:00.000Z', { engaged: { delivered: '2026-11-03T13:00:00.000Z', opened: '2026-11-03T14:00:00.000Z' } }),
+      message('c', 'discount', AFTER_SPLIT, { engaged: { bounced: AFTER_SPLIT } }),
+    ];
+
+    // Act
+    const [experiment] = buildReport([journey], data({ messages }), options).journeys[0]?.comparisons ?? [];
+
+    // Assess
+    expect(experiment?.arms[1]).toMatchObject({ arm: 'discount', assigned: 2, sent: 2, delivered: 1, opened: 1, clicked: 0, bounced: 1 });
+  });
+
+  it('counts a sent customer only for a message that went out: failed and unknown sends are not sent', () => {
+    const messages = [message('b', 'discount', AFTER_SPLIT, { status: 'failed' }), message('c', 'discount', AFTER_SPLIT, { status: 'unknown' })];
+
+    const [experiment] = buildReport([journey], data({ messages }), options).journeys[0]?.comparisons ?? [];
+
+    expect(experiment?.arms[1]?.sent).toBe(0);
+  });
+
+  it("counts a customer's messages in an experiment only from their assignment on, and in the holdout comparison from entry", () => {
+    // Prepare: b got an email of the journey between entry and the split.
+    const messages = [message('b', undefined, '2026-11-02T11:00:00.000Z', { engaged: { opened: '2026-11-02T11:30:00.000Z' } })];
+
+    // Act
+    const [experiment, holdout] = buildReport([journey], data({ messages }), options).journeys[0]?.comparisons ?? [];
+
+    // Assess
+    expect(experiment?.arms[1]).toMatchObject({ sent: 0, opened: 0 });
+    expect(holdout?.arms[1]).toMatchObject({ arm: 'journey', sent: 1, opened: 1 });
+  });
+
+  it("does not count another journey's messages in this journey's funnel", () => {
+    const messages = [message('b', 'discount', AFTER_SPLIT, { journeyId: 'other' })];
+
+    const [experiment] = buildReport([journey], data({ messages }), options).journeys[0]?.comparisons ?? [];
+
+    expect(experiment?.arms[1]?.sent).toBe(0);
+  });
+
+  it('counts the customers of an arm who were sent a message of another arm of the experiment', () => {
+    // Prepare: b was first assigned discount, then (the variant renamed away and back) got a reminder email.
+    const messages = [message('b', 'reminder', AFTER_SPLIT), message('c', 'discount', AFTER_SPLIT)];
+
+    // Act
+    const [experiment] = buildReport([journey], data({ messages }), options).journeys[0]?.comparisons ?? [];
+
+    // Assess
+    expect(experiment?.arms.map((arm) => [arm.arm, arm.crossedOver])).toEqual([
+      ['reminder', 0],
+      ['discount', 1],
+    ]);
+  });
+
+  it('counts as unsubscribed a customer whose consent was revoked after an email of the journey, not one revoked before it', () => {
+    // Prepare: a revoked before the split (and before any email), b after its email.
     const profiles = [
       customer('a', 'reminder', { email: { granted: false, at: '2026-11-01T00:00:00.000Z' } }),
       customer('b', 'discount', { email: { granted: false, at: '2026-11-03T00:00:00.000Z' } }),
       customer('c', 'discount', { sms: { granted: true, at: '2026-11-03T00:00:00.000Z' } }),
     ];
+    const messages = [message('a', 'reminder', AFTER_SPLIT), message('b', 'discount', AFTER_SPLIT), message('c', 'discount', AFTER_SPLIT)];
 
     // Act
-    const [experiment] = buildReport([journey], data({ profiles }), options).journeys[0]?.comparisons ?? [];
+    const [experiment] = buildReport([journey], data({ profiles, messages }), options).journeys[0]?.comparisons ?? [];
 
     // Assess
     expect(experiment?.arms.map((arm) => [arm.arm, arm.unsubscribed])).toEqual([
       ['reminder', 0],
       ['discount', 1],
     ]);
+  });
+
+  it('does not count a revocation after the assignment when the journey never sent the customer anything on that channel', () => {
+    // Prepare: b unsubscribed from email after the split, but this journey only ever texted b.
+    const profiles = [customer('b', 'discount', { email: { granted: false, at: '2026-11-03T00:00:00.000Z' } })];
+    const messages = [message('b', 'discount', AFTER_SPLIT, { channel: 'sms' })];
+
+    // Act
+    const [experiment] = buildReport([journey], data({ profiles, messages }), options).journeys[0]?.comparisons ?? [];
+
+    // Assess
+    expect(experiment?.arms[1]?.unsubscribed).toBe(0);
+  });
+
+  it('attributes an unsubscribe once, to the journey whose email came last before it', () => {
+    // Prepare: b is in both journeys; vnb emailed b, then the other journey did, then b unsubscribed.
+    const other = { ...journey, id: 'other' };
+    const profiles = [customer('b', 'discount', { email: { granted: false, at: '2026-11-04T00:00:00.000Z' } })];
+    const runs = [
+      { journeyId: 'vnb', customerId: 'b', holdout: false, enteredAt: ENTERED },
+      { journeyId: 'other', customerId: 'b', holdout: false, enteredAt: ENTERED },
+    ];
+    const messages = [message('b', 'discount', AFTER_SPLIT), message('b', 'discount', '2026-11-03T09:00:00.000Z', { journeyId: 'other' })];
+
+    // Act
+    const report = buildReport([journey, other], data({ profiles, runs, messages }), options);
+
+    // Assess
+    const unsubscribed = report.journeys.map((entry) => [entry.journeyId, entry.comparisons[0]?.arms[1]?.unsubscribed, entry.comparisons[1]?.arms[1]?.unsubscribed]);
+    expect(unsubscribed).toEqual([
+      ['vnb', 0, 0],
+      ['other', 1, 1],
+    ]);
+  });
+
+  it('counts a customer who revoked email and sms after their messages as one unsubscribed customer', () => {
+    const profiles = [customer('b', 'discount', { email: { granted: false, at: '2026-11-04T00:00:00.000Z' }, sms: { granted: false, at: '2026-11-04T00:00:00.000Z' } })];
+    const messages = [message('b', 'discount', AFTER_SPLIT), message('b', 'discount', AFTER_SPLIT, { channel: 'sms' })];
+
+    const [experiment] = buildReport([journey], data({ profiles, messages }), options).journeys[0]?.comparisons ?? [];
+
+    expect(experiment?.arms[1]?.unsubscribed).toBe(1);
   });
 
   it('gives the variant a lift, test, power and verdict against the control, and leaves the control without them', () => {
@@ -133,6 +241,42 @@ describe('buildReport', () => {
 
     // Assess
     expect(experiment?.arms[1]).toMatchObject({ converted: 1, revenue: 80, revenuePerCustomer: 40 });
+  });
+
+  it('nets refunds of attributed orders out of the revenue, also when the refund came after the window', () => {
+    // Prepare: b's 80.00 order in the window, 20.00 refunded three weeks later.
+    const orders = [{ customerId: 'b', orderId: 'o1', at: '2026-11-03T00:00:00.000Z', amount: 80 }];
+    const refunds = [{ orderId: 'o1', at: '2026-11-24T00:00:00.000Z', amount: 20 }];
+
+    // Act
+    const [experiment] = buildReport([journey], data({ orders, refunds }), options).journeys[0]?.comparisons ?? [];
+
+    // Assess
+    expect(experiment?.arms[1]).toMatchObject({ converted: 1, grossRevenue: 80, refundedRevenue: 20, revenue: 60, revenuePerCustomer: 30 });
+  });
+
+  it('ignores refunds of orders the arm was not credited with', () => {
+    // Prepare: b's order came before the split; its refund must not reduce the arm's revenue.
+    const orders = [
+      { customerId: 'b', orderId: 'before', at: '2026-11-02T11:00:00.000Z', amount: 50 },
+      { customerId: 'b', orderId: 'o2', at: '2026-11-03T00:00:00.000Z', amount: 30 },
+    ];
+    const refunds = [{ orderId: 'before', at: '2026-11-03T01:00:00.000Z', amount: 50 }];
+
+    // Act
+    const [experiment] = buildReport([journey], data({ orders, refunds }), options).journeys[0]?.comparisons ?? [];
+
+    // Assess
+    expect(experiment?.arms[1]).toMatchObject({ grossRevenue: 30, refundedRevenue: 0, revenue: 30 });
+  });
+
+  it('reads a refund without an amount as the whole order refunded', () => {
+    const orders = [{ customerId: 'b', orderId: 'o1', at: '2026-11-03T00:00:00.000Z', amount: 80 }];
+    const refunds = [{ orderId: 'o1', at: '2026-11-04T00:00:00.000Z' }];
+
+    const [experiment] = buildReport([journey], data({ orders, refunds }), options).journeys[0]?.comparisons ?? [];
+
+    expect(experiment?.arms[1]).toMatchObject({ converted: 1, grossRevenue: 80, refundedRevenue: 80, revenue: 0 });
   });
 
   it('reports only the journey asked for', () => {
