@@ -29,7 +29,8 @@ import { withVersionRetry } from './version-retry.js';
 import { applySegmentMemberships, type SegmentChangeSink, type SegmentChanges } from '../segments/membership-hook.js';
 import type { SendQueue } from '../channels/send-request.js';
 import type { JourneySignal, RunChange } from '../journeys/engine.js';
-import { abandonRunOf, journeyPhase, type JourneyDeps } from '../journeys/journey-phase.js';
+import { abandonRunOf, journeyPhase, mayConcern, type JourneyDeps } from '../journeys/journey-phase.js';
+import { earlierPending, pendingSignal, recordPending, withoutHandled } from '../journeys/pending-segment-changes.js';
 
 export interface ProcessDeps extends MergeDeps {
   settings: ReducerSettings;
@@ -181,10 +182,10 @@ async function updateProfile(
   const written = await writeProfile(deps, customerId, change, options);
   if (!deps.journeys) return written.outcome;
   const all = written.changes ? [...signals, segmentSignal(written.changes)] : signals;
-  if (all.length === 0) return written.outcome;
+  if (all.length === 0 && !written.profile?.pendingSegmentChanges) return written.outcome;
   const profile = written.profile ?? (await deps.profiles.getProfile(written.outcome.customerId));
   if (!profile || profile.mergedInto !== undefined) return written.outcome;
-  const phase = await runJourneyPhase(deps, deps.journeys, profile, all);
+  const phase = await runJourneyPhase(deps, deps.journeys, profile, all, written.changes);
   return {
     ...written.outcome,
     status: phase.runsWritten > 0 ? 'applied' : written.outcome.status,
@@ -207,8 +208,13 @@ async function processJourneyMessage(deps: ProcessDeps, customerId: string, sign
   return { status: phase.runsWritten > 0 ? 'applied' : 'duplicate', customerId, capacityUnits: phase.capacityUnits };
 }
 
-function runJourneyPhase(deps: ProcessDeps, journeys: JourneyDeps, profile: Profile, signals: readonly JourneySignal[]) {
-  return journeyPhase(
+/**
+ * The journey phase on `signals`, preceded by the segment changes an earlier write recorded and
+ * whose journey step never ran (a crash); those are cleared once the phase has run.
+ */
+async function runJourneyPhase(deps: ProcessDeps, journeys: JourneyDeps, profile: Profile, signals: readonly JourneySignal[], ownChanges?: SegmentChanges) {
+  const replayed = earlierPending(profile, ownChanges);
+  const phase = await journeyPhase(
     {
       journeys,
       now: deps.clock.now(),
@@ -221,8 +227,11 @@ function runJourneyPhase(deps: ProcessDeps, journeys: JourneyDeps, profile: Prof
       ...(deps.onRunChange ? { onRunChange: deps.onRunChange } : {}),
     },
     profile,
-    signals,
+    [...replayed.map(pendingSignal), ...signals],
   );
+  const handled = profile.pendingSegmentChanges ?? [];
+  if (handled.length > 0) phase.capacityUnits += (await writeProfile(deps, profile.id, (stored) => withoutHandled(stored, handled))).outcome.capacityUnits;
+  return phase;
 }
 
 function segmentSignal(changes: SegmentChanges): JourneySignal {
@@ -259,7 +268,11 @@ async function writeProfile(
         ? applySegmentMemberships(deps.segments, options.recheck ? undefined : stored, changed, now)
         : { profile: changed, changes: undefined };
       if (options.recheck && stored && sameSegments(stored, evaluated.profile)) return unchanged('duplicate');
-      const written = await deps.profiles.putProfile(evaluated.profile, stored?.version);
+      // The journeys learn of a segment move only after this write: record it with the write,
+      // so a crash before the journey step cannot lose it (see pending-segment-changes.ts).
+      const concernsJourneys = evaluated.changes && deps.journeys && mayConcern(segmentSignal(evaluated.changes), deps.journeys.definitions);
+      const toWrite = concernsJourneys && evaluated.changes ? recordPending(evaluated.profile, evaluated.changes) : evaluated.profile;
+      const written = await deps.profiles.putProfile(toWrite, stored?.version);
       return {
         outcome: { status: 'applied', customerId: targetId, capacityUnits: written.receipt.capacityUnits },
         profile: written.profile,

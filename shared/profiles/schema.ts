@@ -6,7 +6,7 @@
  * keyed by compact numbers and lists are capped (see `limits.ts`). Timestamps are ISO-8601 UTC
  * strings (they sort as text and read well in `sadakat profile`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const isoTimestamp = z.string().describe('ISO-8601 UTC timestamp');
 
@@ -151,6 +151,12 @@ export const profileSchema = z.object({
   recommendations: z.array(z.string()),
   segments: z.record(z.string(), z.object({ enteredAt: isoTimestamp })),
   nextExpiryAt: isoTimestamp.optional(),
+  /**
+   * Segment entries/exits written with this profile but not yet handed to the journeys: set by
+   * the write that moved the segments, cleared once the journey step ran, so a crash in between
+   * is re-attempted by the customer's next message with the same run ids (decisions.md).
+   */
+  pendingSegmentChanges: z.array(z.object({ entered: z.array(z.string()), exited: z.array(z.string()), at: isoTimestamp })).optional(),
   experiments: z.record(z.string(), z.object({ variant: z.string(), assignedAt: isoTimestamp })),
   holdout: z.boolean(),
   /**
