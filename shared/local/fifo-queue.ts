@@ -167,6 +167,38 @@ export class LocalFifoQueue implements EventQueue {
     return true;
   }
 
+  /**
+   * DLQ redrive (SQS StartMessageMoveTask back to this source queue): every dead-lettered message
+   * returns, group order kept, with its id, body, group and deduplication id and a fresh receive
+   * count. Deduplication does not apply: a moved message is not a new send. A DLQ group with a
+   * message in flight (someone is inspecting it) stays, so no message overtakes another of its
+   * group. Returns how many moved.
+   */
+  redrive(): number {
+    const dlq = this.dlq;
+    if (!dlq) throw new Error(`queue ${this.name} has no dead-letter queue to redrive`);
+    let moved = 0;
+    for (const group of [...dlq.groups.values()]) {
+      if (group.inFlight > 0) continue;
+      for (const message of group.messages.splice(0)) {
+        dlq.stored--;
+        this.store({
+          messageId: message.messageId,
+          body: message.body,
+          groupId: message.groupId,
+          deduplicationId: message.deduplicationId,
+          sequenceNumber: String(this.sequence++),
+          sentTimestamp: message.sentTimestamp,
+          receiveCount: 0,
+        });
+        moved++;
+      }
+      dlq.groups.delete(group.id);
+      dlq.servable.delete(group.id);
+    }
+    return moved;
+  }
+
   /** Messages stored and not in flight (ApproximateNumberOfMessages; includes those waiting behind an in-flight message of their group). */
   get depth(): number {
     return this.stored - this.inFlight;
