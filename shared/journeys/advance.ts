@@ -125,6 +125,14 @@ function walk(start: JourneyRun, firstStep: string | undefined, context: Advance
       }
       case 'split': {
         const chosen = chooseVariant(step, run, profile);
+        if (!chosen) {
+          // Outside coverage: not in the experiment, so nothing is recorded or reported and no
+          // send is skipped; the customer takes the first variant's path as everyone did before.
+          const first = step.variants[0] as (typeof step.variants)[number];
+          effects.push(trace(step, at, `${step.experiment}: outside coverage → ${first.id}'s path, unassigned`));
+          stepId = first.next;
+          continue;
+        }
         if (!run.holdout) {
           run = { ...run, experiment: step.experiment, variant: chosen.variant.id, ...(chosen.variant.holdout ? { controlVariant: true } : {}) };
         }
@@ -210,14 +218,23 @@ function waitUntil(wait: Extract<Step, { kind: 'wait' }>['wait'], now: Date, pro
   }
 }
 
-/** A customer keeps the variant first recorded for the experiment; otherwise the hash decides. */
-function chooseVariant(step: Extract<Step, { kind: 'split' }>, run: JourneyRun, profile: Profile): { variant: Extract<Step, { kind: 'split' }>['variants'][number]; fresh: boolean } {
+/**
+ * A customer keeps the variant first recorded for the experiment; otherwise the hash decides.
+ * `undefined` when coverage leaves the customer out (GrowthBook's bucket ranges: raising
+ * coverage later only adds customers, it never moves one between variants).
+ */
+function chooseVariant(
+  step: Extract<Step, { kind: 'split' }>,
+  run: JourneyRun,
+  profile: Profile,
+): { variant: Extract<Step, { kind: 'split' }>['variants'][number]; fresh: boolean } | undefined {
   const recorded = profile.experiments[step.experiment];
   const kept = recorded && step.variants.find((variant) => variant.id === recorded.variant);
   if (kept) return { variant: kept, fresh: false };
-  const index = assignVariant({ key: step.experiment, weights: step.variants.map((variant) => variant.weight), ...(step.seed !== undefined ? { seed: step.seed } : {}) }, run.customerId);
-  // Coverage is 1 in journeys, so every id lands in a range; index 0 is a safe fallback.
-  return { variant: step.variants[index] ?? (step.variants[0] as (typeof step.variants)[number]), fresh: true };
+  const weights = step.variants.map((variant) => variant.weight);
+  const index = assignVariant({ key: step.experiment, weights, coverage: step.coverage, ...(step.seed !== undefined ? { seed: step.seed } : {}) }, run.customerId);
+  const variant = step.variants[index];
+  return variant && { variant, fresh: true };
 }
 
 function isMember(segment: string, profile: Profile, now: Date, segments: CompiledSegments | undefined): boolean {

@@ -5,7 +5,7 @@
  * update or end — plus an optional `id` (stable ids keep message ids and reports stable when
  * steps are inserted) and `next` (jump instead of falling through to the following step).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelSchema } from '../channels/send-request.js';
 import { durationSchema } from '../config/duration.js';
 
@@ -73,6 +73,12 @@ const splitInput = z.strictObject({
   experiment: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'experiment keys: lowercase letters, digits, - and _'),
   seed: z.string().min(1).optional().describe('Hash seed (default: the experiment key)'),
   variants: z.array(variantSchema).min(2, 'a split needs at least two variants'),
+  coverage: z
+    .number()
+    .gt(0, 'coverage must be above 0')
+    .max(1, 'coverage is a share: at most 1')
+    .optional()
+    .describe("Share of entrants in the experiment (GrowthBook coverage, default 1); the others walk the first variant's path unassigned and are not reported"),
 });
 
 const target = stepIdSchema.optional();
@@ -152,7 +158,7 @@ export interface Variant {
 
 export type Step =
   | { kind: 'wait'; id: string; wait: WaitSpec; next: string | undefined }
-  | { kind: 'split'; id: string; experiment: string; seed: string | undefined; variants: Variant[] }
+  | { kind: 'split'; id: string; experiment: string; seed: string | undefined; coverage: number; variants: Variant[] }
   | { kind: 'branch'; id: string; condition: BranchCondition; then: string | undefined; else: string | undefined }
   | {
       kind: 'send';

@@ -3,7 +3,7 @@
  * problem with its path. Each step's kind is picked from its key first, so an error names the
  * step kind the author meant instead of a union's "no option matched".
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from '../config/duration.js';
 import { describeZodIssue, zodIssuePath, type SourcePath } from '../config/yaml-source.js';
 import type { PathIssue } from '../segments/errors.js';
@@ -115,6 +115,7 @@ function toStep(kind: StepKind, data: StepData[StepKind], fallbackId: string): S
         id,
         experiment: split.experiment,
         seed: split.seed,
+        coverage: split.coverage ?? 1,
         // `next` is filled in by withDefaults once the following step is known.
         variants: split.variants.map((variant) => ({ id: variant.id, weight: variant.weight, next: variant.next ?? '', holdout: variant.holdout ?? false })),
       };

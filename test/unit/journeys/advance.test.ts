@@ -139,6 +139,50 @@ describe('advance: split', () => {
   });
 });
 
+describe('advance: split with coverage', () => {
+  const covered = (coverage: string) =>
+    journeyFrom(
+      `${HEAD}steps:\n  - split: { experiment: e, coverage: ${coverage}, variants: [{ id: a, weight: 1 }, { id: b, weight: 1, next: bee }] }\n  - id: aye\n    send: { channel: email, template: a }\n  - end: true\n  - id: bee\n    send: { channel: email, template: b }\n`,
+    );
+  const enter = (journey: Journey, customer: string) =>
+    advance(run(journey, { customerId: customer }), { kind: 'enter' }, context(journey, T0, { profile: profile({ id: customer }) }));
+  const customers = Array.from({ length: 2000 }, (_, i) => `c${i}`);
+
+  it('leaves customers outside coverage unassigned, on the first variant’s path with its sends', () => {
+    // Prepare
+    const journey = covered('0.3');
+    const outside = customers.find((id) => assignVariant({ key: 'e', weights: [1, 1], coverage: 0.3 }, id) === -1) as string;
+    // Act
+    const { run: after, effects } = enter(journey, outside);
+    // Assess
+    expect(effects.some((effect) => effect.kind === 'assign')).toBe(false);
+    expect(after.variant).toBeUndefined();
+    expect(sends(effects).map((request) => [request.template, request.holdout])).toEqual([['a', false]]);
+  });
+
+  it('assigns about the covered share, and raising coverage never moves an assigned customer', () => {
+    // Act
+    const variantAt = (coverage: string) => {
+      const journey = covered(coverage);
+      return new Map(customers.map((id) => [id, enter(journey, id).effects.find((effect) => effect.kind === 'assign')] as const));
+    };
+    const low = variantAt('0.3');
+    const high = variantAt('0.8');
+    // Assess
+    const assignedLow = [...low.values()].filter(Boolean).length;
+    expect(assignedLow / customers.length).toBeGreaterThan(0.25);
+    expect(assignedLow / customers.length).toBeLessThan(0.35);
+    for (const [id, assignment] of low) {
+      if (assignment?.kind === 'assign') expect(high.get(id)).toMatchObject({ variant: assignment.variant });
+    }
+  });
+
+  it('refuses a coverage outside (0, 1] naming the field', () => {
+    expect(() => covered('0')).toThrow(/coverage/);
+    expect(() => covered('1.5')).toThrow(/coverage/);
+  });
+});
+
 describe('advance: branch', () => {
   it('follows then for members of the segment and else for others', () => {
     const journey = journeyFrom(`${HEAD}steps:\n  - branch: { segment: vip, then: yes, else: no }\n  - id: yes\n    update: { tag: was_vip }\n  - end: true\n  - id: no\n    update: { tag: not_vip }\n`);
