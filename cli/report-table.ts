@@ -14,32 +14,42 @@ export function formatReportTable(report: Report): string {
       out.push(
         indent(
           formatTable(
-            ['arm', 'assigned', 'sent', 'refused', 'deliv', 'open', 'click', 'bounce', 'unsub', 'conv', 'rate [95% CI]', 'revenue', 'lift', 'p', 'P(beat)', 'power', 'verdict'],
+            ['arm', 'assigned', 'sent', 'deliv', 'open', 'click', 'bounce', 'unsub', 'conv', 'rate [95% CI]', 'net revenue', 'lift', 'p', 'P(beat)', 'power', 'verdict'],
             rows,
           ),
         ),
       );
-      for (const arm of comparison.arms) {
-        const refused = Object.entries(arm.refused).map(([reason, count]) => `${reason} ${count}`);
-        if (refused.length > 0) out.push(`    ${arm.arm} refused: ${refused.join(' · ')}`);
-      }
+      for (const arm of comparison.arms) out.push(...armNotes(arm));
       if (comparison.sampleRatio?.mismatch) {
         out.push(`    ⚠ sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): the split is not what was configured; do not trust this comparison`);
       }
     }
     out.push('');
   }
+  out.push('customers: assigned to conv (sent = sent at least one message of the journey after assignment, …); messages: counts of messages; net revenue: refunds of the credited orders subtracted');
   out.push(`power: to detect an absolute difference of ${percent(report.minimumDetectableEffect)} (settings minimumDetectableEffect) at α = 0.05; p: Holm-adjusted when an experiment has several variants`);
   return `${out.join('\n')}\n`;
 }
 
+/** Message counts, refusals (messages), refunds and crossed-over customers under the table. */
+function armNotes(arm: ArmReport): string[] {
+  const notes: string[] = [];
+  const messages = Object.entries(arm.messages).filter(([, count]) => count > 0);
+  const refused = Object.entries(arm.refused).map(([reason, count]) => `${reason} ${count}`);
+  if (messages.length > 0 || refused.length > 0) {
+    const sent = messages.map(([metric, count]) => `${metric} ${count}`).join(' · ') || 'none sent';
+    notes.push(`    ${arm.arm} messages: ${sent}${refused.length > 0 ? `; refused: ${refused.join(' · ')}` : ''}`);
+  }
+  if (arm.refundedRevenue > 0) notes.push(`    ${arm.arm} revenue: gross ${arm.grossRevenue.toFixed(2)} − refunded ${arm.refundedRevenue.toFixed(2)} = net ${arm.revenue.toFixed(2)}`);
+  if (arm.crossedOver > 0) notes.push(`    ⚠ ${arm.crossedOver} ${arm.arm} customers were also sent another variant's message`);
+  return notes;
+}
+
 function armRow(arm: ArmReport): (string | number)[] {
-  const refused = Object.values(arm.refused).reduce((sum, count) => sum + count, 0);
   return [
     arm.arm,
     arm.assigned,
     arm.sent,
-    refused,
     arm.delivered,
     arm.opened,
     arm.clicked,

@@ -2,7 +2,7 @@
  * The A/B report as ONE self-contained HTML file: tables plus charts rendered to SVG in Node
  * with Vega-Lite → Vega (`View.toSVG()` needs no browser), inlined — no script, no network,
  * readable offline and attachable to an email. Charts per comparison: conversion rate with its
- * Wilson 95 % interval per arm, the message funnel, and conversions per day.
+ * Wilson 95 % interval per arm, the customer funnel, and conversions per day.
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -19,6 +19,9 @@ export async function reportHtml(report: Report): Promise<string> {
         parts.push(`<p class="warning">Sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): the split is not what was configured; do not trust this comparison.</p>`);
       }
       parts.push(armTable(comparison.arms));
+      for (const arm of comparison.arms) {
+        if (arm.crossedOver > 0) parts.push(`<p class="warning">${arm.crossedOver} customers of ${escape(arm.arm)} were also sent another variant's message.</p>`);
+      }
       parts.push('<div class="charts">');
       const converted = comparison.arms.some((arm) => arm.converted > 0);
       parts.push(await chart(rateChart(comparison)), await chart(funnelChart(comparison)), converted ? await chart(dailyChart(comparison)) : '<p>No conversions yet: nothing to draw per day.</p>');
@@ -43,7 +46,7 @@ th:first-child, td:first-child { text-align: left; }
 </head>
 <body>
 <h1>sadakat A/B report</h1>
-<p>Customers count from their first assignment (intent to treat); a conversion is the journey's goal within its window after it. Power is for an absolute difference of ${percent(report.minimumDetectableEffect)} (settings <code>minimumDetectableEffect</code>) at α = 0.05; p-values are Holm-adjusted when an experiment has several variants.</p>
+<p>Customers count from their first assignment (intent to treat); a conversion is the journey's goal within its window after it. Assigned through converted are customers (sent: sent at least one message of the journey after assignment; unsubscribed: their unsubscribe followed this journey's message last); message columns count messages. Revenue is net of refunds of the credited orders, whenever the refund came. Power is for an absolute difference of ${percent(report.minimumDetectableEffect)} (settings <code>minimumDetectableEffect</code>) at α = 0.05; p-values are Holm-adjusted when an experiment has several variants.</p>
 ${sections.join('\n')}
 </body>
 </html>
@@ -55,22 +58,24 @@ function comparisonTitle(comparison: ComparisonReport): string {
 }
 
 function armTable(arms: readonly ArmReport[]): string {
-  const header = ['arm', 'assigned', 'sent', 'refused', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed', 'converted', 'rate [95% CI]', 'revenue', 'lift', 'p', 'P(beat control)', 'power', 'verdict'];
+  const header = ['arm', 'assigned', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed', 'converted', 'messages sent', 'refused (messages)', 'rate [95% CI]', 'net revenue', 'refunded', 'lift', 'p', 'P(beat control)', 'power', 'verdict'];
   const rows = arms.map((arm) => {
     const refused = Object.entries(arm.refused).map(([reason, count]) => `${reason} ${count}`).join(', ') || '0';
     const cells = [
       arm.arm,
       arm.assigned,
       arm.sent,
-      refused,
       arm.delivered,
       arm.opened,
       arm.clicked,
       arm.bounced,
       arm.unsubscribed,
       arm.converted,
+      arm.messages.sent,
+      refused,
       rateText(arm),
       arm.revenue.toFixed(2),
+      arm.refundedRevenue.toFixed(2),
       liftText(arm),
       escape(pValueText(arm)),
       percentOrDash(arm.probabilityToBeatControl),
@@ -101,7 +106,7 @@ function funnelChart(comparison: ComparisonReport): TopLevelSpec {
   const stages = ['assigned', 'sent', 'delivered', 'opened', 'clicked', 'converted'] as const;
   const values = comparison.arms.flatMap((arm) => stages.map((stage, order) => ({ arm: arm.arm, stage, order, count: arm[stage] })));
   return {
-    title: 'Funnel',
+    title: 'Funnel (customers)',
     width: 260,
     height: 180,
     data: { values },
@@ -109,7 +114,7 @@ function funnelChart(comparison: ComparisonReport): TopLevelSpec {
     encoding: {
       x: { field: 'stage', type: 'ordinal', sort: [...stages], title: null },
       xOffset: { field: 'arm', type: 'nominal', sort: null },
-      y: { field: 'count', type: 'quantitative', title: 'customers / messages' },
+      y: { field: 'count', type: 'quantitative', title: 'customers' },
       color: { field: 'arm', type: 'nominal', sort: null },
     },
   };

@@ -38,4 +38,24 @@ describe('formatReportTable', () => {
     expect(text).toMatch(/reminder\s+200 .*control/);
     expect(text).toMatch(/discount\s+205 .*not_enough_data/);
   });
+
+  it('prints message counts and refusals apart from the customer columns, and the refunds behind the net revenue', () => {
+    // Prepare: one discount customer got two emails and refunded 25.00 of a 100.00 order.
+    const profiles = customers(1, 1);
+    const messages = [0, 1].map((hour) => ({ customerId: 'c1', journeyId: 'vnb', variant: 'discount', channel: 'email' as const, status: 'sent' as const, claimedAt: `2026-11-02T1${hour + 1}:00:00.000Z`, engaged: {} }));
+    const messageStats = [
+      { journeyId: 'vnb', variant: 'discount', metric: 'sent', count: 2 },
+      { journeyId: 'vnb', variant: 'discount', metric: 'no_consent', count: 1 },
+    ];
+    const orders = [{ customerId: 'c1', orderId: 'o1', at: '2026-11-03T10:00:00.000Z', amount: 100 }];
+    const refunds = [{ orderId: 'o1', at: '2026-11-20T10:00:00.000Z', amount: 25 }];
+
+    // Act
+    const text = formatReportTable(buildReport([journey], { profiles, runs: [], orders, refunds, messages, messageStats }, { minimumDetectableEffect: 0.02 }));
+
+    // Assess
+    expect(text).toMatch(/discount\s+1\s+1 /);
+    expect(text).toContain('discount messages: sent 2; refused: no_consent 1');
+    expect(text).toContain('discount revenue: gross 100.00 − refunded 25.00 = net 75.00');
+  });
 });
