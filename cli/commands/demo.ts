@@ -7,6 +7,7 @@ import { engineChoice, nonNegativeInteger, outputFormat, positiveInteger } from 
 import { progressBar, type Progress } from '../progress.js';
 import { join } from 'node:path';
 import { formatReportTable } from '../report-table.js';
+import type { PhaseTimings } from '../../shared/local/demo/phase-timer.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -21,11 +22,13 @@ export function registerDemo(program: Command): void {
     .option('--engine <engine>', 'dynalite | dynamodb-local | auto (auto: DynamoDB Local when Java ≥ 17)', engineChoice, 'dynalite')
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
-    .action(async (options: { customers: number; days: number; seed: number; dataDir: string; engine: EngineChoice; campaign: string; format: 'table' | 'json' }) => {
+    .option('--timings', 'print the wall time of each phase (on stderr)')
+    .action(async (options: { customers: number; days: number; seed: number; dataDir: string; engine: EngineChoice; campaign: string; format: 'table' | 'json'; timings?: boolean }) => {
       // Loaded on use: the runtime pulls in the AWS SDK and the engines, which `validate` never needs.
       const { runDemo } = await import('../../shared/local/demo/run-demo.js');
       const started = performance.now();
       const bars: Record<string, Progress> = {};
+      let timings: PhaseTimings = {};
       const summary = await runDemo({
         customers: options.customers,
         days: options.days,
@@ -37,6 +40,9 @@ export function registerDemo(program: Command): void {
           for (const [name, bar] of Object.entries(bars)) if (name !== phase) bar.stop();
           (bars[phase] ??= progressBar({ history: 'history', refresh: 'refresh', traffic: 'live week' }[phase])).update(done, total);
         },
+        onTimings: (measured) => {
+          timings = measured;
+        },
       });
       for (const bar of Object.values(bars)) bar.stop();
       const seconds = (performance.now() - started) / 1000;
@@ -46,7 +52,14 @@ export function registerDemo(program: Command): void {
       } else {
         process.stdout.write(formatSummary(summary, seconds, options.dataDir));
       }
+      if (options.timings) process.stderr.write(formatTimings(timings, seconds));
     });
+}
+
+function formatTimings(timings: PhaseTimings, seconds: number): string {
+  const measured = Object.values(timings).reduce((sum, ms) => sum + ms, 0) / 1000;
+  const rows = Object.entries(timings).map(([phase, ms]) => `  ${phase.padEnd(16)} ${(ms / 1000).toFixed(1).padStart(7)} s`);
+  return ['wall time per phase', ...rows, `  ${'other'.padEnd(16)} ${Math.max(0, seconds - measured).toFixed(1).padStart(7)} s`, ''].join('\n');
 }
 
 function formatClv(clv: DemoSummary['refresh']['clv']): string {

@@ -38,6 +38,7 @@ import { reportHtml } from '../../measurement/report-html.js';
 import { startLocalSending, type LocalSending } from '../local-sending.js';
 import { emailFate, type FeedbackKind } from './offer-response.js';
 import { writeMailFolder } from './mail-folder.js';
+import { PhaseTimer, type PhaseTimings } from './phase-timer.js';
 
 /** The live traffic starts on a fixed Monday, so the same seed gives the same summary any day. */
 export const DEMO_LIVE_START = new Date('2026-11-02T00:00:00Z');
@@ -54,6 +55,8 @@ export interface DemoOptions {
   engine: EngineChoice;
   campaignDir: string;
   onProgress?: (phase: 'history' | 'refresh' | 'traffic', done: number, total: number) => void;
+  /** Wall time per phase, reported once the demo ends (kept out of the summary, which must be deterministic). */
+  onTimings?: (timings: PhaseTimings) => void;
 }
 
 export interface DemoSummary {
@@ -116,21 +119,27 @@ const TAIL_MS = 24 * HOUR_MS;
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = new VirtualClock(DEMO_LIVE_START);
+  const timer = new PhaseTimer();
   const campaign = await loadCampaign(options.campaignDir);
-  const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true });
+  const runtime = await timer.time('startup', () => startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true }));
   let sending: LocalSending | undefined;
   try {
     const sendTally = new SendTally();
-    sending = await startLocalSending(runtime, {
-      clock,
-      settings: campaign.settings,
-      templates: await loadTemplates(join(options.campaignDir, 'templates')),
-      onResult: (request, result) => sendTally.record(request, result.kind === 'done' ? result.reason : 'retry', result.channel),
-    });
-    return await playDemo(runtime, sending, sendTally, clock, options, campaign);
+    sending = await timer.time('startup', async () =>
+      startLocalSending(runtime, {
+        clock,
+        settings: campaign.settings,
+        templates: await loadTemplates(join(options.campaignDir, 'templates')),
+        onResult: (request, result) => sendTally.record(request, result.kind === 'done' ? result.reason : 'retry', result.channel),
+      }),
+    );
+    return await playDemo(runtime, sending, sendTally, clock, options, campaign, timer);
   } finally {
-    await sending?.stop();
-    await runtime.stop();
+    await timer.time('report', async () => {
+      await sending?.stop();
+      await runtime.stop();
+    });
+    options.onTimings?.(timer.timings());
   }
 }
 
@@ -169,6 +178,7 @@ async function playDemo(
   clock: VirtualClock,
   options: DemoOptions,
   campaign: Campaign,
+  timer: PhaseTimer,
 ): Promise<DemoSummary> {
   const shop = new SyntheticShop({ customers: options.customers, days: options.days, seed: options.seed, liveStart: DEMO_LIVE_START });
 
@@ -203,27 +213,31 @@ async function playDemo(
 
   // History is imported, not lived: no journey starts for an order of last year.
   const { journeys: _liveJourneys, sends: _liveSends, ...historyCore } = core;
-  const imported = await importOrders(historyCore, shop.history(), {
-    concurrency: 16,
-    onProgress: (done, total) => options.onProgress?.('history', done, total),
-  });
+  const imported = await timer.time('history', () =>
+    importOrders(historyCore, shop.history(), {
+      concurrency: 16,
+      onProgress: (done, total) => options.onProgress?.('history', done, total),
+    }),
+  );
 
   // The night before the live week: RFM, CLV and recommendations for everyone with history, so
   // segments such as `best` and `churn_risk` have members when traffic starts.
-  const refreshed = await runLocalRefresh(runtime, {
-    clock,
-    campaign,
-    asOf: new Date(DEMO_LIVE_START.getTime() - 86_400_000).toISOString().slice(0, 10),
-    onProgress: (phase, done, total) => {
-      if (phase !== 'summarize') options.onProgress?.('refresh', done, total);
-    },
-  });
+  const refreshed = await timer.time('refresh', () =>
+    runLocalRefresh(runtime, {
+      clock,
+      campaign,
+      asOf: new Date(DEMO_LIVE_START.getTime() - 86_400_000).toISOString().slice(0, 10),
+      onProgress: (phase, done, total) => {
+        if (phase !== 'summarize') options.onProgress?.('refresh', done, total);
+      },
+    }),
+  );
   const { asOf, customers: refreshCustomers, scored, rfmSegments, clv, recommendations } = refreshed;
 
   const events = { posted: 0, accepted: 0, rejected: 0, rejectedByReason: {} as Record<string, number>, duplicates: 0 };
   const queueStats = { deliveries: 0, retried: 0, deadLettered: 0 };
   const drain = async (): Promise<void> => {
-    const stats = await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
+    const stats = await timer.time('process-events', () => drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock }));
     queueStats.deliveries += stats.delivered;
     queueStats.retried += stats.failed;
     queueStats.deadLettered += stats.movedToDlq;
@@ -231,15 +245,17 @@ async function playDemo(
 
   const post = async (path: string, body: Record<string, unknown>, at: Date): Promise<{ accepted?: number; rejected?: { field: string; reason: string }[] }> => {
     const response = structuredResult(
-      await ingest(
-        apiGatewayEvent({
-          method: 'POST',
-          path,
-          headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${DEMO_WRITE_KEY}:`).toString('base64')}` },
-          body: JSON.stringify(body),
-          at,
-        }),
-        localLambdaContext('ingest'),
+      await timer.time('ingest', () =>
+        ingest(
+          apiGatewayEvent({
+            method: 'POST',
+            path,
+            headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${DEMO_WRITE_KEY}:`).toString('base64')}` },
+            body: JSON.stringify(body),
+            at,
+          }),
+          localLambdaContext('ingest'),
+        ),
       ),
     );
     return JSON.parse(String(response.body ?? '{}')) as { accepted?: number; rejected?: { field: string; reason: string }[] };
@@ -270,11 +286,13 @@ async function playDemo(
   const feedback: Record<string, number> = {};
   let responseOrders = 0;
   const pumpJourneys = async (): Promise<void> => {
-    await sending.releaseDeferred();
-    await schedulePass();
-    await journeyTick({}, localLambdaContext('journey-tick'));
+    await timer.time('sends', () => sending.releaseDeferred());
+    await timer.time('journeys', async () => {
+      await schedulePass();
+      await journeyTick({}, localLambdaContext('journey-tick'));
+    });
     await drain();
-    await sending.drain();
+    await timer.time('sends', () => sending.drain());
     for (const { request, at } of sendTally.sentEmails.splice(0)) {
       const fate = emailFate(options.seed, request.messageId, request.template, at);
       for (const event of fate.feedback) pending.push({ at: event.at, key: `${request.messageId}:${event.kind}`, kind: 'feedback', event: event.kind, request });
@@ -287,7 +305,7 @@ async function playDemo(
       if (item.kind === 'feedback') {
         feedback[item.event] = (feedback[item.event] ?? 0) + 1;
         const address = shop.customers.find((customer) => customer.userId === item.request.customerId)?.email ?? `${item.request.customerId}@example.com`;
-        await sending.sesFeedback(snsFeedbackEvent(item.event, item.request, item.at, address), localLambdaContext('ses-feedback'));
+        await timer.time('feedback', () => sending.sesFeedback(snsFeedbackEvent(item.event, item.request, item.at, address), localLambdaContext('ses-feedback')));
       } else {
         responseOrders++;
         const at = new Date(item.at);
@@ -307,7 +325,7 @@ async function playDemo(
   // What EventBridge Scheduler does every few minutes in AWS: find lapsed time windows.
   const expiry = { passes: 0, rechecks: 0 };
   const expiryPass = async (): Promise<void> => {
-    const result = await runExpiryPass(runtime, clock);
+    const result = await timer.time('expiry', () => runExpiryPass(runtime, clock));
     expiry.passes++;
     expiry.rechecks += result.enqueued;
     await drain();
@@ -351,16 +369,21 @@ async function playDemo(
   }
   events.duplicates = duplicates;
 
-  const census = await countJourneyRuns(runtime.doc, runtime.tableName);
+  const reportHtmlPath = join(options.dataDir, 'report.html');
+  const { census, report, mail, profileCounts } = await timer.time('report', async () => {
+    const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName), { minimumDetectableEffect: campaign.settings.minimumDetectableEffect });
+    await writeFile(reportHtmlPath, await reportHtml(report));
+    return {
+      census: await countJourneyRuns(runtime.doc, runtime.tableName),
+      report,
+      mail: await writeMailFolder(options.dataDir, await sending.ses.emails()),
+      profileCounts: await countProfiles(runtime.doc, runtime.tableName),
+    };
+  });
   const journeySummary = Object.fromEntries(
     journeys.map((journey) => [journey.id, { ...(census[journey.id] ?? { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 }), queuedSends: queuedSends.queued[journey.id] ?? 0 }]),
   );
-  const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName), { minimumDetectableEffect: campaign.settings.minimumDetectableEffect });
-  const mail = await writeMailFolder(options.dataDir, await sending.ses.emails());
-  const reportHtmlPath = join(options.dataDir, 'report.html');
-  await writeFile(reportHtmlPath, await reportHtml(report));
-
-  const { segments: members, ...customers } = await countProfiles(runtime.doc, runtime.tableName);
+  const { segments: members, ...customers } = profileCounts;
   const segments = Object.fromEntries(
     campaign.segments.segments.map((segment) => [segment.id, { members: members[segment.id] ?? 0, ...(segmentFlows[segment.id] ?? { entered: 0, exited: 0 }) }]),
   );
