@@ -2,7 +2,8 @@
  * `sadakat simulate --journey <id> --events events.jsonl [--from DATE]`: plays storefront events
  * (one Segment call per line) through the real engine on a virtual clock and prints each
  * customer's path through the journey, step by step with times and what would be sent. Nothing
- * is sent and no data folder is touched.
+ * is sent and no data folder is touched. Engagement lines play opens and clicks of sent messages
+ * (shared/journeys/simulation/engagement-call.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -19,7 +20,7 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('play events through one journey on a virtual clock and print each customer\'s path (nothing is sent)')
     .requiredOption('--journey <id>', 'journey id (campaign/journeys/<id>.yaml)')
-    .requiredOption('--events <file>', 'Segment calls, one JSON object per line (track, identify…) with timestamps')
+    .requiredOption('--events <file>', 'Segment calls, one JSON object per line (track, identify…) with timestamps; engagement lines {"type":"engagement","kind":"opened","userId","step","timestamp"} play opens and clicks')
     .option('--from <date>', 'start of the virtual clock (ISO date or time; default: the first event)', isoDate)
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--format <format>', 'text or json', outputFormat<SimulateFormat>('text', 'json'), 'text')

@@ -2,7 +2,8 @@
  * `sadakat simulate`: the real process-events code (profile reducer, segments, journey engine) on
  * in-memory ports and a virtual clock. Events are played in time order; between them, the
  * waits that come due are woken as journey-tick would, and time-window segments lapse as the
- * expiry pass would. Sends are recorded, never made.
+ * expiry pass would. Sends are recorded, never made. Engagement lines (engagement-call.ts) play
+ * what ses-feedback would report about a sent message (opened, clicked…), at their time.
  */
 import { randomUUID } from 'node:crypto';
 import type { SendRequest } from '../../channels/send-request.js';
@@ -19,13 +20,17 @@ import type { RunEffect } from '../advance.js';
 import { InMemoryJourneyStore } from '../in-memory-journey-store.js';
 import { journeyTick } from '../journey-tick.js';
 import { SCHEDULE_WINDOW_MS, schedulePass } from '../schedule-pass.js';
+import { isEngagementCall, parseEngagementCall, type EngagementCall } from './engagement-call.js';
 import { InMemoryIdentities, InMemoryOrders, InMemoryProfiles } from './in-memory-customer-stores.js';
 
 export interface SimulationInput {
   journey: Journey;
   settings: Settings;
   segments: CompiledSegments;
-  /** Segment calls as the storefront would post them (one JSON object per line in the file). */
+  /**
+   * Segment calls as the storefront would post them (one JSON object per line in the file), and
+   * engagement lines (`{"type":"engagement","kind":"opened",…}`, see engagement-call.ts).
+   */
   calls: readonly unknown[];
   /** Start of the virtual clock (default: the first event). */
   from?: Date;
@@ -50,11 +55,16 @@ export interface SimulationResult {
 
 const DEFAULT_HORIZON_MS = 60 * 86_400_000;
 
+/** One line to play at its time: a storefront event, or feedback on a sent message. */
+type Played =
+  | { kind: 'event'; at: number; customerId: string; event: NormalizedEvent }
+  | { kind: 'engagement'; at: number; line: number; engagement: EngagementCall };
+
 export async function simulateJourney(input: SimulationInput): Promise<SimulationResult> {
   const events = normalizeCalls(input.calls);
   const first = events.accepted[0];
-  let now = input.from ?? (first ? new Date(first.event.timestamp) : new Date());
-  const horizon = (events.accepted.at(-1) ? Date.parse((events.accepted.at(-1) as { event: NormalizedEvent }).event.timestamp) : now.getTime()) + (input.horizonMs ?? DEFAULT_HORIZON_MS);
+  let now = input.from ?? (first ? new Date(first.at) : new Date());
+  const horizon = (events.accepted.at(-1)?.at ?? now.getTime()) + (input.horizonMs ?? DEFAULT_HORIZON_MS);
 
   const profiles = new InMemoryProfiles();
   const runs = new InMemoryJourneyStore();
@@ -86,7 +96,7 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
   let nextPass = scheduled ? Math.ceil(now.getTime() / SCHEDULE_WINDOW_MS) * SCHEDULE_WINDOW_MS : Infinity;
   let next = 0;
   for (;;) {
-    const eventAt = events.accepted[next] ? Date.parse((events.accepted[next] as { event: NormalizedEvent }).event.timestamp) : Infinity;
+    const eventAt = events.accepted[next]?.at ?? Infinity;
     const wakeAt = earliestWake(runs);
     // Lapsing segments matter only while events remain or runs wait; then the simulation is over.
     if (eventAt === Infinity && wakeAt === Infinity && !scheduled) break;
@@ -115,16 +125,44 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
       for (const message of queue.splice(0)) await processCustomerMessage(deps, message);
       continue;
     }
-    const { customerId, event } = events.accepted[next++] as { customerId: string; event: NormalizedEvent };
-    await processCustomerMessage(deps, { kind: 'event', customerId, event });
+    const played = events.accepted[next++] as Played;
+    if (played.kind === 'event') {
+      await processCustomerMessage(deps, { kind: 'event', customerId: played.customerId, event: played.event });
+      continue;
+    }
+    const message = engagementMessage(played.engagement, input.journey.id, runs);
+    if (message) await processCustomerMessage(deps, message);
+    else {
+      const { customerId, journeyId, stepId } = played.engagement;
+      events.rejected.push({ line: played.line, field: 'step', reason: `customer ${customerId} had no message from step ${stepId} of journey ${journeyId ?? input.journey.id} by then` });
+    }
   }
+  events.rejected.sort((a, b) => a.line - b.line);
   return { paths, sends, rejected: events.rejected, endedAt: now.toISOString() };
 }
 
+/** What ses-feedback would enqueue: the engagement with the message of the step's latest send. */
+function engagementMessage(engagement: EngagementCall, defaultJourneyId: string, runs: InMemoryJourneyStore): CustomerMessage | undefined {
+  const journeyId = engagement.journeyId ?? defaultJourneyId;
+  const run = [...runs.runs.values()]
+    .filter((candidate) => candidate.customerId === engagement.customerId && candidate.journeyId === journeyId && candidate.sent[engagement.stepId] !== undefined)
+    .sort((a, b) => a.enteredAt.localeCompare(b.enteredAt))
+    .at(-1);
+  const sent = run?.sent[engagement.stepId];
+  if (!run || !sent) return undefined;
+  return { kind: 'engagement', customerId: engagement.customerId, type: engagement.kind, messageId: sent.messageId, journeyId, runId: run.runId, stepId: engagement.stepId, at: engagement.at };
+}
+
 function normalizeCalls(calls: readonly unknown[]) {
-  const accepted: { customerId: string; event: NormalizedEvent }[] = [];
+  const accepted: Played[] = [];
   const rejected: SimulationResult['rejected'] = [];
   calls.forEach((call, index) => {
+    if (isEngagementCall(call)) {
+      const parsed = parseEngagementCall(call as Record<string, unknown>);
+      if (parsed.ok) accepted.push({ kind: 'engagement', at: Date.parse(parsed.call.at), line: index + 1, engagement: parsed.call });
+      else rejected.push({ line: index + 1, field: parsed.field, reason: parsed.reason });
+      return;
+    }
     const stamped = typeof call === 'object' && call !== null && 'timestamp' in call ? Date.parse(String((call as { timestamp: unknown }).timestamp)) : NaN;
     // Historical events are played as if received when they happened.
     const result = normalizeCall(call, { receivedAt: Number.isNaN(stamped) ? new Date() : new Date(stamped), newMessageId: randomUUID });
@@ -134,10 +172,10 @@ function normalizeCalls(calls: readonly unknown[]) {
     }
     const event = result.event;
     const customerId = event.userId ?? (event.anonymousId !== undefined ? anonymousCustomerId(event.anonymousId) : undefined);
-    if (customerId !== undefined) accepted.push({ customerId, event });
+    if (customerId !== undefined) accepted.push({ kind: 'event', at: Date.parse(event.timestamp), customerId, event });
   });
-  // Stable: events at the same instant keep their file order.
-  accepted.sort((a, b) => Date.parse(a.event.timestamp) - Date.parse(b.event.timestamp));
+  // Stable: lines at the same instant keep their file order.
+  accepted.sort((a, b) => a.at - b.at);
   return { accepted, rejected };
 }
 
