@@ -100,7 +100,7 @@ describe('the events pipeline under injected faults (dynalite)', { timeout: 180_
     const failed = await pipeline.drain();
     const deadLettered = pipeline.dlq.depth;
     outage.enabled = false;
-    const redriven = redrive(pipeline);
+    const redriven = pipeline.queue.redrive();
     const after = await pipeline.drain();
     const result = await snapshot(pipeline, customer);
 
@@ -128,17 +128,3 @@ describe('the events pipeline under injected faults (dynalite)', { timeout: 180_
     expect(dead?.body).toContain('nonsense');
   });
 });
-
-/** The DLQ's messages back onto the source queue (SQS "start DLQ redrive"); returns how many moved. */
-function redrive(pipeline: Pipeline): number {
-  let moved = 0;
-  for (let received = pipeline.dlq.receive(10); received.length > 0; received = pipeline.dlq.receive(10)) {
-    for (const message of received) {
-      // A fresh deduplication id: the original is still inside the source queue's five-minute window.
-      pipeline.queue.send({ body: message.body, groupId: message.groupId, deduplicationId: `${message.deduplicationId}:redrive` });
-      pipeline.dlq.delete(message.receiptHandle);
-      moved++;
-    }
-  }
-  return moved;
-}

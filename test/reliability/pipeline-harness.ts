@@ -41,10 +41,18 @@ export interface Pipeline {
   handler: SqsHandler;
 }
 
+export interface PipelineOptions {
+  maxReceiveCount?: number;
+  /** process-events' logger (default: silent), to read its failure lines. */
+  logger?: Logger;
+  /** Wraps the profile store process-events writes through (a bug that makes processing throw). */
+  wrapProfiles?: (inner: ProfileStore) => ProfileStore;
+}
+
 export interface Engine {
   runtime: LocalRuntime;
   campaign: Campaign;
-  pipeline(table: string, faults?: FaultInjector, options?: { maxReceiveCount?: number }): Promise<Pipeline>;
+  pipeline(table: string, faults?: FaultInjector, options?: PipelineOptions): Promise<Pipeline>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +83,7 @@ export async function startEngine(): Promise<Engine> {
         identity = new FaultyIdentityMap(identity, faults);
         events = new FaultyEventQueue(events, faults);
       }
+      if (options.wrapProfiles) profiles = options.wrapProfiles(profiles);
       const ingest = buildIngestHandler({ logger: silent('ingest'), writeKeys: new StaticWriteKeys([WRITE_KEY]), identity, queue: events, clock: processingClock });
       const handler = buildProcessEventsHandler({
         profiles,
@@ -83,7 +92,7 @@ export async function startEngine(): Promise<Engine> {
         settings: { trackedProperties: campaign.settings.trackedProperties },
         segments: campaign.segments,
         clock: processingClock,
-        logger: silent('process-events'),
+        logger: options.logger ?? silent('process-events'),
       });
       const driven = faults ? faultySqsHandler(handler, faults) : handler;
       return {
