@@ -9,6 +9,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { AdminForgetApi } from './constructs/admin-forget-api.js';
 import { EventPipeline } from './constructs/event-pipeline.js';
 import { grantIndexQuery } from './constructs/index-grant.js';
 import { IngestApi } from './constructs/ingest-api.js';
@@ -43,6 +44,7 @@ export class PipelineStack extends Stack {
   readonly journeyTick: ScheduledFunction;
   readonly sendReconciler: ScheduledFunction;
   readonly journeySchedule: ScheduledFunction;
+  readonly adminForget: AdminForgetApi;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -131,6 +133,9 @@ export class PipelineStack extends Stack {
     // Settles ledger items and counts them in the message stats.
     table.grantReadWriteData(this.sendReconciler.function);
     this.sendReconciler.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+
+    // Erasure (GDPR/KVKK) for operators: IAM-authorized function URL, docs/deploy.md.
+    this.adminForget = new AdminForgetApi(this, 'AdminForget', { table, alerts });
 
     // What docs/deploy.md tells storefront developers and operators to look up.
     new CfnOutput(this, 'IngestUrl', { value: this.ingest.api.apiEndpoint, description: 'Segment apiHost: POST <IngestUrl>/v1/batch' });

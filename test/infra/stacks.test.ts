@@ -263,7 +263,7 @@ describe('PipelineStack: functions', () => {
 
     // Assess
     expect(functions.map((fn) => (fn.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(
-      ['ingest', 'journey-schedule', 'journey-tick', 'process-events', 'refresh-fit', 'refresh-plan', 'refresh-score', 'refresh-summarize', 'segment-expiry', 'send', 'send-reconciler', 'ses-feedback', 'unsubscribe'],
+      ['admin-forget', 'ingest', 'journey-schedule', 'journey-tick', 'process-events', 'refresh-fit', 'refresh-plan', 'refresh-score', 'refresh-summarize', 'segment-expiry', 'send', 'send-reconciler', 'ses-feedback', 'unsubscribe'],
     );
     for (const fn of functions) {
       expect(fn).toMatchObject({
