@@ -10,6 +10,7 @@ import { DynamoIdentityMap } from './dynamo-identity-map.js';
 import { DynamoJourneyStore } from './dynamo-journey-store.js';
 import { DynamoOrderLedger } from './dynamo-order-ledger.js';
 import { DynamoProfileStore } from './dynamo-profile-store.js';
+import { DynamoRefundLedger } from './dynamo-refund-ledger.js';
 import { requireEnv } from './require-env.js';
 import { SqsSendQueue } from './sqs-send-queue.js';
 
@@ -21,6 +22,7 @@ export async function awsProcessDeps(env: NodeJS.ProcessEnv): Promise<ProcessDep
   return {
     profiles: new DynamoProfileStore(doc, tableName),
     orders: new DynamoOrderLedger(doc, tableName),
+    refunds: new DynamoRefundLedger(doc, tableName),
     identity: new DynamoIdentityMap(doc, tableName),
     tombstones: new DynamoCustomerErasure(doc, tableName),
     settings: { trackedProperties: campaign.settings.trackedProperties },

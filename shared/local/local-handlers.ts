@@ -4,6 +4,7 @@ import { buildHandler as buildIngestHandler } from '../../functions/ingest.js';
 import { buildHandler as buildProcessEventsHandler, type ProcessEventsDeps } from '../../functions/process-events.js';
 import { DynamoCustomerErasure } from '../aws/dynamo-customer-erasure.js';
 import { DynamoJourneyStore } from '../aws/dynamo-journey-store.js';
+import { DynamoRefundLedger } from '../aws/dynamo-refund-ledger.js';
 import type { SendQueue } from '../channels/send-request.js';
 import type { Campaign } from '../config/campaign.js';
 import type { Journey } from '../journeys/ast.js';
@@ -17,6 +18,7 @@ export function localProcessDeps(runtime: LocalRuntime, campaign: Campaign, cloc
   return {
     profiles: runtime.profiles,
     orders: runtime.orders,
+    refunds: new DynamoRefundLedger(runtime.doc, runtime.tableName),
     identity: runtime.identity,
     tombstones: new DynamoCustomerErasure(runtime.doc, runtime.tableName),
     settings: { trackedProperties: campaign.settings.trackedProperties },

@@ -23,6 +23,7 @@ import { isErasedOrder } from '../privacy/erased-order.js';
 import type { OrderTombstones } from '../privacy/ports.js';
 import { applyConsentChange, applyDeviceChange, applyScores } from './apply-internal.js';
 import { orderFromEvent } from './order-from-event.js';
+import { refundFromEvent, type RefundLedger } from './refund-from-event.js';
 import { applyEvent, type ReducerSettings } from './reduce.js';
 import { emptyProfile, type Profile } from './schema.js';
 import { withVersionRetry } from './version-retry.js';
@@ -44,6 +45,8 @@ export interface ProcessDeps extends MergeDeps {
   onRunChange?: (change: RunChange) => void;
   /** Hashed order ids of erased customers (shared/privacy): a replayed old order is not counted again. */
   tombstones?: OrderTombstones;
+  /** Per-order refund records (`R#`) for the A/B report's net revenue; without it refunds only reach the profile totals. */
+  refunds?: RefundLedger;
 }
 
 export type ProcessStatus =
@@ -153,6 +156,9 @@ async function processEvent(deps: ProcessDeps, queuedCustomerId: string, event: 
   capacityUnits += result.capacityUnits;
 
   if (orderRecord) capacityUnits += (await deps.orders.markOrderApplied(orderRecord.customerId, orderRecord.orderId)).capacityUnits;
+  // An idempotent put, also on a duplicate: a crash after the profile write must not lose it.
+  const refund = deps.refunds ? refundFromEvent(event, result.customerId) : undefined;
+  if (refund && deps.refunds) capacityUnits += (await deps.refunds.recordRefund(refund)).capacityUnits;
   return { ...result, customerId: result.customerId, capacityUnits, merge };
 }
 
