@@ -13,7 +13,7 @@
  *   conversion, both orders' revenue), because revenue per assigned customer is what a
  *   discount moves.
  * - Revenue is net of refunds: a goal event carries what has been refunded of its order so far
- *   (report.ts joins `Order Refunded` by order id, whenever the refund came — decision 24), capped
+ *   (report.ts joins `Order Refunded` by order id, whenever the refund came — decision 25), capped
  *   at the order's amount. The conversion stands (the goal event happened); gross and refunded
  *   amounts are kept beside the net so the subtraction is visible.
  */

@@ -245,7 +245,7 @@ function goalEvents(journey: Journey, data: ReportData, runs: readonly ReportRun
 }
 
 /**
- * Refunds summed per order id, whenever they came (decision 24): an order credited to an arm is
+ * Refunds summed per order id, whenever they came (decision 25): an order credited to an arm is
  * credited net of every refund known when the report is built. Matched on the order id alone, so
  * a refund recorded under an anonymous profile still meets its order after a merge.
  */
