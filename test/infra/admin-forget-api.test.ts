@@ -44,7 +44,8 @@ describe('PipelineStack: erasure admin API', () => {
     pipeline.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'admin-forget', TABLE_NAME: Match.anyValue() }) },
     });
-    pipeline.hasOutput('*', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AdminForgetHandler.*Url'), 'FunctionUrl'] } });
+    pipeline.hasOutput('AdminForgetUrl', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AdminForgetHandler.*Url'), 'FunctionUrl'] } });
+    pipeline.hasOutput('AdminForgetFunctionArn', { Value: { 'Fn::GetAtt': [adminFunctionId(), 'Arn'] } });
   });
 
   it('grants exactly the erasure actions, on the table alone: no index, no wildcard, no UpdateItem', () => {
