@@ -35,7 +35,29 @@ export interface DynamoEngine {
   endpoint: string;
   /** DynamoDB Local's Java process (dynalite runs on a worker thread and has none). */
   pid?: number;
+  /**
+   * dynalite's in-process transport: the SDK's signed HTTP request goes to the worker thread as a
+   * message instead of over TCP (same handler, same bytes; no socket, no HTTP parsing). The
+   * endpoint still serves everyone else.
+   */
+  requestHandler?: EngineRequestHandler;
   stop(): Promise<void>;
+}
+
+/** The part of the SDK's HttpHandler the clients call (structural, so shared/local needs no SDK import). */
+export interface EngineRequestHandler {
+  handle(request: EngineHttpRequest): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }>;
+  updateHttpClientConfig(): void;
+  httpHandlerConfigs(): Record<string, never>;
+  destroy(): void;
+}
+
+interface EngineHttpRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+  body?: unknown;
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -239,24 +261,58 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** What the dynalite worker (dynalite-worker.mjs) reports back. */
-type DynaliteWorkerMessage = { port: number } | { error: string } | { stopped: true };
+type DynaliteLifecycleMessage = { port: number } | { error: string } | { stopped: true };
+interface DynaliteResponse {
+  id: number;
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+type DynaliteWorkerMessage = DynaliteLifecycleMessage | { response: DynaliteResponse };
 
 async function startDynalite(dataDir: string | undefined, port: number): Promise<DynamoEngine> {
   // With a path dynalite keeps its data in LevelDB (classic-level) there, otherwise in memory.
   const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: dataDir, port } });
-  const next = (): Promise<DynaliteWorkerMessage> =>
+  const waiting = new Map<number, { done: (response: DynaliteResponse) => void; fail: (error: Error) => void }>();
+  let lifecycle: { done: (message: DynaliteLifecycleMessage) => void; fail: (error: Error) => void } | undefined;
+  worker.on('message', (message: DynaliteWorkerMessage) => {
+    if (!('response' in message)) return lifecycle?.done(message);
+    waiting.get(message.response.id)?.done(message.response);
+    waiting.delete(message.response.id);
+  });
+  // A crashed engine answers nobody: every waiting request fails, as on a dropped connection.
+  worker.on('error', (error) => {
+    lifecycle?.fail(error);
+    for (const request of waiting.values()) request.fail(error);
+    waiting.clear();
+  });
+  const next = (): Promise<DynaliteLifecycleMessage> =>
     new Promise((done, fail) => {
-      worker.once('message', done);
-      worker.once('error', fail);
+      lifecycle = { done, fail };
     });
   const started = await next();
   if (!('port' in started)) {
     await worker.terminate();
     throw new Error(`dynalite did not start: ${'error' in started ? started.error : 'no answer'}`);
   }
+  let nextId = 0;
+  const requestHandler: EngineRequestHandler = {
+    handle: (request) =>
+      new Promise((done, fail) => {
+        const id = nextId++;
+        const respond = (response: DynaliteResponse) =>
+          done({ response: { statusCode: response.statusCode, headers: response.headers, body: Buffer.from(response.body, 'utf8') } });
+        waiting.set(id, { done: respond, fail });
+        worker.postMessage({ request: { id, method: request.method, url: requestUrl(request), headers: request.headers, body: requestBody(request.body) } });
+      }),
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+    destroy: () => undefined,
+  };
   return {
     engine: 'dynalite',
     endpoint: `http://127.0.0.1:${started.port}`,
+    requestHandler,
     async stop() {
       const stopped = next();
       worker.postMessage('stop');
@@ -265,6 +321,19 @@ async function startDynalite(dataDir: string | undefined, port: number): Promise
       await worker.terminate();
     },
   };
+}
+
+function requestUrl(request: EngineHttpRequest): string {
+  const pairs = Object.entries(request.query ?? {}).flatMap(([key, value]) => (value === null ? [[key, '']] : [value].flat().map((item) => [key, item])));
+  return pairs.length === 0 ? request.path : `${request.path}?${new URLSearchParams(pairs).toString()}`;
+}
+
+/** The SDK's JSON protocols give a string body; bytes are decoded as the HTTP server would read them. */
+function requestBody(body: unknown): string {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  throw new Error('the dynalite transport takes string or byte bodies only');
 }
 
 function freePort(): Promise<number> {
