@@ -1,9 +1,10 @@
 /**
- * Compiles segment rules to closures `(profile, nowMs) => boolean`, once per cold start.
- * Attribute paths are resolved here into getter chains, windows and thresholds are fixed, so an
- * evaluation does property reads and comparisons only. Each compiled rule also knows which
- * profile paths it reads (`inputs`) and, when time alone can change its answer, the earliest
- * instant that may happen (`nextChange`) — what the expiry pass schedules rechecks by.
+ * Compiles segment rules once per cold start. A segment's `test` (`(profile, nowMs) => boolean`,
+ * the hot path) is generated source, one function per segment (rule-source.ts). Each compiled
+ * rule also knows which profile paths it reads (`inputs`) and, when time alone can change its
+ * answer, the earliest instant that may happen (`nextChange`) — what the expiry pass schedules
+ * rechecks by; those are closures, with getter chains resolved and windows and thresholds fixed,
+ * and their own closure tests, which nextChange reads.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,12 +13,13 @@ import { YamlSource, type LocatedError } from '../config/yaml-source.js';
 import type { Profile } from '../profiles/schema.js';
 import type { AttrRule, Channel, CountTest, EventRule, Rule, Scalar, SegmentDefinition } from './ast.js';
 import { checkDefinitions } from './check.js';
-import { bucketLeavesWindowAt, bucketsInWindow, DAY_MS, firstBucketInWindow, HOUR_MS, usesHourlyBuckets } from './event-window.js';
+import { bucketLeavesWindowAt, bucketsInWindow, countBuckets, DAY_MS, firstBucketInWindow, HOUR_MS, usesHourlyBuckets } from './event-window.js';
 import { parseSegmentDefinitions } from './parse.js';
 import { resolveProfilePath } from './profile-paths.js';
+import { chain, generateTests, type RuleTest } from './rule-source.js';
 import { epochMs } from './timestamp.js';
 
-export type RuleTest = (profile: Profile, nowMs: number) => boolean;
+export type { RuleTest } from './rule-source.js';
 /** The earliest instant after `nowMs` at which the answer may differ with no new data; Infinity: never. */
 export type NextChange = (profile: Profile, nowMs: number) => number;
 
@@ -58,6 +60,9 @@ export function compileCheckedDefinitions(definitions: readonly SegmentDefinitio
     return compiled;
   };
   const segments = definitions.map((definition) => compileSegment(definition.id));
+  // Membership is answered by generated source (rule-source.ts); the closures stay for nextChange.
+  const tests = generateTests(definitions);
+  for (const segment of segments) segment.test = tests.get(segment.id) as RuleTest;
   return { segments, byId };
 }
 
@@ -200,8 +205,7 @@ function anyOf(tests: readonly RuleTest[]): RuleTest {
  * literals only, never code), and every path was checked against the profile schema before.
  */
 export function compileGetter(keys: readonly string[]): Getter {
-  const chain = keys.map((key, depth) => `${depth === 0 ? '' : '?.'}[${JSON.stringify(key)}]`).join('');
-  return new Function('p', `return p${chain};`) as Getter;
+  return new Function('p', `return p${chain(keys)};`) as Getter;
 }
 
 function compileAttr(rule: AttrRule): CompiledRule {
@@ -375,16 +379,7 @@ function compileEvent(rule: EventRule): CompiledRule {
     const last = lastMs === lastMs ? Math.floor(lastMs / bucketMs) : Infinity;
     if (last < first) return 0;
     if (enough <= 1 && last !== Infinity) return 1;
-    const buckets = bucketsOf(h);
-    let total = 0;
-    let sawLast = false;
-    for (const key in buckets) {
-      const bucket = +key;
-      if (bucket < first || bucket > last) continue;
-      if (bucket === last) sawLast = true;
-      if ((total += buckets[key] as number) >= enough) return total;
-    }
-    return sawLast || last === Infinity ? total : total + 1;
+    return countBuckets(bucketsOf(h), first, last, enough);
   };
   return {
     test: (p, now) => holds(countInWindow(p, now)),

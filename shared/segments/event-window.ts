@@ -39,6 +39,23 @@ export function lastBucket(lastAt: string, bucketMs: number): number | undefined
 }
 
 /**
+ * The count of the buckets from `first` to `last` (lastAt's bucket; Infinity when lastAt is not
+ * a time), with lastAt's counted at least once — `bucketsInWindow` summed without building the
+ * list, stopping once `enough` is reached (the answer is then only known to be ≥ enough).
+ */
+export function countBuckets(buckets: Readonly<Record<string, number>>, first: number, last: number, enough: number): number {
+  let total = 0;
+  let sawLast = false;
+  for (const key in buckets) {
+    const bucket = +key;
+    if (bucket < first || bucket > last) continue;
+    if (bucket === last) sawLast = true;
+    if ((total += buckets[key] as number) >= enough) return total;
+  }
+  return sawLast || last === Infinity ? total : total + 1;
+}
+
+/**
  * The buckets counting towards a window ending at `nowMs`, oldest first, as [bucket, count]:
  * those from the window's first bucket up to lastAt's, with lastAt's counted at least once.
  */

@@ -26,6 +26,27 @@ describe('compiled rules against the reference interpreter', () => {
     );
   });
 
+  it('agree when the same profile object changes between evaluations (no answer is remembered across texts)', () => {
+    fc.assert(
+      fc.property(definitionsArb, profileArb, profileArb, nowArb, (definitions, profile, other, now) => {
+        // Prepare
+        const compiled = compileSegments(definitions, SETTINGS);
+        const lookup = new Map(definitions.map((d) => [d.id, d]));
+        for (const definition of definitions) compiled.byId.get(definition.id)?.test(profile, now);
+        // Act: the timestamps and histories of another profile, written into the same object
+        profile.orders = other.orders;
+        profile.events = other.events;
+        for (const definition of definitions) {
+          const fast = compiled.byId.get(definition.id)?.test(profile, now);
+          const reference = interpretRule(definition.rule, profile, now, lookup);
+          // Assess
+          expect(fast).toBe(reference);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('never change their answer before the time they report as the next change', () => {
     fc.assert(
       fc.property(definitionsArb, profileArb, nowArb, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 5, maxLength: 5 }), (definitions, profile, now, fractions) => {
