@@ -9,6 +9,7 @@ import { run as runAssignment } from './assignment.js';
 import { run as runBundles } from './bundles.js';
 import { run as runClvFit } from './clv-fit.js';
 import { run as runJourneyTick } from './journey-tick.js';
+import { runSection as runLoad } from './load.js';
 import { run as runRefresh } from './refresh.js';
 import { run as runSpine } from './spine.js';
 
@@ -48,3 +49,5 @@ if (!only || only === 'journey-tick') {
 if (!only || only === 'bundles') {
   process.stdout.write(`${formatRows('Lambda bundles as the stack builds them (esbuild, ESM, minified, SDK bundled)', await runBundles())}\n`);
 }
+
+if (!only || only === 'load') process.stdout.write(await runLoad(process.argv.slice(3), javaPresent));

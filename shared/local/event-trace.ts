@@ -6,7 +6,9 @@
  * An event's sends are the SendRequests its processing enqueued: process-events handles one
  * customer's messages one at a time (a FIFO group is never in two invocations), so the requests
  * queued for a customer between two outcomes belong to the message whose outcome comes next.
- * An event whose processing queued nothing ends with decision `none` at its profile time.
+ * An event whose processing queued nothing ends with decision `none` at its profile time. The
+ * profile time is the message's first committed profile write (journeys run after it and may
+ * write again), or the end of its processing when nothing was written (a duplicate).
  *
  * Lines carry the client's messageId and times only: no customer id, address or payload.
  */
@@ -17,7 +19,7 @@ export interface TraceLine {
   messageId: string;
   /** Epoch milliseconds (fractional) when the HTTP request carrying the event arrived. */
   receivedAt: number;
-  /** When process-events finished the event: its profile write had committed. */
+  /** When the event's profile write committed (or its processing ended, when it wrote nothing). */
   profileAt: number;
   /** When the last of its sends was decided, or `profileAt` when it queued none. */
   decisionAt: number;
@@ -57,6 +59,7 @@ export class EventTrace {
   private readonly events = new Map<string, OpenEvent>();
   private readonly sends = new Map<string, SendLink>();
   private readonly queuedFor = new Map<string, string[]>();
+  private readonly firstWrite = new Map<string, number>();
   private receipts = 0;
 
   constructor(
@@ -85,17 +88,24 @@ export class EventTrace {
     };
   }
 
-  /** process-events finished a message (its profile write committed). */
+  /** A profile write committed; the first one of a message is its event's profile time. */
+  profileWritten(customerId: string): void {
+    if (!this.firstWrite.has(customerId)) this.firstWrite.set(customerId, this.now());
+  }
+
+  /** process-events finished a message. */
   processed(outcome: TracedOutcome): void {
     const queued = this.queuedFor.get(outcome.customerId) ?? [];
     this.queuedFor.delete(outcome.customerId);
+    const writtenAt = this.firstWrite.get(outcome.customerId);
+    this.firstWrite.delete(outcome.customerId);
     const event = outcome.eventMessageId === undefined ? undefined : this.events.get(outcome.eventMessageId);
     if (!event || event.profileAt !== undefined || outcome.eventMessageId === undefined) {
       // A wake, schedule or untraced message: its sends are not an event's decision.
       for (const sendId of queued) this.sends.delete(sendId);
       return;
     }
-    event.profileAt = this.now();
+    event.profileAt = writtenAt ?? this.now();
     for (const sendId of queued) {
       const link = this.sends.get(sendId);
       if (!link) continue;

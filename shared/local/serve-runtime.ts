@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildJourneyTickHandler } from '../../functions/journey-tick.js';
 import { DynamoJourneyStore } from '../aws/dynamo-journey-store.js';
+import { DynamoProfileStore } from '../aws/dynamo-profile-store.js';
 import { loadTemplates } from '../channels/render.js';
 import type { SendQueue, SendRequest } from '../channels/send-request.js';
 import { loadCampaign } from '../config/campaign.js';
 import { requireJourneys } from '../journeys/campaign-journeys.js';
 import { systemClock } from '../ports.js';
+import type { Profile } from '../profiles/schema.js';
 import type { EngineChoice } from './data-dir.js';
 import { EventTrace, type TraceLine } from './event-trace.js';
 import { runExpiryPass } from './expiry-scheduler.js';
@@ -23,7 +25,7 @@ import { localLambdaContext } from './lambda-context.js';
 import { buildLocalHandlers } from './local-handlers.js';
 import { startLocalSending, type LocalSending } from './local-sending.js';
 import { QueuePump } from './queue-pump.js';
-import { startLocalRuntime } from './runtime.js';
+import { startLocalRuntime, type LocalRuntime } from './runtime.js';
 
 /** EventBridge Scheduler runs journey-tick every minute in AWS. */
 const SCHEDULER_EVERY_MS = 60_000;
@@ -76,7 +78,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       };
       sendsPump = pump;
     }
-    const { ingest, processEvents } = buildLocalHandlers(runtime, {
+    const { ingest, processEvents } = buildLocalHandlers(trace ? { ...runtime, profiles: new TracedProfileStore(runtime, trace) } : runtime, {
       campaign,
       clock,
       writeKeys: [options.writeKey],
@@ -116,8 +118,24 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   }
 }
 
+/** The local profile store, telling the trace when each write committed. */
+class TracedProfileStore extends DynamoProfileStore {
+  constructor(
+    runtime: LocalRuntime,
+    private readonly trace: EventTrace,
+  ) {
+    super(runtime.doc, runtime.tableName);
+  }
+
+  override async putProfile(profile: Profile, expectedVersion: number | undefined): ReturnType<DynamoProfileStore['putProfile']> {
+    const written = await super.putProfile(profile, expectedVersion);
+    this.trace.profileWritten(profile.id);
+    return written;
+  }
+}
+
 /** journey-tick, deferred releases and the expiry pass once a minute; their messages are polled up by the pumps. */
-function startScheduler(runtime: Awaited<ReturnType<typeof startLocalRuntime>>, sending: LocalSending): { stop(): Promise<void> } {
+function startScheduler(runtime: LocalRuntime, sending: LocalSending): { stop(): Promise<void> } {
   const journeyTick = buildJourneyTickHandler({
     index: new DynamoJourneyStore(runtime.doc, runtime.tableName),
     queue: runtime.eventsQueue,

@@ -1,0 +1,189 @@
+/**
+ * The load bench's driver, in its own process apart from the server: posts sessions as Segment
+ * batches over keep-alive loopback HTTP on a fixed schedule (open loop: a slow answer does not
+ * slow the schedule until too many requests are in flight), bounded by a count and a time, then
+ * waits for serve's trace to show each posted event processed. Latencies run from the moment the
+ * driver sent the request to the moment serve committed the profile / made the send decision.
+ */
+import { Agent, request } from 'node:http';
+import { preciseNow } from '../shared/local/event-trace.js';
+import type { LoadMix } from './load-mix.js';
+import type { TraceTail } from './trace-tail.js';
+
+/** Requests in flight at once; past this the driver waits, and the achieved rate shows it. */
+const MAX_IN_FLIGHT = 32;
+/** Below this share of the target rate a step did not keep up. */
+export const KEPT_UP_SHARE = 0.9;
+
+export interface Target {
+  url: string;
+  writeKey: string;
+  agent: Agent;
+}
+
+export interface StepPlan {
+  /** Events per second to post. */
+  rate: number;
+  maxEvents: number;
+  maxSeconds: number;
+  /** How long after the last post to wait for the trace to show every event. */
+  settleSeconds: number;
+}
+
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p99: number;
+}
+
+export interface StepResult {
+  rate: number;
+  posted: number;
+  accepted: number;
+  /** Accepted events per second over the posting schedule's span. */
+  ingestRate: number;
+  /** Traced events per second from the first post to the last profile write. */
+  processedRate: number;
+  /** Posted events the trace had not shown when the settle time ran out. */
+  late: number;
+  eventToProfileMs: Percentiles;
+  /** Over events whose processing queued a send (welcome emails): to the send handler's decision. */
+  eventToDecisionMs: Percentiles;
+  decisions: Record<string, number>;
+  keptUp: boolean;
+}
+
+export function keepAliveAgent(): Agent {
+  return new Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
+}
+
+export async function driveStep(target: Target, mix: LoadMix, plan: StepPlan, trace: TraceTail): Promise<StepResult> {
+  const sentAt = new Map<string, number>();
+  const inFlight = new Set<Promise<void>>();
+  let posted = 0;
+  let accepted = 0;
+  let lastBatch = 0;
+  let lastPostAt = 0;
+  const began = preciseNow();
+  const endBy = began + plan.maxSeconds * 1000;
+
+  while (posted < plan.maxEvents && preciseNow() < endBy) {
+    const wait = began + (posted / plan.rate) * 1000 - preciseNow();
+    if (wait >= 1) await sleep(wait);
+    if (inFlight.size >= MAX_IN_FLIGHT) {
+      await Promise.race(inFlight);
+      continue;
+    }
+    const { calls } = mix.next(new Date());
+    const at = preciseNow();
+    for (const call of calls) sentAt.set(String(call.messageId), at);
+    const post: Promise<void> = postBatch(target, { batch: calls }).then((count) => {
+      accepted += count;
+      inFlight.delete(post);
+    });
+    inFlight.add(post);
+    posted += calls.length;
+    lastBatch = calls.length;
+    lastPostAt = at;
+  }
+  await Promise.all(inFlight);
+  const scheduleSeconds = (lastPostAt - began) / 1000 + lastBatch / plan.rate;
+
+  const settleBy = preciseNow() + plan.settleSeconds * 1000;
+  for (;;) {
+    await trace.poll();
+    const missing = [...sentAt.keys()].filter((id) => !trace.lines.has(id)).length;
+    if (missing === 0 || preciseNow() > settleBy) break;
+    await sleep(100);
+  }
+
+  const toProfile: number[] = [];
+  const toDecision: number[] = [];
+  const decisions: Record<string, number> = {};
+  let lastProfileAt = began;
+  for (const [messageId, at] of sentAt) {
+    const line = trace.lines.get(messageId);
+    if (!line) continue;
+    toProfile.push(line.profileAt - at);
+    lastProfileAt = Math.max(lastProfileAt, line.profileAt);
+    if (line.decision !== 'none') {
+      toDecision.push(line.decisionAt - at);
+      decisions[line.decision] = (decisions[line.decision] ?? 0) + 1;
+    }
+  }
+  const ingestRate = accepted / scheduleSeconds;
+  const processedRate = toProfile.length / ((lastProfileAt - began) / 1000);
+  const late = sentAt.size - toProfile.length;
+  return {
+    rate: plan.rate,
+    posted,
+    accepted,
+    ingestRate,
+    processedRate,
+    late,
+    eventToProfileMs: percentiles(toProfile),
+    eventToDecisionMs: percentiles(toDecision),
+    decisions,
+    keptUp: late === 0 && accepted === posted && ingestRate >= KEPT_UP_SHARE * plan.rate && processedRate >= KEPT_UP_SHARE * plan.rate,
+  };
+}
+
+/** As fast as `MAX_IN_FLIGHT` requests allow, for `seconds`: the events/s the target can take in. */
+export async function saturate(target: Target, mix: LoadMix, seconds: number): Promise<number> {
+  let accepted = 0;
+  const began = preciseNow();
+  const endBy = began + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: MAX_IN_FLIGHT }, async () => {
+      while (preciseNow() < endBy) {
+        // Not `accepted += await …`: that reads `accepted` before the await and loses the other workers' counts.
+        const count = await postBatch(target, { batch: mix.next(new Date()).calls });
+        accepted += count;
+      }
+    }),
+  );
+  return accepted / ((preciseNow() - began) / 1000);
+}
+
+/** Posts one batch; resolves with the events the server accepted (0 on any other answer). */
+function postBatch(target: Target, body: object): Promise<number> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      `${target.url}/v1/batch`,
+      {
+        method: 'POST',
+        agent: target.agent,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${target.writeKey}:`).toString('base64')}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          if (response.statusCode !== 200) return resolve(0);
+          const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { accepted?: number };
+          resolve(answer.accepted ?? 0);
+        });
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+export function percentiles(values: readonly number[]): Percentiles {
+  if (values.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN };
+  const sorted = [...values].sort((a, b) => a - b);
+  // Nearest rank: the smallest value with at least p of the values at or below it.
+  const rank = (p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+  return { count: sorted.length, p50: rank(0.5), p99: rank(0.99) };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

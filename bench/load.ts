@@ -1,0 +1,155 @@
+/**
+ * Load: `sadakat serve` in a child process, driven from this process over loopback at stepped
+ * event rates (each step bounded in events and seconds) until it falls behind — processed or
+ * accepted below 90% of the target, or events still unprocessed when the step's settle time ends.
+ * The sustained rate is the highest step kept up with.
+ *
+ * Peers, measured in the same run: the transport ceiling (the same driver, unthrottled, against a
+ * bare loopback server that only parses and answers 200, also in its own process), and the latency
+ * floor of one event on the same engine (a GetItem and a conditional UpdateItem of a profile-sized
+ * item, one pair at a time, as bench/spine.ts pairs them).
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalRuntime } from '../shared/local/runtime.js';
+import { systemClock } from '../shared/ports.js';
+import { formatRows, type BenchRow } from './bench-row.js';
+import { driveStep, keepAliveAgent, percentiles, saturate, type Percentiles, type StepResult } from './load-driver.js';
+import { LoadMix } from './load-mix.js';
+import { startBareServer, startServeChild } from './serve-child.js';
+import { TraceTail } from './trace-tail.js';
+
+const WRITE_KEY = 'bench-load-key';
+
+export interface LoadPlan {
+  engine: 'dynalite' | 'dynamodb-local';
+  rates: readonly number[];
+  /** Each step posts at most this many seconds' worth of its rate... */
+  stepSeconds: number;
+  /** ...and at most this many events. */
+  stepEvents: number;
+  settleSeconds: number;
+  ceilingSeconds: number;
+}
+
+/** The default run stays within about three minutes on a quiet two-core machine. */
+const FULL: Omit<LoadPlan, 'engine'> = { rates: [25, 50, 100, 200, 400, 800], stepSeconds: 10, stepEvents: 4000, settleSeconds: 15, ceilingSeconds: 3 };
+const QUICK: Omit<LoadPlan, 'engine'> = { rates: [20, 40], stepSeconds: 4, stepEvents: 150, settleSeconds: 10, ceilingSeconds: 1 };
+
+/** `npm run bench load [-- --quick] [--engine dynamodb-local]`; SADAKAT_BENCH_QUICK=1 also asks for the tiny run. */
+export async function runSection(args: readonly string[], javaPresent: boolean): Promise<string> {
+  const quick = args.includes('--quick') || process.env.SADAKAT_BENCH_QUICK === '1';
+  const asked = args.includes('--engine') ? args[args.indexOf('--engine') + 1] : undefined;
+  // DynamoDB Local needs Java; without it the run says which engine it fell back to in its title.
+  const engine = asked === 'dynamodb-local' && javaPresent ? 'dynamodb-local' : 'dynalite';
+  const result = await run({ engine, ...(quick ? QUICK : FULL) });
+  return `${formatRows(`load: sadakat serve (journeys and sends on, ${engine}) driven from a second process over loopback`, result.rows)}\n${stepTable(result.steps)}\n`;
+}
+
+export interface LoadResult {
+  steps: StepResult[];
+  sustained: number;
+  ceiling: number;
+  pairLatencyMs: Percentiles;
+  rows: BenchRow[];
+}
+
+export async function run(plan: LoadPlan): Promise<LoadResult> {
+  const workDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-load-'));
+  const agent = keepAliveAgent();
+  try {
+    const ceiling = await transportCeiling(plan.ceilingSeconds);
+    const tracePath = join(workDir, 'trace.jsonl');
+    await writeFile(tracePath, '');
+    const serve = await startServeChild({ dataDir: join(workDir, 'data'), writeKey: WRITE_KEY, tracePath, engine: plan.engine });
+    const trace = await TraceTail.open(tracePath);
+    const steps: StepResult[] = [];
+    try {
+      const mix = new LoadMix('bench');
+      for (const rate of plan.rates) {
+        const step = await driveStep({ url: serve.url, writeKey: WRITE_KEY, agent }, mix, { rate, maxEvents: Math.min(plan.stepEvents, rate * plan.stepSeconds), maxSeconds: plan.stepSeconds, settleSeconds: plan.settleSeconds }, trace);
+        steps.push(step);
+        if (!step.keptUp) break;
+      }
+    } finally {
+      agent.destroy();
+      await trace.close();
+      await serve.stop();
+    }
+    const pairLatencyMs = await pairLatency(plan.engine, join(workDir, 'peer'));
+    const sustained = Math.max(0, ...steps.filter((step) => step.keptUp).map((step) => step.rate));
+    return { steps, sustained, ceiling, pairLatencyMs, rows: rows(steps, sustained, ceiling, pairLatencyMs) };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function rows(steps: readonly StepResult[], sustained: number, ceiling: number, pair: Percentiles): BenchRow[] {
+  const result: BenchRow[] = [
+    { name: 'sustained events/s (highest step kept up)', value: sustained, unit: 'events/s', peerName: 'bare parse+200 server, same driver, events/s', peer: ceiling, ratio: sustained / ceiling },
+  ];
+  const pairName = `bare Get+Update pair p50 ms (p99 ${round(pair.p99)})`;
+  for (const step of steps) {
+    const label = `step ${step.rate}/s${step.keptUp ? '' : ' (fell behind)'}`;
+    result.push({ name: `${label}: processed events/s (ingest ${round(step.ingestRate)})`, value: step.processedRate, unit: 'events/s', peerName: 'target rate', peer: step.rate, ratio: step.processedRate / step.rate });
+    result.push({ name: `${label}: event→profile p50 ms (p99 ${round(step.eventToProfileMs.p99)})`, value: step.eventToProfileMs.p50, unit: 'ms', peerName: pairName, peer: pair.p50, ratio: step.eventToProfileMs.p50 / pair.p50 });
+    if (step.eventToDecisionMs.count > 0) {
+      result.push({ name: `${label}: event→send decision p50 ms (p99 ${round(step.eventToDecisionMs.p99)}, n ${step.eventToDecisionMs.count})`, value: step.eventToDecisionMs.p50, unit: 'ms', peerName: pairName, peer: pair.p50, ratio: step.eventToDecisionMs.p50 / pair.p50 });
+    }
+  }
+  return result;
+}
+
+function stepTable(steps: readonly StepResult[]): string {
+  const header = `  ${'target/s'.padStart(8)} ${'posted'.padStart(7)} ${'ingest/s'.padStart(9)} ${'proc/s'.padStart(8)} ${'late'.padStart(5)} ${'prof p50'.padStart(9)} ${'prof p99'.padStart(9)} ${'send p50'.padStart(9)} ${'send p99'.padStart(9)}  decisions`;
+  const lines = steps.map(
+    (step) =>
+      `  ${String(step.rate).padStart(8)} ${String(step.posted).padStart(7)} ${round(step.ingestRate).padStart(9)} ${round(step.processedRate).padStart(8)} ${String(step.late).padStart(5)} ${round(step.eventToProfileMs.p50).padStart(9)} ${round(step.eventToProfileMs.p99).padStart(9)} ${round(step.eventToDecisionMs.p50).padStart(9)} ${round(step.eventToDecisionMs.p99).padStart(9)}  ${Object.entries(step.decisions).map(([reason, count]) => `${reason} ${count}`).join(', ')}${step.keptUp ? '' : '  ← fell behind'}`,
+  );
+  return ['  steps (latencies in ms, from the driver sending the request)', header, ...lines].join('\n');
+}
+
+async function transportCeiling(seconds: number): Promise<number> {
+  const bare = await startBareServer();
+  const agent = keepAliveAgent();
+  try {
+    return await saturate({ url: bare.url, writeKey: WRITE_KEY, agent }, new LoadMix('ceiling'), seconds);
+  } finally {
+    agent.destroy();
+    await bare.stop();
+  }
+}
+
+/** One profile-sized GetItem + conditional UpdateItem at a time on the same engine: the least one event costs. */
+async function pairLatency(engine: LoadPlan['engine'], dataDir: string): Promise<Percentiles> {
+  const runtime = await startLocalRuntime({ dataDir, engine, clock: systemClock, fresh: true });
+  try {
+    const body = { traits: { email: 'peer@example.com', firstName: 'Peer' }, events: Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`Event ${index}`, { count: index, lastAt: new Date(0).toISOString() }])) };
+    const samples: number[] = [];
+    for (let index = 0; index < 300; index++) {
+      const key = { PK: `C#peer-${index % 50}`, SK: 'PROFILE' };
+      const began = performance.now();
+      const stored = await runtime.doc.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }));
+      const version = Number(stored.Item?.version ?? -1);
+      await runtime.doc.send(
+        new UpdateCommand({
+          TableName: runtime.tableName,
+          Key: key,
+          UpdateExpression: 'SET body = :body, version = :next',
+          ConditionExpression: version < 0 ? 'attribute_not_exists(PK)' : 'version = :version',
+          ExpressionAttributeValues: { ':body': body, ':next': version + 1, ...(version < 0 ? {} : { ':version': version }) },
+        }),
+      );
+      samples.push(performance.now() - began);
+    }
+    return percentiles(samples);
+  } finally {
+    await runtime.stop();
+  }
+}
+
+function round(value: number): string {
+  return Number.isNaN(value) ? '–' : value >= 100 ? value.toFixed(0) : value.toFixed(1);
+}

@@ -1,0 +1,104 @@
+/**
+ * The load bench's servers, each in its own process so the driver's event loop is not theirs:
+ * `sadakat serve` as an operator starts it (tsx, its own data folder, `--trace`), and the peer —
+ * a bare loopback HTTP server that reads and parses a body and answers 200, the transport's ceiling.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Engines, tsx and the campaign load in a few seconds alone; a busy shared machine takes far longer. */
+const READY_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 120_000;
+
+export interface ChildServer {
+  url: string;
+  /** stdout so far (the ready line, the drain lines). */
+  output(): string;
+  /** SIGTERM, then waits for a clean exit (SIGKILL after a timeout); resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export interface ServeChildOptions {
+  dataDir: string;
+  writeKey: string;
+  tracePath: string;
+  engine: 'dynalite' | 'dynamodb-local';
+  journeys?: boolean;
+}
+
+export function startServeChild(options: ServeChildOptions): Promise<ChildServer> {
+  const args = ['--import', 'tsx', 'cli/main.ts', 'serve', '--port', '0', '--data-dir', options.dataDir, '--engine', options.engine, '--write-key', options.writeKey, '--trace', options.tracePath];
+  if (options.journeys === false) args.push('--no-journeys');
+  return startChild(args, /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/);
+}
+
+/** Reads and parses each body, answers 200 with the batch size: what any ingest costs at least. */
+const BARE_SERVER = `
+import { createServer } from 'node:http';
+const server = createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ accepted: Array.isArray(body.batch) ? body.batch.length : 1, rejected: [] }));
+  });
+});
+const sockets = new Set();
+server.on('connection', (socket) => {
+  sockets.add(socket);
+  socket.on('close', () => sockets.delete(socket));
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write('bare: http://127.0.0.1:' + server.address().port + '/v1/batch\\n'));
+process.on('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  for (const socket of sockets) socket.destroy();
+});
+`;
+
+export function startBareServer(): Promise<ChildServer> {
+  return startChild(['--input-type=module', '-e', BARE_SERVER], /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/);
+}
+
+function startChild(args: string[], ready: RegExp): Promise<ChildServer> {
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => fail(`not ready after ${READY_TIMEOUT_MS / 1000}s`), READY_TIMEOUT_MS);
+    const fail = (why: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`server child ${why}\n${stdout}${stderr}`));
+    };
+    child.stdout.on('data', () => {
+      const port = ready.exec(stdout)?.[1];
+      if (!port || settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ url: `http://127.0.0.1:${port}`, output: () => stdout, stop: () => stopChild(child, exited) });
+    });
+    void exited.then((code) => fail(`exited early with code ${code}`));
+  });
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
