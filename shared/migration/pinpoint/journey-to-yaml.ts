@@ -7,6 +7,7 @@
 import type { Activity, JourneyResponse, SimpleCondition, WaitTime, WriteJourneyRequest } from '@aws-sdk/client-pinpoint';
 import { Duration } from 'luxon';
 import type { MigrationReport } from './migration-report.js';
+import { eventTrigger, PLACEHOLDER_EVENT } from './event-start-filter.js';
 import { dimensionsToRules } from './segment-to-rules.js';
 
 export type PinpointJourney = Partial<JourneyResponse> & Partial<WriteJourneyRequest>;
@@ -233,27 +234,13 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
   function trigger(): Record<string, unknown> {
     const start = source.StartCondition;
     if (start?.SegmentStartCondition?.SegmentId) return { segment: context.segmentId(start.SegmentStartCondition.SegmentId), on: 'enter' };
-    const filter = start?.EventStartCondition?.EventFilter;
-    const events = filter?.Dimensions?.EventType?.Values ?? [];
-    if (events.length > 0) {
-      const event = events[0] as string;
-      if (events.length > 1) report.add('journey', journeyId, `start event is any of ${events.join(', ')}; only ${event} converted`, 'copy the journey once per event');
-      if (filter?.Dimensions?.EventType?.DimensionType === 'EXCLUSIVE') report.add('journey', journeyId, 'EXCLUSIVE start event type', 'sadakat starts on a named event; pick the event by hand');
-      const whereFilter: Record<string, string | number> = {};
-      for (const [name, dimension] of Object.entries(filter?.Dimensions?.Attributes ?? {})) {
-        const values = dimension.Values ?? [];
-        if ((dimension.AttributeType ?? 'INCLUSIVE') === 'INCLUSIVE' && values.length === 1) whereFilter[name] = values[0] as string;
-        else report.add('journey', journeyId, `start event attribute ${name} (${dimension.AttributeType ?? 'INCLUSIVE'} ${values.join(', ')})`, 'sadakat filters on one equal value; use entry.segment for other tests');
-      }
-      for (const [name, metric] of Object.entries(filter?.Dimensions?.Metrics ?? {})) {
-        if (metric.ComparisonOperator === 'EQUAL' && metric.Value !== undefined) whereFilter[name] = metric.Value;
-        else report.add('journey', journeyId, `start event metric ${name} ${metric.ComparisonOperator} ${metric.Value}`, 'sadakat filters on equal values only; use entry.segment');
-      }
-      if (Object.keys(whereFilter).length > 0) trackedProperties[event] = Object.keys(whereFilter);
-      return Object.keys(whereFilter).length > 0 ? { event, where: whereFilter } : { event };
+    const converted = eventTrigger(start?.EventStartCondition?.EventFilter?.Dimensions, (problem, suggestion) => report.add('journey', where('StartCondition'), problem, suggestion));
+    if (converted) {
+      if (converted.where) trackedProperties[converted.event] = Object.keys(converted.where);
+      return { ...converted };
     }
-    report.add('journey', journeyId, 'no StartCondition with a segment or an event type', 'set trigger by hand');
-    return { event: 'Pinpoint Journey Start' };
+    report.add('journey', where('StartCondition'), 'no StartCondition with a segment or an event type', 'set trigger by hand');
+    return { event: PLACEHOLDER_EVENT };
   }
 
   function entry(): Record<string, unknown> {
