@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { scanProfiles } from '../shared/aws/dynamo-profile-scan.js';
 import { awsJourneyScheduleDeps, type JourneyScheduleDeps } from '../shared/aws/journey-schedule-deps.js';
 import { schedulePass, type SchedulePassResult } from '../shared/journeys/schedule-pass.js';

@@ -10,8 +10,8 @@ import { handleUnsubscribe, type UnsubscribeDeps } from '../shared/channels/unsu
 import { createDocumentClient } from '../shared/aws/dynamo-client.js';
 import { DynamoProfileStore } from '../shared/aws/dynamo-profile-store.js';
 import { requireEnv } from '../shared/aws/require-env.js';
-import { unsubscribeKeyring } from '../shared/aws/send-deps.js';
 import { SqsEventQueue } from '../shared/aws/sqs-event-queue.js';
+import { unsubscribeKeyring } from '../shared/aws/unsubscribe-keyring.js';
 import { systemClock } from '../shared/ports.js';
 
 export function buildHandler(deps: UnsubscribeDeps & { logger?: Logger }) {

@@ -2,23 +2,20 @@
  * One sadakat Lambda: functions/<name>.ts bundled with the local esbuild (never Docker) as an
  * ES module, Node 22 on arm64, its own log group and role (so permissions are exactly the
  * grants its owner adds, with no managed policy), Powertools logger settings, and optionally
- * the campaign folder copied beside the bundle.
- *
- * `@aws-sdk/*` is bundled, not taken from the runtime: the runtime's SDK version changes under
- * us, and lib-dynamodb/client classes must come from the same version the tests ran against
- * (the lockfile's). The price is about 1 MB per bundle, which costs a few ms of cold start.
+ * the campaign folder copied beside the bundle. The esbuild options are FUNCTION_BUNDLE's, shared
+ * with bench/bundles.ts (and why the SDK is bundled is there too).
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_BUNDLE, FUNCTION_NODE_OPTIONS, REPO_ROOT } from './function-bundle.js';
 import { acknowledgeWildcards, type WildcardFinding } from './wildcard-acknowledgements.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { REPO_ROOT };
 
 /** Where the bundled campaign folder sits inside the function (`/var/task` is the bundle root). */
 export const CAMPAIGN_DIR_IN_LAMBDA = '/var/task/campaign';
@@ -65,24 +62,21 @@ export class SadakatFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.name,
         LOG_LEVEL: props.logLevel ?? 'INFO',
         // Stack traces point at the TypeScript source through the bundled source map.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         ...(campaignDir === undefined ? {} : { CAMPAIGN_DIR: CAMPAIGN_DIR_IN_LAMBDA }),
         ...props.environment,
       },
       bundling: {
         forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        // Mappings only: `--enable-source-maps` needs no embedded sources, and the bundle stays small.
-        sourcesContent: false,
+        minify: FUNCTION_BUNDLE.minify,
+        sourceMap: FUNCTION_BUNDLE.sourceMap,
+        sourcesContent: FUNCTION_BUNDLE.sourcesContent,
         format: OutputFormat.ESM,
-        target: 'node22',
-        tsconfig: join(REPO_ROOT, 'tsconfig.json'),
-        // ESM packages first; CommonJS dependencies still `require` Node built-ins, which an ES
-        // module bundle can only do through createRequire.
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire as sadakatCreateRequire } from 'node:module'; const require = sadakatCreateRequire(import.meta.url);",
-        externalModules: [],
+        target: FUNCTION_BUNDLE.target,
+        tsconfig: FUNCTION_BUNDLE.tsconfig,
+        mainFields: [...FUNCTION_BUNDLE.mainFields],
+        banner: FUNCTION_BUNDLE.banner,
+        externalModules: [...FUNCTION_BUNDLE.externalModules],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

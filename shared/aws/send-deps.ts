@@ -1,10 +1,8 @@
 /** The send handler's dependencies in Lambda, built once per cold start from the environment. */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SendDeps } from '../channels/decide-send.js';
 import { loadJourneyPolicies } from '../channels/journey-policy.js';
 import { loadTemplates } from '../channels/render.js';
-import { parseKeyring } from '../channels/unsubscribe-keyring.js';
 import { requireSettings } from '../config/campaign-settings.js';
 import { systemClock } from '../ports.js';
 import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
@@ -21,6 +19,7 @@ import { createSnsClient } from './sns-sms-sender.js';
 import { SnsPushSender } from './sns-push-sender.js';
 import { SnsSmsSender } from './sns-sms-sender.js';
 import { SqsEventQueue } from './sqs-event-queue.js';
+import { unsubscribeKeyring } from './unsubscribe-keyring.js';
 
 export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps> {
   const tableName = requireEnv(env, 'TABLE_NAME');
@@ -54,15 +53,4 @@ export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps> {
     },
     clock: systemClock,
   };
-}
-
-/** UNSUBSCRIBE_KEYS_SECRET_ARN in the stack (the keys stay out of the configuration); UNSUBSCRIBE_KEYS (JSON) for local runs. */
-export async function unsubscribeKeyring(env: NodeJS.ProcessEnv) {
-  const secretArn = env.UNSUBSCRIBE_KEYS_SECRET_ARN;
-  if (secretArn) {
-    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
-    return parseKeyring(secret.SecretString ?? '', 'the unsubscribe keys secret');
-  }
-  if (!env.UNSUBSCRIBE_KEYS) throw new Error('neither UNSUBSCRIBE_KEYS_SECRET_ARN nor UNSUBSCRIBE_KEYS is set: the CDK stack sets the first; set UNSUBSCRIBE_KEYS=\'{"current":"k1","keys":{"k1":"…"}}\' for local runs');
-  return parseKeyring(env.UNSUBSCRIBE_KEYS, 'UNSUBSCRIBE_KEYS');
 }

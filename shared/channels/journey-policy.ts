@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JourneySendPolicy } from './decide-send.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);

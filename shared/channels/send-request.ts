@@ -5,7 +5,7 @@
  * (`M#<messageId>`) turn a redelivery into `duplicate` instead of a second message.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const channelSchema = z.enum(['email', 'sms', 'push']);
 export type Channel = z.infer<typeof channelSchema>;

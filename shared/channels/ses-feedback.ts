@@ -6,7 +6,7 @@
  * `engagement` message for the journey (branches on opened/clicked). Transient bounces change
  * nothing: SES already retried them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CustomerMessage } from '../events/messages.js';
 import type { EventQueue, ProfileStore } from '../ports.js';
 import { decodeMessageTags } from './message-tags.js';

@@ -1,5 +1,5 @@
 /** The unsubscribe keyring as stored (a secret, or an environment variable locally): JSON `{ current, keys }`. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { UnsubscribeKeyring } from './unsubscribe-token.js';
 
 const keyringSchema = z

@@ -2,7 +2,7 @@
  * The one parser for campaign durations ("30m", "2h", "7d", "1w"): segments, journeys and
  * settings all read durations through here, so "7d" means the same thing everywhere.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const UNIT_MS = {
   s: 1_000,

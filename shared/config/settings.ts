@@ -2,7 +2,7 @@
  * campaign/settings.yaml (DESIGN "Campaign folder", a contract): campaign behaviour only —
  * deployment values (account, region, ARNs) come from CDK context, never from here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 

@@ -3,7 +3,7 @@
  * reducer reads (DESIGN "Events", a contract). Segment calls are mapped to this shape once, at
  * the edge, so nothing downstream knows about Segment's wire quirks.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const eventTypeSchema = z.enum(['track', 'identify', 'page', 'screen', 'alias', 'group']);
 export type EventType = z.infer<typeof eventTypeSchema>;

@@ -3,7 +3,7 @@
  * writer of a customer's profile, segment memberships and journey runs; every other handler
  * that wants to change that state enqueues one of these into the customer's FIFO group.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizedEventSchema } from './event.js';
 import { clvSchema, rfmSchema } from '../profiles/schema.js';
 

@@ -5,7 +5,7 @@
  * rules that span fields (which ids a call needs, timestamps, e-commerce properties) live in
  * normalize.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventType } from './event.js';
 import { isJsonObject } from './safe-json.js';
 

@@ -1,5 +1,5 @@
 /** JSON Schema of a journey file for editor completion, from the same zod schemas that parse it. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { journeyFileSchema } from './ast.js';
 
 export function journeysJsonSchema(): Record<string, unknown> {

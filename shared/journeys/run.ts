@@ -2,7 +2,7 @@
  * One customer's walk through one journey: the `J#<journeyId>#<runId>` item (DESIGN "Data
  * model"). Only process-events writes it, always conditional on `version`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const runStatusSchema = z.enum(['active', 'waiting', 'completed', 'exited']);
 export type RunStatus = z.infer<typeof runStatusSchema>;

@@ -2,7 +2,7 @@
  * Address normalization for the profile's channels (DESIGN "Profile": `channels.email`,
  * `channels.phone` in E.164). Invalid input yields undefined: a bad trait is ignored, never stored.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 const emailSchema = z.email();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFunctionBundle } from '../../infra/constructs/function-bundle.js';
 import { REPO_ROOT } from '../../infra/constructs/sadakat-function.js';
 
 const run = promisify(execFile);
@@ -63,6 +64,21 @@ describe('cdk synth', () => {
     // Assess
     expect(existsSync(join(assetDir('ingest'), 'index.mjs'))).toBe(true);
     expect(existsSync(join(assetDir('ingest'), 'campaign'))).toBe(false);
+  });
+
+  it('bundles exactly what bench/bundles.ts measures (one set of esbuild options)', async () => {
+    // Prepare
+    const benchDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-bundle-'));
+
+    try {
+      // Act
+      await buildFunctionBundle('functions/process-events.ts', benchDir);
+
+      // Assess
+      expect(await readFile(join(benchDir, 'index.mjs'), 'utf8')).toBe(await readFile(join(assetDir('process-events'), 'index.mjs'), 'utf8'));
+    } finally {
+      await rm(benchDir, { recursive: true, force: true });
+    }
   });
 
   it('produces a process-events bundle that loads the bundled campaign and answers an empty batch', async () => {

@@ -4,7 +4,7 @@
  * Phases read them back through these schemas, so a stale or hand-edited file fails with the
  * field that is wrong instead of producing odd scores.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RefreshArtifacts } from './ports.js';
 import { InvalidArtifactError } from './ports.js';
 

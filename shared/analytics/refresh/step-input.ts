@@ -3,7 +3,7 @@
  * summarize's outputs feed fit, fit's output feeds the score Map). A malformed input fails with
  * the field and the reason, so a broken state machine definition is found at its first run.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dayOfDate } from '../calendar-day.js';
 
 const asOf = z.string().refine((value) => dayOfDate(value).ok, 'expected a date YYYY-MM-DD');
