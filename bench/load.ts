@@ -35,7 +35,7 @@ export interface LoadPlan {
 }
 
 /** The default run stays within about three minutes on a quiet two-core machine. */
-const FULL: Omit<LoadPlan, 'engine'> = { rates: [25, 50, 100, 200, 400, 800], stepSeconds: 10, stepEvents: 4000, settleSeconds: 15, ceilingSeconds: 3 };
+const FULL: Omit<LoadPlan, 'engine'> = { rates: [10, 25, 50, 100, 200, 400, 800], stepSeconds: 10, stepEvents: 4000, settleSeconds: 15, ceilingSeconds: 3 };
 const QUICK: Omit<LoadPlan, 'engine'> = { rates: [20, 40], stepSeconds: 4, stepEvents: 150, settleSeconds: 10, ceilingSeconds: 1 };
 
 /** `npm run bench load [-- --quick] [--engine dynamodb-local]`; SADAKAT_BENCH_QUICK=1 also asks for the tiny run. */
