@@ -9,7 +9,7 @@
  *   links of one user, so a filtered parallel Scan reads the table once per erasure — a rare
  *   operator request; the links are deleted on the condition that they still name the user.
  * - Tombstones: `PK=FORGOTTEN#<sha256(customerId)>` with `SK=ERASED#<at>` (the erasure) and
- *   `SK=O#<orderHash>` (one per erased order), so process-events checks one order with a GetItem.
+ *   `SK=ORDERHASH#<orderHash>` (one per erased order), so process-events checks one order with a GetItem.
  */
 import { DeleteCommand, GetCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerErasureStore, CustomerItem, CustomerItemKind, ErasureTombstone, OrderTombstones } from '../privacy/ports.js';
@@ -20,6 +20,8 @@ import { defaultBackoff, type BackoffOptions } from './unprocessed-retry.js';
 
 const TOMBSTONE_PREFIX = 'FORGOTTEN#';
 const ERASED_SK_PREFIX = 'ERASED#';
+/** Not `O#`: scans that pick orders out by sort key (dynamo-order-scan.ts) must never see a tombstone. */
+const ORDER_HASH_SK_PREFIX = 'ORDERHASH#';
 /** Parallel scan segments for the identity-link search: a few, so one Lambda finishes large tables sooner. */
 const LINK_SCAN_SEGMENTS = 4;
 
@@ -142,7 +144,7 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
       this.tableName,
       [
         { PutRequest: { Item: { PK, SK: `${ERASED_SK_PREFIX}${erasedAt}`, erasedAt } } },
-        ...[...new Set(tombstone.orderHashes)].map((hash) => ({ PutRequest: { Item: { PK, SK: `${ORDER_SK_PREFIX}${hash}`, erasedAt } } })),
+        ...[...new Set(tombstone.orderHashes)].map((hash) => ({ PutRequest: { Item: { PK, SK: `${ORDER_HASH_SK_PREFIX}${hash}`, erasedAt } } })),
       ],
       { operation: 'BatchWriteItem of erasure tombstones', backoff: this.backoff },
     );
@@ -169,7 +171,7 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
     const { Item } = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { PK: tombstonePartition(customerHash), SK: `${ORDER_SK_PREFIX}${orderHash}` },
+        Key: { PK: tombstonePartition(customerHash), SK: `${ORDER_HASH_SK_PREFIX}${orderHash}` },
         ProjectionExpression: 'PK',
       }),
     );

@@ -142,8 +142,8 @@ describe('DynamoCustomerErasure', () => {
         RequestItems: {
           [TABLE]: [
             { PutRequest: { Item: { PK: 'FORGOTTEN#h1', SK: 'ERASED#2026-11-02T12:00:00.000Z', erasedAt: '2026-11-02T12:00:00.000Z' } } },
-            { PutRequest: { Item: { PK: 'FORGOTTEN#h1', SK: 'O#oh1', erasedAt: '2026-11-02T12:00:00.000Z' } } },
-            { PutRequest: { Item: { PK: 'FORGOTTEN#h1', SK: 'O#oh2', erasedAt: '2026-11-02T12:00:00.000Z' } } },
+            { PutRequest: { Item: { PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh1', erasedAt: '2026-11-02T12:00:00.000Z' } } },
+            { PutRequest: { Item: { PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh2', erasedAt: '2026-11-02T12:00:00.000Z' } } },
           ],
         },
       });
@@ -151,7 +151,7 @@ describe('DynamoCustomerErasure', () => {
 
     it('checks one order with a GetItem of its tombstone key', async () => {
       // Prepare
-      context.mock.on(GetCommand).resolves({}).on(GetCommand, { Key: { PK: 'FORGOTTEN#h1', SK: 'O#oh1' } }).resolves({ Item: { PK: 'FORGOTTEN#h1' } });
+      context.mock.on(GetCommand).resolves({}).on(GetCommand, { Key: { PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh1' } }).resolves({ Item: { PK: 'FORGOTTEN#h1' } });
 
       // Act
       const erased = await erasure.hasOrderTombstone('h1', 'oh1');
