@@ -11,6 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { handleSesEvent, sesEventSchema, type FeedbackDeps } from '../shared/channels/ses-feedback.js';
 import { createDocumentClient } from '../shared/aws/dynamo-client.js';
+import { DynamoEngagementMarks } from '../shared/aws/dynamo-engagement-marks.js';
 import { DynamoMessageStats } from '../shared/aws/dynamo-message-stats.js';
 import { DynamoProfileStore } from '../shared/aws/dynamo-profile-store.js';
 import { DynamoSuppressionList } from '../shared/aws/dynamo-suppression.js';
@@ -49,6 +50,7 @@ export const handler = async (event: SNSEvent, context: Context): Promise<void> 
       profiles: new DynamoProfileStore(doc, tableName),
       suppression: new DynamoSuppressionList(doc, tableName),
       stats: new DynamoMessageStats(doc, tableName),
+      marks: new DynamoEngagementMarks(doc, tableName),
       events: new SqsEventQueue(new SQSClient({}), requireEnv(process.env, 'EVENTS_QUEUE_URL')),
       clock: systemClock,
     });

@@ -2,13 +2,15 @@
  * SES feedback (DESIGN "Send", architecture: SES events (SNS) → ses-feedback): what happened to
  * a message after SES took it. Permanent bounce → the address is suppressed (list and profile);
  * complaint → suppressed and email consent revoked at once, then a `consent` message; delivery,
- * open and click → message-stats counters; every event of one of our messages also becomes an
+ * open and click → message-stats counters and the first time of each on the message's ledger
+ * entry (the report's per-customer funnel); every event of one of our messages also becomes an
  * `engagement` message for the journey (branches on opened/clicked). Transient bounces change
  * nothing: SES already retried them.
  */
 import * as z from 'zod';
 import type { CustomerMessage } from '../events/messages.js';
 import type { EventQueue, ProfileStore } from '../ports.js';
+import type { EngagementMarks } from './engagement-marks.js';
 import { decodeMessageTags } from './message-tags.js';
 import type { EngagementMetric, MessageStats, MessageTags, SuppressionList } from './ports.js';
 import { applyRevocation } from './revoke.js';
@@ -40,6 +42,8 @@ export interface FeedbackDeps {
   suppression: SuppressionList;
   stats: MessageStats;
   events: EventQueue;
+  /** Engagement times on the send ledger for the report; without it only the counters move. */
+  marks?: EngagementMarks;
 }
 
 export type FeedbackOutcome = { kind: 'ignored'; eventType: string } | { kind: 'applied'; eventType: string; metric: EngagementMetric; ours: boolean };
@@ -80,6 +84,8 @@ export async function handleSesEvent(deps: FeedbackDeps, event: SesEvent, receiv
 
 async function engagement(deps: FeedbackDeps, tags: MessageTags | undefined, metric: EngagementMetric, at: string, eventType: string): Promise<FeedbackOutcome> {
   if (!tags) return { kind: 'applied', eventType, metric, ours: false };
+  // First: it is idempotent, so a retry after a later failure changes nothing.
+  await deps.marks?.mark(tags.customerId, tags.messageId, metric, at);
   await deps.stats.increment({ journeyId: tags.journeyId, stepId: tags.stepId, ...(tags.variant ? { variant: tags.variant } : {}), channel: 'email', metric }, tags.messageId);
   const message: CustomerMessage = { kind: 'engagement', customerId: tags.customerId, type: metric, messageId: tags.messageId, journeyId: tags.journeyId, runId: tags.runId, stepId: tags.stepId, at };
   await deps.events.enqueue([message]);

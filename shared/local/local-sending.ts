@@ -11,6 +11,7 @@ import { buildHandler as buildFeedbackHandler } from '../../functions/ses-feedba
 import { buildHandler as buildUnsubscribeHandler } from '../../functions/unsubscribe.js';
 import { DynamoCapCounters } from '../aws/dynamo-cap-counters.js';
 import { DynamoDueSends } from '../aws/dynamo-due-sends.js';
+import { DynamoEngagementMarks } from '../aws/dynamo-engagement-marks.js';
 import { DynamoMessageStats } from '../aws/dynamo-message-stats.js';
 import { DynamoSendLedger } from '../aws/dynamo-send-ledger.js';
 import { DynamoSuppressionList } from '../aws/dynamo-suppression.js';
@@ -101,7 +102,15 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     outbox,
     deps,
     send,
-    sesFeedback: buildFeedbackHandler({ profiles: runtime.profiles, suppression, stats, events: runtime.eventsQueue, clock: options.clock, logger: new Logger({ serviceName: 'ses-feedback', logLevel }) }),
+    sesFeedback: buildFeedbackHandler({
+      profiles: runtime.profiles,
+      suppression,
+      stats,
+      marks: new DynamoEngagementMarks(runtime.doc, runtime.tableName),
+      events: runtime.eventsQueue,
+      clock: options.clock,
+      logger: new Logger({ serviceName: 'ses-feedback', logLevel }),
+    }),
     unsubscribe: buildUnsubscribeHandler({ profiles: runtime.profiles, events: runtime.eventsQueue, keyring, clock: options.clock, logger: new Logger({ serviceName: 'unsubscribe', logLevel }), ...(options.settings.sender.fromName ? { senderName: options.settings.sender.fromName } : {}) }),
     drain: () => drainQueue(sendsQueue, send, { concurrency: 4, clock: options.clock, functionName: 'send' }),
     releaseDeferred: () => releaseDeferredSends({ due: deps.due, sends }, options.clock.now()),
