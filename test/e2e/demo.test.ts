@@ -54,6 +54,14 @@ describe('demo', () => {
     const assigned = (experiment?.arms ?? []).reduce((sum, arm) => sum + arm.assigned, 0);
     expect(assigned).toBe((vnb?.variants.reminder ?? 0) + (vnb?.variants.discount10 ?? 0));
     expect((experiment?.arms ?? []).reduce((sum, arm) => sum + arm.delivered, 0)).toBeGreaterThan(0);
+    // The funnel counts customers: within the arm, never above the messages behind it.
+    for (const arm of experiment?.arms ?? []) {
+      expect(arm.delivered).toBeLessThanOrEqual(arm.sent);
+      expect(arm.sent).toBeLessThanOrEqual(arm.assigned);
+      expect(arm.sent).toBeLessThanOrEqual(arm.messages.sent);
+      expect(arm.unsubscribed).toBeLessThanOrEqual(arm.sent);
+      expect(arm.revenue).toBeCloseTo(arm.grossRevenue - arm.refundedRevenue, 2);
+    }
     expect(summary.power?.experiment).toBe('vnb-offer');
     expect(existsSync(join(options.dataDir, summary.files.reportHtml))).toBe(true);
 
