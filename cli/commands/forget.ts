@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../shared/ports.js';
+import { anonymousCustomerId } from '../../shared/identity/customer-id.js';
 import { DEFAULT_DATA_DIR, type EngineChoice } from '../../shared/local/data-dir.js';
 import type { ErasureReport } from '../../shared/privacy/forget-customer.js';
 import type { LocalOutboxErasure } from '../../shared/local/local-outbox-erasure.js';
@@ -67,7 +68,7 @@ export function registerForget(program: Command): void {
         local = await eraseLocalOutboxes(
           options.dataDir,
           {
-            customerIds: [customerId, ...(profile?.anonymousIds ?? []).map((id) => `anon:${id}`)],
+            customerIds: [customerId, ...(profile?.anonymousIds ?? []).map(anonymousCustomerId)],
             ...(profile?.channels.email !== undefined ? { email: profile.channels.email } : {}),
             ...(profile?.channels.phone !== undefined ? { phone: profile.channels.phone } : {}),
           },

@@ -178,6 +178,14 @@ describe('forgetCustomer', () => {
     );
   });
 
+  it('costs process-events one tombstone read per order and none for other events', async () => {
+    // Act
+    await customerWithHistory();
+
+    // Assess: three orders (one anonymous), four other events
+    expect(erasure.tombstoneReads).toBe(3);
+  });
+
   it('never deletes an anonymous id linked to another customer', async () => {
     // Prepare
     await customerWithHistory();
