@@ -12,7 +12,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FUNCTION_BUNDLE, FUNCTION_NODE_OPTIONS, REPO_ROOT } from './function-bundle.js';
+import { esbuildCliArgs, FUNCTION_BUNDLE, FUNCTION_NODE_OPTIONS, REPO_ROOT } from './function-bundle.js';
 import { acknowledgeWildcards, type WildcardFinding } from './wildcard-acknowledgements.js';
 
 export { REPO_ROOT };
@@ -77,6 +77,7 @@ export class SadakatFunction extends Construct {
         mainFields: [...FUNCTION_BUNDLE.mainFields],
         banner: FUNCTION_BUNDLE.banner,
         externalModules: [...FUNCTION_BUNDLE.externalModules],
+        esbuildArgs: esbuildCliArgs(),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
