@@ -3,13 +3,17 @@
  * deployment values (account, region, ARNs) come from CDK context, never from here.
  */
 import * as z from 'zod';
+import { normalizeTimezone } from '../profiles/locale.js';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 
 export const settingsSchema = z.strictObject({
   /** Share of customers kept out of all marketing sends, in percent. */
   holdoutPercent: z.number().min(0).max(50).default(5),
-  defaultTimezone: z.string().default('UTC'),
+  defaultTimezone: z
+    .string()
+    .refine((zone) => normalizeTimezone(zone) !== undefined, 'expected an IANA time zone such as Europe/Istanbul')
+    .default('UTC'),
   currency: z.string().length(3).default('USD'),
   quietHours: z.strictObject({ start: clockTime, end: clockTime }).optional(),
   frequencyCaps: z

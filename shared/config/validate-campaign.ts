@@ -6,6 +6,7 @@
 import { loadJourneys } from '../journeys/load.js';
 import { loadSegments } from '../segments/compile.js';
 import { loadSettings } from './load-settings.js';
+import { loadTemplateErrors } from './template-syntax.js';
 import { defaultSettings, type Settings } from './settings.js';
 import type { LocatedError } from './yaml-source.js';
 
@@ -46,6 +47,13 @@ export const validators: CampaignValidator[] = [
       return { summary: `journeys/: ${count} journey${count === 1 ? '' : 's'}`, errors: [] };
     },
   },
+  {
+    name: 'templates',
+    async validate({ dir }) {
+      const { templates, errors } = await loadTemplateErrors(dir);
+      return { summary: `templates/: ${templates} template${templates === 1 ? '' : 's'}`, errors };
+    },
+  },
 ];
 
 export async function validateCampaign(dir: string): Promise<{ summaries: string[]; errors: LocatedError[] }> {
@@ -56,7 +64,8 @@ export async function validateCampaign(dir: string): Promise<{ summaries: string
   for (const validator of validators) {
     const result = await validator.validate(context);
     summaries.push(result.summary);
-    errors.push(...result.errors);
+    // Not push(...errors): a file with a hundred thousand problems would overflow the call stack.
+    for (const error of result.errors) errors.push(error);
   }
   return { summaries, errors };
 }

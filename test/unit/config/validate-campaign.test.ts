@@ -16,7 +16,7 @@ describe('validateCampaign', () => {
     // Act
     const result = await validateCampaign('campaign');
     // Assess
-    expect(result).toEqual({ summaries: ['settings.yaml: ok', 'segments.yaml: 8 segments', 'journeys/: 5 journeys'], errors: [] });
+    expect(result).toEqual({ summaries: ['settings.yaml: ok', 'segments.yaml: 8 segments', 'journeys/: 5 journeys', 'templates/: 9 templates'], errors: [] });
   });
 
   it('lists the problems of every file', async () => {

@@ -1,0 +1,44 @@
+/**
+ * Liquid syntax of campaign/templates/<id>/*.liquid, checked by `sadakat validate` so a broken
+ * template is a located error at deploy time instead of a failed send: unclosed tags and outputs,
+ * unknown tags, and unknown filters (rendering uses strict filters, see shared/channels/render.ts).
+ */
+import { join } from 'node:path';
+import { Liquid } from 'liquidjs';
+import { loadTemplateSources, type TemplateSources } from '../channels/render.js';
+import type { LocatedError } from './yaml-source.js';
+
+/** Parses only; `templates` lets `{% render %}` targets resolve as they do when sending. */
+function parser(sources: TemplateSources): Liquid {
+  return new Liquid({ templates: sources, strictFilters: true, strictVariables: true });
+}
+
+/** Every template source that does not parse, located in `templatesDir/<id>/<file>`. */
+export function checkTemplateSources(templatesDir: string, sources: TemplateSources): LocatedError[] {
+  const liquid = parser(sources);
+  const errors: LocatedError[] = [];
+  for (const [name, text] of Object.entries(sources)) {
+    try {
+      liquid.parse(text, name);
+    } catch (error) {
+      errors.push(locate(join(templatesDir, name), error));
+    }
+  }
+  return errors;
+}
+
+export async function loadTemplateErrors(campaignDir: string): Promise<{ templates: number; errors: LocatedError[] }> {
+  const dir = join(campaignDir, 'templates');
+  const sources = await loadTemplateSources(dir);
+  const templates = new Set(Object.keys(sources).map((name) => name.split('/')[0])).size;
+  return { templates, errors: checkTemplateSources(dir, sources) };
+}
+
+/** liquidjs errors carry their token's position and repeat it at the end of the message. */
+function locate(file: string, error: unknown): LocatedError {
+  const token = (error as { token?: { getPosition?: () => [number, number] } }).token;
+  const [line, column] = token?.getPosition?.() ?? [1, 1];
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = message.replace(/, (file:.*?, )?line:\d+, col:\d+$/, '');
+  return { file, line, column, reason: `Liquid: ${reason}` };
+}
