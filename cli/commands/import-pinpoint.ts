@@ -15,6 +15,7 @@ import { progressBar } from '../progress.js';
 
 interface PinpointOptions {
   journeys?: string;
+  campaigns?: string;
   segments?: string;
   templates?: string;
   endpoints?: string;
@@ -32,6 +33,7 @@ export function registerImportPinpoint(importCommand: Command): void {
     .command('pinpoint')
     .description('convert an Amazon Pinpoint export into a campaign folder (and endpoints into profiles)')
     .option('--journeys <path>', 'GetJourney JSON file, or a folder of them')
+    .option('--campaigns <path>', 'GetCampaign JSON file, or a folder of them (each becomes a journey)')
     .option('--segments <path>', 'GetSegment JSON file, or a folder of them')
     .option('--templates <path>', 'GetEmailTemplate / GetSmsTemplate / GetPushTemplate JSON file, or a folder of them')
     .option('--endpoints <file>', 'endpoint export job output (newline-delimited JSON)')
@@ -43,15 +45,15 @@ export function registerImportPinpoint(importCommand: Command): void {
     .option('--data-dir <dir>', 'data folder for --load', DEFAULT_DATA_DIR)
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .action(async (options: PinpointOptions) => {
-      if (!options.journeys && !options.segments && !options.templates && !options.endpoints)
-        throw new UserError('import pinpoint: give at least one of --journeys, --segments, --templates, --endpoints');
+      if (!options.journeys && !options.campaigns && !options.segments && !options.templates && !options.endpoints)
+        throw new UserError('import pinpoint: give at least one of --journeys, --campaigns, --segments, --templates, --endpoints');
       if ((options.load || options.table) && !options.endpoints) throw new UserError('--load and --table write endpoints as profiles: give --endpoints too');
-      if (options.journeys || options.segments || options.templates) {
+      if (options.journeys || options.campaigns || options.segments || options.templates) {
         const summary = await convertExport({ ...options }).catch((error: unknown) => {
           throw error instanceof PinpointInputError ? new UserError(error.message) : error;
         });
         process.stdout.write(
-          `wrote ${summary.journeys.length} journeys, ${summary.segments.length} segments, ${summary.templates.length} templates to ${options.out}\n` +
+          `wrote ${summary.journeys.length} journeys, ${summary.campaigns.length} campaigns (as journeys), ${summary.segments.length} segments, ${summary.templates.length} templates to ${options.out}\n` +
             `${summary.report.findings.length} item(s) need a look: ${options.out}/migration-report.md\n` +
             `next: sadakat validate ${options.out}\n`,
         );
@@ -69,6 +71,8 @@ async function importEndpoints(file: string, options: PinpointOptions): Promise<
   for (const line of rejected) process.stderr.write(`${file}:${line.line}: skipped: ${line.reason}\n`);
   const channels = Object.entries(counts.byChannel).map(([channel, count]) => `${channel} ${count}`).join(', ');
   process.stdout.write(`${counts.endpoints} endpoints (${channels}) → ${counts.profiles} profiles; ${counts.optedOut} opted out, ${counts.inactive} inactive, ${rejected.length} lines skipped\n`);
+  const notImported = Object.entries(counts.notImported).map(([channel, count]) => `${channel} ${count}`).join(', ');
+  if (notImported !== '') process.stdout.write(`addresses not imported (no sadakat channel): ${notImported}; their attributes still reach the profiles\n`);
   const target = options.table ? `table ${options.table}${options.region ? ` (${options.region})` : ''}` : options.dataDir;
   if (!options.load) {
     process.stdout.write(`dry run: add --load to write ${counts.profiles} profiles to ${target}\n`);

@@ -13,6 +13,8 @@ export interface EndpointCounts {
   byChannel: Record<string, number>;
   optedOut: number;
   inactive: number;
+  /** Endpoints of channels sadakat has not (VOICE, IN_APP, CUSTOM…), by channel: their address is not kept. */
+  notImported: Record<string, number>;
   /** Lines that were not endpoint JSON, with the reason. */
   rejected: { line: number; reason: string }[];
 }
@@ -47,7 +49,7 @@ export function parseEndpoints(text: string): { endpoints: EndpointResponse[]; r
 }
 
 export function endpointsToProfiles(endpoints: readonly EndpointResponse[], at: string): EndpointConversion {
-  const counts: EndpointCounts = { endpoints: endpoints.length, profiles: 0, byChannel: {}, optedOut: 0, inactive: 0, rejected: [] };
+  const counts: EndpointCounts = { endpoints: endpoints.length, profiles: 0, byChannel: {}, optedOut: 0, inactive: 0, notImported: {}, rejected: [] };
   const profiles = new Map<string, Profile>();
   for (const endpoint of endpoints) {
     const id = endpoint.User?.UserId || (endpoint.Id as string);
@@ -61,6 +63,7 @@ export function endpointsToProfiles(endpoints: readonly EndpointResponse[], at: 
     const channelType = endpoint.ChannelType ?? '';
     counts.byChannel[channelType] = (counts.byChannel[channelType] ?? 0) + 1;
     const channel = channelType === 'EMAIL' ? 'email' : channelType === 'SMS' ? 'sms' : PUSH_PLATFORMS[channelType] ? 'push' : undefined;
+    if (!channel) counts.notImported[channelType || 'none'] = (counts.notImported[channelType || 'none'] ?? 0) + 1;
     if (channel && endpoint.Address) {
       if (channel === 'push') {
         profile.channels.push.push({ token: endpoint.Address, platform: PUSH_PLATFORMS[channelType] as 'ios' | 'android', enabled: !inactive && !optedOut, at: since });

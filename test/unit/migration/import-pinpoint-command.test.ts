@@ -26,7 +26,7 @@ describe('sadakat import pinpoint', () => {
     const out = join(dir, 'campaign');
     const { stdout, error } = await sadakat('import', 'pinpoint', '--journeys', dir, '--templates', dir, '--out', out);
     expect(error).toBeUndefined();
-    expect(stdout).toContain(`wrote 1 journeys, 0 segments, 2 templates to ${out}`);
+    expect(stdout).toContain(`wrote 1 journeys, 0 campaigns (as journeys), 0 segments, 2 templates to ${out}`);
     // The journey's audience segment was not exported: the report says so.
     expect(await readFile(join(out, 'migration-report.md'), 'utf8')).toContain('5c1a8e0f is referenced but was not among --segments');
   });
@@ -56,14 +56,24 @@ describe('sadakat import pinpoint', () => {
 
   it('names the file when a template document is not a template', async () => {
     const file = join(dir, 'odd.json');
-    await writeFile(file, JSON.stringify({ TemplateName: 'x', TemplateType: 'VOICE' }));
+    await writeFile(file, JSON.stringify({ TemplateName: 'x', TemplateType: 'FAX' }));
     const { error } = await sadakat('import', 'pinpoint', '--templates', file, '--out', join(dir, 'campaign'));
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toBe(`${file}: TemplateType: expected EMAIL, SMS or PUSH (VOICE and INAPP templates are not imported), found "VOICE"`);
+    expect((error as Error).message).toBe(`${file}: TemplateType: expected EMAIL, SMS, PUSH, VOICE or INAPP, found "FAX"`);
+  });
+
+  it('reports a VOICE template and converts the other templates', async () => {
+    await writeFile(join(dir, 'voice.json'), JSON.stringify({ VoiceTemplateResponse: { TemplateName: 'CallReminder', TemplateType: 'VOICE', Body: 'Hello', CreationDate: '2025-01-01T00:00:00Z', LastModifiedDate: '2025-01-01T00:00:00Z' } }));
+    await writeFile(join(dir, 'sms.json'), JSON.stringify({ SMSTemplateResponse: cartSmsTemplate }));
+    const out = join(dir, 'campaign');
+    const { stdout, error } = await sadakat('import', 'pinpoint', '--templates', dir, '--out', out);
+    expect(error).toBeUndefined();
+    expect(stdout).toContain('1 templates');
+    expect(await readFile(join(out, 'migration-report.md'), 'utf8')).toContain('| CallReminder | VOICE template has no sadakat channel: not imported |');
   });
 
   it('asks for an input when none is given', async () => {
     const { error } = await sadakat('import', 'pinpoint');
-    expect((error as Error).message).toContain('give at least one of --journeys, --segments, --templates, --endpoints');
+    expect((error as Error).message).toContain('give at least one of --journeys, --campaigns, --segments, --templates, --endpoints');
   });
 });
