@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { defaultSettings, settingsSchema, type Settings } from './settings.js';
 import { YamlSource, type LocatedError } from './yaml-source.js';
 
-export type SettingsResult = { ok: true; settings: Settings; file: string; found: boolean } | { ok: false; errors: LocatedError[]; file: string };
+export type SettingsResult =
+  | { ok: true; settings: Settings; file: string; found: boolean }
+  /** `salvaged`: every setting that is valid on its own, defaults for the rest — what the other files are checked against. */
+  | { ok: false; errors: LocatedError[]; file: string; salvaged: Settings };
 
 export function settingsFile(campaignDir: string): string {
   return join(campaignDir, 'settings.yaml');
@@ -24,11 +27,24 @@ export async function loadSettings(campaignDir: string): Promise<SettingsResult>
 export function parseSettings(file: string, text: string): SettingsResult {
   const source = YamlSource.parse(file, text);
   const syntax = source.syntaxErrors();
-  if (syntax.length > 0) return { ok: false, errors: syntax, file };
+  if (syntax.length > 0) return { ok: false, errors: syntax, file, salvaged: defaultSettings };
   // An empty file is valid YAML (null): treat it as "no overrides".
-  const parsed = settingsSchema.safeParse(source.toJS() ?? {});
-  if (!parsed.success) return { ok: false, errors: source.zodErrors(parsed.error.issues), file };
+  const raw = source.toJS() ?? {};
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: source.zodErrors(parsed.error.issues), file, salvaged: salvage(raw) };
   return { ok: true, settings: parsed.data, file, found: true };
+}
+
+/** Each top-level setting parsed on its own: a broken quietHours must not hide the trackedProperties segments rely on. */
+function salvage(raw: unknown): Settings {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return defaultSettings;
+  const fields = raw as Record<string, unknown>;
+  const settings: Record<string, unknown> = { ...defaultSettings };
+  for (const [key, schema] of Object.entries(settingsSchema.shape)) {
+    const parsed = schema.safeParse(fields[key]);
+    if (parsed.success && parsed.data !== undefined) settings[key] = parsed.data;
+  }
+  return settings as Settings;
 }
 
 async function readOptional(file: string): Promise<string | undefined> {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Liquid } from 'liquidjs';
-import { loadTemplateSources, type TemplateSources } from '../channels/render.js';
+import type { TemplateSources } from '../channels/render.js';
 import type { LocatedError } from './yaml-source.js';
 
 /** Parses only; `templates` lets `{% render %}` targets resolve as they do when sending. */
@@ -25,13 +25,6 @@ export function checkTemplateSources(templatesDir: string, sources: TemplateSour
     }
   }
   return errors;
-}
-
-export async function loadTemplateErrors(campaignDir: string): Promise<{ templates: number; errors: LocatedError[] }> {
-  const dir = join(campaignDir, 'templates');
-  const sources = await loadTemplateSources(dir);
-  const templates = new Set(Object.keys(sources).map((name) => name.split('/')[0])).size;
-  return { templates, errors: checkTemplateSources(dir, sources) };
 }
 
 /** liquidjs errors carry their token's position and repeat it at the end of the message. */

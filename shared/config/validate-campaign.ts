@@ -1,71 +1,117 @@
 /**
  * Validation of a whole campaign folder, shared by `sadakat validate` and the CDK app (which
- * refuses to synthesize a broken campaign). Each file kind is one validator; every problem is
- * located as `file:line:col: reason`.
+ * refuses to synthesize a broken campaign). The folder is read once into sources, then each file
+ * kind is checked; every problem is located as `file:line:col: reason`.
+ *
+ * A broken file does not drag its neighbours down: a settings.yaml with errors lends the other
+ * files every setting that is valid on its own, and a broken segments.yaml skips only the
+ * journeys' segment-name checks.
  */
-import { loadJourneys } from '../journeys/load.js';
-import { loadSegments } from '../segments/compile.js';
-import { loadSettings } from './load-settings.js';
-import { loadTemplateErrors } from './template-syntax.js';
-import { defaultSettings, type Settings } from './settings.js';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadTemplateSources, type TemplateSources } from '../channels/render.js';
+import { checkJourneySources } from '../journeys/load.js';
+import { compileSegmentsSource, segmentsFile } from '../segments/compile.js';
+import { parseSettings, settingsFile } from './load-settings.js';
+import { defaultSettings } from './settings.js';
+import { checkTemplateSources } from './template-syntax.js';
 import type { LocatedError } from './yaml-source.js';
 
-export interface ValidationContext {
+/** A campaign folder's files as text (absent ones undefined), each named by its path. */
+export interface CampaignSources {
   dir: string;
-  /** The campaign settings, or the defaults when settings.yaml is invalid (its errors are reported once). */
-  settings: Settings;
+  settings?: { file: string; text: string };
+  segments?: { file: string; text: string };
+  journeys: { file: string; text: string }[];
+  /** Keyed `<templateId>/<file>`, under `join(dir, 'templates')`. */
+  templates: TemplateSources;
 }
 
-export interface ValidationResult {
-  /** One line for the OK summary, e.g. "segments.yaml: 8 segments". */
-  summary: string;
+export interface CampaignValidation {
+  /** One line per file kind for the OK summary, e.g. "segments.yaml: 8 segments". */
+  summaries: string[];
   errors: LocatedError[];
 }
 
-export interface CampaignValidator {
-  name: string;
-  validate(context: ValidationContext): Promise<ValidationResult>;
+export async function readCampaignSources(dir: string): Promise<CampaignSources> {
+  const journeysDir = join(dir, 'journeys');
+  const journeyNames = (await listDir(journeysDir)).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
+  const settings = await readOptional(settingsFile(dir));
+  const segments = await readOptional(segmentsFile(dir));
+  return {
+    dir,
+    ...(settings !== undefined ? { settings } : {}),
+    ...(segments !== undefined ? { segments } : {}),
+    journeys: await Promise.all(journeyNames.map(async (name) => ({ file: join(journeysDir, name), text: await readFile(join(journeysDir, name), 'utf8') }))),
+    templates: await loadTemplateSources(join(dir, 'templates')),
+  };
 }
 
-export const validators: CampaignValidator[] = [
-  {
-    name: 'segments',
-    async validate({ dir, settings }) {
-      const result = await loadSegments(dir, settings);
-      if (!result.ok) return { summary: 'segments', errors: result.errors };
-      const count = result.definitions.length;
-      return { summary: `segments.yaml: ${count} segment${count === 1 ? '' : 's'}`, errors: [] };
-    },
-  },
-  {
-    name: 'journeys',
-    async validate({ dir, settings }) {
-      const segments = await loadSegments(dir, settings);
-      const result = await loadJourneys(dir, settings, segments.ok ? new Set(segments.definitions.map((d) => d.id)) : undefined);
-      if (!result.ok) return { summary: 'journeys', errors: result.errors };
-      const count = result.journeys.length;
-      return { summary: `journeys/: ${count} journey${count === 1 ? '' : 's'}`, errors: [] };
-    },
-  },
-  {
-    name: 'templates',
-    async validate({ dir }) {
-      const { templates, errors } = await loadTemplateErrors(dir);
-      return { summary: `templates/: ${templates} template${templates === 1 ? '' : 's'}`, errors };
-    },
-  },
-];
+/** The pure part: sources in, summaries and located errors out. */
+export function validateCampaignSources(sources: CampaignSources): CampaignValidation {
+  const summaries: string[] = [];
+  const errors: LocatedError[] = [];
+  // Not push(...list): a file with a hundred thousand problems would overflow the call stack.
+  const report = (list: readonly LocatedError[]) => {
+    for (const error of list) errors.push(error);
+  };
 
-export async function validateCampaign(dir: string): Promise<{ summaries: string[]; errors: LocatedError[] }> {
-  const loaded = await loadSettings(dir);
-  const summaries = [loaded.ok ? `settings.yaml: ${loaded.found ? 'ok' : 'absent, defaults apply'}` : 'settings.yaml'];
-  const errors = loaded.ok ? [] : [...loaded.errors];
-  const context: ValidationContext = { dir, settings: loaded.ok ? loaded.settings : defaultSettings };
-  for (const validator of validators) {
-    const result = await validator.validate(context);
-    summaries.push(result.summary);
-    // Not push(...errors): a file with a hundred thousand problems would overflow the call stack.
-    for (const error of result.errors) errors.push(error);
+  const settingsResult = sources.settings ? parseSettings(sources.settings.file, sources.settings.text) : undefined;
+  const settings = settingsResult === undefined ? defaultSettings : settingsResult.ok ? settingsResult.settings : settingsResult.salvaged;
+  summaries.push(settingsResult === undefined ? 'settings.yaml: absent, defaults apply' : settingsResult.ok ? 'settings.yaml: ok' : 'settings.yaml');
+  if (settingsResult && !settingsResult.ok) report(settingsResult.errors);
+
+  const segments = compileSegmentsSource(sources.segments?.file ?? segmentsFile(sources.dir), sources.segments?.text ?? '[]', settings);
+  if (segments.ok) summaries.push(`segments.yaml: ${plural(segments.definitions.length, 'segment')}`);
+  else {
+    summaries.push('segments');
+    report(segments.errors);
   }
+
+  const templateFiles = new Map<string, Set<string>>();
+  for (const name of Object.keys(sources.templates)) {
+    const [id = '', file = ''] = name.split('/');
+    templateFiles.set(id, (templateFiles.get(id) ?? new Set()).add(file));
+  }
+  const journeys = checkJourneySources(sources.journeys, {
+    segmentIds: segments.ok ? new Set(segments.definitions.map((definition) => definition.id)) : undefined,
+    trackedProperties: settings.trackedProperties,
+    templateFiles: (id) => templateFiles.get(id),
+  });
+  if (journeys.ok) summaries.push(`journeys/: ${plural(journeys.journeys.length, 'journey')}`);
+  else {
+    summaries.push('journeys');
+    report(journeys.errors);
+  }
+
+  const templateErrors = checkTemplateSources(join(sources.dir, 'templates'), sources.templates);
+  summaries.push(`templates/: ${plural(templateFiles.size, 'template')}`);
+  report(templateErrors);
   return { summaries, errors };
+}
+
+export async function validateCampaign(dir: string): Promise<CampaignValidation> {
+  return validateCampaignSources(await readCampaignSources(dir));
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+async function readOptional(file: string): Promise<{ file: string; text: string } | undefined> {
+  try {
+    return { file, text: await readFile(file, 'utf8') };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }

@@ -1,10 +1,11 @@
 /** Liquid syntax of campaign templates, located for `sadakat validate`. */
 import { describe, expect, it } from 'vitest';
-import { checkTemplateSources, loadTemplateErrors } from '../../../shared/config/template-syntax.js';
+import { loadTemplateSources } from '../../../shared/channels/render.js';
+import { checkTemplateSources } from '../../../shared/config/template-syntax.js';
 
 describe('template syntax', () => {
   it('finds the example campaign templates valid', async () => {
-    expect(await loadTemplateErrors('campaign')).toEqual({ templates: 9, errors: [] });
+    expect(checkTemplateSources('campaign/templates', await loadTemplateSources('campaign/templates'))).toEqual([]);
   });
 
   it('locates an unclosed tag at its line and column', () => {

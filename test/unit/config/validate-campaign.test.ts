@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,5 +46,28 @@ describe('validateCampaign', () => {
     expect(errors.map((error) => error.reason)).toEqual([
       'property "category" of "Product Viewed" is not tracked (tracked: brand); declare it under trackedProperties in settings.yaml',
     ]);
+  });
+
+  it('checks the other files against the settings that are valid when one setting is broken', async () => {
+    // Prepare
+    const dir = await campaign({
+      'settings.yaml': 'holdoutPercent: 90\ntrackedProperties:\n  Product Viewed: [category]\n',
+      'segments.yaml': '- id: a\n  event: Product Viewed\n  category: shoes\n',
+    });
+    // Act
+    const { errors } = await validateCampaign(dir);
+    // Assess
+    expect(errors.map(formatLocatedError)).toEqual([`${join(dir, 'settings.yaml')}:1:1: holdoutPercent: Too big: expected number to be <=50`]);
+  });
+
+  it('locates a template whose Liquid does not parse', async () => {
+    // Prepare
+    const dir = await campaign({});
+    await mkdir(join(dir, 'templates', 'hi'), { recursive: true });
+    await writeFile(join(dir, 'templates', 'hi', 'sms.liquid'), 'Hi {{ profile.name.first ');
+    // Act
+    const { errors } = await validateCampaign(dir);
+    // Assess
+    expect(errors.map(formatLocatedError)).toEqual([`${join(dir, 'templates', 'hi', 'sms.liquid')}:1:4: Liquid: output "{{ profile.name.first " not closed`]);
   });
 });
