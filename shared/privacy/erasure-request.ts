@@ -2,7 +2,7 @@
  * The admin API's request body (functions/admin-forget.ts): one customer per call. Unknown keys
  * are refused, so a typo such as `dryrun` cannot turn a dry run into a real erasure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ForgetRequest } from './forget-customer.js';
 
 export const erasureRequestSchema = z.strictObject({
