@@ -42,7 +42,10 @@ export interface StepResult {
   accepted: number;
   /** Accepted events per second over the posting schedule's span. */
   ingestRate: number;
-  /** Traced events per second from the first post to the last profile write. */
+  /**
+   * Traced events per second between the first and the last profile write: a server that keeps up
+   * writes at the posting rate, shifted by its latency; one that falls behind writes slower.
+   */
   processedRate: number;
   /** Posted events the trace had not shown when the settle time ran out. */
   late: number;
@@ -100,11 +103,13 @@ export async function driveStep(target: Target, mix: LoadMix, plan: StepPlan, tr
   const toProfile: number[] = [];
   const toDecision: number[] = [];
   const decisions: Record<string, number> = {};
-  let lastProfileAt = began;
+  let firstProfileAt = Number.POSITIVE_INFINITY;
+  let lastProfileAt = Number.NEGATIVE_INFINITY;
   for (const [messageId, at] of sentAt) {
     const line = trace.lines.get(messageId);
     if (!line) continue;
     toProfile.push(line.profileAt - at);
+    firstProfileAt = Math.min(firstProfileAt, line.profileAt);
     lastProfileAt = Math.max(lastProfileAt, line.profileAt);
     if (line.decision !== 'none') {
       toDecision.push(line.decisionAt - at);
@@ -112,7 +117,8 @@ export async function driveStep(target: Target, mix: LoadMix, plan: StepPlan, tr
     }
   }
   const ingestRate = accepted / scheduleSeconds;
-  const processedRate = toProfile.length / ((lastProfileAt - began) / 1000);
+  // The first write opens the window, so n writes span n − 1 intervals.
+  const processedRate = toProfile.length > 1 ? (toProfile.length - 1) / ((lastProfileAt - firstProfileAt) / 1000) : 0;
   const late = sentAt.size - toProfile.length;
   return {
     rate: plan.rate,

@@ -7,14 +7,15 @@
  * Peers, measured in the same run: the transport ceiling (the same driver, unthrottled, against a
  * bare loopback server that only parses and answers 200, also in its own process), and the latency
  * floor of one event on the same engine (a GetItem and a conditional UpdateItem of a profile-sized
- * item, one pair at a time, as bench/spine.ts pairs them).
+ * item, one pair at a time, as bench/spine.ts pairs them). The same ladder on
+ * `serve --no-journeys` shows what journeys and sends cost on top of profiles.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRuntime } from '../shared/local/runtime.js';
 import { systemClock } from '../shared/ports.js';
+import { bareProfilePair } from './bare-profile-pair.js';
 import { formatRows, type BenchRow } from './bench-row.js';
 import { driveStep, keepAliveAgent, percentiles, saturate, type Percentiles, type StepResult } from './load-driver.js';
 import { LoadMix } from './load-mix.js';
@@ -45,50 +46,81 @@ export async function runSection(args: readonly string[], javaPresent: boolean):
   // DynamoDB Local needs Java; without it the run says which engine it fell back to in its title.
   const engine = asked === 'dynamodb-local' && javaPresent ? 'dynamodb-local' : 'dynalite';
   const result = await run({ engine, ...(quick ? QUICK : FULL) });
-  return `${formatRows(`load: sadakat serve (journeys and sends on, ${engine}) driven from a second process over loopback`, result.rows)}\n${stepTable(result.steps)}\n`;
+  const title = `load: sadakat serve (journeys and sends on, ${engine}) driven from a second process over loopback`;
+  return `${formatRows(title, result.rows)}\n${stepTable('serve', result.steps)}\n${stepTable('serve --no-journeys', result.profilesOnly.steps)}\n`;
 }
 
 export interface LoadResult {
+  /** Journeys and sends on (serve's default). */
   steps: StepResult[];
   sustained: number;
+  /** The same ladder on `serve --no-journeys`: what profiles alone sustain. */
+  profilesOnly: { steps: StepResult[]; sustained: number };
   ceiling: number;
   pairLatencyMs: Percentiles;
   rows: BenchRow[];
 }
 
+/** Progress on stderr: the whole section takes minutes. */
+function progress(line: string): void {
+  process.stderr.write(`  load: ${line}\n`);
+}
+
 export async function run(plan: LoadPlan): Promise<LoadResult> {
   const workDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-load-'));
-  const agent = keepAliveAgent();
   try {
     const ceiling = await transportCeiling(plan.ceilingSeconds);
-    const tracePath = join(workDir, 'trace.jsonl');
-    await writeFile(tracePath, '');
-    const serve = await startServeChild({ dataDir: join(workDir, 'data'), writeKey: WRITE_KEY, tracePath, engine: plan.engine });
-    const trace = await TraceTail.open(tracePath);
-    const steps: StepResult[] = [];
-    try {
-      const mix = new LoadMix('bench');
-      for (const rate of plan.rates) {
-        const step = await driveStep({ url: serve.url, writeKey: WRITE_KEY, agent }, mix, { rate, maxEvents: Math.min(plan.stepEvents, rate * plan.stepSeconds), maxSeconds: plan.stepSeconds, settleSeconds: plan.settleSeconds }, trace);
-        steps.push(step);
-        if (!step.keptUp) break;
-      }
-    } finally {
-      agent.destroy();
-      await trace.close();
-      await serve.stop();
-    }
+    progress(`bare server took ${Math.round(ceiling)} events/s`);
+    const steps = await ladder(plan, join(workDir, 'serve'), true);
+    const profilesOnlySteps = await ladder(plan, join(workDir, 'profiles-only'), false);
+    progress('bare Get+Update pairs on the same engine');
     const pairLatencyMs = await pairLatency(plan.engine, join(workDir, 'peer'));
-    const sustained = Math.max(0, ...steps.filter((step) => step.keptUp).map((step) => step.rate));
-    return { steps, sustained, ceiling, pairLatencyMs, rows: rows(steps, sustained, ceiling, pairLatencyMs) };
+    const sustained = sustainedRate(steps);
+    const profilesOnly = { steps: profilesOnlySteps, sustained: sustainedRate(profilesOnlySteps) };
+    return { steps, sustained, profilesOnly, ceiling, pairLatencyMs, rows: rows(steps, sustained, profilesOnly.sustained, ceiling, pairLatencyMs) };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
-function rows(steps: readonly StepResult[], sustained: number, ceiling: number, pair: Percentiles): BenchRow[] {
+/** One serve child, its rates stepped up until it falls behind. */
+async function ladder(plan: LoadPlan, dir: string, journeys: boolean): Promise<StepResult[]> {
+  const name = journeys ? 'serve' : 'serve --no-journeys';
+  progress(`starting ${name}`);
+  await mkdir(dir, { recursive: true });
+  const tracePath = join(dir, 'trace.jsonl');
+  await writeFile(tracePath, '');
+  const serve = await startServeChild({ dataDir: join(dir, 'data'), writeKey: WRITE_KEY, tracePath, engine: plan.engine, journeys });
+  const trace = await TraceTail.open(tracePath);
+  const agent = keepAliveAgent();
+  const steps: StepResult[] = [];
+  try {
+    const mix = new LoadMix(journeys ? 'journeys' : 'profiles');
+    for (const rate of plan.rates) {
+      const step = await driveStep({ url: serve.url, writeKey: WRITE_KEY, agent }, mix, { rate, maxEvents: Math.min(plan.stepEvents, rate * plan.stepSeconds), maxSeconds: plan.stepSeconds, settleSeconds: plan.settleSeconds }, trace);
+      steps.push(step);
+      progress(`${name} ${rate}/s: ingest ${round(step.ingestRate)}/s, processed ${round(step.processedRate)}/s, event→profile p50 ${round(step.eventToProfileMs.p50)} ms${step.keptUp ? '' : ' — fell behind'}`);
+      if (!step.keptUp) break;
+    }
+  } finally {
+    agent.destroy();
+    await trace.close();
+    progress(`stopping ${name} (it drains what was accepted)`);
+    await serve.stop();
+  }
+  return steps;
+}
+
+function sustainedRate(steps: readonly StepResult[]): number {
+  return Math.max(0, ...steps.filter((step) => step.keptUp).map((step) => step.rate));
+}
+
+function rows(steps: readonly StepResult[], sustained: number, profilesOnly: number, ceiling: number, pair: Percentiles): BenchRow[] {
+  const ceilingName = 'bare parse+200 server, same driver, events/s';
   const result: BenchRow[] = [
-    { name: 'sustained events/s (highest step kept up)', value: sustained, unit: 'events/s', peerName: 'bare parse+200 server, same driver, events/s', peer: ceiling, ratio: sustained / ceiling },
+    { name: 'sustained events/s (highest step kept up)', value: sustained, unit: 'events/s', peerName: ceilingName, peer: ceiling, ratio: sustained / ceiling },
+    { name: 'sustained events/s, serve --no-journeys', value: profilesOnly, unit: 'events/s', peerName: ceilingName, peer: ceiling, ratio: profilesOnly / ceiling },
+    { name: 'sustained with journeys and sends vs profiles only', value: sustained, unit: 'events/s', peerName: 'serve --no-journeys events/s', peer: profilesOnly, ratio: sustained / profilesOnly },
   ];
   const pairName = `bare Get+Update pair p50 ms (p99 ${round(pair.p99)})`;
   for (const step of steps) {
@@ -102,13 +134,13 @@ function rows(steps: readonly StepResult[], sustained: number, ceiling: number, 
   return result;
 }
 
-function stepTable(steps: readonly StepResult[]): string {
+function stepTable(name: string, steps: readonly StepResult[]): string {
   const header = `  ${'target/s'.padStart(8)} ${'posted'.padStart(7)} ${'ingest/s'.padStart(9)} ${'proc/s'.padStart(8)} ${'late'.padStart(5)} ${'prof p50'.padStart(9)} ${'prof p99'.padStart(9)} ${'send p50'.padStart(9)} ${'send p99'.padStart(9)}  decisions`;
   const lines = steps.map(
     (step) =>
       `  ${String(step.rate).padStart(8)} ${String(step.posted).padStart(7)} ${round(step.ingestRate).padStart(9)} ${round(step.processedRate).padStart(8)} ${String(step.late).padStart(5)} ${round(step.eventToProfileMs.p50).padStart(9)} ${round(step.eventToProfileMs.p99).padStart(9)} ${round(step.eventToDecisionMs.p50).padStart(9)} ${round(step.eventToDecisionMs.p99).padStart(9)}  ${Object.entries(step.decisions).map(([reason, count]) => `${reason} ${count}`).join(', ')}${step.keptUp ? '' : '  ← fell behind'}`,
   );
-  return ['  steps (latencies in ms, from the driver sending the request)', header, ...lines].join('\n');
+  return [`  ${name} steps (latencies in ms, from the driver sending the request)`, header, ...lines].join('\n');
 }
 
 async function transportCeiling(seconds: number): Promise<number> {
@@ -131,17 +163,7 @@ async function pairLatency(engine: LoadPlan['engine'], dataDir: string): Promise
     for (let index = 0; index < 300; index++) {
       const key = { PK: `C#peer-${index % 50}`, SK: 'PROFILE' };
       const began = performance.now();
-      const stored = await runtime.doc.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }));
-      const version = Number(stored.Item?.version ?? -1);
-      await runtime.doc.send(
-        new UpdateCommand({
-          TableName: runtime.tableName,
-          Key: key,
-          UpdateExpression: 'SET body = :body, version = :next',
-          ConditionExpression: version < 0 ? 'attribute_not_exists(PK)' : 'version = :version',
-          ExpressionAttributeValues: { ':body': body, ':next': version + 1, ...(version < 0 ? {} : { ':version': version }) },
-        }),
-      );
+      await bareProfilePair(runtime.doc, runtime.tableName, key, body);
       samples.push(performance.now() - began);
     }
     return percentiles(samples);

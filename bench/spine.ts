@@ -6,7 +6,6 @@
  * cost. Write capacity per event type is printed beside its floor (1 WCU for a ≤ 1 KB profile;
  * orders add the O# claim and its applied mark).
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { buildLocalHandlers } from '../shared/local/local-handlers.js';
 import { drainQueue } from '../shared/local/queue-driver.js';
 import { startLocalRuntime } from '../shared/local/runtime.js';
 import { VirtualClock } from '../shared/local/virtual-clock.js';
+import { bareProfilePair } from './bare-profile-pair.js';
 import type { BenchRow } from './bench-row.js';
 
 const WRITE_KEY = 'bench-key';
@@ -61,17 +61,7 @@ export async function run(options: { engine: 'dynamodb-local' | 'dynalite'; cust
       Array.from({ length: 16 }, async () => {
         for (let index = next++; index < pairs; index = next++) {
           const key = { PK: `C#peer-${index % 500}`, SK: 'PROFILE' };
-          const stored = await runtime.doc.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }));
-          const version = Number(stored.Item?.version ?? -1);
-          await runtime.doc.send(
-            new UpdateCommand({
-              TableName: runtime.tableName,
-              Key: key,
-              UpdateExpression: 'SET body = :body, version = :next',
-              ConditionExpression: version < 0 ? 'attribute_not_exists(PK)' : 'version = :version',
-              ExpressionAttributeValues: { ':body': profile, ':next': version + 1, ...(version < 0 ? {} : { ':version': version }) },
-            }),
-          );
+          await bareProfilePair(runtime.doc, runtime.tableName, key, profile);
         }
       }),
     );
