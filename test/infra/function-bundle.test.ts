@@ -1,0 +1,39 @@
+/**
+ * What the function bundles carry (docs/decisions.md, 24). For `import { z } from 'zod'` esbuild
+ * keeps every one of zod's locales (~345 KB, ~75 ms of init) because the `z` namespace object is
+ * built whole; `import * as z from 'zod'` lets it drop what is unused.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildFunctionBundle, REPO_ROOT } from '../../infra/constructs/function-bundle.js';
+
+/** Still `import { z }`, owned elsewhere; reported with the bundle figures (decisions.md, 24). */
+const PENDING_NAMESPACE_IMPORT = new Set(['shared/segments/ast.ts', 'shared/segments/profile-paths.ts', 'shared/segments/json-schema.ts']);
+
+describe('function bundles', () => {
+  it('import zod as a namespace in every source a function bundles', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'sadakat-bundle-sources-'));
+    try {
+      const functions = (await readdir(join(REPO_ROOT, 'functions'))).filter((name) => name.endsWith('.ts'));
+      const sources = new Set<string>();
+      for (const name of functions) {
+        const meta = await buildFunctionBundle(join('functions', name), join(dir, name));
+        for (const input of Object.keys(meta.inputs)) if (!input.includes('node_modules/')) sources.add(input);
+      }
+
+      // Act
+      const named: string[] = [];
+      for (const source of sources) {
+        if (/^import \{ z \} from 'zod';$/m.test(await readFile(join(REPO_ROOT, source), 'utf8')) && !PENDING_NAMESPACE_IMPORT.has(source)) named.push(source);
+      }
+
+      // Assess
+      expect(named.sort()).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
