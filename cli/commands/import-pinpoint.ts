@@ -67,12 +67,18 @@ async function importEndpoints(file: string, options: PinpointOptions): Promise<
     throw new UserError(`--endpoints: cannot read ${file} (${error.code ?? 'error'})`);
   });
   const { endpoints, rejected } = parseEndpoints(text);
-  const { profiles, counts } = endpointsToProfiles(endpoints, systemClock.now().toISOString());
+  const { profiles, counts, dropped } = endpointsToProfiles(endpoints, systemClock.now().toISOString());
   for (const line of rejected) process.stderr.write(`${file}:${line.line}: skipped: ${line.reason}\n`);
   const channels = Object.entries(counts.byChannel).map(([channel, count]) => `${channel} ${count}`).join(', ');
   process.stdout.write(`${counts.endpoints} endpoints (${channels}) → ${counts.profiles} profiles; ${counts.optedOut} opted out, ${counts.inactive} inactive, ${rejected.length} lines skipped\n`);
-  const notImported = Object.entries(counts.notImported).map(([channel, count]) => `${channel} ${count}`).join(', ');
-  if (notImported !== '') process.stdout.write(`addresses not imported (no sadakat channel): ${notImported}; their attributes still reach the profiles\n`);
+  if (dropped.length > 0) {
+    const reasons = new Map<string, number>();
+    for (const { reason, channelType } of dropped) {
+      const label = reason === 'no sadakat channel' ? `${reason} (${channelType || 'none'})` : reason;
+      reasons.set(label, (reasons.get(label) ?? 0) + 1);
+    }
+    process.stdout.write(`${dropped.length} addresses not kept (their attributes still reach the profiles): ${[...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ')}\n`);
+  }
   const target = options.table ? `table ${options.table}${options.region ? ` (${options.region})` : ''}` : options.dataDir;
   if (!options.load) {
     process.stdout.write(`dry run: add --load to write ${counts.profiles} profiles to ${target}\n`);

@@ -3,6 +3,8 @@
  * one per User.UserId (or per endpoint id when there is none). Addresses go to channels, OptOut ALL
  * to a refused consent, INACTIVE endpoints keep no address (push: a disabled device), and user and
  * endpoint attributes become traits (a list of values is joined with commas: traits are scalars).
+ * Every address not kept (inactive, a user's second email or phone, VOICE/IN_APP/CUSTOM channels)
+ * is listed in `dropped` by endpoint id.
  */
 import type { EndpointResponse } from '@aws-sdk/client-pinpoint';
 import { emptyProfile, type Profile, type TraitValue } from '../../profiles/schema.js';
@@ -13,15 +15,18 @@ export interface EndpointCounts {
   byChannel: Record<string, number>;
   optedOut: number;
   inactive: number;
-  /** Endpoints of channels sadakat has not (VOICE, IN_APP, CUSTOM…), by channel: their address is not kept. */
-  notImported: Record<string, number>;
   /** Lines that were not endpoint JSON, with the reason. */
   rejected: { line: number; reason: string }[];
 }
 
+/** Why an endpoint's address is on no profile (the endpoint id only: addresses are PII). */
+export type DropReason = 'no sadakat channel' | 'no address' | 'inactive' | 'another address of the user kept';
+
 export interface EndpointConversion {
   profiles: Profile[];
   counts: EndpointCounts;
+  /** Every endpoint whose address was not kept, with the reason: with the profiles, all endpoints are accounted for. */
+  dropped: { endpointId: string; channelType: string; reason: DropReason }[];
 }
 
 const PUSH_PLATFORMS: Record<string, 'ios' | 'android'> = { APNS: 'ios', APNS_SANDBOX: 'ios', APNS_VOIP: 'ios', APNS_VOIP_SANDBOX: 'ios', GCM: 'android', BAIDU: 'android' };
@@ -49,8 +54,9 @@ export function parseEndpoints(text: string): { endpoints: EndpointResponse[]; r
 }
 
 export function endpointsToProfiles(endpoints: readonly EndpointResponse[], at: string): EndpointConversion {
-  const counts: EndpointCounts = { endpoints: endpoints.length, profiles: 0, byChannel: {}, optedOut: 0, inactive: 0, notImported: {}, rejected: [] };
+  const counts: EndpointCounts = { endpoints: endpoints.length, profiles: 0, byChannel: {}, optedOut: 0, inactive: 0, rejected: [] };
   const profiles = new Map<string, Profile>();
+  const dropped: EndpointConversion['dropped'] = [];
   for (const endpoint of endpoints) {
     const id = endpoint.User?.UserId || (endpoint.Id as string);
     const profile = profiles.get(id) ?? emptyProfile(id, endpoint.CreationDate ?? at);
@@ -63,14 +69,22 @@ export function endpointsToProfiles(endpoints: readonly EndpointResponse[], at: 
     const channelType = endpoint.ChannelType ?? '';
     counts.byChannel[channelType] = (counts.byChannel[channelType] ?? 0) + 1;
     const channel = channelType === 'EMAIL' ? 'email' : channelType === 'SMS' ? 'sms' : PUSH_PLATFORMS[channelType] ? 'push' : undefined;
-    if (!channel) counts.notImported[channelType || 'none'] = (counts.notImported[channelType || 'none'] ?? 0) + 1;
+    const drop = (reason: DropReason): void => void dropped.push({ endpointId: endpoint.Id as string, channelType, reason });
+    if (!channel) drop('no sadakat channel');
+    else if (!endpoint.Address) drop('no address');
     if (channel && endpoint.Address) {
+      const address = endpoint.Address;
       if (channel === 'push') {
-        profile.channels.push.push({ token: endpoint.Address, platform: PUSH_PLATFORMS[channelType] as 'ios' | 'android', enabled: !inactive && !optedOut, at: since });
-      } else if (!inactive) {
-        // An active address wins over one already seen only if none was set yet: the first active endpoint of a user is kept.
-        if (channel === 'email') profile.channels.email ??= endpoint.Address;
-        else profile.channels.phone ??= endpoint.Address;
+        // The same device token on two endpoints of a user is one device.
+        if (!profile.channels.push.some((device) => device.token === address))
+          profile.channels.push.push({ token: address, platform: PUSH_PLATFORMS[channelType] as 'ios' | 'android', enabled: !inactive && !optedOut, at: since });
+      } else if (inactive) drop('inactive');
+      else {
+        // The first active address of a user is kept; a later different one is reported.
+        const field = channel === 'email' ? 'email' : 'phone';
+        const kept = profile.channels[field];
+        if (kept === undefined) profile.channels[field] = address;
+        else if (kept !== address) drop('another address of the user kept');
       }
       // A refusal on any endpoint of the channel wins: never send to someone who opted out.
       const previous = profile.consent[channel];
@@ -93,7 +107,7 @@ export function endpointsToProfiles(endpoints: readonly EndpointResponse[], at: 
     for (const [key, value] of Object.entries(endpoint.Metrics ?? {})) setTrait(profile, key, value);
   }
   counts.profiles = profiles.size;
-  return { profiles: [...profiles.values()], counts };
+  return { profiles: [...profiles.values()], counts, dropped };
 }
 
 function setTrait(profile: Profile, key: string, value: TraitValue | undefined): void {

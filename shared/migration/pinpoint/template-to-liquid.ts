@@ -38,37 +38,71 @@ const TAG = /\{\{(\{?)\s*([^{}]*?)\s*\}?\}\}/g;
 /**
  * One Handlebars source → Liquid. `file` names the output file in findings (`templates/x/html.liquid`).
  * `html` marks HTML output: triple-stash `{{{x}}}` then keeps its markup unescaped (`| raw`).
+ * The result always parses: text that Liquid would read as a tag is escaped, unclosed blocks are
+ * closed at the end (reported), and anything else is left out as a comment and reported.
  */
 export function handlebarsToLiquid(source: string, file: string, defaults: Readonly<Record<string, string>>, report: MigrationReport, html = false): string {
-  const blocks: string[] = [];
-  return source.replace(TAG, (whole, triple: string, body: string, offset: number) => {
-    const line = source.slice(0, offset).split('\n').length;
+  const blocks: { kind: string; line: number; hasElse: boolean }[] = [];
+  const lineAt = (offset: number): number => source.slice(0, offset).split('\n').length;
+  const pieces: string[] = [];
+  let textStart = 0;
+  for (const match of source.matchAll(TAG)) {
+    pieces.push(escapeText(source.slice(textStart, match.index)));
+    pieces.push(convertTag(match[0], match[1] ?? '', match[2] ?? '', lineAt(match.index)));
+    textStart = match.index + match[0].length;
+  }
+  pieces.push(escapeText(source.slice(textStart)));
+  for (const open of blocks.reverse()) {
+    report.add('template', `${file}:${open.line}`, `{{#${open.kind}}} is never closed`, `check where the block should end; {% end${open.kind} %} was added at the end`);
+    pieces.push(`{% end${open.kind} %}`);
+  }
+  return pieces.join('');
+
+  function convertTag(whole: string, triple: string, body: string, line: number): string {
     const unconverted = (why: string): string => {
       report.add('template', `${file}:${line}`, `${why}: ${whole}`, 'rewrite it with Liquid tags and filters (https://liquidjs.com/filters/overview.html)');
       return '{% comment %}unconverted Pinpoint helper, see migration-report.md{% endcomment %}';
     };
+    // A Handlebars comment: nothing to render.
+    if (body.startsWith('!')) return '';
     const open = /^#(if|unless)\s+([\w.]+)$/.exec(body);
     if (open) {
       const path = profilePath(open[2] as string);
       if (!path) return unconverted(`no profile path for ${open[2]}`);
-      blocks.push(open[1] as string);
+      blocks.push({ kind: open[1] as string, line, hasElse: false });
       return `{% ${open[1]} ${path} %}`;
     }
-    if (body === 'else') return blocks.length > 0 ? '{% else %}' : unconverted('else outside a block');
+    if (body === 'else') {
+      const current = blocks.at(-1);
+      if (!current) return unconverted('else outside a block');
+      if (current.hasElse) return unconverted('a second else in one block');
+      current.hasElse = true;
+      return '{% else %}';
+    }
     const close = /^\/(if|unless)$/.exec(body);
     if (close) {
-      if (blocks.pop() !== close[1]) return unconverted('unbalanced block');
+      if (blocks.at(-1)?.kind !== close[1]) return unconverted('unbalanced block');
+      blocks.pop();
       return `{% end${close[1]} %}`;
     }
     if (/^[\w.]+$/.test(body)) {
       const path = profilePath(body);
       if (!path) return unconverted(`no profile path for ${body}`);
       const fallback = defaults[body];
+      // liquidjs reads JSON string escapes in literals, so any default value round-trips.
       const filters = `${fallback !== undefined ? ` | default: ${JSON.stringify(fallback)}` : ''}${triple && html ? ' | raw' : ''}`;
       return `{{ ${path}${filters} }}`;
     }
     return unconverted(body.startsWith('#') ? `block helper ${body.split(/\s/)[0]}` : `helper ${body.split(/\s/)[0]}`);
-  });
+  }
+}
+
+/**
+ * Text between Handlebars tags, with every `{` that would open a Liquid tag or output (`{{`, `{%`,
+ * or a last `{` that the next converted tag would complete) written as a Liquid output of "{".
+ */
+function escapeText(text: string): string {
+  return text.replace(/\{(?=[{%]|$)/g, '{{ "{" }}');
 }
 
 export interface ConvertedTemplate {
