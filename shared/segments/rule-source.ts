@@ -58,11 +58,13 @@ class FileSource {
   readonly memos: string[] = [];
   private readonly memoByPath = new Map<string, string>();
   private readonly indexById: Map<string, number>;
+  private readonly definitions: Map<string, SegmentDefinition>;
   /** Temporaries of the function being written. */
   private temps = 0;
 
   constructor(definitions: readonly SegmentDefinition[]) {
     this.indexById = new Map(definitions.map((definition, index) => [definition.id, index]));
+    this.definitions = new Map(definitions.map((definition) => [definition.id, definition]));
   }
 
   segmentFunction(index: number, rule: Rule): string {
@@ -75,8 +77,11 @@ class FileSource {
   private rule(rule: Rule): string {
     switch (rule.kind) {
       case 'all':
-      case 'any':
-        return `(${rule.rules.map((child) => this.rule(child)).join(rule.kind === 'all' ? ' && ' : ' || ')})`;
+      case 'any': {
+        // Cheapest first: the children are pure, so the order changes the time, never the answer.
+        const children = [...rule.rules].sort((a, b) => this.cost(a) - this.cost(b));
+        return `(${children.map((child) => this.rule(child)).join(rule.kind === 'all' ? ' && ' : ' || ')})`;
+      }
       case 'not':
         return `!${this.rule(rule.rule)}`;
       case 'attr':
@@ -91,6 +96,32 @@ class FileSource {
         const index = this.indexById.get(rule.id);
         if (index === undefined) throw new Error(`unknown segment "${rule.id}"`);
         return `s${index}(p, now)`;
+      }
+      default: {
+        const unreachable: never = rule;
+        throw new Error(`unknown rule ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** A rough evaluation cost: a timestamp parse or a bucket map read outweighs a few property loads. */
+  private cost(rule: Rule): number {
+    switch (rule.kind) {
+      case 'all':
+      case 'any':
+        return rule.rules.reduce((sum, child) => sum + this.cost(child), 0);
+      case 'not':
+        return this.cost(rule.rule);
+      case 'attr':
+        return rule.test.op === 'olderThan' || rule.test.op === 'newerThan' ? 5 : rule.test.op === 'contains' ? 2 : 1;
+      case 'event':
+        return !rule.within ? 2 : rule.count.length === 1 && rule.count[0]?.op === 'gte' && rule.count[0].value <= 1 ? 6 : 10;
+      case 'consent':
+      case 'reachable':
+        return rule.channel === 'push' && rule.kind === 'reachable' ? 2 : 1;
+      case 'segment': {
+        const definition = this.definitions.get(rule.id);
+        return definition ? this.cost(definition.rule) : 1;
       }
       default: {
         const unreachable: never = rule;
