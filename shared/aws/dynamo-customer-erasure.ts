@@ -5,25 +5,23 @@
  *   they go with BatchWriteItem deletes (unprocessed items resent), the profile with a DeleteItem
  *   conditional on its version. Index entries (`due`, `expiry`, `CLAIM#`/`DEFER#`) are attributes
  *   of those items and go with them.
- * - Identity links: `PK=ID#<anonymousId>` is keyed by the anonymous id, and no index finds the
- *   links of one user, so a filtered parallel Scan reads the table once per erasure — a rare
- *   operator request; the links are deleted on the condition that they still name the user.
+ * - Identity links: `PK=ID#<anonymousId>` is keyed by the anonymous id; the identity map writes
+ *   each link's reverse (`SK=LINK#<anonymousId>`) into the user's partition, so the partition
+ *   Query finds them. The links are deleted on the condition that they still name the user.
  * - Tombstones: `PK=FORGOTTEN#<sha256(customerId)>` with `SK=ERASED#<at>` (the erasure) and
  *   `SK=ORDERHASH#<orderHash>` (one per erased order), so process-events checks one order with a GetItem.
  */
-import { DeleteCommand, GetCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerErasureStore, CustomerItem, CustomerItemKind, ErasureTombstone, OrderTombstones } from '../privacy/ports.js';
 import { batchWriteItems } from './batch-write.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
-import { ORDER_SK_PREFIX, PROFILE_SK, customerPartition, identityKey } from './table.js';
+import { IDENTITY_BACKLINK_SK_PREFIX, ORDER_SK_PREFIX, PROFILE_SK, customerPartition, identityKey } from './table.js';
 import { defaultBackoff, type BackoffOptions } from './unprocessed-retry.js';
 
 const TOMBSTONE_PREFIX = 'FORGOTTEN#';
 const ERASED_SK_PREFIX = 'ERASED#';
 /** Not `O#`: scans that pick orders out by sort key (dynamo-order-scan.ts) must never see a tombstone. */
 const ORDER_HASH_SK_PREFIX = 'ORDERHASH#';
-/** Parallel scan segments for the identity-link search: a few, so one Lambda finishes large tables sooner. */
-const LINK_SCAN_SEGMENTS = 4;
 
 /** Sort-key prefixes of DESIGN "Data model" and decision 15, by the kind erasure reports. */
 const KIND_BY_PREFIX: readonly [string, CustomerItemKind][] = [
@@ -32,6 +30,7 @@ const KIND_BY_PREFIX: readonly [string, CustomerItemKind][] = [
   ['M#', 'send_ledger'],
   ['CAP#', 'cap_counter'],
   ['DEFER#', 'deferred_send'],
+  [IDENTITY_BACKLINK_SK_PREFIX, 'identity_link'],
 ];
 
 export function tombstonePartition(customerHash: string): string {
@@ -93,26 +92,20 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
   }
 
   async linkedAnonymousIds(userId: string): Promise<string[]> {
-    const segments = await Promise.all(
-      Array.from({ length: LINK_SCAN_SEGMENTS }, async (_, segment) => {
-        const ids: string[] = [];
-        for await (const page of paginateScan(
-          { client: this.doc },
-          {
-            TableName: this.tableName,
-            Segment: segment,
-            TotalSegments: LINK_SCAN_SEGMENTS,
-            FilterExpression: 'SK = :link AND userId = :user',
-            ExpressionAttributeValues: { ':link': identityKey('').SK, ':user': userId },
-            ProjectionExpression: 'anonymousId',
-          },
-        )) {
-          for (const item of page.Items ?? []) if (typeof item.anonymousId === 'string') ids.push(item.anonymousId);
-        }
-        return ids;
-      }),
-    );
-    return segments.flat().sort();
+    const ids: string[] = [];
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :link)',
+        ExpressionAttributeValues: { ':pk': customerPartition(userId), ':link': IDENTITY_BACKLINK_SK_PREFIX },
+        ProjectionExpression: 'anonymousId',
+        ConsistentRead: true,
+      },
+    )) {
+      for (const item of page.Items ?? []) if (typeof item.anonymousId === 'string') ids.push(item.anonymousId);
+    }
+    return ids.sort();
   }
 
   async unlinkAnonymousIds(userId: string, anonymousIds: readonly string[]): Promise<number> {

@@ -34,6 +34,16 @@ export function identityKey(anonymousId: string): ItemKey {
   return { PK: `ID#${anonymousId}`, SK: 'ID' };
 }
 
+export const IDENTITY_BACKLINK_SK_PREFIX = 'LINK#';
+
+/**
+ * The reverse of an identity link, in the user's own partition, so erasure finds every
+ * anonymous id linked to a user with the partition query it runs anyway (no index lists them).
+ */
+export function identityBackLinkKey(userId: string, anonymousId: string): ItemKey {
+  return { PK: customerPartition(userId), SK: `${IDENTITY_BACKLINK_SK_PREFIX}${anonymousId}` };
+}
+
 /**
  * Attributes that exist only for the table's sake (keys, index keys, TTL); adapters strip them
  * before handing an item to the domain. `nextExpiryAt` is absent on purpose: it is a profile

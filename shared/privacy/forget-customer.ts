@@ -68,7 +68,7 @@ export interface ErasureReport {
   remaining: number;
 }
 
-const KIND_COUNTER: Record<Exclude<CustomerItemKind, 'profile'>, keyof RemovedCounts> = {
+const KIND_COUNTER: Record<Exclude<CustomerItemKind, 'profile' | 'identity_link'>, keyof RemovedCounts> = {
   order: 'orders',
   journey_run: 'journeyRuns',
   send_ledger: 'sendLedgerEntries',
@@ -156,8 +156,8 @@ interface AnonymousIds {
 /**
  * A known customer's anonymous ids: those merged into the profile, and those only linked (an
  * identify on a device with no anonymous profile links without merging); the latter are found
- * by the store (a filtered scan on DynamoDB, see the adapter). An anonymous customer has only
- * its own link, if it was linked.
+ * by the store (the link's reverse in the user's partition on DynamoDB). An anonymous customer
+ * has only its own link, if it was linked.
  */
 async function anonymousIdsOf(deps: ForgetDeps, customerId: string, merged: readonly string[]): Promise<AnonymousIds> {
   if (isAnonymousCustomerId(customerId)) {
@@ -213,7 +213,8 @@ function count(report: ErasureReport, partitions: readonly Partition[]): void {
   for (const partition of partitions) {
     for (const item of partition.items) {
       if (item.kind === 'profile') report.removed[partition.anonymous ? 'anonymousProfiles' : 'profile']++;
-      else report.removed[KIND_COUNTER[item.kind]]++;
+      // Counted once, as the link it mirrors (`identityLinks`).
+      else if (item.kind !== 'identity_link') report.removed[KIND_COUNTER[item.kind]]++;
     }
   }
 }

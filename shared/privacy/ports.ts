@@ -6,7 +6,16 @@
  */
 
 /** What a customer's partition (`PK=C#<id>`) holds, by DESIGN "Data model". */
-export type CustomerItemKind = 'profile' | 'order' | 'journey_run' | 'send_ledger' | 'cap_counter' | 'deferred_send' | 'other';
+export type CustomerItemKind =
+  | 'profile'
+  | 'order'
+  | 'journey_run'
+  | 'send_ledger'
+  | 'cap_counter'
+  | 'deferred_send'
+  /** The reverse of an identity link (the link itself lives under `ID#`, and is what is counted). */
+  | 'identity_link'
+  | 'other';
 
 export interface CustomerItem {
   kind: CustomerItemKind;

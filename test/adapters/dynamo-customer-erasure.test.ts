@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCustomerErasure } from '../../shared/aws/dynamo-customer-erasure.js';
 import { UnprocessedItemsError } from '../../shared/aws/unprocessed-retry.js';
@@ -19,7 +19,7 @@ describe('DynamoCustomerErasure', () => {
       context.mock
         .on(QueryCommand)
         .resolvesOnce({ Items: [{ SK: 'PROFILE', version: 4 }, { SK: 'O#o-1', orderId: 'o-1' }], LastEvaluatedKey: { PK: 'C#c-1', SK: 'O#o-1' } })
-        .resolvesOnce({ Items: [{ SK: 'J#welcome#r1' }, { SK: 'M#m1' }, { SK: 'CAP#email#20394' }, { SK: 'DEFER#m2' }, { SK: 'X#new-kind' }] });
+        .resolvesOnce({ Items: [{ SK: 'J#welcome#r1' }, { SK: 'M#m1' }, { SK: 'CAP#email#20394' }, { SK: 'DEFER#m2' }, { SK: 'LINK#dev-a' }, { SK: 'X#new-kind' }] });
 
       // Act
       const items = await erasure.listCustomerItems('c-1');
@@ -32,6 +32,7 @@ describe('DynamoCustomerErasure', () => {
         { kind: 'send_ledger', sortKey: 'M#m1' },
         { kind: 'cap_counter', sortKey: 'CAP#email#20394' },
         { kind: 'deferred_send', sortKey: 'DEFER#m2' },
+        { kind: 'identity_link', sortKey: 'LINK#dev-a' },
         { kind: 'other', sortKey: 'X#new-kind' },
       ]);
       expect(context.mock).toHaveReceivedCommandTimes(QueryCommand, 2);
@@ -95,25 +96,23 @@ describe('DynamoCustomerErasure', () => {
   });
 
   describe('identity links', () => {
-    it('finds the links of one user with a filtered parallel scan over every page', async () => {
+    it("finds the links of one user from their reverse items in the user's partition, over every page", async () => {
       // Prepare
       context.mock
-        .on(ScanCommand, { Segment: 0 })
-        .resolvesOnce({ Items: [{ anonymousId: 'dev-b' }], LastEvaluatedKey: { PK: 'ID#dev-b', SK: 'ID' } })
-        .resolvesOnce({ Items: [{ anonymousId: 'dev-a' }] })
-        .on(ScanCommand, { Segment: 1 })
-        .resolves({ Items: [{ anonymousId: 'dev-c' }] })
-        .on(ScanCommand, { Segment: 2 })
-        .resolves({ Items: [] })
-        .on(ScanCommand, { Segment: 3 })
-        .resolves({});
+        .on(QueryCommand)
+        .resolvesOnce({ Items: [{ anonymousId: 'dev-b' }], LastEvaluatedKey: { PK: 'C#c-1', SK: 'LINK#dev-b' } })
+        .resolvesOnce({ Items: [{ anonymousId: 'dev-a' }] });
 
       // Act
       const ids = await erasure.linkedAnonymousIds('c-1');
 
       // Assess
-      expect(ids).toEqual(['dev-a', 'dev-b', 'dev-c']);
-      expect(context.mock).toHaveReceivedCommandWith(ScanCommand, { FilterExpression: 'SK = :link AND userId = :user', ExpressionAttributeValues: { ':link': 'ID', ':user': 'c-1' }, TotalSegments: 4 });
+      expect(ids).toEqual(['dev-a', 'dev-b']);
+      expect(context.mock).toHaveReceivedCommandWith(QueryCommand, {
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :link)',
+        ExpressionAttributeValues: { ':pk': 'C#c-1', ':link': 'LINK#' },
+        ConsistentRead: true,
+      });
     });
 
     it('deletes only links that still point to the user', async () => {

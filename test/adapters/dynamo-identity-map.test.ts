@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoIdentityMap } from '../../shared/aws/dynamo-identity-map.js';
 import { NO_WAIT, TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
@@ -69,6 +69,7 @@ describe('DynamoIdentityMap', () => {
     it('puts the link only if the anonymous id has none yet', async () => {
       // Prepare
       context.mock.on(PutCommand).resolves({ ConsumedCapacity: { TableName: TABLE, CapacityUnits: 1 } });
+      context.mock.on(UpdateCommand).resolves({ ConsumedCapacity: { TableName: TABLE, CapacityUnits: 1 } });
 
       // Act
       const linked = await identity.link('anon-1', 'user-1');
@@ -81,7 +82,63 @@ describe('DynamoIdentityMap', () => {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ReturnConsumedCapacity: 'TOTAL',
       });
-      expect(linked).toEqual({ userId: 'user-1', receipt: { capacityUnits: 1 } });
+      expect(linked).toEqual({ userId: 'user-1', receipt: { capacityUnits: 3 } });
+    });
+
+    it("writes a new link's reverse into the user's partition, then marks the link", async () => {
+      // Prepare
+      context.mock.on(PutCommand).resolves({}).on(UpdateCommand).resolves({});
+
+      // Act
+      await identity.link('anon-1', 'user-1');
+
+      // Assess
+      expect(context.mock).toHaveReceivedNthCommandWith(PutCommand, 2, { Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' } });
+      expect(context.mock).toHaveReceivedCommandWith(UpdateCommand, {
+        Key: { PK: 'ID#anon-1', SK: 'ID' },
+        UpdateExpression: 'SET backLinked = :true',
+        ConditionExpression: 'userId = :user',
+        ExpressionAttributeValues: { ':true': true, ':user': 'user-1' },
+      });
+    });
+
+    it('writes nothing more for a pair already linked and marked', async () => {
+      // Prepare
+      context.mock.on(PutCommand).rejects(conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1', backLinked: true }));
+
+      // Act
+      const linked = await identity.link('anon-1', 'user-1');
+
+      // Assess
+      expect(linked).toEqual({ userId: 'user-1', receipt: { capacityUnits: 0 } });
+      expect(context.mock).toHaveReceivedCommandTimes(PutCommand, 1);
+      expect(context.mock).not.toHaveReceivedCommand(UpdateCommand);
+    });
+
+    it('writes the reverse again when a crash left the link unmarked', async () => {
+      // Prepare
+      context.mock
+        .on(PutCommand, { Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1' } })
+        .rejects(conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1' }))
+        .on(PutCommand, { Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' } })
+        .resolves({})
+        .on(UpdateCommand)
+        .resolves({});
+
+      // Act
+      await identity.link('anon-1', 'user-1');
+
+      // Assess
+      expect(context.mock).toHaveReceivedCommandWith(PutCommand, { Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' } });
+      expect(context.mock).toHaveReceivedCommand(UpdateCommand);
+    });
+
+    it('does not re-create a link an erasure removed before it was marked', async () => {
+      // Prepare
+      context.mock.on(PutCommand).resolves({}).on(UpdateCommand).rejects(conditionFailed());
+
+      // Act / Assess
+      await expect(identity.link('anon-1', 'user-1')).resolves.toMatchObject({ userId: 'user-1' });
     });
 
     it('answers with the user of the first link when the id is already linked', async () => {
