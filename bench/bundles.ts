@@ -4,7 +4,8 @@
  * creates the AWS SDK clients the function uses. Figures: the bundle's bytes (index.mjs; the map
  * is not code; its cost shows in the init figure), what it adds on top of the bare bundle
  * (target ≤ 250 KB), and cold module init in a fresh Node process with Lambda's NODE_OPTIONS
- * (target ≤ 1.5× the bare bundle), median of interleaved samples.
+ * (target ≤ 1.5× the bare bundle), median of interleaved samples. Why these targets:
+ * docs/decisions.md, 27.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';

@@ -4,7 +4,7 @@
  * with the esbuild API from the same values, so the measured bundle is the deployed one.
  * No aws-cdk-lib import here: the bench loads this file without CDK.
  *
- * `@aws-sdk/*` is bundled, not taken from the runtime (docs/decisions.md, 24): the version the
+ * `@aws-sdk/*` is bundled, not taken from the runtime (docs/decisions.md, 27): the version the
  * tests ran against ships, and a bundled, minified SDK loads faster than the runtime's copy.
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
@@ -25,6 +25,7 @@ export const FUNCTION_BUNDLE = {
   mainFields: ['module', 'main'],
   /** CommonJS dependencies still `require` Node built-ins, which an ES module can only do through createRequire. */
   banner: "import { createRequire as sadakatCreateRequire } from 'node:module'; const require = sadakatCreateRequire(import.meta.url);",
+  /** None: the SDK is bundled too (see above). */
   externalModules: [],
   /**
    * luxon ships an ES build for `import` and a CommonJS one for `require`; our code imports it and

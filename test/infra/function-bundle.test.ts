@@ -1,5 +1,5 @@
 /**
- * What the function bundles carry (docs/decisions.md, 24). For `import { z } from 'zod'` esbuild
+ * What the function bundles carry (docs/decisions.md, 27). For `import { z } from 'zod'` esbuild
  * keeps every one of zod's locales (~345 KB, ~75 ms of init) because the `z` namespace object is
  * built whole; `import * as z from 'zod'` lets it drop what is unused.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFunctionBundle, REPO_ROOT } from '../../infra/constructs/function-bundle.js';
 
-/** Still `import { z }`, owned elsewhere; reported with the bundle figures (decisions.md, 24). */
+/** Still `import { z }`, owned elsewhere; reported with the bundle figures (decisions.md, 27). */
 const PENDING_NAMESPACE_IMPORT = new Set(['shared/segments/ast.ts', 'shared/segments/profile-paths.ts', 'shared/segments/json-schema.ts']);
 
 describe('function bundles', () => {
