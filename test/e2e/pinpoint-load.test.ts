@@ -43,6 +43,7 @@ describe('sadakat import pinpoint --load into the local data folder', () => {
   it('groups six endpoints into three profiles and says so', () => {
     expect(firstLoad).toContain('6 endpoints (EMAIL 2, SMS 2, APNS 1, GCM 1) → 3 profiles; 1 opted out, 2 inactive, 0 lines skipped');
     expect(firstLoad).toContain(`loaded into ${dataDir}: 3 new profiles, 0 existing profiles filled in, 0 unchanged`);
+    expect(firstLoad).toContain('1 addresses not kept (their attributes still reach the profiles): 1 inactive');
   });
 
   it('keeps the email address of an endpoint that opted out, with consent refused', () => {
