@@ -4,15 +4,15 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { dayOfDate } from '../shared/analytics/calendar-day.js';
-import { readTransactionsCsv, TransactionsFileError, type Transaction } from '../shared/analytics/transactions-csv.js';
+import { readTransactionsCsv, TransactionsFileError, type ParseOptions, type Transaction } from '../shared/analytics/transactions-csv.js';
 import { UserError } from './errors.js';
 
 const ROW_ERRORS_SHOWN = 10;
 
-export async function loadTransactions(file: string): Promise<Transaction[]> {
+export async function loadTransactions(file: string, options: ParseOptions = {}): Promise<Transaction[]> {
   let parsed;
   try {
-    parsed = await readTransactionsCsv(file);
+    parsed = await readTransactionsCsv(file, options);
   } catch (error) {
     if (error instanceof TransactionsFileError) throw new UserError(`--transactions ${file}: ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;

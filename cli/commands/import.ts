@@ -21,7 +21,8 @@ export function registerImport(program: Command): void {
     .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
     .action(async (options: { transactions: string; dataDir: string; engine: 'auto'; campaign: string; format: 'table' | 'json' }) => {
       const campaign = await loadCampaign(options.campaign);
-      const transactions = await loadTransactions(options.transactions);
+      // Orders dated in the future are broken rows, reported like any other.
+      const transactions = await loadTransactions(options.transactions, { now: systemClock.now() });
       // Orders with amount ≤ 0 are not orders (DESIGN "RFM and CLV"); they are counted, not imported.
       const orders = transactions.filter((row) => row.amount > 0);
       const { startLocalRuntime } = await import('../../shared/local/runtime.js');

@@ -36,6 +36,23 @@ export class TransactionsFileError extends Error {
 }
 
 const REQUIRED_COLUMNS = ['customer_id', 'timestamp', 'amount'] as const;
+/**
+ * As ingest: longer ids are not ids (and would bloat keys). Huge fields are read and refused
+ * rather than capped in the parser: csv-parse's max_record_size loses the rows after the big one.
+ */
+const MAX_ID_CHARACTERS = 256;
+/** A row dated after this many days past `now` is a typo or a broken export, not an order. */
+const FUTURE_DAYS_ALLOWED = 1;
+const MS_PER_DAY = 86_400_000;
+/** What the UTF-8 decoder puts where the file's bytes were not UTF-8. */
+const REPLACEMENT_CHARACTER = '\uFFFD';
+/** Control characters have no place in an id (a NUL or a line break is a broken export). */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+export interface ParseOptions {
+  /** Rows dated more than a day after this are reported as bad rows (omitted: no check). */
+  now?: Date;
+}
 const EXPECTED_HEADER = 'customer_id,timestamp,amount[,order_id]';
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -44,15 +61,17 @@ interface ColumnIndexes {
   timestamp: number;
   amount: number;
   orderId: number | undefined;
+  /** Fields in the header: a row with more is misread (an unquoted comma inside a value). */
+  width: number;
 }
 
 /** Reads a transactions CSV file from disk. */
-export function readTransactionsCsv(path: string): Promise<ParsedTransactions> {
-  return parseTransactionsCsv(createReadStream(path));
+export function readTransactionsCsv(path: string, options: ParseOptions = {}): Promise<ParsedTransactions> {
+  return parseTransactionsCsv(createReadStream(path), options);
 }
 
 /** Parses transactions CSV text or a byte stream. */
-export async function parseTransactionsCsv(input: Readable | string | Uint8Array): Promise<ParsedTransactions> {
+export async function parseTransactionsCsv(input: Readable | string | Uint8Array, options: ParseOptions = {}): Promise<ParsedTransactions> {
   const source = typeof input === 'string' || input instanceof Uint8Array ? Readable.from([input]) : input;
   const errors: RowError[] = [];
   const parser = source.pipe(
@@ -72,13 +91,14 @@ export async function parseTransactionsCsv(input: Readable | string | Uint8Array
   source.on('error', (error) => parser.destroy(error));
 
   const transactions: Transaction[] = [];
+  const latestDay = options.now === undefined ? undefined : Math.floor(options.now.getTime() / MS_PER_DAY) + FUTURE_DAYS_ALLOWED;
   let columns: ColumnIndexes | undefined;
   for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number }; record: string[] }>) {
     if (columns === undefined) {
       columns = readHeader(record);
       continue;
     }
-    const row = readRow(record, columns, info.lines);
+    const row = readRow(record, columns, info.lines, latestDay);
     if ('reason' in row) errors.push(row);
     else transactions.push(row);
   }
@@ -111,23 +131,45 @@ function readHeader(record: string[]): ColumnIndexes {
     timestamp: names.indexOf('timestamp'),
     amount: names.indexOf('amount'),
     orderId: orderId < 0 ? undefined : orderId,
+    width: record.length,
   };
 }
 
-function readRow(record: string[], columns: ColumnIndexes, line: number): Transaction | RowError {
+function readRow(record: string[], columns: ColumnIndexes, line: number, latestDay: number | undefined): Transaction | RowError {
+  if (record.some((field) => field.includes(REPLACEMENT_CHARACTER))) return { line, reason: 'the row is not valid UTF-8; save the file as UTF-8' };
+  // "1,000.50" unquoted would otherwise import an amount of 1.
+  if (record.length > columns.width) return { line, reason: `the row has ${record.length} fields, the header ${columns.width}; quote values that contain commas` };
   const customerId = record[columns.customerId] ?? '';
-  if (customerId === '') return { line, reason: 'customer_id is empty' };
+  const idProblem = problemWithId('customer_id', customerId);
+  if (idProblem) return { line, reason: idProblem };
   const timestamp = record[columns.timestamp] ?? '';
   if (timestamp === '') return { line, reason: 'timestamp is empty' };
-  const day = dayOfTimestamp(timestamp);
+  const day = dayOfTimestamp(shown(timestamp));
   if (!day.ok) return { line, reason: `timestamp ${day.reason}` };
+  // The pattern allows an hour-only offset (+03), which Date cannot read: the importer needs an instant.
+  if (Number.isNaN(Date.parse(timestamp))) return { line, reason: `timestamp "${timestamp}" is not an instant; write offsets as ±HH:MM` };
+  if (latestDay !== undefined && day.day > latestDay) return { line, reason: `timestamp "${timestamp}" is in the future` };
   const amountText = record[columns.amount] ?? '';
-  if (!DECIMAL.test(amountText)) return { line, reason: `amount "${amountText}" is not a number` };
+  if (!DECIMAL.test(amountText)) return { line, reason: `amount "${shown(amountText)}" is not a number` };
   const amount = Number(amountText);
   if (!Number.isFinite(amount)) return { line, reason: `amount "${amountText}" is out of range` };
   if (amount < 0) return { line, reason: `amount ${amountText} is negative; it must be ≥ 0` };
   const orderId = columns.orderId === undefined ? undefined : record[columns.orderId];
+  const orderIdProblem = orderId ? problemWithId('order_id', orderId) : undefined;
+  if (orderIdProblem) return { line, reason: orderIdProblem };
   const transaction: Transaction = { customerId, timestamp, day: day.day, amount, line };
   if (orderId) transaction.orderId = orderId;
   return transaction;
+}
+
+function problemWithId(column: string, id: string): string | undefined {
+  if (id === '') return `${column} is empty`;
+  if (id.length > MAX_ID_CHARACTERS) return `${column} has ${id.length} characters; at most ${MAX_ID_CHARACTERS}`;
+  if (CONTROL_CHARACTER.test(id)) return `${column} contains control characters`;
+  return undefined;
+}
+
+/** A field as quoted in a reason: cut short, so a huge field does not become a huge message. */
+function shown(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
