@@ -1,5 +1,5 @@
 /**
- * `sadakat import pinpoint`: converts an Amazon Pinpoint export (journeys, segments, templates)
+ * `sadakat import pinpoint`: converts an Amazon Pinpoint export (journeys, campaigns, segments, templates)
  * into a campaign folder with migration-report.md, and endpoints into profiles: counted on a dry
  * run, written with --load to the local data folder or, with --table, to the deployed table.
  */
@@ -31,7 +31,7 @@ interface PinpointOptions {
 export function registerImportPinpoint(importCommand: Command): void {
   importCommand
     .command('pinpoint')
-    .description('convert an Amazon Pinpoint export into a campaign folder (and endpoints into profiles)')
+    .description('convert an Amazon Pinpoint export (journeys, campaigns, segments, templates) into a campaign folder, and endpoints into profiles')
     .option('--journeys <path>', 'GetJourney JSON file, or a folder of them')
     .option('--campaigns <path>', 'GetCampaign JSON file, or a folder of them (each becomes a journey)')
     .option('--segments <path>', 'GetSegment JSON file, or a folder of them')
