@@ -80,8 +80,10 @@ export async function driveStep(target: Target, mix: LoadMix, plan: StepPlan, tr
     const { calls } = mix.next(new Date());
     const at = preciseNow();
     for (const call of calls) sentAt.set(String(call.messageId), at);
-    const post: Promise<void> = postBatch(target, { batch: calls }).then((count) => {
+    const post: Promise<void> = postWithRetry(target, { batch: calls }).then((count) => {
       accepted += count;
+      // Refused or never answered: nothing to wait for in the trace.
+      if (count === 0) for (const call of calls) sentAt.delete(String(call.messageId));
       inFlight.delete(post);
     });
     inFlight.add(post);
@@ -143,12 +145,29 @@ export async function saturate(target: Target, mix: LoadMix, seconds: number): P
     Array.from({ length: MAX_IN_FLIGHT }, async () => {
       while (preciseNow() < endBy) {
         // Not `accepted += await …`: that reads `accepted` before the await and loses the other workers' counts.
-        const count = await postBatch(target, { batch: mix.next(new Date()).calls });
+        const count = await postWithRetry(target, { batch: mix.next(new Date()).calls });
         accepted += count;
       }
     }),
   );
   return accepted / ((preciseNow() - began) / 1000);
+}
+
+/** Network errors before an answer get two more tries, as Segment's libraries retry (messageIds make it safe). */
+const NETWORK_TRIES = 3;
+
+async function postWithRetry(target: Target, body: object): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await postBatch(target, body);
+    } catch (error) {
+      // A reset keep-alive socket (the server closed it as we reused it) or an overloaded server.
+      if (attempt >= NETWORK_TRIES) {
+        process.stderr.write(`  load: a batch was not delivered after ${NETWORK_TRIES} tries: ${error instanceof Error ? error.message : String(error)}\n`);
+        return 0;
+      }
+    }
+  }
 }
 
 /** Posts one batch; resolves with the events the server accepted (0 on any other answer). */

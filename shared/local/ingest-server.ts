@@ -53,6 +53,9 @@ export async function startIngestServer(deps: IngestServerDeps, port: number, ho
         if (!response.headersSent) respond(response, 500, { error: 'internal error' });
       });
   });
+  // Longer than clients keep idle sockets (Node's 5 s default loses races with a client reusing one:
+  // ECONNRESET); 65 s is what load balancers in front of Node are usually given.
+  server.keepAliveTimeout = 65_000;
   await listen(server, port, host);
 
   return {
