@@ -40,6 +40,32 @@ describe('Pinpoint endpoints → profiles', () => {
     expect(counts).toMatchObject({ endpoints: 2, profiles: 2, optedOut: 1, inactive: 1 });
   });
 
+  it('lists each address it does not keep by endpoint id and reason, and keeps a device token once', () => {
+    // Prepare
+    const endpoints = [
+      endpoint({ Id: 'e1', ChannelType: 'EMAIL', Address: 'first@example.com', User: { UserId: 'u1' } }),
+      endpoint({ Id: 'e2', ChannelType: 'EMAIL', Address: 'second@example.com', User: { UserId: 'u1' } }),
+      endpoint({ Id: 'e3', ChannelType: 'VOICE', Address: '+905551112233', User: { UserId: 'u1' } }),
+      endpoint({ Id: 'e4', ChannelType: 'SMS', Address: '+905559998877', EndpointStatus: 'INACTIVE', User: { UserId: 'u1' } }),
+      endpoint({ Id: 'e5', ChannelType: 'APNS', Address: 'token-1', User: { UserId: 'u1' } }),
+      endpoint({ Id: 'e6', ChannelType: 'APNS', Address: 'token-1', User: { UserId: 'u1' } }),
+      endpoint({ Id: 'e7', ChannelType: 'SMS', User: { UserId: 'u1' } }),
+    ];
+
+    // Act
+    const { profiles, dropped } = endpointsToProfiles(endpoints, AT);
+
+    // Assess
+    expect(dropped).toEqual([
+      { endpointId: 'e2', channelType: 'EMAIL', reason: 'another address of the user kept' },
+      { endpointId: 'e3', channelType: 'VOICE', reason: 'no sadakat channel' },
+      { endpointId: 'e4', channelType: 'SMS', reason: 'inactive' },
+      { endpointId: 'e7', channelType: 'SMS', reason: 'no address' },
+    ]);
+    expect(profiles[0]?.channels).toMatchObject({ email: 'first@example.com', push: [{ token: 'token-1' }] });
+    expect(profiles[0]?.channels.push).toHaveLength(1);
+  });
+
   it('counts a line that is not endpoint JSON as rejected with its line number', () => {
     const { endpoints, rejected } = parseEndpoints('{"Id":"e1"}\nnot json\n{"Address":"x"}\n');
     expect(endpoints).toHaveLength(1);
