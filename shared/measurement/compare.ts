@@ -71,6 +71,10 @@ export function compare(control: Arm, variants: readonly Arm[], options: Compare
   let next = 0;
   const holm = tests.map((test) => (test ? (adjusted[next++] ?? null) : null));
 
+  const sampleRatio =
+    options.expectedWeights === undefined
+      ? null
+      : sampleRatioMismatch([control.assigned, ...variants.map((variant) => variant.assigned)], options.expectedWeights);
   const ciControl = control.assigned > 0 ? wilsonInterval(control) : null;
   const comparisons = variants.map((variant, index): VariantComparison => {
     const test = tests[index] ?? null;
@@ -96,15 +100,11 @@ export function compare(control: Arm, variants: readonly Arm[], options: Compare
       verdict:
         test === null || pValueHolm === null
           ? 'not_enough_data'
-          : verdictFor({ control, variant, z: test.z, adjustedPValue: pValueHolm, alpha }),
+          : verdictFor({ control, variant, z: test.z, adjustedPValue: pValueHolm, alpha, sampleRatioMismatch: sampleRatio?.mismatch === true }),
       revenue: compareRevenue(control.revenue, variant.revenue),
     };
   });
 
-  const sampleRatio =
-    options.expectedWeights === undefined
-      ? null
-      : sampleRatioMismatch([control.assigned, ...variants.map((variant) => variant.assigned)], options.expectedWeights);
   return { control: control.label, variants: comparisons, sampleRatio };
 }
 

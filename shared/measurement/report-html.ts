@@ -41,7 +41,7 @@ th, td { padding: .25rem .5rem; border-bottom: 1px solid #ddd; text-align: right
 th:first-child, td:first-child { text-align: left; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
 .warning { color: #a00; font-weight: 600; }
-.winner { color: #070; font-weight: 600; } .loser { color: #a00; font-weight: 600; }
+.winner { color: #070; font-weight: 600; } .loser, .sample_ratio_mismatch { color: #a00; font-weight: 600; }
 </style>
 </head>
 <body>

@@ -7,10 +7,14 @@
  *
  * The verdict is for a fixed-horizon test read once; every look at a running journey is
  * another chance of a false winner (the "peeking" problem), which the minimum only blunts.
+ *
+ * A sample ratio mismatch overrides everything: when the arms are not the sizes the split was
+ * configured with, assignment or logging is broken, and no p-value computed on them means what
+ * it says — the report names the mismatch instead of a winner.
  */
 import type { ConversionCounts } from './conversion-counts.js';
 
-export type Verdict = 'not_enough_data' | 'winner' | 'loser' | 'inconclusive';
+export type Verdict = 'not_enough_data' | 'winner' | 'loser' | 'inconclusive' | 'sample_ratio_mismatch';
 
 /**
  * At least 100 assigned customers in each arm, and 10 conversions in the two arms together —
@@ -28,10 +32,13 @@ export interface VerdictInput {
   adjustedPValue: number;
   /** 0.05 by default. */
   alpha?: number;
+  /** The experiment's sample-ratio check found the arms off their configured weights. */
+  sampleRatioMismatch?: boolean;
 }
 
 export function verdictFor(input: VerdictInput): Verdict {
   const { control, variant, z, adjustedPValue, alpha = 0.05 } = input;
+  if (input.sampleRatioMismatch === true) return 'sample_ratio_mismatch';
   if (!hasMinimumSample(control, variant)) return 'not_enough_data';
   if (!(adjustedPValue < alpha)) return 'inconclusive';
   return z < 0 ? 'winner' : 'loser';

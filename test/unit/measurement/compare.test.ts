@@ -82,6 +82,21 @@ describe('compare', () => {
     expect(result.sampleRatio?.chiSquare).toBeCloseTo((2 * 100 * 100) / 1100, 12);
   });
 
+  it('calls no winner when the arms are off their configured split, however small p is', () => {
+    // Prepare: a clear difference in conversion, but 1,000 vs 1,400 customers on a 50/50 split
+    const control = { label: 'control', conversions: 20, assigned: 1_000 };
+    const variant = { label: 'B', conversions: 80, assigned: 1_400 };
+
+    // Act
+    const balanced = compare(control, [variant], options);
+    const checked = compare(control, [variant], { ...options, expectedWeights: [50, 50] });
+
+    // Assess
+    expect(balanced.variants[0]?.verdict).toBe('winner');
+    expect(checked.sampleRatio?.mismatch).toBe(true);
+    expect(checked.variants[0]?.verdict).toBe('sample_ratio_mismatch');
+  });
+
   it('has no sample-ratio check without weights', () => {
     expect(compare({ label: 'control', conversions: 1, assigned: 10 }, [{ label: 'B', conversions: 1, assigned: 10 }], options).sampleRatio).toBeNull();
   });
