@@ -21,9 +21,13 @@ export const stepIdSchema = z
 
 const segmentRef = z.string().min(1).describe('Segment id from segments.yaml');
 const eventName = z.string().min(1).describe('Event name as tracked, e.g. Order Completed');
+const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const propertyFilter = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-  .describe('Event properties that must equal these values (declared in settings trackedProperties)');
+  .record(z.string(), z.union([propertyValue, z.array(propertyValue).min(1, 'a list of values needs at least one')]))
+  .describe('Event properties that must equal these values, or one of a list of values (declared in settings trackedProperties)');
+
+/** A `where` filter: each property equals the value, or one of the listed values. */
+export type PropertyFilter = Record<string, string | number | boolean | readonly (string | number | boolean)[]>;
 
 export const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO timestamp such as 2026-12-01T09:00:00Z' });
@@ -174,13 +178,13 @@ export type Step =
   | { kind: 'end'; id: string };
 
 export type Trigger =
-  | { kind: 'event'; event: string; where: Record<string, string | number | boolean> }
+  | { kind: 'event'; event: string; where: PropertyFilter }
   | { kind: 'segment'; segment: string; on: 'enter' | 'exit' }
   | { kind: 'schedule'; cron: string; audience: string };
 
 export type Reentry = { kind: 'never' } | { kind: 'always' } | { kind: 'after'; ms: number };
 
-export type Exit = { kind: 'event'; event: string; where: Record<string, string | number | boolean> } | { kind: 'segment'; segment: string };
+export type Exit = { kind: 'event'; event: string; where: PropertyFilter } | { kind: 'segment'; segment: string };
 
 export interface Journey {
   id: string;
@@ -188,7 +192,7 @@ export interface Journey {
   trigger: Trigger;
   entry: { segment: string | undefined; reentry: Reentry };
   exit: Exit[];
-  goal: { event: string; where: Record<string, string | number | boolean>; withinMs: number } | undefined;
+  goal: { event: string; where: PropertyFilter; withinMs: number } | undefined;
   /** In file order; `steps[0]` is where runs start. */
   steps: Step[];
   byId: ReadonlyMap<string, Step>;

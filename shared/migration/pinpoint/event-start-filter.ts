@@ -1,16 +1,16 @@
 /**
  * A Pinpoint event filter (a journey's EventStartCondition.EventFilter, a campaign's
  * Schedule.EventFilter) → sadakat's `trigger: { event, where }`. The trigger matches one event
- * name and properties equal to one value each (shared/journeys/event-match.ts), so that is what
- * maps: EventType INCLUSIVE, Attributes INCLUSIVE with one value, Metrics EQUAL. Every other test
- * (several values, EXCLUSIVE, CONTAINS, date tests, metric comparisons) is reported with a
+ * name and properties equal to a value or one of a list (shared/journeys/event-match.ts), so that
+ * is what maps: EventType INCLUSIVE, Attributes INCLUSIVE, Metrics EQUAL. Every other test
+ * (several events, EXCLUSIVE, CONTAINS, date tests, metric comparisons) is reported with a
  * suggestion and left out, which makes the journey start on more events, never on fewer.
  */
 import type { AttributeDimension, EventDimensions, MetricDimension } from '@aws-sdk/client-pinpoint';
 
 export interface EventTrigger {
   event: string;
-  where?: Record<string, string | number>;
+  where?: Record<string, string | number | string[]>;
 }
 
 /** Never sent by a storefront: the journey does not start until someone names the event. */
@@ -31,7 +31,7 @@ export function eventTrigger(dimensions: EventDimensions | undefined, note: Note
     const others = events.slice(1);
     note(`start event is any of ${events.join(', ')}; the trigger takes ${event} only`, `copy the journey file once per other event (${others.map((other) => `trigger: { event: ${other} }`).join('; ')}), each with its own id`);
   }
-  const where: Record<string, string | number> = {};
+  const where: Record<string, string | number | string[]> = {};
   for (const [name, dimension] of Object.entries(dimensions?.Attributes ?? {})) {
     const value = attributeEquality(event, name, dimension, note);
     if (value !== undefined) where[name] = value;
@@ -43,19 +43,18 @@ export function eventTrigger(dimensions: EventDimensions | undefined, note: Note
   return Object.keys(where).length > 0 ? { event, where } : { event };
 }
 
-/** The one value an attribute must equal, or undefined (reported) when the test is another. */
-function attributeEquality(event: string, name: string, dimension: AttributeDimension, note: Note): string | undefined {
+/** The value, or the list of values, an attribute must equal; undefined (reported) when the test is another. */
+function attributeEquality(event: string, name: string, dimension: AttributeDimension, note: Note): string | string[] | undefined {
   const values = dimension.Values ?? [];
   const type = dimension.AttributeType ?? 'INCLUSIVE';
   const left = 'left out, so the journey starts on more events';
   switch (type) {
     case 'INCLUSIVE':
-      if (values.length === 1) return values[0];
-      note(
-        `start event attribute ${name} is any of ${values.join(', ')}: ${left}`,
-        `copy the journey once per value (trigger: { event: ${event}, where: { ${name}: <value> } }), or branch first on a segment { event: ${event}, ${name}: <value>, within: 1h }`,
-      );
-      return undefined;
+      if (values.length === 0) {
+        note(`start event attribute ${name} lists no values: ${left}`, `give where: { ${name}: <value> } the value to filter on`);
+        return undefined;
+      }
+      return values.length === 1 ? values[0] : [...values];
     case 'EXCLUSIVE':
       note(
         `start event attribute ${name} is none of ${values.join(', ')}: ${left}`,

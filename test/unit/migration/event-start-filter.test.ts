@@ -54,8 +54,19 @@ describe('Pinpoint event start filter → journey trigger', () => {
     expect(notes[0]?.problem).toBe('start event is any event except Page Viewed');
   });
 
+  it('maps an INCLUSIVE attribute with several values to a list, which event-match reads as any of them', () => {
+    // Act
+    const { trigger, notes } = convert({ EventType: { Values: ['Product Added'] }, Attributes: { category: { AttributeType: 'INCLUSIVE', Values: ['shoes', 'bags'] } } });
+
+    // Assess
+    expect(trigger).toEqual({ event: 'Product Added', where: { category: ['shoes', 'bags'] } });
+    expect(notes).toEqual([]);
+    const match = { event: 'Product Added', where: trigger?.where ?? {} };
+    const categories = ['shoes', 'bags', 'hats'].map((category) => matchesEvent(match, productAdded({ category })));
+    expect(categories).toEqual([true, true, false]);
+  });
+
   it.each([
-    ['INCLUSIVE', ['shoes', 'bags'], 'start event attribute category is any of shoes, bags: left out, so the journey starts on more events'],
     ['EXCLUSIVE', ['gift'], 'start event attribute category is none of gift: left out, so the journey starts on more events'],
     ['CONTAINS', ['sho'], 'start event attribute category contains sho: left out, so the journey starts on more events'],
     ['BEFORE', ['2026-01-01T00:00:00Z'], 'start event attribute category BEFORE 2026-01-01T00:00:00Z (a date test): left out, so the journey starts on more events'],
@@ -95,7 +106,7 @@ describe('Pinpoint event start filter → journey trigger', () => {
         EventStartCondition: {
           EventFilter: {
             FilterType: 'ENDPOINT',
-            Dimensions: { EventType: { Values: ['Product Added'] }, Attributes: { category: { Values: ['shoes'] }, brand: { AttributeType: 'INCLUSIVE', Values: ['a', 'b'] } } },
+            Dimensions: { EventType: { Values: ['Product Added'] }, Attributes: { category: { Values: ['shoes'] }, brand: { AttributeType: 'CONTAINS', Values: ['a'] } } },
           },
         },
       },
@@ -109,6 +120,6 @@ describe('Pinpoint event start filter → journey trigger', () => {
     // Assess
     expect(converted.journey.trigger).toEqual({ event: 'Product Added', where: { category: 'shoes' } });
     expect(converted.trackedProperties).toEqual({ 'Product Added': ['category'] });
-    expect(report.findings.map((finding) => [finding.source, finding.problem.split(':')[0]])).toEqual([['shoes/StartCondition', 'start event attribute brand is any of a, b']]);
+    expect(report.findings.map((finding) => [finding.source, finding.problem.split(':')[0]])).toEqual([['shoes/StartCondition', 'start event attribute brand contains a']]);
   });
 });
