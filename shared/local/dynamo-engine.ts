@@ -28,6 +28,11 @@ export interface DynamoEngineOptions {
   dataDir?: string;
   /** Loopback port; a free one is picked when absent. */
   port?: number;
+  /**
+   * dynalite only: keep the data in memory while the engine runs and write it to `dataDir` when
+   * it stops (a fresh folder that one process fills: the demo). Lost if the process dies first.
+   */
+  writeBehind?: boolean;
 }
 
 export interface DynamoEngine {
@@ -70,7 +75,7 @@ export async function startDynamoEngine(options: DynamoEngineOptions): Promise<D
     case 'dynamodb-local':
       return options.port === undefined ? startDynamoDbLocalOnFreePort(dataDir) : startDynamoDbLocal(dataDir, options.port);
     case 'dynalite':
-      return startDynalite(dataDir, options.port ?? 0);
+      return startDynalite(dataDir, options.port ?? 0, options.writeBehind ?? false);
     default: {
       const unreachable: never = engine;
       throw new Error(`unknown DynamoDB engine ${String(unreachable)}`);
@@ -268,17 +273,26 @@ interface DynaliteResponse {
   headers: Record<string, string>;
   body: string;
 }
-type DynaliteWorkerMessage = DynaliteLifecycleMessage | { response: DynaliteResponse };
+type DynaliteWorkerMessage = DynaliteLifecycleMessage | { responses: DynaliteResponse[] };
+interface DynaliteRequest {
+  id: number;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
-async function startDynalite(dataDir: string | undefined, port: number): Promise<DynamoEngine> {
+async function startDynalite(dataDir: string | undefined, port: number, writeBehind: boolean): Promise<DynamoEngine> {
   // With a path dynalite keeps its data in LevelDB (classic-level) there, otherwise in memory.
-  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: dataDir, port } });
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: dataDir, port, writeBehind } });
   const waiting = new Map<number, { done: (response: DynaliteResponse) => void; fail: (error: Error) => void }>();
   let lifecycle: { done: (message: DynaliteLifecycleMessage) => void; fail: (error: Error) => void } | undefined;
   worker.on('message', (message: DynaliteWorkerMessage) => {
-    if (!('response' in message)) return lifecycle?.done(message);
-    waiting.get(message.response.id)?.done(message.response);
-    waiting.delete(message.response.id);
+    if (!('responses' in message)) return lifecycle?.done(message);
+    for (const response of message.responses) {
+      waiting.get(response.id)?.done(response);
+      waiting.delete(response.id);
+    }
   });
   // A crashed engine answers nobody: every waiting request fails, as on a dropped connection.
   worker.on('error', (error) => {
@@ -296,6 +310,12 @@ async function startDynalite(dataDir: string | undefined, port: number): Promise
     throw new Error(`dynalite did not start: ${'error' in started ? started.error : 'no answer'}`);
   }
   let nextId = 0;
+  // Requests made within one turn of the event loop go to the worker as one message (see the worker).
+  let outgoing: DynaliteRequest[] = [];
+  const flush = (): void => {
+    worker.postMessage({ requests: outgoing });
+    outgoing = [];
+  };
   const requestHandler: EngineRequestHandler = {
     handle: (request) =>
       new Promise((done, fail) => {
@@ -303,7 +323,8 @@ async function startDynalite(dataDir: string | undefined, port: number): Promise
         const respond = (response: DynaliteResponse) =>
           done({ response: { statusCode: response.statusCode, headers: response.headers, body: Buffer.from(response.body, 'utf8') } });
         waiting.set(id, { done: respond, fail });
-        worker.postMessage({ request: { id, method: request.method, url: requestUrl(request), headers: request.headers, body: requestBody(request.body) } });
+        if (outgoing.length === 0) setImmediate(flush);
+        outgoing.push({ id, method: request.method, url: requestUrl(request), headers: request.headers, body: requestBody(request.body) });
       }),
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),
@@ -316,9 +337,10 @@ async function startDynalite(dataDir: string | undefined, port: number): Promise
     async stop() {
       const stopped = next();
       worker.postMessage('stop');
-      await stopped;
+      const answer = await stopped;
       // LevelDB is closed with the server; ending the thread releases its files.
       await worker.terminate();
+      if ('error' in answer) throw new Error(`dynalite did not stop cleanly: ${answer.error}`);
     },
   };
 }

@@ -114,6 +114,11 @@ export interface DemoSummary {
 
 /** The experiment whose power the demo prints. */
 const MAIN_EXPERIMENT = { journeyId: 'viewed-not-bought', experiment: 'vnb-offer' } as const;
+/**
+ * process-events invocations in flight (Lambda scales to one per message group). The engine's
+ * worker thread waits on the handlers at 16; 64 keeps both threads busy.
+ */
+const DRAIN_CONCURRENCY = 64;
 /** After the live traffic the clock runs on this long, so responses to the last sends land. */
 const TAIL_MS = 24 * HOUR_MS;
 
@@ -121,7 +126,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = new VirtualClock(DEMO_LIVE_START);
   const timer = new PhaseTimer();
   const campaign = await loadCampaign(options.campaignDir);
-  const runtime = await timer.time('startup', () => startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true }));
+  const runtime = await timer.time('startup', () => startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true, writeBehind: true }));
   let sending: LocalSending | undefined;
   try {
     const sendTally = new SendTally();
@@ -237,7 +242,7 @@ async function playDemo(
   const events = { posted: 0, accepted: 0, rejected: 0, rejectedByReason: {} as Record<string, number>, duplicates: 0 };
   const queueStats = { deliveries: 0, retried: 0, deadLettered: 0 };
   const drain = async (): Promise<void> => {
-    const stats = await timer.time('process-events', () => drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock }));
+    const stats = await timer.time('process-events', () => drainQueue(runtime.eventsQueue, processEvents, { concurrency: DRAIN_CONCURRENCY, clock }));
     queueStats.deliveries += stats.delivered;
     queueStats.retried += stats.failed;
     queueStats.deadLettered += stats.movedToDlq;
