@@ -6,7 +6,7 @@
  * schemas also give the JSON Schema for editors (`sadakat schema segments`). Combinators are
  * walked by parse.ts, which picks the rule kind from its key and reports errors at the right node.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema, parseDuration } from '../config/duration.js';
 
 export const scalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);

@@ -2,7 +2,7 @@
  * JSON Schema of segments.yaml for editor completion (yaml-language-server), generated from the
  * same zod schemas that parse the file, with the profile paths and event names as suggestions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ECOMMERCE_EVENTS } from '../events/event.js';
 import { attrPathSchema, eventNameSchema, segmentsFileInputSchema } from './ast.js';
 import { listProfilePaths } from './profile-paths.js';

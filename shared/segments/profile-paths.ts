@@ -3,7 +3,7 @@
  * `profileSchema` (DESIGN "Profile": the schema is the single source of the paths). A field
  * added to the schema becomes nameable in rules with no change here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoTimestamp, profileSchema } from '../profiles/schema.js';
 
 export type ValueType =
