@@ -29,6 +29,8 @@ export interface IngestServerDeps {
   concurrency?: number;
   /** Other queues consumed beside events (sends); close settles them together. */
   consumers?: readonly QueuePump[];
+  /** The unsubscribe handler, for the links in the emails sent (`GET|POST /u/{token}`). */
+  unsubscribe?: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
   /** The messageIds in each request that was read, with its arrival time (`serve --trace`). */
   onReceived?: (messageIds: readonly string[], at: number) => void;
 }
@@ -79,13 +81,13 @@ async function handle(deps: IngestServerDeps, request: IncomingMessage, response
     respond(response, 413, { error: 'body larger than 500 KB' });
     return false;
   }
-  if (deps.onReceived) deps.onReceived(messageIdsIn(body), arrivedAt);
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
-  const result = structuredResult(
-    await deps.ingest(apiGatewayEvent({ method: request.method ?? 'GET', path, headers, body, sourceIp: request.socket.remoteAddress, at: deps.clock.now() }), localLambdaContext('ingest')),
-  );
+  const event = apiGatewayEvent({ method: request.method ?? 'GET', path, headers, body, sourceIp: request.socket.remoteAddress, at: deps.clock.now() });
+  const unsubscribe = path.startsWith('/u/') ? deps.unsubscribe : undefined;
+  if (!unsubscribe && deps.onReceived) deps.onReceived(messageIdsIn(body), arrivedAt);
+  const result = structuredResult(unsubscribe ? await unsubscribe(event, localLambdaContext('unsubscribe')) : await deps.ingest(event, localLambdaContext('ingest')));
   const status = result.statusCode ?? 200;
   response.writeHead(status, { 'content-type': 'application/json', ...stringHeaders(result.headers) });
   response.end(result.body ?? '');

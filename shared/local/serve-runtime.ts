@@ -64,7 +64,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         clock,
         settings: campaign.settings,
         templates: await loadTemplates(join(options.campaignDir, 'templates')),
-        unsubscribeBaseUrl: `http://127.0.0.1:${options.port}`,
+        // The links reach serve's own /u/{token} (with --port 0 the port is unknown yet: the default stands).
+        ...(options.port > 0 ? { unsubscribeBaseUrl: `http://127.0.0.1:${options.port}` } : {}),
         logLevel: 'WARN',
         ...(trace ? { onResult: (request: SendRequest, result: Parameters<EventTrace['decided']>[1]) => trace.decided(request, result) } : {}),
       });
@@ -92,14 +93,14 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         processEvents,
         queue: runtime.eventsQueue,
         clock,
-        ...(sendsPump ? { consumers: [sendsPump] } : {}),
+        ...(sendsPump && sending ? { consumers: [sendsPump], unsubscribe: sending.unsubscribe } : {}),
         ...(trace ? { onReceived: (messageIds: readonly string[], at: number) => trace.received(messageIds, at) } : {}),
       },
       options.port,
     );
     const scheduler = sending ? startScheduler(runtime, sending) : undefined;
 
-    const started = sending;
+    const started = sending; // for the closure: `sending` is reassignable
     return {
       port: server.port,
       engine: runtime.engine.engine,
