@@ -158,6 +158,7 @@ describe('a crash between the profile write and the journey step', () => {
   });
 
   it('under random crashes after profile writes, every customer who entered the segment has exactly one run and one send', async () => {
+    const counted = { cases: 0, customers: 0, crashes: 0 };
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 6 }), async (seed, customers) => {
         // Prepare
@@ -175,8 +176,12 @@ describe('a crash between the profile write and the journey step', () => {
         // The send ledger is per customer: one message id per customer is one send each.
         const sends = new Set(crashing.outbox.enqueued.map((request) => `${request.customerId}/${request.messageId}`));
         expect(sends.size).toBe(ids.length);
+        counted.cases++;
+        counted.customers += ids.length;
+        counted.crashes += crashing.faults.injected['crash-after-profile-write'];
       }),
       { numRuns: Math.max(50, Math.floor(fuzzRuns() / 50)) },
     );
+    console.info(`journey entry crash figures: ${JSON.stringify(counted)}`);
   });
 });
