@@ -102,6 +102,7 @@ describe('poison messages in the events DLQ (dynalite)', { timeout: 120_000 }, (
 
   afterAll(async () => {
     await engine?.stop();
+    console.info(`poison figures: ${JSON.stringify({ events: events?.calls.length, poison: 2, alwaysThrowing: victimCalls, deadLettered: firstDrain?.movedToDlq, failureLines: firstLines?.length })}`);
   });
 
   it('moves the poison messages and every message of the broken customer to the DLQ after maxReceiveCount', () => {
