@@ -43,7 +43,8 @@ export function registerImport(program: Command): void {
         else
           process.stdout.write(
             `imported ${result.ordersImported} orders for ${result.customers} customers into ${options.dataDir} in ${result.seconds} s` +
-              ` (${result.ordersSkipped} already there, ${result.notOrders} rows with amount ≤ 0 are not orders, ${Math.round(result.capacityUnits)} WCU)\n`,
+              ` (${result.ordersSkipped} already there, ${result.notOrders} rows with amount ≤ 0 are not orders,` +
+              `${result.ordersErased > 0 ? ` ${result.ordersErased} of erased customers left out,` : ''} ${Math.round(result.capacityUnits)} WCU)\n`,
           );
       } finally {
         bar.stop();

@@ -13,6 +13,7 @@
  */
 import { DeleteCommand, GetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerErasureStore, CustomerItem, CustomerItemKind, ErasureTombstone, OrderTombstones } from '../privacy/ports.js';
+import { batchGetItems } from './batch-get.js';
 import { batchWriteItems } from './batch-write.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { IDENTITY_BACKLINK_SK_PREFIX, ORDER_SK_PREFIX, PROFILE_SK, customerPartition, identityKey } from './table.js';
@@ -157,6 +158,16 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
       for (const item of page.Items ?? []) if (typeof item.erasedAt === 'string') times.push(item.erasedAt);
     }
     return times.sort();
+  }
+
+  async findOrderTombstones(keys: readonly { customerHash: string; orderHash: string }[]): Promise<Set<string>> {
+    const items = await batchGetItems(
+      this.doc,
+      this.tableName,
+      keys.map(({ customerHash, orderHash }) => ({ PK: tombstonePartition(customerHash), SK: `${ORDER_HASH_SK_PREFIX}${orderHash}` })),
+      { operation: 'BatchGetItem of order tombstones', consistentRead: false, projection: 'SK', backoff: this.backoff },
+    );
+    return new Set(items.map((item) => String(item.SK).slice(ORDER_HASH_SK_PREFIX.length)));
   }
 
   /** Eventually consistent: a tombstone is written long before the replay it guards against. */

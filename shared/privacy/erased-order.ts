@@ -10,3 +10,11 @@ import type { OrderTombstones } from './ports.js';
 export function isErasedOrder(tombstones: OrderTombstones, customerId: string, orderId: string): Promise<boolean> {
   return tombstones.hasOrderTombstone(customerHash(customerId), orderHash(customerId, orderId));
 }
+
+/** The orders among these that were erased with their customer, as `customerId\u0000orderId`. */
+export async function erasedOrders(tombstones: OrderTombstones, orders: readonly { customerId: string; orderId: string }[]): Promise<Set<string>> {
+  if (orders.length === 0) return new Set();
+  const hashed = orders.map(({ customerId, orderId }) => ({ key: `${customerId}\u0000${orderId}`, customerHash: customerHash(customerId), orderHash: orderHash(customerId, orderId) }));
+  const found = await tombstones.findOrderTombstones(hashed);
+  return new Set(hashed.filter((order) => found.has(order.orderHash)).map((order) => order.key));
+}

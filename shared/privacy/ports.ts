@@ -54,4 +54,6 @@ export interface CustomerErasureStore {
 /** The one read process-events makes: was this order erased with its customer? */
 export interface OrderTombstones {
   hasOrderTombstone(customerHash: string, orderHash: string): Promise<boolean>;
+  /** Bulk imports: which of these order hashes have a tombstone (batched reads). */
+  findOrderTombstones(keys: readonly { customerHash: string; orderHash: string }[]): Promise<Set<string>>;
 }

@@ -7,7 +7,9 @@
  * skipped; new ones are written `pending` first, then the profile (its recent-id ring records
  * `i:<hash of the imported order ids>`), then `applied`. A re-run that finds `pending` items
  * applies them only if that hash is not in the ring, i.e. unless the crash came after the
- * profile write.
+ * profile write. Orders erased with their customer (hashed tombstones, docs/decisions.md
+ * "Privacy") are skipped and counted, so re-running an old file after `sadakat forget` does not
+ * bring them back.
  */
 import { createHash } from 'node:crypto';
 import type { NormalizedEvent } from '../events/event.js';
@@ -19,6 +21,8 @@ import { PROFILE_LIMITS } from './limits.js';
 import { withVersionRetry } from './version-retry.js';
 import { recentId } from './recent-ids.js';
 import type { CompiledSegments } from '../segments/evaluate.js';
+import { erasedOrders } from '../privacy/erased-order.js';
+import type { OrderTombstones } from '../privacy/ports.js';
 import { applySegmentMemberships } from '../segments/membership-hook.js';
 
 export interface HistoricalOrder {
@@ -39,12 +43,15 @@ export interface ImportDeps {
   settings: ReducerSettings;
   clock: Clock;
   segments?: CompiledSegments;
+  tombstones?: OrderTombstones;
 }
 
 export interface ImportSummary {
   customers: number;
   ordersImported: number;
   ordersSkipped: number;
+  /** Orders of erased customers, left out (also not counted in `ordersSkipped`). */
+  ordersErased: number;
   capacityUnits: number;
 }
 
@@ -89,7 +96,7 @@ export async function importOrders(
     byCustomer.set(order.customerId, customerOrders);
   }
 
-  const summary: ImportSummary = { customers: byCustomer.size, ordersImported: 0, ordersSkipped: duplicatesInInput, capacityUnits: 0 };
+  const summary: ImportSummary = { customers: byCustomer.size, ordersImported: 0, ordersSkipped: duplicatesInInput, ordersErased: 0, capacityUnits: 0 };
   const customers = [...byCustomer.entries()].map(([customerId, list]) => ({ customerId, orders: [...list.values()] }));
   let done = 0;
   for (let start = 0; start < customers.length; start += CUSTOMERS_PER_CHUNK) {
@@ -97,6 +104,7 @@ export async function importOrders(
     const result = await importChunk(deps, chunk, options.concurrency ?? 16);
     summary.ordersImported += result.imported;
     summary.ordersSkipped += result.skipped;
+    summary.ordersErased += result.erased;
     summary.capacityUnits += result.capacityUnits;
     done += chunk.length;
     options.onProgress?.(done, summary.customers);
@@ -113,17 +121,20 @@ async function importChunk(
   deps: ImportDeps,
   chunk: readonly CustomerOrders[],
   concurrency: number,
-): Promise<{ imported: number; skipped: number; capacityUnits: number }> {
+): Promise<{ imported: number; skipped: number; erased: number; capacityUnits: number }> {
   const stored = await deps.orders.getOrders(chunk.flatMap(({ orders }) => orders));
   const storedStatus = new Map(stored.map((order) => [`${order.customerId}\u0000${order.orderId}`, order.status]));
   const statusOf = (order: OrderRecord) => storedStatus.get(`${order.customerId}\u0000${order.orderId}`);
+  const unseen = chunk.flatMap(({ orders }) => orders.filter((order) => statusOf(order) === undefined));
+  const erased = deps.tombstones ? await erasedOrders(deps.tombstones, unseen) : new Set<string>();
 
   const plans = chunk.map(({ customerId, orders }) => {
-    const fresh = orders.filter((order) => statusOf(order) === undefined);
+    const fresh = orders.filter((order) => statusOf(order) === undefined && !erased.has(`${order.customerId}\u0000${order.orderId}`));
     // `pending` from an interrupted earlier import of the same orders: applied below unless
     // the profile's ring says that import got as far as the profile write.
     const interrupted = orders.filter((order) => statusOf(order) === 'pending');
-    return { customerId, fresh, toApply: [...interrupted, ...fresh], skipped: orders.length - fresh.length - interrupted.length };
+    const erasedHere = orders.filter((order) => erased.has(`${order.customerId}\u0000${order.orderId}`)).length;
+    return { customerId, fresh, toApply: [...interrupted, ...fresh], skipped: orders.length - fresh.length - interrupted.length - erasedHere };
   });
   let capacityUnits = (await deps.orders.putOrders(plans.flatMap((plan) => plan.fresh))).capacityUnits;
 
@@ -146,6 +157,7 @@ async function importChunk(
   return {
     imported: work.reduce((sum, plan) => sum + plan.toApply.length, 0),
     skipped: plans.reduce((sum, plan) => sum + plan.skipped, 0),
+    erased: erased.size,
     capacityUnits,
   };
 }

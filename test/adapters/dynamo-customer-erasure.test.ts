@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCustomerErasure } from '../../shared/aws/dynamo-customer-erasure.js';
 import { UnprocessedItemsError } from '../../shared/aws/unprocessed-retry.js';
@@ -158,6 +158,24 @@ describe('DynamoCustomerErasure', () => {
 
       // Assess
       expect([erased, other]).toEqual([true, false]);
+    });
+
+    it('finds the tombstoned orders among many with batched reads of 100 keys', async () => {
+      // Prepare
+      context.mock
+        .on(BatchGetCommand)
+        .resolvesOnce({ Responses: { [TABLE]: [{ SK: 'ORDERHASH#oh7' }] } })
+        .resolves({ Responses: { [TABLE]: [] } });
+      const keys = Array.from({ length: 150 }, (_, i) => ({ customerHash: 'h1', orderHash: `oh${i}` }));
+
+      // Act
+      const found = await erasure.findOrderTombstones(keys);
+
+      // Assess
+      expect(found).toEqual(new Set(['oh7']));
+      const requests = context.mock.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]);
+      expect(requests.map((request) => request?.Keys?.length)).toEqual([100, 50]);
+      expect(requests[0]?.Keys?.[0]).toEqual({ PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh0' });
     });
 
     it('lists earlier erasures of a customer hash, oldest first', async () => {

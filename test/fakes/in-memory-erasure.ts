@@ -92,4 +92,8 @@ export class InMemoryCustomerErasure implements CustomerErasureStore, OrderTombs
     this.tombstoneReads++;
     return this.tombstones.get(customerHash)?.orders.has(orderHash) ?? false;
   }
+
+  async findOrderTombstones(keys: readonly { customerHash: string; orderHash: string }[]): Promise<Set<string>> {
+    return new Set(keys.filter(({ customerHash, orderHash }) => this.tombstones.get(customerHash)?.orders.has(orderHash)).map((key) => key.orderHash));
+  }
 }

@@ -1,7 +1,9 @@
 /** Bulk order import: exactly once across re-runs and crashes, through the live reducer. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { importOrders, type HistoricalOrder, type ImportDeps } from '../../../shared/profiles/import-orders.js';
-import { InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
+import { forgetCustomer } from '../../../shared/privacy/forget-customer.js';
+import { InMemoryCustomerErasure } from '../../fakes/in-memory-erasure.js';
+import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
 
 const clock = { now: () => new Date('2026-11-02T00:00:00Z') };
 
@@ -31,6 +33,24 @@ describe('importOrders', () => {
     expect(summary).toMatchObject({ customers: 2, ordersImported: 4, ordersSkipped: 0 });
     expect((await profiles.getProfile('c1'))?.orders).toMatchObject({ count: 3, revenue: 35, days: 2, firstAmount: 15, repeatRevenue: 20 });
     expect((await orders.listOrders('c1')).map((order) => order.status)).toEqual(['applied', 'applied', 'applied']);
+  });
+
+  it('leaves out the orders of a customer erased since the last import, and imports everyone else’s', async () => {
+    // Prepare
+    const identity = new InMemoryIdentityMap();
+    const erasure = new InMemoryCustomerErasure({ profiles, orders, identity });
+    deps = { ...deps, tombstones: erasure };
+    await importOrders(deps, history);
+    await forgetCustomer({ profiles, identity, erasure, clock }, { customerId: 'c1' });
+    const later: HistoricalOrder = { customerId: 'c2', timestamp: '2025-04-01', amount: 9, orderId: 'o-5' };
+
+    // Act
+    const again = await importOrders(deps, [...history, later]);
+
+    // Assess
+    expect(again).toMatchObject({ ordersImported: 1, ordersSkipped: 1, ordersErased: 3 });
+    expect(await profiles.getProfile('c1')).toBeUndefined();
+    expect((await profiles.getProfile('c2'))?.orders.count).toBe(2);
   });
 
   it('changes nothing when the same file is imported again', async () => {
