@@ -3,18 +3,22 @@
  * process-events, and — unless journeys are off — journeys and sends as in AWS: process-events
  * starts and advances journey runs, the send handler decides every queued send (to the local SES
  * endpoint and the SNS outbox), and once a minute journey-tick, deferred-send release and the
- * segment expiry pass run as EventBridge Scheduler runs them. `close()` stops accepting and drains
- * every queue before the engine stops.
+ * segment expiry pass run as EventBridge Scheduler runs them; the scheduled-journey pass runs
+ * once an hour, as in AWS. `close()` stops accepting and drains every queue before the engine
+ * stops.
  */
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { buildHandler as buildJourneyScheduleHandler } from '../../functions/journey-schedule.js';
 import { buildHandler as buildJourneyTickHandler } from '../../functions/journey-tick.js';
 import { DynamoJourneyStore } from '../aws/dynamo-journey-store.js';
 import { DynamoProfileStore } from '../aws/dynamo-profile-store.js';
 import { loadTemplates } from '../channels/render.js';
 import type { SendQueue, SendRequest } from '../channels/send-request.js';
 import { loadCampaign } from '../config/campaign.js';
+import type { Journey } from '../journeys/ast.js';
 import { requireJourneys } from '../journeys/campaign-journeys.js';
+import { SCHEDULE_WINDOW_MS } from '../journeys/schedule-pass.js';
 import { systemClock } from '../ports.js';
 import type { Profile } from '../profiles/schema.js';
 import type { EngineChoice } from './data-dir.js';
@@ -98,7 +102,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       },
       options.port,
     );
-    const scheduler = sending ? startScheduler(runtime, sending) : undefined;
+    const scheduler = sending && journeys ? startScheduler(runtime, sending, journeys, campaign.settings.defaultTimezone) : undefined;
 
     const started = sending; // for the closure: `sending` is reassignable
     return {
@@ -135,19 +139,40 @@ class TracedProfileStore extends DynamoProfileStore {
   }
 }
 
-/** journey-tick, deferred releases and the expiry pass once a minute; their messages are polled up by the pumps. */
-function startScheduler(runtime: LocalRuntime, sending: LocalSending): { stop(): Promise<void> } {
+/**
+ * journey-tick, deferred releases and the expiry pass once a minute, and the scheduled-journey
+ * pass (a scan of every profile) in the first minute of each hour: each pass covers the hour
+ * before it, so slots are neither missed nor, with run ids derived from the slot, started twice.
+ * Their messages are polled up by the pumps.
+ */
+function startScheduler(runtime: LocalRuntime, sending: LocalSending, journeys: readonly Journey[], defaultTimezone: string): { stop(): Promise<void> } {
   const journeyTick = buildJourneyTickHandler({
     index: new DynamoJourneyStore(runtime.doc, runtime.tableName),
     queue: runtime.eventsQueue,
     clock: systemClock,
     logger: new Logger({ serviceName: 'journey-tick', logLevel: 'WARN' }),
   });
+  const scheduled = journeys.some((journey) => journey.trigger.kind === 'schedule');
+  const journeySchedule = buildJourneyScheduleHandler({
+    doc: runtime.doc,
+    tableName: runtime.tableName,
+    journeys: [...journeys],
+    queue: runtime.eventsQueue,
+    clock: systemClock,
+    defaultTimezone,
+    logger: new Logger({ serviceName: 'journey-schedule', logLevel: 'WARN' }),
+  });
+  const hourOf = (): number => Math.floor(systemClock.now().getTime() / SCHEDULE_WINDOW_MS);
+  let lastScheduleHour = hourOf();
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     running = running
       .then(async () => {
         await sending.releaseDeferred();
+        if (scheduled && hourOf() !== lastScheduleHour) {
+          lastScheduleHour = hourOf();
+          await journeySchedule({}, localLambdaContext('journey-schedule'));
+        }
         await journeyTick({}, localLambdaContext('journey-tick'));
         await runExpiryPass(runtime, systemClock);
       })
