@@ -33,7 +33,8 @@ parentPort.on('message', (message) => {
     writeBehind.persist().then(stop, (error) => parentPort.postMessage({ error: `writing the data to ${workerData.path}: ${String(error?.message ?? error)}` }));
     return;
   }
-  if (message?.requests) for (const request of message.requests) answer(request);
+  // Batches travel as JSON text: cheaper to post than the structured clone of as many objects.
+  if (typeof message === 'string') for (const request of JSON.parse(message)) answer(request);
 });
 
 let outgoing = [];
@@ -42,7 +43,7 @@ function reply(response) {
   outgoing.push(response);
 }
 function flush() {
-  parentPort.postMessage({ responses: outgoing });
+  parentPort.postMessage(JSON.stringify(outgoing));
   outgoing = [];
 }
 

@@ -273,7 +273,8 @@ interface DynaliteResponse {
   headers: Record<string, string>;
   body: string;
 }
-type DynaliteWorkerMessage = DynaliteLifecycleMessage | { responses: DynaliteResponse[] };
+/** Lifecycle messages are objects; batches of responses come as JSON text (see the worker). */
+type DynaliteWorkerMessage = DynaliteLifecycleMessage | string;
 interface DynaliteRequest {
   id: number;
   method: string;
@@ -288,8 +289,8 @@ async function startDynalite(dataDir: string | undefined, port: number, writeBeh
   const waiting = new Map<number, { done: (response: DynaliteResponse) => void; fail: (error: Error) => void }>();
   let lifecycle: { done: (message: DynaliteLifecycleMessage) => void; fail: (error: Error) => void } | undefined;
   worker.on('message', (message: DynaliteWorkerMessage) => {
-    if (!('responses' in message)) return lifecycle?.done(message);
-    for (const response of message.responses) {
+    if (typeof message !== 'string') return lifecycle?.done(message);
+    for (const response of JSON.parse(message) as DynaliteResponse[]) {
       waiting.get(response.id)?.done(response);
       waiting.delete(response.id);
     }
@@ -313,7 +314,7 @@ async function startDynalite(dataDir: string | undefined, port: number, writeBeh
   // Requests made within one turn of the event loop go to the worker as one message (see the worker).
   let outgoing: DynaliteRequest[] = [];
   const flush = (): void => {
-    worker.postMessage({ requests: outgoing });
+    worker.postMessage(JSON.stringify(outgoing));
     outgoing = [];
   };
   const requestHandler: EngineRequestHandler = {
