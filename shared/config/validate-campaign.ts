@@ -35,7 +35,7 @@ export interface CampaignValidation {
 
 export async function readCampaignSources(dir: string): Promise<CampaignSources> {
   const journeysDir = join(dir, 'journeys');
-  const journeyNames = (await listDir(journeysDir)).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
+  const journeyNames = (await readdir(journeysDir).catch(ifMissing<string[]>([]))).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
   const settings = await readOptional(settingsFile(dir));
   const segments = await readOptional(segmentsFile(dir));
   return {
@@ -68,11 +68,7 @@ export function validateCampaignSources(sources: CampaignSources): CampaignValid
     report(segments.errors);
   }
 
-  const templateFiles = new Map<string, Set<string>>();
-  for (const name of Object.keys(sources.templates)) {
-    const [id = '', file = ''] = name.split('/');
-    templateFiles.set(id, (templateFiles.get(id) ?? new Set()).add(file));
-  }
+  const templateFiles = templateFilesOf(sources.templates);
   const journeys = checkJourneySources(sources.journeys, {
     segmentIds: segments.ok ? new Set(segments.definitions.map((definition) => definition.id)) : undefined,
     trackedProperties: settings.trackedProperties,
@@ -94,24 +90,28 @@ export async function validateCampaign(dir: string): Promise<CampaignValidation>
   return validateCampaignSources(await readCampaignSources(dir));
 }
 
+/** Template id → the files its folder holds, what journey send steps are checked against. */
+export function templateFilesOf(templates: TemplateSources): Map<string, Set<string>> {
+  const folders = new Map<string, Set<string>>();
+  for (const name of Object.keys(templates)) {
+    const [id = '', file = ''] = name.split('/');
+    folders.set(id, (folders.get(id) ?? new Set()).add(file));
+  }
+  return folders;
+}
+
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-async function readOptional(file: string): Promise<{ file: string; text: string } | undefined> {
-  try {
-    return { file, text: await readFile(file, 'utf8') };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+function readOptional(file: string): Promise<{ file: string; text: string } | undefined> {
+  return readFile(file, 'utf8').then((text) => ({ file, text }), ifMissing(undefined));
 }
 
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+/** A rejection handler: a missing file or folder is `fallback`, any other error stays an error. */
+function ifMissing<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
     throw error;
-  }
+  };
 }

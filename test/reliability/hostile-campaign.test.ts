@@ -19,7 +19,7 @@ import { registerValidate } from '../../cli/commands/validate.js';
 import { parseSettings } from '../../shared/config/load-settings.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { checkTemplateSources } from '../../shared/config/template-syntax.js';
-import { readCampaignSources, validateCampaignSources, type CampaignSources } from '../../shared/config/validate-campaign.js';
+import { readCampaignSources, templateFilesOf, validateCampaignSources, type CampaignSources } from '../../shared/config/validate-campaign.js';
 import { checkJourneySources } from '../../shared/journeys/load.js';
 import { compileSegmentsSource } from '../../shared/segments/compile.js';
 import { formatLocatedError, MAX_CAMPAIGN_FILE_CHARACTERS, YamlSource, type LocatedError } from '../../shared/config/yaml-source.js';
@@ -265,11 +265,7 @@ function validatorFor(sources: CampaignSources): (mutation: Mutation) => Located
   const settings = sources.settings ? parseSettings(sources.settings.file, sources.settings.text) : undefined;
   const resolved = settings?.ok ? settings.settings : defaultSettings;
   const segments = compileSegmentsSource(sources.segments?.file ?? 'segments.yaml', sources.segments?.text ?? '[]', resolved);
-  const templateFiles = new Map<string, Set<string>>();
-  for (const name of Object.keys(sources.templates)) {
-    const [id = '', file = ''] = name.split('/');
-    templateFiles.set(id, (templateFiles.get(id) ?? new Set()).add(file));
-  }
+  const templateFiles = templateFilesOf(sources.templates);
   const journeyContext = {
     segmentIds: segments.ok ? new Set(segments.definitions.map((definition) => definition.id)) : undefined,
     trackedProperties: resolved.trackedProperties,
