@@ -163,3 +163,24 @@ export async function abandonRunOf(store: JourneyStore, customerId: string, jour
   if (!run || !isLive(run)) return false;
   return (await store.putRun(abandonRun(run, reason, now.toISOString()), run.version)).written;
 }
+
+/**
+ * A waiting run of an anonymous visitor who has since logged in (the anonymous profile was
+ * merged into `userId`): the run moves to the customer, so a cart abandoned before login still
+ * gets its reminder. The customer's copy keeps the run id, step, wake time and assignment (message
+ * ids depend on the run id, not the customer, so the send ledger still dedups), and journey-tick
+ * wakes it in the customer's own FIFO group; the anonymous run ends. A customer who already has a
+ * live run of the journey keeps only that one. Returns whether anything was written.
+ */
+export async function handOverRunOf(store: JourneyStore, anonymousCustomerId: string, userId: string, journeyId: string, runId: string, now: Date): Promise<boolean> {
+  const run = (await store.listRuns(anonymousCustomerId)).find((candidate) => candidate.journeyId === journeyId && candidate.runId === runId);
+  if (!run || !isLive(run)) return false;
+  const at = now.toISOString();
+  const userRuns = (await store.listRuns(userId)).filter((candidate) => candidate.journeyId === journeyId);
+  const moved = userRuns.some((candidate) => candidate.runId === runId);
+  const handOver = !moved && run.status === 'waiting' && !userRuns.some(isLive);
+  // A new item in the customer's partition (attribute_not_exists): a replay finds it moved.
+  if (handOver) await store.putRun({ ...run, customerId: userId, updatedAt: at }, undefined);
+  const reason = moved || handOver ? 'handed over to the customer at login' : 'customer merged into another profile';
+  return (await store.putRun(abandonRun(run, reason, at), run.version)).written;
+}

@@ -30,7 +30,7 @@ import { withVersionRetry } from './version-retry.js';
 import { applySegmentMemberships, type SegmentChangeSink, type SegmentChanges } from '../segments/membership-hook.js';
 import type { SendQueue } from '../channels/send-request.js';
 import type { JourneySignal, RunChange } from '../journeys/engine.js';
-import { abandonRunOf, journeyPhase, mayConcern, type JourneyDeps } from '../journeys/journey-phase.js';
+import { abandonRunOf, handOverRunOf, journeyPhase, mayConcern, type JourneyDeps } from '../journeys/journey-phase.js';
 import { earlierPending, pendingSignal, recordPending, withoutHandled } from '../journeys/pending-segment-changes.js';
 
 export interface ProcessDeps extends MergeDeps {
@@ -206,8 +206,11 @@ async function processJourneyMessage(deps: ProcessDeps, customerId: string, sign
   const profile = await deps.profiles.getProfile(customerId);
   if (!profile || profile.mergedInto !== undefined) {
     if (signal.kind !== 'wake' && signal.kind !== 'engagement') return ignored;
-    const reason = profile ? `customer merged into another profile` : 'customer profile not found';
-    const ended = await abandonRunOf(deps.journeys.store, customerId, signal.journeyId, signal.runId, reason, deps.clock.now());
+    const { store } = deps.journeys;
+    const ended =
+      profile?.mergedInto !== undefined && signal.kind === 'wake'
+        ? await handOverRunOf(store, customerId, profile.mergedInto, signal.journeyId, signal.runId, deps.clock.now())
+        : await abandonRunOf(store, customerId, signal.journeyId, signal.runId, profile ? 'customer merged into another profile' : 'customer profile not found', deps.clock.now());
     return { ...ignored, status: ended ? 'applied' : 'ignored' };
   }
   const phase = await runJourneyPhase(deps, deps.journeys, profile, [signal]);

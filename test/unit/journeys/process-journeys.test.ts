@@ -237,3 +237,91 @@ describe('runs that can no longer move', () => {
     expect((await store.listRuns('u1'))[0]).toMatchObject({ status: 'exited', exitReason: 'customer profile not found' });
   });
 });
+
+describe('runs of anonymous visitors who log in', () => {
+  let now: Date;
+  let store: InMemoryJourneyStore;
+  let outbox: LocalSendOutbox;
+  let deps: ProcessDeps;
+
+  beforeEach(() => {
+    now = T0;
+    store = new InMemoryJourneyStore();
+    outbox = new LocalSendOutbox();
+    deps = {
+      profiles: new InMemoryProfileStore(),
+      orders: new InMemoryOrderLedger(),
+      identity: new InMemoryIdentityMap(),
+      clock: { now: () => now },
+      settings: { trackedProperties: {} },
+      segments,
+      journeys: { definitions: [vnb], store, holdoutPercent: 0, defaultTimezone: 'UTC' },
+      sends: outbox,
+    };
+  });
+
+  const anonymousView = (): CustomerMessage => {
+    const timestamp = now.toISOString();
+    return { kind: 'event', customerId: 'anon:a1', event: { type: 'track', messageId: 'v1', anonymousId: 'a1', event: 'Product Viewed', properties: {}, traits: {}, context: {}, timestamp, receivedAt: timestamp } };
+  };
+  const login = (): CustomerMessage => {
+    const timestamp = now.toISOString();
+    const traits = { email: 'ayse@example.com', consent: { email: true } };
+    return { kind: 'event', customerId: 'u1', event: { type: 'identify', messageId: 'i1', userId: 'u1', anonymousId: 'a1', properties: {}, traits, context: {}, timestamp, receivedAt: timestamp } };
+  };
+  /** journey-tick at `now`, then each queued wake through process-events. */
+  async function tick(): Promise<void> {
+    const queued: CustomerMessage[] = [];
+    await journeyTick({ index: store, clock: { now: () => now }, queue: { enqueue: async (messages) => void queued.push(...messages) } });
+    for (const message of queued) await processCustomerMessage(deps, message);
+  }
+
+  it('moves a waiting run to the customer at its wake, and the customer gets the message', async () => {
+    // Prepare: browsing before login starts a run for the visitor, then the visitor logs in.
+    await processCustomerMessage(deps, anonymousView());
+    now = new Date(T0.getTime() + HOUR);
+    await processCustomerMessage(deps, login());
+
+    // Act
+    now = new Date(T0.getTime() + 2 * HOUR);
+    await tick();
+    await tick();
+
+    // Assess
+    expect(await store.listRuns('anon:a1')).toMatchObject([{ status: 'exited', exitReason: 'handed over to the customer at login' }]);
+    const [moved] = await store.listRuns('u1');
+    expect(moved).toMatchObject({ journeyId: 'vnb', customerId: 'u1', status: 'completed' });
+    expect(outbox.requests.map((request) => [request.customerId, request.stepId])).toEqual([['u1', 'mail']]);
+  });
+
+  it('hands over once, however often the wake is redelivered', async () => {
+    // Prepare
+    await processCustomerMessage(deps, anonymousView());
+    await processCustomerMessage(deps, login());
+    now = new Date(T0.getTime() + 2 * HOUR);
+    const [run] = await store.listRuns('anon:a1');
+    const wake: CustomerMessage = { kind: 'wake', customerId: 'anon:a1', journeyId: 'vnb', runId: run!.runId, dueAt: run!.wakeAt! };
+
+    // Act
+    await processCustomerMessage(deps, wake);
+    await processCustomerMessage(deps, wake);
+
+    // Assess
+    expect(await store.listRuns('u1')).toHaveLength(1);
+  });
+
+  it('keeps only the run the customer already has in the same journey', async () => {
+    // Prepare: the visitor views, logs in, and views again as the customer, who starts a run of their own.
+    await processCustomerMessage(deps, anonymousView());
+    await processCustomerMessage(deps, login());
+    await processCustomerMessage(deps, track('v2', 'Product Viewed', now));
+
+    // Act
+    now = new Date(T0.getTime() + 2 * HOUR);
+    await tick();
+
+    // Assess
+    expect(await store.listRuns('anon:a1')).toMatchObject([{ status: 'exited', exitReason: 'customer merged into another profile' }]);
+    expect(await store.listRuns('u1')).toHaveLength(1);
+  });
+});
