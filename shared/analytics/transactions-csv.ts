@@ -77,6 +77,9 @@ export async function parseTransactionsCsv(input: Readable | string | Uint8Array
   const parser = source.pipe(
     parse({
       bom: true,
+      // Explicit, not detected from the first line: a file that mixes CRLF and LF (files
+      // concatenated from two exports) would otherwise count each CRLF as two lines.
+      record_delimiter: ['\r\n', '\n', '\r'],
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true,

@@ -19,6 +19,15 @@ describe('parseTransactionsCsv', () => {
     ]);
   });
 
+  it('numbers lines right when a file mixes CRLF and LF endings', async () => {
+    // Act
+    const { transactions, errors } = await parseTransactionsCsv('customer_id,timestamp,amount\n1,2024-01-01,5\r\n2,2024-01-02,x\n3,2024-01-03,7\r\n');
+
+    // Assess
+    expect(transactions.map((row) => [row.customerId, row.line])).toEqual([['1', 2], ['3', 4]]);
+    expect(errors.map((error) => error.line)).toEqual([3]);
+  });
+
   it('finds the columns by header name in any order and ignores extra columns', async () => {
     const { transactions } = await parseTransactionsCsv('amount,note,customer_id,timestamp\n3.5,x,c1,2024-01-31 10:00:00\n');
 
