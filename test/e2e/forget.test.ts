@@ -15,16 +15,14 @@ import { loadTemplates } from '../../shared/channels/render.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
 import { isInGlobalHoldout } from '../../shared/experiments/global-holdout.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
-import { apiGatewayEvent } from '../../shared/local/api-gateway-event.js';
-import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { buildLocalHandlers } from '../../shared/local/local-handlers.js';
 import { startLocalSending, type LocalSending } from '../../shared/local/local-sending.js';
 import { drainQueue } from '../../shared/local/queue-driver.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
+import { postToIngest, WRITE_KEY } from './spine-harness.js';
 import { forgetCustomer, type ErasureReport, type ForgetDeps } from '../../shared/privacy/forget-customer.js';
 
-const WRITE_KEY = 'forget-key';
 const HOUR = 3_600_000;
 // Outside the 5% global holdout, so the welcome email really goes out; distinctive strings, so a
 // scan of the table can tell whether any of them is left.
@@ -73,17 +71,7 @@ describe('forget on dynalite', () => {
     sending = await startLocalSending(runtime, { clock, settings: campaign.settings, templates: await loadTemplates('campaign/templates') });
     const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock, writeKeys: [WRITE_KEY], journeys, sends: sending.sends });
     post = async (batch) => {
-      const response = await ingest(
-        apiGatewayEvent({
-          method: 'POST',
-          path: '/v1/batch',
-          headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
-          body: JSON.stringify({ batch }),
-          at: clock.now(),
-        }),
-        localLambdaContext('ingest'),
-      );
-      expect(typeof response === 'object' && response.statusCode).toBe(200);
+      expect((await postToIngest(ingest, clock, '/v1/batch', { batch })).statusCode).toBe(200);
     };
     drain = async () => {
       await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 2, clock });

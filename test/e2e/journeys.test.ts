@@ -14,16 +14,14 @@ import { loadCampaign } from '../../shared/config/campaign.js';
 import { assignVariant } from '../../shared/experiments/assign.js';
 import { isInGlobalHoldout } from '../../shared/experiments/global-holdout.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
-import { apiGatewayEvent } from '../../shared/local/api-gateway-event.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { buildLocalHandlers } from '../../shared/local/local-handlers.js';
 import { LocalSendOutbox } from '../../shared/local/local-send-outbox.js';
 import { drainQueue } from '../../shared/local/queue-driver.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
-import { availableEngines } from './spine-harness.js';
+import { availableEngines, postToIngest, WRITE_KEY } from './spine-harness.js';
 
-const WRITE_KEY = 'journeys-key';
 const HOUR = 3_600_000;
 
 describe.each(availableEngines())('journeys on %s', (engine) => {
@@ -48,17 +46,7 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
     const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock, writeKeys: [WRITE_KEY], journeys: definitions, sends: outbox });
     const journeyTick = buildJourneyTickHandler({ index: store, queue: runtime.eventsQueue, clock, logger });
     post = async (batch) => {
-      const response = await ingest(
-        apiGatewayEvent({
-          method: 'POST',
-          path: '/v1/batch',
-          headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
-          body: JSON.stringify({ batch }),
-          at: clock.now(),
-        }),
-        localLambdaContext('ingest'),
-      );
-      expect(typeof response === 'object' && response.statusCode).toBe(200);
+      expect((await postToIngest(ingest, clock, '/v1/batch', { batch })).statusCode).toBe(200);
     };
     drain = async () => {
       await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 4, clock });

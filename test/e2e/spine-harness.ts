@@ -13,12 +13,31 @@ import { VirtualClock } from '../../shared/local/virtual-clock.js';
 
 export const WRITE_KEY = 'test-write-key';
 
+type IngestAnswer = { statusCode: number; body: { accepted?: number; rejected?: { index: number; field: string; reason: string; messageId: string }[] } };
+
 export interface Spine {
   runtime: LocalRuntime;
   clock: VirtualClock;
-  post(path: string, body: unknown): Promise<{ statusCode: number; body: { accepted?: number; rejected?: { index: number; field: string; reason: string; messageId: string }[] } }>;
+  post(path: string, body: unknown): Promise<IngestAnswer>;
   drain(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** One storefront call through the real ingest handler, with the test write key, at the clock's time. */
+export async function postToIngest(ingest: ReturnType<typeof buildLocalHandlers>['ingest'], clock: { now(): Date }, path: string, body: unknown): Promise<IngestAnswer> {
+  const result = structuredResult(
+    await ingest(
+      apiGatewayEvent({
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
+        body: JSON.stringify(body),
+        at: clock.now(),
+      }),
+      localLambdaContext('ingest'),
+    ),
+  );
+  return { statusCode: result.statusCode ?? 200, body: JSON.parse(String(result.body ?? '{}')) };
 }
 
 /** The spine with the example campaign (campaign/): its settings and segment rules. */
@@ -30,21 +49,7 @@ export async function startSpine(engine: 'dynamodb-local' | 'dynalite', campaign
   return {
     runtime,
     clock,
-    async post(path, body) {
-      const result = structuredResult(
-        await ingest(
-          apiGatewayEvent({
-            method: 'POST',
-            path,
-            headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
-            body: JSON.stringify(body),
-            at: clock.now(),
-          }),
-          localLambdaContext('ingest'),
-        ),
-      );
-      return { statusCode: result.statusCode ?? 200, body: JSON.parse(String(result.body ?? '{}')) };
-    },
+    post: (path, body) => postToIngest(ingest, clock, path, body),
     async drain() {
       await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 4, clock });
     },
