@@ -94,7 +94,8 @@ export async function runLocalRefresh(runtime: LocalRuntime, options: LocalRefre
       if (outcome.kind === 'scores') progress('apply', ++applied, changed);
     },
   });
-  const drained = await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 8, clock: options.clock });
+  // One `scores` message per customer, each its own group: as many in flight as keeps the engine busy.
+  const drained = await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 32, clock: options.clock });
 
   return {
     runId: plan.runId,

@@ -115,8 +115,9 @@ export interface DemoSummary {
 /** The experiment whose power the demo prints. */
 const MAIN_EXPERIMENT = { journeyId: 'viewed-not-bought', experiment: 'vnb-offer' } as const;
 /**
- * process-events invocations in flight (Lambda scales to one per message group). The engine's
- * worker thread waits on the handlers at 16; 64 keeps both threads busy.
+ * process-events invocations (and history profile writes) in flight; Lambda scales to one per
+ * message group. At 16 the engine's thread and the handlers' thread both sat idle a third of
+ * the time, each waiting on the other.
  */
 const DRAIN_CONCURRENCY = 64;
 /** After the live traffic the clock runs on this long, so responses to the last sends land. */
@@ -220,7 +221,7 @@ async function playDemo(
   const { journeys: _liveJourneys, sends: _liveSends, ...historyCore } = core;
   const imported = await timer.time('history', () =>
     importOrders(historyCore, shop.history(), {
-      concurrency: 16,
+      concurrency: DRAIN_CONCURRENCY,
       onProgress: (done, total) => options.onProgress?.('history', done, total),
     }),
   );
