@@ -311,7 +311,7 @@ async function startDynalite(dataDir: string | undefined, port: number, writeBeh
     throw new Error(`dynalite did not start: ${'error' in started ? started.error : 'no answer'}`);
   }
   let nextId = 0;
-  // Requests made within one turn of the event loop go to the worker as one message (see the worker).
+  // Requests made before the microtask queue drains go to the worker as one message (see the worker).
   let outgoing: DynaliteRequest[] = [];
   const flush = (): void => {
     worker.postMessage(JSON.stringify(outgoing));
@@ -324,7 +324,7 @@ async function startDynalite(dataDir: string | undefined, port: number, writeBeh
         const respond = (response: DynaliteResponse) =>
           done({ response: { statusCode: response.statusCode, headers: response.headers, body: Buffer.from(response.body, 'utf8') } });
         waiting.set(id, { done: respond, fail });
-        if (outgoing.length === 0) setImmediate(flush);
+        if (outgoing.length === 0) queueMicrotask(flush);
         outgoing.push({ id, method: request.method, url: requestUrl(request), headers: request.headers, body: requestBody(request.body) });
       }),
     updateHttpClientConfig: () => undefined,
