@@ -8,6 +8,8 @@ export interface DocumentClientOptions {
   region?: string;
   credentials?: DynamoDBClientConfig['credentials'];
   maxAttempts?: number;
+  /** How requests travel (local engines: dynalite's in-process transport). */
+  requestHandler?: DynamoDBClientConfig['requestHandler'];
 }
 
 /** Local engines accept any credentials but the SDK refuses to sign without some. */
@@ -20,6 +22,7 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: {

@@ -8,7 +8,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../aws/dynamo-client.js';
+import { createDocumentClient, type DocumentClientOptions } from '../aws/dynamo-client.js';
 import { DynamoIdentityMap } from '../aws/dynamo-identity-map.js';
 import { DynamoOrderLedger } from '../aws/dynamo-order-ledger.js';
 import { DynamoProfileStore } from '../aws/dynamo-profile-store.js';
@@ -49,13 +49,10 @@ export interface LocalRuntime {
  * The local client does per request only what talking to the engine needs; serialization,
  * signing and parsing stay exactly as in Lambda. Removed: the logger middleware (with no logger
  * configured it still builds a log-filtered copy of every input and output, ≈ 4% of the demo's
- * CPU), and the user agent and trace headers no local engine reads. With dynalite the client
- * uses the engine's in-process transport.
+ * CPU), and the user agent and trace headers no local engine reads.
  */
-function tuneLocalClient(doc: DynamoDBDocumentClient, engine: DynamoEngine): void {
+function tuneLocalClient(doc: DynamoDBDocumentClient): void {
   for (const name of ['loggerMiddleware', 'getUserAgentMiddleware', 'recursionDetectionMiddleware']) doc.middlewareStack.remove(name);
-  // The config's handler type is the SDK's HttpHandler; EngineRequestHandler is its called part.
-  if (engine.requestHandler) (doc.config as { requestHandler: unknown }).requestHandler = engine.requestHandler;
 }
 
 interface RuntimeManifest {
@@ -73,8 +70,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const engine = await startDynamoEngine({ engine: engineChoice, dataDir: join(options.dataDir, 'dynamodb'), writeBehind: options.writeBehind ?? false });
   await writeFile(manifestPath, JSON.stringify({ engine: engine.engine } satisfies RuntimeManifest, null, 2));
 
-  const doc = createDocumentClient({ endpoint: engine.endpoint });
-  tuneLocalClient(doc, engine);
+  // With dynalite the client uses the engine's in-process transport; EngineRequestHandler is the
+  // part of the SDK's HttpHandler that clients call.
+  const requestHandler = engine.requestHandler as DocumentClientOptions['requestHandler'];
+  const doc = createDocumentClient({ endpoint: engine.endpoint, ...(requestHandler ? { requestHandler } : {}) });
+  tuneLocalClient(doc);
   try {
     await ensureTable(doc, LOCAL_TABLE_NAME);
   } catch (error) {
