@@ -1,6 +1,6 @@
 /** The A/B report as terminal text: one table per comparison (experiment variants, holdout vs entrants). */
 import type { ArmReport, Report } from '../shared/measurement/report.js';
-import { liftText, percent, percentOrDash, pValueText, rateText } from '../shared/measurement/report-cells.js';
+import { funnelCells, liftText, percent, percentOrDash, pValueText, rateText } from '../shared/measurement/report-cells.js';
 import { formatTable } from './text-table.js';
 
 export function formatReportTable(report: Report): string {
@@ -48,14 +48,7 @@ function armNotes(arm: ArmReport): string[] {
 function armRow(arm: ArmReport): (string | number)[] {
   return [
     arm.arm,
-    arm.assigned,
-    arm.sent,
-    arm.delivered,
-    arm.opened,
-    arm.clicked,
-    arm.bounced,
-    arm.unsubscribed,
-    arm.converted,
+    ...funnelCells(arm),
     rateText(arm),
     arm.revenue.toFixed(2),
     liftText(arm),

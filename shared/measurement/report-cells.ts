@@ -1,6 +1,11 @@
 /** How the report writes an arm's figures, shared by the terminal table and the HTML report. */
 import type { ArmReport } from './report.js';
 
+/** The customer funnel, in the order both reports show it: assigned, then customers with ≥ 1 such message, unsubscribed, converted. */
+export function funnelCells(arm: ArmReport): number[] {
+  return [arm.assigned, arm.sent, arm.delivered, arm.opened, arm.clicked, arm.bounced, arm.unsubscribed, arm.converted];
+}
+
 export function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }

@@ -7,7 +7,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ArmReport, ComparisonReport, Report } from './report.js';
-import { liftText, percent, percentOrDash, pValueText, rateText } from './report-cells.js';
+import { funnelCells, liftText, percent, percentOrDash, pValueText, rateText } from './report-cells.js';
 
 export async function reportHtml(report: Report): Promise<string> {
   const sections: string[] = [];
@@ -63,14 +63,7 @@ function armTable(arms: readonly ArmReport[]): string {
     const refused = Object.entries(arm.refused).map(([reason, count]) => `${reason} ${count}`).join(', ') || '0';
     const cells = [
       arm.arm,
-      arm.assigned,
-      arm.sent,
-      arm.delivered,
-      arm.opened,
-      arm.clicked,
-      arm.bounced,
-      arm.unsubscribed,
-      arm.converted,
+      ...funnelCells(arm),
       arm.messages.sent,
       refused,
       rateText(arm),
