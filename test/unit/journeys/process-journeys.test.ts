@@ -7,7 +7,9 @@ import { defaultSettings } from '../../../shared/config/settings.js';
 import type { NormalizedEvent } from '../../../shared/events/event.js';
 import type { CustomerMessage } from '../../../shared/events/messages.js';
 import { isInGlobalHoldout } from '../../../shared/experiments/global-holdout.js';
+import type { Journey } from '../../../shared/journeys/ast.js';
 import { InMemoryJourneyStore } from '../../../shared/journeys/in-memory-journey-store.js';
+import type { JourneyStore } from '../../../shared/journeys/journey-store.js';
 import { journeyTick } from '../../../shared/journeys/journey-tick.js';
 import { LocalSendOutbox } from '../../../shared/local/local-send-outbox.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
@@ -51,36 +53,41 @@ function track(messageId: string, name: string, at: Date, properties: Record<str
   return { kind: 'event', customerId: 'u1', event };
 }
 
+/** process-events on in-memory ports with these journeys; `overrides` replaces any part. */
+function journeyDeps(store: JourneyStore, definitions: Journey[], now: () => Date, overrides: Partial<ProcessDeps> = {}): ProcessDeps {
+  return {
+    profiles: new InMemoryProfileStore(),
+    orders: new InMemoryOrderLedger(),
+    identity: new InMemoryIdentityMap(),
+    clock: { now },
+    settings: { trackedProperties: {} },
+    segments,
+    journeys: { definitions, store, holdoutPercent: 0, defaultTimezone: 'UTC' },
+    ...overrides,
+  };
+}
+
+/** journey-tick at `now`, then every wake it queued through process-events. */
+async function tickAt(store: InMemoryJourneyStore, now: Date, deps: ProcessDeps): Promise<void> {
+  const queued: CustomerMessage[] = [];
+  await journeyTick({ index: store, clock: { now: () => now }, queue: { enqueue: async (messages) => void queued.push(...messages) } });
+  for (const message of queued) await processCustomerMessage(deps, message);
+}
+
 describe('journeys in process-events', () => {
   let now: Date;
   let store: InMemoryJourneyStore;
   let outbox: LocalSendOutbox;
   let profiles: InMemoryProfileStore;
   let deps: ProcessDeps;
-  const queued: CustomerMessage[] = [];
-
-  /** journey-tick at the current time, then every wake it queued through process-events. */
-  async function tick(): Promise<void> {
-    queued.length = 0;
-    await journeyTick({ index: store, clock: { now: () => now }, queue: { enqueue: async (messages) => void queued.push(...messages) } });
-    for (const message of [...queued]) await processCustomerMessage(deps, message);
-  }
+  const tick = (): Promise<void> => tickAt(store, now, deps);
 
   beforeEach(() => {
     now = T0;
     store = new InMemoryJourneyStore();
     outbox = new LocalSendOutbox();
     profiles = new InMemoryProfileStore();
-    deps = {
-      profiles,
-      orders: new InMemoryOrderLedger(),
-      identity: new InMemoryIdentityMap(),
-      clock: { now: () => now },
-      settings: { trackedProperties: {} },
-      segments,
-      journeys: { definitions: [vnb, cart], store, holdoutPercent: 0, defaultTimezone: 'UTC' },
-      sends: outbox,
-    };
+    deps = journeyDeps(store, [vnb, cart], () => now, { profiles, sends: outbox });
   });
 
   it('starts a waiting run on the trigger event and sends nothing yet', async () => {
@@ -178,15 +185,7 @@ describe('journey phase cost', () => {
         return store.listRuns(customerId);
       },
     });
-    const deps: ProcessDeps = {
-      profiles: new InMemoryProfileStore(),
-      orders: new InMemoryOrderLedger(),
-      identity: new InMemoryIdentityMap(),
-      clock: { now: () => T0 },
-      settings: { trackedProperties: {} },
-      segments,
-      journeys: { definitions: [vnb, cart], store: counting, holdoutPercent: 0, defaultTimezone: 'UTC' },
-    };
+    const deps = journeyDeps(counting, [vnb, cart], () => T0);
     // Act
     await processCustomerMessage(deps, track('p1', 'Cart Viewed', T0));
     await processCustomerMessage(deps, track('p2', 'Product Viewed', T0));
@@ -199,15 +198,7 @@ describe('runs that can no longer move', () => {
   it('ends a waiting run whose journey was removed, so its wake stops coming back', async () => {
     // Prepare
     const store = new InMemoryJourneyStore();
-    const base: ProcessDeps = {
-      profiles: new InMemoryProfileStore(),
-      orders: new InMemoryOrderLedger(),
-      identity: new InMemoryIdentityMap(),
-      clock: { now: () => T0 },
-      settings: { trackedProperties: {} },
-      segments,
-      journeys: { definitions: [vnb], store, holdoutPercent: 0, defaultTimezone: 'UTC' },
-    };
+    const base = journeyDeps(store, [vnb], () => T0);
     await processCustomerMessage(base, track('m1', 'Product Viewed', T0));
     const [run] = await store.listRuns('u1');
     // Act: the campaign no longer has the journey.
@@ -220,15 +211,7 @@ describe('runs that can no longer move', () => {
   it('ends the run of a customer whose profile is gone', async () => {
     const store = new InMemoryJourneyStore();
     const profiles = new InMemoryProfileStore();
-    const deps: ProcessDeps = {
-      profiles,
-      orders: new InMemoryOrderLedger(),
-      identity: new InMemoryIdentityMap(),
-      clock: { now: () => T0 },
-      settings: { trackedProperties: {} },
-      segments,
-      journeys: { definitions: [vnb], store, holdoutPercent: 0, defaultTimezone: 'UTC' },
-    };
+    const deps = journeyDeps(store, [vnb], () => T0, { profiles });
     await processCustomerMessage(deps, track('m1', 'Product Viewed', T0));
     const [run] = await store.listRuns('u1');
     profiles.items.delete('u1');
@@ -248,16 +231,7 @@ describe('runs of anonymous visitors who log in', () => {
     now = T0;
     store = new InMemoryJourneyStore();
     outbox = new LocalSendOutbox();
-    deps = {
-      profiles: new InMemoryProfileStore(),
-      orders: new InMemoryOrderLedger(),
-      identity: new InMemoryIdentityMap(),
-      clock: { now: () => now },
-      settings: { trackedProperties: {} },
-      segments,
-      journeys: { definitions: [vnb], store, holdoutPercent: 0, defaultTimezone: 'UTC' },
-      sends: outbox,
-    };
+    deps = journeyDeps(store, [vnb], () => now, { sends: outbox });
   });
 
   const anonymousView = (): CustomerMessage => {
@@ -269,12 +243,7 @@ describe('runs of anonymous visitors who log in', () => {
     const traits = { email: 'ayse@example.com', consent: { email: true } };
     return { kind: 'event', customerId: 'u1', event: { type: 'identify', messageId: 'i1', userId: 'u1', anonymousId: 'a1', properties: {}, traits, context: {}, timestamp, receivedAt: timestamp } };
   };
-  /** journey-tick at `now`, then each queued wake through process-events. */
-  async function tick(): Promise<void> {
-    const queued: CustomerMessage[] = [];
-    await journeyTick({ index: store, clock: { now: () => now }, queue: { enqueue: async (messages) => void queued.push(...messages) } });
-    for (const message of queued) await processCustomerMessage(deps, message);
-  }
+  const tick = (): Promise<void> => tickAt(store, now, deps);
 
   it('moves a waiting run to the customer at its wake, and the customer gets the message', async () => {
     // Prepare: browsing before login starts a run for the visitor, then the visitor logs in.
