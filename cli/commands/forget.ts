@@ -4,7 +4,6 @@
  * local send artefacts (mail folder, SNS outbox). Prints what was removed and what was kept.
  * A customer with nothing stored is exit code 1 (after the zero report), so scripts notice.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../shared/ports.js';
@@ -13,6 +12,7 @@ import { DEFAULT_DATA_DIR, type EngineChoice } from '../../shared/local/data-dir
 import type { ErasureReport } from '../../shared/privacy/forget-customer.js';
 import type { LocalOutboxErasure } from '../../shared/local/local-outbox-erasure.js';
 import { UserError } from '../errors.js';
+import { requireLocalData } from '../local-data.js';
 import { engineChoice, outputFormat } from '../options.js';
 import { formatTable } from '../text-table.js';
 
@@ -38,9 +38,7 @@ export function registerForget(program: Command): void {
     .option('--format <format>', 'table or json', outputFormat<ForgetFormat>('table', 'json'), 'table')
     .action(async (customerId: string, options: ForgetOptions) => {
       if (customerId.trim() === '') throw new UserError('customerId: must not be empty');
-      if (!existsSync(join(options.dataDir, 'runtime.json'))) {
-        throw new UserError(`no local data in ${options.dataDir}: run \`sadakat demo\` or \`sadakat serve\` first, or pass --data-dir`);
-      }
+      requireLocalData(options.dataDir);
       const dryRun = options.dryRun === true;
       const [{ startLocalRuntime }, { DynamoCustomerErasure }, { DynamoSuppressionList }, { forgetCustomer }, { eraseLocalOutboxes }] = await Promise.all([
         import('../../shared/local/runtime.js'),

@@ -1,10 +1,9 @@
 /** `sadakat profile <customerId>`: a profile from the local data folder, as JSON. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../shared/ports.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { UserError } from '../errors.js';
+import { requireLocalData } from '../local-data.js';
 import { engineChoice } from '../options.js';
 
 export function registerProfile(program: Command): void {
@@ -15,9 +14,7 @@ export function registerProfile(program: Command): void {
     .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .action(async (customerId: string, options: { dataDir: string; engine: 'auto' }) => {
-      if (!existsSync(join(options.dataDir, 'runtime.json'))) {
-        throw new UserError(`no local data in ${options.dataDir}: run \`sadakat demo\` or \`sadakat serve\` first, or pass --data-dir`);
-      }
+      requireLocalData(options.dataDir);
       const { startLocalRuntime } = await import('../../shared/local/runtime.js');
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
       try {

@@ -3,14 +3,13 @@
  * history passes the model's gate) and recommendations, applied to the profiles through
  * process-events (DESIGN "RFM and CLV").
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { dayOfDate } from '../../shared/analytics/calendar-day.js';
 import { RFM_SEGMENTS } from '../../shared/analytics/rfm.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
-import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
+import { DEFAULT_DATA_DIR, hasLocalData } from '../../shared/local/data-dir.js';
 import type { LocalRefreshSummary, RefreshPhase } from '../../shared/local/local-refresh.js';
 import { systemClock } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
@@ -38,7 +37,7 @@ export function registerRefresh(program: Command): void {
     .option('--segments <n>', 'parallel scan segments', positiveInteger, 4)
     .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
     .action(async (options: RefreshOptions) => {
-      if (!existsSync(join(options.dataDir, 'runtime.json'))) {
+      if (!hasLocalData(options.dataDir)) {
         throw new UserError(`no data in ${options.dataDir} (run \`sadakat demo\` or \`sadakat import orders\` first)`);
       }
       const campaign = await loadCampaign(options.campaign);

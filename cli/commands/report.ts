@@ -2,7 +2,6 @@
  * `sadakat report [--data-dir D] [--journey id] [--format table|json|html] [--out file]`: the A/B
  * report (DESIGN "Measurement") from the local data folder that `demo` or `serve` wrote.
  */
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -12,6 +11,7 @@ import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { buildReport, type Report } from '../../shared/measurement/report.js';
 import { systemClock } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
+import { requireLocalData } from '../local-data.js';
 import { engineChoice, outputFormat } from '../options.js';
 import { formatReportTable } from '../report-table.js';
 
@@ -37,9 +37,7 @@ export function registerReport(program: Command): void {
     .option('--format <format>', 'table | json | html', outputFormat<ReportFormat>('table', 'json', 'html'), 'table')
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (options: ReportCommandOptions) => {
-      if (!existsSync(join(options.dataDir, 'runtime.json'))) {
-        throw new UserError(`no local data in ${options.dataDir}: run \`sadakat demo\` or \`sadakat serve\` first, or pass --data-dir`);
-      }
+      requireLocalData(options.dataDir);
       const campaign = await loadCampaign(options.campaign);
       const journeys = await requireJourneys(options.campaign, campaign.settings, campaign.segments);
       if (options.journey !== undefined && !journeys.some((journey) => journey.id === options.journey)) {

@@ -15,7 +15,7 @@ import { DynamoProfileStore } from '../aws/dynamo-profile-store.js';
 import type { Clock } from '../ports.js';
 import { startDynamoEngine, ensureTable, type DynamoEngine } from './dynamo-engine.js';
 import { LocalFifoQueue } from './fifo-queue.js';
-import type { EngineChoice } from './data-dir.js';
+import { RUNTIME_MANIFEST, type EngineChoice } from './data-dir.js';
 
 export const LOCAL_TABLE_NAME = 'sadakat';
 
@@ -60,7 +60,7 @@ interface RuntimeManifest {
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const manifestPath = join(options.dataDir, 'runtime.json');
+  const manifestPath = join(options.dataDir, RUNTIME_MANIFEST);
   if (options.fresh) await rm(options.dataDir, { recursive: true, force: true });
   await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
 
