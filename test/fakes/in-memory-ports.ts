@@ -4,7 +4,6 @@
  * and a concurrent writer winning the version race.
  */
 import {
-  VersionConflictError,
   type IdentityMap,
   type OrderLedger,
   type OrderRecord,
@@ -12,37 +11,21 @@ import {
   type WriteReceipt,
 } from '../../shared/ports.js';
 import type { Profile } from '../../shared/profiles/schema.js';
+import { InMemoryProfiles } from '../../shared/journeys/simulation/in-memory-customer-stores.js';
 
 const ONE_UNIT: WriteReceipt = { capacityUnits: 1 };
 
-export class InMemoryProfileStore implements ProfileStore {
-  readonly items = new Map<string, Profile>();
+/** `sadakat simulate`'s profile store, counting writes at one unit each, with a fault hook. */
+export class InMemoryProfileStore extends InMemoryProfiles implements ProfileStore {
   writes = 0;
   /** Called before each write; throw from it to simulate a crash or a lost race. */
   beforePut?: (profile: Profile, expectedVersion: number | undefined) => void;
 
-  async getProfile(customerId: string): Promise<Profile | undefined> {
-    const stored = this.items.get(customerId);
-    return stored ? structuredClone(stored) : undefined;
-  }
-
-  async getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>> {
-    const found = new Map<string, Profile>();
-    for (const id of customerIds) {
-      const stored = this.items.get(id);
-      if (stored) found.set(id, structuredClone(stored));
-    }
-    return found;
-  }
-
-  async putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
+  override async putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
     this.beforePut?.(profile, expectedVersion);
-    const stored = this.items.get(profile.id);
-    if ((stored?.version ?? undefined) !== expectedVersion) throw new VersionConflictError(profile.id, expectedVersion);
-    const written = { ...structuredClone(profile), version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
-    this.items.set(profile.id, written);
+    const written = await super.putProfile(profile, expectedVersion);
     this.writes++;
-    return { profile: structuredClone(written), receipt: ONE_UNIT };
+    return { profile: written.profile, receipt: ONE_UNIT };
   }
 }
 
