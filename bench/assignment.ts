@@ -32,6 +32,16 @@ export async function run(options: { ids?: number } = {}): Promise<BenchRow[]> {
   const a = time(ours);
   const b = time(theirs);
   const disagreements = a.variants.filter((variant, index) => variant !== b.variants[index]).length;
-  if (disagreements > 0) throw new Error(`assignment disagrees with GrowthBook on ${disagreements} of ${ids.length} ids`);
-  return [{ name: `assignments/s (${count.toLocaleString('en-US')} ids, 45/45/10)`, value: a.perSecond, unit: 'assignments/s', peerName: 'GrowthBook SDK run()', peer: b.perSecond, ratio: a.perSecond / b.perSecond }];
+  if (disagreements > 0)
+    throw new Error(`assignment disagrees with GrowthBook on ${disagreements} of ${ids.length} ids`);
+  return [
+    {
+      name: `assignments/s (${count.toLocaleString('en-US')} ids, 45/45/10)`,
+      value: a.perSecond,
+      unit: 'assignments/s',
+      peerName: 'GrowthBook SDK run()',
+      peer: b.perSecond,
+      ratio: a.perSecond / b.perSecond,
+    },
+  ];
 }

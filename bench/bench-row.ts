@@ -10,7 +10,10 @@ export interface BenchRow {
 }
 
 export function formatRows(title: string, rows: readonly BenchRow[]): string {
-  const lines = [`\n${title}`, `  ${'figure'.padEnd(52)} ${'ours'.padStart(12)} ${'peer'.padStart(12)}  ${'ratio'.padStart(8)}  peer`];
+  const lines = [
+    `\n${title}`,
+    `  ${'figure'.padEnd(52)} ${'ours'.padStart(12)} ${'peer'.padStart(12)}  ${'ratio'.padStart(8)}  peer`,
+  ];
   for (const row of rows) {
     lines.push(
       `  ${row.name.padEnd(52)} ${format(row.value).padStart(12)} ${(row.peer === undefined ? '' : format(row.peer)).padStart(12)}  ${(row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`).padStart(8)}  ${row.peerName ?? ''}`,

@@ -39,8 +39,15 @@ function initMs(files: readonly string[]): number[] {
   for (let round = 0; round < SAMPLES; round++) {
     files.forEach((file, index) => {
       const script = `const c = process.cpuUsage(); await import(${JSON.stringify(file)}); const u = process.cpuUsage(c); process.stdout.write(String((u.user + u.system) / 1000));`;
-      const env = { PATH: process.env.PATH, NODE_OPTIONS: FUNCTION_NODE_OPTIONS, AWS_REGION: 'eu-central-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-      samples[index]!.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' })));
+      const env = {
+        PATH: process.env.PATH,
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        AWS_REGION: 'eu-central-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      };
+      samples[index]!.push(
+        Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' })),
+      );
     });
   }
   return samples.map((values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0);
@@ -58,15 +65,27 @@ export async function run(): Promise<BenchRow[]> {
     for (const name of functions) {
       const fn = name.replace(/\.ts$/, '');
       const meta = await buildFunctionBundle(join('functions', name), join(dir, fn));
-      const clients = Object.keys(CLIENTS).filter((client) => Object.keys(meta.inputs).some((input) => input.includes(`@aws-sdk/${client}/`)));
-      await buildFunctionBundle({ contents: clients.map((client) => CLIENTS[client]).join('\n') || 'export {};' }, join(dir, `${fn}.bare`));
+      const clients = Object.keys(CLIENTS).filter((client) =>
+        Object.keys(meta.inputs).some((input) => input.includes(`@aws-sdk/${client}/`)),
+      );
+      await buildFunctionBundle(
+        { contents: clients.map((client) => CLIENTS[client]).join('\n') || 'export {};' },
+        join(dir, `${fn}.bare`),
+      );
       const kb = await kilobytes(join(dir, fn, 'index.mjs'));
       const bareKb = await kilobytes(join(dir, `${fn}.bare`, 'index.mjs'));
       const [ms = 0, bareMs = 0] = initMs([join(dir, fn, 'index.mjs'), join(dir, `${fn}.bare`, 'index.mjs')]);
       const bare = `bare ${clients.map((client) => client.replace(/^client-/, '')).join(' + ') || 'empty'}`;
       rows.push({ name: `${fn} bundle KB`, value: kb, unit: 'KB', peerName: bare, peer: bareKb, ratio: kb / bareKb });
       rows.push({ name: `${fn} KB added to the SDK (target ≤ ${ADDED_KB_TARGET})`, value: kb - bareKb, unit: 'KB' });
-      rows.push({ name: `${fn} cold init CPU ms (target ≤ ${INIT_RATIO_TARGET}×)`, value: ms, unit: 'ms', peerName: bare, peer: bareMs, ratio: ms / bareMs });
+      rows.push({
+        name: `${fn} cold init CPU ms (target ≤ ${INIT_RATIO_TARGET}×)`,
+        value: ms,
+        unit: 'ms',
+        peerName: bare,
+        peer: bareMs,
+        ratio: ms / bareMs,
+      });
     }
     return rows;
   } finally {

@@ -119,9 +119,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       recovered = params;
     },
   });
-  process.stdout.write(`${formatRows('CLV fit (targets: CDNOW master < 1 s; 10M synthetic customers < 60 s)', rows)}\n`);
+  process.stdout.write(
+    `${formatRows('CLV fit (targets: CDNOW master < 1 s; 10M synthetic customers < 60 s)', rows)}\n`,
+  );
   if (recovered) {
-    const show = (p: BgNbdParams): string => `r=${p.r.toFixed(3)} alpha=${p.alpha.toFixed(3)} a=${p.a.toFixed(3)} b=${p.b.toFixed(3)}`;
+    const show = (p: BgNbdParams): string =>
+      `r=${p.r.toFixed(3)} alpha=${p.alpha.toFixed(3)} a=${p.a.toFixed(3)} b=${p.b.toFixed(3)}`;
     process.stdout.write(`  synthetic truth:     ${show(TRUTH)}\n  synthetic recovered: ${show(recovered)}\n`);
     // Seen on a daily grid, repeat purchases on the first purchase's day (or on one day) merge:
     // the process is a little slower than drawn, so α comes back a few percent high.

@@ -26,7 +26,9 @@ import type { BenchRow } from './bench-row.js';
 
 const KEY = 'bench-key';
 
-export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; customers?: number } = {}): Promise<BenchRow[]> {
+export async function run(
+  options: { engine?: 'dynamodb-local' | 'dynalite'; customers?: number } = {},
+): Promise<BenchRow[]> {
   const engine = options.engine ?? 'dynalite';
   const customers = options.customers ?? 1000;
   const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-tick-'));
@@ -37,17 +39,51 @@ export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; cus
     const journeys = await requireJourneys('campaign', campaign.settings, campaign.segments);
     const store = new DynamoJourneyStore(runtime.doc, runtime.tableName);
     const outbox = new LocalSendOutbox();
-    const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock, writeKeys: [KEY], journeys, sends: outbox });
-    const tick = buildJourneyTickHandler({ index: store, queue: runtime.eventsQueue, clock, logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }) });
+    const { ingest, processEvents } = buildLocalHandlers(runtime, {
+      campaign,
+      clock,
+      writeKeys: [KEY],
+      journeys,
+      sends: outbox,
+    });
+    const tick = buildJourneyTickHandler({
+      index: store,
+      queue: runtime.eventsQueue,
+      clock,
+      logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
+    });
     const authorization = `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`;
 
     // Setup (not timed): every customer can be emailed and views a product, starting a run that waits 2 h.
     for (let start = 0; start < customers; start += 100) {
-      const batch = Array.from({ length: Math.min(100, customers - start) }, (_, offset) => `tick-${start + offset}`).flatMap((id) => [
-        { type: 'identify', userId: id, traits: { email: `${id}@example.test`, consent: { email: true } }, timestamp: clock.now().toISOString() },
-        { type: 'track', userId: id, event: 'Product Viewed', properties: { product_id: 'p1', category: 'shoes' }, timestamp: clock.now().toISOString() },
+      const batch = Array.from(
+        { length: Math.min(100, customers - start) },
+        (_, offset) => `tick-${start + offset}`,
+      ).flatMap((id) => [
+        {
+          type: 'identify',
+          userId: id,
+          traits: { email: `${id}@example.test`, consent: { email: true } },
+          timestamp: clock.now().toISOString(),
+        },
+        {
+          type: 'track',
+          userId: id,
+          event: 'Product Viewed',
+          properties: { product_id: 'p1', category: 'shoes' },
+          timestamp: clock.now().toISOString(),
+        },
       ]);
-      await ingest(apiGatewayEvent({ method: 'POST', path: '/v1/batch', headers: { authorization }, body: JSON.stringify({ batch }), at: clock.now() }), localLambdaContext('ingest'));
+      await ingest(
+        apiGatewayEvent({
+          method: 'POST',
+          path: '/v1/batch',
+          headers: { authorization },
+          body: JSON.stringify({ batch }),
+          at: clock.now(),
+        }),
+        localLambdaContext('ingest'),
+      );
     }
     await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
     clock.advance(3 * 3_600_000);
@@ -65,7 +101,13 @@ export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; cus
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await runtime.doc.send(
-          new QueryCommand({ TableName: runtime.tableName, IndexName: DUE_INDEX, KeyConditionExpression: 'duePK = :p', ExpressionAttributeValues: { ':p': `DUE#${shard}` }, ExclusiveStartKey: startKey }),
+          new QueryCommand({
+            TableName: runtime.tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: 'duePK = :p',
+            ExpressionAttributeValues: { ':p': `DUE#${shard}` },
+            ExclusiveStartKey: startKey,
+          }),
         );
         keys.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
@@ -79,7 +121,11 @@ export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; cus
           const key = work[index]!;
           await runtime.doc.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }));
           await runtime.doc.send(
-            new PutCommand({ TableName: runtime.tableName, Item: { ...key, step: 'split', status: 'waiting', version: 1, body: 'x'.repeat(300) }, ConditionExpression: 'attribute_not_exists(PK)' }),
+            new PutCommand({
+              TableName: runtime.tableName,
+              Item: { ...key, step: 'split', status: 'waiting', version: 1, body: 'x'.repeat(300) },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            }),
           );
         }
       }),

@@ -132,7 +132,11 @@ export async function driveStep(target: Target, mix: LoadMix, plan: StepPlan, tr
     eventToProfileMs: percentiles(toProfile),
     eventToDecisionMs: percentiles(toDecision),
     decisions,
-    keptUp: late === 0 && accepted === posted && ingestRate >= KEPT_UP_SHARE * plan.rate && processedRate >= KEPT_UP_SHARE * plan.rate,
+    keptUp:
+      late === 0 &&
+      accepted === posted &&
+      ingestRate >= KEPT_UP_SHARE * plan.rate &&
+      processedRate >= KEPT_UP_SHARE * plan.rate,
   };
 }
 
@@ -163,7 +167,9 @@ async function postWithRetry(target: Target, body: object): Promise<number> {
     } catch (error) {
       // A reset keep-alive socket (the server closed it as we reused it) or an overloaded server.
       if (attempt >= NETWORK_TRIES) {
-        process.stderr.write(`  load: a batch was not delivered after ${NETWORK_TRIES} tries: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `  load: a batch was not delivered after ${NETWORK_TRIES} tries: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         return 0;
       }
     }
@@ -205,7 +211,8 @@ export function percentiles(values: readonly number[]): Percentiles {
   if (values.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN };
   const sorted = [...values].sort((a, b) => a - b);
   // Nearest rank: the smallest value with at least p of the values at or below it.
-  const rank = (p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+  const rank = (p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
   return { count: sorted.length, p50: rank(0.5), p99: rank(0.99) };
 }
 

@@ -40,15 +40,33 @@ export class LoadMix {
         messageId: messageId(),
         userId,
         timestamp,
-        traits: { email: `${userId}@example.com`, firstName: random.pick(FIRST_NAMES), consent: { email: true, sms: random.chance(0.5), timestamp } },
+        traits: {
+          email: `${userId}@example.com`,
+          firstName: random.pick(FIRST_NAMES),
+          consent: { email: true, sms: random.chance(0.5), timestamp },
+        },
       },
     ];
     const product = (): string => random.pick(PRODUCTS);
     for (let views = random.int(1, 4); views > 0; views--) {
-      calls.push({ type: 'track', messageId: messageId(), userId, event: 'Product Viewed', timestamp, properties: { product_id: product(), category: 'shoes' } });
+      calls.push({
+        type: 'track',
+        messageId: messageId(),
+        userId,
+        event: 'Product Viewed',
+        timestamp,
+        properties: { product_id: product(), category: 'shoes' },
+      });
     }
     if (random.chance(0.4)) {
-      calls.push({ type: 'track', messageId: messageId(), userId, event: 'Product Added', timestamp, properties: { product_id: product(), price: 250, quantity: 1 } });
+      calls.push({
+        type: 'track',
+        messageId: messageId(),
+        userId,
+        event: 'Product Added',
+        timestamp,
+        properties: { product_id: product(), price: 250, quantity: 1 },
+      });
     }
     if (random.chance(0.35)) {
       calls.push({
@@ -57,7 +75,12 @@ export class LoadMix {
         userId,
         event: 'Order Completed',
         timestamp,
-        properties: { order_id: `${userId}-o1`, revenue: random.int(100, 2000), currency: 'TRY', products: [{ product_id: product(), quantity: 1, price: 250 }] },
+        properties: {
+          order_id: `${userId}-o1`,
+          revenue: random.int(100, 2000),
+          currency: 'TRY',
+          products: [{ product_id: product(), quantity: 1, price: 250 }],
+        },
       });
     }
     return { calls };

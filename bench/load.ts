@@ -36,8 +36,20 @@ export interface LoadPlan {
 }
 
 /** The default run stays within about three minutes on a quiet two-core machine. */
-const FULL: Omit<LoadPlan, 'engine'> = { rates: [10, 25, 50, 100, 200, 400, 800], stepSeconds: 10, stepEvents: 4000, settleSeconds: 15, ceilingSeconds: 3 };
-const QUICK: Omit<LoadPlan, 'engine'> = { rates: [20, 40], stepSeconds: 4, stepEvents: 150, settleSeconds: 10, ceilingSeconds: 1 };
+const FULL: Omit<LoadPlan, 'engine'> = {
+  rates: [10, 25, 50, 100, 200, 400, 800],
+  stepSeconds: 10,
+  stepEvents: 4000,
+  settleSeconds: 15,
+  ceilingSeconds: 3,
+};
+const QUICK: Omit<LoadPlan, 'engine'> = {
+  rates: [20, 40],
+  stepSeconds: 4,
+  stepEvents: 150,
+  settleSeconds: 10,
+  ceilingSeconds: 1,
+};
 
 /** `npm run bench load [-- --quick] [--engine dynamodb-local]`; SADAKAT_BENCH_QUICK=1 also asks for the tiny run. */
 export async function runSection(args: readonly string[], javaPresent: boolean): Promise<string> {
@@ -77,7 +89,14 @@ export async function run(plan: LoadPlan): Promise<LoadResult> {
     const pairLatencyMs = await pairLatency(plan.engine, join(workDir, 'peer'));
     const sustained = sustainedRate(steps);
     const profilesOnly = { steps: profilesOnlySteps, sustained: sustainedRate(profilesOnlySteps) };
-    return { steps, sustained, profilesOnly, ceiling, pairLatencyMs, rows: rows(steps, sustained, profilesOnly.sustained, ceiling, pairLatencyMs) };
+    return {
+      steps,
+      sustained,
+      profilesOnly,
+      ceiling,
+      pairLatencyMs,
+      rows: rows(steps, sustained, profilesOnly.sustained, ceiling, pairLatencyMs),
+    };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -90,16 +109,34 @@ async function ladder(plan: LoadPlan, dir: string, journeys: boolean): Promise<S
   await mkdir(dir, { recursive: true });
   const tracePath = join(dir, 'trace.jsonl');
   await writeFile(tracePath, '');
-  const serve = await startServeChild({ dataDir: join(dir, 'data'), writeKey: WRITE_KEY, tracePath, engine: plan.engine, journeys });
+  const serve = await startServeChild({
+    dataDir: join(dir, 'data'),
+    writeKey: WRITE_KEY,
+    tracePath,
+    engine: plan.engine,
+    journeys,
+  });
   const trace = await TraceTail.open(tracePath);
   const agent = keepAliveAgent();
   const steps: StepResult[] = [];
   try {
     const mix = new LoadMix(journeys ? 'journeys' : 'profiles');
     for (const rate of plan.rates) {
-      const step = await driveStep({ url: serve.url, writeKey: WRITE_KEY, agent }, mix, { rate, maxEvents: Math.min(plan.stepEvents, rate * plan.stepSeconds), maxSeconds: plan.stepSeconds, settleSeconds: plan.settleSeconds }, trace);
+      const step = await driveStep(
+        { url: serve.url, writeKey: WRITE_KEY, agent },
+        mix,
+        {
+          rate,
+          maxEvents: Math.min(plan.stepEvents, rate * plan.stepSeconds),
+          maxSeconds: plan.stepSeconds,
+          settleSeconds: plan.settleSeconds,
+        },
+        trace,
+      );
       steps.push(step);
-      progress(`${name} ${rate}/s: ingest ${round(step.ingestRate)}/s, processed ${round(step.processedRate)}/s, event→profile p50 ${round(step.eventToProfileMs.p50)} ms${step.keptUp ? '' : ' — fell behind'}`);
+      progress(
+        `${name} ${rate}/s: ingest ${round(step.ingestRate)}/s, processed ${round(step.processedRate)}/s, event→profile p50 ${round(step.eventToProfileMs.p50)} ms${step.keptUp ? '' : ' — fell behind'}`,
+      );
       if (!step.keptUp) break;
     }
   } finally {
@@ -115,22 +152,70 @@ function sustainedRate(steps: readonly StepResult[]): number {
   return Math.max(0, ...steps.filter((step) => step.keptUp).map((step) => step.rate));
 }
 
-function rows(steps: readonly StepResult[], sustained: number, profilesOnly: number, ceiling: number, pair: Percentiles): BenchRow[] {
+function rows(
+  steps: readonly StepResult[],
+  sustained: number,
+  profilesOnly: number,
+  ceiling: number,
+  pair: Percentiles,
+): BenchRow[] {
   const ceilingName = 'bare parse+200 server, same driver, events/s';
   // When even the last step kept up, the ladder ended before the server did.
   const bound = steps.at(-1)?.keptUp ? ', a lower bound' : '';
   const result: BenchRow[] = [
-    { name: `sustained events/s (highest step kept up${bound})`, value: sustained, unit: 'events/s', peerName: ceilingName, peer: ceiling, ratio: sustained / ceiling },
-    { name: 'sustained events/s, serve --no-journeys', value: profilesOnly, unit: 'events/s', peerName: ceilingName, peer: ceiling, ratio: profilesOnly / ceiling },
-    { name: 'sustained with journeys and sends vs profiles only', value: sustained, unit: 'events/s', peerName: 'serve --no-journeys events/s', peer: profilesOnly, ratio: sustained / profilesOnly },
+    {
+      name: `sustained events/s (highest step kept up${bound})`,
+      value: sustained,
+      unit: 'events/s',
+      peerName: ceilingName,
+      peer: ceiling,
+      ratio: sustained / ceiling,
+    },
+    {
+      name: 'sustained events/s, serve --no-journeys',
+      value: profilesOnly,
+      unit: 'events/s',
+      peerName: ceilingName,
+      peer: ceiling,
+      ratio: profilesOnly / ceiling,
+    },
+    {
+      name: 'sustained with journeys and sends vs profiles only',
+      value: sustained,
+      unit: 'events/s',
+      peerName: 'serve --no-journeys events/s',
+      peer: profilesOnly,
+      ratio: sustained / profilesOnly,
+    },
   ];
   const pairName = `bare Get+Update pair p50 ms (p99 ${round(pair.p99)})`;
   for (const step of steps) {
     const label = `step ${step.rate}/s${step.keptUp ? '' : ' (fell behind)'}`;
-    result.push({ name: `${label}: processed events/s (ingest ${round(step.ingestRate)})`, value: step.processedRate, unit: 'events/s', peerName: 'target rate', peer: step.rate, ratio: step.processedRate / step.rate });
-    result.push({ name: `${label}: event→profile p50 ms (p99 ${round(step.eventToProfileMs.p99)})`, value: step.eventToProfileMs.p50, unit: 'ms', peerName: pairName, peer: pair.p50, ratio: step.eventToProfileMs.p50 / pair.p50 });
+    result.push({
+      name: `${label}: processed events/s (ingest ${round(step.ingestRate)})`,
+      value: step.processedRate,
+      unit: 'events/s',
+      peerName: 'target rate',
+      peer: step.rate,
+      ratio: step.processedRate / step.rate,
+    });
+    result.push({
+      name: `${label}: event→profile p50 ms (p99 ${round(step.eventToProfileMs.p99)})`,
+      value: step.eventToProfileMs.p50,
+      unit: 'ms',
+      peerName: pairName,
+      peer: pair.p50,
+      ratio: step.eventToProfileMs.p50 / pair.p50,
+    });
     if (step.eventToDecisionMs.count > 0) {
-      result.push({ name: `${label}: event→send decision p50 ms (p99 ${round(step.eventToDecisionMs.p99)}, n ${step.eventToDecisionMs.count})`, value: step.eventToDecisionMs.p50, unit: 'ms', peerName: pairName, peer: pair.p50, ratio: step.eventToDecisionMs.p50 / pair.p50 });
+      result.push({
+        name: `${label}: event→send decision p50 ms (p99 ${round(step.eventToDecisionMs.p99)}, n ${step.eventToDecisionMs.count})`,
+        value: step.eventToDecisionMs.p50,
+        unit: 'ms',
+        peerName: pairName,
+        peer: pair.p50,
+        ratio: step.eventToDecisionMs.p50 / pair.p50,
+      });
     }
   }
   return result;
@@ -140,7 +225,11 @@ function stepTable(name: string, steps: readonly StepResult[]): string {
   const header = `  ${'target/s'.padStart(8)} ${'posted'.padStart(7)} ${'ingest/s'.padStart(9)} ${'proc/s'.padStart(8)} ${'late'.padStart(5)} ${'prof p50'.padStart(9)} ${'prof p99'.padStart(9)} ${'send p50'.padStart(9)} ${'send p99'.padStart(9)}  decisions`;
   const lines = steps.map(
     (step) =>
-      `  ${String(step.rate).padStart(8)} ${String(step.posted).padStart(7)} ${round(step.ingestRate).padStart(9)} ${round(step.processedRate).padStart(8)} ${String(step.late).padStart(5)} ${round(step.eventToProfileMs.p50).padStart(9)} ${round(step.eventToProfileMs.p99).padStart(9)} ${round(step.eventToDecisionMs.p50).padStart(9)} ${round(step.eventToDecisionMs.p99).padStart(9)}  ${Object.entries(step.decisions).map(([reason, count]) => `${reason} ${count}`).join(', ')}${step.keptUp ? '' : '  ← fell behind'}`,
+      `  ${String(step.rate).padStart(8)} ${String(step.posted).padStart(7)} ${round(step.ingestRate).padStart(9)} ${round(step.processedRate).padStart(8)} ${String(step.late).padStart(5)} ${round(step.eventToProfileMs.p50).padStart(9)} ${round(step.eventToProfileMs.p99).padStart(9)} ${round(step.eventToDecisionMs.p50).padStart(9)} ${round(step.eventToDecisionMs.p99).padStart(9)}  ${Object.entries(
+        step.decisions,
+      )
+        .map(([reason, count]) => `${reason} ${count}`)
+        .join(', ')}${step.keptUp ? '' : '  ← fell behind'}`,
   );
   return [`  ${name} steps (latencies in ms, from the driver sending the request)`, header, ...lines].join('\n');
 }
@@ -160,7 +249,15 @@ async function transportCeiling(seconds: number): Promise<number> {
 async function pairLatency(engine: LoadPlan['engine'], dataDir: string): Promise<Percentiles> {
   const runtime = await startLocalRuntime({ dataDir, engine, clock: systemClock, fresh: true });
   try {
-    const body = { traits: { email: 'peer@example.com', firstName: 'Peer' }, events: Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`Event ${index}`, { count: index, lastAt: new Date(0).toISOString() }])) };
+    const body = {
+      traits: { email: 'peer@example.com', firstName: 'Peer' },
+      events: Object.fromEntries(
+        Array.from({ length: 12 }, (_, index) => [
+          `Event ${index}`,
+          { count: index, lastAt: new Date(0).toISOString() },
+        ]),
+      ),
+    };
     const samples: number[] = [];
     for (let index = 0; index < 300; index++) {
       const key = { PK: `C#peer-${index % 50}`, SK: 'PROFILE' };

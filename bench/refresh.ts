@@ -23,7 +23,9 @@ import { formatRows, type BenchRow } from './bench-row.js';
 
 const CONCURRENCY = 8;
 
-export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; customers?: number } = {}): Promise<BenchRow[]> {
+export async function run(
+  options: { engine?: 'dynamodb-local' | 'dynalite'; customers?: number } = {},
+): Promise<BenchRow[]> {
   const engine = options.engine ?? 'dynalite';
   const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-refresh-'));
   const liveStart = new Date('2026-11-02T00:00:00Z');
@@ -52,7 +54,11 @@ export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; cus
 
     // Peer: the same attributes written to the same profiles with a bare UpdateItem each.
     const ids = [...new Set(history.map((order) => order.customerId))];
-    const sample = { rfm: { r: 3, f: 3, m: 3, segment: 'need_attention' }, clv: { pAlive: 0.5, expectedPurchases30d: 0.2, value12m: 120.5, tier: 'medium' }, recommendations: ['sku-001', 'sku-002', 'sku-003', 'sku-004', 'sku-005'] };
+    const sample = {
+      rfm: { r: 3, f: 3, m: 3, segment: 'need_attention' },
+      clv: { pAlive: 0.5, expectedPurchases30d: 0.2, value12m: 120.5, tier: 'medium' },
+      recommendations: ['sku-001', 'sku-002', 'sku-003', 'sku-004', 'sku-005'],
+    };
     const peerBegan = performance.now();
     let next = 0;
     await Promise.all(
@@ -63,7 +69,11 @@ export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; cus
               TableName: runtime.tableName,
               Key: { PK: `C#${ids[index]}`, SK: 'PROFILE' },
               UpdateExpression: 'SET rfm = :rfm, clv = :clv, recommendations = :recommendations',
-              ExpressionAttributeValues: { ':rfm': sample.rfm, ':clv': sample.clv, ':recommendations': sample.recommendations },
+              ExpressionAttributeValues: {
+                ':rfm': sample.rfm,
+                ':clv': sample.clv,
+                ':recommendations': sample.recommendations,
+              },
             }),
           );
         }
@@ -73,10 +83,38 @@ export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; cus
 
     const perSecond = (count: number, from: number, to: number): number => count / Math.max(1e-9, (to - from) / 1000);
     return [
-      { name: `end to end, profiles/s (${summary.profiles} profiles, ${engine})`, value: perSecond(summary.scored, began, ended), unit: 'profiles/s', peerName: 'bare UpdateItem of rfm+clv+recommendations/s', peer, ratio: perSecond(summary.scored, began, ended) / peer },
-      { name: 'summarize + fit, profiles/s', value: perSecond(summary.profiles, began, scoreStart), unit: 'profiles/s', peerName: 'bare UpdateItem/s', peer, ratio: perSecond(summary.profiles, began, scoreStart) / peer },
-      { name: 'score (scan, score, enqueue), profiles/s', value: perSecond(summary.scored, scoreStart, applyStart), unit: 'profiles/s', peerName: 'bare UpdateItem/s', peer, ratio: perSecond(summary.scored, scoreStart, applyStart) / peer },
-      { name: `apply via process-events, messages/s`, value: perSecond(summary.changed, applyStart, ended), unit: 'messages/s', peerName: 'bare UpdateItem/s', peer, ratio: perSecond(summary.changed, applyStart, ended) / peer },
+      {
+        name: `end to end, profiles/s (${summary.profiles} profiles, ${engine})`,
+        value: perSecond(summary.scored, began, ended),
+        unit: 'profiles/s',
+        peerName: 'bare UpdateItem of rfm+clv+recommendations/s',
+        peer,
+        ratio: perSecond(summary.scored, began, ended) / peer,
+      },
+      {
+        name: 'summarize + fit, profiles/s',
+        value: perSecond(summary.profiles, began, scoreStart),
+        unit: 'profiles/s',
+        peerName: 'bare UpdateItem/s',
+        peer,
+        ratio: perSecond(summary.profiles, began, scoreStart) / peer,
+      },
+      {
+        name: 'score (scan, score, enqueue), profiles/s',
+        value: perSecond(summary.scored, scoreStart, applyStart),
+        unit: 'profiles/s',
+        peerName: 'bare UpdateItem/s',
+        peer,
+        ratio: perSecond(summary.scored, scoreStart, applyStart) / peer,
+      },
+      {
+        name: `apply via process-events, messages/s`,
+        value: perSecond(summary.changed, applyStart, ended),
+        unit: 'messages/s',
+        peerName: 'bare UpdateItem/s',
+        peer,
+        ratio: perSecond(summary.changed, applyStart, ended) / peer,
+      },
       { name: `CLV ${summary.clv.status}`, value: summary.customers, unit: 'customers' },
     ];
   } finally {
@@ -88,5 +126,7 @@ export async function run(options: { engine?: 'dynamodb-local' | 'dynalite'; cus
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const customers = Number(process.argv[2] ?? 3000);
   const engine = process.argv[3] === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite';
-  process.stdout.write(`${formatRows(`nightly refresh on ${engine} (${customers.toLocaleString('en-US')} synthetic customers)`, await run({ customers, engine }))}\n`);
+  process.stdout.write(
+    `${formatRows(`nightly refresh on ${engine} (${customers.toLocaleString('en-US')} synthetic customers)`, await run({ customers, engine }))}\n`,
+  );
 }

@@ -16,13 +16,19 @@ import { run as runSpine } from './spine.js';
 // Benches run on Node 20 like the CLI; the SDK's Node 22 notice is noise here (see cli/main.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const only = process.argv[2];
-const javaPresent = /version "(1[7-9]|[2-9]\d)/.test(spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr ?? '');
+const javaPresent = /version "(1[7-9]|[2-9]\d)/.test(
+  spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr ?? '',
+);
 
-process.stdout.write(`sadakat bench — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, command: npm run bench${only ? ` ${only}` : ''}\n`);
+process.stdout.write(
+  `sadakat bench — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, command: npm run bench${only ? ` ${only}` : ''}\n`,
+);
 
 if (!only || only === 'spine') {
   for (const engine of javaPresent ? (['dynamodb-local', 'dynalite'] as const) : (['dynalite'] as const)) {
-    process.stdout.write(`${formatRows(`spine on ${engine} (2,000 customers, 2 live days)`, await runSpine({ engine }))}\n`);
+    process.stdout.write(
+      `${formatRows(`spine on ${engine} (2,000 customers, 2 live days)`, await runSpine({ engine }))}\n`,
+    );
   }
 }
 
@@ -31,23 +37,33 @@ if (!only || only === 'segments') {
 }
 
 if (!only || only === 'clv') {
-  process.stdout.write(`${formatRows('CLV fit (BG/NBD + Gamma-Gamma; distinct triplets vs per-customer likelihood)', await runClvFit({ syntheticCustomers: 1_000_000 }))}\n`);
+  process.stdout.write(
+    `${formatRows('CLV fit (BG/NBD + Gamma-Gamma; distinct triplets vs per-customer likelihood)', await runClvFit({ syntheticCustomers: 1_000_000 }))}\n`,
+  );
 }
 
 if (!only || only === 'refresh') {
-  process.stdout.write(`${formatRows('nightly refresh scoring on dynalite (2,000 customers)', await runRefresh({ engine: 'dynalite', customers: 2000 }))}\n`);
+  process.stdout.write(
+    `${formatRows('nightly refresh scoring on dynalite (2,000 customers)', await runRefresh({ engine: 'dynalite', customers: 2000 }))}\n`,
+  );
 }
 
 if (!only || only === 'assignment') {
-  process.stdout.write(`${formatRows('experiment assignment (agrees with GrowthBook on every id)', await runAssignment())}\n`);
+  process.stdout.write(
+    `${formatRows('experiment assignment (agrees with GrowthBook on every id)', await runAssignment())}\n`,
+  );
 }
 
 if (!only || only === 'journey-tick') {
-  process.stdout.write(`${formatRows('journey-tick + wake on dynalite (1,000 waiting runs)', await runJourneyTick({ engine: 'dynalite', customers: 1000 }))}\n`);
+  process.stdout.write(
+    `${formatRows('journey-tick + wake on dynalite (1,000 waiting runs)', await runJourneyTick({ engine: 'dynalite', customers: 1000 }))}\n`,
+  );
 }
 
 if (!only || only === 'bundles') {
-  process.stdout.write(`${formatRows('Lambda bundles as the stack builds them (esbuild, ESM, minified, SDK bundled)', await runBundles())}\n`);
+  process.stdout.write(
+    `${formatRows('Lambda bundles as the stack builds them (esbuild, ESM, minified, SDK bundled)', await runBundles())}\n`,
+  );
 }
 
 if (!only || only === 'load') process.stdout.write(await runLoad(process.argv.slice(3), javaPresent));

@@ -21,7 +21,10 @@ import { formatRows, type BenchRow } from './bench-row.js';
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-05-10T12:00:00Z');
-const SETTINGS = { ...defaultSettings, trackedProperties: { 'Product Viewed': ['category'], 'Product Added': ['category'] } };
+const SETTINGS = {
+  ...defaultSettings,
+  trackedProperties: { 'Product Viewed': ['category'], 'Product Added': ['category'] },
+};
 
 // ── the 20 rules, in each form ────────────────────────────────────────────────────────────────
 
@@ -84,8 +87,11 @@ type Hand = (p: Profile, now: number) => boolean;
 const HAND_WRITTEN: Record<string, Hand> = {
   viewed_7d: (p, now) => atLeastWithin(p.events['Product Viewed'], 7 * DAY, now),
   viewed_not_bought: (p, now) =>
-    atLeastWithin(p.events['Product Viewed'], 7 * DAY, now) && !atLeastWithin(p.events['Order Completed'], 7 * DAY, now) && emailConsent(p),
-  cart_abandoned: (p, now) => atLeastWithin(p.events['Product Added'], DAY, now) && !atLeastWithin(p.events['Order Completed'], DAY, now),
+    atLeastWithin(p.events['Product Viewed'], 7 * DAY, now) &&
+    !atLeastWithin(p.events['Order Completed'], 7 * DAY, now) &&
+    emailConsent(p),
+  cart_abandoned: (p, now) =>
+    atLeastWithin(p.events['Product Added'], DAY, now) && !atLeastWithin(p.events['Order Completed'], DAY, now),
   best: (p) => p.rfm?.segment === 'champions' || p.rfm?.segment === 'loyal_customers',
   churn_risk: (p) => p.clv !== undefined && p.clv.pAlive < 0.3 && p.orders.count >= 2,
   new_customers: (p, now) => ageMs(p.orders.firstAt, now) < 30 * DAY,
@@ -102,7 +108,8 @@ const HAND_WRITTEN: Record<string, Hand> = {
   vip: (p) => p.rfm?.segment === 'champions' || (p.clv !== undefined && p.clv.value12m > 500) || p.traits.vip === true,
   refunders: (p) => p.refunds.count >= 2,
   one_timers: (p, now) => p.orders.count === 1 && ageMs(p.orders.firstAt, now) >= 30 * DAY,
-  win_back: (p, now) => lapsed60(p, now) && emailConsent(p) && !atLeastWithin(p.events['Order Completed'], 30 * DAY, now),
+  win_back: (p, now) =>
+    lapsed60(p, now) && emailConsent(p) && !atLeastWithin(p.events['Order Completed'], 30 * DAY, now),
 };
 
 // json-logic: `var` reads paths; windows and ages are operations of their own (registered below)
@@ -112,17 +119,26 @@ type Logic = Record<string, unknown>;
 const jl = {
   age: (path: string): Logic => ({ age_ms: [{ var: `p.${path}` }, { var: 'now' }] }),
   /** A number the profile always has (`orders.count`, `cart.value`…). */
-  num: (path: string, op: '<' | '<=' | '>' | '>=' | '===', value: number): Logic => ({ [op]: [{ var: `p.${path}` }, value] }),
+  num: (path: string, op: '<' | '<=' | '>' | '>=' | '===', value: number): Logic => ({
+    [op]: [{ var: `p.${path}` }, value],
+  }),
   /** An optional number: json-logic reads a missing one as null, and `null < 0.3` holds in JS, so it is tested first. */
-  optionalNum: (path: string, op: '<' | '<=' | '>' | '>=', value: number): Logic =>
-    ({ and: [{ '!=': [{ var: `p.${path}` }, null] }, { [op]: [{ var: `p.${path}` }, value] }] }),
-  emailConsent: { and: [{ '===': [{ var: 'p.consent.email.granted' }, true] }, { '!==': [{ var: 'p.suppressed.email' }, true] }] },
+  optionalNum: (path: string, op: '<' | '<=' | '>' | '>=', value: number): Logic => ({
+    and: [{ '!=': [{ var: `p.${path}` }, null] }, { [op]: [{ var: `p.${path}` }, value] }],
+  }),
+  emailConsent: {
+    and: [{ '===': [{ var: 'p.consent.email.granted' }, true] }, { '!==': [{ var: 'p.suppressed.email' }, true] }],
+  },
 };
-const jlEvents = (path: string, windowMs: number, atLeast = 1): Logic => ({ at_least_within: [{ var: `p.events.${path}` }, windowMs, { var: 'now' }, atLeast] });
+const jlEvents = (path: string, windowMs: number, atLeast = 1): Logic => ({
+  at_least_within: [{ var: `p.events.${path}` }, windowMs, { var: 'now' }, atLeast],
+});
 const jlLapsed = { '>=': [jl.age('orders.lastAt'), 60 * DAY] };
 const JSON_LOGIC: Record<string, Logic> = {
   viewed_7d: jlEvents('Product Viewed', 7 * DAY),
-  viewed_not_bought: { and: [jlEvents('Product Viewed', 7 * DAY), { '!': jlEvents('Order Completed', 7 * DAY) }, jl.emailConsent] },
+  viewed_not_bought: {
+    and: [jlEvents('Product Viewed', 7 * DAY), { '!': jlEvents('Order Completed', 7 * DAY) }, jl.emailConsent],
+  },
   cart_abandoned: { and: [jlEvents('Product Added', DAY), { '!': jlEvents('Order Completed', DAY) }] },
   best: { in: [{ var: 'p.rfm.segment' }, ['champions', 'loyal_customers']] },
   churn_risk: { and: [jl.optionalNum('clv.pAlive', '<', 0.3), jl.num('orders.count', '>=', 2)] },
@@ -130,14 +146,31 @@ const JSON_LOGIC: Record<string, Logic> = {
   email_reachable: { and: [jl.emailConsent, { '!!': { var: 'p.channels.email' } }] },
   lapsed_60d: jlLapsed,
   nps_detractors: jl.optionalNum('traits.nps', '<=', 6),
-  sms_reachable: { and: [{ '===': [{ var: 'p.consent.sms.granted' }, true] }, { '!==': [{ var: 'p.suppressed.sms' }, true] }, { '!!': { var: 'p.channels.phone' } }] },
-  push_reachable: { and: [{ '===': [{ var: 'p.consent.push.granted' }, true] }, { some: [{ var: 'p.channels.push' }, { var: 'enabled' }] }] },
+  sms_reachable: {
+    and: [
+      { '===': [{ var: 'p.consent.sms.granted' }, true] },
+      { '!==': [{ var: 'p.suppressed.sms' }, true] },
+      { '!!': { var: 'p.channels.phone' } },
+    ],
+  },
+  push_reachable: {
+    and: [
+      { '===': [{ var: 'p.consent.push.granted' }, true] },
+      { some: [{ var: 'p.channels.push' }, { var: 'enabled' }] },
+    ],
+  },
   high_value: jl.num('orders.revenue', '>=', 1000),
   frequent_viewer: jlEvents('Product Viewed', 48 * HOUR, 3),
   shoe_browsers: jlEvents('Product Viewed.props.category=shoes', 30 * DAY),
   big_cart: jl.num('cart.value', '>', 200),
   gold_plan: { '===': [{ var: 'p.traits.plan' }, 'gold'] },
-  vip: { or: [{ '===': [{ var: 'p.rfm.segment' }, 'champions'] }, jl.optionalNum('clv.value12m', '>', 500), { '===': [{ var: 'p.traits.vip' }, true] }] },
+  vip: {
+    or: [
+      { '===': [{ var: 'p.rfm.segment' }, 'champions'] },
+      jl.optionalNum('clv.value12m', '>', 500),
+      { '===': [{ var: 'p.traits.vip' }, true] },
+    ],
+  },
   refunders: jl.num('refunds.count', '>=', 2),
   one_timers: { and: [jl.num('orders.count', '===', 1), { '>=': [jl.age('orders.firstAt'), 30 * DAY] }] },
   win_back: { and: [jlLapsed, jl.emailConsent, { '!': jlEvents('Order Completed', 30 * DAY) }] },
@@ -155,7 +188,12 @@ type Condition =
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
-const fact = (path: string, operator: string, value: unknown): Condition => ({ fact: 'profile', path, operator, value });
+const fact = (path: string, operator: string, value: unknown): Condition => ({
+  fact: 'profile',
+  path,
+  operator,
+  value,
+});
 const NOW_FACT = { fact: 'now' };
 const windowOperators = new Map<string, (history: EventHistory | undefined, now: number) => boolean>();
 const windowFact = (path: string, windowMs: number, atLeast = 1): Condition => {
@@ -169,11 +207,15 @@ const ageFact = (field: 'firstAt' | 'lastAt', older: boolean, ms: number): Condi
   ageOperators.set(operator, older ? (iso, now) => ageMs(iso, now) >= ms : (iso, now) => ageMs(iso, now) < ms);
   return fact(`orders.${field}`, operator, NOW_FACT);
 };
-const jreEmailConsent: Condition = { all: [fact('consent.email.granted', 'equal', true), fact('suppressed.email', 'notEqual', true)] };
+const jreEmailConsent: Condition = {
+  all: [fact('consent.email.granted', 'equal', true), fact('suppressed.email', 'notEqual', true)],
+};
 const jreLapsed = ageFact('lastAt', true, 60 * DAY);
 const RULES_ENGINE: Record<string, Condition> = {
   viewed_7d: { all: [windowFact('Product Viewed', 7 * DAY)] },
-  viewed_not_bought: { all: [windowFact('Product Viewed', 7 * DAY), { not: windowFact('Order Completed', 7 * DAY) }, jreEmailConsent] },
+  viewed_not_bought: {
+    all: [windowFact('Product Viewed', 7 * DAY), { not: windowFact('Order Completed', 7 * DAY) }, jreEmailConsent],
+  },
   cart_abandoned: { all: [windowFact('Product Added', DAY), { not: windowFact('Order Completed', DAY) }] },
   best: { all: [fact('rfm.segment', 'in', ['champions', 'loyal_customers'])] },
   churn_risk: { all: [fact('clv.pAlive', 'lessThan', 0.3), fact('orders.count', 'greaterThanInclusive', 2)] },
@@ -181,14 +223,26 @@ const RULES_ENGINE: Record<string, Condition> = {
   email_reachable: { all: [jreEmailConsent, fact('channels.email', 'present', true)] },
   lapsed_60d: { all: [jreLapsed] },
   nps_detractors: { all: [fact('traits.nps', 'lessThanInclusive', 6)] },
-  sms_reachable: { all: [fact('consent.sms.granted', 'equal', true), fact('suppressed.sms', 'notEqual', true), fact('channels.phone', 'present', true)] },
+  sms_reachable: {
+    all: [
+      fact('consent.sms.granted', 'equal', true),
+      fact('suppressed.sms', 'notEqual', true),
+      fact('channels.phone', 'present', true),
+    ],
+  },
   push_reachable: { all: [fact('consent.push.granted', 'equal', true), fact('channels.push', 'anyEnabled', true)] },
   high_value: { all: [fact('orders.revenue', 'greaterThanInclusive', 1000)] },
   frequent_viewer: { all: [windowFact('Product Viewed', 48 * HOUR, 3)] },
   shoe_browsers: { all: [windowFact('Product Viewed.props.category=shoes', 30 * DAY)] },
   big_cart: { all: [fact('cart.value', 'greaterThan', 200)] },
   gold_plan: { all: [fact('traits.plan', 'equal', 'gold')] },
-  vip: { any: [fact('rfm.segment', 'equal', 'champions'), fact('clv.value12m', 'greaterThan', 500), fact('traits.vip', 'equal', true)] },
+  vip: {
+    any: [
+      fact('rfm.segment', 'equal', 'champions'),
+      fact('clv.value12m', 'greaterThan', 500),
+      fact('traits.vip', 'equal', true),
+    ],
+  },
   refunders: { all: [fact('refunds.count', 'greaterThanInclusive', 2)] },
   one_timers: { all: [fact('orders.count', 'equal', 1), ageFact('firstAt', true, 30 * DAY)] },
   win_back: { all: [jreLapsed, jreEmailConsent, { not: windowFact('Order Completed', 30 * DAY) }] },
@@ -211,11 +265,24 @@ function dotPathResolver(): (value: object, path: string) => unknown {
 
 function rulesEngine(): Engine {
   const engine = new Engine(
-    Object.entries(RULES_ENGINE).map(([id, conditions]): RuleProperties => ({ name: id, conditions: conditions as TopLevelCondition, event: { type: id } })),
+    Object.entries(RULES_ENGINE).map(
+      ([id, conditions]): RuleProperties => ({
+        name: id,
+        conditions: conditions as TopLevelCondition,
+        event: { type: id },
+      }),
+    ),
     { allowUndefinedFacts: true, pathResolver: dotPathResolver() },
   );
-  engine.addOperator('present', (value: unknown, wanted: unknown) => (value !== undefined && value !== null && value !== '') === wanted);
-  engine.addOperator('anyEnabled', (devices: Profile['channels']['push'] | undefined, wanted: boolean) => (devices?.some((d) => d.enabled) ?? false) === wanted);
+  engine.addOperator(
+    'present',
+    (value: unknown, wanted: unknown) => (value !== undefined && value !== null && value !== '') === wanted,
+  );
+  engine.addOperator(
+    'anyEnabled',
+    (devices: Profile['channels']['push'] | undefined, wanted: boolean) =>
+      (devices?.some((d) => d.enabled) ?? false) === wanted,
+  );
   for (const [name, holds] of windowOperators) engine.addOperator(name, holds);
   for (const [name, holds] of ageOperators) engine.addOperator(name, holds);
   return engine;
@@ -270,14 +337,17 @@ export function syntheticProfiles(n: number, seed = 7): Profile[] {
     }
     if (random() < 0.6) {
       const viewed = history(40 * DAY);
-      p.events['Product Viewed'] = random() < 0.5 ? { ...viewed, props: { [`category=${pick(['shoes', 'bags'])}`]: history(40 * DAY) } } : viewed;
+      p.events['Product Viewed'] =
+        random() < 0.5 ? { ...viewed, props: { [`category=${pick(['shoes', 'bags'])}`]: history(40 * DAY) } } : viewed;
     }
     if (random() < 0.3) p.events['Product Added'] = history(3 * DAY);
     if (random() < 0.5) p.rfm = { r: 3, f: 3, m: 3, segment: pick(SEGMENTS) };
-    if (random() < 0.5) p.clv = { pAlive: random(), expectedPurchases30d: random(), value12m: random() * 1000, tier: 'low' };
+    if (random() < 0.5)
+      p.clv = { pAlive: random(), expectedPurchases30d: random(), value12m: random() * 1000, tier: 'low' };
     if (random() < 0.8) p.channels.email = `c${i}@example.com`;
     if (random() < 0.4) p.channels.phone = '+905551112233';
-    if (random() < 0.3) p.channels.push.push({ token: `t${i}`, platform: 'ios', enabled: random() < 0.8, at: iso(NOW) });
+    if (random() < 0.3)
+      p.channels.push.push({ token: `t${i}`, platform: 'ios', enabled: random() < 0.8, at: iso(NOW) });
     p.consent.email = consent();
     if (random() < 0.5) p.consent.sms = consent();
     if (random() < 0.3) p.consent.push = consent();
@@ -322,7 +392,11 @@ interface Race {
 }
 
 /** CPU milliseconds (all of the process's threads: a peer's garbage collections count) for `times` runs of a side. */
-async function cpuTime(side: Side, profiles: readonly Profile[], times: number): Promise<{ ms: number; members: number }> {
+async function cpuTime(
+  side: Side,
+  profiles: readonly Profile[],
+  times: number,
+): Promise<{ ms: number; members: number }> {
   const started = process.cpuUsage();
   let members = 0;
   for (let i = 0; i < times; i++) {
@@ -342,15 +416,23 @@ const TIMING_MS = 100;
  * shared, and a process waiting for a core spends wall time but no CPU time, while the
  * collections an allocating peer causes (on helper threads too) are counted against it.
  */
-async function race(profiles: readonly Profile[], rounds: number, ours: Side, peer: Side, rules: number): Promise<Race> {
-  const times = async (side: Side) => Math.max(1, Math.ceil(TIMING_MS / Math.max((await cpuTime(side, profiles, 1)).ms, 0.01)));
+async function race(
+  profiles: readonly Profile[],
+  rounds: number,
+  ours: Side,
+  peer: Side,
+  rules: number,
+): Promise<Race> {
+  const times = async (side: Side) =>
+    Math.max(1, Math.ceil(TIMING_MS / Math.max((await cpuTime(side, profiles, 1)).ms, 0.01)));
   const oursTimes = await times(ours);
   const peerTimes = await times(peer);
   let best = { ours: Infinity, peer: Infinity };
   for (let round = 0; round < rounds; round++) {
     const o = await cpuTime(ours, profiles, oursTimes);
     const p = await cpuTime(peer, profiles, peerTimes);
-    if (o.members !== p.members) throw new Error(`the two sides count ${o.members} and ${p.members} members on the same profiles`);
+    if (o.members !== p.members)
+      throw new Error(`the two sides count ${o.members} and ${p.members} members on the same profiles`);
     best = { ours: Math.min(best.ours, o.ms), peer: Math.min(best.peer, p.ms) };
   }
   const evaluations = profiles.length * rules;
@@ -358,7 +440,13 @@ async function race(profiles: readonly Profile[], rounds: number, ours: Side, pe
 }
 
 /** Per profile and rule, the peer's answer must be ours; returns how many answers were compared. */
-async function assertSameAnswers(name: string, ids: readonly string[], profiles: readonly Profile[], ours: readonly Hand[], peer: (p: Profile) => boolean[] | Promise<boolean[]>): Promise<number> {
+async function assertSameAnswers(
+  name: string,
+  ids: readonly string[],
+  profiles: readonly Profile[],
+  ours: readonly Hand[],
+  peer: (p: Profile) => boolean[] | Promise<boolean[]>,
+): Promise<number> {
   const wrong: string[] = [];
   for (const profile of profiles) {
     const theirs = await peer(profile);
@@ -367,11 +455,15 @@ async function assertSameAnswers(name: string, ids: readonly string[], profiles:
       if (theirs[r] !== expected) wrong.push(`${profile.id} ${id}: ${String(theirs[r])}, ours ${String(expected)}`);
     });
   }
-  if (wrong.length > 0) throw new Error(`${name} answer differently from the compiled rules on ${wrong.length} of ${profiles.length * ids.length}: ${wrong.slice(0, 5).join('; ')}`);
+  if (wrong.length > 0)
+    throw new Error(
+      `${name} answer differently from the compiled rules on ${wrong.length} of ${profiles.length * ids.length}: ${wrong.slice(0, 5).join('; ')}`,
+    );
   return profiles.length * ids.length;
 }
 
-export const TITLE = 'segment evaluation: 20 rules (targets: ≥ 0.5× hand-written, ≥ 20× json-logic-js, ≥ 500× json-rules-engine)';
+export const TITLE =
+  'segment evaluation: 20 rules (targets: ≥ 0.5× hand-written, ≥ 20× json-logic-js, ≥ 500× json-rules-engine)';
 
 export async function run(options: { profiles?: number } = {}): Promise<BenchRow[]> {
   const total = options.profiles ?? 100_000;
@@ -402,7 +494,9 @@ export async function run(options: { profiles?: number } = {}): Promise<BenchRow
   const logicProfiles = profiles.slice(0, Math.min(total, 10_000));
   const engineProfiles = profiles.slice(0, Math.min(total, 1_000));
   const agreed = {
-    hand: await assertSameAnswers('hand-written TypeScript rules', ids, profiles, ours, (p) => hand.map((test) => test(p, NOW))),
+    hand: await assertSameAnswers('hand-written TypeScript rules', ids, profiles, ours, (p) =>
+      hand.map((test) => test(p, NOW)),
+    ),
     logic: await assertSameAnswers('json-logic-js rules', ids, logicProfiles, ours, logic),
     engine: await assertSameAnswers('json-rules-engine rules', ids, engineProfiles, ours, async (p) => {
       const held = new Set((await engine.run({ profile: p, now: NOW })).events.map((event) => event.type));

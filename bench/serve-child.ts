@@ -28,7 +28,22 @@ export interface ServeChildOptions {
 }
 
 export function startServeChild(options: ServeChildOptions): Promise<ChildServer> {
-  const args = ['--import', 'tsx', 'cli/main.ts', 'serve', '--port', '0', '--data-dir', options.dataDir, '--engine', options.engine, '--write-key', options.writeKey, '--trace', options.tracePath];
+  const args = [
+    '--import',
+    'tsx',
+    'cli/main.ts',
+    'serve',
+    '--port',
+    '0',
+    '--data-dir',
+    options.dataDir,
+    '--engine',
+    options.engine,
+    '--write-key',
+    options.writeKey,
+    '--trace',
+    options.tracePath,
+  ];
   if (options.journeys === false) args.push('--no-journeys');
   return startChild(args, /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/);
 }

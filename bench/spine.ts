@@ -24,7 +24,11 @@ import type { BenchRow } from './bench-row.js';
 const WRITE_KEY = 'bench-key';
 const FLOOR_WCU: Record<string, number> = { 'Order Completed': 3 };
 
-export async function run(options: { engine: 'dynamodb-local' | 'dynalite'; customers?: number; days?: number }): Promise<BenchRow[]> {
+export async function run(options: {
+  engine: 'dynamodb-local' | 'dynalite';
+  customers?: number;
+  days?: number;
+}): Promise<BenchRow[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-'));
   const start = new Date('2026-11-02T00:00:00Z');
   const clock = new VirtualClock(start);
@@ -37,7 +41,12 @@ export async function run(options: { engine: 'dynamodb-local' | 'dynalite'; cust
       writeKeys: [WRITE_KEY],
       onOutcome: (outcome) => capacity.record(outcome.eventName ?? outcome.kind, outcome.capacityUnits),
     });
-    const shop = new SyntheticShop({ customers: options.customers ?? 2000, days: options.days ?? 2, seed: 11, liveStart: start });
+    const shop = new SyntheticShop({
+      customers: options.customers ?? 2000,
+      days: options.days ?? 2,
+      seed: 11,
+      liveStart: start,
+    });
     const posts = [...shop.traffic()];
     const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 
@@ -45,15 +54,28 @@ export async function run(options: { engine: 'dynamodb-local' | 'dynalite'; cust
     let events = 0;
     for (const post of posts) {
       clock.set(post.at);
-      await ingest(apiGatewayEvent({ method: 'POST', path: post.path, headers: { authorization }, body: JSON.stringify(post.body), at: post.at }), localLambdaContext('ingest'));
+      await ingest(
+        apiGatewayEvent({
+          method: 'POST',
+          path: post.path,
+          headers: { authorization },
+          body: JSON.stringify(post.body),
+          at: post.at,
+        }),
+        localLambdaContext('ingest'),
+      );
       events += Array.isArray(post.body.batch) ? post.body.batch.length : 1;
-      if (runtime.eventsQueue.depth >= 500) await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
+      if (runtime.eventsQueue.depth >= 500)
+        await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
     }
     await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
     const ours = events / ((performance.now() - began) / 1000);
 
     // Peer: the same number of profile-sized read + conditional write pairs, same concurrency.
-    const profile = JSON.parse(JSON.stringify((await runtime.profiles.getProfile('cust-000001')) ?? {})) as Record<string, unknown>;
+    const profile = JSON.parse(JSON.stringify((await runtime.profiles.getProfile('cust-000001')) ?? {})) as Record<
+      string,
+      unknown
+    >;
     const pairs = Math.min(events, 5000);
     const peerBegan = performance.now();
     let next = 0;
@@ -68,11 +90,25 @@ export async function run(options: { engine: 'dynamodb-local' | 'dynalite'; cust
     const peer = pairs / ((performance.now() - peerBegan) / 1000);
 
     const rows: BenchRow[] = [
-      { name: `ingest→profile events/s (${options.engine})`, value: ours, unit: 'events/s', peerName: 'bare Get+conditional Update pairs/s', peer, ratio: ours / peer },
+      {
+        name: `ingest→profile events/s (${options.engine})`,
+        value: ours,
+        unit: 'events/s',
+        peerName: 'bare Get+conditional Update pairs/s',
+        peer,
+        ratio: ours / peer,
+      },
     ];
     for (const [name, figure] of Object.entries(capacity.summary())) {
       const floor = FLOOR_WCU[name] ?? 1;
-      rows.push({ name: `WCU per ${name} (mean, p99 ${figure.p99})`, value: figure.mean, unit: 'WCU', peerName: 'floor', peer: floor, ratio: figure.mean / floor });
+      rows.push({
+        name: `WCU per ${name} (mean, p99 ${figure.p99})`,
+        value: figure.mean,
+        unit: 'WCU',
+        peerName: 'floor',
+        peer: floor,
+        ratio: figure.mean / floor,
+      });
     }
     return rows;
   } finally {

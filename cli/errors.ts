@@ -3,7 +3,10 @@ import { CampaignConfigError } from '../shared/config/campaign-settings.js';
 /** Errors the CLI prints as one readable message (no stack): bad input, bad config, missing data. */
 export class UserError extends Error {
   override readonly name = 'UserError';
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

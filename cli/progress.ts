@@ -12,7 +12,11 @@ export interface Progress {
 export function progressBar(label: string): Progress {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   const bar = new SingleBar(
-    { format: `${label.padEnd(10)} {bar} {percentage}% | {value}/{total} | {duration_formatted}`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${label.padEnd(10)} {bar} {percentage}% | {value}/{total} | {duration_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   let started = false;

@@ -7,7 +7,9 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
     cells
       .map((row) =>
         row
-          .map((cell, column) => (numeric[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+          .map((cell, column) =>
+            numeric[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+          )
           .join('  ')
           .trimEnd(),
       )

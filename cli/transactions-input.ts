@@ -4,7 +4,12 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { dayOfDate } from '../shared/analytics/calendar-day.js';
-import { readTransactionsCsv, TransactionsFileError, type ParseOptions, type Transaction } from '../shared/analytics/transactions-csv.js';
+import {
+  readTransactionsCsv,
+  TransactionsFileError,
+  type ParseOptions,
+  type Transaction,
+} from '../shared/analytics/transactions-csv.js';
 import { UserError } from './errors.js';
 
 const ROW_ERRORS_SHOWN = 10;

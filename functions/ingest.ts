@@ -47,7 +47,10 @@ function json(statusCode: number, body: object): APIGatewayProxyStructuredResult
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 
 /** Lambda entry point: deps are built once per cold start from the environment. */
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> => {
   coldStartHandler ??= buildHandler(awsIngestDeps(process.env));
   return coldStartHandler(event, context);
 };

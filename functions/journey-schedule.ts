@@ -13,15 +13,27 @@ import { scanProfiles } from '../shared/aws/dynamo-profile-scan.js';
 import { awsJourneyScheduleDeps, type JourneyScheduleDeps } from '../shared/aws/journey-schedule-deps.js';
 import { schedulePass, type SchedulePassResult } from '../shared/journeys/schedule-pass.js';
 
-const sliceSchema = z.object({ segment: z.number().int().nonnegative(), totalSegments: z.number().int().positive() }).partial();
+const sliceSchema = z
+  .object({ segment: z.number().int().nonnegative(), totalSegments: z.number().int().positive() })
+  .partial();
 
 export function buildHandler(deps: JourneyScheduleDeps & { logger?: Logger }) {
   const logger = deps.logger ?? new Logger({ serviceName: 'journey-schedule' });
   return middy(async (event: unknown): Promise<SchedulePassResult> => {
     const slice = sliceSchema.safeParse(event ?? {});
     const { segment, totalSegments } = slice.success ? slice.data : {};
-    const scan = scanProfiles(deps.doc, deps.tableName, segment !== undefined && totalSegments !== undefined ? { segment, totalSegments } : undefined);
-    const result = await schedulePass({ journeys: deps.journeys, profiles: scan.profiles, queue: deps.queue, clock: deps.clock, defaultTimezone: deps.defaultTimezone });
+    const scan = scanProfiles(
+      deps.doc,
+      deps.tableName,
+      segment !== undefined && totalSegments !== undefined ? { segment, totalSegments } : undefined,
+    );
+    const result = await schedulePass({
+      journeys: deps.journeys,
+      profiles: scan.profiles,
+      queue: deps.queue,
+      clock: deps.clock,
+      defaultTimezone: deps.defaultTimezone,
+    });
     logger.info('schedule pass done', { ...result, invalidProfiles: scan.invalid(), segment, totalSegments });
     return result;
   }).use(injectLambdaContext(logger));

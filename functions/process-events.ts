@@ -9,7 +9,11 @@ import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambd
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { customerMessageSchema } from '../shared/events/messages.js';
 import { parseJsonBody } from '../shared/events/parse-json-body.js';
-import { processCustomerMessage, type ProcessDeps, type ProcessOutcome } from '../shared/profiles/process-customer-message.js';
+import {
+  processCustomerMessage,
+  type ProcessDeps,
+  type ProcessOutcome,
+} from '../shared/profiles/process-customer-message.js';
 import { awsProcessDeps } from '../shared/aws/process-deps.js';
 import { BatchProfileCache } from '../shared/profiles/batch-profile-cache.js';
 
@@ -35,7 +39,12 @@ export function buildHandler(deps: ProcessEventsDeps) {
     deps.onOutcome?.({
       ...outcome,
       kind: message.kind,
-      ...(message.kind === 'event' ? { eventName: message.event.type === 'track' ? (message.event.event ?? 'track') : message.event.type, eventMessageId: message.event.messageId } : {}),
+      ...(message.kind === 'event'
+        ? {
+            eventName: message.event.type === 'track' ? (message.event.event ?? 'track') : message.event.type,
+            eventMessageId: message.event.messageId,
+          }
+        : {}),
     });
   };
 
@@ -62,17 +71,21 @@ export function buildHandler(deps: ProcessEventsDeps) {
     const processor = new SqsFifoPartialProcessorAsync();
     // One cache per invocation: a customer's messages come together (see BatchProfileCache).
     const batchDeps: ProcessDeps = { ...deps, profiles: new BatchProfileCache(deps.profiles) };
-    const response = await processPartialResponse(event, (record: SQSRecord) => logFailure(record, () => handleRecord(batchDeps, record)), processor, {
-      context,
-      skipGroupOnError: true,
-    });
+    const response = await processPartialResponse(
+      event,
+      (record: SQSRecord) => logFailure(record, () => handleRecord(batchDeps, record)),
+      processor,
+      {
+        context,
+        skipGroupOnError: true,
+      },
+    );
     if (response.batchItemFailures.length > 0) {
       logger.warn('messages will be retried', { failed: response.batchItemFailures.length, of: event.Records.length });
     }
     return response;
   });
 }
-
 
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 

@@ -17,9 +17,17 @@ export function buildHandler(deps: Pick<RefreshDeps, 'artifacts'> & { logger?: L
     const input = parseStepInput('fit', fitInputSchema, event);
     const result = await fitRefresh(deps.artifacts, input);
     if (result.clv.status === 'not_enough_data') {
-      logger.warn('CLV skipped: not enough data (RFM and recommendations are still scored)', { runId: input.runId, reason: result.clv.reason });
+      logger.warn('CLV skipped: not enough data (RFM and recommendations are still scored)', {
+        runId: input.runId,
+        reason: result.clv.reason,
+      });
     }
-    logger.info('refresh fitted', { runId: input.runId, customers: result.customers, clv: result.clv.status, products: result.products });
+    logger.info('refresh fitted', {
+      runId: input.runId,
+      customers: result.customers,
+      clv: result.clv.status,
+      products: result.products,
+    });
     return result;
   }).use(injectLambdaContext(logger));
 }

@@ -15,7 +15,11 @@ export function buildHandler(deps: Pick<RefreshDeps, 'clock' | 'itemCount'> & { 
   const logger = deps.logger ?? new Logger({ serviceName: 'refresh-plan' });
   return middy(async (event: unknown, _context: Context): Promise<RefreshPlan> => {
     const input = parseStepInput('plan', planInputSchema, event);
-    const plan = planRefresh({ now: deps.clock.now(), itemCount: await deps.itemCount(), ...(input.asOf ? { asOf: input.asOf } : {}) });
+    const plan = planRefresh({
+      now: deps.clock.now(),
+      itemCount: await deps.itemCount(),
+      ...(input.asOf ? { asOf: input.asOf } : {}),
+    });
     logger.info('refresh planned', { runId: plan.runId, asOf: plan.asOf, segments: plan.totalSegments });
     return plan;
   }).use(injectLambdaContext(logger));

@@ -40,7 +40,13 @@ export function buildHandler(deps: SendHandlerDeps) {
     const result = await decideSend(deps, request);
     deps.onResult?.(request, result);
     // Ids only: never an address or a rendered message in the log.
-    const fields = { messageId: request.messageId, journeyId: request.journeyId, stepId: request.stepId, channel: result.channel, detail: result.detail };
+    const fields = {
+      messageId: request.messageId,
+      journeyId: request.journeyId,
+      stepId: request.stepId,
+      channel: result.channel,
+      detail: result.detail,
+    };
     if (result.kind === 'retry') {
       logger.warn('provider throttled; will retry', fields);
       throw new SendThrottledError(`message ${request.messageId}: ${result.detail}`);
@@ -53,7 +59,6 @@ export function buildHandler(deps: SendHandlerDeps) {
     return processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true });
   });
 }
-
 
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 

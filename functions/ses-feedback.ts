@@ -39,7 +39,6 @@ export function buildHandler(deps: FeedbackHandlerDeps) {
   });
 }
 
-
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 
 export const handler = async (event: SNSEvent, context: Context): Promise<void> => {

@@ -22,17 +22,28 @@ export function buildHandler(deps: UnsubscribeDeps & { logger?: Logger }) {
       const result = await handleUnsubscribe(deps, { method: event.requestContext.http.method, token });
       // Never the token in the log: it is a capability.
       logger.info('unsubscribe', { method: event.requestContext.http.method, statusCode: result.statusCode });
-      return { statusCode: result.statusCode, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: result.html };
+      return {
+        statusCode: result.statusCode,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+        body: result.html,
+      };
     } catch (error) {
       logger.error('unsubscribe failed', { error: error instanceof Error ? error.message : String(error) });
-      return { statusCode: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Something went wrong; please try the link again.' };
+      return {
+        statusCode: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: 'Something went wrong; please try the link again.',
+      };
     }
   });
 }
 
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> => {
   if (!coldStartHandler) {
     const tableName = requireEnv(process.env, 'TABLE_NAME');
     coldStartHandler = buildHandler({

@@ -34,12 +34,17 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
   // The same checks as `sadakat validate`, so a broken campaign never reaches a deployment.
   const { errors } = await validateCampaign(campaignDir);
   if (errors.length > 0) {
-    throw new InvalidCampaignError(`${errors.map(formatLocatedError).join('\n')}\n${errors.length} problem${errors.length === 1 ? '' : 's'} in ${campaignDir}; nothing was synthesized`);
+    throw new InvalidCampaignError(
+      `${errors.map(formatLocatedError).join('\n')}\n${errors.length} problem${errors.length === 1 ? '' : 's'} in ${campaignDir}; nothing was synthesized`,
+    );
   }
   const settings = await requireSettings(campaignDir);
 
   // Without account and region the stacks stay environment-agnostic (`cdk deploy` uses the profile's).
-  const env = context.account !== undefined || context.region !== undefined ? { account: context.account, region: context.region } : undefined;
+  const env =
+    context.account !== undefined || context.region !== undefined
+      ? { account: context.account, region: context.region }
+      : undefined;
   const prefix = `Sadakat-${context.stage}`;
   const data = new DataStack(app, `${prefix}-Data`, {
     ...(env ? { env } : {}),

@@ -80,7 +80,8 @@ export class DataStack extends Stack {
     stableId(artifacts, 'Artifacts');
     Validations.of(artifacts).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Only the refresh functions of this app read and write the bucket (through their roles); server access logs would add a second bucket with nothing to audit beyond CloudTrail.',
+      reason:
+        'Only the refresh functions of this app read and write the bucket (through their roles); server access logs would add a second bucket with nothing to audit beyond CloudTrail.',
     });
 
     // Stateful on purpose: storefronts embed the key, so a replaced secret would break every shop.
@@ -94,7 +95,8 @@ export class DataStack extends Stack {
     stableId(writeKeys, 'WriteKeys');
     Validations.of(writeKeys).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Write keys are public client identifiers embedded in storefront code (Segment protocol); rotation is a coordinated change (add a key, redeploy storefronts, remove the old one) described in docs/deploy.md, not a Lambda rotation.',
+      reason:
+        'Write keys are public client identifiers embedded in storefront code (Segment protocol); rotation is a coordinated change (add a key, redeploy storefronts, remove the old one) described in docs/deploy.md, not a Lambda rotation.',
     });
 
     // Stateful too: tokens never expire (opt-out must keep working), so their keys must outlive any deploy.
@@ -106,10 +108,12 @@ export class DataStack extends Stack {
     stableId(unsubscribeKeys, 'UnsubscribeKeys');
     Validations.of(unsubscribeKeys).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Unsubscribe links never expire, so keys are added, never replaced: a new key becomes current and old ones stay to verify old links (docs/deploy.md); automatic rotation would break them.',
+      reason:
+        'Unsubscribe links never expire, so keys are added, never replaced: a new key becomes current and old ones stay to verify old links (docs/deploy.md); automatic rotation would break them.',
     });
 
-    const exported = (value: string, name: string): string => this.exportValue(value, { name: `${this.stackName}:${name}` });
+    const exported = (value: string, name: string): string =>
+      this.exportValue(value, { name: `${this.stackName}:${name}` });
     this.references = {
       tableArn: exported(table.tableArn, 'TableArn'),
       keyArn: exported(key.keyArn, 'DataKeyArn'),

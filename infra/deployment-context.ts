@@ -7,7 +7,13 @@ import { z } from 'zod';
 
 /** `-c key=a,b` arrives as a string, cdk.json may hold a real list; both mean the same. */
 const stringList = z.preprocess(
-  (value) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item.length > 0) : value),
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0)
+      : value,
   z.array(z.string()),
 );
 
@@ -18,17 +24,36 @@ export const deploymentContextSchema = z.object({
   /** Names the stacks (`Sadakat-<stage>-Data`), so several stages can share an account. */
   stage: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,19}$/, 'expected lower-case letters, digits and dashes, starting with a letter (at most 20)')
+    .regex(
+      /^[a-z][a-z0-9-]{0,19}$/,
+      'expected lower-case letters, digits and dashes, starting with a letter (at most 20)',
+    )
     .default('dev'),
-  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-central-1').optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-central-1')
+    .optional(),
   /** The verified SES identity mail is sent from (the send pipeline's permission scope). */
   sesIdentityArn: arn('ses').optional(),
   /** The domain whose DKIM records docs/deploy.md asks you to publish. */
-  sesDomain: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/i, 'expected a domain name such as shop.example.com').optional(),
+  sesDomain: z
+    .string()
+    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/i, 'expected a domain name such as shop.example.com')
+    .optional(),
   /** At most one iOS (APNS or APNS_SANDBOX) and one Android (GCM, i.e. FCM) application. */
   pushPlatformApplicationArns: stringList
-    .pipe(z.array(arn('sns').regex(/:app\/(APNS|APNS_SANDBOX|GCM)\//, 'expected an APNS, APNS_SANDBOX or GCM platform application')))
+    .pipe(
+      z.array(
+        arn('sns').regex(
+          /:app\/(APNS|APNS_SANDBOX|GCM)\//,
+          'expected an APNS, APNS_SANDBOX or GCM platform application',
+        ),
+      ),
+    )
     .default([]),
   /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
   alarmEmail: z.email('expected an email address').optional(),

@@ -54,7 +54,10 @@ export class PipelineStack extends Stack {
     // grant naming that index.
     const key = Key.fromKeyArn(this, 'DataKey', props.data.keyArn);
     const table = Table.fromTableAttributes(this, 'Table', { tableArn: props.data.tableArn, encryptionKey: key });
-    const artifacts = Bucket.fromBucketAttributes(this, 'Artifacts', { bucketArn: props.data.artifactsArn, encryptionKey: key });
+    const artifacts = Bucket.fromBucketAttributes(this, 'Artifacts', {
+      bucketArn: props.data.artifactsArn,
+      encryptionKey: key,
+    });
     const writeKeys = Secret.fromSecretCompleteArn(this, 'WriteKeys', props.data.writeKeysArn);
 
     this.alerts = new OperatorAlerts(this, 'Alerts', props.alarmEmail === undefined ? {} : { email: props.alarmEmail });
@@ -80,7 +83,13 @@ export class PipelineStack extends Stack {
     this.sends.queue.grantSendMessages(this.events.processor.function);
     this.events.processor.function.addEnvironment('SENDS_QUEUE_URL', this.sends.queue.queueUrl);
 
-    this.refresh = new NightlyRefresh(this, 'Refresh', { table, artifacts, eventsQueue, alerts, timeZone: props.timeZone });
+    this.refresh = new NightlyRefresh(this, 'Refresh', {
+      table,
+      artifacts,
+      eventsQueue,
+      alerts,
+      timeZone: props.timeZone,
+    });
 
     // Scheduled tasks find due work through an index and hand it to the customer's FIFO group
     // (or settle it), so process-events stays the one writer of customer state.
@@ -138,7 +147,13 @@ export class PipelineStack extends Stack {
     this.adminForget = new AdminForgetApi(this, 'AdminForget', { table, alerts });
 
     // What docs/deploy.md tells storefront developers and operators to look up.
-    new CfnOutput(this, 'IngestUrl', { value: this.ingest.api.apiEndpoint, description: 'Segment apiHost: POST <IngestUrl>/v1/batch' });
-    new CfnOutput(this, 'AlarmTopicArn', { value: alerts.topic.topicArn, description: 'Operator alarms; subscribe more endpoints here' });
+    new CfnOutput(this, 'IngestUrl', {
+      value: this.ingest.api.apiEndpoint,
+      description: 'Segment apiHost: POST <IngestUrl>/v1/batch',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alerts.topic.topicArn,
+      description: 'Operator alarms; subscribe more endpoints here',
+    });
   }
 }

@@ -14,7 +14,10 @@ export interface WriteReceipt {
 /** Raised by a conditional profile write that lost the optimistic-concurrency race. */
 export class VersionConflictError extends Error {
   override readonly name = 'VersionConflictError';
-  constructor(readonly customerId: string, readonly expectedVersion: number | undefined) {
+  constructor(
+    readonly customerId: string,
+    readonly expectedVersion: number | undefined,
+  ) {
     super(`profile ${customerId} changed since version ${expectedVersion ?? 'none'} was read`);
   }
 }
@@ -28,7 +31,10 @@ export interface ProfileStore {
    * the stored version still being `expectedVersion` (or on no profile existing when undefined).
    * Throws VersionConflictError when the condition fails. Returns the profile as written.
    */
-  putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }>;
+  putProfile(
+    profile: Profile,
+    expectedVersion: number | undefined,
+  ): Promise<{ profile: Profile; receipt: WriteReceipt }>;
 }
 
 export interface OrderLine {

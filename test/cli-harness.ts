@@ -11,7 +11,10 @@ export interface CliRun {
   error?: unknown;
 }
 
-export async function runCli(register: readonly ((program: Command) => void)[], args: readonly string[]): Promise<CliRun> {
+export async function runCli(
+  register: readonly ((program: Command) => void)[],
+  args: readonly string[],
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {

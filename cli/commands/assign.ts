@@ -17,17 +17,19 @@ export function registerAssign(program: Command): void {
     .option('--weights <list>', 'relative variant weights, comma-separated', weightList, [50, 50])
     .option('--coverage <share>', 'share of ids in the experiment, 0…1', share, 1)
     .requiredOption('--ids <file>', 'text file with one customer id per line')
-    .action(async (options: { experiment: string; seed?: string; weights: number[]; coverage: number; ids: string }) => {
-      const ids = await readIds(options.ids);
-      const assign = variantAssigner({
-        key: options.experiment,
-        weights: options.weights,
-        coverage: options.coverage,
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      });
-      const lines = ids.map((id) => `${id},${assign(id)}`);
-      process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
-    });
+    .action(
+      async (options: { experiment: string; seed?: string; weights: number[]; coverage: number; ids: string }) => {
+        const ids = await readIds(options.ids);
+        const assign = variantAssigner({
+          key: options.experiment,
+          weights: options.weights,
+          coverage: options.coverage,
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        });
+        const lines = ids.map((id) => `${id},${assign(id)}`);
+        process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+      },
+    );
 }
 
 async function readIds(file: string): Promise<string[]> {
@@ -45,7 +47,11 @@ async function readIds(file: string): Promise<string[]> {
 
 function weightList(value: string): number[] {
   const weights = value.split(',').map((part) => Number(part.trim()));
-  if (weights.length === 0 || weights.some((weight) => !Number.isFinite(weight) || weight < 0) || weights.every((weight) => weight === 0)) {
+  if (
+    weights.length === 0 ||
+    weights.some((weight) => !Number.isFinite(weight) || weight < 0) ||
+    weights.every((weight) => weight === 0)
+  ) {
     throw new InvalidArgumentError('expected numbers ≥ 0 separated by commas, at least one above 0 (e.g. 50,50)');
   }
   return weights;
@@ -53,6 +59,7 @@ function weightList(value: string): number[] {
 
 function share(value: string): number {
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('expected a number between 0 and 1');
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1)
+    throw new InvalidArgumentError('expected a number between 0 and 1');
   return parsed;
 }

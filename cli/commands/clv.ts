@@ -27,11 +27,17 @@ type Fitted = Extract<ClvModel, { status: 'fitted' }>;
 export function registerClv(program: Command): void {
   const clv = program.command('clv').description('customer lifetime value: BG/NBD purchases × Gamma-Gamma order value');
   withCommonOptions(clv.command('fit').description('fit the models and print their parameters'))
-    .option('--holdout-end <date>', 'YYYY-MM-DD: compare predicted and actual repeat purchases after the calibration end up to this date', calendarDate)
+    .option(
+      '--holdout-end <date>',
+      'YYYY-MM-DD: compare predicted and actual repeat purchases after the calibration end up to this date',
+      calendarDate,
+    )
     .option('--format <format>', 'table or json', outputFormat<'table' | 'json'>('table', 'json'), 'table')
     .action(async (options: CommonOptions & { holdoutEnd?: number; format: 'table' | 'json' }) => {
       if (options.holdoutEnd !== undefined && options.holdoutEnd <= options.calibrationEnd) {
-        throw new UserError(`--holdout-end ${formatDay(options.holdoutEnd)} must be after --calibration-end ${formatDay(options.calibrationEnd)}`);
+        throw new UserError(
+          `--holdout-end ${formatDay(options.holdoutEnd)} must be after --calibration-end ${formatDay(options.calibrationEnd)}`,
+        );
       }
       const summaries = await summarize(options, options.holdoutEnd);
       const model = fitClvModel(summaries);
@@ -40,37 +46,48 @@ export function registerClv(program: Command): void {
         return;
       }
       const holdout = options.holdoutEnd === undefined ? undefined : holdoutCheck(model.bgnbd.params, summaries);
-      process.stdout.write(options.format === 'json' ? fitJson(model, summaries, holdout) : fitTable(model, summaries, holdout));
+      process.stdout.write(
+        options.format === 'json' ? fitJson(model, summaries, holdout) : fitTable(model, summaries, holdout),
+      );
     });
-  withCommonOptions(clv.command('predict').description('per customer: P(alive), expected purchases, expected order value, CLV'))
+  withCommonOptions(
+    clv.command('predict').description('per customer: P(alive), expected purchases, expected order value, CLV'),
+  )
     .requiredOption('--weeks <n>', 'horizon for the expected purchases, in weeks', positiveInteger)
     .option('--months <n>', 'CLV horizon in months (lifetimes: 12)', positiveInteger, 12)
     .option('--discount <rate>', 'monthly discount rate for CLV, e.g. 0.01', discountRate, 0.01)
     .option('--format <format>', 'csv or json', outputFormat<'csv' | 'json'>('csv', 'json'), 'csv')
-    .action(async (options: CommonOptions & { weeks: number; months: number; discount: number; format: 'csv' | 'json' }) => {
-      const summaries = await summarize(options, undefined);
-      const model = fitClvModel(summaries);
-      if (model.status === 'not_enough_data') {
-        if (options.format === 'json') {
-          process.stdout.write(notEnoughData(model.reason, 'json'));
-          return;
+    .action(
+      async (options: CommonOptions & { weeks: number; months: number; discount: number; format: 'csv' | 'json' }) => {
+        const summaries = await summarize(options, undefined);
+        const model = fitClvModel(summaries);
+        if (model.status === 'not_enough_data') {
+          if (options.format === 'json') {
+            process.stdout.write(notEnoughData(model.reason, 'json'));
+            return;
+          }
+          throw new UserError(`not enough data to predict: ${model.reason}`);
         }
-        throw new UserError(`not enough data to predict: ${model.reason}`);
-      }
-      process.stdout.write(predict(model, summaries, options));
-    });
+        process.stdout.write(predict(model, summaries, options));
+      },
+    );
 }
 
 function withCommonOptions(command: Command): Command {
   return command
     .requiredOption('--transactions <file>', 'transactions CSV (customer_id,timestamp,amount[,order_id])')
-    .requiredOption('--calibration-end <date>', 'YYYY-MM-DD, last day of the calibration period (inclusive)', calendarDate)
+    .requiredOption(
+      '--calibration-end <date>',
+      'YYYY-MM-DD, last day of the calibration period (inclusive)',
+      calendarDate,
+    )
     .option('--period <unit>', 'time unit of the model: week or day', outputFormat<Period>('week', 'day'), 'week');
 }
 
 function discountRate(value: string): number {
   const rate = Number(value);
-  if (!/^\d*\.?\d+$/.test(value) || !(rate >= 0 && rate < 1)) throw new InvalidArgumentError('expected a rate ≥ 0 and < 1, e.g. 0.01');
+  if (!/^\d*\.?\d+$/.test(value) || !(rate >= 0 && rate < 1))
+    throw new InvalidArgumentError('expected a rate ≥ 0 and < 1, e.g. 0.01');
   return rate;
 }
 
@@ -88,7 +105,9 @@ async function summarize(options: CommonOptions, holdoutEnd: number | undefined)
 }
 
 function notEnoughData(reason: string, format: 'table' | 'json' | 'csv'): string {
-  return format === 'json' ? `${JSON.stringify({ status: 'not_enough_data', reason })}\n` : `not enough data: ${reason}\n`;
+  return format === 'json'
+    ? `${JSON.stringify({ status: 'not_enough_data', reason })}\n`
+    : `not enough data: ${reason}\n`;
 }
 
 function fitJson(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutCheck | undefined): string {
@@ -119,8 +138,16 @@ function fitTable(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutC
     formatTable(
       ['model', 'parameters', 'log-likelihood'],
       [
-        ['BG/NBD', `r=${r.toFixed(4)} alpha=${alpha.toFixed(4)} a=${a.toFixed(4)} b=${b.toFixed(4)}`, round(model.bgnbd.logLik, 2)],
-        ['Gamma-Gamma', `p=${p.toFixed(4)} q=${q.toFixed(4)} gamma=${gamma.toFixed(4)}`, round(model.gammaGamma.logLik, 2)],
+        [
+          'BG/NBD',
+          `r=${r.toFixed(4)} alpha=${alpha.toFixed(4)} a=${a.toFixed(4)} b=${b.toFixed(4)}`,
+          round(model.bgnbd.logLik, 2),
+        ],
+        [
+          'Gamma-Gamma',
+          `p=${p.toFixed(4)} q=${q.toFixed(4)} gamma=${gamma.toFixed(4)}`,
+          round(model.gammaGamma.logLik, 2),
+        ],
       ],
     ),
   ];
@@ -144,7 +171,11 @@ function fitTable(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutC
   return lines.join('\n');
 }
 
-function predict(model: Fitted, summaries: CustomerSummaries, options: { weeks: number; months: number; discount: number; format: 'csv' | 'json' }): string {
+function predict(
+  model: Fitted,
+  summaries: CustomerSummaries,
+  options: { weeks: number; months: number; discount: number; format: 'csv' | 'json' },
+): string {
   const bg = model.bgnbd.params;
   const gg = model.gammaGamma.params;
   const horizon = summaries.period === 'week' ? options.weeks : options.weeks * 7;
@@ -158,7 +189,11 @@ function predict(model: Fitted, summaries: CustomerSummaries, options: { weeks: 
       pAlive: probabilityAlive(bg, customer.x, customer.tx, customer.T),
       expectedPurchases: expectedPurchases(bg, horizon, customer.x, customer.tx, customer.T),
       expectedAverageValue: conditionalExpectedAverageValue(gg, customer.x, customer.monetary),
-      clv: customerLifetimeValue(bg, gg, customer, { months: options.months, discountRate: options.discount, period: summaries.period }),
+      clv: customerLifetimeValue(bg, gg, customer, {
+        months: options.months,
+        discountRate: options.discount,
+        period: summaries.period,
+      }),
     }));
   if (options.format === 'json') {
     return `${JSON.stringify({ status: 'fitted', weeks: options.weeks, months: options.months, discount: options.discount, customers: rows })}\n`;

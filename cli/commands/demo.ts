@@ -12,54 +12,83 @@ import type { PhaseTimings } from '../../shared/local/demo/phase-timer.js';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run the pipeline on the embedded runtime: 18 months of history, then a live week of traffic with journeys, sends and SES feedback, then the A/B report')
+    .description(
+      'run the pipeline on the embedded runtime: 18 months of history, then a live week of traffic with journeys, sends and SES feedback, then the A/B report',
+    )
     .option('--customers <n>', 'synthetic customers', positiveInteger, 5000)
     .option('--days <n>', 'days of live traffic', positiveInteger, 7)
     .option('--seed <n>', 'random seed (same seed, same summary)', nonNegativeInteger, 1)
     .option('--data-dir <dir>', 'data folder (cleared first)', DEFAULT_DATA_DIR)
     // dynalite by default: the demo writes ~100k items, and DynamoDB Local's SQLite store commits
     // each write to disk (≈ 80 writes/s measured here), 5× slower (docs/decisions.md).
-    .option('--engine <engine>', 'dynalite | dynamodb-local | auto (auto: DynamoDB Local when Java ≥ 17)', engineChoice, 'dynalite')
+    .option(
+      '--engine <engine>',
+      'dynalite | dynamodb-local | auto (auto: DynamoDB Local when Java ≥ 17)',
+      engineChoice,
+      'dynalite',
+    )
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
     .option('--timings', 'print the wall time of each phase (on stderr)')
-    .action(async (options: { customers: number; days: number; seed: number; dataDir: string; engine: EngineChoice; campaign: string; format: 'table' | 'json'; timings?: boolean }) => {
-      // Loaded on use: the runtime pulls in the AWS SDK and the engines, which `validate` never needs.
-      const { runDemo } = await import('../../shared/local/demo/run-demo.js');
-      const started = performance.now();
-      const bars: Record<string, Progress> = {};
-      let timings: PhaseTimings = {};
-      const summary = await runDemo({
-        customers: options.customers,
-        days: options.days,
-        seed: options.seed,
-        dataDir: options.dataDir,
-        engine: options.engine,
-        campaignDir: options.campaign,
-        onProgress: (phase, done, total) => {
-          for (const [name, bar] of Object.entries(bars)) if (name !== phase) bar.stop();
-          (bars[phase] ??= progressBar({ history: 'history', refresh: 'refresh', traffic: 'live week' }[phase])).update(done, total);
-        },
-        onTimings: (measured) => {
-          timings = measured;
-        },
-      });
-      for (const bar of Object.values(bars)) bar.stop();
-      const seconds = (performance.now() - started) / 1000;
-      if (options.format === 'json') {
-        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-        process.stderr.write(`demo finished in ${seconds.toFixed(1)} s\n`);
-      } else {
-        process.stdout.write(formatSummary(summary, seconds, options.dataDir));
-      }
-      if (options.timings) process.stderr.write(formatTimings(timings, seconds));
-    });
+    .action(
+      async (options: {
+        customers: number;
+        days: number;
+        seed: number;
+        dataDir: string;
+        engine: EngineChoice;
+        campaign: string;
+        format: 'table' | 'json';
+        timings?: boolean;
+      }) => {
+        // Loaded on use: the runtime pulls in the AWS SDK and the engines, which `validate` never needs.
+        const { runDemo } = await import('../../shared/local/demo/run-demo.js');
+        const started = performance.now();
+        const bars: Record<string, Progress> = {};
+        let timings: PhaseTimings = {};
+        const summary = await runDemo({
+          customers: options.customers,
+          days: options.days,
+          seed: options.seed,
+          dataDir: options.dataDir,
+          engine: options.engine,
+          campaignDir: options.campaign,
+          onProgress: (phase, done, total) => {
+            for (const [name, bar] of Object.entries(bars)) if (name !== phase) bar.stop();
+            (bars[phase] ??= progressBar(
+              { history: 'history', refresh: 'refresh', traffic: 'live week' }[phase],
+            )).update(done, total);
+          },
+          onTimings: (measured) => {
+            timings = measured;
+          },
+        });
+        for (const bar of Object.values(bars)) bar.stop();
+        const seconds = (performance.now() - started) / 1000;
+        if (options.format === 'json') {
+          process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+          process.stderr.write(`demo finished in ${seconds.toFixed(1)} s\n`);
+        } else {
+          process.stdout.write(formatSummary(summary, seconds, options.dataDir));
+        }
+        if (options.timings) process.stderr.write(formatTimings(timings, seconds));
+      },
+    );
 }
 
 function formatTimings(timings: PhaseTimings, seconds: number): string {
   const measured = Object.values(timings).reduce((sum, ms) => sum + ms, 0) / 1000;
-  const rows = Object.entries(timings).map(([phase, ms]) => `  ${phase.padEnd(16)} ${(ms / 1000).toFixed(1).padStart(7)} s`);
-  return ['wall time per phase', ...rows, `  ${'other'.padEnd(16)} ${Math.max(0, seconds - measured).toFixed(1).padStart(7)} s`, ''].join('\n');
+  const rows = Object.entries(timings).map(
+    ([phase, ms]) => `  ${phase.padEnd(16)} ${(ms / 1000).toFixed(1).padStart(7)} s`,
+  );
+  return [
+    'wall time per phase',
+    ...rows,
+    `  ${'other'.padEnd(16)} ${Math.max(0, seconds - measured)
+      .toFixed(1)
+      .padStart(7)} s`,
+    '',
+  ].join('\n');
 }
 
 function formatClv(clv: DemoSummary['refresh']['clv']): string {
@@ -83,16 +112,35 @@ function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): 
     `customers        ${summary.customers.known} known, ${summary.customers.anonymous} anonymous visitors, ${summary.customers.merged} anonymous profiles merged at login`,
     `history          ${summary.history.orders} orders of ${summary.history.customers} customers imported (${summary.history.capacityUnits} WCU)`,
     `refresh          as of ${summary.refresh.asOf}: ${summary.refresh.scored} customers scored, ${summary.refresh.recommendations} with recommendations; CLV ${formatClv(summary.refresh.clv)}`,
-    `                 RFM ${Object.entries(summary.refresh.rfmSegments ?? {}).map(([segment, count]) => `${segment} ${count}`).join(' · ')}`,
+    `                 RFM ${Object.entries(summary.refresh.rfmSegments ?? {})
+      .map(([segment, count]) => `${segment} ${count}`)
+      .join(' · ')}`,
     `events           ${summary.events.posted} posted, ${summary.events.accepted} accepted, ${summary.events.rejected} rejected, ${summary.events.duplicates} duplicates changed nothing`,
-    ...Object.entries(summary.events.rejectedByReason).map(([reason, count]) => `                   rejected ${count}× — ${reason}`),
+    ...Object.entries(summary.events.rejectedByReason).map(
+      ([reason, count]) => `                   rejected ${count}× — ${reason}`,
+    ),
     `profiles         ${summary.profilesWritten} profile writes, ${summary.identityMerges} identity merges`,
-    `segments         ${Object.entries(summary.segments).map(([id, size]) => `${id} ${size.members}`).join(' · ')}`,
+    `segments         ${Object.entries(summary.segments)
+      .map(([id, size]) => `${id} ${size.members}`)
+      .join(' · ')}`,
     `                 ${summary.expiry.passes} expiry passes on the virtual clock enqueued ${summary.expiry.rechecks} rechecks`,
     `queue            ${summary.queue.deliveries} deliveries, ${summary.queue.retried} retried, ${summary.queue.deadLettered} dead-lettered`,
-    `journeys         ${Object.entries(summary.journeys).map(([id, j]) => `${id} ${j.entered} entered (${j.completed} completed, ${j.exited} exited, ${j.holdout} holdout, ${j.queuedSends} sends queued)`).join('\n                 ')}`,
-    `sends            email ${summary.sends.email} · sms ${summary.sends.sms} · push ${summary.sends.push} sent; refused: ${Object.entries(summary.refusals).map(([reason, count]) => `${reason} ${count}`).join(' · ') || 'none'}`,
-    `SES feedback     ${Object.entries(summary.feedback).map(([kind, count]) => `${kind} ${count}`).join(' · ') || 'none'}; ${summary.responseOrders} orders placed in response to an email`,
+    `journeys         ${Object.entries(summary.journeys)
+      .map(
+        ([id, j]) =>
+          `${id} ${j.entered} entered (${j.completed} completed, ${j.exited} exited, ${j.holdout} holdout, ${j.queuedSends} sends queued)`,
+      )
+      .join('\n                 ')}`,
+    `sends            email ${summary.sends.email} · sms ${summary.sends.sms} · push ${summary.sends.push} sent; refused: ${
+      Object.entries(summary.refusals)
+        .map(([reason, count]) => `${reason} ${count}`)
+        .join(' · ') || 'none'
+    }`,
+    `SES feedback     ${
+      Object.entries(summary.feedback)
+        .map(([kind, count]) => `${kind} ${count}`)
+        .join(' · ') || 'none'
+    }; ${summary.responseOrders} orders placed in response to an email`,
     `power            ${formatPower(summary.power)}`,
     '',
     'write capacity per message (WCU, from ConsumedCapacity)',

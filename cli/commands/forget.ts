@@ -29,7 +29,9 @@ interface ForgetOptions {
 export function registerForget(program: Command): void {
   program
     .command('forget')
-    .description('erase a customer (GDPR/KVKK) from the local data folder, keeping only hashed tombstones; prints what was removed')
+    .description(
+      'erase a customer (GDPR/KVKK) from the local data folder, keeping only hashed tombstones; prints what was removed',
+    )
     .argument('<customerId>', 'customer id (anonymous visitors: anon:<anonymousId>)')
     .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
@@ -40,7 +42,13 @@ export function registerForget(program: Command): void {
       if (customerId.trim() === '') throw new UserError('customerId: must not be empty');
       requireLocalData(options.dataDir);
       const dryRun = options.dryRun === true;
-      const [{ startLocalRuntime }, { DynamoCustomerErasure }, { DynamoSuppressionList }, { forgetCustomer }, { eraseLocalOutboxes }] = await Promise.all([
+      const [
+        { startLocalRuntime },
+        { DynamoCustomerErasure },
+        { DynamoSuppressionList },
+        { forgetCustomer },
+        { eraseLocalOutboxes },
+      ] = await Promise.all([
         import('../../shared/local/runtime.js'),
         import('../../shared/aws/dynamo-customer-erasure.js'),
         import('../../shared/aws/dynamo-suppression.js'),
@@ -75,10 +83,17 @@ export function registerForget(program: Command): void {
       } finally {
         await runtime.stop();
       }
-      process.stdout.write(options.format === 'json' ? `${JSON.stringify({ ...report, localOutbox: local }, null, 2)}\n` : renderTable(report, local));
+      process.stdout.write(
+        options.format === 'json'
+          ? `${JSON.stringify({ ...report, localOutbox: local }, null, 2)}\n`
+          : renderTable(report, local),
+      );
       if (!report.found && local.emails + local.outboxLines === 0) {
-        const earlier = report.previousErasures.length > 0 ? ` (erased before, at ${report.previousErasures.join(', ')})` : '';
-        throw new UserError(`no data for customer ${JSON.stringify(customerId)} in ${options.dataDir}${earlier}: nothing removed`);
+        const earlier =
+          report.previousErasures.length > 0 ? ` (erased before, at ${report.previousErasures.join(', ')})` : '';
+        throw new UserError(
+          `no data for customer ${JSON.stringify(customerId)} in ${options.dataDir}${earlier}: nothing removed`,
+        );
       }
     });
 }
@@ -98,7 +113,11 @@ const REMOVED_LABELS: Record<keyof ErasureReport['removed'], string> = {
 export function renderTable(report: ErasureReport, local: LocalOutboxErasure): string {
   const verb = report.dryRun ? 'would remove' : 'removed';
   const rows: [string, string, number][] = [
-    ...(Object.keys(REMOVED_LABELS) as (keyof ErasureReport['removed'])[]).map((kind): [string, string, number] => [verb, REMOVED_LABELS[kind], report.removed[kind]]),
+    ...(Object.keys(REMOVED_LABELS) as (keyof ErasureReport['removed'])[]).map((kind): [string, string, number] => [
+      verb,
+      REMOVED_LABELS[kind],
+      report.removed[kind],
+    ]),
     [verb, 'local emails (.eml)', local.emails],
     [verb, 'local SNS outbox lines', local.outboxLines],
     [report.dryRun ? 'would keep' : 'kept', 'hashed order tombstones', report.kept.orderTombstones],
@@ -107,7 +126,9 @@ export function renderTable(report: ErasureReport, local: LocalOutboxErasure): s
   const notes = [
     `${report.dryRun ? 'dry run: nothing changed' : 'erased'} at ${report.erasedAt}; suppression entries and aggregate counters are kept`,
     ...(report.previousErasures.length > 0 ? [`erased before at ${report.previousErasures.join(', ')}`] : []),
-    ...(report.remaining > 0 ? [`${report.remaining} item(s) kept being re-created by a concurrent writer: run sadakat forget again`] : []),
+    ...(report.remaining > 0
+      ? [`${report.remaining} item(s) kept being re-created by a concurrent writer: run sadakat forget again`]
+      : []),
   ];
   return `${formatTable(['', 'what', 'count'], rows)}${notes.join('\n')}\n`;
 }

@@ -31,7 +31,9 @@ interface PinpointOptions {
 export function registerImportPinpoint(importCommand: Command): void {
   importCommand
     .command('pinpoint')
-    .description('convert an Amazon Pinpoint export (journeys, campaigns, segments, templates) into a campaign folder, and endpoints into profiles')
+    .description(
+      'convert an Amazon Pinpoint export (journeys, campaigns, segments, templates) into a campaign folder, and endpoints into profiles',
+    )
     .option('--journeys <path>', 'GetJourney JSON file, or a folder of them')
     .option('--campaigns <path>', 'GetCampaign JSON file, or a folder of them (each becomes a journey)')
     .option('--segments <path>', 'GetSegment JSON file, or a folder of them')
@@ -39,15 +41,21 @@ export function registerImportPinpoint(importCommand: Command): void {
     .option('--endpoints <file>', 'endpoint export job output (newline-delimited JSON)')
     .option('--out <dir>', 'campaign folder to write', 'campaign')
     .option('--load', 'write the endpoints as profiles (default: count them only)')
-    .option('--table <name>', 'with --load: the deployed DynamoDB table (AWS credentials from the environment) instead of the data folder')
+    .option(
+      '--table <name>',
+      'with --load: the deployed DynamoDB table (AWS credentials from the environment) instead of the data folder',
+    )
     .option('--region <region>', 'AWS region of --table (default: from the environment)')
     .option('--concurrency <n>', 'profiles written at the same time', positiveInteger, 16)
     .option('--data-dir <dir>', 'data folder for --load', DEFAULT_DATA_DIR)
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .action(async (options: PinpointOptions) => {
       if (!options.journeys && !options.campaigns && !options.segments && !options.templates && !options.endpoints)
-        throw new UserError('import pinpoint: give at least one of --journeys, --campaigns, --segments, --templates, --endpoints');
-      if ((options.load || options.table) && !options.endpoints) throw new UserError('--load and --table write endpoints as profiles: give --endpoints too');
+        throw new UserError(
+          'import pinpoint: give at least one of --journeys, --campaigns, --segments, --templates, --endpoints',
+        );
+      if ((options.load || options.table) && !options.endpoints)
+        throw new UserError('--load and --table write endpoints as profiles: give --endpoints too');
       if (options.journeys || options.campaigns || options.segments || options.templates) {
         const summary = await convertExport({ ...options }).catch((error: unknown) => {
           throw error instanceof PinpointInputError ? new UserError(error.message) : error;
@@ -69,17 +77,25 @@ async function importEndpoints(file: string, options: PinpointOptions): Promise<
   const { endpoints, rejected } = parseEndpoints(text);
   const { profiles, counts, dropped } = endpointsToProfiles(endpoints, systemClock.now().toISOString());
   for (const line of rejected) process.stderr.write(`${file}:${line.line}: skipped: ${line.reason}\n`);
-  const channels = Object.entries(counts.byChannel).map(([channel, count]) => `${channel} ${count}`).join(', ');
-  process.stdout.write(`${counts.endpoints} endpoints (${channels}) → ${counts.profiles} profiles; ${counts.optedOut} opted out, ${counts.inactive} inactive, ${rejected.length} lines skipped\n`);
+  const channels = Object.entries(counts.byChannel)
+    .map(([channel, count]) => `${channel} ${count}`)
+    .join(', ');
+  process.stdout.write(
+    `${counts.endpoints} endpoints (${channels}) → ${counts.profiles} profiles; ${counts.optedOut} opted out, ${counts.inactive} inactive, ${rejected.length} lines skipped\n`,
+  );
   if (dropped.length > 0) {
     const reasons = new Map<string, number>();
     for (const { reason, channelType } of dropped) {
       const label = reason === 'no sadakat channel' ? `${reason} (${channelType || 'none'})` : reason;
       reasons.set(label, (reasons.get(label) ?? 0) + 1);
     }
-    process.stdout.write(`${dropped.length} addresses not kept (their attributes still reach the profiles): ${[...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ')}\n`);
+    process.stdout.write(
+      `${dropped.length} addresses not kept (their attributes still reach the profiles): ${[...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ')}\n`,
+    );
   }
-  const target = options.table ? `table ${options.table}${options.region ? ` (${options.region})` : ''}` : options.dataDir;
+  const target = options.table
+    ? `table ${options.table}${options.region ? ` (${options.region})` : ''}`
+    : options.dataDir;
   if (!options.load) {
     process.stdout.write(`dry run: add --load to write ${counts.profiles} profiles to ${target}\n`);
     return;
@@ -88,9 +104,14 @@ async function importEndpoints(file: string, options: PinpointOptions): Promise<
   const store = await openProfileStore(options);
   const bar = progressBar('profiles');
   try {
-    const summary = await loadProfiles(store.profiles, profiles, { concurrency: options.concurrency, onProgress: (done, total) => bar.update(done, total) });
+    const summary = await loadProfiles(store.profiles, profiles, {
+      concurrency: options.concurrency,
+      onProgress: (done, total) => bar.update(done, total),
+    });
     bar.stop();
-    process.stdout.write(`loaded into ${target}: ${summary.created} new profiles, ${summary.updated} existing profiles filled in, ${summary.unchanged} unchanged\n`);
+    process.stdout.write(
+      `loaded into ${target}: ${summary.created} new profiles, ${summary.updated} existing profiles filled in, ${summary.unchanged} unchanged\n`,
+    );
   } catch (error) {
     throw awsAccessError(error, options) ?? error;
   } finally {
@@ -118,11 +139,12 @@ function awsAccessError(error: unknown, options: PinpointOptions): UserError | u
   const hint: Record<string, string> = {
     ResourceNotFoundException: `--table: no table ${options.table} in this account and region (check --region)`,
     AccessDeniedException: `--table: access denied; the import needs dynamodb:BatchGetItem, GetItem and UpdateItem on ${options.table} (docs/pinpoint.md)`,
-    CredentialsProviderError: '--table: no AWS credentials found (set AWS_PROFILE or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables)',
+    CredentialsProviderError:
+      '--table: no AWS credentials found (set AWS_PROFILE or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables)',
     UnrecognizedClientException: '--table: the AWS credentials were rejected (expired or wrong account)',
   };
   if (hint[error.name]) return new UserError(hint[error.name] as string);
-  if (/region is missing/i.test(error.message)) return new UserError('--region: no AWS region configured (pass --region or set AWS_REGION)');
+  if (/region is missing/i.test(error.message))
+    return new UserError('--region: no AWS region configured (pass --region or set AWS_REGION)');
   return undefined;
 }
-

@@ -19,36 +19,58 @@ export function registerImport(program: Command): void {
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
-    .action(async (options: { transactions: string; dataDir: string; engine: 'auto'; campaign: string; format: 'table' | 'json' }) => {
-      const campaign = await loadCampaign(options.campaign);
-      // Orders dated in the future are broken rows, reported like any other.
-      const transactions = await loadTransactions(options.transactions, { now: systemClock.now() });
-      // Orders with amount ≤ 0 are not orders (DESIGN "RFM and CLV"); they are counted, not imported.
-      const orders = transactions.filter((row) => row.amount > 0);
-      const { startLocalRuntime } = await import('../../shared/local/runtime.js');
-      const { localProcessDeps } = await import('../../shared/local/local-handlers.js');
-      const { importOrders } = await import('../../shared/profiles/import-orders.js');
-      const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
-      const bar = progressBar('customers');
-      try {
-        const started = performance.now();
-        const summary = await importOrders(
-          localProcessDeps(runtime, campaign, systemClock),
-          orders.map((row) => ({ customerId: row.customerId, timestamp: row.timestamp, amount: row.amount, line: row.line, ...(row.orderId ? { orderId: row.orderId } : {}) })),
-          { concurrency: 16, onProgress: (done, total) => bar.update(done, total) },
-        );
-        bar.stop();
-        const result = { ...summary, notOrders: transactions.length - orders.length, seconds: Math.round((performance.now() - started) / 100) / 10 };
-        if (options.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else
-          process.stdout.write(
-            `imported ${result.ordersImported} orders for ${result.customers} customers into ${options.dataDir} in ${result.seconds} s` +
-              ` (${result.ordersSkipped} already there, ${result.notOrders} rows with amount ≤ 0 are not orders,` +
-              `${result.ordersErased > 0 ? ` ${result.ordersErased} of erased customers left out,` : ''} ${Math.round(result.capacityUnits)} WCU)\n`,
+    .action(
+      async (options: {
+        transactions: string;
+        dataDir: string;
+        engine: 'auto';
+        campaign: string;
+        format: 'table' | 'json';
+      }) => {
+        const campaign = await loadCampaign(options.campaign);
+        // Orders dated in the future are broken rows, reported like any other.
+        const transactions = await loadTransactions(options.transactions, { now: systemClock.now() });
+        // Orders with amount ≤ 0 are not orders (DESIGN "RFM and CLV"); they are counted, not imported.
+        const orders = transactions.filter((row) => row.amount > 0);
+        const { startLocalRuntime } = await import('../../shared/local/runtime.js');
+        const { localProcessDeps } = await import('../../shared/local/local-handlers.js');
+        const { importOrders } = await import('../../shared/profiles/import-orders.js');
+        const runtime = await startLocalRuntime({
+          dataDir: options.dataDir,
+          engine: options.engine,
+          clock: systemClock,
+        });
+        const bar = progressBar('customers');
+        try {
+          const started = performance.now();
+          const summary = await importOrders(
+            localProcessDeps(runtime, campaign, systemClock),
+            orders.map((row) => ({
+              customerId: row.customerId,
+              timestamp: row.timestamp,
+              amount: row.amount,
+              line: row.line,
+              ...(row.orderId ? { orderId: row.orderId } : {}),
+            })),
+            { concurrency: 16, onProgress: (done, total) => bar.update(done, total) },
           );
-      } finally {
-        bar.stop();
-        await runtime.stop();
-      }
-    });
+          bar.stop();
+          const result = {
+            ...summary,
+            notOrders: transactions.length - orders.length,
+            seconds: Math.round((performance.now() - started) / 100) / 10,
+          };
+          if (options.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          else
+            process.stdout.write(
+              `imported ${result.ordersImported} orders for ${result.customers} customers into ${options.dataDir} in ${result.seconds} s` +
+                ` (${result.ordersSkipped} already there, ${result.notOrders} rows with amount ≤ 0 are not orders,` +
+                `${result.ordersErased > 0 ? ` ${result.ordersErased} of erased customers left out,` : ''} ${Math.round(result.capacityUnits)} WCU)\n`,
+            );
+        } finally {
+          bar.stop();
+          await runtime.stop();
+        }
+      },
+    );
 }

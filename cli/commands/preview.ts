@@ -27,7 +27,10 @@ export function registerPreview(program: Command): void {
     .command('preview')
     .description('render a message template for a profile, as the send handler would')
     .argument('<template>', 'template id (a folder under campaign/templates/)')
-    .requiredOption('--profile <file>', 'profile JSON (as printed by `sadakat profile`; missing fields take empty defaults)')
+    .requiredOption(
+      '--profile <file>',
+      'profile JSON (as printed by `sadakat profile`; missing fields take empty defaults)',
+    )
     .option('--channel <channel>', 'email | sms | push (default: the first the template serves)', parseChannel)
     .option('--vars <json>', 'the send step\'s vars as a JSON object, e.g. \'{"code":"SEPET10"}\'', parseVars)
     .option('--campaign-dir <dir>', 'campaign folder', 'campaign')
@@ -41,12 +44,24 @@ export function registerPreview(program: Command): void {
         throw error;
       }
       const served = templates.channelsOf(templateId);
-      if (served.length === 0) throw new UserError(`template ${JSON.stringify(templateId)}: no complete template in ${join(options.campaignDir, 'templates', templateId)}`);
+      if (served.length === 0)
+        throw new UserError(
+          `template ${JSON.stringify(templateId)}: no complete template in ${join(options.campaignDir, 'templates', templateId)}`,
+        );
       const channel = options.channel ?? (served[0] as Channel);
-      if (!served.includes(channel)) throw new UserError(`template ${templateId} does not serve ${channel} (it serves ${served.join(', ')})`);
-      const result = await templates.render(templateId, channel, renderContext(profile, { vars: options.vars ?? {} }, channel === 'email' ? PREVIEW_UNSUBSCRIBE_URL : undefined));
+      if (!served.includes(channel))
+        throw new UserError(`template ${templateId} does not serve ${channel} (it serves ${served.join(', ')})`);
+      const result = await templates.render(
+        templateId,
+        channel,
+        renderContext(profile, { vars: options.vars ?? {} }, channel === 'email' ? PREVIEW_UNSUBSCRIBE_URL : undefined),
+      );
       if (!result.ok) {
-        throw new UserError(result.reason === 'missing_variable' ? `template ${templateId} (${channel}): the profile has no ${result.variable}; the send would be refused as missing_variable` : result.detail);
+        throw new UserError(
+          result.reason === 'missing_variable'
+            ? `template ${templateId} (${channel}): the profile has no ${result.variable}; the send would be refused as missing_variable`
+            : result.detail,
+        );
       }
       process.stdout.write(describe(result.content));
     });
@@ -74,9 +89,12 @@ async function readProfile(file: string): Promise<Profile> {
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new UserError(`--profile ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`);
+    throw new UserError(
+      `--profile ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`,
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UserError(`--profile ${file}: expected a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UserError(`--profile ${file}: expected a JSON object`);
   const draft = parsed as Record<string, unknown>;
   const base = emptyProfile(typeof draft.id === 'string' ? draft.id : 'preview', new Date(0).toISOString());
   const result = profileSchema.safeParse({ ...base, ...draft });
@@ -100,9 +118,11 @@ function parseVars(value: string): Record<string, string | number | boolean> {
   } catch {
     throw new InvalidArgumentError('expected a JSON object');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError('expected a JSON object');
   for (const [key, item] of Object.entries(parsed)) {
-    if (!['string', 'number', 'boolean'].includes(typeof item)) throw new InvalidArgumentError(`vars.${key}: expected a string, number or boolean`);
+    if (!['string', 'number', 'boolean'].includes(typeof item))
+      throw new InvalidArgumentError(`vars.${key}: expected a string, number or boolean`);
   }
   return parsed as Record<string, string | number | boolean>;
 }

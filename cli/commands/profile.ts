@@ -19,7 +19,10 @@ export function registerProfile(program: Command): void {
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
       try {
         const profile = await runtime.profiles.getProfile(customerId);
-        if (!profile) throw new UserError(`no profile for customer ${JSON.stringify(customerId)} in ${options.dataDir} (run \`sadakat demo\` or \`sadakat serve\` first)`);
+        if (!profile)
+          throw new UserError(
+            `no profile for customer ${JSON.stringify(customerId)} in ${options.dataDir} (run \`sadakat demo\` or \`sadakat serve\` first)`,
+          );
         process.stdout.write(`${JSON.stringify(profile, null, 2)}\n`);
       } finally {
         await runtime.stop();

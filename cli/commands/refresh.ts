@@ -54,8 +54,13 @@ export function registerRefresh(program: Command): void {
           onProgress: bars.update,
         });
         bars.stop();
-        if (summary.profiles === 0) throw new UserError(`no profiles in ${options.dataDir} (run \`sadakat demo\` or \`sadakat import orders\` first)`);
-        process.stdout.write(options.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : render(summary, options.dataDir));
+        if (summary.profiles === 0)
+          throw new UserError(
+            `no profiles in ${options.dataDir} (run \`sadakat demo\` or \`sadakat import orders\` first)`,
+          );
+        process.stdout.write(
+          options.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : render(summary, options.dataDir),
+        );
       } finally {
         bars.stop();
         await runtime.stop();
@@ -101,7 +106,11 @@ function render(summary: LocalRefreshSummary, dataDir: string): string {
       '',
       formatTable(
         ['RFM segment', 'customers', 'share'],
-        RFM_SEGMENTS.map((segment) => [segment, segments[segment], total === 0 ? '0.0%' : `${((100 * segments[segment]) / total).toFixed(1)}%`]),
+        RFM_SEGMENTS.map((segment) => [
+          segment,
+          segments[segment],
+          total === 0 ? '0.0%' : `${((100 * segments[segment]) / total).toFixed(1)}%`,
+        ]),
       ).trimEnd(),
     );
   }

@@ -29,7 +29,9 @@ interface ReportCommandOptions {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('the A/B report from the local data folder: per journey and variant, sends, engagement, conversions and statistics')
+    .description(
+      'the A/B report from the local data folder: per journey and variant, sends, engagement, conversions and statistics',
+    )
     .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .option('--campaign <dir>', 'campaign folder', 'campaign')
@@ -41,7 +43,9 @@ export function registerReport(program: Command): void {
       const campaign = await loadCampaign(options.campaign);
       const journeys = await requireJourneys(options.campaign, campaign.settings, campaign.segments);
       if (options.journey !== undefined && !journeys.some((journey) => journey.id === options.journey)) {
-        throw new UserError(`--journey: no journey "${options.journey}" in ${options.campaign}/journeys (there are: ${journeys.map((journey) => journey.id).join(', ')})`);
+        throw new UserError(
+          `--journey: no journey "${options.journey}" in ${options.campaign}/journeys (there are: ${journeys.map((journey) => journey.id).join(', ')})`,
+        );
       }
       const { startLocalRuntime } = await import('../../shared/local/runtime.js');
       const { readReportData } = await import('../../shared/aws/dynamo-report-source.js');
@@ -49,7 +53,10 @@ export function registerReport(program: Command): void {
       let report: Report;
       try {
         const data = await readReportData(runtime.doc, runtime.tableName);
-        report = buildReport(journeys, data, { minimumDetectableEffect: campaign.settings.minimumDetectableEffect, ...(options.journey ? { journeyId: options.journey } : {}) });
+        report = buildReport(journeys, data, {
+          minimumDetectableEffect: campaign.settings.minimumDetectableEffect,
+          ...(options.journey ? { journeyId: options.journey } : {}),
+        });
       } finally {
         await runtime.stop();
       }

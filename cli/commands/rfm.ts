@@ -15,8 +15,17 @@ export function registerRfm(program: Command): void {
     .command('rfm')
     .description('RFM quintile scores and segments from a transactions CSV (customer_id,timestamp,amount[,order_id])')
     .requiredOption('--transactions <file>', 'transactions CSV with a header line')
-    .requiredOption('--as-of <date>', 'analysis date, YYYY-MM-DD: recency counts days to it; later rows are ignored', calendarDate)
-    .option('--format <format>', 'table, json or csv (per-customer scores)', outputFormat<RfmFormat>('table', 'json', 'csv'), 'table')
+    .requiredOption(
+      '--as-of <date>',
+      'analysis date, YYYY-MM-DD: recency counts days to it; later rows are ignored',
+      calendarDate,
+    )
+    .option(
+      '--format <format>',
+      'table, json or csv (per-customer scores)',
+      outputFormat<RfmFormat>('table', 'json', 'csv'),
+      'table',
+    )
     .action(async (options: { transactions: string; asOf: number; format: RfmFormat }) => {
       const transactions = await loadTransactions(options.transactions);
       const result = computeRfm(transactions, options.asOf);
@@ -29,12 +38,16 @@ function render(result: RfmResult, format: RfmFormat): string {
     case 'json':
       return `${JSON.stringify({ customers: result.customers.length, segments: result.segments })}\n`;
     case 'csv':
-      return [
-        'customer_id,recency,frequency,monetary,r,f,m,segment',
-        ...result.customers.map((c) =>
-          [csvField(c.customerId), c.recency, c.frequency, roundMoney(c.monetary), c.r, c.f, c.m, c.segment].join(','),
-        ),
-      ].join('\n') + '\n';
+      return (
+        [
+          'customer_id,recency,frequency,monetary,r,f,m,segment',
+          ...result.customers.map((c) =>
+            [csvField(c.customerId), c.recency, c.frequency, roundMoney(c.monetary), c.r, c.f, c.m, c.segment].join(
+              ',',
+            ),
+          ),
+        ].join('\n') + '\n'
+      );
     case 'table': {
       const total = result.customers.length;
       const rows = RFM_SEGMENTS.map((segment) => [

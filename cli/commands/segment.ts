@@ -24,18 +24,25 @@ export function registerSegment(program: Command): void {
     .command('test')
     .description('evaluate one segment on a profile (JSON) and show which clause decided')
     .argument('<segment>', 'segment id')
-    .requiredOption('--profile <file>', 'profile JSON (e.g. from `sadakat profile <id>`); missing top-level fields default to empty')
+    .requiredOption(
+      '--profile <file>',
+      'profile JSON (e.g. from `sadakat profile <id>`); missing top-level fields default to empty',
+    )
     .option('--dir <dir>', 'campaign folder', 'campaign')
     .option('--now <iso>', 'evaluate at this time (ISO-8601) instead of now')
     .action(async (id: string, options: { profile: string; dir: string; now?: string }) => {
       const nowMs = parseNow(options.now);
       const { definitions, compiled } = await loadCampaignSegments(options.dir);
       const definition = definitions.find((candidate) => candidate.id === id);
-      if (!definition) throw new UserError(`no segment "${id}" in ${options.dir}/segments.yaml (segments: ${definitions.map((d) => d.id).join(', ')})`);
+      if (!definition)
+        throw new UserError(
+          `no segment "${id}" in ${options.dir}/segments.yaml (segments: ${definitions.map((d) => d.id).join(', ')})`,
+        );
       const profile = await readProfile(options.profile, nowMs);
       const explanation = explainRule(definition.rule, profile, nowMs, new Map(definitions.map((d) => [d.id, d])));
       const fast = compiled.byId.get(id)?.test(profile, nowMs);
-      if (fast !== explanation.result) throw new Error(`compiled rule and interpreter disagree on "${id}" (please report this)`);
+      if (fast !== explanation.result)
+        throw new Error(`compiled rule and interpreter disagree on "${id}" (please report this)`);
       process.stdout.write(formatExplanation(id, explanation, new Date(nowMs).toISOString()));
     });
   segment
@@ -50,7 +57,10 @@ export function registerSegment(program: Command): void {
       const nowMs = parseNow(options.now);
       const { compiled } = await loadCampaignSegments(options.dir);
       const rule = compiled.byId.get(id);
-      if (!rule) throw new UserError(`no segment "${id}" in ${options.dir}/segments.yaml (segments: ${[...compiled.byId.keys()].join(', ')})`);
+      if (!rule)
+        throw new UserError(
+          `no segment "${id}" in ${options.dir}/segments.yaml (segments: ${[...compiled.byId.keys()].join(', ')})`,
+        );
       const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
       try {
         const scan = scanProfiles(runtime.doc, runtime.tableName);
@@ -60,19 +70,25 @@ export function registerSegment(program: Command): void {
           total++;
           if (rule.test(profile, nowMs)) members++;
         }
-        if (total === 0) throw new UserError(`no profiles in ${options.dataDir} (run \`sadakat demo\` or \`sadakat serve\` first)`);
+        if (total === 0)
+          throw new UserError(`no profiles in ${options.dataDir} (run \`sadakat demo\` or \`sadakat serve\` first)`);
         const share = ((100 * members) / total).toFixed(1);
         const skipped = scan.invalid() > 0 ? ` (${scan.invalid()} unreadable profiles skipped)` : '';
-        process.stdout.write(`${id}: ${members.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} profiles (${share}%) at ${new Date(nowMs).toISOString()}${skipped}\n`);
+        process.stdout.write(
+          `${id}: ${members.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} profiles (${share}%) at ${new Date(nowMs).toISOString()}${skipped}\n`,
+        );
       } finally {
         await runtime.stop();
       }
     });
 }
 
-async function loadCampaignSegments(dir: string): Promise<Extract<SegmentsResult, { ok: true }> & { settings: Settings }> {
+async function loadCampaignSegments(
+  dir: string,
+): Promise<Extract<SegmentsResult, { ok: true }> & { settings: Settings }> {
   const settings = await loadSettings(dir);
-  if (!settings.ok) throw new UserError(`invalid campaign settings:\n${settings.errors.map(formatLocatedError).join('\n')}`);
+  if (!settings.ok)
+    throw new UserError(`invalid campaign settings:\n${settings.errors.map(formatLocatedError).join('\n')}`);
   const segments = await loadSegments(dir, settings.settings);
   if (!segments.ok) throw new UserError(`invalid segments:\n${segments.errors.map(formatLocatedError).join('\n')}`);
   return { ...segments, settings: settings.settings };
@@ -90,10 +106,12 @@ async function readProfile(file: string, nowMs: number): Promise<Profile> {
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not JSON (${(error as Error).message})`;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not JSON (${(error as Error).message})`;
     throw new UserError(`--profile ${file}: ${reason}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UserError(`--profile ${file}: expected a JSON object (a profile)`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UserError(`--profile ${file}: expected a JSON object (a profile)`);
   const base = emptyProfile(String((raw as { id?: unknown }).id ?? 'test-profile'), new Date(nowMs).toISOString());
   const parsed = profileSchema.safeParse({ ...base, ...raw });
   if (!parsed.success) {
@@ -110,11 +128,15 @@ export function formatExplanation(id: string, explanation: Explanation, at: stri
     const decides = onDecidingPath && node.decisive;
     const mark = node.result ? '✓' : '✗';
     const observed = node.observed ? `   [${node.observed}]` : '';
-    lines.push(`${'  '.repeat(depth + 1)}${mark} ${node.clause}${observed}${decides && node.children.length === 0 ? '   ← decided' : ''}`);
+    lines.push(
+      `${'  '.repeat(depth + 1)}${mark} ${node.clause}${observed}${decides && node.children.length === 0 ? '   ← decided' : ''}`,
+    );
     if (decides && node.children.length === 0) deciding.push(node);
     for (const child of node.children) render(child, depth + 1, decides);
   };
   render(explanation, 0, true);
-  lines.push(`decided by: ${deciding.map((node) => `${node.clause}${node.observed ? ` [${node.observed}]` : ''}`).join('; ')}`);
+  lines.push(
+    `decided by: ${deciding.map((node) => `${node.clause}${node.observed ? ` [${node.observed}]` : ''}`).join('; ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -20,17 +20,23 @@ interface ServeCommandOptions {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('accept Segment-compatible events on a local HTTP port; process them into profiles, run journeys and decide sends')
+    .description(
+      'accept Segment-compatible events on a local HTTP port; process them into profiles, run journeys and decide sends',
+    )
     .option('--port <port>', 'port to listen on (loopback only; 0 picks a free one)', nonNegativeInteger, 8787)
     .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
     .option('--write-key <key>', 'accepted write key (default: $SADAKAT_WRITE_KEY, else a generated one)')
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--no-journeys', 'keep profiles only: no journeys, no sends')
-    .option('--trace <file>', 'append one JSON line per processed event: messageId and when it arrived, reached its profile and got its send decision')
+    .option(
+      '--trace <file>',
+      'append one JSON line per processed event: messageId and when it arrived, reached its profile and got its send decision',
+    )
     .action(async (options: ServeCommandOptions) => {
       const { startServe } = await import('../../shared/local/serve-runtime.js');
-      const writeKey = options.writeKey ?? process.env.SADAKAT_WRITE_KEY ?? `wk_${randomBytes(18).toString('base64url')}`;
+      const writeKey =
+        options.writeKey ?? process.env.SADAKAT_WRITE_KEY ?? `wk_${randomBytes(18).toString('base64url')}`;
       const trace = options.trace ? await openTrace(options.trace) : undefined;
       const serve = await startServe({
         dataDir: options.dataDir,
@@ -43,7 +49,9 @@ export function registerServe(program: Command): void {
       });
 
       const pipeline = serve.journeys > 0 ? `, ${serve.journeys} journeys` : ', journeys off';
-      process.stdout.write(`sadakat serve: http://127.0.0.1:${serve.port}/v1/batch (engine ${serve.engine}, data ${options.dataDir}${pipeline})\n`);
+      process.stdout.write(
+        `sadakat serve: http://127.0.0.1:${serve.port}/v1/batch (engine ${serve.engine}, data ${options.dataDir}${pipeline})\n`,
+      );
       if (!options.writeKey && !process.env.SADAKAT_WRITE_KEY) {
         // Shown once, to the operator who started the server; it is never logged afterwards.
         process.stdout.write(`write key for this session: ${writeKey}\n`);

@@ -18,27 +18,37 @@ type SimulateFormat = 'text' | 'json';
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
-    .description('play events through one journey on a virtual clock and print each customer\'s path (nothing is sent)')
+    .description("play events through one journey on a virtual clock and print each customer's path (nothing is sent)")
     .requiredOption('--journey <id>', 'journey id (campaign/journeys/<id>.yaml)')
-    .requiredOption('--events <file>', 'Segment calls, one JSON object per line (track, identify…) with timestamps; engagement lines {"type":"engagement","kind":"opened","userId","step","timestamp"} play opens and clicks')
+    .requiredOption(
+      '--events <file>',
+      'Segment calls, one JSON object per line (track, identify…) with timestamps; engagement lines {"type":"engagement","kind":"opened","userId","step","timestamp"} play opens and clicks',
+    )
     .option('--from <date>', 'start of the virtual clock (ISO date or time; default: the first event)', isoDate)
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--format <format>', 'text or json', outputFormat<SimulateFormat>('text', 'json'), 'text')
-    .action(async (options: { journey: string; events: string; from?: Date; campaign: string; format: SimulateFormat }) => {
-      const campaign = await loadCampaign(options.campaign);
-      const journeys = await requireJourneys(options.campaign, campaign.settings, campaign.segments);
-      const journey = journeys.find((candidate) => candidate.id === options.journey);
-      if (!journey) throw new UserError(`--journey: no journey "${options.journey}" in ${options.campaign}/journeys (found: ${journeys.map((j) => j.id).join(', ') || 'none'})`);
-      const calls = await readCalls(options.events);
-      const result = await simulateJourney({
-        journey,
-        settings: campaign.settings,
-        segments: campaign.segments,
-        calls,
-        ...(options.from ? { from: options.from } : {}),
-      });
-      process.stdout.write(options.format === 'json' ? `${JSON.stringify(toJson(result), null, 2)}\n` : renderText(journey.id, result));
-    });
+    .action(
+      async (options: { journey: string; events: string; from?: Date; campaign: string; format: SimulateFormat }) => {
+        const campaign = await loadCampaign(options.campaign);
+        const journeys = await requireJourneys(options.campaign, campaign.settings, campaign.segments);
+        const journey = journeys.find((candidate) => candidate.id === options.journey);
+        if (!journey)
+          throw new UserError(
+            `--journey: no journey "${options.journey}" in ${options.campaign}/journeys (found: ${journeys.map((j) => j.id).join(', ') || 'none'})`,
+          );
+        const calls = await readCalls(options.events);
+        const result = await simulateJourney({
+          journey,
+          settings: campaign.settings,
+          segments: campaign.segments,
+          calls,
+          ...(options.from ? { from: options.from } : {}),
+        });
+        process.stdout.write(
+          options.format === 'json' ? `${JSON.stringify(toJson(result), null, 2)}\n` : renderText(journey.id, result),
+        );
+      },
+    );
 }
 
 async function readCalls(file: string): Promise<unknown[]> {
@@ -60,13 +70,15 @@ async function readCalls(file: string): Promise<unknown[]> {
 
 function isoDate(value: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected an ISO date such as 2026-11-02 or 2026-11-02T10:00:00Z');
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError('expected an ISO date such as 2026-11-02 or 2026-11-02T10:00:00Z');
   return date;
 }
 
 function renderText(journeyId: string, result: SimulationResult): string {
   const lines: string[] = [];
-  for (const rejected of result.rejected) lines.push(`line ${rejected.line} skipped: ${rejected.field}: ${rejected.reason}`);
+  for (const rejected of result.rejected)
+    lines.push(`line ${rejected.line} skipped: ${rejected.field}: ${rejected.reason}`);
   if (result.paths.size === 0) lines.push(`no customer entered ${journeyId}`);
   for (const [customerId, path] of result.paths) {
     lines.push(`customer ${customerId}`);
@@ -76,12 +88,15 @@ function renderText(journeyId: string, result: SimulationResult): string {
     }
   }
   const sent = result.sends.filter((request) => !request.holdout).length;
-  lines.push(`${result.paths.size} customer${result.paths.size === 1 ? '' : 's'} entered, ${sent} message${sent === 1 ? '' : 's'} would be sent, ${result.sends.length - sent} skipped as holdout; clock stopped at ${result.endedAt}`);
+  lines.push(
+    `${result.paths.size} customer${result.paths.size === 1 ? '' : 's'} entered, ${sent} message${sent === 1 ? '' : 's'} would be sent, ${result.sends.length - sent} skipped as holdout; clock stopped at ${result.endedAt}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
 function describe(entry: PathEntry): string | undefined {
-  if (entry.kind === 'entered') return `entered (run ${entry.runId.slice(0, 8)}${entry.holdout ? ', global holdout: sends skipped' : ''})`;
+  if (entry.kind === 'entered')
+    return `entered (run ${entry.runId.slice(0, 8)}${entry.holdout ? ', global holdout: sends skipped' : ''})`;
   const { effect, runId } = entry;
   switch (effect.kind) {
     case 'step':
@@ -109,7 +124,12 @@ function describe(entry: PathEntry): string | undefined {
 
 function toJson(result: SimulationResult) {
   return {
-    customers: Object.fromEntries([...result.paths].map(([customerId, path]) => [customerId, path.map((entry) => (entry.kind === 'entered' ? entry : { at: entry.at, runId: entry.runId, ...entry.effect }))])),
+    customers: Object.fromEntries(
+      [...result.paths].map(([customerId, path]) => [
+        customerId,
+        path.map((entry) => (entry.kind === 'entered' ? entry : { at: entry.at, runId: entry.runId, ...entry.effect })),
+      ]),
+    ),
     sends: result.sends,
     rejected: result.rejected,
     endedAt: result.endedAt,

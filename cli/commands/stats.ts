@@ -26,19 +26,32 @@ export function registerStats(program: Command): void {
   const stats = program.command('stats').description('A/B statistics from conversion counts');
   stats
     .command('compare')
-    .description('compare variants with a control: Wilson intervals, pooled z-test, Holm, P(beat control), power, verdict')
-    .requiredOption('--control <conversions/assigned>', 'control arm, e.g. 5/83', (value: string) => parseArm(value, 'control'))
+    .description(
+      'compare variants with a control: Wilson intervals, pooled z-test, Holm, P(beat control), power, verdict',
+    )
+    .requiredOption('--control <conversions/assigned>', 'control arm, e.g. 5/83', (value: string) =>
+      parseArm(value, 'control'),
+    )
     .requiredOption(
       '--variant <[label=]conversions/assigned>',
       'a variant, e.g. 12/99 or B=12/99; repeat for several',
-      (value: string, previous: Arm[] | undefined) => [...(previous ?? []), parseArm(value, `variant ${(previous?.length ?? 0) + 1}`)],
+      (value: string, previous: Arm[] | undefined) => [
+        ...(previous ?? []),
+        parseArm(value, `variant ${(previous?.length ?? 0) + 1}`),
+      ],
     )
-    .option('--mde <rate>', 'minimum detectable effect for the power figure, absolute (0.02 = 2 points)', minimumDetectableEffect, defaultSettings.minimumDetectableEffect)
+    .option(
+      '--mde <rate>',
+      'minimum detectable effect for the power figure, absolute (0.02 = 2 points)',
+      minimumDetectableEffect,
+      defaultSettings.minimumDetectableEffect,
+    )
     .option('--format <format>', 'table or json', outputFormat<StatsFormat>('table', 'json'), 'table')
     .action((options: CompareCommandOptions) => {
       const labels = new Set<string>([options.control.label]);
       for (const variant of options.variant) {
-        if (labels.has(variant.label)) throw new UserError(`--variant: label "${variant.label}" is used twice; give each arm its own label`);
+        if (labels.has(variant.label))
+          throw new UserError(`--variant: label "${variant.label}" is used twice; give each arm its own label`);
         labels.add(variant.label);
       }
       let comparisons: VariantComparison[];
@@ -49,7 +62,11 @@ export function registerStats(program: Command): void {
         if (error instanceof RangeError) throw new UserError(`--mde: ${error.message}`);
         throw error;
       }
-      process.stdout.write(options.format === 'json' ? renderJson(comparisons) : renderTable(options.control, options.variant, comparisons, options.mde));
+      process.stdout.write(
+        options.format === 'json'
+          ? renderJson(comparisons)
+          : renderTable(options.control, options.variant, comparisons, options.mde),
+      );
     });
 }
 
@@ -59,9 +76,11 @@ export function parseArm(value: string, defaultLabel: string): Arm {
   if (!match) throw new InvalidArgumentError('expected conversions/assigned as whole numbers, e.g. 12/99');
   const conversions = Number(match[2]);
   const assigned = Number(match[3]);
-  if (!Number.isSafeInteger(conversions) || !Number.isSafeInteger(assigned)) throw new InvalidArgumentError('counts are too large');
+  if (!Number.isSafeInteger(conversions) || !Number.isSafeInteger(assigned))
+    throw new InvalidArgumentError('counts are too large');
   if (assigned < 1) throw new InvalidArgumentError('assigned must be at least 1');
-  if (conversions > assigned) throw new InvalidArgumentError(`conversions (${conversions}) exceed assigned customers (${assigned})`);
+  if (conversions > assigned)
+    throw new InvalidArgumentError(`conversions (${conversions}) exceed assigned customers (${assigned})`);
   return { label: match[1]?.trim() || defaultLabel, conversions, assigned };
 }
 
@@ -93,12 +112,39 @@ function renderJson(comparisons: readonly VariantComparison[]): string {
   return `${JSON.stringify(objects, null, 2)}\n`;
 }
 
-function renderTable(control: Arm, variants: readonly Arm[], comparisons: readonly VariantComparison[], mde: number): string {
+function renderTable(
+  control: Arm,
+  variants: readonly Arm[],
+  comparisons: readonly VariantComparison[],
+  mde: number,
+): string {
   const several = comparisons.length > 1;
-  const header = ['arm', 'converted', 'rate', '95% CI', 'z', 'p', ...(several ? ['p (Holm)'] : []), 'P(beat control)', 'power', 'verdict'];
+  const header = [
+    'arm',
+    'converted',
+    'rate',
+    '95% CI',
+    'z',
+    'p',
+    ...(several ? ['p (Holm)'] : []),
+    'P(beat control)',
+    'power',
+    'verdict',
+  ];
   const first = comparisons[0];
   const rows: (string | number)[][] = [
-    [control.label, `${control.conversions}/${control.assigned}`, percent(first?.ciControl?.rate), interval(first?.ciControl ?? null), '', '', ...(several ? [''] : []), '', '', ''],
+    [
+      control.label,
+      `${control.conversions}/${control.assigned}`,
+      percent(first?.ciControl?.rate),
+      interval(first?.ciControl ?? null),
+      '',
+      '',
+      ...(several ? [''] : []),
+      '',
+      '',
+      '',
+    ],
   ];
   for (const [index, c] of comparisons.entries()) {
     const arm = variants[index];
@@ -118,7 +164,9 @@ function renderTable(control: Arm, variants: readonly Arm[], comparisons: readon
   const notes = [
     `z is control minus variant (pooled); power is to detect ${percentagePoints(mde)} from the control's rate at these sizes.`,
     ...(comparisons.some((c) => c.verdict === 'not_enough_data')
-      ? [`not_enough_data: fewer than ${MINIMUM_SAMPLE.assignedPerArm} assigned per arm or ${MINIMUM_SAMPLE.conversionsInBothArms} conversions in control and variant together.`]
+      ? [
+          `not_enough_data: fewer than ${MINIMUM_SAMPLE.assignedPerArm} assigned per arm or ${MINIMUM_SAMPLE.conversionsInBothArms} conversions in control and variant together.`,
+        ]
       : []),
   ];
   return formatTable(header, rows) + notes.join('\n') + '\n';

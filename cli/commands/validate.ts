@@ -14,7 +14,9 @@ export function registerValidate(program: Command): void {
     .action(async (dir: string) => {
       const { summaries, errors } = await validateCampaign(dir);
       if (errors.length > 0) {
-        process.stderr.write(`${errors.map(formatLocatedError).join('\n')}\n${errors.length} problem${errors.length === 1 ? '' : 's'} in ${dir}\n`);
+        process.stderr.write(
+          `${errors.map(formatLocatedError).join('\n')}\n${errors.length} problem${errors.length === 1 ? '' : 's'} in ${dir}\n`,
+        );
         process.exitCode = 1;
         return;
       }

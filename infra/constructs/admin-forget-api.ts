@@ -57,8 +57,14 @@ export class AdminForgetApi extends Construct {
     this.url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     for (const invoker of props.invokers ?? []) this.grantInvoke(invoker);
     // Fixed output names: docs/deploy.md tells operators to look them up.
-    new CfnOutput(this, 'Url', { value: this.url.url, description: 'Erasure admin API: SigV4-signed POST {"customerId": "…"} (docs/deploy.md)' }).overrideLogicalId('AdminForgetUrl');
-    new CfnOutput(this, 'FunctionArn', { value: fn.functionArn, description: 'Grant lambda:InvokeFunctionUrl on this ARN to whoever may erase customers' }).overrideLogicalId('AdminForgetFunctionArn');
+    new CfnOutput(this, 'Url', {
+      value: this.url.url,
+      description: 'Erasure admin API: SigV4-signed POST {"customerId": "…"} (docs/deploy.md)',
+    }).overrideLogicalId('AdminForgetUrl');
+    new CfnOutput(this, 'FunctionArn', {
+      value: fn.functionArn,
+      description: 'Grant lambda:InvokeFunctionUrl on this ARN to whoever may erase customers',
+    }).overrideLogicalId('AdminForgetFunctionArn');
   }
 
   grantInvoke(grantee: IGrantable): void {

@@ -31,7 +31,11 @@ export class EventPipeline extends Construct {
   constructor(scope: Construct, id: string, props: EventPipelineProps) {
     super(scope, id);
 
-    const events = new CustomerQueue(this, 'Events', { key: props.key, alerts: props.alerts, consumerTimeout: PROCESS_TIMEOUT });
+    const events = new CustomerQueue(this, 'Events', {
+      key: props.key,
+      alerts: props.alerts,
+      consumerTimeout: PROCESS_TIMEOUT,
+    });
     this.queue = events.queue;
     this.deadLetterQueue = events.deadLetterQueue;
 
@@ -45,7 +49,9 @@ export class EventPipeline extends Construct {
     });
     props.table.grantReadWriteData(this.processor.function);
     this.processor.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
-    this.processor.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    this.processor.function.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
     props.alerts.watchFunction(this.processor, this.processor.function);
   }
 }

@@ -24,7 +24,8 @@ export const FUNCTION_BUNDLE = {
   /** ESM packages first (they tree-shake); CommonJS-only packages fall back to `main`. */
   mainFields: ['module', 'main'],
   /** CommonJS dependencies still `require` Node built-ins, which an ES module can only do through createRequire. */
-  banner: "import { createRequire as sadakatCreateRequire } from 'node:module'; const require = sadakatCreateRequire(import.meta.url);",
+  banner:
+    "import { createRequire as sadakatCreateRequire } from 'node:module'; const require = sadakatCreateRequire(import.meta.url);",
   /** None: the SDK is bundled too (see above). */
   externalModules: [],
   /**
@@ -82,7 +83,9 @@ export function esbuildOptions(): BuildOptions {
 export async function buildFunctionBundle(entry: string | { contents: string }, outDir: string): Promise<Metafile> {
   const result = await build({
     ...esbuildOptions(),
-    ...(typeof entry === 'string' ? { entryPoints: [join(REPO_ROOT, entry)] } : { stdin: { contents: entry.contents, resolveDir: REPO_ROOT, loader: 'ts' } }),
+    ...(typeof entry === 'string'
+      ? { entryPoints: [join(REPO_ROOT, entry)] }
+      : { stdin: { contents: entry.contents, resolveDir: REPO_ROOT, loader: 'ts' } }),
     outfile: join(outDir, 'index.mjs'),
     metafile: true,
   });

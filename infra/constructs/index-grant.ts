@@ -7,5 +7,9 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 
 export function grantIndexQuery(grantee: IGrantable, table: ITable, indexName: string): Grant {
   table.encryptionKey?.grantDecrypt(grantee);
-  return Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [`${table.tableArn}/index/${indexName}`] });
+  return Grant.addToPrincipal({
+    grantee,
+    actions: ['dynamodb:Query'],
+    resourceArns: [`${table.tableArn}/index/${indexName}`],
+  });
 }

@@ -17,7 +17,9 @@ import { SadakatFunction } from './sadakat-function.js';
 import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
 
 /** Segment's calls and the one-letter aliases its browser and mobile libraries use. */
-export const INGEST_PATHS = ['batch', 'track', 'identify', 'page', 'screen', 'group', 'alias', 'b', 't', 'i', 'p'].map((call) => `/v1/${call}`);
+export const INGEST_PATHS = ['batch', 'track', 'identify', 'page', 'screen', 'group', 'alias', 'b', 't', 'i', 'p'].map(
+  (call) => `/v1/${call}`,
+);
 
 export interface IngestApiProps {
   table: ITable;
@@ -65,12 +67,16 @@ export class IngestApi extends Construct {
         // The write key is the Segment protocol's credential (Basic auth or body); the function checks it.
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: 'Storefronts authenticate with a Segment write key (Basic auth or writeKey in the body, which no API Gateway authorizer can read); ingest verifies it in constant time and answers 401.',
+          reason:
+            'Storefronts authenticate with a Segment write key (Basic auth or writeKey in the body, which no API Gateway authorizer can read); ingest verifies it in constant time and answers 401.',
         });
       }
     }
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stage = new HttpStage(this, 'Stage', {
       httpApi: api,
       stageName: '$default',

@@ -12,12 +12,26 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, JsonPath, LogLevel, Map as MapState, StateMachine, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  DefinitionBody,
+  JsonPath,
+  LogLevel,
+  Map as MapState,
+  StateMachine,
+  TaskInput,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction, type SadakatFunctionProps } from './sadakat-function.js';
-import { acknowledgeWildcards, KMS_ENCRYPT_DECRYPT, resourceFinding, S3_PUT, S3_READ, type WildcardFinding } from './wildcard-acknowledgements.js';
+import {
+  acknowledgeWildcards,
+  KMS_ENCRYPT_DECRYPT,
+  resourceFinding,
+  S3_PUT,
+  S3_READ,
+  type WildcardFinding,
+} from './wildcard-acknowledgements.js';
 
 /** Artifacts live under this prefix (shared/aws/refresh-artifacts.ts); grants stop there. */
 const ARTIFACT_KEYS = 'refresh/*';
@@ -56,20 +70,37 @@ export class NightlyRefresh extends Construct {
     props.table.grant(plan.function, 'dynamodb:DescribeTable');
 
     const artifactKeys = (scope: Construct): WildcardFinding =>
-      resourceFinding(scope, props.artifacts.arnForObjects(ARTIFACT_KEYS), 'Refresh artifacts are objects named by run under one prefix; the grant stops at that prefix.');
+      resourceFinding(
+        scope,
+        props.artifacts.arnForObjects(ARTIFACT_KEYS),
+        'Refresh artifacts are objects named by run under one prefix; the grant stops at that prefix.',
+      );
 
     const long = { timeout: Duration.minutes(15), memorySize: 1769 } as const; // 1769 MB = one full vCPU
-    const summarize = phase('Summarize', { name: 'refresh-summarize', description: 'sadakat refresh: summarize one scan segment', ...long });
+    const summarize = phase('Summarize', {
+      name: 'refresh-summarize',
+      description: 'sadakat refresh: summarize one scan segment',
+      ...long,
+    });
     props.table.grantReadData(summarize.function);
     props.artifacts.grantPut(summarize.function, ARTIFACT_KEYS);
     summarize.acknowledgeWildcards([...S3_PUT, artifactKeys(summarize), ...KMS_ENCRYPT_DECRYPT]);
 
-    const fit = phase('Fit', { name: 'refresh-fit', description: 'sadakat refresh: fit RFM cuts, CLV and recommendations', timeout: Duration.minutes(15), memorySize: 3008 });
+    const fit = phase('Fit', {
+      name: 'refresh-fit',
+      description: 'sadakat refresh: fit RFM cuts, CLV and recommendations',
+      timeout: Duration.minutes(15),
+      memorySize: 3008,
+    });
     props.artifacts.grantRead(fit.function, ARTIFACT_KEYS);
     props.artifacts.grantPut(fit.function, ARTIFACT_KEYS);
     fit.acknowledgeWildcards([...S3_READ, ...S3_PUT, artifactKeys(fit), ...KMS_ENCRYPT_DECRYPT]);
 
-    const score = phase('Score', { name: 'refresh-score', description: 'sadakat refresh: score one scan segment', ...long });
+    const score = phase('Score', {
+      name: 'refresh-score',
+      description: 'sadakat refresh: score one scan segment',
+      ...long,
+    });
     props.table.grantReadData(score.function);
     props.artifacts.grantRead(score.function, ARTIFACT_KEYS);
     props.eventsQueue.grantSendMessages(score.function);
@@ -78,7 +109,11 @@ export class NightlyRefresh extends Construct {
     const item = (field: string) => `$$.Map.Item.Value.${field}`;
     const definition = new LambdaInvoke(this, 'PlanRun', { lambdaFunction: plan.function, payloadResponseOnly: true })
       .next(
-        new MapState(this, 'SummarizeSegments', { itemsPath: '$.slices', maxConcurrency: MAP_CONCURRENCY, resultPath: '$.summaries' }).itemProcessor(
+        new MapState(this, 'SummarizeSegments', {
+          itemsPath: '$.slices',
+          maxConcurrency: MAP_CONCURRENCY,
+          resultPath: '$.summaries',
+        }).itemProcessor(
           new LambdaInvoke(this, 'SummarizeSegment', { lambdaFunction: summarize.function, payloadResponseOnly: true }),
         ),
       )
@@ -109,10 +144,15 @@ export class NightlyRefresh extends Construct {
             modelKey: JsonPath.stringAt('$.fit.modelKey'),
           },
           resultPath: '$.scores',
-        }).itemProcessor(new LambdaInvoke(this, 'ScoreSegment', { lambdaFunction: score.function, payloadResponseOnly: true })),
+        }).itemProcessor(
+          new LambdaInvoke(this, 'ScoreSegment', { lambdaFunction: score.function, payloadResponseOnly: true }),
+        ),
       );
 
-    const logs = new LogGroup(this, 'RunLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    const logs = new LogGroup(this, 'RunLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       definitionBody: DefinitionBody.fromChainable(definition),
       timeout: Duration.hours(6),
@@ -122,20 +162,34 @@ export class NightlyRefresh extends Construct {
     });
     acknowledgeWildcards(this.stateMachine, [
       ...[plan, summarize, fit, score].map((phase) =>
-        resourceFinding(this, `${phase.function.functionArn}:*`, 'CDK LambdaInvoke grant: the state machine may invoke any version or alias of its own phase function, and no other function.'),
+        resourceFinding(
+          this,
+          `${phase.function.functionArn}:*`,
+          'CDK LambdaInvoke grant: the state machine may invoke any version or alias of its own phase function, and no other function.',
+        ),
       ),
       {
         finding: 'Resource::*',
-        reason: 'CloudWatch Logs delivery (logs:*LogDelivery, PutResourcePolicy, Describe*) and X-Ray (PutTraceSegments, PutTelemetryRecords) accept no resource ARN.',
+        reason:
+          'CloudWatch Logs delivery (logs:*LogDelivery, PutResourcePolicy, Describe*) and X-Ray (PutTraceSegments, PutTelemetryRecords) accept no resource ARN.',
       },
     ]);
-    props.alerts.alarm(this, 'FailedRuns', this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), {
-      description: 'A nightly refresh run failed: scores are a day old until the next run.',
-    });
+    props.alerts.alarm(
+      this,
+      'FailedRuns',
+      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      {
+        description: 'A nightly refresh run failed: scores are a day old until the next run.',
+      },
+    );
 
     this.schedule = new Schedule(this, 'Nightly', {
       description: 'sadakat: nightly RFM/CLV refresh',
-      schedule: ScheduleExpression.cron({ minute: '0', hour: String(props.hour ?? 3), timeZone: TimeZone.of(props.timeZone) }),
+      schedule: ScheduleExpression.cron({
+        minute: '0',
+        hour: String(props.hour ?? 3),
+        timeZone: TimeZone.of(props.timeZone),
+      }),
       target: new StepFunctionsStartExecution(this.stateMachine, { input: ScheduleTargetInput.fromObject({}) }),
     });
   }

@@ -28,7 +28,11 @@ export class OperatorAlerts extends Construct {
     // Its own key: CloudWatch must be allowed to use the key of an encrypted topic, and the
     // customer-data key should not trust another service for this.
     // Nothing to keep in it once the stack is gone: deleting the stack schedules the key's deletion.
-    const key = new Key(this, 'Key', { description: 'sadakat: operator alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+    const key = new Key(this, 'Key', {
+      description: 'sadakat: operator alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',
@@ -47,17 +51,26 @@ export class OperatorAlerts extends Construct {
 
   /** Alarms when any message lands in the dead-letter queue: each one is a customer's lost update. */
   watchDeadLetterQueue(scope: Construct, queue: IQueue): Alarm {
-    return this.alarm(scope, 'DeadLetters', queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }), {
-      description: 'Messages in the dead-letter queue: inspect them, fix the cause, redrive.',
-    });
+    return this.alarm(
+      scope,
+      'DeadLetters',
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      {
+        description: 'Messages in the dead-letter queue: inspect them, fix the cause, redrive.',
+      },
+    );
   }
 
   /** Alarms on function errors and on throttles (both mean work is waiting or being retried). */
   watchFunction(scope: Construct, fn: IFunction): Alarm[] {
     const period = Duration.minutes(5);
     return [
-      this.alarm(scope, 'Errors', fn.metricErrors({ period, statistic: 'Sum' }), { description: 'The function failed invocations.' }),
-      this.alarm(scope, 'Throttles', fn.metricThrottles({ period, statistic: 'Sum' }), { description: 'The function was throttled.' }),
+      this.alarm(scope, 'Errors', fn.metricErrors({ period, statistic: 'Sum' }), {
+        description: 'The function failed invocations.',
+      }),
+      this.alarm(scope, 'Throttles', fn.metricThrottles({ period, statistic: 'Sum' }), {
+        description: 'The function was throttled.',
+      }),
     ];
   }
 

@@ -38,7 +38,10 @@ export class SadakatFunction extends Construct {
   constructor(scope: Construct, id: string, props: SadakatFunctionProps) {
     super(scope, id);
 
-    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `sadakat ${props.name}`,
@@ -82,13 +85,16 @@ export class SadakatFunction extends Construct {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (_inputDir, outputDir) =>
-            campaignDir === undefined ? [] : [`cp -R ${shellQuote(campaignDir)} ${shellQuote(join(outputDir, 'campaign'))}`],
+            campaignDir === undefined
+              ? []
+              : [`cp -R ${shellQuote(campaignDir)} ${shellQuote(join(outputDir, 'campaign'))}`],
         },
       },
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'nodejs22.x on purpose: a supported runtime that is closest to the Node 20 toolchain the code is developed and tested on; move to nodejs24.x after the suite has run on Node 24.',
+      reason:
+        'nodejs22.x on purpose: a supported runtime that is closest to the Node 20 toolchain the code is developed and tested on; move to nodejs24.x after the suite has run on Node 24.',
     });
   }
 

@@ -41,7 +41,11 @@ export class ScheduledFunction extends Construct {
       target: new LambdaInvoke(this.task.function, { role: invoker }),
     });
     acknowledgeWildcards(invoker, [
-      resourceFinding(this, `${this.task.function.functionArn}:*`, `CDK invoke grant: the schedule may invoke any version of ${props.name} (none is published; $LATEST runs).`),
+      resourceFinding(
+        this,
+        `${this.task.function.functionArn}:*`,
+        `CDK invoke grant: the schedule may invoke any version of ${props.name} (none is published; $LATEST runs).`,
+      ),
     ]);
   }
 

@@ -59,7 +59,11 @@ export class SendPipeline extends Construct {
 
     // SES feedback: configuration set → encrypted SNS topic → ses-feedback.
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet');
-    const topicKey = new Key(this, 'FeedbackKey', { description: 'sadakat: SES feedback topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+    const topicKey = new Key(this, 'FeedbackKey', {
+      description: 'sadakat: SES feedback topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     topicKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'SesPublishesFeedback',
@@ -70,10 +74,20 @@ export class SendPipeline extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
-    const feedbackTopic = new Topic(this, 'FeedbackTopic', { displayName: 'sadakat SES events', masterKey: topicKey, enforceSSL: true });
+    const feedbackTopic = new Topic(this, 'FeedbackTopic', {
+      displayName: 'sadakat SES events',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
     this.configurationSet.addEventDestination('Feedback', {
       destination: EventDestination.snsTopic(feedbackTopic),
-      events: [EmailSendingEvent.DELIVERY, EmailSendingEvent.OPEN, EmailSendingEvent.CLICK, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      events: [
+        EmailSendingEvent.DELIVERY,
+        EmailSendingEvent.OPEN,
+        EmailSendingEvent.CLICK,
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+      ],
     });
 
     const common = { TABLE_NAME: table.tableName, EVENTS_QUEUE_URL: eventsQueue.queueUrl };
@@ -89,7 +103,10 @@ export class SendPipeline extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(feedbackFailures).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is the failure destination of ses-feedback; an alarm fires on its first message.' });
+    Validations.of(feedbackFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the failure destination of ses-feedback; an alarm fires on its first message.',
+    });
     this.feedback.function.configureAsyncInvoke({ onFailure: new SqsDestination(feedbackFailures), retryAttempts: 2 });
     feedbackTopic.addSubscription(new LambdaSubscription(this.feedback.function));
     table.grantReadWriteData(this.feedback.function);
@@ -121,7 +138,8 @@ export class SendPipeline extends Construct {
     for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: 'Mail recipients follow the link without credentials; the HMAC-signed token in the path is the authorization, checked by the function.',
+        reason:
+          'Mail recipients follow the link without credentials; the HMAC-signed token in the path is the authorization, checked by the function.',
       });
     }
 
@@ -143,17 +161,33 @@ export class SendPipeline extends Construct {
     eventsQueue.grantSendMessages(send);
     props.unsubscribeKeys.grantRead(send);
     if (props.sesIdentityArn !== undefined) {
-      const configurationSetArn = stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName });
-      Grant.addToPrincipal({ grantee: send, actions: ['ses:SendRawEmail'], resourceArns: [props.sesIdentityArn, configurationSetArn] });
+      const configurationSetArn = stack.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: this.configurationSet.configurationSetName,
+      });
+      Grant.addToPrincipal({
+        grantee: send,
+        actions: ['ses:SendRawEmail'],
+        resourceArns: [props.sesIdentityArn, configurationSetArn],
+      });
     }
     // SMS goes to phone numbers and push to endpoints created at send time: neither has an ARN to name.
     Grant.addToPrincipal({ grantee: send, actions: ['sns:Publish'], resourceArns: ['*'] });
     if (props.pushPlatformApplicationArns.length > 0) {
-      Grant.addToPrincipal({ grantee: send, actions: ['sns:CreatePlatformEndpoint'], resourceArns: [...props.pushPlatformApplicationArns] });
+      Grant.addToPrincipal({
+        grantee: send,
+        actions: ['sns:CreatePlatformEndpoint'],
+        resourceArns: [...props.pushPlatformApplicationArns],
+      });
     }
     this.sender.acknowledgeWildcards([
       ...KMS_ENCRYPT_DECRYPT,
-      { finding: 'Resource::*', reason: 'sns:Publish only: SMS is published to phone numbers and push to platform endpoints created per device, neither of which has an ARN known at deploy time.' },
+      {
+        finding: 'Resource::*',
+        reason:
+          'sns:Publish only: SMS is published to phone numbers and push to platform endpoints created per device, neither of which has an ARN known at deploy time.',
+      },
     ]);
     send.addEventSource(new SqsEventSource(sends.queue, { batchSize: 10, reportBatchItemFailures: true }));
     alerts.watchFunction(this.sender, send);
@@ -165,9 +199,20 @@ export function pushApplications(arns: readonly string[]): Record<string, string
   const variables: Record<string, string> = {};
   for (const arn of arns) {
     const platform = /:app\/([A-Z_]+)\//.exec(arn)?.[1];
-    const variable = platform === 'APNS' || platform === 'APNS_SANDBOX' ? 'APNS_PLATFORM_APPLICATION_ARN' : platform === 'GCM' ? 'FCM_PLATFORM_APPLICATION_ARN' : undefined;
-    if (variable === undefined) throw new Error(`pushPlatformApplicationArns: ${arn}: expected an APNS, APNS_SANDBOX or GCM platform application`);
-    if (variables[variable] !== undefined) throw new Error(`pushPlatformApplicationArns: two applications for ${variable === 'APNS_PLATFORM_APPLICATION_ARN' ? 'iOS' : 'Android'}; give one`);
+    const variable =
+      platform === 'APNS' || platform === 'APNS_SANDBOX'
+        ? 'APNS_PLATFORM_APPLICATION_ARN'
+        : platform === 'GCM'
+          ? 'FCM_PLATFORM_APPLICATION_ARN'
+          : undefined;
+    if (variable === undefined)
+      throw new Error(
+        `pushPlatformApplicationArns: ${arn}: expected an APNS, APNS_SANDBOX or GCM platform application`,
+      );
+    if (variables[variable] !== undefined)
+      throw new Error(
+        `pushPlatformApplicationArns: two applications for ${variable === 'APNS_PLATFORM_APPLICATION_ARN' ? 'iOS' : 'Android'}; give one`,
+      );
     variables[variable] = arn;
   }
   return variables;

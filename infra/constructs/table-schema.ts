@@ -3,8 +3,19 @@
  * definition the local runtime creates — so the deployed keys, indexes and projections cannot
  * drift from what the adapters query.
  */
-import type { AttributeDefinition, CreateTableCommandInput, KeySchemaElement, Projection } from '@aws-sdk/client-dynamodb';
-import { AttributeType, BillingMode, ProjectionType, type Attribute, type GlobalSecondaryIndexProps } from 'aws-cdk-lib/aws-dynamodb';
+import type {
+  AttributeDefinition,
+  CreateTableCommandInput,
+  KeySchemaElement,
+  Projection,
+} from '@aws-sdk/client-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  type Attribute,
+  type GlobalSecondaryIndexProps,
+} from 'aws-cdk-lib/aws-dynamodb';
 
 export interface TableSchema {
   billingMode: BillingMode;
@@ -21,7 +32,11 @@ export function tableSchemaFrom(input: CreateTableCommandInput): TableSchema {
     ...keys,
     globalSecondaryIndexes: (input.GlobalSecondaryIndexes ?? []).map((index) => {
       const name = required(index.IndexName, 'GlobalSecondaryIndexes[].IndexName');
-      return { indexName: name, ...keyAttributes(index.KeySchema, attributes, `index ${name}`), ...projection(index.Projection, name) };
+      return {
+        indexName: name,
+        ...keyAttributes(index.KeySchema, attributes, `index ${name}`),
+        ...projection(index.Projection, name),
+      };
     }),
   };
 }
@@ -57,7 +72,10 @@ function attributeType(type: AttributeDefinition['AttributeType'], name: string)
   }
 }
 
-function projection(value: Projection | undefined, index: string): Pick<GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> {
+function projection(
+  value: Projection | undefined,
+  index: string,
+): Pick<GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> {
   switch (value?.ProjectionType) {
     case 'ALL':
       return { projectionType: ProjectionType.ALL };

@@ -16,7 +16,8 @@ export interface WildcardFinding {
 }
 
 export function acknowledgeWildcards(scope: IConstruct, findings: readonly WildcardFinding[]): void {
-  for (const { finding, reason } of findings) Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  for (const { finding, reason } of findings)
+    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
 }
 
 /** The finding for a resource ARN (a token or a literal) as it appears in `scope`'s stack. */
@@ -28,22 +29,36 @@ export function resourceFinding(scope: IConstruct, arn: string, reason: string):
 export const KMS_ENCRYPT_DECRYPT: readonly WildcardFinding[] = [
   {
     finding: 'Action::kms:GenerateDataKey*',
-    reason: 'CDK KMS grant for server-side encryption (SQS/DynamoDB call GenerateDataKey on the caller\'s behalf); scoped to the one data key.',
+    reason:
+      "CDK KMS grant for server-side encryption (SQS/DynamoDB call GenerateDataKey on the caller's behalf); scoped to the one data key.",
   },
   {
     finding: 'Action::kms:ReEncrypt*',
-    reason: 'CDK KMS grant for server-side encryption (ReEncryptFrom/To when AWS rotates data keys); scoped to the one data key.',
+    reason:
+      'CDK KMS grant for server-side encryption (ReEncryptFrom/To when AWS rotates data keys); scoped to the one data key.',
   },
 ];
 
 /** What `bucket.grantRead(fn, prefix)` adds besides the prefix itself. */
 export const S3_READ: readonly WildcardFinding[] = [
-  { finding: 'Action::s3:GetObject*', reason: 'CDK S3 read grant (GetObject and its version/ACL variants), limited to the artifacts prefix.' },
-  { finding: 'Action::s3:GetBucket*', reason: 'CDK S3 read grant (bucket location and metadata the SDK needs), on the artifacts bucket only.' },
-  { finding: 'Action::s3:List*', reason: 'CDK S3 read grant (ListBucket so a missing artifact is a 404, not a 403), on the artifacts bucket only.' },
+  {
+    finding: 'Action::s3:GetObject*',
+    reason: 'CDK S3 read grant (GetObject and its version/ACL variants), limited to the artifacts prefix.',
+  },
+  {
+    finding: 'Action::s3:GetBucket*',
+    reason: 'CDK S3 read grant (bucket location and metadata the SDK needs), on the artifacts bucket only.',
+  },
+  {
+    finding: 'Action::s3:List*',
+    reason: 'CDK S3 read grant (ListBucket so a missing artifact is a 404, not a 403), on the artifacts bucket only.',
+  },
 ];
 
 /** What `bucket.grantPut(fn, prefix)` adds besides the prefix itself. */
 export const S3_PUT: readonly WildcardFinding[] = [
-  { finding: 'Action::s3:Abort*', reason: 'CDK S3 put grant (AbortMultipartUpload for failed uploads), limited to the artifacts prefix.' },
+  {
+    finding: 'Action::s3:Abort*',
+    reason: 'CDK S3 put grant (AbortMultipartUpload for failed uploads), limited to the artifacts prefix.',
+  },
 ];

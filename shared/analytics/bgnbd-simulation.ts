@@ -30,7 +30,11 @@ export interface SimulationOptions {
   period: Period;
 }
 
-export function simulateBgNbd(params: BgNbdParams, options: SimulationOptions, random: SimulationRandom): SimulatedCustomers {
+export function simulateBgNbd(
+  params: BgNbdParams,
+  options: SimulationOptions,
+  random: SimulationRandom,
+): SimulatedCustomers {
   const { customers, acquisitionDays, calibrationDays } = options;
   const daysPerPeriod = DAYS_PER_PERIOD[options.period];
   const result: SimulatedCustomers = {

@@ -75,7 +75,8 @@ function prepare(data: RepeatTriplets): Prepared {
   const tx = distinct(data.tx);
   const T = distinct(data.T);
   const xWeight = new Float64Array(x.values.length);
-  for (let i = 0; i < data.length; i++) xWeight[x.index[i] as number] = (xWeight[x.index[i] as number] as number) + (data.weight[i] as number);
+  for (let i = 0; i < data.length; i++)
+    xWeight[x.index[i] as number] = (xWeight[x.index[i] as number] as number) + (data.weight[i] as number);
   const prepared = {
     xValues: x.values,
     xIndex: x.index,

@@ -12,7 +12,8 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** The day of an ISO date or datetime, or a reason it is not one. */
 export function dayOfTimestamp(text: string): { ok: true; day: number } | { ok: false; reason: string } {
   const match = TIMESTAMP.exec(text);
-  if (!match) return { ok: false, reason: `"${text}" is not an ISO date or datetime (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])` };
+  if (!match)
+    return { ok: false, reason: `"${text}" is not an ISO date or datetime (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])` };
   const [, year, month, day, hour, minute, second] = match;
   if (hour !== undefined && (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59)) {
     return { ok: false, reason: `"${text}" has a time of day out of range` };
@@ -27,7 +28,12 @@ export function dayOfDate(text: string): { ok: true; day: number } | { ok: false
   return dayOfParts(text, Number(match[1]), Number(match[2]), Number(match[3]));
 }
 
-function dayOfParts(text: string, year: number, month: number, day: number): { ok: true; day: number } | { ok: false; reason: string } {
+function dayOfParts(
+  text: string,
+  year: number,
+  month: number,
+  day: number,
+): { ok: true; day: number } | { ok: false; reason: string } {
   const ms = Date.UTC(year, month - 1, day);
   const check = new Date(ms);
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {

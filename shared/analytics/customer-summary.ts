@@ -155,7 +155,9 @@ export function distinctTriplets(
     const ti = txDays[i] as number;
     const Ti = TDays[i] as number;
     if (Ti >= DAY_SLOTS || ti > Ti || ti < 0 || xi < 0) {
-      throw new RangeError(`customer ${i}: need 0 ≤ t_x ≤ T < ${DAY_SLOTS} days and x ≥ 0, got x=${xi} t_x=${ti} T=${Ti}`);
+      throw new RangeError(
+        `customer ${i}: need 0 ≤ t_x ≤ T < ${DAY_SLOTS} days and x ≥ 0, got x=${xi} t_x=${ti} T=${Ti}`,
+      );
     }
     const key = (xi * DAY_SLOTS + ti) * DAY_SLOTS + Ti;
     const index = indexByKey.get(key);

@@ -78,7 +78,10 @@ export function logLikelihood(params: GammaGammaParams, data: RepeatSpend): numb
     if (usable[i] === 0) continue;
     const x = data.x[i] as number;
     const px = p * x;
-    const term = (px - 1) * (logM[i] as number) + px * (logX[i] as number) - (px + q) * Math.log(gamma + x * (data.monetary[i] as number));
+    const term =
+      (px - 1) * (logM[i] as number) +
+      px * (logX[i] as number) -
+      (px + q) * Math.log(gamma + x * (data.monetary[i] as number));
     sum += (data.weight[i] as number) * term;
   }
   return sum;
@@ -108,14 +111,18 @@ export function fit(data: RepeatSpend, options: GammaGammaFitOptions = {}): Gamm
   }
   meanSpend /= customers;
   const objective = (theta: Float64Array): number =>
-    -logLikelihood({ p: Math.exp(theta[0] as number), q: Math.exp(theta[1] as number), gamma: Math.exp(theta[2] as number) }, data) /
-    customers;
+    -logLikelihood(
+      { p: Math.exp(theta[0] as number), q: Math.exp(theta[1] as number), gamma: Math.exp(theta[2] as number) },
+      data,
+    ) / customers;
   // γ is a money scale: start it in proportion to the mean spend.
-  const starts = (options.starts ?? [
-    { p: 1, q: 1, gamma: 1 },
-    { p: 5, q: 3, gamma: meanSpend },
-    { p: 1, q: 5, gamma: 4 * meanSpend },
-  ]).map((start) => [start.p, start.q, start.gamma].map(Math.log));
+  const starts = (
+    options.starts ?? [
+      { p: 1, q: 1, gamma: 1 },
+      { p: 5, q: 3, gamma: meanSpend },
+      { p: 1, q: 5, gamma: 4 * meanSpend },
+    ]
+  ).map((start) => [start.p, start.q, start.gamma].map(Math.log));
   const best = minimize(objective, starts);
   const [logP, logQ, logGammaScale] = best.point as unknown as [number, number, number];
   const params = { p: Math.exp(logP), q: Math.exp(logQ), gamma: Math.exp(logGammaScale) };

@@ -50,7 +50,8 @@ export function holdoutCheck(params: BgNbdParams, summaries: CustomerSummaries):
     let unconditional = unconditionalByT.get(customer.T);
     if (unconditional === undefined) {
       unconditional =
-        unconditionalExpectedPurchases(params, customer.T + length) - unconditionalExpectedPurchases(params, customer.T);
+        unconditionalExpectedPurchases(params, customer.T + length) -
+        unconditionalExpectedPurchases(params, customer.T);
       unconditionalByT.set(customer.T, unconditional);
     }
     check.predictedUnconditional += unconditional;

@@ -51,7 +51,8 @@ export function nelderMead(objective: Objective, start: ArrayLike<number>, optio
   const along = (coefficient: number): Float64Array => {
     const worst = vertices[n] as Float64Array;
     const point = new Float64Array(n);
-    for (let j = 0; j < n; j++) point[j] = (centroid[j] as number) + coefficient * ((centroid[j] as number) - (worst[j] as number));
+    for (let j = 0; j < n; j++)
+      point[j] = (centroid[j] as number) + coefficient * ((centroid[j] as number) - (worst[j] as number));
     return point;
   };
   const replaceWorst = (point: Float64Array, value: number): void => {
@@ -102,7 +103,8 @@ export function nelderMead(objective: Objective, start: ArrayLike<number>, optio
     const bestVertex = vertices[0] as Float64Array;
     for (let i = 1; i <= n; i++) {
       const vertex = vertices[i] as Float64Array;
-      for (let j = 0; j < n; j++) vertex[j] = (bestVertex[j] as number) + SHRINK * ((vertex[j] as number) - (bestVertex[j] as number));
+      for (let j = 0; j < n; j++)
+        vertex[j] = (bestVertex[j] as number) + SHRINK * ((vertex[j] as number) - (bestVertex[j] as number));
       values[i] = f(vertex);
     }
     evaluations += n;
@@ -110,7 +112,9 @@ export function nelderMead(objective: Objective, start: ArrayLike<number>, optio
 }
 
 function sortSimplex(vertices: Float64Array[], values: number[]): void {
-  const order = values.map((_, index) => index).sort((left, right) => (values[left] as number) - (values[right] as number));
+  const order = values
+    .map((_, index) => index)
+    .sort((left, right) => (values[left] as number) - (values[right] as number));
   const sortedVertices = order.map((index) => vertices[index] as Float64Array);
   const sortedValues = order.map((index) => values[index] as number);
   for (let i = 0; i < order.length; i++) {
@@ -125,7 +129,8 @@ function isConverged(vertices: Float64Array[], values: number[], xTolerance: num
   for (let i = 1; i < vertices.length; i++) {
     if (!(Math.abs((values[i] as number) - bestValue) <= fTolerance)) return false;
     const vertex = vertices[i] as Float64Array;
-    for (let j = 0; j < best.length; j++) if (Math.abs((vertex[j] as number) - (best[j] as number)) > xTolerance) return false;
+    for (let j = 0; j < best.length; j++)
+      if (Math.abs((vertex[j] as number) - (best[j] as number)) > xTolerance) return false;
   }
   return true;
 }
@@ -136,7 +141,11 @@ export interface MinimizeOptions extends NelderMeadOptions {
 }
 
 /** Nelder–Mead from each start, each restarted at its optimum until it stops improving; the best wins. */
-export function minimize(objective: Objective, starts: readonly ArrayLike<number>[], options: MinimizeOptions = {}): Minimum {
+export function minimize(
+  objective: Objective,
+  starts: readonly ArrayLike<number>[],
+  options: MinimizeOptions = {},
+): Minimum {
   const { maxRestarts = 10, fTolerance = 1e-12 } = options;
   let best: Minimum | undefined;
   let evaluations = 0;
@@ -203,7 +212,8 @@ export function bfgs(objective: ObjectiveWithGradient, start: ArrayLike<number>,
       if (Number.isFinite(candidateValue) && candidateValue <= value + 1e-4 * step * slope) break;
       step /= 2;
     }
-    if (!(candidateValue <= value)) return { point, value, evaluations, converged: maxAbs(gradient) <= gradientTolerance * 1e3 };
+    if (!(candidateValue <= value))
+      return { point, value, evaluations, converged: maxAbs(gradient) <= gradientTolerance * 1e3 };
 
     const s = new Float64Array(n);
     const y = new Float64Array(n);

@@ -56,7 +56,10 @@ export const MAX_BASKET_PRODUCTS = 30;
 export const DEFAULT_RECOMMENDATIONS = 5;
 
 /** Each customer's distinct products, most recently bought first, capped at `maxProducts`. */
-export function customerBaskets(orders: Iterable<PurchasedOrder>, maxProducts = MAX_BASKET_PRODUCTS): Map<string, string[]> {
+export function customerBaskets(
+  orders: Iterable<PurchasedOrder>,
+  maxProducts = MAX_BASKET_PRODUCTS,
+): Map<string, string[]> {
   const latest = new Map<string, Map<string, string>>();
   for (const { customerId, at, productIds } of orders) {
     let products = latest.get(customerId);
@@ -72,7 +75,9 @@ export function customerBaskets(orders: Iterable<PurchasedOrder>, maxProducts = 
   const baskets = new Map<string, string[]>();
   for (const [customerId, products] of latest) {
     const ordered = [...products.entries()]
-      .sort(([leftId, leftAt], [rightId, rightAt]) => (leftAt < rightAt ? 1 : leftAt > rightAt ? -1 : compareText(leftId, rightId)))
+      .sort(([leftId, leftAt], [rightId, rightAt]) =>
+        leftAt < rightAt ? 1 : leftAt > rightAt ? -1 : compareText(leftId, rightId),
+      )
       .map(([productId]) => productId);
     baskets.set(customerId, ordered.slice(0, maxProducts));
   }
@@ -152,7 +157,11 @@ export function buildRecommender(counts: CoPurchaseCounts, options: RecommenderO
  * Up to `n` products for a customer who bought `bought`: co-purchased products by summed counts
  * (ties: more buyers, then id), then popular ones; never one already bought.
  */
-export function recommendFor(recommender: Recommender, bought: readonly string[], n = DEFAULT_RECOMMENDATIONS): string[] {
+export function recommendFor(
+  recommender: Recommender,
+  bought: readonly string[],
+  n = DEFAULT_RECOMMENDATIONS,
+): string[] {
   const owned = new Set(bought);
   const scores = new Map<string, number>();
   for (const product of owned) {
@@ -163,7 +172,9 @@ export function recommendFor(recommender: Recommender, bought: readonly string[]
   const picked = [...scores.entries()]
     .sort(
       ([leftId, leftScore], [rightId, rightScore]) =>
-        rightScore - leftScore || (recommender.buyers[rightId] ?? 0) - (recommender.buyers[leftId] ?? 0) || compareText(leftId, rightId),
+        rightScore - leftScore ||
+        (recommender.buyers[rightId] ?? 0) - (recommender.buyers[leftId] ?? 0) ||
+        compareText(leftId, rightId),
     )
     .slice(0, n)
     .map(([product]) => product);

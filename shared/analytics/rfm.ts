@@ -135,7 +135,10 @@ const QUINTILE_PROBABILITIES = [0, 0.2, 0.4, 0.2 * 3, 0.8, 1];
  * Scores 1–5 for values given in customer-id order. 'value' cuts the values and falls back to
  * 'rank' when edges repeat; 'rank' cuts the ranks 1..n (ties in id order, i.e. input order).
  */
-export function quintileScores(values: Float64Array, cut: 'value' | 'rank'): { scores: Uint8Array; cut: 'value' | 'rank' } {
+export function quintileScores(
+  values: Float64Array,
+  cut: 'value' | 'rank',
+): { scores: Uint8Array; cut: 'value' | 'rank' } {
   if (values.length === 0) return { scores: new Uint8Array(0), cut };
   if (cut === 'value') {
     const edges = quantileEdges(Float64Array.from(values).sort());
@@ -143,7 +146,9 @@ export function quintileScores(values: Float64Array, cut: 'value' | 'rank'): { s
       return { scores: Uint8Array.from(values, (value) => binOf(value, edges)), cut: 'value' };
     }
   }
-  const order = Array.from(values.keys()).sort((left, right) => (values[left] as number) - (values[right] as number) || left - right);
+  const order = Array.from(values.keys()).sort(
+    (left, right) => (values[left] as number) - (values[right] as number) || left - right,
+  );
   const ranks = new Float64Array(values.length);
   order.forEach((index, position) => {
     ranks[index] = position + 1;

@@ -71,7 +71,10 @@ export function readTransactionsCsv(path: string, options: ParseOptions = {}): P
 }
 
 /** Parses transactions CSV text or a byte stream. */
-export async function parseTransactionsCsv(input: Readable | string | Uint8Array, options: ParseOptions = {}): Promise<ParsedTransactions> {
+export async function parseTransactionsCsv(
+  input: Readable | string | Uint8Array,
+  options: ParseOptions = {},
+): Promise<ParsedTransactions> {
   const source = typeof input === 'string' || input instanceof Uint8Array ? Readable.from([input]) : input;
   const errors: RowError[] = [];
   const parser = source.pipe(
@@ -94,7 +97,8 @@ export async function parseTransactionsCsv(input: Readable | string | Uint8Array
   source.on('error', (error) => parser.destroy(error));
 
   const transactions: Transaction[] = [];
-  const latestDay = options.now === undefined ? undefined : Math.floor(options.now.getTime() / MS_PER_DAY) + FUTURE_DAYS_ALLOWED;
+  const latestDay =
+    options.now === undefined ? undefined : Math.floor(options.now.getTime() / MS_PER_DAY) + FUTURE_DAYS_ALLOWED;
   let columns: ColumnIndexes | undefined;
   for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number }; record: string[] }>) {
     if (columns === undefined) {
@@ -138,10 +142,20 @@ function readHeader(record: string[]): ColumnIndexes {
   };
 }
 
-function readRow(record: string[], columns: ColumnIndexes, line: number, latestDay: number | undefined): Transaction | RowError {
-  if (record.some((field) => field.includes(REPLACEMENT_CHARACTER))) return { line, reason: 'the row is not valid UTF-8; save the file as UTF-8' };
+function readRow(
+  record: string[],
+  columns: ColumnIndexes,
+  line: number,
+  latestDay: number | undefined,
+): Transaction | RowError {
+  if (record.some((field) => field.includes(REPLACEMENT_CHARACTER)))
+    return { line, reason: 'the row is not valid UTF-8; save the file as UTF-8' };
   // "1,000.50" unquoted would otherwise import an amount of 1.
-  if (record.length > columns.width) return { line, reason: `the row has ${record.length} fields, the header ${columns.width}; quote values that contain commas` };
+  if (record.length > columns.width)
+    return {
+      line,
+      reason: `the row has ${record.length} fields, the header ${columns.width}; quote values that contain commas`,
+    };
   const customerId = record[columns.customerId] ?? '';
   const idProblem = problemWithId('customer_id', customerId);
   if (idProblem) return { line, reason: idProblem };
@@ -150,8 +164,10 @@ function readRow(record: string[], columns: ColumnIndexes, line: number, latestD
   const day = dayOfTimestamp(shown(timestamp));
   if (!day.ok) return { line, reason: `timestamp ${day.reason}` };
   // The pattern allows an hour-only offset (+03), which Date cannot read: the importer needs an instant.
-  if (Number.isNaN(Date.parse(timestamp))) return { line, reason: `timestamp "${timestamp}" is not an instant; write offsets as ±HH:MM` };
-  if (latestDay !== undefined && day.day > latestDay) return { line, reason: `timestamp "${timestamp}" is in the future` };
+  if (Number.isNaN(Date.parse(timestamp)))
+    return { line, reason: `timestamp "${timestamp}" is not an instant; write offsets as ±HH:MM` };
+  if (latestDay !== undefined && day.day > latestDay)
+    return { line, reason: `timestamp "${timestamp}" is in the future` };
   const amountText = record[columns.amount] ?? '';
   if (!DECIMAL.test(amountText)) return { line, reason: `amount "${shown(amountText)}" is not a number` };
   const amount = Number(amountText);

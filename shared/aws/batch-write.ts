@@ -25,7 +25,9 @@ export async function batchWriteItems(
       options.operation,
       chunk,
       async (pending) => {
-        const response = await doc.send(new BatchWriteCommand({ RequestItems: pending, ReturnConsumedCapacity: 'TOTAL' }));
+        const response = await doc.send(
+          new BatchWriteCommand({ RequestItems: pending, ReturnConsumedCapacity: 'TOTAL' }),
+        );
         units += capacityUnits(response.ConsumedCapacity);
         const remaining = response.UnprocessedItems;
         return { remaining, remainingCount: remaining?.[tableName]?.length ?? 0 };

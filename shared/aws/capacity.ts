@@ -10,7 +10,10 @@ export function capacityUnits(consumed: ConsumedCapacity | readonly ConsumedCapa
   if (consumed === undefined) return 0;
   if (isList(consumed)) return consumed.reduce((sum, entry) => sum + capacityUnits(entry), 0);
   if (consumed.CapacityUnits !== undefined) return consumed.CapacityUnits;
-  const indexes = [...Object.values(consumed.GlobalSecondaryIndexes ?? {}), ...Object.values(consumed.LocalSecondaryIndexes ?? {})];
+  const indexes = [
+    ...Object.values(consumed.GlobalSecondaryIndexes ?? {}),
+    ...Object.values(consumed.LocalSecondaryIndexes ?? {}),
+  ];
   return (consumed.Table?.CapacityUnits ?? 0) + indexes.reduce((sum, index) => sum + (index.CapacityUnits ?? 0), 0);
 }
 

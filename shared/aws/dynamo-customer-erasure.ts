@@ -12,7 +12,13 @@
  *   `SK=ORDERHASH#<orderHash>` (one per erased order), so process-events checks one order with a GetItem.
  */
 import { DeleteCommand, GetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CustomerErasureStore, CustomerItem, CustomerItemKind, ErasureTombstone, OrderTombstones } from '../privacy/ports.js';
+import type {
+  CustomerErasureStore,
+  CustomerItem,
+  CustomerItemKind,
+  ErasureTombstone,
+  OrderTombstones,
+} from '../privacy/ports.js';
 import { batchGetItems } from './batch-get.js';
 import { batchWriteItems } from './batch-write.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
@@ -71,7 +77,10 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
           Key: { PK: customerPartition(customerId), SK: PROFILE_SK },
           ...(expectedVersion === undefined
             ? { ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#version)' }
-            : { ConditionExpression: '#version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
           ExpressionAttributeNames: { '#version': 'version' },
         }),
       );
@@ -138,7 +147,9 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
       this.tableName,
       [
         { PutRequest: { Item: { PK, SK: `${ERASED_SK_PREFIX}${erasedAt}`, erasedAt } } },
-        ...[...new Set(tombstone.orderHashes)].map((hash) => ({ PutRequest: { Item: { PK, SK: `${ORDER_HASH_SK_PREFIX}${hash}`, erasedAt } } })),
+        ...[...new Set(tombstone.orderHashes)].map((hash) => ({
+          PutRequest: { Item: { PK, SK: `${ORDER_HASH_SK_PREFIX}${hash}`, erasedAt } },
+        })),
       ],
       { operation: 'BatchWriteItem of erasure tombstones', backoff: this.backoff },
     );
@@ -164,7 +175,10 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
     const items = await batchGetItems(
       this.doc,
       this.tableName,
-      keys.map(({ customerHash, orderHash }) => ({ PK: tombstonePartition(customerHash), SK: `${ORDER_HASH_SK_PREFIX}${orderHash}` })),
+      keys.map(({ customerHash, orderHash }) => ({
+        PK: tombstonePartition(customerHash),
+        SK: `${ORDER_HASH_SK_PREFIX}${orderHash}`,
+      })),
       { operation: 'BatchGetItem of order tombstones', consistentRead: false, projection: 'SK', backoff: this.backoff },
     );
     return new Set(items.map((item) => String(item.SK).slice(ORDER_HASH_SK_PREFIX.length)));
@@ -185,9 +199,14 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
 
 function customerItem(item: Record<string, unknown>): CustomerItem {
   const sortKey = String(item.SK);
-  if (sortKey === PROFILE_SK) return { kind: 'profile', sortKey, ...(typeof item.version === 'number' ? { version: item.version } : {}) };
+  if (sortKey === PROFILE_SK)
+    return { kind: 'profile', sortKey, ...(typeof item.version === 'number' ? { version: item.version } : {}) };
   const kind = KIND_BY_PREFIX.find(([prefix]) => sortKey.startsWith(prefix))?.[1] ?? 'other';
   if (kind !== 'order') return { kind, sortKey };
   // The order id is the sort key's rest; the `orderId` attribute is the same when present.
-  return { kind, sortKey, orderId: typeof item.orderId === 'string' ? item.orderId : sortKey.slice(ORDER_SK_PREFIX.length) };
+  return {
+    kind,
+    sortKey,
+    orderId: typeof item.orderId === 'string' ? item.orderId : sortKey.slice(ORDER_SK_PREFIX.length),
+  };
 }

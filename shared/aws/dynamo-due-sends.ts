@@ -9,13 +9,21 @@ import { sendRequestSchema, type SendRequest } from '../channels/send-request.js
 import { deferredSendKey, DUE_INDEX, sendIndexShardKey, sendIndexShardKeys } from './table.js';
 
 export class DynamoDueSends implements DueQueue {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async defer(request: SendRequest, wakeAt: string): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...deferredSendKey(request.customerId, request.messageId), request, duePK: sendIndexShardKey('defer', request.customerId), wakeAt },
+        Item: {
+          ...deferredSendKey(request.customerId, request.messageId),
+          request,
+          duePK: sendIndexShardKey('defer', request.customerId),
+          wakeAt,
+        },
       }),
     );
   }

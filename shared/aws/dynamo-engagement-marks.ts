@@ -15,7 +15,10 @@ export function engagementAttribute(metric: EngagementMetric): string {
 }
 
 export class DynamoEngagementMarks implements EngagementMarks {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async mark(customerId: string, messageId: string, metric: EngagementMetric, at: string): Promise<void> {
     try {

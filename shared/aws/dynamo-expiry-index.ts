@@ -14,7 +14,10 @@ const CUSTOMER_PREFIX = 'C#';
 export class DynamoExpiryIndex implements ExpiryIndex {
   private readonly shardKeys = allShardKeys('expiry');
 
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   /** How many shards `due` accepts (table.ts SHARD_COUNT). */
   get shards(): number {
@@ -23,7 +26,8 @@ export class DynamoExpiryIndex implements ExpiryIndex {
 
   async *due(shard: number, until: string, pageSize: number): AsyncIterable<DueExpiry> {
     const shardKey = this.shardKeys[shard];
-    if (shardKey === undefined) throw new RangeError(`expiry index: shard must be 0…${this.shardKeys.length - 1}, got ${shard}`);
+    if (shardKey === undefined)
+      throw new RangeError(`expiry index: shard must be 0…${this.shardKeys.length - 1}, got ${shard}`);
     for await (const page of paginateQuery(
       { client: this.doc, pageSize },
       {
@@ -44,6 +48,12 @@ export class DynamoExpiryIndex implements ExpiryIndex {
 /** Only profiles carry `expiryPK`; anything else in the index is not ours to recheck. */
 function dueExpiry(item: Record<string, unknown>): DueExpiry | undefined {
   const { PK, SK, nextExpiryAt } = item;
-  if (typeof PK !== 'string' || !PK.startsWith(CUSTOMER_PREFIX) || SK !== PROFILE_SK || typeof nextExpiryAt !== 'string') return undefined;
+  if (
+    typeof PK !== 'string' ||
+    !PK.startsWith(CUSTOMER_PREFIX) ||
+    SK !== PROFILE_SK ||
+    typeof nextExpiryAt !== 'string'
+  )
+    return undefined;
   return { customerId: PK.slice(CUSTOMER_PREFIX.length), nextExpiryAt };
 }

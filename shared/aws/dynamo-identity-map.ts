@@ -49,7 +49,8 @@ export class DynamoIdentityMap implements IdentityMap {
       if (!isConditionalCheckFailed(error)) throw error;
       const existing = itemOfFailedCheck(error) ?? (await this.readLink(anonymousId));
       if (typeof existing?.userId !== 'string') throw error;
-      if (existing.userId !== userId || existing.backLinked === true) return { userId: existing.userId, receipt: { capacityUnits: 0 } };
+      if (existing.userId !== userId || existing.backLinked === true)
+        return { userId: existing.userId, receipt: { capacityUnits: 0 } };
       units = 0;
     }
     return { userId, receipt: { capacityUnits: units + (await this.writeBackLink(anonymousId, userId)) } };

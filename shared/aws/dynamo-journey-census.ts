@@ -14,7 +14,10 @@ export interface JourneyCensus {
   holdout: number;
 }
 
-export async function countJourneyRuns(doc: DynamoDBDocumentClient, tableName: string): Promise<Record<string, JourneyCensus>> {
+export async function countJourneyRuns(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<Record<string, JourneyCensus>> {
   const byJourney: Record<string, JourneyCensus> = {};
   for await (const page of paginateScan(
     { client: doc },
@@ -27,7 +30,13 @@ export async function countJourneyRuns(doc: DynamoDBDocumentClient, tableName: s
     },
   )) {
     for (const item of page.Items ?? []) {
-      const census = (byJourney[String(item.journeyId)] ??= { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 });
+      const census = (byJourney[String(item.journeyId)] ??= {
+        entered: 0,
+        exited: 0,
+        completed: 0,
+        variants: {},
+        holdout: 0,
+      });
       census.entered++;
       if (item.status === 'exited') census.exited++;
       if (item.status === 'completed') census.completed++;

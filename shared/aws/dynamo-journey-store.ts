@@ -23,7 +23,10 @@ export class CorruptJourneyRunError extends Error {
 export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
   private readonly shardKeys = allShardKeys('due');
 
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   get shards(): number {
     return this.shardKeys.length;
@@ -55,7 +58,10 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
           ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#version = :expected',
           ...(expectedVersion === undefined
             ? {}
-            : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+            : {
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
@@ -68,7 +74,8 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
 
   async *due(shard: number, until: string, pageSize: number): AsyncIterable<DueRun> {
     const shardKey = this.shardKeys[shard];
-    if (shardKey === undefined) throw new RangeError(`due index: shard must be 0…${this.shardKeys.length - 1}, got ${shard}`);
+    if (shardKey === undefined)
+      throw new RangeError(`due index: shard must be 0…${this.shardKeys.length - 1}, got ${shard}`);
     for await (const page of paginateQuery(
       { client: this.doc, pageSize },
       {
@@ -100,7 +107,9 @@ function runFromItem(item: Record<string, unknown>): JourneyRun {
   const parsed = journeyRunSchema.safeParse(rest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CorruptJourneyRunError(`stored journey run ${String(item.SK)} does not match the run schema: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new CorruptJourneyRunError(
+      `stored journey run ${String(item.SK)} does not match the run schema: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }
@@ -108,7 +117,13 @@ function runFromItem(item: Record<string, unknown>): JourneyRun {
 /** Only journey runs are ours; deferred sends share the index and belong to the send handler. */
 function dueRun(item: Record<string, unknown>): DueRun | undefined {
   const { PK, SK, journeyId, runId, wakeAt } = item;
-  if (typeof PK !== 'string' || !PK.startsWith(CUSTOMER_PREFIX) || typeof SK !== 'string' || !SK.startsWith(JOURNEY_SK_PREFIX)) return undefined;
+  if (
+    typeof PK !== 'string' ||
+    !PK.startsWith(CUSTOMER_PREFIX) ||
+    typeof SK !== 'string' ||
+    !SK.startsWith(JOURNEY_SK_PREFIX)
+  )
+    return undefined;
   if (typeof journeyId !== 'string' || typeof runId !== 'string' || typeof wakeAt !== 'string') return undefined;
   return { customerId: PK.slice(CUSTOMER_PREFIX.length), journeyId, runId, wakeAt };
 }

@@ -9,7 +9,10 @@ import type { MessageStats, MessageStatsKey } from '../channels/ports.js';
 import { messageStatsKey, STATS_SHARDS } from './table.js';
 
 export class DynamoMessageStats implements MessageStats {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async increment(key: MessageStatsKey, seed: string): Promise<void> {
     const shard = createHash('sha256').update(seed).digest().readUInt32BE(0) % STATS_SHARDS;

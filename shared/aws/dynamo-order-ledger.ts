@@ -26,7 +26,10 @@ type BatchRequests = NonNullable<BatchWriteCommandInput['RequestItems']>;
 
 export class OrderNotFoundError extends Error {
   override readonly name = 'OrderNotFoundError';
-  constructor(readonly customerId: string, readonly orderId: string) {
+  constructor(
+    readonly customerId: string,
+    readonly orderId: string,
+  ) {
     super(`order ${orderId} of customer ${customerId} was never claimed, so it cannot be marked applied`);
   }
 }

@@ -7,7 +7,11 @@ import type { PurchasedOrder } from '../analytics/recommendations.js';
 import type { ScanSegment } from './dynamo-profile-scan.js';
 import { ORDER_SK_PREFIX } from './table.js';
 
-export async function* scanOrderProducts(doc: DynamoDBDocumentClient, tableName: string, slice?: ScanSegment): AsyncGenerator<PurchasedOrder> {
+export async function* scanOrderProducts(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  slice?: ScanSegment,
+): AsyncGenerator<PurchasedOrder> {
   for await (const page of paginateScan(
     { client: doc },
     {

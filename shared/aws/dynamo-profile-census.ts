@@ -31,7 +31,8 @@ export async function countProfiles(doc: DynamoDBDocumentClient, tableName: stri
       }
       if (String(item.PK).startsWith('C#anon:')) counts.anonymous++;
       else counts.known++;
-      for (const segment of Object.keys((item.segments ?? {}) as object)) counts.segments[segment] = (counts.segments[segment] ?? 0) + 1;
+      for (const segment of Object.keys((item.segments ?? {}) as object))
+        counts.segments[segment] = (counts.segments[segment] ?? 0) + 1;
     }
   }
   return counts;

@@ -15,7 +15,10 @@ import { expiryShardKey, profileKey, withoutStorageAttributes } from './table.js
 /** A stored profile that no longer matches the schema: a bug or a hand edit, never retried. */
 export class CorruptProfileError extends Error {
   override readonly name = 'CorruptProfileError';
-  constructor(readonly customerId: string, detail: string) {
+  constructor(
+    readonly customerId: string,
+    detail: string,
+  ) {
     super(`stored profile of customer ${customerId} does not match the profile schema: ${detail}`);
   }
 }
@@ -37,7 +40,10 @@ function isStorageDefault(attribute: keyof Profile, value: unknown): boolean {
 }
 
 export class DynamoProfileStore implements ProfileStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async getProfile(customerId: string): Promise<Profile | undefined> {
     const { Item } = await this.doc.send(
@@ -47,7 +53,9 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>> {
-    const items = await batchGetItems(this.doc, this.tableName, customerIds.map(profileKey), { operation: 'BatchGetItem of profiles' });
+    const items = await batchGetItems(this.doc, this.tableName, customerIds.map(profileKey), {
+      operation: 'BatchGetItem of profiles',
+    });
     const profiles = new Map<string, Profile>();
     for (const item of items) {
       const customerId = String(item.id);
@@ -56,7 +64,10 @@ export class DynamoProfileStore implements ProfileStore {
     return profiles;
   }
 
-  async putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
+  async putProfile(
+    profile: Profile,
+    expectedVersion: number | undefined,
+  ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
     const written: Profile = { ...profile, version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
     const update = profileUpdate(written);
     try {
@@ -67,7 +78,8 @@ export class DynamoProfileStore implements ProfileStore {
           UpdateExpression: update.expression,
           ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#version = :expected',
           ExpressionAttributeNames: update.names,
-          ExpressionAttributeValues: expectedVersion === undefined ? update.values : { ...update.values, ':expected': expectedVersion },
+          ExpressionAttributeValues:
+            expectedVersion === undefined ? update.values : { ...update.values, ':expected': expectedVersion },
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );

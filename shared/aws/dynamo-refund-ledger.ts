@@ -12,13 +12,20 @@ import { customerPartition } from './table.js';
 export const REFUND_SK_PREFIX = 'R#';
 
 export class DynamoRefundLedger implements RefundLedger {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async recordRefund(refund: RefundRecord): Promise<WriteReceipt> {
     const response = await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { PK: customerPartition(refund.customerId), SK: `${REFUND_SK_PREFIX}${refund.orderId}#${refund.messageId}`, ...refund },
+        Item: {
+          PK: customerPartition(refund.customerId),
+          SK: `${REFUND_SK_PREFIX}${refund.orderId}#${refund.messageId}`,
+          ...refund,
+        },
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );

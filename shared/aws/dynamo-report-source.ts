@@ -9,7 +9,14 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { LedgerStatus } from '../channels/ports.js';
 import type { Channel } from '../channels/send-request.js';
 import { FUNNEL_ENGAGEMENTS } from '../measurement/customer-funnel.js';
-import type { ReportData, ReportMessage, ReportOrder, ReportProfile, ReportRefund, ReportRun } from '../measurement/report.js';
+import type {
+  ReportData,
+  ReportMessage,
+  ReportOrder,
+  ReportProfile,
+  ReportRefund,
+  ReportRun,
+} from '../measurement/report.js';
 import { engagementAttribute } from './dynamo-engagement-marks.js';
 import { REFUND_SK_PREFIX } from './dynamo-refund-ledger.js';
 
@@ -28,7 +35,13 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
       new ScanCommand({
         TableName: tableName,
         ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
-        ExpressionAttributeNames: { '#at': 'at', '#count': 'count', '#status': 'status', '#channel': 'channel', '#variant': 'variant' },
+        ExpressionAttributeNames: {
+          '#at': 'at',
+          '#count': 'count',
+          '#status': 'status',
+          '#channel': 'channel',
+          '#variant': 'variant',
+        },
         ExclusiveStartKey: startKey,
       }),
     );
@@ -39,7 +52,12 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
         // PK = STATS#MSG#<journeyId>#<variant> (journey ids cannot hold '#'), SK = <step>#<channel>#<metric>#<shard>.
         const [journeyId = '', variant = '-'] = pk.slice(STATS_PREFIX.length).split('#');
         const metric = sk.split('#')[2] ?? '';
-        messageStats.push({ journeyId, variant: variant === '-' ? undefined : variant, metric, count: Number(item.count ?? 0) });
+        messageStats.push({
+          journeyId,
+          variant: variant === '-' ? undefined : variant,
+          metric,
+          count: Number(item.count ?? 0),
+        });
       } else if (!pk.startsWith('C#')) {
         continue;
       } else if (sk === 'PROFILE') {
@@ -58,9 +76,18 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           ...(typeof item.convertedAt === 'string' ? { convertedAt: item.convertedAt } : {}),
         });
       } else if (sk.startsWith('O#') && typeof item.at === 'string') {
-        orders.push({ customerId: String(item.customerId), orderId: typeof item.orderId === 'string' ? item.orderId : sk.slice(2), at: item.at, amount: Number(item.amount ?? 0) });
+        orders.push({
+          customerId: String(item.customerId),
+          orderId: typeof item.orderId === 'string' ? item.orderId : sk.slice(2),
+          at: item.at,
+          amount: Number(item.amount ?? 0),
+        });
       } else if (sk.startsWith(REFUND_SK_PREFIX) && typeof item.orderId === 'string' && typeof item.at === 'string') {
-        refunds.push({ orderId: item.orderId, at: item.at, ...(item.amount === undefined ? {} : { amount: Number(item.amount) }) });
+        refunds.push({
+          orderId: item.orderId,
+          at: item.at,
+          ...(item.amount === undefined ? {} : { amount: Number(item.amount) }),
+        });
       } else if (sk.startsWith('M#') && typeof item.journeyId === 'string' && typeof item.claimedAt === 'string') {
         messages.push(messageOf(pk.slice(2), item));
       }

@@ -5,16 +5,28 @@
  * `CLAIM#<shard>` (sorted by claim time) until it is settled, so the reconciler finds claims a
  * crash left behind with a Query instead of a table scan.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
 import type { LedgerClaim, LedgerEntry, SendLedger } from '../channels/ports.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { DUE_INDEX, ledgerKey, sendIndexShardKey, sendIndexShardKeys, withoutStorageAttributes } from './table.js';
 
 export class DynamoSendLedger implements SendLedger {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async find(customerId: string, messageId: string): Promise<LedgerEntry | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: ledgerKey(customerId, messageId), ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: ledgerKey(customerId, messageId), ConsistentRead: true }),
+    );
     return Item ? (withoutStorageAttributes(Item) as unknown as LedgerEntry) : undefined;
   }
 
@@ -41,7 +53,13 @@ export class DynamoSendLedger implements SendLedger {
     }
   }
 
-  async settle(customerId: string, messageId: string, status: 'sent' | 'failed' | 'unknown', at: string, details: { providerMessageId?: string; detail?: string } = {}): Promise<void> {
+  async settle(
+    customerId: string,
+    messageId: string,
+    status: 'sent' | 'failed' | 'unknown',
+    at: string,
+    details: { providerMessageId?: string; detail?: string } = {},
+  ): Promise<void> {
     const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':status': status, ':at': at, ':claimed': 'claimed' };
     const sets = ['#status = :status', '#updatedAt = :at'];

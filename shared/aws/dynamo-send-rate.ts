@@ -9,7 +9,10 @@ import { isConditionalCheckFailed } from './conditional-check.js';
 import { TTL_ATTRIBUTE } from './table.js';
 
 export class DynamoSendRateLimiter implements SendRateLimiter {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async take(journeyId: string, perSecond: number, now: Date): Promise<boolean> {
     const second = Math.floor(now.getTime() / 1000);

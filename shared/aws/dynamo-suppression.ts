@@ -9,10 +9,19 @@ import { isConditionalCheckFailed } from './conditional-check.js';
 import { suppressionKey } from './table.js';
 
 export class DynamoSuppressionList implements SuppressionList {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async isSuppressed(address: string): Promise<boolean> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: suppressionKey(suppressionHash(address)), ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: suppressionKey(suppressionHash(address)),
+        ConsistentRead: true,
+      }),
+    );
     return Item !== undefined;
   }
 

@@ -26,6 +26,9 @@ export function awsIngestDeps(env: NodeJS.ProcessEnv): IngestDeps {
 export function writeKeysFrom(env: NodeJS.ProcessEnv): WriteKeyVerifier {
   const secretArn = env.WRITE_KEYS_SECRET_ARN;
   if (secretArn) return new SecretsManagerWriteKeys(new SecretsManagerClient({}), secretArn);
-  if (!env.WRITE_KEYS) throw new Error('neither WRITE_KEYS_SECRET_ARN nor WRITE_KEYS is set: the CDK stack sets the first; set WRITE_KEYS=key1,key2 for local runs');
+  if (!env.WRITE_KEYS)
+    throw new Error(
+      'neither WRITE_KEYS_SECRET_ARN nor WRITE_KEYS is set: the CDK stack sets the first; set WRITE_KEYS=key1,key2 for local runs',
+    );
   return new StaticWriteKeys(parseWriteKeyList(env.WRITE_KEYS));
 }

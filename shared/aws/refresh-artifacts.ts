@@ -27,10 +27,13 @@ export class S3RefreshArtifacts implements RefreshArtifacts {
   async get(key: string): Promise<unknown> {
     let text: string | undefined;
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${key}` }));
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${key}` }),
+      );
       text = await response.Body?.transformToString('utf8');
     } catch (error) {
-      if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey')) throw new ArtifactNotFoundError(key);
+      if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey'))
+        throw new ArtifactNotFoundError(key);
       throw error;
     }
     if (text === undefined) throw new ArtifactNotFoundError(key);

@@ -30,7 +30,10 @@ export function awsRefreshDeps(env: NodeJS.ProcessEnv): RefreshDeps {
     },
     artifacts: new S3RefreshArtifacts(new S3Client({}), requireEnv(env, 'ARTIFACTS_BUCKET')),
     // Only the score function enqueues; the others never touch the queue, so the URL is read lazily.
-    queue: { enqueue: (messages) => (queue ??= new SqsEventQueue(new SQSClient({}), requireEnv(env, 'EVENTS_QUEUE_URL'))).enqueue(messages) },
+    queue: {
+      enqueue: (messages) =>
+        (queue ??= new SqsEventQueue(new SQSClient({}), requireEnv(env, 'EVENTS_QUEUE_URL'))).enqueue(messages),
+    },
     clock: systemClock,
     itemCount: () => approximateItemCount(doc, tableName),
   };

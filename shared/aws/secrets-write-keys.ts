@@ -30,9 +30,13 @@ export class SecretsManagerWriteKeys implements WriteKeyVerifier {
   private async load(): Promise<StaticWriteKeys> {
     const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
     // The message names the secret, never its value.
-    if (SecretString === undefined) throw new WriteKeySecretError(`secret ${this.secretId} has no string value: store the write keys as text, comma-separated`);
+    if (SecretString === undefined)
+      throw new WriteKeySecretError(
+        `secret ${this.secretId} has no string value: store the write keys as text, comma-separated`,
+      );
     const keys = parseWriteKeyList(SecretString);
-    if (keys.length === 0) throw new WriteKeySecretError(`secret ${this.secretId} holds no write key: store at least one, comma-separated`);
+    if (keys.length === 0)
+      throw new WriteKeySecretError(`secret ${this.secretId} holds no write key: store at least one, comma-separated`);
     return new StaticWriteKeys(keys);
   }
 }

@@ -20,12 +20,21 @@ export function createSesClient(options: SesClientOptions = {}): SESClient {
   return new SESClient({
     maxAttempts: 1,
     ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint, region: options.region ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(options.endpoint
+      ? {
+          endpoint: options.endpoint,
+          region: options.region ?? 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
   });
 }
 
 export class SesEmailSender implements EmailSender {
-  constructor(private readonly client: SESClient, private readonly configurationSet: string | undefined) {}
+  constructor(
+    private readonly client: SESClient,
+    private readonly configurationSet: string | undefined,
+  ) {}
 
   async sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }> {
     try {

@@ -19,7 +19,10 @@ export type PlatformApplications = Partial<Record<PushDevice['platform'], string
 const SEVERITY: Record<ProviderFailure, number> = { throttled: 0, permanent: 1, unknown: 2 };
 
 export class SnsPushSender implements PushSender {
-  constructor(private readonly client: SNSClient, private readonly applications: PlatformApplications) {}
+  constructor(
+    private readonly client: SNSClient,
+    private readonly applications: PlatformApplications,
+  ) {}
 
   async sendPush(push: PushNotification): Promise<PushResult> {
     const result: PushResult = { delivered: 0, disabled: [] };
@@ -27,7 +30,9 @@ export class SnsPushSender implements PushSender {
     for (const device of push.devices) {
       try {
         const endpoint = device.endpoint ?? (await this.createEndpoint(device));
-        const response = await this.client.send(new PublishCommand({ TargetArn: endpoint, MessageStructure: 'json', Message: payload(push) }));
+        const response = await this.client.send(
+          new PublishCommand({ TargetArn: endpoint, MessageStructure: 'json', Message: payload(push) }),
+        );
         result.delivered++;
         result.providerMessageId ??= response.MessageId;
       } catch (error) {
@@ -46,7 +51,9 @@ export class SnsPushSender implements PushSender {
   private async createEndpoint(device: PushDevice): Promise<string> {
     const application = this.applications[device.platform];
     if (!application) throw new ProviderError('permanent', `NoPlatformApplication:${device.platform}`);
-    const response = await this.client.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: device.token }));
+    const response = await this.client.send(
+      new CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: device.token }),
+    );
     if (!response.EndpointArn) throw new ProviderError('unknown', 'NoEndpointArn');
     return response.EndpointArn;
   }
@@ -54,7 +61,13 @@ export class SnsPushSender implements PushSender {
 
 /** SNS `MessageStructure: json`: one payload per platform, each itself a JSON string. */
 export function payload(push: Pick<PushNotification, 'title' | 'body' | 'tags'>): string {
-  const apns = JSON.stringify({ aps: { alert: { title: push.title, body: push.body } }, messageId: push.tags.messageId });
-  const gcm = JSON.stringify({ notification: { title: push.title, body: push.body }, data: { messageId: push.tags.messageId } });
+  const apns = JSON.stringify({
+    aps: { alert: { title: push.title, body: push.body } },
+    messageId: push.tags.messageId,
+  });
+  const gcm = JSON.stringify({
+    notification: { title: push.title, body: push.body },
+    data: { messageId: push.tags.messageId },
+  });
   return JSON.stringify({ default: push.body, APNS: apns, APNS_SANDBOX: apns, GCM: gcm });
 }

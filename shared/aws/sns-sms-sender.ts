@@ -20,7 +20,9 @@ export class SnsSmsSender implements SmsSender {
     };
     if (sms.senderId) attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: sms.senderId };
     try {
-      const response = await this.client.send(new PublishCommand({ PhoneNumber: sms.to, Message: sms.body, MessageAttributes: attributes }));
+      const response = await this.client.send(
+        new PublishCommand({ PhoneNumber: sms.to, Message: sms.body, MessageAttributes: attributes }),
+      );
       return { providerMessageId: response.MessageId ?? '' };
     } catch (error) {
       throw toProviderError(error);

@@ -29,7 +29,11 @@ interface FailedEntry {
 /** Raised when messages could not be queued; names how many and why (no message content). */
 export class EnqueueError extends Error {
   override readonly name = 'EnqueueError';
-  constructor(readonly failed: number, readonly total: number, readonly codes: readonly string[]) {
+  constructor(
+    readonly failed: number,
+    readonly total: number,
+    readonly codes: readonly string[],
+  ) {
     super(`${failed} of ${total} messages could not be queued (${codes.join(', ')})`);
   }
 }
@@ -78,7 +82,11 @@ export class SqsEventQueue implements EventQueue {
 
   private async send(entries: SendMessageBatchRequestEntry[]): Promise<FailedEntry[]> {
     const response = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
-    return (response.Failed ?? []).map((entry) => ({ id: entry.Id ?? '', code: entry.Code ?? 'unknown', senderFault: entry.SenderFault ?? false }));
+    return (response.Failed ?? []).map((entry) => ({
+      id: entry.Id ?? '',
+      code: entry.Code ?? 'unknown',
+      senderFault: entry.SenderFault ?? false,
+    }));
   }
 }
 
@@ -89,7 +97,8 @@ export function chunkEntries(entries: readonly SendMessageBatchRequestEntry[]): 
   let bytes = 0;
   for (const entry of entries) {
     const size = Buffer.byteLength(entry.MessageBody ?? '', 'utf8');
-    if (size > SQS_BATCH_LIMITS.bytes) throw new Error(`message ${entry.Id} is ${size} bytes; SQS takes at most ${SQS_BATCH_LIMITS.bytes}`);
+    if (size > SQS_BATCH_LIMITS.bytes)
+      throw new Error(`message ${entry.Id} is ${size} bytes; SQS takes at most ${SQS_BATCH_LIMITS.bytes}`);
     if (current.length === SQS_BATCH_LIMITS.entries || bytes + size > SQS_BATCH_LIMITS.bytes) {
       chunks.push(current);
       current = [];

@@ -9,7 +9,10 @@ import type { SendQueue, SendRequest } from '../channels/send-request.js';
 import { chunkEntries, EnqueueError } from './sqs-event-queue.js';
 
 export class SqsSendQueue implements SendQueue {
-  constructor(private readonly client: SQSClient, private readonly queueUrl: string) {}
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
 
   async enqueue(requests: readonly SendRequest[]): Promise<void> {
     const entries = requests.map(
@@ -23,7 +26,10 @@ export class SqsSendQueue implements SendQueue {
     for (const chunk of chunkEntries(entries)) {
       const response = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: chunk }));
       const failed = response.Failed ?? [];
-      if (failed.length > 0) throw new EnqueueError(failed.length, requests.length, [...new Set(failed.map((entry) => entry.Code ?? 'unknown'))]);
+      if (failed.length > 0)
+        throw new EnqueueError(failed.length, requests.length, [
+          ...new Set(failed.map((entry) => entry.Code ?? 'unknown')),
+        ]);
     }
   }
 }

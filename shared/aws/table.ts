@@ -170,6 +170,13 @@ export function sendIndexShardKey(kind: 'defer' | 'claim', customerId: string): 
 /** Message-stats counters: one partition per journey and variant, one item per step, channel, metric and shard. */
 export const STATS_SHARDS = 8;
 
-export function messageStatsKey(journeyId: string, variant: string | undefined, stepId: string, channel: string, metric: string, shard: number): ItemKey {
+export function messageStatsKey(
+  journeyId: string,
+  variant: string | undefined,
+  stepId: string,
+  channel: string,
+  metric: string,
+  shard: number,
+): ItemKey {
   return { PK: `STATS#MSG#${journeyId}#${variant ?? '-'}`, SK: `${stepId}#${channel}#${metric}#${shard}` };
 }

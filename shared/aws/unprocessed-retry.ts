@@ -15,8 +15,14 @@ export const defaultBackoff: BackoffOptions = { baseDelayMs: 50, maxDelayMs: 2_0
 
 export class UnprocessedItemsError extends Error {
   override readonly name = 'UnprocessedItemsError';
-  constructor(operation: string, readonly remaining: number, retries: number) {
-    super(`${operation}: ${remaining} request item(s) still unprocessed after ${retries} retries (table throttled); try again later`);
+  constructor(
+    operation: string,
+    readonly remaining: number,
+    retries: number,
+  ) {
+    super(
+      `${operation}: ${remaining} request item(s) still unprocessed after ${retries} retries (table throttled); try again later`,
+    );
   }
 }
 
@@ -35,7 +41,8 @@ export async function retryUnprocessed<Request>(
     if (retry > 0) await sleep(jitteredDelay(backoff, retry));
     const { remaining, remainingCount } = await attempt(pending);
     pending = remainingCount > 0 ? remaining : undefined;
-    if (pending !== undefined && retry >= backoff.maxRetries) throw new UnprocessedItemsError(operation, remainingCount, retry);
+    if (pending !== undefined && retry >= backoff.maxRetries)
+      throw new UnprocessedItemsError(operation, remainingCount, retry);
   }
 }
 

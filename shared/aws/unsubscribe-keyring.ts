@@ -12,6 +12,9 @@ export async function unsubscribeKeyring(env: NodeJS.ProcessEnv) {
     const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
     return parseKeyring(secret.SecretString ?? '', 'the unsubscribe keys secret');
   }
-  if (!env.UNSUBSCRIBE_KEYS) throw new Error('neither UNSUBSCRIBE_KEYS_SECRET_ARN nor UNSUBSCRIBE_KEYS is set: the CDK stack sets the first; set UNSUBSCRIBE_KEYS=\'{"current":"k1","keys":{"k1":"…"}}\' for local runs');
+  if (!env.UNSUBSCRIBE_KEYS)
+    throw new Error(
+      'neither UNSUBSCRIBE_KEYS_SECRET_ARN nor UNSUBSCRIBE_KEYS is set: the CDK stack sets the first; set UNSUBSCRIBE_KEYS=\'{"current":"k1","keys":{"k1":"…"}}\' for local runs',
+    );
   return parseKeyring(env.UNSUBSCRIBE_KEYS, 'UNSUBSCRIBE_KEYS');
 }

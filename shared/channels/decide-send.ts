@@ -20,7 +20,18 @@ import { nextAllowedTime, type QuietHours } from './guards/quiet-hours.js';
 import { chooseTarget, type SendTarget } from './guards/reachability.js';
 import { checkSuppression } from './guards/suppression.js';
 import { composeMime } from './mime.js';
-import type { CapCounters, DueQueue, EmailSender, MessageStats, MessageTags, PushSender, SendLedger, SendRateLimiter, SmsSender, SuppressionList } from './ports.js';
+import type {
+  CapCounters,
+  DueQueue,
+  EmailSender,
+  MessageStats,
+  MessageTags,
+  PushSender,
+  SendLedger,
+  SendRateLimiter,
+  SmsSender,
+  SuppressionList,
+} from './ports.js';
 import { ProviderError } from './provider-error.js';
 import { renderContext, type RenderedContent, type TemplateSet } from './render.js';
 import type { SendOutcome, SendReason, SendResult } from './send-outcome.js';
@@ -68,7 +79,13 @@ export async function decideSend(deps: SendDeps, request: SendRequest): Promise<
   const outcome = await decide(deps, request);
   if (outcome.kind === 'done') {
     await deps.stats.increment(
-      { journeyId: request.journeyId, stepId: request.stepId, ...(request.variant ? { variant: request.variant } : {}), channel: outcome.channel, metric: outcome.reason },
+      {
+        journeyId: request.journeyId,
+        stepId: request.stepId,
+        ...(request.variant ? { variant: request.variant } : {}),
+        channel: outcome.channel,
+        metric: outcome.reason,
+      },
       request.messageId,
     );
   }
@@ -76,7 +93,12 @@ export async function decideSend(deps: SendDeps, request: SendRequest): Promise<
 }
 
 async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult> {
-  const refuse = (reason: SendReason, channel: Channel, detail?: string): SendOutcome => ({ kind: 'done', reason, channel, ...(detail ? { detail } : {}) });
+  const refuse = (reason: SendReason, channel: Channel, detail?: string): SendOutcome => ({
+    kind: 'done',
+    reason,
+    channel,
+    ...(detail ? { detail } : {}),
+  });
 
   const duplicate = await checkDuplicate(deps.ledger, request);
   if (!duplicate.ok) return refuse(duplicate.reason, request.channel, duplicate.detail);
@@ -95,20 +117,35 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
   const suppressed = await checkSuppression(deps.suppression, customer, target);
   if (!suppressed.ok) return refuse(suppressed.reason, channel, suppressed.detail);
 
-  const unsubscribeUrl = channel === 'email' ? `${deps.unsubscribe.baseUrl.replace(/\/+$/, '')}/u/${signUnsubscribeToken(deps.unsubscribe.keyring, request.customerId, 'email')}` : undefined;
-  const rendered = await deps.templates.render(request.template, channel, renderContext(customer, request, unsubscribeUrl));
+  const unsubscribeUrl =
+    channel === 'email'
+      ? `${deps.unsubscribe.baseUrl.replace(/\/+$/, '')}/u/${signUnsubscribeToken(deps.unsubscribe.keyring, request.customerId, 'email')}`
+      : undefined;
+  const rendered = await deps.templates.render(
+    request.template,
+    channel,
+    renderContext(customer, request, unsubscribeUrl),
+  );
   if (!rendered.ok) {
     // A template without this channel's files is a campaign error: nothing can go out, counted as failed.
-    return rendered.reason === 'missing_variable' ? refuse('missing_variable', channel, rendered.variable) : refuse('failed', channel, rendered.detail);
+    return rendered.reason === 'missing_variable'
+      ? refuse('missing_variable', channel, rendered.variable)
+      : refuse('failed', channel, rendered.detail);
   }
 
   // A campaign without a from address cannot send email: a configuration error, decided before
   // the claim so it is `failed` (nothing went out), never `unknown`.
-  if (channel === 'email' && !deps.settings.sender.fromAddress) return refuse('failed', channel, 'settings.sender.fromAddress is not set');
+  if (channel === 'email' && !deps.settings.sender.fromAddress)
+    return refuse('failed', channel, 'settings.sender.fromAddress is not set');
 
   const now = deps.clock.now();
   const policy = deps.journeyPolicy?.(request.journeyId);
-  const wakeAt = nextAllowedTime(now, policy?.quietHours ?? deps.settings.quietHours, customer.timezone, deps.settings.defaultTimezone);
+  const wakeAt = nextAllowedTime(
+    now,
+    policy?.quietHours ?? deps.settings.quietHours,
+    customer.timezone,
+    deps.settings.defaultTimezone,
+  );
   if (wakeAt) {
     await deps.due.defer(request, wakeAt.toISOString());
     return { kind: 'done', reason: 'deferred', channel, wakeAt: wakeAt.toISOString() };
@@ -127,8 +164,16 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
   if (!capped.ok) return refuse(capped.reason, channel, capped.detail);
 
   // Over the journey's rate: nothing is claimed, and the queue retries the request shortly.
-  if (policy?.messagesPerSecond !== undefined && deps.rate && !(await deps.rate.take(request.journeyId, policy.messagesPerSecond, now))) {
-    return { kind: 'retry', channel, detail: `journey ${request.journeyId} is at its ${policy.messagesPerSecond} messages per second` };
+  if (
+    policy?.messagesPerSecond !== undefined &&
+    deps.rate &&
+    !(await deps.rate.take(request.journeyId, policy.messagesPerSecond, now))
+  ) {
+    return {
+      kind: 'retry',
+      channel,
+      detail: `journey ${request.journeyId} is at its ${policy.messagesPerSecond} messages per second`,
+    };
   }
 
   const claimed = await deps.ledger.claim({
@@ -170,7 +215,13 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
     await deps.ledger.settle(request.customerId, request.messageId, 'unknown', at, { detail });
     return refuse('unknown', channel, detail);
   }
-  await deps.ledger.settle(request.customerId, request.messageId, 'sent', deps.clock.now().toISOString(), providerMessageId ? { providerMessageId } : {});
+  await deps.ledger.settle(
+    request.customerId,
+    request.messageId,
+    'sent',
+    deps.clock.now().toISOString(),
+    providerMessageId ? { providerMessageId } : {},
+  );
   await deps.caps.add(request.customerId, capScopes(capCheck), utcDayNumber(now));
   return { kind: 'done', reason: 'sent', channel };
 }
@@ -203,7 +254,13 @@ async function callProvider(
     case 'sms': {
       if (content.channel !== 'sms') throw new Error('sms target rendered for another channel');
       const senderId = deps.settings.sender.smsSenderId;
-      const sms = { to: target.phone, body: content.body, transactional: request.transactional, tags, ...(senderId ? { senderId } : {}) };
+      const sms = {
+        to: target.phone,
+        body: content.body,
+        transactional: request.transactional,
+        tags,
+        ...(senderId ? { senderId } : {}),
+      };
       return (await deps.sms.sendSms(sms)).providerMessageId;
     }
     case 'push': {
@@ -212,7 +269,13 @@ async function callProvider(
       const result = await deps.push.sendPush({ devices: enabled, title: content.title, body: content.body, tags });
       if (result.disabled.length > 0) {
         const at = deps.clock.now().toISOString();
-        const messages: CustomerMessage[] = result.disabled.map((endpoint) => ({ kind: 'device', customerId: request.customerId, endpoint, enabled: false, at }));
+        const messages: CustomerMessage[] = result.disabled.map((endpoint) => ({
+          kind: 'device',
+          customerId: request.customerId,
+          endpoint,
+          enabled: false,
+          at,
+        }));
         await deps.events.enqueue(messages);
       }
       if (result.delivered === 0) throw new ProviderError('permanent', 'EndpointDisabled');

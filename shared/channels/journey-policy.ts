@@ -13,7 +13,11 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 const policySchema = z.object({
   id: z.string(),
   limits: z
-    .object({ perDay: z.number().int().positive().optional(), perWeek: z.number().int().positive().optional(), messagesPerSecond: z.number().positive().optional() })
+    .object({
+      perDay: z.number().int().positive().optional(),
+      perWeek: z.number().int().positive().optional(),
+      messagesPerSecond: z.number().positive().optional(),
+    })
     .optional(),
   quietHours: z.object({ start: clock, end: clock }).optional(),
 });
@@ -34,7 +38,10 @@ export async function loadJourneyPolicies(campaignDir: string): Promise<Map<stri
     const { id, limits, quietHours } = parsed.data;
     const policy: JourneySendPolicy = {};
     if (limits && (limits.perDay !== undefined || limits.perWeek !== undefined)) {
-      policy.limits = { ...(limits.perDay !== undefined ? { perDay: limits.perDay } : {}), ...(limits.perWeek !== undefined ? { perWeek: limits.perWeek } : {}) };
+      policy.limits = {
+        ...(limits.perDay !== undefined ? { perDay: limits.perDay } : {}),
+        ...(limits.perWeek !== undefined ? { perWeek: limits.perWeek } : {}),
+      };
     }
     if (limits?.messagesPerSecond !== undefined) policy.messagesPerSecond = limits.messagesPerSecond;
     if (quietHours) policy.quietHours = quietHours;

@@ -10,7 +10,14 @@ import type { MessageTags } from './ports.js';
 const RAW = /^[A-Za-z0-9_@-]{1,200}$/;
 const ENCODED = 'b64.';
 
-export const TAG_NAMES = { customerId: 'customer', messageId: 'message', journeyId: 'journey', runId: 'run', stepId: 'step', variant: 'variant' } as const;
+export const TAG_NAMES = {
+  customerId: 'customer',
+  messageId: 'message',
+  journeyId: 'journey',
+  runId: 'run',
+  stepId: 'step',
+  variant: 'variant',
+} as const;
 
 export function encodeTagValue(value: string): string {
   return RAW.test(value) ? value : `${ENCODED}${Buffer.from(value, 'utf8').toString('base64url')}`;
@@ -27,7 +34,9 @@ export function encodeMessageTags(tags: MessageTags): { Name: string; Value: str
 }
 
 /** From SES event `mail.tags` (name → values); undefined when a required id is missing (not our message). */
-export function decodeMessageTags(tags: Record<string, readonly string[] | undefined> | undefined): MessageTags | undefined {
+export function decodeMessageTags(
+  tags: Record<string, readonly string[] | undefined> | undefined,
+): MessageTags | undefined {
   const read = (name: string): string | undefined => {
     const value = tags?.[name]?.[0];
     return value === undefined ? undefined : decodeTagValue(value);

@@ -37,6 +37,7 @@ export async function composeMime(email: MimeEmail): Promise<Buffer> {
 
 function listUnsubscribe(unsubscribe: MimeEmail['unsubscribe']): string {
   const uris = [unsubscribe.url];
-  if (unsubscribe.mailto) uris.push(unsubscribe.mailto.startsWith('mailto:') ? unsubscribe.mailto : `mailto:${unsubscribe.mailto}`);
+  if (unsubscribe.mailto)
+    uris.push(unsubscribe.mailto.startsWith('mailto:') ? unsubscribe.mailto : `mailto:${unsubscribe.mailto}`);
   return uris.map((uri) => `<${uri}>`).join(', ');
 }

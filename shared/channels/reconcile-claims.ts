@@ -13,19 +13,33 @@ export interface ReconcileDeps {
   clock: Clock;
 }
 
-export async function reconcileStaleClaims(deps: ReconcileDeps, staleAfterMs: number): Promise<{ markedUnknown: number }> {
+export async function reconcileStaleClaims(
+  deps: ReconcileDeps,
+  staleAfterMs: number,
+): Promise<{ markedUnknown: number }> {
   const now = deps.clock.now();
   const before = new Date(now.getTime() - staleAfterMs).toISOString();
   let markedUnknown = 0;
   for await (const entry of deps.ledger.staleClaims(before)) {
     try {
-      await deps.ledger.settle(entry.customerId, entry.messageId, 'unknown', now.toISOString(), { detail: 'claim never answered' });
+      await deps.ledger.settle(entry.customerId, entry.messageId, 'unknown', now.toISOString(), {
+        detail: 'claim never answered',
+      });
     } catch (error) {
       // Settled meanwhile by the send itself (its condition failed): nothing to do.
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') continue;
       throw error;
     }
-    await deps.stats.increment({ journeyId: entry.journeyId, stepId: entry.stepId, ...(entry.variant ? { variant: entry.variant } : {}), channel: entry.channel, metric: 'unknown' }, entry.messageId);
+    await deps.stats.increment(
+      {
+        journeyId: entry.journeyId,
+        stepId: entry.stepId,
+        ...(entry.variant ? { variant: entry.variant } : {}),
+        channel: entry.channel,
+        metric: 'unknown',
+      },
+      entry.messageId,
+    );
     markedUnknown++;
   }
   return { markedUnknown };

@@ -7,7 +7,10 @@
 import type { DueQueue } from './ports.js';
 import type { SendQueue } from './send-request.js';
 
-export async function releaseDeferredSends(deps: { due: DueQueue; sends: SendQueue }, now: Date): Promise<{ released: number }> {
+export async function releaseDeferredSends(
+  deps: { due: DueQueue; sends: SendQueue },
+  now: Date,
+): Promise<{ released: number }> {
   let released = 0;
   for await (const deferred of deps.due.due(now.toISOString())) {
     await deps.sends.enqueue([{ ...deferred.request, deferredUntil: deferred.wakeAt }]);

@@ -50,7 +50,14 @@ export class TemplateSet {
   private readonly parsed = new Map<string, { plain: Template[]; html: Template[] }>();
 
   constructor(readonly sources: TemplateSources) {
-    const options = { templates: sources, strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true, cache: true };
+    const options = {
+      templates: sources,
+      strictVariables: true,
+      strictFilters: true,
+      lenientIf: true,
+      ownPropertyOnly: true,
+      cache: true,
+    };
     this.plain = new Liquid(options);
     this.html = new Liquid({ ...options, outputEscape: 'escape' });
     for (const [name, source] of Object.entries(sources)) {
@@ -64,12 +71,19 @@ export class TemplateSet {
 
   /** Which channels a template serves (all of that channel's files present). */
   channelsOf(templateId: string): Channel[] {
-    return (Object.keys(TEMPLATE_FILES) as Channel[]).filter((channel) => TEMPLATE_FILES[channel].every((file) => this.parsed.has(`${templateId}/${file}`)));
+    return (Object.keys(TEMPLATE_FILES) as Channel[]).filter((channel) =>
+      TEMPLATE_FILES[channel].every((file) => this.parsed.has(`${templateId}/${file}`)),
+    );
   }
 
   async render(templateId: string, channel: Channel, context: RenderContext): Promise<RenderResult> {
     const missing = TEMPLATE_FILES[channel].filter((file) => !this.parsed.has(`${templateId}/${file}`));
-    if (missing.length > 0) return { ok: false, reason: 'missing_template', detail: `template ${templateId} has no ${missing.join(', ')} for ${channel}` };
+    if (missing.length > 0)
+      return {
+        ok: false,
+        reason: 'missing_template',
+        detail: `template ${templateId} has no ${missing.join(', ')} for ${channel}`,
+      };
     try {
       switch (channel) {
         case 'email': {
@@ -81,7 +95,10 @@ export class TemplateSet {
           return { ok: true, content: { channel, subject: oneLine(subject), html, text } };
         }
         case 'sms':
-          return { ok: true, content: { channel, body: (await this.renderFile(templateId, 'sms.liquid', context)).trim() } };
+          return {
+            ok: true,
+            content: { channel, body: (await this.renderFile(templateId, 'sms.liquid', context)).trim() },
+          };
         case 'push': {
           const [title, body] = await Promise.all([
             this.renderFile(templateId, 'push.title.liquid', context),
@@ -97,7 +114,9 @@ export class TemplateSet {
     } catch (error) {
       const variable = undefinedVariable(error);
       if (variable !== undefined) return { ok: false, reason: 'missing_variable', variable };
-      throw new TemplateError(`template ${templateId} (${channel}): ${error instanceof Error ? error.message : String(error)}`);
+      throw new TemplateError(
+        `template ${templateId} (${channel}): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -113,14 +132,19 @@ export async function loadTemplateSources(templatesDir: string): Promise<Templat
   const sources: TemplateSources = {};
   let folders: string[];
   try {
-    folders = (await readdir(templatesDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    folders = (await readdir(templatesDir, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return sources;
     throw error;
   }
   for (const folder of folders.sort()) {
-    const files = (await readdir(join(templatesDir, folder), { withFileTypes: true })).filter((entry) => entry.isFile() && entry.name.endsWith('.liquid'));
-    for (const file of files) sources[`${folder}/${file.name}`] = await readFile(join(templatesDir, folder, file.name), 'utf8');
+    const files = (await readdir(join(templatesDir, folder), { withFileTypes: true })).filter(
+      (entry) => entry.isFile() && entry.name.endsWith('.liquid'),
+    );
+    for (const file of files)
+      sources[`${folder}/${file.name}`] = await readFile(join(templatesDir, folder, file.name), 'utf8');
   }
   return sources;
 }
@@ -130,14 +154,25 @@ export async function loadTemplates(templatesDir: string): Promise<TemplateSet> 
 }
 
 /** The render context of a customer: profile paths a template may name, only those the profile has. */
-export function renderContext(profile: Profile, request: Pick<SendRequest, 'vars'>, unsubscribeUrl?: string): RenderContext {
+export function renderContext(
+  profile: Profile,
+  request: Pick<SendRequest, 'vars'>,
+  unsubscribeUrl?: string,
+): RenderContext {
   // Addresses and consent stay out: a template has no business printing them.
   const view: Record<string, unknown> = {
     id: profile.id,
     name: withoutUndefined({ first: profile.name.first, last: profile.name.last }),
     traits: profile.traits,
     recommendations: profile.recommendations,
-    cart: { value: profile.cart.value, items: profile.cart.items.map((item) => ({ productId: item.productId, quantity: item.quantity, price: item.price })) },
+    cart: {
+      value: profile.cart.value,
+      items: profile.cart.items.map((item) => ({
+        productId: item.productId,
+        quantity: item.quantity,
+        price: item.price,
+      })),
+    },
     orders: { count: profile.orders.count },
   };
   if (profile.locale) view.locale = profile.locale;
@@ -148,7 +183,9 @@ export function renderContext(profile: Profile, request: Pick<SendRequest, 'vars
 }
 
 function withoutUndefined(record: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** Subjects and push titles are header-like: one line, trimmed. */

@@ -18,13 +18,23 @@ export interface Revocation {
 
 const MAX_ATTEMPTS = 5;
 
-export async function applyRevocation(profiles: ProfileStore, customerId: string, revocation: Revocation): Promise<'applied' | 'unchanged' | 'no_profile'> {
+export async function applyRevocation(
+  profiles: ProfileStore,
+  customerId: string,
+  revocation: Revocation,
+): Promise<'applied' | 'unchanged' | 'no_profile'> {
   for (let attempt = 1; ; attempt++) {
     const profile = await profiles.getProfile(customerId);
     if (!profile) return 'no_profile';
-    let next = revocation.consent ? applyConsentChange(profile, { channel: revocation.consent, granted: false, at: revocation.at }) : structuredClone(profile);
+    let next = revocation.consent
+      ? applyConsentChange(profile, { channel: revocation.consent, granted: false, at: revocation.at })
+      : structuredClone(profile);
     if (revocation.suppress) next = { ...next, suppressed: { ...next.suppressed, [revocation.suppress]: true } };
-    if (JSON.stringify(next.consent) === JSON.stringify(profile.consent) && JSON.stringify(next.suppressed) === JSON.stringify(profile.suppressed)) return 'unchanged';
+    if (
+      JSON.stringify(next.consent) === JSON.stringify(profile.consent) &&
+      JSON.stringify(next.suppressed) === JSON.stringify(profile.suppressed)
+    )
+      return 'unchanged';
     try {
       await profiles.putProfile(next, profile.version);
       return 'applied';

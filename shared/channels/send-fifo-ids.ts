@@ -13,5 +13,7 @@ export function sendGroupId(request: Pick<SendRequest, 'customerId'>): string {
 }
 
 export function sendDeduplicationId(request: Pick<SendRequest, 'messageId' | 'deferredUntil'>): string {
-  return createHash('sha256').update(`send:${request.messageId}:${request.deferredUntil ?? ''}`).digest('hex');
+  return createHash('sha256')
+    .update(`send:${request.messageId}:${request.deferredUntil ?? ''}`)
+    .digest('hex');
 }

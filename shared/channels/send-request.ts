@@ -40,7 +40,9 @@ export const sendRequestSchema = z.object({
 export type SendRequest = z.infer<typeof sendRequestSchema>;
 
 export function sendMessageId(journeyId: string, runId: string, stepId: string, visit: number): string {
-  return createHash('sha256').update(JSON.stringify([journeyId, runId, stepId, visit])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([journeyId, runId, stepId, visit]))
+    .digest('hex');
 }
 
 /** Where journeys put send requests: the sends FIFO queue in AWS, a recorded outbox locally. */

@@ -28,13 +28,17 @@ export const sesEventSchema = z
       destination: z.array(z.string()).default([]),
       tags: z.record(z.string(), z.array(z.string())).optional(),
     }),
-    bounce: z.object({ bounceType: z.string(), bouncedRecipients: recipients, timestamp: z.string().optional() }).optional(),
+    bounce: z
+      .object({ bounceType: z.string(), bouncedRecipients: recipients, timestamp: z.string().optional() })
+      .optional(),
     complaint: z.object({ complainedRecipients: recipients, timestamp: z.string().optional() }).optional(),
     delivery: z.object({ timestamp: z.string().optional() }).optional(),
     open: z.object({ timestamp: z.string().optional() }).optional(),
     click: z.object({ timestamp: z.string().optional() }).optional(),
   })
-  .refine((event) => event.eventType !== undefined || event.notificationType !== undefined, { message: 'neither eventType nor notificationType' });
+  .refine((event) => event.eventType !== undefined || event.notificationType !== undefined, {
+    message: 'neither eventType nor notificationType',
+  });
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
 export interface FeedbackDeps {
@@ -46,7 +50,9 @@ export interface FeedbackDeps {
   marks?: EngagementMarks;
 }
 
-export type FeedbackOutcome = { kind: 'ignored'; eventType: string } | { kind: 'applied'; eventType: string; metric: EngagementMetric; ours: boolean };
+export type FeedbackOutcome =
+  | { kind: 'ignored'; eventType: string }
+  | { kind: 'applied'; eventType: string; metric: EngagementMetric; ours: boolean };
 
 export async function handleSesEvent(deps: FeedbackDeps, event: SesEvent, receivedAt: Date): Promise<FeedbackOutcome> {
   const eventType = event.eventType ?? event.notificationType ?? '';
@@ -56,17 +62,26 @@ export async function handleSesEvent(deps: FeedbackDeps, event: SesEvent, receiv
     case 'Bounce': {
       if (event.bounce?.bounceType !== 'Permanent') return { kind: 'ignored', eventType };
       const when = at(event.bounce.timestamp);
-      for (const recipient of event.bounce.bouncedRecipients) await deps.suppression.suppress(recipient.emailAddress, 'bounce', when);
+      for (const recipient of event.bounce.bouncedRecipients)
+        await deps.suppression.suppress(recipient.emailAddress, 'bounce', when);
       if (tags) await applyRevocation(deps.profiles, tags.customerId, { suppress: 'email', at: when });
       return engagement(deps, tags, 'bounced', when, eventType);
     }
     case 'Complaint': {
       const when = at(event.complaint?.timestamp);
       const complained = event.complaint?.complainedRecipients.map((recipient) => recipient.emailAddress) ?? [];
-      for (const address of complained.length > 0 ? complained : event.mail.destination) await deps.suppression.suppress(address, 'complaint', when);
+      for (const address of complained.length > 0 ? complained : event.mail.destination)
+        await deps.suppression.suppress(address, 'complaint', when);
       if (tags) {
         await applyRevocation(deps.profiles, tags.customerId, { consent: 'email', suppress: 'email', at: when });
-        const consent: CustomerMessage = { kind: 'consent', customerId: tags.customerId, channel: 'email', granted: false, source: 'complaint', at: when };
+        const consent: CustomerMessage = {
+          kind: 'consent',
+          customerId: tags.customerId,
+          channel: 'email',
+          granted: false,
+          source: 'complaint',
+          at: when,
+        };
         await deps.events.enqueue([consent]);
       }
       return engagement(deps, tags, 'complained', when, eventType);
@@ -82,12 +97,36 @@ export async function handleSesEvent(deps: FeedbackDeps, event: SesEvent, receiv
   }
 }
 
-async function engagement(deps: FeedbackDeps, tags: MessageTags | undefined, metric: EngagementMetric, at: string, eventType: string): Promise<FeedbackOutcome> {
+async function engagement(
+  deps: FeedbackDeps,
+  tags: MessageTags | undefined,
+  metric: EngagementMetric,
+  at: string,
+  eventType: string,
+): Promise<FeedbackOutcome> {
   if (!tags) return { kind: 'applied', eventType, metric, ours: false };
   // First: it is idempotent, so a retry after a later failure changes nothing.
   await deps.marks?.mark(tags.customerId, tags.messageId, metric, at);
-  await deps.stats.increment({ journeyId: tags.journeyId, stepId: tags.stepId, ...(tags.variant ? { variant: tags.variant } : {}), channel: 'email', metric }, tags.messageId);
-  const message: CustomerMessage = { kind: 'engagement', customerId: tags.customerId, type: metric, messageId: tags.messageId, journeyId: tags.journeyId, runId: tags.runId, stepId: tags.stepId, at };
+  await deps.stats.increment(
+    {
+      journeyId: tags.journeyId,
+      stepId: tags.stepId,
+      ...(tags.variant ? { variant: tags.variant } : {}),
+      channel: 'email',
+      metric,
+    },
+    tags.messageId,
+  );
+  const message: CustomerMessage = {
+    kind: 'engagement',
+    customerId: tags.customerId,
+    type: metric,
+    messageId: tags.messageId,
+    journeyId: tags.journeyId,
+    runId: tags.runId,
+    stepId: tags.stepId,
+    at,
+  };
   await deps.events.enqueue([message]);
   return { kind: 'applied', eventType, metric, ours: true };
 }

@@ -7,7 +7,10 @@ const keyringSchema = z
     current: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'a key id: letters, digits, _ or -'),
     keys: z.record(z.string(), z.string().min(32, 'at least 32 characters of secret')),
   })
-  .refine((ring) => Object.hasOwn(ring.keys, ring.current), { message: 'keys must contain the current key id', path: ['current'] });
+  .refine((ring) => Object.hasOwn(ring.keys, ring.current), {
+    message: 'keys must contain the current key id',
+    path: ['current'],
+  });
 
 export function parseKeyring(text: string, source: string): UnsubscribeKeyring {
   let json: unknown;

@@ -21,7 +21,10 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 export function signUnsubscribeToken(keyring: UnsubscribeKeyring, customerId: string, channel: Channel): string {
   const secret = keyring.keys[keyring.current];
-  if (secret === undefined || !KEY_ID.test(keyring.current)) throw new Error(`unsubscribe keyring: current key id ${JSON.stringify(keyring.current)} has no secret or is malformed`);
+  if (secret === undefined || !KEY_ID.test(keyring.current))
+    throw new Error(
+      `unsubscribe keyring: current key id ${JSON.stringify(keyring.current)} has no secret or is malformed`,
+    );
   const customer = Buffer.from(customerId, 'utf8').toString('base64url');
   return `${keyring.current}.${customer}.${channel}.${mac(secret, keyring.current, customer, channel)}`;
 }
@@ -40,5 +43,7 @@ export function verifyUnsubscribeToken(keyring: UnsubscribeKeyring, token: strin
 }
 
 function mac(secret: string, keyId: string, customer: string, channel: Channel): string {
-  return createHmac('sha256', secret).update(`sadakat-unsubscribe\u0000${keyId}\u0000${customer}\u0000${channel}`).digest('base64url');
+  return createHmac('sha256', secret)
+    .update(`sadakat-unsubscribe\u0000${keyId}\u0000${customer}\u0000${channel}`)
+    .digest('base64url');
 }

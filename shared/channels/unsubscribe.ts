@@ -32,7 +32,12 @@ const CHANNEL_WORDS = { email: 'emails', sms: 'text messages', push: 'push notif
 
 export async function handleUnsubscribe(deps: UnsubscribeDeps, request: UnsubscribeRequest): Promise<UnsubscribePage> {
   const check = verifyUnsubscribeToken(deps.keyring, request.token);
-  if (!check.valid) return page(403, 'This link is not valid', '<p>This unsubscribe link is not valid. Please use the link from the message you received.</p>');
+  if (!check.valid)
+    return page(
+      403,
+      'This link is not valid',
+      '<p>This unsubscribe link is not valid. Please use the link from the message you received.</p>',
+    );
   const from = escapeHtml(deps.senderName ?? 'us');
   const what = CHANNEL_WORDS[check.channel];
   const method = request.method.toUpperCase();
@@ -48,14 +53,24 @@ export async function handleUnsubscribe(deps: UnsubscribeDeps, request: Unsubscr
   const at = deps.clock.now().toISOString();
   const applied = await applyRevocation(deps.profiles, check.customerId, { consent: check.channel, at });
   if (applied !== 'no_profile') {
-    const message: CustomerMessage = { kind: 'consent', customerId: check.customerId, channel: check.channel, granted: false, source: 'unsubscribe', at };
+    const message: CustomerMessage = {
+      kind: 'consent',
+      customerId: check.customerId,
+      channel: check.channel,
+      granted: false,
+      source: 'unsubscribe',
+      at,
+    };
     await deps.events.enqueue([message]);
   }
   return page(200, 'You are unsubscribed', `<p>You will not receive marketing ${what} from ${from} any more.</p>`);
 }
 
 function page(statusCode: number, title: string, body: string): UnsubscribePage {
-  return { statusCode, html: `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>` };
+  return {
+    statusCode,
+    html: `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`,
+  };
 }
 
 function escapeHtml(text: string): string {

@@ -10,6 +10,7 @@ export class CampaignConfigError extends Error {
 
 export async function requireSettings(campaignDir: string): Promise<Settings> {
   const result = await loadSettings(campaignDir);
-  if (!result.ok) throw new CampaignConfigError(`invalid campaign settings:\n${result.errors.map(formatLocatedError).join('\n')}`);
+  if (!result.ok)
+    throw new CampaignConfigError(`invalid campaign settings:\n${result.errors.map(formatLocatedError).join('\n')}`);
   return result.settings;
 }

@@ -16,6 +16,7 @@ export interface Campaign {
 export async function loadCampaign(campaignDir: string): Promise<Campaign> {
   const settings = await requireSettings(campaignDir);
   const segments = await loadSegments(campaignDir, settings);
-  if (!segments.ok) throw new CampaignConfigError(`invalid segment rules:\n${segments.errors.map(formatLocatedError).join('\n')}`);
+  if (!segments.ok)
+    throw new CampaignConfigError(`invalid segment rules:\n${segments.errors.map(formatLocatedError).join('\n')}`);
   return { settings, segments: segments.compiled };
 }

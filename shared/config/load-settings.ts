@@ -31,7 +31,8 @@ export function parseSettings(file: string, text: string): SettingsResult {
   // An empty file is valid YAML (null): treat it as "no overrides".
   const raw = source.toJS() ?? {};
   const parsed = settingsSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: source.zodErrors(parsed.error.issues), file, salvaged: salvage(raw) };
+  if (!parsed.success)
+    return { ok: false, errors: source.zodErrors(parsed.error.issues), file, salvaged: salvage(raw) };
   return { ok: true, settings: parsed.data, file, found: true };
 }
 

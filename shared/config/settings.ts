@@ -18,10 +18,30 @@ export const settingsSchema = z.strictObject({
   quietHours: z.strictObject({ start: clockTime, end: clockTime }).optional(),
   frequencyCaps: z
     .strictObject({
-      email: z.strictObject({ perDay: z.number().int().positive().optional(), perWeek: z.number().int().positive().optional() }).optional(),
-      sms: z.strictObject({ perDay: z.number().int().positive().optional(), perWeek: z.number().int().positive().optional() }).optional(),
-      push: z.strictObject({ perDay: z.number().int().positive().optional(), perWeek: z.number().int().positive().optional() }).optional(),
-      all: z.strictObject({ perDay: z.number().int().positive().optional(), perWeek: z.number().int().positive().optional() }).optional(),
+      email: z
+        .strictObject({
+          perDay: z.number().int().positive().optional(),
+          perWeek: z.number().int().positive().optional(),
+        })
+        .optional(),
+      sms: z
+        .strictObject({
+          perDay: z.number().int().positive().optional(),
+          perWeek: z.number().int().positive().optional(),
+        })
+        .optional(),
+      push: z
+        .strictObject({
+          perDay: z.number().int().positive().optional(),
+          perWeek: z.number().int().positive().optional(),
+        })
+        .optional(),
+      all: z
+        .strictObject({
+          perDay: z.number().int().positive().optional(),
+          perWeek: z.number().int().positive().optional(),
+        })
+        .optional(),
     })
     .default({}),
   sender: z

@@ -35,14 +35,21 @@ export interface CampaignValidation {
 
 export async function readCampaignSources(dir: string): Promise<CampaignSources> {
   const journeysDir = join(dir, 'journeys');
-  const journeyNames = (await readdir(journeysDir).catch(ifMissing<string[]>([]))).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
+  const journeyNames = (await readdir(journeysDir).catch(ifMissing<string[]>([])))
+    .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
+    .sort();
   const settings = await readOptional(settingsFile(dir));
   const segments = await readOptional(segmentsFile(dir));
   return {
     dir,
     ...(settings !== undefined ? { settings } : {}),
     ...(segments !== undefined ? { segments } : {}),
-    journeys: await Promise.all(journeyNames.map(async (name) => ({ file: join(journeysDir, name), text: await readFile(join(journeysDir, name), 'utf8') }))),
+    journeys: await Promise.all(
+      journeyNames.map(async (name) => ({
+        file: join(journeysDir, name),
+        text: await readFile(join(journeysDir, name), 'utf8'),
+      })),
+    ),
     templates: await loadTemplateSources(join(dir, 'templates')),
   };
 }
@@ -57,11 +64,26 @@ export function validateCampaignSources(sources: CampaignSources): CampaignValid
   };
 
   const settingsResult = sources.settings ? parseSettings(sources.settings.file, sources.settings.text) : undefined;
-  const settings = settingsResult === undefined ? defaultSettings : settingsResult.ok ? settingsResult.settings : settingsResult.salvaged;
-  summaries.push(settingsResult === undefined ? 'settings.yaml: absent, defaults apply' : settingsResult.ok ? 'settings.yaml: ok' : 'settings.yaml');
+  const settings =
+    settingsResult === undefined
+      ? defaultSettings
+      : settingsResult.ok
+        ? settingsResult.settings
+        : settingsResult.salvaged;
+  summaries.push(
+    settingsResult === undefined
+      ? 'settings.yaml: absent, defaults apply'
+      : settingsResult.ok
+        ? 'settings.yaml: ok'
+        : 'settings.yaml',
+  );
   if (settingsResult && !settingsResult.ok) report(settingsResult.errors);
 
-  const segments = compileSegmentsSource(sources.segments?.file ?? segmentsFile(sources.dir), sources.segments?.text ?? '[]', settings);
+  const segments = compileSegmentsSource(
+    sources.segments?.file ?? segmentsFile(sources.dir),
+    sources.segments?.text ?? '[]',
+    settings,
+  );
   if (segments.ok) summaries.push(`segments.yaml: ${plural(segments.definitions.length, 'segment')}`);
   else {
     summaries.push('segments');

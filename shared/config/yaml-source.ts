@@ -2,7 +2,18 @@
  * A YAML file parsed with its node ranges kept, so a problem found later (a zod issue path, a
  * semantic check) can be reported as `file:line:column: reason` — the form editors jump to.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { z } from 'zod';
 
 export type SourcePath = readonly (string | number)[];
@@ -115,7 +126,8 @@ export function zodIssuePath(issue: z.core.$ZodIssue): SourcePath {
 /** One line naming the field and what was wrong with it. */
 export function describeZodIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
-  if (issue.code === 'unrecognized_keys') return `${field}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `${field}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return `${field}${issue.message}`;
 }
 
@@ -156,7 +168,8 @@ function firstLine(text: string): string {
 /** The yaml library's message, reworded where it speaks of its own API or internals. */
 function syntaxReason(message: string): string {
   const line = firstLine(message);
-  if (line.startsWith('Source contains multiple documents')) return 'the file holds more than one YAML document; remove the "---" separator';
+  if (line.startsWith('Source contains multiple documents'))
+    return 'the file holds more than one YAML document; remove the "---" separator';
   if (line.includes('Maximum call stack size exceeded')) return 'the value is nested too deeply';
   return line;
 }

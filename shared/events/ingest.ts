@@ -55,20 +55,28 @@ export interface IngestDeps {
   newMessageId?: () => string;
 }
 
-const MISSING_KEY = 'missing write key: send it as Basic auth (base64 of "<writeKey>:") or as writeKey in the JSON body';
+const MISSING_KEY =
+  'missing write key: send it as Basic auth (base64 of "<writeKey>:") or as writeKey in the JSON body';
 const INVALID_KEY = 'invalid write key';
 const RETRY_LATER = 'the events could not be queued; retry the request';
 
-const failure = (statusCode: IngestResponse['statusCode'], error: string): IngestResponse => ({ statusCode, body: { error } });
+const failure = (statusCode: IngestResponse['statusCode'], error: string): IngestResponse => ({
+  statusCode,
+  body: { error },
+});
 
 export async function handleIngestRequest(deps: IngestDeps, request: IngestRequest): Promise<IngestResponse> {
   const route = request.method.toUpperCase() === 'POST' ? segmentRoute(request.path) : undefined;
   if (!route) {
-    return failure(404, `no route ${request.method.slice(0, 10)} ${request.path.slice(0, 100)}; POST to one of ${Object.keys(SEGMENT_ROUTES).join(', ')}`);
+    return failure(
+      404,
+      `no route ${request.method.slice(0, 10)} ${request.path.slice(0, 100)}; POST to one of ${Object.keys(SEGMENT_ROUTES).join(', ')}`,
+    );
   }
 
   const bytes = Buffer.from(request.body, request.isBase64Encoded ? 'base64' : 'utf8');
-  if (bytes.length > SEGMENT_LIMITS.bodyBytes) return failure(413, `body is larger than ${SEGMENT_LIMITS.bodyBytes / 1024} KB; send smaller batches`);
+  if (bytes.length > SEGMENT_LIMITS.bodyBytes)
+    return failure(413, `body is larger than ${SEGMENT_LIMITS.bodyBytes / 1024} KB; send smaller batches`);
 
   const fromHeader = writeKeyFromAuthorization(headerValue(request.headers, 'authorization'));
   if (fromHeader.kind === 'malformed') return failure(401, 'Authorization must be Basic base64("<writeKey>:")');
@@ -81,7 +89,8 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
     if (bodyKey === undefined) return failure(401, MISSING_KEY);
     if (!(await deps.writeKeys.verify(bodyKey))) return failure(401, INVALID_KEY);
   }
-  if (!parsed.ok) return failure(400, parsed.reason === 'not_json' ? 'body is not valid JSON' : 'body is nested too deeply');
+  if (!parsed.ok)
+    return failure(400, parsed.reason === 'not_json' ? 'body is not valid JSON' : 'body is nested too deeply');
   if (!isJsonObject(body)) return failure(400, 'body must be a JSON object');
 
   const receivedAt = deps.clock.now();
@@ -95,9 +104,15 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
       return failure(400, `${where || 'body'} ${issue?.message ?? 'is invalid'}`);
     }
     const { batch, context, sentAt } = envelope.data;
-    if (batch.length > MAX_BATCH_CALLS) return failure(400, `batch has ${batch.length} calls; send at most ${MAX_BATCH_CALLS} per request`);
+    if (batch.length > MAX_BATCH_CALLS)
+      return failure(400, `batch has ${batch.length} calls; send at most ${MAX_BATCH_CALLS} per request`);
     results = batch.map((raw) =>
-      normalizeCall(raw, { receivedAt, newMessageId, batchSentAt: sentAt, ...(context ? { batchContext: context } : {}) }),
+      normalizeCall(raw, {
+        receivedAt,
+        newMessageId,
+        batchSentAt: sentAt,
+        ...(context ? { batchContext: context } : {}),
+      }),
     );
   } else {
     results = [normalizeCall(body, { routeType: route.type, receivedAt, newMessageId })];
@@ -109,12 +124,21 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
     if (result.ok) events.push(result.event);
     else rejected.push({ index, messageId: result.messageId, field: result.field, reason: result.reason });
   }
-  if (rejected.length > 0) deps.log?.warn('calls rejected', { rejected: rejected.length, of: results.length, reasons: countReasons(rejected) });
+  if (rejected.length > 0)
+    deps.log?.warn('calls rejected', {
+      rejected: rejected.length,
+      of: results.length,
+      reasons: countReasons(rejected),
+    });
 
   if (events.length > 0) {
     try {
       const customerIds = await resolveCustomerIds(deps.identity, events);
-      const messages: CustomerMessage[] = events.map((event, position) => ({ kind: 'event', customerId: customerIds[position] ?? '', event }));
+      const messages: CustomerMessage[] = events.map((event, position) => ({
+        kind: 'event',
+        customerId: customerIds[position] ?? '',
+        event,
+      }));
       await deps.queue.enqueue(messages);
     } catch (error) {
       deps.log?.error('accepted events were not queued; answering 503 so the client retries', {

@@ -39,9 +39,15 @@ type Path = readonly (string | number)[];
 type Problem = { path: Path; reason: string };
 
 export function normalizeCall(raw: unknown, options: NormalizeOptions): NormalizeResult {
-  const clientMessageId = isJsonObject(raw) && typeof raw.messageId === 'string' && raw.messageId !== '' ? raw.messageId : undefined;
+  const clientMessageId =
+    isJsonObject(raw) && typeof raw.messageId === 'string' && raw.messageId !== '' ? raw.messageId : undefined;
   const messageId = clientMessageId ?? options.newMessageId();
-  const reject = (problem: Problem): NormalizeResult => ({ ok: false, messageId, field: formatPath(problem.path), reason: problem.reason });
+  const reject = (problem: Problem): NormalizeResult => ({
+    ok: false,
+    messageId,
+    field: formatPath(problem.path),
+    reason: problem.reason,
+  });
 
   if (!isJsonObject(raw)) return reject({ path: ['message'], reason: 'must be a JSON object' });
   // A call deeper than the JSON parser's limit never gets here, so stringify cannot overflow.
@@ -52,13 +58,21 @@ export function normalizeCall(raw: unknown, options: NormalizeOptions): Normaliz
   const type = options.routeType ?? SEGMENT_TYPES.find((known) => known === raw.type);
   if (type === undefined) return reject({ path: ['type'], reason: `must be one of ${SEGMENT_TYPES.join(', ')}` });
 
-  const merged = options.batchContext && (raw.context === undefined || isJsonObject(raw.context))
-    ? { ...raw, context: { ...options.batchContext, ...(raw.context ?? {}) }, sentAt: raw.sentAt ?? options.batchSentAt }
-    : { ...raw, sentAt: raw.sentAt ?? options.batchSentAt };
+  const merged =
+    options.batchContext && (raw.context === undefined || isJsonObject(raw.context))
+      ? {
+          ...raw,
+          context: { ...options.batchContext, ...(raw.context ?? {}) },
+          sentAt: raw.sentAt ?? options.batchSentAt,
+        }
+      : { ...raw, sentAt: raw.sentAt ?? options.batchSentAt };
   const parsed = segmentCallSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return reject({ path: (issue?.path ?? []).map((key) => (typeof key === 'symbol' ? String(key) : key)), reason: issue?.message ?? 'is invalid' });
+    return reject({
+      path: (issue?.path ?? []).map((key) => (typeof key === 'symbol' ? String(key) : key)),
+      reason: issue?.message ?? 'is invalid',
+    });
   }
   const call = parsed.data;
 
@@ -68,7 +82,10 @@ export function normalizeCall(raw: unknown, options: NormalizeOptions): Normaliz
   const timing = eventTime(call, options.receivedAt);
   if (!timing.ok) return reject(timing.problem);
 
-  const properties = type === 'track' && call.event !== undefined && ECOMMERCE_NAMES.has(call.event) ? ecommerceProperties(call.properties ?? {}) : { ok: true as const, properties: call.properties ?? {} };
+  const properties =
+    type === 'track' && call.event !== undefined && ECOMMERCE_NAMES.has(call.event)
+      ? ecommerceProperties(call.properties ?? {})
+      : { ok: true as const, properties: call.properties ?? {} };
   if (!properties.ok) return reject(properties.problem);
 
   const event: NormalizedEvent = {
@@ -91,14 +108,18 @@ export function normalizeCall(raw: unknown, options: NormalizeOptions): Normaliz
 
 function identityProblem(type: EventType, call: SegmentCall): Problem | undefined {
   if (call.userId?.startsWith(ANONYMOUS_CUSTOMER_PREFIX)) {
-    return { path: ['userId'], reason: `must not start with "${ANONYMOUS_CUSTOMER_PREFIX}" (reserved for anonymous profiles)` };
+    return {
+      path: ['userId'],
+      reason: `must not start with "${ANONYMOUS_CUSTOMER_PREFIX}" (reserved for anonymous profiles)`,
+    };
   }
   if (type === 'alias') {
     if (call.userId === undefined) return { path: ['userId'], reason: 'is required for alias' };
     if (call.previousId === undefined) return { path: ['previousId'], reason: 'is required for alias' };
     return undefined;
   }
-  if (call.userId === undefined && call.anonymousId === undefined) return { path: ['userId'], reason: 'userId or anonymousId is required' };
+  if (call.userId === undefined && call.anonymousId === undefined)
+    return { path: ['userId'], reason: 'userId or anonymousId is required' };
   if (type === 'group' && call.groupId === undefined) return { path: ['groupId'], reason: 'is required for group' };
   return undefined;
 }
@@ -109,16 +130,23 @@ function contentProblem(type: EventType, call: SegmentCall): Problem | undefined
   }
   for (const field of ['properties', 'traits'] as const) {
     const tooDeep = deepestPath(call[field], SEGMENT_LIMITS.nestingDepth);
-    if (tooDeep) return { path: [field, ...tooDeep], reason: `is nested deeper than ${SEGMENT_LIMITS.nestingDepth} levels` };
+    if (tooDeep)
+      return { path: [field, ...tooDeep], reason: `is nested deeper than ${SEGMENT_LIMITS.nestingDepth} levels` };
   }
   return undefined;
 }
 
 /** The path of the first value nested below `maxDepth` levels, if any. */
-function deepestPath(value: unknown, maxDepth: number, path: (string | number)[] = []): (string | number)[] | undefined {
+function deepestPath(
+  value: unknown,
+  maxDepth: number,
+  path: (string | number)[] = [],
+): (string | number)[] | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if (path.length >= maxDepth) return path;
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.entries(value);
   for (const [key, child] of entries) {
     const found = deepestPath(child, maxDepth, [...path, key]);
     if (found) return found;
@@ -136,8 +164,10 @@ function eventTime(call: SegmentCall, receivedAt: Date): Timing {
   if (call.timestamp === undefined) return { ok: true, timestamp: receivedAt.toISOString() };
   const clientTime = isoMillis(call.timestamp);
   const at = call.sentAt === undefined ? clientTime : receivedAt.getTime() - (isoMillis(call.sentAt) - clientTime);
-  if (!Number.isFinite(at)) return { ok: false, problem: { path: ['timestamp'], reason: 'is not a representable date' } };
-  if (at > receivedAt.getTime() + FUTURE_TOLERANCE_MS) return { ok: false, problem: { path: ['timestamp'], reason: 'is more than 1 day in the future' } };
+  if (!Number.isFinite(at))
+    return { ok: false, problem: { path: ['timestamp'], reason: 'is not a representable date' } };
+  if (at > receivedAt.getTime() + FUTURE_TOLERANCE_MS)
+    return { ok: false, problem: { path: ['timestamp'], reason: 'is more than 1 day in the future' } };
   if (at < EARLIEST_TIMESTAMP) return { ok: false, problem: { path: ['timestamp'], reason: 'is before 2000-01-01' } };
   return { ok: true, timestamp: new Date(at).toISOString() };
 }
@@ -168,8 +198,14 @@ function ecommerceProperties(properties: Record<string, unknown>): Properties {
   const checked = { ...properties };
   const orderId = properties.order_id;
   if (orderId !== undefined) {
-    if (!(typeof orderId === 'string' && orderId !== '') && !(typeof orderId === 'number' && Number.isFinite(orderId))) {
-      return { ok: false, problem: { path: ['properties', 'order_id'], reason: 'must be a non-empty string or a number' } };
+    if (
+      !(typeof orderId === 'string' && orderId !== '') &&
+      !(typeof orderId === 'number' && Number.isFinite(orderId))
+    ) {
+      return {
+        ok: false,
+        problem: { path: ['properties', 'order_id'], reason: 'must be a non-empty string or a number' },
+      };
     }
     checked.order_id = String(orderId);
   }
@@ -180,12 +216,17 @@ function ecommerceProperties(properties: Record<string, unknown>): Properties {
   }
   const products = properties.products;
   if (products !== undefined) {
-    if (!Array.isArray(products)) return { ok: false, problem: { path: ['properties', 'products'], reason: 'must be an array of objects' } };
+    if (!Array.isArray(products))
+      return { ok: false, problem: { path: ['properties', 'products'], reason: 'must be an array of objects' } };
     for (const [index, product] of products.entries()) {
-      if (!isJsonObject(product)) return { ok: false, problem: { path: ['properties', 'products', index], reason: 'must be an object' } };
+      if (!isJsonObject(product))
+        return { ok: false, problem: { path: ['properties', 'products', index], reason: 'must be an object' } };
       for (const field of ['price', 'quantity'] as const) {
         if (product[field] !== undefined && !isAmount(product[field])) {
-          return { ok: false, problem: { path: ['properties', 'products', index, field], reason: 'must be a number ≥ 0' } };
+          return {
+            ok: false,
+            problem: { path: ['properties', 'products', index, field], reason: 'must be a number ≥ 0' },
+          };
         }
       }
     }

@@ -64,7 +64,10 @@ const messageIdSchema = z.preprocess(
     .optional(),
 );
 
-const optionalString = z.preprocess((value) => (value === null ? undefined : value), z.string({ error: 'must be a string' }).optional());
+const optionalString = z.preprocess(
+  (value) => (value === null ? undefined : value),
+  z.string({ error: 'must be a string' }).optional(),
+);
 
 const jsonObjectSchema = z.custom<Record<string, unknown>>(isJsonObject, { error: 'must be an object' });
 const optionalObject = z.preprocess((value) => (value === null ? undefined : value), jsonObjectSchema.optional());
@@ -107,8 +110,12 @@ const deviceSchema = z.looseObject(
 /** The part of Segment's `context` that sadakat reads; everything else in it is ignored. */
 export const segmentContextSchema = z.looseObject(
   {
-    timezone: optionalString.refine((value) => value === undefined || isTimeZone(value), { error: 'must be an IANA time zone such as Europe/Istanbul' }),
-    locale: optionalString.refine((value) => value === undefined || isLocale(value), { error: 'must be a BCP 47 locale such as tr-TR' }),
+    timezone: optionalString.refine((value) => value === undefined || isTimeZone(value), {
+      error: 'must be an IANA time zone such as Europe/Istanbul',
+    }),
+    locale: optionalString.refine((value) => value === undefined || isLocale(value), {
+      error: 'must be a BCP 47 locale such as tr-TR',
+    }),
     device: z.preprocess((value) => (value === null ? undefined : value), deviceSchema.optional()),
   },
   { error: 'must be an object' },

@@ -106,6 +106,11 @@ export async function shardedDuePass<Entry>(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, deps.index.shards)) }, worker));
-  if (failures.length > 0) throw fail(failures.map((failure) => failure.shard).sort((a, b) => a - b), result, failures[0]?.error);
+  if (failures.length > 0)
+    throw fail(
+      failures.map((failure) => failure.shard).sort((a, b) => a - b),
+      result,
+      failures[0]?.error,
+    );
   return result;
 }

@@ -32,13 +32,13 @@ export class StaticWriteKeys implements WriteKeyVerifier {
 
 /** Parses comma-separated keys (the WRITE_KEYS variable). */
 export function parseWriteKeyList(list: string): string[] {
-  return list.split(',').map((key) => key.trim()).filter((key) => key.length > 0);
+  return list
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key.length > 0);
 }
 
-export type AuthorizationKey =
-  | { kind: 'absent' }
-  | { kind: 'malformed' }
-  | { kind: 'key'; key: string };
+export type AuthorizationKey = { kind: 'absent' } | { kind: 'malformed' } | { kind: 'key'; key: string };
 
 /** `Authorization: Basic base64(writeKey + ':')`; the password part is ignored, as Segment does. */
 export function writeKeyFromAuthorization(header: string | undefined): AuthorizationKey {

@@ -18,7 +18,10 @@ export interface ExperimentDefinition {
 
 /** The variant index for this id, or -1 when coverage leaves the id out of the experiment. */
 export function assignVariant(experiment: ExperimentDefinition, id: string): number {
-  return chooseBucket(hashV2(experiment.seed ?? experiment.key, id), bucketRanges(experiment.weights, experiment.coverage ?? 1));
+  return chooseBucket(
+    hashV2(experiment.seed ?? experiment.key, id),
+    bucketRanges(experiment.weights, experiment.coverage ?? 1),
+  );
 }
 
 /** Precomputes the ranges once for many ids (`sadakat assign`, the demo). */

@@ -16,7 +16,8 @@ export function normalizeWeights(weights: readonly number[]): number[] {
 }
 
 export function bucketRanges(weights: readonly number[], coverage = 1): BucketRange[] {
-  if (!Number.isFinite(coverage) || coverage < 0 || coverage > 1) throw new RangeError(`coverage must be between 0 and 1, got ${coverage}`);
+  if (!Number.isFinite(coverage) || coverage < 0 || coverage > 1)
+    throw new RangeError(`coverage must be between 0 and 1, got ${coverage}`);
   let cumulative = 0;
   // Same arithmetic, in the same order, as GrowthBook: floating-point edges then match exactly.
   return normalizeWeights(weights).map((weight) => {

@@ -28,11 +28,16 @@ export interface CallIdentity {
  * looked up with one `IdentityMap.resolve` call (none when there are none).
  */
 export async function resolveCustomerIds(identity: IdentityMap, calls: readonly CallIdentity[]): Promise<string[]> {
-  const anonymousOnly = [...new Set(calls.flatMap((call) => (call.userId === undefined && call.anonymousId !== undefined ? [call.anonymousId] : [])))];
+  const anonymousOnly = [
+    ...new Set(
+      calls.flatMap((call) => (call.userId === undefined && call.anonymousId !== undefined ? [call.anonymousId] : [])),
+    ),
+  ];
   const linked = anonymousOnly.length > 0 ? await identity.resolve(anonymousOnly) : new Map<string, string>();
   return calls.map((call) => {
     if (call.userId !== undefined) return call.userId;
-    if (call.anonymousId === undefined) throw new Error('a call without userId or anonymousId has no customer (normalize rejects these)');
+    if (call.anonymousId === undefined)
+      throw new Error('a call without userId or anonymousId has no customer (normalize rejects these)');
     return linked.get(call.anonymousId) ?? anonymousCustomerId(call.anonymousId);
   });
 }

@@ -33,7 +33,11 @@ export type MergeOutcome =
   /** The anonymous id already belongs to another customer: first link wins, nothing moves. */
   | { status: 'linked_elsewhere'; linkedTo: string; capacityUnits: number };
 
-export async function mergeAnonymousIntoUser(deps: MergeDeps, anonymousId: string, userId: string): Promise<MergeOutcome> {
+export async function mergeAnonymousIntoUser(
+  deps: MergeDeps,
+  anonymousId: string,
+  userId: string,
+): Promise<MergeOutcome> {
   const link = await deps.identity.link(anonymousId, userId);
   let capacityUnits = link.receipt.capacityUnits;
   if (link.userId !== userId) return { status: 'linked_elsewhere', linkedTo: link.userId, capacityUnits };
@@ -49,7 +53,8 @@ export async function mergeAnonymousIntoUser(deps: MergeDeps, anonymousId: strin
     return written.profile;
   });
   if (!frozen) return { status: 'nothing_to_merge', capacityUnits };
-  if (frozen.mergedInto !== userId) return { status: 'linked_elsewhere', linkedTo: frozen.mergedInto ?? '', capacityUnits };
+  if (frozen.mergedInto !== userId)
+    return { status: 'linked_elsewhere', linkedTo: frozen.mergedInto ?? '', capacityUnits };
 
   const orders = await deps.orders.listOrders(anonymousProfileId);
   if (orders.length > 0) {

@@ -23,7 +23,12 @@ export type RunTrigger =
   /** journey-tick: the run's wait (or engagement window) is due. */
   | { kind: 'wake'; dueAt: string }
   /** ses-feedback: something happened to a message of this run. */
-  | { kind: 'engagement'; type: 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained'; stepId: string; at: string }
+  | {
+      kind: 'engagement';
+      type: 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained';
+      stepId: string;
+      at: string;
+    }
   /** An exit criterion matched. */
   | { kind: 'exit'; reason: string }
   /** The goal event arrived (counted once, within the goal window from entry). */
@@ -68,17 +73,28 @@ export function advance(run: JourneyRun, trigger: RunTrigger, context: AdvanceCo
       const resumed = withoutWait(run);
       if (!step) return finish(resumed, 'exited', `step ${run.stepId ?? '?'} no longer exists`, at, []);
       if (step.kind === 'wait') return walk(resumed, step.next, context, []);
-      if (step.kind === 'branch') return walk(resumed, step.else, context, [trace(step, at, 'not engaged in time → else')]);
+      if (step.kind === 'branch')
+        return walk(resumed, step.else, context, [trace(step, at, 'not engaged in time → else')]);
       return walk(resumed, step.id, context, []);
     }
     case 'engagement': {
       if (trigger.type !== 'opened' && trigger.type !== 'clicked') return { run, effects: [] };
       const previous = run.engaged[trigger.stepId] ?? {};
       if (previous[trigger.type] !== undefined) return { run, effects: [] };
-      const engaged = { ...previous, [trigger.type]: trigger.at, ...(trigger.type === 'clicked' && !previous.opened ? { opened: trigger.at } : {}) };
+      const engaged = {
+        ...previous,
+        [trigger.type]: trigger.at,
+        ...(trigger.type === 'clicked' && !previous.opened ? { opened: trigger.at } : {}),
+      };
       const recorded: JourneyRun = { ...run, engaged: { ...run.engaged, [trigger.stepId]: engaged }, updatedAt: at };
       const step = run.stepId === undefined ? undefined : context.journey.byId.get(run.stepId);
-      if (run.status === 'waiting' && step?.kind === 'branch' && step.condition.kind === 'engagement' && step.condition.step === trigger.stepId && engagedInTime(recorded, step.condition)) {
+      if (
+        run.status === 'waiting' &&
+        step?.kind === 'branch' &&
+        step.condition.kind === 'engagement' &&
+        step.condition.step === trigger.stepId &&
+        engagedInTime(recorded, step.condition)
+      ) {
         return walk(withoutWait(recorded), step.then, context, [trace(step, at, `${step.condition.type} → then`)]);
       }
       return { run: recorded, effects: [] };
@@ -100,7 +116,12 @@ export function advance(run: JourneyRun, trigger: RunTrigger, context: AdvanceCo
   }
 }
 
-function walk(start: JourneyRun, firstStep: string | undefined, context: AdvanceContext, effects: RunEffect[]): Advanced {
+function walk(
+  start: JourneyRun,
+  firstStep: string | undefined,
+  context: AdvanceContext,
+  effects: RunEffect[],
+): Advanced {
   const { journey, profile, now } = context;
   const at = now.toISOString();
   let run: JourneyRun = { ...start, status: 'active', updatedAt: at };
@@ -134,17 +155,31 @@ function walk(start: JourneyRun, firstStep: string | undefined, context: Advance
           continue;
         }
         if (!run.holdout) {
-          run = { ...run, experiment: step.experiment, variant: chosen.variant.id, ...(chosen.variant.holdout ? { controlVariant: true } : {}) };
+          run = {
+            ...run,
+            experiment: step.experiment,
+            variant: chosen.variant.id,
+            ...(chosen.variant.holdout ? { controlVariant: true } : {}),
+          };
         }
-        effects.push(trace(step, at, `${step.experiment}: ${chosen.variant.id}${run.holdout ? ' (global holdout: not assigned)' : ''}`));
-        if (!run.holdout && chosen.fresh) effects.push({ kind: 'assign', experiment: step.experiment, variant: chosen.variant.id, at });
+        effects.push(
+          trace(
+            step,
+            at,
+            `${step.experiment}: ${chosen.variant.id}${run.holdout ? ' (global holdout: not assigned)' : ''}`,
+          ),
+        );
+        if (!run.holdout && chosen.fresh)
+          effects.push({ kind: 'assign', experiment: step.experiment, variant: chosen.variant.id, at });
         stepId = chosen.variant.next;
         continue;
       }
       case 'branch': {
         if (step.condition.kind === 'segment') {
           const member = isMember(step.condition.segment, profile, now, context.segments);
-          effects.push(trace(step, at, `${member ? 'in' : 'not in'} ${step.condition.segment} → ${member ? 'then' : 'else'}`));
+          effects.push(
+            trace(step, at, `${member ? 'in' : 'not in'} ${step.condition.segment} → ${member ? 'then' : 'else'}`),
+          );
           stepId = member ? step.then : step.else;
           continue;
         }
@@ -182,13 +217,29 @@ function walk(start: JourneyRun, firstStep: string | undefined, context: Advance
           transactional: step.transactional,
           requestedAt: at,
         };
-        effects.push(trace(step, at, `${step.channel} ${step.template}${skipped ? ' (holdout: skipped)' : ''}`), { kind: 'send', request });
-        run = { ...run, sent: { ...run.sent, [step.id]: { messageId: request.messageId, at } }, exposedAt: run.exposedAt ?? at };
+        effects.push(trace(step, at, `${step.channel} ${step.template}${skipped ? ' (holdout: skipped)' : ''}`), {
+          kind: 'send',
+          request,
+        });
+        run = {
+          ...run,
+          sent: { ...run.sent, [step.id]: { messageId: request.messageId, at } },
+          exposedAt: run.exposedAt ?? at,
+        };
         stepId = step.next;
         continue;
       }
       case 'update':
-        effects.push(trace(step, at, Object.entries(step.traits).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')), { kind: 'update', traits: step.traits });
+        effects.push(
+          trace(
+            step,
+            at,
+            Object.entries(step.traits)
+              .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+              .join(', '),
+          ),
+          { kind: 'update', traits: step.traits },
+        );
         stepId = step.next;
         continue;
       case 'end':
@@ -203,7 +254,12 @@ function walk(start: JourneyRun, firstStep: string | undefined, context: Advance
   return finish(run, 'exited', `more than ${MAX_STEPS_PER_ADVANCE} steps without a wait`, at, effects);
 }
 
-function waitUntil(wait: Extract<Step, { kind: 'wait' }>['wait'], now: Date, profile: Profile, defaultTimezone: string): Date {
+function waitUntil(
+  wait: Extract<Step, { kind: 'wait' }>['wait'],
+  now: Date,
+  profile: Profile,
+  defaultTimezone: string,
+): Date {
   switch (wait.kind) {
     case 'duration':
       return new Date(now.getTime() + wait.ms);
@@ -232,7 +288,10 @@ function chooseVariant(
   const kept = recorded && step.variants.find((variant) => variant.id === recorded.variant);
   if (kept) return { variant: kept, fresh: false };
   const weights = step.variants.map((variant) => variant.weight);
-  const index = assignVariant({ key: step.experiment, weights, coverage: step.coverage, ...(step.seed !== undefined ? { seed: step.seed } : {}) }, run.customerId);
+  const index = assignVariant(
+    { key: step.experiment, weights, coverage: step.coverage, ...(step.seed !== undefined ? { seed: step.seed } : {}) },
+    run.customerId,
+  );
   const variant = step.variants[index];
   return variant && { variant, fresh: true };
 }
@@ -242,7 +301,10 @@ function isMember(segment: string, profile: Profile, now: Date, segments: Compil
   return compiled ? compiled.test(profile, now.getTime()) : profile.segments[segment] !== undefined;
 }
 
-function engagedInTime(run: JourneyRun, condition: { type: 'opened' | 'clicked'; step: string; withinMs: number }): boolean {
+function engagedInTime(
+  run: JourneyRun,
+  condition: { type: 'opened' | 'clicked'; step: string; withinMs: number },
+): boolean {
   const sent = run.sent[condition.step];
   const engagedAt = run.engaged[condition.step]?.[condition.type];
   if (!sent || engagedAt === undefined) return false;
@@ -259,7 +321,13 @@ function withoutWait(run: JourneyRun): JourneyRun {
   return { ...rest, status: run.status === 'waiting' ? 'active' : run.status };
 }
 
-function finish(run: JourneyRun, status: 'completed' | 'exited', reason: string, at: string, effects: RunEffect[]): Advanced {
+function finish(
+  run: JourneyRun,
+  status: 'completed' | 'exited',
+  reason: string,
+  at: string,
+  effects: RunEffect[],
+): Advanced {
   const { wakeAt: _wakeAt, ...rest } = run;
   return {
     run: { ...rest, status, endedAt: at, updatedAt: at, ...(status === 'exited' ? { exitReason: reason } : {}) },

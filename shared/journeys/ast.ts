@@ -11,7 +11,10 @@ import { durationSchema } from '../config/duration.js';
 
 export const journeyIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, - and _, starting with a letter or digit (at most 63)')
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'lowercase letters, digits, - and _, starting with a letter or digit (at most 63)',
+  )
   .describe('Journey id, e.g. viewed-not-bought');
 
 export const stepIdSchema = z
@@ -24,7 +27,9 @@ const eventName = z.string().min(1).describe('Event name as tracked, e.g. Order 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const propertyFilter = z
   .record(z.string(), z.union([propertyValue, z.array(propertyValue).min(1, 'a list of values needs at least one')]))
-  .describe('Event properties that must equal these values, or one of a list of values (declared in settings trackedProperties)');
+  .describe(
+    'Event properties that must equal these values, or one of a list of values (declared in settings trackedProperties)',
+  );
 
 /** A `where` filter: each property equals the value, or one of the listed values. */
 export type PropertyFilter = Record<string, string | number | boolean | readonly (string | number | boolean)[]>;
@@ -35,8 +40,12 @@ const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO timest
 const eventMatchSchema = z.strictObject({ event: eventName, where: propertyFilter.optional() });
 
 export const triggerSchema = z.union([
-  z.strictObject({ event: eventName, where: propertyFilter.optional() }).describe('Start when the customer sends this event'),
-  z.strictObject({ segment: segmentRef, on: z.enum(['enter', 'exit']).default('enter') }).describe('Start when the customer enters or leaves a segment'),
+  z
+    .strictObject({ event: eventName, where: propertyFilter.optional() })
+    .describe('Start when the customer sends this event'),
+  z
+    .strictObject({ segment: segmentRef, on: z.enum(['enter', 'exit']).default('enter') })
+    .describe('Start when the customer enters or leaves a segment'),
   z
     .strictObject({
       schedule: z.string().min(9).describe('Cron (5 fields) in each customer\'s timezone, e.g. "0 9 * * MON"'),
@@ -47,7 +56,9 @@ export const triggerSchema = z.union([
 
 export const reentrySchema = z
   .union([z.literal('never'), z.literal('always'), z.strictObject({ after: durationSchema })])
-  .describe('never (default): once per customer; always: whenever no run is active; after: a duration since the last entry');
+  .describe(
+    'never (default): once per customer; always: whenever no run is active; after: a duration since the last entry',
+  );
 
 export const entrySchema = z.strictObject({
   segment: segmentRef.optional().describe('Only members of this segment enter'),
@@ -56,14 +67,22 @@ export const entrySchema = z.strictObject({
 
 export const exitCriterionSchema = z.union([
   eventMatchSchema.describe('Leave the journey when this event arrives'),
-  z.strictObject({ segment: segmentRef, on: z.literal('exit').default('exit') }).describe('Leave the journey when the customer leaves this segment'),
+  z
+    .strictObject({ segment: segmentRef, on: z.literal('exit').default('exit') })
+    .describe('Leave the journey when the customer leaves this segment'),
 ]);
 
-export const goalSchema = z.strictObject({ event: eventName, where: propertyFilter.optional(), within: durationSchema });
+export const goalSchema = z.strictObject({
+  event: eventName,
+  where: propertyFilter.optional(),
+  within: durationSchema,
+});
 
 const waitInput = z.union([
   durationSchema,
-  z.strictObject({ until: z.union([clockTimeSchema, isoInstant]).describe('HH:MM in the customer\'s timezone, or an ISO timestamp') }),
+  z.strictObject({
+    until: z.union([clockTimeSchema, isoInstant]).describe("HH:MM in the customer's timezone, or an ISO timestamp"),
+  }),
 ]);
 
 export const variantSchema = z.strictObject({
@@ -82,14 +101,22 @@ const splitInput = z.strictObject({
     .gt(0, 'coverage must be above 0')
     .max(1, 'coverage is a share: at most 1')
     .optional()
-    .describe("Share of entrants in the experiment (GrowthBook coverage, default 1); the others walk the first variant's path unassigned and are not reported"),
+    .describe(
+      "Share of entrants in the experiment (GrowthBook coverage, default 1); the others walk the first variant's path unassigned and are not reported",
+    ),
 });
 
 const target = stepIdSchema.optional();
 const branchInput = z.union([
-  z.strictObject({ segment: segmentRef, then: target, else: target }).describe('Member of the segment → then, otherwise → else'),
-  z.strictObject({ opened: stepIdSchema, within: durationSchema, then: target, else: target }).describe('Opened (or clicked) the message of that send step within the duration'),
-  z.strictObject({ clicked: stepIdSchema, within: durationSchema, then: target, else: target }).describe('Clicked the message of that send step within the duration'),
+  z
+    .strictObject({ segment: segmentRef, then: target, else: target })
+    .describe('Member of the segment → then, otherwise → else'),
+  z
+    .strictObject({ opened: stepIdSchema, within: durationSchema, then: target, else: target })
+    .describe('Opened (or clicked) the message of that send step within the duration'),
+  z
+    .strictObject({ clicked: stepIdSchema, within: durationSchema, then: target, else: target })
+    .describe('Clicked the message of that send step within the duration'),
 ]);
 
 const varsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
@@ -97,13 +124,18 @@ const sendInput = z.strictObject({
   channel: channelSchema,
   template: z.string().min(1).describe('Folder under campaign/templates/'),
   vars: varsSchema.optional(),
-  fallback: z.array(channelSchema).optional().describe('Channels tried in order when the first has no consent or address'),
+  fallback: z
+    .array(channelSchema)
+    .optional()
+    .describe('Channels tried in order when the first has no consent or address'),
   transactional: z.boolean().optional(),
 });
 
 const traitKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'trait keys: letters, digits and _');
 const updateInput = z.union([
-  z.strictObject({ trait: traitKey, value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).describe('Set traits.<trait>'),
+  z
+    .strictObject({ trait: traitKey, value: z.union([z.string(), z.number(), z.boolean(), z.null()]) })
+    .describe('Set traits.<trait>'),
   z.strictObject({ tag: traitKey }).describe('Set traits.<tag> = true'),
 ]);
 

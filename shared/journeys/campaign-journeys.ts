@@ -6,8 +6,13 @@ import type { CompiledSegments } from '../segments/evaluate.js';
 import type { Journey } from './ast.js';
 import { loadJourneys } from './load.js';
 
-export async function requireJourneys(campaignDir: string, settings: Settings, segments: CompiledSegments): Promise<Journey[]> {
+export async function requireJourneys(
+  campaignDir: string,
+  settings: Settings,
+  segments: CompiledSegments,
+): Promise<Journey[]> {
   const result = await loadJourneys(campaignDir, settings, new Set(segments.byId.keys()));
-  if (!result.ok) throw new CampaignConfigError(`invalid journeys:\n${result.errors.map(formatLocatedError).join('\n')}`);
+  if (!result.ok)
+    throw new CampaignConfigError(`invalid journeys:\n${result.errors.map(formatLocatedError).join('\n')}`);
   return result.journeys;
 }

@@ -30,13 +30,17 @@ export interface JourneyCheckContext {
 export function checkJourney(journey: Journey, context: JourneyCheckContext): PathIssue[] {
   const issues: PathIssue[] = [];
   const segment = (id: string | undefined, path: SourcePath): void => {
-    if (id !== undefined && context.segmentIds && !context.segmentIds.has(id)) issues.push({ path, reason: `unknown segment "${id}" (not in segments.yaml)` });
+    if (id !== undefined && context.segmentIds && !context.segmentIds.has(id))
+      issues.push({ path, reason: `unknown segment "${id}" (not in segments.yaml)` });
   };
   const filter = (event: string, where: Record<string, unknown>, path: SourcePath): void => {
     const tracked = context.trackedProperties[event] ?? [];
     for (const property of Object.keys(where)) {
       if (!tracked.includes(property)) {
-        issues.push({ path: [...path, 'where', property], reason: `"${property}" of ${event} is not a tracked property; declare it in settings.yaml trackedProperties` });
+        issues.push({
+          path: [...path, 'where', property],
+          reason: `"${property}" of ${event} is not a tracked property; declare it in settings.yaml trackedProperties`,
+        });
       }
     }
   };
@@ -48,9 +52,13 @@ export function checkJourney(journey: Journey, context: JourneyCheckContext): Pa
     segment(trigger.audience, ['trigger', 'audience']);
     try {
       CronExpressionParser.parse(trigger.cron, { tz: 'UTC', strict: false });
-      if (trigger.cron.trim().split(/\s+/).length !== 5) throw new Error('expected 5 fields: minute hour day-of-month month day-of-week');
+      if (trigger.cron.trim().split(/\s+/).length !== 5)
+        throw new Error('expected 5 fields: minute hour day-of-month month day-of-week');
     } catch (error) {
-      issues.push({ path: ['trigger', 'schedule'], reason: `not a cron schedule: ${error instanceof Error ? error.message : String(error)}` });
+      issues.push({
+        path: ['trigger', 'schedule'],
+        reason: `not a cron schedule: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
   segment(journey.entry.segment, ['entry', 'segment']);
@@ -66,7 +74,9 @@ export function checkJourney(journey: Journey, context: JourneyCheckContext): Pa
 }
 
 /** Experiment keys must be unique across journeys: two journeys sharing one would mix their exposures. */
-export function checkExperimentKeys(journeys: readonly { journey: Journey; file: string }[]): { file: string; issue: PathIssue }[] {
+export function checkExperimentKeys(
+  journeys: readonly { journey: Journey; file: string }[],
+): { file: string; issue: PathIssue }[] {
   const seen = new Map<string, string>();
   const problems: { file: string; issue: PathIssue }[] = [];
   for (const { journey, file } of journeys) {
@@ -74,7 +84,13 @@ export function checkExperimentKeys(journeys: readonly { journey: Journey; file:
       if (step.kind !== 'split') return;
       const first = seen.get(step.experiment);
       if (first !== undefined) {
-        problems.push({ file, issue: { path: ['steps', index, 'split', 'experiment'], reason: `experiment "${step.experiment}" is already used in ${first}; each experiment belongs to one split` } });
+        problems.push({
+          file,
+          issue: {
+            path: ['steps', index, 'split', 'experiment'],
+            reason: `experiment "${step.experiment}" is already used in ${first}; each experiment belongs to one split`,
+          },
+        });
       } else {
         seen.set(step.experiment, `${journey.id} (${file})`);
       }
@@ -92,7 +108,8 @@ function checkStep(
   segment: (id: string | undefined, path: SourcePath) => void,
 ): void {
   const target = (id: string | undefined, where: SourcePath): void => {
-    if (id !== undefined && id !== '' && !journey.byId.has(id)) issues.push({ path: where, reason: `no step with id "${id}" in this journey` });
+    if (id !== undefined && id !== '' && !journey.byId.has(id))
+      issues.push({ path: where, reason: `no step with id "${id}" in this journey` });
   };
   switch (step.kind) {
     case 'wait':
@@ -109,14 +126,21 @@ function checkStep(
       const channels = [step.channel, ...step.fallback];
       step.fallback.forEach((channel, index) => {
         if (channel === step.channel || step.fallback.indexOf(channel) !== index) {
-          issues.push({ path: [...path, 'send', 'fallback', index], reason: `fallback channel ${channel} is already tried before` });
+          issues.push({
+            path: [...path, 'send', 'fallback', index],
+            reason: `fallback channel ${channel} is already tried before`,
+          });
         }
       });
       for (const channel of new Set(channels)) {
         const missing = TEMPLATE_FILES[channel].filter((name) => !files.has(name));
         if (missing.length > 0) {
           issues.push({
-            path: [...path, 'send', step.fallback.includes(channel) && channel !== step.channel ? 'fallback' : 'channel'],
+            path: [
+              ...path,
+              'send',
+              step.fallback.includes(channel) && channel !== step.channel ? 'fallback' : 'channel',
+            ],
             reason: `template ${step.template} cannot send ${channel}: missing ${missing.join(', ')}`,
           });
         }
@@ -127,12 +151,15 @@ function checkStep(
       const ids = new Set<string>();
       step.variants.forEach((variant, index) => {
         const where = [...path, 'split', 'variants', index];
-        if (ids.has(variant.id)) issues.push({ path: [...where, 'id'], reason: `duplicate variant id "${variant.id}"` });
+        if (ids.has(variant.id))
+          issues.push({ path: [...where, 'id'], reason: `duplicate variant id "${variant.id}"` });
         ids.add(variant.id);
-        if (variant.next === '') issues.push({ path: where, reason: 'the split is the last step: give this variant a next step' });
+        if (variant.next === '')
+          issues.push({ path: where, reason: 'the split is the last step: give this variant a next step' });
         target(variant.next, [...where, 'next']);
       });
-      if (step.variants.every((variant) => variant.weight === 0)) issues.push({ path: [...path, 'split', 'variants'], reason: 'at least one variant needs a weight above 0' });
+      if (step.variants.every((variant) => variant.weight === 0))
+        issues.push({ path: [...path, 'split', 'variants'], reason: 'at least one variant needs a weight above 0' });
       return;
     }
     case 'branch': {
@@ -142,7 +169,10 @@ function checkStep(
       else {
         const sent = journey.byId.get(step.condition.step);
         if (!sent || sent.kind !== 'send') {
-          issues.push({ path: [...path, 'branch', step.condition.type], reason: `"${step.condition.step}" is not a send step of this journey` });
+          issues.push({
+            path: [...path, 'branch', step.condition.type],
+            reason: `"${step.condition.step}" is not a send step of this journey`,
+          });
         }
       }
       return;
@@ -195,7 +225,9 @@ function unreachableSteps(journey: Journey): PathIssue[] {
     if (step) stack.push(...successors(step));
   }
   return journey.steps.flatMap((step, index) =>
-    reached.has(step.id) ? [] : [{ path: ['steps', index], reason: `step "${step.id}" can never be reached (no step leads to it)` }],
+    reached.has(step.id)
+      ? []
+      : [{ path: ['steps', index], reason: `step "${step.id}" can never be reached (no step leads to it)` }],
   );
 }
 
@@ -207,7 +239,10 @@ function loopsWithoutWait(journey: Journey): PathIssue[] {
     const step = journey.byId.get(id);
     if (!step || waits(step) || state.get(id) === 'done') return;
     if (state.get(id) === 'open') {
-      issues.push({ path: ['steps', journey.steps.indexOf(step)], reason: `the loop through step "${id}" has no wait; add a wait step to it` });
+      issues.push({
+        path: ['steps', journey.steps.indexOf(step)],
+        reason: `the loop through step "${id}" has no wait; add a wait step to it`,
+      });
       return;
     }
     state.set(id, 'open');

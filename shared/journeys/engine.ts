@@ -20,7 +20,14 @@ export type JourneySignal =
   /** A scheduled journey's slot came for this audience member (`slot`: the scheduled instant). */
   | { kind: 'schedule'; journeyId: string; slot: string }
   | { kind: 'wake'; journeyId: string; runId: string; dueAt: string }
-  | { kind: 'engagement'; journeyId: string; runId: string; stepId: string; type: Extract<RunTrigger, { kind: 'engagement' }>['type']; at: string };
+  | {
+      kind: 'engagement';
+      journeyId: string;
+      runId: string;
+      stepId: string;
+      type: Extract<RunTrigger, { kind: 'engagement' }>['type'];
+      at: string;
+    };
 
 export interface JourneyEngineContext {
   journeys: readonly Journey[];
@@ -51,10 +58,16 @@ export function applySignal(context: JourneyEngineContext, signal: JourneySignal
     });
     if (advanced.run === run && advanced.effects.length === 0) return;
     current.set(`${run.journeyId}#${run.runId}`, advanced.run);
-    const previous = changes.findIndex((change) => change.run.journeyId === run.journeyId && change.run.runId === run.runId);
+    const previous = changes.findIndex(
+      (change) => change.run.journeyId === run.journeyId && change.run.runId === run.runId,
+    );
     if (previous >= 0) {
       const earlier = changes[previous] as RunChange;
-      changes[previous] = { before: earlier.before, run: advanced.run, effects: [...earlier.effects, ...advanced.effects] };
+      changes[previous] = {
+        before: earlier.before,
+        run: advanced.run,
+        effects: [...earlier.effects, ...advanced.effects],
+      };
     } else {
       changes.push({ before, ...advanced });
     }
@@ -70,10 +83,18 @@ export function applySignal(context: JourneyEngineContext, signal: JourneySignal
       if (!journey) {
         if (!isLive(run)) return [];
         const at = context.now.toISOString();
-        return [{ before: run, run: abandonRun(run, 'journey no longer in the campaign', at), effects: [{ kind: 'end', status: 'exited', reason: 'journey no longer in the campaign', at }] }];
+        return [
+          {
+            before: run,
+            run: abandonRun(run, 'journey no longer in the campaign', at),
+            effects: [{ kind: 'end', status: 'exited', reason: 'journey no longer in the campaign', at }],
+          },
+        ];
       }
       const trigger: RunTrigger =
-        signal.kind === 'wake' ? { kind: 'wake', dueAt: signal.dueAt } : { kind: 'engagement', type: signal.type, stepId: signal.stepId, at: signal.at };
+        signal.kind === 'wake'
+          ? { kind: 'wake', dueAt: signal.dueAt }
+          : { kind: 'engagement', type: signal.type, stepId: signal.stepId, at: signal.at };
       step(run, run, trigger, journey);
       return changes;
     }
@@ -82,9 +103,18 @@ export function applySignal(context: JourneyEngineContext, signal: JourneySignal
       for (const run of context.runs) {
         const journey = byId.get(run.journeyId);
         if (!journey) continue;
-        if (journey.goal && matchesEvent(journey.goal, signal.event)) step(run, current.get(key(run)) ?? run, { kind: 'goal', at: signal.event.timestamp }, journey);
-        const exit = journey.exit.find((criterion) => criterion.kind === 'event' && matchesEvent(criterion, signal.event));
-        if (exit && isLive(current.get(key(run)) ?? run)) step(run, current.get(key(run)) ?? run, { kind: 'exit', reason: `event ${signal.event.event ?? ''}` }, journey);
+        if (journey.goal && matchesEvent(journey.goal, signal.event))
+          step(run, current.get(key(run)) ?? run, { kind: 'goal', at: signal.event.timestamp }, journey);
+        const exit = journey.exit.find(
+          (criterion) => criterion.kind === 'event' && matchesEvent(criterion, signal.event),
+        );
+        if (exit && isLive(current.get(key(run)) ?? run))
+          step(
+            run,
+            current.get(key(run)) ?? run,
+            { kind: 'exit', reason: `event ${signal.event.event ?? ''}` },
+            journey,
+          );
       }
       for (const journey of context.journeys) {
         if (journey.trigger.kind === 'event' && matchesEvent(journey.trigger, signal.event)) {
@@ -96,9 +126,16 @@ export function applySignal(context: JourneyEngineContext, signal: JourneySignal
     case 'segments': {
       for (const run of context.runs) {
         const journey = byId.get(run.journeyId);
-        const exit = journey?.exit.find((criterion) => criterion.kind === 'segment' && signal.exited.includes(criterion.segment));
+        const exit = journey?.exit.find(
+          (criterion) => criterion.kind === 'segment' && signal.exited.includes(criterion.segment),
+        );
         if (journey && exit && isLive(current.get(key(run)) ?? run)) {
-          step(run, current.get(key(run)) ?? run, { kind: 'exit', reason: `left segment ${exit.kind === 'segment' ? exit.segment : ''}` }, journey);
+          step(
+            run,
+            current.get(key(run)) ?? run,
+            { kind: 'exit', reason: `left segment ${exit.kind === 'segment' ? exit.segment : ''}` },
+            journey,
+          );
         }
       }
       for (const journey of context.journeys) {

@@ -7,7 +7,10 @@ export function eventName(event: NormalizedEvent): string | undefined {
 }
 
 /** Each `where` property equals its value, or one of its listed values (strict equality, no coercion). */
-export function matchesEvent(match: { event: string; where: Readonly<PropertyFilter> }, event: NormalizedEvent): boolean {
+export function matchesEvent(
+  match: { event: string; where: Readonly<PropertyFilter> },
+  event: NormalizedEvent,
+): boolean {
   if (eventName(event) !== match.event) return false;
   return Object.entries(match.where).every(([property, expected]) => {
     const actual = event.properties[property];

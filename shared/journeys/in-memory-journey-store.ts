@@ -8,7 +8,10 @@ import type { JourneyRun } from './run.js';
 export class InMemoryJourneyStore implements JourneyStore, DueRunIndex {
   readonly runs = new Map<string, JourneyRun>();
 
-  constructor(readonly shards = 1, private readonly shardOf: (customerId: string) => number = () => 0) {}
+  constructor(
+    readonly shards = 1,
+    private readonly shardOf: (customerId: string) => number = () => 0,
+  ) {}
 
   async listRuns(customerId: string): Promise<JourneyRun[]> {
     return [...this.runs.values()].filter((run) => run.customerId === customerId).map((run) => structuredClone(run));
@@ -26,8 +29,15 @@ export class InMemoryJourneyStore implements JourneyStore, DueRunIndex {
 
   async *due(shard: number, until: string, _pageSize: number): AsyncIterable<DueRun> {
     const due = [...this.runs.values()]
-      .filter((run) => run.status === 'waiting' && run.wakeAt !== undefined && run.wakeAt <= until && this.shardOf(run.customerId) === shard)
+      .filter(
+        (run) =>
+          run.status === 'waiting' &&
+          run.wakeAt !== undefined &&
+          run.wakeAt <= until &&
+          this.shardOf(run.customerId) === shard,
+      )
       .sort((a, b) => (a.wakeAt as string).localeCompare(b.wakeAt as string));
-    for (const run of due) yield { customerId: run.customerId, journeyId: run.journeyId, runId: run.runId, wakeAt: run.wakeAt as string };
+    for (const run of due)
+      yield { customerId: run.customerId, journeyId: run.journeyId, runId: run.runId, wakeAt: run.wakeAt as string };
   }
 }

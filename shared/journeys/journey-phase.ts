@@ -33,7 +33,9 @@ export interface JourneyPhaseDeps {
   segments?: CompiledSegments;
   now: Date;
   /** process-events' own read-modify-write: returns the written profile and its segment changes. */
-  writeProfile: (change: (profile: Profile) => Profile | undefined) => Promise<{ profile: Profile | undefined; changes: SegmentChanges | undefined }>;
+  writeProfile: (
+    change: (profile: Profile) => Profile | undefined,
+  ) => Promise<{ profile: Profile | undefined; changes: SegmentChanges | undefined }>;
   /** Observes each run change (the local runtime's trace; metrics). */
   onRunChange?: (change: RunChange) => void;
 }
@@ -47,7 +49,11 @@ export interface JourneyPhaseResult {
 /** A trait update may move segments, which may start or end runs; one more round, no more. */
 const MAX_ROUNDS = 2;
 
-export async function journeyPhase(deps: JourneyPhaseDeps, profile: Profile, signals: readonly JourneySignal[]): Promise<JourneyPhaseResult> {
+export async function journeyPhase(
+  deps: JourneyPhaseDeps,
+  profile: Profile,
+  signals: readonly JourneySignal[],
+): Promise<JourneyPhaseResult> {
   const result: JourneyPhaseResult = { runsWritten: 0, sends: [], capacityUnits: 0 };
   // Most events concern no journey: skip the runs query (a read per event) for them.
   const relevant = signals.filter((signal) => mayConcern(signal, deps.journeys.definitions));
@@ -71,13 +77,23 @@ export async function journeyPhase(deps: JourneyPhaseDeps, profile: Profile, sig
         signal,
       );
       for (const change of changed) {
-        const earlier = changes.findIndex((c) => c.run.journeyId === change.run.journeyId && c.run.runId === change.run.runId);
+        const earlier = changes.findIndex(
+          (c) => c.run.journeyId === change.run.journeyId && c.run.runId === change.run.runId,
+        );
         const previous = changes[earlier];
         // Two signals moved the same run: one write, from the first stored version, all effects.
-        if (previous) changes[earlier] = { before: previous.before, run: change.run, effects: [...previous.effects, ...change.effects] };
+        if (previous)
+          changes[earlier] = {
+            before: previous.before,
+            run: change.run,
+            effects: [...previous.effects, ...change.effects],
+          };
         else changes.push(change);
       }
-      runs = mergeRuns(runs, changed.map((change) => change.run));
+      runs = mergeRuns(
+        runs,
+        changed.map((change) => change.run),
+      );
     }
     pending = [];
 
@@ -85,10 +101,20 @@ export async function journeyPhase(deps: JourneyPhaseDeps, profile: Profile, sig
     if (profileChange) {
       const written = await deps.writeProfile(profileChange);
       if (written.profile) current = written.profile;
-      if (written.changes) pending = [{ kind: 'segments', entered: written.changes.entered, exited: written.changes.exited, at: written.changes.at }];
+      if (written.changes)
+        pending = [
+          {
+            kind: 'segments',
+            entered: written.changes.entered,
+            exited: written.changes.exited,
+            at: written.changes.at,
+          },
+        ];
     }
 
-    const sends = changes.flatMap((change) => change.effects.flatMap((effect) => (effect.kind === 'send' ? [effect.request] : [])));
+    const sends = changes.flatMap((change) =>
+      change.effects.flatMap((effect) => (effect.kind === 'send' ? [effect.request] : [])),
+    );
     if (sends.length > 0) await deps.sends?.enqueue(sends);
     result.sends.push(...sends);
 
@@ -110,16 +136,23 @@ export function mayConcern(signal: JourneySignal, journeys: readonly Journey[]):
   switch (signal.kind) {
     case 'event': {
       const name = eventName(signal.event);
-      return name !== undefined && journeys.some((journey) =>
-        (journey.trigger.kind === 'event' && journey.trigger.event === name) ||
-        journey.goal?.event === name ||
-        journey.exit.some((exit) => exit.kind === 'event' && exit.event === name));
+      return (
+        name !== undefined &&
+        journeys.some(
+          (journey) =>
+            (journey.trigger.kind === 'event' && journey.trigger.event === name) ||
+            journey.goal?.event === name ||
+            journey.exit.some((exit) => exit.kind === 'event' && exit.event === name),
+        )
+      );
     }
     case 'segments': {
       const moved = new Set([...signal.entered, ...signal.exited]);
-      return journeys.some((journey) =>
-        (journey.trigger.kind === 'segment' && moved.has(journey.trigger.segment)) ||
-        journey.exit.some((exit) => exit.kind === 'segment' && moved.has(exit.segment)));
+      return journeys.some(
+        (journey) =>
+          (journey.trigger.kind === 'segment' && moved.has(journey.trigger.segment)) ||
+          journey.exit.some((exit) => exit.kind === 'segment' && moved.has(exit.segment)),
+      );
     }
     case 'schedule':
     case 'wake':
@@ -134,15 +167,30 @@ export function mayConcern(signal: JourneySignal, journeys: readonly Journey[]):
 
 /** Assignments (first one per experiment wins), the global holdout flag and trait updates. */
 function profileEffects(changes: readonly RunChange[]): ((profile: Profile) => Profile | undefined) | undefined {
-  const assigns = changes.flatMap((change) => change.effects.flatMap((effect) => (effect.kind === 'assign' ? [effect] : [])));
-  const traits = Object.assign({}, ...changes.flatMap((change) => change.effects.flatMap((effect) => (effect.kind === 'update' ? [effect.traits] : [])))) as Profile['traits'];
+  const assigns = changes.flatMap((change) =>
+    change.effects.flatMap((effect) => (effect.kind === 'assign' ? [effect] : [])),
+  );
+  const traits = Object.assign(
+    {},
+    ...changes.flatMap((change) =>
+      change.effects.flatMap((effect) => (effect.kind === 'update' ? [effect.traits] : [])),
+    ),
+  ) as Profile['traits'];
   const holdout = changes.some((change) => change.before === undefined && change.run.holdout);
   if (assigns.length === 0 && Object.keys(traits).length === 0 && !holdout) return undefined;
   return (profile) => {
     const experiments = { ...profile.experiments };
     for (const assign of assigns) experiments[assign.experiment] ??= { variant: assign.variant, assignedAt: assign.at };
-    const next: Profile = { ...profile, experiments, traits: { ...profile.traits, ...traits }, holdout: profile.holdout || holdout };
-    const same = JSON.stringify(next.experiments) === JSON.stringify(profile.experiments) && JSON.stringify(next.traits) === JSON.stringify(profile.traits) && next.holdout === profile.holdout;
+    const next: Profile = {
+      ...profile,
+      experiments,
+      traits: { ...profile.traits, ...traits },
+      holdout: profile.holdout || holdout,
+    };
+    const same =
+      JSON.stringify(next.experiments) === JSON.stringify(profile.experiments) &&
+      JSON.stringify(next.traits) === JSON.stringify(profile.traits) &&
+      next.holdout === profile.holdout;
     return same ? undefined : next;
   };
 }
@@ -158,8 +206,17 @@ function mergeRuns(runs: readonly JourneyRun[], changed: readonly JourneyRun[]):
  * A wake or engagement for a customer with no current profile (merged into another, or deleted):
  * the run is ended so its wake does not come back every tick. Returns whether a run was written.
  */
-export async function abandonRunOf(store: JourneyStore, customerId: string, journeyId: string, runId: string, reason: string, now: Date): Promise<boolean> {
-  const run = (await store.listRuns(customerId)).find((candidate) => candidate.journeyId === journeyId && candidate.runId === runId);
+export async function abandonRunOf(
+  store: JourneyStore,
+  customerId: string,
+  journeyId: string,
+  runId: string,
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  const run = (await store.listRuns(customerId)).find(
+    (candidate) => candidate.journeyId === journeyId && candidate.runId === runId,
+  );
   if (!run || !isLive(run)) return false;
   return (await store.putRun(abandonRun(run, reason, now.toISOString()), run.version)).written;
 }
@@ -172,8 +229,17 @@ export async function abandonRunOf(store: JourneyStore, customerId: string, jour
  * wakes it in the customer's own FIFO group; the anonymous run ends. A customer who already has a
  * live run of the journey keeps only that one. Returns whether anything was written.
  */
-export async function handOverRunOf(store: JourneyStore, anonymousCustomerId: string, userId: string, journeyId: string, runId: string, now: Date): Promise<boolean> {
-  const run = (await store.listRuns(anonymousCustomerId)).find((candidate) => candidate.journeyId === journeyId && candidate.runId === runId);
+export async function handOverRunOf(
+  store: JourneyStore,
+  anonymousCustomerId: string,
+  userId: string,
+  journeyId: string,
+  runId: string,
+  now: Date,
+): Promise<boolean> {
+  const run = (await store.listRuns(anonymousCustomerId)).find(
+    (candidate) => candidate.journeyId === journeyId && candidate.runId === runId,
+  );
   if (!run || !isLive(run)) return false;
   const at = now.toISOString();
   const userRuns = (await store.listRuns(userId)).filter((candidate) => candidate.journeyId === journeyId);

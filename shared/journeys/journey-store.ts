@@ -14,7 +14,10 @@ export interface JourneyStore {
    * stored version still being `expectedVersion` (on no item existing when undefined). Returns
    * `written: false` when the condition failed: a redelivered message already wrote it.
    */
-  putRun(run: JourneyRun, expectedVersion: number | undefined): Promise<{ written: boolean; run: JourneyRun; receipt: WriteReceipt }>;
+  putRun(
+    run: JourneyRun,
+    expectedVersion: number | undefined,
+  ): Promise<{ written: boolean; run: JourneyRun; receipt: WriteReceipt }>;
 }
 
 /** A waiting run whose `wakeAt` has come. */

@@ -7,7 +7,12 @@
  */
 import type { CustomerMessage } from '../events/messages.js';
 import type { Clock, EventQueue } from '../ports.js';
-import { ShardedDuePassError, shardedDuePass, type ShardedDuePassOptions, type ShardedDuePassResult } from '../events/sharded-due-pass.js';
+import {
+  ShardedDuePassError,
+  shardedDuePass,
+  type ShardedDuePassOptions,
+  type ShardedDuePassResult,
+} from '../events/sharded-due-pass.js';
 import type { DueRun, DueRunIndex } from './journey-store.js';
 
 export interface JourneyTickDeps {
@@ -31,5 +36,10 @@ export function wakeMessage(due: DueRun): CustomerMessage {
 }
 
 export async function journeyTick(deps: JourneyTickDeps, options: JourneyTickOptions = {}): Promise<JourneyTickResult> {
-  return shardedDuePass(deps, wakeMessage, options, (failed, result, cause) => new JourneyTickError(failed, result, cause));
+  return shardedDuePass(
+    deps,
+    wakeMessage,
+    options,
+    (failed, result, cause) => new JourneyTickError(failed, result, cause),
+  );
 }

@@ -13,11 +13,17 @@ import { parseJourney } from './parse.js';
 
 export type JourneysResult = { ok: true; journeys: Journey[] } | { ok: false; errors: LocatedError[] };
 
-export async function loadJourneys(campaignDir: string, settings: Settings, segmentIds: ReadonlySet<string> | undefined): Promise<JourneysResult> {
+export async function loadJourneys(
+  campaignDir: string,
+  settings: Settings,
+  segmentIds: ReadonlySet<string> | undefined,
+): Promise<JourneysResult> {
   const dir = join(campaignDir, 'journeys');
   const names = (await listDir(dir)).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
   const templates = await readTemplateFolders(join(campaignDir, 'templates'));
-  const files = await Promise.all(names.map(async (name) => ({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') })));
+  const files = await Promise.all(
+    names.map(async (name) => ({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') })),
+  );
   return checkJourneySources(files, {
     segmentIds,
     trackedProperties: settings.trackedProperties,
@@ -45,7 +51,10 @@ export function checkJourneySources(
     errors.push(...[...issues, ...semantic].map((issue) => source.error(issue.path, issue.reason)));
     if (!journey) continue;
     const stem = basename(file).replace(/\.ya?ml$/, '');
-    if (stem !== journey.id) errors.push(source.error(['id'], `journey id "${journey.id}" differs from its file name; name the file ${journey.id}.yaml`));
+    if (stem !== journey.id)
+      errors.push(
+        source.error(['id'], `journey id "${journey.id}" differs from its file name; name the file ${journey.id}.yaml`),
+      );
     const first = ids.get(journey.id);
     if (first !== undefined) errors.push(source.error(['id'], `journey id "${journey.id}" is also used by ${first}`));
     else ids.set(journey.id, file);

@@ -61,7 +61,9 @@ export function parseJourney(document: unknown): ParsedJourney {
     trigger: toTrigger(data.trigger),
     entry: { segment: data.entry.segment, reentry: toReentry(data.entry.reentry) },
     exit: data.exit.map(toExit),
-    goal: data.goal ? { event: data.goal.event, where: data.goal.where ?? {}, withinMs: parseDuration(data.goal.within) } : undefined,
+    goal: data.goal
+      ? { event: data.goal.event, where: data.goal.where ?? {}, withinMs: parseDuration(data.goal.within) }
+      : undefined,
     steps: resolved,
     byId,
     following,
@@ -117,7 +119,12 @@ function toStep(kind: StepKind, data: StepData[StepKind], fallbackId: string): S
         seed: split.seed,
         coverage: split.coverage ?? 1,
         // `next` is filled in by withDefaults once the following step is known.
-        variants: split.variants.map((variant) => ({ id: variant.id, weight: variant.weight, next: variant.next ?? '', holdout: variant.holdout ?? false })),
+        variants: split.variants.map((variant) => ({
+          id: variant.id,
+          weight: variant.weight,
+          next: variant.next ?? '',
+          holdout: variant.holdout ?? false,
+        })),
       };
     }
     case 'branch': {
@@ -126,8 +133,18 @@ function toStep(kind: StepKind, data: StepData[StepKind], fallbackId: string): S
         'segment' in branch
           ? { kind: 'segment' as const, segment: branch.segment }
           : 'opened' in branch
-            ? { kind: 'engagement' as const, type: 'opened' as const, step: branch.opened, withinMs: parseDuration(branch.within) }
-            : { kind: 'engagement' as const, type: 'clicked' as const, step: branch.clicked, withinMs: parseDuration(branch.within) };
+            ? {
+                kind: 'engagement' as const,
+                type: 'opened' as const,
+                step: branch.opened,
+                withinMs: parseDuration(branch.within),
+              }
+            : {
+                kind: 'engagement' as const,
+                type: 'clicked' as const,
+                step: branch.clicked,
+                withinMs: parseDuration(branch.within),
+              };
       return { kind, id, condition, then: branch.then, else: branch.else };
     }
     case 'send': {
@@ -163,7 +180,10 @@ function withDefaults(step: Step, following: string | undefined): Step {
     case 'update':
       return { ...step, next: step.next ?? following };
     case 'split':
-      return { ...step, variants: step.variants.map((variant) => ({ ...variant, next: variant.next || following || '' })) };
+      return {
+        ...step,
+        variants: step.variants.map((variant) => ({ ...variant, next: variant.next || following || '' })),
+      };
     case 'branch':
       return { ...step, then: step.then ?? following, else: step.else ?? following };
     case 'end':
@@ -194,10 +214,14 @@ function toReentry(reentry: z.infer<typeof entrySchema>['reentry']): Reentry {
 }
 
 function toExit(exit: z.infer<typeof exitCriterionSchema>): Exit {
-  return 'event' in exit ? { kind: 'event', event: exit.event, where: exit.where ?? {} } : { kind: 'segment', segment: exit.segment };
+  return 'event' in exit
+    ? { kind: 'event', event: exit.event, where: exit.where ?? {} }
+    : { kind: 'segment', segment: exit.segment };
 }
 
 function zodIssues(issues: readonly z.core.$ZodIssue[], base: SourcePath): PathIssue[] {
-  return issues.map((issue) => ({ path: [...base, ...zodIssuePath(issue)], reason: describeZodIssue({ ...issue, path: [...base, ...issue.path] } as z.core.$ZodIssue) }));
+  return issues.map((issue) => ({
+    path: [...base, ...zodIssuePath(issue)],
+    reason: describeZodIssue({ ...issue, path: [...base, ...issue.path] } as z.core.$ZodIssue),
+  }));
 }
-

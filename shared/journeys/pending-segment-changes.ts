@@ -43,6 +43,9 @@ export function withoutHandled(profile: Profile, handled: readonly PendingSegmen
   return left.length > 0 ? { ...rest, pendingSegmentChanges: left } : rest;
 }
 
-function sameChange(a: Pick<PendingSegmentChange, 'entered' | 'exited' | 'at'>, b: Pick<PendingSegmentChange, 'entered' | 'exited' | 'at'>): boolean {
+function sameChange(
+  a: Pick<PendingSegmentChange, 'entered' | 'exited' | 'at'>,
+  b: Pick<PendingSegmentChange, 'entered' | 'exited' | 'at'>,
+): boolean {
   return a.at === b.at && a.entered.join('\n') === b.entered.join('\n') && a.exited.join('\n') === b.exited.join('\n');
 }

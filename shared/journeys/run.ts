@@ -44,7 +44,19 @@ export function isLive(run: JourneyRun): boolean {
 }
 
 export function newRun(journeyId: string, runId: string, customerId: string, holdout: boolean, at: string): JourneyRun {
-  return { journeyId, runId, customerId, status: 'active', visits: {}, holdout, enteredAt: at, sent: {}, engaged: {}, updatedAt: at, version: 0 };
+  return {
+    journeyId,
+    runId,
+    customerId,
+    status: 'active',
+    visits: {},
+    holdout,
+    enteredAt: at,
+    sent: {},
+    engaged: {},
+    updatedAt: at,
+    version: 0,
+  };
 }
 
 /**

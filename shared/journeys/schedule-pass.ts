@@ -28,8 +28,14 @@ export interface SchedulePassResult {
 /** The pass runs hourly: every whole-hour cron in any timezone falls in exactly one window. */
 export const SCHEDULE_WINDOW_MS = 3_600_000;
 
-export async function schedulePass(deps: SchedulePassDeps, windowMs = SCHEDULE_WINDOW_MS, chunkSize = 100): Promise<SchedulePassResult> {
-  const scheduled = deps.journeys.flatMap((journey) => (journey.trigger.kind === 'schedule' ? [{ journey, trigger: journey.trigger }] : []));
+export async function schedulePass(
+  deps: SchedulePassDeps,
+  windowMs = SCHEDULE_WINDOW_MS,
+  chunkSize = 100,
+): Promise<SchedulePassResult> {
+  const scheduled = deps.journeys.flatMap((journey) =>
+    journey.trigger.kind === 'schedule' ? [{ journey, trigger: journey.trigger }] : [],
+  );
   const result: SchedulePassResult = { scanned: 0, enqueued: 0 };
   if (scheduled.length === 0) return result;
   const now = deps.clock.now();

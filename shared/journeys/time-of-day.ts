@@ -9,7 +9,8 @@ export function nextTimeOfDay(now: Date, hour: number, minute: number, timezone:
   const local = DateTime.fromJSDate(now, { zone: timezone });
   const zoned = local.isValid ? local : DateTime.fromJSDate(now, { zone: 'UTC' });
   let candidate = zoned.set({ hour, minute, second: 0, millisecond: 0 });
-  if (candidate.toMillis() < now.getTime()) candidate = candidate.plus({ days: 1 }).set({ hour, minute, second: 0, millisecond: 0 });
+  if (candidate.toMillis() < now.getTime())
+    candidate = candidate.plus({ days: 1 }).set({ hour, minute, second: 0, millisecond: 0 });
   return candidate.toJSDate();
 }
 

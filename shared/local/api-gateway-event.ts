@@ -15,7 +15,9 @@ export interface LocalHttpRequest {
 }
 
 export function apiGatewayEvent(request: LocalHttpRequest): APIGatewayProxyEventV2 {
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
   return {
     version: '2.0',
     routeKey: `${request.method} ${request.path}`,

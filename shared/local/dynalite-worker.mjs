@@ -21,7 +21,12 @@ const dynalitePath = require.resolve('dynalite');
 // first (in this thread only) for an in-memory one of the same encoding.
 const writeBehind = workerData.writeBehind && workerData.path ? swapInMemoryStore() : undefined;
 const dynalite = require(dynalitePath);
-const server = dynalite({ ...(workerData.path ? { path: workerData.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+const server = dynalite({
+  ...(workerData.path ? { path: workerData.path } : {}),
+  createTableMs: 0,
+  deleteTableMs: 0,
+  updateTableMs: 0,
+});
 const handleHttp = server.listeners('request')[0];
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
 server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
@@ -32,7 +37,11 @@ parentPort.on('message', (message) => {
       server.closeAllConnections();
     };
     if (!writeBehind) return stop();
-    writeBehind.persist().then(stop, (error) => parentPort.postMessage({ error: `writing the data to ${workerData.path}: ${String(error?.message ?? error)}` }));
+    writeBehind
+      .persist()
+      .then(stop, (error) =>
+        parentPort.postMessage({ error: `writing the data to ${workerData.path}: ${String(error?.message ?? error)}` }),
+      );
     return;
   }
   // Batches travel as JSON text: cheaper to post than the structured clone of as many objects.
@@ -59,7 +68,12 @@ function answer({ id, method, url, headers, body }) {
       responseHeaders[name.toLowerCase()] = String(value);
     },
     end(text) {
-      reply({ id, statusCode: response.statusCode, headers: responseHeaders, body: text === undefined ? '' : String(text) });
+      reply({
+        id,
+        statusCode: response.statusCode,
+        headers: responseHeaders,
+        body: text === undefined ? '' : String(text),
+      });
     },
   };
   handleHttp(request, response);

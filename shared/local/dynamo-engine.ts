@@ -51,7 +51,9 @@ export interface DynamoEngine {
 
 /** The part of the SDK's HttpHandler the clients call (structural, so shared/local needs no SDK import). */
 export interface EngineRequestHandler {
-  handle(request: EngineHttpRequest): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }>;
+  handle(
+    request: EngineHttpRequest,
+  ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }>;
   updateHttpClientConfig(): void;
   httpHandlerConfigs(): Record<string, never>;
   destroy(): void;
@@ -73,7 +75,9 @@ export async function startDynamoEngine(options: DynamoEngineOptions): Promise<D
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   switch (engine) {
     case 'dynamodb-local':
-      return options.port === undefined ? startDynamoDbLocalOnFreePort(dataDir) : startDynamoDbLocal(dataDir, options.port);
+      return options.port === undefined
+        ? startDynamoDbLocalOnFreePort(dataDir)
+        : startDynamoDbLocal(dataDir, options.port);
     case 'dynalite':
       return startDynalite(dataDir, options.port ?? 0, options.writeBehind ?? false);
     default: {
@@ -166,7 +170,17 @@ function spawnDynamoDbLocal(dataDir: string | undefined, port: number): ChildPro
   const storage = dataDir === undefined ? ['-inMemory'] : ['-dbPath', dataDir];
   return spawn(
     'java',
-    [...JVM_FLAGS, `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(jarDir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry', ...storage],
+    [
+      ...JVM_FLAGS,
+      `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(jarDir, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-disableTelemetry',
+      ...storage,
+    ],
     { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
 }
@@ -215,14 +229,18 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
   try {
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new EngineExitedError(`DynamoDB Local exited while starting (${child.exitCode ?? child.signalCode}): ${output() || 'no output'}`);
+        throw new EngineExitedError(
+          `DynamoDB Local exited while starting (${child.exitCode ?? child.signalCode}): ${output() || 'no output'}`,
+        );
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch {
         if (Date.now() > deadline) {
-          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${output() || 'no output'}`);
+          throw new Error(
+            `DynamoDB Local did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${output() || 'no output'}`,
+          );
         }
         await new Promise((done) => setTimeout(done, 100));
       }
@@ -285,7 +303,9 @@ interface DynaliteRequest {
 
 async function startDynalite(dataDir: string | undefined, port: number, writeBehind: boolean): Promise<DynamoEngine> {
   // With a path dynalite keeps its data in LevelDB (classic-level) there, otherwise in memory.
-  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: dataDir, port, writeBehind } });
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
+    workerData: { path: dataDir, port, writeBehind },
+  });
   const waiting = new Map<number, { done: (response: DynaliteResponse) => void; fail: (error: Error) => void }>();
   let lifecycle: { done: (message: DynaliteLifecycleMessage) => void; fail: (error: Error) => void } | undefined;
   worker.on('message', (message: DynaliteWorkerMessage) => {
@@ -322,10 +342,22 @@ async function startDynalite(dataDir: string | undefined, port: number, writeBeh
       new Promise((done, fail) => {
         const id = nextId++;
         const respond = (response: DynaliteResponse) =>
-          done({ response: { statusCode: response.statusCode, headers: response.headers, body: Buffer.from(response.body, 'utf8') } });
+          done({
+            response: {
+              statusCode: response.statusCode,
+              headers: response.headers,
+              body: Buffer.from(response.body, 'utf8'),
+            },
+          });
         waiting.set(id, { done: respond, fail });
         if (outgoing.length === 0) queueMicrotask(flush);
-        outgoing.push({ id, method: request.method, url: requestUrl(request), headers: request.headers, body: requestBody(request.body) });
+        outgoing.push({
+          id,
+          method: request.method,
+          url: requestUrl(request),
+          headers: request.headers,
+          body: requestBody(request.body),
+        });
       }),
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),
@@ -347,7 +379,9 @@ async function startDynalite(dataDir: string | undefined, port: number, writeBeh
 }
 
 function requestUrl(request: EngineHttpRequest): string {
-  const pairs = Object.entries(request.query ?? {}).flatMap(([key, value]) => (value === null ? [[key, '']] : [value].flat().map((item) => [key, item])));
+  const pairs = Object.entries(request.query ?? {}).flatMap(([key, value]) =>
+    value === null ? [[key, '']] : [value].flat().map((item) => [key, item]),
+  );
   return pairs.length === 0 ? request.path : `${request.path}?${new URLSearchParams(pairs).toString()}`;
 }
 
@@ -386,7 +420,12 @@ export async function ensureTable(client: DynamoDBClient | DynamoDBDocumentClien
     }
     await waitUntilActive(send, tableName);
     try {
-      await send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
+      await send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+        }),
+      );
     } catch (error) {
       // dynalite has no UpdateTimeToLive; local data sets are small enough to live without expiry.
       if (!(error instanceof Error && error.name === 'UnknownOperationException')) throw error;
@@ -411,7 +450,10 @@ async function waitUntilActive(send: DynamoDBClient['send'], tableName: string):
     const table = await describe(send, tableName);
     const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     if (table?.TableStatus === 'ACTIVE' && indexesActive) return;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} is not ACTIVE after ${STARTUP_TIMEOUT_MS / 1000} s (status ${table?.TableStatus ?? 'missing'})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `table ${tableName} is not ACTIVE after ${STARTUP_TIMEOUT_MS / 1000} s (status ${table?.TableStatus ?? 'missing'})`,
+      );
     await new Promise((done) => setTimeout(done, 50));
   }
 }

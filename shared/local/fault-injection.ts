@@ -117,12 +117,16 @@ export class FaultyProfileStore implements ProfileStore {
     return this.inner.getProfiles(customerIds);
   }
 
-  async putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
+  async putProfile(
+    profile: Profile,
+    expectedVersion: number | undefined,
+  ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
     if (this.faults.strikes('dynamo-throttle')) throw new InjectedThrottlingError('PutItem');
     // Another writer won the race: the conditional write fails as DynamoDB would answer it.
     if (this.faults.strikes('version-race')) throw new VersionConflictError(profile.id, expectedVersion);
     const written = await this.inner.putProfile(profile, expectedVersion);
-    if (this.faults.strikes('crash-after-profile-write')) throw new InjectedCrashError(`crashed after writing profile version ${written.profile.version}`);
+    if (this.faults.strikes('crash-after-profile-write'))
+      throw new InjectedCrashError(`crashed after writing profile version ${written.profile.version}`);
     return written;
   }
 }
@@ -141,7 +145,8 @@ export class FaultyOrderLedger implements OrderLedger {
   }
 
   async markOrderApplied(customerId: string, orderId: string): Promise<WriteReceipt> {
-    if (this.faults.strikes('crash-before-order-applied')) throw new InjectedCrashError('crashed before marking the order applied');
+    if (this.faults.strikes('crash-before-order-applied'))
+      throw new InjectedCrashError('crashed before marking the order applied');
     return this.inner.markOrderApplied(customerId, orderId);
   }
 
@@ -255,7 +260,8 @@ export class FaultySendLedger implements SendLedger {
   }
 
   async settle(...args: Parameters<SendLedger['settle']>): Promise<void> {
-    if (this.faults.strikes('crash-before-settle')) throw new InjectedCrashError('crashed between the provider call and settling the claim');
+    if (this.faults.strikes('crash-before-settle'))
+      throw new InjectedCrashError('crashed between the provider call and settling the claim');
     return this.inner.settle(...args);
   }
 
@@ -274,7 +280,11 @@ export class FaultySendLedger implements SendLedger {
  * batch comes back, its head already applied); `redelivery` reports a batch that succeeded as
  * failed, so it is delivered again — never beyond `maxDeliveries` receives of a record.
  */
-export function faultySqsHandler(handler: SqsHandler, faults: FaultInjector, options: { maxDeliveries?: number } = {}): SqsHandler {
+export function faultySqsHandler(
+  handler: SqsHandler,
+  faults: FaultInjector,
+  options: { maxDeliveries?: number } = {},
+): SqsHandler {
   const maxDeliveries = options.maxDeliveries ?? 3;
   return async (event, context) => {
     if (event.Records.length > 1 && faults.strikes('crash-mid-batch')) {
@@ -283,7 +293,9 @@ export function faultySqsHandler(handler: SqsHandler, faults: FaultInjector, opt
       throw new InjectedCrashError(`crashed after ${head.length} of ${event.Records.length} records`);
     }
     const response = await handler(event, context);
-    const receivedOften = event.Records.some((record) => Number(record.attributes.ApproximateReceiveCount) >= maxDeliveries);
+    const receivedOften = event.Records.some(
+      (record) => Number(record.attributes.ApproximateReceiveCount) >= maxDeliveries,
+    );
     if (!receivedOften && faults.strikes('redelivery')) {
       return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
     }

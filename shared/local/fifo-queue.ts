@@ -91,7 +91,8 @@ export class LocalFifoQueue implements EventQueue {
   private sequence = FIRST_SEQUENCE;
 
   constructor(options: LocalFifoQueueOptions) {
-    if (!options.name.endsWith('.fifo')) throw new Error(`queue name ${options.name}: a FIFO queue name must end in .fifo`);
+    if (!options.name.endsWith('.fifo'))
+      throw new Error(`queue name ${options.name}: a FIFO queue name must end in .fifo`);
     this.name = options.name;
     this.arn = `arn:aws:sqs:us-east-1:000000000000:${options.name}`;
     this.clock = options.clock;
@@ -104,7 +105,11 @@ export class LocalFifoQueue implements EventQueue {
   /** The EventQueue port: grouped by customer, deduplicated by the message's deduplication key. */
   async enqueue(messages: readonly CustomerMessage[]): Promise<void> {
     for (const message of messages) {
-      this.send({ body: JSON.stringify(message), groupId: messageGroupId(message.customerId), deduplicationId: messageDeduplicationId(message) });
+      this.send({
+        body: JSON.stringify(message),
+        groupId: messageGroupId(message.customerId),
+        deduplicationId: messageDeduplicationId(message),
+      });
     }
   }
 
@@ -123,7 +128,8 @@ export class LocalFifoQueue implements EventQueue {
 
   /** ReceiveMessage: up to `max` (1–10) messages, as many as possible from the first servable group, then the next. */
   receive(max = MAX_RECEIVE): ReceivedMessage[] {
-    if (!Number.isInteger(max) || max < 1 || max > MAX_RECEIVE) throw new Error(`receive: max must be an integer from 1 to ${MAX_RECEIVE}, got ${max}`);
+    if (!Number.isInteger(max) || max < 1 || max > MAX_RECEIVE)
+      throw new Error(`receive: max must be an integer from 1 to ${MAX_RECEIVE}, got ${max}`);
     const now = this.now();
     this.endExpiredFlights(now);
     const received: ReceivedMessage[] = [];
@@ -287,7 +293,8 @@ export class LocalFifoQueue implements EventQueue {
 
   private endExpiredFlights(now: number): void {
     for (const message of [...this.inFlightByHandle.values()]) {
-      if (message.flight && message.flight.visibleAt <= now) this.land(message, this.groups.get(message.groupId) as Group);
+      if (message.flight && message.flight.visibleAt <= now)
+        this.land(message, this.groups.get(message.groupId) as Group);
     }
   }
 

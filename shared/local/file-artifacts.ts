@@ -40,7 +40,8 @@ export class FileRefreshArtifacts implements RefreshArtifacts {
   /** Keys are ours, but a key escaping the folder would be a bug worth stopping at. */
   private pathOf(key: string): string {
     const path = resolve(join(this.root, key));
-    if (!path.startsWith(`${this.root}${sep}`)) throw new Error(`artifact key ${JSON.stringify(key)} leaves ${this.root}`);
+    if (!path.startsWith(`${this.root}${sep}`))
+      throw new Error(`artifact key ${JSON.stringify(key)} leaves ${this.root}`);
     return path;
   }
 }

@@ -40,8 +40,16 @@ export interface RunningIngestServer {
   close(): Promise<void>;
 }
 
-export async function startIngestServer(deps: IngestServerDeps, port: number, host = '127.0.0.1'): Promise<RunningIngestServer> {
-  const events = new QueuePump(deps.queue, deps.processEvents, { concurrency: deps.concurrency ?? 8, clock: deps.clock, ...(deps.pollMs ? { pollMs: deps.pollMs } : {}) });
+export async function startIngestServer(
+  deps: IngestServerDeps,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningIngestServer> {
+  const events = new QueuePump(deps.queue, deps.processEvents, {
+    concurrency: deps.concurrency ?? 8,
+    clock: deps.clock,
+    ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+  });
   const pumps = [events, ...(deps.consumers ?? [])];
 
   const server = createServer((request, response) => {
@@ -84,10 +92,21 @@ async function handle(deps: IngestServerDeps, request: IncomingMessage, response
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
-  const event = apiGatewayEvent({ method: request.method ?? 'GET', path, headers, body, sourceIp: request.socket.remoteAddress, at: deps.clock.now() });
+  const event = apiGatewayEvent({
+    method: request.method ?? 'GET',
+    path,
+    headers,
+    body,
+    sourceIp: request.socket.remoteAddress,
+    at: deps.clock.now(),
+  });
   const unsubscribe = path.startsWith('/u/') ? deps.unsubscribe : undefined;
   if (!unsubscribe && deps.onReceived) deps.onReceived(messageIdsIn(body), arrivedAt);
-  const result = structuredResult(unsubscribe ? await unsubscribe(event, localLambdaContext('unsubscribe')) : await deps.ingest(event, localLambdaContext('ingest')));
+  const result = structuredResult(
+    unsubscribe
+      ? await unsubscribe(event, localLambdaContext('unsubscribe'))
+      : await deps.ingest(event, localLambdaContext('ingest')),
+  );
   const status = result.statusCode ?? 200;
   response.writeHead(status, { 'content-type': 'application/json', ...stringHeaders(result.headers) });
   response.end(result.body ?? '');

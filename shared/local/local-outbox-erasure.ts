@@ -18,8 +18,15 @@ export interface OutboxRecipient {
   phone?: string;
 }
 
-export async function eraseLocalOutboxes(dataDir: string, recipient: OutboxRecipient, options: { dryRun: boolean }): Promise<LocalOutboxErasure> {
-  return { emails: await eraseMail(join(dataDir, 'mail'), recipient.email, options), outboxLines: await eraseSnsOutbox(join(dataDir, 'sns-outbox.jsonl'), recipient, options) };
+export async function eraseLocalOutboxes(
+  dataDir: string,
+  recipient: OutboxRecipient,
+  options: { dryRun: boolean },
+): Promise<LocalOutboxErasure> {
+  return {
+    emails: await eraseMail(join(dataDir, 'mail'), recipient.email, options),
+    outboxLines: await eraseSnsOutbox(join(dataDir, 'sns-outbox.jsonl'), recipient, options),
+  };
 }
 
 async function eraseMail(folder: string, email: string | undefined, options: { dryRun: boolean }): Promise<number> {

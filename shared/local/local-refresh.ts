@@ -56,8 +56,16 @@ export interface LocalRefreshSummary {
   modelKey: string;
 }
 
-export async function runLocalRefresh(runtime: LocalRuntime, options: LocalRefreshOptions): Promise<LocalRefreshSummary> {
-  const plan = planRefresh({ now: options.clock.now(), ...(options.asOf ? { asOf: options.asOf } : {}), itemCount: 0, segments: options.segments ?? 4 });
+export async function runLocalRefresh(
+  runtime: LocalRuntime,
+  options: LocalRefreshOptions,
+): Promise<LocalRefreshSummary> {
+  const plan = planRefresh({
+    now: options.clock.now(),
+    ...(options.asOf ? { asOf: options.asOf } : {}),
+    itemCount: 0,
+    segments: options.segments ?? 4,
+  });
   const scan: CustomerScan = {
     profiles: (slice) => scanProfiles(runtime.doc, runtime.tableName, slice).profiles,
     orders: (slice) => scanOrderProducts(runtime.doc, runtime.tableName, slice),
@@ -80,9 +88,13 @@ export async function runLocalRefresh(runtime: LocalRuntime, options: LocalRefre
   let scoredProfiles = 0;
   const scored = await Promise.all(
     plan.slices.map((slice) =>
-      scoreSlice({ scan, artifacts, queue: runtime.eventsQueue }, { ...slice, modelKey: fitted.modelKey }, {
-        onProgress: () => progress('score', ++scoredProfiles, profiles),
-      }),
+      scoreSlice(
+        { scan, artifacts, queue: runtime.eventsQueue },
+        { ...slice, modelKey: fitted.modelKey },
+        {
+          onProgress: () => progress('score', ++scoredProfiles, profiles),
+        },
+      ),
     ),
   );
   const changed = scored.reduce((sum, result) => sum + result.changed, 0);

@@ -8,7 +8,11 @@ export class LocalSendQueue implements SendQueue {
 
   async enqueue(requests: readonly SendRequest[]): Promise<void> {
     for (const request of requests) {
-      this.queue.send({ body: JSON.stringify(request), groupId: sendGroupId(request), deduplicationId: sendDeduplicationId(request) });
+      this.queue.send({
+        body: JSON.stringify(request),
+        groupId: sendGroupId(request),
+        deduplicationId: sendDeduplicationId(request),
+      });
     }
   }
 }

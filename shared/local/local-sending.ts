@@ -31,7 +31,10 @@ import { drainQueue, type DrainStats } from './queue-driver.js';
 import type { LocalRuntime } from './runtime.js';
 
 /** A fixed local key: local tokens are for the demo's own links only. */
-export const LOCAL_UNSUBSCRIBE_KEYRING: UnsubscribeKeyring = { current: 'local', keys: { local: 'sadakat-local-unsubscribe-key-not-for-production' } };
+export const LOCAL_UNSUBSCRIBE_KEYRING: UnsubscribeKeyring = {
+  current: 'local',
+  keys: { local: 'sadakat-local-unsubscribe-key-not-for-production' },
+};
 
 export interface LocalSendingOptions {
   clock: Clock;
@@ -93,7 +96,11 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     clock: options.clock,
   };
   const logLevel = options.logLevel ?? 'SILENT';
-  const send = buildSendHandler({ ...deps, logger: new Logger({ serviceName: 'send', logLevel }), ...(options.onResult ? { onResult: options.onResult } : {}) });
+  const send = buildSendHandler({
+    ...deps,
+    logger: new Logger({ serviceName: 'send', logLevel }),
+    ...(options.onResult ? { onResult: options.onResult } : {}),
+  });
   return {
     sendsQueue,
     sendsDlq,
@@ -111,7 +118,14 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
       clock: options.clock,
       logger: new Logger({ serviceName: 'ses-feedback', logLevel }),
     }),
-    unsubscribe: buildUnsubscribeHandler({ profiles: runtime.profiles, events: runtime.eventsQueue, keyring, clock: options.clock, logger: new Logger({ serviceName: 'unsubscribe', logLevel }), ...(options.settings.sender.fromName ? { senderName: options.settings.sender.fromName } : {}) }),
+    unsubscribe: buildUnsubscribeHandler({
+      profiles: runtime.profiles,
+      events: runtime.eventsQueue,
+      keyring,
+      clock: options.clock,
+      logger: new Logger({ serviceName: 'unsubscribe', logLevel }),
+      ...(options.settings.sender.fromName ? { senderName: options.settings.sender.fromName } : {}),
+    }),
     drain: () => drainQueue(sendsQueue, send, { concurrency: 4, clock: options.clock, functionName: 'send' }),
     releaseDeferred: () => releaseDeferredSends({ due: deps.due, sends }, options.clock.now()),
     stop: () => ses.stop(),

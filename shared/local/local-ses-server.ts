@@ -9,7 +9,8 @@ import sesLocal from 'aws-ses-v2-local';
 
 type ServerFactory = typeof sesLocal.default;
 /** A CommonJS module: Node's default import is `module.exports` (whose `default` is the factory); vitest's interop unwraps it. */
-const startSesServer: ServerFactory = typeof sesLocal === 'function' ? (sesLocal as unknown as ServerFactory) : sesLocal.default;
+const startSesServer: ServerFactory =
+  typeof sesLocal === 'function' ? (sesLocal as unknown as ServerFactory) : sesLocal.default;
 
 export interface LocalSesEmail {
   messageId: string;

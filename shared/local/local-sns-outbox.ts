@@ -13,13 +13,27 @@ import type { Clock } from '../ports.js';
 import { payload } from '../aws/sns-push-sender.js';
 
 export type OutboxEntry =
-  | { kind: 'sms'; id: string; at: string; to: string; body: string; type: 'Promotional' | 'Transactional'; senderId?: string; encoding: string; segments: number; tags: Sms['tags'] }
+  | {
+      kind: 'sms';
+      id: string;
+      at: string;
+      to: string;
+      body: string;
+      type: 'Promotional' | 'Transactional';
+      senderId?: string;
+      encoding: string;
+      segments: number;
+      tags: Sms['tags'];
+    }
   | { kind: 'push'; id: string; at: string; endpoint: string; message: string; tags: PushNotification['tags'] };
 
 export class LocalSnsOutbox implements SmsSender, PushSender {
   readonly disabledEndpoints = new Set<string>();
 
-  constructor(private readonly file: string, private readonly clock: Clock) {}
+  constructor(
+    private readonly file: string,
+    private readonly clock: Clock,
+  ) {}
 
   async sendSms(sms: Sms): Promise<{ providerMessageId: string }> {
     const parts = smsSegments(sms.body);
@@ -48,7 +62,14 @@ export class LocalSnsOutbox implements SmsSender, PushSender {
         result.disabled.push(device.endpoint ?? device.token);
         continue;
       }
-      const entry: OutboxEntry = { kind: 'push', id: randomUUID(), at: this.clock.now().toISOString(), endpoint, message: payload(push), tags: push.tags };
+      const entry: OutboxEntry = {
+        kind: 'push',
+        id: randomUUID(),
+        at: this.clock.now().toISOString(),
+        endpoint,
+        message: payload(push),
+        tags: push.tags,
+      };
       entries.push(entry);
       result.delivered++;
       result.providerMessageId ??= entry.id;
@@ -59,7 +80,10 @@ export class LocalSnsOutbox implements SmsSender, PushSender {
 
   async entries(): Promise<OutboxEntry[]> {
     try {
-      return (await readFile(this.file, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutboxEntry);
+      return (await readFile(this.file, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as OutboxEntry);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;

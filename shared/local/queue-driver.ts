@@ -46,7 +46,11 @@ export interface DrainStats {
 }
 
 /** Resolves when the queue holds nothing visible and nothing in flight. */
-export async function drainQueue(queue: LocalFifoQueue, handler: SqsHandler, options: DrainOptions = {}): Promise<DrainStats> {
+export async function drainQueue(
+  queue: LocalFifoQueue,
+  handler: SqsHandler,
+  options: DrainOptions = {},
+): Promise<DrainStats> {
   const batchSize = options.batchSize ?? 10;
   const concurrency = options.concurrency ?? 8;
   const context = localLambdaContext(options.functionName ?? queue.name.replace(/\.fifo$/, ''));
@@ -58,7 +62,9 @@ export async function drainQueue(queue: LocalFifoQueue, handler: SqsHandler, opt
     while (running.size < concurrency) {
       const messages = queue.receive(batchSize);
       if (messages.length === 0) break;
-      const invocation: Promise<void> = invoke(queue, handler, messages, context, stats).finally(() => running.delete(invocation));
+      const invocation: Promise<void> = invoke(queue, handler, messages, context, stats).finally(() =>
+        running.delete(invocation),
+      );
       running.add(invocation);
     }
     if (running.size > 0) {

@@ -52,7 +52,8 @@ export interface LocalRuntime {
  * CPU), and the user agent and trace headers no local engine reads.
  */
 function tuneLocalClient(doc: DynamoDBDocumentClient): void {
-  for (const name of ['loggerMiddleware', 'getUserAgentMiddleware', 'recursionDetectionMiddleware']) doc.middlewareStack.remove(name);
+  for (const name of ['loggerMiddleware', 'getUserAgentMiddleware', 'recursionDetectionMiddleware'])
+    doc.middlewareStack.remove(name);
 }
 
 interface RuntimeManifest {
@@ -65,9 +66,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
 
   // An existing data folder must be reopened by the engine that wrote it.
-  const manifest = existsSync(manifestPath) ? (JSON.parse(await readFile(manifestPath, 'utf8')) as RuntimeManifest) : undefined;
+  const manifest = existsSync(manifestPath)
+    ? (JSON.parse(await readFile(manifestPath, 'utf8')) as RuntimeManifest)
+    : undefined;
   const engineChoice = options.engine === 'auto' && manifest ? manifest.engine : options.engine;
-  const engine = await startDynamoEngine({ engine: engineChoice, dataDir: join(options.dataDir, 'dynamodb'), writeBehind: options.writeBehind ?? false });
+  const engine = await startDynamoEngine({
+    engine: engineChoice,
+    dataDir: join(options.dataDir, 'dynamodb'),
+    writeBehind: options.writeBehind ?? false,
+  });
   await writeFile(manifestPath, JSON.stringify({ engine: engine.engine } satisfies RuntimeManifest, null, 2));
 
   // With dynalite the client uses the engine's in-process transport; EngineRequestHandler is the

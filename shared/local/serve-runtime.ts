@@ -56,7 +56,10 @@ export interface RunningServe {
 export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const clock = systemClock;
   const campaign = await loadCampaign(options.campaignDir);
-  const journeys = options.journeys === false ? undefined : await requireJourneys(options.campaignDir, campaign.settings, campaign.segments);
+  const journeys =
+    options.journeys === false
+      ? undefined
+      : await requireJourneys(options.campaignDir, campaign.settings, campaign.segments);
   const trace = options.trace ? new EventTrace(options.trace) : undefined;
   const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock });
   let sending: LocalSending | undefined;
@@ -71,7 +74,12 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         // The links reach serve's own /u/{token} (with --port 0 the port is unknown yet: the default stands).
         ...(options.port > 0 ? { unsubscribeBaseUrl: `http://127.0.0.1:${options.port}` } : {}),
         logLevel: 'WARN',
-        ...(trace ? { onResult: (request: SendRequest, result: Parameters<EventTrace['decided']>[1]) => trace.decided(request, result) } : {}),
+        ...(trace
+          ? {
+              onResult: (request: SendRequest, result: Parameters<EventTrace['decided']>[1]) =>
+                trace.decided(request, result),
+            }
+          : {}),
       });
       const pump = new QueuePump(sending.sendsQueue, sending.send, { concurrency: 4, clock, functionName: 'send' });
       const queue = trace ? trace.sendQueue(sending.sends) : sending.sends;
@@ -83,14 +91,19 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       };
       sendsPump = pump;
     }
-    const { ingest, processEvents } = buildLocalHandlers(trace ? { ...runtime, profiles: new TracedProfileStore(runtime, trace) } : runtime, {
-      campaign,
-      clock,
-      writeKeys: [options.writeKey],
-      logLevel: 'WARN',
-      ...(journeys && sends ? { journeys, sends } : {}),
-      ...(trace ? { onOutcome: (outcome: { customerId: string; eventMessageId?: string }) => trace.processed(outcome) } : {}),
-    });
+    const { ingest, processEvents } = buildLocalHandlers(
+      trace ? { ...runtime, profiles: new TracedProfileStore(runtime, trace) } : runtime,
+      {
+        campaign,
+        clock,
+        writeKeys: [options.writeKey],
+        logLevel: 'WARN',
+        ...(journeys && sends ? { journeys, sends } : {}),
+        ...(trace
+          ? { onOutcome: (outcome: { customerId: string; eventMessageId?: string }) => trace.processed(outcome) }
+          : {}),
+      },
+    );
     const server = await startIngestServer(
       {
         ingest,
@@ -102,7 +115,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       },
       options.port,
     );
-    const scheduler = sending && journeys ? startScheduler(runtime, sending, journeys, campaign.settings.defaultTimezone) : undefined;
+    const scheduler =
+      sending && journeys ? startScheduler(runtime, sending, journeys, campaign.settings.defaultTimezone) : undefined;
 
     const started = sending; // for the closure: `sending` is reassignable
     return {
@@ -132,7 +146,10 @@ class TracedProfileStore extends DynamoProfileStore {
     super(runtime.doc, runtime.tableName);
   }
 
-  override async putProfile(profile: Profile, expectedVersion: number | undefined): ReturnType<DynamoProfileStore['putProfile']> {
+  override async putProfile(
+    profile: Profile,
+    expectedVersion: number | undefined,
+  ): ReturnType<DynamoProfileStore['putProfile']> {
     const written = await super.putProfile(profile, expectedVersion);
     this.trace.profileWritten(profile.id);
     return written;
@@ -145,7 +162,12 @@ class TracedProfileStore extends DynamoProfileStore {
  * before it, so slots are neither missed nor, with run ids derived from the slot, started twice.
  * Their messages are polled up by the pumps.
  */
-function startScheduler(runtime: LocalRuntime, sending: LocalSending, journeys: readonly Journey[], defaultTimezone: string): { stop(): Promise<void> } {
+function startScheduler(
+  runtime: LocalRuntime,
+  sending: LocalSending,
+  journeys: readonly Journey[],
+  defaultTimezone: string,
+): { stop(): Promise<void> } {
   const journeyTick = buildJourneyTickHandler({
     index: new DynamoJourneyStore(runtime.doc, runtime.tableName),
     queue: runtime.eventsQueue,
@@ -177,7 +199,9 @@ function startScheduler(runtime: LocalRuntime, sending: LocalSending, journeys: 
         await runExpiryPass(runtime, systemClock);
       })
       .catch((error: unknown) => {
-        process.stderr.write(`serve: scheduled pass failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `serve: scheduled pass failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
       });
   }, SCHEDULER_EVERY_MS);
   return {

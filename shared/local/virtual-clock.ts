@@ -21,7 +21,8 @@ export class VirtualClock implements Clock {
   }
 
   advance(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new Error(`VirtualClock.advance: ms must be a finite number ≥ 0, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new Error(`VirtualClock.advance: ms must be a finite number ≥ 0, got ${ms}`);
     this.epochMs += ms;
   }
 }

@@ -79,7 +79,17 @@ export function attribute(
   const armFor = (arm: string): ArmAttribution => {
     let found = byArm.get(arm);
     if (!found) {
-      found = { arm, assigned: 0, conversions: 0, revenue: 0, grossRevenue: 0, refundedRevenue: 0, buyerRevenue: [], dailyConversions: {}, customers: new Map() };
+      found = {
+        arm,
+        assigned: 0,
+        conversions: 0,
+        revenue: 0,
+        grossRevenue: 0,
+        refundedRevenue: 0,
+        buyerRevenue: [],
+        dailyConversions: {},
+        customers: new Map(),
+      };
       byArm.set(arm, found);
     }
     return found;
@@ -102,7 +112,10 @@ export function attribute(
     arm.conversions++;
     // In whole cents, so sums of many orders stay exact.
     const grossCents = inWindow.reduce((sum, goal) => sum + Math.round(goal.revenue * 100), 0);
-    const refundedCents = inWindow.reduce((sum, goal) => sum + Math.min(Math.round((goal.refunded ?? 0) * 100), Math.round(goal.revenue * 100)), 0);
+    const refundedCents = inWindow.reduce(
+      (sum, goal) => sum + Math.min(Math.round((goal.refunded ?? 0) * 100), Math.round(goal.revenue * 100)),
+      0,
+    );
     arm.buyerRevenue.push((grossCents - refundedCents) / 100);
     arm.grossRevenue = (Math.round(arm.grossRevenue * 100) + grossCents) / 100;
     arm.refundedRevenue = (Math.round(arm.refundedRevenue * 100) + refundedCents) / 100;

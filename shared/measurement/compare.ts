@@ -7,7 +7,13 @@ import { checkConversionCounts, type ConversionCounts } from './conversion-count
 import { holmAdjust } from './holm.js';
 import { powerToDetect } from './power.js';
 import { probabilityToBeatControl } from './probability-to-beat.js';
-import { revenueDifference, revenuePerCustomer, type MeanInterval, type RevenueDifference, type RevenueSummary } from './revenue-per-customer.js';
+import {
+  revenueDifference,
+  revenuePerCustomer,
+  type MeanInterval,
+  type RevenueDifference,
+  type RevenueSummary,
+} from './revenue-per-customer.js';
 import { sampleRatioMismatch, type SampleRatioCheck } from './sample-ratio-mismatch.js';
 import { twoProportionZTest } from './two-proportion-z-test.js';
 import { verdictFor, type Verdict } from './verdict.js';
@@ -65,7 +71,9 @@ export function compare(control: Arm, variants: readonly Arm[], options: Compare
   for (const variant of variants) checkConversionCounts(variant, variant.label);
   const alpha = options.alpha ?? 0.05;
 
-  const tests = variants.map((variant) => (control.assigned > 0 && variant.assigned > 0 ? twoProportionZTest(control, variant) : null));
+  const tests = variants.map((variant) =>
+    control.assigned > 0 && variant.assigned > 0 ? twoProportionZTest(control, variant) : null,
+  );
   const tested = tests.flatMap((test) => (test ? [test.pValue] : []));
   const adjusted = holmAdjust(tested);
   let next = 0;
@@ -74,7 +82,10 @@ export function compare(control: Arm, variants: readonly Arm[], options: Compare
   const sampleRatio =
     options.expectedWeights === undefined
       ? null
-      : sampleRatioMismatch([control.assigned, ...variants.map((variant) => variant.assigned)], options.expectedWeights);
+      : sampleRatioMismatch(
+          [control.assigned, ...variants.map((variant) => variant.assigned)],
+          options.expectedWeights,
+        );
   const ciControl = control.assigned > 0 ? wilsonInterval(control) : null;
   const comparisons = variants.map((variant, index): VariantComparison => {
     const test = tests[index] ?? null;
@@ -100,7 +111,14 @@ export function compare(control: Arm, variants: readonly Arm[], options: Compare
       verdict:
         test === null || pValueHolm === null
           ? 'not_enough_data'
-          : verdictFor({ control, variant, z: test.z, adjustedPValue: pValueHolm, alpha, sampleRatioMismatch: sampleRatio?.mismatch === true }),
+          : verdictFor({
+              control,
+              variant,
+              z: test.z,
+              adjustedPValue: pValueHolm,
+              alpha,
+              sampleRatioMismatch: sampleRatio?.mismatch === true,
+            }),
       revenue: compareRevenue(control.revenue, variant.revenue),
     };
   });
@@ -108,7 +126,14 @@ export function compare(control: Arm, variants: readonly Arm[], options: Compare
   return { control: control.label, variants: comparisons, sampleRatio };
 }
 
-function compareRevenue(control: RevenueSummary | undefined, variant: RevenueSummary | undefined): RevenueComparison | null {
+function compareRevenue(
+  control: RevenueSummary | undefined,
+  variant: RevenueSummary | undefined,
+): RevenueComparison | null {
   if (!control || !variant || control.customers < 2 || variant.customers < 2) return null;
-  return { control: revenuePerCustomer(control), variant: revenuePerCustomer(variant), difference: revenueDifference(control, variant) };
+  return {
+    control: revenuePerCustomer(control),
+    variant: revenuePerCustomer(variant),
+    difference: revenueDifference(control, variant),
+  };
 }

@@ -49,16 +49,28 @@ export function customerFunnel(
   messages: ReadonlyMap<string, readonly ReportMessage[]>,
   otherArms: ReadonlySet<string> = new Set(),
 ): CustomerFunnel {
-  const funnel: CustomerFunnel = { sent: 0, crossedOver: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0, complained: 0 };
+  const funnel: CustomerFunnel = {
+    sent: 0,
+    crossedOver: 0,
+    delivered: 0,
+    opened: 0,
+    clicked: 0,
+    bounced: 0,
+    complained: 0,
+  };
   for (const [customerId, assignedAt] of customers) {
     const start = Date.parse(assignedAt);
-    const exposed = (messages.get(customerId) ?? []).filter((message) => Date.parse(message.claimedAt) >= start && wentOut(message));
+    const exposed = (messages.get(customerId) ?? []).filter(
+      (message) => Date.parse(message.claimedAt) >= start && wentOut(message),
+    );
     if (exposed.length === 0) continue;
     funnel.sent++;
-    if (exposed.some((message) => message.variant !== undefined && otherArms.has(message.variant))) funnel.crossedOver++;
+    if (exposed.some((message) => message.variant !== undefined && otherArms.has(message.variant)))
+      funnel.crossedOver++;
     for (const engagement of FUNNEL_ENGAGEMENTS) {
       // A click is an open whose pixel was blocked (as journey runs record it).
-      const engaged = (message: ReportMessage) => message.engaged[engagement] !== undefined || (engagement === 'opened' && message.engaged.clicked !== undefined);
+      const engaged = (message: ReportMessage) =>
+        message.engaged[engagement] !== undefined || (engagement === 'opened' && message.engaged.clicked !== undefined);
       if (exposed.some(engaged)) funnel[engagement]++;
     }
   }

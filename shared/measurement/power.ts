@@ -34,8 +34,12 @@ export interface PowerInput {
 /** Probability that the test rejects at `alpha` when the variant's true rate is baseline + MDE. */
 export function powerToDetect(input: PowerInput): number {
   const { baseline, minimumDetectableEffect, controlAssigned: n1, variantAssigned: n2, alpha = 0.05 } = input;
-  for (const [name, n] of [['controlAssigned', n1], ['variantAssigned', n2]] as const) {
-    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`powerToDetect: ${name} must be a whole number ≥ 1, got ${n}`);
+  for (const [name, n] of [
+    ['controlAssigned', n1],
+    ['variantAssigned', n2],
+  ] as const) {
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new RangeError(`powerToDetect: ${name} must be a whole number ≥ 1, got ${n}`);
   }
   const p1 = baseline;
   const p2 = alternativeRate(baseline, minimumDetectableEffect);
@@ -53,7 +57,9 @@ export function sampleSizeFor(baseline: number, minimumDetectableEffect: number,
   const p1 = baseline;
   const p2 = alternativeRate(baseline, minimumDetectableEffect);
   const pBar = (p1 + p2) / 2;
-  const root = twoSidedCriticalValue(alpha) * Math.sqrt(2 * pBar * (1 - pBar)) + normalQuantile(power) * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
+  const root =
+    twoSidedCriticalValue(alpha) * Math.sqrt(2 * pBar * (1 - pBar)) +
+    normalQuantile(power) * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
   return Math.ceil((root * root) / ((p2 - p1) * (p2 - p1)));
 }
 
@@ -68,5 +74,7 @@ function alternativeRate(baseline: number, minimumDetectableEffect: number): num
   }
   if (baseline + minimumDetectableEffect <= 1) return baseline + minimumDetectableEffect;
   if (baseline - minimumDetectableEffect >= 0) return baseline - minimumDetectableEffect;
-  throw new RangeError(`minimumDetectableEffect ${minimumDetectableEffect} leaves [0, 1] in both directions from the baseline ${baseline}`);
+  throw new RangeError(
+    `minimumDetectableEffect ${minimumDetectableEffect} leaves [0, 1] in both directions from the baseline ${baseline}`,
+  );
 }

@@ -25,9 +25,14 @@ export interface BetaShape {
  * Ties have probability 0, so P(p_B > p_A) + P(p_A > p_B) = 1.
  */
 export function probabilityToBeat(a: BetaShape, b: BetaShape): number {
-  for (const [name, shape] of [['a', a], ['b', b]] as const) {
+  for (const [name, shape] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     if (!Number.isSafeInteger(shape.alpha) || shape.alpha < 1 || !Number.isSafeInteger(shape.beta) || shape.beta < 1) {
-      throw new RangeError(`probabilityToBeat: ${name} needs whole-number shapes ≥ 1, got Beta(${shape.alpha}, ${shape.beta})`);
+      throw new RangeError(
+        `probabilityToBeat: ${name} needs whole-number shapes ≥ 1, got Beta(${shape.alpha}, ${shape.beta})`,
+      );
     }
   }
   // Four equal forms; sum over the smallest shape. With q = 1 − p, q ~ Beta(β, α) and

@@ -12,19 +12,31 @@ import { funnelCells, liftText, percent, percentOrDash, pValueText, rateText } f
 export async function reportHtml(report: Report): Promise<string> {
   const sections: string[] = [];
   for (const journey of report.journeys) {
-    const parts = [`<h2>${escape(journey.journeyId)}</h2>`, `<p>${journey.entered} customers entered · goal: ${escape(journey.goal ?? 'none')}</p>`];
+    const parts = [
+      `<h2>${escape(journey.journeyId)}</h2>`,
+      `<p>${journey.entered} customers entered · goal: ${escape(journey.goal ?? 'none')}</p>`,
+    ];
     for (const comparison of journey.comparisons) {
       parts.push(`<section class="comparison"><h3>${escape(comparisonTitle(comparison))}</h3>`);
       if (comparison.sampleRatio?.mismatch) {
-        parts.push(`<p class="warning">Sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): the split is not what was configured; do not trust this comparison.</p>`);
+        parts.push(
+          `<p class="warning">Sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): the split is not what was configured; do not trust this comparison.</p>`,
+        );
       }
       parts.push(armTable(comparison.arms));
       for (const arm of comparison.arms) {
-        if (arm.crossedOver > 0) parts.push(`<p class="warning">${arm.crossedOver} customers of ${escape(arm.arm)} were also sent another variant's message.</p>`);
+        if (arm.crossedOver > 0)
+          parts.push(
+            `<p class="warning">${arm.crossedOver} customers of ${escape(arm.arm)} were also sent another variant's message.</p>`,
+          );
       }
       parts.push('<div class="charts">');
       const converted = comparison.arms.some((arm) => arm.converted > 0);
-      parts.push(await chart(rateChart(comparison)), await chart(funnelChart(comparison)), converted ? await chart(dailyChart(comparison)) : '<p>No conversions yet: nothing to draw per day.</p>');
+      parts.push(
+        await chart(rateChart(comparison)),
+        await chart(funnelChart(comparison)),
+        converted ? await chart(dailyChart(comparison)) : '<p>No conversions yet: nothing to draw per day.</p>',
+      );
       parts.push('</div></section>');
     }
     sections.push(`<article>${parts.join('\n')}</article>`);
@@ -54,13 +66,38 @@ ${sections.join('\n')}
 }
 
 function comparisonTitle(comparison: ComparisonReport): string {
-  return comparison.kind === 'holdout' ? 'Global holdout vs all entrants (from entry)' : `Experiment ${comparison.name} (from the split; control: ${comparison.control})`;
+  return comparison.kind === 'holdout'
+    ? 'Global holdout vs all entrants (from entry)'
+    : `Experiment ${comparison.name} (from the split; control: ${comparison.control})`;
 }
 
 function armTable(arms: readonly ArmReport[]): string {
-  const header = ['arm', 'assigned', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed', 'converted', 'messages sent', 'refused (messages)', 'rate [95% CI]', 'net revenue', 'refunded', 'lift', 'p', 'P(beat control)', 'power', 'verdict'];
+  const header = [
+    'arm',
+    'assigned',
+    'sent',
+    'delivered',
+    'opened',
+    'clicked',
+    'bounced',
+    'unsubscribed',
+    'converted',
+    'messages sent',
+    'refused (messages)',
+    'rate [95% CI]',
+    'net revenue',
+    'refunded',
+    'lift',
+    'p',
+    'P(beat control)',
+    'power',
+    'verdict',
+  ];
   const rows = arms.map((arm) => {
-    const refused = Object.entries(arm.refused).map(([reason, count]) => `${reason} ${count}`).join(', ') || '0';
+    const refused =
+      Object.entries(arm.refused)
+        .map(([reason, count]) => `${reason} ${count}`)
+        .join(', ') || '0';
     const cells = [
       arm.arm,
       ...funnelCells(arm),
@@ -81,7 +118,9 @@ function armTable(arms: readonly ArmReport[]): string {
 }
 
 function rateChart(comparison: ComparisonReport): TopLevelSpec {
-  const values = comparison.arms.flatMap((arm) => (arm.rate ? [{ arm: arm.arm, rate: arm.rate.rate, lower: arm.rate.lower, upper: arm.rate.upper }] : []));
+  const values = comparison.arms.flatMap((arm) =>
+    arm.rate ? [{ arm: arm.arm, rate: arm.rate.rate, lower: arm.rate.lower, upper: arm.rate.upper }] : [],
+  );
   return {
     title: 'Conversion rate (95% Wilson interval)',
     width: 260,
@@ -89,7 +128,13 @@ function rateChart(comparison: ComparisonReport): TopLevelSpec {
     data: { values },
     encoding: { y: { field: 'arm', type: 'nominal', title: null, sort: null } },
     layer: [
-      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'lower', type: 'quantitative', axis: { format: '.1%' }, title: 'rate' }, x2: { field: 'upper' } } },
+      {
+        mark: { type: 'rule', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'lower', type: 'quantitative', axis: { format: '.1%' }, title: 'rate' },
+          x2: { field: 'upper' },
+        },
+      },
       { mark: { type: 'point', filled: true, size: 80 }, encoding: { x: { field: 'rate', type: 'quantitative' } } },
     ],
   };
@@ -97,7 +142,9 @@ function rateChart(comparison: ComparisonReport): TopLevelSpec {
 
 function funnelChart(comparison: ComparisonReport): TopLevelSpec {
   const stages = ['assigned', 'sent', 'delivered', 'opened', 'clicked', 'converted'] as const;
-  const values = comparison.arms.flatMap((arm) => stages.map((stage, order) => ({ arm: arm.arm, stage, order, count: arm[stage] })));
+  const values = comparison.arms.flatMap((arm) =>
+    stages.map((stage, order) => ({ arm: arm.arm, stage, order, count: arm[stage] })),
+  );
   return {
     title: 'Funnel (customers)',
     width: 260,
@@ -114,7 +161,9 @@ function funnelChart(comparison: ComparisonReport): TopLevelSpec {
 }
 
 function dailyChart(comparison: ComparisonReport): TopLevelSpec {
-  const values = comparison.arms.flatMap((arm) => Object.entries(arm.dailyConversions).map(([day, count]) => ({ arm: arm.arm, day, count })));
+  const values = comparison.arms.flatMap((arm) =>
+    Object.entries(arm.dailyConversions).map(([day, count]) => ({ arm: arm.arm, day, count })),
+  );
   values.sort((a, b) => a.day.localeCompare(b.day) || a.arm.localeCompare(b.arm));
   return {
     title: 'Conversions per day',

@@ -12,7 +12,13 @@ import type { Journey } from '../journeys/ast.js';
 import { SEND_REASONS } from '../channels/send-outcome.js';
 import { attribute, type ArmAttribution, type Assignment, type GoalEvent } from './attribution.js';
 import { compare, type VariantComparison } from './compare.js';
-import { customerFunnel, FUNNEL_ENGAGEMENTS, messagesByJourney, type CustomerFunnel, type ReportMessage } from './customer-funnel.js';
+import {
+  customerFunnel,
+  FUNNEL_ENGAGEMENTS,
+  messagesByJourney,
+  type CustomerFunnel,
+  type ReportMessage,
+} from './customer-funnel.js';
 import { attributeUnsubscribes, countUnsubscribed } from './unsubscribe-attribution.js';
 import { summarizeRevenue } from './revenue-per-customer.js';
 import type { SampleRatioCheck } from './sample-ratio-mismatch.js';
@@ -139,7 +145,8 @@ export const HOLDOUT_ARM = 'holdout';
 export const ENTRANTS_ARM = 'journey';
 
 export function buildReport(journeys: readonly Journey[], data: ReportData, options: ReportOptions): Report {
-  const selected = options.journeyId === undefined ? journeys : journeys.filter((journey) => journey.id === options.journeyId);
+  const selected =
+    options.journeyId === undefined ? journeys : journeys.filter((journey) => journey.id === options.journeyId);
   const profiles = new Map(data.profiles.map((profile) => [profile.id, profile]));
   const context: ReportContext = {
     data,
@@ -196,16 +203,39 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
     const control = step.variants.find((variant) => variant.holdout) ?? step.variants[0];
     if (!control) continue;
     const order = [control, ...step.variants.filter((variant) => variant !== control)];
-    const arms = attribute(assignments, goals, windowMs, order.map((variant) => variant.id)).filter((arm) => order.some((variant) => variant.id === arm.arm));
+    const arms = attribute(
+      assignments,
+      goals,
+      windowMs,
+      order.map((variant) => variant.id),
+    ).filter((arm) => order.some((variant) => variant.id === arm.arm));
     const measures: ArmMeasures = {
-      funnel: (arm) => customerFunnel(arm.customers, messages, new Set(order.flatMap((variant) => (variant.id === arm.arm ? [] : [variant.id])))),
+      funnel: (arm) =>
+        customerFunnel(
+          arm.customers,
+          messages,
+          new Set(order.flatMap((variant) => (variant.id === arm.arm ? [] : [variant.id]))),
+        ),
       unsubscribed,
       stats: (arm) => stats.get(arm) ?? new Map(),
     };
-    comparisons.push(compareArms(step.experiment, 'experiment', arms, measures, mde, order.map((variant) => variant.weight)));
+    comparisons.push(
+      compareArms(
+        step.experiment,
+        'experiment',
+        arms,
+        measures,
+        mde,
+        order.map((variant) => variant.weight),
+      ),
+    );
   }
 
-  const entryAssignments: Assignment[] = runs.map((run) => ({ customerId: run.customerId, arm: run.holdout ? HOLDOUT_ARM : ENTRANTS_ARM, at: run.enteredAt }));
+  const entryAssignments: Assignment[] = runs.map((run) => ({
+    customerId: run.customerId,
+    arm: run.holdout ? HOLDOUT_ARM : ENTRANTS_ARM,
+    at: run.enteredAt,
+  }));
   const entryArms = attribute(entryAssignments, goals, windowMs, [HOLDOUT_ARM, ENTRANTS_ARM]);
   const entrantStats = new Map<string, number>();
   for (const [variant, counts] of stats) {
@@ -231,7 +261,12 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
  * `Order Completed` (without property filters) is read from the order ledger with revenue, and
  * what has been refunded of each order so far; any other goal from the runs.
  */
-function goalEvents(journey: Journey, data: ReportData, runs: readonly ReportRun[], refunded: ReadonlyMap<string, number>): GoalEvent[] {
+function goalEvents(
+  journey: Journey,
+  data: ReportData,
+  runs: readonly ReportRun[],
+  refunded: ReadonlyMap<string, number>,
+): GoalEvent[] {
   if (!journey.goal) return [];
   if (journey.goal.event === 'Order Completed' && Object.keys(journey.goal.where).length === 0) {
     return data.orders.map((order) => ({
@@ -241,7 +276,9 @@ function goalEvents(journey: Journey, data: ReportData, runs: readonly ReportRun
       ...(order.orderId !== undefined && refunded.has(order.orderId) ? { refunded: refunded.get(order.orderId) } : {}),
     }));
   }
-  return runs.flatMap((run) => (run.convertedAt ? [{ customerId: run.customerId, at: run.convertedAt, revenue: 0 }] : []));
+  return runs.flatMap((run) =>
+    run.convertedAt ? [{ customerId: run.customerId, at: run.convertedAt, revenue: 0 }] : [],
+  );
 }
 
 /**
@@ -252,7 +289,12 @@ function goalEvents(journey: Journey, data: ReportData, runs: readonly ReportRun
 function refundedByOrder(refunds: readonly ReportRefund[]): Map<string, number> {
   const cents = new Map<string, number>();
   // A whole-order refund is infinite here; attribution caps every refund at its order's amount.
-  for (const refund of refunds) cents.set(refund.orderId, (cents.get(refund.orderId) ?? 0) + (refund.amount === undefined ? Infinity : Math.round(Math.abs(refund.amount) * 100)));
+  for (const refund of refunds)
+    cents.set(
+      refund.orderId,
+      (cents.get(refund.orderId) ?? 0) +
+        (refund.amount === undefined ? Infinity : Math.round(Math.abs(refund.amount) * 100)),
+    );
   return new Map([...cents].map(([orderId, total]) => [orderId, total / 100]));
 }
 
@@ -284,7 +326,13 @@ function compareArms(
     conversions: arm.conversions,
     revenue: summarizeRevenue(arm.buyerRevenue, arm.assigned),
   });
-  const comparison = variants.length > 0 ? compare(armOf(control), variants.map(armOf), { minimumDetectableEffect: mde, ...(weights ? { expectedWeights: weights } : {}) }) : undefined;
+  const comparison =
+    variants.length > 0
+      ? compare(armOf(control), variants.map(armOf), {
+          minimumDetectableEffect: mde,
+          ...(weights ? { expectedWeights: weights } : {}),
+        })
+      : undefined;
   const row = (arm: ArmAttribution, tested: VariantComparison | undefined): ArmReport => {
     const counts = measures.stats(arm.arm);
     const funnel = measures.funnel(arm);
@@ -294,7 +342,9 @@ function compareArms(
       arm: arm.arm,
       assigned: arm.assigned,
       sent: funnel.sent,
-      refused: Object.fromEntries(REFUSALS.flatMap((reason) => (counts.get(reason) ? [[reason, counts.get(reason) ?? 0]] : []))),
+      refused: Object.fromEntries(
+        REFUSALS.flatMap((reason) => (counts.get(reason) ? [[reason, counts.get(reason) ?? 0]] : [])),
+      ),
       delivered: funnel.delivered,
       opened: funnel.opened,
       clicked: funnel.clicked,
@@ -303,7 +353,13 @@ function compareArms(
       unsubscribed: measures.unsubscribed(arm),
       crossedOver: funnel.crossedOver,
       converted: arm.conversions,
-      messages: { sent: counts.get('sent') ?? 0, ...(Object.fromEntries(FUNNEL_ENGAGEMENTS.map((metric) => [metric, counts.get(metric) ?? 0])) as Record<(typeof FUNNEL_ENGAGEMENTS)[number], number>) },
+      messages: {
+        sent: counts.get('sent') ?? 0,
+        ...(Object.fromEntries(FUNNEL_ENGAGEMENTS.map((metric) => [metric, counts.get(metric) ?? 0])) as Record<
+          (typeof FUNNEL_ENGAGEMENTS)[number],
+          number
+        >),
+      },
       rate,
       revenue: arm.revenue,
       grossRevenue: arm.grossRevenue,
@@ -328,7 +384,11 @@ function compareArms(
 }
 
 function formatDuration(ms: number): string {
-  const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm']];
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'm'],
+  ];
   for (const [size, unit] of units) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
   return `${ms / 1000}s`;
 }

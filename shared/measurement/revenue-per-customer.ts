@@ -48,14 +48,17 @@ export interface RevenueDifference {
 export function summarizeRevenue(buyerRevenue: Iterable<number>, assigned: number): RevenueSummary {
   let summary: RevenueSummary = { customers: 0, mean: 0, sumSquaredDeviations: 0 };
   for (const amount of buyerRevenue) {
-    if (!Number.isFinite(amount) || amount < 0) throw new RangeError(`summarizeRevenue: revenue must be a finite amount ≥ 0, got ${amount}`);
+    if (!Number.isFinite(amount) || amount < 0)
+      throw new RangeError(`summarizeRevenue: revenue must be a finite amount ≥ 0, got ${amount}`);
     const customers = summary.customers + 1;
     const delta = amount - summary.mean;
     const mean = summary.mean + delta / customers;
     summary = { customers, mean, sumSquaredDeviations: summary.sumSquaredDeviations + delta * (amount - mean) };
   }
   if (!Number.isSafeInteger(assigned) || assigned < summary.customers) {
-    throw new RangeError(`summarizeRevenue: assigned (${assigned}) must be a whole number ≥ the ${summary.customers} buying customers`);
+    throw new RangeError(
+      `summarizeRevenue: assigned (${assigned}) must be a whole number ≥ the ${summary.customers} buying customers`,
+    );
   }
   return mergeRevenue(summary, { customers: assigned - summary.customers, mean: 0, sumSquaredDeviations: 0 });
 }
@@ -68,7 +71,8 @@ export function mergeRevenue(a: RevenueSummary, b: RevenueSummary): RevenueSumma
   return {
     customers,
     mean: a.mean + (delta * b.customers) / customers,
-    sumSquaredDeviations: a.sumSquaredDeviations + b.sumSquaredDeviations + (delta * delta * a.customers * b.customers) / customers,
+    sumSquaredDeviations:
+      a.sumSquaredDeviations + b.sumSquaredDeviations + (delta * delta * a.customers * b.customers) / customers,
   };
 }
 
@@ -76,11 +80,20 @@ export function mergeRevenue(a: RevenueSummary, b: RevenueSummary): RevenueSumma
 export function revenuePerCustomer(summary: RevenueSummary, confidence = 0.95): MeanInterval {
   const standardError = Math.sqrt(varianceOfMean(summary, 'revenuePerCustomer'));
   const z = twoSidedCriticalValue(1 - confidence);
-  return { mean: summary.mean, standardError, lower: summary.mean - z * standardError, upper: summary.mean + z * standardError };
+  return {
+    mean: summary.mean,
+    standardError,
+    lower: summary.mean - z * standardError,
+    upper: summary.mean + z * standardError,
+  };
 }
 
 /** Variant minus control with Welch's standard error √(s_c²/n_c + s_v²/n_v). */
-export function revenueDifference(control: RevenueSummary, variant: RevenueSummary, confidence = 0.95): RevenueDifference {
+export function revenueDifference(
+  control: RevenueSummary,
+  variant: RevenueSummary,
+  confidence = 0.95,
+): RevenueDifference {
   const difference = variant.mean - control.mean;
   const standardError = Math.sqrt(varianceOfMean(control, 'control') + varianceOfMean(variant, 'variant'));
   const z = twoSidedCriticalValue(1 - confidence);
@@ -96,6 +109,9 @@ export function revenueDifference(control: RevenueSummary, variant: RevenueSumma
 
 /** s²/n with the unbiased sample variance s² = M₂/(n − 1). */
 function varianceOfMean(summary: RevenueSummary, label: string): number {
-  if (summary.customers < 2) throw new RangeError(`${label}: revenue needs at least two assigned customers for a variance, got ${summary.customers}`);
+  if (summary.customers < 2)
+    throw new RangeError(
+      `${label}: revenue needs at least two assigned customers for a variance, got ${summary.customers}`,
+    );
   return summary.sumSquaredDeviations / (summary.customers - 1) / summary.customers;
 }

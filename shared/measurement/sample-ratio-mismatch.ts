@@ -25,15 +25,19 @@ export interface SampleRatioCheck {
 /** `observed[i]` customers were assigned to the arm configured with weight `expectedWeights[i]`. */
 export function sampleRatioMismatch(observed: readonly number[], expectedWeights: readonly number[]): SampleRatioCheck {
   if (observed.length !== expectedWeights.length) {
-    throw new RangeError(`sampleRatioMismatch: ${observed.length} observed counts but ${expectedWeights.length} weights`);
+    throw new RangeError(
+      `sampleRatioMismatch: ${observed.length} observed counts but ${expectedWeights.length} weights`,
+    );
   }
   if (observed.length < 2) throw new RangeError('sampleRatioMismatch: needs at least two arms');
   for (const [index, count] of observed.entries()) {
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`sampleRatioMismatch: count ${index} must be a whole number ≥ 0, got ${count}`);
+    if (!Number.isSafeInteger(count) || count < 0)
+      throw new RangeError(`sampleRatioMismatch: count ${index} must be a whole number ≥ 0, got ${count}`);
   }
   for (const [index, weight] of expectedWeights.entries()) {
     // A zero weight expects nobody, so one stray customer would make χ² infinite; such an arm is not in the split.
-    if (!(weight > 0 && Number.isFinite(weight))) throw new RangeError(`sampleRatioMismatch: weight ${index} must be > 0, got ${weight}`);
+    if (!(weight > 0 && Number.isFinite(weight)))
+      throw new RangeError(`sampleRatioMismatch: weight ${index} must be > 0, got ${weight}`);
   }
   const total = observed.reduce((sum, count) => sum + count, 0);
   const totalWeight = expectedWeights.reduce((sum, weight) => sum + weight, 0);

@@ -21,7 +21,10 @@ export interface ConsentProfile {
  * For each journey, the customers with a standing revocation attributed to one of its messages,
  * with the time of the latest such message (to compare with the customer's assignment).
  */
-export function attributeUnsubscribes(profiles: Iterable<ConsentProfile>, messages: Iterable<ReportMessage>): Map<string, Map<string, string>> {
+export function attributeUnsubscribes(
+  profiles: Iterable<ConsentProfile>,
+  messages: Iterable<ReportMessage>,
+): Map<string, Map<string, string>> {
   const byCustomer = new Map<string, ReportMessage[]>();
   for (const message of messages) {
     if (!wentOut(message)) continue;
@@ -39,7 +42,8 @@ export function attributeUnsubscribes(profiles: Iterable<ConsentProfile>, messag
       if (!lastTouch) continue;
       const customers = byJourney.get(lastTouch.journeyId) ?? new Map<string, string>();
       const previous = customers.get(profile.id);
-      if (previous === undefined || Date.parse(previous) < Date.parse(lastTouch.claimedAt)) customers.set(profile.id, lastTouch.claimedAt);
+      if (previous === undefined || Date.parse(previous) < Date.parse(lastTouch.claimedAt))
+        customers.set(profile.id, lastTouch.claimedAt);
       byJourney.set(lastTouch.journeyId, customers);
     }
   }
@@ -47,7 +51,10 @@ export function attributeUnsubscribes(profiles: Iterable<ConsentProfile>, messag
 }
 
 /** Customers of an arm (customer → first assignment) whose unsubscribe was attributed to a message at or after it. */
-export function countUnsubscribed(customers: ReadonlyMap<string, string>, attributed: ReadonlyMap<string, string> | undefined): number {
+export function countUnsubscribed(
+  customers: ReadonlyMap<string, string>,
+  attributed: ReadonlyMap<string, string> | undefined,
+): number {
   if (!attributed) return 0;
   let count = 0;
   for (const [customerId, assignedAt] of customers) {
@@ -62,7 +69,12 @@ function lastBefore(messages: readonly ReportMessage[], channel: string, at: num
   for (const message of messages) {
     if (message.channel !== channel || Date.parse(message.claimedAt) > at) continue;
     // Ties (two journeys' messages claimed at the same instant) go to the journey id sorting first, so the result is stable.
-    if (!last || Date.parse(message.claimedAt) > Date.parse(last.claimedAt) || (message.claimedAt === last.claimedAt && message.journeyId < last.journeyId)) last = message;
+    if (
+      !last ||
+      Date.parse(message.claimedAt) > Date.parse(last.claimedAt) ||
+      (message.claimedAt === last.claimedAt && message.journeyId < last.journeyId)
+    )
+      last = message;
   }
   return last;
 }

@@ -12,9 +12,16 @@ export function isErasedOrder(tombstones: OrderTombstones, customerId: string, o
 }
 
 /** The orders among these that were erased with their customer, as `customerId\u0000orderId`. */
-export async function erasedOrders(tombstones: OrderTombstones, orders: readonly { customerId: string; orderId: string }[]): Promise<Set<string>> {
+export async function erasedOrders(
+  tombstones: OrderTombstones,
+  orders: readonly { customerId: string; orderId: string }[],
+): Promise<Set<string>> {
   if (orders.length === 0) return new Set();
-  const hashed = orders.map(({ customerId, orderId }) => ({ key: `${customerId}\u0000${orderId}`, customerHash: customerHash(customerId), orderHash: orderHash(customerId, orderId) }));
+  const hashed = orders.map(({ customerId, orderId }) => ({
+    key: `${customerId}\u0000${orderId}`,
+    customerHash: customerHash(customerId),
+    orderHash: orderHash(customerId, orderId),
+  }));
   const found = await tombstones.findOrderTombstones(hashed);
   return new Set(hashed.filter((order) => found.has(order.orderHash)).map((order) => order.key));
 }

@@ -14,5 +14,9 @@ export const erasureRequestSchema = z.strictObject({
 export type ErasureRequest = z.infer<typeof erasureRequestSchema>;
 
 export function forgetRequestOf(request: ErasureRequest): ForgetRequest {
-  return { customerId: request.customerId, dryRun: request.dryRun === true, suppressAddresses: request.suppress === true };
+  return {
+    customerId: request.customerId,
+    dryRun: request.dryRun === true,
+    suppressAddresses: request.suppress === true,
+  };
 }

@@ -90,14 +90,25 @@ export class ErasureRequestError extends Error {
 export async function forgetCustomer(deps: ForgetDeps, request: ForgetRequest): Promise<ErasureReport> {
   const { customerId } = request;
   if (customerId.trim() === '') throw new ErasureRequestError('customerId: must not be empty');
-  if (request.suppressAddresses && !deps.suppression) throw new ErasureRequestError('suppressAddresses: no suppression list configured');
+  if (request.suppressAddresses && !deps.suppression)
+    throw new ErasureRequestError('suppressAddresses: no suppression list configured');
   const erasedAt = deps.clock.now().toISOString();
   const report: ErasureReport = {
     customerId,
     dryRun: request.dryRun === true,
     found: false,
     erasedAt,
-    removed: { profile: 0, anonymousProfiles: 0, identityLinks: 0, orders: 0, journeyRuns: 0, sendLedgerEntries: 0, deferredSends: 0, capCounters: 0, other: 0 },
+    removed: {
+      profile: 0,
+      anonymousProfiles: 0,
+      identityLinks: 0,
+      orders: 0,
+      journeyRuns: 0,
+      sendLedgerEntries: 0,
+      deferredSends: 0,
+      capCounters: 0,
+      other: 0,
+    },
     kept: { orderTombstones: 0, suppressedAddresses: 0 },
     previousErasures: await deps.erasure.erasedAt(customerHash(customerId)),
     remaining: 0,
@@ -136,7 +147,10 @@ export async function forgetCustomer(deps: ForgetDeps, request: ForgetRequest): 
       const removedProfile = await deleteProfileItem(deps.erasure, partition);
       // A profile that changed since it was read stays for the next pass (with what was added).
       const rest = partition.items.filter((item) => item.kind !== 'profile');
-      await deps.erasure.deleteCustomerItems(partition.customerId, rest.map((item) => item.sortKey));
+      await deps.erasure.deleteCustomerItems(
+        partition.customerId,
+        rest.map((item) => item.sortKey),
+      );
       count(report, [{ ...partition, items: removedProfile ? partition.items : rest }]);
     }
   }
@@ -166,10 +180,17 @@ async function anonymousIdsOf(deps: ForgetDeps, customerId: string, merged: read
     return { all: [], links: userId === undefined ? [] : [{ anonymousId: own, userId }] };
   }
   const linked = await deps.erasure.linkedAnonymousIds(customerId);
-  return { all: [...new Set([...merged, ...linked])], links: linked.map((anonymousId) => ({ anonymousId, userId: customerId })) };
+  return {
+    all: [...new Set([...merged, ...linked])],
+    links: linked.map((anonymousId) => ({ anonymousId, userId: customerId })),
+  };
 }
 
-async function readPartitions(erasure: CustomerErasureStore, customerId: string, anonymousIds: AnonymousIds): Promise<Partition[]> {
+async function readPartitions(
+  erasure: CustomerErasureStore,
+  customerId: string,
+  anonymousIds: AnonymousIds,
+): Promise<Partition[]> {
   const main: Partition = { customerId, anonymous: false, items: await erasure.listCustomerItems(customerId) };
   const anonymous = await Promise.all(
     anonymousIds.all.map(async (id): Promise<Partition> => {
@@ -189,7 +210,12 @@ function orderItems(partition: Partition): CustomerItem[] {
  * `anon:<id>` again once the link is gone). `done` holds the order hashes already written, so a
  * second pass writes only what a concurrent writer added.
  */
-async function writeTombstones(erasure: CustomerErasureStore, partitions: readonly Partition[], erasedAt: string, done: Set<string>): Promise<Set<string>> {
+async function writeTombstones(
+  erasure: CustomerErasureStore,
+  partitions: readonly Partition[],
+  erasedAt: string,
+  done: Set<string>,
+): Promise<Set<string>> {
   const written = new Set(done);
   for (const partition of partitions) {
     const hashes = orderItems(partition)
@@ -222,7 +248,10 @@ function count(report: ErasureReport, partitions: readonly Partition[]): void {
 async function unlink(erasure: CustomerErasureStore, links: AnonymousIds['links']): Promise<number> {
   let removed = 0;
   for (const userId of new Set(links.map((link) => link.userId))) {
-    removed += await erasure.unlinkAnonymousIds(userId, links.filter((link) => link.userId === userId).map((link) => link.anonymousId));
+    removed += await erasure.unlinkAnonymousIds(
+      userId,
+      links.filter((link) => link.userId === userId).map((link) => link.anonymousId),
+    );
   }
   return removed;
 }

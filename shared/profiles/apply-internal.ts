@@ -11,7 +11,10 @@ import type { Clv, Profile, Rfm } from './schema.js';
 import { fieldTime, laterIso, normalizeIso } from './timestamps.js';
 import { trimToBudget } from './trim.js';
 
-export function applyConsentChange(profile: Profile, change: { channel: ConsentChannel; granted: boolean; at: string }): Profile {
+export function applyConsentChange(
+  profile: Profile,
+  change: { channel: ConsentChannel; granted: boolean; at: string },
+): Profile {
   const at = normalizeIso(change.at, 'at');
   const next = structuredClone(profile);
   const decided = laterConsent(next.consent[change.channel], { granted: change.granted, at });
@@ -20,7 +23,10 @@ export function applyConsentChange(profile: Profile, change: { channel: ConsentC
   return next;
 }
 
-export function applyDeviceChange(profile: Profile, change: { endpoint: string; enabled: boolean; at: string }): Profile {
+export function applyDeviceChange(
+  profile: Profile,
+  change: { endpoint: string; enabled: boolean; at: string },
+): Profile {
   const at = normalizeIso(change.at, 'at');
   const next = structuredClone(profile);
   next.channels.push = setEndpointEnabled(next.channels.push, change.endpoint, change.enabled, at);
@@ -28,7 +34,10 @@ export function applyDeviceChange(profile: Profile, change: { endpoint: string; 
   return next;
 }
 
-export function applyScores(profile: Profile, scores: { rfm?: Rfm; clv?: Clv; recommendations?: readonly string[]; at: string }): Profile {
+export function applyScores(
+  profile: Profile,
+  scores: { rfm?: Rfm; clv?: Clv; recommendations?: readonly string[]; at: string },
+): Profile {
   const at = normalizeIso(scores.at, 'at');
   const time = fieldTime(at);
   const next = structuredClone(profile);

@@ -22,7 +22,10 @@ export class BatchProfileCache implements ProfileStore {
     return this.store.getProfiles(customerIds);
   }
 
-  async putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
+  async putProfile(
+    profile: Profile,
+    expectedVersion: number | undefined,
+  ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
     try {
       const result = await this.store.putProfile(profile, expectedVersion);
       this.written.set(profile.id, structuredClone(result.profile));

@@ -51,9 +51,16 @@ export function removeFromCart(cart: Cart, productId: string, at: string): Cart 
 
 export function replaceCart(cart: Cart, lines: readonly Line[], at: string): Cart {
   const state = stateOf(cart, at);
-  if (isAtOrBefore(at, state.clearedAt) || (state.replacedAt !== undefined && compareIso(at, state.replacedAt) < 0)) return cartOf(state);
-  const snapshot = combine(lines.map((line) => item(line, at)), 'sum');
-  state.snapshot = state.replacedAt !== undefined && compareIso(at, state.replacedAt) === 0 ? combine([...state.snapshot, ...snapshot], 'max') : snapshot;
+  if (isAtOrBefore(at, state.clearedAt) || (state.replacedAt !== undefined && compareIso(at, state.replacedAt) < 0))
+    return cartOf(state);
+  const snapshot = combine(
+    lines.map((line) => item(line, at)),
+    'sum',
+  );
+  state.snapshot =
+    state.replacedAt !== undefined && compareIso(at, state.replacedAt) === 0
+      ? combine([...state.snapshot, ...snapshot], 'max')
+      : snapshot;
   state.replacedAt = at;
   return cartOf(state);
 }
@@ -71,7 +78,9 @@ export function mergeCarts(a: Cart, b: Cart): Cart {
   const removedAt = new Map(x.removedAt);
   for (const [productId, at] of y.removedAt) removedAt.set(productId, laterIso(removedAt.get(productId), at));
   const replacedAt = laterIso(x.replacedAt, y.replacedAt);
-  const snapshots = [x, y].filter((side) => side.replacedAt !== undefined && side.replacedAt === replacedAt).map((side) => side.snapshot);
+  const snapshots = [x, y]
+    .filter((side) => side.replacedAt !== undefined && side.replacedAt === replacedAt)
+    .map((side) => side.snapshot);
   return cartOf({
     adds: [...x.adds, ...y.adds],
     snapshot: combine(snapshots.flat(), snapshots.length > 1 ? 'max' : 'sum'),
@@ -83,7 +92,8 @@ export function mergeCarts(a: Cart, b: Cart): Cart {
 }
 
 function stateOf(cart: Cart, at: string | undefined): CartState {
-  const isSnapshotLine = (line: CartItem): boolean => cart.replacedAt !== undefined && compareIso(line.at, cart.replacedAt) === 0;
+  const isSnapshotLine = (line: CartItem): boolean =>
+    cart.replacedAt !== undefined && compareIso(line.at, cart.replacedAt) === 0;
   return {
     adds: cart.items.filter((line) => !isSnapshotLine(line)),
     snapshot: cart.items.filter(isSnapshotLine),
@@ -110,7 +120,8 @@ function isAtOrBefore(at: string, mark: string | undefined): boolean {
 
 /** Applies every reset to every line, then combines, orders and caps: the canonical stored form. */
 function cartOf(state: CartState): Cart {
-  const replacedAt = state.replacedAt !== undefined && !isAtOrBefore(state.replacedAt, state.clearedAt) ? state.replacedAt : undefined;
+  const replacedAt =
+    state.replacedAt !== undefined && !isAtOrBefore(state.replacedAt, state.clearedAt) ? state.replacedAt : undefined;
   const reset = laterIso(state.clearedAt, replacedAt);
   const removedAt = [...state.removedAt]
     .filter(([, at]) => !isAtOrBefore(at, reset))
@@ -143,11 +154,15 @@ function combine(lines: readonly CartItem[], mode: 'sum' | 'max'): CartItem[] {
     const current = byKey.get(key);
     if (current === undefined) byKey.set(key, { ...line });
     // Quantities may be fractional (weighed goods): summed exactly like money, so the order of adds cannot show.
-    else current.quantity = mode === 'sum' ? addMoney(current.quantity, line.quantity) : Math.max(current.quantity, line.quantity);
+    else
+      current.quantity =
+        mode === 'sum' ? addMoney(current.quantity, line.quantity) : Math.max(current.quantity, line.quantity);
   }
   return [...byKey.values()];
 }
 
 function byTimeThenProduct(a: CartItem, b: CartItem): number {
-  return compareIso(b.at, a.at) || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0) || a.price - b.price;
+  return (
+    compareIso(b.at, a.at) || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0) || a.price - b.price
+  );
 }

@@ -15,12 +15,20 @@ import type { EventHistory, EventSummary } from './schema.js';
 const MAX_VALUE_LENGTH = 100;
 
 /** `<property>=<value>` keys for the tracked properties an event carries (string, number or boolean values). */
-export function trackedPropertyKeys(tracked: readonly string[] | undefined, properties: Record<string, unknown>): string[] {
+export function trackedPropertyKeys(
+  tracked: readonly string[] | undefined,
+  properties: Record<string, unknown>,
+): string[] {
   if (!tracked) return [];
   const keys: string[] = [];
   for (const property of new Set(tracked)) {
     const value = properties[property];
-    if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) continue;
+    if (
+      typeof value !== 'string' &&
+      typeof value !== 'boolean' &&
+      !(typeof value === 'number' && Number.isFinite(value))
+    )
+      continue;
     const text = String(value);
     if (text.length === 0 || text.length > MAX_VALUE_LENGTH) continue;
     keys.push(`${property}=${text}`);
@@ -28,7 +36,11 @@ export function trackedPropertyKeys(tracked: readonly string[] | undefined, prop
   return keys;
 }
 
-export function recordEvent(summary: EventSummary | undefined, at: string, propertyKeys: readonly string[]): EventSummary {
+export function recordEvent(
+  summary: EventSummary | undefined,
+  at: string,
+  propertyKeys: readonly string[],
+): EventSummary {
   const base = recordOccurrence(summary, at);
   if (summary?.props === undefined && propertyKeys.length === 0) return base;
   const props: Record<string, EventHistory> = { ...summary?.props };
@@ -42,7 +54,8 @@ export function mergeSummaries(a: EventSummary | undefined, b: EventSummary | un
   const base = mergeHistories(a, b) as EventHistory;
   if (a.props === undefined && b.props === undefined) return base;
   const props: Record<string, EventHistory> = { ...a.props };
-  for (const [key, history] of Object.entries(b.props ?? {})) props[key] = mergeHistories(props[key], history) as EventHistory;
+  for (const [key, history] of Object.entries(b.props ?? {}))
+    props[key] = mergeHistories(props[key], history) as EventHistory;
   return { ...base, props: capProps(props, base.lastAt) };
 }
 

@@ -14,7 +14,17 @@ import type { Profile } from './schema.js';
 import { fieldTime, tryNormalizeIso } from './timestamps.js';
 
 /** Traits with a meaning of their own: never copied into `traits.*`. */
-const KNOWN_TRAITS = new Set(['email', 'phone', 'firstName', 'first_name', 'lastName', 'last_name', 'timezone', 'locale', 'consent']);
+const KNOWN_TRAITS = new Set([
+  'email',
+  'phone',
+  'firstName',
+  'first_name',
+  'lastName',
+  'last_name',
+  'timezone',
+  'locale',
+  'consent',
+]);
 const MAX_TRAIT_KEY_LENGTH = 64;
 const MAX_TRAIT_TEXT_LENGTH = 256;
 const MAX_NAME_LENGTH = 100;

@@ -96,7 +96,13 @@ export async function importOrders(
     byCustomer.set(order.customerId, customerOrders);
   }
 
-  const summary: ImportSummary = { customers: byCustomer.size, ordersImported: 0, ordersSkipped: duplicatesInInput, ordersErased: 0, capacityUnits: 0 };
+  const summary: ImportSummary = {
+    customers: byCustomer.size,
+    ordersImported: 0,
+    ordersSkipped: duplicatesInInput,
+    ordersErased: 0,
+    capacityUnits: 0,
+  };
   const customers = [...byCustomer.entries()].map(([customerId, list]) => ({ customerId, orders: [...list.values()] }));
   let done = 0;
   for (let start = 0; start < customers.length; start += CUSTOMERS_PER_CHUNK) {
@@ -129,12 +135,19 @@ async function importChunk(
   const erased = deps.tombstones ? await erasedOrders(deps.tombstones, unseen) : new Set<string>();
 
   const plans = chunk.map(({ customerId, orders }) => {
-    const fresh = orders.filter((order) => statusOf(order) === undefined && !erased.has(`${order.customerId}\u0000${order.orderId}`));
+    const fresh = orders.filter(
+      (order) => statusOf(order) === undefined && !erased.has(`${order.customerId}\u0000${order.orderId}`),
+    );
     // `pending` from an interrupted earlier import of the same orders: applied below unless
     // the profile's ring says that import got as far as the profile write.
     const interrupted = orders.filter((order) => statusOf(order) === 'pending');
     const erasedHere = orders.filter((order) => erased.has(`${order.customerId}\u0000${order.orderId}`)).length;
-    return { customerId, fresh, toApply: [...interrupted, ...fresh], skipped: orders.length - fresh.length - interrupted.length - erasedHere };
+    return {
+      customerId,
+      fresh,
+      toApply: [...interrupted, ...fresh],
+      skipped: orders.length - fresh.length - interrupted.length - erasedHere,
+    };
   });
   let capacityUnits = (await deps.orders.putOrders(plans.flatMap((plan) => plan.fresh))).capacityUnits;
 
@@ -153,7 +166,11 @@ async function importChunk(
     }),
   );
 
-  capacityUnits += (await deps.orders.putOrders(work.flatMap((plan) => plan.toApply.map((order) => ({ ...order, status: 'applied' as const }))))).capacityUnits;
+  capacityUnits += (
+    await deps.orders.putOrders(
+      work.flatMap((plan) => plan.toApply.map((order) => ({ ...order, status: 'applied' as const }))),
+    )
+  ).capacityUnits;
   return {
     imported: work.reduce((sum, plan) => sum + plan.toApply.length, 0),
     skipped: plans.reduce((sum, plan) => sum + plan.skipped, 0),
@@ -163,8 +180,19 @@ async function importChunk(
 }
 
 /** Folds the orders into the customer's profile once; `known` is the profile read in the chunk's batch. */
-async function writeProfile(deps: ImportDeps, customerId: string, toApply: readonly OrderRecord[], known: Profile | undefined): Promise<number> {
-  const marker = recentId('i', toApply.map((order) => order.orderId).sort().join('\n'));
+async function writeProfile(
+  deps: ImportDeps,
+  customerId: string,
+  toApply: readonly OrderRecord[],
+  known: Profile | undefined,
+): Promise<number> {
+  const marker = recentId(
+    'i',
+    toApply
+      .map((order) => order.orderId)
+      .sort()
+      .join('\n'),
+  );
   const ordered = [...toApply].sort((a, b) => a.at.localeCompare(b.at));
   let capacityUnits = 0;
   let first = true;
@@ -181,7 +209,9 @@ async function writeProfile(deps: ImportDeps, customerId: string, toApply: reado
     }
     // The order ids themselves would flood the ring; one marker stands for the whole import.
     profile = { ...profile, recentIds: [...start.recentIds, marker].slice(-PROFILE_LIMITS.recentIds) };
-    const after = deps.segments ? applySegmentMemberships(deps.segments, stored, profile, deps.clock.now()).profile : profile;
+    const after = deps.segments
+      ? applySegmentMemberships(deps.segments, stored, profile, deps.clock.now()).profile
+      : profile;
     capacityUnits += (await deps.profiles.putProfile(after, stored?.version)).receipt.capacityUnits;
   });
   return capacityUnits;

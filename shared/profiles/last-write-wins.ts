@@ -30,7 +30,11 @@ export const MAX_TRAITS_BYTES = 2048;
 /** Writes `value` at `path` unless a newer (or same-instant, greater) value is there. Mutates `profile`. */
 export function writeIfNewer(profile: Profile, path: FieldPath, value: FieldValue, time: number): void {
   const currentTime = profile.fieldTimes[path];
-  if (currentTime !== undefined && (time < currentTime || (time === currentTime && !greater(value, readField(profile, path))))) return;
+  if (
+    currentTime !== undefined &&
+    (time < currentTime || (time === currentTime && !greater(value, readField(profile, path))))
+  )
+    return;
   if (isTrait(path) && !traitFits(profile, path, value)) return;
   writeField(profile, path, value);
   profile.fieldTimes[path] = time;
@@ -53,7 +57,17 @@ export function mergeFields(merged: Profile, source: Profile): void {
   }
 }
 
-const FIXED_PATHS: readonly FieldPath[] = ['channels.email', 'channels.phone', 'name.first', 'name.last', 'timezone', 'locale', 'rfm', 'clv', 'recommendations'];
+const FIXED_PATHS: readonly FieldPath[] = [
+  'channels.email',
+  'channels.phone',
+  'name.first',
+  'name.last',
+  'timezone',
+  'locale',
+  'rfm',
+  'clv',
+  'recommendations',
+];
 
 export function readField(profile: Profile, path: FieldPath): FieldValue | undefined {
   switch (path) {
@@ -108,7 +122,12 @@ function writeField(profile: Profile, path: FieldPath, value: FieldValue): void 
       return;
     default:
       // defineProperty, not assignment: a trait named `__proto__` must stay a plain key.
-      Object.defineProperty(profile.traits, traitKey(path), { value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(profile.traits, traitKey(path), {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
 }
 

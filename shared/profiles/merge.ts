@@ -28,8 +28,16 @@ export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile): P
   const target = structuredClone(targetProfile);
   const source = structuredClone(sourceProfile);
   const merged: Profile = { ...target };
-  const sourceAnonymousId = isAnonymousCustomerId(source.id) ? source.id.slice(ANONYMOUS_CUSTOMER_PREFIX.length) : undefined;
-  merged.anonymousIds = [...new Set([...target.anonymousIds, ...source.anonymousIds, ...(sourceAnonymousId !== undefined ? [sourceAnonymousId] : [])])];
+  const sourceAnonymousId = isAnonymousCustomerId(source.id)
+    ? source.id.slice(ANONYMOUS_CUSTOMER_PREFIX.length)
+    : undefined;
+  merged.anonymousIds = [
+    ...new Set([
+      ...target.anonymousIds,
+      ...source.anonymousIds,
+      ...(sourceAnonymousId !== undefined ? [sourceAnonymousId] : []),
+    ]),
+  ];
 
   const events: Record<string, EventSummary> = {};
   for (const name of new Set([...Object.keys(target.events), ...Object.keys(source.events)])) {
@@ -39,7 +47,10 @@ export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile): P
   }
   merged.events = events;
   merged.orders = mergeOrders(target.orders, source.orders);
-  merged.refunds = { count: target.refunds.count + source.refunds.count, amount: addMoney(target.refunds.amount, source.refunds.amount) };
+  merged.refunds = {
+    count: target.refunds.count + source.refunds.count,
+    amount: addMoney(target.refunds.amount, source.refunds.amount),
+  };
   merged.recent = {
     viewed: mergeRecentProducts(target.recent.viewed, source.recent.viewed),
     carted: mergeRecentProducts(target.recent.carted, source.recent.carted),
@@ -61,7 +72,9 @@ export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile): P
   merged.experiments = { ...source.experiments, ...merged.experiments };
 
   const targetIds = new Set(target.recentIds);
-  merged.recentIds = [...target.recentIds, ...source.recentIds.filter((id) => !targetIds.has(id))].slice(-PROFILE_LIMITS.recentIds);
+  merged.recentIds = [...target.recentIds, ...source.recentIds.filter((id) => !targetIds.has(id))].slice(
+    -PROFILE_LIMITS.recentIds,
+  );
   merged.createdAt = earlierIso(target.createdAt, source.createdAt);
   merged.updatedAt = laterIso(target.updatedAt, source.updatedAt);
   return trimToBudget(merged);

@@ -31,7 +31,10 @@ export function orderFromEvent(event: NormalizedEvent): EventOrder | undefined {
 }
 
 /** The money an order or refund event names: `revenue`, else `total`, else the sum of its lines. */
-export function amountOf(properties: Record<string, unknown>, products = readProductLines(properties.products) ?? []): number {
+export function amountOf(
+  properties: Record<string, unknown>,
+  products = readProductLines(properties.products) ?? [],
+): number {
   const stated = readNumber(properties.revenue) ?? readNumber(properties.total);
   if (stated !== undefined) return roundMoney(stated);
   return addMoney(...products.map((line) => multiplyMoney(line.price, line.quantity)));

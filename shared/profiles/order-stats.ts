@@ -64,7 +64,10 @@ function mergedDays(a: Orders, b: Orders): { dayNumbers: number[]; days: number 
   // among the other side's uncounted-in-list days: taken as already counted there.
   const assumedCounted = hiddenBy(a, b.dayNumbers) + hiddenBy(b, a.dayNumbers);
   const beyondLists = a.days - a.dayNumbers.length + (b.days - b.dayNumbers.length);
-  return { dayNumbers: union.slice(-PROFILE_LIMITS.orderDayNumbers), days: beyondLists + union.length - assumedCounted };
+  return {
+    dayNumbers: union.slice(-PROFILE_LIMITS.orderDayNumbers),
+    days: beyondLists + union.length - assumedCounted,
+  };
 }
 
 /** How many of `days` fall before the oldest day of `orders`' list while that list is full. */

@@ -82,9 +82,18 @@ export async function processCustomerMessage(deps: ProcessDeps, message: Custome
       // profile is written only if a membership or the next expiry moved.
       return updateProfile(deps, message.customerId, (profile) => profile, { recheck: true });
     case 'wake':
-      return processJourneyMessage(deps, message.customerId, { kind: 'wake', journeyId: message.journeyId, runId: message.runId, dueAt: message.dueAt });
+      return processJourneyMessage(deps, message.customerId, {
+        kind: 'wake',
+        journeyId: message.journeyId,
+        runId: message.runId,
+        dueAt: message.dueAt,
+      });
     case 'schedule':
-      return processJourneyMessage(deps, message.customerId, { kind: 'schedule', journeyId: message.journeyId, slot: message.slot });
+      return processJourneyMessage(deps, message.customerId, {
+        kind: 'schedule',
+        journeyId: message.journeyId,
+        slot: message.slot,
+      });
     case 'engagement':
       return processJourneyMessage(deps, message.customerId, {
         kind: 'engagement',
@@ -101,10 +110,15 @@ export async function processCustomerMessage(deps: ProcessDeps, message: Custome
   }
 }
 
-async function processEvent(deps: ProcessDeps, queuedCustomerId: string, event: NormalizedEvent): Promise<ProcessOutcome> {
+async function processEvent(
+  deps: ProcessDeps,
+  queuedCustomerId: string,
+  event: NormalizedEvent,
+): Promise<ProcessOutcome> {
   let capacityUnits = 0;
   let merge: ProcessOutcome['merge'];
-  const linkFrom = event.type === 'alias' ? event.previousId : event.type === 'identify' ? event.anonymousId : undefined;
+  const linkFrom =
+    event.type === 'alias' ? event.previousId : event.type === 'identify' ? event.anonymousId : undefined;
   if (event.userId && linkFrom && linkFrom !== event.userId) {
     const merged = await mergeAnonymousIntoUser(deps, linkFrom, event.userId);
     capacityUnits += merged.capacityUnits;
@@ -113,11 +127,17 @@ async function processEvent(deps: ProcessDeps, queuedCustomerId: string, event: 
   }
   // An alias only links identities; it carries nothing for the profile beyond the merge.
   if (event.type === 'alias') {
-    return { status: merge === 'merged' ? 'applied' : 'duplicate', customerId: event.userId ?? queuedCustomerId, capacityUnits, merge };
+    return {
+      status: merge === 'merged' ? 'applied' : 'duplicate',
+      customerId: event.userId ?? queuedCustomerId,
+      capacityUnits,
+      merge,
+    };
   }
 
   const customerId = await resolveCustomerId(deps, queuedCustomerId, event);
-  const order = event.type === 'track' && event.event === ECOMMERCE_EVENTS.orderCompleted ? orderFromEvent(event) : undefined;
+  const order =
+    event.type === 'track' && event.event === ECOMMERCE_EVENTS.orderCompleted ? orderFromEvent(event) : undefined;
   const orderRecord: OrderRecord | undefined =
     order?.orderId !== undefined && order.amount > 0
       ? {
@@ -155,7 +175,8 @@ async function processEvent(deps: ProcessDeps, queuedCustomerId: string, event: 
   );
   capacityUnits += result.capacityUnits;
 
-  if (orderRecord) capacityUnits += (await deps.orders.markOrderApplied(orderRecord.customerId, orderRecord.orderId)).capacityUnits;
+  if (orderRecord)
+    capacityUnits += (await deps.orders.markOrderApplied(orderRecord.customerId, orderRecord.orderId)).capacityUnits;
   // An idempotent put, also on a duplicate: a crash after the profile write must not lose it.
   const refund = deps.refunds ? refundFromEvent(event, result.customerId) : undefined;
   if (refund && deps.refunds) capacityUnits += (await deps.refunds.recordRefund(refund)).capacityUnits;
@@ -200,7 +221,11 @@ async function updateProfile(
 }
 
 /** wake (journey-tick) and engagement (ses-feedback): move one run; the profile is only read. */
-async function processJourneyMessage(deps: ProcessDeps, customerId: string, signal: JourneySignal): Promise<ProcessOutcome> {
+async function processJourneyMessage(
+  deps: ProcessDeps,
+  customerId: string,
+  signal: JourneySignal,
+): Promise<ProcessOutcome> {
   const ignored: ProcessOutcome = { status: 'ignored', customerId, capacityUnits: 0 };
   if (!deps.journeys) return ignored;
   const profile = await deps.profiles.getProfile(customerId);
@@ -210,7 +235,14 @@ async function processJourneyMessage(deps: ProcessDeps, customerId: string, sign
     const ended =
       profile?.mergedInto !== undefined && signal.kind === 'wake'
         ? await handOverRunOf(store, customerId, profile.mergedInto, signal.journeyId, signal.runId, deps.clock.now())
-        : await abandonRunOf(store, customerId, signal.journeyId, signal.runId, profile ? 'customer merged into another profile' : 'customer profile not found', deps.clock.now());
+        : await abandonRunOf(
+            store,
+            customerId,
+            signal.journeyId,
+            signal.runId,
+            profile ? 'customer merged into another profile' : 'customer profile not found',
+            deps.clock.now(),
+          );
     return { ...ignored, status: ended ? 'applied' : 'ignored' };
   }
   const phase = await runJourneyPhase(deps, deps.journeys, profile, [signal]);
@@ -221,7 +253,13 @@ async function processJourneyMessage(deps: ProcessDeps, customerId: string, sign
  * The journey phase on `signals`, preceded by the segment changes an earlier write recorded and
  * whose journey step never ran (a crash); those are cleared once the phase has run.
  */
-async function runJourneyPhase(deps: ProcessDeps, journeys: JourneyDeps, profile: Profile, signals: readonly JourneySignal[], ownChanges?: SegmentChanges) {
+async function runJourneyPhase(
+  deps: ProcessDeps,
+  journeys: JourneyDeps,
+  profile: Profile,
+  signals: readonly JourneySignal[],
+  ownChanges?: SegmentChanges,
+) {
   const replayed = earlierPending(profile, ownChanges);
   const phase = await journeyPhase(
     {
@@ -239,7 +277,10 @@ async function runJourneyPhase(deps: ProcessDeps, journeys: JourneyDeps, profile
     [...replayed.map(pendingSignal), ...signals],
   );
   const handled = profile.pendingSegmentChanges ?? [];
-  if (handled.length > 0) phase.capacityUnits += (await writeProfile(deps, profile.id, (stored) => withoutHandled(stored, handled))).outcome.capacityUnits;
+  if (handled.length > 0)
+    phase.capacityUnits += (
+      await writeProfile(deps, profile.id, (stored) => withoutHandled(stored, handled))
+    ).outcome.capacityUnits;
   return phase;
 }
 
@@ -268,7 +309,10 @@ async function writeProfile(
         targetId = stored.mergedInto;
         continue;
       }
-      const unchanged = (status: ProcessStatus): Written => ({ outcome: { status, customerId: targetId, capacityUnits: 0 }, ...(stored ? { profile: stored } : {}) });
+      const unchanged = (status: ProcessStatus): Written => ({
+        outcome: { status, customerId: targetId, capacityUnits: 0 },
+        ...(stored ? { profile: stored } : {}),
+      });
       if (options.recheck && !stored) return unchanged('ignored');
       const now = deps.clock.now();
       const changed = change(stored ?? emptyProfile(targetId, now.toISOString()));
@@ -279,8 +323,10 @@ async function writeProfile(
       if (options.recheck && stored && sameSegments(stored, evaluated.profile)) return unchanged('duplicate');
       // The journeys learn of a segment move only after this write: record it with the write,
       // so a crash before the journey step cannot lose it (see pending-segment-changes.ts).
-      const concernsJourneys = evaluated.changes && deps.journeys && mayConcern(segmentSignal(evaluated.changes), deps.journeys.definitions);
-      const toWrite = concernsJourneys && evaluated.changes ? recordPending(evaluated.profile, evaluated.changes) : evaluated.profile;
+      const concernsJourneys =
+        evaluated.changes && deps.journeys && mayConcern(segmentSignal(evaluated.changes), deps.journeys.definitions);
+      const toWrite =
+        concernsJourneys && evaluated.changes ? recordPending(evaluated.profile, evaluated.changes) : evaluated.profile;
       const written = await deps.profiles.putProfile(toWrite, stored?.version);
       return {
         outcome: { status: 'applied', customerId: targetId, capacityUnits: written.receipt.capacityUnits },

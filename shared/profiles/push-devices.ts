@@ -24,7 +24,12 @@ export function upsertDevice(devices: readonly PushDevice[], device: PushDevice)
 }
 
 /** SNS reported the endpoint (dis)abled at `at`; unknown endpoints change nothing. */
-export function setEndpointEnabled(devices: readonly PushDevice[], endpoint: string, enabled: boolean, at: string): PushDevice[] {
+export function setEndpointEnabled(
+  devices: readonly PushDevice[],
+  endpoint: string,
+  enabled: boolean,
+  at: string,
+): PushDevice[] {
   return devices.map((device) =>
     device.endpoint === endpoint || device.token === endpoint ? later(device, { ...device, enabled, at }) : device,
   );
@@ -44,7 +49,8 @@ export function mergeDevices(a: readonly PushDevice[], b: readonly PushDevice[])
 /** The later record; the SNS endpoint, once known, is kept (events from the app never carry it). */
 function later(a: PushDevice, b: PushDevice): PushDevice {
   const order = compareIso(a.at, b.at);
-  const endpoint = order > 0 ? (a.endpoint ?? b.endpoint) : order < 0 ? (b.endpoint ?? a.endpoint) : maxOf(a.endpoint, b.endpoint);
+  const endpoint =
+    order > 0 ? (a.endpoint ?? b.endpoint) : order < 0 ? (b.endpoint ?? a.endpoint) : maxOf(a.endpoint, b.endpoint);
   const winner: PushDevice =
     order > 0
       ? a

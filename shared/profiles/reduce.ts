@@ -46,7 +46,8 @@ export function applyEvent(profile: Profile, event: NormalizedEvent, settings: R
   applyContext(next, event, at);
   switch (event.type) {
     case 'track':
-      if (event.event !== undefined && event.event.trim().length > 0) applyTrack(next, event.event, event.properties, at, settings);
+      if (event.event !== undefined && event.event.trim().length > 0)
+        applyTrack(next, event.event, event.properties, at, settings);
       break;
     case 'page':
       applyTrack(next, PAGE_VIEWED, withPageName(event), at, settings);
@@ -80,12 +81,25 @@ function appliedIds(event: NormalizedEvent): string[] {
   return orderId !== undefined ? [eventId, recentId('o', orderId)] : [eventId];
 }
 
-function applyTrack(profile: Profile, rawName: string, properties: Record<string, unknown>, at: string, settings: ReducerSettings): void {
+function applyTrack(
+  profile: Profile,
+  rawName: string,
+  properties: Record<string, unknown>,
+  at: string,
+  settings: ReducerSettings,
+): void {
   const name = rawName.slice(0, MAX_EVENT_NAME_LENGTH);
   // A stored key named `__proto__` would replace the map's prototype instead of adding an entry.
   if (name !== '__proto__') {
-    const keys = trackedPropertyKeys(Object.hasOwn(settings.trackedProperties, name) ? settings.trackedProperties[name] : undefined, properties);
-    profile.events[name] = recordEvent(Object.hasOwn(profile.events, name) ? profile.events[name] : undefined, at, keys);
+    const keys = trackedPropertyKeys(
+      Object.hasOwn(settings.trackedProperties, name) ? settings.trackedProperties[name] : undefined,
+      properties,
+    );
+    profile.events[name] = recordEvent(
+      Object.hasOwn(profile.events, name) ? profile.events[name] : undefined,
+      at,
+      keys,
+    );
   }
 
   switch (name) {
@@ -119,21 +133,35 @@ function applyTrack(profile: Profile, rawName: string, properties: Record<string
     }
     case ECOMMERCE_EVENTS.orderRefunded:
       // Some storefronts send refunds as negative revenue; the refund total is a positive amount.
-      profile.refunds = { count: profile.refunds.count + 1, amount: addMoney(profile.refunds.amount, Math.abs(amountOf(properties))) };
+      profile.refunds = {
+        count: profile.refunds.count + 1,
+        amount: addMoney(profile.refunds.amount, Math.abs(amountOf(properties))),
+      };
       return;
     default:
       return;
   }
 }
 
-function rememberProduct(profile: Profile, list: 'viewed' | 'carted', properties: Record<string, unknown>, at: string): void {
+function rememberProduct(
+  profile: Profile,
+  list: 'viewed' | 'carted',
+  properties: Record<string, unknown>,
+  at: string,
+): void {
   const productId = readProductId(properties);
   if (productId === undefined) return;
   const category = readText(properties.category);
-  profile.recent[list] = addRecentProduct(profile.recent[list], { productId, at, ...(category !== undefined ? { category } : {}) });
+  profile.recent[list] = addRecentProduct(profile.recent[list], {
+    productId,
+    at,
+    ...(category !== undefined ? { category } : {}),
+  });
 }
 
 /** Segment sends the page name beside the properties; tracked properties may name it as `name`. */
 function withPageName(event: NormalizedEvent): Record<string, unknown> {
-  return event.event !== undefined && event.properties.name === undefined ? { ...event.properties, name: event.event } : event.properties;
+  return event.event !== undefined && event.properties.name === undefined
+    ? { ...event.properties, name: event.event }
+    : event.properties;
 }

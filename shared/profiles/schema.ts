@@ -156,7 +156,9 @@ export const profileSchema = z.object({
    * the write that moved the segments, cleared once the journey step ran, so a crash in between
    * is re-attempted by the customer's next message with the same run ids (decisions.md).
    */
-  pendingSegmentChanges: z.array(z.object({ entered: z.array(z.string()), exited: z.array(z.string()), at: isoTimestamp })).optional(),
+  pendingSegmentChanges: z
+    .array(z.object({ entered: z.array(z.string()), exited: z.array(z.string()), at: isoTimestamp }))
+    .optional(),
   experiments: z.record(z.string(), z.object({ variant: z.string(), assignedAt: isoTimestamp })),
   holdout: z.boolean(),
   /**

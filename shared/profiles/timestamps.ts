@@ -7,7 +7,10 @@
 /** Raised for a timestamp that does not parse: names the field so the message says where. */
 export class InvalidTimestampError extends Error {
   override readonly name = 'InvalidTimestampError';
-  constructor(readonly field: string, readonly value: string) {
+  constructor(
+    readonly field: string,
+    readonly value: string,
+  ) {
     super(`${field}: "${value}" is not an ISO-8601 timestamp`);
   }
 }

@@ -65,7 +65,8 @@ function dropOldestPropertyValue(profile: Profile): boolean {
   let oldest: { summary: Profile['events'][string]; key: string; history: EventHistory } | undefined;
   for (const summary of Object.values(profile.events)) {
     for (const [key, history] of Object.entries(summary.props ?? {})) {
-      if (oldest === undefined || byRecency([key, history], [oldest.key, oldest.history]) > 0) oldest = { summary, key, history };
+      if (oldest === undefined || byRecency([key, history], [oldest.key, oldest.history]) > 0)
+        oldest = { summary, key, history };
     }
   }
   if (oldest?.summary.props === undefined) return false;
@@ -78,7 +79,8 @@ function dropOldestRecentProduct(profile: Profile): boolean {
   const lastViewed = viewed.at(-1);
   const lastCarted = carted.at(-1);
   if (lastViewed === undefined && lastCarted === undefined) return false;
-  if (lastCarted === undefined || (lastViewed !== undefined && compareIso(lastViewed.at, lastCarted.at) <= 0)) viewed.pop();
+  if (lastCarted === undefined || (lastViewed !== undefined && compareIso(lastViewed.at, lastCarted.at) <= 0))
+    viewed.pop();
   else carted.pop();
   return true;
 }

@@ -17,7 +17,10 @@ export type Channel = z.infer<typeof channelSchema>;
 
 export const segmentIdSchema = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'a segment id starts with a letter and has letters, digits, _ or - (at most 64)');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+    'a segment id starts with a letter and has letters, digits, _ or - (at most 64)',
+  );
 
 /** A duration kept as written (for messages) and in milliseconds (for evaluation). */
 export interface Window {
@@ -55,7 +58,15 @@ export const AT_LEAST_ONCE: readonly CountTest[] = [{ op: 'gte', value: 1 }];
 
 // ── attribute predicates ───────────────────────────────────────────────────────────────────────
 
-export const ATTR_OPERATORS = [...COMPARISON_OPERATORS, 'between', 'in', 'contains', 'exists', 'olderThan', 'newerThan'] as const;
+export const ATTR_OPERATORS = [
+  ...COMPARISON_OPERATORS,
+  'between',
+  'in',
+  'contains',
+  'exists',
+  'olderThan',
+  'newerThan',
+] as const;
 export type AttrOperator = (typeof ATTR_OPERATORS)[number];
 
 export type AttrTest =
@@ -73,8 +84,14 @@ export interface AttrRule {
   test: AttrTest;
 }
 
-export const attrPathSchema = z.string().min(1).describe('Profile path, e.g. orders.count, rfm.segment, clv.pAlive, traits.<key>');
-export const eventNameSchema = z.string().min(1).describe('Event name as tracked, e.g. Product Viewed, Order Completed');
+export const attrPathSchema = z
+  .string()
+  .min(1)
+  .describe('Profile path, e.g. orders.count, rfm.segment, clv.pAlive, traits.<key>');
+export const eventNameSchema = z
+  .string()
+  .min(1)
+  .describe('Event name as tracked, e.g. Product Viewed, Order Completed');
 
 export const attrInputSchema = z
   .strictObject({
@@ -129,7 +146,9 @@ const EVENT_KEYS = ['event', 'within', 'count'];
 export const eventInputSchema = z
   .object({
     event: eventNameSchema,
-    within: windowSchema.optional().describe('Only events in this window; ≤ 48h uses hourly counts, else daily (≤ 90d)'),
+    within: windowSchema
+      .optional()
+      .describe('Only events in this window; ≤ 48h uses hourly counts, else daily (≤ 90d)'),
     count: countInputSchema.optional(),
   })
   .catchall(scalarSchema.describe('A tracked property filter, e.g. category: shoes'))
@@ -145,7 +164,11 @@ export const eventInputSchema = z
   })
   .transform((input): EventRule => {
     const property = Object.keys(input).find((key) => !EVENT_KEYS.includes(key));
-    const rule: EventRule = { kind: 'event', event: input.event, count: input.count ? countTests(input.count) : AT_LEAST_ONCE };
+    const rule: EventRule = {
+      kind: 'event',
+      event: input.event,
+      count: input.count ? countTests(input.count) : AT_LEAST_ONCE,
+    };
     if (input.within) rule.within = input.within;
     if (property !== undefined) rule.where = { property, value: String((input as Record<string, unknown>)[property]) };
     return rule;
@@ -176,7 +199,9 @@ export interface ReachableRule {
   channel: Channel;
 }
 export const reachableInputSchema = z
-  .strictObject({ reachable: channelSchema.describe('Consent, an address (push: an enabled device) and not suppressed') })
+  .strictObject({
+    reachable: channelSchema.describe('Consent, an address (push: an enabled device) and not suppressed'),
+  })
   .transform((input): ReachableRule => ({ kind: 'reachable', channel: input.reachable }));
 
 export interface SegmentRefRule {
@@ -243,17 +268,17 @@ const definitionFields = {
 };
 
 /** One YAML list item: an id, an optional description and exactly one rule key. */
-export const segmentDefinitionInputSchema = z.union(
-  [
-    z.strictObject({ ...definitionFields, all: z.array(ruleInputSchema).min(1) }),
-    z.strictObject({ ...definitionFields, any: z.array(ruleInputSchema).min(1) }),
-    z.strictObject({ ...definitionFields, not: ruleInputSchema }),
-    attrInputSchema.in.extend(definitionFields),
-    eventInputSchema.in.extend(definitionFields),
-    consentInputSchema.in.extend(definitionFields),
-    reachableInputSchema.in.extend(definitionFields),
-    segmentRefInputSchema.in.extend(definitionFields),
-  ],
-);
+export const segmentDefinitionInputSchema = z.union([
+  z.strictObject({ ...definitionFields, all: z.array(ruleInputSchema).min(1) }),
+  z.strictObject({ ...definitionFields, any: z.array(ruleInputSchema).min(1) }),
+  z.strictObject({ ...definitionFields, not: ruleInputSchema }),
+  attrInputSchema.in.extend(definitionFields),
+  eventInputSchema.in.extend(definitionFields),
+  consentInputSchema.in.extend(definitionFields),
+  reachableInputSchema.in.extend(definitionFields),
+  segmentRefInputSchema.in.extend(definitionFields),
+]);
 
-export const segmentsFileInputSchema = z.array(segmentDefinitionInputSchema).describe('sadakat segments: campaign/segments.yaml');
+export const segmentsFileInputSchema = z
+  .array(segmentDefinitionInputSchema)
+  .describe('sadakat segments: campaign/segments.yaml');

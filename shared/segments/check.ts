@@ -11,9 +11,12 @@ import type { PathIssue } from './errors.js';
 import { MAX_WINDOW_MS } from './event-window.js';
 import { describeType, resolveProfilePath, type ValueType } from './profile-paths.js';
 
-
 /** Definitions are numbered as in the file (item i of the YAML list) for located errors. */
-export function checkDefinitions(definitions: readonly SegmentDefinition[], settings: Settings, itemIndexes?: readonly number[]): PathIssue[] {
+export function checkDefinitions(
+  definitions: readonly SegmentDefinition[],
+  settings: Settings,
+  itemIndexes?: readonly number[],
+): PathIssue[] {
   const issues: PathIssue[] = [];
   const ids = new Set(definitions.map((definition) => definition.id));
   const references = new Map<string, { target: string; path: SourcePath }[]>();
@@ -29,7 +32,11 @@ export function checkDefinitions(definitions: readonly SegmentDefinition[], sett
           issues.push(...checkEvent(rule, path, settings));
           break;
         case 'segment':
-          if (!ids.has(rule.id)) issues.push({ path: [...path, 'segment'], reason: `unknown segment "${rule.id}" (defined: ${[...ids].join(', ') || 'none'})` });
+          if (!ids.has(rule.id))
+            issues.push({
+              path: [...path, 'segment'],
+              reason: `unknown segment "${rule.id}" (defined: ${[...ids].join(', ') || 'none'})`,
+            });
           else refs.push({ target: rule.id, path: [...path, 'segment'] });
           break;
         case 'consent':
@@ -46,14 +53,20 @@ export function checkDefinitions(definitions: readonly SegmentDefinition[], sett
     });
     references.set(definition.id, refs);
   });
-  issues.push(...findCycles(definitions.map((definition) => definition.id), references));
+  issues.push(
+    ...findCycles(
+      definitions.map((definition) => definition.id),
+      references,
+    ),
+  );
   return issues;
 }
 
 /** Visits every rule with the YAML path it came from. */
 function walk(rule: Rule, path: SourcePath, visit: (rule: Rule, path: SourcePath) => void): void {
   visit(rule, path);
-  if (rule.kind === 'all' || rule.kind === 'any') rule.rules.forEach((child, index) => walk(child, [...path, rule.kind, index], visit));
+  if (rule.kind === 'all' || rule.kind === 'any')
+    rule.rules.forEach((child, index) => walk(child, [...path, rule.kind, index], visit));
   else if (rule.kind === 'not') walk(rule.rule, [...path, 'not'], visit);
 }
 
@@ -79,9 +92,12 @@ function checkAttr(rule: AttrRule, path: SourcePath): PathIssue[] {
     case 'between':
       return type.kind === 'number' || type.kind === 'scalar' ? [] : wrongType('a number attribute');
     case 'contains':
-      if (type.kind === 'array') return checkComparable('contains', test.value, type.element, `an item of ${rule.path}`, at);
+      if (type.kind === 'array')
+        return checkComparable('contains', test.value, type.element, `an item of ${rule.path}`, at);
       if (type.kind === 'string' || type.kind === 'scalar') {
-        return typeof test.value === 'string' ? [] : [{ path: at, reason: `contains on text needs text, got ${JSON.stringify(test.value)}` }];
+        return typeof test.value === 'string'
+          ? []
+          : [{ path: at, reason: `contains on text needs text, got ${JSON.stringify(test.value)}` }];
       }
       return wrongType('a list or text attribute');
     case 'exists':
@@ -97,8 +113,13 @@ function checkAttr(rule: AttrRule, path: SourcePath): PathIssue[] {
 }
 
 function checkComparable(op: string, value: Scalar, type: ValueType, name: string, at: SourcePath): PathIssue[] {
-  if (value === null) return type.kind === 'array' || type.kind === 'object' ? [{ path: at, reason: `${op} null: ${name} is ${describeType(type)} (use exists: false)` }] : [];
-  const mismatch = (): PathIssue[] => [{ path: at, reason: `${op} ${JSON.stringify(value)}: ${name} is ${describeType(type)}` }];
+  if (value === null)
+    return type.kind === 'array' || type.kind === 'object'
+      ? [{ path: at, reason: `${op} null: ${name} is ${describeType(type)} (use exists: false)` }]
+      : [];
+  const mismatch = (): PathIssue[] => [
+    { path: at, reason: `${op} ${JSON.stringify(value)}: ${name} is ${describeType(type)}` },
+  ];
   switch (type.kind) {
     case 'string':
     case 'timestamp':
@@ -125,7 +146,10 @@ function checkComparable(op: string, value: Scalar, type: ValueType, name: strin
 function checkEvent(rule: EventRule, path: SourcePath, settings: Settings): PathIssue[] {
   const issues: PathIssue[] = [];
   if (rule.within && rule.within.ms > MAX_WINDOW_MS) {
-    issues.push({ path: [...path, 'within'], reason: `within ${rule.within.text} is longer than the ${PROFILE_LIMITS.dailyWindowDays}d of daily history a profile keeps` });
+    issues.push({
+      path: [...path, 'within'],
+      reason: `within ${rule.within.text} is longer than the ${PROFILE_LIMITS.dailyWindowDays}d of daily history a profile keeps`,
+    });
   }
   if (rule.where) {
     const tracked = settings.trackedProperties[rule.event] ?? [];
@@ -141,7 +165,10 @@ function checkEvent(rule: EventRule, path: SourcePath, settings: Settings): Path
 }
 
 /** Reports each reference that closes a cycle, naming the whole loop. */
-function findCycles(ids: readonly string[], references: ReadonlyMap<string, readonly { target: string; path: SourcePath }[]>): PathIssue[] {
+function findCycles(
+  ids: readonly string[],
+  references: ReadonlyMap<string, readonly { target: string; path: SourcePath }[]>,
+): PathIssue[] {
   const issues: PathIssue[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];

@@ -13,7 +13,15 @@ import { YamlSource, type LocatedError } from '../config/yaml-source.js';
 import type { Profile } from '../profiles/schema.js';
 import type { AttrRule, Channel, CountTest, EventRule, Rule, Scalar, SegmentDefinition } from './ast.js';
 import { checkDefinitions } from './check.js';
-import { bucketLeavesWindowAt, bucketsInWindow, countBuckets, DAY_MS, firstBucketInWindow, HOUR_MS, usesHourlyBuckets } from './event-window.js';
+import {
+  bucketLeavesWindowAt,
+  bucketsInWindow,
+  countBuckets,
+  DAY_MS,
+  firstBucketInWindow,
+  HOUR_MS,
+  usesHourlyBuckets,
+} from './event-window.js';
 import { parseSegmentDefinitions } from './parse.js';
 import { resolveProfilePath } from './profile-paths.js';
 import { chain, generateTests, type RuleTest } from './rule-source.js';
@@ -114,7 +122,10 @@ export function compileRule(rule: Rule, segment: (id: string) => CompiledRule): 
   switch (rule.kind) {
     case 'all':
     case 'any':
-      return compileList(rule.kind, rule.rules.map((child) => compileRule(child, segment)));
+      return compileList(
+        rule.kind,
+        rule.rules.map((child) => compileRule(child, segment)),
+      );
     case 'not': {
       const child = compileRule(rule.rule, segment);
       const inner = child.test;
@@ -353,8 +364,9 @@ interface History {
 function compileEvent(rule: EventRule): CompiledRule {
   const name = rule.event;
   const propKey = rule.where ? `${rule.where.property}=${rule.where.value}` : undefined;
-  const history: (p: Profile) => History | undefined =
-    (propKey === undefined ? compileGetter(['events', name]) : compileGetter(['events', name, 'props', propKey])) as (p: Profile) => History | undefined;
+  const history: (p: Profile) => History | undefined = (
+    propKey === undefined ? compileGetter(['events', name]) : compileGetter(['events', name, 'props', propKey])
+  ) as (p: Profile) => History | undefined;
   const holds = compileCounts(rule.count);
   const inputs = new Map([[`events.${name}`, ['events', name]]]);
   const within = rule.within;

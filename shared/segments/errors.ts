@@ -17,7 +17,9 @@ export class SegmentRulesError extends Error {
   override readonly name = 'SegmentRulesError';
   readonly lines: readonly string[];
   constructor(readonly problems: readonly (LocatedError | PathIssue)[]) {
-    const lines = problems.map((problem) => ('file' in problem ? formatLocatedError(problem) : formatPathIssue(problem)));
+    const lines = problems.map((problem) =>
+      'file' in problem ? formatLocatedError(problem) : formatPathIssue(problem),
+    );
     super(`segment rules have ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines.join('\n')}`);
     this.lines = lines;
   }

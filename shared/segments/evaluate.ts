@@ -36,7 +36,12 @@ export interface SegmentEvaluation {
  * Memberships start from `after.segments`; memberships of segments no longer defined are dropped.
  * `before` and `after` must be distinct objects (the reducer must not mutate in place).
  */
-export function evaluateChanged(compiled: CompiledSegments, before: Profile | undefined, after: Profile, nowMs: number): SegmentEvaluation {
+export function evaluateChanged(
+  compiled: CompiledSegments,
+  before: Profile | undefined,
+  after: Profile,
+  nowMs: number,
+): SegmentEvaluation {
   const changed = before === undefined ? undefined : changedInputs(compiled, before, after);
   const memberships: Record<string, { enteredAt: string }> = {};
   const entered: string[] = [];
@@ -45,7 +50,10 @@ export function evaluateChanged(compiled: CompiledSegments, before: Profile | un
   const enteredAt = new Date(nowMs).toISOString();
   for (const segment of compiled.segments) {
     const previous = after.segments[segment.id];
-    const stale = changed === undefined || segment.nextChange !== undefined || [...segment.inputs.keys()].some((input) => changed.has(input));
+    const stale =
+      changed === undefined ||
+      segment.nextChange !== undefined ||
+      [...segment.inputs.keys()].some((input) => changed.has(input));
     const member = stale ? segment.test(after, nowMs) : previous !== undefined;
     if (member) memberships[segment.id] = previous ?? { enteredAt };
     if (member && !previous) entered.push(segment.id);
@@ -96,7 +104,8 @@ function sameInput(input: Input, before: Profile, after: Profile): boolean {
   if (a === b) return true;
   // Every new event moves its summary's count and lastAt (the window buckets and property
   // counters only change with them), so comparing those two is enough.
-  if (input.keys[0] === 'events' && input.keys.length === 2 && isHistory(a) && isHistory(b)) return a.count === b.count && a.lastAt === b.lastAt;
+  if (input.keys[0] === 'events' && input.keys.length === 2 && isHistory(a) && isHistory(b))
+    return a.count === b.count && a.lastAt === b.lastAt;
   return isDeepStrictEqual(a, b);
 }
 

@@ -43,7 +43,12 @@ export function lastBucket(lastAt: string, bucketMs: number): number | undefined
  * a time), with lastAt's counted at least once — `bucketsInWindow` summed without building the
  * list, stopping once `enough` is reached (the answer is then only known to be ≥ enough).
  */
-export function countBuckets(buckets: Readonly<Record<string, number>>, first: number, last: number, enough: number): number {
+export function countBuckets(
+  buckets: Readonly<Record<string, number>>,
+  first: number,
+  last: number,
+  enough: number,
+): number {
   let total = 0;
   let sawLast = false;
   for (const key in buckets) {

@@ -54,11 +54,20 @@ export async function expiryPass(deps: ExpiryPassDeps, options: ExpiryPassOption
     chunkSize: positiveInteger('chunkSize', options.chunkSize ?? EXPIRY_PASS_DEFAULTS.chunkSize),
     ...(options.stopWhen ? { stopWhen: options.stopWhen } : {}),
   };
-  const index = { shards, due: (shard: number, until: string, pageSize: number) => deps.index.due(shard, until, pageSize) };
-  return shardedDuePass({ ...deps, index }, expiryRecheck, checked, (failed, result, cause) => new ExpiryPassError(failed, result, cause));
+  const index = {
+    shards,
+    due: (shard: number, until: string, pageSize: number) => deps.index.due(shard, until, pageSize),
+  };
+  return shardedDuePass(
+    { ...deps, index },
+    expiryRecheck,
+    checked,
+    (failed, result, cause) => new ExpiryPassError(failed, result, cause),
+  );
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`expiry pass: ${name} must be a whole number ≥ 1, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`expiry pass: ${name} must be a whole number ≥ 1, got ${value}`);
   return value;
 }

@@ -30,7 +30,8 @@ export function explainRule(rule: Rule, profile: Profile, nowMs: number, segment
     case 'all':
     case 'any': {
       const children = rule.rules.map((child) => explainRule(child, profile, nowMs, segments));
-      const result = rule.kind === 'all' ? children.every((child) => child.result) : children.some((child) => child.result);
+      const result =
+        rule.kind === 'all' ? children.every((child) => child.result) : children.some((child) => child.result);
       // A short-circuiting child decides; when none short-circuits, every child was needed.
       const shortCircuit = rule.kind === 'all' ? false : true;
       const decider = children.find((child) => child.result === shortCircuit);
@@ -43,16 +44,34 @@ export function explainRule(rule: Rule, profile: Profile, nowMs: number, segment
     }
     case 'attr': {
       const value = valueAt(profile, rule.path);
-      return { clause: `${rule.path} ${describeTest(rule.test)}`, observed: `${rule.path} = ${show(value)}`, result: attrHolds(rule.test, value, nowMs), decisive: true, children: [] };
+      return {
+        clause: `${rule.path} ${describeTest(rule.test)}`,
+        observed: `${rule.path} = ${show(value)}`,
+        result: attrHolds(rule.test, value, nowMs),
+        decisive: true,
+        children: [],
+      };
     }
     case 'event': {
       const count = eventCount(rule, profile, nowMs);
-      return { clause: describeEvent(rule), observed: `count ${count}`, result: rule.count.every((test) => countHolds(test, count)), decisive: true, children: [] };
+      return {
+        clause: describeEvent(rule),
+        observed: `count ${count}`,
+        result: rule.count.every((test) => countHolds(test, count)),
+        decisive: true,
+        children: [],
+      };
     }
     case 'consent': {
       const granted = profile.consent[rule.channel]?.granted === true;
       const suppressed = isSuppressed(profile, rule.channel);
-      return { clause: `consent ${rule.channel}`, observed: `granted ${granted}, suppressed ${suppressed}`, result: granted && !suppressed, decisive: true, children: [] };
+      return {
+        clause: `consent ${rule.channel}`,
+        observed: `granted ${granted}, suppressed ${suppressed}`,
+        result: granted && !suppressed,
+        decisive: true,
+        children: [],
+      };
     }
     case 'reachable': {
       const granted = profile.consent[rule.channel]?.granted === true;
@@ -161,7 +180,14 @@ function eventCount(rule: EventRule, profile: Profile, nowMs: number): number {
   const hourly = usesHourlyBuckets(rule.within.ms);
   const bucketMs = hourly ? HOUR_MS : DAY_MS;
   let total = 0;
-  for (const [, count] of bucketsInWindow(hourly ? history.hourly : history.daily, history.lastAt, nowMs, rule.within.ms, bucketMs)) total += count;
+  for (const [, count] of bucketsInWindow(
+    hourly ? history.hourly : history.daily,
+    history.lastAt,
+    nowMs,
+    rule.within.ms,
+    bucketMs,
+  ))
+    total += count;
   return total;
 }
 

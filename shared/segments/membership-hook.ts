@@ -39,7 +39,9 @@ export function applySegmentMemberships(
   const changed = evaluation.entered.length > 0 || evaluation.exited.length > 0;
   return {
     profile,
-    changes: changed ? { customerId: after.id, entered: evaluation.entered, exited: evaluation.exited, at: now.toISOString() } : undefined,
+    changes: changed
+      ? { customerId: after.id, entered: evaluation.entered, exited: evaluation.exited, at: now.toISOString() }
+      : undefined,
   };
 }
 

@@ -31,19 +31,32 @@ export function parseSegmentDefinitions(document: unknown): ParsedSegments {
   const itemIndexes: number[] = [];
   if (document === null || document === undefined) return { definitions, itemIndexes, issues };
   if (!Array.isArray(document)) {
-    return { definitions, itemIndexes, issues: [{ path: [], reason: 'segments.yaml must be a list of segments (- id: …)' }] };
+    return {
+      definitions,
+      itemIndexes,
+      issues: [{ path: [], reason: 'segments.yaml must be a list of segments (- id: …)' }],
+    };
   }
   const firstIndex = new Map<string, number>();
   document.forEach((item: unknown, index) => {
     if (!isRecord(item)) {
-      issues.push({ path: [index], reason: 'a segment is a mapping with an id and one rule (all, any, not or a predicate)' });
+      issues.push({
+        path: [index],
+        reason: 'a segment is a mapping with an id and one rule (all, any, not or a predicate)',
+      });
       return;
     }
     const id = segmentIdSchema.safeParse(item.id);
     if (!id.success) {
-      issues.push({ path: [index, 'id'], reason: item.id === undefined ? 'a segment needs an id' : `id: ${id.error.issues[0]?.message}` });
+      issues.push({
+        path: [index, 'id'],
+        reason: item.id === undefined ? 'a segment needs an id' : `id: ${id.error.issues[0]?.message}`,
+      });
     } else if (firstIndex.has(id.data)) {
-      issues.push({ path: [index, 'id'], reason: `duplicate segment id "${id.data}" (first defined as item ${(firstIndex.get(id.data) ?? 0) + 1})` });
+      issues.push({
+        path: [index, 'id'],
+        reason: `duplicate segment id "${id.data}" (first defined as item ${(firstIndex.get(id.data) ?? 0) + 1})`,
+      });
     } else {
       firstIndex.set(id.data, index);
     }
@@ -72,12 +85,21 @@ export function parseRule(value: unknown, path: SourcePath, issues: PathIssue[])
   const kinds = RULE_KEYS.filter((key) => key in value);
   if (kinds.length === 0) {
     const keys = Object.keys(value);
-    const found = keys.length === 0 ? 'an empty rule' : `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
-    issues.push({ path: keys.length > 0 ? [...path, keys[0] as string] : path, reason: `${found}; a rule has one of: ${RULE_KEYS.join(', ')}` });
+    const found =
+      keys.length === 0
+        ? 'an empty rule'
+        : `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+    issues.push({
+      path: keys.length > 0 ? [...path, keys[0] as string] : path,
+      reason: `${found}; a rule has one of: ${RULE_KEYS.join(', ')}`,
+    });
     return undefined;
   }
   if (kinds.length > 1) {
-    issues.push({ path: [...path, kinds[1] as string], reason: `one rule per mapping, found ${kinds.join(' and ')}; combine them with all: [...] or any: [...]` });
+    issues.push({
+      path: [...path, kinds[1] as string],
+      reason: `one rule per mapping, found ${kinds.join(' and ')}; combine them with all: [...] or any: [...]`,
+    });
     return undefined;
   }
   const kind = kinds[0] as string;
@@ -95,7 +117,12 @@ export function parseRule(value: unknown, path: SourcePath, issues: PathIssue[])
   }
 }
 
-function parseList(kind: 'all' | 'any', value: Record<string, unknown>, path: SourcePath, issues: PathIssue[]): Rule | undefined {
+function parseList(
+  kind: 'all' | 'any',
+  value: Record<string, unknown>,
+  path: SourcePath,
+  issues: PathIssue[],
+): Rule | undefined {
   rejectExtraKeys(value, kind, path, issues);
   const list = value[kind];
   if (!Array.isArray(list) || list.length === 0) {
@@ -106,11 +133,17 @@ function parseList(kind: 'all' | 'any', value: Record<string, unknown>, path: So
   return { kind, rules: rules.map((rule) => rule ?? PARSE_FAILED) };
 }
 
-function parsePredicate(kind: keyof typeof PREDICATE_SCHEMAS, value: Record<string, unknown>, path: SourcePath, issues: PathIssue[]): Rule | undefined {
+function parsePredicate(
+  kind: keyof typeof PREDICATE_SCHEMAS,
+  value: Record<string, unknown>,
+  path: SourcePath,
+  issues: PathIssue[],
+): Rule | undefined {
   const schema: z.ZodType<Rule> = PREDICATE_SCHEMAS[kind];
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) issues.push({ path: [...path, ...zodIssuePath(issue)], reason: describeZodIssue(issue) });
+  for (const issue of parsed.error.issues)
+    issues.push({ path: [...path, ...zodIssuePath(issue)], reason: describeZodIssue(issue) });
   return undefined;
 }
 

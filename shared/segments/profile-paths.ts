@@ -28,7 +28,8 @@ export type PathResolution = { ok: true; path: ResolvedPath } | { ok: false; rea
 /** Resolves `orders.count`, `traits.plan`, `events.Product Viewed.lastAt`… against the schema. */
 export function resolveProfilePath(text: string, root: z.ZodType = profileSchema): PathResolution {
   const segments = text.split('.');
-  if (segments.some((segment) => segment.length === 0)) return { ok: false, reason: `"${text}" is not an attribute path (empty segment)` };
+  if (segments.some((segment) => segment.length === 0))
+    return { ok: false, reason: `"${text}" is not an attribute path (empty segment)` };
   const keys: string[] = [];
   let schema = unwrap(root);
   for (let i = 0; i < segments.length; i++) {
@@ -37,7 +38,10 @@ export function resolveProfilePath(text: string, root: z.ZodType = profileSchema
       const child = (schema.shape as Record<string, z.ZodType>)[segment];
       if (child === undefined) {
         const where = keys.length === 0 ? 'the profile' : keys.join('.');
-        return { ok: false, reason: `unknown attribute "${text}": ${where} has no field "${segment}" (fields: ${Object.keys(schema.shape).join(', ')})` };
+        return {
+          ok: false,
+          reason: `unknown attribute "${text}": ${where} has no field "${segment}" (fields: ${Object.keys(schema.shape).join(', ')})`,
+        };
       }
       keys.push(segment);
       schema = unwrap(child);
@@ -51,7 +55,10 @@ export function resolveProfilePath(text: string, root: z.ZodType = profileSchema
       keys.push(segment);
       schema = value;
     } else {
-      return { ok: false, reason: `unknown attribute "${text}": ${keys.join('.')} is ${describeType(typeOf(schema))} and has no field "${segment}"` };
+      return {
+        ok: false,
+        reason: `unknown attribute "${text}": ${keys.join('.')} is ${describeType(typeOf(schema))} and has no field "${segment}"`,
+      };
     }
   }
   return { ok: true, path: { keys, type: typeOf(schema) } };
@@ -121,7 +128,9 @@ function isLeaf(schema: z.ZodType): boolean {
 function typeOf(schema: z.ZodType): ValueType {
   const inner = unwrap(schema);
   if (inner instanceof z.ZodString) {
-    return inner === isoTimestamp || inner.description === isoTimestamp.description ? { kind: 'timestamp' } : { kind: 'string' };
+    return inner === isoTimestamp || inner.description === isoTimestamp.description
+      ? { kind: 'timestamp' }
+      : { kind: 'string' };
   }
   if (inner instanceof z.ZodNumber) return { kind: 'number' };
   if (inner instanceof z.ZodBoolean) return { kind: 'boolean' };

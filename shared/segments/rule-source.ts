@@ -115,7 +115,11 @@ class FileSource {
       case 'attr':
         return rule.test.op === 'olderThan' || rule.test.op === 'newerThan' ? 5 : rule.test.op === 'contains' ? 2 : 1;
       case 'event':
-        return !rule.within ? 2 : rule.count.length === 1 && rule.count[0]?.op === 'gte' && rule.count[0].value <= 1 ? 6 : 10;
+        return !rule.within
+          ? 2
+          : rule.count.length === 1 && rule.count[0]?.op === 'gte' && rule.count[0].value <= 1
+            ? 6
+            : 10;
       case 'consent':
       case 'reachable':
         return rule.channel === 'push' && rule.kind === 'reachable' ? 2 : 1;
@@ -150,7 +154,8 @@ class FileSource {
         const member =
           values.length === 0
             ? 'false'
-            : values.length <= 8 && values.every((candidate) => typeof candidate !== 'number' || Number.isFinite(candidate))
+            : values.length <= 8 &&
+                values.every((candidate) => typeof candidate !== 'number' || Number.isFinite(candidate))
               ? `(${values.map((candidate) => `${t} === ${this.literal(candidate)}`).join(' || ')})`
               : `${this.constant(new Set(values))}.has(${t})`;
         return `((${t} = ${value}) === undefined || ${t} === null ? ${matchesNull} : ${member})`;
@@ -183,7 +188,9 @@ class FileSource {
 
   /** The count of event-window.ts, read as compile.ts reads it: lastAt first, buckets only when it does not settle the answer. */
   private event(rule: EventRule): string {
-    const keys = rule.where ? ['events', rule.event, 'props', `${rule.where.property}=${rule.where.value}`] : ['events', rule.event];
+    const keys = rule.where
+      ? ['events', rule.event, 'props', `${rule.where.property}=${rule.where.value}`]
+      : ['events', rule.event];
     const history = `p${chain(keys)}`;
     const count = this.temp();
     const tests = rule.count.map((test) => this.holds(test, count)).join(' && ');
@@ -197,7 +204,10 @@ class FileSource {
     const enough = only?.op === 'gte' ? only.value : only?.op === 'gt' ? only.value + 1 : Infinity;
     const [h, first, last] = [this.temp(), this.temp(), this.temp()];
     const parse = this.memo(`${keys.join('.')}.lastAt`);
-    const reachesLast = enough <= 1 ? '1' : `countBuckets(${h}.${buckets}, ${first}, Math.floor(${last} / ${bucketMs}), ${this.number(enough)})`;
+    const reachesLast =
+      enough <= 1
+        ? '1'
+        : `countBuckets(${h}.${buckets}, ${first}, Math.floor(${last} / ${bucketMs}), ${this.number(enough)})`;
     const counted =
       `(${h} = ${history}) ? ((${first} = Math.floor((now - ${this.number(windowMs)}) / ${bucketMs})), ` +
       `(${last} = ${parse}(${h}.lastAt)) !== ${last} ? countBuckets(${h}.${buckets}, ${first}, Infinity, ${this.number(enough)}) ` +

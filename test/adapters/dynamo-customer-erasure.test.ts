@@ -18,8 +18,23 @@ describe('DynamoCustomerErasure', () => {
       // Prepare
       context.mock
         .on(QueryCommand)
-        .resolvesOnce({ Items: [{ SK: 'PROFILE', version: 4 }, { SK: 'O#o-1', orderId: 'o-1' }], LastEvaluatedKey: { PK: 'C#c-1', SK: 'O#o-1' } })
-        .resolvesOnce({ Items: [{ SK: 'J#welcome#r1' }, { SK: 'M#m1' }, { SK: 'CAP#email#20394' }, { SK: 'DEFER#m2' }, { SK: 'LINK#dev-a' }, { SK: 'X#new-kind' }] });
+        .resolvesOnce({
+          Items: [
+            { SK: 'PROFILE', version: 4 },
+            { SK: 'O#o-1', orderId: 'o-1' },
+          ],
+          LastEvaluatedKey: { PK: 'C#c-1', SK: 'O#o-1' },
+        })
+        .resolvesOnce({
+          Items: [
+            { SK: 'J#welcome#r1' },
+            { SK: 'M#m1' },
+            { SK: 'CAP#email#20394' },
+            { SK: 'DEFER#m2' },
+            { SK: 'LINK#dev-a' },
+            { SK: 'X#new-kind' },
+          ],
+        });
 
       // Act
       const items = await erasure.listCustomerItems('c-1');
@@ -55,14 +70,21 @@ describe('DynamoCustomerErasure', () => {
       await erasure.deleteCustomerItems('c-1', sortKeys);
 
       // Assess
-      const calls = context.mock.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]?.length);
+      const calls = context.mock
+        .commandCalls(BatchWriteCommand)
+        .map((call) => call.args[0].input.RequestItems?.[TABLE]?.length);
       expect(calls).toEqual([25, 1, 5]);
-      expect(context.mock).toHaveReceivedNthCommandWith(BatchWriteCommand, 2, { RequestItems: { [TABLE]: [{ DeleteRequest: { Key: { PK: 'C#c-1', SK: 'O#o-3' } } }] }, ReturnConsumedCapacity: 'TOTAL' });
+      expect(context.mock).toHaveReceivedNthCommandWith(BatchWriteCommand, 2, {
+        RequestItems: { [TABLE]: [{ DeleteRequest: { Key: { PK: 'C#c-1', SK: 'O#o-3' } } }] },
+        ReturnConsumedCapacity: 'TOTAL',
+      });
     });
 
     it('gives up with an error naming what was left when the table stays throttled', async () => {
       // Prepare
-      context.mock.on(BatchWriteCommand).resolves({ UnprocessedItems: { [TABLE]: [{ DeleteRequest: { Key: { PK: 'C#c-1', SK: 'O#o-1' } } }] } });
+      context.mock
+        .on(BatchWriteCommand)
+        .resolves({ UnprocessedItems: { [TABLE]: [{ DeleteRequest: { Key: { PK: 'C#c-1', SK: 'O#o-1' } } }] } });
 
       // Act / Assess
       await expect(erasure.deleteCustomerItems('c-1', ['O#o-1'])).rejects.toThrow(UnprocessedItemsError);
@@ -117,14 +139,21 @@ describe('DynamoCustomerErasure', () => {
 
     it('deletes only links that still point to the user', async () => {
       // Prepare
-      context.mock.on(DeleteCommand, { Key: { PK: 'ID#dev-a', SK: 'ID' } }).resolves({}).on(DeleteCommand, { Key: { PK: 'ID#dev-b', SK: 'ID' } }).rejects(conditionFailed());
+      context.mock
+        .on(DeleteCommand, { Key: { PK: 'ID#dev-a', SK: 'ID' } })
+        .resolves({})
+        .on(DeleteCommand, { Key: { PK: 'ID#dev-b', SK: 'ID' } })
+        .rejects(conditionFailed());
 
       // Act
       const removed = await erasure.unlinkAnonymousIds('c-1', ['dev-a', 'dev-b']);
 
       // Assess
       expect(removed).toBe(1);
-      expect(context.mock).toHaveReceivedCommandWith(DeleteCommand, { ConditionExpression: 'userId = :user', ExpressionAttributeValues: { ':user': 'c-1' } });
+      expect(context.mock).toHaveReceivedCommandWith(DeleteCommand, {
+        ConditionExpression: 'userId = :user',
+        ExpressionAttributeValues: { ':user': 'c-1' },
+      });
     });
   });
 
@@ -134,13 +163,25 @@ describe('DynamoCustomerErasure', () => {
       context.mock.on(BatchWriteCommand).resolves({});
 
       // Act
-      await erasure.putTombstone({ customerHash: 'h1', erasedAt: '2026-11-02T12:00:00.000Z', orderHashes: ['oh1', 'oh2', 'oh1'] });
+      await erasure.putTombstone({
+        customerHash: 'h1',
+        erasedAt: '2026-11-02T12:00:00.000Z',
+        orderHashes: ['oh1', 'oh2', 'oh1'],
+      });
 
       // Assess
       expect(context.mock).toHaveReceivedCommandWith(BatchWriteCommand, {
         RequestItems: {
           [TABLE]: [
-            { PutRequest: { Item: { PK: 'FORGOTTEN#h1', SK: 'ERASED#2026-11-02T12:00:00.000Z', erasedAt: '2026-11-02T12:00:00.000Z' } } },
+            {
+              PutRequest: {
+                Item: {
+                  PK: 'FORGOTTEN#h1',
+                  SK: 'ERASED#2026-11-02T12:00:00.000Z',
+                  erasedAt: '2026-11-02T12:00:00.000Z',
+                },
+              },
+            },
             { PutRequest: { Item: { PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh1', erasedAt: '2026-11-02T12:00:00.000Z' } } },
             { PutRequest: { Item: { PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh2', erasedAt: '2026-11-02T12:00:00.000Z' } } },
           ],
@@ -150,7 +191,11 @@ describe('DynamoCustomerErasure', () => {
 
     it('checks one order with a GetItem of its tombstone key', async () => {
       // Prepare
-      context.mock.on(GetCommand).resolves({}).on(GetCommand, { Key: { PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh1' } }).resolves({ Item: { PK: 'FORGOTTEN#h1' } });
+      context.mock
+        .on(GetCommand)
+        .resolves({})
+        .on(GetCommand, { Key: { PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh1' } })
+        .resolves({ Item: { PK: 'FORGOTTEN#h1' } });
 
       // Act
       const erased = await erasure.hasOrderTombstone('h1', 'oh1');
@@ -173,21 +218,27 @@ describe('DynamoCustomerErasure', () => {
 
       // Assess
       expect(found).toEqual(new Set(['oh7']));
-      const requests = context.mock.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]);
+      const requests = context.mock
+        .commandCalls(BatchGetCommand)
+        .map((call) => call.args[0].input.RequestItems?.[TABLE]);
       expect(requests.map((request) => request?.Keys?.length)).toEqual([100, 50]);
       expect(requests[0]?.Keys?.[0]).toEqual({ PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh0' });
     });
 
     it('lists earlier erasures of a customer hash, oldest first', async () => {
       // Prepare
-      context.mock.on(QueryCommand).resolves({ Items: [{ erasedAt: '2026-11-05T00:00:00.000Z' }, { erasedAt: '2026-11-01T00:00:00.000Z' }] });
+      context.mock
+        .on(QueryCommand)
+        .resolves({ Items: [{ erasedAt: '2026-11-05T00:00:00.000Z' }, { erasedAt: '2026-11-01T00:00:00.000Z' }] });
 
       // Act
       const times = await erasure.erasedAt('h1');
 
       // Assess
       expect(times).toEqual(['2026-11-01T00:00:00.000Z', '2026-11-05T00:00:00.000Z']);
-      expect(context.mock).toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': 'FORGOTTEN#h1', ':erased': 'ERASED#' } });
+      expect(context.mock).toHaveReceivedCommandWith(QueryCommand, {
+        ExpressionAttributeValues: { ':pk': 'FORGOTTEN#h1', ':erased': 'ERASED#' },
+      });
     });
   });
 });

@@ -25,13 +25,17 @@ describe('DynamoEngagementMarks', () => {
     const context = mockedDocumentClient();
     context.mock.on(UpdateCommand).rejects(conditionFailed());
 
-    await expect(new DynamoEngagementMarks(context.doc, TABLE).mark('u1', 'gone', 'delivered', '2026-11-02T10:00:00.000Z')).resolves.toBeUndefined();
+    await expect(
+      new DynamoEngagementMarks(context.doc, TABLE).mark('u1', 'gone', 'delivered', '2026-11-02T10:00:00.000Z'),
+    ).resolves.toBeUndefined();
   });
 
   it('lets any other error through, so the SES event is retried', async () => {
     const context = mockedDocumentClient();
     context.mock.on(UpdateCommand).rejects(new Error('throttled'));
 
-    await expect(new DynamoEngagementMarks(context.doc, TABLE).mark('u1', 'm1', 'delivered', '2026-11-02T10:00:00.000Z')).rejects.toThrow('throttled');
+    await expect(
+      new DynamoEngagementMarks(context.doc, TABLE).mark('u1', 'm1', 'delivered', '2026-11-02T10:00:00.000Z'),
+    ).rejects.toThrow('throttled');
   });
 });

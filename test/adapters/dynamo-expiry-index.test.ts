@@ -76,7 +76,9 @@ describe('DynamoExpiryIndex', () => {
 
   it('skips index entries that are not customer profiles', async () => {
     // Prepare
-    context.mock.on(QueryCommand).resolves({ Items: [{ PK: 'ID#x', SK: 'ID', nextExpiryAt: UNTIL }, { ...entry('a'), SK: 'J#j#r' }, entry('b')] });
+    context.mock
+      .on(QueryCommand)
+      .resolves({ Items: [{ PK: 'ID#x', SK: 'ID', nextExpiryAt: UNTIL }, { ...entry('a'), SK: 'J#j#r' }, entry('b')] });
 
     // Act
     const found = await collect(index.due(5, UNTIL, 100));

@@ -22,7 +22,9 @@ describe('DynamoIdentityMap', () => {
       await identity.resolve([...ids, 'anon-0']);
 
       // Assess
-      const requests = context.mock.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]);
+      const requests = context.mock
+        .commandCalls(BatchGetCommand)
+        .map((call) => call.args[0].input.RequestItems?.[TABLE]);
       expect(requests.map((request) => request?.Keys?.length)).toEqual([100, 100, 50]);
       expect(requests[0]?.ConsistentRead).toBe(true);
       expect(requests[0]?.Keys?.[0]).toEqual({ PK: 'ID#anon-0', SK: 'ID' });
@@ -30,7 +32,9 @@ describe('DynamoIdentityMap', () => {
 
     it('maps each linked anonymous id to its user and leaves unlinked ids out', async () => {
       // Prepare
-      context.mock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ anonymousId: 'anon-1', userId: 'user-1' }] } });
+      context.mock
+        .on(BatchGetCommand)
+        .resolves({ Responses: { [TABLE]: [{ anonymousId: 'anon-1', userId: 'user-1' }] } });
 
       // Act
       const links = await identity.resolve(['anon-1', 'anon-2']);
@@ -44,7 +48,10 @@ describe('DynamoIdentityMap', () => {
       const leftOver = { [TABLE]: { Keys: [{ PK: 'ID#anon-2', SK: 'ID' }], ConsistentRead: true } };
       context.mock
         .on(BatchGetCommand)
-        .resolvesOnce({ Responses: { [TABLE]: [{ anonymousId: 'anon-1', userId: 'user-1' }] }, UnprocessedKeys: leftOver })
+        .resolvesOnce({
+          Responses: { [TABLE]: [{ anonymousId: 'anon-1', userId: 'user-1' }] },
+          UnprocessedKeys: leftOver,
+        })
         .resolves({ Responses: { [TABLE]: [{ anonymousId: 'anon-2', userId: 'user-2' }] } });
 
       // Act
@@ -52,7 +59,12 @@ describe('DynamoIdentityMap', () => {
 
       // Assess
       expect(context.mock).toHaveReceivedNthCommandWith(BatchGetCommand, 2, { RequestItems: leftOver });
-      expect(links).toEqual(new Map([['anon-1', 'user-1'], ['anon-2', 'user-2']]));
+      expect(links).toEqual(
+        new Map([
+          ['anon-1', 'user-1'],
+          ['anon-2', 'user-2'],
+        ]),
+      );
     });
 
     it('sends nothing for no ids', async () => {
@@ -93,7 +105,9 @@ describe('DynamoIdentityMap', () => {
       await identity.link('anon-1', 'user-1');
 
       // Assess
-      expect(context.mock).toHaveReceivedNthCommandWith(PutCommand, 2, { Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' } });
+      expect(context.mock).toHaveReceivedNthCommandWith(PutCommand, 2, {
+        Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' },
+      });
       expect(context.mock).toHaveReceivedCommandWith(UpdateCommand, {
         Key: { PK: 'ID#anon-1', SK: 'ID' },
         UpdateExpression: 'SET backLinked = :true',
@@ -104,7 +118,11 @@ describe('DynamoIdentityMap', () => {
 
     it('writes nothing more for a pair already linked and marked', async () => {
       // Prepare
-      context.mock.on(PutCommand).rejects(conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1', backLinked: true }));
+      context.mock
+        .on(PutCommand)
+        .rejects(
+          conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1', backLinked: true }),
+        );
 
       // Act
       const linked = await identity.link('anon-1', 'user-1');
@@ -129,7 +147,9 @@ describe('DynamoIdentityMap', () => {
       await identity.link('anon-1', 'user-1');
 
       // Assess
-      expect(context.mock).toHaveReceivedCommandWith(PutCommand, { Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' } });
+      expect(context.mock).toHaveReceivedCommandWith(PutCommand, {
+        Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' },
+      });
       expect(context.mock).toHaveReceivedCommand(UpdateCommand);
     });
 
@@ -143,7 +163,9 @@ describe('DynamoIdentityMap', () => {
 
     it('answers with the user of the first link when the id is already linked', async () => {
       // Prepare
-      context.mock.on(PutCommand).rejects(conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'first-user' }));
+      context.mock
+        .on(PutCommand)
+        .rejects(conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'first-user' }));
 
       // Act
       const linked = await identity.link('anon-1', 'second-user');
@@ -155,14 +177,19 @@ describe('DynamoIdentityMap', () => {
     it('reads the first link when the engine does not return it with the failed condition', async () => {
       // Prepare
       context.mock.on(PutCommand).rejects(conditionFailed());
-      context.mock.on(GetCommand).resolves({ Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'first-user' } });
+      context.mock
+        .on(GetCommand)
+        .resolves({ Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'first-user' } });
 
       // Act
       const linked = await identity.link('anon-1', 'second-user');
 
       // Assess
       expect(linked.userId).toBe('first-user');
-      expect(context.mock).toHaveReceivedCommandWith(GetCommand, { Key: { PK: 'ID#anon-1', SK: 'ID' }, ConsistentRead: true });
+      expect(context.mock).toHaveReceivedCommandWith(GetCommand, {
+        Key: { PK: 'ID#anon-1', SK: 'ID' },
+        ConsistentRead: true,
+      });
     });
   });
 });

@@ -54,11 +54,16 @@ describe('DynamoJourneyStore', () => {
     expect((await store.putRun(run(), undefined)).written).toBe(false);
   });
 
-  it('lists the customer\'s runs with a consistent query on the J# prefix, keeping wakeAt', async () => {
-    context.mock.on(QueryCommand).resolves({ Items: [{ PK: 'C#c-1', SK: 'J#vnb#r1', duePK: 'DUE#3', ...run({ status: 'waiting', wakeAt: WAKE }) }] });
+  it("lists the customer's runs with a consistent query on the J# prefix, keeping wakeAt", async () => {
+    context.mock.on(QueryCommand).resolves({
+      Items: [{ PK: 'C#c-1', SK: 'J#vnb#r1', duePK: 'DUE#3', ...run({ status: 'waiting', wakeAt: WAKE }) }],
+    });
     const runs = await store.listRuns('c-1');
     expect(runs).toEqual([run({ status: 'waiting', wakeAt: WAKE })]);
-    expect(context.mock).toHaveReceivedCommandWith(QueryCommand, { ConsistentRead: true, ExpressionAttributeValues: { ':pk': 'C#c-1', ':prefix': 'J#' } });
+    expect(context.mock).toHaveReceivedCommandWith(QueryCommand, {
+      ConsistentRead: true,
+      ExpressionAttributeValues: { ':pk': 'C#c-1', ':prefix': 'J#' },
+    });
   });
 
   it('refuses a stored run that does not match the schema', async () => {
@@ -69,11 +74,18 @@ describe('DynamoJourneyStore', () => {
   it('lists due runs of one shard page by page and skips index items that are not runs', async () => {
     context.mock
       .on(QueryCommand)
-      .resolvesOnce({ Items: [{ PK: 'C#a', SK: 'J#vnb#r1', journeyId: 'vnb', runId: 'r1', wakeAt: WAKE }], LastEvaluatedKey: { PK: 'C#a' } })
+      .resolvesOnce({
+        Items: [{ PK: 'C#a', SK: 'J#vnb#r1', journeyId: 'vnb', runId: 'r1', wakeAt: WAKE }],
+        LastEvaluatedKey: { PK: 'C#a' },
+      })
       .resolvesOnce({ Items: [{ PK: 'C#b', SK: 'M#deferred', wakeAt: WAKE }] });
     const due = [];
     for await (const item of store.due(2, WAKE, 1)) due.push(item);
     expect(due).toEqual([{ customerId: 'a', journeyId: 'vnb', runId: 'r1', wakeAt: WAKE }]);
-    expect(context.mock).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'due', ExpressionAttributeValues: { ':shard': 'DUE#2', ':until': WAKE }, Limit: 1 });
+    expect(context.mock).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'due',
+      ExpressionAttributeValues: { ':shard': 'DUE#2', ':until': WAKE },
+      Limit: 1,
+    });
   });
 });

@@ -10,7 +10,9 @@ export const TABLE = 'sadakat-test';
 export const NO_WAIT = { baseDelayMs: 0, maxDelayMs: 0, maxRetries: 3 };
 
 export function mockedDocumentClient() {
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+  );
   return { doc, mock: mockClient(doc) };
 }
 

@@ -48,7 +48,9 @@ describe('DynamoOrderLedger', () => {
 
     it('reports the stored status carried by the failed condition without reading again', async () => {
       // Prepare
-      context.mock.on(PutCommand).rejects(conditionFailed({ PK: 'C#c-1', SK: 'O#o-1', ...order('o-1'), status: 'applied' }));
+      context.mock
+        .on(PutCommand)
+        .rejects(conditionFailed({ PK: 'C#c-1', SK: 'O#o-1', ...order('o-1'), status: 'applied' }));
 
       // Act
       const claim = await ledger.claimOrder(order('o-1'));
@@ -68,7 +70,10 @@ describe('DynamoOrderLedger', () => {
 
       // Assess
       expect(claim.status).toBe('pending');
-      expect(context.mock).toHaveReceivedCommandWith(GetCommand, { Key: { PK: 'C#c-1', SK: 'O#o-1' }, ConsistentRead: true });
+      expect(context.mock).toHaveReceivedCommandWith(GetCommand, {
+        Key: { PK: 'C#c-1', SK: 'O#o-1' },
+        ConsistentRead: true,
+      });
     });
   });
 
@@ -115,11 +120,15 @@ describe('DynamoOrderLedger', () => {
       const receipt = await ledger.putOrders(orders);
 
       // Assess
-      const sizes = context.mock.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems?.[TABLE]?.length);
+      const sizes = context.mock
+        .commandCalls(BatchWriteCommand)
+        .map((call) => call.args[0].input.RequestItems?.[TABLE]?.length);
       expect(sizes).toEqual([25, 25, 10]);
       const first = context.mock.commandCalls(BatchWriteCommand)[0]!.args[0].input;
       expect(first.ReturnConsumedCapacity).toBe('TOTAL');
-      expect(first.RequestItems?.[TABLE]?.[0]).toEqual({ PutRequest: { Item: { PK: 'C#c-1', SK: 'O#o-0', ...order('o-0') } } });
+      expect(first.RequestItems?.[TABLE]?.[0]).toEqual({
+        PutRequest: { Item: { PK: 'C#c-1', SK: 'O#o-0', ...order('o-0') } },
+      });
       expect(receipt.capacityUnits).toBe(75);
     });
 
@@ -129,7 +138,10 @@ describe('DynamoOrderLedger', () => {
       const leftOver = [{ PutRequest: { Item: { PK: 'C#c-1', SK: 'O#o-3', ...order('o-3') } } }];
       context.mock
         .on(BatchWriteCommand)
-        .resolvesOnce({ UnprocessedItems: { [TABLE]: leftOver }, ConsumedCapacity: [{ TableName: TABLE, CapacityUnits: 2 }] })
+        .resolvesOnce({
+          UnprocessedItems: { [TABLE]: leftOver },
+          ConsumedCapacity: [{ TableName: TABLE, CapacityUnits: 2 }],
+        })
         .resolves({ ConsumedCapacity: [{ TableName: TABLE, CapacityUnits: 1 }] });
 
       // Act
@@ -186,7 +198,9 @@ describe('DynamoOrderLedger', () => {
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': 'C#c-1', ':prefix': 'O#' },
       });
-      expect(context.mock).toHaveReceivedNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: { PK: 'C#c-1', SK: 'O#o-1' } });
+      expect(context.mock).toHaveReceivedNthCommandWith(QueryCommand, 2, {
+        ExclusiveStartKey: { PK: 'C#c-1', SK: 'O#o-1' },
+      });
       expect(orders).toEqual([
         { ...order('o-1'), status: 'applied' },
         { ...order('o-2'), status: 'applied' },

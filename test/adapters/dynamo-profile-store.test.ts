@@ -62,7 +62,10 @@ describe('DynamoProfileStore', () => {
       // Prepare
       context.mock.on(UpdateCommand).resolves({});
       const base = profile();
-      const withTimezone = profile({ timezone: 'Europe/Istanbul', orders: { ...base.orders, count: 1, revenue: 10, days: 1, firstAmount: 10, dayNumbers: [20000] } });
+      const withTimezone = profile({
+        timezone: 'Europe/Istanbul',
+        orders: { ...base.orders, count: 1, revenue: 10, days: 1, firstAmount: 10, dayNumbers: [20000] },
+      });
 
       // Act
       await store.putProfile(withTimezone, undefined);
@@ -72,7 +75,9 @@ describe('DynamoProfileStore', () => {
       const [setPart, removePart] = input.UpdateExpression!.split(' REMOVE ');
       expect(setPart).toContain('#timezone = :timezone');
       expect(setPart).toContain('#orders = :orders');
-      expect(removePart?.split(', ')).toEqual(expect.arrayContaining(['#locale', '#rfm', '#clv', '#mergedInto', '#nextExpiryAt']));
+      expect(removePart?.split(', ')).toEqual(
+        expect.arrayContaining(['#locale', '#rfm', '#clv', '#mergedInto', '#nextExpiryAt']),
+      );
       expect(input.ExpressionAttributeValues?.[':orders']).toEqual(withTimezone.orders);
       expect(input.ExpressionAttributeValues).not.toHaveProperty(':locale');
       expect(context.mock.commandCalls(UpdateCommand)).toHaveLength(1);
@@ -91,8 +96,14 @@ describe('DynamoProfileStore', () => {
       const [setPart, removePart] = input.UpdateExpression!.split(' REMOVE ');
       expect(setPart).not.toContain('#traits');
       expect(setPart).not.toContain('#refunds');
-      expect(removePart?.split(', ')).toEqual(expect.arrayContaining(['#traits', '#refunds', '#cart', '#events', '#recent']));
-      const stored = { PK: 'C#c-1', SK: 'PROFILE', ...Object.fromEntries(Object.entries(input.ExpressionAttributeValues ?? {}).map(([k, v]) => [k.slice(1), v])) };
+      expect(removePart?.split(', ')).toEqual(
+        expect.arrayContaining(['#traits', '#refunds', '#cart', '#events', '#recent']),
+      );
+      const stored = {
+        PK: 'C#c-1',
+        SK: 'PROFILE',
+        ...Object.fromEntries(Object.entries(input.ExpressionAttributeValues ?? {}).map(([k, v]) => [k.slice(1), v])),
+      };
       context.mock.on(GetCommand).resolves({ Item: stored });
       expect(await store.getProfile('c-1')).toEqual({ ...fresh, version: 0 });
     });
@@ -108,7 +119,10 @@ describe('DynamoProfileStore', () => {
       const input = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input;
       expect(input.UpdateExpression).toContain('#expiryPK = :expiryPK');
       expect(input.UpdateExpression).toContain('#nextExpiryAt = :nextExpiryAt');
-      expect(input.ExpressionAttributeValues).toMatchObject({ ':expiryPK': expiryShardKey('c-1'), ':nextExpiryAt': '2026-11-09T10:00:00.000Z' });
+      expect(input.ExpressionAttributeValues).toMatchObject({
+        ':expiryPK': expiryShardKey('c-1'),
+        ':nextExpiryAt': '2026-11-09T10:00:00.000Z',
+      });
     });
 
     it('takes a profile without a next expiry out of the expiry index', async () => {
@@ -120,7 +134,9 @@ describe('DynamoProfileStore', () => {
 
       // Assess
       const input = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input;
-      expect(input.UpdateExpression!.split(' REMOVE ')[1]?.split(', ')).toEqual(expect.arrayContaining(['#expiryPK', '#nextExpiryAt']));
+      expect(input.UpdateExpression!.split(' REMOVE ')[1]?.split(', ')).toEqual(
+        expect.arrayContaining(['#expiryPK', '#nextExpiryAt']),
+      );
       expect(input.ExpressionAttributeValues).not.toHaveProperty(':expiryPK');
     });
 
@@ -159,7 +175,11 @@ describe('DynamoProfileStore', () => {
       const read = await store.getProfile('c-1');
 
       // Assess
-      expect(context.mock).toHaveReceivedCommandWith(GetCommand, { TableName: TABLE, Key: { PK: 'C#c-1', SK: 'PROFILE' }, ConsistentRead: true });
+      expect(context.mock).toHaveReceivedCommandWith(GetCommand, {
+        TableName: TABLE,
+        Key: { PK: 'C#c-1', SK: 'PROFILE' },
+        ConsistentRead: true,
+      });
       expect(read).toEqual(stored);
     });
 
@@ -176,7 +196,9 @@ describe('DynamoProfileStore', () => {
 
     it('raises an error naming the customer and the field when the stored item does not match the schema', async () => {
       // Prepare
-      context.mock.on(GetCommand).resolves({ Item: { PK: 'C#c-1', SK: 'PROFILE', ...profile(), orders: { count: 'many' } } });
+      context.mock
+        .on(GetCommand)
+        .resolves({ Item: { PK: 'C#c-1', SK: 'PROFILE', ...profile(), orders: { count: 'many' } } });
 
       // Act
       const read = store.getProfile('c-1');

@@ -1,4 +1,11 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCapCounters } from '../../shared/aws/dynamo-cap-counters.js';
 import { DynamoSendLedger } from '../../shared/aws/dynamo-send-ledger.js';
@@ -6,7 +13,15 @@ import { DynamoSuppressionList } from '../../shared/aws/dynamo-suppression.js';
 import { suppressionHash } from '../../shared/channels/suppression-address.js';
 import { TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
 
-const CLAIM = { customerId: 'c1', messageId: 'm1', channel: 'email' as const, journeyId: 'j', runId: 'r', stepId: 's', claimedAt: '2026-11-02T09:00:00.000Z' };
+const CLAIM = {
+  customerId: 'c1',
+  messageId: 'm1',
+  channel: 'email' as const,
+  journeyId: 'j',
+  runId: 'r',
+  stepId: 's',
+  claimedAt: '2026-11-02T09:00:00.000Z',
+};
 
 describe('DynamoSendLedger', () => {
   let context: ReturnType<typeof mockedDocumentClient>;
@@ -20,7 +35,10 @@ describe('DynamoSendLedger', () => {
     context.mock.on(PutCommand).resolves({});
     expect(await ledger.claim(CLAIM)).toBe(true);
     const input = context.mock.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({ ConditionExpression: 'attribute_not_exists(PK)', Item: { PK: 'C#c1', SK: 'M#m1', status: 'claimed', wakeAt: CLAIM.claimedAt } });
+    expect(input).toMatchObject({
+      ConditionExpression: 'attribute_not_exists(PK)',
+      Item: { PK: 'C#c1', SK: 'M#m1', status: 'claimed', wakeAt: CLAIM.claimedAt },
+    });
     expect(String(input?.Item?.duePK)).toMatch(/^CLAIM#\d+$/);
   });
 
@@ -41,17 +59,22 @@ describe('DynamoSendLedger', () => {
   it('releases only a claim', async () => {
     context.mock.on(DeleteCommand).resolves({});
     await ledger.release('c1', 'm1');
-    expect(context.mock).toHaveReceivedCommandWith(DeleteCommand, { Key: { PK: 'C#c1', SK: 'M#m1' }, ConditionExpression: '#status = :claimed' });
+    expect(context.mock).toHaveReceivedCommandWith(DeleteCommand, {
+      Key: { PK: 'C#c1', SK: 'M#m1' },
+      ConditionExpression: '#status = :claimed',
+    });
   });
 
   it('finds stale claims in every CLAIM# shard, skipping entries already settled', async () => {
     context.mock.on(QueryCommand).resolves({ Items: [] });
-    context.mock.on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'CLAIM#3', ':before': '2026-11-02T08:00:00Z' } }).resolves({
-      Items: [
-        { PK: 'C#c1', SK: 'M#m1', duePK: 'CLAIM#3', wakeAt: 'x', ...CLAIM, status: 'claimed' },
-        { PK: 'C#c2', SK: 'M#m2', ...CLAIM, customerId: 'c2', messageId: 'm2', status: 'sent' },
-      ],
-    });
+    context.mock
+      .on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'CLAIM#3', ':before': '2026-11-02T08:00:00Z' } })
+      .resolves({
+        Items: [
+          { PK: 'C#c1', SK: 'M#m1', duePK: 'CLAIM#3', wakeAt: 'x', ...CLAIM, status: 'claimed' },
+          { PK: 'C#c2', SK: 'M#m2', ...CLAIM, customerId: 'c2', messageId: 'm2', status: 'sent' },
+        ],
+      });
     const stale = [];
     for await (const entry of ledger.staleClaims('2026-11-02T08:00:00Z')) stale.push(entry);
     expect(stale.map((entry) => entry.messageId)).toEqual(['m1']);
@@ -79,8 +102,14 @@ describe('DynamoCapCounters', () => {
     const { doc, mock } = mockedDocumentClient();
     mock.on(UpdateCommand).resolves({});
     await new DynamoCapCounters(doc, TABLE).add('c1', ['sms', 'all'], 20394);
-    expect(mock.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key)).toEqual([{ PK: 'C#c1', SK: 'CAP#sms#20394' }, { PK: 'C#c1', SK: 'CAP#all#20394' }]);
-    expect(mock.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({ UpdateExpression: 'ADD #count :one SET #ttl = :ttl', ExpressionAttributeValues: { ':ttl': (20394 + 9) * 86400 } });
+    expect(mock.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key)).toEqual([
+      { PK: 'C#c1', SK: 'CAP#sms#20394' },
+      { PK: 'C#c1', SK: 'CAP#all#20394' },
+    ]);
+    expect(mock.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+      ExpressionAttributeValues: { ':ttl': (20394 + 9) * 86400 },
+    });
   });
 });
 
@@ -90,7 +119,12 @@ describe('DynamoSuppressionList', () => {
     mock.on(PutCommand).resolves({});
     await new DynamoSuppressionList(doc, TABLE).suppress(' Ayse@Example.com ', 'complaint', '2026-11-02T09:00:00Z');
     const item = mock.commandCalls(PutCommand)[0]?.args[0].input.Item;
-    expect(item).toEqual({ PK: `SUPPRESS#${suppressionHash('ayse@example.com')}`, SK: 'SUPPRESS', reason: 'complaint', at: '2026-11-02T09:00:00Z' });
+    expect(item).toEqual({
+      PK: `SUPPRESS#${suppressionHash('ayse@example.com')}`,
+      SK: 'SUPPRESS',
+      reason: 'complaint',
+      at: '2026-11-02T09:00:00Z',
+    });
     expect(JSON.stringify(item)).not.toMatch(/ayse/i);
   });
 

@@ -17,7 +17,12 @@ describe('DynamoDueSends', () => {
     const request = sendRequest();
     await new DynamoDueSends(doc, TABLE).defer(request, '2026-11-03T06:00:00.000Z');
     const item = mock.commandCalls(PutCommand)[0]?.args[0].input.Item;
-    expect(item).toMatchObject({ PK: 'C#c1', SK: `DEFER#${request.messageId}`, wakeAt: '2026-11-03T06:00:00.000Z', request });
+    expect(item).toMatchObject({
+      PK: 'C#c1',
+      SK: `DEFER#${request.messageId}`,
+      wakeAt: '2026-11-03T06:00:00.000Z',
+      request,
+    });
     expect(String(item?.duePK)).toMatch(/^DEFER#\d+$/);
   });
 
@@ -25,14 +30,25 @@ describe('DynamoDueSends', () => {
     const { doc, mock } = mockedDocumentClient();
     const request = sendRequest();
     mock.on(QueryCommand).resolves({ Items: [] });
-    mock.on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DEFER#5', ':until': '2026-11-03T06:00:00.000Z' } }).resolves({ Items: [{ request, wakeAt: '2026-11-03T06:00:00.000Z' }, { request: { broken: true }, wakeAt: 'x' }] });
+    mock
+      .on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DEFER#5', ':until': '2026-11-03T06:00:00.000Z' } })
+      .resolves({
+        Items: [
+          { request, wakeAt: '2026-11-03T06:00:00.000Z' },
+          { request: { broken: true }, wakeAt: 'x' },
+        ],
+      });
     mock.on(DeleteCommand).resolves({});
     const dues = new DynamoDueSends(doc, TABLE);
     const due = [];
     for await (const item of dues.due('2026-11-03T06:00:00.000Z')) due.push(item);
     await dues.remove('c1', request.messageId);
     expect(due).toEqual([{ request, wakeAt: '2026-11-03T06:00:00.000Z' }]);
-    expect(mock.commandCalls(QueryCommand).every((call) => String(call.args[0].input.ExpressionAttributeValues?.[':shard']).startsWith('DEFER#'))).toBe(true);
+    expect(
+      mock
+        .commandCalls(QueryCommand)
+        .every((call) => String(call.args[0].input.ExpressionAttributeValues?.[':shard']).startsWith('DEFER#')),
+    ).toBe(true);
     expect(mock).toHaveReceivedCommandWith(DeleteCommand, { Key: { PK: 'C#c1', SK: `DEFER#${request.messageId}` } });
   });
 });
@@ -41,7 +57,10 @@ describe('DynamoMessageStats', () => {
   it('adds one to the journey variant’s counter for the step, channel, metric and a shard picked by the message id', async () => {
     const { doc, mock } = mockedDocumentClient();
     mock.on(UpdateCommand).resolves({});
-    await new DynamoMessageStats(doc, TABLE).increment({ journeyId: 'vnb', stepId: 'discount', variant: 'discount10', channel: 'email', metric: 'frequency_cap' }, 'm1');
+    await new DynamoMessageStats(doc, TABLE).increment(
+      { journeyId: 'vnb', stepId: 'discount', variant: 'discount10', channel: 'email', metric: 'frequency_cap' },
+      'm1',
+    );
     const input = mock.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.Key?.PK).toBe('STATS#MSG#vnb#discount10');
     expect(String(input?.Key?.SK)).toMatch(/^discount#email#frequency_cap#[0-7]$/);
@@ -59,13 +78,18 @@ describe('SqsSendQueue', () => {
     await new SqsSendQueue(client, 'https://sqs/sends.fifo').enqueue([first, released]);
     const entries = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries ?? [];
     expect(entries.map((entry) => entry.MessageGroupId)).toEqual([messageGroupId('c1'), messageGroupId('c1')]);
-    expect(entries.map((entry) => entry.MessageDeduplicationId)).toEqual([sendDeduplicationId(first), sendDeduplicationId(released)]);
+    expect(entries.map((entry) => entry.MessageDeduplicationId)).toEqual([
+      sendDeduplicationId(first),
+      sendDeduplicationId(released),
+    ]);
     expect(entries[0]?.MessageDeduplicationId).not.toBe(entries[1]?.MessageDeduplicationId);
   });
 
   it('throws when SQS refuses an entry', async () => {
     const client = new SQSClient({ region: 'eu-west-1' });
-    mockClient(client).on(SendMessageBatchCommand).resolves({ Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
+    mockClient(client)
+      .on(SendMessageBatchCommand)
+      .resolves({ Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
     await expect(new SqsSendQueue(client, 'q').enqueue([sendRequest()])).rejects.toThrow(/InternalError/);
   });
 });

@@ -52,11 +52,17 @@ describe('loading imported profiles into the AWS table', () => {
     context.mock.on(UpdateCommand).resolves({});
 
     // Act
-    const summary = await loadProfiles(store, [imported('u1', { channels: { email: 'a@example.com', push: [] } })], { concurrency: 1 });
+    const summary = await loadProfiles(store, [imported('u1', { channels: { email: 'a@example.com', push: [] } })], {
+      concurrency: 1,
+    });
 
     // Assess
     expect(summary).toEqual({ created: 1, updated: 0, unchanged: 0 });
-    expect(context.mock).toHaveReceivedCommandWith(UpdateCommand, { TableName: TABLE, Key: { PK: 'C#u1', SK: 'PROFILE' }, ConditionExpression: 'attribute_not_exists(PK)' });
+    expect(context.mock).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: TABLE,
+      Key: { PK: 'C#u1', SK: 'PROFILE' },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
     const values = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues;
     expect(values).toMatchObject({ ':version': 0, ':channels': { email: 'a@example.com', push: [] } });
   });
@@ -64,22 +70,33 @@ describe('loading imported profiles into the AWS table', () => {
   it('merges into an existing customer at its stored version, keeping its event data and writing the next version', async () => {
     // Prepare
     const events = { 'Order Completed': { lastAt: AT, count: 3, daily: {}, hourly: {} } };
-    context.mock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [storedItem('u1', { version: 5, traits: { Tier: 'gold' }, events })] } });
+    context.mock
+      .on(BatchGetCommand)
+      .resolves({ Responses: { [TABLE]: [storedItem('u1', { version: 5, traits: { Tier: 'gold' }, events })] } });
     context.mock.on(UpdateCommand).resolves({});
 
     // Act
-    const summary = await loadProfiles(store, [imported('u1', { traits: { City: 'Izmir', Tier: 'silver' } })], { concurrency: 1 });
+    const summary = await loadProfiles(store, [imported('u1', { traits: { City: 'Izmir', Tier: 'silver' } })], {
+      concurrency: 1,
+    });
 
     // Assess
     expect(summary).toEqual({ created: 0, updated: 1, unchanged: 0 });
     const input = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(input.ConditionExpression).toBe('#version = :expected');
-    expect(input.ExpressionAttributeValues).toMatchObject({ ':expected': 5, ':version': 6, ':traits': { Tier: 'gold', City: 'Izmir' }, ':events': events });
+    expect(input.ExpressionAttributeValues).toMatchObject({
+      ':expected': 5,
+      ':version': 6,
+      ':traits': { Tier: 'gold', City: 'Izmir' },
+      ':events': events,
+    });
   });
 
   it('sends no write for a customer that already holds everything imported', async () => {
     // Prepare
-    context.mock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [storedItem('u1', { version: 5, traits: { City: 'Izmir' } })] } });
+    context.mock
+      .on(BatchGetCommand)
+      .resolves({ Responses: { [TABLE]: [storedItem('u1', { version: 5, traits: { City: 'Izmir' } })] } });
 
     // Act
     const summary = await loadProfiles(store, [imported('u1', { traits: { City: 'Izmir' } })], { concurrency: 1 });
@@ -93,7 +110,10 @@ describe('loading imported profiles into the AWS table', () => {
     // Prepare
     context.mock
       .on(BatchGetCommand)
-      .resolvesOnce({ Responses: { [TABLE]: [] }, UnprocessedKeys: { [TABLE]: { Keys: [{ PK: 'C#u1', SK: 'PROFILE' }] } } })
+      .resolvesOnce({
+        Responses: { [TABLE]: [] },
+        UnprocessedKeys: { [TABLE]: { Keys: [{ PK: 'C#u1', SK: 'PROFILE' }] } },
+      })
       .resolves({ Responses: { [TABLE]: [storedItem('u1', { version: 2 })] } });
     context.mock.on(UpdateCommand).resolves({});
 
@@ -102,18 +122,19 @@ describe('loading imported profiles into the AWS table', () => {
 
     // Assess
     expect(context.mock).toHaveReceivedCommandTimes(BatchGetCommand, 2);
-    expect(context.mock.commandCalls(BatchGetCommand)[1]!.args[0].input.RequestItems?.[TABLE]?.Keys).toEqual([{ PK: 'C#u1', SK: 'PROFILE' }]);
+    expect(context.mock.commandCalls(BatchGetCommand)[1]!.args[0].input.RequestItems?.[TABLE]?.Keys).toEqual([
+      { PK: 'C#u1', SK: 'PROFILE' },
+    ]);
     expect(summary.updated).toBe(1);
-    expect(context.mock.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':expected': 2 });
+    expect(context.mock.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':expected': 2,
+    });
   });
 
   it('re-reads and merges when an event created the customer between the batch read and the write', async () => {
     // Prepare
     context.mock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
-    context.mock
-      .on(UpdateCommand)
-      .rejectsOnce(conditionFailed())
-      .resolves({});
+    context.mock.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
     context.mock.on(GetCommand).resolves({ Item: storedItem('u1', { version: 0, traits: { Seen: true } }) });
 
     // Act
@@ -123,6 +144,10 @@ describe('loading imported profiles into the AWS table', () => {
     expect(summary).toEqual({ created: 0, updated: 1, unchanged: 0 });
     const retried = context.mock.commandCalls(UpdateCommand)[1]!.args[0].input;
     expect(retried.ConditionExpression).toBe('#version = :expected');
-    expect(retried.ExpressionAttributeValues).toMatchObject({ ':expected': 0, ':version': 1, ':traits': { Seen: true, City: 'Izmir' } });
+    expect(retried.ExpressionAttributeValues).toMatchObject({
+      ':expected': 0,
+      ':version': 1,
+      ':traits': { Seen: true, City: 'Izmir' },
+    });
   });
 });

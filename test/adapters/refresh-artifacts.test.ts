@@ -1,5 +1,11 @@
 /** S3RefreshArtifacts with aws-sdk-client-mock: keys under the prefix, JSON bodies, missing keys. */
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  type GetObjectCommandOutput,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ArtifactNotFoundError, InvalidArtifactError } from '../../shared/analytics/refresh/ports.js';
@@ -36,7 +42,9 @@ describe('S3RefreshArtifacts', () => {
 
   it('parses the object it gets', async () => {
     // Prepare
-    s3.on(GetObjectCommand, { Bucket: 'artifacts-bucket', Key: 'refresh/run-1/model.json' }).resolves({ Body: body('{"a":[1,2]}') });
+    s3.on(GetObjectCommand, { Bucket: 'artifacts-bucket', Key: 'refresh/run-1/model.json' }).resolves({
+      Body: body('{"a":[1,2]}'),
+    });
     const artifacts = new S3RefreshArtifacts(new S3Client({}), 'artifacts-bucket');
 
     // Act
@@ -52,7 +60,9 @@ describe('S3RefreshArtifacts', () => {
     const artifacts = new S3RefreshArtifacts(new S3Client({}), 'artifacts-bucket');
 
     // Act / Assess
-    await expect(artifacts.get('run-1/summary-2.json')).rejects.toThrow(new ArtifactNotFoundError('run-1/summary-2.json'));
+    await expect(artifacts.get('run-1/summary-2.json')).rejects.toThrow(
+      new ArtifactNotFoundError('run-1/summary-2.json'),
+    );
   });
 
   it('refuses an object that is not JSON', async () => {

@@ -5,7 +5,14 @@ import { ProviderError } from '../../shared/channels/provider-error.js';
 import { decodeMessageTags } from '../../shared/channels/message-tags.js';
 import { createSesClient, SesEmailSender } from '../../shared/aws/ses-email-sender.js';
 
-const TAGS = { customerId: 'user@42', messageId: 'a'.repeat(64), journeyId: 'viewed-not-bought', runId: 'run:7', stepId: 'discount', variant: 'discount10' };
+const TAGS = {
+  customerId: 'user@42',
+  messageId: 'a'.repeat(64),
+  journeyId: 'viewed-not-bought',
+  runId: 'run:7',
+  stepId: 'discount',
+  variant: 'discount10',
+};
 const EMAIL = { from: 'offers@example.com', to: 'ayse@example.com', raw: Buffer.from('MIME'), tags: TAGS };
 
 function sesError(name: string, status: number, fault: 'client' | 'server'): SESServiceException {
@@ -23,7 +30,12 @@ describe('SesEmailSender', () => {
     // Assess
     expect(result).toEqual({ providerMessageId: 'ses-1' });
     const input = ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({ Source: 'offers@example.com', Destinations: ['ayse@example.com'], ConfigurationSetName: 'sadakat', RawMessage: { Data: EMAIL.raw } });
+    expect(input).toMatchObject({
+      Source: 'offers@example.com',
+      Destinations: ['ayse@example.com'],
+      ConfigurationSetName: 'sadakat',
+      RawMessage: { Data: EMAIL.raw },
+    });
     const tags = Object.fromEntries((input?.Tags ?? []).map((tag) => [tag.Name, [tag.Value]]));
     expect(decodeMessageTags(tags)).toEqual(TAGS);
     for (const tag of input?.Tags ?? []) expect(tag.Value).toMatch(/^[A-Za-z0-9_.@-]+$/);
@@ -36,15 +48,21 @@ describe('SesEmailSender', () => {
     ['ServiceUnavailable', 503, 'server', 'unknown'],
   ] as const)('classifies %s (%i) as %s', async (name, status, fault, failure) => {
     const client = new SESClient({ region: 'eu-west-1' });
-    mockClient(client).on(SendRawEmailCommand).rejects(sesError(name, status, fault));
-    await expect(new SesEmailSender(client, undefined).sendRawEmail(EMAIL)).rejects.toEqual(new ProviderError(failure, name));
+    mockClient(client)
+      .on(SendRawEmailCommand)
+      .rejects(sesError(name, status, fault));
+    await expect(new SesEmailSender(client, undefined).sendRawEmail(EMAIL)).rejects.toEqual(
+      new ProviderError(failure, name),
+    );
   });
 
   it('classifies a timeout without an HTTP answer as unknown', async () => {
     const client = new SESClient({ region: 'eu-west-1' });
     const timeout = Object.assign(new Error('socket timeout'), { name: 'TimeoutError' });
     mockClient(client).on(SendRawEmailCommand).rejects(timeout);
-    await expect(new SesEmailSender(client, undefined).sendRawEmail(EMAIL)).rejects.toMatchObject({ failure: 'unknown' });
+    await expect(new SesEmailSender(client, undefined).sendRawEmail(EMAIL)).rejects.toMatchObject({
+      failure: 'unknown',
+    });
   });
 
   it('builds its client with SDK retries off', async () => {

@@ -8,7 +8,12 @@ const TAGS = { customerId: 'c1', messageId: 'm'.repeat(64), journeyId: 'j', runI
 const AT = '2026-11-01T00:00:00Z';
 
 function snsError(name: string, status: number): SNSServiceException {
-  return new SNSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message: name });
+  return new SNSServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+    message: name,
+  });
 }
 
 describe('SnsSmsSender', () => {
@@ -16,7 +21,13 @@ describe('SnsSmsSender', () => {
     const client = new SNSClient({ region: 'eu-west-1' });
     const sns = mockClient(client);
     sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
-    await new SnsSmsSender(client).sendSms({ to: '+905551112233', body: 'Merhaba', transactional: false, senderId: 'SADAKAT', tags: TAGS });
+    await new SnsSmsSender(client).sendSms({
+      to: '+905551112233',
+      body: 'Merhaba',
+      transactional: false,
+      senderId: 'SADAKAT',
+      tags: TAGS,
+    });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       PhoneNumber: '+905551112233',
       Message: 'Merhaba',
@@ -31,14 +42,23 @@ describe('SnsSmsSender', () => {
     const client = new SNSClient({ region: 'eu-west-1' });
     const sns = mockClient(client);
     sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
-    await new SnsSmsSender(client).sendSms({ to: '+905551112233', body: 'Kodunuz 1234', transactional: true, tags: TAGS });
-    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes?.['AWS.SNS.SMS.SMSType']?.StringValue).toBe('Transactional');
+    await new SnsSmsSender(client).sendSms({
+      to: '+905551112233',
+      body: 'Kodunuz 1234',
+      transactional: true,
+      tags: TAGS,
+    });
+    expect(
+      sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes?.['AWS.SNS.SMS.SMSType']?.StringValue,
+    ).toBe('Transactional');
   });
 
   it('turns an opted-out number into a permanent failure', async () => {
     const client = new SNSClient({ region: 'eu-west-1' });
     mockClient(client).on(PublishCommand).rejects(snsError('InvalidParameterException', 400));
-    await expect(new SnsSmsSender(client).sendSms({ to: '+905551112233', body: 'x', transactional: false, tags: TAGS })).rejects.toMatchObject({ failure: 'permanent' });
+    await expect(
+      new SnsSmsSender(client).sendSms({ to: '+905551112233', body: 'x', transactional: false, tags: TAGS }),
+    ).rejects.toMatchObject({ failure: 'permanent' });
   });
 
   it('builds its client with SDK retries off', async () => {
@@ -55,13 +75,24 @@ describe('SnsPushSender', () => {
     const sns = mockClient(client);
     sns.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: 'arn:endpoint/android' });
     sns.on(PublishCommand).resolves({ MessageId: 'p-1' });
-    const result = await new SnsPushSender(client, { android: 'arn:app/GCM/shop' }).sendPush({ devices: [ios, android], title: 'Hi', body: 'Your code', tags: TAGS });
+    const result = await new SnsPushSender(client, { android: 'arn:app/GCM/shop' }).sendPush({
+      devices: [ios, android],
+      title: 'Hi',
+      body: 'Your code',
+      tags: TAGS,
+    });
     expect(result).toEqual({ delivered: 2, disabled: [], providerMessageId: 'p-1' });
-    expect(sns).toHaveReceivedCommandWith(CreatePlatformEndpointCommand, { PlatformApplicationArn: 'arn:app/GCM/shop', Token: 'tok-android' });
+    expect(sns).toHaveReceivedCommandWith(CreatePlatformEndpointCommand, {
+      PlatformApplicationArn: 'arn:app/GCM/shop',
+      Token: 'tok-android',
+    });
     const publish = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(publish).toMatchObject({ TargetArn: 'arn:endpoint/ios', MessageStructure: 'json' });
     const message = JSON.parse(publish?.Message ?? '{}') as Record<string, string>;
-    expect(JSON.parse(message.APNS ?? '{}')).toEqual({ aps: { alert: { title: 'Hi', body: 'Your code' } }, messageId: TAGS.messageId });
+    expect(JSON.parse(message.APNS ?? '{}')).toEqual({
+      aps: { alert: { title: 'Hi', body: 'Your code' } },
+      messageId: TAGS.messageId,
+    });
     expect(JSON.parse(message.GCM ?? '{}')).toMatchObject({ notification: { title: 'Hi', body: 'Your code' } });
     expect(message.default).toBe('Your code');
   });
@@ -71,7 +102,12 @@ describe('SnsPushSender', () => {
     const sns = mockClient(client);
     sns.on(PublishCommand, { TargetArn: 'arn:endpoint/ios' }).rejects(snsError('EndpointDisabledException', 400));
     sns.on(PublishCommand, { TargetArn: 'arn:endpoint/other' }).resolves({ MessageId: 'p-2' });
-    const result = await new SnsPushSender(client, {}).sendPush({ devices: [ios, { ...ios, endpoint: 'arn:endpoint/other' }], title: 'Hi', body: 'x', tags: TAGS });
+    const result = await new SnsPushSender(client, {}).sendPush({
+      devices: [ios, { ...ios, endpoint: 'arn:endpoint/other' }],
+      title: 'Hi',
+      body: 'x',
+      tags: TAGS,
+    });
     expect(result).toEqual({ delivered: 1, disabled: ['arn:endpoint/ios'], providerMessageId: 'p-2' });
   });
 
@@ -80,6 +116,13 @@ describe('SnsPushSender', () => {
     const sns = mockClient(client);
     sns.on(PublishCommand, { TargetArn: 'arn:endpoint/ios' }).rejects(snsError('InternalErrorException', 500));
     sns.on(PublishCommand, { TargetArn: 'arn:endpoint/other' }).rejects(snsError('ThrottledException', 400));
-    await expect(new SnsPushSender(client, {}).sendPush({ devices: [ios, { ...ios, endpoint: 'arn:endpoint/other' }], title: 'Hi', body: 'x', tags: TAGS })).rejects.toMatchObject({ failure: 'unknown' });
+    await expect(
+      new SnsPushSender(client, {}).sendPush({
+        devices: [ios, { ...ios, endpoint: 'arn:endpoint/other' }],
+        title: 'Hi',
+        body: 'x',
+        tags: TAGS,
+      }),
+    ).rejects.toMatchObject({ failure: 'unknown' });
   });
 });

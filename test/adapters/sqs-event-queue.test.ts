@@ -24,7 +24,8 @@ const message = (index: number, padding = ''): CustomerMessage => ({
 });
 const messages = (count: number): CustomerMessage[] => Array.from({ length: count }, (_, index) => message(index));
 
-const sentEntries = (): SendMessageBatchRequestEntry[][] => sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries ?? []);
+const sentEntries = (): SendMessageBatchRequestEntry[][] =>
+  sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries ?? []);
 const queue = (options: { maxAttempts?: number } = {}) => {
   const sleeps: number[] = [];
   const instance = new SqsEventQueue(new SQSClient({ region: 'eu-central-1' }), QUEUE_URL, {
@@ -48,7 +49,11 @@ describe('SqsEventQueue', () => {
 
     // Assess
     expect(sentEntries().map((entries) => entries.length)).toEqual([10, 10, 3]);
-    expect(sentEntries().flat().map((entry) => entry.Id)).toEqual(Array.from({ length: 23 }, (_, index) => String(index)));
+    expect(
+      sentEntries()
+        .flat()
+        .map((entry) => entry.Id),
+    ).toEqual(Array.from({ length: 23 }, (_, index) => String(index)));
     expect(sqs).toHaveReceivedCommandWith(SendMessageBatchCommand, { QueueUrl: QUEUE_URL });
   });
 
@@ -61,7 +66,12 @@ describe('SqsEventQueue', () => {
 
     // Assess
     expect(sentEntries()[0]).toEqual([
-      { Id: '0', MessageBody: JSON.stringify(sent), MessageGroupId: messageGroupId('u1'), MessageDeduplicationId: messageDeduplicationId(sent) },
+      {
+        Id: '0',
+        MessageBody: JSON.stringify(sent),
+        MessageGroupId: messageGroupId('u1'),
+        MessageDeduplicationId: messageDeduplicationId(sent),
+      },
     ]);
   });
 
@@ -75,7 +85,9 @@ describe('SqsEventQueue', () => {
     // Assess
     expect(sentEntries().map((entries) => entries.length)).toEqual([8, 2]);
     for (const entries of sentEntries()) {
-      expect(entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.MessageBody ?? ''), 0)).toBeLessThanOrEqual(256 * 1024);
+      expect(entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.MessageBody ?? ''), 0)).toBeLessThanOrEqual(
+        256 * 1024,
+      );
     }
   });
 
@@ -83,7 +95,12 @@ describe('SqsEventQueue', () => {
     // Prepare
     sqs
       .on(SendMessageBatchCommand)
-      .resolvesOnce({ Failed: [{ Id: '2', Code: 'InternalError', SenderFault: false }, { Id: '5', Code: 'ServiceUnavailable', SenderFault: false }] })
+      .resolvesOnce({
+        Failed: [
+          { Id: '2', Code: 'InternalError', SenderFault: false },
+          { Id: '5', Code: 'ServiceUnavailable', SenderFault: false },
+        ],
+      })
       .resolvesOnce({ Failed: [{ Id: '5', Code: 'ServiceUnavailable', SenderFault: false }] })
       .resolves({ Failed: [] });
     const { instance, sleeps } = queue();
@@ -92,7 +109,11 @@ describe('SqsEventQueue', () => {
     await instance.enqueue(messages(7));
 
     // Assess
-    expect(sentEntries().map((entries) => entries.map((entry) => entry.Id))).toEqual([['0', '1', '2', '3', '4', '5', '6'], ['2', '5'], ['5']]);
+    expect(sentEntries().map((entries) => entries.map((entry) => entry.Id))).toEqual([
+      ['0', '1', '2', '3', '4', '5', '6'],
+      ['2', '5'],
+      ['5'],
+    ]);
     expect(sleeps).toEqual([50, 100]);
   });
 
@@ -106,13 +127,18 @@ describe('SqsEventQueue', () => {
 
     // Assess
     await expect(failure).resolves.toBeInstanceOf(EnqueueError);
-    await expect(failure).resolves.toMatchObject({ message: '1 of 4 messages could not be queued (InternalError)', failed: 1 });
+    await expect(failure).resolves.toMatchObject({
+      message: '1 of 4 messages could not be queued (InternalError)',
+      failed: 1,
+    });
     expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 3);
   });
 
   it('does not retry sender faults', async () => {
     // Prepare
-    sqs.on(SendMessageBatchCommand).resolves({ Failed: [{ Id: '0', Code: 'InvalidParameterValue', SenderFault: true }] });
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Failed: [{ Id: '0', Code: 'InvalidParameterValue', SenderFault: true }] });
 
     // Act
     const failure = queue().instance.enqueue(messages(2));

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { capacityUnits } from '../../shared/aws/capacity.js';
-import { SHARD_COUNT, allShardKeys, createTableInput, expiryShardKey, identityKey, orderKey, profileKey, shardOf } from '../../shared/aws/table.js';
+import {
+  SHARD_COUNT,
+  allShardKeys,
+  createTableInput,
+  expiryShardKey,
+  identityKey,
+  orderKey,
+  profileKey,
+  shardOf,
+} from '../../shared/aws/table.js';
 
 describe('table keys', () => {
   it('formats profile, order and identity keys as the data model says', () => {
@@ -40,7 +49,9 @@ describe('table keys', () => {
 
     // Assess
     expect(input.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(input.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema?.map((key) => key.AttributeName)])).toEqual([
+    expect(
+      input.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema?.map((key) => key.AttributeName)]),
+    ).toEqual([
       ['due', ['duePK', 'wakeAt']],
       ['expiry', ['expiryPK', 'nextExpiryAt']],
     ]);
@@ -53,7 +64,12 @@ describe('capacityUnits', () => {
   });
 
   it('sums table and index units when only the breakdown is reported', () => {
-    expect(capacityUnits({ Table: { CapacityUnits: 1 }, GlobalSecondaryIndexes: { expiry: { CapacityUnits: 1 }, due: { CapacityUnits: 0.5 } } })).toBe(2.5);
+    expect(
+      capacityUnits({
+        Table: { CapacityUnits: 1 },
+        GlobalSecondaryIndexes: { expiry: { CapacityUnits: 1 }, due: { CapacityUnits: 0.5 } },
+      }),
+    ).toBe(2.5);
   });
 
   it('sums the per-table entries of a batch response', () => {

@@ -13,7 +13,11 @@ const run = promisify(execFile);
 const sadakat = (args: string[]) =>
   run(process.execPath, ['bin/sadakat.js', ...args], { env: { ...process.env, FORCE_COLOR: '0' } }).then(
     (result) => ({ code: 0, ...result }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 
 describe('sadakat import orders and profile', () => {
@@ -28,7 +32,18 @@ describe('sadakat import orders and profile', () => {
   it('imports the CDNOW sample once, reads a profile, and imports nothing the second time', async () => {
     // Prepare
     const dataDir = join(dir, 'data');
-    const args = ['import', 'orders', '--transactions', '../shared/data/cdnow_sample.transactions.csv', '--data-dir', dataDir, '--engine', 'dynalite', '--format', 'json'];
+    const args = [
+      'import',
+      'orders',
+      '--transactions',
+      '../shared/data/cdnow_sample.transactions.csv',
+      '--data-dir',
+      dataDir,
+      '--engine',
+      'dynalite',
+      '--format',
+      'json',
+    ];
 
     // Act
     const first = await sadakat(args);
@@ -49,10 +64,24 @@ describe('sadakat import orders and profile', () => {
   it('reports bad rows by line and keeps the good ones', async () => {
     // Prepare
     const file = join(dir, 'bad.csv');
-    await writeFile(file, 'customer_id,timestamp,amount,order_id\nc1,2025-01-01,10,a\nc2,not-a-date,5,b\nc3,2025-01-02,-4,c\n');
+    await writeFile(
+      file,
+      'customer_id,timestamp,amount,order_id\nc1,2025-01-01,10,a\nc2,not-a-date,5,b\nc3,2025-01-02,-4,c\n',
+    );
 
     // Act
-    const result = await sadakat(['import', 'orders', '--transactions', file, '--data-dir', join(dir, 'bad'), '--engine', 'dynalite', '--format', 'json']);
+    const result = await sadakat([
+      'import',
+      'orders',
+      '--transactions',
+      file,
+      '--data-dir',
+      join(dir, 'bad'),
+      '--engine',
+      'dynalite',
+      '--format',
+      'json',
+    ]);
 
     // Assess
     expect(result.code).toBe(0);
@@ -68,7 +97,16 @@ describe('sadakat import orders and profile', () => {
     await writeFile(file, '');
 
     // Act
-    const result = await sadakat(['import', 'orders', '--transactions', file, '--data-dir', join(dir, 'none'), '--engine', 'dynalite']);
+    const result = await sadakat([
+      'import',
+      'orders',
+      '--transactions',
+      file,
+      '--data-dir',
+      join(dir, 'none'),
+      '--engine',
+      'dynalite',
+    ]);
 
     // Assess
     expect(result.code).toBe(1);

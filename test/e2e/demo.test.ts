@@ -50,7 +50,9 @@ describe('demo', () => {
     expect(summary.sends.email).toBeGreaterThan(0);
     expect(summary.feedback.Delivery).toBeGreaterThan(0);
     expect(summary.files.emails).toBe(summary.sends.email);
-    const experiment = summary.report.journeys.find((journey) => journey.journeyId === 'viewed-not-bought')?.comparisons.find((comparison) => comparison.name === 'vnb-offer');
+    const experiment = summary.report.journeys
+      .find((journey) => journey.journeyId === 'viewed-not-bought')
+      ?.comparisons.find((comparison) => comparison.name === 'vnb-offer');
     const assigned = (experiment?.arms ?? []).reduce((sum, arm) => sum + arm.assigned, 0);
     expect(assigned).toBe((vnb?.variants.reminder ?? 0) + (vnb?.variants.discount10 ?? 0));
     expect((experiment?.arms ?? []).reduce((sum, arm) => sum + arm.delivered, 0)).toBeGreaterThan(0);
@@ -74,21 +76,37 @@ describe('demo', () => {
     try {
       const program = new Command().exitOverride();
       registerReport(program);
-      await program.parseAsync(['node', 'sadakat', 'report', '--data-dir', options.dataDir, '--journey', 'viewed-not-bought', '--format', 'json']);
+      await program.parseAsync([
+        'node',
+        'sadakat',
+        'report',
+        '--data-dir',
+        options.dataDir,
+        '--journey',
+        'viewed-not-bought',
+        '--format',
+        'json',
+      ]);
     } finally {
       vi.restoreAllMocks();
     }
-    expect(JSON.parse(stdout)).toEqual({ ...summary.report, journeys: summary.report.journeys.filter((journey) => journey.journeyId === 'viewed-not-bought') });
+    expect(JSON.parse(stdout)).toEqual({
+      ...summary.report,
+      journeys: summary.report.journeys.filter((journey) => journey.journeyId === 'viewed-not-bought'),
+    });
   });
 
-  it.runIf(availableEngines().includes('dynamodb-local'))('runs on DynamoDB Local, where write capacity includes index writes', async () => {
-    // Act
-    const summary = await runDemo(await demoOptions('dynamodb-local'));
+  it.runIf(availableEngines().includes('dynamodb-local'))(
+    'runs on DynamoDB Local, where write capacity includes index writes',
+    async () => {
+      // Act
+      const summary = await runDemo(await demoOptions('dynamodb-local'));
 
-    // Assess
-    expect(summary.engine).toBe('dynamodb-local');
-    expect(summary.queue.deadLettered).toBe(0);
-    expect(summary.writeCapacity['Product Viewed']?.mean).toBeGreaterThanOrEqual(1);
-    expect(summary.writeCapacity['Order Completed']?.mean).toBeGreaterThanOrEqual(3);
-  });
+      // Assess
+      expect(summary.engine).toBe('dynamodb-local');
+      expect(summary.queue.deadLettered).toBe(0);
+      expect(summary.writeCapacity['Product Viewed']?.mean).toBeGreaterThanOrEqual(1);
+      expect(summary.writeCapacity['Order Completed']?.mean).toBeGreaterThanOrEqual(3);
+    },
+  );
 });

@@ -20,14 +20,36 @@ describe('sadakat forget', () => {
   beforeEach(async () => {
     // Prepare: a customer with one order, one email in the mail folder and one SMS in the outbox
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-forget-cli-'));
-    const runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock: new VirtualClock(new Date('2026-11-02T10:00:00Z')), fresh: true });
+    const runtime = await startLocalRuntime({
+      dataDir,
+      engine: 'dynalite',
+      clock: new VirtualClock(new Date('2026-11-02T10:00:00Z')),
+      fresh: true,
+    });
     const profile = emptyProfile('deniz', '2026-11-02T10:00:00Z');
-    await runtime.profiles.putProfile({ ...profile, channels: { ...profile.channels, email: EMAIL, phone: '+905550000001' } }, undefined);
-    await runtime.orders.claimOrder({ customerId: 'deniz', orderId: 'o1', at: '2026-11-02T10:00:00Z', amount: 10, products: [], messageId: 'm1', status: 'pending' });
+    await runtime.profiles.putProfile(
+      { ...profile, channels: { ...profile.channels, email: EMAIL, phone: '+905550000001' } },
+      undefined,
+    );
+    await runtime.orders.claimOrder({
+      customerId: 'deniz',
+      orderId: 'o1',
+      at: '2026-11-02T10:00:00Z',
+      amount: 10,
+      products: [],
+      messageId: 'm1',
+      status: 'pending',
+    });
     await runtime.stop();
     await mkdir(join(dataDir, 'mail'));
-    await writeFile(join(dataDir, 'mail', '00001.eml'), `From: shop@example.com\r\nTo: ${EMAIL}\r\nSubject: hi\r\n\r\nbody\r\n`);
-    await writeFile(join(dataDir, 'mail', '00002.eml'), 'From: shop@example.com\r\nTo: someone@example.com\r\nSubject: hi\r\n\r\nbody\r\n');
+    await writeFile(
+      join(dataDir, 'mail', '00001.eml'),
+      `From: shop@example.com\r\nTo: ${EMAIL}\r\nSubject: hi\r\n\r\nbody\r\n`,
+    );
+    await writeFile(
+      join(dataDir, 'mail', '00002.eml'),
+      'From: shop@example.com\r\nTo: someone@example.com\r\nSubject: hi\r\n\r\nbody\r\n',
+    );
     await writeFile(
       join(dataDir, 'sns-outbox.jsonl'),
       `${JSON.stringify({ kind: 'sms', to: '+905550000001', tags: { customerId: 'deniz' } })}\n${JSON.stringify({ kind: 'sms', to: '+905550000002', tags: { customerId: 'other' } })}\n`,
@@ -56,7 +78,10 @@ describe('sadakat forget', () => {
   it('prints what a dry run would remove as a table and changes nothing', async () => {
     // Act
     const dry = await runCli([registerForget], ['forget', 'deniz', '--data-dir', dataDir, '--dry-run']);
-    const after = await runCli([registerForget], ['forget', 'deniz', '--data-dir', dataDir, '--dry-run', '--format', 'json']);
+    const after = await runCli(
+      [registerForget],
+      ['forget', 'deniz', '--data-dir', dataDir, '--dry-run', '--format', 'json'],
+    );
 
     // Assess
     expect(dry.stdout).toMatch(/would remove\s+profile\s+1/);

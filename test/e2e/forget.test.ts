@@ -26,7 +26,9 @@ import { forgetCustomer, type ErasureReport, type ForgetDeps } from '../../share
 const HOUR = 3_600_000;
 // Outside the 5% global holdout, so the welcome email really goes out; distinctive strings, so a
 // scan of the table can tell whether any of them is left.
-const [CUSTOMER, NEIGHBOUR] = Array.from({ length: 40 }, (_, i) => `zeynep-${i}-forgettable`).filter((id) => !isInGlobalHoldout(id, 5)) as [string, string];
+const [CUSTOMER, NEIGHBOUR] = Array.from({ length: 40 }, (_, i) => `zeynep-${i}-forgettable`).filter(
+  (id) => !isInGlobalHoldout(id, 5),
+) as [string, string];
 const DEVICE = 'device-forgettable-77';
 const EMAIL = 'zeynep.forgettable@example.com';
 
@@ -41,7 +43,13 @@ describe('forget on dynalite', () => {
   let report: ErasureReport;
   let dryRun: ErasureReport;
   const now = () => clock.now().toISOString();
-  const order = (messageId: string, ids: Record<string, string>, orderId: string, revenue: number, timestamp: string) => ({
+  const order = (
+    messageId: string,
+    ids: Record<string, string>,
+    orderId: string,
+    revenue: number,
+    timestamp: string,
+  ) => ({
     type: 'track',
     messageId,
     ...ids,
@@ -56,7 +64,9 @@ describe('forget on dynalite', () => {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await runtime.doc.send(new ScanCommand({ TableName: runtime.tableName, ExclusiveStartKey: startKey }));
+      const page = await runtime.doc.send(
+        new ScanCommand({ TableName: runtime.tableName, ExclusiveStartKey: startKey }),
+      );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -68,8 +78,18 @@ describe('forget on dynalite', () => {
     runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock, fresh: true });
     const campaign = await loadCampaign('campaign');
     const journeys = await requireJourneys('campaign', campaign.settings, campaign.segments);
-    sending = await startLocalSending(runtime, { clock, settings: campaign.settings, templates: await loadTemplates('campaign/templates') });
-    const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock, writeKeys: [WRITE_KEY], journeys, sends: sending.sends });
+    sending = await startLocalSending(runtime, {
+      clock,
+      settings: campaign.settings,
+      templates: await loadTemplates('campaign/templates'),
+    });
+    const { ingest, processEvents } = buildLocalHandlers(runtime, {
+      campaign,
+      clock,
+      writeKeys: [WRITE_KEY],
+      journeys,
+      sends: sending.sends,
+    });
     post = async (batch) => {
       expect((await postToIngest(ingest, clock, '/v1/batch', { batch })).statusCode).toBe(200);
     };
@@ -78,22 +98,46 @@ describe('forget on dynalite', () => {
       await sending.drain();
       await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 2, clock });
     };
-    deps = { profiles: runtime.profiles, identity: runtime.identity, erasure: new DynamoCustomerErasure(runtime.doc, runtime.tableName), clock };
+    deps = {
+      profiles: runtime.profiles,
+      identity: runtime.identity,
+      erasure: new DynamoCustomerErasure(runtime.doc, runtime.tableName),
+      clock,
+    };
 
     // Prepare: anonymous browsing and an anonymous order; sign-up, an order and the welcome email;
     // login on the first device (merge); a neighbour with the same order id, who must be left alone.
     anonymousOrderAt = now();
     await post([
-      { type: 'track', messageId: 'anon-view', anonymousId: DEVICE, event: 'Product Viewed', timestamp: now(), properties: { product_id: 'p1', category: 'shoes' } },
+      {
+        type: 'track',
+        messageId: 'anon-view',
+        anonymousId: DEVICE,
+        event: 'Product Viewed',
+        timestamp: now(),
+        properties: { product_id: 'p1', category: 'shoes' },
+      },
       order('anon-order', { anonymousId: DEVICE }, 'order-anon-forgettable', 30, anonymousOrderAt),
     ]);
     await drain();
     clock.advance(HOUR);
     firstOrderAt = now();
     await post([
-      { type: 'identify', messageId: 'signup', userId: CUSTOMER, timestamp: now(), traits: { email: EMAIL, firstName: 'Zeynep', consent: { email: true } } },
+      {
+        type: 'identify',
+        messageId: 'signup',
+        userId: CUSTOMER,
+        timestamp: now(),
+        traits: { email: EMAIL, firstName: 'Zeynep', consent: { email: true } },
+      },
       order('order-1', { userId: CUSTOMER }, 'order-1-forgettable', 50, firstOrderAt),
-      { type: 'identify', messageId: 'n-login', userId: NEIGHBOUR, timestamp: now(), traits: { email: 'neighbour@example.com', firstName: 'Ada', consent: { email: true } } },
+      {
+        type: 'identify',
+        messageId: 'n-login',
+        userId: NEIGHBOUR,
+        timestamp: now(),
+        traits: { email: 'neighbour@example.com', firstName: 'Ada', consent: { email: true } },
+      },
       order('n-order', { userId: NEIGHBOUR }, 'order-1-forgettable', 70, now()),
     ]);
     await drain();
@@ -160,7 +204,9 @@ describe('forget on dynalite', () => {
 
     // Assess
     expect((await runtime.profiles.getProfile(CUSTOMER))?.orders).toMatchObject({ count: 1, revenue: 20 });
-    expect((await runtime.orders.listOrders(CUSTOMER)).map((stored) => stored.orderId)).toEqual(['order-2-forgettable']);
+    expect((await runtime.orders.listOrders(CUSTOMER)).map((stored) => stored.orderId)).toEqual([
+      'order-2-forgettable',
+    ]);
     expect(await runtime.profiles.getProfile(`anon:${DEVICE}`)).toBeUndefined();
   });
 

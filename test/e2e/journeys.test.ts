@@ -34,7 +34,9 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
   let drain: () => Promise<void>;
   let tick: () => Promise<void>;
   // Two customers outside the 5% global holdout of campaign/settings.yaml.
-  const [buyer, browser] = Array.from({ length: 50 }, (_, i) => `cust-${i}`).filter((id) => !isInGlobalHoldout(id, 5)) as [string, string];
+  const [buyer, browser] = Array.from({ length: 50 }, (_, i) => `cust-${i}`).filter(
+    (id) => !isInGlobalHoldout(id, 5),
+  ) as [string, string];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-journeys-'));
@@ -43,7 +45,13 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
     const definitions = await requireJourneys('campaign', campaign.settings, campaign.segments);
     store = new DynamoJourneyStore(runtime.doc, runtime.tableName);
     const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-    const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign, clock, writeKeys: [WRITE_KEY], journeys: definitions, sends: outbox });
+    const { ingest, processEvents } = buildLocalHandlers(runtime, {
+      campaign,
+      clock,
+      writeKeys: [WRITE_KEY],
+      journeys: definitions,
+      sends: outbox,
+    });
     const journeyTick = buildJourneyTickHandler({ index: store, queue: runtime.eventsQueue, clock, logger });
     post = async (batch) => {
       expect((await postToIngest(ingest, clock, '/v1/batch', { batch })).statusCode).toBe(200);
@@ -66,14 +74,38 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
     const now = () => clock.now().toISOString();
     await post(
       [buyer, browser].flatMap((id) => [
-        { type: 'identify', messageId: `${id}-id`, userId: id, timestamp: now(), traits: { email: `${id}@example.com`, firstName: 'Ayşe', consent: { email: true } } },
-        { type: 'track', messageId: `${id}-view`, userId: id, event: 'Product Viewed', timestamp: now(), properties: { product_id: 'p1', category: 'shoes' } },
+        {
+          type: 'identify',
+          messageId: `${id}-id`,
+          userId: id,
+          timestamp: now(),
+          traits: { email: `${id}@example.com`, firstName: 'Ayşe', consent: { email: true } },
+        },
+        {
+          type: 'track',
+          messageId: `${id}-view`,
+          userId: id,
+          event: 'Product Viewed',
+          timestamp: now(),
+          properties: { product_id: 'p1', category: 'shoes' },
+        },
       ]),
     );
     await drain();
-    expect((await store.listRuns(browser)).map((run) => [run.journeyId, run.status])).toEqual([['viewed-not-bought', 'waiting']]);
+    expect((await store.listRuns(browser)).map((run) => [run.journeyId, run.status])).toEqual([
+      ['viewed-not-bought', 'waiting'],
+    ]);
     clock.advance(HOUR);
-    await post([{ type: 'track', messageId: `${buyer}-order`, userId: buyer, event: 'Order Completed', timestamp: now(), properties: { order_id: 'o1', revenue: 50 } }]);
+    await post([
+      {
+        type: 'track',
+        messageId: `${buyer}-order`,
+        userId: buyer,
+        event: 'Order Completed',
+        timestamp: now(),
+        properties: { order_id: 'o1', revenue: 50 },
+      },
+    ]);
     await drain();
 
     // Act
@@ -98,7 +130,8 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
     await drain();
     expect(outbox.enqueued.length).toBe(before);
     const due: unknown[] = [];
-    for (let shard = 0; shard < store.shards; shard++) for await (const run of store.due(shard, clock.now().toISOString(), 100)) due.push(run);
+    for (let shard = 0; shard < store.shards; shard++)
+      for await (const run of store.due(shard, clock.now().toISOString(), 100)) due.push(run);
     expect(due.filter((run) => (run as { journeyId: string }).journeyId === 'viewed-not-bought')).toEqual([]);
   });
 

@@ -29,11 +29,21 @@ describe('load driver against sadakat serve', () => {
     workDir = await mkdtemp(join(tmpdir(), 'sadakat-load-'));
     const tracePath = join(workDir, 'trace.jsonl');
     await writeFile(tracePath, '');
-    serve = await startServeChild({ dataDir: join(workDir, 'data'), writeKey: WRITE_KEY, tracePath, engine: 'dynalite' });
+    serve = await startServeChild({
+      dataDir: join(workDir, 'data'),
+      writeKey: WRITE_KEY,
+      tracePath,
+      engine: 'dynalite',
+    });
     const trace = await TraceTail.open(tracePath);
     const agent = keepAliveAgent();
     try {
-      step = await driveStep({ url: serve.url, writeKey: WRITE_KEY, agent }, new LoadMix(RUN_TAG, SEED), { rate: 25, maxEvents: 300, maxSeconds: 60, settleSeconds: 90 }, trace);
+      step = await driveStep(
+        { url: serve.url, writeKey: WRITE_KEY, agent },
+        new LoadMix(RUN_TAG, SEED),
+        { rate: 25, maxEvents: 300, maxSeconds: 60, settleSeconds: 90 },
+        trace,
+      );
     } finally {
       agent.destroy();
       await trace.close();

@@ -25,7 +25,17 @@ beforeAll(async () => {
   dataDir = join(dir, 'data');
   endpoints = join(dir, 'endpoints.ndjson');
   await writeFile(endpoints, pinpointEndpointsNdjson);
-  const load = await sadakat('import', 'pinpoint', '--endpoints', endpoints, '--load', '--data-dir', dataDir, '--engine', 'dynalite');
+  const load = await sadakat(
+    'import',
+    'pinpoint',
+    '--endpoints',
+    endpoints,
+    '--load',
+    '--data-dir',
+    dataDir,
+    '--engine',
+    'dynalite',
+  );
   if (load.error) throw load.error;
   firstLoad = load.stdout;
   for (const id of ['ayse', 'mehmet', 'ep-anonymous']) {
@@ -41,7 +51,9 @@ afterAll(async () => {
 
 describe('sadakat import pinpoint --load into the local data folder', () => {
   it('groups six endpoints into three profiles and says so', () => {
-    expect(firstLoad).toContain('6 endpoints (EMAIL 2, SMS 2, APNS 1, GCM 1) → 3 profiles; 1 opted out, 2 inactive, 0 lines skipped');
+    expect(firstLoad).toContain(
+      '6 endpoints (EMAIL 2, SMS 2, APNS 1, GCM 1) → 3 profiles; 1 opted out, 2 inactive, 0 lines skipped',
+    );
     expect(firstLoad).toContain(`loaded into ${dataDir}: 3 new profiles, 0 existing profiles filled in, 0 unchanged`);
     expect(firstLoad).toContain('1 addresses not kept (their attributes still reach the profiles): 1 inactive');
   });
@@ -56,19 +68,27 @@ describe('sadakat import pinpoint --load into the local data folder', () => {
   it('puts the phone and the iOS device of the same user on one profile', () => {
     const ayse = profiles.get('ayse');
     expect(ayse?.channels.phone).toBe('+905551112233');
-    expect(ayse?.channels.push).toEqual([{ token: 'apns-token-ayse', platform: 'ios', enabled: true, at: '2025-06-03T10:00:00.000Z' }]);
+    expect(ayse?.channels.push).toEqual([
+      { token: 'apns-token-ayse', platform: 'ios', enabled: true, at: '2025-06-03T10:00:00.000Z' },
+    ]);
   });
 
   it('carries timezone, locale, name, location and attributes over', () => {
     const ayse = profiles.get('ayse');
-    expect(ayse).toMatchObject({ timezone: 'Europe/Istanbul', locale: 'tr-TR', name: { first: 'Ayşe', last: 'Yılmaz' } });
+    expect(ayse).toMatchObject({
+      timezone: 'Europe/Istanbul',
+      locale: 'tr-TR',
+      name: { first: 'Ayşe', last: 'Yılmaz' },
+    });
     expect(ayse?.traits).toMatchObject({ city: 'Izmir', country: 'TR', Tier: 'gold', Interests: 'shoes,bags' });
   });
 
   it('keeps no address of an INACTIVE email endpoint and disables an INACTIVE device', () => {
     const mehmet = profiles.get('mehmet');
     expect(mehmet?.channels.email).toBeUndefined();
-    expect(mehmet?.channels.push).toEqual([{ token: 'fcm-token-mehmet', platform: 'android', enabled: false, at: '2025-07-02T10:00:00.000Z' }]);
+    expect(mehmet?.channels.push).toEqual([
+      { token: 'fcm-token-mehmet', platform: 'android', enabled: false, at: '2025-07-02T10:00:00.000Z' },
+    ]);
     expect(mehmet?.timezone).toBe('Europe/Berlin');
   });
 

@@ -41,7 +41,9 @@ describe('nightly refresh on dynalite', () => {
     // As `sadakat import orders` does: rows with amount ≤ 0 are not orders.
     await importOrders(
       localProcessDeps(runtime, campaign, clock),
-      calibration.filter((row) => row.amount > 0).map((row) => ({ customerId: row.customerId, timestamp: row.timestamp, amount: row.amount, line: row.line })),
+      calibration
+        .filter((row) => row.amount > 0)
+        .map((row) => ({ customerId: row.customerId, timestamp: row.timestamp, amount: row.amount, line: row.line })),
       { concurrency: 16 },
     );
     summary = await runLocalRefresh(runtime, { clock, campaign, asOf: AS_OF, segments: 4 });
@@ -56,7 +58,12 @@ describe('nightly refresh on dynalite', () => {
     // Prepare: profiles count orders with revenue only (an amount ≤ 0 is not an order).
     const end = dayOfDate(AS_OF);
     if (!end.ok) throw new Error(end.reason);
-    const csv = fitClvModel(summarizeCustomers(calibration.filter((row) => row.amount > 0), { calibrationEnd: end.day, period: 'week' }));
+    const csv = fitClvModel(
+      summarizeCustomers(
+        calibration.filter((row) => row.amount > 0),
+        { calibrationEnd: end.day, period: 'week' },
+      ),
+    );
     if (csv.status !== 'fitted' || summary.clv.status !== 'fitted') throw new Error('both fits should pass the gate');
 
     // Act
@@ -77,7 +84,8 @@ describe('nightly refresh on dynalite', () => {
     const params = summary.clv.params;
 
     // Assess
-    for (const name of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(params[name] / REFERENCE[name] - 1)).toBeLessThan(0.005);
+    for (const name of ['r', 'alpha', 'a', 'b'] as const)
+      expect(Math.abs(params[name] / REFERENCE[name] - 1)).toBeLessThan(0.005);
   });
 
   it('scores every customer with orders and applies the scores through process-events', async () => {

@@ -39,17 +39,41 @@ describe.runIf(available)('HTML report in headless Chromium', () => {
     // Prepare: 300 customers per arm, conversions on two days.
     const profiles: ReportProfile[] = Array.from({ length: 600 }, (_, i) => ({
       id: `c${i}`,
-      experiments: { offer: { variant: i % 2 === 0 ? 'reminder' : 'discount', assignedAt: '2026-11-02T10:00:00.000Z' } },
+      experiments: {
+        offer: { variant: i % 2 === 0 ? 'reminder' : 'discount', assignedAt: '2026-11-02T10:00:00.000Z' },
+      },
       consent: {},
     }));
-    const orders = profiles.filter((_, i) => i % 7 === 0).map((profile, i) => ({ customerId: profile.id, at: `2026-11-0${3 + (i % 2)}T10:00:00.000Z`, amount: 120 }));
-    const runs = profiles.map((profile, i) => ({ journeyId: 'vnb', customerId: profile.id, holdout: i % 20 === 0, enteredAt: '2026-11-02T09:00:00.000Z' }));
+    const orders = profiles
+      .filter((_, i) => i % 7 === 0)
+      .map((profile, i) => ({ customerId: profile.id, at: `2026-11-0${3 + (i % 2)}T10:00:00.000Z`, amount: 120 }));
+    const runs = profiles.map((profile, i) => ({
+      journeyId: 'vnb',
+      customerId: profile.id,
+      holdout: i % 20 === 0,
+      enteredAt: '2026-11-02T09:00:00.000Z',
+    }));
     const messageStats = [{ journeyId: 'vnb', variant: 'discount', metric: 'sent', count: 280 }];
     const messages = profiles
       .filter((_, i) => i % 2 === 1)
-      .map((profile, i) => ({ customerId: profile.id, journeyId: 'vnb', variant: 'discount', channel: 'email' as const, status: 'sent' as const, claimedAt: '2026-11-02T10:00:00.000Z', engaged: i % 3 === 0 ? { delivered: '2026-11-02T10:01:00.000Z', opened: '2026-11-02T11:00:00.000Z' } : { delivered: '2026-11-02T10:01:00.000Z' } }));
+      .map((profile, i) => ({
+        customerId: profile.id,
+        journeyId: 'vnb',
+        variant: 'discount',
+        channel: 'email' as const,
+        status: 'sent' as const,
+        claimedAt: '2026-11-02T10:00:00.000Z',
+        engaged:
+          i % 3 === 0
+            ? { delivered: '2026-11-02T10:01:00.000Z', opened: '2026-11-02T11:00:00.000Z' }
+            : { delivered: '2026-11-02T10:01:00.000Z' },
+      }));
     const refunds = [{ orderId: 'none', at: '2026-11-05T10:00:00.000Z', amount: 10 }];
-    const report = buildReport([journey], { profiles, runs, orders, refunds, messages, messageStats }, { minimumDetectableEffect: 0.02 });
+    const report = buildReport(
+      [journey],
+      { profiles, runs, orders, refunds, messages, messageStats },
+      { minimumDetectableEffect: 0.02 },
+    );
     const folder = await mkdtemp(join(tmpdir(), 'sadakat-report-html-'));
     folders.push(folder);
     const file = join(folder, 'report.html');
@@ -60,7 +84,15 @@ describe.runIf(available)('HTML report in headless Chromium', () => {
     const browser = await chromium.launchPersistentContext(join(folder, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const problems: string[] = [];
     const requests: string[] = [];

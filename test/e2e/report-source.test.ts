@@ -8,7 +8,14 @@ import { readReportData } from '../../shared/aws/dynamo-report-source.js';
 import { DynamoSendLedger } from '../../shared/aws/dynamo-send-ledger.js';
 import { availableEngines, startSpine, type Spine } from './spine-harness.js';
 
-const call = (event: string, properties: Record<string, unknown>, messageId: string) => ({ type: 'track', userId: 'u1', event, properties, messageId, timestamp: '2026-11-02T09:00:00.000Z' });
+const call = (event: string, properties: Record<string, unknown>, messageId: string) => ({
+  type: 'track',
+  userId: 'u1',
+  event,
+  properties,
+  messageId,
+  timestamp: '2026-11-02T09:00:00.000Z',
+});
 
 describe.each(availableEngines())('readReportData on %s', (engine) => {
   let spine: Spine;
@@ -21,11 +28,25 @@ describe.each(availableEngines())('readReportData on %s', (engine) => {
 
   it('reads orders with their ids, refunds per order and ledger entries with their engagement times', async () => {
     // Prepare: an 80.00 order refunded 20.00; one email of the journey, delivered twice over (the first time is kept).
-    await spine.post('/v1/batch', { batch: [call('Order Completed', { order_id: 'o1', revenue: 80 }, 'e1'), call('Order Refunded', { order_id: 'o1', revenue: 20 }, 'e2')] });
+    await spine.post('/v1/batch', {
+      batch: [
+        call('Order Completed', { order_id: 'o1', revenue: 80 }, 'e1'),
+        call('Order Refunded', { order_id: 'o1', revenue: 20 }, 'e2'),
+      ],
+    });
     await spine.drain();
     const { doc, tableName } = spine.runtime;
     const ledger = new DynamoSendLedger(doc, tableName);
-    await ledger.claim({ customerId: 'u1', messageId: 'm1', channel: 'email', journeyId: 'vnb', runId: 'r1', stepId: 'mail', variant: 'discount', claimedAt: '2026-11-02T10:00:00.000Z' });
+    await ledger.claim({
+      customerId: 'u1',
+      messageId: 'm1',
+      channel: 'email',
+      journeyId: 'vnb',
+      runId: 'r1',
+      stepId: 'mail',
+      variant: 'discount',
+      claimedAt: '2026-11-02T10:00:00.000Z',
+    });
     await ledger.settle('u1', 'm1', 'sent', '2026-11-02T10:00:01.000Z');
     const marks = new DynamoEngagementMarks(doc, tableName);
     await marks.mark('u1', 'm1', 'delivered', '2026-11-02T10:00:05.000Z');
@@ -39,7 +60,15 @@ describe.each(availableEngines())('readReportData on %s', (engine) => {
     expect(data.orders).toEqual([{ customerId: 'u1', orderId: 'o1', at: '2026-11-02T09:00:00.000Z', amount: 80 }]);
     expect(data.refunds).toEqual([{ orderId: 'o1', at: '2026-11-02T09:00:00.000Z', amount: 20 }]);
     expect(data.messages).toEqual([
-      { customerId: 'u1', journeyId: 'vnb', variant: 'discount', channel: 'email', status: 'sent', claimedAt: '2026-11-02T10:00:00.000Z', engaged: { delivered: '2026-11-02T10:00:05.000Z' } },
+      {
+        customerId: 'u1',
+        journeyId: 'vnb',
+        variant: 'discount',
+        channel: 'email',
+        status: 'sent',
+        claimedAt: '2026-11-02T10:00:00.000Z',
+        engaged: { delivered: '2026-11-02T10:00:05.000Z' },
+      },
     ]);
   });
 });

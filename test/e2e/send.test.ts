@@ -49,7 +49,12 @@ describe.each(availableEngines())('sending on %s', (engine) => {
   beforeEach(async () => {
     await sending?.stop();
     results = [];
-    sending = await startLocalSending(runtime, { clock, settings: SETTINGS, templates: new TemplateSet(TEMPLATES), onResult: (request, result) => results.push({ request, result }) });
+    sending = await startLocalSending(runtime, {
+      clock,
+      settings: SETTINGS,
+      templates: new TemplateSet(TEMPLATES),
+      onResult: (request, result) => results.push({ request, result }),
+    });
   });
 
   async function customer(id: string, change: (profile: ReturnType<typeof consentingProfile>) => void = () => {}) {
@@ -67,7 +72,9 @@ describe.each(availableEngines())('sending on %s', (engine) => {
     await sending.drain();
     const emails = await sending.ses.emails();
     expect(reasons()).toEqual(['sent']);
-    expect(emails.map((email) => [email.subject, email.destination.to])).toEqual([['Hello Ayşe', ['ayse@example.com']]]);
+    expect(emails.map((email) => [email.subject, email.destination.to])).toEqual([
+      ['Hello Ayşe', ['ayse@example.com']],
+    ]);
     expect(emails[0]?.body.text).toMatch(/\/u\/local\./);
   });
 
@@ -107,14 +114,19 @@ describe.each(availableEngines())('sending on %s', (engine) => {
   it('records a provider 5xx as unknown and never resends it', async () => {
     clock.set(NOON_ISTANBUL);
     await customer('e-5xx');
-    const failing: Server = createServer((_request, response) => response.writeHead(500).end('<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>'));
+    const failing: Server = createServer((_request, response) =>
+      response.writeHead(500).end('<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>'),
+    );
     await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
     try {
       const broken = await startLocalSending(runtime, {
         clock,
         settings: SETTINGS,
         templates: new TemplateSet(TEMPLATES),
-        email: new SesEmailSender(createSesClient({ endpoint: `http://127.0.0.1:${(failing.address() as AddressInfo).port}` }), undefined),
+        email: new SesEmailSender(
+          createSesClient({ endpoint: `http://127.0.0.1:${(failing.address() as AddressInfo).port}` }),
+          undefined,
+        ),
         onResult: (request, result) => results.push({ request, result }),
       });
       const request = sendRequest({ customerId: 'e-5xx', runId: 'e-5xx' });
@@ -150,7 +162,9 @@ describe.each(availableEngines())('sending on %s', (engine) => {
     clock.set(new Date('2026-11-04T09:30:00Z'));
     await customer('e-cap');
     await sending.sends.enqueue([sendRequest({ customerId: 'e-cap', runId: 'e-cap-1' })]);
-    await sending.sends.enqueue([sendRequest({ customerId: 'e-cap', runId: 'e-cap-2', stepId: 's2', messageId: 'c'.repeat(64) })]);
+    await sending.sends.enqueue([
+      sendRequest({ customerId: 'e-cap', runId: 'e-cap-2', stepId: 's2', messageId: 'c'.repeat(64) }),
+    ]);
     await sending.drain();
     expect(reasons()).toEqual(['sent', 'frequency_cap']);
     expect(await sending.ses.emails()).toHaveLength(1);

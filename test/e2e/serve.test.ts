@@ -23,9 +23,16 @@ describe('ingest server', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-serve-'));
     runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock: systemClock, fresh: true });
-    const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign: await loadCampaign('campaign'), clock: systemClock, writeKeys: [WRITE_KEY] });
+    const { ingest, processEvents } = buildLocalHandlers(runtime, {
+      campaign: await loadCampaign('campaign'),
+      clock: systemClock,
+      writeKeys: [WRITE_KEY],
+    });
     // A slow poll: the test relies on close() to drain, not on the background loop.
-    server = await startIngestServer({ ingest, processEvents, queue: runtime.eventsQueue, clock: systemClock, pollMs: 60_000 }, 0);
+    server = await startIngestServer(
+      { ingest, processEvents, queue: runtime.eventsQueue, clock: systemClock, pollMs: 60_000 },
+      0,
+    );
   });
 
   afterAll(async () => {
@@ -38,16 +45,44 @@ describe('ingest server', () => {
     const url = `http://127.0.0.1:${server.port}`;
     const batch = {
       batch: [
-        { type: 'identify', userId: 'http-1', traits: { email: 'http1@example.com' }, timestamp: new Date().toISOString() },
-        { type: 'track', userId: 'http-1', event: 'Order Completed', properties: { order_id: 'h-1', revenue: 12.5 }, timestamp: new Date().toISOString() },
+        {
+          type: 'identify',
+          userId: 'http-1',
+          traits: { email: 'http1@example.com' },
+          timestamp: new Date().toISOString(),
+        },
+        {
+          type: 'track',
+          userId: 'http-1',
+          event: 'Order Completed',
+          properties: { order_id: 'h-1', revenue: 12.5 },
+          timestamp: new Date().toISOString(),
+        },
       ],
     };
 
     // Act
-    const accepted = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify(batch) });
-    const refused = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('wrong:').toString('base64')}` }, body: JSON.stringify(batch) });
+    const accepted = await fetch(`${url}/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/json' },
+      body: JSON.stringify(batch),
+    });
+    const refused = await fetch(`${url}/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('wrong:').toString('base64')}` },
+      body: JSON.stringify(batch),
+    });
     // analytics.js style: text/plain JSON with the key in the body
-    const plain = await fetch(`${url}/v1/t`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ writeKey: WRITE_KEY, userId: 'http-2', event: 'Product Viewed', properties: { product_id: 'p' } }) });
+    const plain = await fetch(`${url}/v1/t`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({
+        writeKey: WRITE_KEY,
+        userId: 'http-2',
+        event: 'Product Viewed',
+        properties: { product_id: 'p' },
+      }),
+    });
     await server.close();
 
     // Assess

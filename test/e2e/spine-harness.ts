@@ -13,7 +13,10 @@ import { VirtualClock } from '../../shared/local/virtual-clock.js';
 
 export const WRITE_KEY = 'test-write-key';
 
-type IngestAnswer = { statusCode: number; body: { accepted?: number; rejected?: { index: number; field: string; reason: string; messageId: string }[] } };
+type IngestAnswer = {
+  statusCode: number;
+  body: { accepted?: number; rejected?: { index: number; field: string; reason: string; messageId: string }[] };
+};
 
 export interface Spine {
   runtime: LocalRuntime;
@@ -24,13 +27,21 @@ export interface Spine {
 }
 
 /** One storefront call through the real ingest handler, with the test write key, at the clock's time. */
-export async function postToIngest(ingest: ReturnType<typeof buildLocalHandlers>['ingest'], clock: { now(): Date }, path: string, body: unknown): Promise<IngestAnswer> {
+export async function postToIngest(
+  ingest: ReturnType<typeof buildLocalHandlers>['ingest'],
+  clock: { now(): Date },
+  path: string,
+  body: unknown,
+): Promise<IngestAnswer> {
   const result = structuredResult(
     await ingest(
       apiGatewayEvent({
         method: 'POST',
         path,
-        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+        },
         body: JSON.stringify(body),
         at: clock.now(),
       }),
@@ -45,7 +56,11 @@ export async function startSpine(engine: 'dynamodb-local' | 'dynalite', campaign
   const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-e2e-'));
   const clock = new VirtualClock(new Date('2026-11-02T10:00:00Z'));
   const runtime = await startLocalRuntime({ dataDir, engine, clock, fresh: true });
-  const { ingest, processEvents } = buildLocalHandlers(runtime, { campaign: campaign ?? (await loadCampaign('campaign')), clock, writeKeys: [WRITE_KEY] });
+  const { ingest, processEvents } = buildLocalHandlers(runtime, {
+    campaign: campaign ?? (await loadCampaign('campaign')),
+    clock,
+    writeKeys: [WRITE_KEY],
+  });
   return {
     runtime,
     clock,

@@ -20,9 +20,29 @@ describe.each(availableEngines())('spine on %s', (engine) => {
     // Prepare
     const batch = {
       batch: [
-        { type: 'identify', messageId: 'twice-1', userId: 'twice', timestamp: at(0), traits: { email: 'Twice@Example.com', firstName: 'Ayşe' } },
-        { type: 'track', messageId: 'twice-2', userId: 'twice', event: 'Product Viewed', timestamp: at(1), properties: { product_id: 'p1', category: 'shoes' } },
-        { type: 'track', messageId: 'twice-3', userId: 'twice', event: 'Order Completed', timestamp: at(2), properties: { order_id: 'o-twice', revenue: 120 } },
+        {
+          type: 'identify',
+          messageId: 'twice-1',
+          userId: 'twice',
+          timestamp: at(0),
+          traits: { email: 'Twice@Example.com', firstName: 'Ayşe' },
+        },
+        {
+          type: 'track',
+          messageId: 'twice-2',
+          userId: 'twice',
+          event: 'Product Viewed',
+          timestamp: at(1),
+          properties: { product_id: 'p1', category: 'shoes' },
+        },
+        {
+          type: 'track',
+          messageId: 'twice-3',
+          userId: 'twice',
+          event: 'Order Completed',
+          timestamp: at(2),
+          properties: { order_id: 'o-twice', revenue: 120 },
+        },
       ],
     };
     await spine.post('/v1/batch', batch);
@@ -65,7 +85,9 @@ describe.each(availableEngines())('spine on %s', (engine) => {
     expect(response.body.rejected).toHaveLength(1);
     expect(response.body.rejected?.[0]).toMatchObject({ index: 42, messageId: 'mixed-42' });
     expect(response.body.rejected?.[0]?.field).toContain('revenue');
-    const viewed = await Promise.all(Array.from({ length: 10 }, (_, i) => spine.runtime.profiles.getProfile(`mixed-${i}`)));
+    const viewed = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => spine.runtime.profiles.getProfile(`mixed-${i}`)),
+    );
     expect(viewed.reduce((sum, profile) => sum + (profile?.events['Product Viewed']?.count ?? 0), 0)).toBe(99);
   });
 
@@ -73,16 +95,42 @@ describe.each(availableEngines())('spine on %s', (engine) => {
     // Prepare: browsing before login
     await spine.post('/v1/batch', {
       batch: [
-        { type: 'track', messageId: 'anon-1', anonymousId: 'visitor-9', event: 'Product Viewed', timestamp: at(5), properties: { product_id: 'bag-1', category: 'bags' } },
-        { type: 'track', messageId: 'anon-2', anonymousId: 'visitor-9', event: 'Product Added', timestamp: at(6), properties: { product_id: 'bag-1', price: 80 } },
+        {
+          type: 'track',
+          messageId: 'anon-1',
+          anonymousId: 'visitor-9',
+          event: 'Product Viewed',
+          timestamp: at(5),
+          properties: { product_id: 'bag-1', category: 'bags' },
+        },
+        {
+          type: 'track',
+          messageId: 'anon-2',
+          anonymousId: 'visitor-9',
+          event: 'Product Added',
+          timestamp: at(6),
+          properties: { product_id: 'bag-1', price: 80 },
+        },
       ],
     });
     await spine.drain();
 
     // Act: login, then more anonymous-only events from the same browser
-    await spine.post('/v1/identify', { messageId: 'login-1', userId: 'shopper-9', anonymousId: 'visitor-9', timestamp: at(7), traits: { email: 'shopper9@example.com' } });
+    await spine.post('/v1/identify', {
+      messageId: 'login-1',
+      userId: 'shopper-9',
+      anonymousId: 'visitor-9',
+      timestamp: at(7),
+      traits: { email: 'shopper9@example.com' },
+    });
     await spine.drain();
-    await spine.post('/v1/track', { messageId: 'anon-3', anonymousId: 'visitor-9', event: 'Product Viewed', timestamp: at(8), properties: { product_id: 'bag-2', category: 'bags' } });
+    await spine.post('/v1/track', {
+      messageId: 'anon-3',
+      anonymousId: 'visitor-9',
+      event: 'Product Viewed',
+      timestamp: at(8),
+      properties: { product_id: 'bag-2', category: 'bags' },
+    });
     await spine.drain();
 
     // Assess
@@ -96,7 +144,13 @@ describe.each(availableEngines())('spine on %s', (engine) => {
 
   it('counts an order re-posted with a new messageId once', async () => {
     // Prepare
-    const order = (messageId: string) => ({ messageId, userId: 'repost', event: 'Order Completed', timestamp: at(9), properties: { order_id: 'o-repost', revenue: 50 } });
+    const order = (messageId: string) => ({
+      messageId,
+      userId: 'repost',
+      event: 'Order Completed',
+      timestamp: at(9),
+      properties: { order_id: 'o-repost', revenue: 50 },
+    });
 
     // Act
     await spine.post('/v1/track', order('repost-a'));

@@ -46,7 +46,13 @@ export class InMemorySendLedger implements SendLedger {
     return true;
   }
 
-  async settle(customerId: string, messageId: string, status: 'sent' | 'failed' | 'unknown', at: string, details: { providerMessageId?: string; detail?: string } = {}): Promise<void> {
+  async settle(
+    customerId: string,
+    messageId: string,
+    status: 'sent' | 'failed' | 'unknown',
+    at: string,
+    details: { providerMessageId?: string; detail?: string } = {},
+  ): Promise<void> {
     const key = this.key(customerId, messageId);
     const entry = this.entries.get(key);
     if (!entry) throw new Error(`no claim for ${messageId}`);
@@ -58,7 +64,8 @@ export class InMemorySendLedger implements SendLedger {
   }
 
   async *staleClaims(claimedBefore: string): AsyncIterable<LedgerEntry> {
-    for (const entry of [...this.entries.values()]) if (entry.status === 'claimed' && entry.claimedAt <= claimedBefore) yield { ...entry };
+    for (const entry of [...this.entries.values()])
+      if (entry.status === 'claimed' && entry.claimedAt <= claimedBefore) yield { ...entry };
   }
 }
 
@@ -108,7 +115,9 @@ export class InMemoryDueQueue implements DueQueue {
   }
 
   async *due(until: string): AsyncIterable<DeferredSend> {
-    const due = [...this.items.values()].filter((item) => item.wakeAt <= until).sort((a, b) => a.wakeAt.localeCompare(b.wakeAt));
+    const due = [...this.items.values()]
+      .filter((item) => item.wakeAt <= until)
+      .sort((a, b) => a.wakeAt.localeCompare(b.wakeAt));
     for (const item of due) yield item;
   }
 
@@ -162,7 +171,9 @@ export class RecordingPushSender implements PushSender {
 
   async sendPush(push: PushNotification): Promise<PushResult> {
     if (this.fault) throw this.fault();
-    const disabled = push.devices.map((device) => device.endpoint ?? device.token).filter((endpoint) => this.disabled.has(endpoint));
+    const disabled = push.devices
+      .map((device) => device.endpoint ?? device.token)
+      .filter((endpoint) => this.disabled.has(endpoint));
     const delivered = push.devices.length - disabled.length;
     if (delivered > 0) this.sent.push(push);
     return { delivered, disabled, ...(delivered > 0 ? { providerMessageId: `push-${this.sent.length}` } : {}) };

@@ -3,7 +3,12 @@
  * "partition" is what those fakes hold for the customer id, with the table's sort keys, so the
  * domain sees the same kinds as on DynamoDB. Tombstones live here.
  */
-import type { CustomerErasureStore, CustomerItem, ErasureTombstone, OrderTombstones } from '../../shared/privacy/ports.js';
+import type {
+  CustomerErasureStore,
+  CustomerItem,
+  ErasureTombstone,
+  OrderTombstones,
+} from '../../shared/privacy/ports.js';
 import type { InMemoryJourneyStore } from '../../shared/journeys/in-memory-journey-store.js';
 import type { InMemoryCapCounters, InMemoryDueQueue, InMemorySendLedger } from './in-memory-channels.js';
 import type { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from './in-memory-ports.js';
@@ -33,12 +38,26 @@ export class InMemoryCustomerErasure implements CustomerErasureStore, OrderTombs
     const { profiles, orders, runs, ledger, caps, due } = this.fakes;
     const items: CustomerItem[] = [];
     const profile = profiles.items.get(customerId);
-    if (profile) items.push({ kind: 'profile', sortKey: 'PROFILE', ...(profile.version !== undefined ? { version: profile.version } : {}) });
-    for (const order of orders.items.values()) if (order.customerId === customerId) items.push({ kind: 'order', sortKey: `O#${order.orderId}`, orderId: order.orderId });
-    for (const run of runs?.runs.values() ?? []) if (run.customerId === customerId) items.push({ kind: 'journey_run', sortKey: `J#${run.journeyId}#${run.runId}` });
-    for (const entry of ledger?.entries.values() ?? []) if (entry.customerId === customerId) items.push({ kind: 'send_ledger', sortKey: `M#${entry.messageId}` });
-    for (const key of caps?.counters.keys() ?? []) if (key.startsWith(`${customerId}${SEP}`)) items.push({ kind: 'cap_counter', sortKey: `CAP#${key.slice(customerId.length + 1)}` });
-    for (const item of due?.items.values() ?? []) if (item.request.customerId === customerId) items.push({ kind: 'deferred_send', sortKey: `DEFER#${item.request.messageId}` });
+    if (profile)
+      items.push({
+        kind: 'profile',
+        sortKey: 'PROFILE',
+        ...(profile.version !== undefined ? { version: profile.version } : {}),
+      });
+    for (const order of orders.items.values())
+      if (order.customerId === customerId)
+        items.push({ kind: 'order', sortKey: `O#${order.orderId}`, orderId: order.orderId });
+    for (const run of runs?.runs.values() ?? [])
+      if (run.customerId === customerId)
+        items.push({ kind: 'journey_run', sortKey: `J#${run.journeyId}#${run.runId}` });
+    for (const entry of ledger?.entries.values() ?? [])
+      if (entry.customerId === customerId) items.push({ kind: 'send_ledger', sortKey: `M#${entry.messageId}` });
+    for (const key of caps?.counters.keys() ?? [])
+      if (key.startsWith(`${customerId}${SEP}`))
+        items.push({ kind: 'cap_counter', sortKey: `CAP#${key.slice(customerId.length + 1)}` });
+    for (const item of due?.items.values() ?? [])
+      if (item.request.customerId === customerId)
+        items.push({ kind: 'deferred_send', sortKey: `DEFER#${item.request.messageId}` });
     return items;
   }
 
@@ -64,7 +83,10 @@ export class InMemoryCustomerErasure implements CustomerErasureStore, OrderTombs
   }
 
   async linkedAnonymousIds(userId: string): Promise<string[]> {
-    return [...this.fakes.identity.links].filter(([, linkedTo]) => linkedTo === userId).map(([anonymousId]) => anonymousId).sort();
+    return [...this.fakes.identity.links]
+      .filter(([, linkedTo]) => linkedTo === userId)
+      .map(([anonymousId]) => anonymousId)
+      .sort();
   }
 
   async unlinkAnonymousIds(userId: string, anonymousIds: readonly string[]): Promise<number> {
@@ -78,7 +100,10 @@ export class InMemoryCustomerErasure implements CustomerErasureStore, OrderTombs
   }
 
   async putTombstone(tombstone: ErasureTombstone): Promise<void> {
-    const stored = this.tombstones.get(tombstone.customerHash) ?? { erasedAt: new Set<string>(), orders: new Set<string>() };
+    const stored = this.tombstones.get(tombstone.customerHash) ?? {
+      erasedAt: new Set<string>(),
+      orders: new Set<string>(),
+    };
     stored.erasedAt.add(tombstone.erasedAt);
     for (const hash of tombstone.orderHashes) stored.orders.add(hash);
     this.tombstones.set(tombstone.customerHash, stored);
@@ -94,6 +119,10 @@ export class InMemoryCustomerErasure implements CustomerErasureStore, OrderTombs
   }
 
   async findOrderTombstones(keys: readonly { customerHash: string; orderHash: string }[]): Promise<Set<string>> {
-    return new Set(keys.filter(({ customerHash, orderHash }) => this.tombstones.get(customerHash)?.orders.has(orderHash)).map((key) => key.orderHash));
+    return new Set(
+      keys
+        .filter(({ customerHash, orderHash }) => this.tombstones.get(customerHash)?.orders.has(orderHash))
+        .map((key) => key.orderHash),
+    );
   }
 }

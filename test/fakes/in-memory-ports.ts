@@ -21,7 +21,10 @@ export class InMemoryProfileStore extends InMemoryProfiles implements ProfileSto
   /** Called before each write; throw from it to simulate a crash or a lost race. */
   beforePut?: (profile: Profile, expectedVersion: number | undefined) => void;
 
-  override async putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
+  override async putProfile(
+    profile: Profile,
+    expectedVersion: number | undefined,
+  ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
     this.beforePut?.(profile, expectedVersion);
     const written = await super.putProfile(profile, expectedVersion);
     this.writes++;
@@ -67,7 +70,9 @@ export class InMemoryOrderLedger implements OrderLedger {
   }
 
   async listOrders(customerId: string): Promise<OrderRecord[]> {
-    return [...this.items.values()].filter((order) => order.customerId === customerId).sort((a, b) => a.orderId.localeCompare(b.orderId));
+    return [...this.items.values()]
+      .filter((order) => order.customerId === customerId)
+      .sort((a, b) => a.orderId.localeCompare(b.orderId));
   }
 }
 

@@ -5,7 +5,12 @@
  * events queue that records what was enqueued.
  */
 import { createHash } from 'node:crypto';
-import { ArtifactNotFoundError, type CustomerScan, type RefreshArtifacts, type ScanSlice } from '../../shared/analytics/refresh/ports.js';
+import {
+  ArtifactNotFoundError,
+  type CustomerScan,
+  type RefreshArtifacts,
+  type ScanSlice,
+} from '../../shared/analytics/refresh/ports.js';
 import type { PurchasedOrder } from '../../shared/analytics/recommendations.js';
 import type { CustomerMessage } from '../../shared/events/messages.js';
 import type { EventQueue } from '../../shared/ports.js';
@@ -17,11 +22,15 @@ export function segmentOf(customerId: string, totalSegments: number): number {
 }
 
 export class InMemoryCustomerScan implements CustomerScan {
-  constructor(private readonly store: InMemoryProfileStore, private readonly ledger: InMemoryOrderLedger) {}
+  constructor(
+    private readonly store: InMemoryProfileStore,
+    private readonly ledger: InMemoryOrderLedger,
+  ) {}
 
   async *profiles(slice: ScanSlice): AsyncIterable<Profile> {
     for (const profile of this.store.items.values()) {
-      if (profile.mergedInto === undefined && segmentOf(profile.id, slice.totalSegments) === slice.segment) yield structuredClone(profile);
+      if (profile.mergedInto === undefined && segmentOf(profile.id, slice.totalSegments) === slice.segment)
+        yield structuredClone(profile);
     }
   }
 

@@ -14,8 +14,17 @@ import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '
 const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/privacy-officer/ayse';
 
 function request(body: string, method = 'POST'): LambdaFunctionURLEventWithIAMAuthorizer {
-  const event = apiGatewayEvent({ method, path: '/', headers: { 'content-type': 'application/json' }, body, at: new Date('2026-11-02T12:00:00Z') });
-  return { ...event, requestContext: { ...event.requestContext, authorizer: { iam: { userArn: OPERATOR } } } } as LambdaFunctionURLEventWithIAMAuthorizer;
+  const event = apiGatewayEvent({
+    method,
+    path: '/',
+    headers: { 'content-type': 'application/json' },
+    body,
+    at: new Date('2026-11-02T12:00:00Z'),
+  });
+  return {
+    ...event,
+    requestContext: { ...event.requestContext, authorizer: { iam: { userArn: OPERATOR } } },
+  } as LambdaFunctionURLEventWithIAMAuthorizer;
 }
 
 describe('admin-forget', () => {
@@ -31,9 +40,27 @@ describe('admin-forget', () => {
     logs = [];
     const record = (message: string, attributes: Record<string, unknown> = {}) => logs.push({ message, attributes });
     const logger = { info: vi.fn(record), error: vi.fn(record) } as unknown as Logger;
-    handler = buildHandler({ profiles, identity, erasure: new InMemoryCustomerErasure({ profiles, orders, identity }), suppression: new InMemorySuppressionList(), clock: { now: () => new Date('2026-11-02T12:00:00Z') }, logger });
-    await profiles.putProfile({ ...emptyProfile('cust-42', '2026-11-01T00:00:00Z'), channels: { email: 'cust42@example.com', push: [] } }, undefined);
-    await orders.claimOrder({ customerId: 'cust-42', orderId: 'o1', at: '2026-11-01T00:00:00Z', amount: 10, products: [], messageId: 'm1', status: 'applied' });
+    handler = buildHandler({
+      profiles,
+      identity,
+      erasure: new InMemoryCustomerErasure({ profiles, orders, identity }),
+      suppression: new InMemorySuppressionList(),
+      clock: { now: () => new Date('2026-11-02T12:00:00Z') },
+      logger,
+    });
+    await profiles.putProfile(
+      { ...emptyProfile('cust-42', '2026-11-01T00:00:00Z'), channels: { email: 'cust42@example.com', push: [] } },
+      undefined,
+    );
+    await orders.claimOrder({
+      customerId: 'cust-42',
+      orderId: 'o1',
+      at: '2026-11-01T00:00:00Z',
+      amount: 10,
+      products: [],
+      messageId: 'm1',
+      status: 'applied',
+    });
   });
 
   const call = async (event: LambdaFunctionURLEventWithIAMAuthorizer) => {
@@ -47,7 +74,12 @@ describe('admin-forget', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(response.body).toMatchObject({ found: true, dryRun: false, removed: { profile: 1, orders: 1 }, kept: { orderTombstones: 1 } });
+    expect(response.body).toMatchObject({
+      found: true,
+      dryRun: false,
+      removed: { profile: 1, orders: 1 },
+      kept: { orderTombstones: 1 },
+    });
     expect(await profiles.getProfile('cust-42')).toBeUndefined();
   });
 
@@ -97,7 +129,11 @@ describe('admin-forget', () => {
 
   it('reads a base64-encoded body, as function URLs send non-text content types', async () => {
     // Prepare
-    const event = { ...request(''), body: Buffer.from(JSON.stringify({ customerId: 'cust-42', dryRun: true })).toString('base64'), isBase64Encoded: true };
+    const event = {
+      ...request(''),
+      body: Buffer.from(JSON.stringify({ customerId: 'cust-42', dryRun: true })).toString('base64'),
+      isBase64Encoded: true,
+    };
 
     // Act
     const response = await call(event);
@@ -121,7 +157,11 @@ describe('admin-forget', () => {
 
     // Assess
     expect(logs).toHaveLength(1);
-    expect(logs[0]?.attributes).toMatchObject({ caller: OPERATOR, customerHash: customerHash('cust-42'), removed: { profile: 1 } });
+    expect(logs[0]?.attributes).toMatchObject({
+      caller: OPERATOR,
+      customerHash: customerHash('cust-42'),
+      removed: { profile: 1 },
+    });
     expect(JSON.stringify(logs)).not.toMatch(/cust-42|cust42@example\.com/);
   });
 });

@@ -15,8 +15,20 @@ describe('refresh handlers', () => {
     // Prepare
     const world = newWorld();
     await importInto(world, [
-      { customerId: 'u1', timestamp: '2026-10-01T10:00:00Z', amount: 20, orderId: 'o1', products: [{ productId: 'a', quantity: 1, price: 20 }] },
-      { customerId: 'u2', timestamp: '2026-10-02T10:00:00Z', amount: 30, orderId: 'o2', products: [{ productId: 'b', quantity: 1, price: 30 }] },
+      {
+        customerId: 'u1',
+        timestamp: '2026-10-01T10:00:00Z',
+        amount: 20,
+        orderId: 'o1',
+        products: [{ productId: 'a', quantity: 1, price: 20 }],
+      },
+      {
+        customerId: 'u2',
+        timestamp: '2026-10-02T10:00:00Z',
+        amount: 30,
+        orderId: 'o2',
+        products: [{ productId: 'b', quantity: 1, price: 30 }],
+      },
     ]);
     const plan = buildPlan({ clock, itemCount: async () => 500_000 });
     const summarize = buildSummarize(world);
@@ -25,9 +37,15 @@ describe('refresh handlers', () => {
 
     // Act
     const planned = await plan({ asOf: '2026-11-01' }, localLambdaContext('refresh-plan'));
-    const summaries = await Promise.all(planned.slices.map((slice) => summarize(slice, localLambdaContext('refresh-summarize'))));
+    const summaries = await Promise.all(
+      planned.slices.map((slice) => summarize(slice, localLambdaContext('refresh-summarize'))),
+    );
     const fitted = await fit({ ...planned, summaries }, localLambdaContext('refresh-fit'));
-    const scored = await Promise.all(planned.slices.map((slice) => score({ ...slice, modelKey: fitted.modelKey }, localLambdaContext('refresh-score'))));
+    const scored = await Promise.all(
+      planned.slices.map((slice) =>
+        score({ ...slice, modelKey: fitted.modelKey }, localLambdaContext('refresh-score')),
+      ),
+    );
 
     // Assess
     expect(planned.totalSegments).toBe(3);
@@ -42,8 +60,11 @@ describe('refresh handlers', () => {
     const summarize = buildSummarize(newWorld());
 
     // Act / Assess
-    await expect(summarize({ runId: 'r', asOf: 'yesterday', at: '2026-11-02T03:00:00Z', segment: 0, totalSegments: 1 }, localLambdaContext('refresh-summarize'))).rejects.toThrow(
-      new InvalidStepInputError('refresh summarize input: asOf: expected a date YYYY-MM-DD'),
-    );
+    await expect(
+      summarize(
+        { runId: 'r', asOf: 'yesterday', at: '2026-11-02T03:00:00Z', segment: 0, totalSegments: 1 },
+        localLambdaContext('refresh-summarize'),
+      ),
+    ).rejects.toThrow(new InvalidStepInputError('refresh summarize input: asOf: expected a date YYYY-MM-DD'));
   });
 });

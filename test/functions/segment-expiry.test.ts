@@ -31,7 +31,12 @@ const many = (prefix: string, count: number): DueExpiry[] =>
 describe('segment-expiry handler', () => {
   it('runs the pass over every shard on a scheduler invocation and answers with its counts', async () => {
     // Prepare
-    const { handler, sent } = setup(new Map([[0, many('a', 2)], [3, many('b', 1)]]));
+    const { handler, sent } = setup(
+      new Map([
+        [0, many('a', 2)],
+        [3, many('b', 1)],
+      ]),
+    );
 
     // Act
     const result = await handler({}, localLambdaContext('segment-expiry'));
@@ -43,7 +48,14 @@ describe('segment-expiry handler', () => {
 
   it('stops early when the invocation is about to time out', async () => {
     // Prepare
-    const { handler, sent } = setup(new Map([[0, many('a', 250)], [1, many('b', 250)], [2, many('c', 250)], [3, many('d', 250)]]));
+    const { handler, sent } = setup(
+      new Map([
+        [0, many('a', 250)],
+        [1, many('b', 250)],
+        [2, many('c', 250)],
+        [3, many('d', 250)],
+      ]),
+    );
     const context = { ...localLambdaContext('segment-expiry'), getRemainingTimeInMillis: () => STOP_MARGIN_MS - 1 };
 
     // Act

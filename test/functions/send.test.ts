@@ -10,7 +10,15 @@ function record(id: string, body: unknown, group = 'g1'): SQSRecord {
     messageId: id,
     receiptHandle: id,
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0', MessageGroupId: group, MessageDeduplicationId: id, SequenceNumber: id },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: '0',
+      MessageGroupId: group,
+      MessageDeduplicationId: id,
+      SequenceNumber: id,
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -32,7 +40,10 @@ describe('send handler', () => {
     const h = sendHarness();
     h.email.fault = () => new ProviderError('throttled', 'Throttling');
     const sms = sendRequest({ channel: 'sms', stepId: 's2', messageId: 'b'.repeat(64) });
-    const response = await buildHandler(h.deps)({ Records: [record('1', sendRequest(), 'g1'), record('2', sms, 'g2')] } as SQSEvent, localLambdaContext('send'));
+    const response = await buildHandler(h.deps)(
+      { Records: [record('1', sendRequest(), 'g1'), record('2', sms, 'g2')] } as SQSEvent,
+      localLambdaContext('send'),
+    );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
     expect([...h.ledger.entries.values()].map((entry) => entry.channel)).toEqual(['sms']);
   });
@@ -40,13 +51,18 @@ describe('send handler', () => {
   it('fails the whole invocation when every record was throttled, so SQS retries them all', async () => {
     const h = sendHarness();
     h.email.fault = () => new ProviderError('throttled', 'Throttling');
-    await expect(buildHandler(h.deps)({ Records: [record('1', sendRequest())] } as SQSEvent, localLambdaContext('send'))).rejects.toThrow(/failed/);
+    await expect(
+      buildHandler(h.deps)({ Records: [record('1', sendRequest())] } as SQSEvent, localLambdaContext('send')),
+    ).rejects.toThrow(/failed/);
   });
 
   it('fails a record that is not a SendRequest without touching the others of other groups', async () => {
     const h = sendHarness();
     const other = sendRequest({ customerId: 'c1' });
-    const response = await buildHandler(h.deps)({ Records: [record('bad', { hello: 1 }, 'g0'), record('1', other, 'g1')] } as SQSEvent, localLambdaContext('send'));
+    const response = await buildHandler(h.deps)(
+      { Records: [record('bad', { hello: 1 }, 'g0'), record('1', other, 'g1')] } as SQSEvent,
+      localLambdaContext('send'),
+    );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
     expect(h.email.sent).toHaveLength(1);
   });

@@ -20,18 +20,40 @@ function profiles() {
 describe('unsubscribe handler', () => {
   it('revokes on a one-click POST to /u/<token>', async () => {
     const store = profiles();
-    const handler = buildUnsubscribe({ profiles: store, events: new RecordingEventQueue(), keyring: KEYRING, clock: new VirtualClock(NOON) });
+    const handler = buildUnsubscribe({
+      profiles: store,
+      events: new RecordingEventQueue(),
+      keyring: KEYRING,
+      clock: new VirtualClock(NOON),
+    });
     const token = signUnsubscribeToken(KEYRING, 'c1', 'email');
-    const result = await handler(apiGatewayEvent({ method: 'POST', path: `/u/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click', at: NOON }), localLambdaContext('unsubscribe'));
+    const result = await handler(
+      apiGatewayEvent({
+        method: 'POST',
+        path: `/u/${token}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+        at: NOON,
+      }),
+      localLambdaContext('unsubscribe'),
+    );
     expect(result.statusCode).toBe(200);
     expect(store.items.get('c1')?.consent.email?.granted).toBe(false);
   });
 
   it('answers 403 to an altered token', async () => {
     const store = profiles();
-    const handler = buildUnsubscribe({ profiles: store, events: new RecordingEventQueue(), keyring: KEYRING, clock: new VirtualClock(NOON) });
+    const handler = buildUnsubscribe({
+      profiles: store,
+      events: new RecordingEventQueue(),
+      keyring: KEYRING,
+      clock: new VirtualClock(NOON),
+    });
     const token = signUnsubscribeToken(KEYRING, 'c1', 'email').replace('.email.', '.sms.');
-    const result = await handler(apiGatewayEvent({ method: 'POST', path: `/u/${token}`, headers: {}, body: '', at: NOON }), localLambdaContext('unsubscribe'));
+    const result = await handler(
+      apiGatewayEvent({ method: 'POST', path: `/u/${token}`, headers: {}, body: '', at: NOON }),
+      localLambdaContext('unsubscribe'),
+    );
     expect(result.statusCode).toBe(403);
     expect(store.items.get('c1')?.version).toBe(0);
   });
@@ -40,10 +62,37 @@ describe('unsubscribe handler', () => {
 describe('ses-feedback handler', () => {
   it('applies every SES event of the SNS records and skips one that is not an SES event', async () => {
     const events = new RecordingEventQueue();
-    const handler = buildFeedback({ profiles: profiles(), suppression: new InMemorySuppressionList(), stats: new InMemoryMessageStats(), events, clock: new VirtualClock(NOON) });
-    const tags = Object.fromEntries(encodeMessageTags({ customerId: 'c1', messageId: 'm1', journeyId: 'j', runId: 'r', stepId: 's' }).map((tag) => [tag.Name, [tag.Value]]));
-    const sns = (message: string) => ({ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: 'arn', Sns: { Message: message, MessageId: 'x' } });
-    const event = { Records: [sns('not json'), sns(JSON.stringify({ eventType: 'Open', mail: { destination: ['a@b.c'], tags }, open: { timestamp: NOON.toISOString() } }))] } as unknown as SNSEvent;
+    const handler = buildFeedback({
+      profiles: profiles(),
+      suppression: new InMemorySuppressionList(),
+      stats: new InMemoryMessageStats(),
+      events,
+      clock: new VirtualClock(NOON),
+    });
+    const tags = Object.fromEntries(
+      encodeMessageTags({ customerId: 'c1', messageId: 'm1', journeyId: 'j', runId: 'r', stepId: 's' }).map((tag) => [
+        tag.Name,
+        [tag.Value],
+      ]),
+    );
+    const sns = (message: string) => ({
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn',
+      Sns: { Message: message, MessageId: 'x' },
+    });
+    const event = {
+      Records: [
+        sns('not json'),
+        sns(
+          JSON.stringify({
+            eventType: 'Open',
+            mail: { destination: ['a@b.c'], tags },
+            open: { timestamp: NOON.toISOString() },
+          }),
+        ),
+      ],
+    } as unknown as SNSEvent;
     await handler(event, localLambdaContext('ses-feedback'));
     expect(events.messages).toMatchObject([{ kind: 'engagement', type: 'opened', customerId: 'c1' }]);
   });

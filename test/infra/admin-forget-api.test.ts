@@ -15,42 +15,56 @@ beforeAll(async () => {
   pipeline = Template.fromStack(stacks.pipeline);
 });
 
-const resources = (type: string): [string, Resource][] => Object.entries(pipeline.findResources(type) as Record<string, Resource>);
-const adminFunctionId = () => resources('AWS::Lambda::Function').find(([id]) => id.startsWith('AdminForgetHandler'))?.[0];
+const resources = (type: string): [string, Resource][] =>
+  Object.entries(pipeline.findResources(type) as Record<string, Resource>);
+const adminFunctionId = () =>
+  resources('AWS::Lambda::Function').find(([id]) => id.startsWith('AdminForgetHandler'))?.[0];
 const adminStatements = (): Statement[] => {
   const policy = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('AdminForgetHandlerRole'));
   expect(policy, 'admin-forget role policy').toBeDefined();
   return (policy![1].Properties.PolicyDocument as { Statement: Statement[] }).Statement;
 };
-const actions = (statement: Statement): string[] => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+const actions = (statement: Statement): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 const tableArn = { 'Fn::ImportValue': 'Sadakat-test-Data:TableArn' };
 
 describe('PipelineStack: erasure admin API', () => {
   it('serves admin-forget from a function URL that only IAM-signed requests reach', () => {
     // Assess
     expect(adminFunctionId()).toBeDefined();
-    pipeline.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': [adminFunctionId(), 'Arn'] } });
+    pipeline.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'AWS_IAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [adminFunctionId(), 'Arn'] },
+    });
     expect(resources('AWS::Lambda::Url').filter(([, url]) => url.Properties.AuthType !== 'AWS_IAM')).toEqual([]);
   });
 
   it('lets no one invoke the URL without an IAM grant of their own (no resource policy for everyone)', () => {
     // Assess
-    const urlPermissions = resources('AWS::Lambda::Permission').filter(([, permission]) => permission.Properties.Action === 'lambda:InvokeFunctionUrl');
+    const urlPermissions = resources('AWS::Lambda::Permission').filter(
+      ([, permission]) => permission.Properties.Action === 'lambda:InvokeFunctionUrl',
+    );
     expect(urlPermissions).toEqual([]);
   });
 
   it('tells the function which table, and says where the URL is', () => {
     // Assess
     pipeline.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'admin-forget', TABLE_NAME: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'admin-forget', TABLE_NAME: Match.anyValue() }),
+      },
     });
-    pipeline.hasOutput('AdminForgetUrl', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AdminForgetHandler.*Url'), 'FunctionUrl'] } });
+    pipeline.hasOutput('AdminForgetUrl', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AdminForgetHandler.*Url'), 'FunctionUrl'] },
+    });
     pipeline.hasOutput('AdminForgetFunctionArn', { Value: { 'Fn::GetAtt': [adminFunctionId(), 'Arn'] } });
   });
 
   it('grants exactly the erasure actions, on the table alone: no index, no wildcard, no UpdateItem', () => {
     // Act
-    const dynamo = adminStatements().filter((statement) => actions(statement).some((action) => action.startsWith('dynamodb:')));
+    const dynamo = adminStatements().filter((statement) =>
+      actions(statement).some((action) => action.startsWith('dynamodb:')),
+    );
 
     // Assess
     expect(dynamo).toHaveLength(1);
@@ -62,7 +76,10 @@ describe('PipelineStack: erasure admin API', () => {
     // Act
     const wildcards = adminStatements().filter((statement) => {
       const resourcesOf = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-      return actions(statement).some((action) => action.includes('*')) || resourcesOf.some((resource) => JSON.stringify(resource).includes('*'));
+      return (
+        actions(statement).some((action) => action.includes('*')) ||
+        resourcesOf.some((resource) => JSON.stringify(resource).includes('*'))
+      );
     });
 
     // Assess: only CDK's KMS grant on the one data key (GenerateDataKey*, ReEncrypt*) has a wildcard

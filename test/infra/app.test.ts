@@ -18,7 +18,10 @@ async function campaign(files: Record<string, string>): Promise<string> {
 describe('addSadakatStacks', () => {
   it('stops before adding any stack when the campaign fails validation, listing each problem with its place', async () => {
     // Prepare
-    const dir = await campaign({ 'settings.yaml': 'holdoutPercent: 90\n', 'segments.yaml': '- id: a\n  attr: orders.count\n  gte: many\n' });
+    const dir = await campaign({
+      'settings.yaml': 'holdoutPercent: 90\n',
+      'segments.yaml': '- id: a\n  attr: orders.count\n  gte: many\n',
+    });
     const app = unbundledApp();
 
     // Act
@@ -45,7 +48,9 @@ describe('addSadakatStacks', () => {
 
   it('names both stacks after the stage and pins the account and region from context', async () => {
     // Act
-    const { data, pipeline } = await addSadakatStacks(unbundledApp({ stage: 'prod', account: '123456789012', region: 'eu-central-1' }));
+    const { data, pipeline } = await addSadakatStacks(
+      unbundledApp({ stage: 'prod', account: '123456789012', region: 'eu-central-1' }),
+    );
 
     // Assess
     expect([data.stackName, pipeline.stackName]).toEqual(['Sadakat-prod-Data', 'Sadakat-prod-Pipeline']);

@@ -36,7 +36,9 @@ afterAll(async () => {
 /** The asset folder of the function whose Powertools service name is `service`. */
 function assetDir(service: string): string {
   const fn = Object.values(pipeline.Resources).find(
-    (resource) => resource.Type === 'AWS::Lambda::Function' && JSON.stringify(resource.Properties.Environment).includes(`"POWERTOOLS_SERVICE_NAME":"${service}"`),
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' &&
+      JSON.stringify(resource.Properties.Environment).includes(`"POWERTOOLS_SERVICE_NAME":"${service}"`),
   );
   const key = (fn?.Properties.Code as { S3Key?: string } | undefined)?.S3Key;
   expect(key, service).toMatch(/^[0-9a-f]{64}\.zip$/);
@@ -49,7 +51,9 @@ describe('cdk synth', () => {
     const files = await readdir(outDir);
 
     // Assess
-    expect(files).toEqual(expect.arrayContaining(['Sadakat-ci-Data.template.json', 'Sadakat-ci-Pipeline.template.json']));
+    expect(files).toEqual(
+      expect.arrayContaining(['Sadakat-ci-Data.template.json', 'Sadakat-ci-Pipeline.template.json']),
+    );
   });
 
   it('bundles process-events as an ES module with its source map and the campaign folder', async () => {
@@ -57,7 +61,14 @@ describe('cdk synth', () => {
     const files = await readdir(assetDir('process-events'), { recursive: true });
 
     // Assess
-    expect(files).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map', join('campaign', 'settings.yaml'), join('campaign', 'segments.yaml')]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'index.mjs',
+        'index.mjs.map',
+        join('campaign', 'settings.yaml'),
+        join('campaign', 'segments.yaml'),
+      ]),
+    );
   });
 
   it('leaves the campaign out of functions that do not read it', () => {
@@ -75,7 +86,9 @@ describe('cdk synth', () => {
       await buildFunctionBundle('functions/process-events.ts', benchDir);
 
       // Assess
-      expect(await readFile(join(benchDir, 'index.mjs'), 'utf8')).toBe(await readFile(join(assetDir('process-events'), 'index.mjs'), 'utf8'));
+      expect(await readFile(join(benchDir, 'index.mjs'), 'utf8')).toBe(
+        await readFile(join(assetDir('process-events'), 'index.mjs'), 'utf8'),
+      );
     } finally {
       await rm(benchDir, { recursive: true, force: true });
     }

@@ -8,10 +8,15 @@ const PUSH_ANDROID = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-android
 describe('readDeploymentContext', () => {
   it('refuses a push application of a platform sadakat does not send to', () => {
     // Act
-    const read = () => readDeploymentContext(lookup({ pushPlatformApplicationArns: 'arn:aws:sns:eu-central-1:123456789012:app/ADM/shop-kindle' }));
+    const read = () =>
+      readDeploymentContext(
+        lookup({ pushPlatformApplicationArns: 'arn:aws:sns:eu-central-1:123456789012:app/ADM/shop-kindle' }),
+      );
 
     // Assess
-    expect(read).toThrow('context pushPlatformApplicationArns.0: expected an APNS, APNS_SANDBOX or GCM platform application');
+    expect(read).toThrow(
+      'context pushPlatformApplicationArns.0: expected an APNS, APNS_SANDBOX or GCM platform application',
+    );
   });
 
   it('defaults to the dev stage with no push applications', () => {
@@ -49,7 +54,9 @@ describe('readDeploymentContext', () => {
   it('lists every wrong value with its key and reason', () => {
     // Act
     const read = () =>
-      readDeploymentContext(lookup({ stage: 'Prod', sesIdentityArn: 'arn:aws:sns:eu-central-1:123456789012:x', alarmEmail: 'ops' }));
+      readDeploymentContext(
+        lookup({ stage: 'Prod', sesIdentityArn: 'arn:aws:sns:eu-central-1:123456789012:x', alarmEmail: 'ops' }),
+      );
 
     // Assess
     expect(read).toThrow(InvalidContextError);
@@ -64,7 +71,10 @@ describe('readDeploymentContext', () => {
 
   it('refuses a push ARN of another service, naming its position', () => {
     // Act
-    const read = () => readDeploymentContext(lookup({ pushPlatformApplicationArns: `${PUSH_IOS},arn:aws:ses:eu-central-1:123456789012:identity/x` }));
+    const read = () =>
+      readDeploymentContext(
+        lookup({ pushPlatformApplicationArns: `${PUSH_IOS},arn:aws:ses:eu-central-1:123456789012:identity/x` }),
+      );
 
     // Assess
     expect(read).toThrow('context pushPlatformApplicationArns.1: expected an ARN of sns');

@@ -9,7 +9,10 @@ describe('pushApplications', () => {
     const variables = pushApplications([arn('GCM', 'shop-android'), arn('APNS_SANDBOX', 'shop-ios-dev')]);
 
     // Assess
-    expect(variables).toEqual({ FCM_PLATFORM_APPLICATION_ARN: arn('GCM', 'shop-android'), APNS_PLATFORM_APPLICATION_ARN: arn('APNS_SANDBOX', 'shop-ios-dev') });
+    expect(variables).toEqual({
+      FCM_PLATFORM_APPLICATION_ARN: arn('GCM', 'shop-android'),
+      APNS_PLATFORM_APPLICATION_ARN: arn('APNS_SANDBOX', 'shop-ios-dev'),
+    });
   });
 
   it('refuses a platform the send function cannot use, naming the ARN', () => {
@@ -17,7 +20,9 @@ describe('pushApplications', () => {
     const map = () => pushApplications([arn('ADM', 'shop-kindle')]);
 
     // Assess
-    expect(map).toThrow(`pushPlatformApplicationArns: ${arn('ADM', 'shop-kindle')}: expected an APNS, APNS_SANDBOX or GCM platform application`);
+    expect(map).toThrow(
+      `pushPlatformApplicationArns: ${arn('ADM', 'shop-kindle')}: expected an APNS, APNS_SANDBOX or GCM platform application`,
+    );
   });
 
   it('refuses two applications for the same platform', () => {

@@ -10,7 +10,9 @@ import { addSadakatStacks, type SadakatStacks } from '../../infra/app.js';
 import { REPO_ROOT } from '../../infra/constructs/sadakat-function.js';
 
 export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return cdkJson.context ?? {};
 }
 
@@ -19,6 +21,9 @@ export function unbundledApp(context: Record<string, unknown> = {}): App {
   return new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
 }
 
-export async function sadakatStacks(context: Record<string, unknown> = {}, campaignDir?: string): Promise<SadakatStacks> {
+export async function sadakatStacks(
+  context: Record<string, unknown> = {},
+  campaignDir?: string,
+): Promise<SadakatStacks> {
   return addSadakatStacks(unbundledApp(context), campaignDir);
 }

@@ -24,7 +24,8 @@ beforeAll(async () => {
 });
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
-const resources = (template: Template, type: string): [string, Resource][] => Object.entries(template.findResources(type) as Record<string, Resource>);
+const resources = (template: Template, type: string): [string, Resource][] =>
+  Object.entries(template.findResources(type) as Record<string, Resource>);
 const onlyResource = (template: Template, type: string): Resource => {
   const found = resources(template, type);
   expect(found).toHaveLength(1);
@@ -60,7 +61,9 @@ describe('DataStack: the table', () => {
 
   it('expires items on the ttl attribute', () => {
     // Assess
-    data.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } });
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
   });
 
   it('is encrypted with the customer-managed key, which rotates', () => {
@@ -68,7 +71,10 @@ describe('DataStack: the table', () => {
     data.hasResourceProperties('AWS::DynamoDB::Table', {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] } },
     });
-    data.hasResource('AWS::KMS::Key', { Properties: Match.objectLike({ EnableKeyRotation: true }), DeletionPolicy: 'Retain' });
+    data.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({ EnableKeyRotation: true }),
+      DeletionPolicy: 'Retain',
+    });
   });
 
   it('keeps fixed logical ids and lets CloudFormation name the resources', () => {
@@ -89,10 +95,20 @@ describe('DataStack: the artifacts bucket and the write keys', () => {
       Properties: Match.objectLike({
         BucketEncryption: {
           ServerSideEncryptionConfiguration: [
-            Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey', 'Arn'] } } }),
+            Match.objectLike({
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+              },
+            }),
           ],
         },
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
         VersioningConfiguration: { Status: 'Enabled' },
       }),
       DeletionPolicy: 'Retain',
@@ -115,7 +131,9 @@ describe('DataStack: the artifacts bucket and the write keys', () => {
     // Assess
     data.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
       },
     });
   });
@@ -123,7 +141,9 @@ describe('DataStack: the artifacts bucket and the write keys', () => {
   it('generates the first write key into a retained secret', () => {
     // Assess
     data.hasResource('AWS::SecretsManager::Secret', {
-      Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ PasswordLength: 40, ExcludePunctuation: true }) }),
+      Properties: Match.objectLike({
+        GenerateSecretString: Match.objectLike({ PasswordLength: 40, ExcludePunctuation: true }),
+      }),
       DeletionPolicy: 'Retain',
     });
   });
@@ -145,72 +165,96 @@ describe('PipelineStack: events.fifo and sends.fifo', () => {
   ];
   const queue = (prefix: string) => resources(pipeline, 'AWS::SQS::Queue').find(([id]) => id.startsWith(prefix));
 
-  it.each(customerQueues)('$queue is a high-throughput FIFO queue encrypted with the data key, redriving after five receives', ({ queue: name, dlq }) => {
-    // Act
-    const [deadLetterId] = queue(dlq) ?? [];
+  it.each(customerQueues)(
+    '$queue is a high-throughput FIFO queue encrypted with the data key, redriving after five receives',
+    ({ queue: name, dlq }) => {
+      // Act
+      const [deadLetterId] = queue(dlq) ?? [];
 
-    // Assess
-    expect(queue(name)?.[1].Properties).toMatchObject({
-      FifoQueue: true,
-      DeduplicationScope: 'messageGroup',
-      FifoThroughputLimit: 'perMessageGroupId',
-      ContentBasedDeduplication: false,
-      KmsMasterKeyId: importOf('DataKeyArn'),
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, maxReceiveCount: 5 },
-    });
-  });
+      // Assess
+      expect(queue(name)?.[1].Properties).toMatchObject({
+        FifoQueue: true,
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+        ContentBasedDeduplication: false,
+        KmsMasterKeyId: importOf('DataKeyArn'),
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, maxReceiveCount: 5 },
+      });
+    },
+  );
 
   it.each(customerQueues)('$dlq is FIFO and encrypted too', ({ dlq }) => {
     // Assess
     expect(queue(dlq)?.[1].Properties).toMatchObject({ FifoQueue: true, KmsMasterKeyId: importOf('DataKeyArn') });
   });
 
-  it.each(customerQueues)('$queue feeds its consumer in batches of ten with partial batch responses', ({ queue: name, consumer }) => {
-    // Assess
-    pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${name}`), 'Arn'] },
-      FunctionName: { Ref: Match.stringLikeRegexp(`^${consumer}`) },
-    });
-  });
+  it.each(customerQueues)(
+    '$queue feeds its consumer in batches of ten with partial batch responses',
+    ({ queue: name, consumer }) => {
+      // Assess
+      pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${name}`), 'Arn'] },
+        FunctionName: { Ref: Match.stringLikeRegexp(`^${consumer}`) },
+      });
+    },
+  );
 
   it('refuses requests without TLS on every queue', () => {
     // Assess
     pipeline.resourceCountIs('AWS::SQS::QueuePolicy', resources(pipeline, 'AWS::SQS::Queue').length);
     pipeline.allResourcesProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
   it('lets process-events enqueue sends, and tells it where', () => {
     // Act
-    const processEvents = resources(pipeline, 'AWS::Lambda::Function').find(([id]) => id.startsWith('EventsProcessEventsFunction'));
+    const processEvents = resources(pipeline, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('EventsProcessEventsFunction'),
+    );
     const policy = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('EventsProcessEventsRole'));
 
     // Assess
-    expect(processEvents?.[1].Properties.Environment).toMatchObject({ Variables: { SENDS_QUEUE_URL: { Ref: expect.stringMatching(/^SendsQueue/) } } });
-    expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toMatch(/"sqs:SendMessage".*"Fn::GetAtt":\["SendsQueue/);
+    expect(processEvents?.[1].Properties.Environment).toMatchObject({
+      Variables: { SENDS_QUEUE_URL: { Ref: expect.stringMatching(/^SendsQueue/) } },
+    });
+    expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toMatch(
+      /"sqs:SendMessage".*"Fn::GetAtt":\["SendsQueue/,
+    );
   });
 });
 
 describe('PipelineStack: send side', () => {
-  const sendFunction = () => resources(pipeline, 'AWS::Lambda::Function').find(([id]) => id.startsWith('SendsSendFunction'))?.[1].Properties;
+  const sendFunction = () =>
+    resources(pipeline, 'AWS::Lambda::Function').find(([id]) => id.startsWith('SendsSendFunction'))?.[1].Properties;
   const sendStatements = () =>
-    (resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('SendsSendRole'))?.[1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement;
+    (
+      resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('SendsSendRole'))?.[1].Properties
+        .PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+    ).Statement;
 
   it('sends raw email only from the context identity, through the configuration set', () => {
     // Act
     const ses = sendStatements().filter((statement) => JSON.stringify(statement.Action).includes('ses:'));
 
     // Assess
-    expect(ses).toEqual([expect.objectContaining({ Action: 'ses:SendRawEmail', Resource: expect.arrayContaining([SES_IDENTITY]) })]);
+    expect(ses).toEqual([
+      expect.objectContaining({ Action: 'ses:SendRawEmail', Resource: expect.arrayContaining([SES_IDENTITY]) }),
+    ]);
     expect(JSON.stringify(ses[0]?.Resource)).toContain(':configuration-set/');
   });
 
   it('creates push endpoints only in the context platform applications', () => {
     // Assess
-    expect(sendStatements()).toContainEqual(expect.objectContaining({ Action: 'sns:CreatePlatformEndpoint', Resource: [PUSH_IOS, PUSH_ANDROID] }));
+    expect(sendStatements()).toContainEqual(
+      expect.objectContaining({ Action: 'sns:CreatePlatformEndpoint', Resource: [PUSH_IOS, PUSH_ANDROID] }),
+    );
   });
 
   it('gives send the configuration set, the unsubscribe base URL and the push applications by platform', () => {
@@ -218,7 +262,9 @@ describe('PipelineStack: send side', () => {
     expect(sendFunction()?.Environment).toMatchObject({
       Variables: {
         SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^SendsConfigurationSet/) },
-        UNSUBSCRIBE_BASE_URL: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^IngestApi/), 'ApiEndpoint'] }, '/u']] },
+        UNSUBSCRIBE_BASE_URL: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^IngestApi/), 'ApiEndpoint'] }, '/u']],
+        },
         UNSUBSCRIBE_KEYS_SECRET_ARN: importOf('UnsubscribeKeysArn'),
         APNS_PLATFORM_APPLICATION_ARN: PUSH_IOS,
         FCM_PLATFORM_APPLICATION_ARN: PUSH_ANDROID,
@@ -247,11 +293,15 @@ describe('PipelineStack: send side', () => {
     // Assess
     pipeline.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: Match.stringLikeRegexp('^SendsSesFeedbackFunction') },
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SendsFeedbackFailures'), 'Arn'] } } },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SendsFeedbackFailures'), 'Arn'] } },
+      },
     });
     pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SendsFeedbackFailures'), 'QueueName'] } }],
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SendsFeedbackFailures'), 'QueueName'] } },
+      ],
     });
   });
 });
@@ -262,15 +312,34 @@ describe('PipelineStack: functions', () => {
     const functions = resources(pipeline, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties);
 
     // Assess
-    expect(functions.map((fn) => (fn.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual(
-      ['admin-forget', 'ingest', 'journey-schedule', 'journey-tick', 'process-events', 'refresh-fit', 'refresh-plan', 'refresh-score', 'refresh-summarize', 'segment-expiry', 'send', 'send-reconciler', 'ses-feedback', 'unsubscribe'],
-    );
+    expect(
+      functions
+        .map((fn) => (fn.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME)
+        .sort(),
+    ).toEqual([
+      'admin-forget',
+      'ingest',
+      'journey-schedule',
+      'journey-tick',
+      'process-events',
+      'refresh-fit',
+      'refresh-plan',
+      'refresh-score',
+      'refresh-summarize',
+      'segment-expiry',
+      'send',
+      'send-reconciler',
+      'ses-feedback',
+      'unsubscribe',
+    ]);
     for (const fn of functions) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: expect.any(String), LOG_LEVEL: 'INFO' }) },
+        Environment: {
+          Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: expect.any(String), LOG_LEVEL: 'INFO' }),
+        },
       });
     }
   });
@@ -308,7 +377,9 @@ describe('PipelineStack: ingest API', () => {
     const routeKeys = resources(pipeline, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
 
     // Assess
-    expect(routeKeys.sort()).toEqual([...INGEST_PATHS.map((path) => `POST ${path}`), 'GET /u/{token}', 'POST /u/{token}'].sort());
+    expect(routeKeys.sort()).toEqual(
+      [...INGEST_PATHS.map((path) => `POST ${path}`), 'GET /u/{token}', 'POST /u/{token}'].sort(),
+    );
     expect(INGEST_PATHS).toEqual(expect.arrayContaining(['/v1/batch', '/v1/screen', '/v1/group', '/v1/b', '/v1/p']));
   });
 
@@ -329,7 +400,9 @@ describe('PipelineStack: ingest API', () => {
 
   it('leaves client IP addresses out of the access log', () => {
     // Act
-    const stage = onlyResource(pipeline, 'AWS::ApiGatewayV2::Stage').Properties as { AccessLogSettings: { Format: string } };
+    const stage = onlyResource(pipeline, 'AWS::ApiGatewayV2::Stage').Properties as {
+      AccessLogSettings: { Format: string };
+    };
 
     // Assess
     expect(stage.AccessLogSettings.Format).not.toContain('sourceIp');
@@ -352,7 +425,8 @@ describe('PipelineStack: nightly refresh', () => {
     const definition = JSON.stringify(machine.DefinitionString);
 
     // Assess
-    for (const state of ['PlanRun', 'SummarizeSegments', 'FitModels', 'ScoreSegments']) expect(definition).toContain(state);
+    for (const state of ['PlanRun', 'SummarizeSegments', 'FitModels', 'ScoreSegments'])
+      expect(definition).toContain(state);
     expect(machine).toMatchObject({ TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL' } });
   });
 });
@@ -365,7 +439,9 @@ describe('PipelineStack: scheduled tasks', () => {
   ];
   const dynamoStatements = (roleId: string) => {
     const policy = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith(`${roleId}TaskRole`));
-    const statements = (policy?.[1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement;
+    const statements = (
+      policy?.[1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+    ).Statement;
     return statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
   };
 
@@ -375,7 +451,10 @@ describe('PipelineStack: scheduled tasks', () => {
 
     // Assess
     expect(task?.[1].Properties.Environment).toMatchObject({ Variables: { POWERTOOLS_SERVICE_NAME: service } });
-    pipeline.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: rate, Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [task?.[0], 'Arn'] } }) });
+    pipeline.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: rate,
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [task?.[0], 'Arn'] } }),
+    });
     const seconds = Number(/\d+/.exec(rate)![0]) * 60;
     expect(task?.[1].Properties.Timeout).toBeLessThan(seconds);
   });
@@ -383,7 +462,10 @@ describe('PipelineStack: scheduled tasks', () => {
   it.each(scheduled)('lets $service query the $index index by name', ({ id, index }) => {
     // Assess
     expect(dynamoStatements(id)).toContainEqual(
-      expect.objectContaining({ Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [importOf('TableArn'), `/index/${index}`]] } }),
+      expect.objectContaining({
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [importOf('TableArn'), `/index/${index}`]] },
+      }),
     );
   });
 
@@ -399,7 +481,9 @@ describe('PipelineStack: alarms', () => {
     pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsDeadLetterQueue'), 'QueueName'] } }],
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsDeadLetterQueue'), 'QueueName'] } },
+      ],
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
     });
@@ -408,7 +492,9 @@ describe('PipelineStack: alarms', () => {
   it('alarms on errors and throttles of every function', () => {
     // Act
     const functionCount = resources(pipeline, 'AWS::Lambda::Function').length;
-    const lambdaAlarms = resources(pipeline, 'AWS::CloudWatch::Alarm').filter(([, alarm]) => alarm.Properties.Namespace === 'AWS/Lambda');
+    const lambdaAlarms = resources(pipeline, 'AWS::CloudWatch::Alarm').filter(
+      ([, alarm]) => alarm.Properties.Namespace === 'AWS/Lambda',
+    );
 
     // Assess
     const count = (metric: string) => lambdaAlarms.filter(([, alarm]) => alarm.Properties.MetricName === metric).length;
@@ -421,7 +507,8 @@ describe('PipelineStack: alarms', () => {
     const alarms = resources(pipeline, 'AWS::CloudWatch::Alarm');
 
     // Assess
-    for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertsTopic/) }]);
+    for (const [, alarm] of alarms)
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertsTopic/) }]);
     pipeline.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     pipeline.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
@@ -430,8 +517,11 @@ describe('PipelineStack: alarms', () => {
 describe('PipelineStack: permissions', () => {
   type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
   const statements = (): Statement[] =>
-    resources(pipeline, 'AWS::IAM::Policy').flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-  const actions = (statement: Statement): string[] => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+    resources(pipeline, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+  const actions = (statement: Statement): string[] =>
+    Array.isArray(statement.Action) ? statement.Action : [statement.Action];
   const policyOf = (idPrefix: string): Statement[] => {
     const found = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith(idPrefix));
     expect(found, idPrefix).toBeDefined();
@@ -449,12 +539,15 @@ describe('PipelineStack: permissions', () => {
 
   it('attaches no AWS managed policy to any role', () => {
     // Assess
-    for (const [, role] of resources(pipeline, 'AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    for (const [, role] of resources(pipeline, 'AWS::IAM::Role'))
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   it('lets process-events write the table and nothing broader', () => {
     // Act
-    const tableStatement = policyOf('EventsProcessEventsRole').find((statement) => actions(statement).includes('dynamodb:PutItem'));
+    const tableStatement = policyOf('EventsProcessEventsRole').find((statement) =>
+      actions(statement).includes('dynamodb:PutItem'),
+    );
 
     // Assess
     expect(tableStatement?.Resource).toEqual(importOf('TableArn'));
@@ -468,7 +561,9 @@ describe('PipelineStack: permissions', () => {
     expect(ingest.find((statement) => actions(statement).includes('sqs:SendMessage'))?.Resource).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^EventsQueue/), 'Arn'],
     });
-    expect(ingest.flatMap(actions).filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action))).toEqual([]);
+    expect(ingest.flatMap(actions).filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action))).toEqual(
+      [],
+    );
   });
 
   it('keeps refresh artifact access under the refresh/ prefix', () => {

@@ -39,13 +39,18 @@ describe('tableSchemaFrom', () => {
     const schema = tableSchemaFrom(input);
 
     // Assess
-    expect(schema.globalSecondaryIndexes[0]).toMatchObject({ projectionType: ProjectionType.INCLUDE, nonKeyAttributes: ['step'] });
+    expect(schema.globalSecondaryIndexes[0]).toMatchObject({
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: ['step'],
+    });
   });
 
   it('refuses a key attribute without a type definition, naming it', () => {
     // Prepare
     const input = createTableInput('t');
-    input.AttributeDefinitions = input.AttributeDefinitions!.filter((attribute) => attribute.AttributeName !== 'wakeAt');
+    input.AttributeDefinitions = input.AttributeDefinitions!.filter(
+      (attribute) => attribute.AttributeName !== 'wakeAt',
+    );
 
     // Act
     const derive = () => tableSchemaFrom(input);

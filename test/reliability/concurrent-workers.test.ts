@@ -114,7 +114,10 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
     const inOrder = depsFor('handler-in-order', new DynamoProfileStore(engine.runtime.doc, 'handler-in-order'));
     for (const message of messages) await processCustomerMessage(inOrder, message);
     const raced = new CountingProfileStore(new DynamoProfileStore(engine.runtime.doc, 'handler-raced'));
-    const handler = buildProcessEventsHandler({ ...depsFor('handler-raced', raced), logger: new Logger({ serviceName: 'process-events', logLevel: 'SILENT' }) });
+    const handler = buildProcessEventsHandler({
+      ...depsFor('handler-raced', raced),
+      logger: new Logger({ serviceName: 'process-events', logLevel: 'SILENT' }),
+    });
     const records = messages.map((message, index) => sqsRecord(message, index));
 
     // Act: each worker retries its failed records until none is left, as redelivery would
@@ -123,7 +126,10 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
       for (let round = 0; pending.length > 0 && round < 20; round++) {
         const failed = new Set<string>();
         for (let start = 0; start < pending.length; start += 10) {
-          const response = await handler({ Records: pending.slice(start, start + 10) }, localLambdaContext('process-events'));
+          const response = await handler(
+            { Records: pending.slice(start, start + 10) },
+            localLambdaContext('process-events'),
+          );
           for (const failure of response.batchItemFailures) failed.add(failure.itemIdentifier);
         }
         pending = pending.filter((record) => failed.has(record.messageId));

@@ -19,10 +19,20 @@ import { registerValidate } from '../../cli/commands/validate.js';
 import { parseSettings } from '../../shared/config/load-settings.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { checkTemplateSources } from '../../shared/config/template-syntax.js';
-import { readCampaignSources, templateFilesOf, validateCampaignSources, type CampaignSources } from '../../shared/config/validate-campaign.js';
+import {
+  readCampaignSources,
+  templateFilesOf,
+  validateCampaignSources,
+  type CampaignSources,
+} from '../../shared/config/validate-campaign.js';
 import { checkJourneySources } from '../../shared/journeys/load.js';
 import { compileSegmentsSource } from '../../shared/segments/compile.js';
-import { formatLocatedError, MAX_CAMPAIGN_FILE_CHARACTERS, YamlSource, type LocatedError } from '../../shared/config/yaml-source.js';
+import {
+  formatLocatedError,
+  MAX_CAMPAIGN_FILE_CHARACTERS,
+  YamlSource,
+  type LocatedError,
+} from '../../shared/config/yaml-source.js';
 import { runCli } from '../cli-harness.js';
 import { fuzzRuns } from './fuzz-runs.js';
 
@@ -58,7 +68,11 @@ interface Mutation {
 }
 
 const BILLION_LAUGHS = ['lol0: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]']
-  .concat(['b', 'c', 'd', 'e', 'f', 'g', 'h'].map((name, index) => `lol${index + 1}: &${name} [${Array(9).fill(`*${'abcdefg'[index]}`).join(', ')}]`))
+  .concat(
+    ['b', 'c', 'd', 'e', 'f', 'g', 'h'].map(
+      (name, index) => `lol${index + 1}: &${name} [${Array(9).fill(`*${'abcdefg'[index]}`).join(', ')}]`,
+    ),
+  )
   .join('\n');
 
 const STACK_TRACE = /(^|\n)\s+at .+[:(]\d+:\d+\)?|TypeError|ReferenceError|RangeError|SyntaxError|(^|\n)\s*Error:/;
@@ -68,7 +82,8 @@ function targetsOf(sources: CampaignSources): Target[] {
   if (sources.settings) targets.push({ kind: 'settings', ...sources.settings, key: 'settings' });
   if (sources.segments) targets.push({ kind: 'segments', ...sources.segments, key: 'segments' });
   sources.journeys.forEach((journey, index) => targets.push({ kind: 'journey', ...journey, key: `journey:${index}` }));
-  for (const [name, text] of Object.entries(sources.templates)) targets.push({ kind: 'template', file: join(sources.dir, 'templates', name), text, key: `template:${name}` });
+  for (const [name, text] of Object.entries(sources.templates))
+    targets.push({ kind: 'template', file: join(sources.dir, 'templates', name), text, key: `template:${name}` });
   return targets;
 }
 
@@ -79,7 +94,10 @@ function withMutation(sources: CampaignSources, mutation: Mutation): CampaignSou
   if (key === 'segments') return { ...sources, segments: { file: mutation.target.file, text } };
   if (key.startsWith('journey:')) {
     const index = Number(key.slice('journey:'.length));
-    return { ...sources, journeys: sources.journeys.map((journey, i) => (i === index ? { ...journey, text } : journey)) };
+    return {
+      ...sources,
+      journeys: sources.journeys.map((journey, i) => (i === index ? { ...journey, text } : journey)),
+    };
   }
   return { ...sources, templates: { ...sources.templates, [key.slice('template:'.length)]: text } };
 }
@@ -95,20 +113,34 @@ const insertLine = (text: string, at: number, line: string) => {
 function valuePaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   const paths: (string | number)[][] = prefix.length > 0 ? [prefix] : [];
   if (Array.isArray(value)) value.forEach((item, index) => paths.push(...valuePaths(item, [...prefix, index])));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) paths.push(...valuePaths(item, [...prefix, key]));
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) paths.push(...valuePaths(item, [...prefix, key]));
   return paths;
 }
 
 /** A value of another kind than `current` (a string for a number, a list for a string…). */
 function wrongValue(current: unknown, pick: number): unknown {
-  const candidates: unknown[] = [42, -1.5, 'not-a-valid-value', true, null, ['x', 1], { nested: 'x' }, 'x'.repeat(5000)];
+  const candidates: unknown[] = [
+    42,
+    -1.5,
+    'not-a-valid-value',
+    true,
+    null,
+    ['x', 1],
+    { nested: 'x' },
+    'x'.repeat(5000),
+  ];
   const kind = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
   const others = candidates.filter((candidate) => kind(candidate) !== kind(current));
   return others[pick % others.length];
 }
 
 function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined,
+    value,
+  );
 }
 
 function setIn(document: ReturnType<typeof parseDocument>, path: (string | number)[], value: unknown): void {
@@ -126,7 +158,18 @@ function mutations(targets: readonly Target[]): fc.Arbitrary<Mutation> {
   const syntax = fc
     .tuple(
       yamlTarget,
-      fc.constantFrom('tab', 'quote', 'bracket', 'brace', 'duplicate', 'aliases', 'huge', 'not-utf8', 'garbage', 'indent'),
+      fc.constantFrom(
+        'tab',
+        'quote',
+        'bracket',
+        'brace',
+        'duplicate',
+        'aliases',
+        'huge',
+        'not-utf8',
+        'garbage',
+        'indent',
+      ),
       position,
       fc.string({ unit: 'binary', maxLength: 40 }),
     )
@@ -136,7 +179,9 @@ function mutations(targets: readonly Target[]): fc.Arbitrary<Mutation> {
       const base = { target, description: `${kind} in ${target.file}` };
       switch (kind) {
         case 'tab': {
-          const indented = all.map((text, index) => ({ text, index })).filter(({ text }) => /^ +\S/.test(text) && !text.trimStart().startsWith('#'));
+          const indented = all
+            .map((text, index) => ({ text, index }))
+            .filter(({ text }) => /^ +\S/.test(text) && !text.trimStart().startsWith('#'));
           const chosen = indented[at % Math.max(1, indented.length)];
           if (!chosen) return { ...base, text: `\t${target.text}`, mustFail: true };
           all[chosen.index] = chosen.text.replace(/^ +/, '\t');
@@ -149,7 +194,9 @@ function mutations(targets: readonly Target[]): fc.Arbitrary<Mutation> {
         case 'brace':
           return { ...base, text: insertLine(target.text, line, 'broken: { a: 1'), mustFail: true };
         case 'duplicate': {
-          const keyLines = all.map((text, index) => ({ text, index })).filter(({ text }) => /^\s*[A-Za-z][\w]*:/.test(text));
+          const keyLines = all
+            .map((text, index) => ({ text, index }))
+            .filter(({ text }) => /^\s*[A-Za-z][\w]*:/.test(text));
           const chosen = keyLines[at % Math.max(1, keyLines.length)];
           if (!chosen) return { ...base, text: `${target.text}\n${target.text}`, mustFail: true };
           all.splice(chosen.index + 1, 0, chosen.text);
@@ -161,11 +208,19 @@ function mutations(targets: readonly Target[]): fc.Arbitrary<Mutation> {
           return { ...base, text: `${target.text}\n# ${'x'.repeat(MAX_CAMPAIGN_FILE_CHARACTERS)}\n`, mustFail: true };
         case 'not-utf8': {
           const offset = at % (target.text.length + 1);
-          const bytes = Buffer.concat([Buffer.from(target.text.slice(0, offset)), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from(target.text.slice(offset))]);
+          const bytes = Buffer.concat([
+            Buffer.from(target.text.slice(0, offset)),
+            Buffer.from([0xff, 0xfe, 0x80]),
+            Buffer.from(target.text.slice(offset)),
+          ]);
           return { ...base, text: bytes.toString('utf8'), bytes, mustFail: true };
         }
         case 'indent':
-          return { ...base, text: insertLine(target.text, line, `${' '.repeat(1 + (at % 7))}oddly: indented`), mustFail: false };
+          return {
+            ...base,
+            text: insertLine(target.text, line, `${' '.repeat(1 + (at % 7))}oddly: indented`),
+            mustFail: false,
+          };
         default: {
           const offset = at % (target.text.length + 1);
           return { ...base, text: target.text.slice(0, offset) + garbage + target.text.slice(offset), mustFail: false };
@@ -179,7 +234,13 @@ function mutations(targets: readonly Target[]): fc.Arbitrary<Mutation> {
     const paths = valuePaths(value);
     const path = paths[at % paths.length] ?? [];
     setIn(document, path, wrongValue(valueAt(value, path), pick));
-    return { target, text: stringify(document), mustFail: false, path, description: `wrong type at ${path.join('.')} in ${target.file}` };
+    return {
+      target,
+      text: stringify(document),
+      mustFail: false,
+      path,
+      description: `wrong type at ${path.join('.')} in ${target.file}`,
+    };
   });
 
   const unknownKey = fc.tuple(yamlTarget, position).map(([target, at]): Mutation => {
@@ -189,28 +250,60 @@ function mutations(targets: readonly Target[]): fc.Arbitrary<Mutation> {
     const stepCount = isSeq(steps) ? steps.items.length : 0;
     const root = document.contents;
     const path: (string | number)[] =
-      target.kind === 'segments' && isSeq(root) ? [at % root.items.length] : target.kind === 'journey' && stepCount > 0 && at % 2 === 0 ? ['steps', at % stepCount] : [];
+      target.kind === 'segments' && isSeq(root)
+        ? [at % root.items.length]
+        : target.kind === 'journey' && stepCount > 0 && at % 2 === 0
+          ? ['steps', at % stepCount]
+          : [];
     const mapping = path.length === 0 ? root : document.getIn(path, true);
     if (isMap(mapping)) mapping.set('zzUnknownKey', 1);
-    return { target, text: stringify(document), mustFail: true, named: 'zzUnknownKey', description: `unknown key at ${path.join('.') || 'root'} of ${target.file}` };
+    return {
+      target,
+      text: stringify(document),
+      mustFail: true,
+      named: 'zzUnknownKey',
+      description: `unknown key at ${path.join('.') || 'root'} of ${target.file}`,
+    };
   });
 
   const unknownReference = fc.tuple(fc.constantFrom(...journeys), position).map(([target, at]): Mutation => {
     const document = parseDocument(target.text);
-    const references = valuePaths(document.toJS()).filter((path) => ['template', 'segment'].includes(String(path[path.length - 1])) && typeof document.getIn(path) === 'string');
+    const references = valuePaths(document.toJS()).filter(
+      (path) =>
+        ['template', 'segment'].includes(String(path[path.length - 1])) && typeof document.getIn(path) === 'string',
+    );
     const path = references[at % Math.max(1, references.length)];
     if (!path) return { target, text: target.text, mustFail: false, description: `no reference in ${target.file}` };
     const name = `no-such-${String(path[path.length - 1])}-${at % 97}`;
     document.setIn(path, name);
-    return { target, text: stringify(document), mustFail: true, named: name, description: `unknown ${String(path[path.length - 1])} at ${path.join('.')} in ${target.file}` };
+    return {
+      target,
+      text: stringify(document),
+      mustFail: true,
+      named: name,
+      description: `unknown ${String(path[path.length - 1])} at ${path.join('.')} in ${target.file}`,
+    };
   });
 
   const brokenLiquid = fc
-    .tuple(fc.constantFrom(...templates), fc.constantFrom('{% if %}', '{{ profile.name.first ', '{% endfor', '{{ profile.name.first | shout }}', '{% bogus_tag %}', '{% for x in %}{% endfor %}'), position)
+    .tuple(
+      fc.constantFrom(...templates),
+      fc.constantFrom(
+        '{% if %}',
+        '{{ profile.name.first ',
+        '{% endfor',
+        '{{ profile.name.first | shout }}',
+        '{% bogus_tag %}',
+        '{% for x in %}{% endfor %}',
+      ),
+      position,
+    )
     .map(([target, broken, at]): Mutation => {
       // An unclosed tag or output placed before other tags would close on theirs: it goes last.
       const unclosed = !broken.endsWith('}');
-      const text = unclosed ? `${target.text}${broken}` : insertLine(target.text, at % (lines(target.text).length + 1), broken);
+      const text = unclosed
+        ? `${target.text}${broken}`
+        : insertLine(target.text, at % (lines(target.text).length + 1), broken);
       return { target, text, mustFail: true, description: `${broken} in ${target.file}` };
     });
 
@@ -238,7 +331,11 @@ function expectLocatedAnswer(mutation: Mutation, errors: readonly LocatedError[]
     expect(formatLocatedError(error)).not.toMatch(STACK_TRACE);
   }
   if (mutation.mustFail) expect(errors.length, mutation.description).toBeGreaterThan(0);
-  if (mutation.named !== undefined) expect(errors.some((error) => error.reason.includes(mutation.named as string)), mutation.description).toBe(true);
+  if (mutation.named !== undefined)
+    expect(
+      errors.some((error) => error.reason.includes(mutation.named as string)),
+      mutation.description,
+    ).toBe(true);
   if (mutation.path && errors.some((error) => error.file === mutation.target.file)) {
     // Located on the replaced value or one of its parents: never somewhere unrelated.
     const source = YamlSource.parse(mutation.target.file, mutation.text);
@@ -246,7 +343,11 @@ function expectLocatedAnswer(mutation: Mutation, errors: readonly LocatedError[]
     const last = lastLineOf(mutation.text, mutation.path);
     const own = errors.filter((error) => error.file === mutation.target.file);
     expect(
-      own.some((error) => (error.line >= top && error.line <= last) || mutation.path?.some((key) => typeof key === 'string' && error.reason.includes(key))),
+      own.some(
+        (error) =>
+          (error.line >= top && error.line <= last) ||
+          mutation.path?.some((key) => typeof key === 'string' && error.reason.includes(key)),
+      ),
       `${mutation.description}: ${own.map(formatLocatedError).join(' | ')}`,
     ).toBe(true);
   }
@@ -264,7 +365,11 @@ function lastLineOf(text: string, path: readonly (string | number)[]): number {
 function validatorFor(sources: CampaignSources): (mutation: Mutation) => LocatedError[] {
   const settings = sources.settings ? parseSettings(sources.settings.file, sources.settings.text) : undefined;
   const resolved = settings?.ok ? settings.settings : defaultSettings;
-  const segments = compileSegmentsSource(sources.segments?.file ?? 'segments.yaml', sources.segments?.text ?? '[]', resolved);
+  const segments = compileSegmentsSource(
+    sources.segments?.file ?? 'segments.yaml',
+    sources.segments?.text ?? '[]',
+    resolved,
+  );
   const templateFiles = templateFilesOf(sources.templates);
   const journeyContext = {
     segmentIds: segments.ok ? new Set(segments.definitions.map((definition) => definition.id)) : undefined,
@@ -286,7 +391,10 @@ function validatorFor(sources: CampaignSources): (mutation: Mutation) => Located
         return result.ok ? [] : result.errors;
       }
       case 'template':
-        return checkTemplateSources(join(sources.dir, 'templates'), { ...sources.templates, [target.key.slice('template:'.length)]: text }).filter((error) => error.file === target.file);
+        return checkTemplateSources(join(sources.dir, 'templates'), {
+          ...sources.templates,
+          [target.key.slice('template:'.length)]: text,
+        }).filter((error) => error.file === target.file);
       default: {
         const unreachable: never = target.kind;
         throw new Error(`unknown target ${String(unreachable)}`);
@@ -363,7 +471,9 @@ describe('hostile campaign files', { timeout: 180_000 }, () => {
           expect(run.stdout).toBe('');
           const printed = run.stderr.trimEnd().split('\n');
           expect(printed.slice(0, -1)).toEqual(expected.map(formatLocatedError));
-          expect(printed.at(-1)).toBe(`${expected.length} problem${expected.length === 1 ? '' : 's'} in ${campaignDir}`);
+          expect(printed.at(-1)).toBe(
+            `${expected.length} problem${expected.length === 1 ? '' : 's'} in ${campaignDir}`,
+          );
         } finally {
           process.exitCode = undefined;
           await writeFile(path, mutation.target.text);

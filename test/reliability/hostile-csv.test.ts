@@ -30,9 +30,16 @@ const CUSTOMERS = Array.from({ length: 12 }, (_, index) => `cust-${index}`);
 const STACK_TRACE = /\n\s+at |TypeError|RangeError|ReferenceError/;
 
 const sadakat = (args: string[]) =>
-  promisify(execFile)(process.execPath, ['bin/sadakat.js', ...args], { env: { ...process.env, FORCE_COLOR: '0' }, timeout: 90_000 }).then(
+  promisify(execFile)(process.execPath, ['bin/sadakat.js', ...args], {
+    env: { ...process.env, FORCE_COLOR: '0' },
+    timeout: 90_000,
+  }).then(
     (result) => ({ code: 0, ...result }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 
 interface GoodRow {
@@ -52,7 +59,10 @@ type Row = GoodRow | BadRow;
 const quote = (field: string) => `"${field.replaceAll('"', '""')}"`;
 
 const timestamp = fc
-  .tuple(fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2025-12-31T23:59:59Z'), noInvalidDate: true }), fc.constantFrom('date', 'utc', 'offset', 'space'))
+  .tuple(
+    fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2025-12-31T23:59:59Z'), noInvalidDate: true }),
+    fc.constantFrom('date', 'utc', 'offset', 'space'),
+  )
   .map(([at, form]) => {
     const iso = at.toISOString();
     if (form === 'date') return iso.slice(0, 10);
@@ -64,11 +74,23 @@ const timestamp = fc
 /** `index` makes each good row's order id unique in its file. */
 function goodRow(index: number): fc.Arbitrary<GoodRow> {
   return fc
-    .tuple(fc.constantFrom(...CUSTOMERS), timestamp, fc.integer({ min: 1, max: 10_000_000 }), fc.boolean(), fc.boolean())
+    .tuple(
+      fc.constantFrom(...CUSTOMERS),
+      timestamp,
+      fc.integer({ min: 1, max: 10_000_000 }),
+      fc.boolean(),
+      fc.boolean(),
+    )
     .map(([customerId, at, cents, quoted, commaInId]) => {
       const orderId = commaInId ? `o,${index}` : `o-${index}`;
       const fields = [customerId, at, (cents / 100).toFixed(2), orderId];
-      return { kind: 'good', customerId, amount: cents / 100, orderId, fields: fields.map((field) => (quoted || field.includes(',') ? quote(field) : field)) };
+      return {
+        kind: 'good',
+        customerId,
+        amount: cents / 100,
+        orderId,
+        fields: fields.map((field) => (quoted || field.includes(',') ? quote(field) : field)),
+      };
     });
 }
 
@@ -101,13 +123,30 @@ const badRow: fc.Arbitrary<BadRow> = fc
       case 'too-many':
         return { kind: 'bad', what, bytes: text([customerId, '2024-01-01', '1', '000.50', id]) };
       case 'not-a-number':
-        return { kind: 'bad', what, bytes: text([customerId, '2024-01-01', ['abc', '1.2.3', '$5', '', '0x10', '١٢'][n % 6] as string, id]) };
+        return {
+          kind: 'bad',
+          what,
+          bytes: text([customerId, '2024-01-01', ['abc', '1.2.3', '$5', '', '0x10', '١٢'][n % 6] as string, id]),
+        };
       case 'nan':
-        return { kind: 'bad', what, bytes: text([customerId, '2024-01-01', ['NaN', 'Infinity', '-Infinity', '1e999'][n % 4] as string, id]) };
+        return {
+          kind: 'bad',
+          what,
+          bytes: text([customerId, '2024-01-01', ['NaN', 'Infinity', '-Infinity', '1e999'][n % 4] as string, id]),
+        };
       case 'negative':
         return { kind: 'bad', what, bytes: text([customerId, '2024-01-01', `-${1 + n}`, id]) };
       case 'bad-date':
-        return { kind: 'bad', what, bytes: text([customerId, ['2024-13-01', '2024-02-30', 'yesterday', '01/02/2024', '', '2024-01-01T24:00:00Z'][n % 6] as string, '5', id]) };
+        return {
+          kind: 'bad',
+          what,
+          bytes: text([
+            customerId,
+            ['2024-13-01', '2024-02-30', 'yesterday', '01/02/2024', '', '2024-01-01T24:00:00Z'][n % 6] as string,
+            '5',
+            id,
+          ]),
+        };
       case 'far-future':
         return { kind: 'bad', what, bytes: text([customerId, `${2100 + n}-01-01`, '5', id]) };
       case 'hour-offset':
@@ -119,7 +158,15 @@ const badRow: fc.Arbitrary<BadRow> = fc
       case 'control':
         return { kind: 'bad', what, bytes: text([`${customerId}\u0000`, '2024-01-01', '5', id]) };
       case 'not-utf8':
-        return { kind: 'bad', what, bytes: Buffer.concat([Buffer.from(customerId), Buffer.from([0xff, 0xfe, 0x80 + (n % 64)]), Buffer.from(`,2024-01-01,5,${id}`)]) };
+        return {
+          kind: 'bad',
+          what,
+          bytes: Buffer.concat([
+            Buffer.from(customerId),
+            Buffer.from([0xff, 0xfe, 0x80 + (n % 64)]),
+            Buffer.from(`,2024-01-01,5,${id}`),
+          ]),
+        };
       default:
         // A quote inside an unquoted field; a quote opening a field would run to the next quote in the file.
         return { kind: 'bad', what, bytes: text([`${customerId}"x`, '2024-01-01', '5', id]) };
@@ -135,12 +182,17 @@ const hostileFile = (maxRows: number): fc.Arbitrary<HostileFile> =>
   fc
     .tuple(fc.array(fc.boolean(), { minLength: 1, maxLength: maxRows }), fc.boolean(), fc.boolean(), fc.boolean())
     .chain(([goodness, bom, crlf, trailingNewline]) =>
-      fc.tuple(...goodness.map((good, index): fc.Arbitrary<Row> => (good ? goodRow(index) : badRow))).map((rows): HostileFile => {
-        const newline = Buffer.from(crlf ? '\r\n' : '\n');
-        const lines = [Buffer.from(`${bom ? '\uFEFF' : ''}${HEADER}`), ...rows.map((row) => (row.kind === 'good' ? Buffer.from(row.fields.join(',')) : row.bytes))];
-        const body = lines.flatMap((line, index) => (index === 0 ? [line] : [newline, line]));
-        return { bytes: Buffer.concat([...body, ...(trailingNewline ? [newline] : [])]), rows };
-      }),
+      fc
+        .tuple(...goodness.map((good, index): fc.Arbitrary<Row> => (good ? goodRow(index) : badRow)))
+        .map((rows): HostileFile => {
+          const newline = Buffer.from(crlf ? '\r\n' : '\n');
+          const lines = [
+            Buffer.from(`${bom ? '\uFEFF' : ''}${HEADER}`),
+            ...rows.map((row) => (row.kind === 'good' ? Buffer.from(row.fields.join(',')) : row.bytes)),
+          ];
+          const body = lines.flatMap((line, index) => (index === 0 ? [line] : [newline, line]));
+          return { bytes: Buffer.concat([...body, ...(trailingNewline ? [newline] : [])]), rows };
+        }),
     );
 
 /** Row i of the file is on line i + 2 (the header is line 1). */
@@ -149,20 +201,33 @@ const lineOf = (index: number) => index + 2;
 function expectEveryRowAccountedFor(file: HostileFile, parsed: ParsedTransactions): void {
   const badLines = file.rows.flatMap((row, index) => (row.kind === 'bad' ? [lineOf(index)] : []));
   const described = file.rows.flatMap((row, index) => (row.kind === 'bad' ? [`${lineOf(index)} ${row.what}`] : []));
-  expect(parsed.errors.map((error) => error.line), described.join(', ')).toEqual(badLines);
+  expect(
+    parsed.errors.map((error) => error.line),
+    described.join(', '),
+  ).toEqual(badLines);
   for (const error of parsed.errors) {
     expect(error.reason.trim().length).toBeGreaterThan(0);
     expect(error.reason.length).toBeLessThan(300);
     expect(error.reason).not.toMatch(STACK_TRACE);
   }
-  const good = file.rows.flatMap((row, index) => (row.kind === 'good' ? [{ line: lineOf(index), customerId: row.customerId, amount: row.amount, orderId: row.orderId }] : []));
-  expect(parsed.transactions.map(({ line, customerId, amount, orderId }) => ({ line, customerId, amount, orderId }))).toEqual(good);
+  const good = file.rows.flatMap((row, index) =>
+    row.kind === 'good'
+      ? [{ line: lineOf(index), customerId: row.customerId, amount: row.amount, orderId: row.orderId }]
+      : [],
+  );
+  expect(
+    parsed.transactions.map(({ line, customerId, amount, orderId }) => ({ line, customerId, amount, orderId })),
+  ).toEqual(good);
 }
 
 function importDeps() {
   const profiles = new InMemoryProfileStore();
   const orders = new InMemoryOrderLedger();
-  return { profiles, orders, deps: { profiles, orders, settings: { trackedProperties: {} }, clock: { now: () => NOW } } };
+  return {
+    profiles,
+    orders,
+    deps: { profiles, orders, settings: { trackedProperties: {} }, clock: { now: () => NOW } },
+  };
 }
 
 describe('hostile transactions files', { timeout: 180_000 }, () => {
@@ -200,7 +265,16 @@ describe('hostile transactions files', { timeout: 180_000 }, () => {
         const parsed = await parseTransactionsCsv(file.bytes, { now: NOW });
         const { profiles, orders, deps } = importDeps();
         // Act
-        const summary = await importOrders(deps, parsed.transactions.map(({ customerId, timestamp: at, amount, line, orderId }) => ({ customerId, timestamp: at, amount, line, ...(orderId ? { orderId } : {}) })));
+        const summary = await importOrders(
+          deps,
+          parsed.transactions.map(({ customerId, timestamp: at, amount, line, orderId }) => ({
+            customerId,
+            timestamp: at,
+            amount,
+            line,
+            ...(orderId ? { orderId } : {}),
+          })),
+        );
         // Assess
         const good = file.rows.filter((row): row is GoodRow => row.kind === 'good');
         expect(summary.ordersImported).toBe(good.length);
@@ -218,15 +292,32 @@ describe('hostile transactions files', { timeout: 180_000 }, () => {
 
   it('imports the good rows of a 5,000-row file with 10% garbage on the in-memory ports', async () => {
     // Prepare
-    const rows: Row[] = fc.sample(fc.tuple(fc.integer({ min: 0, max: 9 }), goodRow(0), badRow), { numRuns: 5_000, seed: 42 }).map(([roll, good, bad], index) =>
-      roll === 0 ? bad : { ...good, orderId: `o-${index}`, fields: [...good.fields.slice(0, 3), `o-${index}`] },
-    );
-    const bytes = Buffer.concat([Buffer.from(HEADER), ...rows.flatMap((row) => [Buffer.from('\n'), row.kind === 'good' ? Buffer.from(row.fields.join(',')) : row.bytes])]);
+    const rows: Row[] = fc
+      .sample(fc.tuple(fc.integer({ min: 0, max: 9 }), goodRow(0), badRow), { numRuns: 5_000, seed: 42 })
+      .map(([roll, good, bad], index) =>
+        roll === 0 ? bad : { ...good, orderId: `o-${index}`, fields: [...good.fields.slice(0, 3), `o-${index}`] },
+      );
+    const bytes = Buffer.concat([
+      Buffer.from(HEADER),
+      ...rows.flatMap((row) => [
+        Buffer.from('\n'),
+        row.kind === 'good' ? Buffer.from(row.fields.join(',')) : row.bytes,
+      ]),
+    ]);
     const { orders, deps } = importDeps();
 
     // Act
     const parsed = await parseTransactionsCsv(bytes, { now: NOW });
-    const summary = await importOrders(deps, parsed.transactions.map(({ customerId, timestamp: at, amount, line, orderId }) => ({ customerId, timestamp: at, amount, line, ...(orderId ? { orderId } : {}) })));
+    const summary = await importOrders(
+      deps,
+      parsed.transactions.map(({ customerId, timestamp: at, amount, line, orderId }) => ({
+        customerId,
+        timestamp: at,
+        amount,
+        line,
+        ...(orderId ? { orderId } : {}),
+      })),
+    );
 
     // Assess
     expectEveryRowAccountedFor({ bytes, rows }, parsed);
@@ -241,14 +332,33 @@ describe('hostile transactions files', { timeout: 180_000 }, () => {
 
   it('`sadakat import orders` on the local engine reports bad rows by line and imports the good ones', async () => {
     // Prepare
-    const [file] = fc.sample(hostileFile(60).filter((candidate) => candidate.rows.some((row) => row.kind === 'bad') && candidate.rows.some((row) => row.kind === 'good')), { numRuns: 1, seed: 7 });
+    const [file] = fc.sample(
+      hostileFile(60).filter(
+        (candidate) =>
+          candidate.rows.some((row) => row.kind === 'bad') && candidate.rows.some((row) => row.kind === 'good'),
+      ),
+      { numRuns: 1, seed: 7 },
+    );
     if (!file) throw new Error('no sample');
     const path = join(dir, 'orders.csv');
     await writeFile(path, file.bytes);
     const bad = file.rows.flatMap((row, index) => (row.kind === 'bad' ? [lineOf(index)] : []));
 
     // Act: the real bin in a child process (the in-process SDK clients share vitest's module graph with the adapter mocks)
-    const run = await sadakat(['import', 'orders', '--transactions', path, '--data-dir', join(dir, 'data'), '--engine', 'dynalite', '--campaign', 'campaign', '--format', 'json']);
+    const run = await sadakat([
+      'import',
+      'orders',
+      '--transactions',
+      path,
+      '--data-dir',
+      join(dir, 'data'),
+      '--engine',
+      'dynalite',
+      '--campaign',
+      'campaign',
+      '--format',
+      'json',
+    ]);
 
     // Assess
     expect(run.code).toBe(0);

@@ -22,7 +22,11 @@ import { fuzzRuns } from './fuzz-runs.js';
 const T0 = new Date('2026-03-02T08:00:00.000Z');
 
 const segments = (() => {
-  const result = compileSegmentsSource('segments.yaml', '- id: carted\n  event: Product Added\n  within: 1d\n', defaultSettings);
+  const result = compileSegmentsSource(
+    'segments.yaml',
+    '- id: carted\n  event: Product Added\n  within: 1d\n',
+    defaultSettings,
+  );
   if (!result.ok) throw new Error('bad test segments');
   return result.compiled;
 })();
@@ -130,9 +134,11 @@ describe('a crash between the profile write and the journey step', () => {
     expect(w.outbox.requests).toHaveLength(1);
   });
 
-  it('starts the lost entry on the customer\'s next message when the crashed one never comes back', async () => {
+  it("starts the lost entry on the customer's next message when the crashed one never comes back", async () => {
     // Prepare: the crashed message went to the DLQ; the customer's next event arrives later
-    await expect(processCustomerMessage(w.deps, productAdded('m1', 'u1', T0))).rejects.toBeInstanceOf(InjectedCrashError);
+    await expect(processCustomerMessage(w.deps, productAdded('m1', 'u1', T0))).rejects.toBeInstanceOf(
+      InjectedCrashError,
+    );
     w.faults.enabled = false;
     w.advance(60_000);
 
@@ -160,26 +166,32 @@ describe('a crash between the profile write and the journey step', () => {
   it('under random crashes after profile writes, every customer who entered the segment has exactly one run and one send', async () => {
     const counted = { cases: 0, customers: 0, crashes: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 6 }), async (seed, customers) => {
-        // Prepare
-        const crashing = world(0.4, seed);
-        const ids = Array.from({ length: customers }, (_, index) => `u${index}`);
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (seed, customers) => {
+          // Prepare
+          const crashing = world(0.4, seed);
+          const ids = Array.from({ length: customers }, (_, index) => `u${index}`);
 
-        // Act: each customer adds to cart twice (one entry), every crash redelivered
-        for (const [index, id] of ids.entries()) {
-          await deliverUntilProcessed(crashing, productAdded(`a-${index}`, id, T0));
-          await deliverUntilProcessed(crashing, productAdded(`b-${index}`, id, T0));
-        }
+          // Act: each customer adds to cart twice (one entry), every crash redelivered
+          for (const [index, id] of ids.entries()) {
+            await deliverUntilProcessed(crashing, productAdded(`a-${index}`, id, T0));
+            await deliverUntilProcessed(crashing, productAdded(`b-${index}`, id, T0));
+          }
 
-        // Assess
-        for (const id of ids) expect(await crashing.store.listRuns(id)).toHaveLength(1);
-        // The send ledger is per customer: one message id per customer is one send each.
-        const sends = new Set(crashing.outbox.enqueued.map((request) => `${request.customerId}/${request.messageId}`));
-        expect(sends.size).toBe(ids.length);
-        counted.cases++;
-        counted.customers += ids.length;
-        counted.crashes += crashing.faults.injected['crash-after-profile-write'];
-      }),
+          // Assess
+          for (const id of ids) expect(await crashing.store.listRuns(id)).toHaveLength(1);
+          // The send ledger is per customer: one message id per customer is one send each.
+          const sends = new Set(
+            crashing.outbox.enqueued.map((request) => `${request.customerId}/${request.messageId}`),
+          );
+          expect(sends.size).toBe(ids.length);
+          counted.cases++;
+          counted.customers += ids.length;
+          counted.crashes += crashing.faults.injected['crash-after-profile-write'];
+        },
+      ),
       { numRuns: Math.max(50, Math.floor(fuzzRuns() / 50)) },
     );
     console.info(`journey entry crash figures: ${JSON.stringify(counted)}`);

@@ -24,7 +24,9 @@ const SECRETS: readonly { what: string; pattern: RegExp }[] = [
 ];
 
 function leaks(lines: readonly string[]): string[] {
-  return lines.flatMap((line) => SECRETS.filter(({ pattern }) => pattern.test(line)).map(({ what }) => `${what} in: ${line.slice(0, 300)}`));
+  return lines.flatMap((line) =>
+    SECRETS.filter(({ pattern }) => pattern.test(line)).map(({ what }) => `${what} in: ${line.slice(0, 300)}`),
+  );
 }
 
 const folders: string[] = [];
@@ -35,7 +37,13 @@ afterAll(async () => {
 describe('log privacy', () => {
   it('the scanner finds each kind of secret it looks for', () => {
     // Prepare
-    const planted = ['to customer12@example.test', 'sms to +90 532 112 34 56', 'token device-0042', `key ${WRITE_KEY}`, `auth Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`];
+    const planted = [
+      'to customer12@example.test',
+      'sms to +90 532 112 34 56',
+      'token device-0042',
+      `key ${WRITE_KEY}`,
+      `auth Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+    ];
 
     // Act
     const found = leaks(planted);
@@ -45,13 +53,17 @@ describe('log privacy', () => {
     expect(leaks(['{"level":"WARN","message":"calls rejected","rejected":2}'])).toEqual([]);
   });
 
-  it('writes no email, phone, device token or write key to any log line of a demo run at DEBUG', { timeout: 240_000 }, async () => {
+  it('writes no email, phone, device token or write key to any log line of a demo run at DEBUG', {
+    timeout: 240_000,
+  }, async () => {
     // Prepare
     const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-privacy-'));
     folders.push(dataDir);
 
     // Act
-    const { result: summary, lines } = await withCapturedLogs(() => runDemo({ customers: 100, days: 1, seed: 3, dataDir, engine: 'dynalite', campaignDir: 'campaign' }));
+    const { result: summary, lines } = await withCapturedLogs(() =>
+      runDemo({ customers: 100, days: 1, seed: 3, dataDir, engine: 'dynalite', campaignDir: 'campaign' }),
+    );
 
     // Assess
     expect(summary.events.accepted).toBeGreaterThan(0);
@@ -59,11 +71,19 @@ describe('log privacy', () => {
     expect(leaks(lines)).toEqual([]);
   });
 
-  it('writes none of them either when calls carrying them are rejected and processing fails and retries', { timeout: 120_000 }, async () => {
+  it('writes none of them either when calls carrying them are rejected and processing fails and retries', {
+    timeout: 120_000,
+  }, async () => {
     // Prepare
     const events = shopEvents({ customers: 10, seed: 1 });
     const hostile = [
-      { type: 'track', userId: 'c-1', event: 'Order Completed', timestamp: 'customer1@example.test', properties: { order_id: 'o', revenue: '+90 532 112 34 56' } },
+      {
+        type: 'track',
+        userId: 'c-1',
+        event: 'Order Completed',
+        timestamp: 'customer1@example.test',
+        properties: { order_id: 'o', revenue: '+90 532 112 34 56' },
+      },
       { type: 'identify', userId: { email: 'customer2@example.test' }, traits: { email: 'customer2@example.test' } },
       { type: 'track', userId: 'c-3', event: 'App Opened', context: { device: { token: 12345, type: 'device-0042' } } },
       { type: 'alias', userId: 'customer4@example.test', previousId: { phone: '+49 151 1234500' } },
@@ -73,7 +93,12 @@ describe('log privacy', () => {
     const { lines } = await withCapturedLogs(async () => {
       const engine = await startEngine();
       try {
-        const faults = new FaultInjector(new SeededRandom(2), { 'dynamo-throttle': 0.1, 'crash-after-profile-write': 0.1, 'queue-throttle': 0.3, 'crash-mid-batch': 0.2 });
+        const faults = new FaultInjector(new SeededRandom(2), {
+          'dynamo-throttle': 0.1,
+          'crash-after-profile-write': 0.1,
+          'queue-throttle': 0.3,
+          'crash-mid-batch': 0.2,
+        });
         const pipeline = await engine.pipeline('privacy', faults, { maxReceiveCount: 3 });
         for (const batch of batches([...events.calls, ...hostile], 20)) await pipeline.post(batch);
         await pipeline.drain();
@@ -95,11 +120,18 @@ describe('log privacy', () => {
  */
 async function withCapturedLogs<T>(work: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
   const lines: string[] = [];
-  const capture = (chunk: unknown) => lines.push(...String(chunk).split('\n').filter((line) => line.trim() !== ''));
+  const capture = (chunk: unknown) =>
+    lines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
   const spies = [
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (capture(chunk), true)),
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (capture(chunk), true)),
-    ...(['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args: unknown[]) => capture(args.map(String).join(' ')))),
+    ...(['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((method) =>
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => capture(args.map(String).join(' '))),
+    ),
   ];
   const previousLevel = process.env.AWS_LAMBDA_LOG_LEVEL;
   process.env.AWS_LAMBDA_LOG_LEVEL = 'DEBUG';

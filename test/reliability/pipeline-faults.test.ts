@@ -48,7 +48,8 @@ describe('the events pipeline under injected faults (dynalite)', { timeout: 180_
 
   it('the fault-free reference counts every distinct order once and ignores replays', () => {
     // Assess
-    for (const id of events.customerIds) expect(reference.profiles.get(id)?.orders.count ?? 0).toBe(events.ordersPerCustomer.get(id));
+    for (const id of events.customerIds)
+      expect(reference.profiles.get(id)?.orders.count ?? 0).toBe(events.ordersPerCustomer.get(id));
     expect(reference.orders.every((order) => order.status === 'applied')).toBe(true);
     expect(events.replays).toBeGreaterThan(0);
   });
@@ -81,9 +82,13 @@ describe('the events pipeline under injected faults (dynalite)', { timeout: 180_
     expect(result.profiles).toEqual(reference.profiles);
     expect(result.orders).toEqual(reference.orders);
     expect(faults.injected['redelivery']).toBeGreaterThan(0);
-    expect(faults.injected['crash-after-order-claim'] + faults.injected['crash-before-order-applied']).toBeGreaterThan(0);
+    expect(faults.injected['crash-after-order-claim'] + faults.injected['crash-before-order-applied']).toBeGreaterThan(
+      0,
+    );
     expect(faults.injected['version-race']).toBeGreaterThan(0);
-    console.info(`reliability figures: ${JSON.stringify({ events: events.calls.length, delivered: stats.delivered, faults: faults.total, injected: faults.injected, lost: 0, duplicates: 0 })}`);
+    console.info(
+      `reliability figures: ${JSON.stringify({ events: events.calls.length, delivered: stats.delivered, faults: faults.total, injected: faults.injected, lost: 0, duplicates: 0 })}`,
+    );
   });
 
   it('dead-letters a message that keeps failing after maxReceiveCount, and completes it after redrive', async () => {
@@ -116,7 +121,11 @@ describe('the events pipeline under injected faults (dynalite)', { timeout: 180_
   it('dead-letters an unparseable message after maxReceiveCount and keeps its body for inspection', async () => {
     // Prepare
     const pipeline = await engine.pipeline('poison', undefined, { maxReceiveCount: 3 });
-    pipeline.queue.send({ body: '{"kind":"event","customerId":"c-0","event":{"type":"nonsense"}}', groupId: 'g-poison', deduplicationId: 'poison-1' });
+    pipeline.queue.send({
+      body: '{"kind":"event","customerId":"c-0","event":{"type":"nonsense"}}',
+      groupId: 'g-poison',
+      deduplicationId: 'poison-1',
+    });
 
     // Act
     const stats = await pipeline.drain();

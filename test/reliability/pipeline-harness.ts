@@ -16,7 +16,14 @@ import { loadCampaign, type Campaign } from '../../shared/config/campaign.js';
 import { StaticWriteKeys } from '../../shared/events/write-key.js';
 import { apiGatewayEvent, structuredResult } from '../../shared/local/api-gateway-event.js';
 import { ensureTable } from '../../shared/local/dynamo-engine.js';
-import { FaultyEventQueue, FaultyIdentityMap, FaultyOrderLedger, FaultyProfileStore, faultySqsHandler, type FaultInjector } from '../../shared/local/fault-injection.js';
+import {
+  FaultyEventQueue,
+  FaultyIdentityMap,
+  FaultyOrderLedger,
+  FaultyProfileStore,
+  faultySqsHandler,
+  type FaultInjector,
+} from '../../shared/local/fault-injection.js';
 import { LocalFifoQueue } from '../../shared/local/fifo-queue.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { drainQueue, type DrainStats, type SqsHandler } from '../../shared/local/queue-driver.js';
@@ -72,7 +79,12 @@ export async function startEngine(): Promise<Engine> {
       await ensureTable(runtime.doc, table);
       const queueClock = new VirtualClock(PROCESSING_AT);
       const dlq = new LocalFifoQueue({ name: `${table}-dlq.fifo`, clock: queueClock });
-      const queue = new LocalFifoQueue({ name: `${table}.fifo`, clock: queueClock, dlq, maxReceiveCount: options.maxReceiveCount ?? 5 });
+      const queue = new LocalFifoQueue({
+        name: `${table}.fifo`,
+        clock: queueClock,
+        dlq,
+        maxReceiveCount: options.maxReceiveCount ?? 5,
+      });
       let profiles: ProfileStore = new DynamoProfileStore(runtime.doc, table);
       let orders: OrderLedger = new DynamoOrderLedger(runtime.doc, table);
       let identity: IdentityMap = new DynamoIdentityMap(runtime.doc, table);
@@ -84,7 +96,13 @@ export async function startEngine(): Promise<Engine> {
         events = new FaultyEventQueue(events, faults);
       }
       if (options.wrapProfiles) profiles = options.wrapProfiles(profiles);
-      const ingest = buildIngestHandler({ logger: silent('ingest'), writeKeys: new StaticWriteKeys([WRITE_KEY]), identity, queue: events, clock: processingClock });
+      const ingest = buildIngestHandler({
+        logger: silent('ingest'),
+        writeKeys: new StaticWriteKeys([WRITE_KEY]),
+        identity,
+        queue: events,
+        clock: processingClock,
+      });
       const handler = buildProcessEventsHandler({
         profiles,
         orders,
@@ -118,13 +136,15 @@ export async function startEngine(): Promise<Engine> {
               ),
             );
             if (result.statusCode === 503) continue;
-            if (result.statusCode !== 200) throw new Error(`ingest answered ${result.statusCode}: ${String(result.body)}`);
+            if (result.statusCode !== 200)
+              throw new Error(`ingest answered ${result.statusCode}: ${String(result.body)}`);
             const body = JSON.parse(String(result.body)) as { accepted: number; rejected: unknown[] };
             return { attempts, accepted: body.accepted, rejected: body.rejected.length };
           }
           throw new Error('ingest kept answering 503');
         },
-        drain: (drainOptions = {}) => drainQueue(queue, driven, { concurrency: drainOptions.concurrency ?? 4, clock: queueClock }),
+        drain: (drainOptions = {}) =>
+          drainQueue(queue, driven, { concurrency: drainOptions.concurrency ?? 4, clock: queueClock }),
       };
     },
     async stop() {

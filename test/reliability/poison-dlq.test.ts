@@ -30,8 +30,12 @@ class BuggyProfileStore implements ProfileStore {
     return this.inner.getProfiles(customerIds);
   }
 
-  putProfile(profile: Profile, expectedVersion: number | undefined): Promise<{ profile: Profile; receipt: WriteReceipt }> {
-    if (this.broken && profile.id === this.victim) throw new TypeError('Cannot read properties of undefined (reading "count")');
+  putProfile(
+    profile: Profile,
+    expectedVersion: number | undefined,
+  ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
+    if (this.broken && profile.id === this.victim)
+      throw new TypeError('Cannot read properties of undefined (reading "count")');
     return this.inner.putProfile(profile, expectedVersion);
   }
 }
@@ -95,14 +99,24 @@ describe('poison messages in the events DLQ (dynalite)', { timeout: 120_000 }, (
       wrapProfiles: (inner) => (store = new BuggyProfileStore(inner, victim)),
     });
     for (const batch of batches(events.calls, 20)) await pipeline.post(batch);
-    poison.unparseable = pipeline.queue.send({ body: '{"kind":"event","customerId":', groupId: 'g-unparseable', deduplicationId: 'poison-1' }).messageId;
-    poison.unknownKind = pipeline.queue.send({ body: '{"kind":"teleport","customerId":"p-0"}', groupId: 'g-unknown', deduplicationId: 'poison-2' }).messageId;
+    poison.unparseable = pipeline.queue.send({
+      body: '{"kind":"event","customerId":',
+      groupId: 'g-unparseable',
+      deduplicationId: 'poison-1',
+    }).messageId;
+    poison.unknownKind = pipeline.queue.send({
+      body: '{"kind":"teleport","customerId":"p-0"}',
+      groupId: 'g-unknown',
+      deduplicationId: 'poison-2',
+    }).messageId;
     firstLines = await failureLines(async () => (firstDrain = await pipeline.drain()));
   }, 120_000);
 
   afterAll(async () => {
     await engine?.stop();
-    console.info(`poison figures: ${JSON.stringify({ events: events?.calls.length, poison: 2, alwaysThrowing: victimCalls, deadLettered: firstDrain?.movedToDlq, failureLines: firstLines?.length })}`);
+    console.info(
+      `poison figures: ${JSON.stringify({ events: events?.calls.length, poison: 2, alwaysThrowing: victimCalls, deadLettered: firstDrain?.movedToDlq, failureLines: firstLines?.length })}`,
+    );
   });
 
   it('moves the poison messages and every message of the broken customer to the DLQ after maxReceiveCount', () => {
@@ -110,7 +124,7 @@ describe('poison messages in the events DLQ (dynalite)', { timeout: 120_000 }, (
     expect(pipeline.dlq.depth).toBe(2 + victimCalls);
   });
 
-  it('processes every other customer\'s events while the poison waits in the DLQ', async () => {
+  it("processes every other customer's events while the poison waits in the DLQ", async () => {
     // Act
     const profiles = await pipeline.profiles.getProfiles(events.customerIds.filter((id) => id !== victim));
     // Assess
@@ -119,12 +133,16 @@ describe('poison messages in the events DLQ (dynalite)', { timeout: 120_000 }, (
   });
 
   it('logs an unparseable body with its message id, receive count and the reason it can never be processed', () => {
-    const last = firstLines.find((line) => line.sqsMessageId === poison.unparseable && line.receiveCount === String(MAX_RECEIVES));
+    const last = firstLines.find(
+      (line) => line.sqsMessageId === poison.unparseable && line.receiveCount === String(MAX_RECEIVES),
+    );
     expect(last).toMatchObject({ error: 'PoisonMessageError', reason: expect.stringContaining('body: not JSON') });
   });
 
   it('logs an unknown message kind with the field that names it', () => {
-    const last = firstLines.find((line) => line.sqsMessageId === poison.unknownKind && line.receiveCount === String(MAX_RECEIVES));
+    const last = firstLines.find(
+      (line) => line.sqsMessageId === poison.unknownKind && line.receiveCount === String(MAX_RECEIVES),
+    );
     expect(last).toMatchObject({ error: 'PoisonMessageError', reason: expect.stringContaining('kind') });
   });
 
@@ -135,7 +153,7 @@ describe('poison messages in the events DLQ (dynalite)', { timeout: 120_000 }, (
     expect(JSON.stringify(firstLines)).not.toContain(victim);
   });
 
-  it('completes the broken customer\'s events exactly once after the fix and a redrive; true poison returns to the DLQ', async () => {
+  it("completes the broken customer's events exactly once after the fix and a redrive; true poison returns to the DLQ", async () => {
     // Prepare
     if (store) store.broken = false;
 

@@ -15,7 +15,12 @@ import { TemplateSet } from '../../shared/channels/render.js';
 import { reconcileStaleClaims } from '../../shared/channels/reconcile-claims.js';
 import type { SendResult } from '../../shared/channels/send-outcome.js';
 import { defaultSettings } from '../../shared/config/settings.js';
-import { FaultInjector, FaultyEmailSender, FaultySendLedger, faultySqsHandler } from '../../shared/local/fault-injection.js';
+import {
+  FaultInjector,
+  FaultyEmailSender,
+  FaultySendLedger,
+  faultySqsHandler,
+} from '../../shared/local/fault-injection.js';
 import { LocalFifoQueue } from '../../shared/local/fifo-queue.js';
 import { startLocalSending, type LocalSending } from '../../shared/local/local-sending.js';
 import { LocalSendQueue } from '../../shared/local/local-send-queue.js';
@@ -38,7 +43,15 @@ describe('sending under injected faults (dynalite)', { timeout: 120_000 }, () =>
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-send-faults-'));
     runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock, fresh: true });
-    sending = await startLocalSending(runtime, { clock, settings: { ...defaultSettings, defaultTimezone: 'Europe/Istanbul', sender: { fromAddress: 'offers@example.com', fromName: 'Demo Shop' } }, templates: new TemplateSet(TEMPLATES) });
+    sending = await startLocalSending(runtime, {
+      clock,
+      settings: {
+        ...defaultSettings,
+        defaultTimezone: 'Europe/Istanbul',
+        sender: { fromAddress: 'offers@example.com', fromName: 'Demo Shop' },
+      },
+      templates: new TemplateSet(TEMPLATES),
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -71,20 +84,30 @@ describe('sending under injected faults (dynalite)', { timeout: 120_000 }, () =>
     // Enough receives that throttling retries finish rather than dead-letter.
     const dlq = new LocalFifoQueue({ name: 'faulty-sends-dlq.fifo', clock });
     const queue = new LocalFifoQueue({ name: 'faulty-sends.fifo', clock, dlq, maxReceiveCount: 15 });
-    const requests = Array.from({ length: CUSTOMERS }, (_, index) => sendRequest({ customerId: `s-${index}`, runId: `run-${index}`, messageId: index.toString(16).padStart(64, 'a') }));
+    const requests = Array.from({ length: CUSTOMERS }, (_, index) =>
+      sendRequest({ customerId: `s-${index}`, runId: `run-${index}`, messageId: index.toString(16).padStart(64, 'a') }),
+    );
     for (const request of requests) await runtime.profiles.putProfile(consentingProfile(request.customerId), undefined);
     await new LocalSendQueue(queue).enqueue(requests);
 
     // Act
-    const stats = await drainQueue(queue, faultySqsHandler(handler, faults), { clock, concurrency: 4, functionName: 'send' });
+    const stats = await drainQueue(queue, faultySqsHandler(handler, faults), {
+      clock,
+      concurrency: 4,
+      functionName: 'send',
+    });
     const claimedBefore = await statuses(requests.map((request) => [request.customerId, request.messageId]));
     clock.advance(60 * 60_000);
-    const reconciled = await reconcileStaleClaims({ ledger: sending.deps.ledger, stats: sending.deps.stats, clock }, 15 * 60_000);
+    const reconciled = await reconcileStaleClaims(
+      { ledger: sending.deps.ledger, stats: sending.deps.stats, clock },
+      15 * 60_000,
+    );
     const final = await statuses(requests.map((request) => [request.customerId, request.messageId]));
 
     // Assess
     const deliveries = new Map<string, number>();
-    for (const email of provider.sent) deliveries.set(email.tags.messageId, (deliveries.get(email.tags.messageId) ?? 0) + 1);
+    for (const email of provider.sent)
+      deliveries.set(email.tags.messageId, (deliveries.get(email.tags.messageId) ?? 0) + 1);
     const duplicates = [...deliveries.values()].filter((count) => count > 1).length;
     const lost = requests.filter((request) => !deliveries.has(request.messageId)).length;
     expect(dlq.depth).toBe(0);
@@ -97,7 +120,9 @@ describe('sending under injected faults (dynalite)', { timeout: 120_000 }, () =>
     expect(final.unknown).toBeGreaterThan(0);
     expect(faults.injected['provider-throttle']).toBeGreaterThan(0);
     expect(results.filter((result) => result.kind === 'retry').length).toBe(faults.injected['provider-throttle']);
-    console.info(`reliability figures (sends): ${JSON.stringify({ requests: CUSTOMERS, delivered: stats.delivered, faults: faults.total, injected: faults.injected, duplicates, lost, unknown: final.unknown, reconciled: reconciled.markedUnknown })}`);
+    console.info(
+      `reliability figures (sends): ${JSON.stringify({ requests: CUSTOMERS, delivered: stats.delivered, faults: faults.total, injected: faults.injected, duplicates, lost, unknown: final.unknown, reconciled: reconciled.markedUnknown })}`,
+    );
   });
 
   async function statuses(keys: [string, string][]) {

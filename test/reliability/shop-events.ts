@@ -28,23 +28,48 @@ export function shopEvents(options: { customers: number; seed: number; idPrefix?
     const at = () => new Date(start + (minute += 1 + Math.floor(random.next() * 30)) * 60_000).toISOString();
     let sequence = 0;
     const messageId = () => `${userId}-m${sequence++}`;
-    calls.push({ type: 'identify', messageId: messageId(), userId, timestamp: at(), traits: { email: `${userId}@example.com`, firstName: 'Ayşe', phone: '+905551112233' } });
+    calls.push({
+      type: 'identify',
+      messageId: messageId(),
+      userId,
+      timestamp: at(),
+      traits: { email: `${userId}@example.com`, firstName: 'Ayşe', phone: '+905551112233' },
+    });
     const steps = 3 + Math.floor(random.next() * 6);
     let orders = 0;
     for (let step = 0; step < steps; step++) {
       const roll = random.next();
       const product = `p${Math.floor(random.next() * 20)}`;
       if (roll < 0.5) {
-        calls.push({ type: 'track', messageId: messageId(), userId, event: 'Product Viewed', timestamp: at(), properties: { product_id: product, category: 'shoes' } });
+        calls.push({
+          type: 'track',
+          messageId: messageId(),
+          userId,
+          event: 'Product Viewed',
+          timestamp: at(),
+          properties: { product_id: product, category: 'shoes' },
+        });
       } else if (roll < 0.7) {
-        calls.push({ type: 'track', messageId: messageId(), userId, event: 'Product Added', timestamp: at(), properties: { product_id: product, price: 10 } });
+        calls.push({
+          type: 'track',
+          messageId: messageId(),
+          userId,
+          event: 'Product Added',
+          timestamp: at(),
+          properties: { product_id: product, price: 10 },
+        });
       } else {
         const order = {
           type: 'track',
           userId,
           event: 'Order Completed',
           timestamp: at(),
-          properties: { order_id: `${userId}-o${orders++}`, revenue: 10 + Math.floor(random.next() * 200), currency: 'TRY', products: [{ product_id: product, quantity: 1, price: 10 }] },
+          properties: {
+            order_id: `${userId}-o${orders++}`,
+            revenue: 10 + Math.floor(random.next() * 200),
+            currency: 'TRY',
+            products: [{ product_id: product, quantity: 1, price: 10 }],
+          },
         };
         calls.push({ ...order, messageId: messageId() });
         if (random.next() < 0.3) {

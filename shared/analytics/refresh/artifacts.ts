@@ -34,7 +34,10 @@ export const sliceSummarySchema = z.object({
 export type SliceSummary = z.infer<typeof sliceSummarySchema>;
 
 const threshold = z.object({ value: z.number(), id: z.string().optional() }).nullable();
-const dimensionCut = z.object({ basis: z.enum(['value', 'rank']), upper: z.tuple([threshold, threshold, threshold, threshold]) });
+const dimensionCut = z.object({
+  basis: z.enum(['value', 'rank']),
+  upper: z.tuple([threshold, threshold, threshold, threshold]),
+});
 
 export const refreshModelSchema = z.object({
   runId: z.string(),

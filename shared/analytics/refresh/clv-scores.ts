@@ -28,7 +28,12 @@ export function valueOf(params: ClvParams, history: PurchaseHistory): number {
   return customerLifetimeValue(
     params.bgnbd,
     params.gammaGamma,
-    { x: history.x, tx: history.txDays / DAYS_PER_WEEK, T: history.TDays / DAYS_PER_WEEK, monetary: history.repeatMean },
+    {
+      x: history.x,
+      tx: history.txDays / DAYS_PER_WEEK,
+      T: history.TDays / DAYS_PER_WEEK,
+      monetary: history.repeatMean,
+    },
     { months: CLV_MONTHS, discountRate: MONTHLY_DISCOUNT, period: 'week' },
   );
 }

@@ -22,7 +22,10 @@ export interface FitInput extends RefreshRun {
 }
 
 export type ClvOutcome =
-  | { status: 'fitted'; params: { r: number; alpha: number; a: number; b: number; p: number; q: number; gamma: number } }
+  | {
+      status: 'fitted';
+      params: { r: number; alpha: number; a: number; b: number; p: number; q: number; gamma: number };
+    }
   | { status: 'not_enough_data'; reason: string };
 
 export interface FitResult extends RefreshRun {
@@ -42,7 +45,11 @@ export interface FitOptions {
 
 const DEFAULT_TIER_SAMPLE = 200_000;
 
-export async function fitRefresh(artifacts: RefreshArtifacts, input: FitInput, options: FitOptions = {}): Promise<FitResult> {
+export async function fitRefresh(
+  artifacts: RefreshArtifacts,
+  input: FitInput,
+  options: FitOptions = {},
+): Promise<FitResult> {
   const calibrationEnd = asOfDay(input);
   const rfmInputs: RfmInputs[] = [];
   const histories: PurchaseHistory[] = [];
@@ -98,8 +105,14 @@ export async function fitRefresh(artifacts: RefreshArtifacts, input: FitInput, o
   };
 }
 
-function fitClv(ids: readonly string[], histories: readonly PurchaseHistory[], calibrationEnd: number, options: FitOptions): RefreshModel['clv'] {
-  if (histories.length === 0) return { status: 'not_enough_data', reason: 'no customer has an order on or before the as-of date' };
+function fitClv(
+  ids: readonly string[],
+  histories: readonly PurchaseHistory[],
+  calibrationEnd: number,
+  options: FitOptions,
+): RefreshModel['clv'] {
+  if (histories.length === 0)
+    return { status: 'not_enough_data', reason: 'no customer has an order on or before the as-of date' };
   const customers = histories.map(
     (history, i): CustomerSummary => ({
       customerId: ids[i] as string,

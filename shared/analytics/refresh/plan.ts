@@ -52,7 +52,8 @@ export function planRefresh(options: PlanOptions): RefreshPlan {
   const perSegment = options.itemsPerSegment ?? DEFAULT_ITEMS_PER_SEGMENT;
   const wanted = Math.ceil(Math.max(0, options.itemCount) / perSegment);
   const totalSegments = options.segments ?? Math.min(Math.max(1, wanted), options.maxSegments ?? DEFAULT_MAX_SEGMENTS);
-  if (!Number.isInteger(totalSegments) || totalSegments < 1) throw new RangeError(`segments: expected a whole number ≥ 1, got ${totalSegments}`);
+  if (!Number.isInteger(totalSegments) || totalSegments < 1)
+    throw new RangeError(`segments: expected a whole number ≥ 1, got ${totalSegments}`);
   const run = { runId, asOf, at };
   return {
     ...run,

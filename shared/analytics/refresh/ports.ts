@@ -36,7 +36,10 @@ export class ArtifactNotFoundError extends Error {
 /** Raised when an artifact exists but is not what the phase expects (a bug or a hand edit). */
 export class InvalidArtifactError extends Error {
   override readonly name = 'InvalidArtifactError';
-  constructor(readonly key: string, detail: string) {
+  constructor(
+    readonly key: string,
+    detail: string,
+  ) {
     super(`refresh artifact ${key} is not valid: ${detail}`);
   }
 }

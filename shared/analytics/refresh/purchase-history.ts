@@ -30,7 +30,8 @@ export interface PurchaseHistory {
 
 /** Undefined for profiles without orders, or whose first order is after the as-of date. */
 export function purchaseHistory(orders: Orders, asOfDay: number): PurchaseHistory | undefined {
-  if (orders.count === 0 || orders.firstAt === undefined || orders.lastAt === undefined || orders.days === 0) return undefined;
+  if (orders.count === 0 || orders.firstAt === undefined || orders.lastAt === undefined || orders.days === 0)
+    return undefined;
   const firstDay = dayNumber(orders.firstAt);
   const lastDay = dayNumber(orders.lastAt);
   if (firstDay > asOfDay) return undefined;

@@ -68,7 +68,11 @@ export function scoreRfm(cuts: Pick<RfmCuts, 'recency' | 'frequency' | 'monetary
   return { r, f, m: scoreOf(cuts.monetary, customer.monetary, customer.id), segment: rfmSegment(r, f) };
 }
 
-function thresholds(values: Float64Array, scored: { scores: Uint8Array; cut: 'value' | 'rank' }, ids: readonly string[]): DimensionCut {
+function thresholds(
+  values: Float64Array,
+  scored: { scores: Uint8Array; cut: 'value' | 'rank' },
+  ids: readonly string[],
+): DimensionCut {
   const upper: DimensionCut['upper'] = [null, null, null, null];
   // Customers are in id order, so among equal values a later one is the larger (value, id).
   values.forEach((value, i) => {

@@ -75,7 +75,13 @@ export async function scoreSlice(
   for await (const profile of deps.scan.profiles(input)) {
     result.profiles++;
     options.onProgress?.(result.profiles);
-    const scores = scoresOf(model, profile, day, bought.get(profile.id) ?? [], options.recommendations ?? DEFAULT_RECOMMENDATIONS);
+    const scores = scoresOf(
+      model,
+      profile,
+      day,
+      bought.get(profile.id) ?? [],
+      options.recommendations ?? DEFAULT_RECOMMENDATIONS,
+    );
     if (scores === undefined) continue;
     result.scored++;
     if (scores.recommendations.length > 0) result.recommended++;
@@ -105,7 +111,13 @@ interface Scores {
  * Undefined for anonymous visitors who never bought: popular products would be all they get,
  * and there are many of them, so they are left out until they buy or log in.
  */
-function scoresOf(model: RefreshModel, profile: Profile, day: number, bought: readonly string[], n: number): Scores | undefined {
+function scoresOf(
+  model: RefreshModel,
+  profile: Profile,
+  day: number,
+  bought: readonly string[],
+  n: number,
+): Scores | undefined {
   const history = purchaseHistory(profile.orders, day);
   if (history === undefined && isAnonymousCustomerId(profile.id)) return undefined;
   const scores: Scores = { recommendations: recommendFor(model.recommender, bought, n) };
@@ -128,7 +140,10 @@ function changedScores(profile: Profile, scores: Scores, at: string): ScoresMess
     changed = true;
   }
   const current = profile.recommendations;
-  if (scores.recommendations.length !== current.length || scores.recommendations.some((product, i) => product !== current[i])) {
+  if (
+    scores.recommendations.length !== current.length ||
+    scores.recommendations.some((product, i) => product !== current[i])
+  ) {
     message.recommendations = scores.recommendations;
     changed = true;
   }

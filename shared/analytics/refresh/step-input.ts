@@ -11,13 +11,20 @@ const run = { runId: z.string().min(1), asOf, at: z.iso.datetime() };
 const slice = { segment: z.number().int().nonnegative(), totalSegments: z.number().int().positive() };
 
 export const planInputSchema = z.object({ asOf: asOf.optional() }).loose();
-export const sliceInputSchema = z
-  .object({ ...run, ...slice })
-  .refine((input) => input.segment < input.totalSegments, { message: 'segment must be below totalSegments', path: ['segment'] });
-export const fitInputSchema = z.object({ ...run, summaries: z.array(z.object({ key: z.string().min(1) }).loose()).min(1) });
+export const sliceInputSchema = z.object({ ...run, ...slice }).refine((input) => input.segment < input.totalSegments, {
+  message: 'segment must be below totalSegments',
+  path: ['segment'],
+});
+export const fitInputSchema = z.object({
+  ...run,
+  summaries: z.array(z.object({ key: z.string().min(1) }).loose()).min(1),
+});
 export const scoreInputSchema = z
   .object({ ...run, ...slice, modelKey: z.string().min(1) })
-  .refine((input) => input.segment < input.totalSegments, { message: 'segment must be below totalSegments', path: ['segment'] });
+  .refine((input) => input.segment < input.totalSegments, {
+    message: 'segment must be below totalSegments',
+    path: ['segment'],
+  });
 
 export class InvalidStepInputError extends Error {
   override readonly name = 'InvalidStepInputError';
@@ -27,5 +34,7 @@ export function parseStepInput<T>(phase: string, schema: z.ZodType<T>, input: un
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new InvalidStepInputError(`refresh ${phase} input: ${issue?.path.join('.') || '(input)'}: ${issue?.message ?? 'invalid'}`);
+  throw new InvalidStepInputError(
+    `refresh ${phase} input: ${issue?.path.join('.') || '(input)'}: ${issue?.message ?? 'invalid'}`,
+  );
 }

@@ -33,7 +33,9 @@ export function utcDayNumber(at: Date): number {
 }
 
 /** The counters a send adds to once it is marked sent (none for transactional ones). */
-export function capScopes(check: Pick<CapCheck, 'channel' | 'journeyId' | 'transactional' | 'journeyLimits'>): CapScope[] {
+export function capScopes(
+  check: Pick<CapCheck, 'channel' | 'journeyId' | 'transactional' | 'journeyLimits'>,
+): CapScope[] {
   if (check.transactional) return [];
   const scopes: CapScope[] = [check.channel, 'all'];
   if (check.journeyLimits) scopes.push(`journey:${check.journeyId}`);
@@ -52,7 +54,11 @@ export async function checkFrequencyCaps(counters: CapCounters, check: CapCheck)
 
   const today = utcDayNumber(check.now);
   const days = Array.from({ length: WEEK_DAYS }, (_, back) => today - back);
-  const counts = await counters.counts(check.customerId, limited.map(([scope]) => scope), days);
+  const counts = await counters.counts(
+    check.customerId,
+    limited.map(([scope]) => scope),
+    days,
+  );
   for (const [scope, limit] of limited) {
     const todayCount = counts.get(`${scope}#${today}`) ?? 0;
     if (limit.perDay !== undefined && todayCount >= limit.perDay) {

@@ -13,7 +13,12 @@ export interface QuietHours {
 }
 
 /** The instant sending is allowed again, or undefined when `now` is outside the quiet window. */
-export function nextAllowedTime(now: Date, quietHours: QuietHours | undefined, timezone: string | undefined, defaultTimezone: string): Date | undefined {
+export function nextAllowedTime(
+  now: Date,
+  quietHours: QuietHours | undefined,
+  timezone: string | undefined,
+  defaultTimezone: string,
+): Date | undefined {
   if (!quietHours || quietHours.start === quietHours.end) return undefined;
   const local = DateTime.fromJSDate(now, { zone: validZone(timezone) ?? validZone(defaultTimezone) ?? 'UTC' });
   const minute = local.hour * 60 + local.minute;

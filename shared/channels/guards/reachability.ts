@@ -31,16 +31,21 @@ function reach(profile: Profile | undefined, channel: Channel): ReachabilityResu
   if (profile?.consent[channel]?.granted !== true) return { ok: false, reason: 'no_consent', channel };
   switch (channel) {
     case 'email':
-      return profile.channels.email ? { ok: true, target: { channel, email: profile.channels.email } } : { ok: false, reason: 'unreachable', channel };
+      return profile.channels.email
+        ? { ok: true, target: { channel, email: profile.channels.email } }
+        : { ok: false, reason: 'unreachable', channel };
     case 'sms':
-      return profile.channels.phone ? { ok: true, target: { channel, phone: profile.channels.phone } } : { ok: false, reason: 'unreachable', channel };
+      return profile.channels.phone
+        ? { ok: true, target: { channel, phone: profile.channels.phone } }
+        : { ok: false, reason: 'unreachable', channel };
     case 'push':
       // Disabled devices still make the customer reachable: they are the suppression guard's business.
-      return profile.channels.push.length > 0 ? { ok: true, target: { channel, devices: profile.channels.push } } : { ok: false, reason: 'unreachable', channel };
+      return profile.channels.push.length > 0
+        ? { ok: true, target: { channel, devices: profile.channels.push } }
+        : { ok: false, reason: 'unreachable', channel };
     default: {
       const unreachable: never = channel;
       throw new Error(`unknown channel ${String(unreachable)}`);
     }
   }
 }
-

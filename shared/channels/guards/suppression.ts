@@ -8,7 +8,11 @@ import type { SuppressionList } from '../ports.js';
 import { PASS, type GuardResult } from './guard-result.js';
 import type { SendTarget } from './reachability.js';
 
-export async function checkSuppression(list: SuppressionList, profile: Profile, target: SendTarget): Promise<GuardResult> {
+export async function checkSuppression(
+  list: SuppressionList,
+  profile: Profile,
+  target: SendTarget,
+): Promise<GuardResult> {
   switch (target.channel) {
     case 'email':
       if (profile.suppressed.email === true) return { ok: false, reason: 'suppressed', detail: 'profile' };
@@ -17,7 +21,9 @@ export async function checkSuppression(list: SuppressionList, profile: Profile, 
       if (profile.suppressed.sms === true) return { ok: false, reason: 'suppressed', detail: 'profile' };
       return (await list.isSuppressed(target.phone)) ? { ok: false, reason: 'suppressed', detail: 'address' } : PASS;
     case 'push':
-      return target.devices.some((device) => device.enabled) ? PASS : { ok: false, reason: 'suppressed', detail: 'every push endpoint is disabled' };
+      return target.devices.some((device) => device.enabled)
+        ? PASS
+        : { ok: false, reason: 'suppressed', detail: 'every push endpoint is disabled' };
     default: {
       const unreachable: never = target;
       throw new Error(`unknown target ${JSON.stringify(unreachable)}`);

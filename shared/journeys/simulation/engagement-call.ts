@@ -27,14 +27,29 @@ export function isEngagementCall(call: unknown): boolean {
 }
 
 /** The line's fields checked, or the first field that is wrong and why. */
-export function parseEngagementCall(call: Record<string, unknown>): { ok: true; call: EngagementCall } | { ok: false; field: string; reason: string } {
+export function parseEngagementCall(
+  call: Record<string, unknown>,
+): { ok: true; call: EngagementCall } | { ok: false; field: string; reason: string } {
   const kind = call.kind;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return { ok: false, field: 'kind', reason: `expected one of ${KINDS.join(', ')}` };
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind))
+    return { ok: false, field: 'kind', reason: `expected one of ${KINDS.join(', ')}` };
   const customerId = call.customerId ?? call.userId;
-  if (typeof customerId !== 'string' || customerId === '') return { ok: false, field: 'userId', reason: 'expected the customer id (userId or customerId)' };
-  if (typeof call.step !== 'string' || call.step === '') return { ok: false, field: 'step', reason: 'expected the id of the send step whose message this is' };
-  if (call.journey !== undefined && typeof call.journey !== 'string') return { ok: false, field: 'journey', reason: 'expected a journey id' };
+  if (typeof customerId !== 'string' || customerId === '')
+    return { ok: false, field: 'userId', reason: 'expected the customer id (userId or customerId)' };
+  if (typeof call.step !== 'string' || call.step === '')
+    return { ok: false, field: 'step', reason: 'expected the id of the send step whose message this is' };
+  if (call.journey !== undefined && typeof call.journey !== 'string')
+    return { ok: false, field: 'journey', reason: 'expected a journey id' };
   const at = typeof call.timestamp === 'string' ? Date.parse(call.timestamp) : NaN;
   if (Number.isNaN(at)) return { ok: false, field: 'timestamp', reason: 'expected an ISO timestamp' };
-  return { ok: true, call: { kind: kind as EngagementKind, customerId, journeyId: call.journey as string | undefined, stepId: call.step, at: new Date(at).toISOString() } };
+  return {
+    ok: true,
+    call: {
+      kind: kind as EngagementKind,
+      customerId,
+      journeyId: call.journey as string | undefined,
+      stepId: call.step,
+      at: new Date(at).toISOString(),
+    },
+  };
 }

@@ -2,7 +2,14 @@
  * The customer storage ports in memory, with the table's conditional-write semantics: what
  * `sadakat simulate` runs the real process-events code on, without an engine.
  */
-import { VersionConflictError, type IdentityMap, type OrderLedger, type OrderRecord, type ProfileStore, type WriteReceipt } from '../../ports.js';
+import {
+  VersionConflictError,
+  type IdentityMap,
+  type OrderLedger,
+  type OrderRecord,
+  type ProfileStore,
+  type WriteReceipt,
+} from '../../ports.js';
 import type { Profile } from '../../profiles/schema.js';
 
 const NO_CAPACITY: WriteReceipt = { capacityUnits: 0 };
@@ -25,7 +32,8 @@ export class InMemoryProfiles implements ProfileStore {
   }
 
   async putProfile(profile: Profile, expectedVersion: number | undefined) {
-    if (this.items.get(profile.id)?.version !== expectedVersion) throw new VersionConflictError(profile.id, expectedVersion);
+    if (this.items.get(profile.id)?.version !== expectedVersion)
+      throw new VersionConflictError(profile.id, expectedVersion);
     const written = { ...structuredClone(profile), version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
     this.items.set(profile.id, written);
     return { profile: structuredClone(written), receipt: NO_CAPACITY };

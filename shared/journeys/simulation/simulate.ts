@@ -73,7 +73,8 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
   const record = (change: RunChange): void => {
     const path = paths.get(change.run.customerId) ?? [];
     const at = now.toISOString();
-    if (change.before === undefined) path.push({ at, runId: change.run.runId, kind: 'entered', holdout: change.run.holdout });
+    if (change.before === undefined)
+      path.push({ at, runId: change.run.runId, kind: 'entered', holdout: change.run.holdout });
     for (const effect of change.effects) path.push({ at, runId: change.run.runId, kind: 'effect', effect });
     paths.set(change.run.customerId, path);
   };
@@ -84,7 +85,12 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
     settings: { trackedProperties: input.settings.trackedProperties },
     segments: input.segments,
     clock: { now: () => now },
-    journeys: { definitions: [input.journey], store: runs, holdoutPercent: input.settings.holdoutPercent, defaultTimezone: input.settings.defaultTimezone },
+    journeys: {
+      definitions: [input.journey],
+      store: runs,
+      holdoutPercent: input.settings.holdoutPercent,
+      defaultTimezone: input.settings.defaultTimezone,
+    },
     sends: { enqueue: async (requests) => void sends.push(...requests) },
     onRunChange: record,
   };
@@ -134,7 +140,11 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
     if (message) await processCustomerMessage(deps, message);
     else {
       const { customerId, journeyId, stepId } = played.engagement;
-      events.rejected.push({ line: played.line, field: 'step', reason: `customer ${customerId} had no message from step ${stepId} of journey ${journeyId ?? input.journey.id} by then` });
+      events.rejected.push({
+        line: played.line,
+        field: 'step',
+        reason: `customer ${customerId} had no message from step ${stepId} of journey ${journeyId ?? input.journey.id} by then`,
+      });
     }
   }
   events.rejected.sort((a, b) => a.line - b.line);
@@ -142,15 +152,33 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
 }
 
 /** What ses-feedback would enqueue: the engagement with the message of the step's latest send. */
-function engagementMessage(engagement: EngagementCall, defaultJourneyId: string, runs: InMemoryJourneyStore): CustomerMessage | undefined {
+function engagementMessage(
+  engagement: EngagementCall,
+  defaultJourneyId: string,
+  runs: InMemoryJourneyStore,
+): CustomerMessage | undefined {
   const journeyId = engagement.journeyId ?? defaultJourneyId;
   const run = [...runs.runs.values()]
-    .filter((candidate) => candidate.customerId === engagement.customerId && candidate.journeyId === journeyId && candidate.sent[engagement.stepId] !== undefined)
+    .filter(
+      (candidate) =>
+        candidate.customerId === engagement.customerId &&
+        candidate.journeyId === journeyId &&
+        candidate.sent[engagement.stepId] !== undefined,
+    )
     .sort((a, b) => a.enteredAt.localeCompare(b.enteredAt))
     .at(-1);
   const sent = run?.sent[engagement.stepId];
   if (!run || !sent) return undefined;
-  return { kind: 'engagement', customerId: engagement.customerId, type: engagement.kind, messageId: sent.messageId, journeyId, runId: run.runId, stepId: engagement.stepId, at: engagement.at };
+  return {
+    kind: 'engagement',
+    customerId: engagement.customerId,
+    type: engagement.kind,
+    messageId: sent.messageId,
+    journeyId,
+    runId: run.runId,
+    stepId: engagement.stepId,
+    at: engagement.at,
+  };
 }
 
 function normalizeCalls(calls: readonly unknown[]) {
@@ -159,19 +187,27 @@ function normalizeCalls(calls: readonly unknown[]) {
   calls.forEach((call, index) => {
     if (isEngagementCall(call)) {
       const parsed = parseEngagementCall(call as Record<string, unknown>);
-      if (parsed.ok) accepted.push({ kind: 'engagement', at: Date.parse(parsed.call.at), line: index + 1, engagement: parsed.call });
+      if (parsed.ok)
+        accepted.push({ kind: 'engagement', at: Date.parse(parsed.call.at), line: index + 1, engagement: parsed.call });
       else rejected.push({ line: index + 1, field: parsed.field, reason: parsed.reason });
       return;
     }
-    const stamped = typeof call === 'object' && call !== null && 'timestamp' in call ? Date.parse(String((call as { timestamp: unknown }).timestamp)) : NaN;
+    const stamped =
+      typeof call === 'object' && call !== null && 'timestamp' in call
+        ? Date.parse(String((call as { timestamp: unknown }).timestamp))
+        : NaN;
     // Historical events are played as if received when they happened.
-    const result = normalizeCall(call, { receivedAt: Number.isNaN(stamped) ? new Date() : new Date(stamped), newMessageId: randomUUID });
+    const result = normalizeCall(call, {
+      receivedAt: Number.isNaN(stamped) ? new Date() : new Date(stamped),
+      newMessageId: randomUUID,
+    });
     if (!result.ok) {
       rejected.push({ line: index + 1, field: result.field, reason: result.reason });
       return;
     }
     const event = result.event;
-    const customerId = event.userId ?? (event.anonymousId !== undefined ? anonymousCustomerId(event.anonymousId) : undefined);
+    const customerId =
+      event.userId ?? (event.anonymousId !== undefined ? anonymousCustomerId(event.anonymousId) : undefined);
     if (customerId !== undefined) accepted.push({ kind: 'event', at: Date.parse(event.timestamp), customerId, event });
   });
   // Stable: lines at the same instant keep their file order.
@@ -180,17 +216,20 @@ function normalizeCalls(calls: readonly unknown[]) {
 }
 
 async function* currentProfiles(profiles: InMemoryProfiles) {
-  for (const profile of [...profiles.items.values()]) if (profile.mergedInto === undefined) yield structuredClone(profile);
+  for (const profile of [...profiles.items.values()])
+    if (profile.mergedInto === undefined) yield structuredClone(profile);
 }
 
 function earliestWake(store: InMemoryJourneyStore): number {
   let earliest = Infinity;
-  for (const run of store.runs.values()) if (run.status === 'waiting' && run.wakeAt) earliest = Math.min(earliest, Date.parse(run.wakeAt));
+  for (const run of store.runs.values())
+    if (run.status === 'waiting' && run.wakeAt) earliest = Math.min(earliest, Date.parse(run.wakeAt));
   return earliest;
 }
 
 function earliestExpiry(profiles: InMemoryProfiles): number {
   let earliest = Infinity;
-  for (const profile of profiles.items.values()) if (profile.nextExpiryAt) earliest = Math.min(earliest, Date.parse(profile.nextExpiryAt));
+  for (const profile of profiles.items.values())
+    if (profile.nextExpiryAt) earliest = Math.min(earliest, Date.parse(profile.nextExpiryAt));
   return earliest;
 }

@@ -7,7 +7,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocalSesEmail } from '../local-ses-server.js';
 
-export async function writeMailFolder(dataDir: string, emails: readonly LocalSesEmail[]): Promise<{ folder: string; files: number }> {
+export async function writeMailFolder(
+  dataDir: string,
+  emails: readonly LocalSesEmail[],
+): Promise<{ folder: string; files: number }> {
   const folder = join(dataDir, 'mail');
   await mkdir(folder, { recursive: true });
   const sorted = [...emails].sort((a, b) => a.at - b.at || a.messageId.localeCompare(b.messageId));
@@ -29,11 +32,21 @@ function eml(email: LocalSesEmail): string {
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];
   const parts: string[] = [];
-  if (email.body.text !== undefined) parts.push(`--${boundary}\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(email.body.text)}`);
-  if (email.body.html !== undefined) parts.push(`--${boundary}\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(email.body.html)}`);
+  if (email.body.text !== undefined)
+    parts.push(
+      `--${boundary}\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(email.body.text)}`,
+    );
+  if (email.body.html !== undefined)
+    parts.push(
+      `--${boundary}\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(email.body.html)}`,
+    );
   return `${headers.join('\r\n')}\r\n\r\n${parts.join('\r\n')}\r\n--${boundary}--\r\n`;
 }
 
 function base64Lines(text: string): string {
-  return (Buffer.from(text, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  return (
+    Buffer.from(text, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 }

@@ -33,7 +33,8 @@ export function emailFate(seed: number, messageId: string, template: string, sen
   const draw = (purpose: string): number => uniform(`${seed}:${messageId}:${purpose}`);
   if (draw('bounce') < FEEDBACK_RATES.bounce) return { feedback: [{ kind: 'Bounce', at: sentAt + MINUTE }] };
   const feedback: EmailFate['feedback'] = [{ kind: 'Delivery', at: sentAt + MINUTE }];
-  if (draw('complaint') < FEEDBACK_RATES.complaint) return { feedback: [...feedback, { kind: 'Complaint', at: sentAt + 2 * HOUR }] };
+  if (draw('complaint') < FEEDBACK_RATES.complaint)
+    return { feedback: [...feedback, { kind: 'Complaint', at: sentAt + 2 * HOUR }] };
   const openedAt = sentAt + Math.round((5 + draw('open-delay') * 600) * MINUTE);
   const opened = draw('open') < FEEDBACK_RATES.open;
   if (opened) feedback.push({ kind: 'Open', at: openedAt });

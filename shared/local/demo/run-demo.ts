@@ -127,7 +127,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = new VirtualClock(DEMO_LIVE_START);
   const timer = new PhaseTimer();
   const campaign = await loadCampaign(options.campaignDir);
-  const runtime = await timer.time('startup', () => startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true, writeBehind: true }));
+  const runtime = await timer.time('startup', () =>
+    startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true, writeBehind: true }),
+  );
   let sending: LocalSending | undefined;
   try {
     const sendTally = new SendTally();
@@ -136,7 +138,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         clock,
         settings: campaign.settings,
         templates: await loadTemplates(join(options.campaignDir, 'templates')),
-        onResult: (request, result) => sendTally.record(request, result.kind === 'done' ? result.reason : 'retry', result.channel),
+        onResult: (request, result) =>
+          sendTally.record(request, result.kind === 'done' ? result.reason : 'retry', result.channel),
       }),
     );
     return await playDemo(runtime, sending, sendTally, clock, options, campaign, timer);
@@ -186,7 +189,12 @@ async function playDemo(
   campaign: Campaign,
   timer: PhaseTimer,
 ): Promise<DemoSummary> {
-  const shop = new SyntheticShop({ customers: options.customers, days: options.days, seed: options.seed, liveStart: DEMO_LIVE_START });
+  const shop = new SyntheticShop({
+    customers: options.customers,
+    days: options.days,
+    seed: options.seed,
+    liveStart: DEMO_LIVE_START,
+  });
 
   const capacity = new CapacityStats();
   let profilesWritten = 0;
@@ -243,20 +251,29 @@ async function playDemo(
   const events = { posted: 0, accepted: 0, rejected: 0, rejectedByReason: {} as Record<string, number>, duplicates: 0 };
   const queueStats = { deliveries: 0, retried: 0, deadLettered: 0 };
   const drain = async (): Promise<void> => {
-    const stats = await timer.time('process-events', () => drainQueue(runtime.eventsQueue, processEvents, { concurrency: DRAIN_CONCURRENCY, clock }));
+    const stats = await timer.time('process-events', () =>
+      drainQueue(runtime.eventsQueue, processEvents, { concurrency: DRAIN_CONCURRENCY, clock }),
+    );
     queueStats.deliveries += stats.delivered;
     queueStats.retried += stats.failed;
     queueStats.deadLettered += stats.movedToDlq;
   };
 
-  const post = async (path: string, body: Record<string, unknown>, at: Date): Promise<{ accepted?: number; rejected?: { field: string; reason: string }[] }> => {
+  const post = async (
+    path: string,
+    body: Record<string, unknown>,
+    at: Date,
+  ): Promise<{ accepted?: number; rejected?: { field: string; reason: string }[] }> => {
     const response = structuredResult(
       await timer.time('ingest', () =>
         ingest(
           apiGatewayEvent({
             method: 'POST',
             path,
-            headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${DEMO_WRITE_KEY}:`).toString('base64')}` },
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Basic ${Buffer.from(`${DEMO_WRITE_KEY}:`).toString('base64')}`,
+            },
             body: JSON.stringify(body),
             at,
           }),
@@ -264,12 +281,20 @@ async function playDemo(
         ),
       ),
     );
-    return JSON.parse(String(response.body ?? '{}')) as { accepted?: number; rejected?: { field: string; reason: string }[] };
+    return JSON.parse(String(response.body ?? '{}')) as {
+      accepted?: number;
+      rejected?: { field: string; reason: string }[];
+    };
   };
 
   // Journeys, sends and what comes back, on the virtual clock: what journey-tick (every minute in
   // AWS), the send function and SES feedback do, here once per simulated hour.
-  const journeyTick = buildJourneyTickHandler({ index: new DynamoJourneyStore(runtime.doc, runtime.tableName), queue: runtime.eventsQueue, clock, logger: new Logger({ serviceName: 'journey-tick', logLevel: 'SILENT' }) });
+  const journeyTick = buildJourneyTickHandler({
+    index: new DynamoJourneyStore(runtime.doc, runtime.tableName),
+    queue: runtime.eventsQueue,
+    clock,
+    logger: new Logger({ serviceName: 'journey-tick', logLevel: 'SILENT' }),
+  });
   // journey-schedule (hourly in AWS) scans every profile, so locally it runs only in the hours
   // where some scheduled journey's cron slot falls in one of the shop's timezones.
   const journeySchedule = buildJourneyScheduleHandler({
@@ -281,11 +306,18 @@ async function playDemo(
     defaultTimezone: campaign.settings.defaultTimezone,
     logger: new Logger({ serviceName: 'journey-schedule', logLevel: 'SILENT' }),
   });
-  const timezones = [...new Set([campaign.settings.defaultTimezone, ...shop.customers.map((customer) => customer.timezone)])];
+  const timezones = [
+    ...new Set([campaign.settings.defaultTimezone, ...shop.customers.map((customer) => customer.timezone)]),
+  ];
   const crons = journeys.flatMap((journey) => (journey.trigger.kind === 'schedule' ? [journey.trigger.cron] : []));
   // Called on whole simulated hours, so each pass's one-hour window meets the previous one.
   const schedulePass = async (): Promise<void> => {
-    if (!crons.some((cron) => timezones.some((zone) => dueSlot(cron, zone, clock.now(), SCHEDULE_WINDOW_MS) !== undefined))) return;
+    if (
+      !crons.some((cron) =>
+        timezones.some((zone) => dueSlot(cron, zone, clock.now(), SCHEDULE_WINDOW_MS) !== undefined),
+      )
+    )
+      return;
     await journeySchedule({}, localLambdaContext('journey-schedule'));
   };
   const pending: PendingResponse[] = [];
@@ -301,28 +333,60 @@ async function playDemo(
     await timer.time('sends', () => sending.drain());
     for (const { request, at } of sendTally.sentEmails.splice(0)) {
       const fate = emailFate(options.seed, request.messageId, request.template, at);
-      for (const event of fate.feedback) pending.push({ at: event.at, key: `${request.messageId}:${event.kind}`, kind: 'feedback', event: event.kind, request });
-      if (fate.order) pending.push({ at: fate.order.at, key: `${request.messageId}:order`, kind: 'order', amount: fate.order.amount, request });
+      for (const event of fate.feedback)
+        pending.push({
+          at: event.at,
+          key: `${request.messageId}:${event.kind}`,
+          kind: 'feedback',
+          event: event.kind,
+          request,
+        });
+      if (fate.order)
+        pending.push({
+          at: fate.order.at,
+          key: `${request.messageId}:order`,
+          kind: 'order',
+          amount: fate.order.amount,
+          request,
+        });
     }
     pending.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
     const now = clock.now().getTime();
-    const due = pending.splice(0, pending.findIndex((item) => item.at > now) === -1 ? pending.length : pending.findIndex((item) => item.at > now));
+    const due = pending.splice(
+      0,
+      pending.findIndex((item) => item.at > now) === -1 ? pending.length : pending.findIndex((item) => item.at > now),
+    );
     for (const item of due) {
       if (item.kind === 'feedback') {
         feedback[item.event] = (feedback[item.event] ?? 0) + 1;
-        const address = shop.customers.find((customer) => customer.userId === item.request.customerId)?.email ?? `${item.request.customerId}@example.com`;
-        await timer.time('feedback', () => sending.sesFeedback(snsFeedbackEvent(item.event, item.request, item.at, address), localLambdaContext('ses-feedback')));
+        const address =
+          shop.customers.find((customer) => customer.userId === item.request.customerId)?.email ??
+          `${item.request.customerId}@example.com`;
+        await timer.time('feedback', () =>
+          sending.sesFeedback(
+            snsFeedbackEvent(item.event, item.request, item.at, address),
+            localLambdaContext('ses-feedback'),
+          ),
+        );
       } else {
         responseOrders++;
         const at = new Date(item.at);
-        await post('/v1/track', {
-          type: 'track',
-          messageId: `response-${item.request.messageId.slice(0, 24)}`,
-          userId: item.request.customerId,
-          event: 'Order Completed',
-          timestamp: at.toISOString(),
-          properties: { order_id: `resp-${item.request.messageId.slice(0, 16)}`, revenue: item.amount, currency: campaign.settings.currency },
-        }, clock.now());
+        await post(
+          '/v1/track',
+          {
+            type: 'track',
+            messageId: `response-${item.request.messageId.slice(0, 24)}`,
+            userId: item.request.customerId,
+            event: 'Order Completed',
+            timestamp: at.toISOString(),
+            properties: {
+              order_id: `resp-${item.request.messageId.slice(0, 16)}`,
+              revenue: item.amount,
+              currency: campaign.settings.currency,
+            },
+          },
+          clock.now(),
+        );
       }
     }
     await drain();
@@ -377,7 +441,9 @@ async function playDemo(
 
   const reportHtmlPath = join(options.dataDir, 'report.html');
   const { census, report, mail, profileCounts } = await timer.time('report', async () => {
-    const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName), { minimumDetectableEffect: campaign.settings.minimumDetectableEffect });
+    const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName), {
+      minimumDetectableEffect: campaign.settings.minimumDetectableEffect,
+    });
     await writeFile(reportHtmlPath, await reportHtml(report));
     return {
       census: await countJourneyRuns(runtime.doc, runtime.tableName),
@@ -387,18 +453,31 @@ async function playDemo(
     };
   });
   const journeySummary = Object.fromEntries(
-    journeys.map((journey) => [journey.id, { ...(census[journey.id] ?? { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 }), queuedSends: queuedSends.queued[journey.id] ?? 0 }]),
+    journeys.map((journey) => [
+      journey.id,
+      {
+        ...(census[journey.id] ?? { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 }),
+        queuedSends: queuedSends.queued[journey.id] ?? 0,
+      },
+    ]),
   );
   const { segments: members, ...customers } = profileCounts;
   const segments = Object.fromEntries(
-    campaign.segments.segments.map((segment) => [segment.id, { members: members[segment.id] ?? 0, ...(segmentFlows[segment.id] ?? { entered: 0, exited: 0 }) }]),
+    campaign.segments.segments.map((segment) => [
+      segment.id,
+      { members: members[segment.id] ?? 0, ...(segmentFlows[segment.id] ?? { entered: 0, exited: 0 }) },
+    ]),
   );
   return {
     seed: options.seed,
     engine: runtime.engine.engine,
     customers,
     segments,
-    history: { orders: imported.ordersImported, customers: imported.customers, capacityUnits: round3(imported.capacityUnits) },
+    history: {
+      orders: imported.ordersImported,
+      customers: imported.customers,
+      capacityUnits: round3(imported.capacityUnits),
+    },
     refresh: { asOf, customers: refreshCustomers, scored, rfmSegments, clv, recommendations },
     events,
     profilesWritten,
@@ -413,7 +492,12 @@ async function playDemo(
     responseOrders,
     power: mainExperimentPower(report, campaign.settings.minimumDetectableEffect),
     report,
-    files: { mail: relative(options.dataDir, mail.folder), emails: mail.files, snsOutbox: 'sns-outbox.jsonl', reportHtml: relative(options.dataDir, reportHtmlPath) },
+    files: {
+      mail: relative(options.dataDir, mail.folder),
+      emails: mail.files,
+      snsOutbox: 'sns-outbox.jsonl',
+      reportHtml: relative(options.dataDir, reportHtmlPath),
+    },
   };
 }
 
@@ -425,7 +509,14 @@ type PendingResponse =
 function snsFeedbackEvent(kind: FeedbackKind, request: SendRequest, at: number, address: string) {
   const timestamp = new Date(at).toISOString();
   const tags = Object.fromEntries(
-    encodeMessageTags({ customerId: request.customerId, messageId: request.messageId, journeyId: request.journeyId, runId: request.runId, stepId: request.stepId, ...(request.variant ? { variant: request.variant } : {}) }).map((tag) => [tag.Name, [tag.Value]]),
+    encodeMessageTags({
+      customerId: request.customerId,
+      messageId: request.messageId,
+      journeyId: request.journeyId,
+      runId: request.runId,
+      stepId: request.stepId,
+      ...(request.variant ? { variant: request.variant } : {}),
+    }).map((tag) => [tag.Name, [tag.Value]]),
   );
   const detail =
     kind === 'Bounce'
@@ -433,14 +524,30 @@ function snsFeedbackEvent(kind: FeedbackKind, request: SendRequest, at: number, 
       : kind === 'Complaint'
         ? { complaint: { complainedRecipients: [{ emailAddress: address }], timestamp } }
         : { [kind.toLowerCase()]: { timestamp } };
-  const message = { eventType: kind, mail: { messageId: request.messageId, timestamp, destination: [address], tags }, ...detail };
+  const message = {
+    eventType: kind,
+    mail: { messageId: request.messageId, timestamp, destination: [address], tags },
+    ...detail,
+  };
   return {
     Records: [
       {
         EventSource: 'aws:sns',
         EventVersion: '1.0',
         EventSubscriptionArn: 'arn:aws:sns:local:000000000000:ses-events:local',
-        Sns: { Type: 'Notification', MessageId: `${request.messageId}-${kind}`, TopicArn: 'arn:aws:sns:local:000000000000:ses-events', Subject: '', Message: JSON.stringify(message), Timestamp: timestamp, SignatureVersion: '1', Signature: '', SigningCertUrl: '', UnsubscribeUrl: '', MessageAttributes: {} },
+        Sns: {
+          Type: 'Notification',
+          MessageId: `${request.messageId}-${kind}`,
+          TopicArn: 'arn:aws:sns:local:000000000000:ses-events',
+          Subject: '',
+          Message: JSON.stringify(message),
+          Timestamp: timestamp,
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
       },
     ],
   };
@@ -452,14 +559,23 @@ function mainExperimentPower(report: Report, minimumDetectableEffect: number): D
   const [control, variant] = comparison?.arms ?? [];
   if (!control || !variant || control.assigned === 0 || variant.assigned === 0) return null;
   const emailedShare = Math.min(1, control.sent / control.assigned);
-  const builtInEffect = round3(((ORDER_RATE_AFTER_EMAIL['vnb-discount'] ?? 0) - (ORDER_RATE_AFTER_EMAIL['vnb-reminder'] ?? 0)) * emailedShare);
+  const builtInEffect = round3(
+    ((ORDER_RATE_AFTER_EMAIL['vnb-discount'] ?? 0) - (ORDER_RATE_AFTER_EMAIL['vnb-reminder'] ?? 0)) * emailedShare,
+  );
   const powerForBuiltInEffect = powerToDetect({
     baseline: control.converted / control.assigned,
     minimumDetectableEffect: builtInEffect,
     controlAssigned: control.assigned,
     variantAssigned: variant.assigned,
   });
-  return { ...MAIN_EXPERIMENT, variant: variant.arm, builtInEffect, powerForBuiltInEffect: round3(powerForBuiltInEffect), power: variant.power, minimumDetectableEffect };
+  return {
+    ...MAIN_EXPERIMENT,
+    variant: variant.arm,
+    builtInEffect,
+    powerForBuiltInEffect: round3(powerForBuiltInEffect),
+    power: variant.power,
+    minimumDetectableEffect,
+  };
 }
 
 function sortedRecord(record: Record<string, number>): Record<string, number> {

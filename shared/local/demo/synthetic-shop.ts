@@ -52,7 +52,20 @@ export interface StorefrontPost {
 }
 
 const CATEGORIES = ['shoes', 'bags', 'dresses', 'jackets', 'accessories', 'beauty'] as const;
-const FIRST_NAMES = ['Ayşe', 'Mehmet', 'Zeynep', 'Mustafa', 'Elif', 'Ahmet', 'Emma', 'Lukas', 'Olivia', 'Noah', 'Şule', 'Çağrı'];
+const FIRST_NAMES = [
+  'Ayşe',
+  'Mehmet',
+  'Zeynep',
+  'Mustafa',
+  'Elif',
+  'Ahmet',
+  'Emma',
+  'Lukas',
+  'Olivia',
+  'Noah',
+  'Şule',
+  'Çağrı',
+];
 const ZONES = [
   { timezone: 'Europe/Istanbul', locale: 'tr-TR', weight: 0.6 },
   { timezone: 'Europe/Berlin', locale: 'de-DE', weight: 0.25 },
@@ -87,11 +100,25 @@ export class SyntheticShop {
       firstName: this.random.pick(FIRST_NAMES),
       email: `customer${number}@example.test`,
       // Valid numbering plans (a Turkish mobile has 10 national digits, a German 0151 one 11).
-      phone: zone.locale === 'tr-TR' ? `+90 532 1${number.slice(0, 2)} ${number.slice(2, 4)} ${number.slice(4)}` : `+49 151 ${number}00`,
+      phone:
+        zone.locale === 'tr-TR'
+          ? `+90 532 1${number.slice(0, 2)} ${number.slice(2, 4)} ${number.slice(4)}`
+          : `+49 151 ${number}00`,
       timezone: zone.timezone,
       locale: zone.locale,
-      consent: { email: this.random.chance(0.8), sms: this.random.chance(0.45), push: hasApp && this.random.chance(0.7) },
-      ...(hasApp ? { device: { token: `device-${number}`, type: this.random.chance(0.5) ? ('ios' as const) : ('android' as const) } } : {}),
+      consent: {
+        email: this.random.chance(0.8),
+        sms: this.random.chance(0.45),
+        push: hasApp && this.random.chance(0.7),
+      },
+      ...(hasApp
+        ? {
+            device: {
+              token: `device-${number}`,
+              type: this.random.chance(0.5) ? ('ios' as const) : ('android' as const),
+            },
+          }
+        : {}),
       // BG/NBD heterogeneity: λ ~ Gamma(r = 0.9, α = 10 weeks), p ~ Beta(a = 1, b = 3).
       lambda: this.random.gamma(0.9, 10),
       dropout: this.random.beta(1, 3),
@@ -130,12 +157,19 @@ export class SyntheticShop {
     };
   }
 
-  private orderLines(customer: SyntheticCustomer): { productId: string; category: string; quantity: number; price: number }[] {
+  private orderLines(
+    customer: SyntheticCustomer,
+  ): { productId: string; category: string; quantity: number; price: number }[] {
     const spend = this.random.gamma(6, 6 / customer.meanSpend);
     const count = this.random.int(1, 3);
     return Array.from({ length: count }, () => {
       const product = this.random.pick(this.products);
-      return { productId: product.id, category: product.category, quantity: 1, price: round2(Math.max(1, spend / count)) };
+      return {
+        productId: product.id,
+        category: product.category,
+        quantity: 1,
+        price: round2(Math.max(1, spend / count)),
+      };
     });
   }
 
@@ -162,7 +196,8 @@ export class SyntheticShop {
         if (this.random.chance(visitProbability)) sessions.push(...this.session(customer, start + day * DAY_MS));
       }
       const newVisitors = Math.round(this.options.customers * 0.02);
-      for (let visitor = 0; visitor < newVisitors; visitor++) sessions.push(...this.session(undefined, start + day * DAY_MS));
+      for (let visitor = 0; visitor < newVisitors; visitor++)
+        sessions.push(...this.session(undefined, start + day * DAY_MS));
       sessions.sort((a, b) => a.at.getTime() - b.at.getTime());
       yield* sessions;
     }
@@ -212,7 +247,15 @@ export class SyntheticShop {
       const product = random.pick(this.products);
       viewed.push(product);
       calls.push(this.track('Product Viewed', identity(step), tick(), productProperties(product)));
-      if (random.chance(0.15)) calls.push({ type: 'page', messageId: this.messageId(), ...identity(step), name: product.category, timestamp: tick(), properties: {} });
+      if (random.chance(0.15))
+        calls.push({
+          type: 'page',
+          messageId: this.messageId(),
+          ...identity(step),
+          name: product.category,
+          timestamp: tick(),
+          properties: {},
+        });
     }
     if (customer && loginAfter >= views && loginAfter !== Number.POSITIVE_INFINITY) {
       calls.push(this.identify(customer, new Date(at), anonymousId));
@@ -220,7 +263,8 @@ export class SyntheticShop {
     const buyer = identity(views);
     if (viewed.length > 0 && random.chance(0.35)) {
       const carted = viewed.slice(0, random.int(1, Math.min(2, viewed.length)));
-      for (const product of carted) calls.push(this.track('Product Added', buyer, tick(), { ...productProperties(product), quantity: 1 }));
+      for (const product of carted)
+        calls.push(this.track('Product Added', buyer, tick(), { ...productProperties(product), quantity: 1 }));
       const cartProducts = carted.map((product) => ({ ...productProperties(product), quantity: 1 }));
       if (random.chance(0.5)) calls.push(this.track('Cart Viewed', buyer, tick(), { products: cartProducts }));
       if (customer && random.chance(0.55)) {
@@ -228,14 +272,24 @@ export class SyntheticShop {
         if (random.chance(0.7)) {
           const revenue = round2(carted.reduce((sum, product) => sum + product.price, 0));
           const orderId = `web-${++this.orderCounter}`;
-          calls.push(this.track('Order Completed', buyer, tick(), { order_id: orderId, revenue, currency: 'TRY', products: cartProducts }));
-          if (random.chance(0.04)) calls.push(this.track('Order Refunded', buyer, tick(), { order_id: orderId, revenue }));
+          calls.push(
+            this.track('Order Completed', buyer, tick(), {
+              order_id: orderId,
+              revenue,
+              currency: 'TRY',
+              products: cartProducts,
+            }),
+          );
+          if (random.chance(0.04))
+            calls.push(this.track('Order Refunded', buyer, tick(), { order_id: orderId, revenue }));
         }
       }
     }
     if (random.chance(0.01)) {
       // A broken client: the field names are what the report shows.
-      calls.push(this.track('Order Completed', buyer, tick(), { order_id: `bad-${this.orderCounter}`, revenue: 'forty two' }));
+      calls.push(
+        this.track('Order Completed', buyer, tick(), { order_id: `bad-${this.orderCounter}`, revenue: 'forty two' }),
+      );
     }
     const posts: StorefrontPost[] = [{ at: new Date(at + 1000), path: '/v1/batch', body: { batch: calls } }];
     // Client retries after a timeout: the same batch again, which must change nothing.
@@ -250,7 +304,12 @@ export class SyntheticShop {
     return customer;
   }
 
-  private track(event: string, identity: Record<string, unknown>, timestamp: string, properties: Record<string, unknown>) {
+  private track(
+    event: string,
+    identity: Record<string, unknown>,
+    timestamp: string,
+    properties: Record<string, unknown>,
+  ) {
     return { type: 'track', messageId: this.messageId(), ...identity, event, timestamp, properties };
   }
 

@@ -6,7 +6,13 @@
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CampaignResponse, EmailTemplateResponse, PushNotificationTemplateResponse, SegmentResponse, SMSTemplateResponse } from '@aws-sdk/client-pinpoint';
+import type {
+  CampaignResponse,
+  EmailTemplateResponse,
+  PushNotificationTemplateResponse,
+  SegmentResponse,
+  SMSTemplateResponse,
+} from '@aws-sdk/client-pinpoint';
 import { parseDocument, stringify } from 'yaml';
 import { convertCampaign } from './campaign-to-journey.js';
 import { convertJourney, slug, type JourneyObject, type PinpointJourney } from './journey-to-yaml.js';
@@ -38,8 +44,14 @@ export class PinpointInputError extends Error {
 
 export async function convertExport(inputs: ExportInputs): Promise<ExportSummary> {
   const report = new MigrationReport();
-  const segmentDocs = (await readJsonInputs(inputs.segments, '--segments', 'segment')).map(({ file, json }) => unwrap<SegmentResponse>(file, json, 'SegmentResponse'));
-  const segmentIds = new Map(segmentDocs.filter((segment) => segment.Id).map((segment) => [segment.Id as string, segmentSlug(segment.Name ?? (segment.Id as string))]));
+  const segmentDocs = (await readJsonInputs(inputs.segments, '--segments', 'segment')).map(({ file, json }) =>
+    unwrap<SegmentResponse>(file, json, 'SegmentResponse'),
+  );
+  const segmentIds = new Map(
+    segmentDocs
+      .filter((segment) => segment.Id)
+      .map((segment) => [segment.Id as string, segmentSlug(segment.Name ?? (segment.Id as string))]),
+  );
   const missingSegments = new Set<string>();
   const segmentId = (pinpointId: string): string => {
     const known = segmentIds.get(pinpointId);
@@ -48,26 +60,47 @@ export async function convertExport(inputs: ExportInputs): Promise<ExportSummary
     return segmentSlug(`pinpoint_${pinpointId}`);
   };
 
-  const templates = (await readJsonInputs(inputs.templates, '--templates', 'template')).flatMap(({ file, json }) => templateOf(file, json, report) ?? []);
-  const templateIds = new Map(templates.map((template) => [template.template.TemplateName ?? '', slug(template.template.TemplateName ?? 'template')]));
+  const templates = (await readJsonInputs(inputs.templates, '--templates', 'template')).flatMap(
+    ({ file, json }) => templateOf(file, json, report) ?? [],
+  );
+  const templateIds = new Map(
+    templates.map((template) => [
+      template.template.TemplateName ?? '',
+      slug(template.template.TemplateName ?? 'template'),
+    ]),
+  );
   const templateId = (name: string): string => templateIds.get(name) ?? slug(name);
 
-  const journeys = (await readJsonInputs(inputs.journeys, '--journeys', 'journey')).map(({ file, json }) => ({ file, journey: unwrap<PinpointJourney>(file, json, 'JourneyResponse') }));
-  const campaigns = (await readJsonInputs(inputs.campaigns, '--campaigns', 'campaign')).map(({ file, json }) => unwrap<CampaignResponse>(file, json, 'CampaignResponse'));
+  const journeys = (await readJsonInputs(inputs.journeys, '--journeys', 'journey')).map(({ file, json }) => ({
+    file,
+    journey: unwrap<PinpointJourney>(file, json, 'JourneyResponse'),
+  }));
+  const campaigns = (await readJsonInputs(inputs.campaigns, '--campaigns', 'campaign')).map(({ file, json }) =>
+    unwrap<CampaignResponse>(file, json, 'CampaignResponse'),
+  );
 
   const segmentItems = segmentDocs.map((segment) => convertSegment(segment, segmentId, report));
   const tracked: Record<string, string[]> = {};
   const journeyIds: string[] = [];
   const campaignIds: string[] = [];
   const addTracked = (properties: Record<string, string[]>): void => {
-    for (const [event, names] of Object.entries(properties)) tracked[event] = [...new Set([...(tracked[event] ?? []), ...names])];
+    for (const [event, names] of Object.entries(properties))
+      tracked[event] = [...new Set([...(tracked[event] ?? []), ...names])];
   };
   const writeJourney = async (journey: JourneyObject): Promise<void> => {
     for (const referenced of referencedTemplates(journey.steps)) {
       if (![...templateIds.values()].includes(referenced) && !inlineFolders.has(referenced))
-        report.add('journey', journey.id, `template ${referenced} was not among --templates`, `export it with aws pinpoint get-*-template and import again, or write templates/${referenced}/`);
+        report.add(
+          'journey',
+          journey.id,
+          `template ${referenced} was not among --templates`,
+          `export it with aws pinpoint get-*-template and import again, or write templates/${referenced}/`,
+        );
     }
-    await writeFile(join(inputs.out, 'journeys', `${journey.id}.yaml`), `# Imported from Pinpoint by sadakat import pinpoint; see migration-report.md\n${stringify(journey, { lineWidth: 0 })}`);
+    await writeFile(
+      join(inputs.out, 'journeys', `${journey.id}.yaml`),
+      `# Imported from Pinpoint by sadakat import pinpoint; see migration-report.md\n${stringify(journey, { lineWidth: 0 })}`,
+    );
     journeyIds.push(journey.id);
   };
   const inlineFolders = new Set<string>();
@@ -75,8 +108,16 @@ export async function convertExport(inputs: ExportInputs): Promise<ExportSummary
   for (const { journey: exported } of journeys) {
     // Two names with the same slug would overwrite one file (and share experiment keys): number the later one.
     const taken = journeyIds.includes(slug(exported.Name ?? exported.Id ?? 'pinpoint-journey'));
-    const journey = taken ? { ...exported, Name: `${exported.Name ?? exported.Id ?? 'pinpoint-journey'} ${journeyIds.length + 1}` } : exported;
-    if (taken) report.add('journey', slug(journey.Name ?? ''), `another journey has the same id; this one (Pinpoint ${exported.Id ?? exported.Name}) was renamed`, 'rename it in the YAML if you like (the file name must match the id)');
+    const journey = taken
+      ? { ...exported, Name: `${exported.Name ?? exported.Id ?? 'pinpoint-journey'} ${journeyIds.length + 1}` }
+      : exported;
+    if (taken)
+      report.add(
+        'journey',
+        slug(journey.Name ?? ''),
+        `another journey has the same id; this one (Pinpoint ${exported.Id ?? exported.Name}) was renamed`,
+        'rename it in the YAML if you like (the file name must match the id)',
+      );
     const converted = convertJourney(journey, { segmentId, templateId, report });
     segmentItems.push(...converted.segments);
     addTracked(converted.trackedProperties);
@@ -88,11 +129,18 @@ export async function convertExport(inputs: ExportInputs): Promise<ExportSummary
     if (!converted.journey) continue;
     let id = converted.journey.id;
     for (let n = 2; journeyIds.includes(id); n++) id = `${converted.journey.id.slice(0, 60)}-${n}`;
-    if (id !== converted.journey.id) report.add('journey', id, `another journey has the id ${converted.journey.id}; this campaign (Pinpoint ${campaign.Id ?? campaign.Name}) was renamed`, 'rename it in the YAML if you like (the file name must match the id)');
+    if (id !== converted.journey.id)
+      report.add(
+        'journey',
+        id,
+        `another journey has the id ${converted.journey.id}; this campaign (Pinpoint ${campaign.Id ?? campaign.Name}) was renamed`,
+        'rename it in the YAML if you like (the file name must match the id)',
+      );
     for (const inline of converted.inlineTemplates) {
       const written = convertTemplate(inline.template, inline.folder, report);
       await mkdir(join(inputs.out, 'templates', written.folder), { recursive: true });
-      for (const [name, text] of Object.entries(written.files)) await writeFile(join(inputs.out, 'templates', written.folder, name), text);
+      for (const [name, text] of Object.entries(written.files))
+        await writeFile(join(inputs.out, 'templates', written.folder, name), text);
       inlineFolders.add(inline.folder);
     }
     addTracked(converted.trackedProperties);
@@ -103,11 +151,17 @@ export async function convertExport(inputs: ExportInputs): Promise<ExportSummary
   for (const template of templates) {
     const converted = convertTemplate(template, templateId(template.template.TemplateName ?? ''), report);
     await mkdir(join(inputs.out, 'templates', converted.folder), { recursive: true });
-    for (const [name, text] of Object.entries(converted.files)) await writeFile(join(inputs.out, 'templates', converted.folder, name), text);
+    for (const [name, text] of Object.entries(converted.files))
+      await writeFile(join(inputs.out, 'templates', converted.folder, name), text);
   }
 
   for (const missing of missingSegments)
-    report.add('segment', missing, `Pinpoint segment ${missing} is referenced but was not among --segments`, `export it with aws pinpoint get-segment and import again, or write segment ${segmentSlug(`pinpoint_${missing}`)} in segments.yaml`);
+    report.add(
+      'segment',
+      missing,
+      `Pinpoint segment ${missing} is referenced but was not among --segments`,
+      `export it with aws pinpoint get-segment and import again, or write segment ${segmentSlug(`pinpoint_${missing}`)} in segments.yaml`,
+    );
   await appendSegments(join(inputs.out, 'segments.yaml'), segmentItems);
   if (Object.keys(tracked).length > 0) await mergeTrackedProperties(join(inputs.out, 'settings.yaml'), tracked);
   await writeFile(join(inputs.out, 'migration-report.md'), report.toMarkdown());
@@ -129,24 +183,43 @@ function referencedTemplates(steps: readonly Record<string, unknown>[]): string[
 
 /** Accepts both the Get* output (`{ JourneyResponse: {...} }`) and the bare shape. */
 function unwrap<T>(file: string, json: unknown, key: string): T {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new PinpointInputError(`${file}: expected a JSON object (${key})`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new PinpointInputError(`${file}: expected a JSON object (${key})`);
   const inner = (json as Record<string, unknown>)[key];
   return (inner ?? json) as T;
 }
 
 /** The template, or undefined for a VOICE or INAPP template (reported: no sadakat channel). */
 function templateOf(file: string, json: unknown, report: MigrationReport): PinpointTemplate | undefined {
-  if (typeof json !== 'object' || json === null) throw new PinpointInputError(`${file}: expected a JSON object (EmailTemplateResponse, SMSTemplateResponse or PushNotificationTemplateResponse)`);
+  if (typeof json !== 'object' || json === null)
+    throw new PinpointInputError(
+      `${file}: expected a JSON object (EmailTemplateResponse, SMSTemplateResponse or PushNotificationTemplateResponse)`,
+    );
   const record = json as Record<string, unknown>;
-  const other = record.VoiceTemplateResponse ? 'VOICE' : record.InAppTemplateResponse ? 'INAPP' : record.TemplateType === 'VOICE' || record.TemplateType === 'INAPP' ? record.TemplateType : undefined;
+  const other = record.VoiceTemplateResponse
+    ? 'VOICE'
+    : record.InAppTemplateResponse
+      ? 'INAPP'
+      : record.TemplateType === 'VOICE' || record.TemplateType === 'INAPP'
+        ? record.TemplateType
+        : undefined;
   if (other !== undefined) {
     const inner = (record.VoiceTemplateResponse ?? record.InAppTemplateResponse ?? record) as { TemplateName?: string };
-    report.add('template', `${inner.TemplateName ?? file}`, `${other} template has no sadakat channel: not imported`, other === 'VOICE' ? 'send the message as SMS, or call your voice provider from your own service' : 'show it in your app from your own code, or send it as push');
+    report.add(
+      'template',
+      `${inner.TemplateName ?? file}`,
+      `${other} template has no sadakat channel: not imported`,
+      other === 'VOICE'
+        ? 'send the message as SMS, or call your voice provider from your own service'
+        : 'show it in your app from your own code, or send it as push',
+    );
     return undefined;
   }
-  if (record.EmailTemplateResponse) return { kind: 'email', template: record.EmailTemplateResponse as EmailTemplateResponse };
+  if (record.EmailTemplateResponse)
+    return { kind: 'email', template: record.EmailTemplateResponse as EmailTemplateResponse };
   if (record.SMSTemplateResponse) return { kind: 'sms', template: record.SMSTemplateResponse as SMSTemplateResponse };
-  if (record.PushNotificationTemplateResponse) return { kind: 'push', template: record.PushNotificationTemplateResponse as PushNotificationTemplateResponse };
+  if (record.PushNotificationTemplateResponse)
+    return { kind: 'push', template: record.PushNotificationTemplateResponse as PushNotificationTemplateResponse };
   switch (record.TemplateType) {
     case 'EMAIL':
       return { kind: 'email', template: json as EmailTemplateResponse };
@@ -155,7 +228,9 @@ function templateOf(file: string, json: unknown, report: MigrationReport): Pinpo
     case 'PUSH':
       return { kind: 'push', template: json as PushNotificationTemplateResponse };
     default:
-      throw new PinpointInputError(`${file}: TemplateType: expected EMAIL, SMS, PUSH, VOICE or INAPP, found ${JSON.stringify(record.TemplateType)}`);
+      throw new PinpointInputError(
+        `${file}: TemplateType: expected EMAIL, SMS, PUSH, VOICE or INAPP, found ${JSON.stringify(record.TemplateType)}`,
+      );
   }
 }
 
@@ -165,9 +240,23 @@ type ExportKind = 'journey' | 'campaign' | 'segment' | 'template';
 function kindOf(json: unknown): ExportKind | undefined {
   if (typeof json !== 'object' || json === null) return undefined;
   const keys = Object.keys(json);
-  if (keys.some((key) => ['JourneyResponse', 'Activities', 'StartActivity', 'StartCondition'].includes(key))) return 'journey';
-  if (keys.some((key) => ['CampaignResponse', 'AdditionalTreatments', 'TreatmentName', 'MessageConfiguration', 'HoldoutPercent', 'SegmentVersion'].includes(key))) return 'campaign';
-  if (keys.some((key) => ['SegmentResponse', 'SegmentType', 'SegmentGroups', 'Dimensions'].includes(key))) return 'segment';
+  if (keys.some((key) => ['JourneyResponse', 'Activities', 'StartActivity', 'StartCondition'].includes(key)))
+    return 'journey';
+  if (
+    keys.some((key) =>
+      [
+        'CampaignResponse',
+        'AdditionalTreatments',
+        'TreatmentName',
+        'MessageConfiguration',
+        'HoldoutPercent',
+        'SegmentVersion',
+      ].includes(key),
+    )
+  )
+    return 'campaign';
+  if (keys.some((key) => ['SegmentResponse', 'SegmentType', 'SegmentGroups', 'Dimensions'].includes(key)))
+    return 'segment';
   if (keys.some((key) => key.endsWith('TemplateResponse') || key === 'TemplateType')) return 'template';
   return undefined;
 }
@@ -176,13 +265,22 @@ function kindOf(json: unknown): ExportKind | undefined {
  * A file, or the *.json files of a folder, parsed. In a folder only documents of the expected
  * kind are taken, so one export folder can be given to --journeys, --campaigns, --segments and --templates.
  */
-async function readJsonInputs(path: string | undefined, flag: string, kind: ExportKind): Promise<{ file: string; json: unknown }[]> {
+async function readJsonInputs(
+  path: string | undefined,
+  flag: string,
+  kind: ExportKind,
+): Promise<{ file: string; json: unknown }[]> {
   if (path === undefined) return [];
   let files: string[];
   let folder: boolean;
   try {
     folder = (await stat(path)).isDirectory();
-    files = folder ? (await readdir(path)).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name)) : [path];
+    files = folder
+      ? (await readdir(path))
+          .filter((name) => name.endsWith('.json'))
+          .sort()
+          .map((name) => join(path, name))
+      : [path];
   } catch (error) {
     throw new PinpointInputError(`${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
@@ -191,7 +289,9 @@ async function readJsonInputs(path: string | undefined, flag: string, kind: Expo
       try {
         return { file, json: JSON.parse(await readFile(file, 'utf8')) as unknown };
       } catch (error) {
-        throw new PinpointInputError(`${flag}: ${file} is not JSON (${error instanceof Error ? error.message : 'parse error'})`);
+        throw new PinpointInputError(
+          `${flag}: ${file} is not JSON (${error instanceof Error ? error.message : 'parse error'})`,
+        );
       }
     }),
   );
@@ -212,7 +312,8 @@ async function mergeTrackedProperties(file: string, tracked: Record<string, stri
   const document = parseDocument(await readFile(file, 'utf8').catch(() => ''));
   const current = (document.toJS() ?? {}) as { trackedProperties?: Record<string, string[]> };
   const merged = { ...(current.trackedProperties ?? {}) };
-  for (const [event, properties] of Object.entries(tracked)) merged[event] = [...new Set([...(merged[event] ?? []), ...properties])];
+  for (const [event, properties] of Object.entries(tracked))
+    merged[event] = [...new Set([...(merged[event] ?? []), ...properties])];
   if (document.contents === null) await writeFile(file, stringify({ trackedProperties: merged }));
   else {
     document.set('trackedProperties', merged);

@@ -29,10 +29,20 @@ export interface EndpointConversion {
   dropped: { endpointId: string; channelType: string; reason: DropReason }[];
 }
 
-const PUSH_PLATFORMS: Record<string, 'ios' | 'android'> = { APNS: 'ios', APNS_SANDBOX: 'ios', APNS_VOIP: 'ios', APNS_VOIP_SANDBOX: 'ios', GCM: 'android', BAIDU: 'android' };
+const PUSH_PLATFORMS: Record<string, 'ios' | 'android'> = {
+  APNS: 'ios',
+  APNS_SANDBOX: 'ios',
+  APNS_VOIP: 'ios',
+  APNS_VOIP_SANDBOX: 'ios',
+  GCM: 'android',
+  BAIDU: 'android',
+};
 
 /** Parses the NDJSON text; a bad line is counted as rejected, never a stack trace. */
-export function parseEndpoints(text: string): { endpoints: EndpointResponse[]; rejected: { line: number; reason: string }[] } {
+export function parseEndpoints(text: string): {
+  endpoints: EndpointResponse[];
+  rejected: { line: number; reason: string }[];
+} {
   const endpoints: EndpointResponse[] = [];
   const rejected: { line: number; reason: string }[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -54,7 +64,14 @@ export function parseEndpoints(text: string): { endpoints: EndpointResponse[]; r
 }
 
 export function endpointsToProfiles(endpoints: readonly EndpointResponse[], at: string): EndpointConversion {
-  const counts: EndpointCounts = { endpoints: endpoints.length, profiles: 0, byChannel: {}, optedOut: 0, inactive: 0, rejected: [] };
+  const counts: EndpointCounts = {
+    endpoints: endpoints.length,
+    profiles: 0,
+    byChannel: {},
+    optedOut: 0,
+    inactive: 0,
+    rejected: [],
+  };
   const profiles = new Map<string, Profile>();
   const dropped: EndpointConversion['dropped'] = [];
   for (const endpoint of endpoints) {
@@ -68,8 +85,16 @@ export function endpointsToProfiles(endpoints: readonly EndpointResponse[], at: 
     if (optedOut) counts.optedOut += 1;
     const channelType = endpoint.ChannelType ?? '';
     counts.byChannel[channelType] = (counts.byChannel[channelType] ?? 0) + 1;
-    const channel = channelType === 'EMAIL' ? 'email' : channelType === 'SMS' ? 'sms' : PUSH_PLATFORMS[channelType] ? 'push' : undefined;
-    const drop = (reason: DropReason): void => void dropped.push({ endpointId: endpoint.Id as string, channelType, reason });
+    const channel =
+      channelType === 'EMAIL'
+        ? 'email'
+        : channelType === 'SMS'
+          ? 'sms'
+          : PUSH_PLATFORMS[channelType]
+            ? 'push'
+            : undefined;
+    const drop = (reason: DropReason): void =>
+      void dropped.push({ endpointId: endpoint.Id as string, channelType, reason });
     if (!channel) drop('no sadakat channel');
     else if (!endpoint.Address) drop('no address');
     if (channel && endpoint.Address) {
@@ -77,7 +102,12 @@ export function endpointsToProfiles(endpoints: readonly EndpointResponse[], at: 
       if (channel === 'push') {
         // The same device token on two endpoints of a user is one device.
         if (!profile.channels.push.some((device) => device.token === address))
-          profile.channels.push.push({ token: address, platform: PUSH_PLATFORMS[channelType] as 'ios' | 'android', enabled: !inactive && !optedOut, at: since });
+          profile.channels.push.push({
+            token: address,
+            platform: PUSH_PLATFORMS[channelType] as 'ios' | 'android',
+            enabled: !inactive && !optedOut,
+            at: since,
+          });
       } else if (inactive) drop('inactive');
       else {
         // The first active address of a user is kept; a later different one is reported.

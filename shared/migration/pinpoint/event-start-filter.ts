@@ -23,13 +23,19 @@ export function eventTrigger(dimensions: EventDimensions | undefined, note: Note
   const events = type?.Values ?? [];
   if (events.length === 0) return undefined;
   if (type?.DimensionType === 'EXCLUSIVE') {
-    note(`start event is any event except ${events.join(', ')}`, `sadakat starts on one named event: replace trigger.event "${PLACEHOLDER_EVENT}" with the event that should start the journey`);
+    note(
+      `start event is any event except ${events.join(', ')}`,
+      `sadakat starts on one named event: replace trigger.event "${PLACEHOLDER_EVENT}" with the event that should start the journey`,
+    );
     return { event: PLACEHOLDER_EVENT };
   }
   const event = events[0] as string;
   if (events.length > 1) {
     const others = events.slice(1);
-    note(`start event is any of ${events.join(', ')}; the trigger takes ${event} only`, `copy the journey file once per other event (${others.map((other) => `trigger: { event: ${other} }`).join('; ')}), each with its own id`);
+    note(
+      `start event is any of ${events.join(', ')}; the trigger takes ${event} only`,
+      `copy the journey file once per other event (${others.map((other) => `trigger: { event: ${other} }`).join('; ')}), each with its own id`,
+    );
   }
   const where: Record<string, string | number | string[]> = {};
   for (const [name, dimension] of Object.entries(dimensions?.Attributes ?? {})) {
@@ -44,14 +50,22 @@ export function eventTrigger(dimensions: EventDimensions | undefined, note: Note
 }
 
 /** The value, or the list of values, an attribute must equal; undefined (reported) when the test is another. */
-function attributeEquality(event: string, name: string, dimension: AttributeDimension, note: Note): string | string[] | undefined {
+function attributeEquality(
+  event: string,
+  name: string,
+  dimension: AttributeDimension,
+  note: Note,
+): string | string[] | undefined {
   const values = dimension.Values ?? [];
   const type = dimension.AttributeType ?? 'INCLUSIVE';
   const left = 'left out, so the journey starts on more events';
   switch (type) {
     case 'INCLUSIVE':
       if (values.length === 0) {
-        note(`start event attribute ${name} lists no values: ${left}`, `give where: { ${name}: <value> } the value to filter on`);
+        note(
+          `start event attribute ${name} lists no values: ${left}`,
+          `give where: { ${name}: <value> } the value to filter on`,
+        );
         return undefined;
       }
       return values.length === 1 ? values[0] : [...values];
@@ -62,13 +76,19 @@ function attributeEquality(event: string, name: string, dimension: AttributeDime
       );
       return undefined;
     case 'CONTAINS':
-      note(`start event attribute ${name} contains ${values.join(' or ')}: ${left}`, `send a property with the exact value to filter on (where: { ${name}: <value> })`);
+      note(
+        `start event attribute ${name} contains ${values.join(' or ')}: ${left}`,
+        `send a property with the exact value to filter on (where: { ${name}: <value> })`,
+      );
       return undefined;
     case 'BEFORE':
     case 'AFTER':
     case 'ON':
     case 'BETWEEN':
-      note(`start event attribute ${name} ${type} ${values.join(' and ')} (a date test): ${left}`, `compute the test in the storefront and send its result as a property (e.g. where: { ${name}_in_range: true })`);
+      note(
+        `start event attribute ${name} ${type} ${values.join(' and ')} (a date test): ${left}`,
+        `compute the test in the storefront and send its result as a property (e.g. where: { ${name}_in_range: true })`,
+      );
       return undefined;
     default: {
       const unknown: never = type;

@@ -4,7 +4,13 @@
  * depth-first order with explicit `next`/`then`/`else` ids, so the order never changes meaning.
  * What has no equivalent is reported with the activity id; the rest still converts.
  */
-import type { Activity, JourneyResponse, SimpleCondition, WaitTime, WriteJourneyRequest } from '@aws-sdk/client-pinpoint';
+import type {
+  Activity,
+  JourneyResponse,
+  SimpleCondition,
+  WaitTime,
+  WriteJourneyRequest,
+} from '@aws-sdk/client-pinpoint';
 import { Duration } from 'luxon';
 import type { MigrationReport } from './migration-report.js';
 import { eventTrigger, PLACEHOLDER_EVENT } from './event-start-filter.js';
@@ -58,7 +64,13 @@ export function isoToDuration(iso: string): string | undefined {
   if (!duration.isValid) return undefined;
   const ms = duration.as('milliseconds');
   if (ms <= 0) return undefined;
-  for (const [unit, size] of [['w', 604_800_000], ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
+  for (const [unit, size] of [
+    ['w', 604_800_000],
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${Math.ceil(ms / 1000)}s`;
@@ -86,7 +98,8 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
     if (activityId === undefined || !(activityId in activities) || seen.has(activityId)) return END_ID;
     const activity = activities[activityId] as Activity;
     const bypass = activity.CUSTOM?.NextActivity ?? activity.ContactCenter?.NextActivity;
-    if (activity.CUSTOM || activity.ContactCenter) return bypass === undefined ? END_ID : resolve(bypass, new Set([...seen, activityId]));
+    if (activity.CUSTOM || activity.ContactCenter)
+      return bypass === undefined ? END_ID : resolve(bypass, new Set([...seen, activityId]));
     return stepId(activityId);
   };
 
@@ -100,20 +113,48 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
     const id = stepId(activityId);
     const next = (target: string | undefined): string => resolve(target);
     if (activity.EMAIL || activity.SMS || activity.PUSH) {
-      const [channel, message] = activity.EMAIL ? (['email', activity.EMAIL] as const) : activity.SMS ? (['sms', activity.SMS] as const) : (['push', activity.PUSH] as const);
-      if (!message?.TemplateName) report.add('journey', where(activityId), `${channel} activity without TemplateName`, 'pick a template folder and fill in send.template');
-      const send: Record<string, unknown> = { channel, template: context.templateId(message?.TemplateName ?? 'missing-template') };
+      const [channel, message] = activity.EMAIL
+        ? (['email', activity.EMAIL] as const)
+        : activity.SMS
+          ? (['sms', activity.SMS] as const)
+          : (['push', activity.PUSH] as const);
+      if (!message?.TemplateName)
+        report.add(
+          'journey',
+          where(activityId),
+          `${channel} activity without TemplateName`,
+          'pick a template folder and fill in send.template',
+        );
+      const send: Record<string, unknown> = {
+        channel,
+        template: context.templateId(message?.TemplateName ?? 'missing-template'),
+      };
       if (activity.SMS?.MessageConfig?.MessageType === 'TRANSACTIONAL') send.transactional = true;
       if (message?.TemplateVersion !== undefined)
-        report.add('journey', where(activityId), `pinned template version ${message.TemplateVersion}`, 'sadakat templates are versioned by git: the converted files are the version exported');
+        report.add(
+          'journey',
+          where(activityId),
+          `pinned template version ${message.TemplateVersion}`,
+          'sadakat templates are versioned by git: the converted files are the version exported',
+        );
       if (activity.EMAIL?.MessageConfig?.FromAddress)
-        report.add('journey', where(activityId), `per-activity FromAddress ${activity.EMAIL.MessageConfig.FromAddress}`, 'set the sender in settings.yaml (one sender per campaign)');
+        report.add(
+          'journey',
+          where(activityId),
+          `per-activity FromAddress ${activity.EMAIL.MessageConfig.FromAddress}`,
+          'set the sender in settings.yaml (one sender per campaign)',
+        );
       steps.push({ id, send, next: next(message?.NextActivity) });
       pending.push(message?.NextActivity ?? '');
     } else if (activity.Wait) {
       const wait = waitInput(activity.Wait.WaitTime);
       if (wait === undefined) {
-        report.add('journey', where(activityId), 'Wait without a WaitFor duration or WaitUntil timestamp', 'set the wait in the YAML by hand');
+        report.add(
+          'journey',
+          where(activityId),
+          'Wait without a WaitFor duration or WaitUntil timestamp',
+          'set the wait in the YAML by hand',
+        );
         steps.push({ id, wait: '1m', next: next(activity.Wait.NextActivity) });
       } else steps.push({ id, wait, next: next(activity.Wait.NextActivity) });
       pending.push(activity.Wait.NextActivity ?? '');
@@ -123,7 +164,11 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
         id,
         split: {
           experiment: slug(`${journeyId}-${activityId}`),
-          variants: branches.map((branch, index) => ({ id: `branch-${index + 1}`, weight: branch.Percentage ?? 0, next: next(branch.NextActivity) })),
+          variants: branches.map((branch, index) => ({
+            id: `branch-${index + 1}`,
+            weight: branch.Percentage ?? 0,
+            next: next(branch.NextActivity),
+          })),
         },
       });
       pending.push(...branches.map((branch) => branch.NextActivity ?? ''));
@@ -155,7 +200,12 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
       const branches = multi.Branches ?? [];
       // A chain of two-way branches, tested in Pinpoint's order, ending at DefaultActivity.
       branches.forEach((entry, index) => {
-        const branch = branchCondition(`${activityId}-${index + 1}`, entry.Condition ? [entry.Condition] : [], 'all', index === 0 ? multi.EvaluationWaitTime : undefined);
+        const branch = branchCondition(
+          `${activityId}-${index + 1}`,
+          entry.Condition ? [entry.Condition] : [],
+          'all',
+          index === 0 ? multi.EvaluationWaitTime : undefined,
+        );
         const ownId = index === 0 ? id : `${id}-${index + 1}`;
         if (branch.waitFirst !== undefined) steps.push({ id: `${id}-wait`, wait: branch.waitFirst, next: ownId });
         const elseTarget = index + 1 < branches.length ? `${id}-${index + 2}` : next(multi.DefaultActivity);
@@ -164,7 +214,14 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
       pending.push(...branches.map((entry) => entry.NextActivity ?? ''), multi.DefaultActivity ?? '');
     } else if (activity.CUSTOM || activity.ContactCenter) {
       const kind = activity.CUSTOM ? 'CUSTOM (webhook/Lambda)' : 'ContactCenter';
-      report.add('journey', where(activityId), `${kind} activity has no sadakat equivalent; skipped`, activity.CUSTOM ? 'send a custom event from your own service, or use an update step to tag the customer' : 'call Amazon Connect from your own service on a tagged profile');
+      report.add(
+        'journey',
+        where(activityId),
+        `${kind} activity has no sadakat equivalent; skipped`,
+        activity.CUSTOM
+          ? 'send a custom event from your own service, or use an update step to tag the customer'
+          : 'call Amazon Connect from your own service on a tagged profile',
+      );
       pending.push(activity.CUSTOM?.NextActivity ?? activity.ContactCenter?.NextActivity ?? '');
     } else {
       report.add('journey', where(activityId), 'activity of an unknown type; skipped', 'recreate it by hand');
@@ -179,37 +236,81 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
     evaluation: WaitTime | undefined,
   ): { test: Record<string, unknown>; waitFirst: string | undefined } {
     const within = evaluation?.WaitFor ? isoToDuration(evaluation.WaitFor) : undefined;
-    if (evaluation?.WaitUntil) report.add('journey', where(activityId), 'EvaluationWaitTime.WaitUntil (a fixed time)', 'converted as no wait; add a wait step with until: before the branch');
+    if (evaluation?.WaitUntil)
+      report.add(
+        'journey',
+        where(activityId),
+        'EvaluationWaitTime.WaitUntil (a fixed time)',
+        'converted as no wait; add a wait step with until: before the branch',
+      );
     const only = conditions.length === 1 ? conditions[0] : undefined;
-    const engagement = only?.EventCondition?.MessageActivity !== undefined ? engagementType(only.EventCondition.Dimensions?.EventType?.Values ?? []) : undefined;
+    const engagement =
+      only?.EventCondition?.MessageActivity !== undefined
+        ? engagementType(only.EventCondition.Dimensions?.EventType?.Values ?? [])
+        : undefined;
     if (only?.EventCondition?.MessageActivity !== undefined && engagement !== undefined) {
       // sadakat's opened/clicked branch decides as soon as the open arrives, or at the end of `within`.
-      if (within === undefined) report.add('journey', where(activityId), `${engagement} condition without EvaluationWaitTime.WaitFor`, 'the branch waits 1d for the engagement; change within: if another window is meant');
-      return { test: { [engagement]: resolve(only.EventCondition.MessageActivity), within: within ?? '1d' }, waitFirst: undefined };
+      if (within === undefined)
+        report.add(
+          'journey',
+          where(activityId),
+          `${engagement} condition without EvaluationWaitTime.WaitFor`,
+          'the branch waits 1d for the engagement; change within: if another window is meant',
+        );
+      return {
+        test: { [engagement]: resolve(only.EventCondition.MessageActivity), within: within ?? '1d' },
+        waitFirst: undefined,
+      };
     }
-    if (only?.SegmentCondition?.SegmentId) return { test: { segment: context.segmentId(only.SegmentCondition.SegmentId) }, waitFirst: within };
+    if (only?.SegmentCondition?.SegmentId)
+      return { test: { segment: context.segmentId(only.SegmentCondition.SegmentId) }, waitFirst: within };
     // Several conditions, or a custom event condition: one generated segment holds the test.
     const rules = conditions.flatMap((condition): Record<string, unknown>[] => {
-      if (condition.SegmentCondition?.SegmentId) return [{ segment: context.segmentId(condition.SegmentCondition.SegmentId) }];
-      if (condition.SegmentDimensions) return dimensionsToRules(condition.SegmentDimensions, (problem, suggestion) => report.add('journey', where(activityId), problem, suggestion));
+      if (condition.SegmentCondition?.SegmentId)
+        return [{ segment: context.segmentId(condition.SegmentCondition.SegmentId) }];
+      if (condition.SegmentDimensions)
+        return dimensionsToRules(condition.SegmentDimensions, (problem, suggestion) =>
+          report.add('journey', where(activityId), problem, suggestion),
+        );
       const events = condition.EventCondition?.Dimensions?.EventType?.Values ?? [];
       if (condition.EventCondition && events.length > 0 && condition.EventCondition.MessageActivity === undefined)
         return events.map((event) => ({ event, within: within ?? '1d' }));
-      report.add('journey', where(activityId), 'condition with no sadakat equivalent (a message event among several conditions)', 'split it into one opened/clicked branch per message');
+      report.add(
+        'journey',
+        where(activityId),
+        'condition with no sadakat equivalent (a message event among several conditions)',
+        'split it into one opened/clicked branch per message',
+      );
       return [];
     });
     const segmentId = slug(`${journeyId}-${activityId}`).replace(/^[^a-z]+/, 's');
-    segments.push(rules.length === 0 ? { id: segmentId, description: `placeholder for ${activityId}: edit`, attr: 'traits.pinpoint_placeholder', exists: true } : { id: segmentId, description: `conditions of Pinpoint activity ${activityId}`, [operator]: rules });
+    segments.push(
+      rules.length === 0
+        ? {
+            id: segmentId,
+            description: `placeholder for ${activityId}: edit`,
+            attr: 'traits.pinpoint_placeholder',
+            exists: true,
+          }
+        : { id: segmentId, description: `conditions of Pinpoint activity ${activityId}`, [operator]: rules },
+    );
     return { test: { segment: segmentId }, waitFirst: within };
   }
 
   const startId = source.StartActivity ?? Object.keys(activities)[0];
   visit(startId);
   for (const activityId of Object.keys(activities)) {
-    if (!emitted.has(activityId)) report.add('journey', where(activityId), 'activity not reachable from StartActivity; left out', 'connect it in the YAML if it is needed');
+    if (!emitted.has(activityId))
+      report.add(
+        'journey',
+        where(activityId),
+        'activity not reachable from StartActivity; left out',
+        'connect it in the YAML if it is needed',
+      );
   }
   steps.push({ id: END_ID, end: true });
-  if (steps.length === 1) report.add('journey', journeyId, 'journey has no convertible activities', 'write the steps by hand');
+  if (steps.length === 1)
+    report.add('journey', journeyId, 'journey has no convertible activities', 'write the steps by hand');
 
   const journey: JourneyObject = {
     id: journeyId,
@@ -222,24 +323,56 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
   if (limits) journey.limits = limits;
   if (source.QuietTime?.Start && source.QuietTime.End) {
     journey.quietHours = { start: source.QuietTime.Start, end: source.QuietTime.End };
-    if (source.LocalTime === false) report.add('journey', journeyId, 'LocalTime is false: Pinpoint applied quiet time in the journey timezone', 'sadakat applies quietHours in each customer\'s timezone');
+    if (source.LocalTime === false)
+      report.add(
+        'journey',
+        journeyId,
+        'LocalTime is false: Pinpoint applied quiet time in the journey timezone',
+        "sadakat applies quietHours in each customer's timezone",
+      );
   }
   if (source.Schedule?.StartTime || source.Schedule?.EndTime)
-    report.add('journey', journeyId, 'Schedule start/end time has no journey field', 'commit the YAML when the journey should start and remove it when it should end');
-  if (source.OpenHours) report.add('journey', journeyId, 'OpenHours has no equivalent', 'use quietHours for the closed part of the day');
-  if (source.ClosedDays) report.add('journey', journeyId, 'ClosedDays has no equivalent', 'add wait steps with until: timestamps around the closed days');
-  if (source.RefreshFrequency) report.add('journey', journeyId, `RefreshFrequency ${source.RefreshFrequency}`, 'segment membership in sadakat updates on every event: no refresh needed');
+    report.add(
+      'journey',
+      journeyId,
+      'Schedule start/end time has no journey field',
+      'commit the YAML when the journey should start and remove it when it should end',
+    );
+  if (source.OpenHours)
+    report.add('journey', journeyId, 'OpenHours has no equivalent', 'use quietHours for the closed part of the day');
+  if (source.ClosedDays)
+    report.add(
+      'journey',
+      journeyId,
+      'ClosedDays has no equivalent',
+      'add wait steps with until: timestamps around the closed days',
+    );
+  if (source.RefreshFrequency)
+    report.add(
+      'journey',
+      journeyId,
+      `RefreshFrequency ${source.RefreshFrequency}`,
+      'segment membership in sadakat updates on every event: no refresh needed',
+    );
   return { journey, segments, trackedProperties };
 
   function trigger(): Record<string, unknown> {
     const start = source.StartCondition;
-    if (start?.SegmentStartCondition?.SegmentId) return { segment: context.segmentId(start.SegmentStartCondition.SegmentId), on: 'enter' };
-    const converted = eventTrigger(start?.EventStartCondition?.EventFilter?.Dimensions, (problem, suggestion) => report.add('journey', where('StartCondition'), problem, suggestion));
+    if (start?.SegmentStartCondition?.SegmentId)
+      return { segment: context.segmentId(start.SegmentStartCondition.SegmentId), on: 'enter' };
+    const converted = eventTrigger(start?.EventStartCondition?.EventFilter?.Dimensions, (problem, suggestion) =>
+      report.add('journey', where('StartCondition'), problem, suggestion),
+    );
     if (converted) {
       if (converted.where) trackedProperties[converted.event] = Object.keys(converted.where);
       return { ...converted };
     }
-    report.add('journey', where('StartCondition'), 'no StartCondition with a segment or an event type', 'set trigger by hand');
+    report.add(
+      'journey',
+      where('StartCondition'),
+      'no StartCondition with a segment or an event type',
+      'set trigger by hand',
+    );
     return { event: PLACEHOLDER_EVENT };
   }
 
@@ -250,10 +383,19 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
     const limits = source.Limits;
     const interval = limits?.EndpointReentryInterval ? isoToDuration(limits.EndpointReentryInterval) : undefined;
     if (interval) result.reentry = { after: interval };
-    else if ((limits?.EndpointReentryCap ?? 0) > 0 || limits?.EndpointReentryCap === undefined && source.StartCondition?.EventStartCondition) {
+    else if (
+      (limits?.EndpointReentryCap ?? 0) > 0 ||
+      (limits?.EndpointReentryCap === undefined && source.StartCondition?.EventStartCondition)
+    ) {
       result.reentry = 'always';
     } else result.reentry = 'never';
-    if ((limits?.EndpointReentryCap ?? 0) > 1) report.add('journey', journeyId, `EndpointReentryCap ${limits?.EndpointReentryCap}`, 'sadakat has no re-entry count; reentry is "always" or after an interval');
+    if ((limits?.EndpointReentryCap ?? 0) > 1)
+      report.add(
+        'journey',
+        journeyId,
+        `EndpointReentryCap ${limits?.EndpointReentryCap}`,
+        'sadakat has no re-entry count; reentry is "always" or after an interval',
+      );
     return result;
   }
 
@@ -263,9 +405,21 @@ export function convertJourney(source: PinpointJourney, context: JourneyContext)
     const result: Record<string, number> = {};
     if (limits.DailyCap) result.perDay = limits.DailyCap;
     if (limits.TimeframeCap?.Cap && limits.TimeframeCap.Days === 7) result.perWeek = limits.TimeframeCap.Cap;
-    else if (limits.TimeframeCap?.Cap) report.add('journey', journeyId, `TimeframeCap ${limits.TimeframeCap.Cap} per ${limits.TimeframeCap.Days} days`, 'sadakat caps per day and per week: pick limits.perDay or limits.perWeek');
+    else if (limits.TimeframeCap?.Cap)
+      report.add(
+        'journey',
+        journeyId,
+        `TimeframeCap ${limits.TimeframeCap.Cap} per ${limits.TimeframeCap.Days} days`,
+        'sadakat caps per day and per week: pick limits.perDay or limits.perWeek',
+      );
     if (limits.MessagesPerSecond) result.messagesPerSecond = limits.MessagesPerSecond;
-    if (limits.TotalCap) report.add('journey', journeyId, `TotalCap ${limits.TotalCap} (per endpoint for the journey)`, 'reentry: never keeps one run per customer; combine with limits.perWeek');
+    if (limits.TotalCap)
+      report.add(
+        'journey',
+        journeyId,
+        `TotalCap ${limits.TotalCap} (per endpoint for the journey)`,
+        'reentry: never keeps one run per customer; combine with limits.perWeek',
+      );
     return Object.keys(result).length > 0 ? result : undefined;
   }
 }

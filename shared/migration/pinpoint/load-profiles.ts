@@ -34,7 +34,11 @@ export interface LoadOptions {
 
 const DEFAULT_BATCH_SIZE = 100;
 
-export async function loadProfiles(store: ProfileStore, profiles: readonly Profile[], options: LoadOptions): Promise<LoadSummary> {
+export async function loadProfiles(
+  store: ProfileStore,
+  profiles: readonly Profile[],
+  options: LoadOptions,
+): Promise<LoadSummary> {
   const summary: LoadSummary = { created: 0, updated: 0, unchanged: 0 };
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   let done = 0;
@@ -56,7 +60,11 @@ export async function loadProfiles(store: ProfileStore, profiles: readonly Profi
 }
 
 /** One profile: the batch read first; after a lost race, re-read alone and merge again. */
-async function writeOne(store: ProfileStore, imported: Profile, readInBatch: Profile | undefined): Promise<keyof LoadSummary> {
+async function writeOne(
+  store: ProfileStore,
+  imported: Profile,
+  readInBatch: Profile | undefined,
+): Promise<keyof LoadSummary> {
   let existing: Profile | undefined = readInBatch;
   let first = true;
   return withVersionRetry(async () => {

@@ -22,12 +22,18 @@ export class MigrationReport {
   /** Markdown for migration-report.md next to the converted campaign. */
   toMarkdown(): string {
     if (this.findings.length === 0) return '# Pinpoint migration report\n\nEverything mapped.\n';
-    const lines = ['# Pinpoint migration report', '', `${this.findings.length} item(s) did not map exactly; the rest converted.`, ''];
+    const lines = [
+      '# Pinpoint migration report',
+      '',
+      `${this.findings.length} item(s) did not map exactly; the rest converted.`,
+      '',
+    ];
     for (const area of ['journey', 'segment', 'template', 'endpoint'] as const) {
       const items = this.findings.filter((finding) => finding.area === area);
       if (items.length === 0) continue;
       lines.push(`## ${area}s`, '', '| where | problem | suggestion |', '| --- | --- | --- |');
-      for (const item of items) lines.push(`| ${cell(item.source)} | ${cell(item.problem)} | ${cell(item.suggestion)} |`);
+      for (const item of items)
+        lines.push(`| ${cell(item.source)} | ${cell(item.problem)} | ${cell(item.suggestion)} |`);
       lines.push('');
     }
     return lines.join('\n');

@@ -4,7 +4,11 @@
  * endpoints-to-profiles.ts); DefaultSubstitutions become `| default:`; {{#if}}/{{#unless}} become
  * Liquid blocks. Any other helper is left out of the output and reported by file and line.
  */
-import type { EmailTemplateResponse, PushNotificationTemplateResponse, SMSTemplateResponse } from '@aws-sdk/client-pinpoint';
+import type {
+  EmailTemplateResponse,
+  PushNotificationTemplateResponse,
+  SMSTemplateResponse,
+} from '@aws-sdk/client-pinpoint';
 import type { MigrationReport } from './migration-report.js';
 
 export type PinpointTemplate =
@@ -41,7 +45,13 @@ const TAG = /\{\{(\{?)\s*([^{}]*?)\s*\}?\}\}/g;
  * The result always parses: text that Liquid would read as a tag is escaped, unclosed blocks are
  * closed at the end (reported), and anything else is left out as a comment and reported.
  */
-export function handlebarsToLiquid(source: string, file: string, defaults: Readonly<Record<string, string>>, report: MigrationReport, html = false): string {
+export function handlebarsToLiquid(
+  source: string,
+  file: string,
+  defaults: Readonly<Record<string, string>>,
+  report: MigrationReport,
+  html = false,
+): string {
   const blocks: { kind: string; line: number; hasElse: boolean }[] = [];
   const lineAt = (offset: number): number => source.slice(0, offset).split('\n').length;
   const pieces: string[] = [];
@@ -53,14 +63,24 @@ export function handlebarsToLiquid(source: string, file: string, defaults: Reado
   }
   pieces.push(escapeText(source.slice(textStart)));
   for (const open of blocks.reverse()) {
-    report.add('template', `${file}:${open.line}`, `{{#${open.kind}}} is never closed`, `check where the block should end; {% end${open.kind} %} was added at the end`);
+    report.add(
+      'template',
+      `${file}:${open.line}`,
+      `{{#${open.kind}}} is never closed`,
+      `check where the block should end; {% end${open.kind} %} was added at the end`,
+    );
     pieces.push(`{% end${open.kind} %}`);
   }
   return pieces.join('');
 
   function convertTag(whole: string, triple: string, body: string, line: number): string {
     const unconverted = (why: string): string => {
-      report.add('template', `${file}:${line}`, `${why}: ${whole}`, 'rewrite it with Liquid tags and filters (https://liquidjs.com/filters/overview.html)');
+      report.add(
+        'template',
+        `${file}:${line}`,
+        `${why}: ${whole}`,
+        'rewrite it with Liquid tags and filters (https://liquidjs.com/filters/overview.html)',
+      );
       return '{% comment %}unconverted Pinpoint helper, see migration-report.md{% endcomment %}';
     };
     // A Handlebars comment: nothing to render.
@@ -119,18 +139,48 @@ export function convertTemplate(input: PinpointTemplate, folder: string, report:
   switch (input.kind) {
     case 'email': {
       const { Subject, HtmlPart, TextPart } = input.template;
-      if (!TextPart) report.add('template', `templates/${folder}/text.liquid`, 'no TextPart: text.liquid was made from the HTML with tags removed', 'review the plain-text version');
-      const text = TextPart ?? (HtmlPart ?? '').replace(/<[^>]*>/g, '').replace(/\n{3,}/g, '\n\n').trim();
-      return { folder, files: { 'subject.liquid': convert(Subject, 'subject.liquid'), 'html.liquid': convert(HtmlPart, 'html.liquid', true), 'text.liquid': convert(text, 'text.liquid') } };
+      if (!TextPart)
+        report.add(
+          'template',
+          `templates/${folder}/text.liquid`,
+          'no TextPart: text.liquid was made from the HTML with tags removed',
+          'review the plain-text version',
+        );
+      const text =
+        TextPart ??
+        (HtmlPart ?? '')
+          .replace(/<[^>]*>/g, '')
+          .replace(/\n{3,}/g, '\n\n')
+          .trim();
+      return {
+        folder,
+        files: {
+          'subject.liquid': convert(Subject, 'subject.liquid'),
+          'html.liquid': convert(HtmlPart, 'html.liquid', true),
+          'text.liquid': convert(text, 'text.liquid'),
+        },
+      };
     }
     case 'sms':
       return { folder, files: { 'sms.liquid': convert(input.template.Body, 'sms.liquid') } };
     case 'push': {
       const message = input.template.Default ?? input.template.GCM ?? input.template.APNS;
       for (const platform of ['APNS', 'GCM', 'Baidu', 'ADM'] as const) {
-        if (input.template[platform] && input.template.Default) report.add('template', `templates/${folder}`, `platform-specific ${platform} push content`, 'sadakat sends one title and body to every platform: the Default content was used');
+        if (input.template[platform] && input.template.Default)
+          report.add(
+            'template',
+            `templates/${folder}`,
+            `platform-specific ${platform} push content`,
+            'sadakat sends one title and body to every platform: the Default content was used',
+          );
       }
-      return { folder, files: { 'push.title.liquid': convert(message?.Title, 'push.title.liquid'), 'push.body.liquid': convert(message?.Body, 'push.body.liquid') } };
+      return {
+        folder,
+        files: {
+          'push.title.liquid': convert(message?.Title, 'push.title.liquid'),
+          'push.body.liquid': convert(message?.Body, 'push.body.liquid'),
+        },
+      };
     }
     default: {
       const unknown: never = input;
@@ -146,7 +196,12 @@ function parseDefaults(json: string | undefined, folder: string, report: Migrati
     if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
     return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
   } catch {
-    report.add('template', `templates/${folder}`, 'DefaultSubstitutions is not a JSON object; defaults dropped', 'add | default: "…" filters by hand');
+    report.add(
+      'template',
+      `templates/${folder}`,
+      'DefaultSubstitutions is not a JSON object; defaults dropped',
+      'add | default: "…" filters by hand',
+    );
     return {};
   }
 }

@@ -14,7 +14,12 @@ import { DynamoIdentityMap } from '../../../shared/aws/dynamo-identity-map.js';
 import { DynamoOrderLedger } from '../../../shared/aws/dynamo-order-ledger.js';
 import { DynamoProfileStore } from '../../../shared/aws/dynamo-profile-store.js';
 import { EXPIRY_INDEX, expiryShardKey } from '../../../shared/aws/table.js';
-import { ensureTable, startDynamoEngine, type DynamoEngine, type EngineName } from '../../../shared/local/dynamo-engine.js';
+import {
+  ensureTable,
+  startDynamoEngine,
+  type DynamoEngine,
+  type EngineName,
+} from '../../../shared/local/dynamo-engine.js';
 import { VersionConflictError, type OrderRecord } from '../../../shared/ports.js';
 import { emptyProfile, type Profile } from '../../../shared/profiles/schema.js';
 
@@ -29,7 +34,16 @@ function richProfile(id: string): Profile {
     traits: { plan: 'gold', vip: true, score: 3, note: null },
     channels: { email: 'ayse@example.com', push: [] },
     consent: { email: { granted: true, at: AT } },
-    orders: { count: 2, revenue: 310.25, firstAt: AT, lastAt: AT, days: 1, firstAmount: 310.25, repeatRevenue: 0, dayNumbers: [20394] },
+    orders: {
+      count: 2,
+      revenue: 310.25,
+      firstAt: AT,
+      lastAt: AT,
+      days: 1,
+      firstAmount: 310.25,
+      repeatRevenue: 0,
+      dayNumbers: [20394],
+    },
     events: { 'Product Viewed': { lastAt: AT, count: 3, daily: { '20394': 3 }, hourly: { '489466': 3 } } },
     segments: { viewed_not_bought: { enteredAt: AT } },
     nextExpiryAt: '2026-11-09T10:00:00.000Z',
@@ -37,7 +51,15 @@ function richProfile(id: string): Profile {
 }
 
 function order(orderId: string, customerId: string): OrderRecord {
-  return { customerId, orderId, at: AT, amount: 42.5, products: [{ productId: 'p-1', quantity: 1, price: 42.5 }], messageId: `m-${orderId}`, status: 'pending' };
+  return {
+    customerId,
+    orderId,
+    at: AT,
+    amount: 42.5,
+    products: [{ productId: 'p-1', quantity: 1, price: 42.5 }],
+    messageId: `m-${orderId}`,
+    status: 'pending',
+  };
 }
 
 function isRunning(pid: number): boolean {
@@ -196,7 +218,10 @@ export function describeEngineContract(engineName: EngineName): void {
 
     it('imports orders applied in batches and lists all of them across pages of the batch limit', async () => {
       // Prepare
-      const imported = Array.from({ length: 60 }, (_, index) => ({ ...order(`hist-${String(index).padStart(3, '0')}`, 'historian'), status: 'applied' as const }));
+      const imported = Array.from({ length: 60 }, (_, index) => ({
+        ...order(`hist-${String(index).padStart(3, '0')}`, 'historian'),
+        status: 'applied' as const,
+      }));
 
       // Act
       const receipt = await orders.putOrders(imported);
@@ -207,7 +232,12 @@ export function describeEngineContract(engineName: EngineName): void {
       expect(listed).toHaveLength(60);
       expect(listed.every((stored) => stored.status === 'applied')).toBe(true);
       expect(listed[0]).toEqual(imported[0]);
-      expect(await orders.getOrders([{ customerId: 'historian', orderId: 'hist-007' }, { customerId: 'historian', orderId: 'never' }])).toEqual([imported[7]]);
+      expect(
+        await orders.getOrders([
+          { customerId: 'historian', orderId: 'hist-007' },
+          { customerId: 'historian', orderId: 'never' },
+        ]),
+      ).toEqual([imported[7]]);
     });
 
     it('keeps the first link of an anonymous id and resolves ids to it', async () => {

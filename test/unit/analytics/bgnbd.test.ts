@@ -10,7 +10,12 @@ import {
 } from '../../../shared/analytics/bgnbd.js';
 import { simulateBgNbd } from '../../../shared/analytics/bgnbd-simulation.js';
 import { dayOfDate } from '../../../shared/analytics/calendar-day.js';
-import { distinctTriplets, summarizeCustomers, tripletsOf, type RepeatTriplets } from '../../../shared/analytics/customer-summary.js';
+import {
+  distinctTriplets,
+  summarizeCustomers,
+  tripletsOf,
+  type RepeatTriplets,
+} from '../../../shared/analytics/customer-summary.js';
 import { hyp2f1Series } from '../../../shared/analytics/special-functions.js';
 import { readTransactionsCsv } from '../../../shared/analytics/transactions-csv.js';
 import { SeededRandom } from '../../../shared/local/seeded-random.js';
@@ -57,11 +62,21 @@ describe('BG/NBD fit on the CDNOW sample', () => {
 
 describe('BG/NBD gate', () => {
   it('says there is not enough data below 500 repeat customers', () => {
-    const few = distinctTriplets(Array(600).fill(1).map((_, i) => (i < 499 ? 1 : 0)), Array(600).fill(7), Array(600).fill(200), 'week');
+    const few = distinctTriplets(
+      Array(600)
+        .fill(1)
+        .map((_, i) => (i < 499 ? 1 : 0)),
+      Array(600).fill(7),
+      Array(600).fill(200),
+      'week',
+    );
 
     const result = fit(few);
 
-    expect(result).toEqual({ status: 'not_enough_data', reason: '499 customers bought more than once; the model needs at least 500' });
+    expect(result).toEqual({
+      status: 'not_enough_data',
+      reason: '499 customers bought more than once; the model needs at least 500',
+    });
   });
 
   it('says there is not enough data for a calibration span under 90 days', () => {
@@ -92,7 +107,8 @@ describe('BG/NBD predictions', () => {
           const tx = x === 0 ? 0 : recencyShare * T;
           const { r, alpha, a, b } = PAPER;
           const z = t / (alpha + T + t);
-          const bracket = 1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1Series(r + x, b + x, a + b + x - 1, z);
+          const bracket =
+            1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1Series(r + x, b + x, a + b + x - 1, z);
           const direct =
             (((a + b + x - 1) / (a - 1)) * bracket) /
             (1 + (x > 0 ? 1 : 0) * (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + tx), r + x));
@@ -106,7 +122,8 @@ describe('BG/NBD predictions', () => {
   it('computes E[X(t)] as eq. (7) does', () => {
     const { r, alpha, a, b } = PAPER;
     const t = 39;
-    const direct = ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1Series(r, b, a + b - 1, t / (alpha + t)));
+    const direct =
+      ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1Series(r, b, a + b - 1, t / (alpha + t)));
 
     expect(unconditionalExpectedPurchases(PAPER, t)).toBeCloseTo(direct, 10);
   });
@@ -136,7 +153,11 @@ describe('BG/NBD predictions', () => {
 describe('BG/NBD on synthetic customers', () => {
   it('recovers known parameters from 100,000 simulated customers', () => {
     const truth: BgNbdParams = { r: 0.5, alpha: 6, a: 0.8, b: 2.5 };
-    const simulated = simulateBgNbd(truth, { customers: 100_000, acquisitionDays: 84, calibrationDays: 365, period: 'week' }, new SeededRandom(7));
+    const simulated = simulateBgNbd(
+      truth,
+      { customers: 100_000, acquisitionDays: 84, calibrationDays: 365, period: 'week' },
+      new SeededRandom(7),
+    );
 
     const result = fit(distinctTriplets(simulated.x, simulated.txDays, simulated.TDays, 'week'));
 

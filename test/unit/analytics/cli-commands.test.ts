@@ -17,7 +17,6 @@ async function tempCsv(text: string): Promise<string> {
   return path;
 }
 
-
 describe('sadakat rfm', () => {
   it('prints {customers, segments} with all ten segments as JSON', async () => {
     const { stdout } = await sadakat('rfm', '--transactions', CDNOW, '--as-of', '1998-07-01', '--format', 'json');
@@ -26,9 +25,18 @@ describe('sadakat rfm', () => {
     expect(Object.keys(parsed)).toEqual(['customers', 'segments']);
     // 2,357 customers, less the 8 whose only row is $0.00: a $0 row is not an order.
     expect(parsed.customers).toBe(2_349);
-    expect(Object.keys(parsed.segments).sort()).toEqual(
-      ['about_to_sleep', 'at_risk', 'cant_lose', 'champions', 'hibernating', 'loyal_customers', 'need_attention', 'new_customers', 'potential_loyalists', 'promising'],
-    );
+    expect(Object.keys(parsed.segments).sort()).toEqual([
+      'about_to_sleep',
+      'at_risk',
+      'cant_lose',
+      'champions',
+      'hibernating',
+      'loyal_customers',
+      'need_attention',
+      'new_customers',
+      'potential_loyalists',
+      'promising',
+    ]);
     expect(Object.values(parsed.segments).reduce((sum, n) => sum + n, 0)).toBe(2_349);
   });
 
@@ -60,7 +68,15 @@ describe('sadakat rfm', () => {
   it('reports skipped rows on stderr with their lines and still scores the rest', async () => {
     const file = await tempCsv('customer_id,timestamp,amount\n1,2024-01-01,5\n2,2024-01-02,-3\n');
 
-    const { stdout, stderr } = await sadakat('rfm', '--transactions', file, '--as-of', '2024-02-01', '--format', 'json');
+    const { stdout, stderr } = await sadakat(
+      'rfm',
+      '--transactions',
+      file,
+      '--as-of',
+      '2024-02-01',
+      '--format',
+      'json',
+    );
 
     expect(stderr).toContain(`${file}:3: amount -3 is negative`);
     expect(JSON.parse(stdout)).toMatchObject({ customers: 1 });
@@ -69,7 +85,16 @@ describe('sadakat rfm', () => {
 
 describe('sadakat clv', () => {
   it('fits the CDNOW sample and prints both models as JSON', async () => {
-    const { stdout } = await sadakat('clv', 'fit', '--transactions', CDNOW, '--calibration-end', '1997-09-30', '--format', 'json');
+    const { stdout } = await sadakat(
+      'clv',
+      'fit',
+      '--transactions',
+      CDNOW,
+      '--calibration-end',
+      '1997-09-30',
+      '--format',
+      'json',
+    );
 
     const parsed = JSON.parse(stdout);
     expect(parsed).toMatchObject({ status: 'fitted', customers: 2_357, repeatTransactions: 2_457 });
@@ -81,7 +106,16 @@ describe('sadakat clv', () => {
 
   it('compares the holdout by calibration repeat purchases 0 … 6+', async () => {
     const { stdout } = await sadakat(
-      'clv', 'fit', '--transactions', CDNOW, '--calibration-end', '1997-09-30', '--holdout-end', '1998-06-30', '--format', 'json',
+      'clv',
+      'fit',
+      '--transactions',
+      CDNOW,
+      '--calibration-end',
+      '1997-09-30',
+      '--holdout-end',
+      '1998-06-30',
+      '--format',
+      'json',
     );
 
     const { holdout } = JSON.parse(stdout);
@@ -95,7 +129,16 @@ describe('sadakat clv', () => {
   it('says not_enough_data instead of printing numbers for a small shop', async () => {
     const file = await tempCsv('customer_id,timestamp,amount\n1,2024-01-01,5\n1,2024-02-01,7\n2,2024-01-03,4\n');
 
-    const { stdout } = await sadakat('clv', 'fit', '--transactions', file, '--calibration-end', '2024-06-30', '--format', 'json');
+    const { stdout } = await sadakat(
+      'clv',
+      'fit',
+      '--transactions',
+      file,
+      '--calibration-end',
+      '2024-06-30',
+      '--format',
+      'json',
+    );
 
     expect(JSON.parse(stdout)).toEqual({
       status: 'not_enough_data',
@@ -104,7 +147,16 @@ describe('sadakat clv', () => {
   });
 
   it('predicts P(alive), purchases, order value and CLV per customer as CSV', async () => {
-    const { stdout } = await sadakat('clv', 'predict', '--transactions', CDNOW, '--calibration-end', '1997-09-30', '--weeks', '39');
+    const { stdout } = await sadakat(
+      'clv',
+      'predict',
+      '--transactions',
+      CDNOW,
+      '--calibration-end',
+      '1997-09-30',
+      '--weeks',
+      '39',
+    );
 
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toBe('customer_id,x,t_x,T,p_alive,expected_purchases_39w,expected_average_value,clv_12m');

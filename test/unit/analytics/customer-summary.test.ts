@@ -38,7 +38,12 @@ describe('summarizeCustomers on CDNOW (calibration to 1997-09-30, weeks)', () =>
     expect(reference).toHaveLength(2_357);
     expect(summaries.customers).toHaveLength(2_357);
     for (const [id, frequency, recency, T] of reference) {
-      expect([id, ...(ours.get(id ?? '') ?? [])]).toEqual([id, Number(frequency), Number(recency).toFixed(2), Number(T).toFixed(2)]);
+      expect([id, ...(ours.get(id ?? '') ?? [])]).toEqual([
+        id,
+        Number(frequency),
+        Number(recency).toFixed(2),
+        Number(T).toFixed(2),
+      ]);
     }
   });
 
@@ -65,9 +70,7 @@ describe('summarizeCustomers conventions', () => {
   it('merges same-day purchases, measures t_x and T in weeks to the end date without +1', () => {
     const { customers } = summarizeCustomers(rows, { calibrationEnd: day('2024-01-15'), period: 'week' });
 
-    expect(customers).toEqual([
-      expect.objectContaining({ customerId: 'c', x: 2, txDays: 14, TDays: 14, tx: 2, T: 2 }),
-    ]);
+    expect(customers).toEqual([expect.objectContaining({ customerId: 'c', x: 2, txDays: 14, TDays: 14, tx: 2, T: 2 })]);
   });
 
   it('takes m_x as the mean of the repeat days’ sums, without the first purchase', () => {
@@ -77,16 +80,20 @@ describe('summarizeCustomers conventions', () => {
   });
 
   it('counts distinct purchase days in the holdout period', () => {
-    const { customers } = summarizeCustomers(rows, { calibrationEnd: day('2024-01-08'), holdoutEnd: day('2024-01-31'), period: 'day' });
+    const { customers } = summarizeCustomers(rows, {
+      calibrationEnd: day('2024-01-08'),
+      holdoutEnd: day('2024-01-31'),
+      period: 'day',
+    });
 
     expect(customers).toEqual([expect.objectContaining({ customerId: 'c', x: 1, tx: 7, T: 7, holdoutPurchases: 2 })]);
   });
 
   it('leaves x = 0 customers out of the spend data', () => {
-    const summaries = summarizeCustomers(
-      [...rows, { customerId: 'once', day: day('2024-01-02'), amount: 3 }],
-      { calibrationEnd: day('2024-01-15'), period: 'week' },
-    );
+    const summaries = summarizeCustomers([...rows, { customerId: 'once', day: day('2024-01-02'), amount: 3 }], {
+      calibrationEnd: day('2024-01-15'),
+      period: 'week',
+    });
 
     const spend = repeatSpendOf(summaries);
 

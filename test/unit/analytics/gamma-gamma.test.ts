@@ -28,7 +28,11 @@ describe('Gamma-Gamma fit on the CDNOW sample', () => {
 
     if (result.status !== 'fitted') throw new Error(result.reason);
     expect(result.customers).toBe(946);
-    expect([result.params.p.toFixed(2), result.params.q.toFixed(2), result.params.gamma.toFixed(2)]).toEqual(['6.25', '3.74', '15.44']);
+    expect([result.params.p.toFixed(2), result.params.q.toFixed(2), result.params.gamma.toFixed(2)]).toEqual([
+      '6.25',
+      '3.74',
+      '15.44',
+    ]);
     expect(result.logLik.toFixed(2)).toBe('-4055.92');
   });
 
@@ -40,7 +44,13 @@ describe('Gamma-Gamma fit on the CDNOW sample', () => {
   });
 
   it('says there is not enough data below 500 repeat customers', () => {
-    const few: RepeatSpend = { x: Float64Array.of(2), monetary: Float64Array.of(10), weight: Float64Array.of(499), length: 1, customers: 499 };
+    const few: RepeatSpend = {
+      x: Float64Array.of(2),
+      monetary: Float64Array.of(10),
+      weight: Float64Array.of(499),
+      length: 1,
+      customers: 499,
+    };
 
     expect(fit(few)).toEqual({
       status: 'not_enough_data',
@@ -71,7 +81,8 @@ describe('Gamma-Gamma predictions', () => {
     let expected = 0;
     for (let month = 1; month <= 3; month++) {
       const purchases =
-        expectedPurchases(PAPER_BG, month * 4.345, 2, 30.43, 38.86) - expectedPurchases(PAPER_BG, (month - 1) * 4.345, 2, 30.43, 38.86);
+        expectedPurchases(PAPER_BG, month * 4.345, 2, 30.43, 38.86) -
+        expectedPurchases(PAPER_BG, (month - 1) * 4.345, 2, 30.43, 38.86);
       expected += (value * purchases) / 1.01 ** month;
     }
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { bfgs, minimize, nelderMead } from '../../../shared/analytics/optimize.js';
 
 /** Rosenbrock's banana valley: minimum 0 at (1, 1), hard for naive descent. */
-const rosenbrock = (p: Float64Array): number => 100 * ((p[1] as number) - (p[0] as number) ** 2) ** 2 + (1 - (p[0] as number)) ** 2;
+const rosenbrock = (p: Float64Array): number =>
+  100 * ((p[1] as number) - (p[0] as number) ** 2) ** 2 + (1 - (p[0] as number)) ** 2;
 
 describe('nelderMead', () => {
   it('finds the minimum of the Rosenbrock function', () => {
@@ -23,7 +24,7 @@ describe('nelderMead', () => {
 describe('minimize', () => {
   it('keeps the best of several starts', () => {
     // Two valleys: f = (x²−4)² + x, deeper at x ≈ −2.
-    const f = (p: Float64Array): number => (((p[0] as number) ** 2 - 4) ** 2) + (p[0] as number);
+    const f = (p: Float64Array): number => ((p[0] as number) ** 2 - 4) ** 2 + (p[0] as number);
 
     const result = minimize(f, [[3], [-3]]);
 

@@ -44,30 +44,52 @@ describe('customerBaskets', () => {
 describe('co-purchase counts', () => {
   it('counts a pair once per customer who bought both, whatever the number of orders', () => {
     // Prepare
-    const baskets = [['a', 'b', 'a'], ['a', 'b'], ['a', 'c']];
+    const baskets = [
+      ['a', 'b', 'a'],
+      ['a', 'b'],
+      ['a', 'c'],
+    ];
 
     // Act
     const counts = countCoPurchases(baskets);
 
     // Assess
-    expect(counts.buyers).toEqual(new Map([['a', 3], ['b', 2], ['c', 1]]));
-    expect(coPurchasesToJson(counts).pairs.sort()).toEqual([['a', 'b', 2], ['a', 'c', 1]]);
+    expect(counts.buyers).toEqual(
+      new Map([
+        ['a', 3],
+        ['b', 2],
+        ['c', 1],
+      ]),
+    );
+    expect(coPurchasesToJson(counts).pairs.sort()).toEqual([
+      ['a', 'b', 2],
+      ['a', 'c', 1],
+    ]);
   });
 
   it('gives the same counts when customers are counted in parts and merged (segments of the scan)', () => {
     fc.assert(
-      fc.property(fc.array(fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 5 }), { maxLength: 30 }), fc.nat(30), (baskets, cut) => {
-        // Prepare
-        const whole = coPurchasesToJson(countCoPurchases(baskets));
+      fc.property(
+        fc.array(fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 5 }), { maxLength: 30 }),
+        fc.nat(30),
+        (baskets, cut) => {
+          // Prepare
+          const whole = coPurchasesToJson(countCoPurchases(baskets));
 
-        // Act
-        const parts = mergeCoPurchases(countCoPurchases(baskets.slice(0, cut)), coPurchasesFromJson(coPurchasesToJson(countCoPurchases(baskets.slice(cut)))));
+          // Act
+          const parts = mergeCoPurchases(
+            countCoPurchases(baskets.slice(0, cut)),
+            coPurchasesFromJson(coPurchasesToJson(countCoPurchases(baskets.slice(cut)))),
+          );
 
-        // Assess
-        const merged = coPurchasesToJson(parts);
-        expect(new Map(merged.buyers)).toEqual(new Map(whole.buyers));
-        expect(new Set(merged.pairs.map((pair) => pair.join('|')))).toEqual(new Set(whole.pairs.map((pair) => pair.join('|'))));
-      }),
+          // Assess
+          const merged = coPurchasesToJson(parts);
+          expect(new Map(merged.buyers)).toEqual(new Map(whole.buyers));
+          expect(new Set(merged.pairs.map((pair) => pair.join('|')))).toEqual(
+            new Set(whole.pairs.map((pair) => pair.join('|'))),
+          );
+        },
+      ),
     );
   });
 });
@@ -104,7 +126,9 @@ describe('recommendFor', () => {
 
   it('sums the counts over everything the customer bought', () => {
     // Prepare: x goes with p (2 customers) and with q (2); y goes with q (2) only.
-    const model = buildRecommender(countCoPurchases([['p', 'x'], ['p', 'x'], ['q', 'x'], ['q', 'x'], ['q', 'y'], ['q', 'y'], ['y'], ['y'], ['y']]));
+    const model = buildRecommender(
+      countCoPurchases([['p', 'x'], ['p', 'x'], ['q', 'x'], ['q', 'x'], ['q', 'y'], ['q', 'y'], ['y'], ['y'], ['y']]),
+    );
 
     // Act
     const picks = recommendFor(model, ['p', 'q'], 1);

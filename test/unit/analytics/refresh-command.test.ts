@@ -40,11 +40,25 @@ describe('sadakat refresh', () => {
 
   it('refreshes the data folder and reports why CLV was skipped', async () => {
     // Act
-    const { stdout, error } = await sadakat('refresh', '--data-dir', dataDir, '--as-of', '2026-10-01', '--format', 'json');
+    const { stdout, error } = await sadakat(
+      'refresh',
+      '--data-dir',
+      dataDir,
+      '--as-of',
+      '2026-10-01',
+      '--format',
+      'json',
+    );
 
     // Assess
     expect(error).toBeUndefined();
-    expect(JSON.parse(stdout)).toMatchObject({ asOf: '2026-10-01', profiles: 3, customers: 3, changed: 3, clv: { status: 'not_enough_data' } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      asOf: '2026-10-01',
+      profiles: 3,
+      customers: 3,
+      changed: 3,
+      clv: { status: 'not_enough_data' },
+    });
   });
 
   it('says there is nothing to refresh in a folder without data', async () => {

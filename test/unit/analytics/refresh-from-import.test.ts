@@ -23,7 +23,12 @@ describe('refresh on CDNOW imported through the profile reducer (calibration per
     world = newWorld();
     await importInto(
       world,
-      calibration.map((row) => ({ customerId: row.customerId, timestamp: row.timestamp, amount: row.amount, line: row.line })),
+      calibration.map((row) => ({
+        customerId: row.customerId,
+        timestamp: row.timestamp,
+        amount: row.amount,
+        line: row.line,
+      })),
     );
     result = await runRefresh(world, { asOf: AS_OF, segments: 3 });
     await applyQueued(world);
@@ -36,10 +41,17 @@ describe('refresh on CDNOW imported through the profile reducer (calibration per
     const expected = computeRfm(calibration, end.day);
 
     // Act
-    const actual = await Promise.all(expected.customers.map(async (customer) => ({ customerId: customer.customerId, ...(await world.profiles.getProfile(customer.customerId))?.rfm })));
+    const actual = await Promise.all(
+      expected.customers.map(async (customer) => ({
+        customerId: customer.customerId,
+        ...(await world.profiles.getProfile(customer.customerId))?.rfm,
+      })),
+    );
 
     // Assess
-    expect(actual).toEqual(expected.customers.map(({ customerId, r, f, m, segment }) => ({ customerId, r, f, m, segment })));
+    expect(actual).toEqual(
+      expected.customers.map(({ customerId, r, f, m, segment }) => ({ customerId, r, f, m, segment })),
+    );
     expect(result.fit.rfmSegments).toEqual(expected.segments);
   });
 
@@ -47,7 +59,12 @@ describe('refresh on CDNOW imported through the profile reducer (calibration per
     // Prepare: profiles hold orders with revenue only (DESIGN "RFM": amount ≤ 0 is not an order).
     const end = dayOfDate(AS_OF);
     if (!end.ok) throw new Error(end.reason);
-    const csv = fitClvModel(summarizeCustomers(calibration.filter((row) => row.amount > 0), { calibrationEnd: end.day, period: 'week' }));
+    const csv = fitClvModel(
+      summarizeCustomers(
+        calibration.filter((row) => row.amount > 0),
+        { calibrationEnd: end.day, period: 'week' },
+      ),
+    );
     if (csv.status !== 'fitted') throw new Error(csv.reason);
 
     // Act
@@ -58,7 +75,8 @@ describe('refresh on CDNOW imported through the profile reducer (calibration per
     if (clv.status !== 'fitted') return;
     const expected = { ...csv.bgnbd.params, ...csv.gammaGamma.params };
     // Gamma-Gamma's m_x differs in the last bits: the profile sums money in cents, the CSV path in floats.
-    for (const name of Object.keys(expected) as (keyof typeof expected)[]) expect(clv.params[name]).toBeCloseTo(expected[name], 4);
+    for (const name of Object.keys(expected) as (keyof typeof expected)[])
+      expect(clv.params[name]).toBeCloseTo(expected[name], 4);
   });
 
   it('writes a CLV tier to every customer, split about in thirds', async () => {

@@ -27,7 +27,13 @@ export function newWorld(now = new Date('2026-11-02T03:00:00Z')): World {
     scan: new InMemoryCustomerScan(profiles, orders),
     artifacts: new InMemoryArtifacts(),
     queue: new RecordingEventQueue(),
-    process: { profiles, orders, identity: new InMemoryIdentityMap(), settings: { trackedProperties: {} }, clock: { now: () => now } },
+    process: {
+      profiles,
+      orders,
+      identity: new InMemoryIdentityMap(),
+      settings: { trackedProperties: {} },
+      clock: { now: () => now },
+    },
   };
 }
 
@@ -42,8 +48,16 @@ export interface RefreshRunResult {
   scores: ScoreResult[];
 }
 
-export async function runRefresh(world: World, options: { asOf: string; now?: Date; segments?: number; gate?: FitGate }): Promise<RefreshRunResult> {
-  const plan = planRefresh({ now: options.now ?? new Date('2026-11-02T03:00:00Z'), asOf: options.asOf, itemCount: 0, segments: options.segments ?? 3 });
+export async function runRefresh(
+  world: World,
+  options: { asOf: string; now?: Date; segments?: number; gate?: FitGate },
+): Promise<RefreshRunResult> {
+  const plan = planRefresh({
+    now: options.now ?? new Date('2026-11-02T03:00:00Z'),
+    asOf: options.asOf,
+    itemCount: 0,
+    segments: options.segments ?? 3,
+  });
   const summaries: SummarizeResult[] = [];
   for (const slice of plan.slices) summaries.push(await summarizeSlice(world, slice));
   const fit = await fitRefresh(world.artifacts, { ...plan, summaries }, options.gate ? { gate: options.gate } : {});

@@ -4,7 +4,11 @@ import { sliceSummarySchema, summaryKey } from '../../../shared/analytics/refres
 import { InvalidAsOfError, planRefresh } from '../../../shared/analytics/refresh/plan.js';
 import { ArtifactNotFoundError } from '../../../shared/analytics/refresh/ports.js';
 import { scoreSlice } from '../../../shared/analytics/refresh/score.js';
-import { InvalidStepInputError, parseStepInput, scoreInputSchema } from '../../../shared/analytics/refresh/step-input.js';
+import {
+  InvalidStepInputError,
+  parseStepInput,
+  scoreInputSchema,
+} from '../../../shared/analytics/refresh/step-input.js';
 import { emptyProfile } from '../../../shared/profiles/schema.js';
 import type { HistoricalOrder } from '../../../shared/profiles/import-orders.js';
 import { applyQueued, changedCount, importInto, newWorld, runRefresh } from './refresh-harness.js';
@@ -15,7 +19,11 @@ function bought(customerId: string, timestamp: string, amount: number, ...produc
     timestamp,
     amount,
     orderId: `${customerId}-${timestamp}-${productIds.join('+')}`,
-    products: productIds.map((productId) => ({ productId, quantity: 1, price: amount / Math.max(1, productIds.length) })),
+    products: productIds.map((productId) => ({
+      productId,
+      quantity: 1,
+      price: amount / Math.max(1, productIds.length),
+    })),
   };
 }
 
@@ -32,7 +40,9 @@ function shop(): HistoricalOrder[] {
 describe('plan', () => {
   it('uses one segment for a small table and more as it grows, up to the cap', () => {
     // Act
-    const counts = [0, 150_000, 1_000_000, 1e9].map((itemCount) => planRefresh({ now: new Date('2026-11-02T03:00:00Z'), itemCount }).totalSegments);
+    const counts = [0, 150_000, 1_000_000, 1e9].map(
+      (itemCount) => planRefresh({ now: new Date('2026-11-02T03:00:00Z'), itemCount }).totalSegments,
+    );
 
     // Assess
     expect(counts).toEqual([1, 1, 5, 40]);
@@ -43,7 +53,15 @@ describe('plan', () => {
     const plan = planRefresh({ now: new Date('2026-11-02T03:00:00.250Z'), itemCount: 450_000 });
 
     // Assess
-    expect(plan.slices).toEqual([0, 1, 2].map((segment) => ({ runId: '2026-11-02T03-00-00-250Z', asOf: '2026-11-02', at: '2026-11-02T03:00:00.250Z', segment, totalSegments: 3 })));
+    expect(plan.slices).toEqual(
+      [0, 1, 2].map((segment) => ({
+        runId: '2026-11-02T03-00-00-250Z',
+        asOf: '2026-11-02',
+        at: '2026-11-02T03:00:00.250Z',
+        segment,
+        totalSegments: 3,
+      })),
+    );
   });
 
   it('refuses an as-of that is not a calendar date', () => {
@@ -65,7 +83,10 @@ describe('summarize', () => {
     const plan = planRefresh({ now: new Date('2026-02-05T03:00:00Z'), itemCount: 0 });
 
     // Act
-    const result = await (await import('../../../shared/analytics/refresh/summarize.js')).summarizeSlice(world, plan.slices[0]!);
+    const result = await (await import('../../../shared/analytics/refresh/summarize.js')).summarizeSlice(
+      world,
+      plan.slices[0]!,
+    );
 
     // Assess
     expect(result).toEqual({ segment: 0, key: summaryKey(plan.runId, 0), profiles: 1, customers: 1, orders: 4 });
@@ -86,7 +107,10 @@ describe('summarize', () => {
   it('leaves out customers whose first order is after the as-of date', async () => {
     // Prepare
     const world = newWorld();
-    await importInto(world, [bought('early', '2026-01-01T10:00:00Z', 10, 'a'), bought('late', '2026-03-01T10:00:00Z', 10, 'a')]);
+    await importInto(world, [
+      bought('early', '2026-01-01T10:00:00Z', 10, 'a'),
+      bought('late', '2026-03-01T10:00:00Z', 10, 'a'),
+    ]);
 
     // Act
     const { summaries } = await runRefresh(world, { asOf: '2026-02-01', segments: 1 });
@@ -119,7 +143,11 @@ describe('fit', () => {
     const { fit } = await runRefresh(world, { asOf: '2026-10-01' });
 
     // Assess
-    expect(fit).toMatchObject({ customers: 0, rfmSegments: null, clv: { status: 'not_enough_data', reason: expect.stringMatching(/no customer/) } });
+    expect(fit).toMatchObject({
+      customers: 0,
+      rfmSegments: null,
+      clv: { status: 'not_enough_data', reason: expect.stringMatching(/no customer/) },
+    });
   });
 });
 
@@ -196,7 +224,11 @@ describe('score', () => {
     world.queue.calls = 0;
 
     // Act
-    const result = await scoreSlice(world, { ...plan.slices[0]!, at: '2026-11-04T03:00:00Z', modelKey: fit.modelKey }, { batchSize: 4 });
+    const result = await scoreSlice(
+      world,
+      { ...plan.slices[0]!, at: '2026-11-04T03:00:00Z', modelKey: fit.modelKey },
+      { batchSize: 4 },
+    );
 
     // Assess: the profiles were not updated, so all 10 still differ: 4 + 4 + 2.
     expect(result.changed).toBe(10);
@@ -209,15 +241,24 @@ describe('score', () => {
     const plan = planRefresh({ now: new Date('2026-11-02T03:00:00Z'), itemCount: 0 });
 
     // Act / Assess
-    await expect(scoreSlice(world, { ...plan.slices[0]!, modelKey: `${plan.runId}/model.json` })).rejects.toThrow(ArtifactNotFoundError);
+    await expect(scoreSlice(world, { ...plan.slices[0]!, modelKey: `${plan.runId}/model.json` })).rejects.toThrow(
+      ArtifactNotFoundError,
+    );
   });
 });
 
 describe('step inputs', () => {
   it('name the field of a malformed input', () => {
     // Act / Assess
-    expect(() => parseStepInput('score', scoreInputSchema, { runId: 'r', asOf: '2026-11-02', at: '2026-11-02T03:00:00Z', segment: 3, totalSegments: 2, modelKey: 'r/model.json' })).toThrow(
-      new InvalidStepInputError('refresh score input: segment: segment must be below totalSegments'),
-    );
+    expect(() =>
+      parseStepInput('score', scoreInputSchema, {
+        runId: 'r',
+        asOf: '2026-11-02',
+        at: '2026-11-02T03:00:00Z',
+        segment: 3,
+        totalSegments: 2,
+        modelKey: 'r/model.json',
+      }),
+    ).toThrow(new InvalidStepInputError('refresh score input: segment: segment must be below totalSegments'));
   });
 });

@@ -22,7 +22,12 @@ describe('RFM cut points', () => {
       fc.property(rows, (orders: RfmOrderRow[]) => {
         // Prepare
         const expected = computeRfm(orders, AS_OF);
-        const inputs = expected.customers.map(({ customerId, recency, frequency, monetary }) => ({ id: customerId, recency, frequency, monetary }));
+        const inputs = expected.customers.map(({ customerId, recency, frequency, monetary }) => ({
+          id: customerId,
+          recency,
+          frequency,
+          monetary,
+        }));
 
         // Act
         const cuts = fitRfmCuts([...inputs].reverse());
@@ -38,7 +43,12 @@ describe('RFM cut points', () => {
 
   it('record which dimensions fell back to a rank cut', () => {
     // Prepare: every monetary value equal, so its value edges repeat.
-    const inputs = Array.from({ length: 10 }, (_, i) => ({ id: String(i + 1), recency: i, frequency: 1 + (i % 3), monetary: 50 }));
+    const inputs = Array.from({ length: 10 }, (_, i) => ({
+      id: String(i + 1),
+      recency: i,
+      frequency: 1 + (i % 3),
+      monetary: 50,
+    }));
 
     // Act
     const cuts = fitRfmCuts(inputs);
@@ -49,7 +59,12 @@ describe('RFM cut points', () => {
 
   it('put a value above every threshold in the top score', () => {
     // Prepare
-    const inputs = Array.from({ length: 10 }, (_, i) => ({ id: String(i + 1), recency: i * 3, frequency: i + 1, monetary: 10 * (i + 1) }));
+    const inputs = Array.from({ length: 10 }, (_, i) => ({
+      id: String(i + 1),
+      recency: i * 3,
+      frequency: i + 1,
+      monetary: 10 * (i + 1),
+    }));
     const cuts = fitRfmCuts(inputs);
 
     // Act

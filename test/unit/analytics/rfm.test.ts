@@ -95,7 +95,13 @@ describe('computeRfm', () => {
 
     const { customers } = computeRfm(rows, AS_OF);
 
-    expect(customers.map((c) => [c.customerId, c.f])).toEqual([['1', 1], ['2', 2], ['3', 3], ['10', 4], ['20', 5]]);
+    expect(customers.map((c) => [c.customerId, c.f])).toEqual([
+      ['1', 1],
+      ['2', 2],
+      ['3', 3],
+      ['10', 4],
+      ['20', 5],
+    ]);
   });
 
   it('reverses recency: the most recent buyers score 5', () => {

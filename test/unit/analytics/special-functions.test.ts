@@ -13,9 +13,14 @@ describe('hyp2f1', () => {
 
   it('equals (1−z)^(−a) for (a, b; b; z)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.01, max: 20, noNaN: true }), fc.double({ min: 0.1, max: 20, noNaN: true }), fc.double({ min: 0, max: 0.95, noNaN: true }), (a, b, z) => {
-        expect(hyp2f1(a, b, b, z) / Math.pow(1 - z, -a)).toBeCloseTo(1, 9);
-      }),
+      fc.property(
+        fc.double({ min: 0.01, max: 20, noNaN: true }),
+        fc.double({ min: 0.1, max: 20, noNaN: true }),
+        fc.double({ min: 0, max: 0.95, noNaN: true }),
+        (a, b, z) => {
+          expect(hyp2f1(a, b, b, z) / Math.pow(1 - z, -a)).toBeCloseTo(1, 9);
+        },
+      ),
     );
   });
 

@@ -5,20 +5,37 @@ import { parseTransactionsCsv } from '../../../shared/analytics/transactions-csv
 const HEADER = 'customer_id,timestamp,amount,order_id\n';
 const NOW = new Date('2026-11-23T12:00:00Z');
 
-async function reasons(rows: string | Buffer, options = {}): Promise<{ lines: number[]; reasons: string[]; good: number[] }> {
+async function reasons(
+  rows: string | Buffer,
+  options = {},
+): Promise<{ lines: number[]; reasons: string[]; good: number[] }> {
   const input = typeof rows === 'string' ? HEADER + rows : Buffer.concat([Buffer.from(HEADER), rows]);
   const { transactions, errors } = await parseTransactionsCsv(input, options);
-  return { lines: errors.map((error) => error.line), reasons: errors.map((error) => error.reason), good: transactions.map((row) => row.line) };
+  return {
+    lines: errors.map((error) => error.line),
+    reasons: errors.map((error) => error.reason),
+    good: transactions.map((row) => row.line),
+  };
 }
 
 describe('hostile transactions rows', () => {
   it('refuses a row with more fields than the header instead of reading "1,000.50" as 1', async () => {
     const result = await reasons('c1,2024-01-01,1,000.50,o1\nc2,2024-01-02,5,o2\n');
-    expect(result).toEqual({ lines: [2], reasons: ['the row has 5 fields, the header 4; quote values that contain commas'], good: [3] });
+    expect(result).toEqual({
+      lines: [2],
+      reasons: ['the row has 5 fields, the header 4; quote values that contain commas'],
+      good: [3],
+    });
   });
 
   it('refuses a row whose bytes are not UTF-8', async () => {
-    const result = await reasons(Buffer.concat([Buffer.from('c'), Buffer.from([0xff, 0xfe]), Buffer.from(',2024-01-01,3,o1\nc2,2024-01-01,4,o2\n')]));
+    const result = await reasons(
+      Buffer.concat([
+        Buffer.from('c'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(',2024-01-01,3,o1\nc2,2024-01-01,4,o2\n'),
+      ]),
+    );
     expect(result).toEqual({ lines: [2], reasons: ['the row is not valid UTF-8; save the file as UTF-8'], good: [3] });
   });
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseTransactionsCsv, readTransactionsCsv, TransactionsFileError } from '../../../shared/analytics/transactions-csv.js';
+import {
+  parseTransactionsCsv,
+  readTransactionsCsv,
+  TransactionsFileError,
+} from '../../../shared/analytics/transactions-csv.js';
 import { dayOfDate, dayOfTimestamp, formatDay } from '../../../shared/analytics/calendar-day.js';
 
 describe('parseTransactionsCsv', () => {
@@ -21,17 +25,26 @@ describe('parseTransactionsCsv', () => {
 
   it('numbers lines right when a file mixes CRLF and LF endings', async () => {
     // Act
-    const { transactions, errors } = await parseTransactionsCsv('customer_id,timestamp,amount\n1,2024-01-01,5\r\n2,2024-01-02,x\n3,2024-01-03,7\r\n');
+    const { transactions, errors } = await parseTransactionsCsv(
+      'customer_id,timestamp,amount\n1,2024-01-01,5\r\n2,2024-01-02,x\n3,2024-01-03,7\r\n',
+    );
 
     // Assess
-    expect(transactions.map((row) => [row.customerId, row.line])).toEqual([['1', 2], ['3', 4]]);
+    expect(transactions.map((row) => [row.customerId, row.line])).toEqual([
+      ['1', 2],
+      ['3', 4],
+    ]);
     expect(errors.map((error) => error.line)).toEqual([3]);
   });
 
   it('finds the columns by header name in any order and ignores extra columns', async () => {
-    const { transactions } = await parseTransactionsCsv('amount,note,customer_id,timestamp\n3.5,x,c1,2024-01-31 10:00:00\n');
+    const { transactions } = await parseTransactionsCsv(
+      'amount,note,customer_id,timestamp\n3.5,x,c1,2024-01-31 10:00:00\n',
+    );
 
-    expect(transactions).toEqual([{ customerId: 'c1', timestamp: '2024-01-31 10:00:00', day: dayOfIso('2024-01-31'), amount: 3.5, line: 2 }]);
+    expect(transactions).toEqual([
+      { customerId: 'c1', timestamp: '2024-01-31 10:00:00', day: dayOfIso('2024-01-31'), amount: 3.5, line: 2 },
+    ]);
   });
 
   it('skips bad rows with their line and reason and keeps the good ones', async () => {
@@ -61,15 +74,21 @@ describe('parseTransactionsCsv', () => {
   });
 
   it('rejects an empty file with a clear error', async () => {
-    await expect(parseTransactionsCsv('')).rejects.toThrow(new TransactionsFileError('the file is empty: expected a header customer_id,timestamp,amount[,order_id]'));
+    await expect(parseTransactionsCsv('')).rejects.toThrow(
+      new TransactionsFileError('the file is empty: expected a header customer_id,timestamp,amount[,order_id]'),
+    );
   });
 
   it('rejects a file without a header line, quoting what it found', async () => {
-    await expect(parseTransactionsCsv('1,2024-01-01,5\n')).rejects.toThrow(/line 1 must be the header customer_id,timestamp,amount\[,order_id\], found "1,2024-01-01,5"/);
+    await expect(parseTransactionsCsv('1,2024-01-01,5\n')).rejects.toThrow(
+      /line 1 must be the header customer_id,timestamp,amount\[,order_id\], found "1,2024-01-01,5"/,
+    );
   });
 
   it('names a required column the header lacks', async () => {
-    await expect(parseTransactionsCsv('customer_id,timestamp,price\n1,2024-01-01,5\n')).rejects.toThrow(/lacks column amount/);
+    await expect(parseTransactionsCsv('customer_id,timestamp,price\n1,2024-01-01,5\n')).rejects.toThrow(
+      /lacks column amount/,
+    );
   });
 
   it('reads back any valid rows it is given (property)', async () => {
@@ -81,7 +100,10 @@ describe('parseTransactionsCsv', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(row, { maxLength: 30 }), async (rows) => {
-        const text = ['customer_id,timestamp,amount,order_id', ...rows.map((r) => `${r.customerId},${formatDay(r.day)},${(r.cents / 100).toFixed(2)},${r.orderId ?? ''}`)].join('\n');
+        const text = [
+          'customer_id,timestamp,amount,order_id',
+          ...rows.map((r) => `${r.customerId},${formatDay(r.day)},${(r.cents / 100).toFixed(2)},${r.orderId ?? ''}`),
+        ].join('\n');
 
         const { transactions, errors } = await parseTransactionsCsv(text);
 
@@ -97,7 +119,9 @@ describe('parseTransactionsCsv', () => {
   it('parses the Online Retail transactions file in well under two seconds', async () => {
     const started = performance.now();
 
-    const { transactions, errors } = await readTransactionsCsv('../shared/data/online_retail_2009_2010.transactions.csv');
+    const { transactions, errors } = await readTransactionsCsv(
+      '../shared/data/online_retail_2009_2010.transactions.csv',
+    );
 
     expect(performance.now() - started).toBeLessThan(1500);
     expect(errors).toEqual([]);
@@ -111,7 +135,10 @@ describe('calendar days', () => {
   });
 
   it('rejects a time of day out of range', () => {
-    expect(dayOfTimestamp('2024-03-02 24:10')).toEqual({ ok: false, reason: '"2024-03-02 24:10" has a time of day out of range' });
+    expect(dayOfTimestamp('2024-03-02 24:10')).toEqual({
+      ok: false,
+      reason: '"2024-03-02 24:10" has a time of day out of range',
+    });
   });
 
   it('round-trips a date through its day number', () => {

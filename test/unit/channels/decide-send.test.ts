@@ -26,24 +26,37 @@ describe('decideSend: the happy path', () => {
   it('records the outcome with journey, step, variant and channel for the report', async () => {
     const h = sendHarness();
     await decideSend(h.deps, sendRequest({ variant: 'discount10' }));
-    expect(h.stats.increments).toEqual([{ journeyId: 'welcome-journey', stepId: 's1', variant: 'discount10', channel: 'email', metric: 'sent' }]);
+    expect(h.stats.increments).toEqual([
+      { journeyId: 'welcome-journey', stepId: 's1', variant: 'discount10', channel: 'email', metric: 'sent' },
+    ]);
   });
 });
 
 describe('decideSend: 1 duplicate', () => {
-  it.each(['claimed', 'sent', 'failed', 'unknown'] as const)('skips a message whose ledger entry is %s', async (status) => {
-    // Prepare
-    const h = sendHarness();
-    const request = sendRequest();
-    await h.ledger.claim({ customerId: 'c1', messageId: request.messageId, channel: 'email', journeyId: 'j', runId: 'r1', stepId: 's1', claimedAt: NOON.toISOString() });
-    if (status !== 'claimed') await h.ledger.settle('c1', request.messageId, status, NOON.toISOString());
-    // Act
-    const result = await decideSend(h.deps, request);
-    // Assess
-    expect(result).toMatchObject({ reason: 'duplicate' });
-    expect(h.email.sent).toHaveLength(0);
-    expect(h.stats.metrics()).toEqual(['duplicate']);
-  });
+  it.each(['claimed', 'sent', 'failed', 'unknown'] as const)(
+    'skips a message whose ledger entry is %s',
+    async (status) => {
+      // Prepare
+      const h = sendHarness();
+      const request = sendRequest();
+      await h.ledger.claim({
+        customerId: 'c1',
+        messageId: request.messageId,
+        channel: 'email',
+        journeyId: 'j',
+        runId: 'r1',
+        stepId: 's1',
+        claimedAt: NOON.toISOString(),
+      });
+      if (status !== 'claimed') await h.ledger.settle('c1', request.messageId, status, NOON.toISOString());
+      // Act
+      const result = await decideSend(h.deps, request);
+      // Assess
+      expect(result).toMatchObject({ reason: 'duplicate' });
+      expect(h.email.sent).toHaveLength(0);
+      expect(h.stats.metrics()).toEqual(['duplicate']);
+    },
+  );
 
   it('does not send twice when the same message is delivered twice', async () => {
     const h = sendHarness();
@@ -57,7 +70,15 @@ describe('decideSend: 1 duplicate', () => {
   it('is checked before holdout', async () => {
     const h = sendHarness();
     const request = sendRequest({ holdout: true });
-    await h.ledger.claim({ customerId: 'c1', messageId: request.messageId, channel: 'email', journeyId: 'j', runId: 'r1', stepId: 's1', claimedAt: NOON.toISOString() });
+    await h.ledger.claim({
+      customerId: 'c1',
+      messageId: request.messageId,
+      channel: 'email',
+      journeyId: 'j',
+      runId: 'r1',
+      stepId: 's1',
+      claimedAt: NOON.toISOString(),
+    });
     expect(await decideSend(h.deps, request)).toMatchObject({ reason: 'duplicate' });
   });
 });
@@ -98,7 +119,10 @@ describe('decideSend: 3 consent and reachability', () => {
     const profile = consentingProfile();
     delete profile.channels.phone;
     const h = sendHarness({ profile });
-    expect(await decideSend(h.deps, sendRequest({ channel: 'sms' }))).toMatchObject({ reason: 'unreachable', channel: 'sms' });
+    expect(await decideSend(h.deps, sendRequest({ channel: 'sms' }))).toMatchObject({
+      reason: 'unreachable',
+      channel: 'sms',
+    });
   });
 
   it('falls back to the next channel when the first has no consent', async () => {
@@ -116,7 +140,10 @@ describe('decideSend: 3 consent and reachability', () => {
     delete profile.consent.email;
     delete profile.channels.phone;
     const h = sendHarness({ profile });
-    expect(await decideSend(h.deps, sendRequest({ fallback: ['sms'] }))).toMatchObject({ reason: 'no_consent', channel: 'email' });
+    expect(await decideSend(h.deps, sendRequest({ fallback: ['sms'] }))).toMatchObject({
+      reason: 'no_consent',
+      channel: 'email',
+    });
   });
 });
 
@@ -139,14 +166,20 @@ describe('decideSend: 4 suppression', () => {
     const profile = consentingProfile();
     profile.channels.push = profile.channels.push.map((device) => ({ ...device, enabled: false }));
     const h = sendHarness({ profile });
-    expect(await decideSend(h.deps, sendRequest({ channel: 'push' }))).toMatchObject({ reason: 'suppressed', channel: 'push' });
+    expect(await decideSend(h.deps, sendRequest({ channel: 'push' }))).toMatchObject({
+      reason: 'suppressed',
+      channel: 'push',
+    });
   });
 
   it('does not fall back to another channel when the first is suppressed', async () => {
     const profile = consentingProfile();
     profile.suppressed.email = true;
     const h = sendHarness({ profile });
-    expect(await decideSend(h.deps, sendRequest({ fallback: ['sms'] }))).toMatchObject({ reason: 'suppressed', channel: 'email' });
+    expect(await decideSend(h.deps, sendRequest({ fallback: ['sms'] }))).toMatchObject({
+      reason: 'suppressed',
+      channel: 'email',
+    });
     expect(h.sms.sent).toHaveLength(0);
   });
 
@@ -164,7 +197,10 @@ describe('decideSend: 5 render', () => {
     const profile = consentingProfile();
     delete profile.name.first;
     const h = sendHarness({ profile });
-    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'missing_variable', detail: 'profile.name.first' });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({
+      reason: 'missing_variable',
+      detail: 'profile.name.first',
+    });
     expect(h.email.sent).toHaveLength(0);
   });
 
@@ -219,14 +255,19 @@ describe('decideSend: 7 frequency caps', () => {
     const h = sendHarness();
     h.caps.set('c1', 'email', utcDayNumber(NOON), 1);
     expect(await decideSend(h.deps, sendRequest({ transactional: true }))).toMatchObject({ reason: 'sent' });
-    expect(await h.caps.counts('c1', ['email'], [utcDayNumber(NOON)])).toEqual(new Map([[`email#${utcDayNumber(NOON)}`, 1]]));
+    expect(await h.caps.counts('c1', ['email'], [utcDayNumber(NOON)])).toEqual(
+      new Map([[`email#${utcDayNumber(NOON)}`, 1]]),
+    );
   });
 
   it('applies a journey’s own limit and counts its sends', async () => {
     const h = sendHarness();
     h.deps.journeyPolicy = () => ({ limits: { perWeek: 1 } });
     h.caps.set('c1', 'journey:welcome-journey', utcDayNumber(NOON) - 3, 1);
-    expect(await decideSend(h.deps, sendRequest())).toMatchObject({ reason: 'frequency_cap', detail: 'journey:welcome-journey perWeek 1' });
+    expect(await decideSend(h.deps, sendRequest())).toMatchObject({
+      reason: 'frequency_cap',
+      detail: 'journey:welcome-journey perWeek 1',
+    });
   });
 });
 
@@ -276,14 +317,22 @@ describe('decideSend: 8 claim and provider', () => {
     profile.channels.push.push({ token: 'tok-2', platform: 'android', endpoint: 'arn:dead', enabled: true, at });
     const h = sendHarness({ profile });
     h.push.disabled.add('arn:dead');
-    expect(await decideSend(h.deps, sendRequest({ channel: 'push' }))).toMatchObject({ reason: 'sent', channel: 'push' });
-    expect(h.events.messages).toEqual([{ kind: 'device', customerId: 'c1', endpoint: 'arn:dead', enabled: false, at: NOON.toISOString() }]);
+    expect(await decideSend(h.deps, sendRequest({ channel: 'push' }))).toMatchObject({
+      reason: 'sent',
+      channel: 'push',
+    });
+    expect(h.events.messages).toEqual([
+      { kind: 'device', customerId: 'c1', endpoint: 'arn:dead', enabled: false, at: NOON.toISOString() },
+    ]);
   });
 
   it('marks push failed when every endpoint turns out disabled', async () => {
     const h = sendHarness();
     h.push.disabled.add('arn:aws:sns:eu-west-1:1:endpoint/APNS/app/1');
-    expect(await decideSend(h.deps, sendRequest({ channel: 'push' }))).toMatchObject({ reason: 'failed', detail: 'EndpointDisabled' });
+    expect(await decideSend(h.deps, sendRequest({ channel: 'push' }))).toMatchObject({
+      reason: 'failed',
+      detail: 'EndpointDisabled',
+    });
     expect(h.events.messages).toHaveLength(1);
   });
 
@@ -291,7 +340,14 @@ describe('decideSend: 8 claim and provider', () => {
     const h = sendHarness();
     const request = sendRequest({ variant: 'a' });
     await decideSend(h.deps, request);
-    expect(h.email.sent[0]?.tags).toEqual({ customerId: 'c1', messageId: request.messageId, journeyId: 'welcome-journey', runId: 'r1', stepId: 's1', variant: 'a' });
+    expect(h.email.sent[0]?.tags).toEqual({
+      customerId: 'c1',
+      messageId: request.messageId,
+      journeyId: 'welcome-journey',
+      runId: 'r1',
+      stepId: 's1',
+      variant: 'a',
+    });
   });
 });
 
@@ -300,7 +356,10 @@ describe('decideSend: configuration', () => {
     // Prepare
     const h = sendHarness();
     const request = sendRequest();
-    const deps = { ...h.deps, settings: { ...h.deps.settings, sender: { ...h.deps.settings.sender, fromAddress: undefined } } };
+    const deps = {
+      ...h.deps,
+      settings: { ...h.deps.settings, sender: { ...h.deps.settings.sender, fromAddress: undefined } },
+    };
 
     // Act
     const result = await decideSend(deps, request);

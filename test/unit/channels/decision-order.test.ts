@@ -5,7 +5,15 @@ import { utcDayNumber } from '../../../shared/channels/guards/frequency-cap.js';
 import { consentingProfile, NOON, sendHarness, sendRequest } from './send-harness.js';
 
 /** DESIGN "Send": the order in which refusals are decided; the first condition that holds wins. */
-const ORDER = ['duplicate', 'holdout', 'no_consent', 'suppressed', 'missing_variable', 'deferred', 'frequency_cap'] as const;
+const ORDER = [
+  'duplicate',
+  'holdout',
+  'no_consent',
+  'suppressed',
+  'missing_variable',
+  'deferred',
+  'frequency_cap',
+] as const;
 type Condition = (typeof ORDER)[number];
 const NIGHT = new Date('2026-11-02T20:00:00Z');
 
@@ -22,7 +30,16 @@ describe('the decision order', () => {
         const at = holds.has('deferred') ? NIGHT : NOON;
         const h = sendHarness({ profile, at });
         const request = sendRequest({ holdout: holds.has('holdout') });
-        if (holds.has('duplicate')) await h.ledger.claim({ customerId: 'c1', messageId: request.messageId, channel: 'email', journeyId: 'j', runId: 'r1', stepId: 's1', claimedAt: at.toISOString() });
+        if (holds.has('duplicate'))
+          await h.ledger.claim({
+            customerId: 'c1',
+            messageId: request.messageId,
+            channel: 'email',
+            journeyId: 'j',
+            runId: 'r1',
+            stepId: 's1',
+            claimedAt: at.toISOString(),
+          });
         if (holds.has('frequency_cap')) h.caps.set('c1', 'email', utcDayNumber(at), 1);
         // Act
         const result = await decideSend(h.deps, request);

@@ -20,8 +20,24 @@ describe('LocalSnsOutbox', () => {
 
   it('appends each SMS as one JSON line with its type, encoding and part count', async () => {
     const outbox = new LocalSnsOutbox(join(dir, 'sns-outbox.jsonl'), new VirtualClock(NOON));
-    await outbox.sendSms({ to: '+905551112233', body: 'Sepetiniz sizi bekliyor, Ayşe', transactional: false, senderId: 'SADAKAT', tags: TAGS });
-    expect(await outbox.entries()).toMatchObject([{ kind: 'sms', to: '+905551112233', type: 'Promotional', senderId: 'SADAKAT', encoding: 'UCS-2', segments: 1, at: NOON.toISOString() }]);
+    await outbox.sendSms({
+      to: '+905551112233',
+      body: 'Sepetiniz sizi bekliyor, Ayşe',
+      transactional: false,
+      senderId: 'SADAKAT',
+      tags: TAGS,
+    });
+    expect(await outbox.entries()).toMatchObject([
+      {
+        kind: 'sms',
+        to: '+905551112233',
+        type: 'Promotional',
+        senderId: 'SADAKAT',
+        encoding: 'UCS-2',
+        segments: 1,
+        at: NOON.toISOString(),
+      },
+    ]);
   });
 
   it('answers for a disabled endpoint like SNS and records the others', async () => {

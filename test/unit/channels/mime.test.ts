@@ -29,8 +29,14 @@ describe('composeMime', () => {
 
   it('has RFC 8058 one-click unsubscribe headers whose token verifies', async () => {
     const { raw, token } = await composed();
-    const headers = raw.toString('utf8').split('\r\n\r\n')[0]?.replace(/\r\n[ \t]+/g, ' ') ?? '';
-    expect(headers).toContain(`List-Unsubscribe: <https://shop.example.com/u/${token}>, <mailto:unsubscribe@example.com>`);
+    const headers =
+      raw
+        .toString('utf8')
+        .split('\r\n\r\n')[0]
+        ?.replace(/\r\n[ \t]+/g, ' ') ?? '';
+    expect(headers).toContain(
+      `List-Unsubscribe: <https://shop.example.com/u/${token}>, <mailto:unsubscribe@example.com>`,
+    );
     expect(headers).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     const linked = /\/u\/([^>]+)>/.exec(headers)?.[1] ?? '';
     expect(verifyUnsubscribeToken(KEYRING, linked)).toEqual({ valid: true, customerId: 'c1', channel: 'email' });

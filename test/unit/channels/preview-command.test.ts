@@ -37,7 +37,11 @@ describe('sadakat preview', () => {
 
   it('names the variable the profile lacks instead of printing a broken message', async () => {
     await writeFile(join(dir, 'p.json'), JSON.stringify({ id: 'c1' }));
-    await expect(run('welcome', '--profile', join(dir, 'p.json'))).rejects.toThrow(new UserError('template welcome (email): the profile has no profile.name.first; the send would be refused as missing_variable'));
+    await expect(run('welcome', '--profile', join(dir, 'p.json'))).rejects.toThrow(
+      new UserError(
+        'template welcome (email): the profile has no profile.name.first; the send would be refused as missing_variable',
+      ),
+    );
     expect(output).toBe('');
   });
 

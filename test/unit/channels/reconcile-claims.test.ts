@@ -3,7 +3,15 @@ import { reconcileStaleClaims } from '../../../shared/channels/reconcile-claims.
 import { VirtualClock } from '../../../shared/local/virtual-clock.js';
 import { InMemoryMessageStats, InMemorySendLedger } from '../../fakes/in-memory-channels.js';
 
-const claim = (messageId: string, claimedAt: string) => ({ customerId: 'c1', messageId, channel: 'email' as const, journeyId: 'j', runId: 'r', stepId: 's', claimedAt });
+const claim = (messageId: string, claimedAt: string) => ({
+  customerId: 'c1',
+  messageId,
+  channel: 'email' as const,
+  journeyId: 'j',
+  runId: 'r',
+  stepId: 's',
+  claimedAt,
+});
 
 describe('reconcileStaleClaims', () => {
   it('marks claims older than the timeout unknown and counts them, leaving recent claims alone', async () => {
@@ -11,7 +19,10 @@ describe('reconcileStaleClaims', () => {
     const stats = new InMemoryMessageStats();
     await ledger.claim(claim('old', '2026-11-02T08:00:00.000Z'));
     await ledger.claim(claim('recent', '2026-11-02T08:50:00.000Z'));
-    const result = await reconcileStaleClaims({ ledger, stats, clock: new VirtualClock(new Date('2026-11-02T09:00:00Z')) }, 30 * 60_000);
+    const result = await reconcileStaleClaims(
+      { ledger, stats, clock: new VirtualClock(new Date('2026-11-02T09:00:00Z')) },
+      30 * 60_000,
+    );
     expect(result).toEqual({ markedUnknown: 1 });
     expect((await ledger.find('c1', 'old'))?.status).toBe('unknown');
     expect((await ledger.find('c1', 'recent'))?.status).toBe('claimed');
@@ -22,7 +33,10 @@ describe('reconcileStaleClaims', () => {
     const ledger = new InMemorySendLedger();
     await ledger.claim(claim('m', '2026-11-02T08:00:00.000Z'));
     await ledger.settle('c1', 'm', 'sent', '2026-11-02T08:00:01.000Z');
-    const result = await reconcileStaleClaims({ ledger, stats: new InMemoryMessageStats(), clock: new VirtualClock(new Date('2026-11-02T09:00:00Z')) }, 60_000);
+    const result = await reconcileStaleClaims(
+      { ledger, stats: new InMemoryMessageStats(), clock: new VirtualClock(new Date('2026-11-02T09:00:00Z')) },
+      60_000,
+    );
     expect(result).toEqual({ markedUnknown: 0 });
     expect((await ledger.find('c1', 'm'))?.status).toBe('sent');
   });

@@ -7,7 +7,11 @@ const profile = consentingProfile();
 describe('TemplateSet.render', () => {
   it('renders the three email parts from the profile and the step’s vars', async () => {
     const set = new TemplateSet(TEMPLATES);
-    const result = await set.render('welcome', 'email', renderContext(profile, sendRequest({ vars: { code: 'SEPET10' } }), 'https://x/u/T'));
+    const result = await set.render(
+      'welcome',
+      'email',
+      renderContext(profile, sendRequest({ vars: { code: 'SEPET10' } }), 'https://x/u/T'),
+    );
     expect(result).toEqual({
       ok: true,
       content: {
@@ -34,7 +38,11 @@ describe('TemplateSet.render', () => {
   it('escapes customer data in HTML but not in text', async () => {
     const hostile = consentingProfile();
     hostile.name.first = '<script>x</script>';
-    const result = await new TemplateSet(TEMPLATES).render('welcome', 'email', renderContext(hostile, sendRequest(), 'https://x/u/T'));
+    const result = await new TemplateSet(TEMPLATES).render(
+      'welcome',
+      'email',
+      renderContext(hostile, sendRequest(), 'https://x/u/T'),
+    );
     expect(result.ok && result.content.channel === 'email' && result.content.html).toContain('&lt;script&gt;');
     expect(result.ok && result.content.channel === 'email' && result.content.text).toContain('<script>');
   });
@@ -45,12 +53,20 @@ describe('TemplateSet.render', () => {
   });
 
   it('includes another template of the map', async () => {
-    const set = new TemplateSet({ 'a/sms.liquid': "Hi {% render 'shared/sign.liquid' %}", 'shared/sign.liquid': 'from the shop' });
-    expect(await set.render('a', 'sms', renderContext(profile, sendRequest()))).toEqual({ ok: true, content: { channel: 'sms', body: 'Hi from the shop' } });
+    const set = new TemplateSet({
+      'a/sms.liquid': "Hi {% render 'shared/sign.liquid' %}",
+      'shared/sign.liquid': 'from the shop',
+    });
+    expect(await set.render('a', 'sms', renderContext(profile, sendRequest()))).toEqual({
+      ok: true,
+      content: { channel: 'sms', body: 'Hi from the shop' },
+    });
   });
 
   it('reports a template that does not serve the channel', async () => {
-    expect(await new TemplateSet(TEMPLATES).render('nope', 'push', renderContext(profile, sendRequest()))).toMatchObject({ ok: false, reason: 'missing_template' });
+    expect(
+      await new TemplateSet(TEMPLATES).render('nope', 'push', renderContext(profile, sendRequest())),
+    ).toMatchObject({ ok: false, reason: 'missing_template' });
   });
 
   it('refuses a template that does not parse, naming it', () => {
@@ -59,7 +75,10 @@ describe('TemplateSet.render', () => {
 
   it('does not expose addresses to templates', async () => {
     const set = new TemplateSet({ 'leak/sms.liquid': '{{ profile.channels.email }}' });
-    expect(await set.render('leak', 'sms', renderContext(profile, sendRequest()))).toMatchObject({ ok: false, reason: 'missing_variable' });
+    expect(await set.render('leak', 'sms', renderContext(profile, sendRequest()))).toMatchObject({
+      ok: false,
+      reason: 'missing_variable',
+    });
   });
 });
 

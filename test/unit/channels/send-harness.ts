@@ -20,8 +20,10 @@ import {
 
 export const TEMPLATES = {
   'welcome/subject.liquid': 'Hello {{ profile.name.first }}',
-  'welcome/html.liquid': '<p>Hi {{ profile.name.first }}, use {{ vars.code | default: "no code" }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>',
-  'welcome/text.liquid': 'Hi {{ profile.name.first }}, use {{ vars.code | default: "no code" }}\nUnsubscribe: {{ unsubscribe_url }}',
+  'welcome/html.liquid':
+    '<p>Hi {{ profile.name.first }}, use {{ vars.code | default: "no code" }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>',
+  'welcome/text.liquid':
+    'Hi {{ profile.name.first }}, use {{ vars.code | default: "no code" }}\nUnsubscribe: {{ unsubscribe_url }}',
   'welcome/sms.liquid': 'Merhaba {{ profile.name.first }}! Kod: {{ vars.code | default: "YOK" }}',
   'welcome/push.title.liquid': 'Hi {{ profile.name.first }}',
   'welcome/push.body.liquid': 'Your code: {{ vars.code | default: "none" }}',
@@ -38,7 +40,9 @@ export function consentingProfile(id = 'c1', at = '2026-10-01T00:00:00Z'): Profi
   profile.timezone = 'Europe/Istanbul';
   profile.channels.email = 'ayse@example.com';
   profile.channels.phone = '+905551112233';
-  profile.channels.push = [{ token: 'tok-1', platform: 'ios', endpoint: 'arn:aws:sns:eu-west-1:1:endpoint/APNS/app/1', enabled: true, at }];
+  profile.channels.push = [
+    { token: 'tok-1', platform: 'ios', endpoint: 'arn:aws:sns:eu-west-1:1:endpoint/APNS/app/1', enabled: true, at },
+  ];
   profile.consent = { email: { granted: true, at }, sms: { granted: true, at }, push: { granted: true, at } };
   return profile;
 }

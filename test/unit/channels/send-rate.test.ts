@@ -10,7 +10,12 @@ describe('InProcessSendRateLimiter', () => {
     const limiter = new InProcessSendRateLimiter();
 
     // Act
-    const taken = [await limiter.take('j', 2, at(0)), await limiter.take('j', 2, at(400)), await limiter.take('j', 2, at(900)), await limiter.take('j', 2, at(1000))];
+    const taken = [
+      await limiter.take('j', 2, at(0)),
+      await limiter.take('j', 2, at(400)),
+      await limiter.take('j', 2, at(900)),
+      await limiter.take('j', 2, at(1000)),
+    ];
 
     // Assess
     expect(taken).toEqual([true, true, false, true]);

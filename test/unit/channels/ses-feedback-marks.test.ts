@@ -8,7 +8,14 @@ import { InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
 import { InMemoryMessageStats, InMemorySuppressionList, RecordingEventQueue } from '../../fakes/in-memory-channels.js';
 import { consentingProfile } from './send-harness.js';
 
-const TAGS = { customerId: 'c1', messageId: 'm'.repeat(64), journeyId: 'vnb', runId: 'r1', stepId: 'discount', variant: 'discount10' };
+const TAGS = {
+  customerId: 'c1',
+  messageId: 'm'.repeat(64),
+  journeyId: 'vnb',
+  runId: 'r1',
+  stepId: 'discount',
+  variant: 'discount10',
+};
 
 class RecordingMarks implements EngagementMarks {
   readonly marks: { customerId: string; messageId: string; metric: EngagementMetric; at: string }[] = [];
@@ -21,12 +28,30 @@ function setup() {
   const profiles = new InMemoryProfileStore();
   profiles.items.set('c1', consentingProfile());
   const marks = new RecordingMarks();
-  return { deps: { profiles, suppression: new InMemorySuppressionList(), stats: new InMemoryMessageStats(), events: new RecordingEventQueue(), marks }, marks };
+  return {
+    deps: {
+      profiles,
+      suppression: new InMemorySuppressionList(),
+      stats: new InMemoryMessageStats(),
+      events: new RecordingEventQueue(),
+      marks,
+    },
+    marks,
+  };
 }
 
 function sesEvent(eventType: string, withTags = true) {
   const tags = Object.fromEntries(encodeMessageTags(TAGS).map((tag) => [tag.Name, [tag.Value]]));
-  return sesEventSchema.parse({ eventType, mail: { messageId: 'ses-1', timestamp: '2026-11-02T09:00:00.000Z', destination: ['ayse@example.com'], ...(withTags ? { tags } : {}) }, open: { timestamp: '2026-11-02T09:30:00.000Z' } });
+  return sesEventSchema.parse({
+    eventType,
+    mail: {
+      messageId: 'ses-1',
+      timestamp: '2026-11-02T09:00:00.000Z',
+      destination: ['ayse@example.com'],
+      ...(withTags ? { tags } : {}),
+    },
+    open: { timestamp: '2026-11-02T09:30:00.000Z' },
+  });
 }
 
 describe('handleSesEvent engagement marks', () => {
@@ -38,7 +63,9 @@ describe('handleSesEvent engagement marks', () => {
     await handleSesEvent(deps, sesEvent('Open'), new Date('2026-11-02T10:00:00Z'));
 
     // Assess
-    expect(marks.marks).toEqual([{ customerId: 'c1', messageId: TAGS.messageId, metric: 'opened', at: '2026-11-02T09:30:00.000Z' }]);
+    expect(marks.marks).toEqual([
+      { customerId: 'c1', messageId: TAGS.messageId, metric: 'opened', at: '2026-11-02T09:30:00.000Z' },
+    ]);
   });
 
   it('marks nothing for a message without our tags', async () => {

@@ -5,34 +5,84 @@ import { InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
 import { InMemoryMessageStats, InMemorySuppressionList, RecordingEventQueue } from '../../fakes/in-memory-channels.js';
 import { consentingProfile } from './send-harness.js';
 
-const TAGS = { customerId: 'c1', messageId: 'm'.repeat(64), journeyId: 'vnb', runId: 'r1', stepId: 'discount', variant: 'discount10' };
+const TAGS = {
+  customerId: 'c1',
+  messageId: 'm'.repeat(64),
+  journeyId: 'vnb',
+  runId: 'r1',
+  stepId: 'discount',
+  variant: 'discount10',
+};
 const RECEIVED = new Date('2026-11-02T10:00:00Z');
 
-function sesEvent(eventType: string, extra: Record<string, unknown> = {}, tags: Record<string, string[]> | null = Object.fromEntries(encodeMessageTags(TAGS).map((tag) => [tag.Name, [tag.Value]]))) {
-  return sesEventSchema.parse({ eventType, mail: { messageId: 'ses-1', timestamp: '2026-11-02T09:00:00.000Z', destination: ['ayse@example.com'], ...(tags ? { tags } : {}) }, ...extra });
+function sesEvent(
+  eventType: string,
+  extra: Record<string, unknown> = {},
+  tags: Record<string, string[]> | null = Object.fromEntries(
+    encodeMessageTags(TAGS).map((tag) => [tag.Name, [tag.Value]]),
+  ),
+) {
+  return sesEventSchema.parse({
+    eventType,
+    mail: {
+      messageId: 'ses-1',
+      timestamp: '2026-11-02T09:00:00.000Z',
+      destination: ['ayse@example.com'],
+      ...(tags ? { tags } : {}),
+    },
+    ...extra,
+  });
 }
 
 function feedback() {
   const profiles = new InMemoryProfileStore();
   profiles.items.set('c1', consentingProfile());
-  const deps = { profiles, suppression: new InMemorySuppressionList(), stats: new InMemoryMessageStats(), events: new RecordingEventQueue() };
+  const deps = {
+    profiles,
+    suppression: new InMemorySuppressionList(),
+    stats: new InMemoryMessageStats(),
+    events: new RecordingEventQueue(),
+  };
   return deps;
 }
 
 describe('handleSesEvent', () => {
   it('suppresses a permanently bounced address on the list and the profile, then reports the engagement', async () => {
     const deps = feedback();
-    const event = sesEvent('Bounce', { bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'ayse@example.com' }], timestamp: '2026-11-02T09:01:00.000Z' } });
+    const event = sesEvent('Bounce', {
+      bounce: {
+        bounceType: 'Permanent',
+        bouncedRecipients: [{ emailAddress: 'ayse@example.com' }],
+        timestamp: '2026-11-02T09:01:00.000Z',
+      },
+    });
     await handleSesEvent(deps, event, RECEIVED);
     expect(await deps.suppression.isSuppressed('ayse@example.com')).toBe(true);
     expect(deps.profiles.items.get('c1')?.suppressed.email).toBe(true);
     expect(deps.profiles.items.get('c1')?.version).toBe(1);
-    expect(deps.events.messages).toEqual([{ kind: 'engagement', customerId: 'c1', type: 'bounced', messageId: TAGS.messageId, journeyId: 'vnb', runId: 'r1', stepId: 'discount', at: '2026-11-02T09:01:00.000Z' }]);
+    expect(deps.events.messages).toEqual([
+      {
+        kind: 'engagement',
+        customerId: 'c1',
+        type: 'bounced',
+        messageId: TAGS.messageId,
+        journeyId: 'vnb',
+        runId: 'r1',
+        stepId: 'discount',
+        at: '2026-11-02T09:01:00.000Z',
+      },
+    ]);
   });
 
   it('ignores a transient bounce', async () => {
     const deps = feedback();
-    const outcome = await handleSesEvent(deps, sesEvent('Bounce', { bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'ayse@example.com' }] } }), RECEIVED);
+    const outcome = await handleSesEvent(
+      deps,
+      sesEvent('Bounce', {
+        bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'ayse@example.com' }] },
+      }),
+      RECEIVED,
+    );
     expect(outcome).toEqual({ kind: 'ignored', eventType: 'Bounce' });
     expect(await deps.suppression.isSuppressed('ayse@example.com')).toBe(false);
   });
@@ -45,7 +95,16 @@ describe('handleSesEvent', () => {
       consentAtEnqueue ??= deps.profiles.items.get('c1')?.consent.email;
       await enqueue(messages);
     };
-    await handleSesEvent(deps, sesEvent('Complaint', { complaint: { complainedRecipients: [{ emailAddress: 'ayse@example.com' }], timestamp: '2026-11-02T09:05:00.000Z' } }), RECEIVED);
+    await handleSesEvent(
+      deps,
+      sesEvent('Complaint', {
+        complaint: {
+          complainedRecipients: [{ emailAddress: 'ayse@example.com' }],
+          timestamp: '2026-11-02T09:05:00.000Z',
+        },
+      }),
+      RECEIVED,
+    );
     expect(consentAtEnqueue).toEqual({ granted: false, at: '2026-11-02T09:05:00.000Z' });
     expect(await deps.suppression.isSuppressed('ayse@example.com')).toBe(true);
     expect(deps.events.messages.map((message) => message.kind)).toEqual(['consent', 'engagement']);
@@ -59,7 +118,9 @@ describe('handleSesEvent', () => {
   ] as const)('counts %s as %s for the journey step and variant', async (eventType, metric) => {
     const deps = feedback();
     await handleSesEvent(deps, sesEvent(eventType), RECEIVED);
-    expect(deps.stats.increments).toEqual([{ journeyId: 'vnb', stepId: 'discount', variant: 'discount10', channel: 'email', metric }]);
+    expect(deps.stats.increments).toEqual([
+      { journeyId: 'vnb', stepId: 'discount', variant: 'discount10', channel: 'email', metric },
+    ]);
     expect(deps.events.messages).toMatchObject([{ kind: 'engagement', type: metric }]);
   });
 

@@ -2,14 +2,25 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { signUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/channels/unsubscribe-token.js';
 
-const KEYRING = { current: 'k2', keys: { k1: 'old-secret-0123456789abcdef0123456789', k2: 'new-secret-0123456789abcdef0123456789' } };
+const KEYRING = {
+  current: 'k2',
+  keys: { k1: 'old-secret-0123456789abcdef0123456789', k2: 'new-secret-0123456789abcdef0123456789' },
+};
 
 describe('unsubscribe tokens', () => {
   it('verify to the customer and channel they were signed for', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.constantFrom('email', 'sms', 'push' as const), (customerId, channel) => {
-        expect(verifyUnsubscribeToken(KEYRING, signUnsubscribeToken(KEYRING, customerId, channel))).toEqual({ valid: true, customerId, channel });
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.constantFrom('email', 'sms', 'push' as const),
+        (customerId, channel) => {
+          expect(verifyUnsubscribeToken(KEYRING, signUnsubscribeToken(KEYRING, customerId, channel))).toEqual({
+            valid: true,
+            customerId,
+            channel,
+          });
+        },
+      ),
     );
   });
 
@@ -38,6 +49,7 @@ describe('unsubscribe tokens', () => {
   });
 
   it('are invalid when malformed', () => {
-    for (const junk of ['', 'a.b.c', 'k2..email.x', 'constructor.YzE.email.x', 'k2.YzE.fax.x']) expect(verifyUnsubscribeToken(KEYRING, junk)).toEqual({ valid: false });
+    for (const junk of ['', 'a.b.c', 'k2..email.x', 'constructor.YzE.email.x', 'k2.YzE.fax.x'])
+      expect(verifyUnsubscribeToken(KEYRING, junk)).toEqual({ valid: false });
   });
 });

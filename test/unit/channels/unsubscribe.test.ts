@@ -9,13 +9,22 @@ import { consentingProfile, KEYRING, NOON } from './send-harness.js';
 function unsubscribe() {
   const profiles = new InMemoryProfileStore();
   profiles.items.set('c1', consentingProfile());
-  return { profiles, events: new RecordingEventQueue(), keyring: KEYRING, clock: new VirtualClock(NOON), senderName: 'Demo <Shop>' };
+  return {
+    profiles,
+    events: new RecordingEventQueue(),
+    keyring: KEYRING,
+    clock: new VirtualClock(NOON),
+    senderName: 'Demo <Shop>',
+  };
 }
 
 describe('handleUnsubscribe', () => {
   it('shows a confirmation page on GET and changes nothing (mail scanners follow links)', async () => {
     const deps = unsubscribe();
-    const result = await handleUnsubscribe(deps, { method: 'GET', token: signUnsubscribeToken(KEYRING, 'c1', 'email') });
+    const result = await handleUnsubscribe(deps, {
+      method: 'GET',
+      token: signUnsubscribeToken(KEYRING, 'c1', 'email'),
+    });
     expect(result.statusCode).toBe(200);
     expect(result.html).toContain('<form method="post">');
     expect(result.html).toContain('Demo &#60;Shop&#62;');
@@ -28,12 +37,25 @@ describe('handleUnsubscribe', () => {
     expect(result.statusCode).toBe(200);
     expect(deps.profiles.items.get('c1')?.consent.sms).toEqual({ granted: false, at: NOON.toISOString() });
     expect(deps.profiles.items.get('c1')?.consent.email?.granted).toBe(true);
-    expect(deps.events.messages).toEqual([{ kind: 'consent', customerId: 'c1', channel: 'sms', granted: false, source: 'unsubscribe', at: NOON.toISOString() }]);
+    expect(deps.events.messages).toEqual([
+      {
+        kind: 'consent',
+        customerId: 'c1',
+        channel: 'sms',
+        granted: false,
+        source: 'unsubscribe',
+        at: NOON.toISOString(),
+      },
+    ]);
   });
 
   it('answers 403 to a forged token and changes nothing', async () => {
     const deps = unsubscribe();
-    const token = signUnsubscribeToken({ current: 'k1', keys: { k1: 'an-attackers-secret-0123456789abcdef' } }, 'c1', 'email');
+    const token = signUnsubscribeToken(
+      { current: 'k1', keys: { k1: 'an-attackers-secret-0123456789abcdef' } },
+      'c1',
+      'email',
+    );
     const result = await handleUnsubscribe(deps, { method: 'POST', token });
     expect(result.statusCode).toBe(403);
     expect(deps.profiles.items.get('c1')?.version).toBe(0);

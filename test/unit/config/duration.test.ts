@@ -27,9 +27,13 @@ describe('parseDuration', () => {
   it('reads every amount and unit it accepts as amount × unit', () => {
     const units = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8 } as const;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 999_999 }), fc.constantFrom(...(Object.keys(units) as (keyof typeof units)[])), (amount, unit) => {
-        expect(parseDuration(`${amount}${unit}`)).toBe(amount * units[unit]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 999_999 }),
+        fc.constantFrom(...(Object.keys(units) as (keyof typeof units)[])),
+        (amount, unit) => {
+          expect(parseDuration(`${amount}${unit}`)).toBe(amount * units[unit]);
+        },
+      ),
     );
   });
 });

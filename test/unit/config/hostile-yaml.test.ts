@@ -4,7 +4,11 @@ import { parseSettings } from '../../../shared/config/load-settings.js';
 import { MAX_CAMPAIGN_FILE_CHARACTERS, YamlSource } from '../../../shared/config/yaml-source.js';
 
 const BILLION_LAUGHS = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]']
-  .concat(['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[index]}`).join(', ')}]`))
+  .concat(
+    ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map(
+      (name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[index]}`).join(', ')}]`,
+    ),
+  )
   .join('\n');
 
 describe('hostile YAML in campaign files', () => {
@@ -13,7 +17,12 @@ describe('hostile YAML in campaign files', () => {
     const source = YamlSource.parse('settings.yaml', BILLION_LAUGHS);
     // Assess
     expect(source.syntaxErrors()).toEqual([
-      { file: 'settings.yaml', line: 2, column: 8, reason: expect.stringContaining('aliases expand to too many values') },
+      {
+        file: 'settings.yaml',
+        line: 2,
+        column: 8,
+        reason: expect.stringContaining('aliases expand to too many values'),
+      },
     ]);
     expect(source.toJS()).toBeNull();
   });
@@ -27,7 +36,14 @@ describe('hostile YAML in campaign files', () => {
     // Act
     const source = YamlSource.parse('segments.yaml', `# ${'x'.repeat(MAX_CAMPAIGN_FILE_CHARACTERS)}\n`);
     // Assess
-    expect(source.syntaxErrors()).toEqual([{ file: 'segments.yaml', line: 1, column: 1, reason: expect.stringContaining('campaign files are limited to 1,000,000') }]);
+    expect(source.syntaxErrors()).toEqual([
+      {
+        file: 'segments.yaml',
+        line: 1,
+        column: 1,
+        reason: expect.stringContaining('campaign files are limited to 1,000,000'),
+      },
+    ]);
   });
 
   it('locates bytes that are not UTF-8', () => {
@@ -36,12 +52,16 @@ describe('hostile YAML in campaign files', () => {
     // Act
     const errors = YamlSource.parse('settings.yaml', text).syntaxErrors();
     // Assess
-    expect(errors).toEqual([{ file: 'settings.yaml', line: 1, column: 4, reason: 'the file is not valid UTF-8 here; save it as UTF-8' }]);
+    expect(errors).toEqual([
+      { file: 'settings.yaml', line: 1, column: 4, reason: 'the file is not valid UTF-8 here; save it as UTF-8' },
+    ]);
   });
 
   it('says a file holds several documents in campaign terms', () => {
     const errors = YamlSource.parse('settings.yaml', 'currency: TRY\n---\ncurrency: USD\n').syntaxErrors();
-    expect(errors.map((error) => error.reason)).toEqual(['the file holds more than one YAML document; remove the "---" separator']);
+    expect(errors.map((error) => error.reason)).toEqual([
+      'the file holds more than one YAML document; remove the "---" separator',
+    ]);
   });
 
   it('says a value nested past the stack is nested too deeply', () => {
@@ -55,7 +75,12 @@ describe('hostile YAML in campaign files', () => {
     const result = parseSettings('settings.yaml', 'defaultTimezone: Mars/Olympus\n');
     // Assess
     expect(result.ok ? [] : result.errors).toEqual([
-      { file: 'settings.yaml', line: 1, column: 1, reason: 'defaultTimezone: expected an IANA time zone such as Europe/Istanbul' },
+      {
+        file: 'settings.yaml',
+        line: 1,
+        column: 1,
+        reason: 'defaultTimezone: expected an IANA time zone such as Europe/Istanbul',
+      },
     ]);
   });
 });

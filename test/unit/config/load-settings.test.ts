@@ -26,7 +26,10 @@ describe('loadSettings', () => {
   it('lists every problem with its line and column', async () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'sadakat-settings-'));
-    await writeFile(join(dir, 'settings.yaml'), 'holdoutPercent: 80\nquietHours: { start: "9pm", end: "09:00" }\ncolour: blue\n');
+    await writeFile(
+      join(dir, 'settings.yaml'),
+      'holdoutPercent: 80\nquietHours: { start: "9pm", end: "09:00" }\ncolour: blue\n',
+    );
     // Act
     const result = await loadSettings(dir);
     // Assess

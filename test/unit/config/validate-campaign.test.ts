@@ -16,7 +16,10 @@ describe('validateCampaign', () => {
     // Act
     const result = await validateCampaign('campaign');
     // Assess
-    expect(result).toEqual({ summaries: ['settings.yaml: ok', 'segments.yaml: 8 segments', 'journeys/: 5 journeys', 'templates/: 9 templates'], errors: [] });
+    expect(result).toEqual({
+      summaries: ['settings.yaml: ok', 'segments.yaml: 8 segments', 'journeys/: 5 journeys', 'templates/: 9 templates'],
+      errors: [],
+    });
   });
 
   it('lists the problems of every file', async () => {
@@ -57,7 +60,9 @@ describe('validateCampaign', () => {
     // Act
     const { errors } = await validateCampaign(dir);
     // Assess
-    expect(errors.map(formatLocatedError)).toEqual([`${join(dir, 'settings.yaml')}:1:1: holdoutPercent: Too big: expected number to be <=50`]);
+    expect(errors.map(formatLocatedError)).toEqual([
+      `${join(dir, 'settings.yaml')}:1:1: holdoutPercent: Too big: expected number to be <=50`,
+    ]);
   });
 
   it('locates a template whose Liquid does not parse', async () => {
@@ -68,6 +73,8 @@ describe('validateCampaign', () => {
     // Act
     const { errors } = await validateCampaign(dir);
     // Assess
-    expect(errors.map(formatLocatedError)).toEqual([`${join(dir, 'templates', 'hi', 'sms.liquid')}:1:4: Liquid: output "{{ profile.name.first " not closed`]);
+    expect(errors.map(formatLocatedError)).toEqual([
+      `${join(dir, 'templates', 'hi', 'sms.liquid')}:1:4: Liquid: output "{{ profile.name.first " not closed`,
+    ]);
   });
 });

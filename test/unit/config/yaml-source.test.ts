@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatLocatedError, YamlSource } from '../../../shared/config/yaml-source.js';
 
-const TEXT = ['- id: a', '  all:', '    - { attr: orders.count, gt: 1 }', '    - event: Product Viewed', '      within: 7d', ''].join('\n');
+const TEXT = [
+  '- id: a',
+  '  all:',
+  '    - { attr: orders.count, gt: 1 }',
+  '    - event: Product Viewed',
+  '      within: 7d',
+  '',
+].join('\n');
 
 describe('YamlSource.locate', () => {
   it('points at the key of a mapping entry', () => {
@@ -50,6 +57,8 @@ describe('YamlSource errors', () => {
     // Act
     const errors = source.zodErrors(result.error?.issues ?? []);
     // Assess
-    expect(errors.map(formatLocatedError)).toEqual(['c.yaml:2:3: limits.perDay: Invalid input: expected number, received string']);
+    expect(errors.map(formatLocatedError)).toEqual([
+      'c.yaml:2:3: limits.perDay: Invalid input: expected number, received string',
+    ]);
   });
 });

@@ -15,7 +15,6 @@ async function idsFile(text: string): Promise<string> {
   return path;
 }
 
-
 describe('sadakat assign', () => {
   it('prints id,variantIndex for each non-empty line, as journeys assign', async () => {
     // Prepare
@@ -25,7 +24,9 @@ describe('sadakat assign', () => {
     const { stdout, error } = await sadakat('assign', '--experiment', 'vnb-offer', '--weights', '70,30', '--ids', file);
     // Assess
     expect(error).toBeUndefined();
-    expect(stdout).toBe(ids.map((id) => `${id},${assignVariant({ key: 'vnb-offer', weights: [70, 30] }, id)}\n`).join(''));
+    expect(stdout).toBe(
+      ids.map((id) => `${id},${assignVariant({ key: 'vnb-offer', weights: [70, 30] }, id)}\n`).join(''),
+    );
   });
 
   it('prints -1 for ids outside the coverage', async () => {
@@ -37,7 +38,10 @@ describe('sadakat assign', () => {
   it('uses --seed instead of the key when given', async () => {
     const file = await idsFile(Array.from({ length: 50 }, (_, i) => `c${i}`).join('\n'));
     const seeded = await sadakat('assign', '--experiment', 'x', '--seed', 'other', '--ids', file);
-    const expected = Array.from({ length: 50 }, (_, i) => `c${i},${assignVariant({ key: 'x', seed: 'other', weights: [50, 50] }, `c${i}`)}\n`).join('');
+    const expected = Array.from(
+      { length: 50 },
+      (_, i) => `c${i},${assignVariant({ key: 'x', seed: 'other', weights: [50, 50] }, `c${i}`)}\n`,
+    ).join('');
     expect(seeded.stdout).toBe(expected);
   });
 

@@ -134,7 +134,15 @@ describe('global holdout', () => {
     const heldByGrowthBook = (id: string, percent: number): boolean => {
       growthbook.setAttributes({ id });
       const share = percent / 100;
-      return growthbook.run({ key: 'any', seed: 'sadakat-global-holdout', hashVersion: 2, variations: [0, 1], weights: [share, 1 - share] }).variationId === 0;
+      return (
+        growthbook.run({
+          key: 'any',
+          seed: 'sadakat-global-holdout',
+          hashVersion: 2,
+          variations: [0, 1],
+          weights: [share, 1 - share],
+        }).variationId === 0
+      );
     };
     // Act / Assess
     for (const percent of [1, 5, 10, 50]) {

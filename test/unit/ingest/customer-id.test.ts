@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { anonymousCustomerId, isAnonymousCustomerId, resolveCustomerIds } from '../../../shared/identity/customer-id.js';
+import {
+  anonymousCustomerId,
+  isAnonymousCustomerId,
+  resolveCustomerIds,
+} from '../../../shared/identity/customer-id.js';
 import { FakeIdentityMap } from './in-memory-ports.js';
 
 describe('customer ids', () => {
@@ -18,7 +22,11 @@ describe('customer ids', () => {
     const identity = new FakeIdentityMap(new Map([['a1', 'u7']]));
 
     // Act
-    const ids = await resolveCustomerIds(identity, [{ userId: 'u1', anonymousId: 'a9' }, { anonymousId: 'a1' }, { anonymousId: 'a2' }]);
+    const ids = await resolveCustomerIds(identity, [
+      { userId: 'u1', anonymousId: 'a9' },
+      { anonymousId: 'a1' },
+      { anonymousId: 'a2' },
+    ]);
 
     // Assess
     expect(ids).toEqual(['u1', 'u7', 'anon:a2']);

@@ -8,7 +8,16 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const event = (messageId: string, customerId = 'u1'): CustomerMessage => ({
   kind: 'event',
   customerId,
-  event: { type: 'track', messageId, event: 'Cart Viewed', properties: {}, traits: {}, context: {}, timestamp: '2026-11-02T10:00:00.000Z', receivedAt: '2026-11-02T10:00:00.000Z' },
+  event: {
+    type: 'track',
+    messageId,
+    event: 'Cart Viewed',
+    properties: {},
+    traits: {},
+    context: {},
+    timestamp: '2026-11-02T10:00:00.000Z',
+    receivedAt: '2026-11-02T10:00:00.000Z',
+  },
 });
 
 describe('FIFO ids', () => {

@@ -66,7 +66,8 @@ export function fakeDeps(links: Map<string, string> = new Map()): Fakes {
   return { deps, identity, queue, logged };
 }
 
-export const basicAuth = (key: string, password = ''): string => `Basic ${Buffer.from(`${key}:${password}`).toString('base64')}`;
+export const basicAuth = (key: string, password = ''): string =>
+  `Basic ${Buffer.from(`${key}:${password}`).toString('base64')}`;
 
 /** A POST with Basic auth and a JSON body (overrides replace any part). */
 export function post(path: string, body: unknown, overrides: Partial<IngestRequest> = {}): IngestRequest {

@@ -10,10 +10,19 @@ const segmentishCall = fc.record(
     anonymousId: fc.oneof(fc.string(), fc.constant(null)),
     messageId: fc.oneof(fc.string(), fc.integer()),
     event: fc.oneof(fc.constantFrom('Order Completed', 'Product Viewed'), fc.string()),
-    timestamp: fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.string()),
-    properties: fc.oneof(fc.jsonValue(), fc.record({ revenue: fc.jsonValue(), products: fc.jsonValue(), order_id: fc.jsonValue() })),
+    timestamp: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+      fc.string(),
+    ),
+    properties: fc.oneof(
+      fc.jsonValue(),
+      fc.record({ revenue: fc.jsonValue(), products: fc.jsonValue(), order_id: fc.jsonValue() }),
+    ),
     traits: fc.jsonValue(),
-    context: fc.oneof(fc.jsonValue(), fc.record({ timezone: fc.string(), locale: fc.string(), device: fc.jsonValue() })),
+    context: fc.oneof(
+      fc.jsonValue(),
+      fc.record({ timezone: fc.string(), locale: fc.string(), device: fc.jsonValue() }),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -21,24 +30,34 @@ const segmentishCall = fc.record(
 const body = fc.oneof(
   fc.string(),
   fc.jsonValue().map((value) => JSON.stringify(value)),
-  fc.record({ batch: fc.array(fc.oneof(segmentishCall, fc.jsonValue())), writeKey: fc.constantFrom(WRITE_KEY, 'nope') }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+  fc
+    .record(
+      { batch: fc.array(fc.oneof(segmentishCall, fc.jsonValue())), writeKey: fc.constantFrom(WRITE_KEY, 'nope') },
+      { requiredKeys: [] },
+    )
+    .map((value) => JSON.stringify(value)),
   segmentishCall.map((value) => JSON.stringify(value)),
 );
 
 describe('ingest on arbitrary input', () => {
   it('never throws and answers only 200, 400, 401 or 413', async () => {
     await fc.assert(
-      fc.asyncProperty(body, fc.constantFrom('/v1/batch', '/v1/track', '/v1/i', '/v1/alias'), fc.boolean(), async (text, path, withBasicAuth) => {
-        // Prepare
-        const { deps } = fakeDeps();
-        const request = post(path, text, withBasicAuth ? {} : { headers: { 'content-type': 'text/plain' } });
+      fc.asyncProperty(
+        body,
+        fc.constantFrom('/v1/batch', '/v1/track', '/v1/i', '/v1/alias'),
+        fc.boolean(),
+        async (text, path, withBasicAuth) => {
+          // Prepare
+          const { deps } = fakeDeps();
+          const request = post(path, text, withBasicAuth ? {} : { headers: { 'content-type': 'text/plain' } });
 
-        // Act
-        const response = await handleIngestRequest(deps, request);
+          // Act
+          const response = await handleIngestRequest(deps, request);
 
-        // Assess
-        expect([200, 400, 401, 413]).toContain(response.statusCode);
-      }),
+          // Assess
+          expect([200, 400, 401, 413]).toContain(response.statusCode);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -56,7 +75,9 @@ describe('ingest on arbitrary input', () => {
         if (!('accepted' in response.body)) throw new Error(`unexpected ${response.statusCode}`);
         expect(response.body.accepted + response.body.rejected.length).toBe(batch.length);
         expect(queue.messages).toHaveLength(response.body.accepted);
-        expect(new Set(response.body.rejected.map((rejection) => rejection.index)).size).toBe(response.body.rejected.length);
+        expect(new Set(response.body.rejected.map((rejection) => rejection.index)).size).toBe(
+          response.body.rejected.length,
+        );
       }),
       { numRuns: 300 },
     );

@@ -26,7 +26,12 @@ describe('ingest responses', () => {
     // Assess
     expect(response).toEqual({
       statusCode: 200,
-      body: { accepted: 0, rejected: [{ index: 0, messageId: 'm1', field: 'event', reason: 'is required for track (a non-empty event name)' }] },
+      body: {
+        accepted: 0,
+        rejected: [
+          { index: 0, messageId: 'm1', field: 'event', reason: 'is required for track (a non-empty event name)' },
+        ],
+      },
     });
     expect(queue.calls).toEqual([]);
   });
@@ -65,15 +70,24 @@ describe('ingest responses', () => {
 
   it('answers 400 for a batch of more than 1000 calls', async () => {
     // Act
-    const response = await handleIngestRequest(fakeDeps().deps, post('/v1/batch', { batch: Array.from({ length: 1001 }, () => ({})) }));
+    const response = await handleIngestRequest(
+      fakeDeps().deps,
+      post('/v1/batch', { batch: Array.from({ length: 1001 }, () => ({})) }),
+    );
 
     // Assess
-    expect(response).toEqual({ statusCode: 400, body: { error: 'batch has 1001 calls; send at most 1000 per request' } });
+    expect(response).toEqual({
+      statusCode: 400,
+      body: { error: 'batch has 1001 calls; send at most 1000 per request' },
+    });
   });
 
   it('answers 400 for a body nested absurdly deep', async () => {
     // Act
-    const response = await handleIngestRequest(fakeDeps().deps, post('/v1/track', `{"properties":${'['.repeat(10_000)}${']'.repeat(10_000)}}`));
+    const response = await handleIngestRequest(
+      fakeDeps().deps,
+      post('/v1/track', `{"properties":${'['.repeat(10_000)}${']'.repeat(10_000)}}`),
+    );
 
     // Assess
     expect(response).toEqual({ statusCode: 400, body: { error: 'body is nested too deeply' } });
@@ -90,7 +104,10 @@ describe('ingest responses', () => {
 
   it('answers 401 for a wrong key in Basic auth', async () => {
     // Act
-    const response = await handleIngestRequest(fakeDeps().deps, post('/v1/track', track(), { headers: { authorization: basicAuth('wk_wrong') } }));
+    const response = await handleIngestRequest(
+      fakeDeps().deps,
+      post('/v1/track', track(), { headers: { authorization: basicAuth('wk_wrong') } }),
+    );
 
     // Assess
     expect(response).toEqual({ statusCode: 401, body: { error: 'invalid write key' } });
@@ -98,7 +115,10 @@ describe('ingest responses', () => {
 
   it('answers 401 for a wrong writeKey in the body', async () => {
     // Act
-    const response = await handleIngestRequest(fakeDeps().deps, post('/v1/track', { ...track(), writeKey: 'wk_wrong' }, noAuth));
+    const response = await handleIngestRequest(
+      fakeDeps().deps,
+      post('/v1/track', { ...track(), writeKey: 'wk_wrong' }, noAuth),
+    );
 
     // Assess
     expect(response).toEqual({ statusCode: 401, body: { error: 'invalid write key' } });
@@ -106,7 +126,10 @@ describe('ingest responses', () => {
 
   it('answers 401 for an Authorization header that is not Basic', async () => {
     // Act
-    const response = await handleIngestRequest(fakeDeps().deps, post('/v1/track', track(), { headers: { authorization: `Bearer ${WRITE_KEY}` } }));
+    const response = await handleIngestRequest(
+      fakeDeps().deps,
+      post('/v1/track', track(), { headers: { authorization: `Bearer ${WRITE_KEY}` } }),
+    );
 
     // Assess
     expect(response.statusCode).toBe(401);
@@ -163,11 +186,17 @@ describe('ingest responses', () => {
 
   it('rejects one call over 32 KB in a 200 instead of answering 413', async () => {
     // Act
-    const response = await handleIngestRequest(fakeDeps().deps, post('/v1/batch', { batch: [track(), track({ properties: { pad: 'x'.repeat(33 * 1024) } })] }));
+    const response = await handleIngestRequest(
+      fakeDeps().deps,
+      post('/v1/batch', { batch: [track(), track({ properties: { pad: 'x'.repeat(33 * 1024) } })] }),
+    );
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(response.body).toMatchObject({ accepted: 1, rejected: [{ index: 1, field: 'message', reason: 'is larger than 32 KB' }] });
+    expect(response.body).toMatchObject({
+      accepted: 1,
+      rejected: [{ index: 1, field: 'message', reason: 'is larger than 32 KB' }],
+    });
   });
 
   it('answers 503 when the queue refuses the events', async () => {
@@ -188,7 +217,10 @@ describe('ingest responses', () => {
     identity.failWith = new Error('table unavailable');
 
     // Act
-    const response = await handleIngestRequest(deps, post('/v1/track', track({ userId: undefined, anonymousId: 'a1' })));
+    const response = await handleIngestRequest(
+      deps,
+      post('/v1/track', track({ userId: undefined, anonymousId: 'a1' })),
+    );
 
     // Assess
     expect(response.statusCode).toBe(503);
@@ -199,7 +231,10 @@ describe('ingest responses', () => {
 describe('ingest write keys and bodies', () => {
   it('accepts Basic auth and ignores the password', async () => {
     // Act
-    const response = await handleIngestRequest(fakeDeps().deps, post('/v1/track', track(), { headers: { Authorization: basicAuth(WRITE_KEY, 'anything') } }));
+    const response = await handleIngestRequest(
+      fakeDeps().deps,
+      post('/v1/track', track(), { headers: { Authorization: basicAuth(WRITE_KEY, 'anything') } }),
+    );
 
     // Assess
     expect(response.statusCode).toBe(200);
@@ -207,7 +242,11 @@ describe('ingest write keys and bodies', () => {
 
   it('accepts a text/plain JSON body carrying writeKey, as analytics.js sends it', async () => {
     // Prepare
-    const request = post('/v1/t', { ...track(), writeKey: WRITE_KEY }, { headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+    const request = post(
+      '/v1/t',
+      { ...track(), writeKey: WRITE_KEY },
+      { headers: { 'content-type': 'text/plain;charset=UTF-8' } },
+    );
 
     // Act
     const response = await handleIngestRequest(fakeDeps().deps, request);
@@ -233,7 +272,13 @@ describe('ingest write keys and bodies', () => {
     // Prepare
     const { deps, logged, queue } = fakeDeps();
     queue.failWith = new Error('throttled');
-    const body = { batch: [track({ userId: undefined, traits: { email: 'secret@example.com' } }), track({ traits: { email: 'secret@example.com' } })], writeKey: WRITE_KEY };
+    const body = {
+      batch: [
+        track({ userId: undefined, traits: { email: 'secret@example.com' } }),
+        track({ traits: { email: 'secret@example.com' } }),
+      ],
+      writeKey: WRITE_KEY,
+    };
 
     // Act
     await handleIngestRequest(deps, post('/v1/batch', body, noAuth));
@@ -272,10 +317,17 @@ describe('ingest routes', () => {
     const { deps, queue } = fakeDeps();
 
     // Act
-    await handleIngestRequest(deps, post('/v1/b', { batch: [track(), { type: 'identify', userId: 'u1' }, { type: 'page', userId: 'u1' }] }));
+    await handleIngestRequest(
+      deps,
+      post('/v1/b', { batch: [track(), { type: 'identify', userId: 'u1' }, { type: 'page', userId: 'u1' }] }),
+    );
 
     // Assess
-    expect(queue.messages.map((message) => message.kind === 'event' && message.event.type)).toEqual(['track', 'identify', 'page']);
+    expect(queue.messages.map((message) => message.kind === 'event' && message.event.type)).toEqual([
+      'track',
+      'identify',
+      'page',
+    ]);
   });
 });
 
@@ -292,7 +344,10 @@ describe('ingest batches', () => {
     // Assess
     expect(response).toEqual({
       statusCode: 200,
-      body: { accepted: 99, rejected: [{ index: 57, messageId: 'm-57', field: 'properties.revenue', reason: 'must be a number ≥ 0' }] },
+      body: {
+        accepted: 99,
+        rejected: [{ index: 57, messageId: 'm-57', field: 'properties.revenue', reason: 'must be a number ≥ 0' }],
+      },
     });
     expect(queue.messages).toHaveLength(99);
     expect(queue.messages.map((message) => message.kind === 'event' && message.event.messageId)).not.toContain('m-57');
@@ -326,7 +381,10 @@ describe('ingest batches', () => {
     const { deps, queue } = fakeDeps();
 
     // Act
-    await handleIngestRequest(deps, post('/v1/track', track({ messageId: 'm1', context: { timezone: 'Europe/Istanbul' } })));
+    await handleIngestRequest(
+      deps,
+      post('/v1/track', track({ messageId: 'm1', context: { timezone: 'Europe/Istanbul' } })),
+    );
 
     // Assess
     expect(queue.messages).toEqual([
@@ -426,7 +484,12 @@ describe('ingest customer ids', () => {
   it('looks up all anonymous ids of a request in one identity-map call', async () => {
     // Prepare
     const { deps, identity } = fakeDeps();
-    const batch = [track({ userId: undefined, anonymousId: 'a1' }), track({ userId: undefined, anonymousId: 'a2' }), track({ userId: undefined, anonymousId: 'a1' }), track()];
+    const batch = [
+      track({ userId: undefined, anonymousId: 'a1' }),
+      track({ userId: undefined, anonymousId: 'a2' }),
+      track({ userId: undefined, anonymousId: 'a1' }),
+      track(),
+    ];
 
     // Act
     await handleIngestRequest(deps, post('/v1/batch', { batch }));

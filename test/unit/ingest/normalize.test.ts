@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../../shared/events/event.js';
-import { formatPath, normalizeCall, type NormalizeOptions, type NormalizeResult } from '../../../shared/events/normalize.js';
+import {
+  formatPath,
+  normalizeCall,
+  type NormalizeOptions,
+  type NormalizeResult,
+} from '../../../shared/events/normalize.js';
 import { NOW, track } from './in-memory-ports.js';
 
-const normalize = (raw: unknown, options: Partial<NormalizeOptions> & { routeType?: EventType } = {}): NormalizeResult =>
-  normalizeCall(raw, { receivedAt: NOW, newMessageId: () => 'generated-id', ...options });
+const normalize = (
+  raw: unknown,
+  options: Partial<NormalizeOptions> & { routeType?: EventType } = {},
+): NormalizeResult => normalizeCall(raw, { receivedAt: NOW, newMessageId: () => 'generated-id', ...options });
 
 function accepted(raw: unknown, options: Partial<NormalizeOptions> = {}) {
   const result = normalize(raw, options);
@@ -21,42 +28,172 @@ function rejection(raw: unknown, options: Partial<NormalizeOptions> = {}) {
 describe('normalizeCall rejections', () => {
   it.each([
     ['a call that is not an object', 'just a string', 'message', 'must be a JSON object'],
-    ['a batch item without a type', track({ type: undefined }), 'type', 'must be one of track, identify, page, screen, alias, group'],
-    ['a batch item with an unknown type', track({ type: 'purchase' }), 'type', 'must be one of track, identify, page, screen, alias, group'],
-    ['a call without userId and anonymousId', track({ userId: undefined }), 'userId', 'userId or anonymousId is required'],
-    ['a call whose ids are null or empty', track({ userId: null, anonymousId: '' }), 'userId', 'userId or anonymousId is required'],
+    [
+      'a batch item without a type',
+      track({ type: undefined }),
+      'type',
+      'must be one of track, identify, page, screen, alias, group',
+    ],
+    [
+      'a batch item with an unknown type',
+      track({ type: 'purchase' }),
+      'type',
+      'must be one of track, identify, page, screen, alias, group',
+    ],
+    [
+      'a call without userId and anonymousId',
+      track({ userId: undefined }),
+      'userId',
+      'userId or anonymousId is required',
+    ],
+    [
+      'a call whose ids are null or empty',
+      track({ userId: null, anonymousId: '' }),
+      'userId',
+      'userId or anonymousId is required',
+    ],
     ['a userId that is neither string nor number', track({ userId: true }), 'userId', 'must be a string or a number'],
     ['a userId over 256 characters', track({ userId: 'u'.repeat(257) }), 'userId', 'must be at most 256 characters'],
-    ['a userId with the anonymous prefix', track({ userId: 'anon:x' }), 'userId', 'must not start with "anon:" (reserved for anonymous profiles)'],
-    ['an anonymousId that is an object', track({ userId: undefined, anonymousId: { id: 1 } }), 'anonymousId', 'must be a string or a number'],
+    [
+      'a userId with the anonymous prefix',
+      track({ userId: 'anon:x' }),
+      'userId',
+      'must not start with "anon:" (reserved for anonymous profiles)',
+    ],
+    [
+      'an anonymousId that is an object',
+      track({ userId: undefined, anonymousId: { id: 1 } }),
+      'anonymousId',
+      'must be a string or a number',
+    ],
     ['a messageId that is not a string', track({ messageId: 42 }), 'messageId', 'must be a string'],
     ['an alias without userId', { type: 'alias', previousId: 'a1' }, 'userId', 'is required for alias'],
-    ['an alias without previousId', { type: 'alias', userId: 'u1', anonymousId: 'a1' }, 'previousId', 'is required for alias'],
+    [
+      'an alias without previousId',
+      { type: 'alias', userId: 'u1', anonymousId: 'a1' },
+      'previousId',
+      'is required for alias',
+    ],
     ['a group call without groupId', { type: 'group', userId: 'u1' }, 'groupId', 'is required for group'],
-    ['a track without an event name', track({ event: undefined }), 'event', 'is required for track (a non-empty event name)'],
-    ['a track with a blank event name', track({ event: '  ' }), 'event', 'is required for track (a non-empty event name)'],
+    [
+      'a track without an event name',
+      track({ event: undefined }),
+      'event',
+      'is required for track (a non-empty event name)',
+    ],
+    [
+      'a track with a blank event name',
+      track({ event: '  ' }),
+      'event',
+      'is required for track (a non-empty event name)',
+    ],
     ['a track whose event name is a number', track({ event: 7 }), 'event', 'must be a string'],
     ['properties that are an array', track({ properties: [1, 2] }), 'properties', 'must be an object'],
     ['traits that are a string', { type: 'identify', userId: 'u1', traits: 'vip' }, 'traits', 'must be an object'],
     ['a context that is not an object', track({ context: 'web' }), 'context', 'must be an object'],
-    ['a context timezone that is not IANA', track({ context: { timezone: 'Mars/Olympus' } }), 'context.timezone', 'must be an IANA time zone such as Europe/Istanbul'],
-    ['a context locale that is not BCP 47', track({ context: { locale: 'not a locale!' } }), 'context.locale', 'must be a BCP 47 locale such as tr-TR'],
-    ['a device token that is not a string', track({ context: { device: { token: 12, type: 'ios' } } }), 'context.device.token', 'must be a string'],
-    ['a timestamp that is not ISO-8601', track({ timestamp: 'yesterday' }), 'timestamp', 'must be an ISO-8601 date-time such as 2026-11-02T10:00:00Z'],
-    ['a timestamp with an impossible date', track({ timestamp: '2026-02-30T10:00:00Z' }), 'timestamp', 'must be an ISO-8601 date-time such as 2026-11-02T10:00:00Z'],
-    ['a numeric timestamp', track({ timestamp: 1762077600000 }), 'timestamp', 'must be an ISO-8601 date-time such as 2026-11-02T10:00:00Z'],
-    ['a sentAt that is not ISO-8601', track({ sentAt: 'now' }), 'sentAt', 'must be an ISO-8601 date-time such as 2026-11-02T10:00:00Z'],
-    ['a timestamp more than a day ahead', track({ timestamp: '2026-11-03T10:00:01Z' }), 'timestamp', 'is more than 1 day in the future'],
+    [
+      'a context timezone that is not IANA',
+      track({ context: { timezone: 'Mars/Olympus' } }),
+      'context.timezone',
+      'must be an IANA time zone such as Europe/Istanbul',
+    ],
+    [
+      'a context locale that is not BCP 47',
+      track({ context: { locale: 'not a locale!' } }),
+      'context.locale',
+      'must be a BCP 47 locale such as tr-TR',
+    ],
+    [
+      'a device token that is not a string',
+      track({ context: { device: { token: 12, type: 'ios' } } }),
+      'context.device.token',
+      'must be a string',
+    ],
+    [
+      'a timestamp that is not ISO-8601',
+      track({ timestamp: 'yesterday' }),
+      'timestamp',
+      'must be an ISO-8601 date-time such as 2026-11-02T10:00:00Z',
+    ],
+    [
+      'a timestamp with an impossible date',
+      track({ timestamp: '2026-02-30T10:00:00Z' }),
+      'timestamp',
+      'must be an ISO-8601 date-time such as 2026-11-02T10:00:00Z',
+    ],
+    [
+      'a numeric timestamp',
+      track({ timestamp: 1762077600000 }),
+      'timestamp',
+      'must be an ISO-8601 date-time such as 2026-11-02T10:00:00Z',
+    ],
+    [
+      'a sentAt that is not ISO-8601',
+      track({ sentAt: 'now' }),
+      'sentAt',
+      'must be an ISO-8601 date-time such as 2026-11-02T10:00:00Z',
+    ],
+    [
+      'a timestamp more than a day ahead',
+      track({ timestamp: '2026-11-03T10:00:01Z' }),
+      'timestamp',
+      'is more than 1 day in the future',
+    ],
     ['a timestamp before 2000', track({ timestamp: '1999-12-31T23:59:59Z' }), 'timestamp', 'is before 2000-01-01'],
-    ['an order_id that is an object', track({ event: 'Order Completed', properties: { order_id: { id: 1 } } }), 'properties.order_id', 'must be a non-empty string or a number'],
-    ['an empty order_id', track({ event: 'Order Completed', properties: { order_id: '' } }), 'properties.order_id', 'must be a non-empty string or a number'],
-    ['a revenue that is a string', track({ event: 'Order Completed', properties: { revenue: 'lots' } }), 'properties.revenue', 'must be a number ≥ 0'],
-    ['a negative revenue', track({ event: 'Order Completed', properties: { revenue: -1 } }), 'properties.revenue', 'must be a number ≥ 0'],
-    ['a total that is a numeric string', track({ event: 'Order Refunded', properties: { total: '12.5' } }), 'properties.total', 'must be a number ≥ 0'],
-    ['products that are not an array', track({ event: 'Order Completed', properties: { products: { p1: 1 } } }), 'properties.products', 'must be an array of objects'],
-    ['a product that is not an object', track({ event: 'Cart Viewed', properties: { products: [{ product_id: 'a' }, 'b'] } }), 'properties.products[1]', 'must be an object'],
-    ['a product price that is not a number', track({ event: 'Order Completed', properties: { products: [{ price: '9.99' }] } }), 'properties.products[0].price', 'must be a number ≥ 0'],
-    ['a negative product quantity', track({ event: 'Order Completed', properties: { products: [{ quantity: -2 }] } }), 'properties.products[0].quantity', 'must be a number ≥ 0'],
+    [
+      'an order_id that is an object',
+      track({ event: 'Order Completed', properties: { order_id: { id: 1 } } }),
+      'properties.order_id',
+      'must be a non-empty string or a number',
+    ],
+    [
+      'an empty order_id',
+      track({ event: 'Order Completed', properties: { order_id: '' } }),
+      'properties.order_id',
+      'must be a non-empty string or a number',
+    ],
+    [
+      'a revenue that is a string',
+      track({ event: 'Order Completed', properties: { revenue: 'lots' } }),
+      'properties.revenue',
+      'must be a number ≥ 0',
+    ],
+    [
+      'a negative revenue',
+      track({ event: 'Order Completed', properties: { revenue: -1 } }),
+      'properties.revenue',
+      'must be a number ≥ 0',
+    ],
+    [
+      'a total that is a numeric string',
+      track({ event: 'Order Refunded', properties: { total: '12.5' } }),
+      'properties.total',
+      'must be a number ≥ 0',
+    ],
+    [
+      'products that are not an array',
+      track({ event: 'Order Completed', properties: { products: { p1: 1 } } }),
+      'properties.products',
+      'must be an array of objects',
+    ],
+    [
+      'a product that is not an object',
+      track({ event: 'Cart Viewed', properties: { products: [{ product_id: 'a' }, 'b'] } }),
+      'properties.products[1]',
+      'must be an object',
+    ],
+    [
+      'a product price that is not a number',
+      track({ event: 'Order Completed', properties: { products: [{ price: '9.99' }] } }),
+      'properties.products[0].price',
+      'must be a number ≥ 0',
+    ],
+    [
+      'a negative product quantity',
+      track({ event: 'Order Completed', properties: { products: [{ quantity: -2 }] } }),
+      'properties.products[0].quantity',
+      'must be a number ≥ 0',
+    ],
   ])('rejects %s', (_name, raw, field, reason) => {
     // Act
     const result = rejection(raw);
@@ -127,7 +264,10 @@ describe('normalizeCall rejections', () => {
 
   it('never rejects an unknown event name or its free-form properties', () => {
     // Prepare
-    const raw = track({ event: 'Wishlist Shared', properties: { revenue: 'n/a', products: 'none', order_id: { x: 1 } } });
+    const raw = track({
+      event: 'Wishlist Shared',
+      properties: { revenue: 'n/a', products: 'none', order_id: { x: 1 } },
+    });
 
     // Act
     const event = accepted(raw);
@@ -165,13 +305,22 @@ describe('normalizeCall mapping', () => {
 
   it('copies timezone, locale and the push device from context, and nothing else', () => {
     // Prepare
-    const context = { timezone: 'Europe/Istanbul', locale: 'tr-TR', device: { token: 'tok', type: 'ios', model: 'iPhone' }, ip: '10.0.0.1' };
+    const context = {
+      timezone: 'Europe/Istanbul',
+      locale: 'tr-TR',
+      device: { token: 'tok', type: 'ios', model: 'iPhone' },
+      ip: '10.0.0.1',
+    };
 
     // Act
     const event = accepted(track({ context }));
 
     // Assess
-    expect(event.context).toEqual({ timezone: 'Europe/Istanbul', locale: 'tr-TR', device: { token: 'tok', type: 'ios' } });
+    expect(event.context).toEqual({
+      timezone: 'Europe/Istanbul',
+      locale: 'tr-TR',
+      device: { token: 'tok', type: 'ios' },
+    });
   });
 
   it('keeps identify traits in traits', () => {
@@ -187,7 +336,10 @@ describe('normalizeCall mapping', () => {
 
   it('keeps a group call’s traits out of the person’s traits', () => {
     // Act
-    const event = accepted({ userId: 'u1', groupId: 'g1', traits: { email: 'office@example.com' } }, { routeType: 'group' });
+    const event = accepted(
+      { userId: 'u1', groupId: 'g1', traits: { email: 'office@example.com' } },
+      { routeType: 'group' },
+    );
 
     // Assess
     expect(event.traits).toEqual({});
@@ -204,7 +356,9 @@ describe('normalizeCall mapping', () => {
 
   it('turns numeric ids and order ids into strings', () => {
     // Act
-    const event = accepted(track({ userId: 1234, event: 'Order Completed', properties: { order_id: 987, revenue: 10 } }));
+    const event = accepted(
+      track({ userId: 1234, event: 'Order Completed', properties: { order_id: 987, revenue: 10 } }),
+    );
 
     // Assess
     expect(event.userId).toBe('1234');
@@ -257,7 +411,9 @@ describe('normalizeCall mapping', () => {
 
   it('merges the batch context under the call’s own context', () => {
     // Act
-    const event = accepted(track({ context: { locale: 'en-GB' } }), { batchContext: { locale: 'tr-TR', timezone: 'Europe/Istanbul' } });
+    const event = accepted(track({ context: { locale: 'en-GB' } }), {
+      batchContext: { locale: 'tr-TR', timezone: 'Europe/Istanbul' },
+    });
 
     // Assess
     expect(event.context).toEqual({ locale: 'en-GB', timezone: 'Europe/Istanbul' });

@@ -12,8 +12,11 @@ describe('segmentRoute', () => {
     expect(segmentRoute('/v1/batch/')).toEqual({ kind: 'batch' });
   });
 
-  it.each([['/v1/purchase'], ['/v1/__proto__'], ['/v1/constructor'], ['/v2/track'], ['/']])('knows no route %s', (path) => {
-    // Act + Assess
-    expect(segmentRoute(path)).toBeUndefined();
-  });
+  it.each([['/v1/purchase'], ['/v1/__proto__'], ['/v1/constructor'], ['/v2/track'], ['/']])(
+    'knows no route %s',
+    (path) => {
+      // Act + Assess
+      expect(segmentRoute(path)).toBeUndefined();
+    },
+  );
 });

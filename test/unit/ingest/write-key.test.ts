@@ -79,8 +79,11 @@ describe('writeKeyFromAuthorization', () => {
     expect(writeKeyFromAuthorization(undefined)).toEqual({ kind: 'absent' });
   });
 
-  it.each([['Bearer abc'], ['Basic'], [`Basic ${Buffer.from(':pw').toString('base64')}`], ['Basic !!!']])('reports %s as malformed', (header) => {
-    // Act + Assess
-    expect(writeKeyFromAuthorization(header)).toEqual({ kind: 'malformed' });
-  });
+  it.each([['Bearer abc'], ['Basic'], [`Basic ${Buffer.from(':pw').toString('base64')}`], ['Basic !!!']])(
+    'reports %s as malformed',
+    (header) => {
+      // Act + Assess
+      expect(writeKeyFromAuthorization(header)).toEqual({ kind: 'malformed' });
+    },
+  );
 });

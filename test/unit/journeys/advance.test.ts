@@ -30,7 +30,11 @@ describe('advance: wait', () => {
 
   it('moves on when woken at its wakeAt', () => {
     const waiting = advance(run(journey), { kind: 'enter' }, context(journey)).run;
-    const { run: after, effects } = advance(waiting, { kind: 'wake', dueAt: at(2 * HOUR).toISOString() }, context(journey, at(2 * HOUR)));
+    const { run: after, effects } = advance(
+      waiting,
+      { kind: 'wake', dueAt: at(2 * HOUR).toISOString() },
+      context(journey, at(2 * HOUR)),
+    );
     expect(sends(effects).map((request) => request.stepId)).toEqual(['step-2']);
     expect(after.status).toBe('completed');
   });
@@ -41,23 +45,33 @@ describe('advance: wait', () => {
     expect(stale).toEqual({ run: waiting, effects: [] });
   });
 
-  it('waits until a time of day in the customer\'s timezone', () => {
+  it("waits until a time of day in the customer's timezone", () => {
     // Prepare: 08:00 UTC is 11:00 in Istanbul (UTC+3), so "10:00" there is tomorrow 07:00 UTC.
     const daily = journeyFrom(`${HEAD}steps:\n  - wait: { until: "10:00" }\n  - end: true\n`);
     // Act
-    const { run: waiting } = advance(run(daily), { kind: 'enter' }, context(daily, T0, { profile: profile({ timezone: 'Europe/Istanbul' }) }));
+    const { run: waiting } = advance(
+      run(daily),
+      { kind: 'enter' },
+      context(daily, T0, { profile: profile({ timezone: 'Europe/Istanbul' }) }),
+    );
     // Assess
     expect(waiting.wakeAt).toBe('2026-03-03T07:00:00.000Z');
   });
 
   it('uses the default timezone when the customer has none', () => {
     const daily = journeyFrom(`${HEAD}steps:\n  - wait: { until: "10:00" }\n  - end: true\n`);
-    const { run: waiting } = advance(run(daily), { kind: 'enter' }, context(daily, T0, { defaultTimezone: 'America/New_York' }));
+    const { run: waiting } = advance(
+      run(daily),
+      { kind: 'enter' },
+      context(daily, T0, { defaultTimezone: 'America/New_York' }),
+    );
     expect(waiting.wakeAt).toBe('2026-03-02T15:00:00.000Z');
   });
 
   it('waits until a timestamp, or passes straight on when it is already past', () => {
-    const dated = journeyFrom(`${HEAD}steps:\n  - wait: { until: "2026-03-05T12:00:00Z" }\n  - send: { channel: email, template: t }\n`);
+    const dated = journeyFrom(
+      `${HEAD}steps:\n  - wait: { until: "2026-03-05T12:00:00Z" }\n  - send: { channel: email, template: t }\n`,
+    );
     expect(advance(run(dated), { kind: 'enter' }, context(dated)).run.wakeAt).toBe('2026-03-05T12:00:00.000Z');
     const late = advance(run(dated), { kind: 'enter' }, context(dated, new Date('2026-03-06T00:00:00Z')));
     expect(sends(late.effects)).toHaveLength(1);
@@ -65,7 +79,9 @@ describe('advance: wait', () => {
 });
 
 describe('advance: send', () => {
-  const journey = journeyFrom(`${HEAD}steps:\n  - id: mail\n    send: { channel: email, template: t, vars: { code: X }, fallback: [sms] }\n`);
+  const journey = journeyFrom(
+    `${HEAD}steps:\n  - id: mail\n    send: { channel: email, template: t, vars: { code: X }, fallback: [sms] }\n`,
+  );
 
   it('emits a SendRequest whose messageId comes from journey, run, step and visit', () => {
     const { effects, run: after } = advance(run(journey), { kind: 'enter' }, context(journey));
@@ -95,7 +111,9 @@ describe('advance: send', () => {
   });
 
   it('counts visits in a loop so each visit has its own message id', () => {
-    const loop = journeyFrom(`${HEAD}steps:\n  - id: mail\n    send: { channel: email, template: t }\n  - wait: 7d\n    next: mail\n`);
+    const loop = journeyFrom(
+      `${HEAD}steps:\n  - id: mail\n    send: { channel: email, template: t }\n  - wait: 7d\n    next: mail\n`,
+    );
     const first = advance(run(loop), { kind: 'enter' }, context(loop));
     const second = advance(first.run, { kind: 'wake', dueAt: at(7 * DAY).toISOString() }, context(loop, at(7 * DAY)));
     expect(sends(second.effects).map((request) => request.visit)).toEqual([2]);
@@ -108,11 +126,16 @@ describe('advance: split', () => {
     `${HEAD}steps:\n  - split: { experiment: e, variants: [{ id: a, weight: 1 }, { id: b, weight: 1, next: bee }, { id: control, weight: 1, holdout: true }] }\n  - id: aye\n    send: { channel: email, template: a }\n  - end: true\n  - id: bee\n    send: { channel: email, template: b }\n`,
   );
   const variantOf = (id: string) => ['a', 'b', 'control'][assignVariant({ key: 'e', weights: [1, 1, 1] }, id)];
-  const customerIn = (variant: string) => Array.from({ length: 100 }, (_, i) => `c${i}`).find((id) => variantOf(id) === variant) as string;
+  const customerIn = (variant: string) =>
+    Array.from({ length: 100 }, (_, i) => `c${i}`).find((id) => variantOf(id) === variant) as string;
 
   it('assigns by the GrowthBook hash, records the assignment once and follows the variant', () => {
     const customer = customerIn('b');
-    const { run: after, effects } = advance(run(journey, { customerId: customer }), { kind: 'enter' }, context(journey, T0, { profile: profile({ id: customer }) }));
+    const { run: after, effects } = advance(
+      run(journey, { customerId: customer }),
+      { kind: 'enter' },
+      context(journey, T0, { profile: profile({ id: customer }) }),
+    );
     expect(after.variant).toBe('b');
     expect(effects).toContainEqual({ kind: 'assign', experiment: 'e', variant: 'b', at: T0.toISOString() });
     expect(sends(effects).map((request) => [request.template, request.variant])).toEqual([['b', 'b']]);
@@ -121,14 +144,22 @@ describe('advance: split', () => {
   it('keeps the variant already recorded on the profile and does not record it again', () => {
     const customer = customerIn('b');
     const recorded = profile({ id: customer, experiments: { e: { variant: 'a', assignedAt: T0.toISOString() } } });
-    const { effects } = advance(run(journey, { customerId: customer }), { kind: 'enter' }, context(journey, T0, { profile: recorded }));
+    const { effects } = advance(
+      run(journey, { customerId: customer }),
+      { kind: 'enter' },
+      context(journey, T0, { profile: recorded }),
+    );
     expect(effects.some((effect) => effect.kind === 'assign')).toBe(false);
     expect(sends(effects).map((request) => request.template)).toEqual(['a']);
   });
 
   it('skips the sends of a control variant', () => {
     const customer = customerIn('control');
-    const { effects } = advance(run(journey, { customerId: customer }), { kind: 'enter' }, context(journey, T0, { profile: profile({ id: customer }) }));
+    const { effects } = advance(
+      run(journey, { customerId: customer }),
+      { kind: 'enter' },
+      context(journey, T0, { profile: profile({ id: customer }) }),
+    );
     expect(sends(effects)[0]).toMatchObject({ holdout: true, variant: 'control' });
   });
 
@@ -145,13 +176,19 @@ describe('advance: split with coverage', () => {
       `${HEAD}steps:\n  - split: { experiment: e, coverage: ${coverage}, variants: [{ id: a, weight: 1 }, { id: b, weight: 1, next: bee }] }\n  - id: aye\n    send: { channel: email, template: a }\n  - end: true\n  - id: bee\n    send: { channel: email, template: b }\n`,
     );
   const enter = (journey: Journey, customer: string) =>
-    advance(run(journey, { customerId: customer }), { kind: 'enter' }, context(journey, T0, { profile: profile({ id: customer }) }));
+    advance(
+      run(journey, { customerId: customer }),
+      { kind: 'enter' },
+      context(journey, T0, { profile: profile({ id: customer }) }),
+    );
   const customers = Array.from({ length: 2000 }, (_, i) => `c${i}`);
 
   it('leaves customers outside coverage unassigned, on the first variant’s path with its sends', () => {
     // Prepare
     const journey = covered('0.3');
-    const outside = customers.find((id) => assignVariant({ key: 'e', weights: [1, 1], coverage: 0.3 }, id) === -1) as string;
+    const outside = customers.find(
+      (id) => assignVariant({ key: 'e', weights: [1, 1], coverage: 0.3 }, id) === -1,
+    ) as string;
     // Act
     const { run: after, effects } = enter(journey, outside);
     // Assess
@@ -164,7 +201,9 @@ describe('advance: split with coverage', () => {
     // Act
     const variantAt = (coverage: string) => {
       const journey = covered(coverage);
-      return new Map(customers.map((id) => [id, enter(journey, id).effects.find((effect) => effect.kind === 'assign')] as const));
+      return new Map(
+        customers.map((id) => [id, enter(journey, id).effects.find((effect) => effect.kind === 'assign')] as const),
+      );
     };
     const low = variantAt('0.3');
     const high = variantAt('0.8');
@@ -185,10 +224,14 @@ describe('advance: split with coverage', () => {
 
 describe('advance: branch', () => {
   it('follows then for members of the segment and else for others', () => {
-    const journey = journeyFrom(`${HEAD}steps:\n  - branch: { segment: vip, then: yes, else: no }\n  - id: yes\n    update: { tag: was_vip }\n  - end: true\n  - id: no\n    update: { tag: not_vip }\n`);
+    const journey = journeyFrom(
+      `${HEAD}steps:\n  - branch: { segment: vip, then: yes, else: no }\n  - id: yes\n    update: { tag: was_vip }\n  - end: true\n  - id: no\n    update: { tag: not_vip }\n`,
+    );
     const member = profile({ segments: { vip: { enteredAt: T0.toISOString() } } });
     const updates = (p: ReturnType<typeof profile>) =>
-      advance(run(journey), { kind: 'enter' }, context(journey, T0, { profile: p })).effects.flatMap((effect) => (effect.kind === 'update' ? [effect.traits] : []));
+      advance(run(journey), { kind: 'enter' }, context(journey, T0, { profile: p })).effects.flatMap((effect) =>
+        effect.kind === 'update' ? [effect.traits] : [],
+      );
     expect(updates(member)).toEqual([{ was_vip: true }]);
     expect(updates(profile())).toEqual([{ not_vip: true }]);
   });
@@ -204,14 +247,22 @@ describe('advance: branch', () => {
     });
 
     it('takes then as soon as the message is opened within the window', () => {
-      const { run: after, effects } = advance(sent(), { kind: 'engagement', type: 'opened', stepId: 'mail', at: at(3 * HOUR).toISOString() }, context(journey, at(3 * HOUR)));
+      const { run: after, effects } = advance(
+        sent(),
+        { kind: 'engagement', type: 'opened', stepId: 'mail', at: at(3 * HOUR).toISOString() },
+        context(journey, at(3 * HOUR)),
+      );
       expect(after).toMatchObject({ status: 'completed', stepId: 'done' });
       expect(after.wakeAt).toBeUndefined();
       expect(sends(effects)).toEqual([]);
     });
 
     it('counts a click as an open', () => {
-      const { run: after } = advance(sent(), { kind: 'engagement', type: 'clicked', stepId: 'mail', at: at(HOUR).toISOString() }, context(journey, at(HOUR)));
+      const { run: after } = advance(
+        sent(),
+        { kind: 'engagement', type: 'clicked', stepId: 'mail', at: at(HOUR).toISOString() },
+        context(journey, at(HOUR)),
+      );
       expect(after.stepId).toBe('done');
     });
 
@@ -222,7 +273,11 @@ describe('advance: branch', () => {
 
     it('records a delivery without moving on', () => {
       const waiting = sent();
-      const { run: after } = advance(waiting, { kind: 'engagement', type: 'delivered', stepId: 'mail', at: at(HOUR).toISOString() }, context(journey, at(HOUR)));
+      const { run: after } = advance(
+        waiting,
+        { kind: 'engagement', type: 'delivered', stepId: 'mail', at: at(HOUR).toISOString() },
+        context(journey, at(HOUR)),
+      );
       expect(after).toBe(waiting);
     });
   });
@@ -243,7 +298,11 @@ describe('advance: update, end, exit, goal', () => {
 
   it('exits a waiting run and forgets its wake', () => {
     const waiting = advance(run(journey), { kind: 'enter' }, context(journey)).run;
-    const { run: exited } = advance(waiting, { kind: 'exit', reason: 'event Order Completed' }, context(journey, at(HOUR)));
+    const { run: exited } = advance(
+      waiting,
+      { kind: 'exit', reason: 'event Order Completed' },
+      context(journey, at(HOUR)),
+    );
     expect(exited).toMatchObject({ status: 'exited', exitReason: 'event Order Completed' });
     expect(exited.wakeAt).toBeUndefined();
   });
@@ -252,7 +311,11 @@ describe('advance: update, end, exit, goal', () => {
     const entered = run(journey);
     const inTime = advance(entered, { kind: 'goal', at: at(2 * DAY).toISOString() }, context(journey, at(2 * DAY)));
     expect(inTime.run.convertedAt).toBe(at(2 * DAY).toISOString());
-    expect(advance(inTime.run, { kind: 'goal', at: at(3 * DAY).toISOString() }, context(journey, at(3 * DAY))).effects).toEqual([]);
-    expect(advance(entered, { kind: 'goal', at: at(8 * DAY).toISOString() }, context(journey, at(8 * DAY))).run.convertedAt).toBeUndefined();
+    expect(
+      advance(inTime.run, { kind: 'goal', at: at(3 * DAY).toISOString() }, context(journey, at(3 * DAY))).effects,
+    ).toEqual([]);
+    expect(
+      advance(entered, { kind: 'goal', at: at(8 * DAY).toISOString() }, context(journey, at(8 * DAY))).run.convertedAt,
+    ).toBeUndefined();
   });
 });

@@ -29,16 +29,30 @@ describe('journeyTick', () => {
     const queued: CustomerMessage[] = [];
     const runs = index({ 0: [due('a')], 3: [due('b'), due('c')] });
     // Act
-    const result = await journeyTick({ index: runs, clock: { now: () => NOW }, queue: { enqueue: async (messages) => void queued.push(...messages) } });
+    const result = await journeyTick({
+      index: runs,
+      clock: { now: () => NOW },
+      queue: { enqueue: async (messages) => void queued.push(...messages) },
+    });
     // Assess
     expect(runs.asked.sort()).toEqual([0, 1, 2, 3].map((shard) => `${shard}<=${NOW.toISOString()}`));
-    expect(queued).toContainEqual({ kind: 'wake', customerId: 'b', journeyId: 'vnb', runId: 'r-b', dueAt: '2026-11-02T11:00:00.000Z' });
+    expect(queued).toContainEqual({
+      kind: 'wake',
+      customerId: 'b',
+      journeyId: 'vnb',
+      runId: 'r-b',
+      dueAt: '2026-11-02T11:00:00.000Z',
+    });
     expect(result).toEqual({ shards: 4, found: 3, enqueued: 3, complete: true });
   });
 
   it('finishes the other shards when one fails, then reports the failed one', async () => {
     const queued: CustomerMessage[] = [];
-    const tick = journeyTick({ index: index({ 1: new Error('throttled'), 2: [due('a')] }), clock: { now: () => NOW }, queue: { enqueue: async (m) => void queued.push(...m) } });
+    const tick = journeyTick({
+      index: index({ 1: new Error('throttled'), 2: [due('a')] }),
+      clock: { now: () => NOW },
+      queue: { enqueue: async (m) => void queued.push(...m) },
+    });
     await expect(tick).rejects.toThrowError(JourneyTickError);
     await expect(tick).rejects.toMatchObject({ failedShards: [1] });
     expect(queued).toHaveLength(1);
@@ -48,7 +62,11 @@ describe('journeyTick', () => {
     const many = Array.from({ length: 10 }, (_, i) => due(`c${i}`));
     let sent = 0;
     const result = await journeyTick(
-      { index: index({ 0: many, 1: many }), clock: { now: () => NOW }, queue: { enqueue: async (messages) => void (sent += messages.length) } },
+      {
+        index: index({ 0: many, 1: many }),
+        clock: { now: () => NOW },
+        queue: { enqueue: async (messages) => void (sent += messages.length) },
+      },
       { concurrency: 1, chunkSize: 5, stopWhen: () => sent >= 5 },
     );
     expect(result).toMatchObject({ enqueued: 5, complete: false });

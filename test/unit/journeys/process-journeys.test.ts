@@ -18,7 +18,11 @@ import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '
 import { DAY, HOUR, journeyFrom, T0 } from './journey-builders.js';
 
 const segments = (() => {
-  const result = compileSegmentsSource('segments.yaml', '- id: viewers\n  event: Product Viewed\n  within: 7d\n- id: carted\n  event: Product Added\n  within: 1d\n', defaultSettings);
+  const result = compileSegmentsSource(
+    'segments.yaml',
+    '- id: viewers\n  event: Product Viewed\n  within: 7d\n- id: carted\n  event: Product Added\n  within: 1d\n',
+    defaultSettings,
+  );
   if (!result.ok) throw new Error('bad test segments');
   return result.compiled;
 })();
@@ -49,12 +53,27 @@ steps:
 
 function track(messageId: string, name: string, at: Date, properties: Record<string, unknown> = {}): CustomerMessage {
   const timestamp = at.toISOString();
-  const event: NormalizedEvent = { type: 'track', messageId, userId: 'u1', event: name, properties, traits: {}, context: {}, timestamp, receivedAt: timestamp };
+  const event: NormalizedEvent = {
+    type: 'track',
+    messageId,
+    userId: 'u1',
+    event: name,
+    properties,
+    traits: {},
+    context: {},
+    timestamp,
+    receivedAt: timestamp,
+  };
   return { kind: 'event', customerId: 'u1', event };
 }
 
 /** process-events on in-memory ports with these journeys; `overrides` replaces any part. */
-function journeyDeps(store: JourneyStore, definitions: Journey[], now: () => Date, overrides: Partial<ProcessDeps> = {}): ProcessDeps {
+function journeyDeps(
+  store: JourneyStore,
+  definitions: Journey[],
+  now: () => Date,
+  overrides: Partial<ProcessDeps> = {},
+): ProcessDeps {
   return {
     profiles: new InMemoryProfileStore(),
     orders: new InMemoryOrderLedger(),
@@ -70,7 +89,11 @@ function journeyDeps(store: JourneyStore, definitions: Journey[], now: () => Dat
 /** journey-tick at `now`, then every wake it queued through process-events. */
 async function tickAt(store: InMemoryJourneyStore, now: Date, deps: ProcessDeps): Promise<void> {
   const queued: CustomerMessage[] = [];
-  await journeyTick({ index: store, clock: { now: () => now }, queue: { enqueue: async (messages) => void queued.push(...messages) } });
+  await journeyTick({
+    index: store,
+    clock: { now: () => now },
+    queue: { enqueue: async (messages) => void queued.push(...messages) },
+  });
   for (const message of queued) await processCustomerMessage(deps, message);
 }
 
@@ -93,7 +116,9 @@ describe('journeys in process-events', () => {
   it('starts a waiting run on the trigger event and sends nothing yet', async () => {
     await processCustomerMessage(deps, track('m1', 'Product Viewed', now));
     const runs = await store.listRuns('u1');
-    expect(runs).toMatchObject([{ journeyId: 'vnb', status: 'waiting', wakeAt: new Date(T0.getTime() + 2 * HOUR).toISOString() }]);
+    expect(runs).toMatchObject([
+      { journeyId: 'vnb', status: 'waiting', wakeAt: new Date(T0.getTime() + 2 * HOUR).toISOString() },
+    ]);
     expect(outbox.requests).toEqual([]);
   });
 
@@ -106,7 +131,11 @@ describe('journeys in process-events', () => {
     // Assess
     const profile = await profiles.getProfile('u1');
     expect(outbox.requests).toHaveLength(1);
-    expect(outbox.requests[0]).toMatchObject({ journeyId: 'vnb', stepId: 'mail', variant: profile?.experiments['vnb-offer']?.variant });
+    expect(outbox.requests[0]).toMatchObject({
+      journeyId: 'vnb',
+      stepId: 'mail',
+      variant: profile?.experiments['vnb-offer']?.variant,
+    });
     expect(profile?.experiments['vnb-offer']?.assignedAt).toBe(now.toISOString());
     expect(profile?.traits.nudged).toBe(true);
     expect((await store.listRuns('u1'))[0]?.status).toBe('completed');
@@ -122,7 +151,13 @@ describe('journeys in process-events', () => {
     await processCustomerMessage(deps, track('m1', 'Product Viewed', now));
     now = new Date(T0.getTime() + 2 * HOUR);
     const [run] = await store.listRuns('u1');
-    const wake: CustomerMessage = { kind: 'wake', customerId: 'u1', journeyId: 'vnb', runId: run!.runId, dueAt: run!.wakeAt! };
+    const wake: CustomerMessage = {
+      kind: 'wake',
+      customerId: 'u1',
+      journeyId: 'vnb',
+      runId: run!.runId,
+      dueAt: run!.wakeAt!,
+    };
     await processCustomerMessage(deps, wake);
     const again = await processCustomerMessage(deps, wake);
     expect(again.status).toBe('duplicate');
@@ -135,7 +170,9 @@ describe('journeys in process-events', () => {
     await processCustomerMessage(deps, track('m2', 'Order Completed', now, { order_id: 'o1', revenue: 10 }));
     now = new Date(T0.getTime() + 3 * HOUR);
     await tick();
-    expect(await store.listRuns('u1')).toMatchObject([{ status: 'exited', convertedAt: new Date(T0.getTime() + HOUR).toISOString() }]);
+    expect(await store.listRuns('u1')).toMatchObject([
+      { status: 'exited', convertedAt: new Date(T0.getTime() + HOUR).toISOString() },
+    ]);
     expect(outbox.requests).toEqual([]);
   });
 
@@ -145,7 +182,16 @@ describe('journeys in process-events', () => {
     const run = (await store.listRuns('u1')).find((r) => r.journeyId === 'cart');
     // Act
     now = new Date(T0.getTime() + 2 * HOUR);
-    await processCustomerMessage(deps, { kind: 'engagement', customerId: 'u1', type: 'opened', messageId: 'x', journeyId: 'cart', runId: run!.runId, stepId: 'mail', at: now.toISOString() });
+    await processCustomerMessage(deps, {
+      kind: 'engagement',
+      customerId: 'u1',
+      type: 'opened',
+      messageId: 'x',
+      journeyId: 'cart',
+      runId: run!.runId,
+      stepId: 'mail',
+      at: now.toISOString(),
+    });
     now = new Date(T0.getTime() + 2 * DAY);
     await tick();
     // Assess
@@ -202,9 +248,14 @@ describe('runs that can no longer move', () => {
     await processCustomerMessage(base, track('m1', 'Product Viewed', T0));
     const [run] = await store.listRuns('u1');
     // Act: the campaign no longer has the journey.
-    await processCustomerMessage({ ...base, journeys: { ...base.journeys!, definitions: [cart] } }, { kind: 'wake', customerId: 'u1', journeyId: 'vnb', runId: run!.runId, dueAt: run!.wakeAt! });
+    await processCustomerMessage(
+      { ...base, journeys: { ...base.journeys!, definitions: [cart] } },
+      { kind: 'wake', customerId: 'u1', journeyId: 'vnb', runId: run!.runId, dueAt: run!.wakeAt! },
+    );
     // Assess
-    expect(await store.listRuns('u1')).toMatchObject([{ status: 'exited', exitReason: 'journey no longer in the campaign' }]);
+    expect(await store.listRuns('u1')).toMatchObject([
+      { status: 'exited', exitReason: 'journey no longer in the campaign' },
+    ]);
     expect((await store.listRuns('u1'))[0]?.wakeAt).toBeUndefined();
   });
 
@@ -215,9 +266,18 @@ describe('runs that can no longer move', () => {
     await processCustomerMessage(deps, track('m1', 'Product Viewed', T0));
     const [run] = await store.listRuns('u1');
     profiles.items.delete('u1');
-    const outcome = await processCustomerMessage(deps, { kind: 'wake', customerId: 'u1', journeyId: 'vnb', runId: run!.runId, dueAt: run!.wakeAt! });
+    const outcome = await processCustomerMessage(deps, {
+      kind: 'wake',
+      customerId: 'u1',
+      journeyId: 'vnb',
+      runId: run!.runId,
+      dueAt: run!.wakeAt!,
+    });
     expect(outcome.status).toBe('applied');
-    expect((await store.listRuns('u1'))[0]).toMatchObject({ status: 'exited', exitReason: 'customer profile not found' });
+    expect((await store.listRuns('u1'))[0]).toMatchObject({
+      status: 'exited',
+      exitReason: 'customer profile not found',
+    });
   });
 });
 
@@ -236,12 +296,40 @@ describe('runs of anonymous visitors who log in', () => {
 
   const anonymousView = (): CustomerMessage => {
     const timestamp = now.toISOString();
-    return { kind: 'event', customerId: 'anon:a1', event: { type: 'track', messageId: 'v1', anonymousId: 'a1', event: 'Product Viewed', properties: {}, traits: {}, context: {}, timestamp, receivedAt: timestamp } };
+    return {
+      kind: 'event',
+      customerId: 'anon:a1',
+      event: {
+        type: 'track',
+        messageId: 'v1',
+        anonymousId: 'a1',
+        event: 'Product Viewed',
+        properties: {},
+        traits: {},
+        context: {},
+        timestamp,
+        receivedAt: timestamp,
+      },
+    };
   };
   const login = (): CustomerMessage => {
     const timestamp = now.toISOString();
     const traits = { email: 'ayse@example.com', consent: { email: true } };
-    return { kind: 'event', customerId: 'u1', event: { type: 'identify', messageId: 'i1', userId: 'u1', anonymousId: 'a1', properties: {}, traits, context: {}, timestamp, receivedAt: timestamp } };
+    return {
+      kind: 'event',
+      customerId: 'u1',
+      event: {
+        type: 'identify',
+        messageId: 'i1',
+        userId: 'u1',
+        anonymousId: 'a1',
+        properties: {},
+        traits,
+        context: {},
+        timestamp,
+        receivedAt: timestamp,
+      },
+    };
   };
   const tick = (): Promise<void> => tickAt(store, now, deps);
 
@@ -257,7 +345,9 @@ describe('runs of anonymous visitors who log in', () => {
     await tick();
 
     // Assess
-    expect(await store.listRuns('anon:a1')).toMatchObject([{ status: 'exited', exitReason: 'handed over to the customer at login' }]);
+    expect(await store.listRuns('anon:a1')).toMatchObject([
+      { status: 'exited', exitReason: 'handed over to the customer at login' },
+    ]);
     const [moved] = await store.listRuns('u1');
     expect(moved).toMatchObject({ journeyId: 'vnb', customerId: 'u1', status: 'completed' });
     expect(outbox.requests.map((request) => [request.customerId, request.stepId])).toEqual([['u1', 'mail']]);
@@ -269,7 +359,13 @@ describe('runs of anonymous visitors who log in', () => {
     await processCustomerMessage(deps, login());
     now = new Date(T0.getTime() + 2 * HOUR);
     const [run] = await store.listRuns('anon:a1');
-    const wake: CustomerMessage = { kind: 'wake', customerId: 'anon:a1', journeyId: 'vnb', runId: run!.runId, dueAt: run!.wakeAt! };
+    const wake: CustomerMessage = {
+      kind: 'wake',
+      customerId: 'anon:a1',
+      journeyId: 'vnb',
+      runId: run!.runId,
+      dueAt: run!.wakeAt!,
+    };
 
     // Act
     await processCustomerMessage(deps, wake);
@@ -290,7 +386,9 @@ describe('runs of anonymous visitors who log in', () => {
     await tick();
 
     // Assess
-    expect(await store.listRuns('anon:a1')).toMatchObject([{ status: 'exited', exitReason: 'customer merged into another profile' }]);
+    expect(await store.listRuns('anon:a1')).toMatchObject([
+      { status: 'exited', exitReason: 'customer merged into another profile' },
+    ]);
     expect(await store.listRuns('u1')).toHaveLength(1);
   });
 });

@@ -24,16 +24,22 @@ describe('journey validation', () => {
   });
 
   it('names an unknown segment at its line', () => {
-    expect(errorsOf(`${HEAD}entry: { segment: nobody }\nsteps:\n  - end: true\n`)).toEqual(['j.yaml:3:10: unknown segment "nobody" (not in segments.yaml)']);
+    expect(errorsOf(`${HEAD}entry: { segment: nobody }\nsteps:\n  - end: true\n`)).toEqual([
+      'j.yaml:3:10: unknown segment "nobody" (not in segments.yaml)',
+    ]);
   });
 
   it('refuses a template folder that lacks the files of the channel', () => {
     const errors = errorsOf(`${HEAD}steps:\n  - send: { channel: sms, template: mail }\n`);
-    expect(errors).toEqual([expect.stringMatching(/^j\.yaml:4:\d+: template mail cannot send sms: missing sms\.liquid$/)]);
+    expect(errors).toEqual([
+      expect.stringMatching(/^j\.yaml:4:\d+: template mail cannot send sms: missing sms\.liquid$/),
+    ]);
   });
 
   it('refuses a template that does not exist', () => {
-    expect(errorsOf(`${HEAD}steps:\n  - send: { channel: email, template: nope }\n`)).toEqual([expect.stringMatching(/no template folder templates\/nope\//)]);
+    expect(errorsOf(`${HEAD}steps:\n  - send: { channel: email, template: nope }\n`)).toEqual([
+      expect.stringMatching(/no template folder templates\/nope\//),
+    ]);
   });
 
   it('checks fallback channels against the template too', () => {
@@ -48,20 +54,28 @@ describe('journey validation', () => {
   });
 
   it('reports a loop without a wait', () => {
-    const errors = errorsOf(`${HEAD}steps:\n  - id: a\n    send: { channel: email, template: mail }\n  - update: { tag: x }\n    next: a\n`);
+    const errors = errorsOf(
+      `${HEAD}steps:\n  - id: a\n    send: { channel: email, template: mail }\n  - update: { tag: x }\n    next: a\n`,
+    );
     expect(errors).toEqual([expect.stringMatching(/j\.yaml:4:\d+: the loop through step "a" has no wait/)]);
   });
 
   it('accepts a loop that waits', () => {
-    expect(errorsOf(`${HEAD}steps:\n  - id: a\n    send: { channel: email, template: mail }\n  - wait: 7d\n    next: a\n`)).toEqual([]);
+    expect(
+      errorsOf(`${HEAD}steps:\n  - id: a\n    send: { channel: email, template: mail }\n  - wait: 7d\n    next: a\n`),
+    ).toEqual([]);
   });
 
   it('refuses a malformed duration with the hint', () => {
-    expect(errorsOf(`${HEAD}steps:\n  - wait: 2 hours\n`)).toEqual([expect.stringMatching(/^j\.yaml:4:\d+: .*expected a duration such as "30m"/)]);
+    expect(errorsOf(`${HEAD}steps:\n  - wait: 2 hours\n`)).toEqual([
+      expect.stringMatching(/^j\.yaml:4:\d+: .*expected a duration such as "30m"/),
+    ]);
   });
 
   it('refuses jumps to steps that do not exist', () => {
-    expect(errorsOf(`${HEAD}steps:\n  - wait: 1h\n    next: later\n  - end: true\n`)).toContainEqual(expect.stringMatching(/no step with id "later"/));
+    expect(errorsOf(`${HEAD}steps:\n  - wait: 1h\n    next: later\n  - end: true\n`)).toContainEqual(
+      expect.stringMatching(/no step with id "later"/),
+    );
   });
 
   it('refuses a split whose weights are all zero', () => {
@@ -70,15 +84,18 @@ describe('journey validation', () => {
   });
 
   it('refuses an experiment key used by two journeys', () => {
-    const split = 'steps:\n  - split: { experiment: shared, variants: [{ id: a, weight: 1 }, { id: b, weight: 1 }] }\n  - end: true\n';
-    const errors = errorsOf(`${HEAD}${split}`, [{ file: 'k.yaml', text: `id: k\ntrigger: { event: Product Viewed }\n${split}` }]);
+    const split =
+      'steps:\n  - split: { experiment: shared, variants: [{ id: a, weight: 1 }, { id: b, weight: 1 }] }\n  - end: true\n';
+    const errors = errorsOf(`${HEAD}${split}`, [
+      { file: 'k.yaml', text: `id: k\ntrigger: { event: Product Viewed }\n${split}` },
+    ]);
     expect(errors).toEqual([expect.stringMatching(/^k\.yaml:4:\d+: experiment "shared" is already used in j/)]);
   });
 
   it('refuses filters on event properties not declared as tracked', () => {
-    expect(errorsOf('id: j\ntrigger: { event: Product Viewed, where: { brand: x } }\nsteps:\n  - end: true\n')).toEqual([
-      expect.stringMatching(/"brand" of Product Viewed is not a tracked property/),
-    ]);
+    expect(errorsOf('id: j\ntrigger: { event: Product Viewed, where: { brand: x } }\nsteps:\n  - end: true\n')).toEqual(
+      [expect.stringMatching(/"brand" of Product Viewed is not a tracked property/)],
+    );
   });
 
   it('refuses an engagement branch on a step that is not a send', () => {
@@ -87,16 +104,22 @@ describe('journey validation', () => {
   });
 
   it('refuses a step with two kinds, pointing at the second', () => {
-    expect(errorsOf(`${HEAD}steps:\n  - wait: 1h\n    end: true\n`)).toEqual(['j.yaml:5:5: one kind per step, found wait and end; make them separate steps']);
+    expect(errorsOf(`${HEAD}steps:\n  - wait: 1h\n    end: true\n`)).toEqual([
+      'j.yaml:5:5: one kind per step, found wait and end; make them separate steps',
+    ]);
   });
 
   it('refuses an invalid schedule', () => {
-    expect(errorsOf('id: j\ntrigger: { schedule: "99 9 * * MON", audience: vip }\nsteps:\n  - end: true\n')).toEqual([expect.stringMatching(/not a cron schedule/)]);
+    expect(errorsOf('id: j\ntrigger: { schedule: "99 9 * * MON", audience: vip }\nsteps:\n  - end: true\n')).toEqual([
+      expect.stringMatching(/not a cron schedule/),
+    ]);
   });
 
   it('refuses a journey whose id differs from its file name', () => {
     const result = checkJourneySources([{ file: 'other.yaml', text: `${HEAD}steps:\n  - end: true\n` }], context);
-    expect(result.ok ? [] : result.errors.map((e) => e.reason)).toEqual(['journey id "j" differs from its file name; name the file j.yaml']);
+    expect(result.ok ? [] : result.errors.map((e) => e.reason)).toEqual([
+      'journey id "j" differs from its file name; name the file j.yaml',
+    ]);
   });
 
   it('finds the example campaign valid, journeys included', async () => {
@@ -110,6 +133,7 @@ describe('journey JSON Schema', () => {
   it('describes every step kind and the trigger forms for editors', async () => {
     const { journeysJsonSchema } = await import('../../../shared/journeys/json-schema.js');
     const text = JSON.stringify(journeysJsonSchema());
-    for (const key of ['"wait"', '"split"', '"branch"', '"send"', '"update"', '"end"', '"schedule"', '"reentry"']) expect(text).toContain(key);
+    for (const key of ['"wait"', '"split"', '"branch"', '"send"', '"update"', '"end"', '"schedule"', '"reentry"'])
+      expect(text).toContain(key);
   });
 });

@@ -20,13 +20,24 @@ async function dataDir(): Promise<string> {
 describe('dynalite transport', () => {
   it('answers many concurrent requests, each with its own item', async () => {
     // Prepare
-    const runtime = await startLocalRuntime({ dataDir: await dataDir(), engine: 'dynalite', clock: systemClock, fresh: true });
+    const runtime = await startLocalRuntime({
+      dataDir: await dataDir(),
+      engine: 'dynalite',
+      clock: systemClock,
+      fresh: true,
+    });
     try {
       const keys = Array.from({ length: 50 }, (_, index) => ({ PK: `T#${index}`, SK: 'item' }));
 
       // Act
-      await Promise.all(keys.map((key, index) => runtime.doc.send(new PutCommand({ TableName: runtime.tableName, Item: { ...key, n: index } }))));
-      const read = await Promise.all(keys.map((key) => runtime.doc.send(new GetCommand({ TableName: runtime.tableName, Key: key }))));
+      await Promise.all(
+        keys.map((key, index) =>
+          runtime.doc.send(new PutCommand({ TableName: runtime.tableName, Item: { ...key, n: index } })),
+        ),
+      );
+      const read = await Promise.all(
+        keys.map((key) => runtime.doc.send(new GetCommand({ TableName: runtime.tableName, Key: key }))),
+      );
 
       // Assess
       expect(read.map((result) => result.Item?.n)).toEqual(keys.map((_, index) => index));
@@ -37,10 +48,21 @@ describe('dynalite transport', () => {
 
   it('reports an engine error as the SDK error the handlers expect', async () => {
     // Prepare
-    const runtime = await startLocalRuntime({ dataDir: await dataDir(), engine: 'dynalite', clock: systemClock, fresh: true });
+    const runtime = await startLocalRuntime({
+      dataDir: await dataDir(),
+      engine: 'dynalite',
+      clock: systemClock,
+      fresh: true,
+    });
     try {
       // Act
-      const query = runtime.doc.send(new QueryCommand({ TableName: 'no-such-table', KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'x' } }));
+      const query = runtime.doc.send(
+        new QueryCommand({
+          TableName: 'no-such-table',
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': 'x' },
+        }),
+      );
 
       // Assess
       await expect(query).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
@@ -52,14 +74,24 @@ describe('dynalite transport', () => {
   it('writes a write-behind store to the data folder on stop, where the next run reads it', async () => {
     // Prepare
     const folder = await dataDir();
-    const writer = await startLocalRuntime({ dataDir: folder, engine: 'dynalite', clock: systemClock, fresh: true, writeBehind: true });
-    await writer.doc.send(new PutCommand({ TableName: writer.tableName, Item: { PK: 'C#kept', SK: 'profile', name: 'Ayşe' } }));
+    const writer = await startLocalRuntime({
+      dataDir: folder,
+      engine: 'dynalite',
+      clock: systemClock,
+      fresh: true,
+      writeBehind: true,
+    });
+    await writer.doc.send(
+      new PutCommand({ TableName: writer.tableName, Item: { PK: 'C#kept', SK: 'profile', name: 'Ayşe' } }),
+    );
 
     // Act
     await writer.stop();
     const reader = await startLocalRuntime({ dataDir: folder, engine: 'auto', clock: systemClock });
     try {
-      const read = await reader.doc.send(new GetCommand({ TableName: reader.tableName, Key: { PK: 'C#kept', SK: 'profile' } }));
+      const read = await reader.doc.send(
+        new GetCommand({ TableName: reader.tableName, Key: { PK: 'C#kept', SK: 'profile' } }),
+      );
 
       // Assess
       expect(reader.engine.engine).toBe('dynalite');

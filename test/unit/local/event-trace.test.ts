@@ -7,7 +7,10 @@ function tracer(): { trace: EventTrace; lines: TraceLine[]; setNow(ms: number): 
   const lines: TraceLine[] = [];
   let now = 0;
   const sent: SendRequest[][] = [];
-  const trace = new EventTrace((line) => lines.push(line), () => now);
+  const trace = new EventTrace(
+    (line) => lines.push(line),
+    () => now,
+  );
   return { trace, lines, setNow: (ms) => (now = ms), sent };
 }
 
@@ -85,7 +88,9 @@ describe('event trace', () => {
     trace.processed({ customerId: 'c1', eventMessageId: 'm1' });
 
     // Assess
-    expect(lines).toEqual([{ messageId: 'm1', receivedAt: 100, profileAt: 140, decisionAt: 140, decision: 'frequency_cap' }]);
+    expect(lines).toEqual([
+      { messageId: 'm1', receivedAt: 100, profileAt: 140, decisionAt: 140, decision: 'frequency_cap' },
+    ]);
   });
 
   it('does not give an event the sends queued by a wake for the same customer', async () => {

@@ -131,7 +131,12 @@ describe('LocalFifoQueue', () => {
     const [again] = queue.receive(1);
 
     // Assess
-    expect(again).toMatchObject({ messageId: first!.messageId, body: 'a1', receiveCount: 2, firstReceiveTimestamp: START.getTime() });
+    expect(again).toMatchObject({
+      messageId: first!.messageId,
+      body: 'a1',
+      receiveCount: 2,
+      firstReceiveTimestamp: START.getTime(),
+    });
     expect(again!.receiptHandle).not.toBe(first!.receiptHandle);
   });
 
@@ -167,7 +172,13 @@ describe('LocalFifoQueue', () => {
     // Prepare
     const clock = new VirtualClock(START);
     const dlq = new LocalFifoQueue({ name: 'events-dlq.fifo', clock });
-    const queue = new LocalFifoQueue({ name: 'events.fifo', clock, dlq, maxReceiveCount: 3, visibilityTimeoutSeconds: 30 });
+    const queue = new LocalFifoQueue({
+      name: 'events.fifo',
+      clock,
+      dlq,
+      maxReceiveCount: 3,
+      visibilityTimeoutSeconds: 30,
+    });
     send(queue, 'A', 'poison');
     send(queue, 'A', 'next');
     for (let receive = 0; receive < 3; receive++) {
@@ -201,7 +212,12 @@ describe('LocalFifoQueue', () => {
   it('groups enqueued customer messages by the sha256 of the customer id and drops a repeated message', async () => {
     // Prepare
     const { queue } = queueOnClock();
-    const message: CustomerMessage = { kind: 'recheck', customerId: 'c-42', reason: 'expiry', at: '2026-11-02T10:00:00Z' };
+    const message: CustomerMessage = {
+      kind: 'recheck',
+      customerId: 'c-42',
+      reason: 'expiry',
+      at: '2026-11-02T10:00:00Z',
+    };
 
     // Act
     await queue.enqueue([message, message]);
@@ -215,28 +231,32 @@ describe('LocalFifoQueue', () => {
 
   it('hands out every message exactly once and in send order per group, whatever the interleaving', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { maxLength: 60 }), fc.integer({ min: 1, max: 10 }), (groups, batch) => {
-        // Prepare
-        const { queue } = queueOnClock();
-        groups.forEach((group, index) => send(queue, group, `${group}:${index}`));
+      fc.property(
+        fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 10 }),
+        (groups, batch) => {
+          // Prepare
+          const { queue } = queueOnClock();
+          groups.forEach((group, index) => send(queue, group, `${group}:${index}`));
 
-        // Act: receive batches, deleting every message only after a later receive (so groups stay blocked meanwhile)
-        const seen: string[] = [];
-        let previous: { receiptHandle: string }[] = [];
-        for (let round = 0; round < 200 && (queue.depth > 0 || queue.inFlight > 0); round++) {
-          const received = queue.receive(batch);
-          seen.push(...bodies(received));
-          for (const message of previous) queue.delete(message.receiptHandle);
-          previous = received;
-        }
+          // Act: receive batches, deleting every message only after a later receive (so groups stay blocked meanwhile)
+          const seen: string[] = [];
+          let previous: { receiptHandle: string }[] = [];
+          for (let round = 0; round < 200 && (queue.depth > 0 || queue.inFlight > 0); round++) {
+            const received = queue.receive(batch);
+            seen.push(...bodies(received));
+            for (const message of previous) queue.delete(message.receiptHandle);
+            previous = received;
+          }
 
-        // Assess
-        expect([...seen].sort()).toEqual(groups.map((group, index) => `${group}:${index}`).sort());
-        for (const group of new Set(groups)) {
-          const order = seen.filter((body) => body.startsWith(`${group}:`)).map((body) => Number(body.split(':')[1]));
-          expect(order).toEqual([...order].sort((a, b) => a - b));
-        }
-      }),
+          // Assess
+          expect([...seen].sort()).toEqual(groups.map((group, index) => `${group}:${index}`).sort());
+          for (const group of new Set(groups)) {
+            const order = seen.filter((body) => body.startsWith(`${group}:`)).map((body) => Number(body.split(':')[1]));
+            expect(order).toEqual([...order].sort((a, b) => a - b));
+          }
+        },
+      ),
     );
   });
 

@@ -25,12 +25,17 @@ describe('FileRefreshArtifacts', () => {
 
     // Assess
     expect(await artifacts.get('run-1/model.json')).toEqual({ r: 0.24, list: [1, 2] });
-    expect(JSON.parse(await readFile(join(dataDir, 'refresh', 'run-1', 'model.json'), 'utf8'))).toEqual({ r: 0.24, list: [1, 2] });
+    expect(JSON.parse(await readFile(join(dataDir, 'refresh', 'run-1', 'model.json'), 'utf8'))).toEqual({
+      r: 0.24,
+      list: [1, 2],
+    });
   });
 
   it('says which key is missing', async () => {
     // Act / Assess
-    await expect(artifacts.get('run-1/summary-0.json')).rejects.toThrow(new ArtifactNotFoundError('run-1/summary-0.json'));
+    await expect(artifacts.get('run-1/summary-0.json')).rejects.toThrow(
+      new ArtifactNotFoundError('run-1/summary-0.json'),
+    );
   });
 
   it('refuses a file that is not JSON', async () => {

@@ -15,7 +15,11 @@ describe('ingest server', () => {
   function start(seen: { handler: string; path: string }[], received: string[][]) {
     const record = (handler: string) => async (event: APIGatewayProxyEventV2) => {
       seen.push({ handler, path: event.rawPath });
-      return { statusCode: 200, headers: { 'content-type': handler === 'unsubscribe' ? 'text/html; charset=utf-8' : 'application/json' }, body: handler === 'unsubscribe' ? '<p>done</p>' : '{"accepted":2,"rejected":[]}' };
+      return {
+        statusCode: 200,
+        headers: { 'content-type': handler === 'unsubscribe' ? 'text/html; charset=utf-8' : 'application/json' },
+        body: handler === 'unsubscribe' ? '<p>done</p>' : '{"accepted":2,"rejected":[]}',
+      };
     };
     return startIngestServer(
       {
@@ -55,7 +59,10 @@ describe('ingest server', () => {
     const url = `http://127.0.0.1:${server.port}`;
 
     // Act
-    await fetch(`${url}/v1/batch`, { method: 'POST', body: JSON.stringify({ batch: [{ messageId: 'a' }, { messageId: 'b' }, { userId: 'no-id' }] }) });
+    await fetch(`${url}/v1/batch`, {
+      method: 'POST',
+      body: JSON.stringify({ batch: [{ messageId: 'a' }, { messageId: 'b' }, { userId: 'no-id' }] }),
+    });
     await fetch(`${url}/v1/track`, { method: 'POST', body: JSON.stringify({ messageId: 'c' }) });
     await fetch(`${url}/v1/track`, { method: 'POST', body: 'not json' });
 

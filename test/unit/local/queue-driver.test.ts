@@ -11,7 +11,8 @@ function setup(options: { maxReceiveCount?: number } = {}) {
   const dlq = new LocalFifoQueue({ name: 'events-dlq.fifo', clock });
   const queue = new LocalFifoQueue({ name: 'events.fifo', clock, dlq, visibilityTimeoutSeconds: 30, ...options });
   let counter = 0;
-  const send = (groupId: string, body: string): void => void queue.send({ groupId, body, deduplicationId: `d${counter++}` });
+  const send = (groupId: string, body: string): void =>
+    void queue.send({ groupId, body, deduplicationId: `d${counter++}` });
   return { clock, dlq, queue, send };
 }
 
@@ -21,7 +22,11 @@ function recordingHandler(failing: (record: SQSRecord) => boolean = () => false)
   const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const batchItemFailures = [];
     for (const record of event.Records) {
-      deliveries.push({ body: record.body, receiveCount: record.attributes.ApproximateReceiveCount, at: Number(record.attributes.SentTimestamp) });
+      deliveries.push({
+        body: record.body,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        at: Number(record.attributes.SentTimestamp),
+      });
       if (failing(record)) batchItemFailures.push({ itemIdentifier: record.messageId });
     }
     return { batchItemFailures };
@@ -158,7 +163,9 @@ describe('drainQueue', () => {
     send('a', 'a1');
     send('a', 'a2');
     let calls = 0;
-    const handler: SqsHandler = async () => ({ batchItemFailures: calls++ === 0 ? [{ itemIdentifier: 'not-a-message-id' }] : [] });
+    const handler: SqsHandler = async () => ({
+      batchItemFailures: calls++ === 0 ? [{ itemIdentifier: 'not-a-message-id' }] : [],
+    });
 
     // Act
     const stats = await drainQueue(queue, handler, { clock });

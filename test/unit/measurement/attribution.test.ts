@@ -42,7 +42,12 @@ describe('attribute', () => {
       WEEK,
     );
 
-    expect(arm).toMatchObject({ conversions: 1, revenue: 30.01, buyerRevenue: [30.01], dailyConversions: { '2026-11-03': 1 } });
+    expect(arm).toMatchObject({
+      conversions: 1,
+      revenue: 30.01,
+      buyerRevenue: [30.01],
+      dailyConversions: { '2026-11-03': 1 },
+    });
   });
 
   it("keeps only each customer's first assignment (intent to treat)", () => {
@@ -67,17 +72,31 @@ describe('attribute', () => {
     const [arm] = attribute([assigned('c1', 'A', '2026-11-02T10:00Z')], [refunded], WEEK);
 
     // Assess
-    expect(arm).toMatchObject({ conversions: 1, grossRevenue: 100, refundedRevenue: 30, revenue: 70, buyerRevenue: [70] });
+    expect(arm).toMatchObject({
+      conversions: 1,
+      grossRevenue: 100,
+      refundedRevenue: 30,
+      revenue: 70,
+      buyerRevenue: [70],
+    });
   });
 
   it('never nets an order below zero, whatever the refunds say', () => {
-    const [arm] = attribute([assigned('c1', 'A', '2026-11-02T10:00Z')], [{ ...order('c1', '2026-11-03T10:00Z', 40), refunded: 55 }], WEEK);
+    const [arm] = attribute(
+      [assigned('c1', 'A', '2026-11-02T10:00Z')],
+      [{ ...order('c1', '2026-11-03T10:00Z', 40), refunded: 55 }],
+      WEEK,
+    );
 
     expect(arm).toMatchObject({ grossRevenue: 40, refundedRevenue: 40, revenue: 0, buyerRevenue: [0] });
   });
 
-  it("ignores goal events of customers who were never assigned", () => {
-    const [arm] = attribute([assigned('c1', 'A', '2026-11-02T10:00Z')], [order('stranger', '2026-11-03T10:00Z', 80)], WEEK);
+  it('ignores goal events of customers who were never assigned', () => {
+    const [arm] = attribute(
+      [assigned('c1', 'A', '2026-11-02T10:00Z')],
+      [order('stranger', '2026-11-03T10:00Z', 80)],
+      WEEK,
+    );
 
     expect(arm).toMatchObject({ assigned: 1, conversions: 0 });
   });
@@ -85,13 +104,33 @@ describe('attribute', () => {
   it('never counts more conversions than assigned customers, nor a customer twice', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ customer: fc.integer({ min: 0, max: 9 }), arm: fc.constantFrom('A', 'B'), day: fc.integer({ min: 0, max: 20 }) })),
-        fc.array(fc.record({ customer: fc.integer({ min: 0, max: 12 }), day: fc.integer({ min: 0, max: 30 }), revenue: fc.integer({ min: 0, max: 500 }) })),
+        fc.array(
+          fc.record({
+            customer: fc.integer({ min: 0, max: 9 }),
+            arm: fc.constantFrom('A', 'B'),
+            day: fc.integer({ min: 0, max: 20 }),
+          }),
+        ),
+        fc.array(
+          fc.record({
+            customer: fc.integer({ min: 0, max: 12 }),
+            day: fc.integer({ min: 0, max: 30 }),
+            revenue: fc.integer({ min: 0, max: 500 }),
+          }),
+        ),
         (rawAssignments, rawGoals) => {
           const base = Date.parse('2026-11-01T00:00Z');
           const arms = attribute(
-            rawAssignments.map((a) => ({ customerId: `c${a.customer}`, arm: a.arm, at: new Date(base + a.day * DAY).toISOString() })),
-            rawGoals.map((g) => ({ customerId: `c${g.customer}`, at: new Date(base + g.day * DAY + 1).toISOString(), revenue: g.revenue })),
+            rawAssignments.map((a) => ({
+              customerId: `c${a.customer}`,
+              arm: a.arm,
+              at: new Date(base + a.day * DAY).toISOString(),
+            })),
+            rawGoals.map((g) => ({
+              customerId: `c${g.customer}`,
+              at: new Date(base + g.day * DAY + 1).toISOString(),
+              revenue: g.revenue,
+            })),
             WEEK,
           );
           const customers = new Set(rawAssignments.map((a) => a.customer));

@@ -7,7 +7,11 @@ const options = { minimumDetectableEffect: 0.02 };
 
 describe('compare', () => {
   it('reports the reference z and p for 5/83 against 12/99, with Holm leaving one p-value unchanged', () => {
-    const { variants } = compare({ label: 'control', conversions: 5, assigned: 83 }, [{ label: 'B', conversions: 12, assigned: 99 }], options);
+    const { variants } = compare(
+      { label: 'control', conversions: 5, assigned: 83 },
+      [{ label: 'B', conversions: 12, assigned: 99 }],
+      options,
+    );
 
     const [b] = variants;
     expect(b?.z).toBeCloseTo(-1.4078304151258787, 12);
@@ -64,7 +68,14 @@ describe('compare', () => {
     );
 
     const [b, c] = variants;
-    expect(b).toMatchObject({ z: null, pValue: null, pValueHolm: null, ciVariant: null, power: null, verdict: 'not_enough_data' });
+    expect(b).toMatchObject({
+      z: null,
+      pValue: null,
+      pValueHolm: null,
+      ciVariant: null,
+      power: null,
+      verdict: 'not_enough_data',
+    });
     // B keeps its uniform prior: P(U > p_control) = 1 − E[p_control] with p_control ~ Beta(51, 451).
     expect(b?.probabilityToBeatControl).toBeCloseTo(1 - 51 / 502, 12);
     // Holm runs over the one variant that has a p-value.
@@ -98,7 +109,13 @@ describe('compare', () => {
   });
 
   it('has no sample-ratio check without weights', () => {
-    expect(compare({ label: 'control', conversions: 1, assigned: 10 }, [{ label: 'B', conversions: 1, assigned: 10 }], options).sampleRatio).toBeNull();
+    expect(
+      compare(
+        { label: 'control', conversions: 1, assigned: 10 },
+        [{ label: 'B', conversions: 1, assigned: 10 }],
+        options,
+      ).sampleRatio,
+    ).toBeNull();
   });
 
   it('compares revenue per customer when both arms carry it', () => {
@@ -113,8 +130,12 @@ describe('compare', () => {
   });
 
   it('rejects counts that cannot be, naming the arm', () => {
-    expect(() => compare({ label: 'control', conversions: 5, assigned: 83 }, [{ label: 'B', conversions: 12, assigned: 5 }], options)).toThrow(
-      /B: conversions \(12\) exceed assigned customers \(5\)/,
-    );
+    expect(() =>
+      compare(
+        { label: 'control', conversions: 5, assigned: 83 },
+        [{ label: 'B', conversions: 12, assigned: 5 }],
+        options,
+      ),
+    ).toThrow(/B: conversions \(12\) exceed assigned customers \(5\)/);
   });
 });

@@ -29,7 +29,8 @@ describe('sampleSizeFor', () => {
 
 describe('powerToDetect', () => {
   it('reaches 80 % at the sample size sampleSizeFor gives, and not one customer earlier', () => {
-    const at = (n: number): number => powerToDetect({ baseline: 0.1, minimumDetectableEffect: 0.02, controlAssigned: n, variantAssigned: n });
+    const at = (n: number): number =>
+      powerToDetect({ baseline: 0.1, minimumDetectableEffect: 0.02, controlAssigned: n, variantAssigned: n });
 
     expect(at(3841)).toBeGreaterThanOrEqual(0.8);
     expect(at(3840)).toBeLessThan(0.8);
@@ -37,14 +38,21 @@ describe('powerToDetect', () => {
   });
 
   it('gives about α when the arms are tiny', () => {
-    const power = powerToDetect({ baseline: 0.1, minimumDetectableEffect: 0.02, controlAssigned: 10, variantAssigned: 10 });
+    const power = powerToDetect({
+      baseline: 0.1,
+      minimumDetectableEffect: 0.02,
+      controlAssigned: 10,
+      variantAssigned: 10,
+    });
 
     expect(power).toBeGreaterThan(0.05);
     expect(power).toBeLessThan(0.07);
   });
 
   it('rejects an empty arm, naming it', () => {
-    expect(() => powerToDetect({ baseline: 0.1, minimumDetectableEffect: 0.02, controlAssigned: 100, variantAssigned: 0 })).toThrow(/variantAssigned must be a whole number ≥ 1/);
+    expect(() =>
+      powerToDetect({ baseline: 0.1, minimumDetectableEffect: 0.02, controlAssigned: 100, variantAssigned: 0 }),
+    ).toThrow(/variantAssigned must be a whole number ≥ 1/);
   });
 
   it('lies in [0, 1] and grows when both arms double', () => {
@@ -56,7 +64,12 @@ describe('powerToDetect', () => {
         fc.integer({ min: 1, max: 200_000 }),
         (baseline, minimumDetectableEffect, controlAssigned, variantAssigned) => {
           const power = powerToDetect({ baseline, minimumDetectableEffect, controlAssigned, variantAssigned });
-          const doubled = powerToDetect({ baseline, minimumDetectableEffect, controlAssigned: 2 * controlAssigned, variantAssigned: 2 * variantAssigned });
+          const doubled = powerToDetect({
+            baseline,
+            minimumDetectableEffect,
+            controlAssigned: 2 * controlAssigned,
+            variantAssigned: 2 * variantAssigned,
+          });
           expect(power).toBeGreaterThanOrEqual(0);
           expect(power).toBeLessThanOrEqual(1);
           expect(doubled).toBeGreaterThanOrEqual(power);

@@ -1,7 +1,11 @@
 import betaln from '@stdlib/math-base-special-betaln';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { probabilityToBeat, probabilityToBeatControl, type BetaShape } from '../../../shared/measurement/probability-to-beat.js';
+import {
+  probabilityToBeat,
+  probabilityToBeatControl,
+  type BetaShape,
+} from '../../../shared/measurement/probability-to-beat.js';
 
 /**
  * P(p_B > p_A) = ∫ f_B(x) F_A(x) dx, an independent check of Miller's closed form: F_A is
@@ -80,12 +84,15 @@ describe('probabilityToBeat', () => {
     { a: { alpha: 2, beta: 5_000 }, b: { alpha: 3, beta: 4_000 }, expected: 0.7658405861760107 },
     { a: { alpha: 501, beta: 9_501 }, b: { alpha: 601, beta: 9_401 }, expected: 0.9990391967399436 },
     { a: { alpha: 6, beta: 79 }, b: { alpha: 13, beta: 88 }, expected: 0.9135485984224248 },
-  ])('agrees with numeric integration for Beta($a.alpha, $a.beta) against Beta($b.alpha, $b.beta)', ({ a, b, expected }) => {
-    const probability = probabilityToBeat(a, b);
+  ])(
+    'agrees with numeric integration for Beta($a.alpha, $a.beta) against Beta($b.alpha, $b.beta)',
+    ({ a, b, expected }) => {
+      const probability = probabilityToBeat(a, b);
 
-    expect(Math.abs(probability - integrated(a, b))).toBeLessThan(1e-7);
-    expect(probability).toBeCloseTo(expected, 12);
-  });
+      expect(Math.abs(probability - integrated(a, b))).toBeLessThan(1e-7);
+      expect(probability).toBeCloseTo(expected, 12);
+    },
+  );
 
   it('stays exact with counts in the hundreds of thousands', () => {
     // scipy 1.17: quad over ±12 sd of B gives 0.9993792806077678.
@@ -95,16 +102,22 @@ describe('probabilityToBeat', () => {
   });
 
   it('rejects shapes that are not whole numbers ≥ 1', () => {
-    expect(() => probabilityToBeat({ alpha: 0.5, beta: 2 }, { alpha: 1, beta: 1 })).toThrow(/a needs whole-number shapes ≥ 1, got Beta\(0.5, 2\)/);
+    expect(() => probabilityToBeat({ alpha: 0.5, beta: 2 }, { alpha: 1, beta: 1 })).toThrow(
+      /a needs whole-number shapes ≥ 1, got Beta\(0.5, 2\)/,
+    );
   });
 
   const shape = fc.record({ alpha: fc.integer({ min: 1, max: 60 }), beta: fc.integer({ min: 1, max: 60 }) });
 
   it('adds up to 1 with the reverse comparison (ties have probability 0)', () => {
     fc.assert(
-      fc.property(fc.record({ alpha: fc.integer({ min: 1, max: 5_000 }), beta: fc.integer({ min: 1, max: 5_000 }) }), fc.record({ alpha: fc.integer({ min: 1, max: 5_000 }), beta: fc.integer({ min: 1, max: 5_000 }) }), (a, b) => {
-        expect(probabilityToBeat(a, b) + probabilityToBeat(b, a)).toBeCloseTo(1, 12);
-      }),
+      fc.property(
+        fc.record({ alpha: fc.integer({ min: 1, max: 5_000 }), beta: fc.integer({ min: 1, max: 5_000 }) }),
+        fc.record({ alpha: fc.integer({ min: 1, max: 5_000 }), beta: fc.integer({ min: 1, max: 5_000 }) }),
+        (a, b) => {
+          expect(probabilityToBeat(a, b) + probabilityToBeat(b, a)).toBeCloseTo(1, 12);
+        },
+      ),
     );
   });
 

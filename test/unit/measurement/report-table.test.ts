@@ -23,7 +23,13 @@ function customers(reminder: number, discount: number): ReportProfile[] {
 describe('formatReportTable', () => {
   it('warns about a sample ratio mismatch when a 50/50 split came out 300/100', () => {
     // Act
-    const text = formatReportTable(buildReport([journey], { profiles: customers(300, 100), runs: [], orders: [], refunds: [], messages: [], messageStats: [] }, { minimumDetectableEffect: 0.02 }));
+    const text = formatReportTable(
+      buildReport(
+        [journey],
+        { profiles: customers(300, 100), runs: [], orders: [], refunds: [], messages: [], messageStats: [] },
+        { minimumDetectableEffect: 0.02 },
+      ),
+    );
 
     // Assess
     expect(text).toContain('sample ratio mismatch');
@@ -31,7 +37,13 @@ describe('formatReportTable', () => {
 
   it('prints no mismatch warning for a balanced split, and one row per arm with the control marked', () => {
     // Act
-    const text = formatReportTable(buildReport([journey], { profiles: customers(200, 205), runs: [], orders: [], refunds: [], messages: [], messageStats: [] }, { minimumDetectableEffect: 0.02 }));
+    const text = formatReportTable(
+      buildReport(
+        [journey],
+        { profiles: customers(200, 205), runs: [], orders: [], refunds: [], messages: [], messageStats: [] },
+        { minimumDetectableEffect: 0.02 },
+      ),
+    );
 
     // Assess
     expect(text).not.toContain('sample ratio mismatch');
@@ -42,7 +54,15 @@ describe('formatReportTable', () => {
   it('prints message counts and refusals apart from the customer columns, and the refunds behind the net revenue', () => {
     // Prepare: one discount customer got two emails and refunded 25.00 of a 100.00 order.
     const profiles = customers(1, 1);
-    const messages = [0, 1].map((hour) => ({ customerId: 'c1', journeyId: 'vnb', variant: 'discount', channel: 'email' as const, status: 'sent' as const, claimedAt: `2026-11-02T1${hour + 1}:00:00.000Z`, engaged: {} }));
+    const messages = [0, 1].map((hour) => ({
+      customerId: 'c1',
+      journeyId: 'vnb',
+      variant: 'discount',
+      channel: 'email' as const,
+      status: 'sent' as const,
+      claimedAt: `2026-11-02T1${hour + 1}:00:00.000Z`,
+      engaged: {},
+    }));
     const messageStats = [
       { journeyId: 'vnb', variant: 'discount', metric: 'sent', count: 2 },
       { journeyId: 'vnb', variant: 'discount', metric: 'no_consent', count: 1 },
@@ -51,7 +71,13 @@ describe('formatReportTable', () => {
     const refunds = [{ orderId: 'o1', at: '2026-11-20T10:00:00.000Z', amount: 25 }];
 
     // Act
-    const text = formatReportTable(buildReport([journey], { profiles, runs: [], orders, refunds, messages, messageStats }, { minimumDetectableEffect: 0.02 }));
+    const text = formatReportTable(
+      buildReport(
+        [journey],
+        { profiles, runs: [], orders, refunds, messages, messageStats },
+        { minimumDetectableEffect: 0.02 },
+      ),
+    );
 
     // Assess
     expect(text).toMatch(/discount\s+1\s+1 /);

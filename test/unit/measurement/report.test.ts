@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, type ReportData, type ReportMessage, type ReportProfile } from '../../../shared/measurement/report.js';
+import {
+  buildReport,
+  type ReportData,
+  type ReportMessage,
+  type ReportProfile,
+} from '../../../shared/measurement/report.js';
 import { journeyFrom } from '../journeys/journey-builders.js';
 
 const journey = journeyFrom(`
@@ -19,8 +24,22 @@ const SPLIT = '2026-11-02T12:00:00.000Z';
 const AFTER_SPLIT = '2026-11-02T13:00:00.000Z';
 
 /** A ledger entry: an email of the journey sent at `at`, with its first engagement times. */
-function message(customerId: string, variant: string | undefined, at: string, overrides: Partial<ReportMessage> = {}): ReportMessage {
-  return { customerId, journeyId: 'vnb', ...(variant ? { variant } : {}), channel: 'email', status: 'sent', claimedAt: at, engaged: {}, ...overrides };
+function message(
+  customerId: string,
+  variant: string | undefined,
+  at: string,
+  overrides: Partial<ReportMessage> = {},
+): ReportMessage {
+  return {
+    customerId,
+    journeyId: 'vnb',
+    ...(variant ? { variant } : {}),
+    channel: 'email',
+    status: 'sent',
+    claimedAt: at,
+    engaged: {},
+    ...overrides,
+  };
 }
 
 function customer(id: string, variant: string | undefined, consent: ReportProfile['consent'] = {}): ReportProfile {
@@ -29,7 +48,12 @@ function customer(id: string, variant: string | undefined, consent: ReportProfil
 
 function data(overrides: Partial<ReportData> = {}): ReportData {
   return {
-    profiles: [customer('a', 'reminder'), customer('b', 'discount'), customer('c', 'discount'), customer('h', undefined)],
+    profiles: [
+      customer('a', 'reminder'),
+      customer('b', 'discount'),
+      customer('c', 'discount'),
+      customer('h', undefined),
+    ],
     runs: [
       { journeyId: 'vnb', customerId: 'a', holdout: false, enteredAt: ENTERED },
       { journeyId: 'vnb', customerId: 'b', holdout: false, enteredAt: ENTERED },
@@ -87,10 +111,15 @@ describe('buildReport', () => {
     ];
 
     // Act
-    const [experiment, holdout] = buildReport([journey], data({ messageStats }), options).journeys[0]?.comparisons ?? [];
+    const [experiment, holdout] =
+      buildReport([journey], data({ messageStats }), options).journeys[0]?.comparisons ?? [];
 
     // Assess
-    expect(experiment?.arms[1]).toMatchObject({ arm: 'discount', messages: { sent: 2, opened: 1, delivered: 0 }, refused: { no_consent: 3 } });
+    expect(experiment?.arms[1]).toMatchObject({
+      arm: 'discount',
+      messages: { sent: 2, opened: 1, delivered: 0 },
+      refused: { no_consent: 3 },
+    });
     expect(holdout?.arms.map((arm) => [arm.arm, arm.messages.sent, arm.refused])).toEqual([
       ['holdout', 0, { holdout: 1 }],
       ['journey', 3, { no_consent: 3 }],
@@ -101,7 +130,9 @@ describe('buildReport', () => {
     // Prepare
     const messages = [
       message('b', 'discount', AFTER_SPLIT, { engaged: { delivered: AFTER_SPLIT, opened: AFTER_SPLIT } }),
-      message('b', 'discount', '2026-11-03T13:00:00.000Z', { engaged: { delivered: '2026-11-03T13:00:00.000Z', opened: '2026-11-03T14:00:00.000Z' } }),
+      message('b', 'discount', '2026-11-03T13:00:00.000Z', {
+        engaged: { delivered: '2026-11-03T13:00:00.000Z', opened: '2026-11-03T14:00:00.000Z' },
+      }),
       message('c', 'discount', AFTER_SPLIT, { engaged: { bounced: AFTER_SPLIT } }),
     ];
 
@@ -109,11 +140,22 @@ describe('buildReport', () => {
     const [experiment] = buildReport([journey], data({ messages }), options).journeys[0]?.comparisons ?? [];
 
     // Assess
-    expect(experiment?.arms[1]).toMatchObject({ arm: 'discount', assigned: 2, sent: 2, delivered: 1, opened: 1, clicked: 0, bounced: 1 });
+    expect(experiment?.arms[1]).toMatchObject({
+      arm: 'discount',
+      assigned: 2,
+      sent: 2,
+      delivered: 1,
+      opened: 1,
+      clicked: 0,
+      bounced: 1,
+    });
   });
 
   it('counts a sent customer only for a message that went out: failed and unknown sends are not sent', () => {
-    const messages = [message('b', 'discount', AFTER_SPLIT, { status: 'failed' }), message('c', 'discount', AFTER_SPLIT, { status: 'unknown' })];
+    const messages = [
+      message('b', 'discount', AFTER_SPLIT, { status: 'failed' }),
+      message('c', 'discount', AFTER_SPLIT, { status: 'unknown' }),
+    ];
 
     const [experiment] = buildReport([journey], data({ messages }), options).journeys[0]?.comparisons ?? [];
 
@@ -122,7 +164,9 @@ describe('buildReport', () => {
 
   it("counts a customer's messages in an experiment only from their assignment on, and in the holdout comparison from entry", () => {
     // Prepare: b got an email of the journey between entry and the split.
-    const messages = [message('b', undefined, '2026-11-02T11:00:00.000Z', { engaged: { opened: '2026-11-02T11:30:00.000Z' } })];
+    const messages = [
+      message('b', undefined, '2026-11-02T11:00:00.000Z', { engaged: { opened: '2026-11-02T11:30:00.000Z' } }),
+    ];
 
     // Act
     const [experiment, holdout] = buildReport([journey], data({ messages }), options).journeys[0]?.comparisons ?? [];
@@ -161,7 +205,11 @@ describe('buildReport', () => {
       customer('b', 'discount', { email: { granted: false, at: '2026-11-03T00:00:00.000Z' } }),
       customer('c', 'discount', { sms: { granted: true, at: '2026-11-03T00:00:00.000Z' } }),
     ];
-    const messages = [message('a', 'reminder', AFTER_SPLIT), message('b', 'discount', AFTER_SPLIT), message('c', 'discount', AFTER_SPLIT)];
+    const messages = [
+      message('a', 'reminder', AFTER_SPLIT),
+      message('b', 'discount', AFTER_SPLIT),
+      message('c', 'discount', AFTER_SPLIT),
+    ];
 
     // Act
     const [experiment] = buildReport([journey], data({ profiles, messages }), options).journeys[0]?.comparisons ?? [];
@@ -193,13 +241,20 @@ describe('buildReport', () => {
       { journeyId: 'vnb', customerId: 'b', holdout: false, enteredAt: ENTERED },
       { journeyId: 'other', customerId: 'b', holdout: false, enteredAt: ENTERED },
     ];
-    const messages = [message('b', 'discount', AFTER_SPLIT), message('b', 'discount', '2026-11-03T09:00:00.000Z', { journeyId: 'other' })];
+    const messages = [
+      message('b', 'discount', AFTER_SPLIT),
+      message('b', 'discount', '2026-11-03T09:00:00.000Z', { journeyId: 'other' }),
+    ];
 
     // Act
     const report = buildReport([journey, other], data({ profiles, runs, messages }), options);
 
     // Assess
-    const unsubscribed = report.journeys.map((entry) => [entry.journeyId, entry.comparisons[0]?.arms[1]?.unsubscribed, entry.comparisons[1]?.arms[1]?.unsubscribed]);
+    const unsubscribed = report.journeys.map((entry) => [
+      entry.journeyId,
+      entry.comparisons[0]?.arms[1]?.unsubscribed,
+      entry.comparisons[1]?.arms[1]?.unsubscribed,
+    ]);
     expect(unsubscribed).toEqual([
       ['vnb', 0, 0],
       ['other', 1, 1],
@@ -207,7 +262,12 @@ describe('buildReport', () => {
   });
 
   it('counts a customer who revoked email and sms after their messages as one unsubscribed customer', () => {
-    const profiles = [customer('b', 'discount', { email: { granted: false, at: '2026-11-04T00:00:00.000Z' }, sms: { granted: false, at: '2026-11-04T00:00:00.000Z' } })];
+    const profiles = [
+      customer('b', 'discount', {
+        email: { granted: false, at: '2026-11-04T00:00:00.000Z' },
+        sms: { granted: false, at: '2026-11-04T00:00:00.000Z' },
+      }),
+    ];
     const messages = [message('b', 'discount', AFTER_SPLIT), message('b', 'discount', AFTER_SPLIT, { channel: 'sms' })];
 
     const [experiment] = buildReport([journey], data({ profiles, messages }), options).journeys[0]?.comparisons ?? [];
@@ -218,10 +278,13 @@ describe('buildReport', () => {
   it('gives the variant a lift, test, power and verdict against the control, and leaves the control without them', () => {
     // Prepare: 200 per arm; reminder converts 10, discount 30.
     const profiles = Array.from({ length: 400 }, (_, i) => customer(`c${i}`, i % 2 === 0 ? 'reminder' : 'discount'));
-    const orders = profiles.filter((_, i) => (i % 2 === 0 ? i < 40 : i < 120)).map((profile) => ({ customerId: profile.id, at: '2026-11-03T00:00:00.000Z', amount: 100 }));
+    const orders = profiles
+      .filter((_, i) => (i % 2 === 0 ? i < 40 : i < 120))
+      .map((profile) => ({ customerId: profile.id, at: '2026-11-03T00:00:00.000Z', amount: 100 }));
 
     // Act
-    const [experiment] = buildReport([journey], data({ profiles, runs: [], orders }), options).journeys[0]?.comparisons ?? [];
+    const [experiment] =
+      buildReport([journey], data({ profiles, runs: [], orders }), options).journeys[0]?.comparisons ?? [];
 
     // Assess
     const [control, variant] = experiment?.arms ?? [];
@@ -252,7 +315,13 @@ describe('buildReport', () => {
     const [experiment] = buildReport([journey], data({ orders, refunds }), options).journeys[0]?.comparisons ?? [];
 
     // Assess
-    expect(experiment?.arms[1]).toMatchObject({ converted: 1, grossRevenue: 80, refundedRevenue: 20, revenue: 60, revenuePerCustomer: 30 });
+    expect(experiment?.arms[1]).toMatchObject({
+      converted: 1,
+      grossRevenue: 80,
+      refundedRevenue: 20,
+      revenue: 60,
+      revenuePerCustomer: 30,
+    });
   });
 
   it('ignores refunds of orders the arm was not credited with', () => {

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeRevenue, revenueDifference, revenuePerCustomer, summarizeRevenue } from '../../../shared/measurement/revenue-per-customer.js';
+import {
+  mergeRevenue,
+  revenueDifference,
+  revenuePerCustomer,
+  summarizeRevenue,
+} from '../../../shared/measurement/revenue-per-customer.js';
 
 const Z95 = 1.959963984540054;
 
@@ -11,7 +16,9 @@ describe('summarizeRevenue', () => {
   });
 
   it('rejects fewer assigned customers than buyers', () => {
-    expect(() => summarizeRevenue([10, 20, 30], 2)).toThrow(/assigned \(2\) must be a whole number ≥ the 3 buying customers/);
+    expect(() => summarizeRevenue([10, 20, 30], 2)).toThrow(
+      /assigned \(2\) must be a whole number ≥ the 3 buying customers/,
+    );
   });
 
   it('rejects a negative amount', () => {
@@ -29,8 +36,14 @@ describe('summarizeRevenue', () => {
     const amounts = fc.array(fc.double({ min: 0, max: 10_000, noNaN: true }), { maxLength: 50 });
     fc.assert(
       fc.property(amounts, amounts, fc.nat(20), fc.nat(20), (first, second, zerosFirst, zerosSecond) => {
-        const merged = mergeRevenue(summarizeRevenue(first, first.length + zerosFirst), summarizeRevenue(second, second.length + zerosSecond));
-        const together = summarizeRevenue([...first, ...second], first.length + zerosFirst + second.length + zerosSecond);
+        const merged = mergeRevenue(
+          summarizeRevenue(first, first.length + zerosFirst),
+          summarizeRevenue(second, second.length + zerosSecond),
+        );
+        const together = summarizeRevenue(
+          [...first, ...second],
+          first.length + zerosFirst + second.length + zerosSecond,
+        );
         expect(merged.customers).toBe(together.customers);
         expect(merged.mean).toBeCloseTo(together.mean, 6);
         expect(merged.sumSquaredDeviations).toBeCloseTo(together.sumSquaredDeviations, 2);

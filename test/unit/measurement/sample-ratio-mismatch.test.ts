@@ -54,7 +54,12 @@ describe('sampleRatioMismatch', () => {
   });
 
   it('reports no mismatch before anyone is assigned', () => {
-    expect(sampleRatioMismatch([0, 0], [1, 1])).toEqual({ chiSquare: 0, degreesOfFreedom: 1, pValue: 1, mismatch: false });
+    expect(sampleRatioMismatch([0, 0], [1, 1])).toEqual({
+      chiSquare: 0,
+      degreesOfFreedom: 1,
+      pValue: 1,
+      mismatch: false,
+    });
   });
 
   it('rejects a zero weight, naming its position', () => {

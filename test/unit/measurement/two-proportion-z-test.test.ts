@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { twoProportionZTest } from '../../../shared/measurement/two-proportion-z-test.js';
 
-const arm = fc.integer({ min: 1, max: 1_000_000 }).chain((assigned) =>
-  fc.record({ assigned: fc.constant(assigned), conversions: fc.integer({ min: 0, max: assigned }) }),
-);
+const arm = fc
+  .integer({ min: 1, max: 1_000_000 })
+  .chain((assigned) =>
+    fc.record({ assigned: fc.constant(assigned), conversions: fc.integer({ min: 0, max: assigned }) }),
+  );
 
 describe('twoProportionZTest', () => {
   it('gives z = −1.4078304151258787 and p = 0.15918129181156992 for 5/83 against 12/99', () => {
@@ -31,22 +33,33 @@ describe('twoProportionZTest', () => {
   });
 
   it('gives z = 0 and p = 1 when nobody converted in either arm', () => {
-    expect(twoProportionZTest({ conversions: 0, assigned: 50 }, { conversions: 0, assigned: 70 })).toEqual({ z: 0, pValue: 1 });
+    expect(twoProportionZTest({ conversions: 0, assigned: 50 }, { conversions: 0, assigned: 70 })).toEqual({
+      z: 0,
+      pValue: 1,
+    });
   });
 
   it('gives z = 0 and p = 1 when everybody converted in both arms', () => {
-    expect(twoProportionZTest({ conversions: 50, assigned: 50 }, { conversions: 70, assigned: 70 })).toEqual({ z: 0, pValue: 1 });
+    expect(twoProportionZTest({ conversions: 50, assigned: 50 }, { conversions: 70, assigned: 70 })).toEqual({
+      z: 0,
+      pValue: 1,
+    });
   });
 
   it('keeps tiny p-values instead of rounding them to 0', () => {
-    const { pValue } = twoProportionZTest({ conversions: 1000, assigned: 10_000 }, { conversions: 2000, assigned: 10_000 });
+    const { pValue } = twoProportionZTest(
+      { conversions: 1000, assigned: 10_000 },
+      { conversions: 2000, assigned: 10_000 },
+    );
 
     expect(pValue).toBeGreaterThan(0);
     expect(pValue).toBeLessThan(1e-60);
   });
 
   it('rejects an empty arm', () => {
-    expect(() => twoProportionZTest({ conversions: 0, assigned: 0 }, { conversions: 1, assigned: 10 })).toThrow(/at least one assigned/);
+    expect(() => twoProportionZTest({ conversions: 0, assigned: 0 }, { conversions: 1, assigned: 10 })).toThrow(
+      /at least one assigned/,
+    );
   });
 
   it('gives a p-value in [0, 1] for any counts', () => {

@@ -47,13 +47,17 @@ describe('wilsonInterval', () => {
   });
 
   it('rejects more conversions than customers', () => {
-    expect(() => wilsonInterval({ conversions: 12, assigned: 5 })).toThrow(/conversions \(12\) exceed assigned customers \(5\)/);
+    expect(() => wilsonInterval({ conversions: 12, assigned: 5 })).toThrow(
+      /conversions \(12\) exceed assigned customers \(5\)/,
+    );
   });
 
   it('always lies in [0, 1] and contains the observed rate', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 10_000_000 }).chain((assigned) => fc.tuple(fc.constant(assigned), fc.integer({ min: 0, max: assigned }))),
+        fc
+          .integer({ min: 1, max: 10_000_000 })
+          .chain((assigned) => fc.tuple(fc.constant(assigned), fc.integer({ min: 0, max: assigned }))),
         ([assigned, conversions]) => {
           const { rate, lower, upper } = wilsonInterval({ conversions, assigned });
           expect(0).toBeLessThanOrEqual(lower);

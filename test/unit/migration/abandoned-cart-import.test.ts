@@ -5,15 +5,24 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateCampaign } from '../../../shared/config/validate-campaign.js';
 import { convertExport } from '../../../shared/migration/pinpoint/convert-export.js';
-import { abandonedCartJourney, cartEmailTemplate, cartSegment, cartSmsTemplate } from '../../fixtures/pinpoint/abandoned-cart.js';
+import {
+  abandonedCartJourney,
+  cartEmailTemplate,
+  cartSegment,
+  cartSmsTemplate,
+} from '../../fixtures/pinpoint/abandoned-cart.js';
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pinpoint-'));
-  for (const folder of ['journeys', 'segments', 'templates']) await mkdir(join(dir, 'export', folder), { recursive: true });
+  for (const folder of ['journeys', 'segments', 'templates'])
+    await mkdir(join(dir, 'export', folder), { recursive: true });
   await writeFile(join(dir, 'export/journeys/cart.json'), JSON.stringify({ JourneyResponse: abandonedCartJourney }));
   await writeFile(join(dir, 'export/segments/cart.json'), JSON.stringify({ SegmentResponse: cartSegment }));
-  await writeFile(join(dir, 'export/templates/email.json'), JSON.stringify({ EmailTemplateResponse: cartEmailTemplate }));
+  await writeFile(
+    join(dir, 'export/templates/email.json'),
+    JSON.stringify({ EmailTemplateResponse: cartEmailTemplate }),
+  );
   await writeFile(join(dir, 'export/templates/sms.json'), JSON.stringify({ SMSTemplateResponse: cartSmsTemplate }));
 });
 afterEach(async () => {
@@ -22,7 +31,12 @@ afterEach(async () => {
 
 async function importExport(): Promise<Awaited<ReturnType<typeof convertExport>>> {
   const exportDir = join(dir, 'export');
-  return convertExport({ journeys: join(exportDir, 'journeys'), segments: join(exportDir, 'segments'), templates: join(exportDir, 'templates'), out: join(dir, 'campaign') });
+  return convertExport({
+    journeys: join(exportDir, 'journeys'),
+    segments: join(exportDir, 'segments'),
+    templates: join(exportDir, 'templates'),
+    out: join(dir, 'campaign'),
+  });
 }
 
 describe('import pinpoint: abandoned cart export', () => {
@@ -37,10 +51,30 @@ describe('import pinpoint: abandoned cart export', () => {
 
   it('maps holdout, random split, wait, email, open split and SMS to steps in graph order', async () => {
     await importExport();
-    const journey = parse(await readFile(join(dir, 'campaign/journeys/abandoned-cart.yaml'), 'utf8')) as { steps: Record<string, unknown>[] };
+    const journey = parse(await readFile(join(dir, 'campaign/journeys/abandoned-cart.yaml'), 'utf8')) as {
+      steps: Record<string, unknown>[];
+    };
     expect(journey.steps).toEqual([
-      { id: 'holdout1', split: { experiment: 'abandoned-cart-holdout1', variants: [{ id: 'holdout', weight: 10, holdout: true, next: 'split1' }, { id: 'treatment', weight: 90, next: 'split1' }] } },
-      { id: 'split1', split: { experiment: 'abandoned-cart-split1', variants: [{ id: 'branch-1', weight: 50, next: 'waithour' }, { id: 'branch-2', weight: 50, next: 'smsnow' }] } },
+      {
+        id: 'holdout1',
+        split: {
+          experiment: 'abandoned-cart-holdout1',
+          variants: [
+            { id: 'holdout', weight: 10, holdout: true, next: 'split1' },
+            { id: 'treatment', weight: 90, next: 'split1' },
+          ],
+        },
+      },
+      {
+        id: 'split1',
+        split: {
+          experiment: 'abandoned-cart-split1',
+          variants: [
+            { id: 'branch-1', weight: 50, next: 'waithour' },
+            { id: 'branch-2', weight: 50, next: 'smsnow' },
+          ],
+        },
+      },
       { id: 'waithour', wait: '1h', next: 'cartemail' },
       { id: 'smsnow', send: { channel: 'sms', template: 'cartremindersms' }, next: 'end' },
       { id: 'cartemail', send: { channel: 'email', template: 'cartreminder' }, next: 'openedsplit' },
@@ -52,7 +86,10 @@ describe('import pinpoint: abandoned cart export', () => {
 
   it('maps the event start, audience segment, re-entry interval, limits and quiet time', async () => {
     await importExport();
-    const journey = parse(await readFile(join(dir, 'campaign/journeys/abandoned-cart.yaml'), 'utf8')) as Record<string, unknown>;
+    const journey = parse(await readFile(join(dir, 'campaign/journeys/abandoned-cart.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(journey).toMatchObject({
       trigger: { event: 'Product Added' },
       entry: { segment: 'cart_abandoners', reentry: { after: '1w' } },
@@ -76,7 +113,10 @@ describe('import pinpoint: abandoned cart export', () => {
 
 describe('import pinpoint: two journeys with the same name', () => {
   it('numbers the second so both files exist and the folder still validates', async () => {
-    await writeFile(join(dir, 'export/journeys/copy.json'), JSON.stringify({ JourneyResponse: { ...abandonedCartJourney, Id: 'other' } }));
+    await writeFile(
+      join(dir, 'export/journeys/copy.json'),
+      JSON.stringify({ JourneyResponse: { ...abandonedCartJourney, Id: 'other' } }),
+    );
     const { journeys } = await importExport();
     const { errors } = await validateCampaign(join(dir, 'campaign'));
     expect(journeys).toEqual(['abandoned-cart', 'abandoned-cart-2']);

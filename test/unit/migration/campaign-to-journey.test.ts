@@ -8,12 +8,23 @@ import { convertCampaign } from '../../../shared/migration/pinpoint/campaign-to-
 import { convertExport, type ExportSummary } from '../../../shared/migration/pinpoint/convert-export.js';
 import { MigrationReport } from '../../../shared/migration/pinpoint/migration-report.js';
 import { cartEmailTemplate, cartSegment, cartSmsTemplate } from '../../fixtures/pinpoint/abandoned-cart.js';
-import { completedCampaign, eventSmsCampaign, inAppCampaign, oneTimeInlineCampaign, voiceCampaign, weeklyAbCampaign } from '../../fixtures/pinpoint/campaigns.js';
+import {
+  completedCampaign,
+  eventSmsCampaign,
+  inAppCampaign,
+  oneTimeInlineCampaign,
+  voiceCampaign,
+  weeklyAbCampaign,
+} from '../../fixtures/pinpoint/campaigns.js';
 
-const context = (report: MigrationReport) => ({ segmentId: (id: string) => `seg_${id}`, templateId: (name: string) => name.toLowerCase(), report });
+const context = (report: MigrationReport) => ({
+  segmentId: (id: string) => `seg_${id}`,
+  templateId: (name: string) => name.toLowerCase(),
+  report,
+});
 
 describe('Pinpoint campaign → journey', () => {
-  it('turns treatments and HoldoutPercent into one experiment, the campaign\'s own treatment taking the remainder', () => {
+  it("turns treatments and HoldoutPercent into one experiment, the campaign's own treatment taking the remainder", () => {
     // Act
     const { journey } = convertCampaign(weeklyAbCampaign, context(new MigrationReport()));
 
@@ -59,7 +70,10 @@ describe('Pinpoint campaign → journey', () => {
 
     // Assess
     expect(report.findings.map((finding) => [finding.source, finding.problem])).toEqual([
-      ['campaign-weekly-picks/treatment Voice call', 'VOICE message has no sadakat channel: this variant sends nothing'],
+      [
+        'campaign-weekly-picks/treatment Voice call',
+        'VOICE message has no sadakat channel: this variant sends nothing',
+      ],
       ['campaign-weekly-picks/Limits', 'Total 10 messages per endpoint'],
     ]);
   });
@@ -72,13 +86,22 @@ describe('Pinpoint campaign → journey', () => {
     const { journey, inlineTemplates } = convertCampaign(oneTimeInlineCampaign, context(report));
 
     // Assess
-    expect(journey).toMatchObject({ trigger: { schedule: '0 9 27 11 *', audience: 'seg_5c1a8e0f' }, entry: { reentry: 'never' } });
+    expect(journey).toMatchObject({
+      trigger: { schedule: '0 9 27 11 *', audience: 'seg_5c1a8e0f' },
+      entry: { reentry: 'never' },
+    });
     expect(journey?.steps).toEqual([
       { id: 'send-default', send: { channel: 'email', template: 'campaign-black-friday-default' }, next: 'end' },
       { id: 'end', end: true },
     ]);
-    expect(inlineTemplates.map((inline) => [inline.folder, inline.template.kind])).toEqual([['campaign-black-friday-default', 'email']]);
-    expect(report.findings.map((finding) => finding.problem.split(':')[0])).toEqual(['one-time campaign at 2026-11-27T09', 'Pinpoint sent at this time in UTC+03', 'EndTime 2026-11-28T00']);
+    expect(inlineTemplates.map((inline) => [inline.folder, inline.template.kind])).toEqual([
+      ['campaign-black-friday-default', 'email'],
+    ]);
+    expect(report.findings.map((finding) => finding.problem.split(':')[0])).toEqual([
+      'one-time campaign at 2026-11-27T09',
+      'Pinpoint sent at this time in UTC+03',
+      'EndTime 2026-11-28T00',
+    ]);
   });
 
   it('starts an event campaign on its event for members of its segment, every time', () => {
@@ -89,15 +112,30 @@ describe('Pinpoint campaign → journey', () => {
     const { journey, trackedProperties } = convertCampaign(eventSmsCampaign, context(report));
 
     // Assess
-    expect(journey).toMatchObject({ trigger: { event: 'Order Completed', where: { channel: 'web' } }, entry: { segment: 'seg_5c1a8e0f', reentry: 'always' } });
-    expect(journey?.steps[0]).toEqual({ id: 'send-default', send: { channel: 'sms', template: 'campaign-order-thanks-default', transactional: true }, next: 'end' });
+    expect(journey).toMatchObject({
+      trigger: { event: 'Order Completed', where: { channel: 'web' } },
+      entry: { segment: 'seg_5c1a8e0f', reentry: 'always' },
+    });
+    expect(journey?.steps[0]).toEqual({
+      id: 'send-default',
+      send: { channel: 'sms', template: 'campaign-order-thanks-default', transactional: true },
+      next: 'end',
+    });
     expect(trackedProperties).toEqual({ 'Order Completed': ['channel'] });
   });
 
   it.each([
     ['a VOICE campaign', voiceCampaign, 'no treatment of the campaign sends on email, SMS or push: not converted'],
-    ['an IN_APP campaign', inAppCampaign, 'IN_APP_EVENT campaign (in-app messages) has no sadakat channel: not converted'],
-    ['a completed one-time campaign', completedCampaign, 'one-time campaign already COMPLETED in Pinpoint: not converted (it would send again)'],
+    [
+      'an IN_APP campaign',
+      inAppCampaign,
+      'IN_APP_EVENT campaign (in-app messages) has no sadakat channel: not converted',
+    ],
+    [
+      'a completed one-time campaign',
+      completedCampaign,
+      'one-time campaign already COMPLETED in Pinpoint: not converted (it would send again)',
+    ],
   ])('reports %s and writes no journey', (_name, campaign, problem) => {
     // Prepare
     const report = new MigrationReport();
@@ -117,20 +155,37 @@ describe('import pinpoint --campaigns', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pinpoint-campaigns-'));
     await mkdir(join(dir, 'export'));
-    const documents = { weeklyAbCampaign, oneTimeInlineCampaign, eventSmsCampaign, voiceCampaign, inAppCampaign, completedCampaign };
-    for (const [name, campaign] of Object.entries(documents)) await writeFile(join(dir, 'export', `${name}.json`), JSON.stringify({ CampaignResponse: campaign }));
+    const documents = {
+      weeklyAbCampaign,
+      oneTimeInlineCampaign,
+      eventSmsCampaign,
+      voiceCampaign,
+      inAppCampaign,
+      completedCampaign,
+    };
+    for (const [name, campaign] of Object.entries(documents))
+      await writeFile(join(dir, 'export', `${name}.json`), JSON.stringify({ CampaignResponse: campaign }));
     await writeFile(join(dir, 'export/segment.json'), JSON.stringify({ SegmentResponse: cartSegment }));
     await writeFile(join(dir, 'export/email.json'), JSON.stringify({ EmailTemplateResponse: cartEmailTemplate }));
     await writeFile(join(dir, 'export/sms.json'), JSON.stringify({ SMSTemplateResponse: cartSmsTemplate }));
     const exported = join(dir, 'export');
-    summary = await convertExport({ campaigns: exported, segments: exported, templates: exported, out: join(dir, 'campaign') });
+    summary = await convertExport({
+      campaigns: exported,
+      segments: exported,
+      templates: exported,
+      out: join(dir, 'campaign'),
+    });
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
   it('writes a journey per convertible campaign from a folder holding every kind of export', () => {
-    expect(summary.campaigns.sort()).toEqual(['campaign-black-friday', 'campaign-order-thanks', 'campaign-weekly-picks']);
+    expect(summary.campaigns.sort()).toEqual([
+      'campaign-black-friday',
+      'campaign-order-thanks',
+      'campaign-weekly-picks',
+    ]);
     expect(summary.journeys).toEqual([]);
   });
 
@@ -140,12 +195,17 @@ describe('import pinpoint --campaigns', () => {
   });
 
   it('writes inline message content as a Liquid template folder', async () => {
-    const subject = await readFile(join(dir, 'campaign/templates/campaign-black-friday-default/subject.liquid'), 'utf8');
+    const subject = await readFile(
+      join(dir, 'campaign/templates/campaign-black-friday-default/subject.liquid'),
+      'utf8',
+    );
     expect(subject).toBe('{{ profile.name.first }}, Black Friday is here');
   });
 
-  it('declares the event campaign\'s filtered property as tracked', async () => {
-    const settings = parse(await readFile(join(dir, 'campaign/settings.yaml'), 'utf8')) as { trackedProperties: Record<string, string[]> };
+  it("declares the event campaign's filtered property as tracked", async () => {
+    const settings = parse(await readFile(join(dir, 'campaign/settings.yaml'), 'utf8')) as {
+      trackedProperties: Record<string, string[]>;
+    };
     expect(settings.trackedProperties['Order Completed']).toEqual(['channel']);
   });
 });

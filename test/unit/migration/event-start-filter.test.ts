@@ -13,7 +13,17 @@ function convert(dimensions: EventDimensions) {
 }
 
 const productAdded = (properties: Record<string, unknown>): NormalizedEvent =>
-  ({ type: 'track', event: 'Product Added', properties, messageId: 'm1', timestamp: '2026-11-02T10:00:00.000Z', receivedAt: '2026-11-02T10:00:00.000Z', userId: 'u1', context: {}, traits: {} }) as unknown as NormalizedEvent;
+  ({
+    type: 'track',
+    event: 'Product Added',
+    properties,
+    messageId: 'm1',
+    timestamp: '2026-11-02T10:00:00.000Z',
+    receivedAt: '2026-11-02T10:00:00.000Z',
+    userId: 'u1',
+    context: {},
+    traits: {},
+  }) as unknown as NormalizedEvent;
 
 describe('Pinpoint event start filter → journey trigger', () => {
   it('maps one INCLUSIVE attribute value and an EQUAL metric to where, which event-match then applies', () => {
@@ -28,19 +38,26 @@ describe('Pinpoint event start filter → journey trigger', () => {
     expect(trigger).toEqual({ event: 'Product Added', where: { category: 'shoes', quantity: 1 } });
     expect(notes).toEqual([]);
     const match = { event: trigger?.event as string, where: trigger?.where ?? {} };
-    expect([matchesEvent(match, productAdded({ category: 'shoes', quantity: 1 })), matchesEvent(match, productAdded({ category: 'bags', quantity: 1 }))]).toEqual([true, false]);
+    expect([
+      matchesEvent(match, productAdded({ category: 'shoes', quantity: 1 })),
+      matchesEvent(match, productAdded({ category: 'bags', quantity: 1 })),
+    ]).toEqual([true, false]);
   });
 
   it('takes the first of several start events and suggests a copy per other event', () => {
     // Act
-    const { trigger, notes } = convert({ EventType: { DimensionType: 'INCLUSIVE', Values: ['Product Added', 'Checkout Started', 'Cart Viewed'] } });
+    const { trigger, notes } = convert({
+      EventType: { DimensionType: 'INCLUSIVE', Values: ['Product Added', 'Checkout Started', 'Cart Viewed'] },
+    });
 
     // Assess
     expect(trigger).toEqual({ event: 'Product Added' });
     expect(notes).toEqual([
       {
-        problem: 'start event is any of Product Added, Checkout Started, Cart Viewed; the trigger takes Product Added only',
-        suggestion: 'copy the journey file once per other event (trigger: { event: Checkout Started }; trigger: { event: Cart Viewed }), each with its own id',
+        problem:
+          'start event is any of Product Added, Checkout Started, Cart Viewed; the trigger takes Product Added only',
+        suggestion:
+          'copy the journey file once per other event (trigger: { event: Checkout Started }; trigger: { event: Cart Viewed }), each with its own id',
       },
     ]);
   });
@@ -56,7 +73,10 @@ describe('Pinpoint event start filter → journey trigger', () => {
 
   it('maps an INCLUSIVE attribute with several values to a list, which event-match reads as any of them', () => {
     // Act
-    const { trigger, notes } = convert({ EventType: { Values: ['Product Added'] }, Attributes: { category: { AttributeType: 'INCLUSIVE', Values: ['shoes', 'bags'] } } });
+    const { trigger, notes } = convert({
+      EventType: { Values: ['Product Added'] },
+      Attributes: { category: { AttributeType: 'INCLUSIVE', Values: ['shoes', 'bags'] } },
+    });
 
     // Assess
     expect(trigger).toEqual({ event: 'Product Added', where: { category: ['shoes', 'bags'] } });
@@ -67,15 +87,42 @@ describe('Pinpoint event start filter → journey trigger', () => {
   });
 
   it.each([
-    ['EXCLUSIVE', ['gift'], 'start event attribute category is none of gift: left out, so the journey starts on more events'],
-    ['CONTAINS', ['sho'], 'start event attribute category contains sho: left out, so the journey starts on more events'],
-    ['BEFORE', ['2026-01-01T00:00:00Z'], 'start event attribute category BEFORE 2026-01-01T00:00:00Z (a date test): left out, so the journey starts on more events'],
-    ['AFTER', ['2026-01-01T00:00:00Z'], 'start event attribute category AFTER 2026-01-01T00:00:00Z (a date test): left out, so the journey starts on more events'],
-    ['ON', ['2026-01-01'], 'start event attribute category ON 2026-01-01 (a date test): left out, so the journey starts on more events'],
-    ['BETWEEN', ['2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'], 'start event attribute category BETWEEN 2026-01-01T00:00:00Z and 2026-02-01T00:00:00Z (a date test): left out, so the journey starts on more events'],
+    [
+      'EXCLUSIVE',
+      ['gift'],
+      'start event attribute category is none of gift: left out, so the journey starts on more events',
+    ],
+    [
+      'CONTAINS',
+      ['sho'],
+      'start event attribute category contains sho: left out, so the journey starts on more events',
+    ],
+    [
+      'BEFORE',
+      ['2026-01-01T00:00:00Z'],
+      'start event attribute category BEFORE 2026-01-01T00:00:00Z (a date test): left out, so the journey starts on more events',
+    ],
+    [
+      'AFTER',
+      ['2026-01-01T00:00:00Z'],
+      'start event attribute category AFTER 2026-01-01T00:00:00Z (a date test): left out, so the journey starts on more events',
+    ],
+    [
+      'ON',
+      ['2026-01-01'],
+      'start event attribute category ON 2026-01-01 (a date test): left out, so the journey starts on more events',
+    ],
+    [
+      'BETWEEN',
+      ['2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'],
+      'start event attribute category BETWEEN 2026-01-01T00:00:00Z and 2026-02-01T00:00:00Z (a date test): left out, so the journey starts on more events',
+    ],
   ] as const)('reports an attribute test %s %j with a suggestion and leaves it out', (type, values, problem) => {
     // Act
-    const { trigger, notes } = convert({ EventType: { Values: ['Product Added'] }, Attributes: { category: { AttributeType: type, Values: [...values] } } });
+    const { trigger, notes } = convert({
+      EventType: { Values: ['Product Added'] },
+      Attributes: { category: { AttributeType: type, Values: [...values] } },
+    });
 
     // Assess
     expect(trigger).toEqual({ event: 'Product Added' });
@@ -87,12 +134,17 @@ describe('Pinpoint event start filter → journey trigger', () => {
     // Act
     const { trigger, notes } = convert({
       EventType: { Values: ['Product Added'] },
-      Metrics: { price: { ComparisonOperator: 'GREATER_THAN', Value: 100 }, quantity: { ComparisonOperator: 'EQUAL', Value: 2 } },
+      Metrics: {
+        price: { ComparisonOperator: 'GREATER_THAN', Value: 100 },
+        quantity: { ComparisonOperator: 'EQUAL', Value: 2 },
+      },
     });
 
     // Assess
     expect(trigger).toEqual({ event: 'Product Added', where: { quantity: 2 } });
-    expect(notes.map((note) => note.problem)).toEqual(['start event metric price GREATER_THAN 100: left out, so the journey starts on more events']);
+    expect(notes.map((note) => note.problem)).toEqual([
+      'start event metric price GREATER_THAN 100: left out, so the journey starts on more events',
+    ]);
   });
 
   it('names the journey start condition in the migration report and declares the filtered properties as tracked', () => {
@@ -106,7 +158,10 @@ describe('Pinpoint event start filter → journey trigger', () => {
         EventStartCondition: {
           EventFilter: {
             FilterType: 'ENDPOINT',
-            Dimensions: { EventType: { Values: ['Product Added'] }, Attributes: { category: { Values: ['shoes'] }, brand: { AttributeType: 'CONTAINS', Values: ['a'] } } },
+            Dimensions: {
+              EventType: { Values: ['Product Added'] },
+              Attributes: { category: { Values: ['shoes'] }, brand: { AttributeType: 'CONTAINS', Values: ['a'] } },
+            },
           },
         },
       },
@@ -115,11 +170,17 @@ describe('Pinpoint event start filter → journey trigger', () => {
     };
 
     // Act
-    const converted = convertJourney(journey, { segmentId: (id) => id, templateId: (name) => name.toLowerCase(), report });
+    const converted = convertJourney(journey, {
+      segmentId: (id) => id,
+      templateId: (name) => name.toLowerCase(),
+      report,
+    });
 
     // Assess
     expect(converted.journey.trigger).toEqual({ event: 'Product Added', where: { category: 'shoes' } });
     expect(converted.trackedProperties).toEqual({ 'Product Added': ['category'] });
-    expect(report.findings.map((finding) => [finding.source, finding.problem.split(':')[0]])).toEqual([['shoes/StartCondition', 'start event attribute brand contains a']]);
+    expect(report.findings.map((finding) => [finding.source, finding.problem.split(':')[0]])).toEqual([
+      ['shoes/StartCondition', 'start event attribute brand contains a'],
+    ]);
   });
 });

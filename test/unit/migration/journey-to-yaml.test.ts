@@ -5,16 +5,35 @@ import { stringify } from 'yaml';
 import { convertJourney, isoToDuration } from '../../../shared/migration/pinpoint/journey-to-yaml.js';
 import { MigrationReport } from '../../../shared/migration/pinpoint/migration-report.js';
 
-const context = (report = new MigrationReport()) => ({ segmentId: (id: string) => `seg_${id}`, templateId: (name: string) => name.toLowerCase(), report });
-const journey = (fields: Partial<JourneyResponse>): JourneyResponse => ({ ApplicationId: 'app', Id: 'j1', Name: 'Test Journey', StartCondition: { SegmentStartCondition: { SegmentId: 'all' } }, ...fields });
+const context = (report = new MigrationReport()) => ({
+  segmentId: (id: string) => `seg_${id}`,
+  templateId: (name: string) => name.toLowerCase(),
+  report,
+});
+const journey = (fields: Partial<JourneyResponse>): JourneyResponse => ({
+  ApplicationId: 'app',
+  Id: 'j1',
+  Name: 'Test Journey',
+  StartCondition: { SegmentStartCondition: { SegmentId: 'all' } },
+  ...fields,
+});
 
 describe('Pinpoint journey → YAML', () => {
   it('converts ISO-8601 durations to the largest whole unit', () => {
-    expect([isoToDuration('PT1H'), isoToDuration('P1D'), isoToDuration('P1DT12H'), isoToDuration('PT90M'), isoToDuration('P7D')]).toEqual(['1h', '1d', '36h', '90m', '1w']);
+    expect([
+      isoToDuration('PT1H'),
+      isoToDuration('P1D'),
+      isoToDuration('P1DT12H'),
+      isoToDuration('PT90M'),
+      isoToDuration('P7D'),
+    ]).toEqual(['1h', '1d', '36h', '90m', '1w']);
   });
 
   it('turns a WaitUntil timestamp into a wait until step', () => {
-    const { journey: out } = convertJourney(journey({ StartActivity: 'w', Activities: { w: { Wait: { WaitTime: { WaitUntil: '2026-12-01T09:00:00Z' } } } } }), context());
+    const { journey: out } = convertJourney(
+      journey({ StartActivity: 'w', Activities: { w: { Wait: { WaitTime: { WaitUntil: '2026-12-01T09:00:00Z' } } } } }),
+      context(),
+    );
     expect(out.steps[0]).toEqual({ id: 'w', wait: { until: '2026-12-01T09:00:00.000Z' }, next: 'end' });
   });
 
@@ -52,14 +71,32 @@ describe('Pinpoint journey → YAML', () => {
       journey({
         StartActivity: 's',
         Activities: {
-          s: { ConditionalSplit: { Condition: { Operator: 'ANY', Conditions: [{ SegmentCondition: { SegmentId: 'x' } }, { SegmentCondition: { SegmentId: 'y' } }] }, TrueActivity: 'e' } },
+          s: {
+            ConditionalSplit: {
+              Condition: {
+                Operator: 'ANY',
+                Conditions: [{ SegmentCondition: { SegmentId: 'x' } }, { SegmentCondition: { SegmentId: 'y' } }],
+              },
+              TrueActivity: 'e',
+            },
+          },
           e: { SMS: { TemplateName: 'T', MessageConfig: { MessageType: 'TRANSACTIONAL' } } },
         },
       }),
       context(),
     );
-    expect(conversion.segments).toEqual([{ id: 'test-journey-s', description: 'conditions of Pinpoint activity s', any: [{ segment: 'seg_x' }, { segment: 'seg_y' }] }]);
-    expect(conversion.journey.steps[1]).toEqual({ id: 'e', send: { channel: 'sms', template: 't', transactional: true }, next: 'end' });
+    expect(conversion.segments).toEqual([
+      {
+        id: 'test-journey-s',
+        description: 'conditions of Pinpoint activity s',
+        any: [{ segment: 'seg_x' }, { segment: 'seg_y' }],
+      },
+    ]);
+    expect(conversion.journey.steps[1]).toEqual({
+      id: 'e',
+      send: { channel: 'sms', template: 't', transactional: true },
+      next: 'end',
+    });
   });
 
   it('turns inline SegmentDimensions of a condition into a generated segment rule', () => {
@@ -67,20 +104,43 @@ describe('Pinpoint journey → YAML', () => {
       journey({
         StartActivity: 's',
         Activities: {
-          s: { ConditionalSplit: { Condition: { Conditions: [{ SegmentDimensions: { Attributes: { Plan: { AttributeType: 'INCLUSIVE', Values: ['gold'] } } } }] }, TrueActivity: 'e' } },
+          s: {
+            ConditionalSplit: {
+              Condition: {
+                Conditions: [
+                  { SegmentDimensions: { Attributes: { Plan: { AttributeType: 'INCLUSIVE', Values: ['gold'] } } } },
+                ],
+              },
+              TrueActivity: 'e',
+            },
+          },
           e: { EMAIL: { TemplateName: 'A' } },
         },
       }),
       context(),
     );
-    expect(conversion.segments).toEqual([{ id: 'test-journey-s', description: 'conditions of Pinpoint activity s', all: [{ attr: 'traits.Plan', eq: 'gold' }] }]);
-    expect(conversion.journey.steps[0]).toEqual({ id: 's', branch: { segment: 'test-journey-s', then: 'e', else: 'end' } });
+    expect(conversion.segments).toEqual([
+      {
+        id: 'test-journey-s',
+        description: 'conditions of Pinpoint activity s',
+        all: [{ attr: 'traits.Plan', eq: 'gold' }],
+      },
+    ]);
+    expect(conversion.journey.steps[0]).toEqual({
+      id: 's',
+      branch: { segment: 'test-journey-s', then: 'e', else: 'end' },
+    });
   });
 
   it('reports limits and schedule fields sadakat has no place for, and keeps the ones it has', () => {
     const report = new MigrationReport();
     const { journey: out } = convertJourney(
-      journey({ StartActivity: 'a', Activities: { a: { EMAIL: { TemplateName: 'A' } } }, Limits: { DailyCap: 1, TotalCap: 3, TimeframeCap: { Days: 7, Cap: 2 }, EndpointReentryCap: 0 }, Schedule: { StartTime: new Date('2026-01-01T00:00:00Z') } }),
+      journey({
+        StartActivity: 'a',
+        Activities: { a: { EMAIL: { TemplateName: 'A' } } },
+        Limits: { DailyCap: 1, TotalCap: 3, TimeframeCap: { Days: 7, Cap: 2 }, EndpointReentryCap: 0 },
+        Schedule: { StartTime: new Date('2026-01-01T00:00:00Z') },
+      }),
       context(report),
     );
     expect(out).toMatchObject({ limits: { perDay: 1, perWeek: 2 }, entry: { reentry: 'never' } });
@@ -94,20 +154,42 @@ describe('Pinpoint journey → YAML', () => {
         Activities: {
           w: { Wait: { WaitTime: { WaitFor: 'PT30M' }, NextActivity: 'h' } },
           h: { Holdout: { Percentage: 5, NextActivity: 'r' } },
-          r: { RandomSplit: { Branches: [{ Percentage: 70, NextActivity: 'e' }, { Percentage: 30, NextActivity: 'p' }] } },
+          r: {
+            RandomSplit: {
+              Branches: [
+                { Percentage: 70, NextActivity: 'e' },
+                { Percentage: 30, NextActivity: 'p' },
+              ],
+            },
+          },
           e: { EMAIL: { TemplateName: 'A', NextActivity: 'c' } },
-          c: { ConditionalSplit: { Condition: { Conditions: [{ EventCondition: { MessageActivity: 'e', Dimensions: { EventType: { Values: ['_email.click'] } } } }] }, EvaluationWaitTime: { WaitFor: 'P2D' }, FalseActivity: 's' } },
+          c: {
+            ConditionalSplit: {
+              Condition: {
+                Conditions: [
+                  { EventCondition: { MessageActivity: 'e', Dimensions: { EventType: { Values: ['_email.click'] } } } },
+                ],
+              },
+              EvaluationWaitTime: { WaitFor: 'P2D' },
+              FalseActivity: 's',
+            },
+          },
           s: { SMS: { TemplateName: 'S' } },
           p: { PUSH: { TemplateName: 'P' } },
         },
       }),
       context(),
     );
-    const files = { a: ['subject.liquid', 'html.liquid', 'text.liquid'], s: ['sms.liquid'], p: ['push.title.liquid', 'push.body.liquid'] };
+    const files = {
+      a: ['subject.liquid', 'html.liquid', 'text.liquid'],
+      s: ['sms.liquid'],
+      p: ['push.title.liquid', 'push.body.liquid'],
+    };
     const result = checkJourneySources([{ file: 'journeys/test-journey.yaml', text: stringify(out) }], {
       segmentIds: new Set(['seg_all']),
       trackedProperties: {},
-      templateFiles: (templateId) => (templateId in files ? new Set(files[templateId as keyof typeof files]) : undefined),
+      templateFiles: (templateId) =>
+        templateId in files ? new Set(files[templateId as keyof typeof files]) : undefined,
     });
     expect(result.ok ? [] : result.errors).toEqual([]);
   });

@@ -18,7 +18,10 @@ describe('loading imported profiles', () => {
     const progress: number[] = [];
 
     // Act
-    const summary = await loadProfiles(store, [profile('u1', { traits: { City: 'Izmir' } }), profile('u2')], { concurrency: 2, onProgress: (done) => progress.push(done) });
+    const summary = await loadProfiles(store, [profile('u1', { traits: { City: 'Izmir' } }), profile('u2')], {
+      concurrency: 2,
+      onProgress: (done) => progress.push(done),
+    });
 
     // Assess
     expect(summary).toEqual({ created: 1, updated: 1, unchanged: 0 });
@@ -29,7 +32,10 @@ describe('loading imported profiles', () => {
   it('writes nothing and keeps versions when the same export is loaded again', async () => {
     // Prepare
     const store = new InMemoryProfileStore();
-    const imported = [profile('u1', { channels: { email: 'a@example.com', push: [] }, consent: { email: { granted: false, at: AT } } }), profile('u2')];
+    const imported = [
+      profile('u1', { channels: { email: 'a@example.com', push: [] }, consent: { email: { granted: false, at: AT } } }),
+      profile('u2'),
+    ];
     await loadProfiles(store, imported, { concurrency: 2 });
     const writes = store.writes;
 
@@ -53,7 +59,11 @@ describe('loading imported profiles', () => {
     };
 
     // Act
-    await loadProfiles(store, ['a', 'b', 'c', 'd', 'e'].map((id) => profile(id)), { concurrency: 2, batchSize: 2 });
+    await loadProfiles(
+      store,
+      ['a', 'b', 'c', 'd', 'e'].map((id) => profile(id)),
+      { concurrency: 2, batchSize: 2 },
+    );
 
     // Assess
     expect(batches).toEqual([2, 2, 1]);
@@ -107,7 +117,14 @@ describe('merging an imported profile into a stored one', () => {
       version: 7,
     });
     const imported = profile('u1', {
-      channels: { email: 'old@example.com', phone: '+905551112233', push: [{ token: 't1', platform: 'ios', enabled: false, at: AT }, { token: 't2', platform: 'android', enabled: true, at: AT }] },
+      channels: {
+        email: 'old@example.com',
+        phone: '+905551112233',
+        push: [
+          { token: 't1', platform: 'ios', enabled: false, at: AT },
+          { token: 't2', platform: 'android', enabled: true, at: AT },
+        ],
+      },
       name: { first: 'Ayse', last: 'Yılmaz' },
       timezone: 'Europe/Istanbul',
     });
@@ -118,7 +135,10 @@ describe('merging an imported profile into a stored one', () => {
     // Assess
     expect(merged.channels.email).toBe('new@example.com');
     expect(merged.channels.phone).toBe('+905551112233');
-    expect(merged.channels.push.map((device) => [device.token, device.enabled])).toEqual([['t1', true], ['t2', true]]);
+    expect(merged.channels.push.map((device) => [device.token, device.enabled])).toEqual([
+      ['t1', true],
+      ['t2', true],
+    ]);
     expect(merged.name).toEqual({ first: 'Ayşe', last: 'Yılmaz' });
     expect(merged.timezone).toBe('Europe/Istanbul');
     expect(merged.events).toEqual(stored.events);
@@ -128,7 +148,9 @@ describe('merging an imported profile into a stored one', () => {
   it('takes the imported consent only when it was decided later than the stored one', () => {
     // Prepare
     const stored = profile('u1', { consent: { email: { granted: true, at: AT }, sms: { granted: false, at: LATER } } });
-    const imported = profile('u1', { consent: { email: { granted: false, at: LATER }, sms: { granted: true, at: AT } } });
+    const imported = profile('u1', {
+      consent: { email: { granted: false, at: LATER }, sms: { granted: true, at: AT } },
+    });
 
     // Act
     const merged = mergeImported(stored, imported);

@@ -11,13 +11,49 @@ import { endpointsToProfiles } from '../../../shared/migration/pinpoint/endpoint
 import { MigrationReport } from '../../../shared/migration/pinpoint/migration-report.js';
 import { handlebarsToLiquid } from '../../../shared/migration/pinpoint/template-to-liquid.js';
 
-const PATHS = ['User.UserAttributes.FirstName', 'Attributes.CartValue', 'User.UserId', 'Metrics.visits', 'Unknown.Path', 'Attributes.x-y'];
+const PATHS = [
+  'User.UserAttributes.FirstName',
+  'Attributes.CartValue',
+  'User.UserId',
+  'Metrics.visits',
+  'Unknown.Path',
+  'Attributes.x-y',
+];
 const FRAGMENTS = [
-  '{{', '}}', '{{{', '}}}', '{%', '%}', '{', '}', '"', "'", '\n', ' ', '<p>', '</p>', '{{else}}', '{{/if}}', '{{/unless}}', '{{/each}}', '{{!-- note --}}', '{{}}',
-  ...PATHS.flatMap((path) => [`{{${path}}}`, `{{ ${path} }}`, `{{{${path}}}}`, `{{#if ${path}}}`, `{{#unless ${path}}}`, `{{formatDate ${path} "MM/DD"}}`, `{{#each ${path}}}`]),
+  '{{',
+  '}}',
+  '{{{',
+  '}}}',
+  '{%',
+  '%}',
+  '{',
+  '}',
+  '"',
+  "'",
+  '\n',
+  ' ',
+  '<p>',
+  '</p>',
+  '{{else}}',
+  '{{/if}}',
+  '{{/unless}}',
+  '{{/each}}',
+  '{{!-- note --}}',
+  '{{}}',
+  ...PATHS.flatMap((path) => [
+    `{{${path}}}`,
+    `{{ ${path} }}`,
+    `{{{${path}}}}`,
+    `{{#if ${path}}}`,
+    `{{#unless ${path}}}`,
+    `{{formatDate ${path} "MM/DD"}}`,
+    `{{#each ${path}}}`,
+  ]),
 ];
 
-const handlebarsish = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 })), { maxLength: 40 }).map((parts) => parts.join(''));
+const handlebarsish = fc
+  .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 })), { maxLength: 40 })
+  .map((parts) => parts.join(''));
 const defaults = fc.dictionary(fc.constantFrom(...PATHS), fc.string({ maxLength: 6 }), { maxKeys: 3 });
 
 // As `sadakat validate` parses templates (shared/config/template-syntax.ts), and as HTML is rendered.
@@ -54,24 +90,43 @@ describe('Pinpoint template conversion over any Handlebars-like input', () => {
 
   it('renders text that holds no Handlebars tag back as it was, stray braces included', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom('{', '{{', '{%', '%', 'a', ' ', '\n', '"'), { maxLength: 20 }).map((parts) => parts.join('')), async (text) => {
-        const output = handlebarsToLiquid(text, 'templates/t/sms.liquid', {}, new MigrationReport());
-        expect(await liquid.parseAndRender(output, {})).toBe(text);
-      }),
+      fc.asyncProperty(
+        fc
+          .array(fc.constantFrom('{', '{{', '{%', '%', 'a', ' ', '\n', '"'), { maxLength: 20 })
+          .map((parts) => parts.join('')),
+        async (text) => {
+          const output = handlebarsToLiquid(text, 'templates/t/sms.liquid', {}, new MigrationReport());
+          expect(await liquid.parseAndRender(output, {})).toBe(text);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('keeps plain text (no braces) unchanged', () => {
     fc.assert(
-      fc.property(fc.string().filter((text) => !/[{}]/.test(text)), (text) => {
-        expect(handlebarsToLiquid(text, 'templates/t/sms.liquid', {}, new MigrationReport())).toBe(text);
-      }),
+      fc.property(
+        fc.string().filter((text) => !/[{}]/.test(text)),
+        (text) => {
+          expect(handlebarsToLiquid(text, 'templates/t/sms.liquid', {}, new MigrationReport())).toBe(text);
+        },
+      ),
     );
   });
 });
 
-const CHANNEL_TYPES = ['EMAIL', 'SMS', 'APNS', 'APNS_SANDBOX', 'GCM', 'BAIDU', 'VOICE', 'IN_APP', 'CUSTOM', 'ADM'] as const;
+const CHANNEL_TYPES = [
+  'EMAIL',
+  'SMS',
+  'APNS',
+  'APNS_SANDBOX',
+  'GCM',
+  'BAIDU',
+  'VOICE',
+  'IN_APP',
+  'CUSTOM',
+  'ADM',
+] as const;
 
 /** Endpoints with distinct ids and distinct addresses (or none), users drawn from a small pool so several share one. */
 const endpointsArbitrary = fc
@@ -87,24 +142,38 @@ const endpointsArbitrary = fc
     { selector: (endpoint) => endpoint.Id, maxLength: 30 },
   )
   .map((records) =>
-    records.map(({ userId, hasAddress, ...fields }, index): EndpointResponse => ({
-      ...fields,
-      ...(hasAddress ? { Address: `address-${index}` } : {}),
-      ...(userId !== undefined ? { User: { UserId: userId } } : {}),
-    })),
+    records.map(
+      ({ userId, hasAddress, ...fields }, index): EndpointResponse => ({
+        ...fields,
+        ...(hasAddress ? { Address: `address-${index}` } : {}),
+        ...(userId !== undefined ? { User: { UserId: userId } } : {}),
+      }),
+    ),
   );
 
 describe('Pinpoint endpoint grouping over any endpoints', () => {
-  it('puts every endpoint\'s address on exactly one profile, or lists the endpoint as dropped, never both', () => {
+  it("puts every endpoint's address on exactly one profile, or lists the endpoint as dropped, never both", () => {
     fc.assert(
       fc.property(endpointsArbitrary, (endpoints) => {
         const { profiles, dropped } = endpointsToProfiles(endpoints, '2026-11-01T00:00:00.000Z');
         const droppedIds = dropped.map((item) => item.endpointId);
         expect(new Set(droppedIds).size).toBe(droppedIds.length);
         for (const endpoint of endpoints) {
-          const holders = profiles.filter((profile) => endpoint.Address !== undefined && [profile.channels.email, profile.channels.phone, ...profile.channels.push.map((device) => device.token)].includes(endpoint.Address));
+          const holders = profiles.filter(
+            (profile) =>
+              endpoint.Address !== undefined &&
+              [
+                profile.channels.email,
+                profile.channels.phone,
+                ...profile.channels.push.map((device) => device.token),
+              ].includes(endpoint.Address),
+          );
           const isDropped = droppedIds.includes(endpoint.Id as string);
-          expect({ id: endpoint.Id, holders: holders.length, isDropped }).toEqual({ id: endpoint.Id, holders: isDropped ? 0 : 1, isDropped });
+          expect({ id: endpoint.Id, holders: holders.length, isDropped }).toEqual({
+            id: endpoint.Id,
+            holders: isDropped ? 0 : 1,
+            isDropped,
+          });
           if (!isDropped) expect(holders[0]?.id).toBe(endpoint.User?.UserId || endpoint.Id);
         }
       }),

@@ -3,7 +3,13 @@ import type { SegmentResponse } from '@aws-sdk/client-pinpoint';
 import { MigrationReport } from '../../../shared/migration/pinpoint/migration-report.js';
 import { convertSegment } from '../../../shared/migration/pinpoint/segment-to-rules.js';
 
-const base = { ApplicationId: 'app', Arn: 'arn', CreationDate: '2025-01-01T00:00:00Z', Id: 'seg1', Name: 'VIP Turkey' } as const;
+const base = {
+  ApplicationId: 'app',
+  Arn: 'arn',
+  CreationDate: '2025-01-01T00:00:00Z',
+  Id: 'seg1',
+  Name: 'VIP Turkey',
+} as const;
 const id = (pinpointId: string): string => `s_${pinpointId}`;
 
 describe('Pinpoint segment → rules', () => {
@@ -39,18 +45,35 @@ describe('Pinpoint segment → rules', () => {
       SegmentGroups: {
         Include: 'ANY',
         Groups: [
-          { Type: 'ALL', SourceSegments: [{ Id: 'base1' }], Dimensions: [{ Attributes: { Plan: { Values: ['gold'] } } }] },
+          {
+            Type: 'ALL',
+            SourceSegments: [{ Id: 'base1' }],
+            Dimensions: [{ Attributes: { Plan: { Values: ['gold'] } } }],
+          },
           { Type: 'NONE', Dimensions: [{ Attributes: { Churned: { Values: ['yes'] } } }] },
         ],
       },
     } satisfies SegmentResponse;
     const rule = convertSegment(segment, id, new MigrationReport());
-    expect(rule).toMatchObject({ any: [{ all: [{ attr: 'traits.Plan', eq: 'gold' }, { segment: 's_base1' }] }, { not: { attr: 'traits.Churned', eq: 'yes' } }] });
+    expect(rule).toMatchObject({
+      any: [
+        { all: [{ attr: 'traits.Plan', eq: 'gold' }, { segment: 's_base1' }] },
+        { not: { attr: 'traits.Churned', eq: 'yes' } },
+      ],
+    });
   });
 
   it('reports recency and a static import segment instead of guessing', () => {
     const report = new MigrationReport();
-    convertSegment({ ...base, SegmentType: 'DIMENSIONAL', Dimensions: { Behavior: { Recency: { Duration: 'DAY_30', RecencyType: 'INACTIVE' } } } }, id, report);
+    convertSegment(
+      {
+        ...base,
+        SegmentType: 'DIMENSIONAL',
+        Dimensions: { Behavior: { Recency: { Duration: 'DAY_30', RecencyType: 'INACTIVE' } } },
+      },
+      id,
+      report,
+    );
     convertSegment({ ...base, Name: 'Uploaded', SegmentType: 'IMPORT' }, id, report);
     expect(report.findings.map((finding) => [finding.source, finding.problem.split(':')[0]])).toEqual([
       ['VIP Turkey', 'Behavior.Recency INACTIVE DAY_30'],

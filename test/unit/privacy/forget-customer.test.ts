@@ -9,26 +9,62 @@ import type { CustomerMessage } from '../../../shared/events/messages.js';
 import { InMemoryJourneyStore } from '../../../shared/journeys/in-memory-journey-store.js';
 import { newRun } from '../../../shared/journeys/run.js';
 import { customerHash } from '../../../shared/privacy/erasure-hashes.js';
-import { ErasureRequestError, forgetCustomer, MAX_PASSES, type ForgetDeps } from '../../../shared/privacy/forget-customer.js';
+import {
+  ErasureRequestError,
+  forgetCustomer,
+  MAX_PASSES,
+  type ForgetDeps,
+} from '../../../shared/privacy/forget-customer.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
-import { InMemoryCapCounters, InMemoryDueQueue, InMemorySendLedger, InMemorySuppressionList } from '../../fakes/in-memory-channels.js';
+import {
+  InMemoryCapCounters,
+  InMemoryDueQueue,
+  InMemorySendLedger,
+  InMemorySuppressionList,
+} from '../../fakes/in-memory-channels.js';
 import { InMemoryCustomerErasure } from '../../fakes/in-memory-erasure.js';
 import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
 
 const clock = { now: () => new Date('2026-11-02T12:00:00Z') };
 
-function event(messageId: string, ids: { userId?: string; anonymousId?: string }, minute: number, fields: Partial<NormalizedEvent>): CustomerMessage {
+function event(
+  messageId: string,
+  ids: { userId?: string; anonymousId?: string },
+  minute: number,
+  fields: Partial<NormalizedEvent>,
+): CustomerMessage {
   const timestamp = new Date(Date.UTC(2026, 10, 2, 10, minute)).toISOString();
   const customerId = ids.userId ?? `anon:${ids.anonymousId}`;
-  return { kind: 'event', customerId, event: { type: 'track', messageId, ...ids, properties: {}, traits: {}, context: {}, timestamp, receivedAt: timestamp, ...fields } };
+  return {
+    kind: 'event',
+    customerId,
+    event: {
+      type: 'track',
+      messageId,
+      ...ids,
+      properties: {},
+      traits: {},
+      context: {},
+      timestamp,
+      receivedAt: timestamp,
+      ...fields,
+    },
+  };
 }
-const order = (messageId: string, ids: { userId?: string; anonymousId?: string }, orderId: string, revenue: number, minute = 0) =>
-  event(messageId, ids, minute, { event: 'Order Completed', properties: { order_id: orderId, revenue } });
+const order = (
+  messageId: string,
+  ids: { userId?: string; anonymousId?: string },
+  orderId: string,
+  revenue: number,
+  minute = 0,
+) => event(messageId, ids, minute, { event: 'Order Completed', properties: { order_id: orderId, revenue } });
 const viewed = (messageId: string, ids: { userId?: string; anonymousId?: string }, minute = 0) =>
   event(messageId, ids, minute, { event: 'Product Viewed', properties: { product_id: 'p1' } });
 const login = (messageId: string, userId: string, anonymousId: string, minute = 0) =>
-  event(messageId, { userId, anonymousId }, minute, { type: 'identify', traits: { email: `${userId}@example.com`, phone: '+905551234567' } });
-
+  event(messageId, { userId, anonymousId }, minute, {
+    type: 'identify',
+    traits: { email: `${userId}@example.com`, phone: '+905551234567' },
+  });
 
 describe('forgetCustomer', () => {
   let profiles: InMemoryProfileStore;
@@ -70,7 +106,15 @@ describe('forgetCustomer', () => {
       await processCustomerMessage(process, message);
     }
     await runs.putRun(newRun('welcome', 'r1', 'u1', false, '2026-11-02T10:00:00Z'), undefined);
-    await ledger.claim({ customerId: 'u1', messageId: 'msg1', channel: 'email', journeyId: 'welcome', runId: 'r1', stepId: 'step-1', claimedAt: '2026-11-02T10:10:00Z' });
+    await ledger.claim({
+      customerId: 'u1',
+      messageId: 'msg1',
+      channel: 'email',
+      journeyId: 'welcome',
+      runId: 'r1',
+      stepId: 'step-1',
+      claimedAt: '2026-11-02T10:10:00Z',
+    });
     await caps.add('u1', ['email', 'all'], 20394);
   }
 
@@ -109,8 +153,11 @@ describe('forgetCustomer', () => {
     const report = await forgetCustomer(forget, { customerId: 'u1' });
 
     // Assess
-    const kept = JSON.stringify([...erasure.tombstones].map(([hash, stone]) => [hash, [...stone.erasedAt], [...stone.orders]]));
-    for (const raw of ['u1', 'dev-one', 'o-anon', 'o1', 'o2', 'example.com', '5551234567']) expect(kept).not.toContain(raw);
+    const kept = JSON.stringify(
+      [...erasure.tombstones].map(([hash, stone]) => [hash, [...stone.erasedAt], [...stone.orders]]),
+    );
+    for (const raw of ['u1', 'dev-one', 'o-anon', 'o1', 'o2', 'example.com', '5551234567'])
+      expect(kept).not.toContain(raw);
     expect(erasure.tombstones.get(customerHash('u1'))?.orders.size).toBe(3);
     expect(report.kept.orderTombstones).toBe(4);
   });
@@ -158,22 +205,39 @@ describe('forgetCustomer', () => {
 
   it('refuses every replayed order of an erased customer and no order of anyone else (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9#:_-]{1,16}$/), { minLength: 1, maxLength: 8 }), fc.stringMatching(/^[a-z0-9]{1,8}$/), async (orderIds, otherId) => {
-        // Prepare
-        const fakes = { profiles: new InMemoryProfileStore(), orders: new InMemoryOrderLedger(), identity: new InMemoryIdentityMap() };
-        const store = new InMemoryCustomerErasure(fakes);
-        const deps: ProcessDeps = { ...fakes, clock, settings: { trackedProperties: {} }, tombstones: store };
-        for (const [index, orderId] of orderIds.entries()) await processCustomerMessage(deps, order(`m${index}`, { userId: 'u1' }, orderId, 10));
+      fc.asyncProperty(
+        fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9#:_-]{1,16}$/), { minLength: 1, maxLength: 8 }),
+        fc.stringMatching(/^[a-z0-9]{1,8}$/),
+        async (orderIds, otherId) => {
+          // Prepare
+          const fakes = {
+            profiles: new InMemoryProfileStore(),
+            orders: new InMemoryOrderLedger(),
+            identity: new InMemoryIdentityMap(),
+          };
+          const store = new InMemoryCustomerErasure(fakes);
+          const deps: ProcessDeps = { ...fakes, clock, settings: { trackedProperties: {} }, tombstones: store };
+          for (const [index, orderId] of orderIds.entries())
+            await processCustomerMessage(deps, order(`m${index}`, { userId: 'u1' }, orderId, 10));
 
-        // Act
-        await forgetCustomer({ ...fakes, erasure: store, clock }, { customerId: 'u1' });
-        const replays = await Promise.all(orderIds.map((orderId, index) => processCustomerMessage(deps, order(`r${index}`, { userId: 'u1' }, orderId, 10))));
-        const others = await Promise.all(orderIds.map((orderId, index) => processCustomerMessage(deps, order(`x${index}`, { userId: `other-${otherId}` }, orderId, 10))));
+          // Act
+          await forgetCustomer({ ...fakes, erasure: store, clock }, { customerId: 'u1' });
+          const replays = await Promise.all(
+            orderIds.map((orderId, index) =>
+              processCustomerMessage(deps, order(`r${index}`, { userId: 'u1' }, orderId, 10)),
+            ),
+          );
+          const others = await Promise.all(
+            orderIds.map((orderId, index) =>
+              processCustomerMessage(deps, order(`x${index}`, { userId: `other-${otherId}` }, orderId, 10)),
+            ),
+          );
 
-        // Assess
-        expect(replays.every((outcome) => outcome.status === 'duplicate')).toBe(true);
-        expect(others.every((outcome) => outcome.status === 'applied')).toBe(true);
-      }),
+          // Assess
+          expect(replays.every((outcome) => outcome.status === 'duplicate')).toBe(true);
+          expect(others.every((outcome) => outcome.status === 'applied')).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -202,7 +266,10 @@ describe('forgetCustomer', () => {
   it('removes deferred sends', async () => {
     // Prepare
     await customerWithHistory();
-    await due.defer({ customerId: 'u1', messageId: 'msg2' } as Parameters<InMemoryDueQueue['defer']>[0], '2026-11-03T07:00:00Z');
+    await due.defer(
+      { customerId: 'u1', messageId: 'msg2' } as Parameters<InMemoryDueQueue['defer']>[0],
+      '2026-11-03T07:00:00Z',
+    );
 
     // Act
     const report = await forgetCustomer(forget, { customerId: 'u1' });
@@ -261,7 +328,15 @@ describe('forgetCustomer', () => {
       raced = true;
       const stored = profiles.items.get('u1');
       if (stored) profiles.items.set('u1', { ...stored, version: (stored.version ?? 0) + 1 });
-      void orders.claimOrder({ customerId: 'u1', orderId: 'o-late', at: '2026-11-02T11:00:00Z', amount: 5, products: [], messageId: 'm-late', status: 'pending' });
+      void orders.claimOrder({
+        customerId: 'u1',
+        orderId: 'o-late',
+        at: '2026-11-02T11:00:00Z',
+        amount: 5,
+        products: [],
+        messageId: 'm-late',
+        status: 'pending',
+      });
     };
 
     // Act

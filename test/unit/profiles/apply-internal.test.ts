@@ -29,19 +29,40 @@ describe('internal messages', () => {
 
   it('disables the device whose endpoint SNS reported, and a newer app call enables it again', () => {
     // Prepare
-    const registered = fold([track('A', {}, '2026-03-02T09:00:00Z', { context: { device: { token: 'tok-1', type: 'ios' } } })]);
-    const withEndpoint = { ...registered, channels: { ...registered.channels, push: registered.channels.push.map((d) => ({ ...d, endpoint: 'arn:endpoint/1' })) } };
+    const registered = fold([
+      track('A', {}, '2026-03-02T09:00:00Z', { context: { device: { token: 'tok-1', type: 'ios' } } }),
+    ]);
+    const withEndpoint = {
+      ...registered,
+      channels: {
+        ...registered.channels,
+        push: registered.channels.push.map((d) => ({ ...d, endpoint: 'arn:endpoint/1' })),
+      },
+    };
     // Act
-    const disabled = applyDeviceChange(withEndpoint, { endpoint: 'arn:endpoint/1', enabled: false, at: '2026-03-03T09:00:00Z' });
-    const reenabled = fold([track('A', {}, '2026-03-04T09:00:00Z', { context: { device: { token: 'tok-1', type: 'ios' } } })], disabled);
+    const disabled = applyDeviceChange(withEndpoint, {
+      endpoint: 'arn:endpoint/1',
+      enabled: false,
+      at: '2026-03-03T09:00:00Z',
+    });
+    const reenabled = fold(
+      [track('A', {}, '2026-03-04T09:00:00Z', { context: { device: { token: 'tok-1', type: 'ios' } } })],
+      disabled,
+    );
     // Assess
-    expect(disabled.channels.push).toEqual([{ token: 'tok-1', platform: 'ios', endpoint: 'arn:endpoint/1', enabled: false, at: '2026-03-03T09:00:00.000Z' }]);
-    expect(reenabled.channels.push).toEqual([{ token: 'tok-1', platform: 'ios', endpoint: 'arn:endpoint/1', enabled: true, at: '2026-03-04T09:00:00.000Z' }]);
+    expect(disabled.channels.push).toEqual([
+      { token: 'tok-1', platform: 'ios', endpoint: 'arn:endpoint/1', enabled: false, at: '2026-03-03T09:00:00.000Z' },
+    ]);
+    expect(reenabled.channels.push).toEqual([
+      { token: 'tok-1', platform: 'ios', endpoint: 'arn:endpoint/1', enabled: true, at: '2026-03-04T09:00:00.000Z' },
+    ]);
   });
 
   it('leaves the devices alone for an unknown endpoint', () => {
     // Prepare
-    const profile = fold([track('A', {}, '2026-03-02T09:00:00Z', { context: { device: { token: 'tok-1', type: 'ios' } } })]);
+    const profile = fold([
+      track('A', {}, '2026-03-02T09:00:00Z', { context: { device: { token: 'tok-1', type: 'ios' } } }),
+    ]);
     // Act
     const next = applyDeviceChange(profile, { endpoint: 'arn:other', enabled: false, at: '2026-03-03T09:00:00Z' });
     // Assess
@@ -50,9 +71,18 @@ describe('internal messages', () => {
 
   it('writes the nightly scores, and an older scores message does not overwrite newer ones', () => {
     // Prepare
-    const tonight = applyScores(fold([]), { rfm: rfm('champions'), clv, recommendations: ['p1', 'p2'], at: '2026-03-03T02:00:00Z' });
+    const tonight = applyScores(fold([]), {
+      rfm: rfm('champions'),
+      clv,
+      recommendations: ['p1', 'p2'],
+      at: '2026-03-03T02:00:00Z',
+    });
     // Act
-    const stale = applyScores(tonight, { rfm: rfm('hibernating'), recommendations: ['p9'], at: '2026-03-02T02:00:00Z' });
+    const stale = applyScores(tonight, {
+      rfm: rfm('hibernating'),
+      recommendations: ['p9'],
+      at: '2026-03-02T02:00:00Z',
+    });
     // Assess
     expect(stale).toMatchObject({ rfm: rfm('champions'), clv, recommendations: ['p1', 'p2'] });
   });

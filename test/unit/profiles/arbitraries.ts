@@ -34,18 +34,31 @@ const amount = fc.oneof(
   fc.constant({}),
 );
 
-const track = fc.oneof(
-  fc.record({ event: fc.constant('Product Viewed'), properties: fc.record({ product_id: productId, category }).map(dropUndefined) }),
-  fc.record({ event: fc.constant('Product Added'), properties: product }),
-  fc.record({ event: fc.constant('Product Removed'), properties: fc.record({ product_id: productId }) }),
-  fc.record({ event: fc.constantFrom('Cart Viewed', 'Checkout Started'), properties: fc.record({ products: fc.array(product, { maxLength: 3 }) }) }),
-  fc.record({
-    event: fc.constant('Order Completed'),
-    properties: fc.tuple(amount, fc.array(product, { maxLength: 2 }), fc.constantFrom('TRY', 'USD')).map(([money, products, currency]) => ({ ...money, products, currency })),
-  }),
-  fc.record({ event: fc.constant('Order Refunded'), properties: amount }),
-  fc.record({ event: fc.constantFrom('Newsletter Opened', 'Wishlist Shared', 'toString'), properties: fc.constant({}) }),
-).map((call) => ({ type: 'track' as const, ...call }));
+const track = fc
+  .oneof(
+    fc.record({
+      event: fc.constant('Product Viewed'),
+      properties: fc.record({ product_id: productId, category }).map(dropUndefined),
+    }),
+    fc.record({ event: fc.constant('Product Added'), properties: product }),
+    fc.record({ event: fc.constant('Product Removed'), properties: fc.record({ product_id: productId }) }),
+    fc.record({
+      event: fc.constantFrom('Cart Viewed', 'Checkout Started'),
+      properties: fc.record({ products: fc.array(product, { maxLength: 3 }) }),
+    }),
+    fc.record({
+      event: fc.constant('Order Completed'),
+      properties: fc
+        .tuple(amount, fc.array(product, { maxLength: 2 }), fc.constantFrom('TRY', 'USD'))
+        .map(([money, products, currency]) => ({ ...money, products, currency })),
+    }),
+    fc.record({ event: fc.constant('Order Refunded'), properties: amount }),
+    fc.record({
+      event: fc.constantFrom('Newsletter Opened', 'Wishlist Shared', 'toString'),
+      properties: fc.constant({}),
+    }),
+  )
+  .map((call) => ({ type: 'track' as const, ...call }));
 
 const page = fc.record({
   type: fc.constantFrom('page' as const, 'screen' as const),
@@ -88,14 +101,24 @@ const context = fc
 
 /** One event without ids (they are assigned per sequence). */
 export const eventBody = fc
-  .tuple(fc.oneof({ weight: 6, arbitrary: track }, { weight: 1, arbitrary: page }, { weight: 2, arbitrary: identify }), context, timestamp)
+  .tuple(
+    fc.oneof({ weight: 6, arbitrary: track }, { weight: 1, arbitrary: page }, { weight: 2, arbitrary: identify }),
+    context,
+    timestamp,
+  )
   .map(([call, ctx, at]) => ({ properties: {}, traits: {}, ...call, context: ctx, timestamp: at, receivedAt: at }));
 
 /** Events of one customer with unique message ids and order ids. */
-export function withUniqueIds(bodies: ReadonlyArray<Omit<NormalizedEvent, 'messageId'>>, prefix: string, userId = 'u1'): NormalizedEvent[] {
+export function withUniqueIds(
+  bodies: ReadonlyArray<Omit<NormalizedEvent, 'messageId'>>,
+  prefix: string,
+  userId = 'u1',
+): NormalizedEvent[] {
   return bodies.map((body, index) => {
     const properties =
-      body.type === 'track' && body.event === 'Order Completed' ? { ...body.properties, order_id: `${prefix}-order-${index}` } : body.properties;
+      body.type === 'track' && body.event === 'Order Completed'
+        ? { ...body.properties, order_id: `${prefix}-order-${index}` }
+        : body.properties;
     return { ...body, properties, messageId: `${prefix}-${index}`, userId };
   });
 }

@@ -17,7 +17,11 @@ describe('event history', () => {
 
   it('counts any event name with its last time and day/hour buckets', () => {
     // Prepare
-    const events = [track('Wishlist Shared', {}, '2026-03-02T09:10:00Z'), track('Wishlist Shared', {}, '2026-03-02T09:50:00Z'), track('Wishlist Shared', {}, '2026-03-03T01:00:00Z')];
+    const events = [
+      track('Wishlist Shared', {}, '2026-03-02T09:10:00Z'),
+      track('Wishlist Shared', {}, '2026-03-02T09:50:00Z'),
+      track('Wishlist Shared', {}, '2026-03-03T01:00:00Z'),
+    ];
     // Act
     const history = fold(events).events['Wishlist Shared'];
     // Assess
@@ -35,12 +39,19 @@ describe('event history', () => {
     // January is outside the daily window; 49 hours before the newest is outside only the hourly one
     // Prepare
     const newest = '2026-06-01T12:00:00Z';
-    const events = [track('Searched', {}, '2026-01-01T12:00:00Z'), track('Searched', {}, '2026-05-30T11:00:00Z'), track('Searched', {}, newest)];
+    const events = [
+      track('Searched', {}, '2026-01-01T12:00:00Z'),
+      track('Searched', {}, '2026-05-30T11:00:00Z'),
+      track('Searched', {}, newest),
+    ];
     // Act
     const history = fold(events).events.Searched;
     // Assess
     expect(history?.count).toBe(3);
-    expect(Object.keys(history?.daily ?? {}).map(Number)).toEqual([dayNumber('2026-05-30T00:00:00Z'), dayNumber(newest)]);
+    expect(Object.keys(history?.daily ?? {}).map(Number)).toEqual([
+      dayNumber('2026-05-30T00:00:00Z'),
+      dayNumber(newest),
+    ]);
     expect(Object.keys(history?.hourly ?? {}).map(Number)).toEqual([hourNumber(newest)]);
   });
 
@@ -50,7 +61,11 @@ describe('event history', () => {
     // Act
     const history = fold([track('Searched', {}, '2026-01-01T12:00:00Z')], profile).events.Searched;
     // Assess
-    expect(history).toMatchObject({ count: 2, lastAt: '2026-06-01T12:00:00.000Z', daily: { [dayNumber('2026-06-01T00:00:00Z')]: 1 } });
+    expect(history).toMatchObject({
+      count: 2,
+      lastAt: '2026-06-01T12:00:00.000Z',
+      daily: { [dayNumber('2026-06-01T00:00:00Z')]: 1 },
+    });
   });
 
   it('keeps histories of tracked property values, only for scalar values', () => {
@@ -69,11 +84,19 @@ describe('event history', () => {
 
   it('keeps the 20 most recent values of a tracked property', () => {
     // Prepare
-    const events = Array.from({ length: 25 }, (_, index) => track('Product Viewed', { product_id: 'p1', category: `c${index}` }, new Date(Date.UTC(2026, 2, 2, index)).toISOString()));
+    const events = Array.from({ length: 25 }, (_, index) =>
+      track(
+        'Product Viewed',
+        { product_id: 'p1', category: `c${index}` },
+        new Date(Date.UTC(2026, 2, 2, index)).toISOString(),
+      ),
+    );
     // Act
     const props = fold(events).events['Product Viewed']?.props ?? {};
     // Assess
-    expect(Object.keys(props).sort()).toEqual(Array.from({ length: 20 }, (_, index) => `category=c${index + 5}`).sort());
+    expect(Object.keys(props).sort()).toEqual(
+      Array.from({ length: 20 }, (_, index) => `category=c${index + 5}`).sort(),
+    );
   });
 
   it('counts page and screen calls as Page Viewed and Screen Viewed, with the page name trackable', () => {
@@ -100,7 +123,11 @@ describe('event history', () => {
 
   it('refuses an event whose timestamp does not parse, naming the field', () => {
     // Act / Assess
-    expect(() => applyEvent(emptyProfile('u1', START), track('A', {}, 'yesterday'), settings)).toThrow(InvalidTimestampError);
-    expect(() => applyEvent(emptyProfile('u1', START), track('A', {}, 'yesterday'), settings)).toThrow(/timestamp: "yesterday"/);
+    expect(() => applyEvent(emptyProfile('u1', START), track('A', {}, 'yesterday'), settings)).toThrow(
+      InvalidTimestampError,
+    );
+    expect(() => applyEvent(emptyProfile('u1', START), track('A', {}, 'yesterday'), settings)).toThrow(
+      /timestamp: "yesterday"/,
+    );
   });
 });

@@ -6,7 +6,11 @@ import { settings as defaultSettings } from './arbitraries.js';
 
 export const START = '2025-12-01T00:00:00.000Z';
 
-export function fold(events: readonly NormalizedEvent[], profile: Profile = emptyProfile('u1', START), settings: ReducerSettings = defaultSettings): Profile {
+export function fold(
+  events: readonly NormalizedEvent[],
+  profile: Profile = emptyProfile('u1', START),
+  settings: ReducerSettings = defaultSettings,
+): Profile {
   let current = profile;
   for (const event of events) {
     const result = applyEvent(current, event, settings);

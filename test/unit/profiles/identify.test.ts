@@ -37,7 +37,9 @@ describe('identify', () => {
   it('reads a national number in traits.country, else the locale region', () => {
     // Act
     const byCountry = fold([identify({ phone: '0532 123 45 67', country: 'TR' }, '2026-03-02T09:00:00Z')]);
-    const byLocale = fold([identify({ phone: '0532 123 45 67' }, '2026-03-02T09:00:00Z', { context: { locale: 'tr-TR' } })]);
+    const byLocale = fold([
+      identify({ phone: '0532 123 45 67' }, '2026-03-02T09:00:00Z', { context: { locale: 'tr-TR' } }),
+    ]);
     // Assess
     expect(byCountry.channels.phone).toBe('+905321234567');
     expect(byLocale.channels.phone).toBe('+905321234567');
@@ -53,7 +55,10 @@ describe('identify', () => {
   it('keeps a valid IANA timezone in canonical spelling and ignores others', () => {
     // Act
     const valid = fold([identify({ timezone: 'europe/istanbul' }, '2026-03-02T09:00:00Z')]);
-    const invalid = fold([identify({ timezone: 'Mars/Olympus' }, '2026-03-02T09:00:00Z'), track('A', {}, '2026-03-02T09:00:00Z', { context: { timezone: '+03:00' } })]);
+    const invalid = fold([
+      identify({ timezone: 'Mars/Olympus' }, '2026-03-02T09:00:00Z'),
+      track('A', {}, '2026-03-02T09:00:00Z', { context: { timezone: '+03:00' } }),
+    ]);
     // Assess
     expect(valid.timezone).toBe('Europe/Istanbul');
     expect(invalid.timezone).toBeUndefined();
@@ -61,8 +66,12 @@ describe('identify', () => {
 
   it('takes timezone and locale from the context of any call, identify traits first', () => {
     // Act
-    const fromTrack = fold([track('A', {}, '2026-03-02T09:00:00Z', { context: { timezone: 'Europe/Berlin', locale: 'de_DE' } })]);
-    const traitsFirst = fold([identify({ timezone: 'Europe/Istanbul' }, '2026-03-02T09:00:00Z', { context: { timezone: 'Europe/Berlin' } })]);
+    const fromTrack = fold([
+      track('A', {}, '2026-03-02T09:00:00Z', { context: { timezone: 'Europe/Berlin', locale: 'de_DE' } }),
+    ]);
+    const traitsFirst = fold([
+      identify({ timezone: 'Europe/Istanbul' }, '2026-03-02T09:00:00Z', { context: { timezone: 'Europe/Berlin' } }),
+    ]);
     // Assess
     expect(fromTrack).toMatchObject({ timezone: 'Europe/Berlin', locale: 'de-DE' });
     expect(traitsFirst.timezone).toBe('Europe/Istanbul');
@@ -77,7 +86,10 @@ describe('identify', () => {
     // Assess
     expect(profile.channels.email).toBe('new@example.com');
     expect(profile.name.first).toBe('Ayşe');
-    expect(profile.fieldTimes).toMatchObject({ 'channels.email': Date.parse('2026-03-02T10:00:00Z') / 1000, 'name.first': Date.parse('2026-03-02T09:00:00Z') / 1000 });
+    expect(profile.fieldTimes).toMatchObject({
+      'channels.email': Date.parse('2026-03-02T10:00:00Z') / 1000,
+      'name.first': Date.parse('2026-03-02T09:00:00Z') / 1000,
+    });
   });
 
   it('decides same-instant identifies by value, whatever the arrival order', () => {
@@ -90,7 +102,20 @@ describe('identify', () => {
 
   it('stores scalar custom traits and skips objects, arrays and over-long keys', () => {
     // Act
-    const profile = fold([identify({ plan: 'gold', visits: 3, vip: true, cleared: null, address: { city: 'İzmir' }, tags: ['a'], ['k'.repeat(65)]: 'x' }, '2026-03-02T09:00:00Z')]);
+    const profile = fold([
+      identify(
+        {
+          plan: 'gold',
+          visits: 3,
+          vip: true,
+          cleared: null,
+          address: { city: 'İzmir' },
+          tags: ['a'],
+          ['k'.repeat(65)]: 'x',
+        },
+        '2026-03-02T09:00:00Z',
+      ),
+    ]);
     // Assess
     expect(profile.traits).toEqual({ plan: 'gold', visits: 3, vip: true, cleared: null });
   });
@@ -107,12 +132,21 @@ describe('identify', () => {
 
   it('applies consent with its own timestamp, never letting an older decision win', () => {
     // Prepare
-    const granted = identify({ consent: { email: true, sms: true, timestamp: '2026-03-02T10:00:00Z' } }, '2026-03-05T00:00:00Z');
-    const olderRevocation = identify({ consent: { email: false, timestamp: '2026-03-01T10:00:00Z' } }, '2026-03-06T00:00:00Z');
+    const granted = identify(
+      { consent: { email: true, sms: true, timestamp: '2026-03-02T10:00:00Z' } },
+      '2026-03-05T00:00:00Z',
+    );
+    const olderRevocation = identify(
+      { consent: { email: false, timestamp: '2026-03-01T10:00:00Z' } },
+      '2026-03-06T00:00:00Z',
+    );
     // Act
     const profile = fold([granted, olderRevocation]);
     // Assess
-    expect(profile.consent).toEqual({ email: { granted: true, at: '2026-03-02T10:00:00.000Z' }, sms: { granted: true, at: '2026-03-02T10:00:00.000Z' } });
+    expect(profile.consent).toEqual({
+      email: { granted: true, at: '2026-03-02T10:00:00.000Z' },
+      sms: { granted: true, at: '2026-03-02T10:00:00.000Z' },
+    });
   });
 
   it('uses the event time for consent without a timestamp, and refuses on a same-instant conflict', () => {
@@ -140,7 +174,9 @@ describe('identify', () => {
   it('keeps the 5 most recently seen push devices', () => {
     // Prepare
     const events = Array.from({ length: 7 }, (_, index) =>
-      track('A', {}, new Date(Date.UTC(2026, 2, 2, index)).toISOString(), { context: { device: { token: `tok-${index}`, type: 'android' } } }),
+      track('A', {}, new Date(Date.UTC(2026, 2, 2, index)).toISOString(), {
+        context: { device: { token: `tok-${index}`, type: 'android' } },
+      }),
     );
     // Act
     const { push } = fold(events).channels;

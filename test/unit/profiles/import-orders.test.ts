@@ -31,7 +31,13 @@ describe('importOrders', () => {
 
     // Assess
     expect(summary).toMatchObject({ customers: 2, ordersImported: 4, ordersSkipped: 0 });
-    expect((await profiles.getProfile('c1'))?.orders).toMatchObject({ count: 3, revenue: 35, days: 2, firstAmount: 15, repeatRevenue: 20 });
+    expect((await profiles.getProfile('c1'))?.orders).toMatchObject({
+      count: 3,
+      revenue: 35,
+      days: 2,
+      firstAmount: 15,
+      repeatRevenue: 20,
+    });
     expect((await orders.listOrders('c1')).map((order) => order.status)).toEqual(['applied', 'applied', 'applied']);
   });
 

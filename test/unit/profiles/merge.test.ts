@@ -9,12 +9,25 @@ const anonymousStart = (id = 'a1') => emptyProfile(`anon:${id}`, '2025-11-01T00:
 describe('mergeProfiles', () => {
   it('sums counters and orders, moving the first day to the anonymous earlier order', () => {
     // Prepare
-    const user = fold([order('o2', 20, '2026-03-05T09:00:00Z'), track('Product Viewed', { product_id: 'p1' }, '2026-03-05T08:00:00Z')]);
-    const anonymous = fold([order('o1', 5, '2026-03-01T09:00:00Z'), track('Product Viewed', { product_id: 'p2' }, '2026-03-01T08:00:00Z')], anonymousStart());
+    const user = fold([
+      order('o2', 20, '2026-03-05T09:00:00Z'),
+      track('Product Viewed', { product_id: 'p1' }, '2026-03-05T08:00:00Z'),
+    ]);
+    const anonymous = fold(
+      [order('o1', 5, '2026-03-01T09:00:00Z'), track('Product Viewed', { product_id: 'p2' }, '2026-03-01T08:00:00Z')],
+      anonymousStart(),
+    );
     // Act
     const merged = mergeProfiles(user, anonymous);
     // Assess
-    expect(merged.orders).toMatchObject({ count: 2, revenue: 25, days: 2, firstAmount: 5, repeatRevenue: 20, firstAt: '2026-03-01T09:00:00.000Z' });
+    expect(merged.orders).toMatchObject({
+      count: 2,
+      revenue: 25,
+      days: 2,
+      firstAmount: 5,
+      repeatRevenue: 20,
+      firstAt: '2026-03-01T09:00:00.000Z',
+    });
     expect(merged.events['Product Viewed']?.count).toBe(2);
     expect(merged.recent.viewed.map((entry) => entry.productId)).toEqual(['p1', 'p2']);
   });
@@ -33,7 +46,10 @@ describe('mergeProfiles', () => {
   it('lets the newer identify field win on either side', () => {
     // Prepare
     const user = fold([identify({ email: 'user@example.com', firstName: 'Ayşe' }, '2026-03-02T09:00:00Z')]);
-    const anonymous = fold([identify({ email: 'newer@example.com', plan: 'gold' }, '2026-03-03T09:00:00Z')], anonymousStart());
+    const anonymous = fold(
+      [identify({ email: 'newer@example.com', plan: 'gold' }, '2026-03-03T09:00:00Z')],
+      anonymousStart(),
+    );
     // Act
     const merged = mergeProfiles(user, anonymous);
     // Assess
@@ -45,11 +61,17 @@ describe('mergeProfiles', () => {
   it('takes the later consent decision', () => {
     // Prepare
     const user = fold([identify({ consent: { email: false } }, '2026-03-04T09:00:00Z')]);
-    const anonymous = fold([identify({ consent: { email: true, sms: true } }, '2026-03-03T09:00:00Z')], anonymousStart());
+    const anonymous = fold(
+      [identify({ consent: { email: true, sms: true } }, '2026-03-03T09:00:00Z')],
+      anonymousStart(),
+    );
     // Act
     const merged = mergeProfiles(user, anonymous);
     // Assess
-    expect(merged.consent).toEqual({ email: { granted: false, at: '2026-03-04T09:00:00.000Z' }, sms: { granted: true, at: '2026-03-03T09:00:00.000Z' } });
+    expect(merged.consent).toEqual({
+      email: { granted: false, at: '2026-03-04T09:00:00.000Z' },
+      sms: { granted: true, at: '2026-03-03T09:00:00.000Z' },
+    });
   });
 
   it('carries the anonymous applied ids so a redelivered anonymous event is a duplicate after the merge', () => {

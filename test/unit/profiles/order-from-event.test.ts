@@ -35,7 +35,9 @@ describe('orderFromEvent', () => {
 
   it('is undefined for any other event', () => {
     // Act / Assess
-    expect(orderFromEvent(track('Order Refunded', { order_id: 'o1', total: 5 }, '2026-03-02T09:00:00Z'))).toBeUndefined();
+    expect(
+      orderFromEvent(track('Order Refunded', { order_id: 'o1', total: 5 }, '2026-03-02T09:00:00Z')),
+    ).toBeUndefined();
   });
 
   it('has amount zero when nothing states one', () => {

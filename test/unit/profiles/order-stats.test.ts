@@ -9,7 +9,11 @@ import { fold, START } from './fold.js';
 describe('order stats', () => {
   it('merges orders of the same UTC day into one order day', () => {
     // Prepare
-    const events = [order('o1', 10, '2026-03-02T09:00:00Z'), order('o2', 5, '2026-03-02T18:00:00Z'), order('o3', 20, '2026-03-03T10:00:00Z')];
+    const events = [
+      order('o1', 10, '2026-03-02T09:00:00Z'),
+      order('o2', 5, '2026-03-02T18:00:00Z'),
+      order('o3', 20, '2026-03-03T10:00:00Z'),
+    ];
     // Act
     const { orders } = fold(events);
     // Assess
@@ -31,7 +35,15 @@ describe('order stats', () => {
     // Act
     const { orders } = fold([...events, order('late', 3, '2026-03-02T12:00:00Z')]);
     // Assess
-    expect(orders).toMatchObject({ count: 3, revenue: 33, days: 3, firstAmount: 3, repeatRevenue: 30, firstAt: '2026-03-02T12:00:00.000Z', lastAt: '2026-03-07T12:00:00.000Z' });
+    expect(orders).toMatchObject({
+      count: 3,
+      revenue: 33,
+      days: 3,
+      firstAmount: 3,
+      repeatRevenue: 30,
+      firstAt: '2026-03-02T12:00:00.000Z',
+      lastAt: '2026-03-07T12:00:00.000Z',
+    });
   });
 
   it('does not count an order of amount zero or less, but counts the event', () => {
@@ -46,7 +58,10 @@ describe('order stats', () => {
 
   it('takes the amount from revenue, else total, else the products', () => {
     // Prepare
-    const products = [{ product_id: 'p1', price: 2.5, quantity: 2 }, { sku: 'p2', price: 1 }];
+    const products = [
+      { product_id: 'p1', price: 2.5, quantity: 2 },
+      { sku: 'p2', price: 1 },
+    ];
     const events = [
       track('Order Completed', { order_id: 'a', revenue: 7, total: 100, products }, '2026-03-02T09:00:00Z'),
       track('Order Completed', { order_id: 'b', total: 11 }, '2026-03-03T09:00:00Z'),
@@ -60,7 +75,9 @@ describe('order stats', () => {
 
   it('sums money without floating-point drift', () => {
     // Prepare
-    const events = Array.from({ length: 10 }, (_, index) => order(`o${index}`, 0.1, `2026-03-${String(index + 1).padStart(2, '0')}T09:00:00Z`));
+    const events = Array.from({ length: 10 }, (_, index) =>
+      order(`o${index}`, 0.1, `2026-03-${String(index + 1).padStart(2, '0')}T09:00:00Z`),
+    );
     // Act
     const { orders } = fold(events);
     // Assess

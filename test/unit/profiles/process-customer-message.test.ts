@@ -14,9 +14,25 @@ import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '
 
 const clock = { now: () => new Date('2026-11-02T12:00:00Z') };
 
-function track(messageId: string, ids: { userId?: string; anonymousId?: string }, event: string, properties: Record<string, unknown>, minute = 0): NormalizedEvent {
+function track(
+  messageId: string,
+  ids: { userId?: string; anonymousId?: string },
+  event: string,
+  properties: Record<string, unknown>,
+  minute = 0,
+): NormalizedEvent {
   const timestamp = new Date(Date.UTC(2026, 10, 2, 10, minute)).toISOString();
-  return { type: 'track', messageId, ...ids, event, properties, traits: {}, context: {}, timestamp, receivedAt: timestamp };
+  return {
+    type: 'track',
+    messageId,
+    ...ids,
+    event,
+    properties,
+    traits: {},
+    context: {},
+    timestamp,
+    receivedAt: timestamp,
+  };
 }
 
 function message(customerId: string, event: NormalizedEvent): CustomerMessage {
@@ -51,10 +67,16 @@ describe('processCustomerMessage', () => {
 
   it('skips an order re-posted under a new messageId', async () => {
     // Prepare
-    await processCustomerMessage(deps, message('u1', track('m1', { userId: 'u1' }, 'Order Completed', { order_id: 'o1', revenue: 40 })));
+    await processCustomerMessage(
+      deps,
+      message('u1', track('m1', { userId: 'u1' }, 'Order Completed', { order_id: 'o1', revenue: 40 })),
+    );
 
     // Act
-    const outcome = await processCustomerMessage(deps, message('u1', track('m2', { userId: 'u1' }, 'Order Completed', { order_id: 'o1', revenue: 40 })));
+    const outcome = await processCustomerMessage(
+      deps,
+      message('u1', track('m2', { userId: 'u1' }, 'Order Completed', { order_id: 'o1', revenue: 40 })),
+    );
 
     // Assess
     expect(outcome.status).toBe('duplicate');
@@ -101,7 +123,10 @@ describe('processCustomerMessage', () => {
 
   it('retries a write that lost the version race and keeps both changes', async () => {
     // Prepare: a concurrent writer lands between this handler's read and write, once
-    await processCustomerMessage(deps, message('u1', track('m1', { userId: 'u1' }, 'Product Viewed', { product_id: 'p1' })));
+    await processCustomerMessage(
+      deps,
+      message('u1', track('m1', { userId: 'u1' }, 'Product Viewed', { product_id: 'p1' })),
+    );
     let raced = false;
     profiles.beforePut = (profile, expectedVersion) => {
       if (raced) return;
@@ -112,7 +137,10 @@ describe('processCustomerMessage', () => {
     };
 
     // Act
-    await processCustomerMessage(deps, message('u1', track('m2', { userId: 'u1' }, 'Product Viewed', { product_id: 'p2' }, 1)));
+    await processCustomerMessage(
+      deps,
+      message('u1', track('m2', { userId: 'u1' }, 'Product Viewed', { product_id: 'p2' }, 1)),
+    );
 
     // Assess
     const profile = await profiles.getProfile('u1');
@@ -122,8 +150,15 @@ describe('processCustomerMessage', () => {
 
   it('merges an anonymous profile into the customer once, even when the identify is redelivered', async () => {
     // Prepare
-    await processCustomerMessage(deps, message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p1' })));
-    const login: NormalizedEvent = { ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2), type: 'identify', traits: { email: 'u1@example.com' } };
+    await processCustomerMessage(
+      deps,
+      message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p1' })),
+    );
+    const login: NormalizedEvent = {
+      ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2),
+      type: 'identify',
+      traits: { email: 'u1@example.com' },
+    };
     delete login.event;
 
     // Act
@@ -141,12 +176,18 @@ describe('processCustomerMessage', () => {
 
   it('routes an anonymous event queued before the login to the customer', async () => {
     // Prepare: the event was routed to the anonymous profile at ingest, then the login was processed first
-    await processCustomerMessage(deps, message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p1' })));
+    await processCustomerMessage(
+      deps,
+      message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p1' })),
+    );
     const login: NormalizedEvent = { ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2), type: 'identify' };
     await processCustomerMessage(deps, message('u1', login));
 
     // Act
-    const outcome = await processCustomerMessage(deps, message('anon:a1', track('m3', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p2' }, 3)));
+    const outcome = await processCustomerMessage(
+      deps,
+      message('anon:a1', track('m3', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p2' }, 3)),
+    );
 
     // Assess
     expect(outcome.customerId).toBe('u1');
@@ -156,11 +197,20 @@ describe('processCustomerMessage', () => {
 
   it('keeps the first owner of an anonymous id when a second customer claims it', async () => {
     // Prepare
-    await processCustomerMessage(deps, message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p1' })));
-    await processCustomerMessage(deps, message('u1', { ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2), type: 'identify' }));
+    await processCustomerMessage(
+      deps,
+      message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p1' })),
+    );
+    await processCustomerMessage(
+      deps,
+      message('u1', { ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2), type: 'identify' }),
+    );
 
     // Act
-    const outcome = await processCustomerMessage(deps, message('u2', { ...track('m3', { userId: 'u2', anonymousId: 'a1' }, '', {}, 3), type: 'identify' }));
+    const outcome = await processCustomerMessage(
+      deps,
+      message('u2', { ...track('m3', { userId: 'u2', anonymousId: 'a1' }, '', {}, 3), type: 'identify' }),
+    );
 
     // Assess
     expect(outcome.merge).toBe('linked_elsewhere');
@@ -170,11 +220,20 @@ describe('processCustomerMessage', () => {
 
   it('moves the anonymous visitor’s orders under the customer so a re-posted order is still skipped', async () => {
     // Prepare: a guest checkout, then login
-    await processCustomerMessage(deps, message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Order Completed', { order_id: 'g1', revenue: 25 })));
-    await processCustomerMessage(deps, message('u1', { ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2), type: 'identify' }));
+    await processCustomerMessage(
+      deps,
+      message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Order Completed', { order_id: 'g1', revenue: 25 })),
+    );
+    await processCustomerMessage(
+      deps,
+      message('u1', { ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2), type: 'identify' }),
+    );
 
     // Act: the shop re-posts the order with the userId
-    const outcome = await processCustomerMessage(deps, message('u1', track('m3', { userId: 'u1' }, 'Order Completed', { order_id: 'g1', revenue: 25 }, 4)));
+    const outcome = await processCustomerMessage(
+      deps,
+      message('u1', track('m3', { userId: 'u1' }, 'Order Completed', { order_id: 'g1', revenue: 25 }, 4)),
+    );
 
     // Assess
     expect(outcome.status).toBe('duplicate');
@@ -183,7 +242,13 @@ describe('processCustomerMessage', () => {
 
   it('acknowledges journey messages without touching the profile until journeys exist', async () => {
     // Act
-    const outcome = await processCustomerMessage(deps, { kind: 'wake', customerId: 'u1', journeyId: 'j', runId: 'r', dueAt: '2026-11-02T12:00:00Z' });
+    const outcome = await processCustomerMessage(deps, {
+      kind: 'wake',
+      customerId: 'u1',
+      journeyId: 'j',
+      runId: 'r',
+      dueAt: '2026-11-02T12:00:00Z',
+    });
 
     // Assess
     expect(outcome.status).toBe('ignored');
@@ -194,7 +259,10 @@ describe('processCustomerMessage', () => {
 describe('processCustomerMessage with segment rules', () => {
   it('puts a customer into the segments their merged anonymous history qualifies for, at login', async () => {
     // Prepare: a rule on browsing, and browsing done anonymously
-    const segments = compileSegments(parseSegmentDefinitions([{ id: 'browsers', event: 'Product Viewed' }]).definitions, defaultSettings);
+    const segments = compileSegments(
+      parseSegmentDefinitions([{ id: 'browsers', event: 'Product Viewed' }]).definitions,
+      defaultSettings,
+    );
     const published: string[][] = [];
     const deps: ProcessDeps = {
       profiles: new InMemoryProfileStore(),
@@ -205,10 +273,16 @@ describe('processCustomerMessage with segment rules', () => {
       segments,
       segmentChanges: { publish: (changes) => void published.push(changes.entered) },
     };
-    await processCustomerMessage(deps, message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p1' })));
+    await processCustomerMessage(
+      deps,
+      message('anon:a1', track('m1', { anonymousId: 'a1' }, 'Product Viewed', { product_id: 'p1' })),
+    );
 
     // Act
-    await processCustomerMessage(deps, message('u1', { ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2), type: 'identify' }));
+    await processCustomerMessage(
+      deps,
+      message('u1', { ...track('m2', { userId: 'u1', anonymousId: 'a1' }, '', {}, 2), type: 'identify' }),
+    );
 
     // Assess
     const user = await deps.profiles.getProfile('u1');

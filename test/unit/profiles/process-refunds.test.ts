@@ -17,11 +17,19 @@ class RecordingRefunds implements RefundLedger {
 function setup() {
   const refunds = new RecordingRefunds();
   const profiles = new InMemoryProfileStore();
-  const deps: ProcessDeps = { profiles, orders: new InMemoryOrderLedger(), identity: new InMemoryIdentityMap(), clock: { now: () => new Date('2026-11-09T12:00:00Z') }, settings: { trackedProperties: {} }, refunds };
+  const deps: ProcessDeps = {
+    profiles,
+    orders: new InMemoryOrderLedger(),
+    identity: new InMemoryIdentityMap(),
+    clock: { now: () => new Date('2026-11-09T12:00:00Z') },
+    settings: { trackedProperties: {} },
+    refunds,
+  };
   return { deps, refunds, profiles };
 }
 
-const refundEvent = (properties: Record<string, unknown>): NormalizedEvent => track('Order Refunded', properties, '2026-11-09T10:00:00.000Z');
+const refundEvent = (properties: Record<string, unknown>): NormalizedEvent =>
+  track('Order Refunded', properties, '2026-11-09T10:00:00.000Z');
 
 describe('processCustomerMessage with a refund ledger', () => {
   it('records an Order Refunded under its order id and still adds it to the profile totals', async () => {
@@ -33,7 +41,9 @@ describe('processCustomerMessage with a refund ledger', () => {
     await processCustomerMessage(deps, { kind: 'event', customerId: 'u1', event });
 
     // Assess
-    expect(refunds.records).toEqual([{ customerId: 'u1', orderId: 'o1', at: '2026-11-09T10:00:00.000Z', amount: 30, messageId: event.messageId }]);
+    expect(refunds.records).toEqual([
+      { customerId: 'u1', orderId: 'o1', at: '2026-11-09T10:00:00.000Z', amount: 30, messageId: event.messageId },
+    ]);
     expect((await profiles.getProfile('u1'))?.refunds).toEqual({ count: 1, amount: 30 });
   });
 

@@ -16,7 +16,12 @@ describe('profile reducer properties', () => {
   it('gives the same profile for any arrival order of the same events', () => {
     fc.assert(
       fc.property(
-        eventSequence(SEQUENCE).chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }))),
+        eventSequence(SEQUENCE).chain((events) =>
+          fc.tuple(
+            fc.constant(events),
+            fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+          ),
+        ),
         ([events, shuffled]) => {
           // Prepare / Act
           const inOrder = fold(events);
@@ -74,17 +79,24 @@ describe('profile reducer properties', () => {
 
   it('merging an anonymous profile equals applying its events to the customer', () => {
     fc.assert(
-      fc.property(eventSequence(SEQUENCE / 2, 'user'), fc.array(eventBody, { maxLength: SEQUENCE / 2 }), (userEvents, anonymousBodies) => {
-        // Prepare
-        const anonymousEvents = withUniqueIds(anonymousBodies, 'anon', undefined).map(({ userId: _, ...event }) => ({ ...event, anonymousId: 'a1' }));
-        const user = fold(userEvents);
-        const anonymous = fold(anonymousEvents, emptyProfile('anon:a1', START));
-        // Act
-        const merged = mergeProfiles(user, anonymous);
-        // Assess
-        const replayed = fold(anonymousEvents, user);
-        expect(withoutArrivalOrder(merged)).toEqual(withoutArrivalOrder({ ...replayed, anonymousIds: ['a1'] }));
-      }),
+      fc.property(
+        eventSequence(SEQUENCE / 2, 'user'),
+        fc.array(eventBody, { maxLength: SEQUENCE / 2 }),
+        (userEvents, anonymousBodies) => {
+          // Prepare
+          const anonymousEvents = withUniqueIds(anonymousBodies, 'anon', undefined).map(({ userId: _, ...event }) => ({
+            ...event,
+            anonymousId: 'a1',
+          }));
+          const user = fold(userEvents);
+          const anonymous = fold(anonymousEvents, emptyProfile('anon:a1', START));
+          // Act
+          const merged = mergeProfiles(user, anonymous);
+          // Assess
+          const replayed = fold(anonymousEvents, user);
+          expect(withoutArrivalOrder(merged)).toEqual(withoutArrivalOrder({ ...replayed, anonymousIds: ['a1'] }));
+        },
+      ),
       RUNS,
     );
   });
@@ -111,7 +123,11 @@ describe('profile reducer properties', () => {
     const events = withUniqueIds(
       bodies.map((body, index) =>
         index % 3 === 0 && body.type === 'track'
-          ? { ...body, event: `Custom Event ${index % 97}`, properties: { ...body.properties, product_id: `p${index % 251}` } }
+          ? {
+              ...body,
+              event: `Custom Event ${index % 97}`,
+              properties: { ...body.properties, product_id: `p${index % 251}` },
+            }
           : index % 5 === 0 && body.type === 'identify'
             ? { ...body, traits: { ...body.traits, [`trait_${index % 83}`]: 'x'.repeat(200) } }
             : body,

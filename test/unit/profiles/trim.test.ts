@@ -14,7 +14,9 @@ describe('trimToBudget', () => {
 
   it('drops the oldest hourly buckets first, leaving daily history and counts alone', () => {
     // Prepare: one event per hour over two days gives 48 hourly buckets
-    const events = Array.from({ length: 48 }, (_, index) => track('Searched', {}, new Date(Date.UTC(2026, 2, 2, index)).toISOString()));
+    const events = Array.from({ length: 48 }, (_, index) =>
+      track('Searched', {}, new Date(Date.UTC(2026, 2, 2, index)).toISOString()),
+    );
     const profile = fold(events);
     const budget = profileBytes(profile) - 100;
     // Act

@@ -48,7 +48,16 @@ describe('located error messages', () => {
 
   it('reports a reference cycle once, naming the loop', () => {
     // Act
-    const errors = errorsOf(lines('- id: a', '  any: [{ segment: b }]', '- id: b', '  all: [{ segment: c }]', '- id: c', '  not: { segment: a }'));
+    const errors = errorsOf(
+      lines(
+        '- id: a',
+        '  any: [{ segment: b }]',
+        '- id: b',
+        '  all: [{ segment: c }]',
+        '- id: c',
+        '  not: { segment: a }',
+      ),
+    );
     // Assess
     expect(errors).toEqual(['segments.yaml:6:10: segment references form a cycle: a → b → c → a']);
   });
@@ -79,7 +88,15 @@ describe('located error messages', () => {
   it('reports every problem of the file, in file order', () => {
     // Act
     const errors = errorsOf(
-      lines('- id: a', '  all:', '    - { attr: orders.nope, gt: 1 }', '    - { event: Order Completed, within: 3x }', '- id: a', '  segment: zzz', '- all: []'),
+      lines(
+        '- id: a',
+        '  all:',
+        '    - { attr: orders.nope, gt: 1 }',
+        '    - { event: Order Completed, within: 3x }',
+        '- id: a',
+        '  segment: zzz',
+        '- all: []',
+      ),
     );
     // Assess
     expect(errors.map((error) => error.split(': ')[0])).toEqual([
@@ -96,14 +113,18 @@ describe('located error messages', () => {
     // Act
     const errors = errorsOf(lines('- id: a', '  attr: orders.count', '  gt: 1', '  all: [{ consent: email }]'));
     // Assess
-    expect(errors).toEqual(['segments.yaml:2:3: one rule per mapping, found all and attr; combine them with all: [...] or any: [...]']);
+    expect(errors).toEqual([
+      'segments.yaml:2:3: one rule per mapping, found all and attr; combine them with all: [...] or any: [...]',
+    ]);
   });
 
   it('explains an attribute test with two operators', () => {
     // Act
     const errors = errorsOf(lines('- id: a', '  attr: orders.count', '  gt: 1', '  lt: 5'));
     // Assess
-    expect(errors).toEqual(['segments.yaml:1:3: attr takes exactly one operator, found lt and gt (use between for a range)']);
+    expect(errors).toEqual([
+      'segments.yaml:1:3: attr takes exactly one operator, found lt and gt (use between for a range)',
+    ]);
   });
 
   it('points at an unknown key of a predicate', () => {
@@ -134,6 +155,8 @@ describe('compileSegments (definitions built in code)', () => {
       );
     // Assess
     expect(attempt).toThrow(SegmentRulesError);
-    expect(attempt).toThrow(/segments\[0\]\.attr: unknown attribute "orders\.nope"[\s\S]*segments\[1\]\.segment: unknown segment "zzz"/);
+    expect(attempt).toThrow(
+      /segments\[0\]\.attr: unknown attribute "orders\.nope"[\s\S]*segments\[1\]\.segment: unknown segment "zzz"/,
+    );
   });
 });

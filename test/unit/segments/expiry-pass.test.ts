@@ -44,7 +44,10 @@ class RecordingQueue implements EventQueue {
   }
 }
 
-const due = (customerId: string, nextExpiryAt = '2026-11-04T09:00:00.000Z'): DueExpiry => ({ customerId, nextExpiryAt });
+const due = (customerId: string, nextExpiryAt = '2026-11-04T09:00:00.000Z'): DueExpiry => ({
+  customerId,
+  nextExpiryAt,
+});
 
 function spread(shards: number, entries: readonly DueExpiry[]): Map<number, DueExpiry[]> {
   const byShard = new Map<number, DueExpiry[]>();
@@ -55,7 +58,12 @@ function spread(shards: number, entries: readonly DueExpiry[]): Map<number, DueE
 describe('expiryPass', () => {
   it('enqueues one expiry recheck per due profile, dated with its nextExpiryAt', async () => {
     // Prepare
-    const index = new FakeExpiryIndex(new Map([[0, [due('ayse', '2026-11-04T08:00:00.000Z')]], [3, [due('mehmet', '2026-11-03T23:00:00.000Z')]]]));
+    const index = new FakeExpiryIndex(
+      new Map([
+        [0, [due('ayse', '2026-11-04T08:00:00.000Z')]],
+        [3, [due('mehmet', '2026-11-03T23:00:00.000Z')]],
+      ]),
+    );
     const queue = new RecordingQueue();
 
     // Act
@@ -79,13 +87,22 @@ describe('expiryPass', () => {
     await expiryPass({ index, queue: new RecordingQueue(), clock }, { shards: 16, pageSize: 250 });
 
     // Assess
-    expect(index.reads.map((read) => read.shard).sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, shard) => shard));
-    expect(new Set(index.reads.map((read) => `${read.until}|${read.pageSize}`))).toEqual(new Set([`${NOW.toISOString()}|250`]));
+    expect(index.reads.map((read) => read.shard).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 16 }, (_, shard) => shard),
+    );
+    expect(new Set(index.reads.map((read) => `${read.until}|${read.pageSize}`))).toEqual(
+      new Set([`${NOW.toISOString()}|250`]),
+    );
   });
 
   it('reports the shards read, the profiles found and the rechecks queued', async () => {
     // Prepare
-    const index = new FakeExpiryIndex(spread(3, ['a', 'b', 'c', 'd', 'e'].map((id) => due(id))));
+    const index = new FakeExpiryIndex(
+      spread(
+        3,
+        ['a', 'b', 'c', 'd', 'e'].map((id) => due(id)),
+      ),
+    );
 
     // Act
     const result = await expiryPass({ index, queue: new RecordingQueue(), clock }, { shards: 3 });
@@ -108,7 +125,12 @@ describe('expiryPass', () => {
 
   it('reads no more shards at once than the concurrency allows', async () => {
     // Prepare
-    const index = new FakeExpiryIndex(spread(16, Array.from({ length: 64 }, (_, i) => due(`c-${i}`))));
+    const index = new FakeExpiryIndex(
+      spread(
+        16,
+        Array.from({ length: 64 }, (_, i) => due(`c-${i}`)),
+      ),
+    );
 
     // Act
     await expiryPass({ index, queue: new RecordingQueue(), clock }, { shards: 16, concurrency: 3 });
@@ -119,7 +141,12 @@ describe('expiryPass', () => {
 
   it('finishes the other shards when one fails, then fails naming it', async () => {
     // Prepare
-    const index = new FakeExpiryIndex(spread(4, ['a', 'b', 'c', 'd'].map((id) => due(id))));
+    const index = new FakeExpiryIndex(
+      spread(
+        4,
+        ['a', 'b', 'c', 'd'].map((id) => due(id)),
+      ),
+    );
     index.failing.add(2);
     const queue = new RecordingQueue();
 
@@ -151,11 +178,19 @@ describe('expiryPass', () => {
 
   it('stops after the chunk in hand when told to, and says the pass is incomplete', async () => {
     // Prepare
-    const index = new FakeExpiryIndex(new Map([[0, Array.from({ length: 30 }, (_, i) => due(`c-${i}`))], [1, [due('later')]]]));
+    const index = new FakeExpiryIndex(
+      new Map([
+        [0, Array.from({ length: 30 }, (_, i) => due(`c-${i}`))],
+        [1, [due('later')]],
+      ]),
+    );
     const queue = new RecordingQueue();
 
     // Act
-    const result = await expiryPass({ index, queue, clock }, { shards: 2, concurrency: 1, chunkSize: 10, stopWhen: () => true });
+    const result = await expiryPass(
+      { index, queue, clock },
+      { shards: 2, concurrency: 1, chunkSize: 10, stopWhen: () => true },
+    );
 
     // Assess
     expect(result).toEqual({ shards: 1, found: 10, enqueued: 10, complete: false });
@@ -164,7 +199,10 @@ describe('expiryPass', () => {
 
   it('refuses a shard count that is not a whole number ≥ 1, naming it', async () => {
     // Act
-    const run = expiryPass({ index: new FakeExpiryIndex(new Map()), queue: new RecordingQueue(), clock }, { shards: 0 });
+    const run = expiryPass(
+      { index: new FakeExpiryIndex(new Map()), queue: new RecordingQueue(), clock },
+      { shards: 0 },
+    );
 
     // Assess
     await expect(run).rejects.toThrow(/shards must be a whole number ≥ 1, got 0/);
@@ -179,7 +217,12 @@ describe('expiryPass', () => {
         fc.integer({ min: 1, max: 5 }),
         async (ids, shards, chunkSize, concurrency) => {
           // Prepare
-          const index = new FakeExpiryIndex(spread(shards, ids.map((id) => due(id))));
+          const index = new FakeExpiryIndex(
+            spread(
+              shards,
+              ids.map((id) => due(id)),
+            ),
+          );
           const queue = new RecordingQueue();
 
           // Act

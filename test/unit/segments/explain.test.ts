@@ -46,6 +46,8 @@ describe('explainRule', () => {
     // Act
     const text = formatExplanation('engaged', explainRule(rule('engaged'), profile, NOW, lookup), 'now');
     // Assess: any failed, so every branch decided; inside churn_risk the first failing clause
-    expect(text).toContain('decided by: event "Product Viewed" within 2h count gte 1 [count 0]; clv.pAlive lt 0.3 [clv.pAlive = (missing)]');
+    expect(text).toContain(
+      'decided by: event "Product Viewed" within 2h count gte 1 [count 0]; clv.pAlive lt 0.3 [clv.pAlive = (missing)]',
+    );
   });
 });

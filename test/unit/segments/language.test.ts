@@ -28,8 +28,21 @@ describe('DESIGN examples', () => {
       {
         kind: 'all',
         rules: [
-          { kind: 'event', event: 'Product Viewed', within: { text: '7d', ms: 604_800_000 }, count: [{ op: 'gte', value: 1 }] },
-          { kind: 'not', rule: { kind: 'event', event: 'Order Completed', within: { text: '7d', ms: 604_800_000 }, count: [{ op: 'gte', value: 1 }] } },
+          {
+            kind: 'event',
+            event: 'Product Viewed',
+            within: { text: '7d', ms: 604_800_000 },
+            count: [{ op: 'gte', value: 1 }],
+          },
+          {
+            kind: 'not',
+            rule: {
+              kind: 'event',
+              event: 'Order Completed',
+              within: { text: '7d', ms: 604_800_000 },
+              count: [{ op: 'gte', value: 1 }],
+            },
+          },
           { kind: 'consent', channel: 'email' },
         ],
       },
@@ -40,7 +53,10 @@ describe('DESIGN examples', () => {
           { kind: 'attr', path: 'orders.count', test: { op: 'gte', value: 2 } },
         ],
       },
-      { kind: 'all', rules: [{ kind: 'attr', path: 'rfm.segment', test: { op: 'in', value: ['champions', 'loyal_customers'] } }] },
+      {
+        kind: 'all',
+        rules: [{ kind: 'attr', path: 'rfm.segment', test: { op: 'in', value: ['champions', 'loyal_customers'] } }],
+      },
     ]);
   });
 
@@ -90,14 +106,19 @@ describe('profile paths from the schema', () => {
     // Act
     const resolved = resolveProfilePath('events.Product Viewed.lastAt');
     // Assess
-    expect(resolved).toMatchObject({ ok: true, path: { keys: ['events', 'Product Viewed', 'lastAt'], type: { kind: 'timestamp' } } });
+    expect(resolved).toMatchObject({
+      ok: true,
+      path: { keys: ['events', 'Product Viewed', 'lastAt'], type: { kind: 'timestamp' } },
+    });
   });
 
   it('lists the schema fields, records as *', () => {
     // Act
     const patterns = listProfilePaths().map((p) => p.pattern);
     // Assess
-    expect(patterns).toEqual(expect.arrayContaining(['clv.pAlive', 'rfm.segment', 'traits.*', 'events.*.props.*.count', 'cart.updatedAt']));
+    expect(patterns).toEqual(
+      expect.arrayContaining(['clv.pAlive', 'rfm.segment', 'traits.*', 'events.*.props.*.count', 'cart.updatedAt']),
+    );
   });
 });
 

@@ -187,15 +187,65 @@ describe('consent and reachability', () => {
   const granted = { granted: true, at: '2026-01-01T00:00:00Z' };
 
   it.each([
-    ['email consent granted', (p: ReturnType<typeof profileWith>) => void (p.consent.email = granted), '{ consent: email }', true],
-    ['email consent revoked', (p: ReturnType<typeof profileWith>) => void (p.consent.email = { ...granted, granted: false }), '{ consent: email }', false],
-    ['email consent but suppressed', (p: ReturnType<typeof profileWith>) => void ((p.consent.email = granted), (p.suppressed.email = true)), '{ consent: email }', false],
-    ['email consent without address', (p: ReturnType<typeof profileWith>) => void (p.consent.email = granted), '{ reachable: email }', false],
-    ['email consent and address', (p: ReturnType<typeof profileWith>) => void ((p.consent.email = granted), (p.channels.email = 'a@example.com')), '{ reachable: email }', true],
-    ['sms consent and phone', (p: ReturnType<typeof profileWith>) => void ((p.consent.sms = granted), (p.channels.phone = '+905551112233')), '{ reachable: sms }', true],
-    ['sms phone, opted out', (p: ReturnType<typeof profileWith>) => void ((p.consent.sms = granted), (p.channels.phone = '+905551112233'), (p.suppressed.sms = true)), '{ reachable: sms }', false],
-    ['push consent, disabled device', (p: ReturnType<typeof profileWith>) => void ((p.consent.push = granted), p.channels.push.push({ token: 't', platform: 'ios', enabled: false, at: granted.at })), '{ reachable: push }', false],
-    ['push consent, enabled device', (p: ReturnType<typeof profileWith>) => void ((p.consent.push = granted), p.channels.push.push({ token: 't', platform: 'ios', enabled: true, at: granted.at })), '{ reachable: push }', true],
+    [
+      'email consent granted',
+      (p: ReturnType<typeof profileWith>) => void (p.consent.email = granted),
+      '{ consent: email }',
+      true,
+    ],
+    [
+      'email consent revoked',
+      (p: ReturnType<typeof profileWith>) => void (p.consent.email = { ...granted, granted: false }),
+      '{ consent: email }',
+      false,
+    ],
+    [
+      'email consent but suppressed',
+      (p: ReturnType<typeof profileWith>) => void ((p.consent.email = granted), (p.suppressed.email = true)),
+      '{ consent: email }',
+      false,
+    ],
+    [
+      'email consent without address',
+      (p: ReturnType<typeof profileWith>) => void (p.consent.email = granted),
+      '{ reachable: email }',
+      false,
+    ],
+    [
+      'email consent and address',
+      (p: ReturnType<typeof profileWith>) => void ((p.consent.email = granted), (p.channels.email = 'a@example.com')),
+      '{ reachable: email }',
+      true,
+    ],
+    [
+      'sms consent and phone',
+      (p: ReturnType<typeof profileWith>) => void ((p.consent.sms = granted), (p.channels.phone = '+905551112233')),
+      '{ reachable: sms }',
+      true,
+    ],
+    [
+      'sms phone, opted out',
+      (p: ReturnType<typeof profileWith>) =>
+        void ((p.consent.sms = granted), (p.channels.phone = '+905551112233'), (p.suppressed.sms = true)),
+      '{ reachable: sms }',
+      false,
+    ],
+    [
+      'push consent, disabled device',
+      (p: ReturnType<typeof profileWith>) =>
+        void ((p.consent.push = granted),
+        p.channels.push.push({ token: 't', platform: 'ios', enabled: false, at: granted.at })),
+      '{ reachable: push }',
+      false,
+    ],
+    [
+      'push consent, enabled device',
+      (p: ReturnType<typeof profileWith>) =>
+        void ((p.consent.push = granted),
+        p.channels.push.push({ token: 't', platform: 'ios', enabled: true, at: granted.at })),
+      '{ reachable: push }',
+      true,
+    ],
   ])('%s: %s is %s', (_name, setup, rule, expected) => {
     // Prepare
     const profile = profileWith(setup);

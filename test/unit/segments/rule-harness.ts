@@ -6,7 +6,10 @@ import { compileSegmentsSource } from '../../../shared/segments/compile.js';
 import { interpretRule } from '../../../shared/segments/interpret.js';
 import { NOW } from './profiles.js';
 
-export const SETTINGS: Settings = { ...defaultSettings, trackedProperties: { 'Product Viewed': ['category'], 'Product Added': ['category'] } };
+export const SETTINGS: Settings = {
+  ...defaultSettings,
+  trackedProperties: { 'Product Viewed': ['category'], 'Product Added': ['category'] },
+};
 
 export function compileYaml(yaml: string, settings: Settings = SETTINGS) {
   const result = compileSegmentsSource('segments.yaml', yaml, settings);
@@ -27,7 +30,12 @@ export function errorsOf(yaml: string, settings: Settings = SETTINGS): string[] 
 export function matches(rule: string, profile: Profile, nowMs = NOW): boolean {
   const { definitions, compiled } = compileYaml(`- id: s\n  all: [${rule}]\n`);
   const fast = compiled.byId.get('s')?.test(profile, nowMs);
-  const reference = interpretRule((definitions[0] as (typeof definitions)[number]).rule, profile, nowMs, new Map(definitions.map((d) => [d.id, d])));
+  const reference = interpretRule(
+    (definitions[0] as (typeof definitions)[number]).rule,
+    profile,
+    nowMs,
+    new Map(definitions.map((d) => [d.id, d])),
+  );
   if (fast !== reference) throw new Error(`compiled (${fast}) and interpreter (${reference}) disagree on ${rule}`);
   return fast;
 }
