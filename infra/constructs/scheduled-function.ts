@@ -14,6 +14,9 @@ import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction, type SadakatFunctionProps } from './sadakat-function.js';
 import { acknowledgeWildcards, resourceFinding, type WildcardFinding } from './wildcard-acknowledgements.js';
 
+/** Lambda's maximum function timeout. */
+export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
 export interface ScheduledFunctionProps extends Omit<SadakatFunctionProps, 'timeout'> {
   every: Duration;
   alerts: OperatorAlerts;
@@ -27,8 +30,11 @@ export class ScheduledFunction extends Construct {
     super(scope, id);
     const { every, alerts, ...functionProps } = props;
     const seconds = every.toSeconds();
-    // Most of the interval, but ending before the next run starts (a 1-minute task gets 50 s).
-    const timeout = Duration.seconds(Math.max(10, Math.min(seconds - 10, Math.floor(seconds * 0.8))));
+    // Most of the interval, but ending before the next run starts (a 1-minute task gets 50 s),
+    // and never above Lambda's 900 s (CloudFormation refuses the function: cfn-lint E3034).
+    const timeout = Duration.seconds(
+      Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, Math.max(10, Math.min(seconds - 10, Math.floor(seconds * 0.8)))),
+    );
 
     this.task = new SadakatFunction(this, 'Task', { ...functionProps, timeout });
     alerts.watchFunction(this.task, this.task.function);

@@ -1,0 +1,63 @@
+/**
+ * Synthesizes the stacks for the contexts CI lints (`.ci/run` runs cfn-lint over them): the
+ * default context of cdk.json and a full production context with every optional value given, so
+ * each conditional resource is in one of the two. Functions are not bundled: cfn-lint reads the
+ * templates only, and `cdk synth` (test/infra/cdk-synth.test.ts) checks the bundles.
+ *
+ *   npx tsx infra/synth-templates.ts <out-dir>   →  <out-dir>/<context>/<stack>.template.json
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { addSadakatStacks } from './app.js';
+import { REPO_ROOT } from './constructs/function-bundle.js';
+
+/** Every deployment-context key given, as a production deploy would (infra/deployment-context.ts). */
+export const PRODUCTION_CONTEXT = {
+  stage: 'prod',
+  account: '123456789012',
+  region: 'eu-central-1',
+  alarmEmail: 'ops@shop.example.com',
+  sesIdentityArn: 'arn:aws:ses:eu-central-1:123456789012:identity/shop.example.com',
+  sesDomain: 'shop.example.com',
+  pushPlatformApplicationArns: [
+    'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-ios',
+    'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-android',
+  ],
+} as const;
+
+export const LINTED_CONTEXTS: Readonly<Record<string, Record<string, unknown>>> = {
+  default: {},
+  prod: PRODUCTION_CONTEXT,
+};
+
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+/** cdk.json's context with `context` over it, bundling nothing (an empty bundling-stacks list is CDK's own switch). */
+export function unbundledContext(context: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context };
+}
+
+/** Writes the cloud assembly of one context (templates, no bundles) to `outdir`. */
+export async function synthTemplates(outdir: string, context: Record<string, unknown>): Promise<void> {
+  const app = new App({ outdir, context: unbundledContext(context) });
+  await addSadakatStacks(app);
+  app.synth();
+}
+
+async function main(): Promise<void> {
+  const outDir = process.argv[2];
+  if (outDir === undefined) {
+    process.stderr.write('usage: tsx infra/synth-templates.ts <out-dir>\n');
+    process.exit(2);
+  }
+  for (const [name, context] of Object.entries(LINTED_CONTEXTS)) await synthTemplates(join(outDir, name), context);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
