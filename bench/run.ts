@@ -7,6 +7,7 @@ import { formatRows } from './bench-row.js';
 import { run as runSegments, TITLE as SEGMENTS_TITLE } from './segments.js';
 import { run as runAssignment } from './assignment.js';
 import { run as runBundles } from './bundles.js';
+import { formatChurnTable, run as runChurn } from './churn.js';
 import { run as runClvFit } from './clv-fit.js';
 import { run as runJourneyTick } from './journey-tick.js';
 import { runSection as runLoad } from './load.js';
@@ -41,6 +42,8 @@ if (!only || only === 'clv') {
     `${formatRows('CLV fit (BG/NBD + Gamma-Gamma; distinct triplets vs per-customer likelihood)', await runClvFit({ syntheticCustomers: 1_000_000 }))}\n`,
   );
 }
+
+if (!only || only === 'churn') process.stdout.write(`${formatChurnTable(await runChurn())}\n`);
 
 if (!only || only === 'refresh') {
   process.stdout.write(

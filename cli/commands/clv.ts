@@ -116,6 +116,7 @@ function fitJson(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutCh
   return `${JSON.stringify({
     status: 'fitted',
     bgnbd: { r, alpha, a, b, logLik: model.bgnbd.logLik },
+    mbgnbd: { ...model.mbgnbd.params, logLik: model.mbgnbd.logLik },
     gammaGamma: { p, q, gamma, logLik: model.gammaGamma.logLik, customers: model.gammaGamma.customers },
     customers: model.customers,
     repeatCustomers: model.repeatCustomers,
@@ -131,6 +132,7 @@ function fitJson(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutCh
 function fitTable(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutCheck | undefined): string {
   const { r, alpha, a, b } = model.bgnbd.params;
   const { p, q, gamma } = model.gammaGamma.params;
+  const mbg = model.mbgnbd.params;
   const lines = [
     `${model.customers} customers, ${model.repeatCustomers} bought again, ${model.repeatTransactions} repeat transactions`,
     `calibration to ${formatDay(summaries.calibrationEnd)}, time in ${summaries.period}s`,
@@ -142,6 +144,11 @@ function fitTable(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutC
           'BG/NBD',
           `r=${r.toFixed(4)} alpha=${alpha.toFixed(4)} a=${a.toFixed(4)} b=${b.toFixed(4)}`,
           round(model.bgnbd.logLik, 2),
+        ],
+        [
+          'MBG/NBD',
+          `r=${mbg.r.toFixed(4)} alpha=${mbg.alpha.toFixed(4)} a=${mbg.a.toFixed(4)} b=${mbg.b.toFixed(4)}`,
+          round(model.mbgnbd.logLik, 2),
         ],
         [
           'Gamma-Gamma',

@@ -121,7 +121,8 @@ function render(summary: LocalRefreshSummary, dataDir: string): string {
       lines.push(
         '',
         `CLV: BG/NBD r=${p.r.toFixed(4)} alpha=${p.alpha.toFixed(4)} a=${p.a.toFixed(4)} b=${p.b.toFixed(4)}; ` +
-          `Gamma-Gamma p=${p.p.toFixed(4)} q=${p.q.toFixed(4)} gamma=${p.gamma.toFixed(4)}`,
+          `Gamma-Gamma p=${p.p.toFixed(4)} q=${p.q.toFixed(4)} gamma=${p.gamma.toFixed(4)}; ` +
+          `MBG/NBD (churn score) r=${clv.mbgnbd.r.toFixed(4)} alpha=${clv.mbgnbd.alpha.toFixed(4)} a=${clv.mbgnbd.a.toFixed(4)} b=${clv.mbgnbd.b.toFixed(4)}`,
       );
       break;
     }

@@ -96,17 +96,40 @@ function prepare(data: RepeatTriplets): Prepared {
  * A1 = ln Γ(r+x) − ln Γ(r) + r ln α, A2 = ln Γ(a+b) + ln Γ(b+x) − ln Γ(b) − ln Γ(a+b+x),
  * A3 = −(r+x) ln(α+T), A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x).
  */
-export function logLikelihood(params: BgNbdParams, data: RepeatTriplets): number {
-  return evaluate(params, data, undefined);
+export function logLikelihood(params: BgNbdParams, data: RepeatTriplets, model: BetaGeoModel = 'bgnbd'): number {
+  return evaluate(params, data, undefined, model);
 }
 
 /** The log-likelihood and its gradient with respect to (r, α, a, b), written into `gradient`. */
-export function logLikelihoodWithGradient(params: BgNbdParams, data: RepeatTriplets, gradient: Float64Array): number {
-  return evaluate(params, data, gradient);
+export function logLikelihoodWithGradient(
+  params: BgNbdParams,
+  data: RepeatTriplets,
+  gradient: Float64Array,
+  model: BetaGeoModel = 'bgnbd',
+): number {
+  return evaluate(params, data, gradient, model);
 }
 
-function evaluate(params: BgNbdParams, data: RepeatTriplets, gradient: Float64Array | undefined): number {
+/**
+ * The two beta-geometric models share one likelihood shape. MBG/NBD (Batislam, Dogan Denizel
+ * and Filiztekin 2007, "Empirical validation and comparison of models for customer base
+ * analysis", IJRM 24(3), 201–209) lets a customer drop out right after the first purchase too,
+ * so x purchases are x + 1 chances to drop out: in the terms of eq. (6), B(a, b+x) becomes
+ * B(a, b+x+1), a/(b+x−1) becomes a/(b+x), and the "died after the last purchase" term A4 is
+ * there for x = 0 as well. `shift` is that +1.
+ */
+export type BetaGeoModel = 'bgnbd' | 'mbgnbd';
+
+const SHIFT: Readonly<Record<BetaGeoModel, number>> = { bgnbd: 0, mbgnbd: 1 };
+
+function evaluate(
+  params: BgNbdParams,
+  data: RepeatTriplets,
+  gradient: Float64Array | undefined,
+  model: BetaGeoModel,
+): number {
   const { r, alpha, a, b } = params;
+  const shift = SHIFT[model];
   if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return -Infinity;
   const prepared = prepare(data);
   const { xValues, xIndex, xWeight, txValues, txIndex, TValues, TIndex } = prepared;
@@ -124,15 +147,16 @@ function evaluate(params: BgNbdParams, data: RepeatTriplets, gradient: Float64Ar
   let baseB = 0;
   for (let k = 0; k < groups; k++) {
     const x = xValues[k] as number;
-    base[k] = common + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x);
-    logA4[k] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
-    inverseBx[k] = x > 0 ? 1 / (b + x - 1) : 0;
+    const diesAfterLast = x + shift > 0;
+    base[k] = common + logGamma(r + x) + logGamma(b + x + shift) - logGamma(a + b + x + shift);
+    logA4[k] = diesAfterLast ? logA - Math.log(b + x + shift - 1) : -Infinity;
+    inverseBx[k] = diesAfterLast ? 1 / (b + x + shift - 1) : 0;
     if (gradient) {
       let sumR = 0;
       let sumB = 0;
       let sumAB = 0;
-      for (let j = 0; j < x; j++) {
-        sumR += 1 / (r + j);
+      for (let j = 0; j < x; j++) sumR += 1 / (r + j);
+      for (let j = 0; j < x + shift; j++) {
         sumB += 1 / (b + j);
         sumAB += 1 / (a + b + j);
       }
@@ -160,7 +184,7 @@ function evaluate(params: BgNbdParams, data: RepeatTriplets, gradient: Float64Ar
     const shape = r + x;
     const Ti = TIndex[i] as number;
     const a3 = -shape * (logAlphaT[Ti] as number);
-    if (x === 0) {
+    if (x + shift === 0) {
       sum += w * ((base[k] as number) + a3);
       if (gradient) {
         gradR -= w * (logAlphaT[Ti] as number);
@@ -197,6 +221,8 @@ function evaluate(params: BgNbdParams, data: RepeatTriplets, gradient: Float64Ar
 export interface BgNbdFitOptions extends FitGate {
   /** Starting points; by default three spread over plausible values for the period. */
   starts?: BgNbdParams[];
+  /** BG/NBD (the default) or MBG/NBD, fitted the same way. */
+  model?: BetaGeoModel;
 }
 
 /** Maximum-likelihood fit on log-parameters, from several starts; gated on enough history. */
@@ -214,13 +240,14 @@ export function fit(data: RepeatTriplets, options: BgNbdFitOptions = {}): BgNbdF
       reason: `the calibration period spans ${data.spanDays} days from the first purchase; the model needs at least ${gate.minSpanDays}`,
     };
   }
-  const best = minimizeNegativeLogLikelihood(data, options.starts ?? defaultStarts(data.period));
+  const model = options.model ?? 'bgnbd';
+  const best = minimizeNegativeLogLikelihood(data, options.starts ?? defaultStarts(data.period), model);
   const [logR, logAlpha, logAParam, logB] = best.point as unknown as [number, number, number, number];
   const params = { r: Math.exp(logR), alpha: Math.exp(logAlpha), a: Math.exp(logAParam), b: Math.exp(logB) };
   return {
     status: 'fitted',
     params,
-    logLik: logLikelihood(params, data),
+    logLik: logLikelihood(params, data, model),
     customers: data.customers,
     repeatTransactions: data.repeatTransactions,
     triplets: data.length,
@@ -234,7 +261,7 @@ export function fit(data: RepeatTriplets, options: BgNbdFitOptions = {}): BgNbdF
  * BFGS stalls short of its tolerance there, Nelder–Mead with restarts finishes from that point.
  * The objective is per customer, so tolerances mean the same for 2,000 or 10 million.
  */
-function minimizeNegativeLogLikelihood(data: RepeatTriplets, starts: BgNbdParams[]): Minimum {
+function minimizeNegativeLogLikelihood(data: RepeatTriplets, starts: BgNbdParams[], model: BetaGeoModel): Minimum {
   const scale = data.customers;
   const paramsAt = (theta: Float64Array): BgNbdParams => ({
     r: Math.exp(theta[0] as number),
@@ -245,7 +272,7 @@ function minimizeNegativeLogLikelihood(data: RepeatTriplets, starts: BgNbdParams
   const gradient = new Float64Array(4);
   const withGradient = (theta: Float64Array, out: Float64Array): number => {
     const params = paramsAt(theta);
-    const value = -logLikelihoodWithGradient(params, data, gradient) / scale;
+    const value = -logLikelihoodWithGradient(params, data, gradient, model) / scale;
     // Chain rule for θ = ln(parameter): ∂/∂θ = parameter · ∂/∂parameter.
     out[0] = (-(gradient[0] as number) * params.r) / scale;
     out[1] = (-(gradient[1] as number) * params.alpha) / scale;
@@ -262,7 +289,7 @@ function minimizeNegativeLogLikelihood(data: RepeatTriplets, starts: BgNbdParams
   }
   if (best === undefined) throw new RangeError('fit needs at least one start');
   if (!best.converged) {
-    const polished = minimize((theta) => -logLikelihood(paramsAt(theta), data) / scale, [best.point]);
+    const polished = minimize((theta) => -logLikelihood(paramsAt(theta), data, model) / scale, [best.point]);
     evaluations += polished.evaluations;
     if (polished.value <= best.value) best = polished;
   }
@@ -287,13 +314,18 @@ function defaultStarts(period: Period): BgNbdParams[] {
  * z = t/(α+T+t), and the (a−1) in the leading fraction is divided out of the series, so a = 1
  * is no singularity.
  */
-export function expectedPurchases(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
-  const { r, alpha, a, b } = params;
+export function expectedPurchases(
+  params: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+  model: BetaGeoModel = 'bgnbd',
+): number {
   if (t <= 0) return 0;
-  const numerator = leadingTerm(params, t, x, alpha + T);
-  if (x === 0) return numerator;
-  const logOdds = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
-  return numerator / (1 + Math.exp(logOdds));
+  // MBG/NBD's numerator is BG/NBD's with b + 1 (Batislam et al. 2007, eq. 9).
+  const shifted = { ...params, b: params.b + SHIFT[model] };
+  return leadingTerm(shifted, t, x, params.alpha + T) * probabilityAlive(params, x, tx, T, model);
 }
 
 /** E[X(t)], eq. (7): expected repeat purchases in (0, t] of a customer who first bought at 0. */
@@ -302,12 +334,43 @@ export function unconditionalExpectedPurchases(params: BgNbdParams, t: number): 
   return leadingTerm(params, t, 0, params.alpha);
 }
 
-/** P(alive | x, t_x, T), eq. (11) of the paper's technical note: 1 / (1 + δ_{x>0} a/(b+x−1) ((α+T)/(α+t_x))^(r+x)). */
-export function probabilityAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
+/**
+ * P(alive | x, t_x, T), eq. (11) of the paper's technical note: 1 / (1 + δ_{x>0} a/(b+x−1) ((α+T)/(α+t_x))^(r+x)).
+ * MBG/NBD: 1 / (1 + a/(b+x) ((α+T)/(α+t_x))^(r+x)) for every x, so one-time buyers are not all "alive".
+ */
+export function probabilityAlive(
+  params: BgNbdParams,
+  x: number,
+  tx: number,
+  T: number,
+  model: BetaGeoModel = 'bgnbd',
+): number {
   const { r, alpha, a, b } = params;
-  if (x === 0) return 1;
-  const logOdds = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+  const shift = SHIFT[model];
+  if (x + shift === 0) return 1;
+  const logOdds = Math.log(a) - Math.log(b + x + shift - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
   return 1 / (1 + Math.exp(logOdds));
+}
+
+/**
+ * P(no purchase in the next t periods | x, t_x, T): the customer has dropped out, or is alive and
+ * the Poisson process makes no purchase in t. Given alive, λ ~ Gamma(r + x, α + T) (eq. 8's
+ * posterior), so E[e^(−λt)] = ((α+T)/(α+T+t))^(r+x). Dropping out happens only right after a
+ * purchase, so "alive and no purchase" needs no further term. The churn score of the profile.
+ */
+export function probabilityNoPurchase(
+  params: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+  model: BetaGeoModel = 'bgnbd',
+): number {
+  if (t <= 0) return 0;
+  const alive = probabilityAlive(params, x, tx, T, model);
+  const { r, alpha } = params;
+  const quiet = Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t)));
+  return 1 - alive + alive * quiet;
 }
 
 /**

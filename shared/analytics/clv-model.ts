@@ -1,7 +1,9 @@
 /**
  * The nightly CLV model: BG/NBD on the distinct (x, t_x, T) triplets and Gamma-Gamma on the
  * repeat customers' spend, both behind the history gate, so callers get either both parameter
- * sets or the reason there are none.
+ * sets or the reason there are none. MBG/NBD is fitted beside BG/NBD on the same triplets: its
+ * P(no purchase in the next 30 days) is the churn score (the best-ranking score on CDNOW,
+ * `npm run bench churn`); BG/NBD stays the model of expected purchases and 12-month value.
  */
 import * as bgnbd from './bgnbd.js';
 import type { BgNbdParams, FitGate } from './bgnbd.js';
@@ -13,6 +15,7 @@ export type ClvModel =
   | {
       status: 'fitted';
       bgnbd: { params: BgNbdParams; logLik: number; triplets: number; converged: boolean };
+      mbgnbd: { params: BgNbdParams; logLik: number; converged: boolean };
       gammaGamma: { params: GammaGammaParams; logLik: number; customers: number; converged: boolean };
       customers: number;
       repeatCustomers: number;
@@ -24,6 +27,8 @@ export function fitClvModel(summaries: CustomerSummaries, gate: FitGate = {}): C
   const triplets = tripletsOf(summaries);
   const transactions = bgnbd.fit(triplets, gate);
   if (transactions.status === 'not_enough_data') return transactions;
+  const modified = bgnbd.fit(triplets, { ...gate, model: 'mbgnbd' });
+  if (modified.status === 'not_enough_data') return modified;
   const spend = gammaGamma.fit(repeatSpendOf(summaries), { minRepeatCustomers: gate.minRepeatCustomers });
   if (spend.status === 'not_enough_data') return spend;
   return {
@@ -34,6 +39,7 @@ export function fitClvModel(summaries: CustomerSummaries, gate: FitGate = {}): C
       triplets: transactions.triplets,
       converged: transactions.converged,
     },
+    mbgnbd: { params: modified.params, logLik: modified.logLik, converged: modified.converged },
     gammaGamma: { params: spend.params, logLik: spend.logLik, customers: spend.customers, converged: spend.converged },
     customers: triplets.customers,
     repeatCustomers: triplets.repeatCustomers,

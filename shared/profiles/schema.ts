@@ -100,6 +100,8 @@ export const clvSchema = z.object({
   expectedPurchases30d: z.number().nonnegative(),
   value12m: z.number(),
   tier: z.enum(['high', 'medium', 'low']),
+  /** Churn score: P(no purchase in the next 30 days), MBG/NBD. Absent on profiles scored before it existed. */
+  pNoPurchase30d: z.number().min(0).max(1).optional(),
 });
 export type Clv = z.infer<typeof clvSchema>;
 

@@ -87,7 +87,7 @@ export interface AttrRule {
 export const attrPathSchema = z
   .string()
   .min(1)
-  .describe('Profile path, e.g. orders.count, rfm.segment, clv.pAlive, traits.<key>');
+  .describe('Profile path, e.g. orders.count, rfm.segment, clv.pNoPurchase30d, traits.<key>');
 export const eventNameSchema = z
   .string()
   .min(1)

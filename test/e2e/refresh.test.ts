@@ -98,6 +98,27 @@ describe('nightly refresh on dynalite', () => {
     expect(profile?.clv).toMatchObject({ tier: 'high', pAlive: expect.any(Number) });
   });
 
+  it('writes the MBG/NBD churn score, fitted on the same customers as `sadakat clv fit`', async () => {
+    // Prepare
+    const end = dayOfDate(AS_OF);
+    if (!end.ok) throw new Error(end.reason);
+    const csv = fitClvModel(
+      summarizeCustomers(
+        calibration.filter((row) => row.amount > 0),
+        { calibrationEnd: end.day, period: 'week' },
+      ),
+    );
+    if (csv.status !== 'fitted' || summary.clv.status !== 'fitted') throw new Error('both fits should pass the gate');
+
+    // Act
+    const profile = await runtime.profiles.getProfile('1');
+
+    // Assess
+    expect(summary.clv.mbgnbd.r).toBeCloseTo(csv.mbgnbd.params.r, 6);
+    expect(profile?.clv?.pNoPurchase30d).toBeGreaterThan(0);
+    expect(profile?.clv?.pNoPurchase30d).toBeLessThan(1);
+  });
+
   it('re-evaluates segments that read the scores', async () => {
     // Act
     const profile = await runtime.profiles.getProfile('1');

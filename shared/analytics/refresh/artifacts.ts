@@ -57,9 +57,10 @@ export const refreshModelSchema = z.object({
     z.object({
       status: z.literal('fitted'),
       bgnbd: z.object({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number() }),
+      mbgnbd: z.object({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number() }),
       gammaGamma: z.object({ p: z.number(), q: z.number(), gamma: z.number() }),
       tiers: z.object({ low: z.number(), high: z.number() }),
-      logLik: z.object({ bgnbd: z.number(), gammaGamma: z.number() }),
+      logLik: z.object({ bgnbd: z.number(), mbgnbd: z.number(), gammaGamma: z.number() }),
       repeatCustomers: count,
     }),
     z.object({ status: z.literal('not_enough_data'), reason: z.string() }),

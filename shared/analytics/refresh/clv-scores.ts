@@ -1,15 +1,18 @@
 /**
  * A profile's `clv` from the fitted BG/NBD + Gamma-Gamma parameters (time in weeks):
- * P(alive), expected purchases in the next 30 days, 12-month CLV at 1%/month discount (as
- * lifetimes' customer_lifetime_value), and a tier by the population's CLV tertiles.
+ * P(alive), expected purchases in the next 30 days, 12-month value (revenue, discounted
+ * 1%/month, as lifetimes' customer_lifetime_value), a tier by the population's tertiles of that
+ * value, and the churn score: P(no purchase in the next 30 days) from MBG/NBD.
  */
-import { expectedPurchases, probabilityAlive, type BgNbdParams } from '../bgnbd.js';
+import { expectedPurchases, probabilityAlive, probabilityNoPurchase, type BgNbdParams } from '../bgnbd.js';
 import { customerLifetimeValue, type GammaGammaParams } from '../gamma-gamma.js';
 import type { Clv } from '../../profiles/schema.js';
 import type { PurchaseHistory } from './purchase-history.js';
 
 export interface ClvParams {
   bgnbd: BgNbdParams;
+  /** MBG/NBD, for the churn score. */
+  mbgnbd: BgNbdParams;
   gammaGamma: GammaGammaParams;
 }
 
@@ -20,6 +23,8 @@ export interface TierCuts {
 }
 
 const DAYS_PER_WEEK = 7;
+/** The churn score's horizon, in days (the best-ranking horizon on CDNOW, `npm run bench churn`). */
+export const CHURN_HORIZON_DAYS = 30;
 const CLV_MONTHS = 12;
 const MONTHLY_DISCOUNT = 0.01;
 
@@ -50,6 +55,10 @@ export function clvOf(params: ClvParams, tiers: TierCuts, history: PurchaseHisto
     pAlive: round(probabilityAlive(params.bgnbd, history.x, tx, T), 3),
     expectedPurchases30d: round(expectedPurchases(params.bgnbd, 30 / DAYS_PER_WEEK, history.x, tx, T), 3),
     value12m: round(value, 2),
+    pNoPurchase30d: round(
+      probabilityNoPurchase(params.mbgnbd, CHURN_HORIZON_DAYS / DAYS_PER_WEEK, history.x, tx, T, 'mbgnbd'),
+      3,
+    ),
     tier: value > tiers.high ? 'high' : value > tiers.low ? 'medium' : 'low',
   };
 }

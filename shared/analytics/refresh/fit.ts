@@ -25,6 +25,8 @@ export type ClvOutcome =
   | {
       status: 'fitted';
       params: { r: number; alpha: number; a: number; b: number; p: number; q: number; gamma: number };
+      /** MBG/NBD, the churn score's model. */
+      mbgnbd: { r: number; alpha: number; a: number; b: number };
     }
   | { status: 'not_enough_data'; reason: string };
 
@@ -99,7 +101,7 @@ export async function fitRefresh(
     rfmSegments: rfm?.segments ?? null,
     clv:
       clv.status === 'fitted'
-        ? { status: 'fitted', params: { ...clv.bgnbd, ...clv.gammaGamma } }
+        ? { status: 'fitted', params: { ...clv.bgnbd, ...clv.gammaGamma }, mbgnbd: clv.mbgnbd }
         : { status: 'not_enough_data', reason: clv.reason },
     products: coPurchases.buyers.size,
   };
@@ -136,7 +138,7 @@ function fitClv(
   const model = fitClvModel(summaries, options.gate);
   if (model.status === 'not_enough_data') return model;
 
-  const params = { bgnbd: model.bgnbd.params, gammaGamma: model.gammaGamma.params };
+  const params = { bgnbd: model.bgnbd.params, mbgnbd: model.mbgnbd.params, gammaGamma: model.gammaGamma.params };
   const stride = Math.max(1, Math.ceil(histories.length / (options.tierSample ?? DEFAULT_TIER_SAMPLE)));
   const sampled: number[] = [];
   for (let i = 0; i < histories.length; i += stride) sampled.push(valueOf(params, histories[i] as PurchaseHistory));
@@ -144,7 +146,7 @@ function fitClv(
     status: 'fitted',
     ...params,
     tiers: tierCuts(Float64Array.from(sampled)),
-    logLik: { bgnbd: model.bgnbd.logLik, gammaGamma: model.gammaGamma.logLik },
+    logLik: { bgnbd: model.bgnbd.logLik, mbgnbd: model.mbgnbd.logLik, gammaGamma: model.gammaGamma.logLik },
     repeatCustomers: model.repeatCustomers,
   };
 }
