@@ -51,6 +51,6 @@ export const handler = async (
   event: APIGatewayProxyEventV2,
   context: Context,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
-  coldStartHandler ??= buildHandler(awsIngestDeps(process.env));
+  coldStartHandler ??= buildHandler(await awsIngestDeps(process.env));
   return coldStartHandler(event, context);
 };

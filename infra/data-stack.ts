@@ -27,6 +27,7 @@ export interface DataReferences {
   artifactsArn: string;
   writeKeysArn: string;
   unsubscribeKeysArn: string;
+  identitySecretArn: string;
 }
 
 export class DataStack extends Stack {
@@ -34,8 +35,10 @@ export class DataStack extends Stack {
   readonly key: IKey;
   readonly table: ITable;
   readonly artifacts: IBucket;
-  /** Comma-separated storefront write keys; see docs/deploy.md. */
+  /** Storefront write keys, `[{ id, key, scope, origins? }]` (or the older comma-separated list); see docs/deploy.md. */
   readonly writeKeys: ISecret;
+  /** The identity secret storefront back ends sign `context.identityToken` with (DESIGN "Trust"). */
+  readonly identitySecret: ISecret;
   /** HMAC keys of unsubscribe tokens, as `{"current":"k1","keys":{"k1":"…"}}`; see docs/deploy.md. */
   readonly unsubscribeKeys: ISecret;
 
@@ -86,7 +89,7 @@ export class DataStack extends Stack {
 
     // Stateful on purpose: storefronts embed the key, so a replaced secret would break every shop.
     const writeKeys = new Secret(this, 'WriteKeys', {
-      description: 'sadakat: storefront write keys (comma-separated); see docs/deploy.md',
+      description: 'sadakat: storefront write keys, [{ id, key, scope, origins? }]; see docs/deploy.md',
       // The Secrets Manager key, not the data key: granting ingest the data key through
       // Secrets Manager would put the pipeline's role into this stack's key policy (a cycle).
       generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
@@ -112,6 +115,20 @@ export class DataStack extends Stack {
         'Unsubscribe links never expire, so keys are added, never replaced: a new key becomes current and old ones stay to verify old links (docs/deploy.md); automatic rotation would break them.',
     });
 
+    // Stateful too: storefront back ends sign identity tokens with it; replacing it logs every browser out of "verified".
+    const identitySecret = new Secret(this, 'IdentitySecret', {
+      description:
+        'sadakat: identity secret; context.identityToken = hex HMAC-SHA256(secret, userId); see docs/deploy.md',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableId(identitySecret, 'IdentitySecret');
+    Validations.of(identitySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The storefront back end holds a copy to sign identity tokens; rotation is coordinated (docs/deploy.md), since a Lambda rotation would invalidate every signed-in page at once.',
+    });
+
     const exported = (value: string, name: string): string =>
       this.exportValue(value, { name: `${this.stackName}:${name}` });
     this.references = {
@@ -120,12 +137,14 @@ export class DataStack extends Stack {
       artifactsArn: exported(artifacts.bucketArn, 'ArtifactsArn'),
       writeKeysArn: exported(writeKeys.secretArn, 'WriteKeysArn'),
       unsubscribeKeysArn: exported(unsubscribeKeys.secretArn, 'UnsubscribeKeysArn'),
+      identitySecretArn: exported(identitySecret.secretArn, 'IdentitySecretArn'),
     };
     this.key = key;
     this.table = table;
     this.artifacts = artifacts;
     this.writeKeys = writeKeys;
     this.unsubscribeKeys = unsubscribeKeys;
+    this.identitySecret = identitySecret;
   }
 }
 

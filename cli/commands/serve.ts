@@ -4,6 +4,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
+import { normalizeOrigin } from '../../shared/events/write-key.js';
 import { UserError } from '../errors.js';
 import { engineChoice, nonNegativeInteger } from '../options.js';
 
@@ -11,6 +12,9 @@ interface ServeCommandOptions {
   port: number;
   dataDir: string;
   writeKey?: string;
+  browserKey?: string;
+  browserOrigin: string[];
+  identitySecret?: string;
   engine: EngineChoice;
   campaign: string;
   journeys: boolean;
@@ -25,7 +29,21 @@ export function registerServe(program: Command): void {
     )
     .option('--port <port>', 'port to listen on (loopback only; 0 picks a free one)', nonNegativeInteger, 8787)
     .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
-    .option('--write-key <key>', 'accepted write key (default: $SADAKAT_WRITE_KEY, else a generated one)')
+    .option('--write-key <key>', 'accepted server write key (default: $SADAKAT_WRITE_KEY, else a generated one)')
+    .option(
+      '--browser-key <key>',
+      'accepted browser write key: its unverified calls cannot send server-only events (default: $SADAKAT_BROWSER_KEY)',
+    )
+    .option(
+      '--browser-origin <origin>',
+      'a page origin allowed to use the browser key (CORS), e.g. http://localhost:3000; repeat for more',
+      (origin: string, origins: string[]) => [...origins, origin],
+      [] as string[],
+    )
+    .option(
+      '--identity-secret <secret>',
+      'verifies context.identityToken = hex HMAC-SHA256(secret, userId) on browser calls (default: $SADAKAT_IDENTITY_SECRET)',
+    )
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--no-journeys', 'keep profiles only: no journeys, no sends')
@@ -37,12 +55,26 @@ export function registerServe(program: Command): void {
       const { startServe } = await import('../../shared/local/serve-runtime.js');
       const writeKey =
         options.writeKey ?? process.env.SADAKAT_WRITE_KEY ?? `wk_${randomBytes(18).toString('base64url')}`;
+      const browserKey = options.browserKey ?? process.env.SADAKAT_BROWSER_KEY;
+      const identitySecret = options.identitySecret ?? process.env.SADAKAT_IDENTITY_SECRET;
+      if (options.browserOrigin.length > 0 && !browserKey)
+        throw new UserError('--browser-origin lists origins for the browser key: give --browser-key too');
+      const browserOrigins = options.browserOrigin.map((origin) => {
+        const normalized = normalizeOrigin(origin);
+        if (!normalized)
+          throw new UserError(`--browser-origin ${origin}: expected an origin such as http://localhost:3000`);
+        return normalized;
+      });
+      if (browserKey !== undefined && browserKey === writeKey)
+        throw new UserError('--browser-key must differ from the server write key');
       const trace = options.trace ? await openTrace(options.trace) : undefined;
       const serve = await startServe({
         dataDir: options.dataDir,
         engine: options.engine,
         campaignDir: options.campaign,
         writeKey,
+        ...(browserKey ? { browserKey: { key: browserKey, origins: browserOrigins } } : {}),
+        ...(identitySecret ? { identitySecret } : {}),
         port: options.port,
         journeys: options.journeys,
         ...(trace ? { trace: (line: object) => trace.write(`${JSON.stringify(line)}\n`) } : {}),

@@ -25,6 +25,9 @@ export interface IngestApiProps {
   table: ITable;
   eventsQueue: IQueue;
   writeKeys: ISecret;
+  identitySecret: ISecret;
+  /** The campaign folder: ingest reads settings.yaml `trust` (server-only events from browsers). */
+  campaignDir: string;
   alerts: OperatorAlerts;
   /** Steady requests per second over the whole stage (each request may carry a batch). */
   rateLimit?: number;
@@ -44,16 +47,19 @@ export class IngestApi extends Construct {
       description: 'sadakat ingest: Segment Tracking API → events.fifo',
       memorySize: 512,
       timeout: Duration.seconds(10),
+      campaignDir: props.campaignDir,
       environment: {
         TABLE_NAME: props.table.tableName,
         EVENTS_QUEUE_URL: props.eventsQueue.queueUrl,
         WRITE_KEYS_SECRET_ARN: props.writeKeys.secretArn,
+        IDENTITY_SECRET_ARN: props.identitySecret.secretArn,
       },
     });
     // Ingest only looks up identity links; process-events writes them.
     props.table.grantReadData(handler.function);
     props.eventsQueue.grantSendMessages(handler.function);
     props.writeKeys.grantRead(handler.function);
+    props.identitySecret.grantRead(handler.function);
     handler.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
     props.alerts.watchFunction(handler, handler.function);
 

@@ -8,7 +8,6 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerStatus } from '../channels/ports.js';
 import type { Channel } from '../channels/send-request.js';
-import { DOCTOR_JOURNEY_ID, isDoctorCustomer } from '../identity/doctor-customer.js';
 import { FUNNEL_ENGAGEMENTS } from '../measurement/customer-funnel.js';
 import type {
   ReportData,
@@ -52,7 +51,6 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
       if (pk.startsWith(STATS_PREFIX)) {
         // PK = STATS#MSG#<journeyId>#<variant> (journey ids cannot hold '#'), SK = <step>#<channel>#<metric>#<shard>.
         const [journeyId = '', variant = '-'] = pk.slice(STATS_PREFIX.length).split('#');
-        if (journeyId === DOCTOR_JOURNEY_ID) continue;
         const metric = sk.split('#')[2] ?? '';
         messageStats.push({
           journeyId,
@@ -60,8 +58,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           metric,
           count: Number(item.count ?? 0),
         });
-      } else if (!pk.startsWith('C#') || isDoctorCustomer(pk.slice(2))) {
-        // `sadakat doctor`'s test customers are not shop customers: no report counts them.
+      } else if (!pk.startsWith('C#')) {
         continue;
       } else if (sk === 'PROFILE') {
         if (item.mergedInto) continue;

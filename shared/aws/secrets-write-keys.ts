@@ -1,42 +1,53 @@
 /**
- * Write keys from a Secrets Manager secret (the CDK stack creates it): the secret string is the
- * same comma-separated list as WRITE_KEYS, so a key is rotated by adding the new one, moving the
- * storefronts, then removing the old one. Loaded once per cold start, on the first request; a
- * failed load is not cached, so the next request tries again.
+ * Write keys from a Secrets Manager secret (the CDK stack creates it): a JSON array of
+ * `{ id, key, scope, origins? }` entries (docs/deploy.md), or the comma-separated list of the
+ * format before key scopes, whose keys are all server keys. Re-read when the cached copy is older
+ * than the TTL, so a removed key stops working within minutes.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { parseWriteKeyList, StaticWriteKeys, type WriteKeyVerifier } from '../events/write-key.js';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  parseWriteKeySecret,
+  StaticWriteKeys,
+  WriteKeyConfigError,
+  type KnownWriteKey,
+  type WriteKeyVerifier,
+} from '../events/write-key.js';
+import { systemClock, type Clock } from '../ports.js';
+import { CachedSecret } from './cached-secret.js';
 
 export class WriteKeySecretError extends Error {
   override readonly name = 'WriteKeySecretError';
 }
 
 export class SecretsManagerWriteKeys implements WriteKeyVerifier {
-  private loading: Promise<StaticWriteKeys> | undefined;
+  private readonly secret: CachedSecret<StaticWriteKeys>;
 
   constructor(
-    private readonly client: SecretsManagerClient,
-    private readonly secretId: string,
-  ) {}
-
-  async verify(candidate: string): Promise<boolean> {
-    this.loading ??= this.load().catch((error: unknown) => {
-      this.loading = undefined;
-      throw error;
-    });
-    return (await this.loading).verify(candidate);
+    client: SecretsManagerClient,
+    secretId: string,
+    options: { clock?: Clock; ttlMs?: number; onLegacyFormat?: () => void } = {},
+  ) {
+    const parse = (text: string): StaticWriteKeys => {
+      try {
+        const { entries, format } = parseWriteKeySecret(text);
+        if (format === 'legacy-list') options.onLegacyFormat?.();
+        return new StaticWriteKeys(entries);
+      } catch (error) {
+        if (error instanceof WriteKeyConfigError)
+          throw new WriteKeySecretError(
+            `secret ${secretId} ${error.message} (store a JSON array of { id, key, scope, origins? } entries: docs/deploy.md)`,
+          );
+        throw error;
+      }
+    };
+    this.secret = new CachedSecret(client, secretId, parse, options.clock ?? systemClock, options.ttlMs);
   }
 
-  private async load(): Promise<StaticWriteKeys> {
-    const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-    // The message names the secret, never its value.
-    if (SecretString === undefined)
-      throw new WriteKeySecretError(
-        `secret ${this.secretId} has no string value: store the write keys as text, comma-separated`,
-      );
-    const keys = parseWriteKeyList(SecretString);
-    if (keys.length === 0)
-      throw new WriteKeySecretError(`secret ${this.secretId} holds no write key: store at least one, comma-separated`);
-    return new StaticWriteKeys(keys);
+  async verify(candidate: string): Promise<KnownWriteKey | undefined> {
+    return (await this.secret.get()).verify(candidate);
+  }
+
+  async browserOrigins(): Promise<ReadonlySet<string>> {
+    return (await this.secret.get()).browserOrigins();
   }
 }

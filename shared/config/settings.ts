@@ -53,6 +53,17 @@ export const settingsSchema = z.strictObject({
     .default({}),
   /** Event properties segment rules may filter on, per event name (e.g. Product Viewed: [category]). */
   trackedProperties: z.record(z.string(), z.array(z.string())).default({}),
+  /**
+   * DESIGN "Trust": which server-only events an unverified browser call may send.
+   * `browserOrders: accept` lets Order Completed and Order Refunded through; `browserEvents`
+   * names any other server-only event to accept (Survey Answered, Complaint Opened…).
+   */
+  trust: z
+    .strictObject({
+      browserOrders: z.enum(['accept', 'reject']).default('reject'),
+      browserEvents: z.array(z.string().min(1)).default([]),
+    })
+    .default({ browserOrders: 'reject', browserEvents: [] }),
   /** Minimum detectable effect for the A/B report's power figure (absolute, e.g. 0.02 = 2 points). */
   minimumDetectableEffect: z.number().positive().max(1).default(0.02),
 });

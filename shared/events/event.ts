@@ -42,3 +42,17 @@ export const ECOMMERCE_EVENTS = {
   orderCompleted: 'Order Completed',
   orderRefunded: 'Order Refunded',
 } as const;
+
+/**
+ * Events only a verified call may send (DESIGN "Trust"): a stranger with the public browser key
+ * must not fake orders (welcome and thank-you mails), refunds, survey answers, complaints or
+ * call outcomes. settings.yaml `trust` can accept some of them from browsers.
+ */
+export const SERVER_ONLY_EVENTS: readonly string[] = [
+  ECOMMERCE_EVENTS.orderCompleted,
+  ECOMMERCE_EVENTS.orderRefunded,
+  'Survey Answered',
+  'Complaint Opened',
+  'Complaint Resolved',
+  'Call Completed',
+];

@@ -1,20 +1,23 @@
 /**
- * Ingest (DESIGN "Events", a contract): one HTTP request of the Segment Tracking API in, typed
- * events on the events queue out. Order of checks: route (404) → size (413) → write key (401)
- * → body shape (400) → each call (a rejection in a 200) → customer ids → queue (503 if it
- * fails, so the client retries and no accepted event is lost; FIFO deduplication absorbs the
- * retry). Without a Basic-auth key the key is read from the body, so a body that is not a JSON
- * object is a 401 there: nothing proves the caller may learn more.
+ * Ingest (DESIGN "Events" and "Trust", contracts): one HTTP request of the Segment Tracking API
+ * in, typed events on the events queue out. Order of checks: route (404) → size (413) → write
+ * key (401) → body shape (400) → each call (a rejection in a 200) → customer ids → queue (503 if
+ * it fails, so the client retries and no accepted event is lost; FIFO deduplication absorbs the
+ * retry). The key is checked before the body is parsed: a Basic-auth key before anything, a
+ * `writeKey` in the body (analytics.js) by a scan of the raw text, so a request without a valid
+ * key costs no parse and no walk. Each queued event carries its `source` (key id, scope,
+ * verified) — never the key.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock, EventQueue, IdentityMap } from '../ports.js';
 import { resolveCustomerIds } from '../identity/customer-id.js';
-import type { NormalizedEvent } from './event.js';
-import type { CustomerMessage } from './messages.js';
-import { formatPath, normalizeCall, type Rejection } from './normalize.js';
+import { ECOMMERCE_EVENTS, SERVER_ONLY_EVENTS, type NormalizedEvent } from './event.js';
+import { fixedIdentitySecret, verifyIdentityToken, type IdentitySecretSource } from './identity-token.js';
+import type { CustomerMessage, EventSource } from './messages.js';
+import { formatPath, normalizeCall, type NormalizeResult, type Rejection } from './normalize.js';
 import { isJsonObject, parseSafeJson } from './safe-json.js';
 import { SEGMENT_LIMITS, segmentBatchSchema, segmentRoute, SEGMENT_ROUTES } from './segment-api.js';
-import { writeKeyFromAuthorization, type WriteKeyVerifier } from './write-key.js';
+import { writeKeyFromAuthorization, type KnownWriteKey, type WriteKeyVerifier } from './write-key.js';
 
 /** Calls per batch: about what 500 KB of real events holds, and it keeps the response small. */
 export const MAX_BATCH_CALLS = 1000;
@@ -45,8 +48,18 @@ export interface IngestLog {
   error(message: string, ...attributes: Record<string, unknown>[]): void;
 }
 
+/** settings.yaml `trust`: the server-only events an unverified browser call may still send. */
+export interface IngestTrust {
+  browserOrders: 'accept' | 'reject';
+  browserEvents: readonly string[];
+}
+
 export interface IngestDeps {
   writeKeys: WriteKeyVerifier;
+  /** The identity secret browser calls prove their userId with; without one no browser call is verified. */
+  identitySecret?: IdentitySecretSource;
+  /** Default: every server-only event is refused from unverified browser calls. */
+  trust?: IngestTrust;
   identity: IdentityMap;
   queue: EventQueue;
   clock: Clock;
@@ -80,18 +93,34 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
 
   const fromHeader = writeKeyFromAuthorization(headerValue(request.headers, 'authorization'));
   if (fromHeader.kind === 'malformed') return failure(401, 'Authorization must be Basic base64("<writeKey>:")');
-  if (fromHeader.kind === 'key' && !(await deps.writeKeys.verify(fromHeader.key))) return failure(401, INVALID_KEY);
-
-  const parsed = parseSafeJson(bytes.toString('utf8'));
-  const body = parsed.ok ? parsed.value : undefined;
-  if (fromHeader.kind === 'absent') {
-    const bodyKey = isJsonObject(body) && typeof body.writeKey === 'string' ? body.writeKey : undefined;
-    if (bodyKey === undefined) return failure(401, MISSING_KEY);
-    if (!(await deps.writeKeys.verify(bodyKey))) return failure(401, INVALID_KEY);
+  let key: KnownWriteKey | undefined;
+  let verifiedBodyKey: string | undefined;
+  if (fromHeader.kind === 'key') {
+    key = await deps.writeKeys.verify(fromHeader.key);
+    if (!key) return failure(401, INVALID_KEY);
   }
+  const text = bytes.toString('utf8');
+  if (!key) {
+    // analytics.js sends the key in the body: find it in the raw text before paying for a parse.
+    const candidates = bodyKeyCandidates(text);
+    if (candidates.length === 0) return failure(401, MISSING_KEY);
+    for (const candidate of candidates) {
+      key ??= await deps.writeKeys.verify(candidate);
+      if (key && verifiedBodyKey === undefined) verifiedBodyKey = candidate;
+    }
+    if (!key) return failure(401, INVALID_KEY);
+  }
+
+  const parsed = parseSafeJson(text);
   if (!parsed.ok)
     return failure(400, parsed.reason === 'not_json' ? 'body is not valid JSON' : 'body is nested too deeply');
+  const body = parsed.value;
   if (!isJsonObject(body)) return failure(400, 'body must be a JSON object');
+  if (verifiedBodyKey !== undefined && body.writeKey !== verifiedBodyKey) {
+    // The scan found a valid key somewhere in the text; the call's own key is the top-level one.
+    key = typeof body.writeKey === 'string' ? await deps.writeKeys.verify(body.writeKey) : undefined;
+    if (!key) return failure(401, typeof body.writeKey === 'string' ? INVALID_KEY : MISSING_KEY);
+  }
 
   const receivedAt = deps.clock.now();
   const newMessageId = deps.newMessageId ?? randomUUID;
@@ -118,11 +147,22 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
     results = [normalizeCall(body, { routeType: route.type, receivedAt, newMessageId })];
   }
 
-  const events: NormalizedEvent[] = [];
+  const identitySecret = key.scope === 'browser' ? await (deps.identitySecret ?? NO_SECRET).get() : undefined;
+  const acceptedFromBrowser = browserAcceptedEvents(deps.trust);
+  const events: { event: NormalizedEvent; source: EventSource }[] = [];
   const rejected: RejectedCall[] = [];
   for (const [index, result] of results.entries()) {
-    if (result.ok) events.push(result.event);
-    else rejected.push({ index, messageId: result.messageId, field: result.field, reason: result.reason });
+    if (!result.ok) {
+      rejected.push({ index, messageId: result.messageId, field: result.field, reason: result.reason });
+      continue;
+    }
+    const source = sourceOf(key, result, identitySecret);
+    const name = result.event.type === 'track' ? result.event.event : undefined;
+    if (!source.verified && name !== undefined && SERVER_ONLY.has(name) && !acceptedFromBrowser.has(name)) {
+      rejected.push({ index, messageId: result.event.messageId, field: 'event', reason: SERVER_ONLY_REASON });
+      continue;
+    }
+    events.push({ event: result.event, source });
   }
   if (rejected.length > 0)
     deps.log?.warn('calls rejected', {
@@ -133,11 +173,15 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
 
   if (events.length > 0) {
     try {
-      const customerIds = await resolveCustomerIds(deps.identity, events);
-      const messages: CustomerMessage[] = events.map((event, position) => ({
+      const customerIds = await resolveCustomerIds(
+        deps.identity,
+        events.map(({ event }) => event),
+      );
+      const messages: CustomerMessage[] = events.map(({ event, source }, position) => ({
         kind: 'event',
         customerId: customerIds[position] ?? '',
         event,
+        source,
       }));
       await deps.queue.enqueue(messages);
     } catch (error) {
@@ -149,6 +193,56 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
     }
   }
   return { statusCode: 200, body: { accepted: events.length, rejected } };
+}
+
+const NO_SECRET = fixedIdentitySecret(undefined);
+
+const SERVER_ONLY: ReadonlySet<string> = new Set(SERVER_ONLY_EVENTS);
+const SERVER_ONLY_REASON =
+  'is a server-only event: send it with a server key or with a valid context.identityToken (settings.yaml trust can accept it from browsers)';
+
+function browserAcceptedEvents(trust: IngestTrust | undefined): ReadonlySet<string> {
+  const accepted = new Set(trust?.browserEvents ?? []);
+  if (trust?.browserOrders === 'accept') {
+    accepted.add(ECOMMERCE_EVENTS.orderCompleted);
+    accepted.add(ECOMMERCE_EVENTS.orderRefunded);
+  }
+  return accepted;
+}
+
+/** Server calls are verified; a browser call only with the identity token of its own userId. */
+function sourceOf(
+  key: KnownWriteKey,
+  result: Extract<NormalizeResult, { ok: true }>,
+  identitySecret: string | undefined,
+): EventSource {
+  if (key.scope === 'server') return { keyId: key.id, scope: 'server', verified: true };
+  const userId = result.event.userId;
+  const verified =
+    identitySecret !== undefined &&
+    userId !== undefined &&
+    result.identityToken !== undefined &&
+    verifyIdentityToken(identitySecret, userId, result.identityToken);
+  return { keyId: key.id, scope: 'browser', verified };
+}
+
+/** At most this many `"writeKey": "…"` strings are tried from one body (a valid key is usually the only one). */
+const MAX_BODY_KEY_CANDIDATES = 4;
+const BODY_KEY = /"writeKey"\s*:\s*"((?:[^"\\\n]|\\.){1,512})"/g;
+
+/** Candidate write keys in a raw JSON body, without parsing it (linear; no backtracking blow-up). */
+function bodyKeyCandidates(text: string): string[] {
+  const candidates: string[] = [];
+  for (const match of text.matchAll(BODY_KEY)) {
+    try {
+      const value: unknown = JSON.parse(`"${match[1]}"`);
+      if (typeof value === 'string' && value !== '') candidates.push(value);
+    } catch {
+      // Not a JSON string after all: not a key.
+    }
+    if (candidates.length >= MAX_BODY_KEY_CANDIDATES) break;
+  }
+  return candidates;
 }
 
 function headerValue(headers: IngestRequest['headers'], name: string): string | undefined {

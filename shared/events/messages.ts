@@ -9,9 +9,35 @@ import { clvSchema, rfmSchema } from '../profiles/schema.js';
 
 const base = { customerId: z.string().min(1) };
 
+/**
+ * Who sent an event (DESIGN "Trust"): the write key's id and scope, and whether the call is
+ * verified (a server key, or a browser key with a valid identity token). Never the key itself.
+ */
+export const eventSourceSchema = z.object({
+  keyId: z.string().min(1),
+  scope: z.enum(['server', 'browser']),
+  verified: z.boolean(),
+});
+export type EventSource = z.infer<typeof eventSourceSchema>;
+
+/**
+ * Event messages queued before sources existed carry none. They were accepted when every key was
+ * trusted alike, so they keep that meaning (docs/decisions.md): a verified server call, under an
+ * id that says where it came from.
+ */
+export const LEGACY_SOURCE: EventSource = Object.freeze({ keyId: 'legacy', scope: 'server', verified: true });
+
+/** Events the pipeline itself writes (simulation, imports, tests): trusted as a server call. */
+export const INTERNAL_SOURCE: EventSource = Object.freeze({ keyId: 'internal', scope: 'server', verified: true });
+
 export const customerMessageSchema = z.discriminatedUnion('kind', [
   /** A storefront event; customerId is the id resolved at ingest (user, or anonymous). */
-  z.object({ kind: z.literal('event'), ...base, event: normalizedEventSchema }),
+  z.object({
+    kind: z.literal('event'),
+    ...base,
+    event: normalizedEventSchema,
+    source: eventSourceSchema.default(LEGACY_SOURCE),
+  }),
   /** journey-tick: a wait or a deferred send of this run is due. */
   z.object({
     kind: z.literal('wake'),

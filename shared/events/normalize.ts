@@ -19,7 +19,10 @@ export interface Rejection {
   reason: string;
 }
 
-export type NormalizeResult = { ok: true; event: NormalizedEvent } | ({ ok: false } & Rejection);
+/** `identityToken`: the call's `context.identityToken`, for ingest to verify; it never reaches the event. */
+export type NormalizeResult =
+  | { ok: true; event: NormalizedEvent; identityToken?: string }
+  | ({ ok: false } & Rejection);
 
 export interface NormalizeOptions {
   /** Single calls: the route's type. Batch items carry their own `type`. */
@@ -103,7 +106,8 @@ export function normalizeCall(raw: unknown, options: NormalizeOptions): Normaliz
   if (type === 'alias' && call.previousId !== undefined) event.previousId = call.previousId;
   const name = type === 'track' ? call.event : type === 'page' || type === 'screen' ? call.name : undefined;
   if (name !== undefined) event.event = name;
-  return { ok: true, event };
+  const identityToken = call.context?.identityToken;
+  return identityToken === undefined ? { ok: true, event } : { ok: true, event, identityToken };
 }
 
 function identityProblem(type: EventType, call: SegmentCall): Problem | undefined {

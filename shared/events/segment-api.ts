@@ -117,6 +117,8 @@ export const segmentContextSchema = z.looseObject(
       error: 'must be a BCP 47 locale such as tr-TR',
     }),
     device: z.preprocess((value) => (value === null ? undefined : value), deviceSchema.optional()),
+    /** DESIGN "Trust": lowercase hex HMAC-SHA256(identity secret, userId); checked by ingest, never stored. */
+    identityToken: optionalString,
   },
   { error: 'must be an object' },
 );

@@ -8,7 +8,8 @@ import { DynamoRefundLedger } from '../aws/dynamo-refund-ledger.js';
 import type { SendQueue } from '../channels/send-request.js';
 import type { Campaign } from '../config/campaign.js';
 import type { Journey } from '../journeys/ast.js';
-import { StaticWriteKeys } from '../events/write-key.js';
+import { fixedIdentitySecret } from '../events/identity-token.js';
+import { serverKeys, StaticWriteKeys, type WriteKeyEntry } from '../events/write-key.js';
 import type { Clock } from '../ports.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
 import type { SegmentChangeSink } from '../segments/membership-hook.js';
@@ -32,7 +33,12 @@ export function buildLocalHandlers(
   options: {
     campaign: Campaign;
     clock: Clock;
+    /** Server keys (`serve --write-key`). */
     writeKeys: readonly string[];
+    /** Browser keys (`serve --browser-key`), each with the page origins allowed to use it. */
+    browserKeys?: readonly { key: string; origins: readonly string[] }[];
+    /** The identity secret browser calls prove their userId with (`serve --identity-secret`). */
+    identitySecret?: string;
     onOutcome?: ProcessEventsDeps['onOutcome'];
     segmentChanges?: SegmentChangeSink;
     /**
@@ -65,7 +71,9 @@ export function buildLocalHandlers(
     core,
     ingest: buildIngestHandler({
       logger: new Logger({ serviceName: 'ingest', logLevel }),
-      writeKeys: new StaticWriteKeys(options.writeKeys),
+      writeKeys: new StaticWriteKeys(localWriteKeys(options.writeKeys, options.browserKeys ?? [])),
+      identitySecret: fixedIdentitySecret(options.identitySecret),
+      trust: options.campaign.settings.trust,
       identity: runtime.identity,
       queue: runtime.eventsQueue,
       clock: options.clock,
@@ -76,4 +84,20 @@ export function buildLocalHandlers(
       ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
     }),
   };
+}
+
+/** Server keys `server-1`…, browser keys `browser-1`…: the ids messages carry in `source.keyId`. */
+function localWriteKeys(
+  server: readonly string[],
+  browser: readonly { key: string; origins: readonly string[] }[],
+): WriteKeyEntry[] {
+  return [
+    ...serverKeys(server),
+    ...browser.map(({ key, origins }, index) => ({
+      id: `browser-${index + 1}`,
+      key,
+      scope: 'browser' as const,
+      origins: [...origins],
+    })),
+  ];
 }

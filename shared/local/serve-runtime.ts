@@ -38,7 +38,12 @@ export interface ServeOptions {
   dataDir: string;
   engine: EngineChoice;
   campaignDir: string;
+  /** The server key. */
   writeKey: string;
+  /** A browser key and the page origins allowed to use it (CORS). */
+  browserKey?: { key: string; origins: readonly string[] };
+  /** The identity secret that verifies `context.identityToken` on browser calls. */
+  identitySecret?: string;
   port: number;
   /** Run journeys and sends (default true); without them serve only keeps profiles. */
   journeys?: boolean;
@@ -97,6 +102,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         campaign,
         clock,
         writeKeys: [options.writeKey],
+        ...(options.browserKey ? { browserKeys: [options.browserKey] } : {}),
+        ...(options.identitySecret ? { identitySecret: options.identitySecret } : {}),
         logLevel: 'WARN',
         ...(journeys && sends ? { journeys, sends } : {}),
         ...(trace

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { messageDeduplicationId, messageGroupId } from '../../shared/events/fifo-ids.js';
 import type { CustomerMessage } from '../../shared/events/messages.js';
+import { INTERNAL_SOURCE } from '../../shared/events/messages.js';
 import { EnqueueError, SqsEventQueue } from '../../shared/aws/sqs-event-queue.js';
 
 const QUEUE_URL = 'https://sqs.eu-central-1.amazonaws.com/123456789012/events.fifo';
@@ -10,6 +11,7 @@ const sqs = mockClient(SQSClient);
 
 const message = (index: number, padding = ''): CustomerMessage => ({
   kind: 'event',
+  source: INTERNAL_SOURCE,
   customerId: `u${index % 3}`,
   event: {
     type: 'track',

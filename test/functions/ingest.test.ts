@@ -69,7 +69,8 @@ describe('ingest handler', () => {
   it('answers 500 without internals when something unexpected throws', async () => {
     // Prepare
     const { deps } = fakeDeps();
-    deps.writeKeys = { verify: () => Promise.reject(new Error('secret store exploded at /var/task/x.js:1')) };
+    const exploded = () => Promise.reject(new Error('secret store exploded at /var/task/x.js:1'));
+    deps.writeKeys = { verify: exploded, browserOrigins: exploded };
 
     // Act
     const result = await invoke(request('/v1/track', JSON.stringify(track())), deps);

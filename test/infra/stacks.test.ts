@@ -357,7 +357,7 @@ describe('PipelineStack: functions', () => {
     });
   });
 
-  it('gives ingest the write-key secret by ARN, never the keys themselves', () => {
+  it('gives ingest the write-key and identity secrets by ARN, never their values', () => {
     // Act
     const ingest = resources(pipeline, 'AWS::Lambda::Function')
       .map(([, fn]) => fn.Properties)
@@ -366,8 +366,10 @@ describe('PipelineStack: functions', () => {
     // Assess
     const variables = (ingest?.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.WRITE_KEYS_SECRET_ARN).toEqual(importOf('WriteKeysArn'));
+    expect(variables.IDENTITY_SECRET_ARN).toEqual(importOf('IdentitySecretArn'));
     expect(variables.EVENTS_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^EventsQueue/) });
     expect(variables).not.toHaveProperty('WRITE_KEYS');
+    expect(variables).not.toHaveProperty('IDENTITY_SECRET');
   });
 });
 

@@ -14,6 +14,7 @@ import { DynamoOrderLedger } from '../../shared/aws/dynamo-order-ledger.js';
 import { DynamoProfileStore } from '../../shared/aws/dynamo-profile-store.js';
 import { DynamoIdentityMap } from '../../shared/aws/dynamo-identity-map.js';
 import type { CustomerMessage } from '../../shared/events/messages.js';
+import { INTERNAL_SOURCE } from '../../shared/events/messages.js';
 import { normalizeCall } from '../../shared/events/normalize.js';
 import { ensureTable } from '../../shared/local/dynamo-engine.js';
 import { VersionConflictError, type ProfileStore } from '../../shared/ports.js';
@@ -76,7 +77,7 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
     const messages: CustomerMessage[] = events.calls.map((call) => {
       const result = normalizeCall(call, { receivedAt: PROCESSING_AT, newMessageId: () => 'unused' });
       if (!result.ok) throw new Error(`fixture call rejected: ${result.field} ${result.reason}`);
-      return { kind: 'event', customerId: String(call.userId), event: result.event };
+      return { kind: 'event', customerId: String(call.userId), event: result.event, source: INTERNAL_SOURCE };
     });
     await ensureTable(engine.runtime.doc, 'in-order');
     await ensureTable(engine.runtime.doc, 'raced');
@@ -107,7 +108,7 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
     const messages = events.calls.map((call): CustomerMessage => {
       const result = normalizeCall(call, { receivedAt: PROCESSING_AT, newMessageId: () => 'unused' });
       if (!result.ok) throw new Error(`fixture call rejected: ${result.field} ${result.reason}`);
-      return { kind: 'event', customerId: String(call.userId), event: result.event };
+      return { kind: 'event', customerId: String(call.userId), event: result.event, source: INTERNAL_SOURCE };
     });
     await ensureTable(engine.runtime.doc, 'handler-in-order');
     await ensureTable(engine.runtime.doc, 'handler-raced');

@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../shared/config/settings.js';
 import type { NormalizedEvent } from '../../shared/events/event.js';
 import type { CustomerMessage } from '../../shared/events/messages.js';
+import { INTERNAL_SOURCE } from '../../shared/events/messages.js';
 import { InMemoryJourneyStore } from '../../shared/journeys/in-memory-journey-store.js';
 import { FaultInjector, FaultyProfileStore, InjectedCrashError } from '../../shared/local/fault-injection.js';
 import { LocalSendOutbox } from '../../shared/local/local-send-outbox.js';
@@ -53,7 +54,7 @@ function productAdded(messageId: string, customerId: string, at: Date): Customer
     timestamp,
     receivedAt: timestamp,
   };
-  return { kind: 'event', customerId, event };
+  return { kind: 'event', customerId, event, source: INTERNAL_SOURCE };
 }
 
 interface World {

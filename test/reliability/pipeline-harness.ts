@@ -13,7 +13,7 @@ import { DynamoIdentityMap } from '../../shared/aws/dynamo-identity-map.js';
 import { DynamoOrderLedger } from '../../shared/aws/dynamo-order-ledger.js';
 import { DynamoProfileStore } from '../../shared/aws/dynamo-profile-store.js';
 import { loadCampaign, type Campaign } from '../../shared/config/campaign.js';
-import { StaticWriteKeys } from '../../shared/events/write-key.js';
+import { serverKeys, StaticWriteKeys } from '../../shared/events/write-key.js';
 import { apiGatewayEvent, structuredResult } from '../../shared/local/api-gateway-event.js';
 import { ensureTable } from '../../shared/local/dynamo-engine.js';
 import {
@@ -98,7 +98,7 @@ export async function startEngine(): Promise<Engine> {
       if (options.wrapProfiles) profiles = options.wrapProfiles(profiles);
       const ingest = buildIngestHandler({
         logger: silent('ingest'),
-        writeKeys: new StaticWriteKeys([WRITE_KEY]),
+        writeKeys: new StaticWriteKeys(serverKeys([WRITE_KEY])),
         identity,
         queue: events,
         clock: processingClock,

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { SendRequest } from '../../channels/send-request.js';
 import type { NormalizedEvent } from '../../events/event.js';
 import type { CustomerMessage } from '../../events/messages.js';
+import { INTERNAL_SOURCE } from '../../events/messages.js';
 import { normalizeCall } from '../../events/normalize.js';
 import { anonymousCustomerId } from '../../identity/customer-id.js';
 import { processCustomerMessage, type ProcessDeps } from '../../profiles/process-customer-message.js';
@@ -133,7 +134,12 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
     }
     const played = events.accepted[next++] as Played;
     if (played.kind === 'event') {
-      await processCustomerMessage(deps, { kind: 'event', customerId: played.customerId, event: played.event });
+      await processCustomerMessage(deps, {
+        kind: 'event',
+        customerId: played.customerId,
+        event: played.event,
+        source: INTERNAL_SOURCE,
+      });
       continue;
     }
     const message = engagementMessage(played.engagement, input.journey.id, runs);

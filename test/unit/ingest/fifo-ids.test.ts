@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { messageDeduplicationId, messageGroupId } from '../../../shared/events/fifo-ids.js';
 import type { CustomerMessage } from '../../../shared/events/messages.js';
+import { INTERNAL_SOURCE } from '../../../shared/events/messages.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const event = (messageId: string, customerId = 'u1'): CustomerMessage => ({
   kind: 'event',
+  source: INTERNAL_SOURCE,
   customerId,
   event: {
     type: 'track',

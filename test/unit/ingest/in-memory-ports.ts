@@ -1,10 +1,15 @@
 /** In-memory fakes of the ports ingest uses, recording how they were called. */
 import type { CustomerMessage } from '../../../shared/events/messages.js';
 import type { IngestDeps, IngestRequest } from '../../../shared/events/ingest.js';
-import { StaticWriteKeys } from '../../../shared/events/write-key.js';
+import { fixedIdentitySecret } from '../../../shared/events/identity-token.js';
+import { serverKeys, StaticWriteKeys } from '../../../shared/events/write-key.js';
 import type { Clock, EventQueue, IdentityMap } from '../../../shared/ports.js';
 
 export const WRITE_KEY = 'wk_live_test';
+/** A browser key, usable from pages of SHOP_ORIGIN. */
+export const BROWSER_KEY = 'wk_browser_test';
+export const SHOP_ORIGIN = 'https://shop.example';
+export const IDENTITY_SECRET = 'identity-secret-for-tests';
 export const NOW = new Date('2026-11-02T10:00:00.000Z');
 
 export class FakeIdentityMap implements IdentityMap {
@@ -53,7 +58,11 @@ export function fakeDeps(links: Map<string, string> = new Map()): Fakes {
   const clock: Clock = { now: () => NOW };
   let generated = 0;
   const deps: IngestDeps = {
-    writeKeys: new StaticWriteKeys([WRITE_KEY]),
+    writeKeys: new StaticWriteKeys([
+      ...serverKeys([WRITE_KEY]),
+      { id: 'web', key: BROWSER_KEY, scope: 'browser', origins: [SHOP_ORIGIN] },
+    ]),
+    identitySecret: fixedIdentitySecret(IDENTITY_SECRET),
     identity,
     queue,
     clock,

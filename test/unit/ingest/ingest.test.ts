@@ -402,6 +402,7 @@ describe('ingest batches', () => {
           timestamp: '2026-11-02T09:00:00.000Z',
           receivedAt: NOW.toISOString(),
         },
+        source: { keyId: 'server-1', scope: 'server', verified: true },
       },
     ]);
   });

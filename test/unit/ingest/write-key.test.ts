@@ -1,6 +1,11 @@
 import * as crypto from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseWriteKeyList, StaticWriteKeys, writeKeyFromAuthorization } from '../../../shared/events/write-key.js';
+import {
+  parseWriteKeyList,
+  serverKeys,
+  StaticWriteKeys,
+  writeKeyFromAuthorization,
+} from '../../../shared/events/write-key.js';
 
 vi.mock('node:crypto', async (importOriginal) => {
   const original = await importOriginal<typeof import('node:crypto')>();
@@ -14,23 +19,23 @@ afterEach(() => {
 describe('StaticWriteKeys', () => {
   it('accepts a configured key', async () => {
     // Act
-    const ok = await new StaticWriteKeys(['k1', 'k2']).verify('k2');
+    const ok = await new StaticWriteKeys(serverKeys(['k1', 'k2'])).verify('k2');
 
     // Assess
-    expect(ok).toBe(true);
+    expect(ok).toEqual({ id: 'server-2', scope: 'server', origins: [] });
   });
 
   it('refuses a key that is only a prefix of a configured one', async () => {
     // Act
-    const ok = await new StaticWriteKeys(['secret-key']).verify('secret');
+    const ok = await new StaticWriteKeys(serverKeys(['secret-key'])).verify('secret');
 
     // Assess
-    expect(ok).toBe(false);
+    expect(ok).toBeUndefined();
   });
 
   it('compares with timingSafeEqual over equal-length digests, against every key', async () => {
     // Prepare
-    const keys = new StaticWriteKeys(['first', 'second', 'third']);
+    const keys = new StaticWriteKeys(serverKeys(['first', 'second', 'third']));
 
     // Act
     await keys.verify('first');
@@ -43,7 +48,7 @@ describe('StaticWriteKeys', () => {
 
   it('refuses to start without a usable key', () => {
     // Act + Assess
-    expect(() => new StaticWriteKeys([' ', ''])).toThrow('no write keys configured');
+    expect(() => new StaticWriteKeys(serverKeys([' ', '']))).toThrow('no write keys configured');
   });
 });
 

@@ -6,8 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../shared/config/settings.js';
 import type { NormalizedEvent } from '../../../shared/events/event.js';
 import type { CustomerMessage } from '../../../shared/events/messages.js';
+import { INTERNAL_SOURCE } from '../../../shared/events/messages.js';
 import { isInGlobalHoldout } from '../../../shared/experiments/global-holdout.js';
-import { doctorCustomerId } from '../../../shared/identity/doctor-customer.js';
 import type { Journey } from '../../../shared/journeys/ast.js';
 import { InMemoryJourneyStore } from '../../../shared/journeys/in-memory-journey-store.js';
 import type { JourneyStore } from '../../../shared/journeys/journey-store.js';
@@ -65,7 +65,7 @@ function track(messageId: string, name: string, at: Date, properties: Record<str
     timestamp,
     receivedAt: timestamp,
   };
-  return { kind: 'event', customerId: 'u1', event };
+  return { kind: 'event', customerId: 'u1', event, source: INTERNAL_SOURCE };
 }
 
 /** process-events on in-memory ports with these journeys; `overrides` replaces any part. */
@@ -121,23 +121,6 @@ describe('journeys in process-events', () => {
       { journeyId: 'vnb', status: 'waiting', wakeAt: new Date(T0.getTime() + 2 * HOUR).toISOString() },
     ]);
     expect(outbox.requests).toEqual([]);
-  });
-
-  it('takes no `sadakat doctor` test customer into a journey, though their profile is written', async () => {
-    // Prepare
-    const doctorCustomer = doctorCustomerId('run1', 'success');
-    const message = track('m1', 'Product Viewed', now);
-    if (message.kind !== 'event') throw new Error('expected an event');
-    const doctorMessage: CustomerMessage = {
-      kind: 'event',
-      customerId: doctorCustomer,
-      event: { ...message.event, userId: doctorCustomer },
-    };
-    // Act
-    await processCustomerMessage(deps, doctorMessage);
-    // Assess
-    expect(await profiles.getProfile(doctorCustomer)).toBeDefined();
-    expect(await store.listRuns(doctorCustomer)).toEqual([]);
   });
 
   it('wakes the run through journey-tick, assigns a variant once, sends and applies the trait update', async () => {
@@ -316,6 +299,7 @@ describe('runs of anonymous visitors who log in', () => {
     const timestamp = now.toISOString();
     return {
       kind: 'event',
+      source: INTERNAL_SOURCE,
       customerId: 'anon:a1',
       event: {
         type: 'track',
@@ -335,6 +319,7 @@ describe('runs of anonymous visitors who log in', () => {
     const traits = { email: 'ayse@example.com', consent: { email: true } };
     return {
       kind: 'event',
+      source: INTERNAL_SOURCE,
       customerId: 'u1',
       event: {
         type: 'identify',

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../shared/events/event.js';
 import type { CustomerMessage } from '../../../shared/events/messages.js';
+import { INTERNAL_SOURCE } from '../../../shared/events/messages.js';
 import { InMemoryJourneyStore } from '../../../shared/journeys/in-memory-journey-store.js';
 import { newRun } from '../../../shared/journeys/run.js';
 import { customerHash } from '../../../shared/privacy/erasure-hashes.js';
@@ -37,6 +38,7 @@ function event(
   const customerId = ids.userId ?? `anon:${ids.anonymousId}`;
   return {
     kind: 'event',
+    source: INTERNAL_SOURCE,
     customerId,
     event: {
       type: 'track',

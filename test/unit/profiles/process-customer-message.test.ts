@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../shared/events/event.js';
 import type { CustomerMessage } from '../../../shared/events/messages.js';
+import { INTERNAL_SOURCE } from '../../../shared/events/messages.js';
 import { VersionConflictError } from '../../../shared/ports.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
 import { defaultSettings } from '../../../shared/config/settings.js';
@@ -36,7 +37,7 @@ function track(
 }
 
 function message(customerId: string, event: NormalizedEvent): CustomerMessage {
-  return { kind: 'event', customerId, event };
+  return { kind: 'event', customerId, event, source: INTERNAL_SOURCE };
 }
 
 describe('processCustomerMessage', () => {

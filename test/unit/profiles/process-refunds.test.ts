@@ -5,6 +5,7 @@ import { processCustomerMessage, type ProcessDeps } from '../../../shared/profil
 import type { RefundLedger, RefundRecord } from '../../../shared/profiles/refund-from-event.js';
 import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
 import { track } from './event-builders.js';
+import { INTERNAL_SOURCE } from '../../../shared/events/messages.js';
 
 class RecordingRefunds implements RefundLedger {
   readonly records: RefundRecord[] = [];
@@ -38,7 +39,7 @@ describe('processCustomerMessage with a refund ledger', () => {
     const event = refundEvent({ order_id: 'o1', revenue: 30 });
 
     // Act
-    await processCustomerMessage(deps, { kind: 'event', customerId: 'u1', event });
+    await processCustomerMessage(deps, { kind: 'event', customerId: 'u1', event, source: INTERNAL_SOURCE });
 
     // Assess
     expect(refunds.records).toEqual([
@@ -50,7 +51,12 @@ describe('processCustomerMessage with a refund ledger', () => {
   it('records the refund again on a redelivery (the put is idempotent), while the profile counts it once', async () => {
     // Prepare
     const { deps, refunds, profiles } = setup();
-    const message = { kind: 'event' as const, customerId: 'u1', event: refundEvent({ order_id: 'o1', revenue: 30 }) };
+    const message = {
+      kind: 'event' as const,
+      customerId: 'u1',
+      event: refundEvent({ order_id: 'o1', revenue: 30 }),
+      source: INTERNAL_SOURCE,
+    };
 
     // Act
     await processCustomerMessage(deps, message);
@@ -64,7 +70,12 @@ describe('processCustomerMessage with a refund ledger', () => {
   it('records nothing for a refund that names no order', async () => {
     const { deps, refunds } = setup();
 
-    await processCustomerMessage(deps, { kind: 'event', customerId: 'u1', event: refundEvent({ revenue: 30 }) });
+    await processCustomerMessage(deps, {
+      kind: 'event',
+      customerId: 'u1',
+      event: refundEvent({ revenue: 30 }),
+      source: INTERNAL_SOURCE,
+    });
 
     expect(refunds.records).toEqual([]);
   });
