@@ -25,6 +25,8 @@ export interface ServeChildOptions {
   tracePath: string;
   engine: 'dynalite' | 'dynamodb-local';
   journeys?: boolean;
+  /** The campaign folder (`--campaign`); the example campaign when absent. */
+  campaign?: string;
 }
 
 export function startServeChild(options: ServeChildOptions): Promise<ChildServer> {
@@ -45,6 +47,7 @@ export function startServeChild(options: ServeChildOptions): Promise<ChildServer
     options.tracePath,
   ];
   if (options.journeys === false) args.push('--no-journeys');
+  if (options.campaign !== undefined) args.push('--campaign', options.campaign);
   return startChild(args, /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/);
 }
 

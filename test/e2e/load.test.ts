@@ -2,6 +2,8 @@
  * The load bench's driver against a real `sadakat serve` child process (dynalite, journeys and
  * sends on, `--trace`): a few hundred events at one rate. Behaviour, not timing: every posted
  * event is traced as processed and is in its customer's profile, and both latencies are reported.
+ * serve runs on the real clock, so it gets the example campaign without quiet hours: the welcome
+ * email is then sent at any hour of the day (docs/decisions.md, "Tests at any hour").
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { startServeChild, type ChildServer } from '../../bench/serve-child.js';
 import { TraceTail } from '../../bench/trace-tail.js';
 import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { systemClock } from '../../shared/ports.js';
+import { anyHourCampaign, type FixtureCampaign } from '../fixtures/any-hour-campaign.js';
 
 const WRITE_KEY = 'load-test-key';
 const RUN_TAG = 'e2e';
@@ -24,9 +27,11 @@ describe('load driver against sadakat serve', () => {
   let step: StepResult;
   let exitCode: number | null;
   let serveOutput: string;
+  let campaign: FixtureCampaign;
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'sadakat-load-'));
+    campaign = await anyHourCampaign();
     const tracePath = join(workDir, 'trace.jsonl');
     await writeFile(tracePath, '');
     serve = await startServeChild({
@@ -34,6 +39,7 @@ describe('load driver against sadakat serve', () => {
       writeKey: WRITE_KEY,
       tracePath,
       engine: 'dynalite',
+      campaign: campaign.dir,
     });
     const trace = await TraceTail.open(tracePath);
     const agent = keepAliveAgent();
@@ -56,6 +62,7 @@ describe('load driver against sadakat serve', () => {
   afterAll(async () => {
     await serve?.stop();
     await rm(workDir, { recursive: true, force: true });
+    await campaign?.remove();
   });
 
   it('traces every posted event as processed, with latencies to profile and to send decision', () => {

@@ -10,10 +10,12 @@ import { loadCampaign } from '../../shared/config/campaign.js';
 import { startIngestServer, type RunningIngestServer } from '../../shared/local/ingest-server.js';
 import { buildLocalHandlers } from '../../shared/local/local-handlers.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
-import { systemClock } from '../../shared/ports.js';
+import { VirtualClock } from '../../shared/local/virtual-clock.js';
 
 const WRITE_KEY = 'serve-test-key';
 const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+/** The server's own clock, fixed inside the example campaign's quiet hours: nothing here depends on the hour. */
+const clock = new VirtualClock(new Date('2026-12-07T22:57:00.000Z'));
 
 describe('ingest server', () => {
   let dataDir: string;
@@ -22,17 +24,14 @@ describe('ingest server', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-serve-'));
-    runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock: systemClock, fresh: true });
+    runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock, fresh: true });
     const { ingest, processEvents } = buildLocalHandlers(runtime, {
       campaign: await loadCampaign('campaign'),
-      clock: systemClock,
+      clock,
       writeKeys: [WRITE_KEY],
     });
     // A slow poll: the test relies on close() to drain, not on the background loop.
-    server = await startIngestServer(
-      { ingest, processEvents, queue: runtime.eventsQueue, clock: systemClock, pollMs: 60_000 },
-      0,
-    );
+    server = await startIngestServer({ ingest, processEvents, queue: runtime.eventsQueue, clock, pollMs: 60_000 }, 0);
   });
 
   afterAll(async () => {
@@ -49,14 +48,14 @@ describe('ingest server', () => {
           type: 'identify',
           userId: 'http-1',
           traits: { email: 'http1@example.com' },
-          timestamp: new Date().toISOString(),
+          timestamp: clock.now().toISOString(),
         },
         {
           type: 'track',
           userId: 'http-1',
           event: 'Order Completed',
           properties: { order_id: 'h-1', revenue: 12.5 },
-          timestamp: new Date().toISOString(),
+          timestamp: clock.now().toISOString(),
         },
       ],
     };
