@@ -15,7 +15,7 @@ import { startServeChild, type ChildServer } from '../../bench/serve-child.js';
 import { TraceTail } from '../../bench/trace-tail.js';
 import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { systemClock } from '../../shared/ports.js';
-import { anyHourCampaign, type FixtureCampaign } from '../fixtures/any-hour-campaign.js';
+import { anyHourCampaign, type FixtureCampaign } from '../any-hour-campaign.js';
 
 const WRITE_KEY = 'load-test-key';
 const RUN_TAG = 'e2e';

@@ -1,0 +1,354 @@
+/**
+ * What ships is what is tested: every function of the synthesized pipeline, bundled as CDK
+ * bundles it, run from its bundle (not the TypeScript sources) in a process with the environment
+ * the template gives it, against local services reached through the SDK's endpoint variables
+ * (bundled-stack.ts). A small shop flow goes through them — ingest → process-events → send →
+ * the local SES store, an SMS through the SNS shim, SES feedback, unsubscribe, the scheduled
+ * functions and an erasure — and a bundle broken on purpose makes the run fail.
+ *
+ * The functions run on the real clock (or CI's fixed one), so the campaign is the example without
+ * quiet hours: the welcome email goes out at any hour (docs/decisions.md, "Tests at any hour").
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendMessageId, type SendRequest } from '../../../shared/channels/send-request.js';
+import { signUnsubscribeToken } from '../../../shared/channels/unsubscribe-token.js';
+import { createDocumentClient } from '../../../shared/aws/dynamo-client.js';
+import { DynamoProfileStore } from '../../../shared/aws/dynamo-profile-store.js';
+import { DynamoSuppressionList } from '../../../shared/aws/dynamo-suppression.js';
+import { SqsSendQueue } from '../../../shared/aws/sqs-send-queue.js';
+import { apiGatewayEvent } from '../../../shared/local/api-gateway-event.js';
+import { anyHourCampaign, type FixtureCampaign } from '../../any-hour-campaign.js';
+import {
+  ACCOUNT_ID,
+  BundledStack,
+  buildBundles,
+  declaredFunctions,
+  DrainError,
+  type FunctionBundles,
+  REGION,
+} from './bundled-stack.js';
+import { synthesizeStacks, type SynthesizedStacks } from './cfn-template.js';
+import { FunctionInitError } from './function-sandbox.js';
+
+const WRITE_KEY = 'wk_bundled_e2e';
+const KEYRING = { current: 'k1', keys: { k1: randomBytes(32).toString('base64url') } };
+const SECRETS = { WRITE_KEYS_SECRET_ARN: WRITE_KEY, UNSUBSCRIBE_KEYS_SECRET_ARN: JSON.stringify(KEYRING) };
+const CUSTOMER = { id: 'bundle-ada', email: 'ada.bundle@example.com', phone: '+905551112233', first: 'Ada' };
+/** Bundling all functions and starting a stack is minutes on a busy 2-core machine. */
+const SETUP_TIMEOUT_MS = 600_000;
+
+let campaign: FixtureCampaign;
+let stacks: SynthesizedStacks;
+let bundlesDir: string;
+let bundles: FunctionBundles;
+
+beforeAll(async () => {
+  campaign = await anyHourCampaign();
+  stacks = await synthesizeStacks(campaign.dir);
+  bundlesDir = await mkdtemp(join(tmpdir(), 'sadakat-bundles-'));
+  bundles = await buildBundles(stacks, campaign.dir, bundlesDir);
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  await rm(bundlesDir, { recursive: true, force: true });
+  await campaign?.remove();
+});
+
+function http(method: string, path: string, body: string, headers: Record<string, string> = {}) {
+  return apiGatewayEvent({ method, path, headers, body, at: new Date() });
+}
+
+const basicAuth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+
+/** The shop's first visit: an identify with consent and a first order, posted to ingest. */
+function firstOrder() {
+  const now = new Date().toISOString();
+  return http(
+    'POST',
+    '/v1/batch',
+    JSON.stringify({
+      batch: [
+        {
+          type: 'identify',
+          userId: CUSTOMER.id,
+          timestamp: now,
+          traits: {
+            email: CUSTOMER.email,
+            phone: CUSTOMER.phone,
+            firstName: CUSTOMER.first,
+            consent: { email: true, sms: true, timestamp: now },
+          },
+        },
+        {
+          type: 'track',
+          userId: CUSTOMER.id,
+          event: 'Order Completed',
+          timestamp: now,
+          properties: { order_id: 'bundle-o1', revenue: 120, currency: 'TRY' },
+        },
+      ],
+    }),
+    { authorization: basicAuth, 'content-type': 'application/json' },
+  );
+}
+
+/** ingest → process-events → send, as the event source mappings would run it. */
+async function playFirstOrder(stack: BundledStack) {
+  const ingested = (await stack.invoke('ingest', firstOrder())) as APIGatewayProxyStructuredResultV2;
+  const processed = await stack.drain('process-events');
+  const sent = await stack.drain('send');
+  return { ingested, processed, sent };
+}
+
+describe('the bundled functions', () => {
+  let stack: BundledStack;
+
+  beforeAll(async () => {
+    stack = await BundledStack.start({ stacks, bundles, secrets: SECRETS });
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('start every function the template declares from its own bundle', () => {
+    // Assess
+    const declared = declaredFunctions(stacks).map((fn) => fn.name);
+    expect([...stack.sandboxes.keys()].sort()).toEqual([...declared].sort());
+    expect(declared).toEqual(
+      expect.arrayContaining(['ingest', 'process-events', 'send', 'unsubscribe', 'ses-feedback']),
+    );
+    // The functions that read the campaign got the copy CDK puts beside the bundle.
+    const send = stack.functions.find((fn) => fn.name === 'send');
+    expect(send?.environment.CAMPAIGN_DIR).toBe('/var/task/campaign');
+  });
+
+  it('take a first order from ingest to a welcome email in the local SES store', async () => {
+    // Act
+    const { ingested, processed, sent } = await playFirstOrder(stack);
+
+    // Assess
+    expect(ingested.statusCode).toBe(200);
+    expect(JSON.parse(String(ingested.body))).toEqual({ accepted: 2, rejected: [] });
+    expect(processed.delivered).toBe(2);
+    expect(sent.delivered).toBe(1);
+    const emails = await stack.ses.emails();
+    expect(emails.map((email) => [email.destination.to, email.subject])).toEqual([
+      [[CUSTOMER.email], `Welcome to Sadakat Demo Shop, ${CUSTOMER.first}`],
+    ]);
+    const profiles = new DynamoProfileStore(createDocumentClient({ endpoint: stack.engine.endpoint }), stack.tableName);
+    expect((await profiles.getProfile(CUSTOMER.id))?.orders).toMatchObject({ count: 1, revenue: 120 });
+    // Through the shims, with the calls the adapters make.
+    expect(stack.sqs.calls).toEqual(expect.arrayContaining(['SendMessageBatch']));
+    expect(stack.secretsManager.calls).toEqual(['GetSecretValue', 'GetSecretValue']);
+  });
+
+  it('send an SMS through the SNS endpoint when a journey asks for one', async () => {
+    // Prepare: the abandoned-cart journey's SMS step, as process-events would enqueue it.
+    const runId = 'bundle-run-sms';
+    const request: SendRequest = {
+      messageId: sendMessageId('abandoned-cart', runId, 'cart-sms', 0),
+      customerId: CUSTOMER.id,
+      journeyId: 'abandoned-cart',
+      runId,
+      stepId: 'cart-sms',
+      visit: 0,
+      holdout: false,
+      channel: 'sms',
+      fallback: [],
+      template: 'cart-reminder-sms',
+      vars: {},
+      transactional: false,
+      requestedAt: new Date().toISOString(),
+    };
+    const sqs = new SQSClient({
+      endpoint: stack.sqs.endpoint,
+      region: REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const sendsQueue = stack.queueFeeding('send');
+    await new SqsSendQueue(sqs, `${stack.sqs.endpoint}/${ACCOUNT_ID}/${sendsQueue.name}`).enqueue([request]);
+    sqs.destroy();
+
+    // Act
+    await stack.drain('send');
+
+    // Assess
+    expect(stack.sns.outbox).toEqual([
+      expect.objectContaining({
+        kind: 'sms',
+        to: CUSTOMER.phone,
+        body: `${CUSTOMER.first}, your cart is still waiting at Sadakat Demo Shop. Reply STOP to opt out.`,
+      }),
+    ]);
+  });
+
+  it('unsubscribe from the link in the email, and the profile loses email consent', async () => {
+    // Prepare
+    // The link is only in the List-Unsubscribe header, which aws-ses-v2-local does not keep: it is
+    // signed here with the keyring the secret holds, as send signs it.
+    const token = signUnsubscribeToken(KEYRING, CUSTOMER.id, 'email');
+    const event = { ...http('POST', `/u/${token}`, 'List-Unsubscribe=One-Click'), pathParameters: { token } };
+
+    // Act
+    const answer = (await stack.invoke('unsubscribe', event)) as APIGatewayProxyStructuredResultV2;
+    await stack.drain('process-events');
+
+    // Assess
+    expect(answer.statusCode).toBe(200);
+    const profiles = new DynamoProfileStore(createDocumentClient({ endpoint: stack.engine.endpoint }), stack.tableName);
+    expect((await profiles.getProfile(CUSTOMER.id))?.consent.email).toMatchObject({ granted: false });
+  });
+
+  it('suppress an address SES reports as a permanent bounce', async () => {
+    // Prepare: SES → SNS → ses-feedback, as the configuration set publishes it.
+    const bounced = 'gone.bundle@example.com';
+    const sesEvent = {
+      eventType: 'Bounce',
+      mail: { messageId: 'ses-bundle-1', timestamp: new Date().toISOString(), destination: [bounced] },
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: bounced }] },
+    };
+    const snsEvent = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:feedback:sub`,
+          Sns: {
+            Type: 'Notification',
+            MessageId: 'sns-bundle-1',
+            TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:feedback`,
+            Subject: null,
+            Message: JSON.stringify(sesEvent),
+            Timestamp: new Date().toISOString(),
+            SignatureVersion: '1',
+            Signature: '',
+            SigningCertUrl: '',
+            UnsubscribeUrl: '',
+            MessageAttributes: {},
+          },
+        },
+      ],
+    };
+
+    // Act
+    await stack.invoke('ses-feedback', snsEvent);
+
+    // Assess
+    const suppression = new DynamoSuppressionList(
+      createDocumentClient({ endpoint: stack.engine.endpoint }),
+      stack.tableName,
+    );
+    expect(await suppression.isSuppressed(bounced)).toBe(true);
+  });
+
+  it('run the scheduled functions to completion', async () => {
+    // Act
+    const tick = await stack.invoke('journey-tick', {});
+    const expiry = await stack.invoke('segment-expiry', {});
+    const reconciler = await stack.invoke('send-reconciler', {});
+    const schedule = await stack.invoke('journey-schedule', {});
+
+    // Assess
+    expect(tick).toMatchObject({ complete: true });
+    expect(expiry).toMatchObject({ complete: true });
+    expect(reconciler).toEqual({ markedUnknown: 0 });
+    expect(schedule).toEqual(expect.any(Object));
+  });
+
+  it('erase the customer through admin-forget', async () => {
+    // Prepare: a function URL request signed by the operator role.
+    const base = http('POST', '/', JSON.stringify({ customerId: CUSTOMER.id }), { 'content-type': 'application/json' });
+    const event = {
+      ...base,
+      routeKey: '$default',
+      requestContext: {
+        ...base.requestContext,
+        routeKey: '$default',
+        authorizer: { iam: { userArn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/operator/e2e` } },
+      },
+    };
+
+    // Act
+    const answer = (await stack.invoke('admin-forget', event)) as APIGatewayProxyStructuredResultV2;
+
+    // Assess
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(String(answer.body))).toMatchObject({ found: true });
+    const profiles = new DynamoProfileStore(createDocumentClient({ endpoint: stack.engine.endpoint }), stack.tableName);
+    expect(await profiles.getProfile(CUSTOMER.id)).toBeUndefined();
+  });
+
+  it('log neither the address nor the phone number of the customer', () => {
+    // Assess
+    const logs = Object.values(stack.logs()).join('\n');
+    expect(logs).not.toContain(CUSTOMER.email);
+    expect(logs).not.toContain(CUSTOMER.phone);
+  });
+});
+
+describe('a bundle broken on purpose', () => {
+  /** The functions of the first-order run. */
+  const only = ['ingest', 'process-events', 'send'];
+
+  it(
+    'fails the run when a bundle has an import that is not there',
+    async () => {
+      // Act
+      const starting = BundledStack.start({
+        stacks,
+        bundles,
+        secrets: SECRETS,
+        only,
+        sabotage: async (name, taskRoot) => {
+          if (name !== 'process-events') return;
+          const file = join(taskRoot, 'index.mjs');
+          const bundle = await readFile(file, 'utf8');
+          await rm(file);
+          await appendFile(file, `import './chunk-left-behind.mjs';\n${bundle}`);
+        },
+      });
+
+      // Assess
+      await expect(starting).rejects.toThrow(/process-events: the bundle did not load .*chunk-left-behind\.mjs/);
+      await expect(starting).rejects.toSatisfy(
+        (error: AggregateError) => error.errors.length === 1 && error.errors[0] instanceof FunctionInitError,
+      );
+    },
+    SETUP_TIMEOUT_MS,
+  );
+
+  it(
+    'fails the run when a file the bundle needs at cold start is missing',
+    async () => {
+      // Prepare: process-events without the segments its journeys start from, in the campaign copy beside it.
+      const stack = await BundledStack.start({
+        stacks,
+        bundles,
+        secrets: SECRETS,
+        only,
+        sabotage: async (name, taskRoot) => {
+          if (name === 'process-events') await rm(join(taskRoot, 'campaign', 'segments.yaml'));
+        },
+      });
+
+      try {
+        // Act
+        const run = playFirstOrder(stack);
+
+        // Assess
+        await expect(run).rejects.toThrow(DrainError);
+        await expect(run).rejects.toThrow(/^process-events: \d+ invocations threw.*unknown segment "new_customers"/s);
+      } finally {
+        await stack.stop();
+      }
+    },
+    SETUP_TIMEOUT_MS,
+  );
+});
