@@ -36,9 +36,14 @@ import {
 import { synthesizeStacks, type SynthesizedStacks } from './cfn-template.js';
 import { FunctionInitError } from './function-sandbox.js';
 
-const WRITE_KEY = 'wk_bundled_e2e';
+const WRITE_KEY = `wk_${randomBytes(18).toString('base64url')}`;
 const KEYRING = { current: 'k1', keys: { k1: randomBytes(32).toString('base64url') } };
-const SECRETS = { WRITE_KEYS_SECRET_ARN: WRITE_KEY, UNSUBSCRIBE_KEYS_SECRET_ARN: JSON.stringify(KEYRING) };
+/** What the data stack's secrets hold, by the variable that names each secret. */
+const SECRETS = {
+  WRITE_KEYS_SECRET_ARN: JSON.stringify([{ id: 'shop-backend', key: WRITE_KEY, scope: 'server' }]),
+  IDENTITY_SECRET_ARN: randomBytes(32).toString('hex'),
+  UNSUBSCRIBE_KEYS_SECRET_ARN: JSON.stringify(KEYRING),
+};
 const CUSTOMER = { id: 'bundle-ada', email: 'ada.bundle@example.com', phone: '+905551112233', first: 'Ada' };
 /** Bundling all functions and starting a stack is minutes on a busy 2-core machine. */
 const SETUP_TIMEOUT_MS = 600_000;
@@ -146,7 +151,8 @@ describe('the bundled functions', () => {
     expect((await profiles.getProfile(CUSTOMER.id))?.orders).toMatchObject({ count: 1, revenue: 120 });
     // Through the shims, with the calls the adapters make.
     expect(stack.sqs.calls).toEqual(expect.arrayContaining(['SendMessageBatch']));
-    expect(stack.secretsManager.calls).toEqual(['GetSecretValue', 'GetSecretValue']);
+    expect(stack.secretsManager.calls).toContain('GetSecretValue');
+    expect(stack.secretsManager.calls.filter((call) => call !== 'GetSecretValue')).toEqual([]);
   });
 
   it('send an SMS through the SNS endpoint when a journey asks for one', async () => {
