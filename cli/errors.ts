@@ -1,11 +1,12 @@
 import { CampaignConfigError } from '../shared/config/campaign-settings.js';
+import { EXIT } from './exit-codes.js';
 
 /** Errors the CLI prints as one readable message (no stack): bad input, bad config, missing data. */
 export class UserError extends Error {
   override readonly name = 'UserError';
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode: number = EXIT.invalidInput,
   ) {
     super(message);
   }
@@ -15,8 +16,8 @@ export class UserError extends Error {
 export function reportCliError(error: unknown): number {
   if (error instanceof UserError || error instanceof CampaignConfigError) {
     process.stderr.write(`sadakat: ${error.message}\n`);
-    return error instanceof UserError ? error.exitCode : 1;
+    return error instanceof UserError ? error.exitCode : EXIT.invalidInput;
   }
   process.stderr.write(`sadakat: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
-  return 70;
+  return EXIT.internal;
 }

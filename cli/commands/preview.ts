@@ -59,7 +59,11 @@ export function registerPreview(program: Command): void {
       if (!result.ok) {
         throw new UserError(
           result.reason === 'missing_variable'
-            ? `template ${templateId} (${channel}): the profile has no ${result.variable}; the send would be refused as missing_variable`
+            ? `template ${templateId} (${channel}): ${
+                result.variable.startsWith('vars.')
+                  ? `${result.variable} is not set (the send step's vars; give them with --vars)`
+                  : `the profile has no ${result.variable}`
+              }; the send would be refused as missing_variable`
             : result.detail,
         );
       }

@@ -11,7 +11,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Liquid, type Template } from 'liquidjs';
-import type { Profile } from '../profiles/schema.js';
+import * as z from 'zod';
+import { cartItemSchema, clvSchema, ordersSchema, profileSchema, rfmSchema, type Profile } from '../profiles/schema.js';
+import { withoutFrontMatter } from './template-front-matter.js';
 import type { Channel, SendRequest } from './send-request.js';
 
 export const TEMPLATE_FILES = {
@@ -30,9 +32,34 @@ export type RenderResult =
   | { ok: false; reason: 'missing_variable'; variable: string }
   | { ok: false; reason: 'missing_template'; detail: string };
 
+/**
+ * The part of the profile a template may name as `profile.…` (addresses and consent stay out: a
+ * template has no business printing them). `renderContext` builds exactly this shape, and
+ * `sadakat validate` checks template variables against it.
+ */
+export const templateProfileSchema = z.object({
+  id: profileSchema.shape.id,
+  name: profileSchema.shape.name,
+  locale: profileSchema.shape.locale,
+  timezone: profileSchema.shape.timezone,
+  traits: profileSchema.shape.traits,
+  recommendations: profileSchema.shape.recommendations,
+  cart: z.object({
+    value: profileSchema.shape.cart.shape.value,
+    items: z.array(cartItemSchema.pick({ productId: true, quantity: true, price: true })),
+  }),
+  orders: ordersSchema.pick({ count: true }),
+  clv: clvSchema.pick({ tier: true }).optional(),
+  rfm: rfmSchema.pick({ segment: true }).optional(),
+});
+export type TemplateProfile = z.infer<typeof templateProfileSchema>;
+
+/** The top-level names a template may use besides its own `assign`/`capture` locals. */
+export const TEMPLATE_ROOTS = ['profile', 'vars', 'unsubscribe_url'] as const;
+
 /** What templates may name: the customer's profile (its paths), the step's vars and the unsubscribe link. */
 export interface RenderContext {
-  profile: Record<string, unknown>;
+  profile: TemplateProfile;
   vars: Record<string, string | number | boolean>;
   unsubscribe_url?: string;
 }
@@ -49,9 +76,13 @@ export class TemplateSet {
   private readonly html: Liquid;
   private readonly parsed = new Map<string, { plain: Template[]; html: Template[] }>();
 
-  constructor(readonly sources: TemplateSources) {
+  readonly sources: TemplateSources;
+
+  /** Front matter (`---` … `---` at the top of a file, e.g. `transactional: true`) is not rendered. */
+  constructor(sources: TemplateSources) {
+    this.sources = Object.fromEntries(Object.entries(sources).map(([name, text]) => [name, withoutFrontMatter(text)]));
     const options = {
-      templates: sources,
+      templates: this.sources,
       strictVariables: true,
       strictFilters: true,
       lenientIf: true,
@@ -60,7 +91,7 @@ export class TemplateSet {
     };
     this.plain = new Liquid(options);
     this.html = new Liquid({ ...options, outputEscape: 'escape' });
-    for (const [name, source] of Object.entries(sources)) {
+    for (const [name, source] of Object.entries(this.sources)) {
       try {
         this.parsed.set(name, { plain: this.plain.parse(source, name), html: this.html.parse(source, name) });
       } catch (error) {
@@ -159,8 +190,7 @@ export function renderContext(
   request: Pick<SendRequest, 'vars'>,
   unsubscribeUrl?: string,
 ): RenderContext {
-  // Addresses and consent stay out: a template has no business printing them.
-  const view: Record<string, unknown> = {
+  const view: TemplateProfile = {
     id: profile.id,
     name: withoutUndefined({ first: profile.name.first, last: profile.name.last }),
     traits: profile.traits,

@@ -6,11 +6,13 @@
 import { join } from 'node:path';
 import { Liquid } from 'liquidjs';
 import type { TemplateSources } from '../channels/render.js';
+import { withoutFrontMatter } from '../channels/template-front-matter.js';
 import type { LocatedError } from './yaml-source.js';
 
 /** Parses only; `templates` lets `{% render %}` targets resolve as they do when sending. */
 function parser(sources: TemplateSources): Liquid {
-  return new Liquid({ templates: sources, strictFilters: true, strictVariables: true });
+  const templates = Object.fromEntries(Object.entries(sources).map(([name, text]) => [name, withoutFrontMatter(text)]));
+  return new Liquid({ templates, strictFilters: true, strictVariables: true });
 }
 
 /** Every template source that does not parse, located in `templatesDir/<id>/<file>`. */
@@ -19,7 +21,7 @@ export function checkTemplateSources(templatesDir: string, sources: TemplateSour
   const errors: LocatedError[] = [];
   for (const [name, text] of Object.entries(sources)) {
     try {
-      liquid.parse(text, name);
+      liquid.parse(withoutFrontMatter(text), name);
     } catch (error) {
       errors.push(locate(join(templatesDir, name), error));
     }

@@ -7,13 +7,15 @@
  * files every setting that is valid on its own, and a broken segments.yaml skips only the
  * journeys' segment-name checks.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTemplateSources, type TemplateSources } from '../channels/render.js';
+import { ECOMMERCE_EVENTS } from '../events/event.js';
 import { checkJourneySources } from '../journeys/load.js';
 import { compileSegmentsSource, segmentsFile } from '../segments/compile.js';
 import { parseSettings, settingsFile } from './load-settings.js';
 import { defaultSettings } from './settings.js';
+import { checkTemplateVariables } from './template-checks.js';
 import { checkTemplateSources } from './template-syntax.js';
 import type { LocatedError } from './yaml-source.js';
 
@@ -31,6 +33,8 @@ export interface CampaignValidation {
   /** One line per file kind for the OK summary, e.g. "segments.yaml: 8 segments". */
   summaries: string[];
   errors: LocatedError[];
+  /** What may be intended but looks like a mistake (an unknown event name, a variable without a default). */
+  warnings: LocatedError[];
 }
 
 export async function readCampaignSources(dir: string): Promise<CampaignSources> {
@@ -58,6 +62,7 @@ export async function readCampaignSources(dir: string): Promise<CampaignSources>
 export function validateCampaignSources(sources: CampaignSources): CampaignValidation {
   const summaries: string[] = [];
   const errors: LocatedError[] = [];
+  const warnings: LocatedError[] = [];
   // Not push(...list): a file with a hundred thousand problems would overflow the call stack.
   const report = (list: readonly LocatedError[]) => {
     for (const error of list) errors.push(error);
@@ -91,25 +96,66 @@ export function validateCampaignSources(sources: CampaignSources): CampaignValid
   }
 
   const templateFiles = templateFilesOf(sources.templates);
+  const templatesDir = join(sources.dir, 'templates');
+  const templateChecks = checkTemplateVariables(templatesDir, sources.templates);
+  const knownEvents = new Set<string>([
+    ...Object.values(ECOMMERCE_EVENTS),
+    ...Object.keys(settings.trackedProperties),
+    ...(segments.ok ? eventNamesIn(segments.definitions) : []),
+  ]);
   const journeys = checkJourneySources(sources.journeys, {
     segmentIds: segments.ok ? new Set(segments.definitions.map((definition) => definition.id)) : undefined,
     trackedProperties: settings.trackedProperties,
     templateFiles: (id) => templateFiles.get(id),
+    templateVars: (id) => templateChecks.requiredVars.get(id),
+    knownEvents,
   });
+  for (const warning of journeys.warnings) warnings.push(warning);
   if (journeys.ok) summaries.push(`journeys/: ${plural(journeys.journeys.length, 'journey')}`);
   else {
     summaries.push('journeys');
     report(journeys.errors);
   }
 
-  const templateErrors = checkTemplateSources(join(sources.dir, 'templates'), sources.templates);
+  const templateErrors = checkTemplateSources(templatesDir, sources.templates);
   summaries.push(`templates/: ${plural(templateFiles.size, 'template')}`);
   report(templateErrors);
-  return { summaries, errors };
+  report(templateChecks.errors);
+  for (const warning of templateChecks.warnings) warnings.push(warning);
+  return { summaries, errors, warnings };
 }
 
+/** A folder that does not exist, or holds none of a campaign's files, is an error (a mistyped path in CI). */
 export async function validateCampaign(dir: string): Promise<CampaignValidation> {
+  const missing = await notACampaignFolder(dir);
+  if (missing) return { summaries: [], errors: [{ file: dir, line: 1, column: 1, reason: missing }], warnings: [] };
   return validateCampaignSources(await readCampaignSources(dir));
+}
+
+async function notACampaignFolder(dir: string): Promise<string | undefined> {
+  const info = await stat(dir).catch(ifMissing(undefined));
+  if (!info) return 'no such campaign folder';
+  if (!info.isDirectory())
+    return 'not a folder: a campaign is a folder with settings.yaml, segments.yaml, journeys/ and templates/';
+  const names = await readdir(dir);
+  const parts = ['settings.yaml', 'segments.yaml', 'journeys', 'templates'];
+  if (!parts.some((part) => names.includes(part))) return `not a campaign folder: none of ${parts.join(', ')} in it`;
+  return undefined;
+}
+
+/** Event names the segments test (`event:` predicates anywhere in a rule). */
+function eventNamesIn(definitions: readonly unknown[]): string[] {
+  const names: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) for (const item of node) walk(item);
+    else if (typeof node === 'object' && node !== null) {
+      const record = node as Record<string, unknown>;
+      if (record.kind === 'event' && typeof record.event === 'string') names.push(record.event);
+      for (const value of Object.values(record)) walk(value);
+    }
+  };
+  walk(definitions);
+  return names;
 }
 
 /** Template id → the files its folder holds, what journey send steps are checked against. */

@@ -5,6 +5,7 @@
  * weights and schedules. Every problem is returned with its path, none thrown.
  */
 import { CronExpressionParser } from 'cron-parser';
+import { nearest } from '../config/did-you-mean.js';
 import type { Channel } from '../channels/send-request.js';
 import type { SourcePath } from '../config/yaml-source.js';
 import type { PathIssue } from '../segments/errors.js';
@@ -24,6 +25,34 @@ export interface JourneyCheckContext {
   trackedProperties: Readonly<Record<string, readonly string[]>>;
   /** The files in campaign/templates/<id>/, or undefined when the folder does not exist. */
   templateFiles: (templateId: string) => ReadonlySet<string> | undefined;
+  /** The `vars.<name>` a template prints without a default (every send step using it must set them). */
+  templateVars?: (templateId: string) => ReadonlySet<string> | undefined;
+  /** Event names sadakat or the campaign knows; others in triggers, exits and goals are warnings. */
+  knownEvents?: ReadonlySet<string>;
+}
+
+/**
+ * Event names in the trigger, exits and goal that no one knows: warnings, not errors (a storefront
+ * may send custom events), with the known name a typo was probably meant to be.
+ */
+export function unknownEventNames(journey: Journey, knownEvents: ReadonlySet<string>): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const check = (event: string, path: SourcePath): void => {
+    if (knownEvents.has(event)) return;
+    const near = nearest(event, [...knownEvents]);
+    issues.push({
+      path,
+      reason: near
+        ? `unknown event "${event}": did you mean "${near}"? (a custom event is fine if your storefront sends it)`
+        : `event "${event}" is not a Segment e-commerce event nor named in settings.yaml or segments.yaml: fine if your storefront sends it`,
+    });
+  };
+  if (journey.trigger.kind === 'event') check(journey.trigger.event, ['trigger', 'event']);
+  journey.exit.forEach((exit, index) => {
+    if (exit.kind === 'event') check(exit.event, ['exit', index, 'event']);
+  });
+  if (journey.goal) check(journey.goal.event, ['goal', 'event']);
+  return issues;
 }
 
 /** Where each part of the journey is written (the parser keeps step positions). */
@@ -122,6 +151,14 @@ function checkStep(
       if (!files) {
         issues.push({ path: [...path, 'send', 'template'], reason: `no template folder templates/${step.template}/` });
         return;
+      }
+      const missingVars = [...(context.templateVars?.(step.template) ?? [])].filter((name) => !(name in step.vars));
+      if (missingVars.length > 0) {
+        const set = Object.keys(step.vars);
+        issues.push({
+          path: [...path, 'send', ...(set.length > 0 ? ['vars'] : ['template'])],
+          reason: `template ${step.template} prints ${missingVars.map((name) => `vars.${name}`).join(', ')} without a default, which this step does not set${set.length > 0 ? ` (it sets: ${set.join(', ')})` : ''}; the send would be refused as missing_variable`,
+        });
       }
       const channels = [step.channel, ...step.fallback];
       step.fallback.forEach((channel, index) => {

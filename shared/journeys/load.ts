@@ -8,10 +8,13 @@ import { basename, join } from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { YamlSource, type LocatedError } from '../config/yaml-source.js';
 import type { Journey } from './ast.js';
-import { checkExperimentKeys, checkJourney } from './check.js';
+import { checkExperimentKeys, checkJourney, unknownEventNames } from './check.js';
 import { parseJourney } from './parse.js';
 
-export type JourneysResult = { ok: true; journeys: Journey[] } | { ok: false; errors: LocatedError[] };
+/** Warnings (e.g. an unknown event name) never fail validation; they are printed beside the errors. */
+export type JourneysResult =
+  | { ok: true; journeys: Journey[]; warnings: LocatedError[] }
+  | { ok: false; errors: LocatedError[]; warnings: LocatedError[] };
 
 export async function loadJourneys(
   campaignDir: string,
@@ -37,6 +40,7 @@ export function checkJourneySources(
   context: Parameters<typeof checkJourney>[1],
 ): JourneysResult {
   const errors: LocatedError[] = [];
+  const warnings: LocatedError[] = [];
   const parsed: { journey: Journey; file: string; source: YamlSource }[] = [];
   const ids = new Map<string, string>();
   for (const { file, text } of files) {
@@ -50,6 +54,9 @@ export function checkJourneySources(
     const semantic = journey ? checkJourney(journey, context) : [];
     errors.push(...[...issues, ...semantic].map((issue) => source.error(issue.path, issue.reason)));
     if (!journey) continue;
+    if (context.knownEvents)
+      for (const issue of unknownEventNames(journey, context.knownEvents))
+        warnings.push(source.error(issue.path, issue.reason));
     const stem = basename(file).replace(/\.ya?ml$/, '');
     if (stem !== journey.id)
       errors.push(
@@ -66,9 +73,9 @@ export function checkJourneySources(
   }
   if (errors.length > 0) {
     errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-    return { ok: false, errors };
+    return { ok: false, errors, warnings };
   }
-  return { ok: true, journeys: parsed.map((entry) => entry.journey) };
+  return { ok: true, journeys: parsed.map((entry) => entry.journey), warnings };
 }
 
 async function listDir(dir: string): Promise<string[]> {

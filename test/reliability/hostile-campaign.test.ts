@@ -447,15 +447,17 @@ describe('hostile campaign files', { timeout: 180_000 }, () => {
       fc.asyncProperty(mutations(targets), async (mutation) => {
         // Prepare
         // The whole campaign validated, as the command does: problems only in the mutated file.
-        const found = validateCampaignSources(withMutation(sources, mutation)).errors;
+        const validation = validateCampaignSources(withMutation(sources, mutation));
+        const found = validation.errors;
         expectLocatedAnswer(mutation, found);
         const expected = found.map((error) => ({ ...error, file: moved(error.file) }));
+        const warnings = validation.warnings.map((warning) => ({ ...warning, file: moved(warning.file) }));
         const path = moved(mutation.target.file);
         await writeFile(path, mutation.bytes ?? mutation.text);
         process.exitCode = undefined;
         try {
           // Act
-          const run = await runCli([registerValidate], ['validate', campaignDir]);
+          const run = await runCli([registerValidate], ['validate', '--campaign', campaignDir]);
           const exitCode = process.exitCode;
 
           // Assess
@@ -470,9 +472,14 @@ describe('hostile campaign files', { timeout: 180_000 }, () => {
           expect(exitCode).toBe(1);
           expect(run.stdout).toBe('');
           const printed = run.stderr.trimEnd().split('\n');
-          expect(printed.slice(0, -1)).toEqual(expected.map(formatLocatedError));
+          expect(printed.slice(0, -1)).toEqual([
+            ...expected.map(formatLocatedError),
+            ...warnings.map((warning) => `warning: ${formatLocatedError(warning)}`),
+          ]);
+          const warned =
+            warnings.length > 0 ? ` and ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
           expect(printed.at(-1)).toBe(
-            `${expected.length} problem${expected.length === 1 ? '' : 's'} in ${campaignDir}`,
+            `${expected.length} problem${expected.length === 1 ? '' : 's'}${warned} in ${campaignDir}`,
           );
         } finally {
           process.exitCode = undefined;

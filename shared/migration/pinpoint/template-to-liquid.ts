@@ -125,6 +125,9 @@ function escapeText(text: string): string {
   return text.replace(/\{(?=[{%]|$)/g, '{{ "{" }}');
 }
 
+const UNSUBSCRIBE_HTML = '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>\n';
+const UNSUBSCRIBE_TEXT = '\nUnsubscribe: {{ unsubscribe_url }}\n';
+
 export interface ConvertedTemplate {
   /** Folder under campaign/templates/. */
   folder: string;
@@ -152,14 +155,27 @@ export function convertTemplate(input: PinpointTemplate, folder: string, report:
           .replace(/<[^>]*>/g, '')
           .replace(/\n{3,}/g, '\n\n')
           .trim();
-      return {
-        folder,
-        files: {
-          'subject.liquid': convert(Subject, 'subject.liquid'),
-          'html.liquid': convert(HtmlPart, 'html.liquid', true),
-          'text.liquid': convert(text, 'text.liquid'),
-        },
+      const files = {
+        'subject.liquid': convert(Subject, 'subject.liquid'),
+        'html.liquid': convert(HtmlPart, 'html.liquid', true),
+        'text.liquid': convert(text, 'text.liquid'),
       };
+      // sadakat validate requires an unsubscribe link in a marketing email's bodies; Pinpoint added
+      // its own at send time, so the converted template gets sadakat's (reported, to be placed by hand).
+      for (const [name, footer] of [
+        ['html.liquid', UNSUBSCRIBE_HTML],
+        ['text.liquid', UNSUBSCRIBE_TEXT],
+      ] as const) {
+        if (files[name].includes('unsubscribe_url')) continue;
+        files[name] = `${files[name].trimEnd()}\n${footer}`;
+        report.add(
+          'template',
+          `templates/${folder}/${name}`,
+          'no {{ unsubscribe_url }}: an unsubscribe link was added at the end',
+          'move it where your layout wants it, or mark a transactional template with front matter "transactional: true" and remove it',
+        );
+      }
+      return { folder, files };
     }
     case 'sms':
       return { folder, files: { 'sms.liquid': convert(input.template.Body, 'sms.liquid') } };

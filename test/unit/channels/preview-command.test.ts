@@ -35,14 +35,22 @@ describe('sadakat preview', () => {
     expect(output).toMatch(/UCS-2, \d parts?\)/);
   });
 
-  it('names the variable the profile lacks instead of printing a broken message', async () => {
+  it('names the variable a send step lacks instead of printing a broken message', async () => {
     await writeFile(join(dir, 'p.json'), JSON.stringify({ id: 'c1' }));
-    await expect(run('welcome', '--profile', join(dir, 'p.json'))).rejects.toThrow(
+    await expect(run('win-back', '--channel', 'email', '--profile', join(dir, 'p.json'))).rejects.toThrow(
       new UserError(
-        'template welcome (email): the profile has no profile.name.first; the send would be refused as missing_variable',
+        'template win-back (email): vars.percent is not set (the send step\'s vars; give them with --vars); the send would be refused as missing_variable',
       ),
     );
     expect(output).toBe('');
+  });
+
+  it('greets a customer without a first name and shows the unsubscribe link (the example templates)', async () => {
+    await writeFile(join(dir, 'p.json'), JSON.stringify({ id: 'c1' }));
+    await run('welcome', '--profile', join(dir, 'p.json'));
+    expect(output).toMatch(/^Subject: Welcome to Sadakat Demo Shop\n/);
+    expect(output).toContain('Hi there,');
+    expect(output).toContain('<a href="https://unsubscribe.example/u/PREVIEW">Unsubscribe</a>');
   });
 
   it('refuses a profile file that does not match the schema, naming the field', async () => {

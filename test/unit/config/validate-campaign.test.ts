@@ -19,6 +19,7 @@ describe('validateCampaign', () => {
     expect(result).toEqual({
       summaries: ['settings.yaml: ok', 'segments.yaml: 8 segments', 'journeys/: 5 journeys', 'templates/: 9 templates'],
       errors: [],
+      warnings: [],
     });
   });
 
@@ -77,4 +78,112 @@ describe('validateCampaign', () => {
       `${join(dir, 'templates', 'hi', 'sms.liquid')}:1:4: Liquid: output "{{ profile.name.first " not closed`,
     ]);
   });
+
+  it('is an error for a folder that does not exist (a mistyped path in CI must fail)', async () => {
+    // Act
+    const result = await validateCampaign(join(tmpdir(), 'sadakat-no-such-campaign'));
+    // Assess
+    expect(result.errors.map((error) => error.reason)).toEqual(['no such campaign folder']);
+  });
+
+  it('checks template variables against the profile a template sees, with a "did you mean"', async () => {
+    // Prepare
+    const dir = await campaign({});
+    await writeTemplate(dir, 'hi', 'sms.liquid', 'Hi {{ profile.nmae.first }}, {{ profle.id }}');
+    // Act
+    const { errors } = await validateCampaign(dir);
+    // Assess
+    expect(errors.map(formatLocatedError)).toEqual([
+      `${join(dir, 'templates', 'hi', 'sms.liquid')}:1:7: unknown variable profile.nmae.first: the profile has no field "nmae" (did you mean name?); templates can name: id, name, locale, timezone, traits, recommendations, cart, orders, clv, rfm`,
+      `${join(dir, 'templates', 'hi', 'sms.liquid')}:1:33: unknown variable "profle": templates name profile.…, vars.… and unsubscribe_url (did you mean profile?)`,
+    ]);
+  });
+
+  it('warns about a profile field some customers lack, unless a default or an if guards it', async () => {
+    // Prepare
+    const dir = await campaign({});
+    await writeTemplate(
+      dir,
+      'hi',
+      'sms.liquid',
+      'Hi {{ profile.name.first }} {{ profile.name.first | default: "there" }} {% if profile.name.last %}{{ profile.name.last }}{% endif %} {{ profile.orders.count }}',
+    );
+    // Act
+    const { errors, warnings } = await validateCampaign(dir);
+    // Assess
+    expect(errors).toEqual([]);
+    expect(warnings.map((warning) => `${warning.line}:${warning.column}`)).toEqual(['1:7']);
+    expect(warnings[0]?.reason).toMatch(/profile.name.first is not set for every customer.*missing_variable/);
+  });
+
+  it('checks that each send step sets the vars its template prints', async () => {
+    // Prepare
+    const dir = await campaign({ 'segments.yaml': '- id: all\n  attr: orders.count\n  gte: 0\n' });
+    await writeTemplate(
+      dir,
+      'offer',
+      'sms.liquid',
+      '{{ vars.percent }}% off with {{ vars.code }} {{ vars.note | default: "" }}',
+    );
+    await mkdir(join(dir, 'journeys'));
+    await writeFile(
+      join(dir, 'journeys', 'offer.yaml'),
+      'id: offer\ntrigger: { segment: all }\nsteps:\n  - send: { channel: sms, template: offer, vars: { percent: 10 } }\n',
+    );
+    // Act
+    const { errors } = await validateCampaign(dir);
+    // Assess
+    expect(errors.map(formatLocatedError)).toEqual([
+      `${join(dir, 'journeys', 'offer.yaml')}:4:44: template offer prints vars.code without a default, which this step does not set (it sets: percent); the send would be refused as missing_variable`,
+    ]);
+  });
+
+  it('warns about an event name no one knows, suggesting the near miss', async () => {
+    // Prepare
+    const dir = await campaign({ 'segments.yaml': '- id: all\n  attr: orders.count\n  gte: 0\n' });
+    await writeTemplate(dir, 'hi', 'sms.liquid', 'Hi');
+    await mkdir(join(dir, 'journeys'));
+    await writeFile(
+      join(dir, 'journeys', 'hi.yaml'),
+      'id: hi\ntrigger: { event: Wishlist Added }\nexit: [{ event: Order Complete }]\nsteps:\n  - send: { channel: sms, template: hi }\n',
+    );
+    // Act
+    const { errors, warnings } = await validateCampaign(dir);
+    // Assess
+    expect(errors).toEqual([]);
+    expect(warnings.map(formatLocatedError)).toEqual([
+      `${join(dir, 'journeys', 'hi.yaml')}:2:12: event "Wishlist Added" is not a Segment e-commerce event nor named in settings.yaml or segments.yaml: fine if your storefront sends it`,
+      `${join(dir, 'journeys', 'hi.yaml')}:3:10: unknown event "Order Complete": did you mean "Order Completed"? (a custom event is fine if your storefront sends it)`,
+    ]);
+  });
+
+  it('requires {{ unsubscribe_url }} in both bodies of a marketing email, not of a transactional one', async () => {
+    // Prepare
+    const dir = await campaign({});
+    await writeTemplate(dir, 'promo', 'subject.liquid', 'Sale');
+    await writeTemplate(dir, 'promo', 'html.liquid', '<p>Sale</p><a href="{{ unsubscribe_url }}">Unsubscribe</a>');
+    await writeTemplate(dir, 'promo', 'text.liquid', 'Sale');
+    await writeTemplate(dir, 'receipt', 'subject.liquid', '---\ntransactional: true\n---\nYour receipt');
+    await writeTemplate(dir, 'receipt', 'html.liquid', '<p>Thanks</p>');
+    await writeTemplate(dir, 'receipt', 'text.liquid', 'Thanks');
+    // Act
+    const { errors } = await validateCampaign(dir);
+    // Assess
+    expect(errors.map((error) => `${error.file}: ${error.reason.slice(0, 50)}`)).toEqual([
+      `${join(dir, 'templates', 'promo', 'text.liquid')}: a marketing email needs an unsubscribe link in its`,
+    ]);
+  });
+
+  it('gives the example templates a default for the first name and an unsubscribe link', async () => {
+    // Act
+    const { errors, warnings } = await validateCampaign('campaign');
+    // Assess
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
 });
+
+async function writeTemplate(dir: string, id: string, file: string, text: string): Promise<void> {
+  await mkdir(join(dir, 'templates', id), { recursive: true });
+  await writeFile(join(dir, 'templates', id, file), text);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PushNotificationTemplateResponse } from '@aws-sdk/client-pinpoint';
-import { TemplateSet } from '../../../shared/channels/render.js';
+import { renderContext, TemplateSet } from '../../../shared/channels/render.js';
+import { emptyProfile } from '../../../shared/profiles/schema.js';
 import { MigrationReport } from '../../../shared/migration/pinpoint/migration-report.js';
 import { convertTemplate, handlebarsToLiquid } from '../../../shared/migration/pinpoint/template-to-liquid.js';
 import { cartEmailTemplate } from '../../fixtures/pinpoint/abandoned-cart.js';
@@ -58,9 +59,13 @@ describe('Handlebars → Liquid', () => {
     const set = new TemplateSet(
       Object.fromEntries(Object.entries(converted.files).map(([name, text]) => [`cart/${name}`, text])),
     );
-    const result = await set.render('cart', 'email', { profile: { name: {}, traits: { CartValue: 120 } }, vars: {} });
+    const profile = { ...emptyProfile('c-1', '2026-01-01T00:00:00Z'), traits: { CartValue: 120 } };
+    const result = await set.render('cart', 'email', renderContext(profile, { vars: {} }, 'https://u.example/x'));
     expect(result).toMatchObject({ ok: true, content: { subject: 'there, your cart is waiting' } });
     expect(result.ok && result.content.channel === 'email' ? result.content.html : '').toContain('Your cart: 120 TL');
+    expect(result.ok && result.content.channel === 'email' ? result.content.text : '').toContain(
+      'Unsubscribe: https://u.example/x',
+    );
   });
 
   it('takes the Default title and body of a push template', () => {
