@@ -17,7 +17,7 @@ describe('validateCampaign', () => {
     const result = await validateCampaign('campaign');
     // Assess
     expect(result).toEqual({
-      summaries: ['settings.yaml: ok', 'segments.yaml: 8 segments', 'journeys/: 5 journeys', 'templates/: 9 templates'],
+      summaries: ['settings.yaml: ok', 'segments.yaml: 8 segments', 'journeys/: 5 journeys', 'templates/: 10 templates'],
       errors: [],
       warnings: [],
     });

@@ -28,7 +28,7 @@ describe('sadakat validate', () => {
     expect(JSON.parse(run.stdout)).toEqual({
       campaign: 'campaign',
       ok: true,
-      summaries: ['settings.yaml: ok', 'segments.yaml: 8 segments', 'journeys/: 5 journeys', 'templates/: 9 templates'],
+      summaries: ['settings.yaml: ok', 'segments.yaml: 8 segments', 'journeys/: 5 journeys', 'templates/: 10 templates'],
       errors: [],
       warnings: [],
     });
