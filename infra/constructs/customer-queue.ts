@@ -12,6 +12,15 @@ import type { OperatorAlerts } from './operator-alerts.js';
 
 export const MAX_RECEIVE_COUNT = 5;
 
+/**
+ * Concurrent invocations each FIFO consumer may take (the event source mapping's
+ * MaximumConcurrency; Lambda's minimum is 2). It bounds concurrency, not rate: without it the
+ * consumers of a backlog could take the account's whole Lambda concurrency (a new account may
+ * have as few as 10), throttling ingest and the scheduled tasks. Message groups (customers) keep
+ * their order whatever the number.
+ */
+export const CONSUMER_MAX_CONCURRENCY = { events: 5, sends: 2 } as const;
+
 export interface CustomerQueueProps {
   key: IKey;
   alerts: OperatorAlerts;

@@ -9,7 +9,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CustomerQueue } from './customer-queue.js';
+import { CONSUMER_MAX_CONCURRENCY, CustomerQueue } from './customer-queue.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction } from './sadakat-function.js';
 import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
@@ -50,7 +50,11 @@ export class EventPipeline extends Construct {
     props.table.grantReadWriteData(this.processor.function);
     this.processor.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
     this.processor.function.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: CONSUMER_MAX_CONCURRENCY.events,
+      }),
     );
     props.alerts.watchFunction(this.processor, this.processor.function);
   }

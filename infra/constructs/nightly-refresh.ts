@@ -20,8 +20,8 @@ import {
   StateMachine,
   TaskInput,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { lambdaStep } from './lambda-step.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction, type SadakatFunctionProps } from './sadakat-function.js';
 import {
@@ -107,18 +107,18 @@ export class NightlyRefresh extends Construct {
     score.acknowledgeWildcards([...S3_READ, artifactKeys(score), ...KMS_ENCRYPT_DECRYPT]);
 
     const item = (field: string) => `$$.Map.Item.Value.${field}`;
-    const definition = new LambdaInvoke(this, 'PlanRun', { lambdaFunction: plan.function, payloadResponseOnly: true })
+    const definition = lambdaStep(this, 'PlanRun', { lambdaFunction: plan.function, payloadResponseOnly: true })
       .next(
         new MapState(this, 'SummarizeSegments', {
           itemsPath: '$.slices',
           maxConcurrency: MAP_CONCURRENCY,
           resultPath: '$.summaries',
         }).itemProcessor(
-          new LambdaInvoke(this, 'SummarizeSegment', { lambdaFunction: summarize.function, payloadResponseOnly: true }),
+          lambdaStep(this, 'SummarizeSegment', { lambdaFunction: summarize.function, payloadResponseOnly: true }),
         ),
       )
       .next(
-        new LambdaInvoke(this, 'FitModels', {
+        lambdaStep(this, 'FitModels', {
           lambdaFunction: fit.function,
           payloadResponseOnly: true,
           payload: TaskInput.fromObject({
@@ -145,7 +145,7 @@ export class NightlyRefresh extends Construct {
           },
           resultPath: '$.scores',
         }).itemProcessor(
-          new LambdaInvoke(this, 'ScoreSegment', { lambdaFunction: score.function, payloadResponseOnly: true }),
+          lambdaStep(this, 'ScoreSegment', { lambdaFunction: score.function, payloadResponseOnly: true }),
         ),
       );
 

@@ -3,7 +3,7 @@
  * a dead-letter queue that is not empty, a function that errs or is throttled. The alarms are
  * created in the owner's scope, so each construct still owns its alarms.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -22,6 +22,8 @@ export interface OperatorAlertsProps {
 export class OperatorAlerts extends Construct {
   readonly topic: ITopic;
   private readonly action: SnsAction;
+  /** Every alarm made through `alarm()`; the topic policy lets exactly these publish. */
+  private readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: OperatorAlertsProps = {}) {
     super(scope, id);
@@ -44,6 +46,24 @@ export class OperatorAlerts extends Construct {
       }),
     );
     const topic = new Topic(this, 'Topic', { displayName: 'sadakat alarms', masterKey: key, enforceSSL: true });
+    // enforceSSL makes a topic policy whose only statement is a Deny; without an Allow for
+    // CloudWatch every alarm notification would be dropped. Only this account's alarms, and only
+    // the ones this construct made (their ARNs are known once the stack is built).
+    const stack = Stack.of(this);
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnEquals: {
+            'aws:SourceArn': Lazy.list({ produce: () => this.alarms.map((alarm) => alarm.alarmArn) }),
+          },
+        },
+      }),
+    );
     if (props.email !== undefined) topic.addSubscription(new EmailSubscription(props.email));
     this.topic = topic;
     this.action = new SnsAction(topic);
@@ -85,6 +105,7 @@ export class OperatorAlerts extends Construct {
       alarmDescription: options.description,
     });
     alarm.addAlarmAction(this.action);
+    this.alarms.push(alarm);
     return alarm;
   }
 }

@@ -19,7 +19,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CustomerQueue } from './customer-queue.js';
+import { CONSUMER_MAX_CONCURRENCY, CustomerQueue } from './customer-queue.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction } from './sadakat-function.js';
 import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
@@ -189,7 +189,14 @@ export class SendPipeline extends Construct {
           'sns:Publish only: SMS is published to phone numbers and push to platform endpoints created per device, neither of which has an ARN known at deploy time.',
       },
     ]);
-    send.addEventSource(new SqsEventSource(sends.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    // Two at a time: the SES send rate, not Lambda, is what limits sends (the send path keeps to it).
+    send.addEventSource(
+      new SqsEventSource(sends.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: CONSUMER_MAX_CONCURRENCY.sends,
+      }),
+    );
     alerts.watchFunction(this.sender, send);
   }
 }

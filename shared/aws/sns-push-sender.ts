@@ -59,15 +59,25 @@ export class SnsPushSender implements PushSender {
   }
 }
 
-/** SNS `MessageStructure: json`: one payload per platform, each itself a JSON string. */
+/**
+ * SNS `MessageStructure: json`: one payload per platform, each itself a JSON string. Android's
+ * stays under the `GCM` key, but in the FCM HTTP v1 shape (`fcmV1Message.message`): the legacy
+ * FCM API is shut down, and SNS sends a v1 message when the value has that top-level key
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-fcm-v1-payloads.html). FCM v1 `data` values
+ * must be strings.
+ */
 export function payload(push: Pick<PushNotification, 'title' | 'body' | 'tags'>): string {
   const apns = JSON.stringify({
     aps: { alert: { title: push.title, body: push.body } },
     messageId: push.tags.messageId,
   });
   const gcm = JSON.stringify({
-    notification: { title: push.title, body: push.body },
-    data: { messageId: push.tags.messageId },
+    fcmV1Message: {
+      message: {
+        notification: { title: push.title, body: push.body },
+        data: { messageId: push.tags.messageId },
+      },
+    },
   });
   return JSON.stringify({ default: push.body, APNS: apns, APNS_SANDBOX: apns, GCM: gcm });
 }

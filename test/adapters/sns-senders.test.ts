@@ -93,7 +93,11 @@ describe('SnsPushSender', () => {
       aps: { alert: { title: 'Hi', body: 'Your code' } },
       messageId: TAGS.messageId,
     });
-    expect(JSON.parse(message.GCM ?? '{}')).toMatchObject({ notification: { title: 'Hi', body: 'Your code' } });
+    expect(JSON.parse(message.GCM ?? '{}')).toEqual({
+      fcmV1Message: {
+        message: { notification: { title: 'Hi', body: 'Your code' }, data: { messageId: TAGS.messageId } },
+      },
+    });
     expect(message.default).toBe('Your code');
   });
 

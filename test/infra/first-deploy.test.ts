@@ -1,0 +1,99 @@
+/**
+ * What a first real deployment needs beyond cdk-nag (issue 16), asserted on the production
+ * context CI lints with cfn-lint: alarms that can reach the topic, bounded FIFO consumers, state
+ * machines that wait out Lambda throttling.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PRODUCTION_CONTEXT } from '../../infra/synth-templates.js';
+import { sadakatStacks } from './sadakat-app.js';
+
+let pipeline: Template;
+
+beforeAll(async () => {
+  const stacks = await sadakatStacks(PRODUCTION_CONTEXT);
+  pipeline = Template.fromStack(stacks.pipeline);
+});
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const resources = (type: string): [string, Resource][] =>
+  Object.entries(pipeline.findResources(type) as Record<string, Resource>);
+
+/** A state machine's definition with every CloudFormation reference inside it replaced by a placeholder. */
+function definitionOf(machine: Resource): { States: Record<string, State> } {
+  const body = machine.Properties.DefinitionString as string | { 'Fn::Join': [string, unknown[]] };
+  const text =
+    typeof body === 'string'
+      ? body
+      : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'REF')).join('');
+  return JSON.parse(text) as { States: Record<string, State> };
+}
+interface State {
+  Type: string;
+  Resource?: string;
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number }[];
+  ItemProcessor?: { States: Record<string, State> };
+  Iterator?: { States: Record<string, State> };
+}
+function allStates(states: Record<string, State>): [string, State][] {
+  return Object.entries(states).flatMap(([name, state]) => [
+    [name, state] as [string, State],
+    ...allStates(state.ItemProcessor?.States ?? state.Iterator?.States ?? {}),
+  ]);
+}
+
+describe('alarms reach the operators', () => {
+  it('lets CloudWatch publish to the alerts topic, for this account and exactly the stack alarms, beside the TLS deny', () => {
+    // Act
+    const [policy] = resources('AWS::SNS::TopicPolicy').filter(([id]) => id.startsWith('AlertsTopic'));
+    const statements = (policy?.[1].Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    const alarmArns = resources('AWS::CloudWatch::Alarm').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
+
+    // Assess
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const allow = statements.find((statement) => statement.Sid === 'CloudWatchAlarmsPublish');
+    expect(allow).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: expect.stringMatching(/^AlertsTopic/) },
+      Condition: { StringEquals: { 'aws:SourceAccount': PRODUCTION_CONTEXT.account } },
+    });
+    const sources = (allow?.Condition as { ArnEquals: { 'aws:SourceArn': unknown[] } }).ArnEquals['aws:SourceArn'];
+    expect(alarmArns.length).toBeGreaterThan(10);
+    expect(sources).toEqual(expect.arrayContaining(alarmArns));
+    expect(sources).toHaveLength(alarmArns.length);
+  });
+});
+
+describe('FIFO consumers and throttling', () => {
+  it('caps every event source mapping at a maximum concurrency of 2 or more', () => {
+    // Act
+    const mappings = resources('AWS::Lambda::EventSourceMapping');
+
+    // Assess
+    expect(mappings.length).toBeGreaterThanOrEqual(2);
+    for (const [id, mapping] of mappings) {
+      const maximum = (mapping.Properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)
+        ?.MaximumConcurrency;
+      expect(maximum, id).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('retries Lambda throttling with backoff in every task of every state machine', () => {
+    // Act
+    const tasks = resources('AWS::StepFunctions::StateMachine').flatMap(([, machine]) =>
+      allStates(definitionOf(machine).States).filter(([, state]) => state.Type === 'Task'),
+    );
+
+    // Assess
+    expect(tasks.length).toBeGreaterThanOrEqual(4);
+    for (const [name, task] of tasks) {
+      const retry = task.Retry?.find((rule) => rule.ErrorEquals.includes('Lambda.TooManyRequestsException'));
+      expect(retry, name).toMatchObject({ BackoffRate: 2 });
+      expect(retry?.MaxAttempts, name).toBeGreaterThanOrEqual(5);
+    }
+  });
+});
