@@ -8,7 +8,8 @@
  *   DeleteMessageBatch, ChangeMessageVisibility, GetQueueAttributes;
  * - SNS (AWS Query, form-encoded, XML answers): Publish (SMS by PhoneNumber, push by TargetArn)
  *   and CreatePlatformEndpoint, recorded in an outbox;
- * - Secrets Manager (AWS JSON 1.1, `X-Amz-Target: secretsmanager.GetSecretValue`).
+ * - Secrets Manager (AWS JSON 1.1, `X-Amz-Target: secretsmanager.GetSecretValue`);
+ * - S3 (REST, path-style as the SDK addresses an IP endpoint): PutObject and GetObject in memory.
  *
  * Anything else is answered with the protocol's own error shape, so an adapter that starts
  * calling something new fails loudly here instead of passing untested.
@@ -301,4 +302,75 @@ export async function startSecretsManagerShim(secrets: ReadonlyMap<string, strin
       body: JSON.stringify({ __type: error.code, Message: error.message }),
     }),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// S3
+
+interface S3Shim extends ShimServer {
+  /** Stored objects by `bucket/key`. */
+  readonly objects: ReadonlyMap<string, Buffer>;
+}
+
+/** PutObject and GetObject on any bucket, kept in memory; the SDK sends path-style requests to an IP endpoint. */
+export async function startS3Shim(): Promise<S3Shim> {
+  const objects = new Map<string, Buffer>();
+  const calls: string[] = [];
+  const xmlError = (code: string, message: string): string =>
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const url = new URL(request.url ?? '/', 'http://s3.local');
+      const path = decodeURIComponent(url.pathname.slice(1));
+      const slash = path.indexOf('/');
+      const answer = (status: number, operation: string, body: string | Buffer, type = 'application/xml'): void => {
+        calls.push(operation);
+        response.writeHead(status, { 'content-type': type, 'x-amz-request-id': randomUUID() });
+        response.end(body);
+      };
+      // The SDK names the operation in `x-id`; any other parameter is an operation the shim lacks.
+      url.searchParams.delete('x-id');
+      if (slash <= 0 || url.searchParams.size > 0) {
+        answer(
+          400,
+          'error:NotImplemented',
+          xmlError('NotImplemented', `the S3 shim does not implement ${request.method} ${request.url}`),
+        );
+        return;
+      }
+      if (request.method === 'PUT') {
+        if (request.headers['content-encoding']?.includes('aws-chunked')) {
+          answer(400, 'error:NotImplemented', xmlError('NotImplemented', 'aws-chunked uploads are not shimmed'));
+          return;
+        }
+        const body = Buffer.concat(chunks);
+        objects.set(path, body);
+        calls.push('PutObject');
+        response.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"` });
+        response.end();
+        return;
+      }
+      if (request.method === 'GET') {
+        const object = objects.get(path);
+        if (object) answer(200, 'GetObject', object, 'application/json');
+        else answer(404, 'error:NoSuchKey', xmlError('NoSuchKey', 'The specified key does not exist.'));
+        return;
+      }
+      answer(405, 'error:MethodNotAllowed', xmlError('MethodNotAllowed', `${request.method} is not shimmed`));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    objects,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
 }

@@ -4,7 +4,7 @@
  * the template gives it, against local services reached through the SDK's endpoint variables
  * (bundled-stack.ts). A small shop flow goes through them — ingest → process-events → send →
  * the local SES store, an SMS through the SNS shim, SES feedback, unsubscribe, the scheduled
- * functions and an erasure — and a bundle broken on purpose makes the run fail.
+ * functions, the nightly refresh and an erasure — and a bundle broken on purpose makes the run fail.
  *
  * The functions run on the real clock (or CI's fixed one), so the campaign is the example without
  * quiet hours: the welcome email goes out at any hour (docs/decisions.md, "Tests at any hour").
@@ -35,6 +35,16 @@ import {
 } from './bundled-stack.js';
 import { synthesizeStacks, type SynthesizedStacks } from './cfn-template.js';
 import { FunctionInitError } from './function-sandbox.js';
+
+interface RefreshRun {
+  runId: string;
+  asOf: string;
+  at: string;
+}
+interface Slice {
+  segment: number;
+  totalSegments: number;
+}
 
 const WRITE_KEY = `wk_${randomBytes(18).toString('base64url')}`;
 const KEYRING = { current: 'k1', keys: { k1: randomBytes(32).toString('base64url') } };
@@ -266,6 +276,28 @@ describe('the bundled functions', () => {
     expect(expiry).toMatchObject({ complete: true });
     expect(reconciler).toEqual({ markedUnknown: 0 });
     expect(schedule).toEqual(expect.any(Object));
+  });
+
+  it('run the nightly refresh as its state machine does, and the customer gets RFM scores', async () => {
+    // Act: plan → Map summarize → fit → Map score (infra/constructs/nightly-refresh.ts), artifacts in S3.
+    const plan = (await stack.invoke('refresh-plan', {})) as RefreshRun & { slices: (RefreshRun & Slice)[] };
+    const summaries: unknown[] = [];
+    for (const slice of plan.slices) summaries.push(await stack.invoke('refresh-summarize', slice));
+    const { runId, asOf, at } = plan;
+    const fit = (await stack.invoke('refresh-fit', { runId, asOf, at, summaries })) as { modelKey: string };
+    let scored = 0;
+    for (const slice of plan.slices) {
+      scored += ((await stack.invoke('refresh-score', { ...slice, modelKey: fit.modelKey })) as { scored: number })
+        .scored;
+    }
+    await stack.drain('process-events');
+
+    // Assess
+    expect(scored).toBe(1);
+    expect(stack.s3.calls).toEqual(expect.arrayContaining(['PutObject', 'GetObject']));
+    expect(stack.s3.calls.filter((call) => call.startsWith('error:'))).toEqual([]);
+    const profiles = new DynamoProfileStore(createDocumentClient({ endpoint: stack.engine.endpoint }), stack.tableName);
+    expect((await profiles.getProfile(CUSTOMER.id))?.rfm).toBeDefined();
   });
 
   it('erase the customer through admin-forget', async () => {

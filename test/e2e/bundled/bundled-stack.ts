@@ -10,6 +10,7 @@
  *   AWS_ENDPOINT_URL_SQS             → the SQS shim over in-process FIFO queues
  *   AWS_ENDPOINT_URL_SNS             → the SNS shim's outbox
  *   AWS_ENDPOINT_URL_SECRETS_MANAGER → the Secrets Manager shim
+ *   AWS_ENDPOINT_URL_S3              → the S3 shim (the refresh's artifacts)
  *   AWS_ENDPOINT_URL                 → a closed loopback port, so any other service fails here
  *
  * Queues feed their consumers the way the event source mappings in the template say (batch
@@ -26,7 +27,13 @@ import { LocalFifoQueue } from '../../../shared/local/fifo-queue.js';
 import { startLocalSes, type LocalSes } from '../../../shared/local/local-ses-server.js';
 import { drainQueue, type DrainStats } from '../../../shared/local/queue-driver.js';
 import { systemClock } from '../../../shared/ports.js';
-import { startSecretsManagerShim, startSnsShim, startSqsShim, type ShimServer } from './aws-protocol-shims.js';
+import {
+  startS3Shim,
+  startSecretsManagerShim,
+  startSnsShim,
+  startSqsShim,
+  type ShimServer,
+} from './aws-protocol-shims.js';
 import {
   type CfnResource,
   type SynthesizedStacks,
@@ -109,6 +116,7 @@ export class BundledStack {
     readonly sqs: ShimServer,
     readonly sns: Awaited<ReturnType<typeof startSnsShim>>,
     readonly secretsManager: ShimServer,
+    readonly s3: Awaited<ReturnType<typeof startS3Shim>>,
     readonly queues: ReadonlyMap<string, LocalFifoQueue>,
     readonly functions: readonly TemplateFunction[],
     readonly eventSources: readonly TemplateEventSource[],
@@ -138,6 +146,8 @@ export class BundledStack {
       const secretValues = new Map<string, string>();
       const secretsManager = await startSecretsManagerShim(secretValues);
       stopping.push(() => secretsManager.stop());
+      const s3 = await startS3Shim();
+      stopping.push(() => s3.stop());
 
       const tables: string[] = [];
       const resolver = new TemplateResolver(
@@ -176,6 +186,7 @@ export class BundledStack {
         AWS_ENDPOINT_URL_SQS: sqs.endpoint,
         AWS_ENDPOINT_URL_SNS: sns.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
       };
       const sandboxes = new Map<string, FunctionSandbox>();
       stopping.push(async () => {
@@ -212,6 +223,7 @@ export class BundledStack {
         sqs,
         sns,
         secretsManager,
+        s3,
         queues,
         functions,
         eventSources,
