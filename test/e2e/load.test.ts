@@ -3,7 +3,7 @@
  * sends on, `--trace`): a few hundred events at one rate. Behaviour, not timing: every posted
  * event is traced as processed and is in its customer's profile, and both latencies are reported.
  * serve runs on the real clock, so it gets the example campaign without quiet hours: the welcome
- * email is then sent at any hour of the day (docs/decisions.md, "Tests at any hour").
+ * email is then sent at any hour of the day (docs/decisions.md, 40).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

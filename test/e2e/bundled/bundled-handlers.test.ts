@@ -7,7 +7,7 @@
  * functions, the nightly refresh and an erasure — and a bundle broken on purpose makes the run fail.
  *
  * The functions run on the real clock (or CI's fixed one), so the campaign is the example without
- * quiet hours: the welcome email goes out at any hour (docs/decisions.md, "Tests at any hour").
+ * quiet hours: the welcome email goes out at any hour (docs/decisions.md, 40).
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
