@@ -10,6 +10,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AdminForgetApi } from './constructs/admin-forget-api.js';
+import { DoctorAccess } from './constructs/doctor-access.js';
 import { EventPipeline } from './constructs/event-pipeline.js';
 import { grantIndexQuery } from './constructs/index-grant.js';
 import { IngestApi } from './constructs/ingest-api.js';
@@ -162,6 +163,23 @@ export class PipelineStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alerts.topic.topicArn,
       description: 'Operator alarms; subscribe more endpoints here',
+    });
+    // What `sadakat doctor` reads (shared/operations/doctor-checks.ts DOCTOR_OUTPUTS).
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The sadakat table' });
+    new CfnOutput(this, 'SendsQueueUrl', { value: this.sends.queue.queueUrl, description: 'sends.fifo' });
+    new CfnOutput(this, 'WriteKeysArn', { value: writeKeys.secretArn, description: 'Storefront write keys secret' });
+    if ((props.pushPlatformApplicationArns ?? []).length > 0)
+      new CfnOutput(this, 'PushPlatformApplicationArns', {
+        value: (props.pushPlatformApplicationArns ?? []).join(','),
+        description: 'SNS platform applications used for push',
+      });
+    new DoctorAccess(this, 'Doctor', {
+      table,
+      sendsQueue: this.sends.queue,
+      writeKeys,
+      alarmTopic: alerts.topic,
+      adminForget: this.adminForget.handler.function,
+      pushPlatformApplicationArns: props.pushPlatformApplicationArns ?? [],
     });
   }
 }

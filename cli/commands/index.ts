@@ -4,6 +4,7 @@ import { registerClv } from './clv.js';
 import { registerRfm } from './rfm.js';
 import { registerRefresh } from './refresh.js';
 import { registerDemo } from './demo.js';
+import { registerDoctor } from './doctor.js';
 import { registerForget } from './forget.js';
 import { registerImport } from './import.js';
 import { registerProfile } from './profile.js';
@@ -34,4 +35,5 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerAssign(program);
   registerSimulate(program);
+  registerDoctor(program);
 }

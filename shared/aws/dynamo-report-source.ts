@@ -8,6 +8,7 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerStatus } from '../channels/ports.js';
 import type { Channel } from '../channels/send-request.js';
+import { DOCTOR_JOURNEY_ID, isDoctorCustomer } from '../identity/doctor-customer.js';
 import { FUNNEL_ENGAGEMENTS } from '../measurement/customer-funnel.js';
 import type {
   ReportData,
@@ -51,6 +52,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
       if (pk.startsWith(STATS_PREFIX)) {
         // PK = STATS#MSG#<journeyId>#<variant> (journey ids cannot hold '#'), SK = <step>#<channel>#<metric>#<shard>.
         const [journeyId = '', variant = '-'] = pk.slice(STATS_PREFIX.length).split('#');
+        if (journeyId === DOCTOR_JOURNEY_ID) continue;
         const metric = sk.split('#')[2] ?? '';
         messageStats.push({
           journeyId,
@@ -58,7 +60,8 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           metric,
           count: Number(item.count ?? 0),
         });
-      } else if (!pk.startsWith('C#')) {
+      } else if (!pk.startsWith('C#') || isDoctorCustomer(pk.slice(2))) {
+        // `sadakat doctor`'s test customers are not shop customers: no report counts them.
         continue;
       } else if (sk === 'PROFILE') {
         if (item.mergedInto) continue;

@@ -5,21 +5,22 @@
  *   missing_variable (render) → deferred (quiet hours) → frequency_cap → claim → provider →
  *   sent | failed | unknown, or a throttled call whose claim is released for the queue to retry.
  *
+ * `decide` takes the decision up to the claim and only reads (a dry run can call it); `decideSend`
+ * acts on it: defers, claims, calls the channel's provider (registry/), settles and counts.
+ * No channel is named here: each one's consent, address, suppression and sender is its
+ * registry entry.
+ *
  * At most once: the ledger entry is claimed before the provider call and never removed unless
  * the provider said "throttled" (nothing went out). A timeout or 5xx leaves `unknown` — a
  * marketing message missed is better than one sent twice.
  */
 import type { Settings } from '../config/settings.js';
-import type { CustomerMessage } from '../events/messages.js';
 import type { Clock, EventQueue, ProfileStore } from '../ports.js';
-import type { Profile } from '../profiles/schema.js';
 import { checkDuplicate } from './guards/duplicate.js';
-import { capScopes, checkFrequencyCaps, utcDayNumber, type CapLimit } from './guards/frequency-cap.js';
+import { capScopes, checkFrequencyCaps, utcDayNumber, type CapCheck, type CapLimit } from './guards/frequency-cap.js';
 import { checkHoldout } from './guards/holdout.js';
 import { nextAllowedTime, type QuietHours } from './guards/quiet-hours.js';
-import { chooseTarget, type SendTarget } from './guards/reachability.js';
-import { checkSuppression } from './guards/suppression.js';
-import { composeMime } from './mime.js';
+import { chooseRecipient } from './guards/reachability.js';
 import type {
   CapCounters,
   DueQueue,
@@ -33,6 +34,8 @@ import type {
   SuppressionList,
 } from './ports.js';
 import { ProviderError } from './provider-error.js';
+import type { Recipient } from './registry/channel-entry.js';
+import { CHANNELS } from './registry/registry.js';
 import { renderContext, type RenderedContent, type TemplateSet } from './render.js';
 import type { SendOutcome, SendReason, SendResult } from './send-outcome.js';
 import type { Channel, SendRequest } from './send-request.js';
@@ -76,7 +79,7 @@ export interface SendDeps {
 }
 
 export async function decideSend(deps: SendDeps, request: SendRequest): Promise<SendResult> {
-  const outcome = await decide(deps, request);
+  const outcome = await act(deps, request, await decide(deps, request));
   if (outcome.kind === 'done') {
     await deps.stats.increment(
       {
@@ -92,9 +95,33 @@ export async function decideSend(deps: SendDeps, request: SendRequest): Promise<
   return outcome;
 }
 
-async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult> {
-  const refuse = (reason: SendReason, channel: Channel, detail?: string): SendOutcome => ({
-    kind: 'done',
+/** What `decide` reads. */
+export type DecisionDeps = Pick<
+  SendDeps,
+  'ledger' | 'profiles' | 'suppression' | 'templates' | 'settings' | 'journeyPolicy' | 'caps' | 'unsubscribe' | 'clock'
+>;
+
+/** The decision up to the claim: a refusal, a deferral, or what to send to whom. */
+export type SendDecision =
+  | { kind: 'refuse'; reason: SendReason; channel: Channel; detail?: string }
+  | { kind: 'defer'; channel: Channel; wakeAt: string }
+  | {
+      kind: 'send';
+      channel: Channel;
+      recipient: Recipient;
+      content: RenderedContent;
+      unsubscribeUrl?: string;
+      /** The caps checked, which the send counts against once it went out. */
+      capCheck: CapCheck;
+      /** The journey's messagesPerSecond, applied just before the claim. */
+      messagesPerSecond?: number;
+      now: Date;
+    };
+
+/** Decisions 1–7 of DESIGN "Send", in order. Reads the ledger, profile, suppression list and cap counters; writes nothing. */
+export async function decide(deps: DecisionDeps, request: SendRequest): Promise<SendDecision> {
+  const refuse = (reason: SendReason, channel: Channel, detail?: string): SendDecision => ({
+    kind: 'refuse',
     reason,
     channel,
     ...(detail ? { detail } : {}),
@@ -106,21 +133,18 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
   const holdout = checkHoldout(request);
   if (!holdout.ok) return refuse(holdout.reason, request.channel);
 
-  const profile = await deps.profiles.getProfile(request.customerId);
-  const reach = chooseTarget(profile, request);
+  const reach = chooseRecipient(await deps.profiles.getProfile(request.customerId), request);
   if (!reach.ok) return refuse(reach.reason, reach.channel);
-  // chooseTarget only reaches a channel with consent, which needs a profile.
-  const customer = profile as Profile;
-  const target = reach.target;
-  const channel = target.channel;
+  const { recipient, profile: customer } = reach;
+  const { channel } = recipient;
+  const entry = CHANNELS[channel];
 
-  const suppressed = await checkSuppression(deps.suppression, customer, target);
+  const suppressed = await recipient.suppression(customer, deps.suppression);
   if (!suppressed.ok) return refuse(suppressed.reason, channel, suppressed.detail);
 
-  const unsubscribeUrl =
-    channel === 'email'
-      ? `${deps.unsubscribe.baseUrl.replace(/\/+$/, '')}/u/${signUnsubscribeToken(deps.unsubscribe.keyring, request.customerId, 'email')}`
-      : undefined;
+  const unsubscribeUrl = entry.unsubscribeLink
+    ? `${deps.unsubscribe.baseUrl.replace(/\/+$/, '')}/u/${signUnsubscribeToken(deps.unsubscribe.keyring, request.customerId, channel)}`
+    : undefined;
   const rendered = await deps.templates.render(
     request.template,
     channel,
@@ -133,10 +157,9 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
       : refuse('failed', channel, rendered.detail);
   }
 
-  // A campaign without a from address cannot send email: a configuration error, decided before
-  // the claim so it is `failed` (nothing went out), never `unknown`.
-  if (channel === 'email' && !deps.settings.sender.fromAddress)
-    return refuse('failed', channel, 'settings.sender.fromAddress is not set');
+  // Decided before the claim, so a configuration error is `failed` (nothing went out), never `unknown`.
+  const misconfigured = entry.misconfigured(deps.settings);
+  if (misconfigured) return refuse('failed', channel, misconfigured);
 
   const now = deps.clock.now();
   const policy = deps.journeyPolicy?.(request.journeyId);
@@ -146,12 +169,9 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
     customer.timezone,
     deps.settings.defaultTimezone,
   );
-  if (wakeAt) {
-    await deps.due.defer(request, wakeAt.toISOString());
-    return { kind: 'done', reason: 'deferred', channel, wakeAt: wakeAt.toISOString() };
-  }
+  if (wakeAt) return { kind: 'defer', channel, wakeAt: wakeAt.toISOString() };
 
-  const capCheck = {
+  const capCheck: CapCheck = {
     customerId: request.customerId,
     channel,
     journeyId: request.journeyId,
@@ -163,16 +183,57 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
   const capped = await checkFrequencyCaps(deps.caps, capCheck);
   if (!capped.ok) return refuse(capped.reason, channel, capped.detail);
 
+  return {
+    kind: 'send',
+    channel,
+    recipient,
+    content: rendered.content,
+    ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+    capCheck,
+    ...(policy?.messagesPerSecond !== undefined ? { messagesPerSecond: policy.messagesPerSecond } : {}),
+    now,
+  };
+}
+
+async function act(deps: SendDeps, request: SendRequest, decision: SendDecision): Promise<SendResult> {
+  switch (decision.kind) {
+    case 'refuse': {
+      const { kind: _refuse, ...outcome } = decision;
+      return { kind: 'done', ...outcome };
+    }
+    case 'defer':
+      await deps.due.defer(request, decision.wakeAt);
+      return { kind: 'done', reason: 'deferred', channel: decision.channel, wakeAt: decision.wakeAt };
+    case 'send':
+      return deliver(deps, request, decision);
+    default: {
+      const unreachable: never = decision;
+      throw new Error(`unknown decision ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** Decision 8: the journey's rate, the claim, the provider call, the ledger and the cap counters. */
+async function deliver(
+  deps: SendDeps,
+  request: SendRequest,
+  decision: Extract<SendDecision, { kind: 'send' }>,
+): Promise<SendResult> {
+  const { channel, now } = decision;
+  const refuse = (reason: SendReason, detail: string): SendOutcome => ({
+    kind: 'done',
+    reason,
+    channel,
+    ...(detail ? { detail } : {}),
+  });
+
   // Over the journey's rate: nothing is claimed, and the queue retries the request shortly.
-  if (
-    policy?.messagesPerSecond !== undefined &&
-    deps.rate &&
-    !(await deps.rate.take(request.journeyId, policy.messagesPerSecond, now))
-  ) {
+  const perSecond = decision.messagesPerSecond;
+  if (perSecond !== undefined && deps.rate && !(await deps.rate.take(request.journeyId, perSecond, now))) {
     return {
       kind: 'retry',
       channel,
-      detail: `journey ${request.journeyId} is at its ${policy.messagesPerSecond} messages per second`,
+      detail: `journey ${request.journeyId} is at its ${perSecond} messages per second`,
     };
   }
 
@@ -187,7 +248,7 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
     claimedAt: now.toISOString(),
   });
   // Another delivery of the same request claimed it between our read and our write.
-  if (!claimed) return refuse('duplicate', channel, 'claimed concurrently');
+  if (!claimed) return refuse('duplicate', 'claimed concurrently');
 
   const tags: MessageTags = {
     customerId: request.customerId,
@@ -199,7 +260,14 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
   };
   let providerMessageId: string | undefined;
   try {
-    providerMessageId = await callProvider(deps, request, target, rendered.content, tags, unsubscribeUrl, now);
+    providerMessageId = await decision.recipient.send({
+      request,
+      content: decision.content,
+      tags,
+      ...(decision.unsubscribeUrl ? { unsubscribeUrl: decision.unsubscribeUrl } : {}),
+      now,
+      deps,
+    });
   } catch (error) {
     const at = deps.clock.now().toISOString();
     if (error instanceof ProviderError && error.failure === 'throttled') {
@@ -208,12 +276,12 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
     }
     if (error instanceof ProviderError && error.failure === 'permanent') {
       await deps.ledger.settle(request.customerId, request.messageId, 'failed', at, { detail: error.code });
-      return refuse('failed', channel, error.code);
+      return refuse('failed', error.code);
     }
     // 5xx, timeout, or an error nobody classified: it may have gone out, so it never goes again.
     const detail = error instanceof ProviderError ? error.code : error instanceof Error ? error.name : 'error';
     await deps.ledger.settle(request.customerId, request.messageId, 'unknown', at, { detail });
-    return refuse('unknown', channel, detail);
+    return refuse('unknown', detail);
   }
   await deps.ledger.settle(
     request.customerId,
@@ -222,68 +290,6 @@ async function decide(deps: SendDeps, request: SendRequest): Promise<SendResult>
     deps.clock.now().toISOString(),
     providerMessageId ? { providerMessageId } : {},
   );
-  await deps.caps.add(request.customerId, capScopes(capCheck), utcDayNumber(now));
+  await deps.caps.add(request.customerId, capScopes(decision.capCheck), utcDayNumber(now));
   return { kind: 'done', reason: 'sent', channel };
-}
-
-async function callProvider(
-  deps: SendDeps,
-  request: SendRequest,
-  target: SendTarget,
-  content: RenderedContent,
-  tags: MessageTags,
-  unsubscribeUrl: string | undefined,
-  now: Date,
-): Promise<string | undefined> {
-  switch (target.channel) {
-    case 'email': {
-      if (content.channel !== 'email' || !unsubscribeUrl) throw new Error('email target rendered for another channel');
-      const from = deps.settings.sender.fromAddress;
-      if (!from) throw new Error('settings.sender.fromAddress is not set: email cannot be sent without a from address');
-      const raw = await composeMime({
-        from: { address: from, ...(deps.settings.sender.fromName ? { name: deps.settings.sender.fromName } : {}) },
-        to: target.email,
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        unsubscribe: { url: unsubscribeUrl, ...(deps.unsubscribe.mailto ? { mailto: deps.unsubscribe.mailto } : {}) },
-        date: now,
-      });
-      return (await deps.email.sendRawEmail({ from, to: target.email, raw, tags })).providerMessageId;
-    }
-    case 'sms': {
-      if (content.channel !== 'sms') throw new Error('sms target rendered for another channel');
-      const senderId = deps.settings.sender.smsSenderId;
-      const sms = {
-        to: target.phone,
-        body: content.body,
-        transactional: request.transactional,
-        tags,
-        ...(senderId ? { senderId } : {}),
-      };
-      return (await deps.sms.sendSms(sms)).providerMessageId;
-    }
-    case 'push': {
-      if (content.channel !== 'push') throw new Error('push target rendered for another channel');
-      const enabled = target.devices.filter((device) => device.enabled);
-      const result = await deps.push.sendPush({ devices: enabled, title: content.title, body: content.body, tags });
-      if (result.disabled.length > 0) {
-        const at = deps.clock.now().toISOString();
-        const messages: CustomerMessage[] = result.disabled.map((endpoint) => ({
-          kind: 'device',
-          customerId: request.customerId,
-          endpoint,
-          enabled: false,
-          at,
-        }));
-        await deps.events.enqueue(messages);
-      }
-      if (result.delivered === 0) throw new ProviderError('permanent', 'EndpointDisabled');
-      return result.providerMessageId;
-    }
-    default: {
-      const unreachable: never = target;
-      throw new Error(`unknown target ${JSON.stringify(unreachable)}`);
-    }
-  }
 }

@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEngagementMarks } from '../../shared/aws/dynamo-engagement-marks.js';
 import { readReportData } from '../../shared/aws/dynamo-report-source.js';
+import { DynamoMessageStats } from '../../shared/aws/dynamo-message-stats.js';
 import { DynamoSendLedger } from '../../shared/aws/dynamo-send-ledger.js';
+import { DOCTOR_JOURNEY_ID, doctorCustomerId } from '../../shared/identity/doctor-customer.js';
 import { availableEngines, startSpine, type Spine } from './spine-harness.js';
 
 const call = (event: string, properties: Record<string, unknown>, messageId: string) => ({
@@ -70,5 +72,36 @@ describe.each(availableEngines())('readReportData on %s', (engine) => {
         engaged: { delivered: '2026-11-02T10:00:05.000Z' },
       },
     ]);
+  });
+
+  it('leaves out `sadakat doctor` test customers and the doctor’s message counters', async () => {
+    // Prepare: a doctor customer with an order and a sent, counted message.
+    const doctor = doctorCustomerId('run9', 'success');
+    await spine.post('/v1/batch', {
+      batch: [{ ...call('Order Completed', { order_id: 'd1', revenue: 5 }, 'd1'), userId: doctor }],
+    });
+    await spine.drain();
+    const { doc, tableName } = spine.runtime;
+    await new DynamoSendLedger(doc, tableName).claim({
+      customerId: doctor,
+      messageId: 'dm1',
+      channel: 'email',
+      journeyId: DOCTOR_JOURNEY_ID,
+      runId: 'run9',
+      stepId: 'success',
+      variant: 'run9',
+      claimedAt: '2026-11-02T10:00:00.000Z',
+    });
+    await new DynamoMessageStats(doc, tableName).increment(
+      { journeyId: DOCTOR_JOURNEY_ID, variant: 'run9', stepId: 'success', channel: 'email', metric: 'sent' },
+      'dm1',
+    );
+
+    // Act
+    const data = await readReportData(doc, tableName);
+
+    // Assess
+    const mentionsDoctor = JSON.stringify(data).includes('sadakat-doctor');
+    expect(mentionsDoctor).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import type { NormalizedEvent } from '../../../shared/events/event.js';
 import type { CustomerMessage } from '../../../shared/events/messages.js';
 import { INTERNAL_SOURCE } from '../../../shared/events/messages.js';
 import { isInGlobalHoldout } from '../../../shared/experiments/global-holdout.js';
+import { doctorCustomerId } from '../../../shared/identity/doctor-customer.js';
 import type { Journey } from '../../../shared/journeys/ast.js';
 import { InMemoryJourneyStore } from '../../../shared/journeys/in-memory-journey-store.js';
 import type { JourneyStore } from '../../../shared/journeys/journey-store.js';
@@ -121,6 +122,24 @@ describe('journeys in process-events', () => {
       { journeyId: 'vnb', status: 'waiting', wakeAt: new Date(T0.getTime() + 2 * HOUR).toISOString() },
     ]);
     expect(outbox.requests).toEqual([]);
+  });
+
+  it('takes no `sadakat doctor` test customer into a journey, though their profile is written', async () => {
+    // Prepare
+    const doctorCustomer = doctorCustomerId('run1', 'success');
+    const message = track('m1', 'Product Viewed', now);
+    if (message.kind !== 'event') throw new Error('expected an event');
+    const doctorMessage: CustomerMessage = {
+      kind: 'event',
+      customerId: doctorCustomer,
+      event: { ...message.event, userId: doctorCustomer },
+      source: INTERNAL_SOURCE,
+    };
+    // Act
+    await processCustomerMessage(deps, doctorMessage);
+    // Assess
+    expect(await profiles.getProfile(doctorCustomer)).toBeDefined();
+    expect(await store.listRuns(doctorCustomer)).toEqual([]);
   });
 
   it('wakes the run through journey-tick, assigns a variant once, sends and applies the trait update', async () => {

@@ -1,0 +1,82 @@
+/**
+ * One channel of the send path (DESIGN "Send"): which consent permits it, where the customer is
+ * reached on it, what suppresses it, the settings it cannot send without, and its provider call.
+ * decide-send.ts asks the entry and never names a channel; a new channel is a new entry in
+ * registry.ts (and its templates in render.ts), not an edit of the decision.
+ */
+import type { ConsentChannel } from '../../profiles/consent.js';
+import type { Profile } from '../../profiles/schema.js';
+import type { SendDeps } from '../decide-send.js';
+import type { GuardResult } from '../guards/guard-result.js';
+import type { MessageTags, SuppressionList } from '../ports.js';
+import type { RenderedContent } from '../render.js';
+import type { Channel, SendRequest } from '../send-request.js';
+
+/** What a provider call gets: the request, its rendered content, and the ports and settings that send. */
+export interface ProviderCall<Content extends RenderedContent = RenderedContent> {
+  request: SendRequest;
+  content: Content;
+  tags: MessageTags;
+  /** The signed unsubscribe link, for a channel whose messages carry one. */
+  unsubscribeUrl?: string;
+  now: Date;
+  deps: Pick<SendDeps, 'email' | 'sms' | 'push' | 'events' | 'settings' | 'unsubscribe' | 'clock'>;
+}
+
+export type ContentOf<C extends Channel> = Extract<RenderedContent, { channel: C }>;
+
+/** How a channel is written, with its own address type `A`. */
+export interface ChannelSpec<C extends Channel, A> {
+  channel: C;
+  /** The profile's consent that permits this channel; missing consent is "no". */
+  consent: ConsentChannel;
+  /** Messages carry a signed unsubscribe link (`unsubscribe_url` in templates, List-Unsubscribe). */
+  unsubscribeLink: boolean;
+  /** The customer's address on this channel, or undefined (`unreachable`). */
+  address(profile: Profile): A | undefined;
+  /** Decision 4 (`suppressed`): bounces, complaints, opt-outs, disabled endpoints. */
+  suppression(profile: Profile, address: A, list: SuppressionList): Promise<GuardResult>;
+  /** A setting this channel cannot send without: the request is `failed` before the claim, never `unknown`. */
+  misconfigured?(settings: SendDeps['settings']): string | undefined;
+  /** The provider call; returns the provider's message id. Throws ProviderError for classified failures. */
+  send(address: A, call: ProviderCall<ContentOf<C>>): Promise<string | undefined>;
+}
+
+/** A customer reached on one channel: the address is bound in, so the decision never sees its type. */
+export interface Recipient {
+  readonly channel: Channel;
+  suppression(profile: Profile, list: SuppressionList): Promise<GuardResult>;
+  send(call: ProviderCall): Promise<string | undefined>;
+}
+
+export interface ChannelEntry<C extends Channel = Channel> {
+  readonly channel: C;
+  readonly consent: ConsentChannel;
+  readonly unsubscribeLink: boolean;
+  misconfigured(settings: SendDeps['settings']): string | undefined;
+  /** The customer on this channel, or undefined when the profile has no address for it. */
+  recipient(profile: Profile): Recipient | undefined;
+}
+
+export function defineChannel<C extends Channel, A>(spec: ChannelSpec<C, A>): ChannelEntry<C> {
+  const isOwn = (content: RenderedContent): content is ContentOf<C> => content.channel === spec.channel;
+  return {
+    channel: spec.channel,
+    consent: spec.consent,
+    unsubscribeLink: spec.unsubscribeLink,
+    misconfigured: (settings) => spec.misconfigured?.(settings),
+    recipient: (profile) => {
+      const address = spec.address(profile);
+      if (address === undefined) return undefined;
+      return {
+        channel: spec.channel,
+        suppression: (current, list) => spec.suppression(current, address, list),
+        send: (call) => {
+          const { content } = call;
+          if (!isOwn(content)) throw new Error(`${spec.channel} recipient given ${content.channel} content`);
+          return spec.send(address, { ...call, content });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** Email: SES raw MIME with List-Unsubscribe (DESIGN "Send"). */
+import { checkAddressSuppression } from '../guards/suppression.js';
+import { composeMime } from '../mime.js';
+import { defineChannel } from './channel-entry.js';
+
+export const emailChannel = defineChannel({
+  channel: 'email',
+  consent: 'email',
+  unsubscribeLink: true,
+  address: (profile) => profile.channels.email,
+  suppression: (profile, address, list) => checkAddressSuppression(profile.suppressed.email, address, list),
+  // A campaign without a from address cannot send email: a configuration error.
+  misconfigured: (settings) => (settings.sender.fromAddress ? undefined : 'settings.sender.fromAddress is not set'),
+  send: async (to, { content, tags, unsubscribeUrl, now, deps }) => {
+    const { fromAddress: from, fromName } = deps.settings.sender;
+    if (!from) throw new Error('settings.sender.fromAddress is not set: email cannot be sent without a from address');
+    if (!unsubscribeUrl) throw new Error('email without an unsubscribe link');
+    const raw = await composeMime({
+      from: { address: from, ...(fromName ? { name: fromName } : {}) },
+      to,
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+      unsubscribe: { url: unsubscribeUrl, ...(deps.unsubscribe.mailto ? { mailto: deps.unsubscribe.mailto } : {}) },
+      date: now,
+    });
+    return (await deps.email.sendRawEmail({ from, to, raw, tags })).providerMessageId;
+  },
+});

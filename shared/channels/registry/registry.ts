@@ -1,0 +1,15 @@
+/**
+ * The channels sadakat sends on, one entry each (channel-entry.ts). A channel added to
+ * `channelSchema` (send-request.ts) fails to compile until it has an entry here.
+ */
+import type { Channel } from '../send-request.js';
+import type { ChannelEntry } from './channel-entry.js';
+import { emailChannel } from './email.js';
+import { pushChannel } from './push.js';
+import { smsChannel } from './sms.js';
+
+export const CHANNELS: { readonly [C in Channel]: ChannelEntry<C> } = {
+  email: emailChannel,
+  sms: smsChannel,
+  push: pushChannel,
+};

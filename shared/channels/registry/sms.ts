@@ -1,0 +1,22 @@
+/** SMS: SNS to an E.164 number, transactional or promotional (DESIGN "Send"). */
+import { checkAddressSuppression } from '../guards/suppression.js';
+import { defineChannel } from './channel-entry.js';
+
+export const smsChannel = defineChannel({
+  channel: 'sms',
+  consent: 'sms',
+  unsubscribeLink: false,
+  address: (profile) => profile.channels.phone,
+  suppression: (profile, phone, list) => checkAddressSuppression(profile.suppressed.sms, phone, list),
+  send: async (to, { request, content, tags, deps }) => {
+    const senderId = deps.settings.sender.smsSenderId;
+    const sms = {
+      to,
+      body: content.body,
+      transactional: request.transactional,
+      tags,
+      ...(senderId ? { senderId } : {}),
+    };
+    return (await deps.sms.sendSms(sms)).providerMessageId;
+  },
+});
