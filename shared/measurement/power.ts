@@ -78,3 +78,43 @@ function alternativeRate(baseline: number, minimumDetectableEffect: number): num
     `minimumDetectableEffect ${minimumDetectableEffect} leaves [0, 1] in both directions from the baseline ${baseline}`,
   );
 }
+
+export interface DetectableLiftInput {
+  /** The control's conversion rate, in (0, 1). */
+  baseline: number;
+  controlAssigned: number;
+  variantAssigned: number;
+  /** Two-sided significance level; 0.05 by default. */
+  alpha?: number;
+  /** 0.8 by default. */
+  power?: number;
+}
+
+/**
+ * The smallest relative lift (0.25 = +25 % over the baseline rate) that these arm sizes detect
+ * with `power` at `alpha`: powerToDetect solved for the effect by bisection (power grows with
+ * the effect). Null when there is no baseline to lift (0 % or 100 %) or when not even doubling
+ * the rate up to 100 % would reach that power — the report then says nothing is detectable yet.
+ */
+export function smallestDetectableLift(input: DetectableLiftInput): number | null {
+  const { baseline, controlAssigned, variantAssigned, alpha = 0.05, power = 0.8 } = input;
+  if (!(baseline > 0 && baseline < 1)) return null;
+  const powerAt = (lift: number): number =>
+    powerToDetect({
+      baseline,
+      minimumDetectableEffect: Math.min(1 - baseline, lift * baseline),
+      controlAssigned,
+      variantAssigned,
+      alpha,
+    });
+  const largest = (1 - baseline) / baseline;
+  if (powerAt(largest) < power) return null;
+  let low = 0;
+  let high = largest;
+  for (let i = 0; i < 100 && high - low > 1e-6 * high; i++) {
+    const middle = (low + high) / 2;
+    if (powerAt(middle) >= power) high = middle;
+    else low = middle;
+  }
+  return high;
+}

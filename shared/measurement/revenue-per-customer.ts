@@ -108,7 +108,7 @@ export function revenueDifference(
 }
 
 /** s²/n with the unbiased sample variance s² = M₂/(n − 1). */
-function varianceOfMean(summary: RevenueSummary, label: string): number {
+export function varianceOfMean(summary: RevenueSummary, label: string): number {
   if (summary.customers < 2)
     throw new RangeError(
       `${label}: revenue needs at least two assigned customers for a variance, got ${summary.customers}`,

@@ -15,7 +15,7 @@ import { recentId } from './recent-ids.js';
 import { applyContext, applyIdentifyTraits } from './identify.js';
 import { PROFILE_LIMITS } from './limits.js';
 import { addMoney } from './money.js';
-import { amountOf, orderFromEvent } from './order-from-event.js';
+import { amountOf, MESSAGE_ORDER_PREFIX, orderFromEvent } from './order-from-event.js';
 import { addOrder } from './order-stats.js';
 import { addRecentProduct } from './recent-products.js';
 import type { Profile } from './schema.js';
@@ -76,9 +76,10 @@ export function applyEvent(profile: Profile, event: NormalizedEvent, settings: R
  * order re-posted with a new messageId is still a duplicate.
  */
 function appliedIds(event: NormalizedEvent): string[] {
-  const orderId = orderFromEvent(event)?.orderId;
+  const order = orderFromEvent(event);
   const eventId = recentId('e', event.messageId);
-  return orderId !== undefined ? [eventId, recentId('o', orderId)] : [eventId];
+  // An order without `order_id` is named by its messageId: the event id already marks it.
+  return order && !order.orderId.startsWith(MESSAGE_ORDER_PREFIX) ? [eventId, recentId('o', order.orderId)] : [eventId];
 }
 
 function applyTrack(

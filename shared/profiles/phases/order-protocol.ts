@@ -45,7 +45,7 @@ export const markOrderApplied: Phase = async (deps, state) => {
 function orderRecordOf(event: NormalizedEvent, customerId: string): OrderRecord | undefined {
   if (event.type !== 'track' || event.event !== ECOMMERCE_EVENTS.orderCompleted) return undefined;
   const order = orderFromEvent(event);
-  if (order?.orderId === undefined || !(order.amount > 0)) return undefined;
+  if (order === undefined || !(order.amount > 0)) return undefined;
   return {
     customerId,
     orderId: order.orderId,

@@ -84,6 +84,20 @@ describe('processCustomerMessage', () => {
     expect((await profiles.getProfile('u1'))?.orders.count).toBe(1);
   });
 
+  it('gives an order without order_id a stable id from its messageId, counted once when redelivered', async () => {
+    // Prepare
+    const order = message('u1', track('m9', { userId: 'u1' }, 'Order Completed', { revenue: 25 }));
+
+    // Act
+    await processCustomerMessage(deps, order);
+    const again = await processCustomerMessage(deps, order);
+
+    // Assess: one O# item (what the A/B report reads) and one order in the profile.
+    expect(again.status).toBe('duplicate');
+    expect(await orders.listOrders('u1')).toEqual([expect.objectContaining({ orderId: 'msg:m9', amount: 25 })]);
+    expect((await profiles.getProfile('u1'))?.orders).toMatchObject({ count: 1, revenue: 25 });
+  });
+
   it('re-applies an order whose first attempt crashed after the claim, exactly once', async () => {
     // Prepare: the first delivery dies between the O# claim and the profile write
     const order = message('u1', track('m1', { userId: 'u1' }, 'Order Completed', { order_id: 'o1', revenue: 40 }));
