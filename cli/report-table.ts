@@ -1,12 +1,13 @@
 /** The A/B report as terminal text: one table per comparison (experiment variants, holdout vs entrants). */
 import type { ArmReport, Report } from '../shared/measurement/report.js';
 import {
+  detectableLiftText,
   funnelCells,
-  liftText,
-  percent,
+  liftIntervalText,
   percentOrDash,
-  pValueText,
   rateText,
+  reportFootnotes,
+  revenuePerCustomerText,
 } from '../shared/measurement/report-cells.js';
 import { formatTable } from './text-table.js';
 
@@ -21,7 +22,7 @@ export function formatReportTable(report: Report): string {
         comparison.kind === 'holdout'
           ? 'global holdout vs all entrants (from entry)'
           : `experiment ${comparison.name} (from the split; control ${comparison.control})`;
-      out.push(`  ${title}`);
+      out.push(`  ${title}`, `  arms: ${comparison.armDefinition}`);
       const rows = comparison.arms.map((arm) => armRow(arm));
       out.push(
         indent(
@@ -29,6 +30,7 @@ export function formatReportTable(report: Report): string {
             [
               'arm',
               'assigned',
+              'maturing',
               'sent',
               'deliv',
               'open',
@@ -37,12 +39,12 @@ export function formatReportTable(report: Report): string {
               'unsub',
               'conv',
               'rate [95% CI]',
-              'net revenue',
-              'lift',
-              'p',
+              'rev/customer [95% CI]',
+              'lift [95% CI]',
               'P(beat)',
-              'power',
+              'detectable lift',
               'verdict',
+              'total net revenue',
             ],
             rows,
           ),
@@ -51,18 +53,13 @@ export function formatReportTable(report: Report): string {
       for (const arm of comparison.arms) out.push(...armNotes(arm));
       if (comparison.sampleRatio?.mismatch) {
         out.push(
-          `    ⚠ sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): the split is not what was configured; do not trust this comparison`,
+          `    ⚠ sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): ${comparison.kind === 'holdout' ? 'the holdout is not the share settings give (holdoutPercent)' : 'the split is not what was configured'}; do not trust this comparison`,
         );
       }
     }
     out.push('');
   }
-  out.push(
-    'customers: assigned to conv (sent = sent at least one message of the journey after assignment, …); messages: counts of messages; net revenue: refunds of the credited orders subtracted',
-  );
-  out.push(
-    `power: to detect an absolute difference of ${percent(report.minimumDetectableEffect)} (settings minimumDetectableEffect) at α = 0.05; p: Holm-adjusted when an experiment has several variants`,
-  );
+  out.push(...reportFootnotes(report));
   return `${out.join('\n')}\n`;
 }
 
@@ -85,16 +82,19 @@ function armNotes(arm: ArmReport): string[] {
 }
 
 function armRow(arm: ArmReport): (string | number)[] {
+  const [assigned, ...funnel] = funnelCells(arm);
   return [
     arm.arm,
-    ...funnelCells(arm),
+    assigned ?? arm.assigned,
+    arm.maturing,
+    ...funnel,
     rateText(arm),
-    arm.revenue.toFixed(2),
-    liftText(arm),
-    pValueText(arm),
+    revenuePerCustomerText(arm),
+    liftIntervalText(arm),
     percentOrDash(arm.probabilityToBeatControl),
-    percentOrDash(arm.power),
+    detectableLiftText(arm),
     arm.verdict ?? 'control',
+    arm.revenue.toFixed(2),
   ];
 }
 

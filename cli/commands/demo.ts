@@ -98,10 +98,19 @@ function formatClv(clv: DemoSummary['refresh']['clv']): string {
 }
 
 function formatPower(power: DemoSummary['power']): string {
-  if (!power || power.power === null) return 'no data for the main experiment yet';
+  if (!power) return 'no customer of the main experiment has a closed goal window yet';
   const builtIn = `${(power.powerForBuiltInEffect * 100).toFixed(0)}% for ${power.experiment} (${power.journeyId}) to detect its built-in effect of ${(power.builtInEffect * 100).toFixed(1)} points`;
-  const settings = `${(power.power * 100).toFixed(0)}% for the ${(power.minimumDetectableEffect * 100).toFixed(1)}-point minimum detectable effect in settings`;
-  return `${builtIn}${power.powerForBuiltInEffect < 0.8 ? ' — below 80%: run more customers or days' : ''}; ${settings}`;
+  const detectable =
+    power.detectableLift === null
+      ? 'no lift is detectable at 80% power at these sizes yet'
+      : `the smallest lift detectable at 80% power is +${(power.detectableLift * 100).toFixed(0)}%`;
+  const goal =
+    power.minimumDetectableLift !== null
+      ? ` (settings ask for +${(power.minimumDetectableLift * 100).toFixed(0)}%)`
+      : power.minimumDetectableEffect !== null
+        ? ` (settings ask for ${(power.minimumDetectableEffect * 100).toFixed(1)} points)`
+        : '';
+  return `${builtIn}${power.powerForBuiltInEffect < 0.8 ? ' — below 80%: run more customers or days' : ''}; ${detectable}${goal}`;
 }
 
 function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): string {

@@ -1,11 +1,13 @@
 /**
- * `sadakat report [--data-dir D] [--journey id] [--format table|json|html] [--out file]`: the A/B
- * report (DESIGN "Measurement") from the local data folder that `demo` or `serve` wrote.
+ * `sadakat report [--data-dir D] [--journey id] [--as-of ISO] [--format table|json|html] [--out file]`:
+ * the A/B report (DESIGN "Measurement") from the local data folder that `demo` or `serve` wrote.
+ * `--as-of` (default: now) decides whose goal window has closed; the rest are `maturing`.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadCampaign } from '../../shared/config/campaign.js';
+import { minimumDetectableOf } from '../../shared/config/settings.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { buildReport, type Report } from '../../shared/measurement/report.js';
@@ -24,6 +26,7 @@ interface ReportCommandOptions {
   journey?: string;
   format: ReportFormat;
   out?: string;
+  asOf?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -36,6 +39,11 @@ export function registerReport(program: Command): void {
     .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--journey <id>', 'only this journey')
+    .option(
+      '--as-of <instant>',
+      'ISO instant the report is as of (default now): windows still open then are "maturing"',
+      isoInstant,
+    )
     .option('--format <format>', 'table | json | html', outputFormat<ReportFormat>('table', 'json', 'html'), 'table')
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (options: ReportCommandOptions) => {
@@ -54,7 +62,9 @@ export function registerReport(program: Command): void {
       try {
         const data = await readReportData(runtime.doc, runtime.tableName);
         report = buildReport(journeys, data, {
-          minimumDetectableEffect: campaign.settings.minimumDetectableEffect,
+          minimumDetectable: minimumDetectableOf(campaign.settings),
+          asOf: options.asOf ?? systemClock.now().toISOString(),
+          holdoutPercent: campaign.settings.holdoutPercent,
           ...(options.journey ? { journeyId: options.journey } : {}),
         });
       } finally {
@@ -68,6 +78,13 @@ export function registerReport(program: Command): void {
         process.stdout.write(text);
       }
     });
+}
+
+function isoInstant(value: string): string {
+  const at = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || !Number.isFinite(at))
+    throw new InvalidArgumentError('expected an ISO instant, e.g. 2026-11-10T00:00:00Z');
+  return new Date(at).toISOString();
 }
 
 export async function renderReport(report: Report, format: ReportFormat): Promise<string> {

@@ -1,11 +1,13 @@
 /**
- * `sadakat stats compare --control 5/83 --variant 12/99 [--variant ...] [--mde 0.02]`: the A/B
- * report's statistics from counts typed in (DESIGN "Measurement"), before journeys record any.
- * json: for one variant a flat object {z, pValue, ciControl, ciVariant, probabilityToBeatControl,
- * power, verdict}; for several, an array of those with `variant` and `pValueHolm`.
+ * `sadakat stats compare --control 5/83 --variant 12/99 [--variant ...] [--mde 0.02] [--prior flat|pooled]`:
+ * the A/B report's statistics from counts typed in (DESIGN "Measurement"), before journeys
+ * record any. json: for one variant a flat object {z, pValue, ciControl, ciVariant,
+ * probabilityToBeatControl, power, verdict}; for several, an array of those with `variant` and
+ * `pValueHolm`. `--prior pooled` adds `prior` (the shared Beta prior) and makes
+ * probabilityToBeatControl null while both arms have fewer than 5 conversions; the default flat
+ * Beta(1, 1) keeps what scripts have always read.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { defaultSettings } from '../../shared/config/settings.js';
 import { compare, type Arm, type VariantComparison } from '../../shared/measurement/compare.js';
 import { MINIMUM_SAMPLE } from '../../shared/measurement/verdict.js';
 import type { RateInterval } from '../../shared/measurement/wilson-interval.js';
@@ -15,10 +17,14 @@ import { formatTable } from '../text-table.js';
 
 type StatsFormat = 'table' | 'json';
 
+/** `--mde`'s default: two percentage points, as `stats compare` has always used. */
+const DEFAULT_MDE = 0.02;
+
 interface CompareCommandOptions {
   control: Arm;
   variant: Arm[];
   mde: number;
+  prior: 'flat' | 'pooled';
   format: StatsFormat;
 }
 
@@ -44,7 +50,13 @@ export function registerStats(program: Command): void {
       '--mde <rate>',
       'minimum detectable effect for the power figure, absolute (0.02 = 2 points)',
       minimumDetectableEffect,
-      defaultSettings.minimumDetectableEffect,
+      DEFAULT_MDE,
+    )
+    .option(
+      '--prior <prior>',
+      'P(beat control): flat = independent Beta(1,1), exact; pooled = one weak prior centred on the pooled rate (as the report)',
+      outputFormat<'flat' | 'pooled'>('flat', 'pooled'),
+      'flat',
     )
     .option('--format <format>', 'table or json', outputFormat<StatsFormat>('table', 'json'), 'table')
     .action((options: CompareCommandOptions) => {
@@ -56,7 +68,10 @@ export function registerStats(program: Command): void {
       }
       let comparisons: VariantComparison[];
       try {
-        comparisons = compare(options.control, options.variant, { minimumDetectableEffect: options.mde }).variants;
+        comparisons = compare(options.control, options.variant, {
+          minimumDetectableEffect: options.mde,
+          prior: options.prior,
+        }).variants;
       } catch (error) {
         // Counts are checked while parsing; what the statistics can still reject is an MDE that leaves [0, 1] around the control's rate.
         if (error instanceof RangeError) throw new UserError(`--mde: ${error.message}`);
@@ -103,6 +118,7 @@ function renderJson(comparisons: readonly VariantComparison[]): string {
     probabilityToBeatControl: c.probabilityToBeatControl,
     power: c.power,
     verdict: c.verdict,
+    ...(c.prior ? { prior: c.prior } : {}),
   }));
   const [only] = objects;
   if (objects.length === 1 && only) {
@@ -156,7 +172,7 @@ function renderTable(
       fixed(c.z, 3),
       pValue(c.pValue),
       ...(several ? [pValue(c.pValueHolm)] : []),
-      percent(c.probabilityToBeatControl),
+      percent(c.probabilityToBeatControl ?? undefined),
       percent(c.power ?? undefined),
       c.verdict,
     ]);

@@ -64,9 +64,26 @@ export const settingsSchema = z.strictObject({
       browserEvents: z.array(z.string().min(1)).default([]),
     })
     .default({ browserOrders: 'reject', browserEvents: [] }),
-  /** Minimum detectable effect for the A/B report's power figure (absolute, e.g. 0.02 = 2 points). */
-  minimumDetectableEffect: z.number().positive().max(1).default(0.02),
+  /**
+   * The smallest lift worth detecting, relative to the control's conversion rate (0.2 = +20 %):
+   * what the A/B report's power figure is for. Relative because the same 2 points are +200 % at
+   * a 1 % baseline and +4 % at 50 %. Default 0.2 when neither this nor the absolute form is set.
+   */
+  minimumDetectableLift: z.number().positive().max(10).optional(),
+  /** The older absolute form (0.02 = 2 percentage points), used only when no minimumDetectableLift is set. */
+  minimumDetectableEffect: z.number().positive().max(1).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_MINIMUM_DETECTABLE_LIFT = 0.2;
+
+/** What the report's power is for: the relative lift, else the absolute effect settings name. */
+export function minimumDetectableOf(
+  settings: Pick<Settings, 'minimumDetectableLift' | 'minimumDetectableEffect'>,
+): { lift: number } | { effect: number } {
+  if (settings.minimumDetectableLift !== undefined) return { lift: settings.minimumDetectableLift };
+  if (settings.minimumDetectableEffect !== undefined) return { effect: settings.minimumDetectableEffect };
+  return { lift: DEFAULT_MINIMUM_DETECTABLE_LIFT };
+}
 
 export const defaultSettings: Settings = settingsSchema.parse({});

@@ -12,6 +12,9 @@
  *   sum of ALL of the customer's goal events in the window (two orders within 7 days: one
  *   conversion, both orders' revenue), because revenue per assigned customer is what a
  *   discount moves.
+ * - A customer whose window has not closed by the report's as-of time is `maturing`: counted as
+ *   assigned (the funnel) but not in conversions or revenue, which would otherwise count them
+ *   as non-converters (or, counting only early converters, flatter the rate).
  * - Revenue is net of refunds: a goal event carries what has been refunded of its order so far
  *   (report.ts joins `Order Refunded` by order id, whenever the refund came — decision 25), capped
  *   at the order's amount. The conversion stands (the goal event happened); gross and refunded
@@ -38,6 +41,9 @@ export interface GoalEvent {
 export interface ArmAttribution {
   arm: string;
   assigned: number;
+  /** Assigned customers whose goal window is still open at the as-of time (not in the figures below). */
+  maturing: number;
+  /** Conversions of customers whose window has closed. */
   conversions: number;
   /** Net revenue (gross minus refunded) summed over converted customers, rounded to cents. */
   revenue: number;
@@ -59,6 +65,7 @@ export function attribute(
   goals: Iterable<GoalEvent>,
   windowMs: number,
   arms: readonly string[] = [],
+  asOfMs = Infinity,
 ): ArmAttribution[] {
   if (!(windowMs >= 0)) throw new RangeError(`attribute: window must be ≥ 0 ms, got ${windowMs}`);
   const first = new Map<string, Assignment>();
@@ -82,6 +89,7 @@ export function attribute(
       found = {
         arm,
         assigned: 0,
+        maturing: 0,
         conversions: 0,
         revenue: 0,
         grossRevenue: 0,
@@ -101,6 +109,10 @@ export function attribute(
     arm.assigned++;
     arm.customers.set(assignment.customerId, assignment.at);
     const start = Date.parse(assignment.at);
+    if (start + windowMs > asOfMs) {
+      arm.maturing++;
+      continue;
+    }
     const inWindow = (goalsByCustomer.get(assignment.customerId) ?? [])
       .filter((goal) => {
         const at = Date.parse(goal.at);

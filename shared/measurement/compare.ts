@@ -5,8 +5,15 @@
  */
 import { checkConversionCounts, type ConversionCounts } from './conversion-counts.js';
 import { holmAdjust } from './holm.js';
-import { powerToDetect } from './power.js';
-import { probabilityToBeatControl } from './probability-to-beat.js';
+import { powerToDetect, smallestDetectableLift } from './power.js';
+import {
+  MINIMUM_CONVERSIONS_FOR_PROBABILITY,
+  pooledPrior,
+  probabilityToBeatControl,
+  probabilityToBeatWithPrior,
+  type SharedPrior,
+} from './probability-to-beat.js';
+import { rateMean, relativeLift, type LiftInterval } from './relative-lift.js';
 import {
   revenueDifference,
   revenuePerCustomer,
@@ -15,6 +22,7 @@ import {
   type RevenueSummary,
 } from './revenue-per-customer.js';
 import { sampleRatioMismatch, type SampleRatioCheck } from './sample-ratio-mismatch.js';
+import { sequentialDifferenceInterval, type DifferenceInterval } from './sequential.js';
 import { twoProportionZTest } from './two-proportion-z-test.js';
 import { verdictFor, type Verdict } from './verdict.js';
 import { wilsonInterval, type RateInterval } from './wilson-interval.js';
@@ -26,8 +34,21 @@ export interface Arm extends ConversionCounts {
 }
 
 export interface CompareOptions {
-  /** Absolute effect the power figure is for: settings' `minimumDetectableEffect`. */
-  minimumDetectableEffect: number;
+  /** Absolute effect the power figure is for: settings' `minimumDetectableEffect` (when no lift is set). */
+  minimumDetectableEffect?: number;
+  /** Relative lift the power figure is for (0.2 = +20 % over the control's rate): settings' `minimumDetectableLift`. */
+  minimumDetectableLift?: number;
+  /**
+   * `flat` (default, what `sadakat stats compare` has always printed): independent Beta(1, 1)
+   * priors, exact. `pooled`: one weak prior centred on the pooled rate (probability-to-beat.ts),
+   * and no probability while both arms have fewer than MINIMUM_CONVERSIONS_FOR_PROBABILITY conversions.
+   */
+  prior?: 'flat' | 'pooled';
+  /**
+   * Verdict from the always-valid (mSPRT) interval of the difference, Bonferroni over the
+   * variants, instead of the fixed-horizon Holm p-value: for a report read every day.
+   */
+  sequential?: boolean;
   /** Two-sided significance level for the verdict and the power; 0.05 by default. */
   alpha?: number;
   /** Configured split weights, control first then the variants in order; enables the SRM check. */
@@ -49,10 +70,18 @@ export interface VariantComparison {
   pValueHolm: number | null;
   ciControl: RateInterval | null;
   ciVariant: RateInterval | null;
-  /** P(variant's rate > control's) under uniform priors. */
-  probabilityToBeatControl: number;
+  /** P(variant's rate > control's) under the chosen prior; null (pooled prior) while both arms have too few conversions. */
+  probabilityToBeatControl: number | null;
+  /** The shared prior behind it; null for the flat prior. */
+  prior: SharedPrior | null;
   /** Power to detect the MDE from the control's rate at these sample sizes. */
   power: number | null;
+  /** Smallest relative lift these sizes detect with 80 % power at α (null without a baseline rate). */
+  detectableLift: number | null;
+  /** Relative lift of the rate with its 95 % interval (delta method on the log ratio). */
+  liftInterval: LiftInterval | null;
+  /** Always-valid 95 % interval of the difference of rates (variant − control). */
+  sequential: DifferenceInterval | null;
   verdict: Verdict;
   /** Present when both arms carry revenue for at least two customers. */
   revenue: RevenueComparison | null;
@@ -87,9 +116,13 @@ export function compare(control: Arm, variants: readonly Arm[], options: Compare
           options.expectedWeights,
         );
   const ciControl = control.assigned > 0 ? wilsonInterval(control) : null;
+  const baseline = control.assigned > 0 ? control.conversions / control.assigned : 0;
+  const effect = minimumEffect(options, baseline);
   const comparisons = variants.map((variant, index): VariantComparison => {
     const test = tests[index] ?? null;
     const pValueHolm = holm[index] ?? null;
+    const sequential = sequentialDifferenceInterval(control, variant, alpha / variants.length);
+    const probability = probabilityOf(control, variant, options.prior ?? 'flat');
     return {
       variant: variant.label,
       z: test?.z ?? null,
@@ -97,17 +130,29 @@ export function compare(control: Arm, variants: readonly Arm[], options: Compare
       pValueHolm,
       ciControl,
       ciVariant: variant.assigned > 0 ? wilsonInterval(variant) : null,
-      probabilityToBeatControl: probabilityToBeatControl(control, variant),
+      probabilityToBeatControl: probability.probability,
+      prior: probability.prior,
       power:
-        test === null
+        test === null || effect === null
           ? null
           : powerToDetect({
-              baseline: control.conversions / control.assigned,
-              minimumDetectableEffect: options.minimumDetectableEffect,
+              baseline,
+              minimumDetectableEffect: effect,
               controlAssigned: control.assigned,
               variantAssigned: variant.assigned,
               alpha,
             }),
+      detectableLift:
+        test === null
+          ? null
+          : smallestDetectableLift({
+              baseline,
+              controlAssigned: control.assigned,
+              variantAssigned: variant.assigned,
+              alpha,
+            }),
+      liftInterval: relativeLift(rateMean(control), rateMean(variant)),
+      sequential,
       verdict:
         test === null || pValueHolm === null
           ? 'not_enough_data'
@@ -118,12 +163,38 @@ export function compare(control: Arm, variants: readonly Arm[], options: Compare
               adjustedPValue: pValueHolm,
               alpha,
               sampleRatioMismatch: sampleRatio?.mismatch === true,
+              ...(options.sequential && sequential ? { sequential } : {}),
             }),
       revenue: compareRevenue(control.revenue, variant.revenue),
     };
   });
 
   return { control: control.label, variants: comparisons, sampleRatio };
+}
+
+/**
+ * The absolute effect the power figure is for: the relative lift times the baseline (capped at
+ * 100 %) when a lift is set, else the absolute effect; null when a lift has no baseline to lift.
+ */
+function minimumEffect(options: CompareOptions, baseline: number): number | null {
+  if (options.minimumDetectableLift !== undefined) {
+    const effect = Math.min(options.minimumDetectableLift * baseline, 1 - baseline);
+    return effect > 0 ? effect : null;
+  }
+  return options.minimumDetectableEffect ?? null;
+}
+
+function probabilityOf(
+  control: Arm,
+  variant: Arm,
+  prior: 'flat' | 'pooled',
+): { probability: number | null; prior: SharedPrior | null } {
+  if (prior === 'flat') return { probability: probabilityToBeatControl(control, variant), prior: null };
+  const shared = pooledPrior(control, variant);
+  const enough =
+    control.conversions >= MINIMUM_CONVERSIONS_FOR_PROBABILITY ||
+    variant.conversions >= MINIMUM_CONVERSIONS_FOR_PROBABILITY;
+  return { probability: enough ? probabilityToBeatWithPrior(control, variant, shared) : null, prior: shared };
 }
 
 function compareRevenue(

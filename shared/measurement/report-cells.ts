@@ -1,5 +1,5 @@
 /** How the report writes an arm's figures, shared by the terminal table and the HTML report. */
-import type { ArmReport } from './report.js';
+import type { ArmReport, Report } from './report.js';
 
 /** The customer funnel, in the order both reports show it: assigned, then customers with ≥ 1 such message, unsubscribed, converted. */
 export function funnelCells(arm: ArmReport): number[] {
@@ -19,12 +19,42 @@ export function rateText(arm: ArmReport): string {
   return arm.rate ? `${percent(arm.rate.rate)} [${percent(arm.rate.lower)}, ${percent(arm.rate.upper)}]` : '—';
 }
 
-export function liftText(arm: ArmReport): string {
-  return arm.lift === null ? '—' : `${arm.lift >= 0 ? '+' : ''}${(arm.lift * 100).toFixed(0)}%`;
+function signedPercent(value: number): string {
+  return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)}%`;
 }
 
-/** The Holm-adjusted p where there is one (several variants), else the raw p. */
-export function pValueText(arm: ArmReport): string {
-  const p = arm.pValueHolm ?? arm.pValue;
-  return p === null ? '—' : p < 0.001 ? '<0.001' : p.toFixed(3);
+/** Net revenue per customer whose window has closed, with its 95 % interval. */
+export function revenuePerCustomerText(arm: ArmReport): string {
+  const r = arm.revenuePerCustomer;
+  return r ? `${r.mean.toFixed(2)} [${r.lower.toFixed(2)}, ${r.upper.toFixed(2)}]` : '—';
+}
+
+/** The rate's lift over the control with its 95 % interval. */
+export function liftIntervalText(arm: ArmReport): string {
+  if (arm.lift === null) return '—';
+  return arm.liftInterval
+    ? `${signedPercent(arm.lift)} [${signedPercent(arm.liftInterval.lower)}, ${signedPercent(arm.liftInterval.upper)}]`
+    : signedPercent(arm.lift);
+}
+
+/** Smallest lift detectable at 80 % power at these sizes; `—` for the control, `none yet` when nothing is. */
+export function detectableLiftText(arm: ArmReport): string {
+  if (arm.verdict === null) return '—';
+  return arm.detectableLift === null ? 'none yet' : `+${(arm.detectableLift * 100).toFixed(0)}%`;
+}
+
+/** What the columns mean and how they are computed: under the table and in the HTML. */
+export function reportFootnotes(report: Report): string[] {
+  const goal =
+    report.minimumDetectableLift !== null
+      ? `settings ask for +${(report.minimumDetectableLift * 100).toFixed(0)}% (minimumDetectableLift)`
+      : `settings ask for ${percent(report.minimumDetectableEffect ?? 0)} absolute (minimumDetectableEffect)`;
+  return [
+    `as of ${report.asOf}: "maturing" customers were assigned less than one goal window ago and are not in conv, rate or revenue yet`,
+    'customers: assigned to conv; messages: counts of messages; revenue net of refunds of the credited orders',
+    `rate: ${report.methods.rate}; rev/customer: ${report.methods.revenuePerCustomer}; total net revenue grows with the arm's size — compare per customer`,
+    `lift: ${report.methods.lift}; verdict: ${report.methods.verdict}`,
+    `P(beat): ${report.methods.probabilityToBeatControl}`,
+    `detectable lift: ${report.methods.detectableLift}; ${goal}`,
+  ];
 }

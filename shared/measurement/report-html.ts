@@ -7,7 +7,15 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ArmReport, ComparisonReport, Report } from './report.js';
-import { funnelCells, liftText, percent, percentOrDash, pValueText, rateText } from './report-cells.js';
+import {
+  detectableLiftText,
+  funnelCells,
+  liftIntervalText,
+  percentOrDash,
+  rateText,
+  reportFootnotes,
+  revenuePerCustomerText,
+} from './report-cells.js';
 
 export async function reportHtml(report: Report): Promise<string> {
   const sections: string[] = [];
@@ -17,10 +25,13 @@ export async function reportHtml(report: Report): Promise<string> {
       `<p>${journey.entered} customers entered · goal: ${escape(journey.goal ?? 'none')}</p>`,
     ];
     for (const comparison of journey.comparisons) {
-      parts.push(`<section class="comparison"><h3>${escape(comparisonTitle(comparison))}</h3>`);
+      parts.push(
+        `<section class="comparison"><h3>${escape(comparisonTitle(comparison))}</h3>`,
+        `<p>Arms: ${escape(comparison.armDefinition)}.</p>`,
+      );
       if (comparison.sampleRatio?.mismatch) {
         parts.push(
-          `<p class="warning">Sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): the split is not what was configured; do not trust this comparison.</p>`,
+          `<p class="warning">Sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): ${comparison.kind === 'holdout' ? 'the holdout is not the share settings give (holdoutPercent)' : 'the split is not what was configured'}; do not trust this comparison.</p>`,
         );
       }
       parts.push(armTable(comparison.arms));
@@ -58,7 +69,10 @@ th:first-child, td:first-child { text-align: left; }
 </head>
 <body>
 <h1>sadakat A/B report</h1>
-<p>Customers count from their first assignment (intent to treat); a conversion is the journey's goal within its window after it. Assigned through converted are customers (sent: sent at least one message of the journey after assignment; unsubscribed: their unsubscribe followed this journey's message last); message columns count messages. Revenue is net of refunds of the credited orders, whenever the refund came. Power is for an absolute difference of ${percent(report.minimumDetectableEffect)} (settings <code>minimumDetectableEffect</code>) at α = 0.05; p-values are Holm-adjusted when an experiment has several variants.</p>
+<p>Customers count from their first assignment (intent to treat); a conversion is the journey's goal within its window after it. Assigned through converted are customers (sent: sent at least one message of the journey after assignment; unsubscribed: their unsubscribe followed this journey's message last); message columns count messages.</p>
+<ul>${reportFootnotes(report)
+    .map((note) => `<li>${escape(note)}</li>`)
+    .join('')}</ul>
 ${sections.join('\n')}
 </body>
 </html>
@@ -75,6 +89,7 @@ function armTable(arms: readonly ArmReport[]): string {
   const header = [
     'arm',
     'assigned',
+    'maturing',
     'sent',
     'delivered',
     'opened',
@@ -85,32 +100,35 @@ function armTable(arms: readonly ArmReport[]): string {
     'messages sent',
     'refused (messages)',
     'rate [95% CI]',
-    'net revenue',
-    'refunded',
-    'lift',
-    'p',
+    'net revenue per customer [95% CI]',
+    'lift of rate [95% CI]',
     'P(beat control)',
-    'power',
+    'smallest lift detectable (80% power)',
     'verdict',
+    'total net revenue (grows with arm size)',
+    'refunded',
   ];
   const rows = arms.map((arm) => {
     const refused =
       Object.entries(arm.refused)
         .map(([reason, count]) => `${reason} ${count}`)
         .join(', ') || '0';
+    const [assigned, ...funnel] = funnelCells(arm);
     const cells = [
       arm.arm,
-      ...funnelCells(arm),
+      assigned ?? arm.assigned,
+      arm.maturing,
+      ...funnel,
       arm.messages.sent,
       refused,
       rateText(arm),
+      revenuePerCustomerText(arm),
+      liftIntervalText(arm),
+      percentOrDash(arm.probabilityToBeatControl),
+      detectableLiftText(arm),
+      arm.verdict === null ? 'control' : `<span class="${arm.verdict}">${arm.verdict.replaceAll('_', ' ')}</span>`,
       arm.revenue.toFixed(2),
       arm.refundedRevenue.toFixed(2),
-      liftText(arm),
-      escape(pValueText(arm)),
-      percentOrDash(arm.probabilityToBeatControl),
-      percentOrDash(arm.power),
-      arm.verdict === null ? 'control' : `<span class="${arm.verdict}">${arm.verdict.replaceAll('_', ' ')}</span>`,
     ];
     return `<tr>${cells.map((cell, index) => `<td>${index === 0 ? escape(String(cell)) : cell}</td>`).join('')}</tr>`;
   });

@@ -20,8 +20,17 @@ import {
   type ReportMessage,
 } from './customer-funnel.js';
 import { attributeUnsubscribes, countUnsubscribed } from './unsubscribe-attribution.js';
-import { summarizeRevenue } from './revenue-per-customer.js';
-import type { SampleRatioCheck } from './sample-ratio-mismatch.js';
+import type { SharedPrior } from './probability-to-beat.js';
+import { relativeLift, type LiftInterval } from './relative-lift.js';
+import {
+  revenuePerCustomer,
+  summarizeRevenue,
+  varianceOfMean,
+  type MeanInterval,
+  type RevenueSummary,
+} from './revenue-per-customer.js';
+import { sampleRatioMismatch, type SampleRatioCheck } from './sample-ratio-mismatch.js';
+import type { DifferenceInterval } from './sequential.js';
 import type { Verdict } from './verdict.js';
 import { wilsonInterval, type RateInterval } from './wilson-interval.js';
 
@@ -74,6 +83,11 @@ export interface ArmReport {
   arm: string;
   /** Customers, like every funnel figure below up to `converted`. */
   assigned: number;
+  /**
+   * Assigned less than one goal window before the report's as-of time: their window is still
+   * open, so they are in the funnel but not in `converted`, the rate or the revenue yet.
+   */
+  maturing: number;
   /** Customers sent at least one message of the journey after their assignment. */
   sent: number;
   /** Send outcomes other than `sent`, by reason (messages, not customers). */
@@ -88,26 +102,42 @@ export interface ArmReport {
   unsubscribed: number;
   /** Customers of this arm sent a message of another arm of the experiment (should be 0). */
   crossedOver: number;
+  /** Converted customers among those whose window has closed (assigned − maturing). */
   converted: number;
   /** Message counts from the counters (one customer may get many messages). */
   messages: MessageCounts;
-  /** Wilson 95 % interval of the conversion rate; null for an empty arm. */
+  /** Wilson 95 % interval of converted / (assigned − maturing); null when no window has closed. */
   rate: RateInterval | null;
-  /** Net of refunds: grossRevenue − refundedRevenue. */
+  /** Total net revenue of the arm (grossRevenue − refundedRevenue): grows with the arm's size; compare revenuePerCustomer. */
   revenue: number;
   grossRevenue: number;
   refundedRevenue: number;
-  /** Net revenue per assigned customer. */
-  revenuePerCustomer: number | null;
+  /**
+   * Net revenue per customer whose window has closed (buyers and non-buyers alike), with its
+   * 95 % interval (normal approximation, the sample variance); null below two such customers.
+   */
+  revenuePerCustomer: MeanInterval | null;
   /** Relative lift of the rate over the control's (0.25 = +25 %); null for the control or a zero baseline. */
   lift: number | null;
+  /** The lift's 95 % interval (delta method on the log of the ratio). */
+  liftInterval: { lower: number; upper: number } | null;
+  /** Relative lift of revenue per customer over the control's, with its 95 % interval (delta method). */
+  revenueLift: LiftInterval | null;
+  /** Fixed-horizon (read once) two-sided p-value of the pooled z-test; the verdict reads `sequential`. */
   pValue: number | null;
   /** Holm-adjusted when the experiment has several variants. */
   pValueHolm: number | null;
+  /** Always-valid 95 % interval (mSPRT) of the rate difference, variant − control: safe to read daily. */
+  sequential: DifferenceInterval | null;
+  /** P(rate > control's) from the shared `prior`; null while both arms have fewer than 5 conversions. */
   probabilityToBeatControl: number | null;
+  /** The weak prior both arms start from, centred on their pooled rate. */
+  prior: SharedPrior | null;
   verdict: Verdict | null;
-  /** Power to detect settings' minimumDetectableEffect at these sizes. */
+  /** Power to detect the report's minimum detectable lift (or effect) at these sizes. */
   power: number | null;
+  /** Smallest relative lift over the control's rate these sizes detect with 80 % power at α = 0.05. */
+  detectableLift: number | null;
   dailyConversions: Record<string, number>;
 }
 
@@ -115,9 +145,14 @@ export interface ComparisonReport {
   /** The experiment key, or `holdout` for the global holdout against all entrants. */
   name: string;
   kind: 'experiment' | 'holdout';
+  /** Who is in the arms, from when: said with every table, since the two kinds count differently. */
+  armDefinition: string;
   control: string;
   arms: ArmReport[];
-  /** Null for the holdout comparison (its size is a setting, not a split of this journey). */
+  /**
+   * Arm sizes against the configured split weights, or — for the holdout comparison — against
+   * settings' holdoutPercent; null when there is nothing to compare with.
+   */
   sampleRatio: SampleRatioCheck | null;
 }
 
@@ -130,15 +165,38 @@ export interface JourneyReport {
 }
 
 export interface Report {
-  minimumDetectableEffect: number;
+  /** The report's clock: customers assigned less than one goal window before it are `maturing`. */
+  asOf: string;
+  /** What `power` is for: a relative lift (0.2 = +20 %), or the older absolute effect. */
+  minimumDetectableLift: number | null;
+  minimumDetectableEffect: number | null;
+  /** How each figure is computed, in words (the README's "Measurement" says why). */
+  methods: typeof METHODS;
   journeys: JourneyReport[];
 }
 
 export interface ReportOptions {
-  minimumDetectableEffect: number;
+  /** Settings' minimumDetectableLift (relative) or, for older settings, minimumDetectableEffect (absolute). */
+  minimumDetectable: { lift: number } | { effect: number };
+  /** ISO instant the report is as of (the clock's now; the demo's virtual end). */
+  asOf: string;
+  /** Settings' holdoutPercent: the expected share of the holdout arm, for its sample-ratio check. */
+  holdoutPercent?: number;
   /** Only this journey. */
   journeyId?: string;
 }
+
+export const METHODS = {
+  rate: 'converted / customers whose goal window has closed, Wilson 95% interval',
+  revenuePerCustomer:
+    'net revenue per customer whose window has closed (non-buyers count 0), 95% interval by the normal approximation with the sample variance',
+  lift: 'variant ÷ control − 1, 95% interval by the delta method on the log ratio',
+  verdict:
+    'always-valid 95% interval of the rate difference (mixture SPRT, normal mixture as GrowthBook, tuning 5,000), Bonferroni across variants; safe to read every day',
+  probabilityToBeatControl:
+    'normal approximation to the Beta posteriors from one weak prior shared by both arms (worth 10 customers, centred on their pooled rate); not shown while both arms have fewer than 5 conversions',
+  detectableLift: 'smallest lift over the control rate detectable with 80% power at α = 0.05 at these arm sizes',
+} as const;
 
 const REFUSALS = SEND_REASONS.filter((reason) => reason !== 'sent');
 export const HOLDOUT_ARM = 'holdout';
@@ -154,10 +212,16 @@ export function buildReport(journeys: readonly Journey[], data: ReportData, opti
     messages: messagesByJourney(data.messages),
     unsubscribes: attributeUnsubscribes(data.profiles, data.messages),
     refunded: refundedByOrder(data.refunds),
-    mde: options.minimumDetectableEffect,
+    options,
+    asOfMs: Date.parse(options.asOf),
   };
+  if (!Number.isFinite(context.asOfMs))
+    throw new RangeError(`report: asOf must be an ISO instant, got ${options.asOf}`);
   return {
-    minimumDetectableEffect: options.minimumDetectableEffect,
+    asOf: new Date(context.asOfMs).toISOString(),
+    minimumDetectableLift: 'lift' in options.minimumDetectable ? options.minimumDetectable.lift : null,
+    minimumDetectableEffect: 'effect' in options.minimumDetectable ? options.minimumDetectable.effect : null,
+    methods: METHODS,
     journeys: selected.map((journey) => journeyReport(journey, context)),
   };
 }
@@ -172,7 +236,8 @@ interface ReportContext {
   unsubscribes: Map<string, Map<string, string>>;
   /** Refunded amount per order id. */
   refunded: Map<string, number>;
-  mde: number;
+  options: ReportOptions;
+  asOfMs: number;
 }
 
 /** Per arm: the funnel in customers, unsubscribes and message counters. */
@@ -183,7 +248,7 @@ interface ArmMeasures {
 }
 
 function journeyReport(journey: Journey, context: ReportContext): JourneyReport {
-  const { data, profiles, mde } = context;
+  const { data, profiles, options, asOfMs } = context;
   const runs = data.runs.filter((run) => run.journeyId === journey.id);
   const goals = goalEvents(journey, data, runs, context.refunded);
   const windowMs = journey.goal?.withinMs ?? 0;
@@ -208,6 +273,7 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
       goals,
       windowMs,
       order.map((variant) => variant.id),
+      asOfMs,
     ).filter((arm) => order.some((variant) => variant.id === arm.arm));
     const measures: ArmMeasures = {
       funnel: (arm) =>
@@ -223,9 +289,10 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
       compareArms(
         step.experiment,
         'experiment',
+        `customers assigned a variant at the split (${order.map((variant) => variant.id).join(', ')}), from their assignment; customers outside the split's coverage are in no arm`,
         arms,
         measures,
-        mde,
+        options,
         order.map((variant) => variant.weight),
       ),
     );
@@ -236,7 +303,7 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
     arm: run.holdout ? HOLDOUT_ARM : ENTRANTS_ARM,
     at: run.enteredAt,
   }));
-  const entryArms = attribute(entryAssignments, goals, windowMs, [HOLDOUT_ARM, ENTRANTS_ARM]);
+  const entryArms = attribute(entryAssignments, goals, windowMs, [HOLDOUT_ARM, ENTRANTS_ARM], asOfMs);
   const entrantStats = new Map<string, number>();
   for (const [variant, counts] of stats) {
     if (variant === HOLDOUT_ARM) continue;
@@ -247,7 +314,20 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
     unsubscribed,
     stats: (arm) => (arm === HOLDOUT_ARM ? (stats.get(HOLDOUT_ARM) ?? new Map()) : entrantStats),
   };
-  comparisons.push(compareArms(HOLDOUT_ARM, 'holdout', entryArms, entryMeasures, mde, undefined));
+  const holdoutShare = options.holdoutPercent;
+  comparisons.push(
+    compareArms(
+      HOLDOUT_ARM,
+      'holdout',
+      `${ENTRANTS_ARM} = all entrants outside the global holdout, whatever their variant (control variants included), against the global holdout, from journey entry`,
+      entryArms,
+      entryMeasures,
+      options,
+      holdoutShare !== undefined && holdoutShare > 0 && holdoutShare < 100
+        ? [holdoutShare, 100 - holdoutShare]
+        : undefined,
+    ),
+  );
 
   return {
     journeyId: journey.id,
@@ -313,34 +393,53 @@ function statsByVariant(data: ReportData, journeyId: string): Map<string, Map<st
 function compareArms(
   name: string,
   kind: ComparisonReport['kind'],
+  armsAre: string,
   arms: readonly ArmAttribution[],
   measures: ArmMeasures,
-  mde: number,
+  options: ReportOptions,
   weights: number[] | undefined,
 ): ComparisonReport {
   const [control, ...variants] = arms;
   if (!control) throw new RangeError(`report: ${name} has no arms`);
+  // Rates and revenue count the customers whose window has closed; the split's ratio counts everyone assigned.
+  const closed = (arm: ArmAttribution) => arm.assigned - arm.maturing;
+  const revenueOf = (arm: ArmAttribution): RevenueSummary => summarizeRevenue(arm.buyerRevenue, closed(arm));
   const armOf = (arm: ArmAttribution) => ({
     label: arm.arm,
-    assigned: arm.assigned,
+    assigned: closed(arm),
     conversions: arm.conversions,
-    revenue: summarizeRevenue(arm.buyerRevenue, arm.assigned),
+    revenue: revenueOf(arm),
   });
   const comparison =
     variants.length > 0
       ? compare(armOf(control), variants.map(armOf), {
-          minimumDetectableEffect: mde,
-          ...(weights ? { expectedWeights: weights } : {}),
+          ...('lift' in options.minimumDetectable
+            ? { minimumDetectableLift: options.minimumDetectable.lift }
+            : { minimumDetectableEffect: options.minimumDetectable.effect }),
+          prior: 'pooled',
+          sequential: true,
         })
       : undefined;
+  const sampleRatio =
+    weights === undefined || variants.length === 0
+      ? null
+      : sampleRatioMismatch(
+          arms.map((arm) => arm.assigned),
+          weights,
+        );
+  const controlRevenue = revenueOf(control);
   const row = (arm: ArmAttribution, tested: VariantComparison | undefined): ArmReport => {
     const counts = measures.stats(arm.arm);
     const funnel = measures.funnel(arm);
-    const controlRate = control.assigned > 0 ? control.conversions / control.assigned : 0;
-    const rate = arm.assigned > 0 ? wilsonInterval(arm) : null;
+    const customers = closed(arm);
+    const rate = customers > 0 ? wilsonInterval({ assigned: customers, conversions: arm.conversions }) : null;
+    const revenue = revenueOf(arm);
+    const verdict =
+      tested === undefined ? null : sampleRatio?.mismatch === true ? 'sample_ratio_mismatch' : tested.verdict;
     return {
       arm: arm.arm,
       assigned: arm.assigned,
+      maturing: arm.maturing,
       sent: funnel.sent,
       refused: Object.fromEntries(
         REFUSALS.flatMap((reason) => (counts.get(reason) ? [[reason, counts.get(reason) ?? 0]] : [])),
@@ -364,22 +463,36 @@ function compareArms(
       revenue: arm.revenue,
       grossRevenue: arm.grossRevenue,
       refundedRevenue: arm.refundedRevenue,
-      revenuePerCustomer: arm.assigned > 0 ? Math.round((arm.revenue / arm.assigned) * 100) / 100 : null,
-      lift: tested && rate && controlRate > 0 ? rate.rate / controlRate - 1 : null,
+      revenuePerCustomer: revenue.customers >= 2 ? revenuePerCustomer(revenue) : null,
+      lift: tested?.liftInterval?.lift ?? null,
+      liftInterval: tested?.liftInterval
+        ? { lower: tested.liftInterval.lower, upper: tested.liftInterval.upper }
+        : null,
+      revenueLift:
+        tested && revenue.customers >= 2 && controlRevenue.customers >= 2
+          ? relativeLift(
+              { mean: controlRevenue.mean, varianceOfMean: varianceOfMean(controlRevenue, 'control') },
+              { mean: revenue.mean, varianceOfMean: varianceOfMean(revenue, arm.arm) },
+            )
+          : null,
       pValue: tested?.pValue ?? null,
       pValueHolm: tested?.pValueHolm ?? null,
+      sequential: tested?.sequential ?? null,
       probabilityToBeatControl: tested?.probabilityToBeatControl ?? null,
-      verdict: tested?.verdict ?? null,
+      prior: tested?.prior ?? null,
+      verdict,
       power: tested?.power ?? null,
+      detectableLift: tested?.detectableLift ?? null,
       dailyConversions: arm.dailyConversions,
     };
   };
   return {
     name,
     kind,
+    armDefinition: armsAre,
     control: control.arm,
     arms: [row(control, undefined), ...variants.map((variant, index) => row(variant, comparison?.variants[index]))],
-    sampleRatio: comparison?.sampleRatio ?? null,
+    sampleRatio: kind === 'experiment' ? (comparison?.sampleRatio ?? sampleRatio) : sampleRatio,
   };
 }
 

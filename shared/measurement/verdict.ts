@@ -5,8 +5,10 @@
  * otherwise call winners on early noise. Above it, a variant wins or loses only when its
  * Holm-adjusted p-value is below α; the sign of z (control minus variant) says which.
  *
- * The verdict is for a fixed-horizon test read once; every look at a running journey is
- * another chance of a false winner (the "peeking" problem), which the minimum only blunts.
+ * Read once, at a horizon fixed in advance, the Holm p-value decides. The A/B report is read
+ * every day, and every look is another chance of a false winner (the "peeking" problem); there
+ * the report passes the always-valid (mSPRT) interval of the difference (sequential.ts), and a
+ * variant wins or loses only when that interval excludes 0 (docs/decisions.md).
  *
  * A sample ratio mismatch overrides everything: when the arms are not the sizes the split was
  * configured with, assignment or logging is broken, and no p-value computed on them means what
@@ -34,12 +36,19 @@ export interface VerdictInput {
   alpha?: number;
   /** The experiment's sample-ratio check found the arms off their configured weights. */
   sampleRatioMismatch?: boolean;
+  /** When given, the always-valid interval of variant − control decides instead of the p-value. */
+  sequential?: { lower: number; upper: number };
 }
 
 export function verdictFor(input: VerdictInput): Verdict {
   const { control, variant, z, adjustedPValue, alpha = 0.05 } = input;
   if (input.sampleRatioMismatch === true) return 'sample_ratio_mismatch';
   if (!hasMinimumSample(control, variant)) return 'not_enough_data';
+  if (input.sequential) {
+    if (input.sequential.lower > 0) return 'winner';
+    if (input.sequential.upper < 0) return 'loser';
+    return 'inconclusive';
+  }
   if (!(adjustedPValue < alpha)) return 'inconclusive';
   return z < 0 ? 'winner' : 'loser';
 }

@@ -65,6 +65,22 @@ describe('demo', () => {
       expect(arm.revenue).toBeCloseTo(arm.grossRevenue - arm.refundedRevenue, 2);
     }
     expect(summary.power?.experiment).toBe('vnb-offer');
+    // Per customer, with intervals, windows still open counted apart, the holdout's share checked, the prior shown.
+    const holdout = summary.report.journeys
+      .find((journey) => journey.journeyId === 'viewed-not-bought')
+      ?.comparisons.find((comparison) => comparison.kind === 'holdout');
+    for (const arm of [...(experiment?.arms ?? []), ...(holdout?.arms ?? [])]) {
+      expect(arm.maturing).toBeGreaterThanOrEqual(0);
+      if (arm.assigned - arm.maturing >= 2)
+        expect(arm.revenuePerCustomer).toEqual({
+          mean: expect.any(Number),
+          standardError: expect.any(Number),
+          lower: expect.any(Number),
+          upper: expect.any(Number),
+        });
+    }
+    expect(holdout?.sampleRatio).toMatchObject({ degreesOfFreedom: 1 });
+    expect(experiment?.arms[1]?.prior).toMatchObject({ kind: 'pooled' });
     expect(existsSync(join(options.dataDir, summary.files.reportHtml))).toBe(true);
 
     // Assess: `sadakat report` reads the same report back from the data folder the demo left.
@@ -84,6 +100,8 @@ describe('demo', () => {
         options.dataDir,
         '--journey',
         'viewed-not-bought',
+        '--as-of',
+        summary.report.asOf,
         '--format',
         'json',
       ]);

@@ -72,7 +72,7 @@ describe('HTML report in headless Chromium', () => {
     const report = buildReport(
       [journey],
       { profiles, runs, orders, refunds, messages, messageStats },
-      { minimumDetectableEffect: 0.02 },
+      { minimumDetectable: { effect: 0.02 }, asOf: '2027-01-01T00:00:00Z' },
     );
     const folder = await mkdtemp(join(tmpdir(), 'sadakat-report-html-'));
     folders.push(folder);

@@ -4,6 +4,7 @@
  * queue and the real process-events handler, on a virtual clock.
  */
 import { loadCampaign, type Campaign } from '../../config/campaign.js';
+import { minimumDetectableOf } from '../../config/settings.js';
 import { importOrders } from '../../profiles/import-orders.js';
 import { apiGatewayEvent, structuredResult } from '../api-gateway-event.js';
 import { drainQueue } from '../queue-driver.js';
@@ -105,7 +106,11 @@ export interface DemoSummary {
     builtInEffect: number;
     powerForBuiltInEffect: number;
     power: number | null;
-    minimumDetectableEffect: number;
+    /** Settings' minimumDetectableLift (relative) or, for older settings, the absolute effect. */
+    minimumDetectableLift: number | null;
+    minimumDetectableEffect: number | null;
+    /** Smallest relative lift the experiment's sizes detect with 80 % power. */
+    detectableLift: number | null;
   } | null;
   report: Report;
   /** Where the sent mail, the SNS outbox and the HTML report were written, relative to the data folder. */
@@ -442,7 +447,9 @@ async function playDemo(
   const reportHtmlPath = join(options.dataDir, 'report.html');
   const { census, report, mail, profileCounts } = await timer.time('report', async () => {
     const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName), {
-      minimumDetectableEffect: campaign.settings.minimumDetectableEffect,
+      minimumDetectable: minimumDetectableOf(campaign.settings),
+      asOf: clock.now().toISOString(),
+      holdoutPercent: campaign.settings.holdoutPercent,
     });
     await writeFile(reportHtmlPath, await reportHtml(report));
     return {
@@ -490,7 +497,7 @@ async function playDemo(
     refusals: sortedRecord(sendTally.refusals),
     feedback: sortedRecord(feedback),
     responseOrders,
-    power: mainExperimentPower(report, campaign.settings.minimumDetectableEffect),
+    power: mainExperimentPower(report),
     report,
     files: {
       mail: relative(options.dataDir, mail.folder),
@@ -553,20 +560,22 @@ function snsFeedbackEvent(kind: FeedbackKind, request: SendRequest, at: number, 
   };
 }
 
-function mainExperimentPower(report: Report, minimumDetectableEffect: number): DemoSummary['power'] {
+function mainExperimentPower(report: Report): DemoSummary['power'] {
   const journey = report.journeys.find((entry) => entry.journeyId === MAIN_EXPERIMENT.journeyId);
   const comparison = journey?.comparisons.find((entry) => entry.name === MAIN_EXPERIMENT.experiment);
   const [control, variant] = comparison?.arms ?? [];
   if (!control || !variant || control.assigned === 0 || variant.assigned === 0) return null;
   const emailedShare = Math.min(1, control.sent / control.assigned);
+  const closed = (arm: typeof control) => arm.assigned - arm.maturing;
+  if (closed(control) === 0 || closed(variant) === 0) return null;
   const builtInEffect = round3(
     ((ORDER_RATE_AFTER_EMAIL['vnb-discount'] ?? 0) - (ORDER_RATE_AFTER_EMAIL['vnb-reminder'] ?? 0)) * emailedShare,
   );
   const powerForBuiltInEffect = powerToDetect({
-    baseline: control.converted / control.assigned,
+    baseline: control.converted / closed(control),
     minimumDetectableEffect: builtInEffect,
-    controlAssigned: control.assigned,
-    variantAssigned: variant.assigned,
+    controlAssigned: closed(control),
+    variantAssigned: closed(variant),
   });
   return {
     ...MAIN_EXPERIMENT,
@@ -574,7 +583,9 @@ function mainExperimentPower(report: Report, minimumDetectableEffect: number): D
     builtInEffect,
     powerForBuiltInEffect: round3(powerForBuiltInEffect),
     power: variant.power,
-    minimumDetectableEffect,
+    minimumDetectableLift: report.minimumDetectableLift,
+    minimumDetectableEffect: report.minimumDetectableEffect,
+    detectableLift: variant.detectableLift,
   };
 }
 

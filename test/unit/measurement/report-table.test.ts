@@ -27,7 +27,7 @@ describe('formatReportTable', () => {
       buildReport(
         [journey],
         { profiles: customers(300, 100), runs: [], orders: [], refunds: [], messages: [], messageStats: [] },
-        { minimumDetectableEffect: 0.02 },
+        { minimumDetectable: { effect: 0.02 }, asOf: '2027-01-01T00:00:00Z' },
       ),
     );
 
@@ -41,7 +41,7 @@ describe('formatReportTable', () => {
       buildReport(
         [journey],
         { profiles: customers(200, 205), runs: [], orders: [], refunds: [], messages: [], messageStats: [] },
-        { minimumDetectableEffect: 0.02 },
+        { minimumDetectable: { effect: 0.02 }, asOf: '2027-01-01T00:00:00Z' },
       ),
     );
 
@@ -75,12 +75,12 @@ describe('formatReportTable', () => {
       buildReport(
         [journey],
         { profiles, runs: [], orders, refunds, messages, messageStats },
-        { minimumDetectableEffect: 0.02 },
+        { minimumDetectable: { effect: 0.02 }, asOf: '2027-01-01T00:00:00Z' },
       ),
     );
 
     // Assess
-    expect(text).toMatch(/discount\s+1\s+1 /);
+    expect(text).toMatch(/discount\s+1\s+0\s+1 /);
     expect(text).toContain('discount messages: sent 2; refused: no_consent 1');
     expect(text).toContain('discount revenue: gross 100.00 − refunded 25.00 = net 75.00');
   });

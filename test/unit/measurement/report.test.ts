@@ -68,7 +68,7 @@ function data(overrides: Partial<ReportData> = {}): ReportData {
   };
 }
 
-const options = { minimumDetectableEffect: 0.02 };
+const options = { minimumDetectable: { effect: 0.02 }, asOf: '2027-01-01T00:00:00Z' };
 
 describe('buildReport', () => {
   it('puts each assigned customer in the arm of their assignment, control first', () => {
@@ -303,7 +303,11 @@ describe('buildReport', () => {
     const [experiment] = buildReport([journey], data({ orders }), options).journeys[0]?.comparisons ?? [];
 
     // Assess
-    expect(experiment?.arms[1]).toMatchObject({ converted: 1, revenue: 80, revenuePerCustomer: 40 });
+    expect(experiment?.arms[1]).toMatchObject({
+      converted: 1,
+      revenue: 80,
+      revenuePerCustomer: expect.objectContaining({ mean: 40 }),
+    });
   });
 
   it('nets refunds of attributed orders out of the revenue, also when the refund came after the window', () => {
@@ -320,7 +324,7 @@ describe('buildReport', () => {
       grossRevenue: 80,
       refundedRevenue: 20,
       revenue: 60,
-      revenuePerCustomer: 30,
+      revenuePerCustomer: expect.objectContaining({ mean: 30 }),
     });
   });
 
@@ -352,5 +356,82 @@ describe('buildReport', () => {
     const report = buildReport([journey, { ...journey, id: 'other' }], data(), { ...options, journeyId: 'other' });
 
     expect(report.journeys.map((entry) => entry.journeyId)).toEqual(['other']);
+  });
+});
+
+describe('buildReport: windows, priors and ratios (issue 21)', () => {
+  it('keeps customers whose goal window is still open out of the rate, as maturing', () => {
+    // Prepare: as of 3 days after the split, the 7-day window of every customer is open; c already ordered.
+    const orders = [{ customerId: 'c', orderId: 'o1', at: AFTER_SPLIT, amount: 40 }];
+    const asOf = '2026-11-05T12:00:00.000Z';
+
+    // Act
+    const [experiment] = buildReport([journey], data({ orders }), { ...options, asOf }).journeys[0]?.comparisons ?? [];
+
+    // Assess: nobody counts yet, c's early order included — counting it would flatter the arm.
+    expect(experiment?.arms.map((arm) => [arm.arm, arm.assigned, arm.maturing, arm.converted, arm.rate])).toEqual([
+      ['reminder', 1, 1, 0, null],
+      ['discount', 2, 2, 0, null],
+    ]);
+  });
+
+  it('counts a customer once the window has closed, the window end included', () => {
+    const orders = [{ customerId: 'c', orderId: 'o1', at: AFTER_SPLIT, amount: 40 }];
+    const asOf = '2026-11-09T12:00:00.000Z'; // exactly 7 days after the split
+
+    const [experiment] = buildReport([journey], data({ orders }), { ...options, asOf }).journeys[0]?.comparisons ?? [];
+
+    expect(experiment?.arms.find((arm) => arm.arm === 'discount')).toMatchObject({
+      maturing: 0,
+      converted: 1,
+      rate: expect.objectContaining({ rate: 0.5 }),
+    });
+  });
+
+  it('reports revenue per customer with its interval and the shared prior in the JSON', () => {
+    const orders = [
+      { customerId: 'b', orderId: 'o1', at: AFTER_SPLIT, amount: 30 },
+      { customerId: 'c', orderId: 'o2', at: AFTER_SPLIT, amount: 50 },
+    ];
+
+    const report = JSON.parse(JSON.stringify(buildReport([journey], data({ orders }), options))) as ReturnType<
+      typeof buildReport
+    >;
+    const discount = report.journeys[0]?.comparisons[0]?.arms[1];
+
+    expect(discount?.revenuePerCustomer).toEqual({
+      mean: 40,
+      standardError: 10,
+      lower: expect.closeTo(40 - 1.959964 * 10, 4) as number,
+      upper: expect.closeTo(40 + 1.959964 * 10, 4) as number,
+    });
+    expect(discount?.prior).toMatchObject({ kind: 'pooled', weight: 10 });
+    expect(report.methods.revenuePerCustomer).toMatch(/normal approximation/);
+  });
+
+  it('checks the holdout share against holdoutPercent', () => {
+    // Prepare: 1 holdout of 4 entrants is 25 % against 5 % expected — too few to flag; 40 of 100 is a mismatch.
+    const runs = Array.from({ length: 100 }, (_, i) => ({
+      journeyId: 'vnb',
+      customerId: `r${i}`,
+      holdout: i < 40,
+      enteredAt: ENTERED,
+    }));
+
+    const small = buildReport([journey], data(), { ...options, holdoutPercent: 5 }).journeys[0]?.comparisons[1];
+    const large = buildReport([journey], data({ runs }), { ...options, holdoutPercent: 5 }).journeys[0]?.comparisons[1];
+
+    expect(small?.sampleRatio).toMatchObject({ degreesOfFreedom: 1, mismatch: false });
+    expect(large?.sampleRatio?.mismatch).toBe(true);
+    expect(large?.arms[1]?.verdict).toBe('sample_ratio_mismatch');
+  });
+
+  it('says who is in each table’s arms', () => {
+    const [experiment, holdout] = buildReport([journey], data(), options).journeys[0]?.comparisons ?? [];
+
+    expect(experiment?.armDefinition).toMatch(
+      /assigned a variant at the split .*outside the split's coverage are in no arm/,
+    );
+    expect(holdout?.armDefinition).toMatch(/all entrants outside the global holdout, whatever their variant/);
   });
 });

@@ -33,6 +33,33 @@ describe('sadakat stats compare', () => {
     expect(parsed.verdict).toBe('not_enough_data');
   });
 
+  it('gives P(beat control) from the pooled prior with --prior pooled, and says which prior', async () => {
+    const flat = JSON.parse(
+      (await sadakat('stats', 'compare', '--control', '1/100', '--variant', '19/1900', '--format', 'json')).stdout,
+    ) as Record<string, unknown>;
+    const pooled = JSON.parse(
+      (
+        await sadakat(
+          'stats',
+          'compare',
+          '--control',
+          '1/100',
+          '--variant',
+          '19/1900',
+          '--prior',
+          'pooled',
+          '--format',
+          'json',
+        )
+      ).stdout,
+    ) as Record<string, unknown>;
+
+    expect(flat.probabilityToBeatControl).toBeLessThan(0.3);
+    expect(flat.prior).toBeUndefined();
+    expect(pooled.probabilityToBeatControl).toBeCloseTo(0.5, 2);
+    expect(pooled.prior).toMatchObject({ kind: 'pooled', pooledRate: 0.01, weight: 10 });
+  });
+
   it('prints several variants as an array labelled by variant, with Holm-adjusted p-values', async () => {
     const { stdout } = await sadakat(
       'stats',
