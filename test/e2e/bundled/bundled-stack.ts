@@ -40,7 +40,9 @@ import {
   TemplateResolver,
   templateEventSources,
   templateFunctions,
+  templateSchedules,
   type TemplateEventSource,
+  type TemplateSchedule,
   type TemplateFunction,
   UnresolvableValueError,
 } from './cfn-template.js';
@@ -120,6 +122,7 @@ export class BundledStack {
     readonly queues: ReadonlyMap<string, LocalFifoQueue>,
     readonly functions: readonly TemplateFunction[],
     readonly eventSources: readonly TemplateEventSource[],
+    readonly schedules: readonly TemplateSchedule[],
     readonly sandboxes: ReadonlyMap<string, FunctionSandbox>,
     readonly tableName: string,
   ) {}
@@ -227,6 +230,7 @@ export class BundledStack {
         queues,
         functions,
         eventSources,
+        templateSchedules(stacks, functions),
         sandboxes,
         tableName,
       );

@@ -206,3 +206,26 @@ export function templateEventSources(stacks: SynthesizedStacks, functions: Templ
   }
   return sources;
 }
+
+export interface TemplateSchedule {
+  functionName: string;
+  /** What the schedule sends the function (its Target.Input; EventBridge Scheduler sends `{}` without one). */
+  input: unknown;
+}
+
+/** The EventBridge Scheduler schedules that invoke a pipeline function directly, with their input. */
+export function templateSchedules(stacks: SynthesizedStacks, functions: TemplateFunction[]): TemplateSchedule[] {
+  const template = stacks.templates[stacks.pipelineStack] as CfnTemplate;
+  const schedules: TemplateSchedule[] = [];
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::Scheduler::Schedule') continue;
+    const target = resource.Properties?.Target as { Arn?: { 'Fn::GetAtt'?: [string, string] }; Input?: unknown };
+    const fn = functions.find((candidate) => candidate.logicalId === target?.Arn?.['Fn::GetAtt']?.[0]);
+    if (!fn) continue;
+    schedules.push({
+      functionName: fn.name,
+      input: typeof target.Input === 'string' ? JSON.parse(target.Input) : {},
+    });
+  }
+  return schedules;
+}

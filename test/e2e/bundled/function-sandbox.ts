@@ -111,6 +111,11 @@ export class FunctionSandbox {
     return this.output;
   }
 
+  /** Invocations so far. */
+  get invocations(): number {
+    return this.nextId;
+  }
+
   invoke(event: unknown): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((done, fail) => {
