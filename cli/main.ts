@@ -2,7 +2,8 @@
  * `sadakat` — the command line. Each command lives in cli/commands/<name>.ts and registers
  * itself on the program; errors meant for people are printed without a stack trace.
  */
-import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, type Help, type Option } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { reportCliError } from './errors.js';
 
@@ -16,10 +17,22 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command()
   .name('sadakat')
   .description('Config-as-code campaign automation on your own AWS account')
-  .showHelpAfterError();
+  .version(version, '-V, --version', 'print the sadakat version')
+  // Set before the commands are added, so each inherits it: required options say so in --help.
+  .configureHelp({
+    optionDescription(this: Help, option: Option): string {
+      const text = Object.getPrototypeOf(this).optionDescription.call(this, option) as string;
+      return option.mandatory ? `(required) ${text}` : text;
+    },
+  })
+  .showHelpAfterError('(add --help for usage)');
 
 registerCommands(program);
 

@@ -5,7 +5,7 @@
  * folder) stay for one release as hidden aliases that print a note on stderr.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_DATA_DIR, type EngineChoice } from '../shared/local/data-dir.js';
+import { DEFAULT_DATA_DIR, recordedEngine, type EngineChoice } from '../shared/local/data-dir.js';
 import { UserError } from './errors.js';
 
 export const DEFAULT_CAMPAIGN_DIR = 'campaign';
@@ -26,6 +26,14 @@ export function positiveInteger(value: string): number {
 export function nonNegativeInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return parsed;
+}
+
+/** A TCP port, 0 … 65535 (0: the system picks a free one). */
+export function portNumber(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(parsed) || parsed > 65535)
+    throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free one)');
   return parsed;
 }
 
@@ -58,18 +66,27 @@ export function campaignOption(
   return withAliases(command, 'campaign', aliases);
 }
 
-/** `--data-dir DIR` and `--engine`, the local data folder every local command shares. */
-export function localDataOptions(command: Command, description = 'local data folder'): Command {
-  return command
+/**
+ * `--data-dir DIR` and `--engine`, the local data folder every local command shares. Without
+ * `--engine`, a folder is reopened with the engine that wrote it, a new one gets dynalite.
+ */
+export function localDataOptions(command: Command, description = 'local data folder', { reopen = true } = {}): Command {
+  command
     .option('--data-dir <dir>', description, DEFAULT_DATA_DIR)
     .addOption(
       new Option(
         '--engine <engine>',
-        'embedded engine: dynalite | dynamodb-local | auto (auto: DynamoDB Local when Java ≥ 17)',
+        'embedded engine: dynalite | dynamodb-local | auto (auto: DynamoDB Local when Java ≥ 17); default: the engine that wrote the folder, else dynalite',
       )
         .argParser(engineChoice)
         .default(DEFAULT_ENGINE),
     );
+  if (!reopen) return command;
+  return command.hook('preAction', (_program, action) => {
+    if (action.getOptionValueSource('engine') !== 'default') return;
+    const recorded = recordedEngine(action.getOptionValue('dataDir') as string);
+    if (recorded) action.setOptionValueWithSource('engine', recorded, 'default');
+  });
 }
 
 /**

@@ -11,10 +11,22 @@ import {
   type Transaction,
 } from '../shared/analytics/transactions-csv.js';
 import { UserError } from './errors.js';
+import { EXIT } from './exit-codes.js';
 
 const ROW_ERRORS_SHOWN = 10;
 
 export async function loadTransactions(file: string, options: ParseOptions = {}): Promise<Transaction[]> {
+  return (await readTransactionsInput(file, options)).transactions;
+}
+
+/**
+ * The good rows, and how many were rejected (each reported on stderr by line). A command that
+ * goes on with the good rows exits 2, partially applied (cli/exit-codes.ts), when any was rejected.
+ */
+export async function readTransactionsInput(
+  file: string,
+  options: ParseOptions = {},
+): Promise<{ transactions: Transaction[]; rejectedRows: number }> {
   let parsed;
   try {
     parsed = await readTransactionsCsv(file, options);
@@ -32,7 +44,8 @@ export async function loadTransactions(file: string, options: ParseOptions = {})
     process.stderr.write(`sadakat: skipped ${errors.length} bad row(s):\n${[...shown, ...more].join('\n')}\n`);
   }
   if (transactions.length === 0) throw new UserError(`--transactions ${file}: no valid rows`);
-  return transactions;
+  if (errors.length > 0) process.exitCode = EXIT.partial;
+  return { transactions, rejectedRows: errors.length };
 }
 
 /** A commander parser for YYYY-MM-DD options, returning the day number. */

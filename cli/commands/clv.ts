@@ -12,6 +12,7 @@ import { conditionalExpectedAverageValue, customerLifetimeValue } from '../../sh
 import { holdoutCheck, type HoldoutCheck } from '../../shared/analytics/holdout-check.js';
 import { compareCustomerIds } from '../../shared/analytics/rfm.js';
 import { UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { outputFormat, positiveInteger } from '../options.js';
 import { formatTable } from '../text-table.js';
 import { calendarDate, loadTransactions } from '../transactions-input.js';
@@ -43,6 +44,7 @@ export function registerClv(program: Command): void {
       const model = fitClvModel(summaries);
       if (model.status === 'not_enough_data') {
         process.stdout.write(notEnoughData(model.reason, options.format));
+        process.exitCode = EXIT.notEnoughData;
         return;
       }
       const holdout = options.holdoutEnd === undefined ? undefined : holdoutCheck(model.bgnbd.params, summaries);
@@ -56,17 +58,25 @@ export function registerClv(program: Command): void {
     .requiredOption('--weeks <n>', 'horizon for the expected purchases, in weeks', positiveInteger)
     .option('--months <n>', 'CLV horizon in months (lifetimes: 12)', positiveInteger, 12)
     .option('--discount <rate>', 'monthly discount rate for CLV, e.g. 0.01', discountRate, 0.01)
-    .option('--format <format>', 'csv or json', outputFormat<'csv' | 'json'>('csv', 'json'), 'csv')
+    .option(
+      '--format <format>',
+      'csv | json | table (default csv: one row per customer)',
+      outputFormat<'csv' | 'json' | 'table'>('csv', 'json', 'table'),
+      'csv',
+    )
     .action(
-      async (options: CommonOptions & { weeks: number; months: number; discount: number; format: 'csv' | 'json' }) => {
+      async (
+        options: CommonOptions & { weeks: number; months: number; discount: number; format: 'csv' | 'json' | 'table' },
+      ) => {
         const summaries = await summarize(options, undefined);
         const model = fitClvModel(summaries);
         if (model.status === 'not_enough_data') {
           if (options.format === 'json') {
             process.stdout.write(notEnoughData(model.reason, 'json'));
+            process.exitCode = EXIT.notEnoughData;
             return;
           }
-          throw new UserError(`not enough data to predict: ${model.reason}`);
+          throw new UserError(`not enough data to predict: ${model.reason}`, EXIT.notEnoughData);
         }
         process.stdout.write(predict(model, summaries, options));
       },
@@ -181,7 +191,7 @@ function fitTable(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutC
 function predict(
   model: Fitted,
   summaries: CustomerSummaries,
-  options: { weeks: number; months: number; discount: number; format: 'csv' | 'json' },
+  options: { weeks: number; months: number; discount: number; format: 'csv' | 'json' | 'table' },
 ): string {
   const bg = model.bgnbd.params;
   const gg = model.gammaGamma.params;
@@ -204,6 +214,21 @@ function predict(
     }));
   if (options.format === 'json') {
     return `${JSON.stringify({ status: 'fitted', weeks: options.weeks, months: options.months, discount: options.discount, customers: rows })}\n`;
+  }
+  if (options.format === 'table') {
+    return formatTable(
+      ['customer', 'x', 't_x', 'T', 'P(alive)', `purchases ${options.weeks}w`, 'order value', `CLV ${options.months}m`],
+      rows.map((row) => [
+        row.customerId,
+        row.x,
+        round(row.tx, 2),
+        round(row.T, 2),
+        round(row.pAlive, 3),
+        round(row.expectedPurchases, 3),
+        round(row.expectedAverageValue, 2),
+        round(row.clv, 2),
+      ]),
+    );
   }
   const header = `customer_id,x,t_x,T,p_alive,expected_purchases_${options.weeks}w,expected_average_value,clv_${options.months}m`;
   const lines = rows.map((row) =>

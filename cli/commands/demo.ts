@@ -1,34 +1,27 @@
 /** `sadakat demo`: the pipeline end to end on the embedded runtime, then a summary. */
 import type { Command } from 'commander';
 import type { DemoSummary } from '../../shared/local/demo/run-demo.js';
-import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
-import { engineChoice, nonNegativeInteger, outputFormat, positiveInteger } from '../options.js';
+import { campaignOption, formatOption, localDataOptions, nonNegativeInteger, positiveInteger } from '../options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { join } from 'node:path';
 import { formatReportTable } from '../report-table.js';
 import type { PhaseTimings } from '../../shared/local/demo/phase-timer.js';
 
 export function registerDemo(program: Command): void {
-  program
-    .command('demo')
+  const command = program.command('demo');
+  // dynalite by default, as every command: the demo writes ~100k items, and DynamoDB Local's
+  // SQLite store commits each write to disk (≈ 80 writes/s measured here), 5× slower (docs/decisions.md).
+  localDataOptions(command, 'local data folder (cleared first)', { reopen: false });
+  campaignOption(command);
+  formatOption(command, 'table', 'json');
+  command
     .description(
       'run the pipeline on the embedded runtime: 18 months of history, then a live week of traffic with journeys, sends and SES feedback, then the A/B report',
     )
     .option('--customers <n>', 'synthetic customers', positiveInteger, 5000)
     .option('--days <n>', 'days of live traffic', positiveInteger, 7)
     .option('--seed <n>', 'random seed (same seed, same summary)', nonNegativeInteger, 1)
-    .option('--data-dir <dir>', 'data folder (cleared first)', DEFAULT_DATA_DIR)
-    // dynalite by default: the demo writes ~100k items, and DynamoDB Local's SQLite store commits
-    // each write to disk (≈ 80 writes/s measured here), 5× slower (docs/decisions.md).
-    .option(
-      '--engine <engine>',
-      'dynalite | dynamodb-local | auto (auto: DynamoDB Local when Java ≥ 17)',
-      engineChoice,
-      'dynalite',
-    )
-    .option('--campaign <dir>', 'campaign folder', 'campaign')
-    .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
     .option('--timings', 'print the wall time of each phase (on stderr)')
     .action(
       async (options: {

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../shared/ports.js';
 import { anonymousCustomerId } from '../../shared/identity/customer-id.js';
-import { DEFAULT_DATA_DIR, type EngineChoice } from '../../shared/local/data-dir.js';
+import type { EngineChoice } from '../../shared/local/data-dir.js';
 import type { ErasureReport } from '../../shared/privacy/forget-customer.js';
 import type { LocalOutboxErasure } from '../../shared/local/local-outbox-erasure.js';
 import { UserError } from '../errors.js';
-import { requireLocalData } from '../local-data.js';
-import { engineChoice, outputFormat } from '../options.js';
+import { openLocalData } from '../local-data.js';
+import { formatOption, localDataOptions } from '../options.js';
 import { formatTable } from '../text-table.js';
 
 type ForgetFormat = 'table' | 'json';
@@ -27,35 +27,27 @@ interface ForgetOptions {
 }
 
 export function registerForget(program: Command): void {
-  program
-    .command('forget')
+  const command = program.command('forget');
+  localDataOptions(command);
+  formatOption(command, 'table', 'json');
+  command
     .description(
       'erase a customer (GDPR/KVKK) from the local data folder, keeping only hashed tombstones; prints what was removed',
     )
     .argument('<customerId>', 'customer id (anonymous visitors: anon:<anonymousId>)')
-    .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
-    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .option('--dry-run', 'report what would be removed; change nothing')
     .option('--suppress', "also put the customer's email and phone on the (hashed) suppression list")
-    .option('--format <format>', 'table or json', outputFormat<ForgetFormat>('table', 'json'), 'table')
     .action(async (customerId: string, options: ForgetOptions) => {
       if (customerId.trim() === '') throw new UserError('customerId: must not be empty');
-      requireLocalData(options.dataDir);
       const dryRun = options.dryRun === true;
-      const [
-        { startLocalRuntime },
-        { DynamoCustomerErasure },
-        { DynamoSuppressionList },
-        { forgetCustomer },
-        { eraseLocalOutboxes },
-      ] = await Promise.all([
-        import('../../shared/local/runtime.js'),
-        import('../../shared/aws/dynamo-customer-erasure.js'),
-        import('../../shared/aws/dynamo-suppression.js'),
-        import('../../shared/privacy/forget-customer.js'),
-        import('../../shared/local/local-outbox-erasure.js'),
-      ]);
-      const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
+      const [{ DynamoCustomerErasure }, { DynamoSuppressionList }, { forgetCustomer }, { eraseLocalOutboxes }] =
+        await Promise.all([
+          import('../../shared/aws/dynamo-customer-erasure.js'),
+          import('../../shared/aws/dynamo-suppression.js'),
+          import('../../shared/privacy/forget-customer.js'),
+          import('../../shared/local/local-outbox-erasure.js'),
+        ]);
+      const runtime = await openLocalData(options);
       let report: ErasureReport;
       let local: LocalOutboxErasure;
       try {

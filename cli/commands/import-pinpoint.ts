@@ -5,12 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
+import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { convertExport, PinpointInputError } from '../../shared/migration/pinpoint/convert-export.js';
 import { endpointsToProfiles, parseEndpoints } from '../../shared/migration/pinpoint/endpoints-to-profiles.js';
 import { systemClock, type ProfileStore } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
-import { engineChoice, positiveInteger } from '../options.js';
+import { openLocalData } from '../local-data.js';
+import { campaignOption, localDataOptions, positiveInteger } from '../options.js';
 import { progressBar } from '../progress.js';
 
 interface PinpointOptions {
@@ -19,18 +20,20 @@ interface PinpointOptions {
   segments?: string;
   templates?: string;
   endpoints?: string;
-  out: string;
+  campaign: string;
   load?: boolean;
   table?: string;
   region?: string;
   concurrency: number;
   dataDir: string;
-  engine: 'auto';
+  engine: EngineChoice;
 }
 
 export function registerImportPinpoint(importCommand: Command): void {
-  importCommand
-    .command('pinpoint')
+  const command = importCommand.command('pinpoint');
+  campaignOption(command, 'campaign folder to write', ['--out']);
+  localDataOptions(command, 'local data folder for --load');
+  command
     .description(
       'convert an Amazon Pinpoint export (journeys, campaigns, segments, templates) into a campaign folder, and endpoints into profiles',
     )
@@ -39,7 +42,6 @@ export function registerImportPinpoint(importCommand: Command): void {
     .option('--segments <path>', 'GetSegment JSON file, or a folder of them')
     .option('--templates <path>', 'GetEmailTemplate / GetSmsTemplate / GetPushTemplate JSON file, or a folder of them')
     .option('--endpoints <file>', 'endpoint export job output (newline-delimited JSON)')
-    .option('--out <dir>', 'campaign folder to write', 'campaign')
     .option('--load', 'write the endpoints as profiles (default: count them only)')
     .option(
       '--table <name>',
@@ -47,8 +49,6 @@ export function registerImportPinpoint(importCommand: Command): void {
     )
     .option('--region <region>', 'AWS region of --table (default: from the environment)')
     .option('--concurrency <n>', 'profiles written at the same time', positiveInteger, 16)
-    .option('--data-dir <dir>', 'data folder for --load', DEFAULT_DATA_DIR)
-    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .action(async (options: PinpointOptions) => {
       if (!options.journeys && !options.campaigns && !options.segments && !options.templates && !options.endpoints)
         throw new UserError(
@@ -57,13 +57,13 @@ export function registerImportPinpoint(importCommand: Command): void {
       if ((options.load || options.table) && !options.endpoints)
         throw new UserError('--load and --table write endpoints as profiles: give --endpoints too');
       if (options.journeys || options.campaigns || options.segments || options.templates) {
-        const summary = await convertExport({ ...options }).catch((error: unknown) => {
+        const summary = await convertExport({ ...options, out: options.campaign }).catch((error: unknown) => {
           throw error instanceof PinpointInputError ? new UserError(error.message) : error;
         });
         process.stdout.write(
-          `wrote ${summary.journeys.length} journeys, ${summary.campaigns.length} campaigns (as journeys), ${summary.segments.length} segments, ${summary.templates.length} templates to ${options.out}\n` +
-            `${summary.report.findings.length} item(s) need a look: ${options.out}/migration-report.md\n` +
-            `next: sadakat validate ${options.out}\n`,
+          `wrote ${summary.journeys.length} journeys, ${summary.campaigns.length} campaigns (as journeys), ${summary.segments.length} segments, ${summary.templates.length} templates to ${options.campaign}\n` +
+            `${summary.report.findings.length} item(s) need a look: ${options.campaign}/migration-report.md\n` +
+            `next: sadakat validate ${options.campaign}\n`,
         );
       }
       if (options.endpoints) await importEndpoints(options.endpoints, options);
@@ -128,8 +128,7 @@ async function openProfileStore(options: PinpointOptions): Promise<{ profiles: P
     const doc = createDocumentClient(options.region ? { region: options.region } : {});
     return { profiles: new DynamoProfileStore(doc, options.table), close: async () => doc.destroy() };
   }
-  const { startLocalRuntime } = await import('../../shared/local/runtime.js');
-  const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
+  const runtime = await openLocalData(options, { create: true });
   return { profiles: runtime.profiles, close: () => runtime.stop() };
 }
 

@@ -1,45 +1,42 @@
 /** `sadakat import orders`: bulk-load historical orders into profiles and O# items. */
 import type { Command } from 'commander';
 import { loadCampaign } from '../../shared/config/campaign.js';
-import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
+import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { systemClock } from '../../shared/ports.js';
-import { engineChoice, outputFormat } from '../options.js';
+import { openLocalData } from '../local-data.js';
+import { campaignOption, formatOption, localDataOptions } from '../options.js';
 import { progressBar } from '../progress.js';
-import { loadTransactions } from '../transactions-input.js';
+import { readTransactionsInput } from '../transactions-input.js';
 import { registerImportPinpoint } from './import-pinpoint.js';
 
 export function registerImport(program: Command): void {
   const importCommand = program.command('import').description('bulk-load data into the local data folder');
   registerImportPinpoint(importCommand);
-  importCommand
-    .command('orders')
+  const orders = importCommand.command('orders');
+  localDataOptions(orders);
+  campaignOption(orders);
+  formatOption(orders, 'table', 'json');
+  orders
     .description('import historical orders (CSV customer_id,timestamp,amount[,order_id]) through the profile reducer')
     .requiredOption('--transactions <file>', 'CSV file with a header line')
-    .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
-    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
-    .option('--campaign <dir>', 'campaign folder', 'campaign')
-    .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
     .action(
       async (options: {
         transactions: string;
         dataDir: string;
-        engine: 'auto';
+        engine: EngineChoice;
         campaign: string;
         format: 'table' | 'json';
       }) => {
         const campaign = await loadCampaign(options.campaign);
         // Orders dated in the future are broken rows, reported like any other.
-        const transactions = await loadTransactions(options.transactions, { now: systemClock.now() });
+        const { transactions, rejectedRows } = await readTransactionsInput(options.transactions, {
+          now: systemClock.now(),
+        });
         // Orders with amount ≤ 0 are not orders (DESIGN "RFM and CLV"); they are counted, not imported.
         const orders = transactions.filter((row) => row.amount > 0);
-        const { startLocalRuntime } = await import('../../shared/local/runtime.js');
         const { localProcessDeps } = await import('../../shared/local/local-handlers.js');
         const { importOrders } = await import('../../shared/profiles/import-orders.js');
-        const runtime = await startLocalRuntime({
-          dataDir: options.dataDir,
-          engine: options.engine,
-          clock: systemClock,
-        });
+        const runtime = await openLocalData(options, { create: true });
         const bar = progressBar('customers');
         try {
           const started = performance.now();
@@ -57,6 +54,7 @@ export function registerImport(program: Command): void {
           bar.stop();
           const result = {
             ...summary,
+            rejectedRows,
             notOrders: transactions.length - orders.length,
             seconds: Math.round((performance.now() - started) / 100) / 10,
           };
@@ -65,7 +63,10 @@ export function registerImport(program: Command): void {
             process.stdout.write(
               `imported ${result.ordersImported} orders for ${result.customers} customers into ${options.dataDir} in ${result.seconds} s` +
                 ` (${result.ordersSkipped} already there, ${result.notOrders} rows with amount ≤ 0 are not orders,` +
-                `${result.ordersErased > 0 ? ` ${result.ordersErased} of erased customers left out,` : ''} ${Math.round(result.capacityUnits)} WCU)\n`,
+                `${result.ordersErased > 0 ? ` ${result.ordersErased} of erased customers left out,` : ''} ${Math.round(result.capacityUnits)} WCU)\n` +
+                (rejectedRows > 0
+                  ? `${rejectedRows} bad row${rejectedRows === 1 ? ' was' : 's were'} rejected (listed above): exit code 2\n`
+                  : ''),
             );
         } finally {
           bar.stop();

@@ -12,6 +12,7 @@ import { channelSchema, type Channel } from '../../shared/channels/send-request.
 import { smsSegments } from '../../shared/channels/sms-segments.js';
 import { emptyProfile, profileSchema, type Profile } from '../../shared/profiles/schema.js';
 import { UserError } from '../errors.js';
+import { campaignOption } from '../options.js';
 
 const PREVIEW_UNSUBSCRIBE_URL = 'https://unsubscribe.example/u/PREVIEW';
 
@@ -19,12 +20,13 @@ interface PreviewOptions {
   profile: string;
   channel?: Channel;
   vars?: Record<string, string | number | boolean>;
-  campaignDir: string;
+  campaign: string;
 }
 
 export function registerPreview(program: Command): void {
-  program
-    .command('preview')
+  const command = program.command('preview');
+  campaignOption(command);
+  command
     .description('render a message template for a profile, as the send handler would')
     .argument('<template>', 'template id (a folder under campaign/templates/)')
     .requiredOption(
@@ -33,12 +35,11 @@ export function registerPreview(program: Command): void {
     )
     .option('--channel <channel>', 'email | sms | push (default: the first the template serves)', parseChannel)
     .option('--vars <json>', 'the send step\'s vars as a JSON object, e.g. \'{"code":"SEPET10"}\'', parseVars)
-    .option('--campaign-dir <dir>', 'campaign folder', 'campaign')
     .action(async (templateId: string, options: PreviewOptions) => {
       const profile = await readProfile(options.profile);
       let templates;
       try {
-        templates = await loadTemplates(join(options.campaignDir, 'templates'));
+        templates = await loadTemplates(join(options.campaign, 'templates'));
       } catch (error) {
         if (error instanceof TemplateError) throw new UserError(error.message);
         throw error;
@@ -46,7 +47,7 @@ export function registerPreview(program: Command): void {
       const served = templates.channelsOf(templateId);
       if (served.length === 0)
         throw new UserError(
-          `template ${JSON.stringify(templateId)}: no complete template in ${join(options.campaignDir, 'templates', templateId)}`,
+          `template ${JSON.stringify(templateId)}: no complete template in ${join(options.campaign, 'templates', templateId)}`,
         );
       const channel = options.channel ?? (served[0] as Channel);
       if (!served.includes(channel))

@@ -9,17 +9,18 @@ import { InvalidArgumentError } from 'commander';
 import { dayOfDate } from '../../shared/analytics/calendar-day.js';
 import { RFM_SEGMENTS } from '../../shared/analytics/rfm.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
-import { DEFAULT_DATA_DIR, hasLocalData } from '../../shared/local/data-dir.js';
+import type { EngineChoice } from '../../shared/local/data-dir.js';
 import type { LocalRefreshSummary, RefreshPhase } from '../../shared/local/local-refresh.js';
 import { systemClock } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
-import { engineChoice, outputFormat, positiveInteger } from '../options.js';
+import { openLocalData } from '../local-data.js';
+import { campaignOption, formatOption, localDataOptions, positiveInteger } from '../options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { formatTable } from '../text-table.js';
 
 interface RefreshOptions {
   dataDir: string;
-  engine: 'auto';
+  engine: EngineChoice;
   campaign: string;
   asOf?: string;
   segments: number;
@@ -27,23 +28,18 @@ interface RefreshOptions {
 }
 
 export function registerRefresh(program: Command): void {
-  program
-    .command('refresh')
+  const command = program.command('refresh');
+  localDataOptions(command);
+  campaignOption(command);
+  formatOption(command, 'table', 'json');
+  command
     .description('run the nightly refresh (RFM, CLV, recommendations) on the local data folder')
-    .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
-    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
-    .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--as-of <date>', 'analysis date, YYYY-MM-DD (default: today, UTC)', isoDate)
     .option('--segments <n>', 'parallel scan segments', positiveInteger, 4)
-    .option('--format <format>', 'table | json', outputFormat('table', 'json'), 'table')
     .action(async (options: RefreshOptions) => {
-      if (!hasLocalData(options.dataDir)) {
-        throw new UserError(`no data in ${options.dataDir} (run \`sadakat demo\` or \`sadakat import orders\` first)`);
-      }
       const campaign = await loadCampaign(options.campaign);
-      const { startLocalRuntime } = await import('../../shared/local/runtime.js');
       const { runLocalRefresh } = await import('../../shared/local/local-refresh.js');
-      const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
+      const runtime = await openLocalData(options);
       const bars = phaseBars();
       try {
         const summary = await runLocalRefresh(runtime, {

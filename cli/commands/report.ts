@@ -6,22 +6,22 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
 import { minimumDetectableOf } from '../../shared/config/settings.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
-import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
-import { buildReport, type Report } from '../../shared/measurement/report.js';
 import { systemClock } from '../../shared/ports.js';
+import { buildReport, type Report } from '../../shared/measurement/report.js';
 import { UserError } from '../errors.js';
-import { requireLocalData } from '../local-data.js';
-import { engineChoice, outputFormat } from '../options.js';
+import { openLocalData } from '../local-data.js';
+import { campaignOption, formatOption, localDataOptions } from '../options.js';
 import { formatReportTable } from '../report-table.js';
 
 type ReportFormat = 'table' | 'json' | 'html';
 
 interface ReportCommandOptions {
   dataDir: string;
-  engine: 'auto';
+  engine: EngineChoice;
   campaign: string;
   journey?: string;
   format: ReportFormat;
@@ -30,24 +30,22 @@ interface ReportCommandOptions {
 }
 
 export function registerReport(program: Command): void {
-  program
-    .command('report')
+  const command = program.command('report');
+  localDataOptions(command);
+  campaignOption(command);
+  formatOption(command, 'table', 'json', 'html');
+  command
     .description(
       'the A/B report from the local data folder: per journey and variant, sends, engagement, conversions and statistics',
     )
-    .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
-    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
-    .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--journey <id>', 'only this journey')
     .option(
       '--as-of <instant>',
       'ISO instant the report is as of (default now): windows still open then are "maturing"',
       isoInstant,
     )
-    .option('--format <format>', 'table | json | html', outputFormat<ReportFormat>('table', 'json', 'html'), 'table')
     .option('--out <file>', 'write to this file instead of stdout')
     .action(async (options: ReportCommandOptions) => {
-      requireLocalData(options.dataDir);
       const campaign = await loadCampaign(options.campaign);
       const journeys = await requireJourneys(options.campaign, campaign.settings, campaign.segments);
       if (options.journey !== undefined && !journeys.some((journey) => journey.id === options.journey)) {
@@ -55,9 +53,8 @@ export function registerReport(program: Command): void {
           `--journey: no journey "${options.journey}" in ${options.campaign}/journeys (there are: ${journeys.map((journey) => journey.id).join(', ')})`,
         );
       }
-      const { startLocalRuntime } = await import('../../shared/local/runtime.js');
       const { readReportData } = await import('../../shared/aws/dynamo-report-source.js');
-      const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
+      const runtime = await openLocalData(options);
       let report: Report;
       try {
         const data = await readReportData(runtime.doc, runtime.tableName);

@@ -12,31 +12,30 @@ import { emptyProfile, profileSchema, type Profile } from '../../shared/profiles
 import { loadSegments, type SegmentsResult } from '../../shared/segments/compile.js';
 import { explainRule, type Explanation } from '../../shared/segments/interpret.js';
 import { scanProfiles } from '../../shared/aws/dynamo-profile-scan.js';
-import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
-import { startLocalRuntime } from '../../shared/local/runtime.js';
-import { systemClock } from '../../shared/ports.js';
+import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { UserError } from '../errors.js';
-import { engineChoice } from '../options.js';
+import { openLocalData } from '../local-data.js';
+import { campaignOption, formatOption, localDataOptions } from '../options.js';
 
 export function registerSegment(program: Command): void {
   const segment = program.command('segment').description('try segment rules on profiles');
-  segment
-    .command('test')
+  const test = segment.command('test');
+  campaignOption(test);
+  test
     .description('evaluate one segment on a profile (JSON) and show which clause decided')
     .argument('<segment>', 'segment id')
     .requiredOption(
       '--profile <file>',
       'profile JSON (e.g. from `sadakat profile <id>`); missing top-level fields default to empty',
     )
-    .option('--dir <dir>', 'campaign folder', 'campaign')
     .option('--now <iso>', 'evaluate at this time (ISO-8601) instead of now')
-    .action(async (id: string, options: { profile: string; dir: string; now?: string }) => {
+    .action(async (id: string, options: { profile: string; campaign: string; now?: string }) => {
       const nowMs = parseNow(options.now);
-      const { definitions, compiled } = await loadCampaignSegments(options.dir);
+      const { definitions, compiled } = await loadCampaignSegments(options.campaign);
       const definition = definitions.find((candidate) => candidate.id === id);
       if (!definition)
         throw new UserError(
-          `no segment "${id}" in ${options.dir}/segments.yaml (segments: ${definitions.map((d) => d.id).join(', ')})`,
+          `no segment "${id}" in ${options.campaign}/segments.yaml (segments: ${definitions.map((d) => d.id).join(', ')})`,
         );
       const profile = await readProfile(options.profile, nowMs);
       const explanation = explainRule(definition.rule, profile, nowMs, new Map(definitions.map((d) => [d.id, d])));
@@ -45,42 +44,50 @@ export function registerSegment(program: Command): void {
         throw new Error(`compiled rule and interpreter disagree on "${id}" (please report this)`);
       process.stdout.write(formatExplanation(id, explanation, new Date(nowMs).toISOString()));
     });
-  segment
-    .command('size')
+  const size = segment.command('size');
+  campaignOption(size);
+  localDataOptions(size);
+  formatOption(size, 'table', 'json');
+  size
     .description('count the profiles in the local data folder that match a segment now')
     .argument('<segment>', 'segment id')
-    .option('--dir <dir>', 'campaign folder', 'campaign')
-    .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
-    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
     .option('--now <iso>', 'evaluate at this time (ISO-8601) instead of now')
-    .action(async (id: string, options: { dir: string; dataDir: string; engine: 'auto'; now?: string }) => {
-      const nowMs = parseNow(options.now);
-      const { compiled } = await loadCampaignSegments(options.dir);
-      const rule = compiled.byId.get(id);
-      if (!rule)
-        throw new UserError(
-          `no segment "${id}" in ${options.dir}/segments.yaml (segments: ${[...compiled.byId.keys()].join(', ')})`,
-        );
-      const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock: systemClock });
-      try {
-        const scan = scanProfiles(runtime.doc, runtime.tableName);
-        let total = 0;
-        let members = 0;
-        for await (const profile of scan.profiles) {
-          total++;
-          if (rule.test(profile, nowMs)) members++;
+    .action(
+      async (
+        id: string,
+        options: { campaign: string; dataDir: string; engine: EngineChoice; now?: string; format: 'table' | 'json' },
+      ) => {
+        const nowMs = parseNow(options.now);
+        const { compiled } = await loadCampaignSegments(options.campaign);
+        const rule = compiled.byId.get(id);
+        if (!rule)
+          throw new UserError(
+            `no segment "${id}" in ${options.campaign}/segments.yaml (segments: ${[...compiled.byId.keys()].join(', ')})`,
+          );
+        const runtime = await openLocalData(options);
+        try {
+          const scan = scanProfiles(runtime.doc, runtime.tableName);
+          let total = 0;
+          let members = 0;
+          for await (const profile of scan.profiles) {
+            total++;
+            if (rule.test(profile, nowMs)) members++;
+          }
+          if (total === 0)
+            throw new UserError(`no profiles in ${options.dataDir} (run \`sadakat demo\` or \`sadakat serve\` first)`);
+          const share = ((100 * members) / total).toFixed(1);
+          const skipped = scan.invalid() > 0 ? ` (${scan.invalid()} unreadable profiles skipped)` : '';
+          const at = new Date(nowMs).toISOString();
+          process.stdout.write(
+            options.format === 'json'
+              ? `${JSON.stringify({ segment: id, members, profiles: total, unreadable: scan.invalid(), at })}\n`
+              : `${id}: ${members.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} profiles (${share}%) at ${at}${skipped}\n`,
+          );
+        } finally {
+          await runtime.stop();
         }
-        if (total === 0)
-          throw new UserError(`no profiles in ${options.dataDir} (run \`sadakat demo\` or \`sadakat serve\` first)`);
-        const share = ((100 * members) / total).toFixed(1);
-        const skipped = scan.invalid() > 0 ? ` (${scan.invalid()} unreadable profiles skipped)` : '';
-        process.stdout.write(
-          `${id}: ${members.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} profiles (${share}%) at ${new Date(nowMs).toISOString()}${skipped}\n`,
-        );
-      } finally {
-        await runtime.stop();
-      }
-    });
+      },
+    );
 }
 
 async function loadCampaignSegments(

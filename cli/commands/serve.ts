@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { normalizeOrigin } from '../../shared/events/write-key.js';
 import { UserError } from '../errors.js';
-import { engineChoice, nonNegativeInteger } from '../options.js';
+import { EXIT } from '../exit-codes.js';
+import { campaignOption, localDataOptions, portNumber } from '../options.js';
 
 interface ServeCommandOptions {
   port: number;
@@ -22,13 +22,14 @@ interface ServeCommandOptions {
 }
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
+  const command = program.command('serve');
+  localDataOptions(command);
+  campaignOption(command);
+  command
     .description(
       'accept Segment-compatible events on a local HTTP port; process them into profiles, run journeys and decide sends',
     )
-    .option('--port <port>', 'port to listen on (loopback only; 0 picks a free one)', nonNegativeInteger, 8787)
-    .option('--data-dir <dir>', 'data folder', DEFAULT_DATA_DIR)
+    .option('--port <port>', 'port to listen on (loopback only; 0 picks a free one)', portNumber, 8787)
     .option('--write-key <key>', 'accepted server write key (default: $SADAKAT_WRITE_KEY, else a generated one)')
     .option(
       '--browser-key <key>',
@@ -44,8 +45,6 @@ export function registerServe(program: Command): void {
       '--identity-secret <secret>',
       'verifies context.identityToken = hex HMAC-SHA256(secret, userId) on browser calls (default: $SADAKAT_IDENTITY_SECRET)',
     )
-    .option('--engine <engine>', 'dynamodb-local | dynalite | auto', engineChoice, 'auto')
-    .option('--campaign <dir>', 'campaign folder', 'campaign')
     .option('--no-journeys', 'keep profiles only: no journeys, no sends')
     .option(
       '--trace <file>',
@@ -78,6 +77,8 @@ export function registerServe(program: Command): void {
         port: options.port,
         journeys: options.journeys,
         ...(trace ? { trace: (line: object) => trace.write(`${JSON.stringify(line)}\n`) } : {}),
+      }).catch((error: unknown) => {
+        throw listenError(error, options.port) ?? error;
       });
 
       const pipeline = serve.journeys > 0 ? `, ${serve.journeys} journeys` : ', journeys off';
@@ -106,6 +107,22 @@ export function registerServe(program: Command): void {
         process.on('SIGINT', stop);
       });
     });
+}
+
+/** A port that cannot be listened on: one line naming the fix, not a stack trace. */
+export function listenError(error: unknown, port: number): UserError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE')
+    return new UserError(
+      `--port ${port}: the port is in use (another sadakat serve?): stop that process or pass another --port (0 picks a free one)`,
+      EXIT.unavailable,
+    );
+  if (code === 'EACCES')
+    return new UserError(
+      `--port ${port}: not allowed to listen on this port (below 1024 needs privileges): pass --port 8787 or another above 1023`,
+      EXIT.unavailable,
+    );
+  return undefined;
 }
 
 /** The trace file is appended to, so several runs can share it; it must be writable before serve starts. */

@@ -10,14 +10,16 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadCampaign } from '../../shared/config/campaign.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
 import { simulateJourney, type PathEntry, type SimulationResult } from '../../shared/journeys/simulation/simulate.js';
-import { outputFormat } from '../options.js';
+import { campaignOption, outputFormat } from '../options.js';
 import { UserError } from '../errors.js';
 
-type SimulateFormat = 'text' | 'json';
+/** `text` is the old name of `table`, still accepted. */
+type SimulateFormat = 'table' | 'json' | 'text';
 
 export function registerSimulate(program: Command): void {
-  program
-    .command('simulate')
+  const command = program.command('simulate');
+  campaignOption(command);
+  command
     .description("play events through one journey on a virtual clock and print each customer's path (nothing is sent)")
     .requiredOption('--journey <id>', 'journey id (campaign/journeys/<id>.yaml)')
     .requiredOption(
@@ -25,8 +27,7 @@ export function registerSimulate(program: Command): void {
       'Segment calls, one JSON object per line (track, identify…) with timestamps; engagement lines {"type":"engagement","kind":"opened","userId","step","timestamp"} play opens and clicks',
     )
     .option('--from <date>', 'start of the virtual clock (ISO date or time; default: the first event)', isoDate)
-    .option('--campaign <dir>', 'campaign folder', 'campaign')
-    .option('--format <format>', 'text or json', outputFormat<SimulateFormat>('text', 'json'), 'text')
+    .option('--format <format>', 'table | json', outputFormat<SimulateFormat>('table', 'json', 'text'), 'table')
     .action(
       async (options: { journey: string; events: string; from?: Date; campaign: string; format: SimulateFormat }) => {
         const campaign = await loadCampaign(options.campaign);

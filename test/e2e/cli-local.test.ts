@@ -83,12 +83,12 @@ describe('sadakat import orders and profile', () => {
       'json',
     ]);
 
-    // Assess
-    expect(result.code).toBe(0);
+    // Assess: exit 2, partially applied, and the JSON counts the rejected rows (a cron job can notice)
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/:3: .*timestamp/);
     expect(result.stderr).toMatch(/:4: .*amount/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(JSON.parse(result.stdout)).toMatchObject({ customers: 1, ordersImported: 1 });
+    expect(JSON.parse(result.stdout)).toMatchObject({ customers: 1, ordersImported: 1, rejectedRows: 2 });
   }, 120_000);
 
   it('says what is wrong with a file without a header, without a stack trace', async () => {

@@ -361,11 +361,14 @@ describe('hostile transactions files', { timeout: 180_000 }, () => {
     ]);
 
     // Assess
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(bad.length > 0 ? 2 : 0);
     expect(run.stderr).toContain(`skipped ${bad.length} bad row(s)`);
     for (const line of bad.slice(0, 10)) expect(run.stderr).toContain(`${path}:${line}: `);
     expect(`${run.stdout}${run.stderr}`).not.toMatch(STACK_TRACE);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ordersImported: file.rows.length - bad.length });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ordersImported: file.rows.length - bad.length,
+      rejectedRows: bad.length,
+    });
   }, 120_000);
 
   it('`sadakat rfm --transactions` reports a bad row by its line', async () => {

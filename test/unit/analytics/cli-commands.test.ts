@@ -146,6 +146,21 @@ describe('sadakat clv', () => {
     });
   });
 
+  it('exits 3 (not enough data) so a cron job notices, in table and JSON alike', async () => {
+    const file = await tempCsv('customer_id,timestamp,amount\n1,2024-01-01,5\n1,2024-02-01,7\n2,2024-01-03,4\n');
+    const codes: (number | string | null | undefined)[] = [];
+    try {
+      for (const format of ['table', 'json']) {
+        process.exitCode = undefined;
+        await sadakat('clv', 'fit', '--transactions', file, '--calibration-end', '2024-06-30', '--format', format);
+        codes.push(process.exitCode);
+      }
+    } finally {
+      process.exitCode = undefined;
+    }
+    expect(codes).toEqual([3, 3]);
+  });
+
   it('predicts P(alive), purchases, order value and CLV per customer as CSV', async () => {
     const { stdout } = await sadakat(
       'clv',

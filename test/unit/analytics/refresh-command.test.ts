@@ -70,7 +70,7 @@ describe('sadakat refresh', () => {
 
     // Assess
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toMatch(/no data in/);
+    expect((error as Error).message).toMatch(/no local data in/);
     await rm(empty, { recursive: true, force: true });
   });
 
