@@ -17,25 +17,37 @@ import { systemClock } from '../shared/ports.js';
 export function buildHandler(deps: UnsubscribeDeps & { logger?: Logger }) {
   const logger = deps.logger ?? new Logger({ serviceName: 'unsubscribe' });
   return middy(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const token = event.pathParameters?.token ?? decodeURIComponent(event.rawPath.split('/').pop() ?? '');
     try {
+      const token = event.pathParameters?.token ?? tokenFromPath(event.rawPath);
       const result = await handleUnsubscribe(deps, { method: event.requestContext.http.method, token });
       // Never the token in the log: it is a capability.
       logger.info('unsubscribe', { method: event.requestContext.http.method, statusCode: result.statusCode });
       return {
         statusCode: result.statusCode,
-        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+        headers: { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' },
         body: result.html,
       };
     } catch (error) {
       logger.error('unsubscribe failed', { error: error instanceof Error ? error.message : String(error) });
       return {
         statusCode: 500,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        headers: { ...PAGE_HEADERS, 'content-type': 'text/plain; charset=utf-8' },
         body: 'Something went wrong; please try the link again.',
       };
     }
   });
+}
+
+/** No page of ours may be framed (a framed button is a clickjacking target), nor cached. */
+const PAGE_HEADERS = { 'content-security-policy': "frame-ancestors 'none'", 'cache-control': 'no-store' };
+
+/** The last path segment, %-decoded; a malformed escape is an invalid token (403), never an error. */
+function tokenFromPath(rawPath: string): string {
+  try {
+    return decodeURIComponent(rawPath.split('/').pop() ?? '');
+  } catch {
+    return '';
+  }
 }
 
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;

@@ -9,6 +9,7 @@
  * verified) — never the key.
  */
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import type { Clock, EventQueue, IdentityMap } from '../ports.js';
 import { resolveCustomerIds } from '../identity/customer-id.js';
 import { ECOMMERCE_EVENTS, SERVER_ONLY_EVENTS, type NormalizedEvent } from './event.js';
@@ -71,6 +72,8 @@ export interface IngestDeps {
 const MISSING_KEY =
   'missing write key: send it as Basic auth (base64 of "<writeKey>:") or as writeKey in the JSON body';
 const INVALID_KEY = 'invalid write key';
+const TOO_LARGE = `body is larger than ${SEGMENT_LIMITS.bodyBytes / 1024} KB; send smaller batches`;
+const TOO_LARGE_DECOMPRESSED = `body is larger than ${SEGMENT_LIMITS.bodyBytes / 1024} KB once decompressed; send smaller batches`;
 const RETRY_LATER = 'the events could not be queued; retry the request';
 
 const failure = (statusCode: IngestResponse['statusCode'], error: string): IngestResponse => ({
@@ -88,8 +91,7 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
   }
 
   const bytes = Buffer.from(request.body, request.isBase64Encoded ? 'base64' : 'utf8');
-  if (bytes.length > SEGMENT_LIMITS.bodyBytes)
-    return failure(413, `body is larger than ${SEGMENT_LIMITS.bodyBytes / 1024} KB; send smaller batches`);
+  if (bytes.length > SEGMENT_LIMITS.bodyBytes) return failure(413, TOO_LARGE);
 
   const fromHeader = writeKeyFromAuthorization(headerValue(request.headers, 'authorization'));
   if (fromHeader.kind === 'malformed') return failure(401, 'Authorization must be Basic base64("<writeKey>:")');
@@ -99,7 +101,9 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
     key = await deps.writeKeys.verify(fromHeader.key);
     if (!key) return failure(401, INVALID_KEY);
   }
-  const text = bytes.toString('utf8');
+  const decoded = decodeBody(bytes, headerValue(request.headers, 'content-encoding'));
+  if (!decoded.ok) return failure(decoded.statusCode, decoded.error);
+  const text = decoded.text;
   if (!key) {
     // analytics.js sends the key in the body: find it in the raw text before paying for a parse.
     const candidates = bodyKeyCandidates(text);
@@ -196,6 +200,27 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
 }
 
 const NO_SECRET = fixedIdentitySecret(undefined);
+
+type DecodedBody = { ok: true; text: string } | { ok: false; statusCode: 400 | 413; error: string };
+
+/**
+ * `Content-Encoding: gzip` bodies, whatever their content type (server-side libraries gzip
+ * their batches). The size limit applies to the decompressed body, and zlib stops as soon as
+ * its output passes it, so a decompression bomb costs at most 500 KB of output.
+ */
+function decodeBody(bytes: Buffer, encoding: string | undefined): DecodedBody {
+  const coding = (encoding ?? '').trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return { ok: true, text: bytes.toString('utf8') };
+  if (coding !== 'gzip' && coding !== 'x-gzip')
+    return { ok: false, statusCode: 400, error: 'Content-Encoding must be gzip or absent' };
+  try {
+    return { ok: true, text: gunzipSync(bytes, { maxOutputLength: SEGMENT_LIMITS.bodyBytes }).toString('utf8') };
+  } catch (error) {
+    if (error instanceof RangeError || (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE')
+      return { ok: false, statusCode: 413, error: TOO_LARGE_DECOMPRESSED };
+    return { ok: false, statusCode: 400, error: 'body is not valid gzip' };
+  }
+}
 
 const SERVER_ONLY: ReadonlySet<string> = new Set(SERVER_ONLY_EVENTS);
 const SERVER_ONLY_REASON =

@@ -10,6 +10,8 @@ export interface LocalHttpRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** The body is base64 of binary content (a content-coded body), as API Gateway passes it. */
+  isBase64Encoded?: boolean;
   sourceIp?: string;
   at: Date;
 }
@@ -43,7 +45,7 @@ export function apiGatewayEvent(request: LocalHttpRequest): APIGatewayProxyEvent
       timeEpoch: request.at.getTime(),
     },
     body: request.body,
-    isBase64Encoded: false,
+    isBase64Encoded: request.isBase64Encoded ?? false,
   };
 }
 

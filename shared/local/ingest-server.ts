@@ -14,9 +14,12 @@ import { localLambdaContext } from './lambda-context.js';
 import type { LocalFifoQueue } from './fifo-queue.js';
 import type { SqsHandler } from './queue-driver.js';
 import { QueuePump, settleAll } from './queue-pump.js';
+import { writeKeyFromAuthorization, type WriteKeyVerifier } from '../events/write-key.js';
 
 /** Bodies past this are refused without reading further (ingest's own limit is 500 KB). */
-const MAX_BODY_BYTES = 512 * 1024 + 1;
+const MAX_BODY_BYTES = 512 * 1024;
+/** Unsubscribe and confirmation pages post a one-field form. */
+const MAX_PAGE_BODY_BYTES = 16 * 1024;
 
 export interface IngestServerDeps {
   ingest: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -31,6 +34,8 @@ export interface IngestServerDeps {
   consumers?: readonly QueuePump[];
   /** The unsubscribe handler, for the links in the emails sent (`GET|POST /u/{token}`). */
   unsubscribe?: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+  /** Checks a Basic-auth key before the body is read (ingest checks it again, as in AWS). */
+  writeKeys?: WriteKeyVerifier;
   /** The messageIds in each request that was read, with its arrival time (`serve --trace`). */
   onReceived?: (messageIds: readonly string[], at: number) => void;
 }
@@ -84,24 +89,29 @@ export async function startIngestServer(
 /** Answers one request; true when events were accepted (so processing should start). */
 async function handle(deps: IngestServerDeps, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
   const arrivedAt = preciseNow();
-  const body = await readBody(request);
-  if (body === undefined) {
-    respond(response, 413, { error: 'body larger than 500 KB' });
-    return false;
-  }
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const unsubscribe = path.startsWith('/u/') ? deps.unsubscribe : undefined;
+  const limit = unsubscribe ? MAX_PAGE_BODY_BYTES : MAX_BODY_BYTES;
+  // Refused before a byte of the body is read: an unauthenticated or oversize request costs nothing.
+  if (Number(request.headers['content-length'] ?? 0) > limit) return refuse(request, response, 413, TOO_LARGE);
+  if (!unsubscribe && !(await authorizationAcceptable(deps, request.headers.authorization)))
+    return refuse(request, response, 401, 'invalid write key');
+  const body = await readBody(request, limit);
+  if (body === undefined) return refuse(request, response, 413, TOO_LARGE);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+  // A content-coded body is binary: it reaches the handler base64-encoded, as API Gateway passes it.
+  const binary = headers['content-encoding'] !== undefined;
   const event = apiGatewayEvent({
     method: request.method ?? 'GET',
     path,
     headers,
-    body,
+    body: body.toString(binary ? 'base64' : 'utf8'),
+    isBase64Encoded: binary,
     sourceIp: request.socket.remoteAddress,
     at: deps.clock.now(),
   });
-  const unsubscribe = path.startsWith('/u/') ? deps.unsubscribe : undefined;
-  if (!unsubscribe && deps.onReceived) deps.onReceived(messageIdsIn(body), arrivedAt);
+  if (!unsubscribe && !binary && deps.onReceived) deps.onReceived(messageIdsIn(body.toString('utf8')), arrivedAt);
   const result = structuredResult(
     unsubscribe
       ? await unsubscribe(event, localLambdaContext('unsubscribe'))
@@ -110,7 +120,32 @@ async function handle(deps: IngestServerDeps, request: IncomingMessage, response
   const status = result.statusCode ?? 200;
   response.writeHead(status, { 'content-type': 'application/json', ...stringHeaders(result.headers) });
   response.end(result.body ?? '');
-  return status === 200;
+  return status === 200 && request.method === 'POST';
+}
+
+const TOO_LARGE = 'body larger than 500 KB';
+
+/** A Basic-auth key, when there is one, must be ours; without one the body may carry it (ingest decides). */
+async function authorizationAcceptable(deps: IngestServerDeps, authorization: string | undefined): Promise<boolean> {
+  if (!deps.writeKeys) return true;
+  const fromHeader = writeKeyFromAuthorization(authorization);
+  if (fromHeader.kind === 'absent') return true;
+  return fromHeader.kind === 'key' && (await deps.writeKeys.verify(fromHeader.key)) !== undefined;
+}
+
+/**
+ * Answers without reading the rest of the body, then closes the connection: the client may still
+ * be sending, and nothing it sends after this is read.
+ */
+function refuse(request: IncomingMessage, response: ServerResponse, status: 401 | 413, error: string): false {
+  request.pause();
+  response.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+  response.end(JSON.stringify({ error }), () => {
+    request.socket.end();
+    // Give the answer time to reach a client that is still writing, then drop the connection.
+    setTimeout(() => request.socket.destroy(), 1000).unref();
+  });
+  return false;
 }
 
 /** The client's messageIds in a Segment body (a batch or a single call); none if it does not parse. */
@@ -129,17 +164,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function readBody(request: IncomingMessage): Promise<string | undefined> {
+/** The body, or undefined as soon as it passes `limit` bytes (the rest is never read). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData);
+      resolve(undefined);
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

@@ -67,11 +67,13 @@ export function buildLocalHandlers(
       : {}),
     ...(options.sends ? { sends: options.sends } : {}),
   };
+  const writeKeys = new StaticWriteKeys(localWriteKeys(options.writeKeys, options.browserKeys ?? []));
   return {
     core,
+    writeKeys,
     ingest: buildIngestHandler({
       logger: new Logger({ serviceName: 'ingest', logLevel }),
-      writeKeys: new StaticWriteKeys(localWriteKeys(options.writeKeys, options.browserKeys ?? [])),
+      writeKeys,
       identitySecret: fixedIdentitySecret(options.identitySecret),
       trust: options.campaign.settings.trust,
       identity: runtime.identity,

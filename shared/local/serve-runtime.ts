@@ -96,7 +96,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       };
       sendsPump = pump;
     }
-    const { ingest, processEvents } = buildLocalHandlers(
+    const { ingest, processEvents, writeKeys } = buildLocalHandlers(
       trace ? { ...runtime, profiles: new TracedProfileStore(runtime, trace) } : runtime,
       {
         campaign,
@@ -115,6 +115,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       {
         ingest,
         processEvents,
+        writeKeys,
         queue: runtime.eventsQueue,
         clock,
         ...(sendsPump && sending ? { consumers: [sendsPump], unsubscribe: sending.unsubscribe } : {}),
