@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalFifoQueue } from '../../../shared/local/fifo-queue.js';
 import { startIngestServer, type RunningIngestServer } from '../../../shared/local/ingest-server.js';
-import { systemClock } from '../../../shared/ports.js';
+import { VirtualClock } from '../../../shared/local/virtual-clock.js';
 
 describe('ingest server', () => {
   let server: RunningIngestServer | undefined;
@@ -13,6 +13,8 @@ describe('ingest server', () => {
   });
 
   function start(seen: { handler: string; path: string }[], received: string[][]) {
+    // The server's own clock, fixed: nothing here depends on the hour.
+    const clock = new VirtualClock(new Date('2026-12-07T22:57:00.000Z'));
     const record = (handler: string) => async (event: APIGatewayProxyEventV2) => {
       seen.push({ handler, path: event.rawPath });
       return {
@@ -26,8 +28,8 @@ describe('ingest server', () => {
         ingest: record('ingest'),
         unsubscribe: record('unsubscribe'),
         processEvents: async () => ({ batchItemFailures: [] }),
-        queue: new LocalFifoQueue({ name: 'events.fifo', clock: systemClock }),
-        clock: systemClock,
+        queue: new LocalFifoQueue({ name: 'events.fifo', clock }),
+        clock,
         onReceived: (messageIds) => void received.push([...messageIds]),
       },
       0,
