@@ -149,7 +149,7 @@ function sameScalar(value: unknown, expected: Scalar): boolean {
   return expected === null ? value === null || value === undefined : value === expected;
 }
 
-function countHolds(test: CountTest, n: number): boolean {
+export function countHolds(test: CountTest, n: number): boolean {
   switch (test.op) {
     case 'eq':
       return n === test.value;

@@ -14,7 +14,8 @@
  * profile: each timestamp path has a one-entry memo of its last text and epoch ms, shared by the
  * file's segments and compared by string value, so it never answers for other text.
  *
- * The semantics are those of compile.ts's closures and interpret.ts (property-tested).
+ * The semantics are those of interpret.ts, the reference (property-tested): an operator is
+ * written here and there, nowhere else.
  */
 import type { Profile } from '../profiles/schema.js';
 import type { AttrRule, Channel, CountTest, EventRule, Rule, Scalar, SegmentDefinition } from './ast.js';
@@ -39,17 +40,38 @@ const RUNTIME = {
 
 /** The test of every definition, by id (references resolved within `definitions`). */
 export function generateTests(definitions: readonly SegmentDefinition[]): Map<string, RuleTest> {
+  return generateRuleTests(definitions, []).segments;
+}
+
+/**
+ * The tests of every definition, and of `parts` (rules within them, or any rule over the same
+ * segments), from one generated file.
+ */
+export function generateRuleTests(
+  definitions: readonly SegmentDefinition[],
+  parts: readonly Rule[],
+): { segments: Map<string, RuleTest>; parts: RuleTest[] } {
   const file = new FileSource(definitions);
-  const functions = definitions.map((definition, index) => file.segmentFunction(index, definition.rule));
+  const functions = [
+    ...definitions.map((definition, index) => file.ruleFunction(`s${index}`, definition.rule)),
+    ...parts.map((rule, index) => file.ruleFunction(`r${index}`, rule)),
+  ];
+  const names = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}${index}`);
   const source = [
     '"use strict";',
     'const { epochMs, countBuckets, contains, someEnabled } = runtime;',
     ...file.memos,
     ...functions,
-    `return [${definitions.map((_, index) => `s${index}`).join(', ')}];`,
+    `return [[${names('s', definitions.length).join(', ')}], [${names('r', parts.length).join(', ')}]];`,
   ].join('\n');
-  const tests = new Function('runtime', 'k', source)(RUNTIME, file.constants) as RuleTest[];
-  return new Map(definitions.map((definition, index) => [definition.id, tests[index] as RuleTest]));
+  const [segments, compiledParts] = new Function('runtime', 'k', source)(RUNTIME, file.constants) as [
+    RuleTest[],
+    RuleTest[],
+  ];
+  return {
+    segments: new Map(definitions.map((definition, index) => [definition.id, segments[index] as RuleTest])),
+    parts: compiledParts,
+  };
 }
 
 /** One file's generated source: its constants, its timestamp memos, then one function per segment. */
@@ -67,11 +89,11 @@ class FileSource {
     this.definitions = new Map(definitions.map((definition) => [definition.id, definition]));
   }
 
-  segmentFunction(index: number, rule: Rule): string {
+  ruleFunction(name: string, rule: Rule): string {
     this.temps = 0;
     const body = this.rule(rule);
     const locals = Array.from({ length: this.temps }, (_, i) => `t${i}`);
-    return `function s${index}(p, now) {${locals.length > 0 ? ` let ${locals.join(', ')};` : ''} return ${body}; }`;
+    return `function ${name}(p, now) {${locals.length > 0 ? ` let ${locals.join(', ')};` : ''} return ${body}; }`;
   }
 
   private rule(rule: Rule): string {
