@@ -1,7 +1,8 @@
 /**
  * The local SES endpoint keeps sent mail in memory and its viewer is gone when the demo exits,
  * so the demo writes each email as an .eml file (open it in any mail client) under
- * `<dataDir>/mail/`. Only the demo's synthetic addresses are ever in there.
+ * `<dataDir>/mail/`: the raw MIME the send handler produced, byte for byte (List-Unsubscribe
+ * headers included), as SES would receive it. Only the demo's synthetic addresses are in there.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,11 +16,12 @@ export async function writeMailFolder(
   await mkdir(folder, { recursive: true });
   const sorted = [...emails].sort((a, b) => a.at - b.at || a.messageId.localeCompare(b.messageId));
   for (const [index, email] of sorted.entries()) {
-    await writeFile(join(folder, `${String(index + 1).padStart(5, '0')}.eml`), eml(email));
+    await writeFile(join(folder, `${String(index + 1).padStart(5, '0')}.eml`), email.raw ?? eml(email));
   }
   return { folder, files: sorted.length };
 }
 
+/** For a message that came without its raw form (SendEmail): rebuilt from the parsed fields. */
 function eml(email: LocalSesEmail): string {
   const boundary = `sadakat-${email.messageId}`;
   const headers = [
