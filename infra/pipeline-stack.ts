@@ -13,6 +13,7 @@ import { AdminForgetApi } from './constructs/admin-forget-api.js';
 import { DoctorAccess } from './constructs/doctor-access.js';
 import { EventPipeline } from './constructs/event-pipeline.js';
 import { grantIndexQuery } from './constructs/index-grant.js';
+import { grantTableAccess, TABLE_ACCESS } from './constructs/table-access.js';
 import { IngestApi } from './constructs/ingest-api.js';
 import { NightlyRefresh } from './constructs/nightly-refresh.js';
 import { OperatorAlerts } from './constructs/operator-alerts.js';
@@ -149,7 +150,7 @@ export class PipelineStack extends Stack {
     });
     grantIndexQuery(this.sendReconciler.function, table, DUE_INDEX);
     // Settles ledger items and counts them in the message stats.
-    table.grantReadWriteData(this.sendReconciler.function);
+    grantTableAccess(this.sendReconciler.function, table, TABLE_ACCESS.reconciler);
     this.sendReconciler.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
 
     // Erasure (GDPR/KVKK) for operators: IAM-authorized function URL, docs/deploy.md.

@@ -13,6 +13,7 @@ import { CONSUMER_MAX_CONCURRENCY, CustomerQueue } from './customer-queue.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction } from './sadakat-function.js';
 import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
+import { grantTableAccess, TABLE_ACCESS } from './table-access.js';
 
 const PROCESS_TIMEOUT = Duration.seconds(30);
 
@@ -47,7 +48,7 @@ export class EventPipeline extends Construct {
       campaignDir: props.campaignDir,
       environment: { TABLE_NAME: props.table.tableName },
     });
-    props.table.grantReadWriteData(this.processor.function);
+    grantTableAccess(this.processor.function, props.table, TABLE_ACCESS.processEvents);
     this.processor.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
     this.processor.function.addEventSource(
       new SqsEventSource(this.queue, {

@@ -14,6 +14,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction } from './sadakat-function.js';
+import { grantTableAccess, TABLE_ACCESS } from './table-access.js';
 import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
 
 /** Segment's calls and the one-letter aliases its browser and mobile libraries use. */
@@ -55,8 +56,8 @@ export class IngestApi extends Construct {
         IDENTITY_SECRET_ARN: props.identitySecret.secretArn,
       },
     });
-    // Ingest only looks up identity links; process-events writes them.
-    props.table.grantReadData(handler.function);
+    // Ingest only looks up identity links (ID# items); process-events writes them.
+    grantTableAccess(handler.function, props.table, TABLE_ACCESS.ingest);
     props.eventsQueue.grantSendMessages(handler.function);
     props.writeKeys.grantRead(handler.function);
     props.identitySecret.grantRead(handler.function);

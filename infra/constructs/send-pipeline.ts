@@ -9,7 +9,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -22,6 +22,7 @@ import { Construct } from 'constructs';
 import { CONSUMER_MAX_CONCURRENCY, CustomerQueue } from './customer-queue.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction } from './sadakat-function.js';
+import { grantTableAccess, TABLE_ACCESS } from './table-access.js';
 import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
 
 const SEND_TIMEOUT = Duration.seconds(30);
@@ -109,7 +110,7 @@ export class SendPipeline extends Construct {
     });
     this.feedback.function.configureAsyncInvoke({ onFailure: new SqsDestination(feedbackFailures), retryAttempts: 2 });
     feedbackTopic.addSubscription(new LambdaSubscription(this.feedback.function));
-    table.grantReadWriteData(this.feedback.function);
+    grantTableAccess(this.feedback.function, table, TABLE_ACCESS.feedback);
     eventsQueue.grantSendMessages(this.feedback.function);
     this.feedback.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
     alerts.watchFunction(this.feedback, this.feedback.function);
@@ -125,7 +126,7 @@ export class SendPipeline extends Construct {
         ...(props.senderName === undefined ? {} : { SENDER_NAME: props.senderName }),
       },
     });
-    table.grantReadWriteData(this.unsubscribe.function);
+    grantTableAccess(this.unsubscribe.function, table, TABLE_ACCESS.unsubscribe);
     eventsQueue.grantSendMessages(this.unsubscribe.function);
     props.unsubscribeKeys.grantRead(this.unsubscribe.function);
     this.unsubscribe.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
@@ -157,7 +158,7 @@ export class SendPipeline extends Construct {
       },
     });
     const send = this.sender.function;
-    table.grantReadWriteData(send);
+    grantTableAccess(send, table, TABLE_ACCESS.send);
     eventsQueue.grantSendMessages(send);
     props.unsubscribeKeys.grantRead(send);
     if (props.sesIdentityArn !== undefined) {
@@ -174,6 +175,15 @@ export class SendPipeline extends Construct {
     }
     // SMS goes to phone numbers and push to endpoints created at send time: neither has an ARN to name.
     Grant.addToPrincipal({ grantee: send, actions: ['sns:Publish'], resourceArns: ['*'] });
+    // ...but never to this stack's own topics: a forged bounce on the feedback topic would suppress
+    // a customer, a forged alarm would page the operators. An explicit deny wins over the allow.
+    send.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['sns:Publish'],
+        resources: [feedbackTopic.topicArn, alerts.topic.topicArn],
+      }),
+    );
     if (props.pushPlatformApplicationArns.length > 0) {
       Grant.addToPrincipal({
         grantee: send,

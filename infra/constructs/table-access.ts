@@ -1,0 +1,71 @@
+/**
+ * Least-privilege table grants (DESIGN "Trust"): each function gets the DynamoDB actions its
+ * adapters call, by name, and — where its items live under known partition prefixes — only those
+ * partitions (`dynamodb:LeadingKeys`). `table.grantReadWriteData` would also hand out Scan,
+ * BatchWriteItem and every partition, so an exploited function could read or rewrite the table.
+ */
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem'
+  | 'DescribeTable';
+
+const WRITES: ReadonlySet<TableAction> = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+
+export interface TableAccess {
+  actions: readonly TableAction[];
+  /** Partition-key prefixes the function may touch (`C#`, `SUPPRESS#`…); absent: every partition. */
+  partitions?: readonly string[];
+}
+
+/** What each function's adapters call on the table (shared/aws/*; see the function's deps). */
+export const TABLE_ACCESS = {
+  /**
+   * process-events is the one writer of customer state: profiles, orders, runs, identity links,
+   * tombstone reads, suppression and stats. Every partition, but no Scan and no table admin.
+   */
+  processEvents: {
+    actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+  },
+  /** ingest resolves anonymous ids through identity links and writes nothing (process-events does). */
+  ingest: { actions: ['GetItem'], partitions: ['ID#'] },
+  /** unsubscribe: the profile's atomic consent update, and the address's suppression entry. */
+  unsubscribe: { actions: ['GetItem', 'UpdateItem', 'PutItem'], partitions: ['C#', 'SUPPRESS#'] },
+  /** ses-feedback: engagement marks on the ledger, suppression, the profile's atomic revocation, message stats. */
+  feedback: { actions: ['GetItem', 'UpdateItem', 'PutItem'], partitions: ['C#', 'SUPPRESS#', 'STATS#'] },
+  /** send: profile read, ledger claim/settle/release, caps, deferrals, rate counters, message stats, suppression reads. */
+  send: {
+    actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    partitions: ['C#', 'SUPPRESS#', 'STATS#', 'RATE#'],
+  },
+  /** send-reconciler settles stale claims and counts them. */
+  reconciler: { actions: ['GetItem', 'UpdateItem'], partitions: ['C#', 'STATS#'] },
+} as const satisfies Record<string, TableAccess>;
+
+export function grantTableAccess(grantee: IGrantable, table: ITable, access: TableAccess): void {
+  const partitions = access.partitions;
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: access.actions.map((action) => `dynamodb:${action}`),
+      resources: [table.tableArn],
+      ...(partitions === undefined
+        ? {}
+        : {
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions.map((prefix) => `${prefix}*`) },
+            },
+          }),
+    }),
+  );
+  if (access.actions.some((action) => WRITES.has(action))) table.encryptionKey?.grantEncryptDecrypt(grantee);
+  else table.encryptionKey?.grantDecrypt(grantee);
+}
