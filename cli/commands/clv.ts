@@ -2,6 +2,7 @@
  * `sadakat clv fit` and `sadakat clv predict`: BG/NBD + Gamma-Gamma on a transactions CSV
  * (DESIGN "RFM and CLV"). Below the minimum history the model says so instead of printing numbers.
  */
+import { toCsv } from '../csv-output.js';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { expectedPurchases, probabilityAlive } from '../../shared/analytics/bgnbd.js';
@@ -230,10 +231,19 @@ function predict(
       ]),
     );
   }
-  const header = `customer_id,x,t_x,T,p_alive,expected_purchases_${options.weeks}w,expected_average_value,clv_${options.months}m`;
-  const lines = rows.map((row) =>
+  return toCsv(
     [
-      /[",\n\r]/.test(row.customerId) ? `"${row.customerId.replaceAll('"', '""')}"` : row.customerId,
+      'customer_id',
+      'x',
+      't_x',
+      'T',
+      'p_alive',
+      `expected_purchases_${options.weeks}w`,
+      'expected_average_value',
+      `clv_${options.months}m`,
+    ],
+    rows.map((row) => [
+      row.customerId,
       row.x,
       round(row.tx, 4),
       round(row.T, 4),
@@ -241,9 +251,9 @@ function predict(
       round(row.expectedPurchases, 6),
       round(row.expectedAverageValue, 4),
       round(row.clv, 4),
-    ].join(','),
+    ]),
+    ['customer_id'],
   );
-  return [header, ...lines].join('\n') + '\n';
 }
 
 function round(value: number, digits: number): number {

@@ -2,6 +2,7 @@
  * `sadakat rfm --transactions F --as-of YYYY-MM-DD`: RFM scores and the ten segments
  * (DESIGN "RFM and CLV"). Table: segment counts; json: {customers, segments}; csv: per customer.
  */
+import { toCsv } from '../csv-output.js';
 import type { Command } from 'commander';
 import { computeRfm, RFM_SEGMENTS, type RfmResult } from '../../shared/analytics/rfm.js';
 import { outputFormat } from '../options.js';
@@ -38,15 +39,19 @@ function render(result: RfmResult, format: RfmFormat): string {
     case 'json':
       return `${JSON.stringify({ customers: result.customers.length, segments: result.segments })}\n`;
     case 'csv':
-      return (
-        [
-          'customer_id,recency,frequency,monetary,r,f,m,segment',
-          ...result.customers.map((c) =>
-            [csvField(c.customerId), c.recency, c.frequency, roundMoney(c.monetary), c.r, c.f, c.m, c.segment].join(
-              ',',
-            ),
-          ),
-        ].join('\n') + '\n'
+      return toCsv(
+        ['customer_id', 'recency', 'frequency', 'monetary', 'r', 'f', 'm', 'segment'],
+        result.customers.map((c) => [
+          c.customerId,
+          c.recency,
+          c.frequency,
+          roundMoney(c.monetary),
+          c.r,
+          c.f,
+          c.m,
+          c.segment,
+        ]),
+        ['customer_id'],
       );
     case 'table': {
       const total = result.customers.length;
@@ -71,8 +76,4 @@ function render(result: RfmResult, format: RfmFormat): string {
 /** Sums of decimal amounts carry float noise (0.1 + 0.2); money prints at 1/1000. */
 function roundMoney(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
