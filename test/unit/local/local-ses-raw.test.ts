@@ -39,8 +39,8 @@ describe('the local SES endpoint', () => {
       raw,
       from: 'offers@example.com',
       to: 'ayse@example.com',
-      tags: { customer: 'c1', journey: 'j', step: 's', channel: 'email' },
-    } as Parameters<SesEmailSender['sendRawEmail']>[0]);
+      tags: { customerId: 'c1', messageId: 'm1', journeyId: 'j', runId: 'r1', stepId: 's' },
+    });
     const emails = await ses.emails();
     await writeMailFolder(dataDir, emails);
     const [file] = await readdir(join(dataDir, 'mail'));
