@@ -13,8 +13,14 @@ import type { Construct, IConstruct } from 'constructs';
 import { createTableInput, TTL_ATTRIBUTE } from '../shared/aws/table.js';
 import { tableSchemaFrom } from './constructs/table-schema.js';
 
-/** Artifacts of refresh runs older than this are deleted (a run reads only its own). */
-export const ARTIFACT_RETENTION = Duration.days(90);
+/**
+ * Artifacts of refresh runs older than this are deleted. A run reads only its own, and they hold
+ * customer ids with purchase statistics, so an erased customer must not stay in them for long:
+ * erasure does not rewrite them, they age out within this many days (decision 61).
+ */
+export const ARTIFACT_RETENTION = Duration.days(3);
+/** Overwritten or deleted versions (the bucket is versioned) go a day later. */
+export const ARTIFACT_OLD_VERSION_RETENTION = Duration.days(1);
 
 /**
  * What the pipeline stack imports, as named exports (`<stack>:TableArn` …): names an operator can
@@ -75,7 +81,7 @@ export class DataStack extends Stack {
       versioned: true,
       lifecycleRules: [
         { id: 'expire-old-refresh-runs', prefix: 'refresh/', expiration: ARTIFACT_RETENTION },
-        { id: 'drop-overwritten-versions', noncurrentVersionExpiration: Duration.days(7) },
+        { id: 'drop-overwritten-versions', noncurrentVersionExpiration: ARTIFACT_OLD_VERSION_RETENTION },
         { id: 'abort-stale-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

@@ -115,13 +115,13 @@ describe('DataStack: the artifacts bucket and the write keys', () => {
     });
   });
 
-  it('expires old refresh runs and overwritten versions', () => {
-    // Assess
+  it('keeps refresh artifacts (customer ids and purchase statistics) 3 days and overwritten versions 1 more', () => {
+    // Assess: erasure does not rewrite them, so they must age out quickly.
     data.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
-          Match.objectLike({ Prefix: 'refresh/', ExpirationInDays: 90, Status: 'Enabled' }),
-          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 7 } }),
+          Match.objectLike({ Prefix: 'refresh/', ExpirationInDays: 3, Status: 'Enabled' }),
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
         ]),
       },
     });
