@@ -166,7 +166,7 @@ async function checkSesAccount(probe: DoctorProbe): Promise<CheckResult> {
       check: 'ses-account',
       status: 'warn',
       detail,
-      fix: 'in the SES sandbox mail reaches only verified addresses: request production access (docs/deploy.md §1)',
+      fix: 'in the SES sandbox mail reaches only verified addresses: request production access (docs/deploy.md §2)',
     };
   return { check: 'ses-account', status: 'pass', detail };
 }
