@@ -41,10 +41,8 @@ export async function run(
     const outbox = new LocalSendOutbox();
     const { ingest, processEvents } = buildLocalHandlers(runtime, {
       campaign,
-      clock,
       writeKeys: [KEY],
-      journeys,
-      sends: outbox,
+      journeys: { definitions: journeys, sends: outbox },
     });
     const tick = buildJourneyTickHandler({
       index: store,

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadCampaign } from '../shared/config/campaign.js';
 import { SyntheticShop } from '../shared/local/demo/synthetic-shop.js';
-import { localProcessDeps } from '../shared/local/local-handlers.js';
+import { composeProcessDeps } from '../shared/wiring/compose.js';
 import { runLocalRefresh, type RefreshPhase } from '../shared/local/local-refresh.js';
 import { startLocalRuntime } from '../shared/local/runtime.js';
 import { VirtualClock } from '../shared/local/virtual-clock.js';
@@ -35,7 +35,7 @@ export async function run(
     const campaign = await loadCampaign('campaign');
     const shop = new SyntheticShop({ customers: options.customers ?? 3000, days: 1, seed: 7, liveStart });
     const history = shop.history();
-    await importOrders(localProcessDeps(runtime, campaign, clock), history, { concurrency: 16 });
+    await importOrders(composeProcessDeps(runtime.adapters, campaign, null), history, { concurrency: 16 });
 
     // Phase boundaries from the progress callback: each phase ends where the next one first reports
     // (so the score phase's order scan and model read count towards summarize + fit).

@@ -37,8 +37,8 @@ export async function run(options: {
     const capacity = new CapacityStats();
     const { ingest, processEvents } = buildLocalHandlers(runtime, {
       campaign: await loadCampaign('campaign'),
-      clock,
       writeKeys: [WRITE_KEY],
+      journeys: null,
       onOutcome: (outcome) => capacity.record(outcome.eventName ?? outcome.kind, outcome.capacityUnits),
     });
     const shop = new SyntheticShop({

@@ -9,9 +9,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { scanProfiles } from '../shared/aws/dynamo-profile-scan.js';
-import { awsJourneyScheduleDeps, type JourneyScheduleDeps } from '../shared/aws/journey-schedule-deps.js';
+import { awsJourneyScheduleDeps } from '../shared/aws/journey-schedule-deps.js';
 import { schedulePass, type SchedulePassResult } from '../shared/journeys/schedule-pass.js';
+import type { JourneyScheduleDeps } from '../shared/wiring/compose.js';
 
 const sliceSchema = z
   .object({ segment: z.number().int().nonnegative(), totalSegments: z.number().int().positive() })
@@ -22,9 +22,7 @@ export function buildHandler(deps: JourneyScheduleDeps & { logger?: Logger }) {
   return middy(async (event: unknown): Promise<SchedulePassResult> => {
     const slice = sliceSchema.safeParse(event ?? {});
     const { segment, totalSegments } = slice.success ? slice.data : {};
-    const scan = scanProfiles(
-      deps.doc,
-      deps.tableName,
+    const scan = deps.scanProfiles(
       segment !== undefined && totalSegments !== undefined ? { segment, totalSegments } : undefined,
     );
     const result = await schedulePass({

@@ -7,10 +7,11 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { awsExpiryDeps, type AwsExpiryDeps } from '../shared/aws/expiry-deps.js';
+import { awsExpiryDeps } from '../shared/aws/expiry-deps.js';
+import type { ExpiryDeps } from '../shared/wiring/compose.js';
 import { expiryPass, type ExpiryPassResult } from '../shared/segments/expiry-pass.js';
 
-export interface SegmentExpiryDeps extends AwsExpiryDeps {
+export interface SegmentExpiryDeps extends ExpiryDeps {
   logger?: Logger;
   /** Shards read at once. */
   concurrency?: number;

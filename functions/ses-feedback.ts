@@ -7,20 +7,12 @@
 import middy from '@middy/core';
 import { parseJsonBody } from '../shared/events/parse-json-body.js';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { handleSesEvent, sesEventSchema, type FeedbackDeps } from '../shared/channels/ses-feedback.js';
-import { createDocumentClient } from '../shared/aws/dynamo-client.js';
-import { DynamoEngagementMarks } from '../shared/aws/dynamo-engagement-marks.js';
-import { DynamoMessageStats } from '../shared/aws/dynamo-message-stats.js';
-import { DynamoProfileStore } from '../shared/aws/dynamo-profile-store.js';
-import { DynamoSuppressionList } from '../shared/aws/dynamo-suppression.js';
-import { requireEnv } from '../shared/aws/require-env.js';
-import { SqsEventQueue } from '../shared/aws/sqs-event-queue.js';
-import { systemClock, type Clock } from '../shared/ports.js';
+import { handleSesEvent, sesEventSchema } from '../shared/channels/ses-feedback.js';
+import { awsFeedbackDeps } from '../shared/aws/ses-feedback-deps.js';
+import type { SesFeedbackDeps } from '../shared/wiring/compose.js';
 
-export interface FeedbackHandlerDeps extends FeedbackDeps {
-  clock: Clock;
+export interface FeedbackHandlerDeps extends SesFeedbackDeps {
   logger?: Logger;
 }
 
@@ -42,17 +34,6 @@ export function buildHandler(deps: FeedbackHandlerDeps) {
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 
 export const handler = async (event: SNSEvent, context: Context): Promise<void> => {
-  if (!coldStartHandler) {
-    const tableName = requireEnv(process.env, 'TABLE_NAME');
-    const doc = createDocumentClient({});
-    coldStartHandler = buildHandler({
-      profiles: new DynamoProfileStore(doc, tableName),
-      suppression: new DynamoSuppressionList(doc, tableName),
-      stats: new DynamoMessageStats(doc, tableName),
-      marks: new DynamoEngagementMarks(doc, tableName),
-      events: new SqsEventQueue(new SQSClient({}), requireEnv(process.env, 'EVENTS_QUEUE_URL')),
-      clock: systemClock,
-    });
-  }
+  coldStartHandler ??= buildHandler(awsFeedbackDeps(process.env));
   return coldStartHandler(event, context);
 };

@@ -4,15 +4,9 @@
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../shared/channels/unsubscribe.js';
-import { createDocumentClient } from '../shared/aws/dynamo-client.js';
-import { DynamoProfileStore } from '../shared/aws/dynamo-profile-store.js';
-import { requireEnv } from '../shared/aws/require-env.js';
-import { SqsEventQueue } from '../shared/aws/sqs-event-queue.js';
-import { unsubscribeKeyring } from '../shared/aws/unsubscribe-keyring.js';
-import { systemClock } from '../shared/ports.js';
+import { awsUnsubscribeDeps } from '../shared/aws/unsubscribe-deps.js';
 
 export function buildHandler(deps: UnsubscribeDeps & { logger?: Logger }) {
   const logger = deps.logger ?? new Logger({ serviceName: 'unsubscribe' });
@@ -56,15 +50,6 @@ export const handler = async (
   event: APIGatewayProxyEventV2,
   context: Context,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
-  if (!coldStartHandler) {
-    const tableName = requireEnv(process.env, 'TABLE_NAME');
-    coldStartHandler = buildHandler({
-      profiles: new DynamoProfileStore(createDocumentClient({}), tableName),
-      events: new SqsEventQueue(new SQSClient({}), requireEnv(process.env, 'EVENTS_QUEUE_URL')),
-      keyring: await unsubscribeKeyring(process.env),
-      clock: systemClock,
-      ...(process.env.SENDER_NAME ? { senderName: process.env.SENDER_NAME } : {}),
-    });
-  }
+  coldStartHandler ??= buildHandler(await awsUnsubscribeDeps(process.env));
   return coldStartHandler(event, context);
 };

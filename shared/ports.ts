@@ -3,6 +3,7 @@
  * with the AWS SDK, shared/local/ with the embedded engine and in-process queues; unit tests pass
  * plain fakes. Nothing in shared/ outside those two folders imports an SDK.
  */
+import type { ScanSlice } from './analytics/refresh/ports.js';
 import type { CustomerMessage } from './events/messages.js';
 import type { Profile } from './profiles/schema.js';
 
@@ -99,6 +100,16 @@ export interface DueExpiry {
 export interface ExpiryIndex {
   due(shard: number, until: string, pageSize: number): AsyncIterable<DueExpiry>;
 }
+
+/** Profiles read by a (parallel) scan: merged anonymous copies left out, unreadable items counted. */
+export interface ScannedProfiles {
+  profiles: AsyncIterable<Profile>;
+  /** Items that did not match the profile schema (skipped, counted). */
+  invalid(): number;
+}
+
+/** Current profiles of one parallel-scan slice, or of the whole table without one. */
+export type ProfileScan = (slice?: ScanSlice) => ScannedProfiles;
 
 export interface Clock {
   now(): Date;

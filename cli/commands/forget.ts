@@ -40,29 +40,22 @@ export function registerForget(program: Command): void {
     .action(async (customerId: string, options: ForgetOptions) => {
       if (customerId.trim() === '') throw new UserError('customerId: must not be empty');
       const dryRun = options.dryRun === true;
-      const [{ DynamoCustomerErasure }, { DynamoSuppressionList }, { forgetCustomer }, { eraseLocalOutboxes }] =
-        await Promise.all([
-          import('../../shared/aws/dynamo-customer-erasure.js'),
-          import('../../shared/aws/dynamo-suppression.js'),
-          import('../../shared/privacy/forget-customer.js'),
-          import('../../shared/local/local-outbox-erasure.js'),
-        ]);
+      const [{ composeForgetDeps }, { forgetCustomer }, { eraseLocalOutboxes }] = await Promise.all([
+        import('../../shared/wiring/compose.js'),
+        import('../../shared/privacy/forget-customer.js'),
+        import('../../shared/local/local-outbox-erasure.js'),
+      ]);
       const runtime = await openLocalData(options);
       let report: ErasureReport;
       let local: LocalOutboxErasure;
       try {
         // Read before the erasure: the outboxes are matched by the addresses the profile held.
         const profile = await runtime.profiles.getProfile(customerId);
-        report = await forgetCustomer(
-          {
-            profiles: runtime.profiles,
-            identity: runtime.identity,
-            erasure: new DynamoCustomerErasure(runtime.doc, runtime.tableName),
-            suppression: new DynamoSuppressionList(runtime.doc, runtime.tableName),
-            clock: systemClock,
-          },
-          { customerId, dryRun, suppressAddresses: options.suppress === true },
-        );
+        report = await forgetCustomer(composeForgetDeps(runtime.adapters), {
+          customerId,
+          dryRun,
+          suppressAddresses: options.suppress === true,
+        });
         local = await eraseLocalOutboxes(
           options.dataDir,
           {

@@ -34,14 +34,15 @@ export function registerImport(program: Command): void {
         });
         // Orders with amount ≤ 0 are not orders (DESIGN "RFM and CLV"); they are counted, not imported.
         const orders = transactions.filter((row) => row.amount > 0);
-        const { localProcessDeps } = await import('../../shared/local/local-handlers.js');
+        const { composeProcessDeps } = await import('../../shared/wiring/compose.js');
         const { importOrders } = await import('../../shared/profiles/import-orders.js');
         const runtime = await openLocalData(options, { create: true });
         const bar = progressBar('customers');
         try {
           const started = performance.now();
           const summary = await importOrders(
-            localProcessDeps(runtime, campaign, systemClock),
+            // History is imported, not lived: no journey starts for last year's orders.
+            composeProcessDeps(runtime.adapters, campaign, null),
             orders.map((row) => ({
               customerId: row.customerId,
               timestamp: row.timestamp,

@@ -4,13 +4,13 @@
  */
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { PurchasedOrder } from '../analytics/recommendations.js';
-import type { ScanSegment } from './dynamo-profile-scan.js';
+import type { ScanSlice } from '../analytics/refresh/ports.js';
 import { ORDER_SK_PREFIX } from './table.js';
 
 export async function* scanOrderProducts(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  slice?: ScanSegment,
+  slice?: ScanSlice,
 ): AsyncGenerator<PurchasedOrder> {
   for await (const page of paginateScan(
     { client: doc },

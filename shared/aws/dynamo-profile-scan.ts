@@ -4,24 +4,14 @@
  * scheduled journeys' audiences). Never on a hot path.
  */
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { ScanSlice } from '../analytics/refresh/ports.js';
+import type { ScannedProfiles } from '../ports.js';
 import type { Profile } from '../profiles/schema.js';
 import { CorruptProfileError, profileFromItem } from './dynamo-profile-store.js';
 import { PROFILE_SK } from './table.js';
 
-export interface ScannedProfiles {
-  profiles: AsyncIterable<Profile>;
-  /** Items that did not match the profile schema (skipped, counted). */
-  invalid(): number;
-}
-
-/** One segment of a parallel scan (DynamoDB's Segment / TotalSegments); a customer's items share a segment. */
-export interface ScanSegment {
-  segment: number;
-  totalSegments: number;
-}
-
 /** Current profiles: anonymous profiles merged into a customer (frozen copies) are left out. */
-export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string, slice?: ScanSegment): ScannedProfiles {
+export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string, slice?: ScanSlice): ScannedProfiles {
   let invalid = 0;
   async function* pages(): AsyncGenerator<Profile> {
     for await (const page of paginateScan(

@@ -1,34 +1,22 @@
 /** ingest's dependencies in Lambda, built once per cold start from the environment. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { loadSettings } from '../config/load-settings.js';
+import { requireSettings } from '../config/campaign-settings.js';
 import { fixedIdentitySecret, type IdentitySecretSource } from '../events/identity-token.js';
 import type { IngestDeps } from '../events/ingest.js';
 import { parseWriteKeyList, serverKeys, StaticWriteKeys, type WriteKeyVerifier } from '../events/write-key.js';
 import { systemClock } from '../ports.js';
+import { composeIngestDeps } from '../wiring/compose.js';
+import { awsCoreAdapters, campaignDirOf } from './aws-adapters.js';
 import { CachedSecret } from './cached-secret.js';
-import { createDocumentClient } from './dynamo-client.js';
-import { DynamoIdentityMap } from './dynamo-identity-map.js';
-import { requireEnv } from './require-env.js';
 import { SecretsManagerWriteKeys } from './secrets-write-keys.js';
-import { SqsEventQueue } from './sqs-event-queue.js';
 
 export async function awsIngestDeps(env: NodeJS.ProcessEnv): Promise<IngestDeps> {
-  const campaignDir = env.CAMPAIGN_DIR ?? 'campaign';
-  const settings = await loadSettings(campaignDir);
-  if (!settings.ok)
-    throw new Error(
-      `${settings.file}:${settings.errors.map((error) => `${error.line}:${error.column} ${error.reason}`).join('; ')}`,
-    );
-  return {
-    writeKeys: writeKeysFrom(env),
-    identitySecret: identitySecretFrom(env),
-    trust: settings.settings.trust,
-    identity: new DynamoIdentityMap(createDocumentClient({}), requireEnv(env, 'TABLE_NAME')),
-    queue: new SqsEventQueue(new SQSClient({}), requireEnv(env, 'EVENTS_QUEUE_URL')),
-    clock: systemClock,
-  };
+  const settings = await requireSettings(campaignDirOf(env));
+  return composeIngestDeps(
+    { ...awsCoreAdapters(env), writeKeys: writeKeysFrom(env), identitySecret: identitySecretFrom(env) },
+    settings,
+  );
 }
 
 /**

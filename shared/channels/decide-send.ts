@@ -71,9 +71,10 @@ export interface SendDeps {
   events: EventQueue;
   templates: TemplateSet;
   settings: Pick<Settings, 'quietHours' | 'frequencyCaps' | 'sender' | 'defaultTimezone'>;
-  journeyPolicy?: (journeyId: string) => JourneySendPolicy | undefined;
-  /** Enforces journeys' messagesPerSecond; without it the limit is not applied. */
-  rate?: SendRateLimiter;
+  /** Each journey's `limits` and `quietHours` (shared/channels/journey-policy.ts); undefined: the settings apply. */
+  journeyPolicy: (journeyId: string) => JourneySendPolicy | undefined;
+  /** Enforces journeys' messagesPerSecond. */
+  rate: SendRateLimiter;
   unsubscribe: UnsubscribeLinks;
   clock: Clock;
 }
@@ -162,7 +163,7 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
   if (misconfigured) return refuse('failed', channel, misconfigured);
 
   const now = deps.clock.now();
-  const policy = deps.journeyPolicy?.(request.journeyId);
+  const policy = deps.journeyPolicy(request.journeyId);
   const wakeAt = nextAllowedTime(
     now,
     policy?.quietHours ?? deps.settings.quietHours,
@@ -229,7 +230,7 @@ async function deliver(
 
   // Over the journey's rate: nothing is claimed, and the queue retries the request shortly.
   const perSecond = decision.messagesPerSecond;
-  if (perSecond !== undefined && deps.rate && !(await deps.rate.take(request.journeyId, perSecond, now))) {
+  if (perSecond !== undefined && !(await deps.rate.take(request.journeyId, perSecond, now))) {
     return {
       kind: 'retry',
       channel,

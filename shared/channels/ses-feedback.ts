@@ -46,8 +46,8 @@ export interface FeedbackDeps {
   suppression: SuppressionList;
   stats: MessageStats;
   events: EventQueue;
-  /** Engagement times on the send ledger for the report; without it only the counters move. */
-  marks?: EngagementMarks;
+  /** Engagement times on the send ledger for the report. */
+  marks: EngagementMarks;
 }
 
 export type FeedbackOutcome =
@@ -106,7 +106,7 @@ async function engagement(
 ): Promise<FeedbackOutcome> {
   if (!tags) return { kind: 'applied', eventType, metric, ours: false };
   // First: it is idempotent, so a retry after a later failure changes nothing.
-  await deps.marks?.mark(tags.customerId, tags.messageId, metric, at);
+  await deps.marks.mark(tags.customerId, tags.messageId, metric, at);
   await deps.stats.increment(
     {
       journeyId: tags.journeyId,

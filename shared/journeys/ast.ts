@@ -159,6 +159,8 @@ const limitsSchema = z.strictObject({
   messagesPerSecond: z.number().positive().optional(),
 });
 
+export type JourneyLimits = z.infer<typeof limitsSchema>;
+
 export const journeyFileSchema = z
   .strictObject({
     id: journeyIdSchema,
@@ -225,6 +227,10 @@ export interface Journey {
   entry: { segment: string | undefined; reentry: Reentry };
   exit: Exit[];
   goal: { event: string; where: PropertyFilter; withinMs: number } | undefined;
+  /** The journey's own send limits (per customer, and `messagesPerSecond` across it); the send handler applies them. */
+  limits?: JourneyLimits;
+  /** The journey's quiet hours, replacing the campaign's for its sends. */
+  quietHours?: { start: string; end: string };
   /** In file order; `steps[0]` is where runs start. */
   steps: Step[];
   byId: ReadonlyMap<string, Step>;

@@ -23,13 +23,14 @@ import { abandonRun, isLive, type JourneyRun } from './run.js';
 export interface JourneyDeps {
   definitions: readonly Journey[];
   store: JourneyStore;
+  /** Where send steps put their SendRequests. */
+  sends: SendQueue;
   holdoutPercent: number;
   defaultTimezone: string;
 }
 
 export interface JourneyPhaseDeps {
   journeys: JourneyDeps;
-  sends?: SendQueue;
   segments?: CompiledSegments;
   now: Date;
   /** process-events' own read-modify-write: returns the written profile and its segment changes. */
@@ -115,7 +116,7 @@ export async function journeyPhase(
     const sends = changes.flatMap((change) =>
       change.effects.flatMap((effect) => (effect.kind === 'send' ? [effect.request] : [])),
     );
-    if (sends.length > 0) await deps.sends?.enqueue(sends);
+    if (sends.length > 0) await deps.journeys.sends.enqueue(sends);
     result.sends.push(...sends);
 
     for (const change of changes) {

@@ -69,6 +69,8 @@ export function parseJourney(document: unknown): ParsedJourney {
     following,
   };
   if (data.description !== undefined) journey.description = data.description;
+  if (data.limits !== undefined) journey.limits = data.limits;
+  if (data.quietHours !== undefined) journey.quietHours = data.quietHours;
   return { journey, issues };
 }
 

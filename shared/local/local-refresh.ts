@@ -8,15 +8,12 @@ import type { Campaign } from '../config/campaign.js';
 import type { Clock } from '../ports.js';
 import { fitRefresh, type FitResult } from '../analytics/refresh/fit.js';
 import { planRefresh } from '../analytics/refresh/plan.js';
-import type { CustomerScan } from '../analytics/refresh/ports.js';
 import { scoreSlice } from '../analytics/refresh/score.js';
 import { summarizeSlice } from '../analytics/refresh/summarize.js';
 import type { FitGate } from '../analytics/bgnbd.js';
-import { scanOrderProducts } from '../aws/dynamo-order-scan.js';
-import { scanProfiles } from '../aws/dynamo-profile-scan.js';
 import { FileRefreshArtifacts } from './file-artifacts.js';
 import { buildHandler as buildProcessEventsHandler } from '../../functions/process-events.js';
-import { localProcessDeps } from './local-handlers.js';
+import { composeProcessDeps } from '../wiring/compose.js';
 import { drainQueue } from './queue-driver.js';
 import type { LocalRuntime } from './runtime.js';
 
@@ -66,10 +63,7 @@ export async function runLocalRefresh(
     itemCount: 0,
     segments: options.segments ?? 4,
   });
-  const scan: CustomerScan = {
-    profiles: (slice) => scanProfiles(runtime.doc, runtime.tableName, slice).profiles,
-    orders: (slice) => scanOrderProducts(runtime.doc, runtime.tableName, slice),
-  };
+  const scan = runtime.adapters.table.customers;
   const artifacts = new FileRefreshArtifacts(runtime.dataDir);
   const progress = options.onProgress ?? (() => undefined);
 
@@ -89,7 +83,7 @@ export async function runLocalRefresh(
   const scored = await Promise.all(
     plan.slices.map((slice) =>
       scoreSlice(
-        { scan, artifacts, queue: runtime.eventsQueue },
+        { scan, artifacts, queue: runtime.adapters.events },
         { ...slice, modelKey: fitted.modelKey },
         {
           onProgress: () => progress('score', ++scoredProfiles, profiles),
@@ -101,7 +95,9 @@ export async function runLocalRefresh(
 
   let applied = 0;
   const processEvents = buildProcessEventsHandler({
-    ...localProcessDeps(runtime, options.campaign, options.clock),
+    // Journeys stay off: the local refresh runs without the sends pipeline (the demo's refresh is
+    // the night before its live week, like the imported history).
+    ...composeProcessDeps(runtime.adapters, options.campaign, null),
     onOutcome: (outcome) => {
       if (outcome.kind === 'scores') progress('apply', ++applied, changed);
     },

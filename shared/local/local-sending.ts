@@ -9,19 +9,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildSendHandler, type SendHandlerDeps } from '../../functions/send.js';
 import { buildHandler as buildFeedbackHandler } from '../../functions/ses-feedback.js';
 import { buildHandler as buildUnsubscribeHandler } from '../../functions/unsubscribe.js';
-import { DynamoCapCounters } from '../aws/dynamo-cap-counters.js';
-import { DynamoDueSends } from '../aws/dynamo-due-sends.js';
-import { DynamoEngagementMarks } from '../aws/dynamo-engagement-marks.js';
-import { DynamoMessageStats } from '../aws/dynamo-message-stats.js';
-import { DynamoSendLedger } from '../aws/dynamo-send-ledger.js';
-import { DynamoSuppressionList } from '../aws/dynamo-suppression.js';
 import { createSesClient, SesEmailSender } from '../aws/ses-email-sender.js';
 import type { SendDeps } from '../channels/decide-send.js';
 import { releaseDeferredSends } from '../channels/release-deferred.js';
 import type { TemplateSet } from '../channels/render.js';
 import type { UnsubscribeKeyring } from '../channels/unsubscribe-token.js';
-import type { Settings } from '../config/settings.js';
-import type { Clock } from '../ports.js';
+import type { RuntimeCampaign } from '../wiring/runtime-campaign.js';
+import { composeFeedbackDeps, composeSendDeps, composeUnsubscribeDeps } from '../wiring/compose.js';
+import type { LocalLogLevel } from './local-handlers.js';
 import { LocalFifoQueue } from './fifo-queue.js';
 import { InProcessSendRateLimiter } from './local-send-rate.js';
 import { startLocalSes, type LocalSes } from './local-ses-server.js';
@@ -37,17 +32,15 @@ export const LOCAL_UNSUBSCRIBE_KEYRING: UnsubscribeKeyring = {
 };
 
 export interface LocalSendingOptions {
-  clock: Clock;
-  settings: Settings;
+  /** Settings, and the journeys whose `limits` and `quietHours` the send handler applies. */
+  campaign: Pick<RuntimeCampaign, 'settings' | 'journeys'>;
   templates: TemplateSet;
-  journeyPolicy?: SendDeps['journeyPolicy'];
   keyring?: UnsubscribeKeyring;
   unsubscribeBaseUrl?: string;
   onResult?: SendHandlerDeps['onResult'];
   /** Replaces the SES adapter (tests inject a failing provider). */
   email?: SendDeps['email'];
-  /** The handlers' Powertools log level: locally stdout is the command's output, so SILENT unless asked. */
-  logLevel?: 'SILENT' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
+  logLevel?: LocalLogLevel;
 }
 
 export interface LocalSending {
@@ -68,33 +61,23 @@ export interface LocalSending {
 }
 
 export async function startLocalSending(runtime: LocalRuntime, options: LocalSendingOptions): Promise<LocalSending> {
-  const { doc, tableName } = runtime;
+  const { clock } = runtime.adapters;
   const ses = await startLocalSes();
-  const sendsDlq = new LocalFifoQueue({ name: 'sends-dlq.fifo', clock: options.clock });
-  const sendsQueue = new LocalFifoQueue({ name: 'sends.fifo', clock: options.clock, dlq: sendsDlq });
+  const sendsDlq = new LocalFifoQueue({ name: 'sends-dlq.fifo', clock });
+  const sendsQueue = new LocalFifoQueue({ name: 'sends.fifo', clock, dlq: sendsDlq });
   const sends = new LocalSendQueue(sendsQueue);
-  const outbox = new LocalSnsOutbox(join(runtime.dataDir, 'sns-outbox.jsonl'), options.clock);
+  const outbox = new LocalSnsOutbox(join(runtime.dataDir, 'sns-outbox.jsonl'), clock);
   const keyring = options.keyring ?? LOCAL_UNSUBSCRIBE_KEYRING;
-  const stats = new DynamoMessageStats(doc, tableName);
-  const suppression = new DynamoSuppressionList(doc, tableName);
-  const deps: SendDeps = {
-    profiles: runtime.profiles,
-    ledger: new DynamoSendLedger(doc, tableName),
-    suppression,
-    caps: new DynamoCapCounters(doc, tableName),
-    rate: new InProcessSendRateLimiter(),
-    due: new DynamoDueSends(doc, tableName),
-    stats,
+  const adapters = {
+    ...runtime.adapters,
     email: options.email ?? new SesEmailSender(createSesClient({ endpoint: ses.endpoint }), 'sadakat-local'),
     sms: outbox,
     push: outbox,
-    events: runtime.eventsQueue,
-    templates: options.templates,
-    settings: options.settings,
-    ...(options.journeyPolicy ? { journeyPolicy: options.journeyPolicy } : {}),
+    // One local send worker: the journey rate is kept in process (Lambda keeps it in the table).
+    rate: new InProcessSendRateLimiter(),
     unsubscribe: { keyring, baseUrl: options.unsubscribeBaseUrl ?? 'http://localhost:8787' },
-    clock: options.clock,
   };
+  const deps = composeSendDeps(adapters, options.campaign, options.templates);
   const logLevel = options.logLevel ?? 'SILENT';
   const send = buildSendHandler({
     ...deps,
@@ -110,24 +93,15 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     deps,
     send,
     sesFeedback: buildFeedbackHandler({
-      profiles: runtime.profiles,
-      suppression,
-      stats,
-      marks: new DynamoEngagementMarks(runtime.doc, runtime.tableName),
-      events: runtime.eventsQueue,
-      clock: options.clock,
+      ...composeFeedbackDeps(adapters),
       logger: new Logger({ serviceName: 'ses-feedback', logLevel }),
     }),
     unsubscribe: buildUnsubscribeHandler({
-      profiles: runtime.profiles,
-      events: runtime.eventsQueue,
-      keyring,
-      clock: options.clock,
+      ...composeUnsubscribeDeps(adapters, options.campaign.settings.sender.fromName),
       logger: new Logger({ serviceName: 'unsubscribe', logLevel }),
-      ...(options.settings.sender.fromName ? { senderName: options.settings.sender.fromName } : {}),
     }),
-    drain: () => drainQueue(sendsQueue, send, { concurrency: 4, clock: options.clock, functionName: 'send' }),
-    releaseDeferred: () => releaseDeferredSends({ due: deps.due, sends }, options.clock.now()),
+    drain: () => drainQueue(sendsQueue, send, { concurrency: 4, clock, functionName: 'send' }),
+    releaseDeferred: () => releaseDeferredSends({ due: deps.due, sends }, clock.now()),
     stop: () => ses.stop(),
   };
 }

@@ -9,10 +9,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, type DocumentClientOptions } from '../aws/dynamo-client.js';
-import { DynamoIdentityMap } from '../aws/dynamo-identity-map.js';
-import { DynamoOrderLedger } from '../aws/dynamo-order-ledger.js';
-import { DynamoProfileStore } from '../aws/dynamo-profile-store.js';
-import type { Clock } from '../ports.js';
+import { dynamoTableAdapters } from '../aws/dynamo-table-adapters.js';
+import type { Clock, IdentityMap, OrderLedger, ProfileStore } from '../ports.js';
+import type { CoreAdapters } from '../wiring/adapters.js';
 import { startDynamoEngine, ensureTable, type DynamoEngine } from './dynamo-engine.js';
 import { LocalFifoQueue } from './fifo-queue.js';
 import { RUNTIME_MANIFEST, type EngineChoice } from './data-dir.js';
@@ -36,9 +35,12 @@ export interface LocalRuntime {
   engine: DynamoEngine;
   doc: DynamoDBDocumentClient;
   tableName: string;
-  profiles: DynamoProfileStore;
-  orders: DynamoOrderLedger;
-  identity: DynamoIdentityMap;
+  /** The table's ports, the events queue and the clock: what shared/wiring/compose.ts builds every function's deps from. */
+  adapters: CoreAdapters;
+  /** Shorthands for `adapters.table.*`. */
+  profiles: ProfileStore;
+  orders: OrderLedger;
+  identity: IdentityMap;
   eventsQueue: LocalFifoQueue;
   eventsDlq: LocalFifoQueue;
   dataDir: string;
@@ -93,13 +95,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const eventsDlq = new LocalFifoQueue({ name: 'events-dlq.fifo', clock: options.clock });
   const eventsQueue = new LocalFifoQueue({ name: 'events.fifo', clock: options.clock, dlq: eventsDlq });
 
+  const table = dynamoTableAdapters(doc, LOCAL_TABLE_NAME);
   return {
     engine,
     doc,
     tableName: LOCAL_TABLE_NAME,
-    profiles: new DynamoProfileStore(doc, LOCAL_TABLE_NAME),
-    orders: new DynamoOrderLedger(doc, LOCAL_TABLE_NAME),
-    identity: new DynamoIdentityMap(doc, LOCAL_TABLE_NAME),
+    adapters: { table, events: eventsQueue, clock: options.clock },
+    profiles: table.profiles,
+    orders: table.orders,
+    identity: table.identity,
     eventsQueue,
     eventsDlq,
     dataDir: options.dataDir,

@@ -8,28 +8,21 @@
  * stops.
  */
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { buildHandler as buildJourneyScheduleHandler } from '../../functions/journey-schedule.js';
-import { buildHandler as buildJourneyTickHandler } from '../../functions/journey-tick.js';
-import { DynamoJourneyStore } from '../aws/dynamo-journey-store.js';
-import { DynamoProfileStore } from '../aws/dynamo-profile-store.js';
 import { loadTemplates } from '../channels/render.js';
-import type { SendQueue, SendRequest } from '../channels/send-request.js';
 import { loadCampaign } from '../config/campaign.js';
-import type { Journey } from '../journeys/ast.js';
-import { requireJourneys } from '../journeys/campaign-journeys.js';
+import type { SendQueue, SendRequest } from '../channels/send-request.js';
 import { SCHEDULE_WINDOW_MS } from '../journeys/schedule-pass.js';
-import { systemClock } from '../ports.js';
+import { systemClock, type ProfileStore } from '../ports.js';
 import type { Profile } from '../profiles/schema.js';
+import { loadRuntimeCampaign, type RuntimeCampaign } from '../wiring/runtime-campaign.js';
 import type { EngineChoice } from './data-dir.js';
 import { EventTrace, type TraceLine } from './event-trace.js';
-import { runExpiryPass } from './expiry-scheduler.js';
 import { startIngestServer } from './ingest-server.js';
-import { localLambdaContext } from './lambda-context.js';
 import { buildLocalHandlers } from './local-handlers.js';
 import { startLocalSending, type LocalSending } from './local-sending.js';
 import { QueuePump } from './queue-pump.js';
 import { startLocalRuntime, type LocalRuntime } from './runtime.js';
+import { buildScheduledHandlers, runExpiryPass } from './scheduled-handlers.js';
 
 /** EventBridge Scheduler runs journey-tick every minute in AWS. */
 const SCHEDULER_EVERY_MS = 60_000;
@@ -60,21 +53,20 @@ export interface RunningServe {
 
 export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const clock = systemClock;
-  const campaign = await loadCampaign(options.campaignDir);
-  const journeys =
-    options.journeys === false
-      ? undefined
-      : await requireJourneys(options.campaignDir, campaign.settings, campaign.segments);
+  const journeysOn = options.journeys !== false;
+  // Without journeys their files are not even read (a journey being edited does not stop serve).
+  const campaign: RuntimeCampaign = journeysOn
+    ? await loadRuntimeCampaign(options.campaignDir)
+    : { ...(await loadCampaign(options.campaignDir)), journeys: [] };
   const trace = options.trace ? new EventTrace(options.trace) : undefined;
   const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock });
   let sending: LocalSending | undefined;
   try {
     let sendsPump: QueuePump | undefined;
     let sends: SendQueue | undefined;
-    if (journeys) {
+    if (journeysOn) {
       sending = await startLocalSending(runtime, {
-        clock,
-        settings: campaign.settings,
+        campaign,
         templates: await loadTemplates(join(options.campaignDir, 'templates')),
         // The links reach serve's own /u/{token} (with --port 0 the port is unknown yet: the default stands).
         ...(options.port > 0 ? { unsubscribeBaseUrl: `http://127.0.0.1:${options.port}` } : {}),
@@ -96,16 +88,25 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       };
       sendsPump = pump;
     }
+    const adapters = trace
+      ? {
+          ...runtime.adapters,
+          table: {
+            ...runtime.adapters.table,
+            profiles: new TracedProfileStore(runtime.adapters.table.profiles, trace),
+          },
+        }
+      : runtime.adapters;
     const { ingest, processEvents, writeKeys } = buildLocalHandlers(
-      trace ? { ...runtime, profiles: new TracedProfileStore(runtime, trace) } : runtime,
+      { adapters },
       {
         campaign,
-        clock,
         writeKeys: [options.writeKey],
         ...(options.browserKey ? { browserKeys: [options.browserKey] } : {}),
         ...(options.identitySecret ? { identitySecret: options.identitySecret } : {}),
         logLevel: 'WARN',
-        ...(journeys && sends ? { journeys, sends } : {}),
+        // `serve --no-journeys` keeps profiles only.
+        journeys: sends ? { definitions: campaign.journeys, sends } : null,
         ...(trace
           ? { onOutcome: (outcome: { customerId: string; eventMessageId?: string }) => trace.processed(outcome) }
           : {}),
@@ -123,14 +124,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       },
       options.port,
     );
-    const scheduler =
-      sending && journeys ? startScheduler(runtime, sending, journeys, campaign.settings.defaultTimezone) : undefined;
+    const scheduler = sending ? startScheduler(runtime, sending, campaign) : undefined;
 
     const started = sending; // for the closure: `sending` is reassignable
     return {
       port: server.port,
       engine: runtime.engine.engine,
-      journeys: journeys?.length ?? 0,
+      journeys: journeysOn ? campaign.journeys.length : 0,
       async close() {
         await scheduler?.stop();
         await server.close();
@@ -145,20 +145,23 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   }
 }
 
-/** The local profile store, telling the trace when each write committed. */
-class TracedProfileStore extends DynamoProfileStore {
+/** The profile store, telling the trace when each write committed. */
+class TracedProfileStore implements ProfileStore {
   constructor(
-    runtime: LocalRuntime,
+    private readonly inner: ProfileStore,
     private readonly trace: EventTrace,
-  ) {
-    super(runtime.doc, runtime.tableName);
+  ) {}
+
+  getProfile(customerId: string): ReturnType<ProfileStore['getProfile']> {
+    return this.inner.getProfile(customerId);
   }
 
-  override async putProfile(
-    profile: Profile,
-    expectedVersion: number | undefined,
-  ): ReturnType<DynamoProfileStore['putProfile']> {
-    const written = await super.putProfile(profile, expectedVersion);
+  getProfiles(customerIds: readonly string[]): ReturnType<ProfileStore['getProfiles']> {
+    return this.inner.getProfiles(customerIds);
+  }
+
+  async putProfile(profile: Profile, expectedVersion: number | undefined): ReturnType<ProfileStore['putProfile']> {
+    const written = await this.inner.putProfile(profile, expectedVersion);
     this.trace.profileWritten(profile.id);
     return written;
   }
@@ -173,25 +176,10 @@ class TracedProfileStore extends DynamoProfileStore {
 function startScheduler(
   runtime: LocalRuntime,
   sending: LocalSending,
-  journeys: readonly Journey[],
-  defaultTimezone: string,
+  campaign: RuntimeCampaign,
 ): { stop(): Promise<void> } {
-  const journeyTick = buildJourneyTickHandler({
-    index: new DynamoJourneyStore(runtime.doc, runtime.tableName),
-    queue: runtime.eventsQueue,
-    clock: systemClock,
-    logger: new Logger({ serviceName: 'journey-tick', logLevel: 'WARN' }),
-  });
-  const scheduled = journeys.some((journey) => journey.trigger.kind === 'schedule');
-  const journeySchedule = buildJourneyScheduleHandler({
-    doc: runtime.doc,
-    tableName: runtime.tableName,
-    journeys: [...journeys],
-    queue: runtime.eventsQueue,
-    clock: systemClock,
-    defaultTimezone,
-    logger: new Logger({ serviceName: 'journey-schedule', logLevel: 'WARN' }),
-  });
+  const handlers = buildScheduledHandlers(runtime, campaign, 'WARN');
+  const scheduled = campaign.journeys.some((journey) => journey.trigger.kind === 'schedule');
   const hourOf = (): number => Math.floor(systemClock.now().getTime() / SCHEDULE_WINDOW_MS);
   let lastScheduleHour = hourOf();
   let running: Promise<void> = Promise.resolve();
@@ -201,10 +189,10 @@ function startScheduler(
         await sending.releaseDeferred();
         if (scheduled && hourOf() !== lastScheduleHour) {
           lastScheduleHour = hourOf();
-          await journeySchedule({}, localLambdaContext('journey-schedule'));
+          await handlers.journeySchedule();
         }
-        await journeyTick({}, localLambdaContext('journey-tick'));
-        await runExpiryPass(runtime, systemClock);
+        await handlers.journeyTick();
+        await runExpiryPass(runtime);
       })
       .catch((error: unknown) => {
         process.stderr.write(

@@ -43,7 +43,7 @@ export interface ImportDeps {
   settings: ReducerSettings;
   clock: Clock;
   segments?: CompiledSegments;
-  tombstones?: OrderTombstones;
+  tombstones: OrderTombstones;
 }
 
 export interface ImportSummary {
@@ -132,7 +132,7 @@ async function importChunk(
   const storedStatus = new Map(stored.map((order) => [`${order.customerId}\u0000${order.orderId}`, order.status]));
   const statusOf = (order: OrderRecord) => storedStatus.get(`${order.customerId}\u0000${order.orderId}`);
   const unseen = chunk.flatMap(({ orders }) => orders.filter((order) => statusOf(order) === undefined));
-  const erased = deps.tombstones ? await erasedOrders(deps.tombstones, unseen) : new Set<string>();
+  const erased = await erasedOrders(deps.tombstones, unseen);
 
   const plans = chunk.map(({ customerId, orders }) => {
     const fresh = orders.filter(

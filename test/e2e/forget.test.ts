@@ -79,16 +79,13 @@ describe('forget on dynalite', () => {
     const campaign = await loadCampaign('campaign');
     const journeys = await requireJourneys('campaign', campaign.settings, campaign.segments);
     sending = await startLocalSending(runtime, {
-      clock,
-      settings: campaign.settings,
+      campaign: { settings: campaign.settings, journeys },
       templates: await loadTemplates('campaign/templates'),
     });
     const { ingest, processEvents } = buildLocalHandlers(runtime, {
       campaign,
-      clock,
       writeKeys: [WRITE_KEY],
-      journeys,
-      sends: sending.sends,
+      journeys: { definitions: journeys, sends: sending.sends },
     });
     post = async (batch) => {
       expect((await postToIngest(ingest, clock, '/v1/batch', { batch })).statusCode).toBe(200);

@@ -47,10 +47,8 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
     const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
     const { ingest, processEvents } = buildLocalHandlers(runtime, {
       campaign,
-      clock,
       writeKeys: [WRITE_KEY],
-      journeys: definitions,
-      sends: outbox,
+      journeys: { definitions, sends: outbox },
     });
     const journeyTick = buildJourneyTickHandler({ index: store, queue: runtime.eventsQueue, clock, logger });
     post = async (batch) => {

@@ -13,10 +13,10 @@ import { fitClvModel } from '../../shared/analytics/clv-model.js';
 import { summarizeCustomers } from '../../shared/analytics/customer-summary.js';
 import { readTransactionsCsv, type Transaction } from '../../shared/analytics/transactions-csv.js';
 import { loadCampaign, type Campaign } from '../../shared/config/campaign.js';
-import { localProcessDeps } from '../../shared/local/local-handlers.js';
 import { runLocalRefresh, type LocalRefreshSummary } from '../../shared/local/local-refresh.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
+import { composeProcessDeps } from '../../shared/wiring/compose.js';
 import { importOrders } from '../../shared/profiles/import-orders.js';
 
 const AS_OF = '1997-09-30';
@@ -40,7 +40,7 @@ describe('nightly refresh on dynalite', () => {
     calibration = transactions.filter((row) => row.timestamp <= AS_OF);
     // As `sadakat import orders` does: rows with amount ≤ 0 are not orders.
     await importOrders(
-      localProcessDeps(runtime, campaign, clock),
+      composeProcessDeps(runtime.adapters, campaign, null),
       calibration
         .filter((row) => row.amount > 0)
         .map((row) => ({ customerId: row.customerId, timestamp: row.timestamp, amount: row.amount, line: row.line })),

@@ -3,7 +3,7 @@
  * (the real segment-expiry handler over the `expiry` index, then process-events) removes them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runExpiryPass } from '../../shared/local/expiry-scheduler.js';
+import { runExpiryPass } from '../../shared/local/scheduled-handlers.js';
 import { startSpine, type Spine } from './spine-harness.js';
 
 const DAY = 86_400_000;
@@ -40,7 +40,7 @@ describe('segment expiry on dynalite', () => {
 
     // Act
     spine.clock.advance(2 * DAY);
-    const pass = await runExpiryPass(spine.runtime, spine.clock);
+    const pass = await runExpiryPass(spine.runtime);
     await spine.drain();
 
     // Assess
@@ -58,7 +58,7 @@ describe('segment expiry on dynalite', () => {
 
     // Act
     spine.clock.advance(DAY / 2);
-    const pass = await runExpiryPass(spine.runtime, spine.clock);
+    const pass = await runExpiryPass(spine.runtime);
 
     // Assess
     expect(pass).toMatchObject({ found: 0, enqueued: 0 });
@@ -74,7 +74,7 @@ describe('segment expiry on dynalite', () => {
 
     // Act
     spine.clock.set(new Date(nextExpiryAt ?? 0));
-    const pass = await runExpiryPass(spine.runtime, spine.clock);
+    const pass = await runExpiryPass(spine.runtime);
 
     // Assess
     expect(pass).toMatchObject({ found: 1, enqueued: 1 });
@@ -100,7 +100,7 @@ describe('segment expiry on dynalite', () => {
 
     // Act
     spine.clock.advance(400 * DAY);
-    const pass = await runExpiryPass(spine.runtime, spine.clock);
+    const pass = await runExpiryPass(spine.runtime);
 
     // Assess
     expect(pass).toMatchObject({ shards: 16, found: 0, enqueued: 0 });
@@ -114,9 +114,9 @@ describe('segment expiry on dynalite', () => {
     spine.clock.advance(2 * DAY);
 
     // Act: the second pass comes before process-events has caught up
-    await runExpiryPass(spine.runtime, spine.clock);
+    await runExpiryPass(spine.runtime);
     spine.clock.advance(60_000);
-    const second = await runExpiryPass(spine.runtime, spine.clock);
+    const second = await runExpiryPass(spine.runtime);
 
     // Assess
     expect(second.enqueued).toBe(1);

@@ -50,8 +50,7 @@ describe.each(availableEngines())('sending on %s', (engine) => {
     await sending?.stop();
     results = [];
     sending = await startLocalSending(runtime, {
-      clock,
-      settings: SETTINGS,
+      campaign: { settings: SETTINGS, journeys: [] },
       templates: new TemplateSet(TEMPLATES),
       onResult: (request, result) => results.push({ request, result }),
     });
@@ -120,8 +119,7 @@ describe.each(availableEngines())('sending on %s', (engine) => {
     await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
     try {
       const broken = await startLocalSending(runtime, {
-        clock,
-        settings: SETTINGS,
+        campaign: { settings: SETTINGS, journeys: [] },
         templates: new TemplateSet(TEMPLATES),
         email: new SesEmailSender(
           createSesClient({ endpoint: `http://127.0.0.1:${(failing.address() as AddressInfo).port}` }),

@@ -27,8 +27,8 @@ describe('ingest server', () => {
     runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock, fresh: true });
     const { ingest, processEvents } = buildLocalHandlers(runtime, {
       campaign: await loadCampaign('campaign'),
-      clock,
       writeKeys: [WRITE_KEY],
+      journeys: null,
     });
     // A slow poll: the test relies on close() to drain, not on the background loop.
     server = await startIngestServer({ ingest, processEvents, queue: runtime.eventsQueue, clock, pollMs: 60_000 }, 0);

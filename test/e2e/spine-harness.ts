@@ -58,8 +58,8 @@ export async function startSpine(engine: 'dynamodb-local' | 'dynalite', campaign
   const runtime = await startLocalRuntime({ dataDir, engine, clock, fresh: true });
   const { ingest, processEvents } = buildLocalHandlers(runtime, {
     campaign: campaign ?? (await loadCampaign('campaign')),
-    clock,
     writeKeys: [WRITE_KEY],
+    journeys: null,
   });
   return {
     runtime,

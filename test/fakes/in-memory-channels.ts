@@ -11,6 +11,7 @@ import type {
   DeferredSend,
   DueQueue,
   EmailSender,
+  EngagementMetric,
   LedgerClaim,
   LedgerEntry,
   MessageStats,
@@ -26,6 +27,7 @@ import type {
   SuppressionReason,
 } from '../../shared/channels/ports.js';
 import type { SendRequest } from '../../shared/channels/send-request.js';
+import type { EngagementMarks } from '../../shared/channels/engagement-marks.js';
 
 export class InMemorySendLedger implements SendLedger {
   readonly entries = new Map<string, LedgerEntry>();
@@ -190,4 +192,12 @@ export class RecordingEventQueue implements EventQueue {
 
 export function fakeMessageId(label: string): string {
   return createHash('sha256').update(label).digest('hex');
+}
+
+/** Engagement marks on the send ledger, recorded in call order. */
+export class RecordingEngagementMarks implements EngagementMarks {
+  readonly marks: { customerId: string; messageId: string; metric: EngagementMetric; at: string }[] = [];
+  async mark(customerId: string, messageId: string, metric: EngagementMetric, at: string) {
+    this.marks.push({ customerId, messageId, metric, at });
+  }
 }

@@ -95,3 +95,6 @@ export class InMemoryIdentityMap implements IdentityMap {
     return { userId, receipt: ONE_UNIT };
   }
 }
+
+/** The stores `sadakat simulate` uses for refunds and tombstones serve the domain tests too. */
+export { InMemoryRefunds, NO_ERASED_ORDERS } from '../../shared/journeys/simulation/in-memory-customer-stores.js';

@@ -8,7 +8,12 @@ import { apiGatewayEvent } from '../../shared/local/api-gateway-event.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import { InMemoryProfileStore } from '../fakes/in-memory-ports.js';
-import { InMemoryMessageStats, InMemorySuppressionList, RecordingEventQueue } from '../fakes/in-memory-channels.js';
+import {
+  InMemoryMessageStats,
+  InMemorySuppressionList,
+  RecordingEngagementMarks,
+  RecordingEventQueue,
+} from '../fakes/in-memory-channels.js';
 import { consentingProfile, KEYRING, NOON } from '../unit/channels/send-harness.js';
 
 function profiles() {
@@ -66,6 +71,7 @@ describe('ses-feedback handler', () => {
       profiles: profiles(),
       suppression: new InMemorySuppressionList(),
       stats: new InMemoryMessageStats(),
+      marks: new RecordingEngagementMarks(),
       events,
       clock: new VirtualClock(NOON),
     });

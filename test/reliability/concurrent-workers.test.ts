@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandler as buildProcessEventsHandler } from '../../functions/process-events.js';
 import { messageGroupId } from '../../shared/events/fifo-ids.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
-import { DynamoOrderLedger } from '../../shared/aws/dynamo-order-ledger.js';
+import { dynamoTableAdapters } from '../../shared/aws/dynamo-table-adapters.js';
 import { DynamoProfileStore } from '../../shared/aws/dynamo-profile-store.js';
-import { DynamoIdentityMap } from '../../shared/aws/dynamo-identity-map.js';
 import type { CustomerMessage } from '../../shared/events/messages.js';
 import { INTERNAL_SOURCE } from '../../shared/events/messages.js';
 import { normalizeCall } from '../../shared/events/normalize.js';
@@ -22,6 +21,7 @@ import { processCustomerMessage, type ProcessDeps } from '../../shared/profiles/
 import type { Profile } from '../../shared/profiles/schema.js';
 import { PROCESSING_AT, startEngine, type Engine } from './pipeline-harness.js';
 import { shopEvents } from './shop-events.js';
+import { composeProcessDeps } from '../../shared/wiring/compose.js';
 
 /** Counts the conditional writes that lost, to prove the workers really raced. */
 class CountingProfileStore implements ProfileStore {
@@ -60,15 +60,16 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
   });
 
   function depsFor(table: string, profiles: ProfileStore): ProcessDeps {
-    const { doc } = engine.runtime;
-    return {
-      profiles,
-      orders: new DynamoOrderLedger(doc, table),
-      identity: new DynamoIdentityMap(doc, table),
-      settings: { trackedProperties: engine.campaign.settings.trackedProperties },
-      segments: engine.campaign.segments,
-      clock: { now: () => new Date(PROCESSING_AT) },
-    };
+    const stored = dynamoTableAdapters(engine.runtime.doc, table);
+    return composeProcessDeps(
+      {
+        table: { ...stored, profiles },
+        events: engine.runtime.eventsQueue,
+        clock: { now: () => new Date(PROCESSING_AT) },
+      },
+      engine.campaign,
+      null,
+    );
   }
 
   it('keeps every profile equal to an in-order pass when two workers apply all messages concurrently in opposite orders', async () => {

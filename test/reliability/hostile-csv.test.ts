@@ -19,7 +19,7 @@ import { registerRfm } from '../../cli/commands/rfm.js';
 import { parseTransactionsCsv, type ParsedTransactions } from '../../shared/analytics/transactions-csv.js';
 import { importOrders } from '../../shared/profiles/import-orders.js';
 import { runCli } from '../cli-harness.js';
-import { InMemoryOrderLedger, InMemoryProfileStore } from '../fakes/in-memory-ports.js';
+import { InMemoryOrderLedger, InMemoryProfileStore, NO_ERASED_ORDERS } from '../fakes/in-memory-ports.js';
 import { fuzzRuns } from './fuzz-runs.js';
 
 /** A tenth of the ingest suite's count: each case streams a whole small file through csv-parse (3–6 ms). */
@@ -226,7 +226,13 @@ function importDeps() {
   return {
     profiles,
     orders,
-    deps: { profiles, orders, settings: { trackedProperties: {} }, clock: { now: () => NOW } },
+    deps: {
+      profiles,
+      orders,
+      settings: { trackedProperties: {} },
+      clock: { now: () => NOW },
+      tombstones: NO_ERASED_ORDERS,
+    },
   };
 }
 

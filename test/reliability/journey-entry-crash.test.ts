@@ -16,7 +16,13 @@ import { LocalSendOutbox } from '../../shared/local/local-send-outbox.js';
 import { SeededRandom } from '../../shared/local/seeded-random.js';
 import { processCustomerMessage, type ProcessDeps } from '../../shared/profiles/process-customer-message.js';
 import { compileSegmentsSource } from '../../shared/segments/compile.js';
-import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../fakes/in-memory-ports.js';
+import {
+  InMemoryIdentityMap,
+  InMemoryOrderLedger,
+  InMemoryProfileStore,
+  InMemoryRefunds,
+  NO_ERASED_ORDERS,
+} from '../fakes/in-memory-ports.js';
 import { journeyFrom } from '../unit/journeys/journey-builders.js';
 import { fuzzRuns } from './fuzz-runs.js';
 
@@ -77,8 +83,9 @@ function world(crashRate: number, seed = 1): World {
     clock: { now: () => now },
     settings: { trackedProperties: {} },
     segments,
-    journeys: { definitions: [cart], store, holdoutPercent: 0, defaultTimezone: 'UTC' },
-    sends: outbox,
+    journeys: { definitions: [cart], store, sends: outbox, holdoutPercent: 0, defaultTimezone: 'UTC' },
+    tombstones: NO_ERASED_ORDERS,
+    refunds: new InMemoryRefunds(),
   };
   return { deps, faults, store, outbox, advance: (ms) => (now = new Date(now.getTime() + ms)) };
 }

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildIngestHandler } from '../../functions/ingest.js';
 import { buildHandler as buildProcessEventsHandler } from '../../functions/process-events.js';
-import { DynamoIdentityMap } from '../../shared/aws/dynamo-identity-map.js';
-import { DynamoOrderLedger } from '../../shared/aws/dynamo-order-ledger.js';
-import { DynamoProfileStore } from '../../shared/aws/dynamo-profile-store.js';
+import { dynamoTableAdapters } from '../../shared/aws/dynamo-table-adapters.js';
 import { loadCampaign, type Campaign } from '../../shared/config/campaign.js';
+import { fixedIdentitySecret } from '../../shared/events/identity-token.js';
 import { serverKeys, StaticWriteKeys } from '../../shared/events/write-key.js';
 import { apiGatewayEvent, structuredResult } from '../../shared/local/api-gateway-event.js';
 import { ensureTable } from '../../shared/local/dynamo-engine.js';
@@ -30,6 +29,7 @@ import { drainQueue, type DrainStats, type SqsHandler } from '../../shared/local
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import type { Clock, EventQueue, IdentityMap, OrderLedger, ProfileStore } from '../../shared/ports.js';
+import { composeIngestDeps, composeProcessDeps } from '../../shared/wiring/compose.js';
 
 export const WRITE_KEY = 'reliability-write-key';
 /** Processing reads this fixed clock in both copies, so time-stamped fields agree; queues keep their own. */
@@ -85,9 +85,10 @@ export async function startEngine(): Promise<Engine> {
         dlq,
         maxReceiveCount: options.maxReceiveCount ?? 5,
       });
-      let profiles: ProfileStore = new DynamoProfileStore(runtime.doc, table);
-      let orders: OrderLedger = new DynamoOrderLedger(runtime.doc, table);
-      let identity: IdentityMap = new DynamoIdentityMap(runtime.doc, table);
+      const stored = dynamoTableAdapters(runtime.doc, table);
+      let profiles: ProfileStore = stored.profiles;
+      let orders: OrderLedger = stored.orders;
+      let identity: IdentityMap = stored.identity;
       let events: EventQueue = queue;
       if (faults) {
         profiles = new FaultyProfileStore(profiles, faults);
@@ -96,27 +97,27 @@ export async function startEngine(): Promise<Engine> {
         events = new FaultyEventQueue(events, faults);
       }
       if (options.wrapProfiles) profiles = options.wrapProfiles(profiles);
+      const adapters = { table: { ...stored, profiles, orders, identity }, events, clock: processingClock };
       const ingest = buildIngestHandler({
+        ...composeIngestDeps(
+          {
+            ...adapters,
+            writeKeys: new StaticWriteKeys(serverKeys([WRITE_KEY])),
+            identitySecret: fixedIdentitySecret(undefined),
+          },
+          campaign.settings,
+        ),
         logger: silent('ingest'),
-        writeKeys: new StaticWriteKeys(serverKeys([WRITE_KEY])),
-        identity,
-        queue: events,
-        clock: processingClock,
       });
       const handler = buildProcessEventsHandler({
-        profiles,
-        orders,
-        identity,
-        settings: { trackedProperties: campaign.settings.trackedProperties },
-        segments: campaign.segments,
-        clock: processingClock,
+        ...composeProcessDeps(adapters, campaign, null),
         logger: options.logger ?? silent('process-events'),
       });
       const driven = faults ? faultySqsHandler(handler, faults) : handler;
       return {
         // Reads go around the faults: the assertions must see what is stored.
-        profiles: new DynamoProfileStore(runtime.doc, table),
-        orders: new DynamoOrderLedger(runtime.doc, table),
+        profiles: stored.profiles,
+        orders: stored.orders,
         queue,
         dlq,
         queueClock,

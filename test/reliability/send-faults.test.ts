@@ -44,11 +44,13 @@ describe('sending under injected faults (dynalite)', { timeout: 120_000 }, () =>
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-send-faults-'));
     runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock, fresh: true });
     sending = await startLocalSending(runtime, {
-      clock,
-      settings: {
-        ...defaultSettings,
-        defaultTimezone: 'Europe/Istanbul',
-        sender: { fromAddress: 'offers@example.com', fromName: 'Demo Shop' },
+      campaign: {
+        settings: {
+          ...defaultSettings,
+          defaultTimezone: 'Europe/Istanbul',
+          sender: { fromAddress: 'offers@example.com', fromName: 'Demo Shop' },
+        },
+        journeys: [],
       },
       templates: new TemplateSet(TEMPLATES),
     });

@@ -10,6 +10,8 @@ import {
   type ProfileStore,
   type WriteReceipt,
 } from '../../ports.js';
+import type { OrderTombstones } from '../../privacy/ports.js';
+import type { RefundLedger, RefundRecord } from '../../profiles/refund-from-event.js';
 import type { Profile } from '../../profiles/schema.js';
 
 const NO_CAPACITY: WriteReceipt = { capacityUnits: 0 };
@@ -92,3 +94,21 @@ export class InMemoryIdentities implements IdentityMap {
     return { userId: existing ?? userId, receipt: NO_CAPACITY };
   }
 }
+
+/** Per-order refund records, kept in memory (the A/B report's net revenue reads them). */
+export class InMemoryRefunds implements RefundLedger {
+  readonly records: RefundRecord[] = [];
+
+  async recordRefund(refund: RefundRecord) {
+    // Keyed like the table's `R#<orderId>#<messageId>`: a redelivered event is the same record.
+    if (!this.records.some((kept) => kept.orderId === refund.orderId && kept.messageId === refund.messageId))
+      this.records.push(refund);
+    return NO_CAPACITY;
+  }
+}
+
+/** Tombstones of a store nobody was ever erased from. */
+export const NO_ERASED_ORDERS: OrderTombstones = {
+  hasOrderTombstone: async () => false,
+  findOrderTombstones: async () => new Set<string>(),
+};

@@ -22,7 +22,13 @@ import { InMemoryJourneyStore } from '../in-memory-journey-store.js';
 import { journeyTick } from '../journey-tick.js';
 import { SCHEDULE_WINDOW_MS, schedulePass } from '../schedule-pass.js';
 import { isEngagementCall, parseEngagementCall, type EngagementCall } from './engagement-call.js';
-import { InMemoryIdentities, InMemoryOrders, InMemoryProfiles } from './in-memory-customer-stores.js';
+import {
+  InMemoryIdentities,
+  InMemoryOrders,
+  InMemoryProfiles,
+  InMemoryRefunds,
+  NO_ERASED_ORDERS,
+} from './in-memory-customer-stores.js';
 
 export interface SimulationInput {
   journey: Journey;
@@ -89,10 +95,13 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
     journeys: {
       definitions: [input.journey],
       store: runs,
+      sends: { enqueue: async (requests) => void sends.push(...requests) },
       holdoutPercent: input.settings.holdoutPercent,
       defaultTimezone: input.settings.defaultTimezone,
     },
-    sends: { enqueue: async (requests) => void sends.push(...requests) },
+    // A simulation starts from no stored history: nothing was erased, refunds only reach the totals.
+    tombstones: NO_ERASED_ORDERS,
+    refunds: new InMemoryRefunds(),
     onRunChange: record,
   };
 

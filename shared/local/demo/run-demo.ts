@@ -3,8 +3,8 @@
  * then a live week of storefront traffic through the real ingest handler, the in-process FIFO
  * queue and the real process-events handler, on a virtual clock.
  */
-import { loadCampaign, type Campaign } from '../../config/campaign.js';
 import { minimumDetectableOf } from '../../config/settings.js';
+import { loadRuntimeCampaign, type RuntimeCampaign } from '../../wiring/runtime-campaign.js';
 import { importOrders } from '../../profiles/import-orders.js';
 import { apiGatewayEvent, structuredResult } from '../api-gateway-event.js';
 import { drainQueue } from '../queue-driver.js';
@@ -17,23 +17,18 @@ import { SyntheticShop } from './synthetic-shop.js';
 import { localLambdaContext } from '../lambda-context.js';
 import { buildLocalHandlers } from '../local-handlers.js';
 import { runLocalRefresh, type LocalRefreshSummary } from '../local-refresh.js';
-import { runExpiryPass } from '../expiry-scheduler.js';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { buildScheduledHandlers, runExpiryPass } from '../scheduled-handlers.js';
 import { ORDER_RATE_AFTER_EMAIL } from './offer-response.js';
 import { powerToDetect } from '../../measurement/power.js';
 import { join, relative } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { buildHandler as buildJourneyTickHandler } from '../../../functions/journey-tick.js';
-import { buildHandler as buildJourneyScheduleHandler } from '../../../functions/journey-schedule.js';
 import { dueSlot } from '../../journeys/schedule.js';
 import { SCHEDULE_WINDOW_MS } from '../../journeys/schedule-pass.js';
-import { DynamoJourneyStore } from '../../aws/dynamo-journey-store.js';
 import { countJourneyRuns, type JourneyCensus } from '../../aws/dynamo-journey-census.js';
 import { readReportData } from '../../aws/dynamo-report-source.js';
 import { encodeMessageTags } from '../../channels/message-tags.js';
 import { loadTemplates } from '../../channels/render.js';
 import type { SendRequest, SendQueue } from '../../channels/send-request.js';
-import { requireJourneys } from '../../journeys/campaign-journeys.js';
 import { buildReport, type Report } from '../../measurement/report.js';
 import { reportHtml } from '../../measurement/report-html.js';
 import { startLocalSending, type LocalSending } from '../local-sending.js';
@@ -131,7 +126,7 @@ const TAIL_MS = 24 * HOUR_MS;
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = new VirtualClock(DEMO_LIVE_START);
   const timer = new PhaseTimer();
-  const campaign = await loadCampaign(options.campaignDir);
+  const campaign = await loadRuntimeCampaign(options.campaignDir);
   const runtime = await timer.time('startup', () =>
     startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true, writeBehind: true }),
   );
@@ -140,8 +135,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const sendTally = new SendTally();
     sending = await timer.time('startup', async () =>
       startLocalSending(runtime, {
-        clock,
-        settings: campaign.settings,
+        campaign,
         templates: await loadTemplates(join(options.campaignDir, 'templates')),
         onResult: (request, result) =>
           sendTally.record(request, result.kind === 'done' ? result.reason : 'retry', result.channel),
@@ -191,7 +185,7 @@ async function playDemo(
   sendTally: SendTally,
   clock: VirtualClock,
   options: DemoOptions,
-  campaign: Campaign,
+  campaign: RuntimeCampaign,
   timer: PhaseTimer,
 ): Promise<DemoSummary> {
   const shop = new SyntheticShop({
@@ -208,13 +202,11 @@ async function playDemo(
   const segmentFlows: Record<string, { entered: number; exited: number }> = {};
   const flow = (id: string) => (segmentFlows[id] ??= { entered: 0, exited: 0 });
   sendTally.clock = clock;
-  const journeys = await requireJourneys(options.campaignDir, campaign.settings, campaign.segments);
+  const { journeys } = campaign;
   const queuedSends = new CountingSendQueue(sending.sends);
   const { core, ingest, processEvents } = buildLocalHandlers(runtime, {
     campaign,
-    clock,
-    journeys,
-    sends: queuedSends,
+    journeys: { definitions: journeys, sends: queuedSends },
     writeKeys: [DEMO_WRITE_KEY],
     onOutcome: (outcome) => {
       capacity.record(outcome.eventName ?? outcome.kind, outcome.capacityUnits);
@@ -231,7 +223,7 @@ async function playDemo(
   });
 
   // History is imported, not lived: no journey starts for an order of last year.
-  const { journeys: _liveJourneys, sends: _liveSends, ...historyCore } = core;
+  const historyCore = { ...core, journeys: null };
   const imported = await timer.time('history', () =>
     importOrders(historyCore, shop.history(), {
       concurrency: DRAIN_CONCURRENCY,
@@ -294,23 +286,9 @@ async function playDemo(
 
   // Journeys, sends and what comes back, on the virtual clock: what journey-tick (every minute in
   // AWS), the send function and SES feedback do, here once per simulated hour.
-  const journeyTick = buildJourneyTickHandler({
-    index: new DynamoJourneyStore(runtime.doc, runtime.tableName),
-    queue: runtime.eventsQueue,
-    clock,
-    logger: new Logger({ serviceName: 'journey-tick', logLevel: 'SILENT' }),
-  });
   // journey-schedule (hourly in AWS) scans every profile, so locally it runs only in the hours
   // where some scheduled journey's cron slot falls in one of the shop's timezones.
-  const journeySchedule = buildJourneyScheduleHandler({
-    doc: runtime.doc,
-    tableName: runtime.tableName,
-    journeys,
-    queue: runtime.eventsQueue,
-    clock,
-    defaultTimezone: campaign.settings.defaultTimezone,
-    logger: new Logger({ serviceName: 'journey-schedule', logLevel: 'SILENT' }),
-  });
+  const scheduledHandlers = buildScheduledHandlers(runtime, campaign, 'SILENT');
   const timezones = [
     ...new Set([campaign.settings.defaultTimezone, ...shop.customers.map((customer) => customer.timezone)]),
   ];
@@ -323,7 +301,7 @@ async function playDemo(
       )
     )
       return;
-    await journeySchedule({}, localLambdaContext('journey-schedule'));
+    await scheduledHandlers.journeySchedule();
   };
   const pending: PendingResponse[] = [];
   const feedback: Record<string, number> = {};
@@ -332,7 +310,7 @@ async function playDemo(
     await timer.time('sends', () => sending.releaseDeferred());
     await timer.time('journeys', async () => {
       await schedulePass();
-      await journeyTick({}, localLambdaContext('journey-tick'));
+      await scheduledHandlers.journeyTick();
     });
     await drain();
     await timer.time('sends', () => sending.drain());
@@ -400,7 +378,7 @@ async function playDemo(
   // What EventBridge Scheduler does every few minutes in AWS: find lapsed time windows.
   const expiry = { passes: 0, rechecks: 0 };
   const expiryPass = async (): Promise<void> => {
-    const result = await timer.time('expiry', () => runExpiryPass(runtime, clock));
+    const result = await timer.time('expiry', () => runExpiryPass(runtime));
     expiry.passes++;
     expiry.rechecks += result.enqueued;
     await drain();

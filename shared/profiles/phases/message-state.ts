@@ -6,7 +6,6 @@ import type { CustomerMessage } from '../../events/messages.js';
 import type { MergeDeps, MergeOutcome } from '../../identity/merge-anonymous.js';
 import type { OrderRecord } from '../../ports.js';
 import type { OrderTombstones } from '../../privacy/ports.js';
-import type { SendQueue } from '../../channels/send-request.js';
 import type { RunChange } from '../../journeys/engine.js';
 import type { JourneyDeps } from '../../journeys/journey-phase.js';
 import type { SegmentChangeSink, SegmentChanges } from '../../segments/membership-hook.js';
@@ -18,16 +17,17 @@ export interface ProcessDeps extends MergeDeps {
   settings: ReducerSettings;
   /** Receives entered/exited segments after the write that changed them succeeded. */
   segmentChanges?: SegmentChangeSink;
-  /** Journey definitions and run storage: runs start, move and end after each profile write. */
-  journeys?: JourneyDeps;
-  /** Where journey steps put their SendRequests. */
-  sends?: SendQueue;
+  /**
+   * Journey definitions, run storage and the sends queue: runs start, move and end after each
+   * profile write. `null` only where journeys are deliberately off (history import, `serve --no-journeys`).
+   */
+  journeys: JourneyDeps | null;
   /** Observes each journey run change (local trace, simulate). */
   onRunChange?: (change: RunChange) => void;
   /** Hashed order ids of erased customers (shared/privacy): a replayed old order is not counted again. */
-  tombstones?: OrderTombstones;
-  /** Per-order refund records (`R#`) for the A/B report's net revenue; without it refunds only reach the profile totals. */
-  refunds?: RefundLedger;
+  tombstones: OrderTombstones;
+  /** Per-order refund records (`R#`) for the A/B report's net revenue. */
+  refunds: RefundLedger;
 }
 
 export type ProcessStatus =

@@ -19,7 +19,7 @@ export const claimOrder: Phase = async (deps, state) => {
   if (state.message.kind !== 'event') return 'next';
   const record = orderRecordOf(state.message.event, state.customerId);
   if (!record) return 'next';
-  if (deps.tombstones && (await isErasedOrder(deps.tombstones, record.customerId, record.orderId))) {
+  if (await isErasedOrder(deps.tombstones, record.customerId, record.orderId)) {
     state.status = 'duplicate';
     return 'done';
   }

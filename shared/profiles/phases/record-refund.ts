@@ -6,7 +6,7 @@ import { refundFromEvent } from '../refund-from-event.js';
 import type { Phase } from './message-state.js';
 
 export const recordRefund: Phase = async (deps, state) => {
-  if (state.message.kind !== 'event' || !deps.refunds) return 'next';
+  if (state.message.kind !== 'event') return 'next';
   const refund = refundFromEvent(state.message.event, state.customerId);
   if (refund) state.capacityUnits += (await deps.refunds.recordRefund(refund)).capacityUnits;
   return 'next';

@@ -89,7 +89,6 @@ async function journeysOn(
         const written = await writeProfile(deps, profile.id, change);
         return { profile: written.profile, changes: written.changes };
       },
-      ...(deps.sends ? { sends: deps.sends } : {}),
       ...(deps.segments ? { segments: deps.segments } : {}),
       ...(deps.onRunChange ? { onRunChange: deps.onRunChange } : {}),
     },

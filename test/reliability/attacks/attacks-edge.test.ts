@@ -93,8 +93,8 @@ describe('attacks on the edge', () => {
     runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock, fresh: true });
     const handlers = buildLocalHandlers(runtime, {
       campaign: await loadCampaign('campaign'),
-      clock,
       writeKeys: [SERVER_KEY],
+      journeys: null,
     });
     const unsubscribe = buildUnsubscribeHandler({
       profiles: runtime.profiles,

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRefresh } from '../../../cli/commands/refresh.js';
 import { UserError } from '../../../cli/errors.js';
 import { loadCampaign } from '../../../shared/config/campaign.js';
-import { localProcessDeps } from '../../../shared/local/local-handlers.js';
 import { startLocalRuntime } from '../../../shared/local/runtime.js';
 import { systemClock } from '../../../shared/ports.js';
 import { importOrders } from '../../../shared/profiles/import-orders.js';
+import { composeProcessDeps } from '../../../shared/wiring/compose.js';
 import { runCli } from '../../cli-harness.js';
 
 const sadakat = (...args: string[]) => runCli([registerRefresh], args);
@@ -28,7 +28,7 @@ describe('sadakat refresh', () => {
         orderId: `o${i}`,
         products: [{ productId: i === 0 ? 'a' : 'b', quantity: 1, price: 10 }],
       }));
-      await importOrders(localProcessDeps(runtime, await loadCampaign('campaign'), systemClock), orders);
+      await importOrders(composeProcessDeps(runtime.adapters, await loadCampaign('campaign'), null), orders);
     } finally {
       await runtime.stop();
     }

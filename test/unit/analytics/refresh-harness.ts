@@ -6,7 +6,13 @@ import { scoreSlice, type ScoreResult } from '../../../shared/analytics/refresh/
 import { summarizeSlice, type SummarizeResult } from '../../../shared/analytics/refresh/summarize.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
 import { importOrders, type HistoricalOrder } from '../../../shared/profiles/import-orders.js';
-import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
+import {
+  InMemoryIdentityMap,
+  InMemoryOrderLedger,
+  InMemoryProfileStore,
+  InMemoryRefunds,
+  NO_ERASED_ORDERS,
+} from '../../fakes/in-memory-ports.js';
 import { InMemoryArtifacts, InMemoryCustomerScan, RecordingEventQueue } from '../../fakes/in-memory-refresh.js';
 
 export interface World {
@@ -33,6 +39,9 @@ export function newWorld(now = new Date('2026-11-02T03:00:00Z')): World {
       identity: new InMemoryIdentityMap(),
       settings: { trackedProperties: {} },
       clock: { now: () => now },
+      tombstones: NO_ERASED_ORDERS,
+      refunds: new InMemoryRefunds(),
+      journeys: null,
     },
   };
 }

@@ -4,6 +4,7 @@ import { TemplateSet } from '../../../shared/channels/render.js';
 import { sendMessageId, sendRequestSchema, type SendRequest } from '../../../shared/channels/send-request.js';
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { emptyProfile, type Profile } from '../../../shared/profiles/schema.js';
+import { InProcessSendRateLimiter } from '../../../shared/local/local-send-rate.js';
 import { VirtualClock } from '../../../shared/local/virtual-clock.js';
 import { InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
 import {
@@ -90,6 +91,9 @@ export function sendHarness(options: { profile?: Profile | null; at?: Date } = {
       sender: { fromAddress: 'offers@example.com', fromName: 'Demo Shop', smsSenderId: 'SADAKAT' },
     },
     unsubscribe: { keyring: KEYRING, baseUrl: 'https://shop.example.com', mailto: 'unsubscribe@example.com' },
+    // No journey overrides unless a test sets them: the settings' caps and quiet hours apply.
+    journeyPolicy: () => undefined,
+    rate: new InProcessSendRateLimiter(),
   };
   return { ...parts, deps };
 }

@@ -1,11 +1,14 @@
 /** ses-feedback marks each engagement on the message's ledger entry, so the report can count customers. */
 import { describe, expect, it } from 'vitest';
-import type { EngagementMarks } from '../../../shared/channels/engagement-marks.js';
 import { encodeMessageTags } from '../../../shared/channels/message-tags.js';
-import type { EngagementMetric } from '../../../shared/channels/ports.js';
 import { handleSesEvent, sesEventSchema } from '../../../shared/channels/ses-feedback.js';
 import { InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
-import { InMemoryMessageStats, InMemorySuppressionList, RecordingEventQueue } from '../../fakes/in-memory-channels.js';
+import {
+  InMemoryMessageStats,
+  InMemorySuppressionList,
+  RecordingEngagementMarks,
+  RecordingEventQueue,
+} from '../../fakes/in-memory-channels.js';
 import { consentingProfile } from './send-harness.js';
 
 const TAGS = {
@@ -17,17 +20,10 @@ const TAGS = {
   variant: 'discount10',
 };
 
-class RecordingMarks implements EngagementMarks {
-  readonly marks: { customerId: string; messageId: string; metric: EngagementMetric; at: string }[] = [];
-  async mark(customerId: string, messageId: string, metric: EngagementMetric, at: string) {
-    this.marks.push({ customerId, messageId, metric, at });
-  }
-}
-
 function setup() {
   const profiles = new InMemoryProfileStore();
   profiles.items.set('c1', consentingProfile());
-  const marks = new RecordingMarks();
+  const marks = new RecordingEngagementMarks();
   return {
     deps: {
       profiles,

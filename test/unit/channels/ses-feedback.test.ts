@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { encodeMessageTags } from '../../../shared/channels/message-tags.js';
 import { handleSesEvent, sesEventSchema } from '../../../shared/channels/ses-feedback.js';
 import { InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
-import { InMemoryMessageStats, InMemorySuppressionList, RecordingEventQueue } from '../../fakes/in-memory-channels.js';
+import {
+  InMemoryMessageStats,
+  InMemorySuppressionList,
+  RecordingEngagementMarks,
+  RecordingEventQueue,
+} from '../../fakes/in-memory-channels.js';
 import { consentingProfile } from './send-harness.js';
 
 const TAGS = {
@@ -42,6 +47,7 @@ function feedback() {
     suppression: new InMemorySuppressionList(),
     stats: new InMemoryMessageStats(),
     events: new RecordingEventQueue(),
+    marks: new RecordingEngagementMarks(),
   };
   return deps;
 }

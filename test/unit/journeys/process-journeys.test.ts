@@ -14,9 +14,16 @@ import { InMemoryJourneyStore } from '../../../shared/journeys/in-memory-journey
 import type { JourneyStore } from '../../../shared/journeys/journey-store.js';
 import { journeyTick } from '../../../shared/journeys/journey-tick.js';
 import { LocalSendOutbox } from '../../../shared/local/local-send-outbox.js';
+import type { SendQueue } from '../../../shared/channels/send-request.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
 import { compileSegmentsSource } from '../../../shared/segments/compile.js';
-import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
+import {
+  InMemoryIdentityMap,
+  InMemoryOrderLedger,
+  InMemoryProfileStore,
+  InMemoryRefunds,
+  NO_ERASED_ORDERS,
+} from '../../fakes/in-memory-ports.js';
 import { DAY, HOUR, journeyFrom, T0 } from './journey-builders.js';
 
 const segments = (() => {
@@ -74,7 +81,7 @@ function journeyDeps(
   store: JourneyStore,
   definitions: Journey[],
   now: () => Date,
-  overrides: Partial<ProcessDeps> = {},
+  { sends = new LocalSendOutbox(), ...overrides }: Partial<ProcessDeps> & { sends?: SendQueue } = {},
 ): ProcessDeps {
   return {
     profiles: new InMemoryProfileStore(),
@@ -83,7 +90,9 @@ function journeyDeps(
     clock: { now },
     settings: { trackedProperties: {} },
     segments,
-    journeys: { definitions, store, holdoutPercent: 0, defaultTimezone: 'UTC' },
+    journeys: { definitions, store, sends, holdoutPercent: 0, defaultTimezone: 'UTC' },
+    tombstones: NO_ERASED_ORDERS,
+    refunds: new InMemoryRefunds(),
     ...overrides,
   };
 }

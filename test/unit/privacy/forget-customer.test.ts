@@ -24,7 +24,12 @@ import {
   InMemorySuppressionList,
 } from '../../fakes/in-memory-channels.js';
 import { InMemoryCustomerErasure } from '../../fakes/in-memory-erasure.js';
-import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
+import {
+  InMemoryIdentityMap,
+  InMemoryOrderLedger,
+  InMemoryProfileStore,
+  InMemoryRefunds,
+} from '../../fakes/in-memory-ports.js';
 
 const clock = { now: () => new Date('2026-11-02T12:00:00Z') };
 
@@ -91,7 +96,16 @@ describe('forgetCustomer', () => {
     due = new InMemoryDueQueue();
     suppression = new InMemorySuppressionList();
     erasure = new InMemoryCustomerErasure({ profiles, orders, identity, runs, ledger, caps, due });
-    process = { profiles, orders, identity, clock, settings: { trackedProperties: {} }, tombstones: erasure };
+    process = {
+      profiles,
+      orders,
+      identity,
+      clock,
+      settings: { trackedProperties: {} },
+      tombstones: erasure,
+      refunds: new InMemoryRefunds(),
+      journeys: null,
+    };
     forget = { profiles, identity, erasure, clock, suppression };
   });
 
@@ -218,7 +232,14 @@ describe('forgetCustomer', () => {
             identity: new InMemoryIdentityMap(),
           };
           const store = new InMemoryCustomerErasure(fakes);
-          const deps: ProcessDeps = { ...fakes, clock, settings: { trackedProperties: {} }, tombstones: store };
+          const deps: ProcessDeps = {
+            ...fakes,
+            clock,
+            settings: { trackedProperties: {} },
+            tombstones: store,
+            refunds: new InMemoryRefunds(),
+            journeys: null,
+          };
           for (const [index, orderId] of orderIds.entries())
             await processCustomerMessage(deps, order(`m${index}`, { userId: 'u1' }, orderId, 10));
 

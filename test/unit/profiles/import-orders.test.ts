@@ -3,7 +3,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { importOrders, type HistoricalOrder, type ImportDeps } from '../../../shared/profiles/import-orders.js';
 import { forgetCustomer } from '../../../shared/privacy/forget-customer.js';
 import { InMemoryCustomerErasure } from '../../fakes/in-memory-erasure.js';
-import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
+import {
+  InMemoryIdentityMap,
+  InMemoryOrderLedger,
+  InMemoryProfileStore,
+  NO_ERASED_ORDERS,
+} from '../../fakes/in-memory-ports.js';
 
 const clock = { now: () => new Date('2026-11-02T00:00:00Z') };
 
@@ -22,7 +27,7 @@ describe('importOrders', () => {
   beforeEach(() => {
     profiles = new InMemoryProfileStore();
     orders = new InMemoryOrderLedger();
-    deps = { profiles, orders, clock, settings: { trackedProperties: {} } };
+    deps = { profiles, orders, clock, settings: { trackedProperties: {} }, tombstones: NO_ERASED_ORDERS };
   });
 
   it('folds each customer’s orders through the reducer, same-day orders merging into one order day', async () => {

@@ -11,7 +11,13 @@ import { processCustomerMessage, type ProcessDeps } from '../../../shared/profil
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { compileSegments } from '../../../shared/segments/evaluate.js';
 import { parseSegmentDefinitions } from '../../../shared/segments/parse.js';
-import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
+import {
+  InMemoryIdentityMap,
+  InMemoryOrderLedger,
+  InMemoryProfileStore,
+  InMemoryRefunds,
+  NO_ERASED_ORDERS,
+} from '../../fakes/in-memory-ports.js';
 
 const clock = { now: () => new Date('2026-11-02T12:00:00Z') };
 
@@ -50,7 +56,16 @@ describe('processCustomerMessage', () => {
     profiles = new InMemoryProfileStore();
     orders = new InMemoryOrderLedger();
     identity = new InMemoryIdentityMap();
-    deps = { profiles, orders, identity, clock, settings: { trackedProperties: {} } };
+    deps = {
+      profiles,
+      orders,
+      identity,
+      clock,
+      settings: { trackedProperties: {} },
+      tombstones: NO_ERASED_ORDERS,
+      refunds: new InMemoryRefunds(),
+      journeys: null,
+    };
   });
 
   it('applies an order once and marks its O# item applied', async () => {
@@ -287,6 +302,9 @@ describe('processCustomerMessage with segment rules', () => {
       settings: { trackedProperties: {} },
       segments,
       segmentChanges: { publish: (changes) => void published.push(changes.entered) },
+      tombstones: NO_ERASED_ORDERS,
+      refunds: new InMemoryRefunds(),
+      journeys: null,
     };
     await processCustomerMessage(
       deps,

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../shared/events/event.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
 import type { RefundLedger, RefundRecord } from '../../../shared/profiles/refund-from-event.js';
-import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
+import {
+  InMemoryIdentityMap,
+  InMemoryOrderLedger,
+  InMemoryProfileStore,
+  NO_ERASED_ORDERS,
+} from '../../fakes/in-memory-ports.js';
 import { track } from './event-builders.js';
 import { INTERNAL_SOURCE } from '../../../shared/events/messages.js';
 
@@ -25,6 +30,8 @@ function setup() {
     clock: { now: () => new Date('2026-11-09T12:00:00Z') },
     settings: { trackedProperties: {} },
     refunds,
+    tombstones: NO_ERASED_ORDERS,
+    journeys: null,
   };
   return { deps, refunds, profiles };
 }

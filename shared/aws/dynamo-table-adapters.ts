@@ -1,0 +1,45 @@
+/**
+ * Every port the single table serves, on one document client: Lambda passes its regional client,
+ * the local runtime the embedded engine's (shared/local/runtime.ts). The adapters hold only the
+ * client and the table name, so building them all costs nothing per cold start.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TableAdapters } from '../wiring/adapters.js';
+import { DynamoCapCounters } from './dynamo-cap-counters.js';
+import { DynamoCustomerErasure } from './dynamo-customer-erasure.js';
+import { DynamoDueSends } from './dynamo-due-sends.js';
+import { DynamoEngagementMarks } from './dynamo-engagement-marks.js';
+import { DynamoExpiryIndex } from './dynamo-expiry-index.js';
+import { DynamoIdentityMap } from './dynamo-identity-map.js';
+import { DynamoJourneyStore } from './dynamo-journey-store.js';
+import { DynamoMessageStats } from './dynamo-message-stats.js';
+import { DynamoOrderLedger } from './dynamo-order-ledger.js';
+import { scanOrderProducts } from './dynamo-order-scan.js';
+import { scanProfiles } from './dynamo-profile-scan.js';
+import { DynamoProfileStore } from './dynamo-profile-store.js';
+import { DynamoRefundLedger } from './dynamo-refund-ledger.js';
+import { DynamoSendLedger } from './dynamo-send-ledger.js';
+import { DynamoSuppressionList } from './dynamo-suppression.js';
+
+export function dynamoTableAdapters(doc: DynamoDBDocumentClient, tableName: string): TableAdapters {
+  return {
+    profiles: new DynamoProfileStore(doc, tableName),
+    orders: new DynamoOrderLedger(doc, tableName),
+    refunds: new DynamoRefundLedger(doc, tableName),
+    identity: new DynamoIdentityMap(doc, tableName),
+    erasure: new DynamoCustomerErasure(doc, tableName),
+    journeyRuns: new DynamoJourneyStore(doc, tableName),
+    expiry: new DynamoExpiryIndex(doc, tableName),
+    sendLedger: new DynamoSendLedger(doc, tableName),
+    suppression: new DynamoSuppressionList(doc, tableName),
+    caps: new DynamoCapCounters(doc, tableName),
+    due: new DynamoDueSends(doc, tableName),
+    stats: new DynamoMessageStats(doc, tableName),
+    marks: new DynamoEngagementMarks(doc, tableName),
+    scanProfiles: (slice) => scanProfiles(doc, tableName, slice),
+    customers: {
+      profiles: (slice) => scanProfiles(doc, tableName, slice).profiles,
+      orders: (slice) => scanOrderProducts(doc, tableName, slice),
+    },
+  };
+}

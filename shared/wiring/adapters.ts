@@ -1,0 +1,71 @@
+/**
+ * What a runtime hands the composition roots (shared/wiring/compose.ts): the ports each function
+ * is built from. shared/aws/ makes them from SDK clients in Lambda (shared/aws/aws-adapters.ts),
+ * shared/local/ from the embedded engine and in-process queues; both make the table's ports with
+ * the same DynamoDB adapters (shared/aws/dynamo-table-adapters.ts). Every field is required: a
+ * runtime cannot forget one and still compile.
+ */
+import type { CustomerScan } from '../analytics/refresh/ports.js';
+import type { EngagementMarks } from '../channels/engagement-marks.js';
+import type {
+  CapCounters,
+  DueQueue,
+  EmailSender,
+  MessageStats,
+  PushSender,
+  SendLedger,
+  SendRateLimiter,
+  SmsSender,
+  SuppressionList,
+} from '../channels/ports.js';
+import type { UnsubscribeKeyring } from '../channels/unsubscribe-token.js';
+import type { IdentitySecretSource } from '../events/identity-token.js';
+import type { WriteKeyVerifier } from '../events/write-key.js';
+import type { DueRunIndex, JourneyStore } from '../journeys/journey-store.js';
+import type { Clock, EventQueue, ExpiryIndex, IdentityMap, OrderLedger, ProfileScan, ProfileStore } from '../ports.js';
+import type { CustomerErasureStore, OrderTombstones } from '../privacy/ports.js';
+import type { RefundLedger } from '../profiles/refund-from-event.js';
+
+/** Every port stored in the single table. */
+export interface TableAdapters {
+  profiles: ProfileStore;
+  orders: OrderLedger;
+  refunds: RefundLedger;
+  identity: IdentityMap;
+  /** Erasure (admin-forget) and the tombstones process-events and import read. */
+  erasure: CustomerErasureStore & OrderTombstones;
+  journeyRuns: JourneyStore & DueRunIndex;
+  expiry: ExpiryIndex & { readonly shards: number };
+  sendLedger: SendLedger;
+  suppression: SuppressionList;
+  caps: CapCounters;
+  due: DueQueue;
+  stats: MessageStats;
+  marks: EngagementMarks;
+  /** Profiles by parallel-scan slice (journey-schedule). */
+  scanProfiles: ProfileScan;
+  /** Profiles and orders by slice (the nightly refresh). */
+  customers: CustomerScan;
+}
+
+/** The ports every function needs: the table, the events queue and the time. */
+export interface CoreAdapters {
+  table: TableAdapters;
+  events: EventQueue;
+  clock: Clock;
+}
+
+/** What the send handler adds: the providers, the journey rate limiter and the unsubscribe links. */
+export interface SendAdapters extends CoreAdapters {
+  email: EmailSender;
+  sms: SmsSender;
+  push: PushSender;
+  rate: SendRateLimiter;
+  unsubscribe: { keyring: UnsubscribeKeyring; baseUrl: string; mailto?: string };
+}
+
+export interface IngestAdapters extends CoreAdapters {
+  writeKeys: WriteKeyVerifier;
+  /** The secret browser calls prove their userId with (a source without one verifies none). */
+  identitySecret: IdentitySecretSource;
+}

@@ -1,0 +1,186 @@
+/**
+ * One composition root per function, for both runtimes: given a runtime's adapters
+ * (shared/wiring/adapters.ts) and the loaded campaign, each returns the handler's complete deps.
+ * Lambda entry points call these through shared/aws/*-deps.ts; `sadakat demo`, `serve`,
+ * `import`, `refresh` and `forget` call the same functions with the embedded runtime's adapters,
+ * so what runs locally is wired as AWS wires it. A capability left out on purpose is an explicit
+ * `null` (journeys in history import and `serve --no-journeys`), never a forgotten field.
+ */
+import type { CustomerScan, RefreshArtifacts } from '../analytics/refresh/ports.js';
+import type { SendDeps } from '../channels/decide-send.js';
+import { journeySendPolicies } from '../channels/journey-policy.js';
+import type { TemplateSet } from '../channels/render.js';
+import type { SendQueue } from '../channels/send-request.js';
+import type { FeedbackDeps } from '../channels/ses-feedback.js';
+import type { UnsubscribeDeps } from '../channels/unsubscribe.js';
+import type { Campaign } from '../config/campaign.js';
+import type { Settings } from '../config/settings.js';
+import type { IngestDeps } from '../events/ingest.js';
+import type { Journey } from '../journeys/ast.js';
+import type { JourneyTickDeps } from '../journeys/journey-tick.js';
+import type { Clock, EventQueue, ProfileScan } from '../ports.js';
+import type { ForgetDeps } from '../privacy/forget-customer.js';
+import type { ProcessDeps } from '../profiles/process-customer-message.js';
+import type { ExpiryPassDeps } from '../segments/expiry-pass.js';
+import type { CoreAdapters, IngestAdapters, SendAdapters } from './adapters.js';
+import type { RuntimeCampaign } from './runtime-campaign.js';
+
+export function composeIngestDeps(adapters: IngestAdapters, settings: Pick<Settings, 'trust'>): IngestDeps {
+  return {
+    writeKeys: adapters.writeKeys,
+    identitySecret: adapters.identitySecret,
+    trust: settings.trust,
+    identity: adapters.table.identity,
+    queue: adapters.events,
+    clock: adapters.clock,
+  };
+}
+
+/** Journeys as process-events runs them: their definitions and where their sends go. */
+export interface LiveJourneys {
+  definitions: readonly Journey[];
+  sends: SendQueue;
+}
+
+export function composeProcessDeps(
+  adapters: CoreAdapters,
+  campaign: Campaign,
+  journeys: LiveJourneys | null,
+): ProcessDeps {
+  const { table, clock } = adapters;
+  return {
+    profiles: table.profiles,
+    orders: table.orders,
+    refunds: table.refunds,
+    identity: table.identity,
+    tombstones: table.erasure,
+    settings: { trackedProperties: campaign.settings.trackedProperties },
+    segments: campaign.segments,
+    clock,
+    journeys: journeys && {
+      definitions: journeys.definitions,
+      store: table.journeyRuns,
+      sends: journeys.sends,
+      holdoutPercent: campaign.settings.holdoutPercent,
+      defaultTimezone: campaign.settings.defaultTimezone,
+    },
+  };
+}
+
+export function composeSendDeps(
+  adapters: SendAdapters,
+  campaign: Pick<RuntimeCampaign, 'settings' | 'journeys'>,
+  templates: TemplateSet,
+): SendDeps {
+  const { table } = adapters;
+  return {
+    profiles: table.profiles,
+    ledger: table.sendLedger,
+    suppression: table.suppression,
+    caps: table.caps,
+    rate: adapters.rate,
+    due: table.due,
+    stats: table.stats,
+    email: adapters.email,
+    sms: adapters.sms,
+    push: adapters.push,
+    events: adapters.events,
+    templates,
+    settings: campaign.settings,
+    journeyPolicy: journeySendPolicies(campaign.journeys),
+    unsubscribe: adapters.unsubscribe,
+    clock: adapters.clock,
+  };
+}
+
+export interface SesFeedbackDeps extends FeedbackDeps {
+  clock: Clock;
+}
+
+export function composeFeedbackDeps(adapters: CoreAdapters): SesFeedbackDeps {
+  const { table } = adapters;
+  return {
+    profiles: table.profiles,
+    suppression: table.suppression,
+    stats: table.stats,
+    marks: table.marks,
+    events: adapters.events,
+    clock: adapters.clock,
+  };
+}
+
+export function composeUnsubscribeDeps(
+  adapters: CoreAdapters & { unsubscribe: Pick<SendAdapters['unsubscribe'], 'keyring'> },
+  senderName: string | undefined,
+): UnsubscribeDeps {
+  return {
+    profiles: adapters.table.profiles,
+    events: adapters.events,
+    keyring: adapters.unsubscribe.keyring,
+    clock: adapters.clock,
+    ...(senderName ? { senderName } : {}),
+  };
+}
+
+export function composeForgetDeps(adapters: Omit<CoreAdapters, 'events'>): ForgetDeps {
+  const { table } = adapters;
+  return {
+    profiles: table.profiles,
+    identity: table.identity,
+    erasure: table.erasure,
+    suppression: table.suppression,
+    clock: adapters.clock,
+  };
+}
+
+export function composeJourneyTickDeps(adapters: CoreAdapters): JourneyTickDeps {
+  return { index: adapters.table.journeyRuns, queue: adapters.events, clock: adapters.clock };
+}
+
+export interface JourneyScheduleDeps {
+  scanProfiles: ProfileScan;
+  journeys: readonly Journey[];
+  queue: EventQueue;
+  clock: Clock;
+  defaultTimezone: string;
+}
+
+export function composeJourneyScheduleDeps(
+  adapters: CoreAdapters,
+  campaign: Pick<RuntimeCampaign, 'settings' | 'journeys'>,
+): JourneyScheduleDeps {
+  return {
+    scanProfiles: adapters.table.scanProfiles,
+    journeys: campaign.journeys,
+    queue: adapters.events,
+    clock: adapters.clock,
+    defaultTimezone: campaign.settings.defaultTimezone,
+  };
+}
+
+export interface ExpiryDeps extends ExpiryPassDeps {
+  /** Shards of the table's `expiry` index. */
+  shards: number;
+}
+
+export function composeExpiryDeps(adapters: CoreAdapters): ExpiryDeps {
+  const { expiry } = adapters.table;
+  return { index: expiry, queue: adapters.events, clock: adapters.clock, shards: expiry.shards };
+}
+
+export interface RefreshDeps {
+  scan: CustomerScan;
+  artifacts: RefreshArtifacts;
+  queue: EventQueue;
+  clock: Clock;
+  itemCount(): Promise<number>;
+}
+
+/** The nightly refresh's phases: artifacts in S3 (Lambda) or the data folder (local). */
+export function composeRefreshDeps(
+  adapters: CoreAdapters,
+  artifacts: RefreshArtifacts,
+  itemCount: () => Promise<number>,
+): RefreshDeps {
+  return { scan: adapters.table.customers, artifacts, queue: adapters.events, clock: adapters.clock, itemCount };
+}
