@@ -1,13 +1,24 @@
-/** `sadakat schema segments`: JSON Schema of a campaign file, for editor completion. */
+/**
+ * `sadakat schema segments|journeys|settings|templates`: JSON Schema of a campaign file, for
+ * editor completion; `templates` describes what a template may name (docs/campaigns.md).
+ */
 import type { Command } from 'commander';
+import * as z from 'zod';
+import { templateContextSchema } from '../../shared/channels/render.js';
+import { settingsSchema } from '../../shared/config/settings.js';
 import { journeysJsonSchema } from '../../shared/journeys/json-schema.js';
 import { segmentsJsonSchema } from '../../shared/segments/json-schema.js';
 import { UserError } from '../errors.js';
 
-/** One generator per campaign file kind; journeys and settings can join this list. */
+const jsonSchema = (schema: z.ZodType) => (): Record<string, unknown> =>
+  z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+
+/** One generator per campaign file kind. */
 const SCHEMAS: Record<string, () => Record<string, unknown>> = {
   segments: segmentsJsonSchema,
   journeys: journeysJsonSchema,
+  settings: jsonSchema(settingsSchema.describe('sadakat settings: campaign/settings.yaml')),
+  templates: jsonSchema(templateContextSchema),
 };
 
 export function registerSchema(program: Command): void {

@@ -54,6 +54,20 @@ export const templateProfileSchema = z.object({
 });
 export type TemplateProfile = z.infer<typeof templateProfileSchema>;
 
+/** Everything a template may name, for `sadakat schema templates` and docs/campaigns.md. */
+export const templateContextSchema = z
+  .object({
+    profile: templateProfileSchema.describe("The customer's profile, as far as a template may print it"),
+    vars: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .describe("The send step's vars (journeys/<id>.yaml: send.vars)"),
+    unsubscribe_url: z
+      .string()
+      .optional()
+      .describe("Email only: the customer's one-click unsubscribe link; every marketing email must print it"),
+  })
+  .describe('sadakat template context: what campaign/templates/<id>/*.liquid may name');
+
 /** The top-level names a template may use besides its own `assign`/`capture` locals. */
 export const TEMPLATE_ROOTS = ['profile', 'vars', 'unsubscribe_url'] as const;
 
