@@ -5,7 +5,7 @@
 import { toCsv } from '../csv-output.js';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { expectedPurchases, probabilityAlive } from '../../shared/analytics/bgnbd.js';
+import { expectedPurchases, probabilityAlive, probabilityNoPurchase } from '../../shared/analytics/bgnbd.js';
 import { formatDay } from '../../shared/analytics/calendar-day.js';
 import { fitClvModel, type ClvModel } from '../../shared/analytics/clv-model.js';
 import { summarizeCustomers, type CustomerSummaries, type Period } from '../../shared/analytics/customer-summary.js';
@@ -27,7 +27,9 @@ interface CommonOptions {
 type Fitted = Extract<ClvModel, { status: 'fitted' }>;
 
 export function registerClv(program: Command): void {
-  const clv = program.command('clv').description('customer lifetime value: BG/NBD purchases × Gamma-Gamma order value');
+  const clv = program
+    .command('clv')
+    .description('12-month value (revenue, discounted 1%/month): BG/NBD purchases × Gamma-Gamma order value');
   withCommonOptions(clv.command('fit').description('fit the models and print their parameters'))
     .option(
       '--holdout-end <date>',
@@ -54,11 +56,15 @@ export function registerClv(program: Command): void {
       );
     });
   withCommonOptions(
-    clv.command('predict').description('per customer: P(alive), expected purchases, expected order value, CLV'),
+    clv
+      .command('predict')
+      .description(
+        'per customer: P(alive), churn score, expected purchases, expected order value, value over --months (revenue, discounted)',
+      ),
   )
     .requiredOption('--weeks <n>', 'horizon for the expected purchases, in weeks', positiveInteger)
-    .option('--months <n>', 'CLV horizon in months (lifetimes: 12)', positiveInteger, 12)
-    .option('--discount <rate>', 'monthly discount rate for CLV, e.g. 0.01', discountRate, 0.01)
+    .option('--months <n>', 'value horizon in months of 4.345 weeks (lifetimes: 12)', positiveInteger, 12)
+    .option('--discount <rate>', 'monthly discount rate of the value, e.g. 0.01', discountRate, 0.01)
     .option(
       '--format <format>',
       'csv | json | table (default csv: one row per customer)',
@@ -205,6 +211,14 @@ function predict(
       tx: customer.tx,
       T: customer.T,
       pAlive: probabilityAlive(bg, customer.x, customer.tx, customer.T),
+      pNoPurchase30d: probabilityNoPurchase(
+        model.mbgnbd.params,
+        summaries.period === 'week' ? 30 / 7 : 30,
+        customer.x,
+        customer.tx,
+        customer.T,
+        'mbgnbd',
+      ),
       expectedPurchases: expectedPurchases(bg, horizon, customer.x, customer.tx, customer.T),
       expectedAverageValue: conditionalExpectedAverageValue(gg, customer.x, customer.monetary),
       clv: customerLifetimeValue(bg, gg, customer, {
@@ -216,31 +230,46 @@ function predict(
   if (options.format === 'json') {
     return `${JSON.stringify({ status: 'fitted', weeks: options.weeks, months: options.months, discount: options.discount, customers: rows })}\n`;
   }
+  const unit = `${summaries.period}s`;
   if (options.format === 'table') {
     return formatTable(
-      ['customer', 'x', 't_x', 'T', 'P(alive)', `purchases ${options.weeks}w`, 'order value', `CLV ${options.months}m`],
+      [
+        'customer',
+        'x (repeat purchases)',
+        `t_x (${unit})`,
+        `T (${unit})`,
+        'P(alive) BG/NBD',
+        'P(no purchase 30d) MBG/NBD',
+        `purchases ${options.weeks}w`,
+        'order value',
+        `${options.months}-month value (revenue, discounted ${Number((options.discount * 100).toFixed(4))}%/month)`,
+      ],
       rows.map((row) => [
         row.customerId,
         row.x,
         round(row.tx, 2),
         round(row.T, 2),
         round(row.pAlive, 3),
+        round(row.pNoPurchase30d, 3),
         round(row.expectedPurchases, 3),
         round(row.expectedAverageValue, 2),
         round(row.clv, 2),
       ]),
     );
   }
+  // Units in every name: t_x and T in the model's period; the value is revenue, discounted per month.
+  const discount = Number((options.discount * 100).toFixed(4));
   return toCsv(
     [
       'customer_id',
-      'x',
-      't_x',
-      'T',
-      'p_alive',
+      'x_repeat_purchases',
+      `t_x_${unit}`,
+      `T_${unit}`,
+      'p_alive_bgnbd',
+      'p_no_purchase_30d_mbgnbd',
       `expected_purchases_${options.weeks}w`,
-      'expected_average_value',
-      `clv_${options.months}m`,
+      'expected_average_order_value',
+      `value_${options.months}m_revenue_discounted_${discount}pct_per_month`,
     ],
     rows.map((row) => [
       row.customerId,
@@ -248,6 +277,7 @@ function predict(
       round(row.tx, 4),
       round(row.T, 4),
       round(row.pAlive, 6),
+      round(row.pNoPurchase30d, 6),
       round(row.expectedPurchases, 6),
       round(row.expectedAverageValue, 4),
       round(row.clv, 4),

@@ -158,11 +158,17 @@ export interface ClvOptions {
   months: number;
   /** Monthly discount rate (lifetimes' `discount_rate`), e.g. 0.01. */
   discountRate: number;
-  /** The BG/NBD time unit: a month is 4.345 weeks or 30 days, as in lifetimes. */
+  /** The BG/NBD time unit. A month is 4.345 weeks (lifetimes' weekly month) in both: 30.415 days. */
   period: 'week' | 'day';
 }
 
-const PERIODS_PER_MONTH = { week: 4.345, day: 30 } as const;
+/**
+ * One month, whatever the model's unit: 4.345 weeks, as lifetimes counts it for weekly data.
+ * (lifetimes takes 30 days for daily data, so its daily and weekly CLV differ by 1.4 %; here the
+ * same customer gets the same value from either period.)
+ */
+export const WEEKS_PER_MONTH = 4.345;
+const PERIODS_PER_MONTH = { week: WEEKS_PER_MONTH, day: WEEKS_PER_MONTH * 7 } as const;
 
 /**
  * CLV as lifetimes' `customer_lifetime_value`: Σ_{i=1..months} E[Z] · (E[Y(i·f)] − E[Y((i−1)·f)]) / (1+d)^i,

@@ -174,9 +174,11 @@ describe('sadakat clv', () => {
     );
 
     const lines = stdout.trim().split('\n');
-    expect(lines[0]).toBe('customer_id,x,t_x,T,p_alive,expected_purchases_39w,expected_average_value,clv_12m');
+    expect(lines[0]).toBe(
+      'customer_id,x_repeat_purchases,t_x_weeks,T_weeks,p_alive_bgnbd,p_no_purchase_30d_mbgnbd,expected_purchases_39w,expected_average_order_value,value_12m_revenue_discounted_1pct_per_month',
+    );
     expect(lines).toHaveLength(2_358);
     // The paper's customer 1 (x=2, t_x=30.43, T=38.86): E[Y(39)] = 1.226.
-    expect(lines[1]).toMatch(/^1,2,30\.4286,38\.8571,0\.72\d*,1\.22\d*,/);
+    expect(lines[1]).toMatch(/^1,2,30\.4286,38\.8571,0\.72\d*,0\.\d+,1\.22\d*,/);
   });
 });

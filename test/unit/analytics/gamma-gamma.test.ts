@@ -102,3 +102,23 @@ describe('Gamma-Gamma predictions', () => {
     expect(at(0.05)).toBeLessThan(at(0.01));
   });
 });
+
+describe('one month for both periods', () => {
+  it('gives the same 12-month value from a weekly and a daily model of the same customers', () => {
+    // Prepare: the same process in days (α scales with the time unit) and the same customer in days.
+    const daily = { ...PAPER_BG, alpha: PAPER_BG.alpha * 7 };
+    const weeks = { x: 2, tx: 30.43, T: 38.86, monetary: 35 };
+    const days = { ...weeks, tx: weeks.tx * 7, T: weeks.T * 7 };
+
+    // Act
+    const fromWeeks = customerLifetimeValue(PAPER_BG, PAPER_GG, weeks, {
+      months: 12,
+      discountRate: 0.01,
+      period: 'week',
+    });
+    const fromDays = customerLifetimeValue(daily, PAPER_GG, days, { months: 12, discountRate: 0.01, period: 'day' });
+
+    // Assess
+    expect(fromDays).toBeCloseTo(fromWeeks, 8);
+  });
+});
