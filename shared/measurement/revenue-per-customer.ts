@@ -76,14 +76,18 @@ export function mergeRevenue(a: RevenueSummary, b: RevenueSummary): RevenueSumma
   };
 }
 
-/** Mean revenue per assigned customer ± z·s/√n. Needs at least two customers for a variance. */
+/**
+ * Mean revenue per assigned customer ± z·s/√n. Needs at least two customers for a variance.
+ * Revenue is never negative (summarizeRevenue checks it), so the lower bound stops at 0: with
+ * one buyer among a dozen the normal interval would otherwise reach below it.
+ */
 export function revenuePerCustomer(summary: RevenueSummary, confidence = 0.95): MeanInterval {
   const standardError = Math.sqrt(varianceOfMean(summary, 'revenuePerCustomer'));
   const z = twoSidedCriticalValue(1 - confidence);
   return {
     mean: summary.mean,
     standardError,
-    lower: summary.mean - z * standardError,
+    lower: Math.max(0, summary.mean - z * standardError),
     upper: summary.mean + z * standardError,
   };
 }

@@ -112,7 +112,8 @@ describe('demo', () => {
       ...summary.report,
       journeys: summary.report.journeys.filter((journey) => journey.journeyId === 'viewed-not-bought'),
     });
-  });
+    // A whole demo, its 8-day tail included (goal windows close before the report), on a shared machine.
+  }, 240_000);
 
   it.runIf(availableEngines().includes('dynamodb-local'))(
     'runs on DynamoDB Local, where write capacity includes index writes',

@@ -120,8 +120,14 @@ const MAIN_EXPERIMENT = { journeyId: 'viewed-not-bought', experiment: 'vnb-offer
  * the time, each waiting on the other.
  */
 const DRAIN_CONCURRENCY = 64;
-/** After the live traffic the clock runs on this long, so responses to the last sends land. */
-const TAIL_MS = 24 * HOUR_MS;
+/**
+ * After the live traffic the clock runs on this long, so responses to the last sends land and the
+ * main experiment's 7-day goal window (from a split 2 h after entry) closes for every customer
+ * who entered in the live week: the report counts only customers whose window has closed, the
+ * rest as `maturing` (docs/decisions.md, 61).
+ */
+const TAIL_MS = 8 * 24 * HOUR_MS;
+const TAIL_STEP_MS = 12 * HOUR_MS;
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = new VirtualClock(DEMO_LIVE_START);
@@ -415,10 +421,14 @@ async function playDemo(
   clock.advance(HOUR_MS);
   await drain();
   await expiryPass();
-  const tailEnd = clock.now().getTime() + TAIL_MS;
-  for (; nextHour <= tailEnd; nextHour += HOUR_MS) {
+  // Hourly for the first day (waits, sends and the responses to them), then in TAIL_STEP_MS
+  // strides: after that the tail only lets goal windows close.
+  const tailStart = clock.now().getTime();
+  const tailEnd = tailStart + TAIL_MS;
+  while (nextHour <= tailEnd) {
     if (nextHour > clock.now().getTime()) clock.set(new Date(nextHour));
     await pumpJourneys();
+    nextHour += nextHour < tailStart + 24 * HOUR_MS ? HOUR_MS : TAIL_STEP_MS;
   }
   events.duplicates = duplicates;
 

@@ -426,6 +426,23 @@ describe('buildReport: windows, priors and ratios (issue 21)', () => {
     expect(large?.arms[1]?.verdict).toBe('sample_ratio_mismatch');
   });
 
+  it('puts customers outside the split’s coverage in no experiment arm, messages included', () => {
+    // Prepare: h entered, was outside coverage (no assignment) and was emailed without a variant.
+    const messages = [message('h', undefined, AFTER_SPLIT)];
+    const messageStats = [{ journeyId: 'vnb', variant: undefined, metric: 'sent', count: 1 }];
+
+    // Act
+    const [experiment, holdout] =
+      buildReport([journey], data({ messages, messageStats }), options).journeys[0]?.comparisons ?? [];
+
+    // Assess
+    expect(experiment?.arms.map((arm) => [arm.arm, arm.assigned, arm.sent, arm.messages.sent])).toEqual([
+      ['reminder', 1, 0, 0],
+      ['discount', 2, 0, 0],
+    ]);
+    expect(holdout?.arms.find((arm) => arm.arm === 'journey')?.messages.sent).toBe(1);
+  });
+
   it('says who is in each table’s arms', () => {
     const [experiment, holdout] = buildReport([journey], data(), options).journeys[0]?.comparisons ?? [];
 

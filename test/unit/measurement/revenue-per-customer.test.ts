@@ -54,12 +54,22 @@ describe('summarizeRevenue', () => {
 
 describe('revenuePerCustomer', () => {
   it('gives mean ± 1.96 s/√n', () => {
-    // 10, 0, 0, 0: s² = 75/3 = 25, standard error √(25/4) = 2.5.
+    // 10, 10, 0: mean 20/3, s² = (200/9 + 400/9)/2 = 100/3, standard error √(100/9) = 10/3.
+    const interval = revenuePerCustomer(summarizeRevenue([10, 10], 3));
+    const mean = 20 / 3;
+    const se = 10 / 3;
+
+    expect(interval.mean).toBeCloseTo(mean, 14);
+    expect(interval.standardError).toBeCloseTo(se, 14);
+    expect(interval.lower).toBeCloseTo(mean - Z95 * se, 12);
+    expect(interval.upper).toBeCloseTo(mean + Z95 * se, 12);
+  });
+
+  it('stops the lower bound at 0, where revenue per customer ends', () => {
+    // 10, 0, 0, 0: mean 2.5, standard error 2.5, so mean − 1.96·se < 0.
     const interval = revenuePerCustomer(summarizeRevenue([10], 4));
 
-    expect(interval.mean).toBe(2.5);
-    expect(interval.standardError).toBeCloseTo(2.5, 15);
-    expect(interval.lower).toBeCloseTo(2.5 - Z95 * 2.5, 12);
+    expect(interval.lower).toBe(0);
     expect(interval.upper).toBeCloseTo(2.5 + Z95 * 2.5, 12);
   });
 
