@@ -124,7 +124,7 @@ const DRAIN_CONCURRENCY = 64;
  * After the live traffic the clock runs on this long, so responses to the last sends land and the
  * main experiment's 7-day goal window (from a split 2 h after entry) closes for every customer
  * who entered in the live week: the report counts only customers whose window has closed, the
- * rest as `maturing` (docs/decisions.md, 61).
+ * rest as `maturing` (docs/decisions.md, 71).
  */
 const TAIL_MS = 8 * 24 * HOUR_MS;
 const TAIL_STEP_MS = 12 * HOUR_MS;
