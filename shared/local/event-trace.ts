@@ -14,6 +14,7 @@
  */
 import type { SendReason } from '../channels/send-outcome.js';
 import type { SendQueue, SendRequest } from '../channels/send-request.js';
+import type { EventQueue } from '../ports.js';
 
 export interface TraceLine {
   messageId: string;
@@ -71,6 +72,24 @@ export class EventTrace {
   received(messageIds: readonly string[], at: number): void {
     for (const messageId of messageIds) this.events.set(messageId, { receivedAt: at, openSends: 0, decisions: [] });
     if ((this.receipts += messageIds.length) >= SWEEP_EVERY_RECEIPTS) this.forgetStale(at);
+  }
+
+  /**
+   * Wraps the queue ingest puts events on: an event whose client sent no messageId gets its id
+   * from ingest, so it is first seen here, a few milliseconds after its request arrived — its
+   * receivedAt is this moment (the README's own curl example has no messageId).
+   */
+  eventQueue(inner: EventQueue): EventQueue {
+    return {
+      enqueue: async (messages) => {
+        const at = this.now();
+        const unseen = messages.flatMap((message) =>
+          message.kind === 'event' && !this.events.has(message.event.messageId) ? [message.event.messageId] : [],
+        );
+        if (unseen.length > 0) this.received(unseen, at);
+        await inner.enqueue(messages);
+      },
+    };
   }
 
   /** Wraps the journeys' send queue so the requests each message queued are known. */

@@ -91,6 +91,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     const adapters = trace
       ? {
           ...runtime.adapters,
+          events: trace.eventQueue(runtime.adapters.events),
           table: {
             ...runtime.adapters.table,
             profiles: new TracedProfileStore(runtime.adapters.table.profiles, trace),
