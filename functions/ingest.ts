@@ -26,7 +26,11 @@ export function buildHandler(deps: IngestHandlerDeps) {
         body: event.body ?? '',
         isBase64Encoded: event.isBase64Encoded,
       });
-      return json(result.statusCode, result.body);
+      return {
+        statusCode: result.statusCode,
+        headers: { ...(result.body === undefined ? {} : { 'content-type': 'application/json' }), ...result.headers },
+        ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
+      };
     } catch (error) {
       // Never a stack trace to the client; the operator finds the cause in the log.
       logger.error('ingest failed', { error: error instanceof Error ? error.message : String(error) });

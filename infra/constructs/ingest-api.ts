@@ -22,6 +22,9 @@ export const INGEST_PATHS = ['batch', 'track', 'identify', 'page', 'screen', 'gr
   (call) => `/v1/${call}`,
 );
 
+/** analytics.js reads its settings here (`cdnURL` pointed at this API). */
+export const SETTINGS_PATH = '/v1/projects/{writeKey}/settings';
+
 export interface IngestApiProps {
   table: ITable;
   eventsQueue: IQueue;
@@ -69,8 +72,13 @@ export class IngestApi extends Construct {
       createDefaultStage: false,
     });
     const integration = new HttpLambdaIntegration('Ingest', handler.function);
-    for (const path of INGEST_PATHS) {
-      for (const route of api.addRoutes({ path, methods: [HttpMethod.POST], integration })) {
+    // Preflights go to the function too: the allowed origins are per browser key, in the write-keys secret.
+    const routes = [
+      ...INGEST_PATHS.map((path) => ({ path, methods: [HttpMethod.POST, HttpMethod.OPTIONS] })),
+      { path: SETTINGS_PATH, methods: [HttpMethod.GET, HttpMethod.OPTIONS] },
+    ];
+    for (const { path, methods } of routes) {
+      for (const route of api.addRoutes({ path, methods, integration })) {
         // The write key is the Segment protocol's credential (Basic auth or body); the function checks it.
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',

@@ -17,8 +17,9 @@ import { fixedIdentitySecret, verifyIdentityToken, type IdentitySecretSource } f
 import type { CustomerMessage, EventSource } from './messages.js';
 import { formatPath, normalizeCall, type NormalizeResult, type Rejection } from './normalize.js';
 import { isJsonObject, parseSafeJson } from './safe-json.js';
-import { SEGMENT_LIMITS, segmentBatchSchema, segmentRoute, SEGMENT_ROUTES } from './segment-api.js';
-import { writeKeyFromAuthorization, type KnownWriteKey, type WriteKeyVerifier } from './write-key.js';
+import { analyticsSettings, settingsRouteKey, type AnalyticsSettings } from './analytics-settings.js';
+import { SEGMENT_LIMITS, segmentBatchSchema, segmentRoute, SEGMENT_ROUTES, type SegmentRoute } from './segment-api.js';
+import { normalizeOrigin, writeKeyFromAuthorization, type KnownWriteKey, type WriteKeyVerifier } from './write-key.js';
 
 /** Calls per batch: about what 500 KB of real events holds, and it keeps the response small. */
 export const MAX_BATCH_CALLS = 1000;
@@ -39,8 +40,10 @@ export interface RejectedCall extends Rejection {
 export type IngestResponseBody = { accepted: number; rejected: RejectedCall[] } | { error: string };
 
 export interface IngestResponse {
-  statusCode: 200 | 400 | 401 | 404 | 413 | 503;
-  body: IngestResponseBody;
+  statusCode: 200 | 204 | 400 | 401 | 403 | 404 | 413 | 503;
+  body: IngestResponseBody | AnalyticsSettings | undefined;
+  /** CORS headers, for a browser key used from one of its origins. */
+  headers?: Record<string, string>;
 }
 
 /** What ingest logs through: a subset of the Powertools Logger. Attributes never hold ids or keys. */
@@ -74,6 +77,7 @@ const MISSING_KEY =
 const INVALID_KEY = 'invalid write key';
 const TOO_LARGE = `body is larger than ${SEGMENT_LIMITS.bodyBytes / 1024} KB; send smaller batches`;
 const TOO_LARGE_DECOMPRESSED = `body is larger than ${SEGMENT_LIMITS.bodyBytes / 1024} KB once decompressed; send smaller batches`;
+const ORIGIN_REFUSED = 'this write key may not be used from this origin';
 const RETRY_LATER = 'the events could not be queued; retry the request';
 
 const failure = (statusCode: IngestResponse['statusCode'], error: string): IngestResponse => ({
@@ -82,14 +86,28 @@ const failure = (statusCode: IngestResponse['statusCode'], error: string): Inges
 });
 
 export async function handleIngestRequest(deps: IngestDeps, request: IngestRequest): Promise<IngestResponse> {
-  const route = request.method.toUpperCase() === 'POST' ? segmentRoute(request.path) : undefined;
-  if (!route) {
+  const method = request.method.toUpperCase();
+  const route = segmentRoute(request.path);
+  const settingsKey = settingsRouteKey(request.path);
+  const origin = normalizeOrigin(headerValue(request.headers, 'origin') ?? '');
+  if (method === 'OPTIONS' && (route || settingsKey !== undefined)) return preflight(deps, origin);
+  if (method === 'GET' && settingsKey !== undefined) return projectSettings(deps, request, settingsKey, origin);
+  if (method !== 'POST' || !route) {
     return failure(
       404,
       `no route ${request.method.slice(0, 10)} ${request.path.slice(0, 100)}; POST to one of ${Object.keys(SEGMENT_ROUTES).join(', ')}`,
     );
   }
+  return acceptPost(deps, request, route, origin);
+}
 
+/** A POST of Segment calls: size, key, origin, body, then each call. */
+async function acceptPost(
+  deps: IngestDeps,
+  request: IngestRequest,
+  route: SegmentRoute,
+  origin: string | undefined,
+): Promise<IngestResponse> {
   const bytes = Buffer.from(request.body, request.isBase64Encoded ? 'base64' : 'utf8');
   if (bytes.length > SEGMENT_LIMITS.bodyBytes) return failure(413, TOO_LARGE);
 
@@ -126,6 +144,19 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
     if (!key) return failure(401, typeof body.writeKey === 'string' ? INVALID_KEY : MISSING_KEY);
   }
 
+  // A browser key works only from the pages it lists; a call from elsewhere is refused, not just unreadable.
+  const cors = corsHeaders(key, origin);
+  if (cors === 'refused') return failure(403, ORIGIN_REFUSED);
+  const response = await acceptCalls(deps, route, key, body);
+  return cors ? { ...response, headers: cors } : response;
+}
+
+async function acceptCalls(
+  deps: IngestDeps,
+  route: SegmentRoute,
+  key: KnownWriteKey,
+  body: Record<string, unknown>,
+): Promise<IngestResponse> {
   const receivedAt = deps.clock.now();
   const newMessageId = deps.newMessageId ?? randomUUID;
   let results: ReturnType<typeof normalizeCall>[];
@@ -200,6 +231,59 @@ export async function handleIngestRequest(deps: IngestDeps, request: IngestReque
 }
 
 const NO_SECRET = fixedIdentitySecret(undefined);
+
+/** What the browser may send and read; a preflight answer is cached for 10 minutes. */
+const CORS_ALLOW = {
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type, content-encoding',
+  'access-control-max-age': '600',
+};
+
+/**
+ * CORS for a request with this key from this origin: headers naming the origin when the key is a
+ * browser key listing it; none for a server key or a request without `Origin` (not a browser
+ * page); `refused` for a browser key used from a page it does not list.
+ */
+function corsHeaders(key: KnownWriteKey, origin: string | undefined): Record<string, string> | 'refused' | undefined {
+  if (origin === undefined || key.scope !== 'browser') return undefined;
+  if (!key.origins.includes(origin)) return 'refused';
+  return { 'access-control-allow-origin': origin, vary: 'Origin', ...CORS_ALLOW };
+}
+
+/** A preflight carries no key: it is answered for an origin listed on any browser key, and the POST checks its own key's list. */
+async function preflight(deps: IngestDeps, origin: string | undefined): Promise<IngestResponse> {
+  const listed = origin !== undefined && (await deps.writeKeys.browserOrigins()).has(origin);
+  return {
+    statusCode: 204,
+    body: undefined,
+    headers:
+      listed && origin ? { 'access-control-allow-origin': origin, vary: 'Origin', ...CORS_ALLOW } : { vary: 'Origin' },
+  };
+}
+
+/**
+ * `GET /v1/projects/{writeKey}/settings`: what analytics.js reads from its CDN before it sends,
+ * pointing its Segment.io integration at this host. Browser keys only.
+ */
+async function projectSettings(
+  deps: IngestDeps,
+  request: IngestRequest,
+  candidate: string,
+  origin: string | undefined,
+): Promise<IngestResponse> {
+  const key = await deps.writeKeys.verify(candidate);
+  if (!key || key.scope !== 'browser')
+    return failure(404, 'no settings for this write key: settings are served for browser keys');
+  const cors = corsHeaders(key, origin);
+  if (cors === 'refused') return failure(403, ORIGIN_REFUSED);
+  const host = headerValue(request.headers, 'host') ?? 'localhost';
+  const protocol = headerValue(request.headers, 'x-forwarded-proto') === 'http' ? 'http' : 'https';
+  return {
+    statusCode: 200,
+    body: analyticsSettings(candidate, `${host}/v1`, protocol),
+    ...(cors ? { headers: cors } : {}),
+  };
+}
 
 type DecodedBody = { ok: true; text: string } | { ok: false; statusCode: 400 | 413; error: string };
 

@@ -100,6 +100,8 @@ async function handle(deps: IngestServerDeps, request: IncomingMessage, response
   if (body === undefined) return refuse(request, response, 413, TOO_LARGE);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+  // As a load balancer in front of it would say: this server speaks plain HTTP (analytics.js settings use it).
+  headers['x-forwarded-proto'] ??= 'http';
   // A content-coded body is binary: it reaches the handler base64-encoded, as API Gateway passes it.
   const binary = headers['content-encoding'] !== undefined;
   const event = apiGatewayEvent({

@@ -374,13 +374,19 @@ describe('PipelineStack: functions', () => {
 });
 
 describe('PipelineStack: ingest API', () => {
-  it('routes every Segment call and alias to ingest with POST, and unsubscribe links to unsubscribe', () => {
+  it('routes every Segment call and alias to ingest with POST and its preflight, analytics.js settings, and unsubscribe links', () => {
     // Act
     const routeKeys = resources(pipeline, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
 
     // Assess
     expect(routeKeys.sort()).toEqual(
-      [...INGEST_PATHS.map((path) => `POST ${path}`), 'GET /u/{token}', 'POST /u/{token}'].sort(),
+      [
+        ...INGEST_PATHS.flatMap((path) => [`POST ${path}`, `OPTIONS ${path}`]),
+        'GET /v1/projects/{writeKey}/settings',
+        'OPTIONS /v1/projects/{writeKey}/settings',
+        'GET /u/{token}',
+        'POST /u/{token}',
+      ].sort(),
     );
     expect(INGEST_PATHS).toEqual(expect.arrayContaining(['/v1/batch', '/v1/screen', '/v1/group', '/v1/b', '/v1/p']));
   });
