@@ -48,7 +48,12 @@ export function buildHandler(deps: SendHandlerDeps) {
       detail: result.detail,
     };
     if (result.kind === 'retry') {
-      logger.warn('provider throttled; will retry', fields);
+      logger.warn(
+        result.cause === 'rate_limited'
+          ? 'journey at its messagesPerSecond; will retry'
+          : 'provider throttled; will retry',
+        fields,
+      );
       throw new SendThrottledError(`message ${request.messageId}: ${result.detail}`);
     }
     logger.info('send decided', { ...fields, reason: result.reason });

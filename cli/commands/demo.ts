@@ -130,13 +130,11 @@ function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): 
     `journeys         ${Object.entries(summary.journeys)
       .map(
         ([id, j]) =>
-          `${id} ${j.entered} entered (${j.completed} completed, ${j.exited} exited, ${j.holdout} holdout, ${j.queuedSends} sends queued)`,
+          `${id} ${j.entered} entered (${j.completed} completed, ${j.exited} exited, ${j.holdout} holdout, ${j.queuedSends} sends queued${refusedText(j.refusals, '; refused: ')})`,
       )
       .join('\n                 ')}`,
     `sends            email ${summary.sends.email} · sms ${summary.sends.sms} · push ${summary.sends.push} sent; refused: ${
-      Object.entries(summary.refusals)
-        .map(([reason, count]) => `${reason} ${count}`)
-        .join(' · ') || 'none'
+      refusedText(summary.refusals, '') || 'none'
     }`,
     `SES feedback     ${
       Object.entries(summary.feedback)
@@ -162,4 +160,12 @@ function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): 
     '',
   ];
   return lines.join('\n');
+}
+
+/** `deferred 3 · frequency_cap 1` after the prefix, or nothing when there is none. */
+function refusedText(refusals: Record<string, number>, prefix: string): string {
+  const text = Object.entries(refusals)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(' · ');
+  return text ? `${prefix}${text}` : '';
 }

@@ -233,6 +233,7 @@ async function deliver(
   if (perSecond !== undefined && !(await deps.rate.take(request.journeyId, perSecond, now))) {
     return {
       kind: 'retry',
+      cause: 'rate_limited',
       channel,
       detail: `journey ${request.journeyId} is at its ${perSecond} messages per second`,
     };
@@ -273,7 +274,7 @@ async function deliver(
     const at = deps.clock.now().toISOString();
     if (error instanceof ProviderError && error.failure === 'throttled') {
       await deps.ledger.release(request.customerId, request.messageId);
-      return { kind: 'retry', channel, detail: error.code };
+      return { kind: 'retry', cause: 'throttled', channel, detail: error.code };
     }
     if (error instanceof ProviderError && error.failure === 'permanent') {
       await deps.ledger.settle(request.customerId, request.messageId, 'failed', at, { detail: error.code });

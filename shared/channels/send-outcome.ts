@@ -34,6 +34,8 @@ export interface SendOutcome {
 /** The provider throttled us and nothing went out: the claim was released and the queue retries. */
 export interface SendRetry {
   kind: 'retry';
+  /** `throttled`: the provider said slow down; `rate_limited`: the journey is at its `messagesPerSecond`. */
+  cause: 'throttled' | 'rate_limited';
   channel: Channel;
   detail: string;
 }

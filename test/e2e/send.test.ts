@@ -11,12 +11,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSesClient, SesEmailSender } from '../../shared/aws/ses-email-sender.js';
 import { TemplateSet } from '../../shared/channels/render.js';
 import type { SendResult } from '../../shared/channels/send-outcome.js';
-import type { SendRequest } from '../../shared/channels/send-request.js';
+import { sendMessageId, type SendRequest } from '../../shared/channels/send-request.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { startLocalSending, type LocalSending } from '../../shared/local/local-sending.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import { consentingProfile, sendRequest, TEMPLATES } from '../unit/channels/send-harness.js';
+import { journeyFrom } from '../unit/journeys/journey-builders.js';
 import { availableEngines } from './spine-harness.js';
 
 const NOON_ISTANBUL = new Date('2026-11-02T09:30:00Z');
@@ -108,6 +109,56 @@ describe.each(availableEngines())('sending on %s', (engine) => {
     await sending.drain();
     expect(reasons()).toEqual(['sent', 'duplicate']);
     expect(await sending.ses.emails()).toHaveLength(1);
+  });
+
+  it("holds a journey to its own messagesPerSecond: the second send of the same second waits for the queue's retry", async () => {
+    clock.set(NOON_ISTANBUL);
+    await customer('e-rate-1');
+    await customer('e-rate-2');
+    const limited = await startLocalSending(runtime, {
+      // The journey's file sets `limits.messagesPerSecond: 1`; the campaign settings set no rate.
+      campaign: {
+        settings: SETTINGS,
+        journeys: [
+          journeyFrom(`
+id: welcome-journey
+trigger: { event: Signed Up }
+limits: { messagesPerSecond: 1 }
+steps:
+  - send: { channel: email, template: welcome, transactional: true }
+`),
+        ],
+      },
+      templates: new TemplateSet(TEMPLATES),
+      onResult: (request, result) => results.push({ request, result }),
+    });
+    try {
+      await limited.sends.enqueue([
+        ...['e-rate-1', 'e-rate-2'].map((id) =>
+          sendRequest({
+            customerId: id,
+            runId: id,
+            messageId: sendMessageId('welcome-journey', id, 's1', 0),
+            transactional: true,
+          }),
+        ),
+      ]);
+      await limited.drain();
+    } finally {
+      await limited.stop();
+    }
+    const outcomes = results.map(({ request, result }) => [
+      request.customerId,
+      result.kind === 'done' ? result.reason : result.cause,
+    ]);
+    // One goes out at once; the other is retried by the queue a visibility timeout later, and sent then.
+    expect(outcomes.filter(([, outcome]) => outcome === 'rate_limited')).toHaveLength(1);
+    expect(
+      outcomes
+        .filter(([, outcome]) => outcome === 'sent')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['e-rate-1', 'e-rate-2']);
   });
 
   it('records a provider 5xx as unknown and never resends it', async () => {

@@ -79,8 +79,12 @@ export interface DemoSummary {
   queue: { deliveries: number; retried: number; deadLettered: number };
   /** Expiry passes run on the virtual clock and the rechecks they enqueued. */
   expiry: { passes: number; rechecks: number };
-  /** Journey runs at the end, with the sends each journey queued. */
-  journeys: Record<string, JourneyCensus & { queuedSends: number }>;
+  /**
+   * Journey runs at the end, with the sends each journey queued and the send decisions other than
+   * `sent` for them (its own quiet hours and limits show here as `deferred` and `frequency_cap`,
+   * its messagesPerSecond as `rate_limited` retries).
+   */
+  journeys: Record<string, JourneyCensus & { queuedSends: number; refusals: Record<string, number> }>;
   /** Messages that went out, by channel. */
   sends: { email: number; sms: number; push: number };
   /** Send decisions other than `sent`, by reason. */
@@ -144,7 +148,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         campaign,
         templates: await loadTemplates(join(options.campaignDir, 'templates')),
         onResult: (request, result) =>
-          sendTally.record(request, result.kind === 'done' ? result.reason : 'retry', result.channel),
+          sendTally.record(request, result.kind === 'done' ? result.reason : result.cause, result.channel),
       }),
     );
     return await playDemo(runtime, sending, sendTally, clock, options, campaign, timer);
@@ -161,6 +165,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 class SendTally {
   readonly sends = { email: 0, sms: 0, push: 0 };
   readonly refusals: Record<string, number> = {};
+  /** The same refusals (and rate-limit retries) per journey. */
+  readonly journeyRefusals: Record<string, Record<string, number>> = {};
   readonly sentEmails: { request: SendRequest; at: number }[] = [];
   /** Set once the demo's clock exists (the tally is built before it). */
   clock?: { now(): Date };
@@ -171,6 +177,8 @@ class SendTally {
       if (channel === 'email') this.sentEmails.push({ request, at: this.clock?.now().getTime() ?? 0 });
     } else {
       this.refusals[reason] = (this.refusals[reason] ?? 0) + 1;
+      const journey = (this.journeyRefusals[request.journeyId] ??= {});
+      journey[reason] = (journey[reason] ?? 0) + 1;
     }
   }
 }
@@ -453,6 +461,7 @@ async function playDemo(
       {
         ...(census[journey.id] ?? { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 }),
         queuedSends: queuedSends.queued[journey.id] ?? 0,
+        refusals: sortedRecord(sendTally.journeyRefusals[journey.id] ?? {}),
       },
     ]),
   );

@@ -279,7 +279,7 @@ describe('decideSend: 8 claim and provider', () => {
     const first = await decideSend(h.deps, request);
     h.email.fault = undefined;
     const second = await decideSend(h.deps, request);
-    expect(first).toEqual({ kind: 'retry', channel: 'email', detail: 'Throttling' });
+    expect(first).toEqual({ kind: 'retry', cause: 'throttled', channel: 'email', detail: 'Throttling' });
     expect(second).toMatchObject({ reason: 'sent' });
     expect(h.stats.metrics()).toEqual(['sent']);
   });
@@ -386,7 +386,7 @@ describe('decideSend: a journey’s messagesPerSecond', () => {
 
     // Assess
     expect(results[0]).toMatchObject({ kind: 'done', reason: 'sent' });
-    expect(results[1]).toMatchObject({ kind: 'retry' });
+    expect(results[1]).toMatchObject({ kind: 'retry', cause: 'rate_limited' });
     expect(h.email.sent).toHaveLength(1);
     expect(await h.ledger.find('c1', second.messageId)).toBeUndefined();
   });
