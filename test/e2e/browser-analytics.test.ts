@@ -80,9 +80,9 @@ describe('analytics.js in Chromium', () => {
     runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock: systemClock, fresh: true });
     const handlers = buildLocalHandlers(runtime, {
       campaign: await loadCampaign('campaign'),
-      clock: systemClock,
       writeKeys: ['server-key-for-chromium'],
       browserKeys: [{ key: BROWSER_KEY, origins: [shop.origin] }],
+      journeys: null,
     });
     sadakat = await startIngestServer(
       {
