@@ -9,22 +9,24 @@ import { createDocumentClient } from '../shared/aws/dynamo-client.js';
 import { DynamoMessageStats } from '../shared/aws/dynamo-message-stats.js';
 import { DynamoSendLedger } from '../shared/aws/dynamo-send-ledger.js';
 import { requireEnv } from '../shared/aws/require-env.js';
-import { systemClock } from '../shared/ports.js';
+import { DynamoPassSlots } from '../shared/aws/dynamo-pass-slots.js';
+import { oncePerScheduledSlot, type SkippedPass } from '../shared/events/scheduled-slot.js';
+import { systemClock, type PassSlots } from '../shared/ports.js';
 
 const MINUTE_MS = 60_000;
 
-export function buildHandler(deps: ReconcileDeps & { staleAfterMs: number; logger?: Logger }) {
+export function buildHandler(deps: ReconcileDeps & { staleAfterMs: number; logger?: Logger; slots?: PassSlots }) {
   const logger = deps.logger ?? new Logger({ serviceName: 'send-reconciler' });
   return middy(async (): Promise<{ markedUnknown: number }> => {
     const result = await reconcileStaleClaims(deps, deps.staleAfterMs);
     if (result.markedUnknown > 0) logger.warn('stale send claims marked unknown', result);
     return result;
-  });
+  }).use(oncePerScheduledSlot(deps.slots, 'send-reconciler', (message, details) => logger.info(message, details)));
 }
 
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 
-export const handler = async (): Promise<{ markedUnknown: number }> => {
+export const handler = async (event: unknown): Promise<{ markedUnknown: number } | SkippedPass> => {
   if (!coldStartHandler) {
     const tableName = requireEnv(process.env, 'TABLE_NAME');
     const doc = createDocumentClient({});
@@ -34,7 +36,8 @@ export const handler = async (): Promise<{ markedUnknown: number }> => {
       stats: new DynamoMessageStats(doc, tableName),
       clock: systemClock,
       staleAfterMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * MINUTE_MS,
+      slots: new DynamoPassSlots(doc, tableName, systemClock),
     });
   }
-  return coldStartHandler(undefined, {} as never);
+  return coldStartHandler(event, {} as never);
 };

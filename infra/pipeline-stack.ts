@@ -5,6 +5,7 @@
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,6 +18,7 @@ import { grantTableAccess, TABLE_ACCESS } from './constructs/table-access.js';
 import { IngestApi } from './constructs/ingest-api.js';
 import { NightlyRefresh } from './constructs/nightly-refresh.js';
 import { OperatorAlerts } from './constructs/operator-alerts.js';
+import { JourneyScheduleFanOut } from './constructs/scheduled-fan-out.js';
 import { ScheduledFunction } from './constructs/scheduled-function.js';
 import { SendPipeline } from './constructs/send-pipeline.js';
 import { KMS_ENCRYPT_DECRYPT } from './constructs/wildcard-acknowledgements.js';
@@ -45,7 +47,8 @@ export class PipelineStack extends Stack {
   readonly expiry: ScheduledFunction;
   readonly journeyTick: ScheduledFunction;
   readonly sendReconciler: ScheduledFunction;
-  readonly journeySchedule: ScheduledFunction;
+  readonly journeySchedule: JourneyScheduleFanOut;
+  readonly releaseDeferred: ScheduledFunction;
   readonly adminForget: AdminForgetApi;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -110,6 +113,7 @@ export class PipelineStack extends Stack {
       every: Duration.minutes(5),
       environment: tableAndQueue,
       alerts,
+      table,
     });
     grantIndexQuery(this.expiry.function, table, EXPIRY_INDEX);
     eventsQueue.grantSendMessages(this.expiry.function);
@@ -121,25 +125,40 @@ export class PipelineStack extends Stack {
       every: Duration.minutes(1),
       environment: tableAndQueue,
       alerts,
+      table,
     });
     grantIndexQuery(this.journeyTick.function, table, DUE_INDEX);
     eventsQueue.grantSendMessages(this.journeyTick.function);
     this.journeyTick.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
 
-    // Scheduled journeys (`trigger: { schedule, audience }`): an hourly pass over the profiles
-    // enqueues a `schedule` message per audience member whose cron slot came. One scan slice for
-    // now; the refresh's Map fan-out is the way to split it when a table outgrows 15 minutes.
-    this.journeySchedule = new ScheduledFunction(this, 'JourneySchedule', {
-      name: 'journey-schedule',
-      description: 'sadakat journey-schedule: start scheduled journeys for their audience',
-      every: Duration.hours(1),
-      environment: tableAndQueue,
+    // Scheduled journeys (`trigger: { schedule, audience }`): an hourly pass over the profiles,
+    // fanned out over shards by a state machine, enqueues a `schedule` message per audience
+    // member whose cron slot came.
+    this.journeySchedule = new JourneyScheduleFanOut(this, 'JourneySchedule', {
+      table,
+      eventsQueue,
       campaignDir,
       alerts,
     });
-    table.grantReadData(this.journeySchedule.function);
-    eventsQueue.grantSendMessages(this.journeySchedule.function);
-    this.journeySchedule.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+
+    // Sends deferred by quiet hours go back to sends.fifo when their wake time comes.
+    this.releaseDeferred = new ScheduledFunction(this, 'ReleaseDeferred', {
+      name: 'release-deferred',
+      description: 'sadakat release-deferred: re-enqueue deferred sends whose wake time came',
+      every: Duration.minutes(1),
+      environment: { TABLE_NAME: table.tableName, SENDS_QUEUE_URL: this.sends.queue.queueUrl },
+      alerts,
+      table,
+    });
+    grantIndexQuery(this.releaseDeferred.function, table, DUE_INDEX);
+    // Removes a released deferral: its own DEFER# item, under the customer's partition.
+    Grant.addToPrincipal({
+      grantee: this.releaseDeferred.function,
+      actions: ['dynamodb:DeleteItem'],
+      resourceArns: [table.tableArn],
+    });
+    this.sends.queue.grantSendMessages(this.releaseDeferred.function);
+    this.releaseDeferred.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
 
     this.sendReconciler = new ScheduledFunction(this, 'SendReconciler', {
       name: 'send-reconciler',
@@ -147,6 +166,7 @@ export class PipelineStack extends Stack {
       every: Duration.minutes(15),
       environment: { TABLE_NAME: table.tableName },
       alerts,
+      table,
     });
     grantIndexQuery(this.sendReconciler.function, table, DUE_INDEX);
     // Settles ledger items and counts them in the message stats.

@@ -115,6 +115,15 @@ export interface Clock {
   now(): Date;
 }
 
+/**
+ * Slots of scheduled passes (EventBridge Scheduler's `<aws.scheduler.scheduled-time>`): each
+ * (pass, slot) is claimed once, so a repeated delivery of the same invocation does nothing.
+ */
+export interface PassSlots {
+  /** True when this call took the slot; false when an earlier delivery already had it. */
+  claim(pass: string, scheduledTime: string): Promise<boolean>;
+}
+
 export const systemClock: Clock = { now: () => new Date() };
 
 /** Uniform random numbers in [0, 1): seeded locally (demo, simulation) so runs are reproducible. */

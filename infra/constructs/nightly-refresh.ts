@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import { lambdaStep } from './lambda-step.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction, type SadakatFunctionProps } from './sadakat-function.js';
+import { scheduleDelivery } from './scheduled-function.js';
 import {
   acknowledgeWildcards,
   KMS_ENCRYPT_DECRYPT,
@@ -190,7 +191,11 @@ export class NightlyRefresh extends Construct {
         hour: String(props.hour ?? 3),
         timeZone: TimeZone.of(props.timeZone),
       }),
-      target: new StepFunctionsStartExecution(this.stateMachine, { input: ScheduleTargetInput.fromObject({}) }),
+      // A run that fails to start is retried within the hour; it is not a pass to skip (a second run only repeats the scores).
+      target: new StepFunctionsStartExecution(this.stateMachine, {
+        input: ScheduleTargetInput.fromObject({}),
+        ...scheduleDelivery(Duration.hours(1)),
+      }),
     });
   }
 }

@@ -14,6 +14,7 @@ import { DynamoIdentityMap } from './dynamo-identity-map.js';
 import { DynamoJourneyStore } from './dynamo-journey-store.js';
 import { DynamoMessageStats } from './dynamo-message-stats.js';
 import { DynamoOrderLedger } from './dynamo-order-ledger.js';
+import { DynamoPassSlots } from './dynamo-pass-slots.js';
 import { scanOrderProducts } from './dynamo-order-scan.js';
 import { scanProfiles } from './dynamo-profile-scan.js';
 import { DynamoProfileStore } from './dynamo-profile-store.js';
@@ -36,6 +37,7 @@ export function dynamoTableAdapters(doc: DynamoDBDocumentClient, tableName: stri
     due: new DynamoDueSends(doc, tableName),
     stats: new DynamoMessageStats(doc, tableName),
     marks: new DynamoEngagementMarks(doc, tableName),
+    passSlots: new DynamoPassSlots(doc, tableName),
     scanProfiles: (slice) => scanProfiles(doc, tableName, slice),
     customers: {
       profiles: (slice) => scanProfiles(doc, tableName, slice).profiles,

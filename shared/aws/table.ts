@@ -180,3 +180,10 @@ export function messageStatsKey(
 ): ItemKey {
   return { PK: `STATS#MSG#${journeyId}#${variant ?? '-'}`, SK: `${stepId}#${channel}#${metric}#${shard}` };
 }
+
+/** `PK=PASS#<pass>`, `SK=<scheduled time>`: a scheduled pass's claimed slot (expires after a week). */
+export function passSlotKey(pass: string, scheduledTime: string): ItemKey {
+  return { PK: `${PASS_SLOT_PREFIX}${pass}`, SK: scheduledTime };
+}
+
+export const PASS_SLOT_PREFIX = 'PASS#';

@@ -1,6 +1,6 @@
 /**
  * Deferred sends come back when their quiet hours end (DESIGN "Send" 6: "journey-tick re-enqueues
- * the request then"). journey-tick (or the local runtime) calls this each tick: every due
+ * the request then"). The release-deferred function calls this every minute, in AWS and locally: every due
  * deferral is enqueued again — marked with its wake time — and then removed. A crash between the
  * two enqueues it again next tick; the ledger makes the second decision a `duplicate` at worst.
  */

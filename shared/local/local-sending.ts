@@ -7,17 +7,18 @@
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildSendHandler, type SendHandlerDeps } from '../../functions/send.js';
+import { buildHandler as buildReleaseDeferredHandler } from '../../functions/release-deferred.js';
 import { buildHandler as buildFeedbackHandler } from '../../functions/ses-feedback.js';
 import { buildHandler as buildUnsubscribeHandler } from '../../functions/unsubscribe.js';
 import { createSesClient, SesEmailSender } from '../aws/ses-email-sender.js';
 import type { SendDeps } from '../channels/decide-send.js';
-import { releaseDeferredSends } from '../channels/release-deferred.js';
 import type { TemplateSet } from '../channels/render.js';
 import type { UnsubscribeKeyring } from '../channels/unsubscribe-token.js';
 import type { RuntimeCampaign } from '../wiring/runtime-campaign.js';
 import { composeFeedbackDeps, composeSendDeps, composeUnsubscribeDeps } from '../wiring/compose.js';
 import type { LocalLogLevel } from './local-handlers.js';
 import { LocalFifoQueue } from './fifo-queue.js';
+import { localLambdaContext } from './lambda-context.js';
 import { InProcessSendRateLimiter } from './local-send-rate.js';
 import { startLocalSes, type LocalSes } from './local-ses-server.js';
 import { LocalSendQueue } from './local-send-queue.js';
@@ -55,7 +56,7 @@ export interface LocalSending {
   unsubscribe: ReturnType<typeof buildUnsubscribeHandler>;
   /** Decides every queued send (retries included, on the queue's clock). */
   drain(): Promise<DrainStats>;
-  /** Re-enqueues deferred sends whose wake time has come (journey-tick's part, locally). */
+  /** Re-enqueues deferred sends whose wake time has come (the release-deferred function, locally). */
   releaseDeferred(): Promise<{ released: number }>;
   stop(): Promise<void>;
 }
@@ -84,6 +85,13 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     logger: new Logger({ serviceName: 'send', logLevel }),
     ...(options.onResult ? { onResult: options.onResult } : {}),
   });
+  const releaseDeferred = buildReleaseDeferredHandler({
+    due: deps.due,
+    sends,
+    clock,
+    slots: runtime.adapters.table.passSlots,
+    logger: new Logger({ serviceName: 'release-deferred', logLevel }),
+  });
   return {
     sendsQueue,
     sendsDlq,
@@ -101,7 +109,12 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
       logger: new Logger({ serviceName: 'unsubscribe', logLevel }),
     }),
     drain: () => drainQueue(sendsQueue, send, { concurrency: 4, clock, functionName: 'send' }),
-    releaseDeferred: () => releaseDeferredSends({ due: deps.due, sends }, clock.now()),
+    // The deployed release-deferred function's handler, as its schedule invokes it.
+    releaseDeferred: async () => {
+      const result = await releaseDeferred({}, localLambdaContext('release-deferred'));
+      if ('skipped' in result) throw new Error('release-deferred: a local pass has no scheduled slot to skip');
+      return result;
+    },
     stop: () => ses.stop(),
   };
 }

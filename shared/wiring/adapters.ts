@@ -22,7 +22,16 @@ import type { UnsubscribeKeyring } from '../channels/unsubscribe-token.js';
 import type { IdentitySecretSource } from '../events/identity-token.js';
 import type { WriteKeyVerifier } from '../events/write-key.js';
 import type { DueRunIndex, JourneyStore } from '../journeys/journey-store.js';
-import type { Clock, EventQueue, ExpiryIndex, IdentityMap, OrderLedger, ProfileScan, ProfileStore } from '../ports.js';
+import type {
+  Clock,
+  EventQueue,
+  ExpiryIndex,
+  IdentityMap,
+  OrderLedger,
+  PassSlots,
+  ProfileScan,
+  ProfileStore,
+} from '../ports.js';
 import type { CustomerErasureStore, OrderTombstones } from '../privacy/ports.js';
 import type { RefundLedger } from '../profiles/refund-from-event.js';
 
@@ -42,6 +51,8 @@ export interface TableAdapters {
   due: DueQueue;
   stats: MessageStats;
   marks: EngagementMarks;
+  /** Scheduled passes' claimed slots (shared/events/scheduled-slot.ts). */
+  passSlots: PassSlots;
   /** Profiles by parallel-scan slice (journey-schedule). */
   scanProfiles: ProfileScan;
   /** Profiles and orders by slice (the nightly refresh). */

@@ -30,6 +30,7 @@ function definitionOf(machine: Resource): { States: Record<string, State> } {
 }
 interface State {
   Type: string;
+  ItemsPath?: string;
   Resource?: string;
   Retry?: { ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number }[];
   ItemProcessor?: { States: Record<string, State> };
@@ -95,5 +96,89 @@ describe('FIFO consumers and throttling', () => {
       expect(retry, name).toMatchObject({ BackoffRate: 2 });
       expect(retry?.MaxAttempts, name).toBeGreaterThanOrEqual(5);
     }
+  });
+});
+
+describe('scheduled passes', () => {
+  it('keeps every function timeout within Lambda’s 900 s', () => {
+    // Assess
+    for (const [id, fn] of resources('AWS::Lambda::Function'))
+      expect(fn.Properties.Timeout as number, id).toBeLessThanOrEqual(900);
+  });
+
+  it('pins every schedule target’s retries and maximum event age, and passes the scheduled time to the passes', () => {
+    // Act
+    const schedules = resources('AWS::Scheduler::Schedule');
+
+    // Assess
+    expect(schedules.length).toBeGreaterThanOrEqual(6);
+    for (const [id, schedule] of schedules) {
+      const target = schedule.Properties.Target as {
+        RetryPolicy?: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+        Input?: string;
+      };
+      expect(target.RetryPolicy, id).toEqual({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: expect.any(Number),
+      });
+      expect(target.RetryPolicy!.MaximumEventAgeInSeconds, id).toBeGreaterThanOrEqual(60);
+      expect(target.RetryPolicy!.MaximumEventAgeInSeconds, id).toBeLessThanOrEqual(3600);
+      if (!id.startsWith('RefreshNightly'))
+        expect(JSON.parse(target.Input ?? '{}'), id).toEqual({ scheduledTime: '<aws.scheduler.scheduled-time>' });
+    }
+  });
+
+  it('turns off Lambda’s async retries on every function the Scheduler invokes', () => {
+    // Act
+    const invoked = resources('AWS::Scheduler::Schedule')
+      .map(([, schedule]) => (schedule.Properties.Target as { Arn: unknown }).Arn)
+      .flatMap((arn) => {
+        const getAtt = (arn as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+        return getAtt ? [getAtt[0]] : [];
+      });
+    const configs = resources('AWS::Lambda::EventInvokeConfig');
+
+    // Assess
+    // segment-expiry, journey-tick, send-reconciler, release-deferred (the others start state machines).
+    expect(invoked).toHaveLength(4);
+    for (const functionId of invoked)
+      expect(
+        configs.find(([, config]) => JSON.stringify(config.Properties.FunctionName).includes(functionId))?.[1]
+          .Properties.MaximumRetryAttempts,
+        functionId,
+      ).toBe(0);
+  });
+
+  it('fans journey-schedule out over a Map of shards after the plan claims the slot', () => {
+    // Act
+    const [, machine] = resources('AWS::StepFunctions::StateMachine').find(([id]) =>
+      id.startsWith('JourneyScheduleStateMachine'),
+    )!;
+    const states = definitionOf(machine).States;
+
+    // Assess
+    expect(Object.keys(states).sort()).toEqual(['AlreadyRan', 'ClaimAndPlan', 'FirstDelivery', 'ScheduleShards']);
+    expect(states.ScheduleShards).toMatchObject({ Type: 'Map', ItemsPath: '$.shards' });
+  });
+
+  it('lets release-deferred read the due index, delete items, and send to sends.fifo only', () => {
+    // Act
+    const [, policy] = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('ReleaseDeferredTaskRole'))!;
+    const statements = (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement;
+    const actions = statements.flatMap((statement) =>
+      Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+    );
+
+    // Assess
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    expect(actions.filter((action) => action.startsWith('sqs:')).sort()).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
   });
 });

@@ -320,12 +320,14 @@ describe('PipelineStack: functions', () => {
       'admin-forget',
       'ingest',
       'journey-schedule',
+      'journey-schedule-plan',
       'journey-tick',
       'process-events',
       'refresh-fit',
       'refresh-plan',
       'refresh-score',
       'refresh-summarize',
+      'release-deferred',
       'segment-expiry',
       'send',
       'send-reconciler',
@@ -429,7 +431,9 @@ describe('PipelineStack: nightly refresh', () => {
 
   it('runs plan, both Map states and fit, with logging and tracing', () => {
     // Act
-    const machine = onlyResource(pipeline, 'AWS::StepFunctions::StateMachine').Properties;
+    const machine = resources(pipeline, 'AWS::StepFunctions::StateMachine').find(([id]) =>
+      id.startsWith('RefreshStateMachine'),
+    )![1].Properties;
     const definition = JSON.stringify(machine.DefinitionString);
 
     // Assess
@@ -444,6 +448,7 @@ describe('PipelineStack: scheduled tasks', () => {
     { id: 'Expiry', service: 'segment-expiry', rate: 'rate(5 minutes)', index: 'expiry' },
     { id: 'JourneyTick', service: 'journey-tick', rate: 'rate(1 minute)', index: 'due' },
     { id: 'SendReconciler', service: 'send-reconciler', rate: 'rate(15 minutes)', index: 'due' },
+    { id: 'ReleaseDeferred', service: 'release-deferred', rate: 'rate(1 minute)', index: 'due' },
   ];
   const dynamoStatements = (roleId: string) => {
     const policy = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith(`${roleId}TaskRole`));
@@ -477,9 +482,19 @@ describe('PipelineStack: scheduled tasks', () => {
     );
   });
 
-  it('gives the expiry pass nothing of the table but its index', () => {
+  it('gives the expiry pass nothing of the table but its index and its own slot items', () => {
     // Assess
-    expect(dynamoStatements('Expiry')).toHaveLength(1);
+    const statements = dynamoStatements('Expiry');
+    expect(statements).toHaveLength(2);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'dynamodb:Query' }),
+        expect.objectContaining({
+          Action: 'dynamodb:PutItem',
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['PASS#segment-expiry'] } },
+        }),
+      ]),
+    );
   });
 });
 

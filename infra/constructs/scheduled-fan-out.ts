@@ -1,0 +1,132 @@
+/**
+ * The hourly journey-schedule pass fanned out as the nightly refresh is: EventBridge Scheduler
+ * starts a Step Functions state machine with `{ scheduledTime }`; journey-schedule-plan claims
+ * that slot (a repeated delivery ends the run at once) and lists abstract shards
+ * (shared/journeys/schedule-shards.ts); a Map runs journey-schedule once per shard. Every
+ * function timeout stays within Lambda's 900 s, and the run ends before the next hour's starts.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  JsonPath,
+  LogLevel,
+  Map as MapState,
+  StateMachine,
+  Succeed,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { grantPassSlotClaim } from './index-grant.js';
+import { lambdaStep } from './lambda-step.js';
+import type { OperatorAlerts } from './operator-alerts.js';
+import { SadakatFunction } from './sadakat-function.js';
+import { SCHEDULED_TIME_INPUT, scheduleDelivery } from './scheduled-function.js';
+import { acknowledgeWildcards, KMS_ENCRYPT_DECRYPT, resourceFinding } from './wildcard-acknowledgements.js';
+
+/** Shards run at once; DynamoDB read capacity and the events queue are the limits, not Lambda. */
+const MAP_CONCURRENCY = 4;
+const EVERY = Duration.hours(1);
+
+export interface JourneyScheduleFanOutProps {
+  table: ITable;
+  eventsQueue: IQueue;
+  campaignDir: string;
+  alerts: OperatorAlerts;
+}
+
+export class JourneyScheduleFanOut extends Construct {
+  readonly plan: SadakatFunction;
+  readonly shard: SadakatFunction;
+  readonly stateMachine: StateMachine;
+  readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: JourneyScheduleFanOutProps) {
+    super(scope, id);
+    const { table, eventsQueue, alerts } = props;
+
+    this.plan = new SadakatFunction(this, 'Plan', {
+      name: 'journey-schedule-plan',
+      description: 'sadakat journey-schedule: claim the hour and list the shards',
+      environment: { TABLE_NAME: table.tableName },
+    });
+    grantPassSlotClaim(this.plan.function, table, 'journey-schedule');
+    this.plan.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+    alerts.watchFunction(this.plan, this.plan.function);
+
+    this.shard = new SadakatFunction(this, 'Shard', {
+      name: 'journey-schedule',
+      description: 'sadakat journey-schedule: start scheduled journeys for one shard of the profiles',
+      timeout: Duration.minutes(15),
+      environment: { TABLE_NAME: table.tableName, EVENTS_QUEUE_URL: eventsQueue.queueUrl },
+      campaignDir: props.campaignDir,
+    });
+    table.grantReadData(this.shard.function);
+    eventsQueue.grantSendMessages(this.shard.function);
+    this.shard.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+    alerts.watchFunction(this.shard, this.shard.function);
+
+    const done = new Succeed(this, 'AlreadyRan', { comment: 'Another delivery of this slot ran the pass.' });
+    const shards = new MapState(this, 'ScheduleShards', {
+      itemsPath: '$.shards',
+      maxConcurrency: MAP_CONCURRENCY,
+      resultPath: JsonPath.DISCARD,
+    }).itemProcessor(
+      lambdaStep(this, 'ScheduleShard', { lambdaFunction: this.shard.function, payloadResponseOnly: true }),
+    );
+    const definition = lambdaStep(this, 'ClaimAndPlan', {
+      lambdaFunction: this.plan.function,
+      payloadResponseOnly: true,
+    }).next(new Choice(this, 'FirstDelivery').when(Condition.booleanEquals('$.run', true), shards).otherwise(done));
+
+    const logs = new LogGroup(this, 'RunLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      definitionBody: DefinitionBody.fromChainable(definition),
+      // Before the next hour's run starts.
+      timeout: Duration.minutes(55),
+      tracingEnabled: true,
+      // Payloads are the scheduled time, shard numbers and counts: no customer data reaches these logs.
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
+    });
+    acknowledgeWildcards(this.stateMachine, [
+      ...[this.plan, this.shard].map((phase) =>
+        resourceFinding(
+          this,
+          `${phase.function.functionArn}:*`,
+          'CDK LambdaInvoke grant: the state machine may invoke any version or alias of its own functions, and no other function.',
+        ),
+      ),
+      {
+        finding: 'Resource::*',
+        reason:
+          'CloudWatch Logs delivery (logs:*LogDelivery, PutResourcePolicy, Describe*) and X-Ray (PutTraceSegments, PutTelemetryRecords) accept no resource ARN.',
+      },
+    ]);
+    alerts.alarm(
+      this,
+      'FailedRuns',
+      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      {
+        description:
+          'An hourly journey-schedule run failed: scheduled journeys of that hour did not start for some shards.',
+      },
+    );
+
+    this.schedule = new Schedule(this, 'Hourly', {
+      description: 'sadakat: journey-schedule',
+      schedule: ScheduleExpression.rate(EVERY),
+      target: new StepFunctionsStartExecution(this.stateMachine, {
+        input: SCHEDULED_TIME_INPUT,
+        ...scheduleDelivery(EVERY),
+      }),
+    });
+  }
+}
