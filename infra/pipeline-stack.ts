@@ -5,7 +5,6 @@
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -152,11 +151,7 @@ export class PipelineStack extends Stack {
     });
     grantIndexQuery(this.releaseDeferred.function, table, DUE_INDEX);
     // Removes a released deferral: its own DEFER# item, under the customer's partition.
-    Grant.addToPrincipal({
-      grantee: this.releaseDeferred.function,
-      actions: ['dynamodb:DeleteItem'],
-      resourceArns: [table.tableArn],
-    });
+    grantTableAccess(this.releaseDeferred.function, table, TABLE_ACCESS.releaseDeferred);
     this.sends.queue.grantSendMessages(this.releaseDeferred.function);
     this.releaseDeferred.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
 

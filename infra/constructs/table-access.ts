@@ -47,6 +47,8 @@ export const TABLE_ACCESS = {
     actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     partitions: ['C#', 'SUPPRESS#', 'STATS#', 'RATE#'],
   },
+  /** release-deferred removes the DEFER# items it re-enqueued (under the customer's partition). */
+  releaseDeferred: { actions: ['DeleteItem'], partitions: ['C#'] },
   /** send-reconciler settles stale claims and counts them. */
   reconciler: { actions: ['GetItem', 'UpdateItem'], partitions: ['C#', 'STATS#'] },
 } as const satisfies Record<string, TableAccess>;

@@ -42,11 +42,15 @@ describe.each([
   ['ses-feedback', TABLE_ACCESS.feedback],
   ['send', TABLE_ACCESS.send],
   ['send-reconciler', TABLE_ACCESS.reconciler],
+  ['release-deferred', TABLE_ACCESS.releaseDeferred],
 ] as const)('%s', (service, access) => {
   it('has exactly its table actions on the table, limited to its partitions', () => {
-    // Assess: one statement on the table itself with the LeadingKeys condition (index queries are separate grants).
+    // Assess: one statement on the table itself with the LeadingKeys condition (index queries and
+    // a scheduled pass's claim of its own slot items are separate grants).
     const onTable = dynamoStatements(service).filter(
-      (statement) => !JSON.stringify(statement.Resource).includes('/index/'),
+      (statement) =>
+        !JSON.stringify(statement.Resource).includes('/index/') &&
+        !JSON.stringify(statement.Condition ?? {}).includes('PASS#'),
     );
     expect(onTable).toHaveLength(1);
     expect(actionsOf(onTable[0]!).sort()).toEqual(access.actions.map((action) => `dynamodb:${action}`).sort());
@@ -83,3 +87,24 @@ describe('send', () => {
     expect(resources).toMatch(/AlertsTopic/);
   });
 });
+
+describe.each(['segment-expiry', 'journey-tick', 'send-reconciler', 'release-deferred', 'journey-schedule-plan'])(
+  'scheduled pass %s',
+  (service) => {
+    it('may put only its own slot items (PASS#<pass>)', () => {
+      // Act
+      const claims = dynamoStatements(service).filter((statement) =>
+        JSON.stringify(statement.Condition ?? {}).includes('PASS#'),
+      );
+
+      // Assess
+      const pass = service === 'journey-schedule-plan' ? 'journey-schedule' : service;
+      expect(claims).toEqual([
+        expect.objectContaining({
+          Action: 'dynamodb:PutItem',
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [`PASS#${pass}`] } },
+        }),
+      ]);
+    });
+  },
+);
