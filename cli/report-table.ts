@@ -9,10 +9,26 @@ import {
   reportFootnotes,
   revenuePerCustomerText,
 } from '../shared/measurement/report-cells.js';
-import { formatTable } from './text-table.js';
+import { fitTable, wrapLine } from './text-table.js';
 
-export function formatReportTable(report: Report): string {
+/** Left out first when a report table is wider than the terminal (`--wide` shows every column). */
+const LOW_VALUE_COLUMNS = [
+  'deliv',
+  'bounce',
+  'open',
+  'click',
+  'maturing',
+  'unsub',
+  'detectable lift',
+  'total net revenue',
+  'rev/customer [95% CI]',
+  'sent',
+];
+
+/** `width`: the columns the text must fit (default: no limit, every column). */
+export function formatReportTable(report: Report, width = Number.POSITIVE_INFINITY): string {
   const out: string[] = [];
+  const dropped = new Set<string>();
   for (const journey of report.journeys) {
     out.push(
       `journey ${journey.journeyId} — ${journey.entered} customers entered; goal: ${journey.goal ?? 'none (nothing converts)'}`,
@@ -24,32 +40,32 @@ export function formatReportTable(report: Report): string {
           : `experiment ${comparison.name} (from the split; control ${comparison.control})`;
       out.push(`  ${title}`, `  arms: ${comparison.armDefinition}`);
       const rows = comparison.arms.map((arm) => armRow(arm));
-      out.push(
-        indent(
-          formatTable(
-            [
-              'arm',
-              'assigned',
-              'maturing',
-              'sent',
-              'deliv',
-              'open',
-              'click',
-              'bounce',
-              'unsub',
-              'conv',
-              'rate [95% CI]',
-              'rev/customer [95% CI]',
-              'lift [95% CI]',
-              'P(beat)',
-              'detectable lift',
-              'verdict',
-              'total net revenue',
-            ],
-            rows,
-          ),
-        ),
+      const fitted = fitTable(
+        [
+          'arm',
+          'assigned',
+          'maturing',
+          'sent',
+          'deliv',
+          'open',
+          'click',
+          'bounce',
+          'unsub',
+          'conv',
+          'rate [95% CI]',
+          'rev/customer [95% CI]',
+          'lift [95% CI]',
+          'P(beat)',
+          'detectable lift',
+          'verdict',
+          'total net revenue',
+        ],
+        rows,
+        width - 4,
+        LOW_VALUE_COLUMNS,
       );
+      for (const name of fitted.dropped) dropped.add(name);
+      out.push(indent(fitted.text));
       for (const arm of comparison.arms) out.push(...armNotes(arm));
       if (comparison.sampleRatio?.mismatch) {
         out.push(
@@ -60,7 +76,16 @@ export function formatReportTable(report: Report): string {
     out.push('');
   }
   out.push(...reportFootnotes(report));
-  return `${out.join('\n')}\n`;
+  if (dropped.size > 0)
+    out.push(
+      `columns left out to fit ${width} characters: ${[...dropped].join(', ')} (--wide shows them; --format json has everything)`,
+    );
+  // Tables fit already; the prose lines around them wrap.
+  return `${out
+    .join('\n')
+    .split('\n')
+    .map((line) => wrapLine(line, width))
+    .join('\n')}\n`;
 }
 
 /** Message counts, refusals (messages), refunds and crossed-over customers under the table. */

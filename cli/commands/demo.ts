@@ -6,6 +6,7 @@ import { campaignOption, formatOption, localDataOptions, nonNegativeInteger, pos
 import { progressBar, type Progress } from '../progress.js';
 import { join } from 'node:path';
 import { formatReportTable } from '../report-table.js';
+import { outputWidth, wrapLine } from '../text-table.js';
 import type { PhaseTimings } from '../../shared/local/demo/phase-timer.js';
 
 export function registerDemo(program: Command): void {
@@ -23,6 +24,8 @@ export function registerDemo(program: Command): void {
     .option('--days <n>', 'days of live traffic', positiveInteger, 7)
     .option('--seed <n>', 'random seed (same seed, same summary)', nonNegativeInteger, 1)
     .option('--timings', 'print the wall time of each phase (on stderr)')
+    .option('--verbose', 'also the engineering figures: write capacity, queue deliveries, expiry passes')
+    .option('--wide', 'every column of the report table, however wide (default: fit the terminal, 100 when piped)')
     .action(
       async (options: {
         customers: number;
@@ -33,6 +36,8 @@ export function registerDemo(program: Command): void {
         campaign: string;
         format: 'table' | 'json';
         timings?: boolean;
+        wide?: boolean;
+        verbose?: boolean;
       }) => {
         // Loaded on use: the runtime pulls in the AWS SDK and the engines, which `validate` never needs.
         const { runDemo } = await import('../../shared/local/demo/run-demo.js');
@@ -62,7 +67,9 @@ export function registerDemo(program: Command): void {
           process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
           process.stderr.write(`demo finished in ${seconds.toFixed(1)} s\n`);
         } else {
-          process.stdout.write(formatSummary(summary, seconds, options.dataDir));
+          process.stdout.write(
+            formatSummary(summary, seconds, options.dataDir, outputWidth(options.wide), options.verbose === true),
+          );
         }
         if (options.timings) process.stderr.write(formatTimings(timings, seconds));
       },
@@ -106,7 +113,18 @@ function formatPower(power: DemoSummary['power']): string {
   return `${builtIn}${power.powerForBuiltInEffect < 0.8 ? ' — below 80%: run more customers or days' : ''}; ${detectable}${goal}`;
 }
 
-function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): string {
+/**
+ * What a marketer reads first — customers, journeys, messages, results — in plain words; the
+ * engineering figures (write capacity, queue, expiry passes) with `--verbose` (all are in --format json).
+ */
+function formatSummary(
+  summary: DemoSummary,
+  seconds: number,
+  dataDir: string,
+  width: number,
+  verbose: boolean,
+): string {
+  const engineering = new Set<string>();
   const lines = [
     '',
     `sadakat demo — seed ${summary.seed}, engine ${summary.engine}, ${seconds.toFixed(1)} s`,
@@ -121,12 +139,16 @@ function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): 
     ...Object.entries(summary.events.rejectedByReason).map(
       ([reason, count]) => `                   rejected ${count}× — ${reason}`,
     ),
-    `profiles         ${summary.profilesWritten} profile writes, ${summary.identityMerges} identity merges`,
+    eng(`profiles         ${summary.profilesWritten} profile writes, ${summary.identityMerges} identity merges`),
     `segments         ${Object.entries(summary.segments)
       .map(([id, size]) => `${id} ${size.members}`)
       .join(' · ')}`,
-    `                 ${summary.expiry.passes} expiry passes on the virtual clock enqueued ${summary.expiry.rechecks} rechecks`,
-    `queue            ${summary.queue.deliveries} deliveries, ${summary.queue.retried} retried, ${summary.queue.deadLettered} dead-lettered`,
+    eng(
+      `                 ${summary.expiry.passes} expiry passes on the virtual clock enqueued ${summary.expiry.rechecks} rechecks`,
+    ),
+    eng(
+      `queue            ${summary.queue.deliveries} deliveries, ${summary.queue.retried} retried, ${summary.queue.deadLettered} dead-lettered`,
+    ),
     `journeys         ${Object.entries(summary.journeys)
       .map(
         ([id, j]) =>
@@ -143,23 +165,34 @@ function formatSummary(summary: DemoSummary, seconds: number, dataDir: string): 
     }; ${summary.responseOrders} orders placed in response to an email`,
     `power            ${formatPower(summary.power)}`,
     '',
-    'write capacity per message (WCU, from ConsumedCapacity)',
-    `  ${'message'.padEnd(20)} ${'count'.padStart(7)} ${'mean'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}`,
-    ...Object.entries(summary.writeCapacity).map(
-      ([name, figure]) =>
+    eng('write capacity per message (WCU, from ConsumedCapacity)'),
+    eng(
+      `  ${'message'.padEnd(20)} ${'count'.padStart(7)} ${'mean'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}`,
+    ),
+    ...Object.entries(summary.writeCapacity).map(([name, figure]) =>
+      eng(
         `  ${name.padEnd(20)} ${String(figure.messages).padStart(7)} ${figure.mean.toFixed(2).padStart(7)} ${figure.p99.toFixed(2).padStart(7)} ${figure.max.toFixed(2).padStart(7)}`,
+      ),
     ),
     '',
     'A/B report',
     '',
-    formatReportTable(summary.report),
+    formatReportTable(summary.report, width),
     `sent email       ${join(dataDir, summary.files.mail)}/*.eml (${summary.files.emails} messages; the local SES viewer closed with the demo)`,
     `SMS and push     ${join(dataDir, summary.files.snsOutbox)}`,
     `HTML report      ${join(dataDir, summary.files.reportHtml)}`,
     `data folder      ${dataDir}  —  try: npx sadakat report --format html --out report.html · npx sadakat profile cust-000001`,
+    verbose ? '' : 'engineering figures (write capacity, queue, expiry passes): --verbose, or --format json',
     '',
   ];
-  return lines.join('\n');
+  function eng(line: string): string {
+    engineering.add(line);
+    return line;
+  }
+  return lines
+    .filter((line) => verbose || !engineering.has(line))
+    .map((line) => (line.includes('\n') ? line : wrapLine(line, width, ' '.repeat(17))))
+    .join('\n');
 }
 
 /** `deferred 3 · frequency_cap 1` after the prefix, or nothing when there is none. */

@@ -16,6 +16,7 @@ import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
 import { campaignOption, formatOption, localDataOptions } from '../options.js';
 import { formatReportTable } from '../report-table.js';
+import { outputWidth } from '../text-table.js';
 
 type ReportFormat = 'table' | 'json' | 'html';
 
@@ -27,6 +28,7 @@ interface ReportCommandOptions {
   format: ReportFormat;
   out?: string;
   asOf?: string;
+  wide?: boolean;
 }
 
 export function registerReport(program: Command): void {
@@ -45,6 +47,7 @@ export function registerReport(program: Command): void {
       isoInstant,
     )
     .option('--out <file>', 'write to this file instead of stdout')
+    .option('--wide', 'table: every column, however wide (default: fit the terminal, 100 columns when piped)')
     .action(async (options: ReportCommandOptions) => {
       const campaign = await loadCampaign(options.campaign);
       const journeys = await requireJourneys(options.campaign, campaign.settings, campaign.segments);
@@ -67,7 +70,8 @@ export function registerReport(program: Command): void {
       } finally {
         await runtime.stop();
       }
-      const text = await renderReport(report, options.format);
+      // A file is read in an editor, not a terminal: every column.
+      const text = await renderReport(report, options.format, outputWidth(options.wide || options.out !== undefined));
       if (options.out) {
         await writeFile(options.out, text);
         process.stderr.write(`report written to ${options.out}\n`);
@@ -84,10 +88,14 @@ function isoInstant(value: string): string {
   return new Date(at).toISOString();
 }
 
-export async function renderReport(report: Report, format: ReportFormat): Promise<string> {
+export async function renderReport(
+  report: Report,
+  format: ReportFormat,
+  width = Number.POSITIVE_INFINITY,
+): Promise<string> {
   switch (format) {
     case 'table':
-      return formatReportTable(report);
+      return formatReportTable(report, width);
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'html': {

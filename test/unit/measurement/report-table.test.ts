@@ -84,4 +84,24 @@ describe('formatReportTable', () => {
     expect(text).toContain('discount messages: sent 2; refused: no_consent 1');
     expect(text).toContain('discount revenue: gross 100.00 − refunded 25.00 = net 75.00');
   });
+
+  it('fits 100 columns by leaving out low-value columns, and shows them all when wide', () => {
+    // Prepare
+    const report = buildReport(
+      [journey],
+      { profiles: customers(200, 205), runs: [], orders: [], refunds: [], messages: [], messageStats: [] },
+      { minimumDetectable: { effect: 0.02 }, asOf: '2027-01-01T00:00:00Z' },
+    );
+    // Act
+    const narrow = formatReportTable(report, 100);
+    const wide = formatReportTable(report);
+    // Assess
+    const over = (text: string) => text.split('\n').filter((line) => [...line].length > 100);
+    expect(over(narrow)).toEqual([]);
+    expect(narrow).toMatch(/columns left out to fit 100 characters: deliv, [\s\S]*--wide shows them/);
+    expect(narrow).toMatch(/\bverdict\b/);
+    expect(narrow).toMatch(/lift \[95% CI\]/);
+    expect(over(wide).length).toBeGreaterThan(0);
+    expect(wide).toMatch(/\bdeliv\b/);
+  });
 });
