@@ -11,13 +11,15 @@ import { drainQueue } from '../queue-driver.js';
 import type { EngineChoice } from '../data-dir.js';
 import { startLocalRuntime, type LocalRuntime } from '../runtime.js';
 import { VirtualClock } from '../virtual-clock.js';
-import { CapacityStats, type CapacityFigure } from './capacity-stats.js';
+import type { CapacityFigure } from './capacity-stats.js';
+import { DemoStats } from './demo-stats.js';
+import { snsFeedbackEvent } from './ses-feedback-event.js';
 import { countProfiles, type ProfileCounts } from '../../aws/dynamo-profile-census.js';
 import { SyntheticShop } from './synthetic-shop.js';
 import { localLambdaContext } from '../lambda-context.js';
 import { buildLocalHandlers } from '../local-handlers.js';
 import { runLocalRefresh, type LocalRefreshSummary } from '../local-refresh.js';
-import { buildScheduledHandlers, runExpiryPass } from '../scheduled-handlers.js';
+import { buildScheduledHandlers, runExpiryPass, type ScheduledHandlers } from '../scheduled-handlers.js';
 import { ORDER_RATE_AFTER_EMAIL } from './offer-response.js';
 import { powerToDetect } from '../../measurement/power.js';
 import { join, relative } from 'node:path';
@@ -26,9 +28,9 @@ import { dueSlot } from '../../journeys/schedule.js';
 import { SCHEDULE_WINDOW_MS } from '../../journeys/schedule-pass.js';
 import { countJourneyRuns, type JourneyCensus } from '../../aws/dynamo-journey-census.js';
 import { readReportData } from '../../aws/dynamo-report-source.js';
-import { encodeMessageTags } from '../../channels/message-tags.js';
 import { loadTemplates } from '../../channels/render.js';
-import type { SendRequest, SendQueue } from '../../channels/send-request.js';
+import type { SendRequest } from '../../channels/send-request.js';
+import type { Journey } from '../../journeys/ast.js';
 import { buildReport, type Report } from '../../measurement/report.js';
 import { reportHtml } from '../../measurement/report-html.js';
 import { startLocalSending, type LocalSending } from '../local-sending.js';
@@ -136,22 +138,26 @@ const TAIL_STEP_MS = 12 * HOUR_MS;
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = new VirtualClock(DEMO_LIVE_START);
   const timer = new PhaseTimer();
+  const stats = new DemoStats(clock);
   const campaign = await loadRuntimeCampaign(options.campaignDir);
   const runtime = await timer.time('startup', () =>
     startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock, fresh: true, writeBehind: true }),
   );
   let sending: LocalSending | undefined;
   try {
-    const sendTally = new SendTally();
     sending = await timer.time('startup', async () =>
       startLocalSending(runtime, {
         campaign,
         templates: await loadTemplates(join(options.campaignDir, 'templates')),
         onResult: (request, result) =>
-          sendTally.record(request, result.kind === 'done' ? result.reason : result.cause, result.channel),
+          stats.decided(request, result.kind === 'done' ? result.reason : result.cause, result.channel),
       }),
     );
-    return await playDemo(runtime, sending, sendTally, clock, options, campaign, timer);
+    const demo = await prepareDemo({ options, campaign, runtime, sending, clock, timer, stats });
+    const history = await importHistory(demo);
+    const refresh = await refreshScores(demo);
+    await playTail(demo, await playLiveTraffic(demo));
+    return await summarize(demo, history, refresh);
   } finally {
     await timer.time('report', async () => {
       await sending?.stop();
@@ -161,287 +167,163 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
 }
 
-/** What the send handler decided, and the emails that went out (their SES feedback is still to come). */
-class SendTally {
-  readonly sends = { email: 0, sms: 0, push: 0 };
-  readonly refusals: Record<string, number> = {};
-  /** The same refusals (and rate-limit retries) per journey. */
-  readonly journeyRefusals: Record<string, Record<string, number>> = {};
-  readonly sentEmails: { request: SendRequest; at: number }[] = [];
-  /** Set once the demo's clock exists (the tally is built before it). */
-  clock?: { now(): Date };
-
-  record(request: SendRequest, reason: string, channel: 'email' | 'sms' | 'push'): void {
-    if (reason === 'sent') {
-      this.sends[channel]++;
-      if (channel === 'email') this.sentEmails.push({ request, at: this.clock?.now().getTime() ?? 0 });
-    } else {
-      this.refusals[reason] = (this.refusals[reason] ?? 0) + 1;
-      const journey = (this.journeyRefusals[request.journeyId] ??= {});
-      journey[reason] = (journey[reason] ?? 0) + 1;
-    }
-  }
+/** What the demo's steps share: the runtime and its handlers, the virtual clock and the one stats object. */
+interface Demo {
+  options: DemoOptions;
+  campaign: RuntimeCampaign;
+  runtime: LocalRuntime;
+  sending: LocalSending;
+  clock: VirtualClock;
+  timer: PhaseTimer;
+  stats: DemoStats;
+  shop: SyntheticShop;
+  journeys: readonly Journey[];
+  handlers: ReturnType<typeof buildLocalHandlers>;
+  /** journey-tick (every minute in AWS). */
+  journeyTick: ScheduledHandlers['journeyTick'];
+  /** journey-schedule (hourly in AWS), for the hours where some scheduled journey has a slot. */
+  journeySchedule: () => Promise<void>;
+  /** SES feedback and response orders of sent emails, due later on the clock. */
+  pending: PendingResponse[];
 }
 
-/** Counts the SendRequests each journey queued, passing them on to the sends queue. */
-class CountingSendQueue implements SendQueue {
-  readonly queued: Record<string, number> = {};
-  constructor(private readonly inner: SendQueue) {}
-  async enqueue(requests: readonly SendRequest[]): Promise<void> {
-    for (const request of requests) this.queued[request.journeyId] = (this.queued[request.journeyId] ?? 0) + 1;
-    await this.inner.enqueue(requests);
-  }
-}
+type PendingResponse =
+  | { kind: 'feedback'; at: number; key: string; event: FeedbackKind; request: SendRequest }
+  | { kind: 'order'; at: number; key: string; amount: number; request: SendRequest };
 
-async function playDemo(
-  runtime: LocalRuntime,
-  sending: LocalSending,
-  sendTally: SendTally,
-  clock: VirtualClock,
-  options: DemoOptions,
-  campaign: RuntimeCampaign,
-  timer: PhaseTimer,
-): Promise<DemoSummary> {
+async function prepareDemo(
+  parts: Pick<Demo, 'options' | 'campaign' | 'runtime' | 'sending' | 'clock' | 'timer' | 'stats'>,
+): Promise<Demo> {
+  const { options, campaign, runtime, sending, clock, stats } = parts;
   const shop = new SyntheticShop({
     customers: options.customers,
     days: options.days,
     seed: options.seed,
     liveStart: DEMO_LIVE_START,
   });
-
-  const capacity = new CapacityStats();
-  let profilesWritten = 0;
-  let duplicates = 0;
-  let identityMerges = 0;
-  const segmentFlows: Record<string, { entered: number; exited: number }> = {};
-  const flow = (id: string) => (segmentFlows[id] ??= { entered: 0, exited: 0 });
-  sendTally.clock = clock;
   const { journeys } = campaign;
-  const queuedSends = new CountingSendQueue(sending.sends);
-  const { core, ingest, processEvents } = buildLocalHandlers(runtime, {
+  const handlers = buildLocalHandlers(runtime, {
     campaign,
-    journeys: { definitions: journeys, sends: queuedSends },
+    journeys: {
+      definitions: journeys,
+      sends: {
+        enqueue: async (requests) => {
+          stats.queued(requests);
+          await sending.sends.enqueue(requests);
+        },
+      },
+    },
     writeKeys: [DEMO_WRITE_KEY],
-    onOutcome: (outcome) => {
-      capacity.record(outcome.eventName ?? outcome.kind, outcome.capacityUnits);
-      if (outcome.status === 'applied') profilesWritten++;
-      if (outcome.status === 'duplicate') duplicates++;
-      if (outcome.merge === 'merged') identityMerges++;
-    },
-    segmentChanges: {
-      publish: (changes) => {
-        for (const id of changes.entered) flow(id).entered++;
-        for (const id of changes.exited) flow(id).exited++;
-      },
-    },
+    onOutcome: (outcome) => stats.processed(outcome),
+    segmentChanges: { publish: (changes) => stats.segmentsMoved(changes) },
   });
-
-  // History is imported, not lived: no journey starts for an order of last year.
-  const historyCore = { ...core, journeys: null };
-  const imported = await timer.time('history', () =>
-    importOrders(historyCore, shop.history(), {
-      concurrency: DRAIN_CONCURRENCY,
-      onProgress: (done, total) => options.onProgress?.('history', done, total),
-    }),
-  );
-
-  // The night before the live week: RFM, CLV and recommendations for everyone with history, so
-  // segments such as `best` and `churn_risk` have members when traffic starts.
-  const refreshed = await timer.time('refresh', () =>
-    runLocalRefresh(runtime, {
-      clock,
-      campaign,
-      asOf: new Date(DEMO_LIVE_START.getTime() - 86_400_000).toISOString().slice(0, 10),
-      onProgress: (phase, done, total) => {
-        if (phase !== 'summarize') options.onProgress?.('refresh', done, total);
-      },
-    }),
-  );
-  const { asOf, customers: refreshCustomers, scored, rfmSegments, clv, recommendations } = refreshed;
-
-  const events = { posted: 0, accepted: 0, rejected: 0, rejectedByReason: {} as Record<string, number>, duplicates: 0 };
-  const queueStats = { deliveries: 0, retried: 0, deadLettered: 0 };
-  const drain = async (): Promise<void> => {
-    const stats = await timer.time('process-events', () =>
-      drainQueue(runtime.eventsQueue, processEvents, { concurrency: DRAIN_CONCURRENCY, clock }),
-    );
-    queueStats.deliveries += stats.delivered;
-    queueStats.retried += stats.failed;
-    queueStats.deadLettered += stats.movedToDlq;
-  };
-
-  const post = async (
-    path: string,
-    body: Record<string, unknown>,
-    at: Date,
-  ): Promise<{ accepted?: number; rejected?: { field: string; reason: string }[] }> => {
-    const response = structuredResult(
-      await timer.time('ingest', () =>
-        ingest(
-          apiGatewayEvent({
-            method: 'POST',
-            path,
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Basic ${Buffer.from(`${DEMO_WRITE_KEY}:`).toString('base64')}`,
-            },
-            body: JSON.stringify(body),
-            at,
-          }),
-          localLambdaContext('ingest'),
-        ),
-      ),
-    );
-    return JSON.parse(String(response.body ?? '{}')) as {
-      accepted?: number;
-      rejected?: { field: string; reason: string }[];
-    };
-  };
-
-  // Journeys, sends and what comes back, on the virtual clock: what journey-tick (every minute in
-  // AWS), the send function and SES feedback do, here once per simulated hour.
-  // journey-schedule (hourly in AWS) scans every profile, so locally it runs only in the hours
-  // where some scheduled journey's cron slot falls in one of the shop's timezones.
-  const scheduledHandlers = buildScheduledHandlers(runtime, campaign, 'SILENT');
+  const scheduled = buildScheduledHandlers(runtime, campaign, 'SILENT');
+  // journey-schedule scans every profile, so locally it runs only in the hours where some
+  // scheduled journey's cron slot falls in one of the shop's timezones.
   const timezones = [
     ...new Set([campaign.settings.defaultTimezone, ...shop.customers.map((customer) => customer.timezone)]),
   ];
   const crons = journeys.flatMap((journey) => (journey.trigger.kind === 'schedule' ? [journey.trigger.cron] : []));
-  // Called on whole simulated hours, so each pass's one-hour window meets the previous one.
-  const schedulePass = async (): Promise<void> => {
-    if (
-      !crons.some((cron) =>
-        timezones.some((zone) => dueSlot(cron, zone, clock.now(), SCHEDULE_WINDOW_MS) !== undefined),
-      )
-    )
-      return;
-    await scheduledHandlers.journeySchedule();
-  };
-  const pending: PendingResponse[] = [];
-  const feedback: Record<string, number> = {};
-  let responseOrders = 0;
-  const pumpJourneys = async (): Promise<void> => {
-    await timer.time('sends', () => sending.releaseDeferred());
-    await timer.time('journeys', async () => {
-      await schedulePass();
-      await scheduledHandlers.journeyTick();
-    });
-    await drain();
-    await timer.time('sends', () => sending.drain());
-    for (const { request, at } of sendTally.sentEmails.splice(0)) {
-      const fate = emailFate(options.seed, request.messageId, request.template, at);
-      for (const event of fate.feedback)
-        pending.push({
-          at: event.at,
-          key: `${request.messageId}:${event.kind}`,
-          kind: 'feedback',
-          event: event.kind,
-          request,
-        });
-      if (fate.order)
-        pending.push({
-          at: fate.order.at,
-          key: `${request.messageId}:order`,
-          kind: 'order',
-          amount: fate.order.amount,
-          request,
-        });
-    }
-    pending.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
-    const now = clock.now().getTime();
-    const due = pending.splice(
-      0,
-      pending.findIndex((item) => item.at > now) === -1 ? pending.length : pending.findIndex((item) => item.at > now),
+  const journeySchedule = async (): Promise<void> => {
+    const due = crons.some((cron) =>
+      timezones.some((zone) => dueSlot(cron, zone, clock.now(), SCHEDULE_WINDOW_MS) !== undefined),
     );
-    for (const item of due) {
-      if (item.kind === 'feedback') {
-        feedback[item.event] = (feedback[item.event] ?? 0) + 1;
-        const address =
-          shop.customers.find((customer) => customer.userId === item.request.customerId)?.email ??
-          `${item.request.customerId}@example.com`;
-        await timer.time('feedback', () =>
-          sending.sesFeedback(
-            snsFeedbackEvent(item.event, item.request, item.at, address),
-            localLambdaContext('ses-feedback'),
-          ),
-        );
-      } else {
-        responseOrders++;
-        const at = new Date(item.at);
-        await post(
-          '/v1/track',
-          {
-            type: 'track',
-            messageId: `response-${item.request.messageId.slice(0, 24)}`,
-            userId: item.request.customerId,
-            event: 'Order Completed',
-            timestamp: at.toISOString(),
-            properties: {
-              order_id: `resp-${item.request.messageId.slice(0, 16)}`,
-              revenue: item.amount,
-              currency: campaign.settings.currency,
-            },
-          },
-          clock.now(),
-        );
-      }
-    }
-    await drain();
+    if (due) await scheduled.journeySchedule();
   };
+  return { ...parts, shop, journeys, handlers, journeyTick: scheduled.journeyTick, journeySchedule, pending: [] };
+}
 
-  // What EventBridge Scheduler does every few minutes in AWS: find lapsed time windows.
-  const expiry = { passes: 0, rechecks: 0 };
-  const expiryPass = async (): Promise<void> => {
-    const result = await timer.time('expiry', () => runExpiryPass(runtime));
-    expiry.passes++;
-    expiry.rechecks += result.enqueued;
-    await drain();
+/** Step 1: the shop's history is imported, not lived: no journey starts for an order of last year. */
+async function importHistory(demo: Demo): Promise<DemoSummary['history']> {
+  const historyCore = { ...demo.handlers.core, journeys: null };
+  const imported = await demo.timer.time('history', () =>
+    importOrders(historyCore, demo.shop.history(), {
+      concurrency: DRAIN_CONCURRENCY,
+      onProgress: (done, total) => demo.options.onProgress?.('history', done, total),
+    }),
+  );
+  return {
+    orders: imported.ordersImported,
+    customers: imported.customers,
+    capacityUnits: round3(imported.capacityUnits),
   };
+}
 
-  const post_ = post;
-  const posts = [...shop.traffic()];
-  // The schedulers' ticks fall on whole simulated hours between the posts.
+/**
+ * Step 2, the night before the live week: RFM, CLV and recommendations for everyone with history,
+ * so segments such as `best` and `churn_risk` have members when traffic starts.
+ */
+async function refreshScores(demo: Demo): Promise<DemoSummary['refresh']> {
+  const refreshed = await demo.timer.time('refresh', () =>
+    runLocalRefresh(demo.runtime, {
+      clock: demo.clock,
+      campaign: demo.campaign,
+      asOf: new Date(DEMO_LIVE_START.getTime() - 86_400_000).toISOString().slice(0, 10),
+      onProgress: (phase, done, total) => {
+        if (phase !== 'summarize') demo.options.onProgress?.('refresh', done, total);
+      },
+    }),
+  );
+  const { asOf, customers, scored, rfmSegments, clv, recommendations } = refreshed;
+  return { asOf, customers, scored, rfmSegments, clv, recommendations };
+}
+
+/**
+ * Step 3: the live week's storefront traffic through the real ingest handler. The schedulers'
+ * ticks fall on whole simulated hours between the posts; the expiry pass every few hours.
+ * Returns the first whole hour after the last post, where the tail's ticks go on.
+ */
+async function playLiveTraffic(demo: Demo): Promise<number> {
+  const { clock } = demo;
+  const posts = [...demo.shop.traffic()];
   let nextHour = DEMO_LIVE_START.getTime() + HOUR_MS;
   let lastExpiryPass = DEMO_LIVE_START.getTime();
   for (const [index, post] of posts.entries()) {
     while (post.at.getTime() >= nextHour) {
       clock.set(new Date(nextHour));
-      await drain();
-      await pumpJourneys();
+      await drain(demo);
+      await hourlyTick(demo);
       nextHour += HOUR_MS;
     }
     if (post.at.getTime() - lastExpiryPass >= EXPIRY_PASS_EVERY_MS) {
       clock.set(post.at);
-      await expiryPass();
+      await expiryPass(demo);
       lastExpiryPass = post.at.getTime();
     }
     if (post.at.getTime() > clock.now().getTime()) clock.set(post.at);
-    const result = await post_(post.path, post.body, clock.now());
-    events.posted += Array.isArray(post.body.batch) ? post.body.batch.length : 1;
-    events.accepted += result.accepted ?? 0;
-    for (const rejection of result.rejected ?? []) {
-      events.rejected++;
-      const key = `${rejection.field}: ${rejection.reason}`;
-      events.rejectedByReason[key] = (events.rejectedByReason[key] ?? 0) + 1;
-    }
-    options.onProgress?.('traffic', index + 1, posts.length);
+    const result = await postToIngest(demo, post.path, post.body);
+    demo.stats.posted(Array.isArray(post.body.batch) ? post.body.batch.length : 1, result);
+    demo.options.onProgress?.('traffic', index + 1, posts.length);
   }
+  return nextHour;
+}
+
+/** Step 4: the clock runs on after the traffic (from `firstHour`), so responses to the last sends land. */
+async function playTail(demo: Demo, firstHour: number): Promise<void> {
+  const { clock } = demo;
   clock.advance(HOUR_MS);
-  await drain();
-  await expiryPass();
+  await drain(demo);
+  await expiryPass(demo);
   // Hourly for the first day (waits, sends and the responses to them), then in TAIL_STEP_MS
   // strides: after that the tail only lets goal windows close.
   const tailStart = clock.now().getTime();
   const tailEnd = tailStart + TAIL_MS;
-  while (nextHour <= tailEnd) {
+  for (let nextHour = firstHour; nextHour <= tailEnd; ) {
     if (nextHour > clock.now().getTime()) clock.set(new Date(nextHour));
-    await pumpJourneys();
+    await hourlyTick(demo);
     nextHour += nextHour < tailStart + 24 * HOUR_MS ? HOUR_MS : TAIL_STEP_MS;
   }
-  events.duplicates = duplicates;
+}
 
+/** Step 5: the A/B report, the journey and profile census, the mail folder, and the summary. */
+async function summarize(
+  demo: Demo,
+  history: DemoSummary['history'],
+  refresh: DemoSummary['refresh'],
+): Promise<DemoSummary> {
+  const { options, runtime, campaign, journeys, stats, clock } = demo;
   const reportHtmlPath = join(options.dataDir, 'report.html');
-  const { census, report, mail, profileCounts } = await timer.time('report', async () => {
+  const { census, report, mail, profileCounts } = await demo.timer.time('report', async () => {
     const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName), {
       minimumDetectable: minimumDetectableOf(campaign.settings),
       asOf: clock.now().toISOString(),
@@ -451,7 +333,7 @@ async function playDemo(
     return {
       census: await countJourneyRuns(runtime.doc, runtime.tableName),
       report,
-      mail: await writeMailFolder(options.dataDir, await sending.ses.emails()),
+      mail: await writeMailFolder(options.dataDir, await demo.sending.ses.emails()),
       profileCounts: await countProfiles(runtime.doc, runtime.tableName),
     };
   });
@@ -460,8 +342,8 @@ async function playDemo(
       journey.id,
       {
         ...(census[journey.id] ?? { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 }),
-        queuedSends: queuedSends.queued[journey.id] ?? 0,
-        refusals: sortedRecord(sendTally.journeyRefusals[journey.id] ?? {}),
+        queuedSends: stats.queuedSends[journey.id] ?? 0,
+        refusals: sortedRecord(stats.journeyRefusals[journey.id] ?? {}),
       },
     ]),
   );
@@ -469,7 +351,7 @@ async function playDemo(
   const segments = Object.fromEntries(
     campaign.segments.segments.map((segment) => [
       segment.id,
-      { members: members[segment.id] ?? 0, ...(segmentFlows[segment.id] ?? { entered: 0, exited: 0 }) },
+      { members: members[segment.id] ?? 0, ...(stats.segmentFlows[segment.id] ?? { entered: 0, exited: 0 }) },
     ]),
   );
   return {
@@ -477,23 +359,19 @@ async function playDemo(
     engine: runtime.engine.engine,
     customers,
     segments,
-    history: {
-      orders: imported.ordersImported,
-      customers: imported.customers,
-      capacityUnits: round3(imported.capacityUnits),
-    },
-    refresh: { asOf, customers: refreshCustomers, scored, rfmSegments, clv, recommendations },
-    events,
-    profilesWritten,
-    identityMerges,
-    writeCapacity: capacity.summary(),
-    queue: queueStats,
-    expiry,
+    history,
+    refresh,
+    events: stats.events,
+    profilesWritten: stats.profilesWritten,
+    identityMerges: stats.identityMerges,
+    writeCapacity: stats.capacity.summary(),
+    queue: stats.queue,
+    expiry: stats.expiry,
     journeys: journeySummary,
-    sends: { ...sendTally.sends },
-    refusals: sortedRecord(sendTally.refusals),
-    feedback: sortedRecord(feedback),
-    responseOrders,
+    sends: { ...stats.sends },
+    refusals: sortedRecord(stats.refusals),
+    feedback: sortedRecord(stats.feedback),
+    responseOrders: stats.responseOrders,
     power: mainExperimentPower(report),
     report,
     files: {
@@ -505,55 +383,130 @@ async function playDemo(
   };
 }
 
-type PendingResponse =
-  | { kind: 'feedback'; at: number; key: string; event: FeedbackKind; request: SendRequest }
-  | { kind: 'order'; at: number; key: string; amount: number; request: SendRequest };
-
-/** The SNS notification SES event publishing would deliver to ses-feedback for this email. */
-function snsFeedbackEvent(kind: FeedbackKind, request: SendRequest, at: number, address: string) {
-  const timestamp = new Date(at).toISOString();
-  const tags = Object.fromEntries(
-    encodeMessageTags({
-      customerId: request.customerId,
-      messageId: request.messageId,
-      journeyId: request.journeyId,
-      runId: request.runId,
-      stepId: request.stepId,
-      ...(request.variant ? { variant: request.variant } : {}),
-    }).map((tag) => [tag.Name, [tag.Value]]),
+/** The events queue drained through the real process-events handler. */
+async function drain(demo: Demo): Promise<void> {
+  const drained = await demo.timer.time('process-events', () =>
+    drainQueue(demo.runtime.eventsQueue, demo.handlers.processEvents, {
+      concurrency: DRAIN_CONCURRENCY,
+      clock: demo.clock,
+    }),
   );
-  const detail =
-    kind === 'Bounce'
-      ? { bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: address }], timestamp } }
-      : kind === 'Complaint'
-        ? { complaint: { complainedRecipients: [{ emailAddress: address }], timestamp } }
-        : { [kind.toLowerCase()]: { timestamp } };
-  const message = {
-    eventType: kind,
-    mail: { messageId: request.messageId, timestamp, destination: [address], tags },
-    ...detail,
-  };
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: 'arn:aws:sns:local:000000000000:ses-events:local',
-        Sns: {
-          Type: 'Notification',
-          MessageId: `${request.messageId}-${kind}`,
-          TopicArn: 'arn:aws:sns:local:000000000000:ses-events',
-          Subject: '',
-          Message: JSON.stringify(message),
-          Timestamp: timestamp,
-          SignatureVersion: '1',
-          Signature: '',
-          SigningCertUrl: '',
-          UnsubscribeUrl: '',
-          MessageAttributes: {},
+  demo.stats.drained(drained);
+}
+
+/**
+ * Once per simulated hour, what journey-tick (every minute in AWS), the send function and SES
+ * feedback do: deferred sends released, runs woken, sends decided, and the customers' answers
+ * to earlier emails played back.
+ */
+async function hourlyTick(demo: Demo): Promise<void> {
+  const { timer, sending } = demo;
+  await timer.time('sends', () => sending.releaseDeferred());
+  await timer.time('journeys', async () => {
+    await demo.journeySchedule();
+    await demo.journeyTick();
+  });
+  await drain(demo);
+  await timer.time('sends', () => sending.drain());
+  scheduleResponses(demo);
+  await playDueResponses(demo);
+  await drain(demo);
+}
+
+/** What the synthetic customers will do about the emails sent since the last tick. */
+function scheduleResponses(demo: Demo): void {
+  for (const { request, at } of demo.stats.sentEmails.splice(0)) {
+    const fate = emailFate(demo.options.seed, request.messageId, request.template, at);
+    for (const event of fate.feedback)
+      demo.pending.push({
+        at: event.at,
+        key: `${request.messageId}:${event.kind}`,
+        kind: 'feedback',
+        event: event.kind,
+        request,
+      });
+    if (fate.order)
+      demo.pending.push({
+        at: fate.order.at,
+        key: `${request.messageId}:order`,
+        kind: 'order',
+        amount: fate.order.amount,
+        request,
+      });
+  }
+  demo.pending.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+}
+
+/** The SES feedback and response orders now due, through ses-feedback and ingest. */
+async function playDueResponses(demo: Demo): Promise<void> {
+  const { pending, clock, stats } = demo;
+  const now = clock.now().getTime();
+  const firstLater = pending.findIndex((item) => item.at > now);
+  const due = pending.splice(0, firstLater === -1 ? pending.length : firstLater);
+  for (const item of due) {
+    if (item.kind === 'feedback') {
+      stats.feedback[item.event] = (stats.feedback[item.event] ?? 0) + 1;
+      const address =
+        demo.shop.customers.find((customer) => customer.userId === item.request.customerId)?.email ??
+        `${item.request.customerId}@example.com`;
+      await demo.timer.time('feedback', () =>
+        demo.sending.sesFeedback(
+          snsFeedbackEvent(item.event, item.request, item.at, address),
+          localLambdaContext('ses-feedback'),
+        ),
+      );
+    } else {
+      stats.responseOrders++;
+      await postToIngest(demo, '/v1/track', {
+        type: 'track',
+        messageId: `response-${item.request.messageId.slice(0, 24)}`,
+        userId: item.request.customerId,
+        event: 'Order Completed',
+        timestamp: new Date(item.at).toISOString(),
+        properties: {
+          order_id: `resp-${item.request.messageId.slice(0, 16)}`,
+          revenue: item.amount,
+          currency: demo.campaign.settings.currency,
         },
-      },
-    ],
+      });
+    }
+  }
+}
+
+/** What EventBridge Scheduler does every few minutes in AWS: find lapsed time windows. */
+async function expiryPass(demo: Demo): Promise<void> {
+  const result = await demo.timer.time('expiry', () => runExpiryPass(demo.runtime));
+  demo.stats.expiry.passes++;
+  demo.stats.expiry.rechecks += result.enqueued;
+  await drain(demo);
+}
+
+/** A storefront POST through the real ingest handler, at the clock's time. */
+async function postToIngest(
+  demo: Demo,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<{ accepted?: number; rejected?: { field: string; reason: string }[] }> {
+  const response = structuredResult(
+    await demo.timer.time('ingest', () =>
+      demo.handlers.ingest(
+        apiGatewayEvent({
+          method: 'POST',
+          path,
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Basic ${Buffer.from(`${DEMO_WRITE_KEY}:`).toString('base64')}`,
+          },
+          body: JSON.stringify(body),
+          at: demo.clock.now(),
+        }),
+        localLambdaContext('ingest'),
+      ),
+    ),
+  );
+  return JSON.parse(String(response.body ?? '{}')) as {
+    accepted?: number;
+    rejected?: { field: string; reason: string }[];
   };
 }
 
