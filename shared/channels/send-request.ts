@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import type { MessageTags } from './ports.js';
 
 export const channelSchema = z.enum(['email', 'sms', 'push']);
 export type Channel = z.infer<typeof channelSchema>;
@@ -48,4 +49,16 @@ export function sendMessageId(journeyId: string, runId: string, stepId: string, 
 /** Where journeys put send requests: the sends FIFO queue in AWS, a recorded outbox locally. */
 export interface SendQueue {
   enqueue(requests: readonly SendRequest[]): Promise<void>;
+}
+
+/** The ids a message of this request carries as provider tags (message-tags.ts), for feedback to find it again. */
+export function messageTagsOf(request: SendRequest): MessageTags {
+  return {
+    customerId: request.customerId,
+    messageId: request.messageId,
+    journeyId: request.journeyId,
+    runId: request.runId,
+    stepId: request.stepId,
+    ...(request.variant ? { variant: request.variant } : {}),
+  };
 }

@@ -4,21 +4,12 @@
  * complaints.
  */
 import { encodeMessageTags } from '../../channels/message-tags.js';
-import type { SendRequest } from '../../channels/send-request.js';
+import { messageTagsOf, type SendRequest } from '../../channels/send-request.js';
 import type { FeedbackKind } from './offer-response.js';
 
 export function snsFeedbackEvent(kind: FeedbackKind, request: SendRequest, at: number, address: string) {
   const timestamp = new Date(at).toISOString();
-  const tags = Object.fromEntries(
-    encodeMessageTags({
-      customerId: request.customerId,
-      messageId: request.messageId,
-      journeyId: request.journeyId,
-      runId: request.runId,
-      stepId: request.stepId,
-      ...(request.variant ? { variant: request.variant } : {}),
-    }).map((tag) => [tag.Name, [tag.Value]]),
-  );
+  const tags = Object.fromEntries(encodeMessageTags(messageTagsOf(request)).map((tag) => [tag.Name, [tag.Value]]));
   const detail =
     kind === 'Bounce'
       ? { bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: address }], timestamp } }
