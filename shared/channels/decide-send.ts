@@ -26,7 +26,6 @@ import type {
   DueQueue,
   EmailSender,
   MessageStats,
-  MessageTags,
   PushSender,
   SendLedger,
   SendRateLimiter,
@@ -38,7 +37,7 @@ import type { Recipient } from './registry/channel-entry.js';
 import { CHANNELS } from './registry/registry.js';
 import { renderContext, type RenderedContent, type TemplateSet } from './render.js';
 import type { SendOutcome, SendReason, SendResult } from './send-outcome.js';
-import type { Channel, SendRequest } from './send-request.js';
+import { messageTagsOf, type Channel, type SendRequest } from './send-request.js';
 import { signUnsubscribeToken, type UnsubscribeKeyring } from './unsubscribe-token.js';
 
 /** A journey's overrides of the campaign settings (its `limits` and `quietHours`). */
@@ -252,20 +251,12 @@ async function deliver(
   // Another delivery of the same request claimed it between our read and our write.
   if (!claimed) return refuse('duplicate', 'claimed concurrently');
 
-  const tags: MessageTags = {
-    customerId: request.customerId,
-    messageId: request.messageId,
-    journeyId: request.journeyId,
-    runId: request.runId,
-    stepId: request.stepId,
-    ...(request.variant ? { variant: request.variant } : {}),
-  };
   let providerMessageId: string | undefined;
   try {
     providerMessageId = await decision.recipient.send({
       request,
       content: decision.content,
-      tags,
+      tags: messageTagsOf(request),
       ...(decision.unsubscribeUrl ? { unsubscribeUrl: decision.unsubscribeUrl } : {}),
       now,
       deps,
