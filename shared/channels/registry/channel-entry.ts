@@ -30,8 +30,8 @@ export interface ChannelSpec<C extends Channel, A> {
   channel: C;
   /** The profile's consent that permits this channel; missing consent is "no". */
   consent: ConsentChannel;
-  /** Messages carry a signed unsubscribe link (`unsubscribe_url` in templates, List-Unsubscribe). */
-  unsubscribeLink: boolean;
+  /** Messages carry a signed unsubscribe link (`unsubscribe_url` in templates, List-Unsubscribe); default no. */
+  unsubscribeLink?: boolean;
   /** The customer's address on this channel, or undefined (`unreachable`). */
   address(profile: Profile): A | undefined;
   /** Decision 4 (`suppressed`): bounces, complaints, opt-outs, disabled endpoints. */
@@ -63,7 +63,7 @@ export function defineChannel<C extends Channel, A>(spec: ChannelSpec<C, A>): Ch
   return {
     channel: spec.channel,
     consent: spec.consent,
-    unsubscribeLink: spec.unsubscribeLink,
+    unsubscribeLink: spec.unsubscribeLink ?? false,
     misconfigured: (settings) => spec.misconfigured?.(settings),
     recipient: (profile) => {
       const address = spec.address(profile);

@@ -11,7 +11,6 @@ import { defineChannel } from './channel-entry.js';
 export const pushChannel = defineChannel({
   channel: 'push',
   consent: 'push',
-  unsubscribeLink: false,
   // Disabled devices still make the customer reachable: they are the suppression guard's business.
   address: (profile): PushDevice[] | undefined =>
     profile.channels.push.length > 0 ? profile.channels.push : undefined,

@@ -5,7 +5,6 @@ import { defineChannel } from './channel-entry.js';
 export const smsChannel = defineChannel({
   channel: 'sms',
   consent: 'sms',
-  unsubscribeLink: false,
   address: (profile) => profile.channels.phone,
   suppression: (profile, phone, list) => checkAddressSuppression(profile.suppressed.sms, phone, list),
   send: async (to, { request, content, tags, deps }) => {
