@@ -42,8 +42,9 @@ export interface LiveJourneys {
   sends: SendQueue;
 }
 
+/** process-events writes customer state and enqueues sends; it never enqueues events (the stack gives it no EVENTS_QUEUE_URL). */
 export function composeProcessDeps(
-  adapters: CoreAdapters,
+  adapters: Omit<CoreAdapters, 'events'>,
   campaign: Campaign,
   journeys: LiveJourneys | null,
 ): ProcessDeps {

@@ -64,7 +64,6 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
     return composeProcessDeps(
       {
         table: { ...stored, profiles },
-        events: engine.runtime.eventsQueue,
         clock: { now: () => new Date(PROCESSING_AT) },
       },
       engine.campaign,
