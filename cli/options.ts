@@ -76,7 +76,7 @@ export function localDataOptions(command: Command, description = 'local data fol
     .addOption(
       new Option(
         '--engine <engine>',
-        'embedded engine: dynalite | dynamodb-local | auto (auto: DynamoDB Local when Java ≥ 17); default: the engine that wrote the folder, else dynalite',
+        'embedded engine: dynalite | dynamodb-local | auto (auto: dynalite; DynamoDB Local cannot be bound to loopback, so only by name, with a warning); default: the engine that wrote the folder, else dynalite',
       )
         .argParser(engineChoice)
         .default(DEFAULT_ENGINE),

@@ -87,10 +87,17 @@ export async function startDynamoEngine(options: DynamoEngineOptions): Promise<D
   }
 }
 
-/** DynamoDB Local when Java ≥ 17 can run it, otherwise dynalite. */
+/**
+ * dynalite, always: it listens on loopback only. DynamoDB Local has no option to choose its
+ * interface and listens on every one, so anyone who reaches the host's port could read every
+ * profile; it is used only when chosen by name, with a warning (docs/decisions.md).
+ */
 export function defaultEngine(): EngineName {
-  return (javaMajorVersion() ?? 0) >= 17 ? 'dynamodb-local' : 'dynalite';
+  return 'dynalite';
 }
+
+export const DYNAMODB_LOCAL_EXPOSURE =
+  'DynamoDB Local listens on every network interface (it cannot be bound to loopback): anyone who can reach this host on its port can read the local data; use --engine dynalite unless this machine is firewalled';
 
 /** The major version of `java` on the PATH, or undefined when there is none. */
 export function javaMajorVersion(): number | undefined {
@@ -130,6 +137,7 @@ async function startDynamoDbLocal(dataDir: string | undefined, port: number): Pr
       `DynamoDB Local needs Java 17 or newer (${java === undefined ? 'no java on the PATH' : `found Java ${java}`}); install a JDK or use --engine dynalite`,
     );
   }
+  process.stderr.write(`warning: ${DYNAMODB_LOCAL_EXPOSURE} (port ${port})\n`);
   const child = spawnDynamoDbLocal(dataDir, port);
   const output = tailOf(child);
   const release = killOnExit(child);
