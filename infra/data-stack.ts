@@ -28,6 +28,8 @@ export const ARTIFACT_OLD_VERSION_RETENTION = Duration.days(1);
  * stack is built, so its cdk-nag finding ids can be computed there.
  */
 export interface DataReferences {
+  /** The data stack's name: its exports (`<name>:TableArn` …) are what `sadakat doctor` reads. */
+  stackName: string;
   tableArn: string;
   keyArn: string;
   artifactsArn: string;
@@ -138,6 +140,7 @@ export class DataStack extends Stack {
     const exported = (value: string, name: string): string =>
       this.exportValue(value, { name: `${this.stackName}:${name}` });
     this.references = {
+      stackName: this.stackName,
       tableArn: exported(table.tableArn, 'TableArn'),
       keyArn: exported(key.keyArn, 'DataKeyArn'),
       artifactsArn: exported(artifacts.bucketArn, 'ArtifactsArn'),

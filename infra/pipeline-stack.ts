@@ -24,6 +24,9 @@ import { KMS_ENCRYPT_DECRYPT } from './constructs/wildcard-acknowledgements.js';
 import { DUE_INDEX, EXPIRY_INDEX } from '../shared/aws/table.js';
 import type { DataReferences } from './data-stack.js';
 
+/** One-click unsubscribes arrive in bursts when a mailbox provider processes a campaign. */
+export const UNSUBSCRIBE_THROTTLE = { rateLimit: 50, burstLimit: 500 } as const;
+
 export interface PipelineStackProps extends StackProps {
   data: DataReferences;
   /** The validated campaign folder, bundled with the functions that read it. */
@@ -91,6 +94,8 @@ export class PipelineStack extends Stack {
       ...(props.sesIdentityArn === undefined ? {} : { sesIdentityArn: props.sesIdentityArn }),
       ...(props.senderName === undefined ? {} : { senderName: props.senderName }),
     });
+    // Unsubscribe links: their own throttle, so neither they nor the storefronts starve the other.
+    this.ingest.throttleRoutes(['GET /u/{token}', 'POST /u/{token}'], UNSUBSCRIBE_THROTTLE);
     // process-events decides sends; it enqueues them into sends.fifo.
     this.sends.queue.grantSendMessages(this.events.processor.function);
     this.events.processor.function.addEnvironment('SENDS_QUEUE_URL', this.sends.queue.queueUrl);
@@ -181,15 +186,17 @@ export class PipelineStack extends Stack {
       description: 'Operator alarms; subscribe more endpoints here',
     });
     // What `sadakat doctor` reads (shared/operations/doctor-checks.ts DOCTOR_OUTPUTS).
-    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The sadakat table' });
+    // The doctor reads the table and write keys from the data stack's exports (re-exporting an
+    // import here is cfn-lint W6001), and the sends queue from here.
+    new CfnOutput(this, 'DataStackName', { value: props.data.stackName, description: 'The data stack' });
     new CfnOutput(this, 'SendsQueueUrl', { value: this.sends.queue.queueUrl, description: 'sends.fifo' });
-    new CfnOutput(this, 'WriteKeysArn', { value: writeKeys.secretArn, description: 'Storefront write keys secret' });
     if ((props.pushPlatformApplicationArns ?? []).length > 0)
       new CfnOutput(this, 'PushPlatformApplicationArns', {
         value: (props.pushPlatformApplicationArns ?? []).join(','),
         description: 'SNS platform applications used for push',
       });
     new DoctorAccess(this, 'Doctor', {
+      dataStackName: props.data.stackName,
       table,
       sendsQueue: this.sends.queue,
       writeKeys,

@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcards, KMS_ENCRYPT_DECRYPT, resourceFinding } from './wildcard-acknowledgements.js';
 
 export interface DoctorAccessProps {
+  dataStackName: string;
   table: ITable;
   sendsQueue: IQueue;
   writeKeys: ISecret;
@@ -44,7 +45,14 @@ export class DoctorAccess extends Construct {
     });
     this.policy = policy;
     policy.addStatements(
-      new PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
+      new PolicyStatement({
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [
+          stack.stackId,
+          // The data stack, whose exports name the table and the write keys.
+          `arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/${props.dataStackName}/*`,
+        ],
+      }),
       new PolicyStatement({ actions: [...ACCOUNT_READS], resources: ['*'] }),
       new PolicyStatement({
         actions: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
@@ -75,6 +83,11 @@ export class DoctorAccess extends Construct {
         finding: 'Resource::*',
         reason: `Account-level reads without resource-level permissions (${ACCOUNT_READS.join(', ')}): the doctor reports quotas and account state.`,
       },
+      resourceFinding(
+        policy,
+        `arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/${props.dataStackName}/*`,
+        'DescribeStacks on the data stack of this deployment; the trailing part of a stack ARN is its generated id.',
+      ),
       resourceFinding(
         policy,
         `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${stack.stackName}-*`,

@@ -5,7 +5,7 @@
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -115,5 +115,24 @@ export class IngestApi extends Construct {
 
     this.api = api;
     this.handler = handler;
+  }
+
+  /**
+   * A throttle of their own for routes outside the Segment API (`GET /u/{token}` …): HTTP API
+   * throttles each route separately, so storefront traffic cannot use up an unsubscribe's
+   * capacity, and a burst of one-click unsubscribes (mailbox providers send them from a few IPs,
+   * so no per-IP limit) cannot use up ingest's.
+   */
+  throttleRoutes(routeKeys: readonly string[], throttle: { rateLimit: number; burstLimit: number }): void {
+    const stage = this.stage.node.defaultChild as CfnStage;
+    // RouteSettings is untyped JSON to CDK: it passes through as written, so CloudFormation's casing.
+    const existing = (stage.routeSettings ?? {}) as Record<string, unknown>;
+    const added = Object.fromEntries(
+      routeKeys.map((key) => [
+        key,
+        { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit },
+      ]),
+    );
+    stage.routeSettings = { ...existing, ...added };
   }
 }

@@ -81,10 +81,15 @@ export class AwsDoctorProbe implements DoctorProbe {
       const stack = Stacks?.[0];
       if (stack === undefined) return undefined;
       const outputs: Record<string, string> = {};
-      for (const output of stack.Outputs ?? [])
-        if (output.OutputKey !== undefined && output.OutputValue !== undefined)
-          outputs[output.OutputKey] = output.OutputValue;
-      return { status: stack.StackStatus ?? 'UNKNOWN', outputs };
+      const exports: Record<string, string> = {};
+      for (const output of stack.Outputs ?? []) {
+        if (output.OutputKey === undefined || output.OutputValue === undefined) continue;
+        outputs[output.OutputKey] = output.OutputValue;
+        const exportName = output.ExportName;
+        if (exportName?.startsWith(`${stackName}:`))
+          exports[exportName.slice(stackName.length + 1)] = output.OutputValue;
+      }
+      return { status: stack.StackStatus ?? 'UNKNOWN', outputs, exports };
     } catch (error) {
       // DescribeStacks answers a ValidationError "Stack with id … does not exist".
       if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message))

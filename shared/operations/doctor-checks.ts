@@ -24,12 +24,13 @@ export interface CheckResult {
 export const DOCTOR_OUTPUTS = [
   'IngestUrl',
   'AlarmTopicArn',
-  'TableName',
   'SendsQueueUrl',
-  'WriteKeysArn',
   'AdminForgetFunctionArn',
+  'DataStackName',
 ] as const;
-type Outputs = Record<(typeof DOCTOR_OUTPUTS)[number], string>;
+/** Exports of the data stack (`<data stack>:<name>`) the doctor reads. */
+export const DOCTOR_DATA_EXPORTS = ['TableArn', 'WriteKeysArn'] as const;
+type Outputs = Record<(typeof DOCTOR_OUTPUTS)[number], string> & { TableName: string; WriteKeysArn: string };
 
 /** Below this many unreserved concurrent executions the FIFO consumers, ingest and the scheduled passes starve each other. */
 export const MIN_UNRESERVED_CONCURRENCY = 100;
@@ -67,7 +68,9 @@ export interface DoctorOptions {
 export async function runDoctor(probe: DoctorProbe, options: DoctorOptions): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const stack = await probe.stack(options.stackName);
-  const outputs = checkStack(options.stackName, stack, results);
+  const dataStackName = stack?.outputs.DataStackName;
+  const data = dataStackName === undefined ? undefined : await probe.stack(dataStackName);
+  const outputs = checkStack(options.stackName, stack, data, results);
 
   results.push(await checkConcurrency(probe));
   results.push(await checkSesAccount(probe));
@@ -110,7 +113,12 @@ export async function runDoctor(probe: DoctorProbe, options: DoctorOptions): Pro
   return results;
 }
 
-function checkStack(name: string, stack: StackInfo | undefined, results: CheckResult[]): Outputs | undefined {
+function checkStack(
+  name: string,
+  stack: StackInfo | undefined,
+  data: StackInfo | undefined,
+  results: CheckResult[],
+): Outputs | undefined {
   if (stack === undefined) {
     results.push({
       check: 'stack',
@@ -120,7 +128,13 @@ function checkStack(name: string, stack: StackInfo | undefined, results: CheckRe
     });
     return undefined;
   }
-  const missing = DOCTOR_OUTPUTS.filter((key) => stack.outputs[key] === undefined);
+  const exports = data?.exports ?? {};
+  const missing = [
+    ...DOCTOR_OUTPUTS.filter((key) => stack.outputs[key] === undefined),
+    ...DOCTOR_DATA_EXPORTS.filter((name) => exports[name] === undefined).map(
+      (name) => `${data === undefined ? 'data stack' : stack.outputs.DataStackName}:${name}`,
+    ),
+  ];
   const settled = /_COMPLETE$/.test(stack.status) && !/ROLLBACK|DELETE/.test(stack.status);
   if (!settled || missing.length > 0) {
     results.push({

@@ -8,6 +8,8 @@ import type { SendRequest } from '../channels/send-request.js';
 export interface StackInfo {
   status: string;
   outputs: Record<string, string>;
+  /** Named exports, by the part after `<stack>:` (`TableArn` …). */
+  exports: Record<string, string>;
 }
 
 export interface AccountConcurrency {

@@ -40,9 +40,8 @@ const GCM_APP = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-android';
 const OUTPUTS = {
   IngestUrl: 'https://abc.execute-api.eu-central-1.amazonaws.com',
   AlarmTopicArn: TOPIC,
-  TableName: 'sadakat-table',
   SendsQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/sends.fifo',
-  WriteKeysArn: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:WriteKeys',
+  DataStackName: 'Sadakat-prod-Data',
   AdminForgetFunctionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:admin-forget',
   PushPlatformApplicationArns: GCM_APP,
 };
@@ -111,13 +110,34 @@ const statusOf = (results: Map<string, CheckResult>, check: string) => results.g
 beforeEach(() => {
   for (const mock of Object.values(mocks)) mock.reset();
   // Prepare: a healthy production account.
-  mocks.cloudFormation.on(DescribeStacksCommand).resolves({
+  mocks.cloudFormation.on(DescribeStacksCommand, { StackName: 'Sadakat-prod-Pipeline' }).resolves({
     Stacks: [
       {
         StackName: 'Sadakat-prod-Pipeline',
         StackStatus: 'UPDATE_COMPLETE',
         CreationTime: new Date(0),
         Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
+  });
+  mocks.cloudFormation.on(DescribeStacksCommand, { StackName: 'Sadakat-prod-Data' }).resolves({
+    Stacks: [
+      {
+        StackName: 'Sadakat-prod-Data',
+        StackStatus: 'CREATE_COMPLETE',
+        CreationTime: new Date(0),
+        Outputs: [
+          {
+            OutputKey: 'ExportsOutputFnGetAttTableArn',
+            OutputValue: 'arn:aws:dynamodb:eu-central-1:123456789012:table/sadakat-table',
+            ExportName: 'Sadakat-prod-Data:TableArn',
+          },
+          {
+            OutputKey: 'ExportsOutputRefWriteKeys',
+            OutputValue: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:WriteKeys',
+            ExportName: 'Sadakat-prod-Data:WriteKeysArn',
+          },
+        ],
       },
     ],
   });
@@ -142,11 +162,9 @@ beforeEach(() => {
   mocks.sns
     .on(GetSMSAttributesCommand)
     .resolves({ attributes: { MonthlySpendLimit: '500', DeliveryStatusIAMRole: 'arn:aws:iam::1:role/sms-log' } });
-  mocks.sms
-    .on(DescribeSpendLimitsCommand)
-    .resolves({
-      SpendLimits: [{ Name: 'TEXT_MESSAGE_MONTHLY_SPEND_LIMIT', EnforcedLimit: 500, MaxLimit: 500, Overridden: true }],
-    });
+  mocks.sms.on(DescribeSpendLimitsCommand).resolves({
+    SpendLimits: [{ Name: 'TEXT_MESSAGE_MONTHLY_SPEND_LIMIT', EnforcedLimit: 500, MaxLimit: 500, Overridden: true }],
+  });
   mocks.sms.on(DescribeSenderIdsCommand).resolves({
     SenderIds: [
       {

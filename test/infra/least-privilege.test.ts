@@ -108,3 +108,15 @@ describe.each(['segment-expiry', 'journey-tick', 'send-reconciler', 'release-def
     });
   },
 );
+
+describe('the unsubscribe route', () => {
+  it('has a throttle of its own, separate from the storefronts’ ingest routes', () => {
+    // Assess
+    pipeline.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: {
+        'GET /u/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 500 },
+        'POST /u/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 500 },
+      },
+    });
+  });
+});
