@@ -26,8 +26,13 @@ export function registerAssign(program: Command): void {
           coverage: options.coverage,
           ...(options.seed !== undefined ? { seed: options.seed } : {}),
         });
-        const lines = ids.map((id) => `${id},${assign(id)}`);
-        process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+        const assigned = ids.map((id) => ({ id, variant: assign(id) }));
+        process.stdout.write(assigned.map(({ id, variant }) => `${id},${variant}\n`).join(''));
+        const outside = assigned.filter(({ variant }) => variant === -1).length;
+        if (outside > 0)
+          process.stderr.write(
+            `sadakat: -1 means outside the experiment: ${outside} id(s) fall beyond --coverage ${options.coverage} and are in no variant (journeys walk them down the first variant's path, unreported)\n`,
+          );
       },
     );
 }

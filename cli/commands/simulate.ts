@@ -85,7 +85,7 @@ function renderText(journeyId: string, result: SimulationResult): string {
     lines.push(`customer ${customerId}`);
     for (const entry of path) {
       const text = describe(entry);
-      if (text !== undefined) lines.push(`  ${entry.at.slice(0, 16).replace('T', ' ')}  ${text}`);
+      if (text !== undefined) lines.push(`  ${entry.at.slice(0, 16).replace('T', ' ')} UTC  ${text}`);
     }
   }
   const sent = result.sends.filter((request) => !request.holdout).length;

@@ -31,8 +31,10 @@ describe('sadakat assign', () => {
 
   it('prints -1 for ids outside the coverage', async () => {
     const file = await idsFile(Array.from({ length: 200 }, (_, i) => `c${i}`).join('\n'));
-    const { stdout } = await sadakat('assign', '--experiment', 'x', '--coverage', '0.1', '--ids', file);
+    const { stdout, stderr } = await sadakat('assign', '--experiment', 'x', '--coverage', '0.1', '--ids', file);
     expect(stdout).toContain(',-1\n');
+    // and says what -1 means, on stderr so the CSV stays clean
+    expect(stderr).toMatch(/-1 means outside the experiment: \d+ id\(s\) fall beyond --coverage 0\.1/);
   });
 
   it('uses --seed instead of the key when given', async () => {
