@@ -33,7 +33,7 @@ export function buildHandler(deps: ForgetDeps & { logger?: Logger }) {
       // Audit line: who asked, and what went; the customer only as a hash (the tombstone's key).
       logger.info('erasure', {
         caller: event.requestContext.authorizer?.iam?.userArn ?? 'unknown',
-        customerHash: customerHash(report.customerId),
+        customerHash: customerHash(await deps.pepper.get(), report.customerId),
         dryRun: report.dryRun,
         found: report.found,
         removed: report.removed,
@@ -51,6 +51,6 @@ export function buildHandler(deps: ForgetDeps & { logger?: Logger }) {
 let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
 
 export const handler = async (event: LambdaFunctionURLEventWithIAMAuthorizer, context: Context): Promise<Result> => {
-  coldStartHandler ??= buildHandler(awsForgetDeps(process.env));
+  coldStartHandler ??= buildHandler(await awsForgetDeps(process.env));
   return coldStartHandler(event, context);
 };

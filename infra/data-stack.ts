@@ -36,6 +36,7 @@ export interface DataReferences {
   writeKeysArn: string;
   unsubscribeKeysArn: string;
   identitySecretArn: string;
+  pepperArn: string;
 }
 
 export class DataStack extends Stack {
@@ -49,6 +50,8 @@ export class DataStack extends Stack {
   readonly identitySecret: ISecret;
   /** HMAC keys of unsubscribe tokens, as `{"current":"k1","keys":{"k1":"…"}}`; see docs/deploy.md. */
   readonly unsubscribeKeys: ISecret;
+  /** The key of every hash kept on purpose (tombstones, suppressions, audit lines, limits); DESIGN "Trust". */
+  readonly pepper: ISecret;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -137,6 +140,20 @@ export class DataStack extends Stack {
         'The storefront back end holds a copy to sign identity tokens; rotation is coordinated (docs/deploy.md), since a Lambda rotation would invalidate every signed-in page at once.',
     });
 
+    // Retained and never rotated: every suppression entry and tombstone is keyed by it, so a new
+    // pepper would forget them all (old entries under bare sha256 keys stay readable regardless).
+    const pepper = new Secret(this, 'Pepper', {
+      description: 'sadakat: pepper of kept hashes (suppressions, tombstones, audit lines, limits); never rotate',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableId(pepper, 'Pepper');
+    Validations.of(pepper).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The pepper keys every suppression entry and erasure tombstone; rotating it would orphan them all (a customer who unsubscribed would be mailed again), so it is generated once and kept.',
+    });
+
     const exported = (value: string, name: string): string =>
       this.exportValue(value, { name: `${this.stackName}:${name}` });
     this.references = {
@@ -147,6 +164,7 @@ export class DataStack extends Stack {
       writeKeysArn: exported(writeKeys.secretArn, 'WriteKeysArn'),
       unsubscribeKeysArn: exported(unsubscribeKeys.secretArn, 'UnsubscribeKeysArn'),
       identitySecretArn: exported(identitySecret.secretArn, 'IdentitySecretArn'),
+      pepperArn: exported(pepper.secretArn, 'PepperArn'),
     };
     this.key = key;
     this.table = table;
@@ -154,6 +172,7 @@ export class DataStack extends Stack {
     this.writeKeys = writeKeys;
     this.unsubscribeKeys = unsubscribeKeys;
     this.identitySecret = identitySecret;
+    this.pepper = pepper;
   }
 }
 

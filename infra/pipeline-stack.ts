@@ -176,6 +176,21 @@ export class PipelineStack extends Stack {
     // Erasure (GDPR/KVKK) for operators: IAM-authorized function URL, docs/deploy.md.
     this.adminForget = new AdminForgetApi(this, 'AdminForget', { table, alerts });
 
+    // The pepper of kept hashes (DESIGN "Trust"), read only by the functions that hash what they keep
+    // or look up: order tombstones (process-events), suppressions (send, ses-feedback, unsubscribe),
+    // tombstones and the audit line (admin-forget).
+    const pepper = Secret.fromSecretCompleteArn(this, 'Pepper', props.data.pepperArn);
+    for (const fn of [
+      this.events.processor.function,
+      this.sends.sender.function,
+      this.sends.feedback.function,
+      this.sends.unsubscribe.function,
+      this.adminForget.handler.function,
+    ]) {
+      fn.addEnvironment('PEPPER_SECRET_ARN', pepper.secretArn);
+      pepper.grantRead(fn);
+    }
+
     // What docs/deploy.md tells storefront developers and operators to look up.
     new CfnOutput(this, 'IngestUrl', {
       value: this.ingest.api.apiEndpoint,

@@ -9,12 +9,13 @@ import { systemClock } from '../ports.js';
 import type { CoreAdapters, TableAdapters } from '../wiring/adapters.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { dynamoTableAdapters } from './dynamo-table-adapters.js';
+import { awsPepper } from './pepper-secret.js';
 import { requireEnv } from './require-env.js';
 import { SqsEventQueue } from './sqs-event-queue.js';
 
 /** The table named by TABLE_NAME, on the regional endpoint. */
 export function awsTableAdapters(env: NodeJS.ProcessEnv, doc = createDocumentClient({})): TableAdapters {
-  return dynamoTableAdapters(doc, requireEnv(env, 'TABLE_NAME'));
+  return dynamoTableAdapters(doc, requireEnv(env, 'TABLE_NAME'), awsPepper(env));
 }
 
 /** The table, the events queue (EVENTS_QUEUE_URL) and the system clock. */

@@ -8,10 +8,12 @@
  * - Identity links: `PK=ID#<anonymousId>` is keyed by the anonymous id; the identity map writes
  *   each link's reverse (`SK=LINK#<anonymousId>`) into the user's partition, so the partition
  *   Query finds them. The links are deleted on the condition that they still name the user.
- * - Tombstones: `PK=FORGOTTEN#<sha256(customerId)>` with `SK=ERASED#<at>` (the erasure) and
- *   `SK=ORDERHASH#<orderHash>` (one per erased order), so process-events checks one order with a GetItem.
+ * - Tombstones: `PK=FORGOTTEN#<customerHash>` (peppered, shared/privacy/erasure-hashes.ts; bare
+ *   sha256 before the pepper) with `SK=ERASED#<at>` (the erasure) and `SK=ORDERHASH#<orderHash>`
+ *   (one per erased order), so process-events checks an order with one small BatchGetItem
+ *   (eventually consistent: a tombstone is written long before the replay it guards against).
  */
-import { DeleteCommand, GetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   CustomerErasureStore,
   CustomerItem,
@@ -182,18 +184,6 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
       { operation: 'BatchGetItem of order tombstones', consistentRead: false, projection: 'SK', backoff: this.backoff },
     );
     return new Set(items.map((item) => String(item.SK).slice(ORDER_HASH_SK_PREFIX.length)));
-  }
-
-  /** Eventually consistent: a tombstone is written long before the replay it guards against. */
-  async hasOrderTombstone(customerHash: string, orderHash: string): Promise<boolean> {
-    const { Item } = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { PK: tombstonePartition(customerHash), SK: `${ORDER_HASH_SK_PREFIX}${orderHash}` },
-        ProjectionExpression: 'PK',
-      }),
-    );
-    return Item !== undefined;
   }
 }
 

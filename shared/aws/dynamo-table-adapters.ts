@@ -4,6 +4,8 @@
  * client and the table name, so building them all costs nothing per cold start.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PepperedErasedOrders } from '../privacy/erased-order.js';
+import type { PepperSource } from '../privacy/pepper.js';
 import type { TableAdapters } from '../wiring/adapters.js';
 import { DynamoCapCounters } from './dynamo-cap-counters.js';
 import { DynamoCustomerErasure } from './dynamo-customer-erasure.js';
@@ -22,17 +24,24 @@ import { DynamoRefundLedger } from './dynamo-refund-ledger.js';
 import { DynamoSendLedger } from './dynamo-send-ledger.js';
 import { DynamoSuppressionList } from './dynamo-suppression.js';
 
-export function dynamoTableAdapters(doc: DynamoDBDocumentClient, tableName: string): TableAdapters {
+export function dynamoTableAdapters(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  pepper: PepperSource,
+): TableAdapters {
+  const erasure = new DynamoCustomerErasure(doc, tableName);
   return {
     profiles: new DynamoProfileStore(doc, tableName),
     orders: new DynamoOrderLedger(doc, tableName),
     refunds: new DynamoRefundLedger(doc, tableName),
     identity: new DynamoIdentityMap(doc, tableName),
-    erasure: new DynamoCustomerErasure(doc, tableName),
+    erasure,
+    erasedOrders: new PepperedErasedOrders(erasure, pepper),
+    pepper,
     journeyRuns: new DynamoJourneyStore(doc, tableName),
     expiry: new DynamoExpiryIndex(doc, tableName),
     sendLedger: new DynamoSendLedger(doc, tableName),
-    suppression: new DynamoSuppressionList(doc, tableName),
+    suppression: new DynamoSuppressionList(doc, tableName, pepper),
     caps: new DynamoCapCounters(doc, tableName),
     due: new DynamoDueSends(doc, tableName),
     stats: new DynamoMessageStats(doc, tableName),

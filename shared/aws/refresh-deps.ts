@@ -6,6 +6,7 @@ import { composeRefreshDeps, type RefreshDeps } from '../wiring/compose.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { dynamoTableAdapters } from './dynamo-table-adapters.js';
 import { approximateItemCount } from './dynamo-table-size.js';
+import { awsPepper } from './pepper-secret.js';
 import { S3RefreshArtifacts } from './refresh-artifacts.js';
 import { requireEnv } from './require-env.js';
 import { SqsEventQueue } from './sqs-event-queue.js';
@@ -18,7 +19,7 @@ export function awsRefreshDeps(env: NodeJS.ProcessEnv): RefreshDeps {
   let queue: SqsEventQueue | undefined;
   return composeRefreshDeps(
     {
-      table: dynamoTableAdapters(doc, tableName),
+      table: dynamoTableAdapters(doc, tableName, awsPepper(env)),
       // Only the score function enqueues; the others never touch the queue, so the URL is read lazily.
       events: {
         enqueue: (messages) =>

@@ -60,9 +60,24 @@ export interface CapCounters {
 
 export type SuppressionReason = 'bounce' | 'complaint' | 'sms_opt_out' | 'unsubscribe';
 
-/** `PK=SUPPRESS#<sha256(normalized address)>`: addresses that must never be sent to again. */
+/** Why and since when an address is suppressed. */
+export interface SuppressionEntry {
+  reason: SuppressionReason;
+  at: string;
+}
+
+/**
+ * `PK=SUPPRESS#<HMAC(pepper, normalized address)>` (suppression-address.ts): addresses not to be
+ * sent to again — whichever profile carries them (DESIGN "Trust": address-level suppression).
+ */
 export interface SuppressionList {
+  /** The entry that suppresses most (suppression-address.ts `strongerEntry`), if any. */
+  find(address: string): Promise<SuppressionEntry | undefined>;
   isSuppressed(address: string): Promise<boolean>;
+  /**
+   * Records the address: a bounce or complaint replaces an unsubscribe (it is final); a later
+   * unsubscribe moves an unsubscribe's time; a bounce or complaint already there is kept.
+   */
   suppress(address: string, reason: SuppressionReason, at: string): Promise<void>;
 }
 

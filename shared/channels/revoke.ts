@@ -27,7 +27,7 @@ export async function applyRevocation(
     const profile = await profiles.getProfile(customerId);
     if (!profile) return 'no_profile';
     let next = revocation.consent
-      ? applyConsentChange(profile, { channel: revocation.consent, granted: false, at: revocation.at })
+      ? applyConsentChange(profile, { channel: revocation.consent, granted: false, at: revocation.at, final: true })
       : structuredClone(profile);
     if (revocation.suppress) next = { ...next, suppressed: { ...next.suppressed, [revocation.suppress]: true } };
     if (

@@ -2,17 +2,22 @@
  * The unsubscribe link (DESIGN "Send", RFC 8058): GET shows a confirmation page with a button
  * (mail scanners follow links, so a GET must not unsubscribe); POST — the button, or a mail
  * client's one-click `List-Unsubscribe=One-Click` — revokes the channel's consent at once and
- * enqueues a `consent` message. A forged or altered token is a 403 and changes nothing.
+ * enqueues a `consent` message, and suppresses the profile's address on that channel, so no
+ * other profile carrying it (a new sign-up, a stranger's identify) is messaged either (DESIGN
+ * "Trust"). A forged or altered token is a 403 and changes nothing.
  */
 import type { CustomerMessage } from '../events/messages.js';
 import type { Clock, EventQueue, ProfileStore } from '../ports.js';
+import type { SuppressionList } from './ports.js';
 import { applyRevocation } from './revoke.js';
+import type { Channel } from './send-request.js';
 import { verifyUnsubscribeToken, type UnsubscribeKeyring } from './unsubscribe-token.js';
 
 export interface UnsubscribeDeps {
   profiles: ProfileStore;
   events: EventQueue;
   keyring: UnsubscribeKeyring;
+  suppression: SuppressionList;
   clock: Clock;
   /** Shown on the pages. */
   senderName?: string;
@@ -52,6 +57,8 @@ export async function handleUnsubscribe(deps: UnsubscribeDeps, request: Unsubscr
 
   const at = deps.clock.now().toISOString();
   const applied = await applyRevocation(deps.profiles, check.customerId, { consent: check.channel, at });
+  const address = await addressOf(deps.profiles, check.customerId, check.channel);
+  if (address !== undefined) await deps.suppression.suppress(address, 'unsubscribe', at);
   if (applied !== 'no_profile') {
     const message: CustomerMessage = {
       kind: 'consent',
@@ -64,6 +71,13 @@ export async function handleUnsubscribe(deps: UnsubscribeDeps, request: Unsubscr
     await deps.events.enqueue([message]);
   }
   return page(200, 'You are unsubscribed', `<p>You will not receive marketing ${what} from ${from} any more.</p>`);
+}
+
+/** The address the channel reaches the customer at now (push has none: its consent is enough). */
+async function addressOf(profiles: ProfileStore, customerId: string, channel: Channel): Promise<string | undefined> {
+  if (channel === 'push') return undefined;
+  const profile = await profiles.getProfile(customerId);
+  return channel === 'email' ? profile?.channels.email : profile?.channels.phone;
 }
 
 function page(statusCode: number, title: string, body: string): UnsubscribePage {

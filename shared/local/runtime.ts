@@ -12,8 +12,10 @@ import { createDocumentClient, type DocumentClientOptions } from '../aws/dynamo-
 import { dynamoTableAdapters } from '../aws/dynamo-table-adapters.js';
 import type { Clock, IdentityMap, OrderLedger, ProfileStore } from '../ports.js';
 import type { CoreAdapters } from '../wiring/adapters.js';
+import type { Pepper } from '../privacy/pepper.js';
 import { startDynamoEngine, ensureTable, type DynamoEngine } from './dynamo-engine.js';
 import { LocalFifoQueue } from './fifo-queue.js';
+import { localPepper } from './pepper-file.js';
 import { RUNTIME_MANIFEST, type EngineChoice } from './data-dir.js';
 
 export const LOCAL_TABLE_NAME = 'sadakat';
@@ -44,6 +46,8 @@ export interface LocalRuntime {
   eventsQueue: LocalFifoQueue;
   eventsDlq: LocalFifoQueue;
   dataDir: string;
+  /** The key of kept hashes (tombstones, suppressions, limits): `<dataDir>/pepper`. */
+  pepper: Pepper;
   stop(): Promise<void>;
 }
 
@@ -66,6 +70,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const manifestPath = join(options.dataDir, RUNTIME_MANIFEST);
   if (options.fresh) await rm(options.dataDir, { recursive: true, force: true });
   await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
+  const pepper = await localPepper(options.dataDir);
 
   // An existing data folder must be reopened by the engine that wrote it.
   const manifest = existsSync(manifestPath)
@@ -95,7 +100,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const eventsDlq = new LocalFifoQueue({ name: 'events-dlq.fifo', clock: options.clock });
   const eventsQueue = new LocalFifoQueue({ name: 'events.fifo', clock: options.clock, dlq: eventsDlq });
 
-  const table = dynamoTableAdapters(doc, LOCAL_TABLE_NAME);
+  const table = dynamoTableAdapters(doc, LOCAL_TABLE_NAME, pepper);
   return {
     engine,
     doc,
@@ -107,6 +112,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     eventsQueue,
     eventsDlq,
     dataDir: options.dataDir,
+    pepper,
     async stop() {
       doc.destroy();
       await engine.stop();

@@ -15,7 +15,8 @@
 import { anonymousCustomerId, isAnonymousCustomerId } from '../identity/customer-id.js';
 import type { SuppressionList } from '../channels/ports.js';
 import type { Clock, IdentityMap, ProfileStore } from '../ports.js';
-import { customerHash, orderHash } from './erasure-hashes.js';
+import { customerHash, legacyCustomerHash, orderHash } from './erasure-hashes.js';
+import type { Pepper, PepperSource } from './pepper.js';
 import type { CustomerErasureStore, CustomerItem, CustomerItemKind } from './ports.js';
 
 export const MAX_PASSES = 3;
@@ -25,6 +26,8 @@ export interface ForgetDeps {
   identity: IdentityMap;
   erasure: CustomerErasureStore;
   clock: Clock;
+  /** The key of the kept hashes (tombstones). */
+  pepper: PepperSource;
   /** Needed only for `suppressAddresses`. */
   suppression?: SuppressionList;
 }
@@ -110,7 +113,7 @@ export async function forgetCustomer(deps: ForgetDeps, request: ForgetRequest): 
       other: 0,
     },
     kept: { orderTombstones: 0, suppressedAddresses: 0 },
-    previousErasures: await deps.erasure.erasedAt(customerHash(customerId)),
+    previousErasures: await previousErasures(deps, customerId),
     remaining: 0,
   };
 
@@ -142,7 +145,12 @@ export async function forgetCustomer(deps: ForgetDeps, request: ForgetRequest): 
       report.remaining = left;
       break;
     }
-    tombstoned = await writeTombstones(deps.erasure, partitions, erasedAt, tombstoned);
+    tombstoned = await writeTombstones(
+      { erasure: deps.erasure, pepper: await deps.pepper.get() },
+      partitions,
+      erasedAt,
+      tombstoned,
+    );
     for (const partition of partitions) {
       const removedProfile = await deleteProfileItem(deps.erasure, partition);
       // A profile that changed since it was read stays for the next pass (with what was added).
@@ -158,6 +166,15 @@ export async function forgetCustomer(deps: ForgetDeps, request: ForgetRequest): 
   report.removed.identityLinks = await unlink(deps.erasure, anonymousIds.links);
   report.found = Object.values(report.removed).some((removed) => removed > 0);
   return report;
+}
+
+/** Earlier erasures, under the peppered hash and under the bare sha256 written before the pepper. */
+async function previousErasures(deps: ForgetDeps, customerId: string): Promise<string[]> {
+  const [current, legacy] = await Promise.all([
+    deps.erasure.erasedAt(customerHash(await deps.pepper.get(), customerId)),
+    deps.erasure.erasedAt(legacyCustomerHash(customerId)),
+  ]);
+  return [...new Set([...current, ...legacy])].sort();
 }
 
 interface AnonymousIds {
@@ -211,7 +228,7 @@ function orderItems(partition: Partition): CustomerItem[] {
  * second pass writes only what a concurrent writer added.
  */
 async function writeTombstones(
-  erasure: CustomerErasureStore,
+  { erasure, pepper }: { erasure: CustomerErasureStore; pepper: Pepper },
   partitions: readonly Partition[],
   erasedAt: string,
   done: Set<string>,
@@ -219,12 +236,16 @@ async function writeTombstones(
   const written = new Set(done);
   for (const partition of partitions) {
     const hashes = orderItems(partition)
-      .map((item) => orderHash(partition.customerId, item.orderId ?? ''))
+      .map((item) => orderHash(pepper, partition.customerId, item.orderId ?? ''))
       .filter((hash) => !written.has(`${partition.customerId}\u0000${hash}`));
     // The customer's own tombstone marks the erasure even without orders; the same erasedAt
     // makes a second pass rewrite the same marker.
     if (hashes.length === 0 && partition.anonymous) continue;
-    await erasure.putTombstone({ customerHash: customerHash(partition.customerId), erasedAt, orderHashes: hashes });
+    await erasure.putTombstone({
+      customerHash: customerHash(pepper, partition.customerId),
+      erasedAt,
+      orderHashes: hashes,
+    });
     for (const hash of hashes) written.add(`${partition.customerId}\u0000${hash}`);
   }
   return written;

@@ -51,9 +51,8 @@ export interface CustomerErasureStore {
   erasedAt(customerHash: string): Promise<string[]>;
 }
 
-/** The one read process-events makes: was this order erased with its customer? */
+/** The one read process-events makes per order: was it erased with its customer? (shared/privacy/erased-order.ts) */
 export interface OrderTombstones {
-  hasOrderTombstone(customerHash: string, orderHash: string): Promise<boolean>;
-  /** Bulk imports: which of these order hashes have a tombstone (batched reads). */
+  /** Which of these order hashes have a tombstone (batched reads, eventually consistent). */
   findOrderTombstones(keys: readonly { customerHash: string; orderHash: string }[]): Promise<Set<string>>;
 }

@@ -4,20 +4,28 @@
  * scores. Pure like the reducer, and last-write-wins by the message's time, so a redelivered or
  * late message never undoes a newer change.
  */
-import { laterConsent, type ConsentChannel } from './consent.js';
+import { finalRevocation, laterConsent, type ConsentChannel } from './consent.js';
 import { writeIfNewer } from './last-write-wins.js';
 import { setEndpointEnabled } from './push-devices.js';
 import type { Clv, Profile, Rfm } from './schema.js';
 import { fieldTime, laterIso, normalizeIso } from './timestamps.js';
 import { trimToBudget } from './trim.js';
 
+/**
+ * A consent change from a handler. `final` (unsubscribe links and complaints, applied at once by
+ * shared/channels/revoke.ts): the revocation wins over every grant stored before it (consent.ts).
+ */
 export function applyConsentChange(
   profile: Profile,
-  change: { channel: ConsentChannel; granted: boolean; at: string },
+  change: { channel: ConsentChannel; granted: boolean; at: string; final?: boolean },
 ): Profile {
   const at = normalizeIso(change.at, 'at');
   const next = structuredClone(profile);
-  const decided = laterConsent(next.consent[change.channel], { granted: change.granted, at });
+  const current = next.consent[change.channel];
+  const decided =
+    change.final === true && !change.granted
+      ? finalRevocation(current, at)
+      : laterConsent(current, { granted: change.granted, at });
   if (decided !== undefined) next.consent[change.channel] = decided;
   next.updatedAt = laterIso(next.updatedAt, at);
   return next;

@@ -5,7 +5,7 @@
  */
 import type { NormalizedEvent } from '../events/event.js';
 import { normalizeEmail, normalizePhone } from './channels.js';
-import { CONSENT_CHANNELS, laterConsent } from './consent.js';
+import { CONSENT_CHANNELS, consentFromCall } from './consent.js';
 import { isRecord, readText } from './event-properties.js';
 import { writeIfNewer } from './last-write-wins.js';
 import { normalizeLocale, normalizeTimezone, regionOfLocale } from './locale.js';
@@ -60,7 +60,7 @@ export function applyIdentifyTraits(profile: Profile, event: NormalizedEvent, at
   const last = readName(traits.lastName ?? traits.last_name);
   if (last !== undefined) writeIfNewer(profile, 'name.last', last, time);
 
-  applyConsentTraits(profile, traits.consent, at);
+  applyConsentTraits(profile, traits.consent, at, event.receivedAt);
 
   for (const [key, value] of Object.entries(traits)) {
     if (KNOWN_TRAITS.has(key) || key.length === 0 || key.length > MAX_TRAIT_KEY_LENGTH) continue;
@@ -73,14 +73,18 @@ export function applyIdentifyTraits(profile: Profile, event: NormalizedEvent, at
   }
 }
 
-/** `traits.consent: { email?, sms?, push?: boolean, timestamp? }`; the decision's own time, else the event's. */
-function applyConsentTraits(profile: Profile, consent: unknown, eventAt: string): void {
+/**
+ * `traits.consent: { email?, sms?, push?: boolean, timestamp? }`: the decision's own time, else
+ * the event's, clamped to the receive time; a grant without its own time never undoes a
+ * revocation (consent.ts).
+ */
+function applyConsentTraits(profile: Profile, consent: unknown, eventAt: string, receivedAt: string): void {
   if (!isRecord(consent)) return;
-  const at = tryNormalizeIso(consent.timestamp) ?? eventAt;
+  const ownAt = tryNormalizeIso(consent.timestamp);
   for (const channel of CONSENT_CHANNELS) {
     const granted = consent[channel];
     if (typeof granted !== 'boolean') continue;
-    const decided = laterConsent(profile.consent[channel], { granted, at });
+    const decided = consentFromCall(profile.consent[channel], { granted, ownAt, eventAt, receivedAt });
     if (decided !== undefined) profile.consent[channel] = decided;
   }
 }

@@ -21,8 +21,7 @@ import { PROFILE_LIMITS } from './limits.js';
 import { withVersionRetry } from './version-retry.js';
 import { recentId } from './recent-ids.js';
 import type { CompiledSegments } from '../segments/evaluate.js';
-import { erasedOrders } from '../privacy/erased-order.js';
-import type { OrderTombstones } from '../privacy/ports.js';
+import type { ErasedOrders } from '../privacy/erased-order.js';
 import { applySegmentMemberships } from '../segments/membership-hook.js';
 
 export interface HistoricalOrder {
@@ -43,7 +42,7 @@ export interface ImportDeps {
   settings: ReducerSettings;
   clock: Clock;
   segments?: CompiledSegments;
-  tombstones: OrderTombstones;
+  tombstones: ErasedOrders;
 }
 
 export interface ImportSummary {
@@ -132,7 +131,7 @@ async function importChunk(
   const storedStatus = new Map(stored.map((order) => [`${order.customerId}\u0000${order.orderId}`, order.status]));
   const statusOf = (order: OrderRecord) => storedStatus.get(`${order.customerId}\u0000${order.orderId}`);
   const unseen = chunk.flatMap(({ orders }) => orders.filter((order) => statusOf(order) === undefined));
-  const erased = await erasedOrders(deps.tombstones, unseen);
+  const erased = await deps.tombstones.erasedAmong(unseen);
 
   const plans = chunk.map(({ customerId, orders }) => {
     const fresh = orders.filter(

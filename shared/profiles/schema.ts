@@ -10,9 +10,14 @@ import * as z from 'zod';
 
 export const isoTimestamp = z.string().describe('ISO-8601 UTC timestamp');
 
+/**
+ * `untimed`: a grant that came without a timestamp of its own (a replayed trait, perhaps); it
+ * never outweighs a revocation (shared/profiles/consent.ts).
+ */
 export const consentSchema = z.object({
   granted: z.boolean(),
   at: isoTimestamp,
+  untimed: z.literal(true).optional(),
 });
 export type Consent = z.infer<typeof consentSchema>;
 

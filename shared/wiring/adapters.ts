@@ -32,6 +32,8 @@ import type {
   ProfileScan,
   ProfileStore,
 } from '../ports.js';
+import type { ErasedOrders } from '../privacy/erased-order.js';
+import type { PepperSource } from '../privacy/pepper.js';
 import type { CustomerErasureStore, OrderTombstones } from '../privacy/ports.js';
 import type { RefundLedger } from '../profiles/refund-from-event.js';
 
@@ -43,6 +45,10 @@ export interface TableAdapters {
   identity: IdentityMap;
   /** Erasure (admin-forget) and the tombstones process-events and import read. */
   erasure: CustomerErasureStore & OrderTombstones;
+  /** Orders erased with their customer, by peppered and legacy hashes (process-events, import). */
+  erasedOrders: ErasedOrders;
+  /** The key of the table's kept hashes: tombstones, suppression entries (DESIGN "Trust"). */
+  pepper: PepperSource;
   journeyRuns: JourneyStore & DueRunIndex;
   expiry: ExpiryIndex & { readonly shards: number };
   sendLedger: SendLedger;

@@ -54,7 +54,7 @@ export function composeProcessDeps(
     orders: table.orders,
     refunds: table.refunds,
     identity: table.identity,
-    tombstones: table.erasure,
+    tombstones: table.erasedOrders,
     settings: { trackedProperties: campaign.settings.trackedProperties },
     segments: campaign.segments,
     clock,
@@ -117,6 +117,7 @@ export function composeUnsubscribeDeps(
   return {
     profiles: adapters.table.profiles,
     events: adapters.events,
+    suppression: adapters.table.suppression,
     keyring: adapters.unsubscribe.keyring,
     clock: adapters.clock,
     ...(senderName ? { senderName } : {}),
@@ -130,6 +131,7 @@ export function composeForgetDeps(adapters: Omit<CoreAdapters, 'events'>): Forge
     identity: table.identity,
     erasure: table.erasure,
     suppression: table.suppression,
+    pepper: table.pepper,
     clock: adapters.clock,
   };
 }

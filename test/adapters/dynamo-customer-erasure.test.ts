@@ -189,22 +189,6 @@ describe('DynamoCustomerErasure', () => {
       });
     });
 
-    it('checks one order with a GetItem of its tombstone key', async () => {
-      // Prepare
-      context.mock
-        .on(GetCommand)
-        .resolves({})
-        .on(GetCommand, { Key: { PK: 'FORGOTTEN#h1', SK: 'ORDERHASH#oh1' } })
-        .resolves({ Item: { PK: 'FORGOTTEN#h1' } });
-
-      // Act
-      const erased = await erasure.hasOrderTombstone('h1', 'oh1');
-      const other = await erasure.hasOrderTombstone('h1', 'oh9');
-
-      // Assess
-      expect([erased, other]).toEqual([true, false]);
-    });
-
     it('finds the tombstoned orders among many with batched reads of 100 keys', async () => {
       // Prepare
       context.mock

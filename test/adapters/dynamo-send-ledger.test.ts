@@ -12,6 +12,7 @@ import { DynamoSendLedger } from '../../shared/aws/dynamo-send-ledger.js';
 import { DynamoSuppressionList } from '../../shared/aws/dynamo-suppression.js';
 import { suppressionHash } from '../../shared/channels/suppression-address.js';
 import { TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
+import { TEST_PEPPER } from '../fakes/test-pepper.js';
 
 const CLAIM = {
   customerId: 'c1',
@@ -117,10 +118,14 @@ describe('DynamoSuppressionList', () => {
   it('keys by the hash of the normalized address and never stores the address', async () => {
     const { doc, mock } = mockedDocumentClient();
     mock.on(PutCommand).resolves({});
-    await new DynamoSuppressionList(doc, TABLE).suppress(' Ayse@Example.com ', 'complaint', '2026-11-02T09:00:00Z');
+    await new DynamoSuppressionList(doc, TABLE, TEST_PEPPER).suppress(
+      ' Ayse@Example.com ',
+      'complaint',
+      '2026-11-02T09:00:00Z',
+    );
     const item = mock.commandCalls(PutCommand)[0]?.args[0].input.Item;
     expect(item).toEqual({
-      PK: `SUPPRESS#${suppressionHash('ayse@example.com')}`,
+      PK: `SUPPRESS#${suppressionHash(TEST_PEPPER, 'ayse@example.com')}`,
       SK: 'SUPPRESS',
       reason: 'complaint',
       at: '2026-11-02T09:00:00Z',
@@ -131,6 +136,8 @@ describe('DynamoSuppressionList', () => {
   it('keeps the first reason when the address is suppressed again', async () => {
     const { doc, mock } = mockedDocumentClient();
     mock.on(PutCommand).rejects(conditionFailed());
-    await expect(new DynamoSuppressionList(doc, TABLE).suppress('a@b.c', 'bounce', 'x')).resolves.toBeUndefined();
+    await expect(
+      new DynamoSuppressionList(doc, TABLE, TEST_PEPPER).suppress('a@b.c', 'bounce', 'x'),
+    ).resolves.toBeUndefined();
   });
 });

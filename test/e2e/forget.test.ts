@@ -99,6 +99,7 @@ describe('forget on dynalite', () => {
       profiles: runtime.profiles,
       identity: runtime.identity,
       erasure: new DynamoCustomerErasure(runtime.doc, runtime.tableName),
+      pepper: runtime.pepper,
       clock,
     };
 

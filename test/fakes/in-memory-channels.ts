@@ -23,11 +23,13 @@ import type {
   SendLedger,
   Sms,
   SmsSender,
+  SuppressionEntry,
   SuppressionList,
   SuppressionReason,
 } from '../../shared/channels/ports.js';
 import type { SendRequest } from '../../shared/channels/send-request.js';
 import type { EngagementMarks } from '../../shared/channels/engagement-marks.js';
+import { normalizeAddress, PERMANENT_REASONS } from '../../shared/channels/suppression-address.js';
 
 export class InMemorySendLedger implements SendLedger {
   readonly entries = new Map<string, LedgerEntry>();
@@ -97,15 +99,24 @@ export class InMemoryCapCounters implements CapCounters {
   }
 }
 
+/** The DynamoDB list's rules (suppression-address.ts) keyed by the normalized address itself. */
 export class InMemorySuppressionList implements SuppressionList {
-  readonly entries = new Map<string, SuppressionReason>();
+  readonly entries = new Map<string, SuppressionEntry>();
 
-  async isSuppressed(address: string): Promise<boolean> {
-    return this.entries.has(address.trim().toLowerCase());
+  async find(address: string): Promise<SuppressionEntry | undefined> {
+    return this.entries.get(normalizeAddress(address));
   }
 
-  async suppress(address: string, reason: SuppressionReason, _at?: string): Promise<void> {
-    this.entries.set(address.trim().toLowerCase(), reason);
+  async isSuppressed(address: string): Promise<boolean> {
+    return this.entries.has(normalizeAddress(address));
+  }
+
+  async suppress(address: string, reason: SuppressionReason, at = ''): Promise<void> {
+    const key = normalizeAddress(address);
+    const current = this.entries.get(key);
+    if (current && PERMANENT_REASONS.has(current.reason)) return;
+    if (current && !PERMANENT_REASONS.has(reason) && current.at >= at) return;
+    this.entries.set(key, { reason, at });
   }
 }
 

@@ -113,12 +113,9 @@ export class InMemoryCustomerErasure implements CustomerErasureStore, OrderTombs
     return [...(this.tombstones.get(customerHash)?.erasedAt ?? [])].sort();
   }
 
-  async hasOrderTombstone(customerHash: string, orderHash: string): Promise<boolean> {
-    this.tombstoneReads++;
-    return this.tombstones.get(customerHash)?.orders.has(orderHash) ?? false;
-  }
-
+  /** One read request (a BatchGetItem on DynamoDB), counted in `tombstoneReads`. */
   async findOrderTombstones(keys: readonly { customerHash: string; orderHash: string }[]): Promise<Set<string>> {
+    this.tombstoneReads++;
     return new Set(
       keys
         .filter(({ customerHash, orderHash }) => this.tombstones.get(customerHash)?.orders.has(orderHash))

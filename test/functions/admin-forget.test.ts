@@ -10,6 +10,7 @@ import { customerHash } from '../../shared/privacy/erasure-hashes.js';
 import { InMemorySuppressionList } from '../fakes/in-memory-channels.js';
 import { InMemoryCustomerErasure } from '../fakes/in-memory-erasure.js';
 import { InMemoryIdentityMap, InMemoryOrderLedger, InMemoryProfileStore } from '../fakes/in-memory-ports.js';
+import { TEST_PEPPER } from '../fakes/test-pepper.js';
 
 const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/privacy-officer/ayse';
 
@@ -45,6 +46,7 @@ describe('admin-forget', () => {
       identity,
       erasure: new InMemoryCustomerErasure({ profiles, orders, identity }),
       suppression: new InMemorySuppressionList(),
+      pepper: TEST_PEPPER,
       clock: { now: () => new Date('2026-11-02T12:00:00Z') },
       logger,
     });
@@ -159,7 +161,7 @@ describe('admin-forget', () => {
     expect(logs).toHaveLength(1);
     expect(logs[0]?.attributes).toMatchObject({
       caller: OPERATOR,
-      customerHash: customerHash('cust-42'),
+      customerHash: customerHash(TEST_PEPPER, 'cust-42'),
       removed: { profile: 1 },
     });
     expect(JSON.stringify(logs)).not.toMatch(/cust-42|cust42@example\.com/);

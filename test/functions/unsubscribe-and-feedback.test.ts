@@ -28,6 +28,7 @@ describe('unsubscribe handler', () => {
     const handler = buildUnsubscribe({
       profiles: store,
       events: new RecordingEventQueue(),
+      suppression: new InMemorySuppressionList(),
       keyring: KEYRING,
       clock: new VirtualClock(NOON),
     });
@@ -51,6 +52,7 @@ describe('unsubscribe handler', () => {
     const handler = buildUnsubscribe({
       profiles: store,
       events: new RecordingEventQueue(),
+      suppression: new InMemorySuppressionList(),
       keyring: KEYRING,
       clock: new VirtualClock(NOON),
     });

@@ -158,6 +158,34 @@ describe('DataStack: the artifacts bucket and the write keys', () => {
   });
 });
 
+describe('the pepper of kept hashes', () => {
+  it('is generated into a retained secret of its own', () => {
+    // Assess
+    data.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({
+        Description: Match.stringLikeRegexp('pepper'),
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    expect(Object.keys(data.toJSON().Resources as object)).toContain('Pepper');
+  });
+
+  it('is read by exactly the functions that keep or look up hashes', () => {
+    // Assess
+    const withPepper = resources(pipeline, 'AWS::Lambda::Function')
+      .filter(([, fn]) => JSON.stringify(fn.Properties.Environment ?? {}).includes('PEPPER_SECRET_ARN'))
+      .map(([id]) => id.replace(/Function[0-9A-F]{8}$/, '').replace(/[0-9A-F]{8}$/, ''));
+    expect(withPepper.sort()).toEqual(
+      ['AdminForgetHandler', 'EventsProcessEvents', 'SendsSend', 'SendsSesFeedback', 'SendsUnsubscribe'].sort(),
+    );
+    const readers = resources(pipeline, 'AWS::IAM::Policy').filter(([, policy]) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('Sadakat-test-Data:PepperArn'),
+    );
+    expect(readers).toHaveLength(5);
+  });
+});
+
 describe('PipelineStack: events.fifo and sends.fifo', () => {
   const customerQueues = [
     { queue: 'EventsQueue', dlq: 'EventsDeadLetterQueue', consumer: 'EventsProcessEventsFunction' },

@@ -60,7 +60,7 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
   });
 
   function depsFor(table: string, profiles: ProfileStore): ProcessDeps {
-    const stored = dynamoTableAdapters(engine.runtime.doc, table);
+    const stored = dynamoTableAdapters(engine.runtime.doc, table, engine.runtime.pepper);
     return composeProcessDeps(
       {
         table: { ...stored, profiles },

@@ -85,7 +85,7 @@ export async function startEngine(): Promise<Engine> {
         dlq,
         maxReceiveCount: options.maxReceiveCount ?? 5,
       });
-      const stored = dynamoTableAdapters(runtime.doc, table);
+      const stored = dynamoTableAdapters(runtime.doc, table, runtime.pepper);
       let profiles: ProfileStore = stored.profiles;
       let orders: OrderLedger = stored.orders;
       let identity: IdentityMap = stored.identity;

@@ -8,7 +8,8 @@ export const emailChannel = defineChannel({
   consent: 'email',
   unsubscribeLink: true,
   address: (profile) => profile.channels.email,
-  suppression: (profile, address, list) => checkAddressSuppression(profile.suppressed.email, address, list),
+  suppression: (profile, address, list) =>
+    checkAddressSuppression(profile.suppressed.email, address, list, profile.consent.email),
   // A campaign without a from address cannot send email: a configuration error.
   misconfigured: (settings) => (settings.sender.fromAddress ? undefined : 'settings.sender.fromAddress is not set'),
   send: async (to, { content, tags, unsubscribeUrl, now, deps }) => {

@@ -6,7 +6,8 @@ export const smsChannel = defineChannel({
   channel: 'sms',
   consent: 'sms',
   address: (profile) => profile.channels.phone,
-  suppression: (profile, phone, list) => checkAddressSuppression(profile.suppressed.sms, phone, list),
+  suppression: (profile, phone, list) =>
+    checkAddressSuppression(profile.suppressed.sms, phone, list, profile.consent.sms),
   send: async (to, { request, content, tags, deps }) => {
     const senderId = deps.settings.sender.smsSenderId;
     const sms = {

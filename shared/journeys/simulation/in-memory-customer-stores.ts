@@ -10,7 +10,7 @@ import {
   type ProfileStore,
   type WriteReceipt,
 } from '../../ports.js';
-import type { OrderTombstones } from '../../privacy/ports.js';
+import type { ErasedOrders } from '../../privacy/erased-order.js';
 import type { RefundLedger, RefundRecord } from '../../profiles/refund-from-event.js';
 import type { Profile } from '../../profiles/schema.js';
 
@@ -108,7 +108,7 @@ export class InMemoryRefunds implements RefundLedger {
 }
 
 /** Tombstones of a store nobody was ever erased from. */
-export const NO_ERASED_ORDERS: OrderTombstones = {
-  hasOrderTombstone: async () => false,
-  findOrderTombstones: async () => new Set<string>(),
+export const NO_ERASED_ORDERS: ErasedOrders = {
+  isErased: async () => false,
+  erasedAmong: async () => new Set<string>(),
 };

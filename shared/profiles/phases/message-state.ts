@@ -5,7 +5,7 @@
 import type { CustomerMessage } from '../../events/messages.js';
 import type { MergeDeps, MergeOutcome } from '../../identity/merge-anonymous.js';
 import type { OrderRecord } from '../../ports.js';
-import type { OrderTombstones } from '../../privacy/ports.js';
+import type { ErasedOrders } from '../../privacy/erased-order.js';
 import type { RunChange } from '../../journeys/engine.js';
 import type { JourneyDeps } from '../../journeys/journey-phase.js';
 import type { SegmentChangeSink, SegmentChanges } from '../../segments/membership-hook.js';
@@ -25,7 +25,7 @@ export interface ProcessDeps extends MergeDeps {
   /** Observes each journey run change (local trace, simulate). */
   onRunChange?: (change: RunChange) => void;
   /** Hashed order ids of erased customers (shared/privacy): a replayed old order is not counted again. */
-  tombstones: OrderTombstones;
+  tombstones: ErasedOrders;
   /** Per-order refund records (`R#`) for the A/B report's net revenue. */
   refunds: RefundLedger;
 }

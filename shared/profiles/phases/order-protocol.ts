@@ -10,7 +10,6 @@
  */
 import { ECOMMERCE_EVENTS, type NormalizedEvent } from '../../events/event.js';
 import type { OrderRecord } from '../../ports.js';
-import { isErasedOrder } from '../../privacy/erased-order.js';
 import { orderFromEvent } from '../order-from-event.js';
 import type { Phase } from './message-state.js';
 
@@ -19,7 +18,7 @@ export const claimOrder: Phase = async (deps, state) => {
   if (state.message.kind !== 'event') return 'next';
   const record = orderRecordOf(state.message.event, state.customerId);
   if (!record) return 'next';
-  if (await isErasedOrder(deps.tombstones, record.customerId, record.orderId)) {
+  if (await deps.tombstones.isErased(record.customerId, record.orderId)) {
     state.status = 'duplicate';
     return 'done';
   }

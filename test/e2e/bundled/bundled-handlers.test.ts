@@ -22,6 +22,7 @@ import { createDocumentClient } from '../../../shared/aws/dynamo-client.js';
 import { DynamoProfileStore } from '../../../shared/aws/dynamo-profile-store.js';
 import { DynamoSuppressionList } from '../../../shared/aws/dynamo-suppression.js';
 import { SqsSendQueue } from '../../../shared/aws/sqs-send-queue.js';
+import { Pepper } from '../../../shared/privacy/pepper.js';
 import { apiGatewayEvent } from '../../../shared/local/api-gateway-event.js';
 import { anyHourCampaign, type FixtureCampaign } from '../../any-hour-campaign.js';
 import {
@@ -53,6 +54,7 @@ const SECRETS = {
   WRITE_KEYS_SECRET_ARN: JSON.stringify([{ id: 'shop-backend', key: WRITE_KEY, scope: 'server' }]),
   IDENTITY_SECRET_ARN: randomBytes(32).toString('hex'),
   UNSUBSCRIBE_KEYS_SECRET_ARN: JSON.stringify(KEYRING),
+  PEPPER_SECRET_ARN: randomBytes(32).toString('hex'),
 };
 const CUSTOMER = { id: 'bundle-ada', email: 'ada.bundle@example.com', phone: '+905551112233', first: 'Ada' };
 /** Bundling all functions and starting a stack is minutes on a busy 2-core machine. */
@@ -260,6 +262,7 @@ describe('the bundled functions', () => {
     const suppression = new DynamoSuppressionList(
       createDocumentClient({ endpoint: stack.engine.endpoint }),
       stack.tableName,
+      Pepper.parse(SECRETS.PEPPER_SECRET_ARN, 'PEPPER_SECRET_ARN'),
     );
     expect(await suppression.isSuppressed(bounced)).toBe(true);
   });

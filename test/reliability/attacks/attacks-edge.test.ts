@@ -98,6 +98,7 @@ describe('attacks on the edge', () => {
     });
     const unsubscribe = buildUnsubscribeHandler({
       profiles: runtime.profiles,
+      suppression: runtime.adapters.table.suppression,
       events: runtime.eventsQueue,
       keyring: parseKeyring(
         JSON.stringify({ current: 'k1', keys: { k1: 'unsubscribe-test-secret-of-at-least-32-characters' } }),

@@ -3,7 +3,7 @@ import { handleUnsubscribe } from '../../../shared/channels/unsubscribe.js';
 import { signUnsubscribeToken } from '../../../shared/channels/unsubscribe-token.js';
 import { VirtualClock } from '../../../shared/local/virtual-clock.js';
 import { InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
-import { RecordingEventQueue } from '../../fakes/in-memory-channels.js';
+import { InMemorySuppressionList, RecordingEventQueue } from '../../fakes/in-memory-channels.js';
 import { consentingProfile, KEYRING, NOON } from './send-harness.js';
 
 function unsubscribe() {
@@ -12,6 +12,7 @@ function unsubscribe() {
   return {
     profiles,
     events: new RecordingEventQueue(),
+    suppression: new InMemorySuppressionList(),
     keyring: KEYRING,
     clock: new VirtualClock(NOON),
     senderName: 'Demo <Shop>',
@@ -47,6 +48,24 @@ describe('handleUnsubscribe', () => {
         at: NOON.toISOString(),
       },
     ]);
+  });
+
+  it('suppresses the address on POST, so no other profile carrying it is messaged; never on GET', async () => {
+    const deps = unsubscribe();
+    const token = signUnsubscribeToken(KEYRING, 'c1', 'email');
+    await handleUnsubscribe(deps, { method: 'GET', token });
+    expect(await deps.suppression.find('ayse@example.com')).toBeUndefined();
+    await handleUnsubscribe(deps, { method: 'POST', token });
+    expect(await deps.suppression.find('AYSE@example.com')).toEqual({ reason: 'unsubscribe', at: NOON.toISOString() });
+  });
+
+  it('wins over a grant stored with a future date (an unsubscribe outweighs "2099")', async () => {
+    const deps = unsubscribe();
+    const profile = consentingProfile();
+    profile.consent.email = { granted: true, at: '2099-01-01T00:00:00.000Z' };
+    deps.profiles.items.set('c1', profile);
+    await handleUnsubscribe(deps, { method: 'POST', token: signUnsubscribeToken(KEYRING, 'c1', 'email') });
+    expect(deps.profiles.items.get('c1')?.consent.email).toEqual({ granted: false, at: NOON.toISOString() });
   });
 
   it('answers 403 to a forged token and changes nothing', async () => {

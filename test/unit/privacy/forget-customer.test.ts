@@ -30,6 +30,8 @@ import {
   InMemoryProfileStore,
   InMemoryRefunds,
 } from '../../fakes/in-memory-ports.js';
+import { PepperedErasedOrders } from '../../../shared/privacy/erased-order.js';
+import { TEST_PEPPER } from '../../fakes/test-pepper.js';
 
 const clock = { now: () => new Date('2026-11-02T12:00:00Z') };
 
@@ -102,11 +104,11 @@ describe('forgetCustomer', () => {
       identity,
       clock,
       settings: { trackedProperties: {} },
-      tombstones: erasure,
+      tombstones: new PepperedErasedOrders(erasure, TEST_PEPPER),
       refunds: new InMemoryRefunds(),
       journeys: null,
     };
-    forget = { profiles, identity, erasure, clock, suppression };
+    forget = { profiles, identity, erasure, clock, suppression, pepper: TEST_PEPPER };
   });
 
   /** u1 browses anonymously as dev-one, logs in (merge), orders twice, is in a journey with a send. */
@@ -174,7 +176,7 @@ describe('forgetCustomer', () => {
     );
     for (const raw of ['u1', 'dev-one', 'o-anon', 'o1', 'o2', 'example.com', '5551234567'])
       expect(kept).not.toContain(raw);
-    expect(erasure.tombstones.get(customerHash('u1'))?.orders.size).toBe(3);
+    expect(erasure.tombstones.get(customerHash(TEST_PEPPER, 'u1'))?.orders.size).toBe(3);
     expect(report.kept.orderTombstones).toBe(4);
   });
 
@@ -236,7 +238,7 @@ describe('forgetCustomer', () => {
             ...fakes,
             clock,
             settings: { trackedProperties: {} },
-            tombstones: store,
+            tombstones: new PepperedErasedOrders(store, TEST_PEPPER),
             refunds: new InMemoryRefunds(),
             journeys: null,
           };
@@ -244,7 +246,7 @@ describe('forgetCustomer', () => {
             await processCustomerMessage(deps, order(`m${index}`, { userId: 'u1' }, orderId, 10));
 
           // Act
-          await forgetCustomer({ ...fakes, erasure: store, clock }, { customerId: 'u1' });
+          await forgetCustomer({ ...fakes, erasure: store, clock, pepper: TEST_PEPPER }, { customerId: 'u1' });
           const replays = await Promise.all(
             orderIds.map((orderId, index) =>
               processCustomerMessage(deps, order(`r${index}`, { userId: 'u1' }, orderId, 10)),

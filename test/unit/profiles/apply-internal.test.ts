@@ -20,7 +20,9 @@ describe('internal messages', () => {
 
   it('does not let a late, older consent message undo a newer decision', () => {
     // Prepare
-    const profile = fold([identify({ consent: { email: true } }, '2026-03-04T09:00:00Z')]);
+    const profile = fold([
+      identify({ consent: { email: true, timestamp: '2026-03-04T09:00:00Z' } }, '2026-03-04T09:00:00Z'),
+    ]);
     // Act
     const next = applyConsentChange(profile, { channel: 'email', granted: false, at: '2026-03-03T09:00:00Z' });
     // Assess

@@ -158,6 +158,38 @@ describe('identify', () => {
     expect(fold([no, yes]).consent.push).toEqual({ granted: false, at: '2026-03-02T10:00:00.000Z' });
   });
 
+  it('clamps a grant dated in the future to its receive time, so a later revocation wins', () => {
+    // Prepare
+    const futureGrant = identify(
+      { consent: { email: true, timestamp: '2099-01-01T00:00:00Z' } },
+      '2026-03-02T10:00:00Z',
+    );
+    const revocation = identify({ consent: { email: false } }, '2026-03-02T11:00:00Z');
+    // Act
+    const granted = fold([futureGrant]);
+    const revoked = fold([futureGrant, revocation]);
+    // Assess
+    expect(granted.consent.email).toEqual({ granted: true, at: '2026-03-02T10:00:00.000Z' });
+    expect(revoked.consent.email).toEqual({ granted: false, at: '2026-03-02T11:00:00.000Z' });
+  });
+
+  it('never lets a grant without a timestamp of its own undo a revocation (cached traits replayed)', () => {
+    // Prepare
+    const grant = identify({ consent: { email: true } }, '2026-03-02T09:00:00Z');
+    const revocation = identify({ consent: { email: false } }, '2026-03-02T10:00:00Z');
+    const replay = identify({ email: 'ayse@example.com', consent: { email: true } }, '2026-03-03T10:00:00Z');
+    const askedAgain = identify(
+      { consent: { email: true, timestamp: '2026-03-04T10:00:00Z' } },
+      '2026-03-04T10:00:01Z',
+    );
+    // Act / Assess
+    expect(fold([grant, revocation, replay]).consent.email).toEqual({ granted: false, at: '2026-03-02T10:00:00.000Z' });
+    expect(fold([grant, revocation, replay, askedAgain]).consent.email).toEqual({
+      granted: true,
+      at: '2026-03-04T10:00:00.000Z',
+    });
+  });
+
   it('upserts push devices by token from any call, ignoring unknown platforms', () => {
     // Prepare
     const events = [

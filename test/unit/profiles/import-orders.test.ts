@@ -9,6 +9,8 @@ import {
   InMemoryProfileStore,
   NO_ERASED_ORDERS,
 } from '../../fakes/in-memory-ports.js';
+import { PepperedErasedOrders } from '../../../shared/privacy/erased-order.js';
+import { TEST_PEPPER } from '../../fakes/test-pepper.js';
 
 const clock = { now: () => new Date('2026-11-02T00:00:00Z') };
 
@@ -50,9 +52,9 @@ describe('importOrders', () => {
     // Prepare
     const identity = new InMemoryIdentityMap();
     const erasure = new InMemoryCustomerErasure({ profiles, orders, identity });
-    deps = { ...deps, tombstones: erasure };
+    deps = { ...deps, tombstones: new PepperedErasedOrders(erasure, TEST_PEPPER) };
     await importOrders(deps, history);
-    await forgetCustomer({ profiles, identity, erasure, clock }, { customerId: 'c1' });
+    await forgetCustomer({ profiles, identity, erasure, clock, pepper: TEST_PEPPER }, { customerId: 'c1' });
     const later: HistoricalOrder = { customerId: 'c2', timestamp: '2025-04-01', amount: 9, orderId: 'o-5' };
 
     // Act

@@ -62,7 +62,7 @@ describe('mergeProfiles', () => {
     // Prepare
     const user = fold([identify({ consent: { email: false } }, '2026-03-04T09:00:00Z')]);
     const anonymous = fold(
-      [identify({ consent: { email: true, sms: true } }, '2026-03-03T09:00:00Z')],
+      [identify({ consent: { email: true, sms: true, timestamp: '2026-03-03T09:00:00Z' } }, '2026-03-03T09:00:00Z')],
       anonymousStart(),
     );
     // Act
