@@ -27,7 +27,7 @@ export async function readTransactionsInput(
   file: string,
   options: ParseOptions = {},
 ): Promise<{ transactions: Transaction[]; rejectedRows: number }> {
-  let parsed;
+  let parsed: Awaited<ReturnType<typeof readTransactionsCsv>>;
   try {
     parsed = await readTransactionsCsv(file, options);
   } catch (error) {

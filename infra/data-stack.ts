@@ -4,7 +4,7 @@
  * Everything here is retained when the stack goes away, keeps a fixed logical id (renaming a
  * construct must not replace a table full of customers) and has a generated physical name.
  */
-import { CfnResource, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';

@@ -1,12 +1,4 @@
-/**
- * `sadakat forget <customerId>`: erasure (GDPR/KVKK) of one customer in the local data folder —
- * the same domain (shared/privacy/forget-customer.ts) and adapter as the admin API — plus the
- * local send artefacts (mail folder, SNS outbox). Prints what was removed and what was kept.
- * A customer with nothing stored is exit code 1 (after the zero report), so scripts notice.
- */
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { systemClock } from '../../shared/ports.js';
 import { anonymousCustomerId } from '../../shared/identity/customer-id.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import type { ErasureReport } from '../../shared/privacy/forget-customer.js';

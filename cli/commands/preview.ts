@@ -37,7 +37,7 @@ export function registerPreview(program: Command): void {
     .option('--vars <json>', 'the send step\'s vars as a JSON object, e.g. \'{"code":"SEPET10"}\'', parseVars)
     .action(async (templateId: string, options: PreviewOptions) => {
       const profile = await readProfile(options.profile);
-      let templates;
+      let templates: Awaited<ReturnType<typeof loadTemplates>>;
       try {
         templates = await loadTemplates(join(options.campaign, 'templates'));
       } catch (error) {

@@ -4,7 +4,6 @@
  * `--as-of` (default: now) decides whose goal window has closed; the rest are `maturing`.
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { loadCampaign } from '../../shared/config/campaign.js';

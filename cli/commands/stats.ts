@@ -185,7 +185,7 @@ function renderTable(
         ]
       : []),
   ];
-  return formatTable(header, rows) + notes.join('\n') + '\n';
+  return `${formatTable(header, rows) + notes.join('\n')}\n`;
 }
 
 function percent(value: number | undefined): string {

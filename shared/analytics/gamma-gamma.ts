@@ -187,7 +187,7 @@ export function customerLifetimeValue(
   let previous = 0;
   for (let month = 1; month <= options.months; month++) {
     const cumulative = expectedPurchases(bgParams, month * monthLength, x, tx, T);
-    clv += (value * (cumulative - previous)) / Math.pow(1 + options.discountRate, month);
+    clv += (value * (cumulative - previous)) / (1 + options.discountRate) ** month;
     previous = cumulative;
   }
   return clv;

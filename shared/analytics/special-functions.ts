@@ -21,7 +21,7 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   if (z === 0) return 1;
   const direct = Math.abs(a * b);
   const euler = Math.abs((c - a) * (c - b));
-  if (euler < direct) return Math.pow(1 - z, c - a - b) * hyp2f1Series(c - a, c - b, c, z);
+  if (euler < direct) return (1 - z) ** (c - a - b) * hyp2f1Series(c - a, c - b, c, z);
   return hyp2f1Series(a, b, c, z);
 }
 

@@ -47,6 +47,7 @@ const MS_PER_DAY = 86_400_000;
 /** What the UTF-8 decoder puts where the file's bytes were not UTF-8. */
 const REPLACEMENT_CHARACTER = '\uFFFD';
 /** Control characters have no place in an id (a NUL or a line break is a broken export). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in a row is this pattern's job
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 export interface ParseOptions {

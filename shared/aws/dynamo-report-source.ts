@@ -61,8 +61,6 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           count: Number(item.count ?? 0),
         });
       } else if (!pk.startsWith('C#') || isDoctorCustomer(pk.slice(2))) {
-        // `sadakat doctor`'s test customers are not shop customers: no report counts them.
-        continue;
       } else if (sk === 'PROFILE') {
         if (item.mergedInto) continue;
         profiles.push({

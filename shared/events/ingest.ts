@@ -272,7 +272,7 @@ async function projectSettings(
   origin: string | undefined,
 ): Promise<IngestResponse> {
   const key = await deps.writeKeys.verify(candidate);
-  if (!key || key.scope !== 'browser')
+  if (key?.scope !== 'browser')
     return failure(404, 'no settings for this write key: settings are served for browser keys');
   const cors = corsHeaders(key, origin);
   if (cors === 'refused') return failure(403, ORIGIN_REFUSED);

@@ -97,7 +97,9 @@ export function checkJourney(journey: Journey, context: JourneyCheckContext): Pa
   });
   if (journey.goal) filter(journey.goal.event, journey.goal.where, ['goal']);
 
-  journey.steps.forEach((step, index) => checkStep(journey, step, ['steps', index], context, issues, segment));
+  journey.steps.forEach((step, index) => {
+    checkStep(journey, step, ['steps', index], context, issues, segment);
+  });
   issues.push(...unreachableSteps(journey), ...loopsWithoutWait(journey));
   return issues;
 }
@@ -205,7 +207,7 @@ function checkStep(
       if (step.condition.kind === 'segment') segment(step.condition.segment, [...path, 'branch', 'segment']);
       else {
         const sent = journey.byId.get(step.condition.step);
-        if (!sent || sent.kind !== 'send') {
+        if (sent?.kind !== 'send') {
           issues.push({
             path: [...path, 'branch', step.condition.type],
             reason: `"${step.condition.step}" is not a send step of this journey`,

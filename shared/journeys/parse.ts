@@ -8,12 +8,12 @@ import { parseDuration } from '../config/duration.js';
 import { describeZodIssue, zodIssuePath, type SourcePath } from '../config/yaml-source.js';
 import type { PathIssue } from '../segments/errors.js';
 import {
-  entrySchema,
-  exitCriterionSchema,
+  type entrySchema,
+  type exitCriterionSchema,
   journeyFileSchema,
   STEP_KINDS,
   STEP_SCHEMAS,
-  triggerSchema,
+  type triggerSchema,
   type Exit,
   type Journey,
   type Reentry,
@@ -46,7 +46,9 @@ export function parseJourney(document: unknown): ParsedJourney {
   if (issues.length > 0) return { journey: undefined, issues };
 
   const following = new Map<string, string | undefined>();
-  steps.forEach((step, index) => following.set(step.id, steps[index + 1]?.id));
+  steps.forEach((step, index) => {
+    following.set(step.id, steps[index + 1]?.id);
+  });
   // Defaults resolved now, so the engine never looks at positions again.
   const resolved = steps.map((step) => withDefaults(step, following.get(step.id)));
   const byId = new Map<string, Step>();

@@ -13,6 +13,7 @@ import { localLambdaContext } from './lambda-context.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** A Lambda handler for SQS with ReportBatchItemFailures (void: every record succeeded). */
+// biome-ignore lint/suspicious/noConfusingVoidType: the Lambda SQS handler's own return type (void: every record succeeded)
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface DrainOptions {
@@ -113,6 +114,7 @@ async function invoke(
 }
 
 /** As Lambda reads a partial batch response: an identifier that names no record fails the whole batch. */
+// biome-ignore lint/suspicious/noConfusingVoidType: what an SqsHandler resolves to
 function failedMessageIds(response: SQSBatchResponse | void, messages: ReceivedMessage[]): ReadonlySet<string> {
   const ids = new Set(messages.map((message) => message.messageId));
   const failures = response?.batchItemFailures ?? [];

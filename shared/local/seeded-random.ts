@@ -45,7 +45,7 @@ export class SeededRandom implements Random {
 
   /** Gamma(shape, rate) by Marsaglia & Tsang (2000), with the shape < 1 boost. */
   gamma(shape: number, rate: number): number {
-    if (shape < 1) return this.gamma(shape + 1, rate) * Math.pow(this.next(), 1 / shape);
+    if (shape < 1) return this.gamma(shape + 1, rate) * this.next() ** (1 / shape);
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);
     for (;;) {

@@ -66,7 +66,9 @@ export function checkDefinitions(
 function walk(rule: Rule, path: SourcePath, visit: (rule: Rule, path: SourcePath) => void): void {
   visit(rule, path);
   if (rule.kind === 'all' || rule.kind === 'any')
-    rule.rules.forEach((child, index) => walk(child, [...path, rule.kind, index], visit));
+    rule.rules.forEach((child, index) => {
+      walk(child, [...path, rule.kind, index], visit);
+    });
   else if (rule.kind === 'not') walk(rule.rule, [...path, 'not'], visit);
 }
 

@@ -9,7 +9,7 @@ import type { Settings } from '../config/settings.js';
 import type { Profile } from '../profiles/schema.js';
 import type { SegmentDefinition } from './ast.js';
 import { checkDefinitions } from './check.js';
-import { compileCheckedDefinitions, compileGetter, type CompiledSegment, type CompiledSegments } from './compile.js';
+import { compileCheckedDefinitions, compileGetter, type CompiledSegments } from './compile.js';
 import { SegmentRulesError } from './errors.js';
 
 export type { CompiledSegment, CompiledSegments } from './compile.js';

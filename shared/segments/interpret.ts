@@ -33,7 +33,7 @@ export function explainRule(rule: Rule, profile: Profile, nowMs: number, segment
       const result =
         rule.kind === 'all' ? children.every((child) => child.result) : children.some((child) => child.result);
       // A short-circuiting child decides; when none short-circuits, every child was needed.
-      const shortCircuit = rule.kind === 'all' ? false : true;
+      const shortCircuit = rule.kind !== 'all';
       const decider = children.find((child) => child.result === shortCircuit);
       for (const child of children) child.decisive = decider ? child === decider : true;
       return { clause: rule.kind, result, decisive: true, children };

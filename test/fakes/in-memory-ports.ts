@@ -3,13 +3,7 @@
  * with hooks to inject the faults the domain must survive: a crash before or after a write,
  * and a concurrent writer winning the version race.
  */
-import {
-  type IdentityMap,
-  type OrderLedger,
-  type OrderRecord,
-  type ProfileStore,
-  type WriteReceipt,
-} from '../../shared/ports.js';
+import type { IdentityMap, OrderLedger, OrderRecord, ProfileStore, WriteReceipt } from '../../shared/ports.js';
 import type { Profile } from '../../shared/profiles/schema.js';
 import { InMemoryProfiles } from '../../shared/journeys/simulation/in-memory-customer-stores.js';
 

@@ -47,7 +47,7 @@ describe('alarms reach the operators', () => {
   it('lets CloudWatch publish to the alerts topic, for this account and exactly the stack alarms, beside the TLS deny', () => {
     // Act
     const [policy] = resources('AWS::SNS::TopicPolicy').filter(([id]) => id.startsWith('AlertsTopic'));
-    const statements = (policy?.[1].Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    const statements = (policy![1].Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
     const alarmArns = resources('AWS::CloudWatch::Alarm').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
 
     // Assess
@@ -62,7 +62,7 @@ describe('alarms reach the operators', () => {
       Resource: { Ref: expect.stringMatching(/^AlertsTopic/) },
       Condition: { StringEquals: { 'aws:SourceAccount': PRODUCTION_CONTEXT.account } },
     });
-    const sources = (allow?.Condition as { ArnEquals: { 'aws:SourceArn': unknown[] } }).ArnEquals['aws:SourceArn'];
+    const sources = (allow!.Condition as { ArnEquals: { 'aws:SourceArn': unknown[] } }).ArnEquals['aws:SourceArn'];
     expect(alarmArns.length).toBeGreaterThan(10);
     expect(sources).toEqual(expect.arrayContaining(alarmArns));
     expect(sources).toHaveLength(alarmArns.length);

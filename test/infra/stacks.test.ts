@@ -263,7 +263,7 @@ describe('PipelineStack: send side', () => {
     resources(pipeline, 'AWS::Lambda::Function').find(([id]) => id.startsWith('SendsSendFunction'))?.[1].Properties;
   const sendStatements = () =>
     (
-      resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('SendsSendRole'))?.[1].Properties
+      resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('SendsSendRole'))![1].Properties
         .PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
     ).Statement;
 
@@ -394,7 +394,7 @@ describe('PipelineStack: functions', () => {
       .find((fn) => JSON.stringify(fn).includes('"POWERTOOLS_SERVICE_NAME":"ingest"'));
 
     // Assess
-    const variables = (ingest?.Environment as { Variables: Record<string, unknown> }).Variables;
+    const variables = (ingest!.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.WRITE_KEYS_SECRET_ARN).toEqual(importOf('WriteKeysArn'));
     expect(variables.IDENTITY_SECRET_ARN).toEqual(importOf('IdentitySecretArn'));
     expect(variables.EVENTS_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^EventsQueue/) });
@@ -480,9 +480,8 @@ describe('PipelineStack: scheduled tasks', () => {
   ];
   const dynamoStatements = (roleId: string) => {
     const policy = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith(`${roleId}TaskRole`));
-    const statements = (
-      policy?.[1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
-    ).Statement;
+    const statements = (policy![1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+      .Statement;
     return statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
   };
 

@@ -81,7 +81,9 @@ function targetsOf(sources: CampaignSources): Target[] {
   const targets: Target[] = [];
   if (sources.settings) targets.push({ kind: 'settings', ...sources.settings, key: 'settings' });
   if (sources.segments) targets.push({ kind: 'segments', ...sources.segments, key: 'segments' });
-  sources.journeys.forEach((journey, index) => targets.push({ kind: 'journey', ...journey, key: `journey:${index}` }));
+  sources.journeys.forEach((journey, index) => {
+    targets.push({ kind: 'journey', ...journey, key: `journey:${index}` });
+  });
   for (const [name, text] of Object.entries(sources.templates))
     targets.push({ kind: 'template', file: join(sources.dir, 'templates', name), text, key: `template:${name}` });
   return targets;
@@ -112,7 +114,10 @@ const insertLine = (text: string, at: number, line: string) => {
 /** Every path to a value in a parsed YAML document (maps and sequences walked). */
 function valuePaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   const paths: (string | number)[][] = prefix.length > 0 ? [prefix] : [];
-  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...valuePaths(item, [...prefix, index])));
+  if (Array.isArray(value))
+    value.forEach((item, index) => {
+      paths.push(...valuePaths(item, [...prefix, index]));
+    });
   else if (value !== null && typeof value === 'object')
     for (const [key, item] of Object.entries(value)) paths.push(...valuePaths(item, [...prefix, key]));
   return paths;
@@ -407,7 +412,7 @@ describe('hostile campaign files', { timeout: 180_000 }, () => {
   let sources: CampaignSources;
   let targets: Target[];
   let dir: string;
-  let counted = { cases: 0, failing: 0 };
+  const counted = { cases: 0, failing: 0 };
 
   beforeAll(async () => {
     sources = await readCampaignSources('campaign');

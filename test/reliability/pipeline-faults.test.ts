@@ -81,7 +81,7 @@ describe('the events pipeline under injected faults (dynalite)', { timeout: 180_
     expect(stats.movedToDlq).toBe(0);
     expect(result.profiles).toEqual(reference.profiles);
     expect(result.orders).toEqual(reference.orders);
-    expect(faults.injected['redelivery']).toBeGreaterThan(0);
+    expect(faults.injected.redelivery).toBeGreaterThan(0);
     expect(faults.injected['crash-after-order-claim'] + faults.injected['crash-before-order-applied']).toBeGreaterThan(
       0,
     );

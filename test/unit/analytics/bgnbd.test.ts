@@ -107,11 +107,10 @@ describe('BG/NBD predictions', () => {
           const tx = x === 0 ? 0 : recencyShare * T;
           const { r, alpha, a, b } = PAPER;
           const z = t / (alpha + T + t);
-          const bracket =
-            1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1Series(r + x, b + x, a + b + x - 1, z);
+          const bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1Series(r + x, b + x, a + b + x - 1, z);
           const direct =
             (((a + b + x - 1) / (a - 1)) * bracket) /
-            (1 + (x > 0 ? 1 : 0) * (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + tx), r + x));
+            (1 + (x > 0 ? 1 : 0) * (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x));
 
           expect(expectedPurchases(PAPER, t, x, tx, T)).toBeCloseTo(direct, 8);
         },
@@ -123,7 +122,7 @@ describe('BG/NBD predictions', () => {
     const { r, alpha, a, b } = PAPER;
     const t = 39;
     const direct =
-      ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1Series(r, b, a + b - 1, t / (alpha + t)));
+      ((a + b - 1) / (a - 1)) * (1 - (alpha / (alpha + t)) ** r * hyp2f1Series(r, b, a + b - 1, t / (alpha + t)));
 
     expect(unconditionalExpectedPurchases(PAPER, t)).toBeCloseTo(direct, 10);
   });

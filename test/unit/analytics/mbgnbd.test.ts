@@ -91,10 +91,9 @@ describe('MBG/NBD predictions', () => {
           const tx = x === 0 ? 0 : recencyShare * T;
           const { r, alpha, a, b } = PUBLISHED;
           const z = t / (alpha + T + t);
-          const bracket =
-            1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1Series(r + x, b + x + 1, a + b + x, z);
+          const bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1Series(r + x, b + x + 1, a + b + x, z);
           const direct =
-            (((a + b + x) / (a - 1)) * bracket) / (1 + (a / (b + x)) * Math.pow((alpha + T) / (alpha + tx), r + x));
+            (((a + b + x) / (a - 1)) * bracket) / (1 + (a / (b + x)) * ((alpha + T) / (alpha + tx)) ** (r + x));
 
           expect(expectedPurchases(PUBLISHED, t, x, tx, T, 'mbgnbd')).toBeCloseTo(direct, 8);
         },
@@ -114,7 +113,7 @@ describe('MBG/NBD predictions', () => {
 describe('P(no purchase in the next t)', () => {
   it('is the models’ unconditional P(X(t) = 0) for a customer who just bought for the first time', () => {
     const { r, alpha, a, b } = PUBLISHED;
-    const quiet = Math.pow(alpha / (alpha + 4), r);
+    const quiet = (alpha / (alpha + 4)) ** r;
 
     // BG/NBD: nobody drops out before a repeat purchase; MBG/NBD: a/(a+b) drop out at once.
     expect(probabilityNoPurchase(PUBLISHED, 4, 0, 0, 0)).toBeCloseTo(quiet, 12);

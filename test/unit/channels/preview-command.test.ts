@@ -39,7 +39,7 @@ describe('sadakat preview', () => {
     await writeFile(join(dir, 'p.json'), JSON.stringify({ id: 'c1' }));
     await expect(run('win-back', '--channel', 'email', '--profile', join(dir, 'p.json'))).rejects.toThrow(
       new UserError(
-        'template win-back (email): vars.percent is not set (the send step\'s vars; give them with --vars); the send would be refused as missing_variable',
+        "template win-back (email): vars.percent is not set (the send step's vars; give them with --vars); the send would be refused as missing_variable",
       ),
     );
     expect(output).toBe('');

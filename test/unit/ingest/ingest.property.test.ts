@@ -72,7 +72,8 @@ describe('ingest on arbitrary input', () => {
         const response = await handleIngestRequest(deps, post('/v1/batch', { batch }));
 
         // Assess
-        if (response.body === undefined || !('accepted' in response.body)) throw new Error(`unexpected ${response.statusCode}`);
+        if (response.body === undefined || !('accepted' in response.body))
+          throw new Error(`unexpected ${response.statusCode}`);
         expect(response.body.accepted + response.body.rejected.length).toBe(batch.length);
         expect(queue.messages).toHaveLength(response.body.accepted);
         expect(new Set(response.body.rejected.map((rejection) => rejection.index)).size).toBe(

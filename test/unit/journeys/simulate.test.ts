@@ -83,7 +83,7 @@ describe('sadakat simulate', () => {
   it("prints each customer's path with times and what would be sent", async () => {
     const { stdout, error } = await sadakat('simulate', '--journey', 'viewed-not-bought', '--events', EVENTS);
     expect(error).toBeUndefined();
-    expect(stdout).toMatch(/customer ayse\n  2026-11-02 09:05 UTC  entered/);
+    expect(stdout).toMatch(/customer ayse\n {2}2026-11-02 09:05 UTC {2}entered/);
     expect(stdout).toMatch(/2026-11-02 11:05 .*would send email template vnb-(reminder|discount)/);
     expect(stdout).toContain('2 customers entered, 1 message would be sent');
   });

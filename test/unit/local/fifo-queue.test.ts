@@ -237,7 +237,9 @@ describe('LocalFifoQueue', () => {
         (groups, batch) => {
           // Prepare
           const { queue } = queueOnClock();
-          groups.forEach((group, index) => send(queue, group, `${group}:${index}`));
+          groups.forEach((group, index) => {
+            send(queue, group, `${group}:${index}`);
+          });
 
           // Act: receive batches, deleting every message only after a later receive (so groups stay blocked meanwhile)
           const seen: string[] = [];

@@ -27,8 +27,8 @@ describe('sadakat stats compare', () => {
     expect(parsed.pValue).toBeCloseTo(0.15918129181156992, 12);
     expect(parsed.ciControl).toEqual({
       rate: 5 / 83,
-      lower: expect.closeTo(0.026003401041882009, 15) as number,
-      upper: expect.closeTo(0.133384280932384148, 15) as number,
+      lower: expect.closeTo(0.02600340104188201, 15) as number,
+      upper: expect.closeTo(0.13338428093238414, 15) as number,
     });
     expect(parsed.verdict).toBe('not_enough_data');
   });

@@ -51,7 +51,9 @@ const due = (customerId: string, nextExpiryAt = '2026-11-04T09:00:00.000Z'): Due
 
 function spread(shards: number, entries: readonly DueExpiry[]): Map<number, DueExpiry[]> {
   const byShard = new Map<number, DueExpiry[]>();
-  entries.forEach((entry, i) => byShard.set(i % shards, [...(byShard.get(i % shards) ?? []), entry]));
+  entries.forEach((entry, i) => {
+    byShard.set(i % shards, [...(byShard.get(i % shards) ?? []), entry]);
+  });
   return byShard;
 }
 

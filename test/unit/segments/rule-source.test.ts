@@ -9,6 +9,7 @@ import { SETTINGS } from './rule-harness.js';
 const HOSTILE = [
   '"]; globalThis.injected = 1; //',
   "'); globalThis.injected = 1; ('",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile rule value that must stay inert text
   '`${globalThis.injected = 1}`',
   '\\',
   '\u2028globalThis.injected = 1',
