@@ -18,7 +18,7 @@ import { requireJourneys } from '../shared/journeys/campaign-journeys.js';
 import { apiGatewayEvent } from '../shared/local/api-gateway-event.js';
 import { localLambdaContext } from '../shared/local/lambda-context.js';
 import { buildLocalHandlers } from '../shared/local/local-handlers.js';
-import { LocalSendOutbox } from '../shared/local/local-send-outbox.js';
+import { LocalSendOutbox } from '../test/fakes/local-send-outbox.js';
 import { drainQueue } from '../shared/local/queue-driver.js';
 import { startLocalRuntime } from '../shared/local/runtime.js';
 import { VirtualClock } from '../shared/local/virtual-clock.js';

@@ -2,6 +2,11 @@
  * What the domain needs from the outside world (DESIGN "Layout"). shared/aws/ implements these
  * with the AWS SDK, shared/local/ with the embedded engine and in-process queues; unit tests pass
  * plain fakes. Nothing in shared/ outside those two folders imports an SDK.
+ *
+ * Every port is exported from here (issue 15, "Ports are found in one place"): the ones below are
+ * declared in this file, the rest beside the domain code that owns them and re-exported at the end.
+ * test/unit/ports-in-one-place.test.ts checks that every interface an adapter in shared/aws/ or
+ * shared/local/ implements is exported here.
  */
 import type { ScanSlice } from './analytics/refresh/ports.js';
 import type { CustomerMessage } from './events/messages.js';
@@ -130,3 +135,45 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Random {
   next(): number;
 }
+
+// Ports declared beside the domain code that owns them (type-only re-exports: no runtime import).
+export type { CustomerScan, RefreshArtifacts, ScanSlice } from './analytics/refresh/ports.js';
+export type { EngagementMarks } from './channels/engagement-marks.js';
+export type {
+  CapCounters,
+  CapScope,
+  DeferredSend,
+  DueQueue,
+  EmailSender,
+  EngagementMetric,
+  LedgerClaim,
+  LedgerEntry,
+  LedgerStatus,
+  MessageMetric,
+  MessageStats,
+  MessageStatsKey,
+  MessageTags,
+  PushNotification,
+  PushResult,
+  PushSender,
+  RawEmail,
+  SendLedger,
+  SendRateLimiter,
+  Sms,
+  SmsSender,
+  SuppressionEntry,
+  SuppressionList,
+  SuppressionReason,
+} from './channels/ports.js';
+export type { SendQueue } from './channels/send-request.js';
+export type { UnsubscribeKeyring } from './channels/unsubscribe-token.js';
+export type { IdentitySecretSource } from './events/identity-token.js';
+export type { ShardedDueIndex } from './events/sharded-due-pass.js';
+export type { WriteKeyVerifier } from './events/write-key.js';
+export type { DueRun, DueRunIndex, JourneyStore } from './journeys/journey-store.js';
+export type { DoctorProbe } from './operations/doctor-probe.js';
+export type { ErasedOrders } from './privacy/erased-order.js';
+export type { PepperSource } from './privacy/pepper.js';
+export type { CustomerErasureStore, CustomerItem, ErasureTombstone, OrderTombstones } from './privacy/ports.js';
+export type { RefundLedger, RefundRecord } from './profiles/refund-from-event.js';
+export type { SegmentChangeSink } from './segments/membership-hook.js';

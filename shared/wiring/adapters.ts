@@ -5,37 +5,37 @@
  * the same DynamoDB adapters (shared/aws/dynamo-table-adapters.ts). Every field is required: a
  * runtime cannot forget one and still compile.
  */
-import type { CustomerScan } from '../analytics/refresh/ports.js';
-import type { EngagementMarks } from '../channels/engagement-marks.js';
 import type {
   CapCounters,
+  Clock,
+  CustomerErasureStore,
+  CustomerScan,
   DueQueue,
+  DueRunIndex,
   EmailSender,
+  EngagementMarks,
+  ErasedOrders,
+  EventQueue,
+  ExpiryIndex,
+  IdentityMap,
+  IdentitySecretSource,
+  JourneyStore,
   MessageStats,
+  OrderLedger,
+  OrderTombstones,
+  PassSlots,
+  PepperSource,
+  ProfileScan,
+  ProfileStore,
   PushSender,
+  RefundLedger,
   SendLedger,
   SendRateLimiter,
   SmsSender,
   SuppressionList,
-} from '../channels/ports.js';
-import type { UnsubscribeKeyring } from '../channels/unsubscribe-token.js';
-import type { IdentitySecretSource } from '../events/identity-token.js';
-import type { WriteKeyVerifier } from '../events/write-key.js';
-import type { DueRunIndex, JourneyStore } from '../journeys/journey-store.js';
-import type {
-  Clock,
-  EventQueue,
-  ExpiryIndex,
-  IdentityMap,
-  OrderLedger,
-  PassSlots,
-  ProfileScan,
-  ProfileStore,
+  UnsubscribeKeyring,
+  WriteKeyVerifier,
 } from '../ports.js';
-import type { ErasedOrders } from '../privacy/erased-order.js';
-import type { PepperSource } from '../privacy/pepper.js';
-import type { CustomerErasureStore, OrderTombstones } from '../privacy/ports.js';
-import type { RefundLedger } from '../profiles/refund-from-event.js';
 
 /** Every port stored in the single table. */
 export interface TableAdapters {

@@ -16,7 +16,7 @@ import { isInGlobalHoldout } from '../../shared/experiments/global-holdout.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { buildLocalHandlers } from '../../shared/local/local-handlers.js';
-import { LocalSendOutbox } from '../../shared/local/local-send-outbox.js';
+import { LocalSendOutbox } from '../fakes/local-send-outbox.js';
 import { drainQueue } from '../../shared/local/queue-driver.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';

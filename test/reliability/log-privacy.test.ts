@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { FaultInjector } from '../../shared/local/fault-injection.js';
+import { FaultInjector } from '../fakes/fault-injection.js';
 import { runDemo } from '../../shared/local/demo/run-demo.js';
 import { SeededRandom } from '../../shared/local/seeded-random.js';
 import { startEngine } from './pipeline-harness.js';

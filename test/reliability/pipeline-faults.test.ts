@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../shared/profiles/schema.js';
-import { FaultInjector } from '../../shared/local/fault-injection.js';
+import { FaultInjector } from '../fakes/fault-injection.js';
 import { SeededRandom } from '../../shared/local/seeded-random.js';
 import type { OrderRecord } from '../../shared/ports.js';
 import { startEngine, type Engine, type Pipeline } from './pipeline-harness.js';

@@ -22,7 +22,7 @@ import {
   FaultyProfileStore,
   faultySqsHandler,
   type FaultInjector,
-} from '../../shared/local/fault-injection.js';
+} from '../fakes/fault-injection.js';
 import { LocalFifoQueue } from '../../shared/local/fifo-queue.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { drainQueue, type DrainStats, type SqsHandler } from '../../shared/local/queue-driver.js';

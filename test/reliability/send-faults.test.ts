@@ -15,12 +15,7 @@ import { TemplateSet } from '../../shared/channels/render.js';
 import { reconcileStaleClaims } from '../../shared/channels/reconcile-claims.js';
 import type { SendResult } from '../../shared/channels/send-outcome.js';
 import { defaultSettings } from '../../shared/config/settings.js';
-import {
-  FaultInjector,
-  FaultyEmailSender,
-  FaultySendLedger,
-  faultySqsHandler,
-} from '../../shared/local/fault-injection.js';
+import { FaultInjector, FaultyEmailSender, FaultySendLedger, faultySqsHandler } from '../fakes/fault-injection.js';
 import { LocalFifoQueue } from '../../shared/local/fifo-queue.js';
 import { startLocalSending, type LocalSending } from '../../shared/local/local-sending.js';
 import { LocalSendQueue } from '../../shared/local/local-send-queue.js';

@@ -13,7 +13,7 @@ import type { Journey } from '../../../shared/journeys/ast.js';
 import { InMemoryJourneyStore } from '../../../shared/journeys/in-memory-journey-store.js';
 import type { JourneyStore } from '../../../shared/journeys/journey-store.js';
 import { journeyTick } from '../../../shared/journeys/journey-tick.js';
-import { LocalSendOutbox } from '../../../shared/local/local-send-outbox.js';
+import { LocalSendOutbox } from '../../fakes/local-send-outbox.js';
 import type { SendQueue } from '../../../shared/channels/send-request.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
 import { compileSegmentsSource } from '../../../shared/segments/compile.js';

@@ -6,7 +6,7 @@
  * survived. Faults never change stored data themselves: a "crash after" lets the real write
  * happen and then throws, exactly what a Lambda timeout after the call would look like.
  */
-import { ProviderError } from '../channels/provider-error.js';
+import { ProviderError } from '../../shared/channels/provider-error.js';
 import type {
   EmailSender,
   LedgerClaim,
@@ -18,10 +18,10 @@ import type {
   SendLedger,
   Sms,
   SmsSender,
-} from '../channels/ports.js';
-import type { CustomerMessage } from '../events/messages.js';
-import type { SqsHandler } from './queue-driver.js';
-import type { Profile } from '../profiles/schema.js';
+} from '../../shared/channels/ports.js';
+import type { CustomerMessage } from '../../shared/events/messages.js';
+import type { SqsHandler } from '../../shared/local/queue-driver.js';
+import type { Profile } from '../../shared/profiles/schema.js';
 import {
   VersionConflictError,
   type EventQueue,
@@ -31,7 +31,7 @@ import {
   type ProfileStore,
   type Random,
   type WriteReceipt,
-} from '../ports.js';
+} from '../../shared/ports.js';
 
 export type FaultKind =
   | 'dynamo-throttle'

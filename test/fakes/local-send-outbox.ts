@@ -1,8 +1,9 @@
 /**
- * The local SendQueue until the send handler exists: records every request in order, keyed by
- * message id so a redelivered step does not record twice (the send ledger's job in AWS).
+ * A recording SendQueue for tests and bench/journey-tick.ts (the runtimes use the send handler's
+ * queues): records every request in order, keyed by message id so a redelivered step does not
+ * record twice (the send ledger's job in AWS).
  */
-import type { SendQueue, SendRequest } from '../channels/send-request.js';
+import type { SendQueue, SendRequest } from '../../shared/channels/send-request.js';
 
 export class LocalSendOutbox implements SendQueue {
   private readonly byId = new Map<string, SendRequest>();
