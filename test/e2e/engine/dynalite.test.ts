@@ -1,3 +1,3 @@
 import { describeEngineContract } from './engine-contract.js';
 
-describeEngineContract('dynalite');
+describeEngineContract('dynalite', { everyAdapter: true });

@@ -2,6 +2,12 @@
  * The same behaviours checked on each embedded engine: the adapters must work unchanged on
  * DynamoDB Local and on dynalite. One engine start per test file (plus the restart that the
  * persistence check needs), since DynamoDB Local takes seconds to start.
+ *
+ * With `everyAdapter`, every other DynamoDB adapter of shared/aws/ runs its contract (contracts/)
+ * on the same engine and table. dynalite.test.ts asks for it; DynamoDB Local keeps the profile,
+ * order and identity checks only (each of its requests takes a few hundred ms under CI's load,
+ * and the e2e suites run twice there). aws-sdk-client-mock tests (test/adapters/) keep the
+ * faults an engine cannot produce on demand.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +28,9 @@ import {
 } from '../../../shared/local/dynamo-engine.js';
 import { VersionConflictError, type OrderRecord } from '../../../shared/ports.js';
 import { emptyProfile, type Profile } from '../../../shared/profiles/schema.js';
+import { customerAdapterContracts } from './contracts/customer-adapters.js';
+import { scanAdapterContracts } from './contracts/scan-adapters.js';
+import { sendAdapterContracts } from './contracts/send-adapters.js';
 
 const TABLE = 'sadakat-e2e';
 const AT = '2026-11-02T10:00:00.000Z';
@@ -71,7 +80,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-export function describeEngineContract(engineName: EngineName): void {
+export function describeEngineContract(engineName: EngineName, options: { everyAdapter?: boolean } = {}): void {
   describe(`adapters on ${engineName}`, () => {
     let dataDir: string;
     let engine: DynamoEngine;
@@ -252,6 +261,13 @@ export function describeEngineContract(engineName: EngineName): void {
       expect(second.userId).toBe('user-1');
       expect(resolved).toEqual(new Map([['anon-1', 'user-1']]));
     });
+
+    if (options.everyAdapter) {
+      const table = () => ({ engine: engineName, doc, tableName: TABLE });
+      sendAdapterContracts(table);
+      customerAdapterContracts(table);
+      scanAdapterContracts(table);
+    }
 
     // Last: it restarts the engine, which the other tests share.
     it('leaves no engine process behind when stopped, and keeps the data in its data folder across a restart', async () => {
