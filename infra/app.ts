@@ -50,7 +50,10 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     ...(env ? { env } : {}),
     description: `sadakat (${context.stage}): customer data — table, key, artifacts, write and unsubscribe keys`,
     terminationProtection: true,
+    ...(context.sesDomain === undefined ? {} : { sesDomain: context.sesDomain }),
   });
+  // The identity the send function may send from: created by the data stack, or an existing one imported.
+  const sesIdentityArn = context.sesIdentityArn ?? data.references.sesIdentityArn;
   const pipeline = new PipelineStack(app, `${prefix}-Pipeline`, {
     ...(env ? { env } : {}),
     description: `sadakat (${context.stage}): ingest, processing, sends, schedules, nightly refresh, alarms`,
@@ -58,7 +61,7 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     campaignDir,
     timeZone: settings.defaultTimezone,
     ...(context.alarmEmail === undefined ? {} : { alarmEmail: context.alarmEmail }),
-    ...(context.sesIdentityArn === undefined ? {} : { sesIdentityArn: context.sesIdentityArn }),
+    ...(sesIdentityArn === undefined ? {} : { sesIdentityArn }),
     pushPlatformApplicationArns: context.pushPlatformApplicationArns,
     ...(settings.sender.fromName === undefined ? {} : { senderName: settings.sender.fromName }),
   });

@@ -11,6 +11,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-c
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
 import { createTableInput, TTL_ATTRIBUTE } from '../shared/aws/table.js';
+import { SenderIdentity } from './constructs/sender-identity.js';
 import { tableSchemaFrom } from './constructs/table-schema.js';
 
 /**
@@ -37,6 +38,13 @@ export interface DataReferences {
   unsubscribeKeysArn: string;
   identitySecretArn: string;
   pepperArn: string;
+  /** The SES identity this stack created from `sesDomain`; absent when it created none. */
+  sesIdentityArn?: string;
+}
+
+export interface DataStackProps extends StackProps {
+  /** Creates the SES domain identity (Easy DKIM, custom MAIL FROM, retained) with its DNS records as outputs. */
+  sesDomain?: string;
 }
 
 export class DataStack extends Stack {
@@ -52,8 +60,10 @@ export class DataStack extends Stack {
   readonly unsubscribeKeys: ISecret;
   /** The key of every hash kept on purpose (tombstones, suppressions, audit lines, limits); DESIGN "Trust". */
   readonly pepper: ISecret;
+  /** The sending identity, when `sesDomain` was given. */
+  readonly sender?: SenderIdentity;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
 
     const key = new Key(this, 'DataKey', {
@@ -154,6 +164,14 @@ export class DataStack extends Stack {
         'The pepper keys every suppression entry and erasure tombstone; rotating it would orphan them all (a customer who unsubscribed would be mailed again), so it is generated once and kept.',
     });
 
+    // Here, not in the pipeline stack: the identity is retained, and a pipeline stack destroyed and
+    // deployed again would otherwise fail creating an identity that still exists. Deployed first,
+    // so its DNS records can verify while the rest is set up (docs/deploy.md section 2).
+    if (props.sesDomain !== undefined) {
+      this.sender = new SenderIdentity(this, 'Sender', { domain: props.sesDomain });
+      stableId(this.sender.identity, 'SesIdentity');
+    }
+
     const exported = (value: string, name: string): string =>
       this.exportValue(value, { name: `${this.stackName}:${name}` });
     this.references = {
@@ -165,6 +183,9 @@ export class DataStack extends Stack {
       unsubscribeKeysArn: exported(unsubscribeKeys.secretArn, 'UnsubscribeKeysArn'),
       identitySecretArn: exported(identitySecret.secretArn, 'IdentitySecretArn'),
       pepperArn: exported(pepper.secretArn, 'PepperArn'),
+      ...(this.sender === undefined
+        ? {}
+        : { sesIdentityArn: exported(this.sender.identity.emailIdentityArn, 'SesIdentityArn') }),
     };
     this.key = key;
     this.table = table;

@@ -20,44 +20,50 @@ const stringList = z.preprocess(
 const arn = (service: string) =>
   z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), `expected an ARN of ${service}`);
 
-export const deploymentContextSchema = z.object({
-  /** Names the stacks (`Sadakat-<stage>-Data`), so several stages can share an account. */
-  stage: z
-    .string()
-    .regex(
-      /^[a-z][a-z0-9-]{0,19}$/,
-      'expected lower-case letters, digits and dashes, starting with a letter (at most 20)',
-    )
-    .default('dev'),
-  account: z
-    .string()
-    .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
-    .optional(),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-central-1')
-    .optional(),
-  /** The verified SES identity mail is sent from (the send pipeline's permission scope). */
-  sesIdentityArn: arn('ses').optional(),
-  /** The domain whose DKIM records docs/deploy.md asks you to publish. */
-  sesDomain: z
-    .string()
-    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/i, 'expected a domain name such as shop.example.com')
-    .optional(),
-  /** At most one iOS (APNS or APNS_SANDBOX) and one Android (GCM, i.e. FCM) application. */
-  pushPlatformApplicationArns: stringList
-    .pipe(
-      z.array(
-        arn('sns').regex(
-          /:app\/(APNS|APNS_SANDBOX|GCM)\//,
-          'expected an APNS, APNS_SANDBOX or GCM platform application',
+export const deploymentContextSchema = z
+  .object({
+    /** Names the stacks (`Sadakat-<stage>-Data`), so several stages can share an account. */
+    stage: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,19}$/,
+        'expected lower-case letters, digits and dashes, starting with a letter (at most 20)',
+      )
+      .default('dev'),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-central-1')
+      .optional(),
+    /** An SES identity that already exists, imported (the send pipeline's permission scope). */
+    sesIdentityArn: arn('ses').optional(),
+    /** The sending domain: the data stack creates its SES identity (Easy DKIM, custom MAIL FROM) and outputs the DNS records. */
+    sesDomain: z
+      .string()
+      .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/i, 'expected a domain name such as shop.example.com')
+      .optional(),
+    /** At most one iOS (APNS or APNS_SANDBOX) and one Android (GCM, i.e. FCM) application. */
+    pushPlatformApplicationArns: stringList
+      .pipe(
+        z.array(
+          arn('sns').regex(
+            /:app\/(APNS|APNS_SANDBOX|GCM)\//,
+            'expected an APNS, APNS_SANDBOX or GCM platform application',
+          ),
         ),
-      ),
-    )
-    .default([]),
-  /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
-  alarmEmail: z.email('expected an email address').optional(),
-});
+      )
+      .default([]),
+    /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
+    alarmEmail: z.email('expected an email address').optional(),
+  })
+  .refine((context) => context.sesDomain === undefined || context.sesIdentityArn === undefined, {
+    path: ['sesIdentityArn'],
+    message:
+      'give sesDomain (the stack creates the SES identity) or sesIdentityArn (an identity that already exists, imported), not both: creating an identity that exists fails the deploy',
+  });
 
 export type DeploymentContext = z.infer<typeof deploymentContextSchema>;
 

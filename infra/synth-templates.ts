@@ -13,13 +13,14 @@ import { App } from 'aws-cdk-lib';
 import { addSadakatStacks } from './app.js';
 import { REPO_ROOT } from './constructs/function-bundle.js';
 
-/** Every deployment-context key given, as a production deploy would (infra/deployment-context.ts). */
+/** Every deployment-context key given, as a production deploy would (infra/deployment-context.ts), but `sesIdentityArn`. */
 export const PRODUCTION_CONTEXT = {
   stage: 'prod',
   account: '123456789012',
   region: 'eu-central-1',
   alarmEmail: 'ops@shop.example.com',
-  sesIdentityArn: 'arn:aws:ses:eu-central-1:123456789012:identity/shop.example.com',
+  // The stack creates the SES identity. The other way, `sesIdentityArn` (an existing identity,
+  // imported), excludes this one and adds no resource, only an IAM resource (test/infra/stacks.test.ts).
   sesDomain: 'shop.example.com',
   pushPlatformApplicationArns: [
     'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-ios',

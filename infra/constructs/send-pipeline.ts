@@ -65,14 +65,19 @@ export class SendPipeline extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The statement SES's developer guide gives for an SNS topic encrypted with a customer managed
+    // key, as it is: no aws:SourceAccount / aws:SourceArn condition, because AWS documents none for
+    // SES's calls to KMS, and a condition they do not carry would drop every bounce and complaint
+    // silently (decision 110). The key encrypts this one topic only; who may publish to the topic
+    // is the topic policy's decision: the event destination below allows ses.amazonaws.com only
+    // for this account and this configuration set (aws:SourceAccount, aws:SourceArn).
     topicKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'SesPublishesFeedback',
         principals: [new ServicePrincipal('ses.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        // In a key policy `*` is this key; the condition keeps other accounts' SES out.
+        // In a key policy `*` is this key.
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
     const feedbackTopic = new Topic(this, 'FeedbackTopic', {

@@ -69,6 +69,20 @@ describe('readDeploymentContext', () => {
     );
   });
 
+  it('refuses sesDomain and sesIdentityArn together: the stack would create an identity that exists', () => {
+    // Act
+    const read = () =>
+      readDeploymentContext(
+        lookup({ sesDomain: 'shop.example.com', sesIdentityArn: 'arn:aws:ses:eu-central-1:123456789012:identity/x' }),
+      );
+
+    // Assess
+    expect(read).toThrow(InvalidContextError);
+    expect(read).toThrow(
+      /^context sesIdentityArn: give sesDomain \(the stack creates the SES identity\) or sesIdentityArn/,
+    );
+  });
+
   it('refuses a push ARN of another service, naming its position', () => {
     // Act
     const read = () =>

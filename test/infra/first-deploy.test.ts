@@ -3,16 +3,18 @@
  * context CI lints with cfn-lint: alarms that can reach the topic, bounded FIFO consumers, state
  * machines that wait out Lambda throttling.
  */
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCTION_CONTEXT } from '../../infra/synth-templates.js';
 import { sadakatStacks } from './sadakat-app.js';
 
 let pipeline: Template;
+let data: Template;
 
 beforeAll(async () => {
   const stacks = await sadakatStacks(PRODUCTION_CONTEXT);
   pipeline = Template.fromStack(stacks.pipeline);
+  data = Template.fromStack(stacks.data);
 });
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -180,5 +182,119 @@ describe('scheduled passes', () => {
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
     ]);
+  });
+});
+
+describe('the SES identity, created from sesDomain', () => {
+  const domain = PRODUCTION_CONTEXT.sesDomain;
+
+  it('is a domain identity with Easy DKIM and the bounce. MAIL FROM subdomain, retained with the data stack', () => {
+    // Assess
+    data.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    data.hasResource('AWS::SES::EmailIdentity', {
+      Properties: {
+        EmailIdentity: domain,
+        DkimAttributes: { SigningEnabled: true },
+        MailFromAttributes: { MailFromDomain: `bounce.${domain}`, BehaviorOnMxFailure: 'USE_DEFAULT_VALUE' },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    pipeline.resourceCountIs('AWS::SES::EmailIdentity', 0);
+  });
+
+  it('outputs the three DKIM CNAMEs from the identity and the computed MAIL FROM MX and SPF records and DMARC', () => {
+    // Act
+    const outputs = data.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const tokens = (n: number) => ({
+      'Fn::Join': [
+        '',
+        [
+          { 'Fn::GetAtt': ['SesIdentity', `DkimDNSTokenName${n}`] },
+          ' CNAME ',
+          { 'Fn::GetAtt': ['SesIdentity', `DkimDNSTokenValue${n}`] },
+        ],
+      ],
+    });
+
+    // Assess
+    for (const n of [1, 2, 3]) expect(outputs[`DkimRecord${n}`]?.Value).toEqual(tokens(n));
+    expect(outputs.MailFromMxRecord?.Value).toEqual({
+      'Fn::Join': ['', [`bounce.${domain} MX 10 feedback-smtp.`, { Ref: 'AWS::Region' }, '.amazonses.com']],
+    });
+    expect(outputs.MailFromSpfRecord?.Value).toBe(`bounce.${domain} TXT "v=spf1 include:amazonses.com ~all"`);
+    expect(outputs.DmarcRecord?.Value).toMatch(
+      new RegExp(`^_dmarc\\.${domain.replaceAll('.', '\\.')} TXT "v=DMARC1; p=none;`),
+    );
+  });
+
+  it('lets send send raw email only from the created identity, through the stack configuration set', () => {
+    // Act
+    const [, policy] = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('SendsSendRole'))!;
+    const statements = (policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+      .Statement;
+    const ses = statements.filter((statement) => JSON.stringify(statement.Action).includes('ses:'));
+
+    // Assess
+    expect(ses).toEqual([
+      expect.objectContaining({
+        Action: 'ses:SendRawEmail',
+        Resource: [
+          { 'Fn::ImportValue': 'Sadakat-prod-Data:SesIdentityArn' },
+          {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':ses:eu-central-1:123456789012:configuration-set/',
+                { Ref: expect.stringMatching(/^SendsConfigurationSet/) },
+              ],
+            ],
+          },
+        ],
+      }),
+    ]);
+  });
+
+  it('has a configuration set whose bounces and complaints reach an encrypted topic SES may publish to', () => {
+    // Act
+    const [, key] = resources('AWS::KMS::Key').find(([id]) => id.startsWith('SendsFeedbackKey'))!;
+    const keyStatements = (key.Properties.KeyPolicy as { Statement: Record<string, unknown>[] }).Statement;
+    const [, topicPolicy] = resources('AWS::SNS::TopicPolicy').find(([id]) => id.startsWith('SendsFeedbackTopic'))!;
+    const topicStatements = (topicPolicy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+
+    // Assess
+    pipeline.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    pipeline.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+        SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^SendsFeedbackTopic') } },
+      }),
+    });
+    // The key statement SES's developer guide gives, without conditions SES's KMS calls may not carry (decision 110).
+    expect(keyStatements.find((statement) => statement.Sid === 'SesPublishesFeedback')).toEqual({
+      Sid: 'SesPublishesFeedback',
+      Effect: 'Allow',
+      Principal: { Service: 'ses.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+    });
+    // The topic: SES for this account's configuration set only, beside the TLS deny.
+    expect(topicStatements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: {
+          StringEquals: {
+            'AWS:SourceAccount': PRODUCTION_CONTEXT.account,
+            'AWS:SourceArn': expect.objectContaining({ 'Fn::Join': expect.anything() }),
+          },
+        },
+      }),
+    );
   });
 });

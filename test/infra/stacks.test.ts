@@ -278,6 +278,12 @@ describe('PipelineStack: send side', () => {
     expect(JSON.stringify(ses[0]?.Resource)).toContain(':configuration-set/');
   });
 
+  it('imports the context identity: the data stack creates none and exports none', () => {
+    // Assess
+    data.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    expect(JSON.stringify(data.toJSON().Outputs)).not.toContain('SesIdentityArn');
+  });
+
   it('creates push endpoints only in the context platform applications', () => {
     // Assess
     expect(sendStatements()).toContainEqual(
