@@ -5,11 +5,15 @@
 import { toCsv } from '../csv-output.js';
 import type { Command } from 'commander';
 import { computeRfm, RFM_SEGMENTS, type RfmResult } from '../../shared/analytics/rfm.js';
+import { roundMoney } from '../../shared/profiles/money.js';
 import { outputFormat } from '../options.js';
 import { formatTable } from '../text-table.js';
 import { calendarDate, loadTransactions } from '../transactions-input.js';
 
 type RfmFormat = 'table' | 'json' | 'csv';
+
+/** Sums of decimal amounts carry float noise (0.1 + 0.2); money prints at 1/1000. */
+const MONEY_DECIMALS = 3;
 
 export function registerRfm(program: Command): void {
   program
@@ -45,7 +49,7 @@ function render(result: RfmResult, format: RfmFormat): string {
           c.customerId,
           c.recency,
           c.frequency,
-          roundMoney(c.monetary),
+          roundMoney(c.monetary, MONEY_DECIMALS),
           c.r,
           c.f,
           c.m,
@@ -71,9 +75,4 @@ function render(result: RfmResult, format: RfmFormat): string {
       return unreachable;
     }
   }
-}
-
-/** Sums of decimal amounts carry float noise (0.1 + 0.2); money prints at 1/1000. */
-function roundMoney(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

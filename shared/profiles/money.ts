@@ -14,8 +14,14 @@ function fromMicros(micros: number): number {
   return micros / MICROS;
 }
 
-export function roundMoney(amount: number): number {
-  return fromMicros(toMicros(amount));
+/**
+ * The one money rounding of the project: to micro-units by default (what every stored sum uses),
+ * or to `decimals` places where money is printed or drawn coarser (2: cents; 3: the rfm export).
+ */
+export function roundMoney(amount: number, decimals = 6): number {
+  if (decimals === 6) return fromMicros(toMicros(amount));
+  const factor = 10 ** decimals;
+  return Math.round(amount * factor) / factor;
 }
 
 export function addMoney(...amounts: readonly number[]): number {

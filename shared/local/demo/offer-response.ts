@@ -9,6 +9,7 @@
  * decided concurrently, and the same message must get the same fate whatever order they land in.
  */
 import { createHash } from 'node:crypto';
+import { roundMoney } from '../../profiles/money.js';
 
 /** Extra chance to order within a few days of receiving the email, by template. */
 export const ORDER_RATE_AFTER_EMAIL: Readonly<Record<string, number>> = {
@@ -43,7 +44,7 @@ export function emailFate(seed: number, messageId: string, template: string, sen
   if (draw('order') >= rate) return { feedback };
   // Within three days of the email: well inside the shortest goal window (3d).
   const at = sentAt + Math.round((30 + draw('order-delay') * 70 * 60) * MINUTE);
-  return { feedback, order: { at, amount: Math.round((60 + draw('order-amount') * 240) * 100) / 100 } };
+  return { feedback, order: { at, amount: roundMoney(60 + draw('order-amount') * 240, 2) } };
 }
 
 /** A uniform number in [0, 1) from the first 48 bits of sha256(text). */

@@ -7,6 +7,7 @@
  * Everything is drawn from one seeded generator: the same seed gives the same shop.
  */
 import type { HistoricalOrder } from '../../profiles/import-orders.js';
+import { roundMoney } from '../../profiles/money.js';
 import { SeededRandom } from '../seeded-random.js';
 
 const DAY_MS = 86_400_000;
@@ -85,7 +86,7 @@ export class SyntheticShop {
     this.products = Array.from({ length: 60 }, (_, index) => ({
       id: `sku-${String(index + 1).padStart(3, '0')}`,
       category: CATEGORIES[index % CATEGORIES.length] ?? 'shoes',
-      price: Math.round(this.random.gamma(3, 1 / 120) * 100) / 100 + 50,
+      price: roundMoney(this.random.gamma(3, 1 / 120), 2) + 50,
     }));
     this.customers = Array.from({ length: options.customers }, (_, index) => this.drawCustomer(index));
   }
@@ -151,7 +152,10 @@ export class SyntheticShop {
     return {
       customerId: customer.userId,
       timestamp: new Date(at).toISOString(),
-      amount: round2(lines.reduce((sum, line) => sum + line.price * line.quantity, 0)),
+      amount: roundMoney(
+        lines.reduce((sum, line) => sum + line.price * line.quantity, 0),
+        2,
+      ),
       orderId: `ord-${++this.orderCounter}`,
       products: lines,
     };
@@ -168,7 +172,7 @@ export class SyntheticShop {
         productId: product.id,
         category: product.category,
         quantity: 1,
-        price: round2(Math.max(1, spend / count)),
+        price: roundMoney(Math.max(1, spend / count), 2),
       };
     });
   }
@@ -270,7 +274,10 @@ export class SyntheticShop {
       if (customer && random.chance(0.55)) {
         calls.push(this.track('Checkout Started', buyer, tick(), { products: cartProducts }));
         if (random.chance(0.7)) {
-          const revenue = round2(carted.reduce((sum, product) => sum + product.price, 0));
+          const revenue = roundMoney(
+            carted.reduce((sum, product) => sum + product.price, 0),
+            2,
+          );
           const orderId = `web-${++this.orderCounter}`;
           calls.push(
             this.track('Order Completed', buyer, tick(), {
@@ -320,8 +327,4 @@ export class SyntheticShop {
 
 function productProperties(product: Product): Record<string, unknown> {
   return { product_id: product.id, category: product.category, price: product.price };
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
 }
