@@ -17,6 +17,7 @@ import { EXIT } from '../exit-codes.js';
 import { outputFormat, positiveInteger } from '../options.js';
 import { formatTable } from '../text-table.js';
 import { calendarDate, loadTransactions } from '../transactions-input.js';
+import { roundTo } from '../../shared/rounding.js';
 
 interface CommonOptions {
   transactions: string;
@@ -160,34 +161,34 @@ function fitTable(model: Fitted, summaries: CustomerSummaries, holdout: HoldoutC
         [
           'BG/NBD',
           `r=${r.toFixed(4)} alpha=${alpha.toFixed(4)} a=${a.toFixed(4)} b=${b.toFixed(4)}`,
-          round(model.bgnbd.logLik, 2),
+          roundTo(model.bgnbd.logLik, 2),
         ],
         [
           'MBG/NBD',
           `r=${mbg.r.toFixed(4)} alpha=${mbg.alpha.toFixed(4)} a=${mbg.a.toFixed(4)} b=${mbg.b.toFixed(4)}`,
-          round(model.mbgnbd.logLik, 2),
+          roundTo(model.mbgnbd.logLik, 2),
         ],
         [
           'Gamma-Gamma',
           `p=${p.toFixed(4)} q=${q.toFixed(4)} gamma=${gamma.toFixed(4)}`,
-          round(model.gammaGamma.logLik, 2),
+          roundTo(model.gammaGamma.logLik, 2),
         ],
       ],
     ),
   ];
   if (holdout !== undefined && summaries.holdoutEnd !== undefined) {
     lines.push(
-      `holdout to ${formatDay(summaries.holdoutEnd)} (${round(holdout.length, 2)} ${summaries.period}s): ` +
-        `actual ${holdout.actual}, predicted ${round(holdout.predicted, 1)} (unconditional ${round(holdout.predictedUnconditional, 1)})`,
+      `holdout to ${formatDay(summaries.holdoutEnd)} (${roundTo(holdout.length, 2)} ${summaries.period}s): ` +
+        `actual ${holdout.actual}, predicted ${roundTo(holdout.predicted, 1)} (unconditional ${roundTo(holdout.predictedUnconditional, 1)})`,
       formatTable(
         ['x (calibration)', 'customers', 'actual', 'predicted', 'actual/customer', 'predicted/customer'],
         holdout.byX.map((row) => [
           row.x,
           row.customers,
           row.actual,
-          round(row.predicted, 1),
-          row.customers === 0 ? 0 : round(row.actual / row.customers, 3),
-          row.customers === 0 ? 0 : round(row.predicted / row.customers, 3),
+          roundTo(row.predicted, 1),
+          row.customers === 0 ? 0 : roundTo(row.actual / row.customers, 3),
+          row.customers === 0 ? 0 : roundTo(row.predicted / row.customers, 3),
         ]),
       ),
     );
@@ -205,28 +206,30 @@ function predict(
   const horizon = summaries.period === 'week' ? options.weeks : options.weeks * 7;
   const rows = [...summaries.customers]
     .sort((left, right) => compareCustomerIds(left.customerId, right.customerId))
-    .map((customer) => ({
-      customerId: customer.customerId,
-      x: customer.x,
-      tx: customer.tx,
-      T: customer.T,
-      pAlive: probabilityAlive(bg, customer.x, customer.tx, customer.T),
-      pNoPurchase30d: probabilityNoPurchase(
-        model.mbgnbd.params,
-        summaries.period === 'week' ? 30 / 7 : 30,
-        customer.x,
-        customer.tx,
-        customer.T,
-        'mbgnbd',
-      ),
-      expectedPurchases: expectedPurchases(bg, horizon, customer.x, customer.tx, customer.T),
-      expectedAverageValue: conditionalExpectedAverageValue(gg, customer.x, customer.monetary),
-      clv: customerLifetimeValue(bg, gg, customer, {
-        months: options.months,
-        discountRate: options.discount,
-        period: summaries.period,
+    .map(
+      (customer): PredictionRow => ({
+        customerId: customer.customerId,
+        x: customer.x,
+        tx: customer.tx,
+        T: customer.T,
+        pAlive: probabilityAlive(bg, customer.x, customer.tx, customer.T),
+        pNoPurchase30d: probabilityNoPurchase(
+          model.mbgnbd.params,
+          summaries.period === 'week' ? 30 / 7 : 30,
+          customer.x,
+          customer.tx,
+          customer.T,
+          'mbgnbd',
+        ),
+        expectedPurchases: expectedPurchases(bg, horizon, customer.x, customer.tx, customer.T),
+        expectedAverageValue: conditionalExpectedAverageValue(gg, customer.x, customer.monetary),
+        clv: customerLifetimeValue(bg, gg, customer, {
+          months: options.months,
+          discountRate: options.discount,
+          period: summaries.period,
+        }),
       }),
-    }));
+    );
   if (options.format === 'json') {
     return `${JSON.stringify({ status: 'fitted', weeks: options.weeks, months: options.months, discount: options.discount, customers: rows })}\n`;
   }
@@ -244,17 +247,7 @@ function predict(
         'order value',
         `${options.months}-month value (revenue, discounted ${Number((options.discount * 100).toFixed(4))}%/month)`,
       ],
-      rows.map((row) => [
-        row.customerId,
-        row.x,
-        round(row.tx, 2),
-        round(row.T, 2),
-        round(row.pAlive, 3),
-        round(row.pNoPurchase30d, 3),
-        round(row.expectedPurchases, 3),
-        round(row.expectedAverageValue, 2),
-        round(row.clv, 2),
-      ]),
+      rows.map((row) => predictionCells(row, { time: 2, share: 3, money: 2 })),
     );
   }
   // Units in every name: t_x and T in the model's period; the value is revenue, discounted per month.
@@ -271,22 +264,37 @@ function predict(
       'expected_average_order_value',
       `value_${options.months}m_revenue_discounted_${discount}pct_per_month`,
     ],
-    rows.map((row) => [
-      row.customerId,
-      row.x,
-      round(row.tx, 4),
-      round(row.T, 4),
-      round(row.pAlive, 6),
-      round(row.pNoPurchase30d, 6),
-      round(row.expectedPurchases, 6),
-      round(row.expectedAverageValue, 4),
-      round(row.clv, 4),
-    ]),
+    rows.map((row) => predictionCells(row, { time: 4, share: 6, money: 4 })),
     ['customer_id'],
   );
 }
 
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
+interface PredictionRow {
+  customerId: string;
+  x: number;
+  tx: number;
+  T: number;
+  pAlive: number;
+  pNoPurchase30d: number;
+  expectedPurchases: number;
+  expectedAverageValue: number;
+  clv: number;
+}
+
+/** A prediction row as cells, rounded: `time` digits for t_x and T, `share` for probabilities and purchases, `money` for values. */
+function predictionCells(
+  row: PredictionRow,
+  digits: { time: number; share: number; money: number },
+): (string | number)[] {
+  return [
+    row.customerId,
+    row.x,
+    roundTo(row.tx, digits.time),
+    roundTo(row.T, digits.time),
+    roundTo(row.pAlive, digits.share),
+    roundTo(row.pNoPurchase30d, digits.share),
+    roundTo(row.expectedPurchases, digits.share),
+    roundTo(row.expectedAverageValue, digits.money),
+    roundTo(row.clv, digits.money),
+  ];
 }

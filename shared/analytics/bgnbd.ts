@@ -6,6 +6,7 @@
  * The likelihood is summed over distinct (x, t_x, T) triplets with weights; the terms that
  * depend only on x and the parameters are computed once per distinct x.
  */
+import { memoizePerData } from './memoize-per-data.js';
 import type { Period, RepeatTriplets } from './customer-summary.js';
 import { bfgs, minimize, type Minimum } from './optimize.js';
 import { logGamma } from './special-functions.js';
@@ -52,11 +53,9 @@ interface Prepared {
   TIndex: Uint32Array;
 }
 
-const preparedCache = new WeakMap<RepeatTriplets, Prepared>();
+const prepare = memoizePerData(prepareUncached);
 
-function prepare(data: RepeatTriplets): Prepared {
-  const cached = preparedCache.get(data);
-  if (cached) return cached;
+function prepareUncached(data: RepeatTriplets): Prepared {
   const distinct = (values: Float64Array): { values: Float64Array; index: Uint32Array } => {
     const positionOf = new Map<number, number>();
     const index = new Uint32Array(data.length);
@@ -86,7 +85,6 @@ function prepare(data: RepeatTriplets): Prepared {
     TValues: T.values,
     TIndex: T.index,
   };
-  preparedCache.set(data, prepared);
   return prepared;
 }
 
@@ -306,6 +304,16 @@ function defaultStarts(period: Period): BgNbdParams[] {
   ];
 }
 
+/** A forecast over the next `t` periods for a customer with history (x, t_x, T); 0 for t ≤ 0. */
+export type HorizonForecast = (
+  params: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+  model?: BetaGeoModel,
+) => number;
+
 /**
  * E[Y(t) | x, t_x, T], eq. (10): expected purchases in the next t periods of a customer with
  * history (x, t_x, T). The 2F1 is taken through Euler's transformation, which removes x from
@@ -314,19 +322,12 @@ function defaultStarts(period: Period): BgNbdParams[] {
  * z = t/(α+T+t), and the (a−1) in the leading fraction is divided out of the series, so a = 1
  * is no singularity.
  */
-export function expectedPurchases(
-  params: BgNbdParams,
-  t: number,
-  x: number,
-  tx: number,
-  T: number,
-  model: BetaGeoModel = 'bgnbd',
-): number {
+export const expectedPurchases: HorizonForecast = (params, t, x, tx, T, model = 'bgnbd') => {
   if (t <= 0) return 0;
   // MBG/NBD's numerator is BG/NBD's with b + 1 (Batislam et al. 2007, eq. 9).
   const shifted = { ...params, b: params.b + SHIFT[model] };
   return leadingTerm(shifted, t, x, params.alpha + T) * probabilityAlive(params, x, tx, T, model);
-}
+};
 
 /** E[X(t)], eq. (7): expected repeat purchases in (0, t] of a customer who first bought at 0. */
 export function unconditionalExpectedPurchases(params: BgNbdParams, t: number): number {
@@ -358,20 +359,13 @@ export function probabilityAlive(
  * posterior), so E[e^(−λt)] = ((α+T)/(α+T+t))^(r+x). Dropping out happens only right after a
  * purchase, so "alive and no purchase" needs no further term. The churn score of the profile.
  */
-export function probabilityNoPurchase(
-  params: BgNbdParams,
-  t: number,
-  x: number,
-  tx: number,
-  T: number,
-  model: BetaGeoModel = 'bgnbd',
-): number {
+export const probabilityNoPurchase: HorizonForecast = (params, t, x, tx, T, model = 'bgnbd') => {
   if (t <= 0) return 0;
   const alive = probabilityAlive(params, x, tx, T, model);
   const { r, alpha } = params;
   const quiet = Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t)));
   return 1 - alive + alive * quiet;
-}
+};
 
 /**
  * (a+b+x−1)/(a−1) · [1 − (1−z)^(a−1) F], F = 2F1(a+b−1−r, a−1; a+b+x−1; z), z = t/(ageScale+t).

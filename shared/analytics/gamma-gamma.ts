@@ -4,6 +4,7 @@
  * 415–430, with Hardie's note "The Gamma-Gamma Model of Monetary Value" (2013). Fitted on repeat
  * customers' mean repeat order value m_x; CLV as lifetimes computes it.
  */
+import { memoizePerData } from './memoize-per-data.js';
 import type { RepeatSpend } from './customer-summary.js';
 import type { BgNbdParams } from './bgnbd.js';
 import { DEFAULT_GATE, expectedPurchases } from './bgnbd.js';
@@ -37,11 +38,9 @@ interface Prepared {
   xWeight: Float64Array;
 }
 
-const preparedCache = new WeakMap<RepeatSpend, Prepared>();
+const prepare = memoizePerData(prepareUncached);
 
-function prepare(data: RepeatSpend): Prepared {
-  const cached = preparedCache.get(data);
-  if (cached) return cached;
+function prepareUncached(data: RepeatSpend): Prepared {
   const usable = Uint8Array.from(data.monetary, (m) => (m > 0 ? 1 : 0));
   const weightByX = new Map<number, number>();
   for (let i = 0; i < data.length; i++) {
@@ -56,7 +55,6 @@ function prepare(data: RepeatSpend): Prepared {
     xValues: Float64Array.from(weightByX.keys()),
     xWeight: Float64Array.from(weightByX.values()),
   };
-  preparedCache.set(data, prepared);
   return prepared;
 }
 

@@ -15,6 +15,10 @@
 import type { SendReason } from '../channels/send-outcome.js';
 import type { SendQueue, SendRequest } from '../channels/send-request.js';
 import type { EventQueue } from '../ports.js';
+import { roundTo } from '../rounding.js';
+
+/** Microseconds are enough, and keep the lines short. */
+const MICROSECOND_DIGITS = 3;
 
 export interface TraceLine {
   messageId: string;
@@ -167,9 +171,9 @@ export class EventTrace {
     const reasons = [...new Set(event.decisions.map((decision) => decision.reason))];
     this.write({
       messageId,
-      receivedAt: round(event.receivedAt),
-      profileAt: round(profileAt),
-      decisionAt: round(Math.max(profileAt, ...event.decisions.map((decision) => decision.at))),
+      receivedAt: roundTo(event.receivedAt, MICROSECOND_DIGITS),
+      profileAt: roundTo(profileAt, MICROSECOND_DIGITS),
+      decisionAt: roundTo(Math.max(profileAt, ...event.decisions.map((decision) => decision.at)), MICROSECOND_DIGITS),
       decision: reasons.length === 0 ? 'none' : reasons.join('+'),
     });
   }
@@ -180,9 +184,4 @@ export class EventTrace {
       if (event.profileAt === undefined && now - event.receivedAt > FORGET_AFTER_MS) this.events.delete(messageId);
     }
   }
-}
-
-/** Microseconds are enough, and keep the lines short. */
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }

@@ -4,6 +4,8 @@
  * below 2^53 micro-units (≈ 9 billion units), so totals never drift and the same amounts summed
  * in any order give the very same number. 6 decimals cover every ISO-4217 minor unit (at most 4).
  */
+import { roundTo } from '../rounding.js';
+
 const MICROS = 1_000_000;
 
 function toMicros(amount: number): number {
@@ -19,9 +21,7 @@ function fromMicros(micros: number): number {
  * or to `decimals` places where money is printed or drawn coarser (2: cents; 3: the rfm export).
  */
 export function roundMoney(amount: number, decimals = 6): number {
-  if (decimals === 6) return fromMicros(toMicros(amount));
-  const factor = 10 ** decimals;
-  return Math.round(amount * factor) / factor;
+  return decimals === 6 ? fromMicros(toMicros(amount)) : roundTo(amount, decimals);
 }
 
 export function addMoney(...amounts: readonly number[]): number {

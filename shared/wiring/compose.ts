@@ -99,15 +99,8 @@ export interface SesFeedbackDeps extends FeedbackDeps {
 }
 
 export function composeFeedbackDeps(adapters: CoreAdapters): SesFeedbackDeps {
-  const { table } = adapters;
-  return {
-    profiles: table.profiles,
-    suppression: table.suppression,
-    stats: table.stats,
-    marks: table.marks,
-    events: adapters.events,
-    clock: adapters.clock,
-  };
+  const { profiles, suppression, stats, marks } = adapters.table;
+  return { profiles, suppression, stats, marks, events: adapters.events, clock: adapters.clock };
 }
 
 export function composeUnsubscribeDeps(
@@ -125,15 +118,8 @@ export function composeUnsubscribeDeps(
 }
 
 export function composeForgetDeps(adapters: Omit<CoreAdapters, 'events'>): ForgetDeps {
-  const { table } = adapters;
-  return {
-    profiles: table.profiles,
-    identity: table.identity,
-    erasure: table.erasure,
-    suppression: table.suppression,
-    pepper: table.pepper,
-    clock: adapters.clock,
-  };
+  const { profiles, identity, erasure, suppression, pepper } = adapters.table;
+  return { profiles, identity, erasure, suppression, pepper, clock: adapters.clock };
 }
 
 export function composeJourneyTickDeps(adapters: CoreAdapters): JourneyTickDeps {

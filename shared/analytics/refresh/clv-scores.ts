@@ -8,6 +8,7 @@ import { expectedPurchases, probabilityAlive, probabilityNoPurchase, type BgNbdP
 import { customerLifetimeValue, type GammaGammaParams } from '../gamma-gamma.js';
 import type { Clv } from '../../profiles/schema.js';
 import type { PurchaseHistory } from './purchase-history.js';
+import { roundTo } from '../../rounding.js';
 
 export interface ClvParams {
   bgnbd: BgNbdParams;
@@ -52,10 +53,10 @@ export function clvOf(params: ClvParams, tiers: TierCuts, history: PurchaseHisto
   const T = history.TDays / DAYS_PER_WEEK;
   const value = valueOf(params, history);
   return {
-    pAlive: round(probabilityAlive(params.bgnbd, history.x, tx, T), 3),
-    expectedPurchases30d: round(expectedPurchases(params.bgnbd, 30 / DAYS_PER_WEEK, history.x, tx, T), 3),
-    value12m: round(value, 2),
-    pNoPurchase30d: round(
+    pAlive: roundTo(probabilityAlive(params.bgnbd, history.x, tx, T), 3),
+    expectedPurchases30d: roundTo(expectedPurchases(params.bgnbd, 30 / DAYS_PER_WEEK, history.x, tx, T), 3),
+    value12m: roundTo(value, 2),
+    pNoPurchase30d: roundTo(
       probabilityNoPurchase(params.mbgnbd, CHURN_HORIZON_DAYS / DAYS_PER_WEEK, history.x, tx, T, 'mbgnbd'),
       3,
     ),
@@ -74,9 +75,4 @@ export function tierCuts(values: Float64Array): TierCuts {
     return low + (high - low) * (position - below);
   };
   return { low: at(1 / 3), high: at(2 / 3) };
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -2,6 +2,8 @@
  * Write capacity per processed message, by event type: the demo's and the bench's view of what a
  * profile costs (DESIGN budget: 1 WCU for a ≤ 1 KB profile write; orders 2 more for O#).
  */
+import { roundTo } from '../../rounding.js';
+
 export interface CapacityFigure {
   messages: number;
   mean: number;
@@ -25,15 +27,11 @@ export class CapacityStats {
       const total = values.reduce((sum, value) => sum + value, 0);
       result[type] = {
         messages: values.length,
-        mean: round3(total / values.length),
+        mean: roundTo(total / values.length, 3),
         p99: values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)] ?? 0,
         max: values[values.length - 1] ?? 0,
       };
     }
     return result;
   }
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -15,7 +15,7 @@ import type { CapacityFigure } from './capacity-stats.js';
 import { DemoStats } from './demo-stats.js';
 import { snsFeedbackEvent } from './ses-feedback-event.js';
 import { countProfiles, type ProfileCounts } from '../../aws/dynamo-profile-census.js';
-import { SyntheticShop } from './synthetic-shop.js';
+import { SyntheticShop, type ShopOptions } from './synthetic-shop.js';
 import { localLambdaContext } from '../lambda-context.js';
 import { buildLocalHandlers } from '../local-handlers.js';
 import { runLocalRefresh, type LocalRefreshSummary } from '../local-refresh.js';
@@ -37,6 +37,7 @@ import { startLocalSending, type LocalSending } from '../local-sending.js';
 import { emailFate, type FeedbackKind } from './offer-response.js';
 import { writeMailFolder } from './mail-folder.js';
 import { PhaseTimer, type PhaseTimings } from './phase-timer.js';
+import { roundTo } from '../../rounding.js';
 
 /** The live traffic starts on a fixed Monday, so the same seed gives the same summary any day. */
 export const DEMO_LIVE_START = new Date('2026-11-02T00:00:00Z');
@@ -45,10 +46,8 @@ const HOUR_MS = 3_600_000;
 /** Every four simulated hours (AWS runs it every few minutes; a coarser local cadence saves requests). */
 const EXPIRY_PASS_EVERY_MS = 4 * HOUR_MS;
 
-export interface DemoOptions {
-  customers: number;
-  days: number;
-  seed: number;
+/** The shop's size, length and seed, and where the demo keeps its data. */
+export interface DemoOptions extends Pick<ShopOptions, 'customers' | 'days' | 'seed'> {
   dataDir: string;
   engine: EngineChoice;
   campaignDir: string;
@@ -245,7 +244,7 @@ async function importHistory(demo: Demo): Promise<DemoSummary['history']> {
   return {
     orders: imported.ordersImported,
     customers: imported.customers,
-    capacityUnits: round3(imported.capacityUnits),
+    capacityUnits: roundTo(imported.capacityUnits, 3),
   };
 }
 
@@ -518,8 +517,9 @@ function mainExperimentPower(report: Report): DemoSummary['power'] {
   const emailedShare = Math.min(1, control.sent / control.assigned);
   const closed = (arm: typeof control) => arm.assigned - arm.maturing;
   if (closed(control) === 0 || closed(variant) === 0) return null;
-  const builtInEffect = round3(
+  const builtInEffect = roundTo(
     ((ORDER_RATE_AFTER_EMAIL['vnb-discount'] ?? 0) - (ORDER_RATE_AFTER_EMAIL['vnb-reminder'] ?? 0)) * emailedShare,
+    3,
   );
   const powerForBuiltInEffect = powerToDetect({
     baseline: control.converted / closed(control),
@@ -531,7 +531,7 @@ function mainExperimentPower(report: Report): DemoSummary['power'] {
     ...MAIN_EXPERIMENT,
     variant: variant.arm,
     builtInEffect,
-    powerForBuiltInEffect: round3(powerForBuiltInEffect),
+    powerForBuiltInEffect: roundTo(powerForBuiltInEffect, 3),
     power: variant.power,
     minimumDetectableLift: report.minimumDetectableLift,
     minimumDetectableEffect: report.minimumDetectableEffect,
@@ -541,8 +541,4 @@ function mainExperimentPower(report: Report): DemoSummary['power'] {
 
 function sortedRecord(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
