@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { Clock, EventQueue, IdentityMap } from '../ports.js';
 import { resolveCustomerIds } from '../identity/customer-id.js';
+import { DOCTOR_CUSTOMER_PREFIX } from '../identity/doctor-customer.js';
 import { ECOMMERCE_EVENTS, SERVER_ONLY_EVENTS, type NormalizedEvent } from './event.js';
 import { fixedIdentitySecret, verifyIdentityToken, type IdentitySecretSource } from './identity-token.js';
 import type { CustomerMessage, EventSource } from './messages.js';
@@ -192,6 +193,10 @@ async function acceptCalls(
       continue;
     }
     const source = sourceOf(key, result, identitySecret);
+    if (!source.verified && result.event.userId?.startsWith(DOCTOR_CUSTOMER_PREFIX)) {
+      rejected.push({ index, messageId: result.event.messageId, field: 'userId', reason: DOCTOR_PREFIX_REASON });
+      continue;
+    }
     const name = result.event.type === 'track' ? result.event.event : undefined;
     if (!source.verified && name !== undefined && SERVER_ONLY.has(name) && !acceptedFromBrowser.has(name)) {
       rejected.push({ index, messageId: result.event.messageId, field: 'event', reason: SERVER_ONLY_REASON });
@@ -305,6 +310,8 @@ function decodeBody(bytes: Buffer, encoding: string | undefined): DecodedBody {
     return { ok: false, statusCode: 400, error: 'body is not valid gzip' };
   }
 }
+
+const DOCTOR_PREFIX_REASON = `must not start with "${DOCTOR_CUSTOMER_PREFIX}" (reserved for sadakat doctor's test customers) in a browser call`;
 
 const SERVER_ONLY: ReadonlySet<string> = new Set(SERVER_ONLY_EVENTS);
 const SERVER_ONLY_REASON =

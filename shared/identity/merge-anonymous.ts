@@ -9,6 +9,7 @@
  * 4. merge into the user's profile, conditional on the user's version and applied only while the
  *    anonymous id is not yet in `anonymousIds` — a redelivered merge changes nothing.
  */
+import type { CallTrust } from '../profiles/identify.js';
 import { mergeProfiles } from '../profiles/merge.js';
 import { emptyProfile, type Profile } from '../profiles/schema.js';
 import type { Clock, IdentityMap, OrderLedger, ProfileStore } from '../ports.js';
@@ -37,6 +38,8 @@ export async function mergeAnonymousIntoUser(
   deps: MergeDeps,
   anonymousId: string,
   userId: string,
+  /** The call that asked for the merge: an unverified one moves behaviour only into a known customer (profiles/merge.ts). */
+  trust: CallTrust = 'verified',
 ): Promise<MergeOutcome> {
   const link = await deps.identity.link(anonymousId, userId);
   let capacityUnits = link.receipt.capacityUnits;
@@ -70,7 +73,7 @@ export async function mergeAnonymousIntoUser(
     const base: Profile = user ?? emptyProfile(userId, frozen.createdAt);
     // `anonymousIds` holds raw anonymous ids; it is also the "merged once" guard checked above.
     const anonymousIds = [...new Set([...base.anonymousIds, ...frozen.anonymousIds, anonymousId])];
-    const combined: Profile = { ...mergeProfiles(base, frozen), anonymousIds, segments: base.segments };
+    const combined: Profile = { ...mergeProfiles(base, frozen, trust), anonymousIds, segments: base.segments };
     const evaluated = deps.segments
       ? applySegmentMemberships(deps.segments, user, combined, deps.clock.now())
       : { profile: combined, changes: undefined };

@@ -19,11 +19,19 @@ import { addMoney } from './money.js';
 import { mergeOrders } from './order-stats.js';
 import { mergeDevices } from './push-devices.js';
 import { mergeRecentProducts } from './recent-products.js';
-import type { EventSummary, Profile } from './schema.js';
+import { isKnownCustomer, type CallTrust } from './identify.js';
+import type { EventSummary, Pending, Profile } from './schema.js';
 import { earlierIso, laterIso } from './timestamps.js';
 import { trimToBudget } from './trim.js';
 
-export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile): Profile {
+/**
+ * `trust`: the call that asked for the merge. An unverified call (DESIGN "Trust") may fold an
+ * anonymous visitor's behaviour into a known customer, but not what it says about the person:
+ * its name, traits, contact points, grants, devices and pending values stay behind (revocations
+ * still count).
+ */
+export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile, trust: CallTrust = 'verified'): Profile {
+  const personal = trust === 'verified' || !isKnownCustomer(targetProfile);
   // Private copies: the result shares nothing with either input, so it may be edited freely.
   const target = structuredClone(targetProfile);
   const source = structuredClone(sourceProfile);
@@ -57,12 +65,18 @@ export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile): P
   };
   merged.cart = mergeCarts(target.cart, source.cart);
 
-  mergeFields(merged, source);
+  if (personal) mergeFields(merged, source);
   for (const channel of CONSENT_CHANNELS) {
-    const decided = laterConsent(target.consent[channel], source.consent[channel]);
+    const incoming = source.consent[channel];
+    if (!personal && incoming?.granted !== false) continue;
+    const decided = laterConsent(target.consent[channel], incoming);
     if (decided !== undefined) merged.consent[channel] = decided;
   }
-  merged.channels.push = mergeDevices(target.channels.push, source.channels.push);
+  if (personal) {
+    merged.channels.push = mergeDevices(target.channels.push, source.channels.push);
+    const pending = mergePending(target.pending, source.pending);
+    if (pending) merged.pending = pending;
+  }
   // A suppression is a safety fact about an address: either side's holds.
   for (const channel of ['email', 'sms'] as const) {
     const either = [target.suppressed[channel], source.suppressed[channel]].filter((flag) => flag !== undefined);
@@ -78,4 +92,24 @@ export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile): P
   merged.createdAt = earlierIso(target.createdAt, source.createdAt);
   merged.updatedAt = laterIso(target.updatedAt, source.updatedAt);
   return trimToBudget(merged);
+}
+
+/** Pending values of both sides: the later of each (the target's on a tie). */
+function mergePending(target: Pending | undefined, source: Pending | undefined): Pending | undefined {
+  if (!source) return target;
+  if (!target) return source;
+  const later = <T extends { at: string }>(a: T | undefined, b: T | undefined): T | undefined =>
+    a === undefined ? b : b === undefined ? a : b.at > a.at ? b : a;
+  const merged: Pending = {};
+  const email = later(target.email, source.email);
+  if (email) merged.email = email;
+  const phone = later(target.phone, source.phone);
+  if (phone) merged.phone = phone;
+  const consent: NonNullable<Pending['consent']> = {};
+  for (const channel of CONSENT_CHANNELS) {
+    const decided = laterConsent(target.consent?.[channel], source.consent?.[channel]);
+    if (decided?.granted) consent[channel] = decided;
+  }
+  if (Object.keys(consent).length > 0) merged.consent = consent;
+  return Object.keys(merged).length > 0 ? merged : undefined;
 }

@@ -12,7 +12,7 @@ import { addToCart, clearCart, removeFromCart, replaceCart } from './cart.js';
 import { readProductId, readProductLine, readProductLines, readText } from './event-properties.js';
 import { recordEvent, trackedPropertyKeys } from './event-summary.js';
 import { recentId } from './recent-ids.js';
-import { applyContext, applyIdentifyTraits } from './identify.js';
+import { applyContext, applyIdentifyTraits, type CallTrust } from './identify.js';
 import { PROFILE_LIMITS } from './limits.js';
 import { addMoney } from './money.js';
 import { amountOf, MESSAGE_ORDER_PREFIX, orderFromEvent } from './order-from-event.js';
@@ -36,14 +36,24 @@ export const SCREEN_VIEWED = 'Screen Viewed';
 /** Longer track names are cut to this length: every name is counted, none can bloat the profile. */
 const MAX_EVENT_NAME_LENGTH = 100;
 
-export function applyEvent(profile: Profile, event: NormalizedEvent, settings: ReducerSettings): ApplyResult {
+/**
+ * `trust`: an unverified call (a browser key without the userId's identity token) changes no
+ * contact point, grant, name or trait of a known customer and keeps its contact points and
+ * grants pending on other profiles (identify.ts); behaviour counts either way.
+ */
+export function applyEvent(
+  profile: Profile,
+  event: NormalizedEvent,
+  settings: ReducerSettings,
+  trust: CallTrust = 'verified',
+): ApplyResult {
   const at = normalizeIso(event.timestamp, 'timestamp');
   const ids = appliedIds(event);
   if (ids.some((id) => profile.recentIds.includes(id))) return { applied: false, reason: 'duplicate' };
 
   const next = structuredClone(profile);
   next.recentIds = [...next.recentIds, ...ids].slice(-PROFILE_LIMITS.recentIds);
-  applyContext(next, event, at);
+  applyContext(next, event, at, trust);
   switch (event.type) {
     case 'track':
       if (event.event !== undefined && event.event.trim().length > 0)
@@ -56,7 +66,7 @@ export function applyEvent(profile: Profile, event: NormalizedEvent, settings: R
       applyTrack(next, SCREEN_VIEWED, withPageName(event), at, settings);
       break;
     case 'identify':
-      applyIdentifyTraits(next, event, at);
+      applyIdentifyTraits(next, event, at, trust);
       break;
     case 'alias':
     case 'group':

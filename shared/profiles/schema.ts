@@ -110,6 +110,21 @@ export const clvSchema = z.object({
 });
 export type Clv = z.infer<typeof clvSchema>;
 
+/**
+ * Contact points and consent grants an unverified browser call gave (DESIGN "Trust"): kept, never
+ * used for sending. A pending email with a pending email grant starts double opt-in; confirming
+ * moves the address to `channels.email` with consent granted. Pending SMS and push consent wait
+ * for a verified call, which sets what it sets.
+ */
+export const pendingSchema = z.object({
+  email: z.object({ address: z.string(), at: isoTimestamp }).optional(),
+  phone: z.object({ number: z.string(), at: isoTimestamp }).optional(),
+  consent: z
+    .object({ email: consentSchema.optional(), sms: consentSchema.optional(), push: consentSchema.optional() })
+    .optional(),
+});
+export type Pending = z.infer<typeof pendingSchema>;
+
 export const traitValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type TraitValue = z.infer<typeof traitValueSchema>;
 
@@ -135,6 +150,8 @@ export const profileSchema = z.object({
     push: consentSchema.optional(),
   }),
   suppressed: z.object({ email: z.boolean().optional(), sms: z.boolean().optional() }),
+  /** What unverified browser calls said about contact points and consent (DESIGN "Trust"); absent when nothing. */
+  pending: pendingSchema.optional(),
   orders: ordersSchema,
   refunds: z.object({ count: z.number().int().nonnegative(), amount: z.number() }),
   events: z.record(z.string(), eventSummarySchema),

@@ -12,7 +12,8 @@ export const linkIdentities: Phase = async (deps, state) => {
   const linkFrom =
     event.type === 'alias' ? event.previousId : event.type === 'identify' ? event.anonymousId : undefined;
   if (event.userId && linkFrom && linkFrom !== event.userId) {
-    const merged = await mergeAnonymousIntoUser(deps, linkFrom, event.userId);
+    const trust = state.message.source.verified ? 'verified' : 'unverified';
+    const merged = await mergeAnonymousIntoUser(deps, linkFrom, event.userId, trust);
     state.capacityUnits += merged.capacityUnits;
     state.merge = merged.status;
     if (merged.status === 'merged' && merged.segmentChanges) await deps.segmentChanges?.publish(merged.segmentChanges);

@@ -31,7 +31,8 @@ export function profileEditOf(message: CustomerMessage, settings: ReducerSetting
     case 'event':
       return {
         change: (profile) => {
-          const applied = applyEvent(profile, message.event, settings);
+          const trust = message.source.verified ? 'verified' : 'unverified';
+          const applied = applyEvent(profile, message.event, settings, trust);
           return applied.applied ? applied.profile : undefined;
         },
         recheck: false,
