@@ -4,6 +4,7 @@
  * name. Older spellings (`--dir`, `--campaign-dir`, `--out` for a campaign folder, a positional
  * folder) stay for one release as hidden aliases that print a note on stderr.
  */
+import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_DATA_DIR, recordedEngine, type EngineChoice } from '../shared/local/data-dir.js';
 import { UserError } from './errors.js';
@@ -87,6 +88,25 @@ export function localDataOptions(command: Command, description = 'local data fol
     const recorded = recordedEngine(action.getOptionValue('dataDir') as string);
     if (recorded) action.setOptionValueWithSource('engine', recorded, 'default');
   });
+}
+
+/**
+ * The one option block of the commands that work on the local data folder with a campaign
+ * (`demo`, `serve`, `import orders`, `refresh`, `report`, `segment size`): `--data-dir`,
+ * `--engine` and `--campaign`, the same names, defaults and aliases everywhere.
+ */
+export function localCampaignOptions(command: Command, data: { description?: string; reopen?: boolean } = {}): Command {
+  localDataOptions(command, data.description, { reopen: data.reopen ?? true });
+  return campaignOption(command);
+}
+
+/** The text of the file an option names; one that cannot be read is an error naming the option and why. */
+export async function readOptionFile(flag: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`${flag}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }
 
 /**

@@ -1,14 +1,6 @@
 /** The A/B report as terminal text: one table per comparison (experiment variants, holdout vs entrants). */
 import type { ArmReport, Report } from '../shared/measurement/report.js';
-import {
-  detectableLiftText,
-  funnelCells,
-  liftIntervalText,
-  percentOrDash,
-  rateText,
-  reportFootnotes,
-  revenuePerCustomerText,
-} from '../shared/measurement/report-cells.js';
+import { funnelCells, reportFootnotes, statisticCells } from '../shared/measurement/report-cells.js';
 import { fitTable, wrapLine } from './text-table.js';
 
 /** Left out first when a report table is wider than the terminal (`--wide` shows every column). */
@@ -113,11 +105,7 @@ function armRow(arm: ArmReport): (string | number)[] {
     assigned ?? arm.assigned,
     arm.maturing,
     ...funnel,
-    rateText(arm),
-    revenuePerCustomerText(arm),
-    liftIntervalText(arm),
-    percentOrDash(arm.probabilityToBeatControl),
-    detectableLiftText(arm),
+    ...statisticCells(arm),
     arm.verdict ?? 'control',
     arm.revenue.toFixed(2),
   ];

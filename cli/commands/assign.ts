@@ -3,10 +3,9 @@
  * prints `id,variantIndex` per id (-1 when coverage leaves it out) — the same answer journeys and
  * any GrowthBook SDK give, so marketing can check a split before it runs.
  */
-import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { variantAssigner } from '../../shared/experiments/assign.js';
-import { UserError } from '../errors.js';
+import { readOptionFile } from '../options.js';
 
 export function registerAssign(program: Command): void {
   program
@@ -38,13 +37,7 @@ export function registerAssign(program: Command): void {
 }
 
 async function readIds(file: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`--ids: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  return text
+  return (await readOptionFile('--ids', file))
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);

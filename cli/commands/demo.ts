@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { DemoSummary } from '../../shared/local/demo/run-demo.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
-import { campaignOption, formatOption, localDataOptions, nonNegativeInteger, positiveInteger } from '../options.js';
+import { formatOption, localCampaignOptions, nonNegativeInteger, positiveInteger } from '../options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { join } from 'node:path';
 import { formatReportTable } from '../report-table.js';
@@ -13,8 +13,7 @@ export function registerDemo(program: Command): void {
   const command = program.command('demo');
   // dynalite by default, as every command: the demo writes ~100k items, and DynamoDB Local's
   // SQLite store commits each write to disk (≈ 80 writes/s measured here), 5× slower (docs/decisions.md).
-  localDataOptions(command, 'local data folder (cleared first)', { reopen: false });
-  campaignOption(command);
+  localCampaignOptions(command, { description: 'local data folder (cleared first)', reopen: false });
   formatOption(command, 'table', 'json');
   command
     .description(

@@ -3,7 +3,6 @@
  * into a campaign folder with migration-report.md, and endpoints into profiles: counted on a dry
  * run, written with --load to the local data folder or, with --table, to the deployed table.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { convertExport, PinpointInputError } from '../../shared/migration/pinpoint/convert-export.js';
@@ -11,7 +10,7 @@ import { endpointsToProfiles, parseEndpoints } from '../../shared/migration/pinp
 import { systemClock, type ProfileStore } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
-import { campaignOption, localDataOptions, positiveInteger } from '../options.js';
+import { campaignOption, localDataOptions, positiveInteger, readOptionFile } from '../options.js';
 import { progressBar } from '../progress.js';
 
 interface PinpointOptions {
@@ -71,9 +70,7 @@ export function registerImportPinpoint(importCommand: Command): void {
 }
 
 async function importEndpoints(file: string, options: PinpointOptions): Promise<void> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(`--endpoints: cannot read ${file} (${error.code ?? 'error'})`);
-  });
+  const text = await readOptionFile('--endpoints', file);
   const { endpoints, rejected } = parseEndpoints(text);
   const { profiles, counts, dropped } = endpointsToProfiles(endpoints, systemClock.now().toISOString());
   for (const line of rejected) process.stderr.write(`${file}:${line.line}: skipped: ${line.reason}\n`);

@@ -4,7 +4,7 @@ import { loadCampaign } from '../../shared/config/campaign.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { systemClock } from '../../shared/ports.js';
 import { openLocalData } from '../local-data.js';
-import { campaignOption, formatOption, localDataOptions } from '../options.js';
+import { formatOption, localCampaignOptions } from '../options.js';
 import { progressBar } from '../progress.js';
 import { readTransactionsInput } from '../transactions-input.js';
 import { registerImportPinpoint } from './import-pinpoint.js';
@@ -13,8 +13,7 @@ export function registerImport(program: Command): void {
   const importCommand = program.command('import').description('bulk-load data into the local data folder');
   registerImportPinpoint(importCommand);
   const orders = importCommand.command('orders');
-  localDataOptions(orders);
-  campaignOption(orders);
+  localCampaignOptions(orders);
   formatOption(orders, 'table', 'json');
   orders
     .description('import historical orders (CSV customer_id,timestamp,amount[,order_id]) through the profile reducer')

@@ -14,7 +14,7 @@ import type { LocalRefreshSummary, RefreshPhase } from '../../shared/local/local
 import { systemClock } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
-import { campaignOption, formatOption, localDataOptions, positiveInteger } from '../options.js';
+import { formatOption, localCampaignOptions, positiveInteger } from '../options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { formatTable } from '../text-table.js';
 
@@ -29,8 +29,7 @@ interface RefreshOptions {
 
 export function registerRefresh(program: Command): void {
   const command = program.command('refresh');
-  localDataOptions(command);
-  campaignOption(command);
+  localCampaignOptions(command);
   formatOption(command, 'table', 'json');
   command
     .description('run the nightly refresh (RFM, CLV, recommendations) on the local data folder')

@@ -13,7 +13,7 @@ import { systemClock } from '../../shared/ports.js';
 import { buildReport, type Report } from '../../shared/measurement/report.js';
 import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
-import { campaignOption, formatOption, localDataOptions } from '../options.js';
+import { formatOption, localCampaignOptions } from '../options.js';
 import { formatReportTable } from '../report-table.js';
 import { outputWidth } from '../text-table.js';
 
@@ -32,8 +32,7 @@ interface ReportCommandOptions {
 
 export function registerReport(program: Command): void {
   const command = program.command('report');
-  localDataOptions(command);
-  campaignOption(command);
+  localCampaignOptions(command);
   formatOption(command, 'table', 'json', 'html');
   command
     .description(

@@ -15,7 +15,7 @@ import { scanProfiles } from '../../shared/aws/dynamo-profile-scan.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
-import { campaignOption, formatOption, localDataOptions } from '../options.js';
+import { campaignOption, formatOption, localCampaignOptions } from '../options.js';
 
 export function registerSegment(program: Command): void {
   const segment = program.command('segment').description('try segment rules on profiles');
@@ -45,8 +45,7 @@ export function registerSegment(program: Command): void {
       process.stdout.write(formatExplanation(id, explanation, new Date(nowMs).toISOString()));
     });
   const size = segment.command('size');
-  campaignOption(size);
-  localDataOptions(size);
+  localCampaignOptions(size);
   formatOption(size, 'table', 'json');
   size
     .description('count the profiles in the local data folder that match a segment now')

@@ -6,7 +6,7 @@ import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { normalizeOrigin } from '../../shared/events/write-key.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { campaignOption, localDataOptions, portNumber } from '../options.js';
+import { localCampaignOptions, portNumber } from '../options.js';
 
 interface ServeCommandOptions {
   port: number;
@@ -23,8 +23,7 @@ interface ServeCommandOptions {
 
 export function registerServe(program: Command): void {
   const command = program.command('serve');
-  localDataOptions(command);
-  campaignOption(command);
+  localCampaignOptions(command);
   command
     .description(
       'accept Segment-compatible events on a local HTTP port; process them into profiles, run journeys and decide sends',

@@ -5,12 +5,11 @@
  * is sent and no data folder is touched. Engagement lines play opens and clicks of sent messages
  * (shared/journeys/simulation/engagement-call.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadCampaign } from '../../shared/config/campaign.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
 import { simulateJourney, type PathEntry, type SimulationResult } from '../../shared/journeys/simulation/simulate.js';
-import { campaignOption, outputFormat } from '../options.js';
+import { campaignOption, outputFormat, readOptionFile } from '../options.js';
 import { UserError } from '../errors.js';
 
 /** `text` is the old name of `table`, still accepted. */
@@ -53,12 +52,7 @@ export function registerSimulate(program: Command): void {
 }
 
 async function readCalls(file: string): Promise<unknown[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`--events: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  const text = await readOptionFile('--events', file);
   return text.split(/\r?\n/).flatMap((line, index) => {
     if (line.trim() === '') return [];
     try {

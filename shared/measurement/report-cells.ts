@@ -43,6 +43,17 @@ export function detectableLiftText(arm: ArmReport): string {
   return arm.detectableLift === null ? 'none yet' : `+${(arm.detectableLift * 100).toFixed(0)}%`;
 }
 
+/** An arm's statistics as both reports show them: rate, revenue per customer, lift, P(beats control), detectable lift. */
+export function statisticCells(arm: ArmReport): string[] {
+  return [
+    rateText(arm),
+    revenuePerCustomerText(arm),
+    liftIntervalText(arm),
+    percentOrDash(arm.probabilityToBeatControl),
+    detectableLiftText(arm),
+  ];
+}
+
 /** What the columns mean and how they are computed: under the table and in the HTML. */
 export function reportFootnotes(report: Report): string[] {
   const goal =

@@ -7,15 +7,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ArmReport, ComparisonReport, Report } from './report.js';
-import {
-  detectableLiftText,
-  funnelCells,
-  liftIntervalText,
-  percentOrDash,
-  rateText,
-  reportFootnotes,
-  revenuePerCustomerText,
-} from './report-cells.js';
+import { funnelCells, reportFootnotes, statisticCells } from './report-cells.js';
 
 export async function reportHtml(report: Report): Promise<string> {
   const sections: string[] = [];
@@ -121,11 +113,7 @@ function armTable(arms: readonly ArmReport[]): string {
       ...funnel,
       arm.messages.sent,
       refused,
-      rateText(arm),
-      revenuePerCustomerText(arm),
-      liftIntervalText(arm),
-      percentOrDash(arm.probabilityToBeatControl),
-      detectableLiftText(arm),
+      ...statisticCells(arm),
       arm.verdict === null ? 'control' : `<span class="${arm.verdict}">${arm.verdict.replaceAll('_', ' ')}</span>`,
       arm.revenue.toFixed(2),
       arm.refundedRevenue.toFixed(2),
