@@ -1,4 +1,5 @@
 import { CampaignConfigError } from '../shared/config/campaign-settings.js';
+import { DataFolderBusyError } from '../shared/local/data-dir.js';
 import { EXIT } from './exit-codes.js';
 
 /** Errors the CLI prints as one readable message (no stack): bad input, bad config, missing data. */
@@ -14,6 +15,10 @@ export class UserError extends Error {
 
 /** Prints an error for people and returns the exit code. Unexpected errors keep their stack. */
 export function reportCliError(error: unknown): number {
+  if (error instanceof DataFolderBusyError) {
+    process.stderr.write(`sadakat: ${error.message}\n`);
+    return EXIT.unavailable;
+  }
   if (error instanceof UserError || error instanceof CampaignConfigError) {
     process.stderr.write(`sadakat: ${error.message}\n`);
     return error instanceof UserError ? error.exitCode : EXIT.invalidInput;

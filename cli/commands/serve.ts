@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
+import type { RunningServe, ServeUnfinished } from '../../shared/local/serve-runtime.js';
 import { normalizeOrigin } from '../../shared/events/write-key.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -89,23 +90,68 @@ export function registerServe(program: Command): void {
         process.stdout.write(`write key for this session: ${writeKey}\n`);
       }
 
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          process.stdout.write('sadakat serve: draining…\n');
-          void serve
-            .close()
-            .then(() => (trace ? new Promise<void>((done) => trace.end(() => done())) : undefined))
-            .then(() => {
-              process.stdout.write('sadakat serve: stopped cleanly\n');
-              resolve();
-            });
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      await untilStopped(serve, () => (trace ? new Promise<void>((done) => trace.end(() => done())) : undefined));
     });
+}
+
+/**
+ * SIGTERM or SIGINT drains: new requests get 503, everything accepted is processed (or
+ * dead-lettered), then serve stops. Unfinished work fails the command with its count. A second
+ * signal stops at once, saying what is left.
+ */
+function untilStopped(serve: RunningServe, finish: () => Promise<void> | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let draining = false;
+    const done = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+    };
+    const stop = (): void => {
+      if (draining) {
+        process.stderr.write(
+          `sadakat serve: stopped before the drain ended: ${unfinishedText(serve.unfinished(), 'not finished') ?? 'nothing left'}\n`,
+        );
+        process.exit(EXIT.partial);
+      }
+      draining = true;
+      process.stdout.write('sadakat serve: draining (new requests get 503; stop again to quit at once)…\n');
+      serve
+        .close()
+        .then(async (left) => {
+          await finish();
+          done();
+          const problem = unfinishedText(left, 'could not be finished');
+          if (problem === undefined) {
+            process.stdout.write('sadakat serve: stopped cleanly (every accepted event processed)\n');
+            resolve();
+            return;
+          }
+          reject(
+            new UserError(
+              `serve: ${problem} (dead-lettered after repeated failures; the warnings above say why): they are lost now that serve stops`,
+              EXIT.partial,
+            ),
+          );
+        })
+        .catch((error: unknown) => {
+          done();
+          reject(error);
+        });
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+/** "2 accepted events and 1 queued send could not be finished", or undefined when nothing is left. */
+export function unfinishedText(left: ServeUnfinished, verb: string): string | undefined {
+  const events = left.events.pending + left.events.deadLettered;
+  const sends = left.sends.pending + left.sends.deadLettered;
+  const parts = [
+    ...(events > 0 ? [`${events} accepted event${events === 1 ? '' : 's'}`] : []),
+    ...(sends > 0 ? [`${sends} queued send${sends === 1 ? '' : 's'}`] : []),
+  ];
+  return parts.length === 0 ? undefined : `${parts.join(' and ')} ${verb}`;
 }
 
 /** A port that cannot be listened on: one line naming the fix, not a stack trace. */

@@ -24,3 +24,11 @@ export function recordedEngine(dataDir: string): Exclude<EngineChoice, 'auto'> |
     return undefined;
   }
 }
+
+/**
+ * The data folder is in use and cannot be opened here: another command holds the engine's files,
+ * or `sadakat serve` runs on it where this command cannot attach. The message says what to do.
+ */
+export class DataFolderBusyError extends Error {
+  override readonly name = 'DataFolderBusyError';
+}

@@ -9,6 +9,7 @@
 // message costs a cross-thread wake-up, whatever it carries. Not per event-loop turn: the demo
 // is bound by round-trip latency (a customer's messages are processed in order), and waiting for
 // the turn's end made it 20% slower.
+import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -20,6 +21,13 @@ const dynalitePath = require.resolve('dynalite');
 // as usual. dynalite takes its store class from `level` when it loads, so the class is swapped
 // first (in this thread only) for an in-memory one of the same encoding.
 const writeBehind = workerData.writeBehind && workerData.path ? swapInMemoryStore() : undefined;
+// Before dynalite opens the store (its constructor starts opening it): another holder is reported, not waited on.
+const held = await lockHeld(workerData.path, writeBehind !== undefined);
+if (held) {
+  parentPort.postMessage({ error: held, locked: true });
+  // Nothing else runs in this thread: the runtime terminates it.
+  await new Promise(() => undefined);
+}
 const dynalite = require(dynalitePath);
 const server = dynalite({
   ...(workerData.path ? { path: workerData.path } : {}),
@@ -28,6 +36,22 @@ const server = dynalite({
   updateTableMs: 0,
 });
 const handleHttp = server.listeners('request')[0];
+// Over TCP (other processes: commands attached to `sadakat serve`), a request must be signed with
+// the engine's access key id; the runtime's own requests come over the message port below.
+if (workerData.accessKeyId) {
+  server.removeAllListeners('request');
+  server.on('request', (request, response) => {
+    if (signedWith(request.headers.authorization, workerData.accessKeyId)) return handleHttp(request, response);
+    response.statusCode = 400;
+    response.setHeader('content-type', 'application/x-amz-json-1.0');
+    response.end(
+      JSON.stringify({
+        __type: 'com.amazonaws.dynamodb.v20120810#UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      }),
+    );
+  });
+}
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
 server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (message) => {
@@ -111,4 +135,32 @@ function swapInMemoryStore() {
       await disk.close();
     },
   };
+}
+
+/** Whether a SigV4 Authorization header names this access key id (compared in constant time). */
+function signedWith(authorization, accessKeyId) {
+  const match = /Credential=([^/,\s]+)\//.exec(authorization ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1], 'utf8');
+  const wanted = Buffer.from(accessKeyId, 'utf8');
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/**
+ * Why the folder cannot be opened because another process holds its LevelDB lock (a running
+ * command, or `sadakat serve`), or undefined. Checked before listening: dynalite opens the store
+ * lazily and would otherwise leave every request unanswered.
+ */
+async function lockHeld(path, inMemory) {
+  if (!path || inMemory) return undefined;
+  const { Level } = createRequire(dynalitePath)('level');
+  const probe = new Level(path);
+  try {
+    await probe.open();
+  } catch (error) {
+    if (error?.cause?.code === 'LEVEL_LOCKED') return String(error.cause.message ?? 'locked');
+    throw error;
+  }
+  await probe.close();
+  return undefined;
 }

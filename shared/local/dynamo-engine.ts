@@ -33,6 +33,12 @@ export interface DynamoEngineOptions {
    * it stops (a fresh folder that one process fills: the demo). Lost if the process dies first.
    */
   writeBehind?: boolean;
+  /**
+   * dynalite only: requests over TCP must be signed with this access key id (any secret), so
+   * another local user who finds the port cannot read the data. The runtime's own requests use
+   * the in-process transport. DynamoDB Local accepts any key and cannot be restricted.
+   */
+  accessKeyId?: string;
 }
 
 export interface DynamoEngine {
@@ -40,6 +46,8 @@ export interface DynamoEngine {
   endpoint: string;
   /** DynamoDB Local's Java process (dynalite runs on a worker thread and has none). */
   pid?: number;
+  /** The access key id requests over TCP must be signed with (dynalite given one); any other engine takes any. */
+  accessKeyId?: string;
   /**
    * dynalite's in-process transport: the SDK's signed HTTP request goes to the worker thread as a
    * message instead of over TCP (same handler, same bytes; no socket, no HTTP parsing). The
@@ -79,7 +87,7 @@ export async function startDynamoEngine(options: DynamoEngineOptions): Promise<D
         ? startDynamoDbLocalOnFreePort(dataDir)
         : startDynamoDbLocal(dataDir, options.port);
     case 'dynalite':
-      return startDynalite(dataDir, options.port ?? 0, options.writeBehind ?? false);
+      return startDynalite(dataDir, options.port ?? 0, options.writeBehind ?? false, options.accessKeyId);
     default: {
       const unreachable: never = engine;
       throw new Error(`unknown DynamoDB engine ${String(unreachable)}`);
@@ -109,6 +117,17 @@ export function javaMajorVersion(): number | undefined {
 export function parseJavaVersion(versionOutput: string): number | undefined {
   const match = /version "(?:1\.)?(\d+)/.exec(versionOutput);
   return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** Another process holds the engine's files (its LevelDB lock): a running command or `sadakat serve`. */
+export class EngineFolderLockedError extends Error {
+  override readonly name = 'EngineFolderLockedError';
+  constructor(
+    readonly folder: string,
+    detail: string,
+  ) {
+    super(`another process holds ${folder} (${detail})`);
+  }
 }
 
 /** Raised when the Java process ends before answering (port taken, bad data folder, broken JVM). */
@@ -189,7 +208,9 @@ function spawnDynamoDbLocal(dataDir: string | undefined, port: number): ChildPro
       '-disableTelemetry',
       ...storage,
     ],
-    { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: a Ctrl-C in the terminal reaches this process, which stops the engine
+    // after draining what was accepted (`sadakat serve`), instead of killing the engine first.
+    { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
 }
 
@@ -260,20 +281,27 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
 
 /**
  * No orphan Java processes: the child is killed when this process exits, and on SIGINT/SIGTERM/
- * SIGHUP (which skip 'exit' handlers). A signal is re-raised when nobody else listens for it, so
- * the process still ends the way it would have. Returns a function that removes the hooks.
+ * SIGHUP (which skip 'exit' handlers) unless another listener handles the signal: that one (serve's
+ * drain) still needs the engine and stops it when done, and this process's exit kills it at the
+ * latest. A signal nobody else listens for is re-raised, so the process still ends the way it would
+ * have. Returns a function that removes the hooks.
  */
+const engineSignalHooks = new Set<(...args: never[]) => unknown>();
+
 function killOnExit(child: ChildProcess): () => void {
   const kill = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listeners(signal).some((listener) => !engineSignalHooks.has(listener))) return;
     kill();
     release();
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   };
+  engineSignalHooks.add(onSignal);
   const release = (): void => {
+    engineSignalHooks.delete(onSignal);
     process.off('exit', kill);
     for (const signal of signals) process.off(signal, onSignal);
   };
@@ -292,7 +320,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** What the dynalite worker (dynalite-worker.mjs) reports back. */
-type DynaliteLifecycleMessage = { port: number } | { error: string } | { stopped: true };
+type DynaliteLifecycleMessage = { port: number } | { error: string; locked?: true } | { stopped: true };
 interface DynaliteResponse {
   id: number;
   statusCode: number;
@@ -309,10 +337,15 @@ interface DynaliteRequest {
   body: string;
 }
 
-async function startDynalite(dataDir: string | undefined, port: number, writeBehind: boolean): Promise<DynamoEngine> {
+async function startDynalite(
+  dataDir: string | undefined,
+  port: number,
+  writeBehind: boolean,
+  accessKeyId: string | undefined,
+): Promise<DynamoEngine> {
   // With a path dynalite keeps its data in LevelDB (classic-level) there, otherwise in memory.
   const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
-    workerData: { path: dataDir, port, writeBehind },
+    workerData: { path: dataDir, port, writeBehind, accessKeyId },
   });
   const waiting = new Map<number, { done: (response: DynaliteResponse) => void; fail: (error: Error) => void }>();
   let lifecycle: { done: (message: DynaliteLifecycleMessage) => void; fail: (error: Error) => void } | undefined;
@@ -336,6 +369,7 @@ async function startDynalite(dataDir: string | undefined, port: number, writeBeh
   const started = await next();
   if (!('port' in started)) {
     await worker.terminate();
+    if ('locked' in started && dataDir !== undefined) throw new EngineFolderLockedError(dataDir, started.error);
     throw new Error(`dynalite did not start: ${'error' in started ? started.error : 'no answer'}`);
   }
   let nextId = 0;
@@ -374,6 +408,7 @@ async function startDynalite(dataDir: string | undefined, port: number, writeBeh
   return {
     engine: 'dynalite',
     endpoint: `http://127.0.0.1:${started.port}`,
+    ...(accessKeyId ? { accessKeyId } : {}),
     requestHandler,
     async stop() {
       const stopped = next();

@@ -42,8 +42,17 @@ export interface IngestServerDeps {
 
 export interface RunningIngestServer {
   port: number;
+  /**
+   * From now on every request is answered 503 with Retry-After (nothing more is accepted); the
+   * requests already being answered finish. `close` starts with this.
+   */
+  stopAccepting(): void;
+  /** Stops accepting, waits for the requests being answered, drains every queue, and stops listening. */
   close(): Promise<void>;
 }
+
+/** What a client is told while serve drains: try again after this many seconds (serve may be restarting). */
+export const DRAINING_RETRY_AFTER_SECONDS = 5;
 
 export async function startIngestServer(
   deps: IngestServerDeps,
@@ -56,9 +65,13 @@ export async function startIngestServer(
     ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
   });
   const pumps = [events, ...(deps.consumers ?? [])];
+  let accepting = true;
+  // Requests being answered: what they accept must be drained too.
+  const answering = new Set<Promise<void>>();
 
   const server = createServer((request, response) => {
-    void handle(deps, request, response)
+    if (!accepting) return draining(request, response);
+    const answer: Promise<void> = handle(deps, request, response)
       .then((accepted) => {
         if (accepted) events.kick();
       })
@@ -66,24 +79,44 @@ export async function startIngestServer(
         // Never echo internals to the client; the stack stays in the operator's terminal.
         process.stderr.write(`serve: ${error instanceof Error ? error.message : String(error)}\n`);
         if (!response.headersSent) respond(response, 500, { error: 'internal error' });
-      });
+      })
+      .finally(() => answering.delete(answer));
+    answering.add(answer);
   });
   // Longer than clients keep idle sockets (Node's 5 s default loses races with a client reusing one:
   // ECONNRESET); 65 s is what load balancers in front of Node are usually given.
   server.keepAliveTimeout = 65_000;
   await listen(server, port, host);
 
+  const stopAccepting = (): void => {
+    accepting = false;
+  };
   return {
     port: (server.address() as AddressInfo).port,
+    stopAccepting,
     async close() {
-      // Keep-alive clients would hold close() open; idle sockets go now, busy ones after their answer.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
+      stopAccepting();
+      // Everything a request accepted is on the queue once its answer is written.
+      while (answering.size > 0) await Promise.all(answering);
       for (const pump of pumps) pump.stopPolling();
       await settleAll(pumps);
+      // Keep-alive clients would hold close() open; idle sockets go now, busy ones after their answer.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
     },
   };
+}
+
+/** While serve drains: nothing is read or accepted; the client is told when to try again. */
+function draining(request: IncomingMessage, response: ServerResponse): void {
+  request.resume();
+  response.writeHead(503, {
+    'content-type': 'application/json',
+    'retry-after': String(DRAINING_RETRY_AFTER_SECONDS),
+    connection: 'close',
+  });
+  response.end(JSON.stringify({ error: 'serve is stopping: nothing more is accepted; retry later' }));
 }
 
 /** Answers one request; true when events were accepted (so processing should start). */

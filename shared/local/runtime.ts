@@ -4,6 +4,7 @@
  * Local commands share one data folder: the engine's files live in `<dataDir>/dynamodb`, and
  * `<dataDir>/runtime.json` remembers which engine wrote them (their formats differ).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +14,11 @@ import { dynamoTableAdapters } from '../aws/dynamo-table-adapters.js';
 import type { Clock, IdentityMap, OrderLedger, ProfileStore } from '../ports.js';
 import type { CoreAdapters } from '../wiring/adapters.js';
 import type { Pepper } from '../privacy/pepper.js';
-import { startDynamoEngine, ensureTable, type DynamoEngine } from './dynamo-engine.js';
+import { EngineFolderLockedError, startDynamoEngine, ensureTable, type DynamoEngine } from './dynamo-engine.js';
 import { LocalFifoQueue } from './fifo-queue.js';
 import { localPepper } from './pepper-file.js';
-import { RUNTIME_MANIFEST, type EngineChoice } from './data-dir.js';
+import { DataFolderBusyError, RUNTIME_MANIFEST, type EngineChoice } from './data-dir.js';
+import { publicationPath, readPublication, type ServePublication } from './serve-publication.js';
 
 export const LOCAL_TABLE_NAME = 'sadakat';
 
@@ -68,6 +70,9 @@ interface RuntimeManifest {
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const manifestPath = join(options.dataDir, RUNTIME_MANIFEST);
+  // Before anything touches the folder (the demo empties it first).
+  const serving = await readPublication(options.dataDir);
+  if (serving.state === 'live') throw serveRunningError(options.dataDir, serving.publication);
   if (options.fresh) await rm(options.dataDir, { recursive: true, force: true });
   await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
   const pepper = await localPepper(options.dataDir);
@@ -81,6 +86,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     engine: engineChoice,
     dataDir: join(options.dataDir, 'dynamodb'),
     writeBehind: options.writeBehind ?? false,
+    // Over loopback only `sadakat serve`'s publication (mode 600) tells another process this key.
+    accessKeyId: `local-${randomBytes(18).toString('base64url')}`,
+  }).catch((error: unknown) => {
+    if (error instanceof EngineFolderLockedError)
+      throw new DataFolderBusyError(
+        `${options.dataDir} is in use by another process (${error.message}): another sadakat command such as demo or import is still running on it. Wait for it to finish, or pass another --data-dir`,
+      );
+    throw error;
   });
   await writeFile(manifestPath, JSON.stringify({ engine: engine.engine } satisfies RuntimeManifest, null, 2));
 
@@ -97,25 +110,72 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await engine.stop();
     throw error;
   }
-  const eventsDlq = new LocalFifoQueue({ name: 'events-dlq.fifo', clock: options.clock });
-  const eventsQueue = new LocalFifoQueue({ name: 'events.fifo', clock: options.clock, dlq: eventsDlq });
+  return runtimeOn(engine, doc, options.dataDir, pepper, options.clock, async () => {
+    doc.destroy();
+    await engine.stop();
+  });
+}
 
+/**
+ * The runtime on the engine of the `sadakat serve` that runs on the folder (its publication):
+ * the same adapters over loopback HTTP, and queues of this process's own. Stopping it leaves
+ * serve's engine running.
+ */
+export async function attachLocalRuntime(
+  dataDir: string,
+  publication: ServePublication,
+  clock: Clock,
+): Promise<LocalRuntime> {
+  const doc = createDocumentClient({
+    endpoint: publication.endpoint,
+    credentials: { accessKeyId: publication.accessKeyId, secretAccessKey: 'local' },
+    maxAttempts: 2,
+    // A port nobody answers on (a serve that hangs) fails in seconds instead of hanging the command.
+    requestHandler: { connectionTimeout: 2_000 },
+  });
+  tuneLocalClient(doc);
+  try {
+    await ensureTable(doc, publication.tableName);
+  } catch (error) {
+    doc.destroy();
+    throw new DataFolderBusyError(
+      `sadakat serve (pid ${publication.pid}) runs on ${dataDir} but its engine at ${publication.endpoint} did not answer (${error instanceof Error ? error.message : String(error)}). If serve is still starting, try again; if it hangs, stop it (kill ${publication.pid}); if no serve runs, delete ${publicationPath(dataDir)}`,
+    );
+  }
+  const engine: DynamoEngine = { engine: publication.engine, endpoint: publication.endpoint, stop: async () => {} };
+  return runtimeOn(engine, doc, dataDir, await localPepper(dataDir), clock, async () => doc.destroy());
+}
+
+/** Refuses to open a folder `sadakat serve` runs on (a second engine on its files), saying what to do. */
+function serveRunningError(dataDir: string, publication: ServePublication): DataFolderBusyError {
+  return new DataFolderBusyError(
+    `sadakat serve (pid ${publication.pid}, ${publication.ingestUrl}) runs on ${dataDir}: this command needs the folder to itself. Stop serve first (Ctrl-C, or kill ${publication.pid}: it drains what it accepted), or pass another --data-dir`,
+  );
+}
+
+function runtimeOn(
+  engine: DynamoEngine,
+  doc: DynamoDBDocumentClient,
+  dataDir: string,
+  pepper: Pepper,
+  clock: Clock,
+  stop: () => Promise<void>,
+): LocalRuntime {
+  const eventsDlq = new LocalFifoQueue({ name: 'events-dlq.fifo', clock });
+  const eventsQueue = new LocalFifoQueue({ name: 'events.fifo', clock, dlq: eventsDlq });
   const table = dynamoTableAdapters(doc, LOCAL_TABLE_NAME, pepper);
   return {
     engine,
     doc,
     tableName: LOCAL_TABLE_NAME,
-    adapters: { table, events: eventsQueue, clock: options.clock },
+    adapters: { table, events: eventsQueue, clock },
     profiles: table.profiles,
     orders: table.orders,
     identity: table.identity,
     eventsQueue,
     eventsDlq,
-    dataDir: options.dataDir,
+    dataDir,
     pepper,
-    async stop() {
-      doc.destroy();
-      await engine.stop();
-    },
+    stop,
   };
 }

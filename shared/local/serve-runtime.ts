@@ -4,9 +4,13 @@
  * starts and advances journey runs, the send handler decides every queued send (to the local SES
  * endpoint and the SNS outbox), and once a minute journey-tick, deferred-send release and the
  * segment expiry pass run as EventBridge Scheduler runs them; the scheduled-journey pass runs
- * once an hour, as in AWS. `close()` stops accepting and drains every queue before the engine
- * stops.
+ * once an hour, as in AWS. `close()` stops accepting (503) and drains every queue before the engine
+ * stops: every accepted event is processed or dead-lettered, and the report says how many were not.
+ *
+ * While it runs, serve publishes its engine in the data folder (serve-publication.ts) so other
+ * local commands can read and write through it.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplates } from '../channels/render.js';
 import { loadCampaign } from '../config/campaign.js';
@@ -21,7 +25,8 @@ import { startIngestServer } from './ingest-server.js';
 import { buildLocalHandlers } from './local-handlers.js';
 import { startLocalSending, type LocalSending } from './local-sending.js';
 import { QueuePump } from './queue-pump.js';
-import { startLocalRuntime, type LocalRuntime } from './runtime.js';
+import { LOCAL_TABLE_NAME, startLocalRuntime, type LocalRuntime } from './runtime.js';
+import { publicationPath, publishServe, withdrawServe } from './serve-publication.js';
 import { buildScheduledHandlers, runExpiryPass } from './scheduled-handlers.js';
 
 /** EventBridge Scheduler runs journey-tick every minute in AWS. */
@@ -48,7 +53,21 @@ export interface RunningServe {
   port: number;
   engine: string;
   journeys: number;
-  close(): Promise<void>;
+  /** Where other commands find the engine while serve runs. */
+  publication: string;
+  /** What is not finished yet: queued, in flight or dead-lettered (a forced stop reports it). */
+  unfinished(): ServeUnfinished;
+  /** Stops accepting, drains, stops; resolves with what could not be finished (zeros: everything was). */
+  close(): Promise<ServeUnfinished>;
+}
+
+/**
+ * Accepted work that did not reach its end. Dead-lettered messages failed maxReceiveCount times;
+ * the local dead-letter queues live in memory, so they are lost when serve exits.
+ */
+export interface ServeUnfinished {
+  events: { pending: number; deadLettered: number };
+  sends: { pending: number; deadLettered: number };
 }
 
 export async function startServe(options: ServeOptions): Promise<RunningServe> {
@@ -125,18 +144,49 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       },
       options.port,
     );
-    const scheduler = sending ? startScheduler(runtime, sending, campaign) : undefined;
-
     const started = sending; // for the closure: `sending` is reassignable
+    const unfinished = (): ServeUnfinished => ({
+      events: {
+        pending: runtime.eventsQueue.depth + runtime.eventsQueue.inFlight,
+        deadLettered: runtime.eventsDlq.depth + runtime.eventsDlq.inFlight,
+      },
+      sends: {
+        pending: started ? started.sendsQueue.depth + started.sendsQueue.inFlight : 0,
+        deadLettered: started ? started.sendsDlq.depth + started.sendsDlq.inFlight : 0,
+      },
+    });
+    await publishServe(options.dataDir, {
+      pid: process.pid,
+      engine: runtime.engine.engine,
+      endpoint: runtime.engine.endpoint,
+      accessKeyId: runtime.engine.accessKeyId ?? 'local',
+      tableName: LOCAL_TABLE_NAME,
+      ingestUrl: `http://127.0.0.1:${server.port}/v1/batch`,
+      startedAt: new Date().toISOString(),
+    }).catch(async (error: unknown) => {
+      await server.close();
+      throw error;
+    });
+    const scheduler = sending ? startScheduler(runtime, sending, campaign) : undefined;
+    // A stop that skips close() (a second Ctrl-C, an uncaught error) must not leave the file behind.
+    const withdrawOnExit = (): void => rmSync(publicationPath(options.dataDir), { force: true });
+    process.once('exit', withdrawOnExit);
     return {
       port: server.port,
       engine: runtime.engine.engine,
       journeys: journeysOn ? campaign.journeys.length : 0,
+      publication: publicationPath(options.dataDir),
+      unfinished,
       async close() {
+        server.stopAccepting();
         await scheduler?.stop();
         await server.close();
+        const left = unfinished();
+        await withdrawServe(options.dataDir);
+        process.off('exit', withdrawOnExit);
         await started?.stop();
         await runtime.stop();
+        return left;
       },
     };
   } catch (error) {
