@@ -7,7 +7,10 @@
  * functions, the nightly refresh and an erasure — and a bundle broken on purpose makes the run fail.
  *
  * The functions run on the real clock (or CI's fixed one), so the campaign is the example without
- * quiet hours: the welcome email goes out at any hour (docs/decisions.md, 40).
+ * quiet hours: the welcome email goes out at any hour (docs/decisions.md, 40). One journey
+ * (post-purchase-nps) gets a quiet-hours window built around the clock the run starts at, so its
+ * send is deferred whatever the hour, and a second instance of release-deferred and send, started
+ * on a clock past the window's end (libfaketime), releases and sends it "the next morning".
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -24,7 +27,12 @@ import { DynamoSuppressionList } from '../../../shared/aws/dynamo-suppression.js
 import { SqsSendQueue } from '../../../shared/aws/sqs-send-queue.js';
 import { Pepper } from '../../../shared/privacy/pepper.js';
 import { apiGatewayEvent } from '../../../shared/local/api-gateway-event.js';
-import { anyHourCampaign, type FixtureCampaign } from '../../any-hour-campaign.js';
+import {
+  anyHourCampaign,
+  defaultTimezoneOf,
+  type FixtureCampaign,
+  setJourneyQuietHours,
+} from '../../any-hour-campaign.js';
 import {
   ACCOUNT_ID,
   BundledStack,
@@ -57,16 +65,30 @@ const SECRETS = {
   PEPPER_SECRET_ARN: randomBytes(32).toString('hex'),
 };
 const CUSTOMER = { id: 'bundle-ada', email: 'ada.bundle@example.com', phone: '+905551112233', first: 'Ada' };
+/** The customer of the quiet-hours case: her own caps and consent, untouched by Ada's run. */
+const NIGHT_CUSTOMER = { id: 'bundle-grace', email: 'grace.bundle@example.com', first: 'Grace' };
+const HOUR_MS = 3_600_000;
+/** post-purchase-nps is quiet from an hour before the run's clock to six hours after it. */
+const QUIET_BEFORE_MS = HOUR_MS;
+const QUIET_AFTER_MS = 6 * HOUR_MS;
 /** Bundling all functions and starting a stack is minutes on a busy 2-core machine. */
 const SETUP_TIMEOUT_MS = 600_000;
 
 let campaign: FixtureCampaign;
+/** The clock the quiet-hours window is built around (CI's fixed one, or the real one). */
+let startedAt: Date;
 let stacks: SynthesizedStacks;
 let bundlesDir: string;
 let bundles: FunctionBundles;
 
 beforeAll(async () => {
   campaign = await anyHourCampaign();
+  startedAt = new Date();
+  const timezone = await defaultTimezoneOf(campaign.dir);
+  await setJourneyQuietHours(campaign.dir, 'post-purchase-nps.yaml', {
+    start: clockTimeIn(timezone, new Date(startedAt.getTime() - QUIET_BEFORE_MS)),
+    end: clockTimeIn(timezone, new Date(startedAt.getTime() + QUIET_AFTER_MS)),
+  });
   stacks = await synthesizeStacks(campaign.dir);
   bundlesDir = await mkdtemp(join(tmpdir(), 'sadakat-bundles-'));
   bundles = await buildBundles(stacks, campaign.dir, bundlesDir);
@@ -76,6 +98,16 @@ afterAll(async () => {
   await rm(bundlesDir, { recursive: true, force: true });
   await campaign?.remove();
 });
+
+/** HH:MM of `at` in `timezone`, as the campaign files write a clock time. */
+function clockTimeIn(timezone: string, at: Date): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+}
 
 function http(method: string, path: string, body: string, headers: Record<string, string> = {}) {
   return apiGatewayEvent({ method, path, headers, body, at: new Date() });
@@ -334,6 +366,81 @@ describe('the bundled functions', () => {
     const profiles = new DynamoProfileStore(createDocumentClient({ endpoint: stack.engine.endpoint }), stack.tableName);
     expect(await profiles.getProfile(CUSTOMER.id)).toBeUndefined();
   });
+
+  it(
+    'defer a send that falls in quiet hours, then release and send it the next morning',
+    async () => {
+      // Prepare: a second customer, identified with email consent by the shop's back end.
+      const now = new Date().toISOString();
+      const identify = http(
+        'POST',
+        '/v1/batch',
+        JSON.stringify({
+          batch: [
+            {
+              type: 'identify',
+              userId: NIGHT_CUSTOMER.id,
+              timestamp: now,
+              traits: {
+                email: NIGHT_CUSTOMER.email,
+                firstName: NIGHT_CUSTOMER.first,
+                consent: { email: true, timestamp: now },
+              },
+            },
+          ],
+        }),
+        { authorization: basicAuth, 'content-type': 'application/json' },
+      );
+      expect(((await stack.invoke('ingest', identify)) as APIGatewayProxyStructuredResultV2).statusCode).toBe(200);
+      await stack.drain('process-events');
+      // The survey step of post-purchase-nps, whose quiet hours hold now.
+      const runId = 'bundle-run-nps';
+      const request: SendRequest = {
+        messageId: sendMessageId('post-purchase-nps', runId, 'survey', 0),
+        customerId: NIGHT_CUSTOMER.id,
+        journeyId: 'post-purchase-nps',
+        runId,
+        stepId: 'survey',
+        visit: 0,
+        holdout: false,
+        channel: 'email',
+        fallback: [],
+        template: 'nps-survey',
+        vars: {},
+        transactional: false,
+        requestedAt: now,
+      };
+      const sqs = new SQSClient({
+        endpoint: stack.sqs.endpoint,
+        region: REGION,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      await new SqsSendQueue(sqs, `${stack.sqs.endpoint}/${ACCOUNT_ID}/${stack.queueFeeding('send').name}`).enqueue([
+        request,
+      ]);
+      sqs.destroy();
+      const toNightCustomer = async () =>
+        (await stack.ses.emails()).filter((email) => email.destination.to.includes(NIGHT_CUSTOMER.email));
+
+      // Act: tonight, the send is deferred and nothing is due yet.
+      await stack.drain('send');
+      const tonight = await stack.invoke('release-deferred', { scheduledTime: new Date().toISOString() });
+      const sentTonight = await toNightCustomer();
+      // Act: the next morning, half an hour after the window closed, on a clock of its own.
+      const morningAt = new Date(startedAt.getTime() + QUIET_AFTER_MS + HOUR_MS / 2);
+      const morning = await stack.startFunctionsAt(morningAt, ['release-deferred', 'send']);
+      const released = await morning.invoke('release-deferred', { scheduledTime: morningAt.toISOString() });
+      await morning.drain('send');
+
+      // Assess
+      expect(sentTonight).toEqual([]);
+      expect(tonight).toEqual({ released: 0 });
+      expect(released).toEqual({ released: 1 });
+      expect((await toNightCustomer()).map((email) => email.subject)).toEqual(['How likely are you to recommend us?']);
+      expect(Object.values(morning.logs()).join('\n')).not.toContain(NIGHT_CUSTOMER.email);
+    },
+    SETUP_TIMEOUT_MS,
+  );
 
   it('leave no function of the template uninvoked', () => {
     // Assess: a function added to the stack gets a step in this run (scheduled ones get theirs above).

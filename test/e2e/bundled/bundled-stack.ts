@@ -16,6 +16,7 @@
  * Queues feed their consumers the way the event source mappings in the template say (batch
  * size, partial batch responses), through shared/local/queue-driver.ts.
  */
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +107,23 @@ export interface BundledStackOptions {
   sabotage?: (functionName: string, taskRoot: string) => Promise<void>;
 }
 
+/** Functions started on a clock of their own (`BundledStack.startFunctionsAt`). */
+export interface FunctionsAt {
+  invoke(functionName: string, event: unknown): Promise<unknown>;
+  /** As `BundledStack.drain`, into this instance of the function. */
+  drain(functionName: string): Promise<DrainStats>;
+  logs(): Record<string, string>;
+}
+
+/** Debian's libfaketime (package faketime), which CI installs; `$LIB` is the dynamic loader's. */
+const LIBFAKETIME_PRELOAD = '/usr/$LIB/faketime/libfaketime.so.1';
+const LIBFAKETIME_FILES = ['x86_64', 'aarch64'].map((arch) => `/usr/lib/${arch}-linux-gnu/faketime/libfaketime.so.1`);
+
+/** libfaketime's absolute format, in UTC (the sandboxes run with TZ=UTC). */
+function fakeTimeOf(at: Date): string {
+  return at.toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** A queue drain that did not end with every message handled once and deleted. */
 export class DrainError extends Error {
   override readonly name = 'DrainError';
@@ -125,6 +143,7 @@ export class BundledStack {
     readonly schedules: readonly TemplateSchedule[],
     readonly sandboxes: ReadonlyMap<string, FunctionSandbox>,
     readonly tableName: string,
+    private readonly launch: { workDir: string; bundles: FunctionBundles; endpoints: Record<string, string> },
   ) {}
 
   static async start(options: BundledStackOptions): Promise<BundledStack> {
@@ -233,8 +252,10 @@ export class BundledStack {
         templateSchedules(stacks, functions),
         sandboxes,
         tableName,
+        { workDir, bundles: options.bundles, endpoints },
       );
       stack.stopAll = stopAll;
+      stack.stopping = stopping;
       return stack;
     } catch (error) {
       await stopAll();
@@ -243,6 +264,57 @@ export class BundledStack {
   }
 
   private stopAll: () => Promise<void> = async () => undefined;
+  private stopping: (() => Promise<void>)[] = [];
+
+  /**
+   * More instances of some functions, against the same services, whose clock reads `at` when they
+   * start and runs on from there (libfaketime, as CI fixes every clock): how a run shows what the
+   * deployed functions do hours later — a deferral released the next morning — without waiting.
+   * The stack's own instances keep the test's clock.
+   */
+  async startFunctionsAt(at: Date, names: readonly string[]): Promise<FunctionsAt> {
+    if (!LIBFAKETIME_FILES.some((file) => existsSync(file)))
+      throw new Error(
+        'libfaketime is not installed (apt-get install faketime): functions cannot start on a later clock',
+      );
+    const sandboxes = new Map<string, FunctionSandbox>();
+    this.stopping.push(async () => {
+      await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.stop()));
+    });
+    for (const name of names) {
+      const fn = this.functions.find((candidate) => candidate.name === name);
+      const source = this.launch.bundles.get(name);
+      if (!fn || !source) throw new Error(`no function ${name} in the template`);
+      const taskRoot = join(this.launch.workDir, `${name}-at-${at.getTime()}`);
+      await mkdir(taskRoot, { recursive: true });
+      await cp(source, taskRoot, { recursive: true });
+      const environment = Object.fromEntries(
+        Object.entries(lambdaEnvironment(fn, taskRoot, this.launch.endpoints)).filter(
+          ([variable]) => !variable.startsWith('FAKETIME'),
+        ),
+      );
+      const sandbox = await FunctionSandbox.start({
+        name,
+        taskRoot,
+        handler: fn.handler,
+        // "@<time>": start at that time and run on; no FAKETIME_SHARED, so not the test's offset.
+        environment: { ...environment, LD_PRELOAD: LIBFAKETIME_PRELOAD, FAKETIME: `@${fakeTimeOf(at)}` },
+        timeoutMs: fn.timeoutSeconds * 1000,
+        functionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${fn.logicalId}`,
+      });
+      sandboxes.set(name, sandbox);
+    }
+    const sandbox = (name: string): FunctionSandbox => {
+      const found = sandboxes.get(name);
+      if (!found) throw new Error(`${name} was not started at ${at.toISOString()}`);
+      return found;
+    };
+    return {
+      invoke: (name, event) => sandbox(name).invoke(event),
+      drain: (name) => this.drainInto(name, sandbox(name)),
+      logs: () => Object.fromEntries([...sandboxes].map(([name, found]) => [name, found.logs()])),
+    };
+  }
 
   sandbox(functionName: string): FunctionSandbox {
     const sandbox = this.sandboxes.get(functionName);
@@ -261,10 +333,13 @@ export class BundledStack {
    * naming the function and the first error.
    */
   async drain(functionName: string): Promise<DrainStats> {
+    return this.drainInto(functionName, this.sandbox(functionName));
+  }
+
+  private async drainInto(functionName: string, sandbox: FunctionSandbox): Promise<DrainStats> {
     const source = this.eventSources.find((candidate) => candidate.functionName === functionName);
     if (!source) throw new Error(`no event source mapping feeds ${functionName}`);
     const queue = this.queues.get(source.queueLogicalId) as LocalFifoQueue;
-    const sandbox = this.sandbox(functionName);
     const stats = await drainQueue(queue, (event) => sandbox.invoke(event) as never, {
       batchSize: source.batchSize,
       concurrency: 1,
