@@ -174,6 +174,7 @@ export type { DueRun, DueRunIndex, JourneyStore } from './journeys/journey-store
 export type { DoctorProbe } from './operations/doctor-probe.js';
 export type { ErasedOrders } from './privacy/erased-order.js';
 export type { PepperSource } from './privacy/pepper.js';
+export type { RetentionPolicy } from './privacy/retention.js';
 export type { CustomerErasureStore, CustomerItem, ErasureTombstone, OrderTombstones } from './privacy/ports.js';
 export type { RefundLedger, RefundRecord } from './profiles/refund-from-event.js';
 export type { SegmentChangeSink } from './segments/membership-hook.js';

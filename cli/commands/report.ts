@@ -58,10 +58,11 @@ export function registerReport(program: Command): void {
       const runtime = await openLocalData(options);
       let report: Report;
       try {
-        const data = await readReportData(runtime.doc, runtime.tableName);
+        const asOf = options.asOf ?? systemClock.now().toISOString();
+        const data = await readReportData(runtime.doc, runtime.tableName, new Date(asOf));
         report = buildReport(journeys, data, {
           minimumDetectable: minimumDetectableOf(campaign.settings),
-          asOf: options.asOf ?? systemClock.now().toISOString(),
+          asOf,
           holdoutPercent: campaign.settings.holdoutPercent,
           ...(options.journey ? { journeyId: options.journey } : {}),
         });

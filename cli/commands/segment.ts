@@ -65,7 +65,7 @@ export function registerSegment(program: Command): void {
           );
         const runtime = await openLocalData(options);
         try {
-          const scan = scanProfiles(runtime.doc, runtime.tableName);
+          const scan = scanProfiles(runtime.doc, runtime.tableName, undefined, new Date(nowMs));
           let total = 0;
           let members = 0;
           for await (const profile of scan.profiles) {

@@ -10,7 +10,14 @@ import type { DueRun, DueRunIndex, JourneyStore } from '../journeys/journey-stor
 import { journeyRunSchema, type JourneyRun } from '../journeys/run.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
-import { allShardKeys, customerPartition, DUE_INDEX, dueShardKey, journeyKey } from './table.js';
+import { allShardKeys, customerPartition, DUE_INDEX, dueShardKey, journeyKey, TTL_ATTRIBUTE } from './table.js';
+import {
+  ABSENT_OR_EXPIRED,
+  absentOrExpiredValues,
+  isKept,
+  READ_ONLY_RETENTION,
+  type TableRetention,
+} from './table-retention.js';
 
 const JOURNEY_SK_PREFIX = 'J#';
 const CUSTOMER_PREFIX = 'C#';
@@ -26,6 +33,7 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retention: TableRetention = READ_ONLY_RETENTION,
   ) {}
 
   get shards(): number {
@@ -34,6 +42,7 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
 
   async listRuns(customerId: string): Promise<JourneyRun[]> {
     const runs: JourneyRun[] = [];
+    const now = this.retention.clock.now();
     for await (const page of paginateQuery(
       { client: this.doc },
       {
@@ -43,21 +52,25 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
         ConsistentRead: true,
       },
     )) {
-      for (const item of page.Items ?? []) runs.push(runFromItem(item));
+      // An expired run DynamoDB has not deleted yet no longer counts (re-entry reads these).
+      for (const item of page.Items ?? []) if (isKept(item, now)) runs.push(runFromItem(item));
     }
     return runs;
   }
 
   async putRun(run: JourneyRun, expectedVersion: number | undefined) {
     const written: JourneyRun = { ...run, version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
+    const now = this.retention.clock.now();
+    const created = absentOrExpiredValues(now);
+    const ttl = this.retention.policy?.runExpiresAt(written, now);
     try {
       const response = await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: runItem(written),
-          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#version = :expected',
+          Item: { ...runItem(written), ...(ttl === undefined ? {} : { [TTL_ATTRIBUTE]: ttl }) },
+          ConditionExpression: expectedVersion === undefined ? ABSENT_OR_EXPIRED : '#version = :expected',
           ...(expectedVersion === undefined
-            ? {}
+            ? { ExpressionAttributeNames: created.names, ExpressionAttributeValues: created.values }
             : {
                 ExpressionAttributeNames: { '#version': 'version' },
                 ExpressionAttributeValues: { ':expected': expectedVersion },

@@ -9,17 +9,27 @@ import type { ScannedProfiles } from '../ports.js';
 import type { Profile } from '../profiles/schema.js';
 import { CorruptProfileError, profileFromItem } from './dynamo-profile-store.js';
 import { PROFILE_SK } from './table.js';
+import { NOT_EXPIRED_FILTER } from './table-retention.js';
 
-/** Current profiles: anonymous profiles merged into a customer (frozen copies) are left out. */
-export function scanProfiles(doc: DynamoDBDocumentClient, tableName: string, slice?: ScanSlice): ScannedProfiles {
+/**
+ * Current profiles: anonymous profiles merged into a customer (frozen copies) are left out, and
+ * so are expired ones DynamoDB has not deleted yet (TTL passed at `now`).
+ */
+export function scanProfiles(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  slice: ScanSlice | undefined,
+  now: Date,
+): ScannedProfiles {
   let invalid = 0;
   async function* pages(): AsyncGenerator<Profile> {
     for await (const page of paginateScan(
       { client: doc },
       {
         TableName: tableName,
-        FilterExpression: 'SK = :profile AND attribute_not_exists(mergedInto)',
-        ExpressionAttributeValues: { ':profile': PROFILE_SK },
+        FilterExpression: `SK = :profile AND attribute_not_exists(mergedInto) AND ${NOT_EXPIRED_FILTER}`,
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':profile': PROFILE_SK, ':nowSeconds': Math.floor(now.getTime() / 1000) },
         ...(slice ? { Segment: slice.segment, TotalSegments: slice.totalSegments } : {}),
       },
     )) {

@@ -10,7 +10,14 @@ import { emptyProfile, profileSchema, type Profile } from '../profiles/schema.js
 import { batchGetItems } from './batch-get.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
-import { expiryShardKey, profileKey, withoutStorageAttributes } from './table.js';
+import { expiryShardKey, profileKey, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
+import {
+  ABSENT_OR_EXPIRED,
+  absentOrExpiredValues,
+  isKept,
+  READ_ONLY_RETENTION,
+  type TableRetention,
+} from './table-retention.js';
 
 /** A stored profile that no longer matches the schema: a bug or a hand edit, never retried. */
 export class CorruptProfileError extends Error {
@@ -43,13 +50,15 @@ export class DynamoProfileStore implements ProfileStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retention: TableRetention = READ_ONLY_RETENTION,
   ) {}
 
   async getProfile(customerId: string): Promise<Profile | undefined> {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: profileKey(customerId), ConsistentRead: true }),
     );
-    return Item ? profileFromItem(customerId, Item) : undefined;
+    // An expired anonymous profile DynamoDB has not deleted yet is gone for every reader.
+    return Item && isKept(Item, this.retention.clock.now()) ? profileFromItem(customerId, Item) : undefined;
   }
 
   async getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>> {
@@ -57,7 +66,9 @@ export class DynamoProfileStore implements ProfileStore {
       operation: 'BatchGetItem of profiles',
     });
     const profiles = new Map<string, Profile>();
+    const now = this.retention.clock.now();
     for (const item of items) {
+      if (!isKept(item, now)) continue;
       const customerId = String(item.id);
       profiles.set(customerId, profileFromItem(customerId, item));
     }
@@ -69,17 +80,22 @@ export class DynamoProfileStore implements ProfileStore {
     expectedVersion: number | undefined,
   ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
     const written: Profile = { ...profile, version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
-    const update = profileUpdate(written);
+    const now = this.retention.clock.now();
+    const update = profileUpdate(written, this.ttlOf(written, now, expectedVersion === undefined));
+    const created = absentOrExpiredValues(now);
     try {
       const response = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: profileKey(profile.id),
           UpdateExpression: update.expression,
-          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(PK)' : '#version = :expected',
-          ExpressionAttributeNames: update.names,
+          ConditionExpression: expectedVersion === undefined ? ABSENT_OR_EXPIRED : '#version = :expected',
+          ExpressionAttributeNames:
+            expectedVersion === undefined ? { ...update.names, ...created.names } : update.names,
           ExpressionAttributeValues:
-            expectedVersion === undefined ? update.values : { ...update.values, ':expected': expectedVersion },
+            expectedVersion === undefined
+              ? { ...update.values, ...created.values }
+              : { ...update.values, ':expected': expectedVersion },
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
@@ -88,6 +104,17 @@ export class DynamoProfileStore implements ProfileStore {
       if (isConditionalCheckFailed(error)) throw new VersionConflictError(profile.id, expectedVersion);
       throw error;
     }
+  }
+
+  /**
+   * The TTL to write: the policy's (a number, or null to remove one), or, for a writer without a
+   * policy, unchanged on an update and removed on a first write (an expired item's TTL must not
+   * carry over to the new profile).
+   */
+  private ttlOf(profile: Profile, now: Date, first: boolean): number | null | undefined {
+    const policy = this.retention.policy;
+    if (!policy) return first ? null : undefined;
+    return policy.profileExpiresAt(profile, now) ?? null;
   }
 }
 
@@ -111,9 +138,10 @@ interface UpdateParts {
  * SET every top-level attribute that differs from its empty default and REMOVE the others, so
  * the stored item read back with the defaults is exactly `profile`. Attribute names go through placeholders because several
  * (`name`, `events`, `version`…) are DynamoDB reserved words. The `expiry` index partition
- * (`expiryPK`) exists exactly when `nextExpiryAt` does: the index stays sparse.
+ * (`expiryPK`) exists exactly when `nextExpiryAt` does: the index stays sparse. `ttl`: a number
+ * is set, null removed, undefined left as stored.
  */
-function profileUpdate(profile: Profile): UpdateParts {
+function profileUpdate(profile: Profile, ttl: number | null | undefined): UpdateParts {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const set: string[] = [];
@@ -134,6 +162,14 @@ function profileUpdate(profile: Profile): UpdateParts {
   } else {
     set.push('#expiryPK = :expiryPK');
     values[':expiryPK'] = expiryShardKey(profile.id);
+  }
+  if (ttl !== undefined) {
+    names['#ttl'] = TTL_ATTRIBUTE;
+    if (ttl === null) remove.push('#ttl');
+    else {
+      set.push('#ttl = :ttl');
+      values[':ttl'] = ttl;
+    }
   }
   const expression = `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`;
   return { expression, names, values };

@@ -20,10 +20,12 @@ import type {
 } from '../measurement/report.js';
 import { engagementAttribute } from './dynamo-engagement-marks.js';
 import { REFUND_SK_PREFIX } from './dynamo-refund-ledger.js';
+import { NOT_EXPIRED_FILTER } from './table-retention.js';
 
 const STATS_PREFIX = 'STATS#MSG#';
 
-export async function readReportData(doc: DynamoDBDocumentClient, tableName: string): Promise<ReportData> {
+/** Items whose TTL has passed at `now` (shared/privacy/retention.ts) are left out, as every reader does. */
+export async function readReportData(doc: DynamoDBDocumentClient, tableName: string, now: Date): Promise<ReportData> {
   const profiles: ReportProfile[] = [];
   const runs: ReportRun[] = [];
   const orders: ReportOrder[] = [];
@@ -36,13 +38,16 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
       new ScanCommand({
         TableName: tableName,
         ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
+        FilterExpression: NOT_EXPIRED_FILTER,
         ExpressionAttributeNames: {
+          '#ttl': 'ttl',
           '#at': 'at',
           '#count': 'count',
           '#status': 'status',
           '#channel': 'channel',
           '#variant': 'variant',
         },
+        ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
         ExclusiveStartKey: startKey,
       }),
     );

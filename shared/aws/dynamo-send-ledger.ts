@@ -15,22 +15,41 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { LedgerClaim, LedgerEntry, SendLedger } from '../channels/ports.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
-import { DUE_INDEX, ledgerKey, sendIndexShardKey, sendIndexShardKeys, withoutStorageAttributes } from './table.js';
+import {
+  DUE_INDEX,
+  ledgerKey,
+  sendIndexShardKey,
+  sendIndexShardKeys,
+  TTL_ATTRIBUTE,
+  withoutStorageAttributes,
+} from './table.js';
+import {
+  ABSENT_OR_EXPIRED,
+  absentOrExpiredValues,
+  isKept,
+  READ_ONLY_RETENTION,
+  type TableRetention,
+} from './table-retention.js';
 
 export class DynamoSendLedger implements SendLedger {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly retention: TableRetention = READ_ONLY_RETENTION,
   ) {}
 
   async find(customerId: string, messageId: string): Promise<LedgerEntry | undefined> {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: ledgerKey(customerId, messageId), ConsistentRead: true }),
     );
-    return Item ? (withoutStorageAttributes(Item) as unknown as LedgerEntry) : undefined;
+    return Item && isKept(Item, this.retention.clock.now())
+      ? (withoutStorageAttributes(Item) as unknown as LedgerEntry)
+      : undefined;
   }
 
   async claim(claim: LedgerClaim): Promise<boolean> {
+    const created = absentOrExpiredValues(this.retention.clock.now());
+    const ttl = this.retention.policy?.ledgerExpiresAt(new Date(claim.claimedAt));
     try {
       await this.doc.send(
         new PutCommand({
@@ -42,8 +61,12 @@ export class DynamoSendLedger implements SendLedger {
             updatedAt: claim.claimedAt,
             duePK: sendIndexShardKey('claim', claim.customerId),
             wakeAt: claim.claimedAt,
+            ...(ttl === undefined ? {} : { [TTL_ATTRIBUTE]: ttl }),
           },
-          ConditionExpression: 'attribute_not_exists(PK)',
+          // A ledger entry past its TTL is gone for the readers, so a claim may take its place.
+          ConditionExpression: ABSENT_OR_EXPIRED,
+          ExpressionAttributeNames: created.names,
+          ExpressionAttributeValues: created.values,
         }),
       );
       return true;
@@ -105,9 +128,11 @@ export class DynamoSendLedger implements SendLedger {
           ExpressionAttributeValues: { ':shard': shardKey, ':before': claimedBefore },
         },
       )) {
+        const now = this.retention.clock.now();
         for (const item of page.Items ?? []) {
           // The index is eventually consistent: an item settled a moment ago may still be listed.
-          if (item.status === 'claimed') yield withoutStorageAttributes(item) as unknown as LedgerEntry;
+          if (item.status === 'claimed' && isKept(item, now))
+            yield withoutStorageAttributes(item) as unknown as LedgerEntry;
         }
       }
     }

@@ -4,6 +4,7 @@
  * client and the table name, so building them all costs nothing per cold start.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '../ports.js';
 import { PepperedErasedOrders } from '../privacy/erased-order.js';
 import type { PepperSource } from '../privacy/pepper.js';
 import type { TableAdapters } from '../wiring/adapters.js';
@@ -23,33 +24,37 @@ import { DynamoProfileStore } from './dynamo-profile-store.js';
 import { DynamoRefundLedger } from './dynamo-refund-ledger.js';
 import { DynamoSendLedger } from './dynamo-send-ledger.js';
 import { DynamoSuppressionList } from './dynamo-suppression.js';
+import type { TableRetention } from './table-retention.js';
 
 export function dynamoTableAdapters(
   doc: DynamoDBDocumentClient,
   tableName: string,
   pepper: PepperSource,
+  clock: Clock = systemClock,
+  retention: TableRetention = { clock },
 ): TableAdapters {
   const erasure = new DynamoCustomerErasure(doc, tableName);
   return {
-    profiles: new DynamoProfileStore(doc, tableName),
+    withRetention: (policy) => dynamoTableAdapters(doc, tableName, pepper, clock, { clock, policy }),
+    profiles: new DynamoProfileStore(doc, tableName, retention),
     orders: new DynamoOrderLedger(doc, tableName),
     refunds: new DynamoRefundLedger(doc, tableName),
     identity: new DynamoIdentityMap(doc, tableName),
     erasure,
     erasedOrders: new PepperedErasedOrders(erasure, pepper),
     pepper,
-    journeyRuns: new DynamoJourneyStore(doc, tableName),
+    journeyRuns: new DynamoJourneyStore(doc, tableName, retention),
     expiry: new DynamoExpiryIndex(doc, tableName),
-    sendLedger: new DynamoSendLedger(doc, tableName),
+    sendLedger: new DynamoSendLedger(doc, tableName, retention),
     suppression: new DynamoSuppressionList(doc, tableName, pepper),
     caps: new DynamoCapCounters(doc, tableName),
     due: new DynamoDueSends(doc, tableName),
     stats: new DynamoMessageStats(doc, tableName),
     marks: new DynamoEngagementMarks(doc, tableName),
     passSlots: new DynamoPassSlots(doc, tableName),
-    scanProfiles: (slice) => scanProfiles(doc, tableName, slice),
+    scanProfiles: (slice) => scanProfiles(doc, tableName, slice, clock.now()),
     customers: {
-      profiles: (slice) => scanProfiles(doc, tableName, slice).profiles,
+      profiles: (slice) => scanProfiles(doc, tableName, slice, clock.now()).profiles,
       orders: (slice) => scanOrderProducts(doc, tableName, slice),
     },
   };

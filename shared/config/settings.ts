@@ -65,6 +65,17 @@ export const settingsSchema = z.strictObject({
     })
     .default({ browserOrders: 'reject', browserEvents: [] }),
   /**
+   * Retention (shared/privacy/retention.ts, README "Retention"): unmerged anonymous profiles that
+   * never ordered expire this many days after their last write; send-ledger entries and ended
+   * journey runs after `historyDays`, raised to the longest window that reads them.
+   */
+  retention: z
+    .strictObject({
+      anonymousProfileDays: z.number().int().min(1).default(90),
+      historyDays: z.number().int().min(1).default(400),
+    })
+    .default({ anonymousProfileDays: 90, historyDays: 400 }),
+  /**
    * The smallest lift worth detecting, relative to the control's conversion rate (0.2 = +20 %):
    * what the A/B report's power figure is for. Relative because the same 2 points are +200 % at
    * a 1 % baseline and +4 % at 50 %. Default 0.2 when neither this nor the absolute form is set.

@@ -163,7 +163,7 @@ function runtimeOn(
 ): LocalRuntime {
   const eventsDlq = new LocalFifoQueue({ name: 'events-dlq.fifo', clock });
   const eventsQueue = new LocalFifoQueue({ name: 'events.fifo', clock, dlq: eventsDlq });
-  const table = dynamoTableAdapters(doc, LOCAL_TABLE_NAME, pepper);
+  const table = dynamoTableAdapters(doc, LOCAL_TABLE_NAME, pepper, clock);
   return {
     engine,
     doc,

@@ -27,6 +27,7 @@ import type {
   PepperSource,
   ProfileScan,
   ProfileStore,
+  RetentionPolicy,
   PushSender,
   RefundLedger,
   SendLedger,
@@ -39,6 +40,12 @@ import type {
 
 /** Every port stored in the single table. */
 export interface TableAdapters {
+  /**
+   * The same ports with a writer's retention policy (shared/privacy/retention.ts): profile, run
+   * and ledger writes then stamp their TTL. Without one, writes leave TTLs alone; reads always
+   * ignore expired items.
+   */
+  withRetention(policy: RetentionPolicy): TableAdapters;
   profiles: ProfileStore;
   orders: OrderLedger;
   refunds: RefundLedger;

@@ -20,6 +20,7 @@ import type { Journey } from '../journeys/ast.js';
 import type { JourneyTickDeps } from '../journeys/journey-tick.js';
 import type { Clock, EventQueue, ProfileScan } from '../ports.js';
 import type { ForgetDeps } from '../privacy/forget-customer.js';
+import { retentionPolicy } from '../privacy/retention.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
 import type { ExpiryPassDeps } from '../segments/expiry-pass.js';
 import type { CoreAdapters, IngestAdapters, SendAdapters } from './adapters.js';
@@ -48,7 +49,9 @@ export function composeProcessDeps(
   campaign: Campaign,
   journeys: LiveJourneys | null,
 ): ProcessDeps {
-  const { table, clock } = adapters;
+  const { clock } = adapters;
+  // process-events writes profiles and runs: their TTLs follow the campaign (shared/privacy/retention.ts).
+  const table = adapters.table.withRetention(retentionPolicy(campaign.settings, journeys?.definitions ?? []));
   return {
     profiles: table.profiles,
     orders: table.orders,
@@ -73,7 +76,8 @@ export function composeSendDeps(
   campaign: Pick<RuntimeCampaign, 'settings' | 'journeys'>,
   templates: TemplateSet,
 ): SendDeps {
-  const { table } = adapters;
+  // send claims ledger entries: their TTL outlives every window that reads them (shared/privacy/retention.ts).
+  const table = adapters.table.withRetention(retentionPolicy(campaign.settings, campaign.journeys));
   return {
     profiles: table.profiles,
     ledger: table.sendLedger,

@@ -27,7 +27,7 @@ describe('DynamoJourneyStore', () => {
     expect(result).toMatchObject({ written: true, run: { version: 0 }, receipt: { capacityUnits: 1 } });
     expect(context.mock).toHaveReceivedCommandWith(PutCommand, {
       TableName: TABLE,
-      ConditionExpression: 'attribute_not_exists(PK)',
+      ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :nowSeconds',
       Item: expect.objectContaining({ PK: 'C#c-1', SK: 'J#vnb#r1', version: 0 }),
     });
   });

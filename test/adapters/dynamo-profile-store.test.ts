@@ -33,7 +33,7 @@ describe('DynamoProfileStore', () => {
       expect(context.mock).toHaveReceivedCommandWith(UpdateCommand, {
         TableName: TABLE,
         Key: { PK: 'C#c-1', SK: 'PROFILE' },
-        ConditionExpression: 'attribute_not_exists(PK)',
+        ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :nowSeconds',
         ReturnConsumedCapacity: 'TOTAL',
       });
       const input = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input;

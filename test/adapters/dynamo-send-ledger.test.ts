@@ -37,7 +37,7 @@ describe('DynamoSendLedger', () => {
     expect(await ledger.claim(CLAIM)).toBe(true);
     const input = context.mock.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
-      ConditionExpression: 'attribute_not_exists(PK)',
+      ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :nowSeconds',
       Item: { PK: 'C#c1', SK: 'M#m1', status: 'claimed', wakeAt: CLAIM.claimedAt },
     });
     expect(String(input?.Item?.duePK)).toMatch(/^CLAIM#\d+$/);

@@ -61,7 +61,7 @@ describe('loading imported profiles into the AWS table', () => {
     expect(context.mock).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: TABLE,
       Key: { PK: 'C#u1', SK: 'PROFILE' },
-      ConditionExpression: 'attribute_not_exists(PK)',
+      ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :nowSeconds',
     });
     const values = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues;
     expect(values).toMatchObject({ ':version': 0, ':channels': { email: 'a@example.com', push: [] } });

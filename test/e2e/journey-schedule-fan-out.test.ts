@@ -77,7 +77,7 @@ describe('journey-schedule fanned out over shards (dynalite)', () => {
     });
     const queued: CustomerMessage[] = [];
     const shard = buildShardHandler({
-      scanProfiles: (slice) => scanProfiles(runtime.doc, runtime.tableName, slice),
+      scanProfiles: (slice) => scanProfiles(runtime.doc, runtime.tableName, slice, clock.now()),
       journeys: [winBack],
       queue: { enqueue: async (messages) => void queued.push(...messages) },
       clock,

@@ -56,7 +56,7 @@ describe.each(availableEngines())('readReportData on %s', (engine) => {
     await marks.mark('u1', 'no-such-message', 'opened', '2026-11-02T11:00:00.000Z');
 
     // Act
-    const data = await readReportData(doc, tableName);
+    const data = await readReportData(doc, tableName, new Date('2026-11-03T00:00:00.000Z'));
 
     // Assess
     expect(data.orders).toEqual([{ customerId: 'u1', orderId: 'o1', at: '2026-11-02T09:00:00.000Z', amount: 80 }]);
@@ -98,7 +98,7 @@ describe.each(availableEngines())('readReportData on %s', (engine) => {
     );
 
     // Act
-    const data = await readReportData(doc, tableName);
+    const data = await readReportData(doc, tableName, new Date('2026-11-03T00:00:00.000Z'));
 
     // Assess
     const mentionsDoctor = JSON.stringify(data).includes('sadakat-doctor');

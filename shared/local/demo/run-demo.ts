@@ -323,7 +323,7 @@ async function summarize(
   const { options, runtime, campaign, journeys, stats, clock } = demo;
   const reportHtmlPath = join(options.dataDir, 'report.html');
   const { census, report, mail, profileCounts } = await demo.timer.time('report', async () => {
-    const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName), {
+    const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName, clock.now()), {
       minimumDetectable: minimumDetectableOf(campaign.settings),
       asOf: clock.now().toISOString(),
       holdoutPercent: campaign.settings.holdoutPercent,
