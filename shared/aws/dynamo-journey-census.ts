@@ -1,5 +1,6 @@
 /** Counts journey runs (`J#` items) per journey with a scan: the demo's summary, not a hot path. */
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { NOT_EXPIRED_FILTER } from './table-retention.js';
 
 export interface JourneyCensus {
   /** Runs started. */
@@ -17,16 +18,18 @@ export interface JourneyCensus {
 export async function countJourneyRuns(
   doc: DynamoDBDocumentClient,
   tableName: string,
+  /** Runs whose TTL has passed at this time are not counted. */
+  now: Date,
 ): Promise<Record<string, JourneyCensus>> {
   const byJourney: Record<string, JourneyCensus> = {};
   for await (const page of paginateScan(
     { client: doc },
     {
       TableName: tableName,
-      FilterExpression: 'begins_with(SK, :run)',
+      FilterExpression: `begins_with(SK, :run) AND ${NOT_EXPIRED_FILTER}`,
       ProjectionExpression: 'journeyId, #status, variant, holdout',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':run': 'J#' },
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':run': 'J#', ':nowSeconds': Math.floor(now.getTime() / 1000) },
     },
   )) {
     for (const item of page.Items ?? []) {

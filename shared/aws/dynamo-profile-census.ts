@@ -1,5 +1,6 @@
 /** Counts profiles by kind with a scan (local data sets and operator reports; not on a hot path). */
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { NOT_EXPIRED_FILTER } from './table-retention.js';
 
 export interface ProfileCounts {
   /** Known customers (a userId). */
@@ -12,16 +13,17 @@ export interface ProfileCounts {
   segments: Record<string, number>;
 }
 
-export async function countProfiles(doc: DynamoDBDocumentClient, tableName: string): Promise<ProfileCounts> {
+/** Profiles whose TTL has passed at `now` are not counted (shared/privacy/retention.ts). */
+export async function countProfiles(doc: DynamoDBDocumentClient, tableName: string, now: Date): Promise<ProfileCounts> {
   const counts: ProfileCounts = { known: 0, anonymous: 0, merged: 0, segments: {} };
   for await (const page of paginateScan(
     { client: doc },
     {
       TableName: tableName,
-      FilterExpression: 'SK = :profile',
+      FilterExpression: `SK = :profile AND ${NOT_EXPIRED_FILTER}`,
       ProjectionExpression: 'PK, mergedInto, #segments',
-      ExpressionAttributeNames: { '#segments': 'segments' },
-      ExpressionAttributeValues: { ':profile': 'PROFILE' },
+      ExpressionAttributeNames: { '#segments': 'segments', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':profile': 'PROFILE', ':nowSeconds': Math.floor(now.getTime() / 1000) },
     },
   )) {
     for (const item of page.Items ?? []) {

@@ -330,10 +330,10 @@ async function summarize(
     });
     await writeFile(reportHtmlPath, await reportHtml(report));
     return {
-      census: await countJourneyRuns(runtime.doc, runtime.tableName),
+      census: await countJourneyRuns(runtime.doc, runtime.tableName, clock.now()),
       report,
       mail: await writeMailFolder(options.dataDir, await demo.sending.ses.emails()),
-      profileCounts: await countProfiles(runtime.doc, runtime.tableName),
+      profileCounts: await countProfiles(runtime.doc, runtime.tableName, clock.now()),
     };
   });
   const journeySummary = Object.fromEntries(

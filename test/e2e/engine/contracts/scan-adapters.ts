@@ -20,7 +20,7 @@ import { DynamoRefundLedger } from '../../../../shared/aws/dynamo-refund-ledger.
 import { readReportData } from '../../../../shared/aws/dynamo-report-source.js';
 import { DynamoSendLedger } from '../../../../shared/aws/dynamo-send-ledger.js';
 import { approximateItemCount } from '../../../../shared/aws/dynamo-table-size.js';
-import { profileKey } from '../../../../shared/aws/table.js';
+import { journeyKey, profileKey } from '../../../../shared/aws/table.js';
 import { newRun } from '../../../../shared/journeys/run.js';
 import { ensureTable } from '../../../../shared/local/dynamo-engine.js';
 import type { OrderRecord } from '../../../../shared/ports.js';
@@ -29,6 +29,9 @@ import { NO_WAIT } from '../../../adapters/dynamo-mock.js';
 import { AT, collect, type EngineContext } from './context.js';
 
 const LATER = '2026-11-03T10:00:00.000Z';
+/** The readers' time: an anonymous profile and a run whose TTL passed an hour before are left out (not deleted yet). */
+const NOW = new Date('2026-11-04T10:00:00.000Z');
+const EXPIRED = NOW.getTime() / 1000 - 3600;
 
 function order(customerId: string, orderId: string, productIds: string[], amount: number): OrderRecord {
   return {
@@ -64,6 +67,24 @@ async function populate(table: EngineContext, tableName: string): Promise<void> 
     new PutCommand({
       TableName: tableName,
       Item: { ...profileKey('scan-bad'), id: 'scan-bad', version: 'not a number' },
+    }),
+  );
+  // Expired, not yet deleted by DynamoDB: every whole-table reader leaves them out.
+  await doc.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...profileKey('anon:scan-gone'), ...emptyProfile('anon:scan-gone', AT), ttl: EXPIRED },
+    }),
+  );
+  await doc.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...journeyKey('anon:scan-gone', 'welcome', 'r0'),
+        ...newRun('welcome', 'r0', 'anon:scan-gone', false, AT),
+        status: 'exited',
+        ttl: EXPIRED,
+      },
     }),
   );
   await new DynamoOrderLedger(doc, tableName).putOrders([
@@ -116,11 +137,11 @@ export function scanAdapterContracts(table: EngineContext): void {
 
     it('scans current profiles, counting unreadable ones, and two slices split them between them', async () => {
       // Act
-      const whole = scanProfiles(table().doc, tableName);
+      const whole = scanProfiles(table().doc, tableName, undefined, NOW);
       const ids = (await collect(whole.profiles)).map((profile) => profile.id).sort();
       const slices = await Promise.all(
         [0, 1].map(async (segment) =>
-          (await collect(scanProfiles(table().doc, tableName, { segment, totalSegments: 2 }).profiles)).map(
+          (await collect(scanProfiles(table().doc, tableName, { segment, totalSegments: 2 }, NOW).profiles)).map(
             (profile) => profile.id,
           ),
         ),
@@ -146,8 +167,8 @@ export function scanAdapterContracts(table: EngineContext): void {
 
     it('counts profiles by kind and segment, and journey runs by journey, status, variant and holdout', async () => {
       // Act
-      const profiles = await countProfiles(table().doc, tableName);
-      const runs = await countJourneyRuns(table().doc, tableName);
+      const profiles = await countProfiles(table().doc, tableName, NOW);
+      const runs = await countJourneyRuns(table().doc, tableName, NOW);
 
       // Assess: the census reads keys only, so the unreadable profile counts as a known customer.
       expect(profiles).toEqual({ known: 3, anonymous: 1, merged: 1, segments: { vip: 2, lapsed: 1 } });
@@ -159,7 +180,7 @@ export function scanAdapterContracts(table: EngineContext): void {
 
     it('reads what the report needs: profiles, runs, orders, refunds, ledger entries with engagement, counters', async () => {
       // Act
-      const data = await readReportData(table().doc, tableName);
+      const data = await readReportData(table().doc, tableName, NOW);
 
       // Assess
       expect(data.profiles.map((profile) => profile.id)).toEqual(['anon:scan-a1', 'scan-bad', 'scan-k1', 'scan-k2']);
