@@ -8,7 +8,7 @@ import { type CfnResource, Duration, RemovalPolicy, Stack, Validations, type Sta
 import { Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Secret, type ISecret, type SecretProps } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
 import { createTableInput, TTL_ATTRIBUTE } from '../shared/aws/table.js';
 import { SenderIdentity } from './constructs/sender-identity.js';
@@ -109,58 +109,38 @@ export class DataStack extends Stack {
     });
 
     // Stateful on purpose: storefronts embed the key, so a replaced secret would break every shop.
-    const writeKeys = new Secret(this, 'WriteKeys', {
+    const writeKeys = retainedSecret(this, 'WriteKeys', {
       description: 'sadakat: storefront write keys, [{ id, key, scope, origins? }]; see docs/deploy.md',
       // The Secrets Manager key, not the data key: granting ingest the data key through
       // Secrets Manager would put the pipeline's role into this stack's key policy (a cycle).
       generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    stableId(writeKeys, 'WriteKeys');
-    Validations.of(writeKeys).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      noRotation:
         'Write keys are public client identifiers embedded in storefront code (Segment protocol); rotation is a coordinated change (add a key, redeploy storefronts, remove the old one) described in docs/deploy.md, not a Lambda rotation.',
     });
 
     // Stateful too: tokens never expire (opt-out must keep working), so their keys must outlive any deploy.
     // CloudFormation cannot generate the nested JSON; the operator writes the first keyring (docs/deploy.md).
-    const unsubscribeKeys = new Secret(this, 'UnsubscribeKeys', {
+    const unsubscribeKeys = retainedSecret(this, 'UnsubscribeKeys', {
       description: 'sadakat: unsubscribe token keys {"current":"k1","keys":{"k1":"<secret>"}}; see docs/deploy.md',
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    stableId(unsubscribeKeys, 'UnsubscribeKeys');
-    Validations.of(unsubscribeKeys).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      noRotation:
         'Unsubscribe links never expire, so keys are added, never replaced: a new key becomes current and old ones stay to verify old links (docs/deploy.md); automatic rotation would break them.',
     });
 
     // Stateful too: storefront back ends sign identity tokens with it; replacing it logs every browser out of "verified".
-    const identitySecret = new Secret(this, 'IdentitySecret', {
+    const identitySecret = retainedSecret(this, 'IdentitySecret', {
       description:
         'sadakat: identity secret; context.identityToken = hex HMAC-SHA256(secret, userId); see docs/deploy.md',
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    stableId(identitySecret, 'IdentitySecret');
-    Validations.of(identitySecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      noRotation:
         'The storefront back end holds a copy to sign identity tokens; rotation is coordinated (docs/deploy.md), since a Lambda rotation would invalidate every signed-in page at once.',
     });
 
     // Retained and never rotated: every suppression entry and tombstone is keyed by it, so a new
     // pepper would forget them all (old entries under bare sha256 keys stay readable regardless).
-    const pepper = new Secret(this, 'Pepper', {
+    const pepper = retainedSecret(this, 'Pepper', {
       description: 'sadakat: pepper of kept hashes (suppressions, tombstones, audit lines, limits); never rotate',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    stableId(pepper, 'Pepper');
-    Validations.of(pepper).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      noRotation:
         'The pepper keys every suppression entry and erasure tombstone; rotating it would orphan them all (a customer who unsubscribed would be mailed again), so it is generated once and kept.',
     });
 
@@ -198,6 +178,22 @@ export class DataStack extends Stack {
 }
 
 /** Pins the CloudFormation logical id so refactoring the construct tree never replaces the resource. */
+/**
+ * A secret kept across deploys and stack deletion, under a fixed logical id, with the reason it is
+ * not rotated by Lambda (cdk-nag AwsSolutions-SMG4).
+ */
+function retainedSecret(
+  scope: Construct,
+  id: string,
+  props: Pick<SecretProps, 'description' | 'generateSecretString'> & { noRotation: string },
+): Secret {
+  const { noRotation, ...secretProps } = props;
+  const secret = new Secret(scope, id, { ...secretProps, removalPolicy: RemovalPolicy.RETAIN });
+  stableId(secret, id);
+  Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: noRotation });
+  return secret;
+}
+
 function stableId(construct: IConstruct, logicalId: string): void {
   (construct.node.defaultChild as CfnResource).overrideLogicalId(logicalId);
 }

@@ -5,28 +5,21 @@
  * bucket by key (a state's payload is capped at 256 KB); scores go to events.fifo as `scores`
  * messages so process-events stays the only writer of profiles.
  */
-import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import {
-  DefinitionBody,
-  JsonPath,
-  LogLevel,
-  Map as MapState,
-  StateMachine,
-  TaskInput,
-} from 'aws-cdk-lib/aws-stepfunctions';
+import { JsonPath, Map as MapState, type StateMachine, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { lambdaStep } from './lambda-step.js';
 import type { OperatorAlerts } from './operator-alerts.js';
+import { passStateMachine } from './pass-state-machine.js';
 import { SadakatFunction, type SadakatFunctionProps } from './sadakat-function.js';
 import { scheduleDelivery } from './scheduled-function.js';
 import {
-  acknowledgeWildcards,
   KMS_ENCRYPT_DECRYPT,
   resourceFinding,
   S3_PUT,
@@ -150,39 +143,15 @@ export class NightlyRefresh extends Construct {
         ),
       );
 
-    const logs = new LogGroup(this, 'RunLogs', {
-      retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      definitionBody: DefinitionBody.fromChainable(definition),
+    // Payloads are run ids, keys and counts: no customer data reaches the run log.
+    this.stateMachine = passStateMachine(this, {
+      definition,
       timeout: Duration.hours(6),
-      tracingEnabled: true,
-      // Payloads are run ids, keys and counts: no customer data reaches these logs.
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
+      logRetention: RetentionDays.THREE_MONTHS,
+      functions: [plan, summarize, fit, score],
+      alerts: props.alerts,
+      failedRunMeans: 'A nightly refresh run failed: scores are a day old until the next run.',
     });
-    acknowledgeWildcards(this.stateMachine, [
-      ...[plan, summarize, fit, score].map((phase) =>
-        resourceFinding(
-          this,
-          `${phase.function.functionArn}:*`,
-          'CDK LambdaInvoke grant: the state machine may invoke any version or alias of its own phase function, and no other function.',
-        ),
-      ),
-      {
-        finding: 'Resource::*',
-        reason:
-          'CloudWatch Logs delivery (logs:*LogDelivery, PutResourcePolicy, Describe*) and X-Ray (PutTraceSegments, PutTelemetryRecords) accept no resource ARN.',
-      },
-    ]);
-    props.alerts.alarm(
-      this,
-      'FailedRuns',
-      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-      {
-        description: 'A nightly refresh run failed: scores are a day old until the next run.',
-      },
-    );
 
     this.schedule = new Schedule(this, 'Nightly', {
       description: 'sadakat: nightly RFM/CLV refresh',

@@ -5,29 +5,28 @@
  * (shared/journeys/schedule-shards.ts); a Map runs journey-schedule once per shard. Every
  * function timeout stays within Lambda's 900 s, and the run ends before the next hour's starts.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   JsonPath,
-  LogLevel,
   Map as MapState,
-  StateMachine,
+  type StateMachine,
   Succeed,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { grantPassSlotClaim } from './index-grant.js';
 import { lambdaStep } from './lambda-step.js';
 import type { OperatorAlerts } from './operator-alerts.js';
+import { passStateMachine } from './pass-state-machine.js';
 import { SadakatFunction } from './sadakat-function.js';
 import { SCHEDULED_TIME_INPUT, scheduleDelivery } from './scheduled-function.js';
-import { acknowledgeWildcards, KMS_ENCRYPT_DECRYPT, resourceFinding } from './wildcard-acknowledgements.js';
+import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
 
 /** Shards run at once; DynamoDB read capacity and the events queue are the limits, not Lambda. */
 const MAP_CONCURRENCY = 4;
@@ -84,41 +83,17 @@ export class JourneyScheduleFanOut extends Construct {
       payloadResponseOnly: true,
     }).next(new Choice(this, 'FirstDelivery').when(Condition.booleanEquals('$.run', true), shards).otherwise(done));
 
-    const logs = new LogGroup(this, 'RunLogs', {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      definitionBody: DefinitionBody.fromChainable(definition),
+    // Payloads are the scheduled time, shard numbers and counts: no customer data reaches the run log.
+    this.stateMachine = passStateMachine(this, {
+      definition,
       // Before the next hour's run starts.
       timeout: Duration.minutes(55),
-      tracingEnabled: true,
-      // Payloads are the scheduled time, shard numbers and counts: no customer data reaches these logs.
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
+      logRetention: RetentionDays.ONE_MONTH,
+      functions: [this.plan, this.shard],
+      alerts,
+      failedRunMeans:
+        'An hourly journey-schedule run failed: scheduled journeys of that hour did not start for some shards.',
     });
-    acknowledgeWildcards(this.stateMachine, [
-      ...[this.plan, this.shard].map((phase) =>
-        resourceFinding(
-          this,
-          `${phase.function.functionArn}:*`,
-          'CDK LambdaInvoke grant: the state machine may invoke any version or alias of its own functions, and no other function.',
-        ),
-      ),
-      {
-        finding: 'Resource::*',
-        reason:
-          'CloudWatch Logs delivery (logs:*LogDelivery, PutResourcePolicy, Describe*) and X-Ray (PutTraceSegments, PutTelemetryRecords) accept no resource ARN.',
-      },
-    ]);
-    alerts.alarm(
-      this,
-      'FailedRuns',
-      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-      {
-        description:
-          'An hourly journey-schedule run failed: scheduled journeys of that hour did not start for some shards.',
-      },
-    );
 
     this.schedule = new Schedule(this, 'Hourly', {
       description: 'sadakat: journey-schedule',
