@@ -2,8 +2,10 @@
  * `sadakat simulate`: the real process-events code (profile reducer, segments, journey engine) on
  * in-memory ports and a virtual clock. Events are played in time order; between them, the
  * waits that come due are woken as journey-tick would, and time-window segments lapse as the
- * expiry pass would. Sends are recorded, never made. Engagement lines (engagement-call.ts) play
- * what ses-feedback would report about a sent message (opened, clicked…), at their time.
+ * expiry pass would. Each send is decided by the send handler's own decision on in-memory stores
+ * with dry-run providers (dry-run-sending.ts): refused, deferred or "sent", never made. Engagement
+ * lines (engagement-call.ts) play what ses-feedback would report about a sent message (opened,
+ * clicked…), at their time.
  */
 import { randomUUID } from 'node:crypto';
 import type { SendRequest } from '../../channels/send-request.js';
@@ -14,6 +16,7 @@ import { normalizeCall } from '../../events/normalize.js';
 import { anonymousCustomerId } from '../../identity/customer-id.js';
 import { processCustomerMessage, type ProcessDeps } from '../../profiles/process-customer-message.js';
 import type { Settings } from '../../config/settings.js';
+import type { TemplateSet } from '../../channels/render.js';
 import type { CompiledSegments } from '../../segments/evaluate.js';
 import type { Journey } from '../ast.js';
 import type { RunChange } from '../engine.js';
@@ -21,6 +24,8 @@ import type { RunEffect } from '../advance.js';
 import { InMemoryJourneyStore } from '../in-memory-journey-store.js';
 import { journeyTick } from '../journey-tick.js';
 import { SCHEDULE_WINDOW_MS, schedulePass } from '../schedule-pass.js';
+import { customerTimezone } from '../time-of-day.js';
+import { DryRunSending, type SimulatedDecision } from './dry-run-sending.js';
 import { isEngagementCall, parseEngagementCall, type EngagementCall } from './engagement-call.js';
 import {
   InMemoryIdentities,
@@ -34,6 +39,8 @@ export interface SimulationInput {
   journey: Journey;
   settings: Settings;
   segments: CompiledSegments;
+  /** The campaign's templates: the send decision renders them (a missing variable is a refusal). */
+  templates: TemplateSet;
   /**
    * Segment calls as the storefront would post them (one JSON object per line in the file), and
    * engagement lines (`{"type":"engagement","kind":"opened",…}`, see engagement-call.ts).
@@ -47,13 +54,20 @@ export interface SimulationInput {
 
 export type PathEntry =
   | { at: string; runId: string; kind: 'entered'; holdout: boolean }
-  | { at: string; runId: string; kind: 'effect'; effect: RunEffect };
+  | { at: string; runId: string; kind: 'effect'; effect: RunEffect }
+  | ({ kind: 'decision'; runId: string } & SimulatedDecision);
 
 export interface SimulationResult {
   /** Each customer's path through the journey, in time order. */
   paths: Map<string, PathEntry[]>;
-  /** Every request the journey would have sent (holdout ones included, marked). */
+  /** Every request the journey made (holdout ones included, marked). */
   sends: SendRequest[];
+  /** What the send handler decided for each request (a deferred one again at its wake time). */
+  decisions: SimulatedDecision[];
+  /** Each customer's timezone (their profile's, else the campaign default): the path's times are read in it. */
+  timezones: Map<string, string>;
+  /** Deferred sends whose wake time lies after the simulation stopped. */
+  deferred: { request: SendRequest; wakeAt: string }[];
   /** Calls that did not parse, with the reason (line numbers are 1-based). */
   rejected: { line: number; field: string; reason: string }[];
   /** When the simulation stopped. */
@@ -77,14 +91,46 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
   const runs = new InMemoryJourneyStore();
   const sends: SendRequest[] = [];
   const paths = new Map<string, PathEntry[]>();
+  const pathOf = (customerId: string): PathEntry[] => {
+    const path = paths.get(customerId) ?? [];
+    paths.set(customerId, path);
+    return path;
+  };
   const record = (change: RunChange): void => {
-    const path = paths.get(change.run.customerId) ?? [];
+    const path = pathOf(change.run.customerId);
     const at = now.toISOString();
     if (change.before === undefined)
       path.push({ at, runId: change.run.runId, kind: 'entered', holdout: change.run.holdout });
     for (const effect of change.effects) path.push({ at, runId: change.run.runId, kind: 'effect', effect });
-    paths.set(change.run.customerId, path);
   };
+  const sending = new DryRunSending({
+    profiles,
+    templates: input.templates,
+    settings: input.settings,
+    journeys: [input.journey],
+    clock: { now: () => now },
+  });
+  // Decided as the sends queue would, right after process-events enqueued them.
+  const decide = async (): Promise<void> => {
+    const decided = sending.decisions.length;
+    await sending.decide(undecided.splice(0));
+    await sending.releaseDue();
+    for (const decision of sending.decisions.slice(decided)) {
+      const path = pathOf(decision.request.customerId);
+      // Right after the step that made the request, when decided at once; at the end of the path when later.
+      let index = path.findIndex(
+        (entry) =>
+          entry.kind === 'effect' &&
+          entry.effect.kind === 'send' &&
+          entry.effect.request.messageId === decision.request.messageId &&
+          entry.at === decision.at,
+      );
+      if (index === -1) index = path.length;
+      else while (path[index + 1]?.kind === 'decision') index++;
+      path.splice(index + 1, 0, { kind: 'decision', runId: decision.request.runId, ...decision });
+    }
+  };
+  const undecided: SendRequest[] = [];
   const deps: ProcessDeps = {
     profiles,
     orders: new InMemoryOrders(),
@@ -95,7 +141,12 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
     journeys: {
       definitions: [input.journey],
       store: runs,
-      sends: { enqueue: async (requests) => void sends.push(...requests) },
+      sends: {
+        enqueue: async (requests) => {
+          sends.push(...requests);
+          undecided.push(...requests);
+        },
+      },
       holdoutPercent: input.settings.holdoutPercent,
       defaultTimezone: input.settings.defaultTimezone,
     },
@@ -113,7 +164,7 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
   let next = 0;
   for (;;) {
     const eventAt = events.accepted[next]?.at ?? Infinity;
-    const wakeAt = earliestWake(runs);
+    const wakeAt = Math.min(earliestWake(runs), sending.nextWake());
     // Lapsing segments matter only while events remain or runs wait; then the simulation is over.
     if (eventAt === Infinity && wakeAt === Infinity && !scheduled) break;
     const dueAt = Math.min(wakeAt, earliestExpiry(profiles), nextPass);
@@ -139,6 +190,7 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
         }
       }
       for (const message of queue.splice(0)) await processCustomerMessage(deps, message);
+      await decide();
       continue;
     }
     const played = events.accepted[next++] as Played;
@@ -149,11 +201,14 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
         event: played.event,
         source: INTERNAL_SOURCE,
       });
+      await decide();
       continue;
     }
     const message = engagementMessage(played.engagement, input.journey.id, runs);
-    if (message) await processCustomerMessage(deps, message);
-    else {
+    if (message) {
+      await processCustomerMessage(deps, message);
+      await decide();
+    } else {
       const { customerId, journeyId, stepId } = played.engagement;
       events.rejected.push({
         line: played.line,
@@ -163,7 +218,20 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
     }
   }
   events.rejected.sort((a, b) => a.line - b.line);
-  return { paths, sends, rejected: events.rejected, endedAt: now.toISOString() };
+  return {
+    paths,
+    sends,
+    decisions: sending.decisions,
+    timezones: new Map(
+      [...paths.keys()].map((customerId) => [
+        customerId,
+        customerTimezone(profiles.items.get(customerId)?.timezone, input.settings.defaultTimezone),
+      ]),
+    ),
+    deferred: sending.waiting(),
+    rejected: events.rejected,
+    endedAt: now.toISOString(),
+  };
 }
 
 /** What ses-feedback would enqueue: the engagement with the message of the step's latest send. */

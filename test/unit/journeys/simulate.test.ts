@@ -7,11 +7,14 @@ import type { Journey } from '../../../shared/journeys/ast.js';
 import { requireJourneys } from '../../../shared/journeys/campaign-journeys.js';
 import { simulateJourney } from '../../../shared/journeys/simulation/simulate.js';
 import { journeyFrom } from './journey-builders.js';
+import { loadTemplates, TemplateSet } from '../../../shared/channels/render.js';
 import { runCli } from '../../cli-harness.js';
 
 const EVENTS = 'test/fixtures/journeys/viewed-not-bought.jsonl';
 
 const sadakat = (...args: string[]) => runCli([registerSimulate], args);
+
+let templates: TemplateSet;
 
 describe('simulateJourney', () => {
   let campaign: Campaign;
@@ -19,6 +22,7 @@ describe('simulateJourney', () => {
   let calls: unknown[];
 
   beforeAll(async () => {
+    templates = await loadTemplates('campaign/templates');
     campaign = await loadCampaign('campaign');
     journeys = await requireJourneys('campaign', campaign.settings, campaign.segments);
     calls = (await readFile(EVENTS, 'utf8'))
@@ -34,6 +38,7 @@ describe('simulateJourney', () => {
       journey: vnb(),
       settings: campaign.settings,
       segments: campaign.segments,
+      templates,
       calls,
     });
     expect(result.sends.map((request) => [request.customerId, request.requestedAt])).toEqual([
@@ -46,6 +51,7 @@ describe('simulateJourney', () => {
       journey: vnb(),
       settings: campaign.settings,
       segments: campaign.segments,
+      templates,
       calls,
     });
     const ends = (result.paths.get('mehmet') ?? []).flatMap((entry) =>
@@ -59,6 +65,7 @@ describe('simulateJourney', () => {
       journey: vnb(),
       settings: campaign.settings,
       segments: campaign.segments,
+      templates,
       calls,
     });
     expect(result.paths.has('nobody-consented')).toBe(false);
@@ -72,6 +79,7 @@ describe('simulateJourney', () => {
       journey: loop,
       settings: campaign.settings,
       segments: campaign.segments,
+      templates,
       calls: calls.slice(0, 2),
       horizonMs: 21 * 86_400_000,
     });
@@ -79,13 +87,103 @@ describe('simulateJourney', () => {
   });
 });
 
+describe('simulateJourney decides each send as the send handler does', () => {
+  // A template without a default for the first name, as the examples had before issue 18.
+  const hello = new TemplateSet({
+    'hello/subject.liquid': 'Hi {{ profile.name.first }}',
+    'hello/html.liquid': '<p>Hi {{ profile.name.first }}</p><a href="{{ unsubscribe_url }}">Unsubscribe</a>',
+    'hello/text.liquid': 'Hi {{ profile.name.first }}\nUnsubscribe: {{ unsubscribe_url }}',
+  });
+  const journey = journeyFrom(
+    'id: hello\ntrigger: { event: Product Viewed }\nentry: { reentry: always }\nsteps:\n  - id: hi\n    send: { channel: email, template: hello }\n',
+  );
+  const identify = (userId: string, at: string, traits: Record<string, unknown>) => ({
+    type: 'identify',
+    messageId: `id-${userId}-${at}`,
+    userId,
+    timestamp: at,
+    traits: { email: `${userId}@example.com`, consent: { email: true }, ...traits },
+  });
+  const viewed = (userId: string, at: string) => ({
+    type: 'track',
+    messageId: `pv-${userId}-${at}`,
+    userId,
+    event: 'Product Viewed',
+    timestamp: at,
+    properties: { product_id: 'p1' },
+  });
+  const simulate = async (calls: unknown[]) => {
+    const campaign = await loadCampaign('campaign');
+    return simulateJourney({
+      journey,
+      settings: campaign.settings,
+      segments: campaign.segments,
+      templates: hello,
+      calls,
+    });
+  };
+  const outcomes = (result: Awaited<ReturnType<typeof simulate>>) =>
+    result.decisions.map(({ at, request, result: outcome }) => [
+      request.customerId,
+      at,
+      outcome.kind === 'done' ? outcome.reason : outcome.cause,
+      outcome.detail,
+    ]);
+
+  it('refuses a customer without a first name as missing_variable, naming the variable', async () => {
+    // Act: 12:00 in Istanbul (09:00 UTC), outside quiet hours.
+    const result = await simulate([
+      identify('ayse', '2026-11-02T09:00:00Z', { firstName: 'Ayşe' }),
+      identify('noname', '2026-11-02T09:00:00Z', {}),
+      viewed('ayse', '2026-11-02T09:01:00Z'),
+      viewed('noname', '2026-11-02T09:01:00Z'),
+    ]);
+
+    // Assess
+    expect(outcomes(result)).toEqual([
+      ['ayse', '2026-11-02T09:01:00.000Z', 'sent', undefined],
+      ['noname', '2026-11-02T09:01:00.000Z', 'missing_variable', 'profile.name.first'],
+    ]);
+  });
+
+  it("defers a send in quiet hours and decides it again when they end, in the customer's timezone", async () => {
+    // Act: 22:30 in New York is in the 21:00–09:00 quiet hours; they end at 09:00 there (14:00 UTC).
+    const result = await simulate([
+      identify('john', '2026-11-03T03:00:00Z', { firstName: 'John', timezone: 'America/New_York' }),
+      viewed('john', '2026-11-03T03:30:00Z'),
+    ]);
+
+    // Assess
+    expect(outcomes(result)).toEqual([
+      ['john', '2026-11-03T03:30:00.000Z', 'deferred', undefined],
+      ['john', '2026-11-03T14:00:00.000Z', 'sent', undefined],
+    ]);
+    expect(result.timezones.get('john')).toBe('America/New_York');
+    expect(result.deferred).toEqual([]);
+  });
+
+  it('stops at the frequency cap as the pipeline counts it', async () => {
+    // Act: settings cap email at one a day; the journey re-enters on every view.
+    const result = await simulate([
+      identify('ayse', '2026-11-02T09:00:00Z', { firstName: 'Ayşe' }),
+      viewed('ayse', '2026-11-02T09:01:00Z'),
+      viewed('ayse', '2026-11-02T10:01:00Z'),
+    ]);
+
+    // Assess
+    expect(outcomes(result).map(([, , reason]) => reason)).toEqual(['sent', 'frequency_cap']);
+  });
+});
+
 describe('sadakat simulate', () => {
   it("prints each customer's path with times and what would be sent", async () => {
     const { stdout, error } = await sadakat('simulate', '--journey', 'viewed-not-bought', '--events', EVENTS);
     expect(error).toBeUndefined();
-    expect(stdout).toMatch(/customer ayse\n {2}2026-11-02 09:05 UTC {2}entered/);
-    expect(stdout).toMatch(/2026-11-02 11:05 .*would send email template vnb-(reminder|discount)/);
-    expect(stdout).toContain('2 customers entered, 1 message would be sent');
+    // Times on the customer's own clock (the campaign's Europe/Istanbul here), labelled with the offset.
+    expect(stdout).toMatch(/customer ayse \(times in Europe\/Istanbul\)\n {2}2026-11-02 12:05 \+03:00 {2}entered/);
+    expect(stdout).toMatch(/2026-11-02 14:05 \+03:00 .*→ would send email vnb-(reminder|discount)/);
+    expect(stdout).toContain('2 customers entered, 1 message would be sent, 0 refused, 0 skipped as holdout');
+    for (const line of stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
   });
 
   it('names the journeys that exist when the id is unknown', async () => {
@@ -99,6 +197,7 @@ describe('simulateJourney with a schedule trigger', () => {
   it('starts each audience member at the cron time in their own timezone', async () => {
     // Prepare
     const campaign = await loadCampaign('campaign');
+    const templates = await loadTemplates('campaign/templates');
     const weekly = journeyFrom(
       'id: weekly\ntrigger: { schedule: "0 10 * * MON", audience: email_reachable }\nentry: { reentry: never }\nsteps:\n  - send: { channel: email, template: t }\n',
     );
@@ -111,6 +210,7 @@ describe('simulateJourney with a schedule trigger', () => {
       journey: weekly,
       settings: campaign.settings,
       segments: campaign.segments,
+      templates,
       calls,
       horizonMs: 2 * 86_400_000,
     });
@@ -136,9 +236,13 @@ describe('sadakat simulate --format json', () => {
     const parsed = JSON.parse(stdout) as {
       customers: Record<string, { kind: string }[]>;
       sends: { customerId: string }[];
+      decisions: { customerId: string; outcome: string }[];
     };
     expect(Object.keys(parsed.customers).sort()).toEqual(['ayse', 'mehmet']);
     expect(parsed.customers.ayse?.[0]?.kind).toBe('entered');
     expect(parsed.sends.map((request) => request.customerId)).toEqual(['ayse']);
+    expect(parsed.decisions).toEqual([
+      expect.objectContaining({ customerId: 'ayse', outcome: 'sent', channel: 'email' }),
+    ]);
   });
 });
