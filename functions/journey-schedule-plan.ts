@@ -4,14 +4,12 @@
  * `run: false` and the state machine ends) and lists the shards the Map runs journey-schedule on.
  * Without a scheduled time (a manual start) it plans for now, unclaimed.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { awsJourneySchedulePlanDeps } from '../shared/aws/journey-schedule-deps.js';
 import { claimScheduledSlot, scheduledTimeOf } from '../shared/events/scheduled-slot.js';
 import { planScheduleShards, SCHEDULE_SHARDS, type SchedulePlan } from '../shared/journeys/schedule-shards.js';
 import type { Clock, PassSlots } from '../shared/ports.js';
+import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
 
 export interface JourneySchedulePlanDeps {
   slots: PassSlots;
@@ -21,8 +19,8 @@ export interface JourneySchedulePlanDeps {
 }
 
 export function buildHandler(deps: JourneySchedulePlanDeps) {
-  const logger = deps.logger ?? new Logger({ serviceName: 'journey-schedule-plan' });
-  return middy(async (event: unknown): Promise<SchedulePlan> => {
+  const logger = handlerLogger('journey-schedule-plan', deps.logger);
+  return lambdaHandler(logger, async (event: unknown): Promise<SchedulePlan> => {
     const at = scheduledTimeOf(event) ?? deps.clock.now().toISOString();
     const skipped = await claimScheduledSlot(deps.slots, 'journey-schedule', event);
     if (skipped !== undefined) {
@@ -32,12 +30,7 @@ export function buildHandler(deps: JourneySchedulePlanDeps) {
     const plan = planScheduleShards(at, deps.shards ?? SCHEDULE_SHARDS);
     logger.info('schedule pass planned', { at, shards: plan.run ? plan.shards.length : 0 });
     return plan;
-  }).use(injectLambdaContext(logger));
+  });
 }
 
-let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
-
-export const handler = async (event: unknown, context: Context): Promise<SchedulePlan> => {
-  coldStartHandler ??= buildHandler(awsJourneySchedulePlanDeps(process.env));
-  return coldStartHandler(event, context);
-};
+export const handler = onColdStart(() => buildHandler(awsJourneySchedulePlanDeps(process.env)));

@@ -8,18 +8,16 @@
  * Input `{ shard, shards, at }` from the Map; `{}` (the local runtime) passes over every profile
  * at the clock's time.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { awsJourneyScheduleDeps } from '../shared/aws/journey-schedule-deps.js';
 import { schedulePass, type SchedulePassResult } from '../shared/journeys/schedule-pass.js';
 import { scheduleShardInputSchema } from '../shared/journeys/schedule-shards.js';
 import type { JourneyScheduleDeps } from '../shared/wiring/compose.js';
+import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
 
 export function buildHandler(deps: JourneyScheduleDeps & { logger?: Logger }) {
-  const logger = deps.logger ?? new Logger({ serviceName: 'journey-schedule' });
-  return middy(async (event: unknown): Promise<SchedulePassResult> => {
+  const logger = handlerLogger('journey-schedule', deps.logger);
+  return lambdaHandler(logger, async (event: unknown): Promise<SchedulePassResult> => {
     const hasShard = typeof event === 'object' && event !== null && 'shard' in event;
     const input = hasShard ? scheduleShardInputSchema.safeParse(event) : undefined;
     if (input && !input.success) {
@@ -40,12 +38,7 @@ export function buildHandler(deps: JourneyScheduleDeps & { logger?: Logger }) {
     });
     logger.info('schedule pass done', { ...result, invalidProfiles: scan.invalid(), ...shard });
     return result;
-  }).use(injectLambdaContext(logger));
+  });
 }
 
-let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
-
-export const handler = async (event: unknown, context: Context): Promise<SchedulePassResult> => {
-  coldStartHandler ??= buildHandler(await awsJourneyScheduleDeps(process.env));
-  return coldStartHandler(event, context);
-};
+export const handler = onColdStart(async () => buildHandler(await awsJourneyScheduleDeps(process.env)));

@@ -3,18 +3,21 @@
  * (`summaries: [{ key }]`). Fits RFM cut points, BG/NBD + Gamma-Gamma (behind the history gate)
  * and the recommender on all customers, writes them as one artifact and returns its key.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { fitRefresh, type FitResult } from '../shared/analytics/refresh/fit.js';
-import { fitInputSchema, parseStepInput } from '../shared/analytics/refresh/step-input.js';
+import { fitInputSchema } from '../shared/analytics/refresh/step-input.js';
 import { awsRefreshDeps, type RefreshDeps } from '../shared/aws/refresh-deps.js';
+import { onColdStart } from '../shared/handlers/lambda-handler.js';
+import { refreshStep } from '../shared/handlers/refresh-step.js';
 
 export function buildHandler(deps: Pick<RefreshDeps, 'artifacts'> & { logger?: Logger }) {
-  const logger = deps.logger ?? new Logger({ serviceName: 'refresh-fit' });
-  return middy(async (event: unknown, _context: Context): Promise<FitResult> => {
-    const input = parseStepInput('fit', fitInputSchema, event);
+  const describe = (input: { runId: string }, result: FitResult) => ({
+    runId: input.runId,
+    customers: result.customers,
+    clv: result.clv.status,
+    products: result.products,
+  });
+  return refreshStep({ phase: 'fit', schema: fitInputSchema, logger: deps.logger, describe }, async (input, logger) => {
     const result = await fitRefresh(deps.artifacts, input);
     if (result.clv.status === 'not_enough_data') {
       logger.warn('CLV skipped: not enough data (RFM and recommendations are still scored)', {
@@ -22,20 +25,9 @@ export function buildHandler(deps: Pick<RefreshDeps, 'artifacts'> & { logger?: L
         reason: result.clv.reason,
       });
     }
-    logger.info('refresh fitted', {
-      runId: input.runId,
-      customers: result.customers,
-      clv: result.clv.status,
-      products: result.products,
-    });
     return result;
-  }).use(injectLambdaContext(logger));
+  });
 }
 
-let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
-
 /** Lambda entry point: deps are built once per cold start from the environment. */
-export const handler = async (event: unknown, context: Context): Promise<FitResult> => {
-  coldStartHandler ??= buildHandler(awsRefreshDeps(process.env));
-  return coldStartHandler(event, context);
-};
+export const handler = onColdStart(() => buildHandler(awsRefreshDeps(process.env)));

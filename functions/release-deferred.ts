@@ -3,17 +3,15 @@
  * (or, later, by rate) whose wake time has come go back into sends.fifo and leave the `due` index
  * (shared/channels/release-deferred.ts); the send function decides them again. The local
  * runtime calls the same handler each tick. A repeated delivery of one scheduled slot does
- * nothing (shared/events/scheduled-slot.ts).
+ * nothing (shared/handlers/scheduled-pass.ts).
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { awsReleaseDeferredDeps } from '../shared/aws/release-deferred-deps.js';
 import type { DueQueue } from '../shared/channels/ports.js';
 import { releaseDeferredSends } from '../shared/channels/release-deferred.js';
 import type { SendQueue } from '../shared/channels/send-request.js';
-import { oncePerScheduledSlot, type SkippedPass } from '../shared/events/scheduled-slot.js';
+import { onColdStart } from '../shared/handlers/lambda-handler.js';
+import { scheduledPass } from '../shared/handlers/scheduled-pass.js';
 import type { Clock, PassSlots } from '../shared/ports.js';
 
 export interface ReleaseDeferredDeps {
@@ -28,19 +26,11 @@ export interface ReleaseDeferredDeps {
 export type ReleaseDeferredResult = { released: number };
 
 export function buildHandler(deps: ReleaseDeferredDeps) {
-  const logger = deps.logger ?? new Logger({ serviceName: 'release-deferred' });
-  return middy(async (): Promise<ReleaseDeferredResult> => {
-    const result = await releaseDeferredSends(deps, deps.clock.now());
-    if (result.released > 0) logger.info('deferred sends released', result);
-    return result;
-  })
-    .use(injectLambdaContext(logger))
-    .use(oncePerScheduledSlot(deps.slots, 'release-deferred', (message, details) => logger.info(message, details)));
+  return scheduledPass(
+    { pass: 'release-deferred', logger: deps.logger, slots: deps.slots },
+    (): Promise<ReleaseDeferredResult> => releaseDeferredSends(deps, deps.clock.now()),
+  );
 }
 
-let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
-
-export const handler = async (event: unknown, context: Context): Promise<ReleaseDeferredResult | SkippedPass> => {
-  coldStartHandler ??= buildHandler(awsReleaseDeferredDeps(process.env));
-  return coldStartHandler(event, context);
-};
+/** Lambda entry point: deps are built once per cold start from the environment. */
+export const handler = onColdStart(() => buildHandler(awsReleaseDeferredDeps(process.env)));

@@ -4,12 +4,12 @@
  * not an SES event is logged and skipped (retrying cannot fix it); any other error fails the
  * invocation so SNS/Lambda retry it and, in the end, its DLQ keeps it.
  */
-import middy from '@middy/core';
-import { parseJsonBody } from '../shared/events/parse-json-body.js';
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SNSEvent } from 'aws-lambda';
-import { handleSesEvent, sesEventSchema } from '../shared/channels/ses-feedback.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SNSEvent } from 'aws-lambda';
 import { awsFeedbackDeps } from '../shared/aws/ses-feedback-deps.js';
+import { handleSesEvent, sesEventSchema } from '../shared/channels/ses-feedback.js';
+import { parseJsonBody } from '../shared/events/parse-json-body.js';
+import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
 import type { SesFeedbackDeps } from '../shared/wiring/compose.js';
 
 export interface FeedbackHandlerDeps extends SesFeedbackDeps {
@@ -17,8 +17,8 @@ export interface FeedbackHandlerDeps extends SesFeedbackDeps {
 }
 
 export function buildHandler(deps: FeedbackHandlerDeps) {
-  const logger = deps.logger ?? new Logger({ serviceName: 'ses-feedback' });
-  return middy(async (event: SNSEvent, _context: Context): Promise<void> => {
+  const logger = handlerLogger('ses-feedback', deps.logger);
+  return lambdaHandler(logger, async (event: SNSEvent): Promise<void> => {
     for (const record of event.Records) {
       const parsed = parseJsonBody(sesEventSchema, record.Sns.Message);
       if (!parsed.ok) {
@@ -31,9 +31,4 @@ export function buildHandler(deps: FeedbackHandlerDeps) {
   });
 }
 
-let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
-
-export const handler = async (event: SNSEvent, context: Context): Promise<void> => {
-  coldStartHandler ??= buildHandler(awsFeedbackDeps(process.env));
-  return coldStartHandler(event, context);
-};
+export const handler = onColdStart(() => buildHandler(awsFeedbackDeps(process.env)));

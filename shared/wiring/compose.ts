@@ -8,6 +8,7 @@
  */
 import type { CustomerScan, RefreshArtifacts } from '../analytics/refresh/ports.js';
 import type { SendDeps } from '../channels/decide-send.js';
+import type { ReconcileDeps } from '../channels/reconcile-claims.js';
 import { journeySendPolicies } from '../channels/journey-policy.js';
 import type { TemplateSet } from '../channels/render.js';
 import type { SendQueue } from '../channels/send-request.js';
@@ -124,6 +125,10 @@ export function composeUnsubscribeDeps(
 export function composeForgetDeps(adapters: Omit<CoreAdapters, 'events'>): ForgetDeps {
   const { profiles, identity, erasure, suppression, pepper } = adapters.table;
   return { profiles, identity, erasure, suppression, pepper, clock: adapters.clock };
+}
+
+export function composeReconcileDeps(adapters: Omit<CoreAdapters, 'events'>): ReconcileDeps {
+  return { ledger: adapters.table.sendLedger, stats: adapters.table.stats, clock: adapters.clock };
 }
 
 export function composeJourneyTickDeps(adapters: CoreAdapters): JourneyTickDeps {

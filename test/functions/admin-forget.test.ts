@@ -1,5 +1,5 @@
 /** admin-forget: the function URL handler — body validation, the report, the audit log line. */
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildHandler } from '../../functions/admin-forget.js';
@@ -39,8 +39,12 @@ describe('admin-forget', () => {
     orders = new InMemoryOrderLedger();
     const identity = new InMemoryIdentityMap();
     logs = [];
-    const record = (message: string, attributes: Record<string, unknown> = {}) => logs.push({ message, attributes });
-    const logger = { info: vi.fn(record), error: vi.fn(record) } as unknown as Logger;
+    const record = (message: unknown, attributes?: unknown): void => {
+      logs.push({ message: String(message), attributes: (attributes ?? {}) as Record<string, unknown> });
+    };
+    const logger = new Logger({ serviceName: 'admin-forget', logLevel: 'SILENT' });
+    vi.spyOn(logger, 'info').mockImplementation(record);
+    vi.spyOn(logger, 'error').mockImplementation(record);
     handler = buildHandler({
       profiles,
       identity,
@@ -158,12 +162,44 @@ describe('admin-forget', () => {
     await call(request(JSON.stringify({ customerId: 'cust-42' })));
 
     // Assess
-    expect(logs).toHaveLength(1);
-    expect(logs[0]?.attributes).toMatchObject({
+    const audit = logs.filter((line) => line.message === 'erasure');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.attributes).toMatchObject({
       caller: OPERATOR,
       customerHash: customerHash(TEST_PEPPER, 'cust-42'),
       removed: { profile: 1 },
     });
     expect(JSON.stringify(logs)).not.toMatch(/cust-42|cust42@example\.com/);
+  });
+
+  it('answers 500 with the retry advice when erasure fails part-way, and logs the error class only', async () => {
+    // Prepare: a storage error whose message names the customer.
+    vi.spyOn(profiles, 'getProfile').mockRejectedValue(new TypeError('profile cust-42 unreadable'));
+
+    // Act
+    const result = structuredResult(
+      await handler(request(JSON.stringify({ customerId: 'cust-42' })), localLambdaContext('admin-forget')),
+    );
+
+    // Assess
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(String(result.body))).toEqual({
+      error: 'erasure failed part-way; send the same request again (each step is idempotent)',
+    });
+    expect(result.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
+    expect(logs.find((line) => line.message === 'request failed')?.attributes).toEqual({ error: 'TypeError' });
+    expect(JSON.stringify(logs)).not.toContain('cust-42');
+    expect(String(result.body)).not.toContain('TypeError');
+  });
+
+  it('answers 400 with JSON and no-store, as every answer of the function', async () => {
+    // Act
+    const result = structuredResult(
+      await handler(request(JSON.stringify({ dryRun: true })), localLambdaContext('admin-forget')),
+    );
+
+    // Assess
+    expect(result.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
+    expect(logs.find((line) => line.message === 'answered')?.attributes).toEqual({ method: 'POST', statusCode: 400 });
   });
 });

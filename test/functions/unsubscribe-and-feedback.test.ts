@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import type { SNSEvent } from 'aws-lambda';
 import { buildHandler as buildFeedback } from '../../functions/ses-feedback.js';
@@ -63,6 +64,44 @@ describe('unsubscribe handler', () => {
     );
     expect(result.statusCode).toBe(403);
     expect(store.items.get('c1')?.version).toBe(0);
+  });
+
+  it('answers a plain 500 page that cannot be framed or cached when storage fails', async () => {
+    // Prepare
+    const store = profiles();
+    store.getProfile = () => Promise.reject(new Error('storage down for c1'));
+    const handler = buildUnsubscribe({
+      profiles: store,
+      events: new RecordingEventQueue(),
+      suppression: new InMemorySuppressionList(),
+      keyring: KEYRING,
+      clock: new VirtualClock(NOON),
+      logger: new Logger({ serviceName: 'unsubscribe', logLevel: 'SILENT' }),
+    });
+    const token = signUnsubscribeToken(KEYRING, 'c1', 'email');
+
+    // Act
+    const result = await handler(
+      apiGatewayEvent({
+        method: 'POST',
+        path: `/u/${token}`,
+        headers: {},
+        body: 'List-Unsubscribe=One-Click',
+        at: NOON,
+      }),
+      localLambdaContext('unsubscribe'),
+    );
+
+    // Assess
+    expect(result).toMatchObject({
+      statusCode: 500,
+      body: 'Something went wrong; please try the link again.',
+      headers: {
+        'content-type': 'text/plain',
+        'content-security-policy': "frame-ancestors 'none'",
+        'cache-control': 'no-store',
+      },
+    });
   });
 });
 

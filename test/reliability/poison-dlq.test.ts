@@ -136,14 +136,14 @@ describe('poison messages in the events DLQ (dynalite)', { timeout: 120_000 }, (
     const last = firstLines.find(
       (line) => line.sqsMessageId === poison.unparseable && line.receiveCount === String(MAX_RECEIVES),
     );
-    expect(last).toMatchObject({ error: 'PoisonMessageError', reason: expect.stringContaining('body: not JSON') });
+    expect(last).toMatchObject({ error: 'ParsingError', reason: expect.stringContaining('body: not JSON') });
   });
 
   it('logs an unknown message kind with the field that names it', () => {
     const last = firstLines.find(
       (line) => line.sqsMessageId === poison.unknownKind && line.receiveCount === String(MAX_RECEIVES),
     );
-    expect(last).toMatchObject({ error: 'PoisonMessageError', reason: expect.stringContaining('kind') });
+    expect(last).toMatchObject({ error: 'ParsingError', reason: expect.stringContaining('body.kind: ') });
   });
 
   it('logs each attempt of a message whose processing throws, with the error class and no customer data', () => {

@@ -450,7 +450,24 @@ describe('the bundled functions', () => {
     expect(idle).toEqual([]);
   });
 
-  it('log neither the address nor the phone number of the customer', () => {
+  it('log each invocation of every function with its Lambda context (injectLambdaContext in every bundle)', () => {
+    // Assess: the sandbox gives invocation n of a function the request id `<function>-<n>`.
+    const unlogged = [...stack.sandboxes.values()].flatMap((sandbox) => {
+      const logged = new Set(
+        sandbox
+          .logs()
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => (JSON.parse(line) as { function_request_id?: string }).function_request_id),
+      );
+      return Array.from({ length: sandbox.invocations }, (_, n) => `${sandbox.name}-${n}`).filter(
+        (requestId) => !logged.has(requestId),
+      );
+    });
+    expect(unlogged).toEqual([]);
+  });
+
+  it('log neither the address nor the phone number of the customer, even at DEBUG with event logging asked for', () => {
     // Assess
     const logs = Object.values(stack.logs()).join('\n');
     expect(logs).not.toContain(CUSTOMER.email);

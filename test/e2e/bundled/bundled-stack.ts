@@ -452,7 +452,7 @@ function singleTableName(stacks: SynthesizedStacks, resolver: TemplateResolver):
 /**
  * The process environment of a function in Lambda: the template's variables (paths under
  * /var/task moved to the local task root), the variables the Lambda runtime sets, role
- * credentials, and the endpoint variables. Nothing else from the test's own environment, except
+ * credentials, an operator's debug settings, and the endpoint variables. Nothing else from the test's own environment, except
  * libfaketime's, so a CI run on a fixed clock fixes the functions' clock too.
  */
 function lambdaEnvironment(
@@ -492,6 +492,10 @@ function lambdaEnvironment(
     AWS_SESSION_TOKEN: 'local',
     // Lambda runs Node 22; the SDK would warn only because this machine runs Node 20.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // The most an operator can turn on without a deploy of code — Lambda's log level at DEBUG and
+    // Powertools' event logging — so the privacy check reads what a debugging operator would see.
+    AWS_LAMBDA_LOG_LEVEL: 'DEBUG',
+    POWERTOOLS_LOGGER_LOG_EVENT: 'true',
     ...faketime,
     ...endpoints,
     ...fromTemplate,
