@@ -39,7 +39,7 @@ describe('admin-forget', () => {
     orders = new InMemoryOrderLedger();
     const identity = new InMemoryIdentityMap();
     logs = [];
-    const record = (message: unknown, attributes?: unknown): void => {
+    const record = (...[message, attributes]: unknown[]): void => {
       logs.push({ message: String(message), attributes: (attributes ?? {}) as Record<string, unknown> });
     };
     const logger = new Logger({ serviceName: 'admin-forget', logLevel: 'SILENT' });
