@@ -5,7 +5,7 @@
  * (ingest, process-events, admin-forget) on dynalite. Before the pepper, the tombstone key, the
  * audit line's hash and the suppression key were bare sha256: each fell to the loop below.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -75,7 +75,8 @@ describe('brute force on kept hashes (dynalite)', () => {
     await spine.drain();
 
     const logs: string[] = [];
-    const logger = { info: vi.fn((...args: unknown[]) => void logs.push(JSON.stringify(args))) } as unknown as Logger;
+    const logger = new Logger({ serviceName: 'admin-forget', logLevel: 'SILENT' });
+    vi.spyOn(logger, 'info').mockImplementation((...args: unknown[]) => void logs.push(JSON.stringify(args)));
     const forget = buildAdminForget({ ...composeForgetDeps(spine.runtime.adapters), logger });
     const event = apiGatewayEvent({
       method: 'POST',
