@@ -13,7 +13,7 @@
  *   (one per erased order), so process-events checks an order with one small BatchGetItem
  *   (eventually consistent: a tombstone is written long before the replay it guards against).
  */
-import { DeleteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   CustomerErasureStore,
   CustomerItem,
@@ -24,6 +24,7 @@ import type {
 import { batchGetItems } from './batch-get.js';
 import { batchWriteItems } from './batch-write.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
+import { queryPartition } from './query-pages.js';
 import { IDENTITY_BACKLINK_SK_PREFIX, ORDER_SK_PREFIX, PROFILE_SK, customerPartition, identityKey } from './table.js';
 import { defaultBackoff, type BackoffOptions } from './unprocessed-retry.js';
 
@@ -55,19 +56,13 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
 
   async listCustomerItems(customerId: string): Promise<CustomerItem[]> {
     const items: CustomerItem[] = [];
-    for await (const page of paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': customerPartition(customerId) },
-        ProjectionExpression: 'SK, orderId, #version',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ConsistentRead: true,
-      },
-    )) {
-      for (const item of page.Items ?? []) items.push(customerItem(item));
-    }
+    for await (const item of queryPartition(this.doc, this.tableName, {
+      partition: customerPartition(customerId),
+      projection: 'SK, orderId, #version',
+      names: { '#version': 'version' },
+      consistentRead: true,
+    }))
+      items.push(customerItem(item));
     return items;
   }
 
@@ -105,18 +100,13 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
 
   async linkedAnonymousIds(userId: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const page of paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :link)',
-        ExpressionAttributeValues: { ':pk': customerPartition(userId), ':link': IDENTITY_BACKLINK_SK_PREFIX },
-        ProjectionExpression: 'anonymousId',
-        ConsistentRead: true,
-      },
-    )) {
-      for (const item of page.Items ?? []) if (typeof item.anonymousId === 'string') ids.push(item.anonymousId);
-    }
+    for await (const item of queryPartition(this.doc, this.tableName, {
+      partition: customerPartition(userId),
+      sortKeyPrefix: IDENTITY_BACKLINK_SK_PREFIX,
+      projection: 'anonymousId',
+      consistentRead: true,
+    }))
+      if (typeof item.anonymousId === 'string') ids.push(item.anonymousId);
     return ids.sort();
   }
 
@@ -159,17 +149,12 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
 
   async erasedAt(customerHash: string): Promise<string[]> {
     const times: string[] = [];
-    for await (const page of paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :erased)',
-        ExpressionAttributeValues: { ':pk': tombstonePartition(customerHash), ':erased': ERASED_SK_PREFIX },
-        ProjectionExpression: 'erasedAt',
-      },
-    )) {
-      for (const item of page.Items ?? []) if (typeof item.erasedAt === 'string') times.push(item.erasedAt);
-    }
+    for await (const item of queryPartition(this.doc, this.tableName, {
+      partition: tombstonePartition(customerHash),
+      sortKeyPrefix: ERASED_SK_PREFIX,
+      projection: 'erasedAt',
+    }))
+      if (typeof item.erasedAt === 'string') times.push(item.erasedAt);
     return times.sort();
   }
 

@@ -3,10 +3,11 @@
  * holding the request, in the `due` index under `DEFER#<shard>` sorted by `wakeAt`. Deferring the
  * same message again overwrites it (one wake per message).
  */
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeferredSend, DueQueue } from '../channels/ports.js';
 import { sendRequestSchema, type SendRequest } from '../channels/send-request.js';
-import { deferredSendKey, DUE_INDEX, sendIndexShardKey, sendIndexShardKeys } from './table.js';
+import { dueShard, queryIndexShard } from './query-pages.js';
+import { deferredSendKey, sendIndexShardKey, sendIndexShardKeys } from './table.js';
 
 export class DynamoDueSends implements DueQueue {
   constructor(
@@ -30,19 +31,9 @@ export class DynamoDueSends implements DueQueue {
 
   async *due(until: string): AsyncIterable<DeferredSend> {
     for (const shardKey of sendIndexShardKeys('defer')) {
-      for await (const page of paginateQuery(
-        { client: this.doc },
-        {
-          TableName: this.tableName,
-          IndexName: DUE_INDEX,
-          KeyConditionExpression: 'duePK = :shard AND wakeAt <= :until',
-          ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
-        },
-      )) {
-        for (const item of page.Items ?? []) {
-          const request = sendRequestSchema.safeParse(item.request);
-          if (request.success && typeof item.wakeAt === 'string') yield { request: request.data, wakeAt: item.wakeAt };
-        }
+      for await (const item of queryIndexShard(this.doc, this.tableName, dueShard(shardKey, until))) {
+        const request = sendRequestSchema.safeParse(item.request);
+        if (request.success && typeof item.wakeAt === 'string') yield { request: request.data, wakeAt: item.wakeAt };
       }
     }
   }

@@ -5,8 +5,9 @@
  * needs. GSI reads are eventually consistent: a profile rechecked a moment ago may be listed once
  * more, and its second recheck changes nothing.
  */
-import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DueExpiry, ExpiryIndex } from '../ports.js';
+import { queryIndexShard, shardKeyAt } from './query-pages.js';
 import { allShardKeys, EXPIRY_INDEX, PROFILE_SK } from './table.js';
 
 const CUSTOMER_PREFIX = 'C#';
@@ -25,22 +26,17 @@ export class DynamoExpiryIndex implements ExpiryIndex {
   }
 
   async *due(shard: number, until: string, pageSize: number): AsyncIterable<DueExpiry> {
-    const shardKey = this.shardKeys[shard];
-    if (shardKey === undefined)
-      throw new RangeError(`expiry index: shard must be 0…${this.shardKeys.length - 1}, got ${shard}`);
-    for await (const page of paginateQuery(
-      { client: this.doc, pageSize },
-      {
-        TableName: this.tableName,
-        IndexName: EXPIRY_INDEX,
-        KeyConditionExpression: 'expiryPK = :shard AND nextExpiryAt <= :until',
-        ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
-      },
-    )) {
-      for (const item of page.Items ?? []) {
-        const due = dueExpiry(item);
-        if (due) yield due;
-      }
+    const shardKey = shardKeyAt(this.shardKeys, shard, EXPIRY_INDEX);
+    for await (const item of queryIndexShard(this.doc, this.tableName, {
+      index: EXPIRY_INDEX,
+      shardAttribute: 'expiryPK',
+      shardKey,
+      sortAttribute: 'nextExpiryAt',
+      until,
+      pageSize,
+    })) {
+      const due = dueExpiry(item);
+      if (due) yield due;
     }
   }
 }

@@ -5,11 +5,12 @@
  * `duePK` and leaves the index. Writes are conditional on `version`, so a redelivered message
  * cannot write a run twice.
  */
-import { PutCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DueRun, DueRunIndex, JourneyStore } from '../journeys/journey-store.js';
 import { journeyRunSchema, type JourneyRun } from '../journeys/run.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
+import { dueShard, queryIndexShard, queryPartition, shardKeyAt } from './query-pages.js';
 import { allShardKeys, customerPartition, DUE_INDEX, dueShardKey, journeyKey, TTL_ATTRIBUTE } from './table.js';
 import {
   ABSENT_OR_EXPIRED,
@@ -43,18 +44,13 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
   async listRuns(customerId: string): Promise<JourneyRun[]> {
     const runs: JourneyRun[] = [];
     const now = this.retention.clock.now();
-    for await (const page of paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': customerPartition(customerId), ':prefix': JOURNEY_SK_PREFIX },
-        ConsistentRead: true,
-      },
-    )) {
-      // An expired run DynamoDB has not deleted yet no longer counts (re-entry reads these).
-      for (const item of page.Items ?? []) if (isKept(item, now)) runs.push(runFromItem(item));
-    }
+    // An expired run DynamoDB has not deleted yet no longer counts (re-entry reads these).
+    for await (const item of queryPartition(this.doc, this.tableName, {
+      partition: customerPartition(customerId),
+      sortKeyPrefix: JOURNEY_SK_PREFIX,
+      consistentRead: true,
+    }))
+      if (isKept(item, now)) runs.push(runFromItem(item));
     return runs;
   }
 
@@ -86,22 +82,10 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
   }
 
   async *due(shard: number, until: string, pageSize: number): AsyncIterable<DueRun> {
-    const shardKey = this.shardKeys[shard];
-    if (shardKey === undefined)
-      throw new RangeError(`due index: shard must be 0…${this.shardKeys.length - 1}, got ${shard}`);
-    for await (const page of paginateQuery(
-      { client: this.doc, pageSize },
-      {
-        TableName: this.tableName,
-        IndexName: DUE_INDEX,
-        KeyConditionExpression: 'duePK = :shard AND wakeAt <= :until',
-        ExpressionAttributeValues: { ':shard': shardKey, ':until': until },
-      },
-    )) {
-      for (const item of page.Items ?? []) {
-        const due = dueRun(item);
-        if (due) yield due;
-      }
+    const shardKey = shardKeyAt(this.shardKeys, shard, DUE_INDEX);
+    for await (const item of queryIndexShard(this.doc, this.tableName, dueShard(shardKey, until, pageSize))) {
+      const due = dueRun(item);
+      if (due) yield due;
     }
   }
 }

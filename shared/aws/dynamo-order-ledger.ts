@@ -10,11 +10,11 @@ import {
   UpdateCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
-  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import type { OrderLedger, OrderRecord, WriteReceipt } from '../ports.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed, itemOfFailedCheck } from './conditional-check.js';
+import { queryPartition } from './query-pages.js';
 import { ORDER_SK_PREFIX, customerPartition, orderKey, withoutStorageAttributes } from './table.js';
 import { batchGetItems } from './batch-get.js';
 import { defaultBackoff, retryUnprocessed, type BackoffOptions } from './unprocessed-retry.js';
@@ -121,17 +121,12 @@ export class DynamoOrderLedger implements OrderLedger {
 
   async listOrders(customerId: string): Promise<OrderRecord[]> {
     const orders: OrderRecord[] = [];
-    for await (const page of paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': customerPartition(customerId), ':prefix': ORDER_SK_PREFIX },
-        ConsistentRead: true,
-      },
-    )) {
-      for (const item of page.Items ?? []) orders.push(withoutStorageAttributes(item) as unknown as OrderRecord);
-    }
+    for await (const item of queryPartition(this.doc, this.tableName, {
+      partition: customerPartition(customerId),
+      sortKeyPrefix: ORDER_SK_PREFIX,
+      consistentRead: true,
+    }))
+      orders.push(withoutStorageAttributes(item) as unknown as OrderRecord);
     return orders;
   }
 

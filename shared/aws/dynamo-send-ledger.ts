@@ -11,18 +11,11 @@ import {
   PutCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
-  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import type { LedgerClaim, LedgerEntry, SendLedger } from '../channels/ports.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
-import {
-  DUE_INDEX,
-  ledgerKey,
-  sendIndexShardKey,
-  sendIndexShardKeys,
-  TTL_ATTRIBUTE,
-  withoutStorageAttributes,
-} from './table.js';
+import { dueShard, queryIndexShard } from './query-pages.js';
+import { ledgerKey, sendIndexShardKey, sendIndexShardKeys, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
 import {
   ABSENT_OR_EXPIRED,
   absentOrExpiredValues,
@@ -119,21 +112,10 @@ export class DynamoSendLedger implements SendLedger {
 
   async *staleClaims(claimedBefore: string): AsyncIterable<LedgerEntry> {
     for (const shardKey of sendIndexShardKeys('claim')) {
-      for await (const page of paginateQuery(
-        { client: this.doc },
-        {
-          TableName: this.tableName,
-          IndexName: DUE_INDEX,
-          KeyConditionExpression: 'duePK = :shard AND wakeAt <= :before',
-          ExpressionAttributeValues: { ':shard': shardKey, ':before': claimedBefore },
-        },
-      )) {
-        const now = this.retention.clock.now();
-        for (const item of page.Items ?? []) {
-          // The index is eventually consistent: an item settled a moment ago may still be listed.
-          if (item.status === 'claimed' && isKept(item, now))
-            yield withoutStorageAttributes(item) as unknown as LedgerEntry;
-        }
+      for await (const item of queryIndexShard(this.doc, this.tableName, dueShard(shardKey, claimedBefore))) {
+        // The index is eventually consistent: an item settled a moment ago may still be listed.
+        if (item.status === 'claimed' && isKept(item, this.retention.clock.now()))
+          yield withoutStorageAttributes(item) as unknown as LedgerEntry;
       }
     }
   }

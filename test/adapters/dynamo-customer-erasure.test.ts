@@ -131,8 +131,8 @@ describe('DynamoCustomerErasure', () => {
       // Assess
       expect(ids).toEqual(['dev-a', 'dev-b']);
       expect(context.mock).toHaveReceivedCommandWith(QueryCommand, {
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :link)',
-        ExpressionAttributeValues: { ':pk': 'C#c-1', ':link': 'LINK#' },
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': 'C#c-1', ':prefix': 'LINK#' },
         ConsistentRead: true,
       });
     });
@@ -221,7 +221,7 @@ describe('DynamoCustomerErasure', () => {
       // Assess
       expect(times).toEqual(['2026-11-01T00:00:00.000Z', '2026-11-05T00:00:00.000Z']);
       expect(context.mock).toHaveReceivedCommandWith(QueryCommand, {
-        ExpressionAttributeValues: { ':pk': 'FORGOTTEN#h1', ':erased': 'ERASED#' },
+        ExpressionAttributeValues: { ':pk': 'FORGOTTEN#h1', ':prefix': 'ERASED#' },
       });
     });
   });

@@ -69,7 +69,7 @@ describe('DynamoSendLedger', () => {
   it('finds stale claims in every CLAIM# shard, skipping entries already settled', async () => {
     context.mock.on(QueryCommand).resolves({ Items: [] });
     context.mock
-      .on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'CLAIM#3', ':before': '2026-11-02T08:00:00Z' } })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'CLAIM#3', ':until': '2026-11-02T08:00:00Z' } })
       .resolves({
         Items: [
           { PK: 'C#c1', SK: 'M#m1', duePK: 'CLAIM#3', wakeAt: 'x', ...CLAIM, status: 'claimed' },
