@@ -51,6 +51,9 @@ export interface RunningIngestServer {
   close(): Promise<void>;
 }
 
+/** How long a connection still busy when serve stops listening may take to finish. */
+const CLOSE_GRACE_MS = 2_000;
+
 /** What a client is told while serve drains: try again after this many seconds (serve may be restarting). */
 export const DRAINING_RETRY_AFTER_SECONDS = 5;
 
@@ -100,10 +103,14 @@ export async function startIngestServer(
       while (answering.size > 0) await Promise.all(answering);
       for (const pump of pumps) pump.stopPolling();
       await settleAll(pumps);
-      // Keep-alive clients would hold close() open; idle sockets go now, busy ones after their answer.
+      // Keep-alive clients would hold close() open: idle sockets go now, so every answer written
+      // reaches its client; a socket still busy (a client trickling a body into a 503) is cut
+      // after a grace period.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
       await closed;
+      clearTimeout(cut);
     },
   };
 }

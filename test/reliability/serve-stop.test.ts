@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openLocalData } from '../../cli/local-data.js';
 import { createDocumentClient } from '../../shared/aws/dynamo-client.js';
 import type { EngineName } from '../../shared/local/dynamo-engine.js';
 import { startLocalRuntime } from '../../shared/local/runtime.js';
@@ -102,6 +103,34 @@ async function post(port: number, customerId: string): Promise<string | undefine
 
 const sadakat = promisify(execFile);
 
+/**
+ * `sadakat profile <id>` while serve runs (what it prints, stderr included), retried while the
+ * event is still being processed. On dynalite through the real CLI; on DynamoDB Local the same
+ * attach (openLocalData) in this process, which spares a second CLI start-up.
+ */
+async function readWhileServe(engine: EngineName, dataDir: string, customerId: string): Promise<string> {
+  let printed = '';
+  for (let attempt = 0; attempt < 3 && !printed.includes('"marker"'); attempt++) {
+    if (engine === 'dynalite') {
+      const read = await sadakat(process.execPath, ['bin/sadakat.js', 'profile', customerId, '--data-dir', dataDir], {
+        env: { ...process.env, FORCE_COLOR: '0' },
+      }).catch((error: { stdout: string; stderr: string }) => error);
+      printed = `${read.stdout}${read.stderr}`;
+      continue;
+    }
+    let notes = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      notes += String(chunk);
+      return true;
+    });
+    const runtime = await openLocalData({ dataDir, engine }).finally(() => spy.mockRestore());
+    const profile = await runtime.profiles.getProfile(customerId);
+    await runtime.stop();
+    printed = `${JSON.stringify(profile, null, 2)}${notes}`;
+  }
+  return printed;
+}
+
 describe.each([
   ['dynalite', 3],
   ['dynamodb-local', 2],
@@ -131,16 +160,7 @@ describe.each([
           // Read while serving: the posted event, through serve's engine.
           accepted.push((await post(serve.port, 'reader-0')) as string);
           publicationMode = statSync(publicationPath(dataDir)).mode & 0o777;
-          for (let attempt = 0; attempt < 3 && !readWhileServing.includes('"marker"'); attempt++) {
-            const read = await sadakat(
-              process.execPath,
-              ['bin/sadakat.js', 'profile', 'reader-0', '--data-dir', dataDir],
-              {
-                env: { ...process.env, FORCE_COLOR: '0' },
-              },
-            ).catch((error: { stdout: string; stderr: string }) => error);
-            readWhileServing = `${read.stdout}${read.stderr}`;
-          }
+          readWhileServing = await readWhileServe(engine, dataDir, 'reader-0');
         }
         const first = await post(serve.port, `r${round}-0`);
         serve.child.kill('SIGTERM');
