@@ -5,7 +5,7 @@
  * without any part of the body.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildHandler as buildIngest } from '../../functions/ingest.js';
 import { buildHandler as buildSend } from '../../functions/send.js';
@@ -13,6 +13,7 @@ import { apiGatewayEvent } from '../../shared/local/api-gateway-event.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { basicAuth, fakeDeps, NOW, WRITE_KEY } from '../unit/ingest/in-memory-ports.js';
 import { sendHarness } from '../unit/channels/send-harness.js';
+import { sqsRecord } from '../fakes/sqs-record.js';
 
 const EMAIL = 'ada.lovelace@example.com';
 const PHONE = '+905551234567';
@@ -41,28 +42,6 @@ async function captured(act: () => Promise<unknown>): Promise<{ lines: LogLine[]
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as LogLine);
   return { lines, text };
-}
-
-function sqsRecord(id: string, body: string): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: id,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '2',
-      SentTimestamp: '0',
-      SenderId: 'x',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: 'g1',
-      MessageDeduplicationId: id,
-      SequenceNumber: id,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:0:sends.fifo',
-    awsRegion: 'us-east-1',
-  };
 }
 
 afterEach(() => {
@@ -116,7 +95,7 @@ describe('handler logging', () => {
     // Prepare: not JSON, and what JSON.parse would quote back is the customer's address.
     const logger = new Logger({ serviceName: 'send', logLevel: 'DEBUG' });
     const handler = buildSend({ ...sendHarness().deps, logger });
-    const event: SQSEvent = { Records: [sqsRecord('poison-1', `${EMAIL} ${PHONE}`)] };
+    const event: SQSEvent = { Records: [sqsRecord('poison-1', `${EMAIL} ${PHONE}`, { receiveCount: 2 })] };
 
     // Act
     const { lines, text } = await captured(() => handler(event, localLambdaContext('send')));

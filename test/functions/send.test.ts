@@ -3,28 +3,11 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildHandler } from '../../functions/send.js';
 import { ProviderError } from '../../shared/channels/provider-error.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
+import { sqsRecord } from '../fakes/sqs-record.js';
 import { sendHarness, sendRequest } from '../unit/channels/send-harness.js';
 
 function record(id: string, body: unknown, group = 'g1'): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: id,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'x',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: group,
-      MessageDeduplicationId: id,
-      SequenceNumber: id,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:0:sends.fifo',
-    awsRegion: 'us-east-1',
-  };
+  return sqsRecord(id, body, { group });
 }
 
 describe('send handler', () => {

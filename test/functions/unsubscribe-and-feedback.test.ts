@@ -23,40 +23,41 @@ function profiles() {
   return store;
 }
 
+function unsubscribeHandler(store: InMemoryProfileStore) {
+  return buildUnsubscribe({
+    profiles: store,
+    events: new RecordingEventQueue(),
+    suppression: new InMemorySuppressionList(),
+    keyring: KEYRING,
+    clock: new VirtualClock(NOON),
+    logger: new Logger({ serviceName: 'unsubscribe', logLevel: 'SILENT' }),
+  });
+}
+
+/** The POST a mail client sends for List-Unsubscribe-Post (RFC 8058). */
+function oneClick(token: string) {
+  return apiGatewayEvent({
+    method: 'POST',
+    path: `/u/${token}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+    at: NOON,
+  });
+}
+
 describe('unsubscribe handler', () => {
   it('revokes on a one-click POST to /u/<token>', async () => {
     const store = profiles();
-    const handler = buildUnsubscribe({
-      profiles: store,
-      events: new RecordingEventQueue(),
-      suppression: new InMemorySuppressionList(),
-      keyring: KEYRING,
-      clock: new VirtualClock(NOON),
-    });
+    const handler = unsubscribeHandler(store);
     const token = signUnsubscribeToken(KEYRING, 'c1', 'email');
-    const result = await handler(
-      apiGatewayEvent({
-        method: 'POST',
-        path: `/u/${token}`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'List-Unsubscribe=One-Click',
-        at: NOON,
-      }),
-      localLambdaContext('unsubscribe'),
-    );
+    const result = await handler(oneClick(token), localLambdaContext('unsubscribe'));
     expect(result.statusCode).toBe(200);
     expect(store.items.get('c1')?.consent.email?.granted).toBe(false);
   });
 
   it('answers 403 to an altered token', async () => {
     const store = profiles();
-    const handler = buildUnsubscribe({
-      profiles: store,
-      events: new RecordingEventQueue(),
-      suppression: new InMemorySuppressionList(),
-      keyring: KEYRING,
-      clock: new VirtualClock(NOON),
-    });
+    const handler = unsubscribeHandler(store);
     const token = signUnsubscribeToken(KEYRING, 'c1', 'email').replace('.email.', '.sms.');
     const result = await handler(
       apiGatewayEvent({ method: 'POST', path: `/u/${token}`, headers: {}, body: '', at: NOON }),
@@ -70,27 +71,11 @@ describe('unsubscribe handler', () => {
     // Prepare
     const store = profiles();
     store.getProfile = () => Promise.reject(new Error('storage down for c1'));
-    const handler = buildUnsubscribe({
-      profiles: store,
-      events: new RecordingEventQueue(),
-      suppression: new InMemorySuppressionList(),
-      keyring: KEYRING,
-      clock: new VirtualClock(NOON),
-      logger: new Logger({ serviceName: 'unsubscribe', logLevel: 'SILENT' }),
-    });
+    const handler = unsubscribeHandler(store);
     const token = signUnsubscribeToken(KEYRING, 'c1', 'email');
 
     // Act
-    const result = await handler(
-      apiGatewayEvent({
-        method: 'POST',
-        path: `/u/${token}`,
-        headers: {},
-        body: 'List-Unsubscribe=One-Click',
-        at: NOON,
-      }),
-      localLambdaContext('unsubscribe'),
-    );
+    const result = await handler(oneClick(token), localLambdaContext('unsubscribe'));
 
     // Assess
     expect(result).toMatchObject({
