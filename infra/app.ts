@@ -13,6 +13,7 @@ import { requireSettings } from '../shared/config/campaign-settings.js';
 import { formatLocatedError } from '../shared/config/yaml-source.js';
 import { REPO_ROOT } from './constructs/sadakat-function.js';
 import { DataStack } from './data-stack.js';
+import { EdgeFirewallStack } from './edge-firewall-stack.js';
 import { InvalidContextError, readDeploymentContext } from './deployment-context.js';
 import { PipelineStack } from './pipeline-stack.js';
 
@@ -25,6 +26,8 @@ export class InvalidCampaignError extends Error {
 export interface SadakatStacks {
   data: DataStack;
   pipeline: PipelineStack;
+  /** With context `edgeFirewall`: the web ACL, in us-east-1. */
+  edgeFirewall?: EdgeFirewallStack;
 }
 
 /** Adds sadakat's stacks to `app`; throws before adding anything when context or campaign are invalid. */
@@ -64,13 +67,24 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     ...(sesIdentityArn === undefined ? {} : { sesIdentityArn }),
     pushPlatformApplicationArns: context.pushPlatformApplicationArns,
     ...(settings.sender.fromName === undefined ? {} : { senderName: settings.sender.fromName }),
+    ...(context.edgeWebAclArn === undefined ? {} : { edgeWebAclArn: context.edgeWebAclArn }),
   });
 
   // The references are named exports, not construct references, so the order is stated here.
   pipeline.addStackDependency(data);
 
+  // CloudFront's web ACLs exist only in us-east-1, whatever region the pipeline runs in: a stack of
+  // its own there, deployed first; its WebAclArn output becomes the pipeline's edgeWebAclArn.
+  const edgeFirewall = context.edgeFirewall
+    ? new EdgeFirewallStack(app, `${prefix}-EdgeFirewall`, {
+        env: { ...(context.account === undefined ? {} : { account: context.account }), region: 'us-east-1' },
+        description: `sadakat (${context.stage}): WAF web ACL for the CloudFront in front of ingest`,
+        ...(context.edgeRateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: context.edgeRateLimitPerMinute }),
+      })
+    : undefined;
+
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, pipeline };
+  return { data, pipeline, ...(edgeFirewall ? { edgeFirewall } : {}) };
 }
 
 async function main(): Promise<void> {

@@ -56,6 +56,29 @@ export const deploymentContextSchema = z
         ),
       )
       .default([]),
+    /**
+     * Adds the `Sadakat-<stage>-EdgeFirewall` stack in us-east-1 (where CloudFront's WAF lives): a
+     * WAFv2 web ACL with a per-IP rate-based rule. Opt-in: it costs $5 a month plus $1 per rule and
+     * $0.60 per million requests (docs/decisions.md 111).
+     */
+    edgeFirewall: z
+      .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+      .optional(),
+    /** A CloudFront-scope web ACL (the EdgeFirewall stack's `WebAclArn`, or your own): puts CloudFront with it in front of the API. */
+    edgeWebAclArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/,
+        'expected the ARN of a CloudFront (global, us-east-1) WAFv2 web ACL',
+      )
+      .optional(),
+    /** Requests one IP may make to ingest in a minute before the edge firewall blocks it (default 300). */
+    edgeRateLimitPerMinute: z.coerce
+      .number()
+      .int('expected a whole number')
+      .min(10, 'expected at least 10 (the smallest WAF rate limit)')
+      .max(2_000_000_000, 'expected at most 2,000,000,000')
+      .optional(),
     /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
     alarmEmail: z.email('expected an email address').optional(),
   })

@@ -38,6 +38,8 @@ export interface PipelineStackProps extends StackProps {
   pushPlatformApplicationArns?: readonly string[];
   /** The campaign's sender name, shown on the unsubscribe page. */
   senderName?: string;
+  /** A CloudFront-scope WAFv2 web ACL: CloudFront with it in front of the API (decision 111). */
+  edgeWebAclArn?: string;
 }
 
 export class PipelineStack extends Stack {
@@ -81,6 +83,7 @@ export class PipelineStack extends Stack {
       identitySecret,
       alerts,
       campaignDir,
+      ...(props.edgeWebAclArn === undefined ? {} : { edgeWebAclArn: props.edgeWebAclArn }),
     });
     this.sends = new SendPipeline(this, 'Sends', {
       table,
@@ -89,6 +92,7 @@ export class PipelineStack extends Stack {
       campaignDir,
       eventsQueue,
       api: this.ingest.api,
+      publicUrl: this.ingest.publicUrl,
       unsubscribeKeys: Secret.fromSecretCompleteArn(this, 'UnsubscribeKeys', props.data.unsubscribeKeysArn),
       pushPlatformApplicationArns: props.pushPlatformApplicationArns ?? [],
       ...(props.sesIdentityArn === undefined ? {} : { sesIdentityArn: props.sesIdentityArn }),
@@ -193,7 +197,7 @@ export class PipelineStack extends Stack {
 
     // What docs/deploy.md tells storefront developers and operators to look up.
     new CfnOutput(this, 'IngestUrl', {
-      value: this.ingest.api.apiEndpoint,
+      value: this.ingest.publicUrl,
       description: 'Segment apiHost: POST <IngestUrl>/v1/batch',
     });
     new CfnOutput(this, 'AlarmTopicArn', {

@@ -22,6 +22,10 @@ export const PRODUCTION_CONTEXT = {
   // The stack creates the SES identity. The other way, `sesIdentityArn` (an existing identity,
   // imported), excludes this one and adds no resource, only an IAM resource (test/infra/stacks.test.ts).
   sesDomain: 'shop.example.com',
+  // The edge firewall stack (us-east-1) and CloudFront with its ACL in front of the API.
+  edgeFirewall: true,
+  edgeWebAclArn:
+    'arn:aws:wafv2:us-east-1:123456789012:global/webacl/Sadakat-prod-EdgeFirewall/a1b2c3d4-5678-90ab-cdef-111122223333',
   pushPlatformApplicationArns: [
     'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-ios',
     'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-android',

@@ -11,7 +11,9 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
+import { EdgeOrigin } from './edge-distribution.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction } from './sadakat-function.js';
 import { grantTableAccess, TABLE_ACCESS } from './table-access.js';
@@ -36,15 +38,22 @@ export interface IngestApiProps {
   /** Steady requests per second over the whole stage (each request may carry a batch). */
   rateLimit?: number;
   burstLimit?: number;
+  /** CloudFront with this CloudFront-scope web ACL in front, and the API open to nothing else (decision 111). */
+  edgeWebAclArn?: string;
 }
 
 export class IngestApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly handler: SadakatFunction;
+  /** CloudFront in front of the API, when the stack has an edge firewall. */
+  readonly distribution?: Distribution;
+  /** What storefronts and mail links use: CloudFront's URL with an edge firewall, else the API's own endpoint. */
+  readonly publicUrl: string;
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
+    const edge = props.edgeWebAclArn === undefined ? undefined : new EdgeOrigin(this, 'Edge', { alerts: props.alerts });
 
     const handler = new SadakatFunction(this, 'Ingest', {
       name: 'ingest',
@@ -70,6 +79,8 @@ export class IngestApi extends Construct {
     const api = new HttpApi(this, 'Api', {
       description: 'sadakat: Segment-compatible event ingest',
       createDefaultStage: false,
+      // Every route, those other constructs add included, unless a route names another.
+      ...(edge ? { defaultAuthorizer: edge.authorizer } : {}),
     });
     const integration = new HttpLambdaIntegration('Ingest', handler.function);
     // Preflights go to the function too: the allowed origins are per browser key, in the write-keys secret.
@@ -115,6 +126,14 @@ export class IngestApi extends Construct {
 
     this.api = api;
     this.handler = handler;
+    if (edge && props.edgeWebAclArn !== undefined) {
+      this.distribution = edge.distribute(api, props.edgeWebAclArn);
+      // analytics.js's settings name the host storefronts send to: CloudFront's, never the API's own.
+      handler.function.addEnvironment('PUBLIC_HOST', this.distribution.distributionDomainName);
+      this.publicUrl = `https://${this.distribution.distributionDomainName}`;
+    } else {
+      this.publicUrl = api.apiEndpoint;
+    }
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -35,6 +35,8 @@ export interface SendPipelineProps {
   eventsQueue: IQueue;
   /** The ingest API; the unsubscribe routes are added to it. */
   api: HttpApi;
+  /** Where mail links point: CloudFront's URL with an edge firewall, else the API's endpoint. */
+  publicUrl: string;
   unsubscribeKeys: ISecret;
   /** Verified SES identity to send from; without it the send function may not send email. */
   sesIdentityArn?: string;
@@ -140,6 +142,9 @@ export class SendPipeline extends Construct {
       path: '/u/{token}',
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('Unsubscribe', this.unsubscribe.function),
+      // Never behind the edge's authorizer (decision 111): a link in mail sent before the edge was
+      // turned on names the API's own host, and an opt-out must keep working from every link.
+      authorizer: new HttpNoneAuthorizer(),
     });
     for (const route of routes) {
       Validations.of(route).acknowledge({
@@ -157,7 +162,7 @@ export class SendPipeline extends Construct {
       environment: {
         ...common,
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
-        UNSUBSCRIBE_BASE_URL: `${props.api.apiEndpoint}/u`,
+        UNSUBSCRIBE_BASE_URL: `${props.publicUrl}/u`,
         UNSUBSCRIBE_KEYS_SECRET_ARN: props.unsubscribeKeys.secretArn,
         ...pushApplications(props.pushPlatformApplicationArns),
       },

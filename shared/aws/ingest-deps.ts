@@ -13,10 +13,12 @@ import { SecretsManagerWriteKeys } from './secrets-write-keys.js';
 
 export async function awsIngestDeps(env: NodeJS.ProcessEnv): Promise<IngestDeps> {
   const settings = await requireSettings(campaignDirOf(env));
-  return composeIngestDeps(
+  const deps = composeIngestDeps(
     { ...awsCoreAdapters(env), writeKeys: writeKeysFrom(env), identitySecret: identitySecretFrom(env) },
     settings,
   );
+  // Behind CloudFront the request's Host is the API's own; PUBLIC_HOST is the edge's (the stack sets it).
+  return env.PUBLIC_HOST ? { ...deps, publicHost: env.PUBLIC_HOST } : deps;
 }
 
 /**

@@ -71,6 +71,8 @@ export interface IngestDeps {
   log?: IngestLog;
   /** Ids for calls without a messageId (tests pass a deterministic one). */
   newMessageId?: () => string;
+  /** The host storefronts send to, named in analytics.js's settings; default: the request's Host (behind CloudFront that is the API's own). */
+  publicHost?: string;
 }
 
 const MISSING_KEY =
@@ -281,7 +283,7 @@ async function projectSettings(
     return failure(404, 'no settings for this write key: settings are served for browser keys');
   const cors = corsHeaders(key, origin);
   if (cors === 'refused') return failure(403, ORIGIN_REFUSED);
-  const host = headerValue(request.headers, 'host') ?? 'localhost';
+  const host = deps.publicHost ?? headerValue(request.headers, 'host') ?? 'localhost';
   const protocol = headerValue(request.headers, 'x-forwarded-proto') === 'http' ? 'http' : 'https';
   return {
     statusCode: 200,

@@ -1,21 +1,28 @@
 /**
  * What a first real deployment needs beyond cdk-nag (issue 16), asserted on the production
  * context CI lints with cfn-lint: alarms that can reach the topic, bounded FIFO consumers, state
- * machines that wait out Lambda throttling.
+ * machines that wait out Lambda throttling, the SES identity; and the edge firewall in front of
+ * the API (issue 17, decision 111), which the production context turns on.
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UNSUBSCRIBE_THROTTLE } from '../../infra/pipeline-stack.js';
 import { PRODUCTION_CONTEXT } from '../../infra/synth-templates.js';
 import { sadakatStacks } from './sadakat-app.js';
 
 let pipeline: Template;
 let data: Template;
+let firewall: Template;
+let firewallRegion: string;
 
 beforeAll(async () => {
   const stacks = await sadakatStacks(PRODUCTION_CONTEXT);
   pipeline = Template.fromStack(stacks.pipeline);
   data = Template.fromStack(stacks.data);
-});
+  firewall = Template.fromStack(stacks.edgeFirewall!);
+  firewallRegion = stacks.edgeFirewall!.region;
+  // Three stacks with cdk-nag: about a minute on a quiet 2-core machine, several under CI's load.
+}, 300_000);
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const resources = (type: string): [string, Resource][] =>
@@ -296,5 +303,148 @@ describe('the SES identity, created from sesDomain', () => {
         },
       }),
     );
+  });
+});
+
+describe('capacity strangers cannot exhaust: CloudFront and WAF in front of the API', () => {
+  const distributionDomain = { 'Fn::GetAtt': [expect.stringMatching(/^IngestEdgeDistribution/), 'DomainName'] };
+
+  it('keeps the web ACL in us-east-1, scoped to CloudFront, with a per-IP rate rule that spares unsubscribe and confirm links', () => {
+    // Act
+    const [acl] = Object.values(firewall.findResources('AWS::WAFv2::WebACL')) as Resource[];
+    const rules = acl!.Properties.Rules as {
+      Action: unknown;
+      Statement: { RateBasedStatement: Record<string, unknown> };
+    }[];
+
+    // Assess
+    expect(firewallRegion).toBe('us-east-1');
+    expect(acl!.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Action).toEqual({ Block: {} });
+    expect(rules[0]!.Statement.RateBasedStatement).toMatchObject({
+      AggregateKeyType: 'IP',
+      EvaluationWindowSec: 60,
+      Limit: 300,
+    });
+    const exempt = rules[0]!.Statement.RateBasedStatement.ScopeDownStatement as {
+      NotStatement: { Statement: { OrStatement: { Statements: { ByteMatchStatement: Record<string, unknown> }[] } } };
+    };
+    expect(
+      exempt.NotStatement.Statement.OrStatement.Statements.map((statement) => [
+        statement.ByteMatchStatement.SearchString,
+        statement.ByteMatchStatement.PositionalConstraint,
+        statement.ByteMatchStatement.FieldToMatch,
+      ]),
+    ).toEqual([
+      ['/u/', 'STARTS_WITH', { UriPath: {} }],
+      ['/c/', 'STARTS_WITH', { UriPath: {} }],
+    ]);
+    expect(firewall.toJSON().Outputs.WebAclArn.Value).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+  });
+
+  it('puts CloudFront with the context web ACL in front of every path and method, uncached, with the secret header', () => {
+    // Act
+    const [distribution] = resources('AWS::CloudFront::Distribution');
+    const config = distribution![1].Properties.DistributionConfig as {
+      WebACLId: string;
+      DefaultCacheBehavior: Record<string, unknown>;
+      CacheBehaviors?: unknown[];
+      Origins: { DomainName: unknown; OriginCustomHeaders: { HeaderName: string; HeaderValue: unknown }[] }[];
+    };
+
+    // Assess
+    expect(resources('AWS::CloudFront::Distribution')).toHaveLength(1);
+    expect(config.WebACLId).toBe(PRODUCTION_CONTEXT.edgeWebAclArn);
+    expect(config.CacheBehaviors).toBeUndefined();
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      AllowedMethods: expect.arrayContaining(['GET', 'POST', 'OPTIONS']),
+      // CloudFront's managed CachingDisabled and AllViewerExceptHostHeader policies.
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+      ViewerProtocolPolicy: 'https-only',
+    });
+    expect(JSON.stringify(config.Origins[0]!.DomainName)).toMatch(/"Ref":"IngestApi[^"]*"},".execute-api."/);
+    expect(config.Origins[0]!.OriginCustomHeaders).toEqual([
+      {
+        HeaderName: 'x-sadakat-edge',
+        HeaderValue: {
+          'Fn::Join': [
+            '',
+            ['{{resolve:secretsmanager:', { Ref: expect.stringMatching(/^IngestEdgeSecret/) }, ':SecretString:::}}'],
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('refuses every route but unsubscribe to requests that did not come through CloudFront, routes added by other constructs included', () => {
+    // Act
+    const routes = resources('AWS::ApiGatewayV2::Route');
+    const [[authorizerId, authorizer]] = resources('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
+
+    // Assess
+    expect(routes.map(([, route]) => route.Properties.RouteKey)).toEqual(
+      expect.arrayContaining([
+        'POST /v1/batch',
+        'GET /v1/projects/{writeKey}/settings',
+        'GET /u/{token}',
+        'POST /u/{token}',
+      ]),
+    );
+    for (const [id, route] of routes) {
+      // Unsubscribe links stay open on both hosts: mail sent before the edge names the API's own.
+      if (String(route.Properties.RouteKey).endsWith(' /u/{token}'))
+        expect(route.Properties.AuthorizationType, id).toBe('NONE');
+      else
+        expect(route.Properties, id).toMatchObject({
+          AuthorizationType: 'CUSTOM',
+          AuthorizerId: { Ref: authorizerId },
+        });
+    }
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['$request.header.x-sadakat-edge'],
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 3600,
+    });
+  });
+
+  it('publishes only CloudFront’s host: the ingest URL, the unsubscribe links and the analytics.js settings', () => {
+    // Act
+    const functions = resources('AWS::Lambda::Function');
+    const environment = (prefix: string) =>
+      (
+        functions.find(([id]) => id.startsWith(prefix))![1].Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+
+    // Assess
+    expect(pipeline.toJSON().Outputs.IngestUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', distributionDomain]] });
+    expect(environment('SendsSendFunction').UNSUBSCRIBE_BASE_URL).toEqual({
+      'Fn::Join': ['', ['https://', distributionDomain, '/u']],
+    });
+    expect(environment('IngestFunction').PUBLIC_HOST).toEqual(distributionDomain);
+    // The API's own endpoint is named nowhere a customer or a storefront could read it.
+    const published = JSON.stringify([pipeline.toJSON().Outputs, functions.map(([, fn]) => fn.Properties.Environment)]);
+    expect(published).not.toContain('ApiEndpoint');
+  });
+
+  it('keeps the unsubscribe routes’ own throttle, with no per-IP limit', () => {
+    // Act
+    const [[, stage]] = resources('AWS::ApiGatewayV2::Stage') as [[string, Resource]];
+
+    // Assess
+    expect(stage.Properties.RouteSettings).toMatchObject({
+      'GET /u/{token}': {
+        ThrottlingRateLimit: UNSUBSCRIBE_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: UNSUBSCRIBE_THROTTLE.burstLimit,
+      },
+      'POST /u/{token}': {
+        ThrottlingRateLimit: UNSUBSCRIBE_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: UNSUBSCRIBE_THROTTLE.burstLimit,
+      },
+    });
   });
 });

@@ -278,6 +278,15 @@ describe('PipelineStack: send side', () => {
     expect(JSON.stringify(ses[0]?.Resource)).toContain(':configuration-set/');
   });
 
+  it('has no edge without an edge web ACL: no CloudFront, no authorizer, the API endpoint is the ingest URL', () => {
+    // Assess
+    pipeline.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    pipeline.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    expect(pipeline.toJSON().Outputs.IngestUrl.Value).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^IngestApi/), 'ApiEndpoint'],
+    });
+  });
+
   it('imports the context identity: the data stack creates none and exports none', () => {
     // Assess
     data.resourceCountIs('AWS::SES::EmailIdentity', 0);

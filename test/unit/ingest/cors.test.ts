@@ -88,6 +88,22 @@ describe('analytics.js settings', () => {
     expect(response.headers).toMatchObject({ 'access-control-allow-origin': SHOP_ORIGIN });
   });
 
+  it('name the public host behind CloudFront, never the API host the request arrived at', async () => {
+    // Act
+    const response = await handleIngestRequest(
+      { ...fakeDeps().deps, publicHost: 'd111111abcdef8.cloudfront.net' },
+      request('GET', `/v1/projects/${BROWSER_KEY}/settings`, {
+        origin: SHOP_ORIGIN,
+        host: 'abc123defg.execute-api.eu-central-1.amazonaws.com',
+      }),
+    );
+
+    // Assess
+    expect(response.body).toMatchObject({
+      integrations: { 'Segment.io': { apiHost: 'd111111abcdef8.cloudfront.net/v1' } },
+    });
+  });
+
   it('are not served for a server key or an unknown key', async () => {
     // Act
     const server = await handleIngestRequest(fakeDeps().deps, request('GET', `/v1/projects/${WRITE_KEY}/settings`));
