@@ -4,7 +4,7 @@
  * wins). The newest `MAX_PUSH_DEVICES` are kept.
  */
 import type { PushDevice } from './schema.js';
-import { compareIso } from './timestamps.js';
+import { compareIso, mergeNewestByKey } from './timestamps.js';
 
 export const MAX_PUSH_DEVICES = 5;
 /** APNs tokens are 64 hex characters, FCM tokens about 150–170 characters. */
@@ -36,14 +36,7 @@ export function setEndpointEnabled(
 }
 
 export function mergeDevices(a: readonly PushDevice[], b: readonly PushDevice[]): PushDevice[] {
-  const byToken = new Map<string, PushDevice>();
-  for (const device of [...a, ...b]) {
-    const current = byToken.get(device.token);
-    byToken.set(device.token, current === undefined ? device : later(current, device));
-  }
-  return [...byToken.values()]
-    .sort((x, y) => compareIso(y.at, x.at) || (x.token < y.token ? -1 : x.token > y.token ? 1 : 0))
-    .slice(0, MAX_PUSH_DEVICES);
+  return mergeNewestByKey(a, b, { key: (device) => device.token, pick: later, limit: MAX_PUSH_DEVICES });
 }
 
 /** The later record; the SNS endpoint, once known, is kept (events from the app never carry it). */

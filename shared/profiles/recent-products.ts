@@ -6,21 +6,18 @@
  */
 import { PROFILE_LIMITS } from './limits.js';
 import type { RecentProduct } from './schema.js';
-import { compareIso } from './timestamps.js';
+import { compareIso, mergeNewestByKey } from './timestamps.js';
 
 export function addRecentProduct(list: readonly RecentProduct[], entry: RecentProduct): RecentProduct[] {
   return mergeRecentProducts(list, [entry]);
 }
 
 export function mergeRecentProducts(a: readonly RecentProduct[], b: readonly RecentProduct[]): RecentProduct[] {
-  const byProduct = new Map<string, RecentProduct>();
-  for (const entry of [...a, ...b]) {
-    const current = byProduct.get(entry.productId);
-    byProduct.set(entry.productId, current === undefined ? entry : newer(current, entry));
-  }
-  return [...byProduct.values()]
-    .sort((x, y) => compareIso(y.at, x.at) || (x.productId < y.productId ? -1 : x.productId > y.productId ? 1 : 0))
-    .slice(0, PROFILE_LIMITS.recentProducts);
+  return mergeNewestByKey(a, b, {
+    key: (entry) => entry.productId,
+    pick: newer,
+    limit: PROFILE_LIMITS.recentProducts,
+  });
 }
 
 /** The later entry; at the same instant the one with the greater category, so the pick is deterministic. */

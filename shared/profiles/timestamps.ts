@@ -33,6 +33,28 @@ export function tryNormalizeIso(value: unknown): string | undefined {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
+/**
+ * Two timed lists merged by key: per key the entry `pick` prefers, newest first (ties in key
+ * order), at most `limit` — push devices by token, recent products by product.
+ */
+export function mergeNewestByKey<T extends { at: string }>(
+  a: readonly T[],
+  b: readonly T[],
+  options: { key: (entry: T) => string; pick: (current: T, next: T) => T; limit: number },
+): T[] {
+  const byKey = new Map<string, T>();
+  for (const entry of [...a, ...b]) {
+    const current = byKey.get(options.key(entry));
+    byKey.set(options.key(entry), current === undefined ? entry : options.pick(current, entry));
+  }
+  return [...byKey.values()]
+    .sort((x, y) => {
+      const [kx, ky] = [options.key(x), options.key(y)];
+      return compareIso(y.at, x.at) || (kx < ky ? -1 : kx > ky ? 1 : 0);
+    })
+    .slice(0, options.limit);
+}
+
 /** Orders two stored times; equal instants compare equal whatever their spelling. */
 export function compareIso(a: string, b: string): number {
   return Date.parse(a) - Date.parse(b);
