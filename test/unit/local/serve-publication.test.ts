@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openLocalData } from '../../../cli/local-data.js';
-import { UserError } from '../../../cli/errors.js';
+import { reportCliError, UserError } from '../../../cli/errors.js';
 import { EXIT } from '../../../cli/exit-codes.js';
 import { createDocumentClient } from '../../../shared/aws/dynamo-client.js';
 import { DataFolderBusyError } from '../../../shared/local/data-dir.js';
@@ -103,6 +103,7 @@ describe('serve publication and attaching', () => {
 
     // Assess
     expect(error).toBeInstanceOf(DataFolderBusyError);
+    expect(reportCliError(error)).toBe(EXIT.unavailable);
     expect((error as Error).message).toMatch(
       /is in use by another process .*Wait for it to finish, or pass another --data-dir/,
     );
