@@ -24,6 +24,10 @@ import {
   type TableRetention,
 } from './table-retention.js';
 
+/** The port's final statuses and what a settlement may record (SendLedger['settle']). */
+type FinalStatus = Parameters<SendLedger['settle']>[2];
+type Settlement = NonNullable<Parameters<SendLedger['settle']>[4]>;
+
 export class DynamoSendLedger implements SendLedger {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -69,13 +73,7 @@ export class DynamoSendLedger implements SendLedger {
     }
   }
 
-  async settle(
-    customerId: string,
-    messageId: string,
-    status: 'sent' | 'failed' | 'unknown',
-    at: string,
-    details: { providerMessageId?: string; detail?: string } = {},
-  ): Promise<void> {
+  async settle(customerId: string, messageId: string, status: FinalStatus, at: string, details: Settlement = {}) {
     const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':status': status, ':at': at, ':claimed': 'claimed' };
     const sets = ['#status = :status', '#updatedAt = :at'];
