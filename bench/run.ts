@@ -9,6 +9,7 @@ import { run as runAssignment } from './assignment.js';
 import { run as runBundles } from './bundles.js';
 import { formatChurnTable, run as runChurn } from './churn.js';
 import { run as runClvFit } from './clv-fit.js';
+import { run as runIngestTrust } from './ingest-trust.js';
 import { run as runJourneyTick } from './journey-tick.js';
 import { runSection as runLoad } from './load.js';
 import { run as runRefresh } from './refresh.js';
@@ -54,6 +55,12 @@ if (!only || only === 'refresh') {
 if (!only || only === 'assignment') {
   process.stdout.write(
     `${formatRows('experiment assignment (agrees with GrowthBook on every id)', await runAssignment())}\n`,
+  );
+}
+
+if (!only || only === 'ingest-trust') {
+  process.stdout.write(
+    `${formatRows('ingest requests/s with the trust checks beside a server key, which skips them (in-process, batches of 20 calls, 1,000 requests × 5 rounds)', await runIngestTrust())}\n`,
   );
 }
 
