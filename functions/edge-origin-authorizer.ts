@@ -5,12 +5,11 @@
  * cached per header value for an hour, so CloudFront's traffic costs one invocation an hour.
  * Simple responses (`{ isAuthorized }`), payload version 2.0.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult, Context } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
 import { edgeOriginSecretFrom } from '../shared/aws/edge-origin-deps.js';
 import { EDGE_ORIGIN_HEADER, isEdgeRequest } from '../shared/events/edge-origin.js';
+import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
 
 export interface EdgeOriginAuthorizerDeps {
   /** The secret CloudFront sends in the header. */
@@ -19,21 +18,16 @@ export interface EdgeOriginAuthorizerDeps {
 }
 
 export function buildHandler(deps: EdgeOriginAuthorizerDeps) {
-  const logger = deps.logger ?? new Logger({ serviceName: 'edge-origin-authorizer' });
-  return middy(async (event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerResult> => {
-    const isAuthorized = isEdgeRequest(event.headers?.[EDGE_ORIGIN_HEADER], await deps.secret.get());
-    // Never the header's value: it is the secret, or an attacker's guess at it.
-    if (!isAuthorized) logger.warn('request without the edge secret refused', { routeKey: event.routeKey });
-    return { isAuthorized };
-  }).use(injectLambdaContext(logger));
+  const logger = handlerLogger('edge-origin-authorizer', deps.logger);
+  return lambdaHandler(
+    logger,
+    async (event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerResult> => {
+      const isAuthorized = isEdgeRequest(event.headers?.[EDGE_ORIGIN_HEADER], await deps.secret.get());
+      // Never the header's value: it is the secret, or an attacker's guess at it.
+      if (!isAuthorized) logger.warn('request without the edge secret refused', { routeKey: event.routeKey });
+      return { isAuthorized };
+    },
+  );
 }
 
-let coldStartHandler: ReturnType<typeof buildHandler> | undefined;
-
-export const handler = async (
-  event: APIGatewayRequestAuthorizerEventV2,
-  context: Context,
-): Promise<APIGatewaySimpleAuthorizerResult> => {
-  coldStartHandler ??= buildHandler({ secret: edgeOriginSecretFrom(process.env) });
-  return coldStartHandler(event, context);
-};
+export const handler = onColdStart(() => buildHandler({ secret: edgeOriginSecretFrom(process.env) }));

@@ -147,6 +147,35 @@ function firstOrder() {
   );
 }
 
+/** A journey step's send request on sends.fifo, as process-events enqueues it. */
+async function enqueueJourneySend(
+  stack: BundledStack,
+  step: Pick<SendRequest, 'customerId' | 'journeyId' | 'runId' | 'stepId' | 'channel' | 'template'>,
+): Promise<void> {
+  const request: SendRequest = {
+    ...step,
+    messageId: sendMessageId(step.journeyId, step.runId, step.stepId, 0),
+    visit: 0,
+    holdout: false,
+    fallback: [],
+    vars: {},
+    transactional: false,
+    requestedAt: new Date().toISOString(),
+  };
+  const sqs = new SQSClient({
+    endpoint: stack.sqs.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await new SqsSendQueue(sqs, `${stack.sqs.endpoint}/${ACCOUNT_ID}/${stack.queueFeeding('send').name}`).enqueue([
+      request,
+    ]);
+  } finally {
+    sqs.destroy();
+  }
+}
+
 /** ingest → process-events → send, as the event source mappings would run it. */
 async function playFirstOrder(stack: BundledStack) {
   const ingested = (await stack.invoke('ingest', firstOrder())) as APIGatewayProxyStructuredResultV2;
@@ -201,30 +230,14 @@ describe('the bundled functions', () => {
 
   it('send an SMS through the SNS endpoint when a journey asks for one', async () => {
     // Prepare: the abandoned-cart journey's SMS step, as process-events would enqueue it.
-    const runId = 'bundle-run-sms';
-    const request: SendRequest = {
-      messageId: sendMessageId('abandoned-cart', runId, 'cart-sms', 0),
+    await enqueueJourneySend(stack, {
       customerId: CUSTOMER.id,
       journeyId: 'abandoned-cart',
-      runId,
+      runId: 'bundle-run-sms',
       stepId: 'cart-sms',
-      visit: 0,
-      holdout: false,
       channel: 'sms',
-      fallback: [],
       template: 'cart-reminder-sms',
-      vars: {},
-      transactional: false,
-      requestedAt: new Date().toISOString(),
-    };
-    const sqs = new SQSClient({
-      endpoint: stack.sqs.endpoint,
-      region: REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    const sendsQueue = stack.queueFeeding('send');
-    await new SqsSendQueue(sqs, `${stack.sqs.endpoint}/${ACCOUNT_ID}/${sendsQueue.name}`).enqueue([request]);
-    sqs.destroy();
 
     // Act
     await stack.drain('send');
@@ -394,31 +407,14 @@ describe('the bundled functions', () => {
       expect(((await stack.invoke('ingest', identify)) as APIGatewayProxyStructuredResultV2).statusCode).toBe(200);
       await stack.drain('process-events');
       // The survey step of post-purchase-nps, whose quiet hours hold now.
-      const runId = 'bundle-run-nps';
-      const request: SendRequest = {
-        messageId: sendMessageId('post-purchase-nps', runId, 'survey', 0),
+      await enqueueJourneySend(stack, {
         customerId: NIGHT_CUSTOMER.id,
         journeyId: 'post-purchase-nps',
-        runId,
+        runId: 'bundle-run-nps',
         stepId: 'survey',
-        visit: 0,
-        holdout: false,
         channel: 'email',
-        fallback: [],
         template: 'nps-survey',
-        vars: {},
-        transactional: false,
-        requestedAt: now,
-      };
-      const sqs = new SQSClient({
-        endpoint: stack.sqs.endpoint,
-        region: REGION,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       });
-      await new SqsSendQueue(sqs, `${stack.sqs.endpoint}/${ACCOUNT_ID}/${stack.queueFeeding('send').name}`).enqueue([
-        request,
-      ]);
-      sqs.destroy();
       const toNightCustomer = async () =>
         (await stack.ses.emails()).filter((email) => email.destination.to.includes(NIGHT_CUSTOMER.email));
 
