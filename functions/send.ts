@@ -1,9 +1,11 @@
 /**
  * send: the sends FIFO queue's consumer (DESIGN "Send"). Each record is one SendRequest; the
- * decision and every provider call live in shared/channels/decide-send.ts. A record that is not
- * a SendRequest, or a throttled provider call (nothing went out, claim released), is a batch item
- * failure: SQS retries it after the visibility timeout with the rest of the customer's group held
- * back (shared/handlers/sqs-fifo-batch.ts); a poison record reaches the DLQ with its reason logged.
+ * decision and every provider call live in shared/channels/decide-send.ts. Every decision ends
+ * the record's delivery: a throttled or over-rate send is deferred through the `due` index (and
+ * released by release-deferred), never thrown back to the queue — a retry through the queue
+ * would use up receives towards the DLQ and hold the rest of the customer's group back. Only a
+ * record that is not a SendRequest, or an infrastructure error, is a batch item failure
+ * (shared/handlers/sqs-fifo-batch.ts); a poison record reaches the DLQ with its reason logged.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
@@ -20,11 +22,6 @@ export interface SendHandlerDeps extends SendDeps {
   onResult?: (request: SendRequest, result: SendResult) => void;
 }
 
-/** The provider throttled; the record is retried through the queue. */
-export class SendThrottledError extends Error {
-  override readonly name = 'SendThrottledError';
-}
-
 export function buildHandler(deps: SendHandlerDeps) {
   const logger = handlerLogger('send', deps.logger);
 
@@ -38,12 +35,8 @@ export function buildHandler(deps: SendHandlerDeps) {
       stepId: request.stepId,
       channel: result.channel,
       detail: result.detail,
+      ...(result.cause ? { cause: result.cause, wakeAt: result.wakeAt } : {}),
     };
-    if (result.kind === 'retry') {
-      const why = result.cause === 'rate_limited' ? 'journey at its messagesPerSecond' : 'provider throttled';
-      logger.warn(`${why}; will retry`, fields);
-      throw new SendThrottledError(`message ${request.messageId}: ${result.detail}`);
-    }
     logger.info('send decided', { ...fields, reason: result.reason });
   };
 

@@ -1,12 +1,18 @@
 /**
- * SendRateLimiter on the single table: one counter item per journey and second
- * (`PK=RATE#<journeyId>, SK=<epoch second>`), taken with a conditional ADD so concurrent send
- * workers share the budget; items expire by TTL a minute later.
+ * SendRateLimiter on the single table: one cursor item per scope (`PK=RATE#<scope>, SK=CURSOR`,
+ * `next` = the next free slot in epoch ms, shared/channels/pace.ts), shared by every send worker.
+ * A busy cursor moves with one conditional ADD (`next >= now`); an idle one is set to now plus an
+ * interval (`next < now`, or no item). Losing that race to another worker just tries again.
+ * The item expires by TTL a day after its last use.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SendRateLimiter } from '../channels/ports.js';
+import { paceIntervalMs } from '../channels/pace.js';
+import type { RateScope, SendRateLimiter } from '../channels/ports.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { TTL_ATTRIBUTE } from './table.js';
+
+const ATTEMPTS = 5;
+const DAY_SECONDS = 86_400;
 
 export class DynamoSendRateLimiter implements SendRateLimiter {
   constructor(
@@ -14,23 +20,54 @@ export class DynamoSendRateLimiter implements SendRateLimiter {
     private readonly tableName: string,
   ) {}
 
-  async take(journeyId: string, perSecond: number, now: Date): Promise<boolean> {
-    const second = Math.floor(now.getTime() / 1000);
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: `RATE#${journeyId}`, SK: String(second) },
-          UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-          ExpressionAttributeNames: { '#count': 'count', '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':one': 1, ':limit': Math.max(1, Math.floor(perSecond)), ':ttl': second + 60 },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
+  async reserve(scope: RateScope, perSecond: number, now: Date): Promise<Date> {
+    const interval = paceIntervalMs(perSecond);
+    const nowMs = now.getTime();
+    const Key = { PK: `RATE#${scope}`, SK: 'CURSOR' };
+    const ExpressionAttributeNames = { '#next': 'next', '#ttl': TTL_ATTRIBUTE };
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      try {
+        const moved = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key,
+            UpdateExpression: 'ADD #next :interval SET #ttl = :ttl',
+            ConditionExpression: '#next >= :now',
+            ExpressionAttributeNames,
+            ExpressionAttributeValues: {
+              ':interval': interval,
+              ':now': nowMs,
+              ':ttl': Math.ceil(nowMs / 1000) + DAY_SECONDS,
+            },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        const next = moved.Attributes?.next;
+        if (typeof next !== 'number') throw new Error(`rate cursor ${scope}: the update returned no cursor`);
+        return new Date(next - interval);
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key,
+            UpdateExpression: 'SET #next = :next, #ttl = :ttl',
+            ConditionExpression: 'attribute_not_exists(#next) OR #next < :now',
+            ExpressionAttributeNames,
+            ExpressionAttributeValues: {
+              ':next': nowMs + interval,
+              ':now': nowMs,
+              ':ttl': Math.ceil(nowMs / 1000) + DAY_SECONDS,
+            },
+          }),
+        );
+        return now;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
     }
+    throw new Error(`rate cursor ${scope}: lost ${ATTEMPTS} races in a row`);
   }
 }

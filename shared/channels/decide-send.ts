@@ -2,17 +2,20 @@
  * The send decision (DESIGN "Send"), in this order, each outcome counted with its reason:
  *
  *   duplicate → holdout → no_consent / unreachable (fallback channels) → suppressed →
- *   missing_variable (render) → deferred (quiet hours) → frequency_cap → claim → provider →
- *   sent | failed | unknown, or a throttled call whose claim is released for the queue to retry.
+ *   missing_variable (render) → deferred (quiet hours) → frequency_cap → deferred (rate slot
+ *   ahead: the account's `sending.<channel>`, the journey's `messagesPerSecond`) → claim →
+ *   provider → sent | failed | unknown, or deferred (provider throttled; claim released).
  *
- * `decide` takes the decision up to the claim and only reads (a dry run can call it); `decideSend`
- * acts on it: defers, claims, calls the channel's provider (registry/), settles and counts.
+ * `decide` takes the decision up to the rates and only reads (a dry run can call it); `decideSend`
+ * acts on it: defers, paces, claims, calls the channel's provider (registry/), settles and counts.
  * No channel is named here: each one's consent, address, suppression and sender is its
- * registry entry.
+ * registry entry. Nothing is thrown back to the queue: a send that must wait is deferred through
+ * the `due` index with a not-before time (`wakeAt`) and released by release-deferred.
  *
  * At most once: the ledger entry is claimed before the provider call and never removed unless
- * the provider said "throttled" (nothing went out). A timeout or 5xx leaves `unknown` — a
- * marketing message missed is better than one sent twice.
+ * the provider said "throttled" (nothing went out) — then it is removed before the deferral, so
+ * the release claims afresh. A timeout or 5xx leaves `unknown` — a marketing message missed is
+ * better than one sent twice.
  */
 import type { Settings } from '../config/settings.js';
 import type { Clock, EventQueue, ProfileStore } from '../ports.js';
@@ -32,11 +35,12 @@ import type {
   SmsSender,
   SuppressionList,
 } from './ports.js';
+import { isLate, mustWaitFor } from './pace.js';
 import { ProviderError } from './provider-error.js';
 import type { Recipient } from './registry/channel-entry.js';
 import { CHANNELS } from './registry/registry.js';
 import { renderContext, type RenderedContent, type TemplateSet } from './render.js';
-import type { SendOutcome, SendReason, SendResult } from './send-outcome.js';
+import type { DeferCause, SendOutcome, SendReason, SendResult } from './send-outcome.js';
 import { messageTagsOf, type Channel, type SendRequest } from './send-request.js';
 import { signUnsubscribeToken, type UnsubscribeKeyring } from './unsubscribe-token.js';
 
@@ -69,10 +73,12 @@ export interface SendDeps {
   /** Where `device` messages about disabled push endpoints go (the customer's events group). */
   events: EventQueue;
   templates: TemplateSet;
-  settings: Pick<Settings, 'quietHours' | 'frequencyCaps' | 'sender' | 'defaultTimezone'>;
+  /** `sending` (account-wide rates) is optional: absent, only journeys' rates apply. */
+  settings: Pick<Settings, 'quietHours' | 'frequencyCaps' | 'sender' | 'defaultTimezone'> &
+    Partial<Pick<Settings, 'sending'>>;
   /** Each journey's `limits` and `quietHours` (shared/channels/journey-policy.ts); undefined: the settings apply. */
   journeyPolicy: (journeyId: string) => JourneySendPolicy | undefined;
-  /** Enforces journeys' messagesPerSecond. */
+  /** Paces sends: the account's `sending.<channel>` and journeys' `messagesPerSecond` (shared/channels/pace.ts). */
   rate: SendRateLimiter;
   unsubscribe: UnsubscribeLinks;
   clock: Clock;
@@ -80,18 +86,16 @@ export interface SendDeps {
 
 export async function decideSend(deps: SendDeps, request: SendRequest): Promise<SendResult> {
   const outcome = await act(deps, request, await decide(deps, request));
-  if (outcome.kind === 'done') {
-    await deps.stats.increment(
-      {
-        journeyId: request.journeyId,
-        stepId: request.stepId,
-        ...(request.variant ? { variant: request.variant } : {}),
-        channel: outcome.channel,
-        metric: outcome.reason,
-      },
-      request.messageId,
-    );
-  }
+  await deps.stats.increment(
+    {
+      journeyId: request.journeyId,
+      stepId: request.stepId,
+      ...(request.variant ? { variant: request.variant } : {}),
+      channel: outcome.channel,
+      metric: outcome.reason,
+    },
+    request.messageId,
+  );
   return outcome;
 }
 
@@ -101,10 +105,10 @@ export type DecisionDeps = Pick<
   'ledger' | 'profiles' | 'suppression' | 'templates' | 'settings' | 'journeyPolicy' | 'caps' | 'unsubscribe' | 'clock'
 >;
 
-/** The decision up to the claim: a refusal, a deferral, or what to send to whom. */
+/** The decision up to the rates and the claim: a refusal, a deferral, or what to send to whom. */
 export type SendDecision =
   | { kind: 'refuse'; reason: SendReason; channel: Channel; detail?: string }
-  | { kind: 'defer'; channel: Channel; wakeAt: string }
+  | { kind: 'defer'; channel: Channel; wakeAt: string; cause: DeferCause }
   | {
       kind: 'send';
       channel: Channel;
@@ -113,7 +117,7 @@ export type SendDecision =
       unsubscribeUrl?: string;
       /** The caps checked, which the send counts against once it went out. */
       capCheck: CapCheck;
-      /** The journey's messagesPerSecond, applied just before the claim. */
+      /** The journey's messagesPerSecond, paced (with the account's rate) just before the claim. */
       messagesPerSecond?: number;
       now: Date;
     };
@@ -169,7 +173,7 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
     customer.timezone,
     deps.settings.defaultTimezone,
   );
-  if (wakeAt) return { kind: 'defer', channel, wakeAt: wakeAt.toISOString() };
+  if (wakeAt) return { kind: 'defer', channel, wakeAt: wakeAt.toISOString(), cause: 'quiet_hours' };
 
   const capCheck: CapCheck = {
     customerId: request.customerId,
@@ -201,9 +205,11 @@ async function act(deps: SendDeps, request: SendRequest, decision: SendDecision)
       const { kind: _refuse, ...outcome } = decision;
       return { kind: 'done', ...outcome };
     }
-    case 'defer':
-      await deps.due.defer(request, decision.wakeAt);
-      return { kind: 'done', reason: 'deferred', channel: decision.channel, wakeAt: decision.wakeAt };
+    case 'defer': {
+      // A rate slot the request held is gone by the time quiet hours end: it paces again then.
+      const { pacedAt: _slot, ...unpaced } = request;
+      return deferTo(deps, unpaced, decision.channel, decision.wakeAt, decision.cause);
+    }
     case 'send':
       return deliver(deps, request, decision);
     default: {
@@ -213,7 +219,77 @@ async function act(deps: SendDeps, request: SendRequest, decision: SendDecision)
   }
 }
 
-/** Decision 8: the journey's rate, the claim, the provider call, the ledger and the cap counters. */
+/** Re-enqueued by release-deferred at `wakeAt`; counted `deferred`. */
+async function deferTo(
+  deps: Pick<SendDeps, 'due'>,
+  request: SendRequest,
+  channel: Channel,
+  wakeAt: string,
+  cause: DeferCause,
+  detail?: string,
+): Promise<SendOutcome> {
+  await deps.due.defer(request, wakeAt);
+  return { kind: 'done', reason: 'deferred', channel, wakeAt, cause, ...(detail ? { detail } : {}) };
+}
+
+/**
+ * Decision 8a: the slot this send may go at — the one it holds (`pacedAt`) unless that passed
+ * unused, else the later of the account's and the journey's next slots (each reserved,
+ * shared/channels/pace.ts).
+ * Undefined when no rate applies.
+ */
+async function paceSlot(
+  deps: Pick<SendDeps, 'rate' | 'settings'>,
+  request: SendRequest,
+  decision: Extract<SendDecision, { kind: 'send' }>,
+): Promise<{ slot: Date; detail: string } | undefined> {
+  const { channel, now } = decision;
+  if (request.pacedAt !== undefined) {
+    const held = new Date(request.pacedAt);
+    // A slot that passed while the request waited for a release pass went unused: sending late
+    // sends in a burst with the others released late, so the request takes a new slot instead.
+    if (!isLate(held, now)) return { slot: held, detail: 'its rate slot' };
+  }
+  let paced: { slot: Date; detail: string } | undefined;
+  const account = deps.settings.sending?.[channel]?.messagesPerSecond;
+  if (account !== undefined) {
+    const slot = await deps.rate.reserve(`account:${channel}`, account, now);
+    paced = { slot, detail: `the account's ${channel} rate of ${account} per second` };
+  }
+  const journey = decision.messagesPerSecond;
+  if (journey !== undefined) {
+    const slot = await deps.rate.reserve(`journey:${request.journeyId}`, journey, now);
+    if (!paced || slot > paced.slot)
+      paced = { slot, detail: `journey ${request.journeyId} at its ${journey} messages per second` };
+  }
+  return paced;
+}
+
+/** Most a throttled send waits, spread by message, when no account rate paces its channel. */
+const THROTTLE_SPREAD_MS = 60_000;
+
+/**
+ * When a send the provider throttled comes back: the account's next slot for the channel (so the
+ * sends behind it pace around it), or — with no account rate set — one to sixty seconds later,
+ * spread by message id so a throttled burst does not return at once.
+ */
+async function throttledWake(
+  deps: Pick<SendDeps, 'rate' | 'settings'>,
+  request: SendRequest,
+  channel: Channel,
+  now: Date,
+): Promise<{ wakeAt: Date; paced: boolean }> {
+  const soonest = now.getTime() + 1000;
+  const account = deps.settings.sending?.[channel]?.messagesPerSecond;
+  if (account !== undefined) {
+    const slot = await deps.rate.reserve(`account:${channel}`, account, now);
+    return { wakeAt: new Date(Math.max(slot.getTime(), soonest)), paced: true };
+  }
+  const spread = Number.parseInt(request.messageId.slice(0, 8), 16) % THROTTLE_SPREAD_MS;
+  return { wakeAt: new Date(soonest + spread), paced: false };
+}
+
+/** Decision 8: the rates, the claim, the provider call, the ledger and the cap counters. */
 async function deliver(
   deps: SendDeps,
   request: SendRequest,
@@ -227,15 +303,11 @@ async function deliver(
     ...(detail ? { detail } : {}),
   });
 
-  // Over the journey's rate: nothing is claimed, and the queue retries the request shortly.
-  const perSecond = decision.messagesPerSecond;
-  if (perSecond !== undefined && !(await deps.rate.take(request.journeyId, perSecond, now))) {
-    return {
-      kind: 'retry',
-      cause: 'rate_limited',
-      channel,
-      detail: `journey ${request.journeyId} is at its ${perSecond} messages per second`,
-    };
+  // A slot a second or more ahead: nothing is claimed, and the request waits for it in `due`.
+  const paced = await paceSlot(deps, request, decision);
+  if (paced && mustWaitFor(paced.slot, now)) {
+    const wakeAt = paced.slot.toISOString();
+    return deferTo(deps, { ...request, pacedAt: wakeAt }, channel, wakeAt, 'rate_limited', paced.detail);
   }
 
   const claimed = await deps.ledger.claim({
@@ -264,8 +336,20 @@ async function deliver(
   } catch (error) {
     const at = deps.clock.now().toISOString();
     if (error instanceof ProviderError && error.failure === 'throttled') {
+      // Nothing went out: the claim goes first (a crash before the deferral leaves the queue's
+      // retry, which may claim again), then the request waits in `due`.
       await deps.ledger.release(request.customerId, request.messageId);
-      return { kind: 'retry', cause: 'throttled', channel, detail: error.code };
+      const { pacedAt: _slot, ...unpaced } = request;
+      const wake = await throttledWake(deps, request, channel, deps.clock.now());
+      const wakeAt = wake.wakeAt.toISOString();
+      return deferTo(
+        deps,
+        wake.paced ? { ...unpaced, pacedAt: wakeAt } : unpaced,
+        channel,
+        wakeAt,
+        'throttled',
+        error.code,
+      );
     }
     if (error instanceof ProviderError && error.failure === 'permanent') {
       await deps.ledger.settle(request.customerId, request.messageId, 'failed', at, { detail: error.code });

@@ -113,7 +113,8 @@ export class InMemoryDueQueue implements DueQueue {
   readonly items = new Map<string, DeferredSend>();
 
   async defer(request: SendRequest, wakeAt: string): Promise<void> {
-    this.items.set(`${request.customerId}\u0000${request.messageId}`, { request, wakeAt });
+    const key = `${request.customerId}\u0000${request.messageId}`;
+    this.items.set(key, { request, wakeAt, version: (this.items.get(key)?.version ?? 0) + 1 });
   }
 
   async *due(until: string): AsyncIterable<DeferredSend> {
@@ -123,8 +124,13 @@ export class InMemoryDueQueue implements DueQueue {
     for (const item of due) yield item;
   }
 
-  async remove(customerId: string, messageId: string): Promise<void> {
-    this.items.delete(`${customerId}\u0000${messageId}`);
+  /** As DynamoDueSends: only at the version and wake time released, so a newer deferral stays. */
+  async remove(released: DeferredSend): Promise<boolean> {
+    const key = `${released.request.customerId}\u0000${released.request.messageId}`;
+    const current = this.items.get(key);
+    if (current?.version !== released.version || current.wakeAt !== released.wakeAt) return false;
+    this.items.delete(key);
+    return true;
   }
 }
 

@@ -138,17 +138,24 @@ export interface PushSender {
   sendPush(push: PushNotification): Promise<PushResult>;
 }
 
-/** A deferred send waiting for its `wakeAt` (quiet hours). */
+/** A deferred send waiting for its `wakeAt` (quiet hours, a rate slot, provider throttling). */
 export interface DeferredSend {
   request: SendRequest;
   wakeAt: string;
+  /** Bumped by every `defer` of the message: a release removes only the version it released. */
+  version: number;
 }
 
 export interface DueQueue {
+  /** Defers the message to `wakeAt`, replacing an earlier deferral of it (one wake per message). */
   defer(request: SendRequest, wakeAt: string): Promise<void>;
   /** Deferred sends with `wakeAt <= until`, earliest first per shard. */
   due(until: string): AsyncIterable<DeferredSend>;
-  remove(customerId: string, messageId: string): Promise<void>;
+  /**
+   * Removes the deferral if it is still the one released (same version and wake time); false
+   * when the message was deferred again since (its new wake stays) or is gone.
+   */
+  remove(released: DeferredSend): Promise<boolean>;
 }
 
 export type EngagementMetric = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained';
@@ -168,10 +175,15 @@ export interface MessageStats {
   increment(key: MessageStatsKey, seed: string): Promise<void>;
 }
 
+/** What a rate applies to: one journey's `limits.messagesPerSecond`, or the account's `sending.<channel>`. */
+export type RateScope = `journey:${string}` | `account:${Channel}`;
+
 /**
- * A journey's `limits.messagesPerSecond`, shared by every send worker: `take` answers whether one
- * more message of the journey fits in the current second (fixed one-second windows).
+ * Send rates shared by every send worker, as a cursor per scope (GCRA): `reserve` hands out the
+ * scope's next free slot — `now` when the scope is idle, else the previous slot plus
+ * `1 / perSecond` — and moves the cursor past it. A slot in the future is a not-before time: the
+ * send is deferred to it (DESIGN "Send" 8) and keeps it (`SendRequest.pacedAt`).
  */
 export interface SendRateLimiter {
-  take(journeyId: string, perSecond: number, now: Date): Promise<boolean>;
+  reserve(scope: RateScope, perSecond: number, now: Date): Promise<Date>;
 }

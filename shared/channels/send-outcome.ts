@@ -19,7 +19,10 @@ export const SEND_REASONS = [
 ] as const;
 export type SendReason = (typeof SEND_REASONS)[number];
 
-/** A decision that ends the request's delivery (the queue message is deleted). */
+/** Why a send was deferred through the `due` index, to come back at its `wakeAt`. */
+export type DeferCause = 'quiet_hours' | 'rate_limited' | 'throttled';
+
+/** A decision that ends this delivery of the request (the queue message is deleted). */
 export interface SendOutcome {
   kind: 'done';
   reason: SendReason;
@@ -27,17 +30,14 @@ export interface SendOutcome {
   channel: Channel;
   /** Human detail for logs: the missing variable, the cap that was hit, the provider's error code. Never an address. */
   detail?: string;
-  /** For `deferred`: when the request comes back. */
+  /** For `deferred`: when the request comes back (release-deferred re-enqueues it then). */
   wakeAt?: string;
+  /**
+   * For `deferred`: quiet hours, a rate slot ahead (the account's `sending` or the journey's
+   * `messagesPerSecond`), or the provider throttled (nothing went out; the claim was released).
+   */
+  cause?: DeferCause;
 }
 
-/** The provider throttled us and nothing went out: the claim was released and the queue retries. */
-export interface SendRetry {
-  kind: 'retry';
-  /** `throttled`: the provider said slow down; `rate_limited`: the journey is at its `messagesPerSecond`. */
-  cause: 'throttled' | 'rate_limited';
-  channel: Channel;
-  detail: string;
-}
-
-export type SendResult = SendOutcome | SendRetry;
+/** Every decision ends the delivery: nothing is thrown back to the queue (throttling is deferred). */
+export type SendResult = SendOutcome;

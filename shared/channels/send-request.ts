@@ -37,6 +37,12 @@ export const sendRequestSchema = z.object({
    * deduplication id, so a release within minutes of the first enqueue is not dropped as a copy.
    */
   deferredUntil: z.string().optional(),
+  /**
+   * The rate slot this request holds (ISO), set when it was deferred to that slot (DESIGN "Send"
+   * 8): decided again at or after it, it goes without taking another slot. Dropped by a
+   * quiet-hours deferral (the slot is gone by morning).
+   */
+  pacedAt: z.string().optional(),
 });
 export type SendRequest = z.infer<typeof sendRequestSchema>;
 

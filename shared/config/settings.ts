@@ -7,6 +7,18 @@ import { normalizeTimezone } from '../profiles/locale.js';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 
+function channelRate(channel: string, what: string) {
+  return z
+    .strictObject({
+      messagesPerSecond: z
+        .number()
+        .positive()
+        .max(100_000)
+        .describe(`${channel} sends per second across the whole account: ${what}`),
+    })
+    .describe(`the account-wide ${channel} send rate`);
+}
+
 export const settingsSchema = z.strictObject({
   /** Share of customers kept out of all marketing sends, in percent. */
   holdoutPercent: z.number().min(0).max(50).default(5),
@@ -42,6 +54,19 @@ export const settingsSchema = z.strictObject({
           perWeek: z.number().int().positive().optional(),
         })
         .optional(),
+    })
+    .default({}),
+  /**
+   * Account-wide send rates per channel, shared by every journey (DESIGN "Send" 8): set
+   * `email.messagesPerSecond` to the SES account's maximum send rate (1 in the sandbox). A send
+   * over it is deferred to its slot, never retried through the queue; a journey's own
+   * `limits.messagesPerSecond` applies as well.
+   */
+  sending: z
+    .strictObject({
+      email: channelRate('email', "the SES account's maximum send rate").optional(),
+      sms: channelRate('sms', "the account's SMS rate (End User Messaging)").optional(),
+      push: channelRate('push', "the account's SNS publish rate for push").optional(),
     })
     .default({}),
   sender: z

@@ -143,9 +143,8 @@ export class EventTrace {
     if (event.openSends === 0) this.finish(outcome.eventMessageId, event);
   }
 
-  /** The send handler decided a request (a retry is not a decision: the request comes back). */
-  decided(request: SendRequest, result: { kind: 'done'; reason: SendReason } | { kind: 'retry' }): void {
-    if (result.kind === 'retry') return;
+  /** The send handler decided a request (a deferral too: the request comes back as a new decision). */
+  decided(request: SendRequest, result: { reason: SendReason }): void {
     const link = this.sends.get(request.messageId);
     if (!link) return;
     const decision = { at: this.now(), reason: result.reason };

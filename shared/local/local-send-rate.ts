@@ -1,15 +1,13 @@
-/** SendRateLimiter in process (local runs have one send worker): fixed one-second windows per journey. */
-import type { SendRateLimiter } from '../channels/ports.js';
+/** SendRateLimiter in process (local runs have one send worker): a cursor per scope, as the table keeps it in AWS. */
+import type { RateScope, SendRateLimiter } from '../channels/ports.js';
+import { nextPaceCursor } from '../channels/pace.js';
 
 export class InProcessSendRateLimiter implements SendRateLimiter {
-  private readonly taken = new Map<string, { second: number; count: number }>();
+  private readonly cursors = new Map<RateScope, number>();
 
-  async take(journeyId: string, perSecond: number, now: Date): Promise<boolean> {
-    const second = Math.floor(now.getTime() / 1000);
-    const window = this.taken.get(journeyId);
-    const count = window?.second === second ? window.count : 0;
-    if (count >= Math.max(1, Math.floor(perSecond))) return false;
-    this.taken.set(journeyId, { second, count: count + 1 });
-    return true;
+  async reserve(scope: RateScope, perSecond: number, now: Date): Promise<Date> {
+    const { slot, next } = nextPaceCursor(this.cursors.get(scope), perSecond, now);
+    this.cursors.set(scope, next);
+    return new Date(slot);
   }
 }

@@ -5,6 +5,7 @@
  * this beside the events pipeline; `stop` ends only what this started.
  */
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildSendHandler, type SendHandlerDeps } from '../../functions/send.js';
 import { buildHandler as buildReleaseDeferredHandler } from '../../functions/release-deferred.js';
@@ -25,6 +26,7 @@ import { LocalSendQueue } from './local-send-queue.js';
 import { LocalSnsOutbox } from './local-sns-outbox.js';
 import { drainQueue, type DrainStats } from './queue-driver.js';
 import type { LocalRuntime } from './runtime.js';
+import { VirtualClock } from './virtual-clock.js';
 
 /** A fixed local key: local tokens are for the demo's own links only. */
 export const LOCAL_UNSUBSCRIBE_KEYRING: UnsubscribeKeyring = {
@@ -42,6 +44,12 @@ export interface LocalSendingOptions {
   /** Replaces the SES adapter (tests inject a failing provider). */
   email?: SendDeps['email'];
   logLevel?: LocalLogLevel;
+  /**
+   * How far ahead release-deferred releases, each deferral at its wake time (AWS: 40 s); 0
+   * (default): only what is due. With a VirtualClock, waiting drains the sends queue and then
+   * moves the clock to the wake time — the send function working while release-deferred waits.
+   */
+  releaseHorizonMs?: number;
 }
 
 export interface LocalSending {
@@ -85,10 +93,21 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     logger: new Logger({ serviceName: 'send', logLevel }),
     ...(options.onResult ? { onResult: options.onResult } : {}),
   });
+  const drain = () => drainQueue(sendsQueue, send, { concurrency: 4, clock, functionName: 'send' });
   const releaseDeferred = buildReleaseDeferredHandler({
     due: deps.due,
     sends,
     clock,
+    horizonMs: options.releaseHorizonMs ?? 0,
+    waitUntil: async (at) => {
+      await drain();
+      if (clock instanceof VirtualClock) {
+        if (at > clock.now()) clock.set(at);
+      } else {
+        const wait = at.getTime() - clock.now().getTime();
+        if (wait > 0) await sleep(wait);
+      }
+    },
     slots: runtime.adapters.table.passSlots,
     logger: new Logger({ serviceName: 'release-deferred', logLevel }),
   });
@@ -108,7 +127,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
       ...composeUnsubscribeDeps(adapters, options.campaign.settings.sender.fromName),
       logger: new Logger({ serviceName: 'unsubscribe', logLevel }),
     }),
-    drain: () => drainQueue(sendsQueue, send, { concurrency: 4, clock, functionName: 'send' }),
+    drain,
     // The deployed release-deferred function's handler, as its schedule invokes it.
     releaseDeferred: async () => {
       const result = await releaseDeferred({}, localLambdaContext('release-deferred'));

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { DynamoDueSends } from '../../shared/aws/dynamo-due-sends.js';
@@ -13,17 +13,17 @@ import { TABLE, mockedDocumentClient } from './dynamo-mock.js';
 describe('DynamoDueSends', () => {
   it('stores a deferral under DEFER#<messageId>, in a DEFER# shard of the due index by wakeAt', async () => {
     const { doc, mock } = mockedDocumentClient();
-    mock.on(PutCommand).resolves({});
+    mock.on(UpdateCommand).resolves({});
     const request = sendRequest();
     await new DynamoDueSends(doc, TABLE).defer(request, '2026-11-03T06:00:00.000Z');
-    const item = mock.commandCalls(PutCommand)[0]?.args[0].input.Item;
-    expect(item).toMatchObject({
-      PK: 'C#c1',
-      SK: `DEFER#${request.messageId}`,
-      wakeAt: '2026-11-03T06:00:00.000Z',
-      request,
+    const input = mock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.Key).toEqual({ PK: 'C#c1', SK: `DEFER#${request.messageId}` });
+    expect(input?.UpdateExpression).toContain('ADD #version :one');
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':wakeAt': '2026-11-03T06:00:00.000Z',
+      ':request': request,
     });
-    expect(String(item?.duePK)).toMatch(/^DEFER#\d+$/);
+    expect(String(input?.ExpressionAttributeValues?.[':duePK'])).toMatch(/^DEFER#\d+$/);
   });
 
   it('lists due deferrals from every DEFER# shard and removes one by key', async () => {
@@ -34,7 +34,7 @@ describe('DynamoDueSends', () => {
       .on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DEFER#5', ':until': '2026-11-03T06:00:00.000Z' } })
       .resolves({
         Items: [
-          { request, wakeAt: '2026-11-03T06:00:00.000Z' },
+          { request, wakeAt: '2026-11-03T06:00:00.000Z', version: 3 },
           { request: { broken: true }, wakeAt: 'x' },
         ],
       });
@@ -42,14 +42,18 @@ describe('DynamoDueSends', () => {
     const dues = new DynamoDueSends(doc, TABLE);
     const due = [];
     for await (const item of dues.due('2026-11-03T06:00:00.000Z')) due.push(item);
-    await dues.remove('c1', request.messageId);
-    expect(due).toEqual([{ request, wakeAt: '2026-11-03T06:00:00.000Z' }]);
+    await dues.remove(due[0]!);
+    expect(due).toEqual([{ request, wakeAt: '2026-11-03T06:00:00.000Z', version: 3 }]);
     expect(
       mock
         .commandCalls(QueryCommand)
         .every((call) => String(call.args[0].input.ExpressionAttributeValues?.[':shard']).startsWith('DEFER#')),
     ).toBe(true);
-    expect(mock).toHaveReceivedCommandWith(DeleteCommand, { Key: { PK: 'C#c1', SK: `DEFER#${request.messageId}` } });
+    expect(mock).toHaveReceivedCommandWith(DeleteCommand, {
+      Key: { PK: 'C#c1', SK: `DEFER#${request.messageId}` },
+      ConditionExpression: '#version = :version AND wakeAt = :wakeAt',
+      ExpressionAttributeValues: { ':version': 3, ':wakeAt': '2026-11-03T06:00:00.000Z' },
+    });
   });
 });
 

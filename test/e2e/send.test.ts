@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSesClient, SesEmailSender } from '../../shared/aws/ses-email-sender.js';
 import { TemplateSet } from '../../shared/channels/render.js';
+import type { DeferredSend, DueQueue } from '../../shared/channels/ports.js';
 import type { SendResult } from '../../shared/channels/send-outcome.js';
 import { sendMessageId, type SendRequest } from '../../shared/channels/send-request.js';
 import { defaultSettings } from '../../shared/config/settings.js';
@@ -63,7 +64,7 @@ describe.each(availableEngines())('sending on %s', (engine) => {
     await runtime.profiles.putProfile(profile, undefined);
   }
 
-  const reasons = () => results.map(({ result }) => (result.kind === 'done' ? result.reason : 'retry'));
+  const reasons = () => results.map(({ result }) => result.reason);
 
   it('sends an email through the local SES endpoint with one-click unsubscribe', async () => {
     clock.set(NOON_ISTANBUL);
@@ -111,7 +112,7 @@ describe.each(availableEngines())('sending on %s', (engine) => {
     expect(await sending.ses.emails()).toHaveLength(1);
   });
 
-  it("holds a journey to its own messagesPerSecond: the second send of the same second waits for the queue's retry", async () => {
+  it('holds a journey to its own messagesPerSecond: the second send of the same second is deferred to its slot', async () => {
     clock.set(NOON_ISTANBUL);
     await customer('e-rate-1');
     await customer('e-rate-2');
@@ -132,6 +133,7 @@ steps:
       templates: new TemplateSet(TEMPLATES),
       onResult: (request, result) => results.push({ request, result }),
     });
+    let released: { released: number };
     try {
       await limited.sends.enqueue([
         ...['e-rate-1', 'e-rate-2'].map((id) =>
@@ -144,21 +146,45 @@ steps:
         ),
       ]);
       await limited.drain();
+      clock.advance(1000);
+      released = await limited.releaseDeferred();
+      await limited.drain();
     } finally {
       await limited.stop();
     }
-    const outcomes = results.map(({ request, result }) => [
-      request.customerId,
-      result.kind === 'done' ? result.reason : result.cause,
-    ]);
-    // One goes out at once; the other is retried by the queue a visibility timeout later, and sent then.
-    expect(outcomes.filter(([, outcome]) => outcome === 'rate_limited')).toHaveLength(1);
+    const outcomes = results.map(({ request, result }) => [request.customerId, result.cause ?? result.reason]);
+    // One goes out at once; the other waits in `due` for the next second's slot, and is sent then.
+    expect(outcomes.map(([, outcome]) => outcome)).toEqual(['sent', 'rate_limited', 'sent']);
+    expect(results[1]?.result.wakeAt).toBe(new Date(NOON_ISTANBUL.getTime() + 1000).toISOString());
+    expect(released).toEqual({ released: 1 });
     expect(
       outcomes
         .filter(([, outcome]) => outcome === 'sent')
         .map(([id]) => id)
         .sort(),
     ).toEqual(['e-rate-1', 'e-rate-2']);
+  });
+
+  it('keeps a deferral written again while its release was under way (conditional removal)', async () => {
+    // Prepare
+    const due = sending.deps.due;
+    const request = sendRequest({ customerId: 'e-race', runId: 'e-race' });
+    await due.defer(request, '2026-11-02T09:31:00.000Z');
+    const [released] = await listDue(due, '2026-11-02T09:31:00.000Z', 'e-race');
+
+    // Act: the release enqueued it, the send was throttled and deferred again, then the release removes what it read.
+    await due.defer({ ...request, pacedAt: '2026-11-02T09:32:00.000Z' }, '2026-11-02T09:32:00.000Z');
+    const removedStale = await due.remove(released!);
+    const [kept] = await listDue(due, '2026-11-02T09:32:00.000Z', 'e-race');
+    const removedCurrent = await due.remove(kept!);
+
+    // Assess
+    expect(released).toMatchObject({ wakeAt: '2026-11-02T09:31:00.000Z', version: 1 });
+    expect(removedStale).toBe(false);
+    expect(kept).toMatchObject({ wakeAt: '2026-11-02T09:32:00.000Z', version: 2 });
+    expect(kept?.request.pacedAt).toBe('2026-11-02T09:32:00.000Z');
+    expect(removedCurrent).toBe(true);
+    expect(await listDue(due, '2026-11-02T09:32:00.000Z', 'e-race')).toEqual([]);
   });
 
   it('records a provider 5xx as unknown and never resends it', async () => {
@@ -219,3 +245,9 @@ steps:
     expect(await sending.ses.emails()).toHaveLength(1);
   });
 });
+
+async function listDue(due: DueQueue, until: string, customerId: string): Promise<DeferredSend[]> {
+  const found: DeferredSend[] = [];
+  for await (const deferred of due.due(until)) if (deferred.request.customerId === customerId) found.push(deferred);
+  return found;
+}

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { CustomerMessage } from '../../shared/events/messages.js';
-import type { EventQueue } from '../../shared/ports.js';
+import type { Clock, EventQueue } from '../../shared/ports.js';
+import { ProviderError } from '../../shared/channels/provider-error.js';
 import type {
   EmailSender,
   EngagementMetric,
@@ -34,6 +35,33 @@ export class RecordingEmailSender implements EmailSender {
 
   async sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }> {
     if (this.fault) throw this.fault();
+    this.sent.push(email);
+    return { providerMessageId: `ses-${this.sent.length}` };
+  }
+}
+
+/**
+ * SES at a maximum send rate on a clock: at most `perSecond` calls in any one-second window (the
+ * epoch second), the rest answered with SES's throttling error (`Throttling`, nothing sent).
+ */
+export class RateLimitedEmailSender implements EmailSender {
+  readonly sent: RawEmail[] = [];
+  throttled = 0;
+  private window = { second: Number.NaN, calls: 0 };
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly perSecond: number,
+  ) {}
+
+  async sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }> {
+    const second = Math.floor(this.clock.now().getTime() / 1000);
+    if (second !== this.window.second) this.window = { second, calls: 0 };
+    if (this.window.calls >= this.perSecond) {
+      this.throttled++;
+      throw new ProviderError('throttled', 'Throttling');
+    }
+    this.window.calls++;
     this.sent.push(email);
     return { providerMessageId: `ses-${this.sent.length}` };
   }

@@ -19,7 +19,7 @@ describe('send handler', () => {
     expect(h.email.sent).toHaveLength(1);
   });
 
-  it('reports a throttled send as a batch item failure and releases its claim', async () => {
+  it('defers a throttled send through `due` instead of failing it, and lets the rest of the batch go', async () => {
     const h = sendHarness();
     h.email.fault = () => new ProviderError('throttled', 'Throttling');
     const sms = sendRequest({ channel: 'sms', stepId: 's2', messageId: 'b'.repeat(64) });
@@ -27,16 +27,20 @@ describe('send handler', () => {
       { Records: [record('1', sendRequest(), 'g1'), record('2', sms, 'g2')] } as SQSEvent,
       localLambdaContext('send'),
     );
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
+    expect(response.batchItemFailures).toEqual([]);
     expect([...h.ledger.entries.values()].map((entry) => entry.channel)).toEqual(['sms']);
+    expect([...h.due.items.values()].map((deferred) => deferred.request.channel)).toEqual(['email']);
   });
 
-  it('fails the whole invocation when every record was throttled, so SQS retries them all', async () => {
+  it('answers without failures when every record was throttled: none comes back through the queue', async () => {
     const h = sendHarness();
     h.email.fault = () => new ProviderError('throttled', 'Throttling');
-    await expect(
-      buildHandler(h.deps)({ Records: [record('1', sendRequest())] } as SQSEvent, localLambdaContext('send')),
-    ).rejects.toThrow(/failed/);
+    const response = await buildHandler(h.deps)(
+      { Records: [record('1', sendRequest())] } as SQSEvent,
+      localLambdaContext('send'),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(h.due.items.size).toBe(1);
   });
 
   it('fails a record that is not a SendRequest without touching the others of other groups', async () => {

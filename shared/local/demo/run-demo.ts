@@ -83,7 +83,7 @@ export interface DemoSummary {
   /**
    * Journey runs at the end, with the sends each journey queued and the send decisions other than
    * `sent` for them (its own quiet hours and limits show here as `deferred` and `frequency_cap`,
-   * its messagesPerSecond as `rate_limited` retries).
+   * its messagesPerSecond as `rate_limited` deferrals to a later slot).
    */
   journeys: Record<string, JourneyCensus & { queuedSends: number; refusals: Record<string, number> }>;
   /** Messages that went out, by channel. */
@@ -148,8 +148,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       startLocalSending(runtime, {
         campaign,
         templates: await loadTemplates(join(options.campaignDir, 'templates')),
+        // A send deferred to a rate slot or after throttling is tallied by that cause, quiet hours as `deferred`.
         onResult: (request, result) =>
-          stats.decided(request, result.kind === 'done' ? result.reason : result.cause, result.channel),
+          stats.decided(
+            request,
+            result.cause === 'rate_limited' || result.cause === 'throttled' ? result.cause : result.reason,
+            result.channel,
+          ),
       }),
     );
     const demo = await prepareDemo({ options, campaign, runtime, sending, clock, timer, stats });

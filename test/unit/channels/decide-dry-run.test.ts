@@ -21,7 +21,12 @@ describe('decide: the decision without acting on it (a dry run)', () => {
   it('reports a quiet-hours deferral without writing the due item', async () => {
     const h = sendHarness({ at: NIGHT });
     const decision = await decide(h.deps, sendRequest());
-    expect(decision).toEqual({ kind: 'defer', channel: 'email', wakeAt: '2026-11-03T06:00:00.000Z' });
+    expect(decision).toEqual({
+      kind: 'defer',
+      channel: 'email',
+      wakeAt: '2026-11-03T06:00:00.000Z',
+      cause: 'quiet_hours',
+    });
     expect(h.due.items.size).toBe(0);
     await decideSend(h.deps, sendRequest());
     expect(h.due.items.size).toBe(1);

@@ -225,7 +225,7 @@ describe('decideSend: 6 quiet hours', () => {
     const request = sendRequest();
     const result = await decideSend(h.deps, request);
     expect(result).toMatchObject({ reason: 'deferred', wakeAt: '2026-11-03T06:00:00.000Z' });
-    expect([...h.due.items.values()]).toEqual([{ request, wakeAt: '2026-11-03T06:00:00.000Z' }]);
+    expect([...h.due.items.values()]).toEqual([{ request, wakeAt: '2026-11-03T06:00:00.000Z', version: 1 }]);
     expect(await h.ledger.find('c1', request.messageId)).toBeUndefined();
   });
 
@@ -272,16 +272,30 @@ describe('decideSend: 7 frequency caps', () => {
 });
 
 describe('decideSend: 8 claim and provider', () => {
-  it('releases the claim on throttling and sends on the retry', async () => {
+  it('releases the claim on throttling, defers the request through `due`, and sends it once released', async () => {
+    // Prepare
     const h = sendHarness();
     const request = sendRequest();
     h.email.fault = () => new ProviderError('throttled', 'Throttling');
+
+    // Act
     const first = await decideSend(h.deps, request);
+    const [deferred] = [...h.due.items.values()];
+    const claimAfterThrottle = await h.ledger.find('c1', request.messageId);
     h.email.fault = undefined;
-    const second = await decideSend(h.deps, request);
-    expect(first).toEqual({ kind: 'retry', cause: 'throttled', channel: 'email', detail: 'Throttling' });
+    const second = await decideSend(h.deps, { ...deferred!.request, deferredUntil: deferred!.wakeAt });
+
+    // Assess
+    expect(first).toMatchObject({ kind: 'done', reason: 'deferred', cause: 'throttled', detail: 'Throttling' });
+    expect(deferred?.wakeAt).toBe(first.wakeAt);
+    // No account rate: back within 1–61 s, spread by message id.
+    const wait = Date.parse(first.wakeAt!) - NOON.getTime();
+    expect(wait).toBeGreaterThanOrEqual(1000);
+    expect(wait).toBeLessThan(61_000);
+    expect(claimAfterThrottle).toBeUndefined();
     expect(second).toMatchObject({ reason: 'sent' });
-    expect(h.stats.metrics()).toEqual(['sent']);
+    expect(h.email.sent).toHaveLength(1);
+    expect(h.stats.metrics()).toEqual(['deferred', 'sent']);
   });
 
   it('marks a permanent refusal failed and never tries again', async () => {
@@ -371,23 +385,96 @@ describe('decideSend: configuration', () => {
   });
 });
 
-describe('decideSend: a journey’s messagesPerSecond', () => {
-  it('sends while the journey has budget in this second, then asks for a retry without claiming', async () => {
+describe('decideSend: a journey’s messagesPerSecond and the account’s send rate', () => {
+  // Transactional, so frequency caps (checked before the rates) stay out of the way.
+  const first = sendRequest({ transactional: true });
+  const second = sendRequest({ transactional: true, stepId: 's2', messageId: 'b'.repeat(64) });
+
+  it('sends within the journey’s rate, then defers the next send to its slot without claiming', async () => {
     // Prepare: a journey limited to one message per second
     const h = sendHarness();
-    const limiter = new InProcessSendRateLimiter();
-    const deps = { ...h.deps, rate: limiter, journeyPolicy: () => ({ messagesPerSecond: 1 }) };
-    // Transactional, so frequency caps (checked before the rate) stay out of the way.
-    const first = sendRequest({ transactional: true });
-    const second = sendRequest({ transactional: true, stepId: 's2', messageId: 'b'.repeat(64) });
+    const deps = { ...h.deps, rate: new InProcessSendRateLimiter(), journeyPolicy: () => ({ messagesPerSecond: 1 }) };
 
     // Act
     const results = [await decideSend(deps, first), await decideSend(deps, second)];
 
     // Assess
     expect(results[0]).toMatchObject({ kind: 'done', reason: 'sent' });
-    expect(results[1]).toMatchObject({ kind: 'retry', cause: 'rate_limited' });
+    expect(results[1]).toMatchObject({
+      reason: 'deferred',
+      cause: 'rate_limited',
+      wakeAt: new Date(NOON.getTime() + 1000).toISOString(),
+      detail: 'journey welcome-journey at its 1 messages per second',
+    });
     expect(h.email.sent).toHaveLength(1);
     expect(await h.ledger.find('c1', second.messageId)).toBeUndefined();
+    expect(h.due.items.get(`c1\u0000${second.messageId}`)?.request.pacedAt).toBe(results[1]?.wakeAt);
+  });
+
+  it('holds every journey to the account’s `sending.email.messagesPerSecond`', async () => {
+    // Prepare: two journeys without limits, an account rate of 2 per second
+    const h = sendHarness();
+    const deps = {
+      ...h.deps,
+      rate: new InProcessSendRateLimiter(),
+      settings: { ...h.deps.settings, sending: { email: { messagesPerSecond: 2 } } },
+    };
+    const third = sendRequest({ transactional: true, journeyId: 'other', stepId: 's3', messageId: 'c'.repeat(64) });
+
+    // Act
+    const results = [await decideSend(deps, first), await decideSend(deps, second), await decideSend(deps, third)];
+
+    // Assess
+    expect(results.map((result) => result.cause ?? result.reason)).toEqual(['sent', 'sent', 'rate_limited']);
+    expect(results[2]).toMatchObject({
+      wakeAt: new Date(NOON.getTime() + 1000).toISOString(),
+      detail: "the account's email rate of 2 per second",
+    });
+  });
+
+  it('sends a released request on the slot it holds, without taking another', async () => {
+    // Prepare: the account's cursor is a minute ahead (a backlog), the request holds the slot it was deferred to
+    const h = sendHarness();
+    const rate = new InProcessSendRateLimiter();
+    await rate.reserve('account:email', 1 / 60, NOON);
+    const deps = { ...h.deps, rate, settings: { ...h.deps.settings, sending: { email: { messagesPerSecond: 1 } } } };
+    const held = { ...first, pacedAt: NOON.toISOString(), deferredUntil: NOON.toISOString() };
+
+    // Act
+    const result = await decideSend(deps, held);
+
+    // Assess
+    expect(result).toMatchObject({ reason: 'sent' });
+    expect(await rate.reserve('account:email', 1, NOON)).toEqual(new Date(NOON.getTime() + 60_000));
+  });
+
+  it('defers a throttled send to the account’s next slot when an account rate is set', async () => {
+    // Prepare
+    const h = sendHarness();
+    const rate = new InProcessSendRateLimiter();
+    const deps = { ...h.deps, rate, settings: { ...h.deps.settings, sending: { email: { messagesPerSecond: 1 } } } };
+    h.email.fault = () => new ProviderError('throttled', 'Throttling');
+
+    // Act: the send takes the idle cursor's slot (now), SES throttles, the next slot is a second on
+    const result = await decideSend(deps, first);
+
+    // Assess
+    expect(result).toMatchObject({ cause: 'throttled', wakeAt: new Date(NOON.getTime() + 1000).toISOString() });
+    expect(h.due.items.get(`c1\u0000${first.messageId}`)?.request.pacedAt).toBe(result.wakeAt);
+    expect(await h.ledger.find('c1', first.messageId)).toBeUndefined();
+  });
+
+  it('drops a held slot when quiet hours defer the request', async () => {
+    // Prepare: 23:00 in Istanbul, a marketing send that held a slot
+    const h = sendHarness();
+    h.clock.set(new Date('2026-11-02T20:00:00Z'));
+    const deps = { ...h.deps, settings: { ...h.deps.settings, quietHours: { start: '21:00', end: '09:00' } } };
+
+    // Act
+    const result = await decideSend(deps, sendRequest({ pacedAt: '2026-11-02T19:59:00.000Z' }));
+
+    // Assess
+    expect(result).toMatchObject({ reason: 'deferred', cause: 'quiet_hours' });
+    expect([...h.due.items.values()][0]?.request.pacedAt).toBeUndefined();
   });
 });

@@ -92,17 +92,16 @@ describe('a repeated Scheduler delivery', () => {
   it('of release-deferred releases a deferred send once', async () => {
     // Prepare
     const request = { customerId: 'c1', messageId: 'm1' } as SendRequest;
-    const deferred: DeferredSend[] = [{ request, wakeAt: '2026-12-07T06:00:00Z' }];
+    const deferred: DeferredSend[] = [{ request, wakeAt: '2026-12-07T06:00:00Z', version: 1 }];
     const due: DueQueue = {
       defer: async () => undefined,
       async *due() {
         yield* [...deferred];
       },
-      remove: async (customerId, messageId) => {
-        const index = deferred.findIndex(
-          (item) => item.request.customerId === customerId && item.request.messageId === messageId,
-        );
+      remove: async (released) => {
+        const index = deferred.indexOf(released);
         if (index >= 0) deferred.splice(index, 1);
+        return index >= 0;
       },
     };
     const sent: SendRequest[] = [];
@@ -116,7 +115,7 @@ describe('a repeated Scheduler delivery', () => {
 
     // Act
     const first = await handler({ scheduledTime: SLOT }, localLambdaContext('release-deferred'));
-    deferred.push({ request, wakeAt: '2026-12-07T06:00:00Z' }); // as if the removal had not been seen yet
+    deferred.push({ request, wakeAt: '2026-12-07T06:00:00Z', version: 1 }); // as if the removal had not been seen yet
     const again = await handler({ scheduledTime: SLOT }, localLambdaContext('release-deferred'));
 
     // Assess

@@ -62,10 +62,8 @@ describe('event trace', () => {
     const beforeDecision = lines.length;
 
     // Act
-    setNow(200);
-    trace.decided(welcome, { kind: 'retry' });
     setNow(260);
-    trace.decided(welcome, { kind: 'done', reason: 'sent' });
+    trace.decided(welcome, { reason: 'sent' });
 
     // Assess
     expect(beforeDecision).toBe(0);
@@ -81,7 +79,7 @@ describe('event trace', () => {
     trace.received(['m1'], 100);
     await queue.enqueue([welcome]);
     setNow(120);
-    trace.decided(welcome, { kind: 'done', reason: 'frequency_cap' });
+    trace.decided(welcome, { reason: 'frequency_cap' });
 
     // Act
     setNow(140);
@@ -105,7 +103,7 @@ describe('event trace', () => {
     // Act
     setNow(320);
     trace.processed({ customerId: 'c1', eventMessageId: 'm2' });
-    trace.decided(tips, { kind: 'done', reason: 'sent' });
+    trace.decided(tips, { reason: 'sent' });
 
     // Assess
     expect(lines).toEqual([{ messageId: 'm2', receivedAt: 300, profileAt: 320, decisionAt: 320, decision: 'none' }]);
