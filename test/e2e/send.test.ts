@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSesClient, SesEmailSender } from '../../shared/aws/ses-email-sender.js';
 import { TemplateSet } from '../../shared/channels/render.js';
-import type { DeferredSend, DueQueue } from '../../shared/channels/ports.js';
 import type { SendResult } from '../../shared/channels/send-outcome.js';
 import { sendMessageId, type SendRequest } from '../../shared/channels/send-request.js';
 import { defaultSettings } from '../../shared/config/settings.js';
@@ -165,28 +164,6 @@ steps:
     ).toEqual(['e-rate-1', 'e-rate-2']);
   });
 
-  it('keeps a deferral written again while its release was under way (conditional removal)', async () => {
-    // Prepare
-    const due = sending.deps.due;
-    const request = sendRequest({ customerId: 'e-race', runId: 'e-race' });
-    await due.defer(request, '2026-11-02T09:31:00.000Z');
-    const [released] = await listDue(due, '2026-11-02T09:31:00.000Z', 'e-race');
-
-    // Act: the release enqueued it, the send was throttled and deferred again, then the release removes what it read.
-    await due.defer({ ...request, pacedAt: '2026-11-02T09:32:00.000Z' }, '2026-11-02T09:32:00.000Z');
-    const removedStale = await due.remove(released!);
-    const [kept] = await listDue(due, '2026-11-02T09:32:00.000Z', 'e-race');
-    const removedCurrent = await due.remove(kept!);
-
-    // Assess
-    expect(released).toMatchObject({ wakeAt: '2026-11-02T09:31:00.000Z', version: 1 });
-    expect(removedStale).toBe(false);
-    expect(kept).toMatchObject({ wakeAt: '2026-11-02T09:32:00.000Z', version: 2 });
-    expect(kept?.request.pacedAt).toBe('2026-11-02T09:32:00.000Z');
-    expect(removedCurrent).toBe(true);
-    expect(await listDue(due, '2026-11-02T09:32:00.000Z', 'e-race')).toEqual([]);
-  });
-
   it('records a provider 5xx as unknown and never resends it', async () => {
     clock.set(NOON_ISTANBUL);
     await customer('e-5xx');
@@ -245,9 +222,3 @@ steps:
     expect(await sending.ses.emails()).toHaveLength(1);
   });
 });
-
-async function listDue(due: DueQueue, until: string, customerId: string): Promise<DeferredSend[]> {
-  const found: DeferredSend[] = [];
-  for await (const deferred of due.due(until)) if (deferred.request.customerId === customerId) found.push(deferred);
-  return found;
-}

@@ -1,8 +1,8 @@
 /**
  * The send path's adapters on a real engine: the ledger's claim and settle conditions and its
  * CLAIM# index entries, engagement marks, cap counters (BatchGet past its 100-key limit), the
- * suppression list's precedence and legacy keys, deferred sends in the due index, the per-second
- * rate limit and the message-stats counters.
+ * suppression list's precedence and legacy keys, deferred sends in the due index (removed only at
+ * the version released), the rate cursors and the message-stats counters.
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -205,7 +205,10 @@ export function sendAdapterContracts(table: EngineContext): void {
       const atSix = await listed('2026-11-03T06:00:00.000Z');
       await due.defer(early, '2026-11-03T08:00:00.000Z');
       const atEight = await listed('2026-11-03T08:00:00.000Z');
-      await due.remove('defer-2', late.messageId);
+      const [lateDeferral] = (await collect(due.due('2026-11-03T07:00:00.000Z'))).filter(
+        ({ request }) => request.customerId === 'defer-2',
+      );
+      const removed = lateDeferral ? await due.remove(lateDeferral) : false;
       const afterRemove = await listed('2026-11-03T08:00:00.000Z');
 
       // Assess
@@ -214,33 +217,61 @@ export function sendAdapterContracts(table: EngineContext): void {
         ['early', '2026-11-03T08:00:00.000Z'],
         ['late', '2026-11-03T07:00:00.000Z'],
       ]);
+      expect(removed).toBe(true);
       expect(afterRemove).toEqual([['early', '2026-11-03T08:00:00.000Z']]);
+    });
+
+    it('keeps a deferral written again while its release was under way (removal at the released version)', async () => {
+      // Prepare
+      const { doc, tableName } = table();
+      const due = new DynamoDueSends(doc, tableName);
+      const request = sendRequest({ customerId: 'defer-race', messageId: sendMessageId('welcome', 'r-race', 's1', 0) });
+      const mine = async (until: string) =>
+        (await collect(due.due(until))).filter((deferred) => deferred.request.customerId === 'defer-race');
+      await due.defer(request, '2026-11-03T06:00:00.000Z');
+      const [released] = await mine('2026-11-03T06:00:00.000Z');
+
+      // Act: the release enqueued it, the send was throttled and deferred it again, then the release removes what it read
+      await due.defer({ ...request, pacedAt: '2026-11-03T06:01:00.000Z' }, '2026-11-03T06:01:00.000Z');
+      const removedStale = released ? await due.remove(released) : true;
+      const [kept] = await mine('2026-11-03T06:01:00.000Z');
+      const removedCurrent = kept ? await due.remove(kept) : false;
+
+      // Assess
+      expect(released).toMatchObject({ wakeAt: '2026-11-03T06:00:00.000Z', version: 1 });
+      expect(removedStale).toBe(false);
+      expect(kept).toMatchObject({ wakeAt: '2026-11-03T06:01:00.000Z', version: 2 });
+      expect(kept?.request.pacedAt).toBe('2026-11-03T06:01:00.000Z');
+      expect(removedCurrent).toBe(true);
+      expect(await mine('2026-11-03T06:01:00.000Z')).toEqual([]);
     });
   });
 
   describe('DynamoSendRateLimiter', () => {
-    it('grants a journey at most its whole per-second budget in each second, at least one', async () => {
+    it('hands out slots one interval apart per scope, and now again once the scope is idle', async () => {
       // Prepare
       const { doc, tableName } = table();
       const rate = new DynamoSendRateLimiter(doc, tableName);
-      const second = new Date('2026-11-02T09:00:00.250Z');
-      const next = new Date('2026-11-02T09:00:01.000Z');
+      const at = (ms: number) => new Date(Date.parse('2026-11-02T09:00:00.000Z') + ms);
 
       // Act
-      const inSecond = [
-        await rate.take('rate-j', 2, second),
-        await rate.take('rate-j', 2, second),
-        await rate.take('rate-j', 2, second),
+      const busy = [
+        await rate.reserve('journey:rate-j', 2, at(250)),
+        await rate.reserve('journey:rate-j', 2, at(250)),
+        await rate.reserve('journey:rate-j', 2, at(300)),
       ];
-      const nextSecond = await rate.take('rate-j', 2, next);
-      const otherJourney = await rate.take('rate-other', 2, second);
-      const fractional = [await rate.take('rate-slow', 0.5, second), await rate.take('rate-slow', 0.5, second)];
+      const idleAgain = await rate.reserve('journey:rate-j', 2, at(5000));
+      const otherScope = await rate.reserve('account:email', 2, at(250));
+      const slow = [
+        await rate.reserve('journey:rate-slow', 0.5, at(0)),
+        await rate.reserve('journey:rate-slow', 0.5, at(0)),
+      ];
 
       // Assess
-      expect(inSecond).toEqual([true, true, false]);
-      expect(nextSecond).toBe(true);
-      expect(otherJourney).toBe(true);
-      expect(fractional).toEqual([true, false]);
+      expect(busy).toEqual([at(250), at(750), at(1250)]);
+      expect(idleAgain).toEqual(at(5000));
+      expect(otherScope).toEqual(at(250));
+      expect(slow).toEqual([at(0), at(2000)]);
     });
   });
 
