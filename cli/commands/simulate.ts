@@ -109,7 +109,7 @@ function summaryLine(result: SimulationResult): string {
   const last = new Map(result.decisions.map((decision) => [decision.request.messageId, decision.result]));
   const counts = new Map<string, number>();
   for (const outcome of last.values()) {
-    const key = outcome.kind === 'retry' ? outcome.cause : outcome.reason;
+    const key = outcome.reason;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const take = (key: string): number => {
@@ -161,7 +161,6 @@ function describe(entry: PathEntry, zone: string): string | undefined {
 /** What the send handler decided, in its own words: the reason and its detail. */
 function decisionText({ request, result }: SimulatedDecision, zone: string): string {
   const what = `${result.channel} ${request.template}${request.variant && request.variant !== 'holdout' ? ` (variant ${request.variant})` : ''}`;
-  if (result.kind === 'retry') return `${what}: retried (${result.cause}: ${result.detail})`;
   switch (result.reason) {
     case 'sent':
       return `would send ${what}`;

@@ -6,8 +6,9 @@
  * and a change to the decision order changes both at once. Deferred sends come back at their
  * wake time through the same release as the release-deferred function.
  *
- * Not played: a journey's messagesPerSecond (a throughput limit, not a decision about a customer)
- * and provider failures (the dry-run providers accept everything).
+ * Not played: a journey's messagesPerSecond and the account's `sending` rate (throughput limits,
+ * not decisions about a customer: every send gets its slot at once) and provider failures
+ * (the dry-run providers accept everything).
  */
 import type { Settings } from '../../config/settings.js';
 import { decideSend, type SendDeps } from '../../channels/decide-send.js';
@@ -73,7 +74,8 @@ export class DryRunSending {
       templates: options.templates,
       settings: options.settings,
       journeyPolicy: journeySendPolicies(options.journeys),
-      rate: { take: async () => true },
+      // Rates are not played: every send gets its slot at once.
+      rate: { reserve: async (_scope, _perSecond, now) => now },
       unsubscribe: { keyring: DRY_RUN_KEYRING, baseUrl: 'https://unsubscribe.invalid' },
       clock: options.clock,
     };
@@ -90,7 +92,7 @@ export class DryRunSending {
   /** Deferred sends whose wake time has come, decided again (release-deferred's own pass). */
   async releaseDue(): Promise<void> {
     await releaseDeferredSends(
-      { due: this.due, sends: { enqueue: (requests) => this.decide(requests) } },
+      { due: this.due, sends: { enqueue: (requests) => this.decide(requests) }, clock: this.deps.clock },
       this.deps.clock.now(),
     );
   }
