@@ -28,6 +28,7 @@ import { QueuePump } from './queue-pump.js';
 import { LOCAL_TABLE_NAME, startLocalRuntime, type LocalRuntime } from './runtime.js';
 import { publicationPath, publishServe, withdrawServe } from './serve-publication.js';
 import { buildScheduledHandlers, runExpiryPass } from './scheduled-handlers.js';
+import { wrappedTable } from '../wiring/wrapped-table.js';
 
 /** EventBridge Scheduler runs journey-tick every minute in AWS. */
 const SCHEDULER_EVERY_MS = 60_000;
@@ -111,10 +112,9 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       ? {
           ...runtime.adapters,
           events: trace.eventQueue(runtime.adapters.events),
-          table: {
-            ...runtime.adapters.table,
-            profiles: new TracedProfileStore(runtime.adapters.table.profiles, trace),
-          },
+          table: wrappedTable(runtime.adapters.table, (table) => ({
+            profiles: new TracedProfileStore(table.profiles, trace),
+          })),
         }
       : runtime.adapters;
     const { ingest, processEvents, writeKeys } = buildLocalHandlers(

@@ -22,6 +22,7 @@ import type { Profile } from '../../shared/profiles/schema.js';
 import { PROCESSING_AT, startEngine, type Engine } from './pipeline-harness.js';
 import { shopEvents } from './shop-events.js';
 import { composeProcessDeps } from '../../shared/wiring/compose.js';
+import { wrappedTable } from '../../shared/wiring/wrapped-table.js';
 
 /** Counts the conditional writes that lost, to prove the workers really raced. */
 class CountingProfileStore implements ProfileStore {
@@ -63,7 +64,7 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
     const stored = dynamoTableAdapters(engine.runtime.doc, table, engine.runtime.pepper);
     return composeProcessDeps(
       {
-        table: { ...stored, profiles },
+        table: wrappedTable(stored, () => ({ profiles })),
         clock: { now: () => new Date(PROCESSING_AT) },
       },
       engine.campaign,

@@ -29,7 +29,9 @@ import { drainQueue, type DrainStats, type SqsHandler } from '../../shared/local
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import type { Clock, EventQueue, IdentityMap, OrderLedger, ProfileStore } from '../../shared/ports.js';
+import type { TableAdapters } from '../../shared/wiring/adapters.js';
 import { composeIngestDeps, composeProcessDeps } from '../../shared/wiring/compose.js';
+import { wrappedTable } from '../../shared/wiring/wrapped-table.js';
 
 export const WRITE_KEY = 'reliability-write-key';
 /** Processing reads this fixed clock in both copies, so time-stamped fields agree; queues keep their own. */
@@ -86,18 +88,20 @@ export async function startEngine(): Promise<Engine> {
         maxReceiveCount: options.maxReceiveCount ?? 5,
       });
       const stored = dynamoTableAdapters(runtime.doc, table, runtime.pepper);
-      let profiles: ProfileStore = stored.profiles;
-      let orders: OrderLedger = stored.orders;
-      let identity: IdentityMap = stored.identity;
-      let events: EventQueue = queue;
-      if (faults) {
-        profiles = new FaultyProfileStore(profiles, faults);
-        orders = new FaultyOrderLedger(orders, faults);
-        identity = new FaultyIdentityMap(identity, faults);
-        events = new FaultyEventQueue(events, faults);
-      }
-      if (options.wrapProfiles) profiles = options.wrapProfiles(profiles);
-      const adapters = { table: { ...stored, profiles, orders, identity }, events, clock: processingClock };
+      const events: EventQueue = faults ? new FaultyEventQueue(queue, faults) : queue;
+      const faulty = (ports: TableAdapters): Partial<TableAdapters> => {
+        let profiles: ProfileStore = ports.profiles;
+        let orders: OrderLedger = ports.orders;
+        let identity: IdentityMap = ports.identity;
+        if (faults) {
+          profiles = new FaultyProfileStore(profiles, faults);
+          orders = new FaultyOrderLedger(orders, faults);
+          identity = new FaultyIdentityMap(identity, faults);
+        }
+        if (options.wrapProfiles) profiles = options.wrapProfiles(profiles);
+        return { profiles, orders, identity };
+      };
+      const adapters = { table: wrappedTable(stored, faulty), events, clock: processingClock };
       const ingest = buildIngestHandler({
         ...composeIngestDeps(
           {
