@@ -68,6 +68,7 @@ export const settingsSchema = z.strictObject({
       sms: channelRate('sms', "the account's SMS rate (End User Messaging)").optional(),
       push: channelRate('push', "the account's SNS publish rate for push").optional(),
     })
+    .describe('account-wide send rates per channel, shared by every journey')
     .default({}),
   sender: z
     .strictObject({

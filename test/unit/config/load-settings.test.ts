@@ -47,4 +47,27 @@ describe('loadSettings', () => {
     // Assess
     expect(result).toMatchObject({ ok: true, settings: defaultSettings });
   });
+
+  it('reads the account-wide send rates and names a rate that is not positive', () => {
+    // Act
+    const good = parseSettings(
+      'settings.yaml',
+      'sending: { email: { messagesPerSecond: 14 }, sms: { messagesPerSecond: 0.5 } }\n',
+    );
+    const bad = parseSettings(
+      'settings.yaml',
+      'sending:\n  email: { messagesPerSecond: 0 }\n  fax: { messagesPerSecond: 1 }\n',
+    );
+    // Assess
+    expect(good).toMatchObject({
+      ok: true,
+      settings: { sending: { email: { messagesPerSecond: 14 }, sms: { messagesPerSecond: 0.5 } } },
+    });
+    const lines = bad.ok ? [] : bad.errors.map(formatLocatedError);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^settings\.yaml:2:\d+: sending\.email\.messagesPerSecond: Too small: expected number to be >0/,
+    );
+    expect(lines[1]).toMatch(/^settings\.yaml:3:\d+: sending: unknown key "fax"/);
+  });
 });
