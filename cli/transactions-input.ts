@@ -2,7 +2,7 @@
  * The `--transactions <file>` input shared by `sadakat rfm` and `sadakat clv`: reads the CSV,
  * turns file-level problems into UserErrors and reports skipped rows on stderr.
  */
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { dayOfDate } from '../shared/analytics/calendar-day.js';
 import {
   readTransactionsCsv,
@@ -10,6 +10,7 @@ import {
   type ParseOptions,
   type Transaction,
 } from '../shared/analytics/transactions-csv.js';
+import { normalizeTimezone } from '../shared/profiles/locale.js';
 import { UserError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 
@@ -46,6 +47,25 @@ export async function readTransactionsInput(
   if (transactions.length === 0) throw new UserError(`--transactions ${file}: no valid rows`);
   if (errors.length > 0) process.exitCode = EXIT.partial;
   return { transactions, rejectedRows: errors.length };
+}
+
+/**
+ * `--timezone <zone>`: the shop's calendar for `rfm` and `clv`, the same rule the refresh uses
+ * (docs/decisions.md 84). Pass the campaign's `defaultTimezone`; UTC by default.
+ */
+export function shopTimezoneOption(command: Command): Command {
+  return command.option(
+    '--timezone <zone>',
+    "the shop's IANA time zone (settings defaultTimezone): a timestamp with an offset counts on its date there",
+    shopTimezone,
+    'UTC',
+  );
+}
+
+function shopTimezone(value: string): string {
+  const zone = normalizeTimezone(value);
+  if (zone === undefined) throw new InvalidArgumentError('expected an IANA time zone such as Europe/Istanbul');
+  return zone;
 }
 
 /** A commander parser for YYYY-MM-DD options, returning the day number. */

@@ -10,7 +10,7 @@ import { awsRefreshDeps, type RefreshDeps } from '../shared/aws/refresh-deps.js'
 import { onColdStart } from '../shared/handlers/lambda-handler.js';
 import { refreshStep } from '../shared/handlers/refresh-step.js';
 
-export function buildHandler(deps: Pick<RefreshDeps, 'clock' | 'itemCount'> & { logger?: Logger }) {
+export function buildHandler(deps: Pick<RefreshDeps, 'clock' | 'itemCount' | 'timezone'> & { logger?: Logger }) {
   const describe = (_input: unknown, plan: ReturnType<typeof planRefresh>) => ({
     runId: plan.runId,
     asOf: plan.asOf,
@@ -19,6 +19,7 @@ export function buildHandler(deps: Pick<RefreshDeps, 'clock' | 'itemCount'> & { 
   return refreshStep({ phase: 'plan', schema: planInputSchema, logger: deps.logger, describe }, async (input) =>
     planRefresh({
       now: deps.clock.now(),
+      timezone: deps.timezone,
       itemCount: await deps.itemCount(),
       ...(input.asOf ? { asOf: input.asOf } : {}),
     }),

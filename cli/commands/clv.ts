@@ -16,13 +16,14 @@ import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { outputFormat, positiveInteger } from '../options.js';
 import { formatTable } from '../text-table.js';
-import { calendarDate, loadTransactions } from '../transactions-input.js';
+import { calendarDate, loadTransactions, shopTimezoneOption } from '../transactions-input.js';
 import { roundTo } from '../../shared/rounding.js';
 
 interface CommonOptions {
   transactions: string;
   calibrationEnd: number;
   period: Period;
+  timezone: string;
 }
 
 type Fitted = Extract<ClvModel, { status: 'fitted' }>;
@@ -92,7 +93,7 @@ export function registerClv(program: Command): void {
 }
 
 function withCommonOptions(command: Command): Command {
-  return command
+  return shopTimezoneOption(command)
     .requiredOption('--transactions <file>', 'transactions CSV (customer_id,timestamp,amount[,order_id])')
     .requiredOption(
       '--calibration-end <date>',
@@ -110,7 +111,7 @@ function discountRate(value: string): number {
 }
 
 async function summarize(options: CommonOptions, holdoutEnd: number | undefined): Promise<CustomerSummaries> {
-  const transactions = await loadTransactions(options.transactions);
+  const transactions = await loadTransactions(options.transactions, { timezone: options.timezone });
   const summaries = summarizeCustomers(transactions, {
     calibrationEnd: options.calibrationEnd,
     period: options.period,

@@ -30,6 +30,7 @@ export function registerImport(program: Command): void {
         // Orders dated in the future are broken rows, reported like any other.
         const { transactions, rejectedRows } = await readTransactionsInput(options.transactions, {
           now: systemClock.now(),
+          timezone: campaign.settings.defaultTimezone,
         });
         // Orders with amount ≤ 0 are not orders (DESIGN "RFM and CLV"); they are counted, not imported.
         const orders = transactions.filter((row) => row.amount > 0);

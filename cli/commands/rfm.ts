@@ -8,7 +8,7 @@ import { computeRfm, RFM_SEGMENTS, type RfmResult } from '../../shared/analytics
 import { roundMoney } from '../../shared/profiles/money.js';
 import { outputFormat } from '../options.js';
 import { formatTable } from '../text-table.js';
-import { calendarDate, loadTransactions } from '../transactions-input.js';
+import { calendarDate, loadTransactions, shopTimezoneOption } from '../transactions-input.js';
 
 type RfmFormat = 'table' | 'json' | 'csv';
 
@@ -16,8 +16,7 @@ type RfmFormat = 'table' | 'json' | 'csv';
 const MONEY_DECIMALS = 3;
 
 export function registerRfm(program: Command): void {
-  program
-    .command('rfm')
+  shopTimezoneOption(program.command('rfm'))
     .description('RFM quintile scores and segments from a transactions CSV (customer_id,timestamp,amount[,order_id])')
     .requiredOption('--transactions <file>', 'transactions CSV with a header line')
     .requiredOption(
@@ -31,8 +30,8 @@ export function registerRfm(program: Command): void {
       outputFormat<RfmFormat>('table', 'json', 'csv'),
       'table',
     )
-    .action(async (options: { transactions: string; asOf: number; format: RfmFormat }) => {
-      const transactions = await loadTransactions(options.transactions);
+    .action(async (options: { transactions: string; asOf: number; format: RfmFormat; timezone: string }) => {
+      const transactions = await loadTransactions(options.transactions, { timezone: options.timezone });
       const result = computeRfm(transactions, options.asOf);
       process.stdout.write(render(result, options.format));
     });

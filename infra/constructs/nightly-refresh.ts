@@ -53,6 +53,8 @@ export class NightlyRefresh extends Construct {
       TABLE_NAME: props.table.tableName,
       ARTIFACTS_BUCKET: props.artifacts.bucketName,
       EVENTS_QUEUE_URL: props.eventsQueue.queueUrl,
+      // The shop's calendar: order days and the as-of date are its dates (docs/decisions.md 84).
+      SHOP_TIMEZONE: props.timeZone,
     };
     const phase = (constructId: string, options: Omit<SadakatFunctionProps, 'environment'>): SadakatFunction => {
       const fn = new SadakatFunction(this, constructId, { ...options, environment });
@@ -119,6 +121,7 @@ export class NightlyRefresh extends Construct {
             runId: JsonPath.stringAt('$.runId'),
             asOf: JsonPath.stringAt('$.asOf'),
             at: JsonPath.stringAt('$.at'),
+            timezone: JsonPath.stringAt('$.timezone'),
             summaries: JsonPath.listAt('$.summaries'),
           }),
           resultSelector: { modelKey: JsonPath.stringAt('$.modelKey') },
@@ -133,6 +136,7 @@ export class NightlyRefresh extends Construct {
             runId: JsonPath.stringAt(item('runId')),
             asOf: JsonPath.stringAt(item('asOf')),
             at: JsonPath.stringAt(item('at')),
+            timezone: JsonPath.stringAt(item('timezone')),
             segment: JsonPath.numberAt(item('segment')),
             totalSegments: JsonPath.numberAt(item('totalSegments')),
             modelKey: JsonPath.stringAt('$.fit.modelKey'),

@@ -1,24 +1,35 @@
 /**
  * Calendar days as integers (days since 1970-01-01), the unit RFM and the CLV summaries count
- * in. A timestamp's day is the date as written in it: a shop's "same day" is its local day,
- * so an offset like +03:00 does not move an order to another date.
+ * in, on one rule everywhere (docs/decisions.md 84): a day is a date of the shop's calendar, its
+ * `defaultTimezone`. An instant (a timestamp with `Z` or an offset) counts on its date there;
+ * a date or a local time without an offset is already the shop's and counts as written.
  */
 
 const MS_PER_DAY = 86_400_000;
 const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** The day of an ISO date or datetime, or a reason it is not one. */
-export function dayOfTimestamp(text: string): { ok: true; day: number } | { ok: false; reason: string } {
+/**
+ * The shop-calendar day of an ISO date or datetime, or a reason it is not one: with an offset, the
+ * instant's date in `timezone`; without one, the date as written.
+ */
+export function dayOfTimestamp(
+  text: string,
+  timezone: string,
+): { ok: true; day: number } | { ok: false; reason: string } {
   const match = TIMESTAMP.exec(text);
   if (!match)
     return { ok: false, reason: `"${text}" is not an ISO date or datetime (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])` };
-  const [, year, month, day, hour, minute, second] = match;
+  const [, year, month, day, hour, minute, second, offset] = match;
   if (hour !== undefined && (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59)) {
     return { ok: false, reason: `"${text}" has a time of day out of range` };
   }
-  return dayOfParts(text, Number(year), Number(month), Number(day));
+  const written = dayOfParts(text, Number(year), Number(month), Number(day));
+  if (!written.ok || offset === undefined) return written;
+  const instant = Date.parse(text);
+  // An hour-only offset (+03) matches the pattern but Date cannot read it: callers report it.
+  return Number.isNaN(instant) ? written : { ok: true, day: shopDayOfInstant(instant, timezone) };
 }
 
 /** The day of a plain YYYY-MM-DD date, or a reason it is not one. */
@@ -45,4 +56,73 @@ function dayOfParts(
 /** YYYY-MM-DD for a day number. */
 export function formatDay(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * The shop's calendar (docs/decisions.md 84): an instant's day is its date in the shop's
+ * `defaultTimezone`, for order days in profiles, the refresh and the CLI alike, so a +03:00 shop
+ * gets the same RFM and CLV inputs whichever path computed them.
+ */
+export function shopDayOfInstant(epochMs: number, timezone: string): number {
+  return Math.floor((epochMs + utcOffsetMs(epochMs, timezone)) / MS_PER_DAY);
+}
+
+/** The shop-calendar day of an ISO instant (see shopDayOfInstant). */
+export function shopDay(iso: string, timezone: string): number {
+  return shopDayOfInstant(Date.parse(iso), timezone);
+}
+
+/** Today's date in the shop's time zone, YYYY-MM-DD. */
+export function shopDate(now: Date, timezone: string): string {
+  return formatDay(shopDayOfInstant(now.getTime(), timezone));
+}
+
+const HOUR_MS = 3_600_000;
+// Offsets change only at whole hours in every zone in use (and rarely): cached per zone and hour.
+const offsetCache = new Map<string, Map<number, number>>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_CACHED_HOURS = 50_000;
+
+function utcOffsetMs(epochMs: number, timezone: string): number {
+  if (timezone === 'UTC') return 0;
+  const hour = Math.floor(epochMs / HOUR_MS);
+  let byHour = offsetCache.get(timezone);
+  if (byHour === undefined) {
+    byHour = new Map();
+    offsetCache.set(timezone, byHour);
+  }
+  const cached = byHour.get(hour);
+  if (cached !== undefined) return cached;
+  const offset = computeOffsetMs(hour * HOUR_MS, timezone);
+  if (byHour.size >= MAX_CACHED_HOURS) byHour.clear();
+  byHour.set(hour, offset);
+  return offset;
+}
+
+function computeOffsetMs(epochMs: number, timezone: string): number {
+  let formatter = formatters.get(timezone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(timezone, formatter);
+  }
+  const parts: Record<string, number> = {};
+  for (const part of formatter.formatToParts(new Date(epochMs))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const local = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+  );
+  return local - epochMs;
 }

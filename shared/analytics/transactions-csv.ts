@@ -12,7 +12,7 @@ export interface Transaction {
   customerId: string;
   /** As written in the file: an ISO date or datetime. */
   timestamp: string;
-  /** The timestamp's calendar date as a day number (see calendar-day.ts). */
+  /** The timestamp's date in the shop's calendar as a day number (see calendar-day.ts). */
   day: number;
   amount: number;
   orderId?: string;
@@ -53,6 +53,11 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 export interface ParseOptions {
   /** Rows dated more than a day after this are reported as bad rows (omitted: no check). */
   now?: Date;
+  /**
+   * The shop's time zone (settings `defaultTimezone`, default UTC): a timestamp with an offset
+   * counts on its date there, one without is the shop's local time (docs/decisions.md 84).
+   */
+  timezone?: string;
 }
 const EXPECTED_HEADER = 'customer_id,timestamp,amount[,order_id]';
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -106,7 +111,7 @@ export async function parseTransactionsCsv(
       columns = readHeader(record);
       continue;
     }
-    const row = readRow(record, columns, info.lines, latestDay);
+    const row = readRow(record, columns, info.lines, latestDay, options.timezone ?? 'UTC');
     if ('reason' in row) errors.push(row);
     else transactions.push(row);
   }
@@ -148,6 +153,7 @@ function readRow(
   columns: ColumnIndexes,
   line: number,
   latestDay: number | undefined,
+  timezone: string,
 ): Transaction | RowError {
   if (record.some((field) => field.includes(REPLACEMENT_CHARACTER)))
     return { line, reason: 'the row is not valid UTF-8; save the file as UTF-8' };
@@ -162,7 +168,7 @@ function readRow(
   if (idProblem) return { line, reason: idProblem };
   const timestamp = record[columns.timestamp] ?? '';
   if (timestamp === '') return { line, reason: 'timestamp is empty' };
-  const day = dayOfTimestamp(shown(timestamp));
+  const day = dayOfTimestamp(shown(timestamp), timezone);
   if (!day.ok) return { line, reason: `timestamp ${day.reason}` };
   // The pattern allows an hour-only offset (+03), which Date cannot read: the importer needs an instant.
   if (Number.isNaN(Date.parse(timestamp)))

@@ -37,7 +37,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
     const page = await doc.send(
       new ScanCommand({
         TableName: tableName,
-        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
+        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, convertedAfterSplitAt, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
         FilterExpression: NOT_EXPIRED_FILTER,
         ExpressionAttributeNames: {
           '#ttl': 'ttl',
@@ -80,6 +80,9 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           holdout: item.holdout === true,
           enteredAt: String(item.enteredAt),
           ...(typeof item.convertedAt === 'string' ? { convertedAt: item.convertedAt } : {}),
+          ...(typeof item.convertedAfterSplitAt === 'string'
+            ? { convertedAfterSplitAt: item.convertedAfterSplitAt }
+            : {}),
         });
       } else if (sk.startsWith('O#') && typeof item.at === 'string') {
         orders.push({

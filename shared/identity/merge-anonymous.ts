@@ -23,6 +23,8 @@ export interface MergeDeps {
   orders: OrderLedger;
   identity: IdentityMap;
   clock: Clock;
+  /** The shop's `defaultTimezone` (order days are its dates). */
+  settings: { timezone: string };
   /** Segment rules: the merged history may put the customer into segments at once. */
   segments?: CompiledSegments;
 }
@@ -73,7 +75,11 @@ export async function mergeAnonymousIntoUser(
     const base: Profile = user ?? emptyProfile(userId, frozen.createdAt);
     // `anonymousIds` holds raw anonymous ids; it is also the "merged once" guard checked above.
     const anonymousIds = [...new Set([...base.anonymousIds, ...frozen.anonymousIds, anonymousId])];
-    const combined: Profile = { ...mergeProfiles(base, frozen, trust), anonymousIds, segments: base.segments };
+    const combined: Profile = {
+      ...mergeProfiles(base, frozen, deps.settings.timezone, trust),
+      anonymousIds,
+      segments: base.segments,
+    };
     const evaluated = deps.segments
       ? applySegmentMemberships(deps.segments, user, combined, deps.clock.now())
       : { profile: combined, changes: undefined };

@@ -31,7 +31,7 @@ export type RunTrigger =
     }
   /** An exit criterion matched. */
   | { kind: 'exit'; reason: string }
-  /** The goal event arrived (counted once, within the goal window from entry). */
+  /** The goal event arrived (counted once from entry and once from the split, each within its window). */
   | { kind: 'goal'; at: string };
 
 export type RunEffect =
@@ -104,10 +104,26 @@ export function advance(run: JourneyRun, trigger: RunTrigger, context: AdvanceCo
       return finish(withoutWait(run), 'exited', trigger.reason, at, []);
     case 'goal': {
       const goal = context.journey.goal;
-      if (!goal || run.convertedAt !== undefined) return { run, effects: [] };
-      const elapsed = Date.parse(trigger.at) - Date.parse(run.enteredAt);
-      if (elapsed < 0 || elapsed > goal.withinMs) return { run, effects: [] };
-      return { run: { ...run, convertedAt: trigger.at, updatedAt: at }, effects: [{ kind: 'goal', at: trigger.at }] };
+      if (!goal) return { run, effects: [] };
+      const within = (from: string): boolean => {
+        const elapsed = Date.parse(trigger.at) - Date.parse(from);
+        return elapsed >= 0 && elapsed <= goal.withinMs;
+      };
+      if (run.convertedAt === undefined) {
+        if (!within(run.enteredAt)) return { run, effects: [] };
+        return { run: { ...run, convertedAt: trigger.at, updatedAt: at }, effects: [{ kind: 'goal', at: trigger.at }] };
+      }
+      // The entry goal came before the split: the variant's arm counts the first goal after it.
+      const { assignedAt } = run;
+      if (
+        assignedAt === undefined ||
+        run.convertedAfterSplitAt !== undefined ||
+        run.convertedAt > assignedAt ||
+        trigger.at <= assignedAt ||
+        !within(assignedAt)
+      )
+        return { run, effects: [] };
+      return { run: { ...run, convertedAfterSplitAt: trigger.at, updatedAt: at }, effects: [] };
     }
     default: {
       const unreachable: never = trigger;
@@ -169,8 +185,10 @@ function walk(
             `${step.experiment}: ${chosen.variant.id}${run.holdout ? ' (global holdout: not assigned)' : ''}`,
           ),
         );
-        if (!run.holdout && chosen.fresh)
+        if (!run.holdout && chosen.fresh) {
           effects.push({ kind: 'assign', experiment: step.experiment, variant: chosen.variant.id, at });
+          run = { ...run, assignedAt: at };
+        }
         stepId = chosen.variant.next;
         continue;
       }

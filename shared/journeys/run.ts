@@ -31,7 +31,15 @@ export const journeyRunSchema = z.object({
   sent: z.record(z.string(), z.object({ messageId: z.string(), at: z.string() })),
   /** Engagement per send step (clicked implies opened). */
   engaged: z.record(z.string(), z.object({ opened: z.string().optional(), clicked: z.string().optional() })),
+  /** First goal within the goal window from entry (the holdout comparison's window). */
   convertedAt: z.string().optional(),
+  /** When this run assigned the customer a variant at a split (fresh assignments only). */
+  assignedAt: z.string().optional(),
+  /**
+   * First goal after `assignedAt`, within the window from it — kept only when `convertedAt` came
+   * before the split, so a goal before the split does not hide the arm's (docs/decisions.md 85).
+   */
+  convertedAfterSplitAt: z.string().optional(),
   endedAt: z.string().optional(),
   exitReason: z.string().optional(),
   updatedAt: z.string(),

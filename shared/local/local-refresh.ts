@@ -23,7 +23,7 @@ export interface LocalRefreshOptions {
   clock: Clock;
   /** Settings and segment rules: process-events re-evaluates segments as it applies the scores. */
   campaign: Campaign;
-  /** YYYY-MM-DD; defaults to the clock's UTC date. */
+  /** YYYY-MM-DD; defaults to the clock's date in the shop's time zone. */
   asOf?: string;
   /** Parallel scan segments (default 4). */
   segments?: number;
@@ -59,6 +59,7 @@ export async function runLocalRefresh(
 ): Promise<LocalRefreshSummary> {
   const plan = planRefresh({
     now: options.clock.now(),
+    timezone: options.campaign.settings.defaultTimezone,
     ...(options.asOf ? { asOf: options.asOf } : {}),
     itemCount: 0,
     segments: options.segments ?? 4,

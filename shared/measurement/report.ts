@@ -75,6 +75,8 @@ export interface ReportRun {
   holdout: boolean;
   enteredAt: string;
   convertedAt?: string | undefined;
+  /** The first goal after the split when `convertedAt` came before it (journeys/run.ts). */
+  convertedAfterSplitAt?: string | undefined;
 }
 
 export type MessageCounts = Record<'sent' | (typeof FUNNEL_ENGAGEMENTS)[number], number>;
@@ -356,8 +358,12 @@ function goalEvents(
       ...(order.orderId !== undefined && refunded.has(order.orderId) ? { refunded: refunded.get(order.orderId) } : {}),
     }));
   }
+  // Both of a run's goal times: attribution takes, per comparison, the first after that
+  // comparison's assignment (entry for the holdout, the split for variants).
   return runs.flatMap((run) =>
-    run.convertedAt ? [{ customerId: run.customerId, at: run.convertedAt, revenue: 0 }] : [],
+    [run.convertedAt, run.convertedAfterSplitAt].flatMap((at) =>
+      at !== undefined ? [{ customerId: run.customerId, at, revenue: 0 }] : [],
+    ),
   );
 }
 

@@ -28,9 +28,14 @@ import { trimToBudget } from './trim.js';
  * `trust`: the call that asked for the merge. An unverified call (DESIGN "Trust") may fold an
  * anonymous visitor's behaviour into a known customer, but not what it says about the person:
  * its name, traits, contact points, grants, devices and pending values stay behind (revocations
- * still count).
+ * still count). `timezone` is the shop's (order days are its dates).
  */
-export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile, trust: CallTrust = 'verified'): Profile {
+export function mergeProfiles(
+  targetProfile: Profile,
+  sourceProfile: Profile,
+  timezone: string,
+  trust: CallTrust = 'verified',
+): Profile {
   const personal = trust === 'verified' || !isKnownCustomer(targetProfile);
   // Private copies: the result shares nothing with either input, so it may be edited freely.
   const target = structuredClone(targetProfile);
@@ -54,7 +59,7 @@ export function mergeProfiles(targetProfile: Profile, sourceProfile: Profile, tr
     if (summary !== undefined) events[name] = summary;
   }
   merged.events = events;
-  merged.orders = mergeOrders(target.orders, source.orders);
+  merged.orders = mergeOrders(target.orders, source.orders, timezone);
   merged.refunds = {
     count: target.refunds.count + source.refunds.count,
     amount: addMoney(target.refunds.amount, source.refunds.amount),

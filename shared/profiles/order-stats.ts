@@ -1,6 +1,6 @@
 /**
  * `orders` (DESIGN "Profile" and "RFM and CLV"): count, revenue, first/last time and the distinct
- * UTC order days with the papers' convention that same-day orders merge — `firstAmount` is the
+ * order days (dates in the shop's time zone, calendar-day.ts) with the papers' convention that same-day orders merge — `firstAmount` is the
  * amount summed over the earliest order day and `repeatRevenue` the rest. Every field is a
  * function of the set of orders (sums, min, max, a set of days), so arrival order cannot show:
  * a late order on an earlier day becomes the new first day and the old first day's amount moves
@@ -10,31 +10,35 @@
  * late order on a day older than every kept day is taken as a day already counted (it cannot be
  * told apart from one).
  */
+import { shopDay } from '../analytics/calendar-day.js';
 import { PROFILE_LIMITS } from './limits.js';
 import { addMoney, subtractMoney } from './money.js';
 import type { Orders } from './schema.js';
-import { dayNumber } from './time-buckets.js';
 import { earlierIso, laterIso } from './timestamps.js';
 
-/** Adds one order of `amount` (> 0; the caller skips non-orders) at `at`. */
-export function addOrder(orders: Orders, amount: number, at: string): Orders {
-  return mergeOrders(orders, {
-    count: 1,
-    revenue: amount,
-    firstAt: at,
-    lastAt: at,
-    days: 1,
-    firstAmount: amount,
-    repeatRevenue: 0,
-    dayNumbers: [dayNumber(at)],
-  });
+/** Adds one order of `amount` (> 0; the caller skips non-orders) at `at`; days are `timezone`'s dates. */
+export function addOrder(orders: Orders, amount: number, at: string, timezone: string): Orders {
+  return mergeOrders(
+    orders,
+    {
+      count: 1,
+      revenue: amount,
+      firstAt: at,
+      lastAt: at,
+      days: 1,
+      firstAmount: amount,
+      repeatRevenue: 0,
+      dayNumbers: [shopDay(at, timezone)],
+    },
+    timezone,
+  );
 }
 
-export function mergeOrders(a: Orders, b: Orders): Orders {
+export function mergeOrders(a: Orders, b: Orders, timezone: string): Orders {
   if (a.count === 0) return b;
   if (b.count === 0) return a;
   const revenue = addMoney(a.revenue, b.revenue);
-  const firstAmount = mergedFirstAmount(a, b);
+  const firstAmount = mergedFirstAmount(a, b, timezone);
   const { dayNumbers, days } = mergedDays(a, b);
   const firstAt = earlierIso(a.firstAt, b.firstAt);
   const lastAt = laterIso(a.lastAt, b.lastAt);
@@ -50,9 +54,9 @@ export function mergeOrders(a: Orders, b: Orders): Orders {
   };
 }
 
-function mergedFirstAmount(a: Orders, b: Orders): number {
-  const firstA = a.firstAt !== undefined ? dayNumber(a.firstAt) : undefined;
-  const firstB = b.firstAt !== undefined ? dayNumber(b.firstAt) : undefined;
+function mergedFirstAmount(a: Orders, b: Orders, timezone: string): number {
+  const firstA = a.firstAt !== undefined ? shopDay(a.firstAt, timezone) : undefined;
+  const firstB = b.firstAt !== undefined ? shopDay(b.firstAt, timezone) : undefined;
   if (firstA === undefined || firstB === undefined) return firstA === undefined ? b.firstAmount : a.firstAmount;
   if (firstA === firstB) return addMoney(a.firstAmount, b.firstAmount);
   return firstA < firstB ? a.firstAmount : b.firstAmount;

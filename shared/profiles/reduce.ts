@@ -25,6 +25,8 @@ import { trimToBudget } from './trim.js';
 export interface ReducerSettings {
   /** Event properties kept as `props["<property>=<value>"]`, per event name (campaign/settings.yaml). */
   trackedProperties: Record<string, readonly string[]>;
+  /** The shop's `defaultTimezone`: order days are its dates (docs/decisions.md 84). */
+  timezone: string;
 }
 
 export type ApplyResult = { applied: true; profile: Profile } | { applied: false; reason: 'duplicate' };
@@ -138,7 +140,7 @@ function applyTrack(
     case ECOMMERCE_EVENTS.orderCompleted: {
       const amount = amountOf(properties);
       // DESIGN "RFM": an order of amount ≤ 0 is not an order; the event is still counted above.
-      if (amount > 0) profile.orders = addOrder(profile.orders, amount, at);
+      if (amount > 0) profile.orders = addOrder(profile.orders, amount, at, settings.timezone);
       profile.cart = clearCart(profile.cart, at);
       return;
     }

@@ -59,7 +59,10 @@ export function composeProcessDeps(
     refunds: table.refunds,
     identity: table.identity,
     tombstones: table.erasedOrders,
-    settings: { trackedProperties: campaign.settings.trackedProperties },
+    settings: {
+      trackedProperties: campaign.settings.trackedProperties,
+      timezone: campaign.settings.defaultTimezone,
+    },
     segments: campaign.segments,
     clock,
     journeys: journeys && {
@@ -172,6 +175,8 @@ export interface RefreshDeps {
   queue: EventQueue;
   clock: Clock;
   itemCount(): Promise<number>;
+  /** The shop's `defaultTimezone`: the plan's as-of date and every order day (docs/decisions.md 84). */
+  timezone: string;
 }
 
 /** The nightly refresh's phases: artifacts in S3 (Lambda) or the data folder (local). */
@@ -179,6 +184,14 @@ export function composeRefreshDeps(
   adapters: CoreAdapters,
   artifacts: RefreshArtifacts,
   itemCount: () => Promise<number>,
+  timezone: string,
 ): RefreshDeps {
-  return { scan: adapters.table.customers, artifacts, queue: adapters.events, clock: adapters.clock, itemCount };
+  return {
+    scan: adapters.table.customers,
+    artifacts,
+    queue: adapters.events,
+    clock: adapters.clock,
+    itemCount,
+    timezone,
+  };
 }

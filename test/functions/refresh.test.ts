@@ -30,7 +30,7 @@ describe('refresh handlers', () => {
         products: [{ productId: 'b', quantity: 1, price: 30 }],
       },
     ]);
-    const plan = buildPlan({ clock, itemCount: async () => 500_000 });
+    const plan = buildPlan({ clock, itemCount: async () => 500_000, timezone: 'UTC' });
     const summarize = buildSummarize(world);
     const fit = buildFit(world);
     const score = buildScore(world);

@@ -229,7 +229,7 @@ function importDeps() {
     deps: {
       profiles,
       orders,
-      settings: { trackedProperties: {} },
+      settings: { trackedProperties: {}, timezone: 'UTC' },
       clock: { now: () => NOW },
       tombstones: NO_ERASED_ORDERS,
     },

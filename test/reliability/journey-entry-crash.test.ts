@@ -81,7 +81,7 @@ function world(crashRate: number, seed = 1): World {
     orders: new InMemoryOrderLedger(),
     identity: new InMemoryIdentityMap(),
     clock: { now: () => now },
-    settings: { trackedProperties: {} },
+    settings: { trackedProperties: {}, timezone: 'UTC' },
     segments,
     journeys: { definitions: [cart], store, sends: outbox, holdoutPercent: 0, defaultTimezone: 'UTC' },
     tombstones: NO_ERASED_ORDERS,

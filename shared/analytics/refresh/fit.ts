@@ -96,6 +96,7 @@ export async function fitRefresh(
     runId: input.runId,
     asOf: input.asOf,
     at: input.at,
+    timezone: input.timezone,
     modelKey: key,
     customers: ids.length,
     rfmSegments: rfm?.segments ?? null,

@@ -3,7 +3,7 @@
  * how many parallel scan segments the Map states fan out to. Segments grow with the table so
  * each summarize and score invocation scans about the same number of items.
  */
-import { dayOfDate } from '../calendar-day.js';
+import { dayOfDate, shopDate } from '../calendar-day.js';
 import type { ScanSlice } from './ports.js';
 
 export interface RefreshRun {
@@ -13,6 +13,8 @@ export interface RefreshRun {
   asOf: string;
   /** ISO time of the run; the `scores` messages carry it (last write wins per field). */
   at: string;
+  /** The shop's `defaultTimezone`: order days are its dates (docs/decisions.md 84). */
+  timezone: string;
 }
 
 export type SliceRun = RefreshRun & ScanSlice;
@@ -25,7 +27,9 @@ export interface RefreshPlan extends RefreshRun {
 
 export interface PlanOptions {
   now: Date;
-  /** Defaults to the UTC date of `now`. */
+  /** The shop's `defaultTimezone`. */
+  timezone: string;
+  /** Defaults to the shop's date of `now`. */
   asOf?: string;
   /** The table's approximate item count (DescribeTable; profiles, orders and the rest). */
   itemCount: number;
@@ -44,7 +48,7 @@ export class InvalidAsOfError extends Error {
 }
 
 export function planRefresh(options: PlanOptions): RefreshPlan {
-  const asOf = options.asOf ?? options.now.toISOString().slice(0, 10);
+  const asOf = options.asOf ?? shopDate(options.now, options.timezone);
   const parsed = dayOfDate(asOf);
   if (!parsed.ok) throw new InvalidAsOfError(`asOf: ${parsed.reason}`);
   const at = options.now.toISOString();
@@ -54,7 +58,7 @@ export function planRefresh(options: PlanOptions): RefreshPlan {
   const totalSegments = options.segments ?? Math.min(Math.max(1, wanted), options.maxSegments ?? DEFAULT_MAX_SEGMENTS);
   if (!Number.isInteger(totalSegments) || totalSegments < 1)
     throw new RangeError(`segments: expected a whole number ≥ 1, got ${totalSegments}`);
-  const run = { runId, asOf, at };
+  const run = { runId, asOf, at, timezone: options.timezone };
   return {
     ...run,
     totalSegments,

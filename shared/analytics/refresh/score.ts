@@ -16,8 +16,8 @@ import type { CustomerMessage } from '../../events/messages.js';
 import { isAnonymousCustomerId } from '../../identity/customer-id.js';
 import type { EventQueue } from '../../ports.js';
 import type { Clv, Profile, Rfm } from '../../profiles/schema.js';
+import { shopDay } from '../calendar-day.js';
 import { customerBaskets, DEFAULT_RECOMMENDATIONS, recommendFor, type PurchasedOrder } from '../recommendations.js';
-import { dayNumber } from '../../profiles/time-buckets.js';
 import { readArtifact, refreshModelSchema, type RefreshModel } from './artifacts.js';
 import { clvOf } from './clv-scores.js';
 import { asOfDay, type SliceRun } from './plan.js';
@@ -59,7 +59,7 @@ export async function scoreSlice(
   const model = await readArtifact(deps.artifacts, input.modelKey, refreshModelSchema);
   const day = asOfDay(input);
   const orders: PurchasedOrder[] = [];
-  for await (const order of deps.scan.orders(input)) if (dayNumber(order.at) <= day) orders.push(order);
+  for await (const order of deps.scan.orders(input)) if (shopDay(order.at, input.timezone) <= day) orders.push(order);
   const bought = customerBaskets(orders, Infinity);
 
   const result: ScoreResult = {
@@ -78,7 +78,7 @@ export async function scoreSlice(
     const scores = scoresOf(
       model,
       profile,
-      day,
+      { day, timezone: input.timezone },
       bought.get(profile.id) ?? [],
       options.recommendations ?? DEFAULT_RECOMMENDATIONS,
     );
@@ -114,11 +114,11 @@ interface Scores {
 function scoresOf(
   model: RefreshModel,
   profile: Profile,
-  day: number,
+  calendar: { day: number; timezone: string },
   bought: readonly string[],
   n: number,
 ): Scores | undefined {
-  const history = purchaseHistory(profile.orders, day);
+  const history = purchaseHistory(profile.orders, calendar.day, calendar.timezone);
   if (history === undefined && isAnonymousCustomerId(profile.id)) return undefined;
   const scores: Scores = { recommendations: recommendFor(model.recommender, bought, n) };
   if (history === undefined) return scores;

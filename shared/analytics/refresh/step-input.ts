@@ -4,10 +4,15 @@
  * the field and the reason, so a broken state machine definition is found at its first run.
  */
 import * as z from 'zod';
+import { normalizeTimezone } from '../../profiles/locale.js';
 import { dayOfDate } from '../calendar-day.js';
 
 const asOf = z.string().refine((value) => dayOfDate(value).ok, 'expected a date YYYY-MM-DD');
-const run = { runId: z.string().min(1), asOf, at: z.iso.datetime() };
+// The shop's calendar (docs/decisions.md 84); a valid IANA zone, or the day arithmetic would throw.
+const timezone = z
+  .string()
+  .refine((zone) => normalizeTimezone(zone) !== undefined, 'expected an IANA time zone such as Europe/Istanbul');
+const run = { runId: z.string().min(1), asOf, at: z.iso.datetime(), timezone };
 const slice = { segment: z.number().int().nonnegative(), totalSegments: z.number().int().positive() };
 
 export const planInputSchema = z.object({ asOf: asOf.optional() }).loose();

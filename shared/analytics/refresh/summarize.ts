@@ -4,8 +4,8 @@
  * to an artifact — the global quantile cuts need all of them, and thousands of customers already
  * exceed a Step Functions payload — and the phase returns its key with a few counts.
  */
-import { dayNumber } from '../../profiles/time-buckets.js';
 import { coPurchasesToJson, countCoPurchases, customerBaskets, type PurchasedOrder } from '../recommendations.js';
+import { shopDay } from '../calendar-day.js';
 import { summaryKey, type SliceSummary } from './artifacts.js';
 import { asOfDay, type SliceRun } from './plan.js';
 import type { CustomerScan, RefreshArtifacts } from './ports.js';
@@ -41,7 +41,7 @@ export async function summarizeSlice(
   for await (const profile of deps.scan.profiles(run)) {
     profiles++;
     onProgress?.(profiles);
-    const history = purchaseHistory(profile.orders, day);
+    const history = purchaseHistory(profile.orders, day, run.timezone);
     if (history === undefined) continue;
     columns.id.push(profile.id);
     columns.recency.push(history.recency);
@@ -55,7 +55,7 @@ export async function summarizeSlice(
   }
 
   const orders: PurchasedOrder[] = [];
-  for await (const order of deps.scan.orders(run)) if (dayNumber(order.at) <= day) orders.push(order);
+  for await (const order of deps.scan.orders(run)) if (shopDay(order.at, run.timezone) <= day) orders.push(order);
   const coPurchases = coPurchasesToJson(countCoPurchases(customerBaskets(orders).values()));
 
   const key = summaryKey(run.runId, run.segment);

@@ -135,7 +135,7 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
     profiles,
     orders: new InMemoryOrders(),
     identity: new InMemoryIdentities(),
-    settings: { trackedProperties: input.settings.trackedProperties },
+    settings: { trackedProperties: input.settings.trackedProperties, timezone: input.settings.defaultTimezone },
     segments: input.segments,
     clock: { now: () => now },
     journeys: {

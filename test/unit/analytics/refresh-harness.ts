@@ -37,7 +37,7 @@ export function newWorld(now = new Date('2026-11-02T03:00:00Z')): World {
       profiles,
       orders,
       identity: new InMemoryIdentityMap(),
-      settings: { trackedProperties: {} },
+      settings: { trackedProperties: {}, timezone: 'UTC' },
       clock: { now: () => now },
       tombstones: NO_ERASED_ORDERS,
       refunds: new InMemoryRefunds(),
@@ -64,6 +64,7 @@ export async function runRefresh(
   const plan = planRefresh({
     now: options.now ?? new Date('2026-11-02T03:00:00Z'),
     asOf: options.asOf,
+    timezone: 'UTC',
     itemCount: 0,
     segments: options.segments ?? 3,
   });

@@ -8,6 +8,7 @@ import {
   InvalidStepInputError,
   parseStepInput,
   scoreInputSchema,
+  sliceInputSchema,
 } from '../../../shared/analytics/refresh/step-input.js';
 import { emptyProfile } from '../../../shared/profiles/schema.js';
 import type { HistoricalOrder } from '../../../shared/profiles/import-orders.js';
@@ -41,7 +42,7 @@ describe('plan', () => {
   it('uses one segment for a small table and more as it grows, up to the cap', () => {
     // Act
     const counts = [0, 150_000, 1_000_000, 1e9].map(
-      (itemCount) => planRefresh({ now: new Date('2026-11-02T03:00:00Z'), itemCount }).totalSegments,
+      (itemCount) => planRefresh({ now: new Date('2026-11-02T03:00:00Z'), timezone: 'UTC', itemCount }).totalSegments,
     );
 
     // Assess
@@ -50,7 +51,7 @@ describe('plan', () => {
 
   it('hands every Map iteration the run and its own segment', () => {
     // Act
-    const plan = planRefresh({ now: new Date('2026-11-02T03:00:00.250Z'), itemCount: 450_000 });
+    const plan = planRefresh({ now: new Date('2026-11-02T03:00:00.250Z'), timezone: 'UTC', itemCount: 450_000 });
 
     // Assess
     expect(plan.slices).toEqual(
@@ -58,6 +59,7 @@ describe('plan', () => {
         runId: '2026-11-02T03-00-00-250Z',
         asOf: '2026-11-02',
         at: '2026-11-02T03:00:00.250Z',
+        timezone: 'UTC',
         segment,
         totalSegments: 3,
       })),
@@ -66,7 +68,9 @@ describe('plan', () => {
 
   it('refuses an as-of that is not a calendar date', () => {
     // Act / Assess
-    expect(() => planRefresh({ now: new Date(), itemCount: 0, asOf: '2026-02-30' })).toThrow(InvalidAsOfError);
+    expect(() => planRefresh({ now: new Date(), timezone: 'UTC', itemCount: 0, asOf: '2026-02-30' })).toThrow(
+      InvalidAsOfError,
+    );
   });
 });
 
@@ -80,7 +84,7 @@ describe('summarize', () => {
       bought('u1', '2026-01-15T10:00:00Z', 20, 'a'),
       bought('u1', '2026-01-29T10:00:00Z', 40, 'c'),
     ]);
-    const plan = planRefresh({ now: new Date('2026-02-05T03:00:00Z'), itemCount: 0 });
+    const plan = planRefresh({ now: new Date('2026-02-05T03:00:00Z'), timezone: 'UTC', itemCount: 0 });
 
     // Act
     const result = await (await import('../../../shared/analytics/refresh/summarize.js')).summarizeSlice(
@@ -238,7 +242,7 @@ describe('score', () => {
   it('fails with the missing key when the fit phase did not run', async () => {
     // Prepare
     const world = newWorld();
-    const plan = planRefresh({ now: new Date('2026-11-02T03:00:00Z'), itemCount: 0 });
+    const plan = planRefresh({ now: new Date('2026-11-02T03:00:00Z'), timezone: 'UTC', itemCount: 0 });
 
     // Act / Assess
     await expect(scoreSlice(world, { ...plan.slices[0]!, modelKey: `${plan.runId}/model.json` })).rejects.toThrow(
@@ -255,10 +259,29 @@ describe('step inputs', () => {
         runId: 'r',
         asOf: '2026-11-02',
         at: '2026-11-02T03:00:00Z',
+        timezone: 'Europe/Istanbul',
         segment: 3,
         totalSegments: 2,
         modelKey: 'r/model.json',
       }),
     ).toThrow(new InvalidStepInputError('refresh score input: segment: segment must be below totalSegments'));
+  });
+
+  it('refuse a time zone that is not one', () => {
+    // Act / Assess
+    expect(() =>
+      parseStepInput('summarize', sliceInputSchema, {
+        runId: 'r',
+        asOf: '2026-11-02',
+        at: '2026-11-02T03:00:00Z',
+        timezone: 'Mars/Olympus',
+        segment: 0,
+        totalSegments: 1,
+      }),
+    ).toThrow(
+      new InvalidStepInputError(
+        'refresh summarize input: timezone: expected an IANA time zone such as Europe/Istanbul',
+      ),
+    );
   });
 });

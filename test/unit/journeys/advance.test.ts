@@ -319,3 +319,43 @@ describe('advance: update, end, exit, goal', () => {
     ).toBeUndefined();
   });
 });
+
+describe('advance: a goal before the split', () => {
+  const journey = journeyFrom(
+    `${HEAD}goal: { event: Signed Up, within: 7d }\nsteps:\n  - wait: 1d\n  - split: { experiment: e, variants: [{ id: a, weight: 1 }, { id: b, weight: 1 }] }\n  - send: { channel: email, template: t }\n`,
+  );
+
+  it('does not hide the first goal after the split, which the variant arms count from', () => {
+    // Prepare: the goal is reached during the wait, before the customer is assigned a variant.
+    const waiting = advance(run(journey), { kind: 'enter' }, context(journey)).run;
+    const early = advance(waiting, { kind: 'goal', at: at(HOUR).toISOString() }, context(journey, at(HOUR)));
+    const split = advance(early.run, { kind: 'wake', dueAt: at(DAY).toISOString() }, context(journey, at(DAY))).run;
+
+    // Act
+    const later = advance(split, { kind: 'goal', at: at(2 * DAY).toISOString() }, context(journey, at(2 * DAY)));
+    const again = advance(later.run, { kind: 'goal', at: at(3 * DAY).toISOString() }, context(journey, at(3 * DAY)));
+
+    // Assess: entry's goal stays (the holdout comparison counts from entry); the split's is kept once.
+    expect(early.run.convertedAt).toBe(at(HOUR).toISOString());
+    expect(split.assignedAt).toBe(at(DAY).toISOString());
+    expect(later.run).toMatchObject({
+      convertedAt: at(HOUR).toISOString(),
+      convertedAfterSplitAt: at(2 * DAY).toISOString(),
+    });
+    expect(again.run).toBe(later.run);
+  });
+
+  it('keeps one goal when the first came after the split', () => {
+    // Prepare
+    const waiting = advance(run(journey), { kind: 'enter' }, context(journey)).run;
+    const split = advance(waiting, { kind: 'wake', dueAt: at(DAY).toISOString() }, context(journey, at(DAY))).run;
+
+    // Act
+    const goal = advance(split, { kind: 'goal', at: at(2 * DAY).toISOString() }, context(journey, at(2 * DAY)));
+    const second = advance(goal.run, { kind: 'goal', at: at(3 * DAY).toISOString() }, context(journey, at(3 * DAY)));
+
+    // Assess
+    expect(goal.run.convertedAt).toBe(at(2 * DAY).toISOString());
+    expect(second.run.convertedAfterSplitAt).toBeUndefined();
+  });
+});

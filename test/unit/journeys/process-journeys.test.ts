@@ -88,7 +88,7 @@ function journeyDeps(
     orders: new InMemoryOrderLedger(),
     identity: new InMemoryIdentityMap(),
     clock: { now },
-    settings: { trackedProperties: {} },
+    settings: { trackedProperties: {}, timezone: 'UTC' },
     segments,
     journeys: { definitions, store, sends, holdoutPercent: 0, defaultTimezone: 'UTC' },
     tombstones: NO_ERASED_ORDERS,

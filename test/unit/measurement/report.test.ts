@@ -99,6 +99,31 @@ describe('buildReport', () => {
     ]);
   });
 
+  it('counts a non-order goal reached before the split only from entry, and the first one after the split for the variant', () => {
+    // Prepare: b signed up before the split (the run's entry goal) and again after it.
+    const signUp = journeyFrom(`
+id: vnb
+trigger: { event: Product Viewed }
+goal: { event: Signed Up, within: 7d }
+steps:
+  - wait: 2h
+  - split: { experiment: offer, variants: [{ id: reminder, weight: 50 }, { id: discount, weight: 50 }] }
+  - send: { channel: email, template: t }
+`);
+    const runs = data().runs.map((run) =>
+      run.customerId === 'b'
+        ? { ...run, convertedAt: '2026-11-02T11:00:00.000Z', convertedAfterSplitAt: AFTER_SPLIT }
+        : run,
+    );
+
+    // Act
+    const [experiment, holdout] = buildReport([signUp], data({ runs }), options).journeys[0]?.comparisons ?? [];
+
+    // Assess: one conversion in each table, none counted twice.
+    expect(experiment?.arms.find((arm) => arm.arm === 'discount')?.converted).toBe(1);
+    expect(holdout?.arms.find((arm) => arm.arm === 'journey')?.converted).toBe(1);
+  });
+
   it('keeps message counters per arm under messages and lists refusals by reason; the holdout arm gets the holdout-variant counters', () => {
     // Prepare
     const messageStats = [

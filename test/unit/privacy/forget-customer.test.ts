@@ -103,7 +103,7 @@ describe('forgetCustomer', () => {
       orders,
       identity,
       clock,
-      settings: { trackedProperties: {} },
+      settings: { trackedProperties: {}, timezone: 'UTC' },
       tombstones: new PepperedErasedOrders(erasure, TEST_PEPPER),
       refunds: new InMemoryRefunds(),
       journeys: null,
@@ -237,7 +237,7 @@ describe('forgetCustomer', () => {
           const deps: ProcessDeps = {
             ...fakes,
             clock,
-            settings: { trackedProperties: {} },
+            settings: { trackedProperties: {}, timezone: 'UTC' },
             tombstones: new PepperedErasedOrders(store, TEST_PEPPER),
             refunds: new InMemoryRefunds(),
             journeys: null,

@@ -13,6 +13,7 @@ const SPAN_STEPS = (120 * 24 * 60) / 20;
 
 export const settings: ReducerSettings = {
   trackedProperties: { 'Product Viewed': ['category'], 'Page Viewed': ['name'], 'Order Completed': ['currency'] },
+  timezone: 'Europe/Istanbul',
 };
 
 const gridTime = fc.integer({ min: 0, max: SPAN_STEPS }).map((step) => new Date(T0 + step * GRID_MS).toISOString());

@@ -29,7 +29,13 @@ describe('importOrders', () => {
   beforeEach(() => {
     profiles = new InMemoryProfileStore();
     orders = new InMemoryOrderLedger();
-    deps = { profiles, orders, clock, settings: { trackedProperties: {} }, tombstones: NO_ERASED_ORDERS };
+    deps = {
+      profiles,
+      orders,
+      clock,
+      settings: { trackedProperties: {}, timezone: 'UTC' },
+      tombstones: NO_ERASED_ORDERS,
+    };
   });
 
   it('folds each customer’s orders through the reducer, same-day orders merging into one order day', async () => {

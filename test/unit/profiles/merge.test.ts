@@ -18,7 +18,7 @@ describe('mergeProfiles', () => {
       anonymousStart(),
     );
     // Act
-    const merged = mergeProfiles(user, anonymous);
+    const merged = mergeProfiles(user, anonymous, 'UTC');
     // Assess
     expect(merged.orders).toMatchObject({
       count: 2,
@@ -37,7 +37,7 @@ describe('mergeProfiles', () => {
     const user = { ...fold([]), version: 4, anonymousIds: ['a0'] };
     const anonymous = { ...fold([], anonymousStart()), anonymousIds: ['a-older'], version: 9 };
     // Act
-    const merged = mergeProfiles(user, anonymous);
+    const merged = mergeProfiles(user, anonymous, 'UTC');
     // Assess
     expect(merged).toMatchObject({ id: 'u1', version: 4, createdAt: '2025-11-01T00:00:00.000Z', updatedAt: START });
     expect(merged.anonymousIds).toEqual(['a0', 'a-older', 'a1']);
@@ -51,7 +51,7 @@ describe('mergeProfiles', () => {
       anonymousStart(),
     );
     // Act
-    const merged = mergeProfiles(user, anonymous);
+    const merged = mergeProfiles(user, anonymous, 'UTC');
     // Assess
     expect(merged.channels.email).toBe('newer@example.com');
     expect(merged.name.first).toBe('Ayşe');
@@ -66,7 +66,7 @@ describe('mergeProfiles', () => {
       anonymousStart(),
     );
     // Act
-    const merged = mergeProfiles(user, anonymous);
+    const merged = mergeProfiles(user, anonymous, 'UTC');
     // Assess
     expect(merged.consent).toEqual({
       email: { granted: false, at: '2026-03-04T09:00:00.000Z' },
@@ -79,7 +79,7 @@ describe('mergeProfiles', () => {
     const late = track('Product Viewed', { product_id: 'p2' }, '2026-03-01T08:00:00Z');
     const anonymous = fold([late], anonymousStart());
     // Act
-    const merged = mergeProfiles(fold([]), anonymous);
+    const merged = mergeProfiles(fold([]), anonymous, 'UTC');
     // Assess
     expect(fold([late], merged)).toEqual(merged);
   });
@@ -88,7 +88,7 @@ describe('mergeProfiles', () => {
     // Prepare
     const anonymous = fold([track('Product Viewed', { product_id: 'p2' }, '2026-03-01T08:00:00Z')], anonymousStart());
     // Act
-    const twice = mergeProfiles(mergeProfiles(fold([]), anonymous), anonymous);
+    const twice = mergeProfiles(mergeProfiles(fold([]), anonymous, 'UTC'), anonymous, 'UTC');
     // Assess
     expect(twice.events['Product Viewed']?.count).toBe(2);
     expect(twice.anonymousIds).toEqual(['a1']);

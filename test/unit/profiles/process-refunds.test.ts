@@ -28,7 +28,7 @@ function setup() {
     orders: new InMemoryOrderLedger(),
     identity: new InMemoryIdentityMap(),
     clock: { now: () => new Date('2026-11-09T12:00:00Z') },
-    settings: { trackedProperties: {} },
+    settings: { trackedProperties: {}, timezone: 'UTC' },
     refunds,
     tombstones: NO_ERASED_ORDERS,
     journeys: null,

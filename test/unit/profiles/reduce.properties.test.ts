@@ -91,7 +91,7 @@ describe('profile reducer properties', () => {
           const user = fold(userEvents);
           const anonymous = fold(anonymousEvents, emptyProfile('anon:a1', START));
           // Act
-          const merged = mergeProfiles(user, anonymous);
+          const merged = mergeProfiles(user, anonymous, settings.timezone);
           // Assess
           const replayed = fold(anonymousEvents, user);
           expect(withoutArrivalOrder(merged)).toEqual(withoutArrivalOrder({ ...replayed, anonymousIds: ['a1'] }));
@@ -109,7 +109,7 @@ describe('profile reducer properties', () => {
         const snapshot = structuredClone(profile);
         // Act
         applyEvent(profile, withUniqueIds([body], 'extra')[0]!, settings);
-        mergeProfiles(profile, profile);
+        mergeProfiles(profile, profile, settings.timezone);
         // Assess
         expect(profile).toEqual(snapshot);
       }),

@@ -126,7 +126,7 @@ describe('merges asked for by unverified calls', () => {
 
   it('move behaviour only into a known customer', () => {
     // Act
-    const merged = mergeProfiles(known(), anonymous(), 'unverified');
+    const merged = mergeProfiles(known(), anonymous(), 'UTC', 'unverified');
 
     // Assess
     expect(merged.name.first).toBe('Ayşe');
@@ -137,7 +137,7 @@ describe('merges asked for by unverified calls', () => {
 
   it('move pending values into a profile that is not known yet', () => {
     // Act
-    const merged = mergeProfiles(emptyProfile('u2', START), anonymous(), 'unverified');
+    const merged = mergeProfiles(emptyProfile('u2', START), anonymous(), 'UTC', 'unverified');
 
     // Assess
     expect(merged.pending?.email?.address).toBe('evil@x.test');
