@@ -8,6 +8,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoJourneyStore } from '../../shared/aws/dynamo-journey-store.js';
 import { DynamoProfileStore } from '../../shared/aws/dynamo-profile-store.js';
 import { DynamoSendLedger } from '../../shared/aws/dynamo-send-ledger.js';
+import { dynamoTableAdapters } from '../../shared/aws/dynamo-table-adapters.js';
+import { loadCampaign } from '../../shared/config/campaign.js';
+import { composeProcessDeps } from '../../shared/wiring/compose.js';
+import { wrappedTable } from '../../shared/wiring/wrapped-table.js';
+import { TEST_PEPPER } from '../fakes/test-pepper.js';
 import type { TableRetention } from '../../shared/aws/table-retention.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { newRun } from '../../shared/journeys/run.js';
@@ -132,5 +137,33 @@ describe('send ledger', () => {
     const context = mockedDocumentClient();
     context.mock.on(GetCommand).resolves({ Item: { PK: 'C#c1', SK: 'M#m1', ...claim, status: 'sent', ttl: PAST } });
     expect(await new DynamoSendLedger(context.doc, TABLE, readOnly).find('c1', 'm1')).toBeUndefined();
+  });
+});
+
+describe('composition', () => {
+  it('process-events stamps TTLs through a wrapped profile store too (fault injection, tracing)', async () => {
+    // Prepare: a counting wrapper, as the reliability harness and serve's tracing build them.
+    const context = mockedDocumentClient();
+    context.mock.on(UpdateCommand).resolves({});
+    const stored = dynamoTableAdapters(context.doc, TABLE, TEST_PEPPER, clock);
+    let wrappedWrites = 0;
+    const counting = (inner: typeof stored.profiles): typeof stored.profiles => ({
+      getProfile: (id) => inner.getProfile(id),
+      getProfiles: (ids) => inner.getProfiles(ids),
+      putProfile: (profile, expected) => {
+        wrappedWrites++;
+        return inner.putProfile(profile, expected);
+      },
+    });
+
+    // Act: the wrapper wraps the ports it is given, so it survives withRetention.
+    const table = wrappedTable(stored, (ports) => ({ profiles: counting(ports.profiles) }));
+    const deps = composeProcessDeps({ table, clock }, await loadCampaign('campaign'), null);
+    await deps.profiles.putProfile(emptyProfile('anon:a1', NOW.toISOString()), 2);
+
+    // Assess
+    expect(wrappedWrites).toBe(1);
+    const input = context.mock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ExpressionAttributeValues?.[':ttl']).toBe(NOW_SECONDS + 90 * 86_400);
   });
 });
