@@ -51,8 +51,11 @@ export async function reportHtml(report: Report): Promise<string> {
 <title>sadakat A/B report</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #222; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; }
+.arms { max-width: 100%; overflow-x: auto; margin: .5rem 0 1rem; }
+table { border-collapse: collapse; }
 th, td { padding: .25rem .5rem; border-bottom: 1px solid #ddd; text-align: right; }
+th { max-width: 8rem; vertical-align: bottom; }
+td { white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
 .warning { color: #a00; font-weight: 600; }
@@ -77,10 +80,22 @@ function comparisonTitle(comparison: ComparisonReport): string {
     : `Experiment ${comparison.name} (from the split; control: ${comparison.control})`;
 }
 
+/**
+ * The columns a marketer decides by come first — rate, lift, P(beat control), verdict — so they
+ * show without scrolling at 1280 px; the funnel and money details follow, and the table scrolls
+ * inside its own box when the window is narrower than all of them.
+ */
 function armTable(arms: readonly ArmReport[]): string {
   const header = [
     'arm',
     'assigned',
+    'converted',
+    'rate [95% CI]',
+    'lift of rate [95% CI]',
+    'P(beat control)',
+    'verdict',
+    'net revenue per customer [95% CI]',
+    'smallest lift detectable (80% power)',
     'maturing',
     'sent',
     'delivered',
@@ -88,15 +103,8 @@ function armTable(arms: readonly ArmReport[]): string {
     'clicked',
     'bounced',
     'unsubscribed',
-    'converted',
     'messages sent',
     'refused (messages)',
-    'rate [95% CI]',
-    'net revenue per customer [95% CI]',
-    'lift of rate [95% CI]',
-    'P(beat control)',
-    'smallest lift detectable (80% power)',
-    'verdict',
     'total net revenue (grows with arm size)',
     'refunded',
   ];
@@ -105,22 +113,33 @@ function armTable(arms: readonly ArmReport[]): string {
       Object.entries(arm.refused)
         .map(([reason, count]) => `${reason} ${count}`)
         .join(', ') || '0';
-    const [assigned, ...funnel] = funnelCells(arm);
+    const [assigned, sent, delivered, opened, clicked, bounced, unsubscribed, converted] = funnelCells(arm);
+    const [rate, revenuePerCustomer, lift, beat, detectable] = statisticCells(arm);
     const cells = [
       arm.arm,
-      assigned ?? arm.assigned,
+      assigned,
+      converted,
+      rate,
+      lift,
+      beat,
+      arm.verdict === null ? 'control' : `<span class="${arm.verdict}">${arm.verdict.replaceAll('_', ' ')}</span>`,
+      revenuePerCustomer,
+      detectable,
       arm.maturing,
-      ...funnel,
+      sent,
+      delivered,
+      opened,
+      clicked,
+      bounced,
+      unsubscribed,
       arm.messages.sent,
       refused,
-      ...statisticCells(arm),
-      arm.verdict === null ? 'control' : `<span class="${arm.verdict}">${arm.verdict.replaceAll('_', ' ')}</span>`,
       arm.revenue.toFixed(2),
       arm.refundedRevenue.toFixed(2),
     ];
     return `<tr>${cells.map((cell, index) => `<td>${index === 0 ? escape(String(cell)) : cell}</td>`).join('')}</tr>`;
   });
-  return `<table><thead><tr>${header.map((name) => `<th>${name}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="arms"><table><thead><tr>${header.map((name) => `<th>${name}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function rateChart(comparison: ComparisonReport): TopLevelSpec {

@@ -84,6 +84,8 @@ describe('HTML report in headless Chromium', () => {
     const browser = await chromium.launchPersistentContext(join(folder, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
+      // A laptop's window (issue 18): the columns a marketer decides by must show without scrolling.
+      viewport: { width: 1280, height: 800 },
       args: [
         '--headless',
         '--no-sandbox',
@@ -97,6 +99,7 @@ describe('HTML report in headless Chromium', () => {
     const problems: string[] = [];
     const requests: string[] = [];
     let svgs: { count: number; charts: number; width: number };
+    let layout: { pageWidth: number; hidden: string[]; tables: number };
     try {
       const page = await browser.newPage();
       page.on('console', (message) => {
@@ -115,6 +118,26 @@ describe('HTML report in headless Chromium', () => {
           width: Math.min(...all.map((svg) => svg.getBoundingClientRect().width)),
         };
       });
+      layout = await page.evaluate(() => {
+        const key = ['rate [95% CI]', 'lift of rate [95% CI]', 'P(beat control)', 'verdict'];
+        const hidden: string[] = [];
+        const tables = [...document.querySelectorAll('table')];
+        for (const table of tables) {
+          const box = (table.parentElement ?? table).getBoundingClientRect();
+          const headers = [...table.querySelectorAll('th')].map((th) => th.textContent ?? '');
+          for (const name of key) {
+            const column = headers.indexOf(name);
+            const cells = [...table.querySelectorAll(`tr > :nth-child(${column + 1})`)];
+            if (column === -1) hidden.push(`${name}: no such column`);
+            for (const cell of cells) {
+              const right = cell.getBoundingClientRect().right;
+              if (right > Math.min(window.innerWidth, box.right))
+                hidden.push(`${name} ends at ${Math.round(right)} px`);
+            }
+          }
+        }
+        return { pageWidth: document.documentElement.scrollWidth, hidden, tables: tables.length };
+      });
     } finally {
       await browser.close();
     }
@@ -125,5 +148,9 @@ describe('HTML report in headless Chromium', () => {
     expect(svgs.count).toBe(6);
     expect(svgs.charts).toBe(6);
     expect(svgs.width).toBeGreaterThan(100);
+    // At 1280 px: no page-wide horizontal scroll, and rate, lift, P(beat) and verdict in view.
+    expect(layout.tables).toBe(2);
+    expect(layout.hidden).toEqual([]);
+    expect(layout.pageWidth).toBeLessThanOrEqual(1280);
   }, 60_000);
 });
