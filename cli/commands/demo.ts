@@ -113,85 +113,114 @@ function formatPower(power: DemoSummary['power']): string {
 }
 
 /**
- * What a marketer reads first — customers, journeys, messages, results — in plain words; the
- * engineering figures (write capacity, queue, expiry passes) with `--verbose` (all are in --format json).
+ * What a marketer reads first — customers, journeys, messages, results — in plain words; then how
+ * the data came in; the engineering figures (write capacity, queue, expiry passes) with
+ * `--verbose` (all are in --format json). Every line fits `width`.
  */
-function formatSummary(
+export function formatSummary(
   summary: DemoSummary,
   seconds: number,
   dataDir: string,
   width: number,
   verbose: boolean,
 ): string {
-  const engineering = new Set<string>();
+  const { customers } = summary;
+  const accounts = Object.values(summary.journeys).map((journey) => journey.sendAccount);
+  const refused: Record<string, number> = {};
+  for (const account of accounts)
+    for (const [reason, count] of Object.entries(account.refused)) refused[reason] = (refused[reason] ?? 0) + count;
+  const pending = accounts.reduce((sum, account) => sum + account.pending.length, 0);
   const lines = [
     '',
     `sadakat demo — seed ${summary.seed}, engine ${summary.engine}, ${seconds.toFixed(1)} s`,
     '',
-    `customers        ${summary.customers.known} known, ${summary.customers.anonymous} anonymous visitors, ${summary.customers.merged} anonymous profiles merged at login`,
-    `history          ${summary.history.orders} orders of ${summary.history.customers} customers imported (${summary.history.capacityUnits} WCU)`,
-    `refresh          as of ${summary.refresh.asOf}: ${summary.refresh.scored} customers scored, ${summary.refresh.recommendations} with recommendations; CLV ${formatClv(summary.refresh.clv)}`,
-    `                 RFM ${Object.entries(summary.refresh.rfmSegments ?? {})
-      .map(([segment, count]) => `${segment} ${count}`)
-      .join(' · ')}`,
-    `events           ${summary.events.posted} posted, ${summary.events.accepted} accepted, ${summary.events.rejected} rejected, ${summary.events.duplicates} duplicates changed nothing`,
-    ...Object.entries(summary.events.rejectedByReason).map(
-      ([reason, count]) => `                   rejected ${count}× — ${reason}`,
-    ),
-    eng(`profiles         ${summary.profilesWritten} profile writes, ${summary.identityMerges} identity merges`),
+    `customers        ${customers.known} with an account: ${customers.known - customers.signedUp} at the start (--customers) and ${customers.signedUp} who signed up during the live week; ${plural(customers.anonymous, 'visitor')} never logged in; ${plural(customers.merged, 'visitor')} logged in and were merged into their account`,
     `segments         ${Object.entries(summary.segments)
       .map(([id, size]) => `${id} ${size.members}`)
       .join(' · ')}`,
-    eng(
-      `                 ${summary.expiry.passes} expiry passes on the virtual clock enqueued ${summary.expiry.rechecks} rechecks`,
-    ),
-    eng(
-      `queue            ${summary.queue.deliveries} deliveries, ${summary.queue.retried} retried, ${summary.queue.deadLettered} dead-lettered`,
-    ),
-    `journeys         ${Object.entries(summary.journeys)
-      .map(
-        ([id, j]) =>
-          `${id} ${j.entered} entered (${j.completed} completed, ${j.exited} exited, ${j.holdout} holdout, ${j.queuedSends} sends queued${refusedText(j.refusals, '; refused: ')})`,
-      )
-      .join('\n                 ')}`,
-    `sends            email ${summary.sends.email} · sms ${summary.sends.sms} · push ${summary.sends.push} sent; refused: ${
-      refusedText(summary.refusals, '') || 'none'
-    }`,
-    `SES feedback     ${
+    ...Object.entries(summary.journeys).flatMap(([id, journey], index) => [
+      `${index === 0 ? 'journeys' : ''}`.padEnd(17) + journeyLine(id, journey),
+      `                   messages: ${accountLine(journey.sendAccount)}`,
+    ]),
+    `messages         sent: email ${summary.sends.email} · sms ${summary.sends.sms} · push ${summary.sends.push}; not sent: ${
+      refusedText(refused, '') || 'none'
+    }; ${pending} still pending when the demo stopped`,
+    `responses        ${
       Object.entries(summary.feedback)
         .map(([kind, count]) => `${kind} ${count}`)
-        .join(' · ') || 'none'
-    }; ${summary.responseOrders} orders placed in response to an email`,
-    `power            ${formatPower(summary.power)}`,
-    '',
-    eng('write capacity per message (WCU, from ConsumedCapacity)'),
-    eng(
-      `  ${'message'.padEnd(20)} ${'count'.padStart(7)} ${'mean'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}`,
-    ),
-    ...Object.entries(summary.writeCapacity).map(([name, figure]) =>
-      eng(
-        `  ${name.padEnd(20)} ${String(figure.messages).padStart(7)} ${figure.mean.toFixed(2).padStart(7)} ${figure.p99.toFixed(2).padStart(7)} ${figure.max.toFixed(2).padStart(7)}`,
-      ),
-    ),
+        .join(' · ') || 'no SES feedback'
+    }; ${plural(summary.responseOrders, 'order')} placed in response to an email`,
+    `results          ${formatPower(summary.power)}`,
     '',
     'A/B report',
     '',
     formatReportTable(summary.report, width),
+    'how the data came in',
+    `  history        ${summary.history.orders} past orders of ${summary.history.customers} customers imported`,
+    `  scores         the night before (${summary.refresh.asOf}): ${summary.refresh.scored} customers scored, ${summary.refresh.recommendations} with product recommendations`,
+    `                 RFM ${Object.entries(summary.refresh.rfmSegments ?? {})
+      .map(([segment, count]) => `${segment} ${count}`)
+      .join(' · ')}`,
+    `  store traffic  ${summary.events.posted} events posted, ${summary.events.accepted} accepted, ${summary.events.rejected} rejected, ${summary.events.duplicates} repeats changed nothing`,
+    ...Object.entries(summary.events.rejectedByReason).map(
+      ([reason, count]) => `                   rejected ${count}× — ${reason}`,
+    ),
+    '',
     `sent email       ${join(dataDir, summary.files.mail)}/*.eml (${summary.files.emails} messages; the local SES viewer closed with the demo)`,
     `SMS and push     ${join(dataDir, summary.files.snsOutbox)}`,
     `HTML report      ${join(dataDir, summary.files.reportHtml)}`,
     `data folder      ${dataDir}  —  try: npx sadakat report --format html --out report.html · npx sadakat profile cust-000001`,
-    verbose ? '' : 'engineering figures (write capacity, queue, expiry passes): --verbose, or --format json',
+    ...(verbose ? ['', ...engineeringLines(summary)] : ['the model and pipeline figures: --verbose, or --format json']),
     '',
   ];
-  function eng(line: string): string {
-    engineering.add(line);
-    return line;
-  }
   return lines
-    .filter((line) => verbose || !engineering.has(line))
-    .map((line) => (line.includes('\n') ? line : wrapLine(line, width, ' '.repeat(17))))
+    .join('\n')
+    .split('\n')
+    .map((line) => wrapLine(line, width, ' '.repeat(19)))
     .join('\n');
+}
+
+/** `abandoned-cart: 690 customers entered (691 runs), 34 in the global holdout; 476 completed, 215 left early`. */
+function journeyLine(id: string, journey: DemoSummary['journeys'][string]): string {
+  const runs = journey.entered !== journey.customers ? ` (${journey.entered} runs: some entered again)` : '';
+  const variants = Object.entries(journey.variants)
+    .map(([variant, count]) => `${variant} ${count}`)
+    .join(' · ');
+  return `${id}: ${journey.customers} customers entered${runs}, ${journey.holdout} in the global holdout; ${journey.completed} completed, ${journey.exited} left early${variants ? `; variants ${variants}` : ''}`;
+}
+
+/** Every queued message's end: `917 queued → 600 sent · 300 not sent (no_consent 525 …) · 17 pending until …`. */
+function accountLine(account: DemoSummary['journeys'][string]['sendAccount']): string {
+  const refused = Object.values(account.refused).reduce((sum, count) => sum + count, 0);
+  const due = account.pending.map((item) => item.dueAt).sort();
+  const pending =
+    account.pending.length > 0
+      ? ` · ${account.pending.length} pending (due ${due[0]?.slice(0, 16).replace('T', ' ')}${due.length > 1 ? ` to ${due.at(-1)?.slice(0, 16).replace('T', ' ')}` : ''} UTC)`
+      : '';
+  const lost = account.unaccounted > 0 ? ` · ⚠ ${account.unaccounted} unaccounted for` : '';
+  return `${account.queued} queued → ${account.sent} sent · ${refused} not sent${refusedText(account.refused, ' (')}${refused > 0 ? ')' : ''}${pending}${lost}`;
+}
+
+/** With --verbose: the model's parameters and what the pipeline did to get there. */
+function engineeringLines(summary: DemoSummary): string[] {
+  return [
+    `CLV model        ${formatClv(summary.refresh.clv)}`,
+    `history writes   ${summary.history.capacityUnits} WCU`,
+    `profiles         ${summary.profilesWritten} profile writes, ${summary.identityMerges} identity merges`,
+    `expiry           ${summary.expiry.passes} expiry passes on the virtual clock enqueued ${summary.expiry.rechecks} rechecks`,
+    `queue            ${summary.queue.deliveries} deliveries, ${summary.queue.retried} retried, ${summary.queue.deadLettered} dead-lettered`,
+    `send decisions   ${refusedText(summary.refusals, '') || 'none'} (every decision other than sent, deferrals and retries included)`,
+    'write capacity per message (WCU, from ConsumedCapacity)',
+    `  ${'message'.padEnd(20)} ${'count'.padStart(7)} ${'mean'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}`,
+    ...Object.entries(summary.writeCapacity).map(
+      ([name, figure]) =>
+        `  ${name.padEnd(20)} ${String(figure.messages).padStart(7)} ${figure.mean.toFixed(2).padStart(7)} ${figure.p99.toFixed(2).padStart(7)} ${figure.max.toFixed(2).padStart(7)}`,
+    ),
+  ];
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** `deferred 3 · frequency_cap 1` after the prefix, or nothing when there is none. */

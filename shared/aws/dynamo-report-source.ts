@@ -9,6 +9,7 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { LedgerStatus } from '../channels/ports.js';
 import type { Channel } from '../channels/send-request.js';
 import { DOCTOR_JOURNEY_ID, isDoctorCustomer } from '../identity/doctor-customer.js';
+import { HANDED_OVER_AT_LOGIN } from '../journeys/run.js';
 import { FUNNEL_ENGAGEMENTS } from '../measurement/customer-funnel.js';
 import type {
   ReportData,
@@ -37,7 +38,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
     const page = await doc.send(
       new ScanCommand({
         TableName: tableName,
-        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, convertedAfterSplitAt, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
+        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, convertedAfterSplitAt, exitReason, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
         FilterExpression: NOT_EXPIRED_FILTER,
         ExpressionAttributeNames: {
           '#ttl': 'ttl',
@@ -74,6 +75,8 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           consent: (item.consent ?? {}) as ReportProfile['consent'],
         });
       } else if (sk.startsWith('J#')) {
+        // The visitor's run moved to the customer at login: the customer's copy is the entry.
+        if (item.exitReason === HANDED_OVER_AT_LOGIN) continue;
         runs.push({
           journeyId: String(item.journeyId),
           customerId: String(item.customerId),

@@ -18,7 +18,7 @@ import type { Journey } from './ast.js';
 import { applySignal, type JourneySignal, type RunChange } from './engine.js';
 import { eventName } from './event-match.js';
 import type { JourneyStore } from './journey-store.js';
-import { abandonRun, isLive, type JourneyRun } from './run.js';
+import { abandonRun, HANDED_OVER_AT_LOGIN, isLive, type JourneyRun } from './run.js';
 
 export interface JourneyDeps {
   definitions: readonly Journey[];
@@ -248,6 +248,6 @@ export async function handOverRunOf(
   const handOver = !moved && run.status === 'waiting' && !userRuns.some(isLive);
   // A new item in the customer's partition (attribute_not_exists): a replay finds it moved.
   if (handOver) await store.putRun({ ...run, customerId: userId, updatedAt: at }, undefined);
-  const reason = moved || handOver ? 'handed over to the customer at login' : 'customer merged into another profile';
+  const reason = moved || handOver ? HANDED_OVER_AT_LOGIN : 'customer merged into another profile';
   return (await store.putRun(abandonRun(run, reason, at), run.version)).written;
 }

@@ -71,6 +71,12 @@ export function newRun(journeyId: string, runId: string, customerId: string, hol
  * Ends a run from outside its journey (the journey was removed from the campaign, the customer
  * was merged away or deleted): without this its wake would stay due and come back every tick.
  */
+/**
+ * The exit reason of an anonymous visitor's run moved to the customer at login (journey-phase.ts
+ * `handOverRunOf`): the customer's copy carries on, so the anonymous run is no entry of its own.
+ */
+export const HANDED_OVER_AT_LOGIN = 'handed over to the customer at login';
+
 export function abandonRun(run: JourneyRun, reason: string, at: string): JourneyRun {
   const { wakeAt: _wakeAt, ...rest } = run;
   return { ...rest, status: 'exited', exitReason: reason, endedAt: at, updatedAt: at };

@@ -92,7 +92,7 @@ export interface ArmReport {
   maturing: number;
   /** Customers sent at least one message of the journey after their assignment. */
   sent: number;
-  /** Send outcomes other than `sent`, by reason (messages, not customers). */
+  /** Send outcomes that ended a message unsent, by reason (messages, not customers; `deferred` is not one). */
   refused: Record<string, number>;
   /** Customers with at least one message delivered (opened, clicked …); bounced and complained likewise. */
   delivered: number;
@@ -200,7 +200,8 @@ export const METHODS = {
   detectableLift: 'smallest lift over the control rate detectable with 80% power at α = 0.05 at these arm sizes',
 } as const;
 
-const REFUSALS = SEND_REASONS.filter((reason) => reason !== 'sent');
+/** Reasons a message ended unsent. A deferral is not one: the message is decided again at its wake time and counted then. */
+const REFUSALS = SEND_REASONS.filter((reason) => reason !== 'sent' && reason !== 'deferred');
 export const HOLDOUT_ARM = 'holdout';
 export const ENTRANTS_ARM = 'journey';
 

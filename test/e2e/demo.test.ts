@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { formatSummary } from '../../cli/commands/demo.js';
 import { registerReport } from '../../cli/commands/report.js';
 import { runDemo, type DemoOptions } from '../../shared/local/demo/run-demo.js';
 import { availableEngines } from './spine-harness.js';
@@ -82,6 +83,46 @@ describe('demo', () => {
     expect(holdout?.sampleRatio).toMatchObject({ degreesOfFreedom: 1 });
     expect(experiment?.arms[1]?.prior).toMatchObject({ kind: 'pooled' });
     expect(existsSync(join(options.dataDir, summary.files.reportHtml))).toBe(true);
+
+    // Assess: every queued send has an end — sent, not sent with its reason, or pending with its
+    // due time (read from the sends queue and the deferral table, not inferred) — and the summary's
+    // counts are the report's.
+    const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    for (const [journeyId, journey] of Object.entries(summary.journeys)) {
+      const account = journey.sendAccount;
+      const notSent = Object.values(account.refused).reduce((sum, count) => sum + count, 0);
+      expect({ journeyId, unaccounted: account.unaccounted }).toEqual({ journeyId, unaccounted: 0 });
+      expect(account.queued, journeyId).toBe(account.sent + notSent + account.pending.length);
+      for (const pending of account.pending) expect(pending.dueAt).toMatch(ISO);
+      const reported = summary.report.journeys.find((entry) => entry.journeyId === journeyId);
+      expect(journey.customers, journeyId).toBe(reported?.entered);
+      const reportedSent = (
+        reported?.comparisons.find((comparison) => comparison.kind === 'holdout')?.arms ?? []
+      ).reduce((sum, arm) => sum + arm.messages.sent, 0);
+      expect(account.sent, journeyId).toBe(reportedSent);
+      const reportedRefused: Record<string, number> = {};
+      for (const arm of reported?.comparisons.find((comparison) => comparison.kind === 'holdout')?.arms ?? [])
+        for (const [reason, count] of Object.entries(arm.refused))
+          reportedRefused[reason] = (reportedRefused[reason] ?? 0) + count;
+      expect(reportedRefused, journeyId).toEqual(account.refused);
+    }
+    const accounts = Object.values(summary.journeys).map((journey) => journey.sendAccount);
+    expect(accounts.reduce((sum, account) => sum + account.sent, 0)).toBe(
+      summary.sends.email + summary.sends.sms + summary.sends.push,
+    );
+    expect(accounts.some((account) => Object.keys(account.refused).length > 0)).toBe(true);
+
+    // Assess: the summary speaks to a marketer first, in plain words, in 100 columns.
+    const text = formatSummary(summary, 1, options.dataDir, 100, false);
+    for (const line of text.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(100);
+    const order = ['customers ', 'journeys ', 'messages ', 'results ', 'A/B report', 'how the data came in'];
+    const at = order.map((heading) => text.indexOf(`\n${heading}`));
+    expect(at.every((index) => index > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(text.replace(/\s+/g, ' ')).toContain(`${summary.customers.signedUp} who signed up during the live week`);
+    expect(text).not.toMatch(/WCU|expiry pass|recheck|power 0\.0%/);
+    expect(text).toMatch(/journeys +abandoned-cart: \d+ customers entered/);
+    expect(formatSummary(summary, 1, options.dataDir, 100, true)).toMatch(/WCU[\s\S]*expiry passes/);
 
     // Assess: `sadakat report` reads the same report back from the data folder the demo left.
     let stdout = '';

@@ -2,11 +2,48 @@
  * Everything `sadakat demo` counts while it plays, in one object: the steps of run-demo.ts record
  * into it, and the summary is read off it at the end.
  */
+import type { SendResult } from '../../channels/send-outcome.js';
 import type { Channel, SendRequest } from '../../channels/send-request.js';
 import type { ProcessOutcome } from '../../profiles/process-customer-message.js';
 import type { SegmentChanges } from '../../segments/membership-hook.js';
 import type { DrainStats } from '../queue-driver.js';
 import { CapacityStats } from './capacity-stats.js';
+
+/** Where one queued SendRequest stands: decided for good (`end`), or deferred until `wakeAt`. */
+export interface SendFate {
+  journeyId: string;
+  customerId: string;
+  stepId: string;
+  /** `sent` or the refusal reason: the request's last word. */
+  end?: string;
+  /** The latest quiet-hours deferral. */
+  wakeAt?: string;
+}
+
+/** A queued send that had no last word when the demo stopped, and when it is due. */
+export interface PendingSend {
+  customerId: string;
+  stepId: string;
+  /** `deferred`: waiting for quiet hours to end; `queued`: still in the sends queue. */
+  why: 'deferred' | 'queued';
+  dueAt: string;
+}
+
+/**
+ * Every SendRequest a journey queued, and how each ended: `queued = sent + Σ refused + pending`.
+ * `pending` is read from the sends queue and the deferral table when the demo stops, never
+ * inferred, so a request that went nowhere shows as `unaccounted` (and fails the demo's test).
+ */
+export interface SendAccount {
+  /** Distinct requests the journey queued (a redelivered step queues the same message id again). */
+  queued: number;
+  sent: number;
+  /** Refusals that ended a request, by reason (`holdout`, `no_consent`, `frequency_cap`…; `dead_lettered` when the send handler failed it every time). */
+  refused: Record<string, number>;
+  pending: PendingSend[];
+  /** queued − sent − refused − pending: 0 unless a request was lost. */
+  unaccounted: number;
+}
 
 export class DemoStats {
   readonly capacity = new CapacityStats();
@@ -34,6 +71,8 @@ export class DemoStats {
   readonly sentEmails: { request: SendRequest; at: number }[] = [];
   readonly feedback: Record<string, number> = {};
   responseOrders = 0;
+  /** Each queued request's fate, by message id. */
+  readonly sendFates = new Map<string, SendFate>();
 
   constructor(private readonly clock: { now(): Date }) {}
 
@@ -67,12 +106,66 @@ export class DemoStats {
   }
 
   queued(requests: readonly SendRequest[]): void {
-    for (const request of requests)
+    for (const request of requests) {
       this.queuedSends[request.journeyId] = (this.queuedSends[request.journeyId] ?? 0) + 1;
+      if (!this.sendFates.has(request.messageId))
+        this.sendFates.set(request.messageId, {
+          journeyId: request.journeyId,
+          customerId: request.customerId,
+          stepId: request.stepId,
+        });
+    }
   }
 
-  /** What the send handler decided (a retry's cause for a request the queue retries). */
-  decided(request: SendRequest, reason: string, channel: Channel): void {
+  /** What the send handler decided: tallied (a rate or throttling deferral by its cause), and the request's fate moved on. */
+  decided(request: SendRequest, result: SendResult): void {
+    const paced = result.reason === 'deferred' && (result.cause === 'rate_limited' || result.cause === 'throttled');
+    this.tally(request, paced && result.cause ? result.cause : result.reason, result.channel);
+    const fate = this.sendFates.get(request.messageId);
+    // A decision after the last word (a duplicate) changes nothing.
+    if (!fate || fate.end !== undefined) return;
+    if (result.reason === 'deferred') fate.wakeAt = result.wakeAt;
+    else fate.end = result.reason;
+  }
+
+  /**
+   * Each journey's account when the demo stops: `pending` are the requests without a last word
+   * still in the sends queue (`queued`) or the deferral table (`deferred`); `deadLettered` are the
+   * message ids the send handler failed every time (moved to the sends DLQ).
+   */
+  accounts(
+    journeyIds: readonly string[],
+    waiting: { queued: readonly string[]; deferred: ReadonlyMap<string, string>; deadLettered: readonly string[] },
+    now: string,
+  ): Record<string, SendAccount> {
+    const accounts: Record<string, SendAccount> = Object.fromEntries(
+      journeyIds.map((id) => [id, { queued: 0, sent: 0, refused: {}, pending: [], unaccounted: 0 }]),
+    );
+    const account = (journeyId: string): SendAccount =>
+      (accounts[journeyId] ??= { queued: 0, sent: 0, refused: {}, pending: [], unaccounted: 0 });
+    const queued = new Set(waiting.queued);
+    const deadLettered = new Set(waiting.deadLettered);
+    for (const [messageId, fate] of this.sendFates) {
+      const entry = account(fate.journeyId);
+      entry.queued++;
+      const end = fate.end ?? (deadLettered.has(messageId) ? 'dead_lettered' : undefined);
+      const deferredUntil = waiting.deferred.get(messageId);
+      if (end === 'sent') entry.sent++;
+      else if (end !== undefined) entry.refused[end] = (entry.refused[end] ?? 0) + 1;
+      else if (deferredUntil !== undefined)
+        entry.pending.push({ customerId: fate.customerId, stepId: fate.stepId, why: 'deferred', dueAt: deferredUntil });
+      else if (queued.has(messageId))
+        entry.pending.push({ customerId: fate.customerId, stepId: fate.stepId, why: 'queued', dueAt: now });
+      else entry.unaccounted++;
+    }
+    for (const entry of Object.values(accounts)) {
+      entry.refused = Object.fromEntries(Object.entries(entry.refused).sort(([a], [b]) => a.localeCompare(b)));
+      entry.pending.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.customerId.localeCompare(b.customerId));
+    }
+    return accounts;
+  }
+
+  private tally(request: SendRequest, reason: string, channel: Channel): void {
     if (reason === 'sent') {
       this.sends[channel]++;
       if (channel === 'email') this.sentEmails.push({ request, at: this.clock.now().getTime() });

@@ -12,7 +12,7 @@ import type { EngineChoice } from '../data-dir.js';
 import { startLocalRuntime, type LocalRuntime } from '../runtime.js';
 import { VirtualClock } from '../virtual-clock.js';
 import type { CapacityFigure } from './capacity-stats.js';
-import { DemoStats } from './demo-stats.js';
+import { DemoStats, type SendAccount } from './demo-stats.js';
 import { snsFeedbackEvent } from './ses-feedback-event.js';
 import { countProfiles, type ProfileCounts } from '../../aws/dynamo-profile-census.js';
 import { SyntheticShop, type ShopOptions } from './synthetic-shop.js';
@@ -59,7 +59,8 @@ export interface DemoOptions extends Pick<ShopOptions, 'customers' | 'days' | 's
 export interface DemoSummary {
   seed: number;
   engine: string;
-  customers: Omit<ProfileCounts, 'segments'>;
+  /** Profiles at the end; `signedUp`: known customers who signed up during the live week (the rest are `--customers`). */
+  customers: Omit<ProfileCounts, 'segments'> & { signedUp: number };
   /** Members per segment at the end, and how many entered / exited during the live traffic. */
   segments: Record<string, { members: number; entered: number; exited: number }>;
   history: { orders: number; customers: number; capacityUnits: number };
@@ -85,7 +86,10 @@ export interface DemoSummary {
    * `sent` for them (its own quiet hours and limits show here as `deferred` and `frequency_cap`,
    * its messagesPerSecond as `rate_limited` deferrals to a later slot).
    */
-  journeys: Record<string, JourneyCensus & { queuedSends: number; refusals: Record<string, number> }>;
+  journeys: Record<
+    string,
+    JourneyCensus & { queuedSends: number; refusals: Record<string, number>; sendAccount: SendAccount }
+  >;
   /** Messages that went out, by channel. */
   sends: { email: number; sms: number; push: number };
   /** Send decisions other than `sent`, by reason. */
@@ -149,12 +153,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         campaign,
         templates: await loadTemplates(join(options.campaignDir, 'templates')),
         // A send deferred to a rate slot or after throttling is tallied by that cause, quiet hours as `deferred`.
-        onResult: (request, result) =>
-          stats.decided(
-            request,
-            result.cause === 'rate_limited' || result.cause === 'throttled' ? result.cause : result.reason,
-            result.channel,
-          ),
+        onResult: (request, result) => stats.decided(request, result),
       }),
     );
     const demo = await prepareDemo({ options, campaign, runtime, sending, clock, timer, stats });
@@ -341,13 +340,19 @@ async function summarize(
       profileCounts: await countProfiles(runtime.doc, runtime.tableName, clock.now()),
     };
   });
+  const accounts = stats.accounts(
+    journeys.map((journey) => journey.id),
+    await waitingSends(demo),
+    clock.now().toISOString(),
+  );
   const journeySummary = Object.fromEntries(
     journeys.map((journey) => [
       journey.id,
       {
-        ...(census[journey.id] ?? { entered: 0, exited: 0, completed: 0, variants: {}, holdout: 0 }),
+        ...(census[journey.id] ?? { entered: 0, customers: 0, exited: 0, completed: 0, variants: {}, holdout: 0 }),
         queuedSends: stats.queuedSends[journey.id] ?? 0,
         refusals: sortedRecord(stats.journeyRefusals[journey.id] ?? {}),
+        sendAccount: accounts[journey.id] ?? { queued: 0, sent: 0, refused: {}, pending: [], unaccounted: 0 },
       },
     ]),
   );
@@ -361,7 +366,7 @@ async function summarize(
   return {
     seed: options.seed,
     engine: runtime.engine.engine,
-    customers,
+    customers: { ...customers, signedUp: demo.shop.customers.length - options.customers },
     segments,
     history,
     refresh,
@@ -384,6 +389,19 @@ async function summarize(
       snsOutbox: 'sns-outbox.jsonl',
       reportHtml: relative(options.dataDir, reportHtmlPath),
     },
+  };
+}
+
+/** The message ids still in the sends queue, deferred (with their wake time) or dead-lettered when the demo stops. */
+async function waitingSends(demo: Demo) {
+  const ids = (bodies: string[]) => bodies.map((body) => (JSON.parse(body) as SendRequest).messageId);
+  const deferred = new Map<string, string>();
+  for await (const item of demo.sending.deps.due.due('9999-12-31T23:59:59.999Z'))
+    deferred.set(item.request.messageId, item.wakeAt);
+  return {
+    queued: ids(demo.sending.sendsQueue.bodies()),
+    deferred,
+    deadLettered: ids(demo.sending.sendsDlq.bodies()),
   };
 }
 
