@@ -4,7 +4,10 @@
  *
  * - messages of one group are delivered in the order they were sent, and never while another
  *   message of the group is in flight (received, not deleted, visibility timeout not expired);
- * - a deduplication id seen within the deduplication window is accepted and dropped;
+ * - a deduplication id seen in the same message group within the deduplication window is
+ *   accepted and dropped: deduplication per message group, as the deployed queues are in
+ *   high-throughput mode (infra/constructs/customer-queue.ts). Two customers' messages with the
+ *   same id — the sends of one scheduled slot share their run id — are both kept;
  * - a received message becomes visible again when its visibility timeout expires, and every
  *   receive counts towards ApproximateReceiveCount;
  * - a message that was already received `maxReceiveCount` times moves to the dead-letter queue
@@ -85,7 +88,7 @@ export class LocalFifoQueue implements EventQueue {
   /** Groups with messages and nothing in flight, in the order they became servable. */
   private readonly servable = new Map<string, Group>();
   private readonly inFlightByHandle = new Map<string, StoredMessage>();
-  /** Deduplication id → when it may be used again and the message it was first sent as. */
+  /** Group and deduplication id → when the id may be used again in the group, and the message it was first sent as. */
   private readonly seen = new Map<string, { until: number; messageId: string }>();
   private stored = 0;
   private sequence = FIRST_SEQUENCE;
@@ -117,11 +120,12 @@ export class LocalFifoQueue implements EventQueue {
   send(message: OutgoingMessage): { messageId: string; duplicate: boolean } {
     const now = this.now();
     this.forgetExpiredDeduplicationIds(now);
-    const previous = this.seen.get(message.deduplicationId);
+    const key = `${message.groupId}\n${message.deduplicationId}`;
+    const previous = this.seen.get(key);
     if (previous && previous.until > now) return { messageId: previous.messageId, duplicate: true };
     const messageId = randomUUID();
-    this.seen.delete(message.deduplicationId);
-    this.seen.set(message.deduplicationId, { until: now + this.deduplicationWindowSeconds * 1000, messageId });
+    this.seen.delete(key);
+    this.seen.set(key, { until: now + this.deduplicationWindowSeconds * 1000, messageId });
     this.store({ ...message, messageId, sequenceNumber: String(this.sequence++), sentTimestamp: now, receiveCount: 0 });
     return { messageId, duplicate: false };
   }
@@ -203,6 +207,11 @@ export class LocalFifoQueue implements EventQueue {
       dlq.servable.delete(group.id);
     }
     return moved;
+  }
+
+  /** The body of every message the queue holds, in flight or not (a read: nothing is received). */
+  bodies(): string[] {
+    return [...this.groups.values()].flatMap((group) => group.messages.map((message) => message.body));
   }
 
   /** Messages stored and not in flight (ApproximateNumberOfMessages; includes those waiting behind an in-flight message of their group). */

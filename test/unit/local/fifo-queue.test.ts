@@ -91,6 +91,22 @@ describe('LocalFifoQueue', () => {
     expect(bodies(queue.receive(10))).toEqual(['first']);
   });
 
+  it('deduplicates per message group, as the deployed high-throughput queues do', () => {
+    // Prepare: a scheduled slot's sends share their message id across customers (issue 18: the
+    // demo's win-back kept one customer's send per five minutes and dropped the rest unseen).
+    const { queue } = queueOnClock({ deduplicationWindowSeconds: 300 });
+
+    // Act
+    const first = queue.send({ groupId: 'A', body: 'to A', deduplicationId: 'same' });
+    const other = queue.send({ groupId: 'B', body: 'to B', deduplicationId: 'same' });
+    const again = queue.send({ groupId: 'A', body: 'to A again', deduplicationId: 'same' });
+
+    // Assess
+    expect(other.duplicate).toBe(false);
+    expect(again).toEqual({ messageId: first.messageId, duplicate: true });
+    expect(bodies(queue.receive(10)).sort()).toEqual(['to A', 'to B']);
+  });
+
   it('accepts a deduplication id again once the window has passed', () => {
     // Prepare
     const { queue, clock } = queueOnClock({ deduplicationWindowSeconds: 300 });
