@@ -12,7 +12,7 @@ import { httpErrors } from '../shared/handlers/http-errors.js';
 import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
 
 /** No page of ours may be framed (a framed button is a clickjacking target), nor cached. */
-const PAGE_HEADERS = { 'content-security-policy': "frame-ancestors 'none'", 'cache-control': 'no-store' };
+export const PAGE_HEADERS = { 'content-security-policy': "frame-ancestors 'none'", 'cache-control': 'no-store' };
 
 export function buildHandler(deps: UnsubscribeDeps & { logger?: Logger }) {
   const logger = handlerLogger('unsubscribe', deps.logger);
@@ -30,7 +30,7 @@ export function buildHandler(deps: UnsubscribeDeps & { logger?: Logger }) {
 }
 
 /** The last path segment, %-decoded; a malformed escape is an invalid token (403), never an error. */
-function tokenFromPath(rawPath: string): string {
+export function tokenFromPath(rawPath: string): string {
   try {
     return decodeURIComponent(rawPath.split('/').pop() ?? '');
   } catch {

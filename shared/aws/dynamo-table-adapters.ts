@@ -9,6 +9,7 @@ import { PepperedErasedOrders } from '../privacy/erased-order.js';
 import type { PepperSource } from '../privacy/pepper.js';
 import type { TableAdapters } from '../wiring/adapters.js';
 import { DynamoCapCounters } from './dynamo-cap-counters.js';
+import { DynamoConfirmLimits } from './dynamo-confirm-limits.js';
 import { DynamoCustomerErasure } from './dynamo-customer-erasure.js';
 import { DynamoDueSends } from './dynamo-due-sends.js';
 import { DynamoEngagementMarks } from './dynamo-engagement-marks.js';
@@ -48,6 +49,7 @@ export function dynamoTableAdapters(
     sendLedger: new DynamoSendLedger(doc, tableName, retention),
     suppression: new DynamoSuppressionList(doc, tableName, pepper),
     caps: new DynamoCapCounters(doc, tableName),
+    confirmLimits: new DynamoConfirmLimits(doc, tableName),
     due: new DynamoDueSends(doc, tableName),
     stats: new DynamoMessageStats(doc, tableName),
     marks: new DynamoEngagementMarks(doc, tableName),

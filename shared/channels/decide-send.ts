@@ -19,6 +19,8 @@
  */
 import type { Settings } from '../config/settings.js';
 import type { Clock, EventQueue, ProfileStore } from '../ports.js';
+import { decideConfirm, type ConfirmSendDeps } from './confirm/decide-confirm.js';
+import type { ConfirmBudgets } from './confirm/limits.js';
 import { checkDuplicate } from './guards/duplicate.js';
 import { capScopes, checkFrequencyCaps, utcDayNumber, type CapCheck, type CapLimit } from './guards/frequency-cap.js';
 import { checkHoldout } from './guards/holdout.js';
@@ -81,6 +83,8 @@ export interface SendDeps {
   /** Paces sends: the account's `sending.<channel>` and journeys' `messagesPerSecond` (shared/channels/pace.ts). */
   rate: SendRateLimiter;
   unsubscribe: UnsubscribeLinks;
+  /** Double opt-in confirmations (`confirm` requests); without it they are `failed`. */
+  confirm?: ConfirmSendDeps;
   clock: Clock;
 }
 
@@ -102,7 +106,16 @@ export async function decideSend(deps: SendDeps, request: SendRequest): Promise<
 /** What `decide` reads. */
 export type DecisionDeps = Pick<
   SendDeps,
-  'ledger' | 'profiles' | 'suppression' | 'templates' | 'settings' | 'journeyPolicy' | 'caps' | 'unsubscribe' | 'clock'
+  | 'ledger'
+  | 'profiles'
+  | 'suppression'
+  | 'templates'
+  | 'settings'
+  | 'journeyPolicy'
+  | 'caps'
+  | 'unsubscribe'
+  | 'confirm'
+  | 'clock'
 >;
 
 /** The decision up to the rates and the claim: a refusal, a deferral, or what to send to whom. */
@@ -115,8 +128,10 @@ export type SendDecision =
       recipient: Recipient;
       content: RenderedContent;
       unsubscribeUrl?: string;
-      /** The caps checked, which the send counts against once it went out. */
-      capCheck: CapCheck;
+      /** The caps checked, which the send counts against once it went out (none for a confirmation). */
+      capCheck?: CapCheck;
+      /** A confirmation's mailbox limit and budgets, taken just before the claim. */
+      confirmLimit?: { mailboxKey: string; keyId: string; budgets: ConfirmBudgets };
       /** The journey's messagesPerSecond, paced (with the account's rate) just before the claim. */
       messagesPerSecond?: number;
       now: Date;
@@ -124,6 +139,7 @@ export type SendDecision =
 
 /** Decisions 1–7 of DESIGN "Send", in order. Reads the ledger, profile, suppression list and cap counters; writes nothing. */
 export async function decide(deps: DecisionDeps, request: SendRequest): Promise<SendDecision> {
+  if (request.kind === 'confirm') return decideConfirm(deps, request);
   const refuse = (reason: SendReason, channel: Channel, detail?: string): SendDecision => ({
     kind: 'refuse',
     reason,
@@ -310,6 +326,15 @@ async function deliver(
     return deferTo(deps, { ...request, pacedAt: wakeAt }, channel, wakeAt, 'rate_limited', paced.detail);
   }
 
+  if (decision.confirmLimit) {
+    const { mailboxKey, keyId, budgets } = decision.confirmLimit;
+    const taken = await deps.confirm?.limits.take({ mailboxKey, keyId, now, budgets });
+    if (!taken?.ok)
+      return taken?.limit === 'address'
+        ? refuse('confirm_limit', 'mailbox')
+        : refuse('confirm_budget', taken ? `${taken.limit} hourly budget` : 'no limits configured');
+  }
+
   const claimed = await deps.ledger.claim({
     customerId: request.customerId,
     messageId: request.messageId,
@@ -367,6 +392,6 @@ async function deliver(
     deps.clock.now().toISOString(),
     providerMessageId ? { providerMessageId } : {},
   );
-  await deps.caps.add(request.customerId, capScopes(decision.capCheck), utcDayNumber(now));
+  if (decision.capCheck) await deps.caps.add(request.customerId, capScopes(decision.capCheck), utcDayNumber(now));
   return { kind: 'done', reason: 'sent', channel };
 }

@@ -12,8 +12,11 @@ export interface MimeEmail {
   subject: string;
   text: string;
   html: string;
-  /** The one-click link (https) and, when configured, a mailto address for clients that prefer mail. */
-  unsubscribe: { url: string; mailto?: string };
+  /**
+   * The one-click link (https) and, when configured, a mailto address for clients that prefer mail.
+   * Absent only on a double opt-in confirmation, which is not marketing and has no list to leave.
+   */
+  unsubscribe?: { url: string; mailto?: string };
   date: Date;
 }
 
@@ -25,17 +28,19 @@ export async function composeMime(email: MimeEmail): Promise<Buffer> {
     text: email.text,
     html: email.html,
     date: email.date,
-    headers: {
-      // Prepared: ASCII already, and each URI must stay whole inside its <> (no encoding, no folding mid-URI).
-      'List-Unsubscribe': { prepared: true, value: listUnsubscribe(email.unsubscribe) },
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    },
+    headers: email.unsubscribe
+      ? {
+          // Prepared: ASCII already, and each URI must stay whole inside its <> (no encoding, no folding mid-URI).
+          'List-Unsubscribe': { prepared: true, value: listUnsubscribe(email.unsubscribe) },
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        }
+      : {},
     textEncoding: 'quoted-printable',
   });
   return composer.compile().build();
 }
 
-function listUnsubscribe(unsubscribe: MimeEmail['unsubscribe']): string {
+function listUnsubscribe(unsubscribe: NonNullable<MimeEmail['unsubscribe']>): string {
   const uris = [unsubscribe.url];
   if (unsubscribe.mailto)
     uris.push(unsubscribe.mailto.startsWith('mailto:') ? unsubscribe.mailto : `mailto:${unsubscribe.mailto}`);

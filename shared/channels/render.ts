@@ -65,17 +65,25 @@ export const templateContextSchema = z
       .string()
       .optional()
       .describe("Email only: the customer's one-click unsubscribe link; every marketing email must print it"),
+    confirm_url: z
+      .string()
+      .optional()
+      .describe(
+        'confirm-email only: the double opt-in link (/c/<token>); that template sees no profile field and no caller text',
+      ),
   })
   .describe('sadakat template context: what campaign/templates/<id>/*.liquid may name');
 
 /** The top-level names a template may use besides its own `assign`/`capture` locals. */
-export const TEMPLATE_ROOTS = ['profile', 'vars', 'unsubscribe_url'] as const;
+export const TEMPLATE_ROOTS = ['profile', 'vars', 'unsubscribe_url', 'confirm_url'] as const;
 
 /** What templates may name: the customer's profile (its paths), the step's vars and the unsubscribe link. */
 export interface RenderContext {
   profile: TemplateProfile;
   vars: Record<string, string | number | boolean>;
   unsubscribe_url?: string;
+  /** The double opt-in link, in the confirmation email only. */
+  confirm_url?: string;
 }
 
 export class TemplateError extends Error {

@@ -16,6 +16,12 @@ export const SEND_REASONS = [
   'failed',
   'unknown',
   'sent',
+  /** `confirm` sends: the profile no longer has this pending address (confirmed, replaced or gone). */
+  'not_pending',
+  /** `confirm` sends: the address had its confirmation in the last 24 h, or 3 in 30 days. */
+  'confirm_limit',
+  /** `confirm` sends: the key's or the global hourly budget of confirmations is spent (detail says which). */
+  'confirm_budget',
 ] as const;
 export type SendReason = (typeof SEND_REASONS)[number];
 

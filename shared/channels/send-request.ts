@@ -11,7 +11,27 @@ import type { MessageTags } from './ports.js';
 export const channelSchema = z.enum(['email', 'sms', 'push']);
 export type Channel = z.infer<typeof channelSchema>;
 
+/**
+ * `journey`: a journey step's send. `confirm` (DESIGN "Trust"): a double opt-in confirmation to
+ * the profile's pending email address, from process-events; its ledger id is HMAC(pepper,
+ * customer|address hash|day); it skips holdout, quiet hours and frequency caps, and has limits
+ * of its own (shared/channels/confirm/).
+ */
+export const sendKindSchema = z.enum(['journey', 'confirm']);
+export type SendKind = z.infer<typeof sendKindSchema>;
+
+/** What a `confirm` request confirms: the pending address (as its kept hash) and the key whose call asked. */
+export const confirmTargetSchema = z.object({
+  addressHash: z.string().regex(/^[0-9a-f]{64}$/, 'hex HMAC-SHA256'),
+  keyId: z.string().min(1),
+});
+export type ConfirmTarget = z.infer<typeof confirmTargetSchema>;
+
 export const sendRequestSchema = z.object({
+  /** Absent: a journey send (every request queued before kinds existed is one). */
+  kind: sendKindSchema.optional(),
+  /** Set on `confirm` requests only. */
+  confirm: confirmTargetSchema.optional(),
   messageId: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 hex'),
   customerId: z.string().min(1),
   journeyId: z.string().min(1),

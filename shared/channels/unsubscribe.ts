@@ -80,13 +80,14 @@ async function addressOf(profiles: ProfileStore, customerId: string, channel: Ch
   return channel === 'email' ? profile?.channels.email : profile?.channels.phone;
 }
 
-function page(statusCode: number, title: string, body: string): UnsubscribePage {
+/** A small page of ours (unsubscribe and confirmation links); `title` is our own text, never a caller's. */
+export function page(statusCode: number, title: string, body: string): UnsubscribePage {
   return {
     statusCode,
     html: `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`,
   };
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

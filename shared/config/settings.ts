@@ -83,13 +83,23 @@ export const settingsSchema = z.strictObject({
    * DESIGN "Trust": which server-only events an unverified browser call may send.
    * `browserOrders: accept` lets Order Completed and Order Refunded through; `browserEvents`
    * names any other server-only event to accept (Survey Answered, Complaint Opened…).
+   * `confirmationsPerKeyPerHour` / `confirmationsPerHour`: the hourly budgets of double opt-in
+   * emails per write key and in all (shared/channels/confirm/limits.ts); a spent budget raises
+   * the operator alarm.
    */
   trust: z
     .strictObject({
       browserOrders: z.enum(['accept', 'reject']).default('reject'),
       browserEvents: z.array(z.string().min(1)).default([]),
+      confirmationsPerKeyPerHour: z.number().int().nonnegative().default(200),
+      confirmationsPerHour: z.number().int().nonnegative().default(1000),
     })
-    .default({ browserOrders: 'reject', browserEvents: [] }),
+    .default({
+      browserOrders: 'reject',
+      browserEvents: [],
+      confirmationsPerKeyPerHour: 200,
+      confirmationsPerHour: 1000,
+    }),
   /**
    * Retention (shared/privacy/retention.ts, README "Retention"): unmerged anonymous profiles that
    * never ordered expire this many days after their last write; send-ledger entries and ended

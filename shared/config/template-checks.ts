@@ -67,6 +67,8 @@ export function checkTemplateVariables(templatesDir: string, sources: TemplateSo
       const guarded = guard !== undefined || tested.has(path);
       if (root === 'unsubscribe_url') {
         unsubscribeIn.add(name);
+      } else if (root === 'confirm_url') {
+        // The confirmation email's own link (shared/channels/confirm/): nothing to check.
       } else if (root === 'vars') {
         const key = segments[1];
         if (typeof key === 'string' && !guarded)
@@ -88,7 +90,7 @@ export function checkTemplateVariables(templatesDir: string, sources: TemplateSo
         const near = nearest(text, TEMPLATE_ROOTS);
         errors.push({
           ...at,
-          reason: `unknown variable "${text}": templates name profile.…, vars.… and unsubscribe_url${near ? ` (did you mean ${near}?)` : ''}`,
+          reason: `unknown variable "${text}": templates name profile.…, vars.…, unsubscribe_url and confirm_url${near ? ` (did you mean ${near}?)` : ''}`,
         });
       }
     }

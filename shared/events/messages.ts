@@ -61,13 +61,14 @@ export const customerMessageSchema = z.discriminatedUnion('kind', [
     stepId: z.string(),
     at: z.string(),
   }),
-  /** unsubscribe, complaint, SMS opt-out (the atomic consent update already happened). */
+  /** unsubscribe, complaint, SMS opt-out, a confirmed double opt-in (the atomic consent update already happened). */
   z.object({
     kind: z.literal('consent'),
     ...base,
     channel: z.enum(['email', 'sms', 'push']),
     granted: z.boolean(),
-    source: z.enum(['unsubscribe', 'complaint', 'sms_opt_out', 'bounce', 'admin']),
+    /** `confirm`: a double opt-in link was confirmed (the grant and address were written already). */
+    source: z.enum(['unsubscribe', 'complaint', 'sms_opt_out', 'bounce', 'admin', 'confirm']),
     at: z.string(),
   }),
   /** A push endpoint SNS reported disabled. */

@@ -34,6 +34,8 @@ export interface IngestServerDeps {
   consumers?: readonly QueuePump[];
   /** The unsubscribe handler, for the links in the emails sent (`GET|POST /u/{token}`). */
   unsubscribe?: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+  /** The confirm handler, for the double opt-in links (`GET|POST /c/{token}`). */
+  confirm?: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
   /** Checks a Basic-auth key before the body is read (ingest checks it again, as in AWS). */
   writeKeys?: WriteKeyVerifier;
   /** The messageIds in each request that was read, with its arrival time (`serve --trace`). */
@@ -130,11 +132,17 @@ function draining(request: IncomingMessage, response: ServerResponse): void {
 async function handle(deps: IngestServerDeps, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
   const arrivedAt = preciseNow();
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  const unsubscribe = path.startsWith('/u/') ? deps.unsubscribe : undefined;
-  const limit = unsubscribe ? MAX_PAGE_BODY_BYTES : MAX_BODY_BYTES;
+  const linkPage = path.startsWith('/u/')
+    ? { handler: deps.unsubscribe, name: 'unsubscribe' }
+    : path.startsWith('/c/')
+      ? { handler: deps.confirm, name: 'confirm' }
+      : undefined;
+  const pageHandler = linkPage?.handler;
+  const isLinkPage = pageHandler !== undefined;
+  const limit = isLinkPage ? MAX_PAGE_BODY_BYTES : MAX_BODY_BYTES;
   // Refused before a byte of the body is read: an unauthenticated or oversize request costs nothing.
   if (Number(request.headers['content-length'] ?? 0) > limit) return refuse(request, response, 413, TOO_LARGE);
-  if (!unsubscribe && !(await authorizationAcceptable(deps, request.headers.authorization)))
+  if (!isLinkPage && !(await authorizationAcceptable(deps, request.headers.authorization)))
     return refuse(request, response, 401, 'invalid write key');
   const body = await readBody(request, limit);
   if (body === undefined) return refuse(request, response, 413, TOO_LARGE);
@@ -153,10 +161,10 @@ async function handle(deps: IngestServerDeps, request: IncomingMessage, response
     sourceIp: request.socket.remoteAddress,
     at: deps.clock.now(),
   });
-  if (!unsubscribe && !binary && deps.onReceived) deps.onReceived(messageIdsIn(body.toString('utf8')), arrivedAt);
+  if (!isLinkPage && !binary && deps.onReceived) deps.onReceived(messageIdsIn(body.toString('utf8')), arrivedAt);
   const result = structuredResult(
-    unsubscribe
-      ? await unsubscribe(event, localLambdaContext('unsubscribe'))
+    pageHandler && linkPage
+      ? await pageHandler(event, localLambdaContext(linkPage.name))
       : await deps.ingest(event, localLambdaContext('ingest')),
   );
   const status = result.statusCode ?? 200;

@@ -11,12 +11,13 @@ import { buildHandler as buildSendHandler, type SendHandlerDeps } from '../../fu
 import { buildHandler as buildReleaseDeferredHandler } from '../../functions/release-deferred.js';
 import { buildHandler as buildFeedbackHandler } from '../../functions/ses-feedback.js';
 import { buildHandler as buildUnsubscribeHandler } from '../../functions/unsubscribe.js';
+import { buildHandler as buildConfirmHandler } from '../../functions/confirm.js';
 import { createSesClient, SesEmailSender } from '../aws/ses-email-sender.js';
 import type { SendDeps } from '../channels/decide-send.js';
 import type { TemplateSet } from '../channels/render.js';
 import type { UnsubscribeKeyring } from '../channels/unsubscribe-token.js';
 import type { RuntimeCampaign } from '../wiring/runtime-campaign.js';
-import { composeFeedbackDeps, composeSendDeps, composeUnsubscribeDeps } from '../wiring/compose.js';
+import { composeConfirmDeps, composeFeedbackDeps, composeSendDeps, composeUnsubscribeDeps } from '../wiring/compose.js';
 import type { LocalLogLevel } from './local-handlers.js';
 import { LocalFifoQueue } from './fifo-queue.js';
 import { localLambdaContext } from './lambda-context.js';
@@ -62,6 +63,8 @@ export interface LocalSending {
   send: ReturnType<typeof buildSendHandler>;
   sesFeedback: ReturnType<typeof buildFeedbackHandler>;
   unsubscribe: ReturnType<typeof buildUnsubscribeHandler>;
+  /** The double opt-in links (`/c/{token}`). */
+  confirm: ReturnType<typeof buildConfirmHandler>;
   /** Decides every queued send (retries included, on the queue's clock). */
   drain(): Promise<DrainStats>;
   /** Re-enqueues deferred sends whose wake time has come (the release-deferred function, locally). */
@@ -126,6 +129,10 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     unsubscribe: buildUnsubscribeHandler({
       ...composeUnsubscribeDeps(adapters, options.campaign.settings.sender.fromName),
       logger: new Logger({ serviceName: 'unsubscribe', logLevel }),
+    }),
+    confirm: buildConfirmHandler({
+      ...composeConfirmDeps(adapters, options.campaign.settings.sender.fromName),
+      logger: new Logger({ serviceName: 'confirm', logLevel }),
     }),
     drain,
     // The deployed release-deferred function's handler, as its schedule invokes it.

@@ -139,7 +139,9 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         writeKeys,
         queue: runtime.eventsQueue,
         clock,
-        ...(sendsPump && sending ? { consumers: [sendsPump], unsubscribe: sending.unsubscribe } : {}),
+        ...(sendsPump && sending
+          ? { consumers: [sendsPump], unsubscribe: sending.unsubscribe, confirm: sending.confirm }
+          : {}),
         ...(trace ? { onReceived: (messageIds: readonly string[], at: number) => trace.received(messageIds, at) } : {}),
       },
       options.port,

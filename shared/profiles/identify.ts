@@ -91,12 +91,14 @@ export function applyIdentifyTraits(
   const email = normalizeEmail(traits.email);
   if (email !== undefined) {
     writeIfNewer(profile, 'channels.email', email, time);
-    if (profile.pending?.email?.address === profile.channels.email) dropPending(profile, 'email');
+    // A verified address supersedes any pending one: confirming a pending address planted before
+    // the customer existed must not replace the address the shop verified.
+    dropPending(profile, 'email');
   }
   const phone = normalizePhone(traits.phone, phoneRegion(traits, event));
   if (phone !== undefined) {
     writeIfNewer(profile, 'channels.phone', phone, time);
-    if (profile.pending?.phone?.number === profile.channels.phone) dropPending(profile, 'phone');
+    dropPending(profile, 'phone');
   }
   applyNameAndTraits(profile, traits, time);
   applyConsentTraits(profile, traits.consent, at, event.receivedAt);

@@ -13,6 +13,7 @@ import { linkIdentities } from './phases/link-identities.js';
 import { initialState, outcomeOf, type Phase, type ProcessDeps, type ProcessOutcome } from './phases/message-state.js';
 import { claimOrder, markOrderApplied } from './phases/order-protocol.js';
 import { recordRefund } from './phases/record-refund.js';
+import { requestConfirmation } from './phases/request-confirmation.js';
 import { resolveCustomer } from './phases/resolve-customer.js';
 import { runJourneys } from './phases/run-journeys.js';
 import { updateProfile } from './phases/write-profile.js';
@@ -28,6 +29,8 @@ export const PHASES: readonly Phase[] = [
   claimOrder,
   /** Events, consent, device, scores, recheck: read-modify-write with forwarding and segments. */
   updateProfile,
+  /** An unverified identify's pending address and email grant: one double opt-in confirmation. */
+  requestConfirmation,
   /** Journey runs: the event, segment moves (also pending ones), wake / schedule / engagement. */
   runJourneys,
   /** `O#` marked applied, once the profile counted the order. */

@@ -8,6 +8,7 @@
 import type {
   CapCounters,
   Clock,
+  ConfirmLimits,
   CustomerErasureStore,
   CustomerScan,
   DueQueue,
@@ -61,6 +62,8 @@ export interface TableAdapters {
   sendLedger: SendLedger;
   suppression: SuppressionList;
   caps: CapCounters;
+  /** Double opt-in limits: per mailbox, per key and global (DESIGN "Trust"). */
+  confirmLimits: ConfirmLimits;
   due: DueQueue;
   stats: MessageStats;
   marks: EngagementMarks;

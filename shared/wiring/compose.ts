@@ -6,6 +6,7 @@
  * so what runs locally is wired as AWS wires it. A capability left out on purpose is an explicit
  * `null` (journeys in history import and `serve --no-journeys`), never a forgotten field.
  */
+import type { ConfirmDeps } from '../channels/confirm/confirm-page.js';
 import type { CustomerScan, RefreshArtifacts } from '../analytics/refresh/ports.js';
 import type { SendDeps } from '../channels/decide-send.js';
 import type { ReconcileDeps } from '../channels/reconcile-claims.js';
@@ -59,6 +60,7 @@ export function composeProcessDeps(
     refunds: table.refunds,
     identity: table.identity,
     tombstones: table.erasedOrders,
+    pepper: table.pepper,
     settings: {
       trackedProperties: campaign.settings.trackedProperties,
       timezone: campaign.settings.defaultTimezone,
@@ -98,6 +100,14 @@ export function composeSendDeps(
     settings: campaign.settings,
     journeyPolicy: journeySendPolicies(campaign.journeys),
     unsubscribe: adapters.unsubscribe,
+    confirm: {
+      limits: table.confirmLimits,
+      pepper: table.pepper,
+      budgets: {
+        perKeyPerHour: campaign.settings.trust.confirmationsPerKeyPerHour,
+        perHour: campaign.settings.trust.confirmationsPerHour,
+      },
+    },
     clock: adapters.clock,
   };
 }
@@ -120,6 +130,20 @@ export function composeUnsubscribeDeps(
     events: adapters.events,
     suppression: adapters.table.suppression,
     keyring: adapters.unsubscribe.keyring,
+    clock: adapters.clock,
+    ...(senderName ? { senderName } : {}),
+  };
+}
+
+export function composeConfirmDeps(
+  adapters: CoreAdapters & { unsubscribe: Pick<SendAdapters['unsubscribe'], 'keyring'> },
+  senderName: string | undefined,
+): ConfirmDeps {
+  return {
+    profiles: adapters.table.profiles,
+    events: adapters.events,
+    keyring: adapters.unsubscribe.keyring,
+    pepper: adapters.table.pepper,
     clock: adapters.clock,
     ...(senderName ? { senderName } : {}),
   };

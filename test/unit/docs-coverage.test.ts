@@ -72,7 +72,7 @@ describe('the documentation', () => {
     const templates = await runCli([registerSchema], ['schema', 'templates']);
     expect(JSON.parse(settings.stdout).properties).toHaveProperty('holdoutPercent');
     const context = JSON.parse(templates.stdout).properties;
-    expect(Object.keys(context)).toEqual(['profile', 'vars', 'unsubscribe_url']);
+    expect(Object.keys(context)).toEqual(['profile', 'vars', 'unsubscribe_url', 'confirm_url']);
     expect(context.profile.properties.name.properties).toHaveProperty('first');
   });
 });

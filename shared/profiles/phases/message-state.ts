@@ -5,6 +5,7 @@
 import type { CustomerMessage } from '../../events/messages.js';
 import type { MergeDeps, MergeOutcome } from '../../identity/merge-anonymous.js';
 import type { OrderRecord } from '../../ports.js';
+import type { PepperSource } from '../../privacy/pepper.js';
 import type { ErasedOrders } from '../../privacy/erased-order.js';
 import type { RunChange } from '../../journeys/engine.js';
 import type { JourneyDeps } from '../../journeys/journey-phase.js';
@@ -28,6 +29,8 @@ export interface ProcessDeps extends MergeDeps {
   tombstones: ErasedOrders;
   /** Per-order refund records (`R#`) for the A/B report's net revenue. */
   refunds: RefundLedger;
+  /** The key of kept hashes: a double opt-in request's address hash and ledger id. */
+  pepper?: PepperSource;
 }
 
 export type ProcessStatus =
