@@ -12,13 +12,8 @@ import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { dueShard, queryIndexShard, queryPartition, shardKeyAt } from './query-pages.js';
 import { allShardKeys, customerPartition, DUE_INDEX, dueShardKey, journeyKey, TTL_ATTRIBUTE } from './table.js';
-import {
-  ABSENT_OR_EXPIRED,
-  absentOrExpiredValues,
-  isKept,
-  READ_ONLY_RETENTION,
-  type TableRetention,
-} from './table-retention.js';
+import type { TableRetention } from './table-retention.js';
+import { ABSENT_OR_EXPIRED, absentOrExpiredValues, isKept, READ_ONLY_RETENTION } from './table-retention.js';
 
 const JOURNEY_SK_PREFIX = 'J#';
 const CUSTOMER_PREFIX = 'C#';

@@ -11,13 +11,8 @@ import { batchGetItems } from './batch-get.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { expiryShardKey, profileKey, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
-import {
-  ABSENT_OR_EXPIRED,
-  absentOrExpiredValues,
-  isKept,
-  READ_ONLY_RETENTION,
-  type TableRetention,
-} from './table-retention.js';
+import type { TableRetention } from './table-retention.js';
+import { ABSENT_OR_EXPIRED, absentOrExpiredValues, isKept, READ_ONLY_RETENTION } from './table-retention.js';
 
 /** A stored profile that no longer matches the schema: a bug or a hand edit, never retried. */
 export class CorruptProfileError extends Error {

@@ -16,13 +16,8 @@ import type { LedgerClaim, LedgerEntry, SendLedger } from '../channels/ports.js'
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { dueShard, queryIndexShard } from './query-pages.js';
 import { ledgerKey, sendIndexShardKey, sendIndexShardKeys, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
-import {
-  ABSENT_OR_EXPIRED,
-  absentOrExpiredValues,
-  isKept,
-  READ_ONLY_RETENTION,
-  type TableRetention,
-} from './table-retention.js';
+import type { TableRetention } from './table-retention.js';
+import { ABSENT_OR_EXPIRED, absentOrExpiredValues, isKept, READ_ONLY_RETENTION } from './table-retention.js';
 
 /** The port's final statuses and what a settlement may record (SendLedger['settle']). */
 type FinalStatus = Parameters<SendLedger['settle']>[2];
