@@ -100,6 +100,8 @@ export class PipelineStack extends Stack {
     });
     // Unsubscribe links: their own throttle, so neither they nor the storefronts starve the other.
     this.ingest.throttleRoutes(['GET /u/{token}', 'POST /u/{token}'], UNSUBSCRIBE_THROTTLE);
+    // Confirmation links: a throttle of their own too (a burst of scanners cannot starve unsubscribes).
+    this.ingest.throttleRoutes(['GET /c/{token}', 'POST /c/{token}'], UNSUBSCRIBE_THROTTLE);
     // process-events decides sends; it enqueues them into sends.fifo.
     this.sends.queue.grantSendMessages(this.events.processor.function);
     this.events.processor.function.addEnvironment('SENDS_QUEUE_URL', this.sends.queue.queueUrl);
@@ -189,6 +191,7 @@ export class PipelineStack extends Stack {
       this.sends.sender.function,
       this.sends.feedback.function,
       this.sends.unsubscribe.function,
+      this.sends.confirm.function,
       this.adminForget.handler.function,
     ]) {
       fn.addEnvironment('PEPPER_SECRET_ARN', pepper.secretArn);

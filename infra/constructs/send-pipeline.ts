@@ -50,6 +50,8 @@ export class SendPipeline extends Construct {
   readonly sender: SadakatFunction;
   readonly feedback: SadakatFunction;
   readonly unsubscribe: SadakatFunction;
+  /** The double opt-in link `GET|POST /c/{token}`. */
+  readonly confirm: SadakatFunction;
   readonly configurationSet: ConfigurationSet;
 
   constructor(scope: Construct, id: string, props: SendPipelineProps) {
@@ -151,6 +153,35 @@ export class SendPipeline extends Construct {
         id: 'AwsSolutions-APIG4',
         reason:
           'Mail recipients follow the link without credentials; the HMAC-signed token in the path is the authorization, checked by the function.',
+      });
+    }
+
+    // Double opt-in links: the HMAC-signed, 7-day token is the credential (shared/channels/confirm/).
+    this.confirm = new SadakatFunction(this, 'Confirm', {
+      name: 'confirm',
+      description: 'sadakat confirm: double opt-in link (GET shows a button, POST confirms)',
+      environment: {
+        ...common,
+        UNSUBSCRIBE_KEYS_SECRET_ARN: props.unsubscribeKeys.secretArn,
+        ...(props.senderName === undefined ? {} : { SENDER_NAME: props.senderName }),
+      },
+    });
+    grantTableAccess(this.confirm.function, table, TABLE_ACCESS.confirm);
+    eventsQueue.grantSendMessages(this.confirm.function);
+    props.unsubscribeKeys.grantRead(this.confirm.function);
+    this.confirm.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+    alerts.watchFunction(this.confirm, this.confirm.function);
+    const confirmRoutes = props.api.addRoutes({
+      path: '/c/{token}',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Confirm', this.confirm.function),
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    for (const route of confirmRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'The recipient of a confirmation email follows the link without credentials; the HMAC-signed, expiring token in the path is the authorization, checked by the function.',
       });
     }
 

@@ -40,12 +40,14 @@ export const TABLE_ACCESS = {
   ingest: { actions: ['GetItem'], partitions: ['ID#'] },
   /** unsubscribe: the profile's atomic consent update, and the address's suppression entry. */
   unsubscribe: { actions: ['GetItem', 'UpdateItem', 'PutItem'], partitions: ['C#', 'SUPPRESS#'] },
+  /** confirm: the profile's conditional write moving a confirmed pending address to the channel. */
+  confirm: { actions: ['GetItem', 'PutItem'], partitions: ['C#'] },
   /** ses-feedback: engagement marks on the ledger, suppression, the profile's atomic revocation, message stats. */
   feedback: { actions: ['GetItem', 'UpdateItem', 'PutItem'], partitions: ['C#', 'SUPPRESS#', 'STATS#'] },
-  /** send: profile read, ledger claim/settle/release, caps, deferrals, rate counters, message stats, suppression reads. */
+  /** send: profile read, ledger claim/settle/release, caps, deferrals, rate counters, message stats, suppression reads, double opt-in limits. */
   send: {
     actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-    partitions: ['C#', 'SUPPRESS#', 'STATS#', 'RATE#'],
+    partitions: ['C#', 'SUPPRESS#', 'STATS#', 'RATE#', 'LIMIT#'],
   },
   /** release-deferred removes the DEFER# items it re-enqueued (under the customer's partition). */
   releaseDeferred: { actions: ['DeleteItem'], partitions: ['C#'] },

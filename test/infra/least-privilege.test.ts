@@ -39,6 +39,7 @@ const dynamoStatements = (service: string) =>
 describe.each([
   ['ingest', TABLE_ACCESS.ingest],
   ['unsubscribe', TABLE_ACCESS.unsubscribe],
+  ['confirm', TABLE_ACCESS.confirm],
   ['ses-feedback', TABLE_ACCESS.feedback],
   ['send', TABLE_ACCESS.send],
   ['send-reconciler', TABLE_ACCESS.reconciler],
@@ -116,6 +117,18 @@ describe('the unsubscribe route', () => {
       RouteSettings: {
         'GET /u/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 500 },
         'POST /u/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 500 },
+      },
+    });
+  });
+});
+
+describe('the confirm route', () => {
+  it('has a throttle of its own, separate from ingest and unsubscribe', () => {
+    // Assess
+    pipeline.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: {
+        'GET /c/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 500 },
+        'POST /c/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 500 },
       },
     });
   });

@@ -177,12 +177,19 @@ describe('the pepper of kept hashes', () => {
       .filter(([, fn]) => JSON.stringify(fn.Properties.Environment ?? {}).includes('PEPPER_SECRET_ARN'))
       .map(([id]) => id.replace(/Function[0-9A-F]{8}$/, '').replace(/[0-9A-F]{8}$/, ''));
     expect(withPepper.sort()).toEqual(
-      ['AdminForgetHandler', 'EventsProcessEvents', 'SendsSend', 'SendsSesFeedback', 'SendsUnsubscribe'].sort(),
+      [
+        'AdminForgetHandler',
+        'EventsProcessEvents',
+        'SendsConfirm',
+        'SendsSend',
+        'SendsSesFeedback',
+        'SendsUnsubscribe',
+      ].sort(),
     );
     const readers = resources(pipeline, 'AWS::IAM::Policy').filter(([, policy]) =>
       JSON.stringify(policy.Properties.PolicyDocument).includes('Sadakat-test-Data:PepperArn'),
     );
-    expect(readers).toHaveLength(5);
+    expect(readers).toHaveLength(6);
   });
 });
 
@@ -361,6 +368,7 @@ describe('PipelineStack: functions', () => {
         .sort(),
     ).toEqual([
       'admin-forget',
+      'confirm',
       'ingest',
       'journey-schedule',
       'journey-schedule-plan',
@@ -431,6 +439,8 @@ describe('PipelineStack: ingest API', () => {
         'OPTIONS /v1/projects/{writeKey}/settings',
         'GET /u/{token}',
         'POST /u/{token}',
+        'GET /c/{token}',
+        'POST /c/{token}',
       ].sort(),
     );
     expect(INGEST_PATHS).toEqual(expect.arrayContaining(['/v1/batch', '/v1/screen', '/v1/group', '/v1/b', '/v1/p']));
