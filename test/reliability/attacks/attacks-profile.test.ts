@@ -258,6 +258,35 @@ describe('attacks on profiles with the browser key', () => {
       expect((await profile('replay-1'))?.consent.email?.granted).toBe(false);
     });
 
+    it('a grant dated 2099 does not outweigh the one-click unsubscribe that follows it', async () => {
+      // Prepare
+      await asServer([
+        {
+          type: 'identify',
+          userId: 'future-1',
+          traits: { email: 'future1@shop.test', consent: { email: true, timestamp: '2099-01-01T00:00:00.000Z' } },
+        },
+      ]);
+      const token = signUnsubscribeToken(LOCAL_UNSUBSCRIBE_KEYRING, 'future-1', 'email');
+      clock.advance(60_000);
+
+      // Act
+      await unsubscribe(
+        apiGatewayEvent({
+          method: 'POST',
+          path: `/u/${token}`,
+          headers: {},
+          body: 'List-Unsubscribe=One-Click',
+          at: clock.now(),
+        }),
+        localLambdaContext('unsubscribe'),
+      );
+      await drainQueue(runtime.eventsQueue, handlers.processEvents, { clock });
+
+      // Assess
+      expect((await profile('future-1'))?.consent.email?.granted).toBe(false);
+    });
+
     it('a revocation is honoured from any call: stopping is always safe', async () => {
       // Prepare
       await knownCustomer('revoke-1', 'revoke1@shop.test');
