@@ -71,7 +71,7 @@ export class DemoStats {
   readonly sentEmails: { request: SendRequest; at: number }[] = [];
   readonly feedback: Record<string, number> = {};
   responseOrders = 0;
-  /** Each queued request's fate, by message id. */
+  /** Each queued request's fate, by customer and message id (one scheduled slot's sends share their message id). */
   readonly sendFates = new Map<string, SendFate>();
 
   constructor(private readonly clock: { now(): Date }) {}
@@ -108,8 +108,8 @@ export class DemoStats {
   queued(requests: readonly SendRequest[]): void {
     for (const request of requests) {
       this.queuedSends[request.journeyId] = (this.queuedSends[request.journeyId] ?? 0) + 1;
-      if (!this.sendFates.has(request.messageId))
-        this.sendFates.set(request.messageId, {
+      if (!this.sendFates.has(sendKey(request)))
+        this.sendFates.set(sendKey(request), {
           journeyId: request.journeyId,
           customerId: request.customerId,
           stepId: request.stepId,
@@ -121,7 +121,7 @@ export class DemoStats {
   decided(request: SendRequest, result: SendResult): void {
     const paced = result.reason === 'deferred' && (result.cause === 'rate_limited' || result.cause === 'throttled');
     this.tally(request, paced && result.cause ? result.cause : result.reason, result.channel);
-    const fate = this.sendFates.get(request.messageId);
+    const fate = this.sendFates.get(sendKey(request));
     // A decision after the last word (a duplicate) changes nothing.
     if (!fate || fate.end !== undefined) return;
     if (result.reason === 'deferred') fate.wakeAt = result.wakeAt;
@@ -129,7 +129,7 @@ export class DemoStats {
   }
 
   /**
-   * Each journey's account when the demo stops: `pending` are the requests without a last word
+   * Each journey's account when the demo stops (requests keyed by `sendKey`): `pending` are the requests without a last word
    * still in the sends queue (`queued`) or the deferral table (`deferred`); `deadLettered` are the
    * message ids the send handler failed every time (moved to the sends DLQ).
    */
@@ -145,16 +145,16 @@ export class DemoStats {
       (accounts[journeyId] ??= { queued: 0, sent: 0, refused: {}, pending: [], unaccounted: 0 });
     const queued = new Set(waiting.queued);
     const deadLettered = new Set(waiting.deadLettered);
-    for (const [messageId, fate] of this.sendFates) {
+    for (const [key, fate] of this.sendFates) {
       const entry = account(fate.journeyId);
       entry.queued++;
-      const end = fate.end ?? (deadLettered.has(messageId) ? 'dead_lettered' : undefined);
-      const deferredUntil = waiting.deferred.get(messageId);
+      const end = fate.end ?? (deadLettered.has(key) ? 'dead_lettered' : undefined);
+      const deferredUntil = waiting.deferred.get(key);
       if (end === 'sent') entry.sent++;
       else if (end !== undefined) entry.refused[end] = (entry.refused[end] ?? 0) + 1;
       else if (deferredUntil !== undefined)
         entry.pending.push({ customerId: fate.customerId, stepId: fate.stepId, why: 'deferred', dueAt: deferredUntil });
-      else if (queued.has(messageId))
+      else if (queued.has(key))
         entry.pending.push({ customerId: fate.customerId, stepId: fate.stepId, why: 'queued', dueAt: now });
       else entry.unaccounted++;
     }
@@ -180,4 +180,9 @@ export class DemoStats {
     this.segmentFlows[id] ??= { entered: 0, exited: 0 };
     return this.segmentFlows[id];
   }
+}
+
+/** A queued request's identity: the customer and the message id (the send ledger's key). */
+export function sendKey(request: Pick<SendRequest, 'customerId' | 'messageId'>): string {
+  return `${request.customerId}\n${request.messageId}`;
 }

@@ -12,7 +12,7 @@ import type { EngineChoice } from '../data-dir.js';
 import { startLocalRuntime, type LocalRuntime } from '../runtime.js';
 import { VirtualClock } from '../virtual-clock.js';
 import type { CapacityFigure } from './capacity-stats.js';
-import { DemoStats, type SendAccount } from './demo-stats.js';
+import { DemoStats, sendKey, type SendAccount } from './demo-stats.js';
 import { snsFeedbackEvent } from './ses-feedback-event.js';
 import { countProfiles, type ProfileCounts } from '../../aws/dynamo-profile-census.js';
 import { SyntheticShop, type ShopOptions } from './synthetic-shop.js';
@@ -394,14 +394,14 @@ async function summarize(
 
 /** The message ids still in the sends queue, deferred (with their wake time) or dead-lettered when the demo stops. */
 async function waitingSends(demo: Demo) {
-  const ids = (bodies: string[]) => bodies.map((body) => (JSON.parse(body) as SendRequest).messageId);
+  const keys = (bodies: string[]) => bodies.map((body) => sendKey(JSON.parse(body) as SendRequest));
   const deferred = new Map<string, string>();
   for await (const item of demo.sending.deps.due.due('9999-12-31T23:59:59.999Z'))
-    deferred.set(item.request.messageId, item.wakeAt);
+    deferred.set(sendKey(item.request), item.wakeAt);
   return {
-    queued: ids(demo.sending.sendsQueue.bodies()),
+    queued: keys(demo.sending.sendsQueue.bodies()),
     deferred,
-    deadLettered: ids(demo.sending.sendsDlq.bodies()),
+    deadLettered: keys(demo.sending.sendsDlq.bodies()),
   };
 }
 
