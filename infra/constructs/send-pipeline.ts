@@ -175,7 +175,7 @@ export class SendPipeline extends Construct {
       path: '/c/{token}',
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('Confirm', this.confirm.function),
-      authorizer: new HttpNoneAuthorizer(),
+      // Behind the edge's authorizer when there is one: confirmation links are new and always name the public host.
     });
     for (const route of confirmRoutes) {
       Validations.of(route).acknowledge({
@@ -193,7 +193,8 @@ export class SendPipeline extends Construct {
       environment: {
         ...common,
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
-        UNSUBSCRIBE_BASE_URL: `${props.publicUrl}/u`,
+        // The links are `<base>/u/<token>` and `<base>/c/<token>` (decide-send appends the path).
+        UNSUBSCRIBE_BASE_URL: props.publicUrl,
         UNSUBSCRIBE_KEYS_SECRET_ARN: props.unsubscribeKeys.secretArn,
         ...pushApplications(props.pushPlatformApplicationArns),
       },

@@ -423,7 +423,7 @@ describe('capacity strangers cannot exhaust: CloudFront and WAF in front of the 
     // Assess
     expect(pipeline.toJSON().Outputs.IngestUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', distributionDomain]] });
     expect(environment('SendsSendFunction').UNSUBSCRIBE_BASE_URL).toEqual({
-      'Fn::Join': ['', ['https://', distributionDomain, '/u']],
+      'Fn::Join': ['', ['https://', distributionDomain]],
     });
     expect(environment('IngestFunction').PUBLIC_HOST).toEqual(distributionDomain);
     // The API's own endpoint is named nowhere a customer or a storefront could read it.

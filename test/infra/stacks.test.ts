@@ -312,9 +312,7 @@ describe('PipelineStack: send side', () => {
     expect(sendFunction()?.Environment).toMatchObject({
       Variables: {
         SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^SendsConfigurationSet/) },
-        UNSUBSCRIBE_BASE_URL: {
-          'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^IngestApi/), 'ApiEndpoint'] }, '/u']],
-        },
+        UNSUBSCRIBE_BASE_URL: { 'Fn::GetAtt': [expect.stringMatching(/^IngestApi/), 'ApiEndpoint'] },
         UNSUBSCRIBE_KEYS_SECRET_ARN: importOf('UnsubscribeKeysArn'),
         APNS_PLATFORM_APPLICATION_ARN: PUSH_IOS,
         FCM_PLATFORM_APPLICATION_ARN: PUSH_ANDROID,
