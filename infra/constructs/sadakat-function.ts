@@ -34,6 +34,8 @@ export interface SadakatFunctionProps {
 
 export class SadakatFunction extends Construct {
   readonly function: NodejsFunction;
+  /** The function's own log group (metric filters on its log lines, e.g. send's confirm_budget refusals). */
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: SadakatFunctionProps) {
     super(scope, id);
@@ -47,6 +49,7 @@ export class SadakatFunction extends Construct {
       description: `sadakat ${props.name}`,
     });
     logGroup.grantWrite(role);
+    this.logGroup = logGroup;
 
     const campaignDir = props.campaignDir;
     this.function = new NodejsFunction(this, 'Function', {

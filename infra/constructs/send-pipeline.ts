@@ -11,6 +11,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -250,8 +251,34 @@ export class SendPipeline extends Construct {
       }),
     );
     alerts.watchFunction(this.sender, send);
+    // A spent confirmation budget (per write key or for the whole shop) means someone is pushing
+    // addresses through identify faster than real sign-ups: page the operators. The refusal is
+    // only a log line of send (reason only, never an address), so a metric filter counts it.
+    const confirmBudgetRefusals = new MetricFilter(this.sender, 'ConfirmBudgetRefusals', {
+      logGroup: this.sender.logGroup,
+      filterPattern: FilterPattern.all(
+        FilterPattern.stringValue('$.message', '=', 'send decided'),
+        FilterPattern.stringValue('$.reason', '=', 'confirm_budget'),
+      ),
+      // Per stack: two stages in one account must not page each other.
+      metricNamespace: `sadakat/${stack.stackName}`,
+      metricName: CONFIRM_BUDGET_METRIC,
+      metricValue: '1',
+    });
+    alerts.alarm(
+      this.sender,
+      'ConfirmBudget',
+      confirmBudgetRefusals.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+      {
+        description:
+          'Double opt-in confirmations refused with confirm_budget: a write key or the shop spent its hourly budget. Look for a flood of identify calls through the browser key (docs/deploy.md, double opt-in).',
+      },
+    );
   }
 }
+
+/** The metric (namespace `sadakat/<stack name>`) counting send's confirm_budget refusals, one per refused send. */
+export const CONFIRM_BUDGET_METRIC = 'ConfirmBudgetRefusals';
 
 /** APNS_PLATFORM_APPLICATION_ARN / FCM_PLATFORM_APPLICATION_ARN from the platform in each ARN (`app/APNS/…`, `app/GCM/…`). */
 export function pushApplications(arns: readonly string[]): Record<string, string> {

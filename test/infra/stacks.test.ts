@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_PATHS } from '../../infra/constructs/ingest-api.js';
+import { CONFIRM_BUDGET_METRIC } from '../../infra/constructs/send-pipeline.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../shared/aws/table.js';
 import { sadakatStacks } from './sadakat-app.js';
 
@@ -573,6 +574,36 @@ describe('PipelineStack: alarms', () => {
     const count = (metric: string) => lambdaAlarms.filter(([, alarm]) => alarm.Properties.MetricName === metric).length;
     expect(count('Errors')).toBe(functionCount);
     expect(count('Throttles')).toBe(functionCount);
+  });
+
+  it('alarms on the first confirm_budget refusal logged by send, counted by a filter on its log group', () => {
+    // Act
+    const filters = resources(pipeline, 'AWS::Logs::MetricFilter');
+    expect(filters).toHaveLength(1);
+    const [filterId, filter] = filters[0]!;
+    const sendLogs = resources(pipeline, 'AWS::Lambda::Function').find(
+      ([, fn]) =>
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME ===
+        'send',
+    )![1].Properties.LoggingConfig;
+
+    // Assess
+    expect(filterId).toMatch(/ConfirmBudgetRefusals/);
+    expect(filter.Properties.LogGroupName).toEqual((sendLogs as { LogGroup: unknown }).LogGroup);
+    expect(filter.Properties.FilterPattern).toBe('{ ($.message = "send decided") && ($.reason = "confirm_budget") }');
+    const [transformation] = filter.Properties.MetricTransformations as {
+      MetricNamespace: string;
+      MetricName: string;
+    }[];
+    expect(transformation).toMatchObject({ MetricName: CONFIRM_BUDGET_METRIC, MetricValue: '1' });
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: transformation!.MetricNamespace,
+      MetricName: CONFIRM_BUDGET_METRIC,
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
+    });
   });
 
   it('sends every alarm to the encrypted operator topic, which mails the context address', () => {
