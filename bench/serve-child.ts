@@ -27,6 +27,10 @@ export interface ServeChildOptions {
   journeys?: boolean;
   /** The campaign folder (`--campaign`); the example campaign when absent. */
   campaign?: string;
+  /** `--browser-key`: a second, public write key whose calls are unverified. */
+  browserKey?: string;
+  /** `--identity-secret`: verifies `context.identityToken` on browser calls. */
+  identitySecret?: string;
 }
 
 export function startServeChild(options: ServeChildOptions): Promise<ChildServer> {
@@ -48,6 +52,8 @@ export function startServeChild(options: ServeChildOptions): Promise<ChildServer
   ];
   if (options.journeys === false) args.push('--no-journeys');
   if (options.campaign !== undefined) args.push('--campaign', options.campaign);
+  if (options.browserKey !== undefined) args.push('--browser-key', options.browserKey);
+  if (options.identitySecret !== undefined) args.push('--identity-secret', options.identitySecret);
   return startChild(args, /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/);
 }
 
