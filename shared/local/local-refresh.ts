@@ -4,6 +4,7 @@
  * per segment — in process, with artifacts in `<dataDir>/refresh/`, then the `scores` messages
  * drained from the events queue through the real process-events handler.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { Campaign } from '../config/campaign.js';
 import type { Clock } from '../ports.js';
 import { fitRefresh, type FitResult } from '../analytics/refresh/fit.js';
@@ -99,6 +100,8 @@ export async function runLocalRefresh(
     // Journeys stay off: the local refresh runs without the sends pipeline (the demo's refresh is
     // the night before its live week, like the imported history).
     ...composeProcessDeps(runtime.adapters, options.campaign, null),
+    // Locally stdout is the command's own output (the demo's JSON): the handler's lines stay off.
+    logger: new Logger({ serviceName: 'process-events', logLevel: 'SILENT' }),
     onOutcome: (outcome) => {
       if (outcome.kind === 'scores') progress('apply', ++applied, changed);
     },

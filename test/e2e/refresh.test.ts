@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dayOfDate } from '../../shared/analytics/calendar-day.js';
 import { fitClvModel } from '../../shared/analytics/clv-model.js';
 import { summarizeCustomers } from '../../shared/analytics/customer-summary.js';
@@ -30,6 +30,7 @@ describe('nightly refresh on dynalite', () => {
   let campaign: Campaign;
   let calibration: Transaction[];
   let summary: LocalRefreshSummary;
+  let stdoutDuringRefresh = '';
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-refresh-'));
@@ -46,8 +47,23 @@ describe('nightly refresh on dynalite', () => {
         .map((row) => ({ customerId: row.customerId, timestamp: row.timestamp, amount: row.amount, line: row.line })),
       { concurrency: 16 },
     );
-    summary = await runLocalRefresh(runtime, { clock, campaign, asOf: AS_OF, segments: 4 });
+    // stdout is the command's own output (demo --format json): the refresh's handlers write nothing there.
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      summary = await runLocalRefresh(runtime, { clock, campaign, asOf: AS_OF, segments: 4 });
+    } finally {
+      write.mockRestore();
+    }
+    stdoutDuringRefresh = written.join('');
   }, 240_000);
+
+  it('writes nothing to stdout', () => {
+    expect(stdoutDuringRefresh).toBe('');
+  });
 
   afterAll(async () => {
     await runtime?.stop();
