@@ -31,7 +31,9 @@ export function readFrontMatter(text: string): FrontMatterResult {
   try {
     data = parse(match[1] ?? '') ?? {};
   } catch (error) {
-    return { ok: false, reason: `front matter is not YAML: ${error instanceof Error ? error.message : String(error)}` };
+    // yaml's message goes on with a code frame over several lines; a located error is one line.
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.trim();
+    return { ok: false, reason: `front matter is not YAML: ${message}` };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     return { ok: false, reason: 'front matter must be a mapping, e.g. "transactional: true"' };

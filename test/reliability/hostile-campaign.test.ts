@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMap, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import { registerValidate } from '../../cli/commands/validate.js';
+import { readFrontMatter } from '../../shared/channels/template-front-matter.js';
 import { parseSettings } from '../../shared/config/load-settings.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { checkTemplateSources } from '../../shared/config/template-syntax.js';
@@ -395,11 +396,17 @@ function validatorFor(sources: CampaignSources): (mutation: Mutation) => Located
         const result = checkJourneySources([{ file: target.file, text }], journeyContext);
         return result.ok ? [] : result.errors;
       }
-      case 'template':
-        return checkTemplateSources(join(sources.dir, 'templates'), {
-          ...sources.templates,
-          [target.key.slice('template:'.length)]: text,
-        }).filter((error) => error.file === target.file);
+      case 'template': {
+        // Front matter is YAML, checked as validate checks it (a broken line there is no Liquid).
+        const front = readFrontMatter(text);
+        return [
+          ...(front.ok ? [] : [{ file: target.file, line: 1, column: 1, reason: front.reason }]),
+          ...checkTemplateSources(join(sources.dir, 'templates'), {
+            ...sources.templates,
+            [target.key.slice('template:'.length)]: text,
+          }).filter((error) => error.file === target.file),
+        ];
+      }
       default: {
         const unreachable: never = target.kind;
         throw new Error(`unknown target ${String(unreachable)}`);
