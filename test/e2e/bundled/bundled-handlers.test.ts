@@ -20,6 +20,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessageId, type SendRequest } from '../../../shared/channels/send-request.js';
+import { signConfirmToken } from '../../../shared/channels/confirm/confirm-token.js';
 import { signUnsubscribeToken } from '../../../shared/channels/unsubscribe-token.js';
 import { createDocumentClient } from '../../../shared/aws/dynamo-client.js';
 import { DynamoProfileStore } from '../../../shared/aws/dynamo-profile-store.js';
@@ -49,6 +50,7 @@ interface RefreshRun {
   runId: string;
   asOf: string;
   at: string;
+  timezone: string;
 }
 interface Slice {
   segment: number;
@@ -269,6 +271,30 @@ describe('the bundled functions', () => {
     expect((await profiles.getProfile(CUSTOMER.id))?.consent.email).toMatchObject({ granted: false });
   });
 
+  it('answer a confirmation link that was not signed with the keyring with 403, on GET and POST', async () => {
+    // Prepare: the right shape, a signature from another key.
+    const forged = signConfirmToken(
+      { current: 'k1', keys: { k1: randomBytes(32).toString('base64url') } },
+      CUSTOMER.id,
+      'a'.repeat(64),
+      new Date(),
+    );
+
+    // Act
+    const answers = await Promise.all(
+      (['GET', 'POST'] as const).map(
+        async (method) =>
+          (await stack.invoke('confirm', {
+            ...http(method, `/c/${forged}`, ''),
+            pathParameters: { token: forged },
+          })) as APIGatewayProxyStructuredResultV2,
+      ),
+    );
+
+    // Assess
+    expect(answers.map((answer) => answer.statusCode)).toEqual([403, 403]);
+  });
+
   it('suppress an address SES reports as a permanent bounce', async () => {
     // Prepare: SES → SNS → ses-feedback, as the configuration set publishes it.
     const bounced = 'gone.bundle@example.com';
@@ -340,8 +366,10 @@ describe('the bundled functions', () => {
     const plan = (await stack.invoke('refresh-plan', {})) as RefreshRun & { slices: (RefreshRun & Slice)[] };
     const summaries: unknown[] = [];
     for (const slice of plan.slices) summaries.push(await stack.invoke('refresh-summarize', slice));
-    const { runId, asOf, at } = plan;
-    const fit = (await stack.invoke('refresh-fit', { runId, asOf, at, summaries })) as { modelKey: string };
+    const { runId, asOf, at, timezone } = plan;
+    const fit = (await stack.invoke('refresh-fit', { runId, asOf, at, timezone, summaries })) as {
+      modelKey: string;
+    };
     let scored = 0;
     for (const slice of plan.slices) {
       scored += ((await stack.invoke('refresh-score', { ...slice, modelKey: fit.modelKey })) as { scored: number })
