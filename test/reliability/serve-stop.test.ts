@@ -110,7 +110,11 @@ const sadakat = promisify(execFile);
  */
 async function readWhileServe(engine: EngineName, dataDir: string, customerId: string): Promise<string> {
   let printed = '';
-  for (let attempt = 0; attempt < 3 && !printed.includes('"marker"'); attempt++) {
+  // serve processes the event on its own schedule (slower on DynamoDB Local, and when other
+  // suites share the cores): read again until it is there or 60 s have passed.
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 0; !printed.includes('"marker"') && Date.now() < deadline; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 500));
     if (engine === 'dynalite') {
       const read = await sadakat(process.execPath, ['bin/sadakat.js', 'profile', customerId, '--data-dir', dataDir], {
         env: { ...process.env, FORCE_COLOR: '0' },
