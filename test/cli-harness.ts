@@ -36,3 +36,8 @@ export async function runCli(
     vi.restoreAllMocks();
   }
 }
+
+/** The widest line of terminal output, in characters: tables and notes must fit 100 columns when piped. */
+export function widestLine(text: string): number {
+  return Math.max(0, ...text.split('\n').map((line) => [...line].length));
+}

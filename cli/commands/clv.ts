@@ -15,7 +15,7 @@ import { compareCustomerIds } from '../../shared/analytics/rfm.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { outputFormat, positiveInteger } from '../options.js';
-import { formatTable } from '../text-table.js';
+import { formatTable, outputWidth, wrapLine } from '../text-table.js';
 import { calendarDate, loadTransactions, shopTimezoneOption } from '../transactions-input.js';
 import { roundTo } from '../../shared/rounding.js';
 
@@ -236,20 +236,23 @@ function predict(
   }
   const unit = `${summaries.period}s`;
   if (options.format === 'table') {
-    return formatTable(
+    const legend =
+      `x: repeat purchases; t_x and T in ${unit}; P(alive) by BG/NBD, P(none 30d) by MBG/NBD; ` +
+      `value ${options.months}m: revenue over ${options.months} months, discounted ${Number((options.discount * 100).toFixed(4))}%/month.`;
+    return `${formatTable(
       [
         'customer',
-        'x (repeat purchases)',
-        `t_x (${unit})`,
-        `T (${unit})`,
-        'P(alive) BG/NBD',
-        'P(no purchase 30d) MBG/NBD',
+        'x',
+        't_x',
+        'T',
+        'P(alive)',
+        'P(none 30d)',
         `purchases ${options.weeks}w`,
         'order value',
-        `${options.months}-month value (revenue, discounted ${Number((options.discount * 100).toFixed(4))}%/month)`,
+        `value ${options.months}m`,
       ],
       rows.map((row) => predictionCells(row, { time: 2, share: 3, money: 2 })),
-    );
+    )}${wrapLine(legend, outputWidth(undefined))}\n`;
   }
   // Units in every name: t_x and T in the model's period; the value is revenue, discounted per month.
   const discount = Number((options.discount * 100).toFixed(4));

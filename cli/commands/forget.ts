@@ -6,7 +6,7 @@ import type { LocalOutboxErasure } from '../../shared/local/local-outbox-erasure
 import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
 import { formatOption, localDataOptions } from '../options.js';
-import { formatTable } from '../text-table.js';
+import { formatTable, outputWidth, wrapLine } from '../text-table.js';
 
 type ForgetFormat = 'table' | 'json';
 
@@ -107,5 +107,5 @@ export function renderTable(report: ErasureReport, local: LocalOutboxErasure): s
       ? [`${report.remaining} item(s) kept being re-created by a concurrent writer: run sadakat forget again`]
       : []),
   ];
-  return `${formatTable(['', 'what', 'count'], rows)}${notes.join('\n')}\n`;
+  return `${formatTable(['', 'what', 'count'], rows)}${notes.map((note) => wrapLine(note, outputWidth(undefined))).join('\n')}\n`;
 }

@@ -16,7 +16,7 @@ import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
 import { formatOption, localCampaignOptions, positiveInteger } from '../options.js';
 import { progressBar, type Progress } from '../progress.js';
-import { formatTable } from '../text-table.js';
+import { formatTable, outputWidth, wrapLine } from '../text-table.js';
 
 interface RefreshOptions {
   dataDir: string;
@@ -131,5 +131,10 @@ function render(summary: LocalRefreshSummary, dataDir: string): string {
   }
   if (summary.deadLettered > 0) lines.push(`warning: ${summary.deadLettered} scores messages reached the events DLQ`);
   lines.push(`artifacts: ${join(dataDir, 'refresh', summary.runId)}`);
-  return `${lines.join('\n')}\n`;
+  const width = outputWidth(undefined);
+  return `${lines
+    .join('\n')
+    .split('\n')
+    .map((line) => wrapLine(line, width))
+    .join('\n')}\n`;
 }

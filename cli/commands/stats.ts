@@ -13,7 +13,7 @@ import { MINIMUM_SAMPLE } from '../../shared/measurement/verdict.js';
 import type { RateInterval } from '../../shared/measurement/wilson-interval.js';
 import { UserError } from '../errors.js';
 import { outputFormat } from '../options.js';
-import { formatTable } from '../text-table.js';
+import { formatTable, outputWidth, wrapLine } from '../text-table.js';
 
 type StatsFormat = 'table' | 'json';
 
@@ -185,7 +185,7 @@ function renderTable(
         ]
       : []),
   ];
-  return `${formatTable(header, rows) + notes.join('\n')}\n`;
+  return `${formatTable(header, rows) + notes.map((note) => wrapLine(note, outputWidth(undefined))).join('\n')}\n`;
 }
 
 function percent(value: number | undefined): string {

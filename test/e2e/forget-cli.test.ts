@@ -10,7 +10,7 @@ import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import type { ErasureReport } from '../../shared/privacy/forget-customer.js';
 import { emptyProfile } from '../../shared/profiles/schema.js';
-import { runCli } from '../cli-harness.js';
+import { runCli, widestLine } from '../cli-harness.js';
 
 const EMAIL = 'deniz@example.com';
 
@@ -87,6 +87,7 @@ describe('sadakat forget', () => {
     expect(dry.stdout).toMatch(/would remove\s+profile\s+1/);
     expect(dry.stdout).toMatch(/would remove\s+orders\s+1/);
     expect(dry.stdout).toContain('dry run: nothing changed');
+    expect(widestLine(dry.stdout)).toBeLessThanOrEqual(100);
     expect((JSON.parse(after.stdout) as ErasureReport).removed.profile).toBe(1);
     expect(existsSync(join(dataDir, 'mail', '00001.eml'))).toBe(true);
   }, 60_000);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { registerClv } from '../../../cli/commands/clv.js';
 import { registerRfm } from '../../../cli/commands/rfm.js';
 import { UserError } from '../../../cli/errors.js';
-import { runCli } from '../../cli-harness.js';
+import { runCli, widestLine } from '../../cli-harness.js';
 
 const CDNOW = '../shared/data/cdnow_sample.transactions.csv';
 
@@ -180,5 +180,25 @@ describe('sadakat clv', () => {
     expect(lines).toHaveLength(2_358);
     // The paper's customer 1 (x=2, t_x=30.43, T=38.86): E[Y(39)] = 1.226.
     expect(lines[1]).toMatch(/^1,2,30\.4286,38\.8571,0\.72\d*,0\.\d+,1\.22\d*,/);
+  });
+
+  it('prints the predictions as a table that fits 100 columns, the units in a legend', async () => {
+    const { stdout } = await sadakat(
+      'clv',
+      'predict',
+      '--transactions',
+      CDNOW,
+      '--calibration-end',
+      '1997-09-30',
+      '--weeks',
+      '39',
+      '--format',
+      'table',
+    );
+
+    expect(stdout.split('\n')[0]).toMatch(/^customer\s+x\s+t_x\s+T\s+P\(alive\)\s+P\(none 30d\)\s+purchases 39w/);
+    expect(stdout).toMatch(/^1\s+2\s+30\.43\s+38\.86\s+0\.727\s/m);
+    expect(stdout).toMatch(/t_x and T in weeks[\s\S]*discounted 1%\/month/);
+    expect(widestLine(stdout)).toBeLessThanOrEqual(100);
   });
 });

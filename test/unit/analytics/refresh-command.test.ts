@@ -10,7 +10,7 @@ import { startLocalRuntime } from '../../../shared/local/runtime.js';
 import { systemClock } from '../../../shared/ports.js';
 import { importOrders } from '../../../shared/profiles/import-orders.js';
 import { composeProcessDeps } from '../../../shared/wiring/compose.js';
-import { runCli } from '../../cli-harness.js';
+import { runCli, widestLine } from '../../cli-harness.js';
 
 const sadakat = (...args: string[]) => runCli([registerRefresh], args);
 
@@ -59,6 +59,16 @@ describe('sadakat refresh', () => {
       changed: 3,
       clv: { status: 'not_enough_data' },
     });
+  });
+
+  it('prints the refresh as text that fits 100 columns', async () => {
+    // Act
+    const { stdout, error } = await sadakat('refresh', '--data-dir', dataDir, '--as-of', '2026-10-01');
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(stdout).toMatch(/CLV skipped, not enough data/);
+    expect(widestLine(stdout)).toBeLessThanOrEqual(100);
   });
 
   it('says there is nothing to refresh in a folder without data', async () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { registerStats } from '../../../cli/commands/stats.js';
 import { UserError } from '../../../cli/errors.js';
-import { runCli } from '../../cli-harness.js';
+import { runCli, widestLine } from '../../cli-harness.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -134,6 +134,7 @@ describe('sadakat stats compare', () => {
       /^variant 1\s+12\/99\s+12\.1%\s+7\.1% – 20\.0%\s+-1\.408\s+0\.1592\s+91\.4%\s+7\.9%\s+not_enough_data$/,
     );
     expect(stdout).toContain('z is control minus variant');
+    expect(widestLine(stdout)).toBeLessThanOrEqual(100);
   });
 
   it.each([
