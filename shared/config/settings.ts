@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { normalizeTimezone } from '../profiles/locale.js';
+import { SERVER_KEY_ONLY_EVENTS } from '../events/crm-events.js';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 
@@ -90,7 +91,17 @@ export const settingsSchema = z.strictObject({
   trust: z
     .strictObject({
       browserOrders: z.enum(['accept', 'reject']).default('reject'),
-      browserEvents: z.array(z.string().min(1)).default([]),
+      browserEvents: z
+        .array(
+          z
+            .string()
+            .min(1)
+            .refine(
+              (name) => !SERVER_KEY_ONLY_EVENTS.includes(name),
+              `is accepted from a server key only and cannot be allowed from browsers (${SERVER_KEY_ONLY_EVENTS.join(', ')})`,
+            ),
+        )
+        .default([]),
       confirmationsPerKeyPerHour: z.number().int().nonnegative().default(200),
       confirmationsPerHour: z.number().int().nonnegative().default(1000),
     })
@@ -100,6 +111,12 @@ export const settingsSchema = z.strictObject({
       confirmationsPerKeyPerHour: 200,
       confirmationsPerHour: 1000,
     }),
+  /**
+   * Complaints (issue 22): while a customer has an open complaint, `pausePromotions` refuses every
+   * promotional send to them with `open_complaint` (DESIGN "Send", docs/decisions.md 140);
+   * transactional sends still go.
+   */
+  complaints: z.strictObject({ pausePromotions: z.boolean().default(true) }).default({ pausePromotions: true }),
   /**
    * Retention (shared/privacy/retention.ts, README "Retention"): unmerged anonymous profiles that
    * never ordered expire this many days after their last write; send-ledger entries and ended

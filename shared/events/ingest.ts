@@ -14,6 +14,7 @@ import type { Clock, EventQueue, IdentityMap } from '../ports.js';
 import { resolveCustomerIds } from '../identity/customer-id.js';
 import { DOCTOR_CUSTOMER_PREFIX } from '../identity/doctor-customer.js';
 import { ECOMMERCE_EVENTS, SERVER_ONLY_EVENTS, type NormalizedEvent } from './event.js';
+import { SERVER_KEY_ONLY_EVENTS } from './crm-events.js';
 import { fixedIdentitySecret, verifyIdentityToken, type IdentitySecretSource } from './identity-token.js';
 import type { CustomerMessage, EventSource } from './messages.js';
 import { formatPath, normalizeCall, type NormalizeResult, type Rejection } from './normalize.js';
@@ -204,6 +205,10 @@ async function acceptCalls(
       rejected.push({ index, messageId: result.event.messageId, field: 'event', reason: SERVER_ONLY_REASON });
       continue;
     }
+    if (source.scope !== 'server' && name !== undefined && SERVER_KEY_ONLY.has(name)) {
+      rejected.push({ index, messageId: result.event.messageId, field: 'event', reason: SERVER_KEY_ONLY_REASON });
+      continue;
+    }
     events.push({ event: result.event, source });
   }
   if (rejected.length > 0)
@@ -318,6 +323,10 @@ const DOCTOR_PREFIX_REASON = `must not start with "${DOCTOR_CUSTOMER_PREFIX}" (r
 const SERVER_ONLY: ReadonlySet<string> = new Set(SERVER_ONLY_EVENTS);
 const SERVER_ONLY_REASON =
   'is a server-only event: send it with a server key or with a valid context.identityToken (settings.yaml trust can accept it from browsers)';
+
+const SERVER_KEY_ONLY: ReadonlySet<string> = new Set(SERVER_KEY_ONLY_EVENTS);
+const SERVER_KEY_ONLY_REASON =
+  'is accepted from a server key only (an identity token does not let a browser open or resolve complaints)';
 
 function browserAcceptedEvents(trust: IngestTrust | undefined): ReadonlySet<string> {
   const accepted = new Set(trust?.browserEvents ?? []);

@@ -10,6 +10,7 @@
 import { ECOMMERCE_EVENTS, type EventType, type NormalizedEvent } from './event.js';
 import { SEGMENT_LIMITS, SEGMENT_TYPES, segmentCallSchema, type SegmentCall } from './segment-api.js';
 import { isJsonObject } from './safe-json.js';
+import { crmProperties, isCrmEvent } from './crm-events.js';
 import { ANONYMOUS_CUSTOMER_PREFIX } from '../identity/customer-id.js';
 
 export interface Rejection {
@@ -85,10 +86,7 @@ export function normalizeCall(raw: unknown, options: NormalizeOptions): Normaliz
   const timing = eventTime(call, options.receivedAt);
   if (!timing.ok) return reject(timing.problem);
 
-  const properties =
-    type === 'track' && call.event !== undefined && ECOMMERCE_NAMES.has(call.event)
-      ? ecommerceProperties(call.properties ?? {})
-      : { ok: true as const, properties: call.properties ?? {} };
+  const properties = trackProperties(type === 'track' ? call.event : undefined, call.properties ?? {});
   if (!properties.ok) return reject(properties.problem);
 
   const event: NormalizedEvent = {
@@ -196,6 +194,15 @@ function eventContext(call: SegmentCall): NormalizedEvent['context'] {
 }
 
 type Properties = { ok: true; properties: Record<string, unknown> } | { ok: false; problem: Problem };
+
+/** The properties of the track events sadakat interprets, checked; any other call's as sent. */
+function trackProperties(name: string | undefined, properties: Record<string, unknown>): Properties {
+  if (name === undefined) return { ok: true, properties };
+  if (ECOMMERCE_NAMES.has(name)) return ecommerceProperties(properties);
+  if (!isCrmEvent(name)) return { ok: true, properties };
+  const checked = crmProperties(name, properties);
+  return checked.ok ? checked : { ok: false, problem: { path: checked.path, reason: checked.reason } };
+}
 
 /** Known e-commerce properties, checked so bad data is named here rather than summed later. */
 function ecommerceProperties(properties: Record<string, unknown>): Properties {

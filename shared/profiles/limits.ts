@@ -9,5 +9,12 @@ export const PROFILE_LIMITS = {
   /** Distinct values kept per tracked property of one event (the most recent win). */
   trackedValuesPerProperty: 20,
   orderDayNumbers: 400,
+  /** Surveys whose last answer is kept (the most recently answered win). */
+  surveys: 5,
+  /** Characters of a survey comment kept in the profile's `nps.excerpt` (the comment is its own item). */
+  commentExcerpt: 60,
+  /** Open complaints kept by id, and resolved ids remembered (a resolution before its opening still closes it). */
+  openComplaints: 10,
+  resolvedComplaintIds: 10,
   maxProfileBytes: 8 * 1024,
 } as const;

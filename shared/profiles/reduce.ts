@@ -8,6 +8,9 @@
  * applied ids, whose order is arrival order.
  */
 import { ECOMMERCE_EVENTS, type NormalizedEvent } from '../events/event.js';
+import { CRM_EVENTS } from '../events/crm-events.js';
+import { openComplaint, readComplaint, resolveComplaint } from './complaints.js';
+import { applySurveyAnswer, readSurveyResponse } from './survey-answers.js';
 import { addToCart, clearCart, removeFromCart, replaceCart } from './cart.js';
 import { readProductId, readProductLine, readProductLines, readText } from './event-properties.js';
 import { recordEvent, trackedPropertyKeys } from './event-summary.js';
@@ -151,6 +154,21 @@ function applyTrack(
         amount: addMoney(profile.refunds.amount, Math.abs(amountOf(properties))),
       };
       return;
+    case CRM_EVENTS.surveyAnswered: {
+      const response = readSurveyResponse(properties);
+      if (response) applySurveyAnswer(profile, response, at);
+      return;
+    }
+    case CRM_EVENTS.complaintOpened: {
+      const complaint = readComplaint(properties);
+      if (complaint) openComplaint(profile, complaint, at);
+      return;
+    }
+    case CRM_EVENTS.complaintResolved: {
+      const complaint = readComplaint(properties);
+      if (complaint) resolveComplaint(profile, complaint, at);
+      return;
+    }
     default:
       return;
   }

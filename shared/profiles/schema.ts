@@ -125,6 +125,53 @@ export const pendingSchema = z.object({
 });
 export type Pending = z.infer<typeof pendingSchema>;
 
+/** NPS categories (issue 22): promoter 9–10, passive 7–8, detractor 0–6. */
+export const npsCategorySchema = z.enum(['promoter', 'passive', 'detractor']);
+export type NpsCategory = z.infer<typeof npsCategorySchema>;
+
+/** A customer's last answer to one survey (the comment itself is its own item: shared/profiles/survey-answers.ts). */
+export const surveyAnswerSchema = z.object({
+  score: z.number().int().min(0).max(10),
+  at: isoTimestamp,
+  orderId: z.string().optional(),
+});
+export type SurveyAnswer = z.infer<typeof surveyAnswerSchema>;
+
+/** The latest survey answer of any survey, as NPS: what segments (`nps.category`) and journeys read. */
+export const npsSummarySchema = z.object({
+  last: z.number().int().min(0).max(10),
+  at: isoTimestamp,
+  category: npsCategorySchema,
+  surveyId: z.string(),
+  /** The first characters of that answer's comment, if it had one; the whole comment is never in the profile. */
+  excerpt: z.string().optional(),
+});
+export type NpsSummary = z.infer<typeof npsSummarySchema>;
+
+export const openComplaintSchema = z.object({
+  category: z.string().optional(),
+  channel: z.string().optional(),
+  at: isoTimestamp,
+});
+
+/**
+ * Complaints (issue 22; server-key events only). `open`/`oldestOpenAt`/`categories` describe the
+ * open ones (what segments and the `open_complaint` send refusal read); `opened` and `resolved`
+ * are the history counts. `items` holds the open complaints by id; `resolvedIds` the last resolved
+ * ids, so a resolution that arrives before its opening still closes it.
+ */
+export const complaintsSchema = z.object({
+  open: z.number().int().nonnegative(),
+  oldestOpenAt: isoTimestamp.optional(),
+  categories: z.array(z.string()),
+  opened: z.number().int().nonnegative(),
+  resolved: z.number().int().nonnegative(),
+  lastResolvedAt: isoTimestamp.optional(),
+  items: z.record(z.string(), openComplaintSchema),
+  resolvedIds: z.array(z.string()),
+});
+export type Complaints = z.infer<typeof complaintsSchema>;
+
 export const traitValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type TraitValue = z.infer<typeof traitValueSchema>;
 
@@ -172,6 +219,10 @@ export const profileSchema = z.object({
   }),
   rfm: rfmSchema.optional(),
   clv: clvSchema.optional(),
+  /** Last answer per survey id (the most recent surveys only: PROFILE_LIMITS.surveys). */
+  surveys: z.record(z.string(), surveyAnswerSchema).optional(),
+  nps: npsSummarySchema.optional(),
+  complaints: complaintsSchema.optional(),
   recommendations: z.array(z.string()),
   segments: z.record(z.string(), z.object({ enteredAt: isoTimestamp })),
   nextExpiryAt: isoTimestamp.optional(),

@@ -17,6 +17,13 @@ import {
 const asBrowser = { headers: { 'content-type': 'application/json', authorization: basicAuth(BROWSER_KEY) } };
 const order = (fields: Record<string, unknown> = {}) =>
   track({ event: 'Order Completed', properties: { order_id: 'o1', revenue: 10 }, ...fields });
+/** Properties ingest checks for the CRM events (shared/events/crm-events.ts): valid ones, so only trust decides. */
+const VALID_PROPERTIES: Record<string, Record<string, unknown>> = {
+  'Survey Answered': { survey_id: 'nps', score: 9 },
+  'Complaint Opened': { complaint_id: 'c1', category: 'delivery', channel: 'call_center' },
+  'Complaint Resolved': { complaint_id: 'c1' },
+};
+const survey = () => track({ event: 'Survey Answered', properties: VALID_PROPERTIES['Survey Answered'] });
 const tokenFor = (userId: string) => identityToken(IDENTITY_SECRET, userId);
 /** The `source` of each queued event message, in order. */
 const sources = (queue: RecordingQueue): EventSource[] =>
@@ -178,7 +185,10 @@ describe('server-only events', () => {
       const { deps } = fakeDeps();
 
       // Act
-      const response = await handleIngestRequest(deps, post('/v1/track', track({ event }), asBrowser));
+      const response = await handleIngestRequest(
+        deps,
+        post('/v1/track', track({ event, properties: VALID_PROPERTIES[event] ?? {} }), asBrowser),
+      );
 
       // Assess
       expect(response.body).toMatchObject({ accepted: 0, rejected: [{ field: 'event' }] });
@@ -217,11 +227,11 @@ describe('server-only events', () => {
 
     // Act
     const orders = await handleIngestRequest(deps, post('/v1/track', order(), asBrowser));
-    const survey = await handleIngestRequest(deps, post('/v1/track', track({ event: 'Survey Answered' }), asBrowser));
+    const answer = await handleIngestRequest(deps, post('/v1/track', survey(), asBrowser));
 
     // Assess
     expect(orders.body).toEqual({ accepted: 1, rejected: [] });
-    expect(survey.body).toMatchObject({ accepted: 0 });
+    expect(answer.body).toMatchObject({ accepted: 0 });
   });
 
   it('other server-only events are accepted from browsers only when listed in trust.browserEvents', async () => {
@@ -230,10 +240,10 @@ describe('server-only events', () => {
     deps.trust = { browserOrders: 'reject', browserEvents: ['Survey Answered'] };
 
     // Act
-    const survey = await handleIngestRequest(deps, post('/v1/track', track({ event: 'Survey Answered' }), asBrowser));
+    const answer = await handleIngestRequest(deps, post('/v1/track', survey(), asBrowser));
 
     // Assess
-    expect(survey.body).toEqual({ accepted: 1, rejected: [] });
+    expect(answer.body).toEqual({ accepted: 1, rejected: [] });
   });
 
   it('reject only the server-only calls of a mixed browser batch', async () => {
