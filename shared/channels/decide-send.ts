@@ -1,7 +1,8 @@
 /**
  * The send decision (DESIGN "Send"), in this order, each outcome counted with its reason:
  *
- *   duplicate → holdout → no_consent / unreachable (fallback channels) → suppressed →
+ *   duplicate → holdout → open_complaint (per customer, no fallback) → no_consent / unreachable
+ *   (fallback channels) → suppressed →
  *   missing_variable (render) → deferred (quiet hours) → frequency_cap → deferred (rate slot
  *   ahead: the account's `sending.<channel>`, the journey's `messagesPerSecond`) → claim →
  *   provider → sent | failed | unknown, or deferred (provider throttled; claim released).
@@ -24,6 +25,7 @@ import type { ConfirmBudgets } from './confirm/limits.js';
 import { checkDuplicate } from './guards/duplicate.js';
 import { capScopes, checkFrequencyCaps, utcDayNumber, type CapCheck, type CapLimit } from './guards/frequency-cap.js';
 import { checkHoldout } from './guards/holdout.js';
+import { checkOpenComplaint } from './guards/open-complaint.js';
 import { nextAllowedTime, type QuietHours } from './guards/quiet-hours.js';
 import { chooseRecipient } from './guards/reachability.js';
 import type {
@@ -77,7 +79,7 @@ export interface SendDeps {
   templates: TemplateSet;
   /** `sending` (account-wide rates) is optional: absent, only journeys' rates apply. */
   settings: Pick<Settings, 'quietHours' | 'frequencyCaps' | 'sender' | 'defaultTimezone'> &
-    Partial<Pick<Settings, 'sending'>>;
+    Partial<Pick<Settings, 'sending' | 'complaints'>>;
   /** Each journey's `limits` and `quietHours` (shared/channels/journey-policy.ts); undefined: the settings apply. */
   journeyPolicy: (journeyId: string) => JourneySendPolicy | undefined;
   /** Paces sends: the account's `sending.<channel>` and journeys' `messagesPerSecond` (shared/channels/pace.ts). */
@@ -153,7 +155,11 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
   const holdout = checkHoldout(request);
   if (!holdout.ok) return refuse(holdout.reason, request.channel);
 
-  const reach = chooseRecipient(await deps.profiles.getProfile(request.customerId), request);
+  const profile = await deps.profiles.getProfile(request.customerId);
+  const complaint = checkOpenComplaint(profile, request, deps.settings.complaints);
+  if (!complaint.ok) return refuse(complaint.reason, request.channel, complaint.detail);
+
+  const reach = chooseRecipient(profile, request);
   if (!reach.ok) return refuse(reach.reason, reach.channel);
   const { recipient, profile: customer } = reach;
   const { channel } = recipient;

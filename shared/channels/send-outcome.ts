@@ -7,6 +7,8 @@ import type { Channel } from './send-request.js';
 export const SEND_REASONS = [
   'duplicate',
   'holdout',
+  /** Promotional sends to a customer with an open complaint (settings `complaints.pausePromotions`). */
+  'open_complaint',
   'no_consent',
   'unreachable',
   'suppressed',
