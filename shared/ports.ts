@@ -178,4 +178,5 @@ export type { PepperSource } from './privacy/pepper.js';
 export type { RetentionPolicy } from './privacy/retention.js';
 export type { CustomerErasureStore, CustomerItem, ErasureTombstone, OrderTombstones } from './privacy/ports.js';
 export type { RefundLedger, RefundRecord } from './profiles/refund-from-event.js';
+export type { SurveyAnswerLedger, SurveyAnswerRecord } from './profiles/survey-answers.js';
 export type { SegmentChangeSink } from './segments/membership-hook.js';

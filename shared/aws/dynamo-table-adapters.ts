@@ -23,6 +23,7 @@ import { scanOrderProducts } from './dynamo-order-scan.js';
 import { scanProfiles } from './dynamo-profile-scan.js';
 import { DynamoProfileStore } from './dynamo-profile-store.js';
 import { DynamoRefundLedger } from './dynamo-refund-ledger.js';
+import { DynamoSurveyAnswers } from './dynamo-survey-answers.js';
 import { DynamoSendLedger } from './dynamo-send-ledger.js';
 import { DynamoSuppressionList } from './dynamo-suppression.js';
 import type { TableRetention } from './table-retention.js';
@@ -40,6 +41,7 @@ export function dynamoTableAdapters(
     profiles: new DynamoProfileStore(doc, tableName, retention),
     orders: new DynamoOrderLedger(doc, tableName),
     refunds: new DynamoRefundLedger(doc, tableName),
+    surveyAnswers: new DynamoSurveyAnswers(doc, tableName),
     identity: new DynamoIdentityMap(doc, tableName),
     erasure,
     erasedOrders: new PepperedErasedOrders(erasure, pepper),

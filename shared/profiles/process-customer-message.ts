@@ -13,6 +13,7 @@ import { linkIdentities } from './phases/link-identities.js';
 import { initialState, outcomeOf, type Phase, type ProcessDeps, type ProcessOutcome } from './phases/message-state.js';
 import { claimOrder, markOrderApplied } from './phases/order-protocol.js';
 import { recordRefund } from './phases/record-refund.js';
+import { recordSurveyAnswer } from './phases/record-survey-answer.js';
 import { requestConfirmation } from './phases/request-confirmation.js';
 import { resolveCustomer } from './phases/resolve-customer.js';
 import { runJourneys } from './phases/run-journeys.js';
@@ -37,6 +38,8 @@ export const PHASES: readonly Phase[] = [
   markOrderApplied,
   /** Refund events: the per-order `R#` record. */
   recordRefund,
+  /** Survey Answered: the answer and its whole comment as their own `SV#` item. */
+  recordSurveyAnswer,
 ];
 
 export async function processCustomerMessage(deps: ProcessDeps, message: CustomerMessage): Promise<ProcessOutcome> {

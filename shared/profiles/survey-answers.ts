@@ -5,6 +5,9 @@
  * stays out of the profile but for a short excerpt; the whole comment is its own item
  * (SurveyCommentStore in shared/ports.ts), erased with the customer.
  */
+import type { NormalizedEvent } from '../events/event.js';
+import { CRM_EVENTS } from '../events/crm-events.js';
+import type { WriteReceipt } from '../ports.js';
 import { readId, readNumber, readText } from './event-properties.js';
 import { PROFILE_LIMITS } from './limits.js';
 import type { NpsCategory, Profile, SurveyAnswer } from './schema.js';
@@ -43,6 +46,34 @@ export function readSurveyResponse(properties: Record<string, unknown>): SurveyR
     ...(orderId !== undefined ? { orderId } : {}),
     ...(comment !== undefined ? { comment } : {}),
   };
+}
+
+/**
+ * One answer as its own item (`PK=C#<customerId>, SK=SV#<surveyId>#<at>#<messageId>`): the whole
+ * comment lives here, never in the profile or a log, and goes with the customer's partition when
+ * `forget` erases it. The report reads the scores (never the comment) for NPS per journey arm.
+ */
+export interface SurveyAnswerRecord {
+  customerId: string;
+  surveyId: string;
+  /** The event's messageId: a redelivery rewrites the same item. */
+  messageId: string;
+  score: number;
+  at: string;
+  orderId?: string;
+  comment?: string;
+}
+
+export interface SurveyAnswerLedger {
+  recordAnswer(answer: SurveyAnswerRecord): Promise<WriteReceipt>;
+}
+
+/** The record a Survey Answered event leaves, or undefined for any other event (or an unreadable answer). */
+export function surveyAnswerFromEvent(event: NormalizedEvent, customerId: string): SurveyAnswerRecord | undefined {
+  if (event.type !== 'track' || event.event !== CRM_EVENTS.surveyAnswered) return undefined;
+  const response = readSurveyResponse(event.properties);
+  if (!response) return undefined;
+  return { customerId, messageId: event.messageId, at: event.timestamp, ...response };
 }
 
 /** Mutates `profile`: the survey's last answer, then `nps` from the latest answer of all. */

@@ -32,6 +32,7 @@ import type {
   PushSender,
   RefundLedger,
   SendLedger,
+  SurveyAnswerLedger,
   SendRateLimiter,
   SmsSender,
   SuppressionList,
@@ -50,6 +51,8 @@ export interface TableAdapters {
   profiles: ProfileStore;
   orders: OrderLedger;
   refunds: RefundLedger;
+  /** Survey answers with their comments (`SV#`), erased with the customer's partition. */
+  surveyAnswers: SurveyAnswerLedger;
   identity: IdentityMap;
   /** Erasure (admin-forget) and the tombstones process-events and import read. */
   erasure: CustomerErasureStore & OrderTombstones;

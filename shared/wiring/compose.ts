@@ -58,6 +58,7 @@ export function composeProcessDeps(
     profiles: table.profiles,
     orders: table.orders,
     refunds: table.refunds,
+    surveyAnswers: table.surveyAnswers,
     identity: table.identity,
     tombstones: table.erasedOrders,
     pepper: table.pepper,

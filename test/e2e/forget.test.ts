@@ -31,6 +31,7 @@ const [CUSTOMER, NEIGHBOUR] = Array.from({ length: 40 }, (_, i) => `zeynep-${i}-
 ) as [string, string];
 const DEVICE = 'device-forgettable-77';
 const EMAIL = 'zeynep.forgettable@example.com';
+const COMMENT = 'Kargo forgettable-late geldi, kutu ezikti';
 
 describe('forget on dynalite', () => {
   let dataDir: string;
@@ -130,6 +131,14 @@ describe('forget on dynalite', () => {
       },
       order('order-1', { userId: CUSTOMER }, 'order-1-forgettable', 50, firstOrderAt),
       {
+        type: 'track',
+        messageId: 'survey-1',
+        userId: CUSTOMER,
+        event: 'Survey Answered',
+        timestamp: now(),
+        properties: { survey_id: 'nps-order', score: 3, order_id: 'order-1-forgettable', comment: COMMENT },
+      },
+      {
         type: 'identify',
         messageId: 'n-login',
         userId: NEIGHBOUR,
@@ -160,6 +169,8 @@ describe('forget on dynalite', () => {
     expect(dryRun.removed).toMatchObject({ profile: 1, anonymousProfiles: 1, identityLinks: 1 });
     expect(dryRun.removed.sendLedgerEntries).toBeGreaterThanOrEqual(1);
     expect(dryRun.removed.journeyRuns).toBeGreaterThanOrEqual(1);
+    // The survey answer: its whole comment as its own item, an excerpt only on the profile (issue 22).
+    expect(dryRun.removed.other).toBeGreaterThanOrEqual(1);
     expect((await sending.ses.emails()).map((email) => email.destination.to)).toContainEqual([EMAIL]);
   });
 
@@ -179,7 +190,8 @@ describe('forget on dynalite', () => {
 
     // Assess
     const text = JSON.stringify(items);
-    for (const raw of [CUSTOMER, DEVICE, 'order-anon-forgettable', EMAIL]) expect(text).not.toContain(raw);
+    for (const raw of [CUSTOMER, DEVICE, 'order-anon-forgettable', EMAIL, 'forgettable-late'])
+      expect(text).not.toContain(raw);
     const tombstones = items.filter((item) => String(item.PK).startsWith('FORGOTTEN#'));
     expect(tombstones.length).toBeGreaterThanOrEqual(4);
     // Order scans pick `O#` sort keys; a tombstone must never look like an order.

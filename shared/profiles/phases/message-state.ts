@@ -11,6 +11,7 @@ import type { RunChange } from '../../journeys/engine.js';
 import type { JourneyDeps } from '../../journeys/journey-phase.js';
 import type { SegmentChangeSink, SegmentChanges } from '../../segments/membership-hook.js';
 import type { RefundLedger } from '../refund-from-event.js';
+import type { SurveyAnswerLedger } from '../survey-answers.js';
 import type { ReducerSettings } from '../reduce.js';
 import type { Profile } from '../schema.js';
 
@@ -29,6 +30,8 @@ export interface ProcessDeps extends MergeDeps {
   tombstones: ErasedOrders;
   /** Per-order refund records (`R#`) for the A/B report's net revenue. */
   refunds: RefundLedger;
+  /** Survey answers with their comments as their own items (`SV#`); absent, answers live on the profile only. */
+  surveyAnswers?: SurveyAnswerLedger;
   /** The key of kept hashes: a double opt-in request's address hash and ledger id. */
   pepper?: PepperSource;
 }
