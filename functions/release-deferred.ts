@@ -2,8 +2,9 @@
  * release-deferred: invoked by EventBridge Scheduler every minute. Sends deferred by quiet hours,
  * by a rate slot or by provider throttling whose wake time has come go back into sends.fifo and
  * leave the `due` index (shared/channels/release-deferred.ts); the send function decides them
- * again. With a horizon (AWS: 40 s, inside the function's 48-s timeout) it also releases what
- * falls due within it, each at its own time, so paced sends reach the queue spread out. The
+ * again. With a horizon (AWS: the whole minute, the next pass starting before it ends) it also
+ * releases what falls due within it, each at its own time, so paced sends reach the queue spread
+ * out; what comes back without its rate slots takes them as it is enqueued (decision 175). The
  * local runtime calls the same handler each tick. A repeated delivery of one scheduled slot
  * does nothing (shared/handlers/scheduled-pass.ts). */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -34,4 +35,4 @@ export function buildHandler(deps: ReleaseDeferredDeps) {
 }
 
 /** Lambda entry point: deps are built once per cold start from the environment. */
-export const handler = onColdStart(() => buildHandler(awsReleaseDeferredDeps(process.env)));
+export const handler = onColdStart(async () => buildHandler(await awsReleaseDeferredDeps(process.env)));

@@ -22,6 +22,7 @@ import { ScheduledFunction } from './constructs/scheduled-function.js';
 import { SendPipeline } from './constructs/send-pipeline.js';
 import { KMS_ENCRYPT_DECRYPT } from './constructs/wildcard-acknowledgements.js';
 import { DUE_INDEX, EXPIRY_INDEX } from '../shared/aws/table.js';
+import { RELEASE_TIMEOUT_SECONDS } from '../shared/channels/release-deferred.js';
 import type { DataReferences } from './data-stack.js';
 
 /** One-click unsubscribes arrive in bursts when a mailbox provider processes a campaign. */
@@ -151,17 +152,21 @@ export class PipelineStack extends Stack {
       alerts,
     });
 
-    // Sends deferred by quiet hours go back to sends.fifo when their wake time comes.
+    // Sends deferred by quiet hours go back to sends.fifo when their wake time comes, paced at
+    // enqueue by the journeys' and the account's rates (the campaign beside it; decision 175).
     this.releaseDeferred = new ScheduledFunction(this, 'ReleaseDeferred', {
       name: 'release-deferred',
       description: 'sadakat release-deferred: re-enqueue deferred sends whose wake time came',
       every: Duration.minutes(1),
+      // Each pass releases its whole minute (RELEASE_HORIZON_MS) and may end after the next began.
+      overlappingTimeout: Duration.seconds(RELEASE_TIMEOUT_SECONDS),
+      campaignDir,
       environment: { TABLE_NAME: table.tableName, SENDS_QUEUE_URL: this.sends.queue.queueUrl },
       alerts,
       table,
     });
     grantIndexQuery(this.releaseDeferred.function, table, DUE_INDEX);
-    // Removes a released deferral: its own DEFER# item, under the customer's partition.
+    // Removes a released deferral (its DEFER# item), takes rate slots (RATE#) and defers again.
     grantTableAccess(this.releaseDeferred.function, table, TABLE_ACCESS.releaseDeferred);
     this.sends.queue.grantSendMessages(this.releaseDeferred.function);
     this.releaseDeferred.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);

@@ -1,8 +1,8 @@
 /**
  * A sadakat function that EventBridge Scheduler invokes at a fixed rate (the expiry pass,
  * journey-tick, the send reconciler, release-deferred), with its errors/throttles alarms. The
- * timeout is kept below the interval, so two runs never overlap; each task stops early and leaves
- * the rest due for the next run. The owner adds the grants the task needs.
+ * timeout is kept below the interval, so two runs never overlap (release-deferred excepted, whose
+ * overlapping passes are safe); each task stops early and leaves the rest due for the next run. The owner adds the grants the task needs.
  *
  * Delivered once per slot: the schedule's input is `{ scheduledTime }`
  * (`<aws.scheduler.scheduled-time>`), the task claims that slot with a conditional write before
@@ -45,6 +45,11 @@ export interface ScheduledFunctionProps extends Omit<SadakatFunctionProps, 'time
   alerts: OperatorAlerts;
   /** Where the task claims its slots (`PK=PASS#<name>` only). */
   table: ITable;
+  /**
+   * Only for a task whose runs may overlap safely (release-deferred, decision 176): a timeout
+   * longer than the interval, so one run covers its whole interval and the next starts before it ends.
+   */
+  overlappingTimeout?: Duration;
 }
 
 export class ScheduledFunction extends Construct {
@@ -53,12 +58,15 @@ export class ScheduledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledFunctionProps) {
     super(scope, id);
-    const { every, alerts, table, ...functionProps } = props;
+    const { every, alerts, table, overlappingTimeout, ...functionProps } = props;
     const seconds = every.toSeconds();
-    // Most of the interval, but ending before the next run starts (a 1-minute task gets 50 s),
+    // Most of the interval, but ending before the next run starts (a 1-minute task gets 48 s),
     // and never above Lambda's 900 s (CloudFormation refuses the function: cfn-lint E3034).
     const timeout = Duration.seconds(
-      Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, Math.max(10, Math.min(seconds - 10, Math.floor(seconds * 0.8)))),
+      Math.min(
+        LAMBDA_MAX_TIMEOUT_SECONDS,
+        overlappingTimeout?.toSeconds() ?? Math.max(10, Math.min(seconds - 10, Math.floor(seconds * 0.8))),
+      ),
     );
 
     this.task = new SadakatFunction(this, 'Task', { ...functionProps, timeout });

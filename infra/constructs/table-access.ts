@@ -49,8 +49,11 @@ export const TABLE_ACCESS = {
     actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     partitions: ['C#', 'SUPPRESS#', 'STATS#', 'RATE#', 'LIMIT#'],
   },
-  /** release-deferred removes the DEFER# items it re-enqueued (under the customer's partition). */
-  releaseDeferred: { actions: ['DeleteItem'], partitions: ['C#'] },
+  /**
+   * release-deferred removes the DEFER# items it re-enqueued (under the customer's partition);
+   * what comes back without its rate slots takes them (RATE# cursors) and may wait again (DEFER#).
+   */
+  releaseDeferred: { actions: ['DeleteItem', 'UpdateItem'], partitions: ['C#', 'RATE#'] },
   /** send-reconciler settles stale claims and counts them. */
   reconciler: { actions: ['GetItem', 'UpdateItem'], partitions: ['C#', 'STATS#'] },
 } as const satisfies Record<string, TableAccess>;

@@ -1,8 +1,8 @@
 /**
  * SendRateLimiter on the single table: one cursor item per scope (`PK=RATE#<scope>, SK=CURSOR`,
  * `next` = the next free slot in epoch ms, shared/channels/pace.ts), shared by every send worker.
- * A busy cursor moves with one conditional ADD (`next >= now`); an idle one is set to now plus an
- * interval (`next < now`, or no item). Losing that race to another worker just tries again.
+ * A busy cursor moves with one conditional ADD (`next >= now`); an idle one is set to now plus the
+ * slots taken (`next < now`, or no item); several slots are taken in one write. Losing that race to another worker just tries again.
  * The item expires by TTL a day after its last use.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -20,8 +20,11 @@ export class DynamoSendRateLimiter implements SendRateLimiter {
     private readonly tableName: string,
   ) {}
 
-  async reserve(scope: RateScope, perSecond: number, now: Date): Promise<Date> {
+  async reserve(scope: RateScope, perSecond: number, now: Date, count = 1): Promise<Date> {
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`rate cursor ${scope}: count must be a positive integer, got ${count}`);
     const interval = paceIntervalMs(perSecond);
+    const span = interval * count;
     const nowMs = now.getTime();
     const Key = { PK: `RATE#${scope}`, SK: 'CURSOR' };
     const ExpressionAttributeNames = { '#next': 'next', '#ttl': TTL_ATTRIBUTE };
@@ -35,7 +38,7 @@ export class DynamoSendRateLimiter implements SendRateLimiter {
             ConditionExpression: '#next >= :now',
             ExpressionAttributeNames,
             ExpressionAttributeValues: {
-              ':interval': interval,
+              ':interval': span,
               ':now': nowMs,
               ':ttl': Math.ceil(nowMs / 1000) + DAY_SECONDS,
             },
@@ -44,7 +47,7 @@ export class DynamoSendRateLimiter implements SendRateLimiter {
         );
         const next = moved.Attributes?.next;
         if (typeof next !== 'number') throw new Error(`rate cursor ${scope}: the update returned no cursor`);
-        return new Date(next - interval);
+        return new Date(next - span);
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
       }
@@ -57,7 +60,7 @@ export class DynamoSendRateLimiter implements SendRateLimiter {
             ConditionExpression: 'attribute_not_exists(#next) OR #next < :now',
             ExpressionAttributeNames,
             ExpressionAttributeValues: {
-              ':next': nowMs + interval,
+              ':next': nowMs + span,
               ':now': nowMs,
               ':ttl': Math.ceil(nowMs / 1000) + DAY_SECONDS,
             },

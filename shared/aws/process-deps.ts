@@ -2,16 +2,23 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../ports.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
-import { composeProcessDeps } from '../wiring/compose.js';
+import { composePacedSends, composeProcessDeps } from '../wiring/compose.js';
 import { loadRuntimeCampaign } from '../wiring/runtime-campaign.js';
 import { awsTableAdapters, campaignDirOf } from './aws-adapters.js';
+import { createDocumentClient } from './dynamo-client.js';
+import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
 import { requireEnv } from './require-env.js';
 import { SqsSendQueue } from './sqs-send-queue.js';
 
 export async function awsProcessDeps(env: NodeJS.ProcessEnv): Promise<ProcessDeps> {
   const campaign = await loadRuntimeCampaign(campaignDirOf(env));
-  return composeProcessDeps({ table: awsTableAdapters(env), clock: systemClock }, campaign, {
+  const doc = createDocumentClient({});
+  const table = awsTableAdapters(env, doc);
+  const rate = new DynamoSendRateLimiter(doc, requireEnv(env, 'TABLE_NAME'));
+  const sends = new SqsSendQueue(new SQSClient({}), requireEnv(env, 'SENDS_QUEUE_URL'));
+  return composeProcessDeps({ table, clock: systemClock }, campaign, {
     definitions: campaign.journeys,
-    sends: new SqsSendQueue(new SQSClient({}), requireEnv(env, 'SENDS_QUEUE_URL')),
+    // Each send takes its rate slots as it is enqueued (decision 175).
+    sends: composePacedSends(sends, { table, rate, clock: systemClock }, campaign),
   });
 }

@@ -2,32 +2,37 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DueQueue } from '../channels/ports.js';
-import type { ReleaseDeferredOptions } from '../channels/release-deferred.js';
+import { RELEASE_HORIZON_MS, type ReleaseDeferredOptions } from '../channels/release-deferred.js';
 import type { SendQueue } from '../channels/send-request.js';
 import { systemClock, type Clock, type PassSlots } from '../ports.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { DynamoDueSends } from './dynamo-due-sends.js';
 import { DynamoPassSlots } from './dynamo-pass-slots.js';
 import { requireEnv } from './require-env.js';
+import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
+import { campaignDirOf } from './aws-adapters.js';
+import { composePacedSends } from '../wiring/compose.js';
+import { loadRuntimeCampaign } from '../wiring/runtime-campaign.js';
 import { SqsSendQueue } from './sqs-send-queue.js';
 
-/**
- * How far ahead a pass releases, each deferral at its own time: inside the scheduled function's
- * 48-s timeout (infra/constructs/scheduled-function.ts, 0.8 of the minute), with room to enqueue.
- */
-export const RELEASE_HORIZON_MS = 40_000;
-
-export function awsReleaseDeferredDeps(env: NodeJS.ProcessEnv): ReleaseDeferredOptions & {
-  due: DueQueue;
-  sends: SendQueue;
-  clock: Clock;
-  slots: PassSlots;
-} {
+export async function awsReleaseDeferredDeps(env: NodeJS.ProcessEnv): Promise<
+  ReleaseDeferredOptions & {
+    due: DueQueue;
+    sends: SendQueue;
+    clock: Clock;
+    slots: PassSlots;
+  }
+> {
   const doc = createDocumentClient({});
   const tableName = requireEnv(env, 'TABLE_NAME');
+  const campaign = await loadRuntimeCampaign(campaignDirOf(env));
+  const due = new DynamoDueSends(doc, tableName);
+  const rate = new DynamoSendRateLimiter(doc, tableName);
+  const sends = new SqsSendQueue(new SQSClient({}), requireEnv(env, 'SENDS_QUEUE_URL'));
   return {
-    due: new DynamoDueSends(doc, tableName),
-    sends: new SqsSendQueue(new SQSClient({}), requireEnv(env, 'SENDS_QUEUE_URL')),
+    due,
+    // What comes back without its rate slots (quiet hours, a journey slot only) takes them here (decision 175).
+    sends: composePacedSends(sends, { table: { due }, rate, clock: systemClock }, campaign),
     clock: systemClock,
     horizonMs: RELEASE_HORIZON_MS,
     waitUntil: async (at) => {

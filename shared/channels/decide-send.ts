@@ -39,7 +39,7 @@ import type {
   SmsSender,
   SuppressionList,
 } from './ports.js';
-import { isLate, mustWaitFor } from './pace.js';
+import { isLate, mustWaitFor, reserveSlots } from './pace.js';
 import { ProviderError } from './provider-error.js';
 import type { Recipient } from './registry/channel-entry.js';
 import { CHANNELS } from './registry/registry.js';
@@ -229,7 +229,7 @@ async function act(deps: SendDeps, request: SendRequest, decision: SendDecision)
     }
     case 'defer': {
       // A rate slot the request held is gone by the time quiet hours end: it paces again then.
-      const { pacedAt: _slot, ...unpaced } = request;
+      const { pacedAt: _slot, journeySlot: _journeySlot, ...unpaced } = request;
       return deferTo(deps, unpaced, decision.channel, decision.wakeAt, decision.cause);
     }
     case 'send':
@@ -255,9 +255,11 @@ async function deferTo(
 }
 
 /**
- * Decision 8a: the slot this send may go at — the one it holds (`pacedAt`) unless that passed
- * unused, else the later of the account's and the journey's next slots (each reserved,
- * shared/channels/pace.ts).
+ * Decision 8a: the slot this send may go at. Slots it holds and has not let pass are kept —
+ * `pacedAt` (the journey's and the account's, for the request's channel; taken at enqueue,
+ * shared/channels/paced-send-queue.ts) or `journeySlot` (the journey's only) — and the others
+ * are taken now: the account's for the channel it goes on (a fallback channel has its own), the
+ * journey's unless held. The send takes the latest (shared/channels/pace.ts).
  * Undefined when no rate applies.
  */
 async function paceSlot(
@@ -266,23 +268,28 @@ async function paceSlot(
   decision: Extract<SendDecision, { kind: 'send' }>,
 ): Promise<{ slot: Date; detail: string } | undefined> {
   const { channel, now } = decision;
-  if (request.pacedAt !== undefined) {
-    const held = new Date(request.pacedAt);
-    // A slot that passed while the request waited for a release pass went unused: sending late
-    // sends in a burst with the others released late, so the request takes a new slot instead.
-    if (!isLate(held, now)) return { slot: held, detail: 'its rate slot' };
-  }
-  let paced: { slot: Date; detail: string } | undefined;
+  // A slot that passed while the request waited for a release pass went unused: sending late
+  // sends in a burst with the others released late, so the request takes a new slot instead.
+  const held = (at: string | undefined): Date | undefined =>
+    at === undefined || isLate(new Date(at), now) ? undefined : new Date(at);
+  const both = held(request.pacedAt);
+  const journeyHeld = both ?? held(request.journeySlot);
+  const accountHeld = both !== undefined && channel === request.channel;
+  let paced: { slot: Date; detail: string } | undefined = journeyHeld
+    ? { slot: journeyHeld, detail: 'its rate slot' }
+    : undefined;
+  const later = (slot: Date, detail: string): void => {
+    if (!paced || slot > paced.slot) paced = { slot, detail };
+  };
   const account = deps.settings.sending?.[channel]?.messagesPerSecond;
-  if (account !== undefined) {
-    const slot = await deps.rate.reserve(`account:${channel}`, account, now);
-    paced = { slot, detail: `the account's ${channel} rate of ${account} per second` };
+  if (account !== undefined && !accountHeld) {
+    const [slot] = await reserveSlots(deps.rate, `account:${channel}`, account, request.customerId, now);
+    if (slot) later(slot, `the account's ${channel} rate of ${account} per second`);
   }
   const journey = decision.messagesPerSecond;
-  if (journey !== undefined) {
-    const slot = await deps.rate.reserve(`journey:${request.journeyId}`, journey, now);
-    if (!paced || slot > paced.slot)
-      paced = { slot, detail: `journey ${request.journeyId} at its ${journey} messages per second` };
+  if (journey !== undefined && !journeyHeld) {
+    const [slot] = await reserveSlots(deps.rate, `journey:${request.journeyId}`, journey, request.customerId, now);
+    if (slot) later(slot, `journey ${request.journeyId} at its ${journey} messages per second`);
   }
   return paced;
 }
@@ -304,7 +311,7 @@ async function throttledWake(
   const soonest = now.getTime() + 1000;
   const account = deps.settings.sending?.[channel]?.messagesPerSecond;
   if (account !== undefined) {
-    const slot = await deps.rate.reserve(`account:${channel}`, account, now);
+    const [slot = now] = await reserveSlots(deps.rate, `account:${channel}`, account, request.customerId, now);
     return { wakeAt: new Date(Math.max(slot.getTime(), soonest)), paced: true };
   }
   const spread = Number.parseInt(request.messageId.slice(0, 8), 16) % THROTTLE_SPREAD_MS;
@@ -329,7 +336,8 @@ async function deliver(
   const paced = await paceSlot(deps, request, decision);
   if (paced && mustWaitFor(paced.slot, now)) {
     const wakeAt = paced.slot.toISOString();
-    return deferTo(deps, { ...request, pacedAt: wakeAt }, channel, wakeAt, 'rate_limited', paced.detail);
+    const { journeySlot: _journeySlot, ...rest } = request;
+    return deferTo(deps, { ...rest, pacedAt: wakeAt }, channel, wakeAt, 'rate_limited', paced.detail);
   }
 
   if (decision.confirmLimit) {
@@ -370,7 +378,7 @@ async function deliver(
       // Nothing went out: the claim goes first (a crash before the deferral leaves the queue's
       // retry, which may claim again), then the request waits in `due`.
       await deps.ledger.release(request.customerId, request.messageId);
-      const { pacedAt: _slot, ...unpaced } = request;
+      const { pacedAt: _slot, journeySlot: _journeySlot, ...unpaced } = request;
       const wake = await throttledWake(deps, request, channel, deps.clock.now());
       const wakeAt = wake.wakeAt.toISOString();
       return deferTo(

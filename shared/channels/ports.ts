@@ -175,8 +175,11 @@ export interface MessageStats {
   increment(key: MessageStatsKey, seed: string): Promise<void>;
 }
 
-/** What a rate applies to: one journey's `limits.messagesPerSecond`, or the account's `sending.<channel>`. */
-export type RateScope = `journey:${string}` | `account:${Channel}`;
+/**
+ * What a rate applies to: one journey's `limits.messagesPerSecond`, or the account's
+ * `sending.<channel>`; a fast scope's cursor shards add `#<shard>` (shared/channels/pace.ts).
+ */
+export type RateScope = `journey:${string}` | `account:${Channel}` | `account:${Channel}#${number}`;
 
 /**
  * Send rates shared by every send worker, as a cursor per scope (GCRA): `reserve` hands out the
@@ -185,5 +188,6 @@ export type RateScope = `journey:${string}` | `account:${Channel}`;
  * send is deferred to it (DESIGN "Send" 8) and keeps it (`SendRequest.pacedAt`).
  */
 export interface SendRateLimiter {
-  reserve(scope: RateScope, perSecond: number, now: Date): Promise<Date>;
+  /** Takes `count` (default 1) consecutive slots in one write; returns the first (the others follow at `1 / perSecond`). */
+  reserve(scope: RateScope, perSecond: number, now: Date, count?: number): Promise<Date>;
 }

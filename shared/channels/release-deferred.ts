@@ -5,8 +5,13 @@
  * deferral written again meanwhile (the send was throttled again) stays. With a horizon, the
  * pass also releases what falls due within it, each at its own wake time (`waitUntil`), so a
  * rate's slots reach the sends queue spread over the minute instead of in one burst at the next
- * pass. A crash between enqueue and removal enqueues it again next pass; FIFO deduplication
- * (same message id and wake time) or the ledger makes that a no-op at worst.
+ * pass. The pass reads `due` again every few seconds (`roundMs`) until its horizon ends, so a
+ * deferral written meanwhile — by the send function, or by process-events pacing at enqueue — is
+ * released at its time as well; in AWS the horizon is the whole minute, so passes follow one
+ * another (and may overlap by seconds) with no gap in which a slot passes unreleased (decision 176).
+ * A crash between enqueue and removal enqueues it again next pass; FIFO deduplication
+ * (same message id and wake time) or the ledger makes that a no-op at worst; so does a deferral
+ * two overlapping passes both read.
  */
 import type { Clock } from '../ports.js';
 import type { DeferredSend, DueQueue } from './ports.js';
@@ -19,10 +24,25 @@ export interface ReleaseDeferredOptions {
   waitUntil?: (at: Date) => Promise<void>;
   /** Most deferrals a pass holds for later in its horizon; the rest are the next pass's. */
   maxAhead?: number;
+  /**
+   * With a horizon, a pass that released anything reads `due` again every this many ms (default
+   * 5 s) until the horizon ends, so what the sends and process-events defer meanwhile is released
+   * on time too; a pass that found nothing due ends at once.
+   */
+  roundMs?: number;
 }
 
+/**
+ * How far ahead a pass in AWS releases, each deferral at its own time: the whole minute until the
+ * next pass, so no slot passes between two passes unreleased (decision 176). The function's
+ * timeout (RELEASE_TIMEOUT_SECONDS) leaves room to enqueue the last ones; the next pass starts meanwhile.
+ */
+export const RELEASE_HORIZON_MS = 60_000;
+export const RELEASE_TIMEOUT_SECONDS = 75;
+
 const DEFAULT_MAX_AHEAD = 10_000;
-/** Rounds of one pass: each reads again what the sends deferred into the horizon meanwhile. */
+export const DEFAULT_ROUND_MS = 5000;
+/** Rounds of one pass at most (a horizon of a minute is 12 rounds of 5 s). */
 const MAX_ROUNDS = 100;
 
 export async function releaseDeferredSends(
@@ -31,16 +51,18 @@ export async function releaseDeferredSends(
   options: ReleaseDeferredOptions = {},
 ): Promise<{ released: number }> {
   const { waitUntil } = options;
-  const horizonEnd = new Date(now.getTime() + (waitUntil ? Math.max(0, options.horizonMs ?? 0) : 0));
+  const horizonEnd = now.getTime() + (waitUntil ? Math.max(0, options.horizonMs ?? 0) : 0);
+  const roundMs = Math.max(1, options.roundMs ?? DEFAULT_ROUND_MS);
   let released = 0;
   for (let round = 0, from = now; round < MAX_ROUNDS; round++) {
-    const count = await releaseRound(deps, from, horizonEnd, options);
-    released += count;
-    // A send deferred during the round to a time within the horizon (a throttled send, a slot
-    // taken again) is released by this pass too, not left to burst at the next one.
-    if (count === 0 || !waitUntil || deps.clock.now() >= horizonEnd) break;
+    // Each round holds only what falls due before the next read: a send deferred meanwhile (a
+    // throttled send, a slot taken at enqueue) is read by the next round, not left to the next pass.
+    const until = new Date(Math.min(horizonEnd, from.getTime() + roundMs));
+    released += await releaseRound(deps, from, until, options);
+    // An idle pass ends at once; a busy one reads again until its horizon ends.
+    if (!waitUntil || until.getTime() >= horizonEnd || released === 0) break;
+    if (deps.clock.now() < until) await waitUntil(until);
     from = deps.clock.now();
-    await waitUntil(from);
   }
   return { released };
 }

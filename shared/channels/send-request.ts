@@ -63,6 +63,12 @@ export const sendRequestSchema = z.object({
    * quiet-hours deferral (the slot is gone by morning).
    */
   pacedAt: z.string().optional(),
+  /**
+   * The journey rate slot this request holds (ISO) when it was paced at enqueue to a slot ahead
+   * (shared/channels/paced-send-queue.ts): the account's slot is taken when it is released, so a
+   * slow journey's backlog never holds the account's other sends back. `pacedAt` holds both.
+   */
+  journeySlot: z.string().optional(),
 });
 export type SendRequest = z.infer<typeof sendRequestSchema>;
 

@@ -5,8 +5,8 @@ import { nextPaceCursor } from '../channels/pace.js';
 export class InProcessSendRateLimiter implements SendRateLimiter {
   private readonly cursors = new Map<RateScope, number>();
 
-  async reserve(scope: RateScope, perSecond: number, now: Date): Promise<Date> {
-    const { slot, next } = nextPaceCursor(this.cursors.get(scope), perSecond, now);
+  async reserve(scope: RateScope, perSecond: number, now: Date, count = 1): Promise<Date> {
+    const { slot, next } = nextPaceCursor(this.cursors.get(scope), perSecond, now, count);
     this.cursors.set(scope, next);
     return new Date(slot);
   }

@@ -15,9 +15,16 @@ import { buildHandler as buildConfirmHandler } from '../../functions/confirm.js'
 import { createSesClient, SesEmailSender } from '../aws/ses-email-sender.js';
 import type { SendDeps } from '../channels/decide-send.js';
 import type { TemplateSet } from '../channels/render.js';
+import type { SendQueue } from '../channels/send-request.js';
 import type { UnsubscribeKeyring } from '../channels/unsubscribe-token.js';
 import type { RuntimeCampaign } from '../wiring/runtime-campaign.js';
-import { composeConfirmDeps, composeFeedbackDeps, composeSendDeps, composeUnsubscribeDeps } from '../wiring/compose.js';
+import {
+  composeConfirmDeps,
+  composeFeedbackDeps,
+  composePacedSends,
+  composeSendDeps,
+  composeUnsubscribeDeps,
+} from '../wiring/compose.js';
 import type { LocalLogLevel } from './local-handlers.js';
 import { LocalFifoQueue } from './fifo-queue.js';
 import { localLambdaContext } from './lambda-context.js';
@@ -46,7 +53,7 @@ export interface LocalSendingOptions {
   email?: SendDeps['email'];
   logLevel?: LocalLogLevel;
   /**
-   * How far ahead release-deferred releases, each deferral at its wake time (AWS: 40 s); 0
+   * How far ahead release-deferred releases, each deferral at its wake time (AWS: the whole minute); 0
    * (default): only what is due. With a VirtualClock, waiting drains the sends queue and then
    * moves the clock to the wake time — the send function working while release-deferred waits.
    */
@@ -56,7 +63,10 @@ export interface LocalSendingOptions {
 export interface LocalSending {
   sendsQueue: LocalFifoQueue;
   sendsDlq: LocalFifoQueue;
+  /** The sends queue as is: what is put here is paced by the send function. */
   sends: LocalSendQueue;
+  /** The sends queue journeys and release-deferred fill: paced at enqueue, as process-events does in AWS. */
+  journeySends: SendQueue;
   ses: LocalSes;
   outbox: LocalSnsOutbox;
   deps: SendDeps;
@@ -85,11 +95,13 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     email: options.email ?? new SesEmailSender(createSesClient({ endpoint: ses.endpoint }), 'sadakat-local'),
     sms: outbox,
     push: outbox,
-    // One local send worker: the journey rate is kept in process (Lambda keeps it in the table).
+    // One process: the rate cursors are kept in memory (Lambda keeps them in the table), shared
+    // by the send function and the journeys' paced enqueue.
     rate: new InProcessSendRateLimiter(),
     unsubscribe: { keyring, baseUrl: options.unsubscribeBaseUrl ?? 'http://localhost:8787' },
   };
   const deps = composeSendDeps(adapters, options.campaign, options.templates);
+  const journeySends = composePacedSends(sends, adapters, options.campaign);
   const logLevel = options.logLevel ?? 'SILENT';
   const send = buildSendHandler({
     ...deps,
@@ -99,7 +111,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
   const drain = () => drainQueue(sendsQueue, send, { concurrency: 4, clock, functionName: 'send' });
   const releaseDeferred = buildReleaseDeferredHandler({
     due: deps.due,
-    sends,
+    sends: journeySends,
     clock,
     horizonMs: options.releaseHorizonMs ?? 0,
     waitUntil: async (at) => {
@@ -118,6 +130,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     sendsQueue,
     sendsDlq,
     sends,
+    journeySends,
     ses,
     outbox,
     deps,

@@ -99,7 +99,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           : {}),
       });
       const pump = new QueuePump(sending.sendsQueue, sending.send, { concurrency: 4, clock, functionName: 'send' });
-      const queue = trace ? trace.sendQueue(sending.sends) : sending.sends;
+      const queue = trace ? trace.sendQueue(sending.journeySends) : sending.journeySends;
       sends = {
         async enqueue(requests) {
           await queue.enqueue(requests);

@@ -11,6 +11,8 @@ import type { CustomerScan, RefreshArtifacts } from '../analytics/refresh/ports.
 import type { SendDeps } from '../channels/decide-send.js';
 import type { ReconcileDeps } from '../channels/reconcile-claims.js';
 import { journeySendPolicies } from '../channels/journey-policy.js';
+import { PacedSendQueue } from '../channels/paced-send-queue.js';
+import type { SendRateLimiter } from '../channels/ports.js';
 import type { TemplateSet } from '../channels/render.js';
 import type { SendQueue } from '../channels/send-request.js';
 import type { FeedbackDeps } from '../channels/ses-feedback.js';
@@ -25,7 +27,7 @@ import type { ForgetDeps } from '../privacy/forget-customer.js';
 import { retentionPolicy } from '../privacy/retention.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
 import type { ExpiryPassDeps } from '../segments/expiry-pass.js';
-import type { CoreAdapters, IngestAdapters, SendAdapters } from './adapters.js';
+import type { CoreAdapters, IngestAdapters, SendAdapters, TableAdapters } from './adapters.js';
 import type { RuntimeCampaign } from './runtime-campaign.js';
 
 export function composeIngestDeps(adapters: IngestAdapters, settings: Pick<Settings, 'trust'>): IngestDeps {
@@ -76,6 +78,25 @@ export function composeProcessDeps(
       defaultTimezone: campaign.settings.defaultTimezone,
     },
   };
+}
+
+/**
+ * The sends queue as journeys and release-deferred fill it: each send takes its rate slots when
+ * it is enqueued (shared/channels/paced-send-queue.ts, decision 175), from the same cursors the
+ * send function reads.
+ */
+export function composePacedSends(
+  inner: SendQueue,
+  adapters: { table: Pick<TableAdapters, 'due'>; rate: SendRateLimiter; clock: Clock },
+  campaign: Pick<RuntimeCampaign, 'settings' | 'journeys'>,
+): SendQueue {
+  return new PacedSendQueue(inner, {
+    rate: adapters.rate,
+    due: adapters.table.due,
+    settings: campaign.settings,
+    journeyPolicy: journeySendPolicies(campaign.journeys),
+    clock: adapters.clock,
+  });
 }
 
 export function composeSendDeps(

@@ -170,7 +170,7 @@ describe('scheduled passes', () => {
     expect(states.ScheduleShards).toMatchObject({ Type: 'Map', ItemsPath: '$.shards' });
   });
 
-  it('lets release-deferred read the due index, delete items, and send to sends.fifo only', () => {
+  it('lets release-deferred read the due index, update and delete items, and send to sends.fifo only', () => {
     // Act
     const [, policy] = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('ReleaseDeferredTaskRole'))!;
     const statements = (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement;
@@ -183,6 +183,7 @@ describe('scheduled passes', () => {
       'dynamodb:DeleteItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:UpdateItem',
     ]);
     expect(actions.filter((action) => action.startsWith('sqs:')).sort()).toEqual([
       'sqs:GetQueueAttributes',

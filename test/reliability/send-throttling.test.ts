@@ -114,7 +114,7 @@ function tally(values: readonly string[]): Record<string, number> {
   return counts;
 }
 
-describe('a send burst against an SES that allows one email a second', () => {
+describe('a send burst against an SES that allows one email a second', { timeout: 240_000 }, () => {
   it('sends all 2,000 at the account rate, each once, with none dead-lettered', async () => {
     // Prepare: settings.sending.email.messagesPerSecond set to the SES rate, as docs/deploy.md asks
     const { run, requests } = burst(2000, { email: { messagesPerSecond: 1 } });

@@ -212,7 +212,7 @@ async function prepareDemo(
       sends: {
         enqueue: async (requests) => {
           stats.queued(requests);
-          await sending.sends.enqueue(requests);
+          await sending.journeySends.enqueue(requests);
         },
       },
     },

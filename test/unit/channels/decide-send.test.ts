@@ -448,6 +448,50 @@ describe('decideSend: a journey’s messagesPerSecond and the account’s send r
     expect(await rate.reserve('account:email', 1, NOON)).toEqual(new Date(NOON.getTime() + 60_000));
   });
 
+  it('sends a request holding only its journey slot on the account’s next slot, without taking another journey slot', async () => {
+    // Prepare: a journey at 1/s whose cursor is a minute ahead, an account at 1/s also a minute ahead
+    const h = sendHarness();
+    const rate = new InProcessSendRateLimiter();
+    await rate.reserve('journey:welcome-journey', 1 / 60, NOON);
+    const deps = {
+      ...h.deps,
+      rate,
+      journeyPolicy: () => ({ messagesPerSecond: 1 }),
+      settings: { ...h.deps.settings, sending: { email: { messagesPerSecond: 1 } } },
+    };
+    await rate.reserve('account:email', 1 / 60, NOON);
+    const held = { ...first, journeySlot: NOON.toISOString() };
+
+    // Act
+    const result = await decideSend(deps, held);
+
+    // Assess: deferred to the account's slot, now holding both; the journey's cursor was not moved
+    expect(result).toMatchObject({ cause: 'rate_limited', wakeAt: new Date(NOON.getTime() + 60_000).toISOString() });
+    const waiting = h.due.items.get(`c1\u0000${first.messageId}`)?.request;
+    expect([waiting?.pacedAt, waiting?.journeySlot]).toEqual([result.wakeAt, undefined]);
+    expect(await rate.reserve('journey:welcome-journey', 1, NOON)).toEqual(new Date(NOON.getTime() + 60_000));
+  });
+
+  it('takes the fallback channel’s account slot when a held slot was for another channel', async () => {
+    // Prepare: no email consent, so the request falls back to SMS; the SMS account cursor is a minute ahead
+    const h = sendHarness();
+    const profile = h.profiles.items.get('c1');
+    if (profile) profile.consent.email = { granted: false, at: '2026-10-02T00:00:00Z' };
+    const rate = new InProcessSendRateLimiter();
+    await rate.reserve('account:sms', 1 / 60, NOON);
+    const deps = { ...h.deps, rate, settings: { ...h.deps.settings, sending: { sms: { messagesPerSecond: 1 } } } };
+
+    // Act
+    const result = await decideSend(deps, { ...first, fallback: ['sms'], pacedAt: NOON.toISOString() });
+
+    // Assess
+    expect(result).toMatchObject({
+      channel: 'sms',
+      cause: 'rate_limited',
+      wakeAt: new Date(NOON.getTime() + 60_000).toISOString(),
+    });
+  });
+
   it('defers a throttled send to the account’s next slot when an account rate is set', async () => {
     // Prepare
     const h = sendHarness();
