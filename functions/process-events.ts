@@ -6,6 +6,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
+import { ARCHIVE_FAILED } from '../shared/archive/ports.js';
 import { awsProcessDeps } from '../shared/aws/process-deps.js';
 import { customerMessageSchema, type CustomerMessage } from '../shared/events/messages.js';
 import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
@@ -40,12 +41,16 @@ export function buildHandler(deps: ProcessEventsDeps) {
     });
   };
 
-  return lambdaHandler(logger, (event: SQSEvent, context) => {
+  return lambdaHandler(logger, async (event: SQSEvent, context) => {
     // One cache per invocation: a customer's messages come together (see BatchProfileCache).
     const batchDeps: ProcessDeps = { ...deps, profiles: new BatchProfileCache(deps.profiles) };
-    return processFifoBatch(event, context, { schema: customerMessageSchema, logger }, (record) =>
+    const response = await processFifoBatch(event, context, { schema: customerMessageSchema, logger }, (record) =>
       apply(batchDeps, record.body),
     );
+    // The batch's archive rows in one write per stream; a failed write is logged and counted, never a batch failure.
+    const archived = await deps.archive?.flush();
+    if (archived?.failed) logger.error(ARCHIVE_FAILED, { rows: archived.failed });
+    return response;
   });
 }
 

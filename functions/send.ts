@@ -9,6 +9,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
+import { archiveDecision } from '../shared/archive/archive-decision.js';
+import { ARCHIVE_FAILED, type ArchiveSink } from '../shared/archive/ports.js';
 import { awsSendDeps } from '../shared/aws/send-deps.js';
 import { decideSend, type SendDeps } from '../shared/channels/decide-send.js';
 import type { SendResult } from '../shared/channels/send-outcome.js';
@@ -18,6 +20,8 @@ import { processFifoBatch } from '../shared/handlers/sqs-fifo-batch.js';
 
 export interface SendHandlerDeps extends SendDeps {
   logger?: Logger;
+  /** Where each decision is archived (issue 23); absent: nothing is. */
+  archive?: ArchiveSink;
   /** Observes each decision (the local demo's tallies, tests). */
   onResult?: (request: SendRequest, result: SendResult) => void;
 }
@@ -28,6 +32,7 @@ export function buildHandler(deps: SendHandlerDeps) {
   const send = async (request: SendRequest): Promise<void> => {
     const result = await decideSend(deps, request);
     deps.onResult?.(request, result);
+    await archiveDecision(deps, request, result);
     // Ids only: never an address or a rendered message in the log.
     const fields = {
       messageId: request.messageId,
@@ -40,9 +45,15 @@ export function buildHandler(deps: SendHandlerDeps) {
     logger.info('send decided', { ...fields, reason: result.reason });
   };
 
-  return lambdaHandler(logger, (event: SQSEvent, context) =>
-    processFifoBatch(event, context, { schema: sendRequestSchema, logger }, (record) => send(record.body)),
-  );
+  return lambdaHandler(logger, async (event: SQSEvent, context) => {
+    const response = await processFifoBatch(event, context, { schema: sendRequestSchema, logger }, (record) =>
+      send(record.body),
+    );
+    // The batch's decisions in one archive write; a failed write is logged and counted, never a batch failure.
+    const archived = await deps.archive?.flush();
+    if (archived?.failed) logger.error(ARCHIVE_FAILED, { rows: archived.failed });
+    return response;
+  });
 }
 
 /** Lambda entry point: deps are built once per cold start from the environment. */

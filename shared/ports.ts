@@ -137,6 +137,7 @@ export interface Random {
 }
 
 // Ports declared beside the domain code that owns them (type-only re-exports: no runtime import).
+export type { ArchiveSink } from './archive/ports.js';
 export type { CustomerScan, RefreshArtifacts, ScanSlice } from './analytics/refresh/ports.js';
 export type { EngagementMarks } from './channels/engagement-marks.js';
 export type {

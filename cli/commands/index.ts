@@ -5,6 +5,7 @@ import { registerRfm } from './rfm.js';
 import { registerRefresh } from './refresh.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
+import { registerExport } from './export.js';
 import { registerForget } from './forget.js';
 import { registerImport } from './import.js';
 import { registerProfile } from './profile.js';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerProfile(program);
   registerForget(program);
+  registerExport(program);
   registerImport(program);
   registerValidate(program);
   registerSchema(program);

@@ -7,6 +7,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { VersionConflictError, type ProfileStore, type WriteReceipt } from '../ports.js';
 import { isDeepStrictEqual } from 'node:util';
 import { emptyProfile, profileSchema, type Profile } from '../profiles/schema.js';
+import { newArchiveKey } from '../archive/pseudonym.js';
 import { batchGetItems } from './batch-get.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
@@ -74,7 +75,12 @@ export class DynamoProfileStore implements ProfileStore {
     profile: Profile,
     expectedVersion: number | undefined,
   ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
-    const written: Profile = { ...profile, version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
+    const written: Profile = {
+      ...profile,
+      // Every stored profile has its archive key from its first write on (docs/decisions.md 155).
+      archiveKey: profile.archiveKey ?? newArchiveKey(),
+      version: expectedVersion === undefined ? 0 : expectedVersion + 1,
+    };
     const now = this.retention.clock.now();
     const update = profileUpdate(written, this.ttlOf(written, now, expectedVersion === undefined));
     const created = absentOrExpiredValues(now);

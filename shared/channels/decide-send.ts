@@ -407,5 +407,5 @@ async function deliver(
     providerMessageId ? { providerMessageId } : {},
   );
   if (decision.capCheck) await deps.caps.add(request.customerId, capScopes(decision.capCheck), utcDayNumber(now));
-  return { kind: 'done', reason: 'sent', channel };
+  return { kind: 'done', reason: 'sent', channel, ...(providerMessageId ? { providerMessageId } : {}) };
 }

@@ -45,6 +45,8 @@ export interface SendOutcome {
    * `messagesPerSecond`), or the provider throttled (nothing went out; the claim was released).
    */
   cause?: DeferCause;
+  /** For `sent`: the provider's id of the message (SES, SNS), as the ledger stores it (the archive's decisions). */
+  providerMessageId?: string;
 }
 
 /** Every decision ends the delivery: nothing is thrown back to the queue (throttling is deferred). */

@@ -105,6 +105,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
   const logLevel = options.logLevel ?? 'SILENT';
   const send = buildSendHandler({
     ...deps,
+    ...(runtime.adapters.archive ? { archive: runtime.adapters.archive } : {}),
     logger: new Logger({ serviceName: 'send', logLevel }),
     ...(options.onResult ? { onResult: options.onResult } : {}),
   });

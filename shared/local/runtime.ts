@@ -16,6 +16,7 @@ import type { CoreAdapters } from '../wiring/adapters.js';
 import type { Pepper } from '../privacy/pepper.js';
 import { EngineFolderLockedError, startDynamoEngine, ensureTable, type DynamoEngine } from './dynamo-engine.js';
 import { LocalFifoQueue } from './fifo-queue.js';
+import { localArchive } from './file-archive.js';
 import { localPepper } from './pepper-file.js';
 import { DataFolderBusyError, RUNTIME_MANIFEST, type EngineChoice } from './data-dir.js';
 import { publicationPath, readPublication, type ServePublication } from './serve-publication.js';
@@ -164,11 +165,13 @@ function runtimeOn(
   const eventsDlq = new LocalFifoQueue({ name: 'events-dlq.fifo', clock });
   const eventsQueue = new LocalFifoQueue({ name: 'events.fifo', clock, dlq: eventsDlq });
   const table = dynamoTableAdapters(doc, LOCAL_TABLE_NAME, pepper, clock);
+  // This process's own archive files: a serve and a later command on the folder never share one.
+  const archive = localArchive(dataDir, randomBytes(4).toString('hex'));
   return {
     engine,
     doc,
     tableName: LOCAL_TABLE_NAME,
-    adapters: { table, events: eventsQueue, clock },
+    adapters: { table, events: eventsQueue, clock, archive },
     profiles: table.profiles,
     orders: table.orders,
     identity: table.identity,
@@ -176,6 +179,9 @@ function runtimeOn(
     eventsDlq,
     dataDir,
     pepper,
-    stop,
+    stop: async () => {
+      await archive.flush();
+      await stop();
+    },
   };
 }

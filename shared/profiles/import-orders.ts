@@ -12,7 +12,11 @@
  * bring them back.
  */
 import { createHash } from 'node:crypto';
+import type { ArchiveSink } from '../archive/ports.js';
+import { Pseudonyms } from '../archive/pseudonym.js';
+import { eventRow } from '../archive/rows.js';
 import type { NormalizedEvent } from '../events/event.js';
+import type { EventSource } from '../events/messages.js';
 import { ECOMMERCE_EVENTS } from '../events/event.js';
 import type { Clock, OrderLedger, OrderRecord, ProfileStore } from '../ports.js';
 import { applyEvent, type ReducerSettings } from './reduce.js';
@@ -43,7 +47,12 @@ export interface ImportDeps {
   clock: Clock;
   segments?: CompiledSegments;
   tombstones: ErasedOrders;
+  /** The event archive: each imported order is archived as the `Order Completed` it stands for. */
+  archive?: ArchiveSink;
 }
+
+/** The source imported orders are archived with: a trusted server call under the id `import`. */
+export const IMPORT_SOURCE: EventSource = Object.freeze({ keyId: 'import', scope: 'server', verified: true });
 
 export interface ImportSummary {
   customers: number;
@@ -165,6 +174,7 @@ async function importChunk(
     }),
   );
 
+  await deps.archive?.flush();
   capacityUnits += (
     await deps.orders.putOrders(
       work.flatMap((plan) => plan.toApply.map((order) => ({ ...order, status: 'applied' as const }))),
@@ -211,7 +221,12 @@ async function writeProfile(
     const after = deps.segments
       ? applySegmentMemberships(deps.segments, stored, profile, deps.clock.now()).profile
       : profile;
-    capacityUnits += (await deps.profiles.putProfile(after, stored?.version)).receipt.capacityUnits;
+    const written = await deps.profiles.putProfile(after, stored?.version);
+    capacityUnits += written.receipt.capacityUnits;
+    // Imported orders are events of the archive too: replay rebuilds the history from it.
+    const ids = new Pseudonyms(written.profile.archiveKey);
+    for (const order of ordered)
+      deps.archive?.add('events', eventRow({ event: orderEvent(order), source: IMPORT_SOURCE, customerId, ids }));
   });
   return capacityUnits;
 }

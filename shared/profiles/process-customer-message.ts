@@ -9,6 +9,7 @@
  * (phases/profile-step.ts), and the journeys run on the profile as it stood at that message.
  */
 import type { CustomerMessage } from '../events/messages.js';
+import { archiveMessage } from './phases/archive-message.js';
 import { linkIdentities } from './phases/link-identities.js';
 import { initialState, outcomeOf, type Phase, type ProcessDeps, type ProcessOutcome } from './phases/message-state.js';
 import { claimOrder, markOrderApplied } from './phases/order-protocol.js';
@@ -45,5 +46,6 @@ export const PHASES: readonly Phase[] = [
 export async function processCustomerMessage(deps: ProcessDeps, message: CustomerMessage): Promise<ProcessOutcome> {
   const state = initialState(message);
   for (const phase of PHASES) if ((await phase(deps, state)) === 'done') break;
+  await archiveMessage(deps, state);
   return outcomeOf(state);
 }

@@ -243,6 +243,12 @@ export const profileSchema = z.object({
   fieldTimes: z.record(z.string(), z.number()),
   /** Ring of recently applied ids (hashed: see recent-ids.ts): redelivery changes nothing. */
   recentIds: z.array(z.string()),
+  /**
+   * The customer's archive key (shared/archive/pseudonym.ts): the archive's ids are pseudonyms
+   * under it, and erasure deletes it with the profile (crypto-shredding). Set by the profile store
+   * on the first write; never a segment attribute nor a template variable.
+   */
+  archiveKey: z.string().optional(),
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,
   /** Optimistic-concurrency counter: every write is conditional on the version it read. */

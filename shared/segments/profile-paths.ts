@@ -30,6 +30,9 @@ export function resolveProfilePath(text: string, root: z.ZodType = profileSchema
   const segments = text.split('.');
   if (segments.some((segment) => segment.length === 0))
     return { ok: false, reason: `"${text}" is not an attribute path (empty segment)` };
+  // The archive key is a secret (shared/archive/pseudonym.ts): no rule may name, compare or leak it.
+  if (root === profileSchema && segments[0] === 'archiveKey')
+    return { ok: false, reason: `unknown attribute "${text}": the archive key is not a segment attribute` };
   const keys: string[] = [];
   let schema = unwrap(root);
   for (let i = 0; i < segments.length; i++) {
@@ -40,7 +43,9 @@ export function resolveProfilePath(text: string, root: z.ZodType = profileSchema
         const where = keys.length === 0 ? 'the profile' : keys.join('.');
         return {
           ok: false,
-          reason: `unknown attribute "${text}": ${where} has no field "${segment}" (fields: ${Object.keys(schema.shape).join(', ')})`,
+          reason: `unknown attribute "${text}": ${where} has no field "${segment}" (fields: ${Object.keys(schema.shape)
+            .filter((field) => field !== 'archiveKey')
+            .join(', ')})`,
         };
       }
       keys.push(segment);

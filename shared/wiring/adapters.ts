@@ -6,6 +6,7 @@
  * runtime cannot forget one and still compile.
  */
 import type {
+  ArchiveSink,
   CapCounters,
   Clock,
   ConfirmLimits,
@@ -83,6 +84,11 @@ export interface CoreAdapters {
   table: TableAdapters;
   events: EventQueue;
   clock: Clock;
+  /**
+   * The event archive (issue 23): Firehose in AWS, JSON lines in the data folder locally. Absent
+   * where nothing is archived (a stack deployed without it, tests that build their own adapters).
+   */
+  archive?: ArchiveSink;
 }
 
 /** What the send handler adds: the providers, the journey rate limiter and the unsubscribe links. */

@@ -70,6 +70,7 @@ export function composeProcessDeps(
     },
     segments: campaign.segments,
     clock,
+    ...(adapters.archive ? { archive: adapters.archive } : {}),
     journeys: journeys && {
       definitions: journeys.definitions,
       store: table.journeyRuns,

@@ -105,7 +105,7 @@ describe('DynamoProfileStore', () => {
         ...Object.fromEntries(Object.entries(input.ExpressionAttributeValues ?? {}).map(([k, v]) => [k.slice(1), v])),
       };
       context.mock.on(GetCommand).resolves({ Item: stored });
-      expect(await store.getProfile('c-1')).toEqual({ ...fresh, version: 0 });
+      expect(await store.getProfile('c-1')).toEqual({ ...fresh, version: 0, archiveKey: expect.any(String) });
     });
 
     it('puts a profile with a next expiry into its shard of the sparse expiry index', async () => {

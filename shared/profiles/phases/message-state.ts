@@ -2,6 +2,7 @@
  * What the phases of process-events share (shared/profiles/process-customer-message.ts): the
  * deps, the outcome of one message, and the state a message carries from one phase to the next.
  */
+import type { ArchiveSink } from '../../archive/ports.js';
 import type { CustomerMessage } from '../../events/messages.js';
 import type { MergeDeps, MergeOutcome } from '../../identity/merge-anonymous.js';
 import type { OrderRecord } from '../../ports.js';
@@ -34,6 +35,8 @@ export interface ProcessDeps extends MergeDeps {
   surveyAnswers?: SurveyAnswerLedger;
   /** The key of kept hashes: a double opt-in request's address hash and ledger id. */
   pepper?: PepperSource;
+  /** Where accepted events, engagement and unsubscribes are archived (issue 23); absent: nothing is. */
+  archive?: ArchiveSink;
 }
 
 export type ProcessStatus =

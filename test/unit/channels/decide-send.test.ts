@@ -15,7 +15,7 @@ describe('decideSend: the happy path', () => {
     // Act
     const result = await decideSend(h.deps, request);
     // Assess
-    expect(result).toEqual({ kind: 'done', reason: 'sent', channel: 'email' });
+    expect(result).toEqual({ kind: 'done', reason: 'sent', channel: 'email', providerMessageId: expect.any(String) });
     expect(h.email.sent).toHaveLength(1);
     expect((await h.ledger.find('c1', request.messageId))?.status).toBe('sent');
     const counts = await h.caps.counts('c1', ['email', 'all'], [utcDayNumber(NOON)]);
