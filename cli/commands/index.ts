@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAssign } from './assign.js';
 import { registerClv } from './clv.js';
+import { registerConsole } from './console.js';
 import { registerRfm } from './rfm.js';
 import { registerRefresh } from './refresh.js';
 import { registerDemo } from './demo.js';
@@ -38,4 +39,5 @@ export function registerCommands(program: Command): void {
   registerAssign(program);
   registerSimulate(program);
   registerDoctor(program);
+  registerConsole(program);
 }

@@ -7,10 +7,11 @@ import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
-import { minimumDetectableOf } from '../../shared/config/settings.js';
+import { minimumDetectableOf, type Settings } from '../../shared/config/settings.js';
+import type { Journey } from '../../shared/journeys/ast.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
 import { systemClock } from '../../shared/ports.js';
-import { buildReport, type Report } from '../../shared/measurement/report.js';
+import { buildReport, type Report, type ReportData } from '../../shared/measurement/report.js';
 import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
 import { formatOption, localCampaignOptions } from '../options.js';
@@ -60,12 +61,7 @@ export function registerReport(program: Command): void {
       try {
         const asOf = options.asOf ?? systemClock.now().toISOString();
         const data = await readReportData(runtime.doc, runtime.tableName, new Date(asOf));
-        report = buildReport(journeys, data, {
-          minimumDetectable: minimumDetectableOf(campaign.settings),
-          asOf,
-          holdoutPercent: campaign.settings.holdoutPercent,
-          ...(options.journey ? { journeyId: options.journey } : {}),
-        });
+        report = campaignReport(journeys, campaign.settings, data, asOf, options.journey);
       } finally {
         await runtime.stop();
       }
@@ -78,6 +74,22 @@ export function registerReport(program: Command): void {
         process.stdout.write(text);
       }
     });
+}
+
+/** The report of a campaign's journeys over what the table holds: `sadakat report`'s and the console's. */
+export function campaignReport(
+  journeys: Journey[],
+  settings: Settings,
+  data: ReportData,
+  asOf: string,
+  journeyId?: string,
+): Report {
+  return buildReport(journeys, data, {
+    minimumDetectable: minimumDetectableOf(settings),
+    asOf,
+    holdoutPercent: settings.holdoutPercent,
+    ...(journeyId ? { journeyId } : {}),
+  });
 }
 
 function isoInstant(value: string): string {

@@ -20,6 +20,14 @@ function channelRate(channel: string, what: string) {
     .describe(`the account-wide ${channel} send rate`);
 }
 
+function isSupportedLocale(tag: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf(tag).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 export const settingsSchema = z.strictObject({
   /** Share of customers kept out of all marketing sends, in percent. */
   holdoutPercent: z.number().min(0).max(50).default(5),
@@ -28,6 +36,14 @@ export const settingsSchema = z.strictObject({
     .refine((zone) => normalizeTimezone(zone) !== undefined, 'expected an IANA time zone such as Europe/Istanbul')
     .default('UTC'),
   currency: z.string().length(3).default('USD'),
+  /**
+   * How people read numbers and dates in `sadakat console` (a BCP 47 tag such as en, en-GB or
+   * tr): 12,345.6 and 7 Dec 2026 in English, 12.345,6 and 7 Ara 2026 in Turkish.
+   */
+  locale: z
+    .string()
+    .refine(isSupportedLocale, 'expected a BCP 47 language tag this Node knows, such as en, en-GB or tr')
+    .default('en'),
   quietHours: z.strictObject({ start: clockTime, end: clockTime }).optional(),
   frequencyCaps: z
     .strictObject({

@@ -10,40 +10,7 @@ import type { ArmReport, ComparisonReport, Report } from './report.js';
 import { funnelCells, reportFootnotes, statisticCells } from './report-cells.js';
 
 export async function reportHtml(report: Report): Promise<string> {
-  const sections: string[] = [];
-  for (const journey of report.journeys) {
-    const parts = [
-      `<h2>${escape(journey.journeyId)}</h2>`,
-      `<p>${journey.entered} customers entered · goal: ${escape(journey.goal ?? 'none')}</p>`,
-    ];
-    for (const comparison of journey.comparisons) {
-      parts.push(
-        `<section class="comparison"><h3>${escape(comparisonTitle(comparison))}</h3>`,
-        `<p>Arms: ${escape(comparison.armDefinition)}.</p>`,
-      );
-      if (comparison.sampleRatio?.mismatch) {
-        parts.push(
-          `<p class="warning">Sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): ${comparison.kind === 'holdout' ? 'the holdout is not the share settings give (holdoutPercent)' : 'the split is not what was configured'}; do not trust this comparison.</p>`,
-        );
-      }
-      parts.push(armTable(comparison.arms));
-      for (const arm of comparison.arms) {
-        if (arm.crossedOver > 0)
-          parts.push(
-            `<p class="warning">${arm.crossedOver} customers of ${escape(arm.arm)} were also sent another variant's message.</p>`,
-          );
-      }
-      parts.push('<div class="charts">');
-      const converted = comparison.arms.some((arm) => arm.converted > 0);
-      parts.push(
-        await chart(rateChart(comparison)),
-        await chart(funnelChart(comparison)),
-        converted ? await chart(dailyChart(comparison)) : '<p>No conversions yet: nothing to draw per day.</p>',
-      );
-      parts.push('</div></section>');
-    }
-    sections.push(`<article>${parts.join('\n')}</article>`);
-  }
+  const sections = await reportSections(report);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -139,7 +106,8 @@ function armTable(arms: readonly ArmReport[]): string {
     ];
     return `<tr>${cells.map((cell, index) => `<td>${index === 0 ? escape(String(cell)) : cell}</td>`).join('')}</tr>`;
   });
-  return `<div class="arms"><table><thead><tr>${header.map((name) => `<th>${name}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  // Focusable and named: a table wider than the screen scrolls, and keyboard users must reach it.
+  return `<div class="arms" tabindex="0" role="region" aria-label="arms"><table><thead><tr>${header.map((name) => `<th>${name}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function rateChart(comparison: ComparisonReport): TopLevelSpec {
@@ -204,10 +172,58 @@ function dailyChart(comparison: ComparisonReport): TopLevelSpec {
   };
 }
 
-async function chart(spec: TopLevelSpec): Promise<string> {
+/**
+ * The report's body, one `<article>` per journey (tables and charts): the HTML report's and
+ * `sadakat console`'s /experiments page's, so both show the same numbers.
+ */
+export async function reportSections(report: Report): Promise<string[]> {
+  const sections: string[] = [];
+  for (const journey of report.journeys) {
+    const parts = [
+      `<h2>${escape(journey.journeyId)}</h2>`,
+      `<p>${journey.entered} customers entered · goal: ${escape(journey.goal ?? 'none')}</p>`,
+    ];
+    for (const comparison of journey.comparisons) {
+      parts.push(
+        `<section class="comparison"><h3>${escape(comparisonTitle(comparison))}</h3>`,
+        `<p>Arms: ${escape(comparison.armDefinition)}.</p>`,
+      );
+      if (comparison.sampleRatio?.mismatch) {
+        parts.push(
+          `<p class="warning">Sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): ${comparison.kind === 'holdout' ? 'the holdout is not the share settings give (holdoutPercent)' : 'the split is not what was configured'}; do not trust this comparison.</p>`,
+        );
+      }
+      parts.push(armTable(comparison.arms));
+      for (const arm of comparison.arms) {
+        if (arm.crossedOver > 0)
+          parts.push(
+            `<p class="warning">${arm.crossedOver} customers of ${escape(arm.arm)} were also sent another variant's message.</p>`,
+          );
+      }
+      parts.push('<div class="charts">');
+      const converted = comparison.arms.some((arm) => arm.converted > 0);
+      parts.push(
+        await chart(rateChart(comparison)),
+        await chart(funnelChart(comparison)),
+        converted ? await chart(dailyChart(comparison)) : '<p>No conversions yet: nothing to draw per day.</p>',
+      );
+      parts.push('</div></section>');
+    }
+    sections.push(`<article>${parts.join('\n')}</article>`);
+  }
+  return sections;
+}
+
+/** A vega-lite chart as static SVG in a `<figure>` (rendered here: nothing runs in the page). */
+export async function chart(spec: TopLevelSpec): Promise<string> {
+  // One image with one name for assistive technology: vega's per-mark ARIA roles carry no names.
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const name = typeof spec.title === 'string' ? spec.title : (spec.description ?? 'chart');
   try {
-    return `<figure>${await view.toSVG()}</figure>`;
+    const svg = (await view.toSVG())
+      .replace(/ (role|aria-roledescription|aria-label)="[^"]*"/g, '')
+      .replace(/^<svg /, `<svg role="img" aria-label="${escape(name)}" `);
+    return `<figure>${svg}</figure>`;
   } finally {
     view.finalize();
   }

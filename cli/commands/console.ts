@@ -1,0 +1,92 @@
+/**
+ * `sadakat console [--port 8788] [--data-dir D] [--campaign DIR]`: the read-only web console on
+ * loopback. The first line it prints is `sadakat console: http://127.0.0.1:<port>/?token=<token>`;
+ * it runs until Ctrl-C (SIGINT) or SIGTERM.
+ */
+import type { Command } from 'commander';
+import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
+import { systemClock } from '../../shared/ports.js';
+import { UserError } from '../errors.js';
+import { campaignOption, portNumber } from '../options.js';
+
+export const DEFAULT_CONSOLE_PORT = 8788;
+
+export interface ConsoleCommandOptions {
+  port: number;
+  dataDir: string;
+  campaign: string;
+}
+
+export function registerConsole(program: Command): void {
+  const command = program
+    .command('console')
+    .description(
+      'a read-only web console on 127.0.0.1 over the local data folder (customers, segments, journeys, messages, experiments, problems)',
+    )
+    .option('--port <port>', 'loopback port (0 picks a free one)', portNumber, DEFAULT_CONSOLE_PORT)
+    .option('--data-dir <dir>', 'local data folder', DEFAULT_DATA_DIR);
+  campaignOption(command);
+  command.action(async (options: ConsoleCommandOptions) => {
+    const running = await runConsole(
+      options,
+      (line) => process.stdout.write(line),
+      (line) => process.stderr.write(line),
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await running.stop();
+  });
+}
+
+export interface ConsoleRun {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the console and prints its address as the first line; `stop` closes it and what it opened. */
+export async function runConsole(
+  options: ConsoleCommandOptions,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<ConsoleRun> {
+  const [{ startConsole }, { LocalFolderSource }, { CampaignState }] = await Promise.all([
+    import('../../console/server.js'),
+    import('../../console/local-source.js'),
+    import('../../console/campaign-state.js'),
+  ]);
+  const campaign = await CampaignState.open(options.campaign, () => systemClock.now());
+  const source = new LocalFolderSource(options.dataDir, systemClock);
+  const running = await startConsole({ port: options.port, source, campaign, clock: systemClock }).catch(
+    async (error: unknown) => {
+      campaign.close();
+      await source.close();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new UserError(`--port ${options.port}: the port is in use; pass another, or --port 0 for a free one`);
+      throw error;
+    },
+  );
+  out(`sadakat console: ${running.url}\n`);
+  const status = await source.status();
+  const problems = campaign.snapshot.errors.length;
+  err(
+    `sadakat console: data ${status.description}; campaign ${options.campaign}${problems > 0 ? ` (${problems} problems: see /problems)` : ''}\n`,
+  );
+  err('sadakat console: read-only; Ctrl-C stops it\n');
+  return {
+    url: running.url,
+    port: running.port,
+    stop: async () => {
+      await running.close();
+      campaign.close();
+      await source.close();
+    },
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * What `sadakat console` reads from the single table in local mode (DESIGN "Data model"):
+ *
+ * - one customer: a Query on `PK=C#<id>` (profile, journey runs, send ledger, orders), bounded to
+ *   `CUSTOMER_ITEM_LIMIT` items;
+ * - the folder's overview: one Scan that folds every item into counts (customers, segment sizes,
+ *   events and sends per day, refusals by reason, runs per journey step) and keeps the most recent
+ *   ledger entries. It is a local data folder's snapshot, not a hot path: `--table` mode never
+ *   scans (it reads the nightly snapshots instead).
+ *
+ * Items whose TTL has passed are left out, as every reader does.
+ */
+import { paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EngagementMetric, LedgerStatus } from '../channels/ports.js';
+import { isDoctorCustomer } from '../identity/doctor-customer.js';
+import { HANDED_OVER_AT_LOGIN, type JourneyRun } from '../journeys/run.js';
+import type { Profile } from '../profiles/schema.js';
+import { engagementAttribute } from './dynamo-engagement-marks.js';
+import { isKept, NOT_EXPIRED_FILTER } from './table-retention.js';
+import { withoutStorageAttributes } from './table.js';
+
+/** More items under one customer than a page shows: the rest is left unread. */
+export const CUSTOMER_ITEM_LIMIT = 2_000;
+/** Ledger entries the snapshot keeps for the messages page (the most recent). */
+export const RECENT_MESSAGES = 500;
+/** Members of each segment kept as a sample. */
+export const SEGMENT_SAMPLE = 25;
+
+export interface ConsoleMessage {
+  customerId: string;
+  messageId: string;
+  journeyId: string;
+  stepId: string;
+  runId: string;
+  channel: string;
+  status: LedgerStatus;
+  variant?: string;
+  claimedAt: string;
+  updatedAt: string;
+  detail?: string;
+  engaged: Record<string, string>;
+}
+
+export interface ConsoleOrder {
+  orderId: string;
+  at: string;
+  amount: number;
+}
+
+export interface CustomerItems {
+  profile: Profile | undefined;
+  runs: JourneyRun[];
+  messages: ConsoleMessage[];
+  orders: ConsoleOrder[];
+  /** More items than CUSTOMER_ITEM_LIMIT: the page shows the first ones. */
+  truncated: boolean;
+}
+
+export interface StepCount {
+  /** Runs at this step now (waiting or about to run it). */
+  waiting: number;
+  /** Runs that reached this step at least once. */
+  passed: number;
+}
+
+export interface JourneySnapshot {
+  entered: number;
+  active: number;
+  completed: number;
+  exited: number;
+  holdout: number;
+  variants: Record<string, number>;
+  steps: Record<string, StepCount>;
+}
+
+export interface ConsoleSnapshot {
+  asOf: string;
+  /** Known customers (anonymous visitors and profiles merged away not counted). */
+  customers: number;
+  anonymous: number;
+  segments: Record<string, { members: number; sample: string[] }>;
+  /** UTC day (YYYY-MM-DD) → events that day, from the profiles' daily counts (90 days). */
+  eventsPerDay: Record<string, number>;
+  /** UTC day → channel → messages sent. */
+  sendsPerDay: Record<string, Record<string, number>>;
+  /** Send decisions by reason (the STATS# counters), `sent` included. */
+  decisions: Record<string, number>;
+  journeys: Record<string, JourneySnapshot>;
+  /** The most recent ledger entries, newest first. */
+  messages: ConsoleMessage[];
+  /** Lower-cased email address → customer id, for find-by-email. */
+  emails: Map<string, string>;
+}
+
+export async function readCustomerItems(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  customerId: string,
+  now: Date,
+): Promise<CustomerItems> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `C#${customerId}` },
+        ExclusiveStartKey: startKey,
+        Limit: CUSTOMER_ITEM_LIMIT - items.length,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && items.length < CUSTOMER_ITEM_LIMIT);
+  const result: CustomerItems = {
+    profile: undefined,
+    runs: [],
+    messages: [],
+    orders: [],
+    truncated: startKey !== undefined,
+  };
+  for (const item of items) {
+    if (!isKept(item, now)) continue;
+    const sk = String(item.SK);
+    if (sk === 'PROFILE') result.profile = withoutStorageAttributes(item) as unknown as Profile;
+    else if (sk.startsWith('J#')) {
+      if (item.exitReason !== HANDED_OVER_AT_LOGIN)
+        result.runs.push(withoutStorageAttributes(item) as unknown as JourneyRun);
+    } else if (sk.startsWith('M#') && typeof item.claimedAt === 'string') result.messages.push(messageOf(item));
+    else if (sk.startsWith('O#') && typeof item.at === 'string')
+      result.orders.push({
+        orderId: String(item.orderId ?? sk.slice(2)),
+        at: item.at,
+        amount: Number(item.amount ?? 0),
+      });
+  }
+  result.runs.sort((a, b) => b.enteredAt.localeCompare(a.enteredAt));
+  result.messages.sort((a, b) => b.claimedAt.localeCompare(a.claimedAt));
+  result.orders.sort((a, b) => b.at.localeCompare(a.at));
+  return result;
+}
+
+const STATS_PREFIX = 'STATS#MSG#';
+const DAY_MS = 86_400_000;
+
+export async function readConsoleSnapshot(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  now: Date,
+): Promise<ConsoleSnapshot> {
+  const snapshot: ConsoleSnapshot = {
+    asOf: now.toISOString(),
+    customers: 0,
+    anonymous: 0,
+    segments: {},
+    eventsPerDay: {},
+    sendsPerDay: {},
+    decisions: {},
+    journeys: {},
+    messages: [],
+    emails: new Map(),
+  };
+  for await (const page of paginateScan(
+    { client: doc },
+    {
+      TableName: tableName,
+      FilterExpression: NOT_EXPIRED_FILTER,
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
+    },
+  )) {
+    for (const item of page.Items ?? []) {
+      const pk = String(item.PK);
+      const sk = String(item.SK);
+      if (pk.startsWith(STATS_PREFIX)) {
+        const metric = sk.split('#')[2] ?? '';
+        snapshot.decisions[metric] = (snapshot.decisions[metric] ?? 0) + Number(item.count ?? 0);
+        continue;
+      }
+      if (!pk.startsWith('C#') || isDoctorCustomer(pk.slice(2))) continue;
+      if (sk === 'PROFILE') addProfile(snapshot, item as unknown as Profile);
+      else if (sk.startsWith('J#')) addRun(snapshot, item as unknown as JourneyRun & { exitReason?: string });
+      else if (sk.startsWith('M#') && typeof item.claimedAt === 'string') addMessage(snapshot, messageOf(item));
+    }
+  }
+  snapshot.messages.sort((a, b) => b.claimedAt.localeCompare(a.claimedAt) || a.messageId.localeCompare(b.messageId));
+  snapshot.messages.length = Math.min(snapshot.messages.length, RECENT_MESSAGES);
+  for (const segment of Object.values(snapshot.segments)) segment.sample.sort();
+  return snapshot;
+}
+
+function addProfile(snapshot: ConsoleSnapshot, profile: Profile): void {
+  if (profile.mergedInto) return;
+  if (profile.id.startsWith('anon:')) {
+    snapshot.anonymous++;
+    return;
+  }
+  snapshot.customers++;
+  const email = profile.channels?.email;
+  if (typeof email === 'string') snapshot.emails.set(email.toLowerCase(), profile.id);
+  for (const id of Object.keys(profile.segments ?? {})) {
+    const segment = (snapshot.segments[id] ??= { members: 0, sample: [] });
+    segment.members++;
+    // Keep the smallest ids (a stable sample whatever the scan order).
+    if (segment.sample.length < SEGMENT_SAMPLE) segment.sample.push(profile.id);
+    else {
+      const largest = segment.sample.reduce((max, id) => (id > max ? id : max));
+      if (profile.id < largest) segment.sample[segment.sample.indexOf(largest)] = profile.id;
+    }
+  }
+  for (const summary of Object.values(profile.events ?? {})) {
+    for (const [day, count] of Object.entries(summary.daily ?? {})) {
+      const date = new Date(Number(day) * DAY_MS).toISOString().slice(0, 10);
+      snapshot.eventsPerDay[date] = (snapshot.eventsPerDay[date] ?? 0) + count;
+    }
+  }
+}
+
+function addRun(snapshot: ConsoleSnapshot, run: JourneyRun & { exitReason?: string }): void {
+  if (run.exitReason === HANDED_OVER_AT_LOGIN) return;
+  const journey = (snapshot.journeys[run.journeyId] ??= {
+    entered: 0,
+    active: 0,
+    completed: 0,
+    exited: 0,
+    holdout: 0,
+    variants: {},
+    steps: {},
+  });
+  journey.entered++;
+  if (run.status === 'active' || run.status === 'waiting') journey.active++;
+  if (run.status === 'completed') journey.completed++;
+  if (run.status === 'exited') journey.exited++;
+  if (run.holdout) journey.holdout++;
+  if (run.variant) journey.variants[run.variant] = (journey.variants[run.variant] ?? 0) + 1;
+  for (const [stepId, visits] of Object.entries(run.visits ?? {})) {
+    if (visits > 0) (journey.steps[stepId] ??= { waiting: 0, passed: 0 }).passed++;
+  }
+  if ((run.status === 'active' || run.status === 'waiting') && run.stepId)
+    (journey.steps[run.stepId] ??= { waiting: 0, passed: 0 }).waiting++;
+}
+
+function addMessage(snapshot: ConsoleSnapshot, message: ConsoleMessage): void {
+  snapshot.messages.push(message);
+  if (message.status === 'sent') {
+    const day = message.claimedAt.slice(0, 10);
+    const channels = (snapshot.sendsPerDay[day] ??= {});
+    channels[message.channel] = (channels[message.channel] ?? 0) + 1;
+  }
+  // Keep memory bounded on a large folder: trim to the most recent now and then.
+  if (snapshot.messages.length > RECENT_MESSAGES * 4) {
+    snapshot.messages.sort((a, b) => b.claimedAt.localeCompare(a.claimedAt) || a.messageId.localeCompare(b.messageId));
+    snapshot.messages.length = RECENT_MESSAGES;
+  }
+}
+
+const ENGAGEMENTS: readonly EngagementMetric[] = ['delivered', 'opened', 'clicked', 'bounced', 'complained'];
+
+function messageOf(item: Record<string, unknown>): ConsoleMessage {
+  const engaged: Record<string, string> = {};
+  for (const metric of ENGAGEMENTS) {
+    const at = item[engagementAttribute(metric)];
+    if (typeof at === 'string') engaged[metric] = at;
+  }
+  return {
+    customerId: String(item.customerId ?? String(item.PK).slice(2)),
+    messageId: String(item.messageId ?? String(item.SK).slice(2)),
+    journeyId: String(item.journeyId ?? ''),
+    stepId: String(item.stepId ?? ''),
+    runId: String(item.runId ?? ''),
+    channel: String(item.channel ?? ''),
+    status: String(item.status) as LedgerStatus,
+    ...(typeof item.variant === 'string' ? { variant: item.variant } : {}),
+    claimedAt: String(item.claimedAt),
+    updatedAt: String(item.updatedAt ?? item.claimedAt),
+    ...(typeof item.detail === 'string' ? { detail: item.detail } : {}),
+    engaged,
+  };
+}
