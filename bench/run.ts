@@ -9,6 +9,7 @@ import { run as runAssignment } from './assignment.js';
 import { run as runBundles } from './bundles.js';
 import { formatChurnTable, run as runChurn } from './churn.js';
 import { run as runClvFit } from './clv-fit.js';
+import { run as runConsole } from './console.js';
 import { run as runIngestTrust } from './ingest-trust.js';
 import { run as runJourneyTick } from './journey-tick.js';
 import { runSection as runLoad } from './load.js';
@@ -73,6 +74,12 @@ if (!only || only === 'journey-tick') {
 if (!only || only === 'bundles') {
   process.stdout.write(
     `${formatRows('Lambda bundles as the stack builds them (esbuild, ESM, minified, SDK bundled)', await runBundles())}\n`,
+  );
+}
+
+if (!only || only === 'console') {
+  process.stdout.write(
+    `${formatRows('sadakat console first renders on 50,000 customers (dynalite) beside sadakat profile', await runConsole({ customers: 50_000 }))}\n`,
   );
 }
 
