@@ -157,6 +157,7 @@ export type {
   PushNotification,
   PushResult,
   PushSender,
+  WebhookSender,
   RawEmail,
   SendLedger,
   SendRateLimiter,

@@ -82,6 +82,8 @@ function describe(content: RenderedContent): string {
     }
     case 'push':
       return `Title: ${content.title}\n${content.body}\n`;
+    case 'webhook':
+      return `${JSON.stringify(JSON.parse(content.body), null, 2)}\n`;
     default: {
       const unreachable: never = content;
       throw new Error(`unknown content ${JSON.stringify(unreachable)}`);

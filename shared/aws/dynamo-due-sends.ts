@@ -71,4 +71,8 @@ export class DynamoDueSends implements DueQueue {
       throw error;
     }
   }
+
+  async cancel(customerId: string, messageId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: deferredSendKey(customerId, messageId) }));
+  }
 }

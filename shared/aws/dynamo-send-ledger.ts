@@ -91,6 +91,39 @@ export class DynamoSendLedger implements SendLedger {
     );
   }
 
+  async reclaim(seen: Parameters<SendLedger['reclaim']>[0], at: string, attempts: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ledgerKey(seen.customerId, seen.messageId),
+          // Back in the claim index while the attempt is under way, as a first claim is.
+          UpdateExpression:
+            'SET #status = :claimed, #updatedAt = :at, #attempts = :attempts, duePK = :duePK, wakeAt = :at REMOVE #detail',
+          ConditionExpression: '#status = :seenStatus AND #updatedAt = :seenAt',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#updatedAt': 'updatedAt',
+            '#attempts': 'attempts',
+            '#detail': 'detail',
+          },
+          ExpressionAttributeValues: {
+            ':claimed': 'claimed',
+            ':at': at,
+            ':attempts': attempts,
+            ':duePK': sendIndexShardKey('claim', seen.customerId),
+            ':seenStatus': seen.status,
+            ':seenAt': seen.updatedAt,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   async release(customerId: string, messageId: string): Promise<void> {
     await this.doc.send(
       new DeleteCommand({

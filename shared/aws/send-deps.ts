@@ -1,5 +1,6 @@
 /** The send handler's dependencies in Lambda, built once per cold start from the environment. */
 import type { SendDeps } from '../channels/decide-send.js';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadTemplates } from '../channels/render.js';
 import { composeSendDeps } from '../wiring/compose.js';
 import { loadRuntimeCampaign } from '../wiring/runtime-campaign.js';
@@ -11,21 +12,25 @@ import { createSesClient, SesEmailSender } from './ses-email-sender.js';
 import { SnsPushSender } from './sns-push-sender.js';
 import { createSnsClient, SnsSmsSender } from './sns-sms-sender.js';
 import { unsubscribeKeyring } from './unsubscribe-keyring.js';
+import { awsWebhookSecrets } from './webhook-secrets.js';
+import { HttpWebhookSender } from './webhook-sender.js';
 
 export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps> {
   const campaignDir = campaignDirOf(env);
   const campaign = await loadRuntimeCampaign(campaignDir);
   const sns = createSnsClient();
   const doc = createDocumentClient({});
+  const core = awsCoreAdapters(env, doc);
   return composeSendDeps(
     {
-      ...awsCoreAdapters(env, doc),
+      ...core,
       email: new SesEmailSender(createSesClient(), env.SES_CONFIGURATION_SET),
       sms: new SnsSmsSender(sns),
       push: new SnsPushSender(sns, {
         ...(env.APNS_PLATFORM_APPLICATION_ARN ? { ios: env.APNS_PLATFORM_APPLICATION_ARN } : {}),
         ...(env.FCM_PLATFORM_APPLICATION_ARN ? { android: env.FCM_PLATFORM_APPLICATION_ARN } : {}),
       }),
+      webhook: new HttpWebhookSender({ secrets: awsWebhookSecrets(env, new SecretsManagerClient({}), core.clock) }),
       rate: new DynamoSendRateLimiter(doc, requireEnv(env, 'TABLE_NAME')),
       unsubscribe: {
         keyring: await unsubscribeKeyring(env),

@@ -16,12 +16,14 @@
  * At most once: the ledger entry is claimed before the provider call and never removed unless
  * the provider said "throttled" (nothing went out) — then it is removed before the deferral, so
  * the release claims afresh. A timeout or 5xx leaves `unknown` — a marketing message missed is
- * better than one sent twice.
+ * better than one sent twice. Channels whose receiver de-duplicates (webhook) are at least once
+ * instead: at-least-once.ts, decision 160.
  */
 import type { Settings } from '../config/settings.js';
 import type { Clock, EventQueue, ProfileStore } from '../ports.js';
 import { decideConfirm, type ConfirmSendDeps } from './confirm/decide-confirm.js';
 import type { ConfirmBudgets } from './confirm/limits.js';
+import { MAX_ATTEMPTS, nextAttemptAt, resumable } from './at-least-once.js';
 import { checkDuplicate } from './guards/duplicate.js';
 import { capScopes, checkFrequencyCaps, utcDayNumber, type CapCheck, type CapLimit } from './guards/frequency-cap.js';
 import { checkHoldout } from './guards/holdout.js';
@@ -32,12 +34,14 @@ import type {
   CapCounters,
   DueQueue,
   EmailSender,
+  LedgerEntry,
   MessageStats,
   PushSender,
   SendLedger,
   SendRateLimiter,
   SmsSender,
   SuppressionList,
+  WebhookSender,
 } from './ports.js';
 import { isLate, mustWaitFor, reserveSlots } from './pace.js';
 import { ProviderError } from './provider-error.js';
@@ -74,12 +78,14 @@ export interface SendDeps {
   email: EmailSender;
   sms: SmsSender;
   push: PushSender;
+  /** Signed POSTs to the endpoints of settings.yaml `webhooks`. */
+  webhook: WebhookSender;
   /** Where `device` messages about disabled push endpoints go (the customer's events group). */
   events: EventQueue;
   templates: TemplateSet;
-  /** `sending` (account-wide rates) is optional: absent, only journeys' rates apply. */
+  /** `sending` (account-wide rates) is optional: absent, only journeys' rates apply. `webhooks` absent: none. */
   settings: Pick<Settings, 'quietHours' | 'frequencyCaps' | 'sender' | 'defaultTimezone'> &
-    Partial<Pick<Settings, 'sending' | 'complaints'>>;
+    Partial<Pick<Settings, 'sending' | 'complaints' | 'webhooks'>>;
   /** Each journey's `limits` and `quietHours` (shared/channels/journey-policy.ts); undefined: the settings apply. */
   journeyPolicy: (journeyId: string) => JourneySendPolicy | undefined;
   /** Paces sends: the account's `sending.<channel>` and journeys' `messagesPerSecond` (shared/channels/pace.ts). */
@@ -136,6 +142,8 @@ export type SendDecision =
       confirmLimit?: { mailboxKey: string; keyId: string; budgets: ConfirmBudgets };
       /** The journey's messagesPerSecond, paced (with the account's rate) just before the claim. */
       messagesPerSecond?: number;
+      /** At-least-once channels: the ledger entry of the attempt before, which this one claims again. */
+      previous?: LedgerEntry;
       now: Date;
     };
 
@@ -149,8 +157,14 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
     ...(detail ? { detail } : {}),
   });
 
-  const duplicate = await checkDuplicate(deps.ledger, request);
+  const requested = CHANNELS[request.channel];
+  const duplicate = await checkDuplicate(
+    deps.ledger,
+    request,
+    requested.delivery === 'at-least-once' ? (entry) => resumable(entry, deps.clock.now()) : undefined,
+  );
   if (!duplicate.ok) return refuse(duplicate.reason, request.channel, duplicate.detail);
+  const { previous } = duplicate;
 
   const holdout = checkHoldout(request);
   if (!holdout.ok) return refuse(holdout.reason, request.channel);
@@ -168,9 +182,10 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
   const suppressed = await recipient.suppression(customer, deps.suppression);
   if (!suppressed.ok) return refuse(suppressed.reason, channel, suppressed.detail);
 
-  const unsubscribeUrl = entry.unsubscribeLink
-    ? `${deps.unsubscribe.baseUrl.replace(/\/+$/, '')}/u/${signUnsubscribeToken(deps.unsubscribe.keyring, request.customerId, channel)}`
-    : undefined;
+  const unsubscribeUrl =
+    entry.unsubscribeLink && entry.consent !== null
+      ? `${deps.unsubscribe.baseUrl.replace(/\/+$/, '')}/u/${signUnsubscribeToken(deps.unsubscribe.keyring, request.customerId, entry.consent)}`
+      : undefined;
   const rendered = await deps.templates.render(
     request.template,
     channel,
@@ -184,14 +199,16 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
   }
 
   // Decided before the claim, so a configuration error is `failed` (nothing went out), never `unknown`.
-  const misconfigured = entry.misconfigured(deps.settings);
+  const misconfigured = entry.misconfigured(deps.settings, request);
   if (misconfigured) return refuse('failed', channel, misconfigured);
 
   const now = deps.clock.now();
-  const policy = deps.journeyPolicy(request.journeyId);
+  // A channel with a policy of its own (a webhook endpoint's) replaces the campaign's and the journey's.
+  const own = entry.policy(deps.settings, request);
+  const policy = own ? undefined : deps.journeyPolicy(request.journeyId);
   const wakeAt = nextAllowedTime(
     now,
-    policy?.quietHours ?? deps.settings.quietHours,
+    own ? own.quietHours : (policy?.quietHours ?? deps.settings.quietHours),
     customer.timezone,
     deps.settings.defaultTimezone,
   );
@@ -203,7 +220,8 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
     journeyId: request.journeyId,
     transactional: request.transactional,
     now,
-    caps: deps.settings.frequencyCaps,
+    caps: own ? (own.limits ? { [channel]: own.limits } : {}) : deps.settings.frequencyCaps,
+    ...(own ? { acrossChannels: false } : {}),
     ...(policy?.limits ? { journeyLimits: policy.limits } : {}),
   };
   const capped = await checkFrequencyCaps(deps.caps, capCheck);
@@ -217,6 +235,7 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
     ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
     capCheck,
     ...(policy?.messagesPerSecond !== undefined ? { messagesPerSecond: policy.messagesPerSecond } : {}),
+    ...(previous ? { previous } : {}),
     now,
   };
 }
@@ -281,7 +300,7 @@ async function paceSlot(
   const later = (slot: Date, detail: string): void => {
     if (!paced || slot > paced.slot) paced = { slot, detail };
   };
-  const account = deps.settings.sending?.[channel]?.messagesPerSecond;
+  const account = accountRate(deps.settings, channel);
   if (account !== undefined && !accountHeld) {
     const [slot] = await reserveSlots(deps.rate, `account:${channel}`, account, request.customerId, now);
     if (slot) later(slot, `the account's ${channel} rate of ${account} per second`);
@@ -309,7 +328,7 @@ async function throttledWake(
   now: Date,
 ): Promise<{ wakeAt: Date; paced: boolean }> {
   const soonest = now.getTime() + 1000;
-  const account = deps.settings.sending?.[channel]?.messagesPerSecond;
+  const account = accountRate(deps.settings, channel);
   if (account !== undefined) {
     const [slot = now] = await reserveSlots(deps.rate, `account:${channel}`, account, request.customerId, now);
     return { wakeAt: new Date(Math.max(slot.getTime(), soonest)), paced: true };
@@ -348,6 +367,8 @@ async function deliver(
         ? refuse('confirm_limit', 'mailbox')
         : refuse('confirm_budget', taken ? `${taken.limit} hourly budget` : 'no limits configured');
   }
+
+  if (CHANNELS[channel].delivery === 'at-least-once') return deliverAtLeastOnce(deps, request, decision);
 
   const claimed = await deps.ledger.claim({
     customerId: request.customerId,
@@ -408,4 +429,77 @@ async function deliver(
   );
   if (decision.capCheck) await deps.caps.add(request.customerId, capScopes(decision.capCheck), utcDayNumber(now));
   return { kind: 'done', reason: 'sent', channel, ...(providerMessageId ? { providerMessageId } : {}) };
+}
+
+/**
+ * Decision 8 for at-least-once channels (at-least-once.ts, decision 160): claim this attempt,
+ * lease the next one in `due`, call, then settle — `sent` (and the lease goes), `failed` on a
+ * refusal or after the last attempt, else `retrying` until the lease brings the request back.
+ */
+async function deliverAtLeastOnce(
+  deps: SendDeps,
+  request: SendRequest,
+  decision: Extract<SendDecision, { kind: 'send' }>,
+): Promise<SendOutcome> {
+  const { channel, now, previous } = decision;
+  const done = (reason: SendReason, detail?: string, wakeAt?: string): SendOutcome => ({
+    kind: 'done',
+    reason,
+    channel,
+    ...(detail ? { detail } : {}),
+    ...(wakeAt ? { wakeAt, cause: 'retry' as const } : {}),
+  });
+  const attempt = (previous?.attempts ?? 1) + (previous ? 1 : 0);
+  const at = now.toISOString();
+  const { pacedAt: _slot, ...unpaced } = request;
+  // The lease goes first: a crash anywhere after it brings the request back at the next attempt's time.
+  const leaseAt = nextAttemptAt(attempt, now);
+  if (leaseAt) await deps.due.defer(unpaced, leaseAt.toISOString());
+  const claimed = previous
+    ? await deps.ledger.reclaim(previous, at, attempt)
+    : await deps.ledger.claim({
+        customerId: request.customerId,
+        messageId: request.messageId,
+        channel,
+        journeyId: request.journeyId,
+        runId: request.runId,
+        stepId: request.stepId,
+        ...(request.variant ? { variant: request.variant } : {}),
+        claimedAt: at,
+        attempts: attempt,
+      });
+  // Another delivery took this attempt: its own lease stands (one wake per message).
+  if (!claimed) return done('duplicate', 'claimed concurrently');
+
+  try {
+    await decision.recipient.send({ request, content: decision.content, tags: messageTagsOf(request), now, deps });
+  } catch (error) {
+    const settledAt = deps.clock.now().toISOString();
+    const code = error instanceof ProviderError ? error.code : error instanceof Error ? error.name : 'error';
+    if (error instanceof ProviderError && error.failure === 'permanent') {
+      await deps.ledger.settle(request.customerId, request.messageId, 'failed', settledAt, { detail: code });
+      await deps.due.cancel(request.customerId, request.messageId);
+      return done('failed', code);
+    }
+    if (!leaseAt) {
+      await deps.ledger.settle(request.customerId, request.messageId, 'failed', settledAt, {
+        detail: `${code} on attempt ${attempt} of ${MAX_ATTEMPTS}: given up`,
+      });
+      return done('failed', `${code}: given up after ${MAX_ATTEMPTS} attempts`);
+    }
+    await deps.ledger.settle(request.customerId, request.messageId, 'retrying', settledAt, {
+      detail: `${code} on attempt ${attempt}`,
+    });
+    return done('deferred', `${code} on attempt ${attempt}`, leaseAt.toISOString());
+  }
+  await deps.ledger.settle(request.customerId, request.messageId, 'sent', deps.clock.now().toISOString());
+  await deps.due.cancel(request.customerId, request.messageId);
+  if (decision.capCheck) await deps.caps.add(request.customerId, capScopes(decision.capCheck), utcDayNumber(now));
+  return done('sent');
+}
+
+/** The account's `sending.<channel>` rate; channels without one there (webhook) have none. */
+function accountRate(settings: SendDeps['settings'], channel: Channel): number | undefined {
+  const rates: Partial<Record<Channel, { messagesPerSecond: number }>> = settings.sending ?? {};
+  return rates[channel]?.messagesPerSecond;
 }

@@ -42,14 +42,23 @@ export class InMemorySendLedger implements SendLedger {
   async settle(
     customerId: string,
     messageId: string,
-    status: 'sent' | 'failed' | 'unknown',
+    status: 'sent' | 'failed' | 'unknown' | 'retrying',
     at: string,
     details: { providerMessageId?: string; detail?: string } = {},
   ): Promise<void> {
     const key = this.key(customerId, messageId);
     const entry = this.entries.get(key);
-    if (!entry) throw new Error(`no claim for ${messageId}`);
+    if (entry?.status !== 'claimed') throw new Error(`no claim for ${messageId}`);
     this.entries.set(key, { ...entry, ...details, status, updatedAt: at });
+  }
+
+  async reclaim(seen: Parameters<SendLedger['reclaim']>[0], at: string, attempts: number): Promise<boolean> {
+    const key = this.key(seen.customerId, seen.messageId);
+    const entry = this.entries.get(key);
+    if (entry?.status !== seen.status || entry.updatedAt !== seen.updatedAt) return false;
+    const { detail: _detail, ...kept } = entry;
+    this.entries.set(key, { ...kept, status: 'claimed', updatedAt: at, attempts });
+    return true;
   }
 
   async release(customerId: string, messageId: string): Promise<void> {
@@ -131,6 +140,10 @@ export class InMemoryDueQueue implements DueQueue {
     if (current?.version !== released.version || current.wakeAt !== released.wakeAt) return false;
     this.items.delete(key);
     return true;
+  }
+
+  async cancel(customerId: string, messageId: string): Promise<void> {
+    this.items.delete(`${customerId}\u0000${messageId}`);
   }
 }
 

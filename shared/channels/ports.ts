@@ -8,8 +8,12 @@ import type { PushDevice } from '../profiles/schema.js';
 import type { SendReason } from './send-outcome.js';
 import type { Channel, SendRequest } from './send-request.js';
 
-/** `claimed` until the provider answers (DESIGN: at most once — a claim is never re-sent). */
-export type LedgerStatus = 'claimed' | 'sent' | 'failed' | 'unknown';
+/**
+ * `claimed` until the provider answers (DESIGN: at most once — a claim is never re-sent).
+ * `retrying` is for at-least-once channels only (webhook, decision 160): an attempt that got a
+ * 5xx, a 429 or no answer in time waits for its next attempt, which claims the entry again.
+ */
+export type LedgerStatus = 'claimed' | 'sent' | 'failed' | 'unknown' | 'retrying';
 
 /** `SK=M#<messageId>` under the customer. */
 export interface LedgerEntry {
@@ -24,8 +28,10 @@ export interface LedgerEntry {
   claimedAt: string;
   updatedAt: string;
   providerMessageId?: string;
-  /** The provider's error code for `failed` / `unknown`. */
+  /** The provider's error code for `failed` / `unknown` / `retrying`. */
   detail?: string;
+  /** At-least-once channels: the attempts claimed so far (the first claim is attempt 1). */
+  attempts?: number;
 }
 
 export type LedgerClaim = Omit<LedgerEntry, 'status' | 'updatedAt' | 'providerMessageId' | 'detail'>;
@@ -38,10 +44,20 @@ export interface SendLedger {
   settle(
     customerId: string,
     messageId: string,
-    status: 'sent' | 'failed' | 'unknown',
+    status: 'sent' | 'failed' | 'unknown' | 'retrying',
     at: string,
     details?: { providerMessageId?: string; detail?: string },
   ): Promise<void>;
+  /**
+   * At-least-once channels: claims an entry again for its next attempt — one left `retrying`, or
+   * one still `claimed` by an attempt that died — only while it is as `seen` (status and
+   * updatedAt), so two deliveries cannot both take it. False when it changed meanwhile.
+   */
+  reclaim(
+    seen: Pick<LedgerEntry, 'customerId' | 'messageId' | 'status' | 'updatedAt'>,
+    at: string,
+    attempts: number,
+  ): Promise<boolean>;
   /** Deletes a claim whose provider call was throttled (nothing went out), so the retry may claim again. */
   release(customerId: string, messageId: string): Promise<void>;
   /** Entries still `claimed` that were claimed at or before `claimedBefore` (ISO): crashes between claim and answer. */
@@ -138,6 +154,29 @@ export interface PushSender {
   sendPush(push: PushNotification): Promise<PushResult>;
 }
 
+/** One signed POST to a webhook endpoint (shared/channels/registry/webhook.ts). */
+export interface WebhookPost {
+  /** The endpoint's name in settings.yaml (for logs and the secret's cache). */
+  endpoint: string;
+  url: string;
+  /** Where the endpoint's `whsec_` secret is; the sender resolves it. */
+  secret: { env: string } | { secretsManager: string };
+  timeoutMs: number;
+  /** `webhook-id`: the ledger id, the same on every attempt, so the receiver de-duplicates. */
+  webhookId: string;
+  /** The rendered JSON body. */
+  body: string;
+}
+
+export interface WebhookSender {
+  /**
+   * Signs (a fresh `webhook-timestamp` per attempt, from real time) and posts. Returns on 2xx;
+   * throws ProviderError: `permanent` for other 4xx and redirects, `throttled` for 429, `unknown`
+   * for 5xx, timeouts and dropped connections (the receiver may have it: it is tried again).
+   */
+  post(post: WebhookPost): Promise<{ status: number }>;
+}
+
 /** A deferred send waiting for its `wakeAt` (quiet hours, a rate slot, provider throttling). */
 export interface DeferredSend {
   request: SendRequest;
@@ -156,6 +195,8 @@ export interface DueQueue {
    * when the message was deferred again since (its new wake stays) or is gone.
    */
   remove(released: DeferredSend): Promise<boolean>;
+  /** Removes the message's deferral whatever its version: an at-least-once send's retry after it went out. */
+  cancel(customerId: string, messageId: string): Promise<void>;
 }
 
 export type EngagementMetric = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained';

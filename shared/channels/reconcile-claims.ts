@@ -2,10 +2,13 @@
  * The reconciler (DESIGN "Send": at most once): a ledger entry still `claimed` long after its
  * claim belongs to a send whose handler crashed (or timed out) between the claim and the
  * provider's answer. Nobody knows whether it went out, so it becomes `unknown` — counted by the
- * report, never resent. The timeout must exceed the send function's own timeout.
+ * report, never resent. The timeout must exceed the send function's own timeout. Claims of
+ * at-least-once channels (webhook) are left alone: their lease in `due` tries them again
+ * (shared/channels/at-least-once.ts).
  */
 import type { Clock } from '../ports.js';
 import type { MessageStats, SendLedger } from './ports.js';
+import { CHANNELS } from './registry/registry.js';
 
 export interface ReconcileDeps {
   ledger: SendLedger;
@@ -21,6 +24,7 @@ export async function reconcileStaleClaims(
   const before = new Date(now.getTime() - staleAfterMs).toISOString();
   let markedUnknown = 0;
   for await (const entry of deps.ledger.staleClaims(before)) {
+    if (CHANNELS[entry.channel]?.delivery === 'at-least-once') continue;
     try {
       await deps.ledger.settle(entry.customerId, entry.messageId, 'unknown', now.toISOString(), {
         detail: 'claim never answered',

@@ -6,7 +6,9 @@
  *
  * Strict variables: a variable the customer lacks stops the send as `missing_variable` (never
  * "Hello ,"); `| default:` and `{% if %}` may still test for absence (lenientIf). HTML output is
- * escaped, so a name like `<script>` reaches the inbox as text.
+ * escaped, so a name like `<script>` reaches the inbox as text. Webhook bodies (`webhook.json.liquid`)
+ * print every `{{ }}` as a JSON value (liquidjs `outputEscape: 'json'`), so a trait carrying quotes
+ * or braces stays one string and cannot add a field; the result must parse as JSON.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,17 +22,22 @@ export const TEMPLATE_FILES = {
   email: ['subject.liquid', 'html.liquid', 'text.liquid'],
   sms: ['sms.liquid'],
   push: ['push.title.liquid', 'push.body.liquid'],
+  webhook: ['webhook.json.liquid'],
 } as const satisfies Record<Channel, readonly string[]>;
 
 export type RenderedContent =
   | { channel: 'email'; subject: string; html: string; text: string }
   | { channel: 'sms'; body: string }
-  | { channel: 'push'; title: string; body: string };
+  | { channel: 'push'; title: string; body: string }
+  /** The JSON body, compact (parsed and written again). */
+  | { channel: 'webhook'; body: string };
 
 export type RenderResult =
   | { ok: true; content: RenderedContent }
   | { ok: false; reason: 'missing_variable'; variable: string }
-  | { ok: false; reason: 'missing_template'; detail: string };
+  | { ok: false; reason: 'missing_template'; detail: string }
+  /** A webhook template whose output is not JSON: a campaign error, nothing can go out. */
+  | { ok: false; reason: 'invalid_output'; detail: string };
 
 /**
  * The part of the profile a template may name as `profile.…` (addresses and consent stay out: a
@@ -96,7 +103,8 @@ export type TemplateSources = Record<string, string>;
 export class TemplateSet {
   private readonly plain: Liquid;
   private readonly html: Liquid;
-  private readonly parsed = new Map<string, { plain: Template[]; html: Template[] }>();
+  private readonly json: Liquid;
+  private readonly parsed = new Map<string, { plain: Template[]; html: Template[]; json: Template[] }>();
 
   readonly sources: TemplateSources;
 
@@ -113,9 +121,17 @@ export class TemplateSet {
     };
     this.plain = new Liquid(options);
     this.html = new Liquid({ ...options, outputEscape: 'escape' });
+    this.json = new Liquid({ ...options, outputEscape: 'json' });
     for (const [name, source] of Object.entries(this.sources)) {
+      // `raw` would print a value unescaped, and a trait could then write JSON of its own.
+      if (name.endsWith('/webhook.json.liquid') && /\|\s*raw\b/.test(source))
+        throw new TemplateError(`template ${name}: the raw filter is not allowed in a webhook body`);
       try {
-        this.parsed.set(name, { plain: this.plain.parse(source, name), html: this.html.parse(source, name) });
+        this.parsed.set(name, {
+          plain: this.plain.parse(source, name),
+          html: this.html.parse(source, name),
+          json: this.json.parse(source, name),
+        });
       } catch (error) {
         throw new TemplateError(`template ${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -142,7 +158,7 @@ export class TemplateSet {
         case 'email': {
           const [subject, html, text] = await Promise.all([
             this.renderFile(templateId, 'subject.liquid', context),
-            this.renderFile(templateId, 'html.liquid', context, true),
+            this.renderFile(templateId, 'html.liquid', context, 'html'),
             this.renderFile(templateId, 'text.liquid', context),
           ]);
           return { ok: true, content: { channel, subject: oneLine(subject), html, text } };
@@ -159,6 +175,15 @@ export class TemplateSet {
           ]);
           return { ok: true, content: { channel, title: oneLine(title), body: body.trim() } };
         }
+        case 'webhook': {
+          const text = await this.renderFile(templateId, 'webhook.json.liquid', context, 'json');
+          try {
+            return { ok: true, content: { channel, body: JSON.stringify(JSON.parse(text)) } };
+          } catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            return { ok: false, reason: 'invalid_output', detail: `template ${templateId}: not JSON (${reason})` };
+          }
+        }
         default: {
           const unreachable: never = channel;
           throw new Error(`unknown channel ${String(unreachable)}`);
@@ -173,10 +198,15 @@ export class TemplateSet {
     }
   }
 
-  private renderFile(templateId: string, file: string, context: RenderContext, html = false): Promise<string> {
+  private renderFile(
+    templateId: string,
+    file: string,
+    context: RenderContext,
+    escape: 'plain' | 'html' | 'json' = 'plain',
+  ): Promise<string> {
     const parsed = this.parsed.get(`${templateId}/${file}`);
     if (!parsed) throw new TemplateError(`template ${templateId} has no ${file}`);
-    return html ? this.html.render(parsed.html, context) : this.plain.render(parsed.plain, context);
+    return this[escape].render(parsed[escape], context);
   }
 }
 

@@ -6,11 +6,11 @@
  */
 import { VersionConflictError, type ProfileStore } from '../ports.js';
 import { applyConsentChange } from '../profiles/apply-internal.js';
-import type { Channel } from './send-request.js';
+import type { ConsentChannel } from '../profiles/consent.js';
 
 export interface Revocation {
   /** Consent to withdraw (unsubscribe, complaint). */
-  consent?: Channel;
+  consent?: ConsentChannel;
   /** Suppression flag to set (bounce, complaint, SMS opt-out). */
   suppress?: 'email' | 'sms';
   at: string;

@@ -28,7 +28,7 @@ export const SEND_REASONS = [
 export type SendReason = (typeof SEND_REASONS)[number];
 
 /** Why a send was deferred through the `due` index, to come back at its `wakeAt`. */
-export type DeferCause = 'quiet_hours' | 'rate_limited' | 'throttled';
+export type DeferCause = 'quiet_hours' | 'rate_limited' | 'throttled' | 'retry';
 
 /** A decision that ends this delivery of the request (the queue message is deleted). */
 export interface SendOutcome {
@@ -42,7 +42,8 @@ export interface SendOutcome {
   wakeAt?: string;
   /**
    * For `deferred`: quiet hours, a rate slot ahead (the account's `sending` or the journey's
-   * `messagesPerSecond`), or the provider throttled (nothing went out; the claim was released).
+   * `messagesPerSecond`), or the provider throttled (nothing went out; the claim was released),
+   * or an at-least-once attempt failed and the next one is due then (`retry`, decision 160).
    */
   cause?: DeferCause;
   /** For `sent`: the provider's id of the message (SES, SNS), as the ledger stores it (the archive's decisions). */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { MessageTags } from './ports.js';
 
-export const channelSchema = z.enum(['email', 'sms', 'push']);
+export const channelSchema = z.enum(['email', 'sms', 'push', 'webhook']);
 export type Channel = z.infer<typeof channelSchema>;
 
 /**
@@ -47,6 +47,8 @@ export const sendRequestSchema = z.object({
   /** Channels tried in order when `channel` has no consent or no address. */
   fallback: z.array(channelSchema).default([]),
   template: z.string().min(1),
+  /** `webhook` sends: the endpoint's name in settings.yaml `webhooks` (shared/channels/webhook/). */
+  endpoint: z.string().min(1).optional(),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** Transactional messages are exempt from frequency caps (never from consent or suppression). */
   transactional: z.boolean().default(false),

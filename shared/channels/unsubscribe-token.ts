@@ -6,7 +6,12 @@
  * is `invalid`, with no detail for an attacker to learn from.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { channelSchema, type Channel } from './send-request.js';
+import * as z from 'zod';
+import { CONSENT_CHANNELS, type ConsentChannel } from '../profiles/consent.js';
+
+/** A token revokes a consent: only channels with one carry unsubscribe links. */
+const consentChannelSchema = z.enum(CONSENT_CHANNELS);
+type Channel = ConsentChannel;
 
 export interface UnsubscribeKeyring {
   /** The key id new tokens are signed with. */
@@ -34,7 +39,7 @@ export function verifyUnsubscribeToken(keyring: UnsubscribeKeyring, token: strin
   if (parts.length !== 4) return { valid: false };
   const [keyId, customer, channelText, signature] = parts as [string, string, string, string];
   const secret = Object.hasOwn(keyring.keys, keyId) ? keyring.keys[keyId] : undefined;
-  const channel = channelSchema.safeParse(channelText);
+  const channel = consentChannelSchema.safeParse(channelText);
   if (secret === undefined || !channel.success || customer.length === 0) return { valid: false };
   const expected = Buffer.from(mac(secret, keyId, customer, channel.data), 'utf8');
   const given = Buffer.from(signature, 'utf8');

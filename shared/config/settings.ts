@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { normalizeTimezone } from '../profiles/locale.js';
 import { SERVER_KEY_ONLY_EVENTS } from '../events/crm-events.js';
+import { webhooksSchema } from './webhook-settings.js';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 
@@ -94,6 +95,8 @@ export const settingsSchema = z.strictObject({
       smsSenderId: z.string().max(11).optional(),
     })
     .default({}),
+  /** Webhook endpoints (shared/config/webhook-settings.ts): URL, secret reference, timeout, optional quiet hours and limits. */
+  webhooks: webhooksSchema.default({}),
   /** Event properties segment rules may filter on, per event name (e.g. Product Viewed: [category]). */
   trackedProperties: z.record(z.string(), z.array(z.string())).default({}),
   /**

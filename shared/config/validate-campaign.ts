@@ -106,6 +106,7 @@ export function validateCampaignSources(sources: CampaignSources): CampaignValid
   const journeys = checkJourneySources(sources.journeys, {
     segmentIds: segments.ok ? new Set(segments.definitions.map((definition) => definition.id)) : undefined,
     trackedProperties: settings.trackedProperties,
+    webhookEndpoints: new Set(Object.keys(settings.webhooks)),
     templateFiles: (id) => templateFiles.get(id),
     templateVars: (id) => templateChecks.requiredVars.get(id),
     knownEvents,

@@ -231,6 +231,7 @@ function walk(
           channel: step.channel,
           fallback: step.fallback,
           template: step.template,
+          ...(step.endpoint !== undefined ? { endpoint: step.endpoint } : {}),
           vars: step.vars,
           transactional: step.transactional,
           requestedAt: at,

@@ -123,6 +123,11 @@ const varsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boole
 const sendInput = z.strictObject({
   channel: channelSchema,
   template: z.string().min(1).describe('Folder under campaign/templates/'),
+  endpoint: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('webhook only: the endpoint, by its name under settings.yaml webhooks'),
   vars: varsSchema.optional(),
   fallback: z
     .array(channelSchema)
@@ -203,6 +208,8 @@ export type Step =
       id: string;
       channel: z.infer<typeof channelSchema>;
       template: string;
+      /** `webhook` sends: the endpoint's name in settings.yaml `webhooks`. */
+      endpoint?: string;
       vars: Record<string, string | number | boolean>;
       fallback: z.infer<typeof channelSchema>[];
       transactional: boolean;

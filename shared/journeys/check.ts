@@ -16,6 +16,7 @@ export const TEMPLATE_FILES: Record<Channel, readonly string[]> = {
   email: ['subject.liquid', 'html.liquid', 'text.liquid'],
   sms: ['sms.liquid'],
   push: ['push.title.liquid', 'push.body.liquid'],
+  webhook: ['webhook.json.liquid'],
 };
 
 export interface JourneyCheckContext {
@@ -27,6 +28,8 @@ export interface JourneyCheckContext {
   templateFiles: (templateId: string) => ReadonlySet<string> | undefined;
   /** The `vars.<name>` a template prints without a default (every send step using it must set them). */
   templateVars?: (templateId: string) => ReadonlySet<string> | undefined;
+  /** settings.yaml `webhooks`: the endpoint names a webhook send may name (undefined: not checked). */
+  webhookEndpoints?: ReadonlySet<string>;
   /** Event names sadakat or the campaign knows; others in triggers, exits and goals are warnings. */
   knownEvents?: ReadonlySet<string>;
 }
@@ -149,6 +152,7 @@ function checkStep(
       return;
     case 'send': {
       target(step.next, [...path, 'next']);
+      checkWebhookStep(step, path, context, issues);
       const files = context.templateFiles(step.template);
       if (!files) {
         issues.push({ path: [...path, 'send', 'template'], reason: `no template folder templates/${step.template}/` });
@@ -290,4 +294,38 @@ function loopsWithoutWait(journey: Journey): PathIssue[] {
   };
   for (const step of journey.steps) visit(step.id);
   return issues;
+}
+
+/** A webhook send names an endpoint of settings.yaml and has no fallback; other channels name none. */
+function checkWebhookStep(
+  step: Extract<Step, { kind: 'send' }>,
+  path: SourcePath,
+  context: JourneyCheckContext,
+  issues: PathIssue[],
+): void {
+  const where: SourcePath = [...path, 'send'];
+  if (step.channel !== 'webhook') {
+    if (step.endpoint !== undefined)
+      issues.push({ path: [...where, 'endpoint'], reason: 'endpoint is for webhook sends only' });
+    if (step.fallback.includes('webhook'))
+      issues.push({
+        path: [...where, 'fallback'],
+        reason: 'webhook cannot be a fallback: it reaches an internal system, not the customer',
+      });
+    return;
+  }
+  if (step.fallback.length > 0)
+    issues.push({ path: [...where, 'fallback'], reason: 'a webhook send has no fallback channels' });
+  if (step.endpoint === undefined) {
+    issues.push({ path: where, reason: 'a webhook send needs endpoint: <name> of settings.yaml webhooks' });
+    return;
+  }
+  const known = context.webhookEndpoints;
+  if (known && !known.has(step.endpoint)) {
+    const near = nearest(step.endpoint, [...known]);
+    issues.push({
+      path: [...where, 'endpoint'],
+      reason: `no webhook endpoint "${step.endpoint}" in settings.yaml webhooks${near ? `: did you mean "${near}"?` : ''}`,
+    });
+  }
 }

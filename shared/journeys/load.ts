@@ -30,6 +30,7 @@ export async function loadJourneys(
   return checkJourneySources(files, {
     segmentIds,
     trackedProperties: settings.trackedProperties,
+    webhookEndpoints: new Set(Object.keys(settings.webhooks)),
     templateFiles: (id) => templates.get(id),
   });
 }

@@ -158,6 +158,7 @@ function toStep(kind: StepKind, data: StepData[StepKind], fallbackId: string): S
         id,
         channel: send.channel,
         template: send.template,
+        ...(send.endpoint !== undefined ? { endpoint: send.endpoint } : {}),
         vars: send.vars ?? {},
         fallback: send.fallback ?? [],
         transactional: send.transactional ?? false,

@@ -13,6 +13,8 @@ import { buildHandler as buildFeedbackHandler } from '../../functions/ses-feedba
 import { buildHandler as buildUnsubscribeHandler } from '../../functions/unsubscribe.js';
 import { buildHandler as buildConfirmHandler } from '../../functions/confirm.js';
 import { createSesClient, SesEmailSender } from '../aws/ses-email-sender.js';
+import { envWebhookSecrets } from '../aws/webhook-secrets.js';
+import { HttpWebhookSender } from '../aws/webhook-sender.js';
 import type { SendDeps } from '../channels/decide-send.js';
 import type { TemplateSet } from '../channels/render.js';
 import type { SendQueue } from '../channels/send-request.js';
@@ -51,6 +53,8 @@ export interface LocalSendingOptions {
   onResult?: SendHandlerDeps['onResult'];
   /** Replaces the SES adapter (tests inject a failing provider). */
   email?: SendDeps['email'];
+  /** Replaces the webhook adapter (default: real POSTs, secrets from environment variables). */
+  webhook?: SendDeps['webhook'];
   logLevel?: LocalLogLevel;
   /**
    * How far ahead release-deferred releases, each deferral at its wake time (AWS: the whole minute); 0
@@ -95,6 +99,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     email: options.email ?? new SesEmailSender(createSesClient({ endpoint: ses.endpoint }), 'sadakat-local'),
     sms: outbox,
     push: outbox,
+    webhook: options.webhook ?? new HttpWebhookSender({ secrets: envWebhookSecrets(process.env) }),
     // One process: the rate cursors are kept in memory (Lambda keeps them in the table), shared
     // by the send function and the journeys' paced enqueue.
     rate: new InProcessSendRateLimiter(),

@@ -38,6 +38,7 @@ import type {
   SmsSender,
   SuppressionList,
   UnsubscribeKeyring,
+  WebhookSender,
   WriteKeyVerifier,
 } from '../ports.js';
 
@@ -96,6 +97,7 @@ export interface SendAdapters extends CoreAdapters {
   email: EmailSender;
   sms: SmsSender;
   push: PushSender;
+  webhook: WebhookSender;
   rate: SendRateLimiter;
   unsubscribe: { keyring: UnsubscribeKeyring; baseUrl: string; mailto?: string };
 }

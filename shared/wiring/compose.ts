@@ -118,6 +118,7 @@ export function composeSendDeps(
     email: adapters.email,
     sms: adapters.sms,
     push: adapters.push,
+    webhook: adapters.webhook,
     events: adapters.events,
     templates,
     settings: campaign.settings,

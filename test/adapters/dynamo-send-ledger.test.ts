@@ -57,6 +57,22 @@ describe('DynamoSendLedger', () => {
     expect(input?.ExpressionAttributeValues).toMatchObject({ ':status': 'unknown', ':detail': 'InternalFailure' });
   });
 
+  it('claims an entry again for the next attempt only while it is as seen, back in the claim index', async () => {
+    context.mock.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    const seen = { customerId: 'c1', messageId: 'm1', status: 'retrying' as const, updatedAt: CLAIM.claimedAt };
+    expect(await ledger.reclaim(seen, '2026-11-02T09:02:00.000Z', 2)).toBe(true);
+    expect(await ledger.reclaim(seen, '2026-11-02T09:02:00.000Z', 2)).toBe(false);
+    const input = context.mock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toBe('#status = :seenStatus AND #updatedAt = :seenAt');
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':claimed': 'claimed',
+      ':attempts': 2,
+      ':seenStatus': 'retrying',
+      ':seenAt': CLAIM.claimedAt,
+    });
+    expect(String(input?.ExpressionAttributeValues?.[':duePK'])).toMatch(/^CLAIM#\d+$/);
+  });
+
   it('releases only a claim', async () => {
     context.mock.on(DeleteCommand).resolves({});
     await ledger.release('c1', 'm1');

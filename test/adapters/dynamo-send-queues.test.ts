@@ -55,6 +55,15 @@ describe('DynamoDueSends', () => {
       ExpressionAttributeValues: { ':version': 3, ':wakeAt': '2026-11-03T06:00:00.000Z' },
     });
   });
+
+  it('cancels a deferral by key, whatever its version (an at-least-once lease after the send went out)', async () => {
+    const { doc, mock } = mockedDocumentClient();
+    mock.on(DeleteCommand).resolves({});
+    await new DynamoDueSends(doc, TABLE).cancel('c1', 'm1');
+    const input = mock.commandCalls(DeleteCommand)[0]?.args[0].input;
+    expect(input?.Key).toEqual({ PK: 'C#c1', SK: 'DEFER#m1' });
+    expect(input?.ConditionExpression).toBeUndefined();
+  });
 });
 
 describe('DynamoMessageStats', () => {

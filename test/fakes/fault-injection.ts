@@ -265,6 +265,10 @@ export class FaultySendLedger implements SendLedger {
     return this.inner.settle(...args);
   }
 
+  reclaim(...args: Parameters<SendLedger['reclaim']>): Promise<boolean> {
+    return this.inner.reclaim(...args);
+  }
+
   release(customerId: string, messageId: string): Promise<void> {
     return this.inner.release(customerId, messageId);
   }

@@ -15,6 +15,8 @@ import type {
   RawEmail,
   Sms,
   SmsSender,
+  WebhookPost,
+  WebhookSender,
 } from '../../shared/channels/ports.js';
 import type { EngagementMarks } from '../../shared/channels/engagement-marks.js';
 
@@ -92,6 +94,19 @@ export class RecordingPushSender implements PushSender {
     const delivered = push.devices.length - disabled.length;
     if (delivered > 0) this.sent.push(push);
     return { delivered, disabled, ...(delivered > 0 ? { providerMessageId: `push-${this.sent.length}` } : {}) };
+  }
+}
+
+/** Records each webhook POST; `answers` are played in order (a status, or a ProviderError to throw), then 200. */
+export class RecordingWebhookSender implements WebhookSender {
+  readonly posts: WebhookPost[] = [];
+  answers: (number | ProviderError)[] = [];
+
+  async post(post: WebhookPost): Promise<{ status: number }> {
+    this.posts.push(post);
+    const answer = this.answers.shift() ?? 200;
+    if (answer instanceof ProviderError) throw answer;
+    return { status: answer };
   }
 }
 

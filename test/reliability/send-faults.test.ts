@@ -135,7 +135,7 @@ describe('sending under injected faults (dynalite)', { timeout: 120_000 }, () =>
   }
 
   async function statuses(keys: [string, string][]) {
-    const counts = { sent: 0, unknown: 0, failed: 0, claimed: 0, missing: 0 };
+    const counts = { sent: 0, unknown: 0, failed: 0, claimed: 0, retrying: 0, missing: 0 };
     for (const [customerId, messageId] of keys) {
       const entry = await sending.deps.ledger.find(customerId, messageId);
       counts[entry?.status ?? 'missing']++;

@@ -20,7 +20,10 @@ export interface CapCheck {
   journeyId: string;
   transactional: boolean;
   now: Date;
-  caps: Settings['frequencyCaps'];
+  /** The campaign's `frequencyCaps`, or a channel's own (a webhook endpoint's `limits`). */
+  caps: Settings['frequencyCaps'] | Partial<Record<Channel, CapLimit>>;
+  /** False: this channel's sends neither count toward nor are held by the cross-channel `all` cap (webhooks). */
+  acrossChannels?: boolean;
   /** The journey's `limits` (per customer, this journey only), when it sets any. */
   journeyLimits?: CapLimit;
 }
@@ -34,10 +37,10 @@ export function utcDayNumber(at: Date): number {
 
 /** The counters a send adds to once it is marked sent (none for transactional ones). */
 export function capScopes(
-  check: Pick<CapCheck, 'channel' | 'journeyId' | 'transactional' | 'journeyLimits'>,
+  check: Pick<CapCheck, 'channel' | 'journeyId' | 'transactional' | 'journeyLimits' | 'acrossChannels'>,
 ): CapScope[] {
   if (check.transactional) return [];
-  const scopes: CapScope[] = [check.channel, 'all'];
+  const scopes: CapScope[] = check.acrossChannels === false ? [check.channel] : [check.channel, 'all'];
   if (check.journeyLimits) scopes.push(`journey:${check.journeyId}`);
   return scopes;
 }
@@ -45,9 +48,10 @@ export function capScopes(
 export async function checkFrequencyCaps(counters: CapCounters, check: CapCheck): Promise<GuardResult> {
   if (check.transactional) return PASS;
   const limits = new Map<CapScope, CapLimit>();
-  const channelCap = check.caps[check.channel];
+  const caps: Partial<Record<Channel | 'all', CapLimit>> = check.caps;
+  const channelCap = caps[check.channel];
   if (channelCap) limits.set(check.channel, channelCap);
-  if (check.caps.all) limits.set('all', check.caps.all);
+  if (caps.all && check.acrossChannels !== false) limits.set('all', caps.all);
   if (check.journeyLimits) limits.set(`journey:${check.journeyId}`, check.journeyLimits);
   const limited = [...limits].filter(([, limit]) => limit.perDay !== undefined || limit.perWeek !== undefined);
   if (limited.length === 0) return PASS;

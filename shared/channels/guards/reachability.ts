@@ -16,17 +16,21 @@ export function chooseRecipient(profile: Profile | undefined, request: SendReque
   const channels = [request.channel, ...request.fallback.filter((channel) => channel !== request.channel)];
   let firstRefusal: ReachabilityResult | undefined;
   for (const channel of channels) {
-    const result = reach(profile, channel);
+    const result = reach(profile, channel, request);
     if (result.ok) return result;
     firstRefusal ??= result;
   }
   return firstRefusal ?? { ok: false, reason: 'no_consent', channel: request.channel };
 }
 
-function reach(profile: Profile | undefined, channel: Channel): ReachabilityResult {
+function reach(profile: Profile | undefined, channel: Channel, request: SendRequest): ReachabilityResult {
   const entry = CHANNELS[channel];
+  // A customer without a profile (never seen, or forgotten) is reached on no channel, internal ones included.
+  if (profile === undefined)
+    return { ok: false, reason: entry.consent === null ? 'unreachable' : 'no_consent', channel };
   // Missing consent is "no": permission must have been given, never assumed.
-  if (profile?.consent[entry.consent]?.granted !== true) return { ok: false, reason: 'no_consent', channel };
-  const recipient = entry.recipient(profile);
+  if (entry.consent !== null && profile.consent[entry.consent]?.granted !== true)
+    return { ok: false, reason: 'no_consent', channel };
+  const recipient = entry.recipient(profile, request);
   return recipient ? { ok: true, recipient, profile } : { ok: false, reason: 'unreachable', channel };
 }

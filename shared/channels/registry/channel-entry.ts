@@ -7,7 +7,9 @@
 import type { ConsentChannel } from '../../profiles/consent.js';
 import type { Profile } from '../../profiles/schema.js';
 import type { SendDeps } from '../decide-send.js';
+import type { CapLimit } from '../guards/frequency-cap.js';
 import type { GuardResult } from '../guards/guard-result.js';
+import type { QuietHours } from '../guards/quiet-hours.js';
 import type { MessageTags, SuppressionList } from '../ports.js';
 import type { RenderedContent } from '../render.js';
 import type { Channel, SendRequest } from '../send-request.js';
@@ -20,7 +22,21 @@ export interface ProviderCall<Content extends RenderedContent = RenderedContent>
   /** The signed unsubscribe link, for a channel whose messages carry one. */
   unsubscribeUrl?: string;
   now: Date;
-  deps: Pick<SendDeps, 'email' | 'sms' | 'push' | 'events' | 'settings' | 'unsubscribe' | 'clock'>;
+  deps: Pick<SendDeps, 'email' | 'sms' | 'push' | 'webhook' | 'events' | 'settings' | 'unsubscribe' | 'clock'>;
+}
+
+/**
+ * How a send on this channel is delivered. `at-most-once` (email, SMS, push): a claim is never
+ * tried again — a 5xx or timeout is `unknown`. `at-least-once` (webhook, decision 160): the
+ * receiver de-duplicates by the message id, so a 5xx, 429 or timeout is tried again later.
+ */
+export type Delivery = 'at-most-once' | 'at-least-once';
+
+/** A channel's own quiet hours and caps, replacing the campaign's and the journey's (webhook endpoints). */
+export interface ChannelSendPolicy {
+  quietHours: QuietHours | undefined;
+  /** Per-customer caps on this channel's own counter; the cross-channel `all` cap does not apply. */
+  limits: CapLimit | undefined;
 }
 
 export type ContentOf<C extends Channel> = Extract<RenderedContent, { channel: C }>;
@@ -28,16 +44,20 @@ export type ContentOf<C extends Channel> = Extract<RenderedContent, { channel: C
 /** How a channel is written, with its own address type `A`. */
 export interface ChannelSpec<C extends Channel, A> {
   channel: C;
-  /** The profile's consent that permits this channel; missing consent is "no". */
-  consent: ConsentChannel;
+  /** The profile's consent that permits this channel; missing consent is "no". `null`: internal systems, no consent applies. */
+  consent: ConsentChannel | null;
+  /** Default `at-most-once`. */
+  delivery?: Delivery;
   /** Messages carry a signed unsubscribe link (`unsubscribe_url` in templates, List-Unsubscribe); default no. */
   unsubscribeLink?: boolean;
-  /** The customer's address on this channel, or undefined (`unreachable`). */
-  address(profile: Profile): A | undefined;
+  /** The customer's address on this channel (or the request's endpoint), or undefined (`unreachable`). */
+  address(profile: Profile, request: SendRequest): A | undefined;
   /** Decision 4 (`suppressed`): bounces, complaints, opt-outs, disabled endpoints. */
   suppression(profile: Profile, address: A, list: SuppressionList): Promise<GuardResult>;
   /** A setting this channel cannot send without: the request is `failed` before the claim, never `unknown`. */
-  misconfigured?(settings: SendDeps['settings']): string | undefined;
+  misconfigured?(settings: SendDeps['settings'], request: SendRequest): string | undefined;
+  /** Quiet hours and caps of the channel's own, instead of the campaign's and the journey's. */
+  policy?(settings: SendDeps['settings'], request: SendRequest): ChannelSendPolicy;
   /** The provider call; returns the provider's message id. Throws ProviderError for classified failures. */
   send(address: A, call: ProviderCall<ContentOf<C>>): Promise<string | undefined>;
 }
@@ -51,11 +71,14 @@ export interface Recipient {
 
 export interface ChannelEntry<C extends Channel = Channel> {
   readonly channel: C;
-  readonly consent: ConsentChannel;
+  readonly consent: ConsentChannel | null;
+  readonly delivery: Delivery;
   readonly unsubscribeLink: boolean;
-  misconfigured(settings: SendDeps['settings']): string | undefined;
+  misconfigured(settings: SendDeps['settings'], request: SendRequest): string | undefined;
+  /** Undefined: the campaign's and the journey's quiet hours and caps apply. */
+  policy(settings: SendDeps['settings'], request: SendRequest): ChannelSendPolicy | undefined;
   /** The customer on this channel, or undefined when the profile has no address for it. */
-  recipient(profile: Profile): Recipient | undefined;
+  recipient(profile: Profile, request: SendRequest): Recipient | undefined;
 }
 
 export function defineChannel<C extends Channel, A>(spec: ChannelSpec<C, A>): ChannelEntry<C> {
@@ -63,10 +86,12 @@ export function defineChannel<C extends Channel, A>(spec: ChannelSpec<C, A>): Ch
   return {
     channel: spec.channel,
     consent: spec.consent,
+    delivery: spec.delivery ?? 'at-most-once',
     unsubscribeLink: spec.unsubscribeLink ?? false,
-    misconfigured: (settings) => spec.misconfigured?.(settings),
-    recipient: (profile) => {
-      const address = spec.address(profile);
+    misconfigured: (settings, request) => spec.misconfigured?.(settings, request),
+    policy: (settings, request) => spec.policy?.(settings, request),
+    recipient: (profile, request) => {
+      const address = spec.address(profile, request);
       if (address === undefined) return undefined;
       return {
         channel: spec.channel,

@@ -7,9 +7,11 @@ import type { ChannelEntry } from './channel-entry.js';
 import { emailChannel } from './email.js';
 import { pushChannel } from './push.js';
 import { smsChannel } from './sms.js';
+import { webhookChannel } from './webhook.js';
 
 export const CHANNELS: { readonly [C in Channel]: ChannelEntry<C> } = {
   email: emailChannel,
   sms: smsChannel,
   push: pushChannel,
+  webhook: webhookChannel,
 };

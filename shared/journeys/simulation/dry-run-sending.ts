@@ -70,6 +70,8 @@ export class DryRunSending {
       email,
       sms,
       push,
+      // Simulations post nothing: a webhook is answered 200.
+      webhook: { post: async () => ({ status: 200 }) },
       events: { enqueue: async () => undefined },
       templates: options.templates,
       settings: options.settings,

@@ -3,6 +3,7 @@
  * then a live week of storefront traffic through the real ingest handler, the in-process FIFO
  * queue and the real process-events handler, on a virtual clock.
  */
+import type { Channel } from '../../channels/send-request.js';
 import { minimumDetectableOf } from '../../config/settings.js';
 import { loadRuntimeCampaign, type RuntimeCampaign } from '../../wiring/runtime-campaign.js';
 import { importOrders } from '../../profiles/import-orders.js';
@@ -91,7 +92,7 @@ export interface DemoSummary {
     JourneyCensus & { queuedSends: number; refusals: Record<string, number>; sendAccount: SendAccount }
   >;
   /** Messages that went out, by channel. */
-  sends: { email: number; sms: number; push: number };
+  sends: Record<Channel, number>;
   /** Send decisions other than `sent`, by reason. */
   refusals: Record<string, number>;
   /** SES feedback played through the real ses-feedback handler, by SES event type. */

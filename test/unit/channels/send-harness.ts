@@ -17,6 +17,7 @@ import {
   RecordingEventQueue,
   RecordingPushSender,
   RecordingSmsSender,
+  RecordingWebhookSender,
 } from '../../fakes/in-memory-channels.js';
 
 export const TEMPLATES = {
@@ -77,6 +78,7 @@ export function sendHarness(options: { profile?: Profile | null; at?: Date } = {
     email: new RecordingEmailSender(),
     sms: new RecordingSmsSender(),
     push: new RecordingPushSender(),
+    webhook: new RecordingWebhookSender(),
     events: new RecordingEventQueue(),
     clock,
   };

@@ -98,6 +98,7 @@ describe('a repeated Scheduler delivery', () => {
       async *due() {
         yield* [...deferred];
       },
+      cancel: async () => undefined,
       remove: async (released) => {
         const index = deferred.indexOf(released);
         if (index >= 0) deferred.splice(index, 1);
