@@ -11,7 +11,7 @@ import { consentingProfile, NOON, sendHarness, sendRequest, TEMPLATES } from './
 const VIP_BODY =
   '{ "event": "vip_order", "customer": {{ profile.id }}, "name": {{ profile.name.first }}, "plan": {{ profile.traits.plan | default: "none" }}, "code": {{ vars.code }} }';
 
-function webhookHarness(options: { profile?: Parameters<typeof sendHarness>[0]['profile'] } = {}) {
+function webhookHarness(options: NonNullable<Parameters<typeof sendHarness>[0]> = {}) {
   const harness = sendHarness(options);
   harness.deps.templates = new TemplateSet({ ...TEMPLATES, 'vip/webhook.json.liquid': VIP_BODY });
   harness.deps.settings = {
