@@ -43,7 +43,7 @@ import type {
   SuppressionList,
   WebhookSender,
 } from './ports.js';
-import { isLate, mustWaitFor, reserveSlots } from './pace.js';
+import { accountRate, isLate, mustWaitFor, reserveSlots } from './pace.js';
 import { ProviderError } from './provider-error.js';
 import type { Recipient } from './registry/channel-entry.js';
 import { CHANNELS } from './registry/registry.js';
@@ -496,10 +496,4 @@ async function deliverAtLeastOnce(
   await deps.due.cancel(request.customerId, request.messageId);
   if (decision.capCheck) await deps.caps.add(request.customerId, capScopes(decision.capCheck), utcDayNumber(now));
   return done('sent');
-}
-
-/** The account's `sending.<channel>` rate; channels without one there (webhook) have none. */
-function accountRate(settings: SendDeps['settings'], channel: Channel): number | undefined {
-  const rates: Partial<Record<Channel, { messagesPerSecond: number }>> = settings.sending ?? {};
-  return rates[channel]?.messagesPerSecond;
 }

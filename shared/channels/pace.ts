@@ -9,7 +9,9 @@
  * are taken when a send is enqueued (shared/channels/paced-send-queue.ts), several in one write.
  */
 import { fnv1a32 } from '../experiments/hash.js';
+import type { Settings } from '../config/settings.js';
 import type { RateScope, SendRateLimiter } from './ports.js';
+import type { Channel } from './send-request.js';
 
 /** A slot closer than this to `now` is sent at once; a later one is deferred to the slot. */
 export const PACE_TOLERANCE_MS = 1000;
@@ -82,4 +84,10 @@ export function mustWaitFor(slot: Date, now: Date): boolean {
 /** True when a held slot passed a second or more ago (its release came late): the send takes a new one. */
 export function isLate(slot: Date, now: Date): boolean {
   return now.getTime() - slot.getTime() >= PACE_TOLERANCE_MS;
+}
+
+/** The account's `sending.<channel>` rate; channels without one there (webhook) have none. */
+export function accountRate(settings: { sending?: Settings['sending'] }, channel: Channel): number | undefined {
+  const rates: Partial<Record<Channel, { messagesPerSecond: number }>> = settings.sending ?? {};
+  return rates[channel]?.messagesPerSecond;
 }

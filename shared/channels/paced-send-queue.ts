@@ -19,7 +19,7 @@
 import type { Settings } from '../config/settings.js';
 import type { Clock } from '../ports.js';
 import type { JourneySendPolicy } from './decide-send.js';
-import { cursorOf, isLate, mustWaitFor, reserveSlots } from './pace.js';
+import { accountRate, cursorOf, isLate, mustWaitFor, reserveSlots } from './pace.js';
 import type { DueQueue, RateScope, SendRateLimiter } from './ports.js';
 import type { SendQueue, SendRequest } from './send-request.js';
 
@@ -105,7 +105,7 @@ export async function paceAtEnqueue(deps: EnqueuePacingDeps, requests: readonly 
   const journeySlots = needAccount.map((pending) => pending.slot);
   for (const pending of needAccount) pending.slot = undefined;
   await takeSlots(deps.rate, needAccount, now, (request) => {
-    const perSecond = deps.settings.sending?.[request.channel]?.messagesPerSecond;
+    const perSecond = accountRate(deps.settings, request.channel);
     return perSecond === undefined ? undefined : { scope: `account:${request.channel}`, perSecond };
   });
   needAccount.forEach(({ request, slot: account }, index) => {
