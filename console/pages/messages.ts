@@ -127,6 +127,8 @@ ${
 <p class="sms-parts">${formats.number(preview.sms?.characters ?? 0)} characters · ${preview.sms?.encoding ?? ''} · ${formats.number(preview.sms?.segments ?? 0)} part${preview.sms?.segments === 1 ? '' : 's'}</p>`;
     case 'push':
       return html`${facts}${note}<p><strong>${content.title}</strong></p><p>${content.body}</p>`;
+    case 'webhook':
+      return html`${facts}${note}<pre class="webhook">${JSON.stringify(JSON.parse(content.body), null, 2)}</pre>`;
     default: {
       const unreachable: never = content;
       throw new Error(`unknown content ${JSON.stringify(unreachable)}`);
