@@ -140,7 +140,8 @@ export function describeEngineContract(engineName: EngineName, options: { everyA
       const read = await profiles.getProfile('round-trip');
 
       // Assess
-      expect(read).toEqual({ ...profile, version: 0 });
+      // The store gives every new profile its archive pseudonym key (decision 155).
+      expect(read).toEqual({ ...profile, version: 0, archiveKey: expect.stringMatching(/^[\w-]{22}$/) });
       expect(written).toEqual(read);
       expect(receipt.capacityUnits).toBeGreaterThan(0);
     });
