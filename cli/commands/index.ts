@@ -7,6 +7,7 @@ import { registerRefresh } from './refresh.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerExport } from './export.js';
+import { registerReplay } from './replay.js';
 import { registerForget } from './forget.js';
 import { registerImport } from './import.js';
 import { registerProfile } from './profile.js';
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
   registerProfile(program);
   registerForget(program);
   registerExport(program);
+  registerReplay(program);
   registerImport(program);
   registerValidate(program);
   registerSchema(program);

@@ -69,7 +69,7 @@ export const ARCHIVE_COLUMNS: Readonly<Record<ArchiveStream, readonly ArchiveCol
     },
     { name: 'source_scope', type: 'string', doc: '`server` or `browser`' },
     { name: 'source_verified', type: 'boolean', doc: 'server key, or browser call with a valid identity token' },
-    { name: 'order_id', type: 'string', doc: 'pseudonym of order_id (Order Completed, Order Refunded)' },
+    { name: 'order_id', type: 'string', doc: 'pseudonym of order_id (orders, refunds, a survey about an order)' },
     {
       name: 'revenue',
       type: 'double',
@@ -78,9 +78,13 @@ export const ARCHIVE_COLUMNS: Readonly<Record<ArchiveStream, readonly ArchiveCol
     { name: 'currency', type: 'string', doc: 'ISO 4217 code as sent' },
     { name: 'products', type: 'string', doc: 'JSON array of {product_id, category, quantity, price} (orders, carts)' },
     { name: 'product_id', type: 'string', doc: 'product events: product_id ?? sku ?? id (scrubbed)' },
-    { name: 'category', type: 'string', doc: 'product events: category (scrubbed)' },
+    { name: 'category', type: 'string', doc: 'product events and complaints: category (scrubbed)' },
     { name: 'price', type: 'double', doc: 'product events: price' },
     { name: 'quantity', type: 'double', doc: 'product events: quantity' },
+    { name: 'survey_id', type: 'string', doc: 'Survey Answered: the survey (scrubbed; the comment is never archived)' },
+    { name: 'score', type: 'double', doc: 'Survey Answered: the score, 0–10' },
+    { name: 'complaint_id', type: 'string', doc: 'pseudonym of complaint_id (Complaint Opened, Complaint Resolved)' },
+    { name: 'complaint_channel', type: 'string', doc: 'complaints: call_center, email, store or web' },
     {
       name: 'page_path',
       type: 'string',

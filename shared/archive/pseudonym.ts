@@ -1,6 +1,6 @@
 /**
  * Pseudonyms of the archive (issue 23, "Privacy by design"): every id that names a customer or
- * leads back to the shop's systems — customer, anonymous id, order id, message ids, run id — is
+ * leads back to the shop's systems — customer, anonymous id, order and complaint ids, message ids, run id — is
  * archived as HMAC-SHA256 under the customer's own archive key, kept in the profile
  * (`archiveKey`). `forget` deletes the profile and with it the key (crypto-shredding): the rows
  * stay, and nothing that survives the erasure can compute their pseudonyms again.
@@ -17,7 +17,7 @@ export function newArchiveKey(): string {
 }
 
 /** What the id is: part of the MAC input, so an order id and a message id with the same text differ. */
-export type PseudonymKind = 'customer' | 'anonymous' | 'order' | 'message' | 'run' | 'provider';
+export type PseudonymKind = 'customer' | 'anonymous' | 'order' | 'message' | 'run' | 'provider' | 'complaint';
 
 /** HMAC-SHA256(key, kind NUL value), first 128 bits, base64url: 22 characters. */
 export function pseudonym(key: string, kind: PseudonymKind, value: string): string {

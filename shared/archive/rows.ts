@@ -6,6 +6,7 @@
 import type { SendOutcome } from '../channels/send-outcome.js';
 import type { SendRequest } from '../channels/send-request.js';
 import type { NormalizedEvent } from '../events/event.js';
+import { COMPLAINT_CHANNELS, type ComplaintChannel } from '../events/crm-events.js';
 import { ECOMMERCE_EVENTS } from '../events/event.js';
 import type { EventSource } from '../events/messages.js';
 import { isAnonymousCustomerId } from '../identity/customer-id.js';
@@ -55,7 +56,9 @@ export function eventRow(input: EventRowInput): ArchiveRow {
     source_key_id: scrubText(source.keyId),
     source_scope: source.scope,
     source_verified: source.verified,
-    ...(orderEvent ? orderColumns(event, ids) : {}),
+    order_id: event.type === 'track' ? ids.of('order', readId(properties.order_id)) : undefined,
+    ...(orderEvent ? { revenue: orderRevenue(event) } : {}),
+    ...(event.type === 'track' ? crmColumns(properties, ids) : {}),
     currency: scrubText(readText(properties.currency)?.toUpperCase()),
     products: products
       ? JSON.stringify(
@@ -81,12 +84,22 @@ export function eventRow(input: EventRowInput): ArchiveRow {
   });
 }
 
-function orderColumns(event: NormalizedEvent, ids: Pseudonyms) {
+function orderRevenue(event: NormalizedEvent): number | undefined {
   const amount = amountOf(event.properties);
-  const refund = event.event === ECOMMERCE_EVENTS.orderRefunded;
+  if (event.event !== ECOMMERCE_EVENTS.orderRefunded) return amount;
+  return amount !== 0 ? Math.abs(amount) : undefined;
+}
+
+/** Survey answers and complaints (issue 22): ids, score and channel; never the comment. */
+function crmColumns(properties: Record<string, unknown>, ids: Pseudonyms) {
+  const score = readNumber(properties.score);
+  const channel = readText(properties.channel);
   return {
-    order_id: ids.of('order', readId(event.properties.order_id)),
-    revenue: refund ? (amount !== 0 ? Math.abs(amount) : undefined) : amount,
+    survey_id: scrubText(readId(properties.survey_id)),
+    score,
+    complaint_id: ids.of('complaint', readId(properties.complaint_id)),
+    complaint_channel:
+      channel !== undefined && COMPLAINT_CHANNELS.includes(channel as ComplaintChannel) ? channel : undefined,
   };
 }
 

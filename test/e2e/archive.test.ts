@@ -10,7 +10,14 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHIVE_COLUMNS } from '../../shared/archive/columns.js';
 import { exportArchive } from '../../shared/local/archive-export.js';
+import { pseudonym } from '../../shared/archive/pseudonym.js';
+import { loadCampaign } from '../../shared/config/campaign.js';
+import { anonymousCustomerId, isAnonymousCustomerId } from '../../shared/identity/customer-id.js';
+import { replayArchive } from '../../shared/local/archive-replay.js';
 import { runDemo, type DemoSummary } from '../../shared/local/demo/run-demo.js';
+import { startLocalRuntime } from '../../shared/local/runtime.js';
+import { VirtualClock } from '../../shared/local/virtual-clock.js';
+import type { Profile } from '../../shared/profiles/schema.js';
 
 let dataDir: string;
 let out: string;
@@ -94,5 +101,41 @@ describe('sadakat export after sadakat demo', () => {
       `select count(*) as n from read_parquet('${out}/decisions/*/*.parquet') where customer is null or message_id is null`,
     );
     expect(unkeyed?.n).toBe('0');
+  });
+
+  it('replays the events into a fresh folder with every profile’s order statistics exactly as they were', async () => {
+    // Act
+    const into = await mkdtemp(join(tmpdir(), 'sadakat-replay-'));
+    await rm(into, { recursive: true, force: true });
+    const replayed = await replayArchive({
+      from: dataDir,
+      into,
+      campaign: await loadCampaign('campaign'),
+      engine: 'dynalite',
+    });
+
+    // Assess
+    expect(replayed).toMatchObject({ skipped: 0, deadLettered: 0, rejected: {} });
+    expect(replayed.accepted).toBe(replayed.rows);
+    const clock = new VirtualClock(new Date('2026-12-01T00:00:00Z'));
+    const original = await startLocalRuntime({ dataDir, engine: 'dynalite', clock });
+    const rebuilt = await startLocalRuntime({ dataDir: into, engine: 'dynalite', clock });
+    try {
+      const expected = new Map<string, Profile['orders']>();
+      for await (const profile of original.adapters.table.scanProfiles().profiles) {
+        if (profile.orders.count === 0) continue;
+        const key = profile.archiveKey ?? '';
+        const id = pseudonym(key, 'customer', profile.id);
+        expected.set(isAnonymousCustomerId(profile.id) ? anonymousCustomerId(id) : id, profile.orders);
+      }
+      const actual = new Map<string, Profile['orders']>();
+      for await (const profile of rebuilt.adapters.table.scanProfiles().profiles)
+        if (profile.orders.count > 0) actual.set(profile.id, profile.orders);
+      expect(expected.size).toBeGreaterThan(100);
+      expect(actual).toEqual(expected);
+    } finally {
+      await Promise.all([original.stop(), rebuilt.stop()]);
+      await rm(into, { recursive: true, force: true });
+    }
   });
 });

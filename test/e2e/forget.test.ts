@@ -5,7 +5,8 @@
  * send handler; `forgetCustomer` with the DynamoDB adapter then leaves nothing of them but hashed
  * tombstones, and a replayed old order is not counted in the re-created profile while a new one is.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -22,6 +23,16 @@ import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import { postToIngest, WRITE_KEY } from './spine-harness.js';
 import { forgetCustomer, type ErasureReport, type ForgetDeps } from '../../shared/privacy/forget-customer.js';
+import { pseudonym } from '../../shared/archive/pseudonym.js';
+import { customerHash, orderHash } from '../../shared/privacy/erasure-hashes.js';
+
+/** Every line of every archive file of the folder. */
+async function archiveText(dataDir: string): Promise<string> {
+  const files = (await readdir(join(dataDir, 'archive'), { recursive: true })).filter((name) =>
+    name.endsWith('.jsonl'),
+  );
+  return (await Promise.all(files.map((name) => readFile(join(dataDir, 'archive', name), 'utf8')))).join('');
+}
 
 const HOUR = 3_600_000;
 // Outside the 5% global holdout, so the welcome email really goes out; distinctive strings, so a
@@ -58,6 +69,7 @@ describe('forget on dynalite', () => {
     timestamp,
     properties: { order_id: orderId, revenue },
   });
+  let before: { keys: string[]; ledger: Record<string, unknown>[] };
   let firstOrderAt: string;
   let anonymousOrderAt: string;
 
@@ -153,6 +165,16 @@ describe('forget on dynalite', () => {
     await post([{ type: 'identify', messageId: 'login', userId: CUSTOMER, anonymousId: DEVICE, timestamp: now() }]);
     await drain();
 
+    // What the archive's pseudonyms were made from, taken before the erasure (issue 23).
+    before = {
+      keys: [
+        (await runtime.profiles.getProfile(CUSTOMER))?.archiveKey ?? '',
+        (await runtime.profiles.getProfile(`anon:${DEVICE}`))?.archiveKey ?? '',
+      ],
+      ledger: (await scanAll()).filter((item) => item.PK === `C#${CUSTOMER}` && String(item.SK).startsWith('M#')),
+    };
+    await runtime.adapters.archive?.flush();
+
     // Act
     dryRun = await forgetCustomer(deps, { customerId: CUSTOMER, dryRun: true });
     report = await forgetCustomer(deps, { customerId: CUSTOMER });
@@ -198,6 +220,46 @@ describe('forget on dynalite', () => {
     expect(tombstones.filter((item) => String(item.SK).startsWith('O#'))).toEqual([]);
     expect((await runtime.profiles.getProfile(NEIGHBOUR))?.orders.count).toBe(1);
     expect((await runtime.identity.resolve([DEVICE])).size).toBe(0);
+  });
+
+  it('leaves nothing in the archive that links back to the customer once the archive keys are gone', async () => {
+    // Prepare: the customer's archive rows, found by the pseudonyms their keys made
+    const [userKey, anonymousKey] = before.keys as [string, string];
+    expect(userKey).not.toBe('');
+    expect(anonymousKey).not.toBe('');
+    const rows = (await archiveText(dataDir)).split('\n').filter(Boolean);
+    const theirs = rows.filter(
+      (line) =>
+        line.includes(pseudonym(userKey, 'customer', CUSTOMER)) ||
+        line.includes(pseudonym(anonymousKey, 'customer', `anon:${DEVICE}`)),
+    );
+    // The sign-up, the order, the survey answer, the login; the anonymous view and order; the welcome email.
+    expect(theirs.length).toBeGreaterThanOrEqual(7);
+    const archived = await archiveText(dataDir);
+    const pepper = await runtime.pepper.get();
+    const orderIds = ['order-anon-forgettable', 'order-1-forgettable'];
+    const messageIds = before.ledger.flatMap((item) => [String(item.messageId), String(item.providerMessageId ?? '')]);
+    expect(messageIds.filter(Boolean).length).toBeGreaterThanOrEqual(2);
+
+    // Assess: no raw value, bare hash or kept (peppered) hash of anything that was theirs is archived
+    const raw = [CUSTOMER, DEVICE, `anon:${DEVICE}`, EMAIL, 'Zeynep', 'forgettable-late', ...orderIds, ...messageIds];
+    const derived = [
+      ...raw.filter(Boolean).map((value) => createHash('sha256').update(value).digest('hex')),
+      customerHash(pepper, CUSTOMER),
+      ...orderIds.map((orderId) => orderHash(pepper, CUSTOMER, orderId)),
+      ...before.keys,
+    ];
+    for (const value of [...raw, ...derived].filter(Boolean)) expect(archived).not.toContain(value);
+
+    // Assess: the keys are gone, and nothing kept outside the archive names a pseudonym of their rows
+    const pseudonyms = new Set(
+      theirs
+        .flatMap((line) => Object.values(JSON.parse(line) as Record<string, unknown>))
+        .filter((value): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{22}$/.test(value)),
+    );
+    expect(pseudonyms.size).toBeGreaterThanOrEqual(5);
+    const kept = JSON.stringify(await scanAll());
+    for (const value of [...pseudonyms, ...before.keys]) expect(kept).not.toContain(value);
   });
 
   it('does not count replayed old orders in the re-created profile, but counts a new order', async () => {

@@ -92,6 +92,36 @@ describe('archive rows: the allow-list', () => {
     expect(row).toMatchObject({ event: REDACTED, product_id: REDACTED, category: REDACTED, currency: REDACTED });
   });
 
+  it('keeps a survey score and a complaint id as a pseudonym, never the comment (issue 22 events)', () => {
+    const key = newArchiveKey();
+    const survey = eventRow({
+      event: event({
+        event: 'Survey Answered',
+        properties: { survey_id: 'nps', score: 3, comment: `awful, write me at ${EMAIL}`, order_id: 'ORD-9' },
+      }),
+      source: SOURCE,
+      customerId: 'u-1',
+      ids: new Pseudonyms(key),
+    });
+    const complaint = eventRow({
+      event: event({
+        event: 'Complaint Opened',
+        properties: { complaint_id: 'T-77', category: 'delivery', channel: 'call_center', note: PHONE },
+      }),
+      source: SOURCE,
+      customerId: 'u-1',
+      ids: new Pseudonyms(key),
+    });
+    expect(leaks([survey, complaint])).toEqual([]);
+    expect(JSON.stringify(survey)).not.toContain('awful');
+    expect(survey).toMatchObject({ survey_id: 'nps', score: 3, order_id: pseudonym(key, 'order', 'ORD-9') });
+    expect(complaint).toMatchObject({
+      complaint_id: pseudonym(key, 'complaint', 'T-77'),
+      category: 'delivery',
+      complaint_channel: 'call_center',
+    });
+  });
+
   it('keeps only the path of a page URL, and scrubs a path that names an address', () => {
     expect(pagePath(`https://shop.example/checkout/thanks?email=${encodeURIComponent(EMAIL)}&phone=${PHONE}#top`)).toBe(
       '/checkout/thanks',
