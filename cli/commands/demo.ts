@@ -150,6 +150,7 @@ export function formatSummary(
         .map(([kind, count]) => `${kind} ${count}`)
         .join(' · ') || 'no SES feedback'
     }; ${plural(summary.responseOrders, 'order')} placed in response to an email`,
+    `satisfaction     ${npsLine(summary.nps)}; complaints ${summary.complaints.opened} opened · ${summary.complaints.resolved} resolved · ${summary.complaints.open} still open (promotions paused meanwhile: ${summary.refusals.open_complaint ?? 0} refused)`,
     `results          ${formatPower(summary.power)}`,
     '',
     'A/B report',
@@ -229,4 +230,11 @@ function refusedText(refusals: Record<string, number>, prefix: string): string {
     .map(([reason, count]) => `${reason} ${count}`)
     .join(' · ');
   return text ? `${prefix}${text}` : '';
+}
+
+/** `NPS +12.5 from 48 answers (20 promoters · 14 passives · 14 detractors)`. */
+function npsLine(nps: DemoSummary['nps']): string {
+  if (nps.responses === 0) return 'no survey answers';
+  const sign = nps.score > 0 ? '+' : '';
+  return `NPS ${sign}${nps.score} from ${plural(nps.responses, 'answer')} (${nps.promoters} promoters · ${nps.passives} passives · ${nps.detractors} detractors)`;
 }

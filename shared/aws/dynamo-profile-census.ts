@@ -11,17 +11,25 @@ export interface ProfileCounts {
   merged: number;
   /** Members per segment id, over live (not merged) profiles. */
   segments: Record<string, number>;
+  /** Complaints summed over live profiles: opened and resolved ever, open now (issue 22). */
+  complaints: { opened: number; resolved: number; open: number };
 }
 
 /** Profiles whose TTL has passed at `now` are not counted (shared/privacy/retention.ts). */
 export async function countProfiles(doc: DynamoDBDocumentClient, tableName: string, now: Date): Promise<ProfileCounts> {
-  const counts: ProfileCounts = { known: 0, anonymous: 0, merged: 0, segments: {} };
+  const counts: ProfileCounts = {
+    known: 0,
+    anonymous: 0,
+    merged: 0,
+    segments: {},
+    complaints: { opened: 0, resolved: 0, open: 0 },
+  };
   for await (const page of paginateScan(
     { client: doc },
     {
       TableName: tableName,
       FilterExpression: `SK = :profile AND ${NOT_EXPIRED_FILTER}`,
-      ProjectionExpression: 'PK, mergedInto, #segments',
+      ProjectionExpression: 'PK, mergedInto, #segments, complaints',
       ExpressionAttributeNames: { '#segments': 'segments', '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':profile': 'PROFILE', ':nowSeconds': Math.floor(now.getTime() / 1000) },
     },
@@ -35,6 +43,10 @@ export async function countProfiles(doc: DynamoDBDocumentClient, tableName: stri
       else counts.known++;
       for (const segment of Object.keys((item.segments ?? {}) as object))
         counts.segments[segment] = (counts.segments[segment] ?? 0) + 1;
+      const complaints = (item.complaints ?? {}) as Partial<Record<'opened' | 'resolved' | 'open', unknown>>;
+      counts.complaints.opened += Number(complaints.opened ?? 0);
+      counts.complaints.resolved += Number(complaints.resolved ?? 0);
+      counts.complaints.open += Number(complaints.open ?? 0);
     }
   }
   return counts;

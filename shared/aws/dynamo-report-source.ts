@@ -18,9 +18,11 @@ import type {
   ReportProfile,
   ReportRefund,
   ReportRun,
+  ReportSurveyAnswer,
 } from '../measurement/report.js';
 import { engagementAttribute } from './dynamo-engagement-marks.js';
 import { REFUND_SK_PREFIX } from './dynamo-refund-ledger.js';
+import { SURVEY_ANSWER_SK_PREFIX } from './dynamo-survey-answers.js';
 import { NOT_EXPIRED_FILTER } from './table-retention.js';
 
 const STATS_PREFIX = 'STATS#MSG#';
@@ -32,13 +34,14 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
   const orders: ReportOrder[] = [];
   const refunds: ReportRefund[] = [];
   const messages: ReportMessage[] = [];
+  const surveyAnswers: ReportSurveyAnswer[] = [];
   const messageStats: { journeyId: string; variant: string | undefined; metric: string; count: number }[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
       new ScanCommand({
         TableName: tableName,
-        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, convertedAfterSplitAt, exitReason, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
+        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, convertedAfterSplitAt, exitReason, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, #surveyId, #score, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
         FilterExpression: NOT_EXPIRED_FILTER,
         ExpressionAttributeNames: {
           '#ttl': 'ttl',
@@ -47,6 +50,8 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           '#status': 'status',
           '#channel': 'channel',
           '#variant': 'variant',
+          '#surveyId': 'surveyId',
+          '#score': 'score',
         },
         ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
         ExclusiveStartKey: startKey,
@@ -102,6 +107,14 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
         });
       } else if (sk.startsWith('M#') && typeof item.journeyId === 'string' && typeof item.claimedAt === 'string') {
         messages.push(messageOf(pk.slice(2), item));
+      } else if (sk.startsWith(SURVEY_ANSWER_SK_PREFIX) && typeof item.at === 'string') {
+        // The comment is never projected: the report reads scores only.
+        surveyAnswers.push({
+          customerId: pk.slice(2),
+          surveyId: String(item.surveyId),
+          score: Number(item.score),
+          at: item.at,
+        });
       }
     }
     startKey = page.LastEvaluatedKey;
@@ -110,7 +123,8 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
   runs.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt) || a.customerId.localeCompare(b.customerId));
   profiles.sort((a, b) => a.id.localeCompare(b.id));
   messages.sort((a, b) => a.claimedAt.localeCompare(b.claimedAt) || a.customerId.localeCompare(b.customerId));
-  return { profiles, runs, orders, refunds, messages, messageStats };
+  surveyAnswers.sort((a, b) => a.at.localeCompare(b.at) || a.customerId.localeCompare(b.customerId));
+  return { profiles, runs, orders, refunds, messages, messageStats, surveyAnswers };
 }
 
 const ENGAGEMENT_ATTRIBUTES = FUNNEL_ENGAGEMENTS.map(engagementAttribute);

@@ -10,7 +10,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTemplateSources, type TemplateSources } from '../channels/render.js';
-import { ECOMMERCE_EVENTS } from '../events/event.js';
+import { ECOMMERCE_EVENTS, SERVER_ONLY_EVENTS } from '../events/event.js';
 import { checkJourneySources } from '../journeys/load.js';
 import { compileSegmentsSource, segmentsFile } from '../segments/compile.js';
 import { parseSettings, settingsFile } from './load-settings.js';
@@ -100,6 +100,8 @@ export function validateCampaignSources(sources: CampaignSources): CampaignValid
   const templateChecks = checkTemplateVariables(templatesDir, sources.templates);
   const knownEvents = new Set<string>([
     ...Object.values(ECOMMERCE_EVENTS),
+    // The server-only events sadakat interprets (survey answers, complaints, call outcomes).
+    ...SERVER_ONLY_EVENTS,
     ...Object.keys(settings.trackedProperties),
     ...(segments.ok ? eventNamesIn(segments.definitions) : []),
   ]);

@@ -30,6 +30,7 @@ import {
   type RevenueSummary,
 } from './revenue-per-customer.js';
 import { sampleRatioMismatch, type SampleRatioCheck } from './sample-ratio-mismatch.js';
+import { countCategories, npsInterval, type NpsInterval } from './nps.js';
 import type { DifferenceInterval } from './sequential.js';
 import type { Verdict } from './verdict.js';
 import { wilsonInterval, type RateInterval } from './wilson-interval.js';
@@ -47,6 +48,15 @@ export interface ReportData {
   /** The send ledger (`M#` items): the per-customer funnel and unsubscribe attribution. */
   messages: readonly ReportMessage[];
   messageStats: readonly { journeyId: string; variant: string | undefined; metric: string; count: number }[];
+  /** Survey answers (`SV#` items; scores only, never the comment): NPS per arm and overall. */
+  surveyAnswers?: readonly ReportSurveyAnswer[];
+}
+
+export interface ReportSurveyAnswer {
+  customerId: string;
+  surveyId: string;
+  score: number;
+  at: string;
 }
 
 export interface ReportOrder {
@@ -141,6 +151,17 @@ export interface ArmReport {
   /** Smallest relative lift over the control's rate these sizes detect with 80 % power at α = 0.05. */
   detectableLift: number | null;
   dailyConversions: Record<string, number>;
+  /**
+   * NPS of the arm's customers who answered: each one's last answer (to the goal's survey, when the
+   * goal is a `Survey Answered` naming `survey_id`) within the goal window after assignment, among
+   * customers whose window has closed; null when nobody answered. Not intent-to-treat.
+   */
+  nps: NpsInterval | null;
+  /**
+   * Customers who answered ÷ customers whose window has closed: NOT intent-to-treat — who answers
+   * differs by arm (a holdout gets no survey email), so arms' NPS compare different people.
+   */
+  responseRate: number | null;
 }
 
 export interface ComparisonReport {
@@ -174,6 +195,8 @@ export interface Report {
   minimumDetectableEffect: number | null;
   /** How each figure is computed, in words (the README's "Measurement" says why). */
   methods: typeof METHODS;
+  /** The shop's NPS: every customer's last answer to any survey, with its 95 % interval; null without answers. */
+  nps: NpsInterval | null;
   journeys: JourneyReport[];
 }
 
@@ -198,6 +221,9 @@ export const METHODS = {
   probabilityToBeatControl:
     'normal approximation to the Beta posteriors from one weak prior shared by both arms (worth 10 customers, centred on their pooled rate); not shown while both arms have fewer than 5 conversions',
   detectableLift: 'smallest lift over the control rate detectable with 80% power at α = 0.05 at these arm sizes',
+  nps: "promoters % − detractors % of each answering customer's last answer in the goal window after assignment; 95% interval from the variance of the ±1/0 score (normal approximation)",
+  responseRate:
+    'customers who answered ÷ customers whose window has closed; not intent-to-treat: who answers differs by arm, so NPS compares different people across arms',
 } as const;
 
 /** Reasons a message ended unsent. A deferral is not one: the message is decided again at its wake time and counted then. */
@@ -225,6 +251,7 @@ export function buildReport(journeys: readonly Journey[], data: ReportData, opti
     minimumDetectableLift: 'lift' in options.minimumDetectable ? options.minimumDetectable.lift : null,
     minimumDetectableEffect: 'effect' in options.minimumDetectable ? options.minimumDetectable.effect : null,
     methods: METHODS,
+    nps: overallNps(data.surveyAnswers ?? []),
     journeys: selected.map((journey) => journeyReport(journey, context)),
   };
 }
@@ -248,6 +275,8 @@ interface ArmMeasures {
   funnel(arm: ArmAttribution): CustomerFunnel;
   unsubscribed(arm: ArmAttribution): number;
   stats(arm: string): ReadonlyMap<string, number>;
+  /** The scores that count for the arm's closed-window customers (one per answering customer). */
+  surveyScores(arm: ArmAttribution): number[];
 }
 
 function journeyReport(journey: Journey, context: ReportContext): JourneyReport {
@@ -259,6 +288,7 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
   const messages = context.messages.get(journey.id) ?? new Map<string, ReportMessage[]>();
   const unsubscribes = context.unsubscribes.get(journey.id);
   const unsubscribed = (arm: ArmAttribution) => countUnsubscribed(arm.customers, unsubscribes);
+  const surveyScores = armSurveyScores(journey, data.surveyAnswers ?? [], asOfMs);
   const comparisons: ComparisonReport[] = [];
 
   for (const step of journey.steps) {
@@ -287,6 +317,7 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
         ),
       unsubscribed,
       stats: (arm) => stats.get(arm) ?? new Map(),
+      surveyScores,
     };
     comparisons.push(
       compareArms(
@@ -316,6 +347,7 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
     funnel: (arm) => customerFunnel(arm.customers, messages),
     unsubscribed,
     stats: (arm) => (arm === HOLDOUT_ARM ? (stats.get(HOLDOUT_ARM) ?? new Map()) : entrantStats),
+    surveyScores,
   };
   const holdoutShare = options.holdoutPercent;
   comparisons.push(
@@ -338,6 +370,71 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
     entered: new Set(runs.map((run) => run.customerId)).size,
     comparisons,
   };
+}
+
+/**
+ * Which answer counts for a journey's arm (issue 22): the customer's last answer within the goal
+ * window after their assignment — to the goal's survey when the goal is `Survey Answered` with a
+ * `survey_id`, else to any survey — for customers whose window has closed by `asOfMs`. A journey
+ * without a goal has no window, so no NPS.
+ */
+function armSurveyScores(
+  journey: Journey,
+  answers: readonly ReportSurveyAnswer[],
+  asOfMs: number,
+): (arm: ArmAttribution) => number[] {
+  const goal = journey.goal;
+  if (!goal || answers.length === 0) return () => [];
+  const survey = goal.event === SURVEY_ANSWERED ? goal.where.survey_id : undefined;
+  const wanted = (surveyId: string) =>
+    survey === undefined ||
+    (Array.isArray(survey) ? survey.map(String).includes(surveyId) : String(survey) === surveyId);
+  const byCustomer = new Map<string, ReportSurveyAnswer[]>();
+  for (const answer of answers) {
+    if (!wanted(answer.surveyId)) continue;
+    const list = byCustomer.get(answer.customerId) ?? [];
+    list.push(answer);
+    byCustomer.set(answer.customerId, list);
+  }
+  return (arm) => {
+    const scores: number[] = [];
+    for (const [customerId, assignedAt] of arm.customers) {
+      const from = Date.parse(assignedAt);
+      const until = from + goal.withinMs;
+      if (until > asOfMs) continue;
+      let last: ReportSurveyAnswer | undefined;
+      for (const answer of byCustomer.get(customerId) ?? []) {
+        const at = Date.parse(answer.at);
+        if (at < from || at > until) continue;
+        if (!last || at > Date.parse(last.at) || (at === Date.parse(last.at) && answer.score < last.score))
+          last = answer;
+      }
+      if (last) scores.push(last.score);
+    }
+    return scores;
+  };
+}
+
+const SURVEY_ANSWERED = 'Survey Answered';
+
+function armNps(scores: readonly number[], closedCustomers: number): Pick<ArmReport, 'nps' | 'responseRate'> {
+  return {
+    nps: npsInterval(countCategories(scores)),
+    responseRate:
+      closedCustomers > 0 && scores.length > 0 ? scores.length / closedCustomers : closedCustomers > 0 ? 0 : null,
+  };
+}
+
+/** Every customer's last answer to any survey (a same-instant tie keeps the lower score). */
+function overallNps(answers: readonly ReportSurveyAnswer[]): NpsInterval | null {
+  const last = new Map<string, ReportSurveyAnswer>();
+  for (const answer of answers) {
+    const stored = last.get(answer.customerId);
+    const order = stored === undefined ? 1 : answer.at.localeCompare(stored.at);
+    if (order > 0 || (order === 0 && stored !== undefined && answer.score < stored.score))
+      last.set(answer.customerId, answer);
+  }
+  return npsInterval(countCategories([...last.values()].map((answer) => answer.score)));
 }
 
 /**
@@ -491,6 +588,7 @@ function compareArms(
       power: tested?.power ?? null,
       detectableLift: tested?.detectableLift ?? null,
       dailyConversions: arm.dailyConversions,
+      ...armNps(measures.surveyScores(arm), customers),
     };
   };
   return {

@@ -84,6 +84,16 @@ describe('demo', () => {
     expect(experiment?.arms[1]?.prior).toMatchObject({ kind: 'pooled' });
     expect(existsSync(join(options.dataDir, summary.files.reportHtml))).toBe(true);
 
+    // Assess (issue 22): the synthetic customers answered surveys and the call center logged and
+    // resolved complaints, through ingest with the server key; the summary's NPS is the report's.
+    expect(summary.nps.responses).toBeGreaterThan(0);
+    expect(summary.nps.promoters + summary.nps.passives + summary.nps.detractors).toBe(summary.nps.responses);
+    expect(summary.nps.score).toBe(summary.report.nps?.score);
+    expect(summary.complaints.opened).toBeGreaterThan(0);
+    expect(summary.complaints.resolved).toBeGreaterThan(0);
+    expect(summary.complaints.open).toBe(summary.complaints.opened - summary.complaints.resolved);
+    expect(summary.journeys['service-recovery']?.customers).toBeGreaterThan(0);
+
     // Assess: every queued send has an end — sent, not sent with its reason, or pending with its
     // due time (read from the sends queue and the deferral table, not inferred) — and the summary's
     // counts are the report's.

@@ -133,20 +133,20 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
     expect(due.filter((run) => (run as { journeyId: string }).journeyId === 'viewed-not-bought')).toEqual([]);
   });
 
-  it('starts post-purchase NPS on the order and sends the survey after a week at 11:00 local time', async () => {
+  it('starts post-purchase NPS on the order and sends the survey three days later at 11:00 local time', async () => {
     const runTo = async (iso: string) => {
       clock.advance(Date.parse(iso) - clock.now().getTime());
       await tick();
       await drain();
     };
-    // The order was at 2026-11-02T11:00Z; seven days later the run waits for 11:00 in
-    // Europe/Istanbul (the default timezone, UTC+3), which is 08:00 UTC the next morning.
-    await runTo('2026-11-09T12:00:00.000Z');
-    await runTo('2026-11-10T07:59:00.000Z');
+    // The order was at 2026-11-02T11:00Z; three days later (the parcel has arrived) the run waits
+    // for 11:00 in Europe/Istanbul (the default timezone, UTC+3), which is 08:00 UTC the next morning.
+    await runTo('2026-11-05T12:00:00.000Z');
+    await runTo('2026-11-06T07:59:00.000Z');
     expect(outbox.requests.some((request) => request.journeyId === 'post-purchase-nps')).toBe(false);
-    await runTo('2026-11-10T08:00:00.000Z');
+    await runTo('2026-11-06T08:00:00.000Z');
     const survey = outbox.requests.find((request) => request.journeyId === 'post-purchase-nps');
     expect(survey).toMatchObject({ customerId: buyer, template: 'nps-survey' });
-    expect(survey?.requestedAt).toBe('2026-11-10T08:00:00.000Z');
+    expect(survey?.requestedAt).toBe('2026-11-06T08:00:00.000Z');
   });
 });

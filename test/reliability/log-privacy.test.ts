@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { FaultInjector } from '../fakes/fault-injection.js';
 import { runDemo } from '../../shared/local/demo/run-demo.js';
 import { SeededRandom } from '../../shared/local/seeded-random.js';
+import { DEMO_COMMENTS } from '../../shared/local/demo/offer-response.js';
 import { startEngine } from './pipeline-harness.js';
 import { batches, shopEvents } from './shop-events.js';
 
@@ -21,6 +22,16 @@ const SECRETS: readonly { what: string; pattern: RegExp }[] = [
   { what: 'phone number', pattern: /\+\d[\d ()-]{7,}\d/ },
   { what: 'device token', pattern: /device-\d+/ },
   { what: 'write key', pattern: new RegExp(`${WRITE_KEY}|${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`) },
+  // Survey comments (issue 22): the demo's customers write these; none may reach a log line.
+  {
+    what: 'survey comment',
+    pattern: new RegExp(
+      Object.values(DEMO_COMMENTS)
+        .flat()
+        .map((comment) => comment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('|'),
+    ),
+  },
 ];
 
 function leaks(lines: readonly string[]): string[] {
@@ -41,6 +52,7 @@ describe('log privacy', () => {
       'to customer12@example.test',
       'sms to +90 532 112 34 56',
       'token device-0042',
+      `comment ${DEMO_COMMENTS.detractor[0]}`,
       `key ${WRITE_KEY}`,
       `auth Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
     ];

@@ -35,7 +35,7 @@ import type { Journey } from '../../journeys/ast.js';
 import { buildReport, type Report } from '../../measurement/report.js';
 import { reportHtml } from '../../measurement/report-html.js';
 import { startLocalSending, type LocalSending } from '../local-sending.js';
-import { emailFate, type FeedbackKind } from './offer-response.js';
+import { emailFate, NPS_SURVEY_ID, type FeedbackKind } from './offer-response.js';
 import { writeMailFolder } from './mail-folder.js';
 import { PhaseTimer, type PhaseTimings } from './phase-timer.js';
 import { roundTo } from '../../rounding.js';
@@ -61,7 +61,7 @@ export interface DemoSummary {
   seed: number;
   engine: string;
   /** Profiles at the end; `signedUp`: known customers who signed up during the live week (the rest are `--customers`). */
-  customers: Omit<ProfileCounts, 'segments'> & { signedUp: number };
+  customers: Omit<ProfileCounts, 'segments' | 'complaints'> & { signedUp: number };
   /** Members per segment at the end, and how many entered / exited during the live traffic. */
   segments: Record<string, { members: number; entered: number; exited: number }>;
   history: { orders: number; customers: number; capacityUnits: number };
@@ -99,6 +99,10 @@ export interface DemoSummary {
   feedback: Record<string, number>;
   /** Orders the synthetic customers placed because of an email (the built-in true effect). */
   responseOrders: number;
+  /** The shop's NPS at the end (the report's: every customer's last answer), from the survey emails' answers. */
+  nps: { score: number; responses: number; promoters: number; passives: number; detractors: number };
+  /** Complaints the call center logged (server-key events), summed over the profiles at the end. */
+  complaints: { opened: number; resolved: number; open: number };
   /**
    * The main experiment's power at the size it reached: for the effect the demo builds in (the
    * difference in order rates after the two emails, diluted by the share of assigned customers the
@@ -193,7 +197,10 @@ interface Demo {
 
 type PendingResponse =
   | { kind: 'feedback'; at: number; key: string; event: FeedbackKind; request: SendRequest }
-  | { kind: 'order'; at: number; key: string; amount: number; request: SendRequest };
+  | { kind: 'order'; at: number; key: string; amount: number; request: SendRequest }
+  | { kind: 'survey'; at: number; key: string; score: number; comment?: string; request: SendRequest }
+  /** The shop's back end (complaints, the relationship survey), posted with its server key when due. */
+  | { kind: 'service'; at: number; key: string; body: Record<string, unknown> };
 
 async function prepareDemo(
   parts: Pick<Demo, 'options' | 'campaign' | 'runtime' | 'sending' | 'clock' | 'timer' | 'stats'>,
@@ -280,6 +287,10 @@ async function refreshScores(demo: Demo): Promise<DemoSummary['refresh']> {
 async function playLiveTraffic(demo: Demo): Promise<number> {
   const { clock } = demo;
   const posts = [...demo.shop.traffic()];
+  // Played with the responses, hourly in the live week and the tail; later ones are never posted.
+  for (const post of demo.shop.serviceTraffic())
+    demo.pending.push({ kind: 'service', at: post.at.getTime(), key: String(post.body.messageId), body: post.body });
+  demo.pending.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
   let nextHour = DEMO_LIVE_START.getTime() + HOUR_MS;
   let lastExpiryPass = DEMO_LIVE_START.getTime();
   for (const [index, post] of posts.entries()) {
@@ -357,7 +368,7 @@ async function summarize(
       },
     ]),
   );
-  const { segments: members, ...customers } = profileCounts;
+  const { segments: members, complaints, ...customers } = profileCounts;
   const segments = Object.fromEntries(
     campaign.segments.segments.map((segment) => [
       segment.id,
@@ -382,6 +393,14 @@ async function summarize(
     refusals: sortedRecord(stats.refusals),
     feedback: sortedRecord(stats.feedback),
     responseOrders: stats.responseOrders,
+    nps: {
+      score: report.nps?.score ?? 0,
+      responses: report.nps?.responses ?? 0,
+      promoters: report.nps?.promoters ?? 0,
+      passives: report.nps?.passives ?? 0,
+      detractors: report.nps?.detractors ?? 0,
+    },
+    complaints,
     power: mainExperimentPower(report),
     report,
     files: {
@@ -439,7 +458,8 @@ async function hourlyTick(demo: Demo): Promise<void> {
 /** What the synthetic customers will do about the emails sent since the last tick. */
 function scheduleResponses(demo: Demo): void {
   for (const { request, at } of demo.stats.sentEmails.splice(0)) {
-    const fate = emailFate(demo.options.seed, request.messageId, request.template, at);
+    const experience = demo.shop.deliveryExperience(request.customerId, at);
+    const fate = emailFate(demo.options.seed, request.messageId, request.template, at, experience);
     for (const event of fate.feedback)
       demo.pending.push({
         at: event.at,
@@ -454,6 +474,15 @@ function scheduleResponses(demo: Demo): void {
         key: `${request.messageId}:order`,
         kind: 'order',
         amount: fate.order.amount,
+        request,
+      });
+    if (fate.surveyAnswer)
+      demo.pending.push({
+        at: fate.surveyAnswer.at,
+        key: `${request.messageId}:survey`,
+        kind: 'survey',
+        score: fate.surveyAnswer.score,
+        ...(fate.surveyAnswer.comment !== undefined ? { comment: fate.surveyAnswer.comment } : {}),
         request,
       });
   }
@@ -478,6 +507,22 @@ async function playDueResponses(demo: Demo): Promise<void> {
           localLambdaContext('ses-feedback'),
         ),
       );
+    } else if (item.kind === 'service') {
+      await postToIngest(demo, '/v1/track', item.body);
+    } else if (item.kind === 'survey') {
+      // The shop's back end relays the answer with its server key (DESIGN "Trust").
+      await postToIngest(demo, '/v1/track', {
+        type: 'track',
+        messageId: `survey-${item.request.messageId.slice(0, 24)}`,
+        userId: item.request.customerId,
+        event: 'Survey Answered',
+        timestamp: new Date(item.at).toISOString(),
+        properties: {
+          survey_id: NPS_SURVEY_ID,
+          score: item.score,
+          ...(item.comment !== undefined ? { comment: item.comment } : {}),
+        },
+      });
     } else {
       stats.responseOrders++;
       await postToIngest(demo, '/v1/track', {

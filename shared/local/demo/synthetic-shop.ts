@@ -9,6 +9,7 @@
 import type { HistoricalOrder } from '../../profiles/import-orders.js';
 import { roundMoney } from '../../profiles/money.js';
 import { SeededRandom } from '../seeded-random.js';
+import { DEMO_COMMENTS, uniform, type DeliveryExperience } from './offer-response.js';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -52,6 +53,23 @@ export interface StorefrontPost {
   body: Record<string, unknown>;
 }
 
+/** How live orders are delivered, and how often a bad delivery becomes a call-center complaint. */
+const DELIVERY = { late: 0.15, refused: 0.04, complaintIfBad: 0.6 } as const;
+/**
+ * The shop's back end during the live week, beside the storefront: complaints about other things
+ * (a share of all customers, through every channel), a share of cases still open long after the
+ * demo ends, and the periodic relationship survey a share of customers answer.
+ */
+const SERVICE = {
+  otherComplaint: 0.03,
+  neverResolvedInDemo: 0.3,
+  relationshipSurvey: 0.04,
+} as const;
+const COMPLAINT_CATEGORIES = ['billing', 'product', 'return'] as const;
+const COMPLAINT_CHANNELS = ['call_center', 'email', 'store', 'web'] as const;
+/** Relationship-survey scores by category odds (detractor, passive): a shop most customers like. */
+const RELATIONSHIP_ODDS = { detractor: 0.18, passive: 0.32 } as const;
+
 const CATEGORIES = ['shoes', 'bags', 'dresses', 'jackets', 'accessories', 'beauty'] as const;
 const FIRST_NAMES = [
   'Ayşe',
@@ -80,6 +98,11 @@ export class SyntheticShop {
   private anonymousCounter = 0;
   private messageCounter = 0;
   private orderCounter = 0;
+  private complaintCounter = 0;
+  /** Each customer's live deliveries, in order: what their survey answers depend on. */
+  private readonly deliveries = new Map<string, { at: number; experience: DeliveryExperience }[]>();
+  /** The back end's server calls (complaints, survey answers), in no order: serviceTraffic() sorts them. */
+  private readonly service: StorefrontPost[] = [];
 
   constructor(private readonly options: ShopOptions) {
     this.random = new SeededRandom(options.seed);
@@ -289,6 +312,7 @@ export class SyntheticShop {
           );
           if (random.chance(0.04))
             calls.push(this.track('Order Refunded', buyer, tick(), { order_id: orderId, revenue }));
+          this.deliver(customer, orderId, at);
         }
       }
     }
@@ -302,6 +326,97 @@ export class SyntheticShop {
     // Client retries after a timeout: the same batch again, which must change nothing.
     if (random.chance(0.02)) posts.push({ at: new Date(at + 31_000), path: '/v1/batch', body: { batch: calls } });
     return posts;
+  }
+
+  /**
+   * How the customer's last delivery before `at` went (`on_time` when none in the live week).
+   * Drawn from hashes of the seed and order id, not the shop's generator, so the traffic is the
+   * same as without complaints and surveys.
+   */
+  deliveryExperience(customerId: string, at: number): DeliveryExperience {
+    const before = (this.deliveries.get(customerId) ?? []).filter((delivery) => delivery.at <= at);
+    return before.at(-1)?.experience ?? 'on_time';
+  }
+
+  /** A live order's delivery, two days later (five when late): late or refused ones often end in a complaint. */
+  private deliver(customer: SyntheticCustomer, orderId: string, orderedAt: number): void {
+    const draw = (purpose: string) => uniform(`${this.options.seed}:${orderId}:${purpose}`);
+    const u = draw('delivery');
+    const experience: DeliveryExperience =
+      u < DELIVERY.late ? 'late' : u < DELIVERY.late + DELIVERY.refused ? 'refused' : 'on_time';
+    const deliveredAt = orderedAt + (experience === 'late' ? 5 : 2) * DAY_MS;
+    const list = this.deliveries.get(customer.userId) ?? [];
+    list.push({ at: deliveredAt, experience });
+    this.deliveries.set(customer.userId, list);
+    // Complaints about anything else come from serviceTraffic().
+    if (experience !== 'on_time' && draw('complaint') < DELIVERY.complaintIfBad)
+      this.complaint(customer.userId, orderedAt + (3 + draw('open-delay') * 48) * 3_600_000, 'delivery', 'call_center');
+  }
+
+  /**
+   * What the shop's back end posts during the live week with its server key, in time order:
+   * complaints (after bad deliveries, and about other things) and their resolutions, and the
+   * answers to the periodic relationship survey. Call after traffic(): deliveries come from it.
+   * Drawn from hashes of the seed, never from the storefront's generator.
+   */
+  serviceTraffic(): StorefrontPost[] {
+    const start = this.options.liveStart.getTime();
+    const span = this.options.days * DAY_MS;
+    for (const customer of this.customers.slice(0, this.options.customers)) {
+      const draw = (purpose: string) => uniform(`${this.options.seed}:${customer.userId}:${purpose}`);
+      if (draw('complaint') < SERVICE.otherComplaint) {
+        const category = COMPLAINT_CATEGORIES[Math.floor(draw('category') * COMPLAINT_CATEGORIES.length)] ?? 'product';
+        const channel = COMPLAINT_CHANNELS[Math.floor(draw('channel') * COMPLAINT_CHANNELS.length)] ?? 'web';
+        this.complaint(customer.userId, start + draw('complaint-at') * span, category, channel);
+      }
+      if (draw('relationship') < SERVICE.relationshipSurvey) {
+        const at = start + draw('relationship-at') * span;
+        const bad = this.deliveryExperience(customer.userId, at) !== 'on_time';
+        const u = draw('relationship-score');
+        const odds = bad ? { detractor: 0.65, passive: 0.2 } : RELATIONSHIP_ODDS;
+        const [low, high] = u < odds.detractor ? [0, 6] : u < odds.detractor + odds.passive ? [7, 8] : [9, 10];
+        const score = low + Math.floor(draw('relationship-point') * (high - low + 1));
+        const comments = DEMO_COMMENTS[score <= 6 ? 'detractor' : score <= 8 ? 'passive' : 'promoter'];
+        const comment =
+          draw('relationship-comment') < 0.3 ? comments[Math.floor(draw('comment-text') * comments.length)] : undefined;
+        this.service.push(
+          this.servicePost(at, `rel-${this.options.seed}-${customer.userId}`, customer.userId, 'Survey Answered', {
+            survey_id: 'relationship',
+            score,
+            ...(comment !== undefined ? { comment } : {}),
+          }),
+        );
+      }
+    }
+    return [...this.service].sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  /** A complaint and, unless it is one of the long cases, its resolution 6 h to 4 days later. */
+  private complaint(userId: string, openedAt: number, category: string, channel: string): void {
+    const complaintId = `cmp-${this.options.seed}-${++this.complaintCounter}`;
+    const draw = (purpose: string) => uniform(`${complaintId}:${purpose}`);
+    const properties = { complaint_id: complaintId, category, channel };
+    this.service.push(this.servicePost(openedAt, `${complaintId}-opened`, userId, 'Complaint Opened', properties));
+    if (draw('long') < SERVICE.neverResolvedInDemo) return;
+    const resolvedAt = openedAt + (6 + draw('resolve-delay') * 90) * 3_600_000;
+    this.service.push(
+      this.servicePost(resolvedAt, `${complaintId}-resolved`, userId, 'Complaint Resolved', properties),
+    );
+  }
+
+  /** Its own message ids: the storefront's (msg-<seed>-<n>) stay what they were. */
+  private servicePost(
+    at: number,
+    messageId: string,
+    userId: string,
+    event: string,
+    properties: Record<string, unknown>,
+  ): StorefrontPost {
+    return {
+      at: new Date(at),
+      path: '/v1/track',
+      body: { type: 'track', messageId, userId, event, timestamp: new Date(at).toISOString(), properties },
+    };
   }
 
   private newCustomer(): SyntheticCustomer {

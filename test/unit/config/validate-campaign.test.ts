@@ -20,8 +20,8 @@ describe('validateCampaign', () => {
     expect(result).toEqual({
       summaries: [
         'settings.yaml: ok',
-        'segments.yaml: 8 segments',
-        'journeys/: 5 journeys',
+        'segments.yaml: 10 segments',
+        'journeys/: 6 journeys',
         `templates/: ${exampleTemplates()} templates`,
       ],
       errors: [],

@@ -31,8 +31,8 @@ describe('sadakat validate', () => {
       ok: true,
       summaries: [
         'settings.yaml: ok',
-        'segments.yaml: 8 segments',
-        'journeys/: 5 journeys',
+        'segments.yaml: 10 segments',
+        'journeys/: 6 journeys',
         `templates/: ${exampleTemplates()} templates`,
       ],
       errors: [],

@@ -76,6 +76,8 @@ describe('DESIGN examples', () => {
       'email_reachable',
       'lapsed_60d',
       'nps_detractors',
+      'high_clv',
+      'open_complaint',
     ]);
   });
 });

@@ -171,7 +171,13 @@ export function scanAdapterContracts(table: EngineContext): void {
       const runs = await countJourneyRuns(table().doc, tableName, NOW);
 
       // Assess: the census reads keys only, so the unreadable profile counts as a known customer.
-      expect(profiles).toEqual({ known: 3, anonymous: 1, merged: 1, segments: { vip: 2, lapsed: 1 } });
+      expect(profiles).toEqual({
+        known: 3,
+        anonymous: 1,
+        merged: 1,
+        segments: { vip: 2, lapsed: 1 },
+        complaints: { opened: 0, resolved: 0, open: 0 },
+      });
       expect(runs).toEqual({
         welcome: { entered: 2, customers: 2, exited: 1, completed: 0, variants: { A: 1 }, holdout: 0 },
         nps: { entered: 1, customers: 1, exited: 0, completed: 1, variants: {}, holdout: 1 },
