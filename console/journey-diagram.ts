@@ -13,7 +13,8 @@ const NODE_HEIGHT = 62;
 const CHAR_WIDTH = 7;
 
 export interface DiagramCounts {
-  steps: Record<string, StepCount>;
+  /** Undefined: not counted (a deployed table without its snapshot); the nodes carry no counts. */
+  steps: Record<string, StepCount> | undefined;
   number(value: number): string;
 }
 
@@ -56,13 +57,15 @@ export function journeyDiagram(journey: Journey, counts: DiagramCounts): string 
     const node = graph.node(step.id);
     const x = round(node.x - NODE_WIDTH / 2);
     const y = round(node.y - NODE_HEIGHT / 2);
-    const count = counts.steps[step.id] ?? { waiting: 0, passed: 0 };
+    const count = counts.steps ? (counts.steps[step.id] ?? { waiting: 0, passed: 0 }) : undefined;
     parts.push(
       `<g class="step step-${step.kind}" data-step="${escapeHtml(step.id)}">`,
       `<rect x="${x}" y="${y}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="8"/>`,
       `<text class="step-id" x="${x + 10}" y="${y + 18}">${escapeHtml(clip(step.id, 26))}</text>`,
       `<text class="step-what" x="${x + 10}" y="${y + 35}">${escapeHtml(clip(describeStep(step), 28))}</text>`,
-      `<text class="step-count" x="${x + 10}" y="${y + 52}">${escapeHtml(`${counts.number(count.waiting)} here · ${counts.number(count.passed)} passed`)}</text>`,
+      count
+        ? `<text class="step-count" x="${x + 10}" y="${y + 52}">${escapeHtml(`${counts.number(count.waiting)} here · ${counts.number(count.passed)} passed`)}</text>`
+        : '',
       '</g>',
     );
   }

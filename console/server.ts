@@ -33,9 +33,10 @@ import { customerBody, customerSearchBody } from './pages/customers.js';
 import { experimentsBody } from './pages/experiments.js';
 import { journeyBody, journeysBody } from './pages/journeys.js';
 import { messageBody, messagesBody } from './pages/messages.js';
-import { overviewBody } from './pages/overview.js';
+import { overviewBody, snapshotNotes } from './pages/overview.js';
 import { problemsBody } from './pages/problems.js';
 import { segmentBody, segmentsBody } from './pages/segments.js';
+import { UnavailableInTableMode } from './table-source.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -157,7 +158,7 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
       if (error instanceof NotFound) {
         status = 404;
         content = html`<p class="warning">${error.message}</p>`;
-      } else if (error instanceof EmptyFolderError) {
+      } else if (error instanceof EmptyFolderError || error instanceof UnavailableInTableMode) {
         content = html`<p class="warning">${error.message}</p>`;
       } else {
         status = 500;
@@ -233,23 +234,25 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
   });
 
   app.get('/journeys', (c) =>
-    render(c, 'Journeys', async (context) =>
-      journeysBody(context, loaded().journeys, (await source.snapshot()).journeys),
-    ),
+    render(c, 'Journeys', async (context) => {
+      const snapshot = await source.snapshot();
+      return html`${snapshotNotes(snapshot)}${journeysBody(context, loaded().journeys, snapshot.journeys, snapshot.counted)}`;
+    }),
   );
   app.get('/journeys/:id', async (c) => {
     const id = c.req.param('id');
     return render(c, `Journey ${id}`, async (context) => {
       const journey = loaded().journeys.find((candidate) => candidate.id === id);
       if (!journey) throw new NotFound(`No journey ${id} in the campaign.`);
-      return journeyBody(context, journey, (await source.snapshot()).journeys[id]);
+      const snapshot = await source.snapshot();
+      return html`${snapshotNotes(snapshot)}${journeyBody(context, journey, snapshot.journeys[id], snapshot.counted)}`;
     });
   });
 
   app.get('/messages', (c) =>
     render(c, 'Messages', async (context) => {
       const snapshot = await source.snapshot();
-      return messagesBody(
+      return html`${snapshotNotes(snapshot)}${messagesBody(
         context,
         snapshot.messages,
         {
@@ -258,7 +261,7 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
           status: c.req.query('status') ?? '',
         },
         snapshot.decisions,
-      );
+      )}`;
     }),
   );
   const findMessage = async (customerId: string, messageId: string) => {

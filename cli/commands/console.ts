@@ -1,9 +1,11 @@
 /**
- * `sadakat console [--port 8788] [--data-dir D] [--campaign DIR]`: the read-only web console on
+ * `sadakat console [--port 8788] [--data-dir D | --table T [--region R]] [--campaign DIR]`: the read-only web console on
  * loopback. The first line it prints is `sadakat console: http://127.0.0.1:<port>/?token=<token>`;
  * it runs until Ctrl-C (SIGINT) or SIGTERM.
  */
 import type { Command } from 'commander';
+import type { CampaignState } from '../../console/campaign-state.js';
+import type { ConsoleSource } from '../../console/local-source.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
 import { systemClock } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
@@ -15,6 +17,8 @@ export interface ConsoleCommandOptions {
   port: number;
   dataDir: string;
   campaign: string;
+  table?: string;
+  region?: string;
 }
 
 export function registerConsole(program: Command): void {
@@ -24,7 +28,12 @@ export function registerConsole(program: Command): void {
       'a read-only web console on 127.0.0.1 over the local data folder (customers, segments, journeys, messages, experiments, problems)',
     )
     .option('--port <port>', 'loopback port (0 picks a free one)', portNumber, DEFAULT_CONSOLE_PORT)
-    .option('--data-dir <dir>', 'local data folder', DEFAULT_DATA_DIR);
+    .option('--data-dir <dir>', 'local data folder', DEFAULT_DATA_DIR)
+    .option(
+      '--table <name>',
+      'read a deployed table instead, with your AWS credentials (policy SadakatConsoleReadOnly: Query only, never a scan)',
+    )
+    .option('--region <region>', 'AWS region of --table (default: your AWS configuration)');
   campaignOption(command);
   command.action(async (options: ConsoleCommandOptions) => {
     const running = await runConsole(
@@ -45,6 +54,14 @@ export function registerConsole(program: Command): void {
   });
 }
 
+async function tableSource(table: string, region: string | undefined, campaign: CampaignState): Promise<ConsoleSource> {
+  const [{ DeployedTableSource }, { createDocumentClient }] = await Promise.all([
+    import('../../console/table-source.js'),
+    import('../../shared/aws/dynamo-client.js'),
+  ]);
+  return new DeployedTableSource(createDocumentClient(region ? { region } : {}), table, region, campaign, systemClock);
+}
+
 export interface ConsoleRun {
   url: string;
   port: number;
@@ -63,7 +80,9 @@ export async function runConsole(
     import('../../console/campaign-state.js'),
   ]);
   const campaign = await CampaignState.open(options.campaign, () => systemClock.now());
-  const source = new LocalFolderSource(options.dataDir, systemClock);
+  const source = options.table
+    ? await tableSource(options.table, options.region, campaign)
+    : new LocalFolderSource(options.dataDir, systemClock);
   const running = await startConsole({ port: options.port, source, campaign, clock: systemClock }).catch(
     async (error: unknown) => {
       campaign.close();

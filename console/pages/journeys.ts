@@ -11,8 +11,9 @@ export function journeysBody(
   context: PageContext,
   journeys: readonly Journey[],
   counts: Record<string, JourneySnapshot>,
+  counted = true,
 ): Html {
-  const n = context.formats.number;
+  const n = (value: number) => (counted ? context.formats.number(value) : '—');
   return table(
     'Journeys',
     ['journey', 'trigger', 'steps', 'running now', 'entered', 'completed', 'exited'],
@@ -32,9 +33,14 @@ export function journeysBody(
   );
 }
 
-export function journeyBody(context: PageContext, journey: Journey, count: JourneySnapshot | undefined): Html {
+export function journeyBody(
+  context: PageContext,
+  journey: Journey,
+  count: JourneySnapshot | undefined,
+  counted = true,
+): Html {
   const { formats } = context;
-  const n = formats.number;
+  const n = (value: number) => (counted ? formats.number(value) : '—');
   const counts = count ?? EMPTY;
   const variants = Object.entries(counts.variants).sort((a, b) => a[0].localeCompare(b[0]));
   return html`${journey.description ? html`<p class="lead">${journey.description}</p>` : ''}
@@ -47,7 +53,7 @@ export function journeyBody(context: PageContext, journey: Journey, count: Journ
   <div><dt>Running now</dt><dd>${n(counts.active)}</dd></div>
   <div><dt>Global holdout</dt><dd>${n(counts.holdout)} runs</dd></div>
 </dl>
-<figure class="diagram">${trusted(journeyDiagram(journey, { steps: counts.steps, number: n }))}
+<figure class="diagram">${trusted(journeyDiagram(journey, { steps: counted ? counts.steps : undefined, number: formats.number }))}
 <figcaption>Each box is a step: its id, what it does, runs waiting there now and runs that passed it.</figcaption></figure>
 ${table(
   'Steps',

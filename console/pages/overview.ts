@@ -18,11 +18,14 @@ export async function overviewBody(context: PageContext, snapshot: ConsoleSnapsh
   const totalSent = sends.reduce((sum, row) => sum + row.count, 0);
   const decisions = Object.entries(snapshot.decisions).sort((a, b) => b[1] - a[1]);
   const journeys = context.campaign.loaded?.journeys ?? [];
-  return html`<section class="tiles" aria-label="Totals">
-  <div class="tile"><span class="label">Customers</span><span class="value">${n(snapshot.customers)}</span></div>
-  <div class="tile"><span class="label">Anonymous visitors</span><span class="value">${n(snapshot.anonymous)}</span></div>
-  <div class="tile"><span class="label">Messages sent (last ${CHART_DAYS} days)</span><span class="value">${n(totalSent)}</span></div>
-  <div class="tile"><span class="label">Journeys running</span><span class="value">${n(
+  const counted = (value: number) => (snapshot.counted ? n(value) : '—');
+  return html`${snapshotNotes(snapshot)}<section class="tiles" aria-label="Totals">
+  <div class="tile"><span class="label">Customers</span><span class="value">${counted(snapshot.customers)}</span></div>
+  <div class="tile"><span class="label">Anonymous visitors</span><span class="value">${counted(snapshot.anonymous)}</span></div>
+  <div class="tile"><span class="label">Messages sent${snapshot.counted ? ` (last ${CHART_DAYS} days)` : ''}</span><span class="value">${
+    snapshot.counted ? n(totalSent) : n(snapshot.decisions.sent ?? 0)
+  }</span></div>
+  <div class="tile"><span class="label">Journeys running</span><span class="value">${counted(
     Object.values(snapshot.journeys).reduce((sum, journey) => sum + journey.active, 0),
   )}</span></div>
 </section>
@@ -63,13 +66,19 @@ ${table(
     const counts = snapshot.journeys[journey.id];
     return [
       html`<a href="/journeys/${encodeURIComponent(journey.id)}">${journey.id}</a>`,
-      html`${n(counts?.active ?? 0)}`,
-      html`${n(counts?.entered ?? 0)}`,
+      html`${counted(counts?.active ?? 0)}`,
+      html`${counted(counts?.entered ?? 0)}`,
     ];
   }),
   new Set([1, 2]),
 )}
 </div>`;
+}
+
+/** What a snapshot of a deployed table leaves out, and why (empty for a local folder). */
+export function snapshotNotes(snapshot: ConsoleSnapshot): Html {
+  if (snapshot.notes.length === 0) return html``;
+  return html`<div class="note-box" role="note">${snapshot.notes.map((note) => html`<p>${note}</p>`)}</div>`;
 }
 
 function lastDays<T>(byDay: Record<string, T>): [string, T][] {

@@ -6,10 +6,11 @@ import { evaluateAll } from '../../shared/segments/evaluate.js';
 import type { LoadedCampaign } from '../campaign-state.js';
 import { type Html, html, trusted, escapeHtml } from '../html.js';
 import { type PageContext, table } from '../layout.js';
+import { snapshotNotes } from './overview.js';
 
 export function segmentsBody(context: PageContext, campaign: LoadedCampaign, snapshot: ConsoleSnapshot): Html {
-  const n = context.formats.number;
-  return table(
+  const n = (value: number) => (snapshot.counted ? context.formats.number(value) : '—');
+  return html`${snapshotNotes(snapshot)}${table(
     'Segments',
     ['segment', 'members now', 'share of customers'],
     [...campaign.segments.byId.keys()].map((id) => {
@@ -17,11 +18,11 @@ export function segmentsBody(context: PageContext, campaign: LoadedCampaign, sna
       return [
         html`<a href="/segments/${encodeURIComponent(id)}">${id}</a>`,
         html`${n(members)}`,
-        html`${context.formats.percent(members / Math.max(1, snapshot.customers))}`,
+        html`${snapshot.counted ? context.formats.percent(members / Math.max(1, snapshot.customers)) : '—'}`,
       ];
     }),
     new Set([1, 2]),
-  );
+  )}`;
 }
 
 export interface SegmentTest {
@@ -36,7 +37,7 @@ export function segmentBody(
   snapshot: ConsoleSnapshot,
   test: SegmentTest | undefined,
 ): Html {
-  const n = context.formats.number;
+  const n = (value: number) => (snapshot.counted ? context.formats.number(value) : '—');
   const segment = snapshot.segments[id] ?? { members: 0, sample: [] };
   let verdict: Html = html``;
   if (test) {
@@ -47,9 +48,9 @@ export function segmentBody(
       verdict = html`<p class="${member ? 'ok' : 'warning'}" role="status">Customer <a href="/customers/${encodeURIComponent(test.customerId)}">${test.customerId}</a> ${member ? 'is' : 'is not'} a member of ${id} now.</p>`;
     }
   }
-  return html`<dl class="facts">
+  return html`${snapshotNotes(snapshot)}<dl class="facts">
   <div><dt>Members now</dt><dd>${n(segment.members)}</dd></div>
-  <div><dt>Share of customers</dt><dd>${context.formats.percent(segment.members / Math.max(1, snapshot.customers))}</dd></div>
+  <div><dt>Share of customers</dt><dd>${snapshot.counted ? context.formats.percent(segment.members / Math.max(1, snapshot.customers)) : '—'}</dd></div>
 </dl>
 <h2>Definition</h2>
 <pre class="yaml">${trusted(highlightYaml(definitionOf(campaign.segmentsText, id)))}</pre>

@@ -75,6 +75,12 @@ export interface JourneySnapshot {
 
 export interface ConsoleSnapshot {
   asOf: string;
+  /**
+   * The folder was counted whole (local mode). A deployed table is never scanned: customers,
+   * segments, per-step counts and recent messages are then absent, and `notes` say why.
+   */
+  counted: boolean;
+  notes: string[];
   /** Known customers (anonymous visitors and profiles merged away not counted). */
   customers: number;
   anonymous: number;
@@ -151,6 +157,8 @@ export async function readConsoleSnapshot(
 ): Promise<ConsoleSnapshot> {
   const snapshot: ConsoleSnapshot = {
     asOf: now.toISOString(),
+    counted: true,
+    notes: [],
     customers: 0,
     anonymous: 0,
     segments: {},
@@ -188,6 +196,44 @@ export async function readConsoleSnapshot(
   snapshot.messages.length = Math.min(snapshot.messages.length, RECENT_MESSAGES);
   for (const segment of Object.values(snapshot.segments)) segment.sample.sort();
   return snapshot;
+}
+
+/**
+ * The send-decision counters of the given journeys and variants (`PK=STATS#MSG#<journey>#<variant>`):
+ * one Query per pair, each partition holding at most steps × channels × metrics × shards items,
+ * so the cost depends on the campaign, never on how many customers the table holds.
+ */
+export async function readDecisionCounters(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  partitions: readonly { journeyId: string; variant: string | undefined }[],
+): Promise<{ total: Record<string, number>; byJourney: Record<string, Record<string, number>> }> {
+  const total: Record<string, number> = {};
+  const byJourney: Record<string, Record<string, number>> = {};
+  for (const { journeyId, variant } of partitions) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': `${STATS_PREFIX}${journeyId}#${variant ?? '-'}` },
+          ProjectionExpression: 'SK, #count',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const metric = String(item.SK).split('#')[2] ?? '';
+        const count = Number(item.count ?? 0);
+        total[metric] = (total[metric] ?? 0) + count;
+        const journey = (byJourney[journeyId] ??= {});
+        journey[metric] = (journey[metric] ?? 0) + count;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return { total, byJourney };
 }
 
 function addProfile(snapshot: ConsoleSnapshot, profile: Profile): void {

@@ -1,0 +1,94 @@
+/**
+ * `sadakat console --table T [--region R]`: a deployed table, read with the caller's own AWS
+ * credentials (the `SadakatConsoleReadOnly` policy: Query only, on `C#` and `STATS#MSG#`). No page scans — a
+ * deployed table can hold ten million profiles. What each page reads:
+ *
+ * - a customer: one Query on `PK=C#<id>`, at most CUSTOMER_ITEM_LIMIT items;
+ * - the overview and messages: the `STATS#MSG#` decision counters, one Query per journey and
+ *   variant of the local campaign (bounded by the campaign, not by the table).
+ *
+ * Not available in this mode, and said so on the pages: customer and segment counts, per-step
+ * journey counts, recent messages across customers and the A/B report need the nightly snapshot
+ * the refresh does not write yet; find-by-email is off (no peppered-hash lookup item yet).
+ */
+import {
+  type ConsoleSnapshot,
+  type CustomerItems,
+  readCustomerItems,
+  readDecisionCounters,
+} from '../shared/aws/dynamo-console-source.js';
+import type { createDocumentClient } from '../shared/aws/dynamo-client.js';
+import type { ReportData } from '../shared/measurement/report.js';
+import type { Clock } from '../shared/ports.js';
+import type { CampaignState } from './campaign-state.js';
+import type { ConsoleSource, SourceStatus } from './local-source.js';
+
+export const TABLE_MODE_NOTES = [
+  'Customer and segment counts, per-step journey counts and recent messages across customers are not read from a deployed table (that would be a scan); they need the nightly snapshot, which the refresh does not write yet.',
+  'Find by email is off with --table: customers are found by id.',
+];
+
+export class UnavailableInTableMode extends Error {}
+
+type DocumentClient = ReturnType<typeof createDocumentClient>;
+
+export class DeployedTableSource implements ConsoleSource {
+  constructor(
+    private readonly doc: DocumentClient,
+    private readonly tableName: string,
+    private readonly region: string | undefined,
+    private readonly campaign: CampaignState,
+    private readonly clock: Clock,
+  ) {}
+
+  async status(): Promise<SourceStatus> {
+    return {
+      description: `table ${this.tableName}${this.region ? ` (${this.region})` : ''}, read-only`,
+      live: false,
+      empty: false,
+    };
+  }
+
+  customer(customerId: string): Promise<CustomerItems> {
+    return readCustomerItems(this.doc, this.tableName, customerId, this.clock.now());
+  }
+
+  async snapshot(): Promise<ConsoleSnapshot> {
+    const journeys = this.campaign.snapshot.loaded?.journeys ?? [];
+    const partitions = journeys.flatMap((journey) => {
+      const variants = journey.steps.flatMap((step) =>
+        step.kind === 'split' ? step.variants.map((variant) => variant.id) : [],
+      );
+      return [undefined, ...variants].map((variant) => ({ journeyId: journey.id, variant }));
+    });
+    const counters = await readDecisionCounters(this.doc, this.tableName, partitions);
+    return {
+      asOf: this.clock.now().toISOString(),
+      counted: false,
+      notes: TABLE_MODE_NOTES,
+      customers: 0,
+      anonymous: 0,
+      segments: {},
+      eventsPerDay: {},
+      sendsPerDay: {},
+      decisions: counters.total,
+      journeys: {},
+      messages: [],
+      emails: new Map(),
+    };
+  }
+
+  async reportData(): Promise<ReportData> {
+    throw new UnavailableInTableMode(
+      'The A/B report is not read from a deployed table (its inputs would take a scan); run `sadakat report` where the data is, until the refresh writes the report inputs to S3.',
+    );
+  }
+
+  onChange(): () => void {
+    return () => {};
+  }
+
+  async close(): Promise<void> {
+    this.doc.destroy();
+  }
+}
