@@ -56,6 +56,11 @@ export const TABLE_ACCESS = {
   releaseDeferred: { actions: ['DeleteItem', 'UpdateItem'], partitions: ['C#', 'RATE#'] },
   /** send-reconciler settles stale claims and counts them. */
   reconciler: { actions: ['GetItem', 'UpdateItem'], partitions: ['C#', 'STATS#'] },
+  /**
+   * `sadakat console --table` (console/table-source.ts), run by a person with their own credentials:
+   * one customer's partition and the send-decision counters, by Query only — never a Scan.
+   */
+  console: { actions: ['Query'], partitions: ['C#', 'STATS#MSG#'] },
 } as const satisfies Record<string, TableAccess>;
 
 export function grantTableAccess(grantee: IGrantable, table: ITable, access: TableAccess): void {

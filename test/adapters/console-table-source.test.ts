@@ -1,0 +1,160 @@
+/**
+ * `sadakat console --table`: every page's requests to the table, counted on a real engine
+ * (dynalite) holding 20 customers and then 400. No page may scan, and no page may read more
+ * because the table is bigger: the counts are the same at both sizes.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_ACCESS } from '../../infra/constructs/table-access.js';
+import { CampaignState } from '../../console/campaign-state.js';
+import { type RunningConsole, startConsole } from '../../console/server.js';
+import { DeployedTableSource } from '../../console/table-source.js';
+import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
+import { messageStatsKey, STATS_SHARDS } from '../../shared/aws/table.js';
+import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.js';
+import { systemClock } from '../../shared/ports.js';
+import { emptyProfile } from '../../shared/profiles/schema.js';
+
+const ROUTES = [
+  '/',
+  '/customers',
+  '/customers?q=c1',
+  '/customers/c1',
+  '/segments',
+  '/segments/email_reachable',
+  '/journeys',
+  '/journeys/viewed-not-bought',
+  '/messages',
+  '/experiments',
+  '/problems',
+];
+
+let folder: string;
+let runtime: LocalRuntime;
+let campaign: CampaignState;
+let running: RunningConsole;
+let cookie: string;
+/** Each request the pages make, as `<action> <partition key>`. */
+const requests: string[] = [];
+
+async function seed(from: number, to: number): Promise<void> {
+  const at = '2026-11-02T10:00:00.000Z';
+  const requests: WriteRequest[] = [];
+  for (let i = from; i < to; i++) {
+    const id = `c${i}`;
+    requests.push(
+      { PutRequest: { Item: { PK: `C#${id}`, SK: 'PROFILE', ...emptyProfile(id, at) } } },
+      {
+        PutRequest: {
+          Item: {
+            PK: `C#${id}`,
+            SK: `M#m${i}`,
+            customerId: id,
+            messageId: `m${i}`,
+            status: 'sent',
+            channel: 'email',
+            journeyId: 'viewed-not-bought',
+            runId: `r${i}`,
+            stepId: 'reminder',
+            claimedAt: at,
+            updatedAt: at,
+          },
+        },
+      },
+    );
+  }
+  // The decision counters: one item per step, channel, metric and shard, whatever the customers.
+  for (let shard = 0; shard < STATS_SHARDS; shard++) {
+    const key = messageStatsKey('viewed-not-bought', undefined, 'reminder', 'email', 'sent', shard);
+    requests.push({ PutRequest: { Item: { ...key, count: to } } });
+  }
+  await batchWriteItems(runtime.doc, runtime.tableName, requests, { operation: 'seed' });
+}
+
+async function countPerRoute(): Promise<Record<string, string[]>> {
+  const perRoute: Record<string, string[]> = {};
+  for (const route of ROUTES) {
+    requests.length = 0;
+    const response = await fetch(`http://127.0.0.1:${running.port}${route}`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
+    await response.text();
+    perRoute[route] = [...requests];
+  }
+  return perRoute;
+}
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'sadakat-console-table-'));
+  runtime = await startLocalRuntime({ dataDir: folder, engine: 'dynalite', clock: systemClock, fresh: true });
+  runtime.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const values = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues;
+      requests.push(`${String(context.commandName).replace(/Command$/, '')} ${String(values?.[':pk'] ?? '-')}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  campaign = await CampaignState.open('campaign', () => systemClock.now());
+  const source = new DeployedTableSource(runtime.doc, runtime.tableName, 'eu-central-1', campaign, systemClock);
+  running = await startConsole({ port: 0, source, campaign, clock: systemClock });
+  const opened = await fetch(running.url, { redirect: 'manual' });
+  cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}, 60_000);
+
+afterAll(async () => {
+  await running?.close();
+  campaign?.close();
+  await runtime?.stop();
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('sadakat console --table: requests per page', () => {
+  it('never scans, and reads as much from a table of 400 customers as from one of 20', async () => {
+    // Prepare
+    await seed(0, 20);
+    const small = await countPerRoute();
+    await seed(20, 400);
+
+    // Act
+    const large = await countPerRoute();
+
+    // Assess: the same requests, on the same partitions, at both sizes.
+    expect(large).toEqual(small);
+    const all = Object.values(large).flat();
+    const actions = all.map((request) => request.split(' ')[0]);
+    expect(actions.filter((action) => action?.includes('Scan'))).toEqual([]);
+    // A customer is one Query; the overview one Query per journey and variant of the campaign.
+    expect(large['/customers/c1']).toEqual(['Query C#c1']);
+    expect(large['/problems']).toEqual([]);
+    expect(large['/']?.length).toBeLessThanOrEqual(12);
+    // Everything the pages read is allowed by the policy the CDK app outputs for --table, nothing more.
+    const allowed: { actions: readonly string[]; partitions: readonly string[] } = TABLE_ACCESS.console;
+    const outside = all.filter((request) => {
+      const [action = '', pk = ''] = request.split(' ');
+      return !allowed.actions.includes(action) || !allowed.partitions.some((prefix) => pk.startsWith(prefix));
+    });
+    expect(outside).toEqual([]);
+    expect(all.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('says on the page what a deployed table does not show without its snapshot', async () => {
+    // Act
+    const overview = await (await fetch(`http://127.0.0.1:${running.port}/`, { headers: { cookie } })).text();
+    const experiments = await (
+      await fetch(`http://127.0.0.1:${running.port}/experiments`, { headers: { cookie } })
+    ).text();
+    const customer = await (
+      await fetch(`http://127.0.0.1:${running.port}/customers/c1`, { headers: { cookie } })
+    ).text();
+
+    // Assess
+    expect(overview).toContain('would be a scan');
+    expect(overview).toContain('table sadakat (eu-central-1), read-only');
+    expect(experiments).toContain('not read from a deployed table');
+    expect(customer).toContain('viewed-not-bought / reminder');
+  });
+});
