@@ -11,6 +11,7 @@ import { registerReplay } from './replay.js';
 import { registerForget } from './forget.js';
 import { registerImport } from './import.js';
 import { registerProfile } from './profile.js';
+import { registerQuery } from './query.js';
 import { registerPreview } from './preview.js';
 import { registerServe } from './serve.js';
 import { registerSchema } from './schema.js';
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
   registerForget(program);
   registerExport(program);
   registerReplay(program);
+  registerQuery(program);
   registerImport(program);
   registerValidate(program);
   registerSchema(program);

@@ -6,6 +6,7 @@ import { composePacedSends, composeProcessDeps } from '../wiring/compose.js';
 import { loadRuntimeCampaign } from '../wiring/runtime-campaign.js';
 import { awsTableAdapters, campaignDirOf } from './aws-adapters.js';
 import { createDocumentClient } from './dynamo-client.js';
+import { awsArchive } from './firehose-archive.js';
 import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
 import { requireEnv } from './require-env.js';
 import { SqsSendQueue } from './sqs-send-queue.js';
@@ -16,7 +17,8 @@ export async function awsProcessDeps(env: NodeJS.ProcessEnv): Promise<ProcessDep
   const table = awsTableAdapters(env, doc);
   const rate = new DynamoSendRateLimiter(doc, requireEnv(env, 'TABLE_NAME'));
   const sends = new SqsSendQueue(new SQSClient({}), requireEnv(env, 'SENDS_QUEUE_URL'));
-  return composeProcessDeps({ table, clock: systemClock }, campaign, {
+  const archive = awsArchive(env);
+  return composeProcessDeps({ table, clock: systemClock, ...(archive ? { archive } : {}) }, campaign, {
     definitions: campaign.journeys,
     // Each send takes its rate slots as it is enqueued (decision 175).
     sends: composePacedSends(sends, { table, rate, clock: systemClock }, campaign),

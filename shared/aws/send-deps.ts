@@ -1,4 +1,5 @@
 /** The send handler's dependencies in Lambda, built once per cold start from the environment. */
+import type { ArchiveSink } from '../archive/ports.js';
 import type { SendDeps } from '../channels/decide-send.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadTemplates } from '../channels/render.js';
@@ -7,6 +8,7 @@ import { loadRuntimeCampaign } from '../wiring/runtime-campaign.js';
 import { awsCoreAdapters, campaignDirOf } from './aws-adapters.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
+import { awsArchive } from './firehose-archive.js';
 import { requireEnv } from './require-env.js';
 import { createSesClient, SesEmailSender } from './ses-email-sender.js';
 import { SnsPushSender } from './sns-push-sender.js';
@@ -15,13 +17,14 @@ import { unsubscribeKeyring } from './unsubscribe-keyring.js';
 import { awsWebhookSecrets } from './webhook-secrets.js';
 import { HttpWebhookSender } from './webhook-sender.js';
 
-export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps> {
+export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps & { archive?: ArchiveSink }> {
   const campaignDir = campaignDirOf(env);
   const campaign = await loadRuntimeCampaign(campaignDir);
   const sns = createSnsClient();
   const doc = createDocumentClient({});
   const core = awsCoreAdapters(env, doc);
-  return composeSendDeps(
+  const archive = awsArchive(env);
+  const deps = composeSendDeps(
     {
       ...core,
       email: new SesEmailSender(createSesClient(), env.SES_CONFIGURATION_SET),
@@ -41,4 +44,6 @@ export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps> {
     campaign,
     await loadTemplates(`${campaignDir}/templates`),
   );
+  // The handler flushes the batch's decisions to the archive (functions/send.ts).
+  return archive ? { ...deps, archive } : deps;
 }

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it, vi } from 'vitest';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildHandler } from '../../functions/send.js';
+import { ARCHIVE_FAILED } from '../../shared/archive/ports.js';
+import { firehoseArchive } from '../../shared/aws/firehose-archive.js';
 import { ProviderError } from '../../shared/channels/provider-error.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { sqsRecord } from '../fakes/sqs-record.js';
@@ -52,5 +57,34 @@ describe('send handler', () => {
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
     expect(h.email.sent).toHaveLength(1);
+  });
+
+  it('fails no record when Firehose refuses the archive write: the lost decision is counted and logged for the alarm', async () => {
+    // Arrange: every put is refused (the stream's quota is used up).
+    const h = sendHarness();
+    const firehose = mockClient(FirehoseClient);
+    firehose
+      .on(PutRecordBatchCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException' }));
+    const archive = firehoseArchive(firehose as unknown as FirehoseClient, {
+      events: 'events',
+      decisions: 'decisions',
+      engagement: 'engagement',
+    });
+    const logger = new Logger({ serviceName: 'send', logLevel: 'SILENT' });
+    const errors = vi.spyOn(logger, 'error');
+
+    // Act
+    const response = await buildHandler({ ...h.deps, archive, logger })(
+      { Records: [record('1', sendRequest())] } as SQSEvent,
+      localLambdaContext('send'),
+    );
+
+    // Assess: the message was sent and acknowledged; the archive row is counted as lost.
+    expect(response.batchItemFailures).toEqual([]);
+    expect(h.email.sent).toHaveLength(1);
+    expect(firehose.commandCalls(PutRecordBatchCommand)).toHaveLength(1);
+    expect(archive.failedRows).toBe(1);
+    expect(errors).toHaveBeenCalledWith(ARCHIVE_FAILED, { rows: 1 });
   });
 });
