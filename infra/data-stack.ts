@@ -11,6 +11,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-c
 import { Secret, type ISecret, type SecretProps } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
 import { createTableInput, TTL_ATTRIBUTE } from '../shared/aws/table.js';
+import { ConsoleAccess } from './constructs/console-access.js';
 import { SenderIdentity } from './constructs/sender-identity.js';
 import { tableSchemaFrom } from './constructs/table-schema.js';
 
@@ -86,6 +87,9 @@ export class DataStack extends Stack {
     });
     for (const index of globalSecondaryIndexes) table.addGlobalSecondaryIndex(index);
     stableId(table, 'Table');
+
+    // Beside the table it reads: the policy a marketer attaches to run `sadakat console --table`.
+    new ConsoleAccess(this, 'Console', { table });
 
     const artifacts = new Bucket(this, 'Artifacts', {
       encryption: BucketEncryption.KMS,

@@ -195,6 +195,37 @@ describe('the pepper of kept hashes', () => {
   });
 });
 
+describe('DataStack: the SadakatConsoleReadOnly policy', () => {
+  it('outputs the policy to attach and the table name sadakat console --table takes', () => {
+    // Assess
+    const outputs = data.findOutputs('*');
+    expect(outputs.SadakatConsoleReadOnly?.Value).toEqual({ Ref: expect.stringMatching(/^ConsolePolicy/) });
+    expect(outputs.ConsoleTableName?.Value).toEqual({ Ref: 'Table' });
+    const policy = onlyResource(data, 'AWS::IAM::ManagedPolicy');
+    expect(policy.Properties.ManagedPolicyName).toBe('SadakatConsoleReadOnly-Sadakat-test-Data');
+  });
+
+  it('allows exactly Query on customer partitions and decision counters, and decrypting the table key', () => {
+    // Act
+    const policy = onlyResource(data, 'AWS::IAM::ManagedPolicy').Properties as {
+      PolicyDocument: {
+        Statement: { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+      };
+    };
+
+    // Assess
+    expect(policy.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::GetAtt': ['Table', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['C#*', 'STATS#MSG#*'] } },
+      },
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] } },
+    ]);
+  });
+});
+
 describe('PipelineStack: events.fifo and sends.fifo', () => {
   const customerQueues = [
     { queue: 'EventsQueue', dlq: 'EventsDeadLetterQueue', consumer: 'EventsProcessEventsFunction' },
