@@ -1,6 +1,14 @@
 /** The A/B report as terminal text: one table per comparison (experiment variants, holdout vs entrants). */
 import type { ArmReport, Report } from '../shared/measurement/report.js';
-import { funnelCells, reportFootnotes, statisticCells } from '../shared/measurement/report-cells.js';
+import {
+  funnelCells,
+  NPS_CAVEAT,
+  NPS_HEADER,
+  npsRows,
+  reportFootnotes,
+  shopNpsLine,
+  statisticCells,
+} from '../shared/measurement/report-cells.js';
 import { fitTable, wrapLine } from './text-table.js';
 
 /** Left out first when a report table is wider than the terminal (`--wide` shows every column). */
@@ -21,6 +29,8 @@ const LOW_VALUE_COLUMNS = [
 export function formatReportTable(report: Report, width = Number.POSITIVE_INFINITY): string {
   const out: string[] = [];
   const dropped = new Set<string>();
+  const shopNps = shopNpsLine(report);
+  if (shopNps !== null) out.push(shopNps, '');
   for (const journey of report.journeys) {
     out.push(
       `journey ${journey.journeyId} — ${journey.entered} customers entered; goal: ${journey.goal ?? 'none (nothing converts)'}`,
@@ -59,6 +69,12 @@ export function formatReportTable(report: Report, width = Number.POSITIVE_INFINI
       for (const name of fitted.dropped) dropped.add(name);
       out.push(indent(fitted.text));
       for (const arm of comparison.arms) out.push(...armNotes(arm));
+      const nps = npsRows(comparison);
+      if (nps.length > 0) {
+        const fittedNps = fitTable(NPS_HEADER, nps, width - 4, ['passives', 'promoters', 'detractors']);
+        for (const name of fittedNps.dropped) dropped.add(name);
+        out.push(`    ${NPS_CAVEAT}`, indent(fittedNps.text));
+      }
       if (comparison.sampleRatio?.mismatch) {
         out.push(
           `    ⚠ sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): ${comparison.kind === 'holdout' ? 'the holdout is not the share settings give (holdoutPercent)' : 'the split is not what was configured'}; do not trust this comparison`,

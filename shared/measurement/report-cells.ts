@@ -1,5 +1,6 @@
 /** How the report writes an arm's figures, shared by the terminal table and the HTML report. */
-import type { ArmReport, Report } from './report.js';
+import type { NpsInterval } from './nps.js';
+import type { ArmReport, ComparisonReport, Report } from './report.js';
 
 /** The customer funnel, in the order both reports show it: assigned, then customers with ≥ 1 such message, unsubscribed, converted. */
 export function funnelCells(arm: ArmReport): number[] {
@@ -67,5 +68,44 @@ export function reportFootnotes(report: Report): string[] {
     `lift: ${report.methods.lift}; verdict: ${report.methods.verdict}`,
     `P(beat): ${report.methods.probabilityToBeatControl}`,
     `detectable lift: ${report.methods.detectableLift}; ${goal}`,
+    `NPS: ${report.methods.nps}; response rate: ${report.methods.responseRate}`,
   ];
+}
+
+/** Said above every NPS table: the arms' answers are not comparable the way their conversions are. */
+export const NPS_CAVEAT =
+  'NPS among customers who answered: not intent-to-treat — who answers differs by arm (a holdout gets no survey), so arms compare different people';
+
+export const NPS_HEADER = ['arm', 'answers', 'response rate', 'NPS [95% CI]', 'promoters', 'passives', 'detractors'];
+
+/** `+33.3 [−12.0, 78.7]` (one answer: no interval), `—` without answers. */
+export function npsText(nps: NpsInterval | null): string {
+  if (nps === null) return '—';
+  const score = signed(nps.score);
+  return nps.lower === null || nps.upper === null ? score : `${score} [${signed(nps.lower)}, ${signed(nps.upper)}]`;
+}
+
+function signed(value: number): string {
+  return `${value > 0 ? '+' : ''}${value.toFixed(1)}`;
+}
+
+/** The comparison's NPS rows (NPS_HEADER), or none when no arm's customer answered a survey in the window. */
+export function npsRows(comparison: ComparisonReport): (string | number)[][] {
+  if (comparison.arms.every((arm) => arm.nps === null)) return [];
+  return comparison.arms.map((arm) => [
+    arm.arm,
+    arm.nps?.responses ?? 0,
+    percentOrDash(arm.responseRate),
+    npsText(arm.nps),
+    arm.nps?.promoters ?? 0,
+    arm.nps?.passives ?? 0,
+    arm.nps?.detractors ?? 0,
+  ]);
+}
+
+/** The shop's NPS over every customer's last answer to any survey, as one line. */
+export function shopNpsLine(report: Report): string | null {
+  const nps = report.nps;
+  if (nps === null) return null;
+  return `shop NPS ${npsText(nps)} from ${nps.responses} customers' last answers to any survey (${nps.promoters} promoters · ${nps.passives} passives · ${nps.detractors} detractors)`;
 }

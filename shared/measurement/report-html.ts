@@ -7,7 +7,15 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ArmReport, ComparisonReport, Report } from './report.js';
-import { funnelCells, reportFootnotes, statisticCells } from './report-cells.js';
+import {
+  funnelCells,
+  NPS_CAVEAT,
+  NPS_HEADER,
+  npsRows,
+  reportFootnotes,
+  shopNpsLine,
+  statisticCells,
+} from './report-cells.js';
 
 export async function reportHtml(report: Report): Promise<string> {
   const sections = await reportSections(report);
@@ -35,10 +43,23 @@ th:first-child, td:first-child { text-align: left; }
 <ul>${reportFootnotes(report)
     .map((note) => `<li>${escape(note)}</li>`)
     .join('')}</ul>
-${sections.join('\n')}
+${shopNpsHtml(report)}${sections.join('\n')}
 </body>
 </html>
 `;
+}
+
+function shopNpsHtml(report: Report): string {
+  const line = shopNpsLine(report);
+  return line === null ? '' : `<p class="nps">${escape(line)}</p>\n`;
+}
+
+/** Answers, response rate and NPS per arm, under its caveat; nothing when nobody answered. */
+function npsTable(comparison: ComparisonReport): string {
+  const rows = npsRows(comparison);
+  if (rows.length === 0) return '';
+  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escape(String(cell))}</td>`).join('')}</tr>`).join('');
+  return `<p class="nps-caveat">${escape(NPS_CAVEAT)}.</p><div class="arms" tabindex="0" role="region" aria-label="NPS per arm"><table><thead><tr>${NPS_HEADER.map((name) => `<th>${escape(name)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function comparisonTitle(comparison: ComparisonReport): string {
@@ -193,7 +214,7 @@ export async function reportSections(report: Report): Promise<string[]> {
           `<p class="warning">Sample ratio mismatch (χ² p = ${comparison.sampleRatio.pValue.toExponential(2)}): ${comparison.kind === 'holdout' ? 'the holdout is not the share settings give (holdoutPercent)' : 'the split is not what was configured'}; do not trust this comparison.</p>`,
         );
       }
-      parts.push(armTable(comparison.arms));
+      parts.push(armTable(comparison.arms), npsTable(comparison));
       for (const arm of comparison.arms) {
         if (arm.crossedOver > 0)
           parts.push(

@@ -163,6 +163,24 @@ describe('validateCampaign', () => {
     ]);
   });
 
+  it('knows the server-only events (survey answers, complaints) and suggests them for a near miss', async () => {
+    // Prepare
+    const dir = await campaign({ 'segments.yaml': '- id: all\n  attr: orders.count\n  gte: 0\n' });
+    await writeTemplate(dir, 'hi', 'sms.liquid', 'Hi');
+    await mkdir(join(dir, 'journeys'));
+    await writeFile(
+      join(dir, 'journeys', 'hi.yaml'),
+      'id: hi\ntrigger: { event: Complaint Resolved }\nexit: [{ event: Complaint Openned }]\ngoal: { event: Survey Answered, within: 7d }\nsteps:\n  - send: { channel: sms, template: hi }\n',
+    );
+    // Act
+    const { errors, warnings } = await validateCampaign(dir);
+    // Assess
+    expect(errors).toEqual([]);
+    expect(warnings.map(formatLocatedError)).toEqual([
+      `${join(dir, 'journeys', 'hi.yaml')}:3:10: unknown event "Complaint Openned": did you mean "Complaint Opened"? (a custom event is fine if your storefront sends it)`,
+    ]);
+  });
+
   it('requires {{ unsubscribe_url }} in both bodies of a marketing email, not of a transactional one', async () => {
     // Prepare
     const dir = await campaign({});

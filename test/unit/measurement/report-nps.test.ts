@@ -1,6 +1,8 @@
 /** The report's NPS (issue 22): per arm from each customer's last answer in the goal window after assignment, and overall. */
 import { describe, expect, it } from 'vitest';
+import { formatReportTable } from '../../../cli/report-table.js';
 import { buildReport, type ReportData, type ReportSurveyAnswer } from '../../../shared/measurement/report.js';
+import { reportHtml } from '../../../shared/measurement/report-html.js';
 import { journeyFrom } from '../journeys/journey-builders.js';
 
 const journey = journeyFrom(`
@@ -80,5 +82,44 @@ describe('NPS in the report', () => {
 
   it('has no NPS without answers', () => {
     expect(buildReport([journey], data([]), options).nps).toBeNull();
+  });
+
+  it('shows NPS with its interval and the response rate per arm, labelled not intent-to-treat, in the table and the HTML', async () => {
+    // Prepare: entrants a (10), b (9), e (5) answered; the holdout h did not.
+    const report = buildReport(
+      [journey],
+      data([
+        answer('a', 10, '2026-11-06T10:00:00.000Z'),
+        answer('b', 9, '2026-11-05T10:00:00.000Z'),
+        answer('e', 5, '2026-11-04T10:00:00.000Z'),
+      ]),
+      options,
+    );
+    const entrants = report.journeys[0]?.comparisons[0]?.arms.find((arm) => arm.arm === 'journey')?.nps;
+    const interval = `+33.3 [${entrants?.lower?.toFixed(1)}, +${entrants?.upper?.toFixed(1)}]`;
+
+    // Act
+    const table = formatReportTable(report, 100);
+    const html = await reportHtml(report);
+
+    // Assess
+    expect(entrants?.lower).toBeLessThan(0);
+    expect(table).toContain('not intent-to-treat');
+    expect(table).toMatch(/answers\s+response rate\s+NPS \[95% CI\]/);
+    expect(table.split('\n').find((line) => line.startsWith('    journey') && line.includes(interval))).toMatch(
+      /^ {4}journey\s+3\s+60\.0%\s+\+33\.3 \[/,
+    );
+    expect(table).toMatch(/holdout\s+0\s+0\.0%\s+—/);
+    expect(table).toContain('shop NPS +33.3 [');
+    for (const line of table.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(100);
+    expect(html).toContain('not intent-to-treat');
+    expect(html).toContain(`<td>journey</td><td>3</td><td>60.0%</td><td>${interval}</td>`);
+    expect(html).toContain('<th>response rate</th>');
+  });
+
+  it('shows no NPS table for a journey nobody answered a survey of', () => {
+    const table = formatReportTable(buildReport([journey], data([]), options));
+    expect(table).not.toContain('NPS [95% CI]');
+    expect(table).not.toContain('shop NPS');
   });
 });
