@@ -126,3 +126,11 @@ function computeOffsetMs(epochMs: number, timezone: string): number {
   );
   return local - epochMs;
 }
+
+/** The instant (epoch ms) the shop-calendar day `day` begins in `timezone`: its local midnight. */
+export function shopDayStartMs(day: number, timezone: string): number {
+  const local = day * MS_PER_DAY;
+  // The offset at local midnight; read twice so a midnight next to a DST change gets its own offset.
+  const guess = local - utcOffsetMs(local, timezone);
+  return local - utcOffsetMs(guess, timezone);
+}

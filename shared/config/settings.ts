@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { normalizeTimezone } from '../profiles/locale.js';
 import { SERVER_KEY_ONLY_EVENTS } from '../events/crm-events.js';
 import { webhooksSchema } from './webhook-settings.js';
+import { tiersSchema } from '../tiers/tier-settings.js';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 
@@ -155,6 +156,8 @@ export const settingsSchema = z.strictObject({
   minimumDetectableLift: z.number().positive().max(10).optional(),
   /** The older absolute form (0.02 = 2 percentage points), used only when no minimumDetectableLift is set. */
   minimumDetectableEffect: z.number().positive().max(1).optional(),
+  /** Loyalty tiers, lowest first (shared/tiers/tier-settings.ts, README "Loyalty tiers"). */
+  tiers: tiersSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

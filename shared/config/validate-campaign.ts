@@ -106,9 +106,11 @@ export function validateCampaignSources(sources: CampaignSources): CampaignValid
     ...(segments.ok ? eventNamesIn(segments.definitions) : []),
   ]);
   const journeys = checkJourneySources(sources.journeys, {
-    segmentIds: segments.ok ? new Set(segments.definitions.map((definition) => definition.id)) : undefined,
+    // With the generated tier segments (tier:<id>), which journeys trigger on as `tier:`.
+    segmentIds: segments.ok ? new Set(segments.compiled.byId.keys()) : undefined,
     trackedProperties: settings.trackedProperties,
     webhookEndpoints: new Set(Object.keys(settings.webhooks)),
+    tiers: settings.tiers.map((tier) => tier.id),
     templateFiles: (id) => templateFiles.get(id),
     templateVars: (id) => templateChecks.requiredVars.get(id),
     knownEvents,

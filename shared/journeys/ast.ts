@@ -48,6 +48,12 @@ export const triggerSchema = z.union([
     .describe('Start when the customer enters or leaves a segment'),
   z
     .strictObject({
+      tier: z.string().min(1).describe('Tier id from settings.yaml tiers'),
+      on: z.enum(['enter', 'exit']).default('enter'),
+    })
+    .describe('Start when the customer reaches or loses a loyalty tier (its generated segment tier:<id>)'),
+  z
+    .strictObject({
       schedule: z.string().min(9).describe('Cron (5 fields) in each customer\'s timezone, e.g. "0 9 * * MON"'),
       audience: segmentRef,
     })

@@ -10,6 +10,7 @@ import type { Channel } from '../channels/send-request.js';
 import type { SourcePath } from '../config/yaml-source.js';
 import type { PathIssue } from '../segments/errors.js';
 import type { Journey, Step } from './ast.js';
+import { tierOfSegment } from '../tiers/tier-segments.js';
 
 /** Files a template folder must hold for each channel it serves. */
 export const TEMPLATE_FILES: Record<Channel, readonly string[]> = {
@@ -32,6 +33,8 @@ export interface JourneyCheckContext {
   webhookEndpoints?: ReadonlySet<string>;
   /** Event names sadakat or the campaign knows; others in triggers, exits and goals are warnings. */
   knownEvents?: ReadonlySet<string>;
+  /** settings.yaml tier ids, lowest first: named in the error for an unknown `trigger.tier`. */
+  tiers?: readonly string[];
 }
 
 /**
@@ -78,7 +81,14 @@ export function checkJourney(journey: Journey, context: JourneyCheckContext): Pa
   };
 
   const trigger = journey.trigger;
-  if (trigger.kind === 'segment') segment(trigger.segment, ['trigger', 'segment']);
+  const tier = trigger.kind === 'segment' ? tierOfSegment(trigger.segment) : undefined;
+  if (trigger.kind === 'segment' && tier !== undefined) {
+    if (context.segmentIds && !context.segmentIds.has(trigger.segment))
+      issues.push({
+        path: ['trigger', 'tier'],
+        reason: `unknown tier "${tier}" (settings.yaml tiers: ${context.tiers?.join(', ') || 'none'})`,
+      });
+  } else if (trigger.kind === 'segment') segment(trigger.segment, ['trigger', 'segment']);
   if (trigger.kind === 'event') filter(trigger.event, trigger.where, ['trigger']);
   if (trigger.kind === 'schedule') {
     segment(trigger.audience, ['trigger', 'audience']);

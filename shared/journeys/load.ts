@@ -31,6 +31,7 @@ export async function loadJourneys(
     segmentIds,
     trackedProperties: settings.trackedProperties,
     webhookEndpoints: new Set(Object.keys(settings.webhooks)),
+    tiers: settings.tiers.map((tier) => tier.id),
     templateFiles: (id) => templates.get(id),
   });
 }

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { parseDuration } from '../config/duration.js';
 import { describeZodIssue, zodIssuePath, type SourcePath } from '../config/yaml-source.js';
 import type { PathIssue } from '../segments/errors.js';
+import { tierSegmentId } from '../tiers/tier-segments.js';
 import {
   type entrySchema,
   type exitCriterionSchema,
@@ -210,6 +211,7 @@ function toWait(wait: string | { until: string }): WaitSpec {
 function toTrigger(trigger: z.infer<typeof triggerSchema>): Trigger {
   if ('event' in trigger) return { kind: 'event', event: trigger.event, where: trigger.where ?? {} };
   if ('schedule' in trigger) return { kind: 'schedule', cron: trigger.schedule, audience: trigger.audience };
+  if ('tier' in trigger) return { kind: 'segment', segment: tierSegmentId(trigger.tier), on: trigger.on };
   return { kind: 'segment', segment: trigger.segment, on: trigger.on };
 }
 

@@ -23,6 +23,7 @@ import { isKnownCustomer, type CallTrust } from './identify.js';
 import type { EventSummary, Pending, Profile } from './schema.js';
 import { earlierIso, laterIso } from './timestamps.js';
 import { trimToBudget } from './trim.js';
+import { mergeSpendMonths } from '../tiers/spend-months.js';
 
 /**
  * `trust`: the call that asked for the merge. An unverified call (DESIGN "Trust") may fold an
@@ -64,6 +65,8 @@ export function mergeProfiles(
     count: target.refunds.count + source.refunds.count,
     amount: addMoney(target.refunds.amount, source.refunds.amount),
   };
+  const spendMonths = mergeSpendMonths(target.spendMonths, source.spendMonths);
+  if (spendMonths !== undefined) merged.spendMonths = spendMonths;
   merged.recent = {
     viewed: mergeRecentProducts(target.recent.viewed, source.recent.viewed),
     carted: mergeRecentProducts(target.recent.carted, source.recent.carted),

@@ -24,12 +24,16 @@ import { addRecentProduct } from './recent-products.js';
 import type { Profile } from './schema.js';
 import { laterIso, normalizeIso } from './timestamps.js';
 import { trimToBudget } from './trim.js';
+import { addToSpendMonths } from '../tiers/spend-months.js';
+import type { TierDefinition } from '../tiers/tier-settings.js';
 
 export interface ReducerSettings {
   /** Event properties kept as `props["<property>=<value>"]`, per event name (campaign/settings.yaml). */
   trackedProperties: Record<string, readonly string[]>;
   /** The shop's `defaultTimezone`: order days are its dates (docs/decisions.md 84). */
   timezone: string;
+  /** settings.yaml `tiers`, lowest first: the tier is brought up to date on every profile write (profile-step.ts). */
+  tiers?: readonly TierDefinition[];
 }
 
 export type ApplyResult = { applied: true; profile: Profile } | { applied: false; reason: 'duplicate' };
@@ -62,7 +66,7 @@ export function applyEvent(
   switch (event.type) {
     case 'track':
       if (event.event !== undefined && event.event.trim().length > 0)
-        applyTrack(next, event.event, event.properties, at, settings);
+        applyTrack(next, event.event, event.properties, at, settings, trust);
       break;
     case 'page':
       applyTrack(next, PAGE_VIEWED, withPageName(event), at, settings);
@@ -103,6 +107,7 @@ function applyTrack(
   properties: Record<string, unknown>,
   at: string,
   settings: ReducerSettings,
+  trust: CallTrust = 'verified',
 ): void {
   const name = rawName.slice(0, MAX_EVENT_NAME_LENGTH);
   // A stored key named `__proto__` would replace the map's prototype instead of adding an entry.
@@ -144,16 +149,21 @@ function applyTrack(
       const amount = amountOf(properties);
       // DESIGN "RFM": an order of amount ≤ 0 is not an order; the event is still counted above.
       if (amount > 0) profile.orders = addOrder(profile.orders, amount, at, settings.timezone);
+      // Tiers count verified orders only (issue 22): a browser order, even one settings accept, never lifts a tier.
+      if (amount > 0 && trust === 'verified')
+        profile.spendMonths = addToSpendMonths(profile.spendMonths, at, settings.timezone, amount, 1);
       profile.cart = clearCart(profile.cart, at);
       return;
     }
-    case ECOMMERCE_EVENTS.orderRefunded:
+    case ECOMMERCE_EVENTS.orderRefunded: {
       // Some storefronts send refunds as negative revenue; the refund total is a positive amount.
-      profile.refunds = {
-        count: profile.refunds.count + 1,
-        amount: addMoney(profile.refunds.amount, Math.abs(amountOf(properties))),
-      };
+      const refunded = Math.abs(amountOf(properties));
+      profile.refunds = { count: profile.refunds.count + 1, amount: addMoney(profile.refunds.amount, refunded) };
+      // Netted in the refund's month: the order's own month is not in the event.
+      if (refunded > 0 && trust === 'verified')
+        profile.spendMonths = addToSpendMonths(profile.spendMonths, at, settings.timezone, -refunded, 0);
       return;
+    }
     case CRM_EVENTS.surveyAnswered: {
       const response = readSurveyResponse(properties);
       if (response) applySurveyAnswer(profile, response, at);

@@ -201,6 +201,15 @@ export const profileSchema = z.object({
   pending: pendingSchema.optional(),
   orders: ordersSchema,
   refunds: z.object({ count: z.number().int().nonnegative(), amount: z.number() }),
+  /**
+   * Verified orders and refunds by shop-calendar month (months since 1970-01): `[net spend,
+   * orders]`, the last 13 months, sparse (shared/tiers/spend-months.ts). What tier rules read.
+   */
+  spendMonths: z.record(z.string(), z.tuple([z.number(), z.number().int()])).optional(),
+  /** The loyalty tier held (settings.yaml `tiers`; shared/tiers/tier-state.ts); absent: none. */
+  tier: z.string().optional(),
+  /** Set while the customer is below the tier held: it is kept until then (the grace period). */
+  tierGraceUntil: isoTimestamp.optional(),
   events: z.record(z.string(), eventSummarySchema),
   recent: z.object({ viewed: z.array(recentProductSchema), carted: z.array(recentProductSchema) }),
   cart: z.object({

@@ -26,7 +26,7 @@ export function checkDefinitions(
     walk(definition.rule, base, (rule, path) => {
       switch (rule.kind) {
         case 'attr':
-          issues.push(...checkAttr(rule, path));
+          issues.push(...checkAttr(rule, path), ...checkTierValues(rule, path, settings));
           break;
         case 'event':
           issues.push(...checkEvent(rule, path, settings));
@@ -112,6 +112,24 @@ function checkAttr(rule: AttrRule, path: SourcePath): PathIssue[] {
       throw new Error(`unknown operator ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/** `attr: tier` compares with tier ids: one settings.yaml does not list is a typo that matches no one. */
+function checkTierValues(rule: AttrRule, path: SourcePath, settings: Settings): PathIssue[] {
+  if (rule.path !== 'tier') return [];
+  const test = rule.test;
+  const values = test.op === 'eq' || test.op === 'ne' ? [test.value] : test.op === 'in' ? test.value : [];
+  const ids = settings.tiers.map((tier) => tier.id);
+  return values.flatMap((value, index) =>
+    typeof value === 'string' && ids.includes(value)
+      ? []
+      : [
+          {
+            path: test.op === 'in' ? [...path, 'in', index] : [...path, test.op],
+            reason: `${JSON.stringify(value)} is not a tier (settings.yaml tiers: ${ids.join(', ') || 'none'})`,
+          },
+        ],
+  );
 }
 
 function checkComparable(op: string, value: Scalar, type: ValueType, name: string, at: SourcePath): PathIssue[] {

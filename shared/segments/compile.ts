@@ -22,6 +22,7 @@ import { parseSegmentDefinitions } from './parse.js';
 import { resolveProfilePath } from './profile-paths.js';
 import { chain, generateRuleTests, type RuleTest } from './rule-source.js';
 import { epochMs } from './timestamp.js';
+import { withTierSegments } from '../tiers/tier-segments.js';
 
 export type { RuleTest } from './rule-source.js';
 /** The earliest instant after `nowMs` at which the answer may differ with no new data; Infinity: never. */
@@ -97,7 +98,12 @@ export function compileSegmentsSource(file: string, text: string, settings: Sett
     errors.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, errors };
   }
-  return { ok: true, definitions: parsed.definitions, compiled: compileCheckedDefinitions(parsed.definitions) };
+  const compiled = compileCheckedDefinitions(parsed.definitions);
+  return {
+    ok: true,
+    definitions: parsed.definitions,
+    compiled: withTierSegments(compiled, { tiers: settings.tiers, timezone: settings.defaultTimezone }),
+  };
 }
 
 export function segmentsFile(campaignDir: string): string {

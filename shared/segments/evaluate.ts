@@ -11,6 +11,7 @@ import type { SegmentDefinition } from './ast.js';
 import { checkDefinitions } from './check.js';
 import { compileCheckedDefinitions, compileGetter, type CompiledSegments } from './compile.js';
 import { SegmentRulesError } from './errors.js';
+import { withTierSegments } from '../tiers/tier-segments.js';
 
 export type { CompiledSegment, CompiledSegments } from './compile.js';
 
@@ -18,7 +19,10 @@ export type { CompiledSegment, CompiledSegments } from './compile.js';
 export function compileSegments(definitions: readonly SegmentDefinition[], settings: Settings): CompiledSegments {
   const issues = checkDefinitions(definitions, settings);
   if (issues.length > 0) throw new SegmentRulesError(issues);
-  return compileCheckedDefinitions(definitions);
+  return withTierSegments(compileCheckedDefinitions(definitions), {
+    tiers: settings.tiers,
+    timezone: settings.defaultTimezone,
+  });
 }
 
 export interface SegmentEvaluation {

@@ -67,6 +67,7 @@ export function composeProcessDeps(
     settings: {
       trackedProperties: campaign.settings.trackedProperties,
       timezone: campaign.settings.defaultTimezone,
+      tiers: campaign.settings.tiers,
     },
     segments: campaign.segments,
     clock,

@@ -135,7 +135,11 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
     profiles,
     orders: new InMemoryOrders(),
     identity: new InMemoryIdentities(),
-    settings: { trackedProperties: input.settings.trackedProperties, timezone: input.settings.defaultTimezone },
+    settings: {
+      trackedProperties: input.settings.trackedProperties,
+      timezone: input.settings.defaultTimezone,
+      tiers: input.settings.tiers,
+    },
     segments: input.segments,
     clock: { now: () => now },
     journeys: {

@@ -11,6 +11,7 @@ import { applySegmentMemberships, type SegmentChanges } from '../../segments/mem
 import { applyConsentChange, applyDeviceChange, applyScores } from '../apply-internal.js';
 import { applyEvent, type ReducerSettings } from '../reduce.js';
 import { emptyProfile, type Profile } from '../schema.js';
+import { updateTier } from '../../tiers/tier-state.js';
 import type { ProcessDeps, ProcessStatus } from './message-state.js';
 
 /** The new profile, or undefined when the message changes nothing (a duplicate). */
@@ -66,15 +67,21 @@ export type ProfileStep =
  * profile itself, so a crash before the journey step cannot lose it (pending-segment-changes.ts).
  */
 export function nextProfile(
-  deps: Pick<ProcessDeps, 'segments' | 'journeys'>,
+  deps: Pick<ProcessDeps, 'segments' | 'journeys'> & { settings?: ReducerSettings },
   customerId: string,
   stored: Profile | undefined,
   edit: ProfileEdit,
   now: Date,
 ): ProfileStep {
   if (edit.recheck && !stored) return { kind: 'unchanged', status: 'ignored' };
-  const changed = edit.change(stored ?? emptyProfile(customerId, now.toISOString()));
-  if (!changed) return { kind: 'unchanged', status: 'duplicate' };
+  const edited = edit.change(stored ?? emptyProfile(customerId, now.toISOString()));
+  if (!edited) return { kind: 'unchanged', status: 'duplicate' };
+  const tiers = deps.settings?.tiers ?? [];
+  // The tier before the segments: its generated segments (tier:<id>) follow it in the same write.
+  const changed =
+    tiers.length > 0 || edited.tier !== undefined
+      ? updateTier(stored, edited, { tiers, timezone: deps.settings?.timezone ?? 'UTC' }, now)
+      : edited;
   const evaluated = deps.segments
     ? applySegmentMemberships(deps.segments, edit.recheck ? undefined : stored, changed, now)
     : { profile: changed, changes: undefined };
@@ -94,5 +101,10 @@ export function segmentSignal(changes: SegmentChanges): JourneySignal {
 }
 
 function sameSegments(a: Profile, b: Profile): boolean {
-  return a.nextExpiryAt === b.nextExpiryAt && JSON.stringify(a.segments) === JSON.stringify(b.segments);
+  return (
+    a.nextExpiryAt === b.nextExpiryAt &&
+    a.tier === b.tier &&
+    a.tierGraceUntil === b.tierGraceUntil &&
+    JSON.stringify(a.segments) === JSON.stringify(b.segments)
+  );
 }
