@@ -72,7 +72,8 @@ export const tiersSchema = z
         if (value === undefined) continue;
         const lower = tiers
           .slice(0, index)
-          .findLast((other) => other[minimum] !== undefined && (other[minimum] as number) >= value);
+          .reverse()
+          .find((other) => other[minimum] !== undefined && (other[minimum] as number) >= value);
         if (lower)
           ctx.issues.push({
             code: 'custom',
