@@ -11,6 +11,8 @@ import { loadTemplates, renderContext, TemplateError, type RenderedContent } fro
 import { channelSchema, type Channel } from '../../shared/channels/send-request.js';
 import { smsSegments } from '../../shared/channels/sms-segments.js';
 import { emptyProfile, profileSchema, type Profile } from '../../shared/profiles/schema.js';
+import { loadSettings } from '../../shared/config/load-settings.js';
+import { systemClock } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
 import { campaignOption } from '../options.js';
 
@@ -55,7 +57,12 @@ export function registerPreview(program: Command): void {
       const result = await templates.render(
         templateId,
         channel,
-        renderContext(profile, { vars: options.vars ?? {} }, channel === 'email' ? PREVIEW_UNSUBSCRIBE_URL : undefined),
+        renderContext(
+          profile,
+          { vars: options.vars ?? {} },
+          channel === 'email' ? PREVIEW_UNSUBSCRIBE_URL : undefined,
+          await previewTiers(options.campaign),
+        ),
       );
       if (!result.ok) {
         throw new UserError(
@@ -132,4 +139,14 @@ function parseVars(value: string): Record<string, string | number | boolean> {
       throw new InvalidArgumentError(`vars.${key}: expected a string, number or boolean`);
   }
   return parsed as Record<string, string | number | boolean>;
+}
+
+/** The campaign's tiers for `profile.nextTier`, as of now (a broken settings.yaml: the valid parts, as validate reads them). */
+async function previewTiers(campaignDir: string) {
+  const loaded = await loadSettings(campaignDir);
+  const settings = loaded.ok ? loaded.settings : loaded.salvaged;
+  return {
+    config: { tiers: settings.tiers, timezone: settings.defaultTimezone },
+    nowMs: systemClock.now().getTime(),
+  };
 }

@@ -85,7 +85,7 @@ export interface SendDeps {
   templates: TemplateSet;
   /** `sending` (account-wide rates) is optional: absent, only journeys' rates apply. `webhooks` absent: none. */
   settings: Pick<Settings, 'quietHours' | 'frequencyCaps' | 'sender' | 'defaultTimezone'> &
-    Partial<Pick<Settings, 'sending' | 'complaints' | 'webhooks'>>;
+    Partial<Pick<Settings, 'sending' | 'complaints' | 'webhooks' | 'tiers'>>;
   /** Each journey's `limits` and `quietHours` (shared/channels/journey-policy.ts); undefined: the settings apply. */
   journeyPolicy: (journeyId: string) => JourneySendPolicy | undefined;
   /** Paces sends: the account's `sending.<channel>` and journeys' `messagesPerSecond` (shared/channels/pace.ts). */
@@ -189,7 +189,10 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
   const rendered = await deps.templates.render(
     request.template,
     channel,
-    renderContext(customer, request, unsubscribeUrl),
+    renderContext(customer, request, unsubscribeUrl, {
+      config: { tiers: deps.settings.tiers ?? [], timezone: deps.settings.defaultTimezone },
+      nowMs: deps.clock.now().getTime(),
+    }),
   );
   if (!rendered.ok) {
     // A template without this channel's files is a campaign error: nothing can go out, counted as failed.

@@ -16,6 +16,7 @@ import { Liquid, type Template } from 'liquidjs';
 import * as z from 'zod';
 import { cartItemSchema, clvSchema, ordersSchema, profileSchema, rfmSchema, type Profile } from '../profiles/schema.js';
 import { withoutFrontMatter } from './template-front-matter.js';
+import { tierGap, type TierConfig } from '../tiers/tier-state.js';
 import type { Channel, SendRequest } from './send-request.js';
 
 export const TEMPLATE_FILES = {
@@ -58,6 +59,16 @@ export const templateProfileSchema = z.object({
   orders: ordersSchema.pick({ count: true }),
   clv: clvSchema.pick({ tier: true }).optional(),
   rfm: rfmSchema.pick({ segment: true }).optional(),
+  /** The loyalty tier held (settings.yaml tiers); absent: none. */
+  tier: profileSchema.shape.tier,
+  /** The next tier up and what is still missing for it ("420 more for gold"); absent at the top tier. */
+  nextTier: z
+    .object({
+      id: z.string().describe('The next tier up'),
+      spend: z.number().optional().describe('12-month net spend still needed (when that tier sets minSpend12m)'),
+      orders: z.number().optional().describe('Orders still needed in 12 months (when that tier sets minOrders12m)'),
+    })
+    .optional(),
 });
 export type TemplateProfile = z.infer<typeof templateProfileSchema>;
 
@@ -236,11 +247,15 @@ export async function loadTemplates(templatesDir: string): Promise<TemplateSet> 
   return new TemplateSet(await loadTemplateSources(templatesDir));
 }
 
-/** The render context of a customer: profile paths a template may name, only those the profile has. */
+/**
+ * The render context of a customer: profile paths a template may name, only those the profile has.
+ * `tiers`: the campaign's tiers and the send's time, for `profile.nextTier` (the gap is today's).
+ */
 export function renderContext(
   profile: Profile,
   request: Pick<SendRequest, 'vars'>,
   unsubscribeUrl?: string,
+  tiers?: { config: TierConfig; nowMs: number },
 ): RenderContext {
   const view: TemplateProfile = {
     id: profile.id,
@@ -261,7 +276,16 @@ export function renderContext(
   if (profile.timezone) view.timezone = profile.timezone;
   if (profile.clv) view.clv = { tier: profile.clv.tier };
   if (profile.rfm) view.rfm = { segment: profile.rfm.segment };
+  if (profile.tier !== undefined) view.tier = profile.tier;
+  const gap = tiers ? tierGap(profile, tiers.config, tiers.nowMs) : undefined;
+  if (gap) view.nextTier = { id: gap.tier, ...withoutUndefinedNumbers({ spend: gap.spend, orders: gap.orders }) };
   return { profile: view, vars: request.vars, ...(unsubscribeUrl ? { unsubscribe_url: unsubscribeUrl } : {}) };
+}
+
+function withoutUndefinedNumbers(record: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, number] => entry[1] !== undefined),
+  );
 }
 
 function withoutUndefined(record: Record<string, string | undefined>): Record<string, string> {

@@ -27,6 +27,7 @@ import { recentId } from './recent-ids.js';
 import type { CompiledSegments } from '../segments/evaluate.js';
 import type { ErasedOrders } from '../privacy/erased-order.js';
 import { applySegmentMemberships } from '../segments/membership-hook.js';
+import { updateTier } from '../tiers/tier-state.js';
 
 export interface HistoricalOrder {
   customerId: string;
@@ -218,6 +219,10 @@ async function writeProfile(
     }
     // The order ids themselves would flood the ring; one marker stands for the whole import.
     profile = { ...profile, recentIds: [...start.recentIds, marker].slice(-PROFILE_LIMITS.recentIds) };
+    // The tier history qualifies for, before the segments (its tier:<id> segment follows it).
+    const tiers = deps.settings.tiers ?? [];
+    if (tiers.length > 0)
+      profile = updateTier(stored, profile, { tiers, timezone: deps.settings.timezone }, deps.clock.now());
     const after = deps.segments
       ? applySegmentMemberships(deps.segments, stored, profile, deps.clock.now()).profile
       : profile;
