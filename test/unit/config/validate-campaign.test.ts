@@ -100,7 +100,7 @@ describe('validateCampaign', () => {
     const { errors } = await validateCampaign(dir);
     // Assess
     expect(errors.map(formatLocatedError)).toEqual([
-      `${join(dir, 'templates', 'hi', 'sms.liquid')}:1:7: unknown variable profile.nmae.first: the profile has no field "nmae" (did you mean name?); templates can name: id, name, locale, timezone, traits, recommendations, cart, orders, clv, rfm`,
+      `${join(dir, 'templates', 'hi', 'sms.liquid')}:1:7: unknown variable profile.nmae.first: the profile has no field "nmae" (did you mean name?); templates can name: id, name, locale, timezone, traits, recommendations, cart, orders, clv, rfm, tier, nextTier`,
       `${join(dir, 'templates', 'hi', 'sms.liquid')}:1:33: unknown variable "profle": templates name profile.…, vars.…, unsubscribe_url and confirm_url (did you mean profile?)`,
     ]);
   });
