@@ -141,6 +141,8 @@ export type { ArchiveSink } from './archive/ports.js';
 export type { CustomerScan, RefreshArtifacts, ScanSlice } from './analytics/refresh/ports.js';
 export type { EngagementMarks } from './channels/engagement-marks.js';
 export type {
+  CallTask,
+  CallTaskSender,
   CapCounters,
   CapScope,
   DeferredSend,

@@ -91,6 +91,8 @@ function describe(content: RenderedContent): string {
       return `Title: ${content.title}\n${content.body}\n`;
     case 'webhook':
       return `${JSON.stringify(JSON.parse(content.body), null, 2)}\n`;
+    case 'call':
+      return `--- call script ---\n${content.script}\n`;
     default: {
       const unreachable: never = content;
       throw new Error(`unknown content ${JSON.stringify(unreachable)}`);

@@ -12,10 +12,29 @@ import { awsArchive } from './firehose-archive.js';
 import { requireEnv } from './require-env.js';
 import { createSesClient, SesEmailSender } from './ses-email-sender.js';
 import { SnsPushSender } from './sns-push-sender.js';
+import { ConnectCallSender, createConnectClient } from './connect-call-sender.js';
+import type { CallTaskSender } from '../channels/ports.js';
+import { ProviderError } from '../channels/provider-error.js';
 import { createSnsClient, SnsSmsSender } from './sns-sms-sender.js';
 import { unsubscribeKeyring } from './unsubscribe-keyring.js';
 import { awsWebhookSecrets } from './webhook-secrets.js';
 import { HttpWebhookSender } from './webhook-sender.js';
+
+/**
+ * Call tasks go to the Connect instance and contact flow the stack got from CDK context; without
+ * them a call step's send is `failed` with that reason (nothing is created).
+ */
+function connectCallSender(env: NodeJS.ProcessEnv): CallTaskSender {
+  const instanceId = env.CONNECT_INSTANCE_ID;
+  const contactFlowId = env.CONNECT_CONTACT_FLOW_ID;
+  if (!instanceId || !contactFlowId)
+    return {
+      createCallTask: async () => {
+        throw new ProviderError('permanent', 'CallCenterNotConfigured');
+      },
+    };
+  return new ConnectCallSender(createConnectClient(), { instanceId, contactFlowId });
+}
 
 export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps & { archive?: ArchiveSink }> {
   const campaignDir = campaignDirOf(env);
@@ -34,6 +53,7 @@ export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps & { 
         ...(env.FCM_PLATFORM_APPLICATION_ARN ? { android: env.FCM_PLATFORM_APPLICATION_ARN } : {}),
       }),
       webhook: new HttpWebhookSender({ secrets: awsWebhookSecrets(env, new SecretsManagerClient({}), core.clock) }),
+      calls: connectCallSender(env),
       rate: new DynamoSendRateLimiter(doc, requireEnv(env, 'TABLE_NAME')),
       unsubscribe: {
         keyring: await unsubscribeKeyring(env),

@@ -31,6 +31,7 @@ import { checkOpenComplaint } from './guards/open-complaint.js';
 import { nextAllowedTime, type QuietHours } from './guards/quiet-hours.js';
 import { chooseRecipient } from './guards/reachability.js';
 import type {
+  CallTaskSender,
   CapCounters,
   DueQueue,
   EmailSender,
@@ -80,6 +81,8 @@ export interface SendDeps {
   push: PushSender;
   /** Signed POSTs to the endpoints of settings.yaml `webhooks`. */
   webhook: WebhookSender;
+  /** Call tasks for agents: Amazon Connect, or the local call list. */
+  calls: CallTaskSender;
   /** Where `device` messages about disabled push endpoints go (the customer's events group). */
   events: EventQueue;
   templates: TemplateSet;

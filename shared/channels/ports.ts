@@ -1,12 +1,12 @@
 /**
  * What the send decision needs from the outside world (DESIGN "Send"): the ledger, counters,
- * suppression list, the three providers and the deferral queue. shared/aws/ implements them on
+ * suppression list, the providers (email, SMS, push, call tasks) and the deferral queue. shared/aws/ implements them on
  * DynamoDB, SES and SNS; shared/local/ on the embedded engine, a local SES endpoint and an outbox;
  * unit tests pass the in-memory fakes in test/fakes/in-memory-channels.ts.
  */
 import type { PushDevice } from '../profiles/schema.js';
 import type { SendReason } from './send-outcome.js';
-import type { Channel, SendRequest } from './send-request.js';
+import type { CallPriority, Channel, SendRequest } from './send-request.js';
 
 /**
  * `claimed` until the provider answers (DESIGN: at most once — a claim is never re-sent).
@@ -175,6 +175,35 @@ export interface WebhookSender {
    * for 5xx, timeouts and dropped connections (the receiver may have it: it is tried again).
    */
   post(post: WebhookPost): Promise<{ status: number }>;
+}
+
+/**
+ * A call task for an agent (the `call` channel): who to call on which number, in which queue,
+ * with which script. `clientToken` is the ledger's message id, so a provider that takes an
+ * idempotency token (Connect's `ClientToken`) creates a retried task once.
+ */
+export interface CallTask {
+  clientToken: string;
+  customerId: string;
+  /** E.164 */
+  phone: string;
+  /** The customer's name as the profile has it, for the agent's greeting. */
+  name?: string;
+  queue: string;
+  priority: CallPriority;
+  /** Why the customer is called: `<journey>/<step>`. */
+  reason: string;
+  /** The rendered script. */
+  script: string;
+  createdAt: string;
+  /** When the task should be done by (shared/channels/call-task.ts `callDueAt`). */
+  dueAt: string;
+  tags: MessageTags;
+}
+
+export interface CallTaskSender {
+  /** Throws ProviderError on failure (throttling and a full task quota are `throttled`: nothing was created). */
+  createCallTask(task: CallTask): Promise<{ providerMessageId: string }>;
 }
 
 /** A deferred send waiting for its `wakeAt` (quiet hours, a rate slot, provider throttling). */

@@ -1,6 +1,7 @@
 /**
  * Message templates (DESIGN "Campaign folder"): campaign/templates/<id>/ holds subject.liquid,
- * html.liquid, text.liquid (email), sms.liquid, push.title.liquid and push.body.liquid. They are
+ * html.liquid, text.liquid (email), sms.liquid, push.title.liquid and push.body.liquid, call.script.liquid
+ * (the agent's script of a call task). They are
  * parsed once into an in-memory map, so rendering never touches the file system and a template
  * can include only other files of the campaign's templates (`{% render 'shared/footer.liquid' %}`).
  *
@@ -24,6 +25,7 @@ export const TEMPLATE_FILES = {
   sms: ['sms.liquid'],
   push: ['push.title.liquid', 'push.body.liquid'],
   webhook: ['webhook.json.liquid'],
+  call: ['call.script.liquid'],
 } as const satisfies Record<Channel, readonly string[]>;
 
 export type RenderedContent =
@@ -32,6 +34,8 @@ export type RenderedContent =
   | { channel: 'push'; title: string; body: string }
   /** The JSON body, compact (parsed and written again). */
   | { channel: 'webhook'; body: string };
+  /** What the agent reads and says: the task's description (Connect) or the call list's script column. */
+  | { channel: 'call'; script: string };
 
 export type RenderResult =
   | { ok: true; content: RenderedContent }
@@ -195,6 +199,11 @@ export class TemplateSet {
             return { ok: false, reason: 'invalid_output', detail: `template ${templateId}: not JSON (${reason})` };
           }
         }
+        case 'call':
+          return {
+            ok: true,
+            content: { channel, script: (await this.renderFile(templateId, 'call.script.liquid', context)).trim() },
+          };
         default: {
           const unreachable: never = channel;
           throw new Error(`unknown channel ${String(unreachable)}`);

@@ -8,8 +8,22 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { MessageTags } from './ports.js';
 
-export const channelSchema = z.enum(['email', 'sms', 'push', 'webhook']);
+export const channelSchema = z.enum(['email', 'sms', 'push', 'webhook', 'call']);
 export type Channel = z.infer<typeof channelSchema>;
+
+/** How urgent a call task is: its place in the agents' queue and its due time (shared/channels/call-task.ts). */
+export const callPrioritySchema = z.enum(['high', 'normal', 'low']);
+export type CallPriority = z.infer<typeof callPrioritySchema>;
+
+/** A `call` step's routing: the agents' queue (a Connect queue, or a column of the local call list) and the priority. */
+export const callRoutingSchema = z.object({
+  queue: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'letters, digits, space, _, . and - (at most 64)')
+    .describe("The agents' queue the call task goes to"),
+  priority: callPrioritySchema.default('normal'),
+});
+export type CallRouting = z.infer<typeof callRoutingSchema>;
 
 /**
  * `journey`: a journey step's send. `confirm` (DESIGN "Trust"): a double opt-in confirmation to
@@ -49,6 +63,8 @@ export const sendRequestSchema = z.object({
   template: z.string().min(1),
   /** `webhook` sends: the endpoint's name in settings.yaml `webhooks` (shared/channels/webhook/). */
   endpoint: z.string().min(1).optional(),
+  /** `call` requests: the queue and priority of the task (absent: the `default` queue, normal priority). */
+  call: callRoutingSchema.optional(),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** Transactional messages are exempt from frequency caps (never from consent or suppression). */
   transactional: z.boolean().default(false),

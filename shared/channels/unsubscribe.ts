@@ -33,7 +33,7 @@ export interface UnsubscribePage {
   html: string;
 }
 
-const CHANNEL_WORDS = { email: 'emails', sms: 'text messages', push: 'push notifications' } as const;
+const CHANNEL_WORDS = { email: 'emails', sms: 'text messages', push: 'push notifications', call: 'calls' } as const;
 
 export async function handleUnsubscribe(deps: UnsubscribeDeps, request: UnsubscribeRequest): Promise<UnsubscribePage> {
   const check = verifyUnsubscribeToken(deps.keyring, request.token);

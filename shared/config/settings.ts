@@ -67,6 +67,13 @@ export const settingsSchema = z.strictObject({
           perWeek: z.number().int().positive().optional(),
         })
         .optional(),
+      /** Call-center calls: the most intrusive message there is. */
+      call: z
+        .strictObject({
+          perDay: z.number().int().positive().optional(),
+          perWeek: z.number().int().positive().optional(),
+        })
+        .optional(),
       all: z
         .strictObject({
           perDay: z.number().int().positive().optional(),
@@ -86,6 +93,7 @@ export const settingsSchema = z.strictObject({
       email: channelRate('email', "the SES account's maximum send rate").optional(),
       sms: channelRate('sms', "the account's SMS rate (End User Messaging)").optional(),
       push: channelRate('push', "the account's SNS publish rate for push").optional(),
+      call: channelRate('call', 'call tasks created per second (Amazon Connect StartTaskContact)').optional(),
     })
     .describe('account-wide send rates per channel, shared by every journey')
     .default({}),

@@ -15,6 +15,7 @@ import { resolveCustomerIds } from '../identity/customer-id.js';
 import { DOCTOR_CUSTOMER_PREFIX } from '../identity/doctor-customer.js';
 import { ECOMMERCE_EVENTS, SERVER_ONLY_EVENTS, type NormalizedEvent } from './event.js';
 import { SERVER_KEY_ONLY_EVENTS } from './crm-events.js';
+import { CALL_COMPLETED } from './call-completed.js';
 import { fixedIdentitySecret, verifyIdentityToken, type IdentitySecretSource } from './identity-token.js';
 import type { CustomerMessage, EventSource } from './messages.js';
 import { formatPath, normalizeCall, type NormalizeResult, type Rejection } from './normalize.js';
@@ -324,9 +325,10 @@ const SERVER_ONLY: ReadonlySet<string> = new Set(SERVER_ONLY_EVENTS);
 const SERVER_ONLY_REASON =
   'is a server-only event: send it with a server key or with a valid context.identityToken (settings.yaml trust can accept it from browsers)';
 
-const SERVER_KEY_ONLY: ReadonlySet<string> = new Set(SERVER_KEY_ONLY_EVENTS);
+/** Complaints, and call outcomes (the call center's or the dialler's word, never the customer's own). */
+const SERVER_KEY_ONLY: ReadonlySet<string> = new Set([...SERVER_KEY_ONLY_EVENTS, CALL_COMPLETED]);
 const SERVER_KEY_ONLY_REASON =
-  'is accepted from a server key only (an identity token does not let a browser open or resolve complaints)';
+  'is accepted from a server key only (an identity token does not let a browser open or resolve complaints or report call outcomes)';
 
 function browserAcceptedEvents(trust: IngestTrust | undefined): ReadonlySet<string> {
   const accepted = new Set(trust?.browserEvents ?? []);

@@ -4,6 +4,7 @@
  * that wants to change that state enqueues one of these into the customer's FIFO group.
  */
 import * as z from 'zod';
+import { callOutcomeSchema } from './call-completed.js';
 import { normalizedEventSchema } from './event.js';
 import { clvSchema, rfmSchema } from '../profiles/schema.js';
 
@@ -50,11 +51,16 @@ export const customerMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('schedule'), ...base, journeyId: z.string(), slot: z.string() }),
   /** Expiry pass or nightly refresh: re-evaluate time-window segments. */
   z.object({ kind: z.literal('recheck'), ...base, reason: z.enum(['expiry', 'scores']), at: z.string() }),
-  /** ses-feedback: what happened to a message sent by a journey step. */
+  /**
+   * ses-feedback: what happened to a message sent by a journey step; call-feedback: `called`,
+   * an agent's outcome of a call task (Amazon Connect contact events).
+   */
   z.object({
     kind: z.literal('engagement'),
     ...base,
-    type: z.enum(['delivered', 'opened', 'clicked', 'bounced', 'complained']),
+    type: z.enum(['delivered', 'opened', 'clicked', 'bounced', 'complained', 'called']),
+    /** `called` only. */
+    outcome: callOutcomeSchema.optional(),
     messageId: z.string(),
     journeyId: z.string(),
     runId: z.string(),
@@ -65,7 +71,7 @@ export const customerMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('consent'),
     ...base,
-    channel: z.enum(['email', 'sms', 'push']),
+    channel: z.enum(['email', 'sms', 'push', 'call']),
     granted: z.boolean(),
     /** `confirm`: a double opt-in link was confirmed (the grant and address were written already). */
     source: z.enum(['unsubscribe', 'complaint', 'sms_opt_out', 'bounce', 'admin', 'confirm']),

@@ -7,6 +7,7 @@
  * `message` names the call as a whole (not an object, over 32 KB). Reasons are short sentences
  * that never repeat the value sent (it may be an email address or a token).
  */
+import { CALL_COMPLETED, callCompletedProblem } from './call-completed.js';
 import { ECOMMERCE_EVENTS, type EventType, type NormalizedEvent } from './event.js';
 import { SEGMENT_LIMITS, SEGMENT_TYPES, segmentCallSchema, type SegmentCall } from './segment-api.js';
 import { isJsonObject } from './safe-json.js';
@@ -199,6 +200,10 @@ type Properties = { ok: true; properties: Record<string, unknown> } | { ok: fals
 function trackProperties(name: string | undefined, properties: Record<string, unknown>): Properties {
   if (name === undefined) return { ok: true, properties };
   if (ECOMMERCE_NAMES.has(name)) return ecommerceProperties(properties);
+  if (name === CALL_COMPLETED) {
+    const problem = callCompletedProblem(properties);
+    return problem ? { ok: false, problem } : { ok: true, properties };
+  }
   if (!isCrmEvent(name)) return { ok: true, properties };
   const checked = crmProperties(name, properties);
   return checked.ok ? checked : { ok: false, problem: { path: checked.path, reason: checked.reason } };

@@ -13,7 +13,8 @@ import { sendMessageId } from '../channels/send-request.js';
 import { assignVariant } from '../experiments/assign.js';
 import type { Profile } from '../profiles/schema.js';
 import type { CompiledSegments } from '../segments/evaluate.js';
-import type { Journey, Step } from './ast.js';
+import type { CallOutcome } from '../events/call-completed.js';
+import type { BranchCondition, Journey, Step } from './ast.js';
 import { isLive, type JourneyRun } from './run.js';
 import { customerTimezone, nextTimeOfDay } from './time-of-day.js';
 
@@ -22,12 +23,14 @@ export type RunTrigger =
   | { kind: 'enter' }
   /** journey-tick: the run's wait (or engagement window) is due. */
   | { kind: 'wake'; dueAt: string }
-  /** ses-feedback: something happened to a message of this run. */
+  /** ses-feedback: something happened to a message of this run; `called`: an agent's outcome of its call task. */
   | {
       kind: 'engagement';
-      type: 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained';
+      type: 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained' | 'called';
       stepId: string;
       at: string;
+      /** `called` only. */
+      outcome?: CallOutcome;
     }
   /** An exit criterion matched. */
   | { kind: 'exit'; reason: string }
@@ -73,11 +76,14 @@ export function advance(run: JourneyRun, trigger: RunTrigger, context: AdvanceCo
       const resumed = withoutWait(run);
       if (!step) return finish(resumed, 'exited', `step ${run.stepId ?? '?'} no longer exists`, at, []);
       if (step.kind === 'wait') return walk(resumed, step.next, context, []);
+      if (step.kind === 'branch' && step.condition.kind === 'call')
+        return walk(resumed, step.condition.timeout, context, [trace(step, at, 'no call outcome in time → timeout')]);
       if (step.kind === 'branch')
         return walk(resumed, step.else, context, [trace(step, at, 'not engaged in time → else')]);
       return walk(resumed, step.id, context, []);
     }
     case 'engagement': {
+      if (trigger.type === 'called') return recordCallOutcome(run, trigger, context);
       if (trigger.type !== 'opened' && trigger.type !== 'clicked') return { run, effects: [] };
       const previous = run.engaged[trigger.stepId] ?? {};
       if (previous[trigger.type] !== undefined) return { run, effects: [] };
@@ -201,6 +207,25 @@ function walk(
           stepId = member ? step.then : step.else;
           continue;
         }
+        if (step.condition.kind === 'call') {
+          const condition = step.condition;
+          const outcome = callOutcomeInTime(run, condition);
+          if (outcome) {
+            const matched = condition.outcomes.includes(outcome);
+            effects.push(trace(step, at, `call ${outcome} → ${matched ? 'then' : 'else'}`));
+            stepId = matched ? step.then : step.else;
+            continue;
+          }
+          const sent = run.sent[condition.step];
+          const deadline = sent ? Date.parse(sent.at) + condition.withinMs : now.getTime();
+          if (deadline <= now.getTime()) {
+            effects.push(trace(step, at, 'no call outcome → timeout'));
+            stepId = condition.timeout;
+            continue;
+          }
+          effects.push(trace(step, at, `waiting for the call's outcome until ${new Date(deadline).toISOString()}`));
+          return pause(run, new Date(deadline).toISOString(), effects);
+        }
         const condition = step.condition;
         if (engagedInTime(run, condition)) {
           effects.push(trace(step, at, `${condition.type} → then`));
@@ -232,6 +257,7 @@ function walk(
           fallback: step.fallback,
           template: step.template,
           ...(step.endpoint !== undefined ? { endpoint: step.endpoint } : {}),
+          ...(step.call ? { call: step.call } : {}),
           vars: step.vars,
           transactional: step.transactional,
           requestedAt: at,
@@ -329,6 +355,50 @@ function engagedInTime(
   if (!sent || engagedAt === undefined) return false;
   const elapsed = Date.parse(engagedAt) - Date.parse(sent.at);
   return elapsed >= 0 && elapsed <= condition.withinMs;
+}
+
+/**
+ * An agent's outcome of a call step's task: recorded once (the first report wins), and a run
+ * waiting at a branch on that call moves on — then for a listed outcome, else for another.
+ */
+function recordCallOutcome(
+  run: JourneyRun,
+  trigger: Extract<RunTrigger, { kind: 'engagement' }>,
+  context: AdvanceContext,
+): Advanced {
+  const previous = run.engaged[trigger.stepId] ?? {};
+  if (previous.called !== undefined || trigger.outcome === undefined) return { run, effects: [] };
+  const at = context.now.toISOString();
+  const engaged = { ...previous, called: trigger.at, outcome: trigger.outcome };
+  const recorded: JourneyRun = { ...run, engaged: { ...run.engaged, [trigger.stepId]: engaged }, updatedAt: at };
+  const step = run.stepId === undefined ? undefined : context.journey.byId.get(run.stepId);
+  if (
+    run.status === 'waiting' &&
+    step?.kind === 'branch' &&
+    step.condition.kind === 'call' &&
+    step.condition.step === trigger.stepId
+  ) {
+    const outcome = callOutcomeInTime(recorded, step.condition);
+    if (outcome) {
+      const matched = step.condition.outcomes.includes(outcome);
+      return walk(withoutWait(recorded), matched ? step.then : step.else, context, [
+        trace(step, at, `call ${outcome} → ${matched ? 'then' : 'else'}`),
+      ]);
+    }
+  }
+  return { run: recorded, effects: [] };
+}
+
+/** The call step's outcome, when it came within the branch's window from the task's creation. */
+function callOutcomeInTime(
+  run: JourneyRun,
+  condition: Extract<BranchCondition, { kind: 'call' }>,
+): CallOutcome | undefined {
+  const sent = run.sent[condition.step];
+  const engaged = run.engaged[condition.step];
+  if (!sent || engaged?.called === undefined || engaged.outcome === undefined) return undefined;
+  const elapsed = Date.parse(engaged.called) - Date.parse(sent.at);
+  return elapsed >= 0 && elapsed <= condition.withinMs ? engaged.outcome : undefined;
 }
 
 function pause(run: JourneyRun, wakeAt: string, effects: RunEffect[]): Advanced {

@@ -2,12 +2,13 @@
  * A journey file (DESIGN "Campaign folder", a contract): zod schemas for each part, the single
  * source of the TypeScript types and of the JSON Schema editors complete from
  * (`sadakat schema journeys`). A step is a mapping with one kind key — wait, split, branch, send,
- * update or end — plus an optional `id` (stable ids keep message ids and reports stable when
+ * call (a send on the call channel), update or end — plus an optional `id` (stable ids keep message ids and reports stable when
  * steps are inserted) and `next` (jump instead of falling through to the following step).
  */
 import * as z from 'zod';
-import { channelSchema } from '../channels/send-request.js';
+import { callPrioritySchema, callRoutingSchema, channelSchema, type CallRouting } from '../channels/send-request.js';
 import { durationSchema } from '../config/duration.js';
+import { callOutcomeSchema, type CallOutcome } from '../events/call-completed.js';
 
 export const journeyIdSchema = z
   .string()
@@ -113,6 +114,20 @@ const splitInput = z.strictObject({
 });
 
 const target = stepIdSchema.optional();
+/** A branch on a call step's outcome (parsed on its own when the branch names `called`, so errors name the field). */
+const callBranchInput = z
+  .strictObject({
+    called: stepIdSchema.describe('The call step whose outcome decides'),
+    outcome: z
+      .union([callOutcomeSchema, z.array(callOutcomeSchema).min(1, 'a list of outcomes needs at least one')])
+      .describe('Outcome(s) that take the then branch; any other outcome takes else'),
+    within: durationSchema,
+    then: target,
+    else: target,
+    timeout: target.describe('Where a task nobody completed within the duration goes (default: else)'),
+  })
+  .describe("The agent's outcome of that call step: listed → then, another → else, none in time → timeout");
+
 const branchInput = z.union([
   z
     .strictObject({ segment: segmentRef, then: target, else: target })
@@ -123,6 +138,7 @@ const branchInput = z.union([
   z
     .strictObject({ clicked: stepIdSchema, within: durationSchema, then: target, else: target })
     .describe('Clicked the message of that send step within the duration'),
+  callBranchInput,
 ]);
 
 const varsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
@@ -142,6 +158,13 @@ const sendInput = z.strictObject({
   transactional: z.boolean().optional(),
 });
 
+const callInput = z.strictObject({
+  queue: callRoutingSchema.shape.queue,
+  script: z.string().min(1).describe('Folder under campaign/templates/ holding call.script.liquid'),
+  priority: callPrioritySchema.optional().describe("high, normal (default) or low: the task's place and due time"),
+  vars: varsSchema.optional(),
+});
+
 const traitKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'trait keys: letters, digits and _');
 const updateInput = z.union([
   z
@@ -152,12 +175,16 @@ const updateInput = z.union([
 
 const stepBase = { id: stepIdSchema.optional(), next: stepIdSchema.optional() };
 
+/** A branch step on a call's outcome, for errors that name the field (see parse.ts). */
+export const CALL_BRANCH_STEP = z.strictObject({ id: stepIdSchema.optional(), branch: callBranchInput });
+
 /** One schema per step kind, chosen by the kind key (so errors name the right one). */
 export const STEP_SCHEMAS = {
   wait: z.strictObject({ ...stepBase, wait: waitInput }),
   split: z.strictObject({ id: stepIdSchema.optional(), split: splitInput }),
   branch: z.strictObject({ id: stepIdSchema.optional(), branch: branchInput }),
   send: z.strictObject({ ...stepBase, send: sendInput }),
+  call: z.strictObject({ ...stepBase, call: callInput }),
   update: z.strictObject({ ...stepBase, update: updateInput }),
   end: z.strictObject({ id: stepIdSchema.optional(), end: z.literal(true) }),
 } as const;
@@ -196,7 +223,9 @@ export type WaitSpec =
 
 export type BranchCondition =
   | { kind: 'segment'; segment: string }
-  | { kind: 'engagement'; type: 'opened' | 'clicked'; step: string; withinMs: number };
+  | { kind: 'engagement'; type: 'opened' | 'clicked'; step: string; withinMs: number }
+  /** A call step's outcome: one of `outcomes` → then, another → else, none within the window → `timeout`. */
+  | { kind: 'call'; step: string; outcomes: CallOutcome[]; withinMs: number; timeout: string | undefined };
 
 export interface Variant {
   id: string;
@@ -219,6 +248,8 @@ export type Step =
       vars: Record<string, string | number | boolean>;
       fallback: z.infer<typeof channelSchema>[];
       transactional: boolean;
+      /** A `call` step: the task's queue and priority (the step is a send on the call channel). */
+      call?: CallRouting;
       next: string | undefined;
     }
   | { kind: 'update'; id: string; traits: Record<string, string | number | boolean | null>; next: string | undefined }

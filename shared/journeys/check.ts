@@ -6,6 +6,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { nearest } from '../config/did-you-mean.js';
+import { TEMPLATE_FILES as RENDER_TEMPLATE_FILES } from '../channels/render.js';
 import type { Channel } from '../channels/send-request.js';
 import type { SourcePath } from '../config/yaml-source.js';
 import type { PathIssue } from '../segments/errors.js';
@@ -13,12 +14,7 @@ import type { Journey, Step } from './ast.js';
 import { tierOfSegment } from '../tiers/tier-segments.js';
 
 /** Files a template folder must hold for each channel it serves. */
-export const TEMPLATE_FILES: Record<Channel, readonly string[]> = {
-  email: ['subject.liquid', 'html.liquid', 'text.liquid'],
-  sms: ['sms.liquid'],
-  push: ['push.title.liquid', 'push.body.liquid'],
-  webhook: ['webhook.json.liquid'],
-};
+export const TEMPLATE_FILES: Record<Channel, readonly string[]> = RENDER_TEMPLATE_FILES;
 
 export interface JourneyCheckContext {
   /** Undefined when segments.yaml itself is broken (its own errors are reported; refs are not checked). */
@@ -163,16 +159,18 @@ function checkStep(
     case 'send': {
       target(step.next, [...path, 'next']);
       checkWebhookStep(step, path, context, issues);
+      // A call step is written `call: { script }`, a send `send: { template }`: errors name what the file says.
+      const [key, templateKey] = step.call ? ['call', 'script'] : ['send', 'template'];
       const files = context.templateFiles(step.template);
       if (!files) {
-        issues.push({ path: [...path, 'send', 'template'], reason: `no template folder templates/${step.template}/` });
+        issues.push({ path: [...path, key, templateKey], reason: `no template folder templates/${step.template}/` });
         return;
       }
       const missingVars = [...(context.templateVars?.(step.template) ?? [])].filter((name) => !(name in step.vars));
       if (missingVars.length > 0) {
         const set = Object.keys(step.vars);
         issues.push({
-          path: [...path, 'send', ...(set.length > 0 ? ['vars'] : ['template'])],
+          path: [...path, key, set.length > 0 ? 'vars' : templateKey],
           reason: `template ${step.template} prints ${missingVars.map((name) => `vars.${name}`).join(', ')} without a default, which this step does not set${set.length > 0 ? ` (it sets: ${set.join(', ')})` : ''}; the send would be refused as missing_variable`,
         });
       }
@@ -191,8 +189,12 @@ function checkStep(
           issues.push({
             path: [
               ...path,
-              'send',
-              step.fallback.includes(channel) && channel !== step.channel ? 'fallback' : 'channel',
+              key,
+              step.call
+                ? templateKey
+                : step.fallback.includes(channel) && channel !== step.channel
+                  ? 'fallback'
+                  : 'channel',
             ],
             reason: `template ${step.template} cannot send ${channel}: missing ${missing.join(', ')}`,
           });
@@ -219,7 +221,15 @@ function checkStep(
       target(step.then, [...path, 'branch', 'then']);
       target(step.else, [...path, 'branch', 'else']);
       if (step.condition.kind === 'segment') segment(step.condition.segment, [...path, 'branch', 'segment']);
-      else {
+      else if (step.condition.kind === 'call') {
+        target(step.condition.timeout, [...path, 'branch', 'timeout']);
+        const called = journey.byId.get(step.condition.step);
+        if (called?.kind !== 'send' || called.channel !== 'call')
+          issues.push({
+            path: [...path, 'branch', 'called'],
+            reason: `"${step.condition.step}" is not a call step of this journey`,
+          });
+      } else {
         const sent = journey.byId.get(step.condition.step);
         if (sent?.kind !== 'send') {
           issues.push({
@@ -250,7 +260,7 @@ export function successors(step: Step): string[] {
       case 'split':
         return step.variants.map((variant) => variant.next);
       case 'branch':
-        return [step.then, step.else];
+        return step.condition.kind === 'call' ? [step.then, step.else, step.condition.timeout] : [step.then, step.else];
       case 'end':
         return [];
       default: {
@@ -264,7 +274,7 @@ export function successors(step: Step): string[] {
 
 /** Steps that pause the run until time passes (so a loop through one cannot spin). */
 export function waits(step: Step): boolean {
-  return step.kind === 'wait' || (step.kind === 'branch' && step.condition.kind === 'engagement');
+  return step.kind === 'wait' || (step.kind === 'branch' && step.condition.kind !== 'segment');
 }
 
 function unreachableSteps(journey: Journey): PathIssue[] {

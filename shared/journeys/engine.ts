@@ -5,6 +5,7 @@
  * both call this, then carry out the effects.
  */
 import { createHash } from 'node:crypto';
+import { callCompletedOf, type CallOutcome } from '../events/call-completed.js';
 import type { NormalizedEvent } from '../events/event.js';
 import { isInGlobalHoldout } from '../experiments/global-holdout.js';
 import type { Profile } from '../profiles/schema.js';
@@ -27,6 +28,8 @@ export type JourneySignal =
       stepId: string;
       type: Extract<RunTrigger, { kind: 'engagement' }>['type'];
       at: string;
+      /** `called` (call-feedback): the agent's outcome. */
+      outcome?: CallOutcome;
     };
 
 export interface JourneyEngineContext {
@@ -94,11 +97,32 @@ export function applySignal(context: JourneyEngineContext, signal: JourneySignal
       const trigger: RunTrigger =
         signal.kind === 'wake'
           ? { kind: 'wake', dueAt: signal.dueAt }
-          : { kind: 'engagement', type: signal.type, stepId: signal.stepId, at: signal.at };
+          : {
+              kind: 'engagement',
+              type: signal.type,
+              stepId: signal.stepId,
+              at: signal.at,
+              ...(signal.outcome ? { outcome: signal.outcome } : {}),
+            };
       step(run, run, trigger, journey);
       return changes;
     }
     case 'event': {
+      // A call outcome (`Call Completed`) first: the run whose call task it reports, found by the task's id.
+      const called = callCompletedOf(signal.event);
+      if (called) {
+        for (const run of context.runs) {
+          const journey = byId.get(run.journeyId);
+          const stepId = Object.keys(run.sent).find((id) => run.sent[id]?.messageId === called.callId);
+          if (journey && stepId !== undefined)
+            step(
+              run,
+              current.get(key(run)) ?? run,
+              { kind: 'engagement', type: 'called', stepId, outcome: called.outcome, at: signal.event.timestamp },
+              journey,
+            );
+        }
+      }
       // Exits and goals first: an order both ends "viewed but not bought" and counts as its goal.
       for (const run of context.runs) {
         const journey = byId.get(run.journeyId);

@@ -10,6 +10,7 @@
  * `duplicate`. Run ids come from what started the run and writes are conditional on `version`,
  * so a redelivered message cannot start a run twice or move one twice.
  */
+import { callCompletedOf } from '../events/call-completed.js';
 import type { SendQueue, SendRequest } from '../channels/send-request.js';
 import type { Profile } from '../profiles/schema.js';
 import type { CompiledSegments } from '../segments/evaluate.js';
@@ -137,6 +138,8 @@ export function mayConcern(signal: JourneySignal, journeys: readonly Journey[]):
   switch (signal.kind) {
     case 'event': {
       const name = eventName(signal.event);
+      // An agent's outcome moves the run whose call task it reports.
+      if (callCompletedOf(signal.event) !== undefined) return true;
       return (
         name !== undefined &&
         journeys.some(

@@ -13,6 +13,7 @@ import {
   type exitCriterionSchema,
   journeyFileSchema,
   STEP_KINDS,
+  CALL_BRANCH_STEP,
   STEP_SCHEMAS,
   type triggerSchema,
   type Exit,
@@ -98,7 +99,12 @@ function parseStep(value: unknown, index: number, issues: PathIssue[]): Step | u
     return undefined;
   }
   const kind = kinds[0] as StepKind;
-  const parsed = STEP_SCHEMAS[kind].safeParse(value);
+  const branch = (value as { branch?: unknown }).branch;
+  const schema =
+    kind === 'branch' && typeof branch === 'object' && branch !== null && 'called' in branch
+      ? CALL_BRANCH_STEP
+      : STEP_SCHEMAS[kind];
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     issues.push(...zodIssues(parsed.error.issues, path));
     return undefined;
@@ -134,6 +140,17 @@ function toStep(kind: StepKind, data: StepData[StepKind], fallbackId: string): S
     }
     case 'branch': {
       const { branch } = data as StepData['branch'];
+      if ('called' in branch) {
+        const outcomes = Array.isArray(branch.outcome) ? branch.outcome : [branch.outcome];
+        const condition = {
+          kind: 'call' as const,
+          step: branch.called,
+          outcomes: [...new Set(outcomes)],
+          withinMs: parseDuration(branch.within),
+          timeout: branch.timeout,
+        };
+        return { kind, id, condition, then: branch.then, else: branch.else };
+      }
       const condition =
         'segment' in branch
           ? { kind: 'segment' as const, segment: branch.segment }
@@ -166,6 +183,21 @@ function toStep(kind: StepKind, data: StepData[StepKind], fallbackId: string): S
         next,
       };
     }
+    case 'call': {
+      // A call step is a send on the call channel, with its routing.
+      const { call, next } = data as StepData['call'];
+      return {
+        kind: 'send',
+        id,
+        channel: 'call',
+        template: call.script,
+        vars: call.vars ?? {},
+        fallback: [],
+        transactional: false,
+        call: { queue: call.queue, priority: call.priority ?? 'normal' },
+        next,
+      };
+    }
     case 'update': {
       const { update, next } = data as StepData['update'];
       return { kind, id, traits: 'tag' in update ? { [update.tag]: true } : { [update.trait]: update.value }, next };
@@ -190,8 +222,14 @@ function withDefaults(step: Step, following: string | undefined): Step {
         ...step,
         variants: step.variants.map((variant) => ({ ...variant, next: variant.next || following || '' })),
       };
-    case 'branch':
-      return { ...step, then: step.then ?? following, else: step.else ?? following };
+    case 'branch': {
+      const otherwise = step.else ?? following;
+      const condition =
+        step.condition.kind === 'call'
+          ? { ...step.condition, timeout: step.condition.timeout ?? otherwise }
+          : step.condition;
+      return { ...step, condition, then: step.then ?? following, else: otherwise };
+    }
     case 'end':
       return step;
     default: {

@@ -3,6 +3,7 @@
  * model"). Only process-events writes it, always conditional on `version`.
  */
 import * as z from 'zod';
+import { callOutcomeSchema } from '../events/call-completed.js';
 
 export const runStatusSchema = z.enum(['active', 'waiting', 'completed', 'exited']);
 export type RunStatus = z.infer<typeof runStatusSchema>;
@@ -29,8 +30,16 @@ export const journeyRunSchema = z.object({
   exposedAt: z.string().optional(),
   /** Message of each send step's latest visit, for engagement branches. */
   sent: z.record(z.string(), z.object({ messageId: z.string(), at: z.string() })),
-  /** Engagement per send step (clicked implies opened). */
-  engaged: z.record(z.string(), z.object({ opened: z.string().optional(), clicked: z.string().optional() })),
+  /** Engagement per send step (clicked implies opened); for a call step, when the agent's outcome came and what it was. */
+  engaged: z.record(
+    z.string(),
+    z.object({
+      opened: z.string().optional(),
+      clicked: z.string().optional(),
+      called: z.string().optional(),
+      outcome: callOutcomeSchema.optional(),
+    }),
+  ),
   /** First goal within the goal window from entry (the holdout comparison's window). */
   convertedAt: z.string().optional(),
   /** When this run assigned the customer a variant at a split (fresh assignments only). */

@@ -1,7 +1,7 @@
 /**
  * Sending on the embedded runtime: the real send, ses-feedback and unsubscribe handlers and the
  * same DynamoDB adapters as in AWS, a local `sends.fifo` (+ DLQ), the local SES endpoint reached
- * through the real SES client, and the SNS outbox for SMS and push. The lead's runtime/demo wires
+ * through the real SES client, the SNS outbox for SMS and push, and the call list for call tasks. The lead's runtime/demo wires
  * this beside the events pipeline; `stop` ends only what this started.
  */
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ import { InProcessSendRateLimiter } from './local-send-rate.js';
 import { startLocalSes, type LocalSes } from './local-ses-server.js';
 import { LocalSendQueue } from './local-send-queue.js';
 import { LocalSnsOutbox } from './local-sns-outbox.js';
+import { callListPath, LocalCallList } from './local-call-list.js';
 import { drainQueue, type DrainStats } from './queue-driver.js';
 import type { LocalRuntime } from './runtime.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -73,6 +74,8 @@ export interface LocalSending {
   journeySends: SendQueue;
   ses: LocalSes;
   outbox: LocalSnsOutbox;
+  /** Call tasks (`<dataDir>/call-list.jsonl`), for `sadakat calls` and the demo's agents. */
+  calls: LocalCallList;
   deps: SendDeps;
   send: ReturnType<typeof buildSendHandler>;
   sesFeedback: ReturnType<typeof buildFeedbackHandler>;
@@ -93,6 +96,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
   const sendsQueue = new LocalFifoQueue({ name: 'sends.fifo', clock, dlq: sendsDlq });
   const sends = new LocalSendQueue(sendsQueue);
   const outbox = new LocalSnsOutbox(join(runtime.dataDir, 'sns-outbox.jsonl'), clock);
+  const calls = new LocalCallList(callListPath(runtime.dataDir));
   const keyring = options.keyring ?? LOCAL_UNSUBSCRIBE_KEYRING;
   const adapters = {
     ...runtime.adapters,
@@ -100,6 +104,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     sms: outbox,
     push: outbox,
     webhook: options.webhook ?? new HttpWebhookSender({ secrets: envWebhookSecrets(process.env) }),
+    calls,
     // One process: the rate cursors are kept in memory (Lambda keeps them in the table), shared
     // by the send function and the journeys' paced enqueue.
     rate: new InProcessSendRateLimiter(),
@@ -139,6 +144,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     journeySends,
     ses,
     outbox,
+    calls,
     deps,
     send,
     sesFeedback: buildFeedbackHandler({

@@ -47,7 +47,7 @@ export function longestReadingWindowMs(journeys: readonly Journey[]): number {
     if (journey.goal) longest = Math.max(longest, journey.goal.withinMs);
     if (journey.entry.reentry.kind === 'after') longest = Math.max(longest, journey.entry.reentry.ms);
     for (const step of journey.steps)
-      if (step.kind === 'branch' && step.condition.kind === 'engagement')
+      if (step.kind === 'branch' && step.condition.kind !== 'segment')
         longest = Math.max(longest, step.condition.withinMs);
   }
   return longest;

@@ -1,5 +1,5 @@
 /**
- * Consent per channel (`consent.email|sms|push`). DESIGN "Trust", consent time:
+ * Consent per channel (`consent.email|sms|push|call`; İYS calls it ARAMA for calls). DESIGN "Trust", consent time:
  *
  * - a decision's time is the client's own timestamp clamped to the receive time, so a grant
  *   dated 2099 cannot outweigh the unsubscribe that follows it;
@@ -18,7 +18,7 @@
 import type { Consent } from './schema.js';
 import { compareIso, earlierIso, normalizeIso } from './timestamps.js';
 
-export const CONSENT_CHANNELS = ['email', 'sms', 'push'] as const;
+export const CONSENT_CHANNELS = ['email', 'sms', 'push', 'call'] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 
 export function laterConsent(current: Consent | undefined, incoming: Consent | undefined): Consent | undefined {

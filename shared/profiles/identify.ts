@@ -11,7 +11,8 @@
  */
 import type { NormalizedEvent } from '../events/event.js';
 import { normalizeEmail, normalizePhone } from './channels.js';
-import { CONSENT_CHANNELS, calledConsent, consentFromCall, laterConsent } from './consent.js';
+import { clearWrongPhoneIfChanged } from './phone-status.js';
+import { CONSENT_CHANNELS, calledConsent, consentFromCall, laterConsent, type ConsentChannel } from './consent.js';
 import { isRecord, readText } from './event-properties.js';
 import { writeIfNewer } from './last-write-wins.js';
 import { normalizeLocale, normalizeTimezone, regionOfLocale } from './locale.js';
@@ -97,7 +98,9 @@ export function applyIdentifyTraits(
   }
   const phone = normalizePhone(traits.phone, phoneRegion(traits, event));
   if (phone !== undefined) {
+    const before = profile.channels.phone;
     writeIfNewer(profile, 'channels.phone', phone, time);
+    clearWrongPhoneIfChanged(profile, before);
     dropPending(profile, 'phone');
   }
   applyNameAndTraits(profile, traits, time);
@@ -140,7 +143,7 @@ function dropPending(profile: Profile, field: 'email' | 'phone'): void {
   else profile.pending = next;
 }
 
-function withoutKey(consent: Pending['consent'], channel: 'email' | 'sms' | 'push'): Pending['consent'] | undefined {
+function withoutKey(consent: Pending['consent'], channel: ConsentChannel): Pending['consent'] | undefined {
   if (!consent) return undefined;
   const { [channel]: _dropped, ...rest } = consent;
   return Object.keys(rest).length > 0 ? rest : undefined;
@@ -196,7 +199,7 @@ function applyConsentTraits(
 }
 
 /** A pending grant; a pending decision that is a refusal is no grant, so it is dropped. */
-function setPendingConsent(profile: Profile, channel: 'email' | 'sms' | 'push', decided: Consent | undefined): void {
+function setPendingConsent(profile: Profile, channel: ConsentChannel, decided: Consent | undefined): void {
   if (decided?.granted === true) {
     profile.pending = { ...profile.pending, consent: { ...profile.pending?.consent, [channel]: decided } };
     return;

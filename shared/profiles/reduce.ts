@@ -7,10 +7,12 @@
  * line or device evicted by a cap and seen again starts over) and `recentIds`, the ring of
  * applied ids, whose order is arrival order.
  */
+import { CALL_COMPLETED, callCompletedOf } from '../events/call-completed.js';
 import { ECOMMERCE_EVENTS, type NormalizedEvent } from '../events/event.js';
 import { CRM_EVENTS } from '../events/crm-events.js';
 import { openComplaint, readComplaint, resolveComplaint } from './complaints.js';
 import { applySurveyAnswer, readSurveyResponse } from './survey-answers.js';
+import { markPhoneWrong } from './phone-status.js';
 import { addToCart, clearCart, removeFromCart, replaceCart } from './cart.js';
 import { readProductId, readProductLine, readProductLines, readText } from './event-properties.js';
 import { recordEvent, trackedPropertyKeys } from './event-summary.js';
@@ -155,6 +157,10 @@ function applyTrack(
       profile.cart = clearCart(profile.cart, at);
       return;
     }
+    case CALL_COMPLETED:
+      if (callCompletedOf({ type: 'track', event: name, properties })?.outcome === 'wrong_number')
+        markPhoneWrong(profile, at);
+      return;
     case ECOMMERCE_EVENTS.orderRefunded: {
       // Some storefronts send refunds as negative revenue; the refund total is a positive amount.
       const refunded = Math.abs(amountOf(properties));

@@ -120,7 +120,12 @@ export const pendingSchema = z.object({
   email: z.object({ address: z.string(), at: isoTimestamp }).optional(),
   phone: z.object({ number: z.string(), at: isoTimestamp }).optional(),
   consent: z
-    .object({ email: consentSchema.optional(), sms: consentSchema.optional(), push: consentSchema.optional() })
+    .object({
+      email: consentSchema.optional(),
+      sms: consentSchema.optional(),
+      push: consentSchema.optional(),
+      call: consentSchema.optional(),
+    })
     .optional(),
 });
 export type Pending = z.infer<typeof pendingSchema>;
@@ -189,12 +194,19 @@ export const profileSchema = z.object({
     email: z.string().optional(),
     /** E.164 */
     phone: z.string().optional(),
+    /**
+     * When an agent reported `channels.phone` a wrong number (`Call Completed`, outcome
+     * wrong_number): calls and SMS find the customer unreachable until identify sets another number.
+     */
+    phoneWrongAt: isoTimestamp.optional(),
     push: z.array(pushDeviceSchema),
   }),
   consent: z.object({
     email: consentSchema.optional(),
     sms: consentSchema.optional(),
     push: consentSchema.optional(),
+    /** Calls from the call center (İYS: ARAMA). */
+    call: consentSchema.optional(),
   }),
   suppressed: z.object({ email: z.boolean().optional(), sms: z.boolean().optional() }),
   /** What unverified browser calls said about contact points and consent (DESIGN "Trust"); absent when nothing. */

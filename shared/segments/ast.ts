@@ -12,7 +12,7 @@ import { durationSchema, parseDuration } from '../config/duration.js';
 export const scalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type Scalar = z.infer<typeof scalarSchema>;
 
-export const channelSchema = z.enum(['email', 'sms', 'push']);
+export const channelSchema = z.enum(['email', 'sms', 'push', 'call']);
 export type Channel = z.infer<typeof channelSchema>;
 
 export const segmentIdSchema = z

@@ -276,10 +276,11 @@ function compileEvent(rule: EventRule): CompiledRule {
 /** What `consent` and `reachable` read: the consent, the suppression flag (none for push) and, for reachable, the address. */
 function channelInputs(kind: 'consent' | 'reachable', channel: Channel): Map<string, readonly string[]> {
   const inputs = new Map<string, readonly string[]>([[`consent.${channel}`, ['consent', channel]]]);
-  if (channel !== 'push') inputs.set(`suppressed.${channel}`, ['suppressed', channel]);
+  if (channel === 'email' || channel === 'sms') inputs.set(`suppressed.${channel}`, ['suppressed', channel]);
   if (kind === 'reachable') {
-    const address = channel === 'sms' ? 'phone' : channel;
+    const address = channel === 'sms' || channel === 'call' ? 'phone' : channel;
     inputs.set(`channels.${address}`, ['channels', address]);
+    if (address === 'phone') inputs.set('channels.phoneWrongAt', ['channels', 'phoneWrongAt']);
   }
   return inputs;
 }

@@ -192,7 +192,7 @@ function eventCount(rule: EventRule, profile: Profile, nowMs: number): number {
 }
 
 function isSuppressed(profile: Profile, channel: Channel): boolean {
-  return channel === 'push' ? false : profile.suppressed[channel] === true;
+  return channel === 'push' || channel === 'call' ? false : profile.suppressed[channel] === true;
 }
 
 function hasAddress(profile: Profile, channel: Channel): boolean {
@@ -200,7 +200,9 @@ function hasAddress(profile: Profile, channel: Channel): boolean {
     case 'email':
       return Boolean(profile.channels.email);
     case 'sms':
-      return Boolean(profile.channels.phone);
+    case 'call':
+      // A number an agent reported wrong reaches nobody (shared/profiles/phone-status.ts).
+      return Boolean(profile.channels.phone) && profile.channels.phoneWrongAt === undefined;
     case 'push':
       return profile.channels.push.some((device) => device.enabled);
     default: {

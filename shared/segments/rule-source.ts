@@ -309,6 +309,8 @@ function consentSource(channel: Channel): string {
       return '(p.consent.sms?.granted === true && p.suppressed.sms !== true)';
     case 'push':
       return '(p.consent.push?.granted === true)';
+    case 'call':
+      return '(p.consent.call?.granted === true)';
     default: {
       const unreachable: never = channel;
       throw new Error(`unknown channel ${String(unreachable)}`);
@@ -321,7 +323,8 @@ function reachableSource(channel: Channel): string {
     case 'email':
       return `(${consentSource(channel)} && !!p.channels.email)`;
     case 'sms':
-      return `(${consentSource(channel)} && !!p.channels.phone)`;
+    case 'call':
+      return `(${consentSource(channel)} && !!p.channels.phone && p.channels.phoneWrongAt === undefined)`;
     case 'push':
       return `(${consentSource(channel)} && someEnabled(p.channels.push))`;
     default: {

@@ -7,6 +7,7 @@
  */
 import type {
   ArchiveSink,
+  CallTaskSender,
   CapCounters,
   Clock,
   ConfirmLimits,
@@ -98,6 +99,8 @@ export interface SendAdapters extends CoreAdapters {
   sms: SmsSender;
   push: PushSender;
   webhook: WebhookSender;
+  /** Call tasks: Amazon Connect in AWS, the call list locally. */
+  calls: CallTaskSender;
   rate: SendRateLimiter;
   unsubscribe: { keyring: UnsubscribeKeyring; baseUrl: string; mailto?: string };
 }

@@ -120,6 +120,7 @@ export function composeSendDeps(
     sms: adapters.sms,
     push: adapters.push,
     webhook: adapters.webhook,
+    calls: adapters.calls,
     events: adapters.events,
     templates,
     settings: campaign.settings,

@@ -7,6 +7,8 @@ import type { CustomerMessage } from '../../shared/events/messages.js';
 import type { Clock, EventQueue } from '../../shared/ports.js';
 import { ProviderError } from '../../shared/channels/provider-error.js';
 import type {
+  CallTask,
+  CallTaskSender,
   EmailSender,
   EngagementMetric,
   PushNotification,
@@ -107,6 +109,21 @@ export class RecordingWebhookSender implements WebhookSender {
     const answer = this.answers.shift() ?? 200;
     if (answer instanceof ProviderError) throw answer;
     return { status: answer };
+  }
+}
+
+/** Call tasks, created once per client token (as Connect's ClientToken does). */
+export class RecordingCallTaskSender implements CallTaskSender {
+  readonly created: CallTask[] = [];
+  /** Calls made, including repeats of a token. */
+  calls = 0;
+  fault?: FakeFault;
+
+  async createCallTask(task: CallTask): Promise<{ providerMessageId: string }> {
+    this.calls++;
+    if (this.fault) throw this.fault();
+    if (!this.created.some((known) => known.clientToken === task.clientToken)) this.created.push(task);
+    return { providerMessageId: `task-${task.clientToken.slice(0, 8)}` };
   }
 }
 

@@ -22,7 +22,7 @@ export interface ProviderCall<Content extends RenderedContent = RenderedContent>
   /** The signed unsubscribe link, for a channel whose messages carry one. */
   unsubscribeUrl?: string;
   now: Date;
-  deps: Pick<SendDeps, 'email' | 'sms' | 'push' | 'webhook' | 'events' | 'settings' | 'unsubscribe' | 'clock'>;
+  deps: Pick<SendDeps, 'email' | 'sms' | 'push' | 'webhook' | 'calls' | 'events' | 'settings' | 'unsubscribe' | 'clock'>;
 }
 
 /**

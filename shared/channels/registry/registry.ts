@@ -3,6 +3,7 @@
  * `channelSchema` (send-request.ts) fails to compile until it has an entry here.
  */
 import type { Channel } from '../send-request.js';
+import { callChannel } from './call.js';
 import type { ChannelEntry } from './channel-entry.js';
 import { emailChannel } from './email.js';
 import { pushChannel } from './push.js';
@@ -14,4 +15,5 @@ export const CHANNELS: { readonly [C in Channel]: ChannelEntry<C> } = {
   sms: smsChannel,
   push: pushChannel,
   webhook: webhookChannel,
+  call: callChannel,
 };

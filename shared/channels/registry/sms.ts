@@ -5,7 +5,8 @@ import { defineChannel } from './channel-entry.js';
 export const smsChannel = defineChannel({
   channel: 'sms',
   consent: 'sms',
-  address: (profile) => profile.channels.phone,
+  // A number an agent reported wrong (a call's `wrong_number`) would text a stranger.
+  address: (profile) => (profile.channels.phoneWrongAt === undefined ? profile.channels.phone : undefined),
   suppression: (profile, phone, list) =>
     checkAddressSuppression(profile.suppressed.sms, phone, list, profile.consent.sms),
   send: async (to, { request, content, tags, deps }) => {

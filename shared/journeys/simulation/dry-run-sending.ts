@@ -20,7 +20,7 @@ import {
   InMemorySuppressionList,
 } from '../../channels/in-memory-channel-stores.js';
 import { journeySendPolicies } from '../../channels/journey-policy.js';
-import type { EmailSender, PushSender, SmsSender } from '../../channels/ports.js';
+import type { CallTaskSender, EmailSender, PushSender, SmsSender } from '../../channels/ports.js';
 import { releaseDeferredSends } from '../../channels/release-deferred.js';
 import type { TemplateSet } from '../../channels/render.js';
 import type { SendResult } from '../../channels/send-outcome.js';
@@ -60,6 +60,7 @@ export class DryRunSending {
     const push: PushSender = {
       sendPush: async ({ devices }) => ({ delivered: devices.length, disabled: [], providerMessageId: accepted() }),
     };
+    const calls: CallTaskSender = { createCallTask: async () => ({ providerMessageId: accepted() }) };
     this.deps = {
       profiles: options.profiles,
       ledger: new InMemorySendLedger(),
@@ -72,6 +73,7 @@ export class DryRunSending {
       push,
       // Simulations post nothing: a webhook is answered 200.
       webhook: { post: async () => ({ status: 200 }) },
+      calls,
       events: { enqueue: async () => undefined },
       templates: options.templates,
       settings: options.settings,

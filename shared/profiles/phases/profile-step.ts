@@ -10,6 +10,7 @@ import { recordPending } from '../../journeys/pending-segment-changes.js';
 import { applySegmentMemberships, type SegmentChanges } from '../../segments/membership-hook.js';
 import { applyConsentChange, applyDeviceChange, applyScores } from '../apply-internal.js';
 import { applyEvent, type ReducerSettings } from '../reduce.js';
+import { markPhoneWrong } from '../phone-status.js';
 import { emptyProfile, type Profile } from '../schema.js';
 import { updateTier } from '../../tiers/tier-state.js';
 import type { ProcessDeps, ProcessStatus } from './message-state.js';
@@ -46,15 +47,24 @@ export function profileEditOf(message: CustomerMessage, settings: ReducerSetting
       return { change: (profile) => applyScores(profile, message), recheck: false };
     case 'recheck':
       return { change: (profile) => profile, recheck: true };
+    case 'engagement':
+      // A call outcome from Connect (call-feedback) may say the number is wrong; other engagement only reads.
+      return message.type === 'called' && message.outcome === 'wrong_number'
+        ? { change: (profile) => withWrongPhone(profile, message.at), recheck: false }
+        : undefined;
     case 'wake':
     case 'schedule':
-    case 'engagement':
       return undefined;
     default: {
       const unreachable: never = message;
       throw new Error(`unknown message kind ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+function withWrongPhone(profile: Profile, at: string): Profile | undefined {
+  const next = structuredClone(profile);
+  return markPhoneWrong(next, at) ? next : undefined;
 }
 
 export type ProfileStep =

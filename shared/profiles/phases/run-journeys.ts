@@ -118,6 +118,7 @@ function journeySignalOf(message: CustomerMessage): JourneySignal | undefined {
         stepId: message.stepId,
         type: message.type,
         at: message.at,
+        ...(message.outcome ? { outcome: message.outcome } : {}),
       };
     default:
       return undefined;

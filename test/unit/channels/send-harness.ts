@@ -13,6 +13,7 @@ import {
   InMemoryMessageStats,
   InMemorySendLedger,
   InMemorySuppressionList,
+  RecordingCallTaskSender,
   RecordingEmailSender,
   RecordingEventQueue,
   RecordingPushSender,
@@ -29,6 +30,7 @@ export const TEMPLATES = {
   'welcome/sms.liquid': 'Merhaba {{ profile.name.first }}! Kod: {{ vars.code | default: "YOK" }}',
   'welcome/push.title.liquid': 'Hi {{ profile.name.first }}',
   'welcome/push.body.liquid': 'Your code: {{ vars.code | default: "none" }}',
+  'welcome/call.script.liquid': 'Call {{ profile.name.first }} about code {{ vars.code | default: "none" }}.',
 };
 
 export const KEYRING = { current: 'k1', keys: { k1: 'test-secret-k1-0123456789abcdef0123456789' } };
@@ -45,7 +47,12 @@ export function consentingProfile(id = 'c1', at = '2026-10-01T00:00:00Z'): Profi
   profile.channels.push = [
     { token: 'tok-1', platform: 'ios', endpoint: 'arn:aws:sns:eu-west-1:1:endpoint/APNS/app/1', enabled: true, at },
   ];
-  profile.consent = { email: { granted: true, at }, sms: { granted: true, at }, push: { granted: true, at } };
+  profile.consent = {
+    email: { granted: true, at },
+    sms: { granted: true, at },
+    push: { granted: true, at },
+    call: { granted: true, at },
+  };
   return profile;
 }
 
@@ -79,6 +86,7 @@ export function sendHarness(options: { profile?: Profile | null; at?: Date } = {
     sms: new RecordingSmsSender(),
     push: new RecordingPushSender(),
     webhook: new RecordingWebhookSender(),
+    calls: new RecordingCallTaskSender(),
     events: new RecordingEventQueue(),
     clock,
   };

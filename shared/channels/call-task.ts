@@ -1,0 +1,63 @@
+/**
+ * The `call` channel's task (DESIGN "Send"; issue 22): what an agent gets — the customer's
+ * number, queue, priority, why they are called, the rendered script and when the call is due.
+ * The same task goes to Amazon Connect (shared/aws/connect-call-sender.ts) or to the local call
+ * list (shared/local/local-call-list.ts) that `sadakat calls export` turns into a dialler CSV.
+ */
+import type { Profile } from '../profiles/schema.js';
+import type { CallTask, MessageTags } from './ports.js';
+import type { CallPriority, CallRouting, SendRequest } from './send-request.js';
+
+/** The queue of a `send: { channel: call }` step that names none. */
+export const DEFAULT_CALL_QUEUE = 'default';
+
+/** How long an agent team has for a task, by priority: `due_at` is the creation time plus this. */
+export const CALL_DUE_HOURS: Readonly<Record<CallPriority, number>> = { high: 4, normal: 24, low: 72 };
+
+export function callRoutingOf(request: Pick<SendRequest, 'call'>): CallRouting {
+  return request.call ?? { queue: DEFAULT_CALL_QUEUE, priority: 'normal' };
+}
+
+export function callDueAt(priority: CallPriority, createdAt: Date): string {
+  return new Date(createdAt.getTime() + CALL_DUE_HOURS[priority] * 3_600_000).toISOString();
+}
+
+/** The task for `phone`, created `now` from the request and its rendered script. */
+export function callTaskOf(input: {
+  request: SendRequest;
+  name: Profile['name'];
+  phone: string;
+  script: string;
+  tags: MessageTags;
+  now: Date;
+}): CallTask {
+  const { request, phone, script, tags, now } = input;
+  const routing = callRoutingOf(request);
+  const name = [input.name.first, input.name.last].filter(Boolean).join(' ');
+  return {
+    clientToken: request.messageId,
+    customerId: request.customerId,
+    phone,
+    ...(name ? { name } : {}),
+    queue: routing.queue,
+    priority: routing.priority,
+    reason: `${request.journeyId}/${request.stepId}`,
+    script,
+    createdAt: now.toISOString(),
+    dueAt: callDueAt(routing.priority, now),
+    tags,
+  };
+}
+
+/**
+ * `text` cut to at most `limit` UTF-16 code units (Connect counts characters as Java does), at a
+ * whitespace boundary when one is near, with an ellipsis; never splitting a surrogate pair.
+ */
+export function fitToLimit(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  let cut = limit - 1;
+  if (cut > 0 && /[\uD800-\uDBFF]/.test(text.charAt(cut - 1))) cut--;
+  const space = text.lastIndexOf(' ', cut);
+  if (space > cut * 0.8) cut = space;
+  return `${text.slice(0, cut).trimEnd()}…`;
+}
