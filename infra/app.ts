@@ -68,6 +68,9 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     pushPlatformApplicationArns: context.pushPlatformApplicationArns,
     ...(settings.sender.fromName === undefined ? {} : { senderName: settings.sender.fromName }),
     ...(context.edgeWebAclArn === undefined ? {} : { edgeWebAclArn: context.edgeWebAclArn }),
+    ...(context.connectInstanceArn === undefined || context.connectContactFlowId === undefined
+      ? {}
+      : { connect: { instanceArn: context.connectInstanceArn, contactFlowId: context.connectContactFlowId } }),
   });
 
   // The references are named exports, not construct references, so the order is stated here.

@@ -79,8 +79,25 @@ export const deploymentContextSchema = z
       .min(10, 'expected at least 10 (the smallest WAF rate limit)')
       .max(2_000_000_000, 'expected at most 2,000,000,000')
       .optional(),
+    /**
+     * The Amazon Connect instance call tasks go to (the `call` channel); with
+     * `connectContactFlowId`, the send function starts tasks there and call-feedback reads their
+     * outcomes. Without both, a call step's send is `failed` (CallCenterNotConfigured).
+     */
+    connectInstanceArn: arn('connect')
+      .regex(/:instance\/[0-9a-f-]{36}$/, 'expected an Amazon Connect instance ARN (…:instance/<id>)')
+      .optional(),
+    /** The contact flow tasks start in (its id, from the flow's ARN): it routes by the `sadakat_queue` attribute. */
+    connectContactFlowId: z
+      .string()
+      .regex(/^[0-9a-f-]{36}$/, 'expected a contact flow id (the last part of its ARN)')
+      .optional(),
     /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
     alarmEmail: z.email('expected an email address').optional(),
+  })
+  .refine((context) => (context.connectInstanceArn === undefined) === (context.connectContactFlowId === undefined), {
+    path: ['connectContactFlowId'],
+    message: 'give connectInstanceArn and connectContactFlowId together: a task needs both the instance and its flow',
   })
   .refine((context) => context.sesDomain === undefined || context.sesIdentityArn === undefined, {
     path: ['sesIdentityArn'],

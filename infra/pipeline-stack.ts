@@ -20,6 +20,7 @@ import { OperatorAlerts } from './constructs/operator-alerts.js';
 import { JourneyScheduleFanOut } from './constructs/scheduled-fan-out.js';
 import { ScheduledFunction } from './constructs/scheduled-function.js';
 import { SendPipeline } from './constructs/send-pipeline.js';
+import { CallCenter } from './constructs/call-center.js';
 import { KMS_ENCRYPT_DECRYPT } from './constructs/wildcard-acknowledgements.js';
 import { DUE_INDEX, EXPIRY_INDEX } from '../shared/aws/table.js';
 import { RELEASE_TIMEOUT_SECONDS } from '../shared/channels/release-deferred.js';
@@ -39,6 +40,8 @@ export interface PipelineStackProps extends StackProps {
   pushPlatformApplicationArns?: readonly string[];
   /** The campaign's sender name, shown on the unsubscribe page. */
   senderName?: string;
+  /** The Amazon Connect instance and contact flow call tasks go to (context `connectInstanceArn`, `connectContactFlowId`). */
+  connect?: { instanceArn: string; contactFlowId: string };
   /** A CloudFront-scope WAFv2 web ACL: CloudFront with it in front of the API (decision 111). */
   edgeWebAclArn?: string;
 }
@@ -49,6 +52,8 @@ export class PipelineStack extends Stack {
   readonly ingest: IngestApi;
   readonly refresh: NightlyRefresh;
   readonly sends: SendPipeline;
+  /** With Connect context: call tasks and their outcomes. */
+  readonly callCenter?: CallCenter;
   readonly expiry: ScheduledFunction;
   readonly journeyTick: ScheduledFunction;
   readonly sendReconciler: ScheduledFunction;
@@ -99,6 +104,14 @@ export class PipelineStack extends Stack {
       ...(props.sesIdentityArn === undefined ? {} : { sesIdentityArn: props.sesIdentityArn }),
       ...(props.senderName === undefined ? {} : { senderName: props.senderName }),
     });
+    if (props.connect !== undefined)
+      this.callCenter = new CallCenter(this, 'CallCenter', {
+        ...props.connect,
+        sender: this.sends.sender,
+        eventsQueue,
+        key,
+        alerts,
+      });
     // Unsubscribe links: their own throttle, so neither they nor the storefronts starve the other.
     this.ingest.throttleRoutes(['GET /u/{token}', 'POST /u/{token}'], UNSUBSCRIBE_THROTTLE);
     // Confirmation links: a throttle of their own too (a burst of scanners cannot starve unsubscribes).

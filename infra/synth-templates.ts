@@ -30,6 +30,9 @@ export const PRODUCTION_CONTEXT = {
     'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-ios',
     'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-android',
   ],
+  // The call channel on Amazon Connect: call-feedback and its EventBridge rule.
+  connectInstanceArn: 'arn:aws:connect:eu-central-1:123456789012:instance/a1b2c3d4-5678-90ab-cdef-111122223333',
+  connectContactFlowId: 'f1e2d3c4-b5a6-9780-fedc-ba9876543210',
 } as const;
 
 export const LINTED_CONTEXTS: Readonly<Record<string, Record<string, unknown>>> = {

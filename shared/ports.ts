@@ -140,6 +140,7 @@ export interface Random {
 export type { ArchiveSink } from './archive/ports.js';
 export type { CustomerScan, RefreshArtifacts, ScanSlice } from './analytics/refresh/ports.js';
 export type { EngagementMarks } from './channels/engagement-marks.js';
+export type { ContactAttributeSource } from './channels/call-feedback.js';
 export type {
   CallTask,
   CallTaskSender,

@@ -142,15 +142,22 @@ export function formatSummary(
       `${index === 0 ? 'journeys' : ''}`.padEnd(17) + journeyLine(id, journey),
       `                   messages: ${accountLine(journey.sendAccount)}`,
     ]),
-    `messages         sent: email ${summary.sends.email} · sms ${summary.sends.sms} · push ${summary.sends.push}; not sent: ${
+    `messages         sent: email ${summary.sends.email} · sms ${summary.sends.sms} · push ${summary.sends.push} · call tasks ${summary.sends.call}; not sent: ${
       refusedText(refused, '') || 'none'
     }; ${pending} still pending when the demo stopped`,
     `responses        ${
       Object.entries(summary.feedback)
         .map(([kind, count]) => `${kind} ${count}`)
         .join(' · ') || 'no SES feedback'
-    }; ${plural(summary.responseOrders, 'order')} placed in response to an email`,
+    }; ${plural(summary.responseOrders, 'order')} placed in response to an email or a call`,
     `satisfaction     ${npsLine(summary.nps)}; complaints ${summary.complaints.opened} opened · ${summary.complaints.resolved} resolved · ${summary.complaints.open} still open (promotions paused meanwhile: ${summary.refusals.open_complaint ?? 0} refused)`,
+    `calls            ${plural(summary.calls.queued, 'call task')} for agents, ${summary.calls.completed} completed${
+      summary.calls.completed > 0
+        ? `: ${Object.entries(summary.calls.outcomes)
+            .map(([outcome, count]) => `${outcome} ${count}`)
+            .join(' · ')}`
+        : ''
+    }; the rest nobody took (the journey's timeout branch)`,
     `results          ${formatPower(summary.power)}`,
     '',
     'A/B report',
@@ -169,6 +176,7 @@ export function formatSummary(
     '',
     `sent email       ${join(dataDir, summary.files.mail)}/*.eml (${summary.files.emails} messages; the local SES viewer closed with the demo)`,
     `SMS and push     ${join(dataDir, summary.files.snsOutbox)}`,
+    `call list        ${join(dataDir, summary.files.callList)}  —  npx sadakat calls export --format csv`,
     `HTML report      ${join(dataDir, summary.files.reportHtml)}`,
     `data folder      ${dataDir}  —  try: npx sadakat report --format html --out report.html · npx sadakat profile cust-000001`,
     ...(verbose ? ['', ...engineeringLines(summary)] : ['the model and pipeline figures: --verbose, or --format json']),

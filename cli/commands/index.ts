@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAssign } from './assign.js';
+import { registerCalls } from './calls.js';
 import { registerClv } from './clv.js';
 import { registerConsole } from './console.js';
 import { registerRfm } from './rfm.js';
@@ -44,4 +45,5 @@ export function registerCommands(program: Command): void {
   registerSimulate(program);
   registerDoctor(program);
   registerConsole(program);
+  registerCalls(program);
 }

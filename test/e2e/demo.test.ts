@@ -118,7 +118,7 @@ describe('demo', () => {
     }
     const accounts = Object.values(summary.journeys).map((journey) => journey.sendAccount);
     expect(accounts.reduce((sum, account) => sum + account.sent, 0)).toBe(
-      summary.sends.email + summary.sends.sms + summary.sends.push,
+      summary.sends.email + summary.sends.sms + summary.sends.push + summary.sends.call,
     );
     expect(accounts.some((account) => Object.keys(account.refused).length > 0)).toBe(true);
 

@@ -71,6 +71,10 @@ export class DemoStats {
   readonly sentEmails: { request: SendRequest; at: number }[] = [];
   readonly feedback: Record<string, number> = {};
   responseOrders = 0;
+  /** Call tasks created since the last look, with when: the agents' outcomes are still to come. */
+  readonly sentCalls: { request: SendRequest; at: number }[] = [];
+  /** Outcomes the demo's agents reported (`Call Completed`), by outcome. */
+  readonly callOutcomes: Record<string, number> = {};
   /** Each queued request's fate, by customer and message id (one scheduled slot's sends share their message id). */
   readonly sendFates = new Map<string, SendFate>();
 
@@ -169,6 +173,7 @@ export class DemoStats {
     if (reason === 'sent') {
       this.sends[channel]++;
       if (channel === 'email') this.sentEmails.push({ request, at: this.clock.now().getTime() });
+      if (channel === 'call') this.sentCalls.push({ request, at: this.clock.now().getTime() });
     } else {
       this.refusals[reason] = (this.refusals[reason] ?? 0) + 1;
       const journey = (this.journeyRefusals[request.journeyId] ??= {});

@@ -39,6 +39,9 @@ import { emailFate, NPS_SURVEY_ID, type FeedbackKind } from './offer-response.js
 import { writeMailFolder } from './mail-folder.js';
 import { PhaseTimer, type PhaseTimings } from './phase-timer.js';
 import { roundTo } from '../../rounding.js';
+import { CALL_COMPLETED, type CallOutcome } from '../../events/call-completed.js';
+import { CALL_LIST_FILE } from '../local-call-list.js';
+import { callFate } from './call-agents.js';
 
 /** The live traffic starts on a fixed Monday, so the same seed gives the same summary any day. */
 export const DEMO_LIVE_START = new Date('2026-11-02T00:00:00Z');
@@ -97,12 +100,17 @@ export interface DemoSummary {
   refusals: Record<string, number>;
   /** SES feedback played through the real ses-feedback handler, by SES event type. */
   feedback: Record<string, number>;
-  /** Orders the synthetic customers placed because of an email (the built-in true effect). */
+  /** Orders the synthetic customers placed because of an email or a call (the built-in true effect). */
   responseOrders: number;
   /** The shop's NPS at the end (the report's: every customer's last answer), from the survey emails' answers. */
   nps: { score: number; responses: number; promoters: number; passives: number; detractors: number };
   /** Complaints the call center logged (server-key events), summed over the profiles at the end. */
   complaints: { opened: number; resolved: number; open: number };
+  /**
+   * Call tasks journeys created (the local call list), and the outcomes the demo's agents
+   * reported through ingest as `Call Completed`; tasks nobody took are queued but not completed.
+   */
+  calls: { queued: number; completed: number; outcomes: Record<string, number> };
   /**
    * The main experiment's power at the size it reached: for the effect the demo builds in (the
    * difference in order rates after the two emails, diluted by the share of assigned customers the
@@ -123,7 +131,7 @@ export interface DemoSummary {
   } | null;
   report: Report;
   /** Where the sent mail, the SNS outbox and the HTML report were written, relative to the data folder. */
-  files: { mail: string; emails: number; snsOutbox: string; reportHtml: string };
+  files: { mail: string; emails: number; snsOutbox: string; callList: string; reportHtml: string };
 }
 
 /** The experiment whose power the demo prints. */
@@ -200,7 +208,8 @@ type PendingResponse =
   | { kind: 'order'; at: number; key: string; amount: number; request: SendRequest }
   | { kind: 'survey'; at: number; key: string; score: number; comment?: string; request: SendRequest }
   /** The shop's back end (complaints, the relationship survey), posted with its server key when due. */
-  | { kind: 'service'; at: number; key: string; body: Record<string, unknown> };
+  | { kind: 'service'; at: number; key: string; body: Record<string, unknown> }
+  | { kind: 'call'; at: number; key: string; outcome: CallOutcome; request: SendRequest };
 
 async function prepareDemo(
   parts: Pick<Demo, 'options' | 'campaign' | 'runtime' | 'sending' | 'clock' | 'timer' | 'stats'>,
@@ -401,12 +410,18 @@ async function summarize(
       detractors: report.nps?.detractors ?? 0,
     },
     complaints,
+    calls: {
+      queued: stats.sends.call,
+      completed: Object.values(stats.callOutcomes).reduce((sum, count) => sum + count, 0),
+      outcomes: sortedRecord(stats.callOutcomes),
+    },
     power: mainExperimentPower(report),
     report,
     files: {
       mail: relative(options.dataDir, mail.folder),
       emails: mail.files,
       snsOutbox: 'sns-outbox.jsonl',
+      callList: CALL_LIST_FILE,
       reportHtml: relative(options.dataDir, reportHtmlPath),
     },
   };
@@ -486,6 +501,19 @@ function scheduleResponses(demo: Demo): void {
         request,
       });
   }
+  for (const { request, at } of demo.stats.sentCalls.splice(0)) {
+    const fate = callFate(demo.options.seed, request.messageId, at);
+    if (!fate) continue;
+    demo.pending.push({ at: fate.at, key: `${request.messageId}:call`, kind: 'call', outcome: fate.outcome, request });
+    if (fate.order)
+      demo.pending.push({
+        at: fate.at + 60_000,
+        key: `${request.messageId}:order`,
+        kind: 'order',
+        amount: fate.order.amount,
+        request,
+      });
+  }
   demo.pending.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
 }
 
@@ -523,6 +551,8 @@ async function playDueResponses(demo: Demo): Promise<void> {
           ...(item.comment !== undefined ? { comment: item.comment } : {}),
         },
       });
+    } else if (item.kind === 'call') {
+      await reportCallOutcome(demo, item);
     } else {
       stats.responseOrders++;
       await postToIngest(demo, '/v1/track', {
@@ -539,6 +569,21 @@ async function playDueResponses(demo: Demo): Promise<void> {
       });
     }
   }
+}
+
+/** An agent's outcome: marked on the call list, and reported as a dialler does, a `Call Completed` server event. */
+async function reportCallOutcome(demo: Demo, item: Extract<PendingResponse, { kind: 'call' }>): Promise<void> {
+  const at = new Date(item.at).toISOString();
+  await demo.sending.calls.complete(item.request.messageId, item.outcome, at);
+  demo.stats.callOutcomes[item.outcome] = (demo.stats.callOutcomes[item.outcome] ?? 0) + 1;
+  await postToIngest(demo, '/v1/track', {
+    type: 'track',
+    messageId: `call-${item.request.messageId.slice(0, 24)}`,
+    userId: item.request.customerId,
+    event: CALL_COMPLETED,
+    timestamp: at,
+    properties: { call_id: item.request.messageId, outcome: item.outcome },
+  });
 }
 
 /** What EventBridge Scheduler does every few minutes in AWS: find lapsed time windows. */

@@ -12,6 +12,8 @@ import { SeededRandom } from '../seeded-random.js';
 import { DEMO_COMMENTS, uniform, type DeliveryExperience } from './offer-response.js';
 
 const DAY_MS = 86_400_000;
+/** Customers who let the call center call them. */
+const CALL_CONSENT_RATE = 0.6;
 const WEEK_MS = 7 * DAY_MS;
 
 export interface ShopOptions {
@@ -36,7 +38,8 @@ export interface SyntheticCustomer {
   phone: string;
   timezone: string;
   locale: string;
-  consent: { email: boolean; sms: boolean; push: boolean };
+  /** `call`: calls from the call center (İYS ARAMA), drawn from a hash of the id so the shop's other draws stay as they were. */
+  consent: { email: boolean; sms: boolean; push: boolean; call: boolean };
   device?: { token: string; type: 'ios' | 'android' };
   /** Purchase rate per week and dropout probability after each purchase (BG/NBD). */
   lambda: number;
@@ -134,6 +137,7 @@ export class SyntheticShop {
         email: this.random.chance(0.8),
         sms: this.random.chance(0.45),
         push: hasApp && this.random.chance(0.7),
+        call: uniform(`call-consent:${this.options.seed}:${number}`) < CALL_CONSENT_RATE,
       },
       ...(hasApp
         ? {

@@ -1,0 +1,175 @@
+/**
+ * `sadakat calls list` and `sadakat calls export`: the local call list (call tasks the `call`
+ * channel created, shared/local/local-call-list.ts) for people and for a dialler. `export` is
+ * what an agent team loads: the open tasks only, and only customers who still consent to calls
+ * on the number the task names (a revocation or a wrong-number report since the task was made
+ * takes the row out), as CSV with formula characters neutralised in the free-text columns
+ * (never in the E.164 phone).
+ */
+import type { Command } from 'commander';
+import type { Profile } from '../../shared/profiles/schema.js';
+import { callListPath, LocalCallList, type CallListEntry } from '../../shared/local/local-call-list.js';
+import { toCsv } from '../csv-output.js';
+import { openLocalData, requireLocalData, type LocalDataOptions } from '../local-data.js';
+import { formatOption, localDataOptions } from '../options.js';
+import { formatTable } from '../text-table.js';
+
+/** The export's columns: the ones a dialler needs first, then the script and ids. */
+export const CALL_EXPORT_COLUMNS = [
+  'customer_id',
+  'phone',
+  'queue',
+  'priority',
+  'reason',
+  'due_at',
+  'name',
+  'script',
+  'call_id',
+  'created_at',
+] as const;
+/** Text that came from customers, storefronts or campaign authors: neutralised against formulas. */
+const FREE_TEXT = ['customer_id', 'queue', 'reason', 'name', 'script'];
+
+/** Priority order in the export: what is most urgent first. */
+const PRIORITY_RANK = { high: 0, normal: 1, low: 2 } as const;
+
+interface ListOptions extends LocalDataOptions {
+  queue?: string;
+  format: 'table' | 'json' | 'csv';
+}
+
+interface ExportOptions extends LocalDataOptions {
+  queue?: string;
+  format: 'csv';
+}
+
+export function registerCalls(program: Command): void {
+  const calls = program.command('calls').description('the local call list: call tasks journeys created for agents');
+
+  const list = calls.command('list');
+  localDataOptions(list);
+  formatOption(list, 'table', 'json', 'csv');
+  list
+    .description('list call tasks (open and completed) from the local data folder')
+    .option('--queue <queue>', 'only this queue')
+    .action(async (options: ListOptions) => {
+      requireLocalData(options.dataDir);
+      const entries = inQueue(await new LocalCallList(callListPath(options.dataDir)).entries(), options.queue);
+      process.stdout.write(formatList(entries, options.format));
+    });
+
+  const exporter = calls.command('export');
+  localDataOptions(exporter);
+  formatOption(exporter, 'csv');
+  exporter
+    .description(
+      "export the open call tasks as a dialler CSV: customers who still consent to calls on the task's number",
+    )
+    .option('--queue <queue>', 'only this queue')
+    .action(async (options: ExportOptions) => {
+      requireLocalData(options.dataDir);
+      const entries = inQueue(await new LocalCallList(callListPath(options.dataDir)).entries(), options.queue);
+      const open = entries.filter((entry) => entry.outcome === undefined);
+      const runtime = await openLocalData(options);
+      try {
+        const profiles = new Map<string, Profile | undefined>();
+        for (const entry of open)
+          if (!profiles.has(entry.customerId))
+            profiles.set(entry.customerId, await runtime.profiles.getProfile(entry.customerId));
+        process.stdout.write(exportCsv(open, (id) => profiles.get(id)));
+      } finally {
+        await runtime.stop();
+      }
+    });
+}
+
+function inQueue(entries: CallListEntry[], queue: string | undefined): CallListEntry[] {
+  return queue === undefined ? entries : entries.filter((entry) => entry.queue === queue);
+}
+
+/**
+ * The dialler CSV of `open` tasks: a task goes out only while its customer consents to calls and
+ * the profile still has the task's number, not reported wrong. Most urgent first (priority, then
+ * due time).
+ */
+export function exportCsv(
+  open: readonly CallListEntry[],
+  profileOf: (customerId: string) => Profile | undefined,
+): string {
+  const callable = open
+    .filter((entry) => mayCall(profileOf(entry.customerId), entry.phone))
+    .sort(
+      (a, b) =>
+        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+        a.dueAt.localeCompare(b.dueAt) ||
+        a.id.localeCompare(b.id),
+    );
+  return toCsv(
+    CALL_EXPORT_COLUMNS,
+    callable.map((entry) => [
+      entry.customerId,
+      entry.phone,
+      entry.queue,
+      entry.priority,
+      entry.reason,
+      entry.dueAt,
+      entry.name ?? '',
+      entry.script,
+      entry.id,
+      entry.createdAt,
+    ]),
+    FREE_TEXT,
+  );
+}
+
+function mayCall(profile: Profile | undefined, phone: string): boolean {
+  return (
+    profile?.consent.call?.granted === true &&
+    profile.channels.phone === phone &&
+    profile.channels.phoneWrongAt === undefined
+  );
+}
+
+function formatList(entries: readonly CallListEntry[], format: ListOptions['format']): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(entries, null, 2)}\n`;
+    case 'csv':
+      return toCsv(
+        [...CALL_EXPORT_COLUMNS, 'outcome', 'completed_at'],
+        entries.map((entry) => [
+          entry.customerId,
+          entry.phone,
+          entry.queue,
+          entry.priority,
+          entry.reason,
+          entry.dueAt,
+          entry.name ?? '',
+          entry.script,
+          entry.id,
+          entry.createdAt,
+          entry.outcome ?? '',
+          entry.completedAt ?? '',
+        ]),
+        FREE_TEXT,
+      );
+    case 'table':
+      if (entries.length === 0) return 'no call tasks (a journey call step creates them: `sadakat demo` has one)\n';
+      return formatTable(
+        ['customer', 'phone', 'queue', 'priority', 'reason', 'due', 'status'],
+        entries.map((entry) => [
+          entry.customerId,
+          entry.phone,
+          entry.queue,
+          entry.priority,
+          entry.reason,
+          entry.dueAt.slice(0, 16).replace('T', ' '),
+          entry.outcome ?? 'open',
+        ]),
+      );
+    default: {
+      const unreachable: never = format;
+      throw new Error(`unknown format ${String(unreachable)}`);
+    }
+  }
+}

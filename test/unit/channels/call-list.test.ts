@@ -1,0 +1,117 @@
+/** The local call list and its dialler export (issue 22): one task per token, consent checked again at export. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportCsv } from '../../../cli/commands/calls.js';
+import type { CallTask } from '../../../shared/channels/ports.js';
+import { LocalCallList, type CallListEntry } from '../../../shared/local/local-call-list.js';
+import { consentingProfile } from './send-harness.js';
+
+const folders: string[] = [];
+afterAll(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
+
+function task(customerId: string, overrides: Partial<CallTask> = {}): CallTask {
+  const token = customerId.padEnd(64, '0').slice(0, 64);
+  return {
+    clientToken: token,
+    customerId,
+    phone: '+905551112233',
+    name: 'Ayşe',
+    queue: 'win-back',
+    priority: 'normal',
+    reason: 'win-back/call',
+    script: 'Merhaba Ayşe, size özel GERIDON15.',
+    createdAt: '2026-11-06T09:00:00.000Z',
+    dueAt: '2026-11-07T09:00:00.000Z',
+    tags: { customerId, messageId: token, journeyId: 'win-back', runId: 'r1', stepId: 'call' },
+    ...overrides,
+  };
+}
+const entry = (customerId: string, overrides: Partial<CallTask> = {}): CallListEntry => {
+  const made = task(customerId, overrides);
+  return { ...made, id: made.clientToken };
+};
+
+describe('LocalCallList', () => {
+  it('keeps one task per client token, and one outcome per task, across reopening the file', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sadakat-calls-'));
+    folders.push(folder);
+    const file = join(folder, 'call-list.jsonl');
+    const list = new LocalCallList(file);
+    const first = await list.createCallTask(task('c1'));
+    const again = await list.createCallTask(task('c1', { script: 'changed' }));
+    expect(again).toEqual(first);
+    expect(await list.complete(first.providerMessageId, 'reached', '2026-11-06T10:00:00.000Z')).toBe(true);
+    expect(await list.complete(first.providerMessageId, 'declined', '2026-11-06T11:00:00.000Z')).toBe(false);
+    const reopened = await new LocalCallList(file).entries();
+    expect(reopened).toHaveLength(1);
+    expect(reopened[0]).toMatchObject({ script: 'Merhaba Ayşe, size özel GERIDON15.', outcome: 'reached' });
+  });
+});
+
+describe('the dialler export', () => {
+  it('has the dialler columns first, the E.164 phone as is and the rendered script', () => {
+    const csv = exportCsv([entry('c1')], () => consentingProfile('c1'));
+    const [header, row] = csv.trimEnd().split('\n');
+    expect(header?.startsWith('customer_id,phone,queue,priority,reason,due_at')).toBe(true);
+    expect(parse(csv, { columns: true })).toEqual([
+      expect.objectContaining({
+        customer_id: 'c1',
+        phone: '+905551112233',
+        script: 'Merhaba Ayşe, size özel GERIDON15.',
+      }),
+    ]);
+    expect(row).toContain(',+905551112233,');
+  });
+
+  it('leaves out customers who revoked call consent, whose number changed or was reported wrong since', () => {
+    const revoked = consentingProfile('revoked');
+    revoked.consent.call = { granted: false, at: '2026-11-06T09:30:00Z' };
+    const moved = consentingProfile('moved');
+    moved.channels.phone = '+905559998877';
+    const wrong = consentingProfile('wrong');
+    wrong.channels.phoneWrongAt = '2026-11-06T09:30:00Z';
+    const profiles = new Map([
+      ['ok', consentingProfile('ok')],
+      ['revoked', revoked],
+      ['moved', moved],
+      ['wrong', wrong],
+    ]);
+    const csv = exportCsv(
+      ['ok', 'revoked', 'moved', 'wrong', 'gone'].map((id) => entry(id)),
+      (id) => profiles.get(id),
+    );
+    expect(parse(csv, { columns: true }).map((row: { customer_id: string }) => row.customer_id)).toEqual(['ok']);
+  });
+
+  it('neutralises formulas in free text (name, script, customer id) but never in the phone', () => {
+    const csv = exportCsv([entry('=HYPERLINK("x")', { name: '@SUM(A1)', script: '+1 call now' })], (id) =>
+      consentingProfile(id),
+    );
+    const [row] = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(row).toMatchObject({
+      customer_id: `'=HYPERLINK("x")`,
+      name: `'@SUM(A1)`,
+      script: `'+1 call now`,
+      phone: '+905551112233',
+    });
+  });
+
+  it('puts the most urgent first: priority, then due time', () => {
+    const csv = exportCsv(
+      [
+        entry('late', { priority: 'low', dueAt: '2026-11-06T10:00:00.000Z' }),
+        entry('soon', { priority: 'high', dueAt: '2026-11-06T13:00:00.000Z' }),
+        entry('mid', { dueAt: '2026-11-07T09:00:00.000Z' }),
+      ],
+      (id) => consentingProfile(id),
+    );
+    expect(parse(csv, { columns: true }).map((row: { customer_id: string }) => row.customer_id)).toEqual([
+      'soon',
+      'mid',
+      'late',
+    ]);
+  });
+});
