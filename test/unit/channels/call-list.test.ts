@@ -29,6 +29,8 @@ function task(customerId: string, overrides: Partial<CallTask> = {}): CallTask {
     ...overrides,
   };
 }
+const customerIds = (csv: string) =>
+  (parse(csv, { columns: true }) as { customer_id: string }[]).map((row) => row.customer_id);
 const entry = (customerId: string, overrides: Partial<CallTask> = {}): CallListEntry => {
   const made = task(customerId, overrides);
   return { ...made, id: made.clientToken };
@@ -83,7 +85,7 @@ describe('the dialler export', () => {
       ['ok', 'revoked', 'moved', 'wrong', 'gone'].map((id) => entry(id)),
       (id) => profiles.get(id),
     );
-    expect(parse(csv, { columns: true }).map((row: { customer_id: string }) => row.customer_id)).toEqual(['ok']);
+    expect(customerIds(csv)).toEqual(['ok']);
   });
 
   it('neutralises formulas in free text (name, script, customer id) but never in the phone', () => {
@@ -108,10 +110,6 @@ describe('the dialler export', () => {
       ],
       (id) => consentingProfile(id),
     );
-    expect(parse(csv, { columns: true }).map((row: { customer_id: string }) => row.customer_id)).toEqual([
-      'soon',
-      'mid',
-      'late',
-    ]);
+    expect(customerIds(csv)).toEqual(['soon', 'mid', 'late']);
   });
 });
