@@ -20,7 +20,8 @@ import { OperatorAlerts } from './constructs/operator-alerts.js';
 import { JourneyScheduleFanOut } from './constructs/scheduled-fan-out.js';
 import { ScheduledFunction } from './constructs/scheduled-function.js';
 import { SendPipeline } from './constructs/send-pipeline.js';
-import { CallCenter } from './constructs/call-center.js';
+import { CallCenter, dropCallTasks } from './constructs/call-center.js';
+import { CALL_DROP_PREFIX } from '../shared/aws/s3-call-drop.js';
 import { KMS_ENCRYPT_DECRYPT } from './constructs/wildcard-acknowledgements.js';
 import { DUE_INDEX, EXPIRY_INDEX } from '../shared/aws/table.js';
 import { RELEASE_TIMEOUT_SECONDS } from '../shared/channels/release-deferred.js';
@@ -112,6 +113,7 @@ export class PipelineStack extends Stack {
         key,
         alerts,
       });
+    else dropCallTasks(this.sends.sender, artifacts.bucketName, artifacts.arnForObjects(`${CALL_DROP_PREFIX}*`));
     // Unsubscribe links: their own throttle, so neither they nor the storefronts starve the other.
     this.ingest.throttleRoutes(['GET /u/{token}', 'POST /u/{token}'], UNSUBSCRIBE_THROTTLE);
     // Confirmation links: a throttle of their own too (a burst of scanners cannot starve unsubscribes).

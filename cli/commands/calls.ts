@@ -7,28 +7,13 @@
  * (never in the E.164 phone).
  */
 import type { Command } from 'commander';
+import { CALL_CSV_COLUMNS, CALL_CSV_FREE_TEXT, callCsvCells } from '../../shared/channels/call-task.js';
 import type { Profile } from '../../shared/profiles/schema.js';
 import { callListPath, LocalCallList, type CallListEntry } from '../../shared/local/local-call-list.js';
-import { toCsv } from '../csv-output.js';
+import { toCsv } from '../../shared/csv-output.js';
 import { openLocalData, requireLocalData, type LocalDataOptions } from '../local-data.js';
 import { formatOption, localDataOptions } from '../options.js';
 import { formatTable } from '../text-table.js';
-
-/** The export's columns: the ones a dialler needs first, then the script and ids. */
-export const CALL_EXPORT_COLUMNS = [
-  'customer_id',
-  'phone',
-  'queue',
-  'priority',
-  'reason',
-  'due_at',
-  'name',
-  'script',
-  'call_id',
-  'created_at',
-] as const;
-/** Text that came from customers, storefronts or campaign authors: neutralised against formulas. */
-const FREE_TEXT = ['customer_id', 'queue', 'reason', 'name', 'script'];
 
 /** Priority order in the export: what is most urgent first. */
 const PRIORITY_RANK = { high: 0, normal: 1, low: 2 } as const;
@@ -104,22 +89,7 @@ export function exportCsv(
         a.dueAt.localeCompare(b.dueAt) ||
         a.id.localeCompare(b.id),
     );
-  return toCsv(
-    CALL_EXPORT_COLUMNS,
-    callable.map((entry) => [
-      entry.customerId,
-      entry.phone,
-      entry.queue,
-      entry.priority,
-      entry.reason,
-      entry.dueAt,
-      entry.name ?? '',
-      entry.script,
-      entry.id,
-      entry.createdAt,
-    ]),
-    FREE_TEXT,
-  );
+  return toCsv(CALL_CSV_COLUMNS, callable.map(callCsvCells), CALL_CSV_FREE_TEXT);
 }
 
 function mayCall(profile: Profile | undefined, phone: string): boolean {
@@ -136,22 +106,9 @@ function formatList(entries: readonly CallListEntry[], format: ListOptions['form
       return `${JSON.stringify(entries, null, 2)}\n`;
     case 'csv':
       return toCsv(
-        [...CALL_EXPORT_COLUMNS, 'outcome', 'completed_at'],
-        entries.map((entry) => [
-          entry.customerId,
-          entry.phone,
-          entry.queue,
-          entry.priority,
-          entry.reason,
-          entry.dueAt,
-          entry.name ?? '',
-          entry.script,
-          entry.id,
-          entry.createdAt,
-          entry.outcome ?? '',
-          entry.completedAt ?? '',
-        ]),
-        FREE_TEXT,
+        [...CALL_CSV_COLUMNS, 'outcome', 'completed_at'],
+        entries.map((entry) => [...callCsvCells(entry), entry.outcome ?? '', entry.completedAt ?? '']),
+        CALL_CSV_FREE_TEXT,
       );
     case 'table':
       if (entries.length === 0) return 'no call tasks (a journey call step creates them: `sadakat demo` has one)\n';

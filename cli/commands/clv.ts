@@ -2,7 +2,7 @@
  * `sadakat clv fit` and `sadakat clv predict`: BG/NBD + Gamma-Gamma on a transactions CSV
  * (DESIGN "RFM and CLV"). Below the minimum history the model says so instead of printing numbers.
  */
-import { toCsv } from '../csv-output.js';
+import { toCsv } from '../../shared/csv-output.js';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { expectedPurchases, probabilityAlive, probabilityNoPurchase } from '../../shared/analytics/bgnbd.js';

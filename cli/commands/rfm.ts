@@ -2,7 +2,7 @@
  * `sadakat rfm --transactions F --as-of YYYY-MM-DD`: RFM scores and the ten segments
  * (DESIGN "RFM and CLV"). Table: segment counts; json: {customers, segments}; csv: per customer.
  */
-import { toCsv } from '../csv-output.js';
+import { toCsv } from '../../shared/csv-output.js';
 import type { Command } from 'commander';
 import { computeRfm, RFM_SEGMENTS, type RfmResult } from '../../shared/analytics/rfm.js';
 import { roundMoney } from '../../shared/profiles/money.js';

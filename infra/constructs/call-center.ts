@@ -17,7 +17,23 @@ import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { SadakatFunction } from './sadakat-function.js';
-import { KMS_ENCRYPT_DECRYPT } from './wildcard-acknowledgements.js';
+import { KMS_ENCRYPT_DECRYPT, resourceFinding } from './wildcard-acknowledgements.js';
+
+/**
+ * Without Connect: the send function writes each call task as a one-row CSV under
+ * `call-tasks/` in the artifacts bucket (shared/aws/s3-call-drop.ts), and may write nothing else there.
+ */
+export function dropCallTasks(sender: SadakatFunction, bucketName: string, objectsArn: string): void {
+  sender.function.addEnvironment('CALL_DROP_BUCKET', bucketName);
+  Grant.addToPrincipal({ grantee: sender.function, actions: ['s3:PutObject'], resourceArns: [objectsArn] });
+  sender.acknowledgeWildcards([
+    resourceFinding(
+      sender,
+      objectsArn,
+      'Call tasks are written one object per task, named by the task id at run time; only under the call-tasks/ prefix.',
+    ),
+  ]);
+}
 
 export interface CallCenterProps {
   /** `arn:aws:connect:<region>:<account>:instance/<id>` */

@@ -13,6 +13,7 @@ import { requireEnv } from './require-env.js';
 import { createSesClient, SesEmailSender } from './ses-email-sender.js';
 import { SnsPushSender } from './sns-push-sender.js';
 import { ConnectCallSender, createConnectClient } from './connect-call-sender.js';
+import { createS3DropClient, S3CallDrop } from './s3-call-drop.js';
 import type { CallTaskSender } from '../channels/ports.js';
 import { ProviderError } from '../channels/provider-error.js';
 import { createSnsClient, SnsSmsSender } from './sns-sms-sender.js';
@@ -22,18 +23,19 @@ import { HttpWebhookSender } from './webhook-sender.js';
 
 /**
  * Call tasks go to the Connect instance and contact flow the stack got from CDK context; without
- * them a call step's send is `failed` with that reason (nothing is created).
+ * them, as CSV files to the S3 drop (CALL_DROP_BUCKET); with neither, a call step's send is
+ * `failed` with that reason (nothing is created).
  */
 function connectCallSender(env: NodeJS.ProcessEnv): CallTaskSender {
   const instanceId = env.CONNECT_INSTANCE_ID;
   const contactFlowId = env.CONNECT_CONTACT_FLOW_ID;
-  if (!instanceId || !contactFlowId)
-    return {
-      createCallTask: async () => {
-        throw new ProviderError('permanent', 'CallCenterNotConfigured');
-      },
-    };
-  return new ConnectCallSender(createConnectClient(), { instanceId, contactFlowId });
+  if (instanceId && contactFlowId) return new ConnectCallSender(createConnectClient(), { instanceId, contactFlowId });
+  if (env.CALL_DROP_BUCKET) return new S3CallDrop(createS3DropClient(), env.CALL_DROP_BUCKET);
+  return {
+    createCallTask: async () => {
+      throw new ProviderError('permanent', 'CallCenterNotConfigured');
+    },
+  };
 }
 
 export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps & { archive?: ArchiveSink }> {

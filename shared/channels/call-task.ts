@@ -50,6 +50,41 @@ export function callTaskOf(input: {
 }
 
 /**
+ * The dialler CSV's columns (`sadakat calls export`, the S3 drop): what a dialler needs first,
+ * then the script and ids. The free-text ones are neutralised against spreadsheet formulas
+ * (shared/csv-output.ts); the E.164 phone never is.
+ */
+export const CALL_CSV_COLUMNS = [
+  'customer_id',
+  'phone',
+  'queue',
+  'priority',
+  'reason',
+  'due_at',
+  'name',
+  'script',
+  'call_id',
+  'created_at',
+] as const;
+export const CALL_CSV_FREE_TEXT: readonly string[] = ['customer_id', 'queue', 'reason', 'name', 'script'];
+
+/** A task's cells in CALL_CSV_COLUMNS order; the call id is the client token (`Call Completed`'s `call_id`). */
+export function callCsvCells(task: CallTask): string[] {
+  return [
+    task.customerId,
+    task.phone,
+    task.queue,
+    task.priority,
+    task.reason,
+    task.dueAt,
+    task.name ?? '',
+    task.script,
+    task.clientToken,
+    task.createdAt,
+  ];
+}
+
+/**
  * `text` cut to at most `limit` UTF-16 code units (Connect counts characters as Java does), at a
  * whitespace boundary when one is near, with an ellipsis; never splitting a surrogate pair.
  */

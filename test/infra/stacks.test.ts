@@ -354,6 +354,18 @@ describe('PipelineStack: send side', () => {
     });
   });
 
+  it('drops call tasks as CSV under call-tasks/ in the artifacts bucket when there is no Connect context', () => {
+    // Assess
+    expect(sendFunction()?.Environment).toMatchObject({ Variables: { CALL_DROP_BUCKET: expect.anything() } });
+    const puts = Object.values(pipeline.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (
+        policy as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }
+      ).Properties.PolicyDocument.Statement.filter((statement) => [statement.Action].flat().includes('s3:PutObject')),
+    );
+    expect(JSON.stringify(puts.map((statement) => statement.Resource))).toContain('/call-tasks/*');
+    expect(JSON.stringify(pipeline.toJSON())).not.toContain('connect:StartTaskContact');
+  });
+
   it('publishes delivery, open, click, bounce and complaint events to the feedback topic', () => {
     // Assess
     pipeline.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerClv } from '../../../cli/commands/clv.js';
 import { registerRfm } from '../../../cli/commands/rfm.js';
-import { toCsv } from '../../../cli/csv-output.js';
+import { toCsv } from '../../../shared/csv-output.js';
 import { runCli } from '../../cli-harness.js';
 
 /** Ids the transactions reader accepts (it refuses control characters, so tab and CR are tried on toCsv below). */
