@@ -95,6 +95,8 @@ export function edgesOf(journey: Journey): Edge[] {
       case 'branch':
         if (step.then) edges.push({ from: step.id, to: step.then, label: 'yes' });
         if (step.else) edges.push({ from: step.id, to: step.else, label: 'no' });
+        if (step.condition.kind === 'call' && step.condition.timeout)
+          edges.push({ from: step.id, to: step.condition.timeout, label: 'not taken' });
         break;
       case 'end':
         break;
@@ -114,9 +116,14 @@ export function describeStep(step: Step): string {
     case 'split':
       return `split ${step.experiment}`;
     case 'branch':
-      return step.condition.kind === 'segment'
-        ? `in segment ${step.condition.segment}?`
-        : `${step.condition.type} ${step.condition.step}?`;
+      switch (step.condition.kind) {
+        case 'segment':
+          return `in segment ${step.condition.segment}?`;
+        case 'call':
+          return `call ${step.condition.step}: ${step.condition.outcomes.join('/')}?`;
+        default:
+          return `${step.condition.type} ${step.condition.step}?`;
+      }
     case 'send':
       return `${step.channel}: ${step.template}`;
     case 'update':

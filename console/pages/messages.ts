@@ -129,6 +129,8 @@ ${
       return html`${facts}${note}<p><strong>${content.title}</strong></p><p>${content.body}</p>`;
     case 'webhook':
       return html`${facts}${note}<pre class="webhook">${JSON.stringify(JSON.parse(content.body), null, 2)}</pre>`;
+    case 'call':
+      return html`${facts}${note}<pre class="call-script">${content.script}</pre>`;
     default: {
       const unreachable: never = content;
       throw new Error(`unknown content ${JSON.stringify(unreachable)}`);

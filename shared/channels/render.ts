@@ -33,7 +33,7 @@ export type RenderedContent =
   | { channel: 'sms'; body: string }
   | { channel: 'push'; title: string; body: string }
   /** The JSON body, compact (parsed and written again). */
-  | { channel: 'webhook'; body: string };
+  | { channel: 'webhook'; body: string }
   /** What the agent reads and says: the task's description (Connect) or the call list's script column. */
   | { channel: 'call'; script: string };
 
