@@ -16,6 +16,7 @@ import { isDoctorCustomer } from '../identity/doctor-customer.js';
 import { HANDED_OVER_AT_LOGIN, type JourneyRun } from '../journeys/run.js';
 import type { Profile } from '../profiles/schema.js';
 import { engagementAttribute } from './dynamo-engagement-marks.js';
+import { profileFromItem } from './dynamo-profile-store.js';
 import { isKept, NOT_EXPIRED_FILTER } from './table-retention.js';
 import { withoutStorageAttributes } from './table.js';
 
@@ -129,7 +130,8 @@ export async function readCustomerItems(
   for (const item of items) {
     if (!isKept(item, now)) continue;
     const sk = String(item.SK);
-    if (sk === 'PROFILE') result.profile = withoutStorageAttributes(item) as unknown as Profile;
+    // Stored profiles leave out attributes at their empty default: read back as every reader does.
+    if (sk === 'PROFILE') result.profile = profileFromItem(customerId, item);
     else if (sk.startsWith('J#')) {
       if (item.exitReason !== HANDED_OVER_AT_LOGIN)
         result.runs.push(withoutStorageAttributes(item) as unknown as JourneyRun);
@@ -187,7 +189,7 @@ export async function readConsoleSnapshot(
         continue;
       }
       if (!pk.startsWith('C#') || isDoctorCustomer(pk.slice(2))) continue;
-      if (sk === 'PROFILE') addProfile(snapshot, item as unknown as Profile);
+      if (sk === 'PROFILE') addProfile(snapshot, profileFromItem(String(item.PK).slice(2), item));
       else if (sk.startsWith('J#')) addRun(snapshot, item as unknown as JourneyRun & { exitReason?: string });
       else if (sk.startsWith('M#') && typeof item.claimedAt === 'string') addMessage(snapshot, messageOf(item));
     }
@@ -196,6 +198,22 @@ export async function readConsoleSnapshot(
   snapshot.messages.length = Math.min(snapshot.messages.length, RECENT_MESSAGES);
   for (const segment of Object.values(snapshot.segments)) segment.sample.sort();
   return snapshot;
+}
+
+/**
+ * One bounded read `sadakat console --table` makes at start, within its policy (Query on a
+ * `STATS#MSG#` partition, at most one item): throws as the SDK does when the table is missing or
+ * the credentials may not read it, so the command can say so before printing its address.
+ */
+export async function probeConsoleTable(doc: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  await doc.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `${STATS_PREFIX}-` },
+      Limit: 1,
+    }),
+  );
 }
 
 /**
