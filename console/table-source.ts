@@ -14,6 +14,7 @@
 import {
   type ConsoleSnapshot,
   type CustomerItems,
+  probeConsoleTable,
   readCustomerItems,
   readDecisionCounters,
 } from '../shared/aws/dynamo-console-source.js';
@@ -30,6 +31,24 @@ export const TABLE_MODE_NOTES = [
 
 export class UnavailableInTableMode extends Error {}
 
+/** The table cannot be read at all: the reason, naming the flag and what to do. */
+export class TableUnreadable extends Error {}
+
+/** A failed read of `--table`, said in terms of the flags and the policy (never a stack trace). */
+export function explainTableError(error: unknown, table: string, region: string | undefined): string {
+  const name = error instanceof Error ? error.name : '';
+  const where = `--table ${table}${region ? ` --region ${region}` : ''}`;
+  if (name === 'ResourceNotFoundException')
+    return `${where}: no such table in ${region ?? 'your default region'} (the data stack's output ConsoleTableName names it; pass --region if it is elsewhere)`;
+  if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException')
+    return `${where}: your AWS credentials may not read it; attach the data stack's SadakatConsoleReadOnly policy (README "Console")`;
+  if (name === 'CredentialsProviderError')
+    return `${where}: no AWS credentials found (set AWS_PROFILE or run aws configure / aws sso login)`;
+  if (error instanceof Error && /region/i.test(error.message) && !region)
+    return `${where}: no AWS region configured; pass --region`;
+  return `${where}: the table could not be read (${error instanceof Error ? error.message : String(error)})`;
+}
+
 type DocumentClient = ReturnType<typeof createDocumentClient>;
 
 export class DeployedTableSource implements ConsoleSource {
@@ -41,6 +60,15 @@ export class DeployedTableSource implements ConsoleSource {
     private readonly clock: Clock,
   ) {}
 
+  /** Before the address is printed: the table is there and these credentials may read it. */
+  async check(): Promise<void> {
+    try {
+      await probeConsoleTable(this.doc, this.tableName);
+    } catch (error) {
+      throw new TableUnreadable(explainTableError(error, this.tableName, this.region));
+    }
+  }
+
   async status(): Promise<SourceStatus> {
     return {
       description: `table ${this.tableName}${this.region ? ` (${this.region})` : ''}, read-only`,
@@ -50,7 +78,9 @@ export class DeployedTableSource implements ConsoleSource {
   }
 
   customer(customerId: string): Promise<CustomerItems> {
-    return readCustomerItems(this.doc, this.tableName, customerId, this.clock.now());
+    return readCustomerItems(this.doc, this.tableName, customerId, this.clock.now()).catch((error: unknown) => {
+      throw new TableUnreadable(explainTableError(error, this.tableName, this.region));
+    });
   }
 
   async snapshot(): Promise<ConsoleSnapshot> {
@@ -61,7 +91,9 @@ export class DeployedTableSource implements ConsoleSource {
       );
       return [undefined, ...variants].map((variant) => ({ journeyId: journey.id, variant }));
     });
-    const counters = await readDecisionCounters(this.doc, this.tableName, partitions);
+    const counters = await readDecisionCounters(this.doc, this.tableName, partitions).catch((error: unknown) => {
+      throw new TableUnreadable(explainTableError(error, this.tableName, this.region));
+    });
     return {
       asOf: this.clock.now().toISOString(),
       counted: false,

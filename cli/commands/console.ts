@@ -59,7 +59,20 @@ async function tableSource(table: string, region: string | undefined, campaign: 
     import('../../console/table-source.js'),
     import('../../shared/aws/dynamo-client.js'),
   ]);
-  return new DeployedTableSource(createDocumentClient(region ? { region } : {}), table, region, campaign, systemClock);
+  const source = new DeployedTableSource(
+    createDocumentClient(region ? { region } : {}),
+    table,
+    region,
+    campaign,
+    systemClock,
+  );
+  try {
+    await source.check();
+  } catch (error) {
+    await source.close();
+    throw new UserError(error instanceof Error ? error.message : String(error));
+  }
+  return source;
 }
 
 export interface ConsoleRun {
@@ -81,7 +94,10 @@ export async function runConsole(
   ]);
   const campaign = await CampaignState.open(options.campaign, () => systemClock.now());
   const source = options.table
-    ? await tableSource(options.table, options.region, campaign)
+    ? await tableSource(options.table, options.region, campaign).catch((error: unknown) => {
+        campaign.close();
+        throw error;
+      })
     : new LocalFolderSource(options.dataDir, systemClock);
   const running = await startConsole({ port: options.port, source, campaign, clock: systemClock }).catch(
     async (error: unknown) => {

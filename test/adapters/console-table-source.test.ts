@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_ACCESS } from '../../infra/constructs/table-access.js';
 import { CampaignState } from '../../console/campaign-state.js';
 import { type RunningConsole, startConsole } from '../../console/server.js';
-import { DeployedTableSource } from '../../console/table-source.js';
+import { DeployedTableSource, explainTableError } from '../../console/table-source.js';
 import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
 import { messageStatsKey, STATS_SHARDS } from '../../shared/aws/table.js';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.js';
@@ -130,7 +130,14 @@ describe('sadakat console --table: requests per page', () => {
     // A customer is one Query; the overview one Query per journey and variant of the campaign.
     expect(large['/customers/c1']).toEqual(['Query C#c1']);
     expect(large['/problems']).toEqual([]);
-    expect(large['/']?.length).toBeLessThanOrEqual(12);
+    const journeys = campaign.snapshot.loaded?.journeys ?? [];
+    const partitionsOfCampaign = journeys.reduce(
+      (sum, journey) =>
+        sum + 1 + journey.steps.reduce((count, step) => count + (step.kind === 'split' ? step.variants.length : 0), 0),
+      0,
+    );
+    expect(partitionsOfCampaign).toBeGreaterThan(journeys.length);
+    expect(large['/']).toHaveLength(partitionsOfCampaign);
     // Everything the pages read is allowed by the policy the CDK app outputs for --table, nothing more.
     const allowed: { actions: readonly string[]; partitions: readonly string[] } = TABLE_ACCESS.console;
     const outside = all.filter((request) => {
@@ -156,5 +163,27 @@ describe('sadakat console --table: requests per page', () => {
     expect(overview).toContain('table sadakat (eu-central-1), read-only');
     expect(experiments).toContain('not read from a deployed table');
     expect(customer).toContain('viewed-not-bought / reminder');
+  });
+
+  it('refuses at start a table that is not there, and says what to do when the credentials may not read it', async () => {
+    // Prepare
+    const missing = new DeployedTableSource(runtime.doc, 'no-such-table', 'eu-central-1', campaign, systemClock);
+    const denied = Object.assign(new Error('User: arn:aws:iam::1:user/m is not authorized'), {
+      name: 'AccessDeniedException',
+    });
+
+    // Act
+    const refused = await missing.check().then(
+      () => 'read',
+      (error: Error) => error.message,
+    );
+
+    // Assess
+    expect(refused).toBe(
+      "--table no-such-table --region eu-central-1: no such table in eu-central-1 (the data stack's output ConsoleTableName names it; pass --region if it is elsewhere)",
+    );
+    expect(explainTableError(denied, 'sadakat', undefined)).toBe(
+      '--table sadakat: your AWS credentials may not read it; attach the data stack\'s SadakatConsoleReadOnly policy (README "Console")',
+    );
   });
 });
