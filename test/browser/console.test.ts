@@ -33,6 +33,7 @@ let firstLine: string;
 let browser: BrowserContext;
 let page: Page;
 let journeys: Journey[];
+let segmentIds: string[];
 let shots: string;
 const problems: string[] = [];
 
@@ -45,6 +46,7 @@ beforeAll(async () => {
   await runDemo({ customers: 150, days: 2, seed: 7, dataDir, engine: 'dynalite', campaignDir });
   const campaign = await loadCampaign(campaignDir);
   journeys = await requireJourneys(campaignDir, campaign.settings, campaign.segments);
+  segmentIds = [...campaign.segments.byId.keys()];
   const lines: string[] = [];
   run = await runConsole(
     { port: 0, dataDir, campaign: campaignDir },
@@ -144,10 +146,20 @@ describe('sadakat console in headless Chromium', () => {
       });
     }
 
+    // The detail page not walked by the tests below: a segment.
+    const segmentRoute = `/segments/${encodeURIComponent(segmentIds[0] ?? '')}`;
+    statuses[segmentRoute] = await visit(segmentRoute);
+    const definition = (await page.textContent('pre.yaml')) ?? '';
+    violations.push(...(await seriousViolations()));
+    await page.screenshot({ path: join(shots, 'segment.png'), fullPage: false });
+
     // Assess
+    expect(segmentIds.length).toBeGreaterThan(0);
+    expect(definition).toContain(`id: ${segmentIds[0]}`);
+    expect(definition).toContain('description:');
     expect(landed.pathname).toBe('/');
     expect(landed.search).toBe('');
-    expect(statuses).toEqual(Object.fromEntries(ROUTES.map((route) => [route, 200])));
+    expect(statuses).toEqual(Object.fromEntries([...ROUTES, segmentRoute].map((route) => [route, 200])));
     expect(headings).toMatchObject({ '/': 'Overview', '/journeys': 'Journeys', '/problems': 'Problems' });
     expect(violations).toEqual([]);
     expect(problems).toEqual([]);
