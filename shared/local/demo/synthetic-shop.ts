@@ -65,6 +65,12 @@ const DELIVERY = { late: 0.15, refused: 0.04, complaintIfBad: 0.6 } as const;
  */
 const SERVICE = {
   otherComplaint: 0.03,
+  /**
+   * Customers who complained about an earlier order (a return, a wrong item) and then come back to
+   * browse: the browse journey would greet them with an offer while the complaint is still open,
+   * which settings.yaml complaints.pausePromotions refuses as open_complaint.
+   */
+  complaintBeforeVisit: 0.08,
   neverResolvedInDemo: 0.3,
   relationshipSurvey: 0.04,
 } as const;
@@ -104,6 +110,8 @@ export class SyntheticShop {
   private complaintCounter = 0;
   /** Each customer's live deliveries, in order: what their survey answers depend on. */
   private readonly deliveries = new Map<string, { at: number; experience: DeliveryExperience }[]>();
+  /** When each existing customer first visited in the live week (serviceTraffic() opens some complaints before it). */
+  private readonly firstVisits = new Map<string, number>();
   /** The back end's server calls (complaints, survey answers), in no order: serviceTraffic() sorts them. */
   private readonly service: StorefrontPost[] = [];
 
@@ -259,6 +267,7 @@ export class SyntheticShop {
   private session(known: SyntheticCustomer | undefined, dayStart: number): StorefrontPost[] {
     const random = this.random;
     let at = dayStart + (8 + random.next() * 14) * 3_600_000;
+    if (known && !this.firstVisits.has(known.userId)) this.firstVisits.set(known.userId, at);
     const anonymousId = `anon-${++this.anonymousCounter}`;
     const signsUp = !known && random.chance(0.3);
     const customer = known ?? (signsUp ? this.newCustomer() : undefined);
@@ -391,6 +400,15 @@ export class SyntheticShop {
           }),
         );
       }
+    }
+    for (const customer of this.customers.slice(0, this.options.customers)) {
+      const visit = this.firstVisits.get(customer.userId);
+      const draw = (purpose: string) => uniform(`${this.options.seed}:${customer.userId}:${purpose}`);
+      if (visit === undefined || draw('complaint-before-visit') >= SERVICE.complaintBeforeVisit) continue;
+      const category = draw('visit-complaint-category') < 0.6 ? 'return' : 'product';
+      const channel = COMPLAINT_CHANNELS[Math.floor(draw('visit-complaint-channel') * COMPLAINT_CHANNELS.length)];
+      const openedAt = Math.max(start, visit - (1 + draw('visit-complaint-at') * 23) * 3_600_000);
+      this.complaint(customer.userId, openedAt, category, channel ?? 'web');
     }
     return [...this.service].sort((a, b) => a.at.getTime() - b.at.getTime());
   }
