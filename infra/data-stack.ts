@@ -25,6 +25,13 @@ export const ARTIFACT_RETENTION = Duration.days(3);
 export const ARTIFACT_OLD_VERSION_RETENTION = Duration.days(1);
 
 /**
+ * Records Firehose could not convert (`errors/`, the row as it came: allow-listed and pseudonymous)
+ * are kept this long to find the cause, then expire; so do Athena's query results (`athena-results/`).
+ */
+export const ARCHIVE_ERROR_RETENTION = Duration.days(14);
+export const ARCHIVE_RESULTS_RETENTION = Duration.days(7);
+
+/**
  * What the pipeline stack imports, as named exports (`<stack>:TableArn` …): names an operator can
  * read, and references that resolve to `Fn::ImportValue` of a known name while the pipeline
  * stack is built, so its cdk-nag finding ids can be computed there.
@@ -35,6 +42,8 @@ export interface DataReferences {
   tableArn: string;
   keyArn: string;
   artifactsArn: string;
+  /** The event archive's bucket (issue 23): Parquet per stream and day, written by Firehose. */
+  archiveArn: string;
   writeKeysArn: string;
   unsubscribeKeysArn: string;
   identitySecretArn: string;
@@ -53,6 +62,8 @@ export class DataStack extends Stack {
   readonly key: IKey;
   readonly table: ITable;
   readonly artifacts: IBucket;
+  /** The event archive (issue 23): pseudonymous rows, kept until the operator deletes them. */
+  readonly archive: IBucket;
   /** Storefront write keys, `[{ id, key, scope, origins? }]` (or the older comma-separated list); see docs/deploy.md. */
   readonly writeKeys: ISecret;
   /** The identity secret storefront back ends sign `context.identityToken` with (DESIGN "Trust"). */
@@ -112,6 +123,30 @@ export class DataStack extends Stack {
         'Only the refresh functions of this app read and write the bucket (through their roles); server access logs would add a second bucket with nothing to audit beyond CloudTrail.',
     });
 
+    // The event archive (issue 23): Parquet written by Firehose (the pipeline stack), read by Athena.
+    // Not versioned: objects are only ever added, and a deleted object must really be gone. Rows
+    // are pseudonymous under per-customer keys that erasure deletes (crypto-shredding), so
+    // nothing in here is rewritten when a customer is forgotten.
+    const archive = new Bucket(this, 'Archive', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [
+        { id: 'expire-conversion-errors', prefix: 'errors/', expiration: ARCHIVE_ERROR_RETENTION },
+        { id: 'expire-query-results', prefix: 'athena-results/', expiration: ARCHIVE_RESULTS_RETENTION },
+        { id: 'abort-stale-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableId(archive, 'Archive');
+    Validations.of(archive).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        "Only the archive's Firehose role writes it and Athena (through IAM) reads it; server access logs would add a second bucket with nothing to audit beyond CloudTrail.",
+    });
+
     // Stateful on purpose: storefronts embed the key, so a replaced secret would break every shop.
     const writeKeys = retainedSecret(this, 'WriteKeys', {
       description: 'sadakat: storefront write keys, [{ id, key, scope, origins? }]; see docs/deploy.md',
@@ -163,6 +198,7 @@ export class DataStack extends Stack {
       tableArn: exported(table.tableArn, 'TableArn'),
       keyArn: exported(key.keyArn, 'DataKeyArn'),
       artifactsArn: exported(artifacts.bucketArn, 'ArtifactsArn'),
+      archiveArn: exported(archive.bucketArn, 'ArchiveArn'),
       writeKeysArn: exported(writeKeys.secretArn, 'WriteKeysArn'),
       unsubscribeKeysArn: exported(unsubscribeKeys.secretArn, 'UnsubscribeKeysArn'),
       identitySecretArn: exported(identitySecret.secretArn, 'IdentitySecretArn'),
@@ -174,6 +210,7 @@ export class DataStack extends Stack {
     this.key = key;
     this.table = table;
     this.artifacts = artifacts;
+    this.archive = archive;
     this.writeKeys = writeKeys;
     this.unsubscribeKeys = unsubscribeKeys;
     this.identitySecret = identitySecret;

@@ -11,6 +11,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AdminForgetApi } from './constructs/admin-forget-api.js';
 import { DoctorAccess } from './constructs/doctor-access.js';
+import { EventArchive } from './constructs/event-archive.js';
 import { EventPipeline } from './constructs/event-pipeline.js';
 import { grantIndexQuery } from './constructs/index-grant.js';
 import { grantTableAccess, TABLE_ACCESS } from './constructs/table-access.js';
@@ -61,6 +62,7 @@ export class PipelineStack extends Stack {
   readonly journeySchedule: JourneyScheduleFanOut;
   readonly releaseDeferred: ScheduledFunction;
   readonly adminForget: AdminForgetApi;
+  readonly archive: EventArchive;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -198,6 +200,21 @@ export class PipelineStack extends Stack {
     // Settles ledger items and counts them in the message stats.
     grantTableAccess(this.sendReconciler.function, table, TABLE_ACCESS.reconciler);
     this.sendReconciler.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
+
+    // The event archive (issue 23): process-events writes accepted events and engagement, send its
+    // decisions, through Firehose to the data stack's archive bucket as Parquet.
+    this.archive = new EventArchive(this, 'Archive', {
+      bucket: Bucket.fromBucketAttributes(this, 'ArchiveBucket', {
+        bucketArn: props.data.archiveArn,
+        encryptionKey: key,
+      }),
+      key,
+      alerts,
+      writers: [
+        { name: 'process-events', function: this.events.processor.function, logGroup: this.events.processor.logGroup },
+        { name: 'send', function: this.sends.sender.function, logGroup: this.sends.sender.logGroup },
+      ],
+    });
 
     // Erasure (GDPR/KVKK) for operators: IAM-authorized function URL, docs/deploy.md.
     this.adminForget = new AdminForgetApi(this, 'AdminForget', { table, alerts });

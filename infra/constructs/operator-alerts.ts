@@ -94,11 +94,11 @@ export class OperatorAlerts extends Construct {
     ];
   }
 
-  /** Alarms as soon as the metric is above zero in one period. */
-  alarm(scope: Construct, id: string, metric: IMetric, options: { description: string }): Alarm {
+  /** Alarms as soon as the metric is above zero (or `threshold`) in one period. */
+  alarm(scope: Construct, id: string, metric: IMetric, options: { description: string; threshold?: number }): Alarm {
     const alarm = new Alarm(scope, `${id}Alarm`, {
       metric,
-      threshold: 0,
+      threshold: options.threshold ?? 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,

@@ -1,7 +1,16 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARCHIVE_BUFFER_MB,
+  ARCHIVE_FAILED_METRIC,
+  ARCHIVE_QUOTA_ALARM_SHARE,
+} from '../../infra/constructs/event-archive.js';
 import { INGEST_PATHS } from '../../infra/constructs/ingest-api.js';
 import { CONFIRM_BUDGET_METRIC } from '../../infra/constructs/send-pipeline.js';
+import { ARCHIVE_COLUMNS, ARCHIVE_STREAMS, PARTITION_TIME } from '../../shared/archive/columns.js';
+import { ARCHIVE_FAILED } from '../../shared/archive/ports.js';
+import { ARCHIVE_QUERIES } from '../../shared/archive/queries.js';
+import { ARCHIVE_STREAM_ENV } from '../../shared/aws/firehose-archive.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../shared/aws/table.js';
 import { RELEASE_TIMEOUT_SECONDS } from '../../shared/channels/release-deferred.js';
 import { sadakatStacks } from './sadakat-app.js';
@@ -84,9 +93,11 @@ describe('DataStack: the table', () => {
     const ids = Object.keys(data.toJSON().Resources as object);
 
     // Assess
-    expect(ids).toEqual(expect.arrayContaining(['Table', 'DataKey', 'Artifacts', 'WriteKeys']));
+    expect(ids).toEqual(expect.arrayContaining(['Table', 'DataKey', 'Artifacts', 'Archive', 'WriteKeys']));
     expect(onlyResource(data, 'AWS::DynamoDB::Table').Properties.TableName).toBeUndefined();
-    expect(onlyResource(data, 'AWS::S3::Bucket').Properties.BucketName).toBeUndefined();
+    const buckets = resources(data, 'AWS::S3::Bucket');
+    expect(buckets.map(([id]) => id).sort()).toEqual(['Archive', 'Artifacts']);
+    for (const [, bucket] of buckets) expect(bucket.Properties.BucketName).toBeUndefined();
   });
 });
 
@@ -629,7 +640,7 @@ describe('PipelineStack: alarms', () => {
 
   it('alarms on the first confirm_budget refusal logged by send, counted by a filter on its log group', () => {
     // Act
-    const filters = resources(pipeline, 'AWS::Logs::MetricFilter');
+    const filters = resources(pipeline, 'AWS::Logs::MetricFilter').filter(([id]) => id.includes('ConfirmBudget'));
     expect(filters).toHaveLength(1);
     const [filterId, filter] = filters[0]!;
     const sendLogs = resources(pipeline, 'AWS::Lambda::Function').find(
@@ -729,5 +740,253 @@ describe('PipelineStack: permissions', () => {
 
     // Assess
     expect(s3Resources).toEqual([expect.stringContaining('/refresh/*')]);
+  });
+});
+
+// The event archive in AWS (issue 23): Firehose → Parquet in the archive bucket, Glue tables from
+// the writer's column list, an Athena workgroup with the saved queries, the alarms.
+
+interface Destination {
+  Prefix: string;
+  ErrorOutputPrefix: string;
+  BufferingHints: { SizeInMBs: number; IntervalInSeconds: number };
+  CompressionFormat: string;
+  EncryptionConfiguration: unknown;
+  DynamicPartitioningConfiguration: { Enabled: boolean };
+  ProcessingConfiguration: {
+    Processors: { Type: string; Parameters: { ParameterName: string; ParameterValue: string }[] }[];
+  };
+  DataFormatConversionConfiguration: {
+    Enabled: boolean;
+    InputFormatConfiguration: { Deserializer: { HiveJsonSerDe: { TimestampFormats: string[] } } };
+    OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: string } } };
+    SchemaConfiguration: { DatabaseName: string; TableName: string; VersionId: string };
+  };
+}
+
+function streamOf(table: string): [string, Destination, Resource] {
+  const found = resources(pipeline, 'AWS::KinesisFirehose::DeliveryStream').find(
+    ([, stream]) =>
+      (stream.Properties.ExtendedS3DestinationConfiguration as Destination).DataFormatConversionConfiguration
+        .SchemaConfiguration.TableName === table,
+  );
+  expect(found, `delivery stream of ${table}`).toBeDefined();
+  const [id, stream] = found!;
+  return [id, stream.Properties.ExtendedS3DestinationConfiguration as Destination, stream];
+}
+
+function tableOf(name: string) {
+  const found = resources(pipeline, 'AWS::Glue::Table').find(
+    ([, table]) => (table.Properties.TableInput as { Name: string }).Name === name,
+  );
+  expect(found, `Glue table ${name}`).toBeDefined();
+  return found![1].Properties.TableInput as {
+    Parameters: Record<string, unknown>;
+    PartitionKeys: { Name: string; Type: string }[];
+    StorageDescriptor: { Columns: { Name: string; Type: string }[]; SerdeInfo: { SerializationLibrary: string } };
+  };
+}
+
+describe('archive: the bucket (data stack)', () => {
+  it('is retained, encrypted with the data key, private, TLS only, and expires conversion errors and query results', () => {
+    const [, archive] = resources(data, 'AWS::S3::Bucket').find(([id]) => id === 'Archive')!;
+    expect(archive.DeletionPolicy).toBe('Retain');
+    expect(archive.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+            },
+          },
+        ],
+      },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: {
+        Rules: expect.arrayContaining([
+          expect.objectContaining({ Prefix: 'errors/', ExpirationInDays: 14, Status: 'Enabled' }),
+          expect.objectContaining({ Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' }),
+        ]),
+      },
+    });
+    // Not versioned: a deleted object is gone.
+    expect(archive.Properties.VersioningConfiguration).toBeUndefined();
+    data.hasOutput('*', { Export: { Name: 'Sadakat-test-Data:ArchiveArn' } });
+  });
+});
+
+describe('archive: Firehose delivery streams', () => {
+  it.each(ARCHIVE_STREAMS)(
+    '%s: Parquet through the Glue table, a 64 MB buffer, partitioned by its own day',
+    (stream) => {
+      // Act
+      const [, destination, resource] = streamOf(stream);
+
+      // Assess
+      expect(resource.Properties.DeliveryStreamType).toBe('DirectPut');
+      expect(resource.Properties.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'AWS_OWNED_CMK' });
+      expect(destination.BufferingHints.SizeInMBs).toBe(ARCHIVE_BUFFER_MB);
+      expect(ARCHIVE_BUFFER_MB).toBeGreaterThanOrEqual(64);
+      expect(destination.CompressionFormat).toBe('UNCOMPRESSED');
+      expect(destination.DataFormatConversionConfiguration).toMatchObject({
+        Enabled: true,
+        OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
+        SchemaConfiguration: { DatabaseName: 'sadakat_test_pipeline_archive', TableName: stream, VersionId: 'LATEST' },
+      });
+      // The writers' timestamps are toISOString's.
+      expect(
+        destination.DataFormatConversionConfiguration.InputFormatConfiguration.Deserializer.HiveJsonSerDe
+          .TimestampFormats,
+      ).toContain("yyyy-MM-dd'T'HH:mm:ss.SSSZZ");
+      // Partitioned by the row's own time (not arrival), after splitting the aggregated records.
+      expect(destination.Prefix).toBe(`${stream}/dt=!{partitionKeyFromQuery:dt}/`);
+      expect(destination.DynamicPartitioningConfiguration.Enabled).toBe(true);
+      const processors = destination.ProcessingConfiguration.Processors;
+      expect(processors.map((processor) => processor.Type)).toEqual(['RecordDeAggregation', 'MetadataExtraction']);
+      expect(processors[0]!.Parameters).toEqual([{ ParameterName: 'SubRecordType', ParameterValue: 'JSON' }]);
+      expect(processors[1]!.Parameters).toContainEqual({
+        ParameterName: 'MetadataExtractionQuery',
+        ParameterValue: `{dt: .${PARTITION_TIME[stream]}[0:10]}`,
+      });
+      // Conversion errors keep the raw record: a prefix of their own, which the bucket expires; encrypted.
+      expect(destination.ErrorOutputPrefix).toMatch(new RegExp(`^errors/${stream}/!\\{firehose:error-output-type\\}/`));
+      expect(destination.EncryptionConfiguration).toEqual({
+        KMSEncryptionConfig: { AWSKMSKeyARN: { 'Fn::ImportValue': 'Sadakat-test-Data:DataKeyArn' } },
+      });
+    },
+  );
+});
+
+describe('archive: Glue tables', () => {
+  it.each(ARCHIVE_STREAMS)(
+    '%s: the columns of the writer, in order, with the same types, and dt projected',
+    (stream) => {
+      const table = tableOf(stream);
+      expect(table.StorageDescriptor.Columns.map((column) => [column.Name, column.Type])).toEqual(
+        ARCHIVE_COLUMNS[stream].map((column) => [column.name, column.type]),
+      );
+      expect(table.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
+      expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toMatch(/ParquetHiveSerDe$/);
+      expect(table.Parameters).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.dt.type': 'date',
+        'projection.dt.format': 'yyyy-MM-dd',
+      });
+    },
+  );
+});
+
+describe('archive: Athena', () => {
+  it('has a workgroup that enforces KMS-encrypted results in the archive bucket and caps bytes scanned', () => {
+    pipeline.hasResourceProperties('AWS::Athena::WorkGroup', {
+      RecursiveDeleteOption: true,
+      WorkGroupConfiguration: Match.objectLike({
+        EnforceWorkGroupConfiguration: true,
+        BytesScannedCutoffPerQuery: Match.anyValue(),
+        ResultConfiguration: {
+          OutputLocation: Match.anyValue(),
+          EncryptionConfiguration: {
+            EncryptionOption: 'SSE_KMS',
+            KmsKey: { 'Fn::ImportValue': 'Sadakat-test-Data:DataKeyArn' },
+          },
+        },
+      }),
+    });
+  });
+
+  it('saves the daily funnel per journey, refusals by reason and revenue by variant as named queries', () => {
+    const queries = resources(pipeline, 'AWS::Athena::NamedQuery').map(([, query]) => query.Properties);
+    expect(queries.map((query) => query.Name).sort()).toEqual(
+      ['daily-funnel-per-journey', 'refusals-by-reason', 'revenue-by-variant'].sort(),
+    );
+    for (const query of queries) {
+      expect(query.QueryString).toBe(ARCHIVE_QUERIES.find((saved) => saved.name === query.Name)?.sql);
+      expect(query.Database).toBe('sadakat_test_pipeline_archive');
+      expect(query.WorkGroup).toEqual({ Ref: expect.stringMatching(/WorkGroup/) });
+    }
+  });
+});
+
+describe('archive: the writers and the alarms', () => {
+  const functionOf = (service: string) =>
+    resources(pipeline, 'AWS::Lambda::Function').find(
+      ([, fn]) =>
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME ===
+        service,
+    )![1];
+
+  it('tells process-events and send the three streams, lets them PutRecordBatch there, and no other function', () => {
+    for (const service of ['process-events', 'send']) {
+      const variables = (functionOf(service).Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      for (const stream of ARCHIVE_STREAMS)
+        expect(variables[ARCHIVE_STREAM_ENV[stream]]).toEqual({ Ref: streamOf(stream)[0] });
+    }
+    const firehoseStatements = resources(pipeline, 'AWS::IAM::Policy').flatMap(([, policy]) =>
+      (
+        policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }
+      ).Statement.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('firehose:'))),
+    );
+    expect(firehoseStatements).toHaveLength(2);
+    for (const statement of firehoseStatements) {
+      expect(statement.Action).toBe('firehose:PutRecordBatch');
+      expect(statement.Resource).toHaveLength(3);
+      expect(statement.Resource).toEqual(
+        expect.arrayContaining(ARCHIVE_STREAMS.map((stream) => ({ 'Fn::GetAtt': [streamOf(stream)[0], 'Arn'] }))),
+      );
+    }
+  });
+
+  it('gives Firehose only the archive prefixes, its Glue tables and the data key; no wildcard action', () => {
+    const [roleId] = resources(pipeline, 'AWS::IAM::Role').find(([id]) => id.includes('ArchiveDeliveryRole'))!;
+    const statements = resources(pipeline, 'AWS::IAM::Policy')
+      .filter(([, policy]) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+      .flatMap(
+        ([, policy]) =>
+          (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+            .Statement,
+      );
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect(actions.every((action) => /^(s3|glue|kms|logs):/.test(action))).toBe(true);
+    const objects = JSON.stringify(
+      statements.find((statement) => [statement.Action].flat().includes('s3:PutObject'))?.Resource,
+    );
+    for (const prefix of ['events/*', 'decisions/*', 'engagement/*', 'errors/*']) expect(objects).toContain(prefix);
+  });
+
+  it('alarms on a conversion failure and on more than 80% of a quota, per stream', () => {
+    const alarms = resources(pipeline, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    const conversion = alarms.filter((alarm) => alarm.MetricName === 'FailedConversion.Records');
+    expect(conversion).toHaveLength(3);
+    const quota = alarms.filter((alarm) => JSON.stringify(alarm.Metrics ?? []).includes('RecordsPerSecondLimit'));
+    expect(quota).toHaveLength(3);
+    for (const alarm of quota) {
+      expect(alarm.Threshold).toBe(ARCHIVE_QUOTA_ALARM_SHARE);
+      const metrics = JSON.stringify(alarm.Metrics);
+      for (const name of ['IncomingBytes', 'BytesPerSecondLimit', 'IncomingPutRequests', 'PutRequestsPerSecondLimit'])
+        expect(metrics).toContain(name);
+    }
+  });
+
+  it('counts every archive write failed line of process-events and send by its rows, and alarms on the first', () => {
+    const filters = resources(pipeline, 'AWS::Logs::MetricFilter')
+      .map(([, filter]) => filter.Properties)
+      .filter((filter) => String(filter.FilterPattern).includes(ARCHIVE_FAILED));
+    expect(filters).toHaveLength(2);
+    const logGroups = ['process-events', 'send'].map(
+      (service) => (functionOf(service).Properties.LoggingConfig as { LogGroup: unknown }).LogGroup,
+    );
+    expect(filters.map((filter) => filter.LogGroupName)).toEqual(expect.arrayContaining(logGroups));
+    for (const filter of filters)
+      expect(filter.MetricTransformations).toEqual([
+        expect.objectContaining({ MetricName: ARCHIVE_FAILED_METRIC, MetricValue: '$.rows' }),
+      ]);
+    const alarms = resources(pipeline, 'AWS::CloudWatch::Alarm').filter(
+      ([, alarm]) => alarm.Properties.MetricName === ARCHIVE_FAILED_METRIC,
+    );
+    expect(alarms).toHaveLength(2);
+    for (const [, alarm] of alarms) expect(alarm.Properties).toMatchObject({ Threshold: 0, Statistic: 'Sum' });
   });
 });
