@@ -10,6 +10,7 @@ import { run as runBundles } from './bundles.js';
 import { formatChurnTable, run as runChurn } from './churn.js';
 import { run as runClvFit } from './clv-fit.js';
 import { run as runConsole } from './console.js';
+import { run as runCost } from './cost.js';
 import { run as runIngestTrust } from './ingest-trust.js';
 import { run as runJourneyTick } from './journey-tick.js';
 import { runSection as runLoad } from './load.js';
@@ -33,6 +34,18 @@ if (!only || only === 'spine') {
       `${formatRows(`spine on ${engine} (2,000 customers, 2 live days)`, await runSpine({ engine }))}\n`,
     );
   }
+}
+
+if (!only || only === 'cost') {
+  // `npm run bench cost [customers] [days]`: the default is the demo's own size.
+  const [customers, days] = process.argv.slice(3).map(Number);
+  const cost = await runCost({
+    ...(customers ? { customers } : {}),
+    ...(days ? { days } : {}),
+  });
+  process.stdout.write(
+    `${formatRows(`cost per event: the demo on dynalite (seed 1), coalesced beside today's process-events; summaries otherwise equal: ${cost.sameSummary ? 'yes' : 'NO'}`, cost.rows)}\n`,
+  );
 }
 
 if (!only || only === 'segments') {

@@ -1,25 +1,34 @@
 /**
  * process-events: the events FIFO queue's consumer and the only writer of customer state.
+ * A customer's consecutive profile edits in a batch share one profile write (process-customer-batch.ts;
+ * a failed group is replayed one message at a time).
  * Partial batch failures: a failed message is retried with the rest of its customer's group,
  * other customers in the batch are not held back; a message that can never be processed reaches
  * the DLQ with its reason logged (shared/handlers/sqs-fifo-batch.ts).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ARCHIVE_FAILED } from '../shared/archive/ports.js';
 import { awsProcessDeps } from '../shared/aws/process-deps.js';
 import { customerMessageSchema, type CustomerMessage } from '../shared/events/messages.js';
 import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
-import { processFifoBatch } from '../shared/handlers/sqs-fifo-batch.js';
+import { peekBodies, processFifoBatch } from '../shared/handlers/sqs-fifo-batch.js';
 import { BatchProfileCache } from '../shared/profiles/batch-profile-cache.js';
+import { BatchCoalescer } from '../shared/profiles/process-customer-batch.js';
 import {
   processCustomerMessage,
+  processPhases,
   type ProcessDeps,
   type ProcessOutcome,
 } from '../shared/profiles/process-customer-message.js';
 
 export interface ProcessEventsDeps extends ProcessDeps {
   logger?: Logger;
+  /**
+   * false: every message through the phases alone, as before issue 19 (the bench's baseline).
+   * Default: a customer's consecutive profile edits in a batch share one profile write.
+   */
+  coalesce?: boolean;
   /** Observes each message's outcome (metrics; the local demo's WCU summary). */
   onOutcome?: (outcome: ProcessOutcome & { kind: string; eventName?: string; eventMessageId?: string }) => void;
 }
@@ -27,8 +36,7 @@ export interface ProcessEventsDeps extends ProcessDeps {
 export function buildHandler(deps: ProcessEventsDeps) {
   const logger = handlerLogger('process-events', deps.logger);
 
-  const apply = async (batchDeps: ProcessDeps, message: CustomerMessage): Promise<void> => {
-    const outcome = await processCustomerMessage(batchDeps, message);
+  const report = (message: CustomerMessage, outcome: ProcessOutcome): void => {
     deps.onOutcome?.({
       ...outcome,
       kind: message.kind,
@@ -41,16 +49,39 @@ export function buildHandler(deps: ProcessEventsDeps) {
     });
   };
 
-  return lambdaHandler(logger, async (event: SQSEvent, context) => {
-    // One cache per invocation: a customer's messages come together (see BatchProfileCache).
-    const batchDeps: ProcessDeps = { ...deps, profiles: new BatchProfileCache(deps.profiles) };
-    const response = await processFifoBatch(event, context, { schema: customerMessageSchema, logger }, (record) =>
-      apply(batchDeps, record.body),
-    );
-    // The batch's archive rows in one write per stream; a failed write is logged and counted, never a batch failure.
+  /** The batch's archive rows in one write per stream; a failed write is logged and counted, never a batch failure. */
+  const archivedBatch = async (processed: Promise<SQSBatchResponse>): Promise<SQSBatchResponse> => {
+    const response = await processed;
     const archived = await deps.archive?.flush();
     if (archived?.failed) logger.error(ARCHIVE_FAILED, { rows: archived.failed });
     return response;
+  };
+
+  return lambdaHandler(logger, (event: SQSEvent, context) => {
+    // One cache per invocation: a customer's messages come together (see BatchProfileCache).
+    const batchDeps: ProcessDeps = { ...deps, profiles: new BatchProfileCache(deps.profiles) };
+    const options = { schema: customerMessageSchema, logger };
+    if (deps.coalesce === false)
+      return archivedBatch(
+        processFifoBatch(event, context, options, async (record) =>
+          report(record.body, await processPhases(batchDeps, record.body)),
+        ),
+      );
+    const bodies = peekBodies(customerMessageSchema, event.Records);
+    const coalescer = new BatchCoalescer(
+      batchDeps,
+      event.Records.map((record, index) => ({
+        id: record.messageId,
+        group: record.attributes.MessageGroupId ?? record.messageId,
+        message: bodies[index],
+      })),
+      processCustomerMessage,
+    );
+    return archivedBatch(
+      processFifoBatch(event, context, options, async (record) =>
+        report(record.body, await coalescer.process(record.messageId, record.body)),
+      ),
+    );
   });
 }
 

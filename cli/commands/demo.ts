@@ -1,6 +1,7 @@
 /** `sadakat demo`: the pipeline end to end on the embedded runtime, then a summary. */
 import type { Command } from 'commander';
-import type { DemoSummary } from '../../shared/local/demo/run-demo.js';
+import { capacityByType, type DemoSummary } from '../../shared/local/demo/run-demo.js';
+import type { WriteMeter } from '../../shared/aws/write-meter.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { formatOption, localCampaignOptions, nonNegativeInteger, positiveInteger } from '../options.js';
 import { progressBar, type Progress } from '../progress.js';
@@ -43,6 +44,7 @@ export function registerDemo(program: Command): void {
         const started = performance.now();
         const bars: Record<string, Progress> = {};
         let timings: PhaseTimings = {};
+        let writes = '';
         const summary = await runDemo({
           customers: options.customers,
           days: options.days,
@@ -59,6 +61,9 @@ export function registerDemo(program: Command): void {
           onTimings: (measured) => {
             timings = measured;
           },
+          onWrites: (meters) => {
+            writes = `${writeLines('process-events writes', meters.events)}${writeLines('send path writes', meters.sends)}`;
+          },
         });
         for (const bar of Object.values(bars)) bar.stop();
         const seconds = (performance.now() - started) / 1000;
@@ -70,9 +75,17 @@ export function registerDemo(program: Command): void {
             formatSummary(summary, seconds, options.dataDir, outputWidth(options.wide), options.verbose === true),
           );
         }
-        if (options.timings) process.stderr.write(formatTimings(timings, seconds));
+        if (options.timings) process.stderr.write(`${formatTimings(timings, seconds)}${writes}`);
       },
     );
+}
+
+/** `process-events writes: 41230 items, 45012 WCU — PROFILE 20110 (22050 WCU), J 9001 (9001 WCU)…` */
+function writeLines(title: string, meter: WriteMeter): string {
+  const kinds = Object.entries(meter.byKind)
+    .sort(([, a], [, b]) => b.capacityUnits - a.capacityUnits)
+    .map(([kind, tally]) => `${kind} ${tally.items} (${Math.round(tally.capacityUnits)} WCU)`);
+  return `${title}: ${meter.total.items} items, ${Math.round(meter.total.capacityUnits)} WCU — ${kinds.join(', ')}\n`;
 }
 
 function formatTimings(timings: PhaseTimings, seconds: number): string {
@@ -221,10 +234,11 @@ function engineeringLines(summary: DemoSummary): string[] {
     `send decisions   ${refusedText(summary.refusals, '') || 'none'} (every decision other than sent, deferrals and retries included)`,
     'write capacity per message (WCU, from ConsumedCapacity)',
     `  ${'message'.padEnd(20)} ${'count'.padStart(7)} ${'mean'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}`,
-    ...Object.entries(summary.writeCapacity).map(
+    ...capacityByType(summary.writeCapacity).map(
       ([name, figure]) =>
         `  ${name.padEnd(20)} ${String(figure.messages).padStart(7)} ${figure.mean.toFixed(2).padStart(7)} ${figure.p99.toFixed(2).padStart(7)} ${figure.max.toFixed(2).padStart(7)}`,
     ),
+    `  per accepted event ${summary.writeCapacity.perAcceptedEvent.toFixed(2)} WCU (every message kind); send path ${summary.sendWrites.perDecision.toFixed(2)} writes per decision`,
   ];
 }
 

@@ -68,6 +68,17 @@ function parseRecord<Schema extends z.ZodType>(schema: Schema, record: SQSRecord
   throw new ParsingError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
 }
 
+/** Each record's body as `schema` reads it, or undefined where it does not (its turn in processFifoBatch says why). */
+export function peekBodies<Schema extends z.ZodType>(
+  schema: Schema,
+  records: readonly SQSRecord[],
+): (z.infer<Schema> | undefined)[] {
+  return records.map((record) => {
+    const parsed = recordSchema(schema).safeParse(record);
+    return parsed.success ? parsed.data.body : undefined;
+  });
+}
+
 /** Runs `handle` on each record of `event`, FIFO order kept, and answers with the partial batch response. */
 export async function processFifoBatch<Schema extends z.ZodType>(
   event: SQSEvent,

@@ -47,5 +47,26 @@ function sameChange(
   a: Pick<PendingSegmentChange, 'entered' | 'exited' | 'at'>,
   b: Pick<PendingSegmentChange, 'entered' | 'exited' | 'at'>,
 ): boolean {
-  return a.at === b.at && a.entered.join('\n') === b.entered.join('\n') && a.exited.join('\n') === b.exited.join('\n');
+  return changeKey(a) === changeKey(b);
+}
+
+function changeKey(change: Pick<PendingSegmentChange, 'entered' | 'exited' | 'at'>): string {
+  return `${change.at}\t${change.entered.join('\n')}\t${change.exited.join('\n')}`;
+}
+
+/** The recorded changes some journey phases have handled, to clear in one write (a coalesced group's). */
+export class HandledChanges {
+  private readonly handled = new Map<string, PendingSegmentChange>();
+
+  has(change: PendingSegmentChange): boolean {
+    return this.handled.has(changeKey(change));
+  }
+
+  add(changes: readonly PendingSegmentChange[]): void {
+    for (const change of changes) this.handled.set(changeKey(change), change);
+  }
+
+  list(): PendingSegmentChange[] {
+    return [...this.handled.values()];
+  }
 }

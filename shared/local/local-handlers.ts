@@ -32,6 +32,8 @@ export function buildLocalHandlers(
     segmentChanges?: SegmentChangeSink;
     /** The demo keeps them SILENT and serve shows WARN. */
     logLevel?: LocalLogLevel;
+    /** false: process-events without per-customer coalescing (the bench's baseline, issue 19). */
+    coalesce?: boolean;
   },
 ) {
   const logLevel = options.logLevel ?? 'SILENT';
@@ -57,6 +59,7 @@ export function buildLocalHandlers(
       ...core,
       logger: new Logger({ serviceName: 'process-events', logLevel }),
       ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+      ...(options.coalesce === false ? { coalesce: false } : {}),
     }),
   };
 }

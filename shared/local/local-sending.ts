@@ -28,6 +28,7 @@ import {
   composeUnsubscribeDeps,
 } from '../wiring/compose.js';
 import type { LocalLogLevel } from './local-handlers.js';
+import type { WriteMeter } from '../aws/write-meter.js';
 import { LocalFifoQueue } from './fifo-queue.js';
 import { localLambdaContext } from './lambda-context.js';
 import { InProcessSendRateLimiter } from './local-send-rate.js';
@@ -35,7 +36,7 @@ import { startLocalSes, type LocalSes } from './local-ses-server.js';
 import { LocalSendQueue } from './local-send-queue.js';
 import { LocalSnsOutbox } from './local-sns-outbox.js';
 import { callListPath, LocalCallList } from './local-call-list.js';
-import { drainQueue, type DrainStats } from './queue-driver.js';
+import { drainQueue, type DrainStats, type SqsHandler } from './queue-driver.js';
 import type { LocalRuntime } from './runtime.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -63,6 +64,8 @@ export interface LocalSendingOptions {
    * moves the clock to the wake time — the send function working while release-deferred waits.
    */
   releaseHorizonMs?: number;
+  /** Counts the send path's writes: the send handler's and release-deferred's (the demo's `sendWrites`). */
+  writes?: WriteMeter;
 }
 
 export interface LocalSending {
@@ -77,7 +80,7 @@ export interface LocalSending {
   /** Call tasks (`<dataDir>/call-list.jsonl`), for `sadakat calls` and the demo's agents. */
   calls: LocalCallList;
   deps: SendDeps;
-  send: ReturnType<typeof buildSendHandler>;
+  send: SqsHandler;
   sesFeedback: ReturnType<typeof buildFeedbackHandler>;
   unsubscribe: ReturnType<typeof buildUnsubscribeHandler>;
   /** The double opt-in links (`/c/{token}`). */
@@ -113,30 +116,37 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
   const deps = composeSendDeps(adapters, options.campaign, options.templates);
   const journeySends = composePacedSends(sends, adapters, options.campaign);
   const logLevel = options.logLevel ?? 'SILENT';
-  const send = buildSendHandler({
-    ...deps,
-    ...(runtime.adapters.archive ? { archive: runtime.adapters.archive } : {}),
-    logger: new Logger({ serviceName: 'send', logLevel }),
-    ...(options.onResult ? { onResult: options.onResult } : {}),
-  });
+  const meter = options.writes;
+  const metered = <Args extends unknown[], Result>(handler: (...args: Args) => Promise<Result>) =>
+    meter ? (...args: Args) => meter.run(() => handler(...args)) : handler;
+  const send = metered(
+    buildSendHandler({
+      ...deps,
+      ...(runtime.adapters.archive ? { archive: runtime.adapters.archive } : {}),
+      logger: new Logger({ serviceName: 'send', logLevel }),
+      ...(options.onResult ? { onResult: options.onResult } : {}),
+    }),
+  );
   const drain = () => drainQueue(sendsQueue, send, { concurrency: 4, clock, functionName: 'send' });
-  const releaseDeferred = buildReleaseDeferredHandler({
-    due: deps.due,
-    sends: journeySends,
-    clock,
-    horizonMs: options.releaseHorizonMs ?? 0,
-    waitUntil: async (at) => {
-      await drain();
-      if (clock instanceof VirtualClock) {
-        if (at > clock.now()) clock.set(at);
-      } else {
-        const wait = at.getTime() - clock.now().getTime();
-        if (wait > 0) await sleep(wait);
-      }
-    },
-    slots: runtime.adapters.table.passSlots,
-    logger: new Logger({ serviceName: 'release-deferred', logLevel }),
-  });
+  const releaseDeferred = metered(
+    buildReleaseDeferredHandler({
+      due: deps.due,
+      sends: journeySends,
+      clock,
+      horizonMs: options.releaseHorizonMs ?? 0,
+      waitUntil: async (at) => {
+        await drain();
+        if (clock instanceof VirtualClock) {
+          if (at > clock.now()) clock.set(at);
+        } else {
+          const wait = at.getTime() - clock.now().getTime();
+          if (wait > 0) await sleep(wait);
+        }
+      },
+      slots: runtime.adapters.table.passSlots,
+      logger: new Logger({ serviceName: 'release-deferred', logLevel }),
+    }),
+  );
   return {
     sendsQueue,
     sendsDlq,

@@ -20,6 +20,7 @@ import { localArchive } from './file-archive.js';
 import { localPepper } from './pepper-file.js';
 import { DataFolderBusyError, RUNTIME_MANIFEST, type EngineChoice } from './data-dir.js';
 import { publicationPath, readPublication, type ServePublication } from './serve-publication.js';
+import { meterWrites } from '../aws/write-meter.js';
 
 export const LOCAL_TABLE_NAME = 'sadakat';
 
@@ -58,11 +59,13 @@ export interface LocalRuntime {
  * The local client does per request only what talking to the engine needs; serialization,
  * signing and parsing stay exactly as in Lambda. Removed: the logger middleware (with no logger
  * configured it still builds a log-filtered copy of every input and output, ≈ 4% of the demo's
- * CPU), and the user agent and trace headers no local engine reads.
+ * CPU), and the user agent and trace headers no local engine reads. Added: the write meter
+ * (shared/aws/write-meter.ts), which counts only inside a meter's scope.
  */
 function tuneLocalClient(doc: DynamoDBDocumentClient): void {
   for (const name of ['loggerMiddleware', 'getUserAgentMiddleware', 'recursionDetectionMiddleware'])
     doc.middlewareStack.remove(name);
+  meterWrites(doc);
 }
 
 interface RuntimeManifest {

@@ -11,6 +11,7 @@
 import type { CustomerMessage } from '../events/messages.js';
 import { archiveMessage } from './phases/archive-message.js';
 import { linkIdentities } from './phases/link-identities.js';
+import { coalescable, processCoalesced } from './process-customer-batch.js';
 import { initialState, outcomeOf, type Phase, type ProcessDeps, type ProcessOutcome } from './phases/message-state.js';
 import { claimOrder, markOrderApplied } from './phases/order-protocol.js';
 import { recordRefund } from './phases/record-refund.js';
@@ -43,7 +44,17 @@ export const PHASES: readonly Phase[] = [
   recordSurveyAnswer,
 ];
 
+/**
+ * One message: a profile edit through the coalesced path as a group of one
+ * (process-customer-batch.ts), anything else (identity links, journey messages) through the phases.
+ */
 export async function processCustomerMessage(deps: ProcessDeps, message: CustomerMessage): Promise<ProcessOutcome> {
+  const coalesced = coalescable(message) ? await processCoalesced(deps, [message]) : undefined;
+  return coalesced?.[0] ?? processPhases(deps, message);
+}
+
+/** The phases in order, one message alone (also the baseline the coalesced path is measured against). */
+export async function processPhases(deps: ProcessDeps, message: CustomerMessage): Promise<ProcessOutcome> {
   const state = initialState(message);
   for (const phase of PHASES) if ((await phase(deps, state)) === 'done') break;
   await archiveMessage(deps, state);

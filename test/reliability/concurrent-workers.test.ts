@@ -24,6 +24,8 @@ import { shopEvents } from './shop-events.js';
 import { composeProcessDeps } from '../../shared/wiring/compose.js';
 import { wrappedTable } from '../../shared/wiring/wrapped-table.js';
 
+const BATCH = 3;
+
 /** Counts the conditional writes that lost, to prove the workers really raced. */
 class CountingProfileStore implements ProfileStore {
   conflicts = 0;
@@ -127,9 +129,11 @@ describe('two process-events workers on the same customers (dynalite)', { timeou
       let pending = [...order];
       for (let round = 0; pending.length > 0 && round < 20; round++) {
         const failed = new Set<string>();
-        for (let start = 0; start < pending.length; start += 10) {
+        // Batches of 3: a coalesced batch writes each customer's profile once, so batches of 10 leave
+        // the two workers too few writes to race on (issue 19).
+        for (let start = 0; start < pending.length; start += BATCH) {
           const response = await handler(
-            { Records: pending.slice(start, start + 10) },
+            { Records: pending.slice(start, start + BATCH) },
             localLambdaContext('process-events'),
           );
           for (const failure of response.batchItemFailures) failed.add(failure.itemIdentifier);

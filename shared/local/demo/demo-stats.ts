@@ -7,6 +7,7 @@ import type { Channel, SendRequest } from '../../channels/send-request.js';
 import type { ProcessOutcome } from '../../profiles/process-customer-message.js';
 import type { SegmentChanges } from '../../segments/membership-hook.js';
 import type { DrainStats } from '../queue-driver.js';
+import { WriteMeter } from '../../aws/write-meter.js';
 import { CapacityStats } from './capacity-stats.js';
 
 /** Where one queued SendRequest stands: decided for good (`end`), or deferred until `wakeAt`. */
@@ -47,6 +48,11 @@ export interface SendAccount {
 
 export class DemoStats {
   readonly capacity = new CapacityStats();
+  /** Every write process-events made (the events queue's messages of every kind). */
+  readonly eventWrites = new WriteMeter();
+  /** Every write of the send path (send handler, release-deferred), and the decisions it took. */
+  readonly sendWrites = new WriteMeter();
+  decisions = 0;
   profilesWritten = 0;
   identityMerges = 0;
   readonly segmentFlows: Record<string, { entered: number; exited: number }> = {};
@@ -123,6 +129,7 @@ export class DemoStats {
 
   /** What the send handler decided: tallied (a rate or throttling deferral by its cause), and the request's fate moved on. */
   decided(request: SendRequest, result: SendResult): void {
+    this.decisions++;
     const paced = result.reason === 'deferred' && (result.cause === 'rate_limited' || result.cause === 'throttled');
     this.tally(request, paced && result.cause ? result.cause : result.reason, result.channel);
     const fate = this.sendFates.get(sendKey(request));

@@ -42,6 +42,7 @@ import { roundTo } from '../../rounding.js';
 import { CALL_COMPLETED, type CallOutcome } from '../../events/call-completed.js';
 import { CALL_LIST_FILE } from '../local-call-list.js';
 import { callFate } from './call-agents.js';
+import type { WriteMeter } from '../../aws/write-meter.js';
 
 /** The live traffic starts on a fixed Monday, so the same seed gives the same summary any day. */
 export const DEMO_LIVE_START = new Date('2026-11-02T00:00:00Z');
@@ -58,6 +59,10 @@ export interface DemoOptions extends Pick<ShopOptions, 'customers' | 'days' | 's
   onProgress?: (phase: 'history' | 'refresh' | 'traffic', done: number, total: number) => void;
   /** Wall time per phase, reported once the demo ends (kept out of the summary, which must be deterministic). */
   onTimings?: (timings: PhaseTimings) => void;
+  /** false: process-events without per-customer coalescing (the bench's baseline; same summary but the capacity figures). */
+  coalesce?: boolean;
+  /** Every write of process-events and of the send path, by item kind, once the demo ends (the bench's breakdown). */
+  onWrites?: (writes: { events: WriteMeter; sends: WriteMeter }) => void;
 }
 
 export interface DemoSummary {
@@ -80,8 +85,10 @@ export interface DemoSummary {
   };
   profilesWritten: number;
   identityMerges: number;
-  /** Write capacity units per processed message, by event name. */
-  writeCapacity: Record<string, CapacityFigure>;
+  /** Write capacity units per processed message, by event name; `perAcceptedEvent`: all of process-events' writes ÷ accepted events. */
+  writeCapacity: WriteCapacity;
+  /** The send path's writes (send handler and release-deferred: ledger, caps, deferrals) per send decision. */
+  sendWrites: SendWrites;
   queue: { deliveries: number; retried: number; deadLettered: number };
   /** Expiry passes run on the virtual clock and the rechecks they enqueued. */
   expiry: { passes: number; rechecks: number };
@@ -134,6 +141,26 @@ export interface DemoSummary {
   files: { mail: string; emails: number; snsOutbox: string; callList: string; reportHtml: string };
 }
 
+/** Per event type a figure; `perAcceptedEvent` is every process-events write (WCU) ÷ accepted events. */
+export interface WriteCapacity {
+  perAcceptedEvent: number;
+  [type: string]: CapacityFigure | number;
+}
+
+export interface SendWrites {
+  decisions: number;
+  /** Items written. */
+  writes: number;
+  capacityUnits: number;
+  /** writes ÷ decisions. */
+  perDecision: number;
+}
+
+/** The per-type figures of `writeCapacity`, without `perAcceptedEvent`. */
+export function capacityByType(capacity: WriteCapacity): [string, CapacityFigure][] {
+  return Object.entries(capacity).flatMap(([name, figure]) => (typeof figure === 'number' ? [] : [[name, figure]]));
+}
+
 /** The experiment whose power the demo prints. */
 const MAIN_EXPERIMENT = { journeyId: 'viewed-not-bought', experiment: 'vnb-offer' } as const;
 /**
@@ -167,6 +194,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         templates: await loadTemplates(join(options.campaignDir, 'templates')),
         // A send deferred to a rate slot or after throttling is tallied by that cause, quiet hours as `deferred`.
         onResult: (request, result) => stats.decided(request, result),
+        writes: stats.sendWrites,
       }),
     );
     const demo = await prepareDemo({ options, campaign, runtime, sending, clock, timer, stats });
@@ -180,6 +208,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       await runtime.stop();
     });
     options.onTimings?.(timer.timings());
+    options.onWrites?.({ events: stats.eventWrites, sends: stats.sendWrites });
   }
 }
 
@@ -234,6 +263,7 @@ async function prepareDemo(
       },
     },
     writeKeys: [DEMO_WRITE_KEY],
+    ...(options.coalesce === false ? { coalesce: false } : {}),
     onOutcome: (outcome) => stats.processed(outcome),
     segmentChanges: { publish: (changes) => stats.segmentsMoved(changes) },
   });
@@ -394,7 +424,16 @@ async function summarize(
     events: stats.events,
     profilesWritten: stats.profilesWritten,
     identityMerges: stats.identityMerges,
-    writeCapacity: stats.capacity.summary(),
+    writeCapacity: {
+      ...stats.capacity.summary(),
+      perAcceptedEvent: perUnit(stats.eventWrites.total.capacityUnits, stats.events.accepted),
+    },
+    sendWrites: {
+      decisions: stats.decisions,
+      writes: stats.sendWrites.total.items,
+      capacityUnits: roundTo(stats.sendWrites.total.capacityUnits, 3),
+      perDecision: perUnit(stats.sendWrites.total.items, stats.decisions),
+    },
     queue: stats.queue,
     expiry: stats.expiry,
     journeys: journeySummary,
@@ -427,6 +466,11 @@ async function summarize(
   };
 }
 
+/** `total / count` to three decimals; 0 when there is nothing to divide by. */
+function perUnit(total: number, count: number): number {
+  return count > 0 ? roundTo(total / count, 3) : 0;
+}
+
 /** The message ids still in the sends queue, deferred (with their wake time) or dead-lettered when the demo stops. */
 async function waitingSends(demo: Demo) {
   const keys = (bodies: string[]) => bodies.map((body) => sendKey(JSON.parse(body) as SendRequest));
@@ -443,10 +487,14 @@ async function waitingSends(demo: Demo) {
 /** The events queue drained through the real process-events handler. */
 async function drain(demo: Demo): Promise<void> {
   const drained = await demo.timer.time('process-events', () =>
-    drainQueue(demo.runtime.eventsQueue, demo.handlers.processEvents, {
-      concurrency: DRAIN_CONCURRENCY,
-      clock: demo.clock,
-    }),
+    drainQueue(
+      demo.runtime.eventsQueue,
+      (event, context) => demo.stats.eventWrites.run(() => demo.handlers.processEvents(event, context)),
+      {
+        concurrency: DRAIN_CONCURRENCY,
+        clock: demo.clock,
+      },
+    ),
   );
   demo.stats.drained(drained);
 }

@@ -10,6 +10,7 @@ import type { PepperSource } from '../../privacy/pepper.js';
 import type { ErasedOrders } from '../../privacy/erased-order.js';
 import type { RunChange } from '../../journeys/engine.js';
 import type { JourneyDeps } from '../../journeys/journey-phase.js';
+import type { PendingSegmentChange } from '../../journeys/pending-segment-changes.js';
 import type { SegmentChangeSink, SegmentChanges } from '../../segments/membership-hook.js';
 import type { RefundLedger } from '../refund-from-event.js';
 import type { SurveyAnswerLedger } from '../survey-answers.js';
@@ -37,6 +38,18 @@ export interface ProcessDeps extends MergeDeps {
   pepper?: PepperSource;
   /** Where accepted events, engagement and unsubscribes are archived (issue 23); absent: nothing is. */
   archive?: ArchiveSink;
+  /**
+   * Set for a coalesced group of one customer's messages (process-customer-batch.ts): the
+   * journey phases add the recorded segment changes they handled here instead of clearing them
+   * with a write each, and skip the ones an earlier message of the group already handled.
+   */
+  pendingHandled?: PendingHandled;
+}
+
+/** The recorded segment changes a group's journey phases have handled. */
+export interface PendingHandled {
+  has(change: PendingSegmentChange): boolean;
+  add(changes: readonly PendingSegmentChange[]): void;
 }
 
 export type ProcessStatus =

@@ -80,7 +80,9 @@ async function journeysOn(
   signals: readonly JourneySignal[],
   ownChanges?: SegmentChanges,
 ) {
-  const replayed = earlierPending(profile, ownChanges);
+  const deferred = deps.pendingHandled;
+  // In a coalesced group an entry an earlier message's phase already handled is not replayed.
+  const replayed = earlierPending(profile, ownChanges).filter((change) => !deferred?.has(change));
   const phase = await journeyPhase(
     {
       journeys,
@@ -96,7 +98,9 @@ async function journeysOn(
     [...replayed.map(pendingSignal), ...signals],
   );
   const handled = profile.pendingSegmentChanges ?? [];
-  if (handled.length > 0)
+  // A coalesced group clears what its phases handled in one write at its end (process-customer-batch.ts).
+  if (deferred) deferred.add(handled);
+  else if (handled.length > 0)
     phase.capacityUnits += (
       await writeProfile(deps, profile.id, (stored) => withoutHandled(stored, handled))
     ).outcome.capacityUnits;

@@ -1,0 +1,98 @@
+/**
+ * Cost per event (issue 19): the demo played twice in one run on the same seed — today's
+ * process-events (every message through the phases alone, `coalesce: false`) beside the coalesced
+ * one — with every DynamoDB write counted where the SDK sends it (shared/aws/write-meter.ts).
+ * Figures: WCU per accepted event over every events-queue message, per message type, messages
+ * per profile write, the send path's writes per decision and the demo's wall time. The two
+ * summaries must agree on everything but the capacity figures.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { capacityByType, runDemo, type DemoSummary } from '../shared/local/demo/run-demo.js';
+import type { WriteMeter } from '../shared/aws/write-meter.js';
+import type { BenchRow } from './bench-row.js';
+
+interface Played {
+  summary: DemoSummary;
+  seconds: number;
+  events: WriteMeter;
+}
+
+async function play(options: { customers: number; days: number; coalesce: boolean }): Promise<Played> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-cost-'));
+  let events: WriteMeter | undefined;
+  try {
+    const began = performance.now();
+    const summary = await runDemo({
+      customers: options.customers,
+      days: options.days,
+      seed: 1,
+      dataDir,
+      engine: 'dynalite',
+      campaignDir: 'campaign',
+      coalesce: options.coalesce,
+      onWrites: (meters) => {
+        events = meters.events;
+      },
+    });
+    const seconds = (performance.now() - began) / 1000;
+    if (!events) throw new Error('the demo reported no write meter');
+    return { summary, seconds, events };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The summary without the figures coalescing is meant to change. */
+function comparable(summary: DemoSummary): unknown {
+  const { writeCapacity: _capacity, sendWrites: _sends, profilesWritten: _written, ...rest } = summary;
+  return rest;
+}
+
+export async function run(options: { customers?: number; days?: number } = {}): Promise<{
+  rows: BenchRow[];
+  sameSummary: boolean;
+}> {
+  const size = { customers: options.customers ?? 5000, days: options.days ?? 7 };
+  const baseline = await play({ ...size, coalesce: false });
+  const ours = await play({ ...size, coalesce: true });
+  const row = (name: string, value: number, peer: number, unit = 'WCU'): BenchRow => ({
+    name,
+    value,
+    unit,
+    peerName: 'today (coalesce off)',
+    peer,
+    ratio: peer === 0 ? 0 : value / peer,
+  });
+  const profileWrites = (played: Played) =>
+    played.summary.events.accepted / Math.max(1, played.events.byKind.PROFILE?.items ?? 0);
+  const rows: BenchRow[] = [
+    row(
+      'WCU per accepted event, every events-queue message',
+      ours.summary.writeCapacity.perAcceptedEvent,
+      baseline.summary.writeCapacity.perAcceptedEvent,
+    ),
+    row('accepted events per profile write', profileWrites(ours), profileWrites(baseline), 'events'),
+    row(
+      'send path writes per decision',
+      ours.summary.sendWrites.perDecision,
+      baseline.summary.sendWrites.perDecision,
+      'writes',
+    ),
+    row('demo wall time', ours.seconds, baseline.seconds, 's'),
+  ];
+  const before = Object.fromEntries(capacityByType(baseline.summary.writeCapacity));
+  for (const [type, figure] of capacityByType(ours.summary.writeCapacity))
+    rows.push(row(`WCU per ${type} (mean; p99 ${figure.p99})`, figure.mean, before[type]?.mean ?? 0));
+  for (const [kind, tally] of Object.entries(ours.events.byKind).sort(([a], [b]) => a.localeCompare(b)))
+    rows.push(
+      row(
+        `process-events WCU on ${kind} items, per accepted event`,
+        tally.capacityUnits / ours.summary.events.accepted,
+        (baseline.events.byKind[kind]?.capacityUnits ?? 0) / baseline.summary.events.accepted,
+      ),
+    );
+  return { rows, sameSummary: isDeepStrictEqual(comparable(ours.summary), comparable(baseline.summary)) };
+}
