@@ -49,7 +49,8 @@ class CountingProfileStore implements ProfileStore {
 /** What the events made of the profile; the ring of applied ids and the write counter depend on arrival order. */
 function content(profile: Profile | undefined) {
   if (!profile) return undefined;
-  const { version: _version, recentIds, ...rest } = profile;
+  // archiveKey is drawn at random when a profile is first written: two runs never share it.
+  const { version: _version, archiveKey: _archiveKey, recentIds, ...rest } = profile;
   return { ...rest, recentIds: [...recentIds].sort() };
 }
 

@@ -14,10 +14,10 @@ import { batches, shopEvents, type ShopEvents } from './shop-events.js';
 
 const CUSTOMERS = 30;
 
-/** The profile without its write counter: faults add retries, never content. */
-function content(profile: Profile | undefined): Omit<Profile, 'version'> | undefined {
+/** The profile without its write counter (faults add retries, never content) and its random archiveKey. */
+function content(profile: Profile | undefined): Omit<Profile, 'version' | 'archiveKey'> | undefined {
   if (!profile) return undefined;
-  const { version: _version, ...rest } = profile;
+  const { version: _version, archiveKey: _archiveKey, ...rest } = profile;
   return rest;
 }
 
