@@ -157,6 +157,71 @@ export async function saturate(target: Target, mix: LoadMix, seconds: number): P
   return accepted / ((preciseNow() - began) / 1000);
 }
 
+export interface SteadyPlan {
+  /** Events per second over all customers. */
+  rate: number;
+  seconds: number;
+  /** Seconds between one customer's consecutive events (a shopper's clicks). */
+  gapSeconds: number;
+  settleSeconds: number;
+}
+
+export interface SteadyResult {
+  posted: number;
+  accepted: number;
+  /** Posted events the trace had not shown when the settle time ran out. */
+  late: number;
+}
+
+/**
+ * Storefront traffic as AWS sees it: every event its own request, one customer's events
+ * `gapSeconds` apart, customers' sessions overlapping so that all of them together post `rate`
+ * events a second. Each event is stamped when it is posted. Waits for the trace to show them all.
+ */
+export async function driveSteady(
+  target: Target,
+  mix: LoadMix,
+  plan: SteadyPlan,
+  trace: TraceTail,
+): Promise<SteadyResult> {
+  const total = Math.round(plan.rate * plan.seconds);
+  const schedule: { at: number; call: Record<string, unknown> }[] = [];
+  // A session starts when the events before it have had their share of the schedule.
+  while (schedule.length < total) {
+    const start = (schedule.length / plan.rate) * 1000;
+    for (const [index, call] of mix.next(new Date()).calls.entries())
+      schedule.push({ at: start + index * plan.gapSeconds * 1000, call });
+  }
+  schedule.sort((a, b) => a.at - b.at);
+  const sentIds = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  let accepted = 0;
+  const began = preciseNow();
+  for (const { at, call } of schedule) {
+    const wait = began + at - preciseNow();
+    if (wait >= 1) await sleep(wait);
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    const stamped = { ...call, timestamp: new Date().toISOString() };
+    sentIds.add(String(call.messageId));
+    const post: Promise<void> = postWithRetry(target, { batch: [stamped] }).then((count) => {
+      accepted += count;
+      if (count === 0) sentIds.delete(String(call.messageId));
+      inFlight.delete(post);
+    });
+    inFlight.add(post);
+  }
+  await Promise.all(inFlight);
+  const settleBy = preciseNow() + plan.settleSeconds * 1000;
+  let missing = sentIds.size;
+  for (;;) {
+    await trace.poll();
+    missing = [...sentIds].filter((id) => !trace.lines.has(id)).length;
+    if (missing === 0 || preciseNow() > settleBy) break;
+    await sleep(100);
+  }
+  return { posted: schedule.length, accepted, late: missing };
+}
+
 /** Network errors before an answer get two more tries, as Segment's libraries retry (messageIds make it safe). */
 const NETWORK_TRIES = 3;
 

@@ -17,7 +17,16 @@ import { startLocalRuntime } from '../shared/local/runtime.js';
 import { systemClock } from '../shared/ports.js';
 import { bareProfilePair } from './bare-profile-pair.js';
 import { formatRows, type BenchRow } from './bench-row.js';
-import { driveStep, keepAliveAgent, percentiles, saturate, type Percentiles, type StepResult } from './load-driver.js';
+import {
+  driveSteady,
+  driveStep,
+  keepAliveAgent,
+  percentiles,
+  saturate,
+  type Percentiles,
+  type SteadyPlan,
+  type StepResult,
+} from './load-driver.js';
 import { LoadMix } from './load-mix.js';
 import { startBareServer, startServeChild } from './serve-child.js';
 import { TraceTail } from './trace-tail.js';
@@ -33,6 +42,8 @@ export interface LoadPlan {
   stepEvents: number;
   settleSeconds: number;
   ceilingSeconds: number;
+  /** The steady-rate run whose writes per event the cost model uses (issue 19). */
+  steady: SteadyPlan;
 }
 
 /** The default run stays within about three minutes on a quiet two-core machine. */
@@ -42,6 +53,7 @@ const FULL: Omit<LoadPlan, 'engine'> = {
   stepEvents: 4000,
   settleSeconds: 15,
   ceilingSeconds: 3,
+  steady: { rate: 10, seconds: 60, gapSeconds: 3, settleSeconds: 120 },
 };
 const QUICK: Omit<LoadPlan, 'engine'> = {
   rates: [20, 40],
@@ -49,15 +61,27 @@ const QUICK: Omit<LoadPlan, 'engine'> = {
   stepEvents: 150,
   settleSeconds: 10,
   ceilingSeconds: 1,
+  steady: { rate: 10, seconds: 6, gapSeconds: 1, settleSeconds: 15 },
 };
 
-/** `npm run bench load [-- --quick] [--engine dynamodb-local]`; SADAKAT_BENCH_QUICK=1 also asks for the tiny run. */
+/** `npm run bench load [-- --quick] [--steady] [--engine dynamodb-local]`; SADAKAT_BENCH_QUICK=1 also asks for the tiny run. */
 export async function runSection(args: readonly string[], javaPresent: boolean): Promise<string> {
   const quick = args.includes('--quick') || process.env.SADAKAT_BENCH_QUICK === '1';
   const asked = args.includes('--engine') ? args[args.indexOf('--engine') + 1] : undefined;
   // DynamoDB Local needs Java; without it the run says which engine it fell back to in its title.
   const engine = asked === 'dynamodb-local' && javaPresent ? 'dynamodb-local' : 'dynalite';
-  const result = await run({ engine, ...(quick ? QUICK : FULL) });
+  const plan: LoadPlan = { engine, ...(quick ? QUICK : FULL) };
+  // `--steady`: only the steady-rate run whose writes per event the cost model uses.
+  if (args.includes('--steady')) {
+    const dir = await mkdtemp(join(tmpdir(), 'sadakat-bench-steady-'));
+    try {
+      const title = `load: steady-rate writes, sadakat serve (journeys and sends on, ${engine})`;
+      return `${formatRows(title, await steadyWrites(plan, dir))}\n`;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const result = await run(plan);
   const title = `load: sadakat serve (journeys and sends on, ${engine}) driven from a second process over loopback`;
   return `${formatRows(title, result.rows)}\n${stepTable('serve', result.steps)}\n${stepTable('serve --no-journeys', result.profilesOnly.steps)}\n`;
 }
@@ -85,6 +109,7 @@ export async function run(plan: LoadPlan): Promise<LoadResult> {
     progress(`bare server took ${Math.round(ceiling)} events/s`);
     const steps = await ladder(plan, join(workDir, 'serve'), true);
     const profilesOnlySteps = await ladder(plan, join(workDir, 'profiles-only'), false);
+    const steady = await steadyWrites(plan, join(workDir, 'steady'));
     progress('bare Get+Update pairs on the same engine');
     const pairLatencyMs = await pairLatency(plan.engine, join(workDir, 'peer'));
     const sustained = sustainedRate(steps);
@@ -95,7 +120,7 @@ export async function run(plan: LoadPlan): Promise<LoadResult> {
       profilesOnly,
       ceiling,
       pairLatencyMs,
-      rows: rows(steps, sustained, profilesOnly.sustained, ceiling, pairLatencyMs),
+      rows: [...rows(steps, sustained, profilesOnly.sustained, ceiling, pairLatencyMs), ...steady],
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -146,6 +171,75 @@ async function ladder(plan: LoadPlan, dir: string, journeys: boolean): Promise<S
     await serve.stop();
   }
   return steps;
+}
+
+/**
+ * The writes per event the cost model uses: serve (journeys and sends on) fed storefront traffic
+ * as AWS sees it — one event per request, a customer's events seconds apart — at a steady rate,
+ * every process-events and send invocation's writes read from the trace (`serve --trace`).
+ */
+async function steadyWrites(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
+  const { rate, seconds, gapSeconds } = plan.steady;
+  progress(
+    `steady ${rate} events/s for ${seconds} s, one event per request, ${gapSeconds} s between a customer's events`,
+  );
+  await mkdir(dir, { recursive: true });
+  const tracePath = join(dir, 'trace.jsonl');
+  await writeFile(tracePath, '');
+  const serve = await startServeChild({
+    dataDir: join(dir, 'data'),
+    writeKey: WRITE_KEY,
+    tracePath,
+    engine: plan.engine,
+  });
+  const trace = await TraceTail.open(tracePath);
+  const agent = keepAliveAgent();
+  try {
+    const result = await driveSteady(
+      { url: serve.url, writeKey: WRITE_KEY, agent },
+      new LoadMix('steady'),
+      plan.steady,
+      trace,
+    );
+    // The last invocations report their writes just after their events' trace lines.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await trace.poll();
+    const events = trace.writes.get('process-events');
+    const sends = trace.writes.get('send');
+    // Events not processed when the settle time ran out (a machine too busy) are left out of the figures.
+    const processed = result.accepted - result.late;
+    if (!events || processed <= 0) throw new Error('steady run: serve traced no process-events writes');
+    const label = `steady ${rate}/s (${processed} events${result.late > 0 ? `, ${result.late} late, left out` : ''})`;
+    const floor = (name: string, value: number, unit: string): BenchRow => ({
+      name,
+      value,
+      unit,
+      peerName: 'floor: one write per event',
+      peer: 1,
+      ratio: value,
+    });
+    return [
+      floor(`${label}: WCU per event, every events-queue message`, events.capacityUnits / processed, 'WCU'),
+      floor(`${label}: items written per event`, events.items / processed, 'writes'),
+      {
+        name: `${label}: events-queue messages per profile write`,
+        value: events.messages / Math.max(1, events.profileItems),
+        unit: 'messages',
+        peerName: 'messages per process-events invocation',
+        peer: events.messages / events.invocations,
+        ratio: events.messages / Math.max(1, events.profileItems) / (events.messages / events.invocations),
+      },
+      {
+        name: `${label}: send path writes per decided send (${sends?.messages ?? 0} decisions)`,
+        value: sends ? sends.items / Math.max(1, sends.messages) : 0,
+        unit: 'writes',
+      },
+    ];
+  } finally {
+    agent.destroy();
+    await trace.close();
+    await serve.stop();
+  }
 }
 
 function sustainedRate(steps: readonly StepResult[]): number {

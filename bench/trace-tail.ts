@@ -1,9 +1,21 @@
 /** Follows the file `sadakat serve --trace` appends to, collecting its lines by messageId. */
 import { open, type FileHandle } from 'node:fs/promises';
+import type { InvocationWrites } from '../shared/aws/write-meter.js';
 import type { TraceLine } from '../shared/local/event-trace.js';
+
+/** Writes of every invocation of one function traced so far. */
+export interface WritesTally {
+  invocations: number;
+  messages: number;
+  items: number;
+  profileItems: number;
+  capacityUnits: number;
+}
 
 export class TraceTail {
   readonly lines = new Map<string, TraceLine>();
+  /** By function (`process-events`, `send`): the invocations' writes lines. */
+  readonly writes = new Map<string, WritesTally>();
   private offset = 0;
   private partial = '';
 
@@ -26,13 +38,35 @@ export class TraceTail {
       this.partial = lines.pop() ?? '';
       for (const line of lines) {
         if (!line) continue;
-        const parsed = JSON.parse(line) as TraceLine;
-        this.lines.set(parsed.messageId, parsed);
+        const parsed = JSON.parse(line) as TraceLine | InvocationWrites;
+        if ('function' in parsed) this.addWrites(parsed);
+        else this.lines.set(parsed.messageId, parsed);
       }
     }
   }
 
+  /** A copy of the writes tallies now (a step's figures are the difference of two). */
+  writesNow(): Map<string, WritesTally> {
+    return new Map([...this.writes].map(([name, tally]) => [name, { ...tally }]));
+  }
+
   close(): Promise<void> {
     return this.file.close();
+  }
+
+  private addWrites(line: InvocationWrites): void {
+    const tally = this.writes.get(line.function) ?? {
+      invocations: 0,
+      messages: 0,
+      items: 0,
+      profileItems: 0,
+      capacityUnits: 0,
+    };
+    tally.invocations++;
+    tally.messages += line.messages;
+    tally.items += line.items;
+    tally.profileItems += line.profileItems;
+    tally.capacityUnits += line.capacityUnits;
+    this.writes.set(line.function, tally);
   }
 }

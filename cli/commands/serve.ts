@@ -76,7 +76,12 @@ export function registerServe(program: Command): void {
         ...(identitySecret ? { identitySecret } : {}),
         port: options.port,
         journeys: options.journeys,
-        ...(trace ? { trace: (line: object) => trace.write(`${JSON.stringify(line)}\n`) } : {}),
+        ...(trace
+          ? {
+              trace: (line: object) => trace.write(`${JSON.stringify(line)}\n`),
+              writes: (line: object) => trace.write(`${JSON.stringify(line)}\n`),
+            }
+          : {}),
       }).catch((error: unknown) => {
         throw listenError(error, options.port) ?? error;
       });

@@ -104,3 +104,36 @@ function kindOf(key: unknown): string {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** One handler invocation's writes (`serve --trace` writes one line per invocation, docs/decisions.md 172). */
+export interface InvocationWrites {
+  function: string;
+  /** Records the invocation took. */
+  messages: number;
+  /** Items written, and of them profile items. */
+  items: number;
+  profileItems: number;
+  capacityUnits: number;
+}
+
+/** `handler`, each invocation counted on a meter of its own and reported once it ends (failed or not). */
+export function meterInvocations<Event extends { Records: readonly unknown[] }, Context, Result>(
+  name: string,
+  handler: (event: Event, context: Context) => Promise<Result>,
+  report: (writes: InvocationWrites) => void,
+): (event: Event, context: Context) => Promise<Result> {
+  return async (event, context) => {
+    const meter = new WriteMeter();
+    try {
+      return await meter.run(() => handler(event, context));
+    } finally {
+      report({
+        function: name,
+        messages: event.Records.length,
+        items: meter.total.items,
+        profileItems: meter.byKind.PROFILE?.items ?? 0,
+        capacityUnits: meter.total.capacityUnits,
+      });
+    }
+  };
+}

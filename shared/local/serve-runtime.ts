@@ -21,6 +21,8 @@ import type { Profile } from '../profiles/schema.js';
 import { loadRuntimeCampaign, type RuntimeCampaign } from '../wiring/runtime-campaign.js';
 import type { EngineChoice } from './data-dir.js';
 import { EventTrace, type TraceLine } from './event-trace.js';
+import { meterInvocations, type InvocationWrites } from '../aws/write-meter.js';
+import type { SqsHandler } from './queue-driver.js';
 import { startIngestServer } from './ingest-server.js';
 import { buildLocalHandlers } from './local-handlers.js';
 import { startLocalSending, type LocalSending } from './local-sending.js';
@@ -48,6 +50,8 @@ export interface ServeOptions {
   journeys?: boolean;
   /** Receives one line per processed event (`serve --trace`). */
   trace?: (line: TraceLine) => void;
+  /** Receives one line per process-events and send invocation: the writes it made (`serve --trace`, issue 19). */
+  writes?: (line: InvocationWrites) => void;
 }
 
 export interface RunningServe {
@@ -79,6 +83,9 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     ? await loadRuntimeCampaign(options.campaignDir)
     : { ...(await loadCampaign(options.campaignDir)), journeys: [] };
   const trace = options.trace ? new EventTrace(options.trace) : undefined;
+  const report = options.writes;
+  const metered = (name: string, handler: SqsHandler): SqsHandler =>
+    report ? meterInvocations(name, handler, report) : handler;
   const runtime = await startLocalRuntime({ dataDir: options.dataDir, engine: options.engine, clock });
   let sending: LocalSending | undefined;
   try {
@@ -98,7 +105,11 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
             }
           : {}),
       });
-      const pump = new QueuePump(sending.sendsQueue, sending.send, { concurrency: 4, clock, functionName: 'send' });
+      const pump = new QueuePump(sending.sendsQueue, metered('send', sending.send), {
+        concurrency: 4,
+        clock,
+        functionName: 'send',
+      });
       const queue = trace ? trace.sendQueue(sending.journeySends) : sending.journeySends;
       sends = {
         async enqueue(requests) {
@@ -135,7 +146,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     const server = await startIngestServer(
       {
         ingest,
-        processEvents,
+        processEvents: metered('process-events', processEvents),
         writeKeys,
         queue: runtime.eventsQueue,
         clock,
