@@ -239,6 +239,7 @@ function engineeringLines(summary: DemoSummary): string[] {
         `  ${name.padEnd(20)} ${String(figure.messages).padStart(7)} ${figure.mean.toFixed(2).padStart(7)} ${figure.p99.toFixed(2).padStart(7)} ${figure.max.toFixed(2).padStart(7)}`,
     ),
     `  per accepted event ${summary.writeCapacity.perAcceptedEvent.toFixed(2)} WCU (every message kind); send path ${summary.sendWrites.perDecision.toFixed(2)} writes per decision`,
+    `profile items   p50 ${summary.profileItemBytes.p50} B, p99 ${summary.profileItemBytes.p99} B, max ${summary.profileItemBytes.max} B (over 1,024 B a write costs 2 WCU)`,
   ];
 }
 

@@ -1,5 +1,6 @@
 /** Counts profiles by kind with a scan (local data sets and operator reports; not on a hot path). */
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { itemSize } from './item-size.js';
 import { NOT_EXPIRED_FILTER } from './table-retention.js';
 
 export interface ProfileCounts {
@@ -50,4 +51,20 @@ export async function countProfiles(doc: DynamoDBDocumentClient, tableName: stri
     }
   }
   return counts;
+}
+
+/** The billed size (shared/aws/item-size.ts) of every profile item not expired at `now`, merged ones included. */
+export async function profileItemSizes(doc: DynamoDBDocumentClient, tableName: string, now: Date): Promise<number[]> {
+  const sizes: number[] = [];
+  for await (const page of paginateScan(
+    { client: doc },
+    {
+      TableName: tableName,
+      FilterExpression: `SK = :profile AND ${NOT_EXPIRED_FILTER}`,
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':profile': 'PROFILE', ':nowSeconds': Math.floor(now.getTime() / 1000) },
+    },
+  ))
+    for (const item of page.Items ?? []) sizes.push(itemSize(item));
+  return sizes;
 }

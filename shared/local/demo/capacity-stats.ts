@@ -28,10 +28,33 @@ export class CapacityStats {
       result[type] = {
         messages: values.length,
         mean: roundTo(total / values.length, 3),
-        p99: values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)] ?? 0,
+        p99: nearestRank(values, 0.99),
         max: values[values.length - 1] ?? 0,
       };
     }
     return result;
   }
+}
+
+/** Profile item sizes in bytes: a profile over 1,024 bytes costs two write units on every write (issue 19). */
+export interface SizeFigure {
+  profiles: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function sizeFigure(sizes: readonly number[]): SizeFigure {
+  const sorted = [...sizes].sort((a, b) => a - b);
+  return {
+    profiles: sorted.length,
+    p50: nearestRank(sorted, 0.5),
+    p99: nearestRank(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? 0,
+  };
+}
+
+/** The smallest value with at least share `p` of the sorted values at or below it (0 for none). */
+function nearestRank(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? 0;
 }

@@ -12,10 +12,10 @@ import { drainQueue } from '../queue-driver.js';
 import type { EngineChoice } from '../data-dir.js';
 import { startLocalRuntime, type LocalRuntime } from '../runtime.js';
 import { VirtualClock } from '../virtual-clock.js';
-import type { CapacityFigure } from './capacity-stats.js';
+import { sizeFigure, type CapacityFigure, type SizeFigure } from './capacity-stats.js';
 import { DemoStats, sendKey, type SendAccount } from './demo-stats.js';
 import { snsFeedbackEvent } from './ses-feedback-event.js';
-import { countProfiles, type ProfileCounts } from '../../aws/dynamo-profile-census.js';
+import { countProfiles, profileItemSizes, type ProfileCounts } from '../../aws/dynamo-profile-census.js';
 import { SyntheticShop, type ShopOptions } from './synthetic-shop.js';
 import { localLambdaContext } from '../lambda-context.js';
 import { buildLocalHandlers } from '../local-handlers.js';
@@ -89,6 +89,8 @@ export interface DemoSummary {
   writeCapacity: WriteCapacity;
   /** The send path's writes (send handler and release-deferred: ledger, caps, deferrals) per send decision. */
   sendWrites: SendWrites;
+  /** Profile items' billed sizes in bytes (p99 ≤ 1,024: one write unit per profile write). */
+  profileItemBytes: SizeFigure;
   queue: { deliveries: number; retried: number; deadLettered: number };
   /** Expiry passes run on the virtual clock and the rechecks they enqueued. */
   expiry: { passes: number; rechecks: number };
@@ -377,7 +379,7 @@ async function summarize(
 ): Promise<DemoSummary> {
   const { options, runtime, campaign, journeys, stats, clock } = demo;
   const reportHtmlPath = join(options.dataDir, 'report.html');
-  const { census, report, mail, profileCounts } = await demo.timer.time('report', async () => {
+  const { census, report, mail, profileCounts, profileSizes } = await demo.timer.time('report', async () => {
     const report = buildReport(journeys, await readReportData(runtime.doc, runtime.tableName, clock.now()), {
       minimumDetectable: minimumDetectableOf(campaign.settings),
       asOf: clock.now().toISOString(),
@@ -389,6 +391,7 @@ async function summarize(
       report,
       mail: await writeMailFolder(options.dataDir, await demo.sending.ses.emails()),
       profileCounts: await countProfiles(runtime.doc, runtime.tableName, clock.now()),
+      profileSizes: await profileItemSizes(runtime.doc, runtime.tableName, clock.now()),
     };
   });
   const accounts = stats.accounts(
@@ -428,6 +431,7 @@ async function summarize(
       ...stats.capacity.summary(),
       perAcceptedEvent: perUnit(stats.eventWrites.total.capacityUnits, stats.events.accepted),
     },
+    profileItemBytes: sizeFigure(profileSizes),
     sendWrites: {
       decisions: stats.decisions,
       writes: stats.sendWrites.total.items,
