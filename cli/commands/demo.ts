@@ -151,6 +151,13 @@ export function formatSummary(
     `segments         ${Object.entries(summary.segments)
       .map(([id, size]) => `${id} ${size.members}`)
       .join(' · ')}`,
+    ...(Object.keys(summary.tiers).length > 0
+      ? [
+          `tiers            ${Object.entries(summary.tiers)
+            .map(([tier, count]) => `${tier} ${count}`)
+            .join(' · ')} (customers per loyalty tier at the end)`,
+        ]
+      : []),
     ...Object.entries(summary.journeys).flatMap(([id, journey], index) => [
       `${index === 0 ? 'journeys' : ''}`.padEnd(17) + journeyLine(id, journey),
       `                   messages: ${accountLine(journey.sendAccount)}`,

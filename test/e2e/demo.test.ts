@@ -95,6 +95,12 @@ describe('demo', () => {
     expect(summary.complaints.opened).toBeGreaterThan(0);
     expect(summary.complaints.resolved).toBeGreaterThan(0);
     expect(summary.complaints.open).toBe(summary.complaints.opened - summary.complaints.resolved);
+    // Loyalty tiers: customers per tier at the end, in settings.yaml's order, each one held by someone.
+    expect(Object.keys(summary.tiers)).toEqual(['bronze', 'silver', 'gold', 'platinum']);
+    for (const count of Object.values(summary.tiers)) expect(count).toBeGreaterThan(0);
+    expect(Object.values(summary.tiers).reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(
+      summary.customers.known,
+    );
     expect(summary.journeys['service-recovery']?.customers).toBeGreaterThan(0);
 
     // Assess: every queued send has an end — sent, not sent with its reason, or pending with its

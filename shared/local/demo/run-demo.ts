@@ -4,6 +4,7 @@
  * queue and the real process-events handler, on a virtual clock.
  */
 import type { Channel } from '../../channels/send-request.js';
+import { tierOfSegment, tierSegmentId } from '../../tiers/tier-segments.js';
 import { minimumDetectableOf } from '../../config/settings.js';
 import { loadRuntimeCampaign, type RuntimeCampaign } from '../../wiring/runtime-campaign.js';
 import { importOrders } from '../../profiles/import-orders.js';
@@ -72,6 +73,8 @@ export interface DemoSummary {
   customers: Omit<ProfileCounts, 'segments' | 'complaints'> & { signedUp: number };
   /** Members per segment at the end, and how many entered / exited during the live traffic. */
   segments: Record<string, { members: number; entered: number; exited: number }>;
+  /** Customers per loyalty tier at the end (settings.yaml tiers, lowest first): their tier:<id> segments' members. */
+  tiers: Record<string, number>;
   history: { orders: number; customers: number; capacityUnits: number };
   /** The nightly refresh run on the night before the live week. */
   refresh: Pick<LocalRefreshSummary, 'asOf' | 'customers' | 'scored' | 'rfmSegments' | 'clv' | 'recommendations'>;
@@ -412,16 +415,19 @@ async function summarize(
   );
   const { segments: members, complaints, ...customers } = profileCounts;
   const segments = Object.fromEntries(
-    campaign.segments.segments.map((segment) => [
-      segment.id,
-      { members: members[segment.id] ?? 0, ...(stats.segmentFlows[segment.id] ?? { entered: 0, exited: 0 }) },
-    ]),
+    campaign.segments.segments
+      .filter((segment) => tierOfSegment(segment.id) === undefined)
+      .map((segment) => [
+        segment.id,
+        { members: members[segment.id] ?? 0, ...(stats.segmentFlows[segment.id] ?? { entered: 0, exited: 0 }) },
+      ]),
   );
   return {
     seed: options.seed,
     engine: runtime.engine.engine,
     customers: { ...customers, signedUp: demo.shop.customers.length - options.customers },
     segments,
+    tiers: Object.fromEntries(campaign.settings.tiers.map((tier) => [tier.id, members[tierSegmentId(tier.id)] ?? 0])),
     history,
     refresh,
     events: stats.events,

@@ -21,7 +21,7 @@ describe('validateCampaign', () => {
       summaries: [
         'settings.yaml: ok',
         'segments.yaml: 10 segments',
-        'journeys/: 6 journeys',
+        'journeys/: 7 journeys',
         `templates/: ${exampleTemplates()} templates`,
       ],
       errors: [],
