@@ -1,6 +1,7 @@
 /** Amazon Connect tasks for the call channel (issue 22), on aws-sdk-client-mock. */
 import { ConnectClient, ConnectServiceException, StartTaskContactCommand } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CONNECT_DESCRIPTION_LIMIT,
@@ -133,5 +134,58 @@ describe('a call send on Connect', () => {
     expect(tokens).toEqual([request.messageId, request.messageId]);
     expect(contacts.size).toBe(1);
     expect((await h.ledger.find('c1', request.messageId))?.providerMessageId).toBe('contact-1');
+  });
+
+  it('creates at most one task per ledger id whatever Connect answers and however often the request comes back', async () => {
+    /** "Not now" answers (nothing created) and one that is not: what each leaves in the ledger. */
+    const NOT_NOW = [
+      ['ServiceQuotaExceededException', 402],
+      ['LimitExceededException', 429],
+      ['ThrottlingException', 429],
+      ['TooManyRequestsException', 429],
+    ] as const;
+    const answer = fc.oneof(fc.constant<'ok'>('ok'), fc.constantFrom(...NOT_NOW), fc.constant<'invalid'>('invalid'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(answer, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (answers, deliveries) => {
+          // Prepare: Connect plays `answers` in order (then accepts), keeping ClientToken semantics
+          const client = new ConnectClient({ region: 'eu-central-1' });
+          const connect = mockClient(client);
+          const contacts = new Map<string, string>();
+          const queue = [...answers];
+          connect.on(StartTaskContactCommand).callsFake((input: { ClientToken?: string }) => {
+            const next = queue.shift() ?? 'ok';
+            if (next === 'invalid') throw connectError('InvalidParameterException', 400);
+            if (next !== 'ok') throw connectError(next[0], next[1]);
+            const token = input.ClientToken ?? '';
+            if (!contacts.has(token)) contacts.set(token, `contact-${contacts.size + 1}`);
+            return { ContactId: contacts.get(token) };
+          });
+          const h = sendHarness();
+          h.deps.calls = new ConnectCallSender(client, TARGET);
+          const request = sendRequest({ channel: 'call', call: { queue: 'win-back', priority: 'normal' } });
+          // Act: the queue delivers the same request again and again
+          const reasons: string[] = [];
+          for (let i = 0; i < deliveries; i++) reasons.push((await decideSend(h.deps, request)).reason);
+          // Assess: one token on every call, at most one contact, never a task after a refusal
+          const tokens = connect.commandCalls(StartTaskContactCommand).map((call) => call.args[0].input.ClientToken);
+          expect(new Set(tokens)).toEqual(new Set(tokens.length > 0 ? [request.messageId] : []));
+          expect(contacts.size).toBeLessThanOrEqual(1);
+          expect(reasons.filter((reason) => reason === 'sent').length).toBe(contacts.size);
+          // A "not now" defers; the first other answer settles the ledger, after which the rest are duplicates.
+          const settled = reasons.findIndex((reason) => reason !== 'deferred');
+          if (settled >= 0) {
+            expect(['sent', 'failed']).toContain(reasons[settled]);
+            expect(reasons.slice(settled + 1).every((reason) => reason === 'duplicate')).toBe(true);
+          }
+          expect(tokens.length).toBe(settled >= 0 ? settled + 1 : deliveries);
+          const entry = await h.ledger.find('c1', request.messageId);
+          expect(entry?.status).toBe(settled >= 0 ? reasons[settled] : undefined);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });

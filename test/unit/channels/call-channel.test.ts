@@ -5,6 +5,7 @@ import { CALL_DUE_HOURS, fitToLimit } from '../../../shared/channels/call-task.j
 import { decideSend } from '../../../shared/channels/decide-send.js';
 import { utcDayNumber } from '../../../shared/channels/guards/frequency-cap.js';
 import { ProviderError } from '../../../shared/channels/provider-error.js';
+import { openComplaint } from '../../../shared/profiles/complaints.js';
 import { consentingProfile, NOON, sendHarness, sendRequest } from './send-harness.js';
 
 const NIGHT = new Date('2026-11-02T20:00:00Z');
@@ -41,14 +42,27 @@ describe('the call channel', () => {
     expect((await h.ledger.find('c1', request.messageId))?.status).toBe('sent');
   });
 
-  it('answers the first refusal in DESIGN order for a call as for email: consent call, quiet hours, the call cap, the ledger', async () => {
-    const ORDER = ['duplicate', 'holdout', 'no_consent', 'deferred', 'frequency_cap'] as const;
+  it('answers the first refusal in DESIGN order for a call as for email: ledger, holdout, open complaint, consent call, script variables, quiet hours, the call cap', async () => {
+    const ORDER = [
+      'duplicate',
+      'holdout',
+      'open_complaint',
+      'no_consent',
+      'unreachable',
+      'missing_variable',
+      'deferred',
+      'frequency_cap',
+    ] as const;
     await fc.assert(
       fc.asyncProperty(fc.subarray([...ORDER]), async (conditions) => {
         // Prepare: every chosen condition holds at once
         const holds = new Set<string>(conditions);
         const profile = consentingProfile();
+        if (holds.has('open_complaint'))
+          openComplaint(profile, { complaintId: 'k1', category: 'delivery' }, '2026-11-01T10:00:00.000Z');
         if (holds.has('no_consent')) profile.consent.call = { granted: false, at: '2026-10-02T00:00:00Z' };
+        if (holds.has('unreachable')) profile.channels.phoneWrongAt = '2026-10-20T10:00:00.000Z';
+        if (holds.has('missing_variable')) delete profile.name.first;
         const at = holds.has('deferred') ? NIGHT : NOON;
         const h = sendHarness({ profile, at });
         withCallCap(h);
@@ -61,8 +75,9 @@ describe('the call channel', () => {
         const expected = ORDER.find((condition) => holds.has(condition)) ?? 'sent';
         expect(result.reason).toBe(expected);
         expect(h.calls.created.length).toBe(expected === 'sent' ? 1 : 0);
+        expect(h.stats.metrics()).toEqual([expected]);
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 
