@@ -3,6 +3,7 @@ import { InvalidContextError, readDeploymentContext } from '../../infra/deployme
 
 const lookup = (values: Record<string, unknown>) => (key: string) => values[key];
 const PUSH_IOS = 'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-ios';
+const CONNECT_INSTANCE = 'arn:aws:connect:eu-central-1:123456789012:instance/a1b2c3d4-5678-90ab-cdef-111122223333';
 const PUSH_ANDROID = 'arn:aws:sns:eu-central-1:123456789012:app/GCM/shop-android';
 
 describe('readDeploymentContext', () => {
@@ -92,5 +93,20 @@ describe('readDeploymentContext', () => {
 
     // Assess
     expect(read).toThrow('context pushPlatformApplicationArns.1: expected an ARN of sns');
+  });
+
+  it('refuses half a Connect context, naming the missing key', () => {
+    expect(() => readDeploymentContext((key) => (key === 'connectInstanceArn' ? CONNECT_INSTANCE : undefined))).toThrow(
+      /context connectContactFlowId: give connectInstanceArn and connectContactFlowId together/,
+    );
+    expect(() =>
+      readDeploymentContext((key) =>
+        key === 'connectInstanceArn'
+          ? 'arn:aws:sns:eu-central-1:123456789012:x'
+          : key === 'connectContactFlowId'
+            ? 'f1e2d3c4-b5a6-9780-fedc-ba9876543210'
+            : undefined,
+      ),
+    ).toThrow(/context connectInstanceArn: expected an ARN of connect/);
   });
 });

@@ -2,7 +2,8 @@
  * What a first real deployment needs beyond cdk-nag (issue 16), asserted on the production
  * context CI lints with cfn-lint: alarms that can reach the topic, bounded FIFO consumers, state
  * machines that wait out Lambda throttling, the SES identity; and the edge firewall in front of
- * the API (issue 17, decision 111), which the production context turns on.
+ * the API (issue 17, decision 111), which the production context turns on; the call center on
+ * Amazon Connect (issue 22), which it names too.
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -447,5 +448,52 @@ describe('capacity strangers cannot exhaust: CloudFront and WAF in front of the 
         ThrottlingBurstLimit: UNSUBSCRIBE_THROTTLE.burstLimit,
       },
     });
+  });
+});
+
+const INSTANCE = PRODUCTION_CONTEXT.connectInstanceArn;
+const FLOW = PRODUCTION_CONTEXT.connectContactFlowId;
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const statements = (template: Template): Statement[] =>
+  Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) =>
+      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+const granting = (template: Template, action: string) =>
+  statements(template).filter((statement) => [statement.Action].flat().includes(action));
+
+describe('PipelineStack: the call center', () => {
+  it('gives the send function the instance and the flow, and lets it start tasks in that flow only', () => {
+    pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'send',
+          CONNECT_INSTANCE_ID: INSTANCE.split('/').pop(),
+          CONNECT_CONTACT_FLOW_ID: FLOW,
+        }),
+      },
+    });
+    const start = granting(pipeline, 'connect:StartTaskContact');
+    expect(start).toHaveLength(1);
+    expect([start[0]?.Resource].flat().sort()).toEqual([`${INSTANCE}/contact-flow/${FLOW}`, `${INSTANCE}/contact/*`]);
+  });
+
+  it("routes the instance's ended task contacts to call-feedback, which may read their attributes and enqueue events", () => {
+    pipeline.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.connect'],
+        'detail-type': ['Amazon Connect Contact Event'],
+        detail: { instanceArn: [INSTANCE], channel: ['TASK'], eventType: ['DISCONNECTED', 'COMPLETED'] },
+      },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
+    });
+    pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'call-feedback' }) },
+    });
+    const read = granting(pipeline, 'connect:GetContactAttributes');
+    expect(read).toHaveLength(1);
+    expect(read[0]?.Resource).toBe(`${INSTANCE}/contact/*`);
+    expect(statements(pipeline).some((statement) => [statement.Action].flat().includes('connect:*'))).toBe(false);
   });
 });
