@@ -4,10 +4,13 @@
  * what an agent team loads: the open tasks only, and only customers who still consent to calls
  * on the number the task names (a revocation or a wrong-number report since the task was made
  * takes the row out), as CSV with formula characters neutralised in the free-text columns
- * (never in the E.164 phone).
+ * (never in the E.164 phone). A task is open until an outcome is known: in the call list (the
+ * demo's agents), or in the journey run that made it — any dialler's `Call Completed` through
+ * ingest lands there — so a task reported by another dialler is not exported again.
  */
 import type { Command } from 'commander';
 import { CALL_CSV_COLUMNS, CALL_CSV_FREE_TEXT, callCsvCells } from '../../shared/channels/call-task.js';
+import type { JourneyRun } from '../../shared/journeys/run.js';
 import type { Profile } from '../../shared/profiles/schema.js';
 import { callListPath, LocalCallList, type CallListEntry } from '../../shared/local/local-call-list.js';
 import { toCsv } from '../../shared/csv-output.js';
@@ -54,18 +57,29 @@ export function registerCalls(program: Command): void {
     .action(async (options: ExportOptions) => {
       requireLocalData(options.dataDir);
       const entries = inQueue(await new LocalCallList(callListPath(options.dataDir)).entries(), options.queue);
-      const open = entries.filter((entry) => entry.outcome === undefined);
       const runtime = await openLocalData(options);
       try {
         const profiles = new Map<string, Profile | undefined>();
-        for (const entry of open)
-          if (!profiles.has(entry.customerId))
+        const runs = new Map<string, JourneyRun[]>();
+        for (const entry of entries)
+          if (entry.outcome === undefined && !profiles.has(entry.customerId)) {
             profiles.set(entry.customerId, await runtime.profiles.getProfile(entry.customerId));
+            runs.set(entry.customerId, await runtime.adapters.table.journeyRuns.listRuns(entry.customerId));
+          }
+        const open = entries.filter((entry) => !isDone(entry, runs.get(entry.customerId) ?? []));
         process.stdout.write(exportCsv(open, (id) => profiles.get(id)));
       } finally {
         await runtime.stop();
       }
     });
+}
+
+/** The task has an outcome: in the call list, or in the run of the journey step that made it. */
+export function isDone(entry: CallListEntry, runs: readonly JourneyRun[]): boolean {
+  if (entry.outcome !== undefined) return true;
+  const { journeyId, runId, stepId } = entry.tags;
+  const run = runs.find((candidate) => candidate.journeyId === journeyId && candidate.runId === runId);
+  return run?.sent[stepId]?.messageId === entry.id && run.engaged[stepId]?.called !== undefined;
 }
 
 function inQueue(entries: CallListEntry[], queue: string | undefined): CallListEntry[] {

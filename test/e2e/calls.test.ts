@@ -2,7 +2,8 @@
  * The call channel end to end on the embedded runtime (issue 22): a journey's call step through
  * ingest, process-events and the real send handler into the local call list; the agent's
  * `Call Completed` back through ingest moves the run and marks a wrong number; `sadakat calls
- * export` gives the dialler CSV of the open tasks only, for customers who consent to calls.
+ * export` gives the dialler CSV of the open tasks only (an outcome reported through ingest closes
+ * a task), for customers who consent to calls.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,25 +74,36 @@ describe('calls end to end', () => {
       },
     });
     try {
-      // Act: three customers ask for a callback; c2 never consented to calls
+      // Act: four customers ask for a callback; c2 never consented to calls
       await post('/v1/batch', {
         batch: [
           customer('c1', true),
           customer('c2', false),
           customer('c3', true),
-          ...['c1', 'c2', 'c3'].map((id) => ({ type: 'track', userId: id, event: 'Callback Requested' })),
+          customer('c4', true),
+          ...['c1', 'c2', 'c3', 'c4'].map((id) => ({ type: 'track', userId: id, event: 'Callback Requested' })),
         ],
       });
       await drain();
       const tasks = await sending.calls.entries();
-      const c1Task = tasks.find((task) => task.customerId === 'c1');
-      // The agent reports c1's number wrong, through ingest with the server key
-      const answer = await post('/v1/track', {
-        userId: 'c1',
-        event: 'Call Completed',
-        properties: { call_id: c1Task?.id, outcome: 'wrong_number' },
+      const taskOf = (id: string) => tasks.find((task) => task.customerId === id)?.id;
+      // A dialler reports c1's number wrong and c3 reached, through ingest with the server key only
+      const answer = await post('/v1/batch', {
+        batch: [
+          {
+            type: 'track',
+            userId: 'c1',
+            event: 'Call Completed',
+            properties: { call_id: taskOf('c1'), outcome: 'wrong_number' },
+          },
+          {
+            type: 'track',
+            userId: 'c3',
+            event: 'Call Completed',
+            properties: { call_id: taskOf('c3'), outcome: 'reached' },
+          },
+        ],
       });
-      await sending.calls.complete(c1Task?.id ?? '', 'wrong_number', clock.now().toISOString());
       await drain();
       const c1 = await runtime.profiles.getProfile('c1');
       const c1Runs = await runtime.adapters.table.journeyRuns.listRuns('c1');
@@ -100,9 +112,12 @@ describe('calls end to end', () => {
       expect(tasks.map((task) => [task.customerId, task.phone, task.queue, task.priority]).sort()).toEqual([
         ['c1', '+905321234561', 'sales', 'high'],
         ['c3', '+905321234563', 'sales', 'high'],
+        ['c4', '+905321234564', 'sales', 'high'],
       ]);
-      expect(c1Task?.script).toBe('Merhaba Ayşe, geri arama talebiniz için arıyoruz.');
-      expect(answer.body).toMatchObject({ accepted: 1, rejected: [] });
+      expect(tasks.find((task) => task.customerId === 'c1')?.script).toBe(
+        'Merhaba Ayşe, geri arama talebiniz için arıyoruz.',
+      );
+      expect(answer.body).toMatchObject({ accepted: 2, rejected: [] });
       expect(c1?.channels.phoneWrongAt).toBeDefined();
       expect(c1?.traits.call_failed).toBe(true);
       expect(c1Runs.map((run) => run.status)).toEqual(['completed']);
@@ -113,13 +128,13 @@ describe('calls end to end', () => {
 
     // Act: the dialler export of what is still open
     const exported = await runCli([registerCalls], ['calls', 'export', '--format', 'csv', '--data-dir', dataDir]);
-    // Assess: c3 only (c1 completed, c2 never called), a header an agent team's dialler loads
+    // Assess: c4 only (c1 and c3 reported, c2 never called), a header an agent team's dialler loads
     expect(exported.error).toBeUndefined();
     expect(exported.stdout.split('\n')[0]).toMatch(/^customer_id,phone,queue,priority,reason,due_at,/);
     expect(parse(exported.stdout, { columns: true })).toEqual([
       expect.objectContaining({
-        customer_id: 'c3',
-        phone: '+905321234563',
+        customer_id: 'c4',
+        phone: '+905321234564',
         queue: 'sales',
         priority: 'high',
         reason: 'callback/ring',
