@@ -7,7 +7,7 @@
 import { type CfnResource, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type BucketProps, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret, type ISecret, type SecretProps } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
 import { createTableInput, TTL_ATTRIBUTE } from '../shared/aws/table.js';
@@ -102,24 +102,13 @@ export class DataStack extends Stack {
     // Beside the table it reads: the policy a marketer attaches to run `sadakat console --table`.
     new ConsoleAccess(this, 'Console', { table });
 
-    const artifacts = new Bucket(this, 'Artifacts', {
-      encryption: BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
+    const artifacts = retainedBucket(this, 'Artifacts', key, {
       versioned: true,
       lifecycleRules: [
         { id: 'expire-old-refresh-runs', prefix: 'refresh/', expiration: ARTIFACT_RETENTION },
         { id: 'drop-overwritten-versions', noncurrentVersionExpiration: ARTIFACT_OLD_VERSION_RETENTION },
-        { id: 'abort-stale-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    stableId(artifacts, 'Artifacts');
-    Validations.of(artifacts).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
+      noAccessLogs:
         'Only the refresh functions of this app read and write the bucket (through their roles); server access logs would add a second bucket with nothing to audit beyond CloudTrail.',
     });
 
@@ -127,23 +116,12 @@ export class DataStack extends Stack {
     // Not versioned: objects are only ever added, and a deleted object must really be gone. Rows
     // are pseudonymous under per-customer keys that erasure deletes (crypto-shredding), so
     // nothing in here is rewritten when a customer is forgotten.
-    const archive = new Bucket(this, 'Archive', {
-      encryption: BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
+    const archive = retainedBucket(this, 'Archive', key, {
       lifecycleRules: [
         { id: 'expire-conversion-errors', prefix: 'errors/', expiration: ARCHIVE_ERROR_RETENTION },
         { id: 'expire-query-results', prefix: 'athena-results/', expiration: ARCHIVE_RESULTS_RETENTION },
-        { id: 'abort-stale-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    stableId(archive, 'Archive');
-    Validations.of(archive).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
+      noAccessLogs:
         "Only the archive's Firehose role writes it and Athena (through IAM) reads it; server access logs would add a second bucket with nothing to audit beyond CloudTrail.",
     });
 
@@ -218,7 +196,35 @@ export class DataStack extends Stack {
   }
 }
 
-/** Pins the CloudFormation logical id so refactoring the construct tree never replaces the resource. */
+/**
+ * A private bucket under the data key, TLS only, kept across deploys and stack deletion under a
+ * fixed logical id; stale multipart uploads are aborted after a day. `noAccessLogs` is the reason
+ * it has no server access logs (cdk-nag AwsSolutions-S1).
+ */
+function retainedBucket(
+  scope: Construct,
+  id: string,
+  key: IKey,
+  props: Pick<BucketProps, 'versioned' | 'lifecycleRules'> & { noAccessLogs: string },
+): Bucket {
+  const bucket = new Bucket(scope, id, {
+    encryption: BucketEncryption.KMS,
+    encryptionKey: key,
+    bucketKeyEnabled: true,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    ...(props.versioned === undefined ? {} : { versioned: props.versioned }),
+    lifecycleRules: [
+      ...(props.lifecycleRules ?? []),
+      { id: 'abort-stale-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+    ],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  stableId(bucket, id);
+  Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: props.noAccessLogs });
+  return bucket;
+}
+
 /**
  * A secret kept across deploys and stack deletion, under a fixed logical id, with the reason it is
  * not rotated by Lambda (cdk-nag AwsSolutions-SMG4).
@@ -235,6 +241,7 @@ function retainedSecret(
   return secret;
 }
 
+/** Pins the CloudFormation logical id so refactoring the construct tree never replaces the resource. */
 function stableId(construct: IConstruct, logicalId: string): void {
   (construct.node.defaultChild as CfnResource).overrideLogicalId(logicalId);
 }
