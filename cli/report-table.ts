@@ -1,5 +1,5 @@
 /** The A/B report as terminal text: one table per comparison (experiment variants, holdout vs entrants). */
-import type { ArmReport, Report } from '../shared/measurement/report.js';
+import type { ArmReport, JourneyReport, Report } from '../shared/measurement/report.js';
 import {
   funnelCells,
   NPS_CAVEAT,
@@ -7,6 +7,7 @@ import {
   npsRows,
   reportFootnotes,
   shopNpsLine,
+  percent,
   statisticCells,
 } from '../shared/measurement/report-cells.js';
 import { fitTable, wrapLine } from './text-table.js';
@@ -81,6 +82,7 @@ export function formatReportTable(report: Report, width = Number.POSITIVE_INFINI
         );
       }
     }
+    if (journey.byTier.length > 0) out.push(tierLine(journey));
     out.push('');
   }
   out.push(...reportFootnotes(report));
@@ -94,6 +96,19 @@ export function formatReportTable(report: Report, width = Number.POSITIVE_INFINI
     .split('\n')
     .map((line) => wrapLine(line, width))
     .join('\n')}\n`;
+}
+
+/** `  by tier at entry (entrants outside the holdout): none 3/40 7.5% [2.6%, 19.9%] · gold 5/12 …`. */
+function tierLine(journey: JourneyReport): string {
+  const cells = journey.byTier.map((tier) => {
+    const closed = tier.entered - tier.maturing;
+    const rate = tier.rate
+      ? ` ${percent(tier.rate.rate)} [${percent(tier.rate.lower)}, ${percent(tier.rate.upper)}]`
+      : '';
+    const maturing = tier.maturing > 0 ? ` (+${tier.maturing} maturing)` : '';
+    return `${tier.tier} ${tier.converted}/${closed}${rate}${maturing}`;
+  });
+  return `  conversion by tier at entry (entrants outside the holdout): ${cells.join(' · ')}`;
 }
 
 /** Message counts, refusals (messages), refunds and crossed-over customers under the table. */

@@ -88,6 +88,7 @@ export function campaignReport(
     minimumDetectable: minimumDetectableOf(settings),
     asOf,
     holdoutPercent: settings.holdoutPercent,
+    tiers: settings.tiers.map((tier) => tier.id),
     ...(journeyId ? { journeyId } : {}),
   });
 }

@@ -41,7 +41,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
     const page = await doc.send(
       new ScanCommand({
         TableName: tableName,
-        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, convertedAfterSplitAt, exitReason, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, #surveyId, #score, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
+        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, convertedAfterSplitAt, exitReason, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, #surveyId, #score, #tier, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
         FilterExpression: NOT_EXPIRED_FILTER,
         ExpressionAttributeNames: {
           '#ttl': 'ttl',
@@ -52,6 +52,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           '#variant': 'variant',
           '#surveyId': 'surveyId',
           '#score': 'score',
+          '#tier': 'tier',
         },
         ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
         ExclusiveStartKey: startKey,
@@ -87,6 +88,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           customerId: String(item.customerId),
           holdout: item.holdout === true,
           enteredAt: String(item.enteredAt),
+          ...(typeof item.tier === 'string' ? { tier: item.tier } : {}),
           ...(typeof item.convertedAt === 'string' ? { convertedAt: item.convertedAt } : {}),
           ...(typeof item.convertedAfterSplitAt === 'string'
             ? { convertedAfterSplitAt: item.convertedAfterSplitAt }

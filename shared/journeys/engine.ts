@@ -189,7 +189,9 @@ export function applySignal(context: JourneyEngineContext, signal: JourneySignal
     const runId = runIdFor(journey.id, cause);
     if (current.has(`${journey.id}#${runId}`)) return;
     const holdout = isInGlobalHoldout(context.profile.id, context.holdoutPercent);
-    const run = newRun(journey.id, runId, context.profile.id, holdout, context.now.toISOString());
+    const entered = newRun(journey.id, runId, context.profile.id, holdout, context.now.toISOString());
+    // The tier at entry, not at report time: a purchase the journey caused may lift the tier.
+    const run = context.profile.tier === undefined ? entered : { ...entered, tier: context.profile.tier };
     step(undefined, run, { kind: 'enter' }, journey);
   }
 }

@@ -26,6 +26,8 @@ export const journeyRunSchema = z.object({
   /** The variant is a control (`holdout: true` in the split): sends skipped from the split on. */
   controlVariant: z.boolean().optional(),
   enteredAt: z.string(),
+  /** The customer's loyalty tier at entry (settings.yaml tiers); absent: none. The report's conversion by tier reads it. */
+  tier: z.string().optional(),
   /** First send (or skipped holdout send) of the run. */
   exposedAt: z.string().optional(),
   /** Message of each send step's latest visit, for engagement branches. */

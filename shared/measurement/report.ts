@@ -84,6 +84,8 @@ export interface ReportRun {
   customerId: string;
   holdout: boolean;
   enteredAt: string;
+  /** The customer's loyalty tier when the run entered; absent: none (or a run from before tiers). */
+  tier?: string | undefined;
   convertedAt?: string | undefined;
   /** The first goal after the split when `convertedAt` came before it (journeys/run.ts). */
   convertedAfterSplitAt?: string | undefined;
@@ -185,7 +187,24 @@ export interface JourneyReport {
   goal: string | null;
   entered: number;
   comparisons: ComparisonReport[];
+  /** Conversion of the entrants outside the global holdout by their tier at entry; empty when no run has a tier. */
+  byTier: TierConversion[];
 }
+
+/** One tier's entrants of a journey (outside the global holdout), from journey entry, like the holdout comparison. */
+export interface TierConversion {
+  /** The tier at entry; `none` for customers below the lowest tier. */
+  tier: string;
+  /** Customers (their first entry). */
+  entered: number;
+  /** Entered less than one goal window before the as-of time: not in `converted` or the rate yet. */
+  maturing: number;
+  converted: number;
+  /** Wilson 95 % interval of converted / (entered − maturing); null when no window has closed. */
+  rate: RateInterval | null;
+}
+
+export const NO_TIER = 'none';
 
 export interface Report {
   /** The report's clock: customers assigned less than one goal window before it are `maturing`. */
@@ -209,6 +228,8 @@ export interface ReportOptions {
   holdoutPercent?: number;
   /** Only this journey. */
   journeyId?: string;
+  /** settings.yaml tier ids, lowest first: the order of `byTier` (tiers no longer configured follow). */
+  tiers?: readonly string[];
 }
 
 export const METHODS = {
@@ -222,6 +243,8 @@ export const METHODS = {
     'normal approximation to the Beta posteriors from one weak prior shared by both arms (worth 10 customers, centred on their pooled rate); not shown while both arms have fewer than 5 conversions',
   detectableLift: 'smallest lift over the control rate detectable with 80% power at α = 0.05 at these arm sizes',
   nps: "promoters % − detractors % of each answering customer's last answer in the goal window after assignment; 95% interval from the variance of the ±1/0 score (normal approximation)",
+  byTier:
+    "entrants outside the global holdout by their loyalty tier at entry (not today's: a purchase the journey caused may lift it), from entry; converted / customers whose window has closed, Wilson 95% interval",
   responseRate:
     'customers who answered ÷ customers whose window has closed; not intent-to-treat: who answers differs by arm, so NPS compares different people across arms',
 } as const;
@@ -369,7 +392,41 @@ function journeyReport(journey: Journey, context: ReportContext): JourneyReport 
     goal: journey.goal ? `${journey.goal.event} within ${formatDuration(journey.goal.withinMs)}` : null,
     entered: new Set(runs.map((run) => run.customerId)).size,
     comparisons,
+    byTier: conversionByTier(runs, goals, windowMs, asOfMs, options.tiers ?? []),
   };
+}
+
+/** The journey's conversion by tier at entry (entrants outside the global holdout); empty when no run has a tier. */
+function conversionByTier(
+  runs: readonly ReportRun[],
+  goals: Parameters<typeof attribute>[1],
+  windowMs: number,
+  asOfMs: number,
+  tiers: readonly string[],
+): TierConversion[] {
+  if (!runs.some((run) => run.tier !== undefined)) return [];
+  const entrants = runs.filter((run) => !run.holdout);
+  const seen = [...new Set(entrants.map((run) => run.tier ?? NO_TIER))];
+  const order = [NO_TIER, ...tiers, ...seen.filter((tier) => tier !== NO_TIER && !tiers.includes(tier)).sort()];
+  const arms = attribute(
+    entrants.map((run) => ({ customerId: run.customerId, arm: run.tier ?? NO_TIER, at: run.enteredAt })),
+    goals,
+    windowMs,
+    order,
+    asOfMs,
+  );
+  return arms
+    .filter((arm) => arm.assigned > 0)
+    .map((arm) => ({
+      tier: arm.arm,
+      entered: arm.assigned,
+      maturing: arm.maturing,
+      converted: arm.conversions,
+      rate:
+        arm.assigned - arm.maturing > 0
+          ? wilsonInterval({ assigned: arm.assigned - arm.maturing, conversions: arm.conversions })
+          : null,
+    }));
 }
 
 /**

@@ -387,6 +387,7 @@ async function summarize(
       minimumDetectable: minimumDetectableOf(campaign.settings),
       asOf: clock.now().toISOString(),
       holdoutPercent: campaign.settings.holdoutPercent,
+      tiers: campaign.settings.tiers.map((tier) => tier.id),
     });
     await writeFile(reportHtmlPath, await reportHtml(report));
     return {

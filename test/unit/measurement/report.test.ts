@@ -477,3 +477,40 @@ describe('buildReport: windows, priors and ratios (issue 21)', () => {
     expect(holdout?.armDefinition).toMatch(/all entrants outside the global holdout, whatever their variant/);
   });
 });
+
+describe('conversion by tier', () => {
+  it("counts each tier's entrants outside the holdout by their tier at entry, in settings order, none first", () => {
+    // Prepare: a and c entered as gold, b below every tier, h (holdout) as gold; a and b bought in the window,
+    // c only after it; d entered a day before the as-of time (window still open).
+    const runs: ReportData['runs'] = [
+      { journeyId: 'vnb', customerId: 'a', holdout: false, enteredAt: ENTERED, tier: 'gold' },
+      { journeyId: 'vnb', customerId: 'b', holdout: false, enteredAt: ENTERED },
+      { journeyId: 'vnb', customerId: 'c', holdout: false, enteredAt: ENTERED, tier: 'gold' },
+      { journeyId: 'vnb', customerId: 'h', holdout: true, enteredAt: ENTERED, tier: 'gold' },
+      { journeyId: 'vnb', customerId: 'd', holdout: false, enteredAt: '2026-12-31T00:00:00.000Z', tier: 'silver' },
+    ];
+    const orders: ReportData['orders'] = [
+      { customerId: 'a', orderId: 'o1', at: AFTER_SPLIT, amount: 100 },
+      { customerId: 'b', orderId: 'o2', at: AFTER_SPLIT, amount: 50 },
+      { customerId: 'c', orderId: 'o3', at: '2026-11-20T00:00:00.000Z', amount: 80 },
+      { customerId: 'h', orderId: 'o4', at: AFTER_SPLIT, amount: 70 },
+    ];
+
+    // Act
+    const report = buildReport([journey], data({ runs, orders }), { ...options, tiers: ['bronze', 'silver', 'gold'] });
+
+    // Assess
+    const byTier = report.journeys[0]?.byTier ?? [];
+    expect(byTier.map(({ tier, entered, maturing, converted }) => [tier, entered, maturing, converted])).toEqual([
+      ['none', 1, 0, 1],
+      ['silver', 1, 1, 0],
+      ['gold', 2, 0, 1],
+    ]);
+    expect(byTier[2]?.rate?.rate).toBe(0.5);
+    expect(byTier[1]?.rate).toBeNull();
+  });
+
+  it('is empty when no run carries a tier (a campaign without tiers)', () => {
+    expect(buildReport([journey], data(), options).journeys[0]?.byTier).toEqual([]);
+  });
+});

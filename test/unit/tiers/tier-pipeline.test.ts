@@ -136,6 +136,8 @@ describe('tiers in process-events', () => {
     expect(gold?.tier).toBe('gold');
     expect(Object.keys(gold?.segments ?? {})).toEqual(['tier:gold']);
     expect([...runs.runs.values()].map((run) => run.journeyId)).toEqual(['gold-welcome']);
+    // The run keeps the tier at entry: the report's conversion by tier reads it.
+    expect([...runs.runs.values()].map((run) => run.tier)).toEqual(['gold']);
     // The month of the order leaves the 12-month window on 2027-03-01.
     expect(gold?.nextExpiryAt).toBe('2027-03-01T00:00:00.000Z');
 
