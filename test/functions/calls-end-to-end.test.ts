@@ -3,7 +3,8 @@
  * ingest, process-events and the real send handler into the local call list; the agent's
  * `Call Completed` back through ingest moves the run and marks a wrong number; `sadakat calls
  * export` gives the dialler CSV of the open tasks only (an outcome reported through ingest closes
- * a task), for customers who consent to calls.
+ * a task), for customers who consent to calls. On the virtual clock throughout, so it lives outside
+ * test/e2e: CI's daytime pass over test/e2e would run it a second time for nothing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import { runCli } from '../cli-harness.js';
 import { journeyFrom } from '../unit/journeys/journey-builders.js';
-import { postToIngest, WRITE_KEY } from './spine-harness.js';
+import { postToIngest, WRITE_KEY } from '../e2e/spine-harness.js';
 
 const folders: string[] = [];
 afterAll(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
