@@ -3,6 +3,7 @@
  * UpdateItem on `version` (optimistic concurrency; DESIGN "One writer per customer"), which also
  * keeps the sparse `expiry` index in step with `nextExpiryAt`.
  */
+import { readStoredProfile, storedAttribute } from './profile-item-codec.js';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError, type ProfileStore, type WriteReceipt } from '../ports.js';
 import { isDeepStrictEqual } from 'node:util';
@@ -121,7 +122,7 @@ export class DynamoProfileStore implements ProfileStore {
 
 /** A stored profile item → the profile (empty-default attributes filled back in, schema-checked). */
 export function profileFromItem(customerId: string, item: Record<string, unknown>): Profile {
-  const parsed = profileSchema.safeParse({ ...STORAGE_DEFAULTS, ...withoutStorageAttributes(item) });
+  const parsed = profileSchema.safeParse({ ...STORAGE_DEFAULTS, ...readStoredProfile(withoutStorageAttributes(item)) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CorruptProfileError(customerId, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
@@ -154,7 +155,7 @@ function profileUpdate(profile: Profile, ttl: number | null | undefined): Update
       remove.push(`#${attribute}`);
     } else {
       set.push(`#${attribute} = :${attribute}`);
-      values[`:${attribute}`] = value;
+      values[`:${attribute}`] = storedAttribute(attribute, value);
     }
   }
   names['#expiryPK'] = 'expiryPK';

@@ -5,6 +5,7 @@
  * engagement times ses-feedback marks on it) and the message-stats counters (`STATS#MSG#`).
  * Only the attributes the report uses are projected.
  */
+import { readStoredProfile } from './profile-item-codec.js';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerStatus } from '../channels/ports.js';
 import type { Channel } from '../channels/send-request.js';
@@ -75,10 +76,11 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
       } else if (!pk.startsWith('C#') || isDoctorCustomer(pk.slice(2))) {
       } else if (sk === 'PROFILE') {
         if (item.mergedInto) continue;
+        const stored = readStoredProfile({ experiments: item.experiments ?? {}, consent: item.consent ?? {} });
         profiles.push({
           id: pk.slice(2),
-          experiments: (item.experiments ?? {}) as ReportProfile['experiments'],
-          consent: (item.consent ?? {}) as ReportProfile['consent'],
+          experiments: stored.experiments as ReportProfile['experiments'],
+          consent: stored.consent as ReportProfile['consent'],
         });
       } else if (sk.startsWith('J#')) {
         // The visitor's run moved to the customer at login: the customer's copy is the entry.
