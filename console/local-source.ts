@@ -84,7 +84,7 @@ export class LocalFolderSource implements ConsoleSource {
 
   snapshot(): Promise<ConsoleSnapshot> {
     const now = Date.now();
-    const age = this.cached ? now - this.cached.at : Number.POSITIVE_INFINITY;
+    const age = this.cached ? Math.max(0, now - this.cached.at) : Number.POSITIVE_INFINITY;
     // Attached to serve, a change of its files is news; on our own engine nothing else writes
     // while we read, but another command may have in between, so a snapshot lives a while only.
     const fresh = this.attached
@@ -92,10 +92,18 @@ export class LocalFolderSource implements ConsoleSource {
       : age < OWN_SNAPSHOT_MAX_AGE_MS;
     if (this.cached && fresh) return this.cached.snapshot;
     const snapshot = this.read((runtime) => readConsoleSnapshot(runtime.doc, runtime.tableName, this.clock.now()));
-    this.cached = { at: now, version: this.version, snapshot };
-    snapshot.catch(() => {
-      if (this.cached?.snapshot === snapshot) this.cached = undefined;
-    });
+    // Its age counts from when the scan finished (while it runs, everyone waits for it): a scan of
+    // a large folder can take longer than the cache's life, and would otherwise never be reused.
+    const cached = { at: Number.POSITIVE_INFINITY, version: this.version, snapshot };
+    this.cached = cached;
+    snapshot.then(
+      () => {
+        cached.at = Date.now();
+      },
+      () => {
+        if (this.cached === cached) this.cached = undefined;
+      },
+    );
     return snapshot;
   }
 
