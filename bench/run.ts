@@ -13,6 +13,7 @@ import { run as runConsole } from './console.js';
 import { run as runCost } from './cost.js';
 import { run as runIngestTrust } from './ingest-trust.js';
 import { run as runJourneyTick } from './journey-tick.js';
+import { run as runPacing, TITLE as PACING_TITLE } from './pacing.js';
 import { runSection as runLoad } from './load.js';
 import { run as runRefresh } from './refresh.js';
 import { run as runSpine } from './spine.js';
@@ -82,6 +83,10 @@ if (!only || only === 'journey-tick') {
   process.stdout.write(
     `${formatRows('journey-tick + wake on dynalite (1,000 waiting runs)', await runJourneyTick({ engine: 'dynalite', customers: 1000 }))}\n`,
   );
+}
+
+if (!only || only === 'pacing') {
+  process.stdout.write(`${formatRows(PACING_TITLE, await runPacing())}\n`);
 }
 
 if (!only || only === 'bundles') {

@@ -13,6 +13,7 @@ import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
 import { DateTime } from 'luxon';
 import { loadTemplates } from '../../shared/channels/render.js';
 import type { SimulatedDecision } from '../../shared/journeys/simulation/dry-run-sending.js';
+import { spreadOffsetMs } from '../../shared/spread.js';
 import { simulateJourney, type PathEntry, type SimulationResult } from '../../shared/journeys/simulation/simulate.js';
 import { campaignOption, outputFormat, readOptionFile } from '../options.js';
 import { UserError } from '../errors.js';
@@ -52,7 +53,9 @@ export function registerSimulate(program: Command): void {
           ...(options.from ? { from: options.from } : {}),
         });
         process.stdout.write(
-          options.format === 'json' ? `${JSON.stringify(toJson(result), null, 2)}\n` : renderText(journey.id, result),
+          options.format === 'json'
+            ? `${JSON.stringify(toJson(result), null, 2)}\n`
+            : renderText(journey.id, result, campaign.settings.spreadMinutes),
         );
       },
     );
@@ -77,7 +80,7 @@ function isoDate(value: string): Date {
   return date;
 }
 
-function renderText(journeyId: string, result: SimulationResult): string {
+function renderText(journeyId: string, result: SimulationResult, spreadMinutes: number): string {
   const lines: string[] = [];
   for (const rejected of result.rejected)
     lines.push(`line ${rejected.line} skipped: ${rejected.field}: ${rejected.reason}`);
@@ -86,7 +89,7 @@ function renderText(journeyId: string, result: SimulationResult): string {
     const zone = result.timezones.get(customerId) ?? 'UTC';
     lines.push(`customer ${customerId} (times in ${zone})`);
     for (const entry of path) {
-      const text = describe(entry, zone);
+      const text = describe(entry, zone, spreadMinutes);
       if (text !== undefined) lines.push(`  ${localTime(entry.at, zone)}  ${text}`);
     }
   }
@@ -132,10 +135,10 @@ function summaryLine(result: SimulationResult): string {
   ].join(', ');
 }
 
-function describe(entry: PathEntry, zone: string): string | undefined {
+function describe(entry: PathEntry, zone: string, spreadMinutes: number): string | undefined {
   if (entry.kind === 'entered')
     return `entered (run ${entry.runId.slice(0, 8)}${entry.holdout ? ', global holdout: sends skipped' : ''})`;
-  if (entry.kind === 'decision') return `${''.padEnd(16)} → ${decisionText(entry, zone)}`;
+  if (entry.kind === 'decision') return `${''.padEnd(16)} → ${decisionText(entry, zone, spreadMinutes)}`;
   const { effect, runId } = entry;
   switch (effect.kind) {
     case 'step':
@@ -159,7 +162,7 @@ function describe(entry: PathEntry, zone: string): string | undefined {
 }
 
 /** What the send handler decided, in its own words: the reason and its detail. */
-function decisionText({ request, result }: SimulatedDecision, zone: string): string {
+function decisionText({ request, result }: SimulatedDecision, zone: string, spreadMinutes: number): string {
   const what = `${result.channel} ${request.template}${request.variant && request.variant !== 'holdout' ? ` (variant ${request.variant})` : ''}`;
   switch (result.reason) {
     case 'sent':
@@ -167,10 +170,17 @@ function decisionText({ request, result }: SimulatedDecision, zone: string): str
     case 'holdout':
       return `skipped (holdout): ${what}`;
     case 'deferred':
-      return `deferred (quiet hours) until ${result.wakeAt ? localTime(result.wakeAt, zone) : 'later'}: ${what}`;
+      return `deferred (${result.cause === 'quiet_hours' ? 'quiet hours' : (result.cause ?? 'later')}) until ${result.wakeAt ? localTime(result.wakeAt, zone) : 'later'}${result.cause === 'quiet_hours' ? spreadText(request.customerId, spreadMinutes) : ''}: ${what}`;
     default:
       return `refused: ${result.reason}${result.detail ? ` (${result.detail})` : ''}: ${what}`;
   }
+}
+
+/** ` (12m 5s into the 30-minute spread)`: where the customer's morning release falls (decision 177). */
+function spreadText(customerId: string, spreadMinutes: number): string {
+  const seconds = Math.round(spreadOffsetMs(customerId, spreadMinutes) / 1000);
+  if (spreadMinutes <= 0) return '';
+  return ` (${Math.floor(seconds / 60)}m ${seconds % 60}s into the ${spreadMinutes}-minute spread)`;
 }
 
 function toJson(result: SimulationResult) {

@@ -20,6 +20,7 @@
  * instead: at-least-once.ts, decision 160.
  */
 import type { Settings } from '../config/settings.js';
+import { spreadFrom } from '../spread.js';
 import type { Clock, EventQueue, ProfileStore } from '../ports.js';
 import { decideConfirm, type ConfirmSendDeps } from './confirm/decide-confirm.js';
 import type { ConfirmBudgets } from './confirm/limits.js';
@@ -88,7 +89,7 @@ export interface SendDeps {
   templates: TemplateSet;
   /** `sending` (account-wide rates) is optional: absent, only journeys' rates apply. `webhooks` absent: none. */
   settings: Pick<Settings, 'quietHours' | 'frequencyCaps' | 'sender' | 'defaultTimezone'> &
-    Partial<Pick<Settings, 'sending' | 'complaints' | 'webhooks' | 'tiers'>>;
+    Partial<Pick<Settings, 'sending' | 'complaints' | 'webhooks' | 'tiers' | 'spreadMinutes'>>;
   /** Each journey's `limits` and `quietHours` (shared/channels/journey-policy.ts); undefined: the settings apply. */
   journeyPolicy: (journeyId: string) => JourneySendPolicy | undefined;
   /** Paces sends: the account's `sending.<channel>` and journeys' `messagesPerSecond` (shared/channels/pace.ts). */
@@ -218,7 +219,11 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
     customer.timezone,
     deps.settings.defaultTimezone,
   );
-  if (wakeAt) return { kind: 'defer', channel, wakeAt: wakeAt.toISOString(), cause: 'quiet_hours' };
+  // The morning's release is spread over `spreadMinutes`, each customer at a fixed offset (decision 177).
+  if (wakeAt) {
+    const spread = spreadFrom(wakeAt, request.customerId, deps.settings.spreadMinutes);
+    return { kind: 'defer', channel, wakeAt: spread.toISOString(), cause: 'quiet_hours' };
+  }
 
   const capCheck: CapCheck = {
     customerId: request.customerId,

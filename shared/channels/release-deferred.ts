@@ -25,9 +25,9 @@ export interface ReleaseDeferredOptions {
   /** Most deferrals a pass holds for later in its horizon; the rest are the next pass's. */
   maxAhead?: number;
   /**
-   * With a horizon, a pass that released anything reads `due` again every this many ms (default
-   * 5 s) until the horizon ends, so what the sends and process-events defer meanwhile is released
-   * on time too; a pass that found nothing due ends at once.
+   * With a horizon, `due` is read again every this many ms (default 5 s) while anything is due
+   * within the horizon, so what the sends and process-events defer meanwhile is released on time
+   * too; a pass with nothing due within its horizon ends at once.
    */
   roundMs?: number;
 }
@@ -59,12 +59,18 @@ export async function releaseDeferredSends(
     // throttled send, a slot taken at enqueue) is read by the next round, not left to the next pass.
     const until = new Date(Math.min(horizonEnd, from.getTime() + roundMs));
     released += await releaseRound(deps, from, until, options);
-    // An idle pass ends at once; a busy one reads again until its horizon ends.
-    if (!waitUntil || until.getTime() >= horizonEnd || released === 0) break;
+    // The pass goes on while something is due within its horizon; an idle pass ends at once.
+    if (!waitUntil || until.getTime() >= horizonEnd || !(await anyDue(deps.due, new Date(horizonEnd)))) break;
     if (deps.clock.now() < until) await waitUntil(until);
     from = deps.clock.now();
   }
   return { released };
+}
+
+/** True when a deferral is due by `until` (reads until the first one). */
+async function anyDue(due: DueQueue, until: Date): Promise<boolean> {
+  for await (const _deferred of due.due(until.toISOString())) return true;
+  return false;
 }
 
 /** Releases what is due at `now` at once, then what falls due by `until`, each at its wake time. */

@@ -97,6 +97,21 @@ export const settingsSchema = z.strictObject({
     })
     .describe('account-wide send rates per channel, shared by every journey')
     .default({}),
+  /**
+   * Wake-ups that would otherwise all fall on the same minute — the end of quiet hours (09:00),
+   * a `wait: { until: "10:00" }`, daily segment windows lapsing at 00:00 UTC — are spread over
+   * this many minutes, each customer at its own fixed offset (shared/spread.ts, decision 177);
+   * 0 keeps them on the minute.
+   */
+  spreadMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(180)
+    .default(30)
+    .describe(
+      'minutes over which the 09:00 quiet-hours release, time-of-day waits and 00:00 segment lapses are spread',
+    ),
   sender: z
     .strictObject({
       fromAddress: z.string().optional(),

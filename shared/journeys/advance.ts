@@ -16,6 +16,7 @@ import type { CompiledSegments } from '../segments/evaluate.js';
 import type { CallOutcome } from '../events/call-completed.js';
 import type { BranchCondition, Journey, Step } from './ast.js';
 import { isLive, type JourneyRun } from './run.js';
+import { spreadFrom, spreadOffsetMs } from '../spread.js';
 import { customerTimezone, nextTimeOfDay } from './time-of-day.js';
 
 export type RunTrigger =
@@ -54,6 +55,8 @@ export interface AdvanceContext {
   /** Used by segment branches; without it, the memberships stored on the profile answer. */
   segments?: CompiledSegments;
   defaultTimezone: string;
+  /** `settings.spreadMinutes`: a time-of-day wait ends at the customer's offset within it (decision 177). */
+  spreadMinutes?: number;
 }
 
 export interface Advanced {
@@ -157,13 +160,13 @@ function walk(
 
     switch (step.kind) {
       case 'wait': {
-        const wakeAt = waitUntil(step.wait, now, profile, context.defaultTimezone);
+        const wakeAt = waitUntil(step.wait, now, profile, context);
         if (wakeAt.getTime() <= now.getTime()) {
           effects.push(trace(step, at, 'time already passed'));
           stepId = step.next;
           continue;
         }
-        effects.push(trace(step, at, `until ${wakeAt.toISOString()}`));
+        effects.push(trace(step, at, `until ${wakeAt.toISOString()}${spreadNote(step.wait, profile, context)}`));
         return pause(run, wakeAt.toISOString(), effects);
       }
       case 'split': {
@@ -299,17 +302,35 @@ function walk(
   return finish(run, 'exited', `more than ${MAX_STEPS_PER_ADVANCE} steps without a wait`, at, effects);
 }
 
+/** `(10:00 + 12m 5s of the 30-minute spread)` for a spread time-of-day wait; empty otherwise. */
+function spreadNote(
+  wait: Extract<Step, { kind: 'wait' }>['wait'],
+  profile: Profile,
+  context: Pick<AdvanceContext, 'spreadMinutes'>,
+): string {
+  const offset = spreadOffsetMs(profile.id, context.spreadMinutes);
+  if (wait.kind !== 'time-of-day' || offset === 0) return '';
+  const clock = `${String(wait.hour).padStart(2, '0')}:${String(wait.minute).padStart(2, '0')}`;
+  const seconds = Math.round(offset / 1000);
+  return ` (${clock} + ${Math.floor(seconds / 60)}m ${seconds % 60}s of the ${context.spreadMinutes}-minute spread)`;
+}
+
 function waitUntil(
   wait: Extract<Step, { kind: 'wait' }>['wait'],
   now: Date,
   profile: Profile,
-  defaultTimezone: string,
+  { defaultTimezone, spreadMinutes }: Pick<AdvanceContext, 'defaultTimezone' | 'spreadMinutes'>,
 ): Date {
   switch (wait.kind) {
     case 'duration':
       return new Date(now.getTime() + wait.ms);
     case 'time-of-day':
-      return nextTimeOfDay(now, wait.hour, wait.minute, customerTimezone(profile.timezone, defaultTimezone));
+      // Every customer's 10:00 at once would be the day's runs in one tick: spread (decision 177).
+      return spreadFrom(
+        nextTimeOfDay(now, wait.hour, wait.minute, customerTimezone(profile.timezone, defaultTimezone)),
+        profile.id,
+        spreadMinutes,
+      );
     case 'timestamp':
       return new Date(wait.at);
     default: {

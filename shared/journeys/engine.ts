@@ -41,6 +41,8 @@ export interface JourneyEngineContext {
   segments?: CompiledSegments;
   defaultTimezone: string;
   holdoutPercent: number;
+  /** `settings.spreadMinutes` (time-of-day waits); absent: no spread. */
+  spreadMinutes?: number;
 }
 
 export interface RunChange extends Advanced {
@@ -57,6 +59,7 @@ export function applySignal(context: JourneyEngineContext, signal: JourneySignal
       profile: context.profile,
       now: context.now,
       defaultTimezone: context.defaultTimezone,
+      ...(context.spreadMinutes ? { spreadMinutes: context.spreadMinutes } : {}),
       ...(context.segments ? { segments: context.segments } : {}),
     });
     if (advanced.run === run && advanced.effects.length === 0) return;

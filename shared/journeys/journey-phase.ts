@@ -28,6 +28,8 @@ export interface JourneyDeps {
   sends: SendQueue;
   holdoutPercent: number;
   defaultTimezone: string;
+  /** `settings.spreadMinutes` (time-of-day waits, decision 177); absent: no spread. */
+  spreadMinutes?: number;
 }
 
 export interface JourneyPhaseDeps {
@@ -73,6 +75,7 @@ export async function journeyPhase(
           runs,
           now: deps.now,
           defaultTimezone: deps.journeys.defaultTimezone,
+          ...(deps.journeys.spreadMinutes ? { spreadMinutes: deps.journeys.spreadMinutes } : {}),
           holdoutPercent: deps.journeys.holdoutPercent,
           ...(deps.segments ? { segments: deps.segments } : {}),
         },

@@ -47,13 +47,18 @@ export interface CompiledSegments {
   /** In file order. */
   segments: readonly CompiledSegment[];
   byId: ReadonlyMap<string, CompiledSegment>;
+  /** `settings.spreadMinutes`: a lapse at 00:00 UTC is rechecked at the customer's offset within it (decision 177). */
+  spreadMinutes?: number;
 }
 
 /**
  * Compiles definitions that passed `checkDefinitions` (paths exist, references resolve, no
  * cycles). Use `compileSegments` (evaluate.ts) or `compileSegmentsSource` for unchecked input.
  */
-export function compileCheckedDefinitions(definitions: readonly SegmentDefinition[]): CompiledSegments {
+export function compileCheckedDefinitions(
+  definitions: readonly SegmentDefinition[],
+  spreadMinutes?: number,
+): CompiledSegments {
   const byDefinition = new Map(definitions.map((definition) => [definition.id, definition]));
   const analysed = new Map<string, CompiledRule>();
   const parts = new PartTests();
@@ -79,7 +84,11 @@ export function compileCheckedDefinitions(definitions: readonly SegmentDefinitio
       ...(nextChange ? { nextChange } : {}),
     };
   });
-  return { segments, byId: new Map(segments.map((segment) => [segment.id, segment])) };
+  return {
+    segments,
+    byId: new Map(segments.map((segment) => [segment.id, segment])),
+    ...(spreadMinutes ? { spreadMinutes } : {}),
+  };
 }
 
 export type SegmentsResult =
@@ -98,7 +107,7 @@ export function compileSegmentsSource(file: string, text: string, settings: Sett
     errors.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, errors };
   }
-  const compiled = compileCheckedDefinitions(parsed.definitions);
+  const compiled = compileCheckedDefinitions(parsed.definitions, settings.spreadMinutes);
   return {
     ok: true,
     definitions: parsed.definitions,

@@ -4,7 +4,10 @@
  * exited segments are announced only once that write has succeeded.
  */
 import type { Profile } from '../profiles/schema.js';
+import { spreadFrom } from '../spread.js';
 import { evaluateChanged, type CompiledSegments } from './evaluate.js';
+
+const DAY_MS = 86_400_000;
 
 export interface SegmentChanges {
   customerId: string;
@@ -30,7 +33,8 @@ export function applySegmentMemberships(
 ): { profile: Profile; changes: SegmentChanges | undefined } {
   const evaluation = evaluateChanged(compiled, before, after, now.getTime());
   const { nextExpiryAt: _previousExpiry, ...rest } = after;
-  const nextExpiryAt = keptExpiry(before?.nextExpiryAt, evaluation.nextExpiryAt, now);
+  const lapse = spreadMidnight(evaluation.nextExpiryAt, after.id, compiled.spreadMinutes);
+  const nextExpiryAt = keptExpiry(before?.nextExpiryAt, lapse, now);
   const profile: Profile = {
     ...rest,
     segments: evaluation.memberships,
@@ -43,6 +47,20 @@ export function applySegmentMemberships(
       ? { customerId: after.id, entered: evaluation.entered, exited: evaluation.exited, at: now.toISOString() }
       : undefined,
   };
+}
+
+/**
+ * A lapse at 00:00 UTC (daily windows drop a day's bucket then: millions of memberships at once)
+ * is rechecked at the customer's fixed offset within `spreadMinutes` after it (decision 177): the
+ * membership holds until then. Lapses at other times are rare enough to keep.
+ */
+function spreadMidnight(
+  lapse: string | undefined,
+  customerId: string,
+  spreadMinutes: number | undefined,
+): string | undefined {
+  if (lapse === undefined || !spreadMinutes || Date.parse(lapse) % DAY_MS !== 0) return lapse;
+  return spreadFrom(new Date(lapse), customerId, spreadMinutes).toISOString();
 }
 
 /**

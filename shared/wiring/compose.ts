@@ -78,6 +78,7 @@ export function composeProcessDeps(
       sends: journeys.sends,
       holdoutPercent: campaign.settings.holdoutPercent,
       defaultTimezone: campaign.settings.defaultTimezone,
+      spreadMinutes: campaign.settings.spreadMinutes,
     },
   };
 }

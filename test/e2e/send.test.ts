@@ -203,7 +203,7 @@ steps:
     await sending.sends.enqueue([sendRequest({ customerId: 'e-night', runId: 'e-night' })]);
     await sending.drain();
     expect(await sending.releaseDeferred()).toEqual({ released: 0 });
-    clock.set(new Date('2026-11-03T06:00:00Z')); // 09:00 in Istanbul
+    clock.set(new Date('2026-11-03T06:30:00Z')); // 09:30 in Istanbul: the end of the 30-minute spread (decision 177)
     expect(await sending.releaseDeferred()).toEqual({ released: 1 });
     await sending.drain();
     expect(reasons()).toEqual(['deferred', 'sent']);

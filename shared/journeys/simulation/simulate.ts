@@ -153,6 +153,7 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
       },
       holdoutPercent: input.settings.holdoutPercent,
       defaultTimezone: input.settings.defaultTimezone,
+      spreadMinutes: input.settings.spreadMinutes,
     },
     // A simulation starts from no stored history: nothing was erased, refunds only reach the totals.
     tombstones: NO_ERASED_ORDERS,

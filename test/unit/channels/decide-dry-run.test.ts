@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { spreadOffsetMs } from '../../../shared/spread.js';
 import { decide, decideSend } from '../../../shared/channels/decide-send.js';
 import { consentingProfile, sendHarness, sendRequest } from './send-harness.js';
 
@@ -24,7 +25,8 @@ describe('decide: the decision without acting on it (a dry run)', () => {
     expect(decision).toEqual({
       kind: 'defer',
       channel: 'email',
-      wakeAt: '2026-11-03T06:00:00.000Z',
+      // 09:00 in Istanbul, plus c1's offset within the 30-minute spread (decision 177)
+      wakeAt: new Date(Date.parse('2026-11-03T06:00:00.000Z') + spreadOffsetMs('c1', 30)).toISOString(),
       cause: 'quiet_hours',
     });
     expect(h.due.items.size).toBe(0);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { spreadOffsetMs } from '../../../shared/spread.js';
 import { decideSend } from '../../../shared/channels/decide-send.js';
 import { utcDayNumber } from '../../../shared/channels/guards/frequency-cap.js';
 import { ProviderError } from '../../../shared/channels/provider-error.js';
@@ -220,13 +221,39 @@ describe('decideSend: 5 render', () => {
 });
 
 describe('decideSend: 6 quiet hours', () => {
-  it('defers to 09:00 in the customer’s timezone', async () => {
+  it('defers to 09:00 in the customer’s timezone, at the customer’s offset within the 30-minute spread', async () => {
     const h = sendHarness({ at: NIGHT });
     const request = sendRequest();
     const result = await decideSend(h.deps, request);
-    expect(result).toMatchObject({ reason: 'deferred', wakeAt: '2026-11-03T06:00:00.000Z' });
-    expect([...h.due.items.values()]).toEqual([{ request, wakeAt: '2026-11-03T06:00:00.000Z', version: 1 }]);
+    const wakeAt = new Date(Date.parse('2026-11-03T06:00:00.000Z') + spreadOffsetMs('c1', 30)).toISOString();
+    expect(result).toMatchObject({ reason: 'deferred', wakeAt });
+    expect([...h.due.items.values()]).toEqual([{ request, wakeAt, version: 1 }]);
     expect(await h.ledger.find('c1', request.messageId)).toBeUndefined();
+  });
+
+  it('spreads the morning over `spreadMinutes`, each customer at a fixed offset, and not at all with 0', async () => {
+    // Prepare: 200 customers deferred at 23:00 Istanbul time
+    const ids = Array.from({ length: 200 }, (_, index) => `spread-${index}`);
+    const wakes = async (spreadMinutes: number) => {
+      const h = sendHarness({ at: NIGHT });
+      h.deps.settings = { ...h.deps.settings, spreadMinutes };
+      for (const id of ids) h.profiles.items.set(id, { ...consentingProfile(id) });
+      return Promise.all(
+        ids.map(async (id) => Date.parse((await decideSend(h.deps, sendRequest({ customerId: id }))).wakeAt ?? '')),
+      );
+    };
+
+    // Act
+    const spread = await wakes(30);
+    const again = await wakes(30);
+    const none = await wakes(0);
+
+    // Assess: within [09:00, 09:30), the same each time, about evenly (every 5-minute bucket used)
+    const nine = Date.parse('2026-11-03T06:00:00.000Z');
+    expect(spread.every((at) => at >= nine && at < nine + 30 * 60_000)).toBe(true);
+    expect(again).toEqual(spread);
+    expect(new Set(spread.map((at) => Math.floor((at - nine) / 300_000))).size).toBe(6);
+    expect(none.every((at) => at === nine)).toBe(true);
   });
 
   it('uses the journey’s quiet hours over the settings', async () => {

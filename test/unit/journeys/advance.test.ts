@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { spreadOffsetMs } from '../../../shared/spread.js';
 import { advance, type AdvanceContext, type RunEffect } from '../../../shared/journeys/advance.js';
 import type { Journey } from '../../../shared/journeys/ast.js';
 import type { JourneyRun } from '../../../shared/journeys/run.js';
@@ -56,6 +57,29 @@ describe('advance: wait', () => {
     );
     // Assess
     expect(waiting.wakeAt).toBe('2026-03-03T07:00:00.000Z');
+  });
+
+  it('ends a time-of-day wait at the customer’s offset within `spreadMinutes`, and says so', () => {
+    // Prepare: a 30-minute spread (decision 177)
+    const daily = journeyFrom(`${HEAD}steps:\n  - wait: { until: "10:00" }\n  - end: true\n`);
+    const customer = profile({ timezone: 'Europe/Istanbul' });
+
+    // Act
+    const { run: waiting, effects } = advance(
+      run(daily),
+      { kind: 'enter' },
+      context(daily, T0, { profile: customer, spreadMinutes: 30 }),
+    );
+
+    // Assess
+    const offset = spreadOffsetMs(customer.id, 30);
+    expect(offset).toBeGreaterThanOrEqual(0);
+    expect(offset).toBeLessThan(30 * 60_000);
+    expect(waiting.wakeAt).toBe(new Date(Date.parse('2026-03-03T07:00:00.000Z') + offset).toISOString());
+    const seconds = offset / 1000;
+    expect(JSON.stringify(effects)).toContain(
+      `(10:00 + ${Math.floor(seconds / 60)}m ${seconds % 60}s of the 30-minute spread)`,
+    );
   });
 
   it('uses the default timezone when the customer has none', () => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { spreadOffsetMs } from '../../../shared/spread.js';
 import { registerSimulate } from '../../../cli/commands/simulate.js';
 import { UserError } from '../../../cli/errors.js';
 import { loadCampaign, type Campaign } from '../../../shared/config/campaign.js';
@@ -153,10 +154,11 @@ describe('simulateJourney decides each send as the send handler does', () => {
       viewed('john', '2026-11-03T03:30:00Z'),
     ]);
 
-    // Assess
+    // Assess: released at john's offset within the 30-minute spread after 09:00 (decision 177)
+    const released = new Date(Date.parse('2026-11-03T14:00:00.000Z') + spreadOffsetMs('john', 30)).toISOString();
     expect(outcomes(result)).toEqual([
       ['john', '2026-11-03T03:30:00.000Z', 'deferred', undefined],
-      ['john', '2026-11-03T14:00:00.000Z', 'sent', undefined],
+      ['john', released, 'sent', undefined],
     ]);
     expect(result.timezones.get('john')).toBe('America/New_York');
     expect(result.deferred).toEqual([]);

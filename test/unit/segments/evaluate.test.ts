@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateAll, evaluateChanged } from '../../../shared/segments/evaluate.js';
+import { applySegmentMemberships } from '../../../shared/segments/membership-hook.js';
+import { spreadOffsetMs } from '../../../shared/spread.js';
 import type { Profile } from '../../../shared/profiles/schema.js';
 import { DAY, eventsAt, HOUR, iso, NOW, profileWith } from './profiles.js';
 import { compileYaml } from './rule-harness.js';
@@ -123,6 +125,31 @@ describe('evaluateChanged', () => {
     const inputs = [...(compiled.byId.get('repeat_emailable')?.inputs.keys() ?? [])];
     // Assess
     expect(inputs).toEqual(['orders.count', 'consent.email', 'suppressed.email']);
+  });
+});
+
+describe('a lapse at 00:00 UTC, spread (decision 177)', () => {
+  it('is rechecked at the customer’s offset within `spreadMinutes`; other lapses and no spread stay as they are', () => {
+    // Prepare: a viewer whose daily window lapses at midnight
+    const viewer = profileWith((p) => {
+      p.consent.email = granted;
+      p.events['Product Viewed'] = eventsAt(NOW - DAY);
+    });
+    const midnight = evaluateAll(compiled, viewer, NOW).nextExpiryAt ?? '';
+    expect(Date.parse(midnight) % DAY).toBe(0);
+
+    // Act
+    const spread = applySegmentMemberships({ ...compiled, spreadMinutes: 30 }, undefined, clone(viewer), new Date(NOW));
+    const unspread = applySegmentMemberships(
+      { ...compiled, spreadMinutes: 0 },
+      undefined,
+      clone(viewer),
+      new Date(NOW),
+    );
+
+    // Assess
+    expect(spread.profile.nextExpiryAt).toBe(iso(Date.parse(midnight) + spreadOffsetMs(viewer.id, 30)));
+    expect(unspread.profile.nextExpiryAt).toBe(midnight);
   });
 });
 
