@@ -4,6 +4,7 @@
  * must not lose is in the DataStack and arrives as props.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -157,6 +158,27 @@ export class PipelineStack extends Stack {
     });
     grantIndexQuery(this.journeyTick.function, table, DUE_INDEX);
     eventsQueue.grantSendMessages(this.journeyTick.function);
+    // Lag: how long the oldest wake a pass found had been due (`lagSeconds` of its `pass done`
+    // line). Wakes spread over minutes (decision 177) keep it near a minute; beyond five minutes
+    // in two periods running, the tick cannot keep up with what falls due.
+    const tickLag = new MetricFilter(this.journeyTick.task, 'LagMetric', {
+      logGroup: this.journeyTick.task.logGroup,
+      filterPattern: FilterPattern.numberValue('$.lagSeconds', '>=', 0),
+      metricNamespace: `sadakat/${this.stackName}`,
+      metricName: JOURNEY_TICK_LAG_METRIC,
+      metricValue: '$.lagSeconds',
+    });
+    this.alerts.alarm(
+      this.journeyTick.task,
+      'Lag',
+      tickLag.metric({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      {
+        description:
+          'journey-tick found wakes more than 5 minutes overdue in two 5-minute periods running: runs wait longer than their journey says. Look at the tick function duration and the events queue (docs/deploy.md).',
+        threshold: JOURNEY_TICK_LAG_ALARM_SECONDS,
+        evaluationPeriods: 2,
+      },
+    );
     this.journeyTick.acknowledgeWildcards(KMS_ENCRYPT_DECRYPT);
 
     // Scheduled journeys (`trigger: { schedule, audience }`): an hourly pass over the profiles,
@@ -265,3 +287,8 @@ export class PipelineStack extends Stack {
     });
   }
 }
+
+/** The metric (namespace `sadakat/<stack name>`): seconds the oldest wake a journey-tick pass found had been due. */
+export const JOURNEY_TICK_LAG_METRIC = 'JourneyTickLagSeconds';
+/** The lag above which (in two 5-minute periods running) the operators are paged. */
+export const JOURNEY_TICK_LAG_ALARM_SECONDS = 300;

@@ -94,13 +94,18 @@ export class OperatorAlerts extends Construct {
     ];
   }
 
-  /** Alarms as soon as the metric is above zero (or `threshold`) in one period. */
-  alarm(scope: Construct, id: string, metric: IMetric, options: { description: string; threshold?: number }): Alarm {
+  /** Alarms as soon as the metric is above zero (or `threshold`) in one period (or `evaluationPeriods` in a row). */
+  alarm(
+    scope: Construct,
+    id: string,
+    metric: IMetric,
+    options: { description: string; threshold?: number; evaluationPeriods?: number },
+  ): Alarm {
     const alarm = new Alarm(scope, `${id}Alarm`, {
       metric,
       threshold: options.threshold ?? 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: options.evaluationPeriods ?? 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: options.description,
     });

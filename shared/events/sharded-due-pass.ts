@@ -14,6 +14,9 @@ export interface ShardedDueIndex<Entry> {
   due(shard: number, until: string, pageSize: number): AsyncIterable<Entry>;
 }
 
+/** When an entry fell due (ISO): what the pass's lag is measured from. */
+export type DueAtOf<Entry> = (entry: Entry) => string;
+
 export interface ShardedDuePassOptions {
   /** Shards read at once. */
   concurrency?: number;
@@ -34,6 +37,10 @@ export interface ShardedDuePassResult {
   enqueued: number;
   /** False when `stopWhen` cut the pass short. */
   complete: boolean;
+  /** The shard the pass started at: it rotates by the minute, so a pass cut short does not always leave the same shards behind. */
+  firstShard: number;
+  /** Seconds the oldest entry found had been due (0: none found): the lag metric journey-tick's alarm watches. */
+  lagSeconds: number;
 }
 
 export const SHARDED_DUE_PASS_DEFAULTS = { concurrency: 4, pageSize: 500, chunkSize: 100 } as const;
@@ -59,12 +66,16 @@ export async function shardedDuePass<Entry>(
   toMessage: (entry: Entry) => CustomerMessage,
   options: ShardedDuePassOptions,
   fail: (failedShards: readonly number[], result: ShardedDuePassResult, firstCause: unknown) => Error,
+  dueAtOf?: DueAtOf<Entry>,
 ): Promise<ShardedDuePassResult> {
   const concurrency = options.concurrency ?? SHARDED_DUE_PASS_DEFAULTS.concurrency;
   const pageSize = options.pageSize ?? SHARDED_DUE_PASS_DEFAULTS.pageSize;
   const chunkSize = options.chunkSize ?? SHARDED_DUE_PASS_DEFAULTS.chunkSize;
-  const until = deps.clock.now().toISOString();
-  const result: ShardedDuePassResult = { shards: 0, found: 0, enqueued: 0, complete: true };
+  const now = deps.clock.now();
+  const until = now.toISOString();
+  // A different first shard each minute: a pass the clock cuts short leaves other shards next time.
+  const firstShard = Math.floor(now.getTime() / 60_000) % Math.max(1, deps.index.shards);
+  const result: ShardedDuePassResult = { shards: 0, found: 0, enqueued: 0, complete: true, firstShard, lagSeconds: 0 };
   const failures: { shard: number; error: unknown }[] = [];
   const stopped = (): boolean => {
     if (result.complete && options.stopWhen?.()) result.complete = false;
@@ -82,6 +93,10 @@ export async function shardedDuePass<Entry>(
     };
     for await (const entry of deps.index.due(shard, until, pageSize)) {
       result.found++;
+      if (dueAtOf) {
+        const late = Math.max(0, Math.floor((now.getTime() - Date.parse(dueAtOf(entry))) / 1000));
+        if (late > result.lagSeconds) result.lagSeconds = late;
+      }
       chunk.push(toMessage(entry));
       if (chunk.length >= chunkSize) {
         await flush();
@@ -92,10 +107,10 @@ export async function shardedDuePass<Entry>(
   };
 
   // A small pool: each worker takes the next unread shard until none is left (or time is up).
-  let nextShard = 0;
+  let taken = 0;
   const worker = async (): Promise<void> => {
-    while (nextShard < deps.index.shards && result.complete) {
-      const shard = nextShard++;
+    while (taken < deps.index.shards && result.complete) {
+      const shard = (firstShard + taken++) % deps.index.shards;
       result.shards++;
       try {
         await passShard(shard);

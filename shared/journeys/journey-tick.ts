@@ -41,5 +41,6 @@ export async function journeyTick(deps: JourneyTickDeps, options: JourneyTickOpt
     wakeMessage,
     options,
     (failed, result, cause) => new JourneyTickError(failed, result, cause),
+    (due) => due.wakeAt,
   );
 }

@@ -63,6 +63,7 @@ export async function expiryPass(deps: ExpiryPassDeps, options: ExpiryPassOption
     expiryRecheck,
     checked,
     (failed, result, cause) => new ExpiryPassError(failed, result, cause),
+    (due) => due.nextExpiryAt,
   );
 }
 

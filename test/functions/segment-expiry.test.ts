@@ -42,7 +42,7 @@ describe('segment-expiry handler', () => {
     const result = await handler({}, localLambdaContext('segment-expiry'));
 
     // Assess
-    expect(result).toEqual({ shards: 4, found: 3, enqueued: 3, complete: true });
+    expect(result).toMatchObject({ shards: 4, found: 3, enqueued: 3, complete: true });
     expect(sent.every((message) => message.kind === 'recheck' && message.reason === 'expiry')).toBe(true);
   });
 

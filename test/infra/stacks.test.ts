@@ -13,6 +13,7 @@ import { ARCHIVE_QUERIES } from '../../shared/archive/queries.js';
 import { ARCHIVE_STREAM_ENV } from '../../shared/aws/firehose-archive.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../../shared/aws/table.js';
 import { RELEASE_TIMEOUT_SECONDS } from '../../shared/channels/release-deferred.js';
+import { JOURNEY_TICK_LAG_ALARM_SECONDS, JOURNEY_TICK_LAG_METRIC } from '../../infra/pipeline-stack.js';
 import { sadakatStacks } from './sadakat-app.js';
 
 const SES_IDENTITY = 'arn:aws:ses:eu-central-1:123456789012:identity/shop.example.com';
@@ -664,6 +665,30 @@ describe('PipelineStack: alarms', () => {
       Statistic: 'Sum',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
+    });
+  });
+
+  it('measures journey-tick lag from its pass lines and pages when wakes are 5 minutes overdue twice running', () => {
+    // Act
+    const [, filter] = resources(pipeline, 'AWS::Logs::MetricFilter').find(([id]) => /JourneyTick/.test(id))!;
+    const tickLogs = resources(pipeline, 'AWS::Lambda::Function').find(
+      ([, fn]) =>
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME ===
+        'journey-tick',
+    )![1].Properties.LoggingConfig;
+
+    // Assess
+    expect(filter.Properties.LogGroupName).toEqual((tickLogs as { LogGroup: unknown }).LogGroup);
+    expect(filter.Properties.FilterPattern).toBe('{ $.lagSeconds >= 0 }');
+    expect(filter.Properties.MetricTransformations).toMatchObject([
+      { MetricName: JOURNEY_TICK_LAG_METRIC, MetricValue: '$.lagSeconds' },
+    ]);
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: JOURNEY_TICK_LAG_METRIC,
+      Statistic: 'Maximum',
+      Threshold: JOURNEY_TICK_LAG_ALARM_SECONDS,
+      EvaluationPeriods: 2,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
     });
   });

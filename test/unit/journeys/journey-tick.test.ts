@@ -43,7 +43,31 @@ describe('journeyTick', () => {
       runId: 'r-b',
       dueAt: '2026-11-02T11:00:00.000Z',
     });
-    expect(result).toEqual({ shards: 4, found: 3, enqueued: 3, complete: true });
+    // The oldest wake had been due an hour: the lag the tick's alarm watches
+    expect(result).toMatchObject({ shards: 4, found: 3, enqueued: 3, complete: true, lagSeconds: 3600 });
+  });
+
+  it('starts at another shard each minute, so a pass cut short does not always leave the same shards', async () => {
+    // Act: one-worker passes a minute apart
+    const firsts: number[] = [];
+    for (let minute = 0; minute < 4; minute++) {
+      const runs = index({});
+      const result = await journeyTick(
+        {
+          index: runs,
+          clock: { now: () => new Date(NOW.getTime() + minute * 60_000) },
+          queue: { enqueue: async () => undefined },
+        },
+        { concurrency: 1 },
+      );
+      firsts.push(Number(runs.asked[0]?.split('<=')[0]));
+      expect(result.firstShard).toBe(firsts[minute]);
+      expect(runs.asked).toHaveLength(4);
+      expect(result.lagSeconds).toBe(0);
+    }
+
+    // Assess
+    expect(new Set(firsts).size).toBe(4);
   });
 
   it('finishes the other shards when one fails, then reports the failed one', async () => {
