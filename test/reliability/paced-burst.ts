@@ -95,6 +95,7 @@ export async function pacedBurst(options: BurstOptions): Promise<BurstOutcome> {
     },
     due: (until: string) => h.due.due(until),
     remove: (...args: Parameters<typeof h.due.remove>) => h.due.remove(...args),
+    cancel: (...args: Parameters<typeof h.due.cancel>) => h.due.cancel(...args),
   };
   const results: SendResult[] = [];
   const decidedAt: number[] = [];
