@@ -39,7 +39,7 @@ import type {
   StackInfo,
 } from '../operations/doctor-probe.js';
 import { SqsSendQueue } from './sqs-send-queue.js';
-import { ledgerKey, messageStatsKey, profileKey } from './table.js';
+import { ledgerKey, messageStatsPartitions, profileKey } from './table.js';
 
 export interface DoctorClients {
   cloudFormation: CloudFormationClient;
@@ -174,22 +174,23 @@ export class AwsDoctorProbe implements DoctorProbe {
     variant: string,
     stepId: string,
   ): Promise<Record<string, number>> {
-    const { PK } = messageStatsKey(journeyId, variant, stepId, '', '', 0);
     const totals: Record<string, number> = {};
-    const pages = paginateQuery(
-      { client: this.clients.dynamo },
-      {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :step)',
-        ExpressionAttributeValues: { ':pk': { S: PK }, ':step': { S: `${stepId}#` } },
-      },
-    );
-    for await (const page of pages) {
-      for (const raw of page.Items ?? []) {
-        const item = unmarshall(raw) as { SK?: string; count?: number };
-        // SK = <stepId>#<channel>#<metric>#<shard>
-        const metric = item.SK?.split('#').at(-2);
-        if (metric !== undefined) totals[metric] = (totals[metric] ?? 0) + (item.count ?? 0);
+    for (const PK of messageStatsPartitions(journeyId, variant)) {
+      const pages = paginateQuery(
+        { client: this.clients.dynamo },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :step)',
+          ExpressionAttributeValues: { ':pk': { S: PK }, ':step': { S: `${stepId}#` } },
+        },
+      );
+      for await (const page of pages) {
+        for (const raw of page.Items ?? []) {
+          const item = unmarshall(raw) as { SK?: string; count?: number };
+          // SK = <stepId>#<channel>#<metric>#<shard>
+          const metric = item.SK?.split('#').at(-2);
+          if (metric !== undefined) totals[metric] = (totals[metric] ?? 0) + (item.count ?? 0);
+        }
       }
     }
     return totals;

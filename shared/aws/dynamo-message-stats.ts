@@ -1,7 +1,7 @@
 /**
- * MessageStats on the single table: `PK=STATS#MSG#<journeyId>#<variant>`, one counter item per
- * step, channel, metric and shard (sha256 of the message id picks it), so the report reads a
- * journey variant's numbers with one Query and a hot step spreads its writes over shards.
+ * MessageStats on the single table: `PK=STATS#MSG#<journeyId>#<variant>#<shard>`, one counter
+ * item per step, channel, metric and shard (sha256 of the message id picks it), so a hot journey
+ * variant spreads its writes over STATS_SHARDS partitions instead of one (shared/aws/table.ts).
  */
 import { createHash } from 'node:crypto';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -63,7 +63,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
       const pk = String(item.PK);
       const sk = String(item.SK);
       if (pk.startsWith(STATS_PREFIX)) {
-        // PK = STATS#MSG#<journeyId>#<variant> (journey ids cannot hold '#'), SK = <step>#<channel>#<metric>#<shard>.
+        // PK = STATS#MSG#<journeyId>#<variant>[#<shard>] (journey ids cannot hold '#'), SK = <step>#<channel>#<metric>#<shard>.
         const [journeyId = '', variant = '-'] = pk.slice(STATS_PREFIX.length).split('#');
         if (journeyId === DOCTOR_JOURNEY_ID) continue;
         const metric = sk.split('#')[2] ?? '';

@@ -167,7 +167,15 @@ export function sendIndexShardKey(kind: 'defer' | 'claim', customerId: string): 
   return `${kind === 'defer' ? 'DEFER#' : 'CLAIM#'}${shardOf(customerId)}`;
 }
 
-/** Message-stats counters: one partition per journey and variant, one item per step, channel, metric and shard. */
+/**
+ * Message-stats counters: a journey variant's counters are spread over STATS_SHARDS partitions
+ * (`PK=STATS#MSG#<journeyId>#<variant>#<shard>`), one item per step, channel, metric and shard in
+ * each. One partition takes about 1,000 writes a second and a sent email writes ≈ 2.2 counters
+ * (sent, delivered, opened…), so one partition capped a variant near 450 emails a second; eight
+ * take ≈ 3,600 (docs/scale.md). Counters written before the shard moved into the key are under
+ * the unsharded `PK=STATS#MSG#<journeyId>#<variant>`: readers sum every partition of
+ * messageStatsPartitions.
+ */
 export const STATS_SHARDS = 8;
 
 export function messageStatsKey(
@@ -178,7 +186,20 @@ export function messageStatsKey(
   metric: string,
   shard: number,
 ): ItemKey {
-  return { PK: `STATS#MSG#${journeyId}#${variant ?? '-'}`, SK: `${stepId}#${channel}#${metric}#${shard}` };
+  return {
+    PK: `${messageStatsLegacyPartition(journeyId, variant)}#${shard}`,
+    SK: `${stepId}#${channel}#${metric}#${shard}`,
+  };
+}
+
+function messageStatsLegacyPartition(journeyId: string, variant: string | undefined): string {
+  return `STATS#MSG#${journeyId}#${variant ?? '-'}`;
+}
+
+/** Every partition holding a journey variant's counters: the STATS_SHARDS shards, then the unsharded one of older counters. */
+export function messageStatsPartitions(journeyId: string, variant: string | undefined): string[] {
+  const legacy = messageStatsLegacyPartition(journeyId, variant);
+  return [...Array.from({ length: STATS_SHARDS }, (_, shard) => `${legacy}#${shard}`), legacy];
 }
 
 /** `PK=PASS#<pass>`, `SK=<scheduled time>`: a scheduled pass's claimed slot (expires after a week). */

@@ -437,16 +437,18 @@ describe('sadakat doctor: each check fails with its fix', () => {
   });
 
   it('email: a refused send names the reason; an already suppressed simulator bounce address passes', async () => {
-    // Prepare: no ledger item at all, and the counters say why.
+    // Prepare: no ledger item at all, and the counters say why (one in a shard partition, one in
+    // the unsharded partition counters had before issue 20).
     ledgerFor = () => undefined;
     const counters: Record<string, Record<string, unknown>> = {
       'bounce#': { PK: 'STATS#MSG#sadakat-doctor#run1', SK: 'bounce#email#suppressed#3', count: 1 },
-      'success#': { PK: 'STATS#MSG#sadakat-doctor#run1', SK: 'success#email#no_consent#1', count: 1 },
+      'success#': { PK: 'STATS#MSG#sadakat-doctor#run1#1', SK: 'success#email#no_consent#1', count: 1 },
     };
     mocks.dynamo.on(QueryCommand).callsFake((input: QueryCommandInput) => {
       const step = input.ExpressionAttributeValues?.[':step']?.S ?? '';
+      const pk = input.ExpressionAttributeValues?.[':pk']?.S ?? '';
       const item = counters[step];
-      return { Items: item === undefined ? [] : [marshall(item)] };
+      return { Items: item === undefined || item.PK !== pk ? [] : [marshall(item)] };
     });
 
     // Act

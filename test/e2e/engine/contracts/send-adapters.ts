@@ -13,7 +13,7 @@ import { DynamoMessageStats } from '../../../../shared/aws/dynamo-message-stats.
 import { DynamoSendLedger } from '../../../../shared/aws/dynamo-send-ledger.js';
 import { DynamoSendRateLimiter } from '../../../../shared/aws/dynamo-send-rate.js';
 import { DynamoSuppressionList } from '../../../../shared/aws/dynamo-suppression.js';
-import { messageStatsKey, suppressionKey } from '../../../../shared/aws/table.js';
+import { messageStatsPartitions, suppressionKey } from '../../../../shared/aws/table.js';
 import type { CapScope, LedgerClaim } from '../../../../shared/ports.js';
 import { sendMessageId } from '../../../../shared/channels/send-request.js';
 import { legacySuppressionHash } from '../../../../shared/channels/suppression-address.js';
@@ -276,7 +276,7 @@ export function sendAdapterContracts(table: EngineContext): void {
   });
 
   describe('DynamoMessageStats', () => {
-    it('adds one per call to the step’s counters, spread over shards, read back with one Query', async () => {
+    it('adds one per call to the step’s counters, spread over shard partitions, read back with one Query each', async () => {
       // Prepare
       const { doc, tableName } = table();
       const stats = new DynamoMessageStats(doc, tableName);
@@ -291,14 +291,22 @@ export function sendAdapterContracts(table: EngineContext): void {
       // Act
       for (const seed of ['m1', 'm2', 'm3', 'm4', 'm5']) await stats.increment(key, seed);
       await stats.increment({ ...key, metric: 'delivered' }, 'm1');
-      const { Items = [] } = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': messageStatsKey('stats-j', 'A', 's1', 'email', 'sent', 0).PK },
-          ConsistentRead: true,
-        }),
-      );
+      const Items: Record<string, unknown>[] = [];
+      const partitionsWritten = new Set<string>();
+      for (const pk of messageStatsPartitions('stats-j', 'A')) {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ConsistentRead: true,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          Items.push(item);
+          partitionsWritten.add(pk);
+        }
+      }
       const byMetric: Record<string, number> = {};
       for (const item of Items) {
         const metric = String(item.SK).split('#')[2] ?? '';
@@ -307,8 +315,13 @@ export function sendAdapterContracts(table: EngineContext): void {
 
       // Assess
       expect(byMetric).toEqual({ sent: 5, delivered: 1 });
-      // sha256 puts m1…m5 in shards 1, 1, 6, 5, 6: three `sent` items and one `delivered`.
+      // sha256 puts m1…m5 in shards 1, 1, 6, 5, 6: three `sent` items and one `delivered`, in three partitions.
       expect(Items).toHaveLength(4);
+      expect([...partitionsWritten].sort()).toEqual([
+        'STATS#MSG#stats-j#A#1',
+        'STATS#MSG#stats-j#A#5',
+        'STATS#MSG#stats-j#A#6',
+      ]);
     });
   });
 }
