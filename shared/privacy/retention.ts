@@ -24,8 +24,13 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** SQS retention of the events and sends queues and of their FIFO dead-letter queues (14 days each; a FIFO DLQ restarts the clock). */
 export const QUEUE_AND_DLQ_RETENTION_MS = 28 * DAY_MS;
-/** The longest a send waits in the `due` index before it is claimed again: quiet hours span less than a day. */
-export const LONGEST_DEFERRAL_MS = 1 * DAY_MS;
+/**
+ * The longest a copy of a send waits in the `due` index before it is claimed again: quiet hours
+ * span less than a day, and their end is spread over `spreadMinutes` (at most 3 hours, decision
+ * 177); two days leave room for that and for the send function's own pacing of a copy that comes
+ * back without a slot.
+ */
+export const LONGEST_DEFERRAL_MS = 2 * DAY_MS;
 /** How long a copy of a send can still arrive after its first claim: what the ledger must outlive. */
 export const MESSAGE_LIFETIME_MS = QUEUE_AND_DLQ_RETENTION_MS + LONGEST_DEFERRAL_MS;
 
