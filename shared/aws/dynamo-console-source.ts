@@ -18,7 +18,7 @@ import type { Profile } from '../profiles/schema.js';
 import { engagementAttribute } from './dynamo-engagement-marks.js';
 import { profileFromItem } from './dynamo-profile-store.js';
 import { isKept, NOT_EXPIRED_FILTER } from './table-retention.js';
-import { withoutStorageAttributes } from './table.js';
+import { messageStatsPartitions, withoutStorageAttributes } from './table.js';
 
 /** More items under one customer than a page shows: the rest is left unread. */
 export const CUSTOMER_ITEM_LIMIT = 2_000;
@@ -217,8 +217,9 @@ export async function probeConsoleTable(doc: DynamoDBDocumentClient, tableName: 
 }
 
 /**
- * The send-decision counters of the given journeys and variants (`PK=STATS#MSG#<journey>#<variant>`):
- * one Query per pair, each partition holding at most steps × channels × metrics × shards items,
+ * The send-decision counters of the given journeys and variants (`PK=STATS#MSG#<journey>#<variant>#<shard>`,
+ * and the unsharded partition of older counters: messageStatsPartitions): one Query per partition,
+ * each holding at most steps × channels × metrics items,
  * so the cost depends on the campaign, never on how many customers the table holds.
  */
 export async function readDecisionCounters(
@@ -229,27 +230,29 @@ export async function readDecisionCounters(
   const total: Record<string, number> = {};
   const byJourney: Record<string, Record<string, number>> = {};
   for (const { journeyId, variant } of partitions) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': `${STATS_PREFIX}${journeyId}#${variant ?? '-'}` },
-          ProjectionExpression: 'SK, #count',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const metric = String(item.SK).split('#')[2] ?? '';
-        const count = Number(item.count ?? 0);
-        total[metric] = (total[metric] ?? 0) + count;
-        const journey = (byJourney[journeyId] ??= {});
-        journey[metric] = (journey[metric] ?? 0) + count;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const pk of messageStatsPartitions(journeyId, variant)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ProjectionExpression: 'SK, #count',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const metric = String(item.SK).split('#')[2] ?? '';
+          const count = Number(item.count ?? 0);
+          total[metric] = (total[metric] ?? 0) + count;
+          const journey = (byJourney[journeyId] ??= {});
+          journey[metric] = (journey[metric] ?? 0) + count;
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
   }
   return { total, byJourney };
 }
