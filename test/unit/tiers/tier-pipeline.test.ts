@@ -29,7 +29,7 @@ const SETTINGS = settingsSchema.parse({
   defaultTimezone: 'UTC',
   tiers: [
     { id: 'silver', minSpend12m: 1000, graceDays: 30 },
-    { id: 'gold', minSpend12m: 3000, graceDays: 30 },
+    { id: 'gold', minSpend12m: 3000, minClv: 5000, graceDays: 30 },
   ],
 });
 const GOLD_WELCOME = [
@@ -115,7 +115,14 @@ function setUp() {
       event,
       source: verified ? INTERNAL_SOURCE : { keyId: 'browser', scope: 'browser', verified: false },
     });
-  return { deps, profiles, runs, moves, pass, send, setNow: (at: Date) => void (now = at) };
+  const scores = (value12m: number, at: string) =>
+    processCustomerMessage(deps, {
+      kind: 'scores',
+      customerId: 'u1',
+      clv: { pAlive: 0.9, expectedPurchases30d: 1, value12m, tier: 'high' },
+      at,
+    });
+  return { deps, profiles, runs, moves, pass, send, scores, setNow: (at: Date) => void (now = at) };
 }
 
 describe('tiers in process-events', () => {
@@ -169,5 +176,23 @@ describe('tiers in process-events', () => {
     const refunded = await profiles.getProfile('u1');
     expect(refunded?.tier).toBeUndefined();
     expect(refunded?.tierGraceUntil).toBeUndefined();
+  });
+
+  it('a CLV score from the nightly refresh promotes at once and starts the tier journey; a lower one starts grace', async () => {
+    const { profiles, runs, send, scores, setNow } = setUp();
+    await send(orderEvent('o1', 200, '2026-03-10T09:00:00Z'));
+    expect((await profiles.getProfile('u1'))?.tier).toBeUndefined();
+
+    setNow(new Date('2026-03-11T02:00:00Z'));
+    await scores(6000, '2026-03-11T02:00:00Z');
+    expect((await profiles.getProfile('u1'))?.tier).toBe('gold');
+    expect([...runs.runs.values()].map((run) => run.journeyId)).toEqual(['gold-welcome']);
+
+    setNow(new Date('2026-03-12T02:00:00Z'));
+    await scores(100, '2026-03-12T02:00:00Z');
+    const lower = await profiles.getProfile('u1');
+    expect(lower?.tier).toBe('gold');
+    expect(lower?.tierGraceUntil).toBe(new Date(Date.parse('2026-03-12T02:00:00Z') + 30 * DAY).toISOString());
+    expect(lower?.nextExpiryAt).toBe(lower?.tierGraceUntil);
   });
 });
