@@ -20,7 +20,7 @@ describe('validateCampaign', () => {
     expect(result).toEqual({
       summaries: [
         'settings.yaml: ok',
-        'segments.yaml: 10 segments',
+        'segments.yaml: 11 segments',
         'journeys/: 7 journeys',
         `templates/: ${exampleTemplates()} templates`,
       ],

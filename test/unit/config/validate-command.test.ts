@@ -31,8 +31,8 @@ describe('sadakat validate', () => {
       ok: true,
       summaries: [
         'settings.yaml: ok',
-        'segments.yaml: 10 segments',
-        'journeys/: 6 journeys',
+        'segments.yaml: 11 segments',
+        'journeys/: 7 journeys',
         `templates/: ${exampleTemplates()} templates`,
       ],
       errors: [],

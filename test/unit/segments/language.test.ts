@@ -77,6 +77,7 @@ describe('DESIGN examples', () => {
       'lapsed_60d',
       'nps_detractors',
       'high_clv',
+      'high_value',
       'open_complaint',
     ]);
   });
