@@ -54,6 +54,14 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     description: `sadakat (${context.stage}): customer data — table, key, artifacts, write and unsubscribe keys`,
     terminationProtection: true,
     ...(context.sesDomain === undefined ? {} : { sesDomain: context.sesDomain }),
+    ...(context.tableWarmReadUnits === undefined && context.tableWarmWriteUnits === undefined
+      ? {}
+      : {
+          warmThroughput: {
+            ...(context.tableWarmReadUnits === undefined ? {} : { readUnitsPerSecond: context.tableWarmReadUnits }),
+            ...(context.tableWarmWriteUnits === undefined ? {} : { writeUnitsPerSecond: context.tableWarmWriteUnits }),
+          },
+        }),
   });
   // The identity the send function may send from: created by the data stack, or an existing one imported.
   const sesIdentityArn = context.sesIdentityArn ?? data.references.sesIdentityArn;
@@ -71,6 +79,12 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     ...(context.connectInstanceArn === undefined || context.connectContactFlowId === undefined
       ? {}
       : { connect: { instanceArn: context.connectInstanceArn, contactFlowId: context.connectContactFlowId } }),
+    ...(context.ingestRateLimit === undefined ? {} : { ingestRateLimit: context.ingestRateLimit }),
+    ...(context.ingestBurstLimit === undefined ? {} : { ingestBurstLimit: context.ingestBurstLimit }),
+    ...(context.ingestReservedConcurrency === undefined
+      ? {}
+      : { ingestReservedConcurrency: context.ingestReservedConcurrency }),
+    ...(context.accountConcurrency === undefined ? {} : { accountConcurrency: context.accountConcurrency }),
   });
 
   // The references are named exports, not construct references, so the order is stated here.

@@ -55,6 +55,8 @@ export interface DataReferences {
 export interface DataStackProps extends StackProps {
   /** Creates the SES domain identity (Easy DKIM, custom MAIL FROM, retained) with its DNS records as outputs. */
   sesDomain?: string;
+  /** The table's warm throughput (context `tableWarmReadUnits`, `tableWarmWriteUnits`): raised ahead of a known peak. */
+  warmThroughput?: { readUnitsPerSecond?: number; writeUnitsPerSecond?: number };
 }
 
 export class DataStack extends Stack {
@@ -95,6 +97,7 @@ export class DataStack extends Stack {
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.warmThroughput === undefined ? {} : { warmThroughput: props.warmThroughput }),
     });
     for (const index of globalSecondaryIndexes) table.addGlobalSecondaryIndex(index);
     stableId(table, 'Table');

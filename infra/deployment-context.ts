@@ -20,6 +20,30 @@ const stringList = z.preprocess(
 const arn = (service: string) =>
   z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), `expected an ARN of ${service}`);
 
+/** API Gateway HTTP APIs: 10,000 requests a second and a burst of 5,000 per account and Region by default. */
+export const HTTP_API_ACCOUNT_RATE = 10_000;
+export const HTTP_API_ACCOUNT_BURST = 5_000;
+/** What a new on-demand DynamoDB table takes at once without pre-warming (DynamoDB developer guide, "warm throughput"). */
+export const ON_DEMAND_WARM_READS = 12_000;
+export const ON_DEMAND_WARM_WRITES = 4_000;
+/** Lambda keeps at least this many of the account's concurrent executions unreserved. */
+export const MIN_UNRESERVED_CONCURRENCY = 100;
+export const DEFAULT_ACCOUNT_CONCURRENCY = 1_000;
+
+/** Concurrent executions left unreserved when `reserved` are reserved out of the account's quota. */
+export function unreservedConcurrency(accountConcurrency: number | undefined, reserved: number): number {
+  return (accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY) - reserved;
+}
+
+/** A whole number from `-c key=123` (a string) or cdk.json (a number), within [min, max]. */
+function wholeNumber(min: number, max: number, maxReason: string) {
+  return z.coerce
+    .number()
+    .int('expected a whole number')
+    .min(min, `expected at least ${min.toLocaleString('en')}`)
+    .max(max, `expected at most ${max.toLocaleString('en')}${maxReason ? ` (${maxReason})` : ''}`);
+}
+
 export const deploymentContextSchema = z
   .object({
     /** Names the stacks (`Sadakat-<stage>-Data`), so several stages can share an account. */
@@ -94,7 +118,42 @@ export const deploymentContextSchema = z
       .optional(),
     /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
     alarmEmail: z.email('expected an email address').optional(),
+    /**
+     * Steady requests a second the ingest API's stage takes (default 200). Size it for the peak
+     * hour's requests, not events: a batch carries many events (docs/scale.md).
+     */
+    ingestRateLimit: wholeNumber(1, HTTP_API_ACCOUNT_RATE, "API Gateway's default account limit per Region").optional(),
+    /** Requests ingest takes at once above the steady rate (default: twice it, at least 400). */
+    ingestBurstLimit: wholeNumber(
+      1,
+      HTTP_API_ACCOUNT_BURST,
+      "API Gateway's default account burst per Region",
+    ).optional(),
+    /**
+     * The table's warm throughput (`warmThroughput`): read and write units a second it takes at
+     * once, raised ahead of a known peak (Black Friday). A new on-demand table already has 12,000
+     * and 4,000; on-demand otherwise only doubles its previous peak every 30 minutes.
+     */
+    tableWarmReadUnits: wholeNumber(ON_DEMAND_WARM_READS, Number.MAX_SAFE_INTEGER, '').optional(),
+    tableWarmWriteUnits: wholeNumber(ON_DEMAND_WARM_WRITES, Number.MAX_SAFE_INTEGER, '').optional(),
+    /**
+     * Concurrent executions reserved for ingest (opt-in): the FIFO consumers and the scheduled
+     * passes can then never take the storefronts' capacity, and ingest can never take more.
+     */
+    ingestReservedConcurrency: wholeNumber(1, Number.MAX_SAFE_INTEGER, '').optional(),
+    /** The account's Lambda concurrency quota in this Region (default 1,000): what reservations are checked against. */
+    accountConcurrency: wholeNumber(MIN_UNRESERVED_CONCURRENCY, Number.MAX_SAFE_INTEGER, '').optional(),
   })
+  .refine(
+    (context) =>
+      context.ingestReservedConcurrency === undefined ||
+      unreservedConcurrency(context.accountConcurrency, context.ingestReservedConcurrency) >=
+        MIN_UNRESERVED_CONCURRENCY,
+    {
+      path: ['ingestReservedConcurrency'],
+      message: `would leave fewer than ${MIN_UNRESERVED_CONCURRENCY} of the account's concurrent executions (accountConcurrency, default ${DEFAULT_ACCOUNT_CONCURRENCY}) unreserved, which Lambda refuses; reserve less or raise the quota and set accountConcurrency`,
+    },
+  )
   .refine((context) => (context.connectInstanceArn === undefined) === (context.connectContactFlowId === undefined), {
     path: ['connectContactFlowId'],
     message: 'give connectInstanceArn and connectContactFlowId together: a task needs both the instance and its flow',

@@ -4,6 +4,7 @@
  * must not lose is in the DataStack and arrives as props.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -28,6 +29,11 @@ import { KMS_ENCRYPT_DECRYPT } from './constructs/wildcard-acknowledgements.js';
 import { DUE_INDEX, EXPIRY_INDEX } from '../shared/aws/table.js';
 import { RELEASE_TIMEOUT_SECONDS } from '../shared/channels/release-deferred.js';
 import type { DataReferences } from './data-stack.js';
+import {
+  DEFAULT_ACCOUNT_CONCURRENCY,
+  MIN_UNRESERVED_CONCURRENCY,
+  unreservedConcurrency,
+} from './deployment-context.js';
 
 /** One-click unsubscribes arrive in bursts when a mailbox provider processes a campaign. */
 export const UNSUBSCRIBE_THROTTLE = { rateLimit: 50, burstLimit: 500 } as const;
@@ -47,6 +53,13 @@ export interface PipelineStackProps extends StackProps {
   connect?: { instanceArn: string; contactFlowId: string };
   /** A CloudFront-scope WAFv2 web ACL: CloudFront with it in front of the API (decision 111). */
   edgeWebAclArn?: string;
+  /** The ingest stage's throttle (context `ingestRateLimit`, `ingestBurstLimit`); docs/scale.md sizes it. */
+  ingestRateLimit?: number;
+  ingestBurstLimit?: number;
+  /** Concurrent executions reserved for ingest (context `ingestReservedConcurrency`; opt-in). */
+  ingestReservedConcurrency?: number;
+  /** The account's Lambda concurrency quota (context `accountConcurrency`, default 1,000): reservations are checked against it. */
+  accountConcurrency?: number;
 }
 
 export class PipelineStack extends Stack {
@@ -94,6 +107,16 @@ export class PipelineStack extends Stack {
       alerts,
       campaignDir,
       ...(props.edgeWebAclArn === undefined ? {} : { edgeWebAclArn: props.edgeWebAclArn }),
+      ...(props.ingestRateLimit === undefined ? {} : { rateLimit: props.ingestRateLimit }),
+      ...(props.ingestBurstLimit === undefined ? {} : { burstLimit: props.ingestBurstLimit }),
+      ...(props.ingestReservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrency: props.ingestReservedConcurrency }),
+    });
+    // Every reservation in the stack, summed at synth: Lambda refuses one that leaves fewer than
+    // 100 of the account's executions unreserved, and the deploy would fail halfway.
+    this.node.addValidation({
+      validate: () => reservedConcurrencyProblems(this, props.accountConcurrency),
     });
     this.sends = new SendPipeline(this, 'Sends', {
       table,
@@ -286,6 +309,23 @@ export class PipelineStack extends Stack {
       pushPlatformApplicationArns: props.pushPlatformApplicationArns ?? [],
     });
   }
+}
+
+/** A problem for each way the stack's reserved concurrency leaves too little of the account unreserved. */
+export function reservedConcurrencyProblems(stack: Stack, accountConcurrency: number | undefined): string[] {
+  const reserved = stack.node
+    .findAll()
+    .filter((construct): construct is CfnFunction => construct instanceof CfnFunction)
+    .reduce(
+      (sum, fn) => sum + (typeof fn.reservedConcurrentExecutions === 'number' ? fn.reservedConcurrentExecutions : 0),
+      0,
+    );
+  const left = unreservedConcurrency(accountConcurrency, reserved);
+  return left >= MIN_UNRESERVED_CONCURRENCY
+    ? []
+    : [
+        `reserved concurrency ${reserved} would leave ${left} of the account's ${accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY} concurrent executions unreserved; Lambda needs at least ${MIN_UNRESERVED_CONCURRENCY} (context ingestReservedConcurrency, accountConcurrency)`,
+      ];
 }
 
 /** The metric (namespace `sadakat/<stack name>`): seconds the oldest wake a journey-tick pass found had been due. */

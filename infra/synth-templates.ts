@@ -33,6 +33,11 @@ export const PRODUCTION_CONTEXT = {
   // The call channel on Amazon Connect: call-feedback and its EventBridge rule.
   connectInstanceArn: 'arn:aws:connect:eu-central-1:123456789012:instance/a1b2c3d4-5678-90ab-cdef-111122223333',
   connectContactFlowId: 'f1e2d3c4-b5a6-9780-fedc-ba9876543210',
+  // Ceilings sized for a peak (docs/scale.md): the ingest throttle, a pre-warmed table, concurrency kept for ingest.
+  ingestRateLimit: 1500,
+  tableWarmReadUnits: 40_000,
+  tableWarmWriteUnits: 20_000,
+  ingestReservedConcurrency: 200,
 } as const;
 
 export const LINTED_CONTEXTS: Readonly<Record<string, Record<string, unknown>>> = {

@@ -37,9 +37,26 @@ export interface IngestApiProps {
   alerts: OperatorAlerts;
   /** Steady requests per second over the whole stage (each request may carry a batch). */
   rateLimit?: number;
+  /** Default: twice `rateLimit`, at least 400 and at most API Gateway's account burst. */
   burstLimit?: number;
+  /** Concurrent executions reserved for the ingest function (opt-in, context `ingestReservedConcurrency`). */
+  reservedConcurrency?: number;
   /** CloudFront with this CloudFront-scope web ACL in front, and the API open to nothing else (decision 111). */
   edgeWebAclArn?: string;
+}
+
+/** The stage's throttle without context: 200 requests a second, bursts of 400. */
+export const DEFAULT_INGEST_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
+/** API Gateway's default burst per account and Region: a stage's burst above it is never reached. */
+const ACCOUNT_BURST = 5_000;
+
+/** The stage throttle for `rateLimit` (default 200) and `burstLimit` (default: twice the rate, 400 to 5,000). */
+export function ingestThrottle(rateLimit?: number, burstLimit?: number): { rateLimit: number; burstLimit: number } {
+  const rate = rateLimit ?? DEFAULT_INGEST_THROTTLE.rateLimit;
+  return {
+    rateLimit: rate,
+    burstLimit: burstLimit ?? Math.min(ACCOUNT_BURST, Math.max(DEFAULT_INGEST_THROTTLE.burstLimit, 2 * rate)),
+  };
 }
 
 export class IngestApi extends Construct {
@@ -61,6 +78,7 @@ export class IngestApi extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(10),
       campaignDir: props.campaignDir,
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: {
         TABLE_NAME: props.table.tableName,
         EVENTS_QUEUE_URL: props.eventsQueue.queueUrl,
@@ -107,7 +125,7 @@ export class IngestApi extends Construct {
       httpApi: api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.rateLimit ?? 200, burstLimit: props.burstLimit ?? 400 },
+      throttle: ingestThrottle(props.rateLimit, props.burstLimit),
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(

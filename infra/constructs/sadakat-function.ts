@@ -30,6 +30,8 @@ export interface SadakatFunctionProps {
   /** Copy this campaign folder into the bundle and point CAMPAIGN_DIR at it. */
   campaignDir?: string;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Concurrent executions reserved for this function (none unless given). */
+  reservedConcurrentExecutions?: number;
 }
 
 export class SadakatFunction extends Construct {
@@ -60,6 +62,9 @@ export class SadakatFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role,
       logGroup,
       projectRoot: REPO_ROOT,

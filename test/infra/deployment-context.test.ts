@@ -110,3 +110,62 @@ describe('readDeploymentContext', () => {
     ).toThrow(/context connectInstanceArn: expected an ARN of connect/);
   });
 });
+
+describe('readDeploymentContext: ceilings (issue 20)', () => {
+  it('reads the ingest throttle, warm throughput and reserved concurrency from -c strings', () => {
+    // Act
+    const context = readDeploymentContext(
+      lookup({
+        ingestRateLimit: '1000',
+        ingestBurstLimit: '2000',
+        tableWarmReadUnits: '40000',
+        tableWarmWriteUnits: 20_000,
+        ingestReservedConcurrency: '200',
+      }),
+    );
+
+    // Assess
+    expect(context).toMatchObject({
+      ingestRateLimit: 1000,
+      ingestBurstLimit: 2000,
+      tableWarmReadUnits: 40_000,
+      tableWarmWriteUnits: 20_000,
+      ingestReservedConcurrency: 200,
+    });
+  });
+
+  it('refuses a throttle above API Gateway’s account limits and warm throughput below what a new table has', () => {
+    // Act
+    const read = () =>
+      readDeploymentContext(
+        lookup({
+          ingestRateLimit: '20000',
+          ingestBurstLimit: '1.5',
+          tableWarmReadUnits: '100',
+          tableWarmWriteUnits: '10',
+        }),
+      );
+
+    // Assess
+    expect(read).toThrow(
+      [
+        "context ingestRateLimit: expected at most 10,000 (API Gateway's default account limit per Region)",
+        'context ingestBurstLimit: expected a whole number',
+        'context tableWarmReadUnits: expected at least 12,000',
+        'context tableWarmWriteUnits: expected at least 4,000',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a reservation that would leave fewer than 100 of the account’s executions unreserved', () => {
+    // Act
+    const tooMuch = () => readDeploymentContext(lookup({ ingestReservedConcurrency: '901' }));
+    const raisedQuota = readDeploymentContext(lookup({ ingestReservedConcurrency: '901', accountConcurrency: '5000' }));
+    const justFits = readDeploymentContext(lookup({ ingestReservedConcurrency: '900' }));
+
+    // Assess
+    expect(tooMuch).toThrow(/^context ingestReservedConcurrency: would leave fewer than 100 .* unreserved/);
+    expect(raisedQuota.ingestReservedConcurrency).toBe(901);
+    expect(justFits.ingestReservedConcurrency).toBe(900);
+  });
+});

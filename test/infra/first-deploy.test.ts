@@ -497,3 +497,37 @@ describe('PipelineStack: the call center', () => {
     expect(statements(pipeline).some((statement) => [statement.Action].flat().includes('connect:*'))).toBe(false);
   });
 });
+
+describe('ceilings from context (issue 20)', () => {
+  it('throttles the ingest stage at ingestRateLimit, bursting to twice it', () => {
+    // Assess
+    const rate = PRODUCTION_CONTEXT.ingestRateLimit;
+    pipeline.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: rate, ThrottlingBurstLimit: 2 * rate },
+    });
+  });
+
+  it('pre-warms the table to tableWarmReadUnits and tableWarmWriteUnits', () => {
+    // Assess
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      WarmThroughput: {
+        ReadUnitsPerSecond: PRODUCTION_CONTEXT.tableWarmReadUnits,
+        WriteUnitsPerSecond: PRODUCTION_CONTEXT.tableWarmWriteUnits,
+      },
+    });
+  });
+
+  it('reserves ingestReservedConcurrency for ingest and concurrency for no other function', () => {
+    // Act
+    const reserved = resources('AWS::Lambda::Function').filter(
+      ([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined,
+    );
+
+    // Assess
+    expect(reserved).toHaveLength(1);
+    expect(reserved[0]?.[1].Properties).toMatchObject({
+      ReservedConcurrentExecutions: PRODUCTION_CONTEXT.ingestReservedConcurrency,
+      Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: 'ingest' }) },
+    });
+  });
+});
