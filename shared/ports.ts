@@ -161,6 +161,7 @@ export type {
   PushResult,
   PushSender,
   WebhookSender,
+  WhatsAppSender,
   RawEmail,
   SendLedger,
   SendRateLimiter,

@@ -10,6 +10,7 @@ import { InvalidArgumentError } from 'commander';
 import { loadTemplates, renderContext, TemplateError, type RenderedContent } from '../../shared/channels/render.js';
 import { channelSchema, type Channel } from '../../shared/channels/send-request.js';
 import { smsSegments } from '../../shared/channels/sms-segments.js';
+import { describeWhatsApp } from '../../shared/channels/whatsapp/window.js';
 import { emptyProfile, profileSchema, type Profile } from '../../shared/profiles/schema.js';
 import { loadSettings } from '../../shared/config/load-settings.js';
 import { systemClock } from '../../shared/ports.js';
@@ -93,6 +94,8 @@ function describe(content: RenderedContent): string {
       return `${JSON.stringify(JSON.parse(content.body), null, 2)}\n`;
     case 'call':
       return `--- call script ---\n${content.script}\n`;
+    case 'whatsapp':
+      return `${describeWhatsApp(content)}\n`;
     default: {
       const unreachable: never = content;
       throw new Error(`unknown content ${JSON.stringify(unreachable)}`);

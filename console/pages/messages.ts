@@ -7,6 +7,7 @@ import type { ConsoleMessage } from '../../shared/aws/dynamo-console-source.js';
 import { type Html, html } from '../html.js';
 import { type PageContext, table } from '../layout.js';
 import type { MessagePreview } from '../message-render.js';
+import { describeWhatsApp } from '../../shared/channels/whatsapp/window.js';
 
 export interface MessageFilters {
   journey: string;
@@ -131,6 +132,8 @@ ${
       return html`${facts}${note}<pre class="webhook">${JSON.stringify(JSON.parse(content.body), null, 2)}</pre>`;
     case 'call':
       return html`${facts}${note}<pre class="call-script">${content.script}</pre>`;
+    case 'whatsapp':
+      return html`${facts}${note}<pre class="whatsapp">${describeWhatsApp(content)}</pre>`;
     default: {
       const unreachable: never = content;
       throw new Error(`unknown content ${JSON.stringify(unreachable)}`);

@@ -20,6 +20,7 @@ import { createSnsClient, SnsSmsSender } from './sns-sms-sender.js';
 import { unsubscribeKeyring } from './unsubscribe-keyring.js';
 import { awsWebhookSecrets } from './webhook-secrets.js';
 import { HttpWebhookSender } from './webhook-sender.js';
+import { createSocialMessagingClient, SocialWhatsAppSender } from './whatsapp-sender.js';
 
 /**
  * Call tasks go to the Connect instance and contact flow the stack got from CDK context; without
@@ -56,6 +57,7 @@ export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps & { 
       }),
       webhook: new HttpWebhookSender({ secrets: awsWebhookSecrets(env, new SecretsManagerClient({}), core.clock) }),
       calls: connectCallSender(env),
+      whatsapp: new SocialWhatsAppSender(createSocialMessagingClient(), env.WHATSAPP_PHONE_NUMBER_ID),
       rate: new DynamoSendRateLimiter(doc, requireEnv(env, 'TABLE_NAME')),
       unsubscribe: {
         keyring: await unsubscribeKeyring(env),

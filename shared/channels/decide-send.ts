@@ -44,6 +44,7 @@ import type {
   SmsSender,
   SuppressionList,
   WebhookSender,
+  WhatsAppSender,
 } from './ports.js';
 import { accountRate, isLate, mustWaitFor, reserveSlots } from './pace.js';
 import { ProviderError } from './provider-error.js';
@@ -84,6 +85,8 @@ export interface SendDeps {
   webhook: WebhookSender;
   /** Call tasks for agents: Amazon Connect, or the local call list. */
   calls: CallTaskSender;
+  /** WhatsApp through AWS End User Messaging Social (locally: the SNS outbox). */
+  whatsapp: WhatsAppSender;
   /** Where `device` messages about disabled push endpoints go (the customer's events group). */
   events: EventQueue;
   templates: TemplateSet;
@@ -210,6 +213,9 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
   if (misconfigured) return refuse('failed', channel, misconfigured);
 
   const now = deps.clock.now();
+  // What may go to this customer now (WhatsApp's 24-hour window): nothing that may is `unreachable`.
+  const fitted = recipient.fit(rendered.content, now);
+  if (!fitted.ok) return refuse('unreachable', channel, fitted.detail);
   // A channel with a policy of its own (a webhook endpoint's) replaces the campaign's and the journey's.
   const own = entry.policy(deps.settings, request);
   const policy = own ? undefined : deps.journeyPolicy(request.journeyId);
@@ -242,7 +248,7 @@ export async function decide(deps: DecisionDeps, request: SendRequest): Promise<
     kind: 'send',
     channel,
     recipient,
-    content: rendered.content,
+    content: fitted.content,
     ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
     capCheck,
     ...(policy?.messagesPerSecond !== undefined ? { messagesPerSecond: policy.messagesPerSecond } : {}),

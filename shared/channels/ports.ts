@@ -7,6 +7,7 @@
 import type { PushDevice } from '../profiles/schema.js';
 import type { SendReason } from './send-outcome.js';
 import type { CallPriority, Channel, SendRequest } from './send-request.js';
+import type { WhatsAppChoice } from './whatsapp/window.js';
 
 /**
  * `claimed` until the provider answers (DESIGN: at most once — a claim is never re-sent).
@@ -204,6 +205,23 @@ export interface CallTask {
 export interface CallTaskSender {
   /** Throws ProviderError on failure (throttling and a full task quota are `throttled`: nothing was created). */
   createCallTask(task: CallTask): Promise<{ providerMessageId: string }>;
+}
+
+/** One WhatsApp message through AWS End User Messaging Social (shared/channels/registry/whatsapp.ts). */
+export interface WhatsAppMessage {
+  /** E.164 */
+  to: string;
+  message: WhatsAppChoice;
+  tags: MessageTags;
+}
+
+export interface WhatsAppSender {
+  /**
+   * Sends one message; returns the provider's message id, which status events (delivered, read,
+   * failed) carry back. Throws ProviderError: `permanent` for refusals (a paused template, Meta's
+   * per-user marketing limit, an invalid number), `throttled`, `unknown` for 5xx and timeouts.
+   */
+  sendWhatsApp(message: WhatsAppMessage): Promise<{ providerMessageId: string }>;
 }
 
 /** A deferred send waiting for its `wakeAt` (quiet hours, a rate slot, provider throttling). */

@@ -10,14 +10,21 @@
  * escaped, so a name like `<script>` reaches the inbox as text. Webhook bodies (`webhook.json.liquid`)
  * print every `{{ }}` as a JSON value (liquidjs `outputEscape: 'json'`), so a trait carrying quotes
  * or braces stays one string and cannot add a field; the result must parse as JSON.
+ *
+ * WhatsApp (shared/channels/whatsapp/): `whatsapp.liquid` is free-form text, which may go only
+ * inside the customer's 24-hour service window; `whatsapp.template.liquid` fills an approved
+ * template — its front matter names it (`name`, `language`) and each non-blank line is one body
+ * parameter, rendered on its own (a trait's newline cannot make a second one) and stripped of
+ * newlines and tabs. A template folder serves WhatsApp with either file or both.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Liquid, type Template } from 'liquidjs';
 import * as z from 'zod';
 import { cartItemSchema, clvSchema, ordersSchema, profileSchema, rfmSchema, type Profile } from '../profiles/schema.js';
-import { withoutFrontMatter } from './template-front-matter.js';
 import { tierGap, type TierConfig } from '../tiers/tier-state.js';
+import { frontMatterBody, readFrontMatter, withoutFrontMatter } from './template-front-matter.js';
+import { whatsAppParameter, type WhatsAppForms } from './whatsapp/window.js';
 import type { Channel, SendRequest } from './send-request.js';
 
 export const TEMPLATE_FILES = {
@@ -26,7 +33,21 @@ export const TEMPLATE_FILES = {
   push: ['push.title.liquid', 'push.body.liquid'],
   webhook: ['webhook.json.liquid'],
   call: ['call.script.liquid'],
+  whatsapp: ['whatsapp.liquid', 'whatsapp.template.liquid'],
 } as const satisfies Record<Channel, readonly string[]>;
+
+/** The approved-template file of a WhatsApp template folder. */
+export const WHATSAPP_TEMPLATE_FILE = 'whatsapp.template.liquid';
+
+/** Channels served by any one of their files (WhatsApp: text, approved template, or both); the others need all. */
+const ANY_FILE: ReadonlySet<Channel> = new Set<Channel>(['whatsapp']);
+
+/** The files a template folder lacks to serve `channel` (empty: it serves it). */
+export function missingTemplateFiles(channel: Channel, has: (file: string) => boolean): string[] {
+  const files: readonly string[] = TEMPLATE_FILES[channel];
+  if (ANY_FILE.has(channel)) return files.some(has) ? [] : [files.join(' or ')];
+  return files.filter((file) => !has(file));
+}
 
 export type RenderedContent =
   | { channel: 'email'; subject: string; html: string; text: string }
@@ -35,7 +56,9 @@ export type RenderedContent =
   /** The JSON body, compact (parsed and written again). */
   | { channel: 'webhook'; body: string }
   /** What the agent reads and says: the task's description (Connect) or the call list's script column. */
-  | { channel: 'call'; script: string };
+  | { channel: 'call'; script: string }
+  /** Either form or both; the send picks by the customer's service window (whatsapp/window.ts). */
+  | ({ channel: 'whatsapp' } & WhatsAppForms);
 
 export type RenderResult =
   | { ok: true; content: RenderedContent }
@@ -120,6 +143,8 @@ export class TemplateSet {
   private readonly html: Liquid;
   private readonly json: Liquid;
   private readonly parsed = new Map<string, { plain: Template[]; html: Template[]; json: Template[] }>();
+  /** whatsapp.template.liquid per template id: the approved template and one parsed line per parameter. */
+  private readonly whatsapp = new Map<string, { name: string; language: string; parameters: Template[][] }>();
 
   readonly sources: TemplateSources;
 
@@ -150,18 +175,36 @@ export class TemplateSet {
       } catch (error) {
         throw new TemplateError(`template ${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
+      if (name.endsWith(`/${WHATSAPP_TEMPLATE_FILE}`)) this.parseWhatsAppTemplate(name, sources[name] ?? '');
+    }
+  }
+
+  private parseWhatsAppTemplate(name: string, raw: string): void {
+    const front = readFrontMatter(raw);
+    if (!front.ok) throw new TemplateError(`template ${name}: ${front.reason}`);
+    const { name: approved, language } = front.frontMatter;
+    if (approved === undefined || language === undefined)
+      throw new TemplateError(`template ${name}: its front matter must name the approved template (name, language)`);
+    const lines = frontMatterBody(raw)
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '');
+    try {
+      const parameters = lines.map((line, index) => this.plain.parse(line, `${name}#${index + 1}`));
+      this.whatsapp.set(name.slice(0, -WHATSAPP_TEMPLATE_FILE.length - 1), { name: approved, language, parameters });
+    } catch (error) {
+      throw new TemplateError(`template ${name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
   /** Which channels a template serves (all of that channel's files present). */
   channelsOf(templateId: string): Channel[] {
-    return (Object.keys(TEMPLATE_FILES) as Channel[]).filter((channel) =>
-      TEMPLATE_FILES[channel].every((file) => this.parsed.has(`${templateId}/${file}`)),
+    return (Object.keys(TEMPLATE_FILES) as Channel[]).filter(
+      (channel) => missingTemplateFiles(channel, (file) => this.parsed.has(`${templateId}/${file}`)).length === 0,
     );
   }
 
   async render(templateId: string, channel: Channel, context: RenderContext): Promise<RenderResult> {
-    const missing = TEMPLATE_FILES[channel].filter((file) => !this.parsed.has(`${templateId}/${file}`));
+    const missing = missingTemplateFiles(channel, (file) => this.parsed.has(`${templateId}/${file}`));
     if (missing.length > 0)
       return {
         ok: false,
@@ -204,6 +247,8 @@ export class TemplateSet {
             ok: true,
             content: { channel, script: (await this.renderFile(templateId, 'call.script.liquid', context)).trim() },
           };
+        case 'whatsapp':
+          return { ok: true, content: { channel, ...(await this.renderWhatsApp(templateId, context)) } };
         default: {
           const unreachable: never = channel;
           throw new Error(`unknown channel ${String(unreachable)}`);
@@ -216,6 +261,20 @@ export class TemplateSet {
         `template ${templateId} (${channel}): ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+  }
+
+  private async renderWhatsApp(templateId: string, context: RenderContext): Promise<WhatsAppForms> {
+    const forms: WhatsAppForms = {};
+    if (this.parsed.has(`${templateId}/whatsapp.liquid`))
+      forms.text = (await this.renderFile(templateId, 'whatsapp.liquid', context)).trim();
+    const approved = this.whatsapp.get(templateId);
+    if (approved) {
+      const parameters: string[] = [];
+      for (const line of approved.parameters)
+        parameters.push(whatsAppParameter(await this.plain.render(line, context)));
+      forms.template = { name: approved.name, language: approved.language, parameters };
+    }
+    return forms;
   }
 
   private renderFile(

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { MessageTags } from './ports.js';
 
-export const channelSchema = z.enum(['email', 'sms', 'push', 'webhook', 'call']);
+export const channelSchema = z.enum(['email', 'sms', 'push', 'webhook', 'call', 'whatsapp']);
 export type Channel = z.infer<typeof channelSchema>;
 
 /** How urgent a call task is: its place in the agents' queue and its due time (shared/channels/call-task.ts). */

@@ -1,8 +1,9 @@
 /**
  * Front matter of a template file: an optional YAML block between `---` lines at the very top of
- * any file in campaign/templates/<id>/, read by `sadakat validate` and never rendered. One key is
- * known: `transactional: true` says the template is not marketing (an order receipt, a password
- * reset), so it need not carry `{{ unsubscribe_url }}`.
+ * any file in campaign/templates/<id>/, read by `sadakat validate` and never rendered. Keys:
+ * `transactional: true` says the template is not marketing (an order receipt, a password
+ * reset), so it need not carry `{{ unsubscribe_url }}`; `name` and `language` (whatsapp.template.liquid
+ * only) name the approved WhatsApp template the file's lines fill in.
  */
 import { parse } from 'yaml';
 
@@ -10,6 +11,18 @@ const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
 export interface TemplateFrontMatter {
   transactional: boolean;
+  /** whatsapp.template.liquid: the approved template's name at Meta. */
+  name?: string;
+  /** whatsapp.template.liquid: the approved template's language code (`tr`, `en_US`). */
+  language?: string;
+}
+
+const KNOWN_KEYS = ['transactional', 'name', 'language'];
+
+/** The file's text after its front matter, as written (the text itself when it has none). */
+export function frontMatterBody(text: string): string {
+  const match = FRONT_MATTER.exec(text);
+  return match ? text.slice(match[0].length) : text;
 }
 
 export type FrontMatterResult = { ok: true; frontMatter: TemplateFrontMatter } | { ok: false; reason: string };
@@ -38,13 +51,28 @@ export function readFrontMatter(text: string): FrontMatterResult {
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     return { ok: false, reason: 'front matter must be a mapping, e.g. "transactional: true"' };
   const record = data as Record<string, unknown>;
-  const unknown = Object.keys(record).filter((key) => key !== 'transactional');
+  const unknown = Object.keys(record).filter((key) => !KNOWN_KEYS.includes(key));
   if (unknown.length > 0)
     return {
       ok: false,
-      reason: `front matter: unknown key ${unknown.map((key) => `"${key}"`).join(', ')} (known: transactional)`,
+      reason: `front matter: unknown key ${unknown.map((key) => `"${key}"`).join(', ')} (known: ${KNOWN_KEYS.join(', ')})`,
     };
   if (record.transactional !== undefined && typeof record.transactional !== 'boolean')
     return { ok: false, reason: 'front matter: transactional must be true or false' };
-  return { ok: true, frontMatter: { transactional: record.transactional === true } };
+  for (const key of ['name', 'language'] as const) {
+    const value = record[key];
+    if (value !== undefined && (typeof value !== 'string' || !/^[A-Za-z0-9_]{1,512}$/.test(value)))
+      return {
+        ok: false,
+        reason: `front matter: ${key} must be letters, digits and underscores (as Meta approved it)`,
+      };
+  }
+  return {
+    ok: true,
+    frontMatter: {
+      transactional: record.transactional === true,
+      ...(typeof record.name === 'string' ? { name: record.name } : {}),
+      ...(typeof record.language === 'string' ? { language: record.language } : {}),
+    },
+  };
 }

@@ -33,7 +33,13 @@ export interface UnsubscribePage {
   html: string;
 }
 
-const CHANNEL_WORDS = { email: 'emails', sms: 'text messages', push: 'push notifications', call: 'calls' } as const;
+const CHANNEL_WORDS = {
+  email: 'emails',
+  sms: 'text messages',
+  push: 'push notifications',
+  call: 'calls',
+  whatsapp: 'WhatsApp messages',
+} as const;
 
 export async function handleUnsubscribe(deps: UnsubscribeDeps, request: UnsubscribeRequest): Promise<UnsubscribePage> {
   const check = verifyUnsubscribeToken(deps.keyring, request.token);
@@ -73,9 +79,12 @@ export async function handleUnsubscribe(deps: UnsubscribeDeps, request: Unsubscr
   return page(200, 'You are unsubscribed', `<p>You will not receive marketing ${what} from ${from} any more.</p>`);
 }
 
-/** The address the channel reaches the customer at now (push has none: its consent is enough). */
+/**
+ * The address the channel reaches the customer at now. Push has none (its consent is enough), and
+ * WhatsApp's number is also the SMS number: its revoked consent is enough, and SMS stays reachable.
+ */
 async function addressOf(profiles: ProfileStore, customerId: string, channel: Channel): Promise<string | undefined> {
-  if (channel === 'push') return undefined;
+  if (channel === 'push' || channel === 'whatsapp') return undefined;
   const profile = await profiles.getProfile(customerId);
   return channel === 'email' ? profile?.channels.email : profile?.channels.phone;
 }

@@ -16,7 +16,12 @@
 import { join } from 'node:path';
 import { Liquid, type Template } from 'liquidjs';
 import * as z from 'zod';
-import { TEMPLATE_ROOTS, templateProfileSchema, type TemplateSources } from '../channels/render.js';
+import {
+  TEMPLATE_ROOTS,
+  templateProfileSchema,
+  WHATSAPP_TEMPLATE_FILE,
+  type TemplateSources,
+} from '../channels/render.js';
 import { readFrontMatter, withoutFrontMatter } from '../channels/template-front-matter.js';
 import { nearest } from './did-you-mean.js';
 import type { LocatedError } from './yaml-source.js';
@@ -44,6 +49,16 @@ export function checkTemplateVariables(templatesDir: string, sources: TemplateSo
     const front = readFrontMatter(raw);
     if (!front.ok) errors.push({ file, line: 1, column: 1, reason: front.reason });
     else if (front.frontMatter.transactional) transactional.add(templateId);
+    if (front.ok && name.endsWith(`/${WHATSAPP_TEMPLATE_FILE}`)) {
+      const missing = (['name', 'language'] as const).filter((key) => front.frontMatter[key] === undefined);
+      if (missing.length > 0)
+        errors.push({
+          file,
+          line: 1,
+          column: 1,
+          reason: `an approved WhatsApp template needs ${missing.join(' and ')} in its front matter, e.g. "---\nname: order_followup\nlanguage: tr\n---"`,
+        });
+    }
     const text = withoutFrontMatter(raw);
     let parsed: Template[];
     try {

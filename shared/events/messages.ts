@@ -71,7 +71,7 @@ export const customerMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('consent'),
     ...base,
-    channel: z.enum(['email', 'sms', 'push', 'call']),
+    channel: z.enum(['email', 'sms', 'push', 'call', 'whatsapp']),
     granted: z.boolean(),
     /** `confirm`: a double opt-in link was confirmed (the grant and address were written already). */
     source: z.enum(['unsubscribe', 'complaint', 'sms_opt_out', 'bounce', 'admin', 'confirm']),

@@ -8,6 +8,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { nearest } from '../config/did-you-mean.js';
 import { TEMPLATE_FILES as RENDER_TEMPLATE_FILES } from '../channels/render.js';
 import type { Channel } from '../channels/send-request.js';
+import { missingTemplateFiles } from '../channels/render.js';
 import type { SourcePath } from '../config/yaml-source.js';
 import type { PathIssue } from '../segments/errors.js';
 import type { Journey, Step } from './ast.js';
@@ -184,7 +185,7 @@ function checkStep(
         }
       });
       for (const channel of new Set(channels)) {
-        const missing = TEMPLATE_FILES[channel].filter((name) => !files.has(name));
+        const missing = missingTemplateFiles(channel, (name) => files.has(name));
         if (missing.length > 0) {
           issues.push({
             path: [

@@ -106,6 +106,7 @@ export async function startLocalSending(runtime: LocalRuntime, options: LocalSen
     email: options.email ?? new SesEmailSender(createSesClient({ endpoint: ses.endpoint }), 'sadakat-local'),
     sms: outbox,
     push: outbox,
+    whatsapp: outbox,
     webhook: options.webhook ?? new HttpWebhookSender({ secrets: envWebhookSecrets(process.env) }),
     calls,
     // One process: the rate cursors are kept in memory (Lambda keeps them in the table), shared

@@ -2,15 +2,26 @@
  * SMS and push locally (STACK: no SNS emulator works with the v3 SDK): every message the SNS
  * adapters would publish is appended as one JSON line to `<dataDir>/sns-outbox.jsonl`, with the
  * payload the adapters would send (SMS attributes, per-platform push JSON). Endpoints listed in
- * `disabledEndpoints` answer like a disabled SNS endpoint, so pruning can be exercised.
+ * `disabledEndpoints` answer like a disabled SNS endpoint, so pruning can be exercised. WhatsApp
+ * messages go to the same file (`kind: whatsapp`, with the Cloud API message End User Messaging
+ * Social would send), so `forget` erases them with the customer's SMS.
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { PushNotification, PushResult, PushSender, Sms, SmsSender } from '../channels/ports.js';
+import type {
+  PushNotification,
+  PushResult,
+  PushSender,
+  Sms,
+  SmsSender,
+  WhatsAppMessage,
+  WhatsAppSender,
+} from '../channels/ports.js';
 import { smsSegments } from '../channels/sms-segments.js';
 import type { Clock } from '../ports.js';
 import { payload } from '../aws/sns-push-sender.js';
+import { cloudApiMessage } from '../aws/whatsapp-sender.js';
 
 export type OutboxEntry =
   | {
@@ -25,9 +36,18 @@ export type OutboxEntry =
       segments: number;
       tags: Sms['tags'];
     }
-  | { kind: 'push'; id: string; at: string; endpoint: string; message: string; tags: PushNotification['tags'] };
+  | { kind: 'push'; id: string; at: string; endpoint: string; message: string; tags: PushNotification['tags'] }
+  | {
+      kind: 'whatsapp';
+      id: string;
+      at: string;
+      to: string;
+      /** The Cloud API message object (text, or an approved template and its parameters). */
+      message: Record<string, unknown>;
+      tags: WhatsAppMessage['tags'];
+    };
 
-export class LocalSnsOutbox implements SmsSender, PushSender {
+export class LocalSnsOutbox implements SmsSender, PushSender, WhatsAppSender {
   readonly disabledEndpoints = new Set<string>();
 
   constructor(
@@ -48,6 +68,19 @@ export class LocalSnsOutbox implements SmsSender, PushSender {
       encoding: parts.encoding,
       segments: parts.segments,
       tags: sms.tags,
+    };
+    await this.append([entry]);
+    return { providerMessageId: entry.id };
+  }
+
+  async sendWhatsApp(whatsapp: WhatsAppMessage): Promise<{ providerMessageId: string }> {
+    const entry: OutboxEntry = {
+      kind: 'whatsapp',
+      id: randomUUID(),
+      at: this.clock.now().toISOString(),
+      to: whatsapp.to,
+      message: cloudApiMessage(whatsapp.to, whatsapp.message),
+      tags: whatsapp.tags,
     };
     await this.append([entry]);
     return { providerMessageId: entry.id };

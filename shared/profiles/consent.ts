@@ -18,7 +18,7 @@
 import type { Consent } from './schema.js';
 import { compareIso, earlierIso, normalizeIso } from './timestamps.js';
 
-export const CONSENT_CHANNELS = ['email', 'sms', 'push', 'call'] as const;
+export const CONSENT_CHANNELS = ['email', 'sms', 'push', 'call', 'whatsapp'] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 
 export function laterConsent(current: Consent | undefined, incoming: Consent | undefined): Consent | undefined {

@@ -125,6 +125,7 @@ export const pendingSchema = z.object({
       sms: consentSchema.optional(),
       push: consentSchema.optional(),
       call: consentSchema.optional(),
+      whatsapp: consentSchema.optional(),
     })
     .optional(),
 });
@@ -207,7 +208,11 @@ export const profileSchema = z.object({
     push: consentSchema.optional(),
     /** Calls from the call center (İYS: ARAMA). */
     call: consentSchema.optional(),
+    /** WhatsApp (issue 23): asked for separately from SMS; a STOP sent on WhatsApp revokes it. */
+    whatsapp: consentSchema.optional(),
   }),
+  /** WhatsApp's 24-hour customer-service window: when the customer last wrote to the shop's number. */
+  whatsapp: z.object({ lastInboundAt: isoTimestamp }).optional(),
   suppressed: z.object({ email: z.boolean().optional(), sms: z.boolean().optional() }),
   /** What unverified browser calls said about contact points and consent (DESIGN "Trust"); absent when nothing. */
   pending: pendingSchema.optional(),

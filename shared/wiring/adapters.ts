@@ -40,6 +40,7 @@ import type {
   SuppressionList,
   UnsubscribeKeyring,
   WebhookSender,
+  WhatsAppSender,
   WriteKeyVerifier,
 } from '../ports.js';
 
@@ -101,6 +102,7 @@ export interface SendAdapters extends CoreAdapters {
   webhook: WebhookSender;
   /** Call tasks: Amazon Connect in AWS, the call list locally. */
   calls: CallTaskSender;
+  whatsapp: WhatsAppSender;
   rate: SendRateLimiter;
   unsubscribe: { keyring: UnsubscribeKeyring; baseUrl: string; mailto?: string };
 }

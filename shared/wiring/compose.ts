@@ -122,6 +122,7 @@ export function composeSendDeps(
     push: adapters.push,
     webhook: adapters.webhook,
     calls: adapters.calls,
+    whatsapp: adapters.whatsapp,
     events: adapters.events,
     templates,
     settings: campaign.settings,

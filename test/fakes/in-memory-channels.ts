@@ -19,6 +19,8 @@ import type {
   SmsSender,
   WebhookPost,
   WebhookSender,
+  WhatsAppMessage,
+  WhatsAppSender,
 } from '../../shared/channels/ports.js';
 import type { EngagementMarks } from '../../shared/channels/engagement-marks.js';
 
@@ -124,6 +126,18 @@ export class RecordingCallTaskSender implements CallTaskSender {
     if (this.fault) throw this.fault();
     if (!this.created.some((known) => known.clientToken === task.clientToken)) this.created.push(task);
     return { providerMessageId: `task-${task.clientToken.slice(0, 8)}` };
+  }
+}
+
+/** Records each WhatsApp message; `fault` throws instead. */
+export class RecordingWhatsAppSender implements WhatsAppSender {
+  readonly sent: WhatsAppMessage[] = [];
+  fault?: FakeFault;
+
+  async sendWhatsApp(message: WhatsAppMessage): Promise<{ providerMessageId: string }> {
+    if (this.fault) throw this.fault();
+    this.sent.push(message);
+    return { providerMessageId: `wa-${this.sent.length}` };
   }
 }
 

@@ -91,6 +91,7 @@ function confirmRecipient(address: string): Recipient {
   return {
     channel: 'email',
     suppression: async () => PASS,
+    fit: (content) => ({ ok: true, content }),
     send: async ({ content, tags, now, deps }) => {
       if (content.channel !== 'email') throw new Error(`confirmation given ${content.channel} content`);
       const { fromAddress: from, fromName } = deps.settings.sender;

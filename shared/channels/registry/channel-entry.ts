@@ -22,7 +22,10 @@ export interface ProviderCall<Content extends RenderedContent = RenderedContent>
   /** The signed unsubscribe link, for a channel whose messages carry one. */
   unsubscribeUrl?: string;
   now: Date;
-  deps: Pick<SendDeps, 'email' | 'sms' | 'push' | 'webhook' | 'calls' | 'events' | 'settings' | 'unsubscribe' | 'clock'>;
+  deps: Pick<
+    SendDeps,
+    'email' | 'sms' | 'push' | 'webhook' | 'calls' | 'whatsapp' | 'events' | 'settings' | 'unsubscribe' | 'clock'
+  >;
 }
 
 /**
@@ -58,14 +61,27 @@ export interface ChannelSpec<C extends Channel, A> {
   misconfigured?(settings: SendDeps['settings'], request: SendRequest): string | undefined;
   /** Quiet hours and caps of the channel's own, instead of the campaign's and the journey's. */
   policy?(settings: SendDeps['settings'], request: SendRequest): ChannelSendPolicy;
+  /**
+   * What of the rendered content may go to this customer now (WhatsApp: text only inside the
+   * 24-hour service window); a refusal is `unreachable` with its detail, before the claim. Default: all of it.
+   */
+  fit?(
+    address: A,
+    content: ContentOf<C>,
+    now: Date,
+  ): { ok: true; content: ContentOf<C> } | { ok: false; detail: string };
   /** The provider call; returns the provider's message id. Throws ProviderError for classified failures. */
   send(address: A, call: ProviderCall<ContentOf<C>>): Promise<string | undefined>;
 }
+
+export type FitResult = { ok: true; content: RenderedContent } | { ok: false; detail: string };
 
 /** A customer reached on one channel: the address is bound in, so the decision never sees its type. */
 export interface Recipient {
   readonly channel: Channel;
   suppression(profile: Profile, list: SuppressionList): Promise<GuardResult>;
+  /** The content that may go to this customer at `now` (ChannelSpec.fit). */
+  fit(content: RenderedContent, now: Date): FitResult;
   send(call: ProviderCall): Promise<string | undefined>;
 }
 
@@ -96,6 +112,10 @@ export function defineChannel<C extends Channel, A>(spec: ChannelSpec<C, A>): Ch
       return {
         channel: spec.channel,
         suppression: (current, list) => spec.suppression(current, address, list),
+        fit: (content, now) => {
+          if (!isOwn(content)) throw new Error(`${spec.channel} recipient given ${content.channel} content`);
+          return spec.fit ? spec.fit(address, content, now) : { ok: true, content };
+        },
         send: (call) => {
           const { content } = call;
           if (!isOwn(content)) throw new Error(`${spec.channel} recipient given ${content.channel} content`);

@@ -9,6 +9,7 @@ import { emailChannel } from './email.js';
 import { pushChannel } from './push.js';
 import { smsChannel } from './sms.js';
 import { webhookChannel } from './webhook.js';
+import { whatsappChannel } from './whatsapp.js';
 
 export const CHANNELS: { readonly [C in Channel]: ChannelEntry<C> } = {
   email: emailChannel,
@@ -16,4 +17,5 @@ export const CHANNELS: { readonly [C in Channel]: ChannelEntry<C> } = {
   push: pushChannel,
   webhook: webhookChannel,
   call: callChannel,
+  whatsapp: whatsappChannel,
 };

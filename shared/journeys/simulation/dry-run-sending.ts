@@ -74,6 +74,7 @@ export class DryRunSending {
       // Simulations post nothing: a webhook is answered 200.
       webhook: { post: async () => ({ status: 200 }) },
       calls,
+      whatsapp: { sendWhatsApp: async () => ({ providerMessageId: accepted() }) },
       events: { enqueue: async () => undefined },
       templates: options.templates,
       settings: options.settings,

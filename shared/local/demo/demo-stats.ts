@@ -69,7 +69,7 @@ export class DemoStats {
   /** SendRequests queued, by journey. */
   readonly queuedSends: Record<string, number> = {};
   /** Messages that went out, by channel; other decisions by reason. */
-  readonly sends: Record<Channel, number> = { email: 0, sms: 0, push: 0, webhook: 0, call: 0 };
+  readonly sends: Record<Channel, number> = { email: 0, sms: 0, push: 0, webhook: 0, call: 0, whatsapp: 0 };
   readonly refusals: Record<string, number> = {};
   /** The same refusals (and rate-limit retries) per journey. */
   readonly journeyRefusals: Record<string, Record<string, number>> = {};

@@ -19,6 +19,7 @@ import {
   RecordingPushSender,
   RecordingSmsSender,
   RecordingWebhookSender,
+  RecordingWhatsAppSender,
 } from '../../fakes/in-memory-channels.js';
 
 export const TEMPLATES = {
@@ -87,6 +88,7 @@ export function sendHarness(options: { profile?: Profile | null; at?: Date } = {
     push: new RecordingPushSender(),
     webhook: new RecordingWebhookSender(),
     calls: new RecordingCallTaskSender(),
+    whatsapp: new RecordingWhatsAppSender(),
     events: new RecordingEventQueue(),
     clock,
   };
