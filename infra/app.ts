@@ -74,6 +74,7 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     ...(context.alarmEmail === undefined ? {} : { alarmEmail: context.alarmEmail }),
     ...(sesIdentityArn === undefined ? {} : { sesIdentityArn }),
     pushPlatformApplicationArns: context.pushPlatformApplicationArns,
+    ...(context.whatsappPhoneNumberId === undefined ? {} : { whatsappPhoneNumberId: context.whatsappPhoneNumberId }),
     ...(settings.sender.fromName === undefined ? {} : { senderName: settings.sender.fromName }),
     ...(context.edgeWebAclArn === undefined ? {} : { edgeWebAclArn: context.edgeWebAclArn }),
     ...(context.connectInstanceArn === undefined || context.connectContactFlowId === undefined

@@ -116,6 +116,18 @@ export const deploymentContextSchema = z
       .string()
       .regex(/^[0-9a-f-]{36}$/, 'expected a contact flow id (the last part of its ARN)')
       .optional(),
+    /**
+     * The WhatsApp sender (issue 23): an AWS End User Messaging Social phone number id, linked to the
+     * shop's WhatsApp Business Account (`aws socialmessaging list-linked-whatsapp-business-accounts`).
+     * Without it the send function may not send WhatsApp, and every WhatsApp send is `failed`.
+     */
+    whatsappPhoneNumberId: z
+      .string()
+      .regex(
+        /^phone-number-id-[0-9a-z]{32}$/,
+        'expected an End User Messaging Social id such as phone-number-id-0123…(32 characters)',
+      )
+      .optional(),
     /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
     alarmEmail: z.email('expected an email address').optional(),
     /**

@@ -47,6 +47,8 @@ export interface PipelineStackProps extends StackProps {
   alarmEmail?: string;
   sesIdentityArn?: string;
   pushPlatformApplicationArns?: readonly string[];
+  /** The End User Messaging Social phone number WhatsApp is sent from (context `whatsappPhoneNumberId`). */
+  whatsappPhoneNumberId?: string;
   /** The campaign's sender name, shown on the unsubscribe page. */
   senderName?: string;
   /** The Amazon Connect instance and contact flow call tasks go to (context `connectInstanceArn`, `connectContactFlowId`). */
@@ -128,6 +130,7 @@ export class PipelineStack extends Stack {
       publicUrl: this.ingest.publicUrl,
       unsubscribeKeys: Secret.fromSecretCompleteArn(this, 'UnsubscribeKeys', props.data.unsubscribeKeysArn),
       pushPlatformApplicationArns: props.pushPlatformApplicationArns ?? [],
+      ...(props.whatsappPhoneNumberId === undefined ? {} : { whatsappPhoneNumberId: props.whatsappPhoneNumberId }),
       ...(props.sesIdentityArn === undefined ? {} : { sesIdentityArn: props.sesIdentityArn }),
       ...(props.senderName === undefined ? {} : { senderName: props.senderName }),
     });

@@ -38,6 +38,7 @@ export const PRODUCTION_CONTEXT = {
   tableWarmReadUnits: 40_000,
   tableWarmWriteUnits: 20_000,
   ingestReservedConcurrency: 200,
+  whatsappPhoneNumberId: 'phone-number-id-976c72a700aac43eaf573ae050e0a1b2',
 } as const;
 
 export const LINTED_CONTEXTS: Readonly<Record<string, Record<string, unknown>>> = {

@@ -42,6 +42,8 @@ export interface SendPipelineProps {
   /** Verified SES identity to send from; without it the send function may not send email. */
   sesIdentityArn?: string;
   pushPlatformApplicationArns: readonly string[];
+  /** The End User Messaging Social phone number id WhatsApp goes from; without it send may not send WhatsApp. */
+  whatsappPhoneNumberId?: string;
   /** Shown on the unsubscribe page (campaign settings `sender.fromName`). */
   senderName?: string;
 }
@@ -198,6 +200,7 @@ export class SendPipeline extends Construct {
         UNSUBSCRIBE_BASE_URL: props.publicUrl,
         UNSUBSCRIBE_KEYS_SECRET_ARN: props.unsubscribeKeys.secretArn,
         ...pushApplications(props.pushPlatformApplicationArns),
+        ...(props.whatsappPhoneNumberId === undefined ? {} : { WHATSAPP_PHONE_NUMBER_ID: props.whatsappPhoneNumberId }),
       },
     });
     const send = this.sender.function;
@@ -232,6 +235,14 @@ export class SendPipeline extends Construct {
         grantee: send,
         actions: ['sns:CreatePlatformEndpoint'],
         resourceArns: [...props.pushPlatformApplicationArns],
+      });
+    }
+    if (props.whatsappPhoneNumberId !== undefined) {
+      // Exactly the one number: `phone-number-id-<id>` is `phone-number-id/<id>` in its ARN.
+      Grant.addToPrincipal({
+        grantee: send,
+        actions: ['social-messaging:SendWhatsAppMessage'],
+        resourceArns: [whatsappPhoneNumberArn(stack, props.whatsappPhoneNumberId)],
       });
     }
     this.sender.acknowledgeWildcards([
@@ -275,6 +286,15 @@ export class SendPipeline extends Construct {
       },
     );
   }
+}
+
+/** The ARN of an End User Messaging Social phone number id (`phone-number-id-<id>` → `…:phone-number-id/<id>`). */
+export function whatsappPhoneNumberArn(stack: Stack, phoneNumberId: string): string {
+  return stack.formatArn({
+    service: 'social-messaging',
+    resource: 'phone-number-id',
+    resourceName: phoneNumberId.replace(/^phone-number-id-/, ''),
+  });
 }
 
 /** The metric (namespace `sadakat/<stack name>`) counting send's confirm_budget refusals, one per refused send. */

@@ -77,6 +77,18 @@ export const customerMessageSchema = z.discriminatedUnion('kind', [
     source: z.enum(['unsubscribe', 'complaint', 'sms_opt_out', 'bounce', 'admin', 'confirm']),
     at: z.string(),
   }),
+  /**
+   * whatsapp-events: the customer wrote to the shop's WhatsApp number (issue 23). It opens the
+   * 24-hour service window (`profile.whatsapp.lastInboundAt`); `stop`: the text was a stop word,
+   * a final revocation of `consent.whatsapp`. Never the text itself.
+   */
+  z.object({
+    kind: z.literal('whatsapp_inbound'),
+    ...base,
+    providerMessageId: z.string().min(1),
+    at: z.string(),
+    stop: z.boolean(),
+  }),
   /** A push endpoint SNS reported disabled. */
   z.object({ kind: z.literal('device'), ...base, endpoint: z.string(), enabled: z.boolean(), at: z.string() }),
   /** Nightly refresh results for this customer. */
@@ -107,6 +119,8 @@ export function deduplicationKey(message: CustomerMessage): string {
       return `engagement:${message.messageId}:${message.type}`;
     case 'consent':
       return `consent:${message.customerId}:${message.channel}:${message.source}:${message.at}`;
+    case 'whatsapp_inbound':
+      return `whatsapp_inbound:${message.providerMessageId}`;
     case 'device':
       return `device:${message.endpoint}:${message.at}`;
     case 'scores':

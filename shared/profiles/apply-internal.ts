@@ -31,6 +31,21 @@ export function applyConsentChange(
   return next;
 }
 
+/**
+ * A message the customer sent on WhatsApp: the service window runs from the latest one (a late
+ * redelivery never moves it back), and a stop word revokes `consent.whatsapp` for good over every
+ * grant stored before it, as an unsubscribe link does.
+ */
+export function applyWhatsAppInbound(profile: Profile, inbound: { at: string; stop: boolean }): Profile {
+  const at = normalizeIso(inbound.at, 'at');
+  const next = inbound.stop
+    ? applyConsentChange(profile, { channel: 'whatsapp', granted: false, at, final: true })
+    : structuredClone(profile);
+  next.whatsapp = { lastInboundAt: laterIso(next.whatsapp?.lastInboundAt, at) };
+  next.updatedAt = laterIso(next.updatedAt, at);
+  return next;
+}
+
 export function applyDeviceChange(
   profile: Profile,
   change: { endpoint: string; enabled: boolean; at: string },

@@ -266,6 +266,40 @@ describe('the SES identity, created from sesDomain', () => {
     ]);
   });
 
+  it('lets send send WhatsApp from the context phone number only, and tells it the number', () => {
+    // Act
+    const [, policy] = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('SendsSendRole'))!;
+    const statements = (policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+      .Statement;
+    const social = statements.filter((statement) => JSON.stringify(statement.Action).includes('social-messaging:'));
+
+    // Assess
+    expect(social).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'social-messaging:SendWhatsAppMessage',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':social-messaging:eu-central-1:123456789012:phone-number-id/976c72a700aac43eaf573ae050e0a1b2',
+            ],
+          ],
+        },
+      }),
+    ]);
+    pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'send',
+          WHATSAPP_PHONE_NUMBER_ID: PRODUCTION_CONTEXT.whatsappPhoneNumberId,
+        }),
+      },
+    });
+  });
+
   it('has a configuration set whose bounces and complaints reach an encrypted topic SES may publish to', () => {
     // Act
     const [, key] = resources('AWS::KMS::Key').find(([id]) => id.startsWith('SendsFeedbackKey'))!;

@@ -330,6 +330,12 @@ describe('PipelineStack: send side', () => {
     expect(JSON.stringify(ses[0]?.Resource)).toContain(':configuration-set/');
   });
 
+  it('may not send WhatsApp without a context phone number id', () => {
+    // Assess
+    expect(JSON.stringify(sendStatements())).not.toContain('social-messaging');
+    expect(sendFunction()?.Environment).not.toHaveProperty('Variables.WHATSAPP_PHONE_NUMBER_ID');
+  });
+
   it('has no edge without an edge web ACL: no CloudFront, no authorizer, the API endpoint is the ingest URL', () => {
     // Assess
     pipeline.resourceCountIs('AWS::CloudFront::Distribution', 0);

@@ -8,7 +8,7 @@ import type { JourneySignal } from '../../journeys/engine.js';
 import { mayConcern } from '../../journeys/journey-phase.js';
 import { recordPending } from '../../journeys/pending-segment-changes.js';
 import { applySegmentMemberships, type SegmentChanges } from '../../segments/membership-hook.js';
-import { applyConsentChange, applyDeviceChange, applyScores } from '../apply-internal.js';
+import { applyConsentChange, applyDeviceChange, applyScores, applyWhatsAppInbound } from '../apply-internal.js';
 import { applyEvent, type ReducerSettings } from '../reduce.js';
 import { markPhoneWrong } from '../phone-status.js';
 import { emptyProfile, type Profile } from '../schema.js';
@@ -25,6 +25,8 @@ export interface ProfileEdit {
    * is written only if a membership or the next expiry moved; no profile is created.
    */
   recheck: boolean;
+  /** Applies to a stored profile only: without one the message is ignored, and no profile is created. */
+  existingOnly?: boolean;
 }
 
 /** The edit a message makes, or undefined for the journey messages (wake, schedule, engagement), which only read. */
@@ -43,6 +45,9 @@ export function profileEditOf(message: CustomerMessage, settings: ReducerSetting
       return { change: (profile) => applyConsentChange(profile, message), recheck: false };
     case 'device':
       return { change: (profile) => applyDeviceChange(profile, message), recheck: false };
+    case 'whatsapp_inbound':
+      // Never creates a profile: a number nobody is known by (or a forgotten customer's) changes nothing.
+      return { change: (profile) => applyWhatsAppInbound(profile, message), recheck: false, existingOnly: true };
     case 'scores':
       return { change: (profile) => applyScores(profile, message), recheck: false };
     case 'recheck':
@@ -83,7 +88,7 @@ export function nextProfile(
   edit: ProfileEdit,
   now: Date,
 ): ProfileStep {
-  if (edit.recheck && !stored) return { kind: 'unchanged', status: 'ignored' };
+  if ((edit.recheck || edit.existingOnly === true) && !stored) return { kind: 'unchanged', status: 'ignored' };
   const edited = edit.change(stored ?? emptyProfile(customerId, now.toISOString()));
   if (!edited) return { kind: 'unchanged', status: 'duplicate' };
   const tiers = deps.settings?.tiers ?? [];

@@ -1,0 +1,158 @@
+/** Inbound WhatsApp: the event destination's SNS messages read, and what process-events does with them. */
+import { describe, expect, it } from 'vitest';
+import { decideSend } from '../../../shared/channels/decide-send.js';
+import { TemplateSet } from '../../../shared/channels/render.js';
+import { isStopRequest, readWhatsAppEvent } from '../../../shared/channels/whatsapp/inbound.js';
+import { customerMessageSchema, deduplicationKey, type CustomerMessage } from '../../../shared/events/messages.js';
+import { nextProfile, profileEditOf } from '../../../shared/profiles/phases/profile-step.js';
+import type { Profile } from '../../../shared/profiles/schema.js';
+import { consentingProfile, NOON, sendHarness, sendRequest, TEMPLATES } from './send-harness.js';
+
+const AT = Math.floor(NOON.getTime() / 1000);
+
+/** An SNS message as End User Messaging Social publishes it: a header around Meta's webhook entry (a JSON string). */
+function snsMessage(value: Record<string, unknown>, header: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    context: { MetaWabaIds: [{ wabaId: '1234567890abcde' }], MetaPhoneNumberIds: [{ metaPhoneNumberId: 'abc' }] },
+    whatsAppWebhookEntry: JSON.stringify({ id: '1234567890abcde', changes: [{ field: 'messages', value }] }),
+    aws_account_id: '123456789012',
+    message_timestamp: NOON.toISOString(),
+    ...header,
+  });
+}
+
+const inbound = (body: string, from = '905551112233', id = 'wamid.in1') =>
+  snsMessage({
+    messaging_product: 'whatsapp',
+    contacts: [{ profile: { name: 'Ayşe' }, wa_id: from }],
+    messages: [{ from, id, timestamp: String(AT), type: 'text', text: { body } }],
+  });
+
+describe('readWhatsAppEvent', () => {
+  it('reads an inbound text as the number (E.164), its time and whether it says stop, never the text', () => {
+    // Act
+    const events = readWhatsAppEvent(inbound('Merhaba, siparişim nerede?'));
+
+    // Assess
+    expect(events).toEqual({
+      inbound: [{ phone: '+905551112233', providerMessageId: 'wamid.in1', at: NOON.toISOString(), stop: false }],
+      statuses: [],
+    });
+  });
+
+  it('knows stop words in English and Turkish, as the whole message in any case, and the marketing quick reply', () => {
+    expect(
+      ['STOP', ' stop ', 'Stop', 'iptal', 'İPTAL', 'ret', 'Stop promotions', 'unsubscribe'].map(isStopRequest),
+    ).toEqual(Array(8).fill(true));
+    expect(['stop sending me the wrong size', 'nonstop', '', 'STOP!', undefined].map(isStopRequest)).toEqual(
+      Array(5).fill(false),
+    );
+    const button = snsMessage({
+      messages: [
+        { from: '905551112233', id: 'w2', timestamp: String(AT), type: 'button', button: { text: 'Stop promotions' } },
+      ],
+    });
+    expect(readWhatsAppEvent(button).inbound[0]?.stop).toBe(true);
+  });
+
+  it('reads statuses by the id SendWhatsAppMessage returned, with Meta error codes on failures', () => {
+    const events = readWhatsAppEvent(
+      snsMessage(
+        {
+          statuses: [
+            {
+              id: 'wamid.out1',
+              status: 'failed',
+              timestamp: String(AT),
+              recipient_id: '905551112233',
+              errors: [
+                { code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' },
+              ],
+            },
+          ],
+        },
+        { messageId: 'aws-msg-1' },
+      ),
+    );
+
+    expect(events.statuses).toEqual([
+      {
+        providerMessageId: 'aws-msg-1',
+        phone: '+905551112233',
+        status: 'failed',
+        at: NOON.toISOString(),
+        errorCode: '131049',
+      },
+    ]);
+  });
+
+  it('drops what it cannot read instead of throwing: not JSON, a broken entry, a bad number or time, an unknown status', () => {
+    const hostile = [
+      'not json',
+      JSON.stringify({ whatsAppWebhookEntry: '{"changes": [' }),
+      JSON.stringify({ whatsAppWebhookEntry: 42 }),
+      inbound('hi', '+0000'),
+      inbound('hi', '90555<script>'),
+      snsMessage({
+        messages: [{ from: '905551112233', id: 'x', timestamp: '-1', type: 'text', text: { body: 'STOP' } }],
+      }),
+      snsMessage({ statuses: [{ id: 'x', status: 'deleted', timestamp: String(AT), recipient_id: '905551112233' }] }),
+    ];
+
+    for (const message of hostile) expect(readWhatsAppEvent(message)).toEqual({ inbound: [], statuses: [] });
+  });
+});
+
+describe('process-events and whatsapp_inbound messages', () => {
+  const deps = { segments: undefined, journeys: null } as unknown as Parameters<typeof nextProfile>[0];
+  const message = (at: string, stop: boolean, id = 'wamid.in1'): CustomerMessage =>
+    customerMessageSchema.parse({ kind: 'whatsapp_inbound', customerId: 'c1', providerMessageId: id, at, stop });
+  const apply = (stored: Profile | undefined, next: CustomerMessage) => {
+    const edit = profileEditOf(next, { trackedProperties: {}, timezone: 'Europe/Istanbul' });
+    if (!edit) throw new Error('no edit');
+    return nextProfile(deps, 'c1', stored, edit, NOON);
+  };
+  const whatsappCustomer = () => {
+    const profile = consentingProfile();
+    profile.consent.whatsapp = { granted: true, at: '2026-10-01T00:00:00Z' };
+    return profile;
+  };
+
+  it('opens the window from the latest message; a late redelivery of an older one never moves it back', () => {
+    // Act
+    const first = apply(whatsappCustomer(), message('2026-11-02T08:00:00Z', false));
+    const profile = first.kind === 'changed' ? first.profile : undefined;
+    const older = apply(profile, message('2026-11-01T08:00:00Z', false, 'wamid.old'));
+
+    // Assess
+    expect(profile?.whatsapp).toEqual({ lastInboundAt: '2026-11-02T08:00:00.000Z' });
+    expect(older.kind === 'changed' && older.profile.whatsapp).toEqual({ lastInboundAt: '2026-11-02T08:00:00.000Z' });
+    expect(deduplicationKey(message('2026-11-02T08:00:00Z', false))).toBe('whatsapp_inbound:wamid.in1');
+  });
+
+  it('creates no profile for a number nobody is known by (or a forgotten customer)', () => {
+    expect(apply(undefined, message('2026-11-02T08:00:00Z', true))).toEqual({ kind: 'unchanged', status: 'ignored' });
+  });
+
+  it('treats STOP as a final revocation: the next WhatsApp send is no_consent, SMS still goes', async () => {
+    // Prepare: a grant dated after the STOP (a replayed identify) must not outweigh it
+    const customer = whatsappCustomer();
+    customer.consent.whatsapp = { granted: true, at: '2026-11-02T08:30:00Z' };
+
+    // Act
+    const stopped = apply(customer, message('2026-11-02T08:00:00Z', true));
+    const profile = stopped.kind === 'changed' ? stopped.profile : customer;
+    const harness = sendHarness({ profile });
+    harness.deps.templates = new TemplateSet({
+      ...TEMPLATES,
+      'welcome/whatsapp.template.liquid': '---\nname: welcome\nlanguage: tr\n---\n{{ profile.name.first }}\n',
+    });
+    const whatsapp = await decideSend(harness.deps, sendRequest({ channel: 'whatsapp' }));
+    const sms = await decideSend(harness.deps, sendRequest({ channel: 'sms', stepId: 's2' }));
+
+    // Assess
+    expect(profile.consent.whatsapp).toMatchObject({ granted: false });
+    expect(whatsapp).toMatchObject({ reason: 'no_consent', channel: 'whatsapp' });
+    expect(sms.reason).toBe('sent');
+  });
+});
