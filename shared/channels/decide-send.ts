@@ -47,6 +47,7 @@ import type {
   WhatsAppSender,
 } from './ports.js';
 import { accountRate, isLate, mustWaitFor, reserveSlots } from './pace.js';
+import type { WhatsAppDirectory } from './whatsapp/directory.js';
 import { ProviderError } from './provider-error.js';
 import type { Recipient } from './registry/channel-entry.js';
 import { CHANNELS } from './registry/registry.js';
@@ -87,6 +88,8 @@ export interface SendDeps {
   calls: CallTaskSender;
   /** WhatsApp through AWS End User Messaging Social (locally: the SNS outbox). */
   whatsapp: WhatsAppSender;
+  /** Remembers whose number each WhatsApp message went to, for inbound messages (whatsapp/directory.ts). */
+  whatsappDirectory?: WhatsAppDirectory;
   /** Where `device` messages about disabled push endpoints go (the customer's events group). */
   events: EventQueue;
   templates: TemplateSet;

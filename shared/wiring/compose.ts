@@ -29,6 +29,7 @@ import type { ProcessDeps } from '../profiles/process-customer-message.js';
 import type { ExpiryPassDeps } from '../segments/expiry-pass.js';
 import type { CoreAdapters, IngestAdapters, SendAdapters, TableAdapters } from './adapters.js';
 import type { RuntimeCampaign } from './runtime-campaign.js';
+import { identityDirectory } from '../channels/whatsapp/directory.js';
 
 export function composeIngestDeps(adapters: IngestAdapters, settings: Pick<Settings, 'trust'>): IngestDeps {
   return {
@@ -123,6 +124,7 @@ export function composeSendDeps(
     webhook: adapters.webhook,
     calls: adapters.calls,
     whatsapp: adapters.whatsapp,
+    whatsappDirectory: identityDirectory(table.identity, table.pepper),
     events: adapters.events,
     templates,
     settings: campaign.settings,

@@ -24,7 +24,17 @@ export interface ProviderCall<Content extends RenderedContent = RenderedContent>
   now: Date;
   deps: Pick<
     SendDeps,
-    'email' | 'sms' | 'push' | 'webhook' | 'calls' | 'whatsapp' | 'events' | 'settings' | 'unsubscribe' | 'clock'
+    | 'email'
+    | 'sms'
+    | 'push'
+    | 'webhook'
+    | 'calls'
+    | 'whatsapp'
+    | 'whatsappDirectory'
+    | 'events'
+    | 'settings'
+    | 'unsubscribe'
+    | 'clock'
   >;
 }
 

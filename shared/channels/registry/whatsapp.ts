@@ -33,13 +33,16 @@ export const whatsappChannel = defineChannel({
             },
     };
   },
-  send: async ({ phone }, { content, tags, deps }) => {
+  send: async ({ phone }, { request, content, tags, deps }) => {
     const message = content.template
       ? ({ kind: 'template', ...content.template } as const)
       : content.text !== undefined
         ? ({ kind: 'text', body: content.text } as const)
         : undefined;
     if (!message) throw new Error('whatsapp send without content');
-    return (await deps.whatsapp.sendWhatsApp({ to: phone, message, tags })).providerMessageId;
+    const { providerMessageId } = await deps.whatsapp.sendWhatsApp({ to: phone, message, tags });
+    // After the call: a failed link costs an inbound message its customer, never the message.
+    await deps.whatsappDirectory?.remember(phone, request.customerId).catch(() => undefined);
+    return providerMessageId;
   },
 });

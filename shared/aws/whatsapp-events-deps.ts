@@ -1,0 +1,9 @@
+/** whatsapp-events' dependencies in Lambda, built once per cold start from the environment. */
+import { identityDirectory } from '../channels/whatsapp/directory.js';
+import type { WhatsAppEventsDeps } from '../channels/whatsapp/events.js';
+import { awsCoreAdapters } from './aws-adapters.js';
+
+export function awsWhatsAppEventsDeps(env: NodeJS.ProcessEnv): WhatsAppEventsDeps {
+  const core = awsCoreAdapters(env);
+  return { directory: identityDirectory(core.table.identity, core.table.pepper), events: core.events };
+}
