@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { decideSend } from '../../../shared/channels/decide-send.js';
 import { TemplateSet } from '../../../shared/channels/render.js';
+import { identityDirectory } from '../../../shared/channels/whatsapp/directory.js';
+import { handleWhatsAppEvents } from '../../../shared/channels/whatsapp/events.js';
 import { isStopRequest, readWhatsAppEvent } from '../../../shared/channels/whatsapp/inbound.js';
+import { InMemoryIdentities } from '../../../shared/journeys/simulation/in-memory-customer-stores.js';
+import { RecordingEventQueue } from '../../fakes/in-memory-channels.js';
+import { TEST_PEPPER } from '../../fakes/test-pepper.js';
 import { customerMessageSchema, deduplicationKey, type CustomerMessage } from '../../../shared/events/messages.js';
 import { nextProfile, profileEditOf } from '../../../shared/profiles/phases/profile-step.js';
 import type { Profile } from '../../../shared/profiles/schema.js';
@@ -154,5 +159,65 @@ describe('process-events and whatsapp_inbound messages', () => {
     expect(profile.consent.whatsapp).toMatchObject({ granted: false });
     expect(whatsapp).toMatchObject({ reason: 'no_consent', channel: 'whatsapp' });
     expect(sms.reason).toBe('sent');
+  });
+});
+
+describe('whatsapp-events: numbers to customers', () => {
+  it('sends an inbound message of a number the send messaged to that customer, and drops a stranger', async () => {
+    // Prepare: the send remembered c1 at this number (as the whatsapp registry entry does after a send)
+    const identities = new InMemoryIdentities();
+    const keys: string[] = [];
+    const directory = identityDirectory(
+      {
+        resolve: (ids) => identities.resolve(ids),
+        link: (key, customerId) => {
+          keys.push(key);
+          return identities.link(key, customerId);
+        },
+      },
+      TEST_PEPPER,
+    );
+    await directory.remember('+905551112233', 'c1');
+    const events = new RecordingEventQueue();
+
+    // Act
+    const known = await handleWhatsAppEvents({ directory, events }, readWhatsAppEvent(inbound('STOP')));
+    const stranger = await handleWhatsAppEvents(
+      { directory, events },
+      readWhatsAppEvent(inbound('hi', '905559998877', 'wamid.in2')),
+    );
+
+    // Assess
+    expect(known).toEqual({ inbound: 1, stops: 1, unknownNumbers: 0, statuses: 0 });
+    expect(stranger).toEqual({ inbound: 0, stops: 0, unknownNumbers: 1, statuses: 0 });
+    expect(events.messages).toEqual([
+      {
+        kind: 'whatsapp_inbound',
+        customerId: 'c1',
+        providerMessageId: 'wamid.in1',
+        at: NOON.toISOString(),
+        stop: true,
+      },
+    ]);
+    // The number itself is never a key: only its peppered hash is.
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^whatsapp:[0-9a-f]{64}$/);
+  });
+
+  it('is remembered by a WhatsApp send that went out', async () => {
+    const profile = consentingProfile();
+    profile.consent.whatsapp = { granted: true, at: '2026-10-01T00:00:00Z' };
+    const harness = sendHarness({ profile });
+    harness.deps.templates = new TemplateSet({
+      ...TEMPLATES,
+      'welcome/whatsapp.template.liquid': '---\nname: welcome\nlanguage: tr\n---\n{{ profile.name.first }}\n',
+    });
+    const directory = identityDirectory(new InMemoryIdentities(), TEST_PEPPER);
+    harness.deps.whatsappDirectory = directory;
+
+    await decideSend(harness.deps, sendRequest({ channel: 'whatsapp' }));
+
+    expect(await directory.customerOf('+905551112233')).toBe('c1');
+    expect(await directory.customerOf('+905550000000')).toBeUndefined();
   });
 });
