@@ -192,4 +192,76 @@ describe('webhook faults end to end (decision, ledger, due index, a real receive
     expect(await harness.ledger.find('c1', request.messageId)).toMatchObject({ status: 'sent', attempts: 3 });
     expect(NOON.getTime()).toBeLessThan(harness.clock.now().getTime());
   });
+
+  it('delivers every request at least once through a 5xx and a crash between the call and the ledger', async () => {
+    // Prepare: three sends; the second gets a 503 first, the third's ledger write after its 2xx dies
+    receiver.received.length = 0;
+    receiver.set(['ok', '503', 'ok', 'ok']);
+    const harness = sendHarness();
+    harness.deps.templates = new TemplateSet({
+      ...TEMPLATES,
+      'vip/webhook.json.liquid': '{"step": {{ vars.step }}}',
+    });
+    harness.deps.settings = {
+      ...harness.deps.settings,
+      webhooks: { crm: { url, secret: { env: 'CRM_SECRET' }, timeout: '1s' } },
+    };
+    harness.deps.webhook = new HttpWebhookSender({
+      secrets: envWebhookSecrets({ CRM_SECRET: SECRET }),
+      signingClock: steppingClock(),
+    });
+    const requests = ['a', 'b', 'c'].map((step) =>
+      sendRequest({
+        channel: 'webhook',
+        endpoint: 'crm',
+        template: 'vip',
+        stepId: step,
+        messageId: step.repeat(64),
+        vars: { step },
+      }),
+    );
+    const settle = harness.deps.ledger.settle.bind(harness.deps.ledger);
+    let crashed = false;
+    harness.deps.ledger.settle = async (customerId, messageId, status, ...rest) => {
+      if (messageId === 'c'.repeat(64) && status === 'sent' && !crashed) {
+        crashed = true;
+        throw new Error('crashed');
+      }
+      return settle(customerId, messageId, status, ...rest);
+    };
+
+    // Act: decide each; then, while leases are booked, move to the next one and decide what it releases
+    let pending: SendRequest[] = requests;
+    for (let round = 0; round < 4 && pending.length > 0; round++) {
+      for (const request of pending) await decideSend(harness.deps, request).catch(() => undefined);
+      const next = [...harness.due.items.values()].map((item) => item.wakeAt).sort()[0];
+      if (next === undefined) break;
+      harness.clock.set(new Date(next));
+      const released: SendRequest[] = [];
+      await releaseDeferredSends(
+        {
+          due: harness.deps.due,
+          sends: { enqueue: async (more) => void released.push(...more) },
+          clock: harness.clock,
+        },
+        harness.clock.now(),
+      );
+      pending = released;
+    }
+
+    // Assess: each id arrived, only with its own body, every request verifies, retries signed afresh
+    const byId = new Map<string, Received[]>();
+    for (const received of receiver.received) {
+      const id = String(received.headers['webhook-id']);
+      byId.set(id, [...(byId.get(id) ?? []), received]);
+    }
+    expect([...byId.keys()].sort()).toEqual(requests.map((request) => request.messageId));
+    expect(requests.map((request) => byId.get(request.messageId)?.length)).toEqual([1, 2, 2]);
+    for (const [id, received] of byId) {
+      for (const each of received) expect(verify(each)).toEqual({ step: id[0] });
+      expect(new Set(received.map((each) => each.headers['webhook-signature'])).size).toBe(received.length);
+    }
+    for (const request of requests)
+      expect(await harness.ledger.find('c1', request.messageId)).toMatchObject({ status: 'sent' });
+  });
 });
