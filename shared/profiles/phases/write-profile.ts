@@ -27,7 +27,7 @@ export async function writeProfile(
   customerId: string,
   edit: ProfileEdit | ProfileChange,
 ): Promise<Written> {
-  const { change, recheck } = typeof edit === 'function' ? { change: edit, recheck: false } : edit;
+  const profileEdit: ProfileEdit = typeof edit === 'function' ? { change: edit, recheck: false } : edit;
   let targetId = customerId;
   const { outcome, changes, profile } = await withVersionRetry(async (): Promise<Written> => {
     for (let hops = 0; ; hops++) {
@@ -36,7 +36,7 @@ export async function writeProfile(
         targetId = stored.mergedInto;
         continue;
       }
-      const step = nextProfile(deps, targetId, stored, { change, recheck }, deps.clock.now());
+      const step = nextProfile(deps, targetId, stored, profileEdit, deps.clock.now());
       if (step.kind === 'unchanged')
         return {
           outcome: { status: step.status, customerId: targetId, capacityUnits: 0 },

@@ -9,7 +9,11 @@ import { InMemoryIdentities } from '../../../shared/journeys/simulation/in-memor
 import { RecordingEventQueue } from '../../fakes/in-memory-channels.js';
 import { TEST_PEPPER } from '../../fakes/test-pepper.js';
 import { customerMessageSchema, deduplicationKey, type CustomerMessage } from '../../../shared/events/messages.js';
-import { nextProfile, profileEditOf } from '../../../shared/profiles/phases/profile-step.js';
+import type { ProcessDeps } from '../../../shared/profiles/phases/message-state.js';
+import { nextProfile, profileEditOf, type ProfileEdit } from '../../../shared/profiles/phases/profile-step.js';
+import { writeProfile } from '../../../shared/profiles/phases/write-profile.js';
+import { VirtualClock } from '../../../shared/local/virtual-clock.js';
+import { InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
 import type { Profile } from '../../../shared/profiles/schema.js';
 import { consentingProfile, NOON, sendHarness, sendRequest, TEMPLATES } from './send-harness.js';
 
@@ -135,8 +139,18 @@ describe('process-events and whatsapp_inbound messages', () => {
     expect(deduplicationKey(message('2026-11-02T08:00:00Z', false))).toBe('whatsapp_inbound:wamid.in1');
   });
 
-  it('creates no profile for a number nobody is known by (or a forgotten customer)', () => {
+  it('creates no profile for a number nobody is known by (or a forgotten customer)', async () => {
     expect(apply(undefined, message('2026-11-02T08:00:00Z', true))).toEqual({ kind: 'unchanged', status: 'ignored' });
+    // The same through process-events' profile write.
+    const profiles = new InMemoryProfileStore();
+    const edit = profileEditOf(message('2026-11-02T08:00:00Z', true), { trackedProperties: {}, timezone: 'UTC' });
+    const written = await writeProfile(
+      { profiles, clock: new VirtualClock(NOON), segments: undefined, journeys: null } as unknown as ProcessDeps,
+      'c9',
+      edit as ProfileEdit,
+    );
+    expect(written.outcome.status).toBe('ignored');
+    expect(await profiles.getProfile('c9')).toBeUndefined();
   });
 
   it('treats STOP as a final revocation: the next WhatsApp send is no_consent, SMS still goes', async () => {
