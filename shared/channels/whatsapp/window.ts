@@ -42,7 +42,11 @@ export function insideServiceWindow(lastInboundAt: string | undefined, now: Date
 }
 
 /** Text inside the window when there is text; else the approved template; else nothing may go. */
-export function chooseWhatsAppMessage(forms: WhatsAppForms, lastInboundAt: string | undefined, now: Date): WindowDecision {
+export function chooseWhatsAppMessage(
+  forms: WhatsAppForms,
+  lastInboundAt: string | undefined,
+  now: Date,
+): WindowDecision {
   if (forms.text !== undefined && insideServiceWindow(lastInboundAt, now))
     return { ok: true, message: { kind: 'text', body: forms.text } };
   if (forms.template) return { ok: true, message: { kind: 'template', ...forms.template } };
