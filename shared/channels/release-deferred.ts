@@ -58,9 +58,12 @@ export async function releaseDeferredSends(
     // Each round holds only what falls due before the next read: a send deferred meanwhile (a
     // throttled send, a slot taken at enqueue) is read by the next round, not left to the next pass.
     const until = new Date(Math.min(horizonEnd, from.getTime() + roundMs));
-    released += await releaseRound(deps, from, until, options);
-    // The pass goes on while something is due within its horizon; an idle pass ends at once.
-    if (!waitUntil || until.getTime() >= horizonEnd || !(await anyDue(deps.due, new Date(horizonEnd)))) break;
+    const releasedThisRound = await releaseRound(deps, from, until, options);
+    released += releasedThisRound;
+    // The pass goes on while something is due within its horizon, or while what it just released
+    // may come back (a throttled send is deferred again seconds later); an idle pass ends at once.
+    if (!waitUntil || until.getTime() >= horizonEnd) break;
+    if (releasedThisRound === 0 && !(await anyDue(deps.due, new Date(horizonEnd)))) break;
     if (deps.clock.now() < until) await waitUntil(until);
     from = deps.clock.now();
   }

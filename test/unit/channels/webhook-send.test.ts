@@ -114,7 +114,11 @@ describe('webhook sends', () => {
 
     // Assess
     expect(open.reason).toBe('sent');
-    expect(quiet).toMatchObject({ reason: 'deferred', cause: 'quiet_hours', wakeAt: '2026-11-03T05:00:00.000Z' });
+    expect(quiet).toMatchObject({ reason: 'deferred', cause: 'quiet_hours' });
+    // 08:00 at the endpoint (05:00 UTC), spread over the default 30 minutes per customer (decision 177).
+    const wakeAt = quiet.reason === 'deferred' ? Date.parse(quiet.wakeAt ?? '') : Number.NaN;
+    expect(wakeAt).toBeGreaterThanOrEqual(Date.parse('2026-11-03T05:00:00.000Z'));
+    expect(wakeAt).toBeLessThan(Date.parse('2026-11-03T05:30:00.000Z'));
   });
 
   it('count toward the endpoint limit only, not the customer all-channel cap', async () => {
