@@ -1,7 +1,7 @@
 /**
  * CallTaskSender on Amazon Connect tasks (StartTaskContact): the task lands in the instance's
  * contact flow, which routes it by its `sadakat_queue` and `sadakat_priority` attributes. The
- * ledger's message id is the `ClientToken`, so a retried request creates the task once (Connect
+ * ledger's message id, hashed with the customer id (callClientToken), is the `ClientToken`, so a retried request creates the task once (Connect
  * answers a repeated token with the first contact). Throttling and the active-task quota
  * (`ServiceQuotaExceededException`, `LimitExceededException`: nothing was created) are
  * `throttled`, so the send is deferred and retried, never `failed`. The rendered script is the

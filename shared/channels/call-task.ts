@@ -4,6 +4,7 @@
  * The same task goes to Amazon Connect (shared/aws/connect-call-sender.ts) or to the local call
  * list (shared/local/local-call-list.ts) that `sadakat calls export` turns into a dialler CSV.
  */
+import { createHash } from 'node:crypto';
 import type { Profile } from '../profiles/schema.js';
 import type { CallTask, MessageTags } from './ports.js';
 import type { CallPriority, CallRouting, SendRequest } from './send-request.js';
@@ -22,6 +23,16 @@ export function callDueAt(priority: CallPriority, createdAt: Date): string {
   return new Date(createdAt.getTime() + CALL_DUE_HOURS[priority] * 3_600_000).toISOString();
 }
 
+/**
+ * The provider's idempotency token: unique per customer and message. The message id alone is not:
+ * a scheduled journey's slot gives every customer of the slot the same one (the ledger is keyed
+ * per customer), and Connect's ClientToken is instance-wide — it would answer the second
+ * customer's task with the first one's contact.
+ */
+export function callClientToken(customerId: string, messageId: string): string {
+  return createHash('sha256').update(`${customerId}\n${messageId}`).digest('hex');
+}
+
 /** The task for `phone`, created `now` from the request and its rendered script. */
 export function callTaskOf(input: {
   request: SendRequest;
@@ -35,7 +46,7 @@ export function callTaskOf(input: {
   const routing = callRoutingOf(request);
   const name = [input.name.first, input.name.last].filter(Boolean).join(' ');
   return {
-    clientToken: request.messageId,
+    clientToken: callClientToken(request.customerId, request.messageId),
     customerId: request.customerId,
     phone,
     ...(name ? { name } : {}),
@@ -68,7 +79,7 @@ export const CALL_CSV_COLUMNS = [
 ] as const;
 export const CALL_CSV_FREE_TEXT: readonly string[] = ['customer_id', 'queue', 'reason', 'name', 'script'];
 
-/** A task's cells in CALL_CSV_COLUMNS order; the call id is the client token (`Call Completed`'s `call_id`). */
+/** A task's cells in CALL_CSV_COLUMNS order; the call id is the message id (`Call Completed`'s `call_id`). */
 export function callCsvCells(task: CallTask): string[] {
   return [
     task.customerId,
@@ -79,7 +90,7 @@ export function callCsvCells(task: CallTask): string[] {
     task.dueAt,
     task.name ?? '',
     task.script,
-    task.clientToken,
+    task.tags.messageId,
     task.createdAt,
   ];
 }

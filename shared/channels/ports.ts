@@ -180,8 +180,9 @@ export interface WebhookSender {
 
 /**
  * A call task for an agent (the `call` channel): who to call on which number, in which queue,
- * with which script. `clientToken` is the ledger's message id, so a provider that takes an
- * idempotency token (Connect's `ClientToken`) creates a retried task once.
+ * with which script. `clientToken` is sha256(customer id, ledger message id) (call-task.ts
+ * `callClientToken`), so a provider that takes an idempotency token (Connect's `ClientToken`)
+ * creates a retried task once, and two customers of one scheduled slot get two tasks.
  */
 export interface CallTask {
   clientToken: string;

@@ -7,6 +7,7 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { callClientToken } from '../channels/call-task.js';
 import type { CallTask, CallTaskSender } from '../channels/ports.js';
 import type { CallOutcome } from '../events/call-completed.js';
 
@@ -14,7 +15,7 @@ export const CALL_LIST_FILE = 'call-list.jsonl';
 
 export type CallListLine =
   | ({ kind: 'task'; id: string } & CallTask)
-  | { kind: 'outcome'; id: string; outcome: CallOutcome; at: string };
+  | { kind: 'outcome'; id: string; clientToken: string; outcome: CallOutcome; at: string };
 
 /** A task with its outcome, once one was reported. */
 export interface CallListEntry extends CallTask {
@@ -34,21 +35,21 @@ export class LocalCallList implements CallTaskSender {
 
   async createCallTask(task: CallTask): Promise<{ providerMessageId: string }> {
     const entries = await this.load();
-    const id = task.clientToken;
-    if (!entries.has(id)) {
-      entries.set(id, { ...task, id });
+    const id = task.tags.messageId;
+    if (!entries.has(task.clientToken)) {
+      entries.set(task.clientToken, { ...task, id });
       await this.append({ kind: 'task', id, ...task });
     }
-    return { providerMessageId: id };
+    return { providerMessageId: task.clientToken };
   }
 
   /** A dialler's report (the demo's agents): recorded once per task; false for an unknown or already completed task. */
-  async complete(id: string, outcome: CallOutcome, at: string): Promise<boolean> {
-    const entry = (await this.load()).get(id);
+  async complete(customerId: string, id: string, outcome: CallOutcome, at: string): Promise<boolean> {
+    const entry = (await this.load()).get(callClientToken(customerId, id));
     if (!entry || entry.outcome !== undefined) return false;
     entry.outcome = outcome;
     entry.completedAt = at;
-    await this.append({ kind: 'outcome', id, outcome, at });
+    await this.append({ kind: 'outcome', id, clientToken: entry.clientToken, outcome, at });
     return true;
   }
 
@@ -63,9 +64,9 @@ export class LocalCallList implements CallTaskSender {
     for (const line of await readLines(this.file)) {
       if (line.kind === 'task') {
         const { kind: _kind, ...task } = line;
-        if (!known.has(task.id)) known.set(task.id, task);
+        if (!known.has(task.clientToken)) known.set(task.clientToken, task);
       } else {
-        const entry = known.get(line.id);
+        const entry = known.get(line.clientToken);
         if (entry && entry.outcome === undefined) Object.assign(entry, { outcome: line.outcome, completedAt: line.at });
       }
     }

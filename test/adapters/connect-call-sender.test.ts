@@ -8,6 +8,7 @@ import {
   ConnectCallSender,
   createConnectClient,
 } from '../../shared/aws/connect-call-sender.js';
+import { callClientToken } from '../../shared/channels/call-task.js';
 import type { CallTask } from '../../shared/channels/ports.js';
 import { decideSend } from '../../shared/channels/decide-send.js';
 import { sendHarness, sendRequest } from '../unit/channels/send-harness.js';
@@ -131,7 +132,7 @@ describe('a call send on Connect', () => {
     expect(retry.reason).toBe('sent');
     expect(redelivered.reason).toBe('duplicate');
     const tokens = connect.commandCalls(StartTaskContactCommand).map((call) => call.args[0].input.ClientToken);
-    expect(tokens).toEqual([request.messageId, request.messageId]);
+    expect(tokens).toEqual([callClientToken('c1', request.messageId), callClientToken('c1', request.messageId)]);
     expect(contacts.size).toBe(1);
     expect((await h.ledger.find('c1', request.messageId))?.providerMessageId).toBe('contact-1');
   });
@@ -171,7 +172,7 @@ describe('a call send on Connect', () => {
           for (let i = 0; i < deliveries; i++) reasons.push((await decideSend(h.deps, request)).reason);
           // Assess: one token on every call, at most one contact, never a task after a refusal
           const tokens = connect.commandCalls(StartTaskContactCommand).map((call) => call.args[0].input.ClientToken);
-          expect(new Set(tokens)).toEqual(new Set(tokens.length > 0 ? [request.messageId] : []));
+          expect(new Set(tokens)).toEqual(new Set(tokens.length > 0 ? [callClientToken('c1', request.messageId)] : []));
           expect(contacts.size).toBeLessThanOrEqual(1);
           expect(reasons.filter((reason) => reason === 'sent').length).toBe(contacts.size);
           // A "not now" defers; the first other answer settles the ledger, after which the rest are duplicates.

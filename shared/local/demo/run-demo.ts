@@ -633,7 +633,7 @@ async function playDueResponses(demo: Demo): Promise<void> {
 /** An agent's outcome: marked on the call list, and reported as a dialler does, a `Call Completed` server event. */
 async function reportCallOutcome(demo: Demo, item: Extract<PendingResponse, { kind: 'call' }>): Promise<void> {
   const at = new Date(item.at).toISOString();
-  await demo.sending.calls.complete(item.request.messageId, item.outcome, at);
+  await demo.sending.calls.complete(item.request.customerId, item.request.messageId, item.outcome, at);
   demo.stats.callOutcomes[item.outcome] = (demo.stats.callOutcomes[item.outcome] ?? 0) + 1;
   await postToIngest(demo, '/v1/track', {
     type: 'track',

@@ -1,7 +1,7 @@
 /** The `call` channel (issue 22): a call task through the same send decision as every other message. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CALL_DUE_HOURS, fitToLimit } from '../../../shared/channels/call-task.js';
+import { CALL_DUE_HOURS, callClientToken, fitToLimit } from '../../../shared/channels/call-task.js';
 import { decideSend } from '../../../shared/channels/decide-send.js';
 import { utcDayNumber } from '../../../shared/channels/guards/frequency-cap.js';
 import { ProviderError } from '../../../shared/channels/provider-error.js';
@@ -26,7 +26,7 @@ describe('the call channel', () => {
     expect(result).toMatchObject({ reason: 'sent', channel: 'call' });
     expect(h.calls.created).toEqual([
       {
-        clientToken: request.messageId,
+        clientToken: callClientToken('c1', request.messageId),
         customerId: 'c1',
         phone: '+905551112233',
         name: 'Ayşe',
@@ -115,7 +115,7 @@ describe('the call channel', () => {
     expect(first).toMatchObject({ reason: 'deferred', cause: 'throttled' });
     expect(retry.reason).toBe('sent');
     expect(again.reason).toBe('duplicate');
-    expect(h.calls.created.map((task) => task.clientToken)).toEqual([request.messageId]);
+    expect(h.calls.created.map((task) => task.clientToken)).toEqual([callClientToken('c1', request.messageId)]);
   });
 
   it('counts a call against the call cap (and the all-channel cap), not the email one', async () => {

@@ -7,15 +7,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exportCsv } from '../../../cli/commands/calls.js';
 import type { CallTask } from '../../../shared/channels/ports.js';
 import { LocalCallList, type CallListEntry } from '../../../shared/local/local-call-list.js';
+import { callClientToken } from '../../../shared/channels/call-task.js';
 import { consentingProfile } from './send-harness.js';
 
 const folders: string[] = [];
 afterAll(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
 
 function task(customerId: string, overrides: Partial<CallTask> = {}): CallTask {
-  const token = customerId.padEnd(64, '0').slice(0, 64);
+  // One scheduled slot's message id, shared by its customers; the client token is per customer.
+  const messageId = 'a'.repeat(64);
   return {
-    clientToken: token,
+    clientToken: callClientToken(customerId, messageId),
     customerId,
     phone: '+905551112233',
     name: 'Ayşe',
@@ -25,7 +27,7 @@ function task(customerId: string, overrides: Partial<CallTask> = {}): CallTask {
     script: 'Merhaba Ayşe, size özel GERIDON15.',
     createdAt: '2026-11-06T09:00:00.000Z',
     dueAt: '2026-11-07T09:00:00.000Z',
-    tags: { customerId, messageId: token, journeyId: 'win-back', runId: 'r1', stepId: 'call' },
+    tags: { customerId, messageId, journeyId: 'win-back', runId: 'r1', stepId: 'call' },
     ...overrides,
   };
 }
@@ -33,7 +35,7 @@ const customerIds = (csv: string) =>
   (parse(csv, { columns: true }) as { customer_id: string }[]).map((row) => row.customer_id);
 const entry = (customerId: string, overrides: Partial<CallTask> = {}): CallListEntry => {
   const made = task(customerId, overrides);
-  return { ...made, id: made.clientToken };
+  return { ...made, id: made.tags.messageId };
 };
 
 describe('LocalCallList', () => {
@@ -45,11 +47,16 @@ describe('LocalCallList', () => {
     const first = await list.createCallTask(task('c1'));
     const again = await list.createCallTask(task('c1', { script: 'changed' }));
     expect(again).toEqual(first);
-    expect(await list.complete(first.providerMessageId, 'reached', '2026-11-06T10:00:00.000Z')).toBe(true);
-    expect(await list.complete(first.providerMessageId, 'declined', '2026-11-06T11:00:00.000Z')).toBe(false);
+    // A second customer of the same scheduled slot (same message id) gets a task of their own
+    const other = await list.createCallTask(task('c2'));
+    expect(other).not.toEqual(first);
+    expect(await list.complete('c1', 'a'.repeat(64), 'reached', '2026-11-06T10:00:00.000Z')).toBe(true);
+    expect(await list.complete('c1', 'a'.repeat(64), 'declined', '2026-11-06T11:00:00.000Z')).toBe(false);
     const reopened = await new LocalCallList(file).entries();
-    expect(reopened).toHaveLength(1);
+    expect(reopened).toHaveLength(2);
     expect(reopened[0]).toMatchObject({ script: 'Merhaba Ayşe, size özel GERIDON15.', outcome: 'reached' });
+    expect(reopened[1]).toMatchObject({ customerId: 'c2', id: 'a'.repeat(64) });
+    expect(reopened[1]?.outcome).toBeUndefined();
   });
 });
 
