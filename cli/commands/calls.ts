@@ -28,7 +28,7 @@ interface ListOptions extends LocalDataOptions {
 
 interface ExportOptions extends LocalDataOptions {
   queue?: string;
-  format: 'csv';
+  format: 'csv' | 'json';
 }
 
 export function registerCalls(program: Command): void {
@@ -48,10 +48,10 @@ export function registerCalls(program: Command): void {
 
   const exporter = calls.command('export');
   localDataOptions(exporter);
-  formatOption(exporter, 'csv');
+  formatOption(exporter, 'csv', 'json');
   exporter
     .description(
-      "export the open call tasks as a dialler CSV: customers who still consent to calls on the task's number",
+      "export the open call tasks as a dialler CSV (or JSON, the same columns): customers who still consent to calls on the task's number",
     )
     .option('--queue <queue>', 'only this queue')
     .action(async (options: ExportOptions) => {
@@ -67,7 +67,8 @@ export function registerCalls(program: Command): void {
             runs.set(entry.customerId, await runtime.adapters.table.journeyRuns.listRuns(entry.customerId));
           }
         const open = entries.filter((entry) => !isDone(entry, runs.get(entry.customerId) ?? []));
-        process.stdout.write(exportCsv(open, (id) => profiles.get(id)));
+        const profileOf = (id: string) => profiles.get(id);
+        process.stdout.write(options.format === 'json' ? exportJson(open, profileOf) : exportCsv(open, profileOf));
       } finally {
         await runtime.stop();
       }
@@ -87,15 +88,15 @@ function inQueue(entries: CallListEntry[], queue: string | undefined): CallListE
 }
 
 /**
- * The dialler CSV of `open` tasks: a task goes out only while its customer consents to calls and
- * the profile still has the task's number, not reported wrong. Most urgent first (priority, then
- * due time).
+ * The `open` tasks a dialler may call: a task goes out only while its customer consents to calls
+ * and the profile still has the task's number, not reported wrong. Most urgent first (priority,
+ * then due time).
  */
-export function exportCsv(
+function callableTasks(
   open: readonly CallListEntry[],
   profileOf: (customerId: string) => Profile | undefined,
-): string {
-  const callable = open
+): CallListEntry[] {
+  return open
     .filter((entry) => mayCall(profileOf(entry.customerId), entry.phone))
     .sort(
       (a, b) =>
@@ -103,7 +104,26 @@ export function exportCsv(
         a.dueAt.localeCompare(b.dueAt) ||
         a.id.localeCompare(b.id),
     );
-  return toCsv(CALL_CSV_COLUMNS, callable.map(callCsvCells), CALL_CSV_FREE_TEXT);
+}
+
+/** The dialler CSV of the callable `open` tasks. */
+export function exportCsv(
+  open: readonly CallListEntry[],
+  profileOf: (customerId: string) => Profile | undefined,
+): string {
+  return toCsv(CALL_CSV_COLUMNS, callableTasks(open, profileOf).map(callCsvCells), CALL_CSV_FREE_TEXT);
+}
+
+/** The same rows as a JSON array of objects keyed by the CSV's column names (no formula escaping: JSON is not opened by a spreadsheet). */
+export function exportJson(
+  open: readonly CallListEntry[],
+  profileOf: (customerId: string) => Profile | undefined,
+): string {
+  const rows = callableTasks(open, profileOf).map((task) => {
+    const cells = callCsvCells(task);
+    return Object.fromEntries(CALL_CSV_COLUMNS.map((column, index) => [column, cells[index]]));
+  });
+  return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
 function mayCall(profile: Profile | undefined, phone: string): boolean {

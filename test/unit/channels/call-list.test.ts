@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportCsv } from '../../../cli/commands/calls.js';
+import { exportCsv, exportJson } from '../../../cli/commands/calls.js';
 import type { CallTask } from '../../../shared/channels/ports.js';
 import { LocalCallList, type CallListEntry } from '../../../shared/local/local-call-list.js';
 import { callClientToken } from '../../../shared/channels/call-task.js';
@@ -118,5 +118,21 @@ describe('the dialler export', () => {
       (id) => consentingProfile(id),
     );
     expect(customerIds(csv)).toEqual(['soon', 'mid', 'late']);
+  });
+
+  it('gives the same rows as JSON, keyed by the CSV columns, the text as the agent sees it', () => {
+    // Prepare
+    const open = [entry('=HYPERLINK("x")', { priority: 'low' }), entry('first', { priority: 'high' })];
+    const revoked = { ...consentingProfile('no-call'), consent: {} };
+    const profileOf = (id: string) => (id === 'no-call' ? revoked : consentingProfile(id));
+
+    // Act
+    const rows = JSON.parse(exportJson([...open, entry('no-call')], profileOf)) as Record<string, string>[];
+    const csvRows = parse(exportCsv(open, profileOf), { columns: true }) as Record<string, string>[];
+
+    // Assess
+    expect(rows.map((row) => row.customer_id)).toEqual(['first', '=HYPERLINK("x")']);
+    expect(Object.keys(rows[0] ?? {})).toEqual(Object.keys(csvRows[0] ?? {}));
+    expect(rows[0]).toEqual(csvRows[0]);
   });
 });

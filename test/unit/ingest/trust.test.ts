@@ -22,6 +22,7 @@ const VALID_PROPERTIES: Record<string, Record<string, unknown>> = {
   'Survey Answered': { survey_id: 'nps', score: 9 },
   'Complaint Opened': { complaint_id: 'c1', category: 'delivery', channel: 'call_center' },
   'Complaint Resolved': { complaint_id: 'c1' },
+  'Call Completed': { call_id: 'c'.repeat(64), outcome: 'reached' },
 };
 const survey = () => track({ event: 'Survey Answered', properties: VALID_PROPERTIES['Survey Answered'] });
 const tokenFor = (userId: string) => identityToken(IDENTITY_SECRET, userId);
