@@ -120,10 +120,14 @@ async function foldAndWrite(
     });
     const changed = steps.filter(({ step }) => step.kind === 'changed');
     let version = stored?.version;
+    // A new profile gets its archive key from the write (decision 155); each message's snapshot
+    // needs it too, or its archive row would lose every pseudonym.
+    let archiveKey = stored?.archiveKey;
     let units = 0;
     if (current !== undefined && changed.length > 0) {
       const written = await deps.profiles.putProfile(current, stored?.version);
       version = written.profile.version;
+      archiveKey = written.profile.archiveKey;
       units = written.receipt.capacityUnits;
     }
     for (const { state, step, profile } of steps) {
@@ -132,7 +136,7 @@ async function foldAndWrite(
       state.capacityUnits += share;
       state.written = {
         outcome: { status: state.status, customerId, capacityUnits: share },
-        ...(profile ? { profile: version === undefined ? profile : { ...profile, version } } : {}),
+        ...(profile ? { profile: version === undefined ? profile : { ...profile, version, archiveKey } } : {}),
         ...(step.kind === 'changed' && step.changes ? { changes: step.changes } : {}),
       };
     }

@@ -20,6 +20,7 @@ import { LocalSendOutbox } from '../fakes/local-send-outbox.js';
 import { drainQueue } from '../../shared/local/queue-driver.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
+import { spreadFrom } from '../../shared/spread.js';
 import { availableEngines, postToIngest, WRITE_KEY } from './spine-harness.js';
 
 const HOUR = 3_600_000;
@@ -33,6 +34,7 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
   let post: (batch: unknown[]) => Promise<void>;
   let drain: () => Promise<void>;
   let tick: () => Promise<void>;
+  let spreadMinutes: number;
   // Two customers outside the 5% global holdout of campaign/settings.yaml.
   const [buyer, browser] = Array.from({ length: 50 }, (_, i) => `cust-${i}`).filter(
     (id) => !isInGlobalHoldout(id, 5),
@@ -42,6 +44,7 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-journeys-'));
     runtime = await startLocalRuntime({ dataDir, engine, clock, fresh: true });
     const campaign = await loadCampaign('campaign');
+    spreadMinutes = campaign.settings.spreadMinutes;
     const definitions = await requireJourneys('campaign', campaign.settings, campaign.segments);
     store = new DynamoJourneyStore(runtime.doc, runtime.tableName);
     const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
@@ -140,13 +143,15 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
       await drain();
     };
     // The order was at 2026-11-02T11:00Z; three days later (the parcel has arrived) the run waits
-    // for 11:00 in Europe/Istanbul (the default timezone, UTC+3), which is 08:00 UTC the next morning.
+    // for 11:00 in Europe/Istanbul (the default timezone, UTC+3), which is 08:00 UTC the next morning,
+    // plus the buyer's own offset within settings.spreadMinutes (decision 177).
+    const release = spreadFrom(new Date('2026-11-06T08:00:00.000Z'), buyer, spreadMinutes).toISOString();
     await runTo('2026-11-05T12:00:00.000Z');
-    await runTo('2026-11-06T07:59:00.000Z');
+    await runTo(new Date(Date.parse(release) - 1000).toISOString());
     expect(outbox.requests.some((request) => request.journeyId === 'post-purchase-nps')).toBe(false);
-    await runTo('2026-11-06T08:00:00.000Z');
+    await runTo(release);
     const survey = outbox.requests.find((request) => request.journeyId === 'post-purchase-nps');
     expect(survey).toMatchObject({ customerId: buyer, template: 'nps-survey' });
-    expect(survey?.requestedAt).toBe('2026-11-06T08:00:00.000Z');
+    expect(survey?.requestedAt).toBe(release);
   });
 });

@@ -9,7 +9,9 @@
  * - SNS (AWS Query, form-encoded, XML answers): Publish (SMS by PhoneNumber, push by TargetArn)
  *   and CreatePlatformEndpoint, recorded in an outbox;
  * - Secrets Manager (AWS JSON 1.1, `X-Amz-Target: secretsmanager.GetSecretValue`);
- * - S3 (REST, path-style as the SDK addresses an IP endpoint): PutObject and GetObject in memory.
+ * - S3 (REST, path-style as the SDK addresses an IP endpoint): PutObject and GetObject in memory;
+ * - Firehose (AWS JSON 1.1, `X-Amz-Target: Firehose_20150804.PutRecordBatch`): records kept per
+ *   delivery stream, as the archive's writers send them.
  *
  * Anything else is answered with the protocol's own error shape, so an adapter that starts
  * calling something new fails loudly here instead of passing untested.
@@ -302,6 +304,49 @@ export async function startSecretsManagerShim(secrets: ReadonlyMap<string, strin
       body: JSON.stringify({ __type: error.code, Message: error.message }),
     }),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Firehose
+
+interface FirehoseShim extends ShimServer {
+  /** Each delivery stream's records, decoded from base64, in the order they came. */
+  readonly records: ReadonlyMap<string, readonly string[]>;
+}
+
+/** PutRecordBatch into any delivery stream; every record accepted. */
+export async function startFirehoseShim(): Promise<FirehoseShim> {
+  const contentType = 'application/x-amz-json-1.1';
+  const records = new Map<string, string[]>();
+  const shim = await startShim(
+    ({ target, body }) => {
+      if (target !== 'Firehose_20150804.PutRecordBatch')
+        throw new ShimError(400, 'InvalidArgumentException', `the Firehose shim does not implement ${target}`);
+      const input = JSON.parse(body || '{}') as { DeliveryStreamName?: unknown; Records?: { Data?: unknown }[] };
+      const stream = String(input.DeliveryStreamName ?? '');
+      const batch = input.Records ?? [];
+      if (stream === '' || batch.length === 0 || batch.length > 500)
+        throw new ShimError(400, 'InvalidArgumentException', 'a stream name and 1 to 500 records are required');
+      const kept = records.get(stream) ?? [];
+      for (const record of batch) kept.push(Buffer.from(String(record.Data ?? ''), 'base64').toString('utf8'));
+      records.set(stream, kept);
+      return {
+        operation: 'PutRecordBatch',
+        contentType,
+        body: JSON.stringify({
+          FailedPutCount: 0,
+          Encrypted: false,
+          RequestResponses: batch.map(() => ({ RecordId: randomUUID() })),
+        }),
+      };
+    },
+    (error) => ({
+      operation: `error:${error.code}`,
+      contentType,
+      body: JSON.stringify({ __type: error.code, message: error.message }),
+    }),
+  );
+  return { ...shim, records };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -228,6 +228,25 @@ describe('the bundled functions', () => {
     expect(stack.sqs.calls).toEqual(expect.arrayContaining(['SendMessageBatch']));
     expect(stack.secretsManager.calls).toContain('GetSecretValue');
     expect(stack.secretsManager.calls.filter((call) => call !== 'GetSecretValue')).toEqual([]);
+    // The archive through Firehose: the two events and the decision, pseudonymous.
+    const archived = (variable: string, fn = 'process-events') => {
+      const stream = stack.functions.find((candidate) => candidate.name === fn)?.environment[variable] ?? '';
+      return (stack.firehose.records.get(stream) ?? []).flatMap((record) =>
+        record
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      );
+    };
+    const events = archived('ARCHIVE_EVENTS_STREAM');
+    expect(events.map((row) => row.type).sort()).toEqual(['identify', 'track']);
+    expect(events.every((row) => typeof row.customer === 'string' && row.customer !== CUSTOMER.id)).toBe(true);
+    expect(archived('ARCHIVE_DECISIONS_STREAM', 'send')).toEqual([
+      expect.objectContaining({ journey_id: 'welcome-series', reason: 'sent' }),
+    ]);
+    const rows = JSON.stringify([...stack.firehose.records.values()]);
+    expect(rows).not.toContain(CUSTOMER.email);
+    expect(rows).not.toContain(CUSTOMER.id);
   });
 
   it('send an SMS through the SNS endpoint when a journey asks for one', async () => {

@@ -31,6 +31,7 @@ import { systemClock } from '../../../shared/ports.js';
 import {
   startS3Shim,
   startSecretsManagerShim,
+  startFirehoseShim,
   startSnsShim,
   startSqsShim,
   type ShimServer,
@@ -137,6 +138,7 @@ export class BundledStack {
     readonly sns: Awaited<ReturnType<typeof startSnsShim>>,
     readonly secretsManager: ShimServer,
     readonly s3: Awaited<ReturnType<typeof startS3Shim>>,
+    readonly firehose: Awaited<ReturnType<typeof startFirehoseShim>>,
     readonly queues: ReadonlyMap<string, LocalFifoQueue>,
     readonly functions: readonly TemplateFunction[],
     readonly eventSources: readonly TemplateEventSource[],
@@ -170,6 +172,8 @@ export class BundledStack {
       stopping.push(() => secretsManager.stop());
       const s3 = await startS3Shim();
       stopping.push(() => s3.stop());
+      const firehose = await startFirehoseShim();
+      stopping.push(() => firehose.stop());
 
       const tables: string[] = [];
       const resolver = new TemplateResolver(
@@ -209,6 +213,7 @@ export class BundledStack {
         AWS_ENDPOINT_URL_SNS: sns.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ENDPOINT_URL_FIREHOSE: firehose.endpoint,
       };
       const sandboxes = new Map<string, FunctionSandbox>();
       stopping.push(async () => {
@@ -246,6 +251,7 @@ export class BundledStack {
         sns,
         secretsManager,
         s3,
+        firehose,
         queues,
         functions,
         eventSources,
@@ -430,6 +436,8 @@ function localValue(
     case 'AWS::ApiGatewayV2::Api ApiEndpoint':
       // Only ever written into emails (the unsubscribe links); the test invokes the function itself.
       return `https://${name}.execute-api.${REGION}.amazonaws.com`;
+    case 'AWS::KinesisFirehose::DeliveryStream Ref':
+      return `sadakat-${name}`;
     case 'AWS::KMS::Key Arn':
       return `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${name}`;
     default:
