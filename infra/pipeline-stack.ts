@@ -24,6 +24,7 @@ import { JourneyScheduleFanOut } from './constructs/scheduled-fan-out.js';
 import { ScheduledFunction } from './constructs/scheduled-function.js';
 import { SendPipeline } from './constructs/send-pipeline.js';
 import { CallCenter, dropCallTasks } from './constructs/call-center.js';
+import { WhatsAppEvents } from './constructs/whatsapp-events.js';
 import { CALL_DROP_PREFIX } from '../shared/aws/s3-call-drop.js';
 import { KMS_ENCRYPT_DECRYPT } from './constructs/wildcard-acknowledgements.js';
 import { DUE_INDEX, EXPIRY_INDEX } from '../shared/aws/table.js';
@@ -72,6 +73,8 @@ export class PipelineStack extends Stack {
   readonly sends: SendPipeline;
   /** With Connect context: call tasks and their outcomes. */
   readonly callCenter?: CallCenter;
+  /** The WhatsApp Business Account's event destination and whatsapp-events (with `whatsappPhoneNumberId` only). */
+  readonly whatsappEvents?: WhatsAppEvents;
   readonly expiry: ScheduledFunction;
   readonly journeyTick: ScheduledFunction;
   readonly sendReconciler: ScheduledFunction;
@@ -143,6 +146,9 @@ export class PipelineStack extends Stack {
         alerts,
       });
     else dropCallTasks(this.sends.sender, artifacts.bucketName, artifacts.arnForObjects(`${CALL_DROP_PREFIX}*`));
+    // Inbound WhatsApp and the statuses of what send sent: only where WhatsApp is sent at all.
+    if (props.whatsappPhoneNumberId !== undefined)
+      this.whatsappEvents = new WhatsAppEvents(this, 'WhatsAppEvents', { table, key, alerts, eventsQueue });
     // Unsubscribe links: their own throttle, so neither they nor the storefronts starve the other.
     this.ingest.throttleRoutes(['GET /u/{token}', 'POST /u/{token}'], UNSUBSCRIBE_THROTTLE);
     // Confirmation links: a throttle of their own too (a burst of scanners cannot starve unsubscribes).
@@ -269,7 +275,7 @@ export class PipelineStack extends Stack {
 
     // The pepper of kept hashes (DESIGN "Trust"), read only by the functions that hash what they keep
     // or look up: order tombstones (process-events), suppressions (send, ses-feedback, unsubscribe),
-    // tombstones and the audit line (admin-forget).
+    // tombstones and the audit line (admin-forget), WhatsApp numbers (send, whatsapp-events).
     const pepper = Secret.fromSecretCompleteArn(this, 'Pepper', props.data.pepperArn);
     for (const fn of [
       this.events.processor.function,
@@ -278,6 +284,7 @@ export class PipelineStack extends Stack {
       this.sends.unsubscribe.function,
       this.sends.confirm.function,
       this.adminForget.handler.function,
+      ...(this.whatsappEvents === undefined ? [] : [this.whatsappEvents.handler.function]),
     ]) {
       fn.addEnvironment('PEPPER_SECRET_ARN', pepper.secretArn);
       pepper.grantRead(fn);

@@ -44,11 +44,20 @@ export const TABLE_ACCESS = {
   confirm: { actions: ['GetItem', 'PutItem'], partitions: ['C#'] },
   /** ses-feedback: engagement marks on the ledger, suppression, the profile's atomic revocation, message stats. */
   feedback: { actions: ['GetItem', 'UpdateItem', 'PutItem'], partitions: ['C#', 'SUPPRESS#', 'STATS#'] },
-  /** send: profile read, ledger claim/settle/release, caps, deferrals, rate counters, message stats, suppression reads, double opt-in limits. */
+  /**
+   * send: profile read, ledger claim/settle/release, caps, deferrals, rate counters, message stats,
+   * suppression reads, double opt-in limits, and the WhatsApp directory's link of a number it
+   * messaged (`ID#whatsapp:<peppered number>`, its reverse under the customer).
+   */
   send: {
     actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-    partitions: ['C#', 'SUPPRESS#', 'STATS#', 'RATE#', 'LIMIT#'],
+    partitions: ['C#', 'SUPPRESS#', 'STATS#', 'RATE#', 'LIMIT#', 'ID#'],
   },
+  /**
+   * whatsapp-events: the WhatsApp directory's lookup of a number (`ID#`), and for a status of one
+   * of our messages its ledger entry (read, engagement marks, a late failure) and message stats.
+   */
+  whatsappEvents: { actions: ['BatchGetItem', 'GetItem', 'UpdateItem'], partitions: ['ID#', 'C#', 'STATS#'] },
   /**
    * release-deferred removes the DEFER# items it re-enqueued (under the customer's partition);
    * what comes back without its rate slots takes them (RATE# cursors) and may wait again (DEFER#).

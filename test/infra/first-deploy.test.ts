@@ -7,6 +7,7 @@
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_ACCESS } from '../../infra/constructs/table-access.js';
 import { UNSUBSCRIBE_THROTTLE } from '../../infra/pipeline-stack.js';
 import { PRODUCTION_CONTEXT } from '../../infra/synth-templates.js';
 import { sadakatStacks } from './sadakat-app.js';
@@ -529,6 +530,123 @@ describe('PipelineStack: the call center', () => {
     expect(read).toHaveLength(1);
     expect(read[0]?.Resource).toBe(`${INSTANCE}/contact/*`);
     expect(statements(pipeline).some((statement) => [statement.Action].flat().includes('connect:*'))).toBe(false);
+  });
+});
+
+describe('PipelineStack: inbound WhatsApp (the WhatsApp Business Account event destination)', () => {
+  const functionId = () =>
+    resources('AWS::Lambda::Function').find(
+      ([, fn]) =>
+        (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+          ?.POWERTOOLS_SERVICE_NAME === 'whatsapp-events',
+    )?.[0];
+  const roleStatements = () => {
+    const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === functionId())!;
+    const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    return resources('AWS::IAM::Policy')
+      .filter(([, policy]) => (policy.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role))
+      .flatMap(
+        ([, policy]) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+      );
+  };
+
+  it('is an encrypted standard topic only End User Messaging Social of this account may publish to', () => {
+    // Act
+    const [topicId, topic] = resources('AWS::SNS::Topic').find(([id]) => id.startsWith('WhatsAppEventsTopic'))!;
+    const [, key] = resources('AWS::KMS::Key').find(([id]) => id.startsWith('WhatsAppEventsTopicKey'))!;
+    const keyStatements = (key.Properties.KeyPolicy as { Statement: Record<string, unknown>[] }).Statement;
+    const [, topicPolicy] = resources('AWS::SNS::TopicPolicy').find(([id]) => id.startsWith('WhatsAppEventsTopic'))!;
+    const topicStatements = (topicPolicy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+
+    // Assess: FIFO topics are not supported as an event destination.
+    expect(topic.Properties.FifoTopic).toBeUndefined();
+    expect(topic.Properties.KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^WhatsAppEventsTopicKey/), 'Arn'],
+    });
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(keyStatements.find((statement) => statement.Sid === 'SocialMessagingPublishesEvents')).toEqual({
+      Sid: 'SocialMessagingPublishesEvents',
+      Effect: 'Allow',
+      Principal: { Service: 'social-messaging.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+    });
+    expect(topicStatements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const publishers = topicStatements.filter((statement) => statement.Effect === 'Allow');
+    expect(publishers).toEqual([
+      {
+        Sid: 'SocialMessagingPublishes',
+        Effect: 'Allow',
+        Principal: { Service: 'social-messaging.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': PRODUCTION_CONTEXT.account },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':social-messaging:eu-central-1:123456789012:*']],
+            },
+          },
+        },
+      },
+    ]);
+    expect(pipeline.findOutputs('WhatsAppEventsTopicArn').WhatsAppEventsTopicArn?.Value).toEqual({ Ref: topicId });
+  });
+
+  it('invokes whatsapp-events, keeping what still fails after retries in a queue with an alarm', () => {
+    // Assess
+    const fn = functionId();
+    expect(fn).toBeDefined();
+    pipeline.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: Match.stringLikeRegexp('^WhatsAppEventsTopic') },
+      Endpoint: { 'Fn::GetAtt': [fn, 'Arn'] },
+    });
+    pipeline.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fn },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WhatsAppEventsFailures'), 'Arn'] } },
+      },
+    });
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WhatsAppEventsFailures'), 'QueueName'] },
+        },
+      ],
+    });
+  });
+
+  it('lets whatsapp-events look numbers up, mark the ledger and count, enqueue events and read the pepper, nothing else', () => {
+    // Act
+    const granted = roleStatements();
+    const actions = granted.flatMap((statement) => [statement.Action].flat() as string[]);
+    const onTable = granted.filter((statement) =>
+      ([statement.Action].flat() as string[]).some((action) => action.startsWith('dynamodb:')),
+    );
+
+    // Assess
+    expect(onTable).toHaveLength(1);
+    expect(([onTable[0]!.Action].flat() as string[]).sort()).toEqual(
+      TABLE_ACCESS.whatsappEvents.actions.map((action) => `dynamodb:${action}`).sort(),
+    );
+    expect(onTable[0]!.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ID#*', 'C#*', 'STATS#*'] },
+    });
+    expect(actions).toEqual(expect.arrayContaining(['sqs:SendMessage', 'secretsmanager:GetSecretValue']));
+    const services = new Set(actions.map((action) => action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'secretsmanager', 'sqs']);
+    expect(actions).not.toContain('dynamodb:Scan');
+  });
+
+  it('lets send link the numbers it messages (the directory inbound messages are resolved through)', () => {
+    // Assess
+    expect(TABLE_ACCESS.send.partitions).toContain('ID#');
   });
 });
 

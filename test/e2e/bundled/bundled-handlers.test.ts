@@ -24,7 +24,9 @@ import { signConfirmToken } from '../../../shared/channels/confirm/confirm-token
 import { signUnsubscribeToken } from '../../../shared/channels/unsubscribe-token.js';
 import { createDocumentClient } from '../../../shared/aws/dynamo-client.js';
 import { DynamoProfileStore } from '../../../shared/aws/dynamo-profile-store.js';
+import { DynamoIdentityMap } from '../../../shared/aws/dynamo-identity-map.js';
 import { DynamoSuppressionList } from '../../../shared/aws/dynamo-suppression.js';
+import { identityDirectory } from '../../../shared/channels/whatsapp/directory.js';
 import { SqsSendQueue } from '../../../shared/aws/sqs-send-queue.js';
 import { Pepper } from '../../../shared/privacy/pepper.js';
 import { apiGatewayEvent } from '../../../shared/local/api-gateway-event.js';
@@ -288,6 +290,74 @@ describe('the bundled functions', () => {
     expect(answer.statusCode).toBe(200);
     const profiles = new DynamoProfileStore(createDocumentClient({ endpoint: stack.engine.endpoint }), stack.tableName);
     expect((await profiles.getProfile(CUSTOMER.id))?.consent.email).toMatchObject({ granted: false });
+  });
+
+  it('take a STOP the customer sends on WhatsApp through whatsapp-events: the window opens, WhatsApp consent is revoked', async () => {
+    // Prepare: the directory link a WhatsApp send to her number leaves (send has no End User
+    // Messaging Social endpoint here), then the event End User Messaging Social publishes.
+    const doc = createDocumentClient({ endpoint: stack.engine.endpoint });
+    const pepper = Pepper.parse(SECRETS.PEPPER_SECRET_ARN, 'PEPPER_SECRET_ARN');
+    await identityDirectory(new DynamoIdentityMap(doc, stack.tableName), pepper).remember(CUSTOMER.phone, CUSTOMER.id);
+    const sentAt = Math.floor(Date.now() / 1000);
+    const entry = {
+      id: '1234567890abcde',
+      changes: [
+        {
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '905550000000', phone_number_id: 'abcde1234567890' },
+            contacts: [{ profile: { name: CUSTOMER.first }, wa_id: CUSTOMER.phone.slice(1) }],
+            messages: [
+              {
+                from: CUSTOMER.phone.slice(1),
+                id: 'wamid.bundle-stop-1',
+                timestamp: String(sentAt),
+                type: 'text',
+                text: { body: 'STOP' },
+              },
+            ],
+          },
+        },
+      ],
+    };
+    const snsEvent = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:whatsapp:sub`,
+          Sns: {
+            Type: 'Notification',
+            MessageId: 'sns-bundle-wa-1',
+            TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:whatsapp`,
+            Subject: null,
+            Message: JSON.stringify({
+              context: { MetaWabaIds: [], MetaPhoneNumberIds: [] },
+              whatsAppWebhookEntry: JSON.stringify(entry),
+              aws_account_id: ACCOUNT_ID,
+              message_timestamp: new Date(sentAt * 1000).toISOString(),
+            }),
+            Timestamp: new Date().toISOString(),
+            SignatureVersion: '1',
+            Signature: '',
+            SigningCertUrl: '',
+            UnsubscribeUrl: '',
+            MessageAttributes: {},
+          },
+        },
+      ],
+    };
+
+    // Act
+    await stack.invoke('whatsapp-events', snsEvent);
+    const processed = await stack.drain('process-events');
+
+    // Assess
+    expect(processed.delivered).toBe(1);
+    const profile = await new DynamoProfileStore(doc, stack.tableName).getProfile(CUSTOMER.id);
+    expect(profile?.whatsapp?.lastInboundAt).toBe(new Date(sentAt * 1000).toISOString());
+    expect(profile?.consent.whatsapp).toMatchObject({ granted: false });
   });
 
   it('answer a confirmation link that was not signed with the keyring with 403, on GET and POST', async () => {

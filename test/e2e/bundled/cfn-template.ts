@@ -46,8 +46,12 @@ export interface SynthesizedStacks {
 }
 
 /** Synthesizes the app as `cdk synth` does (cdk.json's context), with `campaignDir` as the deployed campaign. */
+/** The End User Messaging Social phone number id the bundled stack is synthesized with. */
+export const BUNDLED_WHATSAPP_NUMBER_ID = 'phone-number-id-00000000000000000000000000000000';
+
 export async function synthesizeStacks(campaignDir: string): Promise<SynthesizedStacks> {
-  const { data, pipeline } = await sadakatStacks({}, campaignDir);
+  // With a WhatsApp number, so whatsapp-events (deployed only with one) is in the template too.
+  const { data, pipeline } = await sadakatStacks({ whatsappPhoneNumberId: BUNDLED_WHATSAPP_NUMBER_ID }, campaignDir);
   return {
     templates: {
       [data.stackName]: Template.fromStack(data).toJSON() as CfnTemplate,
