@@ -91,6 +91,26 @@ export class DynamoSendLedger implements SendLedger {
     );
   }
 
+  async failAfterSent(customerId: string, messageId: string, at: string, detail: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ledgerKey(customerId, messageId),
+          UpdateExpression: 'SET #status = :failed, #updatedAt = :at, #detail = :detail',
+          // The one move out of a final status: the provider's own later report that `sent` did not arrive.
+          ConditionExpression: '#status = :sent',
+          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#detail': 'detail' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':sent': 'sent', ':at': at, ':detail': detail },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   async reclaim(seen: Parameters<SendLedger['reclaim']>[0], at: string, attempts: number): Promise<boolean> {
     try {
       await this.doc.send(

@@ -4,6 +4,12 @@ import type { WhatsAppEventsDeps } from '../channels/whatsapp/events.js';
 import { awsCoreAdapters } from './aws-adapters.js';
 
 export function awsWhatsAppEventsDeps(env: NodeJS.ProcessEnv): WhatsAppEventsDeps {
-  const core = awsCoreAdapters(env);
-  return { directory: identityDirectory(core.table.identity, core.table.pepper), events: core.events };
+  const { table, events } = awsCoreAdapters(env);
+  return {
+    directory: identityDirectory(table.identity, table.pepper),
+    events,
+    ledger: table.sendLedger,
+    marks: table.marks,
+    stats: table.stats,
+  };
 }

@@ -10,7 +10,7 @@
  * WhatsApp or blocked the business (131026, 131050). The rest is classified like every AWS error.
  */
 import { SendWhatsAppMessageCommand, SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
-import type { WhatsAppMessage, WhatsAppSender } from '../channels/ports.js';
+import type { MessageTags, WhatsAppMessage, WhatsAppSender } from '../channels/ports.js';
 import { ProviderError } from '../channels/provider-error.js';
 import type { WhatsAppChoice } from '../channels/whatsapp/window.js';
 import { toProviderError } from './provider-failure.js';
@@ -32,8 +32,22 @@ export function createSocialMessagingClient(options: { region?: string } = {}): 
   return new SocialMessagingClient({ maxAttempts: 1, ...(options.region ? { region: options.region } : {}) });
 }
 
+/** Meta's limit on `biz_opaque_callback_data`. */
+export const CALLBACK_DATA_MAX = 512;
+
+/**
+ * What the message carries for its statuses to name it again (decision 201): the ledger's message
+ * id, in Meta's `biz_opaque_callback_data`, which every status webhook of the message returns.
+ * Never the customer id, nor anything else of the profile: Meta keeps it. A message id too long for
+ * the field is left out (its statuses then match nothing and are counted, not guessed).
+ */
+export function callbackDataOf(tags: Pick<MessageTags, 'messageId'>): string | undefined {
+  return tags.messageId.length > 0 && tags.messageId.length <= CALLBACK_DATA_MAX ? tags.messageId : undefined;
+}
+
 /** The Cloud API message object for one customer. */
-export function cloudApiMessage(to: string, message: WhatsAppChoice): Record<string, unknown> {
+export function cloudApiMessage(to: string, message: WhatsAppChoice, callbackData?: string): Record<string, unknown> {
+  const opaque = callbackData === undefined ? {} : { biz_opaque_callback_data: callbackData };
   if (message.kind === 'text')
     return {
       messaging_product: 'whatsapp',
@@ -41,11 +55,13 @@ export function cloudApiMessage(to: string, message: WhatsAppChoice): Record<str
       to,
       type: 'text',
       text: { preview_url: false, body: message.body },
+      ...opaque,
     };
   return {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
     to,
+    ...opaque,
     type: 'template',
     template: {
       name: message.name,
@@ -73,7 +89,7 @@ export class SocialWhatsAppSender implements WhatsAppSender {
     private readonly phoneNumberId: string | undefined,
   ) {}
 
-  async sendWhatsApp({ to, message }: WhatsAppMessage): Promise<{ providerMessageId: string }> {
+  async sendWhatsApp({ to, message, tags }: WhatsAppMessage): Promise<{ providerMessageId: string }> {
     // Nothing can go without a number: a configuration error, never retried.
     if (!this.phoneNumberId) throw new ProviderError('permanent', 'WhatsAppPhoneNumberIdNotSet');
     try {
@@ -81,7 +97,7 @@ export class SocialWhatsAppSender implements WhatsAppSender {
         new SendWhatsAppMessageCommand({
           originationPhoneNumberId: this.phoneNumberId,
           metaApiVersion: META_API_VERSION,
-          message: new TextEncoder().encode(JSON.stringify(cloudApiMessage(to, message))),
+          message: new TextEncoder().encode(JSON.stringify(cloudApiMessage(to, message, callbackDataOf(tags)))),
         }),
       );
       return { providerMessageId: response.messageId ?? '' };

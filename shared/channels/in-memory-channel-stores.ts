@@ -61,6 +61,14 @@ export class InMemorySendLedger implements SendLedger {
     return true;
   }
 
+  async failAfterSent(customerId: string, messageId: string, at: string, detail: string): Promise<boolean> {
+    const key = this.key(customerId, messageId);
+    const entry = this.entries.get(key);
+    if (entry?.status !== 'sent') return false;
+    this.entries.set(key, { ...entry, status: 'failed', updatedAt: at, detail });
+    return true;
+  }
+
   async release(customerId: string, messageId: string): Promise<void> {
     this.entries.delete(this.key(customerId, messageId));
   }

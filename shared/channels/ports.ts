@@ -59,6 +59,12 @@ export interface SendLedger {
     at: string,
     attempts: number,
   ): Promise<boolean>;
+  /**
+   * The provider reported after the fact that a `sent` message never reached the customer (a
+   * WhatsApp `failed` status after `sent`, decision 201): the entry becomes `failed` with the
+   * provider's code. Only a `sent` entry moves (a `failed` one stays as it is); false otherwise.
+   */
+  failAfterSent(customerId: string, messageId: string, at: string, detail: string): Promise<boolean>;
   /** Deletes a claim whose provider call was throttled (nothing went out), so the retry may claim again. */
   release(customerId: string, messageId: string): Promise<void>;
   /** Entries still `claimed` that were claimed at or before `claimedBefore` (ISO): crashes between claim and answer. */

@@ -21,7 +21,7 @@ import type {
 import { smsSegments } from '../channels/sms-segments.js';
 import type { Clock } from '../ports.js';
 import { payload } from '../aws/sns-push-sender.js';
-import { cloudApiMessage } from '../aws/whatsapp-sender.js';
+import { callbackDataOf, cloudApiMessage } from '../aws/whatsapp-sender.js';
 
 export type OutboxEntry =
   | {
@@ -79,7 +79,7 @@ export class LocalSnsOutbox implements SmsSender, PushSender, WhatsAppSender {
       id: randomUUID(),
       at: this.clock.now().toISOString(),
       to: whatsapp.to,
-      message: cloudApiMessage(whatsapp.to, whatsapp.message),
+      message: cloudApiMessage(whatsapp.to, whatsapp.message, callbackDataOf(whatsapp.tags)),
       tags: whatsapp.tags,
     };
     await this.append([entry]);

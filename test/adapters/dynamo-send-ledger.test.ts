@@ -57,6 +57,18 @@ describe('DynamoSendLedger', () => {
     expect(input?.ExpressionAttributeValues).toMatchObject({ ':status': 'unknown', ':detail': 'InternalFailure' });
   });
 
+  it('moves only a sent entry to failed on a late provider failure, with the code', async () => {
+    context.mock.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    expect(await ledger.failAfterSent('c1', 'm1', '2026-11-02T09:05:00.000Z', 'Meta 131049')).toBe(true);
+    expect(await ledger.failAfterSent('c1', 'm1', '2026-11-02T09:06:00.000Z', 'Meta 131049')).toBe(false);
+    const input = context.mock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      Key: { PK: 'C#c1', SK: 'M#m1' },
+      ConditionExpression: '#status = :sent',
+      ExpressionAttributeValues: { ':failed': 'failed', ':sent': 'sent', ':detail': 'Meta 131049' },
+    });
+  });
+
   it('claims an entry again for the next attempt only while it is as seen, back in the claim index', async () => {
     context.mock.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
     const seen = { customerId: 'c1', messageId: 'm1', status: 'retrying' as const, updatedAt: CLAIM.claimedAt };

@@ -54,6 +54,8 @@ describe('SocialWhatsAppSender', () => {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
       to: '+905551112233',
+      // The ledger's message id, which Meta returns with every status of the message (decision 201).
+      biz_opaque_callback_data: TAGS.messageId,
       type: 'template',
       template: {
         name: 'order_followup',
@@ -78,6 +80,9 @@ describe('SocialWhatsAppSender', () => {
     await sender.sendWhatsApp({ to: '+905551112233', message: { kind: 'text', body: 'Merhaba!' }, tags: TAGS });
 
     expect(sentMessage(mock)).toMatchObject({ type: 'text', text: { preview_url: false, body: 'Merhaba!' } });
+    // Nothing of the customer but the opaque message id goes to Meta beside the number.
+    expect(JSON.stringify(sentMessage(mock))).not.toContain('"c1"');
+    expect(sentMessage(mock)).toMatchObject({ biz_opaque_callback_data: TAGS.messageId });
   });
 
   it('fails a paused template and the per-user marketing limit for good, whatever the status', async () => {

@@ -269,6 +269,10 @@ export class FaultySendLedger implements SendLedger {
     return this.inner.reclaim(...args);
   }
 
+  failAfterSent(...args: Parameters<SendLedger['failAfterSent']>): Promise<boolean> {
+    return this.inner.failAfterSent(...args);
+  }
+
   release(customerId: string, messageId: string): Promise<void> {
     return this.inner.release(customerId, messageId);
   }

@@ -32,6 +32,8 @@ export interface WhatsAppStatus {
   at: string;
   /** Meta's error code on `failed` (131049: the per-user marketing limit, 132015: template paused). */
   errorCode?: string;
+  /** What the send put in `biz_opaque_callback_data`: the ledger's message id (decision 201). */
+  callbackData?: string;
 }
 
 export interface WhatsAppEvents {
@@ -87,6 +89,7 @@ const entrySchema = z.object({
                 timestamp: z.string(),
                 recipient_id: z.string(),
                 errors: z.array(z.object({ code: z.union([z.number(), z.string()]) })).optional(),
+                biz_opaque_callback_data: z.string().max(512).optional(),
               }),
             )
             .optional(),
@@ -131,6 +134,7 @@ export function readWhatsAppEvent(snsMessage: string): WhatsAppEvents {
         status: status.status as WhatsAppStatusType,
         at,
         ...(code === undefined ? {} : { errorCode: String(code) }),
+        ...(status.biz_opaque_callback_data === undefined ? {} : { callbackData: status.biz_opaque_callback_data }),
       });
     }
   }

@@ -6,7 +6,8 @@ import { identityDirectory } from '../../../shared/channels/whatsapp/directory.j
 import { handleWhatsAppEvents } from '../../../shared/channels/whatsapp/events.js';
 import { isStopRequest, readWhatsAppEvent } from '../../../shared/channels/whatsapp/inbound.js';
 import { InMemoryIdentities } from '../../../shared/journeys/simulation/in-memory-customer-stores.js';
-import { RecordingEventQueue } from '../../fakes/in-memory-channels.js';
+import { RecordingEngagementMarks, RecordingEventQueue } from '../../fakes/in-memory-channels.js';
+import { InMemoryMessageStats, InMemorySendLedger } from '../../../shared/channels/in-memory-channel-stores.js';
 import { TEST_PEPPER } from '../../fakes/test-pepper.js';
 import { customerMessageSchema, deduplicationKey, type CustomerMessage } from '../../../shared/events/messages.js';
 import type { ProcessDeps } from '../../../shared/profiles/phases/message-state.js';
@@ -176,6 +177,15 @@ describe('process-events and whatsapp_inbound messages', () => {
   });
 });
 
+/** whatsapp-events' ports for a test that reads no statuses. */
+function statusDeps() {
+  return {
+    ledger: new InMemorySendLedger(),
+    marks: new RecordingEngagementMarks(),
+    stats: new InMemoryMessageStats(),
+  };
+}
+
 describe('whatsapp-events: numbers to customers', () => {
   it('sends an inbound message of a number the send messaged to that customer, and drops a stranger', async () => {
     // Prepare: the send remembered c1 at this number (as the whatsapp registry entry does after a send)
@@ -195,15 +205,13 @@ describe('whatsapp-events: numbers to customers', () => {
     const events = new RecordingEventQueue();
 
     // Act
-    const known = await handleWhatsAppEvents({ directory, events }, readWhatsAppEvent(inbound('STOP')));
-    const stranger = await handleWhatsAppEvents(
-      { directory, events },
-      readWhatsAppEvent(inbound('hi', '905559998877', 'wamid.in2')),
-    );
+    const deps = { ...statusDeps(), directory, events };
+    const known = await handleWhatsAppEvents(deps, readWhatsAppEvent(inbound('STOP')));
+    const stranger = await handleWhatsAppEvents(deps, readWhatsAppEvent(inbound('hi', '905559998877', 'wamid.in2')));
 
     // Assess
-    expect(known).toEqual({ inbound: 1, stops: 1, unknownNumbers: 0, statuses: 0 });
-    expect(stranger).toEqual({ inbound: 0, stops: 0, unknownNumbers: 1, statuses: 0 });
+    expect(known).toMatchObject({ inbound: 1, stops: 1, unknownNumbers: 0, statuses: 0 });
+    expect(stranger).toMatchObject({ inbound: 0, stops: 0, unknownNumbers: 1, statuses: 0 });
     expect(events.messages).toEqual([
       {
         kind: 'whatsapp_inbound',
@@ -233,5 +241,122 @@ describe('whatsapp-events: numbers to customers', () => {
 
     expect(await directory.customerOf('+905551112233')).toBe('c1');
     expect(await directory.customerOf('+905550000000')).toBeUndefined();
+  });
+});
+
+describe('whatsapp-events: statuses of our messages become engagement (decision 201)', () => {
+  const status = (
+    state: string,
+    callbackData: string | undefined,
+    extra: Record<string, unknown> = {},
+    recipient = '905551112233',
+  ) =>
+    snsMessage({
+      statuses: [
+        {
+          id: 'wamid.out1',
+          status: state,
+          timestamp: String(AT + 60),
+          recipient_id: recipient,
+          ...(callbackData === undefined ? {} : { biz_opaque_callback_data: callbackData }),
+          ...extra,
+        },
+      ],
+    });
+
+  /** A WhatsApp send that went out to c1 (ledger `sent`, the number in the directory), and whatsapp-events' deps over the same stores. */
+  async function sentWhatsApp() {
+    const profile = consentingProfile();
+    profile.consent.whatsapp = { granted: true, at: '2026-10-01T00:00:00Z' };
+    const harness = sendHarness({ profile });
+    harness.deps.templates = new TemplateSet({
+      ...TEMPLATES,
+      'welcome/whatsapp.template.liquid': '---\nname: welcome\nlanguage: tr\n---\n{{ profile.name.first }}\n',
+    });
+    const directory = identityDirectory(new InMemoryIdentities(), TEST_PEPPER);
+    harness.deps.whatsappDirectory = directory;
+    const request = sendRequest({ channel: 'whatsapp' });
+    const decided = await decideSend(harness.deps, request);
+    expect(decided.reason).toBe('sent');
+    const marks = new RecordingEngagementMarks();
+    const events = new RecordingEventQueue();
+    const deps = { directory, events, ledger: harness.ledger, marks, stats: harness.stats };
+    return { harness, request, deps, marks, events };
+  }
+
+  it('reads the message id the send put in biz_opaque_callback_data', () => {
+    expect(readWhatsAppEvent(status('delivered', 'abc123')).statuses[0]).toMatchObject({ callbackData: 'abc123' });
+    expect(readWhatsAppEvent(status('delivered', 'x'.repeat(513))).statuses).toEqual([]);
+  });
+
+  it('makes delivered, read and failed the delivered, opened and bounced engagement of the journey step that sent it', async () => {
+    // Prepare
+    const { harness, request, deps, marks, events } = await sentWhatsApp();
+    const at = new Date((AT + 60) * 1000).toISOString();
+
+    // Act
+    const outcomes = [];
+    for (const state of ['sent', 'delivered', 'read'])
+      outcomes.push(await handleWhatsAppEvents(deps, readWhatsAppEvent(status(state, request.messageId))));
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.engaged)).toEqual([0, 1, 1]);
+    const step = { messageId: request.messageId, journeyId: 'welcome-journey', runId: 'r1', stepId: 's1', at };
+    expect(events.messages).toEqual([
+      { kind: 'engagement', customerId: 'c1', type: 'delivered', ...step },
+      { kind: 'engagement', customerId: 'c1', type: 'opened', ...step },
+    ]);
+    // A read is a delivery too on the ledger (Meta sends no `delivered` for a message read at once).
+    expect(marks.marks.map((mark) => mark.metric)).toEqual(['delivered', 'opened', 'delivered']);
+    expect(harness.stats.increments.filter((key) => key.channel === 'whatsapp').map((key) => key.metric)).toEqual([
+      'sent',
+      'delivered',
+      'opened',
+    ]);
+    expect((await harness.ledger.find('c1', request.messageId))?.status).toBe('sent');
+  });
+
+  it("records a failed status after sent: the ledger entry becomes failed with Meta's code, and the step sees a bounce", async () => {
+    // Prepare
+    const { harness, request, deps, events } = await sentWhatsApp();
+    const failed = status('failed', request.messageId, { errors: [{ code: 131049, title: 'ecosystem' }] });
+
+    // Act
+    const first = await handleWhatsAppEvents(deps, readWhatsAppEvent(failed));
+    const redelivered = await handleWhatsAppEvents(deps, readWhatsAppEvent(failed));
+
+    // Assess
+    expect(first).toMatchObject({ engaged: 1, lateFailures: 1, unmatched: 0 });
+    expect(redelivered).toMatchObject({ engaged: 1, lateFailures: 0 });
+    expect(await harness.ledger.find('c1', request.messageId)).toMatchObject({
+      status: 'failed',
+      detail: 'Meta 131049',
+      providerMessageId: 'wa-1',
+    });
+    expect(events.messages[0]).toMatchObject({ kind: 'engagement', type: 'bounced', customerId: 'c1' });
+  });
+
+  it("changes nothing for a status naming no WhatsApp message of the number's customer", async () => {
+    // Prepare: an email entry of c1 under another message id
+    const { harness, request, deps, marks, events } = await sentWhatsApp();
+    const email = sendRequest({ stepId: 's9', messageId: 'e'.repeat(64) });
+    expect((await decideSend(harness.deps, email)).reason).toBe('sent');
+
+    // Act
+    const outcomes = [
+      // No callback data: a message another system sent from the same account.
+      await handleWhatsAppEvents(deps, readWhatsAppEvent(status('failed', undefined))),
+      // Another message id, or an entry of another channel.
+      await handleWhatsAppEvents(deps, readWhatsAppEvent(status('failed', 'f'.repeat(64)))),
+      await handleWhatsAppEvents(deps, readWhatsAppEvent(status('read', email.messageId))),
+      // The right message id from a number nobody was messaged at (a reassigned number's new holder).
+      await handleWhatsAppEvents(deps, readWhatsAppEvent(status('failed', request.messageId, {}, '905559998877'))),
+    ];
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.unmatched)).toEqual([1, 1, 1, 1]);
+    expect(events.messages).toEqual([]);
+    expect(marks.marks).toEqual([]);
+    expect((await harness.ledger.find('c1', request.messageId))?.status).toBe('sent');
   });
 });
