@@ -186,6 +186,26 @@ function statusDeps() {
   };
 }
 
+/** A WhatsApp send that went out to c1 (ledger `sent`, the number in the directory), and whatsapp-events' deps over the same stores. */
+async function sentWhatsApp() {
+  const profile = consentingProfile();
+  profile.consent.whatsapp = { granted: true, at: '2026-10-01T00:00:00Z' };
+  const harness = sendHarness({ profile });
+  harness.deps.templates = new TemplateSet({
+    ...TEMPLATES,
+    'welcome/whatsapp.template.liquid': '---\nname: welcome\nlanguage: tr\n---\n{{ profile.name.first }}\n',
+  });
+  const directory = identityDirectory(new InMemoryIdentities(), TEST_PEPPER);
+  harness.deps.whatsappDirectory = directory;
+  const request = sendRequest({ channel: 'whatsapp' });
+  const decided = await decideSend(harness.deps, request);
+  expect(decided.reason).toBe('sent');
+  const marks = new RecordingEngagementMarks();
+  const events = new RecordingEventQueue();
+  const deps = { directory, events, ledger: harness.ledger, marks, stats: harness.stats };
+  return { harness, request, deps, marks, events };
+}
+
 describe('whatsapp-events: numbers to customers', () => {
   it('sends an inbound message of a number the send messaged to that customer, and drops a stranger', async () => {
     // Prepare: the send remembered c1 at this number (as the whatsapp registry entry does after a send)
@@ -227,17 +247,8 @@ describe('whatsapp-events: numbers to customers', () => {
   });
 
   it('is remembered by a WhatsApp send that went out', async () => {
-    const profile = consentingProfile();
-    profile.consent.whatsapp = { granted: true, at: '2026-10-01T00:00:00Z' };
-    const harness = sendHarness({ profile });
-    harness.deps.templates = new TemplateSet({
-      ...TEMPLATES,
-      'welcome/whatsapp.template.liquid': '---\nname: welcome\nlanguage: tr\n---\n{{ profile.name.first }}\n',
-    });
-    const directory = identityDirectory(new InMemoryIdentities(), TEST_PEPPER);
-    harness.deps.whatsappDirectory = directory;
-
-    await decideSend(harness.deps, sendRequest({ channel: 'whatsapp' }));
+    const { deps } = await sentWhatsApp();
+    const { directory } = deps;
 
     expect(await directory.customerOf('+905551112233')).toBe('c1');
     expect(await directory.customerOf('+905550000000')).toBeUndefined();
@@ -263,26 +274,6 @@ describe('whatsapp-events: statuses of our messages become engagement (decision 
         },
       ],
     });
-
-  /** A WhatsApp send that went out to c1 (ledger `sent`, the number in the directory), and whatsapp-events' deps over the same stores. */
-  async function sentWhatsApp() {
-    const profile = consentingProfile();
-    profile.consent.whatsapp = { granted: true, at: '2026-10-01T00:00:00Z' };
-    const harness = sendHarness({ profile });
-    harness.deps.templates = new TemplateSet({
-      ...TEMPLATES,
-      'welcome/whatsapp.template.liquid': '---\nname: welcome\nlanguage: tr\n---\n{{ profile.name.first }}\n',
-    });
-    const directory = identityDirectory(new InMemoryIdentities(), TEST_PEPPER);
-    harness.deps.whatsappDirectory = directory;
-    const request = sendRequest({ channel: 'whatsapp' });
-    const decided = await decideSend(harness.deps, request);
-    expect(decided.reason).toBe('sent');
-    const marks = new RecordingEngagementMarks();
-    const events = new RecordingEventQueue();
-    const deps = { directory, events, ledger: harness.ledger, marks, stats: harness.stats };
-    return { harness, request, deps, marks, events };
-  }
 
   it('reads the message id the send put in biz_opaque_callback_data', () => {
     expect(readWhatsAppEvent(status('delivered', 'abc123')).statuses[0]).toMatchObject({ callbackData: 'abc123' });
