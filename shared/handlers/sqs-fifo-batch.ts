@@ -4,9 +4,9 @@
  *   fails too (skipGroupOnError: a customer's messages never overtake each other), other groups go
  *   on, and the failures go back as batchItemFailures for SQS to retry (all of them failing fails
  *   the invocation);
- * - each record is read with Powertools parser's SQS record schema, its body as JSON checked by
- *   the consumer's zod schema. A record that is not one fails with Powertools' ParsingError naming
- *   each field and reason — never a value: a body that is not JSON says only `body: not JSON`
+ * - each record is read with Powertools parser's SQS record schema (restated in sqs-record-schema.ts,
+ *   which keeps zod's locales out of the bundle), its body as JSON checked by the consumer's zod
+ *   schema. A record that is not one fails with Powertools' ParsingError naming each field and reason — never a value: a body that is not JSON says only `body: not JSON`
  *   (JSON.parse's own message, which the parser's JSON helper passes on, quotes the body). The
  *   batch processor's own parser hook is not used: it imports the parser anew for every record,
  *   which costs a millisecond a record where modules load through a loader (tsx, the local runtime);
@@ -21,9 +21,9 @@ import {
   type ParsedRecord,
 } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
+import { SqsRecordSchema } from './sqs-record-schema.js';
 
 /** The record as the consumer gets it: its body parsed. */
 export type ParsedSqsRecord<Body> = ParsedRecord<SQSRecord, Body>;

@@ -1,7 +1,9 @@
 /**
  * A profile store decorator for one batch of messages: a customer's messages arrive together
  * (one FIFO group), so the profile a write just produced is the one the next message would read.
- * Serving it from memory saves a read per message after the first. It is safe because every
+ * Serving it from memory saves a read per message after the first, and the second read of a
+ * message that reads before it writes (a `wake` reads the profile for its journey, then the
+ * journey's assignment is a read-modify-write). It is safe because every
  * write stays conditional on the version: if anything else wrote in between, the write fails
  * with a version conflict, the entry is dropped, and the retry reads the table again.
  */
@@ -9,13 +11,17 @@ import { VersionConflictError, type ProfileStore, type WriteReceipt } from '../p
 import type { Profile } from './schema.js';
 
 export class BatchProfileCache implements ProfileStore {
-  private readonly written = new Map<string, Profile>();
+  /** The profile as last read or written in this batch, by customer id. */
+  private readonly known = new Map<string, Profile>();
 
   constructor(private readonly store: ProfileStore) {}
 
   async getProfile(customerId: string): Promise<Profile | undefined> {
-    const cached = this.written.get(customerId);
-    return cached ? structuredClone(cached) : this.store.getProfile(customerId);
+    const cached = this.known.get(customerId);
+    if (cached) return structuredClone(cached);
+    const stored = await this.store.getProfile(customerId);
+    if (stored) this.known.set(customerId, structuredClone(stored));
+    return stored;
   }
 
   getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>> {
@@ -28,10 +34,10 @@ export class BatchProfileCache implements ProfileStore {
   ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
     try {
       const result = await this.store.putProfile(profile, expectedVersion);
-      this.written.set(profile.id, structuredClone(result.profile));
+      this.known.set(profile.id, structuredClone(result.profile));
       return result;
     } catch (error) {
-      if (error instanceof VersionConflictError) this.written.delete(profile.id);
+      if (error instanceof VersionConflictError) this.known.delete(profile.id);
       throw error;
     }
   }

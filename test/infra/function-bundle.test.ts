@@ -10,15 +10,21 @@ import { describe, expect, it } from 'vitest';
 import { buildFunctionBundle, REPO_ROOT } from '../../infra/constructs/function-bundle.js';
 
 describe('function bundles', () => {
-  it('import zod as a namespace in every source a function bundles', async () => {
+  it("import zod as a namespace in every source a function bundles, and carry none of zod's locales but English", async () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'sadakat-bundle-sources-'));
     try {
       const functions = (await readdir(join(REPO_ROOT, 'functions'))).filter((name) => name.endsWith('.ts'));
       const sources = new Set<string>();
+      const locales = new Set<string>();
       for (const name of functions) {
         const meta = await buildFunctionBundle(join('functions', name), join(dir, name));
         for (const input of Object.keys(meta.inputs)) if (!input.includes('node_modules/')) sources.add(input);
+        // A dependency importing `{ z }` (Powertools parser's schemas do) brings every locale back.
+        for (const output of Object.values(meta.outputs))
+          for (const [input, { bytesInOutput }] of Object.entries(output.inputs))
+            if (bytesInOutput > 0 && /node_modules\/zod\/.*\/locales\/(?!en\.js)/.test(input))
+              locales.add(`${name}: ${input}`);
       }
 
       // Act
@@ -29,6 +35,7 @@ describe('function bundles', () => {
 
       // Assess
       expect(named.sort()).toEqual([]);
+      expect([...locales].slice(0, 3)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -28,6 +28,49 @@ describe('BatchProfileCache', () => {
     expect(reads).toBe(0);
   });
 
+  it('reads a profile from the store once per batch, and not again for the write that follows', async () => {
+    // Prepare
+    const store = new InMemoryProfileStore();
+    await store.putProfile(emptyProfile('c1', at), undefined);
+    let reads = 0;
+    const getProfile = store.getProfile.bind(store);
+    store.getProfile = (id) => {
+      reads++;
+      return getProfile(id);
+    };
+    const cache = new BatchProfileCache(store);
+
+    // Act
+    const first = (await cache.getProfile('c1'))!;
+    first.traits.changed = true;
+    const second = (await cache.getProfile('c1'))!;
+    await cache.putProfile({ ...second, traits: { vip: true } }, second.version);
+    const missing = [await cache.getProfile('c2'), await cache.getProfile('c2')];
+
+    // Assess
+    expect(reads).toBe(3);
+    expect(second.traits).toEqual({});
+    expect(missing).toEqual([undefined, undefined]);
+    expect(store.items.get('c1')?.traits).toEqual({ vip: true });
+  });
+
+  it('drops a copy it read when the write loses the version race, so the retry reads the winner', async () => {
+    // Prepare: another writer moves the stored profile on after this cache read it
+    const store = new InMemoryProfileStore();
+    await store.putProfile(emptyProfile('c1', at), undefined);
+    const cache = new BatchProfileCache(store);
+    const read = (await cache.getProfile('c1'))!;
+    const stored = store.items.get('c1')!;
+    store.items.set('c1', { ...stored, traits: { vip: true }, version: stored.version + 1 });
+
+    // Act
+    const write = cache.putProfile({ ...read, traits: { vip: false } }, read.version);
+
+    // Assess
+    await expect(write).rejects.toBeInstanceOf(VersionConflictError);
+    expect((await cache.getProfile('c1'))?.traits).toEqual({ vip: true });
+  });
+
   it('drops its copy when a write loses the version race, so the retry reads the winner', async () => {
     // Prepare: another writer moves the stored profile on after this cache wrote it
     const store = new InMemoryProfileStore();
