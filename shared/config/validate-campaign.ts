@@ -110,7 +110,11 @@ export function validateCampaignSources(sources: CampaignSources): CampaignValid
     segmentIds: segments.ok ? new Set(segments.compiled.byId.keys()) : undefined,
     trackedProperties: settings.trackedProperties,
     webhookEndpoints: new Set(Object.keys(settings.webhooks)),
-    tiers: settings.tiers.map((tier) => tier.id),
+    // Tiers that could not be read: a tier trigger is then no error of its own (settings.yaml's says why).
+    tiers:
+      settingsResult?.ok === false && settingsResult.unknown.has('tiers')
+        ? undefined
+        : settings.tiers.map((tier) => tier.id),
     templateFiles: (id) => templateFiles.get(id),
     templateVars: (id) => templateChecks.requiredVars.get(id),
     knownEvents,

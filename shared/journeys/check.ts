@@ -30,7 +30,7 @@ export interface JourneyCheckContext {
   webhookEndpoints?: ReadonlySet<string>;
   /** Event names sadakat or the campaign knows; others in triggers, exits and goals are warnings. */
   knownEvents?: ReadonlySet<string>;
-  /** settings.yaml tier ids, lowest first: named in the error for an unknown `trigger.tier`. */
+  /** settings.yaml tier ids, lowest first: named in the error for an unknown `trigger.tier`; undefined: unknown (no tier check). */
   tiers?: readonly string[];
 }
 
@@ -80,7 +80,8 @@ export function checkJourney(journey: Journey, context: JourneyCheckContext): Pa
   const trigger = journey.trigger;
   const tier = trigger.kind === 'segment' ? tierOfSegment(trigger.segment) : undefined;
   if (trigger.kind === 'segment' && tier !== undefined) {
-    if (context.segmentIds && !context.segmentIds.has(trigger.segment))
+    // Tiers unknown (settings.yaml unreadable): its own error says so; no knock-on error here.
+    if (context.tiers !== undefined && context.segmentIds && !context.segmentIds.has(trigger.segment))
       issues.push({
         path: ['trigger', 'tier'],
         reason: `unknown tier "${tier}" (settings.yaml tiers: ${context.tiers?.join(', ') || 'none'})`,

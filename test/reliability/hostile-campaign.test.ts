@@ -326,8 +326,9 @@ function mutations(targets: readonly Target[]): fc.Arbitrary<Mutation> {
 function expectLocatedAnswer(mutation: Mutation, errors: readonly LocatedError[]): void {
   const lineCount = lines(mutation.text).length;
   for (const error of errors) {
-    // A wrong trackedProperties leaves the segments and journeys that filter on them without their declaration.
-    const knockOn = mutation.target.kind === 'settings' && mutation.path?.[0] === 'trackedProperties';
+    // A wrong trackedProperties or tiers leaves the segments and journeys that use them without their declaration.
+    const knockOn =
+      mutation.target.kind === 'settings' && ['trackedProperties', 'tiers'].includes(String(mutation.path?.[0]));
     if (!knockOn) expect(error.file, mutation.description).toBe(mutation.target.file);
     expect(error.line).toBeGreaterThanOrEqual(1);
     expect(error.column).toBeGreaterThanOrEqual(1);

@@ -72,6 +72,27 @@ describe('validateCampaign', () => {
     ]);
   });
 
+  it('reports a broken settings.yaml alone, not the tier trigger its unread tiers would knock on', async () => {
+    // Prepare: a journey triggered by a tier, and settings whose tiers (or whole YAML) cannot be read
+    const journey = 'id: vip\ntrigger: { tier: gold, on: enter }\nsteps:\n  - { id: done, end: true }\n';
+    const broken = {
+      syntax: 'tiers:\n\t- { id: gold, minOrders12m: 3 }\n',
+      schema: 'tiers:\n  - { id: gold, minOrders12m: -3 }\n',
+    };
+    for (const [kind, settings] of Object.entries(broken)) {
+      const dir = await campaign({ 'settings.yaml': settings, 'segments.yaml': '[]\n' });
+      await mkdir(join(dir, 'journeys'));
+      await writeFile(join(dir, 'journeys', 'vip.yaml'), journey);
+
+      // Act
+      const { errors } = await validateCampaign(dir);
+
+      // Assess
+      expect(errors.length, kind).toBeGreaterThan(0);
+      expect(errors.map((error) => error.file), kind).toEqual(errors.map(() => join(dir, 'settings.yaml')));
+    }
+  });
+
   it('locates a template whose Liquid does not parse', async () => {
     // Prepare
     const dir = await campaign({});

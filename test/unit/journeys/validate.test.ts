@@ -125,7 +125,7 @@ describe('journey validation', () => {
   it('finds the example campaign valid, journeys included', async () => {
     const { summaries, errors } = await validateCampaign('campaign');
     expect(errors.map(formatLocatedError)).toEqual([]);
-    expect(summaries).toContain('journeys/: 6 journeys');
+    expect(summaries).toContain('journeys/: 7 journeys');
   });
 });
 
