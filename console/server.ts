@@ -251,16 +251,23 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
 
   app.get('/messages', (c) =>
     render(c, 'Messages', async (context) => {
-      const snapshot = await source.snapshot();
+      const customer = (c.req.query('customer') ?? '').trim();
+      const [snapshot, one] = await Promise.all([
+        source.snapshot(),
+        customer ? source.customer(customer) : Promise.resolve(undefined),
+      ]);
       return html`${snapshotNotes(snapshot)}${messagesBody(
         context,
-        snapshot.messages,
+        one ? one.messages : snapshot.messages,
+        one ? one.decisions : snapshot.unsent,
         {
           journey: c.req.query('journey') ?? '',
           channel: c.req.query('channel') ?? '',
           status: c.req.query('status') ?? '',
+          customer,
         },
         snapshot.decisions,
+        snapshot.counted,
       )}`;
     }),
   );

@@ -106,6 +106,7 @@ export class DeployedTableSource implements ConsoleSource {
       decisions: counters.total,
       journeys: {},
       messages: [],
+      unsent: [],
       emails: new Map(),
     };
   }

@@ -13,6 +13,7 @@ import { archiveDecision } from '../shared/archive/archive-decision.js';
 import { ARCHIVE_FAILED, type ArchiveSink } from '../shared/archive/ports.js';
 import { awsSendDeps } from '../shared/aws/send-deps.js';
 import { decideSend, type SendDeps } from '../shared/channels/decide-send.js';
+import { sendDecisionRecord } from '../shared/channels/decision-record.js';
 import type { SendResult } from '../shared/channels/send-outcome.js';
 import { sendRequestSchema, type SendRequest } from '../shared/channels/send-request.js';
 import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
@@ -29,10 +30,26 @@ export interface SendHandlerDeps extends SendDeps {
 export function buildHandler(deps: SendHandlerDeps) {
   const logger = handlerLogger('send', deps.logger);
 
+  // A send that sent nothing is kept under the customer (decision 205). Diagnostic only: a failed
+  // write is logged, never a batch failure — the queue's retry would decide and count it again.
+  const keepDecision = async (request: SendRequest, result: SendResult): Promise<void> => {
+    const record = deps.decisions && sendDecisionRecord(request, result, deps.clock.now().toISOString());
+    if (!record) return;
+    try {
+      await deps.decisions?.record(record);
+    } catch (error) {
+      logger.warn('send decision not kept', {
+        messageId: request.messageId,
+        error: error instanceof Error ? error.name : 'error',
+      });
+    }
+  };
+
   const send = async (request: SendRequest): Promise<void> => {
     const result = await decideSend(deps, request);
     deps.onResult?.(request, result);
     await archiveDecision(deps, request, result);
+    await keepDecision(request, result);
     // Ids only: never an address or a rendered message in the log.
     const fields = {
       messageId: request.messageId,

@@ -163,6 +163,8 @@ export type {
   WebhookSender,
   WhatsAppSender,
   RawEmail,
+  SendDecisionLog,
+  SendDecisionRecord,
   SendLedger,
   SendRateLimiter,
   Sms,

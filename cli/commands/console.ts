@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { CampaignState } from '../../console/campaign-state.js';
 import type { ConsoleSource } from '../../console/local-source.js';
 import { DEFAULT_DATA_DIR } from '../../shared/local/data-dir.js';
-import { systemClock } from '../../shared/ports.js';
+import { type Clock, systemClock } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
 import { campaignOption, portNumber } from '../options.js';
 
@@ -19,6 +19,8 @@ export interface ConsoleCommandOptions {
   campaign: string;
   table?: string;
   region?: string;
+  /** What "now" is for expiry and as-of times (tests on a demo folder pass the demo's clock); default the system's. */
+  clock?: Clock;
 }
 
 export function registerConsole(program: Command): void {
@@ -54,7 +56,12 @@ export function registerConsole(program: Command): void {
   });
 }
 
-async function tableSource(table: string, region: string | undefined, campaign: CampaignState): Promise<ConsoleSource> {
+async function tableSource(
+  table: string,
+  region: string | undefined,
+  campaign: CampaignState,
+  clock: Clock,
+): Promise<ConsoleSource> {
   const [{ DeployedTableSource }, { createDocumentClient }] = await Promise.all([
     import('../../console/table-source.js'),
     import('../../shared/aws/dynamo-client.js'),
@@ -64,7 +71,7 @@ async function tableSource(table: string, region: string | undefined, campaign: 
     table,
     region,
     campaign,
-    systemClock,
+    clock,
   );
   try {
     await source.check();
@@ -92,22 +99,21 @@ export async function runConsole(
     import('../../console/local-source.js'),
     import('../../console/campaign-state.js'),
   ]);
+  const clock = options.clock ?? systemClock;
   const campaign = await CampaignState.open(options.campaign, () => systemClock.now());
   const source = options.table
-    ? await tableSource(options.table, options.region, campaign).catch((error: unknown) => {
+    ? await tableSource(options.table, options.region, campaign, clock).catch((error: unknown) => {
         campaign.close();
         throw error;
       })
-    : new LocalFolderSource(options.dataDir, systemClock);
-  const running = await startConsole({ port: options.port, source, campaign, clock: systemClock }).catch(
-    async (error: unknown) => {
-      campaign.close();
-      await source.close();
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        throw new UserError(`--port ${options.port}: the port is in use; pass another, or --port 0 for a free one`);
-      throw error;
-    },
-  );
+    : new LocalFolderSource(options.dataDir, clock);
+  const running = await startConsole({ port: options.port, source, campaign, clock }).catch(async (error: unknown) => {
+    campaign.close();
+    await source.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new UserError(`--port ${options.port}: the port is in use; pass another, or --port 0 for a free one`);
+    throw error;
+  });
   out(`sadakat console: ${running.url}\n`);
   const status = await source.status();
   const problems = campaign.snapshot.errors.length;

@@ -83,6 +83,7 @@ const REMOVED_LABELS: Record<keyof ErasureReport['removed'], string> = {
   journeyRuns: 'journey runs',
   sendLedgerEntries: 'send-ledger entries',
   deferredSends: 'deferred sends',
+  sendDecisions: 'send decisions (not sent)',
   capCounters: 'frequency-cap counters',
   other: 'other items',
 };

@@ -1,9 +1,10 @@
 /** `/customers?q=` (find by id or email) and `/customers/<id>`: one customer, all we know and sent. */
 import type { ConsoleMessage, CustomerItems } from '../../shared/aws/dynamo-console-source.js';
+import { DEFAULT_DECISION_DAYS } from '../../shared/privacy/retention.js';
 import type { Profile } from '../../shared/profiles/schema.js';
 import { type Html, html } from '../html.js';
 import { type PageContext, table } from '../layout.js';
-import { messageLink, statusBadge } from './messages.js';
+import { decisionWhy, messageLink, statusBadge, unsentTable } from './messages.js';
 
 export function customerSearchBody(query: string, notFound: boolean, recent: readonly ConsoleMessage[]): Html {
   const customers = [...new Set(recent.map((message) => message.customerId))].slice(0, 20);
@@ -66,6 +67,11 @@ export function customerBody(context: PageContext, customerId: string, items: Cu
       at: message.claimedAt,
       what: html`${message.channel} from ${message.journeyId} / ${message.stepId}: ${statusBadge(message.status)}`,
     });
+  for (const decision of items.decisions)
+    timeline.push({
+      at: decision.decidedAt,
+      what: html`${decision.channel} from ${decision.journeyId} / ${decision.stepId} not sent: ${statusBadge(decision.reason)} ${decisionWhy(formats, decision)}`,
+    });
   for (const order of items.orders)
     timeline.push({ at: order.at, what: html`Order ${order.orderId}: ${formats.money(order.amount)}` });
   timeline.sort((a, b) => b.at.localeCompare(a.at));
@@ -118,7 +124,10 @@ ${table(
     messageLink(message, 'view'),
   ]),
 )}
-<p class="note">Messages refused before a send (no consent, frequency caps, quiet hours…) are counted per journey on the overview; this local data folder keeps no per-customer record of them.</p>
+</section>
+<section id="not-sent" aria-label="Not sent">
+${unsentTable(formats, 'Not sent: refused or deferred', items.decisions, false)}
+<p class="note">Every send decision that sent nothing (holdout, no consent, caps, quiet hours, a rate slot…) is kept under the customer for ${formats.number(context.campaign.loaded?.settings.retention.decisionDays ?? DEFAULT_DECISION_DAYS)} days (settings <code>retention.decisionDays</code>).</p>
 </section>
 ${table(
   'Timeline',

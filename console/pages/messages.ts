@@ -3,7 +3,8 @@
  * previewed as the customer saw it (email: the HTML in a sandboxed frame, with a plain-text tab;
  * SMS: its encoding and part count).
  */
-import type { ConsoleMessage } from '../../shared/aws/dynamo-console-source.js';
+import type { ConsoleDecision, ConsoleMessage } from '../../shared/aws/dynamo-console-source.js';
+import type { Formats } from '../format.js';
 import { type Html, html } from '../html.js';
 import { type PageContext, table } from '../layout.js';
 import type { MessagePreview } from '../message-render.js';
@@ -13,7 +14,12 @@ export interface MessageFilters {
   journey: string;
   channel: string;
   status: string;
+  /** One customer's messages and decisions (one Query: available with `--table` too). */
+  customer: string;
 }
+
+/** Decisions that sent nothing but are no refusal: waiting (deferred) or by design (holdout). */
+const WAITING: ReadonlySet<string> = new Set(['claimed', 'retrying', 'deferred', 'holdout']);
 
 export function messageHref(message: Pick<ConsoleMessage, 'customerId' | 'messageId'>): string {
   return `/messages/${encodeURIComponent(message.customerId)}/${encodeURIComponent(message.messageId)}`;
@@ -23,51 +29,92 @@ export function messageLink(message: ConsoleMessage, label: string): Html {
   return html`<a href="${messageHref(message)}" aria-label="${label} message ${message.messageId.slice(0, 8)}">${label}</a>`;
 }
 
+/** Why a decision sent nothing, in words: the reason, then what it says (the cap, the variable, when it comes back). */
+export function decisionWhy(formats: Formats, decision: ConsoleDecision): Html {
+  const cause = decision.cause ? ` (${decision.cause.replaceAll('_', ' ')})` : '';
+  const back = decision.wakeAt ? html` · back at ${formats.dateTime(decision.wakeAt)}` : '';
+  return html`${decision.detail ?? ''}${cause}${back}`;
+}
+
+/** The decisions that sent nothing (`D#`, decision 205), newest first. */
+export function unsentTable(
+  formats: Formats,
+  caption: string,
+  decisions: readonly ConsoleDecision[],
+  withCustomer: boolean,
+): Html {
+  return table(
+    caption,
+    ['when', ...(withCustomer ? ['customer'] : []), 'channel', 'journey / step', 'variant', 'decision', 'why'],
+    decisions.map((decision) => [
+      html`${formats.dateTime(decision.decidedAt)}`,
+      ...(withCustomer
+        ? [html`<a href="/customers/${encodeURIComponent(decision.customerId)}">${decision.customerId}</a>`]
+        : []),
+      html`${decision.channel}`,
+      html`${decision.journeyId} / ${decision.stepId}`,
+      html`${decision.variant ?? ''}`,
+      statusBadge(decision.reason),
+      decisionWhy(formats, decision),
+    ]),
+  );
+}
+
 export function statusBadge(status: string): Html {
-  const tone = status === 'sent' ? 'good' : status === 'claimed' ? 'info' : 'bad';
+  const tone = status === 'sent' ? 'good' : WAITING.has(status) ? 'info' : 'bad';
   return html`<span class="badge ${tone}">${status}</span>`;
 }
 
 export function messagesBody(
   context: PageContext,
   messages: readonly ConsoleMessage[],
+  unsent: readonly ConsoleDecision[],
   filters: MessageFilters,
   decisions: Record<string, number>,
+  /** Recent messages across customers were read (local mode); with `--table` only one customer's are. */
+  counted: boolean,
 ): Html {
   const { formats } = context;
   const options = (name: string, values: readonly string[], selected: string) =>
     html`<select id="${name}" name="${name}"><option value="">all</option>${[...new Set(values)]
       .sort()
       .map((value) => html`<option${value === selected ? html` selected` : ''}>${value}</option>`)}</select>`;
-  const shown = messages.filter(
-    (message) =>
-      (!filters.journey || message.journeyId === filters.journey) &&
-      (!filters.channel || message.channel === filters.channel) &&
-      (!filters.status || message.status === filters.status),
-  );
+  const matches = (journeyId: string, channel: string, status: string) =>
+    (!filters.journey || journeyId === filters.journey) &&
+    (!filters.channel || channel === filters.channel) &&
+    (!filters.status || status === filters.status);
+  const shown = messages.filter((message) => matches(message.journeyId, message.channel, message.status));
+  const unsentShown = unsent.filter((decision) => matches(decision.journeyId, decision.channel, decision.reason));
+  const across = filters.customer ? ` of customer ${filters.customer}` : '';
   const refusals = Object.entries(decisions)
     .filter(([reason]) => !['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained'].includes(reason))
     .sort((a, b) => b[1] - a[1]);
   return html`<form class="filters" method="get" action="/messages">
+  <label for="customer">Customer id</label><input id="customer" name="customer" type="search" value="${filters.customer}" autocomplete="off">
   <label for="journey">Journey</label>${options(
     'journey',
-    messages.map((message) => message.journeyId),
+    [...messages.map((message) => message.journeyId), ...unsent.map((decision) => decision.journeyId)],
     filters.journey,
   )}
   <label for="channel">Channel</label>${options(
     'channel',
-    messages.map((message) => message.channel),
+    [...messages.map((message) => message.channel), ...unsent.map((decision) => decision.channel)],
     filters.channel,
   )}
   <label for="status">Decision</label>${options(
     'status',
-    messages.map((message) => message.status),
+    [...messages.map((message) => message.status), ...unsent.map((decision) => decision.reason)],
     filters.status,
   )}
   <button type="submit">Filter</button>
 </form>
+${
+  !counted && !filters.customer
+    ? html`<p class="note">Recent messages across customers are not read from a deployed table (that would take a scan): enter a customer id to see their messages and every decision that sent them nothing.</p>`
+    : ''
+}
 ${table(
-  `Recent messages (${formats.number(shown.length)} of the last ${formats.number(messages.length)})`,
+  `Recent messages${across} (${formats.number(shown.length)} of the last ${formats.number(messages.length)})`,
   ['when', 'customer', 'channel', 'journey / step', 'variant', 'decision', 'detail', ''],
   shown.map((message) => [
     html`${formats.dateTime(message.claimedAt)}`,
@@ -80,6 +127,14 @@ ${table(
     messageLink(message, 'preview'),
   ]),
 )}
+<section id="not-sent" aria-label="Not sent">
+${unsentTable(
+  formats,
+  `Not sent${across}: refused or deferred (${formats.number(unsentShown.length)} of the last ${formats.number(unsent.length)})`,
+  unsentShown,
+  true,
+)}
+</section>
 ${table(
   'Refused before sending, by reason (all journeys)',
   ['reason', 'messages'],

@@ -1,8 +1,8 @@
 /**
  * What `sadakat console` reads from the single table in local mode (DESIGN "Data model"):
  *
- * - one customer: a Query on `PK=C#<id>` (profile, journey runs, send ledger, orders), bounded to
- *   `CUSTOMER_ITEM_LIMIT` items;
+ * - one customer: a Query on `PK=C#<id>` (profile, journey runs, send ledger, orders, the
+ *   decisions that sent nothing), bounded to `CUSTOMER_ITEM_LIMIT` items;
  * - the folder's overview: one Scan that folds every item into counts (customers, segment sizes,
  *   events and sends per day, refusals by reason, runs per journey step) and keeps the most recent
  *   ledger entries. It is a local data folder's snapshot, not a hot path: `--table` mode never
@@ -11,14 +11,14 @@
  * Items whose TTL has passed are left out, as every reader does.
  */
 import { paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EngagementMetric, LedgerStatus } from '../channels/ports.js';
+import type { EngagementMetric, LedgerStatus, SendDecisionRecord } from '../channels/ports.js';
 import { isDoctorCustomer } from '../identity/doctor-customer.js';
 import { HANDED_OVER_AT_LOGIN, type JourneyRun } from '../journeys/run.js';
 import type { Profile } from '../profiles/schema.js';
 import { engagementAttribute } from './dynamo-engagement-marks.js';
 import { profileFromItem } from './dynamo-profile-store.js';
 import { isKept, NOT_EXPIRED_FILTER } from './table-retention.js';
-import { messageStatsPartitions, withoutStorageAttributes } from './table.js';
+import { messageStatsPartitions, SEND_DECISION_SK_PREFIX, withoutStorageAttributes } from './table.js';
 
 /** More items under one customer than a page shows: the rest is left unread. */
 export const CUSTOMER_ITEM_LIMIT = 2_000;
@@ -42,6 +42,9 @@ export interface ConsoleMessage {
   engaged: Record<string, string>;
 }
 
+/** A send decision that sent nothing (`D#`, decision 205): refused or deferred, with its reason. */
+export type ConsoleDecision = SendDecisionRecord;
+
 export interface ConsoleOrder {
   orderId: string;
   at: string;
@@ -52,6 +55,8 @@ export interface CustomerItems {
   profile: Profile | undefined;
   runs: JourneyRun[];
   messages: ConsoleMessage[];
+  /** Decisions that sent nothing, newest first. */
+  decisions: ConsoleDecision[];
   orders: ConsoleOrder[];
   /** More items than CUSTOMER_ITEM_LIMIT: the page shows the first ones. */
   truncated: boolean;
@@ -95,6 +100,8 @@ export interface ConsoleSnapshot {
   journeys: Record<string, JourneySnapshot>;
   /** The most recent ledger entries, newest first. */
   messages: ConsoleMessage[];
+  /** The most recent decisions that sent nothing (`D#`), newest first; empty where not counted. */
+  unsent: ConsoleDecision[];
   /** Lower-cased email address → customer id, for find-by-email. */
   emails: Map<string, string>;
 }
@@ -124,6 +131,7 @@ export async function readCustomerItems(
     profile: undefined,
     runs: [],
     messages: [],
+    decisions: [],
     orders: [],
     truncated: startKey !== undefined,
   };
@@ -136,6 +144,8 @@ export async function readCustomerItems(
       if (item.exitReason !== HANDED_OVER_AT_LOGIN)
         result.runs.push(withoutStorageAttributes(item) as unknown as JourneyRun);
     } else if (sk.startsWith('M#') && typeof item.claimedAt === 'string') result.messages.push(messageOf(item));
+    else if (sk.startsWith(SEND_DECISION_SK_PREFIX) && typeof item.decidedAt === 'string')
+      result.decisions.push(decisionOf(item));
     else if (sk.startsWith('O#') && typeof item.at === 'string')
       result.orders.push({
         orderId: String(item.orderId ?? sk.slice(2)),
@@ -145,6 +155,7 @@ export async function readCustomerItems(
   }
   result.runs.sort((a, b) => b.enteredAt.localeCompare(a.enteredAt));
   result.messages.sort((a, b) => b.claimedAt.localeCompare(a.claimedAt));
+  result.decisions.sort(newestDecisionFirst);
   result.orders.sort((a, b) => b.at.localeCompare(a.at));
   return result;
 }
@@ -169,6 +180,7 @@ export async function readConsoleSnapshot(
     decisions: {},
     journeys: {},
     messages: [],
+    unsent: [],
     emails: new Map(),
   };
   for await (const page of paginateScan(
@@ -192,9 +204,13 @@ export async function readConsoleSnapshot(
       if (sk === 'PROFILE') addProfile(snapshot, profileFromItem(String(item.PK).slice(2), item));
       else if (sk.startsWith('J#')) addRun(snapshot, item as unknown as JourneyRun & { exitReason?: string });
       else if (sk.startsWith('M#') && typeof item.claimedAt === 'string') addMessage(snapshot, messageOf(item));
+      else if (sk.startsWith(SEND_DECISION_SK_PREFIX) && typeof item.decidedAt === 'string')
+        keepRecent(snapshot.unsent, decisionOf(item), newestDecisionFirst);
     }
   }
-  snapshot.messages.sort((a, b) => b.claimedAt.localeCompare(a.claimedAt) || a.messageId.localeCompare(b.messageId));
+  snapshot.unsent.sort(newestDecisionFirst);
+  snapshot.unsent.length = Math.min(snapshot.unsent.length, RECENT_MESSAGES);
+  snapshot.messages.sort(newestMessageFirst);
   snapshot.messages.length = Math.min(snapshot.messages.length, RECENT_MESSAGES);
   for (const segment of Object.values(snapshot.segments)) segment.sample.sort();
   return snapshot;
@@ -325,17 +341,45 @@ function addRun(snapshot: ConsoleSnapshot, run: JourneyRun & { exitReason?: stri
 }
 
 function addMessage(snapshot: ConsoleSnapshot, message: ConsoleMessage): void {
-  snapshot.messages.push(message);
+  keepRecent(snapshot.messages, message, newestMessageFirst);
   if (message.status === 'sent') {
     const day = message.claimedAt.slice(0, 10);
     const channels = (snapshot.sendsPerDay[day] ??= {});
     channels[message.channel] = (channels[message.channel] ?? 0) + 1;
   }
-  // Keep memory bounded on a large folder: trim to the most recent now and then.
-  if (snapshot.messages.length > RECENT_MESSAGES * 4) {
-    snapshot.messages.sort((a, b) => b.claimedAt.localeCompare(a.claimedAt) || a.messageId.localeCompare(b.messageId));
-    snapshot.messages.length = RECENT_MESSAGES;
+}
+
+/** Keeps memory bounded on a large folder: trims to the most recent now and then. */
+function keepRecent<T>(list: T[], item: T, order: (a: T, b: T) => number): void {
+  list.push(item);
+  if (list.length > RECENT_MESSAGES * 4) {
+    list.sort(order);
+    list.length = RECENT_MESSAGES;
   }
+}
+
+const newestMessageFirst = (a: ConsoleMessage, b: ConsoleMessage): number =>
+  b.claimedAt.localeCompare(a.claimedAt) || a.messageId.localeCompare(b.messageId);
+
+const newestDecisionFirst = (a: ConsoleDecision, b: ConsoleDecision): number =>
+  b.decidedAt.localeCompare(a.decidedAt) || a.messageId.localeCompare(b.messageId);
+
+function decisionOf(item: Record<string, unknown>): ConsoleDecision {
+  const text = (name: string) => (typeof item[name] === 'string' ? { [name]: item[name] as string } : {});
+  return {
+    customerId: String(item.customerId ?? String(item.PK).slice(2)),
+    messageId: String(item.messageId ?? ''),
+    journeyId: String(item.journeyId ?? ''),
+    stepId: String(item.stepId ?? ''),
+    runId: String(item.runId ?? ''),
+    channel: String(item.channel ?? '') as ConsoleDecision['channel'],
+    reason: String(item.reason ?? '') as ConsoleDecision['reason'],
+    decidedAt: String(item.decidedAt),
+    ...text('variant'),
+    ...text('detail'),
+    ...(typeof item.cause === 'string' ? { cause: item.cause as NonNullable<ConsoleDecision['cause']> } : {}),
+    ...text('wakeAt'),
+  };
 }
 
 const ENGAGEMENTS: readonly EngagementMetric[] = ['delivered', 'opened', 'clicked', 'bounced', 'complained'];

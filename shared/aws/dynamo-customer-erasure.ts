@@ -25,7 +25,14 @@ import { batchGetItems } from './batch-get.js';
 import { batchWriteItems } from './batch-write.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { queryPartition } from './query-pages.js';
-import { IDENTITY_BACKLINK_SK_PREFIX, ORDER_SK_PREFIX, PROFILE_SK, customerPartition, identityKey } from './table.js';
+import {
+  IDENTITY_BACKLINK_SK_PREFIX,
+  ORDER_SK_PREFIX,
+  PROFILE_SK,
+  SEND_DECISION_SK_PREFIX,
+  customerPartition,
+  identityKey,
+} from './table.js';
 import { defaultBackoff, type BackoffOptions } from './unprocessed-retry.js';
 
 const TOMBSTONE_PREFIX = 'FORGOTTEN#';
@@ -40,6 +47,7 @@ const KIND_BY_PREFIX: readonly [string, CustomerItemKind][] = [
   ['M#', 'send_ledger'],
   ['CAP#', 'cap_counter'],
   ['DEFER#', 'deferred_send'],
+  [SEND_DECISION_SK_PREFIX, 'send_decision'],
   [IDENTITY_BACKLINK_SK_PREFIX, 'identity_link'],
 ];
 

@@ -24,6 +24,7 @@ import { scanProfiles } from './dynamo-profile-scan.js';
 import { DynamoProfileStore } from './dynamo-profile-store.js';
 import { DynamoRefundLedger } from './dynamo-refund-ledger.js';
 import { DynamoSurveyAnswers } from './dynamo-survey-answers.js';
+import { DynamoSendDecisions } from './dynamo-send-decisions.js';
 import { DynamoSendLedger } from './dynamo-send-ledger.js';
 import { DynamoSuppressionList } from './dynamo-suppression.js';
 import type { TableRetention } from './table-retention.js';
@@ -49,6 +50,7 @@ export function dynamoTableAdapters(
     journeyRuns: new DynamoJourneyStore(doc, tableName, retention),
     expiry: new DynamoExpiryIndex(doc, tableName),
     sendLedger: new DynamoSendLedger(doc, tableName, retention),
+    sendDecisions: new DynamoSendDecisions(doc, tableName, retention),
     suppression: new DynamoSuppressionList(doc, tableName, pepper),
     caps: new DynamoCapCounters(doc, tableName),
     confirmLimits: new DynamoConfirmLimits(doc, tableName),

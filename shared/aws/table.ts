@@ -149,6 +149,13 @@ export function suppressionKey(addressHash: string): ItemKey {
 }
 
 /** `SK=DEFER#<messageId>`: a send deferred by quiet hours, listed by the `due` index under `DEFER#<shard>`. */
+/** `SK=D#<decidedAt>#<messageId>`: a send decision that sent nothing (decision 205), oldest first. */
+export function sendDecisionKey(customerId: string, decidedAt: string, messageId: string): ItemKey {
+  return { PK: customerPartition(customerId), SK: `${SEND_DECISION_SK_PREFIX}${decidedAt}#${messageId}` };
+}
+
+export const SEND_DECISION_SK_PREFIX = 'D#';
+
 export function deferredSendKey(customerId: string, messageId: string): ItemKey {
   return { PK: customerPartition(customerId), SK: `DEFER#${messageId}` };
 }

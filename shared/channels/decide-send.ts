@@ -39,6 +39,7 @@ import type {
   LedgerEntry,
   MessageStats,
   PushSender,
+  SendDecisionLog,
   SendLedger,
   SendRateLimiter,
   SmsSender,
@@ -75,6 +76,8 @@ export interface UnsubscribeLinks {
 export interface SendDeps {
   profiles: Pick<ProfileStore, 'getProfile'>;
   ledger: SendLedger;
+  /** Where the send handler keeps decisions that sent nothing (decision 205); absent: nowhere (a dry run). */
+  decisions?: SendDecisionLog;
   suppression: SuppressionList;
   caps: CapCounters;
   due: DueQueue;

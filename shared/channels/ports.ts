@@ -5,7 +5,7 @@
  * unit tests pass the in-memory fakes in test/fakes/in-memory-channels.ts.
  */
 import type { PushDevice } from '../profiles/schema.js';
-import type { SendReason } from './send-outcome.js';
+import type { DeferCause, SendReason } from './send-outcome.js';
 import type { CallPriority, Channel, SendRequest } from './send-request.js';
 import type { WhatsAppChoice } from './whatsapp/window.js';
 
@@ -69,6 +69,31 @@ export interface SendLedger {
   release(customerId: string, messageId: string): Promise<void>;
   /** Entries still `claimed` that were claimed at or before `claimedBefore` (ISO): crashes between claim and answer. */
   staleClaims(claimedBefore: string): AsyncIterable<LedgerEntry>;
+}
+
+/**
+ * A send decision that sent nothing (refused or deferred), kept under the customer for "why was
+ * this not sent" (`SK=D#<decidedAt>#<messageId>`, with a TTL of `retention.decisionDays`,
+ * decision 205). The ledger keeps claims only (decision 26): without these a refusal is a count.
+ */
+export interface SendDecisionRecord {
+  customerId: string;
+  messageId: string;
+  journeyId: string;
+  stepId: string;
+  runId: string;
+  variant?: string;
+  channel: Channel;
+  reason: SendReason;
+  /** The missing variable, the cap that was hit, the provider's code. Never an address. */
+  detail?: string;
+  cause?: DeferCause;
+  wakeAt?: string;
+  decidedAt: string;
+}
+
+export interface SendDecisionLog {
+  record(decision: SendDecisionRecord): Promise<void>;
 }
 
 /** A cap counter's scope: one channel, all channels, or one journey (its `limits`). */

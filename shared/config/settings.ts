@@ -163,14 +163,16 @@ export const settingsSchema = z.strictObject({
   /**
    * Retention (shared/privacy/retention.ts, README "Retention"): unmerged anonymous profiles that
    * never ordered expire this many days after their last write; send-ledger entries and ended
-   * journey runs after `historyDays`, raised to the longest window that reads them.
+   * journey runs after `historyDays`, raised to the longest window that reads them; the records of
+   * sends that sent nothing (`D#`, the console's "why was this not sent") after `decisionDays`.
    */
   retention: z
     .strictObject({
       anonymousProfileDays: z.number().int().min(1).default(90),
       historyDays: z.number().int().min(1).default(400),
+      decisionDays: z.number().int().min(1).max(400).default(30),
     })
-    .default({ anonymousProfileDays: 90, historyDays: 400 }),
+    .default({ anonymousProfileDays: 90, historyDays: 400, decisionDays: 30 }),
   /**
    * The smallest lift worth detecting, relative to the control's conversion rate (0.2 = +20 %):
    * what the A/B report's power figure is for. Relative because the same 2 points are +200 % at

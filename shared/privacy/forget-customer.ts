@@ -48,6 +48,7 @@ export interface RemovedCounts {
   journeyRuns: number;
   sendLedgerEntries: number;
   deferredSends: number;
+  sendDecisions: number;
   capCounters: number;
   other: number;
 }
@@ -76,6 +77,7 @@ const KIND_COUNTER: Record<Exclude<CustomerItemKind, 'profile' | 'identity_link'
   journey_run: 'journeyRuns',
   send_ledger: 'sendLedgerEntries',
   deferred_send: 'deferredSends',
+  send_decision: 'sendDecisions',
   cap_counter: 'capCounters',
   other: 'other',
 };
@@ -109,6 +111,7 @@ export async function forgetCustomer(deps: ForgetDeps, request: ForgetRequest): 
       journeyRuns: 0,
       sendLedgerEntries: 0,
       deferredSends: 0,
+      sendDecisions: 0,
       capCounters: 0,
       other: 0,
     },

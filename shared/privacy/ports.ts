@@ -13,6 +13,8 @@ export type CustomerItemKind =
   | 'send_ledger'
   | 'cap_counter'
   | 'deferred_send'
+  /** A send that sent nothing, kept for the console (`D#`, decision 205). */
+  | 'send_decision'
   /** The reverse of an identity link (the link itself lives under `ID#`, and is what is counted). */
   | 'identity_link'
   | 'other';

@@ -34,6 +34,9 @@ export const LONGEST_DEFERRAL_MS = 2 * DAY_MS;
 /** How long a copy of a send can still arrive after its first claim: what the ledger must outlive. */
 export const MESSAGE_LIFETIME_MS = QUEUE_AND_DLQ_RETENTION_MS + LONGEST_DEFERRAL_MS;
 
+/** How long the record of a send that sent nothing is kept when settings say nothing (decision 205). */
+export const DEFAULT_DECISION_DAYS = 30;
+
 export interface RetentionPolicy {
   /** Epoch seconds after which the profile may be deleted, or undefined to keep it. */
   profileExpiresAt(profile: Profile, writtenAt: Date): number | undefined;
@@ -41,6 +44,8 @@ export interface RetentionPolicy {
   runExpiresAt(run: JourneyRun, writtenAt: Date): number | undefined;
   /** Epoch seconds after which a send-ledger entry claimed at `claimedAt` may be deleted. */
   ledgerExpiresAt(claimedAt: Date): number;
+  /** Epoch seconds after which the record of a send that sent nothing (`D#`) may be deleted. */
+  decisionExpiresAt(decidedAt: Date): number;
   /** The effective history retention in days (settings, raised to the longest window that reads it). */
   readonly historyDays: number;
 }
@@ -58,8 +63,12 @@ export function longestReadingWindowMs(journeys: readonly Journey[]): number {
   return longest;
 }
 
-export function retentionPolicy(settings: Pick<Settings, 'retention'>, journeys: readonly Journey[]): RetentionPolicy {
+export function retentionPolicy(
+  settings: { retention: Omit<Settings['retention'], 'decisionDays'> & { decisionDays?: number } },
+  journeys: readonly Journey[],
+): RetentionPolicy {
   const { anonymousProfileDays } = settings.retention;
+  const decisionDays = settings.retention.decisionDays ?? DEFAULT_DECISION_DAYS;
   const historyDays = Math.max(settings.retention.historyDays, Math.ceil(longestReadingWindowMs(journeys) / DAY_MS));
   const expiring = new Set(journeys.filter((journey) => journey.entry.reentry.kind !== 'never').map((j) => j.id));
   return {
@@ -73,6 +82,9 @@ export function retentionPolicy(settings: Pick<Settings, 'retention'>, journeys:
     },
     ledgerExpiresAt(claimedAt) {
       return epochSeconds(claimedAt, historyDays);
+    },
+    decisionExpiresAt(decidedAt) {
+      return epochSeconds(decidedAt, decisionDays);
     },
   };
 }

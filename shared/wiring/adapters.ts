@@ -33,6 +33,7 @@ import type {
   RetentionPolicy,
   PushSender,
   RefundLedger,
+  SendDecisionLog,
   SendLedger,
   SurveyAnswerLedger,
   SendRateLimiter,
@@ -67,6 +68,8 @@ export interface TableAdapters {
   journeyRuns: JourneyStore & DueRunIndex;
   expiry: ExpiryIndex & { readonly shards: number };
   sendLedger: SendLedger;
+  /** Sends that sent nothing, per customer (`D#`, with a TTL): the console's "why was this not sent". */
+  sendDecisions: SendDecisionLog;
   suppression: SuppressionList;
   caps: CapCounters;
   /** Double opt-in limits: per mailbox, per key and global (DESIGN "Trust"). */

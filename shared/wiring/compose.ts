@@ -113,6 +113,7 @@ export function composeSendDeps(
   return {
     profiles: table.profiles,
     ledger: table.sendLedger,
+    decisions: table.sendDecisions,
     suppression: table.suppression,
     caps: table.caps,
     rate: adapters.rate,

@@ -12,7 +12,7 @@ import { CampaignState } from '../../console/campaign-state.js';
 import { type RunningConsole, startConsole } from '../../console/server.js';
 import { DeployedTableSource, explainTableError } from '../../console/table-source.js';
 import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
-import { messageStatsKey, STATS_SHARDS } from '../../shared/aws/table.js';
+import { messageStatsKey, STATS_SHARDS, sendDecisionKey } from '../../shared/aws/table.js';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.js';
 import { systemClock } from '../../shared/ports.js';
 import { emptyProfile } from '../../shared/profiles/schema.js';
@@ -27,6 +27,7 @@ const ROUTES = [
   '/journeys',
   '/journeys/viewed-not-bought',
   '/messages',
+  '/messages?customer=c1',
   '/experiments',
   '/problems',
 ];
@@ -60,6 +61,23 @@ async function seed(from: number, to: number): Promise<void> {
             stepId: 'reminder',
             claimedAt: at,
             updatedAt: at,
+          },
+        },
+      },
+      // A decision that sent nothing (decision 205), as the send function keeps it.
+      {
+        PutRequest: {
+          Item: {
+            ...sendDecisionKey(id, at, `d${i}`),
+            customerId: id,
+            messageId: `d${i}`,
+            journeyId: 'viewed-not-bought',
+            runId: `r${i}`,
+            stepId: 'reminder',
+            channel: 'sms',
+            reason: 'frequency_cap',
+            detail: 'sms perDay 1',
+            decidedAt: at,
           },
         },
       },
@@ -130,6 +148,7 @@ describe('sadakat console --table: requests per page', () => {
     // A customer is one Query; the overview one Query per stats partition (STATS_SHARDS and the
     // unsharded one of older counters) of each journey and variant of the campaign.
     expect(large['/customers/c1']).toEqual(['Query C#c1']);
+    expect(large['/messages?customer=c1']).toEqual([...(large['/messages'] ?? []), 'Query C#c1'].sort());
     expect(large['/problems']).toEqual([]);
     const journeys = campaign.snapshot.loaded?.journeys ?? [];
     const partitionsOfCampaign = journeys.reduce(
@@ -164,6 +183,14 @@ describe('sadakat console --table: requests per page', () => {
     expect(overview).toContain('table sadakat (eu-central-1), read-only');
     expect(experiments).toContain('not read from a deployed table');
     expect(customer).toContain('viewed-not-bought / reminder');
+    const messages = await (
+      await fetch(`http://127.0.0.1:${running.port}/messages?customer=c1`, { headers: { cookie } })
+    ).text();
+    // Why was this not sent: the customer page and /messages of one customer show the kept decision.
+    for (const page of [customer, messages]) {
+      expect(page).toContain('frequency_cap');
+      expect(page).toContain('sms perDay 1');
+    }
   });
 
   it('refuses at start a table that is not there, and says what to do when the credentials may not read it', async () => {

@@ -23,6 +23,7 @@ import {
   orderKey,
   passSlotKey,
   profileKey,
+  sendDecisionKey,
   suppressionKey,
   type ItemKey,
 } from '../../shared/aws/table.js';
@@ -54,6 +55,7 @@ describe('item types and their retention', () => {
       capKey('c-1', 'journey:welcome', 20_000),
       suppressionKey('0f'.repeat(32)),
       deferredSendKey('c-1', 'welcome#s1#1'),
+      sendDecisionKey('c-1', '2026-12-07T10:00:00.000Z', 'welcome#s1#1'),
       messageStatsKey('welcome', undefined, 's1', 'email', 'sent', 3),
       { PK: 'STATS#MSG#welcome#-', SK: 's1#email#sent#3' },
       passSlotKey('journey-tick', '2026-12-07T10:00:00Z'),

@@ -20,7 +20,8 @@ import { type ConsoleRun, runConsole } from '../../cli/commands/console.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
 import type { Journey } from '../../shared/journeys/ast.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
-import { runDemo } from '../../shared/local/demo/run-demo.js';
+import { DEMO_LIVE_START, runDemo } from '../../shared/local/demo/run-demo.js';
+import { VirtualClock } from '../../shared/local/virtual-clock.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROUTES = ['/', '/customers', '/segments', '/journeys', '/messages', '/experiments', '/problems'];
@@ -48,8 +49,11 @@ beforeAll(async () => {
   journeys = await requireJourneys(campaignDir, campaign.settings, campaign.segments);
   segmentIds = [...campaign.segments.byId.keys()];
   const lines: string[] = [];
+  // "Now" is the day after the demo's last (its clock is fixed, so items with a TTL — decisions
+  // that sent nothing keep 30 days — are read as they were, whatever the date of the run).
+  const clock = new VirtualClock(new Date(DEMO_LIVE_START.getTime() + 3 * 86_400_000));
   run = await runConsole(
-    { port: 0, dataDir, campaign: campaignDir },
+    { port: 0, dataDir, campaign: campaignDir, clock },
     (line) => lines.push(line),
     () => {},
   );
@@ -214,6 +218,35 @@ describe('sadakat console in headless Chromium', () => {
     expect(violations).toEqual([]);
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('says why a message was not sent, on /messages and on the customer page', async () => {
+    // Prepare: the most recent decision that sent nothing, from the messages page.
+    expect(await visit('/messages')).toBe(200);
+    const first = page.locator('#not-sent tbody tr').first();
+    const reason = (await first.locator('.badge').textContent()) ?? '';
+    const customerId = (await first.locator('td:nth-child(2) a').textContent()) ?? '';
+    const violations = await seriousViolations();
+
+    // Act
+    await Promise.all([page.waitForURL(/\/customers\/[^?]+$/), first.locator('td:nth-child(2) a').click()]);
+    const reasons = await page.$$eval('#not-sent tbody tr .badge', (badges) =>
+      badges.map((badge) => badge.textContent),
+    );
+    const timeline = (await page.textContent('main')) ?? '';
+    violations.push(...(await seriousViolations()));
+    expect(await visit(`/messages?customer=${encodeURIComponent(customerId)}`)).toBe(200);
+    const filtered = await page.$$eval('#not-sent tbody tr td:nth-child(2)', (cells) =>
+      cells.map((cell) => cell.textContent),
+    );
+
+    // Assess
+    expect(reason).not.toBe('');
+    expect(reasons).toContain(reason);
+    expect(timeline).toContain('not sent');
+    expect(filtered.length).toBe(reasons.length);
+    expect(new Set(filtered)).toEqual(new Set([customerId]));
+    expect(violations).toEqual([]);
+  }, 60_000);
 
   it('shows a seeded campaign error on /problems with its file and line, and warns on every page', async () => {
     // Prepare: a journey whose step names a template that does not exist, on line 5.

@@ -5,9 +5,13 @@ import { describe, expect, it, vi } from 'vitest';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildHandler } from '../../functions/send.js';
 import { ARCHIVE_FAILED } from '../../shared/archive/ports.js';
+import { DynamoSendDecisions } from '../../shared/aws/dynamo-send-decisions.js';
 import { firehoseArchive } from '../../shared/aws/firehose-archive.js';
+import { retentionPolicy } from '../../shared/privacy/retention.js';
 import { ProviderError } from '../../shared/channels/provider-error.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockedDocumentClient } from '../adapters/dynamo-mock.js';
 import { sqsRecord } from '../fakes/sqs-record.js';
 import { sendHarness, sendRequest } from '../unit/channels/send-harness.js';
 
@@ -86,5 +90,59 @@ describe('send handler', () => {
     expect(firehose.commandCalls(PutRecordBatchCommand)).toHaveLength(1);
     expect(archive.failedRows).toBe(1);
     expect(errors).toHaveBeenCalledWith(ARCHIVE_FAILED, { rows: 1 });
+  });
+  it('keeps each decision that sent nothing under the customer, with its reason and a TTL; nothing for a sent one', async () => {
+    // Arrange: the real adapter on a recorded client; a holdout send, a capped second email, a sent first one.
+    const h = sendHarness();
+    const { doc, mock } = mockedDocumentClient();
+    mock.on(PutCommand).resolves({});
+    const policy = retentionPolicy({ retention: { anonymousProfileDays: 90, historyDays: 400, decisionDays: 7 } }, []);
+    const decisions = new DynamoSendDecisions(doc, 'table', { clock: h.clock, policy });
+    const holdout = sendRequest({ holdout: true, stepId: 'h1', messageId: 'c'.repeat(64) });
+    const second = sendRequest({ stepId: 's2', messageId: 'd'.repeat(64) });
+
+    // Act
+    const response = await buildHandler({ ...h.deps, decisions })(
+      { Records: [record('1', sendRequest()), record('2', holdout), record('3', second)] } as SQSEvent,
+      localLambdaContext('send'),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(h.email.sent).toHaveLength(1);
+    const items = mock.commandCalls(PutCommand).map((call) => call.args[0].input.Item ?? {});
+    const at = h.clock.now().toISOString();
+    expect(items.map((item) => [item.PK, item.SK, item.reason, item.stepId])).toEqual([
+      ['C#c1', `D#${at}#${'c'.repeat(64)}`, 'holdout', 'h1'],
+      ['C#c1', `D#${at}#${'d'.repeat(64)}`, 'frequency_cap', 's2'],
+    ]);
+    expect(items[1]?.detail).toBeTruthy();
+    expect(items[0]?.ttl).toBe(Math.floor(h.clock.now().getTime() / 1000) + 7 * 86_400);
+  });
+
+  it('fails no record when the decision cannot be kept: the refusal is counted once, and logged by message id', async () => {
+    // Arrange
+    const h = sendHarness();
+    const { doc, mock } = mockedDocumentClient();
+    mock
+      .on(PutCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
+    const logger = new Logger({ serviceName: 'send', logLevel: 'SILENT' });
+    const warnings = vi.spyOn(logger, 'warn');
+    const holdout = sendRequest({ holdout: true });
+
+    // Act
+    const response = await buildHandler({ ...h.deps, decisions: new DynamoSendDecisions(doc, 'table'), logger })(
+      { Records: [record('1', holdout)] } as SQSEvent,
+      localLambdaContext('send'),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(h.stats.metrics()).toEqual(['holdout']);
+    expect(warnings).toHaveBeenCalledWith('send decision not kept', {
+      messageId: holdout.messageId,
+      error: 'ProvisionedThroughputExceededException',
+    });
   });
 });

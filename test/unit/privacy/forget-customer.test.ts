@@ -154,6 +154,7 @@ describe('forgetCustomer', () => {
       journeyRuns: 1,
       sendLedgerEntries: 1,
       deferredSends: 0,
+      sendDecisions: 0,
       capCounters: 2,
       other: 0,
     });

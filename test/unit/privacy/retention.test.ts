@@ -118,6 +118,12 @@ steps:
     expect(policy.historyDays).toBe(400);
     expect(policy.ledgerExpiresAt(NOW)).toBe(seconds(NOW.getTime() + 400 * DAY_MS));
   });
+
+  it('keeps the record of a send that sent nothing decisionDays (default 30), whatever the windows that read the ledger', () => {
+    const week = retentionPolicy({ retention: { anonymousProfileDays: 90, historyDays: 400, decisionDays: 7 } }, []);
+    expect(policy.decisionExpiresAt(NOW)).toBe(seconds(NOW.getTime() + 30 * DAY_MS));
+    expect(week.decisionExpiresAt(NOW)).toBe(seconds(NOW.getTime() + 7 * DAY_MS));
+  });
 });
 
 describe('isExpired', () => {

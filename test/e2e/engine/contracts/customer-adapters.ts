@@ -15,6 +15,7 @@ import { DynamoOrderLedger } from '../../../../shared/aws/dynamo-order-ledger.js
 import { DynamoPassSlots } from '../../../../shared/aws/dynamo-pass-slots.js';
 import { DynamoProfileStore } from '../../../../shared/aws/dynamo-profile-store.js';
 import { DynamoRefundLedger } from '../../../../shared/aws/dynamo-refund-ledger.js';
+import { DynamoSendDecisions } from '../../../../shared/aws/dynamo-send-decisions.js';
 import { DynamoSendLedger } from '../../../../shared/aws/dynamo-send-ledger.js';
 import { journeyKey, passSlotKey } from '../../../../shared/aws/table.js';
 import { newRun } from '../../../../shared/journeys/run.js';
@@ -203,6 +204,16 @@ export function customerAdapterContracts(table: EngineContext): void {
         claimedAt: AT,
       });
       await new DynamoCapCounters(doc, tableName).add('erased', ['email'], 20_394);
+      await new DynamoSendDecisions(doc, tableName).record({
+        customerId: 'erased',
+        messageId: 'm-2',
+        journeyId: 'welcome',
+        runId: 'r1',
+        stepId: 's2',
+        channel: 'sms',
+        reason: 'no_consent',
+        decidedAt: AT,
+      });
       await new DynamoDueSends(doc, tableName).defer(sendRequest({ customerId: 'erased' }), AT);
       await identity.link('anon-erased', 'erased');
       await identity.link('anon-shared', 'first-owner');
@@ -226,6 +237,7 @@ export function customerAdapterContracts(table: EngineContext): void {
         { kind: 'journey_run' },
         { kind: 'order', orderId: 'o-1' },
         { kind: 'profile', version: 0 },
+        { kind: 'send_decision' },
         { kind: 'send_ledger' },
       ]);
       expect(linked).toEqual(['anon-erased']);
