@@ -88,7 +88,8 @@ describe('loading imported profiles into the AWS table', () => {
       ':expected': 5,
       ':version': 6,
       ':traits': { Tier: 'gold', City: 'Izmir' },
-      ':events': events,
+      // Stored with its times as epoch milliseconds (docs/decisions.md 173).
+      ':events': { 'Order Completed': { ...events['Order Completed'], lastAt: Date.parse(AT) } },
     });
   });
 
