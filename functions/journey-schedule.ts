@@ -5,12 +5,17 @@
  * `schedule` message for each audience member whose cron slot came in the hour before the
  * scheduled time, in their timezone (shared/journeys/schedule-pass.ts).
  *
+ * With the audience index ready (issue 20: ACTIVE and backfilled for every scheduled audience) a
+ * shard Queries only the due time-zone buckets of its index shard; until then it scans its
+ * parallel-scan segment as before.
+ *
  * Input `{ shard, shards, at }` from the Map; `{}` (the local runtime) passes over every profile
- * at the clock's time.
+ * (or every index shard) at the clock's time.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { awsJourneyScheduleDeps } from '../shared/aws/journey-schedule-deps.js';
-import { schedulePass, type SchedulePassResult } from '../shared/journeys/schedule-pass.js';
+import { scheduledAudiences } from '../shared/journeys/audiences.js';
+import { schedulePass, schedulePassFromIndex, type SchedulePassResult } from '../shared/journeys/schedule-pass.js';
 import { scheduleShardInputSchema } from '../shared/journeys/schedule-shards.js';
 import type { JourneyScheduleDeps } from '../shared/wiring/compose.js';
 import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
@@ -25,18 +30,30 @@ export function buildHandler(deps: JourneyScheduleDeps & { logger?: Logger }) {
       throw new Error(`journey-schedule: input ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
     }
     const shard = input?.data;
-    // A shard is a parallel-scan segment today; a Query behind the same shard would change only this line.
-    const scan = deps.scanProfiles(shard && { segment: shard.shard, totalSegments: shard.shards });
     // Every shard computes its window from the scheduled time, so shards run late or retried agree.
     const at = shard === undefined ? undefined : new Date(shard.at);
+    const clock = at === undefined ? deps.clock : { now: () => at };
+    const readiness = deps.audiences && (await deps.audiences.readiness(scheduledAudiences(deps.journeys)));
+    if (deps.audiences && readiness?.ready) {
+      const index = deps.audiences;
+      // The Map's shard count is the index's (SCHEDULE_SHARDS = SHARD_COUNT); any other count reads the shards it covers.
+      const shards = Array.from({ length: index.shards }, (_, n) => n).filter(
+        (n) => shard === undefined || n % shard.shards === shard.shard,
+      );
+      const result = await schedulePassFromIndex({ ...deps, index, shards, clock });
+      logger.info('schedule pass done', { ...result, ...shard });
+      return result;
+    }
+    const scan = deps.scanProfiles(shard && { segment: shard.shard, totalSegments: shard.shards });
     const result = await schedulePass({
       journeys: deps.journeys,
       profiles: scan.profiles,
       queue: deps.queue,
-      clock: at === undefined ? deps.clock : { now: () => at },
+      clock,
       defaultTimezone: deps.defaultTimezone,
     });
-    logger.info('schedule pass done', { ...result, invalidProfiles: scan.invalid(), ...shard });
+    const fallback = readiness && !readiness.ready ? { audienceIndex: readiness.reason } : {};
+    logger.info('schedule pass done', { ...result, ...fallback, invalidProfiles: scan.invalid(), ...shard });
     return result;
   });
 }

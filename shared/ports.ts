@@ -10,6 +10,7 @@
  */
 import type { ScanSlice } from './analytics/refresh/ports.js';
 import type { CustomerMessage } from './events/messages.js';
+import type { MembershipChanges } from './journeys/audiences.js';
 import type { Profile } from './profiles/schema.js';
 
 /** Capacity a write consumed, from DynamoDB's ReturnConsumedCapacity (0 where unknown). */
@@ -111,6 +112,26 @@ export interface ScannedProfiles {
   profiles: AsyncIterable<Profile>;
   /** Items that did not match the profile schema (skipped, counted). */
   invalid(): number;
+}
+
+/**
+ * Membership items of the segments scheduled journeys target (issue 20, shared/journeys/audiences.ts):
+ * one per member and segment, listed by segment, time-zone bucket and shard (the `audience`
+ * index), so the schedule pass reads only the due buckets' members.
+ */
+export interface AudienceIndex {
+  readonly shards: number;
+  /** The customer ids in one partition of the index (eventually consistent: a membership may be stale). */
+  members(segment: string, bucket: string, shard: number): AsyncIterable<string>;
+  /** The customer's membership items: segment → bucket (the writer's fallback when it has no earlier profile). */
+  current(customerId: string): Promise<Map<string, string>>;
+  /** Writes and deletes membership items; the units they cost. */
+  apply(customerId: string, changes: MembershipChanges): Promise<WriteReceipt>;
+  /**
+   * Whether the index answers for `segments`: the index is ACTIVE and its backfill has covered
+   * each segment (or the table was created with the index). `reason` says why not.
+   */
+  readiness(segments: readonly string[]): Promise<{ ready: true } | { ready: false; reason: string }>;
 }
 
 /** Current profiles of one parallel-scan slice, or of the whole table without one. */

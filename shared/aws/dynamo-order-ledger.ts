@@ -15,7 +15,7 @@ import type { OrderLedger, OrderRecord, WriteReceipt } from '../ports.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed, itemOfFailedCheck } from './conditional-check.js';
 import { queryPartition } from './query-pages.js';
-import { ORDER_SK_PREFIX, customerPartition, orderKey, withoutStorageAttributes } from './table.js';
+import { ORDER_SK_PREFIX, customerPartition, customersShardKey, orderKey, withoutStorageAttributes } from './table.js';
 import { batchGetItems } from './batch-get.js';
 import { defaultBackoff, retryUnprocessed, type BackoffOptions } from './unprocessed-retry.js';
 
@@ -46,7 +46,7 @@ export class DynamoOrderLedger implements OrderLedger {
       const response = await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...orderKey(order.customerId, order.orderId), ...order, status: 'pending' },
+          Item: { ...orderItem(order), status: 'pending' },
           ConditionExpression: 'attribute_not_exists(PK)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ReturnConsumedCapacity: 'TOTAL',
@@ -89,7 +89,7 @@ export class DynamoOrderLedger implements OrderLedger {
       const chunk = unique.slice(start, start + BATCH_WRITE_LIMIT);
       const requests: BatchRequests = {
         [this.tableName]: chunk.map((order) => ({
-          PutRequest: { Item: { ...orderKey(order.customerId, order.orderId), ...order } },
+          PutRequest: { Item: orderItem(order) },
         })),
       };
       await retryUnprocessed(
@@ -136,4 +136,9 @@ export class DynamoOrderLedger implements OrderLedger {
     );
     return Item;
   }
+}
+
+/** An order's item: its key, the record, and the `customers` index key the nightly refresh reads orders by (issue 20). */
+function orderItem(order: OrderRecord): Record<string, unknown> {
+  return { ...orderKey(order.customerId, order.orderId), ...order, customersPK: customersShardKey(order.customerId) };
 }

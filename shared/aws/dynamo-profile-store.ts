@@ -12,7 +12,8 @@ import { newArchiveKey } from '../archive/pseudonym.js';
 import { batchGetItems } from './batch-get.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
-import { expiryShardKey, profileKey, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
+import { scoredByRefresh } from '../analytics/refresh/scored-customers.js';
+import { customersShardKey, expiryShardKey, profileKey, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
 import type { TableRetention } from './table-retention.js';
 import { ABSENT_OR_EXPIRED, absentOrExpiredValues, isKept, READ_ONLY_RETENTION } from './table-retention.js';
 
@@ -157,6 +158,14 @@ function profileUpdate(profile: Profile, ttl: number | null | undefined): Update
       set.push(`#${attribute} = :${attribute}`);
       values[`:${attribute}`] = storedAttribute(attribute, value);
     }
+  }
+  // The `customers` index (issue 20) holds the profiles the nightly refresh scores, nothing else.
+  names['#customersPK'] = 'customersPK';
+  if (scoredByRefresh(profile)) {
+    set.push('#customersPK = :customersPK');
+    values[':customersPK'] = customersShardKey(profile.id);
+  } else {
+    remove.push('#customersPK');
   }
   names['#expiryPK'] = 'expiryPK';
   if (profile.nextExpiryAt === undefined) {

@@ -8,6 +8,7 @@ import { type Clock, systemClock } from '../ports.js';
 import { PepperedErasedOrders } from '../privacy/erased-order.js';
 import type { PepperSource } from '../privacy/pepper.js';
 import type { TableAdapters } from '../wiring/adapters.js';
+import { DynamoAudienceIndex } from './dynamo-audience-index.js';
 import { DynamoCapCounters } from './dynamo-cap-counters.js';
 import { DynamoConfirmLimits } from './dynamo-confirm-limits.js';
 import { DynamoCustomerErasure } from './dynamo-customer-erasure.js';
@@ -58,6 +59,7 @@ export function dynamoTableAdapters(
     stats: new DynamoMessageStats(doc, tableName),
     marks: new DynamoEngagementMarks(doc, tableName),
     passSlots: new DynamoPassSlots(doc, tableName),
+    audiences: new DynamoAudienceIndex(doc, tableName),
     scanProfiles: (slice) => scanProfiles(doc, tableName, slice, clock.now()),
     customers: {
       profiles: (slice) => scanProfiles(doc, tableName, slice, clock.now()).profiles,

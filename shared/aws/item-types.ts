@@ -39,6 +39,8 @@ export const ITEM_TYPES: readonly ItemType[] = [
     expires: 'never',
     protects: false,
   },
+  { readme: 'C#<id>` / `AUD#<segment>', pattern: /^C#\S+ AUD#.+$/, expires: 'never', protects: false },
+  { readme: 'MIGRATION#scale-indexes', pattern: /^MIGRATION#scale-indexes STATE$/, expires: 'never', protects: false },
   { readme: 'PASS#<pass>', pattern: /^PASS#\S+ \S+$/, expires: 'always', protects: false },
   { readme: 'LIMIT#<peppered mailbox hash>', pattern: /^LIMIT#\S+ \S+$/, expires: 'always', protects: false },
   { readme: 'SUPPRESS#<peppered hash>', pattern: /^SUPPRESS#\S+ SUPPRESS$/, expires: 'never', protects: true },

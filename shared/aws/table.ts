@@ -49,7 +49,7 @@ export function identityBackLinkKey(userId: string, anonymousId: string): ItemKe
  * before handing an item to the domain. `nextExpiryAt` is absent on purpose: it is a profile
  * field that doubles as the `expiry` index's sort key.
  */
-export const STORAGE_ATTRIBUTES = ['PK', 'SK', 'duePK', 'wakeAt', 'expiryPK', 'ttl'] as const;
+export const STORAGE_ATTRIBUTES = ['PK', 'SK', 'duePK', 'wakeAt', 'expiryPK', 'ttl', 'customersPK'] as const;
 
 export function withoutStorageAttributes(item: Record<string, unknown>): Record<string, unknown> {
   const rest = { ...item };
@@ -84,6 +84,34 @@ export function allShardKeys(index: 'due' | 'expiry'): string[] {
 
 export const DUE_INDEX = 'due';
 export const EXPIRY_INDEX = 'expiry';
+/** Members of scheduled journeys' audiences by segment, time-zone bucket and shard (issue 20). */
+export const AUDIENCE_INDEX = 'audience';
+/** What the nightly refresh reads (issue 20): scored customers' profiles and the orders, nothing else. */
+export const CUSTOMERS_INDEX = 'customers';
+
+export const AUDIENCE_SK_PREFIX = 'AUD#';
+
+/** `SK=AUD#<segment>`: the customer's membership item of an audience segment (in the customer's partition, erased with it). */
+export function audienceMembershipKey(customerId: string, segment: string): ItemKey {
+  return { PK: customerPartition(customerId), SK: `${AUDIENCE_SK_PREFIX}${segment}` };
+}
+
+/** The `audience` index partition of a membership: `AUD#<segment>#<bucket>#<shard>`. */
+export function audiencePartition(segment: string, bucket: string, shard: number): string {
+  return `${AUDIENCE_SK_PREFIX}${segment}#${bucket}#${shard}`;
+}
+
+/** The `customers` index partition of a customer's profile and orders: `CUS#<shard>`. */
+export function customersShardKey(customerId: string): string {
+  return `CUS#${shardOf(customerId)}`;
+}
+
+/**
+ * `PK=MIGRATION#scale-indexes`: what the indexes of issue 20 answer for — the audience segments
+ * their backfill covered and whether the `customers` index holds every profile and order. A
+ * table created with the indexes holds them from its first item (ensureTable writes it).
+ */
+export const INDEX_STATE_KEY: ItemKey = { PK: 'MIGRATION#scale-indexes', SK: 'STATE' };
 export const TTL_ATTRIBUTE = 'ttl';
 
 /**
@@ -107,6 +135,8 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: 'wakeAt', AttributeType: 'S' },
       { AttributeName: 'expiryPK', AttributeType: 'S' },
       { AttributeName: 'nextExpiryAt', AttributeType: 'S' },
+      { AttributeName: 'audPK', AttributeType: 'S' },
+      { AttributeName: 'customersPK', AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'PK', KeyType: 'HASH' },
@@ -129,9 +159,38 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
+      // Membership items only, written when a membership changes: the keys carry all the pass needs.
+      {
+        IndexName: AUDIENCE_INDEX,
+        KeySchema: [{ AttributeName: 'audPK', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      // Profiles the refresh scores and `O#` orders, with only what it reads: the index is written
+      // when an order summary, score or order changes, not on every profile write.
+      {
+        IndexName: CUSTOMERS_INDEX,
+        KeySchema: [
+          { AttributeName: 'customersPK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...CUSTOMERS_PROJECTION] },
+      },
     ],
   };
 }
+
+/** The attributes the `customers` index carries: a profile's order summary and scores, an order's products. */
+export const CUSTOMERS_PROJECTION = [
+  'id',
+  'orders',
+  'rfm',
+  'clv',
+  'recommendations',
+  'ttl',
+  'customerId',
+  'at',
+  'products',
+] as const;
 
 /** `SK=M#<messageId>`: the send ledger (DESIGN "Send"). */
 export function ledgerKey(customerId: string, messageId: string): ItemKey {

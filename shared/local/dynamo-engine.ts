@@ -14,11 +14,12 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  PutItemCommand,
   UpdateTimeToLiveCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTableInput, TTL_ATTRIBUTE } from '../aws/table.js';
+import { createTableInput, INDEX_STATE_KEY, TTL_ATTRIBUTE } from '../aws/table.js';
 
 export type EngineName = 'dynamodb-local' | 'dynalite';
 
@@ -462,6 +463,21 @@ export async function ensureTable(client: DynamoDBClient | DynamoDBDocumentClien
       if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
     }
     await waitUntilActive(send, tableName);
+    // A table created with issue 20's indexes holds their keys from its first item (dynamo-index-state.ts).
+    await send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          PK: { S: INDEX_STATE_KEY.PK },
+          SK: { S: INDEX_STATE_KEY.SK },
+          customers: { BOOL: true },
+          createdWithIndexes: { BOOL: true },
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    });
     try {
       await send(
         new UpdateTimeToLiveCommand({

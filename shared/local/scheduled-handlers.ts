@@ -8,6 +8,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildJourneyScheduleHandler } from '../../functions/journey-schedule.js';
 import { buildHandler as buildJourneyTickHandler } from '../../functions/journey-tick.js';
 import { buildHandler as buildSegmentExpiryHandler } from '../../functions/segment-expiry.js';
+import { backfillIndexes } from '../aws/index-backfill.js';
+import { scheduledAudiences } from '../journeys/audiences.js';
 import type { JourneyTickResult } from '../journeys/journey-tick.js';
 import type { SchedulePassResult } from '../journeys/schedule-pass.js';
 import type { ExpiryPassResult } from '../segments/expiry-pass.js';
@@ -23,7 +25,7 @@ export interface ScheduledHandlers {
 }
 
 export function buildScheduledHandlers(
-  runtime: Pick<LocalRuntime, 'adapters'>,
+  runtime: Pick<LocalRuntime, 'adapters' | 'doc' | 'tableName'>,
   campaign: Pick<RuntimeCampaign, 'settings' | 'journeys'>,
   logLevel: LocalLogLevel,
 ): ScheduledHandlers {
@@ -35,9 +37,20 @@ export function buildScheduledHandlers(
     ...composeJourneyScheduleDeps(runtime.adapters, campaign),
     logger: new Logger({ serviceName: 'journey-schedule', logLevel }),
   });
+  // Local data is small: the audience backfill (issue 20) runs before the first pass that needs
+  // it, so the pass reads the audience index as a deployed one does once backfilled.
+  let backfilled: Promise<unknown> | undefined;
+  const backfill = async (): Promise<void> => {
+    const audiences = scheduledAudiences(campaign.journeys);
+    if (audiences.length === 0 || (await runtime.adapters.table.audiences.readiness(audiences)).ready) return;
+    await backfillIndexes(runtime.doc, runtime.tableName, { audiences });
+  };
   return {
     journeyTick: () => journeyTick({}, localLambdaContext('journey-tick')),
-    journeySchedule: () => journeySchedule({}, localLambdaContext('journey-schedule')),
+    journeySchedule: async () => {
+      await (backfilled ??= backfill());
+      return journeySchedule({}, localLambdaContext('journey-schedule'));
+    },
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type {
   ArchiveSink,
+  AudienceIndex,
   CallTaskSender,
   CapCounters,
   Clock,
@@ -79,6 +80,8 @@ export interface TableAdapters {
   marks: EngagementMarks;
   /** Scheduled passes' claimed slots (shared/events/scheduled-slot.ts). */
   passSlots: PassSlots;
+  /** Scheduled journeys' audience memberships (issue 20): written with profiles, read by journey-schedule. */
+  audiences: AudienceIndex;
   /** Profiles by parallel-scan slice (journey-schedule). */
   scanProfiles: ProfileScan;
   /** Profiles and orders by slice (the nightly refresh). */

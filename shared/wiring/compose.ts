@@ -22,7 +22,9 @@ import type { Settings } from '../config/settings.js';
 import type { IngestDeps } from '../events/ingest.js';
 import type { Journey } from '../journeys/ast.js';
 import type { JourneyTickDeps } from '../journeys/journey-tick.js';
-import type { Clock, EventQueue, ProfileScan } from '../ports.js';
+import { scheduledAudiences } from '../journeys/audiences.js';
+import { AudienceMembershipStore } from '../profiles/audience-membership-store.js';
+import type { AudienceIndex, Clock, EventQueue, ProfileScan } from '../ports.js';
 import type { ForgetDeps } from '../privacy/forget-customer.js';
 import { retentionPolicy } from '../privacy/retention.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
@@ -57,8 +59,11 @@ export function composeProcessDeps(
   const { clock } = adapters;
   // process-events writes profiles and runs: their TTLs follow the campaign (shared/privacy/retention.ts).
   const table = adapters.table.withRetention(retentionPolicy(campaign.settings, journeys?.definitions ?? []));
+  // Profile writes keep the scheduled journeys' audience memberships in step (issue 20).
+  const audiences = scheduledAudiences(journeys?.definitions ?? []);
   return {
-    profiles: table.profiles,
+    profiles:
+      audiences.length > 0 ? new AudienceMembershipStore(table.profiles, table.audiences, audiences) : table.profiles,
     orders: table.orders,
     refunds: table.refunds,
     surveyAnswers: table.surveyAnswers,
@@ -195,6 +200,8 @@ export function composeJourneyTickDeps(adapters: CoreAdapters): JourneyTickDeps 
 
 export interface JourneyScheduleDeps {
   scanProfiles: ProfileScan;
+  /** The audience index (issue 20); without it (or before it is ready) the pass scans. */
+  audiences?: AudienceIndex;
   journeys: readonly Journey[];
   queue: EventQueue;
   clock: Clock;
@@ -207,6 +214,7 @@ export function composeJourneyScheduleDeps(
 ): JourneyScheduleDeps {
   return {
     scanProfiles: adapters.table.scanProfiles,
+    audiences: adapters.table.audiences,
     journeys: campaign.journeys,
     queue: adapters.events,
     clock: adapters.clock,

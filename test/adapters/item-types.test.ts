@@ -13,7 +13,9 @@ import { DynamoMessageStats } from '../../shared/aws/dynamo-message-stats.js';
 import { tombstonePartition } from '../../shared/aws/dynamo-customer-erasure.js';
 import { ITEM_TYPES, itemTypesOf } from '../../shared/aws/item-types.js';
 import {
+  audienceMembershipKey,
   capKey,
+  INDEX_STATE_KEY,
   deferredSendKey,
   identityBackLinkKey,
   identityKey,
@@ -59,6 +61,8 @@ describe('item types and their retention', () => {
       messageStatsKey('welcome', undefined, 's1', 'email', 'sent', 3),
       { PK: 'STATS#MSG#welcome#-', SK: 's1#email#sent#3' },
       passSlotKey('journey-tick', '2026-12-07T10:00:00Z'),
+      audienceMembershipKey('c-1', 'churn_risk'),
+      INDEX_STATE_KEY,
       { PK: tombstonePartition('ab'.repeat(32)), SK: 'ERASED#2026-12-07T10:00:00.000Z' },
       { PK: tombstonePartition('ab'.repeat(32)), SK: `ORDERHASH#${'cd'.repeat(32)}` },
       { PK: 'LIMIT#mailbox-hash', SK: 'CONFIRM' },

@@ -43,7 +43,7 @@ describe('table keys', () => {
     expect(shards).toContain(expiryShardKey('customer-1'));
   });
 
-  it('defines the table on demand with the sparse due and expiry indexes', () => {
+  it('defines the table on demand with the sparse due, expiry, audience and customers indexes', () => {
     // Act
     const input = createTableInput('sadakat');
 
@@ -54,6 +54,8 @@ describe('table keys', () => {
     ).toEqual([
       ['due', ['duePK', 'wakeAt']],
       ['expiry', ['expiryPK', 'nextExpiryAt']],
+      ['audience', ['audPK']],
+      ['customers', ['customersPK', 'SK']],
     ]);
   });
 });

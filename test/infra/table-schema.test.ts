@@ -1,7 +1,14 @@
 import { AttributeType, BillingMode, ProjectionType } from 'aws-cdk-lib/aws-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { tableSchemaFrom } from '../../infra/constructs/table-schema.js';
-import { createTableInput, DUE_INDEX, EXPIRY_INDEX } from '../../shared/aws/table.js';
+import {
+  AUDIENCE_INDEX,
+  createTableInput,
+  CUSTOMERS_INDEX,
+  CUSTOMERS_PROJECTION,
+  DUE_INDEX,
+  EXPIRY_INDEX,
+} from '../../shared/aws/table.js';
 
 describe('tableSchemaFrom', () => {
   it('turns the local table definition into CDK keys and sparse indexes', () => {
@@ -25,6 +32,18 @@ describe('tableSchemaFrom', () => {
           partitionKey: { name: 'expiryPK', type: AttributeType.STRING },
           sortKey: { name: 'nextExpiryAt', type: AttributeType.STRING },
           projectionType: ProjectionType.KEYS_ONLY,
+        },
+        {
+          indexName: AUDIENCE_INDEX,
+          partitionKey: { name: 'audPK', type: AttributeType.STRING },
+          projectionType: ProjectionType.KEYS_ONLY,
+        },
+        {
+          indexName: CUSTOMERS_INDEX,
+          partitionKey: { name: 'customersPK', type: AttributeType.STRING },
+          sortKey: { name: 'SK', type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...CUSTOMERS_PROJECTION],
         },
       ],
     });

@@ -54,7 +54,7 @@ describe('schedulePass', () => {
     expect(queued).toEqual([
       { kind: 'schedule', customerId: 'ist', journeyId: 'win-back', slot: '2026-03-02T07:00:00.000Z' },
     ]);
-    expect(result).toEqual({ scanned: 3, enqueued: 1 });
+    expect(result).toEqual({ scanned: 3, enqueued: 1, source: 'scan' });
   });
 
   it('starts one run per slot, whatever the number of passes', () => {

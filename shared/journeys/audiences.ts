@@ -1,0 +1,104 @@
+/**
+ * Audiences without scans (issue 20): the segments scheduled journeys target get a membership
+ * item per member, keyed by segment, the member's time-zone bucket and a shard, so the hourly
+ * schedule pass reads only the members whose slot is due instead of every profile.
+ *
+ * A bucket is the customer's IANA zone in its canonical spelling (`Asia/Kolkata` and
+ * `Asia/Calcutta` are one bucket), never a local time slot: daylight saving would move a slot
+ * twice a year and rewrite every membership. Customers without a valid zone are in the
+ * DEFAULT_BUCKET, which the pass reads when the shop's `defaultTimezone` is due — so changing
+ * the setting moves them without rewriting anything.
+ */
+import type { Profile } from '../profiles/schema.js';
+import type { Journey } from './ast.js';
+import { dueSlot } from './schedule.js';
+
+/** Members without a zone of their own: scheduled in the shop's `defaultTimezone`. */
+export const DEFAULT_BUCKET = '-';
+
+/** The segments scheduled journeys target, each once, sorted. */
+export function scheduledAudiences(journeys: readonly Journey[]): string[] {
+  const audiences = new Set<string>();
+  for (const journey of journeys) if (journey.trigger.kind === 'schedule') audiences.add(journey.trigger.audience);
+  return [...audiences].sort();
+}
+
+function canonicalZone(timezone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fixed-offset zones ICU knows but does not list among its supported values. */
+const FIXED_OFFSET_ZONES = [
+  'UTC',
+  ...Array.from({ length: 27 }, (_, index) => index - 14)
+    .filter((offset) => offset !== 0)
+    .map((offset) => `Etc/GMT${offset > 0 ? '+' : ''}${offset}`),
+];
+
+/** Every bucket a membership can be written under: what the pass checks for a due slot each hour. */
+export const TIMEZONE_BUCKETS: readonly string[] = (() => {
+  const zones = new Set<string>();
+  for (const zone of [...Intl.supportedValuesOf('timeZone'), ...FIXED_OFFSET_ZONES]) {
+    const canonical = canonicalZone(zone);
+    if (canonical) zones.add(canonical);
+  }
+  return [...zones].sort();
+})();
+
+const KNOWN_BUCKETS = new Set(TIMEZONE_BUCKETS);
+
+/** The bucket of a profile's `timezone` (canonical IANA name), or DEFAULT_BUCKET for none or an invalid one. */
+export function timezoneBucket(timezone: string | undefined): string {
+  if (!timezone) return DEFAULT_BUCKET;
+  const canonical = canonicalZone(timezone);
+  return canonical !== undefined && KNOWN_BUCKETS.has(canonical) ? canonical : DEFAULT_BUCKET;
+}
+
+/** A profile's memberships among `audiences`: segment → bucket. Merged (frozen) copies have none. */
+export function membershipsOf(profile: Profile | undefined, audiences: readonly string[]): Map<string, string> {
+  const memberships = new Map<string, string>();
+  if (profile === undefined || profile.mergedInto !== undefined) return memberships;
+  const bucket = timezoneBucket(profile.timezone);
+  for (const segment of audiences) if (profile.segments[segment] !== undefined) memberships.set(segment, bucket);
+  return memberships;
+}
+
+export interface MembershipChanges {
+  /** Memberships to write (new, or moved to another bucket). */
+  put: { segment: string; bucket: string }[];
+  /** Segments whose membership item goes. */
+  remove: string[];
+}
+
+/** What turns `before` into `after`. */
+export function membershipChanges(before: Map<string, string>, after: Map<string, string>): MembershipChanges {
+  const put: MembershipChanges['put'] = [];
+  for (const [segment, bucket] of after) if (before.get(segment) !== bucket) put.push({ segment, bucket });
+  const remove = [...before.keys()].filter((segment) => !after.has(segment));
+  return { put, remove };
+}
+
+export interface DueBucket {
+  bucket: string;
+  /** The scheduled instant of the slot (ISO), the run id's source. */
+  slot: string;
+}
+
+/**
+ * The buckets whose slot of `cron` came within the window ending at `now` — the default bucket
+ * when the shop's zone is due. A pass reads only these partitions of the audience index.
+ */
+export function dueBuckets(cron: string, now: Date, windowMs: number, defaultTimezone: string): DueBucket[] {
+  const due: DueBucket[] = [];
+  for (const bucket of TIMEZONE_BUCKETS) {
+    const slot = dueSlot(cron, bucket, now, windowMs);
+    if (slot !== undefined) due.push({ bucket, slot });
+  }
+  const slot = dueSlot(cron, defaultTimezone, now, windowMs);
+  if (slot !== undefined) due.push({ bucket: DEFAULT_BUCKET, slot });
+  return due;
+}
