@@ -54,10 +54,14 @@ export const TABLE_ACCESS = {
     partitions: ['C#', 'SUPPRESS#', 'STATS#', 'RATE#', 'LIMIT#', 'ID#'],
   },
   /**
-   * whatsapp-events: the WhatsApp directory's lookup of a number (`ID#`), and for a status of one
-   * of our messages its ledger entry (read, engagement marks, a late failure) and message stats.
+   * whatsapp-events: the WhatsApp directory's lookup of a number (`ID#`), a STOP's suppression of
+   * the number (`SUPPRESS#`), and for a status of one of our messages its ledger entry (read,
+   * engagement marks, a late failure) and message stats.
    */
-  whatsappEvents: { actions: ['BatchGetItem', 'GetItem', 'UpdateItem'], partitions: ['ID#', 'C#', 'STATS#'] },
+  whatsappEvents: {
+    actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'PutItem'],
+    partitions: ['ID#', 'C#', 'STATS#', 'SUPPRESS#'],
+  },
   /**
    * release-deferred removes the DEFER# items it re-enqueued (under the customer's partition);
    * what comes back without its rate slots takes them (RATE# cursors) and may wait again (DEFER#).

@@ -8,6 +8,7 @@ export function awsWhatsAppEventsDeps(env: NodeJS.ProcessEnv): WhatsAppEventsDep
   return {
     directory: identityDirectory(table.identity, table.pepper),
     events,
+    suppression: table.suppression,
     ledger: table.sendLedger,
     marks: table.marks,
     stats: table.stats,

@@ -9,8 +9,21 @@ import { createHash } from 'node:crypto';
 import type { Pepper } from '../privacy/pepper.js';
 import type { SuppressionEntry, SuppressionReason } from './ports.js';
 
+/**
+ * WhatsApp stop requests are kept per number apart from SMS opt-outs (decision 202): the entry's
+ * address is `whatsapp:<E.164>`, which normalizes to itself and never to the SMS number's key.
+ */
+export const WHATSAPP_ADDRESS_PREFIX = 'whatsapp:';
+
+/** The suppression list's address of a number's WhatsApp conversation. */
+export function whatsappAddress(phone: string): string {
+  return `${WHATSAPP_ADDRESS_PREFIX}${phone}`;
+}
+
 export function normalizeAddress(address: string): string {
   const trimmed = address.trim();
+  if (trimmed.startsWith(WHATSAPP_ADDRESS_PREFIX))
+    return `${WHATSAPP_ADDRESS_PREFIX}${normalizeAddress(trimmed.slice(WHATSAPP_ADDRESS_PREFIX.length))}`;
   if (trimmed.includes('@')) return trimmed.toLowerCase();
   const digits = trimmed.replace(/[^\d]/g, '');
   return trimmed.startsWith('+') ? `+${digits}` : digits;

@@ -622,7 +622,7 @@ describe('PipelineStack: inbound WhatsApp (the WhatsApp Business Account event d
     });
   });
 
-  it('lets whatsapp-events look numbers up, mark the ledger and count, enqueue events and read the pepper, nothing else', () => {
+  it('lets whatsapp-events look numbers up, suppress a STOP, mark the ledger and count, enqueue events and read the pepper, nothing else', () => {
     // Act
     const granted = roleStatements();
     const actions = granted.flatMap((statement) => [statement.Action].flat() as string[]);
@@ -636,7 +636,7 @@ describe('PipelineStack: inbound WhatsApp (the WhatsApp Business Account event d
       TABLE_ACCESS.whatsappEvents.actions.map((action) => `dynamodb:${action}`).sort(),
     );
     expect(onTable[0]!.Condition).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ID#*', 'C#*', 'STATS#*'] },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ID#*', 'C#*', 'STATS#*', 'SUPPRESS#*'] },
     });
     expect(actions).toEqual(expect.arrayContaining(['sqs:SendMessage', 'secretsmanager:GetSecretValue']));
     const services = new Set(actions.map((action) => action.split(':')[0]));

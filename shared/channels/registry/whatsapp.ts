@@ -4,7 +4,8 @@
  * (whatsapp/window.ts) decides the form: free-form text only while the customer wrote in the last
  * 24 hours, an approved template otherwise. At most once, like SMS; quiet hours and caps apply.
  */
-import { PASS } from '../guards/guard-result.js';
+import { checkAddressSuppression } from '../guards/suppression.js';
+import { whatsappAddress } from '../suppression-address.js';
 import { chooseWhatsAppMessage } from '../whatsapp/window.js';
 import { defineChannel } from './channel-entry.js';
 
@@ -15,9 +16,12 @@ export const whatsappChannel = defineChannel({
     profile.channels.phone === undefined
       ? undefined
       : { phone: profile.channels.phone, lastInboundAt: profile.whatsapp?.lastInboundAt },
-  // An SMS opt-out is a carrier keyword about SMS and says nothing about WhatsApp; a STOP sent on
-  // WhatsApp revokes `consent.whatsapp` itself (a final revocation), which the consent check reads.
-  suppression: async () => PASS,
+  // An SMS opt-out is a carrier keyword about SMS and says nothing about WhatsApp. A STOP sent on
+  // WhatsApp revokes `consent.whatsapp` of the customer the number was messaged for, and suppresses
+  // the number's WhatsApp conversation for every profile that carries it (a reassigned or shared
+  // number: decision 202), until that profile's own later grant.
+  suppression: (profile, { phone }, list) =>
+    checkAddressSuppression(undefined, whatsappAddress(phone), list, profile.consent.whatsapp),
   fit: ({ lastInboundAt }, content, now) => {
     const chosen = chooseWhatsAppMessage(content, lastInboundAt, now);
     if (!chosen.ok) return chosen;

@@ -2,7 +2,9 @@
  * whatsapp-events' decisions. Each inbound message of a known number becomes a
  * `whatsapp_inbound` message in that customer's events group (process-events records the window
  * and a STOP); a number the send never messaged is counted and dropped — it names no customer,
- * and no profile is made from a stranger's message.
+ * and no profile is made from a stranger's message. A STOP from any number also suppresses that
+ * number's WhatsApp for every profile carrying it (decision 202): the directory names the first
+ * customer messaged there, who may not be the person holding the phone now.
  *
  * Each status of one of our messages becomes engagement, as SES events do in ses-feedback
  * (decision 201): `delivered` → delivered, `read` → opened (and delivered on the ledger: Meta
@@ -17,13 +19,16 @@
 import type { CustomerMessage } from '../../events/messages.js';
 import type { EventQueue } from '../../ports.js';
 import type { EngagementMarks } from '../engagement-marks.js';
-import type { EngagementMetric, MessageStats, SendLedger } from '../ports.js';
+import type { EngagementMetric, MessageStats, SendLedger, SuppressionList } from '../ports.js';
+import { whatsappAddress } from '../suppression-address.js';
 import type { WhatsAppDirectory } from './directory.js';
 import type { WhatsAppEvents, WhatsAppStatus, WhatsAppStatusType } from './inbound.js';
 
 export interface WhatsAppEventsDeps {
   directory: Pick<WhatsAppDirectory, 'customerOf'>;
   events: EventQueue;
+  /** A STOP suppresses the number's WhatsApp conversation, whoever the number belongs to now (decision 202). */
+  suppression: Pick<SuppressionList, 'suppress'>;
   ledger: Pick<SendLedger, 'find' | 'failAfterSent'>;
   marks: EngagementMarks;
   stats: MessageStats;
@@ -31,6 +36,7 @@ export interface WhatsAppEventsDeps {
 
 export interface WhatsAppEventsOutcome {
   inbound: number;
+  /** Stop requests, from any number (each suppresses the number's WhatsApp). */
   stops: number;
   /** Inbound messages from numbers no customer was messaged at. */
   unknownNumbers: number;
@@ -66,6 +72,10 @@ export async function handleWhatsAppEvents(
   };
   const messages: CustomerMessage[] = [];
   for (const inbound of read.inbound) {
+    if (inbound.stop) {
+      await deps.suppression.suppress(whatsappAddress(inbound.phone), 'unsubscribe', inbound.at);
+      outcome.stops++;
+    }
     const customerId = await deps.directory.customerOf(inbound.phone);
     if (customerId === undefined) {
       outcome.unknownNumbers++;
@@ -79,7 +89,6 @@ export async function handleWhatsAppEvents(
       stop: inbound.stop,
     });
     outcome.inbound++;
-    if (inbound.stop) outcome.stops++;
   }
   for (const status of read.statuses) {
     const applied = await applyStatus(deps, status);

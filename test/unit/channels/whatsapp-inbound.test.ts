@@ -3,11 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { decideSend } from '../../../shared/channels/decide-send.js';
 import { TemplateSet } from '../../../shared/channels/render.js';
 import { identityDirectory } from '../../../shared/channels/whatsapp/directory.js';
+import { normalizeAddress } from '../../../shared/channels/suppression-address.js';
 import { handleWhatsAppEvents } from '../../../shared/channels/whatsapp/events.js';
 import { isStopRequest, readWhatsAppEvent } from '../../../shared/channels/whatsapp/inbound.js';
 import { InMemoryIdentities } from '../../../shared/journeys/simulation/in-memory-customer-stores.js';
 import { RecordingEngagementMarks, RecordingEventQueue } from '../../fakes/in-memory-channels.js';
-import { InMemoryMessageStats, InMemorySendLedger } from '../../../shared/channels/in-memory-channel-stores.js';
+import {
+  InMemoryMessageStats,
+  InMemorySendLedger,
+  InMemorySuppressionList,
+} from '../../../shared/channels/in-memory-channel-stores.js';
 import { TEST_PEPPER } from '../../fakes/test-pepper.js';
 import { customerMessageSchema, deduplicationKey, type CustomerMessage } from '../../../shared/events/messages.js';
 import type { ProcessDeps } from '../../../shared/profiles/phases/message-state.js';
@@ -180,6 +185,7 @@ describe('process-events and whatsapp_inbound messages', () => {
 /** whatsapp-events' ports for a test that reads no statuses. */
 function statusDeps() {
   return {
+    suppression: new InMemorySuppressionList(),
     ledger: new InMemorySendLedger(),
     marks: new RecordingEngagementMarks(),
     stats: new InMemoryMessageStats(),
@@ -202,7 +208,14 @@ async function sentWhatsApp() {
   expect(decided.reason).toBe('sent');
   const marks = new RecordingEngagementMarks();
   const events = new RecordingEventQueue();
-  const deps = { directory, events, ledger: harness.ledger, marks, stats: harness.stats };
+  const deps = {
+    directory,
+    events,
+    suppression: harness.suppression,
+    ledger: harness.ledger,
+    marks,
+    stats: harness.stats,
+  };
   return { harness, request, deps, marks, events };
 }
 
@@ -349,5 +362,48 @@ describe('whatsapp-events: statuses of our messages become engagement (decision 
     expect(events.messages).toEqual([]);
     expect(marks.marks).toEqual([]);
     expect((await harness.ledger.find('c1', request.messageId))?.status).toBe('sent');
+  });
+});
+
+describe('a number that changes hands (decision 202)', () => {
+  it("suppresses the number on a STOP, so the new holder's profile gets no more WhatsApp until its own later grant", async () => {
+    // Prepare: the number was first messaged for c1; it now belongs to c2 too (the shop's data has both)
+    const { harness, deps, events } = await sentWhatsApp();
+    const newHolder = consentingProfile('c2');
+    newHolder.consent.whatsapp = { granted: true, at: '2026-10-05T00:00:00Z' };
+    harness.profiles.items.set('c2', newHolder);
+    const toNewHolder = (stepId: string, channel: 'whatsapp' | 'sms' = 'whatsapp') =>
+      decideSend(harness.deps, sendRequest({ customerId: 'c2', channel, stepId, messageId: stepId.repeat(64) }));
+
+    // Act: the person holding the phone now writes STOP
+    const outcome = await handleWhatsAppEvents(deps, readWhatsAppEvent(inbound('STOP', '905551112233', 'wamid.s')));
+    const whatsapp = await toNewHolder('a');
+    const sms = await toNewHolder('b', 'sms');
+    newHolder.consent.whatsapp = { granted: true, at: new Date((AT + 3600) * 1000).toISOString() };
+    const afterGrant = await toNewHolder('c');
+
+    // Assess: the directory's customer gets the revocation; the number is suppressed for everyone
+    expect(outcome).toMatchObject({ stops: 1, inbound: 1 });
+    expect(events.messages).toEqual([
+      expect.objectContaining({ kind: 'whatsapp_inbound', customerId: 'c1', stop: true }),
+    ]);
+    expect(whatsapp).toMatchObject({ reason: 'suppressed', detail: 'address', channel: 'whatsapp' });
+    expect(sms.reason).toBe('sent');
+    expect(afterGrant.reason).toBe('sent');
+  });
+
+  it('suppresses a STOP from a number nobody was messaged at, and keeps it apart from SMS opt-outs', async () => {
+    // Prepare
+    const directory = identityDirectory(new InMemoryIdentities(), TEST_PEPPER);
+    const deps = { ...statusDeps(), directory, events: new RecordingEventQueue() };
+
+    // Act
+    const outcome = await handleWhatsAppEvents(deps, readWhatsAppEvent(inbound('İptal', '905559998877', 'wamid.x')));
+
+    // Assess
+    expect(outcome).toMatchObject({ stops: 1, inbound: 0, unknownNumbers: 1 });
+    expect(await deps.suppression.isSuppressed('whatsapp:+905559998877')).toBe(true);
+    expect(await deps.suppression.isSuppressed('+905559998877')).toBe(false);
+    expect(normalizeAddress(' whatsapp:+90 555 999 88 77 ')).toBe('whatsapp:+905559998877');
   });
 });
