@@ -292,7 +292,7 @@ describe('the bundled functions', () => {
     expect((await profiles.getProfile(CUSTOMER.id))?.consent.email).toMatchObject({ granted: false });
   });
 
-  it('take a STOP the customer sends on WhatsApp through whatsapp-events: the window opens, WhatsApp consent is revoked', async () => {
+  it('take a STOP the customer sends on WhatsApp through whatsapp-events: the window opens, WhatsApp consent is revoked, the number suppressed', async () => {
     // Prepare: the directory link a WhatsApp send to her number leaves (send has no End User
     // Messaging Social endpoint here), then the event End User Messaging Social publishes.
     const doc = createDocumentClient({ endpoint: stack.engine.endpoint });
@@ -358,6 +358,10 @@ describe('the bundled functions', () => {
     const profile = await new DynamoProfileStore(doc, stack.tableName).getProfile(CUSTOMER.id);
     expect(profile?.whatsapp?.lastInboundAt).toBe(new Date(sentAt * 1000).toISOString());
     expect(profile?.consent.whatsapp).toMatchObject({ granted: false });
+    // The number itself is suppressed for WhatsApp (decision 202), not for SMS.
+    const suppression = new DynamoSuppressionList(doc, stack.tableName, pepper);
+    expect(await suppression.isSuppressed(`whatsapp:${CUSTOMER.phone}`)).toBe(true);
+    expect(await suppression.isSuppressed(CUSTOMER.phone)).toBe(false);
   });
 
   it('answer a confirmation link that was not signed with the keyring with 403, on GET and POST', async () => {
