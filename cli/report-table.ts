@@ -7,8 +7,8 @@ import {
   npsRows,
   reportFootnotes,
   shopNpsLine,
-  percent,
   statisticCells,
+  tierRateText,
 } from '../shared/measurement/report-cells.js';
 import { fitTable, wrapLine } from './text-table.js';
 
@@ -102,9 +102,7 @@ export function formatReportTable(report: Report, width = Number.POSITIVE_INFINI
 function tierLine(journey: JourneyReport): string {
   const cells = journey.byTier.map((tier) => {
     const closed = tier.entered - tier.maturing;
-    const rate = tier.rate
-      ? ` ${percent(tier.rate.rate)} [${percent(tier.rate.lower)}, ${percent(tier.rate.upper)}]`
-      : '';
+    const rate = tier.rate ? ` ${tierRateText(tier)}` : '';
     const maturing = tier.maturing > 0 ? ` (+${tier.maturing} maturing)` : '';
     return `${tier.tier} ${tier.converted}/${closed}${rate}${maturing}`;
   });

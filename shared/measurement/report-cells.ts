@@ -1,6 +1,6 @@
 /** How the report writes an arm's figures, shared by the terminal table and the HTML report. */
 import type { NpsInterval } from './nps.js';
-import type { ArmReport, ComparisonReport, Report } from './report.js';
+import type { ArmReport, ComparisonReport, JourneyReport, Report, TierConversion } from './report.js';
 
 /** The customer funnel, in the order both reports show it: assigned, then customers with ≥ 1 such message, unsubscribed, converted. */
 export function funnelCells(arm: ArmReport): number[] {
@@ -108,4 +108,27 @@ export function shopNpsLine(report: Report): string | null {
   const nps = report.nps;
   if (nps === null) return null;
   return `shop NPS ${npsText(nps)} from ${nps.responses} customers' last answers to any survey (${nps.promoters} promoters · ${nps.passives} passives · ${nps.detractors} detractors)`;
+}
+
+/** Said above every tier breakdown: tiers are not randomised, so it is a description, not an experiment. */
+export const TIER_CAVEAT =
+  'conversion by tier at entry (entrants outside the holdout): a breakdown, not an experiment — tiers are not randomised, so it shows no lift or verdict';
+
+export const TIER_HEADER = ['tier at entry', 'entered', 'converted', 'window closed', 'rate [95% CI]', 'maturing'];
+
+/** `43.8% [23.1%, 66.8%]`, or — while every entrant's window is still open. */
+export function tierRateText(tier: TierConversion): string {
+  return tier.rate ? `${percent(tier.rate.rate)} [${percent(tier.rate.lower)}, ${percent(tier.rate.upper)}]` : '—';
+}
+
+/** The journey's conversion by tier at entry (TIER_HEADER), none when no run carries a tier. */
+export function tierRows(journey: JourneyReport): (string | number)[][] {
+  return journey.byTier.map((tier) => [
+    tier.tier,
+    tier.entered,
+    tier.converted,
+    tier.entered - tier.maturing,
+    tierRateText(tier),
+    tier.maturing,
+  ]);
 }

@@ -6,7 +6,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { ArmReport, ComparisonReport, Report } from './report.js';
+import type { ArmReport, ComparisonReport, JourneyReport, Report } from './report.js';
 import {
   funnelCells,
   NPS_CAVEAT,
@@ -15,6 +15,9 @@ import {
   reportFootnotes,
   shopNpsLine,
   statisticCells,
+  TIER_CAVEAT,
+  TIER_HEADER,
+  tierRows,
 } from './report-cells.js';
 
 export async function reportHtml(report: Report): Promise<string> {
@@ -54,12 +57,24 @@ function shopNpsHtml(report: Report): string {
   return line === null ? '' : `<p class="nps">${escape(line)}</p>\n`;
 }
 
+/** The journey's conversion by tier at entry, under its caveat; nothing when no run carries a tier. */
+function tierTable(journey: JourneyReport): string {
+  const rows = tierRows(journey);
+  if (rows.length === 0) return '';
+  return `<section class="by-tier"><h3>Conversion by tier at entry</h3><p>${escape(TIER_CAVEAT)}.</p>${textTable(TIER_HEADER, rows, 'conversion by tier')}</section>`;
+}
+
+/** Plain-text cells as a scrolling, focusable table (escaped: tier and arm names come from the campaign). */
+function textTable(header: readonly string[], rows: readonly (string | number)[][], label: string): string {
+  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escape(String(cell))}</td>`).join('')}</tr>`).join('');
+  return `<div class="arms" tabindex="0" role="region" aria-label="${escape(label)}"><table><thead><tr>${header.map((name) => `<th>${escape(name)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
 /** Answers, response rate and NPS per arm, under its caveat; nothing when nobody answered. */
 function npsTable(comparison: ComparisonReport): string {
   const rows = npsRows(comparison);
   if (rows.length === 0) return '';
-  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escape(String(cell))}</td>`).join('')}</tr>`).join('');
-  return `<p class="nps-caveat">${escape(NPS_CAVEAT)}.</p><div class="arms" tabindex="0" role="region" aria-label="NPS per arm"><table><thead><tr>${NPS_HEADER.map((name) => `<th>${escape(name)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
+  return `<p class="nps-caveat">${escape(NPS_CAVEAT)}.</p>${textTable(NPS_HEADER, rows, 'NPS per arm')}`;
 }
 
 function comparisonTitle(comparison: ComparisonReport): string {
@@ -230,6 +245,7 @@ export async function reportSections(report: Report): Promise<string[]> {
       );
       parts.push('</div></section>');
     }
+    parts.push(tierTable(journey));
     sections.push(`<article>${parts.join('\n')}</article>`);
   }
   return sections;

@@ -4,7 +4,11 @@ import {
   type ReportData,
   type ReportMessage,
   type ReportProfile,
+  type TierConversion,
 } from '../../../shared/measurement/report.js';
+import { formatReportTable } from '../../../cli/report-table.js';
+import { tierRateText } from '../../../shared/measurement/report-cells.js';
+import { reportHtml } from '../../../shared/measurement/report-html.js';
 import { journeyFrom } from '../journeys/journey-builders.js';
 
 const journey = journeyFrom(`
@@ -479,7 +483,7 @@ describe('buildReport: windows, priors and ratios (issue 21)', () => {
 });
 
 describe('conversion by tier', () => {
-  it("counts each tier's entrants outside the holdout by their tier at entry, in settings order, none first", () => {
+  it("counts each tier's entrants outside the holdout by their tier at entry, in settings order, none first", async () => {
     // Prepare: a and c entered as gold, b below every tier, h (holdout) as gold; a and b bought in the window,
     // c only after it; d entered a day before the as-of time (window still open).
     const runs: ReportData['runs'] = [
@@ -508,9 +512,24 @@ describe('conversion by tier', () => {
     ]);
     expect(byTier[2]?.rate?.rate).toBe(0.5);
     expect(byTier[1]?.rate).toBeNull();
+
+    // Assess: the HTML report shows the same breakdown as a table under its caveat (the terminal's line, the JSON's rows).
+    const html = await reportHtml(report);
+    const tiers = html.slice(html.indexOf('<section class="by-tier">'));
+    expect(tiers).toContain('not randomised');
+    expect(tiers).toContain(
+      '<th>tier at entry</th><th>entered</th><th>converted</th><th>window closed</th><th>rate [95% CI]</th><th>maturing</th>',
+    );
+    const gold = `<tr><td>gold</td><td>2</td><td>1</td><td>2</td><td>${tierRateText(byTier[2] as TierConversion)}</td><td>0</td></tr>`;
+    expect(tiers).toContain(gold);
+    expect(tiers).toContain('<tr><td>silver</td><td>1</td><td>0</td><td>0</td><td>—</td><td>1</td></tr>');
+    expect(tiers).toContain('<tr><td>none</td><td>1</td><td>1</td><td>1</td><td>100.0% [');
+    expect(formatReportTable(report, 200)).toContain(`gold 1/2 ${tierRateText(byTier[2] as TierConversion)}`);
   });
 
-  it('is empty when no run carries a tier (a campaign without tiers)', () => {
-    expect(buildReport([journey], data(), options).journeys[0]?.byTier).toEqual([]);
+  it('is empty when no run carries a tier (a campaign without tiers)', async () => {
+    const report = buildReport([journey], data(), options);
+    expect(report.journeys[0]?.byTier).toEqual([]);
+    expect(await reportHtml(report)).not.toContain('by-tier');
   });
 });
