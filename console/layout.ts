@@ -63,6 +63,7 @@ ${
       } <a href="/problems">See the problems</a>.</div>`
     : ''
 }
+${source.warning ? html`<div class="banner" role="status">${source.warning}</div>` : ''}
 <main id="main">
 <h1>${title}</h1>
 ${options.asOf ? html`<p class="as-of">As of ${formats.dateTime(options.asOf)} (${formats.timeZone})</p>` : ''}

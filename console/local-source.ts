@@ -34,6 +34,8 @@ export interface SourceStatus {
   live: boolean;
   /** The folder has no data yet (run demo or serve first). */
   empty: boolean;
+  /** Said on every page: e.g. the local campaign folder differs from the deployed one (`--table --stack`). */
+  warning?: string;
 }
 
 export interface ConsoleSource {

@@ -20,6 +20,7 @@ import {
 } from '../shared/aws/dynamo-console-source.js';
 import type { createDocumentClient } from '../shared/aws/dynamo-client.js';
 import type { ReportData } from '../shared/measurement/report.js';
+import { campaignHash } from '../shared/config/campaign-hash.js';
 import type { Clock } from '../shared/ports.js';
 import type { CampaignState } from './campaign-state.js';
 import type { ConsoleSource, SourceStatus } from './local-source.js';
@@ -51,14 +52,52 @@ export function explainTableError(error: unknown, table: string, region: string 
 
 type DocumentClient = ReturnType<typeof createDocumentClient>;
 
+function localCampaignHash(dir: string): string | undefined {
+  try {
+    return campaignHash(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** How long the deployed campaign's hash is reused before the stack is asked again. */
+const DEPLOYED_CAMPAIGN_MAX_AGE_MS = 5 * 60_000;
+
+/** Where the hash of the deployed campaign comes from (`--stack`: the pipeline stack's CampaignSha256 output). */
+export interface DeployedCampaign {
+  /** What the pages call it: `stack Sadakat-prod-Pipeline`. */
+  name: string;
+  /** The deployed folder's sha256, or undefined when the stack has no such output (deployed before it existed). */
+  sha256(): Promise<string | undefined>;
+}
+
 export class DeployedTableSource implements ConsoleSource {
+  private deployed: { at: number; sha256: Promise<string | undefined> } | undefined;
+
   constructor(
     private readonly doc: DocumentClient,
     private readonly tableName: string,
     private readonly region: string | undefined,
     private readonly campaign: CampaignState,
     private readonly clock: Clock,
+    private readonly deployedCampaign?: DeployedCampaign,
   ) {}
+
+  /** A warning when the local campaign folder is not the deployed one; undefined when they match. */
+  async campaignWarning(): Promise<string | undefined> {
+    const source = this.deployedCampaign;
+    if (!source)
+      return 'Pass --stack <pipeline stack> to check that your local campaign folder is the one deployed: pages read counters of the local journeys.';
+    const now = Date.now();
+    if (!this.deployed || now - this.deployed.at > DEPLOYED_CAMPAIGN_MAX_AGE_MS)
+      this.deployed = { at: now, sha256: source.sha256().catch(() => undefined) };
+    const deployed = await this.deployed.sha256;
+    if (deployed === undefined)
+      return `Cannot tell whether your local campaign folder is the one deployed: ${source.name} has no CampaignSha256 output (deploy again) or could not be read.`;
+    const local = localCampaignHash(this.campaign.snapshot.dir);
+    if (local === deployed) return undefined;
+    return `Your local campaign folder ${this.campaign.snapshot.dir} differs from the one deployed by ${source.name} (deployed ${deployed.slice(0, 12)}…, local ${local?.slice(0, 12) ?? 'unreadable'}…): journeys, steps and templates on these pages are the local ones.`;
+  }
 
   /** Before the address is printed: the table is there and these credentials may read it. */
   async check(): Promise<void> {
@@ -70,10 +109,12 @@ export class DeployedTableSource implements ConsoleSource {
   }
 
   async status(): Promise<SourceStatus> {
+    const warning = await this.campaignWarning();
     return {
       description: `table ${this.tableName}${this.region ? ` (${this.region})` : ''}, read-only`,
       live: false,
       empty: false,
+      ...(warning ? { warning } : {}),
     };
   }
 

@@ -53,6 +53,7 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     ...(env ? { env } : {}),
     description: `sadakat (${context.stage}): customer data — table, key, artifacts, write and unsubscribe keys`,
     terminationProtection: true,
+    pipelineStackName: `${prefix}-Pipeline`,
     ...(context.sesDomain === undefined ? {} : { sesDomain: context.sesDomain }),
     ...(context.tableWarmReadUnits === undefined && context.tableWarmWriteUnits === undefined
       ? {}

@@ -57,6 +57,8 @@ export interface DataStackProps extends StackProps {
   sesDomain?: string;
   /** The table's warm throughput (context `tableWarmReadUnits`, `tableWarmWriteUnits`): raised ahead of a known peak. */
   warmThroughput?: { readUnitsPerSecond?: number; writeUnitsPerSecond?: number };
+  /** The pipeline stack's name: the console policy may read its outputs (the deployed campaign's hash). */
+  pipelineStackName?: string;
 }
 
 export class DataStack extends Stack {
@@ -103,7 +105,10 @@ export class DataStack extends Stack {
     stableId(table, 'Table');
 
     // Beside the table it reads: the policy a marketer attaches to run `sadakat console --table`.
-    new ConsoleAccess(this, 'Console', { table });
+    new ConsoleAccess(this, 'Console', {
+      table,
+      ...(props.pipelineStackName === undefined ? {} : { pipelineStackName: props.pipelineStackName }),
+    });
 
     const artifacts = retainedBucket(this, 'Artifacts', key, {
       versioned: true,

@@ -4,6 +4,7 @@
  * must not lose is in the DataStack and arrives as props.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { campaignHash } from '../shared/config/campaign-hash.js';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -304,6 +305,12 @@ export class PipelineStack extends Stack {
     // import here is cfn-lint W6001), and the sends queue from here.
     new CfnOutput(this, 'DataStackName', { value: props.data.stackName, description: 'The data stack' });
     new CfnOutput(this, 'SendsQueueUrl', { value: this.sends.queue.queueUrl, description: 'sends.fifo' });
+    // The campaign copied beside the function bundles: `sadakat console --table … --stack <this stack>`
+    // warns when the local folder differs (shared/config/campaign-hash.ts).
+    new CfnOutput(this, 'CampaignSha256', {
+      value: campaignHash(props.campaignDir),
+      description: 'sha256 of the campaign folder the functions carry',
+    });
     if ((props.pushPlatformApplicationArns ?? []).length > 0)
       new CfnOutput(this, 'PushPlatformApplicationArns', {
         value: (props.pushPlatformApplicationArns ?? []).join(','),

@@ -19,6 +19,8 @@ export interface ConsoleCommandOptions {
   campaign: string;
   table?: string;
   region?: string;
+  /** With --table: the pipeline stack whose CampaignSha256 output the local campaign is compared with. */
+  stack?: string;
   /** What "now" is for expiry and as-of times (tests on a demo folder pass the demo's clock); default the system's. */
   clock?: Clock;
 }
@@ -35,7 +37,11 @@ export function registerConsole(program: Command): void {
       '--table <name>',
       'read a deployed table instead, with your AWS credentials (policy SadakatConsoleReadOnly: Query only, never a scan)',
     )
-    .option('--region <region>', 'AWS region of --table (default: your AWS configuration)');
+    .option('--region <region>', 'AWS region of --table (default: your AWS configuration)')
+    .option(
+      '--stack <name>',
+      'with --table: the pipeline stack (Sadakat-<stage>-Pipeline); pages warn when --campaign differs from the campaign it deployed',
+    );
   campaignOption(command);
   command.action(async (options: ConsoleCommandOptions) => {
     const running = await runConsole(
@@ -57,14 +63,15 @@ export function registerConsole(program: Command): void {
 }
 
 async function tableSource(
-  table: string,
-  region: string | undefined,
+  options: ConsoleCommandOptions & { table: string },
   campaign: CampaignState,
   clock: Clock,
 ): Promise<ConsoleSource> {
-  const [{ DeployedTableSource }, { createDocumentClient }] = await Promise.all([
+  const { table, region, stack } = options;
+  const [{ DeployedTableSource }, { createDocumentClient }, { stackCampaign }] = await Promise.all([
     import('../../console/table-source.js'),
     import('../../shared/aws/dynamo-client.js'),
+    import('../../shared/aws/stack-campaign.js'),
   ]);
   const source = new DeployedTableSource(
     createDocumentClient(region ? { region } : {}),
@@ -72,6 +79,7 @@ async function tableSource(
     region,
     campaign,
     clock,
+    stack ? stackCampaign(stack, region) : undefined,
   );
   try {
     await source.check();
@@ -100,9 +108,11 @@ export async function runConsole(
     import('../../console/campaign-state.js'),
   ]);
   const clock = options.clock ?? systemClock;
+  if (options.stack && !options.table) throw new UserError('--stack: only with --table (it names the deployed stack)');
   const campaign = await CampaignState.open(options.campaign, () => systemClock.now());
-  const source = options.table
-    ? await tableSource(options.table, options.region, campaign, clock).catch((error: unknown) => {
+  const table = options.table;
+  const source = table
+    ? await tableSource({ ...options, table }, campaign, clock).catch((error: unknown) => {
         campaign.close();
         throw error;
       })

@@ -1,19 +1,21 @@
 /**
  * The managed policy a marketer's own AWS identity needs for `sadakat console --table <table>`
  * (console/table-source.ts): Query on the customer partitions and the send-decision counters,
- * and decrypting the table's key — nothing that writes, and no Scan. Output as
+ * and decrypting the table's key — nothing that writes, and no Scan; with `--stack`, the pipeline
+ * stack's outputs (DescribeStacks: the deployed campaign's hash). Output as
  * `SadakatConsoleReadOnly` (the policy's ARN) beside `ConsoleTableName` (what `--table` takes).
  */
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { grantTableAccess, TABLE_ACCESS } from './table-access.js';
+import { acknowledgeWildcards, resourceFinding } from './wildcard-acknowledgements.js';
 
 export class ConsoleAccess extends Construct {
   readonly policy: ManagedPolicy;
 
-  constructor(scope: Construct, id: string, props: { table: ITable }) {
+  constructor(scope: Construct, id: string, props: { table: ITable; pipelineStackName?: string }) {
     super(scope, id);
     const stack = Stack.of(this);
     this.policy = new ManagedPolicy(this, 'Policy', {
@@ -21,6 +23,20 @@ export class ConsoleAccess extends Construct {
       description: 'sadakat console --table: read-only, bounded reads of the customer table (README "Console")',
     });
     grantTableAccess(this.policy, props.table, TABLE_ACCESS.console);
+    // `--stack`: the pipeline stack's outputs, for the hash of the campaign it deployed.
+    if (props.pipelineStackName !== undefined) {
+      const pipelineStack = `arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/${props.pipelineStackName}/*`;
+      this.policy.addStatements(
+        new PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [pipelineStack] }),
+      );
+      acknowledgeWildcards(this.policy, [
+        resourceFinding(
+          this.policy,
+          pipelineStack,
+          "DescribeStacks on this deployment's pipeline stack (its CampaignSha256 output); the trailing part of a stack ARN is its generated id.",
+        ),
+      ]);
+    }
 
     new CfnOutput(this, 'PolicyArn', {
       value: this.policy.managedPolicyArn,

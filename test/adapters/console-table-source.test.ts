@@ -6,12 +6,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_ACCESS } from '../../infra/constructs/table-access.js';
 import { CampaignState } from '../../console/campaign-state.js';
 import { type RunningConsole, startConsole } from '../../console/server.js';
 import { DeployedTableSource, explainTableError } from '../../console/table-source.js';
 import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
+import { stackCampaign } from '../../shared/aws/stack-campaign.js';
+import { campaignHash } from '../../shared/config/campaign-hash.js';
 import { messageStatsKey, STATS_SHARDS, sendDecisionKey } from '../../shared/aws/table.js';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.js';
 import { systemClock } from '../../shared/ports.js';
@@ -191,6 +195,55 @@ describe('sadakat console --table: requests per page', () => {
       expect(page).toContain('frequency_cap');
       expect(page).toContain('sms perDay 1');
     }
+  });
+
+  it('warns on every page when the local campaign folder is not the one the stack deployed', async () => {
+    // Prepare: the pipeline stack's outputs, as DescribeStacks answers them.
+    const cloudFormation = mockClient(CloudFormationClient);
+    const answer = (hash?: string) =>
+      cloudFormation.on(DescribeStacksCommand, { StackName: 'Sadakat-prod-Pipeline' }).resolves({
+        Stacks: [
+          {
+            StackName: 'Sadakat-prod-Pipeline',
+            CreationTime: new Date(0),
+            StackStatus: 'UPDATE_COMPLETE',
+            Outputs: hash ? [{ OutputKey: 'CampaignSha256', OutputValue: hash }] : [],
+          },
+        ],
+      });
+    const source = () =>
+      new DeployedTableSource(
+        runtime.doc,
+        runtime.tableName,
+        'eu-central-1',
+        campaign,
+        systemClock,
+        stackCampaign('Sadakat-prod-Pipeline', 'eu-central-1', cloudFormation as unknown as CloudFormationClient),
+      );
+
+    // Act
+    answer(campaignHash('campaign'));
+    const same = await source().status();
+    answer('0'.repeat(64));
+    const differs = await source().status();
+    answer(undefined);
+    const unknown = await source().status();
+    const withoutStack = await new DeployedTableSource(
+      runtime.doc,
+      runtime.tableName,
+      undefined,
+      campaign,
+      systemClock,
+    ).status();
+    cloudFormation.restore();
+
+    // Assess
+    expect(same.warning).toBeUndefined();
+    expect(differs.warning).toContain(
+      'differs from the one deployed by stack Sadakat-prod-Pipeline (deployed 000000000000…',
+    );
+    expect(unknown.warning).toContain('has no CampaignSha256 output');
+    expect(withoutStack.warning).toContain('Pass --stack');
   });
 
   it('refuses at start a table that is not there, and says what to do when the credentials may not read it', async () => {

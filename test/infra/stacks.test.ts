@@ -15,6 +15,8 @@ import { createTableInput, TTL_ATTRIBUTE } from '../../shared/aws/table.js';
 import { RELEASE_TIMEOUT_SECONDS } from '../../shared/channels/release-deferred.js';
 import { JOURNEY_TICK_LAG_ALARM_SECONDS, JOURNEY_TICK_LAG_METRIC } from '../../infra/pipeline-stack.js';
 import { sadakatStacks } from './sadakat-app.js';
+import { DEFAULT_CAMPAIGN_DIR } from '../../infra/app.js';
+import { campaignHash } from '../../shared/config/campaign-hash.js';
 
 const SES_IDENTITY = 'arn:aws:ses:eu-central-1:123456789012:identity/shop.example.com';
 const PUSH_IOS = 'arn:aws:sns:eu-central-1:123456789012:app/APNS/shop-ios';
@@ -234,7 +236,29 @@ describe('DataStack: the SadakatConsoleReadOnly policy', () => {
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['C#*', 'STATS#MSG#*'] } },
       },
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: 'cloudformation:DescribeStacks',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudformation:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':stack/Sadakat-test-Pipeline/*',
+            ],
+          ],
+        },
+      },
     ]);
+  });
+
+  it('the pipeline stack outputs the hash of the campaign its functions carry, which --stack compares', () => {
+    expect(pipeline.findOutputs('CampaignSha256').CampaignSha256?.Value).toBe(campaignHash(DEFAULT_CAMPAIGN_DIR));
   });
 });
 
