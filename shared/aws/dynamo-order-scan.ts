@@ -31,7 +31,7 @@ export async function* scanOrderProducts(
 }
 
 /** Items written by the order ledger always have these; anything else is skipped, not fatal. */
-function purchasedOrder(item: Record<string, unknown>): PurchasedOrder | undefined {
+export function purchasedOrder(item: Record<string, unknown>): PurchasedOrder | undefined {
   const { customerId, at, products } = item;
   if (typeof customerId !== 'string' || typeof at !== 'string') return undefined;
   const productIds = Array.isArray(products)

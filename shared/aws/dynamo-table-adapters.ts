@@ -9,6 +9,7 @@ import { PepperedErasedOrders } from '../privacy/erased-order.js';
 import type { PepperSource } from '../privacy/pepper.js';
 import type { TableAdapters } from '../wiring/adapters.js';
 import { DynamoAudienceIndex } from './dynamo-audience-index.js';
+import { DynamoCustomerScan } from './dynamo-customers-index.js';
 import { DynamoCapCounters } from './dynamo-cap-counters.js';
 import { DynamoConfirmLimits } from './dynamo-confirm-limits.js';
 import { DynamoCustomerErasure } from './dynamo-customer-erasure.js';
@@ -20,7 +21,6 @@ import { DynamoJourneyStore } from './dynamo-journey-store.js';
 import { DynamoMessageStats } from './dynamo-message-stats.js';
 import { DynamoOrderLedger } from './dynamo-order-ledger.js';
 import { DynamoPassSlots } from './dynamo-pass-slots.js';
-import { scanOrderProducts } from './dynamo-order-scan.js';
 import { scanProfiles } from './dynamo-profile-scan.js';
 import { DynamoProfileStore } from './dynamo-profile-store.js';
 import { DynamoRefundLedger } from './dynamo-refund-ledger.js';
@@ -61,9 +61,6 @@ export function dynamoTableAdapters(
     passSlots: new DynamoPassSlots(doc, tableName),
     audiences: new DynamoAudienceIndex(doc, tableName),
     scanProfiles: (slice) => scanProfiles(doc, tableName, slice, clock.now()),
-    customers: {
-      profiles: (slice) => scanProfiles(doc, tableName, slice, clock.now()).profiles,
-      orders: (slice) => scanOrderProducts(doc, tableName, slice),
-    },
+    customers: new DynamoCustomerScan(doc, tableName, () => clock.now()),
   };
 }

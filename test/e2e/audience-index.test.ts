@@ -11,15 +11,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandler as buildShardHandler } from '../../functions/journey-schedule.js';
+import { fitRefresh } from '../../shared/analytics/refresh/fit.js';
+import { planRefresh } from '../../shared/analytics/refresh/plan.js';
+import type { CustomerScan } from '../../shared/analytics/refresh/ports.js';
+import { scoreSlice } from '../../shared/analytics/refresh/score.js';
+import { summarizeSlice } from '../../shared/analytics/refresh/summarize.js';
 import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
 import { DynamoAudienceIndex } from '../../shared/aws/dynamo-audience-index.js';
+import { DynamoCustomerScan } from '../../shared/aws/dynamo-customers-index.js';
+import { scanOrderProducts } from '../../shared/aws/dynamo-order-scan.js';
 import { scanProfiles } from '../../shared/aws/dynamo-profile-scan.js';
 import { DynamoProfileStore } from '../../shared/aws/dynamo-profile-store.js';
 import { backfillIndexes } from '../../shared/aws/index-backfill.js';
 import {
+  INDEX_STATE_KEY,
   capKey,
   customersShardKey,
   identityKey,
@@ -32,11 +40,13 @@ import {
 } from '../../shared/aws/table.js';
 import type { CustomerMessage } from '../../shared/events/messages.js';
 import { planScheduleShards } from '../../shared/journeys/schedule-shards.js';
+import { ensureTable } from '../../shared/local/dynamo-engine.js';
 import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import { AudienceMembershipStore } from '../../shared/profiles/audience-membership-store.js';
 import { emptyProfile } from '../../shared/profiles/schema.js';
+import { InMemoryArtifacts, RecordingEventQueue } from '../fakes/in-memory-refresh.js';
 import { journeyFrom } from '../unit/journeys/journey-builders.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
@@ -199,6 +209,99 @@ describe('audiences without scans (dynalite, 20,000 items)', () => {
       `seed 20,000 items: ${Math.round(seedMs)} ms; backfill ${Math.round(backfillMs)} ms; items read per pass: scan ${before.itemsRead}, index ${after.itemsRead} (${(before.itemsRead / after.itemsRead).toFixed(1)}x)`,
     );
   }, 240_000);
+
+  it('refreshes from the customers index: no Scan, only the scored profiles and the orders', async () => {
+    // Prepare
+    const { doc, counts, reset } = countingClient(runtime.doc);
+    const artifacts = new InMemoryArtifacts();
+    const queue = new RecordingEventQueue();
+    const plan = planRefresh({ now: clock.now(), timezone: 'UTC', itemCount: 20_000, segments: 4 });
+    const scan = new DynamoCustomerScan(doc, runtime.tableName, () => clock.now());
+    const fallback: CustomerScan = {
+      profiles: (slice) => scanProfiles(doc, runtime.tableName, slice, clock.now()).profiles,
+      orders: (slice) => scanOrderProducts(doc, runtime.tableName, slice),
+    };
+    const refresh = async (customers: CustomerScan) => {
+      reset();
+      const summaries = [];
+      for (const slice of plan.slices) summaries.push(await summarizeSlice({ scan: customers, artifacts }, slice));
+      const fit = await fitRefresh(artifacts, { ...plan, summaries });
+      const scored = [];
+      for (const slice of plan.slices)
+        scored.push(await scoreSlice({ scan: customers, artifacts, queue }, { ...slice, modelKey: fit.modelKey }));
+      return {
+        customers: summaries.reduce((sum, summary) => sum + summary.customers, 0),
+        orders: summaries.reduce((sum, summary) => sum + summary.orders, 0),
+        scored: scored.reduce((sum, result) => sum + result.scored, 0),
+        scans: counts.commands.get('ScanCommand') ?? 0,
+        itemsRead: counts.itemsRead,
+      };
+    };
+
+    // Act
+    const scanned = await refresh(fallback);
+    const indexed = await refresh(scan);
+
+    // Assess
+    expect((await scan.readiness()).ready).toBe(true);
+    expect(indexed.scans).toBe(0);
+    expect(indexed).toMatchObject({ customers: KNOWN, orders: KNOWN, scored: KNOWN });
+    expect(scanned).toMatchObject({ customers: KNOWN, orders: KNOWN, scored: KNOWN });
+    // Each phase (summarize, score) reads the scored profiles and the orders once; the 2,000 anonymous
+    // visitors, the runs, ledger entries and the rest are never read.
+    expect(indexed.itemsRead).toBe(2 * (KNOWN + KNOWN));
+    console.log(
+      `items read per refresh: scan ${scanned.itemsRead}, customers index ${indexed.itemsRead} (${(scanned.itemsRead / indexed.itemsRead).toFixed(1)}x)`,
+    );
+  }, 120_000);
+
+  it('backfills the customers key on scored profiles and orders written before the index, resuming where it stopped', async () => {
+    // Prepare: a second table of the same engine, its state item removed as if it predated the indexes
+    const table = 'backfill';
+    await ensureTable(runtime.doc, table);
+    await runtime.doc.send(new DeleteCommand({ TableName: table, Key: INDEX_STATE_KEY }));
+    const items: Record<string, unknown>[] = [
+      { ...profileKey('k1'), ...emptyProfile('k1', AT) },
+      {
+        ...profileKey('anon:buyer'),
+        ...emptyProfile('anon:buyer', AT),
+        orders: { ...emptyProfile('x', AT).orders, count: 1, days: 1 },
+      },
+      { ...profileKey('anon:visitor'), ...emptyProfile('anon:visitor', AT) },
+      { ...profileKey('anon:merged'), ...emptyProfile('anon:merged', AT), mergedInto: 'k1' },
+      { ...orderKey('k1', 'o1'), customerId: 'k1', orderId: 'o1', at: AT, amount: 5, products: [] },
+      { ...journeyKey('k1', 'welcome', 'r1'), status: 'ended' },
+    ];
+    await batchWriteItems(
+      runtime.doc,
+      table,
+      items.map((Item) => ({ PutRequest: { Item } })),
+      { operation: 'seed' },
+    );
+    const scan = new DynamoCustomerScan(runtime.doc, table, () => clock.now());
+    const readiness = await scan.readiness();
+
+    // Act
+    const first = await backfillIndexes(runtime.doc, table, { audiences: [], pageSize: 2, maxPages: 1 });
+    const rest = await backfillIndexes(runtime.doc, table, { audiences: [], pageSize: 2 });
+    const again = await backfillIndexes(runtime.doc, table, { audiences: [], pageSize: 2 });
+
+    // Assess
+    expect(readiness).toEqual({ ready: false, reason: 'no backfill of the customers index yet' });
+    expect(first.complete).toBe(false);
+    expect(rest.complete).toBe(true);
+    // Every item once, and the state item that holds the position.
+    expect(first.scanned + rest.scanned).toBe(items.length + 1);
+    expect(first.keyed + rest.keyed).toBe(3);
+    expect(again.keyed).toBe(0);
+    expect(await scan.readiness()).toEqual({ ready: true });
+    const profiles = [];
+    for await (const profile of scan.profiles({ segment: 0, totalSegments: 1 })) profiles.push(profile.id);
+    const orders = [];
+    for await (const order of scan.orders({ segment: 0, totalSegments: 1 })) orders.push(order.customerId);
+    expect(profiles.sort()).toEqual(['anon:buyer', 'k1']);
+    expect(orders).toEqual(['k1']);
+  }, 60_000);
 
   it('keeps memberships in step with profile writes: a member who moves zone or leaves the segment', async () => {
     // Prepare

@@ -3,18 +3,23 @@
  * the table's customers, a place for artifacts too big for a Step Functions payload (S3 in AWS,
  * the data folder locally), and the events queue for the `scores` messages.
  */
-import type { Profile } from '../../profiles/schema.js';
+import type { ScoredProfile } from './scored-customers.js';
 import type { PurchasedOrder } from '../recommendations.js';
 
 /** One segment of a DynamoDB parallel scan: a customer's items all fall in the same segment. */
+export type { ScoredProfile };
+
 export interface ScanSlice {
   segment: number;
   totalSegments: number;
 }
 
 export interface CustomerScan {
-  /** Current profiles of the slice (merged anonymous copies left out). */
-  profiles(slice: ScanSlice): AsyncIterable<Profile>;
+  /**
+   * The slice's profiles the refresh can score (merged anonymous copies left out): with the
+   * `customers` index, only customers with an order and known customers, and only what it reads.
+   */
+  profiles(slice: ScanSlice): AsyncIterable<ScoredProfile>;
   /** The products of every `O#` order of the slice. */
   orders(slice: ScanSlice): AsyncIterable<PurchasedOrder>;
 }

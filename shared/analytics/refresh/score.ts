@@ -15,13 +15,13 @@
 import type { CustomerMessage } from '../../events/messages.js';
 import { isAnonymousCustomerId } from '../../identity/customer-id.js';
 import type { EventQueue } from '../../ports.js';
-import type { Clv, Profile, Rfm } from '../../profiles/schema.js';
+import type { Clv, Rfm } from '../../profiles/schema.js';
 import { shopDay } from '../calendar-day.js';
 import { customerBaskets, DEFAULT_RECOMMENDATIONS, recommendFor, type PurchasedOrder } from '../recommendations.js';
 import { readArtifact, refreshModelSchema, type RefreshModel } from './artifacts.js';
 import { clvOf } from './clv-scores.js';
 import { asOfDay, type SliceRun } from './plan.js';
-import type { CustomerScan, RefreshArtifacts } from './ports.js';
+import type { CustomerScan, RefreshArtifacts, ScoredProfile } from './ports.js';
 import { purchaseHistory } from './purchase-history.js';
 import { scoreRfm } from './rfm-cuts.js';
 
@@ -113,7 +113,7 @@ interface Scores {
  */
 function scoresOf(
   model: RefreshModel,
-  profile: Profile,
+  profile: ScoredProfile,
   calendar: { day: number; timezone: string },
   bought: readonly string[],
   n: number,
@@ -128,7 +128,7 @@ function scoresOf(
 }
 
 /** A `scores` message with the fields that differ from the profile's, or undefined when none do. */
-function changedScores(profile: Profile, scores: Scores, at: string): ScoresMessage | undefined {
+function changedScores(profile: ScoredProfile, scores: Scores, at: string): ScoresMessage | undefined {
   const message: ScoresMessage = { kind: 'scores', customerId: profile.id, at };
   let changed = false;
   if (scores.rfm && !sameFields(scores.rfm, profile.rfm)) {
