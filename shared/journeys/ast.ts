@@ -10,6 +10,9 @@ import { callPrioritySchema, callRoutingSchema, channelSchema, type CallRouting 
 import { durationSchema } from '../config/duration.js';
 import { callOutcomeSchema, type CallOutcome } from '../events/call-completed.js';
 
+/** Journey ids sadakat keeps for its own sends (the double opt-in's `sadakat-confirm`); campaigns cannot use them. */
+export const RESERVED_JOURNEY_PREFIX = 'sadakat-';
+
 export const journeyIdSchema = z
   .string()
   .regex(

@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { YamlSource, type LocatedError } from '../config/yaml-source.js';
-import type { Journey } from './ast.js';
+import { RESERVED_JOURNEY_PREFIX, type Journey } from './ast.js';
 import { checkExperimentKeys, checkJourney, unknownEventNames } from './check.js';
 import { parseJourney } from './parse.js';
 
@@ -63,6 +63,14 @@ export function checkJourneySources(
     if (stem !== journey.id)
       errors.push(
         source.error(['id'], `journey id "${journey.id}" differs from its file name; name the file ${journey.id}.yaml`),
+      );
+    // The ledger and the report know sadakat's own sends by these ids (CONFIRM_JOURNEY_ID, the double opt-in).
+    if (journey.id.startsWith(RESERVED_JOURNEY_PREFIX))
+      errors.push(
+        source.error(
+          ['id'],
+          `journey ids starting with "${RESERVED_JOURNEY_PREFIX}" are reserved for sadakat's own sends`,
+        ),
       );
     const first = ids.get(journey.id);
     if (first !== undefined) errors.push(source.error(['id'], `journey id "${journey.id}" is also used by ${first}`));

@@ -11,6 +11,7 @@
  *
  * No holdout, quiet hours or frequency caps: the customer is waiting for this email.
  */
+import { RESERVED_JOURNEY_PREFIX } from '../../journeys/ast.js';
 import type { PepperSource } from '../../privacy/pepper.js';
 import type { Profile } from '../../profiles/schema.js';
 import type { DecisionDeps, SendDecision } from '../decide-send.js';
@@ -26,7 +27,7 @@ import type { ConfirmBudgets, ConfirmLimits } from './limits.js';
 /** The fixed template of the confirmation (campaign/templates/confirm-email). */
 export const CONFIRM_TEMPLATE = 'confirm-email';
 /** The journey id confirmation requests and their stats carry; campaign validation reserves it. */
-export const CONFIRM_JOURNEY_ID = 'sadakat-confirm';
+export const CONFIRM_JOURNEY_ID = `${RESERVED_JOURNEY_PREFIX}confirm`;
 
 export interface ConfirmSendDeps {
   limits: ConfirmLimits;

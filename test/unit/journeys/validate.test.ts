@@ -122,6 +122,14 @@ describe('journey validation', () => {
     ]);
   });
 
+  it("refuses a journey id sadakat keeps for its own sends (the double opt-in's sadakat-confirm)", () => {
+    const yaml = `${HEAD.replace('id: j', 'id: sadakat-confirm')}steps:\n  - end: true\n`;
+    const result = checkJourneySources([{ file: 'sadakat-confirm.yaml', text: yaml }], context);
+    expect(result.ok ? [] : result.errors.map((e) => e.reason)).toEqual([
+      'journey ids starting with "sadakat-" are reserved for sadakat\'s own sends',
+    ]);
+  });
+
   it('finds the example campaign valid, journeys included', async () => {
     const { summaries, errors } = await validateCampaign('campaign');
     expect(errors.map(formatLocatedError)).toEqual([]);
