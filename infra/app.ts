@@ -76,6 +76,7 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     ...(sesIdentityArn === undefined ? {} : { sesIdentityArn }),
     pushPlatformApplicationArns: context.pushPlatformApplicationArns,
     ...(context.whatsappPhoneNumberId === undefined ? {} : { whatsappPhoneNumberId: context.whatsappPhoneNumberId }),
+    ...(context.whatsappEventsTopicArn === undefined ? {} : { whatsappEventsTopicArn: context.whatsappEventsTopicArn }),
     ...(settings.sender.fromName === undefined ? {} : { senderName: settings.sender.fromName }),
     ...(context.edgeWebAclArn === undefined ? {} : { edgeWebAclArn: context.edgeWebAclArn }),
     ...(context.connectInstanceArn === undefined || context.connectContactFlowId === undefined

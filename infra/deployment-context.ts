@@ -128,6 +128,12 @@ export const deploymentContextSchema = z
         'expected an End User Messaging Social id such as phone-number-id-0123…(32 characters)',
       )
       .optional(),
+    /**
+     * The WhatsApp Business Account's event destination when it already exists (a WABA has one,
+     * which the shop may use elsewhere): whatsapp-events is subscribed to this standard SNS topic
+     * instead of one the stack creates (decision 203). Only with `whatsappPhoneNumberId`.
+     */
+    whatsappEventsTopicArn: arn('sns').optional(),
     /** Operators' address for alarm mail; without it the alarm topic has no subscriber. */
     alarmEmail: z.email('expected an email address').optional(),
     /**
@@ -170,6 +176,17 @@ export const deploymentContextSchema = z
     path: ['connectContactFlowId'],
     message: 'give connectInstanceArn and connectContactFlowId together: a task needs both the instance and its flow',
   })
+  .refine((context) => context.whatsappEventsTopicArn === undefined || context.whatsappPhoneNumberId !== undefined, {
+    path: ['whatsappEventsTopicArn'],
+    message: 'give whatsappPhoneNumberId too: the stack reads WhatsApp events only where it sends WhatsApp',
+  })
+  .refine(
+    (context) => context.whatsappEventsTopicArn === undefined || !context.whatsappEventsTopicArn.endsWith('.fifo'),
+    {
+      path: ['whatsappEventsTopicArn'],
+      message: 'expected a standard topic: End User Messaging Social does not publish to FIFO topics',
+    },
+  )
   .refine((context) => context.sesDomain === undefined || context.sesIdentityArn === undefined, {
     path: ['sesIdentityArn'],
     message:

@@ -51,6 +51,8 @@ export interface PipelineStackProps extends StackProps {
   pushPlatformApplicationArns?: readonly string[];
   /** The End User Messaging Social phone number WhatsApp is sent from (context `whatsappPhoneNumberId`). */
   whatsappPhoneNumberId?: string;
+  /** An existing event destination of the WhatsApp Business Account to read instead of a new topic (context `whatsappEventsTopicArn`). */
+  whatsappEventsTopicArn?: string;
   /** The campaign's sender name, shown on the unsubscribe page. */
   senderName?: string;
   /** The Amazon Connect instance and contact flow call tasks go to (context `connectInstanceArn`, `connectContactFlowId`). */
@@ -149,7 +151,13 @@ export class PipelineStack extends Stack {
     else dropCallTasks(this.sends.sender, artifacts.bucketName, artifacts.arnForObjects(`${CALL_DROP_PREFIX}*`));
     // Inbound WhatsApp and the statuses of what send sent: only where WhatsApp is sent at all.
     if (props.whatsappPhoneNumberId !== undefined)
-      this.whatsappEvents = new WhatsAppEvents(this, 'WhatsAppEvents', { table, key, alerts, eventsQueue });
+      this.whatsappEvents = new WhatsAppEvents(this, 'WhatsAppEvents', {
+        table,
+        key,
+        alerts,
+        eventsQueue,
+        ...(props.whatsappEventsTopicArn === undefined ? {} : { existingTopicArn: props.whatsappEventsTopicArn }),
+      });
     // Unsubscribe links: their own throttle, so neither they nor the storefronts starve the other.
     this.ingest.throttleRoutes(['GET /u/{token}', 'POST /u/{token}'], UNSUBSCRIBE_THROTTLE);
     // Confirmation links: a throttle of their own too (a burst of scanners cannot starve unsubscribes).

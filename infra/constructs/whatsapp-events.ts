@@ -9,14 +9,15 @@
  * and the stack's data key stays closed to other services), and only End User Messaging Social
  * of this account may publish to it (aws:SourceAccount, aws:SourceArn), so a forged STOP or
  * `failed` cannot come through it. The operator points the account's event destination at the
- * topic (output `WhatsAppEventsTopicArn`; docs/deploy.md).
+ * topic (output `WhatsAppEventsTopicArn`; docs/deploy.md). An account whose destination exists
+ * already gives it instead (`existingTopicArn`, decision 203): subscribed to, nothing created.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -34,10 +35,15 @@ export interface WhatsAppEventsProps {
   key: IKey;
   alerts: OperatorAlerts;
   eventsQueue: IQueue;
+  /**
+   * The account's event destination when it exists already (context `whatsappEventsTopicArn`):
+   * subscribed to as it is — its key and policy are the shop's (decision 203).
+   */
+  existingTopicArn?: string;
 }
 
 export class WhatsAppEvents extends Construct {
-  readonly topic: Topic;
+  readonly topic: ITopic;
   readonly handler: SadakatFunction;
 
   constructor(scope: Construct, id: string, props: WhatsAppEventsProps) {
@@ -45,39 +51,10 @@ export class WhatsAppEvents extends Construct {
     const { table, key, alerts, eventsQueue } = props;
     const stack = Stack.of(this);
 
-    const topicKey = new Key(this, 'TopicKey', {
-      description: 'sadakat: WhatsApp events topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // As for SES's feedback topic (decision 110): the service's statement on the key carries no
-    // condition AWS does not document for its KMS calls; the topic policy decides who publishes.
-    topicKey.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'SocialMessagingPublishesEvents',
-        principals: [new ServicePrincipal(SOCIAL_MESSAGING_PRINCIPAL)],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        // In a key policy `*` is this key.
-        resources: ['*'],
-      }),
-    );
-    this.topic = new Topic(this, 'Topic', {
-      displayName: 'sadakat WhatsApp events',
-      masterKey: topicKey,
-      enforceSSL: true,
-    });
-    this.topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'SocialMessagingPublishes',
-        principals: [new ServicePrincipal(SOCIAL_MESSAGING_PRINCIPAL)],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'social-messaging', resource: '*' }) },
-        },
-      }),
-    );
+    this.topic =
+      props.existingTopicArn === undefined
+        ? this.createTopic(stack)
+        : Topic.fromTopicArn(this, 'ExistingTopic', props.existingTopicArn);
 
     this.handler = new SadakatFunction(this, 'Handler', {
       name: 'whatsapp-events',
@@ -108,5 +85,43 @@ export class WhatsAppEvents extends Construct {
       value: this.topic.topicArn,
       description: "The WhatsApp Business Account's event destination (docs/deploy.md, WhatsApp)",
     });
+  }
+
+  /** A standard topic with a key of its own, which only End User Messaging Social of this account may publish to. */
+  private createTopic(stack: Stack): Topic {
+    const topicKey = new Key(this, 'TopicKey', {
+      description: 'sadakat: WhatsApp events topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // As for SES's feedback topic (decision 110): the service's statement on the key carries no
+    // condition AWS does not document for its KMS calls; the topic policy decides who publishes.
+    topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SocialMessagingPublishesEvents',
+        principals: [new ServicePrincipal(SOCIAL_MESSAGING_PRINCIPAL)],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // In a key policy `*` is this key.
+        resources: ['*'],
+      }),
+    );
+    const topic = new Topic(this, 'Topic', {
+      displayName: 'sadakat WhatsApp events',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SocialMessagingPublishes',
+        principals: [new ServicePrincipal(SOCIAL_MESSAGING_PRINCIPAL)],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'social-messaging', resource: '*' }) },
+        },
+      }),
+    );
+    return topic;
   }
 }

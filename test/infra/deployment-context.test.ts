@@ -111,6 +111,27 @@ describe('readDeploymentContext', () => {
   });
 });
 
+describe('readDeploymentContext: an existing WhatsApp event destination (decision 203)', () => {
+  const TOPIC = 'arn:aws:sns:eu-central-1:123456789012:shop-whatsapp-events';
+  const PHONE = 'phone-number-id-976c72a700aac43eaf573ae050e0a1b2';
+  const read = (context: Record<string, string>) => () => readDeploymentContext((key) => context[key]);
+
+  it('takes the topic only with a phone number id, and never a FIFO topic nor another service', () => {
+    expect(read({ whatsappPhoneNumberId: PHONE, whatsappEventsTopicArn: TOPIC })()).toMatchObject({
+      whatsappEventsTopicArn: TOPIC,
+    });
+    expect(read({ whatsappEventsTopicArn: TOPIC })).toThrow(
+      /context whatsappEventsTopicArn: give whatsappPhoneNumberId too/,
+    );
+    expect(read({ whatsappPhoneNumberId: PHONE, whatsappEventsTopicArn: `${TOPIC}.fifo` })).toThrow(
+      /context whatsappEventsTopicArn: expected a standard topic/,
+    );
+    expect(read({ whatsappPhoneNumberId: PHONE, whatsappEventsTopicArn: 'arn:aws:sqs:eu-central-1:1:x' })).toThrow(
+      /context whatsappEventsTopicArn: expected an ARN of sns/,
+    );
+  });
+});
+
 describe('readDeploymentContext: ceilings (issue 20)', () => {
   it('reads the ingest throttle, warm throughput and reserved concurrency from -c strings', () => {
     // Act

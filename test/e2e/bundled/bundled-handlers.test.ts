@@ -45,7 +45,7 @@ import {
   type FunctionBundles,
   REGION,
 } from './bundled-stack.js';
-import { synthesizeStacks, type SynthesizedStacks } from './cfn-template.js';
+import { BUNDLED_WHATSAPP_TOPIC_ARN, synthesizeStacks, type SynthesizedStacks } from './cfn-template.js';
 import { FunctionInitError } from './function-sandbox.js';
 
 interface RefreshRun {
@@ -348,6 +348,16 @@ describe('the bundled functions', () => {
         },
       ],
     };
+
+    // The template subscribes whatsapp-events to the account's existing topic and creates none (decision 203).
+    const resources = Object.values(stacks.templates[stacks.pipelineStack]?.Resources ?? {});
+    expect(
+      resources.filter(
+        (resource) =>
+          resource.Type === 'AWS::SNS::Subscription' && resource.Properties?.TopicArn === BUNDLED_WHATSAPP_TOPIC_ARN,
+      ),
+    ).toHaveLength(1);
+    expect(resources.filter((resource) => resource.Type === 'AWS::SNS::Topic')).toHaveLength(2);
 
     // Act
     await stack.invoke('whatsapp-events', snsEvent);

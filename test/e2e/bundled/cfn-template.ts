@@ -48,10 +48,17 @@ export interface SynthesizedStacks {
 /** Synthesizes the app as `cdk synth` does (cdk.json's context), with `campaignDir` as the deployed campaign. */
 /** The End User Messaging Social phone number id the bundled stack is synthesized with. */
 export const BUNDLED_WHATSAPP_NUMBER_ID = 'phone-number-id-00000000000000000000000000000000';
+/** The WhatsApp Business Account's existing event destination the bundled stack subscribes to. */
+export const BUNDLED_WHATSAPP_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:shop-whatsapp-events';
 
 export async function synthesizeStacks(campaignDir: string): Promise<SynthesizedStacks> {
-  // With a WhatsApp number, so whatsapp-events (deployed only with one) is in the template too.
-  const { data, pipeline } = await sadakatStacks({ whatsappPhoneNumberId: BUNDLED_WHATSAPP_NUMBER_ID }, campaignDir);
+  // With a WhatsApp number, so whatsapp-events (deployed only with one) is in the template too, on
+  // an event destination the account already has (the stack's own topic is asserted on the
+  // production context in test/infra/first-deploy.test.ts).
+  const { data, pipeline } = await sadakatStacks(
+    { whatsappPhoneNumberId: BUNDLED_WHATSAPP_NUMBER_ID, whatsappEventsTopicArn: BUNDLED_WHATSAPP_TOPIC_ARN },
+    campaignDir,
+  );
   return {
     templates: {
       [data.stackName]: Template.fromStack(data).toJSON() as CfnTemplate,
