@@ -4,6 +4,7 @@ import { decideSend } from '../../../shared/channels/decide-send.js';
 import { TemplateSet } from '../../../shared/channels/render.js';
 import { identityDirectory } from '../../../shared/channels/whatsapp/directory.js';
 import { normalizeAddress } from '../../../shared/channels/suppression-address.js';
+import { customerFunnel, type ReportMessage } from '../../../shared/measurement/customer-funnel.js';
 import { handleWhatsAppEvents } from '../../../shared/channels/whatsapp/events.js';
 import { isStopRequest, readWhatsAppEvent } from '../../../shared/channels/whatsapp/inbound.js';
 import { InMemoryIdentities } from '../../../shared/journeys/simulation/in-memory-customer-stores.js';
@@ -338,6 +339,46 @@ describe('whatsapp-events: statuses of our messages become engagement (decision 
       providerMessageId: 'wa-1',
     });
     expect(events.messages[0]).toMatchObject({ kind: 'engagement', type: 'bounced', customerId: 'c1' });
+  });
+
+  it("counts in the report's customer funnel: read as delivered and opened, a late failure as sent and bounced", async () => {
+    // Prepare: c1's message is read; c2's (same step) fails after sent
+    const read = await sentWhatsApp();
+    const failed = await sentWhatsApp();
+    await handleWhatsAppEvents(read.deps, readWhatsAppEvent(status('read', read.request.messageId)));
+    await handleWhatsAppEvents(
+      failed.deps,
+      readWhatsAppEvent(status('failed', failed.request.messageId, { errors: [{ code: 131049 }] })),
+    );
+    const reportMessage = async (
+      { harness, marks, request }: Awaited<ReturnType<typeof sentWhatsApp>>,
+      customerId: string,
+    ): Promise<ReportMessage> => {
+      const entry = (await harness.ledger.find('c1', request.messageId))!;
+      return {
+        customerId,
+        journeyId: entry.journeyId,
+        channel: entry.channel,
+        status: entry.status,
+        claimedAt: entry.claimedAt,
+        engaged: Object.fromEntries(marks.marks.map((mark) => [mark.metric, mark.at])),
+      };
+    };
+
+    // Act
+    const funnel = customerFunnel(
+      new Map([
+        ['c1', NOON.toISOString()],
+        ['c2', NOON.toISOString()],
+      ]),
+      new Map([
+        ['c1', [await reportMessage(read, 'c1')]],
+        ['c2', [await reportMessage(failed, 'c2')]],
+      ]),
+    );
+
+    // Assess
+    expect(funnel).toMatchObject({ sent: 2, delivered: 1, opened: 1, bounced: 1 });
   });
 
   it("changes nothing for a status naming no WhatsApp message of the number's customer", async () => {
