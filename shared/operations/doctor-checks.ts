@@ -8,7 +8,7 @@
 import { SEND_REASONS } from '../channels/send-outcome.js';
 import { sendMessageId, type SendRequest } from '../channels/send-request.js';
 import { DOCTOR_JOURNEY_ID, doctorCustomerId } from '../identity/doctor-customer.js';
-import type { DoctorProbe, LedgerView, StackInfo } from './doctor-probe.js';
+import type { DoctorProbe, LedgerView, SesAccount, StackInfo } from './doctor-probe.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -63,6 +63,11 @@ export interface DoctorOptions {
   profileTimeoutMs?: number;
   emailTimeoutMs?: number;
   pollIntervalMs?: number;
+  /**
+   * The campaign's `sending.email.messagesPerSecond` (settings.yaml), to hold against SES's maximum
+   * send rate; `campaign: undefined` when no campaign folder was read (the check is skipped).
+   */
+  campaign?: { emailMessagesPerSecond: number | undefined };
 }
 
 export async function runDoctor(probe: DoctorProbe, options: DoctorOptions): Promise<CheckResult[]> {
@@ -73,7 +78,8 @@ export async function runDoctor(probe: DoctorProbe, options: DoctorOptions): Pro
   const outputs = checkStack(options.stackName, stack, data, results);
 
   results.push(await checkConcurrency(probe));
-  results.push(await checkSesAccount(probe));
+  const ses = await probe.sesAccount();
+  results.push(checkSesAccount(ses), checkSesSendRate(ses, options.campaign));
   results.push(...(await checkSms(probe)));
   results.push(...(await checkPush(probe, stack?.outputs.PushPlatformApplicationArns)));
   if (outputs === undefined) {
@@ -165,8 +171,7 @@ async function checkConcurrency(probe: DoctorProbe): Promise<CheckResult> {
   return { check: 'lambda-concurrency', status: 'pass', detail };
 }
 
-async function checkSesAccount(probe: DoctorProbe): Promise<CheckResult> {
-  const ses = await probe.sesAccount();
+function checkSesAccount(ses: SesAccount): CheckResult {
   const detail = `${ses.productionAccess ? 'production' : 'sandbox'}, ${ses.sentLast24Hours}/${ses.max24HourSend} in 24 h, ${ses.maxSendRate}/s`;
   if (!ses.sendingEnabled)
     return {
@@ -183,6 +188,33 @@ async function checkSesAccount(probe: DoctorProbe): Promise<CheckResult> {
       fix: 'in the SES sandbox mail reaches only verified addresses: request production access (docs/deploy.md §2)',
     };
   return { check: 'ses-account', status: 'pass', detail };
+}
+
+/**
+ * Sends over SES's maximum rate are throttled, and each comes back through the queue; with
+ * `sending.email.messagesPerSecond` at or under it, the send function paces them instead (decision 177).
+ */
+function checkSesSendRate(ses: SesAccount, campaign: DoctorOptions['campaign']): CheckResult {
+  const check = 'ses-send-rate';
+  if (campaign === undefined)
+    return { check, status: 'skip', detail: 'no campaign folder to compare (--campaign DIR)' };
+  const rate = campaign.emailMessagesPerSecond;
+  const fix = `set sending: { email: { messagesPerSecond: ${ses.maxSendRate} } } in settings.yaml (or lower) and deploy`;
+  if (rate === undefined)
+    return {
+      check,
+      status: 'warn',
+      detail: `settings.yaml sets no sending.email.messagesPerSecond; SES allows ${ses.maxSendRate}/s`,
+      fix,
+    };
+  if (rate > ses.maxSendRate)
+    return {
+      check,
+      status: 'fail',
+      detail: `sending.email.messagesPerSecond ${rate} is over SES's maximum send rate ${ses.maxSendRate}/s`,
+      fix,
+    };
+  return { check, status: 'pass', detail: `${rate}/s of SES's ${ses.maxSendRate}/s` };
 }
 
 async function checkSms(probe: DoctorProbe): Promise<CheckResult[]> {

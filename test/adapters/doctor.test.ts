@@ -32,7 +32,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsDoctorProbe, type DoctorClients, serverWriteKeyOf } from '../../shared/aws/aws-doctor-probe.js';
-import { type CheckResult, runDoctor, SIMULATOR } from '../../shared/operations/doctor-checks.js';
+import { type CheckResult, type DoctorOptions, runDoctor, SIMULATOR } from '../../shared/operations/doctor-checks.js';
 
 const REGION = { region: 'eu-central-1' };
 const TOPIC = 'arn:aws:sns:eu-central-1:123456789012:Sadakat-prod-Pipeline-AlertsTopic';
@@ -93,8 +93,9 @@ function probe(): AwsDoctorProbe {
   return new AwsDoctorProbe(doctorClients);
 }
 
-async function doctor(): Promise<Map<string, CheckResult>> {
+async function doctor(campaign?: DoctorOptions['campaign']): Promise<Map<string, CheckResult>> {
   const results = await runDoctor(probe(), {
+    ...(campaign ? { campaign } : {}),
     stackName: 'Sadakat-prod-Pipeline',
     runId: 'run1',
     now: () => new Date('2026-12-07T10:00:00Z'),
@@ -216,7 +217,7 @@ beforeEach(() => {
 describe('sadakat doctor on a healthy stack', () => {
   it('passes every check and erases its three test customers', async () => {
     // Act
-    const results = await doctor();
+    const results = await doctor({ emailMessagesPerSecond: 14 });
 
     // Assess
     expect([...results.values()].filter((result) => result.status !== 'pass')).toEqual([]);
@@ -320,6 +321,32 @@ describe('sadakat doctor: each check fails with its fix', () => {
     // Assess
     expect(statusOf(sandbox, 'ses-account')).toBe('warn');
     expect(statusOf(paused, 'ses-account')).toBe('fail');
+  });
+
+  it("ses-send-rate: the campaign's email rate against SES's maximum send rate", async () => {
+    // Prepare
+    mocks.ses.on(GetAccountCommand).resolves({
+      ProductionAccessEnabled: true,
+      SendingEnabled: true,
+      SendQuota: { MaxSendRate: 14, Max24HourSend: 50_000, SentLast24Hours: 0 },
+    });
+
+    // Act
+    const [unset, over, within, noCampaign] = [
+      await doctor({ emailMessagesPerSecond: undefined }),
+      await doctor({ emailMessagesPerSecond: 50 }),
+      await doctor({ emailMessagesPerSecond: 14 }),
+      await doctor(),
+    ];
+
+    // Assess
+    expect(unset.get('ses-send-rate')).toMatchObject({
+      status: 'warn',
+      fix: expect.stringContaining('messagesPerSecond: 14'),
+    });
+    expect(over.get('ses-send-rate')).toMatchObject({ status: 'fail', detail: expect.stringContaining('50') });
+    expect(statusOf(within, 'ses-send-rate')).toBe('pass');
+    expect(statusOf(noCampaign, 'ses-send-rate')).toBe('skip');
   });
 
   it('sms: sandbox, the 1 USD default spend limit, no delivery-status logging, no Turkish sender id', async () => {
