@@ -267,7 +267,7 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
           customer,
         },
         snapshot.decisions,
-        snapshot.counted,
+        snapshot.recent,
       )}`;
     }),
   );

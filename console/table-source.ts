@@ -1,15 +1,19 @@
 /**
- * `sadakat console --table T [--region R]`: a deployed table, read with the caller's own AWS
- * credentials (the `SadakatConsoleReadOnly` policy: Query only, on `C#` and `STATS#MSG#`). No page scans — a
+ * `sadakat console --table T [--region R] [--stack S] [--bucket B]`: a deployed table, read with the
+ * caller's own AWS credentials (the `SadakatConsoleReadOnly` policy: Query only, on `C#` and
+ * `STATS#MSG#`; the snapshot object; the pipeline stack's outputs). No page scans — a
  * deployed table can hold ten million profiles. What each page reads:
  *
  * - a customer: one Query on `PK=C#<id>`, at most CUSTOMER_ITEM_LIMIT items;
  * - the overview and messages: the `STATS#MSG#` decision counters, one Query per journey and
  *   variant of the local campaign (bounded by the campaign, not by the table).
  *
- * Not available in this mode, and said so on the pages: customer and segment counts, per-step
- * journey counts, recent messages across customers and the A/B report need the nightly snapshot
- * the refresh does not write yet; find-by-email is off (no peppered-hash lookup item yet).
+ * - customer and segment counts, per-step journey counts, events and sends per day: the nightly
+ *   refresh's snapshot (`--bucket`: one GetObject, decision 207), shown with its as-of time;
+ * - the deployed campaign's hash (`--stack`: one DescribeStacks), compared with the local folder.
+ *
+ * Not available in this mode, and said so on the pages: recent messages across customers (by
+ * customer instead) and the A/B report; find-by-email is off (no peppered-hash lookup item).
  */
 import {
   type ConsoleSnapshot,
@@ -20,13 +24,14 @@ import {
 } from '../shared/aws/dynamo-console-source.js';
 import type { createDocumentClient } from '../shared/aws/dynamo-client.js';
 import type { ReportData } from '../shared/measurement/report.js';
+import type { ConsoleCounts } from '../shared/analytics/refresh/console-counts.js';
 import { campaignHash } from '../shared/config/campaign-hash.js';
 import type { Clock } from '../shared/ports.js';
 import type { CampaignState } from './campaign-state.js';
 import type { ConsoleSource, SourceStatus } from './local-source.js';
 
 export const TABLE_MODE_NOTES = [
-  'Customer and segment counts, per-step journey counts and recent messages across customers are not read from a deployed table (that would be a scan); they need the nightly snapshot, which the refresh does not write yet.',
+  'Customer and segment counts, per-step journey counts and recent messages across customers are not read from a deployed table (that would be a scan); they need the nightly snapshot the refresh writes: pass --bucket <ConsoleSnapshotBucket>.',
   'Find by email is off with --table: customers are found by id.',
 ];
 
@@ -71,8 +76,22 @@ export interface DeployedCampaign {
   sha256(): Promise<string | undefined>;
 }
 
+/** Where the nightly refresh's snapshot is read from (`--bucket`: the artifacts bucket's `refresh/console-snapshot.json`). */
+export interface NightlySnapshot {
+  /** What the pages call it: `s3://bucket/refresh/console-snapshot.json`. */
+  name: string;
+  /** The snapshot, or undefined when no refresh has written one yet. */
+  read(): Promise<ConsoleCounts | undefined>;
+}
+
+export interface DeployedSources {
+  deployedCampaign?: DeployedCampaign;
+  nightly?: NightlySnapshot;
+}
+
 export class DeployedTableSource implements ConsoleSource {
   private deployed: { at: number; sha256: Promise<string | undefined> } | undefined;
+  private nightly: { at: number; counts: Promise<ConsoleCounts | undefined> } | undefined;
 
   constructor(
     private readonly doc: DocumentClient,
@@ -80,12 +99,12 @@ export class DeployedTableSource implements ConsoleSource {
     private readonly region: string | undefined,
     private readonly campaign: CampaignState,
     private readonly clock: Clock,
-    private readonly deployedCampaign?: DeployedCampaign,
+    private readonly options: DeployedSources = {},
   ) {}
 
   /** A warning when the local campaign folder is not the deployed one; undefined when they match. */
   async campaignWarning(): Promise<string | undefined> {
-    const source = this.deployedCampaign;
+    const source = this.options.deployedCampaign;
     if (!source)
       return 'Pass --stack <pipeline stack> to check that your local campaign folder is the one deployed: pages read counters of the local journeys.';
     const now = Date.now();
@@ -132,29 +151,76 @@ export class DeployedTableSource implements ConsoleSource {
       );
       return [undefined, ...variants].map((variant) => ({ journeyId: journey.id, variant }));
     });
-    const counters = await readDecisionCounters(this.doc, this.tableName, partitions).catch((error: unknown) => {
-      throw new TableUnreadable(explainTableError(error, this.tableName, this.region));
-    });
-    return {
-      asOf: this.clock.now().toISOString(),
-      counted: false,
-      notes: TABLE_MODE_NOTES,
-      customers: 0,
-      anonymous: 0,
-      segments: {},
-      eventsPerDay: {},
-      sendsPerDay: {},
+    const [counters, nightly] = await Promise.all([
+      readDecisionCounters(this.doc, this.tableName, partitions).catch((error: unknown) => {
+        throw new TableUnreadable(explainTableError(error, this.tableName, this.region));
+      }),
+      this.nightlyCounts(),
+    ]);
+    const common = {
       decisions: counters.total,
-      journeys: {},
+      recent: false,
       messages: [],
       unsent: [],
-      emails: new Map(),
+      emails: new Map<string, string>(),
     };
+    if (!nightly)
+      return {
+        ...common,
+        asOf: this.clock.now().toISOString(),
+        counted: false,
+        notes: this.options.nightly
+          ? [
+              `No nightly snapshot in ${this.options.nightly.name} yet: customer and segment counts and per-step journey counts appear after the next nightly refresh (a deployed table is never scanned).`,
+              TABLE_MODE_NOTES[1] as string,
+            ]
+          : TABLE_MODE_NOTES,
+        customers: 0,
+        anonymous: 0,
+        segments: {},
+        eventsPerDay: {},
+        sendsPerDay: {},
+        journeys: {},
+      };
+    return {
+      ...common,
+      asOf: nightly.asOf,
+      counted: true,
+      notes: [
+        `Customers, segments, journey steps and sends per day are the nightly refresh's snapshot (${this.options.nightly?.name}), as of the time above; send decisions by reason are read live. Recent messages across customers are not read from a deployed table: open a customer, or filter Messages by customer.`,
+        TABLE_MODE_NOTES[1] as string,
+      ],
+      customers: nightly.customers,
+      anonymous: nightly.anonymous,
+      segments: Object.fromEntries(
+        Object.entries(nightly.segments).map(([id, members]) => [id, { members, sample: [] }]),
+      ),
+      eventsPerDay: nightly.eventsPerDay,
+      sendsPerDay: nightly.sendsPerDay,
+      journeys: nightly.journeys,
+    };
+  }
+
+  /** The refresh's snapshot (one GetObject, reused for 5 minutes); undefined without `--bucket` or before the first refresh. */
+  private nightlyCounts(): Promise<ConsoleCounts | undefined> {
+    const source = this.options.nightly;
+    if (!source) return Promise.resolve(undefined);
+    const now = Date.now();
+    if (!this.nightly || now - this.nightly.at > DEPLOYED_CAMPAIGN_MAX_AGE_MS) {
+      const counts = source.read().catch((error: unknown) => {
+        if (this.nightly?.counts === counts) this.nightly = undefined;
+        throw new TableUnreadable(
+          `${source.name}: the nightly snapshot could not be read (${error instanceof Error ? error.message : String(error)})`,
+        );
+      });
+      this.nightly = { at: now, counts };
+    }
+    return this.nightly.counts;
   }
 
   async reportData(): Promise<ReportData> {
     throw new UnavailableInTableMode(
-      'The A/B report is not read from a deployed table (its inputs would take a scan); run `sadakat report` where the data is, until the refresh writes the report inputs to S3.',
+      'The A/B report is not read from a deployed table (its inputs would take a scan); run `sadakat report` where the data is.',
     );
   }
 

@@ -10,7 +10,9 @@ import { awsRefreshDeps, type RefreshDeps } from '../shared/aws/refresh-deps.js'
 import { onColdStart } from '../shared/handlers/lambda-handler.js';
 import { refreshStep } from '../shared/handlers/refresh-step.js';
 
-export function buildHandler(deps: Pick<RefreshDeps, 'scan' | 'artifacts'> & { logger?: Logger }) {
+export function buildHandler(
+  deps: Pick<RefreshDeps, 'scan' | 'artifacts'> & Partial<Pick<RefreshDeps, 'counts'>> & { logger?: Logger },
+) {
   const describe = (slice: { runId: string }, result: object) => ({ runId: slice.runId, ...result });
   return refreshStep({ phase: 'summarize', schema: sliceInputSchema, logger: deps.logger, describe }, (slice) =>
     summarizeSlice(deps, slice),

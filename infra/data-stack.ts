@@ -104,12 +104,6 @@ export class DataStack extends Stack {
     for (const index of globalSecondaryIndexes) table.addGlobalSecondaryIndex(index);
     stableId(table, 'Table');
 
-    // Beside the table it reads: the policy a marketer attaches to run `sadakat console --table`.
-    new ConsoleAccess(this, 'Console', {
-      table,
-      ...(props.pipelineStackName === undefined ? {} : { pipelineStackName: props.pipelineStackName }),
-    });
-
     const artifacts = retainedBucket(this, 'Artifacts', key, {
       versioned: true,
       lifecycleRules: [
@@ -118,6 +112,13 @@ export class DataStack extends Stack {
       ],
       noAccessLogs:
         'Only the refresh functions of this app read and write the bucket (through their roles); server access logs would add a second bucket with nothing to audit beyond CloudTrail.',
+    });
+
+    // Beside the table and the artifacts it reads: the policy a marketer attaches to run `sadakat console --table`.
+    new ConsoleAccess(this, 'Console', {
+      table,
+      snapshotBucket: artifacts,
+      ...(props.pipelineStackName === undefined ? {} : { pipelineStackName: props.pipelineStackName }),
     });
 
     // The event archive (issue 23): Parquet written by Firehose (the pipeline stack), read by Athena.

@@ -21,6 +21,8 @@ export interface ConsoleCommandOptions {
   region?: string;
   /** With --table: the pipeline stack whose CampaignSha256 output the local campaign is compared with. */
   stack?: string;
+  /** With --table: the artifacts bucket holding the nightly refresh's snapshot (ConsoleSnapshotBucket output). */
+  bucket?: string;
   /** What "now" is for expiry and as-of times (tests on a demo folder pass the demo's clock); default the system's. */
   clock?: Clock;
 }
@@ -41,6 +43,10 @@ export function registerConsole(program: Command): void {
     .option(
       '--stack <name>',
       'with --table: the pipeline stack (Sadakat-<stage>-Pipeline); pages warn when --campaign differs from the campaign it deployed',
+    )
+    .option(
+      '--bucket <name>',
+      "with --table: the data stack's ConsoleSnapshotBucket; pages show the nightly refresh's counts (customers, segments, journey steps)",
     );
   campaignOption(command);
   command.action(async (options: ConsoleCommandOptions) => {
@@ -67,19 +73,24 @@ async function tableSource(
   campaign: CampaignState,
   clock: Clock,
 ): Promise<ConsoleSource> {
-  const { table, region, stack } = options;
-  const [{ DeployedTableSource }, { createDocumentClient }, { stackCampaign }] = await Promise.all([
-    import('../../console/table-source.js'),
-    import('../../shared/aws/dynamo-client.js'),
-    import('../../shared/aws/stack-campaign.js'),
-  ]);
+  const { table, region, stack, bucket } = options;
+  const [{ DeployedTableSource }, { createDocumentClient }, { stackCampaign }, { s3ConsoleSnapshot }] =
+    await Promise.all([
+      import('../../console/table-source.js'),
+      import('../../shared/aws/dynamo-client.js'),
+      import('../../shared/aws/stack-campaign.js'),
+      import('../../shared/aws/s3-console-snapshot.js'),
+    ]);
   const source = new DeployedTableSource(
     createDocumentClient(region ? { region } : {}),
     table,
     region,
     campaign,
     clock,
-    stack ? stackCampaign(stack, region) : undefined,
+    {
+      ...(stack ? { deployedCampaign: stackCampaign(stack, region) } : {}),
+      ...(bucket ? { nightly: s3ConsoleSnapshot(bucket, region) } : {}),
+    },
   );
   try {
     await source.check();
@@ -109,6 +120,8 @@ export async function runConsole(
   ]);
   const clock = options.clock ?? systemClock;
   if (options.stack && !options.table) throw new UserError('--stack: only with --table (it names the deployed stack)');
+  if (options.bucket && !options.table)
+    throw new UserError('--bucket: only with --table (the local refresh keeps its counts in the data folder)');
   const campaign = await CampaignState.open(options.campaign, () => systemClock.now());
   const table = options.table;
   const source = table

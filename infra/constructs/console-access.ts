@@ -8,6 +8,8 @@
 import { Aws, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { CONSOLE_SNAPSHOT_KEY } from '../../shared/analytics/refresh/console-counts.js';
 import { Construct } from 'constructs';
 import { grantTableAccess, TABLE_ACCESS } from './table-access.js';
 import { acknowledgeWildcards, resourceFinding } from './wildcard-acknowledgements.js';
@@ -15,7 +17,11 @@ import { acknowledgeWildcards, resourceFinding } from './wildcard-acknowledgemen
 export class ConsoleAccess extends Construct {
   readonly policy: ManagedPolicy;
 
-  constructor(scope: Construct, id: string, props: { table: ITable; pipelineStackName?: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { table: ITable; pipelineStackName?: string; snapshotBucket?: IBucket },
+  ) {
     super(scope, id);
     const stack = Stack.of(this);
     this.policy = new ManagedPolicy(this, 'Policy', {
@@ -23,6 +29,20 @@ export class ConsoleAccess extends Construct {
       description: 'sadakat console --table: read-only, bounded reads of the customer table (README "Console")',
     });
     grantTableAccess(this.policy, props.table, TABLE_ACCESS.console);
+    // `--bucket`: the nightly refresh's snapshot, that one object (encrypted with the data key the table grant decrypts).
+    if (props.snapshotBucket !== undefined) {
+      this.policy.addStatements(
+        new PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [props.snapshotBucket.arnForObjects(`refresh/${CONSOLE_SNAPSHOT_KEY}`)],
+        }),
+      );
+      new CfnOutput(this, 'SnapshotBucket', {
+        value: props.snapshotBucket.bucketName,
+        description:
+          'What `sadakat console --table … --bucket` takes: the nightly refresh writes the console snapshot there',
+      }).overrideLogicalId('ConsoleSnapshotBucket');
+    }
     // `--stack`: the pipeline stack's outputs, for the hash of the campaign it deployed.
     if (props.pipelineStackName !== undefined) {
       const pipelineStack = `arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/${props.pipelineStackName}/*`;

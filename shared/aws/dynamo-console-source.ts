@@ -11,6 +11,7 @@
  * Items whose TTL has passed are left out, as every reader does.
  */
 import { paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConsoleCounts, JourneyCounts, StepCounts } from '../analytics/refresh/console-counts.js';
 import type { EngagementMetric, LedgerStatus, SendDecisionRecord } from '../channels/ports.js';
 import { isDoctorCustomer } from '../identity/doctor-customer.js';
 import { HANDED_OVER_AT_LOGIN, type JourneyRun } from '../journeys/run.js';
@@ -62,22 +63,8 @@ export interface CustomerItems {
   truncated: boolean;
 }
 
-export interface StepCount {
-  /** Runs at this step now (waiting or about to run it). */
-  waiting: number;
-  /** Runs that reached this step at least once. */
-  passed: number;
-}
-
-export interface JourneySnapshot {
-  entered: number;
-  active: number;
-  completed: number;
-  exited: number;
-  holdout: number;
-  variants: Record<string, number>;
-  steps: Record<string, StepCount>;
-}
+export type StepCount = StepCounts;
+export type JourneySnapshot = JourneyCounts;
 
 export interface ConsoleSnapshot {
   asOf: string;
@@ -86,6 +73,8 @@ export interface ConsoleSnapshot {
    * segments, per-step counts and recent messages are then absent, and `notes` say why.
    */
   counted: boolean;
+  /** Recent messages and decisions across customers were read (a local folder; never a deployed table). */
+  recent: boolean;
   notes: string[];
   /** Known customers (anonymous visitors and profiles merged away not counted). */
   customers: number;
@@ -167,10 +156,13 @@ export async function readConsoleSnapshot(
   doc: DynamoDBDocumentClient,
   tableName: string,
   now: Date,
+  /** One segment of a parallel scan (the nightly refresh's slices); absent, the whole table. */
+  slice?: { segment: number; totalSegments: number },
 ): Promise<ConsoleSnapshot> {
   const snapshot: ConsoleSnapshot = {
     asOf: now.toISOString(),
     counted: true,
+    recent: true,
     notes: [],
     customers: 0,
     anonymous: 0,
@@ -187,6 +179,7 @@ export async function readConsoleSnapshot(
     { client: doc },
     {
       TableName: tableName,
+      ...(slice ? { Segment: slice.segment, TotalSegments: slice.totalSegments } : {}),
       FilterExpression: NOT_EXPIRED_FILTER,
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
@@ -214,6 +207,25 @@ export async function readConsoleSnapshot(
   snapshot.messages.length = Math.min(snapshot.messages.length, RECENT_MESSAGES);
   for (const segment of Object.values(snapshot.segments)) segment.sample.sort();
   return snapshot;
+}
+
+/** The counts of one scan segment, as the nightly refresh keeps them for `--table` (no ids, no addresses). */
+export async function readConsoleCounts(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  now: Date,
+  slice: { segment: number; totalSegments: number },
+): Promise<ConsoleCounts> {
+  const snapshot = await readConsoleSnapshot(doc, tableName, now, slice);
+  return {
+    asOf: snapshot.asOf,
+    customers: snapshot.customers,
+    anonymous: snapshot.anonymous,
+    segments: Object.fromEntries(Object.entries(snapshot.segments).map(([id, segment]) => [id, segment.members])),
+    journeys: snapshot.journeys,
+    eventsPerDay: snapshot.eventsPerDay,
+    sendsPerDay: snapshot.sendsPerDay,
+  };
 }
 
 /**

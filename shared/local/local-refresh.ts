@@ -72,7 +72,7 @@ export async function runLocalRefresh(
   let summarized = 0;
   const summaries = await Promise.all(
     plan.slices.map(async (slice) => {
-      const result = await summarizeSlice({ scan, artifacts }, slice);
+      const result = await summarizeSlice({ scan, artifacts, counts: runtime.adapters.table.consoleCounts }, slice);
       progress('summarize', ++summarized, plan.slices.length);
       return result;
     }),

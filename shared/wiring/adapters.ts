@@ -45,6 +45,7 @@ import type {
   WhatsAppSender,
   WriteKeyVerifier,
 } from '../ports.js';
+import type { ConsoleCountScan } from '../analytics/refresh/console-counts.js';
 
 /** Every port stored in the single table. */
 export interface TableAdapters {
@@ -86,6 +87,8 @@ export interface TableAdapters {
   scanProfiles: ProfileScan;
   /** Profiles and orders by slice (the nightly refresh). */
   customers: CustomerScan;
+  /** The console's counts of one scan segment (the nightly refresh's snapshot, decision 207). */
+  consoleCounts: ConsoleCountScan;
 }
 
 /** The ports every function needs: the table, the events queue and the time. */

@@ -8,6 +8,7 @@
  */
 import type { ConfirmDeps } from '../channels/confirm/confirm-page.js';
 import type { CustomerScan, RefreshArtifacts } from '../analytics/refresh/ports.js';
+import type { ConsoleCountScan } from '../analytics/refresh/console-counts.js';
 import type { SendDeps } from '../channels/decide-send.js';
 import type { ReconcileDeps } from '../channels/reconcile-claims.js';
 import { journeySendPolicies } from '../channels/journey-policy.js';
@@ -234,6 +235,8 @@ export function composeExpiryDeps(adapters: CoreAdapters): ExpiryDeps {
 
 export interface RefreshDeps {
   scan: CustomerScan;
+  /** The console's counts per scan segment (summarize writes them, fit merges them: decision 207). */
+  counts: ConsoleCountScan;
   artifacts: RefreshArtifacts;
   queue: EventQueue;
   clock: Clock;
@@ -251,6 +254,7 @@ export function composeRefreshDeps(
 ): RefreshDeps {
   return {
     scan: adapters.table.customers,
+    counts: adapters.table.consoleCounts,
     artifacts,
     queue: adapters.events,
     clock: adapters.clock,

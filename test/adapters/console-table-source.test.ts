@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_ACCESS } from '../../infra/constructs/table-access.js';
@@ -15,6 +16,14 @@ import { type RunningConsole, startConsole } from '../../console/server.js';
 import { DeployedTableSource, explainTableError } from '../../console/table-source.js';
 import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
 import { stackCampaign } from '../../shared/aws/stack-campaign.js';
+import { readConsoleCounts, readConsoleSnapshot } from '../../shared/aws/dynamo-console-source.js';
+import { s3ConsoleSnapshot } from '../../shared/aws/s3-console-snapshot.js';
+import {
+  CONSOLE_SNAPSHOT_KEY,
+  consoleCountsKey,
+  publishConsoleSnapshot,
+} from '../../shared/analytics/refresh/console-counts.js';
+import { FileRefreshArtifacts } from '../../shared/local/file-artifacts.js';
 import { campaignHash } from '../../shared/config/campaign-hash.js';
 import { messageStatsKey, STATS_SHARDS, sendDecisionKey } from '../../shared/aws/table.js';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.js';
@@ -212,14 +221,13 @@ describe('sadakat console --table: requests per page', () => {
         ],
       });
     const source = () =>
-      new DeployedTableSource(
-        runtime.doc,
-        runtime.tableName,
-        'eu-central-1',
-        campaign,
-        systemClock,
-        stackCampaign('Sadakat-prod-Pipeline', 'eu-central-1', cloudFormation as unknown as CloudFormationClient),
-      );
+      new DeployedTableSource(runtime.doc, runtime.tableName, 'eu-central-1', campaign, systemClock, {
+        deployedCampaign: stackCampaign(
+          'Sadakat-prod-Pipeline',
+          'eu-central-1',
+          cloudFormation as unknown as CloudFormationClient,
+        ),
+      });
 
     // Act
     answer(campaignHash('campaign'));
@@ -244,6 +252,87 @@ describe('sadakat console --table: requests per page', () => {
     );
     expect(unknown.warning).toContain('has no CampaignSha256 output');
     expect(withoutStack.warning).toContain('Pass --stack');
+  });
+
+  it('counts the table by scan segment for the nightly snapshot: the merged segments are the whole table', async () => {
+    // Act: what each summarize slice writes, merged by fit; beside one scan of the whole table.
+    const now = systemClock.now();
+    const parts = await Promise.all(
+      [0, 1, 2].map((segment) => readConsoleCounts(runtime.doc, runtime.tableName, now, { segment, totalSegments: 3 })),
+    );
+    const artifacts = new FileRefreshArtifacts(folder);
+    for (const [segment, part] of parts.entries()) await artifacts.put(consoleCountsKey('run-1', segment), part);
+    const published = await publishConsoleSnapshot(artifacts, 'run-1', [0, 1, 2]);
+    const whole = await readConsoleSnapshot(runtime.doc, runtime.tableName, now);
+
+    // Assess
+    expect(published?.customers).toBe(400);
+    expect(published?.customers).toBe(whole.customers);
+    expect(published?.journeys).toEqual(whole.journeys);
+    expect(published?.sendsPerDay).toEqual(whole.sendsPerDay);
+    expect(await artifacts.get(CONSOLE_SNAPSHOT_KEY)).toEqual(published);
+    // Counts only: no customer id or address in what S3 keeps.
+    expect(JSON.stringify(published)).not.toMatch(/"c\d+"|@/);
+  });
+
+  it("shows the nightly snapshot's counts with its as-of time, read with one GetObject beside the same table reads", async () => {
+    // Prepare: the artifacts bucket as S3 answers.
+    const s3 = mockClient(S3Client);
+    const snapshot = {
+      asOf: '2026-12-07T02:00:00.000Z',
+      customers: 12345,
+      anonymous: 7,
+      segments: { email_reachable: 9876 },
+      journeys: {
+        'viewed-not-bought': {
+          entered: 4321,
+          active: 10,
+          completed: 4000,
+          exited: 311,
+          holdout: 200,
+          variants: {},
+          steps: { reminder: { waiting: 3, passed: 4242 } },
+        },
+      },
+      eventsPerDay: {},
+      sendsPerDay: {},
+    };
+    s3.on(GetObjectCommand, { Bucket: 'artifacts', Key: 'refresh/console-snapshot.json' }).resolves({
+      // The one method of the SDK's streaming body the adapter uses.
+      Body: { transformToString: async () => JSON.stringify(snapshot) } as unknown as GetObjectCommandOutput['Body'],
+    });
+    const source = new DeployedTableSource(runtime.doc, runtime.tableName, 'eu-central-1', campaign, systemClock, {
+      nightly: s3ConsoleSnapshot('artifacts', 'eu-central-1', s3 as unknown as S3Client),
+    });
+    const nightlyConsole = await startConsole({ port: 0, source, campaign, clock: systemClock });
+    const opened = await fetch(nightlyConsole.url, { redirect: 'manual' });
+    const nightlyCookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const read = async (path: string) =>
+      (await fetch(`http://127.0.0.1:${nightlyConsole.port}${path}`, { headers: { cookie: nightlyCookie } })).text();
+
+    // Act
+    requests.length = 0;
+    const overview = await read('/');
+    const tableReads = [...requests].sort();
+    const journey = await read('/journeys/viewed-not-bought');
+    const segments = await read('/segments');
+    await nightlyConsole.close();
+    s3.restore();
+
+    // Assess: the numbers, the as-of time, and the same table reads as without a snapshot.
+    expect(overview).toContain('12.345');
+    expect(overview).toContain('nightly refresh');
+    expect(overview).toMatch(/As of [^<]*2026/);
+    expect(journey).toContain('4.242');
+    expect(segments).toContain('9.876');
+    expect(tableReads).toEqual(
+      await (async () => {
+        requests.length = 0;
+        await fetch(`http://127.0.0.1:${running.port}/`, { headers: { cookie } }).then((response) => response.text());
+        return [...requests].sort();
+      })(),
+    );
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
   });
 
   it('refuses at start a table that is not there, and says what to do when the credentials may not read it', async () => {

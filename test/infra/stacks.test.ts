@@ -215,6 +215,7 @@ describe('DataStack: the SadakatConsoleReadOnly policy', () => {
     const outputs = data.findOutputs('*');
     expect(outputs.SadakatConsoleReadOnly?.Value).toEqual({ Ref: expect.stringMatching(/^ConsolePolicy/) });
     expect(outputs.ConsoleTableName?.Value).toEqual({ Ref: 'Table' });
+    expect(outputs.ConsoleSnapshotBucket?.Value).toEqual({ Ref: expect.stringMatching(/^Artifacts/) });
     const policy = onlyResource(data, 'AWS::IAM::ManagedPolicy');
     expect(policy.Properties.ManagedPolicyName).toBe('SadakatConsoleReadOnly-Sadakat-test-Data');
   });
@@ -236,6 +237,16 @@ describe('DataStack: the SadakatConsoleReadOnly policy', () => {
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['C#*', 'STATS#MSG#*'] } },
       },
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [{ 'Fn::GetAtt': [expect.stringMatching(/^Artifacts/), 'Arn'] }, '/refresh/console-snapshot.json'],
+          ],
+        },
+      },
       {
         Effect: 'Allow',
         Action: 'cloudformation:DescribeStacks',

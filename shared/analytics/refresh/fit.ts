@@ -10,6 +10,7 @@ import type { CustomerSummaries, CustomerSummary } from '../customer-summary.js'
 import { buildRecommender, coPurchasesFromJson, mergeCoPurchases, type CoPurchaseCounts } from '../recommendations.js';
 import type { RfmSegment } from '../rfm.js';
 import { modelKey, readArtifact, sliceSummarySchema, type RefreshModel } from './artifacts.js';
+import { publishConsoleSnapshot } from './console-counts.js';
 import { tierCuts, valueOf } from './clv-scores.js';
 import { asOfDay, type RefreshRun } from './plan.js';
 import type { RefreshArtifacts } from './ports.js';
@@ -57,8 +58,10 @@ export async function fitRefresh(
   const histories: PurchaseHistory[] = [];
   const ids: string[] = [];
   const coPurchases: CoPurchaseCounts = { buyers: new Map(), pairs: new Map() };
+  const segments: number[] = [];
   for (const { key } of input.summaries) {
     const summary = await readArtifact(artifacts, key, sliceSummarySchema);
+    segments.push(summary.segment);
     const c = summary.customers;
     c.id.forEach((id, i) => {
       const at = <T>(column: T[]): T => column[i] as T;
@@ -92,6 +95,8 @@ export async function fitRefresh(
   };
   const key = modelKey(input.runId);
   await artifacts.put(key, model);
+  // The console's nightly snapshot: the counts each summarize slice wrote, as one object.
+  await publishConsoleSnapshot(artifacts, input.runId, segments);
   return {
     runId: input.runId,
     asOf: input.asOf,

@@ -7,6 +7,7 @@
 import { coPurchasesToJson, countCoPurchases, customerBaskets, type PurchasedOrder } from '../recommendations.js';
 import { shopDay } from '../calendar-day.js';
 import { summaryKey, type SliceSummary } from './artifacts.js';
+import { consoleCountsKey, type ConsoleCountScan } from './console-counts.js';
 import { asOfDay, type SliceRun } from './plan.js';
 import type { CustomerScan, RefreshArtifacts } from './ports.js';
 import { purchaseHistory } from './purchase-history.js';
@@ -21,7 +22,8 @@ export interface SummarizeResult {
 }
 
 export async function summarizeSlice(
-  deps: { scan: CustomerScan; artifacts: RefreshArtifacts },
+  /** `counts`: the console's counts of this scan segment (decision 207); absent, none are written. */
+  deps: { scan: CustomerScan; artifacts: RefreshArtifacts; counts?: ConsoleCountScan },
   run: SliceRun,
   onProgress?: (profiles: number) => void,
 ): Promise<SummarizeResult> {
@@ -69,5 +71,6 @@ export async function summarizeSlice(
     coPurchases,
   };
   await deps.artifacts.put(key, summary);
+  if (deps.counts) await deps.artifacts.put(consoleCountsKey(run.runId, run.segment), await deps.counts(run));
   return { segment: run.segment, key, profiles, customers: columns.id.length, orders: orders.length };
 }
