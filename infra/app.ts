@@ -55,6 +55,7 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     terminationProtection: true,
     pipelineStackName: `${prefix}-Pipeline`,
     ...(context.sesDomain === undefined ? {} : { sesDomain: context.sesDomain }),
+    ...(context.scaleIndexes === undefined ? {} : { scaleIndexes: context.scaleIndexes }),
     ...(context.tableWarmReadUnits === undefined && context.tableWarmWriteUnits === undefined
       ? {}
       : {

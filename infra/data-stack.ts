@@ -10,7 +10,7 @@ import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type BucketProps, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret, type ISecret, type SecretProps } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
-import { createTableInput, TTL_ATTRIBUTE } from '../shared/aws/table.js';
+import { AUDIENCE_INDEX, createTableInput, CUSTOMERS_INDEX, TTL_ATTRIBUTE } from '../shared/aws/table.js';
 import { ConsoleAccess } from './constructs/console-access.js';
 import { SenderIdentity } from './constructs/sender-identity.js';
 import { tableSchemaFrom } from './constructs/table-schema.js';
@@ -57,6 +57,12 @@ export interface DataStackProps extends StackProps {
   sesDomain?: string;
   /** The table's warm throughput (context `tableWarmReadUnits`, `tableWarmWriteUnits`): raised ahead of a known peak. */
   warmThroughput?: { readUnitsPerSecond?: number; writeUnitsPerSecond?: number };
+  /**
+   * Issue 20's indexes on the table (context `scaleIndexes`, default `all`): `none` leaves the
+   * `audience` and `customers` indexes out, `audience` only the `customers` one — one GSI per
+   * stack update is all CloudFormation takes on an existing table.
+   */
+  scaleIndexes?: 'none' | 'audience' | 'all';
   /** The pipeline stack's name: the console policy may read its outputs (the deployed campaign's hash). */
   pipelineStackName?: string;
 }
@@ -101,7 +107,8 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.warmThroughput === undefined ? {} : { warmThroughput: props.warmThroughput }),
     });
-    for (const index of globalSecondaryIndexes) table.addGlobalSecondaryIndex(index);
+    for (const index of indexesOf(globalSecondaryIndexes, props.scaleIndexes ?? 'all'))
+      table.addGlobalSecondaryIndex(index);
     stableId(table, 'Table');
 
     const artifacts = retainedBucket(this, 'Artifacts', key, {
@@ -253,4 +260,13 @@ function retainedSecret(
 /** Pins the CloudFormation logical id so refactoring the construct tree never replaces the resource. */
 function stableId(construct: IConstruct, logicalId: string): void {
   (construct.node.defaultChild as CfnResource).overrideLogicalId(logicalId);
+}
+
+/** The table's indexes a deployment has: every one of createTableInput, less those of issue 20 not yet rolled out. */
+export function indexesOf<T extends { indexName: string }>(
+  indexes: readonly T[],
+  scale: 'none' | 'audience' | 'all',
+): T[] {
+  const left = scale === 'all' ? [] : scale === 'audience' ? [CUSTOMERS_INDEX] : [AUDIENCE_INDEX, CUSTOMERS_INDEX];
+  return indexes.filter((index) => !left.includes(index.indexName));
 }

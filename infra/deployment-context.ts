@@ -159,6 +159,13 @@ export const deploymentContextSchema = z
      * passes can then never take the storefronts' capacity, and ingest can never take more.
      */
     ingestReservedConcurrency: wholeNumber(1, Number.MAX_SAFE_INTEGER, '').optional(),
+    /**
+     * Which of issue 20's table indexes the data stack has (default `all`): CloudFormation adds
+     * one GSI to a table per stack update, so an existing deployment goes `none` → `audience` →
+     * `all`, one deploy each, each after the previous index is ACTIVE (docs/deploy.md). A new
+     * table takes `all` at once. Readers scan until their index is there and backfilled.
+     */
+    scaleIndexes: z.enum(['none', 'audience', 'all']).optional(),
     /** The account's Lambda concurrency quota in this Region (default 1,000): what reservations are checked against. */
     accountConcurrency: wholeNumber(MIN_UNRESERVED_CONCURRENCY, Number.MAX_SAFE_INTEGER, '').optional(),
   })

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAssign } from './assign.js';
+import { registerBackfill } from './backfill.js';
 import { registerCalls } from './calls.js';
 import { registerClv } from './clv.js';
 import { registerConsole } from './console.js';
@@ -46,4 +47,5 @@ export function registerCommands(program: Command): void {
   registerDoctor(program);
   registerConsole(program);
   registerCalls(program);
+  registerBackfill(program);
 }
