@@ -266,13 +266,16 @@ export async function readDecisionCounters(
       journey[metric] = (journey[metric] ?? 0) + count;
     }
   };
-  for (const { journeyId, variant } of partitions) {
-    // A variant's shards are read at once: a page waits for one round trip per variant, not nine.
-    const pages = await Promise.all(
-      messageStatsPartitions(journeyId, variant).map((pk) => queryPartition(doc, tableName, pk)),
-    );
-    for (const items of pages) add(journeyId, items);
-  }
+  // Every partition of every journey and variant is read at once: a page waits for one round
+  // trip, not one per variant (81 Queries with the example campaign either way: a Query reads one
+  // partition, and each shard is one).
+  const reads = partitions.flatMap(({ journeyId, variant }) =>
+    messageStatsPartitions(journeyId, variant).map(async (pk) => ({
+      journeyId,
+      items: await queryPartition(doc, tableName, pk),
+    })),
+  );
+  for (const { journeyId, items } of await Promise.all(reads)) add(journeyId, items);
   return { total, byJourney };
 }
 

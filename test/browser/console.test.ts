@@ -49,9 +49,9 @@ beforeAll(async () => {
   journeys = await requireJourneys(campaignDir, campaign.settings, campaign.segments);
   segmentIds = [...campaign.segments.byId.keys()];
   const lines: string[] = [];
-  // "Now" is the day after the demo's last (its clock is fixed, so items with a TTL — decisions
+  // "Now" is after the demo's last day (its clock is fixed, so items with a TTL — decisions
   // that sent nothing keep 30 days — are read as they were, whatever the date of the run).
-  const clock = new VirtualClock(new Date(DEMO_LIVE_START.getTime() + 3 * 86_400_000));
+  const clock = new VirtualClock(new Date(DEMO_LIVE_START.getTime() + 10 * 86_400_000));
   run = await runConsole(
     { port: 0, dataDir, campaign: campaignDir, clock },
     (line) => lines.push(line),
