@@ -1,8 +1,9 @@
 /**
  * Function bundles exactly as the CDK stack builds them (FUNCTION_BUNDLE: esbuild, ESM, minified,
  * node22, SDK bundled, linked source map), each beside a bare bundle built the same way that only
- * creates the AWS SDK clients the function uses. Figures: the bundle's bytes (index.mjs; the map
- * is not code; its cost shows in the init figure), what it adds on top of the bare bundle
+ * creates the AWS SDK clients the function uses (every `@aws-sdk/client-*` package and lib-dynamodb
+ * in its bundle). Figures: the bundle's bytes (index.mjs; the map is not code; its cost shows in
+ * the init figure), what it adds on top of the bare bundle
  * (target ≤ 250 KB), and cold module init in a fresh Node process with Lambda's NODE_OPTIONS
  * (target ≤ 1.5× the bare bundle), median of interleaved samples. Why these targets:
  * docs/decisions.md, 27.
@@ -25,7 +26,25 @@ const CLIENTS: Record<string, string> = {
   'client-sns': `import { SNSClient } from '@aws-sdk/client-sns'; new SNSClient(${REGION});`,
   'client-s3': `import { S3Client } from '@aws-sdk/client-s3'; new S3Client(${REGION});`,
   'client-secrets-manager': `import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'; new SecretsManagerClient(${REGION});`,
+  'client-firehose': `import { FirehoseClient } from '@aws-sdk/client-firehose'; new FirehoseClient(${REGION});`,
+  'client-connect': `import { ConnectClient } from '@aws-sdk/client-connect'; new ConnectClient(${REGION});`,
+  'client-socialmessaging': `import { SocialMessagingClient } from '@aws-sdk/client-socialmessaging'; new SocialMessagingClient(${REGION});`,
+  'client-sesv2': `import { SESv2Client } from '@aws-sdk/client-sesv2'; new SESv2Client(${REGION});`,
+  'client-pinpoint-sms-voice-v2': `import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'; new PinpointSMSVoiceV2Client(${REGION});`,
+  'client-cloudwatch': `import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'; new CloudWatchClient(${REGION});`,
+  'client-lambda': `import { LambdaClient } from '@aws-sdk/client-lambda'; new LambdaClient(${REGION});`,
 };
+
+/** The `@aws-sdk/client-*` (and lib-dynamodb) packages a bundle carries; one the bare bundle cannot build stops the bench. */
+function sdkClients(inputs: readonly string[]): string[] {
+  const found = new Set(
+    inputs.flatMap((input) => input.match(/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\//)?.[1] ?? []),
+  );
+  const unknown = [...found].filter((client) => !(client in CLIENTS));
+  if (unknown.length > 0)
+    throw new Error(`bench/bundles.ts: no bare bundle for ${unknown.join(', ')}; add it to CLIENTS`);
+  return Object.keys(CLIENTS).filter((client) => found.has(client));
+}
 export const ADDED_KB_TARGET = 250;
 export const INIT_RATIO_TARGET = 1.5;
 
@@ -57,17 +76,18 @@ async function kilobytes(file: string): Promise<number> {
   return (await stat(file)).size / 1024;
 }
 
-export async function run(): Promise<BenchRow[]> {
+/** `only`: function names to measure (all of functions/ when empty). */
+export async function run(only: readonly string[] = []): Promise<BenchRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'sadakat-bundles-'));
   try {
     const rows: BenchRow[] = [];
-    const functions = (await readdir('functions')).filter((name) => name.endsWith('.ts')).sort();
+    const functions = (await readdir('functions'))
+      .filter((name) => name.endsWith('.ts') && (only.length === 0 || only.includes(name.replace(/\.ts$/, ''))))
+      .sort();
     for (const name of functions) {
       const fn = name.replace(/\.ts$/, '');
       const meta = await buildFunctionBundle(join('functions', name), join(dir, fn));
-      const clients = Object.keys(CLIENTS).filter((client) =>
-        Object.keys(meta.inputs).some((input) => input.includes(`@aws-sdk/${client}/`)),
-      );
+      const clients = sdkClients(Object.keys(meta.inputs));
       await buildFunctionBundle(
         { contents: clients.map((client) => CLIENTS[client]).join('\n') || 'export {};' },
         join(dir, `${fn}.bare`),

@@ -91,7 +91,8 @@ if (!only || only === 'pacing') {
 
 if (!only || only === 'bundles') {
   process.stdout.write(
-    `${formatRows('Lambda bundles as the stack builds them (esbuild, ESM, minified, SDK bundled)', await runBundles())}\n`,
+    // `npm run bench bundles [function…]`: only those functions.
+    `${formatRows('Lambda bundles as the stack builds them (esbuild, ESM, minified, SDK bundled)', await runBundles(only ? process.argv.slice(3) : []))}\n`,
   );
 }
 
