@@ -4,6 +4,8 @@
  * process-events advances every run (split, send request). Figure: due runs advanced per second.
  * Peer, same engine, same run: the bare minimum per due run — the due-index Query pages plus one
  * GetItem and one conditional PutItem of a run-sized item — with no parsing or journey logic.
+ * Both also per CPU-second of this process (dynalite runs on its worker thread): on a shared
+ * machine wall time is mostly waiting for a core.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -25,6 +27,11 @@ import { VirtualClock } from '../shared/local/virtual-clock.js';
 import type { BenchRow } from './bench-row.js';
 
 const KEY = 'bench-key';
+
+/** Seconds of CPU (user + system) of this process: the handlers' thread and the engine's worker thread. */
+function cpuOf(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
 
 export async function run(
   options: { engine?: 'dynamodb-local' | 'dynalite'; customers?: number } = {},
@@ -87,13 +94,16 @@ export async function run(
     clock.advance(3 * 3_600_000);
 
     const began = performance.now();
+    const cpuBegan = process.cpuUsage();
     const result = await tick({}, localLambdaContext('journey-tick'));
     await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
     const seconds = (performance.now() - began) / 1000;
+    const cpuSeconds = cpuOf(process.cpuUsage(cpuBegan));
     const advanced = result.found;
 
     // Peer: query the same due pages again, then one read + one conditional write per run.
     const peerBegan = performance.now();
+    const peerCpuBegan = process.cpuUsage();
     const keys: Record<string, unknown>[] = [];
     for (let shard = 0; shard < store.shards; shard++) {
       let startKey: Record<string, unknown> | undefined;
@@ -129,6 +139,7 @@ export async function run(
       }),
     );
     const peerSeconds = (performance.now() - peerBegan) / 1000;
+    const peerCpuSeconds = cpuOf(process.cpuUsage(peerCpuBegan));
     const ours = advanced / seconds;
     const peer = advanced / peerSeconds;
     return [
@@ -139,6 +150,14 @@ export async function run(
         peerName: 'bare due Query + Get + conditional Put per run',
         peer,
         ratio: ours / peer,
+      },
+      {
+        name: 'due runs advanced per CPU-second (both threads: handlers and engine)',
+        value: advanced / cpuSeconds,
+        unit: 'runs/CPU-s',
+        peerName: 'the same bare peer per CPU-second',
+        peer: advanced / peerCpuSeconds,
+        ratio: peerCpuSeconds / cpuSeconds,
       },
     ];
   } finally {
