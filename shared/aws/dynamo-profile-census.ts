@@ -1,6 +1,7 @@
 /** Counts profiles by kind with a scan (local data sets and operator reports; not on a hot path). */
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { itemSize } from './item-size.js';
+import { PROFILE_DOCUMENT_ATTRIBUTE, unpackProfileItem } from './profile-item-codec.js';
 import { NOT_EXPIRED_FILTER } from './table-retention.js';
 
 export interface ProfileCounts {
@@ -30,12 +31,14 @@ export async function countProfiles(doc: DynamoDBDocumentClient, tableName: stri
     {
       TableName: tableName,
       FilterExpression: `SK = :profile AND ${NOT_EXPIRED_FILTER}`,
-      ProjectionExpression: 'PK, mergedInto, #segments, complaints',
-      ExpressionAttributeNames: { '#segments': 'segments', '#ttl': 'ttl' },
+      ProjectionExpression: 'PK, mergedInto, #segments, complaints, #document',
+      ExpressionAttributeNames: { '#segments': 'segments', '#document': PROFILE_DOCUMENT_ATTRIBUTE, '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':profile': 'PROFILE', ':nowSeconds': Math.floor(now.getTime() / 1000) },
     },
   )) {
-    for (const item of page.Items ?? []) {
+    for (const stored of page.Items ?? []) {
+      // Segments and complaints are in the compressed document (or plain, on items written before it).
+      const item = unpackProfileItem(stored);
       if (item.mergedInto) {
         counts.merged++;
         continue;

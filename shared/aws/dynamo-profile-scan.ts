@@ -7,7 +7,7 @@ import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb
 import type { ScanSlice } from '../analytics/refresh/ports.js';
 import type { ScannedProfiles } from '../ports.js';
 import type { Profile } from '../profiles/schema.js';
-import { CorruptProfileError, profileFromItem } from './dynamo-profile-store.js';
+import { CorruptProfileError, customerIdOf, profileFromItem } from './dynamo-profile-store.js';
 import { PROFILE_SK } from './table.js';
 import { NOT_EXPIRED_FILTER } from './table-retention.js';
 
@@ -36,7 +36,7 @@ export function scanProfiles(
       for (const item of page.Items ?? []) {
         // The same reader as the store: it fills in the attributes stored only when not empty.
         try {
-          yield profileFromItem(String(item.id), item);
+          yield profileFromItem(customerIdOf(item), item);
         } catch (error) {
           if (!(error instanceof CorruptProfileError)) throw error;
           invalid++;

@@ -1,9 +1,17 @@
 /**
  * ProfileStore on the single table: `PK=C#<id>, SK=PROFILE`. Every write is one conditional
  * UpdateItem on `version` (optimistic concurrency; DESIGN "One writer per customer"), which also
- * keeps the sparse `expiry` index in step with `nextExpiryAt`.
+ * keeps the sparse `expiry` index in step with `nextExpiryAt`. The profile is stored as one
+ * compressed document beside the few attributes DynamoDB reads (profile-item-codec.ts).
  */
-import { readStoredProfile, storedAttribute } from './profile-item-codec.js';
+import {
+  packProfileDocument,
+  PLAIN_PROFILE_ATTRIBUTES,
+  PROFILE_DOCUMENT_ATTRIBUTE,
+  readStoredProfile,
+  storedAttribute,
+  unpackProfileItem,
+} from './profile-item-codec.js';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError, type ProfileStore, type WriteReceipt } from '../ports.js';
 import { isDeepStrictEqual } from 'node:util';
@@ -67,7 +75,7 @@ export class DynamoProfileStore implements ProfileStore {
     const now = this.retention.clock.now();
     for (const item of items) {
       if (!isKept(item, now)) continue;
-      const customerId = String(item.id);
+      const customerId = customerIdOf(item);
       profiles.set(customerId, profileFromItem(customerId, item));
     }
     return profiles;
@@ -121,9 +129,25 @@ export class DynamoProfileStore implements ProfileStore {
   }
 }
 
-/** A stored profile item → the profile (empty-default attributes filled back in, schema-checked). */
+/** The customer id of a stored profile item, from its key (`C#<id>`). */
+export function customerIdOf(item: Record<string, unknown>): string {
+  return String(item.PK).slice(CUSTOMER_PREFIX.length);
+}
+
+const CUSTOMER_PREFIX = 'C#';
+
+/** A stored profile item → the profile (document opened, empty-default attributes filled back in, schema-checked). */
 export function profileFromItem(customerId: string, item: Record<string, unknown>): Profile {
-  const parsed = profileSchema.safeParse({ ...STORAGE_DEFAULTS, ...readStoredProfile(withoutStorageAttributes(item)) });
+  let attributes: Record<string, unknown>;
+  try {
+    attributes = unpackProfileItem(withoutStorageAttributes(item));
+  } catch (error) {
+    throw new CorruptProfileError(
+      customerId,
+      `${PROFILE_DOCUMENT_ATTRIBUTE}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const parsed = profileSchema.safeParse({ ...STORAGE_DEFAULTS, ...readStoredProfile(attributes) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CorruptProfileError(customerId, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
@@ -138,9 +162,11 @@ interface UpdateParts {
 }
 
 /**
- * SET every top-level attribute that differs from its empty default and REMOVE the others, so
- * the stored item read back with the defaults is exactly `profile`. Attribute names go through placeholders because several
- * (`name`, `events`, `version`…) are DynamoDB reserved words. The `expiry` index partition
+ * SET the compressed document of every top-level attribute that differs from its empty default
+ * (`p1`) and the plain attributes DynamoDB reads; REMOVE the others, and every attribute an item
+ * written before the document kept plain, so the stored item read back with the defaults is
+ * exactly `profile`. Attribute names go through placeholders because several (`name`, `events`,
+ * `version`…) are DynamoDB reserved words. The `expiry` index partition
  * (`expiryPK`) exists exactly when `nextExpiryAt` does: the index stays sparse. `ttl`: a number
  * is set, null removed, undefined left as stored.
  */
@@ -149,16 +175,23 @@ function profileUpdate(profile: Profile, ttl: number | null | undefined): Update
   const values: Record<string, unknown> = {};
   const set: string[] = [];
   const remove: string[] = [];
+  const document: Record<string, unknown> = {};
   for (const attribute of PROFILE_ATTRIBUTES) {
     names[`#${attribute}`] = attribute;
     const value = profile[attribute];
-    if (value === undefined || isStorageDefault(attribute, value)) {
-      remove.push(`#${attribute}`);
-    } else {
+    const stored =
+      value === undefined || isStorageDefault(attribute, value) ? undefined : storedAttribute(attribute, value);
+    if (stored !== undefined && PLAIN_PROFILE_ATTRIBUTES.has(attribute)) {
       set.push(`#${attribute} = :${attribute}`);
-      values[`:${attribute}`] = storedAttribute(attribute, value);
+      values[`:${attribute}`] = stored;
+    } else {
+      remove.push(`#${attribute}`);
+      if (stored !== undefined) document[attribute] = stored;
     }
   }
+  names['#document'] = PROFILE_DOCUMENT_ATTRIBUTE;
+  set.push('#document = :document');
+  values[':document'] = packProfileDocument(document);
   // The `customers` index (issue 20) holds the profiles the nightly refresh scores, nothing else.
   names['#customersPK'] = 'customersPK';
   if (scoredByRefresh(profile)) {

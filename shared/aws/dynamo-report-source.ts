@@ -5,7 +5,7 @@
  * engagement times ses-feedback marks on it) and the message-stats counters (`STATS#MSG#`).
  * Only the attributes the report uses are projected.
  */
-import { readStoredProfile } from './profile-item-codec.js';
+import { PROFILE_DOCUMENT_ATTRIBUTE, readStoredProfile, unpackProfileItem } from './profile-item-codec.js';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerStatus } from '../channels/ports.js';
 import type { Channel } from '../channels/send-request.js';
@@ -42,7 +42,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
     const page = await doc.send(
       new ScanCommand({
         TableName: tableName,
-        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, journeyId, customerId, holdout, enteredAt, convertedAt, convertedAfterSplitAt, exitReason, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, #surveyId, #score, #tier, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
+        ProjectionExpression: `PK, SK, mergedInto, experiments, consent, #document, journeyId, customerId, holdout, enteredAt, convertedAt, convertedAfterSplitAt, exitReason, #at, amount, #count, orderId, #status, #channel, #variant, claimedAt, #surveyId, #score, #tier, ${ENGAGEMENT_ATTRIBUTES.join(', ')}`,
         FilterExpression: NOT_EXPIRED_FILTER,
         ExpressionAttributeNames: {
           '#ttl': 'ttl',
@@ -54,6 +54,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
           '#surveyId': 'surveyId',
           '#score': 'score',
           '#tier': 'tier',
+          '#document': PROFILE_DOCUMENT_ATTRIBUTE,
         },
         ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
         ExclusiveStartKey: startKey,
@@ -76,7 +77,8 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
       } else if (!pk.startsWith('C#') || isDoctorCustomer(pk.slice(2))) {
       } else if (sk === 'PROFILE') {
         if (item.mergedInto) continue;
-        const stored = readStoredProfile({ experiments: item.experiments ?? {}, consent: item.consent ?? {} });
+        const { experiments, consent } = unpackProfileItem(item);
+        const stored = readStoredProfile({ experiments: experiments ?? {}, consent: consent ?? {} });
         profiles.push({
           id: pk.slice(2),
           experiments: stored.experiments as ReportProfile['experiments'],

@@ -7,9 +7,65 @@
  * that would not come back exactly (not in `toISOString()` form) is kept as its string.
  *
  * `nextExpiryAt` stays a string: it is the sort key of the `expiry` index.
+ *
+ * The profile is then stored as one compressed document (docs/decisions.md 185): every attribute
+ * but the few DynamoDB itself reads (PLAIN_PROFILE_ATTRIBUTES) goes, in that stored form, into
+ * one JSON text deflated with a preset dictionary of the schema's names (profile-dictionary.ts),
+ * the binary attribute `p1`. A demo profile of 1–2.8 KB becomes 0.4–1 KB: one write unit. Items
+ * written before keep their attributes plain and read as before; the next write packs them.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { z } from 'zod';
 import { isoTimestamp, profileSchema } from '../profiles/schema.js';
+import { PROFILE_DICTIONARY_1 } from './profile-dictionary.js';
+import { CUSTOMERS_PROJECTION } from './table.js';
+
+/** The binary attribute holding the compressed profile document, format 1 (PROFILE_DICTIONARY_1). */
+export const PROFILE_DOCUMENT_ATTRIBUTE = 'p1';
+
+/**
+ * Profile attributes kept plain beside the document, because DynamoDB reads them: `version` (the
+ * write condition, erasure's delete condition), `nextExpiryAt` (the `expiry` index's sort key),
+ * `mergedInto` (whole-table readers skip merged profiles by it) and what the `customers` index
+ * projects (the order summary and scores the refresh reads: table.ts CUSTOMERS_PROJECTION) — in
+ * the document they would be missing from the index, and as part of it every profile write would
+ * rewrite the index entry.
+ */
+export const PLAIN_PROFILE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'version',
+  'mergedInto',
+  'nextExpiryAt',
+  ...CUSTOMERS_PROJECTION.filter((attribute) => attribute in profileSchema.shape),
+]);
+
+const DICTIONARY_1 = Buffer.from(PROFILE_DICTIONARY_1, 'utf8');
+/** A 8 KB window covers the dictionary and the largest profile (PROFILE_LIMITS.maxProfileBytes). */
+const WINDOW_BITS = 13;
+
+/** The compressed document of a profile's attributes (already in stored form: storedAttribute). */
+export function packProfileDocument(attributes: Record<string, unknown>): Uint8Array {
+  return deflateRawSync(Buffer.from(JSON.stringify(attributes), 'utf8'), {
+    level: 9,
+    windowBits: WINDOW_BITS,
+    dictionary: DICTIONARY_1,
+  });
+}
+
+/**
+ * A stored profile item with its compressed document opened: the document's attributes (still
+ * in stored form) beside the plain ones. An item without one (written before) comes back as is.
+ * Throws when the document cannot be read; the profile store reports that as a corrupt profile.
+ */
+export function unpackProfileItem(item: Record<string, unknown>): Record<string, unknown> {
+  const { [PROFILE_DOCUMENT_ATTRIBUTE]: packed, ...plain } = item;
+  if (packed === undefined) return item;
+  if (!(packed instanceof Uint8Array)) throw new Error(`${PROFILE_DOCUMENT_ATTRIBUTE} is not binary`);
+  const document: unknown = JSON.parse(
+    inflateRawSync(packed, { windowBits: WINDOW_BITS, dictionary: DICTIONARY_1 }).toString('utf8'),
+  );
+  if (!isRecord(document)) throw new Error(`${PROFILE_DOCUMENT_ATTRIBUTE} does not hold an object`);
+  return { ...document, ...plain };
+}
 
 const KEPT_AS_STRINGS = new Set(['nextExpiryAt']);
 

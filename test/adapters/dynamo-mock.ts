@@ -3,6 +3,11 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import {
+  PROFILE_DOCUMENT_ATTRIBUTE,
+  readStoredProfile,
+  unpackProfileItem,
+} from '../../shared/aws/profile-item-codec.js';
 
 export const TABLE = 'sadakat-test';
 
@@ -23,4 +28,20 @@ export function conditionFailed(storedItem?: Record<string, unknown>): Condition
     $metadata: { httpStatusCode: 400 },
     ...(storedItem ? { Item: marshall(storedItem) } : {}),
   });
+}
+
+/**
+ * The attributes a profile UpdateItem stores, by name, with the compressed profile document
+ * opened and its timestamps read back as ISO strings (profile-item-codec.ts).
+ */
+export function writtenProfileAttributes(input: {
+  ExpressionAttributeValues?: Record<string, unknown>;
+}): Record<string, unknown> {
+  const values = Object.fromEntries(
+    Object.entries(input.ExpressionAttributeValues ?? {}).map(([key, value]) => [key.slice(1), value]),
+  );
+  const { document, expected: _expected, ...plain } = values;
+  return readStoredProfile(
+    unpackProfileItem({ ...plain, ...(document === undefined ? {} : { [PROFILE_DOCUMENT_ATTRIBUTE]: document }) }),
+  );
 }

@@ -4,7 +4,7 @@ import { CorruptProfileError, DynamoProfileStore } from '../../shared/aws/dynamo
 import { expiryShardKey } from '../../shared/aws/table.js';
 import { VersionConflictError } from '../../shared/ports.js';
 import { emptyProfile, type Profile } from '../../shared/profiles/schema.js';
-import { TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
+import { TABLE, conditionFailed, mockedDocumentClient, writtenProfileAttributes } from './dynamo-mock.js';
 
 const AT = '2026-11-02T10:00:00.000Z';
 
@@ -58,7 +58,7 @@ describe('DynamoProfileStore', () => {
       expect(written.version).toBe(4);
     });
 
-    it('writes the whole profile as one UpdateItem that sets every defined attribute and removes the undefined optional ones', async () => {
+    it('writes the whole profile as one UpdateItem: the compressed document of every defined attribute, the undefined optional ones removed', async () => {
       // Prepare
       context.mock.on(UpdateCommand).resolves({});
       const base = profile();
@@ -73,13 +73,18 @@ describe('DynamoProfileStore', () => {
       // Assess
       const input = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input;
       const [setPart, removePart] = input.UpdateExpression!.split(' REMOVE ');
-      expect(setPart).toContain('#timezone = :timezone');
-      expect(setPart).toContain('#orders = :orders');
+      expect(setPart).toContain('#document = :document');
+      expect(input.ExpressionAttributeNames?.['#document']).toBe('p1');
+      expect(input.ExpressionAttributeValues?.[':document']).toBeInstanceOf(Uint8Array);
+      // Attributes an item written before the document kept plain are removed.
       expect(removePart?.split(', ')).toEqual(
-        expect.arrayContaining(['#locale', '#rfm', '#clv', '#mergedInto', '#nextExpiryAt']),
+        expect.arrayContaining(['#timezone', '#orders', '#locale', '#rfm', '#clv', '#mergedInto', '#nextExpiryAt']),
       );
-      expect(input.ExpressionAttributeValues?.[':orders']).toEqual(withTimezone.orders);
-      expect(input.ExpressionAttributeValues).not.toHaveProperty(':locale');
+      const written = writtenProfileAttributes(input);
+      expect(written.timezone).toBe('Europe/Istanbul');
+      expect(written.orders).toEqual(withTimezone.orders);
+      expect(written).not.toHaveProperty('locale');
+      expect(written.version).toBe(0);
       expect(context.mock.commandCalls(UpdateCommand)).toHaveLength(1);
     });
 
@@ -93,16 +98,14 @@ describe('DynamoProfileStore', () => {
 
       // Assess
       const input = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input;
-      const [setPart, removePart] = input.UpdateExpression!.split(' REMOVE ');
-      expect(setPart).not.toContain('#traits');
-      expect(setPart).not.toContain('#refunds');
-      expect(removePart?.split(', ')).toEqual(
-        expect.arrayContaining(['#traits', '#refunds', '#cart', '#events', '#recent']),
-      );
+      const written = writtenProfileAttributes(input);
+      for (const attribute of ['traits', 'refunds', 'cart', 'events', 'recent'])
+        expect(written).not.toHaveProperty(attribute);
       const stored = {
         PK: 'C#c-1',
         SK: 'PROFILE',
-        ...Object.fromEntries(Object.entries(input.ExpressionAttributeValues ?? {}).map(([k, v]) => [k.slice(1), v])),
+        version: input.ExpressionAttributeValues?.[':version'],
+        p1: input.ExpressionAttributeValues?.[':document'],
       };
       context.mock.on(GetCommand).resolves({ Item: stored });
       expect(await store.getProfile('c-1')).toEqual({ ...fresh, version: 0, archiveKey: expect.any(String) });
@@ -206,6 +209,20 @@ describe('DynamoProfileStore', () => {
       // Assess
       await expect(read).rejects.toBeInstanceOf(CorruptProfileError);
       await expect(read).rejects.toThrow(/customer c-1 .*orders\.count/);
+    });
+
+    it('raises a corrupt-profile error naming the document when it cannot be opened', async () => {
+      // Prepare
+      context.mock
+        .on(GetCommand)
+        .resolves({ Item: { PK: 'C#c-1', SK: 'PROFILE', version: 1, p1: new Uint8Array([1, 2, 3, 4]) } });
+
+      // Act
+      const read = store.getProfile('c-1');
+
+      // Assess
+      await expect(read).rejects.toBeInstanceOf(CorruptProfileError);
+      await expect(read).rejects.toThrow(/customer c-1 .*p1: /);
     });
   });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profileFromItem } from '../../shared/aws/dynamo-profile-store.js';
 import { runDemo, type DemoSummary } from '../../shared/local/demo/run-demo.js';
 import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
@@ -63,7 +64,7 @@ describe(`the demo honours ${JOURNEY}'s own limits and quiet hours`, () => {
     const timezones = new Map(
       items
         .filter((item) => item.SK === 'PROFILE')
-        .map((item) => [item.PK, typeof item.timezone === 'string' ? item.timezone : 'Europe/Istanbul']),
+        .map((item) => [item.PK, profileFromItem(item.PK.slice(2), item).timezone ?? 'Europe/Istanbul']),
     );
     const sent = items.filter(
       (item) => item.SK.startsWith('M#') && item.journeyId === JOURNEY && item.status === 'sent',

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerErasure } from '../../shared/aws/dynamo-customer-erasure.js';
+import { unpackProfileItem } from '../../shared/aws/profile-item-codec.js';
 import { loadTemplates } from '../../shared/channels/render.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
 import { isInGlobalHoldout } from '../../shared/experiments/global-holdout.js';
@@ -80,7 +81,8 @@ describe('forget on dynalite', () => {
       const page = await runtime.doc.send(
         new ScanCommand({ TableName: runtime.tableName, ExclusiveStartKey: startKey }),
       );
-      items.push(...(page.Items ?? []));
+      // Profiles opened (their compressed document), so a search of the text sees what they hold.
+      items.push(...(page.Items ?? []).map(unpackProfileItem));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
