@@ -273,7 +273,9 @@ describe('demo', () => {
       expect(summary.engine).toBe('dynamodb-local');
       expect(summary.queue.deadLettered).toBe(0);
       const capacity = Object.fromEntries(capacityByType(summary.writeCapacity));
-      expect(capacity['Product Viewed']?.mean).toBeGreaterThanOrEqual(1);
+      // A profile write is one unit (decisions.md 185), coalesced views share it: dynalite, which
+      // bills no index writes, gives ≈ 0.5 per view; the expiry index's writes come on top here.
+      expect(capacity['Product Viewed']?.mean).toBeGreaterThanOrEqual(0.75);
       expect(capacity['Order Completed']?.mean).toBeGreaterThanOrEqual(3);
     },
   );
