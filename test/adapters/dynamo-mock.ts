@@ -30,6 +30,17 @@ export function conditionFailed(storedItem?: Record<string, unknown>): Condition
   });
 }
 
+/** The item a profile UpdateItem stores (the key and the ttl aside): its plain attributes and the compressed document `p1`. */
+export function writtenProfileItem(input: {
+  ExpressionAttributeValues?: Record<string, unknown>;
+}): Record<string, unknown> {
+  const values = Object.fromEntries(
+    Object.entries(input.ExpressionAttributeValues ?? {}).map(([key, value]) => [key.slice(1), value]),
+  );
+  const { document, expected: _expected, ...plain } = values;
+  return { ...plain, ...(document === undefined ? {} : { [PROFILE_DOCUMENT_ATTRIBUTE]: document }) };
+}
+
 /**
  * The attributes a profile UpdateItem stores, by name, with the compressed profile document
  * opened and its timestamps read back as ISO strings (profile-item-codec.ts).
@@ -37,11 +48,5 @@ export function conditionFailed(storedItem?: Record<string, unknown>): Condition
 export function writtenProfileAttributes(input: {
   ExpressionAttributeValues?: Record<string, unknown>;
 }): Record<string, unknown> {
-  const values = Object.fromEntries(
-    Object.entries(input.ExpressionAttributeValues ?? {}).map(([key, value]) => [key.slice(1), value]),
-  );
-  const { document, expected: _expected, ...plain } = values;
-  return readStoredProfile(
-    unpackProfileItem({ ...plain, ...(document === undefined ? {} : { [PROFILE_DOCUMENT_ATTRIBUTE]: document }) }),
-  );
+  return readStoredProfile(unpackProfileItem(writtenProfileItem(input)));
 }

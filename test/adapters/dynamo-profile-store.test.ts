@@ -4,7 +4,13 @@ import { CorruptProfileError, DynamoProfileStore } from '../../shared/aws/dynamo
 import { expiryShardKey } from '../../shared/aws/table.js';
 import { VersionConflictError } from '../../shared/ports.js';
 import { emptyProfile, type Profile } from '../../shared/profiles/schema.js';
-import { TABLE, conditionFailed, mockedDocumentClient, writtenProfileAttributes } from './dynamo-mock.js';
+import {
+  TABLE,
+  conditionFailed,
+  mockedDocumentClient,
+  writtenProfileAttributes,
+  writtenProfileItem,
+} from './dynamo-mock.js';
 
 const AT = '2026-11-02T10:00:00.000Z';
 
@@ -74,11 +80,13 @@ describe('DynamoProfileStore', () => {
       const input = context.mock.commandCalls(UpdateCommand)[0]!.args[0].input;
       const [setPart, removePart] = input.UpdateExpression!.split(' REMOVE ');
       expect(setPart).toContain('#document = :document');
+      // What the `customers` index projects stays plain (the order summary and scores).
+      expect(setPart).toContain('#orders = :orders');
       expect(input.ExpressionAttributeNames?.['#document']).toBe('p1');
       expect(input.ExpressionAttributeValues?.[':document']).toBeInstanceOf(Uint8Array);
       // Attributes an item written before the document kept plain are removed.
       expect(removePart?.split(', ')).toEqual(
-        expect.arrayContaining(['#timezone', '#orders', '#locale', '#rfm', '#clv', '#mergedInto', '#nextExpiryAt']),
+        expect.arrayContaining(['#timezone', '#events', '#locale', '#rfm', '#clv', '#mergedInto', '#nextExpiryAt']),
       );
       const written = writtenProfileAttributes(input);
       expect(written.timezone).toBe('Europe/Istanbul');
@@ -101,12 +109,7 @@ describe('DynamoProfileStore', () => {
       const written = writtenProfileAttributes(input);
       for (const attribute of ['traits', 'refunds', 'cart', 'events', 'recent'])
         expect(written).not.toHaveProperty(attribute);
-      const stored = {
-        PK: 'C#c-1',
-        SK: 'PROFILE',
-        version: input.ExpressionAttributeValues?.[':version'],
-        p1: input.ExpressionAttributeValues?.[':document'],
-      };
+      const stored = { PK: 'C#c-1', SK: 'PROFILE', ...writtenProfileItem(input) };
       context.mock.on(GetCommand).resolves({ Item: stored });
       expect(await store.getProfile('c-1')).toEqual({ ...fresh, version: 0, archiveKey: expect.any(String) });
     });
