@@ -11,7 +11,12 @@
  * Items whose TTL has passed are left out, as every reader does.
  */
 import { paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConsoleCounts, JourneyCounts, StepCounts } from '../analytics/refresh/console-counts.js';
+import {
+  type ConsoleCounts,
+  emptyJourneyCounts,
+  type JourneyCounts,
+  type StepCounts,
+} from '../analytics/refresh/console-counts.js';
 import type { EngagementMetric, LedgerStatus, SendDecisionRecord } from '../channels/ports.js';
 import { isDoctorCustomer } from '../identity/doctor-customer.js';
 import { HANDED_OVER_AT_LOGIN, type JourneyRun } from '../journeys/run.js';
@@ -333,15 +338,7 @@ function addProfile(snapshot: ConsoleSnapshot, profile: Profile): void {
 
 function addRun(snapshot: ConsoleSnapshot, run: JourneyRun & { exitReason?: string }): void {
   if (run.exitReason === HANDED_OVER_AT_LOGIN) return;
-  const journey = (snapshot.journeys[run.journeyId] ??= {
-    entered: 0,
-    active: 0,
-    completed: 0,
-    exited: 0,
-    holdout: 0,
-    variants: {},
-    steps: {},
-  });
+  const journey = (snapshot.journeys[run.journeyId] ??= emptyJourneyCounts());
   journey.entered++;
   if (run.status === 'active' || run.status === 'waiting') journey.active++;
   if (run.status === 'completed') journey.completed++;

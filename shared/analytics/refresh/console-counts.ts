@@ -69,6 +69,10 @@ export const consoleCountsSchema: z.ZodType<ConsoleCounts> = z.object({
   sendsPerDay: z.record(z.string(), counts),
 });
 
+export function emptyJourneyCounts(): JourneyCounts {
+  return { entered: 0, active: 0, completed: 0, exited: 0, holdout: 0, variants: {}, steps: {} };
+}
+
 const addInto = (into: Record<string, number>, from: Record<string, number>): void => {
   for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
 };
@@ -91,15 +95,7 @@ export function mergeConsoleCounts(parts: readonly ConsoleCounts[]): ConsoleCoun
     addInto(merged.eventsPerDay, part.eventsPerDay);
     for (const [day, channels] of Object.entries(part.sendsPerDay)) addInto((merged.sendsPerDay[day] ??= {}), channels);
     for (const [id, journey] of Object.entries(part.journeys)) {
-      const into = (merged.journeys[id] ??= {
-        entered: 0,
-        active: 0,
-        completed: 0,
-        exited: 0,
-        holdout: 0,
-        variants: {},
-        steps: {},
-      });
+      const into = (merged.journeys[id] ??= emptyJourneyCounts());
       into.entered += journey.entered;
       into.active += journey.active;
       into.completed += journey.completed;
