@@ -89,7 +89,10 @@ describe('validateCampaign', () => {
 
       // Assess
       expect(errors.length, kind).toBeGreaterThan(0);
-      expect(errors.map((error) => error.file), kind).toEqual(errors.map(() => join(dir, 'settings.yaml')));
+      expect(
+        errors.map((error) => error.file),
+        kind,
+      ).toEqual(errors.map(() => join(dir, 'settings.yaml')));
     }
   });
 
