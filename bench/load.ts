@@ -10,9 +10,10 @@
  * item, one pair at a time, as bench/spine.ts pairs them). The same ladder on
  * `serve --no-journeys` shows what journeys and sends cost on top of profiles.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { archiveRoot } from '../shared/local/file-archive.js';
 import { startLocalRuntime } from '../shared/local/runtime.js';
 import { systemClock } from '../shared/ports.js';
 import { bareProfilePair } from './bare-profile-pair.js';
@@ -191,6 +192,7 @@ async function steadyWrites(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
     writeKey: WRITE_KEY,
     tracePath,
     engine: plan.engine,
+    lambdaLogLevel: 'INFO',
   });
   const trace = await TraceTail.open(tracePath);
   const agent = keepAliveAgent();
@@ -210,6 +212,8 @@ async function steadyWrites(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
     const processed = result.accepted - result.late;
     if (!events || processed <= 0) throw new Error('steady run: serve traced no process-events writes');
     const label = `steady ${rate}/s (${processed} events${result.late > 0 ? `, ${result.late} late, left out` : ''})`;
+    // The same engine's least cost of one event, measured while serve idles: the ratio carries to AWS.
+    const pair = await pairLatency(plan.engine, join(dir, 'peer'));
     const floor = (name: string, value: number, unit: string): BenchRow => ({
       name,
       value,
@@ -234,12 +238,89 @@ async function steadyWrites(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
         value: sends ? sends.items / Math.max(1, sends.messages) : 0,
         unit: 'writes',
       },
+      {
+        name: `${label}: read units per event (${round(events.readRequests / processed)} read requests)`,
+        value: events.readUnits / processed,
+        unit: 'RCU',
+      },
+      {
+        name: `${label}: process-events ms per message (local engine, ${events.invocations} invocations)`,
+        value: events.durationMs / Math.max(1, events.messages),
+        unit: 'ms',
+        peerName: `bare Get+Update pair p50 ms (p99 ${round(pair.p99)})`,
+        peer: pair.p50,
+        ratio: events.durationMs / Math.max(1, events.messages) / pair.p50,
+      },
+      ...(await archiveRows(join(dir, 'data'), label, processed, sends?.messages ?? 0)),
+      ...logRows(serve.output(), label, processed, sends?.messages ?? 0),
     ];
   } finally {
     agent.destroy();
     await trace.close();
     await serve.stop();
   }
+}
+
+/**
+ * Bytes the handlers' Powertools loggers wrote at INFO (serve's stdout, JSON lines with a `service`),
+ * per accepted event for ingest + process-events and per decided send for send: the application's
+ * part of CloudWatch Logs ingestion. Lambda's own START/END/REPORT lines are not in it.
+ */
+function logRows(stdout: string, label: string, events: number, decisions: number): BenchRow[] {
+  const bytes = new Map<string, { bytes: number; lines: number }>();
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const service = /"service":"([^"]+)"/.exec(line)?.[1] ?? 'other';
+    const tally = bytes.get(service) ?? { bytes: 0, lines: 0 };
+    tally.bytes += Buffer.byteLength(line, 'utf8') + 1;
+    tally.lines++;
+    bytes.set(service, tally);
+  }
+  const of = (service: string) => bytes.get(service) ?? { bytes: 0, lines: 0 };
+  const perEvent = (service: string): BenchRow => ({
+    name: `${label}: ${service} log bytes at INFO per accepted event (${of(service).lines} lines)`,
+    value: of(service).bytes / events,
+    unit: 'bytes',
+  });
+  return [
+    perEvent('ingest'),
+    perEvent('process-events'),
+    {
+      name: `${label}: send log bytes at INFO per decided send (${of('send').lines} lines)`,
+      value: of('send').bytes / Math.max(1, decisions),
+      unit: 'bytes',
+    },
+  ];
+}
+
+/** The local archive's JSON lines per stream: bytes per accepted event (events) and per decision (decisions). */
+async function archiveRows(dataDir: string, label: string, events: number, decisions: number): Promise<BenchRow[]> {
+  const measure = async (stream: string) => {
+    let bytes = 0;
+    let lines = 0;
+    const root = join(archiveRoot(dataDir), stream);
+    for (const entry of await readdir(root, { recursive: true }).catch(() => [])) {
+      if (!entry.endsWith('.jsonl')) continue;
+      const text = await readFile(join(root, entry), 'utf8');
+      bytes += Buffer.byteLength(text, 'utf8');
+      lines += text.split('\n').filter(Boolean).length;
+    }
+    return { bytes, lines };
+  };
+  const rows = await measure('events');
+  const decided = await measure('decisions');
+  return [
+    {
+      name: `${label}: archive events rows ${rows.lines}, bytes per accepted event`,
+      value: rows.bytes / events,
+      unit: 'bytes',
+    },
+    {
+      name: `${label}: archive decisions rows ${decided.lines}, bytes per decided send`,
+      value: decided.bytes / Math.max(1, decisions),
+      unit: 'bytes',
+    },
+  ];
 }
 
 function sustainedRate(steps: readonly StepResult[]): number {

@@ -31,6 +31,11 @@ export interface ServeChildOptions {
   browserKey?: string;
   /** `--identity-secret`: verifies `context.identityToken` on browser calls. */
   identitySecret?: string;
+  /**
+   * Every handler logger at this level, as Lambda's log-level control sets it (AWS_LAMBDA_LOG_LEVEL
+   * overrides a Powertools logger's own level): the cost bench counts the bytes logged at INFO.
+   */
+  lambdaLogLevel?: 'INFO' | 'WARN';
 }
 
 export function startServeChild(options: ServeChildOptions): Promise<ChildServer> {
@@ -54,7 +59,11 @@ export function startServeChild(options: ServeChildOptions): Promise<ChildServer
   if (options.campaign !== undefined) args.push('--campaign', options.campaign);
   if (options.browserKey !== undefined) args.push('--browser-key', options.browserKey);
   if (options.identitySecret !== undefined) args.push('--identity-secret', options.identitySecret);
-  return startChild(args, /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/);
+  return startChild(
+    args,
+    /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/,
+    options.lambdaLogLevel ? { AWS_LAMBDA_LOG_LEVEL: options.lambdaLogLevel } : {},
+  );
 }
 
 /** Reads and parses each body, answers 200 with the batch size: what any ingest costs at least. */
@@ -85,10 +94,10 @@ export function startBareServer(): Promise<ChildServer> {
   return startChild(['--input-type=module', '-e', BARE_SERVER], /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/);
 }
 
-function startChild(args: string[], ready: RegExp): Promise<ChildServer> {
+function startChild(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -10,6 +10,9 @@ export interface WritesTally {
   items: number;
   profileItems: number;
   capacityUnits: number;
+  readRequests: number;
+  readUnits: number;
+  durationMs: number;
 }
 
 export class TraceTail {
@@ -61,12 +64,18 @@ export class TraceTail {
       items: 0,
       profileItems: 0,
       capacityUnits: 0,
+      readRequests: 0,
+      readUnits: 0,
+      durationMs: 0,
     };
     tally.invocations++;
     tally.messages += line.messages;
     tally.items += line.items;
     tally.profileItems += line.profileItems;
     tally.capacityUnits += line.capacityUnits;
+    tally.readRequests += line.readRequests ?? 0;
+    tally.readUnits += line.readUnits ?? 0;
+    tally.durationMs += line.durationMs ?? 0;
     this.writes.set(line.function, tally);
   }
 }

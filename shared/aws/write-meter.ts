@@ -1,5 +1,5 @@
 /**
- * Every DynamoDB write a piece of work makes, counted where the SDK sends it (issue 19): the demo
+ * Every DynamoDB write (and read) a piece of work makes, counted where the SDK sends it (issue 19): the demo
  * and the benches run a handler invocation inside `meter.run(…)`, and a middleware on the local
  * client adds each write request of that invocation — items written, by item kind, and the
  * capacity the engine reports — to the meter in scope (AsyncLocalStorage: concurrent
@@ -32,8 +32,26 @@ const WRITE_COMMANDS = new Set([
   'TransactWriteItemsCommand',
 ]);
 
+const READ_COMMANDS = new Set([
+  'GetCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetCommand',
+  'TransactGetCommand',
+  'GetItemCommand',
+  'BatchGetItemCommand',
+  'TransactGetItemsCommand',
+]);
+
+/** Read requests and the read units the engine reports for them (the cost model's reads, issue 19). */
+export interface ReadTally {
+  requests: number;
+  capacityUnits: number;
+}
+
 export class WriteMeter {
   readonly total: WriteTally = { items: 0, capacityUnits: 0 };
+  readonly reads: ReadTally = { requests: 0, capacityUnits: 0 };
   /** By item kind: `PROFILE`, `J` (journey run), `O` (order claim), `M` (send ledger), `CAP`… */
   readonly byKind: Record<string, WriteTally> = {};
 
@@ -62,12 +80,17 @@ export function meterWrites(doc: DynamoDBDocumentClient): void {
     (next, context) => async (args) => {
       const meter = scope.getStore();
       const command = String(context.commandName ?? '');
-      if (!meter || !WRITE_COMMANDS.has(command)) return next(args);
+      const read = READ_COMMANDS.has(command);
+      if (!meter || !(read || WRITE_COMMANDS.has(command))) return next(args);
       const input = args.input as Record<string, unknown>;
       input.ReturnConsumedCapacity ??= 'TOTAL';
       const result = await next(args);
       const output = result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] };
-      meter.add(itemKinds(input), capacityUnits(output.ConsumedCapacity));
+      const units = capacityUnits(output.ConsumedCapacity);
+      if (read) {
+        meter.reads.requests++;
+        meter.reads.capacityUnits += units;
+      } else meter.add(itemKinds(input), units);
       return result;
     },
     { step: 'initialize', name: 'sadakatWriteMeter', override: true },
@@ -114,6 +137,11 @@ export interface InvocationWrites {
   items: number;
   profileItems: number;
   capacityUnits: number;
+  /** Read requests (Get, Query, Scan, batch and transaction gets) and the read units reported for them. */
+  readRequests: number;
+  readUnits: number;
+  /** Wall time of the invocation in ms (a local figure: the engine, not DynamoDB, answers). */
+  durationMs: number;
 }
 
 /** `handler`, each invocation counted on a meter of its own and reported once it ends (failed or not). */
@@ -124,6 +152,7 @@ export function meterInvocations<Event extends { Records: readonly unknown[] }, 
 ): (event: Event, context: Context) => Promise<Result> {
   return async (event, context) => {
     const meter = new WriteMeter();
+    const started = performance.now();
     try {
       return await meter.run(() => handler(event, context));
     } finally {
@@ -133,6 +162,9 @@ export function meterInvocations<Event extends { Records: readonly unknown[] }, 
         items: meter.total.items,
         profileItems: meter.byKind.PROFILE?.items ?? 0,
         capacityUnits: meter.total.capacityUnits,
+        readRequests: meter.reads.requests,
+        readUnits: meter.reads.capacityUnits,
+        durationMs: performance.now() - started,
       });
     }
   };
