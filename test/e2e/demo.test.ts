@@ -259,6 +259,13 @@ describe('demo', () => {
       );
     });
     expect(rows.map((row) => row.call_id).sort()).toEqual(open.map((task) => task.call_id).sort());
+    // A task nobody took is still open (seed 7: one of five), so the export has a row to load.
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows)
+      expect([row.phone, row.script]).toEqual([
+        expect.stringMatching(/^\+[1-9]\d{7,14}$/),
+        expect.stringContaining('GERIDON15'),
+      ]);
     const completed = tasks.filter((task) => task.outcome !== '').length;
     expect(completed).toBe(summary.calls.completed);
   });

@@ -3,7 +3,8 @@
  * some before the journey stops waiting (its timeout branch), the others end in an outcome a
  * dialler reports back as a `Call Completed` server event: reached, no_answer, declined,
  * converted (the customer orders on the phone) or wrong_number. Drawn from a hash of the seed and
- * the task id, like the email responses (offer-response.ts), so the order of sends never matters.
+ * the task's token (customer and message id: a scheduled slot's customers share one message id,
+ * decision 149), like the email responses (offer-response.ts), so the order of sends never matters.
  */
 import type { CallOutcome } from '../../events/call-completed.js';
 import { roundMoney } from '../../profiles/money.js';
@@ -30,9 +31,12 @@ export interface CallFate {
   order?: { amount: number };
 }
 
-/** The agent's outcome of the task created at `createdAt`, or undefined when nobody takes it. */
-export function callFate(seed: number, callId: string, createdAt: number): CallFate | undefined {
-  const draw = (purpose: string): number => uniform(`${seed}:${callId}:call:${purpose}`);
+/**
+ * The agent's outcome of the task created at `createdAt`, or undefined when nobody takes it.
+ * `taskToken`: callClientToken(customer id, message id) — one per customer's task.
+ */
+export function callFate(seed: number, taskToken: string, createdAt: number): CallFate | undefined {
+  const draw = (purpose: string): number => uniform(`${seed}:${taskToken}:call:${purpose}`);
   if (draw('taken') < UNTAKEN_RATE) return undefined;
   let pick = draw('outcome');
   let outcome: CallOutcome = 'reached';

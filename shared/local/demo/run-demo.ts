@@ -43,6 +43,7 @@ import { roundTo } from '../../rounding.js';
 import { CALL_COMPLETED, type CallOutcome } from '../../events/call-completed.js';
 import { CALL_LIST_FILE } from '../local-call-list.js';
 import { callFate } from './call-agents.js';
+import { callClientToken } from '../../channels/call-task.js';
 import type { WriteMeter } from '../../aws/write-meter.js';
 
 /** The live traffic starts on a fixed Monday, so the same seed gives the same summary any day. */
@@ -561,7 +562,7 @@ function scheduleResponses(demo: Demo): void {
       });
   }
   for (const { request, at } of demo.stats.sentCalls.splice(0)) {
-    const fate = callFate(demo.options.seed, request.messageId, at);
+    const fate = callFate(demo.options.seed, callClientToken(request.customerId, request.messageId), at);
     if (!fate) continue;
     demo.pending.push({ at: fate.at, key: `${request.messageId}:call`, kind: 'call', outcome: fate.outcome, request });
     if (fate.order)
