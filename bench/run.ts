@@ -17,6 +17,7 @@ import { run as runPacing, TITLE as PACING_TITLE } from './pacing.js';
 import { runSection as runLoad } from './load.js';
 import { run as runRefresh } from './refresh.js';
 import { run as runSpine } from './spine.js';
+import { run as runStorage } from './storage.js';
 
 // Benches run on Node 20 like the CLI; the SDK's Node 22 notice is noise here (see cli/main.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -46,6 +47,16 @@ if (!only || only === 'cost') {
   });
   process.stdout.write(
     `${formatRows(`cost per event: the demo on dynalite (seed 1), coalesced beside today's process-events; summaries otherwise equal: ${cost.sameSummary ? 'yes' : 'NO'}`, cost.rows)}\n`,
+  );
+}
+
+if (!only || only === 'storage') {
+  // `npm run bench storage [customers] [days]`: item sizes by type after a small demo (default 300 × 3).
+  const [customers, days] = process.argv.slice(3).map(Number);
+  const size = { customers: customers || 300, days: days || 3 };
+  process.stdout.write(
+    `${formatRows(`storage by item type: the demo's table (${size.customers} customers, ${size.days} days, dynalite)`, await runStorage(size))}
+`,
   );
 }
 
