@@ -39,23 +39,34 @@ const FIXED_OFFSET_ZONES = [
     .map((offset) => `Etc/GMT${offset > 0 ? '+' : ''}${offset}`),
 ];
 
-/** Every bucket a membership can be written under: what the pass checks for a due slot each hour. */
-export const TIMEZONE_BUCKETS: readonly string[] = (() => {
-  const zones = new Set<string>();
-  for (const zone of [...Intl.supportedValuesOf('timeZone'), ...FIXED_OFFSET_ZONES]) {
-    const canonical = canonicalZone(zone);
-    if (canonical) zones.add(canonical);
-  }
-  return [...zones].sort();
-})();
+let buckets: { list: readonly string[]; known: ReadonlySet<string> } | undefined;
 
-const KNOWN_BUCKETS = new Set(TIMEZONE_BUCKETS);
+/**
+ * Every bucket a membership can be written under: what the pass checks for a due slot each hour
+ * (≈ 445 zones; built on first use, not at cold start).
+ */
+export function timezoneBuckets(): readonly string[] {
+  return knownBuckets().list;
+}
+
+function knownBuckets(): { list: readonly string[]; known: ReadonlySet<string> } {
+  if (buckets === undefined) {
+    const zones = new Set<string>();
+    for (const zone of [...Intl.supportedValuesOf('timeZone'), ...FIXED_OFFSET_ZONES]) {
+      const canonical = canonicalZone(zone);
+      if (canonical) zones.add(canonical);
+    }
+    const list = [...zones].sort();
+    buckets = { list, known: new Set(list) };
+  }
+  return buckets;
+}
 
 /** The bucket of a profile's `timezone` (canonical IANA name), or DEFAULT_BUCKET for none or an invalid one. */
 export function timezoneBucket(timezone: string | undefined): string {
   if (!timezone) return DEFAULT_BUCKET;
   const canonical = canonicalZone(timezone);
-  return canonical !== undefined && KNOWN_BUCKETS.has(canonical) ? canonical : DEFAULT_BUCKET;
+  return canonical !== undefined && knownBuckets().known.has(canonical) ? canonical : DEFAULT_BUCKET;
 }
 
 /** A profile's memberships among `audiences`: segment → bucket. Merged (frozen) copies have none. */
@@ -94,7 +105,7 @@ export interface DueBucket {
  */
 export function dueBuckets(cron: string, now: Date, windowMs: number, defaultTimezone: string): DueBucket[] {
   const due: DueBucket[] = [];
-  for (const bucket of TIMEZONE_BUCKETS) {
+  for (const bucket of timezoneBuckets()) {
     const slot = dueSlot(cron, bucket, now, windowMs);
     if (slot !== undefined) due.push({ bucket, slot });
   }
