@@ -7,16 +7,22 @@ import { InMemoryProfileStore } from '../../fakes/in-memory-ports.js';
 
 const at = '2026-11-02T10:00:00.000Z';
 
+/** Counts the store's profile reads from now on. */
+function countReads(store: InMemoryProfileStore): { count: number } {
+  const reads = { count: 0 };
+  const getProfile = store.getProfile.bind(store);
+  store.getProfile = (id) => {
+    reads.count++;
+    return getProfile(id);
+  };
+  return reads;
+}
+
 describe('BatchProfileCache', () => {
   it('serves the profile it just wrote without reading the store again', async () => {
     // Prepare
     const store = new InMemoryProfileStore();
-    let reads = 0;
-    const getProfile = store.getProfile.bind(store);
-    store.getProfile = (id) => {
-      reads++;
-      return getProfile(id);
-    };
+    const reads = countReads(store);
     const cache = new BatchProfileCache(store);
     await cache.putProfile(emptyProfile('c1', at), undefined);
 
@@ -25,19 +31,14 @@ describe('BatchProfileCache', () => {
 
     // Assess
     expect(served?.version).toBe(0);
-    expect(reads).toBe(0);
+    expect(reads.count).toBe(0);
   });
 
   it('reads a profile from the store once per batch, and not again for the write that follows', async () => {
     // Prepare
     const store = new InMemoryProfileStore();
     await store.putProfile(emptyProfile('c1', at), undefined);
-    let reads = 0;
-    const getProfile = store.getProfile.bind(store);
-    store.getProfile = (id) => {
-      reads++;
-      return getProfile(id);
-    };
+    const reads = countReads(store);
     const cache = new BatchProfileCache(store);
 
     // Act
@@ -48,7 +49,7 @@ describe('BatchProfileCache', () => {
     const missing = [await cache.getProfile('c2'), await cache.getProfile('c2')];
 
     // Assess
-    expect(reads).toBe(3);
+    expect(reads.count).toBe(3);
     expect(second.traits).toEqual({});
     expect(missing).toEqual([undefined, undefined]);
     expect(store.items.get('c1')?.traits).toEqual({ vip: true });
