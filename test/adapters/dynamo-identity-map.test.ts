@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoIdentityMap } from '../../shared/aws/dynamo-identity-map.js';
 import { NO_WAIT, TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
@@ -78,67 +78,68 @@ describe('DynamoIdentityMap', () => {
   });
 
   describe('link', () => {
-    it('puts the link only if the anonymous id has none yet', async () => {
+    const firstLink = (userId: string, more: Record<string, unknown> = {}) => ({
+      Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId, ...more },
+    });
+
+    it("writes a new link's reverse into the user's partition, then the link, marked, only if the id has none: two writes", async () => {
       // Prepare
+      context.mock.on(GetCommand).resolves({});
       context.mock.on(PutCommand).resolves({ ConsumedCapacity: { TableName: TABLE, CapacityUnits: 1 } });
-      context.mock.on(UpdateCommand).resolves({ ConsumedCapacity: { TableName: TABLE, CapacityUnits: 1 } });
 
       // Act
       const linked = await identity.link('anon-1', 'user-1');
 
       // Assess
-      expect(context.mock).toHaveReceivedCommandWith(PutCommand, {
+      expect(context.mock).toHaveReceivedCommandWith(GetCommand, {
+        Key: { PK: 'ID#anon-1', SK: 'ID' },
+        ConsistentRead: true,
+      });
+      expect(context.mock).toHaveReceivedNthCommandWith(PutCommand, 1, {
+        Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' },
+      });
+      expect(context.mock).toHaveReceivedNthCommandWith(PutCommand, 2, {
         TableName: TABLE,
-        Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1' },
+        Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1', backLinked: true },
         ConditionExpression: 'attribute_not_exists(PK)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ReturnConsumedCapacity: 'TOTAL',
       });
-      expect(linked).toEqual({ userId: 'user-1', receipt: { capacityUnits: 3 } });
+      expect(context.mock).not.toHaveReceivedCommand(UpdateCommand);
+      expect(linked).toEqual({ userId: 'user-1', receipt: { capacityUnits: 2 } });
     });
 
-    it("writes a new link's reverse into the user's partition, then marks the link", async () => {
+    it('writes nothing for a pair already linked and marked (a read, not a failed conditional put)', async () => {
       // Prepare
-      context.mock.on(PutCommand).resolves({}).on(UpdateCommand).resolves({});
-
-      // Act
-      await identity.link('anon-1', 'user-1');
-
-      // Assess
-      expect(context.mock).toHaveReceivedNthCommandWith(PutCommand, 2, {
-        Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' },
-      });
-      expect(context.mock).toHaveReceivedCommandWith(UpdateCommand, {
-        Key: { PK: 'ID#anon-1', SK: 'ID' },
-        UpdateExpression: 'SET backLinked = :true',
-        ConditionExpression: 'userId = :user',
-        ExpressionAttributeValues: { ':true': true, ':user': 'user-1' },
-      });
-    });
-
-    it('writes nothing more for a pair already linked and marked', async () => {
-      // Prepare
-      context.mock
-        .on(PutCommand)
-        .rejects(
-          conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1', backLinked: true }),
-        );
+      context.mock.on(GetCommand).resolves(firstLink('user-1', { backLinked: true }));
 
       // Act
       const linked = await identity.link('anon-1', 'user-1');
 
       // Assess
       expect(linked).toEqual({ userId: 'user-1', receipt: { capacityUnits: 0 } });
-      expect(context.mock).toHaveReceivedCommandTimes(PutCommand, 1);
+      expect(context.mock).not.toHaveReceivedCommand(PutCommand);
       expect(context.mock).not.toHaveReceivedCommand(UpdateCommand);
     });
 
-    it('writes the reverse again when a crash left the link unmarked', async () => {
+    it('answers with the user of the first link when the id is already linked, writing nothing', async () => {
+      // Prepare
+      context.mock.on(GetCommand).resolves(firstLink('first-user', { backLinked: true }));
+
+      // Act
+      const linked = await identity.link('anon-1', 'second-user');
+
+      // Assess
+      expect(linked.userId).toBe('first-user');
+      expect(context.mock).not.toHaveReceivedCommand(PutCommand);
+    });
+
+    it('writes the reverse again and marks a link written before, which a crash left unmarked', async () => {
       // Prepare
       context.mock
-        .on(PutCommand, { Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1' } })
-        .rejects(conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'user-1' }))
-        .on(PutCommand, { Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' } })
+        .on(GetCommand)
+        .resolves(firstLink('user-1'))
+        .on(PutCommand)
         .resolves({})
         .on(UpdateCommand)
         .resolves({});
@@ -150,46 +151,62 @@ describe('DynamoIdentityMap', () => {
       expect(context.mock).toHaveReceivedCommandWith(PutCommand, {
         Item: { PK: 'C#user-1', SK: 'LINK#anon-1', anonymousId: 'anon-1' },
       });
-      expect(context.mock).toHaveReceivedCommand(UpdateCommand);
+      expect(context.mock).toHaveReceivedCommandWith(UpdateCommand, {
+        Key: { PK: 'ID#anon-1', SK: 'ID' },
+        UpdateExpression: 'SET backLinked = :true',
+        ConditionExpression: 'userId = :user',
+        ExpressionAttributeValues: { ':true': true, ':user': 'user-1' },
+      });
     });
 
     it('does not re-create a link an erasure removed before it was marked', async () => {
       // Prepare
-      context.mock.on(PutCommand).resolves({}).on(UpdateCommand).rejects(conditionFailed());
+      context.mock.on(GetCommand).resolves(firstLink('user-1')).on(PutCommand).resolves({});
+      context.mock.on(UpdateCommand).rejects(conditionFailed());
 
       // Act / Assess
       await expect(identity.link('anon-1', 'user-1')).resolves.toMatchObject({ userId: 'user-1' });
     });
 
-    it('answers with the user of the first link when the id is already linked', async () => {
+    it("deletes its reverse when another user's identify linked the id between the read and the put", async () => {
       // Prepare
+      context.mock.on(GetCommand).resolves({});
       context.mock
-        .on(PutCommand)
-        .rejects(conditionFailed({ PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'first-user' }));
+        .on(PutCommand, { Item: { PK: 'C#second-user', SK: 'LINK#anon-1', anonymousId: 'anon-1' } })
+        .resolves({})
+        .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
+        .rejects(conditionFailed(firstLink('first-user', { backLinked: true }).Item));
+      context.mock.on(DeleteCommand).resolves({});
 
       // Act
       const linked = await identity.link('anon-1', 'second-user');
 
       // Assess
       expect(linked.userId).toBe('first-user');
+      expect(context.mock).toHaveReceivedCommandWith(DeleteCommand, {
+        Key: { PK: 'C#second-user', SK: 'LINK#anon-1' },
+      });
     });
 
     it('reads the first link when the engine does not return it with the failed condition', async () => {
       // Prepare
-      context.mock.on(PutCommand).rejects(conditionFailed());
       context.mock
         .on(GetCommand)
-        .resolves({ Item: { PK: 'ID#anon-1', SK: 'ID', anonymousId: 'anon-1', userId: 'first-user' } });
+        .resolvesOnce({})
+        .resolves(firstLink('first-user', { backLinked: true }));
+      context.mock
+        .on(PutCommand)
+        .resolves({})
+        .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
+        .rejects(conditionFailed());
+      context.mock.on(DeleteCommand).resolves({});
 
       // Act
       const linked = await identity.link('anon-1', 'second-user');
 
       // Assess
       expect(linked.userId).toBe('first-user');
-      expect(context.mock).toHaveReceivedCommandWith(GetCommand, {
-        Key: { PK: 'ID#anon-1', SK: 'ID' },
-        ConsistentRead: true,
-      });
+      expect(context.mock).toHaveReceivedCommandTimes(GetCommand, 2);
     });
   });
 });
