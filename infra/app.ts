@@ -73,6 +73,7 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     data: data.references,
     campaignDir,
     timeZone: settings.defaultTimezone,
+    consoleSnapshot: context.consoleSnapshot === true,
     ...(context.alarmEmail === undefined ? {} : { alarmEmail: context.alarmEmail }),
     ...(sesIdentityArn === undefined ? {} : { sesIdentityArn }),
     pushPlatformApplicationArns: context.pushPlatformApplicationArns,

@@ -166,6 +166,14 @@ export const deploymentContextSchema = z
      * table takes `all` at once. Readers scan until their index is there and backfilled.
      */
     scaleIndexes: z.enum(['none', 'audience', 'all']).optional(),
+    /**
+     * The nightly snapshot `sadakat console --table --bucket` reads (decision 207) counts by one
+     * parallel Scan of the whole table in the refresh. Opt-in (decision 180): issue 20 keeps
+     * scheduled work off whole-table scans; at 50 GB the Scan reads ≈ 6M read units a night.
+     */
+    consoleSnapshot: z
+      .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+      .optional(),
     /** The account's Lambda concurrency quota in this Region (default 1,000): what reservations are checked against. */
     accountConcurrency: wholeNumber(MIN_UNRESERVED_CONCURRENCY, Number.MAX_SAFE_INTEGER, '').optional(),
   })

@@ -46,6 +46,8 @@ export interface PipelineStackProps extends StackProps {
   campaignDir: string;
   /** The campaign's default timezone (settings.yaml): schedules run in it. */
   timeZone: string;
+  /** The refresh also counts the console's nightly snapshot, by a whole-table Scan (context `consoleSnapshot`). */
+  consoleSnapshot?: boolean;
   alarmEmail?: string;
   sesIdentityArn?: string;
   pushPlatformApplicationArns?: readonly string[];
@@ -172,6 +174,7 @@ export class PipelineStack extends Stack {
       eventsQueue,
       alerts,
       timeZone: props.timeZone,
+      consoleSnapshot: props.consoleSnapshot === true,
     });
 
     // Scheduled tasks find due work through an index and hand it to the customer's FIFO group

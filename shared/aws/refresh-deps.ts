@@ -30,5 +30,6 @@ export function awsRefreshDeps(env: NodeJS.ProcessEnv): RefreshDeps {
     new S3RefreshArtifacts(new S3Client({}), requireEnv(env, 'ARTIFACTS_BUCKET')),
     () => approximateItemCount(doc, tableName),
     requireEnv(env, 'SHOP_TIMEZONE'),
+    { consoleSnapshot: env.CONSOLE_SNAPSHOT === 'scan' },
   );
 }

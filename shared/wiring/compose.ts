@@ -235,8 +235,8 @@ export function composeExpiryDeps(adapters: CoreAdapters): ExpiryDeps {
 
 export interface RefreshDeps {
   scan: CustomerScan;
-  /** The console's counts per scan segment (summarize writes them, fit merges them: decision 207). */
-  counts: ConsoleCountScan;
+  /** The console's counts per scan segment (summarize writes them, fit merges them: decision 207); absent: not counted (decision 180). */
+  counts?: ConsoleCountScan;
   artifacts: RefreshArtifacts;
   queue: EventQueue;
   clock: Clock;
@@ -251,10 +251,12 @@ export function composeRefreshDeps(
   artifacts: RefreshArtifacts,
   itemCount: () => Promise<number>,
   timezone: string,
+  /** `consoleSnapshot`: summarize also counts the console's snapshot — a Scan of its segment (decision 180). */
+  { consoleSnapshot }: { consoleSnapshot: boolean },
 ): RefreshDeps {
   return {
     scan: adapters.table.customers,
-    counts: adapters.table.consoleCounts,
+    ...(consoleSnapshot ? { counts: adapters.table.consoleCounts } : {}),
     artifacts,
     queue: adapters.events,
     clock: adapters.clock,

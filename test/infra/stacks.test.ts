@@ -187,6 +187,14 @@ describe('the pepper of kept hashes', () => {
     expect(Object.keys(data.toJSON().Resources as object)).toContain('Pepper');
   });
 
+  it("scans nothing for the console's snapshot without the consoleSnapshot context (decision 180)", () => {
+    // Assess
+    const counting = resources(pipeline, 'AWS::Lambda::Function').filter(([, fn]) =>
+      JSON.stringify(fn.Properties.Environment ?? {}).includes('CONSOLE_SNAPSHOT'),
+    );
+    expect(counting).toEqual([]);
+  });
+
   it('is read by exactly the functions that keep or look up hashes', () => {
     // Assess
     const withPepper = resources(pipeline, 'AWS::Lambda::Function')
