@@ -18,6 +18,7 @@
 import { GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { scoredByRefresh } from '../analytics/refresh/scored-customers.js';
 import { membershipsOf } from '../journeys/audiences.js';
+import type { Profile } from '../profiles/schema.js';
 import { batchWriteItems } from './batch-write.js';
 import { recordIndexState } from './dynamo-index-state.js';
 import { CorruptProfileError, profileFromItem } from './dynamo-profile-store.js';
@@ -101,7 +102,7 @@ export async function backfillIndexes(
       result.scanned++;
       const sk = String(item.SK);
       if (sk === PROFILE_SK) {
-        let profile;
+        let profile: Profile;
         try {
           profile = profileFromItem(String(item.id), item);
         } catch (error) {

@@ -69,7 +69,7 @@ describe('calls end to end', () => {
       userId: id,
       traits: {
         firstName: 'Ayşe',
-        phone: '0532 123 45 6' + id.slice(-1),
+        phone: `0532 123 45 6${id.slice(-1)}`,
         country: 'TR',
         consent: { call, sms: true, timestamp: '2026-11-02T09:00:00Z' },
       },
