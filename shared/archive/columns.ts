@@ -85,6 +85,12 @@ export const ARCHIVE_COLUMNS: Readonly<Record<ArchiveStream, readonly ArchiveCol
     { name: 'score', type: 'double', doc: 'Survey Answered: the score, 0–10' },
     { name: 'complaint_id', type: 'string', doc: 'pseudonym of complaint_id (Complaint Opened, Complaint Resolved)' },
     { name: 'complaint_channel', type: 'string', doc: 'complaints: call_center, email, store or web' },
+    { name: 'call_id', type: 'string', doc: 'pseudonym of call_id (Call Completed: the call task)' },
+    {
+      name: 'call_outcome',
+      type: 'string',
+      doc: 'Call Completed: reached, no_answer, declined, converted or wrong_number',
+    },
     {
       name: 'page_path',
       type: 'string',

@@ -17,7 +17,7 @@ export function newArchiveKey(): string {
 }
 
 /** What the id is: part of the MAC input, so an order id and a message id with the same text differ. */
-export type PseudonymKind = 'customer' | 'anonymous' | 'order' | 'message' | 'run' | 'provider' | 'complaint';
+export type PseudonymKind = 'customer' | 'anonymous' | 'order' | 'message' | 'run' | 'provider' | 'complaint' | 'call';
 
 /** HMAC-SHA256(key, kind NUL value), first 128 bits, base64url: 22 characters. */
 export function pseudonym(key: string, kind: PseudonymKind, value: string): string {

@@ -7,6 +7,7 @@
  * never kept (addresses, traits) is not replayed: the rebuilt profiles hold behaviour and orders,
  * nothing to send to.
  */
+import { createHash } from 'node:crypto';
 import type { ArchiveRow } from './columns.js';
 
 export type ReplayCall = Record<string, unknown> & { type: string };
@@ -72,7 +73,14 @@ function properties(row: ArchiveRow): Record<string, unknown> {
     score: number(row, 'score'),
     complaint_id: text(row, 'complaint_id'),
     channel: text(row, 'complaint_channel'),
+    // Call Completed wants the task id as 64 hex characters: the pseudonym's sha256 (one per task).
+    call_id: callTaskId(text(row, 'call_id')),
+    outcome: text(row, 'call_outcome'),
   });
+}
+
+function callTaskId(pseudonym: string | undefined): string | undefined {
+  return pseudonym === undefined ? undefined : createHash('sha256').update(pseudonym).digest('hex');
 }
 
 function products(json: string | undefined): unknown[] | undefined {

@@ -7,6 +7,7 @@ import type { SendOutcome } from '../channels/send-outcome.js';
 import type { SendRequest } from '../channels/send-request.js';
 import type { NormalizedEvent } from '../events/event.js';
 import { COMPLAINT_CHANNELS, type ComplaintChannel } from '../events/crm-events.js';
+import { callOutcomeSchema } from '../events/call-completed.js';
 import { ECOMMERCE_EVENTS } from '../events/event.js';
 import type { EventSource } from '../events/messages.js';
 import { isAnonymousCustomerId } from '../identity/customer-id.js';
@@ -90,7 +91,7 @@ function orderRevenue(event: NormalizedEvent): number | undefined {
   return amount !== 0 ? Math.abs(amount) : undefined;
 }
 
-/** Survey answers and complaints (issue 22): ids, score and channel; never the comment. */
+/** Survey answers, complaints and call outcomes (issue 22): ids, score, channel, outcome; never the comment. */
 function crmColumns(properties: Record<string, unknown>, ids: Pseudonyms) {
   const score = readNumber(properties.score);
   const channel = readText(properties.channel);
@@ -100,6 +101,8 @@ function crmColumns(properties: Record<string, unknown>, ids: Pseudonyms) {
     complaint_id: ids.of('complaint', readId(properties.complaint_id)),
     complaint_channel:
       channel !== undefined && COMPLAINT_CHANNELS.includes(channel as ComplaintChannel) ? channel : undefined,
+    call_id: ids.of('call', readId(properties.call_id)),
+    call_outcome: callOutcomeSchema.safeParse(properties.outcome).data,
   };
 }
 

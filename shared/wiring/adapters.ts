@@ -12,6 +12,7 @@ import type {
   CapCounters,
   Clock,
   ConfirmLimits,
+  ConsoleCountScan,
   CustomerErasureStore,
   CustomerScan,
   DueQueue,
@@ -45,7 +46,6 @@ import type {
   WhatsAppSender,
   WriteKeyVerifier,
 } from '../ports.js';
-import type { ConsoleCountScan } from '../analytics/refresh/console-counts.js';
 
 /** Every port stored in the single table. */
 export interface TableAdapters {

@@ -2,6 +2,7 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOrderLedger, OrderNotFoundError } from '../../shared/aws/dynamo-order-ledger.js';
 import { UnprocessedItemsError } from '../../shared/aws/unprocessed-retry.js';
+import { customersShardKey } from '../../shared/aws/table.js';
 import type { OrderRecord } from '../../shared/ports.js';
 import { NO_WAIT, TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
 
@@ -38,7 +39,8 @@ describe('DynamoOrderLedger', () => {
       // Assess
       expect(context.mock).toHaveReceivedCommandWith(PutCommand, {
         TableName: TABLE,
-        Item: { PK: 'C#c-1', SK: 'O#o-1', ...order('o-1'), status: 'pending' },
+        // Keyed in the sparse customers index the refresh reads (issue 20).
+        Item: { PK: 'C#c-1', SK: 'O#o-1', ...order('o-1'), status: 'pending', customersPK: customersShardKey('c-1') },
         ConditionExpression: 'attribute_not_exists(PK)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ReturnConsumedCapacity: 'TOTAL',
@@ -127,7 +129,7 @@ describe('DynamoOrderLedger', () => {
       const first = context.mock.commandCalls(BatchWriteCommand)[0]!.args[0].input;
       expect(first.ReturnConsumedCapacity).toBe('TOTAL');
       expect(first.RequestItems?.[TABLE]?.[0]).toEqual({
-        PutRequest: { Item: { PK: 'C#c-1', SK: 'O#o-0', ...order('o-0') } },
+        PutRequest: { Item: { PK: 'C#c-1', SK: 'O#o-0', ...order('o-0'), customersPK: customersShardKey('c-1') } },
       });
       expect(receipt.capacityUnits).toBe(75);
     });
