@@ -285,5 +285,7 @@ describe('demo', () => {
       expect(capacity['Product Viewed']?.mean).toBeGreaterThanOrEqual(0.75);
       expect(capacity['Order Completed']?.mean).toBeGreaterThanOrEqual(3);
     },
+    // A whole demo on DynamoDB Local's JVM (about 40 s on a quiet machine since win-back runs in it).
+    180_000,
   );
 });

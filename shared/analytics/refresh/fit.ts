@@ -18,8 +18,8 @@ import type { PurchaseHistory } from './purchase-history.js';
 import { fitRfmCuts, type RfmInputs } from './rfm-cuts.js';
 
 export interface FitInput extends RefreshRun {
-  /** The summarize results (only their keys are read). */
-  summaries: readonly { key: string }[];
+  /** The summarize results: their keys, and whether each wrote the console's counts. */
+  summaries: readonly { key: string; consoleCounts?: boolean }[];
 }
 
 export type ClvOutcome =
@@ -95,8 +95,10 @@ export async function fitRefresh(
   };
   const key = modelKey(input.runId);
   await artifacts.put(key, model);
-  // The console's nightly snapshot: the counts each summarize slice wrote, as one object.
-  await publishConsoleSnapshot(artifacts, input.runId, segments);
+  // The console's nightly snapshot: the counts each summarize slice wrote, as one object — only when
+  // they counted (opt-in in AWS, decision 180), so a refresh without them reads no missing object.
+  if (input.summaries.every((summary) => summary.consoleCounts === true))
+    await publishConsoleSnapshot(artifacts, input.runId, segments);
   return {
     runId: input.runId,
     asOf: input.asOf,

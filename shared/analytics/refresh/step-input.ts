@@ -22,7 +22,7 @@ export const sliceInputSchema = z.object({ ...run, ...slice }).refine((input) =>
 });
 export const fitInputSchema = z.object({
   ...run,
-  summaries: z.array(z.object({ key: z.string().min(1) }).loose()).min(1),
+  summaries: z.array(z.object({ key: z.string().min(1), consoleCounts: z.boolean().optional() }).loose()).min(1),
 });
 export const scoreInputSchema = z
   .object({ ...run, ...slice, modelKey: z.string().min(1) })

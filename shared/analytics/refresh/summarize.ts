@@ -19,6 +19,8 @@ export interface SummarizeResult {
   /** Profiles with at least one order on or before the as-of date. */
   customers: number;
   orders: number;
+  /** This slice wrote the console's counts (decisions 180, 207): fit publishes the snapshot only when every slice did. */
+  consoleCounts: boolean;
 }
 
 export async function summarizeSlice(
@@ -72,5 +74,12 @@ export async function summarizeSlice(
   };
   await deps.artifacts.put(key, summary);
   if (deps.counts) await deps.artifacts.put(consoleCountsKey(run.runId, run.segment), await deps.counts(run));
-  return { segment: run.segment, key, profiles, customers: columns.id.length, orders: orders.length };
+  return {
+    segment: run.segment,
+    key,
+    profiles,
+    customers: columns.id.length,
+    orders: orders.length,
+    consoleCounts: deps.counts !== undefined,
+  };
 }

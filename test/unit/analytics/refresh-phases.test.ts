@@ -93,7 +93,14 @@ describe('summarize', () => {
     );
 
     // Assess
-    expect(result).toEqual({ segment: 0, key: summaryKey(plan.runId, 0), profiles: 1, customers: 1, orders: 4 });
+    expect(result).toEqual({
+      segment: 0,
+      key: summaryKey(plan.runId, 0),
+      profiles: 1,
+      customers: 1,
+      orders: 4,
+      consoleCounts: false,
+    });
     const summary = sliceSummarySchema.parse(await world.artifacts.get(result.key));
     expect(summary.customers).toEqual({
       id: ['u1'],
