@@ -3,17 +3,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { InvocationWrites } from '../shared/aws/write-meter.js';
 import type { TraceLine } from '../shared/local/event-trace.js';
 
-/** Writes of every invocation of one function traced so far. */
-export interface WritesTally {
-  invocations: number;
-  messages: number;
-  items: number;
-  profileItems: number;
-  capacityUnits: number;
-  readRequests: number;
-  readUnits: number;
-  durationMs: number;
-}
+/** Writes of every invocation of one function traced so far: the invocations' figures summed. */
+export type WritesTally = Omit<InvocationWrites, 'function'> & { invocations: number };
 
 export class TraceTail {
   readonly lines = new Map<string, TraceLine>();

@@ -22,6 +22,7 @@ import { isDoctorCustomer } from '../identity/doctor-customer.js';
 import { HANDED_OVER_AT_LOGIN, type JourneyRun } from '../journeys/run.js';
 import type { Profile } from '../profiles/schema.js';
 import { engagementAttribute } from './dynamo-engagement-marks.js';
+import { queryPartition } from './query-pages.js';
 import { profileFromItem } from './dynamo-profile-store.js';
 import { isKept, NOT_EXPIRED_FILTER } from './table-retention.js';
 import { messageStatsPartitions, SEND_DECISION_SK_PREFIX, withoutStorageAttributes } from './table.js';
@@ -277,7 +278,7 @@ export async function readDecisionCounters(
   const reads = partitions.flatMap(({ journeyId, variant }) =>
     messageStatsPartitions(journeyId, variant).map(async (pk) => ({
       journeyId,
-      items: await queryPartition(doc, tableName, pk),
+      items: await counterItems(doc, tableName, pk),
     })),
   );
   for (const { journeyId, items } of await Promise.all(reads)) add(journeyId, items);
@@ -285,27 +286,14 @@ export async function readDecisionCounters(
 }
 
 /** Every counter item of one partition (`SK` and `count`). */
-async function queryPartition(
+async function counterItems(
   doc: DynamoDBDocumentClient,
   tableName: string,
   pk: string,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: 'SK, #count',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const query = { partition: pk, projection: 'SK, #count', names: { '#count': 'count' } };
+  for await (const item of queryPartition(doc, tableName, query)) items.push(item);
   return items;
 }
 
