@@ -10,7 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { capacityByType, runDemo, type DemoSummary } from '../shared/local/demo/run-demo.js';
+import { capacityByType } from '../shared/local/demo/capacity-stats.js';
+import { runDemo, type DemoSummary } from '../shared/local/demo/run-demo.js';
 import type { WriteMeter } from '../shared/aws/write-meter.js';
 import type { BenchRow } from './bench-row.js';
 

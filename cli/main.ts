@@ -34,7 +34,12 @@ const program = new Command()
   })
   .showHelpAfterError('(add --help for usage)');
 
-registerCommands(program);
+// Only the command being run is loaded (its name is the first argument that is not an option);
+// `--version` alone needs none, and `--help` or no command all of them.
+const args = process.argv.slice(2);
+const commandName = args.find((argument) => !argument.startsWith('-'));
+if (commandName !== undefined || !args.some((argument) => argument === '-V' || argument === '--version'))
+  await registerCommands(program, commandName);
 
 try {
   await program.parseAsync(process.argv);

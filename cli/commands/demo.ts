@@ -1,6 +1,7 @@
 /** `sadakat demo`: the pipeline end to end on the embedded runtime, then a summary. */
 import type { Command } from 'commander';
-import { capacityByType, type DemoSummary } from '../../shared/local/demo/run-demo.js';
+import type { DemoSummary } from '../../shared/local/demo/run-demo.js';
+import { capacityByType } from '../../shared/local/demo/capacity-stats.js';
 import type { WriteMeter } from '../../shared/aws/write-meter.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { formatOption, localCampaignOptions, nonNegativeInteger, positiveInteger } from '../options.js';

@@ -26,9 +26,9 @@ const sadakat = (args: string[]) =>
   );
 
 /** Every leaf command of the program, with its path (`import orders`). */
-function leafCommands(): { path: string; command: Command }[] {
+async function leafCommands(): Promise<{ path: string; command: Command }[]> {
   const program = new Command();
-  registerCommands(program);
+  await registerCommands(program);
   const out: { path: string; command: Command }[] = [];
   const walk = (command: Command, prefix: string): void => {
     for (const child of command.commands) {
@@ -42,14 +42,15 @@ function leafCommands(): { path: string; command: Command }[] {
 }
 
 describe('the CLI vocabulary', () => {
-  it('names the campaign folder --campaign and the data folder --data-dir in every command, old spellings hidden', () => {
-    const flags = leafCommands().flatMap(({ path, command }) =>
+  it('names the campaign folder --campaign and the data folder --data-dir in every command, old spellings hidden', async () => {
+    const commands = await leafCommands();
+    const flags = commands.flatMap(({ path, command }) =>
       command.options.filter((option) => !option.hidden).map((option) => ({ path, flag: option.long })),
     );
     expect(flags.filter(({ flag }) => flag === '--dir' || flag === '--campaign-dir')).toEqual([]);
     // `export --out DIR` is issue 23's contract: the folder the files go to.
     expect(flags.filter(({ flag, path }) => flag === '--out' && path !== 'report' && path !== 'export')).toEqual([]);
-    for (const { command } of leafCommands()) {
+    for (const { command } of commands) {
       const engine = command.options.find((option) => option.long === '--engine');
       if (engine) expect(engine.defaultValue).toBe('dynalite');
       const format = command.options.find((option) => option.long === '--format');

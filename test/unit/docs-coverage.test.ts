@@ -19,9 +19,9 @@ const docs = ['README.md', ...readdirSync('docs').map((name) => join('docs', nam
   .join('\n');
 const campaigns = readFileSync('docs/campaigns.md', 'utf8');
 
-function commandPaths(): string[][] {
+async function commandPaths(): Promise<string[][]> {
   const program = new Command();
-  registerCommands(program);
+  await registerCommands(program);
   const out: string[][] = [];
   const walk = (command: Command, prefix: string[]): void => {
     for (const child of command.commands) {
@@ -35,9 +35,9 @@ function commandPaths(): string[][] {
 }
 
 describe('the documentation', () => {
-  it('mentions every CLI command (`sadakat <command> … <subcommand>` on one line)', () => {
+  it('mentions every CLI command (`sadakat <command> … <subcommand>` on one line)', async () => {
     const lines = docs.split('\n');
-    const missing = commandPaths().filter(
+    const missing = (await commandPaths()).filter(
       ([first, ...rest]) =>
         !lines.some(
           (line) => line.includes(`sadakat ${first}`) && rest.every((word) => new RegExp(`\\b${word}\\b`).test(line)),

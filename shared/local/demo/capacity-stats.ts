@@ -11,6 +11,17 @@ export interface CapacityFigure {
   max: number;
 }
 
+/** Per event type a figure; `perAcceptedEvent` is every process-events write (WCU) ÷ accepted events. */
+export interface WriteCapacity {
+  perAcceptedEvent: number;
+  [type: string]: CapacityFigure | number;
+}
+
+/** The per-type figures of `writeCapacity`, without `perAcceptedEvent`. */
+export function capacityByType(capacity: WriteCapacity): [string, CapacityFigure][] {
+  return Object.entries(capacity).flatMap(([name, figure]) => (typeof figure === 'number' ? [] : [[name, figure]]));
+}
+
 export class CapacityStats {
   private readonly samples = new Map<string, number[]>();
 

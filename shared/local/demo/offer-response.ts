@@ -5,10 +5,13 @@
  * something real to find: the 10 % discount converts more than the reminder, and any treated
  * customer more than the global holdout (who gets no email, hence no extra orders).
  *
- * Every draw is a hash of the seed and the message id, not a sequential generator: sends are
- * decided concurrently, and the same message must get the same fate whatever order they land in.
+ * Every draw is a hash of the seed and the delivery (one customer's copy of a message), not a
+ * sequential generator: sends are decided concurrently, and the same delivery must get the same fate
+ * whatever order they land in. Not the message id alone: every customer of a scheduled slot gets
+ * the same message id, and would then open, click and order alike.
  */
 import { createHash } from 'node:crypto';
+import { callClientToken } from '../../channels/call-task.js';
 import { roundMoney } from '../../profiles/money.js';
 
 /** Extra chance to order within a few days of receiving the email, by template. */
@@ -56,14 +59,22 @@ export interface EmailFate {
   surveyAnswer?: { at: number; score: number; comment?: string };
 }
 
+/**
+ * One customer's copy of a message: the token a call task carries (call-task.ts), used for every
+ * channel's responses — their draws, pending keys, and the ids of the events they cause.
+ */
+export function deliveryId(request: { customerId: string; messageId: string }): string {
+  return callClientToken(request.customerId, request.messageId);
+}
+
 export function emailFate(
   seed: number,
-  messageId: string,
+  delivery: string,
   template: string,
   sentAt: number,
   experience: DeliveryExperience = 'on_time',
 ): EmailFate {
-  const draw = (purpose: string): number => uniform(`${seed}:${messageId}:${purpose}`);
+  const draw = (purpose: string): number => uniform(`${seed}:${delivery}:${purpose}`);
   if (draw('bounce') < FEEDBACK_RATES.bounce) return { feedback: [{ kind: 'Bounce', at: sentAt + MINUTE }] };
   const feedback: EmailFate['feedback'] = [{ kind: 'Delivery', at: sentAt + MINUTE }];
   if (draw('complaint') < FEEDBACK_RATES.complaint)

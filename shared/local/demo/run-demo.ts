@@ -13,7 +13,7 @@ import { drainQueue } from '../queue-driver.js';
 import type { EngineChoice } from '../data-dir.js';
 import { startLocalRuntime, type LocalRuntime } from '../runtime.js';
 import { VirtualClock } from '../virtual-clock.js';
-import { sizeFigure, type CapacityFigure, type SizeFigure } from './capacity-stats.js';
+import { sizeFigure, type SizeFigure, type WriteCapacity } from './capacity-stats.js';
 import { DemoStats, sendKey, type SendAccount } from './demo-stats.js';
 import { snsFeedbackEvent } from './ses-feedback-event.js';
 import { countProfiles, profileItemSizes, type ProfileCounts } from '../../aws/dynamo-profile-census.js';
@@ -36,14 +36,13 @@ import type { Journey } from '../../journeys/ast.js';
 import { buildReport, type Report } from '../../measurement/report.js';
 import { reportHtml } from '../../measurement/report-html.js';
 import { startLocalSending, type LocalSending } from '../local-sending.js';
-import { emailFate, NPS_SURVEY_ID, type FeedbackKind } from './offer-response.js';
+import { deliveryId, emailFate, NPS_SURVEY_ID, type FeedbackKind } from './offer-response.js';
 import { writeMailFolder } from './mail-folder.js';
 import { PhaseTimer, type PhaseTimings } from './phase-timer.js';
 import { roundTo } from '../../rounding.js';
 import { CALL_COMPLETED, type CallOutcome } from '../../events/call-completed.js';
 import { CALL_LIST_FILE } from '../local-call-list.js';
 import { callFate } from './call-agents.js';
-import { callClientToken } from '../../channels/call-task.js';
 import type { WriteMeter } from '../../aws/write-meter.js';
 
 /** The live traffic starts on a fixed Monday, so the same seed gives the same summary any day. */
@@ -147,12 +146,6 @@ export interface DemoSummary {
   files: { mail: string; emails: number; snsOutbox: string; callList: string; reportHtml: string };
 }
 
-/** Per event type a figure; `perAcceptedEvent` is every process-events write (WCU) ÷ accepted events. */
-export interface WriteCapacity {
-  perAcceptedEvent: number;
-  [type: string]: CapacityFigure | number;
-}
-
 export interface SendWrites {
   decisions: number;
   /** Items written. */
@@ -160,11 +153,6 @@ export interface SendWrites {
   capacityUnits: number;
   /** writes ÷ decisions. */
   perDecision: number;
-}
-
-/** The per-type figures of `writeCapacity`, without `perAcceptedEvent`. */
-export function capacityByType(capacity: WriteCapacity): [string, CapacityFigure][] {
-  return Object.entries(capacity).flatMap(([name, figure]) => (typeof figure === 'number' ? [] : [[name, figure]]));
 }
 
 /** The experiment whose power the demo prints. */
@@ -534,11 +522,12 @@ async function hourlyTick(demo: Demo): Promise<void> {
 function scheduleResponses(demo: Demo): void {
   for (const { request, at } of demo.stats.sentEmails.splice(0)) {
     const experience = demo.shop.deliveryExperience(request.customerId, at);
-    const fate = emailFate(demo.options.seed, request.messageId, request.template, at, experience);
+    const delivery = deliveryId(request);
+    const fate = emailFate(demo.options.seed, delivery, request.template, at, experience);
     for (const event of fate.feedback)
       demo.pending.push({
         at: event.at,
-        key: `${request.messageId}:${event.kind}`,
+        key: `${delivery}:${event.kind}`,
         kind: 'feedback',
         event: event.kind,
         request,
@@ -546,7 +535,7 @@ function scheduleResponses(demo: Demo): void {
     if (fate.order)
       demo.pending.push({
         at: fate.order.at,
-        key: `${request.messageId}:order`,
+        key: `${delivery}:order`,
         kind: 'order',
         amount: fate.order.amount,
         request,
@@ -554,7 +543,7 @@ function scheduleResponses(demo: Demo): void {
     if (fate.surveyAnswer)
       demo.pending.push({
         at: fate.surveyAnswer.at,
-        key: `${request.messageId}:survey`,
+        key: `${delivery}:survey`,
         kind: 'survey',
         score: fate.surveyAnswer.score,
         ...(fate.surveyAnswer.comment !== undefined ? { comment: fate.surveyAnswer.comment } : {}),
@@ -562,13 +551,14 @@ function scheduleResponses(demo: Demo): void {
       });
   }
   for (const { request, at } of demo.stats.sentCalls.splice(0)) {
-    const fate = callFate(demo.options.seed, callClientToken(request.customerId, request.messageId), at);
+    const delivery = deliveryId(request);
+    const fate = callFate(demo.options.seed, delivery, at);
     if (!fate) continue;
-    demo.pending.push({ at: fate.at, key: `${request.messageId}:call`, kind: 'call', outcome: fate.outcome, request });
+    demo.pending.push({ at: fate.at, key: `${delivery}:call`, kind: 'call', outcome: fate.outcome, request });
     if (fate.order)
       demo.pending.push({
         at: fate.at + 60_000,
-        key: `${request.messageId}:order`,
+        key: `${delivery}:order`,
         kind: 'order',
         amount: fate.order.amount,
         request,
@@ -601,7 +591,7 @@ async function playDueResponses(demo: Demo): Promise<void> {
       // The shop's back end relays the answer with its server key (DESIGN "Trust").
       await postToIngest(demo, '/v1/track', {
         type: 'track',
-        messageId: `survey-${item.request.messageId.slice(0, 24)}`,
+        messageId: `survey-${deliveryId(item.request).slice(0, 24)}`,
         userId: item.request.customerId,
         event: 'Survey Answered',
         timestamp: new Date(item.at).toISOString(),
@@ -617,12 +607,12 @@ async function playDueResponses(demo: Demo): Promise<void> {
       stats.responseOrders++;
       await postToIngest(demo, '/v1/track', {
         type: 'track',
-        messageId: `response-${item.request.messageId.slice(0, 24)}`,
+        messageId: `response-${deliveryId(item.request).slice(0, 24)}`,
         userId: item.request.customerId,
         event: 'Order Completed',
         timestamp: new Date(item.at).toISOString(),
         properties: {
-          order_id: `resp-${item.request.messageId.slice(0, 16)}`,
+          order_id: `resp-${deliveryId(item.request).slice(0, 16)}`,
           revenue: item.amount,
           currency: demo.campaign.settings.currency,
         },
@@ -638,7 +628,7 @@ async function reportCallOutcome(demo: Demo, item: Extract<PendingResponse, { ki
   demo.stats.callOutcomes[item.outcome] = (demo.stats.callOutcomes[item.outcome] ?? 0) + 1;
   await postToIngest(demo, '/v1/track', {
     type: 'track',
-    messageId: `call-${item.request.messageId.slice(0, 24)}`,
+    messageId: `call-${deliveryId(item.request).slice(0, 24)}`,
     userId: item.request.customerId,
     event: CALL_COMPLETED,
     timestamp: at,
