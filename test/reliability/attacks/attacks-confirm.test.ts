@@ -294,6 +294,22 @@ describe('double opt-in under attack', () => {
       expect((await runtime.profiles.getProfile('doi-2'))?.consent.email?.granted).not.toBe(true);
     });
 
+    it('a link sent before the customer opted out no longer confirms: the opt-out is their latest word', async () => {
+      // Prepare: a sign-up mails a link; then the customer says no to email in the shop's preferences.
+      await post(BROWSER_KEY, [
+        { type: 'identify', userId: 'doi-3', traits: { email: 'changed.mind@example.test', consent: { email: true } } },
+      ]);
+      const token = tokenIn((await mailsTo('changed.mind@example.test'))[0]?.body.text);
+      await post(SERVER_KEY, [{ type: 'identify', userId: 'doi-3', traits: { consent: { email: false } } }]);
+
+      // Act: the old link's button, within its 7 days.
+      const answer = await openLink('POST', token);
+
+      // Assess
+      expect(answer.statusCode).toBe(410);
+      expect((await runtime.profiles.getProfile('doi-3'))?.consent.email?.granted).toBe(false);
+    });
+
     it('an address planted before the customer existed cannot replace the address the shop verified', async () => {
       // Prepare: the attacker signs the future userId up with their own address, and receives its link.
       await post(BROWSER_KEY, [
