@@ -2,7 +2,14 @@
  * Numbers and dates as the campaign's `locale` (settings.yaml) writes them: 12,345.6 and
  * 7 Dec 2026, 14:05 in English; 12.345,6 and 7 Ara 2026 14:05 in Turkish. Times are shown in the
  * campaign's default timezone, the one quiet hours and schedules use.
+ *
+ * A figure that was not counted (NOT_COUNTED: a deployed table's snapshot counts from indexes only,
+ * decision 220) is shown as "—", never as a number.
  */
+
+/** A figure a snapshot does not have (it would take a scan): NaN, so sums of it stay not counted. */
+export const NOT_COUNTED = Number.NaN;
+
 export interface Formats {
   locale: string;
   timeZone: string;
@@ -24,8 +31,8 @@ export function formatsFor(locale: string, timeZone: string, currency: string): 
   return {
     locale,
     timeZone,
-    number: (value) => numbers.format(value),
-    percent: (value) => percents.format(value),
+    number: (value) => (Number.isNaN(value) ? '—' : numbers.format(value)),
+    percent: (value) => (Number.isNaN(value) ? '—' : percents.format(value)),
     money: (value) => money.format(value),
     dateTime: (iso) => {
       if (iso === undefined) return '';

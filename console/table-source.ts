@@ -18,13 +18,16 @@
 import {
   type ConsoleSnapshot,
   type CustomerItems,
+  type JourneySnapshot,
   probeConsoleTable,
   readCustomerItems,
   readDecisionCounters,
 } from '../shared/aws/dynamo-console-source.js';
 import type { createDocumentClient } from '../shared/aws/dynamo-client.js';
 import type { ReportData } from '../shared/measurement/report.js';
-import type { ConsoleCounts } from '../shared/analytics/refresh/console-counts.js';
+import type { ConsoleCounts, WaitingRuns } from '../shared/analytics/refresh/console-counts.js';
+import type { Journey } from '../shared/journeys/ast.js';
+import { NOT_COUNTED } from './format.js';
 import { campaignHash } from '../shared/config/campaign-hash.js';
 import type { Clock } from '../shared/ports.js';
 import type { CampaignState } from './campaign-state.js';
@@ -36,6 +39,21 @@ export const TABLE_MODE_NOTES = [
 ];
 
 export class UnavailableInTableMode extends Error {}
+
+/** A journey's counts from the snapshot: runs waiting on a timer, per step; the totals a scan would give are NOT_COUNTED. */
+function waitingOnly(journey: Journey, waiting: WaitingRuns | undefined): JourneySnapshot {
+  return {
+    entered: NOT_COUNTED,
+    active: waiting?.waiting ?? 0,
+    completed: NOT_COUNTED,
+    exited: NOT_COUNTED,
+    holdout: NOT_COUNTED,
+    variants: {},
+    steps: Object.fromEntries(
+      journey.steps.map((step) => [step.id, { waiting: waiting?.steps[step.id] ?? 0, passed: NOT_COUNTED }]),
+    ),
+  };
+}
 
 /** The table cannot be read at all: the reason, naming the flag and what to do. */
 export class TableUnreadable extends Error {}
@@ -144,7 +162,7 @@ export class DeployedTableSource implements ConsoleSource {
   }
 
   async snapshot(): Promise<ConsoleSnapshot> {
-    const journeys = this.campaign.snapshot.loaded?.journeys ?? [];
+    const journeys: readonly Journey[] = this.campaign.snapshot.loaded?.journeys ?? [];
     const partitions = journeys.flatMap((journey) => {
       const variants = journey.steps.flatMap((step) =>
         step.kind === 'split' ? step.variants.map((variant) => variant.id) : [],
@@ -160,6 +178,7 @@ export class DeployedTableSource implements ConsoleSource {
     const common = {
       decisions: counters.total,
       recent: false,
+      daily: false,
       messages: [],
       unsent: [],
       emails: new Map<string, string>(),
@@ -187,17 +206,22 @@ export class DeployedTableSource implements ConsoleSource {
       asOf: nightly.asOf,
       counted: true,
       notes: [
-        `Customers, segments, journey steps and sends per day are the nightly refresh's snapshot (${this.options.nightly?.name}), as of the time above; send decisions by reason are read live. Recent messages across customers are not read from a deployed table: open a customer, or filter Messages by customer.`,
+        `Customers, the sizes of scheduled journeys' audiences and runs waiting at each step are the nightly refresh's snapshot (${this.options.nightly?.name}), counted from the table's indexes as of the time above; send decisions by reason are read live. Not available in --table mode, since each would take a scan of the table: anonymous visitors, events and sends per day, the sizes of other segments, runs entered, completed or past a step, and recent messages across customers (open a customer, or filter Messages by customer).`,
         TABLE_MODE_NOTES[1] as string,
       ],
       customers: nightly.customers,
-      anonymous: nightly.anonymous,
+      anonymous: NOT_COUNTED,
       segments: Object.fromEntries(
-        Object.entries(nightly.segments).map(([id, members]) => [id, { members, sample: [] }]),
+        [...(this.campaign.snapshot.loaded?.segments.byId.keys() ?? [])].map((id) => [
+          id,
+          { members: nightly.segments[id] ?? NOT_COUNTED, sample: [] },
+        ]),
       ),
-      eventsPerDay: nightly.eventsPerDay,
-      sendsPerDay: nightly.sendsPerDay,
-      journeys: nightly.journeys,
+      eventsPerDay: {},
+      sendsPerDay: {},
+      journeys: Object.fromEntries(
+        journeys.map((journey) => [journey.id, waitingOnly(journey, nightly.journeys[journey.id])]),
+      ),
     };
   }
 

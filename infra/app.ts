@@ -10,6 +10,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { validateCampaign } from '../shared/config/validate-campaign.js';
 import { requireSettings } from '../shared/config/campaign-settings.js';
+import { loadCampaign } from '../shared/config/campaign.js';
+import { scheduledAudiences } from '../shared/journeys/audiences.js';
+import { requireJourneys } from '../shared/journeys/campaign-journeys.js';
 import { formatLocatedError } from '../shared/config/yaml-source.js';
 import { REPO_ROOT } from './constructs/sadakat-function.js';
 import { DataStack } from './data-stack.js';
@@ -42,6 +45,9 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     );
   }
   const settings = await requireSettings(campaignDir);
+  // The refresh counts the scheduled journeys' audiences for the console's snapshot (decision 220).
+  const { segments } = await loadCampaign(campaignDir);
+  const audiences = scheduledAudiences(await requireJourneys(campaignDir, settings, segments));
 
   // Without account and region the stacks stay environment-agnostic (`cdk deploy` uses the profile's).
   const env =
@@ -73,7 +79,7 @@ export async function addSadakatStacks(app: App, campaignDir = DEFAULT_CAMPAIGN_
     data: data.references,
     campaignDir,
     timeZone: settings.defaultTimezone,
-    consoleSnapshot: context.consoleSnapshot === true,
+    audiences,
     ...(context.alarmEmail === undefined ? {} : { alarmEmail: context.alarmEmail }),
     ...(sesIdentityArn === undefined ? {} : { sesIdentityArn }),
     pushPlatformApplicationArns: context.pushPlatformApplicationArns,

@@ -167,9 +167,9 @@ export const deploymentContextSchema = z
      */
     scaleIndexes: z.enum(['none', 'audience', 'all']).optional(),
     /**
-     * The nightly snapshot `sadakat console --table --bucket` reads (decision 207) counts by one
-     * parallel Scan of the whole table in the refresh. Opt-in (decision 180): issue 20 keeps
-     * scheduled work off whole-table scans; at 50 GB the Scan reads ≈ 6M read units a night.
+     * Ignored since decision 220 (accepted so a deploy command that still passes it works): the
+     * refresh always writes the console's snapshot, counted from indexes without a Scan. It was
+     * the opt-in to a whole-table Scan in the refresh (decision 180).
      */
     consoleSnapshot: z
       .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())

@@ -46,8 +46,8 @@ export interface PipelineStackProps extends StackProps {
   campaignDir: string;
   /** The campaign's default timezone (settings.yaml): schedules run in it. */
   timeZone: string;
-  /** The refresh also counts the console's nightly snapshot, by a whole-table Scan (context `consoleSnapshot`). */
-  consoleSnapshot?: boolean;
+  /** The scheduled journeys' audience segments: the refresh counts their members for the console (decision 220). */
+  audiences: readonly string[];
   alarmEmail?: string;
   sesIdentityArn?: string;
   pushPlatformApplicationArns?: readonly string[];
@@ -174,7 +174,7 @@ export class PipelineStack extends Stack {
       eventsQueue,
       alerts,
       timeZone: props.timeZone,
-      consoleSnapshot: props.consoleSnapshot === true,
+      audiences: props.audiences,
     });
 
     // Scheduled tasks find due work through an index and hand it to the customer's FIFO group

@@ -39,8 +39,6 @@ export const PRODUCTION_CONTEXT = {
   tableWarmWriteUnits: 20_000,
   ingestReservedConcurrency: 200,
   whatsappPhoneNumberId: 'phone-number-id-976c72a700aac43eaf573ae050e0a1b2',
-  // The refresh also writes the console's nightly snapshot (a whole-table Scan: opt-in, decision 180).
-  consoleSnapshot: true,
 } as const;
 
 export const LINTED_CONTEXTS: Readonly<Record<string, Record<string, unknown>>> = {

@@ -195,7 +195,7 @@ export type {
   SuppressionReason,
 } from './channels/ports.js';
 export type { SendQueue } from './channels/send-request.js';
-export type { ConsoleCountScan } from './analytics/refresh/console-counts.js';
+export type { ConsoleIndexCounts } from './analytics/refresh/console-counts.js';
 export type { ConfirmLimits } from './channels/confirm/limits.js';
 export type { UnsubscribeKeyring } from './channels/unsubscribe-token.js';
 export type { IdentitySecretSource } from './events/identity-token.js';

@@ -22,8 +22,8 @@ export async function overviewBody(context: PageContext, snapshot: ConsoleSnapsh
   return html`${snapshotNotes(snapshot)}<section class="tiles" aria-label="Totals">
   <div class="tile"><span class="label">Customers</span><span class="value">${counted(snapshot.customers)}</span></div>
   <div class="tile"><span class="label">Anonymous visitors</span><span class="value">${counted(snapshot.anonymous)}</span></div>
-  <div class="tile"><span class="label">Messages sent${snapshot.counted ? ` (last ${CHART_DAYS} days)` : ''}</span><span class="value">${
-    snapshot.counted ? n(totalSent) : n(snapshot.decisions.sent ?? 0)
+  <div class="tile"><span class="label">Messages sent${snapshot.daily ? ` (last ${CHART_DAYS} days)` : ''}</span><span class="value">${
+    snapshot.daily ? n(totalSent) : n(snapshot.decisions.sent ?? 0)
   }</span></div>
   <div class="tile"><span class="label">Journeys running</span><span class="value">${counted(
     Object.values(snapshot.journeys).reduce((sum, journey) => sum + journey.active, 0),
@@ -31,14 +31,18 @@ export async function overviewBody(context: PageContext, snapshot: ConsoleSnapsh
 </section>
 <div class="charts">
 ${
-  events.length > 0
-    ? trusted(await chart(barChart('Events per day', events, 'count', undefined, context)))
-    : html`<p class="empty">No events yet.</p>`
+  !snapshot.daily
+    ? html`<p class="empty">Events and sends per day: not available in --table mode (they would take a scan of the table).</p>`
+    : events.length > 0
+      ? trusted(await chart(barChart('Events per day', events, 'count', undefined, context)))
+      : html`<p class="empty">No events yet.</p>`
 }
 ${
-  sends.length > 0
-    ? trusted(await chart(barChart('Sends per day and channel', sends, 'count', 'channel', context)))
-    : html`<p class="empty">No messages sent yet.</p>`
+  !snapshot.daily
+    ? ''
+    : sends.length > 0
+      ? trusted(await chart(barChart('Sends per day and channel', sends, 'count', 'channel', context)))
+      : html`<p class="empty">No messages sent yet.</p>`
 }
 </div>
 <div class="columns">
@@ -52,7 +56,8 @@ ${table(
   'Segment sizes',
   ['segment', 'members'],
   Object.entries(snapshot.segments)
-    .sort((a, b) => b[1].members - a[1].members)
+    // Sizes not counted (NaN: other segments than audiences in --table mode) go last.
+    .sort((a, b) => sizeOrder(b[1].members) - sizeOrder(a[1].members))
     .map(([id, segment]) => [
       html`<a href="/segments/${encodeURIComponent(id)}">${id}</a>`,
       html`${n(segment.members)}`,
@@ -80,6 +85,8 @@ export function snapshotNotes(snapshot: ConsoleSnapshot): Html {
   if (snapshot.notes.length === 0) return html``;
   return html`<div class="note-box" role="note">${snapshot.notes.map((note) => html`<p>${note}</p>`)}</div>`;
 }
+
+const sizeOrder = (members: number): number => (Number.isNaN(members) ? -1 : members);
 
 function lastDays<T>(byDay: Record<string, T>): [string, T][] {
   return Object.entries(byDay)

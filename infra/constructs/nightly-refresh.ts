@@ -41,8 +41,8 @@ export interface NightlyRefreshProps {
   timeZone: string;
   /** Local hour the refresh starts at; default 3 (quiet traffic, before morning journeys). */
   hour?: number;
-  /** Summarize also counts the console's snapshot by scanning its table segment (decision 180: opt-in). */
-  consoleSnapshot?: boolean;
+  /** The scheduled journeys' audience segments, whose members summarize counts for the console's snapshot (decision 220). */
+  audiences: readonly string[];
 }
 
 export class NightlyRefresh extends Construct {
@@ -57,7 +57,8 @@ export class NightlyRefresh extends Construct {
       EVENTS_QUEUE_URL: props.eventsQueue.queueUrl,
       // The shop's calendar: order days and the as-of date are its dates (docs/decisions.md 84).
       SHOP_TIMEZONE: props.timeZone,
-      ...(props.consoleSnapshot === true ? { CONSOLE_SNAPSHOT: 'scan' } : {}),
+      // The console snapshot counts these audiences' members from the audience index (decision 220).
+      CONSOLE_AUDIENCES: props.audiences.join(','),
     };
     const phase = (constructId: string, options: Omit<SadakatFunctionProps, 'environment'>): SadakatFunction => {
       const fn = new SadakatFunction(this, constructId, { ...options, environment });

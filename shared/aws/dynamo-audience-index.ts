@@ -8,7 +8,7 @@ import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import type { MembershipChanges } from '../journeys/audiences.js';
 import type { AudienceIndex, WriteReceipt } from '../ports.js';
 import { batchWriteItems } from './batch-write.js';
-import { indexReadiness, type Readiness } from './dynamo-index-state.js';
+import { indexReadiness, type Readiness, registerZones } from './dynamo-index-state.js';
 import { queryPartition } from './query-pages.js';
 import {
   AUDIENCE_INDEX,
@@ -22,6 +22,8 @@ import {
 
 export class DynamoAudienceIndex implements AudienceIndex {
   readonly shards = SHARD_COUNT;
+  /** Buckets this process has registered in the index state (decision 220): each is registered once. */
+  private readonly registered = new Set<string>();
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -59,6 +61,12 @@ export class DynamoAudienceIndex implements AudienceIndex {
 
   async apply(customerId: string, changes: MembershipChanges): Promise<WriteReceipt> {
     const shard = shardOf(customerId);
+    // A bucket first seen here is registered before a membership is written under it (decision 220).
+    const fresh = [...new Set(changes.put.map(({ bucket }) => bucket))].filter(
+      (bucket) => !this.registered.has(bucket),
+    );
+    const registering = await registerZones(this.doc, this.tableName, fresh);
+    for (const bucket of fresh) this.registered.add(bucket);
     const units = await batchWriteItems(
       this.doc,
       this.tableName,
@@ -76,7 +84,7 @@ export class DynamoAudienceIndex implements AudienceIndex {
       ],
       { operation: 'BatchWriteItem of audience memberships' },
     );
-    return { capacityUnits: units };
+    return { capacityUnits: units + registering };
   }
 
   readiness(segments: readonly string[]): Promise<Readiness> {

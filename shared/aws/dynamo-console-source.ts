@@ -11,12 +11,6 @@
  * Items whose TTL has passed are left out, as every reader does.
  */
 import { paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  type ConsoleCounts,
-  emptyJourneyCounts,
-  type JourneyCounts,
-  type StepCounts,
-} from '../analytics/refresh/console-counts.js';
 import type { EngagementMetric, LedgerStatus, SendDecisionRecord } from '../channels/ports.js';
 import { isDoctorCustomer } from '../identity/doctor-customer.js';
 import { HANDED_OVER_AT_LOGIN, type JourneyRun } from '../journeys/run.js';
@@ -69,8 +63,26 @@ export interface CustomerItems {
   truncated: boolean;
 }
 
-export type StepCount = StepCounts;
-export type JourneySnapshot = JourneyCounts;
+export interface StepCount {
+  /** Runs at this step now (waiting or about to run it). */
+  waiting: number;
+  /** Runs that reached this step at least once. */
+  passed: number;
+}
+
+export interface JourneySnapshot {
+  entered: number;
+  active: number;
+  completed: number;
+  exited: number;
+  holdout: number;
+  variants: Record<string, number>;
+  steps: Record<string, StepCount>;
+}
+
+function emptyJourneyCounts(): JourneySnapshot {
+  return { entered: 0, active: 0, completed: 0, exited: 0, holdout: 0, variants: {}, steps: {} };
+}
 
 export interface ConsoleSnapshot {
   asOf: string;
@@ -81,6 +93,12 @@ export interface ConsoleSnapshot {
   counted: boolean;
   /** Recent messages and decisions across customers were read (a local folder; never a deployed table). */
   recent: boolean;
+  /**
+   * Events and sends per day were counted (a local folder). A deployed table's snapshot counts
+   * from indexes only (decision 220): per-day figures, and the other figures it lacks, which are
+   * NaN (console/format.ts NOT_COUNTED, shown as "—").
+   */
+  daily: boolean;
   notes: string[];
   /** Known customers (anonymous visitors and profiles merged away not counted). */
   customers: number;
@@ -169,6 +187,7 @@ export async function readConsoleSnapshot(
     asOf: now.toISOString(),
     counted: true,
     recent: true,
+    daily: true,
     notes: [],
     customers: 0,
     anonymous: 0,
@@ -213,25 +232,6 @@ export async function readConsoleSnapshot(
   snapshot.messages.length = Math.min(snapshot.messages.length, RECENT_MESSAGES);
   for (const segment of Object.values(snapshot.segments)) segment.sample.sort();
   return snapshot;
-}
-
-/** The counts of one scan segment, as the nightly refresh keeps them for `--table` (no ids, no addresses). */
-export async function readConsoleCounts(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  now: Date,
-  slice: { segment: number; totalSegments: number },
-): Promise<ConsoleCounts> {
-  const snapshot = await readConsoleSnapshot(doc, tableName, now, slice);
-  return {
-    asOf: snapshot.asOf,
-    customers: snapshot.customers,
-    anonymous: snapshot.anonymous,
-    segments: Object.fromEntries(Object.entries(snapshot.segments).map(([id, segment]) => [id, segment.members])),
-    journeys: snapshot.journeys,
-    eventsPerDay: snapshot.eventsPerDay,
-    sendsPerDay: snapshot.sendsPerDay,
-  };
 }
 
 /**

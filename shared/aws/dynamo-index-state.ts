@@ -20,6 +20,12 @@ export interface IndexState {
    * it, and its members from before then need the backfill.)
    */
   createdWithIndexes: boolean;
+  /**
+   * Every time-zone bucket a membership item has been written under (decision 220): the audience
+   * index is keyed by segment, bucket and shard, so counting a segment's members reads these
+   * buckets' partitions only, not all ≈ 446 a membership could use.
+   */
+  zones: Set<string>;
 }
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
@@ -38,7 +44,32 @@ export async function readIndexState(doc: DynamoDBDocumentClient, tableName: str
     audiences: new Set(audiences instanceof Set ? [...audiences].map(String) : []),
     customers: Item?.customers === true,
     createdWithIndexes: Item?.createdWithIndexes === true,
+    zones: new Set(Item?.zones instanceof Set ? [...Item.zones].map(String) : []),
   };
+}
+
+/**
+ * Adds time-zone buckets to the state's `zones` before memberships are written under them (so a
+ * membership is never in a bucket the count does not read); the write units it took. Writers call
+ * it only for buckets they have not registered yet: a few writes per zone and container, ever.
+ */
+export async function registerZones(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  zones: readonly string[],
+): Promise<number> {
+  if (zones.length === 0) return 0;
+  const written = await doc.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: INDEX_STATE_KEY,
+      UpdateExpression: 'ADD #zones :zones',
+      ExpressionAttributeNames: { '#zones': 'zones' },
+      ExpressionAttributeValues: { ':zones': new Set(zones) },
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  return written.ConsumedCapacity?.CapacityUnits ?? 1;
 }
 
 /** Records what a backfill (or the table's creation) covered; adds to what is there. */

@@ -11,7 +11,7 @@ import type { TableAdapters } from '../wiring/adapters.js';
 import { DynamoAudienceIndex } from './dynamo-audience-index.js';
 import { DynamoCustomerScan } from './dynamo-customers-index.js';
 import { DynamoCapCounters } from './dynamo-cap-counters.js';
-import { readConsoleCounts } from './dynamo-console-source.js';
+import { readIndexedConsoleCounts } from './dynamo-console-counts.js';
 import { DynamoConfirmLimits } from './dynamo-confirm-limits.js';
 import { DynamoCustomerErasure } from './dynamo-customer-erasure.js';
 import { DynamoDueSends } from './dynamo-due-sends.js';
@@ -62,7 +62,7 @@ export function dynamoTableAdapters(
     passSlots: new DynamoPassSlots(doc, tableName),
     audiences: new DynamoAudienceIndex(doc, tableName),
     scanProfiles: (slice) => scanProfiles(doc, tableName, slice, clock.now()),
-    consoleCounts: (slice) => readConsoleCounts(doc, tableName, clock.now(), slice),
+    consoleCounts: (audiences, slice) => readIndexedConsoleCounts(doc, tableName, audiences, slice, clock.now()),
     customers: new DynamoCustomerScan(doc, tableName, () => clock.now()),
   };
 }

@@ -20,7 +20,7 @@ import { scoredByRefresh } from '../analytics/refresh/scored-customers.js';
 import { membershipsOf } from '../journeys/audiences.js';
 import type { Profile } from '../profiles/schema.js';
 import { batchWriteItems } from './batch-write.js';
-import { recordIndexState } from './dynamo-index-state.js';
+import { recordIndexState, registerZones } from './dynamo-index-state.js';
 import { CorruptProfileError, profileFromItem } from './dynamo-profile-store.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import {
@@ -134,6 +134,10 @@ export async function backfillIndexes(
     }
     result.keyed += sum(await Promise.all(keys.splice(0)));
     result.memberships += memberships.length;
+    // Buckets are registered before memberships are written under them (decision 220).
+    result.capacityUnits += await registerZones(doc, tableName, [
+      ...new Set(memberships.map((request) => String(request.PutRequest.Item.bucket))),
+    ]);
     result.capacityUnits += await batchWriteItems(doc, tableName, memberships, {
       operation: 'BatchWriteItem of backfilled audience memberships',
     });

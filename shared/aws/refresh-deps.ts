@@ -30,6 +30,8 @@ export function awsRefreshDeps(env: NodeJS.ProcessEnv): RefreshDeps {
     new S3RefreshArtifacts(new S3Client({}), requireEnv(env, 'ARTIFACTS_BUCKET')),
     () => approximateItemCount(doc, tableName),
     requireEnv(env, 'SHOP_TIMEZONE'),
-    { consoleSnapshot: env.CONSOLE_SNAPSHOT === 'scan' },
+    // The scheduled journeys' audiences, listed at synth (infra/constructs/nightly-refresh.ts): the
+    // refresh carries no campaign. Absent on a stack deployed before it: no segment is counted.
+    (env.CONSOLE_AUDIENCES ?? '').split(',').filter(Boolean),
   );
 }

@@ -19,7 +19,9 @@ export function s3ConsoleSnapshot(
     name: `s3://${bucket}/refresh/${CONSOLE_SNAPSHOT_KEY}`,
     async read() {
       try {
-        return consoleCountsSchema.parse(await artifacts.get(CONSOLE_SNAPSHOT_KEY));
+        // A snapshot of the shape before decision 220 (a scan's counts) is as good as none: the next refresh replaces it.
+        const parsed = consoleCountsSchema.safeParse(await artifacts.get(CONSOLE_SNAPSHOT_KEY));
+        return parsed.success ? parsed.data : undefined;
       } catch (error) {
         if (error instanceof ArtifactNotFoundError) return undefined;
         throw error;

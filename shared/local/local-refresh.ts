@@ -7,6 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Campaign } from '../config/campaign.js';
 import type { Clock } from '../ports.js';
+import type { ConsoleIndexCounts } from '../analytics/refresh/console-counts.js';
 import { fitRefresh, type FitResult } from '../analytics/refresh/fit.js';
 import { planRefresh } from '../analytics/refresh/plan.js';
 import { scoreSlice } from '../analytics/refresh/score.js';
@@ -30,6 +31,8 @@ export interface LocalRefreshOptions {
   segments?: number;
   /** The CLV model's history gate (tests lower it for small data sets). */
   gate?: FitGate;
+  /** Scheduled journeys' audience segments: the console snapshot counts their members (decision 220). */
+  audiences?: readonly string[];
   /** summarize: segments done; score: profiles scored; apply: `scores` messages applied. */
   onProgress?: (phase: RefreshPhase, done: number, total: number) => void;
 }
@@ -72,7 +75,8 @@ export async function runLocalRefresh(
   let summarized = 0;
   const summaries = await Promise.all(
     plan.slices.map(async (slice) => {
-      const result = await summarizeSlice({ scan, artifacts, counts: runtime.adapters.table.consoleCounts }, slice);
+      const counts: ConsoleIndexCounts = (of) => runtime.adapters.table.consoleCounts(options.audiences ?? [], of);
+      const result = await summarizeSlice({ scan, artifacts, counts }, slice);
       progress('summarize', ++summarized, plan.slices.length);
       return result;
     }),

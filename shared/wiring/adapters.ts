@@ -5,6 +5,7 @@
  * the same DynamoDB adapters (shared/aws/dynamo-table-adapters.ts). Every field is required: a
  * runtime cannot forget one and still compile.
  */
+import type { ConsoleIndexCounts } from '../analytics/refresh/console-counts.js';
 import type {
   ArchiveSink,
   AudienceIndex,
@@ -12,7 +13,6 @@ import type {
   CapCounters,
   Clock,
   ConfirmLimits,
-  ConsoleCountScan,
   CustomerErasureStore,
   CustomerScan,
   DueQueue,
@@ -31,6 +31,7 @@ import type {
   PassSlots,
   PepperSource,
   ProfileScan,
+  ScanSlice,
   ProfileStore,
   RetentionPolicy,
   PushSender,
@@ -87,8 +88,8 @@ export interface TableAdapters {
   scanProfiles: ProfileScan;
   /** Profiles and orders by slice (the nightly refresh). */
   customers: CustomerScan;
-  /** The console's counts of one scan segment (the nightly refresh's snapshot, decision 207). */
-  consoleCounts: ConsoleCountScan;
+  /** The console snapshot's counts of one refresh slice, from indexes only (decision 220): the given audiences' sizes, runs waiting per step. */
+  consoleCounts: (audiences: readonly string[], slice: ScanSlice) => ReturnType<ConsoleIndexCounts>;
 }
 
 /** The ports every function needs: the table, the events queue and the time. */

@@ -8,7 +8,7 @@
  */
 import type { ConfirmDeps } from '../channels/confirm/confirm-page.js';
 import type { CustomerScan, RefreshArtifacts } from '../analytics/refresh/ports.js';
-import type { ConsoleCountScan } from '../analytics/refresh/console-counts.js';
+import type { ConsoleIndexCounts } from '../analytics/refresh/console-counts.js';
 import type { SendDeps } from '../channels/decide-send.js';
 import type { ReconcileDeps } from '../channels/reconcile-claims.js';
 import { journeySendPolicies } from '../channels/journey-policy.js';
@@ -235,8 +235,8 @@ export function composeExpiryDeps(adapters: CoreAdapters): ExpiryDeps {
 
 export interface RefreshDeps {
   scan: CustomerScan;
-  /** The console's counts per scan segment (summarize writes them, fit merges them: decision 207); absent: not counted (decision 180). */
-  counts?: ConsoleCountScan;
+  /** The console snapshot's index counts per slice (summarize writes them, fit merges them: decisions 207, 220). */
+  counts?: ConsoleIndexCounts;
   artifacts: RefreshArtifacts;
   queue: EventQueue;
   clock: Clock;
@@ -251,12 +251,12 @@ export function composeRefreshDeps(
   artifacts: RefreshArtifacts,
   itemCount: () => Promise<number>,
   timezone: string,
-  /** `consoleSnapshot`: summarize also counts the console's snapshot — a Scan of its segment (decision 180). */
-  { consoleSnapshot }: { consoleSnapshot: boolean },
+  /** The scheduled journeys' audience segments, whose sizes the console snapshot counts from the audience index (decision 220). */
+  audiences: readonly string[],
 ): RefreshDeps {
   return {
     scan: adapters.table.customers,
-    ...(consoleSnapshot ? { counts: adapters.table.consoleCounts } : {}),
+    counts: (slice) => adapters.table.consoleCounts(audiences, slice),
     artifacts,
     queue: adapters.events,
     clock: adapters.clock,

@@ -16,16 +16,20 @@ import { type RunningConsole, startConsole } from '../../console/server.js';
 import { DeployedTableSource, explainTableError } from '../../console/table-source.js';
 import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
 import { stackCampaign } from '../../shared/aws/stack-campaign.js';
-import { readConsoleCounts, readConsoleSnapshot } from '../../shared/aws/dynamo-console-source.js';
+import { DynamoAudienceIndex } from '../../shared/aws/dynamo-audience-index.js';
+import { recordIndexState } from '../../shared/aws/dynamo-index-state.js';
+import { summarizeSlice } from '../../shared/analytics/refresh/summarize.js';
 import { s3ConsoleSnapshot } from '../../shared/aws/s3-console-snapshot.js';
-import {
-  CONSOLE_SNAPSHOT_KEY,
-  consoleCountsKey,
-  publishConsoleSnapshot,
-} from '../../shared/analytics/refresh/console-counts.js';
+import { CONSOLE_SNAPSHOT_KEY, publishConsoleSnapshot } from '../../shared/analytics/refresh/console-counts.js';
 import { FileRefreshArtifacts } from '../../shared/local/file-artifacts.js';
 import { campaignHash } from '../../shared/config/campaign-hash.js';
-import { messageStatsKey, STATS_SHARDS, sendDecisionKey } from '../../shared/aws/table.js';
+import {
+  customersShardKey,
+  dueShardKey,
+  messageStatsKey,
+  STATS_SHARDS,
+  sendDecisionKey,
+} from '../../shared/aws/table.js';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.js';
 import { systemClock } from '../../shared/ports.js';
 import { emptyProfile } from '../../shared/profiles/schema.js';
@@ -59,7 +63,11 @@ async function seed(from: number, to: number): Promise<void> {
   for (let i = from; i < to; i++) {
     const id = `c${i}`;
     requests.push(
-      { PutRequest: { Item: { PK: `C#${id}`, SK: 'PROFILE', ...emptyProfile(id, at) } } },
+      {
+        PutRequest: {
+          Item: { PK: `C#${id}`, SK: 'PROFILE', customersPK: customersShardKey(id), ...emptyProfile(id, at) },
+        },
+      },
       {
         PutRequest: {
           Item: {
@@ -254,23 +262,60 @@ describe('sadakat console --table: requests per page', () => {
     expect(withoutStack.warning).toContain('Pass --stack');
   });
 
-  it('counts the table by scan segment for the nightly snapshot: the merged segments are the whole table', async () => {
-    // Act: what each summarize slice writes, merged by fit; beside one scan of the whole table.
-    const now = systemClock.now();
-    const parts = await Promise.all(
-      [0, 1, 2].map((segment) => readConsoleCounts(runtime.doc, runtime.tableName, now, { segment, totalSegments: 3 })),
-    );
+  it('counts the nightly snapshot from the indexes, without a Scan: customers, audience sizes, runs waiting per step', async () => {
+    // Prepare: 30 members of the scheduled journey's audience in two zones (the writer registers
+    // the zones), the backfill's record that the index answers for it, and 12 runs waiting on a timer.
+    const audiences = new DynamoAudienceIndex(runtime.doc, runtime.tableName);
+    for (let i = 0; i < 30; i++)
+      await audiences.apply(`c${i}`, {
+        put: [{ segment: 'churn_risk', bucket: i % 2 ? 'Europe/Istanbul' : '-' }],
+        remove: [],
+      });
+    await recordIndexState(runtime.doc, runtime.tableName, { audiences: ['churn_risk'] });
+    const runs: WriteRequest[] = Array.from({ length: 12 }, (_, i) => ({
+      PutRequest: {
+        Item: {
+          PK: `C#c${i}`,
+          SK: `J#win-back#run${i}`,
+          customerId: `c${i}`,
+          journeyId: 'win-back',
+          runId: `run${i}`,
+          stepId: i < 8 ? 'opened-offer' : 'opened-reminder',
+          status: 'waiting',
+          wakeAt: '2099-01-01T00:00:00.000Z',
+          duePK: dueShardKey(`c${i}`),
+        },
+      },
+    }));
+    await batchWriteItems(runtime.doc, runtime.tableName, runs, { operation: 'seed' });
     const artifacts = new FileRefreshArtifacts(folder);
-    for (const [segment, part] of parts.entries()) await artifacts.put(consoleCountsKey('run-1', segment), part);
+    const run = { runId: 'run-1', asOf: '2026-12-06', at: '2026-12-07T02:00:00.000Z', timezone: 'Europe/Istanbul' };
+
+    // Act: what each summarize slice writes, merged by fit.
+    requests.length = 0;
+    for (const segment of [0, 1, 2])
+      await summarizeSlice(
+        {
+          scan: runtime.adapters.table.customers,
+          artifacts,
+          counts: (slice) => runtime.adapters.table.consoleCounts(['churn_risk'], slice),
+        },
+        { ...run, segment, totalSegments: 3 },
+      );
+    const read = [...requests];
     const published = await publishConsoleSnapshot(artifacts, 'run-1', [0, 1, 2]);
-    const whole = await readConsoleSnapshot(runtime.doc, runtime.tableName, now);
 
     // Assess
-    expect(published?.customers).toBe(400);
-    expect(published?.customers).toBe(whole.customers);
-    expect(published?.journeys).toEqual(whole.journeys);
-    expect(published?.sendsPerDay).toEqual(whole.sendsPerDay);
+    expect(published).toEqual({
+      asOf: run.at,
+      customers: 400,
+      segments: { churn_risk: 30 },
+      journeys: { 'win-back': { waiting: 12, steps: { 'opened-offer': 8, 'opened-reminder': 4 } } },
+    });
     expect(await artifacts.get(CONSOLE_SNAPSHOT_KEY)).toEqual(published);
+    expect(read.filter((request) => request.startsWith('Scan'))).toEqual([]);
+    // The audience is counted in the registered zones' partitions only: 2 zones × 16 shards.
+    expect(read.filter((request) => request.startsWith('Query AUD#churn_risk#'))).toHaveLength(2 * 16);
     // Counts only: no customer id or address in what S3 keeps.
     expect(JSON.stringify(published)).not.toMatch(/"c\d+"|@/);
   });
@@ -281,21 +326,8 @@ describe('sadakat console --table: requests per page', () => {
     const snapshot = {
       asOf: '2026-12-07T02:00:00.000Z',
       customers: 12345,
-      anonymous: 7,
-      segments: { email_reachable: 9876 },
-      journeys: {
-        'viewed-not-bought': {
-          entered: 4321,
-          active: 10,
-          completed: 4000,
-          exited: 311,
-          holdout: 200,
-          variants: {},
-          steps: { reminder: { waiting: 3, passed: 4242 } },
-        },
-      },
-      eventsPerDay: {},
-      sendsPerDay: {},
+      segments: { churn_risk: 9876 },
+      journeys: { 'viewed-not-bought': { waiting: 4242, steps: { reminder: 4242 } } },
     };
     s3.on(GetObjectCommand, { Bucket: 'artifacts', Key: 'refresh/console-snapshot.json' }).resolves({
       // The one method of the SDK's streaming body the adapter uses.
@@ -325,6 +357,10 @@ describe('sadakat console --table: requests per page', () => {
     expect(overview).toMatch(/As of [^<]*2026/);
     expect(journey).toContain('4.242');
     expect(segments).toContain('9.876');
+    // What the indexes cannot count is said, not shown as a number.
+    expect(overview).toContain('not available in --table mode');
+    expect(overview).toContain('<span class="value">—</span>'); // anonymous visitors
+    expect(journey).toContain('4.242 here · — passed');
     expect(tableReads).toEqual(
       await (async () => {
         requests.length = 0;

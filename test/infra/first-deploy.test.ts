@@ -669,19 +669,6 @@ describe('ceilings from context (issue 20)', () => {
     });
   });
 
-  it("tells the refresh phases, and no other function, to count the console's snapshot (consoleSnapshot)", () => {
-    // Act
-    const counting = resources('AWS::Lambda::Function')
-      .filter(([, fn]) => JSON.stringify(fn.Properties.Environment ?? {}).includes('"CONSOLE_SNAPSHOT":"scan"'))
-      .map(
-        ([, fn]) =>
-          (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME,
-      );
-
-    // Assess
-    expect(counting.sort()).toEqual(['refresh-fit', 'refresh-plan', 'refresh-score', 'refresh-summarize']);
-  });
-
   it('reserves ingestReservedConcurrency for ingest and concurrency for no other function', () => {
     // Act
     const reserved = resources('AWS::Lambda::Function').filter(

@@ -187,12 +187,22 @@ describe('the pepper of kept hashes', () => {
     expect(Object.keys(data.toJSON().Resources as object)).toContain('Pepper');
   });
 
-  it("scans nothing for the console's snapshot without the consoleSnapshot context (decision 180)", () => {
-    // Assess
-    const counting = resources(pipeline, 'AWS::Lambda::Function').filter(([, fn]) =>
-      JSON.stringify(fn.Properties.Environment ?? {}).includes('CONSOLE_SNAPSHOT'),
+  it("tells the refresh phases, and no other function, which audiences the console's snapshot counts; nothing scans for it (decision 220)", () => {
+    // Act
+    const variables = resources(pipeline, 'AWS::Lambda::Function').map(
+      ([, fn]) => (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
     );
-    expect(counting).toEqual([]);
+    const counting = variables.filter((variable) => 'CONSOLE_AUDIENCES' in variable);
+
+    // Assess: the example campaign's one scheduled journey (win-back) targets churn_risk.
+    expect(counting.map((variable) => variable.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
+      'refresh-fit',
+      'refresh-plan',
+      'refresh-score',
+      'refresh-summarize',
+    ]);
+    expect(new Set(counting.map((variable) => variable.CONSOLE_AUDIENCES))).toEqual(new Set(['churn_risk']));
+    expect(variables.filter((variable) => 'CONSOLE_SNAPSHOT' in variable)).toEqual([]);
   });
 
   it('is read by exactly the functions that keep or look up hashes', () => {

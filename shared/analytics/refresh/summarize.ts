@@ -7,7 +7,8 @@
 import { coPurchasesToJson, countCoPurchases, customerBaskets, type PurchasedOrder } from '../recommendations.js';
 import { shopDay } from '../calendar-day.js';
 import { summaryKey, type SliceSummary } from './artifacts.js';
-import { consoleCountsKey, type ConsoleCountScan } from './console-counts.js';
+import { isAnonymousCustomerId } from '../../identity/customer-id.js';
+import { type ConsoleCounts, consoleCountsKey, type ConsoleIndexCounts } from './console-counts.js';
 import { asOfDay, type SliceRun } from './plan.js';
 import type { CustomerScan, RefreshArtifacts } from './ports.js';
 import { purchaseHistory } from './purchase-history.js';
@@ -24,8 +25,8 @@ export interface SummarizeResult {
 }
 
 export async function summarizeSlice(
-  /** `counts`: the console's counts of this scan segment (decision 207); absent, none are written. */
-  deps: { scan: CustomerScan; artifacts: RefreshArtifacts; counts?: ConsoleCountScan },
+  /** `counts`: the console snapshot's index counts of this slice (decision 220); absent, none are written. */
+  deps: { scan: CustomerScan; artifacts: RefreshArtifacts; counts?: ConsoleIndexCounts },
   run: SliceRun,
   onProgress?: (profiles: number) => void,
 ): Promise<SummarizeResult> {
@@ -42,8 +43,10 @@ export async function summarizeSlice(
     repeatMean: [],
   };
   let profiles = 0;
+  let known = 0;
   for await (const profile of deps.scan.profiles(run)) {
     profiles++;
+    if (!isAnonymousCustomerId(profile.id)) known++;
     onProgress?.(profiles);
     const history = purchaseHistory(profile.orders, day, run.timezone);
     if (history === undefined) continue;
@@ -73,7 +76,11 @@ export async function summarizeSlice(
     coPurchases,
   };
   await deps.artifacts.put(key, summary);
-  if (deps.counts) await deps.artifacts.put(consoleCountsKey(run.runId, run.segment), await deps.counts(run));
+  if (deps.counts) {
+    // The console's snapshot: the known customers read above, and the indexes' counts (no Scan).
+    const counts: ConsoleCounts = { asOf: run.at, customers: known, ...(await deps.counts(run)) };
+    await deps.artifacts.put(consoleCountsKey(run.runId, run.segment), counts);
+  }
   return {
     segment: run.segment,
     key,

@@ -26,6 +26,7 @@ import { ORDER_RATE_AFTER_EMAIL } from './offer-response.js';
 import { powerToDetect } from '../../measurement/power.js';
 import { join, relative } from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import { scheduledAudiences } from '../../journeys/audiences.js';
 import { dueSlot } from '../../journeys/schedule.js';
 import { SCHEDULE_WINDOW_MS } from '../../journeys/schedule-pass.js';
 import { countJourneyRuns, type JourneyCensus } from '../../aws/dynamo-journey-census.js';
@@ -302,6 +303,7 @@ async function refreshScores(demo: Demo): Promise<DemoSummary['refresh']> {
     runLocalRefresh(demo.runtime, {
       clock: demo.clock,
       campaign: demo.campaign,
+      audiences: scheduledAudiences(demo.journeys),
       asOf: new Date(DEMO_LIVE_START.getTime() - 86_400_000).toISOString().slice(0, 10),
       onProgress: (phase, done, total) => {
         if (phase !== 'summarize') demo.options.onProgress?.('refresh', done, total);
