@@ -5,7 +5,6 @@
  * the same DynamoDB adapters (shared/aws/dynamo-table-adapters.ts). Every field is required: a
  * runtime cannot forget one and still compile.
  */
-import type { ConsoleIndexCounts } from '../analytics/refresh/console-counts.js';
 import type {
   ArchiveSink,
   AudienceIndex,
@@ -13,6 +12,7 @@ import type {
   CapCounters,
   Clock,
   ConfirmLimits,
+  ConsoleIndexCounts,
   CustomerErasureStore,
   CustomerScan,
   DueQueue,
