@@ -11,6 +11,8 @@
 import { type FSWatcher, existsSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type ConsoleDecision,
+  type ConsoleMessage,
   type ConsoleSnapshot,
   type CustomerItems,
   readConsoleSnapshot,
@@ -43,9 +45,24 @@ export interface ConsoleSource {
   customer(customerId: string): Promise<CustomerItems>;
   snapshot(): Promise<ConsoleSnapshot>;
   reportData(): Promise<ReportData>;
+  /** A sample of a segment's members; `note` says what it is when it is not the folder's own count. */
+  segmentSample(segmentId: string): Promise<SegmentSample>;
+  /** Messages and decisions across customers for `/messages`; `note` says what they are when not the most recent ones. */
+  acrossCustomers(): Promise<AcrossCustomers>;
   /** Called when the data may have changed (serve wrote to the folder). */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+export interface SegmentSample {
+  members: string[];
+  note?: string;
+}
+
+export interface AcrossCustomers {
+  messages: ConsoleMessage[];
+  unsent: ConsoleDecision[];
+  note?: string;
 }
 
 export class LocalFolderSource implements ConsoleSource {
@@ -107,6 +124,15 @@ export class LocalFolderSource implements ConsoleSource {
       },
     );
     return snapshot;
+  }
+
+  async segmentSample(segmentId: string): Promise<SegmentSample> {
+    return { members: (await this.snapshot()).segments[segmentId]?.sample ?? [] };
+  }
+
+  async acrossCustomers(): Promise<AcrossCustomers> {
+    const { messages, unsent } = await this.snapshot();
+    return { messages, unsent };
   }
 
   reportData(): Promise<ReportData> {

@@ -229,7 +229,8 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
       const current = loaded();
       if (!current.segments.byId.has(id)) throw new NotFound(`No segment ${id} in segments.yaml.`);
       const test = customer ? { customerId: customer, profile: (await source.customer(customer)).profile } : undefined;
-      return segmentBody(context, current, id, await source.snapshot(), test);
+      const [snapshot, sample] = await Promise.all([source.snapshot(), source.segmentSample(id)]);
+      return segmentBody(context, current, id, snapshot, sample, test);
     });
   });
 
@@ -252,14 +253,15 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
   app.get('/messages', (c) =>
     render(c, 'Messages', async (context) => {
       const customer = (c.req.query('customer') ?? '').trim();
-      const [snapshot, one] = await Promise.all([
+      const [snapshot, one, across] = await Promise.all([
         source.snapshot(),
         customer ? source.customer(customer) : Promise.resolve(undefined),
+        customer ? Promise.resolve(undefined) : source.acrossCustomers(),
       ]);
       return html`${snapshotNotes(snapshot)}${messagesBody(
         context,
-        one ? one.messages : snapshot.messages,
-        one ? one.decisions : snapshot.unsent,
+        one?.messages ?? across?.messages ?? [],
+        one?.decisions ?? across?.unsent ?? [],
         {
           journey: c.req.query('journey') ?? '',
           channel: c.req.query('channel') ?? '',
@@ -267,7 +269,7 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
           customer,
         },
         snapshot.decisions,
-        snapshot.recent,
+        across?.note,
       )}`;
     }),
   );

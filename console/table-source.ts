@@ -20,8 +20,10 @@ import {
   type CustomerItems,
   type JourneySnapshot,
   probeConsoleTable,
+  readAudienceSample,
   readCustomerItems,
   readDecisionCounters,
+  readPendingSends,
 } from '../shared/aws/dynamo-console-source.js';
 import type { createDocumentClient } from '../shared/aws/dynamo-client.js';
 import type { ReportData } from '../shared/measurement/report.js';
@@ -31,7 +33,8 @@ import { NOT_COUNTED } from './format.js';
 import { campaignHash } from '../shared/config/campaign-hash.js';
 import type { Clock } from '../shared/ports.js';
 import type { CampaignState } from './campaign-state.js';
-import type { ConsoleSource, SourceStatus } from './local-source.js';
+import type { AcrossCustomers, ConsoleSource, SegmentSample, SourceStatus } from './local-source.js';
+import { scheduledAudiences } from '../shared/journeys/audiences.js';
 
 export const TABLE_MODE_NOTES = [
   'Customer and segment counts, per-step journey counts and recent messages across customers are not read from a deployed table (that would be a scan); they need the nightly snapshot the refresh writes: pass --bucket <ConsoleSnapshotBucket>.',
@@ -240,6 +243,37 @@ export class DeployedTableSource implements ConsoleSource {
       this.nightly = { at: now, counts };
     }
     return this.nightly.counts;
+  }
+
+  /** An audience's members from the audience index (bounded, decision 221); other segments have no index to sample. */
+  async segmentSample(segmentId: string): Promise<SegmentSample> {
+    const audiences = scheduledAudiences(this.campaign.snapshot.loaded?.journeys ?? []);
+    if (!audiences.includes(segmentId))
+      return {
+        members: [],
+        note: 'A sample of members is not available in --table mode for this segment: only the audiences of scheduled journeys are listed by segment (the audience index); any other would take a scan of the table.',
+      };
+    const members = await readAudienceSample(this.doc, this.tableName, segmentId).catch((error: unknown) => {
+      throw new TableUnreadable(explainTableError(error, this.tableName, this.region));
+    });
+    return {
+      members,
+      note: 'A sample read from the audience index, which lists the members of scheduled journeys’ audiences: a member who has just left may still be listed until their next profile write.',
+    };
+  }
+
+  /** Sends waiting or in flight across customers, from the due index (bounded, decision 222). */
+  async acrossCustomers(): Promise<AcrossCustomers> {
+    const { claims, deferred } = await readPendingSends(this.doc, this.tableName, this.clock.now()).catch(
+      (error: unknown) => {
+        throw new TableUnreadable(explainTableError(error, this.tableName, this.region));
+      },
+    );
+    return {
+      messages: claims,
+      unsent: deferred,
+      note: 'Across customers a deployed table lists only sends still under way: claimed and not yet settled (above), and deferred ones waiting to go out (below), a few per index shard. Messages already sent or refused are in no index (listing them would take a scan of the table, or a write more per send): enter a customer id to see every message and every decision that sent them nothing.',
+    };
   }
 
   async reportData(): Promise<ReportData> {

@@ -71,8 +71,8 @@ export function messagesBody(
   unsent: readonly ConsoleDecision[],
   filters: MessageFilters,
   decisions: Record<string, number>,
-  /** Recent messages across customers were read (local mode); with `--table` only one customer's are. */
-  counted: boolean,
+  /** What the lists across customers are when they are not the most recent messages (`--table`). */
+  acrossNote: string | undefined,
 ): Html {
   const { formats } = context;
   const options = (name: string, values: readonly string[], selected: string) =>
@@ -108,11 +108,7 @@ export function messagesBody(
   )}
   <button type="submit">Filter</button>
 </form>
-${
-  !counted && !filters.customer
-    ? html`<p class="note">Recent messages across customers are not read from a deployed table (that would take a scan): enter a customer id to see their messages and every decision that sent them nothing.</p>`
-    : ''
-}
+${acrossNote && !filters.customer ? html`<p class="note">${acrossNote}</p>` : ''}
 ${table(
   `Recent messages${across} (${formats.number(shown.length)} of the last ${formats.number(messages.length)})`,
   ['when', 'customer', 'channel', 'journey / step', 'variant', 'decision', 'detail', ''],

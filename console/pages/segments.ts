@@ -4,6 +4,7 @@ import type { ConsoleSnapshot } from '../../shared/aws/dynamo-console-source.js'
 import type { Profile } from '../../shared/profiles/schema.js';
 import { evaluateAll } from '../../shared/segments/evaluate.js';
 import type { LoadedCampaign } from '../campaign-state.js';
+import type { SegmentSample } from '../local-source.js';
 import { type Html, html, trusted, escapeHtml } from '../html.js';
 import { type PageContext, table } from '../layout.js';
 import { snapshotNotes } from './overview.js';
@@ -35,6 +36,7 @@ export function segmentBody(
   campaign: LoadedCampaign,
   id: string,
   snapshot: ConsoleSnapshot,
+  sample: SegmentSample,
   test: SegmentTest | undefined,
 ): Html {
   const n = (value: number) => (snapshot.counted ? context.formats.number(value) : '—');
@@ -62,10 +64,13 @@ export function segmentBody(
 </form>
 ${verdict}
 <h2>Sample of members</h2>
+${sample.note ? html`<p class="note">${sample.note}</p>` : ''}
 ${
-  segment.sample.length > 0
-    ? html`<ul class="plain sample">${segment.sample.map((member) => html`<li><a href="/customers/${encodeURIComponent(member)}">${member}</a></li>`)}</ul>`
-    : html`<p class="empty">No members now.</p>`
+  sample.members.length > 0
+    ? html`<ul class="plain sample">${sample.members.map((member) => html`<li><a href="/customers/${encodeURIComponent(member)}">${member}</a></li>`)}</ul>`
+    : sample.note
+      ? ''
+      : html`<p class="empty">No members now.</p>`
 }`;
 }
 

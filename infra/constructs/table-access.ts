@@ -25,6 +25,8 @@ export interface TableAccess {
   actions: readonly TableAction[];
   /** Partition-key prefixes the function may touch (`C#`, `SUPPRESS#`…); absent: every partition. */
   partitions?: readonly string[];
+  /** Global secondary indexes it may Query besides the table (their ARNs are resources of their own). */
+  indexes?: readonly string[];
 }
 
 /** What each function's adapters call on the table (shared/aws/*; see the function's deps). */
@@ -71,9 +73,15 @@ export const TABLE_ACCESS = {
   reconciler: { actions: ['GetItem', 'UpdateItem'], partitions: ['C#', 'STATS#'] },
   /**
    * `sadakat console --table` (console/table-source.ts), run by a person with their own credentials:
-   * one customer's partition and the send-decision counters, by Query only — never a Scan.
+   * one customer's partition and the send-decision counters, by Query only — never a Scan; an
+   * audience's sample from the `audience` index with the index state's zones (decision 221); sends
+   * deferred or in flight from the `due` index (decision 222).
    */
-  console: { actions: ['Query'], partitions: ['C#', 'STATS#MSG#'] },
+  console: {
+    actions: ['Query'],
+    partitions: ['C#', 'STATS#MSG#', 'MIGRATION#scale-indexes', 'AUD#', 'DEFER#', 'CLAIM#'],
+    indexes: ['audience', 'due'],
+  },
 } as const satisfies Record<string, TableAccess>;
 
 export function grantTableAccess(grantee: IGrantable, table: ITable, access: TableAccess): void {
@@ -81,7 +89,7 @@ export function grantTableAccess(grantee: IGrantable, table: ITable, access: Tab
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions: access.actions.map((action) => `dynamodb:${action}`),
-      resources: [table.tableArn],
+      resources: [table.tableArn, ...(access.indexes ?? []).map((index) => `${table.tableArn}/index/${index}`)],
       ...(partitions === undefined
         ? {}
         : {

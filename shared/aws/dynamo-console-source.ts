@@ -10,7 +10,7 @@
  *
  * Items whose TTL has passed are left out, as every reader does.
  */
-import { paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateScan, QueryCommand, type QueryCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EngagementMetric, LedgerStatus, SendDecisionRecord } from '../channels/ports.js';
 import { isDoctorCustomer } from '../identity/doctor-customer.js';
 import { HANDED_OVER_AT_LOGIN, type JourneyRun } from '../journeys/run.js';
@@ -19,7 +19,18 @@ import { engagementAttribute } from './dynamo-engagement-marks.js';
 import { queryPartition } from './query-pages.js';
 import { profileFromItem } from './dynamo-profile-store.js';
 import { isKept, NOT_EXPIRED_FILTER } from './table-retention.js';
-import { messageStatsPartitions, SEND_DECISION_SK_PREFIX, withoutStorageAttributes } from './table.js';
+import { sendRequestSchema } from '../channels/send-request.js';
+import {
+  AUDIENCE_INDEX,
+  audiencePartition,
+  DUE_INDEX,
+  INDEX_STATE_KEY,
+  messageStatsPartitions,
+  SEND_DECISION_SK_PREFIX,
+  SHARD_COUNT,
+  sendIndexShardKeys,
+  withoutStorageAttributes,
+} from './table.js';
 
 /** More items under one customer than a page shows: the rest is left unread. */
 export const CUSTOMER_ITEM_LIMIT = 2_000;
@@ -232,6 +243,116 @@ export async function readConsoleSnapshot(
   snapshot.messages.length = Math.min(snapshot.messages.length, RECENT_MESSAGES);
   for (const segment of Object.values(snapshot.segments)) segment.sample.sort();
   return snapshot;
+}
+
+/** Time-zone buckets a segment sample reads at most (16 shard partitions each). */
+export const SAMPLE_ZONES = 4;
+
+/**
+ * A sample of an audience segment's members for `--table` (decision 221): the registered zones of
+ * the index state (one Query of its partition), then the zones' 16 shard partitions of the
+ * `audience` index at once, `limit` keys each, zone after zone until `limit` members — at most
+ * 1 + SAMPLE_ZONES × 16 Queries, whatever the table holds. Ids sorted; stale members possible
+ * (the index is eventually consistent and a membership may outlive its member, decision 190).
+ */
+export async function readAudienceSample(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  segment: string,
+  limit = SEGMENT_SAMPLE,
+): Promise<string[]> {
+  const state = await doc.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': INDEX_STATE_KEY.PK },
+      Limit: 1,
+    }),
+  );
+  const registered = state.Items?.[0]?.zones;
+  const zones = (registered instanceof Set ? [...registered].map(String) : [])
+    // Members without a zone of their own first: in most shops the largest bucket.
+    .sort((a, b) => Number(b === '-') - Number(a === '-') || a.localeCompare(b))
+    .slice(0, SAMPLE_ZONES);
+  const members = new Set<string>();
+  for (const zone of zones) {
+    const pages = await Promise.all(
+      Array.from({ length: SHARD_COUNT }, (_, shard) =>
+        queryIndexPage(doc, tableName, {
+          IndexName: AUDIENCE_INDEX,
+          KeyConditionExpression: 'audPK = :pk',
+          ExpressionAttributeValues: { ':pk': audiencePartition(segment, zone, shard) },
+          Limit: limit,
+        }),
+      ),
+    );
+    for (const item of pages.flat()) members.add(String(item.PK).slice('C#'.length));
+    if (members.size >= limit) break;
+  }
+  return [...members].sort().slice(0, limit);
+}
+
+/** Sends each shard's partition of the `due` index gives the messages page, at most. */
+export const PENDING_PER_SHARD = 5;
+
+/**
+ * Sends across customers that a deployed table lists by key (decision 222): deferred sends waiting
+ * to go out (`DEFER#<shard>` of the `due` index, soonest first) and claims not yet settled
+ * (`CLAIM#<shard>`, newest first) — 2 × 16 Queries of PENDING_PER_SHARD items, no write added.
+ * Sends already settled are in no index: their ledger entries are read per customer.
+ */
+export async function readPendingSends(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  now: Date,
+): Promise<{ claims: ConsoleMessage[]; deferred: ConsoleDecision[] }> {
+  const read = (kind: 'defer' | 'claim') =>
+    Promise.all(
+      sendIndexShardKeys(kind).map((pk) =>
+        queryIndexPage(doc, tableName, {
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'duePK = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ScanIndexForward: kind === 'defer',
+          Limit: PENDING_PER_SHARD,
+        }),
+      ),
+    ).then((pages) => pages.flat().filter((item) => isKept(item, now)));
+  const [deferredItems, claimItems] = await Promise.all([read('defer'), read('claim')]);
+  const deferred: ConsoleDecision[] = [];
+  for (const item of deferredItems) {
+    const request = sendRequestSchema.safeParse(item.request);
+    if (!request.success || typeof item.wakeAt !== 'string' || isDoctorCustomer(request.data.customerId)) continue;
+    const { customerId, messageId, journeyId, stepId, runId, channel, variant } = request.data;
+    deferred.push({
+      customerId,
+      messageId,
+      journeyId,
+      stepId,
+      runId,
+      channel,
+      ...(variant === undefined ? {} : { variant }),
+      reason: 'deferred',
+      detail: 'waiting to go out',
+      wakeAt: item.wakeAt,
+      decidedAt: '',
+    });
+  }
+  deferred.sort((a, b) => (a.wakeAt ?? '').localeCompare(b.wakeAt ?? '') || a.messageId.localeCompare(b.messageId));
+  const claims = claimItems
+    .filter((item) => item.status === 'claimed' && typeof item.claimedAt === 'string')
+    .map(messageOf)
+    .filter((message) => !isDoctorCustomer(message.customerId))
+    .sort(newestMessageFirst);
+  return { claims, deferred };
+}
+
+async function queryIndexPage(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  input: Omit<QueryCommandInput, 'TableName'>,
+): Promise<Record<string, unknown>[]> {
+  return (await doc.send(new QueryCommand({ TableName: tableName, ...input }))).Items ?? [];
 }
 
 /**

@@ -16,23 +16,27 @@ import { type RunningConsole, startConsole } from '../../console/server.js';
 import { DeployedTableSource, explainTableError } from '../../console/table-source.js';
 import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
 import { stackCampaign } from '../../shared/aws/stack-campaign.js';
-import { DynamoAudienceIndex } from '../../shared/aws/dynamo-audience-index.js';
-import { recordIndexState } from '../../shared/aws/dynamo-index-state.js';
+import { SAMPLE_ZONES } from '../../shared/aws/dynamo-console-source.js';
+import { recordIndexState, registerZones } from '../../shared/aws/dynamo-index-state.js';
 import { summarizeSlice } from '../../shared/analytics/refresh/summarize.js';
 import { s3ConsoleSnapshot } from '../../shared/aws/s3-console-snapshot.js';
 import { CONSOLE_SNAPSHOT_KEY, publishConsoleSnapshot } from '../../shared/analytics/refresh/console-counts.js';
 import { FileRefreshArtifacts } from '../../shared/local/file-artifacts.js';
 import { campaignHash } from '../../shared/config/campaign-hash.js';
 import {
+  audienceMembershipKey,
+  audiencePartition,
   customersShardKey,
   dueShardKey,
   messageStatsKey,
   STATS_SHARDS,
   sendDecisionKey,
+  shardOf,
 } from '../../shared/aws/table.js';
 import { type LocalRuntime, startLocalRuntime } from '../../shared/local/runtime.js';
 import { systemClock } from '../../shared/ports.js';
 import { emptyProfile } from '../../shared/profiles/schema.js';
+import { sendRequestSchema } from '../../shared/channels/send-request.js';
 
 const ROUTES = [
   '/',
@@ -41,6 +45,7 @@ const ROUTES = [
   '/customers/c1',
   '/segments',
   '/segments/email_reachable',
+  '/segments/churn_risk',
   '/journeys',
   '/journeys/viewed-not-bought',
   '/messages',
@@ -109,6 +114,17 @@ async function seed(from: number, to: number): Promise<void> {
     const key = messageStatsKey('viewed-not-bought', undefined, 'reminder', 'email', 'sent', shard);
     requests.push({ PutRequest: { Item: { ...key, count: to } } });
   }
+  // Members of the scheduled journey's audience (win-back's churn_risk) in two zones, registered
+  // first, as the audience index adapter writes them (DynamoAudienceIndex.apply).
+  const zones = ['-', 'Europe/Istanbul'];
+  await registerZones(runtime.doc, runtime.tableName, zones);
+  for (let i = from; i < to; i++) {
+    const bucket = zones[i % 2] as string;
+    const item = { ...audienceMembershipKey(`c${i}`, 'churn_risk'), bucket };
+    requests.push({
+      PutRequest: { Item: { ...item, audPK: audiencePartition('churn_risk', bucket, shardOf(`c${i}`)) } },
+    });
+  }
   await batchWriteItems(runtime.doc, runtime.tableName, requests, { operation: 'seed' });
 }
 
@@ -161,15 +177,29 @@ describe('sadakat console --table: requests per page', () => {
     // Act
     const large = await countPerRoute();
 
-    // Assess: the same requests, on the same partitions, at both sizes.
-    expect(large).toEqual(small);
+    console.log(
+      'requests per page in --table mode (20 → 400 customers):',
+      Object.entries(large).map(([route, reads]) => `${route} ${small[route]?.length} → ${reads.length}`),
+    );
+    // Assess: the same requests, on the same partitions, at both sizes — but an audience's sample,
+    // which reads zone after zone until it has its members: at most 1 + SAMPLE_ZONES × 16 Queries.
+    const sample = '/segments/churn_risk';
+    expect({ ...large, [sample]: [] }).toEqual({ ...small, [sample]: [] });
+    for (const reads of [small[sample] ?? [], large[sample] ?? []]) {
+      expect(reads.length).toBeGreaterThan(1);
+      expect(reads.length).toBeLessThanOrEqual(1 + SAMPLE_ZONES * 16 + (large['/segments'] ?? []).length);
+    }
     const all = Object.values(large).flat();
     const actions = all.map((request) => request.split(' ')[0]);
     expect(actions.filter((action) => action?.includes('Scan'))).toEqual([]);
     // A customer is one Query; the overview one Query per stats partition (STATS_SHARDS and the
     // unsharded one of older counters) of each journey and variant of the campaign.
     expect(large['/customers/c1']).toEqual(['Query C#c1']);
-    expect(large['/messages?customer=c1']).toEqual([...(large['/messages'] ?? []), 'Query C#c1'].sort());
+    expect(large['/messages?customer=c1']).toEqual([...(large['/'] ?? []), 'Query C#c1'].sort());
+    // Across customers: sends deferred or in flight, a few per shard of the due index (2 × 16 Queries).
+    const pending = (large['/messages'] ?? []).filter((request) => /^Query (DEFER|CLAIM)#\d+$/.test(request));
+    expect(pending).toHaveLength(2 * 16);
+    expect(large['/messages']).toHaveLength((large['/'] ?? []).length + 2 * 16);
     expect(large['/problems']).toEqual([]);
     const journeys = campaign.snapshot.loaded?.journeys ?? [];
     const partitionsOfCampaign = journeys.reduce(
@@ -190,6 +220,20 @@ describe('sadakat console --table: requests per page', () => {
   }, 60_000);
 
   it('says on the page what a deployed table does not show without its snapshot', async () => {
+    // Prepare: a send deferred by quiet hours, waiting in the due index.
+    const request = {
+      messageId: 'a'.repeat(64),
+      customerId: 'c7',
+      journeyId: 'viewed-not-bought',
+      runId: 'r7',
+      stepId: 'reminder',
+      visit: 1,
+      channel: 'email',
+      template: 'reminder',
+      requestedAt: '2026-11-02T22:00:00.000Z',
+    };
+    await runtime.adapters.table.due.defer(sendRequestSchema.parse(request), '2026-11-03T07:00:00.000Z');
+
     // Act
     const overview = await (await fetch(`http://127.0.0.1:${running.port}/`, { headers: { cookie } })).text();
     const experiments = await (
@@ -207,6 +251,20 @@ describe('sadakat console --table: requests per page', () => {
     const messages = await (
       await fetch(`http://127.0.0.1:${running.port}/messages?customer=c1`, { headers: { cookie } })
     ).text();
+    // Across customers: what the due index lists, and why no more; a sample of an audience, and why not of other segments.
+    const across = await (await fetch(`http://127.0.0.1:${running.port}/messages`, { headers: { cookie } })).text();
+    expect(across).toContain('waiting to go out');
+    expect(across).toContain('href="/customers/c7"');
+    expect(across).toContain('Messages already sent or refused are in no index');
+    const audience = await (
+      await fetch(`http://127.0.0.1:${running.port}/segments/churn_risk`, { headers: { cookie } })
+    ).text();
+    expect(audience).toContain('read from the audience index');
+    expect(audience).toMatch(/href="\/customers\/c\d+"/);
+    const other = await (
+      await fetch(`http://127.0.0.1:${running.port}/segments/email_reachable`, { headers: { cookie } })
+    ).text();
+    expect(other).toContain('not available in --table mode for this segment');
     // Why was this not sent: the customer page and /messages of one customer show the kept decision.
     for (const page of [customer, messages]) {
       expect(page).toContain('frequency_cap');
@@ -263,14 +321,8 @@ describe('sadakat console --table: requests per page', () => {
   });
 
   it('counts the nightly snapshot from the indexes, without a Scan: customers, audience sizes, runs waiting per step', async () => {
-    // Prepare: 30 members of the scheduled journey's audience in two zones (the writer registers
-    // the zones), the backfill's record that the index answers for it, and 12 runs waiting on a timer.
-    const audiences = new DynamoAudienceIndex(runtime.doc, runtime.tableName);
-    for (let i = 0; i < 30; i++)
-      await audiences.apply(`c${i}`, {
-        put: [{ segment: 'churn_risk', bucket: i % 2 ? 'Europe/Istanbul' : '-' }],
-        remove: [],
-      });
+    // Prepare: the 400 members of the scheduled journey's audience seeded in two zones (the writer
+    // registers the zones), the backfill's record that the index answers for it, and 12 runs waiting on a timer.
     await recordIndexState(runtime.doc, runtime.tableName, { audiences: ['churn_risk'] });
     const runs: WriteRequest[] = Array.from({ length: 12 }, (_, i) => ({
       PutRequest: {
@@ -309,7 +361,7 @@ describe('sadakat console --table: requests per page', () => {
     expect(published).toEqual({
       asOf: run.at,
       customers: 400,
-      segments: { churn_risk: 30 },
+      segments: { churn_risk: 400 },
       journeys: { 'win-back': { waiting: 12, steps: { 'opened-offer': 8, 'opened-reminder': 4 } } },
     });
     expect(await artifacts.get(CONSOLE_SNAPSHOT_KEY)).toEqual(published);

@@ -238,7 +238,7 @@ describe('DataStack: the SadakatConsoleReadOnly policy', () => {
     expect(policy.Properties.ManagedPolicyName).toBe('SadakatConsoleReadOnly-Sadakat-test-Data');
   });
 
-  it('allows exactly Query on customer partitions and decision counters, and decrypting the table key', () => {
+  it('allows exactly Query on customer partitions, decision counters, the audience and due index partitions, and decrypting the table key', () => {
     // Act
     const policy = onlyResource(data, 'AWS::IAM::ManagedPolicy').Properties as {
       PolicyDocument: {
@@ -251,8 +251,16 @@ describe('DataStack: the SadakatConsoleReadOnly policy', () => {
       {
         Effect: 'Allow',
         Action: 'dynamodb:Query',
-        Resource: { 'Fn::GetAtt': ['Table', 'Arn'] },
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['C#*', 'STATS#MSG#*'] } },
+        Resource: [
+          { 'Fn::GetAtt': ['Table', 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Table', 'Arn'] }, '/index/audience']] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Table', 'Arn'] }, '/index/due']] },
+        ],
+        Condition: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['C#*', 'STATS#MSG#*', 'MIGRATION#scale-indexes*', 'AUD#*', 'DEFER#*', 'CLAIM#*'],
+          },
+        },
       },
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] } },
       {
