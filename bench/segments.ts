@@ -14,7 +14,7 @@ import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-
 import { pathToFileURL } from 'node:url';
 import { defaultSettings } from '../shared/config/settings.js';
 import { emptyProfile, type EventHistory, type Profile } from '../shared/profiles/schema.js';
-import { compileSegmentsSource } from '../shared/segments/compile.js';
+import { compileSegmentsSource } from '../shared/segments/load-segments.js';
 import { epochMs } from '../shared/segments/timestamp.js';
 import { formatRows, type BenchRow } from './bench-row.js';
 

@@ -7,11 +7,12 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadTemplates, type TemplateSet } from '../shared/channels/render.js';
+import { loadTemplates } from '../shared/channels/load-templates.js';
+import type { TemplateSet } from '../shared/channels/render.js';
 import { loadCampaign } from '../shared/config/campaign.js';
 import { defaultSettings, type Settings } from '../shared/config/settings.js';
 import { validateCampaign, type CampaignValidation } from '../shared/config/validate-campaign.js';
-import type { LocatedError } from '../shared/config/yaml-source.js';
+import type { LocatedError } from '../shared/config/located-error.js';
 import type { Journey } from '../shared/journeys/ast.js';
 import { requireJourneys } from '../shared/journeys/campaign-journeys.js';
 import type { CompiledSegments } from '../shared/segments/evaluate.js';

@@ -5,7 +5,7 @@
  * Without a scheduled time (a manual start) it plans for now, unclaimed.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { awsJourneySchedulePlanDeps } from '../shared/aws/journey-schedule-deps.js';
+import { awsJourneySchedulePlanDeps } from '../shared/aws/journey-schedule-plan-deps.js';
 import { claimScheduledSlot, scheduledTimeOf } from '../shared/events/scheduled-slot.js';
 import { planScheduleShards, SCHEDULE_SHARDS, type SchedulePlan } from '../shared/journeys/schedule-shards.js';
 import type { Clock, PassSlots } from '../shared/ports.js';

@@ -13,7 +13,7 @@ import { requireSettings } from '../shared/config/campaign-settings.js';
 import { loadCampaign } from '../shared/config/campaign.js';
 import { scheduledAudiences } from '../shared/journeys/audiences.js';
 import { requireJourneys } from '../shared/journeys/campaign-journeys.js';
-import { formatLocatedError } from '../shared/config/yaml-source.js';
+import { formatLocatedError } from '../shared/config/located-error.js';
 import { REPO_ROOT } from './constructs/sadakat-function.js';
 import { DataStack } from './data-stack.js';
 import { EdgeFirewallStack } from './edge-firewall-stack.js';

@@ -316,11 +316,11 @@ export class PipelineStack extends Stack {
     // import here is cfn-lint W6001), and the sends queue from here.
     new CfnOutput(this, 'DataStackName', { value: props.data.stackName, description: 'The data stack' });
     new CfnOutput(this, 'SendsQueueUrl', { value: this.sends.queue.queueUrl, description: 'sends.fifo' });
-    // The campaign copied beside the function bundles: `sadakat console --table … --stack <this stack>`
+    // The campaign compiled beside the function bundles: `sadakat console --table … --stack <this stack>`
     // warns when the local folder differs (shared/config/campaign-hash.ts).
     new CfnOutput(this, 'CampaignSha256', {
       value: campaignHash(props.campaignDir),
-      description: 'sha256 of the campaign folder the functions carry',
+      description: 'sha256 of the campaign folder the functions were compiled from',
     });
     if ((props.pushPlatformApplicationArns ?? []).length > 0)
       new CfnOutput(this, 'PushPlatformApplicationArns', {

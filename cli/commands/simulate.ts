@@ -11,7 +11,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadCampaign } from '../../shared/config/campaign.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';
 import { DateTime } from 'luxon';
-import { loadTemplates } from '../../shared/channels/render.js';
+import { loadTemplates } from '../../shared/channels/load-templates.js';
 import type { SimulatedDecision } from '../../shared/journeys/simulation/dry-run-sending.js';
 import { spreadOffsetMs } from '../../shared/spread.js';
 import { simulateJourney, type PathEntry, type SimulationResult } from '../../shared/journeys/simulation/simulate.js';

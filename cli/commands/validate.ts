@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { validateCampaign } from '../../shared/config/validate-campaign.js';
-import { formatLocatedError, type LocatedError } from '../../shared/config/yaml-source.js';
+import { formatLocatedError, type LocatedError } from '../../shared/config/located-error.js';
 import { EXIT } from '../exit-codes.js';
 import { campaignOption, formatOption, positionalCampaign } from '../options.js';
 

@@ -1,6 +1,6 @@
 /** `/problems`: `sadakat validate`'s findings, each at its file:line:col, checked again on every file change. */
 import { relative } from 'node:path';
-import type { LocatedError } from '../../shared/config/yaml-source.js';
+import type { LocatedError } from '../../shared/config/located-error.js';
 import { type Html, html } from '../html.js';
 import type { PageContext } from '../layout.js';
 

@@ -2,9 +2,12 @@
  * One sadakat Lambda: functions/<name>.ts bundled with the local esbuild (never Docker) as an
  * ES module, Node 22 on arm64, its own log group and role (so permissions are exactly the
  * grants its owner adds, with no managed policy), Powertools logger settings, and optionally
- * the campaign folder copied beside the bundle. The esbuild options are FUNCTION_BUNDLE's, shared
+ * the campaign compiled to JSON beside the bundle (read at cold start without a YAML parser;
+ * shared/wiring/compiled-campaign.ts, decision 240). The esbuild options are FUNCTION_BUNDLE's, shared
  * with bench/bundles.ts (and why the SDK is bundled is there too).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -12,13 +15,18 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { campaignDocumentsJson } from '../../shared/config/campaign-documents.js';
 import { esbuildCliArgs, FUNCTION_BUNDLE, FUNCTION_NODE_OPTIONS, REPO_ROOT } from './function-bundle.js';
 import { acknowledgeWildcards, type WildcardFinding } from './wildcard-acknowledgements.js';
 
 export { REPO_ROOT };
 
-/** Where the bundled campaign folder sits inside the function (`/var/task` is the bundle root). */
-export const CAMPAIGN_DIR_IN_LAMBDA = '/var/task/campaign';
+/** The bundle root inside the function. */
+export const LAMBDA_TASK_ROOT = '/var/task';
+/** The file name of the campaign compiled to JSON, beside index.mjs. */
+export const CAMPAIGN_JSON_FILE = 'campaign.json';
+/** Where it sits inside the function. */
+export const CAMPAIGN_JSON_IN_LAMBDA = `${LAMBDA_TASK_ROOT}/${CAMPAIGN_JSON_FILE}`;
 
 export interface SadakatFunctionProps {
   /** The file functions/<name>.ts; also the Powertools service name. */
@@ -27,7 +35,7 @@ export interface SadakatFunctionProps {
   environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
-  /** Copy this campaign folder into the bundle and point CAMPAIGN_DIR at it. */
+  /** Compile this campaign folder to JSON beside the bundle and point CAMPAIGN_JSON at it. */
   campaignDir?: string;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Concurrent executions reserved for this function (none unless given). */
@@ -74,7 +82,7 @@ export class SadakatFunction extends Construct {
         LOG_LEVEL: props.logLevel ?? 'INFO',
         // Stack traces point at the TypeScript source through the bundled source map.
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
-        ...(campaignDir === undefined ? {} : { CAMPAIGN_DIR: CAMPAIGN_DIR_IN_LAMBDA }),
+        ...(campaignDir === undefined ? {} : { CAMPAIGN_JSON: CAMPAIGN_JSON_IN_LAMBDA }),
         ...props.environment,
       },
       bundling: {
@@ -95,7 +103,9 @@ export class SadakatFunction extends Construct {
           afterBundling: (_inputDir, outputDir) =>
             campaignDir === undefined
               ? []
-              : [`cp -R ${shellQuote(campaignDir)} ${shellQuote(join(outputDir, 'campaign'))}`],
+              : [
+                  `cp ${shellQuote(compiledCampaignFile(campaignDir))} ${shellQuote(join(outputDir, CAMPAIGN_JSON_FILE))}`,
+                ],
         },
       },
     });
@@ -110,6 +120,18 @@ export class SadakatFunction extends Construct {
   acknowledgeWildcards(findings: readonly WildcardFinding[]): void {
     acknowledgeWildcards(this, findings);
   }
+}
+
+/** The campaign compiled once per synth (per folder), in a temporary file each bundle copies. */
+const compiledCampaigns = new Map<string, string>();
+function compiledCampaignFile(campaignDir: string): string {
+  let file = compiledCampaigns.get(campaignDir);
+  if (file === undefined) {
+    file = join(mkdtempSync(join(tmpdir(), 'sadakat-campaign-')), CAMPAIGN_JSON_FILE);
+    writeFileSync(file, campaignDocumentsJson(campaignDir));
+    compiledCampaigns.set(campaignDir, file);
+  }
+  return file;
 }
 
 function shellQuote(path: string): string {

@@ -30,7 +30,7 @@ export function awsCoreAdapters(
   };
 }
 
-/** The campaign folder bundled beside the function (CAMPAIGN_DIR, `campaign` by default). */
-export function campaignDirOf(env: NodeJS.ProcessEnv): string {
-  return env.CAMPAIGN_DIR ?? 'campaign';
+/** The campaign compiled to JSON at synth, beside the bundle (CAMPAIGN_JSON; shared/wiring/compiled-campaign.ts). */
+export function campaignJsonOf(env: NodeJS.ProcessEnv): string {
+  return requireEnv(env, 'CAMPAIGN_JSON');
 }

@@ -1,18 +1,18 @@
 /** ingest's dependencies in Lambda, built once per cold start from the environment. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { requireSettings } from '../config/campaign-settings.js';
 import { fixedIdentitySecret, type IdentitySecretSource } from '../events/identity-token.js';
 import type { IngestDeps } from '../events/ingest.js';
 import { parseWriteKeyList, serverKeys, StaticWriteKeys, type WriteKeyVerifier } from '../events/write-key.js';
 import { systemClock } from '../ports.js';
+import { loadCompiledSettings } from '../wiring/compiled-campaign.js';
 import { composeIngestDeps } from '../wiring/compose.js';
-import { awsCoreAdapters, campaignDirOf } from './aws-adapters.js';
+import { awsCoreAdapters, campaignJsonOf } from './aws-adapters.js';
 import { CachedSecret } from './cached-secret.js';
 import { SecretsManagerWriteKeys } from './secrets-write-keys.js';
 
 export async function awsIngestDeps(env: NodeJS.ProcessEnv): Promise<IngestDeps> {
-  const settings = await requireSettings(campaignDirOf(env));
+  const settings = await loadCompiledSettings(campaignJsonOf(env));
   const deps = composeIngestDeps(
     { ...awsCoreAdapters(env), writeKeys: writeKeysFrom(env), identitySecret: identitySecretFrom(env) },
     settings,

@@ -3,8 +3,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../ports.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
 import { composePacedSends, composeProcessDeps } from '../wiring/compose.js';
-import { loadRuntimeCampaign } from '../wiring/runtime-campaign.js';
-import { awsTableAdapters, campaignDirOf } from './aws-adapters.js';
+import { loadCompiledCampaign } from '../wiring/compiled-campaign.js';
+import { awsTableAdapters, campaignJsonOf } from './aws-adapters.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { awsArchive } from './firehose-archive.js';
 import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
@@ -12,7 +12,7 @@ import { requireEnv } from './require-env.js';
 import { SqsSendQueue } from './sqs-send-queue.js';
 
 export async function awsProcessDeps(env: NodeJS.ProcessEnv): Promise<ProcessDeps> {
-  const campaign = await loadRuntimeCampaign(campaignDirOf(env));
+  const campaign = await loadCompiledCampaign(campaignJsonOf(env));
   const doc = createDocumentClient({});
   const table = awsTableAdapters(env, doc);
   const rate = new DynamoSendRateLimiter(doc, requireEnv(env, 'TABLE_NAME'));

@@ -2,10 +2,10 @@
 import type { ArchiveSink } from '../archive/ports.js';
 import type { SendDeps } from '../channels/decide-send.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { loadTemplates } from '../channels/render.js';
+import { TemplateSet } from '../channels/render.js';
 import { composeSendDeps } from '../wiring/compose.js';
-import { loadRuntimeCampaign } from '../wiring/runtime-campaign.js';
-import { awsCoreAdapters, campaignDirOf } from './aws-adapters.js';
+import { campaignFromDocuments, readCompiledCampaign } from '../wiring/compiled-campaign.js';
+import { awsCoreAdapters, campaignJsonOf } from './aws-adapters.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
 import { awsArchive } from './firehose-archive.js';
@@ -40,8 +40,8 @@ function connectCallSender(env: NodeJS.ProcessEnv): CallTaskSender {
 }
 
 export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps & { archive?: ArchiveSink }> {
-  const campaignDir = campaignDirOf(env);
-  const campaign = await loadRuntimeCampaign(campaignDir);
+  const compiled = await readCompiledCampaign(campaignJsonOf(env));
+  const campaign = campaignFromDocuments(compiled);
   const sns = createSnsClient();
   const doc = createDocumentClient({});
   const core = awsCoreAdapters(env, doc);
@@ -66,7 +66,7 @@ export async function awsSendDeps(env: NodeJS.ProcessEnv): Promise<SendDeps & { 
       },
     },
     campaign,
-    await loadTemplates(`${campaignDir}/templates`),
+    new TemplateSet(compiled.templates.sources, compiled.templates.frontMatter),
   );
   // The handler flushes the batch's decisions to the archive (functions/send.ts).
   return archive ? { ...deps, archive } : deps;

@@ -17,13 +17,13 @@
  * parameter, rendered on its own (a trait's newline cannot make a second one) and stripped of
  * newlines and tabs. A template folder serves WhatsApp with either file or both.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Liquid, type Template } from 'liquidjs';
 import * as z from 'zod';
 import { cartItemSchema, clvSchema, ordersSchema, profileSchema, rfmSchema, type Profile } from '../profiles/schema.js';
 import { tierGap, type TierConfig } from '../tiers/tier-state.js';
-import { frontMatterBody, readFrontMatter, withoutFrontMatter } from './template-front-matter.js';
+import { type FrontMatterResult, frontMatterBody, withoutFrontMatter } from './template-text.js';
 import { whatsAppParameter, type WhatsAppForms } from './whatsapp/window.js';
 import type { Channel, SendRequest } from './send-request.js';
 
@@ -137,6 +137,10 @@ export class TemplateError extends Error {
 
 /** Template sources keyed `<templateId>/<file>`. */
 export type TemplateSources = Record<string, string>;
+/** Front matter read from the files that need it (whatsapp.template.liquid), keyed as the sources. */
+export type TemplateFrontMatters = Readonly<Record<string, FrontMatterResult>>;
+
+const NO_FRONT_MATTER: FrontMatterResult = { ok: true, frontMatter: { transactional: false } };
 
 export class TemplateSet {
   private readonly plain: Liquid;
@@ -148,8 +152,12 @@ export class TemplateSet {
 
   readonly sources: TemplateSources;
 
-  /** Front matter (`---` … `---` at the top of a file, e.g. `transactional: true`) is not rendered. */
-  constructor(sources: TemplateSources) {
+  /**
+   * Front matter (`---` … `---` at the top of a file, e.g. `transactional: true`) is not rendered.
+   * `frontMatter`: each whatsapp.template.liquid's, read by `templateSetOf` (load-templates.ts) or at
+   * synth into the compiled campaign; a file without an entry has none.
+   */
+  constructor(sources: TemplateSources, frontMatter: TemplateFrontMatters = {}) {
     this.sources = Object.fromEntries(Object.entries(sources).map(([name, text]) => [name, withoutFrontMatter(text)]));
     const options = {
       templates: this.sources,
@@ -175,12 +183,12 @@ export class TemplateSet {
       } catch (error) {
         throw new TemplateError(`template ${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (name.endsWith(`/${WHATSAPP_TEMPLATE_FILE}`)) this.parseWhatsAppTemplate(name, sources[name] ?? '');
+      if (name.endsWith(`/${WHATSAPP_TEMPLATE_FILE}`))
+        this.parseWhatsAppTemplate(name, sources[name] ?? '', frontMatter[name] ?? NO_FRONT_MATTER);
     }
   }
 
-  private parseWhatsAppTemplate(name: string, raw: string): void {
-    const front = readFrontMatter(raw);
+  private parseWhatsAppTemplate(name: string, raw: string, front: FrontMatterResult): void {
     if (!front.ok) throw new TemplateError(`template ${name}: ${front.reason}`);
     const { name: approved, language } = front.frontMatter;
     if (approved === undefined || language === undefined)
@@ -290,11 +298,11 @@ export class TemplateSet {
 }
 
 /** Reads every `*.liquid` file under campaign/templates/<id>/ (one level of template folders). */
-export async function loadTemplateSources(templatesDir: string): Promise<TemplateSources> {
+export function readTemplateSources(templatesDir: string): TemplateSources {
   const sources: TemplateSources = {};
   let folders: string[];
   try {
-    folders = (await readdir(templatesDir, { withFileTypes: true }))
+    folders = readdirSync(templatesDir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
   } catch (error) {
@@ -302,17 +310,17 @@ export async function loadTemplateSources(templatesDir: string): Promise<Templat
     throw error;
   }
   for (const folder of folders.sort()) {
-    const files = (await readdir(join(templatesDir, folder), { withFileTypes: true })).filter(
+    const files = readdirSync(join(templatesDir, folder), { withFileTypes: true }).filter(
       (entry) => entry.isFile() && entry.name.endsWith('.liquid'),
     );
     for (const file of files)
-      sources[`${folder}/${file.name}`] = await readFile(join(templatesDir, folder, file.name), 'utf8');
+      sources[`${folder}/${file.name}`] = readFileSync(join(templatesDir, folder, file.name), 'utf8');
   }
   return sources;
 }
 
-export async function loadTemplates(templatesDir: string): Promise<TemplateSet> {
-  return new TemplateSet(await loadTemplateSources(templatesDir));
+export async function loadTemplateSources(templatesDir: string): Promise<TemplateSources> {
+  return readTemplateSources(templatesDir);
 }
 
 /**

@@ -2,11 +2,11 @@
  * The campaign folder as the runtime needs it, loaded once per cold start: settings and compiled
  * segment rules. A broken file stops start-up with every problem located (file:line:col).
  */
-import { loadSegments } from '../segments/compile.js';
+import { loadSegments } from '../segments/load-segments.js';
 import type { CompiledSegments } from '../segments/evaluate.js';
 import { CampaignConfigError, requireSettings } from './campaign-settings.js';
 import type { Settings } from './settings.js';
-import { formatLocatedError } from './yaml-source.js';
+import { formatLocatedError } from './located-error.js';
 
 export interface Campaign {
   settings: Settings;

@@ -24,7 +24,7 @@ import {
 } from '../channels/render.js';
 import { readFrontMatter, withoutFrontMatter } from '../channels/template-front-matter.js';
 import { nearest } from './did-you-mean.js';
-import type { LocatedError } from './yaml-source.js';
+import type { LocatedError } from './located-error.js';
 
 export interface TemplateCheck {
   errors: LocatedError[];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Liquid } from 'liquidjs';
 import type { TemplateSources } from '../channels/render.js';
 import { withoutFrontMatter } from '../channels/template-front-matter.js';
-import type { LocatedError } from './yaml-source.js';
+import type { LocatedError } from './located-error.js';
 
 /** Parses only; `templates` lets `{% render %}` targets resolve as they do when sending. */
 function parser(sources: TemplateSources): Liquid {

@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { loadTemplateSources, type TemplateSources } from '../channels/render.js';
 import { ECOMMERCE_EVENTS, SERVER_ONLY_EVENTS } from '../events/event.js';
 import { checkJourneySources } from '../journeys/load.js';
-import { compileSegmentsSource, segmentsFile } from '../segments/compile.js';
+import { compileSegmentsSource, segmentsFile } from '../segments/load-segments.js';
 import { parseSettings, settingsFile } from './load-settings.js';
 import { defaultSettings } from './settings.js';
 import { checkTemplateVariables } from './template-checks.js';
 import { checkTemplateSources } from './template-syntax.js';
-import type { LocatedError } from './yaml-source.js';
+import type { LocatedError } from './located-error.js';
 
 /** A campaign folder's files as text (absent ones undefined), each named by its path. */
 export interface CampaignSources {

@@ -15,20 +15,15 @@ import {
   type Node,
 } from 'yaml';
 import type { z } from 'zod';
+import { describeZodIssue, type LocatedError, type SourcePath, zodIssuePath } from './located-error.js';
 
-export type SourcePath = readonly (string | number)[];
-
-/** A problem in a campaign file, located for people (1-based line and column). */
-export interface LocatedError {
-  file: string;
-  line: number;
-  column: number;
-  reason: string;
-}
-
-export function formatLocatedError(error: LocatedError): string {
-  return `${error.file}:${error.line}:${error.column}: ${error.reason}`;
-}
+export {
+  describeZodIssue,
+  formatLocatedError,
+  type LocatedError,
+  type SourcePath,
+  zodIssuePath,
+} from './located-error.js';
 
 /** A campaign file is a page of settings, not data: past this it is refused before parsing. */
 export const MAX_CAMPAIGN_FILE_CHARACTERS = 1_000_000;
@@ -115,20 +110,6 @@ export class YamlSource {
   zodErrors(issues: readonly z.core.$ZodIssue[], basePath: SourcePath = []): LocatedError[] {
     return issues.map((issue) => this.error([...basePath, ...zodIssuePath(issue)], describeZodIssue(issue)));
   }
-}
-
-/** Where a zod issue is best shown: at the first unknown key itself, else at the value. */
-export function zodIssuePath(issue: z.core.$ZodIssue): SourcePath {
-  const path = issue.path as SourcePath;
-  return issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
-}
-
-/** One line naming the field and what was wrong with it. */
-export function describeZodIssue(issue: z.core.$ZodIssue): string {
-  const field = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
-  if (issue.code === 'unrecognized_keys')
-    return `${field}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return `${field}${issue.message}`;
 }
 
 interface Child {

@@ -11,7 +11,6 @@
  */
 import type { Profile } from '../profiles/schema.js';
 import type { Journey } from './ast.js';
-import { dueSlot } from './schedule.js';
 
 /** Members without a zone of their own: scheduled in the shop's `defaultTimezone`. */
 export const DEFAULT_BUCKET = '-';
@@ -91,25 +90,4 @@ export function membershipChanges(before: Map<string, string>, after: Map<string
   for (const [segment, bucket] of after) if (before.get(segment) !== bucket) put.push({ segment, bucket });
   const remove = [...before.keys()].filter((segment) => !after.has(segment));
   return { put, remove };
-}
-
-export interface DueBucket {
-  bucket: string;
-  /** The scheduled instant of the slot (ISO), the run id's source. */
-  slot: string;
-}
-
-/**
- * The buckets whose slot of `cron` came within the window ending at `now` — the default bucket
- * when the shop's zone is due. A pass reads only these partitions of the audience index.
- */
-export function dueBuckets(cron: string, now: Date, windowMs: number, defaultTimezone: string): DueBucket[] {
-  const due: DueBucket[] = [];
-  for (const bucket of timezoneBuckets()) {
-    const slot = dueSlot(cron, bucket, now, windowMs);
-    if (slot !== undefined) due.push({ bucket, slot });
-  }
-  const slot = dueSlot(cron, defaultTimezone, now, windowMs);
-  if (slot !== undefined) due.push({ bucket: DEFAULT_BUCKET, slot });
-  return due;
 }

@@ -1,7 +1,7 @@
 /** Journeys for the runtime, loaded once per cold start; a broken file stops start-up with located errors. */
 import { CampaignConfigError } from '../config/campaign-settings.js';
 import type { Settings } from '../config/settings.js';
-import { formatLocatedError } from '../config/yaml-source.js';
+import { formatLocatedError } from '../config/located-error.js';
 import type { CompiledSegments } from '../segments/evaluate.js';
 import type { Journey } from './ast.js';
 import { loadJourneys } from './load.js';

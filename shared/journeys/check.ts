@@ -9,7 +9,7 @@ import { nearest } from '../config/did-you-mean.js';
 import { TEMPLATE_FILES as RENDER_TEMPLATE_FILES } from '../channels/render.js';
 import type { Channel } from '../channels/send-request.js';
 import { missingTemplateFiles } from '../channels/render.js';
-import type { SourcePath } from '../config/yaml-source.js';
+import type { SourcePath } from '../config/located-error.js';
 import type { PathIssue } from '../segments/errors.js';
 import type { Journey, Step } from './ast.js';
 import { tierOfSegment } from '../tiers/tier-segments.js';

@@ -9,8 +9,7 @@ import type { CustomerMessage } from '../events/messages.js';
 import type { AudienceIndex, Clock, EventQueue } from '../ports.js';
 import type { Profile } from '../profiles/schema.js';
 import type { Journey } from './ast.js';
-import { dueBuckets } from './audiences.js';
-import { dueSlot } from './schedule.js';
+import { dueBuckets, dueSlot } from './schedule.js';
 import { customerTimezone } from './time-of-day.js';
 
 export interface SchedulePassDeps {

@@ -12,7 +12,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTemplates } from '../channels/render.js';
+import { loadTemplates } from '../channels/load-templates.js';
 import { loadCampaign } from '../config/campaign.js';
 import type { SendQueue, SendRequest } from '../channels/send-request.js';
 import { SCHEDULE_WINDOW_MS } from '../journeys/schedule-pass.js';

@@ -3,7 +3,7 @@
  * operator, referenced segments exist without cycles, property filters are declared in settings,
  * windows fit the history the profile keeps. Paths mirror the YAML, so issues can be located.
  */
-import type { SourcePath } from '../config/yaml-source.js';
+import type { SourcePath } from '../config/located-error.js';
 import type { Settings } from '../config/settings.js';
 import { PROFILE_LIMITS } from '../profiles/limits.js';
 import type { AttrRule, EventRule, Rule, Scalar, SegmentDefinition } from './ast.js';

@@ -9,20 +9,13 @@
  * earliest instant that may happen (`nextChange`) — what the expiry pass schedules rechecks by.
  * Where nextChange needs the answer of a part of a rule, that part is compiled too.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Settings } from '../config/settings.js';
-import { YamlSource, type LocatedError } from '../config/yaml-source.js';
 import type { Profile } from '../profiles/schema.js';
 import type { AttrRule, Channel, EventRule, Rule, SegmentDefinition } from './ast.js';
-import { checkDefinitions } from './check.js';
 import { bucketLeavesWindowAt, bucketsInWindow, DAY_MS, HOUR_MS, usesHourlyBuckets } from './event-window.js';
 import { countHolds } from './interpret.js';
-import { parseSegmentDefinitions } from './parse.js';
 import { resolveProfilePath } from './profile-paths.js';
 import { chain, generateRuleTests, type RuleTest } from './rule-source.js';
 import { epochMs } from './timestamp.js';
-import { withTierSegments } from '../tiers/tier-segments.js';
 
 export type { RuleTest } from './rule-source.js';
 /** The earliest instant after `nowMs` at which the answer may differ with no new data; Infinity: never. */
@@ -89,47 +82,6 @@ export function compileCheckedDefinitions(
     byId: new Map(segments.map((segment) => [segment.id, segment])),
     ...(spreadMinutes ? { spreadMinutes } : {}),
   };
-}
-
-export type SegmentsResult =
-  | { ok: true; definitions: SegmentDefinition[]; compiled: CompiledSegments }
-  | { ok: false; errors: LocatedError[] };
-
-/** YAML text → located errors (all of them), or the definitions and their compiled rules. */
-export function compileSegmentsSource(file: string, text: string, settings: Settings): SegmentsResult {
-  const source = YamlSource.parse(file, text);
-  const syntax = source.syntaxErrors();
-  if (syntax.length > 0) return { ok: false, errors: syntax };
-  const parsed = parseSegmentDefinitions(source.toJS());
-  const issues = [...parsed.issues, ...checkDefinitions(parsed.definitions, settings, parsed.itemIndexes)];
-  if (issues.length > 0) {
-    const errors = issues.map((issue) => source.error(issue.path, issue.reason));
-    errors.sort((a, b) => a.line - b.line || a.column - b.column);
-    return { ok: false, errors };
-  }
-  const compiled = compileCheckedDefinitions(parsed.definitions, settings.spreadMinutes);
-  return {
-    ok: true,
-    definitions: parsed.definitions,
-    compiled: withTierSegments(compiled, { tiers: settings.tiers, timezone: settings.defaultTimezone }),
-  };
-}
-
-export function segmentsFile(campaignDir: string): string {
-  return join(campaignDir, 'segments.yaml');
-}
-
-/** Reads `<campaignDir>/segments.yaml`; a campaign without the file has no segments. */
-export async function loadSegments(campaignDir: string, settings: Settings): Promise<SegmentsResult> {
-  const file = segmentsFile(campaignDir);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    text = '[]';
-  }
-  return compileSegmentsSource(file, text, settings);
 }
 
 // ── rules → inputs and nextChange ─────────────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
 /** Problems found in segment rules: located in YAML when there is a source, else by path. */
-import { formatLocatedError, type LocatedError, type SourcePath } from '../config/yaml-source.js';
+import { formatLocatedError, type LocatedError, type SourcePath } from '../config/located-error.js';
 
 /** A problem at a path of the segments document (`[2, 'all', 0, 'attr']`), before it is located. */
 export interface PathIssue {

@@ -4,8 +4,8 @@
  * node, instead of a zod union's "no option matched". Every problem is collected.
  */
 import type { z } from 'zod';
-import type { SourcePath } from '../config/yaml-source.js';
-import { describeZodIssue, zodIssuePath } from '../config/yaml-source.js';
+import type { SourcePath } from '../config/located-error.js';
+import { describeZodIssue, zodIssuePath } from '../config/located-error.js';
 import { PREDICATE_SCHEMAS, RULE_KEYS, segmentIdSchema, type Rule, type SegmentDefinition } from './ast.js';
 import type { PathIssue } from './errors.js';
 

@@ -13,7 +13,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerErasure } from '../../shared/aws/dynamo-customer-erasure.js';
 import { unpackProfileItem } from '../../shared/aws/profile-item-codec.js';
-import { loadTemplates } from '../../shared/channels/render.js';
+import { loadTemplates } from '../../shared/channels/load-templates.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
 import { isInGlobalHoldout } from '../../shared/experiments/global-holdout.js';
 import { requireJourneys } from '../../shared/journeys/campaign-journeys.js';

@@ -1,7 +1,7 @@
 /**
  * The real thing, once: `cdk synth` through cdk.json, offline, bundling every function with the
  * local esbuild. Then the bundled process-events is started the way Lambda would (its own
- * folder, the copied campaign) to prove the bundle and the campaign copy work together.
+ * folder, the compiled campaign) to prove the bundle and the compiled campaign work together.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -56,26 +56,19 @@ describe('cdk synth', () => {
     );
   });
 
-  it('bundles process-events as an ES module with its source map and the campaign folder', async () => {
+  it('bundles process-events as an ES module with its source map and the compiled campaign', async () => {
     // Act
     const files = await readdir(assetDir('process-events'), { recursive: true });
 
     // Assess
-    expect(files).toEqual(
-      expect.arrayContaining([
-        'index.mjs',
-        'index.mjs.map',
-        join('campaign', 'settings.yaml'),
-        join('campaign', 'segments.yaml'),
-      ]),
-    );
+    expect(files.sort()).toEqual(['campaign.json', 'index.mjs', 'index.mjs.map']);
   });
 
   it('leaves the campaign out of functions that do not read it', () => {
     // Assess
     // (ingest reads the campaign's `trust` settings since issue 17; admin-forget reads no campaign.)
     expect(existsSync(join(assetDir('admin-forget'), 'index.mjs'))).toBe(true);
-    expect(existsSync(join(assetDir('admin-forget'), 'campaign'))).toBe(false);
+    expect(existsSync(join(assetDir('admin-forget'), 'campaign.json'))).toBe(false);
   });
 
   it('bundles exactly what bench/bundles.ts measures (one set of esbuild options)', async () => {
@@ -109,7 +102,7 @@ describe('cdk synth', () => {
       cwd: dir,
       env: {
         PATH: process.env.PATH,
-        CAMPAIGN_DIR: join(dir, 'campaign'),
+        CAMPAIGN_JSON: join(dir, 'campaign.json'),
         TABLE_NAME: 'sadakat-ci',
         SENDS_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/000000000000/sends.fifo',
         AWS_REGION: 'eu-central-1',

@@ -1,7 +1,8 @@
 /**
  * What the function bundles carry (docs/decisions.md, 27). For `import { z } from 'zod'` esbuild
  * keeps every one of zod's locales (~345 KB, ~75 ms of init) because the `z` namespace object is
- * built whole; `import * as z from 'zod'` lets it drop what is unused.
+ * built whole; `import * as z from 'zod'` lets it drop what is unused. No function carries a YAML
+ * parser: they read the campaign compiled to JSON at synth (decision 240).
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,13 +11,14 @@ import { describe, expect, it } from 'vitest';
 import { buildFunctionBundle, REPO_ROOT } from '../../infra/constructs/function-bundle.js';
 
 describe('function bundles', () => {
-  it("import zod as a namespace in every source a function bundles, and carry none of zod's locales but English", async () => {
+  it("import zod as a namespace in every source a function bundles, and carry none of zod's locales but English nor a YAML parser", async () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'sadakat-bundle-sources-'));
     try {
       const functions = (await readdir(join(REPO_ROOT, 'functions'))).filter((name) => name.endsWith('.ts'));
       const sources = new Set<string>();
       const locales = new Set<string>();
+      const yaml = new Set<string>();
       for (const name of functions) {
         const meta = await buildFunctionBundle(join('functions', name), join(dir, name));
         for (const input of Object.keys(meta.inputs)) if (!input.includes('node_modules/')) sources.add(input);
@@ -25,6 +27,7 @@ describe('function bundles', () => {
           for (const [input, { bytesInOutput }] of Object.entries(output.inputs))
             if (bytesInOutput > 0 && /node_modules\/zod\/.*\/locales\/(?!en\.js)/.test(input))
               locales.add(`${name}: ${input}`);
+        if (Object.keys(meta.inputs).some((input) => input.includes('node_modules/yaml/'))) yaml.add(name);
       }
 
       // Act
@@ -36,6 +39,7 @@ describe('function bundles', () => {
       // Assess
       expect(named.sort()).toEqual([]);
       expect([...locales].slice(0, 3)).toEqual([]);
+      expect([...yaml].sort()).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -428,7 +428,7 @@ describe('PipelineStack: send side', () => {
         UNSUBSCRIBE_KEYS_SECRET_ARN: importOf('UnsubscribeKeysArn'),
         APNS_PLATFORM_APPLICATION_ARN: PUSH_IOS,
         FCM_PLATFORM_APPLICATION_ARN: PUSH_ANDROID,
-        CAMPAIGN_DIR: '/var/task/campaign',
+        CAMPAIGN_JSON: '/var/task/campaign.json',
       },
     });
   });
@@ -519,13 +519,13 @@ describe('PipelineStack: functions', () => {
     }
   });
 
-  it('points process-events at the bundled campaign folder and the table', () => {
+  it('points process-events at the compiled campaign beside its bundle and the table', () => {
     // Assess
     pipeline.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           POWERTOOLS_SERVICE_NAME: 'process-events',
-          CAMPAIGN_DIR: '/var/task/campaign',
+          CAMPAIGN_JSON: '/var/task/campaign.json',
           TABLE_NAME: Match.anyValue(),
         }),
       },

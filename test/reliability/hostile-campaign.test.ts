@@ -27,7 +27,7 @@ import {
   type CampaignSources,
 } from '../../shared/config/validate-campaign.js';
 import { checkJourneySources } from '../../shared/journeys/load.js';
-import { compileSegmentsSource } from '../../shared/segments/compile.js';
+import { compileSegmentsSource } from '../../shared/segments/load-segments.js';
 import {
   formatLocatedError,
   MAX_CAMPAIGN_FILE_CHARACTERS,

@@ -15,7 +15,7 @@ import { FaultInjector, FaultyProfileStore, InjectedCrashError } from '../fakes/
 import { LocalSendOutbox } from '../fakes/local-send-outbox.js';
 import { SeededRandom } from '../../shared/local/seeded-random.js';
 import { processCustomerMessage, type ProcessDeps } from '../../shared/profiles/process-customer-message.js';
-import { compileSegmentsSource } from '../../shared/segments/compile.js';
+import { compileSegmentsSource } from '../../shared/segments/load-segments.js';
 import {
   InMemoryIdentityMap,
   InMemoryOrderLedger,

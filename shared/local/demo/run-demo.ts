@@ -31,7 +31,7 @@ import { dueSlot } from '../../journeys/schedule.js';
 import { SCHEDULE_WINDOW_MS } from '../../journeys/schedule-pass.js';
 import { countJourneyRuns, type JourneyCensus } from '../../aws/dynamo-journey-census.js';
 import { readReportData } from '../../aws/dynamo-report-source.js';
-import { loadTemplates } from '../../channels/render.js';
+import { loadTemplates } from '../../channels/load-templates.js';
 import type { SendRequest } from '../../channels/send-request.js';
 import type { Journey } from '../../journeys/ast.js';
 import { buildReport, type Report } from '../../measurement/report.js';

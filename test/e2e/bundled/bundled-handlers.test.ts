@@ -206,9 +206,9 @@ describe('the bundled functions', () => {
     expect(declared).toEqual(
       expect.arrayContaining(['ingest', 'process-events', 'send', 'unsubscribe', 'ses-feedback']),
     );
-    // The functions that read the campaign got the copy CDK puts beside the bundle.
+    // The functions that read the campaign got the compiled campaign CDK puts beside the bundle.
     const send = stack.functions.find((fn) => fn.name === 'send');
-    expect(send?.environment.CAMPAIGN_DIR).toBe('/var/task/campaign');
+    expect(send?.environment.CAMPAIGN_JSON).toBe('/var/task/campaign.json');
   });
 
   it('take a first order from ingest to a welcome email in the local SES store', async () => {
@@ -636,14 +636,14 @@ describe('a bundle broken on purpose', () => {
   it(
     'fails the run when a file the bundle needs at cold start is missing',
     async () => {
-      // Prepare: process-events without the segments its journeys start from, in the campaign copy beside it.
+      // Prepare: process-events without the compiled campaign beside it.
       const stack = await BundledStack.start({
         stacks,
         bundles,
         secrets: SECRETS,
         only,
         sabotage: async (name, taskRoot) => {
-          if (name === 'process-events') await rm(join(taskRoot, 'campaign', 'segments.yaml'));
+          if (name === 'process-events') await rm(join(taskRoot, 'campaign.json'));
         },
       });
 
@@ -653,7 +653,7 @@ describe('a bundle broken on purpose', () => {
 
         // Assess
         await expect(run).rejects.toThrow(DrainError);
-        await expect(run).rejects.toThrow(/^process-events: \d+ invocations threw.*unknown segment "new_customers"/s);
+        await expect(run).rejects.toThrow(/^process-events: \d+ invocations threw.*cannot read the compiled campaign/s);
       } finally {
         await stack.stop();
       }

@@ -1,7 +1,7 @@
 /**
  * The pipeline stack as deployed, on one machine: every function of the synthesized template,
  * bundled exactly as CDK bundles it (infra/constructs/function-bundle.ts: the same entry points
- * and esbuild options, the campaign folder copied beside the bundle where the stack copies it),
+ * and esbuild options, the compiled campaign beside the bundle where the stack puts it),
  * each in its own process with the environment the template gives it, and its SDK clients sent
  * to local services through the SDK's own endpoint variables:
  *
@@ -17,11 +17,16 @@
  * size, partial batch responses), through shared/local/queue-driver.ts.
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFunctionBundle } from '../../../infra/constructs/function-bundle.js';
-import { CAMPAIGN_DIR_IN_LAMBDA } from '../../../infra/constructs/sadakat-function.js';
+import {
+  CAMPAIGN_JSON_FILE,
+  CAMPAIGN_JSON_IN_LAMBDA,
+  LAMBDA_TASK_ROOT,
+} from '../../../infra/constructs/sadakat-function.js';
+import { campaignDocumentsJson } from '../../../shared/config/campaign-documents.js';
 import { createDocumentClient } from '../../../shared/aws/dynamo-client.js';
 import { ensureTable, startDynamoEngine, type DynamoEngine } from '../../../shared/local/dynamo-engine.js';
 import { LocalFifoQueue } from '../../../shared/local/fifo-queue.js';
@@ -54,12 +59,12 @@ export const REGION = 'us-east-1';
 export const ACCOUNT_ID = '000000000000';
 /** Nothing listens on the discard port: a client for a service without a local stand-in fails at once, locally. */
 const NO_SERVICE_ENDPOINT = 'http://127.0.0.1:9';
-const TASK_ROOT = CAMPAIGN_DIR_IN_LAMBDA.replace(/\/campaign$/, '');
+const TASK_ROOT = LAMBDA_TASK_ROOT;
 
 /** The functions of the template, as built once: name → bundle folder. */
 export type FunctionBundles = ReadonlyMap<string, string>;
 
-/** The sadakat functions the template declares, and whether the stack copies the campaign beside each. */
+/** The sadakat functions the template declares, and whether the stack puts the compiled campaign beside each. */
 export function declaredFunctions(stacks: SynthesizedStacks): { name: string; campaign: boolean }[] {
   const template = stacks.templates[stacks.pipelineStack];
   return Object.values(template?.Resources ?? {})
@@ -71,14 +76,14 @@ export function declaredFunctions(stacks: SynthesizedStacks): { name: string; ca
     .filter((variables) => typeof variables?.POWERTOOLS_SERVICE_NAME === 'string')
     .map((variables) => ({
       name: variables?.POWERTOOLS_SERVICE_NAME as string,
-      campaign: variables?.CAMPAIGN_DIR === CAMPAIGN_DIR_IN_LAMBDA,
+      campaign: variables?.CAMPAIGN_JSON === CAMPAIGN_JSON_IN_LAMBDA,
     }));
 }
 
 /**
  * Bundles every declared function as SadakatFunction does: functions/<name>.ts through
- * buildFunctionBundle (the esbuild options NodejsFunction gets), then the campaign folder copied
- * to `campaign/` beside index.mjs (its afterBundling hook).
+ * buildFunctionBundle (the esbuild options NodejsFunction gets), then the campaign compiled to
+ * `campaign.json` beside index.mjs (its afterBundling hook).
  */
 export async function buildBundles(
   stacks: SynthesizedStacks,
@@ -86,11 +91,12 @@ export async function buildBundles(
   outRoot: string,
 ): Promise<FunctionBundles> {
   const bundles = new Map<string, string>();
+  const campaignJson = campaignDocumentsJson(campaignDir);
   await Promise.all(
     declaredFunctions(stacks).map(async ({ name, campaign }) => {
       const dir = join(outRoot, name);
       await buildFunctionBundle(join('functions', `${name}.ts`), dir);
-      if (campaign) await cp(campaignDir, join(dir, 'campaign'), { recursive: true });
+      if (campaign) await writeFile(join(dir, CAMPAIGN_JSON_FILE), campaignJson);
       bundles.set(name, dir);
     }),
   );

@@ -1,6 +1,6 @@
 /**
  * A deployed function run locally: its bundle folder (index.mjs as esbuild wrote it, plus the
- * campaign copy where the stack adds one) in a Node process of its own whose environment is
+ * compiled campaign where the stack adds one) in a Node process of its own whose environment is
  * exactly what Lambda gives it — the variables from the template, Lambda's own, and nothing from
  * the test's process — except that the SDK's endpoint variables point at local services.
  * lambda-runner.mjs plays the Node.js runtime inside.

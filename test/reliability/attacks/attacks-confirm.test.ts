@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadTemplates } from '../../../shared/channels/render.js';
+import { loadTemplates } from '../../../shared/channels/load-templates.js';
 import type { SendResult } from '../../../shared/channels/send-outcome.js';
 import type { SendRequest } from '../../../shared/channels/send-request.js';
 import { apiGatewayEvent, structuredResult } from '../../../shared/local/api-gateway-event.js';

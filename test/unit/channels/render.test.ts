@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadTemplates, renderContext, TemplateError, TemplateSet } from '../../../shared/channels/render.js';
+import { loadTemplates } from '../../../shared/channels/load-templates.js';
+import { renderContext, TemplateError, TemplateSet } from '../../../shared/channels/render.js';
 import { consentingProfile, sendRequest, TEMPLATES } from './send-harness.js';
 
 const profile = consentingProfile();

@@ -1,7 +1,7 @@
 /** Inbound WhatsApp: the event destination's SNS messages read, and what process-events does with them. */
 import { describe, expect, it } from 'vitest';
 import { decideSend } from '../../../shared/channels/decide-send.js';
-import { TemplateSet } from '../../../shared/channels/render.js';
+import { templateSetOf } from '../../../shared/channels/load-templates.js';
 import { identityDirectory } from '../../../shared/channels/whatsapp/directory.js';
 import { normalizeAddress } from '../../../shared/channels/suppression-address.js';
 import { customerFunnel, type ReportMessage } from '../../../shared/measurement/customer-funnel.js';
@@ -169,7 +169,7 @@ describe('process-events and whatsapp_inbound messages', () => {
     const stopped = apply(customer, message('2026-11-02T08:00:00Z', true));
     const profile = stopped.kind === 'changed' ? stopped.profile : customer;
     const harness = sendHarness({ profile });
-    harness.deps.templates = new TemplateSet({
+    harness.deps.templates = templateSetOf({
       ...TEMPLATES,
       'welcome/whatsapp.template.liquid': '---\nname: welcome\nlanguage: tr\n---\n{{ profile.name.first }}\n',
     });
@@ -198,7 +198,7 @@ async function sentWhatsApp() {
   const profile = consentingProfile();
   profile.consent.whatsapp = { granted: true, at: '2026-10-01T00:00:00Z' };
   const harness = sendHarness({ profile });
-  harness.deps.templates = new TemplateSet({
+  harness.deps.templates = templateSetOf({
     ...TEMPLATES,
     'welcome/whatsapp.template.liquid': '---\nname: welcome\nlanguage: tr\n---\n{{ profile.name.first }}\n',
   });

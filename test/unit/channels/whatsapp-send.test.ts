@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decideSend } from '../../../shared/channels/decide-send.js';
 import { ProviderError } from '../../../shared/channels/provider-error.js';
-import { TemplateSet, type TemplateSources } from '../../../shared/channels/render.js';
+import { templateSetOf } from '../../../shared/channels/load-templates.js';
+import type { TemplateSources } from '../../../shared/channels/render.js';
 import type { Profile } from '../../../shared/profiles/schema.js';
 import { consentingProfile, NOON, sendHarness, sendRequest, TEMPLATES } from './send-harness.js';
 
@@ -18,7 +19,7 @@ function whatsappProfile(lastInboundAt?: string): Profile {
 
 function whatsappHarness(profile: Profile | null, files: TemplateSources = {}) {
   const harness = sendHarness({ profile });
-  harness.deps.templates = new TemplateSet({ ...TEMPLATES, ...files });
+  harness.deps.templates = templateSetOf({ ...TEMPLATES, ...files });
   const request = sendRequest({ channel: 'whatsapp', template: 'offer', vars: { code: 'VIP10' } });
   return { ...harness, request };
 }

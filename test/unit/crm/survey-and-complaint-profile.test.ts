@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { settingsSchema } from '../../../shared/config/settings.js';
-import { compileSegmentsSource } from '../../../shared/segments/compile.js';
+import { compileSegmentsSource } from '../../../shared/segments/load-segments.js';
 import { evaluateAll } from '../../../shared/segments/evaluate.js';
 import { hasOpenComplaint } from '../../../shared/profiles/complaints.js';
 import { PROFILE_LIMITS } from '../../../shared/profiles/limits.js';

@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_BUCKET,
-  dueBuckets,
   membershipChanges,
   membershipsOf,
   timezoneBucket,
   timezoneBuckets,
 } from '../../../shared/journeys/audiences.js';
+import { dueBuckets } from '../../../shared/journeys/schedule.js';
 import { emptyProfile } from '../../../shared/profiles/schema.js';
 
 const AT = '2026-01-01T00:00:00.000Z';

@@ -16,7 +16,7 @@ import { journeyTick } from '../../../shared/journeys/journey-tick.js';
 import { LocalSendOutbox } from '../../fakes/local-send-outbox.js';
 import type { SendQueue } from '../../../shared/channels/send-request.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
-import { compileSegmentsSource } from '../../../shared/segments/compile.js';
+import { compileSegmentsSource } from '../../../shared/segments/load-segments.js';
 import {
   InMemoryIdentityMap,
   InMemoryOrderLedger,

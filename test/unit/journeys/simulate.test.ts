@@ -8,7 +8,8 @@ import type { Journey } from '../../../shared/journeys/ast.js';
 import { requireJourneys } from '../../../shared/journeys/campaign-journeys.js';
 import { simulateJourney } from '../../../shared/journeys/simulation/simulate.js';
 import { journeyFrom } from './journey-builders.js';
-import { loadTemplates, TemplateSet } from '../../../shared/channels/render.js';
+import { loadTemplates } from '../../../shared/channels/load-templates.js';
+import { TemplateSet } from '../../../shared/channels/render.js';
 import { runCli } from '../../cli-harness.js';
 
 const EVENTS = 'test/fixtures/journeys/viewed-not-bought.jsonl';

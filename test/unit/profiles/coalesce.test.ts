@@ -16,7 +16,7 @@ import {
   type ProcessDeps,
 } from '../../../shared/profiles/process-customer-message.js';
 import type { Profile } from '../../../shared/profiles/schema.js';
-import { compileSegmentsSource } from '../../../shared/segments/compile.js';
+import { compileSegmentsSource } from '../../../shared/segments/load-segments.js';
 import {
   InMemoryIdentityMap,
   InMemoryOrderLedger,

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../shared/config/load-settings.js';
 import type { Clv, Rfm } from '../../../shared/profiles/schema.js';
-import { loadSegments } from '../../../shared/segments/compile.js';
+import { loadSegments } from '../../../shared/segments/load-segments.js';
 import type { CompiledSegments } from '../../../shared/segments/evaluate.js';
 import { NOW, profileWith } from './profiles.js';
 

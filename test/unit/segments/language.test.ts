@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../shared/config/load-settings.js';
-import { loadSegments } from '../../../shared/segments/compile.js';
+import { loadSegments } from '../../../shared/segments/load-segments.js';
 import { segmentsJsonSchema } from '../../../shared/segments/json-schema.js';
 import { listProfilePaths, resolveProfilePath } from '../../../shared/segments/profile-paths.js';
 import { compileYaml } from './rule-harness.js';

@@ -2,7 +2,7 @@
 import { defaultSettings, type Settings } from '../../../shared/config/settings.js';
 import { formatLocatedError } from '../../../shared/config/yaml-source.js';
 import type { Profile } from '../../../shared/profiles/schema.js';
-import { compileSegmentsSource } from '../../../shared/segments/compile.js';
+import { compileSegmentsSource } from '../../../shared/segments/load-segments.js';
 import { interpretRule } from '../../../shared/segments/interpret.js';
 import { NOW } from './profiles.js';
 
