@@ -30,7 +30,7 @@ import { type PageContext, page } from './layout.js';
 import { type ConsoleSource, EmptyFolderError } from './local-source.js';
 import { renderMessage } from './message-render.js';
 import { customerBody, customerSearchBody } from './pages/customers.js';
-import { experimentsBody } from './pages/experiments.js';
+import { experimentCountersBody, experimentsBody } from './pages/experiments.js';
 import { journeyBody, journeysBody } from './pages/journeys.js';
 import { messageBody, messagesBody } from './pages/messages.js';
 import { overviewBody, snapshotNotes } from './pages/overview.js';
@@ -299,9 +299,17 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
     return render(
       c,
       'Experiments',
-      async () => {
+      async (context) => {
         const current = loaded();
-        return experimentsBody(campaignReport(current.journeys, current.settings, await source.reportData(), asOf));
+        const data = await source
+          .reportData()
+          .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        if (!(data instanceof Error))
+          return experimentsBody(campaignReport(current.journeys, current.settings, data, asOf));
+        if (!(data instanceof UnavailableInTableMode)) throw data;
+        // A deployed table: the report's message counters per variant, and why not the rest (decision 223).
+        const snapshot = await source.snapshot();
+        return experimentCountersBody(context, current.journeys, snapshot.decisionsByVariant ?? {}, data.message);
       },
       { asOf },
     );

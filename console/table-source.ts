@@ -180,6 +180,7 @@ export class DeployedTableSource implements ConsoleSource {
     ]);
     const common = {
       decisions: counters.total,
+      decisionsByVariant: counters.byVariant,
       recent: false,
       daily: false,
       messages: [],
@@ -278,7 +279,7 @@ export class DeployedTableSource implements ConsoleSource {
 
   async reportData(): Promise<ReportData> {
     throw new UnavailableInTableMode(
-      'The A/B report is not read from a deployed table (its inputs would take a scan); run `sadakat report` where the data is.',
+      'Conversions, revenue, lift and significance — the rest of the A/B report — are not available in --table mode: they need each customer’s runs, orders and ledger entries, which no index lists (reading them would take a scan of the table). Run `sadakat report` where the data is. Below are the message counters per variant, the same ones the report reads.',
     );
   }
 

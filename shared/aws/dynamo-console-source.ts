@@ -121,6 +121,8 @@ export interface ConsoleSnapshot {
   sendsPerDay: Record<string, Record<string, number>>;
   /** Send decisions by reason (the STATS# counters), `sent` included. */
   decisions: Record<string, number>;
+  /** The same counters by journey, variant (`-` outside experiments) and metric; read with `--table` only. */
+  decisionsByVariant?: Record<string, Record<string, Record<string, number>>>;
   journeys: Record<string, JourneySnapshot>;
   /** The most recent ledger entries, newest first. */
   messages: ConsoleMessage[];
@@ -381,16 +383,24 @@ export async function readDecisionCounters(
   doc: DynamoDBDocumentClient,
   tableName: string,
   partitions: readonly { journeyId: string; variant: string | undefined }[],
-): Promise<{ total: Record<string, number>; byJourney: Record<string, Record<string, number>> }> {
+): Promise<{
+  total: Record<string, number>;
+  byJourney: Record<string, Record<string, number>>;
+  /** Journey → variant (`-` outside experiments) → metric → count: the counters `sadakat report` reads. */
+  byVariant: Record<string, Record<string, Record<string, number>>>;
+}> {
   const total: Record<string, number> = {};
   const byJourney: Record<string, Record<string, number>> = {};
-  const add = (journeyId: string, items: readonly Record<string, unknown>[]) => {
+  const byVariant: Record<string, Record<string, Record<string, number>>> = {};
+  const add = (journeyId: string, variant: string | undefined, items: readonly Record<string, unknown>[]) => {
     for (const item of items) {
       const metric = String(item.SK).split('#')[2] ?? '';
       const count = Number(item.count ?? 0);
       total[metric] = (total[metric] ?? 0) + count;
       const journey = (byJourney[journeyId] ??= {});
       journey[metric] = (journey[metric] ?? 0) + count;
+      const arm = ((byVariant[journeyId] ??= {})[variant ?? '-'] ??= {});
+      arm[metric] = (arm[metric] ?? 0) + count;
     }
   };
   // Every partition of every journey and variant is read at once: a page waits for one round
@@ -399,11 +409,12 @@ export async function readDecisionCounters(
   const reads = partitions.flatMap(({ journeyId, variant }) =>
     messageStatsPartitions(journeyId, variant).map(async (pk) => ({
       journeyId,
+      variant,
       items: await counterItems(doc, tableName, pk),
     })),
   );
-  for (const { journeyId, items } of await Promise.all(reads)) add(journeyId, items);
-  return { total, byJourney };
+  for (const { journeyId, variant, items } of await Promise.all(reads)) add(journeyId, variant, items);
+  return { total, byJourney, byVariant };
 }
 
 /** Every counter item of one partition (`SK` and `count`). */
