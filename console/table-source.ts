@@ -8,12 +8,17 @@
  * - the overview and messages: the `STATS#MSG#` decision counters, one Query per journey and
  *   variant of the local campaign (bounded by the campaign, not by the table).
  *
- * - customer and segment counts, per-step journey counts, events and sends per day: the nightly
- *   refresh's snapshot (`--bucket`: one GetObject, decision 207), shown with its as-of time;
+ * - known customers, audience sizes, runs waiting per step: the nightly refresh's snapshot,
+ *   counted from indexes (`--bucket`: one GetObject, decisions 207, 220), with its as-of time;
+ * - an audience segment's sample: the audience index, at most 1 + 4 × 16 Queries (decision 221);
+ * - across customers on `/messages`: sends deferred or in flight, 2 × 16 Queries (decision 222);
+ * - `/experiments`: the report's message counters per variant, the overview's Queries (decision 223);
  * - the deployed campaign's hash (`--stack`: one DescribeStacks), compared with the local folder.
  *
- * Not available in this mode, and said so on the pages: recent messages across customers (by
- * customer instead) and the A/B report; find-by-email is off (no peppered-hash lookup item).
+ * Not available in this mode, and said so on the pages (each would take a scan): anonymous
+ * visitors, events and sends per day, other segments' sizes and samples, runs' totals, messages
+ * already sent or refused across customers (by customer instead), the report's conversions and
+ * statistics; find-by-email is off (no peppered-hash lookup item).
  */
 import {
   type ConsoleSnapshot,
@@ -181,7 +186,6 @@ export class DeployedTableSource implements ConsoleSource {
     const common = {
       decisions: counters.total,
       decisionsByVariant: counters.byVariant,
-      recent: false,
       daily: false,
       messages: [],
       unsent: [],

@@ -6,7 +6,8 @@
  * - the folder's overview: one Scan that folds every item into counts (customers, segment sizes,
  *   events and sends per day, refusals by reason, runs per journey step) and keeps the most recent
  *   ledger entries. It is a local data folder's snapshot, not a hot path: `--table` mode never
- *   scans (it reads the nightly snapshots instead).
+ *   scans (it reads the nightly snapshot, counted from indexes, and the bounded reads below:
+ *   decision counters, an audience's sample, the due index's pending sends).
  *
  * Items whose TTL has passed are left out, as every reader does.
  */
@@ -102,8 +103,6 @@ export interface ConsoleSnapshot {
    * segments, per-step counts and recent messages are then absent, and `notes` say why.
    */
   counted: boolean;
-  /** Recent messages and decisions across customers were read (a local folder; never a deployed table). */
-  recent: boolean;
   /**
    * Events and sends per day were counted (a local folder). A deployed table's snapshot counts
    * from indexes only (decision 220): per-day figures, and the other figures it lacks, which are
@@ -193,13 +192,10 @@ export async function readConsoleSnapshot(
   doc: DynamoDBDocumentClient,
   tableName: string,
   now: Date,
-  /** One segment of a parallel scan (the nightly refresh's slices); absent, the whole table. */
-  slice?: { segment: number; totalSegments: number },
 ): Promise<ConsoleSnapshot> {
   const snapshot: ConsoleSnapshot = {
     asOf: now.toISOString(),
     counted: true,
-    recent: true,
     daily: true,
     notes: [],
     customers: 0,
@@ -217,7 +213,6 @@ export async function readConsoleSnapshot(
     { client: doc },
     {
       TableName: tableName,
-      ...(slice ? { Segment: slice.segment, TotalSegments: slice.totalSegments } : {}),
       FilterExpression: NOT_EXPIRED_FILTER,
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
