@@ -11,6 +11,7 @@ import { formatChurnTable, run as runChurn } from './churn.js';
 import { run as runClvFit } from './clv-fit.js';
 import { run as runConsole } from './console.js';
 import { run as runCost } from './cost.js';
+import { run as runFitMemory } from './fit-memory.js';
 import { run as runIngestTrust } from './ingest-trust.js';
 import { run as runJourneyTick } from './journey-tick.js';
 import { run as runPacing, TITLE as PACING_TITLE } from './pacing.js';
@@ -67,6 +68,12 @@ if (!only || only === 'segments') {
 if (!only || only === 'clv') {
   process.stdout.write(
     `${formatRows('CLV fit (BG/NBD + Gamma-Gamma; distinct triplets vs per-customer likelihood)', await runClvFit({ syntheticCustomers: 1_000_000 }))}\n`,
+  );
+}
+
+if (!only || only === 'fit-memory') {
+  process.stdout.write(
+    `${formatRows('refresh fit memory: peak RSS of a child fitting 250,000 and 1,000,000 synthetic buyers (issue 20)', await runFitMemory())}\n`,
   );
 }
 

@@ -14,6 +14,7 @@ import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { JsonPath, Map as MapState, type StateMachine, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { FIT_MEMORY } from '../../shared/analytics/refresh/fit-memory.js';
 import { lambdaStep } from './lambda-step.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 import { passStateMachine } from './pass-state-machine.js';
@@ -60,8 +61,11 @@ export class NightlyRefresh extends Construct {
       // The console snapshot counts these audiences' members from the audience index (decision 220).
       CONSOLE_AUDIENCES: props.audiences.join(','),
     };
-    const phase = (constructId: string, options: Omit<SadakatFunctionProps, 'environment'>): SadakatFunction => {
-      const fn = new SadakatFunction(this, constructId, { ...options, environment });
+    const phase = (constructId: string, options: SadakatFunctionProps): SadakatFunction => {
+      const fn = new SadakatFunction(this, constructId, {
+        ...options,
+        environment: { ...environment, ...options.environment },
+      });
       props.alerts.watchFunction(fn, fn.function);
       return fn;
     };
@@ -90,7 +94,10 @@ export class NightlyRefresh extends Construct {
       name: 'refresh-fit',
       description: 'sadakat refresh: fit RFM cuts, CLV and recommendations',
       timeout: Duration.minutes(15),
-      memorySize: 3008,
+      memorySize: FIT_MEMORY.lambdaMb,
+      // V8 collects the slices' parse garbage before the heap passes this, instead of growing
+      // past the function's memory; the typed columns live outside it (issue 20, decision 226).
+      environment: { NODE_OPTIONS: `--max-old-space-size=${FIT_MEMORY.heapMb}` },
     });
     props.artifacts.grantRead(fit.function, ARTIFACT_KEYS);
     props.artifacts.grantPut(fit.function, ARTIFACT_KEYS);

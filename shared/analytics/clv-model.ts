@@ -9,7 +9,13 @@ import * as bgnbd from './bgnbd.js';
 import type { BgNbdParams, FitGate } from './bgnbd.js';
 import * as gammaGamma from './gamma-gamma.js';
 import type { GammaGammaParams } from './gamma-gamma.js';
-import { repeatSpendOf, tripletsOf, type CustomerSummaries } from './customer-summary.js';
+import {
+  repeatSpendOf,
+  tripletsOf,
+  type CustomerSummaries,
+  type RepeatSpend,
+  type RepeatTriplets,
+} from './customer-summary.js';
 
 export type ClvModel =
   | {
@@ -24,12 +30,16 @@ export type ClvModel =
   | { status: 'not_enough_data'; reason: string };
 
 export function fitClvModel(summaries: CustomerSummaries, gate: FitGate = {}): ClvModel {
-  const triplets = tripletsOf(summaries);
+  return fitClvModelOf(tripletsOf(summaries), repeatSpendOf(summaries), gate);
+}
+
+/** The same on the deduplicated inputs (the nightly fit builds them from typed columns). */
+export function fitClvModelOf(triplets: RepeatTriplets, repeatSpend: RepeatSpend, gate: FitGate = {}): ClvModel {
   const transactions = bgnbd.fit(triplets, gate);
   if (transactions.status === 'not_enough_data') return transactions;
   const modified = bgnbd.fit(triplets, { ...gate, model: 'mbgnbd' });
   if (modified.status === 'not_enough_data') return modified;
-  const spend = gammaGamma.fit(repeatSpendOf(summaries), { minRepeatCustomers: gate.minRepeatCustomers });
+  const spend = gammaGamma.fit(repeatSpend, { minRepeatCustomers: gate.minRepeatCustomers });
   if (spend.status === 'not_enough_data') return spend;
   return {
     status: 'fitted',

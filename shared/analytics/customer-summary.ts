@@ -222,30 +222,47 @@ export interface RepeatSpend {
 }
 
 export function repeatSpendOf(summaries: CustomerSummaries): RepeatSpend {
-  const indexByKey = new Map<string, number>();
-  const xs: number[] = [];
-  const values: number[] = [];
-  const weights: number[] = [];
+  const { customers } = summaries;
+  return repeatSpendOfColumns(
+    customers.map((customer) => customer.x),
+    customers.map((customer) => customer.monetary),
+  );
+}
+
+/**
+ * The same from columns (the nightly fit's typed arrays, issue 20): repeat customers' indices
+ * sorted by (x, m_x), equal pairs counted once with their weight — no per-customer key strings.
+ */
+export function repeatSpendOfColumns(x: ArrayLike<number>, monetary: ArrayLike<number>): RepeatSpend {
   let customers = 0;
-  for (const { x, monetary } of summaries.customers) {
-    if (x === 0) continue;
-    customers++;
-    const key = `${x}:${monetary}`;
-    const index = indexByKey.get(key);
-    if (index === undefined) {
-      indexByKey.set(key, xs.length);
-      xs.push(x);
-      values.push(monetary);
-      weights.push(1);
-    } else {
-      weights[index] = (weights[index] as number) + 1;
+  for (let i = 0; i < x.length; i++) if ((x[i] as number) > 0) customers++;
+  const order = new Uint32Array(customers);
+  for (let i = 0, next = 0; i < x.length; i++) if ((x[i] as number) > 0) order[next++] = i;
+  order.sort(
+    (left, right) =>
+      (x[left] as number) - (x[right] as number) || (monetary[left] as number) - (monetary[right] as number),
+  );
+  const xs = new Float64Array(customers);
+  const values = new Float64Array(customers);
+  const weights = new Float64Array(customers);
+  let length = 0;
+  for (const index of order) {
+    const xi = x[index] as number;
+    const value = monetary[index] as number;
+    if (length > 0 && xs[length - 1] === xi && values[length - 1] === value) {
+      weights[length - 1] = (weights[length - 1] as number) + 1;
+      continue;
     }
+    xs[length] = xi;
+    values[length] = value;
+    weights[length] = 1;
+    length++;
   }
   return {
-    x: Float64Array.from(xs),
-    monetary: Float64Array.from(values),
-    weight: Float64Array.from(weights),
-    length: xs.length,
+    x: xs.slice(0, length),
+    monetary: values.slice(0, length),
+    weight: weights.slice(0, length),
+    length,
     customers,
   };
 }

@@ -146,26 +146,48 @@ export function quintileScores(
       return { scores: Uint8Array.from(values, (value) => binOf(value, edges)), cut: 'value' };
     }
   }
-  const order = Array.from(values.keys()).sort(
-    (left, right) => (values[left] as number) - (values[right] as number) || left - right,
-  );
-  const ranks = new Float64Array(values.length);
-  order.forEach((index, position) => {
-    ranks[index] = position + 1;
-  });
-  const edges = quantileEdges(Float64Array.from(ranks).sort());
-  return { scores: Uint8Array.from(ranks, (rank) => binOf(rank, edges)), cut: 'rank' };
+  // Rank of each value in (value, input position) order, without sorting the positions: the
+  // values below it (a binary search in a sorted copy) plus the equal ones met before it (issue 20:
+  // a few bytes per customer, not an array of indices, so 10M customers fit the fit's memory).
+  const sorted = Float64Array.from(values).sort();
+  const taken = new Uint32Array(values.length);
+  // Ranks are 1..n, so their quantile edges need no sorted copy.
+  const edges = quantileEdgesOf(values.length, (position) => position + 1);
+  const scores = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const below = lowerBound(sorted, values[i] as number);
+    const rank = below + (taken[below] as number) + 1;
+    taken[below] = (taken[below] as number) + 1;
+    scores[i] = binOf(rank, edges);
+  }
+  return { scores, cut: 'rank' };
+}
+
+/** The first position in `sorted` holding a value ≥ `value`. */
+function lowerBound(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as number) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Quantiles at 0, .2, .4, .6, .8, 1 of sorted values, numpy's 'linear' method. */
 export function quantileEdges(sorted: Float64Array): number[] {
-  const n = sorted.length;
+  return quantileEdgesOf(sorted.length, (position) => sorted[position] as number);
+}
+
+/** quantileEdges of n sorted values given by position. */
+function quantileEdgesOf(n: number, at: (position: number) => number): number[] {
   return QUINTILE_PROBABILITIES.map((probability) => {
     const position = probability * (n - 1);
     const below = Math.floor(position);
     const fraction = position - below;
-    const low = sorted[below] as number;
-    const high = sorted[Math.min(below + 1, n - 1)] as number;
+    const low = at(below);
+    const high = at(Math.min(below + 1, n - 1));
     const difference = high - low;
     // numpy's _lerp, which interpolates from the nearer end.
     return fraction >= 0.5 ? high - difference * (1 - fraction) : low + difference * fraction;

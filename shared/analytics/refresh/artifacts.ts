@@ -9,6 +9,14 @@ import type { RefreshArtifacts } from './ports.js';
 import { InvalidArtifactError } from './ports.js';
 
 const count = z.number().int().nonnegative();
+/**
+ * A column of numbers, checked where it lies: z.array would copy it, and the fit reads millions
+ * (issue 20: the fit's memory is the summaries it holds).
+ */
+const numbers = z.custom<number[]>(
+  (value) => Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isFinite(item)),
+  'expected an array of finite numbers',
+);
 const pairs = z.array(z.tuple([z.string(), z.string(), count]));
 
 /** Per-customer inputs as columns (the same index in every array is one customer). */
@@ -20,14 +28,14 @@ export const sliceSummarySchema = z.object({
   profiles: count,
   customers: z.object({
     id: z.array(z.string()),
-    recency: z.array(z.number()),
-    frequency: z.array(z.number()),
-    monetary: z.array(z.number()),
-    firstDay: z.array(z.number()),
-    x: z.array(z.number()),
-    txDays: z.array(z.number()),
-    TDays: z.array(z.number()),
-    repeatMean: z.array(z.number()),
+    recency: numbers,
+    frequency: numbers,
+    monetary: numbers,
+    firstDay: numbers,
+    x: numbers,
+    txDays: numbers,
+    TDays: numbers,
+    repeatMean: numbers,
   }),
   coPurchases: z.object({ buyers: z.array(z.tuple([z.string(), count])), pairs }),
 });

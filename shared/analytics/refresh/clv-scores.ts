@@ -24,13 +24,19 @@ export interface TierCuts {
 }
 
 const DAYS_PER_WEEK = 7;
+
+/** What the CLV figures read of a customer's purchase history. */
+export type PurchaseHistoryInputs = Pick<PurchaseHistory, 'x' | 'txDays' | 'TDays' | 'repeatMean'>;
 /** The churn score's horizon, in days (the best-ranking horizon on CDNOW, `npm run bench churn`). */
 export const CHURN_HORIZON_DAYS = 30;
 const CLV_MONTHS = 12;
 const MONTHLY_DISCOUNT = 0.01;
 
 /** 12-month CLV of one customer, unrounded. */
-export function valueOf(params: ClvParams, history: PurchaseHistory): number {
+export function valueOf(
+  params: ClvParams,
+  history: Pick<PurchaseHistory, 'x' | 'txDays' | 'TDays' | 'repeatMean'>,
+): number {
   return customerLifetimeValue(
     params.bgnbd,
     params.gammaGamma,
@@ -44,24 +50,35 @@ export function valueOf(params: ClvParams, history: PurchaseHistory): number {
   );
 }
 
+/** The figures of a CLV that drift daily (clv-on-read.ts computes them on read). */
+export type ClvFigures = Required<Pick<Clv, 'pAlive' | 'expectedPurchases30d' | 'value12m' | 'pNoPurchase30d'>>;
+
 /**
  * Figures are rounded (P(alive) and purchases to 1/1000, money to cents) so that a night in
  * which nothing happened to a customer changes little, and the written profile stays small.
  */
-export function clvOf(params: ClvParams, tiers: TierCuts, history: PurchaseHistory): Clv {
+export function clvFigures(params: ClvParams, history: PurchaseHistoryInputs): ClvFigures {
   const tx = history.txDays / DAYS_PER_WEEK;
   const T = history.TDays / DAYS_PER_WEEK;
-  const value = valueOf(params, history);
   return {
     pAlive: roundTo(probabilityAlive(params.bgnbd, history.x, tx, T), 3),
     expectedPurchases30d: roundTo(expectedPurchases(params.bgnbd, 30 / DAYS_PER_WEEK, history.x, tx, T), 3),
-    value12m: roundTo(value, 2),
+    value12m: roundTo(valueOf(params, history), 2),
     pNoPurchase30d: roundTo(
       probabilityNoPurchase(params.mbgnbd, CHURN_HORIZON_DAYS / DAYS_PER_WEEK, history.x, tx, T, 'mbgnbd'),
       3,
     ),
-    tier: value > tiers.high ? 'high' : value > tiers.low ? 'medium' : 'low',
   };
+}
+
+/** The tier of a 12-month value among the population's tertiles. */
+export function tierOf(value: number, tiers: TierCuts): Clv['tier'] {
+  return value > tiers.high ? 'high' : value > tiers.low ? 'medium' : 'low';
+}
+
+/** Every figure and the tier, as the nightly refresh wrote them before decision 225 (its `every-change` mode). */
+export function clvOf(params: ClvParams, tiers: TierCuts, history: PurchaseHistory): Clv {
+  return { ...clvFigures(params, history), tier: tierOf(valueOf(params, history), tiers) };
 }
 
 /** Tertiles (1/3, 2/3) with linear interpolation between order statistics, as numpy's default. */

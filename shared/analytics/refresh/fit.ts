@@ -5,21 +5,21 @@
  * its key and what the run report shows.
  */
 import type { FitGate } from '../bgnbd.js';
-import { fitClvModel } from '../clv-model.js';
-import type { CustomerSummaries, CustomerSummary } from '../customer-summary.js';
+import { fitClvModelOf } from '../clv-model.js';
+import { distinctTriplets, repeatSpendOfColumns } from '../customer-summary.js';
 import { buildRecommender, coPurchasesFromJson, mergeCoPurchases, type CoPurchaseCounts } from '../recommendations.js';
 import type { RfmSegment } from '../rfm.js';
 import { modelKey, readArtifact, sliceSummarySchema, type RefreshModel } from './artifacts.js';
 import { publishConsoleSnapshot } from './console-counts.js';
 import { tierCuts, valueOf } from './clv-scores.js';
-import { asOfDay, type RefreshRun } from './plan.js';
+import type { RefreshRun } from './plan.js';
 import type { RefreshArtifacts } from './ports.js';
-import type { PurchaseHistory } from './purchase-history.js';
-import { fitRfmCuts, type RfmInputs } from './rfm-cuts.js';
+import { BuyerColumns, type BuyerColumnsView } from './buyer-columns.js';
+import { fitRfmCutsOfColumns } from './rfm-cuts.js';
 
 export interface FitInput extends RefreshRun {
-  /** The summarize results: their keys, and whether each wrote the console's counts. */
-  summaries: readonly { key: string; consoleCounts?: boolean }[];
+  /** The summarize results: their keys, buyers, and whether each wrote the console's counts. */
+  summaries: readonly { key: string; customers?: number; consoleCounts?: boolean }[];
 }
 
 export type ClvOutcome =
@@ -53,42 +53,30 @@ export async function fitRefresh(
   input: FitInput,
   options: FitOptions = {},
 ): Promise<FitResult> {
-  const calibrationEnd = asOfDay(input);
-  const rfmInputs: RfmInputs[] = [];
-  const histories: PurchaseHistory[] = [];
-  const ids: string[] = [];
+  // Every buyer's inputs stream into typed columns, one slice at a time (issue 20: 10M buyers
+  // within the function's memory); counts from the summarize results size them exactly.
+  const expected = input.summaries.every((summary) => summary.customers !== undefined)
+    ? input.summaries.reduce((sum, summary) => sum + (summary.customers ?? 0), 0)
+    : undefined;
+  const buyers = new BuyerColumns(expected);
   const coPurchases: CoPurchaseCounts = { buyers: new Map(), pairs: new Map() };
   const segments: number[] = [];
   for (const { key } of input.summaries) {
     const summary = await readArtifact(artifacts, key, sliceSummarySchema);
     segments.push(summary.segment);
-    const c = summary.customers;
-    c.id.forEach((id, i) => {
-      const at = <T>(column: T[]): T => column[i] as T;
-      rfmInputs.push({ id, recency: at(c.recency), frequency: at(c.frequency), monetary: at(c.monetary) });
-      histories.push({
-        recency: at(c.recency),
-        frequency: at(c.frequency),
-        monetary: at(c.monetary),
-        firstDay: at(c.firstDay),
-        x: at(c.x),
-        txDays: at(c.txDays),
-        TDays: at(c.TDays),
-        repeatMean: at(c.repeatMean),
-      });
-      ids.push(id);
-    });
+    buyers.append(summary.customers);
     mergeCoPurchases(coPurchases, coPurchasesFromJson(summary.coPurchases));
   }
+  const columns = buyers.columns();
 
-  const rfm = rfmInputs.length === 0 ? null : fitRfmCuts(rfmInputs);
-  const clv = fitClv(ids, histories, calibrationEnd, options);
+  const rfm = columns.length === 0 ? null : fitRfmCutsOfColumns(columns);
+  const clv = fitClv(columns, options);
   const recommender = buildRecommender(coPurchases);
   const model: RefreshModel = {
     runId: input.runId,
     asOf: input.asOf,
     at: input.at,
-    customers: ids.length,
+    customers: columns.length,
     rfm,
     clv,
     recommender,
@@ -105,7 +93,7 @@ export async function fitRefresh(
     at: input.at,
     timezone: input.timezone,
     modelKey: key,
-    customers: ids.length,
+    customers: columns.length,
     rfmSegments: rfm?.segments ?? null,
     clv:
       clv.status === 'fitted'
@@ -115,41 +103,20 @@ export async function fitRefresh(
   };
 }
 
-function fitClv(
-  ids: readonly string[],
-  histories: readonly PurchaseHistory[],
-  calibrationEnd: number,
-  options: FitOptions,
-): RefreshModel['clv'] {
-  if (histories.length === 0)
+function fitClv(columns: BuyerColumnsView, options: FitOptions): RefreshModel['clv'] {
+  if (columns.length === 0)
     return { status: 'not_enough_data', reason: 'no customer has an order on or before the as-of date' };
-  const customers = histories.map(
-    (history, i): CustomerSummary => ({
-      customerId: ids[i] as string,
-      firstDay: history.firstDay,
-      x: history.x,
-      txDays: history.txDays,
-      TDays: history.TDays,
-      tx: history.txDays / 7,
-      T: history.TDays / 7,
-      monetary: history.repeatMean,
-      holdoutPurchases: 0,
-    }),
+  const model = fitClvModelOf(
+    distinctTriplets(columns.x, columns.txDays, columns.TDays, 'week'),
+    repeatSpendOfColumns(columns.x, columns.repeatMean),
+    options.gate,
   );
-  const summaries: CustomerSummaries = {
-    period: 'week',
-    calibrationEnd,
-    holdoutEnd: undefined,
-    customers,
-    spanDays: histories.reduce((longest, history) => Math.max(longest, history.TDays), 0),
-  };
-  const model = fitClvModel(summaries, options.gate);
   if (model.status === 'not_enough_data') return model;
 
   const params = { bgnbd: model.bgnbd.params, mbgnbd: model.mbgnbd.params, gammaGamma: model.gammaGamma.params };
-  const stride = Math.max(1, Math.ceil(histories.length / (options.tierSample ?? DEFAULT_TIER_SAMPLE)));
+  const stride = Math.max(1, Math.ceil(columns.length / (options.tierSample ?? DEFAULT_TIER_SAMPLE)));
   const sampled: number[] = [];
-  for (let i = 0; i < histories.length; i += stride) sampled.push(valueOf(params, histories[i] as PurchaseHistory));
+  for (let i = 0; i < columns.length; i += stride) sampled.push(valueOf(params, columns.history(i)));
   return {
     status: 'fitted',
     ...params,

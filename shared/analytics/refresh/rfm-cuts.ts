@@ -38,22 +38,45 @@ export interface RfmCuts {
 
 /** Fits the cut points on every customer (any order; sorted by id here, as rfm.ts requires). */
 export function fitRfmCuts(customers: readonly RfmInputs[]): RfmCuts {
-  const sorted = [...customers].sort((left, right) => compareCustomerIds(left.id, right.id));
-  const ids = sorted.map((customer) => customer.id);
-  const column = (pick: (customer: RfmInputs) => number): Float64Array => Float64Array.from(sorted, pick);
-  const recency = column((customer) => customer.recency);
-  const frequency = column((customer) => customer.frequency);
-  const monetary = column((customer) => customer.monetary);
+  const column = (pick: (customer: RfmInputs) => number): Float64Array => Float64Array.from(customers, pick);
+  return fitRfmCutsOfColumns({
+    ids: customers.map((customer) => customer.id),
+    recency: column((customer) => customer.recency),
+    frequency: column((customer) => customer.frequency),
+    monetary: column((customer) => customer.monetary),
+  });
+}
+
+/** RFM inputs as columns (the same index is one customer; the nightly fit's typed arrays, issue 20). */
+export interface RfmColumns {
+  ids: readonly string[];
+  recency: ArrayLike<number>;
+  frequency: ArrayLike<number>;
+  monetary: ArrayLike<number>;
+}
+
+/** fitRfmCuts on columns: customers in any order, sorted by id here through an index permutation. */
+export function fitRfmCutsOfColumns(columns: RfmColumns): RfmCuts {
+  const { ids: unsorted } = columns;
+  const order = new Uint32Array(unsorted.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((left, right) => compareCustomerIds(unsorted[left] as string, unsorted[right] as string));
+  const ids = Array.from(order, (index) => unsorted[index] as string);
+  const column = (values: ArrayLike<number>): Float64Array =>
+    Float64Array.from(order, (index) => values[index] as number);
+  const recency = column(columns.recency);
+  const frequency = column(columns.frequency);
+  const monetary = column(columns.monetary);
   const recencyScores = quintileScores(recency, 'value');
   const frequencyScores = quintileScores(frequency, 'rank');
   const monetaryScores = quintileScores(monetary, 'value');
 
   const segments = Object.fromEntries(RFM_SEGMENTS.map((segment) => [segment, 0])) as Record<RfmSegment, number>;
-  for (let i = 0; i < sorted.length; i++) {
+  for (let i = 0; i < ids.length; i++) {
     segments[rfmSegment((6 - (recencyScores.scores[i] as number)) as Score, frequencyScores.scores[i] as Score)]++;
   }
   return {
-    customers: sorted.length,
+    customers: ids.length,
     recency: thresholds(recency, recencyScores, ids),
     frequency: thresholds(frequency, frequencyScores, ids),
     monetary: thresholds(monetary, monetaryScores, ids),

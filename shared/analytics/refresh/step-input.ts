@@ -22,7 +22,17 @@ export const sliceInputSchema = z.object({ ...run, ...slice }).refine((input) =>
 });
 export const fitInputSchema = z.object({
   ...run,
-  summaries: z.array(z.object({ key: z.string().min(1), consoleCounts: z.boolean().optional() }).loose()).min(1),
+  summaries: z
+    .array(
+      z
+        .object({
+          key: z.string().min(1),
+          customers: z.number().int().nonnegative().optional(),
+          consoleCounts: z.boolean().optional(),
+        })
+        .loose(),
+    )
+    .min(1),
 });
 export const scoreInputSchema = z
   .object({ ...run, ...slice, modelKey: z.string().min(1) })
