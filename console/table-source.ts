@@ -42,7 +42,7 @@ import type { AcrossCustomers, ConsoleSource, SegmentSample, SourceStatus } from
 import { scheduledAudiences } from '../shared/journeys/audiences.js';
 
 export const TABLE_MODE_NOTES = [
-  'Customer and segment counts, per-step journey counts and recent messages across customers are not read from a deployed table (that would be a scan); they need the nightly snapshot the refresh writes: pass --bucket <ConsoleSnapshotBucket>.',
+  'Customer counts, audience sizes and runs waiting at each journey step are never counted on a deployed table (that would be a scan): they come from the nightly snapshot the refresh counts from its indexes. Pass --bucket <ConsoleSnapshotBucket>.',
   'Find by email is off with --table: customers are found by id.',
 ];
 

@@ -245,7 +245,7 @@ describe('sadakat console --table: requests per page', () => {
     ).text();
 
     // Assess
-    expect(overview).toContain('would be a scan');
+    expect(overview).toContain('never counted on a deployed table (that would be a scan)');
     expect(overview).toContain('table sadakat (eu-central-1), read-only');
     // The report's message counters per variant (8 shards of 400 sent), and why not the rest of the report.
     expect(experiments).toContain('not available in --table mode');
