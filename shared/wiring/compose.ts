@@ -246,8 +246,9 @@ export interface RefreshDeps {
 }
 
 /** The nightly refresh's phases: artifacts in S3 (Lambda) or the data folder (local). */
+/** Only the table ports the refresh reads: Lambda's refresh functions build no other adapter (bundle size, decision 241). */
 export function composeRefreshDeps(
-  adapters: CoreAdapters,
+  adapters: Omit<CoreAdapters, 'table'> & { table: Pick<TableAdapters, 'customers' | 'consoleCounts'> },
   artifacts: RefreshArtifacts,
   itemCount: () => Promise<number>,
   timezone: string,
