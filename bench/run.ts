@@ -11,6 +11,7 @@ import { formatChurnTable, run as runChurn } from './churn.js';
 import { run as runClvFit } from './clv-fit.js';
 import { run as runConsole } from './console.js';
 import { run as runCost } from './cost.js';
+import { run as runDemoSpeed } from './demo-speed.js';
 import { run as runFitMemory } from './fit-memory.js';
 import { run as runIngestTrust } from './ingest-trust.js';
 import { run as runJourneyTick } from './journey-tick.js';
@@ -48,6 +49,18 @@ if (!only || only === 'cost') {
   });
   process.stdout.write(
     `${formatRows(`cost per event: the demo on dynalite (seed 1), coalesced beside today's process-events; summaries otherwise equal: ${cost.sameSummary ? 'yes' : 'NO'}`, cost.rows)}\n`,
+  );
+}
+
+if (!only || only === 'demo') {
+  // `npm run bench demo [customers] [days]`: npm start's CPU and wall time (default 300 × 3).
+  const [customers, days] = process.argv.slice(3).map(Number);
+  const speed = await runDemoSpeed({
+    ...(customers ? { customers } : {}),
+    ...(days ? { days } : {}),
+  });
+  process.stdout.write(
+    `${formatRows(`npm start's speed: sadakat demo --customers ${speed.size.customers} --days ${speed.size.days} (seed 1, dynalite), each in its own process; summaries otherwise equal: ${speed.sameSummary ? 'yes' : 'NO'}`, speed.rows)}\n`,
   );
 }
 

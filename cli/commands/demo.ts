@@ -9,7 +9,7 @@ import { progressBar, type Progress } from '../progress.js';
 import { join } from 'node:path';
 import { formatReportTable } from '../report-table.js';
 import { outputWidth, wrapLine } from '../text-table.js';
-import type { PhaseTimings } from '../../shared/local/demo/phase-timer.js';
+import { cpuMs, type PhaseTimings } from '../../shared/local/demo/phase-timer.js';
 
 export function registerDemo(program: Command): void {
   const command = program.command('demo');
@@ -43,8 +43,10 @@ export function registerDemo(program: Command): void {
         // Loaded on use: the runtime pulls in the AWS SDK and the engines, which `validate` never needs.
         const { runDemo } = await import('../../shared/local/demo/run-demo.js');
         const started = performance.now();
+        const cpuStarted = cpuMs();
         const bars: Record<string, Progress> = {};
         let timings: PhaseTimings = {};
+        let cpuTimings: PhaseTimings = {};
         let writes = '';
         const summary = await runDemo({
           customers: options.customers,
@@ -59,8 +61,9 @@ export function registerDemo(program: Command): void {
               { history: 'history', refresh: 'refresh', traffic: 'live week' }[phase],
             )).update(done, total);
           },
-          onTimings: (measured) => {
+          onTimings: (measured, cpu) => {
             timings = measured;
+            cpuTimings = cpu;
           },
           onWrites: (meters) => {
             writes = `${writeLines('process-events writes', meters.events)}${writeLines('send path writes', meters.sends)}`;
@@ -76,7 +79,8 @@ export function registerDemo(program: Command): void {
             formatSummary(summary, seconds, options.dataDir, outputWidth(options.wide), options.verbose === true),
           );
         }
-        if (options.timings) process.stderr.write(`${formatTimings(timings, seconds)}${writes}`);
+        if (options.timings)
+          process.stderr.write(`${formatTimings(timings, cpuTimings, seconds, cpuMs() - cpuStarted)}${writes}`);
       },
     );
 }
@@ -89,17 +93,18 @@ function writeLines(title: string, meter: WriteMeter): string {
   return `${title}: ${meter.total.items} items, ${Math.round(meter.total.capacityUnits)} WCU — ${kinds.join(', ')}\n`;
 }
 
-function formatTimings(timings: PhaseTimings, seconds: number): string {
-  const measured = Object.values(timings).reduce((sum, ms) => sum + ms, 0) / 1000;
-  const rows = Object.entries(timings).map(
-    ([phase, ms]) => `  ${phase.padEnd(16)} ${(ms / 1000).toFixed(1).padStart(7)} s`,
-  );
+/** Wall and CPU seconds per phase; `other` is what no phase timed (loading the campaign, the summary). */
+function formatTimings(timings: PhaseTimings, cpuTimings: PhaseTimings, seconds: number, cpuTotalMs: number): string {
+  const sum = (values: PhaseTimings) => Object.values(values).reduce((total, ms) => total + ms, 0);
+  const row = (name: string, wallSeconds: number, cpuSeconds: number) =>
+    `  ${name.padEnd(16)} ${wallSeconds.toFixed(1).padStart(7)} s ${cpuSeconds.toFixed(1).padStart(7)} s`;
   return [
-    'wall time per phase',
-    ...rows,
-    `  ${'other'.padEnd(16)} ${Math.max(0, seconds - measured)
-      .toFixed(1)
-      .padStart(7)} s`,
+    `time per phase     ${'wall'.padStart(9)} ${'cpu'.padStart(9)}`,
+    ...Object.entries(timings).map(([phase, ms]) =>
+      row(phase, ms / 1000, (cpuTimings[phase as keyof PhaseTimings] ?? 0) / 1000),
+    ),
+    row('other', Math.max(0, seconds - sum(timings) / 1000), Math.max(0, (cpuTotalMs - sum(cpuTimings)) / 1000)),
+    row('total', seconds, cpuTotalMs / 1000),
     '',
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, type DocumentClientOptions } from '../aws/dynamo-client.js';
+import { cacheResolvedHandlers } from '../aws/resolved-handlers.js';
 import { dynamoTableAdapters } from '../aws/dynamo-table-adapters.js';
 import type { Clock, IdentityMap, OrderLedger, ProfileStore } from '../ports.js';
 import type { CoreAdapters } from '../wiring/adapters.js';
@@ -104,8 +105,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // With dynalite the client uses the engine's in-process transport; EngineRequestHandler is the
   // part of the SDK's HttpHandler that clients call.
   const requestHandler = engine.requestHandler as DocumentClientOptions['requestHandler'];
-  const doc = createDocumentClient({ endpoint: engine.endpoint, ...(requestHandler ? { requestHandler } : {}) });
+  // The bench's baseline (`npm run bench demo`): SADAKAT_LOCAL_SDK=per-request resolves and signs every request.
+  const perRequest = process.env.SADAKAT_LOCAL_SDK === 'per-request';
+  const doc = createDocumentClient({
+    endpoint: engine.endpoint,
+    ...(requestHandler ? { requestHandler, unsigned: !perRequest } : {}),
+  });
   tuneLocalClient(doc);
+  if (!perRequest) cacheResolvedHandlers(doc);
   try {
     await ensureTable(doc, LOCAL_TABLE_NAME);
   } catch (error) {

@@ -60,7 +60,7 @@ export interface DemoOptions extends Pick<ShopOptions, 'customers' | 'days' | 's
   campaignDir: string;
   onProgress?: (phase: 'history' | 'refresh' | 'traffic', done: number, total: number) => void;
   /** Wall time per phase, reported once the demo ends (kept out of the summary, which must be deterministic). */
-  onTimings?: (timings: PhaseTimings) => void;
+  onTimings?: (timings: PhaseTimings, cpu: PhaseTimings) => void;
   /** false: process-events without per-customer coalescing (the bench's baseline; same summary but the capacity figures). */
   coalesce?: boolean;
   /** Every write of process-events and of the send path, by item kind, once the demo ends (the bench's breakdown). */
@@ -202,7 +202,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       await sending?.stop();
       await runtime.stop();
     });
-    options.onTimings?.(timer.timings());
+    options.onTimings?.(timer.timings(), timer.cpuTimings());
     options.onWrites?.({ events: stats.eventWrites, sends: stats.sendWrites });
   }
 }

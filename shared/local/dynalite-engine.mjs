@@ -1,0 +1,155 @@
+// dynalite's HTTP server and the request handler behind it, for the engine's worker thread
+// (dynalite-worker.mjs) or the calling thread itself. Plain JavaScript so it loads in a worker
+// without a TypeScript loader.
+//
+// Besides the loopback port, the same request handler answers requests handed over in-process
+// (`answer`): the runtime's own client gives it the SDK's signed HTTP request, which skips the TCP
+// round trip and HTTP parsing on both sides.
+import { timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const dynalitePath = require.resolve('dynalite');
+
+/**
+ * Starts dynalite on `port` (0: a free one) with its data in `path` (none: in memory).
+ * `writeBehind` (a fresh data folder: the demo) keeps the store in memory while the engine runs
+ * and writes it to `path` when stopped, in LevelDB's format, so later commands open it from disk
+ * as usual. Resolves to `{ port, answer, stop }`, or `{ error, locked? }` when it cannot start.
+ */
+export async function startEngine({ path, port, writeBehind, accessKeyId }) {
+  const behind = writeBehind && path ? swapInMemoryStore(path) : undefined;
+  // Before dynalite opens the store (its constructor starts opening it): another holder is reported, not waited on.
+  const held = await lockHeld(path, behind !== undefined);
+  if (held) return { error: held, locked: true };
+  const dynalite = require(dynalitePath);
+  const server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const handleHttp = server.listeners('request')[0];
+  // Over TCP (other processes: commands attached to `sadakat serve`), a request must be signed with
+  // the engine's access key id; the runtime's own requests come in-process.
+  if (accessKeyId) {
+    server.removeAllListeners('request');
+    server.on('request', (request, response) => {
+      if (signedWith(request.headers.authorization, accessKeyId)) return handleHttp(request, response);
+      response.statusCode = 400;
+      response.setHeader('content-type', 'application/x-amz-json-1.0');
+      response.end(
+        JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#UnrecognizedClientException',
+          message: 'The security token included in the request is invalid.',
+        }),
+      );
+    });
+  }
+  const listening = await new Promise((done) => {
+    server.once('error', (error) => done({ error: String(error?.message ?? error) }));
+    server.listen(port, '127.0.0.1', () => done({ port: server.address().port }));
+  });
+  if ('error' in listening) return listening;
+  return {
+    port: listening.port,
+    /** Plays one request through dynalite's HTTP handler; `reply` gets `{ statusCode, headers, body }`. */
+    answer: (request, reply) => answer(handleHttp, request, reply),
+    /** Closes the server (and LevelDB with it), writing the in-memory store to `path` first if write-behind. */
+    async stop() {
+      if (behind) {
+        try {
+          await behind.persist();
+        } catch (error) {
+          throw new Error(`writing the data to ${path}: ${String(error?.message ?? error)}`);
+        }
+      }
+      await new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** One request through dynalite's HTTP handler with just enough of node's request and response objects. */
+function answer(handleHttp, { method, url, headers, body }, reply) {
+  const request = Object.assign(new EventEmitter(), { method, url, headers });
+  const responseHeaders = {};
+  const response = {
+    statusCode: 200,
+    setHeader(name, value) {
+      responseHeaders[name.toLowerCase()] = String(value);
+    },
+    end(text) {
+      reply({
+        statusCode: response.statusCode,
+        headers: responseHeaders,
+        body: text === undefined ? '' : String(text),
+      });
+    },
+  };
+  handleHttp(request, response);
+  if (body) request.emit('data', Buffer.from(body, 'utf8'));
+  request.emit('end');
+}
+
+/**
+ * Makes dynalite's `new Level(path, options)` an in-memory store; `persist` copies it to `path`.
+ * dynalite takes its store class from `level` when it loads, so the class is swapped first (in
+ * this thread only) for an in-memory one of the same encoding.
+ */
+function swapInMemoryStore(path) {
+  const fromDynalite = createRequire(dynalitePath);
+  const level = fromDynalite('level');
+  const { MemoryLevel } = fromDynalite('memory-level');
+  const DiskLevel = level.Level;
+  let memory;
+  level.Level = class extends MemoryLevel {
+    constructor(_path, options) {
+      // Values are dynalite's JSON text either way; utf8 storage spares a Buffer per value.
+      super({ ...options, storeEncoding: 'utf8' });
+      memory = this;
+    }
+  };
+  return {
+    async persist() {
+      const disk = new DiskLevel(path, { valueEncoding: 'utf8' });
+      await disk.open();
+      let batch = [];
+      for await (const [key, value] of memory.iterator({ keyEncoding: 'utf8', valueEncoding: 'utf8' })) {
+        batch.push({ type: 'put', key, value });
+        if (batch.length === 1000) {
+          await disk.batch(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) await disk.batch(batch);
+      await disk.close();
+    },
+  };
+}
+
+/** Whether a SigV4 Authorization header names this access key id (compared in constant time). */
+function signedWith(authorization, accessKeyId) {
+  const match = /Credential=([^/,\s]+)\//.exec(authorization ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1], 'utf8');
+  const wanted = Buffer.from(accessKeyId, 'utf8');
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/**
+ * Why the folder cannot be opened because another process holds its LevelDB lock (a running
+ * command, or `sadakat serve`), or undefined. Checked before listening: dynalite opens the store
+ * lazily and would otherwise leave every request unanswered.
+ */
+async function lockHeld(path, inMemory) {
+  if (!path || inMemory) return undefined;
+  const { Level } = createRequire(dynalitePath)('level');
+  const probe = new Level(path);
+  try {
+    await probe.open();
+  } catch (error) {
+    if (error?.cause?.code === 'LEVEL_LOCKED') return String(error.cause.message ?? 'locked');
+    throw error;
+  }
+  await probe.close();
+  return undefined;
+}
