@@ -22,12 +22,24 @@ export function scheduledAudiences(journeys: readonly Journey[]): string[] {
   return [...audiences].sort();
 }
 
+/**
+ * Building a DateTimeFormat costs a quarter of a millisecond, and every profile write asks for
+ * its zone's bucket twice (before and after): answers are remembered, as in profiles/locale.ts.
+ */
+const canonicalZones = new Map<string, string | undefined>();
+const CANONICAL_ZONES_SIZE = 1000;
+
 function canonicalZone(timezone: string): string | undefined {
+  if (canonicalZones.has(timezone)) return canonicalZones.get(timezone);
+  let canonical: string | undefined;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
   } catch {
-    return undefined;
+    canonical = undefined;
   }
+  if (canonicalZones.size >= CANONICAL_ZONES_SIZE) canonicalZones.clear();
+  canonicalZones.set(timezone, canonical);
+  return canonical;
 }
 
 /** Fixed-offset zones ICU knows but does not list among its supported values. */

@@ -4,6 +4,7 @@
  * own 10:00. `dueSlot` answers whether an occurrence fell inside the window a schedule pass covers.
  */
 import { CronExpressionParser } from 'cron-parser';
+import { DateTime } from 'luxon';
 import { DEFAULT_BUCKET, timezoneBuckets } from './audiences.js';
 
 /**
@@ -30,11 +31,44 @@ export interface DueBucket {
  */
 export function dueBuckets(cron: string, now: Date, windowMs: number, defaultTimezone: string): DueBucket[] {
   const due: DueBucket[] = [];
+  const slotIn = dueSlotsByOffset(cron, now, windowMs);
   for (const bucket of timezoneBuckets()) {
-    const slot = dueSlot(cron, bucket, now, windowMs);
+    const slot = slotIn(bucket);
     if (slot !== undefined) due.push({ bucket, slot });
   }
-  const slot = dueSlot(cron, defaultTimezone, now, windowMs);
+  const slot = slotIn(defaultTimezone);
   if (slot !== undefined) due.push({ bucket: DEFAULT_BUCKET, slot });
   return due;
 }
+
+/**
+ * `dueSlot(cron, zone, now, windowMs)` for many zones, computed once per UTC offset instead of
+ * once per zone (≈ 445 zones, ≈ 40 offsets; a cron evaluation costs about a millisecond). A zone
+ * whose offset is the same at both ends of the window keeps it throughout (offsets change months
+ * apart), so its wall clock there is UTC shifted by the offset and the slot is the one UTC would
+ * have at the shifted instant, shifted back. A zone whose offset changes inside the window (a
+ * daylight-saving night) is evaluated on its own.
+ */
+export function dueSlotsByOffset(cron: string, now: Date, windowMs: number): (zone: string) => string | undefined {
+  const byOffset = new Map<number, string | undefined>();
+  const end = now.getTime();
+  return (zone) => {
+    const offsetMinutes = DateTime.fromMillis(end, { zone }).offset;
+    const steady =
+      windowMs <= STEADY_OFFSET_WINDOW_MS && DateTime.fromMillis(end - windowMs, { zone }).offset === offsetMinutes;
+    // An unknown zone (luxon: NaN offset) goes the long way too, where cron-parser decides about it.
+    if (!steady || !Number.isFinite(offsetMinutes)) return dueSlot(cron, zone, now, windowMs);
+    const offsetMs = offsetMinutes * 60_000;
+    if (!byOffset.has(offsetMs)) {
+      const shifted = dueSlot(cron, 'UTC', new Date(end + offsetMs), windowMs);
+      byOffset.set(
+        offsetMs,
+        shifted === undefined ? undefined : new Date(Date.parse(shifted) - offsetMs).toISOString(),
+      );
+    }
+    return byOffset.get(offsetMs);
+  };
+}
+
+/** Offset changes are months apart in every zone: a window up to a day holds at most one. */
+const STEADY_OFFSET_WINDOW_MS = 86_400_000;

@@ -7,7 +7,7 @@ import {
   timezoneBucket,
   timezoneBuckets,
 } from '../../../shared/journeys/audiences.js';
-import { dueBuckets } from '../../../shared/journeys/schedule.js';
+import { dueBuckets, dueSlot, dueSlotsByOffset } from '../../../shared/journeys/schedule.js';
 import { emptyProfile } from '../../../shared/profiles/schema.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
@@ -85,5 +85,48 @@ describe('audience memberships', () => {
     expect(names.length).toBeLessThan(60);
     expect(due.find((bucket) => bucket.bucket === 'Europe/Istanbul')?.slot).toBe('2026-03-02T07:00:00.000Z');
     expect(sunday.filter((bucket) => bucket.bucket.startsWith('Europe/'))).toEqual([]);
+  });
+
+  it('finds per offset the slot each zone would find on its own, daylight-saving nights included', () => {
+    // Prepare: zones with half- and quarter-hour offsets and odd rules; instants on and around the
+    // 2026 spring-forward nights (EU 29 March 01:00 UTC, US 8 March 07:00 UTC, Lord Howe's
+    // half-hour shift 5 April 15:00 UTC) and an ordinary Monday.
+    const zones = [
+      'Europe/Istanbul',
+      'Europe/Berlin',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'America/St_Johns',
+      'Pacific/Chatham',
+      'Etc/GMT+5',
+      'UTC',
+    ];
+    const instants = [
+      '2026-03-29T00:30:00Z',
+      '2026-03-29T01:00:00Z',
+      '2026-03-29T01:30:00Z',
+      '2026-03-08T07:00:00Z',
+      '2026-03-08T07:30:00Z',
+      '2026-04-05T15:00:00Z',
+      '2026-04-05T15:30:00Z',
+      '2026-03-02T07:00:00Z',
+    ];
+    const crons = ['0 10 * * MON', '30 2 * * *', '0 3 * * *'];
+
+    // Act
+    const mismatches: string[] = [];
+    for (const cron of crons)
+      for (const instant of instants) {
+        const now = new Date(instant);
+        const slotIn = dueSlotsByOffset(cron, now, 3_600_000);
+        for (const zone of zones) {
+          const alone = dueSlot(cron, zone, now, 3_600_000);
+          if (slotIn(zone) !== alone) mismatches.push(`${cron} ${instant} ${zone}: ${slotIn(zone)} ≠ ${alone}`);
+        }
+      }
+
+    // Assess
+    expect(mismatches).toEqual([]);
   });
 });
