@@ -49,7 +49,7 @@ export interface LoadPlan {
 
 /** The default run stays within about three minutes on a quiet two-core machine. */
 const FULL: Omit<LoadPlan, 'engine'> = {
-  rates: [10, 25, 50, 100, 200, 400, 800],
+  rates: [10, 25, 50, 100, 150, 200, 300, 400, 600, 800],
   stepSeconds: 10,
   stepEvents: 4000,
   settleSeconds: 15,
@@ -353,6 +353,15 @@ function rows(
       peerName: ceilingName,
       peer: ceiling,
       ratio: profilesOnly / ceiling,
+    },
+    {
+      // Issue 19's goal: ≥ 0.7× what the same engine does as bare pairs, one pair at a time.
+      name: 'sustained events/s vs bare Get+Update pairs/s, same engine',
+      value: sustained,
+      unit: 'events/s',
+      peerName: `bare pairs/s, one at a time (1000 / p50 ${round(pair.p50)} ms)`,
+      peer: 1000 / pair.p50,
+      ratio: sustained / (1000 / pair.p50),
     },
     {
       name: 'sustained with journeys and sends vs profiles only',
