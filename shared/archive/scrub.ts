@@ -42,8 +42,13 @@ export function looksPersonal(text: string): boolean {
   return holdsAddress(text) || holdsAddress(safeDecode(text));
 }
 
+/** A decimal digit in any script: the phone number finder reads nothing else as a digit. */
+const ANY_DIGIT = /\p{Nd}/u;
+
 function holdsAddress(text: string): boolean {
   if (AT_SIGN.test(text) || INTERNATIONAL.test(text)) return true;
+  // Without a digit there is no number to find (most archived texts: names, categories, paths).
+  if (!ANY_DIGIT.test(text)) return false;
   // Separators a URL or a form puts between digits are read as spaces.
   const spaced = text.replace(/[_=&/?#:;,%]+/g, ' ');
   return (

@@ -260,4 +260,8 @@ describe('archive rows: the allow-list', () => {
     for (const text of ['sku-005', '8690000000012', '2026-12-07', '12.50', 'Order Completed', '/checkout/thanks'])
       expect(looksPersonal(text), text).toBe(false);
   });
+
+  it('finds numbers written in other scripts’ digits, which the digit check before the finder counts', () => {
+    for (const text of ['０５３２ １２３ ４５ ６７', '٠٥٣٢ ١٢٣ ٤٥ ٦٧']) expect(looksPersonal(text), text).toBe(true);
+  });
 });
