@@ -1,7 +1,8 @@
 /**
- * Cost per event (issue 19): the demo played twice in one run on the same seed — today's
- * process-events (every message through the phases alone, `coalesce: false`) beside the coalesced
- * one — with every DynamoDB write counted where the SDK sends it (shared/aws/write-meter.ts).
+ * Cost per event (issue 19): the demo played twice in one run on the same seed — with the switch
+ * of decision 237 off (`segmentMoves: 'any'`: journeys see every move of their segments, as main did
+ * before) beside this code — with every DynamoDB write counted where the SDK sends it
+ * (shared/aws/write-meter.ts), refused conditional writes and the index writes DynamoDB adds too.
  * Figures: WCU per accepted event over every events-queue message, per message type, messages
  * per profile write, the send path's writes per decision and the demo's wall time. The two
  * summaries must agree on everything but the capacity figures.
@@ -21,7 +22,7 @@ interface Played {
   events: WriteMeter;
 }
 
-async function play(options: { customers: number; days: number; coalesce: boolean }): Promise<Played> {
+async function play(options: { customers: number; days: number; segmentMoves?: 'any' }): Promise<Played> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-cost-'));
   let events: WriteMeter | undefined;
   try {
@@ -33,7 +34,7 @@ async function play(options: { customers: number; days: number; coalesce: boolea
       dataDir,
       engine: 'dynalite',
       campaignDir: 'campaign',
-      coalesce: options.coalesce,
+      ...(options.segmentMoves ? { segmentMoves: options.segmentMoves } : {}),
       onWrites: (meters) => {
         events = meters.events;
       },
@@ -44,6 +45,10 @@ async function play(options: { customers: number; days: number; coalesce: boolea
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+function round(value: number): string {
+  return value.toFixed(2);
 }
 
 /** The summary without the figures coalescing is meant to change. */
@@ -64,13 +69,13 @@ export async function run(options: { customers?: number; days?: number } = {}): 
   sameSummary: boolean;
 }> {
   const size = { customers: options.customers ?? 5000, days: options.days ?? 7 };
-  const baseline = await play({ ...size, coalesce: false });
-  const ours = await play({ ...size, coalesce: true });
+  const baseline = await play({ ...size, segmentMoves: 'any' });
+  const ours = await play(size);
   const row = (name: string, value: number, peer: number, unit = 'WCU'): BenchRow => ({
     name,
     value,
     unit,
-    peerName: 'today (coalesce off)',
+    peerName: 'before decision 237 (segment moves: any)',
     peer,
     ratio: peer === 0 ? 0 : value / peer,
   });
@@ -81,6 +86,16 @@ export async function run(options: { customers?: number; days?: number } = {}): 
       'WCU per accepted event, every events-queue message',
       ours.summary.writeCapacity.perAcceptedEvent,
       baseline.summary.writeCapacity.perAcceptedEvent,
+    ),
+    row(
+      `… with the index writes DynamoDB adds (decision 236; ${round(ours.events.indexes.capacityUnits / ours.summary.events.accepted)} of them)`,
+      (ours.events.total.capacityUnits + ours.events.indexes.capacityUnits) / ours.summary.events.accepted,
+      (baseline.events.total.capacityUnits + baseline.events.indexes.capacityUnits) / baseline.summary.events.accepted,
+    ),
+    row(
+      `… of them refused conditional writes, billed (decision 235; ${ours.events.refused.items} refused)`,
+      ours.events.refused.capacityUnits / ours.summary.events.accepted,
+      baseline.events.refused.capacityUnits / baseline.summary.events.accepted,
     ),
     row('accepted events per profile write', profileWrites(ours), profileWrites(baseline), 'events'),
     row(
@@ -102,6 +117,14 @@ export async function run(options: { customers?: number; days?: number } = {}): 
   const before = Object.fromEntries(capacityByType(baseline.summary.writeCapacity));
   for (const [type, figure] of capacityByType(ours.summary.writeCapacity))
     rows.push(row(`WCU per ${type} (mean; p99 ${figure.p99})`, figure.mean, before[type]?.mean ?? 0));
+  for (const [kind, tally] of Object.entries(ours.events.indexByKind).sort(([a], [b]) => a.localeCompare(b)))
+    rows.push(
+      row(
+        `process-events index WCU for ${kind} items, per accepted event`,
+        tally.capacityUnits / ours.summary.events.accepted,
+        (baseline.events.indexByKind[kind]?.capacityUnits ?? 0) / baseline.summary.events.accepted,
+      ),
+    );
   for (const [kind, tally] of Object.entries(ours.events.byKind).sort(([a], [b]) => a.localeCompare(b)))
     rows.push(
       row(

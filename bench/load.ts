@@ -77,7 +77,7 @@ export async function runSection(args: readonly string[], javaPresent: boolean):
     const dir = await mkdtemp(join(tmpdir(), 'sadakat-bench-steady-'));
     try {
       const title = `load: steady-rate writes, sadakat serve (journeys and sends on, ${engine})`;
-      return `${formatRows(title, await steadyWrites(plan, dir))}\n`;
+      return `${formatRows(title, await steadyBesideBaseline(plan, dir))}\n`;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -110,7 +110,7 @@ export async function run(plan: LoadPlan): Promise<LoadResult> {
     progress(`bare server took ${Math.round(ceiling)} events/s`);
     const steps = await ladder(plan, join(workDir, 'serve'), true);
     const profilesOnlySteps = await ladder(plan, join(workDir, 'profiles-only'), false);
-    const steady = await steadyWrites(plan, join(workDir, 'steady'));
+    const steady = await steadyBesideBaseline(plan, join(workDir, 'steady'));
     progress('bare Get+Update pairs on the same engine');
     const pairLatencyMs = await pairLatency(plan.engine, join(workDir, 'peer'));
     const sustained = sustainedRate(steps);
@@ -179,10 +179,33 @@ async function ladder(plan: LoadPlan, dir: string, journeys: boolean): Promise<S
  * as AWS sees it — one event per request, a customer's events seconds apart — at a steady rate,
  * every process-events and send invocation's writes read from the trace (`serve --trace`).
  */
-async function steadyWrites(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
+/** What the steady run's baseline is compared on (per processed event). */
+interface SteadyFigures {
+  wcu: number;
+  withIndexes: number;
+  items: number;
+  profileItems: number;
+  readUnits: number;
+}
+
+/**
+ * The steady run twice on fresh folders: first with decision 237 switched off (serve's journeys see
+ * every move of their segments, as before), then as the code is; the second's rows carry the first's
+ * figures as their peers.
+ */
+async function steadyBesideBaseline(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
+  const before = await steadyWrites(plan, join(dir, 'before'), { segmentMoves: 'any' });
+  return (await steadyWrites(plan, join(dir, 'ours'), { baseline: before.figures })).rows;
+}
+
+async function steadyWrites(
+  plan: LoadPlan,
+  dir: string,
+  options: { segmentMoves?: 'any'; baseline?: SteadyFigures },
+): Promise<{ rows: BenchRow[]; figures: SteadyFigures }> {
   const { rate, seconds, gapSeconds } = plan.steady;
   progress(
-    `steady ${rate} events/s for ${seconds} s, one event per request, ${gapSeconds} s between a customer's events`,
+    `steady ${rate} events/s for ${seconds} s, one event per request, ${gapSeconds} s between a customer's events${options.segmentMoves ? ' (baseline: segment moves any)' : ''}`,
   );
   await mkdir(dir, { recursive: true });
   const tracePath = join(dir, 'trace.jsonl');
@@ -193,6 +216,7 @@ async function steadyWrites(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
     tracePath,
     engine: plan.engine,
     lambdaLogLevel: 'INFO',
+    ...(options.segmentMoves ? { segmentMoves: options.segmentMoves } : {}),
   });
   const trace = await TraceTail.open(tracePath);
   const agent = keepAliveAgent();
@@ -222,9 +246,55 @@ async function steadyWrites(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
       peer: 1,
       ratio: value,
     });
-    return [
+    const figures: SteadyFigures = {
+      wcu: events.capacityUnits / processed,
+      withIndexes: (events.capacityUnits + events.indexUnits) / processed,
+      items: events.items / processed,
+      profileItems: events.profileItems / processed,
+      readUnits: events.readUnits / processed,
+    };
+    const { baseline } = options;
+    const beside = (name: string, value: number, peer: number, unit: string): BenchRow => ({
+      name: `${label}: ${name}`,
+      value,
+      unit,
+      peerName: 'the same run before decision 237 (segment moves: any)',
+      peer,
+      ratio: peer === 0 ? 0 : value / peer,
+    });
+    const compared = baseline
+      ? [
+          beside('WCU per event, table (refused writes in)', figures.wcu, baseline.wcu, 'WCU'),
+          beside('WCU per event, table + indexes', figures.withIndexes, baseline.withIndexes, 'WCU'),
+          beside('profile items written per event', figures.profileItems, baseline.profileItems, 'writes'),
+          beside('read units per event', figures.readUnits, baseline.readUnits, 'RCU'),
+        ]
+      : [];
+    const rows: BenchRow[] = [
+      ...compared,
       floor(`${label}: WCU per event, every events-queue message`, events.capacityUnits / processed, 'WCU'),
+      {
+        name: `${label}: … the same with the index writes DynamoDB adds (decision 236)`,
+        value: (events.capacityUnits + events.indexUnits) / processed,
+        unit: 'WCU',
+        peerName: 'table only, refused conditional writes left out (the figure before decision 235)',
+        peer: (events.capacityUnits - events.refusedUnits) / processed,
+        ratio: (events.capacityUnits + events.indexUnits) / Math.max(1e-9, events.capacityUnits - events.refusedUnits),
+      },
       floor(`${label}: items written per event`, events.items / processed, 'writes'),
+      ...Object.entries(events.kinds)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([kind, items]) => floor(`${label}: ${kind} items written per event`, items / processed, 'writes')),
+      floor(
+        `${label}: conditional writes refused per event (billed, in the WCU above)`,
+        events.refused / processed,
+        'writes',
+      ),
+      floor(
+        `${label}: index writes per event (${round(events.indexUnits / processed)} WCU)`,
+        events.indexWrites / processed,
+        'writes',
+      ),
       {
         name: `${label}: events-queue messages per profile write`,
         value: events.messages / Math.max(1, events.profileItems),
@@ -237,6 +307,11 @@ async function steadyWrites(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
         name: `${label}: send path writes per decided send (${sends?.messages ?? 0} decisions)`,
         value: sends ? sends.items / Math.max(1, sends.messages) : 0,
         unit: 'writes',
+      },
+      {
+        name: `${label}: send path WCU per decided send, table + indexes (${round(sends ? sends.indexUnits / Math.max(1, sends.messages) : 0)} of them index)`,
+        value: sends ? (sends.capacityUnits + sends.indexUnits) / Math.max(1, sends.messages) : 0,
+        unit: 'WCU',
       },
       {
         name: `${label}: read units per event (${round(events.readRequests / processed)} read requests)`,
@@ -254,6 +329,7 @@ async function steadyWrites(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
       ...(await archiveRows(join(dir, 'data'), label, processed, sends?.messages ?? 0)),
       ...logRows(serve.output(), label, processed, sends?.messages ?? 0),
     ];
+    return { rows, figures };
   } finally {
     agent.destroy();
     await trace.close();

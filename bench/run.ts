@@ -48,7 +48,7 @@ if (!only || only === 'cost') {
     ...(days ? { days } : {}),
   });
   process.stdout.write(
-    `${formatRows(`cost per event: the demo on dynalite (seed 1), coalesced beside today's process-events; summaries otherwise equal: ${cost.sameSummary ? 'yes' : 'NO'}`, cost.rows)}\n`,
+    `${formatRows(`cost per event: the demo on dynalite (seed 1) beside the same code with decision 237 switched off; summaries otherwise equal: ${cost.sameSummary ? 'yes' : 'NO'}`, cost.rows)}\n`,
   );
 }
 

@@ -36,6 +36,8 @@ export interface ServeChildOptions {
    * overrides a Powertools logger's own level): the cost bench counts the bytes logged at INFO.
    */
   lambdaLogLevel?: 'INFO' | 'WARN';
+  /** `any`: serve with journeys seeing every move of their segments, the behaviour before decision 237. */
+  segmentMoves?: 'any';
 }
 
 export function startServeChild(options: ServeChildOptions): Promise<ChildServer> {
@@ -59,11 +61,10 @@ export function startServeChild(options: ServeChildOptions): Promise<ChildServer
   if (options.campaign !== undefined) args.push('--campaign', options.campaign);
   if (options.browserKey !== undefined) args.push('--browser-key', options.browserKey);
   if (options.identitySecret !== undefined) args.push('--identity-secret', options.identitySecret);
-  return startChild(
-    args,
-    /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/,
-    options.lambdaLogLevel ? { AWS_LAMBDA_LOG_LEVEL: options.lambdaLogLevel } : {},
-  );
+  return startChild(args, /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/, {
+    ...(options.lambdaLogLevel ? { AWS_LAMBDA_LOG_LEVEL: options.lambdaLogLevel } : {}),
+    ...(options.segmentMoves ? { SADAKAT_BENCH_SEGMENT_MOVES: options.segmentMoves } : {}),
+  });
 }
 
 /** Reads and parses each body, answers 200 with the batch size: what any ingest costs at least. */

@@ -41,7 +41,7 @@ export class TraceTail {
 
   /** A copy of the writes tallies now (a step's figures are the difference of two). */
   writesNow(): Map<string, WritesTally> {
-    return new Map([...this.writes].map(([name, tally]) => [name, { ...tally }]));
+    return new Map([...this.writes].map(([name, tally]) => [name, { ...tally, kinds: { ...tally.kinds } }]));
   }
 
   close(): Promise<void> {
@@ -54,7 +54,12 @@ export class TraceTail {
       messages: 0,
       items: 0,
       profileItems: 0,
+      kinds: {},
+      refused: 0,
+      refusedUnits: 0,
       capacityUnits: 0,
+      indexWrites: 0,
+      indexUnits: 0,
       readRequests: 0,
       readUnits: 0,
       durationMs: 0,
@@ -63,6 +68,11 @@ export class TraceTail {
     tally.messages += line.messages;
     tally.items += line.items;
     tally.profileItems += line.profileItems;
+    for (const [kind, items] of Object.entries(line.kinds ?? {})) tally.kinds[kind] = (tally.kinds[kind] ?? 0) + items;
+    tally.refused += line.refused ?? 0;
+    tally.refusedUnits += line.refusedUnits ?? 0;
+    tally.indexWrites += line.indexWrites ?? 0;
+    tally.indexUnits += line.indexUnits ?? 0;
     tally.capacityUnits += line.capacityUnits;
     tally.readRequests += line.readRequests ?? 0;
     tally.readUnits += line.readUnits ?? 0;

@@ -90,7 +90,15 @@ function writeLines(title: string, meter: WriteMeter): string {
   const kinds = Object.entries(meter.byKind)
     .sort(([, a], [, b]) => b.capacityUnits - a.capacityUnits)
     .map(([kind, tally]) => `${kind} ${tally.items} (${Math.round(tally.capacityUnits)} WCU)`);
-  return `${title}: ${meter.total.items} items, ${Math.round(meter.total.capacityUnits)} WCU — ${kinds.join(', ')}\n`;
+  const refused = meter.refused.items > 0 ? ` (${meter.refused.items} refused conditional writes, billed)` : '';
+  const indexes = Object.entries(meter.indexByKind)
+    .sort(([, a], [, b]) => b.capacityUnits - a.capacityUnits)
+    .map(([kind, tally]) => `${kind} ${tally.items} (${Math.round(tally.capacityUnits)} WCU)`);
+  const indexLine =
+    meter.indexes.items > 0
+      ? `  + index writes (DynamoDB bills them; worked out, not reported by the engine): ${meter.indexes.items}, ${Math.round(meter.indexes.capacityUnits)} WCU — ${indexes.join(', ')}\n`
+      : '';
+  return `${title}: ${meter.total.items} items, ${Math.round(meter.total.capacityUnits)} WCU${refused} — ${kinds.join(', ')}\n${indexLine}`;
 }
 
 /** Wall and CPU seconds per phase; `other` is what no phase timed (loading the campaign, the summary). */

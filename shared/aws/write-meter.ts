@@ -7,11 +7,16 @@
  *
  * The engine's figure is the table's: neither dynalite nor DynamoDB Local bills index writes,
  * which DynamoDB adds for items in the `due` and `expiry` indexes (docs/decisions.md 170).
+ * A conditional write the engine refuses (ConditionalCheckFailedException) is billed by DynamoDB
+ * all the same: it counts here at the units of its item's size, at least one (decision 235).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { capacityUnits } from './capacity.js';
+import { isConditionalCheckFailed } from './conditional-check.js';
+import { deletedKeyIndexWrites, indexWrites, itemAfterUpdate, type IndexWrites } from './index-writes.js';
+import { itemSize } from './item-size.js';
 
 export interface WriteTally {
   /** Items written (a batch or transaction counts each of its items). */
@@ -54,6 +59,18 @@ export class WriteMeter {
   readonly reads: ReadTally = { requests: 0, capacityUnits: 0 };
   /** By item kind: `PROFILE`, `J` (journey run), `O` (order claim), `M` (send ledger), `CAP`… */
   readonly byKind: Record<string, WriteTally> = {};
+  /**
+   * Conditional writes the engine refused: not written (not in `items`), but billed by DynamoDB, so
+   * their units are in `total.capacityUnits` and their kind's too.
+   */
+  readonly refused: WriteTally = { items: 0, capacityUnits: 0 };
+  /**
+   * Writes to the global secondary indexes, worked out from each item before and after
+   * (index-writes.ts): DynamoDB bills them, the local engines do not report them. Not in `total`
+   * (the table's figure, as the engine reports it); by item kind in `indexByKind` (`items`: index writes).
+   */
+  readonly indexes: WriteTally = { items: 0, capacityUnits: 0 };
+  readonly indexByKind: Record<string, WriteTally> = {};
 
   /** Runs `work` with its writes (and those of everything it awaits) counted here. */
   run<T>(work: () => Promise<T>): Promise<T> {
@@ -70,6 +87,24 @@ export class WriteMeter {
       tally.capacityUnits += units / kinds.length;
     }
   }
+
+  addIndexWrites(kind: string, writes: IndexWrites): void {
+    if (writes.writes === 0) return;
+    this.indexes.items += writes.writes;
+    this.indexes.capacityUnits += writes.capacityUnits;
+    const tally = (this.indexByKind[kind] ??= { items: 0, capacityUnits: 0 });
+    tally.items += writes.writes;
+    tally.capacityUnits += writes.capacityUnits;
+  }
+
+  /** A refused conditional write of one item of `kind`, billed `units`. */
+  addRefused(kind: string, units: number): void {
+    this.refused.items++;
+    this.refused.capacityUnits += units;
+    this.total.capacityUnits += units;
+    const tally = (this.byKind[kind] ??= { items: 0, capacityUnits: 0 });
+    tally.capacityUnits += units;
+  }
 }
 
 const scope = new AsyncLocalStorage<WriteMeter>();
@@ -84,16 +119,90 @@ export function meterWrites(doc: DynamoDBDocumentClient): void {
       if (!meter || !(read || WRITE_COMMANDS.has(command))) return next(args);
       const input = args.input as Record<string, unknown>;
       input.ReturnConsumedCapacity ??= 'TOTAL';
-      const result = await next(args);
-      const output = result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] };
+      // The item as it stood, for the index writes; handed back to the caller only when it asked for it.
+      const single = SINGLE_ITEM_WRITES.has(command);
+      const askedValues = input.ReturnValues !== undefined;
+      if (single && !askedValues) input.ReturnValues = 'ALL_OLD';
+      let result: Awaited<ReturnType<typeof next>>;
+      try {
+        result = await next(args);
+      } catch (error) {
+        // Put/Update/Delete with a condition that failed: one item, billed though nothing was written.
+        if (!read && isConditionalCheckFailed(error))
+          meter.addRefused(kindOf(input.Item ?? input.Key), refusedUnits(input));
+        throw error;
+      }
+      const output = result.output as {
+        ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+        Attributes?: Record<string, unknown>;
+      };
       const units = capacityUnits(output.ConsumedCapacity);
       if (read) {
         meter.reads.requests++;
         meter.reads.capacityUnits += units;
-      } else meter.add(itemKinds(input), units);
+        return result;
+      }
+      meter.add(itemKinds(input), units);
+      if (single) {
+        const before = askedValues
+          ? input.ReturnValues === 'ALL_OLD'
+            ? output.Attributes
+            : undefined
+          : output.Attributes;
+        if (!askedValues) delete output.Attributes;
+        meter.addIndexWrites(kindOf(input.Item ?? input.Key), indexWrites(before, itemAfter(command, input, before)));
+      } else for (const [kind, writes] of batchIndexWrites(input)) meter.addIndexWrites(kind, writes);
       return result;
     },
     { step: 'initialize', name: 'sadakatWriteMeter', override: true },
+  );
+}
+
+/**
+ * What DynamoDB bills a refused conditional write: the write units of the item's size, at least one.
+ * The size of a put's item is known; an update's or a delete's would need the stored item, so it
+ * counts one unit (a profile is ≤ 1 KB at p99, decision 185).
+ */
+function refusedUnits(input: Record<string, unknown>): number {
+  return isRecord(input.Item) ? Math.max(1, Math.ceil(itemSize(input.Item) / 1024)) : 1;
+}
+
+/**
+ * Writes of one item, whose stored item the engine can hand back (`ReturnValues`). The document
+ * client's commands reach the middleware under the low-level names, their input not yet marshalled.
+ */
+const SINGLE_ITEM_WRITES = new Set([
+  'PutCommand',
+  'UpdateCommand',
+  'DeleteCommand',
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+]);
+
+function itemAfter(
+  command: string,
+  input: Record<string, unknown>,
+  before: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  if (command.startsWith('Put')) return isRecord(input.Item) ? input.Item : undefined;
+  if (command.startsWith('Update')) return itemAfterUpdate(before, input);
+  return undefined;
+}
+
+/** A batch's puts enter the indexes their item is in; its deletes leave those their key's shape says. */
+function batchIndexWrites(input: Record<string, unknown>): [string, IndexWrites][] {
+  if (!isRecord(input.RequestItems)) return [];
+  return Object.values(input.RequestItems).flatMap((requests) =>
+    Array.isArray(requests)
+      ? requests.flatMap((request: unknown): [string, IndexWrites][] => {
+          if (!isRecord(request)) return [];
+          const put = isRecord(request.PutRequest) ? request.PutRequest.Item : undefined;
+          if (isRecord(put)) return [[kindOf(put), indexWrites(undefined, put)]];
+          const key = isRecord(request.DeleteRequest) ? request.DeleteRequest.Key : undefined;
+          return isRecord(key) ? [[kindOf(key), deletedKeyIndexWrites(key)]] : [];
+        })
+      : [],
   );
 }
 
@@ -136,7 +245,15 @@ export interface InvocationWrites {
   /** Items written, and of them profile items. */
   items: number;
   profileItems: number;
+  /** Items written by kind (`PROFILE`, `J`, `AUD`…). */
+  kinds: Record<string, number>;
+  /** Conditional writes refused and their units (in `capacityUnits`: DynamoDB bills them). */
+  refused: number;
+  refusedUnits: number;
   capacityUnits: number;
+  /** Index writes and their units, worked out from each item before and after (not in `capacityUnits`). */
+  indexWrites: number;
+  indexUnits: number;
   /** Read requests (Get, Query, Scan, batch and transaction gets) and the read units reported for them. */
   readRequests: number;
   readUnits: number;
@@ -161,7 +278,12 @@ export function meterInvocations<Event extends { Records: readonly unknown[] }, 
         messages: event.Records.length,
         items: meter.total.items,
         profileItems: meter.byKind.PROFILE?.items ?? 0,
+        kinds: Object.fromEntries(Object.entries(meter.byKind).map(([kind, tally]) => [kind, tally.items])),
+        refused: meter.refused.items,
+        refusedUnits: meter.refused.capacityUnits,
         capacityUnits: meter.total.capacityUnits,
+        indexWrites: meter.indexes.items,
+        indexUnits: meter.indexes.capacityUnits,
         readRequests: meter.reads.requests,
         readUnits: meter.reads.capacityUnits,
         durationMs: performance.now() - started,

@@ -30,6 +30,11 @@ export interface JourneyDeps {
   defaultTimezone: string;
   /** `settings.spreadMinutes` (time-of-day waits, decision 177); absent: no spread. */
   spreadMinutes?: number;
+  /**
+   * `any`: every move of a trigger or exit segment concerns a journey, either way — the behaviour
+   * before decision 237, kept as the cost bench's baseline. Absent: only the moves a journey acts on.
+   */
+  segmentMoves?: 'any';
 }
 
 export interface JourneyPhaseDeps {
@@ -60,7 +65,9 @@ export async function journeyPhase(
 ): Promise<JourneyPhaseResult> {
   const result: JourneyPhaseResult = { runsWritten: 0, sends: [], capacityUnits: 0 };
   // Most events concern no journey: skip the runs query (a read per event) for them.
-  const relevant = signals.filter((signal) => mayConcern(signal, deps.journeys.definitions));
+  const relevant = signals.filter((signal) =>
+    mayConcern(signal, deps.journeys.definitions, deps.journeys.segmentMoves),
+  );
   if (relevant.length === 0) return result;
   let runs = await deps.journeys.store.listRuns(profile.id);
   let current = profile;
@@ -136,8 +143,13 @@ export async function journeyPhase(
   return result;
 }
 
-/** False when no journey triggers, exits or converts on this signal. */
-export function mayConcern(signal: JourneySignal, journeys: readonly Journey[]): boolean {
+/**
+ * False when no journey triggers, exits or converts on this signal. A segment move concerns a
+ * journey only in the direction the engine acts on (applySignal): its trigger segment entered
+ * (`on: enter`) or left (`on: exit`), its exit segment left — leaving the segment a journey starts
+ * on entering changes nothing, so it is neither recorded as pending nor cleared (decision 237).
+ */
+export function mayConcern(signal: JourneySignal, journeys: readonly Journey[], segmentMoves?: 'any'): boolean {
   switch (signal.kind) {
     case 'event': {
       const name = eventName(signal.event);
@@ -154,11 +166,19 @@ export function mayConcern(signal: JourneySignal, journeys: readonly Journey[]):
       );
     }
     case 'segments': {
-      const moved = new Set([...signal.entered, ...signal.exited]);
+      if (segmentMoves === 'any') {
+        const moved = new Set([...signal.entered, ...signal.exited]);
+        return journeys.some(
+          (journey) =>
+            (journey.trigger.kind === 'segment' && moved.has(journey.trigger.segment)) ||
+            journey.exit.some((exit) => exit.kind === 'segment' && moved.has(exit.segment)),
+        );
+      }
       return journeys.some(
         (journey) =>
-          (journey.trigger.kind === 'segment' && moved.has(journey.trigger.segment)) ||
-          journey.exit.some((exit) => exit.kind === 'segment' && moved.has(exit.segment)),
+          (journey.trigger.kind === 'segment' &&
+            (journey.trigger.on === 'enter' ? signal.entered : signal.exited).includes(journey.trigger.segment)) ||
+          journey.exit.some((exit) => exit.kind === 'segment' && signal.exited.includes(exit.segment)),
       );
     }
     case 'schedule':

@@ -137,7 +137,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
         ...(options.identitySecret ? { identitySecret: options.identitySecret } : {}),
         logLevel: 'WARN',
         // `serve --no-journeys` keeps profiles only.
-        journeys: sends ? { definitions: campaign.journeys, sends } : null,
+        journeys: sends ? { definitions: campaign.journeys, sends, ...benchSegmentMoves() } : null,
         ...(trace
           ? { onOutcome: (outcome: { customerId: string; eventMessageId?: string }) => trace.processed(outcome) }
           : {}),
@@ -270,4 +270,12 @@ function startScheduler(
       await running;
     },
   };
+}
+
+/**
+ * `SADAKAT_BENCH_SEGMENT_MOVES=any`: the behaviour before decision 237, for the steady-rate cost
+ * bench's baseline in the same run (bench/serve-child.ts sets it); nothing else sets it.
+ */
+function benchSegmentMoves(): { segmentMoves?: 'any' } {
+  return process.env.SADAKAT_BENCH_SEGMENT_MOVES === 'any' ? { segmentMoves: 'any' } : {};
 }

@@ -49,6 +49,8 @@ export function composeIngestDeps(adapters: IngestAdapters, settings: Pick<Setti
 export interface LiveJourneys {
   definitions: readonly Journey[];
   sends: SendQueue;
+  /** The cost bench's baseline (JourneyDeps.segmentMoves, decision 237); absent in every deployment. */
+  segmentMoves?: 'any';
 }
 
 /** process-events writes customer state and enqueues sends; it never enqueues events (the stack gives it no EVENTS_QUEUE_URL). */
@@ -86,6 +88,7 @@ export function composeProcessDeps(
       holdoutPercent: campaign.settings.holdoutPercent,
       defaultTimezone: campaign.settings.defaultTimezone,
       spreadMinutes: campaign.settings.spreadMinutes,
+      ...(journeys.segmentMoves ? { segmentMoves: journeys.segmentMoves } : {}),
     },
   };
 }

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterInvocations, WriteMeter, type InvocationWrites } from '../../shared/aws/write-meter.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
@@ -54,6 +54,64 @@ describe('write meter', () => {
     expect(meter.reads.requests).toBe(4);
   });
 
+  it('bills a refused conditional write as DynamoDB does: not an item written, but its units counted', async () => {
+    const { doc, tableName: TableName } = runtime;
+    const meter = new WriteMeter();
+    const claim = (blob: string) =>
+      doc.send(
+        new PutCommand({
+          TableName,
+          Item: { PK: 'C#meter-3', SK: 'O#o1', blob },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    await meter.run(async () => {
+      await claim('a');
+      // ≈ 2.5 KB: three units, refused all the same.
+      await expect(claim('x'.repeat(2500))).rejects.toThrow(/conditional/i);
+      await expect(
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { PK: 'C#meter-3', SK: 'PROFILE' },
+            UpdateExpression: 'SET #v = :v',
+            ConditionExpression: '#v = :old',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':v': 2, ':old': 1 },
+          }),
+        ),
+      ).rejects.toThrow(/conditional/i);
+    });
+    expect(meter.total).toEqual({ items: 1, capacityUnits: 5 });
+    expect(meter.refused).toEqual({ items: 2, capacityUnits: 4 });
+    expect(meter.byKind).toEqual({ O: { items: 1, capacityUnits: 4 }, PROFILE: { items: 0, capacityUnits: 1 } });
+  });
+
+  it('counts the index writes DynamoDB would add, from the item before and after, without changing what callers see', async () => {
+    const { doc, tableName: TableName } = runtime;
+    const run = { PK: 'C#meter-4', SK: 'J#j#r1', duePK: 'DUE#01', wakeAt: '2026-12-08T10:00:00.000Z', version: 0 };
+    const meter = new WriteMeter();
+    const responses = await meter.run(async () => [
+      await doc.send(new PutCommand({ TableName, Item: run })),
+      // Same index keys, a changed attribute: `due` projects ALL, so its copy is rewritten.
+      await doc.send(new PutCommand({ TableName, Item: { ...run, version: 1 } })),
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: { PK: run.PK, SK: run.SK },
+          UpdateExpression: 'REMOVE #due, #wake',
+          ExpressionAttributeNames: { '#due': 'duePK', '#wake': 'wakeAt' },
+        }),
+      ),
+      await doc.send(new PutCommand({ TableName, Item: { PK: 'C#meter-4', SK: 'PROFILE', version: 0 } })),
+    ]);
+    expect(meter.indexes).toEqual({ items: 3, capacityUnits: 3 });
+    expect(meter.indexByKind).toEqual({ J: { items: 3, capacityUnits: 3 } });
+    expect(responses.map((response) => response.Attributes)).toEqual([undefined, undefined, undefined, undefined]);
+    // The table's figure is the engine's alone.
+    expect(meter.total).toEqual({ items: 4, capacityUnits: 4 });
+  });
+
   it('reports each invocation’s reads and its duration, also when the handler fails', async () => {
     const { doc, tableName: TableName } = runtime;
     const lines: InvocationWrites[] = [];
@@ -73,7 +131,12 @@ describe('write meter', () => {
         messages: 1,
         items: 0,
         profileItems: 0,
+        kinds: {},
+        refused: 0,
+        refusedUnits: 0,
         capacityUnits: 0,
+        indexWrites: 0,
+        indexUnits: 0,
         readRequests: 1,
         readUnits: 2,
       },
@@ -82,7 +145,12 @@ describe('write meter', () => {
         messages: 2,
         items: 0,
         profileItems: 0,
+        kinds: {},
+        refused: 0,
+        refusedUnits: 0,
         capacityUnits: 0,
+        indexWrites: 0,
+        indexUnits: 0,
         readRequests: 1,
         readUnits: 2,
       },

@@ -63,6 +63,8 @@ export interface DemoOptions extends Pick<ShopOptions, 'customers' | 'days' | 's
   onTimings?: (timings: PhaseTimings, cpu: PhaseTimings) => void;
   /** false: process-events without per-customer coalescing (the bench's baseline; same summary but the capacity figures). */
   coalesce?: boolean;
+  /** `any`: journeys see every move of their segments, either way (decision 237's switch, the cost bench's baseline). */
+  segmentMoves?: 'any';
   /** Every write of process-events and of the send path, by item kind, once the demo ends (the bench's breakdown). */
   onWrites?: (writes: { events: WriteMeter; sends: WriteMeter }) => void;
 }
@@ -250,6 +252,7 @@ async function prepareDemo(
     campaign,
     journeys: {
       definitions: journeys,
+      ...(options.segmentMoves ? { segmentMoves: options.segmentMoves } : {}),
       sends: {
         enqueue: async (requests) => {
           stats.queued(requests);

@@ -103,7 +103,10 @@ export function nextProfile(
   if (edit.recheck && stored && sameSegments(stored, evaluated.profile))
     return { kind: 'unchanged', status: 'duplicate' };
   const { changes } = evaluated;
-  const concernsJourneys = changes && deps.journeys && mayConcern(segmentSignal(changes), deps.journeys.definitions);
+  const concernsJourneys =
+    changes &&
+    deps.journeys &&
+    mayConcern(segmentSignal(changes), deps.journeys.definitions, deps.journeys.segmentMoves);
   return {
     kind: 'changed',
     profile: concernsJourneys ? recordPending(evaluated.profile, changes) : evaluated.profile,
