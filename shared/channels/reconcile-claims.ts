@@ -8,7 +8,7 @@
  */
 import type { Clock } from '../ports.js';
 import type { MessageStats, SendLedger } from './ports.js';
-import { CHANNELS } from './registry/registry.js';
+import { deliveryOf } from './registry/delivery.js';
 
 export interface ReconcileDeps {
   ledger: SendLedger;
@@ -24,7 +24,7 @@ export async function reconcileStaleClaims(
   const before = new Date(now.getTime() - staleAfterMs).toISOString();
   let markedUnknown = 0;
   for await (const entry of deps.ledger.staleClaims(before)) {
-    if (CHANNELS[entry.channel]?.delivery === 'at-least-once') continue;
+    if (deliveryOf(entry.channel) === 'at-least-once') continue;
     try {
       await deps.ledger.settle(entry.customerId, entry.messageId, 'unknown', now.toISOString(), {
         detail: 'claim never answered',

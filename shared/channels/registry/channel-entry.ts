@@ -13,6 +13,7 @@ import type { QuietHours } from '../guards/quiet-hours.js';
 import type { MessageTags, SuppressionList } from '../ports.js';
 import type { RenderedContent } from '../render.js';
 import type { Channel, SendRequest } from '../send-request.js';
+import { CHANNEL_DELIVERY } from './delivery.js';
 
 /** What a provider call gets: the request, its rendered content, and the ports and settings that send. */
 export interface ProviderCall<Content extends RenderedContent = RenderedContent> {
@@ -59,8 +60,6 @@ export interface ChannelSpec<C extends Channel, A> {
   channel: C;
   /** The profile's consent that permits this channel; missing consent is "no". `null`: internal systems, no consent applies. */
   consent: ConsentChannel | null;
-  /** Default `at-most-once`. */
-  delivery?: Delivery;
   /** Messages carry a signed unsubscribe link (`unsubscribe_url` in templates, List-Unsubscribe); default no. */
   unsubscribeLink?: boolean;
   /** The customer's address on this channel (or the request's endpoint), or undefined (`unreachable`). */
@@ -112,7 +111,7 @@ export function defineChannel<C extends Channel, A>(spec: ChannelSpec<C, A>): Ch
   return {
     channel: spec.channel,
     consent: spec.consent,
-    delivery: spec.delivery ?? 'at-most-once',
+    delivery: CHANNEL_DELIVERY[spec.channel],
     unsubscribeLink: spec.unsubscribeLink ?? false,
     misconfigured: (settings, request) => spec.misconfigured?.(settings, request),
     policy: (settings, request) => spec.policy?.(settings, request),

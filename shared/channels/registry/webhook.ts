@@ -12,7 +12,6 @@ import { defineChannel } from './channel-entry.js';
 export const webhookChannel = defineChannel({
   channel: 'webhook',
   consent: null,
-  delivery: 'at-least-once',
   address: (_profile, request) => request.endpoint,
   // No address of the customer's is used: nothing a bounce or opt-out could suppress.
   suppression: async () => PASS,

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { reconcileStaleClaims } from '../../../shared/channels/reconcile-claims.js';
+import { CHANNEL_DELIVERY } from '../../../shared/channels/registry/delivery.js';
+import { CHANNELS } from '../../../shared/channels/registry/registry.js';
 import { VirtualClock } from '../../../shared/local/virtual-clock.js';
 import { InMemoryMessageStats, InMemorySendLedger } from '../../fakes/in-memory-channels.js';
 
-const claim = (messageId: string, claimedAt: string) => ({
+const claim = (messageId: string, claimedAt: string, channel: 'email' | 'webhook' = 'email') => ({
   customerId: 'c1',
   messageId,
-  channel: 'email' as const,
+  channel,
   journeyId: 'j',
   runId: 'r',
   stepId: 's',
@@ -39,5 +41,25 @@ describe('reconcileStaleClaims', () => {
     );
     expect(result).toEqual({ markedUnknown: 0 });
     expect((await ledger.find('c1', 'm'))?.status).toBe('sent');
+  });
+
+  it("leaves a stale claim of an at-least-once channel (webhook) to its lease, and the registry's entries agree", async () => {
+    // Prepare
+    const ledger = new InMemorySendLedger();
+    await ledger.claim(claim('hook', '2026-11-02T08:00:00.000Z', 'webhook'));
+
+    // Act
+    const result = await reconcileStaleClaims(
+      { ledger, stats: new InMemoryMessageStats(), clock: new VirtualClock(new Date('2026-11-02T09:00:00Z')) },
+      60_000,
+    );
+
+    // Assess
+    expect(result).toEqual({ markedUnknown: 0 });
+    expect((await ledger.find('c1', 'hook'))?.status).toBe('claimed');
+    expect(Object.values(CHANNELS).map((entry) => [entry.channel, entry.delivery])).toEqual(
+      Object.entries(CHANNEL_DELIVERY),
+    );
+    expect(CHANNELS.webhook.delivery).toBe('at-least-once');
   });
 });
