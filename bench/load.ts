@@ -221,6 +221,7 @@ async function steadyWrites(
   const trace = await TraceTail.open(tracePath);
   const agent = keepAliveAgent();
   try {
+    const cpuBefore = await serve.cpuMs();
     const result = await driveSteady(
       { url: serve.url, writeKey: WRITE_KEY, agent },
       new LoadMix('steady'),
@@ -230,6 +231,7 @@ async function steadyWrites(
     // The last invocations report their writes just after their events' trace lines.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await trace.poll();
+    const cpuAfter = await serve.cpuMs();
     const events = trace.writes.get('process-events');
     const sends = trace.writes.get('send');
     // Events not processed when the settle time ran out (a machine too busy) are left out of the figures.
@@ -326,6 +328,15 @@ async function steadyWrites(
         peer: pair.p50,
         ratio: events.durationMs / Math.max(1, events.messages) / pair.p50,
       },
+      ...(cpuBefore !== undefined && cpuAfter !== undefined
+        ? [
+            {
+              name: `${label}: serve process CPU ms per event, every thread (ingest, process-events, sends, the dynalite engine, HTTP): a bound on the handlers' own CPU`,
+              value: (cpuAfter - cpuBefore) / processed,
+              unit: 'ms',
+            },
+          ]
+        : []),
       ...(await archiveRows(join(dir, 'data'), label, processed, sends?.messages ?? 0)),
       ...logRows(serve.output(), label, processed, sends?.messages ?? 0),
     ];

@@ -4,6 +4,7 @@
  * a bare loopback HTTP server that reads and parses a body and answers 200, the transport's ceiling.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -17,6 +18,8 @@ export interface ChildServer {
   output(): string;
   /** SIGTERM, then waits for a clean exit (SIGKILL after a timeout); resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** CPU ms (user + system, every thread) the process has used so far; undefined where /proc is missing. */
+  cpuMs(): Promise<number | undefined>;
 }
 
 export interface ServeChildOptions {
@@ -122,10 +125,29 @@ function startChild(args: string[], ready: RegExp, env: Record<string, string> =
       if (!port || settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ url: `http://127.0.0.1:${port}`, output: () => stdout, stop: () => stopChild(child, exited) });
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        output: () => stdout,
+        stop: () => stopChild(child, exited),
+        cpuMs: () => processCpuMs(child.pid),
+      });
     });
     void exited.then((code) => fail(`exited early with code ${code}`));
   });
+}
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux). */
+async function processCpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<number | null> {
