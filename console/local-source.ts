@@ -23,6 +23,7 @@ import { hasLocalData } from '../shared/local/data-dir.js';
 import { attachLocalRuntime, type LocalRuntime, startLocalRuntime } from '../shared/local/runtime.js';
 import { readPublication } from '../shared/local/serve-publication.js';
 import type { ReportData } from '../shared/measurement/report.js';
+import type { StoredReport } from '../shared/aws/s3-console-snapshot.js';
 import type { Clock } from '../shared/ports.js';
 
 const IDLE_CLOSE_MS = 1_500;
@@ -45,6 +46,8 @@ export interface ConsoleSource {
   customer(customerId: string): Promise<CustomerItems>;
   snapshot(): Promise<ConsoleSnapshot>;
   reportData(): Promise<ReportData>;
+  /** `--table --bucket`: the report `sadakat report --table` stored, shown instead of computing one (decision 224). */
+  storedReport?(): Promise<StoredReport | undefined>;
   /** A sample of a segment's members; `note` says what it is when it is not the folder's own count. */
   segmentSample(segmentId: string): Promise<SegmentSample>;
   /** Messages and decisions across customers for `/messages`; `note` says what they are when not the most recent ones. */

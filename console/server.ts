@@ -22,6 +22,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { campaignReport } from '../cli/commands/report.js';
 import type { ConsoleMessage } from '../shared/aws/dynamo-console-source.js';
+import type { StoredReport } from '../shared/aws/s3-console-snapshot.js';
 import type { Clock } from '../shared/ports.js';
 import type { CampaignState } from './campaign-state.js';
 import { formatsFor } from './format.js';
@@ -295,6 +296,22 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
   });
 
   app.get('/experiments', async (c) => {
+    // --table --bucket: the report a person computed with `sadakat report --table` (decision 224), as of its own time.
+    const stored = await source.storedReport?.().catch((error: unknown) => error);
+    if (stored instanceof Error || stored !== undefined)
+      return render(
+        c,
+        'Experiments',
+        async (context) => {
+          if (stored instanceof Error) throw stored;
+          const found = stored as StoredReport;
+          return experimentsBody(
+            found.report,
+            html`As of ${context.formats.dateTime(found.report.asOf)}, from <code>sadakat report --table</code> run by a person (stored ${context.formats.dateTime(found.writtenAt)}); run it again for newer numbers. The console itself never scans the table.`,
+          );
+        },
+        stored instanceof Error ? {} : { asOf: (stored as StoredReport).report.asOf },
+      );
     const asOf = clock.now().toISOString();
     return render(
       c,

@@ -12,7 +12,9 @@
  *   counted from indexes (`--bucket`: one GetObject, decisions 207, 220), with its as-of time;
  * - an audience segment's sample: the audience index, at most 1 + 4 × 16 Queries (decision 221);
  * - across customers on `/messages`: sends deferred or in flight, 2 × 16 Queries (decision 222);
- * - `/experiments`: the report's message counters per variant, the overview's Queries (decision 223);
+ * - `/experiments`: the A/B report a person stored with `sadakat report --table T --bucket B` (`--bucket`:
+ *   one GetObject, decision 224), or without one the report's message counters per variant, the
+ *   overview's Queries (decision 223);
  * - the deployed campaign's hash (`--stack`: one DescribeStacks), compared with the local folder.
  *
  * Not available in this mode, and said so on the pages (each would take a scan): anonymous
@@ -32,6 +34,7 @@ import {
 } from '../shared/aws/dynamo-console-source.js';
 import type { createDocumentClient } from '../shared/aws/dynamo-client.js';
 import type { ReportData } from '../shared/measurement/report.js';
+import type { StoredReport, StoredReportObject } from '../shared/aws/s3-console-snapshot.js';
 import type { ConsoleCounts, WaitingRuns } from '../shared/analytics/refresh/console-counts.js';
 import type { Journey } from '../shared/journeys/ast.js';
 import { NOT_COUNTED } from './format.js';
@@ -113,6 +116,8 @@ export interface NightlySnapshot {
 export interface DeployedSources {
   deployedCampaign?: DeployedCampaign;
   nightly?: NightlySnapshot;
+  /** `--bucket`: where `sadakat report --table … --bucket` stored the A/B report (decision 224). */
+  report?: Pick<StoredReportObject, 'bucket' | 'name' | 'read'>;
 }
 
 export class DeployedTableSource implements ConsoleSource {
@@ -282,9 +287,21 @@ export class DeployedTableSource implements ConsoleSource {
   }
 
   async reportData(): Promise<ReportData> {
+    const run = `sadakat report --table ${this.tableName}${this.region ? ` --region ${this.region}` : ''} --bucket ${this.options.report?.bucket ?? '<ConsoleSnapshotBucket>'}`;
     throw new UnavailableInTableMode(
-      'Conversions, revenue, lift and significance — the rest of the A/B report — are not available in --table mode: they need each customer’s runs, orders and ledger entries, which no index lists (reading them would take a scan of the table). Run `sadakat report` where the data is. Below are the message counters per variant, the same ones the report reads.',
+      `Conversions, revenue, lift and significance — the rest of the A/B report — are not computed by the console in --table mode: they need each customer’s runs, orders and ledger entries, which no index lists (reading them takes a scan of the table). To see the full report here, have a person with Scan permission on the table run \`${run}\` once (README "Console"): this page then shows it with its as-of time${this.options.report ? '' : ' (start the console with --bucket to read it)'}. Below are the message counters per variant, the same ones the report reads.`,
     );
+  }
+
+  /** The report a person stored with `sadakat report --table … --bucket` (one GetObject); undefined without `--bucket` or before anyone ran it. */
+  async storedReport(): Promise<StoredReport | undefined> {
+    const source = this.options.report;
+    if (!source) return undefined;
+    return source.read().catch((error: unknown) => {
+      throw new TableUnreadable(
+        `${source.name}: the stored report could not be read (${error instanceof Error ? error.message : String(error)})`,
+      );
+    });
   }
 
   onChange(): () => void {

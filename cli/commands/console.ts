@@ -46,7 +46,7 @@ export function registerConsole(program: Command): void {
     )
     .option(
       '--bucket <name>',
-      "with --table: the data stack's ConsoleSnapshotBucket; pages show the nightly refresh's counts (customers, segments, journey steps)",
+      "with --table: the data stack's ConsoleSnapshotBucket; pages show the nightly refresh's counts (customers, segments, journey steps) and the report a person stored with sadakat report --table --bucket",
     );
   campaignOption(command);
   command.action(async (options: ConsoleCommandOptions) => {
@@ -74,13 +74,17 @@ async function tableSource(
   clock: Clock,
 ): Promise<ConsoleSource> {
   const { table, region, stack, bucket } = options;
-  const [{ DeployedTableSource }, { createDocumentClient }, { stackCampaign }, { s3ConsoleSnapshot }] =
-    await Promise.all([
-      import('../../console/table-source.js'),
-      import('../../shared/aws/dynamo-client.js'),
-      import('../../shared/aws/stack-campaign.js'),
-      import('../../shared/aws/s3-console-snapshot.js'),
-    ]);
+  const [
+    { DeployedTableSource },
+    { createDocumentClient },
+    { stackCampaign },
+    { s3ConsoleSnapshot, s3ReportSnapshot },
+  ] = await Promise.all([
+    import('../../console/table-source.js'),
+    import('../../shared/aws/dynamo-client.js'),
+    import('../../shared/aws/stack-campaign.js'),
+    import('../../shared/aws/s3-console-snapshot.js'),
+  ]);
   const source = new DeployedTableSource(
     createDocumentClient(region ? { region } : {}),
     table,
@@ -89,7 +93,7 @@ async function tableSource(
     clock,
     {
       ...(stack ? { deployedCampaign: stackCampaign(stack, region) } : {}),
-      ...(bucket ? { nightly: s3ConsoleSnapshot(bucket, region) } : {}),
+      ...(bucket ? { nightly: s3ConsoleSnapshot(bucket, region), report: s3ReportSnapshot(bucket, region) } : {}),
     },
   );
   try {

@@ -1,9 +1,13 @@
 /**
- * `sadakat report [--data-dir D] [--journey id] [--as-of ISO] [--format table|json|html] [--out file]`:
- * the A/B report (DESIGN "Measurement") from the local data folder that `demo` or `serve` wrote.
+ * `sadakat report [--data-dir D | --table T [--region R] [--bucket B]] [--journey id] [--as-of ISO]
+ * [--format table|json|html] [--out file]`: the A/B report (DESIGN "Measurement") from the local data
+ * folder that `demo` or `serve` wrote, or with `--table` from a deployed table — a person's one-off
+ * Scan with their own credentials, never on a schedule (decision 224) — and with `--bucket` also
+ * stored for `sadakat console --table … --bucket` (`refresh/console-report.json`).
  * `--as-of` (default: now) decides whose goal window has closed; the rest are `maturing`.
  */
 import { writeFile } from 'node:fs/promises';
+import type { readReportData as ReadReportData } from '../../shared/aws/dynamo-report-source.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
@@ -29,6 +33,9 @@ interface ReportCommandOptions {
   out?: string;
   asOf?: string;
   wide?: boolean;
+  table?: string;
+  region?: string;
+  bucket?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -47,6 +54,15 @@ export function registerReport(program: Command): void {
     )
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--wide', 'table: every column, however wide (default: fit the terminal, 100 columns when piped)')
+    .option(
+      '--table <name>',
+      'report on a deployed table instead, with your AWS credentials (a one-off Scan of the table: dynamodb:Scan)',
+    )
+    .option('--region <region>', 'AWS region of --table and --bucket (default: your AWS configuration)')
+    .option(
+      '--bucket <name>',
+      "with --table: also write the report to the data stack's ConsoleSnapshotBucket, for sadakat console --table (s3:PutObject)",
+    )
     .action(async (options: ReportCommandOptions) => {
       const campaign = await loadCampaign(options.campaign);
       const journeys = await requireJourneys(options.campaign, campaign.settings, campaign.segments);
@@ -55,15 +71,51 @@ export function registerReport(program: Command): void {
           `--journey: no journey "${options.journey}" in ${options.campaign}/journeys (there are: ${journeys.map((journey) => journey.id).join(', ')})`,
         );
       }
-      const { readReportData } = await import('../../shared/aws/dynamo-report-source.js');
-      const runtime = await openLocalData(options);
+      if (options.bucket && !options.table)
+        throw new UserError('--bucket: only with --table (it stores the report of a deployed table for the console)');
+      const asOf = options.asOf ?? systemClock.now().toISOString();
       let report: Report;
-      try {
-        const asOf = options.asOf ?? systemClock.now().toISOString();
-        const data = await readReportData(runtime.doc, runtime.tableName, new Date(asOf));
-        report = campaignReport(journeys, campaign.settings, data, asOf, options.journey);
-      } finally {
-        await runtime.stop();
+      if (options.table) {
+        const [{ createDocumentClient }, { s3ReportSnapshot }] = await Promise.all([
+          import('../../shared/aws/dynamo-client.js'),
+          import('../../shared/aws/s3-console-snapshot.js'),
+        ]);
+        const doc = createDocumentClient(options.region ? { region: options.region } : {});
+        try {
+          report = await tableReport(doc, options.table, journeys, campaign.settings, asOf, options.journey);
+        } catch (error) {
+          if (error instanceof Error && error.name === 'AccessDeniedException')
+            throw new UserError(
+              `--table ${options.table}: your AWS credentials may not scan it; sadakat report --table needs dynamodb:Scan on the table and kms:Decrypt on its key (README "Console"), which SadakatConsoleReadOnly does not grant`,
+            );
+          const { explainTableError } = await import('../../console/table-source.js');
+          throw new UserError(explainTableError(error, options.table, options.region));
+        } finally {
+          doc.destroy();
+        }
+        if (options.bucket) {
+          const stored = s3ReportSnapshot(options.bucket, options.region);
+          await stored.write({ writtenAt: systemClock.now().toISOString(), report }).catch((error: unknown) => {
+            throw new UserError(
+              `--bucket ${options.bucket}: the report could not be written to ${stored.name} (${error instanceof Error ? error.message : String(error)}); you need s3:PutObject on that key (README "Console")`,
+            );
+          });
+          process.stderr.write(`report stored for sadakat console at ${stored.name}\n`);
+        }
+      } else {
+        const runtime = await openLocalData(options);
+        try {
+          report = await tableReport(
+            runtime.doc,
+            runtime.tableName,
+            journeys,
+            campaign.settings,
+            asOf,
+            options.journey,
+          );
+        } finally {
+          await runtime.stop();
+        }
       }
       // A file is read in an editor, not a terminal: every column.
       const text = await renderReport(report, options.format, outputWidth(options.wide || options.out !== undefined));
@@ -74,6 +126,19 @@ export function registerReport(program: Command): void {
         process.stdout.write(text);
       }
     });
+}
+
+/** The report of what a table holds — a local data folder's or a deployed one's: one source of truth. */
+export async function tableReport(
+  doc: Parameters<typeof ReadReportData>[0],
+  tableName: string,
+  journeys: Journey[],
+  settings: Settings,
+  asOf: string,
+  journeyId?: string,
+): Promise<Report> {
+  const { readReportData } = await import('../../shared/aws/dynamo-report-source.js');
+  return campaignReport(journeys, settings, await readReportData(doc, tableName, new Date(asOf)), asOf, journeyId);
 }
 
 /** The report of a campaign's journeys over what the table holds: `sadakat report`'s and the console's. */

@@ -5,10 +5,14 @@ import type { Journey } from '../../shared/journeys/ast.js';
 import { type Html, html, trusted } from '../html.js';
 import { type PageContext, table } from '../layout.js';
 
-export async function experimentsBody(report: Report): Promise<Html> {
-  if (report.journeys.length === 0) return html`<p class="empty">No journey has entrants yet.</p>`;
+export async function experimentsBody(
+  report: Report,
+  note: Html = html`The numbers of <code>sadakat report</code> on this data folder, as of the time above.`,
+): Promise<Html> {
+  if (report.journeys.length === 0)
+    return html`<p class="note">${note}</p><p class="empty">No journey has entrants yet.</p>`;
   const sections = await reportSections(report);
-  return html`<p class="note">The numbers of <code>sadakat report</code> on this data folder, as of the time above.</p>
+  return html`<p class="note">${note}</p>
 ${report.journeys.map((journey, i) => html`<div id="${journey.journeyId}" class="report">${trusted(sections[i] ?? '')}</div>`)}`;
 }
 

@@ -9,7 +9,7 @@ import { Aws, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { CONSOLE_SNAPSHOT_KEY } from '../../shared/analytics/refresh/console-counts.js';
+import { CONSOLE_SNAPSHOT_KEY, REPORT_SNAPSHOT_KEY } from '../../shared/analytics/refresh/console-counts.js';
 import { Construct } from 'constructs';
 import { grantTableAccess, TABLE_ACCESS } from './table-access.js';
 import { acknowledgeWildcards, resourceFinding } from './wildcard-acknowledgements.js';
@@ -29,12 +29,16 @@ export class ConsoleAccess extends Construct {
       description: 'sadakat console --table: read-only, bounded reads of the customer table (README "Console")',
     });
     grantTableAccess(this.policy, props.table, TABLE_ACCESS.console);
-    // `--bucket`: the nightly refresh's snapshot, that one object (encrypted with the data key the table grant decrypts).
+    // `--bucket`: the nightly refresh's snapshot and the stored report, those two objects (encrypted with the data key the table grant decrypts).
     if (props.snapshotBucket !== undefined) {
       this.policy.addStatements(
         new PolicyStatement({
           actions: ['s3:GetObject'],
-          resources: [props.snapshotBucket.arnForObjects(`refresh/${CONSOLE_SNAPSHOT_KEY}`)],
+          resources: [
+            props.snapshotBucket.arnForObjects(`refresh/${CONSOLE_SNAPSHOT_KEY}`),
+            // The A/B report a person stored with `sadakat report --table … --bucket` (decision 224).
+            props.snapshotBucket.arnForObjects(`refresh/${REPORT_SNAPSHOT_KEY}`),
+          ],
         }),
       );
       new CfnOutput(this, 'SnapshotBucket', {

@@ -7,7 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_ACCESS } from '../../infra/constructs/table-access.js';
@@ -19,7 +25,9 @@ import { stackCampaign } from '../../shared/aws/stack-campaign.js';
 import { SAMPLE_ZONES } from '../../shared/aws/dynamo-console-source.js';
 import { recordIndexState, registerZones } from '../../shared/aws/dynamo-index-state.js';
 import { summarizeSlice } from '../../shared/analytics/refresh/summarize.js';
-import { s3ConsoleSnapshot } from '../../shared/aws/s3-console-snapshot.js';
+import { s3ConsoleSnapshot, s3ReportSnapshot } from '../../shared/aws/s3-console-snapshot.js';
+import { readReportData } from '../../shared/aws/dynamo-report-source.js';
+import { campaignReport, tableReport } from '../../cli/commands/report.js';
 import { CONSOLE_SNAPSHOT_KEY, publishConsoleSnapshot } from '../../shared/analytics/refresh/console-counts.js';
 import { FileRefreshArtifacts } from '../../shared/local/file-artifacts.js';
 import { campaignHash } from '../../shared/config/campaign-hash.js';
@@ -248,7 +256,10 @@ describe('sadakat console --table: requests per page', () => {
     expect(overview).toContain('never counted on a deployed table (that would be a scan)');
     expect(overview).toContain('table sadakat (eu-central-1), read-only');
     // The report's message counters per variant (8 shards of 400 sent), and why not the rest of the report.
-    expect(experiments).toContain('not available in --table mode');
+    expect(experiments).toContain('not computed by the console in --table mode');
+    expect(experiments).toContain(
+      'sadakat report --table sadakat --region eu-central-1 --bucket &lt;ConsoleSnapshotBucket&gt;',
+    );
     expect(experiments).toContain('viewed-not-bought: message counters per variant');
     expect(experiments).toContain('3.200');
     expect(customer).toContain('viewed-not-bought / reminder');
@@ -425,6 +436,86 @@ describe('sadakat console --table: requests per page', () => {
       })(),
     );
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
+  });
+
+  it('shows the report `sadakat report --table --bucket` stored, read with one GetObject and no table read', async () => {
+    // Prepare: the artifacts bucket as S3 answers, keeping what is put; runs and an order beside the seeded sends.
+    const s3 = mockClient(S3Client);
+    const objects = new Map<string, string>();
+    s3.on(PutObjectCommand).callsFake(async (input: PutObjectCommandInput) => {
+      objects.set(`${input.Bucket}/${input.Key}`, String(input.Body));
+      return {};
+    });
+    s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
+      const body = objects.get(`${input.Bucket}/${input.Key}`);
+      if (body === undefined)
+        throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+      return { Body: { transformToString: async () => body } as unknown as GetObjectCommandOutput['Body'] };
+    });
+    const runs: WriteRequest[] = Array.from({ length: 6 }, (_, i) => ({
+      PutRequest: {
+        Item: {
+          PK: `C#c${i}`,
+          SK: `J#viewed-not-bought#rr${i}`,
+          customerId: `c${i}`,
+          journeyId: 'viewed-not-bought',
+          runId: `rr${i}`,
+          holdout: i === 5,
+          enteredAt: '2026-11-01T10:00:00.000Z',
+          ...(i < 2 ? { convertedAt: '2026-11-02T09:00:00.000Z' } : {}),
+        },
+      },
+    }));
+    await batchWriteItems(runtime.doc, runtime.tableName, runs, { operation: 'seed' });
+    const loaded = campaign.snapshot.loaded;
+    if (!loaded) throw new Error('the example campaign did not load');
+    const stored = s3ReportSnapshot('artifacts', 'eu-central-1', s3 as unknown as S3Client);
+    const source = new DeployedTableSource(runtime.doc, runtime.tableName, 'eu-central-1', campaign, systemClock, {
+      report: stored,
+    });
+    const reportConsole = await startConsole({ port: 0, source, campaign, clock: systemClock });
+    const opened = await fetch(reportConsole.url, { redirect: 'manual' });
+    const reportCookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const read = async () =>
+      (await fetch(`http://127.0.0.1:${reportConsole.port}/experiments`, { headers: { cookie: reportCookie } })).text();
+    const asOf = '2026-12-01T00:00:00.000Z';
+
+    // Act: the page before anyone ran the report, `sadakat report --table … --bucket`'s path, the page after.
+    const before = await read();
+    requests.length = 0;
+    const report = await tableReport(runtime.doc, runtime.tableName, loaded.journeys, loaded.settings, asOf);
+    const scanned = [...requests];
+    await stored.write({ writtenAt: '2026-12-01T00:05:00.000Z', report });
+    s3.resetHistory();
+    requests.length = 0;
+    const after = await read();
+    const pageReads = [...requests];
+    const gets = s3.commandCalls(GetObjectCommand).length;
+    await reportConsole.close();
+    s3.restore();
+
+    // Assess: what the console shows is `sadakat report`'s JSON for the same data, read with one GetObject.
+    const local = campaignReport(
+      loaded.journeys,
+      loaded.settings,
+      await readReportData(runtime.doc, runtime.tableName, new Date(asOf)),
+      asOf,
+    );
+    expect(JSON.parse(objects.get('artifacts/refresh/console-report.json') ?? '{}')).toEqual({
+      writtenAt: '2026-12-01T00:05:00.000Z',
+      report: JSON.parse(JSON.stringify(local)),
+    });
+    const journey = report.journeys.find((entry) => entry.journeyId === 'viewed-not-bought');
+    expect(journey?.entered).toBe(6);
+    expect(scanned.every((request) => request.startsWith('Scan'))).toBe(true); // the person's run scans
+    expect(before).toContain('sadakat report --table sadakat --region eu-central-1 --bucket artifacts');
+    expect(before).toContain('message counters per variant');
+    expect(after).toContain('from <code>sadakat report --table</code> run by a person');
+    expect(after).toMatch(/As of [^<]*2026/);
+    expect(after).toContain('id="viewed-not-bought" class="report"');
+    expect(after).not.toContain('message counters per variant');
+    expect(pageReads).toEqual([]);
+    expect(gets).toBe(1);
   });
 
   it('refuses at start a table that is not there, and says what to do when the credentials may not read it', async () => {

@@ -266,12 +266,9 @@ describe('DataStack: the SadakatConsoleReadOnly policy', () => {
       {
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: {
-          'Fn::Join': [
-            '',
-            [{ 'Fn::GetAtt': [expect.stringMatching(/^Artifacts/), 'Arn'] }, '/refresh/console-snapshot.json'],
-          ],
-        },
+        Resource: ['/refresh/console-report.json', '/refresh/console-snapshot.json'].map((key) => ({
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Artifacts/), 'Arn'] }, key]],
+        })),
       },
       {
         Effect: 'Allow',

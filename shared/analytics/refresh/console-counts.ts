@@ -40,6 +40,9 @@ export type ConsoleIndexCounts = (slice: {
 /** The latest snapshot: what the console reads. */
 export const CONSOLE_SNAPSHOT_KEY = 'console-snapshot.json';
 
+/** Beside it: the A/B report a person stored with `sadakat report --table T --bucket B` (decision 224). */
+export const REPORT_SNAPSHOT_KEY = 'console-report.json';
+
 export function consoleCountsKey(runId: string, segment: number): string {
   return `console/${runId}/${segment}.json`;
 }
