@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { formatRows } from './bench-row.js';
 import { run as runSegments, TITLE as SEGMENTS_TITLE } from './segments.js';
 import { run as runAssignment } from './assignment.js';
+import { run as runAudience, title as audienceTitle } from './audience.js';
 import { run as runBundles } from './bundles.js';
 import { formatChurnTable, run as runChurn } from './churn.js';
 import { run as runClvFit } from './clv-fit.js';
@@ -96,6 +97,13 @@ if (!only || only === 'refresh') {
   process.stdout.write(
     `${formatRows('nightly refresh scoring on dynalite (2,000 customers)', await runRefresh({ engine: 'dynalite', customers: 2000 }))}\n`,
   );
+}
+
+if (!only || only === 'audience') {
+  // `npm run bench audience [items]`: the issue's 1M items by default (about half an hour on a loaded 2-core machine).
+  const items = Number(process.argv[3]) || 1_000_000;
+  const audience = await runAudience({ items, log: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(`${formatRows(audienceTitle(items), audience.rows)}\n${audience.notes.join('\n')}\n`);
 }
 
 if (!only || only === 'assignment') {

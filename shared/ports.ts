@@ -132,6 +132,12 @@ export interface AudienceIndex {
    * each segment (or the table was created with the index). `reason` says why not.
    */
   readiness(segments: readonly string[]): Promise<{ ready: true } | { ready: false; reason: string }>;
+  /**
+   * A profile writer keeps only `segments` in step from now on: any other segment the backfill
+   * covered loses that state, so if it becomes an audience again the index is not read for it
+   * until the backfill has run again. Returns the segments that lost it.
+   */
+  retain(segments: readonly string[]): Promise<string[]>;
 }
 
 /** Current profiles of one parallel-scan slice, or of the whole table without one. */

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { convertExport, PinpointInputError } from '../../shared/migration/pinpoint/convert-export.js';
 import { endpointsToProfiles, parseEndpoints } from '../../shared/migration/pinpoint/endpoints-to-profiles.js';
-import { systemClock, type ProfileStore } from '../../shared/ports.js';
+import { systemClock, type AudienceIndex, type ProfileStore } from '../../shared/ports.js';
 import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
 import { campaignOption, localDataOptions, positiveInteger, readOptionFile } from '../options.js';
@@ -102,6 +102,7 @@ async function importEndpoints(file: string, options: PinpointOptions): Promise<
   const bar = progressBar('profiles');
   try {
     const summary = await loadProfiles(store.profiles, profiles, {
+      audiences: store.audiences,
       concurrency: options.concurrency,
       onProgress: (done, total) => bar.update(done, total),
     });
@@ -117,16 +118,25 @@ async function importEndpoints(file: string, options: PinpointOptions): Promise<
   }
 }
 
-/** The deployed table's profile store with --table, else the local data folder's. */
-async function openProfileStore(options: PinpointOptions): Promise<{ profiles: ProfileStore; close(): Promise<void> }> {
+/** The deployed table's profile store and audience index with --table, else the local data folder's. */
+async function openProfileStore(
+  options: PinpointOptions,
+): Promise<{ profiles: ProfileStore; audiences: AudienceIndex; close(): Promise<void> }> {
   if (options.table) {
-    const { createDocumentClient } = await import('../../shared/aws/dynamo-client.js');
-    const { DynamoProfileStore } = await import('../../shared/aws/dynamo-profile-store.js');
+    const [{ createDocumentClient }, { DynamoProfileStore }, { DynamoAudienceIndex }] = await Promise.all([
+      import('../../shared/aws/dynamo-client.js'),
+      import('../../shared/aws/dynamo-profile-store.js'),
+      import('../../shared/aws/dynamo-audience-index.js'),
+    ]);
     const doc = createDocumentClient(options.region ? { region: options.region } : {});
-    return { profiles: new DynamoProfileStore(doc, options.table), close: async () => doc.destroy() };
+    return {
+      profiles: new DynamoProfileStore(doc, options.table),
+      audiences: new DynamoAudienceIndex(doc, options.table),
+      close: async () => doc.destroy(),
+    };
   }
   const runtime = await openLocalData(options, { create: true });
-  return { profiles: runtime.profiles, close: () => runtime.stop() };
+  return { profiles: runtime.profiles, audiences: runtime.adapters.table.audiences, close: () => runtime.stop() };
 }
 
 /** Missing credentials, region, table or permission: say which and what to do, not a stack trace. */
@@ -134,7 +144,7 @@ function awsAccessError(error: unknown, options: PinpointOptions): UserError | u
   if (!options.table || !(error instanceof Error)) return undefined;
   const hint: Record<string, string> = {
     ResourceNotFoundException: `--table: no table ${options.table} in this account and region (check --region)`,
-    AccessDeniedException: `--table: access denied; the import needs dynamodb:BatchGetItem, GetItem and UpdateItem on ${options.table} (docs/pinpoint.md)`,
+    AccessDeniedException: `--table: access denied; the import needs dynamodb:BatchGetItem, GetItem, UpdateItem, Query and BatchWriteItem on ${options.table} (docs/pinpoint.md)`,
     CredentialsProviderError:
       '--table: no AWS credentials found (set AWS_PROFILE or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables)',
     UnrecognizedClientException: '--table: the AWS credentials were rejected (expired or wrong account)',

@@ -1,6 +1,6 @@
 /** `sadakat import orders`: bulk-load historical orders into profiles and O# items. */
 import type { Command } from 'commander';
-import { loadCampaign } from '../../shared/config/campaign.js';
+import { loadRuntimeCampaign } from '../../shared/wiring/runtime-campaign.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import { systemClock } from '../../shared/ports.js';
 import { openLocalData } from '../local-data.js';
@@ -26,7 +26,8 @@ export function registerImport(program: Command): void {
         campaign: string;
         format: 'table' | 'json';
       }) => {
-        const campaign = await loadCampaign(options.campaign);
+        // With its journeys: the imported customers' audience memberships are kept (issue 20).
+        const campaign = await loadRuntimeCampaign(options.campaign);
         // Orders dated in the future are broken rows, reported like any other.
         const { transactions, rejectedRows } = await readTransactionsInput(options.transactions, {
           now: systemClock.now(),

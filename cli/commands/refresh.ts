@@ -8,10 +8,10 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { dayOfDate } from '../../shared/analytics/calendar-day.js';
 import { RFM_SEGMENTS } from '../../shared/analytics/rfm.js';
-import { loadCampaign } from '../../shared/config/campaign.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 import type { LocalRefreshSummary, RefreshPhase } from '../../shared/local/local-refresh.js';
 import { systemClock } from '../../shared/ports.js';
+import { loadRuntimeCampaign } from '../../shared/wiring/runtime-campaign.js';
 import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
 import { formatOption, localCampaignOptions, positiveInteger } from '../options.js';
@@ -36,7 +36,8 @@ export function registerRefresh(program: Command): void {
     .option('--as-of <date>', 'analysis date, YYYY-MM-DD (default: today, UTC)', isoDate)
     .option('--segments <n>', 'parallel scan segments', positiveInteger, 4)
     .action(async (options: RefreshOptions) => {
-      const campaign = await loadCampaign(options.campaign);
+      // With its journeys: a score that moves a customer into an audience writes the membership (issue 20).
+      const campaign = await loadRuntimeCampaign(options.campaign);
       const { runLocalRefresh } = await import('../../shared/local/local-refresh.js');
       const runtime = await openLocalData(options);
       const bars = phaseBars();

@@ -8,7 +8,13 @@ import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import type { MembershipChanges } from '../journeys/audiences.js';
 import type { AudienceIndex, WriteReceipt } from '../ports.js';
 import { batchWriteItems } from './batch-write.js';
-import { indexReadiness, type Readiness, registerZones } from './dynamo-index-state.js';
+import {
+  forgetAudiences,
+  indexReadiness,
+  readIndexState,
+  type Readiness,
+  registerZones,
+} from './dynamo-index-state.js';
 import { queryPartition } from './query-pages.js';
 import {
   AUDIENCE_INDEX,
@@ -85,6 +91,15 @@ export class DynamoAudienceIndex implements AudienceIndex {
       { operation: 'BatchWriteItem of audience memberships' },
     );
     return { capacityUnits: units + registering };
+  }
+
+  async retain(segments: readonly string[]): Promise<string[]> {
+    const kept = new Set(segments);
+    const dropped = [...(await readIndexState(this.doc, this.tableName)).audiences].filter(
+      (segment) => !kept.has(segment),
+    );
+    if (dropped.length > 0) await forgetAudiences(this.doc, this.tableName, dropped);
+    return dropped;
   }
 
   readiness(segments: readonly string[]): Promise<Readiness> {

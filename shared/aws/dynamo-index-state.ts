@@ -110,6 +110,26 @@ export async function recordIndexState(
   );
 }
 
+/**
+ * Takes segments out of the covered audiences (AudienceIndex.retain): a writer that no longer
+ * keeps their memberships in step. DELETE from the set: a backfill adding others at the same time keeps its own.
+ */
+export async function forgetAudiences(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  segments: readonly string[],
+): Promise<void> {
+  await doc.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: INDEX_STATE_KEY,
+      UpdateExpression: 'DELETE #audiences :segments',
+      ExpressionAttributeNames: { '#audiences': 'audiences' },
+      ExpressionAttributeValues: { ':segments': new Set(segments) },
+    }),
+  );
+}
+
 /** Whether `index` answers for what `covered` asks of the state; the reason when it does not. */
 export async function indexReadiness(
   doc: DynamoDBDocumentClient,

@@ -155,6 +155,23 @@ export function profileFromItem(customerId: string, item: Record<string, unknown
   return parsed.data;
 }
 
+/**
+ * The item a write of `profile` stores, as a whole (what profileUpdate SETs, under the profile's
+ * key): for loading a table in bulk — benches and tests seed tables with items as the store writes them.
+ */
+export function storedProfileItem(profile: Profile): Record<string, unknown> {
+  const { expression, names, values } = profileUpdate(profile, undefined);
+  const item: Record<string, unknown> = { ...profileKey(profile.id) };
+  for (const assignment of expression
+    .replace(/ REMOVE .*$/, '')
+    .slice('SET '.length)
+    .split(', ')) {
+    const [name = '', value = ''] = assignment.split(' = ');
+    item[names[name] ?? name] = values[value];
+  }
+  return item;
+}
+
 interface UpdateParts {
   expression: string;
   names: Record<string, string>;

@@ -23,6 +23,15 @@ export async function startEngine({ path, port, writeBehind, accessKeyId }) {
   // Before dynalite opens the store (its constructor starts opening it): another holder is reported, not waited on.
   const held = await lockHeld(path, behind !== undefined);
   if (held) return { error: held, locked: true };
+  // dynalite keeps its store to itself: taken as it is made, for `seed` below.
+  const dynaliteDb = createRequire(dynalitePath)('./db');
+  const createStore = dynaliteDb.create;
+  let store;
+  dynaliteDb.create = (options) => {
+    store = createStore(options);
+    dynaliteDb.create = createStore;
+    return store;
+  };
   const dynalite = require(dynalitePath);
   const server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const handleHttp = server.listeners('request')[0];
@@ -51,6 +60,8 @@ export async function startEngine({ path, port, writeBehind, accessKeyId }) {
     port: listening.port,
     /** Plays one request through dynalite's HTTP handler; `reply` gets `{ statusCode, headers, body }`. */
     answer: (request, reply) => answer(handleHttp, request, reply),
+    /** Bulk loading for benches and tests (DynamoEngine.seed): see `seed` below. */
+    seed: (tableName, items) => seed(dynaliteDb, store, tableName, items),
     /** Closes the server (and LevelDB with it), writing the in-memory store to `path` first if write-behind. */
     async stop() {
       if (behind) {
@@ -66,6 +77,36 @@ export async function startEngine({ path, port, writeBehind, accessKeyId }) {
       });
     },
   };
+}
+
+/**
+ * Items (DynamoDB JSON) written straight into the store with their secondary-index entries, as
+ * putItem would write them, one LevelDB batch per table or index instead of a request per 25
+ * items. For new keys of a table no one else writes meanwhile: no lock, no condition, no earlier
+ * item's index entries removed.
+ */
+async function seed(dynaliteDb, store, tableName, items) {
+  const table = await new Promise((done, fail) =>
+    store.getTable(tableName, (error, found) => (error ? fail(error) : done(found))),
+  );
+  const batches = new Map();
+  const add = (db, key, value) => {
+    const ops = batches.get(db) ?? [];
+    ops.push({ type: 'put', key, value });
+    batches.set(db, ops);
+  };
+  const itemDb = store.getItemDb(tableName);
+  for (const item of items) {
+    add(itemDb, dynaliteDb.createKey(item, table), item);
+    for (const [type, indexes] of [
+      ['local', table.LocalSecondaryIndexes ?? []],
+      ['global', table.GlobalSecondaryIndexes ?? []],
+    ])
+      for (const put of dynaliteDb.getIndexActions(indexes, undefined, item, table).puts)
+        add(store.getIndexDb(type, tableName, put.index), put.key, put.item);
+  }
+  for (const [db, ops] of batches)
+    await new Promise((done, fail) => db.batch(ops, (error) => (error ? fail(error) : done())));
 }
 
 /** One request through dynalite's HTTP handler with just enough of node's request and response objects. */

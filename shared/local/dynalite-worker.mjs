@@ -25,6 +25,13 @@ parentPort.on('message', (message) => {
     );
     return;
   }
+  if (typeof message === 'object' && message !== null && 'seed' in message) {
+    engine.seed(message.table, JSON.parse(message.items)).then(
+      () => parentPort.postMessage({ seeded: message.seed }),
+      (error) => parentPort.postMessage({ seeded: message.seed, error: String(error?.message ?? error) }),
+    );
+    return;
+  }
   // Batches travel as JSON text: cheaper to post than the structured clone of as many objects.
   if (typeof message === 'string')
     for (const request of JSON.parse(message))

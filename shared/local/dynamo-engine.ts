@@ -55,6 +55,11 @@ export interface DynamoEngine {
    * endpoint still serves everyone else.
    */
   requestHandler?: EngineRequestHandler;
+  /**
+   * dynalite only: bulk loading for benches and tests — items (DynamoDB JSON, new keys, a table no
+   * one writes meanwhile) written straight into the store with their index entries, no requests.
+   */
+  seed?(tableName: string, items: readonly Record<string, unknown>[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -320,8 +325,20 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** DynamoDB JSON as the wire carries it (and dynalite stores it): binary values in base64. */
+function wireJson(value: unknown): unknown {
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (Array.isArray(value)) return value.map(wireJson);
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([name, element]) => [name, wireJson(element)]));
+  return value;
+}
+
 /** What the dynalite worker (dynalite-worker.mjs) reports back. */
 type DynaliteLifecycleMessage = { port: number } | { error: string; locked?: true } | { stopped: true };
+/** The answer to a `seed` message. */
+type DynaliteSeeded = { seeded: number; error?: string };
 interface DynaliteResponse {
   id: number;
   statusCode: number;
@@ -329,7 +346,7 @@ interface DynaliteResponse {
   body: string;
 }
 /** Lifecycle messages are objects; batches of responses come as JSON text (see the worker). */
-type DynaliteWorkerMessage = DynaliteLifecycleMessage | string;
+type DynaliteWorkerMessage = DynaliteLifecycleMessage | DynaliteSeeded | string;
 interface DynaliteRequest {
   id: number;
   method: string;
@@ -350,7 +367,15 @@ async function startDynalite(
   });
   const waiting = new Map<number, { done: (response: DynaliteResponse) => void; fail: (error: Error) => void }>();
   let lifecycle: { done: (message: DynaliteLifecycleMessage) => void; fail: (error: Error) => void } | undefined;
+  const seeding = new Map<number, { done: () => void; fail: (error: Error) => void }>();
   worker.on('message', (message: DynaliteWorkerMessage) => {
+    if (typeof message !== 'string' && 'seeded' in message) {
+      const { seeded, error } = message;
+      if (error === undefined) seeding.get(seeded)?.done();
+      else seeding.get(seeded)?.fail(new Error(`dynalite seed: ${error}`));
+      seeding.delete(seeded);
+      return;
+    }
     if (typeof message !== 'string') return lifecycle?.done(message);
     for (const response of JSON.parse(message) as DynaliteResponse[]) {
       waiting.get(response.id)?.done(response);
@@ -360,8 +385,9 @@ async function startDynalite(
   // A crashed engine answers nobody: every waiting request fails, as on a dropped connection.
   worker.on('error', (error) => {
     lifecycle?.fail(error);
-    for (const request of waiting.values()) request.fail(error);
+    for (const request of [...waiting.values(), ...seeding.values()]) request.fail(error);
     waiting.clear();
+    seeding.clear();
   });
   const next = (): Promise<DynaliteLifecycleMessage> =>
     new Promise((done, fail) => {
@@ -411,6 +437,12 @@ async function startDynalite(
     endpoint: `http://127.0.0.1:${started.port}`,
     ...(accessKeyId ? { accessKeyId } : {}),
     requestHandler,
+    seed: (tableName, items) =>
+      new Promise((done, fail) => {
+        const id = nextId++;
+        seeding.set(id, { done, fail });
+        worker.postMessage({ seed: id, table: tableName, items: JSON.stringify(items.map(wireJson)) });
+      }),
     async stop() {
       const stopped = next();
       worker.postMessage('stop');

@@ -5,12 +5,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { buildHandler as buildIngestHandler } from '../../functions/ingest.js';
 import { buildHandler as buildProcessEventsHandler, type ProcessEventsDeps } from '../../functions/process-events.js';
-import type { Campaign } from '../config/campaign.js';
 import { fixedIdentitySecret } from '../events/identity-token.js';
 import { serverKeys, StaticWriteKeys, type WriteKeyEntry } from '../events/write-key.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
 import type { SegmentChangeSink } from '../segments/membership-hook.js';
-import { composeIngestDeps, composeProcessDeps, type LiveJourneys } from '../wiring/compose.js';
+import {
+  composeIngestDeps,
+  composeProcessDeps,
+  type LiveJourneys,
+  type ProfileWriterCampaign,
+} from '../wiring/compose.js';
 import type { LocalRuntime } from './runtime.js';
 
 /** The handlers' Powertools log level: locally stdout is the command's own output, so SILENT unless asked. */
@@ -19,7 +23,8 @@ export type LocalLogLevel = 'SILENT' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
 export function buildLocalHandlers(
   runtime: Pick<LocalRuntime, 'adapters'>,
   options: {
-    campaign: Campaign;
+    /** With its journeys (a RuntimeCampaign), profile writes keep their audiences' memberships. */
+    campaign: ProfileWriterCampaign;
     /** Server keys (`serve --write-key`). */
     writeKeys: readonly string[];
     /** Browser keys (`serve --browser-key`), each with the page origins allowed to use it. */

@@ -5,7 +5,6 @@
  * drained from the events queue through the real process-events handler.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Campaign } from '../config/campaign.js';
 import type { Clock } from '../ports.js';
 import type { ConsoleIndexCounts } from '../analytics/refresh/console-counts.js';
 import { fitRefresh, type FitResult } from '../analytics/refresh/fit.js';
@@ -15,7 +14,7 @@ import { summarizeSlice } from '../analytics/refresh/summarize.js';
 import type { FitGate } from '../analytics/bgnbd.js';
 import { FileRefreshArtifacts } from './file-artifacts.js';
 import { buildHandler as buildProcessEventsHandler } from '../../functions/process-events.js';
-import { composeProcessDeps } from '../wiring/compose.js';
+import { composeProcessDeps, type ProfileWriterCampaign } from '../wiring/compose.js';
 import { drainQueue } from './queue-driver.js';
 import type { LocalRuntime } from './runtime.js';
 
@@ -24,7 +23,8 @@ export type RefreshPhase = 'summarize' | 'score' | 'apply';
 export interface LocalRefreshOptions {
   clock: Clock;
   /** Settings and segment rules: process-events re-evaluates segments as it applies the scores. */
-  campaign: Campaign;
+  /** With its journeys (a RuntimeCampaign), scores that move customers between audiences keep their memberships. */
+  campaign: ProfileWriterCampaign;
   /** YYYY-MM-DD; defaults to the clock's date in the shop's time zone. */
   asOf?: string;
   /** Parallel scan segments (default 4). */

@@ -12,6 +12,12 @@
  * What the profile was before the write is the profile this store last read or wrote at the
  * expected version (writers read, change, then write); without it, the customer's membership
  * items are read (one Query).
+ *
+ * Before its first write the store tells the index which audiences it keeps (AudienceIndex.retain):
+ * a segment the backfill covered that is no audience here any more loses its covered state, since
+ * from this write on its memberships can go stale — so when a journey targets it again the pass
+ * scans until the backfill has run again (not reads an index missing whoever joined meanwhile).
+ * Every writer that can change a segment or a zone is wrapped, also with no audiences at all.
  */
 import { membershipChanges, membershipsOf } from '../journeys/audiences.js';
 import type { AudienceIndex, ProfileStore, WriteReceipt } from '../ports.js';
@@ -22,6 +28,8 @@ const REMEMBERED = 2_000;
 
 export class AudienceMembershipStore implements ProfileStore {
   private readonly seen = new Map<string, Map<string, string> & { version?: number }>();
+  /** The one retain call before the first write (again after a failure). */
+  private retained: Promise<unknown> | undefined;
 
   constructor(
     private readonly store: ProfileStore,
@@ -45,6 +53,11 @@ export class AudienceMembershipStore implements ProfileStore {
     profile: Profile,
     expectedVersion: number | undefined,
   ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
+    this.retained ??= this.index.retain(this.audiences).catch((error: unknown) => {
+      this.retained = undefined;
+      throw error;
+    });
+    await this.retained;
     const before = await this.before(profile.id, expectedVersion);
     const { put, remove } = membershipChanges(before, membershipsOf(profile, this.audiences));
     let units = put.length > 0 ? (await this.index.apply(profile.id, { put, remove: [] })).capacityUnits : 0;
@@ -55,6 +68,7 @@ export class AudienceMembershipStore implements ProfileStore {
   }
 
   private async before(customerId: string, expectedVersion: number | undefined): Promise<Map<string, string>> {
+    if (this.audiences.length === 0) return new Map();
     const seen = this.seen.get(customerId);
     if (seen !== undefined && seen.version === expectedVersion) return seen;
     // A first write: no profile, so no memberships (an expired anonymous copy's are left as stale ones).

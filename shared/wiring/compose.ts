@@ -53,20 +53,27 @@ export interface LiveJourneys {
   segmentMoves?: 'any';
 }
 
+/**
+ * The campaign as profile writers need it: with its journeys (a RuntimeCampaign), every profile
+ * write keeps the memberships of the scheduled journeys' audiences, whether journeys run live or
+ * not (history import, the local refresh's scores); without them it keeps none, and takes the
+ * covered state from every audience (AudienceMembershipStore).
+ */
+export type ProfileWriterCampaign = Campaign & { readonly journeys?: readonly Journey[] };
+
 /** process-events writes customer state and enqueues sends; it never enqueues events (the stack gives it no EVENTS_QUEUE_URL). */
 export function composeProcessDeps(
   adapters: Omit<CoreAdapters, 'events'>,
-  campaign: Campaign,
+  campaign: ProfileWriterCampaign,
   journeys: LiveJourneys | null,
 ): ProcessDeps {
   const { clock } = adapters;
   // process-events writes profiles and runs: their TTLs follow the campaign (shared/privacy/retention.ts).
   const table = adapters.table.withRetention(retentionPolicy(campaign.settings, journeys?.definitions ?? []));
   // Profile writes keep the scheduled journeys' audience memberships in step (issue 20).
-  const audiences = scheduledAudiences(journeys?.definitions ?? []);
+  const audiences = scheduledAudiences(campaign.journeys ?? journeys?.definitions ?? []);
   return {
-    profiles:
-      audiences.length > 0 ? new AudienceMembershipStore(table.profiles, table.audiences, audiences) : table.profiles,
+    profiles: new AudienceMembershipStore(table.profiles, table.audiences, audiences),
     orders: table.orders,
     refunds: table.refunds,
     surveyAnswers: table.surveyAnswers,

@@ -145,6 +145,8 @@ describe('composition', () => {
     // Prepare: a counting wrapper, as the reliability harness and serve's tracing build them.
     const context = mockedDocumentClient();
     context.mock.on(UpdateCommand).resolves({});
+    // The audience membership store reads the index state before its first write (no audience covered).
+    context.mock.on(GetCommand).resolves({});
     const stored = dynamoTableAdapters(context.doc, TABLE, TEST_PEPPER, clock);
     let wrappedWrites = 0;
     const counting = (inner: typeof stored.profiles): typeof stored.profiles => ({

@@ -5,143 +5,71 @@
  * before the indexes existed. The scheduled pass scans while the audience index is not
  * backfilled; the backfill makes it ready; then the 16 shards of a pass issue no Scan and read
  * only the membership items of the due time-zone bucket. Membership writes follow profile writes.
- * Every request goes through a counting wrapper around the document client.
+ * Every request goes through a counting wrapper around the document client. The seed and the
+ * runs are audience-scenario.ts's, which `npm run bench audience` runs at 1M items.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHandler as buildShardHandler } from '../../functions/journey-schedule.js';
-import { fitRefresh } from '../../shared/analytics/refresh/fit.js';
-import { planRefresh } from '../../shared/analytics/refresh/plan.js';
-import type { CustomerScan } from '../../shared/analytics/refresh/ports.js';
-import { scoreSlice } from '../../shared/analytics/refresh/score.js';
-import { summarizeSlice } from '../../shared/analytics/refresh/summarize.js';
-import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
+import { batchWriteItems } from '../../shared/aws/batch-write.js';
 import { DynamoAudienceIndex } from '../../shared/aws/dynamo-audience-index.js';
 import { DynamoCustomerScan } from '../../shared/aws/dynamo-customers-index.js';
-import { scanOrderProducts } from '../../shared/aws/dynamo-order-scan.js';
-import { scanProfiles } from '../../shared/aws/dynamo-profile-scan.js';
 import { DynamoProfileStore } from '../../shared/aws/dynamo-profile-store.js';
+import { dynamoTableAdapters } from '../../shared/aws/dynamo-table-adapters.js';
 import { backfillIndexes } from '../../shared/aws/index-backfill.js';
-import {
-  INDEX_STATE_KEY,
-  capKey,
-  customersShardKey,
-  identityKey,
-  journeyKey,
-  ledgerKey,
-  messageStatsKey,
-  orderKey,
-  profileKey,
-  suppressionKey,
-} from '../../shared/aws/table.js';
-import type { CustomerMessage } from '../../shared/events/messages.js';
-import { planScheduleShards } from '../../shared/journeys/schedule-shards.js';
+import { INDEX_STATE_KEY, journeyKey, orderKey, profileKey } from '../../shared/aws/table.js';
+import { loadCampaign } from '../../shared/config/campaign.js';
+import type { AudienceIndex } from '../../shared/ports.js';
+import { loadProfiles } from '../../shared/migration/pinpoint/load-profiles.js';
+import { importOrders } from '../../shared/profiles/import-orders.js';
+import { composeProcessDeps } from '../../shared/wiring/compose.js';
 import { ensureTable } from '../../shared/local/dynamo-engine.js';
-import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import { AudienceMembershipStore } from '../../shared/profiles/audience-membership-store.js';
 import { emptyProfile } from '../../shared/profiles/schema.js';
 import { InMemoryArtifacts, RecordingEventQueue } from '../fakes/in-memory-refresh.js';
+import { TEST_PEPPER } from '../fakes/test-pepper.js';
 import { journeyFrom } from '../unit/journeys/journey-builders.js';
+import {
+  AUDIENCE,
+  RUN_AT,
+  SEEDED_AT as AT,
+  audienceSeed,
+  dueMembers,
+  refreshRun,
+  schedulePass,
+  writeSeed,
+} from './audience-scenario.js';
 
-const AT = '2026-01-01T00:00:00.000Z';
-/** Monday 10:00 in Istanbul is 07:00 UTC: the pass at 07:00 covers that bucket only. */
-const SCHEDULED_TIME = '2026-03-02T07:00:00Z';
-const ZONES = ['Europe/Istanbul', 'America/New_York', 'Asia/Tokyo', undefined] as const;
-const KNOWN = 3_000;
-const MEMBERS = 1_000;
-const winBack = journeyFrom(
-  'id: win-back\ntrigger: { schedule: "0 10 * * MON", audience: churn_risk }\nentry: { reentry: { after: 30d } }\nsteps:\n  - send: { channel: email, template: t }\n',
+const SEED = audienceSeed(20_000);
+/** A segment an imported order of last autumn puts its customer in (campaign/segments.yaml: ordered, not in 60 days). */
+const LAPSED = 'lapsed_60d';
+const lapsedJourney = journeyFrom(
+  `id: lapsed\ntrigger: { schedule: "0 10 * * MON", audience: ${LAPSED} }\nsteps:\n  - send: { channel: email, template: t }\n`,
 );
 
-/** Counts every request by command and the items each response returned. */
-function countingClient(doc: DynamoDBDocumentClient) {
-  const counts = { commands: new Map<string, number>(), itemsRead: 0 };
-  const counted = Object.create(doc) as DynamoDBDocumentClient;
-  const send = doc.send.bind(doc) as (command: unknown) => Promise<Record<string, unknown>>;
-  (counted as unknown as { send: typeof send }).send = async (command) => {
-    const name = (command as object).constructor.name;
-    counts.commands.set(name, (counts.commands.get(name) ?? 0) + 1);
-    const response = await send(command);
-    // What a request reads (and is billed for): a scan's every item, not only those its filter keeps.
-    if (Array.isArray(response.Items))
-      counts.itemsRead += typeof response.ScannedCount === 'number' ? response.ScannedCount : response.Items.length;
-    return response;
-  };
-  const reset = () => {
-    counts.commands.clear();
-    counts.itemsRead = 0;
-  };
-  return { doc: counted, counts, reset };
-}
-
-/**
- * 20,000 items: every type, as written before the audience index (no membership items). Profiles
- * and orders carry the `customers` key as today's writers write it: that index comes in an
- * earlier stack update (one GSI per update), and its backfill is tested in index-backfill.test.ts.
- */
-function seedItems(): WriteRequest[] {
-  const items: Record<string, unknown>[] = [];
-  for (let n = 0; n < KNOWN; n++) {
-    const id = `c${n}`;
-    const member = n < MEMBERS;
-    const timezone = ZONES[n % ZONES.length];
-    items.push({
-      ...profileKey(id),
-      ...emptyProfile(id, AT),
-      ...(timezone ? { timezone } : {}),
-      segments: member ? { churn_risk: { enteredAt: AT } } : { newsletter: { enteredAt: AT } },
-      orders: { ...emptyProfile(id, AT).orders, count: 1, days: 1, revenue: 20, firstAt: AT, lastAt: AT },
-      customersPK: customersShardKey(id),
-    });
-    items.push({
-      ...orderKey(id, `o${n}`),
-      customerId: id,
-      orderId: `o${n}`,
-      at: AT,
-      amount: 20,
-      products: [],
-      customersPK: customersShardKey(id),
-    });
-    items.push({ ...journeyKey(id, 'welcome', `r${n}`), status: 'ended' });
-    items.push({ ...ledgerKey(id, `welcome#s1#${n}`), status: 'sent' });
-  }
-  for (let n = 0; n < 2_000; n++) {
-    items.push({ ...profileKey(`anon:v${n}`), ...emptyProfile(`anon:v${n}`, AT) });
-    items.push({ ...capKey(`c${n}`, 'email', 20_500), count: 1 });
-    items.push({ ...identityKey(`v${n}`), userId: `c${n}` });
-  }
-  for (let n = 0; n < 1_000; n++) items.push({ ...suppressionKey(n.toString(16).padStart(64, '0')), reason: 'bounce' });
-  for (let n = 0; n < 1_000; n++)
-    items.push({ ...messageStatsKey('welcome', undefined, `s${n}`, 'email', 'sent', n % 8), count: 1 });
-  return items.map((Item) => ({ PutRequest: { Item } }));
+/** Every member of `segment` in `bucket`, over the index's shards. */
+async function membersOf(index: AudienceIndex, segment: string, bucket: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let shard = 0; shard < index.shards; shard++)
+    for await (const id of index.members(segment, bucket, shard)) ids.push(id);
+  return ids.sort();
 }
 
 describe('audiences without scans (dynalite, 20,000 items)', () => {
   let dataDir: string;
   let runtime: LocalRuntime;
   let seedMs = 0;
-  const clock = new VirtualClock(new Date('2026-03-02T07:04:00Z'));
+  const clock = new VirtualClock(RUN_AT);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sadakat-audience-'));
     runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock, fresh: true });
     const started = performance.now();
-    // Four writers at once: the engine's thread stays busy while each waits on its response.
-    const items = seedItems();
-    const quarter = Math.ceil(items.length / 4);
-    await Promise.all(
-      [0, 1, 2, 3].map((part) =>
-        batchWriteItems(runtime.doc, runtime.tableName, items.slice(part * quarter, (part + 1) * quarter), {
-          operation: 'seed',
-        }),
-      ),
-    );
+    await writeSeed(runtime, SEED);
     seedMs = performance.now() - started;
   }, 240_000);
 
@@ -152,68 +80,41 @@ describe('audiences without scans (dynalite, 20,000 items)', () => {
 
   it('scans until the backfill, then reads only the due members, with no Scan', async () => {
     // Prepare
-    expect(seedItems()).toHaveLength(20_000);
-    const { doc, counts, reset } = countingClient(runtime.doc);
-    const queued: CustomerMessage[] = [];
-    const shardHandler = buildShardHandler({
-      scanProfiles: (slice) => scanProfiles(doc, runtime.tableName, slice, clock.now()),
-      audiences: new DynamoAudienceIndex(doc, runtime.tableName),
-      journeys: [winBack],
-      queue: { enqueue: async (messages) => void queued.push(...messages) },
-      clock,
-      defaultTimezone: 'Europe/Istanbul',
-      logger: new Logger({ serviceName: 'journey-schedule', logLevel: 'SILENT' }),
-    });
-    const plan = planScheduleShards(SCHEDULED_TIME);
-    if (!plan.run) throw new Error('planned');
-    // The fallback is read as the local runtime does (one whole-table scan); the index by the 16 shards of a deployed pass.
-    const pass = async (sharded: boolean) => {
-      queued.length = 0;
-      reset();
-      const results = [];
-      for (const shard of sharded ? plan.shards : [{}])
-        results.push(await shardHandler(shard, localLambdaContext('journey-schedule')));
-      return { results, scans: counts.commands.get('ScanCommand') ?? 0, itemsRead: counts.itemsRead };
-    };
-    const dueMembers = (ids: Iterable<string>) =>
-      [...ids].filter((id) => {
-        const n = Number(id.slice(1));
-        const zone = ZONES[n % ZONES.length];
-        return n < MEMBERS && (zone === 'Europe/Istanbul' || zone === undefined);
-      });
-    const expected = dueMembers(Array.from({ length: KNOWN }, (_, n) => `c${n}`)).sort();
+    const expected = dueMembers(SEED);
+    const ids = (run: { enqueued: { customerId: string }[] }) =>
+      run.enqueued.map((message) => message.customerId).sort();
 
-    // Act: before the backfill, the pass falls back to the scan
-    const before = await pass(false);
-    const scanned = queued.map((message) => message.customerId).sort();
+    // Act: before the backfill, the pass falls back to the scan (one invocation, as the local runtime runs it)
+    const before = await schedulePass(runtime.doc, runtime.tableName, clock, false);
     const backfillStarted = performance.now();
     const backfill = await backfillIndexes(runtime.doc, runtime.tableName, {
-      audiences: ['churn_risk'],
+      audiences: [AUDIENCE],
       pageSize: 2_000,
       maxPages: 3,
     });
-    const resumed = await backfillIndexes(runtime.doc, runtime.tableName, {
-      audiences: ['churn_risk'],
-      pageSize: 2_000,
-    });
+    const resumed = await backfillIndexes(runtime.doc, runtime.tableName, { audiences: [AUDIENCE], pageSize: 2_000 });
     const backfillMs = performance.now() - backfillStarted;
-    const after = await pass(true);
-    const indexed = queued.map((message) => message.customerId).sort();
+    // The index by the 16 shards of a deployed pass.
+    const after = await schedulePass(runtime.doc, runtime.tableName, clock, true);
 
     // Assess
-    expect(before.results.every((result) => result.source === 'scan')).toBe(true);
+    expect(before.sources.every((source) => source === 'scan')).toBe(true);
     expect(before.scans).toBeGreaterThan(0);
     expect(before.itemsRead).toBeGreaterThanOrEqual(20_000);
-    expect(scanned).toEqual(expected);
+    expect(ids(before)).toEqual(expected);
     expect(backfill.complete).toBe(false);
     expect(resumed.complete).toBe(true);
-    expect(backfill.memberships + resumed.memberships).toBe(MEMBERS);
-    expect(after.results.every((result) => result.source === 'index')).toBe(true);
+    expect(backfill.memberships + resumed.memberships).toBe(SEED.members);
+    expect(after.sources.every((source) => source === 'index')).toBe(true);
     expect(after.scans).toBe(0);
     // Istanbul's members and those without a zone (the shop's zone is Istanbul): half the audience.
-    expect(indexed).toEqual(expected);
+    expect(ids(after)).toEqual(expected);
     expect(after.itemsRead).toBe(expected.length);
-    expect(queued[0]).toMatchObject({ kind: 'schedule', journeyId: 'win-back', slot: '2026-03-02T07:00:00.000Z' });
+    expect(after.enqueued[0]).toMatchObject({
+      kind: 'schedule',
+      journeyId: 'win-back',
+      slot: '2026-03-02T07:00:00.000Z',
+    });
     console.log(
       `seed 20,000 items: ${Math.round(seedMs)} ms; backfill ${Math.round(backfillMs)} ms; items read per pass: scan ${before.itemsRead}, index ${after.itemsRead} (${(before.itemsRead / after.itemsRead).toFixed(1)}x)`,
     );
@@ -221,44 +122,29 @@ describe('audiences without scans (dynalite, 20,000 items)', () => {
 
   it('refreshes from the customers index: no Scan, only the scored profiles and the orders', async () => {
     // Prepare
-    const { doc, counts, reset } = countingClient(runtime.doc);
-    const artifacts = new InMemoryArtifacts();
-    const queue = new RecordingEventQueue();
-    const plan = planRefresh({ now: clock.now(), timezone: 'UTC', itemCount: 20_000, segments: 4 });
-    const scan = new DynamoCustomerScan(doc, runtime.tableName, () => clock.now());
-    const fallback: CustomerScan = {
-      profiles: (slice) => scanProfiles(doc, runtime.tableName, slice, clock.now()).profiles,
-      orders: (slice) => scanOrderProducts(doc, runtime.tableName, slice),
-    };
-    const refresh = async (customers: CustomerScan) => {
-      reset();
-      const summaries = [];
-      for (const slice of plan.slices) summaries.push(await summarizeSlice({ scan: customers, artifacts }, slice));
-      const fit = await fitRefresh(artifacts, { ...plan, summaries });
-      const scored = [];
-      for (const slice of plan.slices)
-        scored.push(await scoreSlice({ scan: customers, artifacts, queue }, { ...slice, modelKey: fit.modelKey }));
-      return {
-        customers: summaries.reduce((sum, summary) => sum + summary.customers, 0),
-        orders: summaries.reduce((sum, summary) => sum + summary.orders, 0),
-        scored: scored.reduce((sum, result) => sum + result.scored, 0),
-        scans: counts.commands.get('ScanCommand') ?? 0,
-        itemsRead: counts.itemsRead,
-      };
-    };
+    const run = (read: 'index' | 'scan') =>
+      refreshRun(runtime.doc, runtime.tableName, clock, {
+        read,
+        itemCount: SEED.items,
+        segments: 4,
+        artifacts: new InMemoryArtifacts(),
+        queue: new RecordingEventQueue(),
+      });
 
     // Act
-    const scanned = await refresh(fallback);
-    const indexed = await refresh(scan);
+    const scanned = await run('scan');
+    const indexed = await run('index');
 
     // Assess
-    expect((await scan.readiness()).ready).toBe(true);
+    expect((await new DynamoCustomerScan(runtime.doc, runtime.tableName, () => clock.now()).readiness()).ready).toBe(
+      true,
+    );
     expect(indexed.scans).toBe(0);
-    expect(indexed).toMatchObject({ customers: KNOWN, orders: KNOWN, scored: KNOWN });
-    expect(scanned).toMatchObject({ customers: KNOWN, orders: KNOWN, scored: KNOWN });
-    // Each phase (summarize, score) reads the scored profiles and the orders once; the 2,000 anonymous
+    expect(indexed).toMatchObject({ customers: SEED.known, orders: SEED.known, scored: SEED.known });
+    expect(scanned).toMatchObject({ customers: SEED.known, orders: SEED.known, scored: SEED.known });
+    // Each phase (summarize, score) reads the scored profiles and the orders once; the anonymous
     // visitors, the runs, ledger entries and the rest are never read.
-    expect(indexed.itemsRead).toBe(2 * (KNOWN + KNOWN));
+    expect(indexed.itemsRead).toBe(2 * (SEED.known + SEED.known));
     console.log(
       `items read per refresh: scan ${scanned.itemsRead}, customers index ${indexed.itemsRead} (${(scanned.itemsRead / indexed.itemsRead).toFixed(1)}x)`,
     );
@@ -316,7 +202,7 @@ describe('audiences without scans (dynalite, 20,000 items)', () => {
     // Prepare
     const index = new DynamoAudienceIndex(runtime.doc, runtime.tableName);
     const store = new AudienceMembershipStore(new DynamoProfileStore(runtime.doc, runtime.tableName), index, [
-      'churn_risk',
+      AUDIENCE,
     ]);
     const moving = await store.getProfile('c0');
     const leaving = await store.getProfile('c4');
@@ -349,5 +235,67 @@ describe('audiences without scans (dynalite, 20,000 items)', () => {
     expect(await index.current('c0')).toEqual(new Map([['churn_risk', 'Asia/Tokyo']]));
     expect(moved.receipt.capacityUnits).toBeGreaterThan(0);
     expect(unchanged.receipt.capacityUnits).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('keeps memberships on writes outside process-events: history import and the local refresh without live journeys, the Pinpoint load', async () => {
+    // Prepare: a table of its own; the import wired as `sadakat import orders` and the local refresh wire it
+    const table = 'writers';
+    await ensureTable(runtime.doc, table);
+    const adapters = { table: dynamoTableAdapters(runtime.doc, table, TEST_PEPPER, clock), clock };
+    const campaign = { ...(await loadCampaign('campaign')), journeys: [lapsedJourney] };
+    const deps = composeProcessDeps(adapters, campaign, null);
+    const order = (customerId: string) => ({ customerId, timestamp: '2025-10-01T10:00:00Z', amount: 30 });
+
+    // Act
+    await importOrders(deps, [order('h1'), order('p1')]);
+    const imported = await adapters.table.audiences.current('h1');
+    // Pinpoint gives p1 its first time zone (and h1 one it already has: kept).
+    const loaded = await loadProfiles(
+      adapters.table.profiles,
+      [
+        { ...emptyProfile('p1', AT), timezone: 'Asia/Tokyo' },
+        { ...emptyProfile('p2', AT), timezone: 'Asia/Tokyo' },
+      ],
+      { concurrency: 2, audiences: adapters.table.audiences },
+    );
+
+    // Assess
+    expect(imported).toEqual(new Map([[LAPSED, '-']]));
+    expect(loaded).toEqual({ created: 1, updated: 1, unchanged: 0 });
+    expect(await adapters.table.audiences.current('p1')).toEqual(new Map([[LAPSED, 'Asia/Tokyo']]));
+    expect(await membersOf(adapters.table.audiences, LAPSED, 'Asia/Tokyo')).toEqual(['p1']);
+    expect(await membersOf(adapters.table.audiences, LAPSED, '-')).toEqual(['h1']);
+  }, 60_000);
+
+  it('a segment that stops being an audience loses its covered state: when it is one again the pass waits for the backfill', async () => {
+    // Prepare: a table of its own, a member imported while a journey targets the segment, then backfilled
+    const table = 'regained';
+    await ensureTable(runtime.doc, table);
+    const adapters = { table: dynamoTableAdapters(runtime.doc, table, TEST_PEPPER, clock), clock };
+    const base = await loadCampaign('campaign');
+    const targeting = { ...base, journeys: [lapsedJourney] };
+    const untargeted = { ...base, journeys: [] };
+    const order = (customerId: string) => [{ customerId, timestamp: '2025-10-01T10:00:00Z', amount: 30 }];
+    const index = adapters.table.audiences;
+    await importOrders(composeProcessDeps(adapters, targeting, null), order('r1'));
+    await backfillIndexes(runtime.doc, table, { audiences: [LAPSED] });
+    const covered = await index.readiness([LAPSED]);
+
+    // Act: a deployment whose journeys no longer target it writes a new member; then one that targets it again
+    await importOrders(composeProcessDeps(adapters, untargeted, null), order('r2'));
+    const dropped = await index.readiness([LAPSED]);
+    await importOrders(composeProcessDeps(adapters, targeting, null), order('r3'));
+    const again = await index.readiness([LAPSED]);
+    const before = await membersOf(index, LAPSED, '-');
+    await backfillIndexes(runtime.doc, table, { audiences: [LAPSED] });
+
+    // Assess
+    expect(covered).toEqual({ ready: true });
+    expect(dropped).toEqual({ ready: false, reason: `no backfill yet for audience ${LAPSED}` });
+    expect(again).toEqual(dropped);
+    // r2 joined while nothing kept the segment's memberships: only the backfill finds it.
+    expect(before).toEqual(['r1', 'r3']);
+    expect(await index.readiness([LAPSED])).toEqual({ ready: true });
+    expect(await membersOf(index, LAPSED, '-')).toEqual(['r1', 'r2', 'r3']);
   }, 60_000);
 });

@@ -11,9 +11,17 @@
  * devices by token). Consent is the exception: per channel the decision with the later time wins,
  * so an OptOut recorded in Pinpoint after the stored consent lands, and a later unsubscribe in
  * sadakat is kept. A profile the import would not change is not written, so its version stays.
+ *
+ * Audience memberships (issue 20): the import never changes a profile's segments (it fills in
+ * data; process-events evaluates segments on the customer's next event), but it can give an
+ * existing profile its first time zone, which moves its memberships to that zone's bucket — so
+ * after such a write the customer's membership items are read and moved (a Query, and a write per
+ * membership, only for those profiles). A new profile has no segments, so no memberships. A crash
+ * between the two writes leaves the memberships in the old bucket until the next backfill.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { ProfileStore } from '../../ports.js';
+import { timezoneBucket } from '../../journeys/audiences.js';
+import type { AudienceIndex, ProfileStore } from '../../ports.js';
 import type { Consent, Profile } from '../../profiles/schema.js';
 import { withVersionRetry } from '../../profiles/version-retry.js';
 
@@ -30,6 +38,8 @@ export interface LoadOptions {
   /** Profiles read per getProfiles call (BatchGetItem takes at most 100 keys). */
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /** The table's audience index: memberships follow a profile given its first time zone. */
+  audiences?: Pick<AudienceIndex, 'current' | 'apply'>;
 }
 
 const DEFAULT_BATCH_SIZE = 100;
@@ -49,7 +59,7 @@ export async function loadProfiles(
     const worker = async (): Promise<void> => {
       while (next < batch.length) {
         const imported = batch[next++] as Profile;
-        const outcome = await writeOne(store, imported, stored.get(imported.id));
+        const outcome = await writeOne(store, imported, stored.get(imported.id), options.audiences);
         summary[outcome] += 1;
         options.onProgress?.(++done, profiles.length);
       }
@@ -64,6 +74,7 @@ async function writeOne(
   store: ProfileStore,
   imported: Profile,
   readInBatch: Profile | undefined,
+  audiences: LoadOptions['audiences'],
 ): Promise<keyof LoadSummary> {
   let existing: Profile | undefined = readInBatch;
   let first = true;
@@ -77,8 +88,22 @@ async function writeOne(
     const merged = mergeImported(existing, imported);
     if (isDeepStrictEqual(merged, existing)) return 'unchanged';
     await store.putProfile(merged, existing.version);
+    const bucket = timezoneBucket(merged.timezone);
+    if (audiences && bucket !== timezoneBucket(existing.timezone)) await moveMemberships(audiences, merged.id, bucket);
     return 'updated';
   });
+}
+
+/** The customer's audience memberships, moved to `bucket` (their zone's). */
+async function moveMemberships(
+  audiences: NonNullable<LoadOptions['audiences']>,
+  customerId: string,
+  bucket: string,
+): Promise<void> {
+  const moved = [...(await audiences.current(customerId))]
+    .filter(([, from]) => from !== bucket)
+    .map(([segment]) => ({ segment, bucket }));
+  if (moved.length > 0) await audiences.apply(customerId, { put: moved, remove: [] });
 }
 
 /** The stored profile with what the import adds (see the merge rule above). */
