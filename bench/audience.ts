@@ -95,9 +95,20 @@ export async function run(options: { items?: number; log?: (line: string) => voi
     log(
       `  pass by index: ${Math.round(indexPass.ms / 1000)} s, ${indexPass.itemsRead} items read, ${indexPass.scans} Scans, ${indexPass.queries} Queries`,
     );
-    if (indexPass.enqueued.length !== due || scanPass.enqueued.length !== due || indexPass.scans > 0)
+    // dynalite keys an index entry by the index key and 6 hex digits of an md5 of the item's own
+    // key (node_modules/dynalite/db/index.js hashPrefix): two members of one partition whose keys
+    // share them keep one entry (1M items: c24327 and c42527 in AUD#churn_risk#-#6). DynamoDB keeps
+    // both. So the index pass may enqueue a few fewer than the scan here, never anyone not due.
+    const dueIds = new Set(dueMembers(seed));
+    const notDue = indexPass.enqueued.filter((message) => !dueIds.has(message.customerId)).length;
+    if (
+      scanPass.enqueued.length !== due ||
+      notDue > 0 ||
+      indexPass.enqueued.length < due * 0.999 ||
+      indexPass.scans > 0
+    )
       throw new Error(
-        `audience bench: the pass enqueued ${indexPass.enqueued.length} (index) and ${scanPass.enqueued.length} (scan) of ${due} due members, with ${indexPass.scans} Scans`,
+        `audience bench: the pass enqueued ${indexPass.enqueued.length} (index, ${notDue} not due) and ${scanPass.enqueued.length} (scan) of ${due} due members, with ${indexPass.scans} Scans`,
       );
 
     // The nightly refresh, both ways; scores messages counted, not kept.
@@ -136,6 +147,7 @@ export async function run(options: { items?: number; log?: (line: string) => voi
     const perThousand = (ms: number) => (ms / seed.known) * 1000;
     return {
       rows: [
+        pair('scheduled pass: due members enqueued', 'members', indexPass.enqueued.length, scanPass.enqueued.length),
         ...passRows('scheduled pass (16 shards)', indexPass, scanPass),
         ...passRows('refresh (summarize + fit + score)', indexRefresh.result, scanRefresh.result),
         pair(
