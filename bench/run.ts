@@ -14,6 +14,7 @@ import { run as runConsole } from './console.js';
 import { run as runCost } from './cost.js';
 import { run as runDemoSpeed } from './demo-speed.js';
 import { run as runFitMemory } from './fit-memory.js';
+import { run as runScoreWrites, TITLE as SCORE_WRITES_TITLE } from './score-writes.js';
 import { run as runIngestTrust } from './ingest-trust.js';
 import { run as runJourneyTick } from './journey-tick.js';
 import { run as runPacing, TITLE as PACING_TITLE } from './pacing.js';
@@ -89,6 +90,10 @@ if (!only || only === 'fit-memory') {
   process.stdout.write(
     `${formatRows('refresh fit memory: peak RSS of a child fitting 250,000 and 1,000,000 synthetic buyers (issue 20)', await runFitMemory())}\n`,
   );
+}
+
+if (!only || only === 'score-writes') {
+  process.stdout.write(`${formatRows(SCORE_WRITES_TITLE, await runScoreWrites())}\n`);
 }
 
 if (!only || only === 'churn') process.stdout.write(`${formatChurnTable(await runChurn())}\n`);

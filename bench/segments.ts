@@ -93,7 +93,7 @@ const HAND_WRITTEN: Record<string, Hand> = {
   cart_abandoned: (p, now) =>
     atLeastWithin(p.events['Product Added'], DAY, now) && !atLeastWithin(p.events['Order Completed'], DAY, now),
   best: (p) => p.rfm?.segment === 'champions' || p.rfm?.segment === 'loyal_customers',
-  churn_risk: (p) => p.clv !== undefined && p.clv.pAlive < 0.3 && p.orders.count >= 2,
+  churn_risk: (p) => p.clv?.pAlive !== undefined && p.clv.pAlive < 0.3 && p.orders.count >= 2,
   new_customers: (p, now) => ageMs(p.orders.firstAt, now) < 30 * DAY,
   email_reachable: (p) => emailConsent(p) && Boolean(p.channels.email),
   lapsed_60d: lapsed60,
@@ -105,7 +105,8 @@ const HAND_WRITTEN: Record<string, Hand> = {
   shoe_browsers: (p, now) => atLeastWithin(p.events['Product Viewed']?.props?.['category=shoes'], 30 * DAY, now),
   big_cart: (p) => p.cart.value > 200,
   gold_plan: (p) => p.traits.plan === 'gold',
-  vip: (p) => p.rfm?.segment === 'champions' || (p.clv !== undefined && p.clv.value12m > 500) || p.traits.vip === true,
+  vip: (p) =>
+    p.rfm?.segment === 'champions' || (p.clv?.value12m !== undefined && p.clv.value12m > 500) || p.traits.vip === true,
   refunders: (p) => p.refunds.count >= 2,
   one_timers: (p, now) => p.orders.count === 1 && ageMs(p.orders.firstAt, now) >= 30 * DAY,
   win_back: (p, now) =>

@@ -214,7 +214,7 @@ function consoleApp(options: ConsoleOptions & { token: string; assets: Assets; c
       async (context) => {
         const items = await source.customer(id);
         if (!items.profile) throw new NotFound(`No customer ${id} in this data folder.`);
-        return customerBody(context, id, items);
+        return customerBody(context, id, items, clock.now());
       },
       { live: true, asOf: clock.now().toISOString() },
     );

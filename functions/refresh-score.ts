@@ -1,16 +1,19 @@
 /**
  * refresh-score: one iteration of the score Map (one parallel scan segment). Scores each profile
  * from the fitted model and sends a `scores` message into the customer's FIFO group when its
- * scores changed; process-events applies it (the one writer of the profile).
+ * scores changed in a way a rule can see (decision 225: the campaign bundled beside it says which
+ * CLV comparisons its rules make); process-events applies it (the one writer of the profile).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { scoreSlice } from '../shared/analytics/refresh/score.js';
+import { scoreSlice, type ClvRules } from '../shared/analytics/refresh/score.js';
 import { scoreInputSchema } from '../shared/analytics/refresh/step-input.js';
-import { awsRefreshDeps, type RefreshDeps } from '../shared/aws/refresh-deps.js';
+import { awsClvRules, awsRefreshDeps, type RefreshDeps } from '../shared/aws/refresh-deps.js';
 import { onColdStart } from '../shared/handlers/lambda-handler.js';
 import { refreshStep } from '../shared/handlers/refresh-step.js';
 
-export function buildHandler(deps: Pick<RefreshDeps, 'scan' | 'artifacts' | 'queue'> & { logger?: Logger }) {
+export function buildHandler(
+  deps: Pick<RefreshDeps, 'scan' | 'artifacts' | 'queue'> & { clvRules?: ClvRules; logger?: Logger },
+) {
   const describe = (input: { runId: string }, result: object) => ({ runId: input.runId, ...result });
   return refreshStep({ phase: 'score', schema: scoreInputSchema, logger: deps.logger, describe }, (input) =>
     scoreSlice(deps, input),
@@ -18,4 +21,6 @@ export function buildHandler(deps: Pick<RefreshDeps, 'scan' | 'artifacts' | 'que
 }
 
 /** Lambda entry point: deps are built once per cold start from the environment. */
-export const handler = onColdStart(() => buildHandler(awsRefreshDeps(process.env)));
+export const handler = onColdStart(async () =>
+  buildHandler({ ...awsRefreshDeps(process.env), clvRules: await awsClvRules(process.env) }),
+);

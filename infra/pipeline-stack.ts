@@ -175,6 +175,7 @@ export class PipelineStack extends Stack {
       alerts,
       timeZone: props.timeZone,
       audiences: props.audiences,
+      campaignDir,
     });
 
     // Scheduled tasks find due work through an index and hand it to the customer's FIFO group

@@ -3,6 +3,7 @@
  * (the reference interpreter explains itself; the compiled rule must agree).
  * `sadakat segment size <id>`: how many profiles of the local data folder match now.
  */
+import { withClvOnRead } from '../../shared/analytics/clv-on-read.js';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadSettings } from '../../shared/config/load-settings.js';
@@ -31,13 +32,14 @@ export function registerSegment(program: Command): void {
     .option('--now <iso>', 'evaluate at this time (ISO-8601) instead of now')
     .action(async (id: string, options: { profile: string; campaign: string; now?: string }) => {
       const nowMs = parseNow(options.now);
-      const { definitions, compiled } = await loadCampaignSegments(options.campaign);
+      const { definitions, compiled, settings } = await loadCampaignSegments(options.campaign);
       const definition = definitions.find((candidate) => candidate.id === id);
       if (!definition)
         throw new UserError(
           `no segment "${id}" in ${options.campaign}/segments.yaml (segments: ${definitions.map((d) => d.id).join(', ')})`,
         );
-      const profile = await readProfile(options.profile, nowMs);
+      // CLV figures as rules see them: computed for the day of --now (decision 225).
+      const profile = withClvOnRead(await readProfile(options.profile, nowMs), nowMs, settings.defaultTimezone);
       const explanation = explainRule(definition.rule, profile, nowMs, new Map(definitions.map((d) => [d.id, d])));
       const fast = compiled.byId.get(id)?.test(profile, nowMs);
       if (fast !== explanation.result)

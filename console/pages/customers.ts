@@ -1,6 +1,7 @@
 /** `/customers?q=` (find by id or email) and `/customers/<id>`: one customer, all we know and sent. */
 import type { ConsoleMessage, CustomerItems } from '../../shared/aws/dynamo-console-source.js';
 import { DEFAULT_DECISION_DAYS } from '../../shared/privacy/retention.js';
+import { readClvAt } from '../../shared/analytics/clv-on-read.js';
 import type { Profile } from '../../shared/profiles/schema.js';
 import { type Html, html } from '../html.js';
 import { type PageContext, table } from '../layout.js';
@@ -28,10 +29,13 @@ interface TimelineEntry {
   what: Html;
 }
 
-export function customerBody(context: PageContext, customerId: string, items: CustomerItems): Html {
+/** `now`: the CLV figures are computed for this day (decision 225). */
+export function customerBody(context: PageContext, customerId: string, items: CustomerItems, now: Date): Html {
   const { formats } = context;
   const n = formats.number;
   const profile = items.profile as Profile;
+  const timezone = context.campaign.loaded?.settings.defaultTimezone ?? 'UTC';
+  const clv = profile.orders ? readClvAt(profile, now.getTime(), timezone) : profile.clv;
   const name = [profile.name?.first, profile.name?.last].filter(Boolean).join(' ');
   const consent = (['email', 'sms', 'push'] as const).map((channel) => {
     const grant = profile.consent?.[channel];
@@ -83,7 +87,7 @@ export function customerBody(context: PageContext, customerId: string, items: Cu
     <div><dt>Phone</dt><dd>${profile.channels?.phone ?? '—'}</dd></div>
     <div><dt>Orders</dt><dd>${n(profile.orders?.count ?? 0)} · ${formats.money(profile.orders?.revenue ?? 0)}</dd></div>
     ${profile.rfm ? html`<div><dt>RFM segment</dt><dd>${profile.rfm.segment.replaceAll('_', ' ')}</dd></div>` : ''}
-    ${profile.clv ? html`<div><dt>P(alive)</dt><dd>${formats.percent(profile.clv.pAlive)}</dd></div>` : ''}
+    ${clv?.pAlive !== undefined ? html`<div><dt>P(alive)</dt><dd>${formats.percent(clv.pAlive)}</dd></div>` : ''}
     <div><dt>Global holdout</dt><dd>${profile.holdout ? 'yes' : 'no'}</dd></div>
     <div><dt>Updated</dt><dd>${formats.dateTime(profile.updatedAt)}</dd></div>
   </dl>

@@ -44,6 +44,8 @@ export interface NightlyRefreshProps {
   hour?: number;
   /** The scheduled journeys' audience segments, whose members summarize counts for the console's snapshot (decision 220). */
   audiences: readonly string[];
+  /** The campaign folder, compiled beside the score function: its rules' CLV comparisons (decision 225). */
+  campaignDir?: string;
 }
 
 export class NightlyRefresh extends Construct {
@@ -107,6 +109,7 @@ export class NightlyRefresh extends Construct {
       name: 'refresh-score',
       description: 'sadakat refresh: score one scan segment',
       ...long,
+      ...(props.campaignDir !== undefined ? { campaignDir: props.campaignDir } : {}),
     });
     props.table.grantReadData(score.function);
     props.artifacts.grantRead(score.function, ARTIFACT_KEYS);

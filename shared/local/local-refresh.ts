@@ -9,7 +9,7 @@ import type { Clock } from '../ports.js';
 import type { ConsoleIndexCounts } from '../analytics/refresh/console-counts.js';
 import { fitRefresh, type FitResult } from '../analytics/refresh/fit.js';
 import { planRefresh } from '../analytics/refresh/plan.js';
-import { scoreSlice } from '../analytics/refresh/score.js';
+import { clvRulesOf, scoreSlice, type ScoreOptions } from '../analytics/refresh/score.js';
 import { summarizeSlice } from '../analytics/refresh/summarize.js';
 import type { FitGate } from '../analytics/bgnbd.js';
 import { FileRefreshArtifacts } from './file-artifacts.js';
@@ -33,6 +33,8 @@ export interface LocalRefreshOptions {
   gate?: FitGate;
   /** Scheduled journeys' audience segments: the console snapshot counts their members (decision 220). */
   audiences?: readonly string[];
+  /** The score phase's writes (decision 225); `every-change` is the behaviour before it. */
+  writes?: ScoreOptions['writes'];
   /** summarize: segments done; score: profiles scored; apply: `scores` messages applied. */
   onProgress?: (phase: RefreshPhase, done: number, total: number) => void;
 }
@@ -85,14 +87,16 @@ export async function runLocalRefresh(
 
   const fitted = await fitRefresh(artifacts, { ...plan, summaries }, options.gate ? { gate: options.gate } : {});
 
+  const clvRules = clvRulesOf(options.campaign);
   let scoredProfiles = 0;
   const scored = await Promise.all(
     plan.slices.map((slice) =>
       scoreSlice(
-        { scan, artifacts, queue: runtime.adapters.events },
+        { scan, artifacts, queue: runtime.adapters.events, clvRules },
         { ...slice, modelKey: fitted.modelKey },
         {
           onProgress: () => progress('score', ++scoredProfiles, profiles),
+          ...(options.writes ? { writes: options.writes } : {}),
         },
       ),
     ),

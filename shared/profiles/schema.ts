@@ -101,12 +101,16 @@ export const rfmSchema = z.object({
 export type Rfm = z.infer<typeof rfmSchema>;
 
 export const clvSchema = z.object({
-  pAlive: z.number().min(0).max(1),
-  expectedPurchases30d: z.number().nonnegative(),
-  value12m: z.number(),
+  // The figures drift daily: since decision 225 they are computed on read (analytics/clv-on-read.ts)
+  // from `basis` and the order summary, and stored only on profiles scored before it.
+  pAlive: z.number().min(0).max(1).optional(),
+  expectedPurchases30d: z.number().nonnegative().optional(),
+  value12m: z.number().optional(),
   tier: z.enum(['high', 'medium', 'low']),
   /** Churn score: P(no purchase in the next 30 days), MBG/NBD. Absent on profiles scored before it existed. */
   pNoPurchase30d: z.number().min(0).max(1).optional(),
+  /** The fitted BG/NBD, Gamma-Gamma and MBG/NBD parameters the customer was last scored with (11 numbers). */
+  basis: z.array(z.number()).length(11).optional(),
 });
 export type Clv = z.infer<typeof clvSchema>;
 

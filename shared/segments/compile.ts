@@ -9,6 +9,7 @@
  * earliest instant that may happen (`nextChange`) — what the expiry pass schedules rechecks by.
  * Where nextChange needs the answer of a part of a rule, that part is compiled too.
  */
+import { CLV_DRIFTING_PATHS, withClvOnRead } from '../analytics/clv-on-read.js';
 import type { Profile } from '../profiles/schema.js';
 import type { AttrRule, Channel, EventRule, Rule, SegmentDefinition } from './ast.js';
 import { bucketLeavesWindowAt, bucketsInWindow, DAY_MS, HOUR_MS, usesHourlyBuckets } from './event-window.js';
@@ -42,6 +43,11 @@ export interface CompiledSegments {
   byId: ReadonlyMap<string, CompiledSegment>;
   /** `settings.spreadMinutes`: a lapse at 00:00 UTC is rechecked at the customer's offset within it (decision 177). */
   spreadMinutes?: number;
+  /**
+   * The rules' comparisons of a CLV figure that drifts daily (`clv.pNoPurchase30d gte 0.95`…): the
+   * nightly score phase writes a customer when one of them would answer differently (decision 225).
+   */
+  clvRules?: readonly AttrRule[];
 }
 
 /**
@@ -51,6 +57,8 @@ export interface CompiledSegments {
 export function compileCheckedDefinitions(
   definitions: readonly SegmentDefinition[],
   spreadMinutes?: number,
+  /** The shop's time zone: the day CLV figures are read for (decision 225). */
+  timezone = 'UTC',
 ): CompiledSegments {
   const byDefinition = new Map(definitions.map((definition) => [definition.id, definition]));
   const analysed = new Map<string, CompiledRule>();
@@ -69,19 +77,58 @@ export function compileCheckedDefinitions(
   parts.bind(generated.parts);
   const segments = definitions.map((definition): CompiledSegment => {
     const { inputs, nextChange } = analyseSegment(definition.id);
-    return {
-      id: definition.id,
-      ...(definition.description !== undefined ? { description: definition.description } : {}),
-      test: generated.segments.get(definition.id) as RuleTest,
-      inputs,
-      ...(nextChange ? { nextChange } : {}),
-    };
+    return readingClvOnRead(
+      {
+        id: definition.id,
+        ...(definition.description !== undefined ? { description: definition.description } : {}),
+        test: generated.segments.get(definition.id) as RuleTest,
+        inputs,
+        ...(nextChange ? { nextChange } : {}),
+      },
+      timezone,
+    );
   });
+  const clvRules = definitions.flatMap((definition) => clvComparisons(definition.rule));
   return {
     segments,
     byId: new Map(segments.map((segment) => [segment.id, segment])),
     ...(spreadMinutes ? { spreadMinutes } : {}),
+    ...(clvRules.length > 0 ? { clvRules } : {}),
   };
+}
+
+/**
+ * A segment reading a CLV figure that drifts daily sees it computed for the day it is evaluated
+ * (analytics/clv-on-read.ts, the one place they are computed): its test and nextChange read the
+ * profile through withClvOnRead, and the order summary the figures come from counts among its
+ * inputs, so an order re-evaluates it. Other segments are left as compiled.
+ */
+function readingClvOnRead(segment: CompiledSegment, timezone: string): CompiledSegment {
+  if (![...segment.inputs.keys()].some((path) => CLV_DRIFTING_PATHS.has(path))) return segment;
+  const { test, nextChange } = segment;
+  return {
+    ...segment,
+    test: (p, now) => test(withClvOnRead(p, now, timezone), now),
+    inputs: new Map([...segment.inputs, ['orders', ['orders']]]),
+    ...(nextChange
+      ? { nextChange: (p: Profile, now: number) => nextChange(withClvOnRead(p, now, timezone), now) }
+      : {}),
+  };
+}
+
+/** The comparisons of drifting CLV figures in a rule (referenced segments are definitions of their own). */
+function clvComparisons(rule: Rule): AttrRule[] {
+  switch (rule.kind) {
+    case 'all':
+    case 'any':
+      return rule.rules.flatMap(clvComparisons);
+    case 'not':
+      return clvComparisons(rule.rule);
+    case 'attr':
+      return CLV_DRIFTING_PATHS.has(rule.path) ? [rule] : [];
+    default:
+      return [];
+  }
 }
 
 // ── rules → inputs and nextChange ─────────────────────────────────────────────────────────────

@@ -19,7 +19,7 @@ export type { CompiledSegment, CompiledSegments } from './compile.js';
 export function compileSegments(definitions: readonly SegmentDefinition[], settings: Settings): CompiledSegments {
   const issues = checkDefinitions(definitions, settings);
   if (issues.length > 0) throw new SegmentRulesError(issues);
-  return withTierSegments(compileCheckedDefinitions(definitions, settings.spreadMinutes), {
+  return withTierSegments(compileCheckedDefinitions(definitions, settings.spreadMinutes, settings.defaultTimezone), {
     tiers: settings.tiers,
     timezone: settings.defaultTimezone,
   });

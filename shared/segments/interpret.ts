@@ -110,7 +110,7 @@ function valueAt(profile: Profile, path: string): unknown {
   return current;
 }
 
-function attrHolds(test: AttrTest, value: unknown, nowMs: number): boolean {
+export function attrHolds(test: AttrTest, value: unknown, nowMs: number): boolean {
   switch (test.op) {
     case 'eq':
       return sameScalar(value, test.value);

@@ -30,7 +30,7 @@ export function compileSegmentsSource(file: string, text: string, settings: Sett
     errors.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, errors };
   }
-  const compiled = compileCheckedDefinitions(parsed.definitions, settings.spreadMinutes);
+  const compiled = compileCheckedDefinitions(parsed.definitions, settings.spreadMinutes, settings.defaultTimezone);
   return {
     ok: true,
     definitions: parsed.definitions,

@@ -41,5 +41,9 @@ export function withTierSegments(compiled: CompiledSegments, config: TierConfig)
     }),
   );
   const segments = [...compiled.segments, ...generated];
-  return { segments, byId: new Map(segments.map((segment) => [segment.id, segment])) };
+  return {
+    segments,
+    byId: new Map(segments.map((segment) => [segment.id, segment])),
+    ...(compiled.clvRules ? { clvRules: compiled.clvRules } : {}),
+  };
 }

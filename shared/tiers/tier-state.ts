@@ -15,6 +15,7 @@
  * window, the grace end); the generated tier segments hand it to `nextExpiryAt`, so the expiry
  * pass demotes a customer who does nothing (tier-segments.ts).
  */
+import { readClvAt } from '../analytics/clv-on-read.js';
 import type { Profile } from '../profiles/schema.js';
 import { shopMonth, monthStartMs, windowTotals, WINDOW_MONTHS } from './spend-months.js';
 import type { TierDefinition } from './tier-settings.js';
@@ -40,8 +41,14 @@ export function tierInputs(profile: Profile, config: TierConfig, nowMs: number):
   return {
     spend12m: totals.spend,
     orders12m: totals.orders,
-    ...(profile.clv !== undefined ? { clv: profile.clv.value12m } : {}),
+    ...clvInput(profile, config, nowMs),
   };
+}
+
+/** The predicted 12-month value, computed for the day (decision 225: analytics/clv-on-read.ts). */
+function clvInput(profile: Profile, config: TierConfig, nowMs: number): { clv?: number } {
+  const value = readClvAt(profile, nowMs, config.timezone)?.value12m;
+  return value !== undefined ? { clv: value } : {};
 }
 
 export function meetsTier(tier: TierDefinition, inputs: TierInputs): boolean {
@@ -113,7 +120,7 @@ export function nextTierChange(profile: Profile, config: TierConfig, nowMs: numb
   }
   const month = shopMonth(nowMs, timezone);
   const qualifiedNow = qualifiedTier(tiers, tierInputs(profile, config, nowMs));
-  const clv = profile.clv !== undefined ? { clv: profile.clv.value12m } : {};
+  const clv = clvInput(profile, config, nowMs);
   // After WINDOW_MONTHS month starts every bucket kept today has left the window.
   for (let ahead = 1; ahead <= WINDOW_MONTHS; ahead++) {
     const start = monthStartMs(month + ahead, timezone);

@@ -48,7 +48,7 @@ export function campaignFromDocuments(documents: CampaignDocuments): RuntimeCamp
   const settings = settingsFromDocuments(documents);
   const parsed = parseSegmentDefinitions(documents.segments);
   failOn('segments.yaml', parsed.issues);
-  const compiled = compileCheckedDefinitions(parsed.definitions, settings.spreadMinutes);
+  const compiled = compileCheckedDefinitions(parsed.definitions, settings.spreadMinutes, settings.defaultTimezone);
   const segments = withTierSegments(compiled, { tiers: settings.tiers, timezone: settings.defaultTimezone });
   const journeys = documents.journeys.map(({ file, document }): Journey => {
     const { journey, issues } = parseJourney(document);

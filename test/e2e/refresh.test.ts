@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dayOfDate } from '../../shared/analytics/calendar-day.js';
+import { readClv } from '../../shared/analytics/clv-on-read.js';
 import { fitClvModel } from '../../shared/analytics/clv-model.js';
 import { summarizeCustomers } from '../../shared/analytics/customer-summary.js';
 import { readTransactionsCsv, type Transaction } from '../../shared/analytics/transactions-csv.js';
@@ -111,7 +112,11 @@ describe('nightly refresh on dynalite', () => {
     // Assess
     expect(summary).toMatchObject({ customers: 2349, scored: 2349, changed: 2349, deadLettered: 0 });
     expect(profile?.rfm).toEqual({ r: 5, f: 4, m: 4, segment: 'champions' });
-    expect(profile?.clv).toMatchObject({ tier: 'high', pAlive: expect.any(Number) });
+    // The figures are computed on read from the stored parameters (decision 225).
+    expect(profile?.clv).toMatchObject({ tier: 'high', basis: expect.any(Array) });
+    expect(profile && readClv(profile, dayOf(AS_OF), campaign.settings.defaultTimezone)).toMatchObject({
+      pAlive: expect.any(Number),
+    });
   });
 
   it('writes the MBG/NBD churn score, fitted on the same customers as `sadakat clv fit`', async () => {
@@ -131,8 +136,9 @@ describe('nightly refresh on dynalite', () => {
 
     // Assess
     expect(summary.clv.mbgnbd.r).toBeCloseTo(csv.mbgnbd.params.r, 6);
-    expect(profile?.clv?.pNoPurchase30d).toBeGreaterThan(0);
-    expect(profile?.clv?.pNoPurchase30d).toBeLessThan(1);
+    const churn = profile && readClv(profile, end.day, campaign.settings.defaultTimezone)?.pNoPurchase30d;
+    expect(churn).toBeGreaterThan(0);
+    expect(churn).toBeLessThan(1);
   });
 
   it('re-evaluates segments that read the scores', async () => {
@@ -160,3 +166,9 @@ describe('nightly refresh on dynalite', () => {
     expect(again).toMatchObject({ scored: 2349, changed: 0 });
   });
 });
+
+function dayOf(date: string): number {
+  const day = dayOfDate(date);
+  if (!day.ok) throw new Error(day.reason);
+  return day.day;
+}

@@ -2,7 +2,12 @@
 import type { FitGate } from '../../../shared/analytics/bgnbd.js';
 import { fitRefresh, type FitResult } from '../../../shared/analytics/refresh/fit.js';
 import { planRefresh, type RefreshPlan } from '../../../shared/analytics/refresh/plan.js';
-import { scoreSlice, type ScoreResult } from '../../../shared/analytics/refresh/score.js';
+import {
+  scoreSlice,
+  type ClvRules,
+  type ScoreOptions,
+  type ScoreResult,
+} from '../../../shared/analytics/refresh/score.js';
 import { summarizeSlice, type SummarizeResult } from '../../../shared/analytics/refresh/summarize.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
 import { importOrders, type HistoricalOrder } from '../../../shared/profiles/import-orders.js';
@@ -59,7 +64,14 @@ export interface RefreshRunResult {
 
 export async function runRefresh(
   world: World,
-  options: { asOf: string; now?: Date; segments?: number; gate?: FitGate },
+  options: {
+    asOf: string;
+    now?: Date;
+    segments?: number;
+    gate?: FitGate;
+    writes?: ScoreOptions['writes'];
+    clvRules?: ClvRules;
+  },
 ): Promise<RefreshRunResult> {
   const plan = planRefresh({
     now: options.now ?? new Date('2026-11-02T03:00:00Z'),
@@ -72,7 +84,9 @@ export async function runRefresh(
   for (const slice of plan.slices) summaries.push(await summarizeSlice(world, slice));
   const fit = await fitRefresh(world.artifacts, { ...plan, summaries }, options.gate ? { gate: options.gate } : {});
   const scores: ScoreResult[] = [];
-  for (const slice of plan.slices) scores.push(await scoreSlice(world, { ...slice, modelKey: fit.modelKey }));
+  const deps = { ...world, ...(options.clvRules ? { clvRules: options.clvRules } : {}) };
+  const scoring = options.writes ? { writes: options.writes } : {};
+  for (const slice of plan.slices) scores.push(await scoreSlice(deps, { ...slice, modelKey: fit.modelKey }, scoring));
   return { plan, summaries, fit, scores };
 }
 
