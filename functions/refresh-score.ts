@@ -5,9 +5,11 @@
  * CLV comparisons its rules make); process-events applies it (the one writer of the profile).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { scoreSlice, type ClvRules } from '../shared/analytics/refresh/score.js';
+import { clvRulesOf, scoreSlice, type ClvRules } from '../shared/analytics/refresh/score.js';
 import { scoreInputSchema } from '../shared/analytics/refresh/step-input.js';
-import { awsClvRules, awsRefreshDeps, type RefreshDeps } from '../shared/aws/refresh-deps.js';
+import { campaignJsonOf } from '../shared/aws/aws-adapters.js';
+import { awsRefreshDeps, type RefreshDeps } from '../shared/aws/refresh-deps.js';
+import { loadCompiledCampaign } from '../shared/wiring/compiled-campaign.js';
 import { onColdStart } from '../shared/handlers/lambda-handler.js';
 import { refreshStep } from '../shared/handlers/refresh-step.js';
 
@@ -22,5 +24,9 @@ export function buildHandler(
 
 /** Lambda entry point: deps are built once per cold start from the environment. */
 export const handler = onColdStart(async () =>
-  buildHandler({ ...awsRefreshDeps(process.env), clvRules: await awsClvRules(process.env) }),
+  buildHandler({
+    ...awsRefreshDeps(process.env),
+    // The campaign compiled beside this function only: its rules' CLV comparisons (decision 225).
+    clvRules: clvRulesOf(await loadCompiledCampaign(campaignJsonOf(process.env))),
+  }),
 );

@@ -1,10 +1,7 @@
 /** The nightly refresh functions' dependencies in Lambda, built once per cold start from the environment. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { clvRulesOf, type ClvRules } from '../analytics/refresh/score.js';
 import { systemClock } from '../ports.js';
-import { loadCompiledCampaign } from '../wiring/compiled-campaign.js';
-import { campaignJsonOf } from './aws-adapters.js';
 import { composeRefreshDeps, type RefreshDeps } from '../wiring/compose.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { readIndexedConsoleCounts } from './dynamo-console-counts.js';
@@ -15,11 +12,6 @@ import { requireEnv } from './require-env.js';
 import { SqsEventQueue } from './sqs-event-queue.js';
 
 export type { RefreshDeps };
-
-/** The score phase's CLV comparisons, from the campaign compiled beside the function (decision 225). */
-export async function awsClvRules(env: NodeJS.ProcessEnv): Promise<ClvRules> {
-  return clvRulesOf(await loadCompiledCampaign(campaignJsonOf(env)));
-}
 
 export function awsRefreshDeps(env: NodeJS.ProcessEnv): RefreshDeps {
   const tableName = requireEnv(env, 'TABLE_NAME');
