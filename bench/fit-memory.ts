@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { simulateBgNbd } from '../shared/analytics/bgnbd-simulation.js';
 import { dayOfDate } from '../shared/analytics/calendar-day.js';
-import { summaryKey, type SliceSummary } from '../shared/analytics/refresh/artifacts.js';
+import { emptySliceColumns, summaryKey, type SliceSummary } from '../shared/analytics/refresh/artifacts.js';
 import { fitRefresh } from '../shared/analytics/refresh/fit.js';
 import { FIT_MEMORY } from '../shared/analytics/refresh/fit-memory.js';
 import { FileRefreshArtifacts } from '../shared/local/file-artifacts.js';
@@ -40,17 +40,7 @@ async function writeSummaries(dir: string, buyers: number): Promise<void> {
   );
   const random = new SeededRandom(7);
   for (let slice = 0; slice < SLICES; slice++) {
-    const columns: SliceSummary['customers'] = {
-      id: [],
-      recency: [],
-      frequency: [],
-      monetary: [],
-      firstDay: [],
-      x: [],
-      txDays: [],
-      TDays: [],
-      repeatMean: [],
-    };
+    const columns = emptySliceColumns();
     for (let i = slice; i < buyers; i += SLICES) {
       const x = simulated.x[i] as number;
       const TDays = simulated.TDays[i] as number;

@@ -41,6 +41,21 @@ export const sliceSummarySchema = z.object({
 });
 export type SliceSummary = z.infer<typeof sliceSummarySchema>;
 
+/** A slice's customer columns before any customer is added. */
+export function emptySliceColumns(): SliceSummary['customers'] {
+  return {
+    id: [],
+    recency: [],
+    frequency: [],
+    monetary: [],
+    firstDay: [],
+    x: [],
+    txDays: [],
+    TDays: [],
+    repeatMean: [],
+  };
+}
+
 const threshold = z.object({ value: z.number(), id: z.string().optional() }).nullable();
 const dimensionCut = z.object({
   basis: z.enum(['value', 'rank']),

@@ -6,7 +6,7 @@
  */
 import { coPurchasesToJson, countCoPurchases, customerBaskets, type PurchasedOrder } from '../recommendations.js';
 import { shopDay } from '../calendar-day.js';
-import { summaryKey, type SliceSummary } from './artifacts.js';
+import { emptySliceColumns, summaryKey, type SliceSummary } from './artifacts.js';
 import { isAnonymousCustomerId } from '../../identity/customer-id.js';
 import { type ConsoleCounts, consoleCountsKey, type ConsoleIndexCounts } from './console-counts.js';
 import { asOfDay, type SliceRun } from './plan.js';
@@ -31,17 +31,7 @@ export async function summarizeSlice(
   onProgress?: (profiles: number) => void,
 ): Promise<SummarizeResult> {
   const day = asOfDay(run);
-  const columns: SliceSummary['customers'] = {
-    id: [],
-    recency: [],
-    frequency: [],
-    monetary: [],
-    firstDay: [],
-    x: [],
-    txDays: [],
-    TDays: [],
-    repeatMean: [],
-  };
+  const columns = emptySliceColumns();
   let profiles = 0;
   let known = 0;
   for await (const profile of deps.scan.profiles(run)) {
