@@ -36,6 +36,7 @@ interface ReportCommandOptions {
   table?: string;
   region?: string;
   bucket?: string;
+  segments: number;
 }
 
 export function registerReport(program: Command): void {
@@ -60,6 +61,12 @@ export function registerReport(program: Command): void {
     )
     .option('--region <region>', 'AWS region of --table and --bucket (default: your AWS configuration)')
     .option(
+      '--segments <n>',
+      'with --table: parallel Scan segments (1 to 64; more read faster, same read units in all)',
+      scanSegments,
+      DEFAULT_SCAN_SEGMENTS,
+    )
+    .option(
       '--bucket <name>',
       "with --table: also write the report to the data stack's ConsoleSnapshotBucket, for sadakat console --table (s3:PutObject)",
     )
@@ -82,7 +89,15 @@ export function registerReport(program: Command): void {
         ]);
         const doc = createDocumentClient(options.region ? { region: options.region } : {});
         try {
-          report = await tableReport(doc, options.table, journeys, campaign.settings, asOf, options.journey);
+          report = await tableReport(
+            doc,
+            options.table,
+            journeys,
+            campaign.settings,
+            asOf,
+            options.journey,
+            options.segments,
+          );
         } catch (error) {
           if (error instanceof Error && error.name === 'AccessDeniedException')
             throw new UserError(
@@ -136,9 +151,21 @@ export async function tableReport(
   settings: Settings,
   asOf: string,
   journeyId?: string,
+  segments = 1,
 ): Promise<Report> {
   const { readReportData } = await import('../../shared/aws/dynamo-report-source.js');
-  return campaignReport(journeys, settings, await readReportData(doc, tableName, new Date(asOf)), asOf, journeyId);
+  const data = await readReportData(doc, tableName, new Date(asOf), segments);
+  return campaignReport(journeys, settings, data, asOf, journeyId);
+}
+
+/** `--segments` with `--table`: parallel Scan segments of the deployed table. */
+export const DEFAULT_SCAN_SEGMENTS = 8;
+
+function scanSegments(value: string): number {
+  const segments = Number(value);
+  if (!(Number.isInteger(segments) && segments >= 1 && segments <= 64))
+    throw new InvalidArgumentError('expected a whole number of segments from 1 to 64');
+  return segments;
 }
 
 /** The report of a campaign's journeys over what the table holds: `sadakat report`'s and the console's. */

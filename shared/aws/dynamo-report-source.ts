@@ -1,6 +1,6 @@
 /**
- * What `sadakat report` needs from the single table, read with one parallel-free Scan (local
- * data folders and operator reports; not a hot path): profiles' experiment assignments and
+ * What `sadakat report` needs from the single table, read with one Scan (local data folders;
+ * on a deployed table `sadakat report --table`'s parallel segments, a person's one-off run; never a hot path): profiles' experiment assignments and
  * consent, journey runs (`J#`), orders (`O#`), refunds (`R#`), the send ledger (`M#`, with the
  * engagement times ses-feedback marks on it) and the message-stats counters (`STATS#MSG#`).
  * Only the attributes the report uses are projected.
@@ -28,8 +28,56 @@ import { NOT_EXPIRED_FILTER } from './table-retention.js';
 
 const STATS_PREFIX = 'STATS#MSG#';
 
-/** Items whose TTL has passed at `now` (shared/privacy/retention.ts) are left out, as every reader does. */
-export async function readReportData(doc: DynamoDBDocumentClient, tableName: string, now: Date): Promise<ReportData> {
+interface ReportItems {
+  profiles: ReportProfile[];
+  runs: ReportRun[];
+  orders: ReportOrder[];
+  refunds: ReportRefund[];
+  messages: ReportMessage[];
+  surveyAnswers: ReportSurveyAnswer[];
+  messageStats: { journeyId: string; variant: string | undefined; metric: string; count: number }[];
+}
+
+/**
+ * Items whose TTL has passed at `now` (shared/privacy/retention.ts) are left out, as every reader does.
+ * `segments` > 1 reads the table in that many parallel Scan segments (`sadakat report --table`, decision
+ * 224); the segments' items are joined in segment order, so the same table gives the same report.
+ */
+export async function readReportData(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  now: Date,
+  segments = 1,
+): Promise<ReportData> {
+  if (!(Number.isInteger(segments) && segments >= 1 && segments <= 1_000_000))
+    throw new RangeError(`readReportData: segments must be a whole number from 1, got ${segments}`);
+  const parts = await Promise.all(
+    Array.from({ length: segments }, (_, segment) =>
+      scanReportItems(doc, tableName, now, segments > 1 ? { segment, totalSegments: segments } : undefined),
+    ),
+  );
+  const profiles = parts.flatMap((part) => part.profiles);
+  const runs = parts.flatMap((part) => part.runs);
+  const orders = parts.flatMap((part) => part.orders);
+  const refunds = parts.flatMap((part) => part.refunds);
+  const messages = parts.flatMap((part) => part.messages);
+  const surveyAnswers = parts.flatMap((part) => part.surveyAnswers);
+  const messageStats = parts.flatMap((part) => part.messageStats);
+  // Scan order depends on the engine's hashing; sorted, the same data gives the same report.
+  runs.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt) || a.customerId.localeCompare(b.customerId));
+  profiles.sort((a, b) => a.id.localeCompare(b.id));
+  messages.sort((a, b) => a.claimedAt.localeCompare(b.claimedAt) || a.customerId.localeCompare(b.customerId));
+  surveyAnswers.sort((a, b) => a.at.localeCompare(b.at) || a.customerId.localeCompare(b.customerId));
+  return { profiles, runs, orders, refunds, messages, messageStats, surveyAnswers };
+}
+
+/** One Scan segment's items (the whole table without `slice`). */
+async function scanReportItems(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  now: Date,
+  slice: { segment: number; totalSegments: number } | undefined,
+): Promise<ReportItems> {
   const profiles: ReportProfile[] = [];
   const runs: ReportRun[] = [];
   const orders: ReportOrder[] = [];
@@ -58,6 +106,7 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
         },
         ExpressionAttributeValues: { ':nowSeconds': Math.floor(now.getTime() / 1000) },
         ExclusiveStartKey: startKey,
+        ...(slice ? { Segment: slice.segment, TotalSegments: slice.totalSegments } : {}),
       }),
     );
     for (const item of page.Items ?? []) {
@@ -125,11 +174,6 @@ export async function readReportData(doc: DynamoDBDocumentClient, tableName: str
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  // Scan order depends on the engine's hashing; sorted, the same data gives the same report.
-  runs.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt) || a.customerId.localeCompare(b.customerId));
-  profiles.sort((a, b) => a.id.localeCompare(b.id));
-  messages.sort((a, b) => a.claimedAt.localeCompare(b.claimedAt) || a.customerId.localeCompare(b.customerId));
-  surveyAnswers.sort((a, b) => a.at.localeCompare(b.at) || a.customerId.localeCompare(b.customerId));
   return { profiles, runs, orders, refunds, messages, messageStats, surveyAnswers };
 }
 

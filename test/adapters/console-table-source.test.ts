@@ -466,7 +466,19 @@ describe('sadakat console --table: requests per page', () => {
         },
       },
     }));
-    await batchWriteItems(runtime.doc, runtime.tableName, runs, { operation: 'seed' });
+    const orders: WriteRequest[] = [0, 1].map((i) => ({
+      PutRequest: {
+        Item: {
+          PK: `C#c${i}`,
+          SK: `O#o${i}`,
+          customerId: `c${i}`,
+          orderId: `o${i}`,
+          at: '2026-11-02T09:00:00.000Z',
+          amount: 120.5 + i,
+        },
+      },
+    }));
+    await batchWriteItems(runtime.doc, runtime.tableName, [...runs, ...orders], { operation: 'seed' });
     const loaded = campaign.snapshot.loaded;
     if (!loaded) throw new Error('the example campaign did not load');
     const stored = s3ReportSnapshot('artifacts', 'eu-central-1', s3 as unknown as S3Client);
@@ -483,7 +495,15 @@ describe('sadakat console --table: requests per page', () => {
     // Act: the page before anyone ran the report, `sadakat report --table … --bucket`'s path, the page after.
     const before = await read();
     requests.length = 0;
-    const report = await tableReport(runtime.doc, runtime.tableName, loaded.journeys, loaded.settings, asOf);
+    const report = await tableReport(
+      runtime.doc,
+      runtime.tableName,
+      loaded.journeys,
+      loaded.settings,
+      asOf,
+      undefined,
+      4,
+    );
     const scanned = [...requests];
     await stored.write({ writtenAt: '2026-12-01T00:05:00.000Z', report });
     s3.resetHistory();
@@ -494,7 +514,8 @@ describe('sadakat console --table: requests per page', () => {
     await reportConsole.close();
     s3.restore();
 
-    // Assess: what the console shows is `sadakat report`'s JSON for the same data, read with one GetObject.
+    // Assess: what the console shows is `sadakat report`'s JSON for the same data (4 parallel Scan segments
+    // against the local report's one), read with one GetObject.
     const local = campaignReport(
       loaded.journeys,
       loaded.settings,
@@ -508,6 +529,8 @@ describe('sadakat console --table: requests per page', () => {
     const journey = report.journeys.find((entry) => entry.journeyId === 'viewed-not-bought');
     expect(journey?.entered).toBe(6);
     expect(scanned.every((request) => request.startsWith('Scan'))).toBe(true); // the person's run scans
+    expect(scanned.length).toBeGreaterThanOrEqual(4);
+    expect(JSON.stringify(report)).toContain('"revenue":242'); // the two orders, 120.5 + 121.5
     expect(before).toContain('sadakat report --table sadakat --region eu-central-1 --bucket artifacts');
     expect(before).toContain('message counters per variant');
     expect(after).toContain('from <code>sadakat report --table</code> run by a person');
