@@ -41,9 +41,6 @@ export function withTierSegments(compiled: CompiledSegments, config: TierConfig)
     }),
   );
   const segments = [...compiled.segments, ...generated];
-  return {
-    segments,
-    byId: new Map(segments.map((segment) => [segment.id, segment])),
-    ...(compiled.clvRules ? { clvRules: compiled.clvRules } : {}),
-  };
+  // Everything else the compiled segments carry (the midnight spread, the CLV rules) stays.
+  return { ...compiled, segments, byId: new Map(segments.map((segment) => [segment.id, segment])) };
 }

@@ -145,19 +145,23 @@ describe('tiers in process-events', () => {
     expect([...runs.runs.values()].map((run) => run.journeyId)).toEqual(['gold-welcome']);
     // The run keeps the tier at entry: the report's conversion by tier reads it.
     expect([...runs.runs.values()].map((run) => run.tier)).toEqual(['gold']);
-    // The month of the order leaves the 12-month window on 2027-03-01.
-    expect(gold?.nextExpiryAt).toBe('2027-03-01T00:00:00.000Z');
+    // The month of the order leaves the 12-month window on 2027-03-01, rechecked at the customer's
+    // own minute of the 30 that follow (decision 177's spread of midnight lapses).
+    const windowEnds = Date.parse('2027-03-01T00:00:00Z');
+    const lapse = Date.parse(gold?.nextExpiryAt ?? '');
+    expect(lapse).toBeGreaterThanOrEqual(windowEnds);
+    expect(lapse).toBeLessThan(windowEnds + 30 * 60_000);
 
-    await pass(new Date('2027-02-28T23:59:00Z'));
+    await pass(new Date(windowEnds - 60_000));
     expect((await profiles.getProfile('u1'))?.tierGraceUntil).toBeUndefined();
 
-    await pass(new Date('2027-03-01T00:00:30Z'));
+    await pass(new Date(lapse + 30_000));
     const graced = await profiles.getProfile('u1');
     expect(graced?.tier).toBe('gold');
     expect(graced?.nextExpiryAt).toBe(graced?.tierGraceUntil);
-    expect(Date.parse(graced?.tierGraceUntil ?? '')).toBe(Date.parse('2027-03-01T00:00:30Z') + 30 * DAY);
+    expect(Date.parse(graced?.tierGraceUntil ?? '')).toBe(lapse + 30_000 + 30 * DAY);
 
-    await pass(new Date(Date.parse('2027-03-01T00:00:30Z') + 30 * DAY));
+    await pass(new Date(lapse + 30_000 + 30 * DAY));
     const lapsed = await profiles.getProfile('u1');
     expect(lapsed?.tier).toBeUndefined();
     expect(lapsed?.segments).toEqual({});
@@ -194,5 +198,19 @@ describe('tiers in process-events', () => {
     expect(lower?.tier).toBe('gold');
     expect(lower?.tierGraceUntil).toBe(new Date(Date.parse('2026-03-12T02:00:00Z') + 30 * DAY).toISOString());
     expect(lower?.nextExpiryAt).toBe(lower?.tierGraceUntil);
+  });
+});
+
+describe('tier segments beside the campaign segments', () => {
+  it('keep the midnight spread of decision 177 (it was dropped whenever tiers were configured)', () => {
+    // Prepare
+    const settings = settingsSchema.parse({ ...SETTINGS, spreadMinutes: 30 });
+
+    // Act
+    const compiled = compileSegments([], settings);
+
+    // Assess
+    expect(compiled.spreadMinutes).toBe(30);
+    expect(compiled.byId.has(tierSegmentId('gold'))).toBe(true);
   });
 });
