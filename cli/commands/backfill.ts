@@ -7,9 +7,8 @@
  */
 import type { Command } from 'commander';
 import type { BackfillResult } from '../../shared/aws/index-backfill.js';
-import { UserError } from '../errors.js';
 import { openLocalData } from '../local-data.js';
-import { formatOption, localCampaignOptions } from '../options.js';
+import { formatOption, localCampaignOptions, positiveInteger } from '../options.js';
 import type { EngineChoice } from '../../shared/local/data-dir.js';
 
 interface BackfillCommandOptions {
@@ -18,7 +17,7 @@ interface BackfillCommandOptions {
   engine: EngineChoice;
   table?: string;
   region?: string;
-  maxPages?: string;
+  maxPages?: number;
   format: 'table' | 'json';
 }
 
@@ -35,11 +34,8 @@ export function registerBackfill(program: Command): void {
       'backfill a deployed table instead, with your AWS credentials (Scan, BatchWriteItem, UpdateItem)',
     )
     .option('--region <region>', 'AWS region of --table (default: your AWS configuration)')
-    .option('--max-pages <n>', 'stop after this many scan pages; run again to go on')
+    .option('--max-pages <n>', 'stop after this many scan pages; run again to go on', positiveInteger)
     .action(async (options: BackfillCommandOptions) => {
-      const maxPages = options.maxPages === undefined ? undefined : Number(options.maxPages);
-      if (maxPages !== undefined && !(Number.isInteger(maxPages) && maxPages > 0))
-        throw new UserError(`--max-pages ${options.maxPages}: expected a whole number of pages, at least 1`);
       const [{ loadRuntimeCampaign }, { scheduledAudiences }, { backfillIndexes }] = await Promise.all([
         import('../../shared/wiring/runtime-campaign.js'),
         import('../../shared/journeys/audiences.js'),
@@ -49,7 +45,11 @@ export function registerBackfill(program: Command): void {
       const progress = (result: BackfillResult) =>
         options.format === 'table' && process.stderr.write(`  ${result.scanned.toLocaleString('en-US')} items read\r`);
       const run = async (doc: Parameters<typeof backfillIndexes>[0], tableName: string) =>
-        backfillIndexes(doc, tableName, { audiences, onPage: progress, ...(maxPages ? { maxPages } : {}) });
+        backfillIndexes(doc, tableName, {
+          audiences,
+          onPage: progress,
+          ...(options.maxPages ? { maxPages: options.maxPages } : {}),
+        });
       let result: BackfillResult;
       if (options.table) {
         const { createDocumentClient } = await import('../../shared/aws/dynamo-client.js');
