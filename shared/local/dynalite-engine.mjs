@@ -32,8 +32,14 @@ export async function startEngine({ path, port, writeBehind, accessKeyId }) {
     dynaliteDb.create = createStore;
     return store;
   };
+  if (!dynaliteDb.createIndexKey(PROBE_ITEM, PROBE_TABLE).endsWith('/'))
+    return { error: `dynalite is installed without patches/dynalite+4.0.0.patch (run npm ci in the repository)` };
   const dynalite = require(dynalitePath);
   const server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  if (path && !behind) {
+    for (const index of await rebuildSixDigitIndexEntries(dynaliteDb, store))
+      process.stderr.write(`sadakat: rebuilt the entries of index ${index} in ${path} (once; docs/decisions.md 275)\n`);
+  }
   const handleHttp = server.listeners('request')[0];
   // Over TCP (other processes: commands attached to `sadakat serve`), a request must be signed with
   // the engine's access key id; the runtime's own requests come in-process.
@@ -107,6 +113,43 @@ async function seed(dynaliteDb, store, tableName, items) {
   }
   for (const [db, ops] of batches)
     await new Promise((done, fail) => db.batch(ops, (error) => (error ? fail(error) : done())));
+}
+
+/** An item and table whose index key shows whether dynalite's index keys carry the table key (the patch). */
+const PROBE_TABLE = { KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }] };
+const PROBE_ITEM = { k: { S: 'probe' } };
+
+/**
+ * dynalite 4.0.0 ended an index entry's key with 6 hex digits of the table key's md5, so items of
+ * one index key whose digits collided shared one entry; patched, the key ends with the table key
+ * itself (after the same digits, so the order is unchanged). A data folder written before the
+ * patch has its entries rebuilt from the table's items, each index in one batch, once: an index
+ * whose first entry ends the new way ('/') is left as it is. The store's layout (`table~<name>`,
+ * `item-<table>~<key>`, `index-<type>~<table>~<index>~<key>`) is dynalite 4.0.0's, pinned with the patch.
+ * Returns the `<table>/<index>` names rebuilt.
+ */
+async function rebuildSixDigitIndexEntries(dynaliteDb, store) {
+  const within = (prefix) => ({ gte: prefix, lt: `${prefix}\xff` });
+  const rebuilt = [];
+  for (const [tableKey, table] of await store.db.iterator(within('table~')).all()) {
+    const tableName = tableKey.slice('table~'.length);
+    for (const [type, indexes] of [
+      ['local', table.LocalSecondaryIndexes ?? []],
+      ['global', table.GlobalSecondaryIndexes ?? []],
+    ])
+      for (const index of indexes) {
+        const prefix = `index-${type}~${tableName}~${index.IndexName}~`;
+        const [first] = await store.db.keys({ ...within(prefix), limit: 1 }).all();
+        if (first === undefined || first.endsWith('/')) continue;
+        const operations = (await store.db.keys(within(prefix)).all()).map((key) => ({ type: 'del', key }));
+        for await (const item of store.db.values(within(`item-${tableName}~`)))
+          for (const put of dynaliteDb.getIndexActions([index], undefined, item, table).puts)
+            operations.push({ type: 'put', key: prefix + put.key, value: put.item });
+        await store.db.batch(operations);
+        rebuilt.push(`${tableName}/${index.IndexName}`);
+      }
+  }
+  return rebuilt;
 }
 
 /** One request through dynalite's HTTP handler with just enough of node's request and response objects. */
