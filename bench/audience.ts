@@ -100,12 +100,7 @@ export async function run(options: { items?: number; log?: (line: string) => voi
     // used to lose 1 of 25,000 here to a 6-digit hash collision, c24327 and c42527).
     const dueIds = new Set(dueMembers(seed));
     const notDue = indexPass.enqueued.filter((message) => !dueIds.has(message.customerId)).length;
-    if (
-      scanPass.enqueued.length !== due ||
-      notDue > 0 ||
-      indexPass.enqueued.length !== due ||
-      indexPass.scans > 0
-    )
+    if (scanPass.enqueued.length !== due || notDue > 0 || indexPass.enqueued.length !== due || indexPass.scans > 0)
       throw new Error(
         `audience bench: the pass enqueued ${indexPass.enqueued.length} (index, ${notDue} not due) and ${scanPass.enqueued.length} (scan) of ${due} due members, with ${indexPass.scans} Scans`,
       );

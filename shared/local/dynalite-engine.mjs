@@ -116,7 +116,10 @@ async function seed(dynaliteDb, store, tableName, items) {
 }
 
 /** An item and table whose index key shows whether dynalite's index keys carry the table key (the patch). */
-const PROBE_TABLE = { KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }] };
+const PROBE_TABLE = {
+  KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }],
+  AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }],
+};
 const PROBE_ITEM = { k: { S: 'probe' } };
 
 /**
