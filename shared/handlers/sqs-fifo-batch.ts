@@ -61,9 +61,26 @@ function recordSchema<Schema extends z.ZodType>(body: Schema): z.ZodType<ParsedS
   return schema as z.ZodType<ParsedSqsRecord<z.infer<Schema>>>;
 }
 
+/**
+ * What each record of the batch being handled parsed to, by record and body schema: a consumer
+ * that looks at the bodies first (peekBodies) and then processes them parses each record once.
+ */
+const parsedRecords = new WeakMap<SQSRecord, { body: z.ZodType; parsed: z.ZodSafeParseResult<unknown> }>();
+
+function safeParseRecord<Schema extends z.ZodType>(
+  schema: Schema,
+  record: SQSRecord,
+): z.ZodSafeParseResult<ParsedSqsRecord<z.infer<Schema>>> {
+  const known = parsedRecords.get(record);
+  if (known?.body === schema) return known.parsed as z.ZodSafeParseResult<ParsedSqsRecord<z.infer<Schema>>>;
+  const parsed = recordSchema(schema).safeParse(record);
+  parsedRecords.set(record, { body: schema, parsed });
+  return parsed;
+}
+
 /** The record parsed, or a ParsingError saying `path: reason` for each issue (Powertools' wording). */
 function parseRecord<Schema extends z.ZodType>(schema: Schema, record: SQSRecord): ParsedSqsRecord<z.infer<Schema>> {
-  const parsed = recordSchema(schema).safeParse(record);
+  const parsed = safeParseRecord(schema, record);
   if (parsed.success) return parsed.data;
   throw new ParsingError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
 }
@@ -74,7 +91,7 @@ export function peekBodies<Schema extends z.ZodType>(
   records: readonly SQSRecord[],
 ): (z.infer<Schema> | undefined)[] {
   return records.map((record) => {
-    const parsed = recordSchema(schema).safeParse(record);
+    const parsed = safeParseRecord(schema, record);
     return parsed.success ? parsed.data.body : undefined;
   });
 }
