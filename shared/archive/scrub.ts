@@ -37,9 +37,25 @@ export function scrubText(value: unknown): string | undefined {
   return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
 }
 
+/**
+ * Verdicts on texts seen lately: the same product ids, categories and paths come back with every
+ * event, and the phone number finder is most of an event's archive row. Only short texts are kept,
+ * and the map is cleared when full: its memory stays bounded whatever the events hold.
+ */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 4096;
+const MAX_REMEMBERED_LENGTH = 256;
+
 /** True when the text, as it is or percent-decoded, holds something like an email address or a phone number. */
 export function looksPersonal(text: string): boolean {
-  return holdsAddress(text) || holdsAddress(safeDecode(text));
+  const known = verdicts.get(text);
+  if (known !== undefined) return known;
+  const decoded = safeDecode(text);
+  const verdict = holdsAddress(text) || (decoded !== text && holdsAddress(decoded));
+  if (text.length > MAX_REMEMBERED_LENGTH) return verdict;
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(text, verdict);
+  return verdict;
 }
 
 /** A decimal digit in any script: the phone number finder reads nothing else as a digit. */
