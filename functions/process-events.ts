@@ -13,6 +13,7 @@ import { awsProcessDeps } from '../shared/aws/process-deps.js';
 import { customerMessageSchema, type CustomerMessage } from '../shared/events/messages.js';
 import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
 import { peekBodies, processFifoBatch } from '../shared/handlers/sqs-fifo-batch.js';
+import { BatchRunCache } from '../shared/journeys/batch-run-cache.js';
 import { BatchProfileCache } from '../shared/profiles/batch-profile-cache.js';
 import { BatchCoalescer } from '../shared/profiles/process-customer-batch.js';
 import {
@@ -58,8 +59,12 @@ export function buildHandler(deps: ProcessEventsDeps) {
   };
 
   return lambdaHandler(logger, (event: SQSEvent, context) => {
-    // One cache per invocation: a customer's messages come together (see BatchProfileCache).
-    const batchDeps: ProcessDeps = { ...deps, profiles: new BatchProfileCache(deps.profiles) };
+    // One cache per invocation: a customer's messages come together (see BatchProfileCache, BatchRunCache).
+    const batchDeps: ProcessDeps = {
+      ...deps,
+      profiles: new BatchProfileCache(deps.profiles),
+      journeys: deps.journeys && { ...deps.journeys, store: new BatchRunCache(deps.journeys.store) },
+    };
     const options = { schema: customerMessageSchema, logger };
     if (deps.coalesce === false)
       return archivedBatch(

@@ -1,0 +1,43 @@
+/**
+ * A journey store decorator for one batch of process-events messages, as BatchProfileCache is for
+ * profiles (docs/decisions.md 211): a customer's messages arrive together (one FIFO group), and
+ * each message the journeys concern read the customer's runs again — a Query per viewed product.
+ * The runs read (or written) earlier in the batch are the ones the next message would read, so
+ * they are served from memory. It is safe for the same reason: every run write stays conditional
+ * on the version read, a refused write drops the customer's entry, and the next message reads the
+ * table again.
+ */
+import type { JourneyStore } from './journey-store.js';
+import type { JourneyRun } from './run.js';
+
+export class BatchRunCache implements JourneyStore {
+  /** Each customer's runs as last read or written in this batch, by journey and run id. */
+  private readonly known = new Map<string, Map<string, JourneyRun>>();
+
+  constructor(private readonly store: JourneyStore) {}
+
+  async listRuns(customerId: string): Promise<JourneyRun[]> {
+    const cached = this.known.get(customerId);
+    // In the table's order (the sort key `J#<journeyId>#<runId>`), as a Query returns them.
+    if (cached)
+      return [...cached.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, run]) => structuredClone(run));
+    const runs = await this.store.listRuns(customerId);
+    this.known.set(customerId, new Map(runs.map((run) => [runKey(run), structuredClone(run)])));
+    return runs;
+  }
+
+  async putRun(run: JourneyRun, expectedVersion: number | undefined) {
+    const put = await this.store.putRun(run, expectedVersion);
+    const cached = this.known.get(run.customerId);
+    // Refused: someone else wrote this run (a redelivery); what the batch knew is stale.
+    if (!put.written) this.known.delete(run.customerId);
+    else cached?.set(runKey(put.run), structuredClone(put.run));
+    return put;
+  }
+}
+
+function runKey(run: JourneyRun): string {
+  return `${run.journeyId}#${run.runId}`;
+}
