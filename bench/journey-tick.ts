@@ -5,7 +5,8 @@
  * Peer, same engine, same run: the bare minimum per due run — the due-index Query pages plus one
  * GetItem and one conditional PutItem of a run-sized item — with no parsing or journey logic.
  * Both also per CPU-second of this process (dynalite runs on its worker thread): on a shared
- * machine wall time is mostly waiting for a core.
+ * machine wall time is mostly waiting for a core. Baseline, same run: the wakes as before decision
+ * 255 (`runReads: 'list'`: each reads the customer's runs with a Query, not the run it names).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -33,11 +34,26 @@ function cpuOf(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1e6;
 }
 
-export async function run(
-  options: { engine?: 'dynamodb-local' | 'dynalite'; customers?: number } = {},
-): Promise<BenchRow[]> {
-  const engine = options.engine ?? 'dynalite';
-  const customers = options.customers ?? 1000;
+interface Timed {
+  advanced: number;
+  sends: number;
+  seconds: number;
+  cpuSeconds: number;
+  /** DynamoDB requests in the timed part, per due run advanced. */
+  requestsPerRun: number;
+}
+
+/** Every due run woken and advanced by journey-tick and process-events, timed; then `after` on the same engine. */
+async function timedWakes(
+  engine: 'dynamodb-local' | 'dynalite',
+  customers: number,
+  runReads: 'list' | undefined,
+  after?: (
+    runtime: Awaited<ReturnType<typeof startLocalRuntime>>,
+    store: DynamoJourneyStore,
+    advanced: number,
+  ) => Promise<void>,
+): Promise<Timed> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-tick-'));
   const clock = new VirtualClock(new Date('2026-11-02T10:00:00Z'));
   const runtime = await startLocalRuntime({ dataDir, engine, clock, fresh: true });
@@ -49,7 +65,7 @@ export async function run(
     const { ingest, processEvents } = buildLocalHandlers(runtime, {
       campaign,
       writeKeys: [KEY],
-      journeys: { definitions: journeys, sends: outbox },
+      journeys: { definitions: journeys, sends: outbox, ...(runReads ? { runReads } : {}) },
     });
     const tick = buildJourneyTickHandler({
       index: store,
@@ -93,75 +109,135 @@ export async function run(
     await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
     clock.advance(3 * 3_600_000);
 
+    let requests = 0;
+    runtime.doc.middlewareStack.add(
+      (next) => (args) => {
+        requests++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchRequestCount' },
+    );
     const began = performance.now();
     const cpuBegan = process.cpuUsage();
     const result = await tick({}, localLambdaContext('journey-tick'));
     await drainQueue(runtime.eventsQueue, processEvents, { concurrency: 16, clock });
     const seconds = (performance.now() - began) / 1000;
     const cpuSeconds = cpuOf(process.cpuUsage(cpuBegan));
+    runtime.doc.middlewareStack.remove('benchRequestCount');
     const advanced = result.found;
-
-    // Peer: query the same due pages again, then one read + one conditional write per run.
-    const peerBegan = performance.now();
-    const peerCpuBegan = process.cpuUsage();
-    const keys: Record<string, unknown>[] = [];
-    for (let shard = 0; shard < store.shards; shard++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await runtime.doc.send(
-          new QueryCommand({
-            TableName: runtime.tableName,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: 'duePK = :p',
-            ExpressionAttributeValues: { ':p': `DUE#${shard}` },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        keys.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }
-    const work = Array.from({ length: advanced }, (_, index) => ({ PK: `C#peer-${index}`, SK: 'J#peer#run' }));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        for (let index = next++; index < work.length; index = next++) {
-          const key = work[index]!;
-          await runtime.doc.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }));
-          await runtime.doc.send(
-            new PutCommand({
-              TableName: runtime.tableName,
-              Item: { ...key, step: 'split', status: 'waiting', version: 1, body: 'x'.repeat(300) },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            }),
-          );
-        }
-      }),
-    );
-    const peerSeconds = (performance.now() - peerBegan) / 1000;
-    const peerCpuSeconds = cpuOf(process.cpuUsage(peerCpuBegan));
-    const ours = advanced / seconds;
-    const peer = advanced / peerSeconds;
-    return [
-      {
-        name: `due runs advanced/s (${engine}, ${advanced} runs, ${outbox.requests.length} sends)`,
-        value: ours,
-        unit: 'runs/s',
-        peerName: 'bare due Query + Get + conditional Put per run',
-        peer,
-        ratio: ours / peer,
-      },
-      {
-        name: 'due runs advanced per CPU-second (both threads: handlers and engine)',
-        value: advanced / cpuSeconds,
-        unit: 'runs/CPU-s',
-        peerName: 'the same bare peer per CPU-second',
-        peer: advanced / peerCpuSeconds,
-        ratio: peerCpuSeconds / cpuSeconds,
-      },
-    ];
+    await after?.(runtime, store, advanced);
+    return {
+      advanced,
+      sends: outbox.requests.length,
+      seconds,
+      cpuSeconds,
+      requestsPerRun: requests / advanced,
+    };
   } finally {
     await runtime.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The peer: query the same due pages again, then one read + one conditional write per run. */
+async function bareWakes(
+  runtime: Awaited<ReturnType<typeof startLocalRuntime>>,
+  store: DynamoJourneyStore,
+  advanced: number,
+): Promise<{ seconds: number; cpuSeconds: number }> {
+  const began = performance.now();
+  const cpuBegan = process.cpuUsage();
+  const keys: Record<string, unknown>[] = [];
+  for (let shard = 0; shard < store.shards; shard++) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await runtime.doc.send(
+        new QueryCommand({
+          TableName: runtime.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'duePK = :p',
+          ExpressionAttributeValues: { ':p': `DUE#${shard}` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      keys.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  const work = Array.from({ length: advanced }, (_, index) => ({ PK: `C#peer-${index}`, SK: 'J#peer#run' }));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let index = next++; index < work.length; index = next++) {
+        const key = work[index]!;
+        await runtime.doc.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }));
+        await runtime.doc.send(
+          new PutCommand({
+            TableName: runtime.tableName,
+            Item: { ...key, step: 'split', status: 'waiting', version: 1, body: 'x'.repeat(300) },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+      }
+    }),
+  );
+  return { seconds: (performance.now() - began) / 1000, cpuSeconds: cpuOf(process.cpuUsage(cpuBegan)) };
+}
+
+export async function run(
+  options: { engine?: 'dynamodb-local' | 'dynalite'; customers?: number } = {},
+): Promise<BenchRow[]> {
+  const engine = options.engine ?? 'dynalite';
+  const customers = options.customers ?? 1000;
+  const baseline = await timedWakes(engine, customers, 'list');
+  let peer = { seconds: Number.NaN, cpuSeconds: Number.NaN };
+  const ours = await timedWakes(engine, customers, undefined, async (runtime, store, advanced) => {
+    peer = await bareWakes(runtime, store, advanced);
+  });
+  const { advanced } = ours;
+  const perSecond = (timed: { seconds: number }) => advanced / timed.seconds;
+  const perCpuSecond = (timed: { cpuSeconds: number }) => advanced / timed.cpuSeconds;
+  const beforeName = "before decision 255 (runReads: 'list', a Query per wake), same run";
+  return [
+    {
+      name: `due runs advanced/s (${engine}, ${advanced} runs, ${ours.sends} sends)`,
+      value: perSecond(ours),
+      unit: 'runs/s',
+      peerName: 'bare due Query + Get + conditional Put per run',
+      peer: perSecond(peer),
+      ratio: perSecond(ours) / perSecond(peer),
+    },
+    {
+      name: 'due runs advanced per CPU-second (both threads: handlers and engine)',
+      value: perCpuSecond(ours),
+      unit: 'runs/CPU-s',
+      peerName: 'the same bare peer per CPU-second',
+      peer: perCpuSecond(peer),
+      ratio: perCpuSecond(ours) / perCpuSecond(peer),
+    },
+    {
+      name: `  before decision 255: due runs advanced/s (${baseline.advanced} runs, ${baseline.sends} sends)`,
+      value: advanced / baseline.seconds,
+      unit: 'runs/s',
+      peerName: 'the same bare peer',
+      peer: perSecond(peer),
+      ratio: advanced / baseline.seconds / perSecond(peer),
+    },
+    {
+      name: '  before decision 255: due runs advanced per CPU-second',
+      value: advanced / baseline.cpuSeconds,
+      unit: 'runs/CPU-s',
+      peerName: 'the same bare peer per CPU-second',
+      peer: perCpuSecond(peer),
+      ratio: advanced / baseline.cpuSeconds / perCpuSecond(peer),
+    },
+    {
+      name: 'DynamoDB requests per due run (tick, wake, run and profile writes)',
+      value: ours.requestsPerRun,
+      unit: 'requests',
+      peerName: beforeName,
+      peer: baseline.requestsPerRun,
+      ratio: ours.requestsPerRun / baseline.requestsPerRun,
+    },
+  ];
 }

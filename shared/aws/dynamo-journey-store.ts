@@ -5,7 +5,7 @@
  * `duePK` and leaves the index. Writes are conditional on `version`, so a redelivered message
  * cannot write a run twice.
  */
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DueRun, DueRunIndex, JourneyStore } from '../journeys/journey-store.js';
 import { journeyRunSchema, type JourneyRun } from '../journeys/run.js';
 import { capacityUnits } from './capacity.js';
@@ -47,6 +47,17 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
     }))
       if (isKept(item, now)) runs.push(runFromItem(item));
     return runs;
+  }
+
+  async getRun(customerId: string, journeyId: string, runId: string): Promise<JourneyRun | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: journeyKey(customerId, journeyId, runId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item && isKept(Item, this.retention.clock.now()) ? runFromItem(Item) : undefined;
   }
 
   async putRun(run: JourneyRun, expectedVersion: number | undefined) {

@@ -28,6 +28,14 @@ export class BatchRunCache implements JourneyStore {
     return runs;
   }
 
+  /** The run a wake or an engagement names: from the customer's runs if the batch has them, else its own read. */
+  async getRun(customerId: string, journeyId: string, runId: string): Promise<JourneyRun | undefined> {
+    const cached = this.known.get(customerId);
+    if (!cached) return this.store.getRun(customerId, journeyId, runId);
+    const run = cached.get(`${journeyId}#${runId}`);
+    return run && structuredClone(run);
+  }
+
   async putRun(run: JourneyRun, expectedVersion: number | undefined) {
     const put = await this.store.putRun(run, expectedVersion);
     const cached = this.known.get(run.customerId);

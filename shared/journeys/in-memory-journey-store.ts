@@ -17,6 +17,11 @@ export class InMemoryJourneyStore implements JourneyStore, DueRunIndex {
     return [...this.runs.values()].filter((run) => run.customerId === customerId).map((run) => structuredClone(run));
   }
 
+  async getRun(customerId: string, journeyId: string, runId: string): Promise<JourneyRun | undefined> {
+    const run = this.runs.get(`${customerId}\n${journeyId}\n${runId}`);
+    return run && structuredClone(run);
+  }
+
   async putRun(run: JourneyRun, expectedVersion: number | undefined) {
     const key = `${run.customerId}\n${run.journeyId}\n${run.runId}`;
     const stored = this.runs.get(key);

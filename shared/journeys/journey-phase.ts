@@ -35,6 +35,11 @@ export interface JourneyDeps {
    * before decision 237, kept as the cost bench's baseline. Absent: only the moves a journey acts on.
    */
   segmentMoves?: 'any';
+  /**
+   * `list`: a wake or an engagement reads every run of the customer (a Query), the behaviour
+   * before decision 255, kept as journey-tick bench's baseline. Absent: the run it names (a GetItem).
+   */
+  runReads?: 'list';
 }
 
 export interface JourneyPhaseDeps {
@@ -69,10 +74,25 @@ export async function journeyPhase(
     mayConcern(signal, deps.journeys.definitions, deps.journeys.segmentMoves),
   );
   if (relevant.length === 0) return result;
-  let runs = await deps.journeys.store.listRuns(profile.id);
+  const { store } = deps.journeys;
+  let runs: JourneyRun[] = [];
+  let listed = false;
   let current = profile;
   let pending: readonly JourneySignal[] = relevant;
   for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
+    // A wake or an engagement moves the one run it names: read that item, not the customer's
+    // runs (decision 255). Entries, exits and goals need them all (re-entry reads finished runs).
+    const named = deps.journeys.runReads === 'list' ? [undefined] : pending.map(namedRun);
+    if (!listed && named.some((key) => key === undefined)) {
+      runs = mergeRuns(await store.listRuns(profile.id), runs);
+      listed = true;
+    } else if (!listed) {
+      for (const key of named) {
+        if (!key || runs.some((run) => run.journeyId === key.journeyId && run.runId === key.runId)) continue;
+        const run = await store.getRun(profile.id, key.journeyId, key.runId);
+        if (run) runs = mergeRuns(runs, [run]);
+      }
+    }
     const changes: RunChange[] = [];
     for (const signal of pending) {
       const changed = applySignal(
@@ -131,7 +151,7 @@ export async function journeyPhase(
     result.sends.push(...sends);
 
     for (const change of changes) {
-      const put = await deps.journeys.store.putRun(change.run, change.before?.version);
+      const put = await store.putRun(change.run, change.before?.version);
       result.capacityUnits += put.receipt.capacityUnits;
       if (put.written) {
         result.runsWritten++;
@@ -222,6 +242,13 @@ function profileEffects(changes: readonly RunChange[]): ((profile: Profile) => P
   };
 }
 
+/** The run a wake or an engagement names; undefined for a signal that may concern any run. */
+function namedRun(signal: JourneySignal): { journeyId: string; runId: string } | undefined {
+  return signal.kind === 'wake' || signal.kind === 'engagement'
+    ? { journeyId: signal.journeyId, runId: signal.runId }
+    : undefined;
+}
+
 /** The runs with the changed ones replaced (or added). */
 function mergeRuns(runs: readonly JourneyRun[], changed: readonly JourneyRun[]): JourneyRun[] {
   const byKey = new Map(runs.map((run) => [`${run.journeyId}#${run.runId}`, run]));
@@ -241,9 +268,7 @@ export async function abandonRunOf(
   reason: string,
   now: Date,
 ): Promise<boolean> {
-  const run = (await store.listRuns(customerId)).find(
-    (candidate) => candidate.journeyId === journeyId && candidate.runId === runId,
-  );
+  const run = await store.getRun(customerId, journeyId, runId);
   if (!run || !isLive(run)) return false;
   return (await store.putRun(abandonRun(run, reason, now.toISOString()), run.version)).written;
 }
@@ -264,9 +289,7 @@ export async function handOverRunOf(
   runId: string,
   now: Date,
 ): Promise<boolean> {
-  const run = (await store.listRuns(anonymousCustomerId)).find(
-    (candidate) => candidate.journeyId === journeyId && candidate.runId === runId,
-  );
+  const run = await store.getRun(anonymousCustomerId, journeyId, runId);
   if (!run || !isLive(run)) return false;
   const at = now.toISOString();
   const userRuns = (await store.listRuns(userId)).filter((candidate) => candidate.journeyId === journeyId);

@@ -9,6 +9,8 @@ import type { JourneyRun } from './run.js';
 export interface JourneyStore {
   /** Every run of the customer, live and finished (re-entry needs the finished ones). */
   listRuns(customerId: string): Promise<JourneyRun[]>;
+  /** One run by its key, as stored (undefined: none, or expired): the run a wake or an engagement names. */
+  getRun(customerId: string, journeyId: string, runId: string): Promise<JourneyRun | undefined>;
   /**
    * Writes `run` with `version = expectedVersion + 1` (0 for a new run), conditional on the
    * stored version still being `expectedVersion` (on no item existing when undefined). Returns

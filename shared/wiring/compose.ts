@@ -51,6 +51,8 @@ export interface LiveJourneys {
   sends: SendQueue;
   /** The cost bench's baseline (JourneyDeps.segmentMoves, decision 237); absent in every deployment. */
   segmentMoves?: 'any';
+  /** journey-tick bench's baseline (JourneyDeps.runReads, decision 255); absent in every deployment. */
+  runReads?: 'list';
 }
 
 /**
@@ -96,6 +98,7 @@ export function composeProcessDeps(
       defaultTimezone: campaign.settings.defaultTimezone,
       spreadMinutes: campaign.settings.spreadMinutes,
       ...(journeys.segmentMoves ? { segmentMoves: journeys.segmentMoves } : {}),
+      ...(journeys.runReads ? { runReads: journeys.runReads } : {}),
     },
   };
 }

@@ -71,6 +71,25 @@ describe('BatchRunCache', () => {
     expect(after.map((run) => [run.status, run.version])).toEqual([['exited', 1]]);
   });
 
+  it('serves the run a wake names from the runs the batch knows, and reads it by its key otherwise', async () => {
+    // Prepare
+    const store = new InMemoryJourneyStore();
+    await store.putRun(newRun('win-back', 'r1', 'c1', false, at), undefined);
+    await store.putRun(newRun('win-back', 'r9', 'c2', false, at), undefined);
+    const lists = countLists(store);
+    const cache = new BatchRunCache(store);
+    await cache.listRuns('c1');
+
+    // Act
+    const known = await cache.getRun('c1', 'win-back', 'r1');
+    const absent = await cache.getRun('c1', 'win-back', 'r2');
+    const read = await cache.getRun('c2', 'win-back', 'r9');
+
+    // Assess
+    expect(lists.count).toBe(1);
+    expect([known?.runId, absent, read?.runId]).toEqual(['r1', undefined, 'r9']);
+  });
+
   it('hands out copies, so a caller changing one cannot change the cache', async () => {
     // Prepare
     const cache = new BatchRunCache(new InMemoryJourneyStore());

@@ -267,6 +267,35 @@ describe('journey phase cost', () => {
     // Assess
     expect(listed).toBe(1);
   });
+
+  it("reads the one run a wake names, not the customer's runs", async () => {
+    // Prepare
+    const store = new InMemoryJourneyStore();
+    const reads = { listed: 0, got: 0 };
+    const counting = Object.assign(Object.create(store) as InMemoryJourneyStore, {
+      listRuns: async (customerId: string) => {
+        reads.listed++;
+        return store.listRuns(customerId);
+      },
+      getRun: async (customerId: string, journeyId: string, runId: string) => {
+        reads.got++;
+        return store.getRun(customerId, journeyId, runId);
+      },
+    });
+    let now = T0;
+    const outbox = new LocalSendOutbox();
+    const deps = journeyDeps(counting, [vnb, cart], () => now, { sends: outbox });
+    await processCustomerMessage(deps, track('p1', 'Product Viewed', T0));
+    const entered = { ...reads };
+    now = new Date(T0.getTime() + 3 * HOUR);
+    // Act
+    await tickAt(store, now, deps);
+    // Assess
+    expect(entered).toEqual({ listed: 1, got: 0 });
+    expect(reads).toEqual({ listed: 1, got: 1 });
+    expect(outbox.requests).toHaveLength(1);
+    expect((await store.listRuns('u1'))[0]?.status).toBe('completed');
+  });
 });
 
 describe('runs that can no longer move', () => {
