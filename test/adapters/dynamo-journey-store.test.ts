@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CorruptJourneyRunError, DynamoJourneyStore } from '../../shared/aws/dynamo-journey-store.js';
 import { dueShardKey } from '../../shared/aws/table.js';
@@ -64,6 +64,29 @@ describe('DynamoJourneyStore', () => {
       ConsistentRead: true,
       ExpressionAttributeValues: { ':pk': 'C#c-1', ':prefix': 'J#' },
     });
+  });
+
+  it('reads the one run a wake names with a consistent GetItem of its key', async () => {
+    // Prepare
+    context.mock
+      .on(GetCommand)
+      .resolves({ Item: { PK: 'C#c-1', SK: 'J#vnb#r1', duePK: 'DUE#3', ...run({ status: 'waiting', wakeAt: WAKE }) } });
+    // Act
+    const found = await store.getRun('c-1', 'vnb', 'r1');
+    // Assess
+    expect(found).toEqual(run({ status: 'waiting', wakeAt: WAKE }));
+    expect(context.mock).toHaveReceivedCommandWith(GetCommand, {
+      TableName: TABLE,
+      Key: { PK: 'C#c-1', SK: 'J#vnb#r1' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('reads no run where none is stored', async () => {
+    // Prepare
+    context.mock.on(GetCommand).resolves({});
+    // Act, Assess
+    expect(await store.getRun('c-1', 'vnb', 'r2')).toBeUndefined();
   });
 
   it('refuses a stored run that does not match the schema', async () => {
