@@ -55,14 +55,17 @@ if (!only || only === 'cost') {
 }
 
 if (!only || only === 'demo') {
-  // `npm run bench demo [customers] [days]`: npm start's CPU and wall time (default 300 × 3).
-  const [customers, days] = process.argv.slice(3).map(Number);
+  // `npm run bench demo [customers] [days] [baseline commit]`: npm start's CPU and wall time
+  // beside a baseline commit's (default 300 × 3, beside main).
+  const [customers, days] = process.argv.slice(3, 5).map(Number);
+  const baseline = process.argv[5];
   const speed = await runDemoSpeed({
     ...(customers ? { customers } : {}),
     ...(days ? { days } : {}),
+    ...(baseline ? { baseline } : {}),
   });
   process.stdout.write(
-    `${formatRows(`npm start's speed: sadakat demo --customers ${speed.size.customers} --days ${speed.size.days} (seed 1, dynalite), each in its own process; summaries otherwise equal: ${speed.sameSummary ? 'yes' : 'NO'}`, speed.rows)}\n`,
+    `${formatRows(`npm start's speed: sadakat demo --customers ${speed.size.customers} --days ${speed.size.days} (seed 1, dynalite) beside ${speed.baseline}'s, each in its own process, both at once; summaries otherwise equal: ${speed.sameSummary ? 'yes' : 'NO'}`, speed.rows)}\n`,
   );
 }
 
