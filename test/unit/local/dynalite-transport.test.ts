@@ -2,6 +2,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  DeleteTableCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime } from '../../../shared/local/runtime.js';
@@ -15,6 +22,24 @@ async function dataDir(): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'sadakat-transport-'));
   folders.push(folder);
   return folder;
+}
+
+/** Once the table is ACTIVE (dynalite switches a moment after it is made). */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  while ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus !== 'ACTIVE')
+    await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** Once the deleted table is gone. */
+async function untilGone(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (;;) {
+    const found = await client.send(new DescribeTableCommand({ TableName: tableName })).then(
+      () => true,
+      (error: unknown) => !(error instanceof ResourceNotFoundException),
+    );
+    if (!found) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('dynalite transport', () => {
@@ -98,6 +123,45 @@ describe('dynalite transport', () => {
       expect(read.Item?.name).toBe('Ayşe');
     } finally {
       await reader.stop();
+    }
+  });
+
+  it('sees a table made anew at once, though the engine keeps an active table’s description between requests', async () => {
+    // Prepare: a table read by item requests (its description kept), then deleted and made again with another key
+    const runtime = await startLocalRuntime({
+      dataDir: await dataDir(),
+      engine: 'dynalite',
+      clock: systemClock,
+      fresh: true,
+    });
+    const client = runtime.doc as unknown as DynamoDBClient;
+    const create = (key: string) =>
+      client.send(
+        new CreateTableCommand({
+          TableName: 'changing',
+          AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    try {
+      await create('PK');
+      await untilActive(client, 'changing');
+      await runtime.doc.send(new PutCommand({ TableName: 'changing', Item: { PK: 'a' } }));
+      await runtime.doc.send(new GetCommand({ TableName: 'changing', Key: { PK: 'a' } }));
+
+      // Act
+      await client.send(new DeleteTableCommand({ TableName: 'changing' }));
+      await untilGone(client, 'changing');
+      await create('id');
+      await untilActive(client, 'changing');
+      await runtime.doc.send(new PutCommand({ TableName: 'changing', Item: { id: 'b' } }));
+      const read = await runtime.doc.send(new GetCommand({ TableName: 'changing', Key: { id: 'b' } }));
+
+      // Assess
+      expect(read.Item).toEqual({ id: 'b' });
+    } finally {
+      await runtime.stop();
     }
   });
 });
