@@ -89,12 +89,12 @@ export async function runSection(args: readonly string[], javaPresent: boolean):
 
 export interface LoadResult {
   /** Journeys and sends on (serve's default). */
-  steps: StepResult[];
+  steps: LadderStep[];
   sustained: number;
   /** The same ladder on `serve --no-journeys`: what profiles alone sustain. */
-  profilesOnly: { steps: StepResult[]; sustained: number };
+  profilesOnly: { steps: LadderStep[]; sustained: number };
   ceiling: number;
-  pairLatencyMs: Percentiles;
+  pairLatencyMs: PairFigures;
   rows: BenchRow[];
 }
 
@@ -129,7 +129,10 @@ export async function run(plan: LoadPlan): Promise<LoadResult> {
 }
 
 /** One serve child, its rates stepped up until it falls behind. */
-async function ladder(plan: LoadPlan, dir: string, journeys: boolean): Promise<StepResult[]> {
+/** A step of the ladder with the CPU serve spent on it (every thread), per event it processed. */
+type LadderStep = StepResult & { cpuMsPerEvent?: number };
+
+async function ladder(plan: LoadPlan, dir: string, journeys: boolean): Promise<LadderStep[]> {
   const name = journeys ? 'serve' : 'serve --no-journeys';
   progress(`starting ${name}`);
   await mkdir(dir, { recursive: true });
@@ -144,11 +147,12 @@ async function ladder(plan: LoadPlan, dir: string, journeys: boolean): Promise<S
   });
   const trace = await TraceTail.open(tracePath);
   const agent = keepAliveAgent();
-  const steps: StepResult[] = [];
+  const steps: LadderStep[] = [];
   try {
     const mix = new LoadMix(journeys ? 'journeys' : 'profiles');
     for (const rate of plan.rates) {
-      const step = await driveStep(
+      const cpuBefore = await serve.cpuMs();
+      const driven = await driveStep(
         { url: serve.url, writeKey: WRITE_KEY, agent },
         mix,
         {
@@ -159,9 +163,17 @@ async function ladder(plan: LoadPlan, dir: string, journeys: boolean): Promise<S
         },
         trace,
       );
+      const cpuAfter = await serve.cpuMs();
+      const processed = driven.accepted - driven.late;
+      const step: LadderStep = {
+        ...driven,
+        ...(cpuBefore !== undefined && cpuAfter !== undefined && processed > 0
+          ? { cpuMsPerEvent: (cpuAfter - cpuBefore) / processed }
+          : {}),
+      };
       steps.push(step);
       progress(
-        `${name} ${rate}/s: ingest ${round(step.ingestRate)}/s, processed ${round(step.processedRate)}/s, event→profile p50 ${round(step.eventToProfileMs.p50)} ms${step.keptUp ? '' : ' — fell behind'}`,
+        `${name} ${rate}/s: ingest ${round(step.ingestRate)}/s, processed ${round(step.processedRate)}/s, event→profile p50 ${round(step.eventToProfileMs.p50)} ms, serve CPU ${round(step.cpuMsPerEvent ?? Number.NaN)} ms/event${step.keptUp ? '' : ' — fell behind'}`,
       );
       if (!step.keptUp) break;
     }
@@ -415,11 +427,11 @@ function sustainedRate(steps: readonly StepResult[]): number {
 }
 
 function rows(
-  steps: readonly StepResult[],
+  steps: readonly LadderStep[],
   sustained: number,
   profilesOnly: number,
   ceiling: number,
-  pair: Percentiles,
+  pair: PairFigures,
 ): BenchRow[] {
   const ceilingName = 'bare parse+200 server, same driver, events/s';
   // When even the last step kept up, the ladder ended before the server did.
@@ -450,6 +462,7 @@ function rows(
       peer: 1000 / pair.p50,
       ratio: sustained / (1000 / pair.p50),
     },
+    ...cpuRows(steps, sustained, pair),
     {
       name: 'sustained with journeys and sends vs profiles only',
       value: sustained,
@@ -492,11 +505,31 @@ function rows(
   return result;
 }
 
-function stepTable(name: string, steps: readonly StepResult[]): string {
-  const header = `  ${'target/s'.padStart(8)} ${'posted'.padStart(7)} ${'ingest/s'.padStart(9)} ${'proc/s'.padStart(8)} ${'late'.padStart(5)} ${'prof p50'.padStart(9)} ${'prof p99'.padStart(9)} ${'send p50'.padStart(9)} ${'send p99'.padStart(9)}  decisions`;
+/**
+ * What a loaded machine changes least: events per CPU-second of serve (every thread: ingest,
+ * process-events, sends, the engine, GC) at the sustained step — the lowest step when none kept
+ * up — beside bare pairs per CPU-second on the same engine.
+ */
+function cpuRows(steps: readonly LadderStep[], sustained: number, pair: PairFigures): BenchRow[] {
+  const step = steps.find((candidate) => candidate.rate === sustained) ?? steps[0];
+  if (step?.cpuMsPerEvent === undefined) return [];
+  return [
+    {
+      name: `events per CPU-second of serve, every thread, at the ${step.rate}/s step (${round(step.cpuMsPerEvent)} ms per event)`,
+      value: 1000 / step.cpuMsPerEvent,
+      unit: 'events/s',
+      peerName: `bare Get+Update pairs per CPU-second, same engine (${round(pair.cpuMsPerPair)} ms per pair)`,
+      peer: 1000 / pair.cpuMsPerPair,
+      ratio: pair.cpuMsPerPair / step.cpuMsPerEvent,
+    },
+  ];
+}
+
+function stepTable(name: string, steps: readonly LadderStep[]): string {
+  const header = `  ${'target/s'.padStart(8)} ${'posted'.padStart(7)} ${'ingest/s'.padStart(9)} ${'proc/s'.padStart(8)} ${'late'.padStart(5)} ${'prof p50'.padStart(9)} ${'prof p99'.padStart(9)} ${'send p50'.padStart(9)} ${'send p99'.padStart(9)} ${'cpu ms/ev'.padStart(9)}  decisions`;
   const lines = steps.map(
     (step) =>
-      `  ${String(step.rate).padStart(8)} ${String(step.posted).padStart(7)} ${round(step.ingestRate).padStart(9)} ${round(step.processedRate).padStart(8)} ${String(step.late).padStart(5)} ${round(step.eventToProfileMs.p50).padStart(9)} ${round(step.eventToProfileMs.p99).padStart(9)} ${round(step.eventToDecisionMs.p50).padStart(9)} ${round(step.eventToDecisionMs.p99).padStart(9)}  ${Object.entries(
+      `  ${String(step.rate).padStart(8)} ${String(step.posted).padStart(7)} ${round(step.ingestRate).padStart(9)} ${round(step.processedRate).padStart(8)} ${String(step.late).padStart(5)} ${round(step.eventToProfileMs.p50).padStart(9)} ${round(step.eventToProfileMs.p99).padStart(9)} ${round(step.eventToDecisionMs.p50).padStart(9)} ${round(step.eventToDecisionMs.p99).padStart(9)} ${round(step.cpuMsPerEvent ?? Number.NaN).padStart(9)}  ${Object.entries(
         step.decisions,
       )
         .map(([reason, count]) => `${reason} ${count}`)
@@ -516,8 +549,13 @@ async function transportCeiling(seconds: number): Promise<number> {
   }
 }
 
+/** The bare pairs' latency and the CPU each took (the bench's process, every thread: it does nothing else meanwhile). */
+interface PairFigures extends Percentiles {
+  cpuMsPerPair: number;
+}
+
 /** One profile-sized GetItem + conditional UpdateItem at a time on the same engine: the least one event costs. */
-async function pairLatency(engine: LoadPlan['engine'], dataDir: string): Promise<Percentiles> {
+async function pairLatency(engine: LoadPlan['engine'], dataDir: string): Promise<PairFigures> {
   const runtime = await startLocalRuntime({ dataDir, engine, clock: systemClock, fresh: true });
   try {
     const body = {
@@ -530,13 +568,15 @@ async function pairLatency(engine: LoadPlan['engine'], dataDir: string): Promise
       ),
     };
     const samples: number[] = [];
+    const cpuBefore = process.cpuUsage();
     for (let index = 0; index < 300; index++) {
       const key = { PK: `C#peer-${index % 50}`, SK: 'PROFILE' };
       const began = performance.now();
       await bareProfilePair(runtime.doc, runtime.tableName, key, body);
       samples.push(performance.now() - began);
     }
-    return percentiles(samples);
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ...percentiles(samples), cpuMsPerPair: (cpu.user + cpu.system) / 1000 / samples.length };
   } finally {
     await runtime.stop();
   }
