@@ -15,6 +15,7 @@ import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/la
 import { peekBodies, processFifoBatch } from '../shared/handlers/sqs-fifo-batch.js';
 import { BatchRunCache } from '../shared/journeys/batch-run-cache.js';
 import { BatchProfileCache } from '../shared/profiles/batch-profile-cache.js';
+import { readJourneysAhead } from '../shared/profiles/journey-reads-ahead.js';
 import { BatchCoalescer } from '../shared/profiles/process-customer-batch.js';
 import {
   processCustomerMessage,
@@ -60,10 +61,12 @@ export function buildHandler(deps: ProcessEventsDeps) {
 
   return lambdaHandler(logger, (event: SQSEvent, context) => {
     // One cache per invocation: a customer's messages come together (see BatchProfileCache, BatchRunCache).
+    const profiles = new BatchProfileCache(deps.profiles);
+    const runs = deps.journeys && new BatchRunCache(deps.journeys.store);
     const batchDeps: ProcessDeps = {
       ...deps,
-      profiles: new BatchProfileCache(deps.profiles),
-      journeys: deps.journeys && { ...deps.journeys, store: new BatchRunCache(deps.journeys.store) },
+      profiles,
+      journeys: deps.journeys && runs && { ...deps.journeys, store: runs },
     };
     const options = { schema: customerMessageSchema, logger };
     if (deps.coalesce === false)
@@ -82,9 +85,13 @@ export function buildHandler(deps: ProcessEventsDeps) {
       })),
       processCustomerMessage,
     );
+    // The runs wakes name and the profiles journey messages read, in two requests (decision 256).
+    const aheadRuns = deps.journeys?.runReads === 'list' ? null : runs;
     return archivedBatch(
-      processFifoBatch(event, context, options, async (record) =>
-        report(record.body, await coalescer.process(record.messageId, record.body)),
+      readJourneysAhead({ profiles, runs: aheadRuns }, bodies).then(() =>
+        processFifoBatch(event, context, options, async (record) =>
+          report(record.body, await coalescer.process(record.messageId, record.body)),
+        ),
       ),
     );
   });

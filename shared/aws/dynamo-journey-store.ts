@@ -6,7 +6,8 @@
  * cannot write a run twice.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DueRun, DueRunIndex, JourneyStore } from '../journeys/journey-store.js';
+import type { DueRun, DueRunIndex, JourneyStore, RunKey } from '../journeys/journey-store.js';
+import { batchGetItems } from './batch-get.js';
 import { journeyRunSchema, type JourneyRun } from '../journeys/run.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
@@ -58,6 +59,17 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
       }),
     );
     return Item && isKept(Item, this.retention.clock.now()) ? runFromItem(Item) : undefined;
+  }
+
+  async getRuns(keys: readonly RunKey[]): Promise<JourneyRun[]> {
+    const items = await batchGetItems(
+      this.doc,
+      this.tableName,
+      keys.map((key) => journeyKey(key.customerId, key.journeyId, key.runId)),
+      { operation: 'BatchGetItem of journey runs' },
+    );
+    const now = this.retention.clock.now();
+    return items.filter((item) => isKept(item, now)).map(runFromItem);
   }
 
   async putRun(run: JourneyRun, expectedVersion: number | undefined) {

@@ -2,7 +2,7 @@
  * JourneyStore and DueRunIndex in memory, with the table's semantics (conditional writes on
  * version, sharded due index): what `sadakat simulate` and unit tests run on.
  */
-import type { DueRun, DueRunIndex, JourneyStore } from './journey-store.js';
+import type { DueRun, DueRunIndex, JourneyStore, RunKey } from './journey-store.js';
 import type { JourneyRun } from './run.js';
 
 export class InMemoryJourneyStore implements JourneyStore, DueRunIndex {
@@ -20,6 +20,13 @@ export class InMemoryJourneyStore implements JourneyStore, DueRunIndex {
   async getRun(customerId: string, journeyId: string, runId: string): Promise<JourneyRun | undefined> {
     const run = this.runs.get(`${customerId}\n${journeyId}\n${runId}`);
     return run && structuredClone(run);
+  }
+
+  async getRuns(keys: readonly RunKey[]): Promise<JourneyRun[]> {
+    return keys.flatMap((key) => {
+      const run = this.runs.get(`${key.customerId}\n${key.journeyId}\n${key.runId}`);
+      return run ? [structuredClone(run)] : [];
+    });
   }
 
   async putRun(run: JourneyRun, expectedVersion: number | undefined) {

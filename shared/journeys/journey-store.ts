@@ -11,6 +11,8 @@ export interface JourneyStore {
   listRuns(customerId: string): Promise<JourneyRun[]>;
   /** One run by its key, as stored (undefined: none, or expired): the run a wake or an engagement names. */
   getRun(customerId: string, journeyId: string, runId: string): Promise<JourneyRun | undefined>;
+  /** Many runs by their keys at once (strongly consistent); missing or expired ones are absent. */
+  getRuns(keys: readonly RunKey[]): Promise<JourneyRun[]>;
   /**
    * Writes `run` with `version = expectedVersion + 1` (0 for a new run), conditional on the
    * stored version still being `expectedVersion` (on no item existing when undefined). Returns
@@ -20,6 +22,13 @@ export interface JourneyStore {
     run: JourneyRun,
     expectedVersion: number | undefined,
   ): Promise<{ written: boolean; run: JourneyRun; receipt: WriteReceipt }>;
+}
+
+/** What names one run: its customer, journey and run id. */
+export interface RunKey {
+  customerId: string;
+  journeyId: string;
+  runId: string;
 }
 
 /** A waiting run whose `wakeAt` has come. */

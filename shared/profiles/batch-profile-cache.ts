@@ -24,6 +24,17 @@ export class BatchProfileCache implements ProfileStore {
     return stored;
   }
 
+  /**
+   * Reads these customers' profiles ahead in one request (decision 256), for the messages that
+   * would each read theirs; a failed read leaves nothing read ahead.
+   */
+  async prefetch(customerIds: readonly string[]): Promise<void> {
+    const unknown = [...new Set(customerIds)].filter((id) => !this.known.has(id));
+    if (unknown.length === 0) return;
+    const profiles = await this.store.getProfiles(unknown).catch(() => new Map<string, Profile>());
+    for (const [id, profile] of profiles) if (!this.known.has(id)) this.known.set(id, profile);
+  }
+
   getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>> {
     return this.store.getProfiles(customerIds);
   }

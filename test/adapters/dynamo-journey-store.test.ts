@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CorruptJourneyRunError, DynamoJourneyStore } from '../../shared/aws/dynamo-journey-store.js';
 import { dueShardKey } from '../../shared/aws/table.js';
@@ -79,6 +79,33 @@ describe('DynamoJourneyStore', () => {
       TableName: TABLE,
       Key: { PK: 'C#c-1', SK: 'J#vnb#r1' },
       ConsistentRead: true,
+    });
+  });
+
+  it('reads many runs by their keys with one consistent BatchGetItem', async () => {
+    // Prepare
+    context.mock.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [{ PK: 'C#c-1', SK: 'J#vnb#r1', duePK: 'DUE#3', ...run({ status: 'waiting', wakeAt: WAKE }) }],
+      },
+    });
+    // Act
+    const found = await store.getRuns([
+      { customerId: 'c-1', journeyId: 'vnb', runId: 'r1' },
+      { customerId: 'c-2', journeyId: 'vnb', runId: 'r2' },
+    ]);
+    // Assess
+    expect(found).toEqual([run({ status: 'waiting', wakeAt: WAKE })]);
+    expect(context.mock).toHaveReceivedCommandWith(BatchGetCommand, {
+      RequestItems: {
+        [TABLE]: {
+          Keys: [
+            { PK: 'C#c-1', SK: 'J#vnb#r1' },
+            { PK: 'C#c-2', SK: 'J#vnb#r2' },
+          ],
+          ConsistentRead: true,
+        },
+      },
     });
   });
 

@@ -90,6 +90,47 @@ describe('BatchRunCache', () => {
     expect([known?.runId, absent, read?.runId]).toEqual(['r1', undefined, 'r9']);
   });
 
+  it('serves each run read ahead once, by one read of the store, and after a write of it reads the store again', async () => {
+    // Prepare
+    const store = new InMemoryJourneyStore();
+    await store.putRun(newRun('win-back', 'r1', 'c1', false, at), undefined);
+    await store.putRun(newRun('win-back', 'r2', 'c2', false, at), undefined);
+    const reads = { getRuns: 0, getRun: 0 };
+    const getRuns = store.getRuns.bind(store);
+    const getRun = store.getRun.bind(store);
+    store.getRuns = (keys) => (reads.getRuns++, getRuns(keys));
+    store.getRun = (...key) => (reads.getRun++, getRun(...key));
+    const cache = new BatchRunCache(store);
+    const c1 = { customerId: 'c1', journeyId: 'win-back', runId: 'r1' };
+    const c2 = { customerId: 'c2', journeyId: 'win-back', runId: 'r2' };
+
+    // Act
+    await cache.prefetch([c1, c2]);
+    const ahead = [await cache.getRun('c1', 'win-back', 'r1'), await cache.getRun('c2', 'win-back', 'r2')];
+    await cache.putRun({ ...ahead[0]!, status: 'completed' }, ahead[0]!.version);
+    const again = await cache.getRun('c1', 'win-back', 'r1');
+
+    // Assess
+    expect(ahead.map((run) => run?.runId)).toEqual(['r1', 'r2']);
+    expect(again?.status).toBe('completed');
+    expect(reads).toEqual({ getRuns: 1, getRun: 1 });
+  });
+
+  it('reads nothing ahead when the read fails, and each run is then read by its key', async () => {
+    // Prepare
+    const store = new InMemoryJourneyStore();
+    await store.putRun(newRun('win-back', 'r1', 'c1', false, at), undefined);
+    store.getRuns = () => Promise.reject(new Error('throttled'));
+    const cache = new BatchRunCache(store);
+
+    // Act
+    await cache.prefetch([{ customerId: 'c1', journeyId: 'win-back', runId: 'r1' }]);
+    const run = await cache.getRun('c1', 'win-back', 'r1');
+
+    // Assess
+    expect(run?.runId).toBe('r1');
+  });
+
   it('hands out copies, so a caller changing one cannot change the cache', async () => {
     // Prepare
     const cache = new BatchRunCache(new InMemoryJourneyStore());

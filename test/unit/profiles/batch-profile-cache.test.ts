@@ -19,6 +19,42 @@ function countReads(store: InMemoryProfileStore): { count: number } {
 }
 
 describe('BatchProfileCache', () => {
+  it('reads ahead the profiles of a batch in one request and serves them without reading again', async () => {
+    // Prepare
+    const store = new InMemoryProfileStore();
+    await store.putProfile(emptyProfile('c1', at), undefined);
+    await store.putProfile(emptyProfile('c2', at), undefined);
+    const reads = countReads(store);
+    let batchReads = 0;
+    const getProfiles = store.getProfiles.bind(store);
+    store.getProfiles = (ids) => (batchReads++, getProfiles(ids));
+    const cache = new BatchProfileCache(store);
+
+    // Act
+    await cache.prefetch(['c1', 'c2', 'c1', 'c3']);
+    const served = [await cache.getProfile('c1'), await cache.getProfile('c2'), await cache.getProfile('c3')];
+
+    // Assess
+    expect(served.map((profile) => profile?.id)).toEqual(['c1', 'c2', undefined]);
+    expect(batchReads).toBe(1);
+    expect(reads.count).toBe(1);
+  });
+
+  it('reads nothing ahead when the read fails, and each profile is then read alone', async () => {
+    // Prepare
+    const store = new InMemoryProfileStore();
+    await store.putProfile(emptyProfile('c1', at), undefined);
+    store.getProfiles = () => Promise.reject(new Error('throttled'));
+    const cache = new BatchProfileCache(store);
+
+    // Act
+    await cache.prefetch(['c1']);
+    const served = await cache.getProfile('c1');
+
+    // Assess
+    expect(served?.id).toBe('c1');
+  });
+
   it('serves the profile it just wrote without reading the store again', async () => {
     // Prepare
     const store = new InMemoryProfileStore();
