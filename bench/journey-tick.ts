@@ -5,8 +5,9 @@
  * Peer, same engine, same run: the bare minimum per due run — the due-index Query pages plus one
  * GetItem and one conditional PutItem of a run-sized item — with no parsing or journey logic.
  * Both also per CPU-second of this process (dynalite runs on its worker thread): on a shared
- * machine wall time is mostly waiting for a core. Baseline, same run: the wakes as before decision
- * 255 (`runReads: 'list'`: each reads the customer's runs with a Query, not the run it names).
+ * machine wall time is mostly waiting for a core. Baseline, same run: the wakes as before decisions
+ * 255 and 256 (`runReads: 'list'`: each reads the customer's runs with a Query, not the run it
+ * names, and nothing is read ahead).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -197,7 +198,7 @@ export async function run(
   const { advanced } = ours;
   const perSecond = (timed: { seconds: number }) => advanced / timed.seconds;
   const perCpuSecond = (timed: { cpuSeconds: number }) => advanced / timed.cpuSeconds;
-  const beforeName = "before decision 255 (runReads: 'list', a Query per wake), same run";
+  const beforeName = "before decisions 255-256 (runReads: 'list': a Query per wake, no reads ahead), same run";
   return [
     {
       name: `due runs advanced/s (${engine}, ${advanced} runs, ${ours.sends} sends)`,
@@ -216,7 +217,7 @@ export async function run(
       ratio: perCpuSecond(ours) / perCpuSecond(peer),
     },
     {
-      name: `  before decision 255: due runs advanced/s (${baseline.advanced} runs, ${baseline.sends} sends)`,
+      name: `  before decisions 255-256: due runs advanced/s (${baseline.advanced} runs, ${baseline.sends} sends)`,
       value: advanced / baseline.seconds,
       unit: 'runs/s',
       peerName: 'the same bare peer',
@@ -224,7 +225,7 @@ export async function run(
       ratio: advanced / baseline.seconds / perSecond(peer),
     },
     {
-      name: '  before decision 255: due runs advanced per CPU-second',
+      name: '  before decisions 255-256: due runs advanced per CPU-second',
       value: advanced / baseline.cpuSeconds,
       unit: 'runs/CPU-s',
       peerName: 'the same bare peer per CPU-second',

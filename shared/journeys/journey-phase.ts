@@ -36,8 +36,9 @@ export interface JourneyDeps {
    */
   segmentMoves?: 'any';
   /**
-   * `list`: a wake or an engagement reads every run of the customer (a Query), the behaviour
-   * before decision 255, kept as journey-tick bench's baseline. Absent: the run it names (a GetItem).
+   * `list`: a wake or an engagement reads every run of the customer (a Query) and process-events
+   * reads nothing ahead, the behaviour before decisions 255 and 256, kept as journey-tick bench's
+   * baseline. Absent: the run it names (read ahead with the batch's, or a GetItem).
    */
   runReads?: 'list';
 }
