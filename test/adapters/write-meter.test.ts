@@ -54,6 +54,30 @@ describe('write meter', () => {
     expect(meter.reads.requests).toBe(4);
   });
 
+  it('a sole meter counts what its concurrent runs write, and only while one runs; two at once is an error', async () => {
+    // Prepare
+    const { doc, tableName: TableName } = runtime;
+    const meter = new WriteMeter({ sole: true });
+    const other = new WriteMeter({ sole: true });
+    const put = (id: string) => doc.send(new PutCommand({ TableName, Item: { PK: `C#sole-${id}`, SK: 'PROFILE' } }));
+
+    // Act
+    await Promise.all([
+      meter.run(() => put('1')),
+      meter.run(async () => {
+        await put('2');
+        await put('3');
+      }),
+    ]);
+    await put('outside');
+    const clash = meter.run(async () => other.run(() => put('4')));
+
+    // Assess
+    expect(meter.total).toEqual({ items: 3, capacityUnits: 3 });
+    await expect(clash).rejects.toThrow(/two sole meters/);
+    expect(other.total.items).toBe(0);
+  });
+
   it('bills a refused conditional write as DynamoDB does: not an item written, but its units counted', async () => {
     const { doc, tableName: TableName } = runtime;
     const meter = new WriteMeter();

@@ -48,10 +48,13 @@ export interface SendAccount {
 
 export class DemoStats {
   readonly capacity = new CapacityStats();
-  /** Every write process-events made (the events queue's messages of every kind). */
-  readonly eventWrites = new WriteMeter();
+  /**
+   * Every write process-events made (the events queue's messages of every kind). Sole meters: the
+   * demo drains one queue at a time and awaits each step, so nothing else writes meanwhile.
+   */
+  readonly eventWrites = new WriteMeter({ sole: true });
   /** Every write of the send path (send handler, release-deferred), and the decisions it took. */
-  readonly sendWrites = new WriteMeter();
+  readonly sendWrites = new WriteMeter({ sole: true });
   decisions = 0;
   profilesWritten = 0;
   identityMerges = 0;
