@@ -20,7 +20,6 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFunctionBundle } from '../../../infra/constructs/function-bundle.js';
 import {
   CAMPAIGN_JSON_FILE,
   CAMPAIGN_JSON_IN_LAMBDA,
@@ -54,6 +53,7 @@ import {
   UnresolvableValueError,
 } from './cfn-template.js';
 import { FunctionSandbox } from './function-sandbox.js';
+import { builtFunctionBundles } from '../../built-function-bundles.js';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT_ID = '000000000000';
@@ -81,9 +81,10 @@ export function declaredFunctions(stacks: SynthesizedStacks): { name: string; ca
 }
 
 /**
- * Bundles every declared function as SadakatFunction does: functions/<name>.ts through
- * buildFunctionBundle (the esbuild options NodejsFunction gets), then the campaign compiled to
- * `campaign.json` beside index.mjs (its afterBundling hook).
+ * Every declared function as SadakatFunction bundles it: functions/<name>.ts through
+ * buildFunctionBundle (the esbuild options NodejsFunction gets; built once for all tests, and
+ * test/infra/cdk-synth.test.ts holds each equal to what `cdk synth` deploys), then the campaign
+ * compiled to `campaign.json` beside index.mjs (its afterBundling hook).
  */
 export async function buildBundles(
   stacks: SynthesizedStacks,
@@ -92,10 +93,11 @@ export async function buildBundles(
 ): Promise<FunctionBundles> {
   const bundles = new Map<string, string>();
   const campaignJson = campaignDocumentsJson(campaignDir);
+  const built = await builtFunctionBundles();
   await Promise.all(
     declaredFunctions(stacks).map(async ({ name, campaign }) => {
       const dir = join(outRoot, name);
-      await buildFunctionBundle(join('functions', `${name}.ts`), dir);
+      await cp(join(built.dir, name), dir, { recursive: true });
       if (campaign) await writeFile(join(dir, CAMPAIGN_JSON_FILE), campaignJson);
       bundles.set(name, dir);
     }),
