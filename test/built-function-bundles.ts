@@ -5,14 +5,15 @@
  * `node_modules/.cache/sadakat-function-bundles/`, and reused while every file esbuild read for
  * them (their metafiles' inputs), the lockfile, the patches, tsconfig.json, the options and
  * esbuild's version are unchanged, so CI's two test phases and a developer's reruns build once.
- * Test workers that need them at the same time wait for one builder (a lock file naming its pid).
+ * Test workers that need them at the same time wait for one builder (test/file-lock.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { version as esbuildVersion, type Metafile } from 'esbuild';
 import { buildFunctionBundle, esbuildOptions, REPO_ROOT } from '../infra/constructs/function-bundle.js';
+import { withFileLock } from './file-lock.js';
 
 export interface BuiltFunctionBundles {
   /** `<dir>/<name>/index.mjs` (and `.map`) for every `functions/<name>.ts`. */
@@ -48,13 +49,8 @@ async function current(): Promise<BuiltFunctionBundles> {
   const settings = await settingsHash();
   const cached = await valid(settings);
   if (cached) return cached;
-  const release = await lock();
-  try {
-    // Another worker may have built them while this one waited.
-    return (await valid(settings)) ?? (await build(settings));
-  } finally {
-    await release();
-  }
+  // Another worker may have built them while this one waited.
+  return withFileLock(LOCK, async () => (await valid(settings)) ?? (await build(settings)));
 }
 
 async function valid(settings: string): Promise<BuiltFunctionBundles | undefined> {
@@ -107,36 +103,6 @@ async function settingsHash(): Promise<string> {
   if (existsSync(patches))
     for (const file of (await readdir(patches)).sort()) hash.update(await readFile(join(patches, file)));
   return hash.digest('hex');
-}
-
-/** Waits for the lock file (another builder), taking over one whose builder died; returns its release. */
-async function lock(): Promise<() => Promise<void>> {
-  for (;;) {
-    try {
-      const handle = await open(LOCK, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(LOCK, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (await stale()) await rm(LOCK, { force: true });
-    else await new Promise((done) => setTimeout(done, 250));
-  }
-}
-
-/** Whether the lock's holder has died (its pid names no process; a clock would not do: CI fakes it). */
-async function stale(): Promise<boolean> {
-  try {
-    const holder = Number(await readFile(LOCK, 'utf8'));
-    // Written just after the file is made: an empty one is a builder starting.
-    if (holder > 0) process.kill(holder, 0);
-    return false;
-  } catch (error) {
-    // No such process: its builder died. A lock that vanished meanwhile is free anyway.
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ESRCH' || code === 'ENOENT';
-  }
 }
 
 function sha256(content: Buffer): string {

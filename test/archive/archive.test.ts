@@ -18,10 +18,11 @@ import { pseudonym } from '../../shared/archive/pseudonym.js';
 import { loadCampaign } from '../../shared/config/campaign.js';
 import { anonymousCustomerId, isAnonymousCustomerId } from '../../shared/identity/customer-id.js';
 import { replayArchive } from '../../shared/local/archive-replay.js';
-import { runDemo, type DemoSummary } from '../../shared/local/demo/run-demo.js';
+import type { DemoSummary } from '../../shared/local/demo/run-demo.js';
 import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import type { Profile } from '../../shared/profiles/schema.js';
+import { seededDemo } from '../seeded-demo.js';
 
 let dataDir: string;
 let out: string;
@@ -30,9 +31,8 @@ let duck: DuckDBConnection;
 
 // The seeded demo is most of this file's time; a loaded machine takes longer than the default hook timeout.
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'sadakat-archive-'));
+  ({ dataDir, summary } = await seededDemo());
   out = await mkdtemp(join(tmpdir(), 'sadakat-export-'));
-  summary = await runDemo({ customers: 200, days: 2, seed: 7, dataDir, engine: 'dynalite', campaignDir: 'campaign' });
   duck = await (await DuckDBInstance.create(':memory:')).connect();
 }, 240_000);
 

@@ -4,17 +4,15 @@
  * sets quiet hours of 20:00–10:00 (the campaign's are 21:00–09:00) and at most one message a day,
  * two a week, per customer.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileFromItem } from '../../shared/aws/dynamo-profile-store.js';
-import { runDemo, type DemoSummary } from '../../shared/local/demo/run-demo.js';
+import type { DemoSummary } from '../../shared/local/demo/run-demo.js';
 import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import { loadRuntimeCampaign } from '../../shared/wiring/runtime-campaign.js';
+import { type SeededDemo, seededDemo } from '../seeded-demo.js';
 
 const JOURNEY = 'abandoned-cart';
 const DAY_MS = 86_400_000;
@@ -26,15 +24,19 @@ interface Item {
 }
 
 describe(`the demo honours ${JOURNEY}'s own limits and quiet hours`, () => {
-  let dataDir: string;
+  let demo: SeededDemo;
   let summary: DemoSummary;
   let items: Item[];
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sadakat-demo-policy-'));
-    summary = await runDemo({ customers: 200, days: 2, seed: 7, dataDir, engine: 'dynalite', campaignDir: 'campaign' });
+    demo = await seededDemo();
+    summary = demo.summary;
     // The demo leaves its table in the data folder: read the ledger, cap counters and profiles back.
-    const runtime = await startLocalRuntime({ dataDir, engine: 'dynalite', clock: new VirtualClock(new Date(0)) });
+    const runtime = await startLocalRuntime({
+      dataDir: demo.dataDir,
+      engine: 'dynalite',
+      clock: new VirtualClock(new Date(0)),
+    });
     try {
       items = [];
       let startKey: Record<string, unknown> | undefined;
@@ -51,7 +53,7 @@ describe(`the demo honours ${JOURNEY}'s own limits and quiet hours`, () => {
   }, 600_000);
 
   afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
+    await demo?.remove();
   });
 
   it('reads the policy from the example campaign', async () => {
