@@ -13,15 +13,21 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/constructs/sadakat-function.js';
-import { builtFunctionBundles } from '../built-function-bundles.js';
+import { type BuiltFunctionBundles, builtFunctionBundles } from '../built-function-bundles.js';
 
 const run = promisify(execFile);
 const SYNTH_TIMEOUT_MS = 240_000;
+/** Building every bundle (or waiting for the test worker that builds them) on a busy machine. */
+const BUNDLES_TIMEOUT_MS = 240_000;
 
 let outDir: string;
 let pipeline: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+let built: BuiltFunctionBundles;
 
 beforeAll(async () => {
+  // The bundles the deployed ones must equal, before the synth: esbuild building them all at once
+  // beside it would slow the synth past its timeout on a busy machine.
+  built = await builtFunctionBundles();
   outDir = await mkdtemp(join(tmpdir(), 'sadakat-cdk-out-'));
   await run(join(REPO_ROOT, 'node_modules/.bin/cdk'), ['synth', '--no-notices', '-q', '-o', outDir, '-c', 'stage=ci'], {
     cwd: REPO_ROOT,
@@ -29,7 +35,7 @@ beforeAll(async () => {
     timeout: SYNTH_TIMEOUT_MS,
   });
   pipeline = JSON.parse(await readFile(join(outDir, 'Sadakat-ci-Pipeline.template.json'), 'utf8'));
-}, SYNTH_TIMEOUT_MS);
+}, BUNDLES_TIMEOUT_MS + SYNTH_TIMEOUT_MS);
 
 afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
@@ -75,7 +81,6 @@ describe('cdk synth', () => {
 
   it('bundles every function exactly as the tests and bench/bundles.ts build it (one set of esbuild options)', async () => {
     // Prepare
-    const built = await builtFunctionBundles();
     const services = Object.values(pipeline.Resources)
       .filter((resource) => resource.Type === 'AWS::Lambda::Function')
       .map((resource) => JSON.stringify(resource.Properties.Environment))
