@@ -4,7 +4,7 @@
  * own 10:00. `dueSlot` answers whether an occurrence fell inside the window a schedule pass covers.
  */
 import { CronExpressionParser } from 'cron-parser';
-import { DateTime } from 'luxon';
+import { offsetMinutes } from '../wall-clock.js';
 import { DEFAULT_BUCKET, timezoneBuckets } from './audiences.js';
 
 /**
@@ -53,12 +53,11 @@ export function dueSlotsByOffset(cron: string, now: Date, windowMs: number): (zo
   const byOffset = new Map<number, string | undefined>();
   const end = now.getTime();
   return (zone) => {
-    const offsetMinutes = DateTime.fromMillis(end, { zone }).offset;
-    const steady =
-      windowMs <= STEADY_OFFSET_WINDOW_MS && DateTime.fromMillis(end - windowMs, { zone }).offset === offsetMinutes;
-    // An unknown zone (luxon: NaN offset) goes the long way too, where cron-parser decides about it.
-    if (!steady || !Number.isFinite(offsetMinutes)) return dueSlot(cron, zone, now, windowMs);
-    const offsetMs = offsetMinutes * 60_000;
+    const offset = offsetMinutes(end, zone);
+    const steady = windowMs <= STEADY_OFFSET_WINDOW_MS && offsetMinutes(end - windowMs, zone) === offset;
+    // An unknown zone (NaN offset) goes the long way too, where cron-parser decides about it.
+    if (!steady || !Number.isFinite(offset)) return dueSlot(cron, zone, now, windowMs);
+    const offsetMs = offset * 60_000;
     if (!byOffset.has(offsetMs)) {
       const shifted = dueSlot(cron, 'UTC', new Date(end + offsetMs), windowMs);
       byOffset.set(
