@@ -1,20 +1,32 @@
 /** ingest's dependencies in Lambda, built once per cold start from the environment. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { fixedIdentitySecret, type IdentitySecretSource } from '../events/identity-token.js';
 import type { IngestDeps } from '../events/ingest.js';
 import { parseWriteKeyList, serverKeys, StaticWriteKeys, type WriteKeyVerifier } from '../events/write-key.js';
 import { systemClock } from '../ports.js';
-import { loadCompiledSettings } from '../wiring/compiled-campaign.js';
-import { composeIngestDeps } from '../wiring/compose.js';
-import { awsCoreAdapters, campaignJsonOf } from './aws-adapters.js';
+import { loadCompiledSettings } from '../wiring/compiled-documents.js';
+import { composeIngestDeps } from '../wiring/compose-ingest.js';
+import { campaignJsonOf } from './aws-adapters.js';
 import { CachedSecret } from './cached-secret.js';
+import { createDocumentClient } from './dynamo-client.js';
+import { DynamoIdentityMap } from './dynamo-identity-map.js';
+import { requireEnv } from './require-env.js';
 import { SecretsManagerWriteKeys } from './secrets-write-keys.js';
+import { SqsEventQueue } from './sqs-event-queue.js';
 
 export async function awsIngestDeps(env: NodeJS.ProcessEnv): Promise<IngestDeps> {
   const settings = await loadCompiledSettings(campaignJsonOf(env));
   const deps = composeIngestDeps(
-    { ...awsCoreAdapters(env), writeKeys: writeKeysFrom(env), identitySecret: identitySecretFrom(env) },
+    {
+      // The one table port ingest reads, not every adapter (awsCoreAdapters).
+      table: { identity: new DynamoIdentityMap(createDocumentClient({}), requireEnv(env, 'TABLE_NAME')) },
+      events: new SqsEventQueue(new SQSClient({}), requireEnv(env, 'EVENTS_QUEUE_URL')),
+      clock: systemClock,
+      writeKeys: writeKeysFrom(env),
+      identitySecret: identitySecretFrom(env),
+    },
     settings,
   );
   // Behind CloudFront the request's Host is the API's own; PUBLIC_HOST is the edge's (the stack sets it).

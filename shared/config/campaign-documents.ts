@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { templateFrontMatters } from '../channels/load-templates.js';
 import { readTemplateSources } from '../channels/render.js';
-import { CAMPAIGN_DOCUMENTS_FORMAT, type CampaignDocuments } from '../wiring/compiled-campaign.js';
+import { CAMPAIGN_DOCUMENTS_FORMAT, type CampaignDocuments } from '../wiring/compiled-documents.js';
 import { CampaignConfigError, formatLocatedError } from './located-error.js';
 import { YamlSource } from './yaml-source.js';
 

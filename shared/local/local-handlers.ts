@@ -9,12 +9,8 @@ import { fixedIdentitySecret } from '../events/identity-token.js';
 import { serverKeys, StaticWriteKeys, type WriteKeyEntry } from '../events/write-key.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
 import type { SegmentChangeSink } from '../segments/membership-hook.js';
-import {
-  composeIngestDeps,
-  composeProcessDeps,
-  type LiveJourneys,
-  type ProfileWriterCampaign,
-} from '../wiring/compose.js';
+import { composeProcessDeps, type LiveJourneys, type ProfileWriterCampaign } from '../wiring/compose.js';
+import { composeIngestDeps } from '../wiring/compose-ingest.js';
 import type { LocalRuntime } from './runtime.js';
 
 /** The handlers' Powertools log level: locally stdout is the command's own output, so SILENT unless asked. */

@@ -117,7 +117,9 @@ export interface SendAdapters extends CoreAdapters {
   unsubscribe: { keyring: UnsubscribeKeyring; baseUrl: string; mailto?: string };
 }
 
-export interface IngestAdapters extends CoreAdapters {
+/** ingest reads one table port, the identity map: its Lambda builds only that adapter (decision 261). */
+export interface IngestAdapters extends Omit<CoreAdapters, 'table'> {
+  table: Pick<TableAdapters, 'identity'>;
   writeKeys: WriteKeyVerifier;
   /** The secret browser calls prove their userId with (a source without one verifies none). */
   identitySecret: IdentitySecretSource;

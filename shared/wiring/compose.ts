@@ -19,8 +19,6 @@ import type { SendQueue } from '../channels/send-request.js';
 import type { FeedbackDeps } from '../channels/ses-feedback.js';
 import type { UnsubscribeDeps } from '../channels/unsubscribe.js';
 import type { Campaign } from '../config/campaign.js';
-import type { Settings } from '../config/settings.js';
-import type { IngestDeps } from '../events/ingest.js';
 import type { Journey } from '../journeys/ast.js';
 import type { JourneyTickDeps } from '../journeys/journey-tick.js';
 import { scheduledAudiences } from '../journeys/audiences.js';
@@ -30,20 +28,9 @@ import type { ForgetDeps } from '../privacy/forget-customer.js';
 import { retentionPolicy } from '../privacy/retention.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
 import type { ExpiryPassDeps } from '../segments/expiry-pass.js';
-import type { CoreAdapters, IngestAdapters, SendAdapters, TableAdapters } from './adapters.js';
+import type { CoreAdapters, SendAdapters, TableAdapters } from './adapters.js';
 import type { RuntimeCampaign } from './runtime-campaign.js';
 import { identityDirectory } from '../channels/whatsapp/directory.js';
-
-export function composeIngestDeps(adapters: IngestAdapters, settings: Pick<Settings, 'trust'>): IngestDeps {
-  return {
-    writeKeys: adapters.writeKeys,
-    identitySecret: adapters.identitySecret,
-    trust: settings.trust,
-    identity: adapters.table.identity,
-    queue: adapters.events,
-    clock: adapters.clock,
-  };
-}
 
 /** Journeys as process-events runs them: their definitions and where their sends go. */
 export interface LiveJourneys {

@@ -30,7 +30,8 @@ import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime
 import { VirtualClock } from '../../shared/local/virtual-clock.js';
 import type { Clock, EventQueue, IdentityMap, OrderLedger, ProfileStore } from '../../shared/ports.js';
 import type { TableAdapters } from '../../shared/wiring/adapters.js';
-import { composeIngestDeps, composeProcessDeps } from '../../shared/wiring/compose.js';
+import { composeProcessDeps } from '../../shared/wiring/compose.js';
+import { composeIngestDeps } from '../../shared/wiring/compose-ingest.js';
 import { wrappedTable } from '../../shared/wiring/wrapped-table.js';
 
 export const WRITE_KEY = 'reliability-write-key';

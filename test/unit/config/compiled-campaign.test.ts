@@ -9,13 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTemplateSources, renderContext, TemplateSet } from '../../../shared/channels/render.js';
 import { campaignDocumentsJson } from '../../../shared/config/campaign-documents.js';
 import type { CompiledSegments } from '../../../shared/segments/compile.js';
+import { campaignFromDocuments, loadCompiledCampaign } from '../../../shared/wiring/compiled-campaign.js';
 import {
   type CampaignDocuments,
-  campaignFromDocuments,
-  loadCompiledCampaign,
   loadCompiledSettings,
   readCompiledCampaign,
-} from '../../../shared/wiring/compiled-campaign.js';
+} from '../../../shared/wiring/compiled-documents.js';
 import { loadRuntimeCampaign } from '../../../shared/wiring/runtime-campaign.js';
 import { consentingProfile, sendRequest } from '../channels/send-harness.js';
 
