@@ -173,7 +173,10 @@ export function composeUnsubscribeDeps(
 }
 
 export function composeConfirmDeps(
-  adapters: CoreAdapters & { unsubscribe: Pick<SendAdapters['unsubscribe'], 'keyring'> },
+  adapters: Omit<CoreAdapters, 'table'> & {
+    table: Pick<TableAdapters, 'profiles' | 'pepper'>;
+    unsubscribe: Pick<SendAdapters['unsubscribe'], 'keyring'>;
+  },
   senderName: string | undefined,
 ): ConfirmDeps {
   return {

@@ -18,7 +18,7 @@ import { escapeHtml, page, type UnsubscribePage } from '../unsubscribe.js';
 import type { UnsubscribeKeyring } from '../unsubscribe-token.js';
 import { pendingAddressHash } from './address-key.js';
 import { verifyConfirmToken } from './confirm-token.js';
-import { pendingAddress } from './decide-confirm.js';
+import { pendingAddress } from './pending-address.js';
 
 export interface ConfirmDeps {
   profiles: ProfileStore;

@@ -13,7 +13,6 @@
  */
 import { RESERVED_JOURNEY_PREFIX } from '../../journeys/ast.js';
 import type { PepperSource } from '../../privacy/pepper.js';
-import type { Profile } from '../../profiles/schema.js';
 import type { DecisionDeps, SendDecision } from '../decide-send.js';
 import { checkDuplicate } from '../guards/duplicate.js';
 import { PASS } from '../guards/guard-result.js';
@@ -21,6 +20,7 @@ import { composeMime } from '../mime.js';
 import type { Recipient } from '../registry/channel-entry.js';
 import type { SendRequest } from '../send-request.js';
 import { mailboxKey, pendingAddressHash } from './address-key.js';
+import { pendingAddress } from './pending-address.js';
 import { signConfirmToken } from './confirm-token.js';
 import type { ConfirmBudgets, ConfirmLimits } from './limits.js';
 
@@ -78,18 +78,6 @@ export async function decideConfirm(deps: DecisionDeps, request: SendRequest): P
     confirmLimit: { mailboxKey: mailboxKey(pepper, address), keyId: target.keyId, budgets: deps.confirm.budgets },
     now,
   };
-}
-
-/** The pending address a confirmation may go to: pending, with a pending email grant, and not the confirmed one. */
-export function pendingAddress(profile: Profile | undefined): string | undefined {
-  const pending = profile?.pending;
-  const grant = pending?.consent?.email;
-  if (!pending?.email || grant?.granted !== true) return undefined;
-  // An opt-out after the grant (the unsubscribe link of an earlier address, say) is the customer's
-  // latest word: no confirmation is sent for the older grant, and a link already sent confirms nothing.
-  const current = profile?.consent.email;
-  if (current?.granted === false && Date.parse(current.at) > Date.parse(grant.at)) return undefined;
-  return pending.email.address === profile?.channels.email ? undefined : pending.email.address;
 }
 
 /** The pending address as a recipient: no List-Unsubscribe (not marketing: there is no list yet). */

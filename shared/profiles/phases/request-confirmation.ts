@@ -6,7 +6,7 @@
  * nothing is sent, so nothing is queued.
  */
 import { confirmRequest } from '../../channels/confirm/confirm-request.js';
-import { pendingAddress } from '../../channels/confirm/decide-confirm.js';
+import { pendingAddress } from '../../channels/confirm/pending-address.js';
 import { isRecord } from '../event-properties.js';
 import type { Phase } from './message-state.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pendingAddress } from '../../../shared/channels/confirm/decide-confirm.js';
+import { pendingAddress } from '../../../shared/channels/confirm/pending-address.js';
 import { emptyProfile, type Profile } from '../../../shared/profiles/schema.js';
 
 function anonymousWithPending(consent: Profile['consent']): Profile {
