@@ -12,7 +12,7 @@ import { requireEnv } from './require-env.js';
 import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
 import { campaignJsonOf } from './aws-adapters.js';
 import { composePacedSends } from '../wiring/compose.js';
-import { loadCompiledCampaign } from '../wiring/compiled-campaign.js';
+import { loadCompiledJourneys } from '../wiring/compiled-journeys.js';
 import { SqsSendQueue } from './sqs-send-queue.js';
 
 export async function awsReleaseDeferredDeps(env: NodeJS.ProcessEnv): Promise<
@@ -25,7 +25,7 @@ export async function awsReleaseDeferredDeps(env: NodeJS.ProcessEnv): Promise<
 > {
   const doc = createDocumentClient({});
   const tableName = requireEnv(env, 'TABLE_NAME');
-  const campaign = await loadCompiledCampaign(campaignJsonOf(env));
+  const campaign = await loadCompiledJourneys(campaignJsonOf(env));
   const due = new DynamoDueSends(doc, tableName);
   const rate = new DynamoSendRateLimiter(doc, tableName);
   const sends = new SqsSendQueue(new SQSClient({}), requireEnv(env, 'SENDS_QUEUE_URL'));

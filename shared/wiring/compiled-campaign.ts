@@ -7,13 +7,11 @@
  * names) ran at synth (`sadakat validate`, infra/app.ts); the local demo and serve still read YAML
  * (runtime-campaign.ts). Decision 240.
  */
-import type { Journey } from '../journeys/ast.js';
-import { parseJourney } from '../journeys/parse.js';
 import { compileCheckedDefinitions } from '../segments/compile.js';
 import { parseSegmentDefinitions } from '../segments/parse.js';
 import { withTierSegments } from '../tiers/tier-segments.js';
-import { CampaignConfigError } from '../config/located-error.js';
 import { type CampaignDocuments, failOn, readCompiledCampaign, settingsFromDocuments } from './compiled-documents.js';
+import { journeysFromDocuments } from './compiled-journeys.js';
 import type { RuntimeCampaign } from './runtime-campaign.js';
 
 export async function loadCompiledCampaign(file: string): Promise<RuntimeCampaign> {
@@ -26,11 +24,5 @@ export function campaignFromDocuments(documents: CampaignDocuments): RuntimeCamp
   failOn('segments.yaml', parsed.issues);
   const compiled = compileCheckedDefinitions(parsed.definitions, settings.spreadMinutes, settings.defaultTimezone);
   const segments = withTierSegments(compiled, { tiers: settings.tiers, timezone: settings.defaultTimezone });
-  const journeys = documents.journeys.map(({ file, document }): Journey => {
-    const { journey, issues } = parseJourney(document);
-    failOn(`journeys/${file}`, issues);
-    if (!journey) throw new CampaignConfigError(`invalid journeys:\njourneys/${file}: not a journey`);
-    return journey;
-  });
-  return { settings, segments, journeys };
+  return { settings, segments, journeys: journeysFromDocuments(documents) };
 }

@@ -213,7 +213,7 @@ export interface JourneyScheduleDeps {
 }
 
 export function composeJourneyScheduleDeps(
-  adapters: CoreAdapters,
+  adapters: Omit<CoreAdapters, 'table'> & { table: Pick<TableAdapters, 'scanProfiles' | 'audiences'> },
   campaign: Pick<RuntimeCampaign, 'settings' | 'journeys'>,
 ): JourneyScheduleDeps {
   return {
