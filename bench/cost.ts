@@ -125,6 +125,17 @@ export async function run(options: { customers?: number; days?: number } = {}): 
         (baseline.events.indexByKind[kind]?.capacityUnits ?? 0) / baseline.summary.events.accepted,
       ),
     );
+  // Which transitions of a run's `due` entry the index writes come from (decision 257).
+  for (const [transition, count] of Object.entries(ours.events.indexTransitions).sort(([a], [b]) => a.localeCompare(b)))
+    if (transition.startsWith('due:'))
+      rows.push(
+        row(
+          `process-events \`due\` entries ${transition.slice('due:'.length)} (a move is a delete and a put), per accepted event`,
+          count / ours.summary.events.accepted,
+          (baseline.events.indexTransitions[transition] ?? 0) / baseline.summary.events.accepted,
+          'writes',
+        ),
+      );
   for (const [kind, tally] of Object.entries(ours.events.byKind).sort(([a], [b]) => a.localeCompare(b)))
     rows.push(
       row(

@@ -49,6 +49,24 @@ export interface IndexWrites {
   capacityUnits: number;
 }
 
+/** What a table write does to an item's entry in one index: enters, moves (a key changed), leaves, or is rewritten. */
+export type IndexTransition = 'enter' | 'move' | 'leave' | 'rewrite';
+
+function transitionOf(
+  before: Item | undefined,
+  after: Item | undefined,
+  index: IndexShape,
+): IndexTransition | undefined {
+  const wasIn = before !== undefined && inIndex(before, index);
+  const isIn = after !== undefined && inIndex(after, index);
+  if (wasIn && isIn) {
+    if (index.keys.some((key) => !same(before[key], after[key]))) return 'move';
+    return same(projection(before, index), projection(after, index)) ? undefined : 'rewrite';
+  }
+  if (wasIn) return 'leave';
+  return isIn ? 'enter' : undefined;
+}
+
 /** The index writes of one item going from `before` to `after` (undefined: absent). */
 export function indexWrites(before: Item | undefined, after: Item | undefined): IndexWrites {
   const total: IndexWrites = { writes: 0, capacityUnits: 0 };
@@ -57,16 +75,20 @@ export function indexWrites(before: Item | undefined, after: Item | undefined): 
     total.capacityUnits += Math.max(1, Math.ceil(itemSize(projection(item, index)) / 1024));
   };
   for (const index of INDEXES) {
-    const wasIn = before !== undefined && inIndex(before, index);
-    const isIn = after !== undefined && inIndex(after, index);
-    if (wasIn && isIn) {
-      const keysMoved = index.keys.some((key) => !same(before[key], after[key]));
-      if (keysMoved) add(before, index);
-      if (keysMoved || !same(projection(before, index), projection(after, index))) add(after, index);
-    } else if (wasIn) add(before, index);
-    else if (isIn) add(after, index);
+    const transition = transitionOf(before, after, index);
+    // A moved entry is a delete of the old and a put of the new.
+    if ((transition === 'move' || transition === 'leave') && before) add(before, index);
+    if ((transition === 'move' || transition === 'enter' || transition === 'rewrite') && after) add(after, index);
   }
   return total;
+}
+
+/** Each index entry the write changes, as `<index>:<transition>` (the cost bench's breakdown, decision 257). */
+export function indexTransitions(before: Item | undefined, after: Item | undefined): string[] {
+  return INDEXES.flatMap((index) => {
+    const transition = transitionOf(before, after, index);
+    return transition ? [`${index.name}:${transition}`] : [];
+  });
 }
 
 /**

@@ -15,7 +15,13 @@ import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
-import { deletedKeyIndexWrites, indexWrites, itemAfterUpdate, type IndexWrites } from './index-writes.js';
+import {
+  deletedKeyIndexWrites,
+  indexTransitions,
+  indexWrites,
+  itemAfterUpdate,
+  type IndexWrites,
+} from './index-writes.js';
 import { itemSize } from './item-size.js';
 
 export interface WriteTally {
@@ -88,6 +94,8 @@ export class WriteMeter {
    */
   readonly indexes: WriteTally = { items: 0, capacityUnits: 0 };
   readonly indexByKind: Record<string, WriteTally> = {};
+  /** Single-item writes by what they did to an index entry, `<index>:<enter|move|leave|rewrite>` (decision 257). */
+  readonly indexTransitions: Record<string, number> = {};
 
   /** Runs `work` with its writes (and those of everything it awaits) counted here. */
   run<T>(work: () => Promise<T>): Promise<T> {
@@ -179,7 +187,10 @@ export function meterWrites(doc: DynamoDBDocumentClient): void {
             : undefined
           : output.Attributes;
         if (!askedValues) delete output.Attributes;
-        meter.addIndexWrites(kindOf(input.Item ?? input.Key), indexWrites(before, itemAfter(command, input, before)));
+        const after = itemAfter(command, input, before);
+        meter.addIndexWrites(kindOf(input.Item ?? input.Key), indexWrites(before, after));
+        for (const transition of indexTransitions(before, after))
+          meter.indexTransitions[transition] = (meter.indexTransitions[transition] ?? 0) + 1;
       } else for (const [kind, writes] of batchIndexWrites(input)) meter.addIndexWrites(kind, writes);
       return result;
     },

@@ -3,7 +3,12 @@
  * meter adds for the `due`, `expiry`, `audience` and `customers` indexes.
  */
 import { describe, expect, it } from 'vitest';
-import { deletedKeyIndexWrites, indexWrites, itemAfterUpdate } from '../../../shared/aws/index-writes.js';
+import {
+  deletedKeyIndexWrites,
+  indexTransitions,
+  indexWrites,
+  itemAfterUpdate,
+} from '../../../shared/aws/index-writes.js';
 
 const profile = {
   PK: 'C#u1',
@@ -53,6 +58,21 @@ describe('index writes of one table write', () => {
     const { duePK: _due, wakeAt: _wake, ...finished } = waitingRun;
     expect(indexWrites(waitingRun, { ...finished, status: 'completed' })).toEqual({ writes: 1, capacityUnits: 1 });
     expect(indexWrites({ ...finished }, { ...finished, version: 2 })).toEqual({ writes: 0, capacityUnits: 0 });
+  });
+
+  it("names what each write does to a run's due entry: enters, moves on a new wake time, is rewritten, leaves", () => {
+    // Prepare
+    const { duePK: _due, wakeAt: _wake, ...finished } = waitingRun;
+    // Act
+    const transitions = [
+      indexTransitions(undefined, waitingRun),
+      indexTransitions(waitingRun, { ...waitingRun, wakeAt: '2026-12-09T10:00:00.000Z', version: 1 }),
+      indexTransitions(waitingRun, { ...waitingRun, engaged: { mail: { opened: 'x' } }, version: 1 }),
+      indexTransitions(waitingRun, { ...finished, status: 'completed' }),
+      indexTransitions(finished, { ...finished, version: 2 }),
+    ];
+    // Assess
+    expect(transitions).toEqual([['due:enter'], ['due:move'], ['due:rewrite'], ['due:leave'], []]);
   });
 
   it('sizes the put by the projected item, in 1 KB units', () => {
