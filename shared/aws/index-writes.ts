@@ -69,26 +69,32 @@ function transitionOf(
 
 /** The index writes of one item going from `before` to `after` (undefined: absent). */
 export function indexWrites(before: Item | undefined, after: Item | undefined): IndexWrites {
-  const total: IndexWrites = { writes: 0, capacityUnits: 0 };
+  return indexChanges(before, after).writes;
+}
+
+/**
+ * The index writes of one write and each index entry it changes, as `<index>:<transition>` (the
+ * cost bench's breakdown, decision 257), from one pass over the indexes.
+ */
+export function indexChanges(
+  before: Item | undefined,
+  after: Item | undefined,
+): { writes: IndexWrites; transitions: string[] } {
+  const writes: IndexWrites = { writes: 0, capacityUnits: 0 };
+  const transitions: string[] = [];
   const add = (item: Item, index: IndexShape) => {
-    total.writes++;
-    total.capacityUnits += Math.max(1, Math.ceil(itemSize(projection(item, index)) / 1024));
+    writes.writes++;
+    writes.capacityUnits += Math.max(1, Math.ceil(itemSize(projection(item, index)) / 1024));
   };
   for (const index of INDEXES) {
     const transition = transitionOf(before, after, index);
+    if (!transition) continue;
+    transitions.push(`${index.name}:${transition}`);
     // A moved entry is a delete of the old and a put of the new.
     if ((transition === 'move' || transition === 'leave') && before) add(before, index);
-    if ((transition === 'move' || transition === 'enter' || transition === 'rewrite') && after) add(after, index);
+    if (transition !== 'leave' && after) add(after, index);
   }
-  return total;
-}
-
-/** Each index entry the write changes, as `<index>:<transition>` (the cost bench's breakdown, decision 257). */
-export function indexTransitions(before: Item | undefined, after: Item | undefined): string[] {
-  return INDEXES.flatMap((index) => {
-    const transition = transitionOf(before, after, index);
-    return transition ? [`${index.name}:${transition}`] : [];
-  });
+  return { writes, transitions };
 }
 
 /**

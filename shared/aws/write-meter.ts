@@ -15,13 +15,7 @@ import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
-import {
-  deletedKeyIndexWrites,
-  indexTransitions,
-  indexWrites,
-  itemAfterUpdate,
-  type IndexWrites,
-} from './index-writes.js';
+import { deletedKeyIndexWrites, indexChanges, indexWrites, itemAfterUpdate, type IndexWrites } from './index-writes.js';
 import { itemSize } from './item-size.js';
 
 export interface WriteTally {
@@ -188,8 +182,9 @@ export function meterWrites(doc: DynamoDBDocumentClient): void {
           : output.Attributes;
         if (!askedValues) delete output.Attributes;
         const after = itemAfter(command, input, before);
-        meter.addIndexWrites(kindOf(input.Item ?? input.Key), indexWrites(before, after));
-        for (const transition of indexTransitions(before, after))
+        const changes = indexChanges(before, after);
+        meter.addIndexWrites(kindOf(input.Item ?? input.Key), changes.writes);
+        for (const transition of changes.transitions)
           meter.indexTransitions[transition] = (meter.indexTransitions[transition] ?? 0) + 1;
       } else for (const [kind, writes] of batchIndexWrites(input)) meter.addIndexWrites(kind, writes);
       return result;

@@ -3,12 +3,7 @@
  * meter adds for the `due`, `expiry`, `audience` and `customers` indexes.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  deletedKeyIndexWrites,
-  indexTransitions,
-  indexWrites,
-  itemAfterUpdate,
-} from '../../../shared/aws/index-writes.js';
+import { deletedKeyIndexWrites, indexChanges, indexWrites, itemAfterUpdate } from '../../../shared/aws/index-writes.js';
 
 const profile = {
   PK: 'C#u1',
@@ -65,12 +60,12 @@ describe('index writes of one table write', () => {
     const { duePK: _due, wakeAt: _wake, ...finished } = waitingRun;
     // Act
     const transitions = [
-      indexTransitions(undefined, waitingRun),
-      indexTransitions(waitingRun, { ...waitingRun, wakeAt: '2026-12-09T10:00:00.000Z', version: 1 }),
-      indexTransitions(waitingRun, { ...waitingRun, engaged: { mail: { opened: 'x' } }, version: 1 }),
-      indexTransitions(waitingRun, { ...finished, status: 'completed' }),
-      indexTransitions(finished, { ...finished, version: 2 }),
-    ];
+      indexChanges(undefined, waitingRun),
+      indexChanges(waitingRun, { ...waitingRun, wakeAt: '2026-12-09T10:00:00.000Z', version: 1 }),
+      indexChanges(waitingRun, { ...waitingRun, engaged: { mail: { opened: 'x' } }, version: 1 }),
+      indexChanges(waitingRun, { ...finished, status: 'completed' }),
+      indexChanges(finished, { ...finished, version: 2 }),
+    ].map((changes) => changes.transitions);
     // Assess
     expect(transitions).toEqual([['due:enter'], ['due:move'], ['due:rewrite'], ['due:leave'], []]);
   });
