@@ -64,7 +64,13 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
       }),
   };
   // The store is per process: a second runtime in the same process must not see the first one's mail.
-  await local.clear();
+  try {
+    await local.clear();
+  } catch (error) {
+    // A server left listening would keep the process alive after the error is reported.
+    await local.stop().catch(() => undefined);
+    throw error;
+  }
   return local;
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   DeleteTableCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
