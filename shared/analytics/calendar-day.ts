@@ -4,6 +4,7 @@
  * `defaultTimezone`. An instant (a timestamp with `Z` or an offset) counts on its date there;
  * a date or a local time without an offset is already the shop's and counts as written.
  */
+import { offsetMinutes } from '../wall-clock.js';
 
 const MS_PER_DAY = 86_400_000;
 const TIMESTAMP =
@@ -80,7 +81,6 @@ export function shopDate(now: Date, timezone: string): string {
 const HOUR_MS = 3_600_000;
 // Offsets change only at whole hours in every zone in use (and rarely): cached per zone and hour.
 const offsetCache = new Map<string, Map<number, number>>();
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const MAX_CACHED_HOURS = 50_000;
 
 function utcOffsetMs(epochMs: number, timezone: string): number {
@@ -99,32 +99,11 @@ function utcOffsetMs(epochMs: number, timezone: string): number {
   return offset;
 }
 
+/** The zone's offset at an instant, from wall-clock's one Intl reading; an unknown zone throws as Intl does. */
 function computeOffsetMs(epochMs: number, timezone: string): number {
-  let formatter = formatters.get(timezone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(timezone, formatter);
-  }
-  const parts: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(epochMs))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const local = Date.UTC(
-    parts.year ?? 1970,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-  );
-  return local - epochMs;
+  const minutes = offsetMinutes(epochMs, timezone);
+  if (Number.isNaN(minutes)) throw new RangeError(`Invalid time zone specified: ${timezone}`);
+  return minutes * 60_000;
 }
 
 /** The instant (epoch ms) the shop-calendar day `day` begins in `timezone`: its local midnight. */
