@@ -62,8 +62,15 @@ describe('demo', () => {
     });
     const second: unknown = JSON.parse(stdout);
 
-    // Assess
-    expect(second).toEqual(JSON.parse(JSON.stringify(first)));
+    // Assess: equal but for the capacity figures, which count refused conditional writes (billed by
+    // DynamoDB, decision 235): how many a run meets depends on how concurrent customer groups
+    // interleave on a loaded machine (issue 19: "the demo's JSON for a seed unchanged except the
+    // capacity figures"). Their message counts stay exact; the units stay within 5%.
+    const expected = JSON.parse(JSON.stringify(first)) as DemoSummary;
+    const actual = second as DemoSummary;
+    expect(withoutCapacityUnits(actual)).toEqual(withoutCapacityUnits(expected));
+    expect(actual.writeCapacity.perAcceptedEvent).toBeCloseTo(expected.writeCapacity.perAcceptedEvent, 1);
+    expect(Math.abs(actual.sendWrites.capacityUnits / expected.sendWrites.capacityUnits - 1)).toBeLessThan(0.05);
     expect(first.events.accepted).toBeGreaterThan(100);
     expect(first.history.orders).toBeGreaterThan(100);
     expect(first.queue.deadLettered).toBe(0);
@@ -309,3 +316,14 @@ describe('demo', () => {
     180_000,
   );
 });
+
+/** A summary with its capacity units left out (per-type message counts and the send path's item counts kept). */
+function withoutCapacityUnits(summary: DemoSummary): unknown {
+  return {
+    ...summary,
+    writeCapacity: Object.fromEntries(
+      capacityByType(summary.writeCapacity).map(([type, figure]) => [type, figure.messages]),
+    ),
+    sendWrites: { ...summary.sendWrites, capacityUnits: undefined },
+  };
+}
