@@ -215,7 +215,7 @@ export class SendPipeline extends Construct {
       });
       Grant.addToPrincipal({
         grantee: send,
-        actions: ['ses:SendRawEmail'],
+        actions: ['ses:SendEmail'],
         resourceArns: [props.sesIdentityArn, configurationSetArn],
       });
     }

@@ -1,12 +1,14 @@
 /**
- * EmailSender on SES SendRawEmail: the MIME message as built by shared/channels/mime.ts, the
- * configuration set (which publishes delivery, open, click, bounce and complaint events to SNS →
- * ses-feedback) and message tags naming the journey, run, step, variant, message and customer.
- * Retries are off (`maxAttempts: 1`): an SDK retry after a timeout could send the message twice;
- * throttling comes back to the queue instead.
+ * EmailSender on SES v2 SendEmail with `Content.Simple`: SES builds the MIME message from the
+ * subject, the text and the HTML part (UTF-8) and adds the headers (List-Unsubscribe,
+ * List-Unsubscribe-Post) as given; the configuration set publishes delivery, open, click, bounce
+ * and complaint events to SNS → ses-feedback; email tags name the journey, run, step, variant,
+ * message and customer. Retries are off (`maxAttempts: 1`): an SDK retry after a timeout could
+ * send the message twice; throttling comes back to the queue instead.
  */
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import type { EmailSender, RawEmail } from '../channels/ports.js';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { EmailSender, OutgoingEmail } from '../channels/ports.js';
+import { formatMailbox } from '../channels/mailbox.js';
 import { encodeMessageTags } from '../channels/message-tags.js';
 import { toProviderError } from './provider-failure.js';
 
@@ -16,8 +18,8 @@ export interface SesClientOptions {
   endpoint?: string;
 }
 
-export function createSesClient(options: SesClientOptions = {}): SESClient {
-  return new SESClient({
+export function createSesClient(options: SesClientOptions = {}): SESv2Client {
+  return new SESv2Client({
     maxAttempts: 1,
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint
@@ -30,21 +32,31 @@ export function createSesClient(options: SesClientOptions = {}): SESClient {
   });
 }
 
+const UTF8 = 'UTF-8';
+
 export class SesEmailSender implements EmailSender {
   constructor(
-    private readonly client: SESClient,
+    private readonly client: SESv2Client,
     private readonly configurationSet: string | undefined,
   ) {}
 
-  async sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }> {
+  async sendEmail(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
     try {
       const response = await this.client.send(
-        new SendRawEmailCommand({
-          RawMessage: { Data: email.raw },
-          Source: email.from,
-          Destinations: [email.to],
+        new SendEmailCommand({
+          FromEmailAddress: formatMailbox(email.from),
+          Destination: { ToAddresses: [email.to] },
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: UTF8 },
+              Body: { Text: { Data: email.text, Charset: UTF8 }, Html: { Data: email.html, Charset: UTF8 } },
+              ...(email.headers.length > 0
+                ? { Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })) }
+                : {}),
+            },
+          },
           ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
-          Tags: encodeMessageTags(email.tags),
+          EmailTags: encodeMessageTags(email.tags),
         }),
       );
       return { providerMessageId: response.MessageId ?? '' };

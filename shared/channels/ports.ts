@@ -139,17 +139,30 @@ export interface MessageTags {
   variant?: string;
 }
 
-export interface RawEmail {
-  from: string;
+/** A header the provider adds to the message as given: printable ASCII, no line breaks (list-unsubscribe.ts). */
+export interface EmailHeader {
+  name: string;
+  value: string;
+}
+
+/**
+ * One email as its fields (DESIGN "Send", Email): the provider builds the MIME message —
+ * multipart/alternative with the text and the HTML part — and adds the headers.
+ */
+export interface OutgoingEmail {
+  from: { address: string; name?: string };
   to: string;
-  /** The whole MIME message (mime.ts). */
-  raw: Buffer;
+  subject: string;
+  text: string;
+  html: string;
+  /** List-Unsubscribe and List-Unsubscribe-Post on marketing mail; none on a double opt-in confirmation. */
+  headers: readonly EmailHeader[];
   tags: MessageTags;
 }
 
 export interface EmailSender {
   /** Throws ProviderError on failure. */
-  sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }>;
+  sendEmail(email: OutgoingEmail): Promise<{ providerMessageId: string }>;
 }
 
 export interface Sms {

@@ -94,7 +94,7 @@ export interface LocalSending {
 
 export async function startLocalSending(runtime: LocalRuntime, options: LocalSendingOptions): Promise<LocalSending> {
   const { clock } = runtime.adapters;
-  const ses = await startLocalSes();
+  const ses = await startLocalSes({ clock });
   const sendsDlq = new LocalFifoQueue({ name: 'sends-dlq.fifo', clock });
   const sendsQueue = new LocalFifoQueue({ name: 'sends.fifo', clock, dlq: sendsDlq });
   const sends = new LocalSendQueue(sendsQueue);

@@ -1,17 +1,16 @@
 /**
  * The local SES endpoint (STACK "Local engines"): aws-ses-v2-local, in-process, on a free port of
  * the loopback interface. The SES adapter talks to it through the real SDK client with an endpoint
- * override, so local runs exercise the same SendRawEmail call as Lambda. Sent emails are kept in
- * memory (`GET /store`); a web viewer is served at the endpoint's root. Needs no network.
- *
- * The endpoint parses each message into fields and drops the rest (List-Unsubscribe, the
- * configuration set header, message tags…), so the raw MIME the send handler produced is kept
- * beside it, byte for byte, by listening to the same requests: an `.eml` is then exactly what SES
- * would receive.
+ * override, so local runs exercise the same SES v2 SendEmail call as Lambda. Sent emails are kept
+ * in memory (`GET /store`) as the fields SES received — From as given (an RFC 2047 display name
+ * stays encoded), subject, text, HTML and the added headers (List-Unsubscribe…); the
+ * configuration set and tags are dropped. A web viewer is served at the endpoint's root. Needs
+ * no network.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
+import type { Clock } from '../ports.js';
 
 type ServerFactory = typeof sesLocal.default;
 /** A CommonJS module: Node's default import is `module.exports` (whose `default` is the factory); vitest's interop unwraps it. */
@@ -24,9 +23,12 @@ export interface LocalSesEmail {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** The headers SendEmail added (Content.Simple.Headers), as given. */
+  headers?: { name: string; value: string }[];
+  /** When the endpoint answered, in seconds of the machine's clock. */
   at: number;
-  /** The MIME message as sent (SendRawEmail's RawMessage.Data, decoded), when the call was SendRawEmail. */
-  raw?: Buffer;
+  /** When it answered on the runtime's clock (virtual in the demo), when `startLocalSes` was given one. */
+  sentAt?: Date;
 }
 
 export interface LocalSes {
@@ -37,11 +39,11 @@ export interface LocalSes {
   stop(): Promise<void>;
 }
 
-export async function startLocalSes(options: { port?: number } = {}): Promise<LocalSes> {
+export async function startLocalSes(options: { port?: number; clock?: Clock } = {}): Promise<LocalSes> {
   const server = await startSesServer({ host: '127.0.0.1', port: options.port ?? 0 });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const raw = keepRawMessages(server);
+  const sentAt = options.clock ? keepSendTimes(server, options.clock) : new Map<string, Date>();
   const local: LocalSes = {
     endpoint,
     async emails() {
@@ -49,13 +51,13 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
       if (!response.ok) throw new Error(`local SES endpoint: GET /store answered ${response.status}`);
       const emails = ((await response.json()) as { emails: LocalSesEmail[] }).emails;
       return emails.map((email) => {
-        const message = raw.get(email.messageId);
-        return message ? { ...email, raw: message } : email;
+        const at = sentAt.get(email.messageId);
+        return at ? { ...email, sentAt: at } : email;
       });
     },
     async clear() {
       await fetch(`${endpoint}/clear-store`, { method: 'POST' });
-      raw.clear();
+      sentAt.clear();
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {
@@ -75,25 +77,20 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
 }
 
 /**
- * SendRawEmail requests' RawMessage.Data by the MessageId the endpoint answered with. Listens to
- * the request stream beside the endpoint's own parser (both get every chunk) and reads the id
- * from the response it writes.
+ * The clock's time of each send, by the MessageId the endpoint answered with (read from the
+ * response it writes): the endpoint stamps mail with the machine's clock, the demo runs on a
+ * virtual one.
  */
-function keepRawMessages(server: Server): Map<string, Buffer> {
-  const byMessageId = new Map<string, Buffer>();
+function keepSendTimes(server: Server, clock: Clock): Map<string, Date> {
+  const byMessageId = new Map<string, Date>();
   server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     if (request.method !== 'POST') return;
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
     response.end = ((...args: unknown[]) => {
       const [body] = args;
       const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
-      const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(text)?.[1];
-      const data = messageId
-        ? new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('RawMessage.Data')
-        : null;
-      if (messageId && data) byMessageId.set(messageId, Buffer.from(data, 'base64'));
+      const messageId = /"MessageId":"([^"]+)"/.exec(text)?.[1];
+      if (messageId) byMessageId.set(messageId, clock.now());
       return end(...args);
     }) as ServerResponse['end'];
   });

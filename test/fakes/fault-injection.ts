@@ -11,10 +11,10 @@ import type {
   EmailSender,
   LedgerClaim,
   LedgerEntry,
+  OutgoingEmail,
   PushNotification,
   PushResult,
   PushSender,
-  RawEmail,
   SendLedger,
   Sms,
   SmsSender,
@@ -213,8 +213,8 @@ export class FaultyEmailSender implements EmailSender {
     private readonly faults: FaultInjector,
   ) {}
 
-  sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }> {
-    return providerCall(this.faults, () => this.inner.sendRawEmail(email));
+  sendEmail(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
+    return providerCall(this.faults, () => this.inner.sendEmail(email));
   }
 }
 

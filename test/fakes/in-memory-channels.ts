@@ -10,11 +10,11 @@ import type {
   CallTask,
   CallTaskSender,
   EmailSender,
+  OutgoingEmail,
   EngagementMetric,
   PushNotification,
   PushResult,
   PushSender,
-  RawEmail,
   Sms,
   SmsSender,
   WebhookPost,
@@ -36,10 +36,10 @@ export {
 export type FakeFault = () => Error;
 
 export class RecordingEmailSender implements EmailSender {
-  readonly sent: RawEmail[] = [];
+  readonly sent: OutgoingEmail[] = [];
   fault?: FakeFault;
 
-  async sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }> {
+  async sendEmail(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
     if (this.fault) throw this.fault();
     this.sent.push(email);
     return { providerMessageId: `ses-${this.sent.length}` };
@@ -51,7 +51,7 @@ export class RecordingEmailSender implements EmailSender {
  * epoch second), the rest answered with SES's throttling error (`Throttling`, nothing sent).
  */
 export class RateLimitedEmailSender implements EmailSender {
-  readonly sent: RawEmail[] = [];
+  readonly sent: OutgoingEmail[] = [];
   throttled = 0;
   private window = { second: Number.NaN, calls: 0 };
 
@@ -60,7 +60,7 @@ export class RateLimitedEmailSender implements EmailSender {
     private readonly perSecond: number,
   ) {}
 
-  async sendRawEmail(email: RawEmail): Promise<{ providerMessageId: string }> {
+  async sendEmail(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
     const second = Math.floor(this.clock.now().getTime() / 1000);
     if (second !== this.window.second) this.window = { second, calls: 0 };
     if (this.window.calls >= this.perSecond) {

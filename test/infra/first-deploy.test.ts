@@ -238,7 +238,7 @@ describe('the SES identity, created from sesDomain', () => {
     );
   });
 
-  it('lets send send raw email only from the created identity, through the stack configuration set', () => {
+  it('lets send send email only from the created identity, through the stack configuration set', () => {
     // Act
     const [, policy] = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('SendsSendRole'))!;
     const statements = (policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
@@ -248,7 +248,7 @@ describe('the SES identity, created from sesDomain', () => {
     // Assess
     expect(ses).toEqual([
       expect.objectContaining({
-        Action: 'ses:SendRawEmail',
+        Action: 'ses:SendEmail',
         Resource: [
           { 'Fn::ImportValue': 'Sadakat-prod-Data:SesIdentityArn' },
           {

@@ -383,7 +383,7 @@ describe('PipelineStack: send side', () => {
 
     // Assess
     expect(ses).toEqual([
-      expect.objectContaining({ Action: 'ses:SendRawEmail', Resource: expect.arrayContaining([SES_IDENTITY]) }),
+      expect.objectContaining({ Action: 'ses:SendEmail', Resource: expect.arrayContaining([SES_IDENTITY]) }),
     ]);
     expect(JSON.stringify(ses[0]?.Resource)).toContain(':configuration-set/');
   });

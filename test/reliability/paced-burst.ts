@@ -79,9 +79,9 @@ export async function pacedBurst(options: BurstOptions): Promise<BurstOutcome> {
   }
   const sentAt: number[] = [];
   const email: EmailSender = {
-    sendRawEmail: async (message) => {
+    sendEmail: async (message) => {
       sentAt.push(clock.now().getTime());
-      return h.email.sendRawEmail(message);
+      return h.email.sendEmail(message);
     },
   };
   const rate = new CountingLimiter();

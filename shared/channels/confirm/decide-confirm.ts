@@ -16,7 +16,6 @@ import type { PepperSource } from '../../privacy/pepper.js';
 import type { DecisionDeps, SendDecision } from '../decide-send.js';
 import { checkDuplicate } from '../guards/duplicate.js';
 import { PASS } from '../guards/guard-result.js';
-import { composeMime } from '../mime.js';
 import type { Recipient } from '../registry/channel-entry.js';
 import type { SendRequest } from '../send-request.js';
 import { mailboxKey, pendingAddressHash } from './address-key.js';
@@ -86,19 +85,20 @@ function confirmRecipient(address: string): Recipient {
     channel: 'email',
     suppression: async () => PASS,
     fit: (content) => ({ ok: true, content }),
-    send: async ({ content, tags, now, deps }) => {
+    send: async ({ content, tags, deps }) => {
       if (content.channel !== 'email') throw new Error(`confirmation given ${content.channel} content`);
       const { fromAddress: from, fromName } = deps.settings.sender;
       if (!from) throw new Error('settings.sender.fromAddress is not set: email cannot be sent without a from address');
-      const raw = await composeMime({
+      const sent = await deps.email.sendEmail({
         from: { address: from, ...(fromName ? { name: fromName } : {}) },
         to: address,
         subject: content.subject,
         text: content.text,
         html: content.html,
-        date: now,
+        headers: [],
+        tags,
       });
-      return (await deps.email.sendRawEmail({ from, to: address, raw, tags })).providerMessageId;
+      return sent.providerMessageId;
     },
   };
 }

@@ -55,7 +55,7 @@ export class DryRunSending {
   constructor(options: DryRunSendingOptions) {
     let providerCalls = 0;
     const accepted = () => `dry-run-${++providerCalls}`;
-    const email: EmailSender = { sendRawEmail: async () => ({ providerMessageId: accepted() }) };
+    const email: EmailSender = { sendEmail: async () => ({ providerMessageId: accepted() }) };
     const sms: SmsSender = { sendSms: async () => ({ providerMessageId: accepted() }) };
     const push: PushSender = {
       sendPush: async ({ devices }) => ({ delivered: devices.length, disabled: [], providerMessageId: accepted() }),

@@ -21,7 +21,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessageId, type SendRequest } from '../../../shared/channels/send-request.js';
 import { signConfirmToken } from '../../../shared/channels/confirm/confirm-token.js';
-import { signUnsubscribeToken } from '../../../shared/channels/unsubscribe-token.js';
+import { signUnsubscribeToken, verifyUnsubscribeToken } from '../../../shared/channels/unsubscribe-token.js';
 import { createDocumentClient } from '../../../shared/aws/dynamo-client.js';
 import { DynamoProfileStore } from '../../../shared/aws/dynamo-profile-store.js';
 import { DynamoIdentityMap } from '../../../shared/aws/dynamo-identity-map.js';
@@ -224,6 +224,11 @@ describe('the bundled functions', () => {
     expect(emails.map((email) => [email.destination.to, email.subject])).toEqual([
       [[CUSTOMER.email], `Welcome to Sadakat Demo Shop, ${CUSTOMER.first}`],
     ]);
+    // One-click unsubscribe (RFC 8058) as headers SES adds, with a link signed for this customer.
+    const headers = new Map((emails[0]?.headers ?? []).map(({ name, value }) => [name, value]));
+    expect(headers.get('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    const linked = /\/u\/([^>]+)>/.exec(headers.get('List-Unsubscribe') ?? '')?.[1] ?? '';
+    expect(verifyUnsubscribeToken(KEYRING, linked)).toEqual({ valid: true, customerId: CUSTOMER.id, channel: 'email' });
     const profiles = new DynamoProfileStore(createDocumentClient({ endpoint: stack.engine.endpoint }), stack.tableName);
     expect((await profiles.getProfile(CUSTOMER.id))?.orders).toMatchObject({ count: 1, revenue: 120 });
     // Through the shims, with the calls the adapters make.
@@ -277,8 +282,8 @@ describe('the bundled functions', () => {
 
   it('unsubscribe from the link in the email, and the profile loses email consent', async () => {
     // Prepare
-    // The link is only in the List-Unsubscribe header, which aws-ses-v2-local does not keep: it is
-    // signed here with the keyring the secret holds, as send signs it.
+    // The link the email's List-Unsubscribe header carries (the first test reads it there; tests
+    // do not rely on order): signed here with the keyring the secret holds, as send signs it.
     const token = signUnsubscribeToken(KEYRING, CUSTOMER.id, 'email');
     const event = { ...http('POST', `/u/${token}`, 'List-Unsubscribe=One-Click'), pathParameters: { token } };
 

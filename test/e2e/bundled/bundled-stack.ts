@@ -6,7 +6,7 @@
  * to local services through the SDK's own endpoint variables:
  *
  *   AWS_ENDPOINT_URL_DYNAMODB        → dynalite (shared/local/dynamo-engine.ts)
- *   AWS_ENDPOINT_URL_SES             → aws-ses-v2-local (shared/local/local-ses-server.ts)
+ *   AWS_ENDPOINT_URL_SESV2           → aws-ses-v2-local (shared/local/local-ses-server.ts)
  *   AWS_ENDPOINT_URL_SQS             → the SQS shim over in-process FIFO queues
  *   AWS_ENDPOINT_URL_SNS             → the SNS shim's outbox
  *   AWS_ENDPOINT_URL_SECRETS_MANAGER → the Secrets Manager shim
@@ -216,7 +216,7 @@ export class BundledStack {
       const endpoints = {
         AWS_ENDPOINT_URL: NO_SERVICE_ENDPOINT,
         AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint,
-        AWS_ENDPOINT_URL_SES: ses.endpoint,
+        AWS_ENDPOINT_URL_SESV2: ses.endpoint,
         AWS_ENDPOINT_URL_SQS: sqs.endpoint,
         AWS_ENDPOINT_URL_SNS: sns.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,

@@ -159,7 +159,7 @@ describe('double opt-in under attack', () => {
       expect(mails.map((mail) => mail.subject)).toEqual(['Please confirm your email address']);
       expect(mails[0]?.body.text).not.toContain('evil.test');
       expect(mails[0]?.body.html).not.toContain('evil.test');
-      expect(mails[0]?.raw?.toString('utf8')).not.toMatch(/List-Unsubscribe/i);
+      expect(mails[0]?.headers ?? []).toEqual([]);
       expect(reasons().filter((reason) => reason === 'confirm:sent')).toHaveLength(1);
       expect(reasons().filter((reason) => reason === 'confirm:confirm_limit')).toHaveLength(10);
       // Journey sends end in no_consent (or holdout, for the customers the global holdout holds): none is sent.
