@@ -56,6 +56,11 @@ export interface DynamoEngine {
    */
   requestHandler?: EngineRequestHandler;
   /**
+   * dynalite only: one request of the DynamoDB JSON protocol by its text, on the same in-process
+   * transport as `requestHandler` (the local client's lean path, shared/aws/in-process-dynamo.ts).
+   */
+  exchange?: EngineExchange;
+  /**
    * dynalite only: bulk loading for benches and tests — items (DynamoDB JSON, new keys, a table no
    * one writes meanwhile) written straight into the store with their index entries, no requests.
    */
@@ -72,6 +77,12 @@ export interface EngineRequestHandler {
   httpHandlerConfigs(): Record<string, never>;
   destroy(): void;
 }
+
+/** Sends one operation (`DynamoDB_20120810.GetItem`…) with its JSON body; answers with the engine's status, headers and body text. */
+export type EngineExchange = (
+  target: string,
+  body: string,
+) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
 
 interface EngineHttpRequest {
   method: string;
@@ -406,28 +417,29 @@ async function startDynalite(
     worker.postMessage(JSON.stringify(outgoing));
     outgoing = [];
   };
+  const post = (request: Omit<DynaliteRequest, 'id'>): Promise<DynaliteResponse> =>
+    new Promise((done, fail) => {
+      const id = nextId++;
+      waiting.set(id, { done, fail });
+      if (outgoing.length === 0) queueMicrotask(flush);
+      outgoing.push({ id, ...request });
+    });
   const requestHandler: EngineRequestHandler = {
-    handle: (request) =>
-      new Promise((done, fail) => {
-        const id = nextId++;
-        const respond = (response: DynaliteResponse) =>
-          done({
-            response: {
-              statusCode: response.statusCode,
-              headers: response.headers,
-              body: Buffer.from(response.body, 'utf8'),
-            },
-          });
-        waiting.set(id, { done: respond, fail });
-        if (outgoing.length === 0) queueMicrotask(flush);
-        outgoing.push({
-          id,
-          method: request.method,
-          url: requestUrl(request),
-          headers: request.headers,
-          body: requestBody(request.body),
-        });
-      }),
+    handle: async (request) => {
+      const response = await post({
+        method: request.method,
+        url: requestUrl(request),
+        headers: request.headers,
+        body: requestBody(request.body),
+      });
+      return {
+        response: {
+          statusCode: response.statusCode,
+          headers: response.headers,
+          body: Buffer.from(response.body, 'utf8'),
+        },
+      };
+    },
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),
     destroy: () => undefined,
@@ -437,6 +449,8 @@ async function startDynalite(
     endpoint: `http://127.0.0.1:${started.port}`,
     ...(accessKeyId ? { accessKeyId } : {}),
     requestHandler,
+    exchange: (target, body) =>
+      post({ method: 'POST', url: '/', headers: { ...IN_PROCESS_HEADERS, 'x-amz-target': target }, body }),
     seed: (tableName, items) =>
       new Promise((done, fail) => {
         const id = nextId++;
@@ -453,6 +467,18 @@ async function startDynalite(
     },
   };
 }
+
+/**
+ * What an in-process request by its text carries besides its target: the JSON protocol's content
+ * type and an Authorization header of the shape dynalite checks (nobody else can send on this
+ * transport; see shared/aws/dynamo-client.ts for the SDK path's unsigned requests).
+ */
+const IN_PROCESS_HEADERS = {
+  'content-type': 'application/x-amz-json-1.0',
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=local/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=unsigned',
+  'x-amz-date': '20000101T000000Z',
+};
 
 function requestUrl(request: EngineHttpRequest): string {
   const pairs = Object.entries(request.query ?? {}).flatMap(([key, value]) =>

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, type DocumentClientOptions } from '../aws/dynamo-client.js';
 import { cacheResolvedHandlers } from '../aws/resolved-handlers.js';
+import { sendDocumentCommandsInProcess } from '../aws/in-process-dynamo.js';
 import { dynamoTableAdapters } from '../aws/dynamo-table-adapters.js';
 import type { Clock, IdentityMap, OrderLedger, ProfileStore } from '../ports.js';
 import type { CoreAdapters } from '../wiring/adapters.js';
@@ -105,14 +106,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // With dynalite the client uses the engine's in-process transport; EngineRequestHandler is the
   // part of the SDK's HttpHandler that clients call.
   const requestHandler = engine.requestHandler as DocumentClientOptions['requestHandler'];
-  // The bench's baseline (`npm run bench demo`): SADAKAT_LOCAL_SDK=per-request resolves and signs every request.
-  const perRequest = process.env.SADAKAT_LOCAL_SDK === 'per-request';
+  // Baselines for a run by hand: SADAKAT_LOCAL_SDK=per-request resolves and signs every request
+  // (before decision 245); =sdk keeps the SDK's whole request path for document commands too (before 300).
+  const sdkPath = process.env.SADAKAT_LOCAL_SDK;
+  const perRequest = sdkPath === 'per-request';
   const doc = createDocumentClient({
     endpoint: engine.endpoint,
     ...(requestHandler ? { requestHandler, unsigned: !perRequest } : {}),
   });
   tuneLocalClient(doc);
   if (!perRequest) cacheResolvedHandlers(doc);
+  if (engine.exchange && sdkPath === undefined) sendDocumentCommandsInProcess(doc, engine.exchange);
   try {
     await ensureTable(doc, LOCAL_TABLE_NAME);
   } catch (error) {
