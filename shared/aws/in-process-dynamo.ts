@@ -15,22 +15,21 @@
  * need the SDK's schema.
  */
 import { DynamoDBDocumentClientCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { handlersUntilStackChanges } from './resolved-handlers.js';
 
-/** One request of the DynamoDB JSON protocol by its text (DynamoEngine.exchange). */
-export type InProcessExchange = (
-  target: string,
-  body: string,
-) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+/** One request of the DynamoDB JSON protocol (`DynamoDB_20120810.GetItem`…) by its text, answered by an in-process engine (DynamoEngine.exchange). */
+export type InProcessExchange = (target: string, body: string) => Promise<InProcessResponse>;
+
+/** The engine's answer: its HTTP status, headers and body text. */
+export interface InProcessResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** The request the lean serializer makes: the operation's target and its JSON text. */
 interface InProcessRequest {
   target: string;
-  body: string;
-}
-
-interface InProcessResponse {
-  statusCode: number;
-  headers: Record<string, string>;
   body: string;
 }
 
@@ -75,17 +74,7 @@ const TARGET_PREFIX = 'DynamoDB_20120810.';
  * it had (cacheResolvedHandlers' in the local runtime).
  */
 export function sendDocumentCommandsInProcess(doc: DynamoDBDocumentClient, exchange: InProcessExchange): void {
-  const handlers = new Map<unknown, ResolvedHandler>();
-  // Middleware added or removed later (a test's request counter) takes effect on the next request.
-  const changes = doc.middlewareStack as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const name of ['add', 'addRelativeTo', 'remove', 'removeByTag', 'use']) {
-    const change = changes[name]?.bind(doc.middlewareStack);
-    if (change)
-      changes[name] = (...args: unknown[]) => {
-        handlers.clear();
-        return change(...args);
-      };
-  }
+  const handlers = handlersUntilStackChanges<ResolvedHandler>(doc);
   const otherwise = doc.send.bind(doc) as (command: unknown, options?: unknown) => Promise<unknown>;
   const transport = async ({ request }: { request: InProcessRequest }) => ({
     response: await exchange(request.target, request.body),

@@ -26,9 +26,12 @@ interface DocumentCommand extends ResolvableCommand {
   addMarshallingMiddleware(configuration: unknown): void;
 }
 
-export function cacheResolvedHandlers(doc: DynamoDBDocumentClient): void {
-  const handlers = new Map<unknown, ResolvedHandler>();
-  // Middleware added or removed later (a test's request counter) takes effect on the next request.
+/**
+ * A map of resolved handlers emptied whenever the client's middleware stack changes, so middleware
+ * added or removed later (a test's request counter) takes effect on the next request.
+ */
+export function handlersUntilStackChanges<Handler>(doc: DynamoDBDocumentClient): Map<unknown, Handler> {
+  const handlers = new Map<unknown, Handler>();
   const changes = doc.middlewareStack as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const name of ['add', 'addRelativeTo', 'remove', 'removeByTag', 'use']) {
     const change = changes[name]?.bind(doc.middlewareStack);
@@ -38,6 +41,11 @@ export function cacheResolvedHandlers(doc: DynamoDBDocumentClient): void {
         return change(...args);
       };
   }
+  return handlers;
+}
+
+export function cacheResolvedHandlers(doc: DynamoDBDocumentClient): void {
+  const handlers = handlersUntilStackChanges<ResolvedHandler>(doc);
   const uncached = doc.send.bind(doc) as (command: unknown, options?: unknown) => Promise<unknown>;
   const stack = doc.middlewareStack as unknown as { concat(other: unknown): unknown };
   const resolve = (command: ResolvableCommand): ResolvedHandler => {

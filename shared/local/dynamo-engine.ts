@@ -19,6 +19,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { InProcessExchange } from '../aws/in-process-dynamo.js';
 import { createTableInput, INDEX_STATE_KEY, TTL_ATTRIBUTE } from '../aws/table.js';
 
 export type EngineName = 'dynamodb-local' | 'dynalite';
@@ -59,7 +60,7 @@ export interface DynamoEngine {
    * dynalite only: one request of the DynamoDB JSON protocol by its text, on the same in-process
    * transport as `requestHandler` (the local client's lean path, shared/aws/in-process-dynamo.ts).
    */
-  exchange?: EngineExchange;
+  exchange?: InProcessExchange;
   /**
    * dynalite only: bulk loading for benches and tests — items (DynamoDB JSON, new keys, a table no
    * one writes meanwhile) written straight into the store with their index entries, no requests.
@@ -77,12 +78,6 @@ export interface EngineRequestHandler {
   httpHandlerConfigs(): Record<string, never>;
   destroy(): void;
 }
-
-/** Sends one operation (`DynamoDB_20120810.GetItem`…) with its JSON body; answers with the engine's status, headers and body text. */
-export type EngineExchange = (
-  target: string,
-  body: string,
-) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
 
 interface EngineHttpRequest {
   method: string;
