@@ -68,6 +68,7 @@ function commands(prefix: string) {
     name: `näme ${n} ✓`,
     packed: new Uint8Array([0, 1, 2, 250, n]),
     tags: new Set(['a', 'b']),
+    blobs: new Set([new Uint8Array([1, 2]), new Uint8Array([3])]),
     nested: { list: [1, 'two', { three: true, none: null }], bytes: new Uint8Array([9, 8]) },
     empty: '',
     skipped: undefined,
@@ -161,6 +162,7 @@ describe('in-process DynamoDB (the local client’s lean path)', () => {
     const updated = leanOutputs[5] as { Attributes: Record<string, unknown> };
     expect(updated.Attributes.packed).toBeInstanceOf(Uint8Array);
     expect(updated.Attributes.more).toEqual(new Uint8Array([7]));
+    expect(updated.Attributes.blobs).toEqual(new Set([new Uint8Array([1, 2]), new Uint8Array([3])]));
     expect(updated.Attributes.tags).toEqual(new Set(['a', 'b', 'c']));
     expect(updated.Attributes.n).toBe(2);
     expect(leanOutputs[0]).toMatchObject({ $metadata: { httpStatusCode: 200, attempts: 1 } });
