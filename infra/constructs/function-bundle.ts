@@ -29,8 +29,9 @@ export const FUNCTION_BUNDLE = {
   /** None: the SDK is bundled too (see above). */
   externalModules: [],
   /**
-   * luxon ships an ES build for `import` and a CommonJS one for `require`; our code imports it and
-   * cron-parser requires it, so without this the bundle carries both copies (70 KB each). Relative
+   * luxon ships an ES build for `import` and a CommonJS one for `require`; a bundle reaching both
+   * would carry two copies (70 KB each). No function bundles luxon since cron-parser left
+   * journey-schedule (decision 295); kept so one that does again gets one copy. Relative
    * to the repository root, where NodejsFunction runs esbuild.
    */
   alias: { luxon: './node_modules/luxon/build/node/luxon.js' },

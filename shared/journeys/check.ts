@@ -4,7 +4,6 @@
  * reachability, loops that never wait (they would spin inside one Lambda invocation), split
  * weights and schedules. Every problem is returned with its path, none thrown.
  */
-import { CronExpressionParser } from 'cron-parser';
 import { nearest } from '../config/did-you-mean.js';
 import { TEMPLATE_FILES as RENDER_TEMPLATE_FILES } from '../channels/render.js';
 import type { Channel } from '../channels/send-request.js';
@@ -13,6 +12,10 @@ import type { SourcePath } from '../config/located-error.js';
 import type { PathIssue } from '../segments/errors.js';
 import type { Journey, Step } from './ast.js';
 import { tierOfSegment } from '../tiers/tier-segments.js';
+import { parseSchedule } from './schedule.js';
+
+/** Any fixed instant: a pattern with no run after it (`0 10 31 2 *`) has none at all (no year field). */
+const NEVER_RUNS_PROBE = new Date(Date.UTC(2026, 0, 1));
 
 /** Files a template folder must hold for each channel it serves. */
 export const TEMPLATE_FILES: Record<Channel, readonly string[]> = RENDER_TEMPLATE_FILES;
@@ -91,9 +94,10 @@ export function checkJourney(journey: Journey, context: JourneyCheckContext): Pa
   if (trigger.kind === 'schedule') {
     segment(trigger.audience, ['trigger', 'audience']);
     try {
-      CronExpressionParser.parse(trigger.cron, { tz: 'UTC', strict: false });
       if (trigger.cron.trim().split(/\s+/).length !== 5)
         throw new Error('expected 5 fields: minute hour day-of-month month day-of-week');
+      // The parser the schedule pass evaluates with, so what validates is what runs.
+      if (parseSchedule(trigger.cron).nextRun(NEVER_RUNS_PROBE) === null) throw new Error('it never runs');
     } catch (error) {
       issues.push({
         path: ['trigger', 'schedule'],

@@ -115,6 +115,24 @@ describe('journey validation', () => {
     ]);
   });
 
+  it('refuses a schedule that never runs or that the schedule pass cannot evaluate, naming the reason', () => {
+    // Prepare
+    const schedule = (cron: string) =>
+      `id: j\ntrigger: { schedule: "${cron}", audience: vip }\nsteps:\n  - end: true\n`;
+    // Act
+    const errors = ['0 10 31 2 *', 'H 10 * * *', '0 0 10 * * *', '0 10 * * MON', '5/15 * * * *'].map((cron) =>
+      errorsOf(schedule(cron)),
+    );
+    // Assess
+    expect(errors).toEqual([
+      [expect.stringMatching(/not a cron schedule: it never runs$/)],
+      [expect.stringMatching(/not a cron schedule: .*illegal char/)],
+      [expect.stringMatching(/not a cron schedule: expected 5 fields: minute hour day-of-month month day-of-week$/)],
+      [],
+      [],
+    ]);
+  });
+
   it('refuses a journey whose id differs from its file name', () => {
     const result = checkJourneySources([{ file: 'other.yaml', text: `${HEAD}steps:\n  - end: true\n` }], context);
     expect(result.ok ? [] : result.errors.map((e) => e.reason)).toEqual([
