@@ -11,7 +11,7 @@ import { missingTemplateFiles } from '../channels/render.js';
 import type { SourcePath } from '../config/located-error.js';
 import type { PathIssue } from '../segments/errors.js';
 import type { Journey, Step } from './ast.js';
-import { tierOfSegment } from '../tiers/tier-segments.js';
+import { tierOfSegment } from '../tiers/tier-segment-id.js';
 import { parseSchedule } from './schedule.js';
 
 /** Any fixed instant: a pattern with no run after it (`0 10 31 2 *`) has none at all (no year field). */

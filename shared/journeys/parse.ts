@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { parseDuration } from '../config/duration.js';
 import { describeZodIssue, zodIssuePath, type SourcePath } from '../config/located-error.js';
 import type { PathIssue } from '../segments/errors.js';
-import { tierSegmentId } from '../tiers/tier-segments.js';
+import { tierSegmentId } from '../tiers/tier-segment-id.js';
 import {
   type entrySchema,
   type exitCriterionSchema,

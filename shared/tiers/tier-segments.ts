@@ -6,22 +6,11 @@
  * `trigger: { tier: gold, on: enter }` is the segment trigger on `tier:gold`. Their `nextChange`
  * is the tier's (tier-state.ts): the grace end or the month a lapse happens goes into the
  * profile's `nextExpiryAt`, so the expiry pass demotes a customer who sends nothing.
- *
- * A colon cannot appear in a segments.yaml id, so a generated id never collides with one.
+ * The ids themselves: tier-segment-id.ts.
  */
 import type { CompiledSegment, CompiledSegments } from '../segments/compile.js';
+import { tierSegmentId } from './tier-segment-id.js';
 import { nextTierChange, type TierConfig } from './tier-state.js';
-
-export const TIER_SEGMENT_PREFIX = 'tier:';
-
-export function tierSegmentId(tier: string): string {
-  return `${TIER_SEGMENT_PREFIX}${tier}`;
-}
-
-/** The tier a generated segment id stands for; undefined for any other segment. */
-export function tierOfSegment(segmentId: string): string | undefined {
-  return segmentId.startsWith(TIER_SEGMENT_PREFIX) ? segmentId.slice(TIER_SEGMENT_PREFIX.length) : undefined;
-}
 
 const TIER_INPUTS: ReadonlyMap<string, readonly string[]> = new Map([['tier', ['tier']]]);
 

@@ -4,7 +4,7 @@
  * queue and the real process-events handler, on a virtual clock.
  */
 import type { Channel } from '../../channels/send-request.js';
-import { tierOfSegment, tierSegmentId } from '../../tiers/tier-segments.js';
+import { tierOfSegment, tierSegmentId } from '../../tiers/tier-segment-id.js';
 import { minimumDetectableOf } from '../../config/settings.js';
 import { loadRuntimeCampaign, type RuntimeCampaign } from '../../wiring/runtime-campaign.js';
 import { importOrders } from '../../profiles/import-orders.js';

@@ -14,7 +14,7 @@ import type { DueExpiry, ExpiryIndex } from '../../../shared/ports.js';
 import { processCustomerMessage, type ProcessDeps } from '../../../shared/profiles/process-customer-message.js';
 import { compileSegments } from '../../../shared/segments/evaluate.js';
 import { expiryPass } from '../../../shared/segments/expiry-pass.js';
-import { tierSegmentId } from '../../../shared/tiers/tier-segments.js';
+import { tierSegmentId } from '../../../shared/tiers/tier-segment-id.js';
 import {
   InMemoryIdentityMap,
   InMemoryOrderLedger,
