@@ -12,12 +12,13 @@ import type { SQSEvent } from 'aws-lambda';
 import { archiveDecision } from '../shared/archive/archive-decision.js';
 import { ARCHIVE_FAILED, type ArchiveSink } from '../shared/archive/ports.js';
 import { awsSendDeps } from '../shared/aws/send-deps.js';
+import { readSendsAhead } from '../shared/channels/batch-send-reads.js';
 import { decideSend, type SendDeps } from '../shared/channels/decide-send.js';
 import { sendDecisionRecord } from '../shared/channels/decision-record.js';
 import type { SendResult } from '../shared/channels/send-outcome.js';
 import { sendRequestSchema, type SendRequest } from '../shared/channels/send-request.js';
 import { handlerLogger, lambdaHandler, onColdStart } from '../shared/handlers/lambda-handler.js';
-import { processFifoBatch } from '../shared/handlers/sqs-fifo-batch.js';
+import { peekBodies, processFifoBatch } from '../shared/handlers/sqs-fifo-batch.js';
 
 export interface SendHandlerDeps extends SendDeps {
   logger?: Logger;
@@ -45,8 +46,8 @@ export function buildHandler(deps: SendHandlerDeps) {
     }
   };
 
-  const send = async (request: SendRequest): Promise<void> => {
-    const result = await decideSend(deps, request);
+  const send = async (batch: SendDeps, request: SendRequest): Promise<void> => {
+    const result = await decideSend(batch, request);
     deps.onResult?.(request, result);
     await archiveDecision(deps, request, result);
     await keepDecision(request, result);
@@ -63,8 +64,10 @@ export function buildHandler(deps: SendHandlerDeps) {
   };
 
   return lambdaHandler(logger, async (event: SQSEvent, context) => {
+    // The batch's ledger entries and profiles in two requests instead of two per record (decision 306).
+    const batch = await readSendsAhead(deps, peekBodies(sendRequestSchema, event.Records));
     const response = await processFifoBatch(event, context, { schema: sendRequestSchema, logger }, (record) =>
-      send(record.body),
+      send(batch, record.body),
     );
     // The batch's decisions in one archive write; a failed write is logged and counted, never a batch failure.
     const archived = await deps.archive?.flush();

@@ -179,6 +179,7 @@ export type {
   EngagementMetric,
   LedgerClaim,
   LedgerEntry,
+  LedgerKey,
   LedgerStatus,
   MessageMetric,
   MessageStats,

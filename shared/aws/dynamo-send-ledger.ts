@@ -12,7 +12,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { LedgerClaim, LedgerEntry, SendLedger } from '../channels/ports.js';
+import type { LedgerClaim, LedgerEntry, LedgerKey, SendLedger } from '../channels/ports.js';
+import { batchGetItems } from './batch-get.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { dueShard, queryIndexShard } from './query-pages.js';
 import { ledgerKey, sendIndexShardKey, sendIndexShardKeys, TTL_ATTRIBUTE, withoutStorageAttributes } from './table.js';
@@ -37,6 +38,20 @@ export class DynamoSendLedger implements SendLedger {
     return Item && isKept(Item, this.retention.clock.now())
       ? (withoutStorageAttributes(Item) as unknown as LedgerEntry)
       : undefined;
+  }
+
+  async findEntries(keys: readonly LedgerKey[]): Promise<LedgerEntry[]> {
+    if (keys.length === 0) return [];
+    const items = await batchGetItems(
+      this.doc,
+      this.tableName,
+      keys.map(({ customerId, messageId }) => ledgerKey(customerId, messageId)),
+      { operation: 'BatchGetItem of send ledger entries' },
+    );
+    const now = this.retention.clock.now();
+    return items
+      .filter((item) => isKept(item, now))
+      .map((item) => withoutStorageAttributes(item) as unknown as LedgerEntry);
   }
 
   async claim(claim: LedgerClaim): Promise<boolean> {

@@ -74,7 +74,8 @@ export interface UnsubscribeLinks {
 }
 
 export interface SendDeps {
-  profiles: Pick<ProfileStore, 'getProfile'>;
+  /** `getProfiles`: the send batch's read-ahead (batch-send-reads.ts). */
+  profiles: Pick<ProfileStore, 'getProfile' | 'getProfiles'>;
   ledger: SendLedger;
   /** Where the send handler keeps decisions that sent nothing (decision 205); absent: nowhere (a dry run). */
   decisions?: SendDecisionLog;

@@ -10,6 +10,7 @@ import type {
   DueQueue,
   LedgerClaim,
   LedgerEntry,
+  LedgerKey,
   MessageStats,
   MessageStatsKey,
   SendLedger,
@@ -30,6 +31,13 @@ export class InMemorySendLedger implements SendLedger {
   async find(customerId: string, messageId: string): Promise<LedgerEntry | undefined> {
     const entry = this.entries.get(this.key(customerId, messageId));
     return entry ? { ...entry } : undefined;
+  }
+
+  async findEntries(keys: readonly LedgerKey[]): Promise<LedgerEntry[]> {
+    return keys.flatMap(({ customerId, messageId }) => {
+      const entry = this.entries.get(this.key(customerId, messageId));
+      return entry ? [{ ...entry }] : [];
+    });
   }
 
   async claim(claim: LedgerClaim): Promise<boolean> {

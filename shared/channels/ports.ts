@@ -16,6 +16,9 @@ import type { WhatsAppChoice } from './whatsapp/window.js';
  */
 export type LedgerStatus = 'claimed' | 'sent' | 'failed' | 'unknown' | 'retrying';
 
+/** Which entry: one message of one customer. */
+export type LedgerKey = Pick<LedgerEntry, 'customerId' | 'messageId'>;
+
 /** `SK=M#<messageId>` under the customer. */
 export interface LedgerEntry {
   customerId: string;
@@ -39,6 +42,8 @@ export type LedgerClaim = Omit<LedgerEntry, 'status' | 'updatedAt' | 'providerMe
 
 export interface SendLedger {
   find(customerId: string, messageId: string): Promise<LedgerEntry | undefined>;
+  /** The entries of these messages that exist, read together (a send batch's read-ahead, decision 306). */
+  findEntries(keys: readonly LedgerKey[]): Promise<LedgerEntry[]>;
   /** Conditional put: true when this call created the `claimed` entry, false when any entry exists. */
   claim(claim: LedgerClaim): Promise<boolean>;
   /** Moves a claim to its final status. */

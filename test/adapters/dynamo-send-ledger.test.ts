@@ -116,6 +116,32 @@ describe('DynamoSendLedger', () => {
     expect(await ledger.find('c1', 'm1')).toMatchObject({ status: 'sent', messageId: 'm1' });
     expect(context.mock).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
   });
+
+  it('reads several entries with one consistent BatchGetItem, answering the ones that exist', async () => {
+    // Prepare
+    context.mock.on(BatchGetCommand).resolves({
+      Responses: { [TABLE]: [{ PK: 'C#c2', SK: 'M#m2', ...CLAIM, customerId: 'c2', messageId: 'm2', status: 'sent' }] },
+    });
+
+    // Act
+    const entries = await ledger.findEntries([
+      { customerId: 'c1', messageId: 'm1' },
+      { customerId: 'c2', messageId: 'm2' },
+    ]);
+
+    // Assess
+    expect(entries).toEqual([expect.objectContaining({ customerId: 'c2', messageId: 'm2', status: 'sent' })]);
+    expect(entries[0]).not.toHaveProperty('PK');
+    const calls = context.mock.commandCalls(BatchGetCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input.RequestItems?.[TABLE]).toMatchObject({
+      ConsistentRead: true,
+      Keys: [
+        { PK: 'C#c1', SK: 'M#m1' },
+        { PK: 'C#c2', SK: 'M#m2' },
+      ],
+    });
+  });
 });
 
 describe('DynamoCapCounters', () => {

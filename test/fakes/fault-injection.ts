@@ -11,6 +11,7 @@ import type {
   EmailSender,
   LedgerClaim,
   LedgerEntry,
+  LedgerKey,
   OutgoingEmail,
   PushNotification,
   PushResult,
@@ -252,6 +253,10 @@ export class FaultySendLedger implements SendLedger {
 
   find(customerId: string, messageId: string): Promise<LedgerEntry | undefined> {
     return this.inner.find(customerId, messageId);
+  }
+
+  findEntries(keys: readonly LedgerKey[]): Promise<LedgerEntry[]> {
+    return this.inner.findEntries(keys);
   }
 
   async claim(claim: LedgerClaim): Promise<boolean> {

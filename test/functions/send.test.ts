@@ -13,7 +13,7 @@ import { localLambdaContext } from '../../shared/local/lambda-context.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockedDocumentClient } from '../adapters/dynamo-mock.js';
 import { sqsRecord } from '../fakes/sqs-record.js';
-import { sendHarness, sendRequest } from '../unit/channels/send-harness.js';
+import { consentingProfile, sendHarness, sendRequest } from '../unit/channels/send-harness.js';
 
 function record(id: string, body: unknown, group = 'g1'): SQSRecord {
   return sqsRecord(id, body, { group });
@@ -26,6 +26,32 @@ describe('send handler', () => {
     const response = await handler({ Records: [record('1', sendRequest())] } as SQSEvent, localLambdaContext('send'));
     expect(response.batchItemFailures).toEqual([]);
     expect(h.email.sent).toHaveLength(1);
+  });
+
+  it('reads a batch’s ledger entries and profiles ahead in one call each, and sends a message delivered twice in it once', async () => {
+    // Prepare
+    const h = sendHarness();
+    const second = consentingProfile('c2');
+    second.channels.email = 'c2@example.com';
+    h.profiles.items.set('c2', second);
+    const single = { getProfile: vi.spyOn(h.profiles, 'getProfile'), find: vi.spyOn(h.ledger, 'find') };
+    const first = sendRequest();
+    const other = sendRequest({ customerId: 'c2', runId: 'r2', messageId: 'e'.repeat(64) });
+
+    // Act
+    const response = await buildHandler(h.deps)(
+      { Records: [record('1', first, 'g1'), record('2', other, 'g2'), record('3', first, 'g1')] } as SQSEvent,
+      localLambdaContext('send'),
+    );
+
+    // Assess: the repeated message read the ledger itself, found the first one's entry and stopped there.
+    expect(response.batchItemFailures).toEqual([]);
+    expect(h.email.sent.map((email) => email.to)).toEqual(['ayse@example.com', 'c2@example.com']);
+    expect([...h.ledger.entries.values()].map((entry) => [entry.customerId, entry.status])).toEqual([
+      ['c1', 'sent'],
+      ['c2', 'sent'],
+    ]);
+    expect([single.find.mock.calls.length, single.getProfile.mock.calls.length]).toEqual([1, 0]);
   });
 
   it('defers a throttled send through `due` instead of failing it, and lets the rest of the batch go', async () => {

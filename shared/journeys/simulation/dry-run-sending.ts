@@ -40,7 +40,7 @@ export interface SimulatedDecision {
 const DRY_RUN_KEYRING: UnsubscribeKeyring = { current: 'dry-run', keys: { 'dry-run': 'sadakat-simulate-dry-run' } };
 
 export interface DryRunSendingOptions {
-  profiles: Pick<ProfileStore, 'getProfile'>;
+  profiles: Pick<ProfileStore, 'getProfile' | 'getProfiles'>;
   templates: TemplateSet;
   settings: Settings;
   journeys: readonly Journey[];
