@@ -1,8 +1,8 @@
 /**
  * Journey wake throughput on the embedded engine: N customers wait in viewed-not-bought's 2-hour
- * wait; the clock moves past it; journey-tick reads the `due` index and enqueues wakes, and
+ * wait; the clock moves past it; journey-tick reads the runs' wakes and enqueues them, and
  * process-events advances every run (split, send request). Figure: due runs advanced per second.
- * Peer, same engine, same run: the bare minimum per due run — the due-index Query pages plus one
+ * Peer, same engine, same run: the bare minimum per due run — the wakes' Query pages plus one
  * GetItem and one conditional PutItem of a run-sized item — with no parsing or journey logic.
  * Both also per CPU-second of this process (dynalite runs on its worker thread): on a shared
  * machine wall time is mostly waiting for a core. Baseline, same run: the wakes as before decisions
@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHandler as buildJourneyTickHandler } from '../functions/journey-tick.js';
 import { DynamoJourneyStore } from '../shared/aws/dynamo-journey-store.js';
-import { DUE_INDEX } from '../shared/aws/table.js';
+import { SHARD_COUNT, wakeShardKey } from '../shared/aws/table.js';
 import { loadCampaign } from '../shared/config/campaign.js';
 import { requireJourneys } from '../shared/journeys/campaign-journeys.js';
 import { apiGatewayEvent } from '../shared/local/api-gateway-event.js';
@@ -49,11 +49,7 @@ async function timedWakes(
   engine: 'dynamodb-local' | 'dynalite',
   customers: number,
   runReads: 'list' | undefined,
-  after?: (
-    runtime: Awaited<ReturnType<typeof startLocalRuntime>>,
-    store: DynamoJourneyStore,
-    advanced: number,
-  ) => Promise<void>,
+  after?: (runtime: Awaited<ReturnType<typeof startLocalRuntime>>, advanced: number) => Promise<void>,
 ): Promise<Timed> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sadakat-bench-tick-'));
   const clock = new VirtualClock(new Date('2026-11-02T10:00:00Z'));
@@ -126,7 +122,7 @@ async function timedWakes(
     const cpuSeconds = cpuOf(process.cpuUsage(cpuBegan));
     runtime.doc.middlewareStack.remove('benchRequestCount');
     const advanced = result.found;
-    await after?.(runtime, store, advanced);
+    await after?.(runtime, advanced);
     return {
       advanced,
       sends: outbox.requests.length,
@@ -140,24 +136,23 @@ async function timedWakes(
   }
 }
 
-/** The peer: query the same due pages again, then one read + one conditional write per run. */
+/** The peer: query the same wake pages again, then one read + one conditional write per run. */
 async function bareWakes(
   runtime: Awaited<ReturnType<typeof startLocalRuntime>>,
-  store: DynamoJourneyStore,
   advanced: number,
 ): Promise<{ seconds: number; cpuSeconds: number }> {
   const began = performance.now();
   const cpuBegan = process.cpuUsage();
   const keys: Record<string, unknown>[] = [];
-  for (let shard = 0; shard < store.shards; shard++) {
+  for (let shard = 0; shard < SHARD_COUNT; shard++) {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await runtime.doc.send(
         new QueryCommand({
           TableName: runtime.tableName,
-          IndexName: DUE_INDEX,
-          KeyConditionExpression: 'duePK = :p',
-          ExpressionAttributeValues: { ':p': `DUE#${shard}` },
+          KeyConditionExpression: 'PK = :p AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':p': wakeShardKey(shard), ':from': '0', ':to': '9' },
+          ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
       );
@@ -192,8 +187,8 @@ export async function run(
   const customers = options.customers ?? 1000;
   const baseline = await timedWakes(engine, customers, 'list');
   let peer = { seconds: Number.NaN, cpuSeconds: Number.NaN };
-  const ours = await timedWakes(engine, customers, undefined, async (runtime, store, advanced) => {
-    peer = await bareWakes(runtime, store, advanced);
+  const ours = await timedWakes(engine, customers, undefined, async (runtime, advanced) => {
+    peer = await bareWakes(runtime, advanced);
   });
   const { advanced } = ours;
   const perSecond = (timed: { seconds: number }) => advanced / timed.seconds;

@@ -201,6 +201,7 @@ export class PipelineStack extends Stack {
       alerts,
       table,
     });
+    grantTableAccess(this.journeyTick.function, table, TABLE_ACCESS.journeyTick);
     grantIndexQuery(this.journeyTick.function, table, DUE_INDEX);
     eventsQueue.grantSendMessages(this.journeyTick.function);
     // Lag: how long the oldest wake a pass found had been due (`lagSeconds` of its `pass done`

@@ -69,6 +69,11 @@ export const TABLE_ACCESS = {
    * what comes back without its rate slots takes them (RATE# cursors) and may wait again (DEFER#).
    */
   releaseDeferred: { actions: ['DeleteItem', 'UpdateItem'], partitions: ['C#', 'RATE#'] },
+  /**
+   * journey-tick reads the runs' wakes after its cursor and moves the cursor (`WAKE#CURSOR`,
+   * decision 290); it Queries the `due` index for runs written before 290 (grantIndexQuery).
+   */
+  journeyTick: { actions: ['GetItem', 'Query', 'PutItem'], partitions: ['WAKE#'] },
   /** send-reconciler settles stale claims and counts them. */
   reconciler: { actions: ['GetItem', 'UpdateItem'], partitions: ['C#', 'STATS#'] },
   /**

@@ -5,8 +5,9 @@
  * - each scheduled journey's audience segment: a COUNT Query per registered time-zone bucket and
  *   shard of the slice on the `audience` index (keys only), when the index answers for the segment
  *   (ACTIVE and backfilled, as the schedule pass requires);
- * - runs waiting on a timer per journey and step: the slice's `DUE#<shard>` partitions of the
- *   `due` index, which journey-tick reads too.
+ * - runs waiting on a timer per journey and step: the slice's wakes still to come (`WAKE#<shard>`,
+ *   decision 290), each run read once to see whether it still waits and where, and the runs
+ *   written before 290 in the slice's `DUE#<shard>` partitions of the `due` index.
  *
  * The slice's known customers are counted by summarize from the `customers` index it reads anyway.
  */
@@ -17,9 +18,20 @@ import type { ScanSlice } from '../ports.js';
 import { shardsOfSlice } from './dynamo-customers-index.js';
 import { DynamoAudienceIndex } from './dynamo-audience-index.js';
 import { readIndexState } from './dynamo-index-state.js';
-import { queryIndexShard } from './query-pages.js';
+import { DAY_MS } from '../privacy/retention.js';
+import { batchGetItems } from './batch-get.js';
+import { wakeOf } from './dynamo-wakes.js';
+import { queryIndexShard, queryPartition } from './query-pages.js';
 import { isKept } from './table-retention.js';
-import { allShardKeys, AUDIENCE_INDEX, audiencePartition, DUE_INDEX } from './table.js';
+import {
+  allShardKeys,
+  AUDIENCE_INDEX,
+  audiencePartition,
+  DUE_INDEX,
+  type ItemKey,
+  journeyKey,
+  wakeShardKey,
+} from './table.js';
 
 /** COUNT Queries in flight at once. */
 const AT_ONCE = 16;
@@ -95,8 +107,18 @@ async function waitingRuns(
   now: Date,
 ): Promise<ConsoleCounts['journeys']> {
   const journeys: ConsoleCounts['journeys'] = {};
+  const count = (item: Record<string, unknown>): void => {
+    if (!isKept(item, now) || item.status !== 'waiting' || typeof item.journeyId !== 'string') return;
+    if (item.journeyId === DOCTOR_JOURNEY_ID || typeof item.stepId !== 'string') return;
+    const journey = (journeys[item.journeyId] ??= { waiting: 0, steps: {} });
+    journey.waiting++;
+    journey.steps[item.stepId] = (journey.steps[item.stepId] ?? 0) + 1;
+  };
+  const counted = new Set<string>();
+  const woken: ItemKey[] = [];
   await Promise.all(
     shards.map(async (shard) => {
+      // Runs written before decision 290 wait in the index, whole (projection ALL).
       for await (const item of queryIndexShard(doc, tableName, {
         index: DUE_INDEX,
         shardAttribute: 'duePK',
@@ -104,13 +126,26 @@ async function waitingRuns(
         sortAttribute: 'wakeAt',
         until: '\uffff',
       })) {
-        if (!isKept(item, now) || item.status !== 'waiting' || typeof item.journeyId !== 'string') continue;
-        if (item.journeyId === DOCTOR_JOURNEY_ID || typeof item.stepId !== 'string') continue;
-        const journey = (journeys[item.journeyId] ??= { waiting: 0, steps: {} });
-        journey.waiting++;
-        journey.steps[item.stepId] = (journey.steps[item.stepId] ?? 0) + 1;
+        if (typeof item.PK !== 'string' || !item.PK.startsWith('C#')) continue;
+        counted.add(`${item.PK}\n${item.SK}`);
+        count(item);
+      }
+      // Later runs through their wakes still to come (a day back: a tick running late): a wake
+      // outlives a run that moved on, so the runs themselves say whether and where they wait.
+      for await (const item of queryPartition(doc, tableName, {
+        partition: wakeShardKey(shard),
+        sortKeyFrom: new Date(now.getTime() - DAY_MS).toISOString(),
+      })) {
+        const wake = wakeOf(item, now);
+        if (wake) woken.push(journeyKey(wake.customerId, wake.journeyId, wake.runId));
       }
     }),
   );
+  const runs = woken.filter((key) => !counted.has(`${key.PK}\n${key.SK}`));
+  for (const item of await batchGetItems(doc, tableName, runs, {
+    operation: 'BatchGetItem of waiting runs',
+    consistentRead: false,
+  }))
+    count(item);
   return journeys;
 }

@@ -1,18 +1,20 @@
 /**
  * JourneyStore and DueRunIndex on the single table (DESIGN "Data model"): runs are
- * `PK=C#<customerId>, SK=J#<journeyId>#<runId>`; a waiting run also carries `duePK = DUE#<shard>`
- * and its `wakeAt`, which puts it in the sparse `due` index — a finished or moving run drops
- * `duePK` and leaves the index. Writes are conditional on `version`, so a redelivered message
- * cannot write a run twice.
+ * `PK=C#<customerId>, SK=J#<journeyId>#<runId>`, written conditional on `version`, so a redelivered
+ * message cannot write a run twice. A run waiting for a new time gets a wake item first
+ * (shared/aws/dynamo-wakes.ts, decision 290); runs no longer enter the `due` index. A run written
+ * before 290 may still wait there (`duePK = DUE#<shard>`, sort key `wakeAt`): journey-tick keeps
+ * reading those entries, and the run leaves the index at its next write.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DueRun, DueRunIndex, JourneyStore, RunKey } from '../journeys/journey-store.js';
+import type { DueRun, DueRunIndex, DueRunPass, JourneyStore, RunKey } from '../journeys/journey-store.js';
 import { batchGetItems } from './batch-get.js';
 import { journeyRunSchema, type JourneyRun } from '../journeys/run.js';
 import { capacityUnits } from './capacity.js';
 import { isConditionalCheckFailed } from './conditional-check.js';
 import { dueShard, queryIndexShard, queryPartition, shardKeyAt } from './query-pages.js';
-import { allShardKeys, customerPartition, DUE_INDEX, dueShardKey, journeyKey, TTL_ATTRIBUTE } from './table.js';
+import { openWakePass, putWake } from './dynamo-wakes.js';
+import { allShardKeys, customerPartition, DUE_INDEX, journeyKey, TTL_ATTRIBUTE } from './table.js';
 import type { TableRetention } from './table-retention.js';
 import { ABSENT_OR_EXPIRED, absentOrExpiredValues, isKept, READ_ONLY_RETENTION } from './table-retention.js';
 
@@ -32,10 +34,6 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
     private readonly tableName: string,
     private readonly retention: TableRetention = READ_ONLY_RETENTION,
   ) {}
-
-  get shards(): number {
-    return this.shardKeys.length;
-  }
 
   async listRuns(customerId: string): Promise<JourneyRun[]> {
     const runs: JourneyRun[] = [];
@@ -75,6 +73,17 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
   async putRun(run: JourneyRun, expectedVersion: number | undefined) {
     const written: JourneyRun = { ...run, version: expectedVersion === undefined ? 0 : expectedVersion + 1 };
     const now = this.retention.clock.now();
+    const { wakeAt, wakeScheduled, customerId } = written;
+    // A run waiting for a time its wake was not yet written for (a new wait, a run handed over to
+    // another customer, a run written before decision 290 whose `due` entry this write removes)
+    // gets its wake; a mark on a run that keeps waiting writes none (a second wake keyed later
+    // would come back as a duplicate).
+    let waking = 0;
+    if (written.status !== 'waiting' || wakeAt === undefined) delete written.wakeScheduled;
+    else if (wakeScheduled?.wakeAt !== wakeAt || wakeScheduled.customerId !== customerId) {
+      waking = await putWake(this.doc, this.tableName, { ...written, wakeAt }, now);
+      written.wakeScheduled = { customerId, wakeAt };
+    }
     const created = absentOrExpiredValues(now);
     const ttl = this.retention.policy?.runExpiresAt(written, now);
     try {
@@ -92,14 +101,23 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      return { written: true, run: written, receipt: { capacityUnits: capacityUnits(response.ConsumedCapacity) } };
+      return {
+        written: true,
+        run: written,
+        receipt: { capacityUnits: waking + capacityUnits(response.ConsumedCapacity) },
+      };
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return { written: false, run: written, receipt: { capacityUnits: 0 } };
+      if (isConditionalCheckFailed(error)) return { written: false, run: written, receipt: { capacityUnits: waking } };
       throw error;
     }
   }
 
-  async *due(shard: number, until: string, pageSize: number): AsyncIterable<DueRun> {
+  openPass(): Promise<DueRunPass> {
+    return openWakePass(this.doc, this.tableName, (shard, until, pageSize) => this.legacyDue(shard, until, pageSize));
+  }
+
+  /** One shard's runs still waiting in the `due` index (written before decision 290), earliest first. */
+  async *legacyDue(shard: number, until: string, pageSize: number): AsyncIterable<DueRun> {
     const shardKey = shardKeyAt(this.shardKeys, shard, DUE_INDEX);
     for await (const item of queryIndexShard(this.doc, this.tableName, dueShard(shardKey, until, pageSize))) {
       const due = dueRun(item);
@@ -108,11 +126,10 @@ export class DynamoJourneyStore implements JourneyStore, DueRunIndex {
   }
 }
 
-/** The item for a run: in the `due` index exactly while it waits. */
+/** The item for a run: in no index (its wake is an item of its own); `wakeAt` only while it waits. */
 export function runItem(run: JourneyRun): Record<string, unknown> {
   const item: Record<string, unknown> = { ...journeyKey(run.customerId, run.journeyId, run.runId), ...run };
-  if (run.status === 'waiting' && run.wakeAt !== undefined) item.duePK = dueShardKey(run.customerId);
-  else delete item.wakeAt;
+  if (run.status !== 'waiting') delete item.wakeAt;
   return item;
 }
 

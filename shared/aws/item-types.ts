@@ -42,6 +42,9 @@ export const ITEM_TYPES: readonly ItemType[] = [
   { readme: 'C#<id>` / `AUD#<segment>', pattern: /^C#\S+ AUD#.+$/, expires: 'never', protects: false },
   { readme: 'MIGRATION#scale-indexes', pattern: /^MIGRATION#scale-indexes STATE$/, expires: 'never', protects: false },
   { readme: 'PASS#<pass>', pattern: /^PASS#\S+ \S+$/, expires: 'always', protects: false },
+  // A run's wake (decision 290): never moved or deleted by us, only by its TTL.
+  { readme: 'WAKE#<shard>', pattern: /^WAKE#\d+ \S+#\S+$/, expires: 'always', protects: false },
+  { readme: 'WAKE#CURSOR', pattern: /^WAKE#CURSOR CURSOR$/, expires: 'never', protects: false },
   { readme: 'LIMIT#<peppered mailbox hash>', pattern: /^LIMIT#\S+ \S+$/, expires: 'always', protects: false },
   { readme: 'SUPPRESS#<peppered hash>', pattern: /^SUPPRESS#\S+ SUPPRESS$/, expires: 'never', protects: true },
   {

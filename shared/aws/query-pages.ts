@@ -11,6 +11,8 @@ type Item = Record<string, unknown>;
 export interface PartitionQuery {
   partition: string;
   sortKeyPrefix?: string;
+  /** Only sort keys from this one on (not with `sortKeyPrefix`). */
+  sortKeyFrom?: string;
   /** Attributes to read (names in `names`); all when absent. */
   projection?: string;
   names?: Record<string, string>;
@@ -24,12 +26,19 @@ export async function* queryPartition(
   query: PartitionQuery,
 ): AsyncGenerator<Item> {
   const prefix = query.sortKeyPrefix;
+  const from = query.sortKeyFrom;
+  const sortKey =
+    prefix !== undefined
+      ? { condition: ' AND begins_with(SK, :prefix)', values: { ':prefix': prefix } }
+      : from !== undefined
+        ? { condition: ' AND SK >= :from', values: { ':from': from } }
+        : { condition: '', values: {} };
   for await (const page of paginateQuery(
     { client: doc },
     {
       TableName: tableName,
-      KeyConditionExpression: prefix === undefined ? 'PK = :pk' : 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': query.partition, ...(prefix === undefined ? {} : { ':prefix': prefix }) },
+      KeyConditionExpression: `PK = :pk${sortKey.condition}`,
+      ExpressionAttributeValues: { ':pk': query.partition, ...sortKey.values },
       ...(query.projection === undefined ? {} : { ProjectionExpression: query.projection }),
       ...(query.names === undefined ? {} : { ExpressionAttributeNames: query.names }),
       ...(query.consistentRead ? { ConsistentRead: true } : {}),

@@ -82,6 +82,27 @@ export function allShardKeys(index: 'due' | 'expiry'): string[] {
   return Array.from({ length: SHARD_COUNT }, (_, shard) => `${prefix}${shard}`);
 }
 
+/**
+ * A run's wake (decision 290): `PK=WAKE#<shard>`, `SK=<wakeKeyAt>#<digest>`, written once when the
+ * run starts waiting for a new time and never moved or deleted by us (its TTL deletes it). The
+ * digest is of the run key and its `wakeAt`, so a hostile id cannot collide with another run's.
+ */
+export const WAKE_PARTITION_PREFIX = 'WAKE#';
+
+export function wakeShardKey(shard: number): string {
+  return `${WAKE_PARTITION_PREFIX}${shard}`;
+}
+
+export function wakeKey(customerId: string, journeyId: string, runId: string, wakeAt: string, keyAt: string): ItemKey {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([customerId, journeyId, runId, wakeAt]))
+    .digest('base64url');
+  return { PK: wakeShardKey(shardOf(customerId)), SK: `${keyAt}#${digest}` };
+}
+
+/** journey-tick's cursor over the wake partitions: how far each shard was read (one item). */
+export const WAKE_CURSOR_KEY: ItemKey = { PK: 'WAKE#CURSOR', SK: 'CURSOR' };
+
 export const DUE_INDEX = 'due';
 export const EXPIRY_INDEX = 'expiry';
 /** Members of scheduled journeys' audiences by segment, time-zone bucket and shard (issue 20). */

@@ -1,8 +1,9 @@
 /**
  * JourneyStore and DueRunIndex in memory, with the table's semantics (conditional writes on
- * version, sharded due index): what `sadakat simulate` and unit tests run on.
+ * version, sharded due runs; a pass reads the waiting runs, where the table reads their wakes):
+ * what `sadakat simulate` and unit tests run on.
  */
-import type { DueRun, DueRunIndex, JourneyStore, RunKey } from './journey-store.js';
+import type { DueRun, DueRunIndex, DueRunPass, JourneyStore, RunKey } from './journey-store.js';
 import type { JourneyRun } from './run.js';
 
 export class InMemoryJourneyStore implements JourneyStore, DueRunIndex {
@@ -37,6 +38,15 @@ export class InMemoryJourneyStore implements JourneyStore, DueRunIndex {
     if (!matches) return { written: false, run: written, receipt: { capacityUnits: 0 } };
     this.runs.set(key, written);
     return { written: true, run: written, receipt: { capacityUnits: 1 } };
+  }
+
+  /** Every pass reads the waiting runs themselves: nothing to remember between passes. */
+  async openPass(): Promise<DueRunPass> {
+    return {
+      shards: this.shards,
+      due: (shard, until, pageSize) => this.due(shard, until, pageSize),
+      settle: async () => {},
+    };
   }
 
   async *due(shard: number, until: string, _pageSize: number): AsyncIterable<DueRun> {

@@ -1,7 +1,8 @@
 /**
  * Where journey runs live (the `J#<journeyId>#<runId>` items) and how journey-tick finds the
- * waiting ones (the sparse `due` index). Ports for the domain; shared/aws/dynamo-journey-store.ts
- * implements them on the table, shared/journeys/in-memory-journey-store.ts in memory.
+ * waiting ones (their wakes, and the `due` index entries of runs written before decision 290).
+ * Ports for the domain; shared/aws/dynamo-journey-store.ts implements them on the table,
+ * shared/journeys/in-memory-journey-store.ts in memory.
  */
 import type { WriteReceipt } from '../ports.js';
 import type { JourneyRun } from './run.js';
@@ -17,6 +18,8 @@ export interface JourneyStore {
    * Writes `run` with `version = expectedVersion + 1` (0 for a new run), conditional on the
    * stored version still being `expectedVersion` (on no item existing when undefined). Returns
    * `written: false` when the condition failed: a redelivered message already wrote it.
+   * A waiting run's wake is scheduled first: a crash between the two leaves a wake that finds the
+   * run unchanged and does nothing, never a waiting run without a wake.
    */
   putRun(
     run: JourneyRun,
@@ -39,9 +42,16 @@ export interface DueRun {
   wakeAt: string;
 }
 
+/** Where journey-tick finds the due runs: one pass at a time (a pass may remember how far it read). */
 export interface DueRunIndex {
-  /** Shards of the index (`0 … shards-1`). */
+  openPass(): Promise<DueRunPass>;
+}
+
+export interface DueRunPass {
+  /** Shards (`0 … shards-1`); every one is read. */
   readonly shards: number;
-  /** One shard's waiting runs with `wakeAt <= until` (ISO), earliest first. */
+  /** One shard's due runs (`wakeAt <= until`, ISO). */
   due(shard: number, until: string, pageSize: number): AsyncIterable<DueRun>;
+  /** After the pass: what was read of every shard not in `failedShards` is not read again. */
+  settle(failedShards: readonly number[]): Promise<void>;
 }

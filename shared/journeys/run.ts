@@ -15,8 +15,14 @@ export const journeyRunSchema = z.object({
   status: runStatusSchema,
   /** The step the run waits at (or last ran); undefined before the first step. */
   stepId: z.string().optional(),
-  /** When a waiting run is due (ISO); the `due` index sorts by it. */
+  /** When a waiting run is due (ISO): journey-tick finds it by its wake at this time. */
   wakeAt: z.string().optional(),
+  /**
+   * The wake the table adapter wrote for this wait (decision 290): a later write of the run that
+   * still waits for the same time as the same customer writes no second wake. Absent on runs
+   * written before 290 and in memory.
+   */
+  wakeScheduled: z.object({ customerId: z.string(), wakeAt: z.string() }).optional(),
   /** How many times the run reached each step (loops revisit; part of the send message id). */
   visits: z.record(z.string(), z.number().int().nonnegative()),
   experiment: z.string().optional(),

@@ -21,6 +21,8 @@ import { CampaignState } from '../../console/campaign-state.js';
 import { type RunningConsole, startConsole } from '../../console/server.js';
 import { DeployedTableSource, explainTableError } from '../../console/table-source.js';
 import { batchWriteItems, type WriteRequest } from '../../shared/aws/batch-write.js';
+import { DynamoJourneyStore } from '../../shared/aws/dynamo-journey-store.js';
+import { newRun } from '../../shared/journeys/run.js';
 import { stackCampaign } from '../../shared/aws/stack-campaign.js';
 import { SAMPLE_ZONES } from '../../shared/aws/dynamo-console-source.js';
 import { recordIndexState, registerZones } from '../../shared/aws/dynamo-index-state.js';
@@ -337,7 +339,8 @@ describe('sadakat console --table: requests per page', () => {
 
   it('counts the nightly snapshot from the indexes, without a Scan: customers, audience sizes, runs waiting per step', async () => {
     // Prepare: the 400 members of the scheduled journey's audience seeded in two zones (the writer
-    // registers the zones), the backfill's record that the index answers for it, and 12 runs waiting on a timer.
+    // registers the zones), the backfill's record that the index answers for it, and 12 runs waiting on a timer
+    // in the due index, as runs written before decision 290 do.
     await recordIndexState(runtime.doc, runtime.tableName, { audiences: ['churn_risk'] });
     const runs: WriteRequest[] = Array.from({ length: 12 }, (_, i) => ({
       PutRequest: {
@@ -355,6 +358,20 @@ describe('sadakat console --table: requests per page', () => {
       },
     }));
     await batchWriteItems(runtime.doc, runtime.tableName, runs, { operation: 'seed' });
+    // Runs written since decision 290 wait through their wakes: one waits, one waited twice (two
+    // wakes, counted once), one waited and ended before its wake (a wake that counts nothing).
+    const store = new DynamoJourneyStore(runtime.doc, runtime.tableName);
+    const later = (customerId: string) => ({
+      ...newRun('win-back', 'later', customerId, false, '2026-12-07T00:00:00.000Z'),
+      status: 'waiting' as const,
+      stepId: 'opened-offer',
+      wakeAt: '2099-01-01T00:00:00.000Z',
+    });
+    await store.putRun(later('w1'), undefined);
+    const once = await store.putRun({ ...later('w2'), stepId: 'opened-reminder' }, undefined);
+    await store.putRun({ ...once.run, wakeAt: '2099-02-01T00:00:00.000Z' }, 0);
+    const ended = await store.putRun(later('w3'), undefined);
+    await store.putRun({ ...ended.run, status: 'exited', wakeAt: undefined }, 0);
     const artifacts = new FileRefreshArtifacts(folder);
     const run = { runId: 'run-1', asOf: '2026-12-06', at: '2026-12-07T02:00:00.000Z', timezone: 'Europe/Istanbul' };
 
@@ -377,7 +394,7 @@ describe('sadakat console --table: requests per page', () => {
       asOf: run.at,
       customers: 400,
       segments: { churn_risk: 400 },
-      journeys: { 'win-back': { waiting: 12, steps: { 'opened-offer': 8, 'opened-reminder': 4 } } },
+      journeys: { 'win-back': { waiting: 14, steps: { 'opened-offer': 9, 'opened-reminder': 5 } } },
     });
     expect(await artifacts.get(CONSOLE_SNAPSHOT_KEY)).toEqual(published);
     expect(read.filter((request) => request.startsWith('Scan'))).toEqual([]);

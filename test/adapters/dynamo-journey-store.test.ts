@@ -1,7 +1,7 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CorruptJourneyRunError, DynamoJourneyStore } from '../../shared/aws/dynamo-journey-store.js';
-import { dueShardKey } from '../../shared/aws/table.js';
+import { wakeKey } from '../../shared/aws/table.js';
 import { newRun, type JourneyRun } from '../../shared/journeys/run.js';
 import { TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
 
@@ -32,18 +32,86 @@ describe('DynamoJourneyStore', () => {
     });
   });
 
-  it('puts a waiting run into the due index (duePK and wakeAt)', async () => {
-    context.mock.on(PutCommand).resolves({});
-    await store.putRun(run({ status: 'waiting', wakeAt: WAKE, version: 0 }), 0);
-    const input = context.mock.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(input.Item).toMatchObject({ duePK: dueShardKey('c-1'), wakeAt: WAKE, version: 1 });
-    expect(input.ConditionExpression).toBe('#version = :expected');
-    expect(input.ExpressionAttributeValues).toEqual({ ':expected': 0 });
+  it("writes a waiting run's wake first, then the run, which stays out of the due index", async () => {
+    // Prepare
+    const now = new Date(AT);
+    store = new DynamoJourneyStore(context.doc, TABLE, { clock: { now: () => now } });
+    context.mock.on(PutCommand).resolves({ ConsumedCapacity: { TableName: TABLE, CapacityUnits: 1 } });
+    // Act
+    const put = await store.putRun(run({ status: 'waiting', wakeAt: WAKE, version: 0 }), 0);
+    // Assess
+    const [wake, written] = context.mock.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(wake?.Item).toEqual({
+      ...wakeKey('c-1', 'vnb', 'r1', WAKE, WAKE),
+      customerId: 'c-1',
+      journeyId: 'vnb',
+      runId: 'r1',
+      wakeAt: WAKE,
+      ttl: Date.parse(WAKE) / 1000 + 14 * 86_400,
+    });
+    expect(wake?.ConditionExpression).toBeUndefined();
+    expect(written?.Item).toMatchObject({ PK: 'C#c-1', SK: 'J#vnb#r1', wakeAt: WAKE, version: 1 });
+    expect(written?.Item).not.toHaveProperty('duePK');
+    expect(written?.ConditionExpression).toBe('#version = :expected');
+    expect(written?.ExpressionAttributeValues).toEqual({ ':expected': 0 });
+    expect(put.receipt.capacityUnits).toBe(2);
   });
 
-  it('keeps a run that is not waiting out of the due index', async () => {
+  it('writes no second wake when a run that keeps waiting for the same time is written again (a mark), but one for a new time', async () => {
+    // Prepare
+    context.mock.on(PutCommand).resolves({});
+    const first = await store.putRun(run({ status: 'waiting', wakeAt: WAKE }), 0);
+    // Act
+    const marked = await store.putRun({ ...first.run, engaged: { s1: { opened: AT } } }, 1);
+    await store.putRun({ ...marked.run, wakeAt: '2026-11-03T12:00:00.000Z' }, 2);
+    // Assess: wake, run, run, wake, run
+    const written = context.mock
+      .commandCalls(PutCommand)
+      .map((call) => (String(call.args[0].input.Item?.PK).startsWith('WAKE#') ? 'wake' : 'run'));
+    expect(written).toEqual(['wake', 'run', 'run', 'wake', 'run']);
+    expect(marked.run.wakeScheduled).toEqual({ customerId: 'c-1', wakeAt: WAKE });
+  });
+
+  it('writes a wake for a run handed over to another customer, whose wake it is not yet', async () => {
+    // Prepare
+    context.mock.on(PutCommand).resolves({});
+    const waiting = await store.putRun(run({ status: 'waiting', wakeAt: WAKE }), 0);
+    // Act
+    await store.putRun({ ...waiting.run, customerId: 'c-2' }, undefined);
+    // Assess
+    const items = context.mock.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+    expect(items.filter((item) => String(item?.PK).startsWith('WAKE#')).map((item) => item?.customerId)).toEqual([
+      'c-1',
+      'c-2',
+    ]);
+  });
+
+  it('keys a wake due within the lag at the write time plus the lag, so a tick already past it still finds it', async () => {
+    // Prepare: a wait of ten seconds
+    const now = new Date(AT);
+    store = new DynamoJourneyStore(context.doc, TABLE, { clock: { now: () => now } });
+    context.mock.on(PutCommand).resolves({});
+    const soon = new Date(now.getTime() + 10_000).toISOString();
+    // Act
+    await store.putRun(run({ status: 'waiting', wakeAt: soon }), 0);
+    // Assess: keyed a minute after the write; the message still carries the run's own wakeAt
+    const wake = context.mock.commandCalls(PutCommand)[0]!.args[0].input.Item;
+    expect(wake).toMatchObject({ SK: expect.stringMatching(/^2026-11-02T10:01:00\.000Z#/), wakeAt: soon });
+  });
+
+  it('gives two runs with the same wake time keys of their own, whatever their ids hold', async () => {
+    // Act: ids a '#'-joined key would confuse
+    const first = wakeKey('a#b', 'c', 'r', WAKE, WAKE);
+    const second = wakeKey('a', 'b#c', 'r', WAKE, WAKE);
+    // Assess
+    expect(first.SK).not.toBe(second.SK);
+    expect(first.SK.startsWith(`${WAKE}#`)).toBe(true);
+  });
+
+  it('writes no wake for a run that is not waiting', async () => {
     context.mock.on(PutCommand).resolves({});
     await store.putRun(run({ status: 'completed' }), 0);
+    expect(context.mock.commandCalls(PutCommand)).toHaveLength(1);
     const item = context.mock.commandCalls(PutCommand)[0]!.args[0].input.Item;
     expect(item).not.toHaveProperty('duePK');
     expect(item).not.toHaveProperty('wakeAt');
@@ -121,7 +189,7 @@ describe('DynamoJourneyStore', () => {
     await expect(store.listRuns('c-1')).rejects.toBeInstanceOf(CorruptJourneyRunError);
   });
 
-  it('lists due runs of one shard page by page and skips index items that are not runs', async () => {
+  it('lists the due runs written before decision 290 from one shard of the due index, page by page, skipping items that are not runs', async () => {
     context.mock
       .on(QueryCommand)
       .resolvesOnce({
@@ -130,7 +198,7 @@ describe('DynamoJourneyStore', () => {
       })
       .resolvesOnce({ Items: [{ PK: 'C#b', SK: 'M#deferred', wakeAt: WAKE }] });
     const due = [];
-    for await (const item of store.due(2, WAKE, 1)) due.push(item);
+    for await (const item of store.legacyDue(2, WAKE, 1)) due.push(item);
     expect(due).toEqual([{ customerId: 'a', journeyId: 'vnb', runId: 'r1', wakeAt: WAKE }]);
     expect(context.mock).toHaveReceivedCommandWith(QueryCommand, {
       IndexName: 'due',

@@ -28,6 +28,8 @@ import {
   sendDecisionKey,
   suppressionKey,
   type ItemKey,
+  WAKE_CURSOR_KEY,
+  wakeKey,
 } from '../../shared/aws/table.js';
 import { mockedDocumentClient } from './dynamo-mock.js';
 
@@ -61,6 +63,8 @@ describe('item types and their retention', () => {
       messageStatsKey('welcome', undefined, 's1', 'email', 'sent', 3),
       { PK: 'STATS#MSG#welcome#-', SK: 's1#email#sent#3' },
       passSlotKey('journey-tick', '2026-12-07T10:00:00Z'),
+      wakeKey('c-1', 'welcome', 'r-1', '2026-12-07T10:00:00.000Z', '2026-12-07T10:00:00.000Z'),
+      WAKE_CURSOR_KEY,
       audienceMembershipKey('c-1', 'churn_risk'),
       INDEX_STATE_KEY,
       { PK: tombstonePartition('ab'.repeat(32)), SK: 'ERASED#2026-12-07T10:00:00.000Z' },

@@ -94,8 +94,10 @@ describe('journey runs', () => {
     const run = newRun('cart', 'r1', 'c1', false, NOW.toISOString());
     await store.putRun({ ...run, status: 'completed', endedAt: NOW.toISOString() }, 2);
     await store.putRun({ ...run, status: 'waiting', wakeAt: NOW.toISOString() }, 1);
-    const [ended, waiting] = context.mock.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+    // The waiting run's own write comes after its wake's (which always carries a TTL)
+    const [ended, , waiting] = context.mock.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
     expect(ended?.ttl).toBe(NOW_SECONDS + 400 * 86_400);
+    expect(waiting).toMatchObject({ SK: 'J#cart#r1', status: 'waiting' });
     expect(waiting).not.toHaveProperty('ttl');
   });
 

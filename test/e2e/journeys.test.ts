@@ -130,9 +130,11 @@ describe.each(availableEngines())('journeys on %s', (engine) => {
     await tick();
     await drain();
     expect(outbox.enqueued.length).toBe(before);
+    // The runs' wakes stay until their TTL, but the ticks' cursor has moved past them
     const due: unknown[] = [];
-    for (let shard = 0; shard < store.shards; shard++)
-      for await (const run of store.due(shard, clock.now().toISOString(), 100)) due.push(run);
+    const pass = await store.openPass();
+    for (let shard = 0; shard < pass.shards; shard++)
+      for await (const run of pass.due(shard, clock.now().toISOString(), 100)) due.push(run);
     expect(due.filter((run) => (run as { journeyId: string }).journeyId === 'viewed-not-bought')).toEqual([]);
   });
 

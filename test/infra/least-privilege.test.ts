@@ -44,6 +44,7 @@ describe.each([
   ['send', TABLE_ACCESS.send],
   ['send-reconciler', TABLE_ACCESS.reconciler],
   ['release-deferred', TABLE_ACCESS.releaseDeferred],
+  ['journey-tick', TABLE_ACCESS.journeyTick],
 ] as const)('%s', (service, access) => {
   it('has exactly its table actions on the table, limited to its partitions', () => {
     // Assess: one statement on the table itself with the LeadingKeys condition (index queries and

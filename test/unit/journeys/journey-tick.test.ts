@@ -1,22 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerMessage } from '../../../shared/events/messages.js';
-import type { DueRun, DueRunIndex } from '../../../shared/journeys/journey-store.js';
+import type { DueRun, DueRunIndex, DueRunPass } from '../../../shared/journeys/journey-store.js';
 import { JourneyTickError, journeyTick } from '../../../shared/journeys/journey-tick.js';
 
 const NOW = new Date('2026-11-02T12:00:00Z');
 
-function index(byShard: Record<number, DueRun[] | Error>): DueRunIndex & { asked: string[] } {
+function index(
+  byShard: Record<number, DueRun[] | Error>,
+): DueRunIndex & { asked: string[]; passes: number; settled: (readonly number[])[] } {
   const asked: string[] = [];
-  return {
-    shards: 4,
+  const settled: (readonly number[])[] = [];
+  const runs = {
     asked,
-    async *due(shard, until) {
-      asked.push(`${shard}<=${until}`);
-      const entry = byShard[shard] ?? [];
-      if (entry instanceof Error) throw entry;
-      yield* entry;
+    settled,
+    passes: 0,
+    async openPass(): Promise<DueRunPass> {
+      runs.passes++;
+      return {
+        shards: 4,
+        async *due(shard, until) {
+          asked.push(`${shard}<=${until}`);
+          const entry = byShard[shard] ?? [];
+          if (entry instanceof Error) throw entry;
+          yield* entry;
+        },
+        settle: async (failedShards) => void settled.push(failedShards),
+      };
     },
   };
+  return runs;
 }
 
 function due(customerId: string): DueRun {
@@ -45,6 +57,8 @@ describe('journeyTick', () => {
     });
     // The oldest wake had been due an hour: the lag the tick's alarm watches
     expect(result).toMatchObject({ shards: 4, found: 3, enqueued: 3, complete: true, lagSeconds: 3600 });
+    // One pass, settled once with no shard failed: the table's cursor moves on every shard
+    expect([runs.passes, runs.settled]).toEqual([1, [[]]]);
   });
 
   it('starts at another shard each minute, so a pass cut short does not always leave the same shards', async () => {
@@ -71,15 +85,21 @@ describe('journeyTick', () => {
   });
 
   it('finishes the other shards when one fails, then reports the failed one', async () => {
+    // Prepare
     const queued: CustomerMessage[] = [];
+    const runs = index({ 1: new Error('throttled'), 2: [due('a')] });
+    // Act
     const tick = journeyTick({
-      index: index({ 1: new Error('throttled'), 2: [due('a')] }),
+      index: runs,
       clock: { now: () => NOW },
       queue: { enqueue: async (m) => void queued.push(...m) },
     });
+    // Assess
     await expect(tick).rejects.toThrowError(JourneyTickError);
     await expect(tick).rejects.toMatchObject({ failedShards: [1] });
     expect(queued).toHaveLength(1);
+    // The pass still settles, without the failed shard: its wakes are read again next minute
+    expect(runs.settled).toEqual([[1]]);
   });
 
   it('stops after the chunk in hand when asked to', async () => {

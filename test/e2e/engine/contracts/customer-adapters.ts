@@ -1,9 +1,15 @@
 /**
- * The customer partition's other adapters on a real engine: journey runs (version conditions and
- * the sparse due index), the expiry index over every shard, scheduled passes' slots, refunds, and
+ * The customer partition's other adapters on a real engine: journey runs (version conditions,
+ * their wakes and the due index entries of older runs), the expiry index over every shard, scheduled passes' slots, refunds, and
  * erasure of everything a customer's partition and identity links hold, with its tombstones.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoCapCounters } from '../../../../shared/aws/dynamo-cap-counters.js';
 import { DynamoCustomerErasure } from '../../../../shared/aws/dynamo-customer-erasure.js';
@@ -17,7 +23,8 @@ import { DynamoProfileStore } from '../../../../shared/aws/dynamo-profile-store.
 import { DynamoRefundLedger } from '../../../../shared/aws/dynamo-refund-ledger.js';
 import { DynamoSendDecisions } from '../../../../shared/aws/dynamo-send-decisions.js';
 import { DynamoSendLedger } from '../../../../shared/aws/dynamo-send-ledger.js';
-import { journeyKey, passSlotKey } from '../../../../shared/aws/table.js';
+import { dueShardKey, journeyKey, passSlotKey, shardOf, WAKE_CURSOR_KEY } from '../../../../shared/aws/table.js';
+import type { DueRun } from '../../../../shared/journeys/journey-store.js';
 import { newRun } from '../../../../shared/journeys/run.js';
 import { VirtualClock } from '../../../../shared/local/virtual-clock.js';
 import { emptyProfile } from '../../../../shared/profiles/schema.js';
@@ -25,20 +32,39 @@ import { sendRequest } from '../../../unit/channels/send-harness.js';
 import { NO_WAIT } from '../../../adapters/dynamo-mock.js';
 import { AT, collect, type EngineContext } from './context.js';
 
+/** One whole journey-tick pass up to `until`, settled; the due runs of customers whose id starts with `prefix`. */
+async function duePass(runs: DynamoJourneyStore, until: string, prefix: string): Promise<DueRun[]> {
+  const pass = await runs.openPass();
+  const all = await Promise.all(Array.from({ length: pass.shards }, (_, shard) => collect(pass.due(shard, until, 2))));
+  await pass.settle([]);
+  return all.flat().filter((due) => due.customerId.startsWith(prefix));
+}
+
+/** The table is shared by the file's tests: each pass test starts as journey-tick's first pass does, without a cursor. */
+async function forgetCursor(doc: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  await doc.send(new DeleteCommand({ TableName: tableName, Key: WAKE_CURSOR_KEY }));
+}
+
+/** Two customer ids of one shard. */
+function sameShard(prefix: string): [string, string] {
+  const byShard = new Map<number, string>();
+  for (let n = 0; ; n++) {
+    const id = `${prefix}${n}`;
+    const other = byShard.get(shardOf(id));
+    if (other !== undefined) return [other, id];
+    byShard.set(shardOf(id), id);
+  }
+}
+
 export function customerAdapterContracts(table: EngineContext): void {
   describe('DynamoJourneyStore', () => {
-    it('writes a run once per version, lists it in the due index only while it waits', async () => {
+    it('writes a run once per version; a waiting run is due through its wake, once the time comes, until a pass settles past it', async () => {
       // Prepare
       const { doc, tableName } = table();
-      const runs = new DynamoJourneyStore(doc, tableName);
+      const runs = new DynamoJourneyStore(doc, tableName, { clock: { now: () => new Date(AT) } });
+      await forgetCursor(doc, tableName);
       const run = newRun('welcome', 'r1', 'runner-1', false, AT);
       const wakeAt = '2026-11-02T12:00:00.000Z';
-      const listedDue = async () => {
-        const all = await Promise.all(
-          Array.from({ length: runs.shards }, (_, shard) => collect(runs.due(shard, wakeAt, 2))),
-        );
-        return all.flat().filter((due) => due.customerId === 'runner-1');
-      };
 
       // Act
       const created = await runs.putRun(run, undefined);
@@ -46,9 +72,13 @@ export function customerAdapterContracts(table: EngineContext): void {
       const waiting = await runs.putRun({ ...created.run, status: 'waiting', stepId: 'wait', wakeAt }, 0);
       const stale = await runs.putRun({ ...created.run, status: 'exited' }, 0);
       const listed = await runs.listRuns('runner-1');
-      const dueWhileWaiting = await listedDue();
+      const stored = await doc.send(
+        new GetCommand({ TableName: tableName, Key: journeyKey('runner-1', 'welcome', 'r1') }),
+      );
+      const early = await duePass(runs, '2026-11-02T11:59:59.999Z', 'runner-1');
+      const onTime = await duePass(runs, wakeAt, 'runner-1');
       await runs.putRun({ ...waiting.run, status: 'completed', endedAt: wakeAt }, 1);
-      const dueWhenCompleted = await listedDue();
+      const later = await duePass(runs, '2026-11-03T12:00:00.000Z', 'runner-1');
 
       // Assess
       expect([created.written, createdTwice.written, waiting.written, stale.written]).toEqual([
@@ -58,11 +88,56 @@ export function customerAdapterContracts(table: EngineContext): void {
         false,
       ]);
       expect(created.receipt.capacityUnits).toBeGreaterThan(0);
-      expect(listed).toEqual([{ ...run, status: 'waiting', stepId: 'wait', wakeAt, version: 1 }]);
-      expect(dueWhileWaiting).toEqual([{ customerId: 'runner-1', journeyId: 'welcome', runId: 'r1', wakeAt }]);
-      expect(dueWhenCompleted).toEqual([]);
+      expect(listed).toEqual([
+        {
+          ...run,
+          status: 'waiting',
+          stepId: 'wait',
+          wakeAt,
+          wakeScheduled: { customerId: 'runner-1', wakeAt },
+          version: 1,
+        },
+      ]);
+      // The run is in no index: a further wait writes a wake, it moves no index entry
+      expect(stored.Item).not.toHaveProperty('duePK');
+      expect(early).toEqual([]);
+      expect(onTime).toEqual([{ customerId: 'runner-1', journeyId: 'welcome', runId: 'r1', wakeAt }]);
+      // The wake is still stored (its TTL removes it), but the cursor has moved past it
+      expect(later).toEqual([]);
       expect((await runs.listRuns('runner-1'))[0]).toMatchObject({ status: 'completed', version: 2 });
-      await expect(collect(runs.due(runs.shards, wakeAt, 2))).rejects.toBeInstanceOf(RangeError);
+    });
+
+    it('reads a shard cut short again from its last wake, and keeps waking runs written before the wake items', async () => {
+      // Prepare: two customers of one shard waiting for the same time, and a run of the old shape in the due index
+      const { doc, tableName } = table();
+      const runs = new DynamoJourneyStore(doc, tableName, { clock: { now: () => new Date(AT) } });
+      await forgetCursor(doc, tableName);
+      const wakeAt = '2026-11-04T09:00:00.000Z';
+      const [first, second] = sameShard('cut-');
+      for (const customerId of [first, second])
+        await runs.putRun({ ...newRun('welcome', 'r1', customerId, false, AT), status: 'waiting', wakeAt }, undefined);
+      const legacy = { ...newRun('welcome', 'r0', 'legacy-1', false, AT), status: 'waiting' as const, wakeAt };
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...journeyKey('legacy-1', 'welcome', 'r0'), ...legacy, duePK: dueShardKey('legacy-1') },
+        }),
+      );
+
+      // Act: a pass that hands on one wake of the shard and stops, then two whole passes
+      const shard = shardOf(first);
+      const cut = await runs.openPass();
+      for await (const _due of cut.due(shard, wakeAt, 1)) break;
+      await cut.settle([]);
+      const resumed = await duePass(runs, wakeAt, 'cut-');
+      const legacyDue = await duePass(runs, wakeAt, 'legacy-');
+      await runs.putRun({ ...legacy, status: 'completed', endedAt: wakeAt }, 0);
+      const legacyEnded = await duePass(runs, wakeAt, 'legacy-');
+
+      // Assess: the wakes of the millisecond the pass stopped in are read again (a copy is harmless)
+      expect(resumed.map((due) => due.customerId).sort()).toEqual([first, second].sort());
+      expect(legacyDue).toEqual([{ customerId: 'legacy-1', journeyId: 'welcome', runId: 'r0', wakeAt }]);
+      expect(legacyEnded).toEqual([]);
     });
 
     it('refuses a stored run that no longer matches the schema', async () => {
