@@ -1,22 +1,26 @@
 /**
- * CapCounters on the single table: `SK=CAP#<scope>#<day>` under the customer, one atomic ADD per
- * scope when a send is marked sent, read back with one BatchGet of scopes × 7 days. Counters
+ * CapCounters on the single table: one item per customer and UTC day, `SK=CAP#*#<day>`, with a
+ * number attribute per scope (`n#<scope>`: a channel, `all`, `journey:<id>`). A send marked sent
+ * ADDs one to each of its scopes in one UpdateItem — one write, where an item per scope made two
+ * or three (decision 307) — and a check reads the week's seven items with one BatchGet. Counters
  * expire by TTL a few days after they leave the rolling week.
+ *
+ * Items of the shape before decision 307 (`SK=CAP#<scope>#<day>`, `count`) are read beside them
+ * and added in, so the week a deploy starts still counts the sends before it; they expire by
+ * TTL within 9 days, after which their keys can leave the read.
  */
-import {
-  BatchGetCommand,
-  UpdateCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CapCounters, CapScope } from '../channels/ports.js';
-import { capKey, customerPartition, TTL_ATTRIBUTE } from './table.js';
+import { batchGetItems } from './batch-get.js';
+import { capDayKey, capKey, customerPartition, TTL_ATTRIBUTE } from './table.js';
 
 const DAY_SECONDS = 86_400;
 /** Kept a little past the 7-day window so a late reader never sees a counter vanish early. */
 const KEEP_DAYS = 9;
-/** BatchGetItem's limit per request. */
-const BATCH_GET_LIMIT = 100;
+/** The attribute of a day's item that counts a scope. */
+const SCOPE_ATTRIBUTE = 'n#';
+const DAY_ITEM = /^CAP#\*#(\d+)$/;
+const LEGACY_ITEM = /^CAP#(.+)#(\d+)$/;
 
 export class DynamoCapCounters implements CapCounters {
   constructor(
@@ -25,42 +29,42 @@ export class DynamoCapCounters implements CapCounters {
   ) {}
 
   async counts(customerId: string, scopes: readonly CapScope[], days: readonly number[]): Promise<Map<string, number>> {
-    const keys = scopes.flatMap((scope) => days.map((day) => capKey(customerId, scope, day)));
+    const keys = [
+      ...days.map((day) => capDayKey(customerId, day)),
+      ...scopes.flatMap((scope) => days.map((day) => capKey(customerId, scope, day))),
+    ];
     const result = new Map<string, number>();
-    const prefix = `CAP#`;
-    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-      let pending: Record<string, unknown>[] | undefined = keys
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((key) => ({ ...key }));
-      // Unprocessed keys (throttling) are asked for again until none is left.
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 5) throw new Error('cap counters: BatchGetItem left keys unprocessed after 5 retries');
-        const response: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of response.Responses?.[this.tableName] ?? []) {
-          if (item.PK !== customerPartition(customerId) || typeof item.SK !== 'string') continue;
-          result.set(item.SK.slice(prefix.length), Number(item.count ?? 0));
-        }
-        pending = response.UnprocessedKeys?.[this.tableName]?.Keys;
+    const count = (scope: string, day: string, value: unknown): void => {
+      const key = `${scope}#${day}`;
+      result.set(key, (result.get(key) ?? 0) + Number(value ?? 0));
+    };
+    const items = await batchGetItems(this.doc, this.tableName, keys, { operation: 'BatchGetItem of cap counters' });
+    for (const item of items) {
+      if (item.PK !== customerPartition(customerId) || typeof item.SK !== 'string') continue;
+      const day = DAY_ITEM.exec(item.SK)?.[1];
+      if (day !== undefined) {
+        for (const scope of scopes)
+          if (item[`${SCOPE_ATTRIBUTE}${scope}`] !== undefined) count(scope, day, item[`${SCOPE_ATTRIBUTE}${scope}`]);
+        continue;
       }
+      const legacy = LEGACY_ITEM.exec(item.SK);
+      if (legacy?.[1] !== undefined && legacy[2] !== undefined) count(legacy[1], legacy[2], item.count);
     }
     return result;
   }
 
   async add(customerId: string, scopes: readonly CapScope[], day: number): Promise<void> {
-    await Promise.all(
-      scopes.map((scope) =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: capKey(customerId, scope, day),
-            UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-            ExpressionAttributeNames: { '#count': 'count', '#ttl': TTL_ATTRIBUTE },
-            ExpressionAttributeValues: { ':one': 1, ':ttl': (day + KEEP_DAYS) * DAY_SECONDS },
-          }),
-        ),
-      ),
+    const unique = [...new Set(scopes)];
+    if (unique.length === 0) return;
+    const names = Object.fromEntries(unique.map((scope, index) => [`#s${index}`, `${SCOPE_ATTRIBUTE}${scope}`]));
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: capDayKey(customerId, day),
+        UpdateExpression: `ADD ${unique.map((_, index) => `#s${index} :one`).join(', ')} SET #ttl = :ttl`,
+        ExpressionAttributeNames: { ...names, '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': (day + KEEP_DAYS) * DAY_SECONDS },
+      }),
     );
   }
 }

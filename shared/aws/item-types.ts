@@ -31,7 +31,12 @@ export const ITEM_TYPES: readonly ItemType[] = [
   { readme: 'J#<journeyId>#<runId>', pattern: /^C#\S+ J#[^#]+#.+$/, expires: 'sometimes', protects: true },
   { readme: 'D#<decidedAt>#<messageId>', pattern: /^C#\S+ D#.+#.+$/, expires: 'always', protects: false },
   { readme: 'DEFER#<messageId>', pattern: /^C#\S+ DEFER#.+$/, expires: 'never', protects: false },
-  { readme: 'CAP#<scope>#<day>', pattern: /^C#\S+ CAP#.+#\d+$/, expires: 'always', protects: false },
+  {
+    readme: 'CAP#*#<day>` (before decision 307 `CAP#<scope>#<day>',
+    pattern: /^C#\S+ CAP#.+#\d+$/,
+    expires: 'always',
+    protects: false,
+  },
   { readme: 'RATE#<scope>[#<shard>]` / `CURSOR', pattern: /^RATE#\S+ CURSOR$/, expires: 'always', protects: false },
   {
     readme: 'STATS#MSG#<journeyId>#<variant>#<shard>',

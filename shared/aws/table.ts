@@ -218,7 +218,12 @@ export function ledgerKey(customerId: string, messageId: string): ItemKey {
   return { PK: customerPartition(customerId), SK: `M#${messageId}` };
 }
 
-/** `SK=CAP#<scope>#<day>`: a frequency-cap counter (scope: a channel, `all`, or `journey:<id>`; UTC day number). */
+/** `SK=CAP#*#<day>`: a day's frequency-cap counters, one attribute per scope (UTC day number; decision 307). */
+export function capDayKey(customerId: string, day: number): ItemKey {
+  return { PK: customerPartition(customerId), SK: `CAP#*#${day}` };
+}
+
+/** `SK=CAP#<scope>#<day>`: one scope's counter as written before decision 307 (scope: a channel, `all`, or `journey:<id>`), still read. */
 export function capKey(customerId: string, scope: string, day: number): ItemKey {
   return { PK: customerPartition(customerId), SK: `CAP#${scope}#${day}` };
 }

@@ -145,25 +145,59 @@ describe('DynamoSendLedger', () => {
 });
 
 describe('DynamoCapCounters', () => {
-  it('reads scopes × days in one BatchGet and keys counts by scope#day', async () => {
+  it('reads the week’s day items and the older per-scope items in one BatchGet, adding both into scope#day counts', async () => {
+    // Prepare
     const { doc, mock } = mockedDocumentClient();
-    mock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ PK: 'C#c1', SK: 'CAP#email#20394', count: 2 }] } });
+    mock.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [
+          { PK: 'C#c1', SK: 'CAP#*#20394', 'n#email': 2, 'n#all': 3, 'n#sms': 9 },
+          { PK: 'C#c1', SK: 'CAP#email#20394', count: 1 },
+          { PK: 'C#c1', SK: 'CAP#all#20393', count: 4 },
+        ],
+      },
+    });
+
+    // Act
     const counts = await new DynamoCapCounters(doc, TABLE).counts('c1', ['email', 'all'], [20394, 20393]);
-    expect(counts).toEqual(new Map([['email#20394', 2]]));
-    expect(mock.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE]?.Keys).toHaveLength(4);
+
+    // Assess
+    expect(counts).toEqual(
+      new Map([
+        ['email#20394', 3],
+        ['all#20394', 3],
+        ['all#20393', 4],
+      ]),
+    );
+    const input = mock.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE];
+    expect(input?.ConsistentRead).toBe(true);
+    expect(input?.Keys?.map((key) => key.SK)).toEqual([
+      'CAP#*#20394',
+      'CAP#*#20393',
+      'CAP#email#20394',
+      'CAP#email#20393',
+      'CAP#all#20394',
+      'CAP#all#20393',
+    ]);
   });
 
-  it('adds atomically to each scope with a TTL past the week', async () => {
+  it('adds one to each scope of a send in one update of the day’s item, with a TTL past the week', async () => {
+    // Prepare
     const { doc, mock } = mockedDocumentClient();
     mock.on(UpdateCommand).resolves({});
-    await new DynamoCapCounters(doc, TABLE).add('c1', ['sms', 'all'], 20394);
-    expect(mock.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key)).toEqual([
-      { PK: 'C#c1', SK: 'CAP#sms#20394' },
-      { PK: 'C#c1', SK: 'CAP#all#20394' },
-    ]);
-    expect(mock.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
-      UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-      ExpressionAttributeValues: { ':ttl': (20394 + 9) * 86400 },
+
+    // Act
+    await new DynamoCapCounters(doc, TABLE).add('c1', ['sms', 'all', 'journey:welcome', 'all'], 20394);
+
+    // Assess
+    const calls = mock.commandCalls(UpdateCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { PK: 'C#c1', SK: 'CAP#*#20394' },
+      UpdateExpression: 'ADD #s0 :one, #s1 :one, #s2 :one SET #ttl = :ttl',
+      ExpressionAttributeNames: { '#s0': 'n#sms', '#s1': 'n#all', '#s2': 'n#journey:welcome', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':one': 1, ':ttl': (20394 + 9) * 86400 },
     });
   });
 });
