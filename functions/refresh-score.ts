@@ -7,9 +7,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { clvRulesOf, scoreSlice, type ClvRules } from '../shared/analytics/refresh/score.js';
 import { scoreInputSchema } from '../shared/analytics/refresh/step-input.js';
-import { campaignJsonOf } from '../shared/aws/aws-adapters.js';
+import { campaignJsonOf } from '../shared/aws/campaign-json.js';
 import { awsRefreshDeps, type RefreshDeps } from '../shared/aws/refresh-deps.js';
-import { loadCompiledCampaign } from '../shared/wiring/compiled-campaign.js';
+import { loadCompiledSegments } from '../shared/wiring/compiled-segments.js';
 import { onColdStart } from '../shared/handlers/lambda-handler.js';
 import { refreshStep } from '../shared/handlers/refresh-step.js';
 
@@ -27,6 +27,6 @@ export const handler = onColdStart(async () =>
   buildHandler({
     ...awsRefreshDeps(process.env),
     // The campaign compiled beside this function only: its rules' CLV comparisons (decision 225).
-    clvRules: clvRulesOf(await loadCompiledCampaign(campaignJsonOf(process.env))),
+    clvRules: clvRulesOf(await loadCompiledSegments(campaignJsonOf(process.env))),
   }),
 );

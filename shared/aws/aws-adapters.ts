@@ -29,8 +29,3 @@ export function awsCoreAdapters(
     clock: systemClock,
   };
 }
-
-/** The campaign compiled to JSON at synth, beside the bundle (CAMPAIGN_JSON; shared/wiring/compiled-campaign.ts). */
-export function campaignJsonOf(env: NodeJS.ProcessEnv): string {
-  return requireEnv(env, 'CAMPAIGN_JSON');
-}

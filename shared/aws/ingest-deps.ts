@@ -8,7 +8,7 @@ import { parseWriteKeyList, serverKeys, StaticWriteKeys, type WriteKeyVerifier }
 import { systemClock } from '../ports.js';
 import { loadCompiledSettings } from '../wiring/compiled-documents.js';
 import { composeIngestDeps } from '../wiring/compose-ingest.js';
-import { campaignJsonOf } from './aws-adapters.js';
+import { campaignJsonOf } from './campaign-json.js';
 import { CachedSecret } from './cached-secret.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { DynamoIdentityMap } from './dynamo-identity-map.js';

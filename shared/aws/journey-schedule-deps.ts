@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../ports.js';
 import { loadCompiledJourneys } from '../wiring/compiled-journeys.js';
 import { composeJourneyScheduleDeps, type JourneyScheduleDeps } from '../wiring/compose.js';
-import { campaignJsonOf } from './aws-adapters.js';
+import { campaignJsonOf } from './campaign-json.js';
 import { DynamoAudienceIndex } from './dynamo-audience-index.js';
 import { createDocumentClient } from './dynamo-client.js';
 import { scanProfiles } from './dynamo-profile-scan.js';

@@ -10,7 +10,7 @@ import { DynamoDueSends } from './dynamo-due-sends.js';
 import { DynamoPassSlots } from './dynamo-pass-slots.js';
 import { requireEnv } from './require-env.js';
 import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
-import { campaignJsonOf } from './aws-adapters.js';
+import { campaignJsonOf } from './campaign-json.js';
 import { composePacedSends } from '../wiring/compose.js';
 import { loadCompiledJourneys } from '../wiring/compiled-journeys.js';
 import { SqsSendQueue } from './sqs-send-queue.js';

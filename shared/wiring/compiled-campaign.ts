@@ -7,11 +7,9 @@
  * names) ran at synth (`sadakat validate`, infra/app.ts); the local demo and serve still read YAML
  * (runtime-campaign.ts). Decision 240.
  */
-import { compileCheckedDefinitions } from '../segments/compile.js';
-import { parseSegmentDefinitions } from '../segments/parse.js';
-import { withTierSegments } from '../tiers/tier-segments.js';
-import { type CampaignDocuments, failOn, readCompiledCampaign, settingsFromDocuments } from './compiled-documents.js';
+import { type CampaignDocuments, readCompiledCampaign, settingsFromDocuments } from './compiled-documents.js';
 import { journeysFromDocuments } from './compiled-journeys.js';
+import { segmentsFromDocuments } from './compiled-segments.js';
 import type { RuntimeCampaign } from './runtime-campaign.js';
 
 export async function loadCompiledCampaign(file: string): Promise<RuntimeCampaign> {
@@ -20,9 +18,5 @@ export async function loadCompiledCampaign(file: string): Promise<RuntimeCampaig
 
 export function campaignFromDocuments(documents: CampaignDocuments): RuntimeCampaign {
   const settings = settingsFromDocuments(documents);
-  const parsed = parseSegmentDefinitions(documents.segments);
-  failOn('segments.yaml', parsed.issues);
-  const compiled = compileCheckedDefinitions(parsed.definitions, settings.spreadMinutes, settings.defaultTimezone);
-  const segments = withTierSegments(compiled, { tiers: settings.tiers, timezone: settings.defaultTimezone });
-  return { settings, segments, journeys: journeysFromDocuments(documents) };
+  return { settings, segments: segmentsFromDocuments(documents, settings), journeys: journeysFromDocuments(documents) };
 }
