@@ -57,8 +57,8 @@ export async function putWake(
 export type LegacyDueRuns = (shard: number, until: string, pageSize: number) => AsyncIterable<DueRun>;
 
 /**
- * One journey-tick pass: per shard, the legacy `due` entries, then the wakes keyed after the
- * shard's cursor up to `until`. `settle` moves the cursor of every shard read without failing:
+ * One journey-tick pass: per shard, the legacy `due` entries (unless the table never had any),
+ * then the wakes keyed after the shard's cursor up to `until`. `settle` moves the cursor of every shard read without failing:
  * to `until` when read to the end, to just before the last wake handed on when the pass was cut
  * short (wakes of that millisecond are read again; their copies are dropped by FIFO dedup or find
  * their run moved on).
@@ -70,11 +70,14 @@ export async function openWakePass(
 ): Promise<DueRunPass> {
   const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: WAKE_CURSOR_KEY, ConsistentRead: true }));
   const stored = cursorsOf(Item);
+  // A table created after decision 290 says so on its cursor (the local runtime's ensureTable):
+  // no run of it ever waited in the `due` index, so no pass Queries those 16 partitions.
+  const legacyDue = Item?.legacyDue !== false;
   const reached = new Map<number, string>();
   return {
     shards: SHARD_COUNT,
     async *due(shard, until, pageSize) {
-      yield* legacy(shard, until, pageSize);
+      if (legacyDue) yield* legacy(shard, until, pageSize);
       const untilMs = Date.parse(until);
       const after = stored[shard] ?? new Date(untilMs - WAKE_KEPT_MS).toISOString();
       let lastKeyAt: string | undefined;
@@ -115,7 +118,13 @@ export async function openWakePass(
           moved = true;
         }
       // Unconditional: a pass running beside this one can only set a cursor back, so wakes are read twice, never skipped.
-      if (moved) await doc.send(new PutCommand({ TableName: tableName, Item: { ...WAKE_CURSOR_KEY, shards: next } }));
+      if (moved)
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...WAKE_CURSOR_KEY, shards: next, ...(legacyDue ? {} : { legacyDue: false }) },
+          }),
+        );
     },
   };
 }

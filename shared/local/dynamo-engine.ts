@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InProcessExchange } from '../aws/in-process-dynamo.js';
-import { createTableInput, INDEX_STATE_KEY, TTL_ATTRIBUTE } from '../aws/table.js';
+import { createTableInput, INDEX_STATE_KEY, TTL_ATTRIBUTE, WAKE_CURSOR_KEY } from '../aws/table.js';
 
 export type EngineName = 'dynamodb-local' | 'dynalite';
 
@@ -525,6 +525,21 @@ export async function ensureTable(client: DynamoDBClient | DynamoDBDocumentClien
           SK: { S: INDEX_STATE_KEY.SK },
           customers: { BOOL: true },
           createdWithIndexes: { BOOL: true },
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    });
+    // No run of a table created after decision 290 waits in the `due` index: journey-tick need not read it.
+    await send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          PK: { S: WAKE_CURSOR_KEY.PK },
+          SK: { S: WAKE_CURSOR_KEY.SK },
+          shards: { M: {} },
+          legacyDue: { BOOL: false },
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),

@@ -140,6 +140,31 @@ export function customerAdapterContracts(table: EngineContext): void {
       expect(legacyEnded).toEqual([]);
     });
 
+    it('does not read the due index for runs of a table created with wakes, and keeps saying so', async () => {
+      // Prepare: a cursor as ensureTable writes it for a new table, and (by hand) a run of the old shape
+      const { doc, tableName } = table();
+      const runs = new DynamoJourneyStore(doc, tableName, { clock: { now: () => new Date(AT) } });
+      await doc.send(
+        new PutCommand({ TableName: tableName, Item: { ...WAKE_CURSOR_KEY, shards: {}, legacyDue: false } }),
+      );
+      const wakeAt = '2026-11-05T09:00:00.000Z';
+      const legacy = { ...newRun('welcome', 'r0', 'fresh-legacy', false, AT), status: 'waiting' as const, wakeAt };
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...journeyKey('fresh-legacy', 'welcome', 'r0'), ...legacy, duePK: dueShardKey('fresh-legacy') },
+        }),
+      );
+
+      // Act
+      const first = await duePass(runs, wakeAt, 'fresh-');
+      const cursor = await doc.send(new GetCommand({ TableName: tableName, Key: WAKE_CURSOR_KEY }));
+
+      // Assess
+      expect(first).toEqual([]);
+      expect(cursor.Item).toMatchObject({ legacyDue: false, shards: expect.objectContaining({ 0: wakeAt }) });
+    });
+
     it('refuses a stored run that no longer matches the schema', async () => {
       // Prepare
       const { doc, tableName } = table();
