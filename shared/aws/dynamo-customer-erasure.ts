@@ -4,7 +4,8 @@
  * - A customer's items: one paginated Query of `PK=C#<id>` (keys, `orderId` and `version` only);
  *   they go with BatchWriteItem deletes (unprocessed items resent), the profile with a DeleteItem
  *   conditional on its version. Index entries (`due`, `expiry`, `CLAIM#`/`DEFER#`) are attributes
- *   of those items and go with them.
+ *   of those items and go with them. The runs' wakes (`WAKE#<shard>`, decision 290) are found in
+ *   the customer's shard by `customerId` and deleted with them.
  * - Identity links: `PK=ID#<anonymousId>` is keyed by the anonymous id; the identity map writes
  *   each link's reverse (`SK=LINK#<anonymousId>`) into the user's partition, so the partition
  *   Query finds them. The links are deleted on the condition that they still name the user.
@@ -32,6 +33,8 @@ import {
   SEND_DECISION_SK_PREFIX,
   customerPartition,
   identityKey,
+  shardOf,
+  wakeShardKey,
 } from './table.js';
 import { defaultBackoff, type BackoffOptions } from './unprocessed-retry.js';
 
@@ -104,6 +107,19 @@ export class DynamoCustomerErasure implements CustomerErasureStore, OrderTombsto
       [...new Set(sortKeys)].map((SK) => ({ DeleteRequest: { Key: { PK: partition, SK } } })),
       { operation: 'BatchWriteItem of erased customer items', backoff: this.backoff },
     );
+    // The runs' wakes (decision 290) hold the customer id outside the partition: found in the
+    // customer's shard of wakes by that id (the shard keeps 14 days of wakes after their time).
+    const wakes: { DeleteRequest: { Key: { PK: string; SK: string } } }[] = [];
+    for await (const item of queryPartition(this.doc, this.tableName, {
+      partition: wakeShardKey(shardOf(customerId)),
+      projection: 'PK, SK',
+      filter: { expression: 'customerId = :customerId', values: { ':customerId': customerId } },
+    }))
+      wakes.push({ DeleteRequest: { Key: { PK: String(item.PK), SK: String(item.SK) } } });
+    await batchWriteItems(this.doc, this.tableName, wakes, {
+      operation: 'BatchWriteItem of erased customer wakes',
+      backoff: this.backoff,
+    });
   }
 
   async linkedAnonymousIds(userId: string): Promise<string[]> {

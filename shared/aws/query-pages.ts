@@ -16,6 +16,8 @@ export interface PartitionQuery {
   /** Attributes to read (names in `names`); all when absent. */
   projection?: string;
   names?: Record<string, string>;
+  /** Only items matching this filter (read, and billed, all the same). */
+  filter?: { expression: string; values: Record<string, unknown> };
   /** Strongly consistent reads (a base-table Query only). */
   consistentRead?: boolean;
 }
@@ -38,7 +40,8 @@ export async function* queryPartition(
     {
       TableName: tableName,
       KeyConditionExpression: `PK = :pk${sortKey.condition}`,
-      ExpressionAttributeValues: { ':pk': query.partition, ...sortKey.values },
+      ExpressionAttributeValues: { ':pk': query.partition, ...sortKey.values, ...query.filter?.values },
+      ...(query.filter === undefined ? {} : { FilterExpression: query.filter.expression }),
       ...(query.projection === undefined ? {} : { ProjectionExpression: query.projection }),
       ...(query.names === undefined ? {} : { ExpressionAttributeNames: query.names }),
       ...(query.consistentRead ? { ConsistentRead: true } : {}),

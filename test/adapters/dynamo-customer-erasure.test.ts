@@ -1,6 +1,7 @@
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoCustomerErasure } from '../../shared/aws/dynamo-customer-erasure.js';
+import { shardOf, wakeShardKey } from '../../shared/aws/table.js';
 import { UnprocessedItemsError } from '../../shared/aws/unprocessed-retry.js';
 import { NO_WAIT, TABLE, conditionFailed, mockedDocumentClient } from './dynamo-mock.js';
 
@@ -61,6 +62,7 @@ describe('DynamoCustomerErasure', () => {
     it('deletes in batches of 25 and resends what came back unprocessed', async () => {
       // Prepare
       const sortKeys = Array.from({ length: 30 }, (_, i) => `O#o-${i}`);
+      context.mock.on(QueryCommand).resolves({ Items: [] });
       context.mock
         .on(BatchWriteCommand)
         .resolvesOnce({ UnprocessedItems: { [TABLE]: [{ DeleteRequest: { Key: { PK: 'C#c-1', SK: 'O#o-3' } } }] } })
@@ -76,6 +78,27 @@ describe('DynamoCustomerErasure', () => {
       expect(calls).toEqual([25, 1, 5]);
       expect(context.mock).toHaveReceivedNthCommandWith(BatchWriteCommand, 2, {
         RequestItems: { [TABLE]: [{ DeleteRequest: { Key: { PK: 'C#c-1', SK: 'O#o-3' } } }] },
+        ReturnConsumedCapacity: 'TOTAL',
+      });
+    });
+
+    it("deletes the customer's wakes, found in the customer's shard of wakes by the customer id", async () => {
+      // Prepare: one wake of the customer in its shard (the Query's filter keeps the others out)
+      const wake = { PK: wakeShardKey(shardOf('c-1')), SK: '2026-11-02T12:00:00.000Z#digest' };
+      context.mock.on(QueryCommand).resolves({ Items: [wake] });
+      context.mock.on(BatchWriteCommand).resolves({});
+
+      // Act
+      await erasure.deleteCustomerItems('c-1', ['J#vnb#r1']);
+
+      // Assess
+      expect(context.mock).toHaveReceivedCommandWith(QueryCommand, {
+        KeyConditionExpression: 'PK = :pk',
+        FilterExpression: 'customerId = :customerId',
+        ExpressionAttributeValues: { ':pk': wake.PK, ':customerId': 'c-1' },
+      });
+      expect(context.mock).toHaveReceivedNthCommandWith(BatchWriteCommand, 2, {
+        RequestItems: { [TABLE]: [{ DeleteRequest: { Key: wake } }] },
         ReturnConsumedCapacity: 'TOTAL',
       });
     });
