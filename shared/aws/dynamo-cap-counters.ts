@@ -2,17 +2,17 @@
  * CapCounters on the single table: one item per customer and UTC day, `SK=CAP#*#<day>`, with a
  * number attribute per scope (`n#<scope>`: a channel, `all`, `journey:<id>`). A send marked sent
  * ADDs one to each of its scopes in one UpdateItem — one write, where an item per scope made two
- * or three (decision 307) — and a check reads the week's seven items with one BatchGet. Counters
- * expire by TTL a few days after they leave the rolling week.
+ * or three (decision 307) — and a check reads all the customer's counters with one consistent
+ * Query. Counters expire by TTL a few days after they leave the rolling week.
  *
- * Items of the shape before decision 307 (`SK=CAP#<scope>#<day>`, `count`) are read beside them
- * and added in, so the week a deploy starts still counts the sends before it; they expire by
- * TTL within 9 days, after which their keys can leave the read.
+ * Items of the shape before decision 307 (`SK=CAP#<scope>#<day>`, `count`) come with the same
+ * Query and are added in, so the week a deploy starts still counts the sends before it; they
+ * expire by TTL within 9 days.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CapCounters, CapScope } from '../channels/ports.js';
-import { batchGetItems } from './batch-get.js';
-import { capDayKey, capKey, customerPartition, TTL_ATTRIBUTE } from './table.js';
+import { queryPartition } from './query-pages.js';
+import { capDayKey, customerPartition, TTL_ATTRIBUTE } from './table.js';
 
 const DAY_SECONDS = 86_400;
 /** Kept a little past the 7-day window so a late reader never sees a counter vanish early. */
@@ -29,22 +29,24 @@ export class DynamoCapCounters implements CapCounters {
   ) {}
 
   async counts(customerId: string, scopes: readonly CapScope[], days: readonly number[]): Promise<Map<string, number>> {
-    const keys = [
-      ...days.map((day) => capDayKey(customerId, day)),
-      ...scopes.flatMap((scope) => days.map((day) => capKey(customerId, scope, day))),
-    ];
+    const wanted = new Set(days.map(String));
     const result = new Map<string, number>();
     const count = (scope: string, day: string, value: unknown): void => {
+      if (!wanted.has(day) || !scopes.includes(scope as CapScope)) return;
       const key = `${scope}#${day}`;
       result.set(key, (result.get(key) ?? 0) + Number(value ?? 0));
     };
-    const items = await batchGetItems(this.doc, this.tableName, keys, { operation: 'BatchGetItem of cap counters' });
-    for (const item of items) {
-      if (item.PK !== customerPartition(customerId) || typeof item.SK !== 'string') continue;
+    // All the customer's counters in one Query: billed by the bytes read (a few dozen small items,
+    // one unit), where a BatchGet bills every key asked for, present or not.
+    for await (const item of queryPartition(this.doc, this.tableName, {
+      partition: customerPartition(customerId),
+      sortKeyPrefix: 'CAP#',
+      consistentRead: true,
+    })) {
+      if (typeof item.SK !== 'string') continue;
       const day = DAY_ITEM.exec(item.SK)?.[1];
       if (day !== undefined) {
-        for (const scope of scopes)
-          if (item[`${SCOPE_ATTRIBUTE}${scope}`] !== undefined) count(scope, day, item[`${SCOPE_ATTRIBUTE}${scope}`]);
+        for (const scope of scopes) count(scope, day, item[`${SCOPE_ATTRIBUTE}${scope}`]);
         continue;
       }
       const legacy = LEGACY_ITEM.exec(item.SK);

@@ -145,23 +145,22 @@ describe('DynamoSendLedger', () => {
 });
 
 describe('DynamoCapCounters', () => {
-  it('reads the week’s day items and the older per-scope items in one BatchGet, adding both into scope#day counts', async () => {
+  it('reads the customer’s counters, day items and the older per-scope items, in one consistent Query, adding both into scope#day counts', async () => {
     // Prepare
     const { doc, mock } = mockedDocumentClient();
-    mock.on(BatchGetCommand).resolves({
-      Responses: {
-        [TABLE]: [
-          { PK: 'C#c1', SK: 'CAP#*#20394', 'n#email': 2, 'n#all': 3, 'n#sms': 9 },
-          { PK: 'C#c1', SK: 'CAP#email#20394', count: 1 },
-          { PK: 'C#c1', SK: 'CAP#all#20393', count: 4 },
-        ],
-      },
+    mock.on(QueryCommand).resolves({
+      Items: [
+        { PK: 'C#c1', SK: 'CAP#*#20394', 'n#email': 2, 'n#all': 3, 'n#sms': 9 },
+        { PK: 'C#c1', SK: 'CAP#*#20380', 'n#email': 5 },
+        { PK: 'C#c1', SK: 'CAP#all#20393', count: 4 },
+        { PK: 'C#c1', SK: 'CAP#email#20394', count: 1 },
+      ],
     });
 
     // Act
     const counts = await new DynamoCapCounters(doc, TABLE).counts('c1', ['email', 'all'], [20394, 20393]);
 
-    // Assess
+    // Assess: a day outside the window and a scope not asked for are not counted.
     expect(counts).toEqual(
       new Map([
         ['email#20394', 3],
@@ -169,16 +168,13 @@ describe('DynamoCapCounters', () => {
         ['all#20393', 4],
       ]),
     );
-    const input = mock.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE];
-    expect(input?.ConsistentRead).toBe(true);
-    expect(input?.Keys?.map((key) => key.SK)).toEqual([
-      'CAP#*#20394',
-      'CAP#*#20393',
-      'CAP#email#20394',
-      'CAP#email#20393',
-      'CAP#all#20394',
-      'CAP#all#20393',
-    ]);
+    const calls = mock.commandCalls(QueryCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toMatchObject({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'C#c1', ':prefix': 'CAP#' },
+      ConsistentRead: true,
+    });
   });
 
   it('adds one to each scope of a send in one update of the day’s item, with a TTL past the week', async () => {
