@@ -10,6 +10,7 @@
  */
 import type { ScanSlice } from './analytics/refresh/ports.js';
 import type { CustomerMessage } from './events/messages.js';
+import type { EventQueueMessage } from './events/request-events-message.js';
 import type { MembershipChanges } from './journeys/audiences.js';
 import type { Profile } from './profiles/schema.js';
 
@@ -90,6 +91,23 @@ export interface IdentityMap {
 /** The events FIFO queue: messages are grouped by customer (sha256 of the customer id). */
 export interface EventQueue {
   enqueue(messages: readonly CustomerMessage[]): Promise<void>;
+}
+
+/** ingest's side of the events queue: a request's events go in one message per customer (decision 285). */
+export interface RequestEventQueue {
+  enqueue(messages: readonly EventQueueMessage[]): Promise<void>;
+}
+
+/**
+ * The events queue's dead-letter queue as process-events uses it (decision 286): on a request
+ * message's last receive, an event that still fails is put there as its own message, as SQS
+ * would put a message of its own there, and the request's other events go on.
+ */
+export interface EventDeadLetters {
+  /** Receives after which the queue moves a message to the DLQ itself: the last receive a consumer sees. */
+  readonly maxReceiveCount: number;
+  /** Puts `message` on the dead-letter queue, in its customer's group. */
+  deadLetterAlone(message: CustomerMessage): Promise<void>;
 }
 
 /** A profile whose earliest time-window membership change (`nextExpiryAt`) has come. */

@@ -10,6 +10,7 @@ import { createDocumentClient } from './dynamo-client.js';
 import { awsArchive } from './firehose-archive.js';
 import { DynamoSendRateLimiter } from './dynamo-send-rate.js';
 import { requireEnv } from './require-env.js';
+import { SqsEventDeadLetters } from './sqs-event-dead-letters.js';
 import { SqsSendQueue } from './sqs-send-queue.js';
 
 export async function awsProcessDeps(env: NodeJS.ProcessEnv): Promise<ProcessDeps> {
@@ -17,9 +18,15 @@ export async function awsProcessDeps(env: NodeJS.ProcessEnv): Promise<ProcessDep
   const doc = createDocumentClient({});
   const table = awsTableAdapters(env, doc);
   const rate = new DynamoSendRateLimiter(doc, requireEnv(env, 'TABLE_NAME'));
-  const sends = new SqsSendQueue(new SQSClient({}), requireEnv(env, 'SENDS_QUEUE_URL'));
+  const sqs = new SQSClient({});
+  const sends = new SqsSendQueue(sqs, requireEnv(env, 'SENDS_QUEUE_URL'));
+  const deadLetters = new SqsEventDeadLetters(
+    sqs,
+    requireEnv(env, 'EVENTS_DLQ_URL'),
+    Number(requireEnv(env, 'EVENTS_MAX_RECEIVE_COUNT')),
+  );
   const archive = awsArchive(env);
-  return composeProcessDeps({ table, clock: systemClock, ...(archive ? { archive } : {}) }, campaign, {
+  return composeProcessDeps({ table, clock: systemClock, deadLetters, ...(archive ? { archive } : {}) }, campaign, {
     definitions: campaign.journeys,
     // Each send takes its rate slots as it is enqueued (decision 175).
     sends: composePacedSends(sends, { table, rate, clock: systemClock }, campaign),

@@ -8,8 +8,8 @@
  */
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { messageDeduplicationId, messageGroupId } from '../events/fifo-ids.js';
-import type { CustomerMessage } from '../events/messages.js';
-import type { EventQueue } from '../ports.js';
+import type { EventQueueMessage } from '../events/request-events-message.js';
+import type { EventQueue, RequestEventQueue } from '../ports.js';
 
 export const SQS_BATCH_LIMITS = { entries: 10, bytes: 256 * 1024 } as const;
 
@@ -38,7 +38,7 @@ export class EnqueueError extends Error {
   }
 }
 
-export class SqsEventQueue implements EventQueue {
+export class SqsEventQueue implements EventQueue, RequestEventQueue {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -53,7 +53,7 @@ export class SqsEventQueue implements EventQueue {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async enqueue(messages: readonly CustomerMessage[]): Promise<void> {
+  async enqueue(messages: readonly EventQueueMessage[]): Promise<void> {
     const entries = messages.map(
       (message, index): SendMessageBatchRequestEntry => ({
         Id: String(index),

@@ -5,7 +5,7 @@
  * anything. The SQS adapter and the local in-process queue use the same ids.
  */
 import { createHash } from 'node:crypto';
-import { deduplicationKey, type CustomerMessage } from './messages.js';
+import { queueDeduplicationKey, type EventQueueMessage } from './request-events-message.js';
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -13,6 +13,6 @@ export function messageGroupId(customerId: string): string {
   return sha256Hex(customerId);
 }
 
-export function messageDeduplicationId(message: CustomerMessage): string {
-  return sha256Hex(deduplicationKey(message));
+export function messageDeduplicationId(message: EventQueueMessage): string {
+  return sha256Hex(queueDeduplicationKey(message));
 }

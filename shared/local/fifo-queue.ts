@@ -17,7 +17,8 @@
 import { randomUUID } from 'node:crypto';
 import { messageDeduplicationId, messageGroupId } from '../events/fifo-ids.js';
 import type { CustomerMessage } from '../events/messages.js';
-import type { Clock, EventQueue } from '../ports.js';
+import type { EventQueueMessage } from '../events/request-events-message.js';
+import type { Clock, EventDeadLetters, EventQueue, RequestEventQueue } from '../ports.js';
 
 export interface LocalFifoQueueOptions {
   /** The queue name, `.fifo` included; it appears in the records' eventSourceARN. */
@@ -73,13 +74,16 @@ const FIRST_SEQUENCE = 18_000_000_000_000_000_000n;
 /** ReceiveMessage's limit per call. */
 const MAX_RECEIVE = 10;
 
-export class LocalFifoQueue implements EventQueue {
+export class LocalFifoQueue implements EventQueue, RequestEventQueue, EventDeadLetters {
   readonly name: string;
   readonly arn: string;
   readonly visibilityTimeoutSeconds: number;
   readonly maxReceiveCount: number;
   readonly deduplicationWindowSeconds: number;
-  /** Messages that exceeded maxReceiveCount since the queue was created (moved to the DLQ, or dropped without one). */
+  /**
+   * Messages that exceeded maxReceiveCount since the queue was created (moved to the DLQ, or
+   * dropped without one), and events a consumer set aside there alone (deadLetterAlone).
+   */
   deadLettered = 0;
 
   private readonly clock: Clock;
@@ -106,7 +110,7 @@ export class LocalFifoQueue implements EventQueue {
   }
 
   /** The EventQueue port: grouped by customer, deduplicated by the message's deduplication key. */
-  async enqueue(messages: readonly CustomerMessage[]): Promise<void> {
+  async enqueue(messages: readonly EventQueueMessage[]): Promise<void> {
     for (const message of messages) {
       this.send({
         body: JSON.stringify(message),
@@ -114,6 +118,22 @@ export class LocalFifoQueue implements EventQueue {
         deduplicationId: messageDeduplicationId(message),
       });
     }
+  }
+
+  /**
+   * The EventDeadLetters port: `message` goes to this queue's DLQ as a message of its own (SQS:
+   * SendMessage to the DLQ), counted in `deadLettered` like a message SQS moved there.
+   */
+  async deadLetterAlone(message: CustomerMessage): Promise<void> {
+    this.deadLetter({
+      messageId: randomUUID(),
+      body: JSON.stringify(message),
+      groupId: messageGroupId(message.customerId),
+      deduplicationId: messageDeduplicationId(message),
+      sequenceNumber: '0',
+      sentTimestamp: this.now(),
+      receiveCount: 0,
+    });
   }
 
   /** SendMessage. A duplicate within the window is accepted and dropped, and answered with the first message's id. */

@@ -23,7 +23,7 @@ import type { Journey } from '../journeys/ast.js';
 import type { JourneyTickDeps } from '../journeys/journey-tick.js';
 import { scheduledAudiences } from '../journeys/audiences.js';
 import { AudienceMembershipStore } from '../profiles/audience-membership-store.js';
-import type { AudienceIndex, Clock, EventQueue, ProfileScan } from '../ports.js';
+import type { AudienceIndex, Clock, EventDeadLetters, EventQueue, ProfileScan } from '../ports.js';
 import type { ForgetDeps } from '../privacy/forget-customer.js';
 import { retentionPolicy } from '../privacy/retention.js';
 import type { ProcessDeps } from '../profiles/process-customer-message.js';
@@ -50,13 +50,21 @@ export interface LiveJourneys {
  */
 export type ProfileWriterCampaign = Campaign & { readonly journeys?: readonly Journey[] };
 
-/** process-events writes customer state and enqueues sends; it never enqueues events (the stack gives it no EVENTS_QUEUE_URL). */
+/**
+ * What process-events needs of the events queue: only its dead-letter side (decision 286), given
+ * as `deadLetters` (AWS: the DLQ's URL) or found on the runtime's own queue (the local queue
+ * dead-letters itself). It never enqueues events (the stack gives it no EVENTS_QUEUE_URL).
+ */
+export type ProcessAdapters = Omit<CoreAdapters, 'events'> & { events?: EventQueue; deadLetters?: EventDeadLetters };
+
+/** process-events writes customer state and enqueues sends. */
 export function composeProcessDeps(
-  adapters: Omit<CoreAdapters, 'events'>,
+  adapters: ProcessAdapters,
   campaign: ProfileWriterCampaign,
   journeys: LiveJourneys | null,
-): ProcessDeps {
+): ProcessDeps & { deadLetters?: EventDeadLetters } {
   const { clock } = adapters;
+  const deadLetters = adapters.deadLetters ?? (hasDeadLetters(adapters.events) ? adapters.events : undefined);
   // process-events writes profiles and runs: their TTLs follow the campaign (shared/privacy/retention.ts).
   const table = adapters.table.withRetention(retentionPolicy(campaign.settings, journeys?.definitions ?? []));
   // Profile writes keep the scheduled journeys' audience memberships in step (issue 20).
@@ -77,6 +85,7 @@ export function composeProcessDeps(
     segments: campaign.segments,
     clock,
     ...(adapters.archive ? { archive: adapters.archive } : {}),
+    ...(deadLetters ? { deadLetters } : {}),
     journeys: journeys && {
       definitions: journeys.definitions,
       store: table.journeyRuns,
@@ -88,6 +97,10 @@ export function composeProcessDeps(
       ...(journeys.runReads ? { runReads: journeys.runReads } : {}),
     },
   };
+}
+
+function hasDeadLetters(queue: EventQueue | undefined): queue is EventQueue & EventDeadLetters {
+  return queue !== undefined && 'deadLetterAlone' in queue && 'maxReceiveCount' in queue;
 }
 
 /**

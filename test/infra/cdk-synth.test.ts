@@ -117,6 +117,8 @@ describe('cdk synth', () => {
         CAMPAIGN_JSON: join(dir, 'campaign.json'),
         TABLE_NAME: 'sadakat-ci',
         SENDS_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/000000000000/sends.fifo',
+        EVENTS_DLQ_URL: 'https://sqs.eu-central-1.amazonaws.com/000000000000/events-dlq.fifo',
+        EVENTS_MAX_RECEIVE_COUNT: '5',
         AWS_REGION: 'eu-central-1',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_SERVICE_NAME: 'process-events',

@@ -366,6 +366,25 @@ describe('PipelineStack: events.fifo and sends.fifo', () => {
       /"sqs:SendMessage".*"Fn::GetAtt":\["SendsQueue/,
     );
   });
+
+  it('lets process-events put a failing event of a request in the events DLQ alone, and tells it where (decision 286)', () => {
+    // Act
+    const processEvents = resources(pipeline, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('EventsProcessEventsFunction'),
+    );
+    const policy = resources(pipeline, 'AWS::IAM::Policy').find(([id]) => id.startsWith('EventsProcessEventsRole'));
+
+    // Assess
+    expect(processEvents?.[1].Properties.Environment).toMatchObject({
+      Variables: {
+        EVENTS_DLQ_URL: { Ref: expect.stringMatching(/^EventsDeadLetterQueue/) },
+        EVENTS_MAX_RECEIVE_COUNT: '5',
+      },
+    });
+    expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toMatch(
+      /"sqs:SendMessage".*"Fn::GetAtt":\["EventsDeadLetterQueue/,
+    );
+  });
 });
 
 describe('PipelineStack: send side', () => {
