@@ -6,18 +6,20 @@
  * retry). The key is checked before the body is parsed: a Basic-auth key before anything, a
  * `writeKey` in the body (analytics.js) by a scan of the raw text, so a request without a valid
  * key costs no parse and no walk. Each queued event carries its `source` (key id, scope,
- * verified) — never the key.
+ * verified) — never the key. The events go on the queue as one message per run of one
+ * customer's events (request-messages.ts), not one per event.
  */
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import type { Clock, EventQueue, IdentityMap } from '../ports.js';
+import type { Clock, IdentityMap, RequestEventQueue } from '../ports.js';
 import { resolveCustomerIds } from '../identity/customer-id.js';
 import { DOCTOR_CUSTOMER_PREFIX } from '../identity/doctor-customer.js';
 import { ECOMMERCE_EVENTS, SERVER_ONLY_EVENTS, type NormalizedEvent } from './event.js';
 import { SERVER_KEY_ONLY_EVENTS } from './crm-events.js';
 import { CALL_COMPLETED } from './call-completed.js';
 import { fixedIdentitySecret, verifyIdentityToken, type IdentitySecretSource } from './identity-token.js';
-import type { CustomerMessage, EventSource } from './messages.js';
+import type { EventSource } from './messages.js';
+import { requestMessages } from './request-messages.js';
 import { formatPath, normalizeCall, type NormalizeResult, type Rejection } from './normalize.js';
 import { isJsonObject, parseSafeJson } from './safe-json.js';
 import { analyticsSettings, settingsRouteKey, type AnalyticsSettings } from './analytics-settings.js';
@@ -68,7 +70,7 @@ export interface IngestDeps {
   /** Default: every server-only event is refused from unverified browser calls. */
   trust?: IngestTrust;
   identity: IdentityMap;
-  queue: EventQueue;
+  queue: RequestEventQueue;
   clock: Clock;
   log?: IngestLog;
   /** Ids for calls without a messageId (tests pass a deterministic one). */
@@ -225,13 +227,12 @@ async function acceptCalls(
         deps.identity,
         events.map(({ event }) => event),
       );
-      const messages: CustomerMessage[] = events.map(({ event, source }, position) => ({
-        kind: 'event',
-        customerId: customerIds[position] ?? '',
-        event,
-        source,
-      }));
-      await deps.queue.enqueue(messages);
+      // One message per run of a customer's events (decision 287), not one per event.
+      await deps.queue.enqueue(
+        requestMessages(
+          events.map(({ event, source }, position) => ({ customerId: customerIds[position] ?? '', event, source })),
+        ),
+      );
     } catch (error) {
       deps.log?.error('accepted events were not queued; answering 503 so the client retries', {
         events: events.length,

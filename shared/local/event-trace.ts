@@ -14,7 +14,8 @@
  */
 import type { SendReason } from '../channels/send-outcome.js';
 import type { SendQueue, SendRequest } from '../channels/send-request.js';
-import type { EventQueue } from '../ports.js';
+import { customerMessagesOf } from '../events/request-events-message.js';
+import type { RequestEventQueue } from '../ports.js';
 import { roundTo } from '../rounding.js';
 
 /** Microseconds are enough, and keep the lines short. */
@@ -83,13 +84,16 @@ export class EventTrace {
    * from ingest, so it is first seen here, a few milliseconds after its request arrived — its
    * receivedAt is this moment (the README's own curl example has no messageId).
    */
-  eventQueue(inner: EventQueue): EventQueue {
+  eventQueue(inner: RequestEventQueue): RequestEventQueue {
     return {
       enqueue: async (messages) => {
         const at = this.now();
-        const unseen = messages.flatMap((message) =>
-          message.kind === 'event' && !this.events.has(message.event.messageId) ? [message.event.messageId] : [],
-        );
+        // A request's message carries several events (decision 287): each is traced on its own.
+        const unseen = messages
+          .flatMap(customerMessagesOf)
+          .flatMap((message) =>
+            message.kind === 'event' && !this.events.has(message.event.messageId) ? [message.event.messageId] : [],
+          );
         if (unseen.length > 0) this.received(unseen, at);
         await inner.enqueue(messages);
       },

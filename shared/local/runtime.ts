@@ -185,7 +185,7 @@ function runtimeOn(
     engine,
     doc,
     tableName: LOCAL_TABLE_NAME,
-    adapters: { table, events: eventsQueue, clock, archive },
+    adapters: { table, events: eventsQueue, deadLetters: eventsQueue, clock, archive },
     profiles: table.profiles,
     orders: table.orders,
     identity: table.identity,

@@ -6,6 +6,11 @@ export const PROFILE_LIMITS = {
   cartItems: 50,
   /** Redelivery of a message blocks its FIFO group, so a short ring covers it; hashed ids (recent-ids.ts). */
   recentIds: 24,
+  /**
+   * Applied ids kept whatever the size (trim.ts): a redelivery within minutes must still be caught,
+   * so a queue message carries at most this many (request-messages.ts).
+   */
+  recentIdsFloor: 10,
   /** Distinct values kept per tracked property of one event (the most recent win). */
   trackedValuesPerProperty: 20,
   orderDayNumbers: 400,

@@ -20,6 +20,7 @@
  * time (functions/process-events.ts): everything here is as idempotent as the single path.
  */
 import type { CustomerMessage } from '../events/messages.js';
+import { linksIdentities } from '../identity/links-identities.js';
 import { HandledChanges, withoutHandled } from '../journeys/pending-segment-changes.js';
 import type { Profile } from './schema.js';
 import {
@@ -41,12 +42,9 @@ import { withVersionRetry } from './version-retry.js';
 /** Whether `message` may share its customer's profile write with its neighbours in the batch. */
 export function coalescable(message: CustomerMessage): boolean {
   switch (message.kind) {
-    case 'event': {
-      const { event } = message;
-      if (event.type === 'alias') return false;
+    case 'event':
       // An identify naming its anonymous id merges profiles: the group's profile is written before it.
-      return !(event.type === 'identify' && event.userId && event.anonymousId && event.anonymousId !== event.userId);
-    }
+      return !linksIdentities(message.event);
     case 'consent':
     case 'device':
     case 'scores':

@@ -16,11 +16,11 @@ import { markPhoneWrong } from './phone-status.js';
 import { addToCart, clearCart, removeFromCart, replaceCart } from './cart.js';
 import { readProductId, readProductLine, readProductLines, readText } from './event-properties.js';
 import { recordEvent, trackedPropertyKeys } from './event-summary.js';
-import { recentId } from './recent-ids.js';
+import { appliedIds } from './recent-ids.js';
 import { applyContext, applyIdentifyTraits, type CallTrust } from './identify.js';
 import { PROFILE_LIMITS } from './limits.js';
 import { addMoney } from './money.js';
-import { amountOf, MESSAGE_ORDER_PREFIX, orderFromEvent } from './order-from-event.js';
+import { amountOf } from './order-from-event.js';
 import { addOrder } from './order-stats.js';
 import { addRecentProduct } from './recent-products.js';
 import type { Profile } from './schema.js';
@@ -90,17 +90,6 @@ export function applyEvent(
   }
   next.updatedAt = laterIso(next.updatedAt, at);
   return { applied: true, profile: trimToBudget(next) };
-}
-
-/**
- * Ids that mark the event as applied: its messageId, and for an order its order id too, so an
- * order re-posted with a new messageId is still a duplicate.
- */
-function appliedIds(event: NormalizedEvent): string[] {
-  const order = orderFromEvent(event);
-  const eventId = recentId('e', event.messageId);
-  // An order without `order_id` is named by its messageId: the event id already marks it.
-  return order && !order.orderId.startsWith(MESSAGE_ORDER_PREFIX) ? [eventId, recentId('o', order.orderId)] : [eventId];
 }
 
 function applyTrack(

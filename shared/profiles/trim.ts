@@ -13,8 +13,6 @@ import { addMoney, multiplyMoney } from './money.js';
 import type { EventHistory, Profile } from './schema.js';
 import { compareIso } from './timestamps.js';
 
-/** Applied ids kept whatever the size: a redelivery within minutes must still be caught. */
-const MIN_RECENT_IDS = 10;
 const ECOMMERCE_NAMES: ReadonlySet<string> = new Set(Object.values(ECOMMERCE_EVENTS));
 
 export function profileBytes(profile: Profile): number {
@@ -42,7 +40,7 @@ const TRIM_STEPS: readonly TrimStep[] = [
   (profile) => dropOldestEvent(profile, (name) => !ECOMMERCE_NAMES.has(name)),
   (profile) => dropOldestBucket(profile, 'daily'),
   dropOldestRecentProduct,
-  (profile) => profile.recentIds.length > MIN_RECENT_IDS && profile.recentIds.shift() !== undefined,
+  (profile) => profile.recentIds.length > PROFILE_LIMITS.recentIdsFloor && profile.recentIds.shift() !== undefined,
   dropOldestCartLine,
   dropOldestTrait,
   (profile) => dropOldestEvent(profile, () => true),

@@ -20,6 +20,7 @@ import type {
   EmailSender,
   EngagementMarks,
   ErasedOrders,
+  EventDeadLetters,
   EventQueue,
   ExpiryIndex,
   IdentityMap,
@@ -96,6 +97,8 @@ export interface TableAdapters {
 export interface CoreAdapters {
   table: TableAdapters;
   events: EventQueue;
+  /** The events queue's DLQ as process-events sets a request's failing event aside there (decision 286). */
+  deadLetters?: EventDeadLetters;
   clock: Clock;
   /**
    * The event archive (issue 23): Firehose in AWS, JSON lines in the data folder locally. Absent

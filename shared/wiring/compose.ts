@@ -55,7 +55,7 @@ export type ProfileWriterCampaign = Campaign & { readonly journeys?: readonly Jo
  * as `deadLetters` (AWS: the DLQ's URL) or found on the runtime's own queue (the local queue
  * dead-letters itself). It never enqueues events (the stack gives it no EVENTS_QUEUE_URL).
  */
-export type ProcessAdapters = Omit<CoreAdapters, 'events'> & { events?: EventQueue; deadLetters?: EventDeadLetters };
+export type ProcessAdapters = Omit<CoreAdapters, 'events'> & { events?: EventQueue };
 
 /** process-events writes customer state and enqueues sends. */
 export function composeProcessDeps(

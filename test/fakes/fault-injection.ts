@@ -21,16 +21,18 @@ import type {
   SmsSender,
 } from '../../shared/channels/ports.js';
 import type { CustomerMessage } from '../../shared/events/messages.js';
+import type { EventQueueMessage } from '../../shared/events/request-events-message.js';
 import type { SqsHandler } from '../../shared/local/queue-driver.js';
 import type { Profile } from '../../shared/profiles/schema.js';
 import {
   VersionConflictError,
-  type EventQueue,
+  type EventDeadLetters,
   type IdentityMap,
   type OrderLedger,
   type OrderRecord,
   type ProfileStore,
   type Random,
+  type RequestEventQueue,
   type WriteReceipt,
 } from '../../shared/ports.js';
 
@@ -183,15 +185,24 @@ export class FaultyIdentityMap implements IdentityMap {
   }
 }
 
-export class FaultyEventQueue implements EventQueue {
+/** Sends under `queue-throttle`; its dead-letter side (decision 286) is the inner queue's, without faults. */
+export class FaultyEventQueue implements RequestEventQueue, EventDeadLetters {
   constructor(
-    private readonly inner: EventQueue,
+    private readonly inner: RequestEventQueue & EventDeadLetters,
     private readonly faults: FaultInjector,
   ) {}
 
-  async enqueue(messages: readonly CustomerMessage[]): Promise<void> {
+  get maxReceiveCount(): number {
+    return this.inner.maxReceiveCount;
+  }
+
+  async enqueue(messages: readonly EventQueueMessage[]): Promise<void> {
     if (this.faults.strikes('queue-throttle')) throw new InjectedThrottlingError('SendMessageBatch');
     return this.inner.enqueue(messages);
+  }
+
+  deadLetterAlone(message: CustomerMessage): Promise<void> {
+    return this.inner.deadLetterAlone(message);
   }
 }
 

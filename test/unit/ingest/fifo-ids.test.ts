@@ -45,3 +45,37 @@ describe('FIFO ids', () => {
     expect(messageDeduplicationId(event('m-1', 'anon:a1'))).toBe(messageDeduplicationId(event('m-1', 'u1')));
   });
 });
+
+describe("a request's message deduplication id (decision 285)", () => {
+  it('is named by the customer and every event id in order', () => {
+    // Prepare
+    const event = (messageId: string) => ({
+      type: 'track' as const,
+      messageId,
+      event: 'Product Viewed',
+      properties: {},
+      traits: {},
+      context: {},
+      timestamp: '2026-11-02T10:00:00.000Z',
+      receivedAt: '2026-11-02T10:00:00.000Z',
+    });
+    const request = (customerId: string, ids: string[]) => ({
+      kind: 'events' as const,
+      customerId,
+      events: ids.map((id) => ({ event: event(id), source: INTERNAL_SOURCE })),
+    });
+
+    // Act
+    const id = messageDeduplicationId(request('u1', ['a', 'b']));
+
+    // Assess
+    expect(messageDeduplicationId(request('u1', ['a', 'b']))).toBe(id);
+    expect(
+      new Set([
+        id,
+        ...[request('u2', ['a', 'b']), request('u1', ['b', 'a']), request('u1', ['a'])].map(messageDeduplicationId),
+      ]).size,
+    ).toBe(4);
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

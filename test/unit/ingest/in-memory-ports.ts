@@ -3,7 +3,8 @@ import type { CustomerMessage } from '../../../shared/events/messages.js';
 import type { IngestDeps, IngestRequest } from '../../../shared/events/ingest.js';
 import { fixedIdentitySecret } from '../../../shared/events/identity-token.js';
 import { serverKeys, StaticWriteKeys } from '../../../shared/events/write-key.js';
-import type { Clock, EventQueue, IdentityMap } from '../../../shared/ports.js';
+import type { Clock, IdentityMap, RequestEventQueue } from '../../../shared/ports.js';
+import { customerMessagesOf, type EventQueueMessage } from '../../../shared/events/request-events-message.js';
 
 export const WRITE_KEY = 'wk_live_test';
 /** A browser key, usable from pages of SHOP_ORIGIN. */
@@ -30,17 +31,19 @@ export class FakeIdentityMap implements IdentityMap {
   }
 }
 
-export class RecordingQueue implements EventQueue {
-  readonly calls: CustomerMessage[][] = [];
+export class RecordingQueue implements RequestEventQueue {
+  /** Each enqueue call's messages as queued (a request's events of one customer in one message). */
+  readonly calls: EventQueueMessage[][] = [];
   failWith: Error | undefined;
 
-  async enqueue(messages: readonly CustomerMessage[]): Promise<void> {
+  async enqueue(messages: readonly EventQueueMessage[]): Promise<void> {
     this.calls.push([...messages]);
     if (this.failWith) throw this.failWith;
   }
 
+  /** Every queued event as process-events handles it: one customer message each, in queue order. */
   get messages(): CustomerMessage[] {
-    return this.calls.flat();
+    return this.calls.flat().flatMap(customerMessagesOf);
   }
 }
 

@@ -353,7 +353,7 @@ describe('ingest batches', () => {
     expect(queue.messages.map((message) => message.kind === 'event' && message.event.messageId)).not.toContain('m-57');
   });
 
-  it('enqueues every accepted event of a request in one call', async () => {
+  it("enqueues a request's events of one customer in one call as one message (decision 287)", async () => {
     // Prepare
     const { deps, queue } = fakeDeps();
 
@@ -362,7 +362,9 @@ describe('ingest batches', () => {
 
     // Assess
     expect(queue.calls).toHaveLength(1);
-    expect(queue.calls[0]).toHaveLength(3);
+    expect(queue.calls[0]).toHaveLength(1);
+    expect(queue.calls[0]?.[0]).toMatchObject({ kind: 'events', customerId: 'u1' });
+    expect(queue.messages).toHaveLength(3);
   });
 
   it('does not call the queue when every call is rejected', async () => {
