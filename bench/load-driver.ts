@@ -164,17 +164,24 @@ export interface SteadyPlan {
   /** Seconds between one customer's consecutive events (a shopper's clicks). */
   gapSeconds: number;
   settleSeconds: number;
+  /**
+   * Events a storefront sends in one request (at most; a session's last request holds the rest):
+   * 1 as without client-side batching, more as analytics.js batches them (decision 288).
+   */
+  eventsPerRequest: number;
 }
 
 export interface SteadyResult {
   posted: number;
+  /** HTTP requests the posted events went in. */
+  requests: number;
   accepted: number;
   /** Posted events the trace had not shown when the settle time ran out. */
   late: number;
 }
 
 /**
- * Storefront traffic as AWS sees it: every event its own request, one customer's events
+ * Storefront traffic as AWS sees it: `eventsPerRequest` events a request, one customer's events
  * `gapSeconds` apart, customers' sessions overlapping so that all of them together post `rate`
  * events a second. Each event is stamped when it is posted. Waits for the trace to show them all.
  */
@@ -185,29 +192,38 @@ export async function driveSteady(
   trace: TraceTail,
 ): Promise<SteadyResult> {
   const total = Math.round(plan.rate * plan.seconds);
-  const schedule: { at: number; call: Record<string, unknown> }[] = [];
-  // A session starts when the events before it have had their share of the schedule.
-  while (schedule.length < total) {
-    const start = (schedule.length / plan.rate) * 1000;
-    for (const [index, call] of mix.next(new Date()).calls.entries())
-      schedule.push({ at: start + index * plan.gapSeconds * 1000, call });
+  const schedule: { at: number; calls: Record<string, unknown>[] }[] = [];
+  let events = 0;
+  // A session starts when the events before it have had their share of the schedule; its events
+  // go out `eventsPerRequest` at a time, a request when its last event happened.
+  while (events < total) {
+    const start = (events / plan.rate) * 1000;
+    const calls = mix.next(new Date()).calls;
+    for (let first = 0; first < calls.length; first += plan.eventsPerRequest) {
+      const batch = calls.slice(first, first + plan.eventsPerRequest);
+      schedule.push({ at: start + (first + batch.length - 1) * plan.gapSeconds * 1000, calls: batch });
+    }
+    events += calls.length;
   }
   schedule.sort((a, b) => a.at - b.at);
   const sentIds = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   let accepted = 0;
   const began = preciseNow();
-  for (const { at, call } of schedule) {
+  for (const { at, calls } of schedule) {
     const wait = began + at - preciseNow();
     if (wait >= 1) await sleep(wait);
     while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
-    const stamped = { ...call, timestamp: new Date().toISOString() };
-    sentIds.add(String(call.messageId));
-    const post: Promise<void> = postWithRetry(target, { batch: [stamped] }).then((count) => {
-      accepted += count;
-      if (count === 0) sentIds.delete(String(call.messageId));
-      inFlight.delete(post);
-    });
+    const timestamp = new Date().toISOString();
+    const ids = calls.map((call) => String(call.messageId));
+    for (const id of ids) sentIds.add(id);
+    const post: Promise<void> = postWithRetry(target, { batch: calls.map((call) => ({ ...call, timestamp })) }).then(
+      (count) => {
+        accepted += count;
+        if (count === 0) for (const id of ids) sentIds.delete(id);
+        inFlight.delete(post);
+      },
+    );
     inFlight.add(post);
   }
   await Promise.all(inFlight);
@@ -219,7 +235,7 @@ export async function driveSteady(
     if (missing === 0 || preciseNow() > settleBy) break;
     await sleep(100);
   }
-  return { posted: schedule.length, accepted, late: missing };
+  return { posted: events, requests: schedule.length, accepted, late: missing };
 }
 
 /** Network errors before an answer get two more tries, as Segment's libraries retry (messageIds make it safe). */

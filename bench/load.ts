@@ -47,6 +47,13 @@ export interface LoadPlan {
   steady: SteadyPlan;
 }
 
+/**
+ * Events per storefront request in the batched steady run (`--events-per-request N`): decision
+ * 248's estimate of an analytics.js batch. The mix's sessions hold ≈ 4.3 events, so a request
+ * holds a whole session; the rows state the mean measured.
+ */
+const EVENTS_PER_REQUEST = 7;
+
 /** The default run stays within about three minutes on a quiet two-core machine. */
 const FULL: Omit<LoadPlan, 'engine'> = {
   rates: [10, 25, 50, 100, 150, 200, 300, 400, 600, 800],
@@ -54,7 +61,7 @@ const FULL: Omit<LoadPlan, 'engine'> = {
   stepEvents: 4000,
   settleSeconds: 15,
   ceilingSeconds: 3,
-  steady: { rate: 10, seconds: 60, gapSeconds: 3, settleSeconds: 120 },
+  steady: { rate: 10, seconds: 60, gapSeconds: 3, settleSeconds: 120, eventsPerRequest: EVENTS_PER_REQUEST },
 };
 const QUICK: Omit<LoadPlan, 'engine'> = {
   rates: [20, 40],
@@ -62,16 +69,22 @@ const QUICK: Omit<LoadPlan, 'engine'> = {
   stepEvents: 150,
   settleSeconds: 10,
   ceilingSeconds: 1,
-  steady: { rate: 10, seconds: 6, gapSeconds: 1, settleSeconds: 15 },
+  steady: { rate: 10, seconds: 6, gapSeconds: 1, settleSeconds: 15, eventsPerRequest: EVENTS_PER_REQUEST },
 };
 
-/** `npm run bench load [-- --quick] [--steady] [--engine dynamodb-local]`; SADAKAT_BENCH_QUICK=1 also asks for the tiny run. */
+/** `npm run bench load [-- --quick] [--steady] [--events-per-request N] [--engine dynamodb-local]`; SADAKAT_BENCH_QUICK=1 also asks for the tiny run. */
 export async function runSection(args: readonly string[], javaPresent: boolean): Promise<string> {
   const quick = args.includes('--quick') || process.env.SADAKAT_BENCH_QUICK === '1';
   const asked = args.includes('--engine') ? args[args.indexOf('--engine') + 1] : undefined;
   // DynamoDB Local needs Java; without it the run says which engine it fell back to in its title.
   const engine = asked === 'dynamodb-local' && javaPresent ? 'dynamodb-local' : 'dynalite';
-  const plan: LoadPlan = { engine, ...(quick ? QUICK : FULL) };
+  const base = quick ? QUICK : FULL;
+  const asEventsPerRequest = args.includes('--events-per-request')
+    ? Number(args[args.indexOf('--events-per-request') + 1])
+    : EVENTS_PER_REQUEST;
+  if (!Number.isInteger(asEventsPerRequest) || asEventsPerRequest < 1)
+    throw new Error('--events-per-request must be a whole number of at least 1');
+  const plan: LoadPlan = { engine, ...base, steady: { ...base.steady, eventsPerRequest: asEventsPerRequest } };
   // `--steady`: only the steady-rate run whose writes per event the cost model uses.
   if (args.includes('--steady')) {
     const dir = await mkdtemp(join(tmpdir(), 'sadakat-bench-steady-'));
@@ -188,11 +201,19 @@ async function ladder(plan: LoadPlan, dir: string, journeys: boolean): Promise<L
 
 /**
  * The writes per event the cost model uses: serve (journeys and sends on) fed storefront traffic
- * as AWS sees it — one event per request, a customer's events seconds apart — at a steady rate,
- * every process-events and send invocation's writes read from the trace (`serve --trace`).
+ * as AWS sees it — a customer's events seconds apart, one or several to a request — at a steady
+ * rate, every process-events and send invocation's writes read from the trace (`serve --trace`).
  */
 /** What the steady run's baseline is compared on (per processed event). */
 interface SteadyFigures {
+  /** Events per request posted. */
+  eventsPerRequest: number;
+  queueMessages: number;
+  invocations: number;
+  /** Modelled: one SendMessageBatch per request, a ReceiveMessage and a DeleteMessageBatch per process-events invocation. */
+  sqsRequests: number;
+  /** ingest's (one per request) and process-events'. */
+  lambdaInvocations: number;
   wcu: number;
   withIndexes: number;
   items: number;
@@ -201,23 +222,25 @@ interface SteadyFigures {
 }
 
 /**
- * The steady run twice on fresh folders: first with decision 237 switched off (serve's journeys see
- * every move of their segments, as before), then as the code is; the second's rows carry the first's
- * figures as their peers.
+ * The steady run twice on fresh folders: first at one event per request (one queue message per
+ * event, as before decision 287), then at the plan's events per request; the second's rows carry
+ * the first's figures as their peers, and the first's rows are reported too.
  */
 async function steadyBesideBaseline(plan: LoadPlan, dir: string): Promise<BenchRow[]> {
-  const before = await steadyWrites(plan, join(dir, 'before'), { segmentMoves: 'any' });
-  return (await steadyWrites(plan, join(dir, 'ours'), { baseline: before.figures })).rows;
+  const single = { ...plan, steady: { ...plan.steady, eventsPerRequest: 1 } };
+  const before = await steadyWrites(single, join(dir, 'single'), {});
+  const batched = await steadyWrites(plan, join(dir, 'batched'), { baseline: before.figures });
+  return [...before.rows, ...batched.rows];
 }
 
 async function steadyWrites(
   plan: LoadPlan,
   dir: string,
-  options: { segmentMoves?: 'any'; baseline?: SteadyFigures },
+  options: { baseline?: SteadyFigures },
 ): Promise<{ rows: BenchRow[]; figures: SteadyFigures }> {
-  const { rate, seconds, gapSeconds } = plan.steady;
+  const { rate, seconds, gapSeconds, eventsPerRequest } = plan.steady;
   progress(
-    `steady ${rate} events/s for ${seconds} s, one event per request, ${gapSeconds} s between a customer's events${options.segmentMoves ? ' (baseline: segment moves any)' : ''}`,
+    `steady ${rate} events/s for ${seconds} s, at most ${eventsPerRequest} events per request, ${gapSeconds} s between a customer's events`,
   );
   await mkdir(dir, { recursive: true });
   const tracePath = join(dir, 'trace.jsonl');
@@ -228,7 +251,6 @@ async function steadyWrites(
     tracePath,
     engine: plan.engine,
     lambdaLogLevel: 'INFO',
-    ...(options.segmentMoves ? { segmentMoves: options.segmentMoves } : {}),
   });
   const trace = await TraceTail.open(tracePath);
   const agent = keepAliveAgent();
@@ -249,7 +271,8 @@ async function steadyWrites(
     // Events not processed when the settle time ran out (a machine too busy) are left out of the figures.
     const processed = result.accepted - result.late;
     if (!events || processed <= 0) throw new Error('steady run: serve traced no process-events writes');
-    const label = `steady ${rate}/s (${processed} events${result.late > 0 ? `, ${result.late} late, left out` : ''})`;
+    const perRequest = result.posted / Math.max(1, result.requests);
+    const label = `steady ${rate}/s, ${round(perRequest)} events per request (${processed} events${result.late > 0 ? `, ${result.late} late, left out` : ''})`;
     // The same engine's least cost of one event, measured while serve idles: the ratio carries to AWS.
     const pair = await pairLatency(plan.engine, join(dir, 'peer'));
     const floor = (name: string, value: number, unit: string): BenchRow => ({
@@ -261,6 +284,11 @@ async function steadyWrites(
       ratio: value,
     });
     const figures: SteadyFigures = {
+      eventsPerRequest: perRequest,
+      queueMessages: events.messages / processed,
+      invocations: events.invocations / processed,
+      sqsRequests: (result.requests + 2 * events.invocations) / processed,
+      lambdaInvocations: (result.requests + events.invocations) / processed,
       wcu: events.capacityUnits / processed,
       withIndexes: (events.capacityUnits + events.indexUnits) / processed,
       items: events.items / processed,
@@ -272,12 +300,26 @@ async function steadyWrites(
       name: `${label}: ${name}`,
       value,
       unit,
-      peerName: 'the same run before decision 237 (segment moves: any)',
+      peerName: `the same run at 1 event per request (${round(baseline?.eventsPerRequest ?? 1)})`,
       peer,
       ratio: peer === 0 ? 0 : value / peer,
     });
     const compared = baseline
       ? [
+          beside('events-queue messages per event', figures.queueMessages, baseline.queueMessages, 'messages'),
+          beside('process-events invocations per event', figures.invocations, baseline.invocations, 'invocations'),
+          beside(
+            'SQS requests per event (a SendMessageBatch per request; a receive and a delete per invocation)',
+            figures.sqsRequests,
+            baseline.sqsRequests,
+            'requests',
+          ),
+          beside(
+            'Lambda invocations per event (ingest + process-events)',
+            figures.lambdaInvocations,
+            baseline.lambdaInvocations,
+            'invocations',
+          ),
           beside('WCU per event, table (refused writes in)', figures.wcu, baseline.wcu, 'WCU'),
           beside('WCU per event, table + indexes', figures.withIndexes, baseline.withIndexes, 'WCU'),
           beside('profile items written per event', figures.profileItems, baseline.profileItems, 'writes'),

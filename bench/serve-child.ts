@@ -39,8 +39,6 @@ export interface ServeChildOptions {
    * overrides a Powertools logger's own level): the cost bench counts the bytes logged at INFO.
    */
   lambdaLogLevel?: 'INFO' | 'WARN';
-  /** `any`: serve with journeys seeing every move of their segments, the behaviour before decision 237. */
-  segmentMoves?: 'any';
 }
 
 export function startServeChild(options: ServeChildOptions): Promise<ChildServer> {
@@ -66,7 +64,6 @@ export function startServeChild(options: ServeChildOptions): Promise<ChildServer
   if (options.identitySecret !== undefined) args.push('--identity-secret', options.identitySecret);
   return startChild(args, /http:\/\/127\.0\.0\.1:(\d+)\/v1\/batch/, {
     ...(options.lambdaLogLevel ? { AWS_LAMBDA_LOG_LEVEL: options.lambdaLogLevel } : {}),
-    ...(options.segmentMoves ? { SADAKAT_BENCH_SEGMENT_MOVES: options.segmentMoves } : {}),
   });
 }
 
