@@ -32,9 +32,10 @@ export class DynamoCapCounters implements CapCounters {
     const wanted = new Set(days.map(String));
     const result = new Map<string, number>();
     const count = (scope: string, day: string, value: unknown): void => {
-      if (!wanted.has(day) || !scopes.includes(scope as CapScope)) return;
+      // A scope the day's item has no attribute for was not sent to: absent, as a missing key was.
+      if (value === undefined || !wanted.has(day) || !scopes.includes(scope as CapScope)) return;
       const key = `${scope}#${day}`;
-      result.set(key, (result.get(key) ?? 0) + Number(value ?? 0));
+      result.set(key, (result.get(key) ?? 0) + Number(value));
     };
     // All the customer's counters in one Query: billed by the bytes read (a few dozen small items,
     // one unit), where a BatchGet bills every key asked for, present or not.
