@@ -22,7 +22,6 @@ const CLIENTS: Record<string, string> = {
   'client-dynamodb': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; new DynamoDBClient(${REGION});`,
   'lib-dynamodb': `import { DynamoDBClient as D } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; DynamoDBDocumentClient.from(new D(${REGION}));`,
   'client-sqs': `import { SQSClient } from '@aws-sdk/client-sqs'; new SQSClient(${REGION});`,
-  'client-ses': `import { SESClient } from '@aws-sdk/client-ses'; new SESClient(${REGION});`,
   'client-sns': `import { SNSClient } from '@aws-sdk/client-sns'; new SNSClient(${REGION});`,
   'client-s3': `import { S3Client } from '@aws-sdk/client-s3'; new S3Client(${REGION});`,
   'client-secrets-manager': `import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'; new SecretsManagerClient(${REGION});`,
