@@ -7,38 +7,12 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ProfileStore, WriteReceipt } from '../../shared/ports.js';
+import { BrokenProfileStore } from '../fakes/broken-profile-store.js';
 import type { Profile } from '../../shared/profiles/schema.js';
 import { startEngine, type Engine, type Pipeline } from './pipeline-harness.js';
 import { batches, shopEvents, type ShopEvents } from './shop-events.js';
 
 const MAX_RECEIVES = 3;
-
-/** A profile store with a bug: every write of one customer's profile throws while `broken`. */
-class BuggyProfileStore implements ProfileStore {
-  broken = true;
-  constructor(
-    private readonly inner: ProfileStore,
-    private readonly victim: string,
-  ) {}
-
-  getProfile(customerId: string): Promise<Profile | undefined> {
-    return this.inner.getProfile(customerId);
-  }
-
-  getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>> {
-    return this.inner.getProfiles(customerIds);
-  }
-
-  putProfile(
-    profile: Profile,
-    expectedVersion: number | undefined,
-  ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
-    if (this.broken && profile.id === this.victim)
-      throw new TypeError('Cannot read properties of undefined (reading "count")');
-    return this.inner.putProfile(profile, expectedVersion);
-  }
-}
 
 interface FailureLine {
   message: string;
@@ -78,7 +52,7 @@ describe('poison messages in the events DLQ (dynalite)', { timeout: 120_000 }, (
   let victim: string;
   let victimCalls: number;
   let pipeline: Pipeline;
-  let store: BuggyProfileStore | undefined;
+  let store: BrokenProfileStore | undefined;
   let reference: Map<string, Profile>;
   const poison = { unparseable: '', unknownKind: '' };
   let firstDrain: Awaited<ReturnType<Pipeline['drain']>>;
@@ -97,7 +71,7 @@ describe('poison messages in the events DLQ (dynalite)', { timeout: 120_000 }, (
     pipeline = await engine.pipeline('poison', undefined, {
       maxReceiveCount: MAX_RECEIVES,
       logger: new Logger({ serviceName: 'process-events', logLevel: 'WARN' }),
-      wrapProfiles: (inner) => (store = new BuggyProfileStore(inner, victim)),
+      wrapProfiles: (inner) => (store = new BrokenProfileStore(inner, (profile) => profile.id === victim)),
     });
     for (const batch of batches(events.calls, 20)) await pipeline.post(batch);
     poison.unparseable = pipeline.queue.send({

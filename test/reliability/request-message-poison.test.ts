@@ -6,41 +6,17 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BrokenProfileStore } from '../fakes/broken-profile-store.js';
 import type { NormalizedEvent } from '../../shared/events/event.js';
 import { INTERNAL_SOURCE } from '../../shared/events/messages.js';
 import { normalizeCall } from '../../shared/events/normalize.js';
 import type { RequestEventsMessage } from '../../shared/events/request-events-message.js';
 import type { DrainStats } from '../../shared/local/queue-driver.js';
-import type { ProfileStore, WriteReceipt } from '../../shared/ports.js';
 import { recentId } from '../../shared/profiles/recent-ids.js';
-import type { Profile } from '../../shared/profiles/schema.js';
 import { PROCESSING_AT, startEngine, type Engine, type Pipeline } from './pipeline-harness.js';
 
 const MAX_RECEIVES = 3;
 const POISON = 'Poison Pill';
-
-/** A bug: a profile that counted the poison event cannot be written while `broken`. */
-class PoisonedProfileStore implements ProfileStore {
-  broken = true;
-  constructor(private readonly inner: ProfileStore) {}
-
-  getProfile(customerId: string): Promise<Profile | undefined> {
-    return this.inner.getProfile(customerId);
-  }
-
-  getProfiles(customerIds: readonly string[]): Promise<Map<string, Profile>> {
-    return this.inner.getProfiles(customerIds);
-  }
-
-  putProfile(
-    profile: Profile,
-    expectedVersion: number | undefined,
-  ): Promise<{ profile: Profile; receipt: WriteReceipt }> {
-    if (this.broken && profile.events[POISON] !== undefined)
-      throw new TypeError('Cannot read properties of undefined (reading "count")');
-    return this.inner.putProfile(profile, expectedVersion);
-  }
-}
 
 function event(userId: string, messageId: string, name: string, minute: number): NormalizedEvent {
   const result = normalizeCall(
@@ -84,7 +60,7 @@ async function logLines(act: () => Promise<unknown>): Promise<LogLine[]> {
 describe('a poison event inside a request message (dynalite)', { timeout: 120_000 }, () => {
   let engine: Engine;
   let pipeline: Pipeline;
-  let store: PoisonedProfileStore | undefined;
+  let store: BrokenProfileStore | undefined;
   let drained: DrainStats;
   let lines: LogLine[];
 
@@ -94,7 +70,8 @@ describe('a poison event inside a request message (dynalite)', { timeout: 120_00
     pipeline = await engine.pipeline('request-poison', undefined, {
       maxReceiveCount: MAX_RECEIVES,
       logger: new Logger({ serviceName: 'process-events', logLevel: 'WARN' }),
-      wrapProfiles: (inner) => (store = new PoisonedProfileStore(inner)),
+      wrapProfiles: (inner) =>
+        (store = new BrokenProfileStore(inner, (profile) => profile.events[POISON] !== undefined)),
     });
     await pipeline.queue.enqueue([
       requestMessage('u-poisoned', [
